@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+# Tests run without DEBUG, as production does, but over plain http.
+TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
+	DJANGO_SECURE_SSL_REDIRECT=false \
+	DJANGO_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage
+
+.PHONY: run test env lint bench messages clean
+
+env: $(VENV)/.synced
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	touch $@
+
+run: env
+	mkdir -p var
+	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=true $(PY) manage.py load_demo
+	DJANGO_DEBUG=true $(VENV)/bin/honcho --procfile Procfile.dev start
+
+lint: env
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
+	$(TEST_ENV) $(VENV)/bin/mypy .
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+test: lint
+	$(TEST_ENV) $(VENV)/bin/pytest
+
+bench: env
+	$(TEST_ENV) $(VENV)/bin/pytest tests/perf -p no:randomly -s
+
+# Refresh the Danish catalogue after changing texts; then translate and run `make test`.
+messages: env
+	DJANGO_DEBUG=true $(PY) manage.py makemessages -l da --no-obsolete --ignore=.venv --ignore=.tools --ignore=staticfiles --ignore=var
+	DJANGO_DEBUG=true $(PY) manage.py compilemessages -l da --ignore=.venv --ignore=.tools
+
+clean:
+	rm -rf $(VENV) .tools var staticfiles

@@ -1,0 +1,108 @@
+"""Who may see and do what: the one place that answers it.
+
+Every view loads objects through a `get_<thing>_for(user, pk)` helper or lists them through a
+`<things>_for(user)` queryset from here. Objects outside a person's scope answer 404, so their
+existence does not leak. Later apps add their own helpers on top of these scopes.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from institutioner.models import (
+    Assignment,
+    District,
+    Group,
+    Institution,
+    Pedagogist,
+    Role,
+    User,
+)
+
+
+def is_administration(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role == Role.ADMINISTRATION)
+    )
+
+
+def is_leader(user) -> bool:
+    return bool(user.is_authenticated and user.role == Role.LEADER)
+
+
+def is_pedagogist(user) -> bool:
+    return bool(user.is_authenticated and user.role == Role.PEDAGOGIST)
+
+
+def can_manage_master_data(user) -> bool:
+    """Districts, institutions, people and attachments are kept by the administration."""
+    return is_administration(user)
+
+
+def institutions_for(user: User) -> QuerySet[Institution]:
+    """Administration: all. Leader and staff: their own. Pedagogist: those attached now or later."""
+    qs = Institution.objects.select_related("district")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if is_administration(user):
+        return qs
+    if user.role in (Role.LEADER, Role.STAFF):
+        return qs.filter(memberships__user=user).distinct()
+    if user.role == Role.PEDAGOGIST:
+        return qs.filter(
+            pk__in=Assignment.objects.not_ended()
+            .filter(pedagogist__user=user)
+            .values("institution_id")
+        )
+    return qs.none()
+
+
+def groups_for(user: User) -> QuerySet[Group]:
+    return Group.objects.filter(institution__in=institutions_for(user)).select_related(
+        "institution"
+    )
+
+
+def districts_for(user: User) -> QuerySet[District]:
+    """Only the administration works with whole districts."""
+    if is_administration(user):
+        return District.objects.all()
+    return District.objects.none()
+
+
+def pedagogists_for(user: User) -> QuerySet[Pedagogist]:
+    """Administration: all. Pedagogist: themself. Leader/staff: those attached to their places."""
+    qs = Pedagogist.objects.select_related("user")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if is_administration(user):
+        return qs
+    if user.role == Role.PEDAGOGIST:
+        return qs.filter(user=user)
+    if user.role in (Role.LEADER, Role.STAFF):
+        return qs.filter(
+            pk__in=Assignment.objects.not_ended()
+            .filter(institution__memberships__user=user)
+            .values("pedagogist_id")
+        )
+    return qs.none()
+
+
+def _get_or_404(qs: QuerySet, pk):
+    try:
+        return qs.get(pk=pk)
+    except qs.model.DoesNotExist:
+        raise Http404 from None
+
+
+def get_institution_for(user: User, pk) -> Institution:
+    return _get_or_404(institutions_for(user), pk)
+
+
+def get_district_for(user: User, pk) -> District:
+    return _get_or_404(districts_for(user), pk)
+
+
+def get_pedagogist_for(user: User, pk) -> Pedagogist:
+    return _get_or_404(pedagogists_for(user), pk)

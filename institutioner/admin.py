@@ -1,0 +1,180 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group as AuthGroup
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from institutioner import access
+from institutioner.models import (
+    Assignment,
+    Competence,
+    District,
+    Group,
+    Institution,
+    Membership,
+    Pedagogist,
+    User,
+)
+
+
+class AdministrationPermissions:
+    """Master data is kept by the administration role; access.py says who that is."""
+
+    def has_module_permission(self, request):
+        return access.can_manage_master_data(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can_manage_master_data(request.user)
+
+    def has_add_permission(self, request, *args):
+        return access.can_manage_master_data(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can_manage_master_data(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return access.can_manage_master_data(request.user)
+
+
+class MasterDataAdmin(AdministrationPermissions, SimpleHistoryAdmin):
+    pass
+
+
+class GroupInline(AdministrationPermissions, admin.TabularInline):
+    model = Group
+    extra = 0
+
+
+class MembershipInline(AdministrationPermissions, admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user", "institution"]
+
+
+@admin.register(District)
+class DistrictAdmin(MasterDataAdmin):
+    search_fields = ["name"]
+    list_display = ["name"]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(MasterDataAdmin):
+    list_display = ["name", "district", "kind", "owner", "opens_at", "closes_at"]
+    list_filter = ["district", "kind", "owner"]
+    search_fields = ["name", "street", "city"]
+    list_select_related = ["district"]
+    inlines = [GroupInline, MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "district", "kind", "owner"]}),
+        (_("Address"), {"fields": ["street", "postal_code", "city"]}),
+        (_("Opening hours"), {"fields": ["opens_at", "closes_at"]}),
+    ]
+
+
+@admin.register(Group)
+class GroupAdmin(MasterDataAdmin):
+    list_display = ["name", "institution", "age_group"]
+    list_filter = ["age_group", "institution__district"]
+    search_fields = ["name", "institution__name"]
+    list_select_related = ["institution"]
+    autocomplete_fields = ["institution"]
+
+
+class UserCreateForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "name", "role"]
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(AdministrationPermissions, SimpleHistoryAdmin, DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreateForm
+    list_display = ["name", "email", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["name", "email"]
+    ordering = ["name"]
+    filter_horizontal = []
+    inlines = [MembershipInline]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "name", "role", "password1", "password2"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        fields = ["email", "name", "phone", "role", "password", "is_active"]
+        if request.user.is_superuser:
+            # Only IT (superusers) may hand out superuser rights.
+            fields.append("is_superuser")
+        return [
+            (None, {"fields": fields}),
+            (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        ]
+
+    readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(Competence)
+class CompetenceAdmin(MasterDataAdmin):
+    search_fields = ["name"]
+
+
+class AssignmentInline(AdministrationPermissions, admin.TabularInline):
+    """Read-only here: each attachment is checked against the 100 % limit on its own page."""
+
+    model = Assignment
+    extra = 0
+    fields = ["institution", "function", "share", "valid_from", "valid_to"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Pedagogist)
+class PedagogistAdmin(MasterDataAdmin):
+    list_display = ["__str__", "title", "weekly_hours"]
+    list_filter = ["title", "competences"]
+    search_fields = ["user__name", "user__email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["competences"]
+    inlines = [AssignmentInline]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(MasterDataAdmin):
+    list_display = ["pedagogist", "institution", "function", "share", "valid_from", "valid_to"]
+    list_filter = ["function", "institution__district", "pedagogist"]
+    search_fields = ["pedagogist__user__name", "institution__name"]
+    list_select_related = ["pedagogist__user", "institution"]
+    autocomplete_fields = ["pedagogist", "institution"]
+    date_hierarchy = "valid_from"
+
+
+# Groups of Django permissions are not used: roles and access.py decide.
+admin.site.unregister(AuthGroup)
+
+# The administration may see and lift login lockouts (a leader who mistyped five times).
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(AdministrationPermissions, AccessAttemptAdmin):
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

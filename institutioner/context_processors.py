@@ -1,0 +1,9 @@
+from institutioner import access
+
+
+def navigation(request):
+    user = request.user
+    return {
+        "is_administration": access.is_administration(user),
+        "can_manage_master_data": access.can_manage_master_data(user),
+    }

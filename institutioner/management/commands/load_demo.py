@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from institutioner.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "Loads the demo municipality once (nothing happens if districts exist) and prints the demo logins."
+
+    def handle(self, *args, **options):
+        if demo_load():
+            self.stdout.write(self.style.SUCCESS("Demokommunen er indlæst."))
+        else:
+            self.stdout.write("Demokommunen findes allerede; intet er ændret.")
+        self.stdout.write("")
+        self.stdout.write("Demo-logins (adgangskode for alle: %s):" % DEMO_PASSWORD)
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"  {login.role:<24} {login.email:<22} {login.name} – {login.note}")
+        self.stdout.write("")
+        self.stdout.write("Åbn http://127.0.0.1:8000 i browseren.")

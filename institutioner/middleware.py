@@ -1,0 +1,45 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+SESSION_STARTED_KEY = "signed_in_at"
+
+
+class SessionLifetimeMiddleware:
+    """Ends a signed-in session after SESSION_MAX_HOURS, however active it has been.
+
+    The idle limit is the session cookie's age, renewed on every request
+    (SESSION_SAVE_EVERY_REQUEST); this adds the absolute limit a shared office PC needs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.setdefault(SESSION_STARTED_KEY, now)
+            if now - started > settings.SESSION_MAX_HOURS * 3600:
+                logout(request)
+                messages.info(request, _("You have been logged out for security. Please log in again."))
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages seen by a signed-in person show personal data: no browser or proxy may keep them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+            # Sets "max-age=0, no-cache, no-store, must-revalidate, private".
+            add_never_cache_headers(response)
+        return response

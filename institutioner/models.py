@@ -1,0 +1,401 @@
+"""The organisation: districts, institutions and their groups, the people and their roles."""
+
+from decimal import Decimal
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("Leader")
+    PEDAGOGIST = "pedagogist", _("Pedagogist")
+    ADMINISTRATION = "administration", _("Administration")
+    STAFF = "staff", _("Staff")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        # People type their e-mail address with whatever capitals they like.
+        return self.get(email__iexact=username)
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+        extra.pop("is_staff", None)
+        extra.setdefault("role", Role.ADMINISTRATION)
+        extra["is_superuser"] = True
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mail"), unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive users cannot log in.")
+    )
+    date_joined = models.DateTimeField(_("created"), default=timezone.now)
+    institutions = models.ManyToManyField(
+        "Institution",
+        through="Membership",
+        related_name="members",
+        verbose_name=_("institutions"),
+        blank=True,
+    )
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    @property
+    def is_staff(self) -> bool:
+        """Django's admin and `staff_member_required` ask this; the administration is staff."""
+        return self.is_active and (self.is_superuser or self.role == Role.ADMINISTRATION)
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+
+class District(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InstitutionKind(models.TextChoices):
+    NURSERY = "vuggestue", _("Nursery (vuggestue)")
+    KINDERGARTEN = "boernehave", _("Kindergarten (børnehave)")
+    INTEGRATED = "integreret", _("Integrated institution")
+    CHILDMINDING = "dagpleje", _("Childminding (dagpleje)")
+
+
+class InstitutionOwner(models.TextChoices):
+    MUNICIPAL = "kommunal", _("Municipal")
+    SELF_GOVERNING = "selvejende", _("Self-governing")
+    PRIVATE = "privat", _("Private")
+
+
+class Institution(models.Model):
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
+    owner = models.CharField(_("owner"), max_length=20, choices=InstitutionOwner.choices)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="institutions", verbose_name=_("district")
+    )
+    street = models.CharField(_("street address"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=4)
+    city = models.CharField(_("city"), max_length=100)
+    opens_at = models.TimeField(_("opens at"))
+    closes_at = models.TimeField(_("closes at"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="institution_closes_after_opening",
+                violation_error_message=_("The closing time must be after the opening time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(postal_code__regex=r"^[0-9]{4}$"),
+                name="institution_postal_code_4_digits",
+                violation_error_message=_("A Danish postal code has four digits."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def address(self) -> str:
+        return f"{self.street}, {self.postal_code} {self.city}"
+
+
+class AgeGroup(models.TextChoices):
+    NURSERY = "0-3", _("0–3 years")
+    KINDERGARTEN = "3-6", _("3–6 years")
+    MIXED = "0-6", _("0–6 years")
+
+
+class Group(models.Model):
+    """A stue / gruppe of an institution. It describes a learning environment, never a child."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="groups", verbose_name=_("institution")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    age_group = models.CharField(_("age group"), max_length=3, choices=AgeGroup.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["institution__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "name"],
+                name="group_name_unique_per_institution",
+                violation_error_message=_("The institution already has a group with this name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.institution.name})"
+
+
+class Membership(models.Model):
+    """A leader (or member of staff) belongs to an institution; their role says which."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("institution"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment to institution")
+        verbose_name_plural = _("attachments to institutions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "institution"],
+                name="membership_unique",
+                violation_error_message=_("The person is already attached to this institution."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.institution}"
+
+    def clean(self) -> None:
+        if self.user_id and self.user.role not in (Role.LEADER, Role.STAFF):
+            raise ValidationError(
+                {
+                    "user": _(
+                        "Only leaders and staff are attached to an institution here. "
+                        "Pedagogists are attached through a permanent attachment."
+                    )
+                }
+            )
+
+
+class PedagogistTitle(models.TextChoices):
+    INTERVENTION = "indsatspaedagog", _("Intervention pedagogist")
+    LEARNING_ENVIRONMENT = "laeringsmiljoepaedagog", _("Learning environment pedagogist")
+    SUPPORT_RESOURCE = "stoette_ressourcepaedagog", _("Support and resource pedagogist")
+
+
+class Competence(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("competence")
+        verbose_name_plural = _("competences")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Pedagogist(models.Model):
+    user = models.OneToOneField(
+        User, on_delete=models.PROTECT, related_name="pedagogist", verbose_name=_("user")
+    )
+    title = models.CharField(_("title"), max_length=30, choices=PedagogistTitle.choices)
+    weekly_hours = models.DecimalField(
+        _("weekly contracted hours"), max_digits=4, decimal_places=2
+    )
+    competences = models.ManyToManyField(
+        Competence, blank=True, related_name="pedagogists", verbose_name=_("competences")
+    )
+
+    history = HistoricalRecords(m2m_fields=[competences])
+
+    class Meta:
+        verbose_name = _("pedagogist")
+        verbose_name_plural = _("pedagogists")
+        ordering = ["user__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekly_hours__gte=Decimal("0")) & Q(weekly_hours__lte=Decimal("48")),
+                name="pedagogist_weekly_hours_0_48",
+                violation_error_message=_("Weekly contracted hours must be between 0 and 48."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.name
+
+    def clean(self) -> None:
+        if self.user_id and self.user.role != Role.PEDAGOGIST:
+            raise ValidationError({"user": _("The user must have the role pedagogist.")})
+
+
+class AssignmentFunction(models.TextChoices):
+    RESOURCE = "ressource", _("Resource")
+    SUPPORT = "stoette", _("Support")
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def current(self, on=None) -> "AssignmentQuerySet":
+        day = on or timezone.localdate()
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def not_ended(self, on=None) -> "AssignmentQuerySet":
+        day = on or timezone.localdate()
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+    def overlapping(self, start, end) -> "AssignmentQuerySet":
+        """Assignments active on at least one day of [start, end] (end None: open-ended)."""
+        qs = self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        if end is not None:
+            qs = qs.filter(valid_from__lte=end)
+        return qs
+
+    def peak_share(self, *, pedagogist_id, start, end, share, exclude_pk=None) -> Decimal:
+        """The highest total share on any day of [start, end] if an assignment of `share` is added.
+
+        The total only rises where an assignment starts, so it is enough to look at the start of
+        the period and at every other assignment's start inside it.
+        """
+        others = list(
+            self.filter(pedagogist_id=pedagogist_id)
+            .exclude(pk=exclude_pk)
+            .overlapping(start, end)
+            .values_list("valid_from", "valid_to", "share")
+        )
+        days = {start} | {max(other_start, start) for other_start, _end, _share in others}
+        peak = Decimal("0")
+        for day in days:
+            total = share + sum(
+                (s for f, t, s in others if f <= day and (t is None or t >= day)), Decimal("0")
+            )
+            peak = max(peak, total)
+        return peak
+
+
+class Assignment(models.Model):
+    """Fast tilknytning: a pedagogist is attached to an institution for a share of their time."""
+
+    pedagogist = models.ForeignKey(
+        Pedagogist,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("pedagogist"),
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("institution"),
+    )
+    function = models.CharField(_("function"), max_length=20, choices=AssignmentFunction.choices)
+    share = models.DecimalField(
+        _("share of working time (%)"), max_digits=5, decimal_places=2
+    )
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty: until further notice."))
+
+    history = HistoricalRecords()
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("permanent attachment")
+        verbose_name_plural = _("permanent attachments")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(share__gt=Decimal("0")) & Q(share__lte=Decimal("100")),
+                name="assignment_share_0_100",
+                violation_error_message=_("The share must be more than 0 % and at most 100 %."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="assignment_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pedagogist} → {self.institution} ({self.share:g} %)"
+
+    def clean(self) -> None:
+        # The database refuses this too (a trigger on PostgreSQL); here it gets a Danish message.
+        if not (self.pedagogist_id and self.share and self.valid_from):
+            return
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            return
+        peak = Assignment.objects.peak_share(
+            pedagogist_id=self.pedagogist_id,
+            start=self.valid_from,
+            end=self.valid_to,
+            share=self.share,
+            exclude_pk=self.pk,
+        )
+        if peak > 100:
+            raise ValidationError(
+                {
+                    "share": _(
+                        "The pedagogist's attachments would add up to %(peak)s %% in this "
+                        "period. Together they may be at most 100 %%."
+                    )
+                    % {"peak": f"{peak:g}"}
+                }
+            )

@@ -1,0 +1,138 @@
+"""Reads of the organisation that views reuse. Every one takes the user and stays in scope."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils.translation import ngettext
+
+from institutioner import access
+from institutioner.models import (
+    Assignment,
+    District,
+    Group,
+    Institution,
+    Pedagogist,
+    PedagogistTitle,
+    Role,
+    User,
+)
+
+
+def title_count_text(title: str, count: int) -> str:
+    """'3 læringsmiljøpædagoger', '1 indsatspædagog'."""
+    if title == PedagogistTitle.INTERVENTION:
+        text = ngettext(
+            "%(count)d intervention pedagogist", "%(count)d intervention pedagogists", count
+        )
+    elif title == PedagogistTitle.LEARNING_ENVIRONMENT:
+        text = ngettext(
+            "%(count)d learning environment pedagogist",
+            "%(count)d learning environment pedagogists",
+            count,
+        )
+    else:
+        text = ngettext(
+            "%(count)d support and resource pedagogist",
+            "%(count)d support and resource pedagogists",
+            count,
+        )
+    return text % {"count": count}
+
+
+@dataclass
+class PedagogistInDistrict:
+    id: int
+    name: str
+    title: str
+    share: Decimal = Decimal("0")
+
+
+@dataclass
+class DistrictOverview:
+    district: District
+    institutions: list[Institution]
+    pedagogists: list[PedagogistInDistrict] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        parts = [
+            ngettext("%(count)d institution", "%(count)d institutions", len(self.institutions))
+            % {"count": len(self.institutions)}
+        ]
+        by_title: dict[str, int] = defaultdict(int)
+        for pedagogist in self.pedagogists:
+            by_title[pedagogist.title] += 1
+        parts += [title_count_text(title, n) for title, n in sorted(by_title.items())]
+        return ", ".join(parts)
+
+
+def district_overviews(*, user: User) -> list[DistrictOverview]:
+    """The administration's start page: each district, its institutions and pedagogists now.
+
+    Three queries however many districts there are.
+    """
+    districts = access.districts_for(user).prefetch_related(
+        Prefetch("institutions", queryset=Institution.objects.order_by("name"))
+    )
+    overviews = {d.pk: DistrictOverview(district=d, institutions=list(d.institutions.all())) for d in districts}
+    rows = (
+        Assignment.objects.current()
+        .filter(institution__district_id__in=overviews.keys())
+        .values("institution__district_id", "pedagogist_id", "pedagogist__user__name", "pedagogist__title")
+        .annotate(total_share=Sum("share"))
+        .order_by("pedagogist__user__name")
+    )
+    for row in rows:
+        overviews[row["institution__district_id"]].pedagogists.append(
+            PedagogistInDistrict(
+                id=row["pedagogist_id"],
+                name=row["pedagogist__user__name"],
+                title=row["pedagogist__title"],
+                share=row["total_share"],
+            )
+        )
+    return list(overviews.values())
+
+
+def institutions_with_groups(*, user: User) -> QuerySet[Institution]:
+    """A leader's (or staff member's) institutions with their groups and current pedagogists."""
+    return access.institutions_for(user).prefetch_related(
+        Prefetch("groups", queryset=Group.objects.order_by("name")),
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.current().select_related("pedagogist__user"),
+            to_attr="current_assignments",
+        ),
+    )
+
+
+def assignments_of_pedagogist(*, user: User, pedagogist: Pedagogist) -> QuerySet[Assignment]:
+    """Current and coming attachments of a pedagogist, limited to institutions the user sees."""
+    return (
+        Assignment.objects.not_ended()
+        .filter(pedagogist=pedagogist, institution__in=access.institutions_for(user))
+        .select_related("institution__district")
+        .prefetch_related(Prefetch("institution__groups", queryset=Group.objects.order_by("name")))
+        .order_by("institution__name", "valid_from")
+    )
+
+
+def institution_leaders(*, institution: Institution) -> QuerySet[User]:
+    return User.objects.filter(memberships__institution=institution, role=Role.LEADER, is_active=True)
+
+
+def institution_assignments(*, institution: Institution) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.not_ended()
+        .filter(institution=institution)
+        .select_related("pedagogist__user")
+        .order_by("valid_from")
+    )
+
+
+def weekly_hours_at(assignment: Assignment) -> Decimal:
+    """The hours a week an attachment's share amounts to, to the quarter hour."""
+    hours = assignment.pedagogist.weekly_hours * assignment.share / Decimal("100")
+    return (hours * 4).quantize(Decimal("1")) / 4

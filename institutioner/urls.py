@@ -1,0 +1,11 @@
+from django.urls import path
+
+from institutioner import views
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("institutioner/<int:pk>/", views.institution_detail, name="institution_detail"),
+    path("distrikter/<int:pk>/", views.district_detail, name="district_detail"),
+    path("paedagoger/<int:pk>/", views.pedagogist_detail, name="pedagogist_detail"),
+    path("healthz/", views.healthz, name="healthz"),
+]

@@ -1,0 +1,92 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from institutioner import access, selectors
+from institutioner.models import Role
+
+
+@login_required
+def start(request):
+    user = request.user
+    if access.is_administration(user):
+        return render(
+            request,
+            "institutioner/start_administration.html",
+            {"overviews": selectors.district_overviews(user=user)},
+        )
+    if user.role == Role.PEDAGOGIST:
+        pedagogist = getattr(user, "pedagogist", None)
+        assignments = (
+            list(selectors.assignments_of_pedagogist(user=user, pedagogist=pedagogist))
+            if pedagogist
+            else []
+        )
+        for assignment in assignments:
+            assignment.weekly_hours = selectors.weekly_hours_at(assignment)
+        return render(
+            request,
+            "institutioner/start_pedagogist.html",
+            {"pedagogist": pedagogist, "assignments": assignments},
+        )
+    return render(
+        request,
+        "institutioner/start_leader.html",
+        {"institutions": selectors.institutions_with_groups(user=user)},
+    )
+
+
+@login_required
+def institution_detail(request, pk: int):
+    institution = access.get_institution_for(request.user, pk)
+    assignments = list(selectors.institution_assignments(institution=institution))
+    for assignment in assignments:
+        assignment.weekly_hours = selectors.weekly_hours_at(assignment)
+    return render(
+        request,
+        "institutioner/institution_detail.html",
+        {
+            "institution": institution,
+            "groups": institution.groups.order_by("name"),
+            "leaders": selectors.institution_leaders(institution=institution),
+            "assignments": assignments,
+        },
+    )
+
+
+@login_required
+def district_detail(request, pk: int):
+    district = access.get_district_for(request.user, pk)
+    overview = next(
+        o for o in selectors.district_overviews(user=request.user) if o.district.pk == district.pk
+    )
+    return render(request, "institutioner/district_detail.html", {"overview": overview})
+
+
+@login_required
+def pedagogist_detail(request, pk: int):
+    pedagogist = access.get_pedagogist_for(request.user, pk)
+    assignments = list(selectors.assignments_of_pedagogist(user=request.user, pedagogist=pedagogist))
+    for assignment in assignments:
+        assignment.weekly_hours = selectors.weekly_hours_at(assignment)
+    return render(
+        request,
+        "institutioner/pedagogist_detail.html",
+        {
+            "pedagogist": pedagogist,
+            "competences": pedagogist.competences.all(),
+            "assignments": assignments,
+        },
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """For load balancers and docker-compose: answers 200 when the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,108 @@
+"""Shared fixtures: the named people of every test, and honest handling of outside services.
+
+A test that needs PostgreSQL, Redis, a Celery worker or the browser asks for it through
+`require_service`. Without the service it is skipped on a laptop; in CI (REQUIRE_SERVICES=1) the
+same situation is a failure, so a missing service can never hide behind a skip.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+
+from institutioner.models import Institution, Pedagogist, Role, User
+from tests import factories
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def require_service(available: bool, what: str) -> None:
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required in CI (REQUIRE_SERVICES=1) but not available.")
+    pytest.skip(f"{what} is not available here.")
+
+
+@pytest.fixture
+def postgres():
+    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+
+
+@pytest.fixture
+def chromium_path():
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
+    require_service(bool(path) and os.path.exists(path), "Chromium (/usr/bin/chromium)")
+    return path
+
+
+@dataclass
+class World:
+    """Two districts. North holds the named people; South holds the outsider and their place."""
+
+    north: object
+    south: object
+    institution: Institution
+    other_institution: Institution
+    outsider_institution: Institution
+    leader: User
+    staff: User
+    pedagogist: Pedagogist
+    administrator: User
+    outsider: User
+    outsider_pedagogist: Pedagogist
+
+    def user_for(self, role: str) -> User | None:
+        return {
+            "anonymous": None,
+            "leader": self.leader,
+            "staff": self.staff,
+            "pedagogist": self.pedagogist.user,
+            "administration": self.administrator,
+            "outsider": self.outsider,
+        }[role]
+
+
+@pytest.fixture
+def world(db) -> World:
+    north = factories.DistrictFactory(name="Ullerup Bæk")
+    south = factories.DistrictFactory(name="Søvang")
+    institution = factories.InstitutionFactory(name="Børnehuset Mariehønen", district=north)
+    other_institution = factories.InstitutionFactory(name="Vuggestuen Spiren", district=north)
+    outsider_institution = factories.InstitutionFactory(name="Børnegården Kildevang", district=south)
+    factories.GroupFactory(institution=institution, name="Sommerfuglen")
+    factories.GroupFactory(institution=institution, name="Frøen")
+    factories.GroupFactory(institution=outsider_institution, name="Ræven")
+
+    leader = factories.UserFactory(email="lene@example.dk", name="Lene Leder", role=Role.LEADER)
+    factories.MembershipFactory(user=leader, institution=institution)
+    staff = factories.UserFactory(email="per@example.dk", name="Per Personale", role=Role.STAFF)
+    factories.MembershipFactory(user=staff, institution=institution)
+    pedagogist = factories.PedagogistFactory(
+        user__email="paula@example.dk", user__name="Paula Pædagog"
+    )
+    factories.AssignmentFactory(pedagogist=pedagogist, institution=institution)
+    administrator = factories.UserFactory(
+        email="frida@example.dk", name="Frida Forvaltning", role=Role.ADMINISTRATION
+    )
+    outsider = factories.UserFactory(email="otto@example.dk", name="Otto Udenfor", role=Role.LEADER)
+    factories.MembershipFactory(user=outsider, institution=outsider_institution)
+    outsider_pedagogist = factories.PedagogistFactory(
+        user__email="ole@example.dk", user__name="Ole Andensted"
+    )
+    factories.AssignmentFactory(pedagogist=outsider_pedagogist, institution=outsider_institution)
+    return World(
+        north=north,
+        south=south,
+        institution=institution,
+        other_institution=other_institution,
+        outsider_institution=outsider_institution,
+        leader=leader,
+        staff=staff,
+        pedagogist=pedagogist,
+        administrator=administrator,
+        outsider=outsider,
+        outsider_pedagogist=outsider_pedagogist,
+    )

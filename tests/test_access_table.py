@@ -1,0 +1,156 @@
+"""Every named URL of the project, checked against a declared access table.
+
+A new URL without a rule here makes `test_every_url_has_a_rule` fail, so no view can be added
+without deciding who may open it. Statuses: 302 = sent to log in (or on, after logging in),
+404 = outside the person's scope (existence is not revealed), 405 = wrong method.
+"""
+
+import fnmatch
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ["anonymous", "leader", "staff", "pedagogist", "administration", "outsider"]
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status, anonymous=302):
+    return {**everyone(status), "anonymous": anonymous}
+
+
+def no_kwargs(world):
+    return {}
+
+
+# name (fnmatch pattern) -> (kwargs builder, expected status per role)
+RULES = {
+    "start": (no_kwargs, signed_in(200)),
+    "institution_detail": (
+        lambda w: {"pk": w.institution.pk},
+        {**signed_in(200), "outsider": 404},
+    ),
+    "district_detail": (
+        lambda w: {"pk": w.north.pk},
+        {**signed_in(404), "administration": 200},
+    ),
+    "pedagogist_detail": (
+        lambda w: {"pk": w.pedagogist.pk},
+        {**signed_in(200), "outsider": 404},
+    ),
+    "healthz": (no_kwargs, everyone(200)),
+    "login": (no_kwargs, {**signed_in(302), "anonymous": 200}),
+    "logout": (no_kwargs, everyone(405)),
+    "password_change": (no_kwargs, signed_in(200)),
+    "password_change_done": (no_kwargs, signed_in(200)),
+    "password_reset": (no_kwargs, everyone(200)),
+    "password_reset_done": (no_kwargs, everyone(200)),
+    "password_reset_confirm": (
+        lambda w: {"uidb64": "MQ", "token": "ugyldig-token"},
+        everyone(200),
+    ),
+    "password_reset_complete": (no_kwargs, everyone(200)),
+    # The admin is the administration's; anyone else signed in gets 404.
+    "admin:login": (no_kwargs, everyone(302)),
+    "admin:logout": (no_kwargs, {**signed_in(404), "administration": 405}),
+    "admin:autocomplete": (no_kwargs, {**signed_in(404), "administration": 403}),
+    "admin:view_on_site": (
+        lambda w: {
+            "content_type_id": ContentType.objects.get_for_model(w.institution).pk,
+            "object_id": w.institution.pk,
+        },
+        {**signed_in(404), "administration": 404},
+    ),
+    "admin:auth_user_password_change": (
+        lambda w: {"id": w.leader.pk},
+        {**signed_in(404), "administration": 200},
+    ),
+    # Lockouts: the administration may see and lift them; the raw logs are for IT (superusers).
+    "admin:axes_accessattempt_add": ("admin", {**signed_in(404), "administration": 403}),
+    "admin:axes_accessattempt_*": ("admin", {**signed_in(404), "administration": 200}),
+    "admin:axes_*": ("admin", {**signed_in(404), "administration": 403}),
+    "admin:*": ("admin", {**signed_in(404), "administration": 200}),
+}
+
+
+def admin_kwargs(world, name):
+    """Arguments for the admin's generated URLs, e.g. admin:institutioner_group_change."""
+    pattern_name = name.split(":", 1)[1]
+    if pattern_name == "app_list":
+        return {"app_label": "institutioner"}
+    for app_config in apps.get_app_configs():
+        for model in app_config.get_models():
+            prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+            if not pattern_name.startswith(prefix):
+                continue
+            action = pattern_name[len(prefix) :]
+            if action in ("changelist", "add"):
+                return {}
+            obj = model._default_manager.order_by("pk").first()
+            if obj is None:
+                return None
+            if action == "simple_history":
+                # django-simple-history's pattern takes positional arguments.
+                record = obj.history.order_by("pk").first()
+                return None if record is None else [obj.pk, record.history_id]
+            return {"object_id": obj.pk}
+    return {}
+
+
+def named_urls(patterns=None, namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}{pattern.namespace}:"
+            yield from named_urls(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def rule_for(name):
+    if name in RULES:
+        return RULES[name]
+    for key, rule in RULES.items():
+        if fnmatch.fnmatchcase(name, key):
+            return rule
+    return None
+
+
+def test_every_url_has_a_rule():
+    missing = sorted({name for name in named_urls() if rule_for(name) is None})
+    assert missing == [], f"URLs without an access rule in tests/test_access_table.py: {missing}"
+
+
+def test_rules_do_not_name_urls_that_are_gone():
+    names = set(named_urls())
+    stale = [key for key in RULES if "*" not in key and key not in names]
+    assert stale == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_table(client, world, role):
+    user = world.user_for(role)
+    if user is not None:
+        client.force_login(user)
+    checked = 0
+    wrong = []
+    for name in sorted(set(named_urls())):
+        builder, expected = rule_for(name)
+        kwargs = admin_kwargs(world, name) if builder == "admin" else builder(world)
+        if kwargs is None:
+            continue  # an admin page for a kind of object the world has none of
+        if isinstance(kwargs, list):
+            url = reverse(name, args=kwargs)
+        else:
+            url = reverse(name, kwargs=kwargs)
+        status = client.get(url).status_code
+        checked += 1
+        if status != expected[role]:
+            wrong.append(f"{name} {url}: {status}, expected {expected[role]}")
+    assert wrong == [], "\n".join(wrong)
+    assert checked > 40
