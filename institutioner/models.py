@@ -9,8 +9,18 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+
+def format_decimal(value: Decimal) -> str:
+    """'105', '10,5': no trailing zeros, Danish decimal comma."""
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    else:
+        value = value.normalize()
+    return number_format(value)
 
 
 class Role(models.TextChoices):
@@ -374,7 +384,7 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pedagogist} → {self.institution} ({self.share:g} %)"
+        return f"{self.pedagogist} → {self.institution} ({format_decimal(self.share)} %)"
 
     def clean(self) -> None:
         # The database refuses this too (a trigger on PostgreSQL); here it gets a Danish message.
@@ -396,6 +406,6 @@ class Assignment(models.Model):
                         "The pedagogist's attachments would add up to %(peak)s %% in this "
                         "period. Together they may be at most 100 %%."
                     )
-                    % {"peak": f"{peak:g}"}
+                    % {"peak": format_decimal(peak)}
                 }
             )

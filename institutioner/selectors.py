@@ -113,7 +113,7 @@ def assignments_of_pedagogist(*, user: User, pedagogist: Pedagogist) -> QuerySet
     return (
         Assignment.objects.not_ended()
         .filter(pedagogist=pedagogist, institution__in=access.institutions_for(user))
-        .select_related("institution__district")
+        .select_related("institution__district", "pedagogist")
         .prefetch_related(Prefetch("institution__groups", queryset=Group.objects.order_by("name")))
         .order_by("institution__name", "valid_from")
     )

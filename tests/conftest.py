@@ -106,3 +106,9 @@ def world(db) -> World:
         outsider=outsider,
         outsider_pedagogist=outsider_pedagogist,
     )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # Hashing strength is Django's concern; the suite only needs passwords that work, quickly.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

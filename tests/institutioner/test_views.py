@@ -1,0 +1,156 @@
+"""Start pages per role and the organisation pages: content, scope and query counts."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+
+def test_leader_start_shows_own_institutions_groups_and_pedagogist(client, world):
+    client.force_login(world.leader)
+    response = client.get(reverse("start"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Mine institutioner" in body
+    assert "Børnehuset Mariehønen" in body
+    assert "Sommerfuglen" in body and "Frøen" in body
+    assert "Paula Pædagog" in body
+    assert "Børnegården Kildevang" not in body  # the outsider's institution
+    assert "Ræven" not in body
+
+
+def test_pedagogist_start_shows_assignments_and_hours(client, world):
+    client.force_login(world.pedagogist.user)
+    response = client.get(reverse("start"))
+    body = response.content.decode()
+    assert "Børnehuset Mariehønen" in body
+    # 30 % of 37 hours is 11.1 hours, shown to the quarter hour.
+    assert "11" in body and "timer om ugen" in body
+    assert "Børnegården Kildevang" not in body
+
+
+def test_administration_start_lists_districts_with_counts(client, world):
+    client.force_login(world.administrator)
+    response = client.get(reverse("start"))
+    body = response.content.decode()
+    assert "Ullerup Bæk" in body and "Søvang" in body
+    assert "2 institutioner, 1 læringsmiljøpædagog" in body
+    assert "1 institution, 1 læringsmiljøpædagog" in body
+
+
+def test_district_summary_counts_titles_in_danish_plural(client, world):
+    for _ in range(2):
+        factories.AssignmentFactory(
+            institution=world.other_institution, pedagogist__title="laeringsmiljoepaedagog"
+        )
+    factories.AssignmentFactory(institution=world.other_institution, pedagogist__title="indsatspaedagog")
+    client.force_login(world.administrator)
+    body = client.get(reverse("start")).content.decode()
+    assert "2 institutioner, 1 indsatspædagog, 3 læringsmiljøpædagoger" in body
+
+
+def test_ended_assignment_no_longer_counts(client, world):
+    from datetime import date
+
+    factories.AssignmentFactory(
+        institution=world.other_institution, valid_from=date(2020, 1, 1), valid_to=date(2020, 12, 31)
+    )
+    client.force_login(world.administrator)
+    body = client.get(reverse("start")).content.decode()
+    assert "2 institutioner, 1 læringsmiljøpædagog" in body
+
+
+@pytest.mark.parametrize("extra_districts", [0, 5])
+def test_administration_start_query_count_does_not_grow(
+    client, world, django_assert_num_queries, extra_districts
+):
+    for _ in range(extra_districts):
+        assignment = factories.AssignmentFactory()
+        factories.GroupFactory(institution=assignment.institution)
+    client.force_login(world.administrator)
+    # session, user, districts, institutions (prefetch), assignments; session save (3)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("start"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 4])
+def test_leader_start_query_count_does_not_grow(client, world, django_assert_num_queries, extra):
+    for _ in range(extra):
+        institution = factories.InstitutionFactory(district=world.north)
+        factories.MembershipFactory(user=world.leader, institution=institution)
+        factories.GroupFactory(institution=institution)
+        factories.AssignmentFactory(institution=institution)
+    client.force_login(world.leader)
+    # session, user, institutions, groups, assignments; session save in a savepoint (3)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("start"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 4])
+def test_pedagogist_start_query_count_does_not_grow(client, world, django_assert_num_queries, extra):
+    for _ in range(extra):
+        assignment = factories.AssignmentFactory(pedagogist=world.pedagogist, share=5)
+        factories.GroupFactory(institution=assignment.institution)
+    client.force_login(world.pedagogist.user)
+    # session, user, pedagogist, assignments, groups; session save in a savepoint (3)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("start"))
+    assert response.status_code == 200
+
+
+def test_institution_detail_shows_leaders_groups_and_pedagogists(client, world):
+    client.force_login(world.pedagogist.user)
+    body = client.get(reverse("institution_detail", args=[world.institution.pk])).content.decode()
+    assert "Lene Leder" in body
+    assert "Sommerfuglen" in body
+    assert "Paula Pædagog" in body
+    assert "Skolevej 1, 4600 Ullerup" in body
+
+
+def test_outsider_gets_404_for_institution_pedagogist_and_district(client, world):
+    client.force_login(world.outsider)
+    assert client.get(reverse("institution_detail", args=[world.institution.pk])).status_code == 404
+    assert client.get(reverse("pedagogist_detail", args=[world.pedagogist.pk])).status_code == 404
+    assert client.get(reverse("district_detail", args=[world.north.pk])).status_code == 404
+
+
+def test_pedagogist_sees_only_own_profile(client, world):
+    client.force_login(world.pedagogist.user)
+    assert client.get(reverse("pedagogist_detail", args=[world.outsider_pedagogist.pk])).status_code == 404
+    assert client.get(reverse("institution_detail", args=[world.outsider_institution.pk])).status_code == 404
+
+
+def test_pedagogist_loses_access_when_the_assignment_ends(client, world):
+    from datetime import date
+
+    world.pedagogist.assignments.update(valid_to=date(2026, 1, 31))
+    client.force_login(world.pedagogist.user)
+    assert client.get(reverse("institution_detail", args=[world.institution.pk])).status_code == 404
+
+
+def test_leader_sees_pedagogist_profile_but_only_shared_institutions(client, world):
+    factories.AssignmentFactory(pedagogist=world.pedagogist, institution=world.outsider_institution, share=10)
+    client.force_login(world.leader)
+    body = client.get(reverse("pedagogist_detail", args=[world.pedagogist.pk])).content.decode()
+    assert "Børnehuset Mariehønen" in body
+    assert "Børnegården Kildevang" not in body
+
+
+def test_district_detail_for_administration(client, world):
+    client.force_login(world.administrator)
+    body = client.get(reverse("district_detail", args=[world.north.pk])).content.decode()
+    assert "Vuggestuen Spiren" in body and "Paula Pædagog" in body
+    assert "Børnegården Kildevang" not in body
+
+
+def test_unknown_ids_are_404_for_administration_too(client, world):
+    client.force_login(world.administrator)
+    assert client.get(reverse("institution_detail", args=[999999])).status_code == 404
+
+
+def test_healthz_answers_without_login(client, db):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.content == b"ok"
