@@ -374,7 +374,7 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=Q(share__gt=Decimal("0")) & Q(share__lte=Decimal("100")),
                 name="assignment_share_0_100",
-                violation_error_message=_("The share must be more than 0 % and at most 100 %."),
+                violation_error_message=_("The share must be more than 0 %% and at most 100 %%."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
@@ -390,6 +390,8 @@ class Assignment(models.Model):
         # The database refuses this too (a trigger on PostgreSQL); here it gets a Danish message.
         if not (self.pedagogist_id and self.share and self.valid_from):
             return
+        if not 0 < self.share <= 100:
+            return  # the check constraint's own message says what is wrong
         if self.valid_to is not None and self.valid_to < self.valid_from:
             return
         peak = Assignment.objects.peak_share(

@@ -91,7 +91,7 @@ def test_clean_explains_an_overallocation_in_danish():
     with pytest.raises(ValidationError) as caught:
         extra.full_clean()
     assert "105 %" in caught.value.message_dict["share"][0]
-    assert "højst 100 %" in caught.value.message_dict["share"][0]
+    assert "højst være 100 %" in caught.value.message_dict["share"][0]
 
 
 @pytest.mark.django_db

@@ -1,0 +1,155 @@
+"""Logging in with e-mail, lockout, session lifetime, and the headers every response carries."""
+
+import time
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+
+from institutioner.middleware import SESSION_STARTED_KEY
+from tests.factories import PASSWORD
+
+
+def _login(client, email, password):
+    return client.post(reverse("login"), {"username": email, "password": password})
+
+
+def test_login_with_email_in_any_case_and_a_new_session(client, world):
+    client.get(reverse("login"))
+    client.session["before"] = True
+    before = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    response = _login(client, "LENE@example.dk", PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("start")
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert before is None or before.value != after
+    assert client.get(reverse("start")).status_code == 200
+
+
+def test_wrong_password_gets_a_danish_message_that_does_not_say_which_part(client, world):
+    response = _login(client, "lene@example.dk", "forkert")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Vi kunne ikke logge dig ind med den e-mail og adgangskode" in body
+    # The e-mail stays in the form; the password does not.
+    assert 'value="lene@example.dk"' in body
+    unknown = _login(client, "findes.ikke@example.dk", "forkert").content.decode()
+    assert "Vi kunne ikke logge dig ind med den e-mail og adgangskode" in unknown
+
+
+def test_lockout_after_the_configured_number_of_failures(client, world):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _login(client, "lene@example.dk", "forkert").status_code == 200
+    locked = _login(client, "lene@example.dk", "forkert")
+    assert locked.status_code == 429
+    assert "For mange forsøg" in locked.content.decode()
+    # Even the right password is refused while locked out.
+    again = _login(client, "lene@example.dk", PASSWORD)
+    assert again.status_code == 429
+    assert not client.get(reverse("start")).status_code == 200
+
+
+def test_other_accounts_are_not_locked_by_someone_elses_failures(client, world):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "lene@example.dk", "forkert")
+    assert _login(client, "paula@example.dk", PASSWORD).status_code == 302
+
+
+def test_inactive_user_cannot_log_in(client, world):
+    world.leader.is_active = False
+    world.leader.save(update_fields=["is_active"])
+    assert _login(client, "lene@example.dk", PASSWORD).status_code == 200
+    assert client.get(reverse("start")).status_code == 302
+
+
+def test_session_cookie_is_an_idle_timeout(client, world):
+    client.force_login(world.leader)
+    response = client.get(reverse("start"))
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == settings.SESSION_IDLE_MINUTES * 60 == 30 * 60
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+
+
+def test_session_ends_after_the_absolute_limit(client, world):
+    client.force_login(world.leader)
+    session = client.session
+    session[SESSION_STARTED_KEY] = int(time.time()) - settings.SESSION_MAX_HOURS * 3600 - 1
+    session.save()
+    response = client.get(reverse("start"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+    assert "logget ud af sikkerhedshensyn" in client.get(reverse("login")).content.decode()
+
+
+def test_session_within_the_limit_continues(client, world):
+    client.force_login(world.leader)
+    session = client.session
+    session[SESSION_STARTED_KEY] = int(time.time()) - settings.SESSION_MAX_HOURS * 3600 + 60
+    session.save()
+    assert client.get(reverse("start")).status_code == 200
+
+
+def test_logout_is_a_post_and_ends_the_session(client, world):
+    client.force_login(world.leader)
+    key = client.session.session_key
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_security_headers_on_every_response(client, world):
+    for response in (client.get(reverse("login")), client.get(reverse("healthz"))):
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        csp = response["Content-Security-Policy"]
+        assert "default-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+
+
+def test_pages_with_personal_data_are_not_stored(client, world):
+    client.force_login(world.leader)
+    for url in (reverse("start"), reverse("institution_detail", args=[world.institution.pk])):
+        assert "no-store" in client.get(url)["Cache-Control"]
+
+
+def test_password_reset_sends_a_danish_mail_with_a_working_link(client, world, mailoutbox):
+    response = client.post(reverse("password_reset"), {"email": "Lene@Example.dk"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["lene@example.dk"]
+    assert "Vælg en ny adgangskode" in mail.subject
+    assert "Kære Lene Leder" in mail.body
+    link = next(line for line in mail.body.splitlines() if "/adgangskode/nulstil/" in line)
+    path = link.split("testserver", 1)[1]
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    new_password = "en-helt-ny-adgangskode-2026"
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert done.status_code == 302
+    world.leader.refresh_from_db()
+    assert world.leader.check_password(new_password)
+
+
+def test_password_reset_for_unknown_address_sends_nothing_and_says_the_same(client, db, mailoutbox):
+    response = client.post(reverse("password_reset"), {"email": "ukendt@example.dk"}, follow=True)
+    assert "Tjek din e-mail" in response.content.decode()
+    assert mailoutbox == []
+
+
+def test_password_change_refuses_a_weak_password_in_danish(client, world):
+    client.force_login(world.leader)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "1234", "new_password2": "1234"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "for kort" in body  # Django's own Danish validator message

@@ -1,0 +1,57 @@
+"""The demo municipality follows the seeds' numbers and breaks none of the rules."""
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from institutioner.demo import DEMO_LOGINS, DEMO_PASSWORD
+from institutioner.models import Assignment, District, Institution, Pedagogist, User
+
+
+@pytest.mark.django_db
+def test_demo_municipality_has_the_seeds_numbers_and_is_loaded_once():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Demokommunen er indlæst" in out.getvalue()
+
+    districts = list(District.objects.order_by("pk"))
+    assert [d.name for d in districts][:1] == ["Ullerup Bæk"]
+    assert [Institution.objects.filter(district=d).count() for d in districts] == [9, 4, 9, 6, 7]
+    pedagogists_per_district = [
+        Pedagogist.objects.filter(assignments__institution__district=d).distinct().count()
+        for d in districts
+    ]
+    assert pedagogists_per_district == [3, 1, 3, 1, 1]
+
+    for pedagogist in Pedagogist.objects.all():
+        total = pedagogist.assignments.aggregate(total=Sum("share"))["total"]
+        assert 0 < total <= 100
+    for assignment in Assignment.objects.all():
+        assignment.full_clean()
+    assert all(i.groups.exists() for i in Institution.objects.all())
+    assert all(i.memberships.exists() for i in Institution.objects.all())
+
+    again = StringIO()
+    call_command("load_demo", stdout=again)
+    assert "findes allerede" in again.getvalue()
+    assert District.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_printed_demo_logins_work_for_every_role(client):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    printed = out.getvalue()
+    assert DEMO_PASSWORD in printed
+    roles = Counter()
+    for login in DEMO_LOGINS:
+        assert login.email in printed
+        response = client.post("/konto/log-ind/", {"username": login.email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, login.email
+        assert client.get("/").status_code == 200
+        roles[User.objects.get(email=login.email).role] += 1
+        client.post("/konto/log-ud/")
+    assert set(roles) == {"administration", "leader", "pedagogist", "staff"}

@@ -1,0 +1,85 @@
+"""Settings come from the environment, fail loudly on bad values, and pass Django's deploy check."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "x7Jq2-production-like-secret-key-9vT4mW8zK1pR6nB3cY5hL0sD_aF",
+    "DJANGO_ALLOWED_HOSTS": "indsats.example.dk",
+    "DATABASE_URL": "sqlite:////tmp/indsats-deploy-check.sqlite3",
+}
+
+
+def manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deploy_check_passes_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_deploy_check_notices_an_unsafe_setting():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION, "DJANGO_HSTS_SECONDS": "0"}
+    )
+    assert result.returncode != 0
+    assert "security.W004" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY must be at least 50"),
+        ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG='maybe' is not a boolean"),
+        ({"SESSION_IDLE_MINUTES": "thirty"}, "SESSION_IDLE_MINUTES='thirty' is not a whole number"),
+        ({"AXES_FAILURE_LIMIT": "0"}, "AXES_FAILURE_LIMIT=0 must be at least 1"),
+        ({"DATABASE_URL": "nonsense://"}, "DATABASE_URL is not a valid database URL"),
+    ],
+)
+def test_bad_values_stop_the_start(env, message):
+    result = manage("check", env={**PRODUCTION, **env})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_secret_key_is_required_outside_debug():
+    env = dict(PRODUCTION)
+    del env["DJANGO_SECRET_KEY"]
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_runs_without_configuration():
+    result = manage("check", env={"DJANGO_DEBUG": "true", "DJANGO_VAR_DIR": "/tmp/indsats-debug-var"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_language_and_time_zone(settings):
+    assert settings.LANGUAGE_CODE == "da"
+    assert settings.TIME_ZONE == "Europe/Copenhagen"
+    assert settings.USE_TZ
+
+
+def test_collectstatic_with_the_production_storage(tmp_path):
+    """Whitenoise's manifest storage fails on a missing file a CSS or JS file points to."""
+    env = {**PRODUCTION, "DJANGO_STATIC_ROOT": str(tmp_path)}
+    result = manage("collectstatic", "--noinput", env=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "staticfiles.json").exists()
+    assert list(tmp_path.glob("vendor/bootstrap/bootstrap.min.*.css"))
