@@ -106,7 +106,10 @@ class UserAdmin(AdministrationPermissions, SimpleHistoryAdmin, DjangoUserAdmin):
     filter_horizontal = []
     inlines = [MembershipInline]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "name", "role", "password1", "password2"]}),
+        (
+            None,
+            {"classes": ["wide"], "fields": ["email", "name", "role", "password1", "password2"]},
+        ),
     ]
 
     def get_fieldsets(self, request, obj=None):
@@ -134,7 +137,7 @@ class AssignmentInline(AdministrationPermissions, admin.TabularInline):
 
     model = Assignment
     extra = 0
-    fields = ["institution", "function", "share", "valid_from", "valid_to"]
+    fields = ("institution", "function", "share", "valid_from", "valid_to")
     readonly_fields = fields
     can_delete = False
     show_change_link = True

@@ -28,7 +28,7 @@ from institutioner.models import (
     User,
 )
 
-DEMO_PASSWORD = "demo-indsats-2026"  # noqa: S105 (printed for the demo on purpose)
+DEMO_PASSWORD = "demo-indsats-2026"
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,18 @@ class DemoLogin:
 DEMO_LOGINS = [
     DemoLogin("Forvaltning", "forvaltning@demo.dk", "Hanne Kjær", "hele kommunen, stamdata"),
     DemoLogin("Leder", "leder@demo.dk", "Mette Lund", "to institutioner i Ullerup Bæk"),
-    DemoLogin("Indsatspædagog", "paedagog@demo.dk", "Sofie Brandt", "læringsmiljøpædagog i Ullerup Bæk"),
-    DemoLogin("Personale", "personale@demo.dk", "Jonas Holm", "personale i en institution i Ullerup Bæk"),
-    DemoLogin("Leder (andet distrikt)", "leder.nord@demo.dk", "Karen Vestergaard", "en institution i Nordstrand"),
+    DemoLogin(
+        "Indsatspædagog", "paedagog@demo.dk", "Sofie Brandt", "læringsmiljøpædagog i Ullerup Bæk"
+    ),
+    DemoLogin(
+        "Personale", "personale@demo.dk", "Jonas Holm", "personale i en institution i Ullerup Bæk"
+    ),
+    DemoLogin(
+        "Leder (andet distrikt)",
+        "leder.nord@demo.dk",
+        "Karen Vestergaard",
+        "en institution i Nordstrand",
+    ),
 ]
 
 # name, institutions, pedagogist titles
@@ -56,37 +65,130 @@ DISTRICTS = [
     ("Søvang", 7, [PedagogistTitle.SUPPORT_RESOURCE]),
 ]
 
-PREFIXES = ["Børnehuset", "Vuggestuen", "Børnehaven", "Dagtilbuddet", "Naturbørnehaven", "Børnegården"]
+PREFIXES = [
+    "Børnehuset",
+    "Vuggestuen",
+    "Børnehaven",
+    "Dagtilbuddet",
+    "Naturbørnehaven",
+    "Børnegården",
+]
 PLACE_NAMES = [
-    "Mariehønen", "Solsikken", "Egebakken", "Lærkereden", "Troldeskoven", "Kastanjen", "Bølgen",
-    "Regnbuen", "Skovstjernen", "Humlebien", "Kløverengen", "Spiren", "Mosehuset", "Fyrtårnet",
-    "Valmuen", "Stjerneskuddet", "Pilehytten", "Ravnereden", "Ellebo", "Hyldebærret", "Tusindfryd",
-    "Engblommen", "Sneglehuset", "Græshoppen", "Birkely", "Anemonen", "Lyngbakken", "Firkløveret",
-    "Hasselnødden", "Søstjernen", "Kildevang", "Rønnebærret", "Uglereden", "Bakkehuset", "Æblehaven",
+    "Mariehønen",
+    "Solsikken",
+    "Egebakken",
+    "Lærkereden",
+    "Troldeskoven",
+    "Kastanjen",
+    "Bølgen",
+    "Regnbuen",
+    "Skovstjernen",
+    "Humlebien",
+    "Kløverengen",
+    "Spiren",
+    "Mosehuset",
+    "Fyrtårnet",
+    "Valmuen",
+    "Stjerneskuddet",
+    "Pilehytten",
+    "Ravnereden",
+    "Ellebo",
+    "Hyldebærret",
+    "Tusindfryd",
+    "Engblommen",
+    "Sneglehuset",
+    "Græshoppen",
+    "Birkely",
+    "Anemonen",
+    "Lyngbakken",
+    "Firkløveret",
+    "Hasselnødden",
+    "Søstjernen",
+    "Kildevang",
+    "Rønnebærret",
+    "Uglereden",
+    "Bakkehuset",
+    "Æblehaven",
 ]
 GROUP_NAMES = ["Sommerfuglen", "Frøen", "Egernet", "Pindsvinet", "Bien", "Ræven", "Uglen", "Musen"]
 FIRST_NAMES = [
-    "Anne", "Louise", "Camilla", "Maria", "Lone", "Pia", "Rikke", "Tina", "Helle", "Dorthe",
-    "Mads", "Peter", "Lars", "Thomas", "Jesper", "Anders", "Line", "Birgitte", "Susanne", "Trine",
+    "Anne",
+    "Louise",
+    "Camilla",
+    "Maria",
+    "Lone",
+    "Pia",
+    "Rikke",
+    "Tina",
+    "Helle",
+    "Dorthe",
+    "Mads",
+    "Peter",
+    "Lars",
+    "Thomas",
+    "Jesper",
+    "Anders",
+    "Line",
+    "Birgitte",
+    "Susanne",
+    "Trine",
 ]
 LAST_NAMES = [
-    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-    "Rasmussen", "Poulsen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Møller", "Mortensen",
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Poulsen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Møller",
+    "Mortensen",
 ]
 PEDAGOGIST_NAMES = [
-    "Sofie Brandt", "Rasmus Ebbesen", "Ida Krogh", "Birthe Falk", "Malene Winther", "Kasper Bach",
-    "Nanna Riis", "Eva Dahl", "Henrik Juul",
+    "Sofie Brandt",
+    "Rasmus Ebbesen",
+    "Ida Krogh",
+    "Birthe Falk",
+    "Malene Winther",
+    "Kasper Bach",
+    "Nanna Riis",
+    "Eva Dahl",
+    "Henrik Juul",
 ]
 COMPETENCES = [
-    "Sprogvejledning", "Marte Meo", "Aktionslæring", "Inkluderende læringsmiljøer",
-    "Motorik og bevægelse", "Relationskompetence", "Ledelsessparring",
+    "Sprogvejledning",
+    "Marte Meo",
+    "Aktionslæring",
+    "Inkluderende læringsmiljøer",
+    "Motorik og bevægelse",
+    "Relationskompetence",
+    "Ledelsessparring",
 ]
 KINDS = [
-    InstitutionKind.INTEGRATED, InstitutionKind.INTEGRATED, InstitutionKind.KINDERGARTEN,
-    InstitutionKind.NURSERY, InstitutionKind.CHILDMINDING,
+    InstitutionKind.INTEGRATED,
+    InstitutionKind.INTEGRATED,
+    InstitutionKind.KINDERGARTEN,
+    InstitutionKind.NURSERY,
+    InstitutionKind.CHILDMINDING,
 ]
-OWNERS = [InstitutionOwner.MUNICIPAL] * 4 + [InstitutionOwner.SELF_GOVERNING, InstitutionOwner.PRIVATE]
-CITIES = [("4600", "Ullerup"), ("4621", "Nordstrand"), ("4632", "Skovhøj"), ("4640", "Engdalen"), ("4653", "Søvang")]
+OWNERS = [InstitutionOwner.MUNICIPAL] * 4 + [
+    InstitutionOwner.SELF_GOVERNING,
+    InstitutionOwner.PRIVATE,
+]
+CITIES = [
+    ("4600", "Ullerup"),
+    ("4621", "Nordstrand"),
+    ("4632", "Skovhøj"),
+    ("4640", "Engdalen"),
+    ("4653", "Søvang"),
+]
 
 
 def _user(email: str, name: str, role: str) -> User:
@@ -105,7 +207,9 @@ def demo_load() -> bool:
     season_start = date(2026, 8, 1)
     logins = {login.email: login for login in DEMO_LOGINS}
 
-    _user(logins["forvaltning@demo.dk"].email, logins["forvaltning@demo.dk"].name, Role.ADMINISTRATION)
+    _user(
+        logins["forvaltning@demo.dk"].email, logins["forvaltning@demo.dk"].name, Role.ADMINISTRATION
+    )
     for district_index, (district_name, n_institutions, titles) in enumerate(DISTRICTS):
         district = District.objects.create(name=district_name)
         postal_code, city = CITIES[district_index]
@@ -133,7 +237,9 @@ def demo_load() -> bool:
             }[kind]
             for g, group_name in enumerate(rng.sample(GROUP_NAMES, rng.randint(2, 4))):
                 Group.objects.create(
-                    institution=institution, name=group_name, age_group=age_groups[g % len(age_groups)]
+                    institution=institution,
+                    name=group_name,
+                    age_group=age_groups[g % len(age_groups)],
                 )
             institutions.append(institution)
 
@@ -155,11 +261,22 @@ def demo_load() -> bool:
         # Each pedagogist takes a fair slice of the district's institutions.
         for p, title in enumerate(titles):
             name = next(pedagogist_names)
-            email = "paedagog@demo.dk" if name == "Sofie Brandt" else (
-                name.lower().replace(" ", ".").replace("ø", "oe").replace("æ", "ae").replace("å", "aa") + "@demo.dk"
+            email = (
+                "paedagog@demo.dk"
+                if name == "Sofie Brandt"
+                else (
+                    name.lower()
+                    .replace(" ", ".")
+                    .replace("ø", "oe")
+                    .replace("æ", "ae")
+                    .replace("å", "aa")
+                    + "@demo.dk"
+                )
             )
             user = _user(email, name, Role.PEDAGOGIST)
-            pedagogist = Pedagogist.objects.create(user=user, title=title, weekly_hours=Decimal("37"))
+            pedagogist = Pedagogist.objects.create(
+                user=user, title=title, weekly_hours=Decimal("37")
+            )
             pedagogist.competences.set(rng.sample(competences, 2))
             mine = institutions[p :: len(titles)]
             share = min(Decimal("30"), (Decimal("100") / len(mine)).quantize(Decimal("1")))

@@ -26,7 +26,9 @@ class SessionLifetimeMiddleware:
             started = request.session.setdefault(SESSION_STARTED_KEY, now)
             if now - started > settings.SESSION_MAX_HOURS * 3600:
                 logout(request)
-                messages.info(request, _("You have been logged out for security. Please log in again."))
+                messages.info(
+                    request, _("You have been logged out for security. Please log in again.")
+                )
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
 

@@ -16,11 +16,8 @@ from simple_history.models import HistoricalRecords
 
 def format_decimal(value: Decimal) -> str:
     """'105', '10,5': no trailing zeros, Danish decimal comma."""
-    if value == value.to_integral_value():
-        value = value.quantize(Decimal(1))
-    else:
-        value = value.normalize()
-    return number_format(value)
+    whole = value == value.to_integral_value()
+    return number_format(value.quantize(Decimal(1)) if whole else value.normalize())
 
 
 class Role(models.TextChoices):
@@ -61,7 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("active"), default=True, help_text=_("Inactive users cannot log in.")
     )
     date_joined = models.DateTimeField(_("created"), default=timezone.now)
-    institutions = models.ManyToManyField(
+    institutions: "models.ManyToManyField[Institution, Membership]" = models.ManyToManyField(
         "Institution",
         through="Membership",
         related_name="members",
@@ -266,9 +263,7 @@ class Pedagogist(models.Model):
         User, on_delete=models.PROTECT, related_name="pedagogist", verbose_name=_("user")
     )
     title = models.CharField(_("title"), max_length=30, choices=PedagogistTitle.choices)
-    weekly_hours = models.DecimalField(
-        _("weekly contracted hours"), max_digits=4, decimal_places=2
-    )
+    weekly_hours = models.DecimalField(_("weekly contracted hours"), max_digits=4, decimal_places=2)
     competences = models.ManyToManyField(
         Competence, blank=True, related_name="pedagogists", verbose_name=_("competences")
     )
@@ -356,11 +351,11 @@ class Assignment(models.Model):
         verbose_name=_("institution"),
     )
     function = models.CharField(_("function"), max_length=20, choices=AssignmentFunction.choices)
-    share = models.DecimalField(
-        _("share of working time (%)"), max_digits=5, decimal_places=2
-    )
+    share = models.DecimalField(_("share of working time (%)"), max_digits=5, decimal_places=2)
     valid_from = models.DateField(_("from"))
-    valid_to = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty: until further notice."))
+    valid_to = models.DateField(
+        _("to"), null=True, blank=True, help_text=_("Empty: until further notice.")
+    )
 
     history = HistoricalRecords()
 
@@ -385,6 +380,12 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pedagogist} → {self.institution} ({format_decimal(self.share)} %)"
+
+    @property
+    def weekly_hours(self) -> Decimal:
+        """Hours a week the share amounts to, to the quarter hour (load `pedagogist` with it)."""
+        hours = self.pedagogist.weekly_hours * self.share / Decimal("100")
+        return (hours * 4).quantize(Decimal("1")) / 4
 
     def clean(self) -> None:
         # The database refuses this too (a trigger on PostgreSQL); here it gets a Danish message.

@@ -76,11 +76,19 @@ def district_overviews(*, user: User) -> list[DistrictOverview]:
     districts = access.districts_for(user).prefetch_related(
         Prefetch("institutions", queryset=Institution.objects.order_by("name"))
     )
-    overviews = {d.pk: DistrictOverview(district=d, institutions=list(d.institutions.all())) for d in districts}
+    overviews = {
+        d.pk: DistrictOverview(district=d, institutions=list(d.institutions.all()))
+        for d in districts
+    }
     rows = (
         Assignment.objects.current()
         .filter(institution__district_id__in=overviews.keys())
-        .values("institution__district_id", "pedagogist_id", "pedagogist__user__name", "pedagogist__title")
+        .values(
+            "institution__district_id",
+            "pedagogist_id",
+            "pedagogist__user__name",
+            "pedagogist__title",
+        )
         .annotate(total_share=Sum("share"))
         .order_by("pedagogist__user__name")
     )
@@ -120,7 +128,9 @@ def assignments_of_pedagogist(*, user: User, pedagogist: Pedagogist) -> QuerySet
 
 
 def institution_leaders(*, institution: Institution) -> QuerySet[User]:
-    return User.objects.filter(memberships__institution=institution, role=Role.LEADER, is_active=True)
+    return User.objects.filter(
+        memberships__institution=institution, role=Role.LEADER, is_active=True
+    )
 
 
 def institution_assignments(*, institution: Institution) -> QuerySet[Assignment]:
@@ -130,9 +140,3 @@ def institution_assignments(*, institution: Institution) -> QuerySet[Assignment]
         .select_related("pedagogist__user")
         .order_by("valid_from")
     )
-
-
-def weekly_hours_at(assignment: Assignment) -> Decimal:
-    """The hours a week an attachment's share amounts to, to the quarter hour."""
-    hours = assignment.pedagogist.weekly_hours * assignment.share / Decimal("100")
-    return (hours * 4).quantize(Decimal("1")) / 4

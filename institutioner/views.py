@@ -21,12 +21,10 @@ def start(request):
     if user.role == Role.PEDAGOGIST:
         pedagogist = getattr(user, "pedagogist", None)
         assignments = (
-            list(selectors.assignments_of_pedagogist(user=user, pedagogist=pedagogist))
+            selectors.assignments_of_pedagogist(user=user, pedagogist=pedagogist)
             if pedagogist
             else []
         )
-        for assignment in assignments:
-            assignment.weekly_hours = selectors.weekly_hours_at(assignment)
         return render(
             request,
             "institutioner/start_pedagogist.html",
@@ -42,9 +40,7 @@ def start(request):
 @login_required
 def institution_detail(request, pk: int):
     institution = access.get_institution_for(request.user, pk)
-    assignments = list(selectors.institution_assignments(institution=institution))
-    for assignment in assignments:
-        assignment.weekly_hours = selectors.weekly_hours_at(assignment)
+    assignments = selectors.institution_assignments(institution=institution)
     return render(
         request,
         "institutioner/institution_detail.html",
@@ -69,9 +65,7 @@ def district_detail(request, pk: int):
 @login_required
 def pedagogist_detail(request, pk: int):
     pedagogist = access.get_pedagogist_for(request.user, pk)
-    assignments = list(selectors.assignments_of_pedagogist(user=request.user, pedagogist=pedagogist))
-    for assignment in assignments:
-        assignment.weekly_hours = selectors.weekly_hours_at(assignment)
+    assignments = selectors.assignments_of_pedagogist(user=request.user, pedagogist=pedagogist)
     return render(
         request,
         "institutioner/pedagogist_detail.html",

@@ -71,7 +71,9 @@ def world(db) -> World:
     south = factories.DistrictFactory(name="Søvang")
     institution = factories.InstitutionFactory(name="Børnehuset Mariehønen", district=north)
     other_institution = factories.InstitutionFactory(name="Vuggestuen Spiren", district=north)
-    outsider_institution = factories.InstitutionFactory(name="Børnegården Kildevang", district=south)
+    outsider_institution = factories.InstitutionFactory(
+        name="Børnegården Kildevang", district=south
+    )
     factories.GroupFactory(institution=institution, name="Sommerfuglen")
     factories.GroupFactory(institution=institution, name="Frøen")
     factories.GroupFactory(institution=outsider_institution, name="Ræven")

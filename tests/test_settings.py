@@ -16,7 +16,9 @@ PRODUCTION = {
 
 
 def manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -35,7 +37,11 @@ def test_deploy_check_passes_with_production_settings():
 
 def test_deploy_check_notices_an_unsafe_setting():
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION, "DJANGO_HSTS_SECONDS": "0"}
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={**PRODUCTION, "DJANGO_HSTS_SECONDS": "0"},
     )
     assert result.returncode != 0
     assert "security.W004" in result.stdout + result.stderr
@@ -66,7 +72,9 @@ def test_secret_key_is_required_outside_debug():
 
 
 def test_debug_runs_without_configuration():
-    result = manage("check", env={"DJANGO_DEBUG": "true", "DJANGO_VAR_DIR": "/tmp/indsats-debug-var"})
+    result = manage(
+        "check", env={"DJANGO_DEBUG": "true", "DJANGO_VAR_DIR": "/tmp/indsats-debug-var"}
+    )
     assert result.returncode == 0, result.stderr
 
 

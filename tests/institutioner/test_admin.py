@@ -1,4 +1,4 @@
-"""The administration keeps master data in the Danish admin; impossible data gets a Danish message."""
+"""The administration keeps master data in the Danish admin; bad data gets a Danish message."""
 
 from datetime import date
 
@@ -83,7 +83,9 @@ def _assignment_form(world, **overrides):
 def test_admin_refuses_impossible_assignments_in_danish(client, world, overrides, message):
     client.force_login(world.administrator)
     before = Assignment.objects.count()
-    response = client.post(reverse("admin:institutioner_assignment_add"), _assignment_form(world, **overrides))
+    response = client.post(
+        reverse("admin:institutioner_assignment_add"), _assignment_form(world, **overrides)
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Assignment.objects.count() == before
@@ -91,7 +93,9 @@ def test_admin_refuses_impossible_assignments_in_danish(client, world, overrides
 
 def test_admin_accepts_an_assignment_up_to_100_percent(client, world):
     client.force_login(world.administrator)
-    response = client.post(reverse("admin:institutioner_assignment_add"), _assignment_form(world, share="70"))
+    response = client.post(
+        reverse("admin:institutioner_assignment_add"), _assignment_form(world, share="70")
+    )
     assert response.status_code == 302
     created = Assignment.objects.get(institution=world.other_institution)
     assert created.valid_from == date(2026, 8, 1)
@@ -118,7 +122,9 @@ def test_admin_refuses_negative_contracted_hours(client, world):
 
 def test_administration_cannot_make_superusers(client, world):
     client.force_login(world.administrator)
-    body = client.get(reverse("admin:institutioner_user_change", args=[world.leader.pk])).content.decode()
+    body = client.get(
+        reverse("admin:institutioner_user_change", args=[world.leader.pk])
+    ).content.decode()
     assert "is_superuser" not in body
 
 
@@ -140,6 +146,7 @@ def test_admin_creates_a_user_who_can_log_in(client, world):
     assert response.status_code == 302, response.content.decode()[:3000]
     client.logout()
     login = client.post(
-        reverse("login"), {"username": "ny.leder@example.dk", "password": "en-god-lang-adgangskode-1"}
+        reverse("login"),
+        {"username": "ny.leder@example.dk", "password": "en-god-lang-adgangskode-1"},
     )
     assert login.status_code == 302

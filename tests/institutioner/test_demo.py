@@ -49,7 +49,9 @@ def test_printed_demo_logins_work_for_every_role(client):
     roles = Counter()
     for login in DEMO_LOGINS:
         assert login.email in printed
-        response = client.post("/konto/log-ind/", {"username": login.email, "password": DEMO_PASSWORD})
+        response = client.post(
+            "/konto/log-ind/", {"username": login.email, "password": DEMO_PASSWORD}
+        )
         assert response.status_code == 302, login.email
         assert client.get("/").status_code == 200
         roles[User.objects.get(email=login.email).role] += 1

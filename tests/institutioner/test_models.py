@@ -49,7 +49,9 @@ def test_email_is_unique_whatever_the_case():
 
 @pytest.mark.django_db
 def test_create_user_stores_lowercase_email_and_a_hashed_password():
-    user = User.objects.create_user(email="Mette.Lund@Example.DK", password="hemmelig-1234", name="M")
+    user = User.objects.create_user(
+        email="Mette.Lund@Example.DK", password="hemmelig-1234", name="M"
+    )
     assert user.email == "mette.lund@example.dk"
     assert user.password != "hemmelig-1234"
     assert user.check_password("hemmelig-1234")
@@ -65,7 +67,10 @@ def _peak(pedagogist, start, end, share, exclude_pk=None):
 def test_peak_share_counts_only_overlapping_days():
     pedagogist = factories.PedagogistFactory()
     factories.AssignmentFactory(
-        pedagogist=pedagogist, share=Decimal("60"), valid_from=date(2026, 1, 1), valid_to=date(2026, 3, 31)
+        pedagogist=pedagogist,
+        share=Decimal("60"),
+        valid_from=date(2026, 1, 1),
+        valid_to=date(2026, 3, 31),
     )
     factories.AssignmentFactory(
         pedagogist=pedagogist, share=Decimal("30"), valid_from=date(2026, 3, 1), valid_to=None
@@ -114,9 +119,13 @@ def test_membership_is_for_leaders_and_staff_only():
 
 def test_trigger_refuses_overallocation_written_past_the_form(postgres, db):
     pedagogist = factories.PedagogistFactory()
-    factories.AssignmentFactory(pedagogist=pedagogist, share=Decimal("70"), valid_from=date(2026, 1, 1))
+    factories.AssignmentFactory(
+        pedagogist=pedagogist, share=Decimal("70"), valid_from=date(2026, 1, 1)
+    )
     with pytest.raises(IntegrityError, match="assignment_share_limit"), transaction.atomic():
-        factories.AssignmentFactory(pedagogist=pedagogist, share=Decimal("40"), valid_from=date(2026, 8, 1))
+        factories.AssignmentFactory(
+            pedagogist=pedagogist, share=Decimal("40"), valid_from=date(2026, 8, 1)
+        )
     # Raising an existing row past the limit is refused too.
     second = factories.AssignmentFactory(
         pedagogist=pedagogist, share=Decimal("30"), valid_from=date(2026, 8, 1)
@@ -126,5 +135,8 @@ def test_trigger_refuses_overallocation_written_past_the_form(postgres, db):
         second.save(update_fields=["share"])
     # Periods that do not overlap do not add up.
     factories.AssignmentFactory(
-        pedagogist=pedagogist, share=Decimal("100"), valid_from=date(2025, 1, 1), valid_to=date(2025, 12, 31)
+        pedagogist=pedagogist,
+        share=Decimal("100"),
+        valid_from=date(2025, 1, 1),
+        valid_to=date(2025, 12, 31),
     )

@@ -43,7 +43,9 @@ def test_district_summary_counts_titles_in_danish_plural(client, world):
         factories.AssignmentFactory(
             institution=world.other_institution, pedagogist__title="laeringsmiljoepaedagog"
         )
-    factories.AssignmentFactory(institution=world.other_institution, pedagogist__title="indsatspaedagog")
+    factories.AssignmentFactory(
+        institution=world.other_institution, pedagogist__title="indsatspaedagog"
+    )
     client.force_login(world.administrator)
     body = client.get(reverse("start")).content.decode()
     assert "2 institutioner, 1 indsatspædagog, 3 læringsmiljøpædagoger" in body
@@ -53,7 +55,9 @@ def test_ended_assignment_no_longer_counts(client, world):
     from datetime import date
 
     factories.AssignmentFactory(
-        institution=world.other_institution, valid_from=date(2020, 1, 1), valid_to=date(2020, 12, 31)
+        institution=world.other_institution,
+        valid_from=date(2020, 1, 1),
+        valid_to=date(2020, 12, 31),
     )
     client.force_login(world.administrator)
     body = client.get(reverse("start")).content.decode()
@@ -89,7 +93,9 @@ def test_leader_start_query_count_does_not_grow(client, world, django_assert_num
 
 
 @pytest.mark.parametrize("extra", [0, 4])
-def test_pedagogist_start_query_count_does_not_grow(client, world, django_assert_num_queries, extra):
+def test_pedagogist_start_query_count_does_not_grow(
+    client, world, django_assert_num_queries, extra
+):
     for _ in range(extra):
         assignment = factories.AssignmentFactory(pedagogist=world.pedagogist, share=5)
         factories.GroupFactory(institution=assignment.institution)
@@ -118,8 +124,14 @@ def test_outsider_gets_404_for_institution_pedagogist_and_district(client, world
 
 def test_pedagogist_sees_only_own_profile(client, world):
     client.force_login(world.pedagogist.user)
-    assert client.get(reverse("pedagogist_detail", args=[world.outsider_pedagogist.pk])).status_code == 404
-    assert client.get(reverse("institution_detail", args=[world.outsider_institution.pk])).status_code == 404
+    assert (
+        client.get(reverse("pedagogist_detail", args=[world.outsider_pedagogist.pk])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("institution_detail", args=[world.outsider_institution.pk])).status_code
+        == 404
+    )
 
 
 def test_pedagogist_loses_access_when_the_assignment_ends(client, world):
@@ -131,7 +143,9 @@ def test_pedagogist_loses_access_when_the_assignment_ends(client, world):
 
 
 def test_leader_sees_pedagogist_profile_but_only_shared_institutions(client, world):
-    factories.AssignmentFactory(pedagogist=world.pedagogist, institution=world.outsider_institution, share=10)
+    factories.AssignmentFactory(
+        pedagogist=world.pedagogist, institution=world.outsider_institution, share=10
+    )
     client.force_login(world.leader)
     body = client.get(reverse("pedagogist_detail", args=[world.pedagogist.pk])).content.decode()
     assert "Børnehuset Mariehønen" in body

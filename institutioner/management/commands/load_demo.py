@@ -4,7 +4,7 @@ from institutioner.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):
-    help = "Loads the demo municipality once (nothing happens if districts exist) and prints the demo logins."
+    help = "Loads the demo municipality once (not if districts exist) and prints the demo logins."
 
     def handle(self, *args, **options):
         if demo_load():
@@ -12,7 +12,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demokommunen findes allerede; intet er ændret.")
         self.stdout.write("")
-        self.stdout.write("Demo-logins (adgangskode for alle: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.role:<24} {login.email:<22} {login.name} – {login.note}")
         self.stdout.write("")

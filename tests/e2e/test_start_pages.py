@@ -1,0 +1,73 @@
+"""Each role logs in through the real login page in Chromium and sees its own start page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import log_in, serious_accessibility_violations
+from tests.factories import PASSWORD
+
+START_PAGES = {
+    "leader": ("lene@example.dk", "Mine institutioner", "Børnehuset Mariehønen"),
+    "staff": ("per@example.dk", "Mine institutioner", "Sommerfuglen"),
+    "pedagogist": (
+        "paula@example.dk",
+        "Mine institutioner og tilknytninger",
+        "Børnehuset Mariehønen",
+    ),
+    "administration": ("frida@example.dk", "Distrikter", "2 institutioner, 1 læringsmiljøpædagog"),
+}
+
+
+@pytest.mark.parametrize("role", list(START_PAGES))
+def test_role_logs_in_and_sees_an_accessible_start_page(
+    page, live_server, world, console_errors, role
+):
+    email, heading, content = START_PAGES[role]
+    log_in(page, live_server.url, email, PASSWORD)
+
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.get_by_text(content).first).to_be_visible()
+    expect(page).to_have_title(re.compile("Forside – Indsatsteamet"))
+    assert page.locator("html").get_attribute("lang") == "da"
+    assert serious_accessibility_violations(page) == []
+
+    # On a phone the menu folds into a button that opens it.
+    page.set_viewport_size({"width": 390, "height": 844})
+    menu = page.get_by_role("button", name="Vis menu")
+    expect(menu).to_be_visible()
+    menu.click()
+    expect(page.get_by_role("button", name=re.compile(world.user_for(role).name))).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+    assert console_errors == []  # a CSP violation would show up here
+
+
+def test_login_page_is_accessible_and_wrong_password_is_explained(
+    page, live_server, world, console_errors
+):
+    page.goto(live_server.url + "/")
+    expect(page).to_have_url(re.compile("/konto/log-ind/"))
+    assert serious_accessibility_violations(page) == []
+    log_in(page, live_server.url, "lene@example.dk", "forkert-kode")
+    expect(
+        page.get_by_text("Vi kunne ikke logge dig ind med den e-mail og adgangskode")
+    ).to_be_visible()
+    expect(page.get_by_label("E-mail")).to_have_value("lene@example.dk")
+    assert console_errors == []
+
+
+def test_outsider_is_told_nothing_about_other_institutions(page, live_server, world):
+    log_in(page, live_server.url, "otto@example.dk", PASSWORD)
+    response = page.goto(f"{live_server.url}/institutioner/{world.institution.pk}/")
+    assert response.status == 404
+    expect(page.get_by_text("Børnehuset Mariehønen")).to_have_count(0)
+
+
+def test_logout_from_the_menu(page, live_server, world):
+    log_in(page, live_server.url, "frida@example.dk", PASSWORD)
+    page.get_by_role("button", name=re.compile("Frida Forvaltning")).click()
+    page.get_by_role("button", name="Log ud").click()
+    expect(page).to_have_url(re.compile("/konto/log-ind/"))
+    page.goto(live_server.url + "/")
+    expect(page).to_have_url(re.compile("/konto/log-ind/"))
