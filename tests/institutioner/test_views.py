@@ -168,3 +168,22 @@ def test_healthz_answers_without_login(client, db):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_not_found_page_is_danish_and_keeps_the_navigation(client, world):
+    client.force_login(world.outsider)
+    response = client.get(reverse("institution_detail", args=[world.institution.pk]))
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "Siden findes ikke" in body
+    assert "Børnehuset Mariehønen" not in body
+    assert "Otto Udenfor" in body  # still signed in, with the menu
+
+
+def test_expired_form_gets_a_danish_page(world):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(reverse("login"), {"username": "lene@example.dk", "password": "x"})
+    assert response.status_code == 403
+    assert "Formularen er udløbet" in response.content.decode()
