@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "institutioner.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "institutioner.middleware.AdminInlineStylesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # axes must be last: it turns a lockout signalled by the backend into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -1,5 +1,6 @@
 import time
 
+from csp.constants import UNSAFE_INLINE
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -31,6 +32,23 @@ class SessionLifetimeMiddleware:
                 )
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class AdminInlineStylesMiddleware:
+    """Django's admin and django-simple-history's pages use a few inline style attributes.
+
+    Only there, and only for styles (never scripts), the policy allows them. Placed after
+    CSPMiddleware, so it marks the response before the policy is written.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/admin/"):
+            response._csp_update = {"style-src": [UNSAFE_INLINE]}  # type: ignore[attr-defined]
+        return response
 
 
 class NoStoreForSignedInMiddleware:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("distrikter/<int:pk>/", views.district_detail, name="district_detail"),
     path("paedagoger/<int:pk>/", views.pedagogist_detail, name="pedagogist_detail"),
     path("healthz/", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

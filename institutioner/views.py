@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -75,6 +76,12 @@ def pedagogist_detail(request, pk: int):
             "assignments": assignments,
         },
     )
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says (the admin's pages say nothing)."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @require_GET

@@ -43,6 +43,7 @@ RULES = {
         {**signed_in(200), "outsider": 404},
     ),
     "healthz": (no_kwargs, everyone(200)),
+    "favicon": (no_kwargs, everyone(301)),
     "login": (no_kwargs, {**signed_in(302), "anonymous": 200}),
     "logout": (no_kwargs, everyone(405)),
     "password_change": (no_kwargs, signed_in(200)),

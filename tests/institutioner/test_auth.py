@@ -110,6 +110,14 @@ def test_security_headers_on_every_response(client, world):
         assert "unsafe-inline" not in csp
 
 
+def test_only_the_admin_allows_inline_styles_and_never_inline_scripts(client, world):
+    client.force_login(world.administrator)
+    admin_csp = client.get(reverse("admin:index"))["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in admin_csp
+    assert "script-src 'self';" in admin_csp + ";"
+    assert "unsafe-inline" not in client.get(reverse("start"))["Content-Security-Policy"]
+
+
 def test_pages_with_personal_data_are_not_stored(client, world):
     client.force_login(world.leader)
     for url in (reverse("start"), reverse("institution_detail", args=[world.institution.pk])):
