@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
-    "axes",
+    "institutioner.apps.LockoutConfig",
     "csp",
     "institutioner",
     "indsats",

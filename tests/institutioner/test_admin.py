@@ -33,6 +33,7 @@ def test_admin_is_in_danish(client, world):
     body = client.get(reverse("admin:index")).content.decode()
     assert "Indsatsteamet – stamdata" in body
     assert "Institutioner" in body and "Faste tilknytninger" in body
+    assert "Login-spærringer" in body and "Spærringer og loginforsøg" in body
 
 
 def test_admin_creates_an_institution_and_keeps_who_did_it(client, world):
