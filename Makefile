@@ -39,7 +39,7 @@ test: lint
 	$(TEST_ENV) $(VENV)/bin/pytest
 
 bench: env
-	$(TEST_ENV) $(VENV)/bin/pytest tests/perf -p no:randomly -s
+	$(TEST_ENV) $(VENV)/bin/pytest tests/perf -o addopts="-p no:cacheprovider" -s -q
 
 # Refresh the Danish catalogue after changing texts; then translate and run `make test`.
 messages: env
