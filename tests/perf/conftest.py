@@ -36,9 +36,8 @@ def bench():
         (RESULTS / f"{name}.json").write_text(
             json.dumps(result, indent=2, ensure_ascii=False) + "\n"
         )
-        print(
-            f"\n{name}: median {result['median_ms']} ms (min {result['min_ms']}, max {result['max_ms']}) {facts}"
-        )
+        spread = f"min {result['min_ms']}, max {result['max_ms']}"
+        print(f"\n{name}: median {result['median_ms']} ms ({spread}) {facts}")
         return result
 
     return run
