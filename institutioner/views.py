@@ -57,9 +57,7 @@ def institution_detail(request, pk: int):
 @login_required
 def district_detail(request, pk: int):
     district = access.get_district_for(request.user, pk)
-    overview = next(
-        o for o in selectors.district_overviews(user=request.user) if o.district.pk == district.pk
-    )
+    [overview] = selectors.district_overviews(user=request.user, district_id=district.pk)
     return render(request, "institutioner/district_detail.html", {"overview": overview})
 
 
