@@ -1,0 +1,51 @@
+"""Validators every app uses. The lowest app holds them, so every free-text field can."""
+
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Six digits of a date, an optional separator, four digits; not part of a longer number.
+_CPR_LIKE = re.compile(r"(?<![0-9])([0-9]{2})([0-9]{2})([0-9]{2})[-\s]?([0-9]{4})(?![0-9])")
+
+
+def _century(two_digit_year: int, seventh_digit: int) -> int:
+    """The CPR rule that gives the century from the year and the first serial digit."""
+    if seventh_digit <= 3:
+        return 1900
+    if seventh_digit in (4, 9):
+        return 2000 if two_digit_year <= 36 else 1900
+    return 2000 if two_digit_year <= 57 else 1800
+
+
+def _is_valid_date(day: int, month: int, year: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def find_cpr_like(text: str) -> str | None:
+    """The first part of `text` that looks like a Danish CPR number, or None."""
+    for match in _CPR_LIKE.finditer(text or ""):
+        day, month, year = (int(part) for part in match.groups()[:3])
+        serial = match.group(4)
+        if _is_valid_date(day, month, _century(year, int(serial[0])) + year):
+            return match.group(0)
+    return None
+
+
+def validate_no_cpr(text: str) -> None:
+    """Refuse text with something that looks like a CPR number (seeds: the learning environment,
+    not the child's CPR number, is in focus; the system stores no CPR numbers)."""
+    if find_cpr_like(text):
+        raise ValidationError(
+            _(
+                "The text contains something that looks like a CPR number. Do not write CPR "
+                "numbers here: describe the children's group and the learning environment "
+                "without identifying a child."
+            ),
+            code="cpr",
+        )
