@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
     "simple_history",
     "institutioner.apps.LockoutConfig",
     "csp",
@@ -225,13 +226,18 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Indsatsteamet <indsatsteam@l
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[Indsatsteam] "
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
+# The address people open the system at; links in e-mails sent by the worker start with it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Celery -----------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+    # Without socket timeouts a Redis that accepts connections but does not answer blocks a
+    # publishing web request forever. The read timeout stays above kombu's 1-second BRPOP poll.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"socket_connect_timeout": 2, "socket_timeout": 5}
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 else:
     # The embedded default: kombu's file-system transport, shared by web, worker and beat
     # through a folder, so a laptop needs no broker server.
@@ -252,11 +258,26 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = timedelta(days=1)
+# Tasks are published from web requests after commit. With the broker down, give up after about
+# half a second (the outbox's sweep sends the message later) instead of holding the request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "institutioner.tasks.sessions_clear_expired",
         "schedule": timedelta(hours=1),
+    },
+    "send-pending-notifications": {
+        "task": "institutioner.tasks.notifications_send_pending",
+        "schedule": timedelta(minutes=1),
+        # A sweep still queued when the next is due is redundant (a worker that was away).
+        "options": {"expires": 55},
     },
 }
 

@@ -15,6 +15,7 @@ from institutioner.models import (
     Group,
     Institution,
     Membership,
+    Notification,
     Pedagogist,
     User,
 )
@@ -176,6 +177,23 @@ admin.site.unregister(AccessAttempt)
 
 @admin.register(AccessAttempt)
 class LockoutAdmin(AdministrationPermissions, AccessAttemptAdmin):
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(AdministrationPermissions, admin.ModelAdmin):
+    """The outbox, to answer 'did the e-mail go?'. Read-only: messages are written by services."""
+
+    list_display = ["created_at", "email", "subject", "template", "status", "attempts", "sent_at"]
+    list_filter = ["status", "template", "created_at"]
+    search_fields = ["email", "subject"]
+    date_hierarchy = "created_at"
+    list_per_page = 50
+
     def has_add_permission(self, request, *args):
         return False
 

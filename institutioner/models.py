@@ -412,3 +412,82 @@ class Assignment(models.Model):
                     % {"peak": format_decimal(peak)}
                 }
             )
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """An e-mail in the outbox: written in the same transaction as the change it tells about.
+
+    A task sends it after commit; a periodic sweep sends whatever that task missed (a broker that
+    was down, a worker that died). The row is the record of the message, so it has no separate
+    history: it keeps who, what, when it was created, how often sending failed, and when it went.
+    """
+
+    recipient = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    email = models.EmailField(_("e-mail"))
+    template = models.CharField(_("template"), max_length=100)
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    attachment_name = models.CharField(_("attachment name"), max_length=255, blank=True)
+    attachment_mimetype = models.CharField(_("attachment type"), max_length=100, blank=True)
+    attachment_content = models.TextField(_("attachment"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    dedupe_key = models.CharField(
+        _("deduplication key"),
+        max_length=200,
+        blank=True,
+        help_text=_("A message with a key is queued at most once, e.g. a reminder."),
+    )
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="notification_status_created"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_dedupe_key_unique",
+                violation_error_message=_("This message has already been queued."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=NotificationStatus.SENT) & Q(sent_at__isnull=False))
+                | (~Q(status=NotificationStatus.SENT) & Q(sent_at__isnull=True)),
+                name="notification_sent_at_iff_sent",
+                violation_error_message=_("A notification has a sending time exactly when sent."),
+            ),
+            models.CheckConstraint(
+                condition=Q(attachment_name="", attachment_mimetype="", attachment_content="")
+                | (~Q(attachment_name="") & ~Q(attachment_mimetype="")),
+                name="notification_attachment_has_name_and_type",
+                violation_error_message=_("An attachment needs a file name and a type."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.email}"
