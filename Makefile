@@ -8,7 +8,8 @@ PY := $(VENV)/bin/python
 # Tests run without DEBUG, as production does, but over plain http.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
 	DJANGO_SECURE_SSL_REDIRECT=false \
-	DJANGO_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage
+	DJANGO_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
+	DJANGO_VAR_DIR=$(CURDIR)/var/test
 
 .PHONY: run test env lint bench messages clean
 
@@ -43,7 +44,7 @@ bench: env
 
 # Refresh the Danish catalogue after changing texts; then translate and run `make test`.
 messages: env
-	DJANGO_DEBUG=true $(PY) manage.py makemessages -l da --no-obsolete --ignore=.venv --ignore=.tools --ignore=staticfiles --ignore=var
+	DJANGO_DEBUG=true $(PY) manage.py makemessages -l da --no-obsolete --ignore=tests --ignore=.venv --ignore=.tools --ignore=staticfiles --ignore=var
 	DJANGO_DEBUG=true $(PY) manage.py compilemessages -l da --ignore=.venv --ignore=.tools
 
 clean:

@@ -51,6 +51,7 @@ auth_patterns = [
 
 urlpatterns = [
     path("", include("institutioner.urls")),
+    path("", include("indsats.urls")),
     path("konto/", include(auth_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class IndsatsConfig(AppConfig):
     name = "indsats"
     verbose_name = _("Interventions")
+
+    def ready(self) -> None:
+        # Register the start page sections and the demo's requests.
+        from indsats import demo, startpage  # noqa: F401

@@ -191,6 +191,17 @@ CITIES = [
 ]
 
 
+# Higher apps add their part of the demo (requests, agreements, courses) here from their
+# AppConfig.ready(); demo_load runs them, in order, after the organisation is built.
+_extensions: list = []
+
+
+def register(loader):
+    if loader not in _extensions:
+        _extensions.append(loader)
+    return loader
+
+
 def _user(email: str, name: str, role: str) -> User:
     return User.objects.create_user(email=email, password=DEMO_PASSWORD, name=name, role=role)
 
@@ -292,4 +303,6 @@ def demo_load() -> bool:
                     share=share,
                     valid_from=season_start,
                 )
+    for loader in _extensions:
+        loader()
     return True

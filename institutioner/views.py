@@ -6,7 +6,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from institutioner import access, selectors
+from institutioner import access, selectors, startpage
 from institutioner.models import Role
 
 
@@ -17,7 +17,10 @@ def start(request):
         return render(
             request,
             "institutioner/start_administration.html",
-            {"overviews": selectors.district_overviews(user=user)},
+            {
+                "overviews": selectors.district_overviews(user=user),
+                "start_sections": startpage.sections_for(request),
+            },
         )
     if user.role == Role.PEDAGOGIST:
         pedagogist = getattr(user, "pedagogist", None)
@@ -29,12 +32,19 @@ def start(request):
         return render(
             request,
             "institutioner/start_pedagogist.html",
-            {"pedagogist": pedagogist, "assignments": assignments},
+            {
+                "pedagogist": pedagogist,
+                "assignments": assignments,
+                "start_sections": startpage.sections_for(request),
+            },
         )
     return render(
         request,
         "institutioner/start_leader.html",
-        {"institutions": selectors.institutions_with_groups(user=user)},
+        {
+            "institutions": selectors.institutions_with_groups(user=user),
+            "start_sections": startpage.sections_for(request),
+        },
     )
 
 

@@ -1,0 +1,83 @@
+"""Who may see which requests and meetings, built on institutioner.access's scopes.
+
+Outside a person's scope everything answers 404.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from indsats.models import IntakeMeeting, InterventionRequest, RequestStatus
+from institutioner import access
+from institutioner.models import Role, User
+
+
+def requests_for(user: User) -> QuerySet[InterventionRequest]:
+    """Administration: every request that has been submitted (drafts stay the leader's own).
+    Leader: their institutions' requests. Staff: those, but not drafts. Pedagogist: the
+    requests they are assigned to or invited to a meeting about."""
+    qs = InterventionRequest.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if access.is_administration(user):
+        return qs.exclude(status=RequestStatus.DRAFT)
+    if user.role == Role.LEADER:
+        return qs.filter(institution__in=access.institutions_for(user))
+    if user.role == Role.STAFF:
+        return qs.filter(institution__in=access.institutions_for(user)).exclude(
+            status=RequestStatus.DRAFT
+        )
+    if user.role == Role.PEDAGOGIST:
+        return qs.filter(
+            Q(allocations__pedagogist__user=user) | Q(meetings__participants=user)
+        ).distinct()
+    return qs.none()
+
+
+def get_request_for(user: User, pk) -> InterventionRequest:
+    try:
+        return requests_for(user).select_related("institution__district", "group").get(pk=pk)
+    except InterventionRequest.DoesNotExist:
+        raise Http404 from None
+
+
+def get_request_for_leader(user: User, pk) -> InterventionRequest:
+    """Changing, submitting and withdrawing are for the leaders of the institution."""
+    if user.role != Role.LEADER:
+        raise Http404
+    return get_request_for(user, pk)
+
+
+def can_triage(user: User) -> bool:
+    return access.is_administration(user)
+
+
+def get_request_for_triage(user: User, pk) -> InterventionRequest:
+    if not can_triage(user):
+        raise Http404
+    return get_request_for(user, pk)
+
+
+def meetings_for(user: User) -> QuerySet[IntakeMeeting]:
+    qs = IntakeMeeting.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if access.is_administration(user):
+        return qs
+    if user.role in (Role.LEADER, Role.STAFF):
+        return qs.filter(request__in=requests_for(user))
+    return qs.filter(participants=user)
+
+
+def get_meeting_for(user: User, pk) -> IntakeMeeting:
+    try:
+        return (
+            meetings_for(user).select_related("request__institution", "request__group").get(pk=pk)
+        )
+    except IntakeMeeting.DoesNotExist:
+        raise Http404 from None
+
+
+def get_meeting_for_triage(user: User, pk) -> IntakeMeeting:
+    if not can_triage(user):
+        raise Http404
+    return get_meeting_for(user, pk)

@@ -1,0 +1,319 @@
+"""The front door: requests for an intervention, their triage and the intake meeting."""
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from institutioner.models import AgeGroup, Group, Institution, Pedagogist
+from institutioner.validators import validate_no_cpr
+
+
+class FocusLevel(models.TextChoices):
+    CHILD = "barn", _("Child")
+    CHILDREN_GROUP = "boernegruppe", _("Group of children")
+    LEARNING_ENVIRONMENT = "laeringsmiljoe", _("Learning environment")
+    STAFF = "personale", _("Pedagogical staff")
+    LEADERSHIP = "ledelse", _("Pedagogical leadership")
+
+
+class LearningTheme(models.TextChoices):
+    PERSONAL = "personlig", _("Versatile personal development")
+    SOCIAL = "social", _("Social development")
+    LANGUAGE = "sprog", _("Communication and language")
+    BODY = "krop", _("Body, senses and movement")
+    NATURE = "natur", _("Nature, outdoor life and science")
+    CULTURE = "kultur", _("Culture, aesthetics and community")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+
+
+class RequestStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    NEEDS_INFO = "needs_info", _("More information requested")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class InterventionRequestQuerySet(models.QuerySet["InterventionRequest"]):
+    def open_for_triage(self) -> "InterventionRequestQuerySet":
+        return self.filter(status__in=[RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO])
+
+
+class InterventionRequest(models.Model):
+    """Anmodning om indsats: the leader and staff describe the need in their own words."""
+
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("institution"),
+    )
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("group"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if the request concerns the whole institution."),
+    )
+    need = models.TextField(
+        _("the need in your own words"),
+        validators=[validate_no_cpr],
+        help_text=_("What do you see in the group, and what would you like to change?"),
+    )
+    age_group = models.CharField(_("age of the children"), max_length=3, choices=AgeGroup.choices)
+    group_size = models.PositiveSmallIntegerField(_("number of children in the group"))
+    tried_already = models.TextField(
+        _("what has been tried already"), blank=True, validators=[validate_no_cpr]
+    )
+    wished_start = models.DateField(_("wished start"))
+    wished_weeks = models.PositiveSmallIntegerField(_("wished length (weeks)"))
+    wished_weekdays = models.JSONField(_("wished weekdays"), default=list, blank=True)
+    wished_time_from = models.TimeField(_("from (time of day)"), null=True, blank=True)
+    wished_time_to = models.TimeField(_("to (time of day)"), null=True, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=150)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="created_requests",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # One form, one request: a double click or a second tab posts the same token.
+    client_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    history = HistoricalRecords()
+
+    objects = InterventionRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request for intervention")
+        verbose_name_plural = _("requests for intervention")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(group_size__gte=1) & Q(group_size__lte=200),
+                name="request_group_size_1_200",
+                violation_error_message=_("The number of children must be between 1 and 200."),
+            ),
+            models.CheckConstraint(
+                condition=Q(wished_weeks__gte=1) & Q(wished_weeks__lte=52),
+                name="request_weeks_1_52",
+                violation_error_message=_("The length must be between 1 and 52 weeks."),
+            ),
+            models.CheckConstraint(
+                condition=Q(wished_time_from__isnull=True)
+                | Q(wished_time_to__isnull=True)
+                | Q(wished_time_to__gt=models.F("wished_time_from")),
+                name="request_time_window_order",
+                violation_error_message=_("The end of the time window must be after its start."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = (
+            f"{self.institution.name}, {self.group.name}" if self.group else self.institution.name
+        )
+        return _("Request #%(id)s (%(where)s)") % {"id": self.pk, "where": where}
+
+    @property
+    def wished_end(self):
+        return self.wished_start + timedelta(weeks=self.wished_weeks) - timedelta(days=1)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (RequestStatus.DRAFT, RequestStatus.NEEDS_INFO)
+
+    @property
+    def weekday_labels(self) -> list[str]:
+        return [str(Weekday(day).label) for day in sorted(self.wished_weekdays)]
+
+
+class RequestFocusLevel(models.Model):
+    request = models.ForeignKey(
+        InterventionRequest, on_delete=models.CASCADE, related_name="focus_levels"
+    )
+    level = models.CharField(_("focus level"), max_length=20, choices=FocusLevel.choices)
+
+    class Meta:
+        verbose_name = _("focus level")
+        verbose_name_plural = _("focus levels")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "level"], name="request_focus_level_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_level_display()
+
+
+class RequestTheme(models.Model):
+    request = models.ForeignKey(
+        InterventionRequest, on_delete=models.CASCADE, related_name="themes"
+    )
+    theme = models.CharField(_("learning-plan theme"), max_length=20, choices=LearningTheme.choices)
+
+    class Meta:
+        verbose_name = _("learning-plan theme")
+        verbose_name_plural = _("learning-plan themes")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "theme"], name="request_theme_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_theme_display()
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created as a draft")
+    UPDATED = "updated", _("Changed")
+    SUBMITTED = "submitted", _("Submitted")
+    RESUBMITTED = "resubmitted", _("Submitted again with more information")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    INFO_REQUESTED = "info_requested", _("More information requested")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    MEETING_PLANNED = "meeting_planned", _("Intake meeting planned")
+    MEETING_MOVED = "meeting_moved", _("Intake meeting moved")
+    MEETING_CANCELLED = "meeting_cancelled", _("Intake meeting cancelled")
+
+
+class RequestEvent(models.Model):
+    """The request's history as the leader reads it: what happened, when, by whom, and why."""
+
+    request = models.ForeignKey(
+        InterventionRequest, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("event"), max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
+    message = models.TextField(_("message"), blank=True, validators=[validate_no_cpr])
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({timezone.localtime(self.created_at):%d.%m.%Y %H:%M})"
+
+
+class Allocation(models.Model):
+    """A pedagogist assigned to an accepted request, with the hours a week planned at triage."""
+
+    request = models.ForeignKey(
+        InterventionRequest, on_delete=models.CASCADE, related_name="allocations"
+    )
+    pedagogist = models.ForeignKey(
+        Pedagogist,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name=_("pedagogist"),
+    )
+    weekly_hours = models.DecimalField(_("hours a week"), max_digits=4, decimal_places=2)
+    reason = models.TextField(_("reason for the choice"), blank=True, validators=[validate_no_cpr])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "pedagogist"], name="allocation_unique"),
+            models.CheckConstraint(
+                condition=Q(weekly_hours__gt=Decimal("0")) & Q(weekly_hours__lte=Decimal("48")),
+                name="allocation_hours_0_48",
+                violation_error_message=_("Hours a week must be more than 0 and at most 48."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pedagogist} ({self.weekly_hours} t/uge)"
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class IntakeMeeting(models.Model):
+    """Indsatsmøde: leader, staff and pedagogist specify the concrete intervention."""
+
+    request = models.ForeignKey(
+        InterventionRequest, on_delete=models.CASCADE, related_name="meetings"
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=200, validators=[validate_no_cpr])
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="intake_meetings", verbose_name=_("participants")
+    )
+    other_participants = models.CharField(
+        _("other participants"),
+        max_length=300,
+        blank=True,
+        validators=[validate_no_cpr],
+        help_text=_("For example staff from the group, without e-mail in the system."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    # The calendar identity: the same UID with a higher SEQUENCE updates the invitation.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[participants])
+
+    class Meta:
+        verbose_name = _("intake meeting")
+        verbose_name_plural = _("intake meetings")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("The meeting must end after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        when = timezone.localtime(self.starts_at)
+        return _("Intake meeting %(when)s") % {"when": f"{when:%d.%m.%Y %H:%M}"}

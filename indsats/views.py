@@ -1,0 +1,356 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indsats import access, calendar, selectors, services
+from indsats.filters import TriageFilter
+from indsats.forms import (
+    AcceptForm,
+    AskInfoForm,
+    MeetingForm,
+    RejectForm,
+    RequestForm,
+    WithdrawForm,
+)
+from indsats.models import MeetingStatus, RequestStatus
+from institutioner.errors import StateError
+from institutioner.models import Role
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- The leader's requests ---------------------------------------------------------------------
+
+
+@login_required
+def request_list(request):
+    requests = selectors.with_list_relations(access.requests_for(request.user)).order_by(
+        "-created_at"
+    )
+    return render(
+        request,
+        "indsats/request_list.html",
+        {"requests": requests, "can_create": request.user.role == Role.LEADER},
+    )
+
+
+@login_required
+def request_create(request):
+    if request.user.role != Role.LEADER:
+        raise Http404
+    form = RequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            req, created = services.request_create(
+                actor=request.user,
+                data=form.cleaned_data,
+                client_token=form.cleaned_data["client_token"],
+            )
+        except StateError as error:
+            messages.error(request, error.message)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _("The request is saved as a draft. Submit it when it is ready."),
+                )
+            return redirect("request_detail", pk=req.pk)
+    return render(request, "indsats/request_form.html", {"form": form, "req": None})
+
+
+@login_required
+def request_edit(request, pk: int):
+    req = access.get_request_for_leader(request.user, pk)
+    if not req.is_editable:
+        messages.error(request, _("The request can no longer be changed."))
+        return redirect("request_detail", pk=req.pk)
+    form = RequestForm(request.POST or None, instance=req, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_update(actor=request.user, request_id=req.pk, data=form.cleaned_data)
+        except StateError as error:
+            messages.error(request, error.message)
+            return redirect("request_detail", pk=req.pk)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("request_detail", pk=req.pk)
+    return render(request, "indsats/request_form.html", {"form": form, "req": req})
+
+
+@login_required
+def request_detail(request, pk: int):
+    req = access.get_request_for(request.user, pk)
+    user = request.user
+    is_leader = user.role == Role.LEADER
+    context = {
+        "req": req,
+        "events": req.events.select_related("actor"),
+        "allocations": req.allocations.select_related("pedagogist__user"),
+        "meetings": req.meetings.order_by("-starts_at").prefetch_related("participants"),
+        "can_edit": is_leader and req.is_editable,
+        "can_submit": is_leader and req.is_editable,
+        "can_withdraw": is_leader
+        and req.status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO),
+        "can_triage": access.can_triage(user),
+        "withdraw_form": WithdrawForm(),
+    }
+    return render(request, "indsats/request_detail.html", context)
+
+
+@require_POST
+@login_required
+def request_submit(request, pk: int):
+    req = access.get_request_for_leader(request.user, pk)
+    try:
+        services.request_submit(actor=request.user, request_id=req.pk)
+    except StateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The request is submitted. The administration has been told."))
+    return redirect("request_detail", pk=req.pk)
+
+
+@require_POST
+@login_required
+def request_withdraw(request, pk: int):
+    req = access.get_request_for_leader(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
+        return redirect("request_detail", pk=req.pk)
+    try:
+        services.request_withdraw(
+            actor=request.user, request_id=req.pk, reason=form.cleaned_data["reason"]
+        )
+    except StateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The request is withdrawn."))
+    return redirect("request_detail", pk=req.pk)
+
+
+# --- Triage (the administration) ---------------------------------------------------------------
+
+
+@login_required
+def triage_queue(request):
+    if not access.can_triage(request.user):
+        raise Http404
+    filterset = TriageFilter(request.GET, queryset=access.requests_for(request.user))
+    rows = selectors.triage_rows(filterset.qs) if filterset.is_valid() else []
+    return render(request, "indsats/triage_queue.html", {"filter": filterset, "rows": rows})
+
+
+def _triage_page(request, req, **forms):
+    fixed_ids = {a.pedagogist_id for a in selectors.fixed_assignments(req.institution)}
+    accept_form = forms.get("accept_form") or AcceptForm(initial={"weekly_hours": "6"})
+    if accept_form.is_bound:
+        checked_ids = {int(v) for v in request.POST.getlist("pedagogists") if v.isdigit()}
+    else:
+        checked_ids = fixed_ids
+    context = {
+        "req": req,
+        "capacity": selectors.capacity_by_pedagogist(req),
+        "fixed_ids": fixed_ids,
+        "checked_ids": checked_ids,
+        "events": req.events.select_related("actor"),
+        "allocations": req.allocations.select_related("pedagogist__user"),
+        "meetings": req.meetings.order_by("-starts_at").prefetch_related("participants"),
+        "accept_form": accept_form,
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "ask_form": forms.get("ask_form") or AskInfoForm(),
+        "warnings": forms.get("warnings", []),
+        "can_decide": req.status == RequestStatus.SUBMITTED,
+        "can_plan": req.status == RequestStatus.ACCEPTED
+        and not req.meetings.filter(status=MeetingStatus.PLANNED).exists(),
+    }
+    return render(request, "indsats/triage_detail.html", context)
+
+
+@login_required
+def triage_detail(request, pk: int):
+    req = access.get_request_for_triage(request.user, pk)
+    return _triage_page(request, req)
+
+
+@require_POST
+@login_required
+def triage_accept(request, pk: int):
+    req = access.get_request_for_triage(request.user, pk)
+    form = AcceptForm(request.POST)
+    if form.is_valid():
+        choices = [
+            services.AllocationChoice(pedagogist=p, weekly_hours=form.cleaned_data["weekly_hours"])
+            for p in form.cleaned_data["pedagogists"]
+        ]
+        try:
+            services.request_accept(
+                actor=request.user,
+                request_id=req.pk,
+                choices=choices,
+                reason=form.cleaned_data["reason"],
+            )
+        except StateError as error:
+            messages.error(request, error.message)
+            return redirect("triage_detail", pk=req.pk)
+        except services.AllocationNeedsReason as needs_reason:
+            form.add_error("reason", _("Write a reason to go ahead with this choice."))
+            return _triage_page(request, req, accept_form=form, warnings=needs_reason.warnings)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The request is accepted and the pedagogists are told."))
+            return redirect("triage_detail", pk=req.pk)
+    return _triage_page(request, req, accept_form=form)
+
+
+@require_POST
+@login_required
+def triage_reject(request, pk: int):
+    req = access.get_request_for_triage(request.user, pk)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_reject(
+                actor=request.user, request_id=req.pk, reason=form.cleaned_data["reason"]
+            )
+        except StateError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The request is rejected and the leader is told."))
+        return redirect("triage_detail", pk=req.pk)
+    return _triage_page(request, req, reject_form=form)
+
+
+@require_POST
+@login_required
+def triage_ask_info(request, pk: int):
+    req = access.get_request_for_triage(request.user, pk)
+    form = AskInfoForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_ask_info(
+                actor=request.user, request_id=req.pk, question=form.cleaned_data["question"]
+            )
+        except StateError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The leader has been asked for more information."))
+        return redirect("triage_detail", pk=req.pk)
+    return _triage_page(request, req, ask_form=form)
+
+
+# --- Intake meetings ---------------------------------------------------------------------------
+
+
+@login_required
+def meeting_create(request, pk: int):
+    req = access.get_request_for_triage(request.user, pk)
+    initial = {
+        "place": req.institution.name,
+        "participants": [req.created_by]
+        + [a.pedagogist.user for a in req.allocations.select_related("pedagogist__user")],
+    }
+    form = MeetingForm(request.POST or None, req=req, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_plan(
+                actor=request.user,
+                request_id=req.pk,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                place=form.cleaned_data["place"],
+                participants=list(form.cleaned_data["participants"]),
+                other_participants=form.cleaned_data["other_participants"],
+            )
+        except StateError as error:
+            messages.error(request, error.message)
+            return redirect("triage_detail", pk=req.pk)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The intake meeting is planned and the invitations sent."))
+            return redirect("triage_detail", pk=req.pk)
+    return render(request, "indsats/meeting_form.html", {"form": form, "req": req, "meeting": None})
+
+
+@login_required
+def meeting_edit(request, pk: int):
+    meeting = access.get_meeting_for_triage(request.user, pk)
+    req = meeting.request
+    if meeting.status != MeetingStatus.PLANNED:
+        messages.error(request, _("The meeting is cancelled and cannot be moved. Plan a new one."))
+        return redirect("triage_detail", pk=req.pk)
+
+    start, end = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+    initial = {
+        "date": start.date(),
+        "start": start.time(),
+        "end": end.time(),
+        "place": meeting.place,
+        "participants": list(meeting.participants.all()),
+        "other_participants": meeting.other_participants,
+    }
+    form = MeetingForm(request.POST or None, req=req, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_move(
+                actor=request.user,
+                meeting_id=meeting.pk,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                place=form.cleaned_data["place"],
+                participants=list(form.cleaned_data["participants"]),
+                other_participants=form.cleaned_data["other_participants"],
+            )
+        except StateError as error:
+            messages.error(request, error.message)
+            return redirect("triage_detail", pk=req.pk)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The meeting is moved and the participants are told."))
+            return redirect("triage_detail", pk=req.pk)
+    return render(
+        request, "indsats/meeting_form.html", {"form": form, "req": req, "meeting": meeting}
+    )
+
+
+@require_POST
+@login_required
+def meeting_cancel(request, pk: int):
+    meeting = access.get_meeting_for_triage(request.user, pk)
+    try:
+        services.meeting_cancel(
+            actor=request.user, meeting_id=meeting.pk, reason=request.POST.get("reason", "")[:500]
+        )
+    except StateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The meeting is cancelled and the participants are told."))
+    return redirect("triage_detail", pk=meeting.request_id)
+
+
+@login_required
+def meeting_ics(request, pk: int):
+    meeting = access.get_meeting_for(request.user, pk)
+    response = HttpResponse(
+        calendar.meeting_ics(meeting), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="indsatsmoede-{meeting.pk}.ics"'
+    return response

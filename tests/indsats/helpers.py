@@ -1,0 +1,66 @@
+"""Requests in every state, made through the services, as the app makes them."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from indsats import services
+from indsats.models import FocusLevel, LearningTheme
+
+
+def request_data(world, **overrides):
+    data = {
+        "institution": world.institution,
+        "group": world.institution.groups.get(name="Sommerfuglen"),
+        "need": "Uro i overgangene og svært ved at finde ro til leg i små grupper.",
+        "focus_levels": [FocusLevel.CHILDREN_GROUP, FocusLevel.LEARNING_ENVIRONMENT],
+        "themes": [LearningTheme.SOCIAL],
+        "age_group": "3-6",
+        "group_size": 22,
+        "tried_already": "Faste pladser ved frokost.",
+        "wished_start": timezone.localdate() + timedelta(days=21),
+        "wished_weeks": 10,
+        "wished_weekdays": [1, 3],
+        "wished_time_from": None,
+        "wished_time_to": None,
+        "contact_name": "Lene Leder",
+        "contact_phone": "",
+        "contact_email": "lene@example.dk",
+    }
+    data.update(overrides)
+    return data
+
+
+def make_request(world, *, submit=False, **overrides):
+    import uuid
+
+    req, _ = services.request_create(
+        actor=world.leader, data=request_data(world, **overrides), client_token=uuid.uuid4()
+    )
+    if submit:
+        req = services.request_submit(actor=world.leader, request_id=req.pk)
+    return req
+
+
+def accept(world, req, hours="6", reason=""):
+    return services.request_accept(
+        actor=world.administrator,
+        request_id=req.pk,
+        choices=[
+            services.AllocationChoice(pedagogist=world.pedagogist, weekly_hours=Decimal(hours))
+        ],
+        reason=reason,
+    )
+
+
+def plan_meeting(world, req, days=7):
+    start = timezone.now().replace(second=0, microsecond=0) + timedelta(days=days)
+    return services.meeting_plan(
+        actor=world.administrator,
+        request_id=req.pk,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        place="Personalestuen",
+        participants=[world.leader, world.pedagogist.user],
+    )
