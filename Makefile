@@ -11,6 +11,19 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklmnopqr
 	DJANGO_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
 	DJANGO_VAR_DIR=$(CURDIR)/var/test
 
+# `make run` is the demo a newcomer clicks through: production-like (no debug pages, Danish error
+# pages), but on plain http, with e-mails written to var/mail/ and a secret kept in var/.
+# `DJANGO_DEBUG=true make run` gives Django's debug pages instead.
+DJANGO_DEBUG ?= false
+RUN_ENV := DJANGO_DEBUG=$(DJANGO_DEBUG) \
+	DJANGO_SECRET_KEY=$$(cat var/secret_key) \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+	DJANGO_SECURE_SSL_REDIRECT=false \
+	DJANGO_SECURE_COOKIES=false \
+	DJANGO_HSTS_SECONDS=0 \
+	DJANGO_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
+	DJANGO_EMAIL_TO_FILES=true
+
 .PHONY: run test env lint bench messages clean
 
 env: $(VENV)/.synced
@@ -23,11 +36,14 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen
 	touch $@
 
-run: env
+var/secret_key:
 	mkdir -p var
-	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=true $(PY) manage.py load_demo
-	DJANGO_DEBUG=true $(VENV)/bin/honcho --procfile Procfile.dev start
+	python3 -c 'import secrets; print(secrets.token_urlsafe(64))' > $@
+
+run: env var/secret_key
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py load_demo
+	$(RUN_ENV) $(VENV)/bin/honcho --procfile Procfile.dev start
 
 lint: env
 	$(VENV)/bin/ruff check .

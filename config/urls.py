@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from institutioner import views as institutioner_views
 from institutioner.forms import EmailAuthenticationForm
 
 auth_patterns = [
@@ -12,7 +13,7 @@ auth_patterns = [
         ),
         name="login",
     ),
-    path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
+    path("log-ud/", institutioner_views.LogoutView.as_view(), name="logout"),
     path(
         "adgangskode/skift/",
         auth_views.PasswordChangeView.as_view(),
@@ -39,7 +40,7 @@ auth_patterns = [
     ),
     path(
         "adgangskode/nulstil/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        institutioner_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

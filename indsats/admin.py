@@ -2,13 +2,13 @@
 send the e-mails); Stamdata only shows them, with their full history."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from indsats.models import Allocation, IntakeMeeting, InterventionRequest, RequestEvent
 from institutioner import access
+from institutioner.admin import HistoryAdmin
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(HistoryAdmin):
     def has_module_permission(self, request):
         return access.can_manage_master_data(request.user)
 

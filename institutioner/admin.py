@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group as AuthGroup
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from institutioner import access
@@ -17,6 +19,7 @@ from institutioner.models import (
     Membership,
     Notification,
     Pedagogist,
+    Role,
     User,
 )
 
@@ -40,7 +43,21 @@ class AdministrationPermissions:
         return access.can_manage_master_data(request.user)
 
 
-class MasterDataAdmin(AdministrationPermissions, SimpleHistoryAdmin):
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's pages, answering 404 (not 500) for an id that is not a number."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not str(object_id).isdigit():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not (str(object_id).isdigit() and str(version_id).isdigit()):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class MasterDataAdmin(AdministrationPermissions, HistoryAdmin):
     pass
 
 
@@ -97,7 +114,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(AdministrationPermissions, SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(AdministrationPermissions, HistoryAdmin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
     list_display = ["name", "email", "role", "is_active", "last_login"]
@@ -126,6 +143,16 @@ class UserAdmin(AdministrationPermissions, SimpleHistoryAdmin, DjangoUserAdmin):
         ]
 
     readonly_fields = ["last_login", "date_joined"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # In a picker, offer only people of the role the field takes.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        target = request.GET.get("model_name")
+        if target == "pedagogist":
+            queryset = queryset.filter(role=Role.PEDAGOGIST)
+        elif target == "membership":
+            queryset = queryset.filter(role__in=[Role.LEADER, Role.STAFF])
+        return queryset, may_have_duplicates
 
 
 @admin.register(Competence)
@@ -177,6 +204,23 @@ admin.site.unregister(AccessAttempt)
 
 @admin.register(AccessAttempt)
 class LockoutAdmin(AdministrationPermissions, AccessAttemptAdmin):
+    list_display = ["username", "failures_since_start", "attempt_time", "ip_address"]
+    actions = ["lift_lockout"]
+
+    @admin.action(description=_("Lift the lockout for the selected"))
+    def lift_lockout(self, request, queryset):
+        count, _deleted = queryset.delete()
+        self.message_user(
+            request,
+            ngettext("%(count)d lockout lifted.", "%(count)d lockouts lifted.", count)
+            % {"count": count},
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def has_add_permission(self, request, *args):
         return False
 

@@ -9,6 +9,17 @@ class InstitutionerConfig(AppConfig):
     name = "institutioner"
     verbose_name = _("Organisation")
 
+    def ready(self) -> None:
+        from django.contrib.auth import user_logged_in
+        from django.contrib.auth.models import update_last_login
+
+        from institutioner.services import user_touch_last_login
+
+        # Django saves the whole user to note the login time, which would add an empty row to
+        # the user's history at every login; an UPDATE of the one column does not.
+        user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+        user_logged_in.connect(user_touch_last_login, dispatch_uid="update_last_login")
+
 
 class LockoutConfig(AxesAppConfig):
     """django-axes with a Danish name in the admin."""

@@ -5,11 +5,12 @@ from decimal import Decimal
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -79,11 +80,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_ci_unique",
+                violation_error_message=_("A user with this e-mail already exists."),
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.name or self.email
+        # Two people can share a name; pickers and history tell them apart by e-mail.
+        return f"{self.name} ({self.email})" if self.name else self.email
 
     @property
     def is_staff(self) -> bool:
@@ -106,6 +112,13 @@ class District(models.Model):
         verbose_name = _("district")
         verbose_name_plural = _("districts")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="district_name_ci_unique",
+                violation_error_message=_("A district with this name already exists."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -132,7 +145,13 @@ class Institution(models.Model):
         District, on_delete=models.PROTECT, related_name="institutions", verbose_name=_("district")
     )
     street = models.CharField(_("street address"), max_length=200)
-    postal_code = models.CharField(_("postal code"), max_length=4)
+    postal_code = models.CharField(
+        _("postal code"),
+        max_length=4,
+        validators=[
+            RegexValidator(r"^[0-9]{4}$", message=_("A Danish postal code has four digits."))
+        ],
+    )
     city = models.CharField(_("city"), max_length=100)
     opens_at = models.TimeField(_("opens at"))
     closes_at = models.TimeField(_("closes at"))
@@ -154,6 +173,11 @@ class Institution(models.Model):
                 name="institution_postal_code_4_digits",
                 violation_error_message=_("A Danish postal code has four digits."),
             ),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="institution_name_ci_unique",
+                violation_error_message=_("An institution with this name already exists."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -162,6 +186,13 @@ class Institution(models.Model):
     @property
     def address(self) -> str:
         return f"{self.street}, {self.postal_code} {self.city}"
+
+    def clean(self) -> None:
+        # The check constraint says the same; here the message lands at the field.
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError(
+                {"closes_at": _("The closing time must be after the opening time.")}
+            )
 
 
 class AgeGroup(models.TextChoices):
@@ -174,7 +205,7 @@ class Group(models.Model):
     """A stue / gruppe of an institution. It describes a learning environment, never a child."""
 
     institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="groups", verbose_name=_("institution")
+        Institution, on_delete=models.PROTECT, related_name="groups", verbose_name=_("institution")
     )
     name = models.CharField(_("name"), max_length=100)
     age_group = models.CharField(_("age group"), max_length=3, choices=AgeGroup.choices)
@@ -205,7 +236,7 @@ class Membership(models.Model):
     )
     institution = models.ForeignKey(
         Institution,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="memberships",
         verbose_name=_("institution"),
     )
@@ -253,6 +284,13 @@ class Competence(models.Model):
         verbose_name = _("competence")
         verbose_name_plural = _("competences")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="competence_name_ci_unique",
+                violation_error_message=_("A competence with this name already exists."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -314,7 +352,13 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
         return qs
 
     def peak_share(self, *, pedagogist_id, start, end, share, exclude_pk=None) -> Decimal:
-        """The highest total share on any day of [start, end] if an assignment of `share` is added.
+        return self.peak_share_day(
+            pedagogist_id=pedagogist_id, start=start, end=end, share=share, exclude_pk=exclude_pk
+        )[0]
+
+    def peak_share_day(self, *, pedagogist_id, start, end, share, exclude_pk=None):
+        """The highest total share on any day of [start, end] if an assignment of `share` is
+        added, and the first day it is reached.
 
         The total only rises where an assignment starts, so it is enough to look at the start of
         the period and at every other assignment's start inside it.
@@ -326,13 +370,14 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
             .values_list("valid_from", "valid_to", "share")
         )
         days = {start} | {max(other_start, start) for other_start, _end, _share in others}
-        peak = Decimal("0")
-        for day in days:
+        peak, peak_day = Decimal("0"), start
+        for day in sorted(days):
             total = share + sum(
                 (s for f, t, s in others if f <= day and (t is None or t >= day)), Decimal("0")
             )
-            peak = max(peak, total)
-        return peak
+            if total > peak:
+                peak, peak_day = total, day
+        return peak, peak_day
 
 
 class Assignment(models.Model):
@@ -340,13 +385,13 @@ class Assignment(models.Model):
 
     pedagogist = models.ForeignKey(
         Pedagogist,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="assignments",
         verbose_name=_("pedagogist"),
     )
     institution = models.ForeignKey(
         Institution,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="assignments",
         verbose_name=_("institution"),
     )
@@ -395,7 +440,7 @@ class Assignment(models.Model):
             return  # the check constraint's own message says what is wrong
         if self.valid_to is not None and self.valid_to < self.valid_from:
             return
-        peak = Assignment.objects.peak_share(
+        peak, day = Assignment.objects.peak_share_day(
             pedagogist_id=self.pedagogist_id,
             start=self.valid_from,
             end=self.valid_to,
@@ -406,10 +451,11 @@ class Assignment(models.Model):
             raise ValidationError(
                 {
                     "share": _(
-                        "The pedagogist's attachments would add up to %(peak)s %% in this "
-                        "period. Together they may be at most 100 %%."
+                        "The pedagogist's attachments would add up to %(peak)s %% from "
+                        "%(day)s. Together they may be at most 100 %%; see the pedagogist's "
+                        "other permanent attachments."
                     )
-                    % {"peak": format_decimal(peak)}
+                    % {"peak": format_decimal(peak), "day": date_format(day, "j. F Y")}
                 }
             )
 

@@ -5,6 +5,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -18,6 +20,18 @@ logger = logging.getLogger(__name__)
 
 # After this many failed attempts a notification is marked failed and no longer retried.
 NOTIFICATION_MAX_ATTEMPTS = 5
+
+
+def user_touch_last_login(sender, user, **kwargs) -> None:
+    """Note the login time without a save(), so the user's history only shows real changes."""
+    now = timezone.now()
+    type(user)._default_manager.filter(pk=user.pk).update(last_login=now)
+    user.last_login = now
+
+
+def user_lift_lockout(*, user) -> None:
+    """A password reset proves who the person is; their login lockout goes with it."""
+    axes_reset(username=user.email)
 
 
 def sessions_clear_expired() -> int:
@@ -67,7 +81,9 @@ def _render(name: str, context: Mapping[str, Any], *, autoescape: bool) -> str:
     # Plain text is never HTML-escaped, so "Sol & Måne" does not arrive as "Sol &amp; Måne", even
     # where a template forgets `{% autoescape off %}` (subjects usually do).
     engine = cast(DjangoTemplates, engines["django"]).engine
-    return engine.get_template(name).render(Context(dict(context), autoescape=autoescape))
+    # Links in e-mails are absolute: a task has no request to take the host from.
+    values = {"site_url": settings.SITE_URL, **context}
+    return engine.get_template(name).render(Context(values, autoescape=autoescape))
 
 
 def notification_queue(

@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
@@ -6,7 +7,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from institutioner import access, selectors, startpage
+from institutioner import access, selectors, services, startpage
 from institutioner.models import Role
 
 
@@ -84,6 +85,24 @@ def pedagogist_detail(request, pk: int):
             "assignments": assignments,
         },
     )
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password from the e-mailed link also lifts a login lockout."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_lift_lockout(user=form.user)
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST logs out; a GET (a typed or bookmarked address) asks to confirm with a button."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return render(request, "registration/logout_confirm.html")
 
 
 @require_GET

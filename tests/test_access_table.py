@@ -45,7 +45,7 @@ RULES = {
     "healthz": (no_kwargs, everyone(200)),
     "favicon": (no_kwargs, everyone(301)),
     "login": (no_kwargs, {**signed_in(302), "anonymous": 200}),
-    "logout": (no_kwargs, everyone(405)),
+    "logout": (no_kwargs, everyone(200)),
     "password_change": (no_kwargs, signed_in(200)),
     "password_change_done": (no_kwargs, signed_in(200)),
     "password_reset": (no_kwargs, everyone(200)),

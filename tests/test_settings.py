@@ -91,3 +91,35 @@ def test_collectstatic_with_the_production_storage(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "staticfiles.json").exists()
     assert list(tmp_path.glob("vendor/bootstrap/bootstrap.min.*.css"))
+
+
+def _setting(name, env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "EMAIL_"))
+    }
+    code = (
+        f"import django; django.setup(); from django.conf import settings; print(settings.{name})"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_email_files_go_to_an_absolute_folder():
+    assert (
+        _setting("EMAIL_FILE_PATH", {**PRODUCTION, "EMAIL_URL": "filemail:///srv/mail"})
+        == "/srv/mail"
+    )
+    demo = {**PRODUCTION, "DJANGO_EMAIL_TO_FILES": "true", "DJANGO_VAR_DIR": "/tmp/indsats-var"}
+    assert _setting("EMAIL_FILE_PATH", demo) == "/tmp/indsats-var/mail"
+    assert _setting("EMAIL_BACKEND", demo).endswith("filebased.EmailBackend")
+    assert _setting("EMAIL_BACKEND", PRODUCTION).endswith("console.EmailBackend")

@@ -61,7 +61,7 @@ def test_submit_notifies_the_administration(world, django_capture_on_commit_call
     notes = Notification.objects.filter(template="request_submitted")
     assert [n.email for n in notes] == [world.administrator.email]
     assert "Lene Leder" in notes[0].body_text
-    assert f"/visitation/{req.pk}/" in notes[0].body_text
+    assert f"http://127.0.0.1:8000/visitation/{req.pk}/" in notes[0].body_text
 
 
 def test_ask_info_then_resubmit_keeps_the_first_submission_time(world):

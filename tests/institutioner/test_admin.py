@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from institutioner.models import Assignment, Institution
@@ -78,7 +79,7 @@ def _assignment_form(world, **overrides):
         ({"share": "120"}, "Andelen skal være over 0 % og højst 100 %."),
         ({"share": "0"}, "Andelen skal være over 0 % og højst 100 %."),
         ({"valid_to": "01.07.2026"}, "Slutdatoen kan ikke ligge før startdatoen."),
-        ({"share": "71"}, "ville tilsammen blive 101 % i perioden"),
+        ({"share": "71"}, "ville tilsammen blive 101 % fra 1. august 2026"),
     ],
 )
 def test_admin_refuses_impossible_assignments_in_danish(client, world, overrides, message):
@@ -151,3 +152,95 @@ def test_admin_creates_a_user_who_can_log_in(client, world):
         {"username": "ny.leder@example.dk", "password": "en-god-lang-adgangskode-1"},
     )
     assert login.status_code == 302
+
+
+def test_duplicate_email_in_another_case_gets_a_danish_message(client, world):
+    client.force_login(world.administrator)
+    response = client.post(
+        reverse("admin:institutioner_user_add"),
+        {
+            "email": "LENE@example.dk",
+            "name": "Lene Igen",
+            "role": "leader",
+            "password1": "en-god-lang-adgangskode-1",
+            "password2": "en-god-lang-adgangskode-1",
+            "usable_password": "true",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Der findes allerede en bruger med denne e-mail." in response.content.decode()
+
+
+def test_names_are_unique_whatever_the_case(client, world):
+    client.force_login(world.administrator)
+    response = client.post(reverse("admin:institutioner_district_add"), {"name": "ullerup bæk"})
+    assert "Der findes allerede et distrikt med dette navn." in response.content.decode()
+
+
+def test_danish_time_and_postal_code_messages_at_the_field(client, world):
+    client.force_login(world.administrator)
+    response = client.post(
+        reverse("admin:institutioner_institution_add"),
+        _institution_form(world, opens_at="6.30", closes_at="17.00", postal_code="12a4"),
+    )
+    body = response.content.decode()
+    assert "Et dansk postnummer har fire cifre." in body
+    assert "Indtast en gyldig tid" not in body  # 6.30 and 17.00 are understood
+    assert 'id="id_postal_code_error"' in body
+
+
+def test_institution_with_groups_cannot_be_deleted(world):
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        world.institution.delete()
+
+
+def test_history_page_with_a_bad_id_is_404_not_500(client, world):
+    client.force_login(world.administrator)
+    assert client.get("/admin/institutioner/district/abc/history/").status_code == 404
+    url = f"/admin/institutioner/district/{world.north.pk}/history/abc/"
+    assert client.get(url).status_code == 404
+
+
+def test_history_page_is_danish(client, world):
+    client.force_login(world.administrator)
+    body = client.get(
+        reverse("admin:institutioner_institution_history", args=[world.institution.pk])
+    ).content.decode()
+    assert "Vælg et tidspunkt på listen nedenfor" in body
+    assert "Ændret af" in body
+
+
+def test_administration_lifts_a_lockout(client, world):
+    from axes.models import AccessAttempt
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "lene@example.dk", "password": "forkert"})
+    attempt = AccessAttempt.objects.get()
+    client.force_login(world.administrator)
+    response = client.post(
+        reverse("admin:axes_accessattempt_changelist"),
+        {"action": "lift_lockout", "_selected_action": [attempt.pk]},
+        follow=True,
+    )
+    assert "1 spærring ophævet." in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+
+
+def test_user_picker_for_a_pedagogist_offers_only_pedagogists(client, world):
+    client.force_login(world.administrator)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "",
+            "app_label": "institutioner",
+            "model_name": "pedagogist",
+            "field_name": "user",
+        },
+    )
+    names = [r["text"] for r in response.json()["results"]]
+    assert "Paula Pædagog (paula@example.dk)" in names
+    assert not any("Lene Leder" in n for n in names)

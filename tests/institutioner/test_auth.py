@@ -161,3 +161,44 @@ def test_password_change_refuses_a_weak_password_in_danish(client, world):
     body = response.content.decode()
     assert response.status_code == 200
     assert "for kort" in body  # Django's own Danish validator message
+
+
+def test_password_reset_lifts_a_lockout(client, world, mailoutbox):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "lene@example.dk", "forkert")
+    assert _login(client, "lene@example.dk", PASSWORD).status_code == 429
+    client.post(reverse("password_reset"), {"email": "lene@example.dk"})
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/adgangskode/nulstil/" in line)
+    form_page = client.get(link.split("testserver", 1)[1], follow=True)
+    new_password = "helt-ny-og-lang-kode-77"
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert _login(client, "lene@example.dk", new_password).status_code == 302
+
+
+def test_logout_address_opened_directly_asks_to_confirm(client, world):
+    client.force_login(world.leader)
+    response = client.get(reverse("logout"))
+    assert response.status_code == 200
+    assert "Vil du logge ud?" in response.content.decode()
+    assert client.get(reverse("start")).status_code == 200  # still signed in
+
+
+def test_login_does_not_add_an_empty_history_row(client, world):
+    before = world.leader.history.count()
+    assert _login(client, "lene@example.dk", PASSWORD).status_code == 302
+    world.leader.refresh_from_db()
+    assert world.leader.last_login is not None
+    assert world.leader.history.count() == before
+
+
+def test_password_may_not_resemble_the_name(client, world):
+    client.force_login(world.leader)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "leneleder1", "new_password2": "leneleder1"},
+    )
+    assert response.status_code == 200
+    assert "minder for meget om" in response.content.decode()

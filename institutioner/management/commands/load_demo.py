@@ -6,11 +6,22 @@ from institutioner.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_load
 class Command(BaseCommand):
     help = "Loads the demo municipality once (not if districts exist) and prints the demo logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--logins-only", action="store_true", help="Only print the demo logins."
+        )
+
     def handle(self, *args, **options):
+        if options["logins_only"]:
+            self._print_logins()
+            return
         if demo_load():
             self.stdout.write(self.style.SUCCESS("Demokommunen er indlæst."))
         else:
             self.stdout.write("Demokommunen findes allerede; intet er ændret.")
+        self._print_logins()
+
+    def _print_logins(self):
         self.stdout.write("")
         self.stdout.write(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
