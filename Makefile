@@ -11,18 +11,11 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklmnopqr
 	DJANGO_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
 	DJANGO_VAR_DIR=$(CURDIR)/var/test
 
-# `make run` is the demo a newcomer clicks through: production-like (no debug pages, Danish error
-# pages), but on plain http, with e-mails written to var/mail/ and a secret kept in var/.
-# `DJANGO_DEBUG=true make run` gives Django's debug pages instead.
+# `make run` is the demo a newcomer clicks through; config/demo.env says how it runs.
+# `DJANGO_DEBUG=true make run` gives Django's debug pages instead of the Danish error pages.
 DJANGO_DEBUG ?= false
-RUN_ENV := DJANGO_DEBUG=$(DJANGO_DEBUG) \
-	DJANGO_SECRET_KEY=$$(cat var/secret_key) \
-	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
-	DJANGO_SECURE_SSL_REDIRECT=false \
-	DJANGO_SECURE_COOKIES=false \
-	DJANGO_HSTS_SECONDS=0 \
-	DJANGO_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
-	DJANGO_EMAIL_TO_FILES=true
+RUN_ENV := DJANGO_DEBUG=$(DJANGO_DEBUG) DJANGO_SECRET_KEY=$$(cat var/secret_key) \
+	$(shell grep -v '^\#' config/demo.env | xargs)
 
 .PHONY: run test env lint bench messages clean
 
