@@ -3,6 +3,9 @@ from datetime import datetime
 from typing import cast
 from zoneinfo import ZoneInfo
 
+from crispy_forms.bootstrap import InlineCheckboxes
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.conf import settings
 from django.db.models import Q
@@ -91,6 +94,30 @@ class RequestForm(forms.ModelForm):
             self.initial.setdefault("contact_phone", user.phone)
         self.fields["wished_weeks"].widget.attrs.update(min=1, max=52)
         self.fields["group_size"].widget.attrs.update(min=1, max=200)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("Where"), Row(Column("institution"), Column("group"))),
+            Fieldset(
+                _("The need"),
+                "need",
+                Row(Column(InlineCheckboxes("focus_levels"))),
+                "themes",
+                "tried_already",
+            ),
+            Fieldset(_("The group of children"), Row(Column("age_group"), Column("group_size"))),
+            Fieldset(
+                _("When"),
+                Row(Column("wished_start"), Column("wished_weeks")),
+                InlineCheckboxes("wished_weekdays"),
+                Row(Column("wished_time_from"), Column("wished_time_to")),
+            ),
+            Fieldset(
+                _("Contact"),
+                Row(Column("contact_name"), Column("contact_phone"), Column("contact_email")),
+            ),
+            "client_token",
+        )
 
     def clean_wished_start(self):
         start = self.cleaned_data["wished_start"]

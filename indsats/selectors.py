@@ -161,3 +161,17 @@ def allocations_by_request(requests) -> dict[int, list[Allocation]]:
     ):
         grouped[allocation.request_id].append(allocation)
     return grouped
+
+
+def recent_interventions(req: InterventionRequest) -> list[InterventionRequest]:
+    """Accepted interventions in the same institution and group in the last 12 months."""
+    return list(
+        InterventionRequest.objects.filter(
+            institution_id=req.institution_id,
+            group_id=req.group_id,
+            status=RequestStatus.ACCEPTED,
+            decided_at__gte=timezone.now() - REPEAT_WINDOW,
+        )
+        .exclude(pk=req.pk)
+        .order_by("-decided_at")
+    )

@@ -175,6 +175,7 @@ def _triage_page(request, req, **forms):
         "reject_form": forms.get("reject_form") or RejectForm(),
         "ask_form": forms.get("ask_form") or AskInfoForm(),
         "warnings": forms.get("warnings", []),
+        "recent": selectors.recent_interventions(req),
         "can_decide": req.status == RequestStatus.SUBMITTED,
         "can_plan": req.status == RequestStatus.ACCEPTED
         and not req.meetings.filter(status=MeetingStatus.PLANNED).exists(),
