@@ -220,3 +220,31 @@ def test_triage_queue_query_count_does_not_grow(client, world, django_assert_num
         response = client.get(reverse("triage_queue"))
     assert response.status_code == 200
     assert response.content.decode().count("/visitation/") >= 1 + extra
+
+
+def test_triage_queue_filters(client, world):
+    from datetime import timedelta as td
+
+    from indsats.models import InterventionRequest as Req
+
+    old = make_request(world, submit=True, focus_levels=["ledelse"])
+    Req.objects.filter(pk=old.pk).update(submitted_at=timezone.now() - td(days=30))
+    new = make_request(world, submit=True, focus_levels=["barn"])
+    asked = make_request(world, submit=True)
+    from indsats import services
+
+    services.request_ask_info(actor=world.administrator, request_id=asked.pk, question="Hvem?")
+    client.force_login(world.administrator)
+
+    def shown(**params):
+        body = client.get(reverse("triage_queue"), params).content.decode()
+        return {pk for pk in (old.pk, new.pk, asked.pk) if f"/visitation/{pk}/" in body}
+
+    assert shown() == {old.pk, new.pk, asked.pk}
+    assert shown(waiting_days=10) == {old.pk}
+    assert shown(focus_level="barn") == {new.pk}
+    assert shown(status="needs_info") == {asked.pk}
+    assert shown(district=world.south.pk) == set()
+    assert shown(institution=world.institution.pk) == {old.pk, new.pk, asked.pk}
+    body = client.get(reverse("triage_queue")).content.decode()
+    assert body.index(f"/visitation/{old.pk}/") < body.index(f"/visitation/{new.pk}/")
