@@ -30,6 +30,7 @@ from institutioner import access
 from institutioner.errors import StateError
 from institutioner.models import Pedagogist, Role, User
 from institutioner.services import EmailAttachment, notification_queue, notification_queue_many
+from institutioner.validators import validate_no_cpr
 
 REQUEST_FIELDS = [
     "institution",
@@ -63,6 +64,8 @@ def _require(req: InterventionRequest, allowed: tuple[str, ...], message: str) -
 
 
 def _event(req, *, kind, actor, from_status="", message="") -> RequestEvent:
+    # Questions, reasons and answers are free text too: no CPR numbers, whoever calls.
+    validate_no_cpr(message)
     return RequestEvent.objects.create(
         request=req,
         kind=kind,

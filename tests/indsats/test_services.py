@@ -242,3 +242,13 @@ def test_history_keeps_who_changed_what(world):
     req = make_request(world)
     assert req.history.count() >= 1
     factories.GroupFactory(institution=world.institution, name="Bien")
+
+
+def test_a_question_with_a_cpr_number_is_refused_by_the_service_too(world):
+    req = make_request(world, submit=True)
+    with pytest.raises(ValidationError):
+        services.request_ask_info(
+            actor=world.administrator, request_id=req.pk, question="Gælder det 070589-1234?"
+        )
+    req.refresh_from_db()
+    assert req.status == RequestStatus.SUBMITTED
