@@ -43,6 +43,7 @@ def test_lockout_after_the_configured_number_of_failures(client, world):
     locked = _login(client, "lene@example.dk", "forkert")
     assert locked.status_code == 429
     assert "For mange forsøg" in locked.content.decode()
+    assert "spærret i 30 minutter" in locked.content.decode()
     # Even the right password is refused while locked out.
     again = _login(client, "lene@example.dk", PASSWORD)
     assert again.status_code == 429
