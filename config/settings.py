@@ -248,6 +248,16 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 # The address people open the system at; links in e-mails sent by the worker start with it.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# --- Agreements -------------------------------------------------------------------------------
+# A midway evaluation is proposed only for courses at least this long (leaders found midway
+# evaluations of short courses wasteful); a final evaluation always.
+AGREEMENT_MIDWAY_MIN_WEEKS = env_int("AGREEMENT_MIDWAY_MIN_WEEKS", 12, minimum=1)
+# Whether the administration signs agreements too, beside the leader and the pedagogist(s).
+AGREEMENT_ADMINISTRATION_SIGNS = env_bool("AGREEMENT_ADMINISTRATION_SIGNS", False)
+MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Demo Kommune")
+# A PNG or SVG under static/ shown at the top of every PDF.
+MUNICIPALITY_LOGO = env_str("MUNICIPALITY_LOGO", "img/kommune-logo.svg")
+
 # --- Celery -----------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
@@ -313,5 +323,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -6,7 +6,13 @@ Outside a person's scope everything answers 404.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from indsats.models import IntakeMeeting, InterventionRequest, RequestStatus
+from indsats.models import (
+    Agreement,
+    AgreementVersion,
+    IntakeMeeting,
+    InterventionRequest,
+    RequestStatus,
+)
 from institutioner import access
 from institutioner.models import Role, User
 
@@ -81,3 +87,35 @@ def get_meeting_for_triage(user: User, pk) -> IntakeMeeting:
     if not can_triage(user):
         raise Http404
     return get_meeting_for(user, pk)
+
+
+def agreements_for(user: User) -> QuerySet[Agreement]:
+    """An agreement is seen by whoever sees its request (the institution's staff included)."""
+    return Agreement.objects.filter(request__in=requests_for(user))
+
+
+def get_agreement_for(user: User, pk) -> Agreement:
+    try:
+        return (
+            agreements_for(user)
+            .select_related("request__institution__district", "request__group")
+            .get(pk=pk)
+        )
+    except Agreement.DoesNotExist:
+        raise Http404 from None
+
+
+def get_version_for(user: User, pk) -> AgreementVersion:
+    try:
+        return AgreementVersion.objects.select_related(
+            "agreement__request__institution", "agreement__request__group"
+        ).get(pk=pk, agreement__in=agreements_for(user))
+    except AgreementVersion.DoesNotExist:
+        raise Http404 from None
+
+
+def can_edit_agreement(user: User, req: InterventionRequest) -> bool:
+    """The administration and the assigned pedagogists write the agreement; leaders sign it."""
+    if access.is_administration(user):
+        return True
+    return user.role == Role.PEDAGOGIST and req.allocations.filter(pedagogist__user=user).exists()

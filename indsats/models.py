@@ -201,6 +201,12 @@ class EventKind(models.TextChoices):
     MEETING_PLANNED = "meeting_planned", _("Intake meeting planned")
     MEETING_MOVED = "meeting_moved", _("Intake meeting moved")
     MEETING_CANCELLED = "meeting_cancelled", _("Intake meeting cancelled")
+    AGREEMENT_STARTED = "agreement_started", _("Collaboration agreement started")
+    AGREEMENT_SENT = "agreement_sent", _("Agreement sent for signature")
+    AGREEMENT_SIGNED = "agreement_signed", _("Agreement signed")
+    AGREEMENT_DECLINED = "agreement_declined", _("Signature declined")
+    AGREEMENT_IN_FORCE = "agreement_in_force", _("Agreement in force")
+    AGREEMENT_ADJUSTING = "agreement_adjusting", _("Adjustment of the agreement started")
 
 
 class RequestEvent(models.Model):
@@ -317,3 +323,153 @@ class IntakeMeeting(models.Model):
     def __str__(self) -> str:
         when = timezone.localtime(self.starts_at)
         return _("Intake meeting %(when)s") % {"when": f"{when:%d.%m.%Y %H:%M}"}
+
+
+# --- Samarbejdsaftale ----------------------------------------------------------------------------
+
+
+class Method(models.TextChoices):
+    CO_PRACTICE = "medpraktiserende", _("Co-practising pedagogy")
+    OBSERVATION = "observation", _("Observation and feedback")
+    ACTION_LEARNING = "aktionslaering", _("Action learning")
+    LEADERSHIP_SPARRING = "ledelsessparring", _("Sparring with the leadership")
+    TALKS = "oplaeg", _("Professional talks")
+    SUPERVISION = "vejledning", _("Guidance and supervision")
+
+
+class PracticeRole(models.TextChoices):
+    FRONT = "front", _("In front")
+    BESIDE = "beside", _("Beside")
+    BEHIND = "behind", _("Behind")
+
+
+class Agreement(models.Model):
+    """Samarbejdsaftale: the contract of an accepted request, in numbered, signed versions."""
+
+    request = models.OneToOneField(
+        InterventionRequest,
+        on_delete=models.PROTECT,
+        related_name="agreement",
+        verbose_name=_("request"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("collaboration agreement")
+        verbose_name_plural = _("collaboration agreements")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return _("Agreement for request #%(id)s") % {"id": self.request_id}
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent for signature")
+    IN_FORCE = "in_force", _("In force")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class AgreementVersion(models.Model):
+    """One version of an agreement. Its content is one JSON document; once sent for signature
+    the content and its SHA-256 are frozen, and the database refuses to change them."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    content = models.JSONField(_("content"))
+    content_hash = models.CharField(_("SHA-256 of the content"), max_length=64, blank=True)
+    # Copied from the content when it is frozen, for the capacity and dashboard queries.
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    hours_per_week = models.DecimalField(
+        _("hours a week"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    sent_at = models.DateTimeField(_("sent for signature"), null=True, blank=True)
+    in_force_at = models.DateTimeField(_("in force from"), null=True, blank=True)
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agreement version")
+        verbose_name_plural = _("agreement versions")
+        ordering = ["agreement", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"],
+                condition=Q(number__isnull=False),
+                name="agreement_version_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(status__in=["draft", "sent"]),
+                name="agreement_one_open_version",
+                violation_error_message=_("The agreement already has a version being worked on."),
+            ),
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(status="in_force"),
+                name="agreement_one_version_in_force",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (Q(number__isnull=False) & ~Q(content_hash="")),
+                name="agreement_version_frozen_has_number_and_hash",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.number:
+            return _("Version %(number)s") % {"number": self.number}
+        return str(_("Draft"))
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != VersionStatus.DRAFT
+
+
+class SignerRole(models.TextChoices):
+    LEADER = "leader", _("Leader")
+    PEDAGOGIST = "pedagogist", _("Pedagogist")
+    ADMINISTRATION = "administration", _("Administration")
+
+
+class Signature(models.Model):
+    """Who signed which version, in which role, when, and the hash of what they signed."""
+
+    version = models.ForeignKey(
+        AgreementVersion, on_delete=models.PROTECT, related_name="signatures"
+    )
+    # "leader", "administration" or "pedagogist:<id>": one signature per slot.
+    slot = models.CharField(max_length=40)
+    role = models.CharField(_("role"), max_length=20, choices=SignerRole.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures"
+    )
+    signed_at = models.DateTimeField(_("signed"), default=timezone.now)
+    content_hash = models.CharField(_("SHA-256 of the content"), max_length=64)
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "slot"],
+                name="signature_one_per_slot",
+                violation_error_message=_("This place has already been signed."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"

@@ -5,26 +5,37 @@ row, saves with update_fields, writes a RequestEvent with the acting user, and q
 in the same transaction (the outbox sends them after commit).
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indsats import calendar, selectors
+from indsats import calendar, pdf, selectors
 from indsats.models import (
+    Agreement,
+    AgreementVersion,
     Allocation,
     EventKind,
     IntakeMeeting,
     InterventionRequest,
     MeetingStatus,
+    Method,
+    PracticeRole,
     RequestEvent,
     RequestFocusLevel,
     RequestStatus,
     RequestTheme,
+    Signature,
+    SignerRole,
+    VersionStatus,
 )
 from institutioner import access
 from institutioner.errors import StateError
@@ -460,3 +471,346 @@ def meeting_cancel(*, actor: User, meeting_id: int, reason: str = "") -> IntakeM
     )
     _notify_meeting(meeting, "meeting_cancelled", reason=reason)
     return meeting
+
+
+# --- Samarbejdsaftale ----------------------------------------------------------------------------
+
+TEXT_FIELDS = ("background", "participants", "leadership_commitment")
+
+
+def canonical_content(content: dict) -> str:
+    """The content as one stable text: the same content always gives the same bytes."""
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_hash(content: dict) -> str:
+    return hashlib.sha256(canonical_content(content).encode("utf-8")).hexdigest()
+
+
+def _pedagogists_of(req: InterventionRequest) -> list[Pedagogist]:
+    return [a.pedagogist for a in req.allocations.select_related("pedagogist__user")]
+
+
+def agreement_content_from_request(req: InterventionRequest) -> dict:
+    """A first draft from the accepted request and the triage (hours, pedagogists)."""
+    allocations = list(req.allocations.select_related("pedagogist__user"))
+    hours = max((a.weekly_hours for a in allocations), default=Decimal("0"))
+    weeks = req.wished_weeks
+    start, end = req.wished_start, req.wished_end
+    midway = (
+        start + timedelta(weeks=weeks // 2)
+        if weeks >= settings.AGREEMENT_MIDWAY_MIN_WEEKS
+        else None
+    )
+    return {
+        "institution": req.institution.name,
+        "group": req.group.name if req.group else "",
+        "background": req.need,
+        "goals": [
+            {"text": "", "focus_level": level.level, "indicator": ""}
+            for level in req.focus_levels.all()[:1]
+        ],
+        "methods": [Method.CO_PRACTICE.value],
+        "practice_roles": [PracticeRole.BESIDE.value],
+        "participants": req.contact_name,
+        "pedagogists": [
+            {"id": a.pedagogist_id, "name": a.pedagogist.user.name} for a in allocations
+        ],
+        "days_per_week": max(1, len(req.wished_weekdays)),
+        "hours_per_week": str(hours),
+        "weekdays": sorted(req.wished_weekdays),
+        "time_from": req.wished_time_from.strftime("%H:%M") if req.wished_time_from else "",
+        "time_to": req.wished_time_to.strftime("%H:%M") if req.wished_time_to else "",
+        "starts_on": start.isoformat(),
+        "ends_on": end.isoformat(),
+        "midway_evaluation_on": midway.isoformat() if midway else None,
+        "final_evaluation_on": end.isoformat(),
+        "leadership_commitment": "",
+        "parent_meetings": False,
+    }
+
+
+def agreement_content_validate(content: dict, req: InterventionRequest) -> None:
+    """The rules a version must keep, whoever writes it. Danish messages, per field."""
+    errors: dict[str, list[str]] = {}
+
+    def error(field, message):
+        errors.setdefault(field, []).append(message)
+
+    for field in TEXT_FIELDS:
+        try:
+            validate_no_cpr(content.get(field, ""))
+        except ValidationError as exc:
+            error(field, exc.messages[0])
+    for goal in content.get("goals", []):
+        try:
+            validate_no_cpr(goal.get("text", "") + " " + goal.get("indicator", ""))
+        except ValidationError as exc:
+            error("goals", exc.messages[0])
+    if not [g for g in content.get("goals", []) if g.get("text", "").strip()]:
+        error("goals", _("Write at least one goal."))
+    if not content.get("methods"):
+        error("methods", _("Choose at least one method."))
+    start = date.fromisoformat(content["starts_on"])
+    end = date.fromisoformat(content["ends_on"])
+    if end < start:
+        error("ends_on", _("The end cannot be before the start."))
+    final = content.get("final_evaluation_on")
+    if not final:
+        error("final_evaluation_on", _("A final evaluation date is required."))
+    elif not start <= date.fromisoformat(final) <= end + timedelta(weeks=4):
+        error(
+            "final_evaluation_on", _("The final evaluation must lie in the period or just after.")
+        )
+    midway = content.get("midway_evaluation_on")
+    if midway and not start <= date.fromisoformat(midway) <= end:
+        error("midway_evaluation_on", _("The midway evaluation must lie in the period."))
+    hours = Decimal(content["hours_per_week"])
+    if hours <= 0:
+        error("hours_per_week", _("Hours a week must be more than 0."))
+    for pedagogist in _pedagogists_of(req):
+        if hours > pedagogist.weekly_hours:
+            error(
+                "hours_per_week",
+                _("%(name)s has %(hours)s contracted hours a week; the agreement asks more.")
+                % {"name": pedagogist.user.name, "hours": pedagogist.weekly_hours},
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _lock_version(version_id: int) -> AgreementVersion:
+    return (
+        AgreementVersion.objects.select_for_update(of=("self",))
+        .select_related("agreement__request__institution", "agreement__request__group")
+        .get(pk=version_id)
+    )
+
+
+def _version_event(version, kind, actor, message=""):
+    req = version.agreement.request
+    return _event(req, kind=kind, actor=actor, from_status=req.status, message=message)
+
+
+@transaction.atomic
+def agreement_create(*, actor: User, request_id: int) -> Agreement:
+    req = _lock_request(request_id)
+    _require(
+        req,
+        (RequestStatus.ACCEPTED,),
+        _("The request is %(status)s; an agreement needs an accepted request."),
+    )
+    if Agreement.objects.filter(request=req).exists():
+        raise StateError(_("The request already has an agreement."))
+    agreement = Agreement.objects.create(request=req, created_by=actor)
+    AgreementVersion.objects.create(
+        agreement=agreement, content=agreement_content_from_request(req), created_by=actor
+    )
+    _event(req, kind=EventKind.AGREEMENT_STARTED, actor=actor, from_status=req.status)
+    return agreement
+
+
+@transaction.atomic
+def agreement_draft_update(*, actor: User, version_id: int, content: dict) -> AgreementVersion:
+    version = _lock_version(version_id)
+    if version.status != VersionStatus.DRAFT:
+        raise StateError(_("This version is frozen and cannot be changed. Make an adjustment."))
+    agreement_content_validate(content, version.agreement.request)
+    version.content = content
+    version.save(update_fields=["content", "updated_at"])
+    return version
+
+
+def signer_slots(version: AgreementVersion) -> list[tuple[str, SignerRole, str]]:
+    """(slot, role, who) for every signature the version needs."""
+    slots: list[tuple[str, SignerRole, str]] = [
+        ("leader", SignerRole.LEADER, str(_("The institution's leader")))
+    ]
+    for pedagogist in version.content.get("pedagogists", []):
+        slots.append((f"pedagogist:{pedagogist['id']}", SignerRole.PEDAGOGIST, pedagogist["name"]))
+    if settings.AGREEMENT_ADMINISTRATION_SIGNS:
+        slots.append(("administration", SignerRole.ADMINISTRATION, str(_("The administration"))))
+    return slots
+
+
+def _signers(version: AgreementVersion) -> list[User]:
+    req = version.agreement.request
+    leaders = list(
+        User.objects.filter(
+            role=Role.LEADER, is_active=True, memberships__institution=req.institution
+        )
+    )
+    ids = [p["id"] for p in version.content.get("pedagogists", [])]
+    pedagogists = [p.user for p in Pedagogist.objects.filter(pk__in=ids).select_related("user")]
+    admins = _administration() if settings.AGREEMENT_ADMINISTRATION_SIGNS else []
+    return leaders + pedagogists + admins
+
+
+def _parties(version: AgreementVersion) -> list[User]:
+    return list({u.pk: u for u in _signers(version) + _administration()}.values())
+
+
+def slot_for(user: User, version: AgreementVersion) -> tuple[str, str] | None:
+    """The place this person signs in, if any."""
+    req = version.agreement.request
+    if user.role == Role.LEADER and req.institution.memberships.filter(user=user).exists():
+        return "leader", SignerRole.LEADER
+    if user.role == Role.PEDAGOGIST and hasattr(user, "pedagogist"):
+        ids = {p["id"] for p in version.content.get("pedagogists", [])}
+        if user.pedagogist.pk in ids:
+            return f"pedagogist:{user.pedagogist.pk}", SignerRole.PEDAGOGIST
+    if settings.AGREEMENT_ADMINISTRATION_SIGNS and access.is_administration(user):
+        return "administration", SignerRole.ADMINISTRATION
+    return None
+
+
+@transaction.atomic
+def agreement_send_for_signature(*, actor: User, version_id: int) -> AgreementVersion:
+    version = _lock_version(version_id)
+    if version.status != VersionStatus.DRAFT:
+        raise StateError(_("Only a draft can be sent for signature."))
+    agreement_content_validate(version.content, version.agreement.request)
+    last = version.agreement.versions.exclude(number=None).aggregate(n=Max("number"))["n"] or 0
+    version.number = last + 1
+    version.status = VersionStatus.SENT
+    version.content_hash = content_hash(version.content)
+    version.starts_on = date.fromisoformat(version.content["starts_on"])
+    version.ends_on = date.fromisoformat(version.content["ends_on"])
+    version.hours_per_week = Decimal(version.content["hours_per_week"])
+    version.sent_at = timezone.now()
+    version.save(
+        update_fields=[
+            "number",
+            "status",
+            "content_hash",
+            "starts_on",
+            "ends_on",
+            "hours_per_week",
+            "sent_at",
+            "updated_at",
+        ]
+    )
+    _version_event(
+        version, EventKind.AGREEMENT_SENT, actor, _("Version %(n)s.") % {"n": version.number}
+    )
+    notification_queue_many(
+        recipients=_signers(version),
+        template="agreement_sent",
+        context={"version": version, "req": version.agreement.request},
+    )
+    return version
+
+
+@transaction.atomic
+def agreement_sign(*, actor: User, version_id: int, password: str) -> Signature:
+    """Sign with the password entered again. Two people signing at once both count, once each:
+    the version row is locked, so they sign one after the other."""
+    if not actor.check_password(password):
+        raise ValidationError({"password": _("The password is not correct.")})
+    version = _lock_version(version_id)
+    if version.status == VersionStatus.DRAFT:
+        raise StateError(_("This version is a draft; it cannot be signed until it is sent."))
+    if version.status in (VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED):
+        raise StateError(_("This version is already signed by everyone; there is nothing to sign."))
+    mine = slot_for(actor, version)
+    if mine is None:
+        raise StateError(_("You are not among those who sign this agreement."))
+    slot, role = mine
+    if version.signatures.filter(slot=slot).exists():
+        raise StateError(_("This version has already been signed in your place."))
+    signature = Signature.objects.create(
+        version=version, slot=slot, role=role, user=actor, content_hash=version.content_hash
+    )
+    _version_event(
+        version,
+        EventKind.AGREEMENT_SIGNED,
+        actor,
+        _("Version %(n)s signed as %(role)s.")
+        % {"n": version.number, "role": signature.get_role_display().lower()},
+    )
+    needed = {s for s, _role, _who in signer_slots(version)}
+    if needed <= set(version.signatures.values_list("slot", flat=True)):
+        _agreement_put_in_force(version, actor)
+    return signature
+
+
+def _agreement_put_in_force(version: AgreementVersion, actor: User) -> None:
+    now = timezone.now()
+    previous = (
+        AgreementVersion.objects.select_for_update(of=("self",))
+        .filter(agreement=version.agreement, status=VersionStatus.IN_FORCE)
+        .first()
+    )
+    if previous is not None:
+        previous.status = VersionStatus.SUPERSEDED
+        previous.superseded_at = now
+        previous.save(update_fields=["status", "superseded_at", "updated_at"])
+    version.status = VersionStatus.IN_FORCE
+    version.in_force_at = now
+    version.save(update_fields=["status", "in_force_at", "updated_at"])
+    _version_event(
+        version, EventKind.AGREEMENT_IN_FORCE, actor, _("Version %(n)s.") % {"n": version.number}
+    )
+    pdf_bytes = pdf.agreement_pdf(version)
+    notification_queue_many(
+        recipients=_parties(version),
+        template="agreement_in_force",
+        context={"version": version, "req": version.agreement.request, "previous": previous},
+        attachment=EmailAttachment(
+            name=f"samarbejdsaftale-{version.agreement.request_id}-v{version.number}.pdf",
+            mimetype="application/pdf",
+            content=pdf_bytes,
+        ),
+    )
+
+
+@transaction.atomic
+def agreement_decline(*, actor: User, version_id: int, reason: str) -> AgreementVersion:
+    version = _lock_version(version_id)
+    if version.status != VersionStatus.SENT:
+        raise StateError(_("Only a version sent for signature can be declined."))
+    if slot_for(actor, version) is None:
+        raise StateError(_("You are not among those who sign this agreement."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Write why you decline to sign.")})
+    validate_no_cpr(reason)
+    number = version.number
+    version.signatures.all().delete()
+    version.status = VersionStatus.DRAFT
+    version.number = None
+    version.content_hash = ""
+    version.sent_at = None
+    version.save(update_fields=["status", "number", "content_hash", "sent_at", "updated_at"])
+    _version_event(
+        version,
+        EventKind.AGREEMENT_DECLINED,
+        actor,
+        _("Version %(n)s declined: %(reason)s") % {"n": number, "reason": reason},
+    )
+    notification_queue_many(
+        recipients=[u for u in _parties(version) if u.pk != actor.pk],
+        template="agreement_declined",
+        context={
+            "version": version,
+            "req": version.agreement.request,
+            "reason": reason,
+            "by": actor,
+        },
+    )
+    return version
+
+
+@transaction.atomic
+def agreement_adjust(*, actor: User, agreement_id: int) -> AgreementVersion:
+    """Justering: a new draft from the version in force; signed, it supersedes the old one."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
+    if agreement.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.SENT]).exists():
+        raise StateError(_("A version is already being worked on. Finish or decline it first."))
+    current = agreement.versions.filter(status=VersionStatus.IN_FORCE).first()
+    if current is None:
+        raise StateError(_("Only an agreement in force can be adjusted."))
+    draft = AgreementVersion.objects.create(
+        agreement=agreement, content=dict(current.content), created_by=actor
+    )
+    _version_event(draft, EventKind.AGREEMENT_ADJUSTING, actor)
+    return draft

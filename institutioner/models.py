@@ -490,6 +490,8 @@ class Notification(models.Model):
     attachment_name = models.CharField(_("attachment name"), max_length=255, blank=True)
     attachment_mimetype = models.CharField(_("attachment type"), max_length=100, blank=True)
     attachment_content = models.TextField(_("attachment"), blank=True)
+    # A binary attachment (a PDF) is kept here instead of in attachment_content.
+    attachment_binary = models.BinaryField(_("binary attachment"), null=True, blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,

@@ -42,14 +42,14 @@ def sessions_clear_expired() -> int:
 
 @dataclass(frozen=True)
 class EmailAttachment:
-    """A file sent with a notification. Text only: it carries .ics calendar invitations.
+    """A file sent with a notification: text (.ics invitations) or bytes (PDF agreements).
 
     `mimetype` may carry parameters, e.g. `text/calendar; method=REQUEST`.
     """
 
     name: str
     mimetype: str
-    content: str
+    content: str | bytes
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,10 @@ def notification_queue(
     if attachment is not None:
         notification.attachment_name = attachment.name
         notification.attachment_mimetype = attachment.mimetype
-        notification.attachment_content = attachment.content
+        if isinstance(attachment.content, bytes):
+            notification.attachment_binary = attachment.content
+        else:
+            notification.attachment_content = attachment.content
     if dedupe_key:
         notification.dedupe_key = dedupe_key
         try:
@@ -209,9 +212,10 @@ def notification_send(*, notification_id: int) -> bool:
         if notification.body_html:
             message.attach_alternative(notification.body_html, "text/html")
         if notification.attachment_name:
+            binary = notification.attachment_binary
             message.attach(
                 notification.attachment_name,
-                notification.attachment_content,
+                bytes(binary) if binary is not None else notification.attachment_content,
                 _without_charset(notification.attachment_mimetype),
             )
         try:

@@ -89,6 +89,33 @@ RULES = {
         lambda w: {"pk": w.meeting.pk},
         {**signed_in(200), "outsider": 404},
     ),
+    # Agreements: read by whoever sees the request; written by the administration and the
+    # assigned pedagogist; the verification page is public.
+    "agreement_start": (lambda w: {"pk": w.accepted_request.pk}, everyone(405)),
+    "agreement_detail": (
+        lambda w: {"pk": w.agreement.pk},
+        {**signed_in(200), "outsider": 404},
+    ),
+    "agreement_adjust": (lambda w: {"pk": w.agreement.pk}, everyone(405)),
+    "agreement_diff": (
+        lambda w: {"pk": w.agreement.pk},
+        {**signed_in(404), "anonymous": 302},
+    ),
+    "agreement_edit": (
+        lambda w: {"pk": w.agreement_version.pk},
+        {**signed_in(404), "pedagogist": 302, "administration": 302},
+    ),
+    "agreement_send": (lambda w: {"pk": w.agreement_version.pk}, everyone(405)),
+    "agreement_sign": (lambda w: {"pk": w.agreement_version.pk}, everyone(405)),
+    "agreement_decline": (lambda w: {"pk": w.agreement_version.pk}, everyone(405)),
+    "agreement_pdf": (
+        lambda w: {"pk": w.agreement_version.pk},
+        {**signed_in(200), "outsider": 404},
+    ),
+    "agreement_verify": (
+        lambda w: {"content_hash": w.agreement_version.content_hash},
+        everyone(200),
+    ),
     # The admin is the administration's; anyone else signed in gets 404.
     "admin:login": (no_kwargs, everyone(302)),
     "admin:logout": (no_kwargs, {**signed_in(404), "administration": 405}),
@@ -173,13 +200,14 @@ def test_rules_do_not_name_urls_that_are_gone():
 
 @pytest.fixture
 def world_with_requests(world):
-    from tests.indsats.helpers import accept, make_request, plan_meeting
+    from tests.indsats.helpers import accept, agreement_in_force, make_request, plan_meeting
 
     world.draft_request = make_request(world)
     world.submitted_request = make_request(world, submit=True)
     world.accepted_request = make_request(world, submit=True)
     accept(world, world.accepted_request)
     world.meeting = plan_meeting(world, world.accepted_request)
+    world.agreement, world.agreement_version = agreement_in_force(world, world.accepted_request)
     return world
 
 

@@ -64,3 +64,31 @@ def plan_meeting(world, req, days=7):
         place="Personalestuen",
         participants=[world.leader, world.pedagogist.user],
     )
+
+
+def agreement_in_force(world, req=None):
+    """An accepted request with a version 1 in force, signed by leader and pedagogist."""
+    from tests.factories import PASSWORD
+
+    if req is None:
+        req = make_request(world, submit=True)
+        accept(world, req)
+    agreement = services.agreement_create(actor=world.pedagogist.user, request_id=req.pk)
+    version = agreement.versions.get()
+    content = dict(version.content)
+    content["goals"] = [
+        {
+            "text": "Børnene leger i små grupper om formiddagen.",
+            "focus_level": "boernegruppe",
+            "indicator": "Færre konflikter i garderoben.",
+        }
+    ]
+    content["leadership_commitment"] = "Lederen deltager i opstart og evaluering."
+    services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=version.pk, content=content
+    )
+    services.agreement_send_for_signature(actor=world.pedagogist.user, version_id=version.pk)
+    services.agreement_sign(actor=world.leader, version_id=version.pk, password=PASSWORD)
+    services.agreement_sign(actor=world.pedagogist.user, version_id=version.pk, password=PASSWORD)
+    version.refresh_from_db()
+    return agreement, version
