@@ -327,7 +327,10 @@ class GoalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[validate_no_cpr],
     )
-    focus_level = forms.ChoiceField(label=_("Focus level"), choices=FocusLevel.choices)
+    # An empty first choice, so the blank extra goal counts as untouched and is skipped.
+    focus_level = forms.ChoiceField(
+        label=_("Focus level"), choices=[("", "---------"), *FocusLevel.choices]
+    )
     indicator = forms.CharField(
         label=_("How will we see that it is reached?"),
         required=False,
