@@ -64,4 +64,7 @@ def meeting_ics(meeting: IntakeMeeting, *, cancelled: bool | None = None, partic
     calendar.add_component(event)
     # Outlook needs the VTIMEZONE that DTSTART's TZID refers to.
     calendar.add_missing_timezones()
+    for timezone_component in calendar.walk("VTIMEZONE"):
+        # icalendar notes its own range limit in English; calendars do not need it.
+        timezone_component.pop("COMMENT", None)
     return calendar.to_ical().decode("utf-8")

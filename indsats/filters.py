@@ -41,7 +41,10 @@ class TriageFilter(django_filters.FilterSet):
         empty_label=_("All focus levels"),
     )
     waiting_days = django_filters.NumberFilter(
-        label=_("Waited at least (days)"), method="filter_waiting_days", min_value=0
+        label=_("Waited at least (days)"),
+        method="filter_waiting_days",
+        min_value=0,
+        max_value=3650,
     )
 
     class Meta:

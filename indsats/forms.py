@@ -1,5 +1,6 @@
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import cast
 from zoneinfo import ZoneInfo
 
@@ -108,7 +109,7 @@ class RequestForm(forms.ModelForm):
             Fieldset(
                 _("The need"),
                 "need",
-                Row(Column(InlineCheckboxes("focus_levels"))),
+                "focus_levels",
                 "themes",
                 "tried_already",
             ),
@@ -131,6 +132,8 @@ class RequestForm(forms.ModelForm):
         changed = "wished_start" in self.changed_data or not self.instance.pk
         if changed and start < timezone.localdate():
             raise forms.ValidationError(_("The wished start cannot be in the past."))
+        if start > timezone.localdate() + timedelta(days=365):
+            raise forms.ValidationError(_("The wished start can be at most a year ahead."))
         return start
 
     def clean(self):
@@ -144,6 +147,23 @@ class RequestForm(forms.ModelForm):
             self.add_error(
                 "wished_time_to", _("The end of the time window must be after its start.")
             )
+        if bool(start) != bool(end):
+            self.add_error(
+                "wished_time_to" if start else "wished_time_from",
+                _("Give both the start and the end of the time window, or neither."),
+            )
+        if institution and start and end:
+            opens, closes = institution.opens_at, institution.closes_at
+            if start < opens or end > closes:
+                self.add_error(
+                    "wished_time_from",
+                    _("%(name)s is open %(opens)s–%(closes)s; choose a time window inside it.")
+                    % {
+                        "name": institution.name,
+                        "opens": opens.strftime("%H:%M"),
+                        "closes": closes.strftime("%H:%M"),
+                    },
+                )
         return data
 
 
@@ -156,7 +176,7 @@ class AcceptForm(forms.Form):
     )
     weekly_hours = forms.DecimalField(
         label=_("Hours a week for each pedagogist"),
-        min_value=0.25,
+        min_value=Decimal("0.25"),
         max_value=48,
         decimal_places=2,
         localize=True,
@@ -244,6 +264,8 @@ class MeetingForm(forms.Form):
                 self.add_error("end", _("The meeting must end after it starts."))
             elif data["starts_at"] <= timezone.now():
                 self.add_error("date", _("The meeting cannot be in the past."))
+            elif day > timezone.localdate() + timedelta(days=365):
+                self.add_error("date", _("The meeting can be at most a year ahead."))
         return data
 
 
@@ -276,7 +298,11 @@ class AgreementForm(forms.Form):
     )
     days_per_week = forms.IntegerField(label=_("Days a week"), min_value=1, max_value=5)
     hours_per_week = forms.DecimalField(
-        label=_("Hours a week"), min_value=0.25, max_value=48, decimal_places=2, localize=True
+        label=_("Hours a week"),
+        min_value=Decimal("0.25"),
+        max_value=48,
+        decimal_places=2,
+        localize=True,
     )
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Weekdays"),

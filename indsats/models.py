@@ -87,8 +87,12 @@ class InterventionRequest(models.Model):
     wished_weekdays = models.JSONField(_("wished weekdays"), default=list, blank=True)
     wished_time_from = models.TimeField(_("from (time of day)"), null=True, blank=True)
     wished_time_to = models.TimeField(_("to (time of day)"), null=True, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=150)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_name = models.CharField(
+        _("contact person"), max_length=150, validators=[validate_no_cpr]
+    )
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=30, blank=True, validators=[validate_no_cpr]
+    )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
     status = models.CharField(

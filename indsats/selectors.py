@@ -56,12 +56,14 @@ def _capacity(pedagogist: Pedagogist, allocations: list[Allocation], start: date
         ),
         Decimal("0"),
     )
-    return pedagogist.weekly_hours - SPARRING_HOURS - used
+    # What is left for a new intervention's practice: its own preparation hour is set aside too.
+    return pedagogist.weekly_hours - SPARRING_HOURS - used - PREPARATION_HOURS
 
 
 def free_capacity(pedagogists: list[Pedagogist], *, start: date, end: date) -> dict[int, Decimal]:
-    """Hours a week each pedagogist has free in [start, end]: contracted hours, minus sparring,
-    minus the hours and preparation of every accepted intervention in the period. One query."""
+    """Hours a week each pedagogist has free for a new intervention in [start, end]: contracted
+    hours, minus sparring, minus the hours and preparation of every accepted intervention in the
+    period, minus the new intervention's own preparation. One query."""
     allocations = _accepted_allocations(start, end, [p.pk for p in pedagogists])
     return {p.pk: _capacity(p, allocations, start, end) for p in pedagogists}
 

@@ -69,9 +69,17 @@ def _lock_request(request_id: int) -> InterventionRequest:
     )
 
 
-def _require(req: InterventionRequest, allowed: tuple[str, ...], message: str) -> None:
-    if req.status not in allowed:
-        raise StateError(message % {"status": req.get_status_display().lower()})
+def _require(
+    req: InterventionRequest, allowed: tuple[str, ...], message: str, *, target: str = ""
+) -> None:
+    if req.status in allowed:
+        return
+    if req.status == target:
+        # A second click or a second tab: say what has already happened.
+        raise StateError(
+            _("The request is already %(status)s.") % {"status": req.get_status_display().lower()}
+        )
+    raise StateError(message % {"status": req.get_status_display().lower()})
 
 
 def _event(req, *, kind, actor, from_status="", message="") -> RequestEvent:
@@ -155,6 +163,7 @@ def request_submit(*, actor: User, request_id: int) -> InterventionRequest:
         req,
         (RequestStatus.DRAFT, RequestStatus.NEEDS_INFO),
         _("The request is %(status)s and cannot be submitted."),
+        target=RequestStatus.SUBMITTED,
     )
     before = req.status
     req.status = RequestStatus.SUBMITTED
@@ -189,6 +198,7 @@ def request_withdraw(*, actor: User, request_id: int, reason: str = "") -> Inter
         req,
         (RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO),
         _("The request is %(status)s and cannot be withdrawn."),
+        target=RequestStatus.WITHDRAWN,
     )
     before = req.status
     req.status = RequestStatus.WITHDRAWN
@@ -230,6 +240,7 @@ def request_reject(*, actor: User, request_id: int, reason: str) -> Intervention
         req,
         (RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO),
         _("The request is %(status)s and cannot be rejected."),
+        target=RequestStatus.REJECTED,
     )
     if not reason.strip():
         raise ValidationError({"reason": _("Write why the request is rejected.")})
@@ -273,7 +284,7 @@ def allocation_warnings(req: InterventionRequest, choices: list[AllocationChoice
                 _("%(name)s is not the institution's permanently attached pedagogist.")
                 % {"name": name}
             )
-        left = capacity[choice.pedagogist.pk] - choice.weekly_hours - selectors.PREPARATION_HOURS
+        left = capacity[choice.pedagogist.pk] - choice.weekly_hours
         if left < 0:
             warnings.append(
                 _("%(name)s would be over-allocated by %(hours)s hours a week in the period.")
@@ -288,7 +299,10 @@ def request_accept(
 ) -> InterventionRequest:
     req = _lock_request(request_id)
     _require(
-        req, (RequestStatus.SUBMITTED,), _("The request is %(status)s and cannot be accepted.")
+        req,
+        (RequestStatus.SUBMITTED,),
+        _("The request is %(status)s and cannot be accepted."),
+        target=RequestStatus.ACCEPTED,
     )
     if not choices:
         raise ValidationError({"pedagogists": _("Choose at least one pedagogist.")})
@@ -355,6 +369,8 @@ def _check_meeting_times(starts_at: datetime, ends_at: datetime) -> None:
         raise ValidationError({"starts_at": _("The meeting cannot be in the past.")})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+    if starts_at > timezone.now() + timedelta(days=366):
+        raise ValidationError({"starts_at": _("The meeting can be at most a year ahead.")})
 
 
 @transaction.atomic
@@ -429,6 +445,7 @@ def meeting_move(
         raise StateError(_("The meeting is cancelled and cannot be moved. Plan a new one."))
     _check_meeting_times(starts_at, ends_at)
     removed = set(meeting.participants.all()) - set(participants)
+    old_start = meeting.starts_at
     meeting.starts_at, meeting.ends_at, meeting.place = starts_at, ends_at, place
     meeting.other_participants = other_participants
     meeting.sequence += 1
@@ -447,8 +464,8 @@ def meeting_move(
         # Those taken off the meeting get a cancellation for their calendar.
         notification_queue_many(
             recipients=list(removed),
-            template="meeting_cancelled",
-            context={"meeting": meeting, "req": meeting.request, "reason": ""},
+            template="meeting_removed",
+            context={"meeting": meeting, "req": meeting.request, "when": old_start},
             attachment=_meeting_attachment(meeting, cancelled=True, participants=removed),
         )
     return meeting
@@ -469,7 +486,7 @@ def meeting_cancel(*, actor: User, meeting_id: int, reason: str = "") -> IntakeM
         from_status=meeting.request.status,
         message=reason,
     )
-    _notify_meeting(meeting, "meeting_cancelled", reason=reason)
+    _notify_meeting(meeting, "meeting_cancelled", reason=reason, when=meeting.starts_at)
     return meeting
 
 

@@ -1,9 +1,9 @@
 """The request flow's parts of the start page: upcoming meetings, open requests, the queue."""
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 
 from indsats import access, selectors
-from indsats.models import RequestStatus
+from indsats.models import InterventionRequest, RequestStatus
 from institutioner.models import Role
 from institutioner.startpage import StartSection, register
 
@@ -29,11 +29,13 @@ def my_requests(request):
         RequestStatus.NEEDS_INFO,
         RequestStatus.ACCEPTED,
     ]
+    # What waits for the leader's answer comes first, then the newest.
+    waiting_first = Case(When(status=RequestStatus.NEEDS_INFO, then=0), default=1)
     requests = list(
         access.requests_for(user)
         .filter(status__in=open_statuses)
         .select_related("institution", "group")
-        .order_by("-created_at")[:5]
+        .order_by(waiting_first, "-created_at")[:6]
     )
     return StartSection(
         "indsats/start_requests.html",
@@ -51,3 +53,21 @@ def triage_summary(request):
         needs_info=Count("pk", filter=Q(status=RequestStatus.NEEDS_INFO)),
     )
     return StartSection("indsats/start_triage.html", counts, order=20)
+
+
+@register
+def my_interventions(request):
+    """The pedagogist's accepted interventions and where their agreements stand."""
+    user = request.user
+    if user.role != Role.PEDAGOGIST:
+        return None
+    requests = list(
+        InterventionRequest.objects.filter(
+            status=RequestStatus.ACCEPTED, allocations__pedagogist__user=user
+        )
+        .select_related("institution", "group", "agreement")
+        .order_by("wished_start")
+    )
+    if not requests:
+        return None
+    return StartSection("indsats/start_interventions.html", {"requests": requests}, order=15)

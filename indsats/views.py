@@ -26,6 +26,7 @@ from indsats.forms import (
 from indsats.models import (
     Agreement,
     AgreementVersion,
+    EventKind,
     MeetingStatus,
     RequestStatus,
     VersionStatus,
@@ -94,19 +95,29 @@ def request_edit(request, pk: int):
         try:
             services.request_update(actor=request.user, request_id=req.pk, data=form.cleaned_data)
         except StateError as error:
-            messages.error(request, error.message)
-            return redirect("request_detail", pk=req.pk)
+            # Shown above the form, which keeps what was typed (to copy elsewhere if needed).
+            form.add_error(None, error.message)
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect("request_detail", pk=req.pk)
-    return render(request, "indsats/request_form.html", {"form": form, "req": req})
+    question = (
+        req.events.filter(kind=EventKind.INFO_REQUESTED).order_by("-created_at").first()
+        if req.status == RequestStatus.NEEDS_INFO
+        else None
+    )
+    return render(
+        request, "indsats/request_form.html", {"form": form, "req": req, "question": question}
+    )
 
 
 @login_required
 def request_detail(request, pk: int):
-    req = access.get_request_for(request.user, pk)
+    return _request_page(request, access.get_request_for(request.user, pk))
+
+
+def _request_page(request, req, *, withdraw_form=None):
     user = request.user
     is_leader = user.role == Role.LEADER
     context = {
@@ -119,7 +130,8 @@ def request_detail(request, pk: int):
         "can_withdraw": is_leader
         and req.status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO),
         "can_triage": access.can_triage(user),
-        "withdraw_form": WithdrawForm(),
+        "withdraw_form": withdraw_form or WithdrawForm(),
+        "withdraw_open": withdraw_form is not None,
         "agreement": Agreement.objects.filter(request=req).first(),
         "can_start_agreement": req.status == RequestStatus.ACCEPTED
         and access.can_edit_agreement(user, req),
@@ -146,8 +158,7 @@ def request_withdraw(request, pk: int):
     req = access.get_request_for_leader(request.user, pk)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
-        return redirect("request_detail", pk=req.pk)
+        return _request_page(request, req, withdraw_form=form)
     try:
         services.request_withdraw(
             actor=request.user, request_id=req.pk, reason=form.cleaned_data["reason"]
@@ -277,6 +288,12 @@ def triage_ask_info(request, pk: int):
 @login_required
 def meeting_create(request, pk: int):
     req = access.get_request_for_triage(request.user, pk)
+    if req.status != RequestStatus.ACCEPTED:
+        messages.error(request, _("An intake meeting needs an accepted request."))
+        return redirect("triage_detail", pk=req.pk)
+    if req.meetings.filter(status=MeetingStatus.PLANNED).exists():
+        messages.error(request, _("An intake meeting is already planned. Move it instead."))
+        return redirect("triage_detail", pk=req.pk)
     initial = {
         "place": req.institution.name,
         "participants": [req.created_by]
@@ -357,6 +374,8 @@ def meeting_cancel(request, pk: int):
         )
     except StateError as error:
         messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The meeting is cancelled and the participants are told."))
     return redirect("triage_detail", pk=meeting.request_id)

@@ -78,7 +78,8 @@ RULES = {
     "triage_ask_info": (lambda w: {"pk": w.submitted_request.pk}, everyone(405)),
     "meeting_create": (
         lambda w: {"pk": w.submitted_request.pk},
-        {**signed_in(404), "administration": 200},
+        # Not accepted yet: the administration is sent back with a message.
+        {**signed_in(404), "administration": 302},
     ),
     "meeting_edit": (
         lambda w: {"pk": w.meeting.pk},

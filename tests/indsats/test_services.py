@@ -181,9 +181,11 @@ def test_meeting_plan_move_cancel_keep_one_uid(world):
     moved = Notification.objects.get(template="meeting_moved")
     assert "SEQUENCE:1" in moved.attachment_content
     assert f"UID:{meeting.uid}@indsatsteam" in moved.attachment_content
-    removed = Notification.objects.get(template="meeting_cancelled")
+    removed = Notification.objects.get(template="meeting_removed")
     assert removed.email == world.pedagogist.user.email
     assert "METHOD:CANCEL" in removed.attachment_content
+    old_day = timezone.localtime(meeting.starts_at).strftime("%-d.")
+    assert old_day in removed.body_text
 
     services.meeting_cancel(actor=world.administrator, meeting_id=meeting.pk, reason="Sygdom")
     meeting.refresh_from_db()
@@ -235,7 +237,8 @@ def test_repeat_flag_and_fixed_pedagogist_capacity_in_the_queue(world):
     assert rows[elsewhere.pk].repeat is False
     [fixed] = rows[again.pk].fixed
     assert fixed.pedagogist == world.pedagogist
-    assert fixed.free_hours == Decimal("37") - Decimal("0.75") - Decimal("7")
+    # 37 contracted - 0.75 sparring - (6 + 1 preparation) - 1 preparation for the new one
+    assert fixed.free_hours == Decimal("28.25")
 
 
 def test_history_keeps_who_changed_what(world):

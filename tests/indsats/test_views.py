@@ -248,3 +248,31 @@ def test_triage_queue_filters(client, world):
     assert shown(institution=world.institution.pk) == {old.pk, new.pk, asked.pk}
     body = client.get(reverse("triage_queue")).content.decode()
     assert body.index(f"/visitation/{old.pk}/") < body.index(f"/visitation/{new.pk}/")
+
+
+def test_second_trial_findings(client, world):
+    """Findings from trying the flow as a user: overflow, hidden errors, lost text, limits."""
+    client.force_login(world.administrator)
+    response = client.get(reverse("triage_queue"), {"waiting_days": "99999999999999999999"})
+    assert response.status_code == 200
+    client.force_login(world.leader)
+    body = client.post(reverse("request_create"), _form(world, focus_levels=[])).content.decode()
+    assert "Vælg mindst ét fokusniveau." in body and 'class="invalid-feedback' in body
+    body = client.post(
+        reverse("request_create"), _form(world, contact_name="Mette 070589-1234")
+    ).content.decode()
+    assert "ligner et CPR-nummer" in body
+    body = client.post(
+        reverse("request_create"), _form(world, wished_time_from="19:00", wished_time_to="22:00")
+    ).content.decode()
+    assert "har åbent 06:30–17:00" in body
+    far = (timezone.localdate() + timedelta(days=400)).isoformat()
+    body = client.post(reverse("request_create"), _form(world, wished_start=far)).content.decode()
+    assert "højst ligge et år frem" in body
+    req = make_request(world, submit=True)
+    response = client.post(reverse("request_withdraw", args=[req.pk]), {"reason": "Se 070589-1234"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Se 070589-1234" in body and "ligner et CPR-nummer" in body
+    again = client.post(reverse("request_submit", args=[req.pk]), follow=True).content.decode()
+    assert "Anmodningen er allerede indsendt." in again

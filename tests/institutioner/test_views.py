@@ -102,8 +102,9 @@ def test_pedagogist_start_query_count_does_not_grow(
         assignment = factories.AssignmentFactory(pedagogist=world.pedagogist, share=5)
         factories.GroupFactory(institution=assignment.institution)
     client.force_login(world.pedagogist.user)
-    # session, user, pedagogist, assignments, groups; upcoming meetings; session save (3)
-    with django_assert_num_queries(9):
+    # session, user, pedagogist, assignments, groups; upcoming meetings, my interventions;
+    # session save (3)
+    with django_assert_num_queries(10):
         response = client.get(reverse("start"))
     assert response.status_code == 200
 
