@@ -138,6 +138,100 @@ def demo_requests() -> None:
     repeat_leader = others[0]
     institution = repeat_leader.institutions.first()
     earlier = _create(repeat_leader, institution, 0, start_in_days=1, waited_days=60)
+    # Its course started before today; the app itself never plans in the past.
+    InterventionRequest.objects.filter(pk=earlier.pk).update(
+        wished_start=timezone.localdate() - timedelta(weeks=4)
+    )
+    earlier.refresh_from_db()
     attached = Pedagogist.objects.filter(assignments__institution=institution).first()
     if attached is not None:
         _accept(admin, earlier, attached, "4")
+
+
+def _agreement(admin_or_pedagogist, req, *, goals):
+    agreement = services.agreement_create(actor=admin_or_pedagogist, request_id=req.pk)
+    version = agreement.versions.get()
+    content = {
+        **version.content,
+        "goals": goals,
+        "methods": ["medpraktiserende", "observation"],
+        "practice_roles": ["front", "beside"],
+        "leadership_commitment": (
+            "Lederen deltager i opstart og slutevaluering og sikrer, at personalet har tid til "
+            "refleksion hver anden uge."
+        ),
+    }
+    services.agreement_draft_update(
+        actor=admin_or_pedagogist, version_id=version.pk, content=content
+    )
+    version.refresh_from_db()
+    return agreement, version
+
+
+GOALS = [
+    {
+        "text": "Børnene oplever rolige overgange fra leg til frokost.",
+        "focus_level": "boernegruppe",
+        "indicator": "Færre konflikter i garderoben; børnene finder selv deres plads.",
+    },
+    {
+        "text": "Personalet organiserer legen i mindre grupper om formiddagen.",
+        "focus_level": "personale",
+        "indicator": "Der er faste legegrupper tre dage om ugen.",
+    },
+]
+
+
+@register
+def demo_agreements() -> None:
+    """Agreements in every state: a draft, one awaiting the leader's signature, one in force
+    after an adjustment (with a superseded version 1)."""
+    from institutioner.demo import DEMO_PASSWORD
+
+    admin = User.objects.get(email="forvaltning@demo.dk")
+    leader = User.objects.get(email="leder@demo.dk")
+    sofie = Pedagogist.objects.get(user__email="paedagog@demo.dk")
+    second = leader.institutions.order_by("pk")[1]
+
+    # Draft: the accepted request with the intake meeting in three days.
+    with_meeting = InterventionRequest.objects.filter(
+        created_by=leader, status="accepted", meetings__isnull=False
+    ).first()
+    if with_meeting is not None:
+        _agreement(sofie.user, with_meeting, goals=GOALS[:1])
+
+    # Sent: Sofie has signed, the leader has not yet.
+    awaiting = _create(leader, second, 6, start_in_days=10, waited_days=25)
+    _accept(admin, awaiting, sofie, "6")
+    _agreement_obj, version = _agreement(sofie.user, awaiting, goals=GOALS)
+    services.agreement_send_for_signature(actor=sofie.user, version_id=version.pk)
+    services.agreement_sign(actor=sofie.user, version_id=version.pk, password=DEMO_PASSWORD)
+
+    # In force after an adjustment: the repeat case's earlier intervention.
+    earlier = (
+        InterventionRequest.objects.filter(status="accepted")
+        .exclude(created_by=leader)
+        .order_by("pk")
+        .first()
+    )
+    if earlier is None:
+        return
+    pedagogist = earlier.allocations.select_related("pedagogist__user").first().pedagogist
+    its_leader = User.objects.filter(
+        role=Role.LEADER, memberships__institution=earlier.institution
+    ).first()
+    agreement, version = _agreement(pedagogist.user, earlier, goals=GOALS)
+    services.agreement_send_for_signature(actor=pedagogist.user, version_id=version.pk)
+    for signer in (pedagogist.user, its_leader):
+        services.agreement_sign(actor=signer, version_id=version.pk, password=DEMO_PASSWORD)
+    draft = services.agreement_adjust(actor=pedagogist.user, agreement_id=agreement.pk)
+    adjusted = {
+        **draft.content,
+        "hours_per_week": "3.00",
+        "leadership_commitment": draft.content["leadership_commitment"]
+        + " Justeret efter midtvejssnak: færre timer, mere sparring med lederen.",
+    }
+    services.agreement_draft_update(actor=pedagogist.user, version_id=draft.pk, content=adjusted)
+    services.agreement_send_for_signature(actor=pedagogist.user, version_id=draft.pk)
+    for signer in (pedagogist.user, its_leader):
+        services.agreement_sign(actor=signer, version_id=draft.pk, password=DEMO_PASSWORD)

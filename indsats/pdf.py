@@ -2,6 +2,7 @@
 signatures, the content's SHA-256 and a QR code that leads to the verification page."""
 
 import base64
+from functools import cache
 from pathlib import Path
 
 import segno
@@ -11,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from indsats import selectors
 from indsats.models import AgreementVersion, VersionStatus
@@ -44,5 +46,12 @@ def agreement_html(version: AgreementVersion) -> str:
         return render_to_string("pdf/agreement.html", context)
 
 
+@cache
+def _font_config() -> FontConfiguration:
+    # Building the font configuration is a large part of a render; one per process is enough.
+    return FontConfiguration()
+
+
 def agreement_pdf(version: AgreementVersion) -> bytes:
-    return HTML(string=agreement_html(version), base_url=str(settings.BASE_DIR)).write_pdf()
+    html = HTML(string=agreement_html(version), base_url=str(settings.BASE_DIR))
+    return html.write_pdf(font_config=_font_config())

@@ -8,7 +8,9 @@ import random
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
+from functools import cache
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from institutioner.models import (
@@ -202,8 +204,17 @@ def register(loader):
     return loader
 
 
+@cache
+def _demo_password_hash() -> str:
+    # Hashing is slow on purpose; the demo's people share one password, so hash it once.
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(email: str, name: str, role: str) -> User:
-    return User.objects.create_user(email=email, password=DEMO_PASSWORD, name=name, role=role)
+    user = User.objects.create_user(email=email, password=None, name=name, role=role)
+    user.password = _demo_password_hash()
+    user.save(update_fields=["password"])
+    return user
 
 
 @transaction.atomic

@@ -32,6 +32,19 @@ def test_demo_municipality_has_the_seeds_numbers_and_is_loaded_once():
     for assignment in Assignment.objects.all():
         assignment.full_clean()
     assert all(i.groups.exists() for i in Institution.objects.all())
+    from indsats.models import AgreementVersion, InterventionRequest
+
+    request_states = set(InterventionRequest.objects.values_list("status", flat=True))
+    assert request_states == {
+        "draft",
+        "submitted",
+        "needs_info",
+        "accepted",
+        "rejected",
+        "withdrawn",
+    }
+    version_states = set(AgreementVersion.objects.values_list("status", flat=True))
+    assert version_states == {"draft", "sent", "in_force", "superseded"}
     assert all(i.memberships.exists() for i in Institution.objects.all())
 
     again = StringIO()

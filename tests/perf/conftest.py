@@ -16,6 +16,7 @@ def bench():
     """Time a callable a number of rounds; print and save min/median/max in milliseconds."""
 
     def run(name: str, func, *, rounds: int = 30, warmup: int = 3, **facts):
+        """Also returns the result, so a benchmark can add to the saved numbers."""
         for _ in range(warmup):
             func()
         timings = []
