@@ -216,10 +216,13 @@ def demo_agreements() -> None:
     )
     if earlier is None:
         return
-    pedagogist = earlier.allocations.select_related("pedagogist__user").first().pedagogist
+    allocation = earlier.allocations.select_related("pedagogist__user").first()
     its_leader = User.objects.filter(
         role=Role.LEADER, memberships__institution=earlier.institution
     ).first()
+    if allocation is None or its_leader is None:
+        return
+    pedagogist = allocation.pedagogist
     agreement, version = _agreement(pedagogist.user, earlier, goals=GOALS)
     services.agreement_send_for_signature(actor=pedagogist.user, version_id=version.pk)
     for signer in (pedagogist.user, its_leader):
