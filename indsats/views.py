@@ -246,40 +246,50 @@ def triage_accept(request, pk: int):
     return _triage_page(request, req, accept_form=form)
 
 
+def _triage_text_action(request, pk, *, form_class, form_key, field, action, done):
+    """Reject and ask-for-information: one text, one service call, the page again on errors."""
+    req = access.get_request_for_triage(request.user, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _triage_page(request, req, **{form_key: form})
+    try:
+        action(actor=request.user, request_id=req.pk, **{field: form.cleaned_data[field]})
+    except StateError as error:
+        messages.error(request, error.message)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _triage_page(request, req, **{form_key: form})
+    else:
+        messages.success(request, done)
+    return redirect("triage_detail", pk=req.pk)
+
+
 @require_POST
 @login_required
 def triage_reject(request, pk: int):
-    req = access.get_request_for_triage(request.user, pk)
-    form = RejectForm(request.POST)
-    if form.is_valid():
-        try:
-            services.request_reject(
-                actor=request.user, request_id=req.pk, reason=form.cleaned_data["reason"]
-            )
-        except StateError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The request is rejected and the leader is told."))
-        return redirect("triage_detail", pk=req.pk)
-    return _triage_page(request, req, reject_form=form)
+    return _triage_text_action(
+        request,
+        pk,
+        form_class=RejectForm,
+        form_key="reject_form",
+        field="reason",
+        action=services.request_reject,
+        done=_("The request is rejected and the leader is told."),
+    )
 
 
 @require_POST
 @login_required
 def triage_ask_info(request, pk: int):
-    req = access.get_request_for_triage(request.user, pk)
-    form = AskInfoForm(request.POST)
-    if form.is_valid():
-        try:
-            services.request_ask_info(
-                actor=request.user, request_id=req.pk, question=form.cleaned_data["question"]
-            )
-        except StateError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The leader has been asked for more information."))
-        return redirect("triage_detail", pk=req.pk)
-    return _triage_page(request, req, ask_form=form)
+    return _triage_text_action(
+        request,
+        pk,
+        form_class=AskInfoForm,
+        form_key="ask_form",
+        field="question",
+        action=services.request_ask_info,
+        done=_("The leader has been asked for more information."),
+    )
 
 
 # --- Intake meetings ---------------------------------------------------------------------------
