@@ -214,6 +214,7 @@ def test_pdf_carries_names_dates_hash_and_danish_letters(world):
     assert "Paula Pædagog" in text and "Lene Leder" in text
     assert version.content_hash in text.replace("\n", "")
     assert "Side 1 af" in text
+    assert "små grupper" in text  # æ, ø and å all survive into the PDF
     start = date.fromisoformat(version.content["starts_on"])
     assert f"{start.day}." in text
     assert "KLADDE" not in text
@@ -277,3 +278,28 @@ def test_sign_view_with_wrong_password_says_so(client, world):
         reverse("agreement_sign", args=[version.pk]), {"password": PASSWORD}, follow=True
     )
     assert "allerede" in again.content.decode()
+
+
+def test_difference_page(client, world):
+    agreement, _first = agreement_in_force(world)
+    draft = services.agreement_adjust(actor=world.pedagogist.user, agreement_id=agreement.pk)
+    changed = {**draft.content, "hours_per_week": "7.50"}
+    services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=draft.pk, content=changed
+    )
+    services.agreement_send_for_signature(actor=world.pedagogist.user, version_id=draft.pk)
+    client.force_login(world.leader)
+    detail = client.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
+    assert "fra=1&amp;til=2" in detail
+    body = client.get(reverse("agreement_diff", args=[agreement.pk]), {"fra": 1, "til": 2})
+    text = body.content.decode()
+    assert "Ændringer fra version 1 til version 2" in text
+    assert "Timer om ugen" in text and "7,5" in text
+    assert "Baggrund og behov" not in text
+    assert (
+        client.get(reverse("agreement_diff", args=[agreement.pk]), {"fra": 1, "til": 9}).status_code
+        == 404
+    )
+    client.force_login(world.outsider)
+    response = client.get(reverse("agreement_diff", args=[agreement.pk]), {"fra": 1, "til": 2})
+    assert response.status_code == 404
