@@ -176,6 +176,7 @@ class AcceptForm(forms.Form):
     )
     weekly_hours = forms.DecimalField(
         label=_("Hours a week for each pedagogist"),
+        error_messages={"min_value": _("Hours a week must be at least 0,25.")},
         min_value=Decimal("0.25"),
         max_value=48,
         decimal_places=2,
@@ -299,6 +300,7 @@ class AgreementForm(forms.Form):
     days_per_week = forms.IntegerField(label=_("Days a week"), min_value=1, max_value=5)
     hours_per_week = forms.DecimalField(
         label=_("Hours a week"),
+        error_messages={"min_value": _("Hours a week must be at least 0,25.")},
         min_value=Decimal("0.25"),
         max_value=48,
         decimal_places=2,
@@ -328,6 +330,7 @@ class AgreementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_no_cpr],
     )
+    version_stamp = forms.CharField(widget=forms.HiddenInput, required=False)
     parent_meetings = forms.BooleanField(
         label=_(
             "The leader asks the pedagogist to take part in parent or interdisciplinary meetings"
@@ -344,6 +347,14 @@ class AgreementForm(forms.Form):
         t_from, t_to = data.get("time_from"), data.get("time_to")
         if t_from and t_to and t_to <= t_from:
             self.add_error("time_to", _("The end of the time window must be after its start."))
+        if bool(t_from) != bool(t_to):
+            self.add_error(
+                "time_to" if t_from else "time_from",
+                _("Give both the start and the end of the time window, or neither."),
+            )
+        days, weekdays = data.get("days_per_week"), data.get("weekdays")
+        if days and weekdays and len(weekdays) != days:
+            self.add_error("weekdays", _("Tick as many weekdays as the days a week, or none."))
         return data
 
 
@@ -369,6 +380,8 @@ GoalFormSet = forms.formset_factory(GoalForm, extra=1, can_delete=True)
 
 def agreement_initial(content: dict) -> tuple[dict, list[dict]]:
     fields = {key: content.get(key) for key in AgreementForm.base_fields}
+    # A Decimal, so the field shows it the Danish way (8,5 not 8.50).
+    fields["hours_per_week"] = Decimal(content.get("hours_per_week") or "0").normalize()
     return fields, list(content.get("goals", []))
 
 

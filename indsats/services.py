@@ -39,7 +39,7 @@ from indsats.models import (
 )
 from institutioner import access
 from institutioner.errors import StateError
-from institutioner.models import Pedagogist, Role, User
+from institutioner.models import Pedagogist, Role, User, format_decimal
 from institutioner.services import EmailAttachment, notification_queue, notification_queue_many
 from institutioner.validators import validate_no_cpr
 
@@ -570,8 +570,15 @@ def agreement_content_validate(content: dict, req: InterventionRequest) -> None:
         error("methods", _("Choose at least one method."))
     start = date.fromisoformat(content["starts_on"])
     end = date.fromisoformat(content["ends_on"])
+    today = timezone.localdate()
+    if not today - timedelta(days=730) <= start <= today + timedelta(days=730):
+        error("starts_on", _("The start must lie within two years from today."))
+        raise ValidationError(errors)
     if end < start:
         error("ends_on", _("The end cannot be before the start."))
+    elif end > start + timedelta(days=730):
+        error("ends_on", _("An agreement can run for at most two years; adjust it to go on."))
+        raise ValidationError(errors)
     final = content.get("final_evaluation_on")
     if not final:
         error("final_evaluation_on", _("A final evaluation date is required."))
@@ -590,7 +597,7 @@ def agreement_content_validate(content: dict, req: InterventionRequest) -> None:
             error(
                 "hours_per_week",
                 _("%(name)s has %(hours)s contracted hours a week; the agreement asks more.")
-                % {"name": pedagogist.user.name, "hours": pedagogist.weekly_hours},
+                % {"name": pedagogist.user.name, "hours": format_decimal(pedagogist.weekly_hours)},
             )
     if errors:
         raise ValidationError(errors)
@@ -627,11 +634,31 @@ def agreement_create(*, actor: User, request_id: int) -> Agreement:
     return agreement
 
 
+def frozen_message(version: AgreementVersion) -> str:
+    if version.status == VersionStatus.SENT:
+        return _(
+            "This version is sent for signature and cannot be changed. To change it, decline "
+            "to sign it (with a reason); it then becomes a draft again."
+        )
+    return _("This version is signed and cannot be changed. Make an adjustment instead.")
+
+
 @transaction.atomic
-def agreement_draft_update(*, actor: User, version_id: int, content: dict) -> AgreementVersion:
+def agreement_draft_update(
+    *, actor: User, version_id: int, content: dict, expected_stamp: str = ""
+) -> AgreementVersion:
+    """Save a draft. `expected_stamp` is the draft's updated_at when the editor opened it: if
+    someone else has saved since, nothing is overwritten."""
     version = _lock_version(version_id)
     if version.status != VersionStatus.DRAFT:
-        raise StateError(_("This version is frozen and cannot be changed. Make an adjustment."))
+        raise StateError(frozen_message(version))
+    if expected_stamp and version.updated_at.isoformat() != expected_stamp:
+        raise StateError(
+            _(
+                "Someone else has saved the draft since you opened it, so your changes are not "
+                "saved. Copy what you wrote, open the draft again and add it there."
+            )
+        )
     agreement_content_validate(content, version.agreement.request)
     version.content = content
     version.save(update_fields=["content", "updated_at"])

@@ -71,3 +71,27 @@ def my_interventions(request):
     if not requests:
         return None
     return StartSection("indsats/start_interventions.html", {"requests": requests}, order=15)
+
+
+@register
+def awaiting_my_signature(request):
+    """Agreements sent for signature where this person's place is still empty."""
+    from indsats.models import AgreementVersion, VersionStatus
+    from indsats.services import slot_for
+
+    user = request.user
+    if user.role not in (Role.LEADER, Role.PEDAGOGIST) and not access.can_triage(user):
+        return None
+    versions = [
+        version
+        for version in AgreementVersion.objects.filter(
+            status=VersionStatus.SENT, agreement__in=access.agreements_for(user)
+        )
+        .select_related("agreement__request__institution", "agreement__request__group")
+        .prefetch_related("signatures")
+        if (slot := slot_for(user, version))
+        and slot[0] not in {s.slot for s in version.signatures.all()}
+    ]
+    if not versions:
+        return None
+    return StartSection("indsats/start_signatures.html", {"versions": versions}, order=5)

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -416,7 +417,7 @@ def agreement_start(request, pk: int):
         messages.error(request, error.message)
         return redirect("request_detail", pk=req.pk)
     messages.success(request, _("A draft agreement has been made from the request. Fill it in."))
-    return redirect("agreement_detail", pk=agreement.pk)
+    return redirect("agreement_edit", pk=agreement.versions.get().pk)
 
 
 def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
@@ -424,10 +425,25 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
     versions = list(agreement.versions.prefetch_related("signatures__user").order_by("-pk"))
     open_version = next((v for v in versions if v.status in ("draft", "sent")), None)
     in_force = next((v for v in versions if v.status == "in_force"), None)
-    shown = open_version or in_force or (versions[0] if versions else None)
     slot = services.slot_for(user, open_version) if open_version else None
+    can_edit = access.can_edit_agreement(user, agreement.request)
+    # Those who work on or sign the open version see it; everyone else sees what is in force.
+    if open_version and (can_edit or slot or not in_force):
+        shown = open_version
+    else:
+        shown = in_force or (versions[0] if versions else None)
     signed_slots = {s.slot for s in open_version.signatures.all()} if open_version else set()
     numbered = [v for v in versions if v.number]
+    declined = None
+    if open_version and open_version.status == VersionStatus.DRAFT:
+        declined = (
+            agreement.request.events.filter(kind=EventKind.AGREEMENT_DECLINED)
+            .select_related("actor")
+            .order_by("-created_at")
+            .first()
+        )
+        if declined and declined.created_at < open_version.created_at:
+            declined = None
     return render(
         request,
         "indsats/agreement_detail.html",
@@ -440,7 +456,9 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
             "rows": selectors.signature_rows(shown) if shown else [],
             "open_version": open_version,
             "in_force": in_force,
-            "can_edit": access.can_edit_agreement(user, agreement.request),
+            "can_edit": can_edit,
+            "declined": declined,
+            "pending_other": open_version if shown is not open_version else None,
             "can_sign": bool(
                 open_version
                 and open_version.status == "sent"
@@ -450,6 +468,7 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
             "can_decline": bool(open_version and open_version.status == "sent" and slot),
             "sign_form": sign_form or SignForm(),
             "decline_form": decline_form or DeclineForm(),
+            "decline_open": decline_form is not None,
             "compare": numbered[:2] if len(numbered) >= 2 else None,
         },
     )
@@ -467,23 +486,25 @@ def agreement_edit(request, pk: int):
     agreement = version.agreement
     if not access.can_edit_agreement(request.user, agreement.request):
         raise Http404
-    if version.status != VersionStatus.DRAFT:
-        messages.error(
-            request, _("This version is frozen and cannot be changed. Make an adjustment.")
-        )
+    if version.status != VersionStatus.DRAFT and request.method != "POST":
+        messages.error(request, services.frozen_message(version))
         return redirect("agreement_detail", pk=agreement.pk)
     initial, goals = agreement_initial(version.content)
+    initial["version_stamp"] = version.updated_at.isoformat()
     form = AgreementForm(request.POST or None, initial=initial)
     goal_forms = GoalFormSet(request.POST or None, initial=goals, prefix="goals")
     if request.method == "POST" and form.is_valid() and goal_forms.is_valid():
         content = agreement_content(form, goal_forms, version.content)
         try:
             services.agreement_draft_update(
-                actor=request.user, version_id=version.pk, content=content
+                actor=request.user,
+                version_id=version.pk,
+                content=content,
+                expected_stamp=form.cleaned_data["version_stamp"],
             )
         except StateError as error:
-            messages.error(request, error.message)
-            return redirect("agreement_detail", pk=agreement.pk)
+            # Shown above the form, which keeps what was typed.
+            form.add_error(None, error.message)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -518,6 +539,12 @@ def agreement_send(request, pk: int):
 def agreement_sign(request, pk: int):
     version = access.get_version_for(request.user, pk)
     form = SignForm(request.POST)
+    if form.is_valid() and (
+        authenticate(request, username=request.user.email, password=form.cleaned_data["password"])
+        is None
+    ):
+        # Through authenticate(), so wrong passwords count towards the login lockout.
+        form.add_error("password", _("The password is not correct."))
     if form.is_valid():
         try:
             services.agreement_sign(
@@ -549,6 +576,7 @@ def agreement_decline(request, pk: int):
         else:
             messages.success(request, _("You have declined to sign; the version is a draft again."))
         return redirect("agreement_detail", pk=version.agreement_id)
+    messages.error(request, _("The signature was not declined; see the reason field below."))
     return _agreement_page(request, version.agreement, decline_form=form)
 
 
@@ -582,10 +610,15 @@ def agreement_pdf(request, pk: int):
 @login_required
 def agreement_diff(request, pk: int):
     agreement = access.get_agreement_for(request.user, pk)
-    numbered = {v.number: v for v in agreement.versions.exclude(number=None)}
+    numbered: dict[int, AgreementVersion] = {
+        v.number: v for v in agreement.versions.exclude(number=None) if v.number is not None
+    }
+    if len(numbered) < 2:
+        raise Http404
+    newest = sorted(numbered)[-2:]
     try:
-        before = numbered[int(request.GET.get("fra", ""))]
-        after = numbered[int(request.GET.get("til", ""))]
+        before = numbered[int(request.GET.get("fra") or newest[0])]
+        after = numbered[int(request.GET.get("til") or newest[1])]
     except (KeyError, ValueError):
         raise Http404 from None
     return render(
@@ -604,10 +637,8 @@ def agreement_diff(request, pk: int):
 def agreement_verify(request, content_hash: str):
     """Public: does this SHA-256 belong to a signed version? Content only for people in scope."""
     version = (
-        AgreementVersion.objects.filter(
-            content_hash=content_hash.lower(),
-            status__in=[VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED],
-        )
+        AgreementVersion.objects.filter(content_hash=content_hash.lower())
+        .exclude(content_hash="")
         .select_related("agreement__request__institution")
         .first()
     )

@@ -4,6 +4,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, InternalError, connection, transaction
 from django.urls import reverse
 from pypdf import PdfReader
@@ -303,3 +304,60 @@ def test_difference_page(client, world):
     client.force_login(world.outsider)
     response = client.get(reverse("agreement_diff", args=[agreement.pk]), {"fra": 1, "til": 2})
     assert response.status_code == 404
+
+
+def _edit_post(version, content, **overrides):
+    from indsats.forms import AgreementForm, agreement_initial
+
+    initial, _goals = agreement_initial(content)
+    data = {}
+    for name in AgreementForm.base_fields:
+        value = initial.get(name)
+        if value is None or value is False:
+            continue
+        if isinstance(value, list):
+            data[name] = [str(v) for v in value]
+        elif value is True:
+            data[name] = "on"
+        else:
+            data[name] = str(value).replace(".", ",") if name == "hours_per_week" else str(value)
+    data["version_stamp"] = version.updated_at.isoformat()
+    data.update({"goals-TOTAL_FORMS": "1", "goals-INITIAL_FORMS": "0"})
+    data.update({"goals-0-text": "Ro ved frokost", "goals-0-focus_level": "boernegruppe"})
+    data.update(overrides)
+    return data
+
+
+def test_third_trial_findings(client, world):
+    """From trying the agreement as a user: declines, stale edits, ranges, lockout, reminders."""
+    _agreement, version = _draft(world)
+    client.force_login(world.pedagogist.user)
+    url = reverse("agreement_edit", args=[version.pk])
+    stale = _edit_post(version, version.content, participants="Fra fane A")
+    fresh = _edit_post(version, version.content, participants="Fra fane B")
+    assert client.post(url, fresh).status_code == 302
+    response = client.post(url, stale)
+    body = response.content.decode()
+    assert "En anden har gemt kladden" in body and "Fra fane A" in body
+    version.refresh_from_db()
+    far = _edit_post(
+        version, version.content, ends_on="9999-12-31", final_evaluation_on="9999-12-31"
+    )
+    body = client.post(url, far).content.decode()
+    assert "højst løbe i to år" in body
+    services.agreement_send_for_signature(actor=world.pedagogist.user, version_id=version.pk)
+    body = client.post(url, fresh).content.decode()
+    assert "afvise at underskrive" in body and "Fra fane B" in body
+
+    client.force_login(world.leader)
+    assert "Venter på din underskrift" in client.get(reverse("start")).content.decode()
+    response = client.post(reverse("agreement_decline", args=[version.pk]), {"reason": ""})
+    body = response.content.decode()
+    assert (
+        "Skriv, hvorfor du afviser at underskrive." in body and '<details class="mt-3" open' in body
+    )
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("agreement_sign", args=[version.pk]), {"password": "forkert"})
+    locked = client.post(reverse("agreement_sign", args=[version.pk]), {"password": PASSWORD})
+    assert locked.status_code == 429
+    assert not version.signatures.exists()

@@ -73,8 +73,8 @@ def test_administration_start_query_count_does_not_grow(
         factories.GroupFactory(institution=assignment.institution)
     client.force_login(world.administrator)
     # session, user, districts, institutions (prefetch), assignments; the request flow's
-    # sections: upcoming meetings, triage counts; session save (3)
-    with django_assert_num_queries(10):
+    # sections: upcoming meetings, triage counts, agreements to sign; session save (3)
+    with django_assert_num_queries(11):
         response = client.get(reverse("start"))
     assert response.status_code == 200
 
@@ -87,9 +87,9 @@ def test_leader_start_query_count_does_not_grow(client, world, django_assert_num
         factories.GroupFactory(institution=institution)
         factories.AssignmentFactory(institution=institution)
     client.force_login(world.leader)
-    # session, user, institutions, groups, assignments; upcoming meetings, my requests;
-    # session save in a savepoint (3)
-    with django_assert_num_queries(10):
+    # session, user, institutions, groups, assignments; upcoming meetings, my requests,
+    # agreements to sign; session save in a savepoint (3)
+    with django_assert_num_queries(11):
         response = client.get(reverse("start"))
     assert response.status_code == 200
 
@@ -102,9 +102,9 @@ def test_pedagogist_start_query_count_does_not_grow(
         assignment = factories.AssignmentFactory(pedagogist=world.pedagogist, share=5)
         factories.GroupFactory(institution=assignment.institution)
     client.force_login(world.pedagogist.user)
-    # session, user, pedagogist, assignments, groups; upcoming meetings, my interventions;
-    # session save (3)
-    with django_assert_num_queries(10):
+    # session, user, pedagogist, assignments, groups; upcoming meetings, my interventions,
+    # agreements to sign; session save (3)
+    with django_assert_num_queries(11):
         response = client.get(reverse("start"))
     assert response.status_code == 200
 
