@@ -53,6 +53,7 @@ auth_patterns = [
 urlpatterns = [
     path("", include("institutioner.urls")),
     path("", include("indsats.urls")),
+    path("", include("forloeb.urls")),
     path("konto/", include(auth_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ForloebConfig(AppConfig):
     name = "forloeb"
     verbose_name = _("Courses")
+
+    def ready(self) -> None:
+        from forloeb import demo, services  # noqa: F401 (demo registers the demo's course)
+        from indsats.hooks import on_agreement_in_force
+
+        # A course opens when its agreement comes into force (indsats cannot import forloeb).
+        on_agreement_in_force(services.course_open)

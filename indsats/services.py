@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indsats import calendar, pdf, selectors
+from indsats import calendar, hooks, pdf, selectors
 from indsats.models import (
     Agreement,
     AgreementVersion,
@@ -795,6 +795,7 @@ def _agreement_put_in_force(version: AgreementVersion, actor: User) -> None:
     _version_event(
         version, EventKind.AGREEMENT_IN_FORCE, actor, _("Version %(n)s.") % {"n": version.number}
     )
+    hooks.agreement_in_force(version=version, actor=actor)
     pdf_bytes = pdf.agreement_pdf(version)
     notification_queue_many(
         recipients=_parties(version),

@@ -117,6 +117,16 @@ RULES = {
         lambda w: {"content_hash": w.agreement_version.content_hash},
         everyone(200),
     ),
+    # Courses: read by whoever sees the agreement; worked on by the pedagogist and the
+    # administration.
+    "course_list": (no_kwargs, signed_in(200)),
+    "course_detail": (lambda w: {"pk": w.agreement.course.pk}, {**signed_in(200), "outsider": 404}),
+    "course_advance": (lambda w: {"pk": w.agreement.course.pk}, everyone(405)),
+    "course_note_add": (lambda w: {"pk": w.agreement.course.pk}, everyone(405)),
+    "course_tick": (
+        lambda w: {"pk": w.agreement.course.pk, "item_id": w.agreement.course.checklist.first().pk},
+        everyone(405),
+    ),
     # The admin is the administration's; anyone else signed in gets 404.
     "admin:login": (no_kwargs, everyone(302)),
     "admin:logout": (no_kwargs, {**signed_in(404), "administration": 405}),

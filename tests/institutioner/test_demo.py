@@ -45,6 +45,10 @@ def test_demo_municipality_has_the_seeds_numbers_and_is_loaded_once():
     }
     version_states = set(AgreementVersion.objects.values_list("status", flat=True))
     assert version_states == {"draft", "sent", "in_force", "superseded"}
+    from forloeb.models import Course
+
+    course = Course.objects.get()
+    assert course.phase == "practice" and course.notes.count() == 4
     assert all(i.memberships.exists() for i in Institution.objects.all())
 
     again = StringIO()

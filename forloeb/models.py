@@ -1,0 +1,141 @@
+"""Forløb: the course that runs once an agreement is in force, its phases and its logbook."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from indsats.models import Agreement, LearningTheme, PracticeRole
+from institutioner.validators import validate_no_cpr
+
+
+class Phase(models.TextChoices):
+    STARTUP = "startup", _("Start-up")
+    PRACTICE = "practice", _("Course")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CLOSED = "closed", _("Closed")
+
+
+PHASE_ORDER = [Phase.STARTUP, Phase.PRACTICE, Phase.FOLLOW_UP, Phase.CLOSED]
+
+# The seeds' checklist for each phase (seed 001): what is done before moving on.
+CHECKLIST = {
+    Phase.STARTUP: [
+        ("coordination", _("Coordination")),
+        ("contracting", _("Contracting: the agreement is gone through with the staff")),
+        ("leadership_startup", _("The leadership takes part")),
+    ],
+    Phase.PRACTICE: [
+        ("practice_roles", _("Practice in front, beside and behind the staff")),
+        ("reflections", _("Ongoing reflections and evaluations")),
+        ("practice_team", _("The practice team takes part")),
+    ],
+    Phase.FOLLOW_UP: [
+        ("evaluation", _("Evaluation")),
+        ("adjustment", _("Adjustment")),
+        ("follow_up", _("Follow-up")),
+        ("leadership_follow_up", _("The leadership takes part")),
+    ],
+}
+
+
+class Course(models.Model):
+    agreement = models.OneToOneField(
+        Agreement, on_delete=models.PROTECT, related_name="course", verbose_name=_("agreement")
+    )
+    phase = models.CharField(
+        _("phase"), max_length=20, choices=Phase.choices, default=Phase.STARTUP
+    )
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phase="closed", closed_at__isnull=False)
+                | (~Q(phase="closed") & Q(closed_at__isnull=True)),
+                name="course_closed_at_iff_closed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        req = self.agreement.request
+        where = f"{req.institution.name}, {req.group.name}" if req.group else req.institution.name
+        return _("Course at %(where)s") % {"where": where}
+
+
+class ChecklistItem(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="checklist")
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    key = models.CharField(max_length=40)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "key"], name="checklist_item_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return str(dict(CHECKLIST[Phase(self.phase)]).get(self.key, self.key))
+
+
+class CourseEvent(models.Model):
+    """The course's history: phase changes and ticked checklist items, with who and when."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_phase = models.CharField(max_length=20, choices=Phase.choices, blank=True)
+    to_phase = models.CharField(max_length=20, choices=Phase.choices, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class CourseNote(models.Model):
+    """Logbook: what the pedagogist did and why, readable by the institution's leader and staff."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("date"))
+    text = models.TextField(_("what was done and why"), validators=[validate_no_cpr])
+    practice_role = models.CharField(
+        _("role in practice"), max_length=20, choices=PracticeRole.choices, blank=True
+    )
+    themes = models.JSONField(_("learning-plan themes"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("logbook note")
+        verbose_name_plural = _("logbook notes")
+        ordering = ["-day", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d.%m.%Y}"
+
+    @property
+    def theme_labels(self) -> list[str]:
+        return [str(LearningTheme(theme).label) for theme in self.themes]

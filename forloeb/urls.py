@@ -1,0 +1,11 @@
+from django.urls import path
+
+from forloeb import views
+
+urlpatterns = [
+    path("forloeb/", views.course_list, name="course_list"),
+    path("forloeb/<int:pk>/", views.course_detail, name="course_detail"),
+    path("forloeb/<int:pk>/faseskift/", views.course_advance, name="course_advance"),
+    path("forloeb/<int:pk>/logbog/", views.course_note_add, name="course_note_add"),
+    path("forloeb/<int:pk>/tjekliste/<int:item_id>/", views.course_tick, name="course_tick"),
+]

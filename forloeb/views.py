@@ -1,0 +1,119 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forloeb import access, services
+from forloeb.forms import NoteForm
+from forloeb.models import CHECKLIST, PHASE_ORDER, Phase
+from institutioner.errors import StateError
+
+
+@login_required
+def course_list(request):
+    courses = (
+        access.courses_for(request.user)
+        .select_related("agreement__request__institution", "agreement__request__group")
+        .order_by("phase", "-started_at")
+    )
+    return render(request, "forloeb/course_list.html", {"courses": courses})
+
+
+def _course_page(request, course, *, note_form=None):
+    items = {item.key: item for item in course.checklist.select_related("done_by")}
+    phases = [
+        {
+            "phase": phase,
+            "label": phase.label,
+            "current": course.phase == phase,
+            "done": PHASE_ORDER.index(phase) < PHASE_ORDER.index(Phase(course.phase)),
+            "items": [items[key] for key, _label in CHECKLIST.get(phase, []) if key in items],
+        }
+        for phase in PHASE_ORDER
+    ]
+    return render(
+        request,
+        "forloeb/course_detail.html",
+        {
+            "course": course,
+            "req": course.agreement.request,
+            "phases": phases,
+            "notes": course.notes.select_related("author"),
+            "events": course.events.select_related("actor"),
+            "versions": course.agreement.versions.exclude(number=None).order_by("-number"),
+            "can_work": access.can_work_on(request.user, course),
+            "note_form": note_form or NoteForm(),
+            "next_phase": None
+            if course.phase == Phase.CLOSED
+            else PHASE_ORDER[PHASE_ORDER.index(Phase(course.phase)) + 1],
+        },
+    )
+
+
+@login_required
+def course_detail(request, pk: int):
+    return _course_page(request, access.get_course_for(request.user, pk))
+
+
+def _get_workable(request, pk):
+    course = access.get_course_for(request.user, pk)
+    if not access.can_work_on(request.user, course):
+        raise Http404
+    return course
+
+
+@require_POST
+@login_required
+def course_tick(request, pk: int, item_id: int):
+    course = _get_workable(request, pk)
+    try:
+        services.course_tick(
+            actor=request.user,
+            course_id=course.pk,
+            item_id=item_id,
+            done=request.POST.get("done") == "1",
+        )
+    except StateError as error:
+        messages.error(request, error.message)
+    return redirect("course_detail", pk=course.pk)
+
+
+@require_POST
+@login_required
+def course_advance(request, pk: int):
+    course = _get_workable(request, pk)
+    try:
+        course = services.course_advance(
+            actor=request.user, course_id=course.pk, expected_phase=request.POST.get("phase", "")
+        )
+    except StateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The course is now in the phase %(phase)s.")
+            % {"phase": course.get_phase_display().lower()},
+        )
+    return redirect("course_detail", pk=course.pk)
+
+
+@require_POST
+@login_required
+def course_note_add(request, pk: int):
+    course = _get_workable(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.course_note_add(actor=request.user, course_id=course.pk, **form.cleaned_data)
+        except StateError as error:
+            messages.error(request, error.message)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            return _course_page(request, course, note_form=form)
+        else:
+            messages.success(request, _("The note is added to the logbook."))
+        return redirect("course_detail", pk=course.pk)
+    return _course_page(request, course, note_form=form)

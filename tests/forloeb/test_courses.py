@@ -1,0 +1,158 @@
+"""Forløb: opened by the agreement, phases with guards and history, a logbook in scope."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from forloeb import services
+from forloeb.models import Course, CourseEvent, Phase
+from indsats import services as indsats_services
+from institutioner.errors import StateError
+from tests.factories import PASSWORD
+from tests.indsats.helpers import agreement_in_force
+
+
+def test_course_opens_when_the_agreement_comes_into_force_and_stays_one(world):
+    agreement, _version = agreement_in_force(world)
+    course = Course.objects.get(agreement=agreement)
+    assert course.phase == Phase.STARTUP
+    assert course.checklist.count() == 10
+    draft = indsats_services.agreement_adjust(
+        actor=world.pedagogist.user, agreement_id=agreement.pk
+    )
+    indsats_services.agreement_send_for_signature(actor=world.pedagogist.user, version_id=draft.pk)
+    for user in (world.leader, world.pedagogist.user):
+        indsats_services.agreement_sign(actor=user, version_id=draft.pk, password=PASSWORD)
+    assert Course.objects.filter(agreement=agreement).count() == 1
+    assert "version 2" in course.events.last().message
+
+
+def test_phases_move_forward_with_history_and_guards(world):
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    pedagogist = world.pedagogist.user
+    services.course_advance(actor=pedagogist, course_id=course.pk, expected_phase=Phase.STARTUP)
+    services.course_advance(actor=pedagogist, course_id=course.pk, expected_phase=Phase.PRACTICE)
+    course.refresh_from_db()
+    assert course.phase == Phase.FOLLOW_UP
+    with pytest.raises(StateError, match="slutevaluering"):
+        services.course_advance(
+            actor=pedagogist, course_id=course.pk, expected_phase=Phase.FOLLOW_UP
+        )
+    with pytest.raises(StateError, match="allerede"):
+        services.course_advance(actor=pedagogist, course_id=course.pk, expected_phase=Phase.STARTUP)
+    moves = list(
+        CourseEvent.objects.filter(course=course)
+        .exclude(to_phase="")
+        .values_list("to_phase", flat=True)
+    )
+    assert moves == [Phase.STARTUP, Phase.PRACTICE, Phase.FOLLOW_UP]
+
+
+def test_checklist_tick_records_who_and_when(world):
+    agreement, _version = agreement_in_force(world)
+    item = agreement.course.checklist.get(key="coordination")
+    services.course_tick(
+        actor=world.pedagogist.user, course_id=agreement.course.pk, item_id=item.pk, done=True
+    )
+    item.refresh_from_db()
+    assert item.done_by == world.pedagogist.user and item.done_at is not None
+
+
+def test_logbook_refuses_future_dates_and_cpr_numbers(world):
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    with pytest.raises(ValidationError):
+        services.course_note_add(
+            actor=world.pedagogist.user,
+            course_id=course.pk,
+            day=timezone.localdate() + timedelta(days=1),
+            text="I morgen",
+        )
+    with pytest.raises(ValidationError):
+        services.course_note_add(
+            actor=world.pedagogist.user,
+            course_id=course.pk,
+            day=timezone.localdate(),
+            text="070589-1234",
+        )
+    note = services.course_note_add(
+        actor=world.pedagogist.user,
+        course_id=course.pk,
+        day=timezone.localdate(),
+        text="Vi delte børnene i tre legegrupper.",
+        practice_role="beside",
+        themes=["social"],
+    )
+    assert note.theme_labels == ["Social udvikling"]
+
+
+def test_pages_scope_and_readers(client, world):
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    services.course_note_add(
+        actor=world.pedagogist.user,
+        course_id=course.pk,
+        day=timezone.localdate(),
+        text="Legegrupper i gang.",
+    )
+    for user in (world.leader, world.staff, world.pedagogist.user, world.administrator):
+        client.force_login(user)
+        body = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+        assert "Legegrupper i gang." in body
+        assert "Børnehuset Mariehønen" in client.get(reverse("course_list")).content.decode()
+    client.force_login(world.staff)
+    assert (
+        client.post(reverse("course_advance", args=[course.pk]), {"phase": "startup"}).status_code
+        == 404
+    )
+    client.force_login(world.outsider)
+    assert client.get(reverse("course_detail", args=[course.pk])).status_code == 404
+    assert "Børnehuset Mariehønen" not in client.get(reverse("course_list")).content.decode()
+    assert client.post(reverse("course_note_add", args=[course.pk]), {}).status_code == 404
+
+
+def test_note_form_keeps_the_text_on_error(client, world):
+    agreement, _version = agreement_in_force(world)
+    client.force_login(world.pedagogist.user)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client.post(
+        reverse("course_note_add", args=[agreement.course.pk]),
+        {"day": tomorrow, "text": "Observation i garderoben"},
+    )
+    body = response.content.decode()
+    assert "En note kan ikke dateres i fremtiden." in body
+    assert "Observation i garderoben" in body
+
+
+def test_two_advancing_at_once_give_one_transition(postgres, transactional_db, world):
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def advance():
+        try:
+            barrier.wait()
+            services.course_advance(
+                actor=world.pedagogist.user, course_id=course.pk, expected_phase=Phase.STARTUP
+            )
+            outcomes.append("moved")
+        except StateError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=advance) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    course.refresh_from_db()
+    assert course.phase == Phase.PRACTICE
+    assert sorted(outcomes) == ["moved", "refused"]
