@@ -151,6 +151,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The login form posts the e-mail in the field Django calls "username" (axes would read "email").
 AXES_USERNAME_FORM_FIELD = "username"
+# E-mail addresses match whatever their capitals, so the lockout counts them the same way.
+AXES_USERNAME_CALLABLE = "institutioner.services.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind N reverse proxies the client's address is in X-Forwarded-For; without a proxy that
 # header is the client's own word and must not be trusted (it would dodge the lockout).

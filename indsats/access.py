@@ -11,6 +11,7 @@ from indsats.models import (
     AgreementVersion,
     IntakeMeeting,
     InterventionRequest,
+    MeetingStatus,
     RequestStatus,
 )
 from institutioner import access
@@ -34,7 +35,8 @@ def requests_for(user: User) -> QuerySet[InterventionRequest]:
         )
     if user.role == Role.PEDAGOGIST:
         return qs.filter(
-            Q(allocations__pedagogist__user=user) | Q(meetings__participants=user)
+            Q(allocations__pedagogist__user=user)
+            | Q(meetings__participants=user, meetings__status=MeetingStatus.PLANNED)
         ).distinct()
     return qs.none()
 

@@ -3,7 +3,13 @@ send the e-mails); Stamdata only shows them, with their full history."""
 
 from django.contrib import admin
 
-from indsats.models import Allocation, IntakeMeeting, InterventionRequest, RequestEvent
+from indsats.models import (
+    Allocation,
+    IntakeMeeting,
+    InterventionRequest,
+    RequestEvent,
+    RequestStatus,
+)
 from institutioner import access
 from institutioner.admin import HistoryAdmin
 
@@ -46,6 +52,10 @@ class InterventionRequestAdmin(ReadOnlyAdmin):
     search_fields = ["institution__name", "need"]
     list_select_related = ["institution", "group"]
     inlines = [EventInline]
+
+    def get_queryset(self, request):
+        # Drafts stay the leader's own, in Stamdata too.
+        return super().get_queryset(request).exclude(status=RequestStatus.DRAFT)
 
 
 @admin.register(Allocation)

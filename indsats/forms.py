@@ -22,7 +22,7 @@ from indsats.models import (
     Weekday,
 )
 from institutioner import access
-from institutioner.models import Group, Pedagogist, Role, User
+from institutioner.models import Assignment, Group, Pedagogist, Role, User
 from institutioner.validators import validate_no_cpr
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -245,7 +245,11 @@ class MeetingForm(forms.Form):
         people = (
             Q(role__in=[Role.LEADER, Role.STAFF], memberships__institution=req.institution)
             | Q(pedagogist__allocations__request=req)
-            | Q(pedagogist__assignments__institution=req.institution)
+            | Q(
+                pedagogist__assignments__in=Assignment.objects.not_ended().filter(
+                    institution=req.institution
+                )
+            )
         )
         participants = cast(forms.ModelMultipleChoiceField, self.fields["participants"])
         participants.queryset = (

@@ -405,6 +405,9 @@ class AgreementVersion(models.Model):
     in_force_at = models.DateTimeField(_("in force from"), null=True, blank=True)
     superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
 
+    # Who changed a draft and when; frozen versions never change.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("agreement version")
         verbose_name_plural = _("agreement versions")
@@ -429,6 +432,11 @@ class AgreementVersion(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | (Q(number__isnull=False) & ~Q(content_hash="")),
                 name="agreement_version_frozen_has_number_and_hash",
+            ),
+            models.UniqueConstraint(
+                fields=["content_hash"],
+                condition=~Q(content_hash=""),
+                name="agreement_version_hash_unique",
             ),
         ]
 

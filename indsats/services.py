@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -126,8 +126,16 @@ def request_create(*, actor: User, data: dict, client_token) -> tuple[Interventi
     req = InterventionRequest(
         created_by=actor, client_token=client_token, **{f: data[f] for f in REQUEST_FIELDS}
     )
-    req.full_clean()
-    req.save()
+    req.full_clean(exclude=["client_token"])
+    try:
+        with transaction.atomic():
+            req.save()
+    except IntegrityError:
+        # The same form posted twice at the same moment: the other post won; show its request.
+        existing = InterventionRequest.objects.filter(client_token=client_token).first()
+        if existing is None or existing.created_by_id != actor.pk:
+            raise
+        return existing, False
     _set_choices(req, data["focus_levels"], data["themes"])
     _event(req, kind=EventKind.CREATED, actor=actor)
     return req, True
@@ -504,6 +512,12 @@ def content_hash(content: dict) -> str:
     return hashlib.sha256(canonical_content(content).encode("utf-8")).hexdigest()
 
 
+def version_hash(*, agreement_id: int, number: int, content: dict) -> str:
+    """The SHA-256 a version is signed and verified by: its content together with which
+    agreement and which version it is, so two versions never share a hash."""
+    return content_hash({"agreement": agreement_id, "version": number, "content": content})
+
+
 def _pedagogists_of(req: InterventionRequest) -> list[Pedagogist]:
     return [a.pedagogist for a in req.allocations.select_related("pedagogist__user")]
 
@@ -694,11 +708,16 @@ def _parties(version: AgreementVersion) -> list[User]:
     return list({u.pk: u for u in _signers(version) + _administration()}.values())
 
 
-def slot_for(user: User, version: AgreementVersion) -> tuple[str, str] | None:
-    """The place this person signs in, if any."""
+def slot_for(
+    user: User, version: AgreementVersion, *, leader_of: set[int] | None = None
+) -> tuple[str, str] | None:
+    """The place this person signs in, if any. `leader_of` (the ids of the institutions the
+    person leads) saves a query per version when many are checked."""
     req = version.agreement.request
-    if user.role == Role.LEADER and req.institution.memberships.filter(user=user).exists():
-        return "leader", SignerRole.LEADER
+    if user.role == Role.LEADER:
+        if leader_of is None:
+            leader_of = set(user.memberships.values_list("institution_id", flat=True))
+        return ("leader", SignerRole.LEADER) if req.institution_id in leader_of else None
     if user.role == Role.PEDAGOGIST and hasattr(user, "pedagogist"):
         ids = {p["id"] for p in version.content.get("pedagogists", [])}
         if user.pedagogist.pk in ids:
@@ -717,7 +736,9 @@ def agreement_send_for_signature(*, actor: User, version_id: int) -> AgreementVe
     last = version.agreement.versions.exclude(number=None).aggregate(n=Max("number"))["n"] or 0
     version.number = last + 1
     version.status = VersionStatus.SENT
-    version.content_hash = content_hash(version.content)
+    version.content_hash = version_hash(
+        agreement_id=version.agreement_id, number=version.number, content=version.content
+    )
     version.starts_on = date.fromisoformat(version.content["starts_on"])
     version.ends_on = date.fromisoformat(version.content["ends_on"])
     version.hours_per_week = Decimal(version.content["hours_per_week"])
@@ -773,7 +794,11 @@ def agreement_sign(*, actor: User, version_id: int, password: str) -> Signature:
         % {"n": version.number, "role": signature.get_role_display().lower()},
     )
     needed = {s for s, _role, _who in signer_slots(version)}
-    if needed <= set(version.signatures.values_list("slot", flat=True)):
+    # Only signatures of exactly this content count.
+    signed = set(
+        version.signatures.filter(content_hash=version.content_hash).values_list("slot", flat=True)
+    )
+    if needed <= signed:
         _agreement_put_in_force(version, actor)
     return signature
 

@@ -82,14 +82,20 @@ def awaiting_my_signature(request):
     user = request.user
     if user.role not in (Role.LEADER, Role.PEDAGOGIST) and not access.can_triage(user):
         return None
-    versions = [
-        version
-        for version in AgreementVersion.objects.filter(
+    pending = list(
+        AgreementVersion.objects.filter(
             status=VersionStatus.SENT, agreement__in=access.agreements_for(user)
         )
         .select_related("agreement__request__institution", "agreement__request__group")
         .prefetch_related("signatures")
-        if (slot := slot_for(user, version))
+    )
+    if not pending:
+        return None
+    leader_of = set(user.memberships.values_list("institution_id", flat=True))
+    versions = [
+        version
+        for version in pending
+        if (slot := slot_for(user, version, leader_of=leader_of))
         and slot[0] not in {s.slot for s in version.signatures.all()}
     ]
     if not versions:

@@ -144,6 +144,17 @@ class UserAdmin(AdministrationPermissions, HistoryAdmin, DjangoUserAdmin):
 
     readonly_fields = ["last_login", "date_joined"]
 
+    def has_change_permission(self, request, obj=None):
+        # Only IT (superusers) may change a superuser, their password included.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_search_results(self, request, queryset, search_term):
         # In a picker, offer only people of the role the field takes.
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -29,6 +29,12 @@ def user_touch_last_login(sender, user, **kwargs) -> None:
     user.last_login = now
 
 
+def axes_username(request, credentials) -> str:
+    """The e-mail address a login attempt is counted under, lower-cased (LENE@ is lene@)."""
+    source = credentials if credentials else getattr(request, "POST", {})
+    return str(source.get("username", "") or "").strip().lower()
+
+
 def user_lift_lockout(*, user) -> None:
     """A password reset proves who the person is; their login lockout goes with it."""
     axes_reset(username=user.email)

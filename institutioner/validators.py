@@ -6,8 +6,12 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# Six digits of a date, an optional separator, four digits; not part of a longer number.
-_CPR_LIKE = re.compile(r"(?<![0-9])([0-9]{2})([0-9]{2})([0-9]{2})[-\s]?([0-9]{4})(?![0-9])")
+# Six digits of a date (DD MM YY, optionally with . - or space between them), up to three
+# separators (hyphen, en or em dash, slash, dot, space: as Word and Outlook write them), four
+# digits; not part of a longer number.
+_CPR_LIKE = re.compile(
+    r"(?<![0-9])([0-9]{2})[.\s-]?([0-9]{2})[.\s-]?([0-9]{2})[\s./\u2013\u2014-]{0,3}([0-9]{4})(?![0-9])"
+)
 
 
 def _century(two_digit_year: int, seventh_digit: int) -> int:

@@ -167,7 +167,8 @@ def admin_kwargs(world, name):
             action = pattern_name[len(prefix) :]
             if action in ("changelist", "add"):
                 return {}
-            obj = model._default_manager.order_by("pk").first()
+            # The newest object: the oldest request is a draft, which Stamdata does not show.
+            obj = model._default_manager.order_by("-pk").first()
             if obj is None:
                 return None
             if action == "simple_history":

@@ -16,6 +16,9 @@ CHANGED = " OR ".join(
     f"NEW.{c} IS DISTINCT FROM OLD.{c}"
     for c in ("content", "content_hash", "number", "starts_on", "ends_on", "hours_per_week", "agreement_id")
 )
+SIGNED_CHANGED = CHANGED + " OR " + " OR ".join(
+    f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in ("sent_at", "in_force_at")
+)
 
 POSTGRES = f"""
 CREATE OR REPLACE FUNCTION indsats_agreement_version_frozen() RETURNS trigger AS $$
@@ -28,13 +31,21 @@ BEGIN
         RETURN OLD;
     END IF;
     IF OLD.status IN ('in_force', 'superseded') AND (
-        {CHANGED} OR (NEW.status <> OLD.status AND NEW.status <> 'superseded')
+        {SIGNED_CHANGED}
+        OR (NEW.status <> OLD.status AND NEW.status <> 'superseded')
+        OR (OLD.superseded_at IS NOT NULL AND NEW.superseded_at IS DISTINCT FROM OLD.superseded_at)
     ) THEN
         RAISE EXCEPTION 'agreement_version_frozen: version % is signed', OLD.id
             USING ERRCODE = 'check_violation';
     END IF;
     IF OLD.status = 'sent' AND NEW.status <> 'draft' AND ({CHANGED}) THEN
         RAISE EXCEPTION 'agreement_version_frozen: version % is sent for signature', OLD.id
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF OLD.status = 'sent' AND NEW.status = 'draft' AND EXISTS (
+        SELECT 1 FROM indsats_signature s WHERE s.version_id = OLD.id
+    ) THEN
+        RAISE EXCEPTION 'agreement_version_frozen: version % still has signatures', OLD.id
             USING ERRCODE = 'check_violation';
     END IF;
     RETURN NEW;
@@ -75,12 +86,15 @@ DROP FUNCTION IF EXISTS indsats_signature_frozen();
 """
 
 SQLITE_CHANGED = CHANGED.replace("IS DISTINCT FROM", "IS NOT")
+SQLITE_SIGNED_CHANGED = SIGNED_CHANGED.replace("IS DISTINCT FROM", "IS NOT")
 
 SQLITE = [
     f"""
     CREATE TRIGGER agreement_version_frozen_signed BEFORE UPDATE ON indsats_agreementversion
     WHEN OLD.status IN ('in_force', 'superseded') AND (
-        {SQLITE_CHANGED} OR (NEW.status <> OLD.status AND NEW.status <> 'superseded')
+        {SQLITE_SIGNED_CHANGED}
+        OR (NEW.status <> OLD.status AND NEW.status <> 'superseded')
+        OR (OLD.superseded_at IS NOT NULL AND NEW.superseded_at IS NOT OLD.superseded_at)
     )
     BEGIN SELECT RAISE(ABORT, 'agreement_version_frozen: the version is signed'); END;
     """,
@@ -90,12 +104,20 @@ SQLITE = [
     BEGIN SELECT RAISE(ABORT, 'agreement_version_frozen: the version is sent for signature'); END;
     """,
     """
+    CREATE TRIGGER agreement_version_unsent_with_signatures
+    BEFORE UPDATE ON indsats_agreementversion
+    WHEN OLD.status = 'sent' AND NEW.status = 'draft'
+        AND EXISTS (SELECT 1 FROM indsats_signature WHERE version_id = OLD.id)
+    BEGIN SELECT RAISE(ABORT, 'agreement_version_frozen: the version still has signatures'); END;
+    """,
+    """
     CREATE TRIGGER signature_frozen_update BEFORE UPDATE ON indsats_signature
     BEGIN SELECT RAISE(ABORT, 'signature_frozen: signatures are never changed'); END;
     """,
 ]
 
 SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS agreement_version_unsent_with_signatures",
     "DROP TRIGGER IF EXISTS agreement_version_frozen_signed",
     "DROP TRIGGER IF EXISTS agreement_version_frozen_sent",
     "DROP TRIGGER IF EXISTS signature_frozen_update",

@@ -70,5 +70,7 @@ def test_write_send_sign_and_download(page, live_server, world, console_errors):
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes)).pages)
     assert version.content_hash in text.replace("\n", "")
     assert "Lene Leder" in text and "Paula Pædagog" in text
-    assert services.content_hash(version.content) == version.content_hash
+    assert version.content_hash == services.version_hash(
+        agreement_id=version.agreement_id, number=version.number, content=version.content
+    )
     assert console_errors == []

@@ -57,7 +57,9 @@ def test_sign_flow_puts_the_version_in_force_and_mails_the_pdf(world):
     _agreement, version = agreement_in_force(world)
     assert version.status == VersionStatus.IN_FORCE
     assert version.number == 1
-    assert version.content_hash == services.content_hash(version.content)
+    assert version.content_hash == services.version_hash(
+        agreement_id=version.agreement_id, number=1, content=version.content
+    )
     assert {s.slot for s in version.signatures.all()} == {
         "leader",
         f"pedagogist:{world.pedagogist.pk}",
@@ -168,6 +170,11 @@ def test_hash_is_stable_and_changes_with_any_change():
     same = {"goals": [{"text": "x"}], "a": [1, 2], "b": "æøå"}
     assert services.content_hash(content) == services.content_hash(same)
     assert len(services.content_hash(content)) == 64
+    # The same content in another version or agreement has another hash.
+    v1 = services.version_hash(agreement_id=1, number=1, content=content)
+    assert v1 == services.version_hash(agreement_id=1, number=1, content=same)
+    assert v1 != services.version_hash(agreement_id=1, number=2, content=content)
+    assert v1 != services.version_hash(agreement_id=2, number=1, content=content)
     for changed in ({**content, "b": "æøa"}, {**content, "a": [2, 1]}, {**content, "c": None}):
         assert services.content_hash(changed) != services.content_hash(content)
 
@@ -361,3 +368,26 @@ def test_third_trial_findings(client, world):
     locked = client.post(reverse("agreement_sign", args=[version.pk]), {"password": PASSWORD})
     assert locked.status_code == 429
     assert not version.signatures.exists()
+
+
+def test_a_version_with_signatures_cannot_go_back_to_draft_in_the_database(world):
+    _agreement, version = _draft(world)
+    services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.content)
+    )
+    services.agreement_send_for_signature(actor=world.pedagogist.user, version_id=version.pk)
+    services.agreement_sign(actor=world.leader, version_id=version.pk, password=PASSWORD)
+    with pytest.raises(DB_REFUSES), transaction.atomic():
+        AgreementVersion.objects.filter(pk=version.pk).update(status=VersionStatus.DRAFT)
+    # Declining removes the signatures first, so it works.
+    services.agreement_decline(actor=world.leader, version_id=version.pk, reason="Ret datoerne.")
+    version.refresh_from_db()
+    assert version.status == VersionStatus.DRAFT
+
+
+def test_draft_edits_keep_who_and_when(world):
+    _agreement, version = _draft(world)
+    services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.content)
+    )
+    assert version.history.count() >= 2

@@ -244,3 +244,34 @@ def test_user_picker_for_a_pedagogist_offers_only_pedagogists(client, world):
     names = [r["text"] for r in response.json()["results"]]
     assert "Paula Pædagog (paula@example.dk)" in names
     assert not any("Lene Leder" in n for n in names)
+
+
+def test_administration_cannot_change_a_superuser(client, world):
+    from institutioner.models import User
+
+    it = User.objects.create_superuser(email="it@example.dk", password="x" * 12, name="IT")
+    client.force_login(world.administrator)
+    password_url = reverse("admin:auth_user_password_change", args=[it.pk])
+    response = client.post(
+        password_url, {"password1": "ny-kode-til-it-2026", "password2": "ny-kode-til-it-2026"}
+    )
+    assert response.status_code in (403, 404)
+    it.refresh_from_db()
+    assert it.check_password("x" * 12)
+    change = client.post(
+        reverse("admin:institutioner_user_change", args=[it.pk]), {"email": "ond@example.dk"}
+    )
+    assert change.status_code in (302, 403)
+    it.refresh_from_db()
+    assert it.email == "it@example.dk"
+
+
+def test_drafts_are_not_shown_in_stamdata(client, world):
+    from tests.indsats.helpers import make_request
+
+    draft = make_request(world)
+    submitted = make_request(world, submit=True)
+    client.force_login(world.administrator)
+    body = client.get(reverse("admin:indsats_interventionrequest_changelist")).content.decode()
+    assert f"/admin/indsats/interventionrequest/{submitted.pk}/change/" in body
+    assert f"/admin/indsats/interventionrequest/{draft.pk}/change/" not in body

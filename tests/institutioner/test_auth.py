@@ -203,3 +203,15 @@ def test_password_may_not_resemble_the_name(client, world):
     )
     assert response.status_code == 200
     assert "minder for meget om" in response.content.decode()
+
+
+def test_lockout_counts_an_address_whatever_its_capitals(client, world):
+    for variant in [
+        "lene@example.dk",
+        "LENE@example.dk",
+        "Lene@Example.dk",
+        "lEnE@example.dk",
+        "LENE@EXAMPLE.DK",
+    ]:
+        _login(client, variant, "forkert")
+    assert _login(client, "LENE@example.dk", PASSWORD).status_code == 429

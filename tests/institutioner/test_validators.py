@@ -40,3 +40,18 @@ def test_cpr_like_text_is_found(text):
 def test_other_text_is_allowed(text):
     assert find_cpr_like(text) is None
     validate_no_cpr(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "010190–1234",
+        "010190 - 1234",
+        "01.01.90-1234",
+        "01 01 90 1234",
+        "010190/1234",
+        "010190—1234",
+    ],
+)
+def test_cpr_written_as_word_and_outlook_write_it_is_found(text):
+    assert find_cpr_like(text) is not None
