@@ -7,7 +7,8 @@ class ForloebConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
-        from forloeb import demo, services  # noqa: F401 (demo registers the demo's course)
+        # Registers the demo's course and the start page section.
+        from forloeb import demo, services, startpage  # noqa: F401
         from indsats.hooks import on_agreement_in_force
 
         # A course opens when its agreement comes into force (indsats cannot import forloeb).

@@ -139,3 +139,79 @@ class CourseNote(models.Model):
     @property
     def theme_labels(self) -> list[str]:
         return [str(LearningTheme(theme).label) for theme in self.themes]
+
+
+class EvaluationKind(models.TextChoices):
+    ONGOING = "ongoing", _("Ongoing evaluation")
+    MIDWAY = "midway", _("Midway evaluation")
+    FINAL = "final", _("Final evaluation")
+
+
+class EvaluationStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    COMPLETED = "completed", _("Completed")
+
+
+class Decision(models.TextChoices):
+    CONTINUE = "continue", _("Continue as agreed")
+    ADJUST = "adjust", _("Adjust the agreement")
+    CLOSE = "close", _("Close the course")
+
+
+class Scale(models.IntegerChoices):
+    NOT_STARTED = 1, _("Not started")
+    UNDER_WAY = 2, _("Under way")
+    PARTLY = 3, _("Partly reached")
+    REACHED = 4, _("Reached")
+
+
+class Evaluation(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="evaluations")
+    kind = models.CharField(_("kind"), max_length=20, choices=EvaluationKind.choices)
+    due_on = models.DateField(_("due"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=EvaluationStatus.choices,
+        default=EvaluationStatus.PLANNED,
+    )
+    participants = models.TextField(_("participants"), blank=True, validators=[validate_no_cpr])
+    leadership_took_part = models.BooleanField(_("the leadership took part"), default=False)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
+    summary = models.TextField(_("summary"), blank=True, validators=[validate_no_cpr])
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="planned", completed_at__isnull=True)
+                | (Q(status="completed", completed_at__isnull=False) & ~Q(participants="")),
+                name="evaluation_completed_has_time_and_participants",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due_on:%d.%m.%Y}"
+
+
+class GoalAssessment(models.Model):
+    """How far one of the agreement's goals is reached, and what was seen."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="assessments")
+    goal = models.TextField(_("goal"))
+    scale = models.PositiveSmallIntegerField(_("how far"), choices=Scale.choices)
+    observation = models.TextField(_("what was seen"), blank=True, validators=[validate_no_cpr])
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.goal

@@ -1,5 +1,6 @@
 """Every write of a course: one function per action, with state checks, row locks and history."""
 
+import contextlib
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -14,9 +15,15 @@ from forloeb.models import (
     Course,
     CourseEvent,
     CourseNote,
+    Decision,
+    Evaluation,
+    EvaluationKind,
+    EvaluationStatus,
+    GoalAssessment,
     Phase,
 )
 from indsats.models import VersionStatus
+from indsats.services import agreement_adjust
 from institutioner.errors import StateError
 from institutioner.models import User
 from institutioner.validators import validate_no_cpr
@@ -34,6 +41,7 @@ def course_open(*, version, actor: User) -> Course:
     agreement (a new version in force) keeps the same course."""
     course = Course.objects.filter(agreement_id=version.agreement_id).first()
     if course is not None:
+        _schedule_evaluations(course, version)
         _event(
             course,
             actor=actor,
@@ -47,6 +55,7 @@ def course_open(*, version, actor: User) -> Course:
         for phase, items in CHECKLIST.items()
         for key, _label in items
     )
+    _schedule_evaluations(course, version)
     _event(
         course,
         actor=actor,
@@ -55,6 +64,20 @@ def course_open(*, version, actor: User) -> Course:
         % {"n": version.number},
     )
     return course
+
+
+def _schedule_evaluations(course: Course, version) -> None:
+    """Planned midway and final evaluations follow the agreement in force; completed ones stay."""
+    planned = {
+        EvaluationKind.MIDWAY: version.content.get("midway_evaluation_on"),
+        EvaluationKind.FINAL: version.content.get("final_evaluation_on"),
+    }
+    for kind, day in planned.items():
+        if course.evaluations.filter(kind=kind, status=EvaluationStatus.COMPLETED).exists():
+            continue
+        course.evaluations.filter(kind=kind, status=EvaluationStatus.PLANNED).delete()
+        if day:
+            Evaluation.objects.create(course=course, kind=kind, due_on=date.fromisoformat(day))
 
 
 def _lock(course_id: int) -> Course:
@@ -95,8 +118,14 @@ def course_advance(*, actor: User, course_id: int, expected_phase: str) -> Cours
         and not course.agreement.versions.filter(status=VersionStatus.IN_FORCE).exists()
     ):
         raise StateError(_("The practice phase needs an agreement in force."))
-    if target == Phase.CLOSED:
-        # The final evaluation (with the leadership taking part) comes with the evaluations.
+    if (
+        target == Phase.CLOSED
+        and not course.evaluations.filter(
+            kind=EvaluationKind.FINAL,
+            status=EvaluationStatus.COMPLETED,
+            leadership_took_part=True,
+        ).exists()
+    ):
         raise StateError(
             _(
                 "The course can be closed when its final evaluation is completed with the "
@@ -105,7 +134,11 @@ def course_advance(*, actor: User, course_id: int, expected_phase: str) -> Cours
         )
     before = course.phase
     course.phase = target
-    course.save(update_fields=["phase"])
+    fields = ["phase"]
+    if target == Phase.CLOSED:
+        course.closed_at = timezone.now()
+        fields.append("closed_at")
+    course.save(update_fields=fields)
     _event(
         course,
         actor=actor,
@@ -143,3 +176,72 @@ def course_note_add(
     note.full_clean(exclude=["course", "author"])
     note.save()
     return note
+
+
+@transaction.atomic
+def evaluation_add(*, actor: User, course_id: int, due_on: date) -> Evaluation:
+    """An ongoing (løbende) evaluation beside the agreed ones."""
+    course = _lock(course_id)
+    if course.phase == Phase.CLOSED:
+        raise StateError(_("The course is closed; no more evaluations can be added."))
+    evaluation = Evaluation.objects.create(
+        course=course, kind=EvaluationKind.ONGOING, due_on=due_on
+    )
+    _event(
+        course,
+        actor=actor,
+        message=_("Ongoing evaluation planned for %(day)s.") % {"day": f"{due_on:%d.%m.%Y}"},
+    )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_complete(
+    *,
+    actor: User,
+    evaluation_id: int,
+    participants: str,
+    leadership_took_part: bool,
+    decision: str,
+    summary: str,
+    assessments: list[tuple[str, int, str]],
+) -> Evaluation:
+    """Record an evaluation: who took part, each goal's progress, and what happens next."""
+    evaluation = (
+        Evaluation.objects.select_for_update().select_related("course").get(pk=evaluation_id)
+    )
+    course = _lock(evaluation.course_id)
+    if course.phase == Phase.CLOSED:
+        raise StateError(_("The course is closed; its evaluations cannot be changed."))
+    if evaluation.status == EvaluationStatus.COMPLETED:
+        raise StateError(_("This evaluation is already completed."))
+    if not participants.strip():
+        raise ValidationError({"participants": _("Write who took part in the evaluation.")})
+    for text in (participants, summary, *(a[2] for a in assessments)):
+        validate_no_cpr(text)
+    evaluation.participants = participants
+    evaluation.leadership_took_part = leadership_took_part
+    evaluation.decision = decision
+    evaluation.summary = summary
+    evaluation.status = EvaluationStatus.COMPLETED
+    evaluation.completed_at = timezone.now()
+    evaluation.completed_by = actor
+    evaluation.save()
+    GoalAssessment.objects.bulk_create(
+        GoalAssessment(evaluation=evaluation, goal=goal, scale=scale, observation=observation)
+        for goal, scale, observation in assessments
+    )
+    _event(
+        course,
+        actor=actor,
+        message=_("%(evaluation)s completed: %(decision)s.")
+        % {
+            "evaluation": evaluation.get_kind_display(),
+            "decision": evaluation.get_decision_display().lower(),
+        },
+    )
+    if decision == Decision.ADJUST:
+        # Opens an adjustment of the agreement, unless one is already being worked on.
+        with contextlib.suppress(StateError):
+            agreement_adjust(actor=actor, agreement_id=course.agreement_id)
+    return evaluation

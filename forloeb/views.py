@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forloeb import access, services
-from forloeb.forms import NoteForm
-from forloeb.models import CHECKLIST, PHASE_ORDER, Phase
+from forloeb.forms import EvaluationAddForm, EvaluationForm, NoteForm
+from forloeb.models import CHECKLIST, PHASE_ORDER, EvaluationStatus, Phase
+from indsats.models import VersionStatus
 from institutioner.errors import StateError
 
 
@@ -46,6 +47,8 @@ def _course_page(request, course, *, note_form=None):
             "versions": course.agreement.versions.exclude(number=None).order_by("-number"),
             "can_work": access.can_work_on(request.user, course),
             "note_form": note_form or NoteForm(),
+            "evaluations": course.evaluations.prefetch_related("assessments"),
+            "add_evaluation_form": EvaluationAddForm(),
             "next_phase": None
             if course.phase == Phase.CLOSED
             else PHASE_ORDER[PHASE_ORDER.index(Phase(course.phase)) + 1],
@@ -117,3 +120,61 @@ def course_note_add(request, pk: int):
             messages.success(request, _("The note is added to the logbook."))
         return redirect("course_detail", pk=course.pk)
     return _course_page(request, course, note_form=form)
+
+
+def _goals(course) -> list[str]:
+    version = course.agreement.versions.filter(status=VersionStatus.IN_FORCE).first()
+    content = version.content if version else {}
+    return [goal["text"] for goal in content.get("goals", []) if goal.get("text")]
+
+
+@login_required
+def evaluation_complete(request, pk: int, evaluation_id: int):
+    course = _get_workable(request, pk)
+    evaluation = get_object_or_404(course.evaluations, pk=evaluation_id)
+    if evaluation.status == EvaluationStatus.COMPLETED:
+        messages.error(request, _("This evaluation is already completed."))
+        return redirect("course_detail", pk=course.pk)
+    form = EvaluationForm(request.POST or None, goals=_goals(course))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_complete(
+                actor=request.user,
+                evaluation_id=evaluation.pk,
+                participants=form.cleaned_data["participants"],
+                leadership_took_part=form.cleaned_data["leadership_took_part"],
+                decision=form.cleaned_data["decision"],
+                summary=form.cleaned_data["summary"],
+                assessments=form.assessments(),
+            )
+        except StateError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The evaluation is recorded."))
+            return redirect("course_detail", pk=course.pk)
+    return render(
+        request,
+        "forloeb/evaluation_form.html",
+        {"form": form, "course": course, "evaluation": evaluation},
+    )
+
+
+@require_POST
+@login_required
+def evaluation_add(request, pk: int):
+    course = _get_workable(request, pk)
+    form = EvaluationAddForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evaluation_add(
+                actor=request.user, course_id=course.pk, due_on=form.cleaned_data["due_on"]
+            )
+        except StateError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The evaluation is planned."))
+    else:
+        messages.error(request, _("Choose a date for the evaluation."))
+    return redirect("course_detail", pk=course.pk)

@@ -123,6 +123,14 @@ RULES = {
     "course_detail": (lambda w: {"pk": w.agreement.course.pk}, {**signed_in(200), "outsider": 404}),
     "course_advance": (lambda w: {"pk": w.agreement.course.pk}, everyone(405)),
     "course_note_add": (lambda w: {"pk": w.agreement.course.pk}, everyone(405)),
+    "evaluation_add": (lambda w: {"pk": w.agreement.course.pk}, everyone(405)),
+    "evaluation_complete": (
+        lambda w: {
+            "pk": w.agreement.course.pk,
+            "evaluation_id": w.agreement.course.evaluations.first().pk,
+        },
+        {**signed_in(404), "pedagogist": 200, "administration": 200},
+    ),
     "course_tick": (
         lambda w: {"pk": w.agreement.course.pk, "item_id": w.agreement.course.checklist.first().pk},
         everyone(405),

@@ -156,3 +156,86 @@ def test_two_advancing_at_once_give_one_transition(postgres, transactional_db, w
     course.refresh_from_db()
     assert course.phase == Phase.PRACTICE
     assert sorted(outcomes) == ["moved", "refused"]
+
+
+def _complete(world, evaluation, **overrides):
+    data = {
+        "participants": "Lene Leder, Paula Pædagog, to fra stuen",
+        "leadership_took_part": True,
+        "decision": "continue",
+        "summary": "Grupperne fungerer.",
+        "assessments": [("Børnene leger i små grupper om formiddagen.", 3, "Færre konflikter.")],
+    }
+    data.update(overrides)
+    return services.evaluation_complete(
+        actor=world.pedagogist.user, evaluation_id=evaluation.pk, **data
+    )
+
+
+def test_evaluations_are_scheduled_from_the_agreement_and_close_the_course(world):
+    from forloeb.models import EvaluationKind
+
+    agreement, version = agreement_in_force(world)
+    course = agreement.course
+    kinds = {e.kind: e for e in course.evaluations.all()}
+    assert set(kinds) == {EvaluationKind.FINAL}  # 10 weeks: no midway evaluation
+    assert kinds[EvaluationKind.FINAL].due_on.isoformat() == version.content["final_evaluation_on"]
+    for phase in (Phase.STARTUP, Phase.PRACTICE):
+        services.course_advance(
+            actor=world.pedagogist.user, course_id=course.pk, expected_phase=phase
+        )
+    with pytest.raises(ValidationError):
+        _complete(world, kinds[EvaluationKind.FINAL], participants=" ")
+    _complete(world, kinds[EvaluationKind.FINAL], leadership_took_part=False)
+    with pytest.raises(StateError, match="ledelsens deltagelse"):
+        services.course_advance(
+            actor=world.pedagogist.user, course_id=course.pk, expected_phase=Phase.FOLLOW_UP
+        )
+    with pytest.raises(StateError, match="allerede"):
+        _complete(world, kinds[EvaluationKind.FINAL])
+    ongoing = services.evaluation_add(
+        actor=world.pedagogist.user, course_id=course.pk, due_on=timezone.localdate()
+    )
+    ongoing.kind = EvaluationKind.FINAL
+    ongoing.save(update_fields=["kind"])
+    _complete(world, ongoing, decision="close")
+    services.course_advance(
+        actor=world.pedagogist.user, course_id=course.pk, expected_phase=Phase.FOLLOW_UP
+    )
+    course.refresh_from_db()
+    assert course.phase == Phase.CLOSED and course.closed_at
+    with pytest.raises(StateError):
+        services.course_note_add(
+            actor=world.pedagogist.user, course_id=course.pk, day=timezone.localdate(), text="x"
+        )
+
+
+def test_adjust_decision_opens_an_agreement_adjustment(world):
+    agreement, _version = agreement_in_force(world)
+    evaluation = services.evaluation_add(
+        actor=world.pedagogist.user, course_id=agreement.course.pk, due_on=timezone.localdate()
+    )
+    _complete(world, evaluation, decision="adjust")
+    assert agreement.versions.filter(status="draft").exists()
+
+
+def test_due_evaluations_on_the_start_page_and_the_form(client, world):
+    agreement, _version = agreement_in_force(world)
+    evaluation = services.evaluation_add(
+        actor=world.pedagogist.user,
+        course_id=agreement.course.pk,
+        due_on=timezone.localdate() - timedelta(days=1),
+    )
+    client.force_login(world.leader)
+    body = client.get(reverse("start")).content.decode()
+    assert "Evalueringer, der skal holdes" in body and "overskredet" in body
+    client.force_login(world.pedagogist.user)
+    url = reverse("evaluation_complete", args=[agreement.course.pk, evaluation.pk])
+    response = client.post(url, {"participants": "", "decision": "continue", "scale_0": "2"})
+    assert "Skriv, hvem der deltog i evalueringen." in response.content.decode()
+    response = client.post(
+        url, {"participants": "Lene og Paula", "decision": "continue", "scale_0": "2"}
+    )
+    assert response.status_code == 302
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404
