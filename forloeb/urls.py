@@ -9,6 +9,7 @@ urlpatterns = [
     path("forloeb/<int:pk>/logbog/", views.course_note_add, name="course_note_add"),
     path("forloeb/<int:pk>/tjekliste/<int:item_id>/", views.course_tick, name="course_tick"),
     path("forloeb/<int:pk>/evalueringer/ny/", views.evaluation_add, name="evaluation_add"),
+    path("forloeb/<int:pk>/afslutningsrapport.pdf", views.course_report, name="course_report"),
     path(
         "forloeb/<int:pk>/evalueringer/<int:evaluation_id>/",
         views.evaluation_complete,

@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forloeb import access, services
+from forloeb import access, pdf, services
 from forloeb.forms import EvaluationAddForm, EvaluationForm, NoteForm
 from forloeb.models import CHECKLIST, PHASE_ORDER, EvaluationStatus, Phase
 from indsats.models import VersionStatus
@@ -178,3 +178,11 @@ def evaluation_add(request, pk: int):
     else:
         messages.error(request, _("Choose a date for the evaluation."))
     return redirect("course_detail", pk=course.pk)
+
+
+@login_required
+def course_report(request, pk: int):
+    course = access.get_course_for(request.user, pk)
+    response = HttpResponse(pdf.closing_report_pdf(course), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="afslutningsrapport-{course.pk}.pdf"'
+    return response

@@ -47,11 +47,11 @@ def agreement_html(version: AgreementVersion) -> str:
 
 
 @cache
-def _font_config() -> FontConfiguration:
+def font_config() -> FontConfiguration:
     # Building the font configuration is a large part of a render; one per process is enough.
     return FontConfiguration()
 
 
 def agreement_pdf(version: AgreementVersion) -> bytes:
     html = HTML(string=agreement_html(version), base_url=str(settings.BASE_DIR))
-    return html.write_pdf(font_config=_font_config())
+    return html.write_pdf(font_config=font_config())

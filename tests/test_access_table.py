@@ -123,6 +123,7 @@ RULES = {
     "course_detail": (lambda w: {"pk": w.agreement.course.pk}, {**signed_in(200), "outsider": 404}),
     "course_advance": (lambda w: {"pk": w.agreement.course.pk}, everyone(405)),
     "course_note_add": (lambda w: {"pk": w.agreement.course.pk}, everyone(405)),
+    "course_report": (lambda w: {"pk": w.agreement.course.pk}, {**signed_in(200), "outsider": 404}),
     "evaluation_add": (lambda w: {"pk": w.agreement.course.pk}, everyone(405)),
     "evaluation_complete": (
         lambda w: {

@@ -38,3 +38,48 @@ def test_pedagogist_keeps_the_course_and_staff_reads_it(page, live_server, world
     expect(page.get_by_text("Tre legegrupper om formiddagen.")).to_be_visible()
     expect(page.get_by_role("button", name="Tilføj til logbogen")).to_have_count(0)
     assert console_errors == []
+
+
+def test_course_from_agreement_in_force_to_closed(page, live_server, world, console_errors):
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+
+    log_in(page, live_server.url, "paula@example.dk", PASSWORD)
+    page.goto(f"{live_server.url}/forloeb/{course.pk}/")
+    page.get_by_role("button", name="Gå videre til forløb").click()
+    page.get_by_role("button", name="Gå videre til opfølgning").click()
+    expect(page.get_by_text("Forløbet er nu i fasen opfølgning.")).to_be_visible()
+    page.get_by_role("link", name="Registrér").first.click()
+    page.get_by_label("Hvem deltog").fill("Lene Leder, Paula Pædagog og to fra stuen")
+    page.get_by_label("Ledelsen deltog").check()
+    page.locator("#id_scale_0").select_option(label="Nået")
+    page.get_by_label("Opsamling").fill("Legegrupperne kører uden os.")
+    page.get_by_label("Beslutning").select_option(label="Afslut forløbet")
+    assert serious_accessibility_violations(page) == []
+    page.get_by_role("button", name="Registrér evalueringen").click()
+    expect(page.get_by_text("Evalueringen er registreret.")).to_be_visible()
+    page.get_by_role("button", name="Gå videre til afsluttet").click()
+    expect(page.get_by_text("Forløbet er nu i fasen afsluttet.")).to_be_visible()
+    expect(page.get_by_role("button", name="Tilføj til logbogen")).to_have_count(0)
+    page.get_by_role("button", name=re.compile("Paula Pædagog")).click()
+    page.get_by_role("button", name="Log ud").click()
+
+    log_in(page, live_server.url, "lene@example.dk", PASSWORD)
+    page.goto(f"{live_server.url}/forloeb/{course.pk}/")
+    expect(page.get_by_text("Afsluttet").first).to_be_visible()
+    with page.expect_download() as download_info:
+        page.evaluate(
+            "url => { const a = document.createElement('a'); a.href = url; a.download = ''; "
+            "document.body.appendChild(a); a.click(); }",
+            f"/forloeb/{course.pk}/afslutningsrapport.pdf",
+        )
+    import io
+
+    from pypdf import PdfReader
+
+    text = "".join(
+        p.extract_text()
+        for p in PdfReader(io.BytesIO(download_info.value.path().read_bytes())).pages
+    )
+    assert "Afslutningsrapport" in text and "Legegrupperne kører uden os." in text
+    assert console_errors == []

@@ -239,3 +239,27 @@ def test_due_evaluations_on_the_start_page_and_the_form(client, world):
     assert response.status_code == 302
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
+
+
+def test_closing_report_text(client, world):
+    import io
+
+    from pypdf import PdfReader
+
+    from forloeb.models import EvaluationKind
+
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    final = course.evaluations.get(kind=EvaluationKind.FINAL)
+    _complete(world, final, summary="Legen i små grupper er blevet en fast del af stuens dag.")
+    client.force_login(world.leader)
+    response = client.get(reverse("course_report", args=[course.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Afslutningsrapport" in text
+    assert "Børnehuset Mariehønen" in text and "Sommerfuglen" in text
+    assert "Delvist nået" in text and "Færre konflikter." in text
+    assert "Legen i små grupper er blevet en fast del af stuens dag." in text
+    assert "Paula Pædagog" in text
+    client.force_login(world.outsider)
+    assert client.get(reverse("course_report", args=[course.pk])).status_code == 404
