@@ -7,20 +7,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forloeb import access, pdf, services
+from forloeb.filters import CourseFilter
 from forloeb.forms import EvaluationAddForm, EvaluationForm, NoteForm
 from forloeb.models import CHECKLIST, PHASE_ORDER, EvaluationStatus, Phase
 from indsats.models import VersionStatus
+from indsats.selectors import agreement_view
 from institutioner.errors import StateError
 
 
 @login_required
 def course_list(request):
+    filterset = CourseFilter(request.GET or None, queryset=access.courses_for(request.user))
     courses = (
-        access.courses_for(request.user)
-        .select_related("agreement__request__institution", "agreement__request__group")
-        .order_by("phase", "-started_at")
+        filterset.qs.select_related(
+            "agreement__request__institution__district", "agreement__request__group"
+        )
+        .prefetch_related("evaluations")
+        .order_by("-started_at")
     )
-    return render(request, "forloeb/course_list.html", {"courses": courses})
+    return render(request, "forloeb/course_list.html", {"courses": courses, "filter": filterset})
 
 
 def _course_page(request, course, *, note_form=None):
@@ -45,6 +50,7 @@ def _course_page(request, course, *, note_form=None):
             "notes": course.notes.select_related("author"),
             "events": course.events.select_related("actor"),
             "versions": course.agreement.versions.exclude(number=None).order_by("-number"),
+            "agreed": _agreed(course),
             "can_work": access.can_work_on(request.user, course),
             "note_form": note_form or NoteForm(),
             "evaluations": course.evaluations.prefetch_related("assessments"),
@@ -120,6 +126,11 @@ def course_note_add(request, pk: int):
             messages.success(request, _("The note is added to the logbook."))
         return redirect("course_detail", pk=course.pk)
     return _course_page(request, course, note_form=form)
+
+
+def _agreed(course):
+    version = course.agreement.versions.filter(status=VersionStatus.IN_FORCE).first()
+    return agreement_view(version.content) if version else None
 
 
 def _goals(course) -> list[str]:

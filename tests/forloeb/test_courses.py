@@ -263,3 +263,28 @@ def test_closing_report_text(client, world):
     assert "Paula Pædagog" in text
     client.force_login(world.outsider)
     assert client.get(reverse("course_report", args=[course.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("extra", [0, 3])
+def test_course_list_filters_and_query_count(client, world, django_assert_num_queries, extra):
+    agreement, _version = agreement_in_force(world)
+    for _ in range(extra):
+        from tests.indsats.helpers import accept, make_request
+
+        req = make_request(world, submit=True, group=world.institution.groups.get(name="Frøen"))
+        accept(world, req)
+        agreement_in_force(world, req)
+    client.force_login(world.administrator)
+    # session, user; courses; evaluations; the filter form's districts; session save (3)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("course_list"))
+    assert response.content.decode().count("/forloeb/") >= 1 + extra
+    services.course_advance(
+        actor=world.pedagogist.user, course_id=agreement.course.pk, expected_phase="startup"
+    )
+    body = client.get(reverse("course_list"), {"phase": "practice"}).content.decode()
+    assert f"/forloeb/{agreement.course.pk}/" in body
+    body = client.get(reverse("course_list"), {"phase": "follow_up"}).content.decode()
+    assert f"/forloeb/{agreement.course.pk}/" not in body
+    body = client.get(reverse("course_list"), {"institution": "mariehøn"}).content.decode()
+    assert f"/forloeb/{agreement.course.pk}/" in body
