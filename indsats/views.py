@@ -310,27 +310,40 @@ def meeting_create(request, pk: int):
         "participants": [req.created_by]
         + [a.pedagogist.user for a in req.allocations.select_related("pedagogist__user")],
     }
+    return _meeting_form_page(
+        request,
+        req,
+        None,
+        initial,
+        save=lambda fields: services.meeting_plan(actor=request.user, request_id=req.pk, **fields),
+        done=_("The intake meeting is planned and the invitations sent."),
+    )
+
+
+def _meeting_form_page(request, req, meeting, initial, *, save, done):
+    """Plan and move share the form: its fields go to the service, errors stay on the form."""
     form = MeetingForm(request.POST or None, req=req, initial=initial)
     if request.method == "POST" and form.is_valid():
+        fields = {
+            "starts_at": form.cleaned_data["starts_at"],
+            "ends_at": form.cleaned_data["ends_at"],
+            "place": form.cleaned_data["place"],
+            "participants": list(form.cleaned_data["participants"]),
+            "other_participants": form.cleaned_data["other_participants"],
+        }
         try:
-            services.meeting_plan(
-                actor=request.user,
-                request_id=req.pk,
-                starts_at=form.cleaned_data["starts_at"],
-                ends_at=form.cleaned_data["ends_at"],
-                place=form.cleaned_data["place"],
-                participants=list(form.cleaned_data["participants"]),
-                other_participants=form.cleaned_data["other_participants"],
-            )
+            save(fields)
         except StateError as error:
             messages.error(request, error.message)
             return redirect("triage_detail", pk=req.pk)
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("The intake meeting is planned and the invitations sent."))
+            messages.success(request, done)
             return redirect("triage_detail", pk=req.pk)
-    return render(request, "indsats/meeting_form.html", {"form": form, "req": req, "meeting": None})
+    return render(
+        request, "indsats/meeting_form.html", {"form": form, "req": req, "meeting": meeting}
+    )
 
 
 @login_required
@@ -350,28 +363,15 @@ def meeting_edit(request, pk: int):
         "participants": list(meeting.participants.all()),
         "other_participants": meeting.other_participants,
     }
-    form = MeetingForm(request.POST or None, req=req, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_move(
-                actor=request.user,
-                meeting_id=meeting.pk,
-                starts_at=form.cleaned_data["starts_at"],
-                ends_at=form.cleaned_data["ends_at"],
-                place=form.cleaned_data["place"],
-                participants=list(form.cleaned_data["participants"]),
-                other_participants=form.cleaned_data["other_participants"],
-            )
-        except StateError as error:
-            messages.error(request, error.message)
-            return redirect("triage_detail", pk=req.pk)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The meeting is moved and the participants are told."))
-            return redirect("triage_detail", pk=req.pk)
-    return render(
-        request, "indsats/meeting_form.html", {"form": form, "req": req, "meeting": meeting}
+    return _meeting_form_page(
+        request,
+        req,
+        meeting,
+        initial,
+        save=lambda fields: services.meeting_move(
+            actor=request.user, meeting_id=meeting.pk, **fields
+        ),
+        done=_("The meeting is moved and the participants are told."),
     )
 
 
