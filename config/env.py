@@ -5,6 +5,7 @@ default that, for example, turns DEBUG on or security headers off.
 """
 
 import os
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -43,6 +44,17 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}.")
+    return number
+
+
+def env_decimal(name: str, default: str, *, minimum: str = "0") -> Decimal:
+    value = os.environ.get(name, default).strip().replace(",", ".")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+    if not number.is_finite() or number < Decimal(minimum):
+        raise ImproperlyConfigured(f"{name}={value} must be a number of at least {minimum}.")
     return number
 
 

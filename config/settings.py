@@ -11,7 +11,7 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_decimal, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
@@ -256,6 +256,18 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 AGREEMENT_MIDWAY_MIN_WEEKS = env_int("AGREEMENT_MIDWAY_MIN_WEEKS", 12, minimum=1)
 # Whether the administration signs agreements too, beside the leader and the pedagogist(s).
 AGREEMENT_ADMINISTRATION_SIGNS = env_bool("AGREEMENT_ADMINISTRATION_SIGNS", False)
+
+# --- Hours (seed 000) -------------------------------------------------------------------------
+# Norms shown as warnings on the week sheet and as flags on the dashboards, never as blocks.
+# Preparation a week for each course, taken in the institution.
+HOURS_PREPARATION_PER_COURSE = env_decimal("HOURS_PREPARATION_PER_COURSE", "1")
+# Peer sparring every 14 days.
+HOURS_SPARRING_PER_14_DAYS = env_decimal("HOURS_SPARRING_PER_14_DAYS", "1.5")
+# The least share of the week's hours that should be practice with the children and staff.
+HOURS_PRACTICE_SHARE_MIN_PERCENT = env_int("HOURS_PRACTICE_SHARE_MIN_PERCENT", 60, minimum=0)
+# How many weeks after the current one a pedagogist may fill in (planned days before a holiday).
+HOURS_WEEKS_AHEAD = env_int("HOURS_WEEKS_AHEAD", 1, minimum=0)
+
 MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Demo Kommune")
 # A PNG or SVG under static/ shown at the top of every PDF.
 MUNICIPALITY_LOGO = env_str("MUNICIPALITY_LOGO", "img/kommune-logo.svg")

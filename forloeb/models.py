@@ -1,5 +1,7 @@
 """Forløb: the course that runs once an agreement is in force, its phases and its logbook."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indsats.models import Agreement, LearningTheme, PracticeRole
+from institutioner.models import Pedagogist
 from institutioner.validators import validate_no_cpr
 
 
@@ -215,3 +218,113 @@ class GoalAssessment(models.Model):
 
     def __str__(self) -> str:
         return self.goal
+
+
+class HourCategory(models.TextChoices):
+    """How the pedagogist's time went (seed 000: practice first; seed 004: less meetings and
+    transport)."""
+
+    PRACTICE = "practice", _("Practice")
+    PREPARATION = "preparation", _("Preparation")
+    SPARRING = "sparring", _("Sparring")
+    MEETING = "meeting", _("Meeting")
+    TRANSPORT = "transport", _("Transport")
+
+
+class SheetStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+
+
+class WeekSheet(models.Model):
+    """A pedagogist's hours for one ISO week. Submitting locks it for the pedagogist (it can be
+    reopened until approval); the administration approves whole months, and approved weeks are
+    never changed (the database refuses it)."""
+
+    pedagogist = models.ForeignKey(
+        Pedagogist,
+        on_delete=models.PROTECT,
+        related_name="week_sheets",
+        verbose_name=_("pedagogist"),
+    )
+    # The Monday of the ISO week.
+    week_start = models.DateField(_("week"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=SheetStatus.choices, default=SheetStatus.OPEN
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True, validators=[validate_no_cpr])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("week sheet")
+        verbose_name_plural = _("week sheets")
+        ordering = ["-week_start", "pedagogist"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pedagogist", "week_start"],
+                name="week_sheet_one_per_week",
+                violation_error_message=_("This week already has a sheet."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", approved_at__isnull=True)
+                | Q(status="submitted", submitted_at__isnull=False, approved_at__isnull=True)
+                | Q(status="approved", submitted_at__isnull=False, approved_at__isnull=False),
+                name="week_sheet_status_times",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        year, week, _day = self.week_start.isocalendar()
+        return _("Week %(week)s, %(year)s") % {"week": week, "year": year}
+
+
+class HourEntry(models.Model):
+    """Hours of one category in one week, on one course or (course empty) not tied to a course.
+    One row per sheet, course and category, so two tabs saving the same week never double count."""
+
+    sheet = models.ForeignKey(WeekSheet, on_delete=models.PROTECT, related_name="entries")
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hour_entries",
+        verbose_name=_("course"),
+    )
+    category = models.CharField(_("category"), max_length=20, choices=HourCategory.choices)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("hour entry")
+        verbose_name_plural = _("hour entries")
+        ordering = ["sheet", "course", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "course", "category"],
+                condition=Q(course__isnull=False),
+                name="hour_entry_one_per_course_category",
+            ),
+            models.UniqueConstraint(
+                fields=["sheet", "category"],
+                condition=Q(course__isnull=True),
+                name="hour_entry_one_per_category_without_course",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gt=Decimal("0")) & Q(hours__lte=Decimal("168")),
+                name="hour_entry_hours_0_168",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.hours}"

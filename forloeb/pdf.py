@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
 
+from forloeb import hours
 from forloeb.models import Course, EvaluationStatus
 from indsats.models import VersionStatus
 from indsats.pdf import font_config
@@ -31,6 +32,7 @@ def closing_report_html(course: Course) -> str:
         "evaluations": evaluations,
         "last": evaluations[-1] if evaluations else None,
         "notes": course.notes.count(),
+        "delivered": hours.course_weeks(course, limit=520)[1],
         "municipality": settings.MUNICIPALITY_NAME,
         "logo_url": Path(logo).as_uri() if logo else "",
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forloeb import views
+from forloeb import hour_views, views
 
 urlpatterns = [
     path("forloeb/", views.course_list, name="course_list"),
@@ -15,4 +15,15 @@ urlpatterns = [
         views.evaluation_complete,
         name="evaluation_complete",
     ),
+    path("timer/", hour_views.hours_home, name="hours"),
+    path("timer/uge/<int:year>/<int:week>/", hour_views.week_sheet, name="week_sheet"),
+    path("timer/uge/<int:year>/<int:week>/genaabn/", hour_views.week_reopen, name="week_reopen"),
+    path(
+        "timer/paedagog/<int:pk>/uge/<int:year>/<int:week>/",
+        hour_views.week_sheet_of,
+        name="week_sheet_of",
+    ),
+    path("timer/godkendelse/", hour_views.hours_approval, name="hours_approval"),
+    path("timer/leveret/", hour_views.hours_delivered, name="hours_delivered"),
+    path("timer/eksport.<str:fmt>", hour_views.hours_export, name="hours_export"),
 ]

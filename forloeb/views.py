@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forloeb import access, pdf, services
+from forloeb import access, hours, pdf, services
 from forloeb.filters import CourseFilter
 from forloeb.forms import EvaluationAddForm, EvaluationForm, NoteForm
 from forloeb.models import CHECKLIST, PHASE_ORDER, EvaluationStatus, Phase
@@ -29,6 +29,7 @@ def course_list(request):
 
 
 def _course_page(request, course, *, note_form=None):
+    hour_weeks, hour_totals = hours.course_weeks(course)
     items = {item.key: item for item in course.checklist.select_related("done_by")}
     phases = [
         {
@@ -51,6 +52,8 @@ def _course_page(request, course, *, note_form=None):
             "events": course.events.select_related("actor"),
             "versions": course.agreement.versions.exclude(number=None).order_by("-number"),
             "agreed": _agreed(course),
+            "hour_weeks": hour_weeks,
+            "hour_totals": hour_totals,
             "can_work": access.can_work_on(request.user, course),
             "note_form": note_form or NoteForm(),
             "evaluations": course.evaluations.prefetch_related("assessments"),

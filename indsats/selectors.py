@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -18,10 +19,10 @@ from indsats.models import (
 )
 from institutioner.models import Assignment, Institution, Pedagogist, format_decimal
 
-# The norms of the seeds: 1 hour's preparation a week in the institution for each intervention,
-# and peer sparring 1.5 hours every 14 days.
-PREPARATION_HOURS = Decimal("1")
-SPARRING_HOURS = Decimal("0.75")
+# The norms of the seeds (settings HOURS_*): 1 hour's preparation a week in the institution for
+# each intervention, and peer sparring 1.5 hours every 14 days, i.e. 0.75 a week.
+PREPARATION_HOURS: Decimal = settings.HOURS_PREPARATION_PER_COURSE
+SPARRING_HOURS: Decimal = settings.HOURS_SPARRING_PER_14_DAYS / 2
 REPEAT_WINDOW = timedelta(days=365)
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 ROLES = ["anonymous", "leader", "staff", "pedagogist", "administration", "outsider"]
 
@@ -25,6 +26,11 @@ def signed_in(status, anonymous=302):
 
 def no_kwargs(world):
     return {}
+
+
+def this_week(world):
+    year, week, _day = timezone.localdate().isocalendar()
+    return {"year": year, "week": week}
 
 
 # name (fnmatch pattern) -> (kwargs builder, expected status per role)
@@ -136,6 +142,18 @@ RULES = {
         lambda w: {"pk": w.agreement.course.pk, "item_id": w.agreement.course.checklist.first().pk},
         everyone(405),
     ),
+    # Hours: a pedagogist fills in their own weeks; the administration reads and approves them;
+    # everyone signed in sees the hours delivered on the courses they can see.
+    "hours": (no_kwargs, signed_in(302)),
+    "week_sheet": (this_week, {**signed_in(404), "pedagogist": 200}),
+    "week_reopen": (this_week, everyone(405)),
+    "week_sheet_of": (
+        lambda w: {"pk": w.pedagogist.pk, **this_week(w)},
+        {**signed_in(404), "administration": 200},
+    ),
+    "hours_approval": (no_kwargs, {**signed_in(404), "administration": 200}),
+    "hours_delivered": (no_kwargs, signed_in(200)),
+    "hours_export": (lambda w: {"fmt": "csv"}, signed_in(200)),
     # The admin is the administration's; anyone else signed in gets 404.
     "admin:login": (no_kwargs, everyone(302)),
     "admin:logout": (no_kwargs, {**signed_in(404), "administration": 405}),

@@ -1,0 +1,397 @@
+"""Reads of the hour logging: ISO weeks, the courses a pedagogist works on in a week, the
+prefilled grid, the seeds' norms, and the hours delivered per course and week."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from forloeb.models import Course, HourCategory, HourEntry, SheetStatus, WeekSheet
+from indsats.models import AgreementVersion, VersionStatus
+from institutioner.models import Pedagogist, format_decimal
+
+CATEGORIES = list(HourCategory)
+# What counts as delivered: what the pedagogist has submitted, approved or not.
+REPORTED = [SheetStatus.SUBMITTED, SheetStatus.APPROVED]
+ZERO = Decimal("0")
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def this_monday() -> date:
+    return monday_of(timezone.localdate())
+
+
+def last_allowed_monday() -> date:
+    """Hours may be filled in up to HOURS_WEEKS_AHEAD weeks after the current one."""
+    return this_monday() + timedelta(weeks=settings.HOURS_WEEKS_AHEAD)
+
+
+def week_label(monday: date) -> str:
+    year, week, _day = monday.isocalendar()
+    return _("Week %(week)s, %(year)s") % {"week": week, "year": year}
+
+
+def month_of_week(monday: date) -> tuple[int, int]:
+    """An ISO week belongs to the month of its Thursday, as it belongs to the year of it."""
+    thursday = monday + timedelta(days=3)
+    return thursday.year, thursday.month
+
+
+def weeks_of_month(year: int, month: int) -> list[date]:
+    """The Mondays of the weeks that belong to the month."""
+    first = date(year, month, 1)
+    monday = monday_of(first)
+    if month_of_week(monday) != (year, month):
+        monday += timedelta(weeks=1)
+    weeks = []
+    while month_of_week(monday) == (year, month):
+        weeks.append(monday)
+        monday += timedelta(weeks=1)
+    return weeks
+
+
+def _in_force(field_name: str) -> Subquery:
+    return Subquery(
+        AgreementVersion.objects.filter(
+            agreement=OuterRef("agreement"), status=VersionStatus.IN_FORCE
+        ).values(field_name)[:1]
+    )
+
+
+def with_agreed(qs: QuerySet[Course]) -> QuerySet[Course]:
+    """Each course with the period and hours a week of its agreement in force."""
+    return qs.annotate(
+        agreed_from=_in_force("starts_on"),
+        agreed_to=_in_force("ends_on"),
+        agreed_hours=_in_force("hours_per_week"),
+    ).select_related("agreement__request__institution", "agreement__request__group")
+
+
+def courses_in_week(pedagogist: Pedagogist, monday: date) -> list[Course]:
+    """The courses the pedagogist is on that run in the week: from the course's start (or the
+    agreed start, if earlier) until it is closed."""
+    sunday = monday + timedelta(days=6)
+    qs = with_agreed(
+        Course.objects.filter(agreement__request__allocations__pedagogist=pedagogist)
+    ).filter(
+        Q(started_at__date__lte=sunday) | Q(agreed_from__lte=sunday),
+        Q(closed_at__isnull=True) | Q(closed_at__date__gte=monday),
+    )
+    return list(qs.order_by("agreement__request__institution__name", "pk"))
+
+
+def course_label(course: Course) -> str:
+    req = course.agreement.request
+    return f"{req.institution.name}, {req.group.name}" if req.group else req.institution.name
+
+
+Key = tuple[int | None, str]  # (course id or None, category)
+
+
+@dataclass
+class GridRow:
+    course: Course | None
+    label: str
+    hours: dict[str, Decimal | None]
+    agreed: Decimal | None = None
+
+    @property
+    def key(self) -> str:
+        return str(self.course.pk) if self.course else "x"
+
+    @property
+    def total(self) -> Decimal:
+        return sum((h for h in self.hours.values() if h), ZERO)
+
+
+@dataclass
+class Grid:
+    monday: date
+    sheet: WeekSheet | None
+    rows: list[GridRow]
+    prefilled: bool = False
+    copied: bool = False
+    course_ids: set[int] = field(default_factory=set)
+
+    def totals(self) -> dict[str, Decimal]:
+        return {
+            c.value: sum((r.hours.get(c.value) or ZERO for r in self.rows), ZERO)
+            for c in CATEGORIES
+        }
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.totals().values(), ZERO)
+
+
+def _entries(sheet: WeekSheet | None) -> dict[Key, Decimal]:
+    if sheet is None:
+        return {}
+    return {(e.course_id, e.category): e.hours for e in sheet.entries.all()}
+
+
+def _overlaps(course: Course, monday: date) -> bool:
+    start, end = getattr(course, "agreed_from", None), getattr(course, "agreed_to", None)
+    return bool(start and end and start <= monday + timedelta(days=6) and end >= monday)
+
+
+def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = False) -> Grid:
+    """The week sheet as rows: one per course running that week (and any course already on the
+    sheet), one for time not tied to a course. A week never saved is prefilled from the agreements
+    in force (agreed hours as practice, the preparation norm), or copied from the week before."""
+    sheet = (
+        WeekSheet.objects.filter(pedagogist=pedagogist, week_start=monday)
+        .prefetch_related("entries")
+        .first()
+    )
+    courses = courses_in_week(pedagogist, monday)
+    saved = _entries(sheet)
+    extra_ids = {cid for cid, _c in saved if cid and cid not in {c.pk for c in courses}}
+    if extra_ids:
+        courses += list(with_agreed(Course.objects.filter(pk__in=extra_ids)))
+    values: dict[Key, Decimal] = dict(saved)
+    prefilled = copied = False
+    editable = sheet is None or sheet.status == SheetStatus.OPEN
+    if editable and not saved:
+        if copy_previous:
+            previous = (
+                WeekSheet.objects.filter(
+                    pedagogist=pedagogist, week_start=monday - timedelta(weeks=1)
+                )
+                .prefetch_related("entries")
+                .first()
+            )
+            running = {c.pk for c in courses}
+            values = {
+                k: v for k, v in _entries(previous).items() if k[0] is None or k[0] in running
+            }
+            copied = True
+        else:
+            for course in courses:
+                if _overlaps(course, monday) and course.agreed_hours:
+                    values[(course.pk, HourCategory.PRACTICE)] = course.agreed_hours
+                    values[(course.pk, HourCategory.PREPARATION)] = (
+                        settings.HOURS_PREPARATION_PER_COURSE
+                    )
+            prefilled = bool(values)
+    rows = [
+        GridRow(
+            course=course,
+            label=course_label(course),
+            hours={c.value: values.get((course.pk, c.value)) for c in CATEGORIES},
+            agreed=course.agreed_hours if _overlaps(course, monday) else None,
+        )
+        for course in courses
+    ]
+    rows.append(
+        GridRow(
+            course=None,
+            label=_("Not tied to a course"),
+            hours={c.value: values.get((None, c.value)) for c in CATEGORIES},
+        )
+    )
+    return Grid(
+        monday=monday,
+        sheet=sheet,
+        rows=rows,
+        prefilled=prefilled,
+        copied=copied,
+        course_ids={c.pk for c in courses},
+    )
+
+
+# --- Norms -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NormWarning:
+    code: str
+    message: str
+
+
+def _hours(value: Decimal) -> str:
+    return format_decimal(value)
+
+
+def norm_warnings(
+    values: dict[Key, Decimal],
+    *,
+    labels: dict[int, str],
+    contracted: Decimal,
+    sparring_week_before: Decimal,
+) -> list[NormWarning]:
+    """The seeds' norms for one week; warnings to show, never blocks. The same codes are the
+    dashboards' flags."""
+    warnings = []
+    total = sum(values.values(), ZERO)
+    by_category: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    practice_by_course: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    preparation_by_course: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for (course_id, category), hours in values.items():
+        by_category[category] += hours
+        if course_id is not None and category == HourCategory.PRACTICE:
+            practice_by_course[course_id] += hours
+        if course_id is not None and category == HourCategory.PREPARATION:
+            preparation_by_course[course_id] += hours
+    norm = settings.HOURS_PREPARATION_PER_COURSE
+    for course_id, practice in practice_by_course.items():
+        if practice > 0 and preparation_by_course[course_id] < norm:
+            warnings.append(
+                NormWarning(
+                    "preparation",
+                    _("Preparation for %(course)s is %(hours)s h; the norm is %(norm)s h a week.")
+                    % {
+                        "course": labels.get(course_id, ""),
+                        "hours": _hours(preparation_by_course[course_id]),
+                        "norm": _hours(norm),
+                    },
+                )
+            )
+    sparring = by_category[HourCategory.SPARRING] + sparring_week_before
+    if total > 0 and sparring < settings.HOURS_SPARRING_PER_14_DAYS:
+        warnings.append(
+            NormWarning(
+                "sparring",
+                _(
+                    "Sparring in this and the previous week is %(hours)s h; "
+                    "the norm is %(norm)s h every 14 days."
+                )
+                % {"hours": _hours(sparring), "norm": _hours(settings.HOURS_SPARRING_PER_14_DAYS)},
+            )
+        )
+    if total > contracted:
+        warnings.append(
+            NormWarning(
+                "over_contracted",
+                _("The week has %(hours)s h, more than your %(contracted)s contracted hours.")
+                % {"hours": _hours(total), "contracted": _hours(contracted)},
+            )
+        )
+    elif 0 < total < contracted:
+        warnings.append(
+            NormWarning(
+                "under_contracted",
+                _(
+                    "The week has %(hours)s h of your %(contracted)s contracted hours. "
+                    "Write in the note why (holiday, illness, course)."
+                )
+                % {"hours": _hours(total), "contracted": _hours(contracted)},
+            )
+        )
+    minimum = settings.HOURS_PRACTICE_SHARE_MIN_PERCENT
+    if total > 0:
+        share = by_category[HourCategory.PRACTICE] * 100 / total
+        if share < minimum:
+            warnings.append(
+                NormWarning(
+                    "practice_share",
+                    _("Practice is %(share)s %% of the week; the aim is at least %(minimum)s %%.")
+                    % {"share": round(share), "minimum": minimum},
+                )
+            )
+    return warnings
+
+
+def grid_values(grid: Grid) -> dict[Key, Decimal]:
+    return {
+        (row.course.pk if row.course else None, category): hours
+        for row in grid.rows
+        for category, hours in row.hours.items()
+        if hours
+    }
+
+
+def sparring_in_week(pedagogist: Pedagogist, monday: date) -> Decimal:
+    return (
+        HourEntry.objects.filter(
+            sheet__pedagogist=pedagogist, sheet__week_start=monday, category=HourCategory.SPARRING
+        ).aggregate(total=Sum("hours"))["total"]
+        or ZERO
+    )
+
+
+def grid_warnings(pedagogist: Pedagogist, grid: Grid) -> list[NormWarning]:
+    return norm_warnings(
+        grid_values(grid),
+        labels={row.course.pk: row.label for row in grid.rows if row.course},
+        contracted=pedagogist.weekly_hours,
+        sparring_week_before=sparring_in_week(pedagogist, grid.monday - timedelta(weeks=1)),
+    )
+
+
+# --- Delivered hours -----------------------------------------------------------------------------
+
+
+def delivered(courses: QuerySet[Course], mondays: list[date]) -> dict[tuple[int, date], dict]:
+    """Reported hours per course and week: {(course id, monday): {category: hours, "total": h}}.
+    Only hours on the given courses: never the pedagogist's time elsewhere. One query."""
+    rows = (
+        HourEntry.objects.filter(
+            course__in=courses, sheet__status__in=REPORTED, sheet__week_start__in=mondays
+        )
+        .values("course_id", "sheet__week_start", "category")
+        .annotate(hours=Sum("hours"))
+    )
+    result: dict[tuple[int, date], dict] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for row in rows:
+        cell = result[(row["course_id"], row["sheet__week_start"])]
+        cell[row["category"]] += row["hours"]
+        cell["total"] += row["hours"]
+    return result
+
+
+def weeks_between(first: date, last: date) -> list[date]:
+    monday, weeks = monday_of(first), []
+    while monday <= last:
+        weeks.append(monday)
+        monday += timedelta(weeks=1)
+    return weeks
+
+
+@dataclass
+class CourseWeek:
+    monday: date
+    agreed: Decimal | None
+    practice: Decimal
+    total: Decimal
+
+    @property
+    def label(self) -> str:
+        return week_label(self.monday)
+
+
+def course_weeks(course: Course, *, limit: int = 60) -> tuple[list[CourseWeek], dict[str, Decimal]]:
+    """Agreed against delivered hours per week, from the course's first week until now (or its
+    end), the newest first; and the delivered totals per category. Two queries."""
+    course = with_agreed(Course.objects.filter(pk=course.pk)).get()
+    first = min(
+        filter(None, [timezone.localdate(course.started_at), course.agreed_from])  # type: ignore[attr-defined]
+    )
+    last = this_monday()
+    if course.closed_at:
+        last = min(last, monday_of(timezone.localdate(course.closed_at)))
+    mondays = weeks_between(first, last)[-limit:]
+    cells = delivered(Course.objects.filter(pk=course.pk), mondays)
+    weeks = []
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for monday in reversed(mondays):
+        cell = cells.get((course.pk, monday), {})
+        for key, value in cell.items():
+            totals[key] += value
+        weeks.append(
+            CourseWeek(
+                monday=monday,
+                agreed=course.agreed_hours if _overlaps(course, monday) else None,  # type: ignore[attr-defined]
+                practice=cell.get(HourCategory.PRACTICE, ZERO),
+                total=cell.get("total", ZERO),
+            )
+        )
+    return weeks, dict(totals)
