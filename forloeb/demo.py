@@ -66,7 +66,9 @@ def demo_courses() -> None:
         )
 
 
-def _course_in_force(leader_email: str, n: int, start_weeks_ago: int):
+def _course_in_force(
+    leader_email: str, n: int, start_weeks_ago: int, pedagogist_email: str | None = None
+):
     """Another accepted request with its agreement signed, so its course exists."""
     from indsats import demo as indsats_demo
     from indsats import services as indsats_services
@@ -77,7 +79,10 @@ def _course_in_force(leader_email: str, n: int, start_weeks_ago: int):
     admin = User.objects.get(email="forvaltning@demo.dk")
     leader = User.objects.get(email=leader_email)
     institution = leader.institutions.first()
-    pedagogist = Pedagogist.objects.filter(assignments__institution=institution).first()
+    pedagogists = Pedagogist.objects.filter(assignments__institution=institution)
+    if pedagogist_email:
+        pedagogists = pedagogists.filter(user__email=pedagogist_email)
+    pedagogist = pedagogists.first()
     if institution is None or pedagogist is None:
         return None
     req = indsats_demo._create(leader, institution, n, start_in_days=1, waited_days=90)
@@ -130,3 +135,93 @@ def demo_more_courses() -> None:
             ],
         )
         services.course_advance(actor=user, course_id=course.pk, expected_phase=Phase.FOLLOW_UP)
+
+
+# --- Hours --------------------------------------------------------------------------------------
+
+HOLIDAY_NOTE = "Ferie"
+
+
+def _week_values(course_rows, monday, rng, *, heavy=False):
+    """A realistic week: the agreed hours on each course with a little variation, the
+    preparation hour, sparring every other week, meetings and transport, and the rest as
+    practice in the attached institutions (not tied to a course)."""
+    from decimal import Decimal
+
+    from forloeb.models import HourCategory as C
+
+    values = {}
+    used = Decimal("0")
+    for course in course_rows:
+        practice = (course.agreed_hours or Decimal("4")) + Decimal(
+            rng.choice(["-1", "0", "0", "0.5"])
+        )
+        values[(course.pk, C.PRACTICE)] = practice
+        values[(course.pk, C.PREPARATION)] = Decimal(rng.choice(["1", "1", "1", "0.5"]))
+        used += practice + values[(course.pk, C.PREPARATION)]
+    if monday.isocalendar()[1] % 2 == 0:
+        values[(None, C.SPARRING)] = Decimal("1.5")
+    values[(None, C.MEETING)] = Decimal("9" if heavy else rng.choice(["2", "3", "3.5"]))
+    values[(None, C.TRANSPORT)] = Decimal("6" if heavy else rng.choice(["1.5", "2", "2.5"]))
+    week = Decimal(rng.choice(["37", "37", "36.5", "38", "35"]))
+    rest = week - used - sum((v for k, v in values.items() if k[0] is None), Decimal("0"))
+    if rest > 0:
+        values[(None, C.PRACTICE)] = rest
+    return values
+
+
+@register
+def demo_hours() -> None:
+    """Week sheets in every state: last month approved (all but one pedagogist, whose month
+    waits for the administration's button), this month submitted, last week still open for
+    the demo pedagogist, a holiday week, a week heavy on meetings and transport, and this week
+    prefilled but not saved."""
+    import random
+
+    from forloeb import hours
+    from institutioner.models import Pedagogist, User
+
+    # The demo pedagogist's own course, at the demo leader's institution.
+    own = _course_in_force(
+        "leder@demo.dk", 4, start_weeks_ago=7, pedagogist_email="paedagog@demo.dk"
+    )
+    if own:
+        course, user = own
+        for item in course.checklist.filter(phase=Phase.STARTUP):
+            services.course_tick(actor=user, course_id=course.pk, item_id=item.pk, done=True)
+        services.course_advance(actor=user, course_id=course.pk, expected_phase=Phase.STARTUP)
+    # The demo's courses began in the past: date their start back to the agreed start, so
+    # their weeks can carry hours.
+    for course in hours.with_agreed(Course.objects.all()):
+        started = timezone.localdate(course.started_at)
+        if course.agreed_from and course.agreed_from < started:
+            Course.objects.filter(pk=course.pk).update(
+                started_at=course.started_at - (started - course.agreed_from)
+            )
+    rng = random.Random(2026)  # noqa: S311 - demo data, not secrets
+    admin = User.objects.get(email="forvaltning@demo.dk")
+    this_monday = hours.this_monday()
+    last_monday = this_monday - timedelta(weeks=1)
+    previous = this_monday.replace(day=1) - timedelta(days=1)
+    first = hours.weeks_of_month(previous.year, previous.month)[0]
+    pedagogists = list(Pedagogist.objects.select_related("user").order_by("user__name"))
+    for index, pedagogist in enumerate(pedagogists):
+        demo_user = pedagogist.user.email == "paedagog@demo.dk"
+        monday = first
+        while monday < this_monday:
+            holiday = monday == first + timedelta(weeks=2) and index % 2 == 0
+            heavy = index == 3 and monday == last_monday - timedelta(weeks=1)
+            courses = hours.courses_in_week(pedagogist, monday)
+            services.week_save(
+                actor=pedagogist.user,
+                pedagogist=pedagogist,
+                monday=monday,
+                values={} if holiday else _week_values(courses, monday, rng, heavy=heavy),
+                note=HOLIDAY_NOTE if holiday else "",
+                submit=not (demo_user and monday == last_monday),
+            )
+            monday += timedelta(weeks=1)
+        if index != 1:
+            services.month_approve(
+                actor=admin, pedagogist=pedagogist, year=previous.year, month=previous.month
+            )

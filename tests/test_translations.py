@@ -23,11 +23,14 @@ def test_catalogue_has_no_untranslated_or_fuzzy_entries():
 
 def test_compiled_catalogue_matches_the_source():
     po = {
-        (e.msgid, e.msgid_plural): (e.msgstr, e.msgstr_plural)
+        (e.msgctxt, e.msgid, e.msgid_plural): (e.msgstr, e.msgstr_plural)
         for e in polib.pofile(str(PO)).translated_entries()
     }
-    mo = {(e.msgid, e.msgid_plural): (e.msgstr, e.msgstr_plural) for e in polib.mofile(str(MO))}
-    mo.pop(("", ""), None)
+    mo = {
+        (e.msgctxt, e.msgid, e.msgid_plural): (e.msgstr, e.msgstr_plural)
+        for e in polib.mofile(str(MO))
+    }
+    mo.pop((None, "", ""), None)
     assert po == mo, "Run `make messages` to compile locale/da/LC_MESSAGES/django.mo"
 
 

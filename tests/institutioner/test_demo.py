@@ -48,8 +48,33 @@ def test_demo_municipality_has_the_seeds_numbers_and_is_loaded_once():
     from forloeb.models import Course
 
     phases = sorted(Course.objects.values_list("phase", flat=True))
-    assert phases == ["closed", "follow_up", "practice", "startup"]
+    assert phases == ["closed", "follow_up", "practice", "practice", "startup"]
     assert Course.objects.order_by("pk").first().notes.count() == 4
+    # Hours in every state: an approved month, a month waiting for approval, submitted weeks,
+    # the demo pedagogist's last week still open, a holiday week, and a week over the norms.
+    from datetime import timedelta
+
+    from forloeb import hours
+    from forloeb.models import HourEntry, WeekSheet
+
+    assert set(WeekSheet.objects.values_list("status", flat=True)) == {
+        "open",
+        "submitted",
+        "approved",
+    }
+    last_week = hours.this_monday() - timedelta(weeks=1)
+    assert (
+        WeekSheet.objects.get(
+            pedagogist__user__email="paedagog@demo.dk", week_start=last_week
+        ).status
+        == "open"
+    )
+    previous = hours.this_monday().replace(day=1) - timedelta(days=1)
+    previous_weeks = hours.weeks_of_month(previous.year, previous.month)
+    waiting = WeekSheet.objects.filter(week_start__in=previous_weeks, status="submitted")
+    assert waiting.values("pedagogist").distinct().count() == 1
+    assert WeekSheet.objects.filter(note="Ferie", entries__isnull=True).exists()
+    assert HourEntry.objects.filter(category="meeting", hours=9).exists()
     assert all(i.memberships.exists() for i in Institution.objects.all())
 
     again = StringIO()

@@ -75,7 +75,7 @@ def test_administration_start_query_count_does_not_grow(
     # session, user, districts, institutions (prefetch), assignments; the request flow's
     # sections: upcoming meetings, triage counts, agreements to sign, evaluations due;
     # session save (3)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(reverse("start"))
     assert response.status_code == 200
 
@@ -105,7 +105,7 @@ def test_pedagogist_start_query_count_does_not_grow(
     client.force_login(world.pedagogist.user)
     # session, user, pedagogist, assignments, groups; upcoming meetings, my interventions,
     # agreements to sign, evaluations due; session save (3)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(reverse("start"))
     assert response.status_code == 200
 
