@@ -194,9 +194,10 @@ def demo_hours() -> None:
     # their weeks can carry hours.
     for course in hours.with_agreed(Course.objects.all()):
         started = timezone.localdate(course.started_at)
-        if course.agreed_from and course.agreed_from < started:
+        agreed_from = getattr(course, "agreed_from", None)
+        if agreed_from and agreed_from < started:
             Course.objects.filter(pk=course.pk).update(
-                started_at=course.started_at - (started - course.agreed_from)
+                started_at=course.started_at - (started - agreed_from)
             )
     rng = random.Random(2026)  # noqa: S311 - demo data, not secrets
     admin = User.objects.get(email="forvaltning@demo.dk")

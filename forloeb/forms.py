@@ -148,7 +148,7 @@ class WeekForm(forms.Form):
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         total = sum((v for k, v in cleaned.items() if k.startswith("h_") and v), Decimal("0"))
         if total > 168:
             raise forms.ValidationError(
@@ -183,7 +183,7 @@ class PeriodForm(forms.Form):
     MAX_WEEKS = 106
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("fra"), cleaned.get("til")
         if start and end:
             if end < start:

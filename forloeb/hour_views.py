@@ -198,6 +198,7 @@ def hours_approval(request):
     rows = []
     for pedagogist in pedagogists:
         weeks = []
+        statuses = []
         total = practice = Decimal("0")
         for monday in mondays:
             sheet = by_key.get((pedagogist.pk, monday))
@@ -209,10 +210,10 @@ def hours_approval(request):
                     "url": _week_url("week_sheet_of", monday, pedagogist.pk),
                 }
             )
+            statuses.append(sheet["status"] if sheet else None)
             if sheet:
                 total += sheet["total"] or 0
                 practice += sheet["practice"] or 0
-        statuses = [w["sheet"]["status"] if w["sheet"] else None for w in weeks]
         rows.append(
             {
                 "pedagogist": pedagogist,
@@ -310,7 +311,10 @@ def hours_export(request, fmt: str):
         raise Http404
     form, start, end = _period(request)
     if form.is_bound and not form.is_valid():
-        messages.error(request, " ".join(form.non_field_errors()) or _("Choose a valid period."))
+        messages.error(
+            request,
+            " ".join(str(e) for e in form.non_field_errors()) or _("Choose a valid period."),
+        )
         return redirect(f"{reverse('hours_delivered')}?{request.GET.urlencode()}")
     entries = export.entries_for(request.user, start, end)
     name = f"timer-{start:%Y-%m-%d}-{end:%Y-%m-%d}"

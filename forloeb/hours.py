@@ -176,8 +176,8 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
             copied = True
         else:
             for course in courses:
-                if _overlaps(course, monday) and course.agreed_hours:
-                    values[(course.pk, HourCategory.PRACTICE)] = course.agreed_hours
+                if _overlaps(course, monday) and getattr(course, "agreed_hours", None):
+                    values[(course.pk, HourCategory.PRACTICE)] = course.agreed_hours  # type: ignore[attr-defined]
                     values[(course.pk, HourCategory.PREPARATION)] = (
                         settings.HOURS_PREPARATION_PER_COURSE
                     )
@@ -187,7 +187,7 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
             course=course,
             label=course_label(course),
             hours={c.value: values.get((course.pk, c.value)) for c in CATEGORIES},
-            agreed=course.agreed_hours if _overlaps(course, monday) else None,
+            agreed=getattr(course, "agreed_hours", None) if _overlaps(course, monday) else None,
         )
         for course in courses
     ]

@@ -2,7 +2,6 @@ from django.conf import settings
 
 from institutioner import access
 
-
 # Pages under "Hours" in the menu (the forloeb app's hour logging).
 HOURS_URL_NAMES = (
     "hours",
