@@ -21,8 +21,8 @@ WEEKS = 52
 def year_of_hours(world):
     courses = []
     for _n in range(3):
-        start = hours.this_monday() - timedelta(weeks=WEEKS)
-        req = make_request(world, submit=True, wished_start=start, wished_weeks=60)
+        start = hours.this_monday() - timedelta(weeks=WEEKS - 1)
+        req = make_request(world, submit=True, wished_start=start, wished_weeks=52)
         accept(world, req, hours="4")
         courses.append(agreement_in_force(world, req)[0].course)
     pedagogists = [world.pedagogist] + [
