@@ -267,6 +267,8 @@ HOURS_SPARRING_PER_14_DAYS = env_decimal("HOURS_SPARRING_PER_14_DAYS", "1.5")
 HOURS_PRACTICE_SHARE_MIN_PERCENT = env_int("HOURS_PRACTICE_SHARE_MIN_PERCENT", 60, minimum=0)
 # How many weeks after the current one a pedagogist may fill in (planned days before a holiday).
 HOURS_WEEKS_AHEAD = env_int("HOURS_WEEKS_AHEAD", 1, minimum=0)
+# How many weeks back a pedagogist may still fill in a week that is not approved.
+HOURS_WEEKS_BACK = env_int("HOURS_WEEKS_BACK", 52, minimum=1)
 
 MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Demo Kommune")
 # A PNG or SVG under static/ shown at the top of every PDF.

@@ -27,6 +27,12 @@ def get_course_for(user: User, pk) -> Course:
         raise Http404 from None
 
 
+def can_see_hours(user: User) -> bool:
+    """Hours delivered are for the administration, the pedagogists and the institutions'
+    leaders; the institution's staff read the logbook, not the hours."""
+    return user.is_authenticated and user.is_active and user.role != Role.STAFF
+
+
 def can_work_on(user: User, course: Course) -> bool:
     """The assigned pedagogists keep the logbook and move the phases; so may the administration."""
     if access.is_administration(user):

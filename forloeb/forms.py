@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django import forms
@@ -99,6 +100,25 @@ HOUR_ERRORS = {
 }
 
 
+# Digits with an optional decimal comma or point (and a minus, to say why it is wrong):
+# no exponents such as 1e2, no thousands separators.
+HOURS_PATTERN = re.compile(r"^\s*-?\d+(?:[.,]\d+)?\s*$")
+
+
+class HoursField(forms.DecimalField):
+    def to_python(self, value):
+        if value not in self.empty_values and not HOURS_PATTERN.match(str(value)):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+    def run_validators(self, value):
+        """One message per cell: 99999 is both too large and too long, say it once."""
+        try:
+            super().run_validators(value)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.error_list[:1]) from None
+
+
 class WeekForm(forms.Form):
     """The week sheet's grid: one field per row (course or none) and category. Bound data is
     re-shown as typed when something is wrong, so nothing is lost."""
@@ -119,7 +139,7 @@ class WeekForm(forms.Form):
         for row in grid.rows:
             for category in CATEGORIES:
                 name = self.field_name(row, category)
-                self.fields[name] = forms.DecimalField(
+                self.fields[name] = HoursField(
                     label=f"{category.label}, {row.label}",
                     required=False,
                     min_value=Decimal("0"),

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from forloeb import access, export, hours, services
@@ -30,6 +31,8 @@ def _own_pedagogist(request) -> Pedagogist:
 
 
 def _monday(year: int, week: int) -> date:
+    if not 2000 <= year <= 2100:
+        raise Http404
     try:
         return date.fromisocalendar(year, week, 1)
     except ValueError:
@@ -49,6 +52,8 @@ def hours_home(request):
         return redirect(_week_url("week_sheet", hours.this_monday()))
     if org_access.is_administration(request.user):
         return redirect("hours_approval")
+    if not access.can_see_hours(request.user):
+        raise Http404
     return redirect("hours_delivered")
 
 
@@ -64,8 +69,10 @@ def _week_context(pedagogist: Pedagogist, monday: date, grid: hours.Grid) -> dic
         "status": status,
         "status_label": SheetStatus(status).label,
         "too_far": monday > hours.last_allowed_monday(),
+        "too_old": monday < hours.first_allowed_monday(),
         "is_this_week": monday == hours.this_monday(),
         "warnings": hours.grid_warnings(pedagogist, grid),
+        "can_submit": monday <= hours.this_monday(),
         "categories": hours.CATEGORIES,
         "previous_week": previous,
         "next_week": following if following <= hours.last_allowed_monday() else None,
@@ -78,7 +85,9 @@ def week_sheet(request, year: int, week: int):
     monday = _monday(year, week)
     grid = hours.week_grid(pedagogist, monday, copy_previous=request.GET.get("kopi") == "1")
     context = _week_context(pedagogist, monday, grid)
-    editable = context["status"] == SheetStatus.OPEN and not context["too_far"]
+    editable = (
+        context["status"] == SheetStatus.OPEN and not context["too_far"] and not context["too_old"]
+    )
     if request.method == "POST":
         form = WeekForm(request.POST, grid=grid)
         submit = request.POST.get("action") == "submit"
@@ -142,19 +151,17 @@ def week_sheet_of(request, pk: int, year: int, week: int):
     return render(request, "forloeb/week_sheet.html", context)
 
 
-def _month(value: str | None) -> tuple[int, int]:
-    """ "2026-11" from the query string; last month if missing or wrong."""
-    if value:
-        try:
-            year, month = (int(part) for part in value.split("-"))
-            date(year, month, 1)
-        except ValueError:
-            pass
-        else:
-            if 2000 <= year <= 2100:
-                return year, month
-    last = hours.this_monday().replace(day=1) - timedelta(days=1)
-    return last.year, last.month
+def _month(value: str | None) -> tuple[int, int] | None:
+    """The month "2026-11" from the query string; last month if missing, None if wrong."""
+    if not value:
+        last = hours.this_monday().replace(day=1) - timedelta(days=1)
+        return last.year, last.month
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        date(year, month, 1)
+    except ValueError:
+        return None
+    return (year, month) if 2000 <= year <= 2100 else None
 
 
 def _shift_month(year: int, month: int, step: int) -> str:
@@ -168,8 +175,14 @@ def hours_approval(request):
     """The administration's month: each pedagogist's weeks with status and hours, and the
     approval of the month once every week is submitted."""
     _administration_only(request)
-    year, month = _month(request.POST.get("maaned") or request.GET.get("maaned"))
+    chosen = _month(request.POST.get("maaned") or request.GET.get("maaned"))
+    if chosen is None:
+        messages.error(request, _("Choose a month as year and month, e.g. 2026-11."))
+        return redirect("hours_approval")
+    year, month = chosen
     if request.method == "POST":
+        if not (request.POST.get("paedagog") or "").isdigit():
+            raise Http404
         pedagogist = org_access.get_pedagogist_for(request.user, request.POST.get("paedagog"))
         try:
             approved = services.month_approve(
@@ -180,7 +193,11 @@ def hours_approval(request):
         else:
             messages.success(
                 request,
-                _("%(name)s's %(count)s week(s) are approved.")
+                ngettext(
+                    "%(count)s week of %(name)s is approved.",
+                    "%(count)s weeks of %(name)s are approved.",
+                    len(approved),
+                )
                 % {"name": pedagogist.user.name, "count": len(approved)},
             )
         return redirect(f"{reverse('hours_approval')}?maaned={year:04d}-{month:02d}")
@@ -192,7 +209,7 @@ def hours_approval(request):
             total=Sum("entries__hours"),
             practice=Sum("entries__hours", filter=Q(entries__category=HourCategory.PRACTICE)),
         )
-        .values("pk", "pedagogist_id", "week_start", "status", "total", "practice")
+        .values("pk", "pedagogist_id", "week_start", "status", "total", "practice", "note")
     )
     by_key = {(s["pedagogist_id"], s["week_start"]): s for s in sheets}
     rows = []
@@ -253,6 +270,8 @@ def _period(request) -> tuple[PeriodForm, date, date]:
             form.add_error(None, _("Choose a period of at most two years."))
         else:
             return form, start, end
+    if form.is_bound:
+        form.add_error(None, _("The table shows the last eight weeks instead."))
     return form, default_start, default_end
 
 
@@ -260,6 +279,8 @@ def _period(request) -> tuple[PeriodForm, date, date]:
 def hours_delivered(request):
     """Hours delivered per course and week, on the courses the person may see: a leader sees
     their institutions' courses and nothing of the pedagogists' other work."""
+    if not access.can_see_hours(request.user):
+        raise Http404
     form, start, end = _period(request)
     mondays = hours.weeks_between(start, end)
     courses = access.courses_for(request.user)
@@ -307,7 +328,7 @@ def hours_delivered(request):
 
 @login_required
 def hours_export(request, fmt: str):
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in ("csv", "xlsx") or not access.can_see_hours(request.user):
         raise Http404
     form, start, end = _period(request)
     if form.is_bound and not form.is_valid():

@@ -34,6 +34,11 @@ def last_allowed_monday() -> date:
     return this_monday() + timedelta(weeks=settings.HOURS_WEEKS_AHEAD)
 
 
+def first_allowed_monday() -> date:
+    """Weeks more than HOURS_WEEKS_BACK weeks ago can no longer be filled in."""
+    return this_monday() - timedelta(weeks=settings.HOURS_WEEKS_BACK)
+
+
 def week_label(monday: date) -> str:
     year, week, _day = monday.isocalendar()
     return _("Week %(week)s, %(year)s") % {"week": week, "year": year}
@@ -119,6 +124,7 @@ class Grid:
     rows: list[GridRow]
     prefilled: bool = False
     copied: bool = False
+    copy_empty: bool = False
     course_ids: set[int] = field(default_factory=set)
 
     def totals(self) -> dict[str, Decimal]:
@@ -158,7 +164,7 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
     if extra_ids:
         courses += list(with_agreed(Course.objects.filter(pk__in=extra_ids)))
     values: dict[Key, Decimal] = dict(saved)
-    prefilled = copied = False
+    prefilled = copied = copy_empty = False
     editable = sheet is None or sheet.status == SheetStatus.OPEN
     if editable and not saved:
         if copy_previous:
@@ -173,8 +179,9 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
             values = {
                 k: v for k, v in _entries(previous).items() if k[0] is None or k[0] in running
             }
-            copied = True
-        else:
+            copied = bool(values)
+            copy_empty = not values
+        if not values:
             for course in courses:
                 if _overlaps(course, monday) and getattr(course, "agreed_hours", None):
                     values[(course.pk, HourCategory.PRACTICE)] = course.agreed_hours  # type: ignore[attr-defined]
@@ -204,6 +211,7 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
         rows=rows,
         prefilled=prefilled,
         copied=copied,
+        copy_empty=copy_empty,
         course_ids={c.pk for c in courses},
     )
 
@@ -227,6 +235,7 @@ def norm_warnings(
     labels: dict[int, str],
     contracted: Decimal,
     sparring_week_before: Decimal,
+    note: str = "",
 ) -> list[NormWarning]:
     """The seeds' norms for one week; warnings to show, never blocks. The same codes are the
     dashboards' flags."""
@@ -275,7 +284,7 @@ def norm_warnings(
                 % {"hours": _hours(total), "contracted": _hours(contracted)},
             )
         )
-    elif 0 < total < contracted:
+    elif 0 < total < contracted and not note:
         warnings.append(
             NormWarning(
                 "under_contracted",
@@ -324,6 +333,7 @@ def grid_warnings(pedagogist: Pedagogist, grid: Grid) -> list[NormWarning]:
         labels={row.course.pk: row.label for row in grid.rows if row.course},
         contracted=pedagogist.weekly_hours,
         sparring_week_before=sparring_in_week(pedagogist, grid.monday - timedelta(weeks=1)),
+        note=grid.sheet.note if grid.sheet else "",
     )
 
 
@@ -360,8 +370,8 @@ def weeks_between(first: date, last: date) -> list[date]:
 class CourseWeek:
     monday: date
     agreed: Decimal | None
-    practice: Decimal
-    total: Decimal
+    practice: Decimal | None
+    total: Decimal | None
 
     @property
     def label(self) -> str:
@@ -390,8 +400,8 @@ def course_weeks(course: Course, *, limit: int = 60) -> tuple[list[CourseWeek], 
             CourseWeek(
                 monday=monday,
                 agreed=course.agreed_hours if _overlaps(course, monday) else None,  # type: ignore[attr-defined]
-                practice=cell.get(HourCategory.PRACTICE, ZERO),
-                total=cell.get("total", ZERO),
+                practice=cell.get(HourCategory.PRACTICE, ZERO) if cell else None,
+                total=cell.get("total", ZERO) if cell else None,
             )
         )
     return weeks, dict(totals)

@@ -280,6 +280,14 @@ def _check_hours(values: dict[tuple[int | None, str], Decimal | None]) -> dict:
 def _check_week(monday: date) -> None:
     if monday.weekday() != 0:
         raise ValidationError(_("A week starts on a Monday."))
+    if monday < hours.first_allowed_monday():
+        raise ValidationError(
+            _("%(week)s is too far back: hours can be filled in from %(first)s.")
+            % {
+                "week": hours.week_label(monday),
+                "first": hours.week_label(hours.first_allowed_monday()),
+            }
+        )
     if monday > hours.last_allowed_monday():
         raise ValidationError(
             _("%(week)s is too far ahead: hours can be filled in up to %(last)s.")
@@ -334,6 +342,11 @@ def week_save(
     _check_week(monday)
     clean = _check_hours(values)
     validate_no_cpr(note)
+    if submit and monday > hours.this_monday():
+        raise ValidationError(
+            _("%(week)s can be submitted once it has begun. Save it for now.")
+            % {"week": hours.week_label(monday)}
+        )
     sheet = _sheet_for_update(pedagogist, monday)
     _editable(sheet)
     existing = {(e.course_id, e.category): e for e in sheet.entries.all()}

@@ -52,7 +52,7 @@ def _course_page(request, course, *, note_form=None):
             "events": course.events.select_related("actor"),
             "versions": course.agreement.versions.exclude(number=None).order_by("-number"),
             "agreed": _agreed(course),
-            "hour_weeks": hour_weeks,
+            "hour_weeks": hour_weeks if access.can_see_hours(request.user) else None,
             "hour_totals": hour_totals,
             "can_work": access.can_work_on(request.user, course),
             "note_form": note_form or NoteForm(),

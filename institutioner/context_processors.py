@@ -18,5 +18,6 @@ def navigation(request):
         "is_administration": access.is_administration(user),
         "can_manage_master_data": access.can_manage_master_data(user),
         "hours_url_names": HOURS_URL_NAMES,
+        "can_see_hours": user.is_authenticated and user.role != "staff",
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }

@@ -144,7 +144,7 @@ RULES = {
     ),
     # Hours: a pedagogist fills in their own weeks; the administration reads and approves them;
     # everyone signed in sees the hours delivered on the courses they can see.
-    "hours": (no_kwargs, signed_in(302)),
+    "hours": (no_kwargs, {**signed_in(302), "staff": 404}),
     "week_sheet": (this_week, {**signed_in(404), "pedagogist": 200}),
     "week_reopen": (this_week, everyone(405)),
     "week_sheet_of": (
@@ -152,8 +152,8 @@ RULES = {
         {**signed_in(404), "administration": 200},
     ),
     "hours_approval": (no_kwargs, {**signed_in(404), "administration": 200}),
-    "hours_delivered": (no_kwargs, signed_in(200)),
-    "hours_export": (lambda w: {"fmt": "csv"}, signed_in(200)),
+    "hours_delivered": (no_kwargs, {**signed_in(200), "staff": 404}),
+    "hours_export": (lambda w: {"fmt": "csv"}, {**signed_in(200), "staff": 404}),
     # The admin is the administration's; anyone else signed in gets 404.
     "admin:login": (no_kwargs, everyone(302)),
     "admin:logout": (no_kwargs, {**signed_in(404), "administration": 405}),

@@ -365,6 +365,7 @@ def test_the_week_sheet_page_saves_and_submits(client, world, running):
         ("to", "Skriv timerne som et tal"),
         ("1,255", "to decimaler"),
         ("200", "168"),
+        ("1e2", "Skriv timerne som et tal"),
     ],
 )
 def test_bad_input_gets_a_danish_message_and_keeps_what_was_typed(
@@ -427,6 +428,35 @@ def test_a_week_far_ahead_shows_a_message(client, world, running):
 def test_an_impossible_week_number_is_404(client, world):
     client.force_login(world.pedagogist.user)
     assert client.get(reverse("week_sheet", args=[2027, 53])).status_code == 404
+    assert client.get(reverse("week_sheet", args=[1, 1])).status_code == 404
+    assert client.get(reverse("week_sheet", args=[9999, 52])).status_code == 404
+
+
+def test_a_week_not_begun_is_saved_but_not_submitted(world, running):
+    next_week = hours.this_monday() + timedelta(weeks=1)
+    with pytest.raises(ValidationError, match="når den er begyndt"):
+        save(world, next_week, {(None, MEET): D("2")}, submit=True)
+    assert save(world, next_week, {(None, MEET): D("2")}).status == SheetStatus.OPEN
+
+
+def test_a_week_more_than_a_year_back_is_refused(world):
+    with pytest.raises(ValidationError, match="for langt tilbage"):
+        save(world, hours.this_monday() - timedelta(weeks=53), {(None, MEET): D("2")})
+
+
+def test_copying_an_empty_week_says_so_and_keeps_the_prefill(client, world, running):
+    client.force_login(world.pedagogist.user)
+    url = reverse("week_sheet", args=week_args(hours.this_monday()))
+    html = client.get(url, {"kopi": "1"}).content.decode()
+    assert "Sidste uge har ingen timer at kopiere" in html
+    assert f'name="h_{running.pk}_practice"' in html and 'value="6"' in html
+
+
+def test_staff_read_the_logbook_not_the_hours(client, world, running):
+    client.force_login(world.staff)
+    assert client.get(reverse("hours_delivered")).status_code == 404
+    html = client.get(reverse("course_detail", args=[running.pk])).content.decode()
+    assert "Timer pr. uge" not in html and 'href="/timer/"' not in html
 
 
 def test_the_week_sheet_query_count_does_not_grow_with_courses(client, world, running):
@@ -539,7 +569,7 @@ def test_the_csv_export_is_for_danish_excel(client, world, running, elsewhere, l
         "5,50",
         "Indsendt",
     ] in body
-    assert any(row[4] == "Ikke knyttet til et forløb" and row[8] == "2,25" for row in body)
+    assert any(row[6] == "Ikke knyttet til et forløb" and row[8] == "2,25" for row in body)
 
 
 def test_a_leaders_export_holds_only_their_courses(client, world, running, elsewhere, logged):
