@@ -593,3 +593,26 @@ def test_an_export_with_a_backwards_period_explains(client, world):
         follow=True,
     )
     assert "før dens start" in response.content.decode()
+
+
+def test_approval_and_delivered_query_counts_do_not_grow(client, world, running, elsewhere):
+    year, month = month_of_weeks(world, running)
+    client.force_login(world.administrator)
+    approval = reverse("hours_approval")
+    delivered = reverse("hours_delivered")
+    with CaptureQueriesContext(connection) as before_approval:
+        client.get(approval, {"maaned": f"{year}-{month:02d}"})
+    with CaptureQueriesContext(connection) as before_delivered:
+        client.get(delivered)
+    more = factories.PedagogistFactory(user__email="bo@example.dk")
+    services.week_save(
+        actor=more.user, pedagogist=more, monday=hours.this_monday(), values={(None, MEET): D("1")}
+    )
+    save(world, hours.this_monday() - timedelta(weeks=1), {(elsewhere.pk, P): D("3")}, submit=True)
+    with CaptureQueriesContext(connection) as after_approval:
+        page = client.get(approval, {"maaned": f"{year}-{month:02d}"}).content.decode()
+    with CaptureQueriesContext(connection) as after_delivered:
+        client.get(delivered)
+    assert "bo@example.dk" in page or more.user.name in page
+    assert len(after_approval.captured_queries) == len(before_approval.captured_queries) <= 10
+    assert len(after_delivered.captured_queries) == len(before_delivered.captured_queries) <= 10
