@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "django_celery_beat",
     "institutioner.apps.LockoutConfig",
     "csp",
     "institutioner",
@@ -232,7 +233,8 @@ try:
     _email = environ.Env.email_url_config(env_str("EMAIL_URL", _email_default))
 except Exception as exc:
     raise ImproperlyConfigured(f"EMAIL_URL is not a valid e-mail URL: {exc}") from exc
-EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+# EMAIL_BACKEND, when set, overrides the URL's backend (a dotted path, e.g. a provider's backend).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "") or _email["EMAIL_BACKEND"]
 EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
 if not Path(EMAIL_FILE_PATH).is_absolute():
     # filemail:///srv/mail comes back from the URL parser without its leading slash.
@@ -269,6 +271,24 @@ HOURS_PRACTICE_SHARE_MIN_PERCENT = env_int("HOURS_PRACTICE_SHARE_MIN_PERCENT", 6
 HOURS_WEEKS_AHEAD = env_int("HOURS_WEEKS_AHEAD", 1, minimum=0)
 # How many weeks back a pedagogist may still fill in a week that is not approved.
 HOURS_WEEKS_BACK = env_int("HOURS_WEEKS_BACK", 52, minimum=1)
+
+# --- Reminders (#7) ---------------------------------------------------------------------------
+# When each rule runs is the schedule's, editable on the health page (Drift); these say what is
+# due. Working days skip weekends and Danish holidays: "public" are the official ones, "optional"
+# adds 1 May, Grundlovsdag, Christmas Eve and New Year's Eve (days a municipality usually closes).
+WORKING_DAYS_HOLIDAY_CATEGORIES = env_list(
+    "WORKING_DAYS_HOLIDAY_CATEGORIES", ["public", "optional"]
+)
+# An evaluation is announced this many days before it is due (and once more when overdue).
+EVALUATION_REMINDER_DAYS = env_int("EVALUATION_REMINDER_DAYS", 7, minimum=0)
+# An agreement waiting for signatures this many working days reminds the missing signers.
+SIGNATURE_REMINDER_WORKING_DAYS = env_int("SIGNATURE_REMINDER_WORKING_DAYS", 3, minimum=1)
+# A course ending within this many days without a planned follow-up is flagged.
+COURSE_ENDING_REMINDER_DAYS = env_int("COURSE_ENDING_REMINDER_DAYS", 14, minimum=1)
+# A request not triaged within this many working days reminds the administration.
+REQUEST_TRIAGE_WORKING_DAYS = env_int("REQUEST_TRIAGE_WORKING_DAYS", 5, minimum=1)
+# The health page calls the worker and the beat late when their last sign of life is older.
+HEALTH_HEARTBEAT_LATE_MINUTES = env_int("HEALTH_HEARTBEAT_LATE_MINUTES", 5, minimum=1)
 
 MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Demo Kommune")
 # A PNG or SVG under static/ shown at the top of every PDF.
@@ -318,19 +338,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {
-    "clear-expired-sessions": {
-        "task": "institutioner.tasks.sessions_clear_expired",
-        "schedule": timedelta(hours=1),
-    },
-    "send-pending-notifications": {
-        "task": "institutioner.tasks.notifications_send_pending",
-        "schedule": timedelta(minutes=1),
-        # A sweep still queued when the next is due is redundant (a worker that was away).
-        "options": {"expires": 55},
-    },
-}
+# The schedules live in the database (django-celery-beat), so the administration can change
+# their times on the health page; institutioner/schedules.py installs the defaults after
+# `migrate` and never overwrites a time someone changed.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -71,6 +72,9 @@ class Course(models.Model):
         req = self.agreement.request
         where = f"{req.institution.name}, {req.group.name}" if req.group else req.institution.name
         return _("Course at %(where)s") % {"where": where}
+
+    def get_absolute_url(self) -> str:
+        return reverse("course_detail", args=[self.pk])
 
 
 class ChecklistItem(models.Model):

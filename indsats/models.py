@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -145,6 +146,9 @@ class InterventionRequest(models.Model):
             f"{self.institution.name}, {self.group.name}" if self.group else self.institution.name
         )
         return _("Request #%(id)s (%(where)s)") % {"id": self.pk, "where": where}
+
+    def get_absolute_url(self) -> str:
+        return reverse("request_detail", args=[self.pk])
 
     @property
     def wished_end(self):
@@ -328,6 +332,9 @@ class IntakeMeeting(models.Model):
         when = timezone.localtime(self.starts_at)
         return _("Intake meeting %(when)s") % {"when": f"{when:%d.%m.%Y %H:%M}"}
 
+    def get_absolute_url(self) -> str:
+        return reverse("request_detail", args=[self.request_id])
+
 
 # --- Samarbejdsaftale ----------------------------------------------------------------------------
 
@@ -370,6 +377,9 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return _("Agreement for request #%(id)s") % {"id": self.request_id}
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreement_detail", args=[self.pk])
 
 
 class VersionStatus(models.TextChoices):
@@ -444,6 +454,9 @@ class AgreementVersion(models.Model):
         if self.number:
             return _("Version %(number)s") % {"number": self.number}
         return str(_("Draft"))
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreement_detail", args=[self.agreement_id])
 
     @property
     def is_frozen(self) -> bool:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,10 +37,11 @@ from indsats.models import (
     Signature,
     SignerRole,
     VersionStatus,
+    Weekday,
 )
 from institutioner import access
 from institutioner.errors import StateError
-from institutioner.models import Pedagogist, Role, User, format_decimal
+from institutioner.models import NotificationKind, Pedagogist, Role, User, format_decimal
 from institutioner.services import EmailAttachment, notification_queue, notification_queue_many
 from institutioner.validators import validate_no_cpr
 
@@ -191,6 +193,8 @@ def request_submit(*, actor: User, request_id: int) -> InterventionRequest:
         recipients=_administration(),
         template="request_submitted",
         context={"req": req, "again": again},
+        concerns=req,
+        url=reverse("triage_detail", args=[req.pk]),
     )
     return req
 
@@ -214,7 +218,10 @@ def request_withdraw(*, actor: User, request_id: int, reason: str = "") -> Inter
     _event(req, kind=EventKind.WITHDRAWN, actor=actor, from_status=before, message=reason)
     if before != RequestStatus.DRAFT:
         notification_queue_many(
-            recipients=_administration(), template="request_withdrawn", context={"req": req}
+            recipients=_administration(),
+            template="request_withdrawn",
+            context={"req": req},
+            concerns=req,
         )
     return req
 
@@ -237,6 +244,7 @@ def request_ask_info(*, actor: User, request_id: int, question: str) -> Interven
         recipient=req.created_by,
         template="request_info_requested",
         context={"req": req, "question": question},
+        concerns=req,
     )
     return req
 
@@ -261,6 +269,7 @@ def request_reject(*, actor: User, request_id: int, reason: str) -> Intervention
         recipient=req.created_by,
         template="request_rejected",
         context={"req": req, "reason": reason},
+        concerns=req,
     )
     return req
 
@@ -339,12 +348,14 @@ def request_accept(
         recipient=req.created_by,
         template="request_accepted",
         context={"req": req, "names": names},
+        concerns=req,
     )
     for choice in choices:
         notification_queue(
             recipient=choice.pedagogist.user,
             template="request_assigned",
             context={"req": req, "weekly_hours": choice.weekly_hours},
+            concerns=req,
         )
     return req
 
@@ -369,6 +380,7 @@ def _notify_meeting(meeting: IntakeMeeting, template: str, **extra) -> None:
         template=template,
         context={"meeting": meeting, "req": meeting.request, **extra},
         attachment=attachment,
+        concerns=meeting,
     )
 
 
@@ -475,6 +487,7 @@ def meeting_move(
             template="meeting_removed",
             context={"meeting": meeting, "req": meeting.request, "when": old_start},
             attachment=_meeting_attachment(meeting, cancelled=True, participants=removed),
+            concerns=meeting,
         )
     return meeting
 
@@ -704,6 +717,19 @@ def _signers(version: AgreementVersion) -> list[User]:
     return leaders + pedagogists + admins
 
 
+def missing_signers(version: AgreementVersion) -> list[User]:
+    """The people who could still sign a slot nobody has signed (every leader of the
+    institution while the leader's slot is open)."""
+    signed = set(version.signatures.values_list("slot", flat=True))
+    leader_of = {version.agreement.request.institution_id}
+    missing = []
+    for user in _signers(version):
+        slot = slot_for(user, version, leader_of=leader_of if user.role == Role.LEADER else None)
+        if slot is not None and slot[0] not in signed:
+            missing.append(user)
+    return missing
+
+
 def _parties(version: AgreementVersion) -> list[User]:
     return list({u.pk: u for u in _signers(version) + _administration()}.values())
 
@@ -762,6 +788,7 @@ def agreement_send_for_signature(*, actor: User, version_id: int) -> AgreementVe
         recipients=_signers(version),
         template="agreement_sent",
         context={"version": version, "req": version.agreement.request},
+        concerns=version,
     )
     return version
 
@@ -803,6 +830,49 @@ def agreement_sign(*, actor: User, version_id: int, password: str) -> Signature:
     return signature
 
 
+PLAN_KEYS = ("weekdays", "time_from", "time_to")
+
+
+def _plan(version: AgreementVersion) -> tuple:
+    """The weekdays and times of day the course runs on, as the agreement says."""
+    return tuple(
+        sorted(version.content.get(key) or [])
+        if key == "weekdays"
+        else (version.content.get(key) or "")
+        for key in PLAN_KEYS
+    )
+
+
+def _notify_plan_changed(previous: AgreementVersion, version: AgreementVersion) -> None:
+    """The institution's leaders hear at once when the course's weekdays or times change."""
+    req = version.agreement.request
+    leaders = User.objects.filter(
+        role=Role.LEADER, is_active=True, memberships__institution=req.institution
+    ).distinct()
+    notification_queue_many(
+        recipients=list(leaders),
+        template="course_plan_changed",
+        kind=NotificationKind.COURSE_PLAN_CHANGED,
+        context={
+            "req": req,
+            "version": version,
+            "before": _plan_text(previous),
+            "after": _plan_text(version),
+        },
+        concerns=version,
+        dedupe_key=f"course-plan-changed:{version.pk}",
+    )
+
+
+def _plan_text(version: AgreementVersion) -> str:
+    weekdays, time_from, time_to = _plan(version)
+    names = [str(Weekday(day).label).lower() for day in weekdays]
+    days = ", ".join(names) if names else _("no fixed weekdays")
+    if time_from and time_to:
+        return _("%(days)s, %(start)s-%(end)s") % {"days": days, "start": time_from, "end": time_to}
+    return days
+
+
 def _agreement_put_in_force(version: AgreementVersion, actor: User) -> None:
     now = timezone.now()
     previous = (
@@ -821,11 +891,14 @@ def _agreement_put_in_force(version: AgreementVersion, actor: User) -> None:
         version, EventKind.AGREEMENT_IN_FORCE, actor, _("Version %(n)s.") % {"n": version.number}
     )
     hooks.agreement_in_force(version=version, actor=actor)
+    if previous is not None and _plan(previous) != _plan(version):
+        _notify_plan_changed(previous, version)
     pdf_bytes = pdf.agreement_pdf(version)
     notification_queue_many(
         recipients=_parties(version),
         template="agreement_in_force",
         context={"version": version, "req": version.agreement.request, "previous": previous},
+        concerns=version,
         attachment=EmailAttachment(
             name=f"samarbejdsaftale-{version.agreement.request_id}-v{version.number}.pdf",
             mimetype="application/pdf",
@@ -866,6 +939,7 @@ def agreement_decline(*, actor: User, version_id: int, reason: str) -> Agreement
             "reason": reason,
             "by": actor,
         },
+        concerns=version,
     )
     return version
 

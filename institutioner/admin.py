@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_celery_beat import models as beat_models
 from simple_history.admin import SimpleHistoryAdmin
 
 from institutioner import access
@@ -208,6 +209,17 @@ class AssignmentAdmin(MasterDataAdmin):
 
 # Groups of Django permissions are not used: roles and access.py decide.
 admin.site.unregister(AuthGroup)
+# The beat's schedules are changed on the health page (Drift), in Danish, with the rules'
+# own names; django-celery-beat's admin has no Danish and shows raw crontab fields.
+for _beat_model in (
+    beat_models.PeriodicTask,
+    beat_models.IntervalSchedule,
+    beat_models.CrontabSchedule,
+    beat_models.SolarSchedule,
+    beat_models.ClockedSchedule,
+):
+    if admin.site.is_registered(_beat_model):
+        admin.site.unregister(_beat_model)
 
 # The administration may see and lift login lockouts (a leader who mistyped five times).
 admin.site.unregister(AccessAttempt)
@@ -243,8 +255,17 @@ class LockoutAdmin(AdministrationPermissions, AccessAttemptAdmin):
 class NotificationAdmin(AdministrationPermissions, admin.ModelAdmin):
     """The outbox, to answer 'did the e-mail go?'. Read-only: messages are written by services."""
 
-    list_display = ["created_at", "email", "subject", "template", "status", "attempts", "sent_at"]
-    list_filter = ["status", "template", "created_at"]
+    list_display = [
+        "created_at",
+        "email",
+        "subject",
+        "kind",
+        "status",
+        "attempts",
+        "sent_at",
+        "read_at",
+    ]
+    list_filter = ["status", "kind", "template", "created_at"]
     search_fields = ["email", "subject"]
     date_hierarchy = "created_at"
     list_per_page = 50

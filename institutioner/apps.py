@@ -12,8 +12,12 @@ class InstitutionerConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import user_logged_in
         from django.contrib.auth.models import update_last_login
+        from django.db.models.signals import post_migrate
 
+        from institutioner.schedules import install_after_migrate
         from institutioner.services import user_touch_last_login
+
+        post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="schedules")
 
         # Django saves the whole user to note the login time, which would add an empty row to
         # the user's history at every login; an UPDATE of the one column does not.

@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from institutioner import access
+from institutioner.models import Notification
 
 # Pages under "Hours" in the menu (the forloeb app's hour logging).
 HOURS_URL_NAMES = (
@@ -15,9 +17,17 @@ HOURS_URL_NAMES = (
 def navigation(request):
     user = request.user
     return {
+        # Counted only when a template asks (the bell in the menu): one query, on an index.
+        "unread_notifications": SimpleLazyObject(lambda: _unread(user)),
         "is_administration": access.is_administration(user),
         "can_manage_master_data": access.can_manage_master_data(user),
         "hours_url_names": HOURS_URL_NAMES,
         "can_see_hours": user.is_authenticated and user.role != "staff",
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
+
+
+def _unread(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -17,3 +19,54 @@ class EmailAuthenticationForm(AuthenticationForm):
         ),
         "inactive": _("This account is not active. Contact the administration."),
     }
+
+
+class NotificationSettingsForm(forms.Form):
+    """Per kind: whether the person also gets an e-mail. Notifications in the app always show."""
+
+    emailed = forms.MultipleChoiceField(
+        label=_("Send me an e-mail about"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from institutioner.models import NotificationKind
+
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["emailed"]).choices = [
+            (kind.value, kind.label) for kind in NotificationKind if kind != NotificationKind.SYSTEM
+        ]
+
+
+WEEKDAY_CHOICES = [
+    # Crontab numbers: Sunday is 0.
+    ("1", _("Monday")),
+    ("2", _("Tuesday")),
+    ("3", _("Wednesday")),
+    ("4", _("Thursday")),
+    ("5", _("Friday")),
+    ("6", _("Saturday")),
+    ("0", _("Sunday")),
+]
+
+
+class ScheduleForm(forms.Form):
+    """When a reminder rule runs: a time of day on chosen weekdays, Copenhagen time."""
+
+    enabled = forms.BooleanField(label=_("Switched on"), required=False)
+    at = forms.TimeField(
+        label=_("Time of day"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Write the time as hours and minutes, e.g. 14:00.")},
+    )
+    weekdays = forms.MultipleChoiceField(
+        label=_("Weekdays"),
+        choices=WEEKDAY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one weekday.")},
+    )
+
+    def day_of_week(self) -> str:
+        days = sorted(int(d) for d in self.cleaned_data["weekdays"])
+        return "*" if len(days) == 7 else ",".join(str(d) for d in days)

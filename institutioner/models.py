@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -464,6 +466,23 @@ class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    IN_APP = "in_app", _("In the app only (e-mail switched off)")
+
+
+class NotificationKind(models.TextChoices):
+    """What a message is about. A person can switch off e-mail per kind (not `SYSTEM`); the
+    message is still shown under Notifications."""
+
+    REQUESTS = "requests", _("Requests and triage")
+    REQUEST_WAITING = "request_waiting", _("Reminder: requests waiting for triage")
+    MEETINGS = "meetings", _("Intake meetings")
+    AGREEMENTS = "agreements", _("Collaboration agreements")
+    SIGNATURE_REMINDER = "signature_reminder", _("Reminder: agreements waiting for a signature")
+    EVALUATION_REMINDER = "evaluation_reminder", _("Reminder: evaluations due and overdue")
+    COURSE_ENDING = "course_ending", _("Reminder: courses ending without a planned follow-up")
+    COURSE_PLAN_CHANGED = "course_plan_changed", _("Changed weekdays or times of a course")
+    WEEK_SHEET_REMINDER = "week_sheet_reminder", _("Reminder: week sheet not submitted")
+    SYSTEM = "system", _("Messages from the system")
 
 
 class Notification(models.Model):
@@ -484,6 +503,22 @@ class Notification(models.Model):
     )
     email = models.EmailField(_("e-mail"))
     template = models.CharField(_("template"), max_length=100)
+    kind = models.CharField(
+        _("kind"), max_length=30, choices=NotificationKind.choices, default=NotificationKind.SYSTEM
+    )
+    # The object the message is about, and the page it opens in the app.
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("concerns (type)"),
+    )
+    object_id = models.PositiveBigIntegerField(_("concerns (id)"), null=True, blank=True)
+    concerns = GenericForeignKey("content_type", "object_id")
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
@@ -502,6 +537,8 @@ class Notification(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # After a failure, the next attempt waits (backoff); empty means "as soon as possible".
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     dedupe_key = models.CharField(
         _("deduplication key"),
         max_length=200,
@@ -515,6 +552,11 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "created_at"], name="notification_status_created"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -539,3 +581,49 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.email}"
+
+
+class NotificationOptOut(models.Model):
+    """A person who does not want e-mail of one kind: the message is only shown in the app."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="notification_opt_outs",
+        verbose_name=_("person"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-mail switched off")
+        verbose_name_plural = _("e-mails switched off")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_opt_out_unique"),
+            models.CheckConstraint(
+                condition=~Q(kind=NotificationKind.SYSTEM),
+                name="notification_opt_out_not_system",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()}"
+
+
+class Heartbeat(models.Model):
+    """When a background job last ran: the worker's heartbeat and each scheduled rule.
+
+    Written by the worker itself, so the health page shows what really ran, not only what the
+    beat sent off.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    at = models.DateTimeField(_("last run"))
+    detail = models.CharField(_("result"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,7 +6,9 @@ from institutioner import services
 @shared_task
 def sessions_clear_expired() -> int:
     """Hourly: remove sessions whose idle time has run out (they hold who was signed in)."""
-    return services.sessions_clear_expired()
+    deleted = services.sessions_clear_expired()
+    services.heartbeat_beat(name="schedule:clear-expired-sessions", detail=str(deleted))
+    return deleted
 
 
 # Nobody waits for these results: the outbox row records what happened.
@@ -19,4 +21,12 @@ def notifications_send(notification_id: int) -> bool:
 @shared_task(ignore_result=True)
 def notifications_send_pending() -> int:
     """Every minute: send what the per-message task missed (broker down, worker lost)."""
-    return services.notifications_send_pending()
+    sent = services.notifications_send_pending()
+    services.heartbeat_beat(name="schedule:send-pending-notifications", detail=str(sent))
+    return sent
+
+
+@shared_task(ignore_result=True)
+def worker_heartbeat() -> None:
+    """Every minute: the health page sees that beat, broker and worker all work."""
+    services.heartbeat_beat(name="worker")

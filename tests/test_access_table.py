@@ -12,6 +12,9 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from institutioner.models import Notification, NotificationStatus
 
 ROLES = ["anonymous", "leader", "staff", "pedagogist", "administration", "outsider"]
 
@@ -22,6 +25,20 @@ def everyone(status):
 
 def signed_in(status, anonymous=302):
     return {**everyone(status), "anonymous": anonymous}
+
+
+def _leaders_notification(world):
+    notification, _created = Notification.objects.get_or_create(
+        recipient=world.leader,
+        template="notification_test",
+        defaults={
+            "email": world.leader.email,
+            "subject": "Test",
+            "body_text": "Test",
+            "status": NotificationStatus.IN_APP,
+        },
+    )
+    return notification
 
 
 def no_kwargs(world):
@@ -154,6 +171,19 @@ RULES = {
     "hours_approval": (no_kwargs, {**signed_in(404), "administration": 200}),
     "hours_delivered": (no_kwargs, {**signed_in(200), "staff": 404}),
     "hours_export": (lambda w: {"fmt": "csv"}, {**signed_in(200), "staff": 404}),
+    # Notifications: everyone signed in has their own; one person's notification is 404 to others.
+    "notifications": (no_kwargs, signed_in(200)),
+    "notification_open": (
+        lambda w: {"pk": _leaders_notification(w).pk},
+        {**signed_in(404), "leader": 302},
+    ),
+    "notification_settings": (no_kwargs, signed_in(200)),
+    # The health page and the schedules' times are the administration's.
+    "operations": (no_kwargs, {**signed_in(404), "administration": 200}),
+    "schedule_edit": (
+        lambda w: {"pk": PeriodicTask.objects.get(name="reminders-week-sheets").pk},
+        {**signed_in(404), "administration": 200},
+    ),
     # The admin is the administration's; anyone else signed in gets 404.
     "admin:login": (no_kwargs, everyone(302)),
     "admin:logout": (no_kwargs, {**signed_in(404), "administration": 405}),

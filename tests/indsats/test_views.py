@@ -216,7 +216,7 @@ def test_triage_queue_query_count_does_not_grow(client, world, django_assert_num
     client.force_login(world.administrator)
     # session, user; requests; focus levels; themes; assignments; allocations; the filter
     # form's districts and institutions; session save (3)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(reverse("triage_queue"))
     assert response.status_code == 200
     assert response.content.decode().count("/visitation/") >= 1 + extra

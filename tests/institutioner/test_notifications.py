@@ -3,6 +3,7 @@
 import smtplib
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from celery import Celery
@@ -12,16 +13,19 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django_celery_beat.models import PeriodicTask
 
 from config.celery import app
 from institutioner.models import Notification, NotificationStatus
 from institutioner.services import (
     NOTIFICATION_MAX_ATTEMPTS,
     EmailAttachment,
+    notification_backoff,
     notification_queue,
     notification_queue_many,
     notification_send,
+    notifications_retry_failed,
     notifications_send_pending,
 )
 from institutioner.tasks import notifications_send_pending as sweep_task
@@ -139,15 +143,36 @@ def test_sending_twice_sends_once(world, mailoutbox):
     assert message.alternatives[0].mimetype == "text/html"
 
 
-def test_a_refusing_mail_server_is_retried_then_given_up(world, settings, mailoutbox):
+def _time_passes(notification) -> None:
+    """The backoff has run out: the next attempt is due now."""
+    Notification.objects.filter(pk=notification.pk).update(
+        next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
+
+
+def test_a_refusing_mail_server_is_retried_with_backoff_then_given_up(
+    world, settings, mailoutbox, django_capture_on_commit_callbacks
+):
     notification = _queue(world.leader)
     settings.EMAIL_BACKEND = f"{__name__}.RefusingSMTPBackend"
 
+    waits = []
     for attempt in range(1, NOTIFICATION_MAX_ATTEMPTS):
+        before = timezone.now()
         assert notification_send(notification_id=notification.pk) is False
         notification.refresh_from_db()
         assert notification.attempts == attempt
         assert notification.status == NotificationStatus.PENDING
+        waits.append(round((notification.next_attempt_at - before).total_seconds() / 60))
+        # Before the backoff has run out, neither the task nor the sweep tries again.
+        assert notification_send(notification_id=notification.pk) is False
+        assert notifications_send_pending() == 0
+        notification.refresh_from_db()
+        assert notification.attempts == attempt
+        _time_passes(notification)
+    # The wait doubles from a minute and is capped at two hours.
+    assert waits == [1, 2, 4, 8, 16, 32, 64][: NOTIFICATION_MAX_ATTEMPTS - 1]
+    assert notification_backoff(20) == timedelta(hours=2)
     assert "SMTPServerDisconnected: Connection unexpectedly closed" in notification.last_error
 
     assert notification_send(notification_id=notification.pk) is False
@@ -155,11 +180,21 @@ def test_a_refusing_mail_server_is_retried_then_given_up(world, settings, mailou
     assert notification.status == NotificationStatus.FAILED
     assert notification.attempts == NOTIFICATION_MAX_ATTEMPTS
     assert notification.sent_at is None
+    assert notification.next_attempt_at is None
 
-    # Given up means given up: the mail server is back, but the sweep leaves the row alone.
+    # Given up means given up: the mail server is back, but the sweep leaves the row alone...
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert notifications_send_pending() == 0
     assert mailoutbox == []
+
+    # ...until the administration sends it again.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications_retry_failed(actor=world.administrator) == 1
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.SENT
+    assert notification.attempts == 0
+    assert [m.to for m in mailoutbox] == [["lene@example.dk"]]
+    assert notifications_retry_failed(actor=world.administrator) == 0
 
 
 def test_a_dedupe_key_queues_once(world):
@@ -320,11 +355,13 @@ def test_the_worker_sends_after_commit_through_redis(redis_worker, world):
     assert [m.to for m in mail.outbox] == [["lene@example.dk"]]
 
 
-def test_beat_sweeps_the_outbox_every_minute():
-    schedule = settings.CELERY_BEAT_SCHEDULE["send-pending-notifications"]
-    assert schedule["task"] == sweep_task.name
-    assert schedule["task"] in app.tasks
-    assert schedule["schedule"].total_seconds() == 60
+def test_beat_sweeps_the_outbox_every_minute(db):
+    task = PeriodicTask.objects.get(name="send-pending-notifications")
+    assert task.task == sweep_task.name
+    assert task.task in app.tasks
+    assert task.interval.schedule.run_every.total_seconds() == 60
+    # A sweep still queued when the next is due is dropped, not run twice in a row.
+    assert task.expire_seconds == 55
 
 
 def test_the_administration_reads_the_outbox_but_cannot_write_it(client, world):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from config.celery import app
 from institutioner.tasks import sessions_clear_expired
@@ -46,7 +47,8 @@ def test_clear_expired_sessions_runs_on_the_worker_through_redis(redis_worker):
     assert sessions_clear_expired.delay().get(timeout=30) == 0
 
 
-def test_beat_schedules_the_cleanup():
-    schedule = settings.CELERY_BEAT_SCHEDULE["clear-expired-sessions"]
-    assert schedule["task"] == sessions_clear_expired.name
-    assert schedule["task"] in app.tasks
+def test_beat_schedules_the_cleanup(db):
+    task = PeriodicTask.objects.get(name="clear-expired-sessions")
+    assert task.task == sessions_clear_expired.name
+    assert task.task in app.tasks
+    assert task.interval.schedule.run_every.total_seconds() == 3600

@@ -1,0 +1,170 @@
+"""The beat's schedules: defaults installed in the database, times changed by the administration.
+
+django-celery-beat's DatabaseScheduler reads `PeriodicTask` rows. `schedules_install` runs after
+every `migrate` and creates a missing row from `SCHEDULES`; an existing row is left as it is, so a
+time the administration changed survives upgrades and restarts. Crontab times are wall-clock
+times in Europe/Copenhagen, so 14:00 stays 14:00 across the daylight-saving changes.
+"""
+
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+WEEKDAYS_ALL = "*"
+WEEKDAYS_WORK = "1-5"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    task: str
+    label: object  # lazy Danish text
+    help: object
+    # A crontab (hour, minute, day_of_week) or an interval in seconds.
+    hour: str = ""
+    minute: str = ""
+    day_of_week: str = WEEKDAYS_ALL
+    every_seconds: int = 0
+    # A run still queued when the next is due is redundant (a worker that was away).
+    expire_seconds: int | None = None
+
+    @property
+    def editable(self) -> bool:
+        """Reminders run at a time of day the administration may change; the technical
+        every-minute jobs are shown but not edited."""
+        return not self.every_seconds
+
+
+SCHEDULES: tuple[Schedule, ...] = (
+    Schedule(
+        name="reminders-evaluations",
+        task="forloeb.tasks.reminders_evaluations",
+        label=_("Evaluations due within 7 days and overdue"),
+        help=_("To the course's pedagogists and the institution's leaders."),
+        hour="7",
+        minute="0",
+    ),
+    Schedule(
+        name="reminders-signatures",
+        task="forloeb.tasks.reminders_signatures",
+        label=_("Agreements waiting for signatures for more than 3 working days"),
+        help=_("To the people who have not signed yet."),
+        hour="7",
+        minute="0",
+        day_of_week=WEEKDAYS_WORK,
+    ),
+    Schedule(
+        name="reminders-courses-ending",
+        task="forloeb.tasks.reminders_courses_ending",
+        label=_("Courses ending within 14 days without a planned follow-up"),
+        help=_("To the course's pedagogists and the administration."),
+        hour="7",
+        minute="0",
+        day_of_week=WEEKDAYS_WORK,
+    ),
+    Schedule(
+        name="reminders-requests-waiting",
+        task="forloeb.tasks.reminders_requests_waiting",
+        label=_("Requests not triaged within 5 working days"),
+        help=_("To the administration."),
+        hour="7",
+        minute="0",
+        day_of_week=WEEKDAYS_WORK,
+    ),
+    Schedule(
+        name="reminders-week-sheets",
+        task="forloeb.tasks.reminders_week_sheets",
+        label=_("Week sheet not submitted by the week's last working day"),
+        help=_(
+            "To the pedagogist, from the last working day of the week at this time (Friday; "
+            "the day before a holiday Friday). Runs every day, so a missed day is caught up."
+        ),
+        hour="14",
+        minute="0",
+    ),
+    Schedule(
+        name="reminders-week-sheets-again",
+        task="forloeb.tasks.reminders_week_sheets_again",
+        label=_("Last week's sheet still not submitted"),
+        help=_("To the pedagogist, from the first working day of the next week at this time."),
+        hour="8",
+        minute="0",
+    ),
+    Schedule(
+        name="send-pending-notifications",
+        task="institutioner.tasks.notifications_send_pending",
+        label=_("Send waiting e-mails"),
+        help=_("Sends what could not be sent at once, and the retries after a failure."),
+        every_seconds=60,
+        expire_seconds=55,
+    ),
+    Schedule(
+        name="worker-heartbeat",
+        task="institutioner.tasks.worker_heartbeat",
+        label=_("Worker heartbeat"),
+        help=_("Shows on this page that the worker is running."),
+        every_seconds=60,
+        expire_seconds=55,
+    ),
+    Schedule(
+        name="clear-expired-sessions",
+        task="institutioner.tasks.sessions_clear_expired",
+        label=_("Remove expired logins"),
+        help=_("Deletes sessions whose idle time has run out."),
+        every_seconds=3600,
+        expire_seconds=3500,
+    ),
+)
+
+BY_NAME = {schedule.name: schedule for schedule in SCHEDULES}
+
+
+def crontab_for(*, hour: str, minute: str, day_of_week: str) -> CrontabSchedule:
+    crontab, _created = CrontabSchedule.objects.get_or_create(
+        minute=minute,
+        hour=hour,
+        day_of_week=day_of_week,
+        day_of_month="*",
+        month_of_year="*",
+        timezone=settings.TIME_ZONE,
+    )
+    return crontab
+
+
+@transaction.atomic
+def schedules_install() -> int:
+    """Create the periodic tasks that are missing; returns how many. Never changes one."""
+    existing = set(PeriodicTask.objects.values_list("name", flat=True))
+    created = 0
+    for schedule in SCHEDULES:
+        if schedule.name in existing:
+            continue
+        fields: dict = {
+            "name": schedule.name,
+            "task": schedule.task,
+            "kwargs": json.dumps({}),
+            "expire_seconds": schedule.expire_seconds,
+            "description": str(schedule.label),
+        }
+        if schedule.every_seconds:
+            fields["interval"], _created = IntervalSchedule.objects.get_or_create(
+                every=schedule.every_seconds, period=IntervalSchedule.SECONDS
+            )
+        else:
+            fields["crontab"] = crontab_for(
+                hour=schedule.hour, minute=schedule.minute, day_of_week=schedule.day_of_week
+            )
+        PeriodicTask.objects.create(**fields)
+        created += 1
+    return created
+
+
+def install_after_migrate(sender, **kwargs) -> None:
+    """post_migrate: install once the beat's tables exist (also after a test database flush)."""
+    if sender.name != "institutioner":
+        return
+    schedules_install()

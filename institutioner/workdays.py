@@ -1,0 +1,67 @@
+"""Working days in Denmark: weekends and Danish public holidays, in Europe/Copenhagen.
+
+Reminders count "3 working days" and "5 working days" with these functions, and a week sheet is
+due on the last working day of its week. The `holidays` package knows the movable feasts (Easter,
+Ascension, Whitsun); `WORKING_DAYS_HOLIDAY_CATEGORIES` says whether the days a municipality's staff
+usually have off too (1 May, Grundlovsdag, Christmas Eve, New Year's Eve: the package's
+"optional" category) count as holidays.
+"""
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+from django.utils import timezone
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int, categories: tuple[str, ...]) -> dict[date, str]:
+    return dict(holidays.country_holidays("DK", years=year, categories=categories, language="da"))
+
+
+def holiday_name(day: date) -> str:
+    """The Danish name of the holiday on `day`, or "" for an ordinary day."""
+    categories = tuple(settings.WORKING_DAYS_HOLIDAY_CATEGORIES)
+    return _holidays(day.year, categories).get(day, "")
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and not holiday_name(day)
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The `count`-th working day after `day` (`day` itself never counts)."""
+    if count < 0:
+        raise ValueError("count must not be negative")
+    current = day
+    while count:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            count -= 1
+    return current
+
+
+def working_days_after(moment: datetime, count: int) -> datetime:
+    """The same local time of day, `count` working days after `moment`.
+
+    Computed on the wall clock of Europe/Copenhagen, so a request sent at 09:00 on the Friday
+    before the change to summer time is due at 09:00 local time, not at 10:00.
+    """
+    local = timezone.localtime(moment, local_zone())
+    later = add_working_days(local.date(), count)
+    return at_local(later, local.time().replace(tzinfo=None))
+
+
+def at_local(day: date, clock: time) -> datetime:
+    """`day` at `clock` on the wall clock of Europe/Copenhagen, as an aware datetime."""
+    return datetime.combine(day, clock, tzinfo=local_zone())
+
+
+def week_working_days(monday: date) -> list[date]:
+    return [d for d in (monday + timedelta(days=i) for i in range(7)) if is_working_day(d)]
