@@ -28,6 +28,7 @@ class NotificationSettingsForm(forms.Form):
         label=_("Send me an e-mail about"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose among the kinds shown.")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -64,7 +65,10 @@ class ScheduleForm(forms.Form):
         label=_("Weekdays"),
         choices=WEEKDAY_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one weekday.")},
+        error_messages={
+            "required": _("Choose at least one weekday."),
+            "invalid_choice": _("Choose among the weekdays shown."),
+        },
     )
 
     def day_of_week(self) -> str:
