@@ -94,7 +94,7 @@ def test_mark_all_as_read(client, world):
     assert other.read_at is None
 
 
-@pytest.mark.parametrize("extra", [0, 40])
+@pytest.mark.parametrize("extra", [1, 40])
 def test_the_query_count_of_the_list_does_not_grow(client, world, django_assert_num_queries, extra):
     for n in range(extra):
         _note(world.leader, f"Ekstra {n}", read_at=timezone.now() if n % 2 else None)
