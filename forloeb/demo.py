@@ -226,3 +226,68 @@ def demo_hours() -> None:
             services.month_approve(
                 actor=admin, pedagogist=pedagogist, year=previous.year, month=previous.month
             )
+
+
+# --- Reminders and notifications ----------------------------------------------------------------
+
+
+@register
+def demo_reminders() -> None:
+    """Reminders in every state, made by the rules themselves from the demo's data.
+
+    - Sofie's course has its midway evaluation in four days, and another course an overdue
+      evaluation: both reminders go to the pedagogist and the leader.
+    - The requests that have waited more than five working days remind the administration, and
+      Sofie's unsubmitted week sheet reminds her (in the app only: she switched e-mail off).
+    - The agreement waiting for the leader's signature was sent today; its reminder is made as
+      the rule will make it after three working days, so the leader meets it now.
+    - Older messages are read; one e-mail failed after every attempt (a mail server that hung
+      up), for the health page.
+    """
+    from forloeb import reminders
+    from forloeb.models import Evaluation, EvaluationStatus
+    from forloeb.tasks import run_all
+    from institutioner.models import (
+        Notification,
+        NotificationKind,
+        NotificationOptOut,
+        NotificationStatus,
+        User,
+    )
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    # Everything said so far (requests, meetings, agreements) has been read long ago.
+    Notification.objects.update(read_at=now)
+
+    sofie = User.objects.get(email="paedagog@demo.dk")
+    NotificationOptOut.objects.get_or_create(user=sofie, kind=NotificationKind.WEEK_SHEET_REMINDER)
+    planned = Evaluation.objects.filter(status=EvaluationStatus.PLANNED).order_by("course_id")
+    mine = planned.filter(course__agreement__request__allocations__pedagogist__user=sofie).first()
+    if mine is not None:
+        Evaluation.objects.filter(pk=mine.pk).update(due_on=today + timedelta(days=4))
+    other = planned.exclude(course__agreement__request__allocations__pedagogist__user=sofie).first()
+    if other is not None:
+        Evaluation.objects.filter(pk=other.pk).update(due_on=today - timedelta(days=3))
+
+    run_all(now=now)
+    reminders.signatures_waiting(now=now + timedelta(days=7))
+
+    # A few of the administration's reminders are already read.
+    admin = User.objects.get(email="forvaltning@demo.dk")
+    read = Notification.objects.filter(recipient=admin, read_at__isnull=True).order_by("pk")[:2]
+    Notification.objects.filter(pk__in=[n.pk for n in read]).update(read_at=now)
+
+    # An e-mail that could not be sent: the health page shows it and can send it again.
+    failed = (
+        Notification.objects.filter(status=NotificationStatus.PENDING)
+        .exclude(recipient=sofie)
+        .order_by("pk")
+        .first()
+    )
+    if failed is not None:
+        Notification.objects.filter(pk=failed.pk).update(
+            status=NotificationStatus.FAILED,
+            attempts=8,
+            last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+        )

@@ -77,6 +77,34 @@ def test_demo_municipality_has_the_seeds_numbers_and_is_loaded_once():
     assert HourEntry.objects.filter(category="meeting", hours=9).exists()
     assert all(i.memberships.exists() for i in Institution.objects.all())
 
+    # Reminders made by the rules: an evaluation soon and one overdue, requests waiting,
+    # a signature missing, week sheets; read and unread, one e-mail failed, and Sofie's
+    # week-sheet reminders in the app only.
+    from institutioner.models import Notification
+
+    templates = set(Notification.objects.values_list("template", flat=True))
+    assert {
+        "reminder_evaluation_due",
+        "reminder_evaluation_overdue",
+        "reminder_request_waiting",
+        "reminder_signature",
+        "reminder_week_sheet",
+    } <= templates
+    statuses = set(Notification.objects.values_list("status", flat=True))
+    assert statuses == {"pending", "failed", "in_app"}
+    assert set(
+        Notification.objects.filter(
+            recipient__email="paedagog@demo.dk", template="reminder_week_sheet"
+        ).values_list("status", flat=True)
+    ) == {"in_app"}
+    for email in ("leder@demo.dk", "paedagog@demo.dk", "forvaltning@demo.dk"):
+        mine = Notification.objects.filter(recipient__email=email)
+        assert mine.filter(read_at__isnull=True).exists(), email
+        assert mine.filter(read_at__isnull=False).exists(), email
+    assert Notification.objects.filter(
+        recipient__email="leder@demo.dk", template="reminder_signature", read_at__isnull=True
+    ).exists()
+
     again = StringIO()
     call_command("load_demo", stdout=again)
     assert "findes allerede" in again.getvalue()
