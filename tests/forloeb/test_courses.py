@@ -275,8 +275,9 @@ def test_course_list_filters_and_query_count(client, world, django_assert_num_qu
         accept(world, req)
         agreement_in_force(world, req)
     client.force_login(world.administrator)
-    # session, user; courses; evaluations; the filter form's districts; session save (3)
-    with django_assert_num_queries(8):
+    # session, user; courses; evaluations; the filter form's districts; unread notifications;
+    # session save (3)
+    with django_assert_num_queries(9):
         response = client.get(reverse("course_list"))
     assert response.content.decode().count("/forloeb/") >= 1 + extra
     services.course_advance(
