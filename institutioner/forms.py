@@ -31,12 +31,12 @@ class NotificationSettingsForm(forms.Form):
         error_messages={"invalid_choice": _("Choose among the kinds shown.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kinds=(), **kwargs):
         from institutioner.models import NotificationKind
 
         super().__init__(*args, **kwargs)
         cast(forms.MultipleChoiceField, self.fields["emailed"]).choices = [
-            (kind.value, kind.label) for kind in NotificationKind if kind != NotificationKind.SYSTEM
+            (kind, NotificationKind(kind).label) for kind in kinds
         ]
 
 

@@ -157,7 +157,7 @@ def health(*, now: datetime | None = None) -> Health:
     states = []
     for schedule in SCHEDULES:
         task = tasks.get(schedule.name)
-        beat = beats.get(f"schedule:{schedule.name}")
+        beat = beats.get(schedule.heartbeat_name)
         expected = previous_run(task, now) if task is not None and task.enabled else None
         last_run = beat.at if beat else None
         # Late: it should have run a while ago and the worker has no record of it since. A

@@ -485,6 +485,37 @@ class NotificationKind(models.TextChoices):
     SYSTEM = "system", _("Messages from the system")
 
 
+# The kinds each role can receive, and so may switch e-mail off for (never SYSTEM).
+KINDS_BY_ROLE: dict[str, tuple[str, ...]] = {
+    Role.LEADER: (
+        NotificationKind.REQUESTS,
+        NotificationKind.MEETINGS,
+        NotificationKind.AGREEMENTS,
+        NotificationKind.SIGNATURE_REMINDER,
+        NotificationKind.EVALUATION_REMINDER,
+        NotificationKind.COURSE_PLAN_CHANGED,
+    ),
+    Role.PEDAGOGIST: (
+        NotificationKind.REQUESTS,
+        NotificationKind.MEETINGS,
+        NotificationKind.AGREEMENTS,
+        NotificationKind.SIGNATURE_REMINDER,
+        NotificationKind.EVALUATION_REMINDER,
+        NotificationKind.COURSE_ENDING,
+        NotificationKind.WEEK_SHEET_REMINDER,
+    ),
+    Role.ADMINISTRATION: (
+        NotificationKind.REQUESTS,
+        NotificationKind.REQUEST_WAITING,
+        NotificationKind.MEETINGS,
+        NotificationKind.AGREEMENTS,
+        NotificationKind.SIGNATURE_REMINDER,
+        NotificationKind.COURSE_ENDING,
+    ),
+    Role.STAFF: (NotificationKind.MEETINGS,),
+}
+
+
 class Notification(models.Model):
     """An e-mail in the outbox: written in the same transaction as the change it tells about.
 

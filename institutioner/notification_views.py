@@ -14,7 +14,7 @@ from django_celery_beat.models import PeriodicTask
 
 from institutioner import access, health, schedules, services
 from institutioner.forms import NotificationSettingsForm, ScheduleForm
-from institutioner.models import Notification, NotificationKind, NotificationOptOut
+from institutioner.models import KINDS_BY_ROLE, Notification, NotificationOptOut
 
 PAGE_SIZE = 25
 
@@ -62,20 +62,20 @@ def _list_url() -> str:
 
 @login_required
 def notification_settings(request):
-    kinds_off = set(
-        NotificationOptOut.objects.filter(user=request.user).values_list("kind", flat=True)
+    kinds = KINDS_BY_ROLE.get(request.user.role, ())
+    off = set(NotificationOptOut.objects.filter(user=request.user).values_list("kind", flat=True))
+    form = NotificationSettingsForm(
+        request.POST or None, kinds=kinds, initial={"emailed": [k for k in kinds if k not in off]}
     )
-    initial = [
-        k for k in NotificationKind.values if k != NotificationKind.SYSTEM and k not in kinds_off
-    ]
-    form = NotificationSettingsForm(request.POST or None, initial={"emailed": initial})
     if request.method == "POST" and form.is_valid():
         services.notification_preferences_save(
             user=request.user, emailed_kinds=form.cleaned_data["emailed"]
         )
         messages.success(request, _("Your choice of e-mails is saved."))
         return redirect("notification_settings")
-    return render(request, "institutioner/notification_settings.html", {"form": form})
+    return render(
+        request, "institutioner/notification_settings.html", {"form": form, "kinds": kinds}
+    )
 
 
 def _administration_only(request) -> None:

@@ -31,6 +31,12 @@ class Schedule:
     every_seconds: int = 0
     # A run still queued when the next is due is redundant (a worker that was away).
     expire_seconds: int | None = None
+    # The Heartbeat row its task writes when it has run.
+    heartbeat: str = ""
+
+    @property
+    def heartbeat_name(self) -> str:
+        return self.heartbeat or f"schedule:{self.name}"
 
     @property
     def editable(self) -> bool:
@@ -109,6 +115,7 @@ SCHEDULES: tuple[Schedule, ...] = (
         help=_("Shows on this page that the worker is running."),
         every_seconds=60,
         expire_seconds=55,
+        heartbeat="worker",
     ),
     Schedule(
         name="clear-expired-sessions",

@@ -19,6 +19,7 @@ from django.template.backends.django import DjangoTemplates
 from django.utils import timezone, translation
 
 from institutioner.models import (
+    KINDS_BY_ROLE,
     Heartbeat,
     Notification,
     NotificationKind,
@@ -387,12 +388,13 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
 
 
 def notification_preferences_save(*, user: User, emailed_kinds: Iterable[str]) -> None:
-    """Keep e-mail for `emailed_kinds`; switch it off for every other kind the person may choose."""
+    """Keep e-mail for `emailed_kinds`; switch it off for every other kind of the person's role.
+    Kinds outside the role are left as they are."""
     wanted = set(emailed_kinds)
-    choosable = {k for k in NotificationKind.values if k != NotificationKind.SYSTEM}
+    choosable = set(KINDS_BY_ROLE.get(user.role, ()))
     off = choosable - wanted
     with transaction.atomic():
-        NotificationOptOut.objects.filter(user=user).exclude(kind__in=off).delete()
+        NotificationOptOut.objects.filter(user=user, kind__in=choosable - off).delete()
         existing = set(NotificationOptOut.objects.filter(user=user).values_list("kind", flat=True))
         NotificationOptOut.objects.bulk_create(
             NotificationOptOut(user=user, kind=k) for k in sorted(off - existing)

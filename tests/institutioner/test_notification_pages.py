@@ -12,6 +12,7 @@ from django_celery_beat.models import PeriodicTask
 
 from config.celery import app
 from institutioner.models import (
+    KINDS_BY_ROLE,
     Heartbeat,
     Notification,
     NotificationKind,
@@ -124,20 +125,31 @@ def test_e_mail_can_be_switched_off_per_kind(client, world):
     client.force_login(world.leader)
     html = client.get(reverse("notification_settings")).content.decode()
     assert "Påmindelse: evalueringer der nærmer sig eller er overskredet" in html
-    assert 'value="system"' not in html  # messages from the system cannot be switched off
-    kinds = [k for k in NotificationKind.values if k != NotificationKind.SYSTEM]
+    # Only the kinds a leader gets; messages from the system cannot be switched off.
+    assert "Påmindelse: anmodninger der venter på visitation" not in html
+    assert "Påmindelse: ugeskema ikke indsendt" not in html
+    assert 'value="system"' not in html
+    kinds = list(KINDS_BY_ROLE["leader"])
     keep = [k for k in kinds if k != NotificationKind.EVALUATION_REMINDER]
     response = client.post(reverse("notification_settings"), {"emailed": keep}, follow=True)
     assert "Dit valg af e-mails er gemt." in response.content.decode()
-    assert list(
-        NotificationOptOut.objects.filter(user=world.leader).values_list("kind", flat=True)
-    ) == [NotificationKind.EVALUATION_REMINDER]
-    # And back on; a made-up kind is an error in Danish, and nothing is changed.
-    response = client.post(reverse("notification_settings"), {"emailed": [*kinds, "bogus"]})
+    off = NotificationOptOut.objects.filter(user=world.leader).values_list("kind", flat=True)
+    assert list(off) == [NotificationKind.EVALUATION_REMINDER]
+    # A kind outside the role is an error in Danish, and nothing is changed.
+    response = client.post(
+        reverse("notification_settings"), {"emailed": [*kinds, NotificationKind.REQUEST_WAITING]}
+    )
     assert "Vælg blandt de viste slags." in response.content.decode()
     assert NotificationOptOut.objects.filter(user=world.leader).count() == 1
     client.post(reverse("notification_settings"), {"emailed": kinds})
     assert not NotificationOptOut.objects.filter(user=world.leader).exists()
+
+
+def test_staff_choose_only_meetings(client, world):
+    client.force_login(world.staff)
+    html = client.get(reverse("notification_settings")).content.decode()
+    assert "Indsatsmøder" in html
+    assert "Samarbejdsaftaler" not in html
 
 
 @pytest.fixture
