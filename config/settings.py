@@ -338,10 +338,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-# The schedules live in the database (django-celery-beat), so the administration can change
-# their times on the health page; institutioner/schedules.py installs the defaults after
-# `migrate` and never overwrites a time someone changed.
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The schedules live in the database (django-celery-beat's DatabaseScheduler, in
+# institutioner/beat.py), so the administration can change their times on the health page;
+# institutioner/schedules.py installs the defaults after `migrate` and never overwrites a time
+# someone changed.
+CELERY_BEAT_SCHEDULER = "institutioner.beat:Scheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Logging ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from institutioner.models import AgeGroup, Group, Institution, Pedagogist
@@ -34,11 +35,11 @@ class LearningTheme(models.TextChoices):
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
+    MONDAY = 0, pgettext_lazy("weekday", "Monday")
+    TUESDAY = 1, pgettext_lazy("weekday", "Tuesday")
+    WEDNESDAY = 2, pgettext_lazy("weekday", "Wednesday")
+    THURSDAY = 3, pgettext_lazy("weekday", "Thursday")
+    FRIDAY = 4, pgettext_lazy("weekday", "Friday")
 
 
 class RequestStatus(models.TextChoices):

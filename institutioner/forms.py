@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -42,13 +43,13 @@ class NotificationSettingsForm(forms.Form):
 
 WEEKDAY_CHOICES = [
     # Crontab numbers: Sunday is 0.
-    ("1", _("Monday")),
-    ("2", _("Tuesday")),
-    ("3", _("Wednesday")),
-    ("4", _("Thursday")),
-    ("5", _("Friday")),
-    ("6", _("Saturday")),
-    ("0", _("Sunday")),
+    ("1", pgettext_lazy("weekday", "Monday")),
+    ("2", pgettext_lazy("weekday", "Tuesday")),
+    ("3", pgettext_lazy("weekday", "Wednesday")),
+    ("4", pgettext_lazy("weekday", "Thursday")),
+    ("5", pgettext_lazy("weekday", "Friday")),
+    ("6", pgettext_lazy("weekday", "Saturday")),
+    ("0", pgettext_lazy("weekday", "Sunday")),
 ]
 
 

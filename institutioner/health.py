@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from celery.schedules import crontab_parser
 from django.conf import settings
 from django.db.models import Count, Min, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_celery_beat.models import PeriodicTask
@@ -49,13 +50,14 @@ class Health:
                 _("The broker does not answer: %(detail)s") % {"detail": self.broker_detail}
             )
         if self.worker_late:
-            found.append(_("No heartbeat from the worker in the last minutes."))
+            found.append(_("No sign of life from the background process in the last minutes."))
         for state in self.schedules:
             if state.late:
                 found.append(_("Did not run as planned: %(name)s") % {"name": state.schedule.label})
         if self.failed:
             found.append(_("E-mails that could not be sent: %(n)s") % {"n": self.failed})
         if self.oldest_pending and self.oldest_pending < timezone.now() - _late():
+            # Due for a while and still not sent: the worker or the sweep is not running.
             found.append(_("E-mails have waited in the outbox for more than a few minutes."))
         return found
 
@@ -184,7 +186,12 @@ def health(*, now: datetime | None = None) -> Health:
     counts = Notification.objects.aggregate(
         pending=Count("pk", filter=Q(status=NotificationStatus.PENDING)),
         waiting=Count("pk", filter=Q(status=NotificationStatus.PENDING, next_attempt_at__gt=now)),
-        oldest=Min("created_at", filter=Q(status=NotificationStatus.PENDING)),
+        # Since when a pending message has been due: created, or due again after a backoff or
+        # a retry by the administration.
+        oldest=Min(
+            Coalesce("next_attempt_at", "created_at"),
+            filter=Q(status=NotificationStatus.PENDING),
+        ),
         failed=Count("pk", filter=Q(status=NotificationStatus.FAILED)),
     )
     failures = list(

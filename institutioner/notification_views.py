@@ -136,11 +136,11 @@ def schedule_edit(request, pk: int):
             task.enabled = form.cleaned_data["enabled"]
             # The beat notices the change at its next look at the table (within about a minute).
             task.save()
-        messages.success(
-            request,
-            _("The time of “%(name)s” is saved: %(when)s.")
-            % {"name": schedule.label, "when": health.describe(task)},
-        )
+        if task.enabled:
+            text = _("The time of “%(name)s” is saved: %(when)s.")
+        else:
+            text = _("“%(name)s” is switched off and sends nothing until it is switched on again.")
+        messages.success(request, text % {"name": schedule.label, "when": health.describe(task)})
         return redirect("operations")
     return render(
         request,

@@ -49,7 +49,7 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule(
         name="reminders-evaluations",
         task="forloeb.tasks.reminders_evaluations",
-        label=_("Evaluations due within 7 days and overdue"),
+        label=_("Evaluations within 7 days, or overdue"),
         help=_("To the course's pedagogists and the institution's leaders."),
         hour="7",
         minute="0",
@@ -111,8 +111,8 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule(
         name="worker-heartbeat",
         task="institutioner.tasks.worker_heartbeat",
-        label=_("Worker heartbeat"),
-        help=_("Shows on this page that the worker is running."),
+        label=_("Sign of life from the background process"),
+        help=_("Shows on this page that the background process runs the jobs."),
         every_seconds=60,
         expire_seconds=55,
         heartbeat="worker",
@@ -121,7 +121,7 @@ SCHEDULES: tuple[Schedule, ...] = (
         name="clear-expired-sessions",
         task="institutioner.tasks.sessions_clear_expired",
         label=_("Remove expired logins"),
-        help=_("Deletes sessions whose idle time has run out."),
+        help=_("Deletes logins that have been idle for too long."),
         every_seconds=3600,
         expire_seconds=3500,
     ),

@@ -371,7 +371,10 @@ def notifications_retry_failed(*, actor: User, ids: Iterable[int] | None = None)
             failed = failed.filter(pk__in=list(ids))
         chosen = list(failed.values_list("pk", flat=True))
         Notification.objects.filter(pk__in=chosen).update(
-            status=NotificationStatus.PENDING, attempts=0, next_attempt_at=None
+            # Due from now: the health page counts its waiting time from here.
+            status=NotificationStatus.PENDING,
+            attempts=0,
+            next_attempt_at=timezone.now(),
         )
         for pk in chosen:
             transaction.on_commit(partial(notification_enqueue, notification_id=pk))

@@ -142,6 +142,10 @@ def test_an_evaluation_due_within_7_days_reminds_pedagogist_and_leader_once(worl
     ]
     note = Notification.objects.get(email="lene@example.dk")
     assert note.kind == NotificationKind.EVALUATION_REMINDER
+    # The leader is told to set time aside, the pedagogist to agree on a time with the leader.
+    assert "sørg for, at du og personalet har sat tid af" in note.body_text
+    paula = Notification.objects.get(email="paula@example.dk")
+    assert "Husk at aftale tidspunktet med ledelsen" in paula.body_text
     assert note.url == f"/forloeb/{course.pk}/"
     assert note.concerns == course
     assert "midtvejsevaluering" in note.subject.lower()
@@ -287,6 +291,8 @@ def test_a_request_not_triaged_in_5_working_days_reminds_the_administration(worl
     note = Notification.objects.get()
     assert note.url == f"/visitation/{req.pk}/"
     assert "5 arbejdsdage" in note.body_text
+    # Weekdays inside a sentence are written in lower case, as Danish does.
+    assert "indsendt tirsdag 2. juni" in note.body_text
     assert reminders.requests_waiting(now=local(2026, 6, 11, 7, 0)) == 0
     # Triaged: a later run has nothing to say.
     Notification.objects.all().delete()

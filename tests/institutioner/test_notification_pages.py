@@ -167,6 +167,7 @@ def test_the_health_page_shows_failures_and_sends_them_again(
     failed = _note(
         world.leader,
         "Kunne ikke sendes",
+        created_at=timezone.now() - timedelta(hours=1),
         status=NotificationStatus.FAILED,
         sent_at=None,
         attempts=8,
@@ -176,13 +177,16 @@ def test_the_health_page_shows_failures_and_sends_them_again(
     html = client.get(reverse("operations")).content.decode()
     assert "SMTPServerDisconnected: Connection unexpectedly closed" in html
     assert "E-mails der ikke kunne sendes: 1" in html
-    assert "Evalueringer der nærmer sig inden for 7 dage og er overskredet" in html
+    assert "Evalueringer inden for 7 dage eller overskredne" in html
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("operations"), {"action": "retry", "notifikation": [failed.pk]}, follow=True
         )
-    assert "1 e-mail sendes igen." in response.content.decode()
+    html = response.content.decode()
+    assert "1 e-mail sendes igen." in html
+    # Sent again just now: not an e-mail that has waited long (it was created an hour ago).
+    assert "har ventet i udbakken" not in html
     failed.refresh_from_db()
     assert failed.status == NotificationStatus.SENT
     assert [m.to for m in mailoutbox] == [["lene@example.dk"]]
@@ -192,13 +196,13 @@ def test_the_health_command_exits_1_on_a_problem_and_0_when_all_runs(world, heal
     call_command("health")
     out = capsys.readouterr().out
     assert "Alt kører." in out
-    assert "reminders-week-sheets | 14:00, hver dag" in out
+    assert "[reminders-week-sheets]: 14:00, hver dag" in out
 
     Heartbeat.objects.filter(name="worker").update(at=healthy - timedelta(minutes=30))
     with pytest.raises(CommandError) as error:
         call_command("health")
     assert error.value.returncode == 1
-    assert "Intet hjerteslag fra arbejderen" in str(error.value)
+    assert "Intet livstegn fra baggrundsprocessen" in str(error.value)
 
 
 def test_a_schedule_that_did_not_run_is_late(world, healthy):

@@ -29,7 +29,7 @@ class Command(BaseCommand):
                 }
             )
             out.write(
-                _("Worker heartbeat: %(when)s%(late)s")
+                _("Last sign of life from the background process: %(when)s%(late)s")
                 % {
                     "when": _when(state.worker_at),
                     "late": _(" (LATE)") if state.worker_late else "",
@@ -38,11 +38,16 @@ class Command(BaseCommand):
             out.write(_("Schedules:"))
             for row in state.schedules:
                 enabled = row.task is not None and row.task.enabled
-                late = _(" (LATE)") if row.late else ""
                 out.write(
-                    f"  {row.schedule.name} | {row.when if enabled else _('switched off')} | "
-                    f"{_('sent by beat')} {_when(row.last_sent)} | "
-                    f"{_('ran')} {_when(row.last_run)}{late}"
+                    _("  %(label)s [%(name)s]: %(when)s; started %(sent)s; ran %(ran)s%(late)s")
+                    % {
+                        "label": row.schedule.label,
+                        "name": row.schedule.name,
+                        "when": row.when if enabled else _("switched off"),
+                        "sent": _when(row.last_sent),
+                        "ran": _when(row.last_run),
+                        "late": _(" (LATE)") if row.late else "",
+                    }
                 )
             out.write(
                 _(
