@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forloeb import hour_views, views
+from forloeb import dashboard_views, hour_views, views
 
 urlpatterns = [
     path("forloeb/", views.course_list, name="course_list"),
@@ -14,6 +14,12 @@ urlpatterns = [
         "forloeb/<int:pk>/evalueringer/<int:evaluation_id>/",
         views.evaluation_complete,
         name="evaluation_complete",
+    ),
+    path("fordeling/", dashboard_views.dashboard_districts, name="dashboard_districts"),
+    path(
+        "fordeling/distrikter.<str:fmt>",
+        dashboard_views.dashboard_districts,
+        name="dashboard_districts_export",
     ),
     path("timer/", hour_views.hours_home, name="hours"),
     path("timer/uge/<int:year>/<int:week>/", hour_views.week_sheet, name="week_sheet"),

@@ -184,6 +184,15 @@ RULES = {
         lambda w: {"pk": PeriodicTask.objects.get(name="reminders-week-sheets").pk},
         {**signed_in(404), "administration": 200},
     ),
+    # Allocation dashboards: the administration's municipality, a leader's own institutions.
+    "dashboard_districts": (
+        no_kwargs,
+        {**signed_in(404), "administration": 200, "leader": 200, "outsider": 200},
+    ),
+    "dashboard_districts_export": (
+        lambda w: {"fmt": "csv"},
+        {**signed_in(404), "administration": 200, "leader": 200, "outsider": 200},
+    ),
     # The admin is the administration's; anyone else signed in gets 404.
     "admin:login": (no_kwargs, everyone(302)),
     "admin:logout": (no_kwargs, {**signed_in(404), "administration": 405}),

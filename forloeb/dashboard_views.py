@@ -1,0 +1,109 @@
+"""Allocation dashboards: the administration sees the municipality, a leader their institutions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from forloeb import dashboards, export, hours
+from forloeb.hour_views import _period
+from institutioner import access as org_access
+
+
+def _institutions(request):
+    """The administration's municipality, or the leader's own institutions; 404 for others."""
+    user = request.user
+    if org_access.is_administration(user):
+        return org_access.institutions_for(user)
+    if org_access.is_leader(user):
+        return org_access.institutions_for(user)
+    raise Http404
+
+
+def _district_table(rows, total) -> tuple[list[str], list[list]]:
+    header = [
+        pgettext("dashboard", "District"),
+        pgettext("dashboard", "Institutions"),
+        pgettext("dashboard", "Pedagogists"),
+        pgettext("dashboard", "Capacity (hours a week)"),
+        pgettext("dashboard", "Agreed (hours a week)"),
+        pgettext("dashboard", "Logged (hours a week)"),
+        pgettext("dashboard", "Agreed, per cent of capacity"),
+        pgettext("dashboard", "Logged, per cent of capacity"),
+    ]
+    body = [
+        [
+            row.district.name,
+            row.institutions,
+            row.pedagogists,
+            row.capacity,
+            row.agreed,
+            row.logged,
+            row.agreed_share,
+            row.utilisation,
+        ]
+        for row in rows
+    ]
+    body.append(
+        [
+            pgettext("dashboard", "Total"),
+            total["institutions"],
+            None,
+            total["capacity"],
+            total["agreed"],
+            total["logged"],
+            total["agreed_share"],
+            total["utilisation"],
+        ]
+    )
+    return header, body
+
+
+@login_required
+def dashboard_districts(request, fmt: str = ""):
+    """Capacity, agreed and logged hours a week per district, for a period of whole weeks."""
+    institutions = _institutions(request)
+    if fmt not in ("", "csv", "xlsx"):
+        raise Http404
+    form, start, end = _period(request)
+    if fmt and form.is_bound and not form.is_valid():
+        messages.error(request, _("Choose a valid period."))
+        return redirect(f"{reverse('dashboard_districts')}?{request.GET.urlencode()}")
+    mondays = hours.weeks_between(start, end)
+    rows = dashboards.by_district(institutions=institutions, mondays=mondays)
+    total = dashboards.totals(rows)
+    if fmt:
+        header, body = _district_table(rows, total)
+        name = f"fordeling-distrikter-{mondays[0]:%Y-%m-%d}-{mondays[-1]:%Y-%m-%d}"
+        if fmt == "xlsx":
+            return export.table_xlsx(name, pgettext("dashboard", "Districts"), header, body)
+        return export.table_csv(name, header, body)
+    scale = max(
+        [r.capacity for r in rows] + [r.agreed for r in rows] + [r.logged for r in rows] + [1]
+    )
+    bars = [
+        {
+            "row": row,
+            "widths": [
+                int(200 * value / scale) for value in (row.capacity, row.agreed, row.logged)
+            ],
+        }
+        for row in rows
+    ]
+    return render(
+        request,
+        "forloeb/dashboard_districts.html",
+        {
+            "form": form,
+            "bars": bars,
+            "total": total,
+            "weeks": len(mondays),
+            "first": mondays[0],
+            "last": mondays[-1],
+            "query": request.GET.urlencode(),
+            "is_leader_view": not org_access.is_administration(request.user),
+        },
+    )

@@ -1,0 +1,145 @@
+"""The administration's allocation dashboards: aggregates for a period of whole weeks.
+
+Each function takes the institutions the person may see (a leader's own, or the whole
+municipality) and a list of Mondays, and runs a fixed number of queries whatever the size of
+the municipality: the rows are summed in the database or, where a value changes from week to
+week (an attachment or an agreement that starts or ends), over the weeks in Python from one
+query's rows.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from forloeb.hours import REPORTED
+from forloeb.models import HourEntry
+from indsats.models import AgreementVersion, VersionStatus
+from institutioner.models import Assignment, District, Institution
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+
+
+def _per_week(total: Decimal, weeks: int) -> Decimal:
+    return (total / weeks).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if weeks else ZERO
+
+
+def percent(part: Decimal, whole: Decimal) -> int | None:
+    """Whole per cent, rounded half up; None when there is nothing to compare with."""
+    if not whole:
+        return None
+    return int((part * HUNDRED / whole).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+@dataclass
+class DistrictRow:
+    district: District
+    institutions: int
+    pedagogists: int
+    capacity: Decimal  # contracted hours a week attached to the district, average over the weeks
+    agreed: Decimal  # hours a week in the agreements in force, average over the weeks
+    logged: Decimal  # reported hours a week on the district's courses, average over the weeks
+
+    @property
+    def agreed_share(self) -> int | None:
+        return percent(self.agreed, self.capacity)
+
+    @property
+    def utilisation(self) -> int | None:
+        """Logged hours in per cent of the capacity."""
+        return percent(self.logged, self.capacity)
+
+
+def _overlaps(start: date | None, end: date | None, monday: date) -> bool:
+    sunday = monday + timedelta(days=6)
+    return (start is None or start <= sunday) and (end is None or end >= monday)
+
+
+def by_district(*, institutions: QuerySet[Institution], mondays: list[date]) -> list[DistrictRow]:
+    """Per district: institutions, pedagogists attached, and capacity, agreed and logged hours a
+    week (averages over the weeks). Four queries.
+
+    - Capacity: each permanent attachment gives its share of the pedagogist's contracted hours
+      in every week it is valid.
+    - Agreed: the hours a week of every agreement in force, in the weeks of its period.
+    - Logged: the submitted and approved hours (all categories) on the district's courses.
+    """
+    first, last = mondays[0], mondays[-1] + timedelta(days=6)
+    weeks = len(mondays)
+    districts = list(
+        District.objects.filter(institutions__in=institutions)
+        .annotate(n=Count("institutions", filter=Q(institutions__in=institutions), distinct=True))
+        .order_by("name")
+    )
+    capacity: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    pedagogists: dict[int, set[int]] = defaultdict(set)
+    attachments = (
+        Assignment.objects.filter(institution__in=institutions, valid_from__lte=last)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+        .values_list(
+            "institution__district_id",
+            "pedagogist_id",
+            "pedagogist__weekly_hours",
+            "share",
+            "valid_from",
+            "valid_to",
+        )
+    )
+    for district_id, pedagogist_id, weekly, share, valid_from, valid_to in attachments:
+        pedagogists[district_id].add(pedagogist_id)
+        hours = Decimal(weekly) * Decimal(share) / HUNDRED
+        capacity[district_id] += hours * sum(
+            1 for monday in mondays if _overlaps(valid_from, valid_to, monday)
+        )
+    agreed: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    versions = AgreementVersion.objects.filter(
+        status=VersionStatus.IN_FORCE,
+        agreement__request__institution__in=institutions,
+        starts_on__lte=last,
+        ends_on__gte=first,
+    ).values_list(
+        "agreement__request__institution__district_id", "starts_on", "ends_on", "hours_per_week"
+    )
+    for district_id, starts_on, ends_on, per_week in versions:
+        agreed[district_id] += (per_week or ZERO) * sum(
+            1 for monday in mondays if _overlaps(starts_on, ends_on, monday)
+        )
+    logged = dict(
+        HourEntry.objects.filter(
+            course__agreement__request__institution__in=institutions,
+            sheet__status__in=REPORTED,
+            sheet__week_start__gte=mondays[0],
+            sheet__week_start__lte=mondays[-1],
+        )
+        .values("course__agreement__request__institution__district_id")
+        .annotate(total=Sum("hours"))
+        .values_list("course__agreement__request__institution__district_id", "total")
+    )
+    return [
+        DistrictRow(
+            district=district,
+            institutions=district.n,  # type: ignore[attr-defined]
+            pedagogists=len(pedagogists[district.pk]),
+            capacity=_per_week(capacity[district.pk], weeks),
+            agreed=_per_week(agreed[district.pk], weeks),
+            logged=_per_week(logged.get(district.pk) or ZERO, weeks),
+        )
+        for district in districts
+    ]
+
+
+def totals(rows: list[DistrictRow]) -> dict:
+    capacity = sum((r.capacity for r in rows), ZERO)
+    agreed = sum((r.agreed for r in rows), ZERO)
+    logged = sum((r.logged for r in rows), ZERO)
+    return {
+        "institutions": sum(r.institutions for r in rows),
+        "capacity": capacity,
+        "agreed": agreed,
+        "logged": logged,
+        "agreed_share": percent(agreed, capacity),
+        "utilisation": percent(logged, capacity),
+    }

@@ -1,0 +1,156 @@
+"""The allocation dashboards, checked against a small hand-made municipality."""
+
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from forloeb import dashboards, hours, services
+from forloeb.models import HourCategory
+from institutioner.models import Assignment, Institution
+from tests import factories
+from tests.indsats.helpers import accept, agreement_in_force, make_request
+
+D = Decimal
+
+
+@pytest.fixture
+def period():
+    """Four whole weeks, all in the past: m0, m1, m2, m3."""
+    m3 = hours.this_monday() - timedelta(weeks=1)
+    return [m3 - timedelta(weeks=n) for n in (3, 2, 1, 0)]
+
+
+@pytest.fixture
+def municipality(world, period):
+    """By hand:
+    - Ullerup Bæk (north): Mariehønen and Spiren. Paula (37 h) is attached to Mariehønen with
+      60 % from m2: capacity 22,2 h in 2 of the 4 weeks = 11,1 h a week on average.
+    - Søvang (south): Kildevang. Ole (30 h) is attached with 100 % in all weeks: 30 h a week.
+    - Mariehønen has an agreement in force from m1, 6 h a week: 3 weeks x 6 / 4 = 4,5 h a week.
+    - Paula submits m1 (5,5 practice + 1 preparation) and m2 (4 practice); m3 stays open and
+      does not count: 10,5 h / 4 = 2,625 → 2,63 h a week.
+    - North: agreed 4,5 / 11,1 = 40,5 % → 41 %; logged 2,63 / 11,1 = 23,7 % → 24 %.
+    - South: nothing agreed or logged: 0 %.
+    """
+    m0, m1, m2, m3 = period
+    paula, ole = world.pedagogist, world.outsider_pedagogist
+    type(paula).objects.filter(pk=paula.pk).update(weekly_hours=D("37"))
+    type(ole).objects.filter(pk=ole.pk).update(weekly_hours=D("30"))
+    Assignment.objects.filter(pedagogist=paula).update(share=60, valid_from=m2, valid_to=None)
+    Assignment.objects.filter(pedagogist=ole).update(
+        share=100, valid_from=m0 - timedelta(weeks=10), valid_to=None
+    )
+    req = make_request(world, submit=True, wished_start=m1, wished_weeks=10)
+    accept(world, req, hours="6")
+    agreement, version = agreement_in_force(world, req)
+    assert (version.starts_on, version.hours_per_week) == (m1, D("6"))
+    course = agreement.course
+    paula.refresh_from_db()
+    for monday, values, submit in (
+        (
+            m1,
+            {
+                (course.pk, HourCategory.PRACTICE): D("5.5"),
+                (course.pk, HourCategory.PREPARATION): D("1"),
+            },
+            True,
+        ),
+        (m2, {(course.pk, HourCategory.PRACTICE): D("4")}, True),
+        (m3, {(course.pk, HourCategory.PRACTICE): D("3")}, False),
+    ):
+        services.week_save(
+            actor=paula.user, pedagogist=paula, monday=monday, values=values, note="", submit=submit
+        )
+    return course
+
+
+def _rows(institutions, period):
+    return {
+        r.district.name: r
+        for r in dashboards.by_district(institutions=institutions, mondays=period)
+    }
+
+
+def test_by_district_matches_the_hand_computed_numbers(world, municipality, period):
+    rows = _rows(Institution.objects.all(), period)
+    north, south = rows["Ullerup Bæk"], rows["Søvang"]
+    assert (north.institutions, north.pedagogists) == (2, 1)
+    assert (north.capacity, north.agreed, north.logged) == (D("11.10"), D("4.50"), D("2.63"))
+    assert (north.agreed_share, north.utilisation) == (41, 24)
+    assert (south.institutions, south.pedagogists) == (1, 1)
+    assert (south.capacity, south.agreed, south.logged) == (D("30.00"), D("0.00"), D("0.00"))
+    assert (south.agreed_share, south.utilisation) == (0, 0)
+    total = dashboards.totals(list(rows.values()))
+    assert total["capacity"] == D("41.10")
+    assert total["utilisation"] == 6  # 2,63 / 41,1 = 6,4 %
+
+
+def test_a_leader_sees_only_their_institutions(client, world, municipality, period):
+    client.force_login(world.leader)
+    query = f"?fra={period[0]:%Y-%m-%d}&til={period[-1] + timedelta(days=6):%Y-%m-%d}"
+    html = client.get(reverse("dashboard_districts") + query).content.decode()
+    assert "Ullerup Bæk" in html
+    assert "Søvang" not in html
+    # Only Mariehønen counts: 1 institution (not Spiren), with the same hours.
+    rows = _rows(Institution.objects.filter(pk=world.institution.pk), period)
+    assert rows["Ullerup Bæk"].institutions == 1
+    assert "11,1" in html and "4,5" in html and "2,63" in html
+    client.force_login(world.outsider)
+    html = client.get(reverse("dashboard_districts") + query).content.decode()
+    assert "Søvang" in html and "Ullerup Bæk" not in html
+
+
+@pytest.mark.parametrize("role", ["pedagogist", "staff"])
+def test_pedagogists_and_staff_get_404(client, world, role):
+    client.force_login(world.user_for(role))
+    assert client.get(reverse("dashboard_districts")).status_code == 404
+
+
+def test_the_exports_hold_the_table(client, world, municipality, period):
+    client.force_login(world.administrator)
+    query = f"?fra={period[0]:%Y-%m-%d}&til={period[-1] + timedelta(days=6):%Y-%m-%d}"
+    response = client.get(reverse("dashboard_districts_export", args=["csv"]) + query)
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:4] == ["Distrikt", "Institutioner", "Pædagoger", "Kapacitet (timer om ugen)"]
+    assert ["Søvang", "1", "1", "30,00", "0,00", "0,00", "0", "0"] in rows
+    assert ["Ullerup Bæk", "2", "1", "11,10", "4,50", "2,63", "41", "24"] in rows
+    assert rows[-1][0] == "I alt"
+
+    response = client.get(reverse("dashboard_districts_export", args=["xlsx"]) + query)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    north = next(r for r in values if r[0] == "Ullerup Bæk")
+    assert north[3:6] == (11.1, 4.5, 2.63)
+    assert sheet["A1"].font.bold
+
+
+def test_a_bad_period_keeps_the_page_and_says_so(client, world):
+    client.force_login(world.administrator)
+    html = client.get(
+        reverse("dashboard_districts") + "?fra=2026-05-01&til=2026-04-01"
+    ).content.decode()
+    assert "Periodens slutning ligger før dens start." in html
+    assert client.get(reverse("dashboard_districts_export", args=["pdf"])).status_code == 404
+
+
+@pytest.mark.parametrize("extra", [0, 3])
+def test_the_query_count_does_not_grow(
+    client, world, municipality, django_assert_num_queries, extra
+):
+    for n in range(extra):
+        district = factories.DistrictFactory(name=f"Distrikt {n}")
+        institution = factories.InstitutionFactory(district=district)
+        factories.AssignmentFactory(institution=institution)
+    client.force_login(world.administrator)
+    # session, user; districts, attachments, agreements, logged hours; unread notifications;
+    # session save (3)
+    with django_assert_num_queries(10):
+        response = client.get(reverse("dashboard_districts"))
+    assert response.status_code == 200
