@@ -1,10 +1,14 @@
 """Allocation dashboards: the administration sees the municipality, a leader their institutions."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -105,5 +109,62 @@ def dashboard_districts(request, fmt: str = ""):
             "last": mondays[-1],
             "query": request.GET.urlencode(),
             "is_leader_view": not org_access.is_administration(request.user),
+        },
+    )
+
+
+@login_required
+def dashboard_pedagogists(request, fmt: str = ""):
+    """Each pedagogist's past and next 12 weeks: contracted, agreed and logged hours as a heat
+    map, with over-allocation, practice share and the week sheet's norms flagged. The
+    administration's: a pedagogist's whole week is not a leader's to see."""
+    if not org_access.is_administration(request.user):
+        raise Http404
+    if fmt not in ("", "csv", "xlsx"):
+        raise Http404
+    today = timezone.localdate()
+    this_monday = hours.this_monday()
+    mondays = [this_monday + timedelta(weeks=n) for n in range(-12, 13)]
+    rows = dashboards.by_pedagogist(
+        pedagogists=org_access.pedagogists_for(request.user), mondays=mondays, today=today
+    )
+    if fmt:
+        header = [
+            pgettext("dashboard", "Pedagogist"),
+            pgettext("dashboard", "Year"),
+            pgettext("dashboard", "Week"),
+            pgettext("dashboard", "Contracted hours"),
+            pgettext("dashboard", "Agreed hours"),
+            pgettext("dashboard", "Preparation (norm)"),
+            pgettext("dashboard", "Logged hours"),
+            pgettext("dashboard", "Over-allocated"),
+        ]
+        body = []
+        for row in rows:
+            for week in row.weeks:
+                year, number, _day = week.monday.isocalendar()
+                body.append(
+                    [
+                        row.pedagogist.user.name,
+                        year,
+                        number,
+                        week.capacity,
+                        week.agreed,
+                        week.demand - week.agreed,
+                        week.logged,
+                        _("yes") if week.over_allocated else _("no"),
+                    ]
+                )
+        name = f"fordeling-paedagoger-{mondays[0]:%Y-%m-%d}"
+        if fmt == "xlsx":
+            return export.table_xlsx(name, pgettext("dashboard", "Pedagogists"), header, body)
+        return export.table_csv(name, header, body)
+    return render(
+        request,
+        "forloeb/dashboard_pedagogists.html",
+        {
+            "rows": rows,
+            "mondays": [(m, m.isocalendar()[1], m == this_monday) for m in mondays],
+            "minimum": settings.HOURS_PRACTICE_SHARE_MIN_PERCENT,
         },
     )

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
 from forloeb.hours import REPORTED
-from forloeb.models import HourEntry
-from indsats.models import AgreementVersion, VersionStatus
-from institutioner.models import Assignment, District, Institution
+from forloeb.models import HourCategory, HourEntry
+from indsats.models import AgreementVersion, Allocation, VersionStatus
+from institutioner.models import Assignment, District, Institution, Pedagogist
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -143,3 +144,141 @@ def totals(rows: list[DistrictRow]) -> dict:
         "agreed_share": percent(agreed, capacity),
         "utilisation": percent(logged, capacity),
     }
+
+
+# --- By pedagogist ------------------------------------------------------------------------------
+
+
+@dataclass
+class PedagogistWeek:
+    monday: date
+    capacity: Decimal
+    agreed: Decimal  # this pedagogist's part of the agreements in force that week
+    courses: int
+    logged: Decimal | None  # None: nothing reported (yet)
+    practice: Decimal
+
+    @property
+    def demand(self) -> Decimal:
+        """Agreed hours plus the preparation each course needs (the week sheet's norm)."""
+        return self.agreed + settings.HOURS_PREPARATION_PER_COURSE * self.courses
+
+    @property
+    def over_allocated(self) -> bool:
+        return self.demand > self.capacity
+
+    @property
+    def load(self) -> int | None:
+        """Agreed hours and preparation in per cent of the contracted hours (the heat)."""
+        return percent(self.demand, self.capacity)
+
+    @property
+    def heat(self) -> str:
+        load = self.load
+        if load is None or load == 0:
+            return "0"
+        if self.over_allocated:
+            return "over"
+        if load >= 90:
+            return "full"
+        if load >= 50:
+            return "half"
+        return "low"
+
+
+@dataclass
+class PedagogistRow:
+    pedagogist: Pedagogist
+    weeks: list[PedagogistWeek]
+    practice_share: int | None  # practice in per cent of the reported hours, past weeks
+    over_weeks: int
+    flags: list[str]
+
+
+def by_pedagogist(
+    *, pedagogists: QuerySet[Pedagogist], mondays: list[date], today: date
+) -> list[PedagogistRow]:
+    """Per pedagogist and week: contracted hours, their part of the agreements in force, and
+    the reported hours; over-allocation (agreed plus preparation above the contracted hours),
+    practice share and the week sheet's norms as flags. Three queries.
+
+    An agreement's hours a week are shared among its pedagogists by their allocated hours.
+    """
+    first, last = mondays[0], mondays[-1] + timedelta(days=6)
+    people = list(pedagogists.select_related("user").order_by("user__name"))
+    ids = [p.pk for p in people]
+    allocations = list(
+        Allocation.objects.filter(
+            request__agreement__versions__status=VersionStatus.IN_FORCE,
+            request__agreement__versions__starts_on__lte=last,
+            request__agreement__versions__ends_on__gte=first,
+        )
+        .filter(request__in=Allocation.objects.filter(pedagogist_id__in=ids).values("request_id"))
+        .values_list(
+            "pedagogist_id",
+            "request_id",
+            "weekly_hours",
+            "request__agreement__versions__starts_on",
+            "request__agreement__versions__ends_on",
+            "request__agreement__versions__hours_per_week",
+        )
+    )
+    allocated: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for _pid, request_id, weekly, *_rest in allocations:
+        allocated[request_id] += weekly
+    agreed: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
+    courses: dict[tuple[int, date], int] = defaultdict(int)
+    for pid, request_id, weekly, starts_on, ends_on, per_week in allocations:
+        share = weekly / allocated[request_id] if allocated[request_id] else ZERO
+        for monday in mondays:
+            if _overlaps(starts_on, ends_on, monday):
+                agreed[(pid, monday)] += (per_week or ZERO) * share
+                courses[(pid, monday)] += 1
+    logged: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
+    practice: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
+    reported = (
+        HourEntry.objects.filter(
+            sheet__pedagogist_id__in=ids,
+            sheet__status__in=REPORTED,
+            sheet__week_start__gte=first,
+            sheet__week_start__lte=mondays[-1],
+        )
+        .values("sheet__pedagogist_id", "sheet__week_start", "category")
+        .annotate(total=Sum("hours"))
+    )
+    for row in reported:
+        key = (row["sheet__pedagogist_id"], row["sheet__week_start"])
+        logged[key] += row["total"]
+        if row["category"] == HourCategory.PRACTICE:
+            practice[key] += row["total"]
+    minimum = settings.HOURS_PRACTICE_SHARE_MIN_PERCENT
+    rows = []
+    for person in people:
+        weeks = [
+            PedagogistWeek(
+                monday=monday,
+                capacity=person.weekly_hours,
+                agreed=agreed[(person.pk, monday)].quantize(Decimal("0.01")),
+                courses=courses[(person.pk, monday)],
+                logged=logged.get((person.pk, monday)),
+                practice=practice[(person.pk, monday)],
+            )
+            for monday in mondays
+        ]
+        past = [w for w in weeks if w.monday <= today and w.logged]
+        total = sum((w.logged or ZERO for w in past), ZERO)
+        share = percent(sum((w.practice for w in past), ZERO), total)
+        over = sum(1 for w in weeks if w.over_allocated)
+        flags = []
+        if over:
+            flags.append("over_allocated")
+        if share is not None and share < minimum:
+            flags.append("practice_share")
+        if any(w.logged is not None and w.logged > w.capacity for w in past):
+            flags.append("over_contracted")
+        rows.append(
+            PedagogistRow(
+                pedagogist=person, weeks=weeks, practice_share=share, over_weeks=over, flags=flags
+            )
+        )
+    return rows

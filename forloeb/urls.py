@@ -21,6 +21,14 @@ urlpatterns = [
         dashboard_views.dashboard_districts,
         name="dashboard_districts_export",
     ),
+    path(
+        "fordeling/paedagoger/", dashboard_views.dashboard_pedagogists, name="dashboard_pedagogists"
+    ),
+    path(
+        "fordeling/paedagoger.<str:fmt>",
+        dashboard_views.dashboard_pedagogists,
+        name="dashboard_pedagogists_export",
+    ),
     path("timer/", hour_views.hours_home, name="hours"),
     path("timer/uge/<int:year>/<int:week>/", hour_views.week_sheet, name="week_sheet"),
     path("timer/uge/<int:year>/<int:week>/genaabn/", hour_views.week_reopen, name="week_reopen"),

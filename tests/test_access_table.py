@@ -193,6 +193,11 @@ RULES = {
         lambda w: {"fmt": "csv"},
         {**signed_in(404), "administration": 200, "leader": 200, "outsider": 200},
     ),
+    "dashboard_pedagogists": (no_kwargs, {**signed_in(404), "administration": 200}),
+    "dashboard_pedagogists_export": (
+        lambda w: {"fmt": "xlsx"},
+        {**signed_in(404), "administration": 200},
+    ),
     # The admin is the administration's; anyone else signed in gets 404.
     "admin:login": (no_kwargs, everyone(302)),
     "admin:logout": (no_kwargs, {**signed_in(404), "administration": 405}),

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from forloeb import dashboards, hours, services
 from forloeb.models import HourCategory
-from institutioner.models import Assignment, Institution
+from institutioner.models import Assignment, Institution, Pedagogist
 from tests import factories
 from tests.indsats.helpers import accept, agreement_in_force, make_request
 
@@ -153,4 +153,86 @@ def test_the_query_count_does_not_grow(
     # session save (3)
     with django_assert_num_queries(10):
         response = client.get(reverse("dashboard_districts"))
+    assert response.status_code == 200
+
+
+# --- By pedagogist ------------------------------------------------------------------------------
+
+
+def _paula(rows, world):
+    return next(r for r in rows if r.pedagogist.pk == world.pedagogist.pk)
+
+
+def test_by_pedagogist_matches_the_hand_computed_numbers(world, municipality, period):
+    """Paula (37 h): 6 agreed hours a week from m1 plus the 1-hour preparation norm = 7 h, or
+    19 % of 37 h. Logged 6,5 (m1) and 4 (m2); m3 is open. Practice 9,5 of 10,5 h = 90 %."""
+    rows = dashboards.by_pedagogist(
+        pedagogists=Pedagogist.objects.all(), mondays=period, today=period[-1]
+    )
+    paula = _paula(rows, world)
+    assert [w.agreed for w in paula.weeks] == [D("0"), D("6"), D("6"), D("6")]
+    assert [w.logged for w in paula.weeks] == [None, D("6.5"), D("4"), None]
+    assert [w.load for w in paula.weeks] == [0, 19, 19, 19]
+    assert [w.heat for w in paula.weeks] == ["0", "low", "low", "low"]
+    assert paula.practice_share == 90
+    assert paula.flags == []
+    ole = next(r for r in rows if r.pedagogist.pk == world.outsider_pedagogist.pk)
+    assert [w.agreed for w in ole.weeks] == [D("0")] * 4
+    assert ole.practice_share is None
+
+
+def test_over_allocation_and_norms_are_flagged(world, municipality, period):
+    # With 6 contracted hours, 6 agreed + 1 preparation = 7 h is over-allocated (117 %), and
+    # the 6,5 hours logged in m1 are above the contracted hours.
+    Pedagogist.objects.filter(pk=world.pedagogist.pk).update(weekly_hours=D("6"))
+    rows = dashboards.by_pedagogist(
+        pedagogists=Pedagogist.objects.all(), mondays=period, today=period[-1]
+    )
+    paula = _paula(rows, world)
+    assert [w.over_allocated for w in paula.weeks] == [False, True, True, True]
+    assert [w.load for w in paula.weeks][1] == 117
+    assert paula.over_weeks == 3
+    assert paula.flags == ["over_allocated", "over_contracted"]
+
+
+def test_the_pedagogist_heat_map_page_and_export(client, world, municipality, period):
+    client.force_login(world.administrator)
+    html = client.get(reverse("dashboard_pedagogists")).content.decode()
+    assert "Paula Pædagog" in html and "Ole Andensted" in html
+    assert "praksis 90 %" in html
+    assert "heat-low" in html
+    response = client.get(reverse("dashboard_pedagogists_export", args=["csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == [
+        "Pædagog",
+        "År",
+        "Uge",
+        "Normerede timer",
+        "Aftalte timer",
+        "Forberedelse (norm)",
+        "Registrerede timer",
+        "Overbooket",
+    ]
+    year, week, _day = period[1].isocalendar()
+    assert ["Paula Pædagog", str(year), str(week), "37,00", "6,00", "1,00", "6,50", "nej"] in rows
+    assert len(rows) == 1 + 2 * 25  # two pedagogists, 12 weeks back, this week, 12 ahead
+
+
+@pytest.mark.parametrize("role", ["leader", "pedagogist", "staff"])
+def test_only_the_administration_sees_the_pedagogists(client, world, role):
+    client.force_login(world.user_for(role))
+    assert client.get(reverse("dashboard_pedagogists")).status_code == 404
+
+
+@pytest.mark.parametrize("extra", [0, 3])
+def test_the_heat_map_query_count_does_not_grow(
+    client, world, municipality, django_assert_num_queries, extra
+):
+    for _n in range(extra):
+        factories.AssignmentFactory(institution=world.institution, share=10)
+    client.force_login(world.administrator)
+    # session, user; pedagogists, allocations with agreements, reported hours; unread
+    # notifications; session save (3)
+    with django_assert_num_queries(9):
+        response = client.get(reverse("dashboard_pedagogists"))
     assert response.status_code == 200
