@@ -267,18 +267,22 @@ def by_pedagogist(
         ]
         past = [w for w in weeks if w.monday <= today and w.logged]
         total = sum((w.logged or ZERO for w in past), ZERO)
-        share = percent(sum((w.practice for w in past), ZERO), total)
+        practice_share = percent(sum((w.practice for w in past), ZERO), total)
         over = sum(1 for w in weeks if w.over_allocated)
         flags = []
         if over:
             flags.append("over_allocated")
-        if share is not None and share < minimum:
+        if practice_share is not None and practice_share < minimum:
             flags.append("practice_share")
         if any(w.logged is not None and w.logged > w.capacity for w in past):
             flags.append("over_contracted")
         rows.append(
             PedagogistRow(
-                pedagogist=person, weeks=weeks, practice_share=share, over_weeks=over, flags=flags
+                pedagogist=person,
+                weeks=weeks,
+                practice_share=practice_share,
+                over_weeks=over,
+                flags=flags,
             )
         )
     return rows
