@@ -192,6 +192,7 @@ class PedagogistRow:
     weeks: list[PedagogistWeek]
     practice_share: int | None  # practice in per cent of the reported hours, past weeks
     over_weeks: int
+    over_contracted_weeks: int
     flags: list[str]
 
 
@@ -274,7 +275,8 @@ def by_pedagogist(
             flags.append("over_allocated")
         if practice_share is not None and practice_share < minimum:
             flags.append("practice_share")
-        if any(w.logged is not None and w.logged > w.capacity for w in past):
+        over_contracted = sum(1 for w in past if w.logged is not None and w.logged > w.capacity)
+        if over_contracted:
             flags.append("over_contracted")
         rows.append(
             PedagogistRow(
@@ -282,6 +284,7 @@ def by_pedagogist(
                 weeks=weeks,
                 practice_share=practice_share,
                 over_weeks=over,
+                over_contracted_weeks=over_contracted,
                 flags=flags,
             )
         )

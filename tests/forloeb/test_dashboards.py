@@ -193,6 +193,7 @@ def test_over_allocation_and_norms_are_flagged(world, municipality, period):
     assert [w.load for w in paula.weeks][1] == 117
     assert paula.over_weeks == 3
     assert paula.flags == ["over_allocated", "over_contracted"]
+    assert paula.over_contracted_weeks == 1
 
 
 def test_the_pedagogist_heat_map_page_and_export(client, world, municipality, period):
