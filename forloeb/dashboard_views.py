@@ -168,3 +168,63 @@ def dashboard_pedagogists(request, fmt: str = ""):
             "minimum": settings.HOURS_PRACTICE_SHARE_MIN_PERCENT,
         },
     )
+
+
+@login_required
+def dashboard_institutions(request, fmt: str = ""):
+    """Per institution: courses, hours received against agreed, different pedagogists in 24
+    months and repeated interventions in a group within 12 months."""
+    institutions = _institutions(request)
+    if fmt not in ("", "csv", "xlsx"):
+        raise Http404
+    form, start, end = _period(request)
+    if fmt and form.is_bound and not form.is_valid():
+        messages.error(request, _("Choose a valid period."))
+        return redirect(f"{reverse('dashboard_institutions')}?{request.GET.urlencode()}")
+    mondays = hours.weeks_between(start, end)
+    rows = dashboards.by_institution(
+        institutions=institutions, mondays=mondays, today=timezone.localdate()
+    )
+    if fmt:
+        header = [
+            pgettext("dashboard", "District"),
+            pgettext("dashboard", "Institution"),
+            pgettext("dashboard", "Open courses"),
+            pgettext("dashboard", "Courses in all"),
+            pgettext("dashboard", "Agreed (hours a week)"),
+            pgettext("dashboard", "Received (hours a week)"),
+            pgettext("dashboard", "Received, per cent of agreed"),
+            pgettext("dashboard", "Different pedagogists, 24 months"),
+            pgettext("dashboard", "Repeats in a group within 12 months"),
+        ]
+        body = [
+            [
+                row.institution.district.name,
+                row.institution.name,
+                row.open_courses,
+                row.courses,
+                row.agreed,
+                row.received,
+                row.received_share,
+                row.pedagogists_24_months,
+                row.repeats_12_months,
+            ]
+            for row in rows
+        ]
+        name = f"fordeling-institutioner-{mondays[0]:%Y-%m-%d}-{mondays[-1]:%Y-%m-%d}"
+        if fmt == "xlsx":
+            return export.table_xlsx(name, pgettext("dashboard", "Institutions"), header, body)
+        return export.table_csv(name, header, body)
+    return render(
+        request,
+        "forloeb/dashboard_institutions.html",
+        {
+            "form": form,
+            "rows": rows,
+            "weeks": len(mondays),
+            "first": mondays[0],
+            "last": mondays[-1],
+            "query": request.GET.urlencode(),
+            "is_leader_view": not org_access.is_administration(request.user),
+        },
+    )

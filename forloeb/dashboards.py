@@ -7,6 +7,7 @@ week (an attachment or an agreement that starts or ends), over the weeks in Pyth
 query's rows.
 """
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,7 +18,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from forloeb.hours import REPORTED
 from forloeb.models import HourCategory, HourEntry
-from indsats.models import AgreementVersion, Allocation, VersionStatus
+from indsats.models import AgreementVersion, Allocation, RequestStatus, VersionStatus
 from institutioner.models import Assignment, District, Institution, Pedagogist
 
 ZERO = Decimal("0")
@@ -289,3 +290,108 @@ def by_pedagogist(
             )
         )
     return rows
+
+
+# --- By institution -----------------------------------------------------------------------------
+
+
+@dataclass
+class InstitutionRow:
+    institution: Institution
+    open_courses: int
+    courses: int  # every course the institution has had
+    agreed: Decimal  # hours a week agreed in the period, on average
+    received: Decimal  # hours a week reported on its courses in the period, on average
+    pedagogists_24_months: int  # different pedagogists on its interventions in 24 months
+    repeats_12_months: int  # interventions in a group that had one within the 12 months before
+
+    @property
+    def received_share(self) -> int | None:
+        return percent(self.received, self.agreed)
+
+
+def by_institution(
+    *, institutions: QuerySet[Institution], mondays: list[date], today: date
+) -> list[InstitutionRow]:
+    """Per institution: its courses (open and in all), hours received against agreed in the
+    period, how many different pedagogists its interventions had in the last 24 months, and
+    repeated interventions in the same group within 12 months (seeds 001 and 004). Four queries.
+
+    An intervention is an accepted request; its date is its wished start.
+    """
+    from forloeb.models import Phase
+
+    first, last = mondays[0], mondays[-1] + timedelta(days=6)
+    weeks = len(mondays)
+    rows = list(
+        institutions.annotate(
+            n_courses=Count("requests__agreement__course", distinct=True),
+            n_open=Count(
+                "requests__agreement__course",
+                filter=~Q(requests__agreement__course__phase=Phase.CLOSED),
+                distinct=True,
+            ),
+        ).order_by("district__name", "name")
+    )
+    agreed: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for institution_id, starts_on, ends_on, per_week in AgreementVersion.objects.filter(
+        status=VersionStatus.IN_FORCE,
+        agreement__request__institution__in=institutions,
+        starts_on__lte=last,
+        ends_on__gte=first,
+    ).values_list("agreement__request__institution_id", "starts_on", "ends_on", "hours_per_week"):
+        agreed[institution_id] += (per_week or ZERO) * sum(
+            1 for monday in mondays if _overlaps(starts_on, ends_on, monday)
+        )
+    received = dict(
+        HourEntry.objects.filter(
+            course__agreement__request__institution__in=institutions,
+            sheet__status__in=REPORTED,
+            sheet__week_start__gte=mondays[0],
+            sheet__week_start__lte=mondays[-1],
+        )
+        .values("course__agreement__request__institution_id")
+        .annotate(total=Sum("hours"))
+        .values_list("course__agreement__request__institution_id", "total")
+    )
+    since = today - timedelta(days=730)
+    pedagogists: dict[int, set[int]] = defaultdict(set)
+    interventions: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for institution_id, request_id, group_id, start, pedagogist_id in Allocation.objects.filter(
+        request__institution__in=institutions,
+        request__status=RequestStatus.ACCEPTED,
+        request__wished_start__gte=since,
+        request__wished_start__lte=today,
+    ).values_list(
+        "request__institution_id",
+        "request_id",
+        "request__group_id",
+        "request__wished_start",
+        "pedagogist_id",
+    ):
+        pedagogists[institution_id].add(pedagogist_id)
+        interventions[institution_id][request_id] = (group_id, start)
+    repeats: dict[int, int] = defaultdict(int)
+    for institution_id, by_request in interventions.items():
+        starts_by_group: dict[int | None, list[date]] = defaultdict(list)
+        for group_id, start in by_request.values():
+            starts_by_group[group_id].append(start)
+        for starts in starts_by_group.values():
+            starts.sort()
+            repeats[institution_id] += sum(
+                1
+                for earlier, later in itertools.pairwise(starts)
+                if later - earlier <= timedelta(days=365)
+            )
+    return [
+        InstitutionRow(
+            institution=row,
+            open_courses=row.n_open,  # type: ignore[attr-defined]
+            courses=row.n_courses,  # type: ignore[attr-defined]
+            agreed=_per_week(agreed[row.pk], weeks),
+            received=_per_week(received.get(row.pk) or ZERO, weeks),
+            pedagogists_24_months=len(pedagogists[row.pk]),
+            repeats_12_months=repeats[row.pk],
+        )
+        for row in rows
+    ]

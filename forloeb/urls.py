@@ -29,6 +29,16 @@ urlpatterns = [
         dashboard_views.dashboard_pedagogists,
         name="dashboard_pedagogists_export",
     ),
+    path(
+        "fordeling/institutioner/",
+        dashboard_views.dashboard_institutions,
+        name="dashboard_institutions",
+    ),
+    path(
+        "fordeling/institutioner.<str:fmt>",
+        dashboard_views.dashboard_institutions,
+        name="dashboard_institutions_export",
+    ),
     path("timer/", hour_views.hours_home, name="hours"),
     path("timer/uge/<int:year>/<int:week>/", hour_views.week_sheet, name="week_sheet"),
     path("timer/uge/<int:year>/<int:week>/genaabn/", hour_views.week_reopen, name="week_reopen"),

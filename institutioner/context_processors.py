@@ -13,6 +13,9 @@ HOURS_URL_NAMES = (
     "hours_delivered",
 )
 
+# Pages under "Allocation" (the forloeb app's dashboards).
+DASHBOARD_URL_NAMES = ("dashboard_districts", "dashboard_institutions", "dashboard_pedagogists")
+
 
 def navigation(request):
     user = request.user
@@ -22,6 +25,7 @@ def navigation(request):
         "is_administration": access.is_administration(user),
         "can_manage_master_data": access.can_manage_master_data(user),
         "hours_url_names": HOURS_URL_NAMES,
+        "dashboard_url_names": DASHBOARD_URL_NAMES,
         "can_see_hours": user.is_authenticated and user.role != "staff",
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }

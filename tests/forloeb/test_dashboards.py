@@ -237,3 +237,87 @@ def test_the_heat_map_query_count_does_not_grow(
     with django_assert_num_queries(9):
         response = client.get(reverse("dashboard_pedagogists"))
     assert response.status_code == 200
+
+
+# --- By institution -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def history(world, municipality, period):
+    """Mariehønen's earlier interventions, all accepted, by hand:
+    - Sommerfuglen again, 20 weeks before the course (within 12 months): one repeat;
+    - Frøen, 30 weeks back, with another pedagogist (Pia): two different pedagogists;
+    - Frøen, 800 days back: outside the 24 months, counts for nothing.
+    Courses: only the one in force (the others never got an agreement)."""
+    from indsats import services as indsats_services
+
+    pia = factories.PedagogistFactory(user__email="pia@example.dk", user__name="Pia Pædagog")
+    factories.AssignmentFactory(pedagogist=pia, institution=world.institution, share=20)
+    m1 = period[1]
+    frog = world.institution.groups.get(name="Frøen")
+    for weeks_back, group, who in ((20, None, world.pedagogist), (30, frog, pia), (115, frog, pia)):
+        extra = {"group": group} if group else {}
+        req = make_request(world, submit=True, **extra)
+        indsats_services.request_accept(
+            actor=world.administrator,
+            request_id=req.pk,
+            choices=[indsats_services.AllocationChoice(pedagogist=who, weekly_hours=D("4"))],
+            reason="Til testen.",
+        )
+        type(req).objects.filter(pk=req.pk).update(wished_start=m1 - timedelta(weeks=weeks_back))
+
+
+def test_by_institution_matches_the_hand_computed_numbers(world, history, period):
+    rows = {
+        r.institution.name: r
+        for r in dashboards.by_institution(
+            institutions=Institution.objects.all(), mondays=period, today=period[-1]
+        )
+    }
+    marie = rows["Børnehuset Mariehønen"]
+    assert (marie.open_courses, marie.courses) == (1, 1)
+    # Agreed 4,5 and received 2,63 a week (see `municipality`): 58 %.
+    assert (marie.agreed, marie.received, marie.received_share) == (D("4.50"), D("2.63"), 58)
+    assert marie.pedagogists_24_months == 2  # Paula and Pia; the 800-day-old one not counted
+    assert marie.repeats_12_months == 1  # Sommerfuglen 20 weeks apart; Frøen 85 weeks apart
+    spiren = rows["Vuggestuen Spiren"]
+    assert (spiren.courses, spiren.agreed, spiren.received_share) == (0, D("0.00"), None)
+    assert (spiren.pedagogists_24_months, spiren.repeats_12_months) == (0, 0)
+
+
+def test_the_institution_table_for_a_leader_and_its_export(client, world, history, period):
+    client.force_login(world.leader)
+    html = client.get(reverse("dashboard_institutions")).content.decode()
+    assert "Børnehuset Mariehønen" in html
+    assert "Vuggestuen Spiren" not in html and "Kildevang" not in html
+    assert "Pr. pædagog" not in html  # the heat map is the administration's
+    client.force_login(world.administrator)
+    query = f"?fra={period[0]:%Y-%m-%d}&til={period[-1] + timedelta(days=6):%Y-%m-%d}"
+    response = client.get(reverse("dashboard_institutions_export", args=["csv"]) + query)
+    rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:2] == ["Distrikt", "Institution"]
+    assert [
+        "Ullerup Bæk",
+        "Børnehuset Mariehønen",
+        "1",
+        "1",
+        "4,50",
+        "2,63",
+        "58",
+        "2",
+        "1",
+    ] in rows
+
+
+@pytest.mark.parametrize("extra", [0, 3])
+def test_the_institution_query_count_does_not_grow(
+    client, world, history, django_assert_num_queries, extra
+):
+    for _n in range(extra):
+        factories.InstitutionFactory(district=world.south)
+    client.force_login(world.administrator)
+    # session, user; institutions with course counts, agreements, received hours, allocations;
+    # unread notifications; session save (3)
+    with django_assert_num_queries(10):
+        response = client.get(reverse("dashboard_institutions"))
+    assert response.status_code == 200
