@@ -60,6 +60,43 @@ def _overlaps(start: date | None, end: date | None, monday: date) -> bool:
     return (start is None or start <= sunday) and (end is None or end >= monday)
 
 
+def _agreed_by(
+    key: str, *, institutions: QuerySet[Institution], mondays: list[date]
+) -> dict[int, Decimal]:
+    """Hours agreed in the weeks, summed by `key` (a path from the agreement's request): every
+    agreement in force counts its hours a week in each week of its period. One query."""
+    first, last = mondays[0], mondays[-1] + timedelta(days=6)
+    agreed: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for key_id, starts_on, ends_on, per_week in AgreementVersion.objects.filter(
+        status=VersionStatus.IN_FORCE,
+        agreement__request__institution__in=institutions,
+        starts_on__lte=last,
+        ends_on__gte=first,
+    ).values_list(f"agreement__request__{key}", "starts_on", "ends_on", "hours_per_week"):
+        agreed[key_id] += (per_week or ZERO) * sum(
+            1 for monday in mondays if _overlaps(starts_on, ends_on, monday)
+        )
+    return agreed
+
+
+def _reported_by(
+    key: str, *, institutions: QuerySet[Institution], mondays: list[date]
+) -> dict[int, Decimal]:
+    """Submitted and approved hours on the institutions' courses in the weeks, by `key`."""
+    path = f"course__agreement__request__{key}"
+    return dict(
+        HourEntry.objects.filter(
+            course__agreement__request__institution__in=institutions,
+            sheet__status__in=REPORTED,
+            sheet__week_start__gte=mondays[0],
+            sheet__week_start__lte=mondays[-1],
+        )
+        .values(path)
+        .annotate(total=Sum("hours"))
+        .values_list(path, "total")
+    )
+
+
 def by_district(*, institutions: QuerySet[Institution], mondays: list[date]) -> list[DistrictRow]:
     """Per district: institutions, pedagogists attached, and capacity, agreed and logged hours a
     week (averages over the weeks). Four queries.
@@ -96,30 +133,8 @@ def by_district(*, institutions: QuerySet[Institution], mondays: list[date]) -> 
         capacity[district_id] += hours * sum(
             1 for monday in mondays if _overlaps(valid_from, valid_to, monday)
         )
-    agreed: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    versions = AgreementVersion.objects.filter(
-        status=VersionStatus.IN_FORCE,
-        agreement__request__institution__in=institutions,
-        starts_on__lte=last,
-        ends_on__gte=first,
-    ).values_list(
-        "agreement__request__institution__district_id", "starts_on", "ends_on", "hours_per_week"
-    )
-    for district_id, starts_on, ends_on, per_week in versions:
-        agreed[district_id] += (per_week or ZERO) * sum(
-            1 for monday in mondays if _overlaps(starts_on, ends_on, monday)
-        )
-    logged = dict(
-        HourEntry.objects.filter(
-            course__agreement__request__institution__in=institutions,
-            sheet__status__in=REPORTED,
-            sheet__week_start__gte=mondays[0],
-            sheet__week_start__lte=mondays[-1],
-        )
-        .values("course__agreement__request__institution__district_id")
-        .annotate(total=Sum("hours"))
-        .values_list("course__agreement__request__institution__district_id", "total")
-    )
+    agreed = _agreed_by("institution__district_id", institutions=institutions, mondays=mondays)
+    logged = _reported_by("institution__district_id", institutions=institutions, mondays=mondays)
     return [
         DistrictRow(
             district=district,
@@ -321,7 +336,6 @@ def by_institution(
     """
     from forloeb.models import Phase
 
-    first, last = mondays[0], mondays[-1] + timedelta(days=6)
     weeks = len(mondays)
     rows = list(
         institutions.annotate(
@@ -333,27 +347,8 @@ def by_institution(
             ),
         ).order_by("district__name", "name")
     )
-    agreed: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for institution_id, starts_on, ends_on, per_week in AgreementVersion.objects.filter(
-        status=VersionStatus.IN_FORCE,
-        agreement__request__institution__in=institutions,
-        starts_on__lte=last,
-        ends_on__gte=first,
-    ).values_list("agreement__request__institution_id", "starts_on", "ends_on", "hours_per_week"):
-        agreed[institution_id] += (per_week or ZERO) * sum(
-            1 for monday in mondays if _overlaps(starts_on, ends_on, monday)
-        )
-    received = dict(
-        HourEntry.objects.filter(
-            course__agreement__request__institution__in=institutions,
-            sheet__status__in=REPORTED,
-            sheet__week_start__gte=mondays[0],
-            sheet__week_start__lte=mondays[-1],
-        )
-        .values("course__agreement__request__institution_id")
-        .annotate(total=Sum("hours"))
-        .values_list("course__agreement__request__institution_id", "total")
-    )
+    agreed = _agreed_by("institution_id", institutions=institutions, mondays=mondays)
+    received = _reported_by("institution_id", institutions=institutions, mondays=mondays)
     since = today - timedelta(days=730)
     pedagogists: dict[int, set[int]] = defaultdict(set)
     interventions: dict[int, dict[int, tuple]] = defaultdict(dict)
