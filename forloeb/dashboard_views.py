@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from forloeb import dashboards, export, hours
+from forloeb.forms import PeriodForm
 from forloeb.hour_views import _period
+from indsats.models import RequestStatus
 from institutioner import access as org_access
 
 
@@ -224,6 +226,54 @@ def dashboard_institutions(request, fmt: str = ""):
             "weeks": len(mondays),
             "first": mondays[0],
             "last": mondays[-1],
+            "query": request.GET.urlencode(),
+            "is_leader_view": not org_access.is_administration(request.user),
+        },
+    )
+
+
+@login_required
+def dashboard_flow(request, fmt: str = ""):
+    """Requests per month by status, waiting times to an agreement in force, the waiting list
+    and the rejections with their reasons, for a period (the last 12 months by default)."""
+    institutions = _institutions(request)
+    if fmt not in ("", "csv", "xlsx"):
+        raise Http404
+    today = timezone.localdate()
+    default_start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
+    form = PeriodForm(request.GET or None, initial={"fra": default_start, "til": today})
+    start, end = default_start, today
+    if form.is_bound:
+        if form.is_valid():
+            start = form.cleaned_data["fra"] or default_start
+            end = form.cleaned_data["til"] or today
+        if end < start:
+            form.add_error(None, _("The end of the period is before its start."))
+            start, end = default_start, today
+    result = dashboards.flow(institutions=institutions, first=start, last=end)
+    statuses = [
+        RequestStatus.SUBMITTED,
+        RequestStatus.NEEDS_INFO,
+        RequestStatus.ACCEPTED,
+        RequestStatus.REJECTED,
+        RequestStatus.WITHDRAWN,
+    ]
+    table = [(month, [counts.get(s, 0) for s in statuses]) for month, counts in result.months]
+    if fmt:
+        header = [pgettext("dashboard", "Month")] + [str(s.label) for s in statuses]
+        body = [[f"{month:%Y-%m}", *values] for month, values in table]
+        name = f"fordeling-anmodninger-{start:%Y-%m-%d}-{end:%Y-%m-%d}"
+        if fmt == "xlsx":
+            return export.table_xlsx(name, pgettext("dashboard", "Requests"), header, body)
+        return export.table_csv(name, header, body)
+    return render(
+        request,
+        "forloeb/dashboard_flow.html",
+        {
+            "form": form,
+            "flow": result,
+            "statuses": statuses,
+            "table": table,
             "query": request.GET.urlencode(),
             "is_leader_view": not org_access.is_administration(request.user),
         },

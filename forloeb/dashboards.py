@@ -8,17 +8,29 @@ query's rows.
 """
 
 import itertools
+import math
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 
 from forloeb.hours import REPORTED
 from forloeb.models import HourCategory, HourEntry
-from indsats.models import AgreementVersion, Allocation, RequestStatus, VersionStatus
+from indsats.models import (
+    AgreementVersion,
+    Allocation,
+    EventKind,
+    InterventionRequest,
+    RequestEvent,
+    RequestStatus,
+    VersionStatus,
+)
+from institutioner import workdays
 from institutioner.models import Assignment, District, Institution, Pedagogist
 
 ZERO = Decimal("0")
@@ -390,3 +402,97 @@ def by_institution(
         )
         for row in rows
     ]
+
+
+# --- Flow ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Flow:
+    months: list[tuple[date, dict[str, int]]]  # first of the month → {status: requests}
+    waits: list[int]  # days from submission to the first agreement in force, in the period
+    waiting_for_triage: int
+    oldest_waiting: datetime | None
+    accepted_without_agreement: int
+    rejections: list[RequestEvent]
+
+    @property
+    def median_wait(self) -> Decimal | None:
+        if not self.waits:
+            return None
+        return Decimal(str(statistics.median(self.waits)))
+
+    @property
+    def p90_wait(self) -> int | None:
+        """The 90th percentile by nearest rank: the smallest wait that at least 90 % of the
+        interventions did not exceed."""
+        if not self.waits:
+            return None
+        ordered = sorted(self.waits)
+        return ordered[math.ceil(0.9 * len(ordered)) - 1]
+
+
+def _month_starts(first: date, last: date) -> list[date]:
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flow:
+    """Requests per month of submission by their status now; the waiting time from submission
+    to the first agreement in force (for agreements that came into force in the period); the
+    waiting list now; and the rejections in the period with their reasons. Four queries."""
+    zone = workdays.local_zone()
+    start = workdays.at_local(first, time(0, 0))
+    end = workdays.at_local(last + timedelta(days=1), time(0, 0))
+    requests = InterventionRequest.objects.filter(institution__in=institutions)
+    counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for month, status, n in (
+        requests.filter(submitted_at__gte=start, submitted_at__lt=end)
+        .annotate(month=TruncMonth("submitted_at", tzinfo=zone))
+        .values("month", "status")
+        .annotate(n=Count("pk"))
+        .values_list("month", "status", "n")
+    ):
+        counts[month.date() if isinstance(month, datetime) else month][status] += n
+    months = [(m, dict(counts[m])) for m in _month_starts(first, last)]
+    waits = [
+        (in_force - submitted).days
+        for submitted, in_force in requests.filter(submitted_at__isnull=False)
+        .annotate(in_force=Min("agreement__versions__in_force_at"))
+        .filter(in_force__gte=start, in_force__lt=end)
+        .values_list("submitted_at", "in_force")
+    ]
+    in_force = AgreementVersion.objects.filter(
+        agreement__request=OuterRef("pk"), status=VersionStatus.IN_FORCE
+    )
+    now = requests.annotate(has_agreement=Exists(in_force)).aggregate(
+        waiting=Count(
+            "pk", filter=Q(status__in=[RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO])
+        ),
+        oldest=Min(
+            "submitted_at",
+            filter=Q(status__in=[RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO]),
+        ),
+        accepted=Count("pk", filter=Q(status=RequestStatus.ACCEPTED, has_agreement=False)),
+    )
+    rejections = list(
+        RequestEvent.objects.filter(
+            request__in=requests,
+            kind=EventKind.REJECTED,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .select_related("request__institution", "request__group")
+        .order_by("-created_at")[:50]
+    )
+    return Flow(
+        months=months,
+        waits=waits,
+        waiting_for_triage=now["waiting"],
+        oldest_waiting=now["oldest"],
+        accepted_without_agreement=now["accepted"],
+        rejections=rejections,
+    )

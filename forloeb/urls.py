@@ -39,6 +39,12 @@ urlpatterns = [
         dashboard_views.dashboard_institutions,
         name="dashboard_institutions_export",
     ),
+    path("fordeling/anmodninger/", dashboard_views.dashboard_flow, name="dashboard_flow"),
+    path(
+        "fordeling/anmodninger.<str:fmt>",
+        dashboard_views.dashboard_flow,
+        name="dashboard_flow_export",
+    ),
     path("timer/", hour_views.hours_home, name="hours"),
     path("timer/uge/<int:year>/<int:week>/", hour_views.week_sheet, name="week_sheet"),
     path("timer/uge/<int:year>/<int:week>/genaabn/", hour_views.week_reopen, name="week_reopen"),

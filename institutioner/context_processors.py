@@ -14,7 +14,12 @@ HOURS_URL_NAMES = (
 )
 
 # Pages under "Allocation" (the forloeb app's dashboards).
-DASHBOARD_URL_NAMES = ("dashboard_districts", "dashboard_institutions", "dashboard_pedagogists")
+DASHBOARD_URL_NAMES = (
+    "dashboard_districts",
+    "dashboard_institutions",
+    "dashboard_pedagogists",
+    "dashboard_flow",
+)
 
 
 def navigation(request):

@@ -201,6 +201,14 @@ RULES = {
         lambda w: {"fmt": "xlsx"},
         {**signed_in(404), "administration": 200, "leader": 200, "outsider": 200},
     ),
+    "dashboard_flow": (
+        no_kwargs,
+        {**signed_in(404), "administration": 200, "leader": 200, "outsider": 200},
+    ),
+    "dashboard_flow_export": (
+        lambda w: {"fmt": "csv"},
+        {**signed_in(404), "administration": 200, "leader": 200, "outsider": 200},
+    ),
     "dashboard_pedagogists": (no_kwargs, {**signed_in(404), "administration": 200}),
     "dashboard_pedagogists_export": (
         lambda w: {"fmt": "xlsx"},

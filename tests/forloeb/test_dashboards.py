@@ -8,6 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from forloeb import dashboards, hours, services
 from forloeb.models import HourCategory
@@ -320,4 +321,96 @@ def test_the_institution_query_count_does_not_grow(
     # unread notifications; session save (3)
     with django_assert_num_queries(10):
         response = client.get(reverse("dashboard_institutions"))
+    assert response.status_code == 200
+
+
+# --- Flow ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def flow_world(world):
+    """Four agreements that came into force now, their requests submitted 10, 20, 30 and 40
+    days before: median 25 days, 90th percentile 40 days (nearest rank: the 4th of 4).
+    Waiting now: one submitted, one asked for more information; one accepted without an
+    agreement; one rejected with a reason."""
+    from indsats import services as indsats_services
+    from indsats.models import InterventionRequest
+
+    now = timezone.now()
+    for days in (10, 20, 30, 40):
+        req = make_request(world, submit=True)
+        accept(world, req)
+        agreement_in_force(world, req)
+        InterventionRequest.objects.filter(pk=req.pk).update(
+            submitted_at=now - timedelta(days=days, hours=1)
+        )
+    make_request(world, submit=True)
+    asked = make_request(world, submit=True)
+    indsats_services.request_ask_info(
+        actor=world.administrator, request_id=asked.pk, question="Hvor mange børn?"
+    )
+    accept(world, make_request(world, submit=True))
+    rejected = make_request(world, submit=True)
+    indsats_services.request_reject(
+        actor=world.administrator, request_id=rejected.pk, reason="Dækket af sprogforløbet."
+    )
+    # A request at Kildevang, made by its own leader (Otto); Lene does not lead it.
+    world.leader, lene = world.outsider, world.leader
+    other = make_request(
+        world,
+        submit=True,
+        institution=world.outsider_institution,
+        group=world.outsider_institution.groups.first(),
+        contact_email="otto@example.dk",
+    )
+    world.leader = lene
+    return other
+
+
+def test_flow_matches_the_hand_computed_numbers(world, flow_world):
+    today = timezone.localdate()
+    result = dashboards.flow(
+        institutions=Institution.objects.all(), first=today - timedelta(days=60), last=today
+    )
+    assert sorted(result.waits) == [10, 20, 30, 40]
+    assert result.median_wait == D("25")
+    assert result.p90_wait == 40
+    assert result.waiting_for_triage == 3  # two submitted (one at Kildevang), one asked
+    assert result.accepted_without_agreement == 1
+    assert [e.message for e in result.rejections] == ["Dækket af sprogforløbet."]
+    # This month: 4 + 1 accepted (the four older ones were submitted up to 40 days ago).
+    this_month = dict(result.months)[today.replace(day=1)]
+    assert this_month["rejected"] == 1 and this_month["needs_info"] == 1
+    assert sum(sum(c.values()) for _m, c in result.months) == 9
+
+
+def test_flow_page_for_a_leader_shows_only_their_requests(client, world, flow_world):
+    client.force_login(world.leader)
+    html = client.get(reverse("dashboard_flow")).content.decode()
+    assert "Dækket af sprogforløbet." in html
+    assert "25 dage" in html and "40 dage" in html
+    client.force_login(world.outsider)
+    html = client.get(reverse("dashboard_flow")).content.decode()
+    assert "Dækket af sprogforløbet." not in html
+    assert "Venter på visitation nu" in html
+
+
+def test_flow_export(client, world, flow_world):
+    client.force_login(world.administrator)
+    response = client.get(reverse("dashboard_flow_export", args=["csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][0] == "Måned"
+    month = f"{timezone.localdate():%Y-%m}"
+    assert any(row[0] == month for row in rows[1:])
+
+
+@pytest.mark.parametrize("extra", [0, 3])
+def test_the_flow_query_count_does_not_grow(client, world, django_assert_num_queries, extra):
+    for _n in range(extra):
+        make_request(world, submit=True)
+    client.force_login(world.administrator)
+    # session, user; months, waits, waiting list, rejections; unread notifications;
+    # session save (3)
+    with django_assert_num_queries(10):
+        response = client.get(reverse("dashboard_flow"))
     assert response.status_code == 200
