@@ -1,6 +1,6 @@
 """Allocation dashboards: the administration sees the municipality, a leader their institutions."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -240,15 +240,24 @@ def dashboard_flow(request, fmt: str = ""):
     if fmt not in ("", "csv", "xlsx"):
         raise Http404
     today = timezone.localdate()
-    default_start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
+    # The last 12 months: this month and the 11 before it.
+    months_back = today.year * 12 + today.month - 1 - 11
+    default_start = date(months_back // 12, months_back % 12 + 1, 1)
     form = PeriodForm(request.GET or None, initial={"fra": default_start, "til": today})
     start, end = default_start, today
     if form.is_bound:
         if form.is_valid():
             start = form.cleaned_data["fra"] or default_start
-            end = form.cleaned_data["til"] or today
-        if end < start:
-            form.add_error(None, _("The end of the period is before its start."))
+            end = form.cleaned_data["til"] or max(start, today)
+            if end < start:
+                form.add_error(None, _("The end of the period is before its start."))
+            elif (end - start).days > PeriodForm.MAX_WEEKS * 7:
+                form.add_error(None, _("Choose a period of at most two years."))
+        if form.errors:
+            if fmt:
+                messages.error(request, _("Choose a valid period."))
+                return redirect(f"{reverse('dashboard_flow')}?{request.GET.urlencode()}")
+            form.add_error(None, _("The page shows the last 12 months instead."))
             start, end = default_start, today
     result = dashboards.flow(institutions=institutions, first=start, last=end)
     statuses = [

@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from forloeb.hours import REPORTED
 from forloeb.models import HourCategory, HourEntry
@@ -344,7 +345,8 @@ def by_institution(
     period, how many different pedagogists its interventions had in the last 24 months, and
     repeated interventions in the same group within 12 months (seeds 001 and 004). Four queries.
 
-    An intervention is an accepted request; its date is its wished start.
+    An intervention is an accepted request; its date is its wished start. A request for the
+    whole institution (no group) is never counted as a repeat.
     """
     from forloeb.models import Phase
 
@@ -381,9 +383,11 @@ def by_institution(
     repeats: dict[int, int] = defaultdict(int)
     for institution_id, by_request in interventions.items():
         starts_by_group: dict[int | None, list[date]] = defaultdict(list)
-        for group_id, start in by_request.values():
-            starts_by_group[group_id].append(start)
-        for starts in starts_by_group.values():
+        for group, start in by_request.values():
+            starts_by_group[group].append(start)
+        for group, starts in starts_by_group.items():
+            if group is None:
+                continue  # a request for the whole institution is not "the same group"
             starts.sort()
             repeats[institution_id] += sum(
                 1
@@ -459,7 +463,8 @@ def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flo
         counts[month.date() if isinstance(month, datetime) else month][status] += n
     months = [(m, dict(counts[m])) for m in _month_starts(first, last)]
     waits = [
-        (in_force - submitted).days
+        # Calendar days on the Copenhagen wall clock, not 24-hour periods.
+        (timezone.localdate(in_force, zone) - timezone.localdate(submitted, zone)).days
         for submitted, in_force in requests.filter(submitted_at__isnull=False)
         .annotate(in_force=Min("agreement__versions__in_force_at"))
         .filter(in_force__gte=start, in_force__lt=end)

@@ -201,6 +201,22 @@ class PeriodForm(forms.Form):
     )
 
     MAX_WEEKS = 106
+    FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+    def _bounded(self, name):
+        value = self.cleaned_data.get(name)
+        if value and not self.FIRST_YEAR <= value.year <= self.LAST_YEAR:
+            raise forms.ValidationError(
+                _("Choose a date between the years %(first)s and %(last)s.")
+                % {"first": self.FIRST_YEAR, "last": self.LAST_YEAR}
+            )
+        return value
+
+    def clean_fra(self):
+        return self._bounded("fra")
+
+    def clean_til(self):
+        return self._bounded("til")
 
     def clean(self):
         cleaned = super().clean() or {}

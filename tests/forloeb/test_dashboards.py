@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -97,10 +98,9 @@ def test_a_leader_sees_only_their_institutions(client, world, municipality, peri
     html = client.get(reverse("dashboard_districts") + query).content.decode()
     assert "Ullerup Bæk" in html
     assert "Søvang" not in html
-    # Only Mariehønen counts: 1 institution (not Spiren), with the same hours.
-    rows = _rows(Institution.objects.filter(pk=world.institution.pk), period)
-    assert rows["Ullerup Bæk"].institutions == 1
-    assert "11,1" in html and "4,5" in html and "2,63" in html
+    # Only Mariehønen counts: 1 institution (not Spiren), 1 pedagogist, the same hours.
+    cells = re.findall(r'<td class="text-end">([^<]*)</td>', html.split("Ullerup Bæk", 1)[1])
+    assert cells[:5] == ["1", "1", "11,1", "4,5", "2,63"]
     client.force_login(world.outsider)
     html = client.get(reverse("dashboard_districts") + query).content.decode()
     assert "Søvang" in html and "Ullerup Bæk" not in html
@@ -248,15 +248,18 @@ def history(world, municipality, period):
     """Mariehønen's earlier interventions, all accepted, by hand:
     - Sommerfuglen again, 20 weeks before the course (within 12 months): one repeat;
     - Frøen, 30 weeks back, with another pedagogist (Pia): two different pedagogists;
-    - Frøen, 800 days back: outside the 24 months, counts for nothing.
+    - Frøen, 800 days back, with a third pedagogist (Bo): outside the 24 months, so Bo is not
+      counted.
     Courses: only the one in force (the others never got an agreement)."""
     from indsats import services as indsats_services
 
     pia = factories.PedagogistFactory(user__email="pia@example.dk", user__name="Pia Pædagog")
     factories.AssignmentFactory(pedagogist=pia, institution=world.institution, share=20)
+    bo = factories.PedagogistFactory(user__email="bo@example.dk", user__name="Bo Pædagog")
+    factories.AssignmentFactory(pedagogist=bo, institution=world.institution, share=20)
     m1 = period[1]
     frog = world.institution.groups.get(name="Frøen")
-    for weeks_back, group, who in ((20, None, world.pedagogist), (30, frog, pia), (115, frog, pia)):
+    for weeks_back, group, who in ((20, None, world.pedagogist), (30, frog, pia), (115, frog, bo)):
         extra = {"group": group} if group else {}
         req = make_request(world, submit=True, **extra)
         indsats_services.request_accept(
@@ -279,7 +282,7 @@ def test_by_institution_matches_the_hand_computed_numbers(world, history, period
     assert (marie.open_courses, marie.courses) == (1, 1)
     # Agreed 4,5 and received 2,63 a week (see `municipality`): 58 %.
     assert (marie.agreed, marie.received, marie.received_share) == (D("4.50"), D("2.63"), 58)
-    assert marie.pedagogists_24_months == 2  # Paula and Pia; the 800-day-old one not counted
+    assert marie.pedagogists_24_months == 2  # Paula and Pia; Bo's 800-day-old one not counted
     assert marie.repeats_12_months == 1  # Sommerfuglen 20 weeks apart; Frøen 85 weeks apart
     spiren = rows["Vuggestuen Spiren"]
     assert (spiren.courses, spiren.agreed, spiren.received_share) == (0, D("0.00"), None)
@@ -392,7 +395,17 @@ def test_flow_page_for_a_leader_shows_only_their_requests(client, world, flow_wo
     client.force_login(world.outsider)
     html = client.get(reverse("dashboard_flow")).content.decode()
     assert "Dækket af sprogforløbet." not in html
-    assert "Venter på visitation nu" in html
+    # Otto's own institution only: his one waiting request, no waits, no acceptances.
+    card = html.split("Venter på visitation nu", 1)[1]
+    assert re.search(r'<p class="display-6 mb-0">\s*1\s*</p>', card)
+    from institutioner.access import institutions_for
+
+    today = timezone.localdate()
+    mine = dashboards.flow(
+        institutions=institutions_for(world.outsider), first=today - timedelta(days=60), last=today
+    )
+    assert (mine.waiting_for_triage, mine.accepted_without_agreement, mine.waits) == (1, 0, [])
+    assert sum(sum(c.values()) for _m, c in mine.months) == 1
 
 
 def test_flow_export(client, world, flow_world):
@@ -414,3 +427,32 @@ def test_the_flow_query_count_does_not_grow(client, world, django_assert_num_que
     with django_assert_num_queries(10):
         response = client.get(reverse("dashboard_flow"))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?til=9999-12-31",
+        "?fra=0001-01-01",
+        "?fra=9999-12-25&til=9999-12-31",
+        "?fra=2020-01-01&til=2026-01-01",
+        "?fra=abc",
+    ],
+)
+@pytest.mark.parametrize(
+    "name", ["dashboard_districts", "dashboard_institutions", "dashboard_flow"]
+)
+def test_extreme_periods_get_a_danish_message_not_an_error(client, world, name, query):
+    client.force_login(world.administrator)
+    response = client.get(reverse(name) + query)
+    assert response.status_code == 200
+    assert 'class="alert alert-danger' in response.content.decode()
+
+
+def test_the_flow_export_refuses_a_bad_period_with_a_message(client, world):
+    client.force_login(world.administrator)
+    response = client.get(
+        reverse("dashboard_flow_export", args=["csv"]) + "?fra=2026-05-01&til=2026-04-01",
+        follow=True,
+    )
+    assert "Vælg en gyldig periode." in response.content.decode()
