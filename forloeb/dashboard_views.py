@@ -84,9 +84,7 @@ def dashboard_districts(request, fmt: str = ""):
     if fmt:
         header, body = _district_table(rows, total)
         name = f"fordeling-distrikter-{mondays[0]:%Y-%m-%d}-{mondays[-1]:%Y-%m-%d}"
-        if fmt == "xlsx":
-            return export.table_xlsx(name, pgettext("dashboard", "Districts"), header, body)
-        return export.table_csv(name, header, body)
+        return export.table_response(fmt, name, pgettext("dashboard", "Districts"), header, body)
     scale = max(
         [r.capacity for r in rows] + [r.agreed for r in rows] + [r.logged for r in rows] + [1]
     )
@@ -158,9 +156,7 @@ def dashboard_pedagogists(request, fmt: str = ""):
                     ]
                 )
         name = f"fordeling-paedagoger-{mondays[0]:%Y-%m-%d}"
-        if fmt == "xlsx":
-            return export.table_xlsx(name, pgettext("dashboard", "Pedagogists"), header, body)
-        return export.table_csv(name, header, body)
+        return export.table_response(fmt, name, pgettext("dashboard", "Pedagogists"), header, body)
     return render(
         request,
         "forloeb/dashboard_pedagogists.html",
@@ -214,9 +210,7 @@ def dashboard_institutions(request, fmt: str = ""):
             for row in rows
         ]
         name = f"fordeling-institutioner-{mondays[0]:%Y-%m-%d}-{mondays[-1]:%Y-%m-%d}"
-        if fmt == "xlsx":
-            return export.table_xlsx(name, pgettext("dashboard", "Institutions"), header, body)
-        return export.table_csv(name, header, body)
+        return export.table_response(fmt, name, pgettext("dashboard", "Institutions"), header, body)
     return render(
         request,
         "forloeb/dashboard_institutions.html",
@@ -272,9 +266,7 @@ def dashboard_flow(request, fmt: str = ""):
         header = [pgettext("dashboard", "Month")] + [str(s.label) for s in statuses]
         body = [[f"{month:%Y-%m}", *values] for month, values in table]
         name = f"fordeling-anmodninger-{start:%Y-%m-%d}-{end:%Y-%m-%d}"
-        if fmt == "xlsx":
-            return export.table_xlsx(name, pgettext("dashboard", "Requests"), header, body)
-        return export.table_csv(name, header, body)
+        return export.table_response(fmt, name, pgettext("dashboard", "Requests"), header, body)
     return render(
         request,
         "forloeb/dashboard_flow.html",

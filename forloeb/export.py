@@ -184,3 +184,10 @@ def table_xlsx(name: str, title: str, header: list[str], rows: list[list]) -> Ht
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+def table_response(fmt: str, name: str, title: str, header: list[str], rows: list[list]):
+    """A dashboard's table as `fmt` ("csv" or "xlsx")."""
+    if fmt == "xlsx":
+        return table_xlsx(name, title, header, rows)
+    return table_csv(name, header, rows)

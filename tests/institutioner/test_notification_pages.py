@@ -252,3 +252,24 @@ def test_the_administration_changes_a_reminders_time(client, world):
     # The technical every-minute jobs are not edited here.
     sweep = PeriodicTask.objects.get(name="send-pending-notifications")
     assert client.get(reverse("schedule_edit", args=[sweep.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("failures", [1, 15])
+def test_the_health_page_query_count_does_not_grow(
+    client, world, healthy, django_assert_num_queries, failures
+):
+    for n in range(failures):
+        _note(
+            world.leader,
+            f"Fejl {n}",
+            status=NotificationStatus.FAILED,
+            sent_at=None,
+            attempts=8,
+            last_error="SMTPServerDisconnected",
+        )
+    client.force_login(world.administrator)
+    # session, user; schedules, heartbeats, outbox counts, failures (with recipients);
+    # unread notifications; session save (3)
+    with django_assert_num_queries(10):
+        response = client.get(reverse("operations"))
+    assert response.status_code == 200
