@@ -5,6 +5,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,10 +15,30 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from forloeb import dashboards, export, hours
-from forloeb.forms import PeriodForm
-from forloeb.hour_views import _period
+from forloeb.forms import DashboardFilterForm, PeriodForm
+from forloeb.hour_views import _period, _period_is_valid
 from indsats.models import RequestStatus
 from institutioner import access as org_access
+from institutioner.models import District
+
+INSTITUTIONS_PER_PAGE = 50
+PEDAGOGISTS_PER_PAGE = 25
+
+
+def _page_query(request) -> str:
+    """The filters without the page number, for the paging links."""
+    query = request.GET.copy()
+    query.pop("side", None)
+    return query.urlencode()
+
+
+def _bad_filters_redirect(request, name: str, form):
+    """An export is made only from good filters; the page then shows what is wrong."""
+    if _period_is_valid(form):
+        messages.error(request, _("Choose the filters again: the export was not made."))
+    else:
+        messages.error(request, _("Choose a valid period."))
+    return redirect(f"{reverse(name)}?{request.GET.urlencode()}")
 
 
 def _institutions(request):
@@ -107,6 +129,7 @@ def dashboard_districts(request, fmt: str = ""):
             "weeks": len(mondays),
             "first": mondays[0],
             "last": mondays[-1],
+            "last_sunday": mondays[-1] + timedelta(days=6),
             "query": request.GET.urlencode(),
             "is_leader_view": not org_access.is_administration(request.user),
         },
@@ -125,9 +148,28 @@ def dashboard_pedagogists(request, fmt: str = ""):
     today = timezone.localdate()
     this_monday = hours.this_monday()
     mondays = [this_monday + timedelta(weeks=n) for n in range(-12, 13)]
-    rows = dashboards.by_pedagogist(
-        pedagogists=org_access.pedagogists_for(request.user), mondays=mondays, today=today
+    districts = list(District.objects.order_by("name").values_list("pk", "name"))
+    form = DashboardFilterForm(
+        request.GET or None, districts=districts, search_label=_("Pedagogist"), period=False
     )
+    if fmt and form.is_bound and not form.is_valid():
+        return _bad_filters_redirect(request, "dashboard_pedagogists", form)
+    people = org_access.pedagogists_for(request.user).select_related("user").order_by("user__name")
+    if district := form.value("distrikt"):
+        # Attached to an institution of the district at some time in the 25 weeks.
+        people = people.filter(
+            Q(assignments__valid_to__isnull=True) | Q(assignments__valid_to__gte=mondays[0]),
+            assignments__institution__district_id=district,
+            assignments__valid_from__lte=mondays[-1] + timedelta(days=6),
+        ).distinct()
+    if search := form.value("soeg"):
+        people = people.filter(user__name__icontains=search)
+    chosen = list(people)
+    page = None
+    if not fmt:
+        page = Paginator(chosen, PEDAGOGISTS_PER_PAGE).get_page(request.GET.get("side"))
+        chosen = list(page.object_list)
+    rows = dashboards.by_pedagogist(pedagogists=chosen, mondays=mondays, today=today)
     if fmt:
         header = [
             pgettext("dashboard", "Pedagogist"),
@@ -161,7 +203,11 @@ def dashboard_pedagogists(request, fmt: str = ""):
         request,
         "forloeb/dashboard_pedagogists.html",
         {
+            "form": form,
             "rows": rows,
+            "page": page,
+            "query": request.GET.urlencode(),
+            "page_query": _page_query(request),
             "mondays": [(m, m.isocalendar()[1], m == this_monday) for m in mondays],
             "minimum": settings.HOURS_PRACTICE_SHARE_MIN_PERCENT,
         },
@@ -171,19 +217,28 @@ def dashboard_pedagogists(request, fmt: str = ""):
 @login_required
 def dashboard_institutions(request, fmt: str = ""):
     """Per institution: courses, hours received against agreed, different pedagogists in 24
-    months and repeated interventions in a group within 12 months."""
-    institutions = _institutions(request)
+    months and repeated interventions in a group within 12 months; filtered by district and
+    name, 50 to a page (the exports hold every institution the filters choose)."""
+    scope = _institutions(request)
     if fmt not in ("", "csv", "xlsx"):
         raise Http404
-    form, start, end = _period(request)
-    if fmt and form.is_bound and not form.is_valid():
-        messages.error(request, _("Choose a valid period."))
-        return redirect(f"{reverse('dashboard_institutions')}?{request.GET.urlencode()}")
-    mondays = hours.weeks_between(start, end)
-    rows = dashboards.by_institution(
-        institutions=institutions, mondays=mondays, today=timezone.localdate()
+    listing = list(scope.select_related("district").order_by("district__name", "name"))
+    districts = sorted({(i.district_id, i.district.name) for i in listing}, key=lambda d: d[1])
+    form, start, end = _period(
+        request, DashboardFilterForm, districts=districts, search_label=_("Institution")
     )
+    if fmt and form.is_bound and not form.is_valid():
+        return _bad_filters_redirect(request, "dashboard_institutions", form)
+    district, search = form.value("distrikt"), (form.value("soeg") or "").casefold()
+    chosen = [
+        i
+        for i in listing
+        if (district is None or i.district_id == district) and search in i.name.casefold()
+    ]
+    mondays = hours.weeks_between(start, end)
+    today = timezone.localdate()
     if fmt:
+        rows = dashboards.by_institution(institutions=chosen, mondays=mondays, today=today)
         header = [
             pgettext("dashboard", "District"),
             pgettext("dashboard", "Institution"),
@@ -211,16 +266,22 @@ def dashboard_institutions(request, fmt: str = ""):
         ]
         name = f"fordeling-institutioner-{mondays[0]:%Y-%m-%d}-{mondays[-1]:%Y-%m-%d}"
         return export.table_response(fmt, name, pgettext("dashboard", "Institutions"), header, body)
+    page = Paginator(chosen, INSTITUTIONS_PER_PAGE).get_page(request.GET.get("side"))
+    rows = dashboards.by_institution(
+        institutions=list(page.object_list), mondays=mondays, today=today
+    )
     return render(
         request,
         "forloeb/dashboard_institutions.html",
         {
             "form": form,
             "rows": rows,
+            "page": page,
             "weeks": len(mondays),
             "first": mondays[0],
             "last": mondays[-1],
             "query": request.GET.urlencode(),
+            "page_query": _page_query(request),
             "is_leader_view": not org_access.is_administration(request.user),
         },
     )
@@ -230,29 +291,46 @@ def dashboard_institutions(request, fmt: str = ""):
 def dashboard_flow(request, fmt: str = ""):
     """Requests per month by status, waiting times to an agreement in force, the waiting list
     and the rejections with their reasons, for a period (the last 12 months by default)."""
-    institutions = _institutions(request)
+    scope = _institutions(request)
     if fmt not in ("", "csv", "xlsx"):
         raise Http404
     today = timezone.localdate()
     # The last 12 months: this month and the 11 before it.
     months_back = today.year * 12 + today.month - 1 - 11
     default_start = date(months_back // 12, months_back % 12 + 1, 1)
-    form = PeriodForm(request.GET or None, initial={"fra": default_start, "til": today})
+    districts = list(
+        District.objects.filter(institutions__in=scope)
+        .distinct()
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    form = DashboardFilterForm(
+        request.GET or None,
+        initial={"fra": default_start, "til": today},
+        districts=districts,
+        search_label=_("Institution"),
+    )
     start, end = default_start, today
     if form.is_bound:
-        if form.is_valid():
+        if fmt and not form.is_valid():
+            return _bad_filters_redirect(request, "dashboard_flow", form)
+        if _period_is_valid(form):
             start = form.cleaned_data["fra"] or default_start
             end = form.cleaned_data["til"] or max(start, today)
             if end < start:
                 form.add_error(None, _("The end of the period is before its start."))
             elif (end - start).days > PeriodForm.MAX_WEEKS * 7:
                 form.add_error(None, _("Choose a period of at most two years."))
-        if form.errors:
+        if not _period_is_valid(form):
             if fmt:
-                messages.error(request, _("Choose a valid period."))
-                return redirect(f"{reverse('dashboard_flow')}?{request.GET.urlencode()}")
+                return _bad_filters_redirect(request, "dashboard_flow", form)
             form.add_error(None, _("The page shows the last 12 months instead."))
             start, end = default_start, today
+    institutions = scope
+    if district := form.value("distrikt"):
+        institutions = institutions.filter(district_id=district)
+    if search := form.value("soeg"):
+        institutions = institutions.filter(name__icontains=search)
     result = dashboards.flow(institutions=institutions, first=start, last=end)
     statuses = [
         RequestStatus.SUBMITTED,

@@ -17,10 +17,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from forloeb.hours import REPORTED
+from forloeb.hours import REPORTED, monday_of
 from forloeb.models import HourCategory, HourEntry
 from indsats.models import (
     AgreementVersion,
@@ -68,32 +67,71 @@ class DistrictRow:
         return percent(self.logged, self.capacity)
 
 
-def _overlaps(start: date | None, end: date | None, monday: date) -> bool:
-    sunday = monday + timedelta(days=6)
-    return (start is None or start <= sunday) and (end is None or end >= monday)
+def _week_range(start: date | None, end: date | None, mondays: list[date]) -> range:
+    """The indexes of the (consecutive) weeks that a period from `start` to `end` touches."""
+    first, n = mondays[0], len(mondays)
+    # Week i runs from first + 7i to first + 7i + 6: it touches the period when
+    # start <= first + 7i + 6 and end >= first + 7i.
+    low = 0 if start is None else max(0, -(-((start - first).days - 6) // 7))
+    high = n - 1 if end is None else min(n - 1, (end - first).days // 7)
+    return range(low, high + 1)
+
+
+SIGNED = [VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED]
+
+
+def version_periods(rows):
+    """For rows (key, number, starts_on, ends_on, in_force_at, superseded_at, ...) of signed
+    versions, yield (begin, end, row): the days whose weeks the version's hours count in.
+
+    An adjustment changes the plan from the week it comes into force: the version it replaces
+    counts until the Monday of that week, the new one from it. The first version counts from
+    its start, however late it was signed. A version replaced before its start counts nowhere.
+    """
+    for row in rows:
+        _key, number, starts_on, ends_on, in_force_at, superseded_at = row[:6]
+        begin = starts_on
+        if number != 1 and in_force_at is not None:
+            begin = max(starts_on, monday_of(timezone.localdate(in_force_at)))
+        end = ends_on
+        if superseded_at is not None:
+            end = min(ends_on, monday_of(timezone.localdate(superseded_at)) - timedelta(days=1))
+        if begin <= end:
+            yield begin, end, row
+
+
+def _signed_versions(**filters) -> QuerySet[AgreementVersion]:
+    return AgreementVersion.objects.filter(status__in=SIGNED, **filters)
 
 
 def _agreed_by(
-    key: str, *, institutions: QuerySet[Institution], mondays: list[date]
+    key: str, *, institutions: QuerySet[Institution] | list[int], mondays: list[date]
 ) -> dict[int, Decimal]:
     """Hours agreed in the weeks, summed by `key` (a path from the agreement's request): every
-    agreement in force counts its hours a week in each week of its period. One query."""
+    signed version counts its hours a week in each week it was the one in force
+    (`version_periods`). One query."""
     first, last = mondays[0], mondays[-1] + timedelta(days=6)
     agreed: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for key_id, starts_on, ends_on, per_week in AgreementVersion.objects.filter(
-        status=VersionStatus.IN_FORCE,
+    rows = _signed_versions(
         agreement__request__institution__in=institutions,
         starts_on__lte=last,
         ends_on__gte=first,
-    ).values_list(f"agreement__request__{key}", "starts_on", "ends_on", "hours_per_week"):
-        agreed[key_id] += (per_week or ZERO) * sum(
-            1 for monday in mondays if _overlaps(starts_on, ends_on, monday)
-        )
+    ).values_list(
+        f"agreement__request__{key}",
+        "number",
+        "starts_on",
+        "ends_on",
+        "in_force_at",
+        "superseded_at",
+        "hours_per_week",
+    )
+    for begin, end, row in version_periods(rows):
+        agreed[row[0]] += (row[6] or ZERO) * len(_week_range(begin, end, mondays))
     return agreed
 
 
 def _reported_by(
-    key: str, *, institutions: QuerySet[Institution], mondays: list[date]
+    key: str, *, institutions: QuerySet[Institution] | list[int], mondays: list[date]
 ) -> dict[int, Decimal]:
     """Submitted and approved hours on the institutions' courses in the weeks, by `key`."""
     path = f"course__agreement__request__{key}"
@@ -143,9 +181,7 @@ def by_district(*, institutions: QuerySet[Institution], mondays: list[date]) -> 
     for district_id, pedagogist_id, weekly, share, valid_from, valid_to in attachments:
         pedagogists[district_id].add(pedagogist_id)
         hours = Decimal(weekly) * Decimal(share) / HUNDRED
-        capacity[district_id] += hours * sum(
-            1 for monday in mondays if _overlaps(valid_from, valid_to, monday)
-        )
+        capacity[district_id] += hours * len(_week_range(valid_from, valid_to, mondays))
     agreed = _agreed_by("institution__district_id", institutions=institutions, mondays=mondays)
     logged = _reported_by("institution__district_id", institutions=institutions, mondays=mondays)
     return [
@@ -226,7 +262,7 @@ class PedagogistRow:
 
 
 def by_pedagogist(
-    *, pedagogists: QuerySet[Pedagogist], mondays: list[date], today: date
+    *, pedagogists: QuerySet[Pedagogist] | list[Pedagogist], mondays: list[date], today: date
 ) -> list[PedagogistRow]:
     """Per pedagogist and week: contracted hours, their part of the agreements in force, and
     the reported hours; over-allocation (agreed plus preparation above the contracted hours),
@@ -235,35 +271,47 @@ def by_pedagogist(
     An agreement's hours a week are shared among its pedagogists by their allocated hours.
     """
     first, last = mondays[0], mondays[-1] + timedelta(days=6)
-    people = list(pedagogists.select_related("user").order_by("user__name"))
+    if isinstance(pedagogists, QuerySet):
+        pedagogists = pedagogists.select_related("user").order_by("user__name")
+    people = list(pedagogists)
     ids = [p.pk for p in people]
-    allocations = list(
+    wanted = set(ids)
+    versions = "request__agreement__versions__"
+    rows = list(
         Allocation.objects.filter(
-            request__agreement__versions__status=VersionStatus.IN_FORCE,
-            request__agreement__versions__starts_on__lte=last,
-            request__agreement__versions__ends_on__gte=first,
-        )
-        .filter(request__in=Allocation.objects.filter(pedagogist_id__in=ids).values("request_id"))
-        .values_list(
-            "pedagogist_id",
+            request__in=Allocation.objects.filter(pedagogist_id__in=ids).values("request_id"),
+            **{
+                f"{versions}status__in": SIGNED,
+                f"{versions}starts_on__lte": last,
+                f"{versions}ends_on__gte": first,
+            },
+        ).values_list(
             "request_id",
+            f"{versions}number",
+            f"{versions}starts_on",
+            f"{versions}ends_on",
+            f"{versions}in_force_at",
+            f"{versions}superseded_at",
+            f"{versions}hours_per_week",
+            "pedagogist_id",
             "weekly_hours",
-            "request__agreement__versions__starts_on",
-            "request__agreement__versions__ends_on",
-            "request__agreement__versions__hours_per_week",
         )
     )
+    # One row per allocation and signed version: an agreement's hours are shared among its
+    # pedagogists by their allocated hours.
     allocated: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for _pid, request_id, weekly, *_rest in allocations:
+    for (request_id, _pid), weekly in {(row[0], row[7]): row[8] for row in rows}.items():
         allocated[request_id] += weekly
     agreed: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
     courses: dict[tuple[int, date], int] = defaultdict(int)
-    for pid, request_id, weekly, starts_on, ends_on, per_week in allocations:
+    for begin, end, row in version_periods(rows):
+        request_id, per_week, pid, weekly = row[0], row[6] or ZERO, row[7], row[8]
+        if pid not in wanted:
+            continue
         share = weekly / allocated[request_id] if allocated[request_id] else ZERO
-        for monday in mondays:
-            if _overlaps(starts_on, ends_on, monday):
-                agreed[(pid, monday)] += (per_week or ZERO) * share
-                courses[(pid, monday)] += 1
+        for i in _week_range(begin, end, mondays):
+            agreed[(pid, mondays[i])] += per_week * share
+            courses[(pid, mondays[i])] += 1
     logged: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
     practice: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
     reported = (
@@ -339,11 +387,12 @@ class InstitutionRow:
 
 
 def by_institution(
-    *, institutions: QuerySet[Institution], mondays: list[date], today: date
+    *, institutions: list[Institution], mondays: list[date], today: date
 ) -> list[InstitutionRow]:
-    """Per institution: its courses (open and in all), hours received against agreed in the
-    period, how many different pedagogists its interventions had in the last 24 months, and
-    repeated interventions in the same group within 12 months (seeds 001 and 004). Four queries.
+    """Per institution (already loaded, in the order to show): its courses (open and in all),
+    hours received against agreed in the period, how many different pedagogists its
+    interventions had in the last 24 months, and repeated interventions in the same group
+    within 12 months (seeds 001 and 004). Three queries.
 
     An intervention is an accepted request; its date is its wished start. A request for the
     whole institution (no group) is never counted as a repeat.
@@ -351,35 +400,35 @@ def by_institution(
     from forloeb.models import Phase
 
     weeks = len(mondays)
-    rows = list(
-        institutions.annotate(
-            n_courses=Count("requests__agreement__course", distinct=True),
-            n_open=Count(
-                "requests__agreement__course",
-                filter=~Q(requests__agreement__course__phase=Phase.CLOSED),
-                distinct=True,
-            ),
-        ).order_by("district__name", "name")
-    )
-    agreed = _agreed_by("institution_id", institutions=institutions, mondays=mondays)
-    received = _reported_by("institution_id", institutions=institutions, mondays=mondays)
+    ids = [i.pk for i in institutions]
+    agreed = _agreed_by("institution_id", institutions=ids, mondays=mondays)
+    received = _reported_by("institution_id", institutions=ids, mondays=mondays)
     since = today - timedelta(days=730)
+    courses: dict[int, dict[int, str]] = defaultdict(dict)
     pedagogists: dict[int, set[int]] = defaultdict(set)
     interventions: dict[int, dict[int, tuple]] = defaultdict(dict)
-    for institution_id, request_id, group_id, start, pedagogist_id in Allocation.objects.filter(
-        request__institution__in=institutions,
-        request__status=RequestStatus.ACCEPTED,
-        request__wished_start__gte=since,
-        request__wished_start__lte=today,
-    ).values_list(
-        "request__institution_id",
-        "request_id",
-        "request__group_id",
-        "request__wished_start",
-        "pedagogist_id",
+    recent = Q(status=RequestStatus.ACCEPTED, wished_start__gte=since, wished_start__lte=today)
+    # One row per request and pedagogist: the requests with a course, and the recent
+    # interventions.
+    for institution_id, request_id, status, group_id, start, phase, pedagogist_id in (
+        InterventionRequest.objects.filter(institution_id__in=ids)
+        .filter(Q(agreement__course__isnull=False) | recent)
+        .values_list(
+            "institution_id",
+            "pk",
+            "status",
+            "group_id",
+            "wished_start",
+            "agreement__course__phase",
+            "allocations__pedagogist_id",
+        )
     ):
-        pedagogists[institution_id].add(pedagogist_id)
-        interventions[institution_id][request_id] = (group_id, start)
+        if phase is not None:
+            courses[institution_id][request_id] = phase
+        if status == RequestStatus.ACCEPTED and since <= start <= today:
+            if pedagogist_id is not None:
+                pedagogists[institution_id].add(pedagogist_id)
+            interventions[institution_id][request_id] = (group_id, start)
     repeats: dict[int, int] = defaultdict(int)
     for institution_id, by_request in interventions.items():
         starts_by_group: dict[int | None, list[date]] = defaultdict(list)
@@ -396,15 +445,15 @@ def by_institution(
             )
     return [
         InstitutionRow(
-            institution=row,
-            open_courses=row.n_open,  # type: ignore[attr-defined]
-            courses=row.n_courses,  # type: ignore[attr-defined]
-            agreed=_per_week(agreed[row.pk], weeks),
-            received=_per_week(received.get(row.pk) or ZERO, weeks),
-            pedagogists_24_months=len(pedagogists[row.pk]),
-            repeats_12_months=repeats[row.pk],
+            institution=institution,
+            open_courses=sum(1 for p in courses[institution.pk].values() if p != Phase.CLOSED),
+            courses=len(courses[institution.pk]),
+            agreed=_per_week(agreed[institution.pk], weeks),
+            received=_per_week(received.get(institution.pk) or ZERO, weeks),
+            pedagogists_24_months=len(pedagogists[institution.pk]),
+            repeats_12_months=repeats[institution.pk],
         )
-        for row in rows
+        for institution in institutions
     ]
 
 
@@ -447,29 +496,32 @@ def _month_starts(first: date, last: date) -> list[date]:
 def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flow:
     """Requests per month of submission by their status now; the waiting time from submission
     to the first agreement in force (for agreements that came into force in the period); the
-    waiting list now; and the rejections in the period with their reasons. Four queries."""
+    waiting list now; and the rejections in the period with their reasons. Three queries."""
     zone = workdays.local_zone()
     start = workdays.at_local(first, time(0, 0))
     end = workdays.at_local(last + timedelta(days=1), time(0, 0))
     requests = InterventionRequest.objects.filter(institution__in=institutions)
     counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for month, status, n in (
-        requests.filter(submitted_at__gte=start, submitted_at__lt=end)
-        .annotate(month=TruncMonth("submitted_at", tzinfo=zone))
-        .values("month", "status")
-        .annotate(n=Count("pk"))
-        .values_list("month", "status", "n")
-    ):
-        counts[month.date() if isinstance(month, datetime) else month][status] += n
-    months = [(m, dict(counts[m])) for m in _month_starts(first, last)]
-    waits = [
-        # Calendar days on the Copenhagen wall clock, not 24-hour periods.
-        (timezone.localdate(in_force, zone) - timezone.localdate(submitted, zone)).days
-        for submitted, in_force in requests.filter(submitted_at__isnull=False)
+    waits = []
+    # One query: the requests submitted in the period (counted by month and status now) and
+    # those whose first agreement came into force in it (their waits).
+    for submitted, status, in_force in (
+        requests.filter(submitted_at__isnull=False)
+        .values("pk", "submitted_at", "status")
         .annotate(in_force=Min("agreement__versions__in_force_at"))
-        .filter(in_force__gte=start, in_force__lt=end)
-        .values_list("submitted_at", "in_force")
-    ]
+        .filter(
+            Q(submitted_at__gte=start, submitted_at__lt=end)
+            | Q(in_force__gte=start, in_force__lt=end)
+        )
+        .values_list("submitted_at", "status", "in_force")
+    ):
+        submitted_day = timezone.localdate(submitted, zone)
+        if start <= submitted < end:
+            counts[submitted_day.replace(day=1)][status] += 1
+        if in_force is not None and start <= in_force < end:
+            # Calendar days on the Copenhagen wall clock, not 24-hour periods.
+            waits.append((timezone.localdate(in_force, zone) - submitted_day).days)
+    months = [(m, dict(counts[m])) for m in _month_starts(first, last)]
     in_force = AgreementVersion.objects.filter(
         agreement__request=OuterRef("pk"), status=VersionStatus.IN_FORCE
     )

@@ -227,3 +227,35 @@ class PeriodForm(forms.Form):
             if (end - start).days > self.MAX_WEEKS * 7:
                 raise forms.ValidationError(_("Choose a period of at most two years."))
         return cleaned
+
+
+class DashboardFilterForm(PeriodForm):
+    """The period, a district and a name search for the allocation dashboards. The districts
+    are given by the view (those the person sees), so the form asks the database nothing."""
+
+    distrikt = forms.TypedChoiceField(
+        label=_("District"),
+        required=False,
+        coerce=int,
+        error_messages={"invalid_choice": _("Choose a district from the list.")},
+    )
+    soeg = forms.CharField(label=_("Name contains"), required=False, max_length=100)
+
+    def __init__(
+        self, *args, districts: list[tuple[int, str]], search_label=None, period=True, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        if not period:
+            del self.fields["fra"], self.fields["til"]
+        self.fields["distrikt"].choices = [("", _("All districts")), *districts]
+        if search_label is None:
+            del self.fields["soeg"]
+        else:
+            self.fields["soeg"].label = search_label
+
+    def value(self, name: str):
+        """A valid filter's value, or None: a bad district does not empty the page."""
+        if name not in self.fields or not self.is_bound:
+            return None
+        self.is_valid()
+        return self.cleaned_data.get(name) or None

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -256,12 +256,20 @@ def hours_approval(request):
     )
 
 
-def _period(request) -> tuple[PeriodForm, date, date]:
+def _period_is_valid(form: PeriodForm) -> bool:
+    """The dates are good (another filter of the form may still be wrong)."""
+    form.is_valid()
+    return not any(name in form.errors for name in ("fra", "til", NON_FIELD_ERRORS))
+
+
+def _period(request, form_class=PeriodForm, **form_kwargs) -> tuple[PeriodForm, date, date]:
     """The chosen period, or the last eight weeks up to this one."""
     default_end = hours.this_monday() + timedelta(days=6)
     default_start = hours.this_monday() - timedelta(weeks=7)
-    form = PeriodForm(request.GET or None, initial={"fra": default_start, "til": default_end})
-    if form.is_bound and form.is_valid():
+    form = form_class(
+        request.GET or None, initial={"fra": default_start, "til": default_end}, **form_kwargs
+    )
+    if form.is_bound and _period_is_valid(form):
         start = form.cleaned_data["fra"] or default_start
         end = form.cleaned_data["til"] or max(start, default_end)
         if end < start:

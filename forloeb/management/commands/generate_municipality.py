@@ -1,0 +1,60 @@
+import random
+import time
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from forloeb import synthetic
+from forloeb.hours import monday_of
+from institutioner.models import District
+
+
+class Command(BaseCommand):
+    help = (
+        "Fills an empty database with a synthetic municipality, the same every time for the "
+        "same seed: --scale demo (the seeds' five districts, two years) or --scale large "
+        "(400 institutions in 20 districts, 120 pedagogists, 6,000 agreements, five years of "
+        "week sheets)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(synthetic.SCALES), default="demo")
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, scale: str, seed: int, **options):
+        if District.objects.exists():
+            raise CommandError(
+                "Databasen har allerede distrikter. Den syntetiske kommune skal i en tom database "
+                "(fx DATABASE_URL=postgres://…/syntetisk efter migrate)."
+            )
+        chosen = synthetic.SCALES[scale]
+        rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
+        today = timezone.localdate()
+        this_monday = monday_of(today)
+        started = time.perf_counter()
+        with transaction.atomic():
+            org = synthetic.organisation_create(scale=chosen, rng=rng, today=today)
+            counts = synthetic.history_create(
+                org=org,
+                rng=rng,
+                first_monday=monday_of(today - timedelta(days=365 * chosen.years)),
+                last_monday=this_monday - timedelta(weeks=1),
+                today=today,
+                agreements=chosen.agreements,
+            )
+        seconds = time.perf_counter() - started
+        institutions = sum(n for _name, n, _p in chosen.districts)
+        pedagogists = sum(p for _name, _n, p in chosen.districts)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Syntetisk kommune ({scale}, frø {seed}): {len(chosen.districts)} distrikter, "
+                f"{institutions} institutioner, {pedagogists} pædagoger på {seconds:.0f} s."
+            )
+        )
+        for name, n in counts.items():
+            self.stdout.write(f"  {name:<22} {n:>9}")
+        self.stdout.write(
+            f"Log ind som forvaltning@syntetisk.dk (adgangskode {synthetic.SYNTHETIC_PASSWORD})."
+        )

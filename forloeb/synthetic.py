@@ -1,0 +1,1067 @@
+"""A synthetic municipality: years of requests, agreements, courses and week sheets, made
+deterministically from a seed, for the dashboards, their benchmark and the demo's history.
+
+`organisation_create` builds districts, institutions, groups, leaders and pedagogists with
+their attachments for each school year (some institutions change pedagogist at 1 August);
+`history_create` fills a span of weeks with interventions in every outcome (accepted with an
+agreement and a course, some adjusted to a second version; rejected with a reason; withdrawn;
+waiting now) and the pedagogists' week sheets, approved up to the current month.
+
+The rows are written with `bulk_create` in their final state (timestamps in the past, no
+notifications, no history rows), so the large scale (400 institutions, 120 pedagogists, 6,000
+agreements, five years of weeks: several hundred thousand rows) loads in minutes. The data keeps
+every rule the database enforces: attachments never above 100 % a day, signed versions frozen,
+hours only on sheets not yet approved when inserted (sheets are approved afterwards).
+"""
+
+import random
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import cache
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Least
+from django.utils import timezone
+
+from forloeb.dashboards import version_periods
+from forloeb.hours import monday_of, month_of_week
+from forloeb.models import (
+    CHECKLIST,
+    PHASE_ORDER,
+    ChecklistItem,
+    Course,
+    CourseEvent,
+    Decision,
+    Evaluation,
+    EvaluationKind,
+    EvaluationStatus,
+    HourCategory,
+    HourEntry,
+    Phase,
+    SheetStatus,
+    WeekSheet,
+)
+from indsats.models import (
+    Agreement,
+    AgreementVersion,
+    Allocation,
+    EventKind,
+    FocusLevel,
+    InterventionRequest,
+    LearningTheme,
+    Method,
+    PracticeRole,
+    RequestEvent,
+    RequestFocusLevel,
+    RequestStatus,
+    RequestTheme,
+    Signature,
+    SignerRole,
+    VersionStatus,
+)
+from indsats.services import version_hash
+from institutioner import workdays
+from institutioner.models import (
+    AgeGroup,
+    Assignment,
+    AssignmentFunction,
+    District,
+    Group,
+    Institution,
+    InstitutionKind,
+    InstitutionOwner,
+    Membership,
+    Pedagogist,
+    PedagogistTitle,
+    Role,
+    User,
+)
+
+SYNTHETIC_PASSWORD = "demo-indsats-2026"
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Scale:
+    districts: tuple[tuple[str, int, int], ...]  # name, institutions, pedagogists
+    years: int
+    agreements: int
+
+
+# Seed 001: Ullerup Bæk 9 institutions / 3 pedagogists, Fjordbakke 4 / 1, Kirstinebjerg 9 / 3,
+# Erritsø 6 / 1, De Private 7 / 1.
+SEED_DISTRICTS = (
+    ("Ullerup Bæk", 9, 3),
+    ("Fjordbakke", 4, 1),
+    ("Kirstinebjerg", 9, 3),
+    ("Erritsø", 6, 1),
+    ("De Private", 7, 1),
+)
+LARGE_DISTRICT_NAMES = (
+    "Ådalen",
+    "Bakkely",
+    "Egeskov",
+    "Fjordsiden",
+    "Granhøj",
+    "Havnen",
+    "Højmarken",
+    "Kildebakken",
+    "Lyngby Mark",
+    "Møllevang",
+    "Nørreskov",
+    "Engvang",
+    "Rosenhøj",
+    "Sandager",
+    "Skovbrynet",
+    "Stationsbyen",
+    "Strandparken",
+    "Vestervang",
+    "Østerbro Syd",
+    "Åsen",
+)
+SCALES = {
+    "demo": Scale(districts=SEED_DISTRICTS, years=2, agreements=180),
+    "large": Scale(
+        districts=tuple((name, 20, 6) for name in LARGE_DISTRICT_NAMES),
+        years=5,
+        agreements=6000,
+    ),
+}
+
+PREFIXES = ("Børnehuset", "Vuggestuen", "Børnehaven", "Dagtilbuddet", "Børnegården")
+PLACES = [
+    "Mariehønen",
+    "Solsikken",
+    "Egebakken",
+    "Lærkereden",
+    "Troldeskoven",
+    "Kastanjen",
+    "Bølgen",
+    "Regnbuen",
+    "Skovstjernen",
+    "Humlebien",
+    "Kløverengen",
+    "Spiren",
+    "Mosehuset",
+    "Fyrtårnet",
+    "Valmuen",
+    "Stjerneskuddet",
+    "Pilehytten",
+    "Ravnereden",
+    "Ellebo",
+    "Hyldebærret",
+    "Tusindfryd",
+    "Engblommen",
+    "Sneglehuset",
+    "Græshoppen",
+    "Birkely",
+    "Anemonen",
+    "Lyngbakken",
+    "Firkløveret",
+    "Hasselnødden",
+    "Søstjernen",
+    "Kildevang",
+    "Rønnebærret",
+    "Uglereden",
+    "Bakkehuset",
+    "Æblehaven",
+]
+GROUPS = ("Sommerfuglen", "Frøen", "Egernet", "Pindsvinet", "Bien", "Ræven", "Uglen", "Musen")
+FIRST = [
+    "Anne",
+    "Louise",
+    "Camilla",
+    "Maria",
+    "Lone",
+    "Pia",
+    "Rikke",
+    "Tina",
+    "Helle",
+    "Mads",
+    "Peter",
+    "Lars",
+    "Jesper",
+    "Line",
+]
+LAST = [
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Larsen",
+    "Sørensen",
+    "Madsen",
+    "Olsen",
+    "Møller",
+]
+NEEDS = (
+    "Mange konflikter i overgangene, og børnene venter længe ved garderoben.",
+    "Sprogmiljøet er fattigt; de voksne taler meget til og lidt med børnene.",
+    "Legen går i stå om eftermiddagen, og få børn er med i fællesskabet.",
+    "Nyt personale, der ønsker fælles sprog om inkluderende læringsmiljøer.",
+    "Uro ved samlinger; personalet vil arbejde med mindre grupper.",
+)
+GOALS = (
+    ("Børnene oplever rolige overgange fra leg til frokost.", FocusLevel.CHILDREN_GROUP),
+    ("Personalet organiserer legen i mindre grupper om formiddagen.", FocusLevel.STAFF),
+    ("Flere børn deltager i fælles lege på legepladsen.", FocusLevel.LEARNING_ENVIRONMENT),
+    ("Ledelsen sætter faste rammer for refleksion i personalegruppen.", FocusLevel.LEADERSHIP),
+)
+REJECTIONS = (
+    "Behovet dækkes bedre af institutionens faste tilknytning; kontakt jeres pædagog.",
+    "Anmodningen handler om ét barn; søg kompenserende støtte i stedet.",
+    "Der er ingen ledig kapacitet i den ønskede periode; søg igen efter sommerferien.",
+    "Institutionen har et igangværende forløb i samme gruppe.",
+)
+
+
+@cache
+def _password_hash() -> str:
+    return make_password(SYNTHETIC_PASSWORD)
+
+
+def _at(day: date, hour: int = 9) -> datetime:
+    return workdays.at_local(day, time(hour, 0))
+
+
+@contextmanager
+def _keep_timestamps(*models) -> Iterator[None]:
+    """Let bulk_create store the past timestamps we give instead of now()."""
+    fields = [
+        f
+        for m in models
+        for f in m._meta.fields
+        if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)
+    ]
+    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
+    for f in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+# --- The organisation ---------------------------------------------------------------------------
+
+
+@dataclass
+class Org:
+    admin: User
+    institutions: list[Institution]
+    groups: dict[int, list[Group]]
+    leaders: dict[int, User]
+    pedagogists: dict[int, Pedagogist]
+    district_pedagogists: dict[int, list[int]]
+    # institution → [(valid_from, valid_to, pedagogist id)]
+    attached: dict[int, list[tuple[date, date | None, int]]] = field(default_factory=dict)
+
+    def attached_on(self, institution_id: int, day: date) -> int | None:
+        for valid_from, valid_to, pid in self.attached.get(institution_id, []):
+            if valid_from <= day and (valid_to is None or day <= valid_to):
+                return pid
+        return None
+
+
+def _school_year_start(day: date) -> date:
+    return date(day.year if day.month >= 8 else day.year - 1, 8, 1)
+
+
+def _user(email: str, name: str, role: str) -> User:
+    return User(email=email, name=name, role=role, password=_password_hash())
+
+
+def organisation_create(*, scale: Scale, rng: random.Random, today: date) -> Org:
+    """Districts, institutions with groups and a leader each, pedagogists, and their
+    attachments from the first school year of the history to now."""
+    admin = _user("forvaltning@syntetisk.dk", "Hanne Kjær", Role.ADMINISTRATION)
+    admin.save()
+    institutions: list[Institution] = []
+    district_of: list[int] = []
+    names: set[str] = set()
+    pedagogist_users: list[tuple[int, User, str]] = []
+    for d, (district_name, n_institutions, n_pedagogists) in enumerate(scale.districts):
+        district = District.objects.create(name=district_name)
+        for i in range(n_institutions):
+            place = PLACES[(d * 7 + i) % len(PLACES)]
+            kind = (
+                InstitutionKind.INTEGRATED,
+                InstitutionKind.KINDERGARTEN,
+                InstitutionKind.NURSERY,
+                InstitutionKind.INTEGRATED,
+            )[i % 4]
+            name = f"{PREFIXES[(d + i) % len(PREFIXES)]} {place}"
+            while name in names:
+                name += " " + district_name.split()[0]
+            names.add(name)
+            institutions.append(
+                Institution(
+                    name=name,
+                    kind=kind,
+                    owner=InstitutionOwner.PRIVATE
+                    if district_name == "De Private"
+                    else (InstitutionOwner.MUNICIPAL if i % 5 else InstitutionOwner.SELF_GOVERNING),
+                    district=district,
+                    street=f"{place.rstrip('n').rstrip('e')}vej {rng.randint(1, 80)}",
+                    postal_code=f"{7000 + d * 10 + i % 10}",
+                    city=district_name,
+                    opens_at=time(6, 30),
+                    closes_at=time(17, 0),
+                )
+            )
+            district_of.append(district.pk)
+        for p in range(n_pedagogists):
+            title = (PedagogistTitle.LEARNING_ENVIRONMENT, PedagogistTitle.INTERVENTION)[p % 2]
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            email = f"paedagog.{d + 1}.{p + 1}@syntetisk.dk"
+            pedagogist_users.append((district.pk, _user(email, name, Role.PEDAGOGIST), title))
+    institutions = Institution.objects.bulk_create(institutions, batch_size=BATCH)
+    groups = Group.objects.bulk_create(
+        [
+            Group(
+                institution=inst,
+                name=name,
+                age_group=AgeGroup.NURSERY if g % 2 else AgeGroup.KINDERGARTEN,
+            )
+            for inst in institutions
+            for g, name in enumerate(rng.sample(GROUPS, rng.randint(2, 4)))
+        ],
+        batch_size=BATCH,
+    )
+    leaders = User.objects.bulk_create(
+        [
+            _user(
+                f"leder.{n + 1}@syntetisk.dk",
+                f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                Role.LEADER,
+            )
+            for n in range(len(institutions))
+        ],
+        batch_size=BATCH,
+    )
+    Membership.objects.bulk_create(
+        [Membership(user=u, institution=i) for u, i in zip(leaders, institutions, strict=True)],
+        batch_size=BATCH,
+    )
+    users = User.objects.bulk_create([u for _d, u, _t in pedagogist_users], batch_size=BATCH)
+    pedagogists = Pedagogist.objects.bulk_create(
+        [
+            Pedagogist(
+                user=user, title=title, weekly_hours=Decimal(rng.choice(["37", "37", "37", "32"]))
+            )
+            for user, (_d, _u, title) in zip(users, pedagogist_users, strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    district_pedagogists: dict[int, list[int]] = defaultdict(list)
+    for pedagogist, (district_id, _u, _t) in zip(pedagogists, pedagogist_users, strict=True):
+        district_pedagogists[district_id].append(pedagogist.pk)
+    by_institution: dict[int, list[Group]] = defaultdict(list)
+    for group in groups:
+        by_institution[group.institution_id].append(group)
+    org = Org(
+        admin=admin,
+        institutions=institutions,
+        groups=dict(by_institution),
+        leaders={i.pk: u for i, u in zip(institutions, leaders, strict=True)},
+        pedagogists={p.pk: p for p in pedagogists},
+        district_pedagogists=dict(district_pedagogists),
+    )
+    current = {}
+    for district_id, pids in org.district_pedagogists.items():
+        mine = [i for i in institutions if i.district_id == district_id]
+        for n, institution in enumerate(mine):
+            current[institution.pk] = pids[n % len(pids)]
+    first_year = _school_year_start(today - timedelta(days=365 * scale.years + 7))
+    attachments_create(org=org, rng=rng, current=current, first_year=first_year, today=today)
+    return org
+
+
+def attachments_create(
+    *,
+    org: Org,
+    rng: random.Random,
+    current: dict[int, int],
+    first_year: date,
+    today: date,
+    existing_from: date | None = None,
+) -> None:
+    """One attachment per institution and school year, from `first_year` to now. Going back a
+    year, about one institution in five swaps pedagogist with another in its district (so each
+    pedagogist keeps the same number of institutions, and their shares never pass 100 %).
+    With `existing_from`, the attachments from that date exist already and only earlier
+    years are written."""
+    this_year = _school_year_start(today)
+    counts: dict[int, int] = defaultdict(int)
+    for pid in current.values():
+        counts[pid] += 1
+    share = {pid: min(Decimal("30"), Decimal(100 // n)) for pid, n in counts.items()}
+    district_of = {i.pk: i.district_id for i in org.institutions}
+    rows = []
+    mapping = dict(current)
+    year = this_year
+    while year >= first_year:
+        if existing_from is None or year < existing_from:
+            for institution_id, pid in sorted(mapping.items()):
+                valid_to = None if year == this_year else date(year.year + 1, 7, 31)
+                rows.append(
+                    Assignment(
+                        pedagogist_id=pid,
+                        institution_id=institution_id,
+                        function=AssignmentFunction.RESOURCE,
+                        share=share[pid],
+                        valid_from=year,
+                        valid_to=valid_to,
+                    )
+                )
+        for institution_id, pid in sorted(mapping.items()):
+            org.attached.setdefault(institution_id, []).append(
+                (year, None if year == this_year else date(year.year + 1, 7, 31), pid)
+            )
+        # The year before: swap some pairs within each district.
+        by_district: dict[int, list[int]] = defaultdict(list)
+        for institution_id in sorted(mapping):
+            by_district[district_of[institution_id]].append(institution_id)
+        for ids in by_district.values():
+            for _ in range(len(ids) // 5):
+                a, b = rng.sample(ids, 2) if len(ids) > 1 else (ids[0], ids[0])
+                if mapping[a] != mapping[b]:
+                    mapping[a], mapping[b] = mapping[b], mapping[a]
+        year = date(year.year - 1, 8, 1)
+    Assignment.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def organisation_from_database(*, admin: User) -> Org:
+    """The organisation as it is (the demo's), with its current attachments."""
+    institutions = list(Institution.objects.order_by("pk"))
+    groups: dict[int, list[Group]] = defaultdict(list)
+    for group in Group.objects.order_by("pk"):
+        groups[group.institution_id].append(group)
+    leaders = {}
+    for membership in (
+        Membership.objects.filter(user__role=Role.LEADER).select_related("user").order_by("pk")
+    ):
+        leaders.setdefault(membership.institution_id, membership.user)
+    pedagogists = {p.pk: p for p in Pedagogist.objects.select_related("user").order_by("pk")}
+    org = Org(
+        admin=admin,
+        institutions=institutions,
+        groups=dict(groups),
+        leaders=leaders,
+        pedagogists=pedagogists,
+        district_pedagogists={},
+    )
+    district_of = {i.pk: i.district_id for i in institutions}
+    for a in Assignment.objects.order_by("valid_from", "pk"):
+        org.attached.setdefault(a.institution_id, []).append(
+            (a.valid_from, a.valid_to, a.pedagogist_id)
+        )
+        pids = org.district_pedagogists.setdefault(district_of[a.institution_id], [])
+        if a.pedagogist_id not in pids:
+            pids.append(a.pedagogist_id)
+    return org
+
+
+# --- Interventions and hours --------------------------------------------------------------------
+
+
+@dataclass
+class _Version:
+    number: int
+    starts_on: date
+    ends_on: date
+    hours: Decimal
+    in_force_at: datetime
+    superseded_at: datetime | None = None
+    pk: int | None = None
+
+
+@dataclass
+class _Plan:
+    institution: Institution
+    group: Group | None
+    leader: User
+    status: str
+    start: date
+    weeks: int
+    submitted_at: datetime
+    decided_at: datetime | None = None
+    reason: str = ""
+    allocations: list[tuple[int, Decimal]] = field(default_factory=list)
+    versions: list[_Version] = field(default_factory=list)
+    phase: str = ""
+    closed_at: datetime | None = None
+    request: InterventionRequest | None = None
+    course: Course | None = None
+
+
+def _hours(value: float) -> Decimal:
+    """Half hours, never below half an hour."""
+    return max(Decimal("0.5"), Decimal(round(value * 2)) / 2)
+
+
+class _Planner:
+    def __init__(self, *, org: Org, rng: random.Random, first_monday: date, today: date):
+        self.org, self.rng, self.first_monday, self.today = org, rng, first_monday, today
+        self.now = timezone.now()
+        self.weights = [rng.choice([1, 1, 2, 3]) for _ in org.institutions]
+        self.all_pedagogists = sorted(org.pedagogists)
+
+    def _place(self) -> tuple[Institution, Group | None, User]:
+        institution = self.rng.choices(self.org.institutions, weights=self.weights)[0]
+        groups = self.org.groups.get(institution.pk) or []
+        group = None if not groups or self.rng.random() < 0.08 else self.rng.choice(groups)
+        return institution, group, self.org.leaders[institution.pk]
+
+    def _pedagogist(self, institution: Institution, day: date, *, other_than=()) -> int:
+        attached = self.org.attached_on(institution.pk, day)
+        district = (
+            self.org.district_pedagogists.get(institution.district_id) or self.all_pedagogists
+        )
+        if attached is not None and attached not in other_than and self.rng.random() < 0.85:
+            return attached
+        choices = [p for p in district if p not in other_than and p != attached] or [
+            p for p in self.all_pedagogists if p not in other_than
+        ]
+        return self.rng.choice(choices)
+
+    def _day(self, first: date, last: date) -> date:
+        return first + timedelta(days=self.rng.randint(0, max(0, (last - first).days)))
+
+    def accepted(self) -> _Plan:
+        rng, today = self.rng, self.today
+        institution, group, leader = self._place()
+        start = monday_of(
+            self._day(self.first_monday + timedelta(weeks=4), today + timedelta(weeks=8))
+        )
+        weeks = rng.randint(8, 24)
+        in_force_day = start - timedelta(days=rng.randint(0, 10))
+        if _at(in_force_day, 15) >= self.now:
+            in_force_day = today - timedelta(days=rng.randint(1, 7))
+        wait = int(rng.triangular(12, 90, 30))
+        submitted = in_force_day - timedelta(days=wait)
+        decided = submitted + timedelta(days=rng.randint(1, 10))
+        first = self._pedagogist(institution, start)
+        hours = Decimal(rng.choice(["2", "3", "4", "4", "5", "6", "6", "8"]))
+        plan = _Plan(
+            institution=institution,
+            group=group,
+            leader=leader,
+            status=RequestStatus.ACCEPTED,
+            start=start,
+            weeks=weeks,
+            submitted_at=_at(submitted, 10),
+            decided_at=_at(decided, 13),
+        )
+        if rng.random() < 0.05:
+            second = self._pedagogist(institution, start, other_than=(first,))
+            plan.allocations = [
+                (first, _hours(float(hours) / 2)),
+                (second, _hours(float(hours) / 2)),
+            ]
+        else:
+            plan.allocations = [(first, hours)]
+        end = start + timedelta(weeks=weeks) - timedelta(days=1)
+        v1 = _Version(1, start, end, hours, _at(in_force_day, rng.randint(10, 15)))
+        plan.versions = [v1]
+        if weeks >= 10 and rng.random() < 0.12:
+            switch = start + timedelta(weeks=rng.randint(4, weeks - 3), days=2)
+            if _at(switch, 11) < self.now:
+                new_end = end + timedelta(weeks=4) if rng.random() < 0.3 else end
+                new_hours = max(Decimal("1"), hours + Decimal(rng.choice([-2, -1, 1, 2])))
+                v1.superseded_at = _at(switch, 11)
+                plan.versions.append(_Version(2, start, new_end, new_hours, _at(switch, 11)))
+        final_end = plan.versions[-1].ends_on
+        if final_end + timedelta(days=7) < today:
+            plan.phase = Phase.CLOSED
+            plan.closed_at = min(_at(final_end + timedelta(days=rng.randint(1, 6)), 14), self.now)
+        elif today < start + timedelta(weeks=2):
+            plan.phase = Phase.STARTUP
+        elif today > final_end - timedelta(weeks=3):
+            plan.phase = Phase.FOLLOW_UP
+        else:
+            plan.phase = Phase.PRACTICE
+        return plan
+
+    def decided(self, status: str) -> _Plan | None:
+        """A rejected or withdrawn request, decided in the past."""
+        rng = self.rng
+        institution, group, leader = self._place()
+        submitted = self._day(self.first_monday, self.today - timedelta(days=14))
+        decided = submitted + timedelta(days=rng.randint(2, 12))
+        reason = (
+            rng.choice(REJECTIONS)
+            if status == RequestStatus.REJECTED
+            else ("Vi har fundet en løsning i personalegruppen.")
+        )
+        return _Plan(
+            institution=institution,
+            group=group,
+            leader=leader,
+            status=status,
+            start=monday_of(submitted + timedelta(weeks=5)),
+            weeks=rng.randint(8, 16),
+            submitted_at=_at(submitted, 10),
+            decided_at=_at(decided, 12),
+            reason=reason,
+        )
+
+    def waiting(self, status: str) -> _Plan:
+        """A request waiting now: for triage, for the leader's answer, or accepted and waiting
+        for its agreement."""
+        rng = self.rng
+        institution, group, leader = self._place()
+        submitted = self.today - timedelta(days=rng.randint(1, 24))
+        plan = _Plan(
+            institution=institution,
+            group=group,
+            leader=leader,
+            status=status,
+            start=monday_of(self.today + timedelta(weeks=rng.randint(3, 10))),
+            weeks=rng.randint(8, 16),
+            submitted_at=_at(submitted, 9),
+        )
+        if status == RequestStatus.ACCEPTED:
+            plan.decided_at = min(_at(submitted + timedelta(days=2), 12), self.now)
+            plan.allocations = [
+                (self._pedagogist(institution, plan.start), Decimal(rng.choice(["3", "4", "6"])))
+            ]
+        return plan
+
+
+def _content(plan: _Plan, version: _Version, org: Org, rng: random.Random) -> dict:
+    goal, level = GOALS[rng.randrange(len(GOALS))]
+    return {
+        "institution": plan.institution.name,
+        "group": plan.group.name if plan.group else "",
+        "background": NEEDS[rng.randrange(len(NEEDS))],
+        "goals": [{"text": goal, "focus_level": level.value, "indicator": "Ses ved observation."}],
+        "methods": [Method.CO_PRACTICE.value, Method.OBSERVATION.value],
+        "practice_roles": [PracticeRole.FRONT.value, PracticeRole.BESIDE.value],
+        "participants": plan.leader.name,
+        "pedagogists": [
+            {"id": pid, "name": org.pedagogists[pid].user.name} for pid, _h in plan.allocations
+        ],
+        "days_per_week": 2,
+        "hours_per_week": str(version.hours),
+        "weekdays": [1, 3],
+        "time_from": "09:00",
+        "time_to": "12:00",
+        "starts_on": version.starts_on.isoformat(),
+        "ends_on": version.ends_on.isoformat(),
+        "midway_evaluation_on": None,
+        "final_evaluation_on": version.ends_on.isoformat(),
+        "leadership_commitment": "Lederen deltager i opstart og slutevaluering.",
+        "parent_meetings": False,
+    }
+
+
+@transaction.atomic
+def history_create(
+    *,
+    org: Org,
+    rng: random.Random,
+    first_monday: date,
+    last_monday: date,
+    today: date,
+    agreements: int,
+    waiting: bool = True,
+) -> dict[str, int]:
+    """Interventions from `first_monday` on (`agreements` of them accepted and in force or
+    closed, and about a quarter as many rejected or withdrawn), requests waiting now (unless
+    `waiting` is false), and every pedagogist's week sheets from `first_monday` to
+    `last_monday`: approved before the current month, submitted in it. Returns row counts."""
+    planner = _Planner(org=org, rng=rng, first_monday=first_monday, today=today)
+    plans: list[_Plan] = []
+    accepted = 0
+    while accepted < agreements:
+        draw = rng.random()
+        if draw < 0.8:
+            plans.append(planner.accepted())
+            accepted += 1
+        else:
+            status = RequestStatus.REJECTED if draw < 0.93 else RequestStatus.WITHDRAWN
+            plan = planner.decided(status)
+            if plan is not None:
+                plans.append(plan)
+    if waiting:
+        for n in range(max(4, agreements // 80)):
+            plans.append(
+                planner.waiting(
+                    (
+                        RequestStatus.SUBMITTED,
+                        RequestStatus.SUBMITTED,
+                        RequestStatus.NEEDS_INFO,
+                        RequestStatus.ACCEPTED,
+                    )[n % 4]
+                )
+            )
+    counts: dict[str, int] = {}
+    with _keep_timestamps(
+        InterventionRequest,
+        RequestEvent,
+        Allocation,
+        Agreement,
+        AgreementVersion,
+        Course,
+        CourseEvent,
+        WeekSheet,
+    ):
+        _requests_create(plans, counts, rng)
+        _agreements_create(plans, org, counts, rng)
+        _sheets_create(plans, org, counts, rng, first_monday, last_monday, today)
+    return counts
+
+
+def _requests_create(plans: list[_Plan], counts: dict[str, int], rng: random.Random) -> None:
+    requests = []
+    for plan in plans:
+        requests.append(
+            InterventionRequest(
+                institution=plan.institution,
+                group=plan.group,
+                need=NEEDS[rng.randrange(len(NEEDS))],
+                age_group=plan.group.age_group if plan.group else AgeGroup.KINDERGARTEN,
+                group_size=rng.randint(10, 24),
+                wished_start=plan.start,
+                wished_weeks=plan.weeks,
+                wished_weekdays=sorted(rng.sample(range(5), 2)),
+                wished_time_from=time(9, 0),
+                wished_time_to=time(12, 0),
+                contact_name=plan.leader.name,
+                status=plan.status,
+                created_by=plan.leader,
+                created_at=plan.submitted_at - timedelta(days=1),
+                updated_at=plan.decided_at or plan.submitted_at,
+                submitted_at=plan.submitted_at,
+                decided_at=plan.decided_at,
+            )
+        )
+    requests = InterventionRequest.objects.bulk_create(requests, batch_size=BATCH)
+    levels, themes, events, allocations = [], [], [], []
+    admin_event = {
+        RequestStatus.ACCEPTED: EventKind.ACCEPTED,
+        RequestStatus.REJECTED: EventKind.REJECTED,
+        RequestStatus.WITHDRAWN: EventKind.WITHDRAWN,
+        RequestStatus.NEEDS_INFO: EventKind.INFO_REQUESTED,
+    }
+    for plan, req in zip(plans, requests, strict=True):
+        plan.request = req
+        levels.append(RequestFocusLevel(request=req, level=rng.choice(FocusLevel.values)))
+        themes.append(RequestTheme(request=req, theme=rng.choice(LearningTheme.values)))
+        events.append(
+            RequestEvent(
+                request=req,
+                kind=EventKind.SUBMITTED,
+                actor=plan.leader,
+                from_status=RequestStatus.DRAFT,
+                to_status=RequestStatus.SUBMITTED,
+                created_at=plan.submitted_at,
+            )
+        )
+        if plan.status in admin_event:
+            events.append(
+                RequestEvent(
+                    request=req,
+                    kind=admin_event[plan.status],
+                    actor=plan.leader if plan.status == RequestStatus.WITHDRAWN else None,
+                    from_status=RequestStatus.SUBMITTED,
+                    to_status=plan.status,
+                    message=plan.reason
+                    or (
+                        "Hvor mange voksne er på stuen om formiddagen?"
+                        if plan.status == RequestStatus.NEEDS_INFO
+                        else ""
+                    ),
+                    created_at=plan.decided_at or plan.submitted_at + timedelta(days=1),
+                )
+            )
+        for pid, weekly in plan.allocations:
+            allocations.append(
+                Allocation(
+                    request=req, pedagogist_id=pid, weekly_hours=weekly, created_at=plan.decided_at
+                )
+            )
+    RequestFocusLevel.objects.bulk_create(levels, batch_size=BATCH)
+    RequestTheme.objects.bulk_create(themes, batch_size=BATCH)
+    RequestEvent.objects.bulk_create(events, batch_size=BATCH)
+    Allocation.objects.bulk_create(allocations, batch_size=BATCH)
+    counts["requests"] = len(requests)
+    counts["allocations"] = len(allocations)
+
+
+def _agreements_create(
+    plans: list[_Plan], org: Org, counts: dict[str, int], rng: random.Random
+) -> None:
+    with_agreement = [p for p in plans if p.versions]
+    agreements = Agreement.objects.bulk_create(
+        [
+            Agreement(
+                request=p.request,
+                created_by=org.pedagogists[p.allocations[0][0]].user,
+                created_at=p.decided_at,
+            )
+            for p in with_agreement
+        ],
+        batch_size=BATCH,
+    )
+    versions, signatures_for = [], []
+    for plan, agreement in zip(with_agreement, agreements, strict=True):
+        author = org.pedagogists[plan.allocations[0][0]].user
+        for v in plan.versions:
+            content = _content(plan, v, org, rng)
+            sent_at = v.in_force_at - timedelta(days=2)
+            versions.append(
+                AgreementVersion(
+                    agreement=agreement,
+                    number=v.number,
+                    status=VersionStatus.SUPERSEDED if v.superseded_at else VersionStatus.IN_FORCE,
+                    content=content,
+                    content_hash=version_hash(
+                        agreement_id=agreement.pk, number=v.number, content=content
+                    ),
+                    starts_on=v.starts_on,
+                    ends_on=v.ends_on,
+                    hours_per_week=v.hours,
+                    created_by=author,
+                    created_at=sent_at - timedelta(days=3),
+                    updated_at=v.superseded_at or v.in_force_at,
+                    sent_at=sent_at,
+                    in_force_at=v.in_force_at,
+                    superseded_at=v.superseded_at,
+                )
+            )
+            signatures_for.append((plan, v, sent_at))
+    versions = AgreementVersion.objects.bulk_create(versions, batch_size=BATCH)
+    signatures = []
+    for version, (plan, v, sent_at) in zip(versions, signatures_for, strict=True):
+        v.pk = version.pk
+        for pid, _h in plan.allocations:
+            signatures.append(
+                Signature(
+                    version=version,
+                    slot=f"pedagogist:{pid}",
+                    role=SignerRole.PEDAGOGIST,
+                    user=org.pedagogists[pid].user,
+                    signed_at=sent_at + timedelta(hours=1),
+                    content_hash=version.content_hash,
+                )
+            )
+        signatures.append(
+            Signature(
+                version=version,
+                slot="leader",
+                role=SignerRole.LEADER,
+                user=plan.leader,
+                signed_at=v.in_force_at,
+                content_hash=version.content_hash,
+            )
+        )
+    Signature.objects.bulk_create(signatures, batch_size=BATCH)
+    courses = Course.objects.bulk_create(
+        [
+            Course(
+                agreement=agreement,
+                phase=plan.phase,
+                started_at=plan.versions[0].in_force_at,
+                closed_at=plan.closed_at,
+            )
+            for plan, agreement in zip(with_agreement, agreements, strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    items, evaluations, events = [], [], []
+    for plan, course in zip(with_agreement, courses, strict=True):
+        plan.course = course
+        pedagogist_user = org.pedagogists[plan.allocations[0][0]].user
+        reached = PHASE_ORDER.index(Phase(plan.phase))
+        for index, (phase, keys) in enumerate(CHECKLIST.items()):
+            done = index < reached
+            for key, _label in keys:
+                items.append(
+                    ChecklistItem(
+                        course=course,
+                        phase=phase,
+                        key=key,
+                        done_by=pedagogist_user if done else None,
+                        done_at=course.started_at + timedelta(weeks=index + 1) if done else None,
+                    )
+                )
+        final = plan.versions[-1].ends_on
+        closed = plan.phase == Phase.CLOSED
+        evaluations.append(
+            Evaluation(
+                course=course,
+                kind=EvaluationKind.FINAL,
+                due_on=final,
+                status=EvaluationStatus.COMPLETED if closed else EvaluationStatus.PLANNED,
+                participants=f"{plan.leader.name}, {pedagogist_user.name}, personalet"
+                if closed
+                else "",
+                leadership_took_part=closed,
+                decision=Decision.CLOSE if closed else "",
+                summary="Målene er nået; praksis fortsætter i personalegruppen." if closed else "",
+                completed_at=plan.closed_at - timedelta(hours=2)
+                if closed and plan.closed_at
+                else None,
+                completed_by=pedagogist_user if closed else None,
+            )
+        )
+        events.append(
+            CourseEvent(
+                course=course,
+                actor=pedagogist_user,
+                to_phase=Phase.STARTUP,
+                message="Forløbet startede, da aftalen trådte i kraft.",
+                created_at=course.started_at,
+            )
+        )
+        if closed:
+            events.append(
+                CourseEvent(
+                    course=course,
+                    actor=pedagogist_user,
+                    from_phase=Phase.FOLLOW_UP,
+                    to_phase=Phase.CLOSED,
+                    message="Forløbet er afsluttet.",
+                    created_at=plan.closed_at,
+                )
+            )
+    ChecklistItem.objects.bulk_create(items, batch_size=BATCH)
+    Evaluation.objects.bulk_create(evaluations, batch_size=BATCH)
+    CourseEvent.objects.bulk_create(events, batch_size=BATCH)
+    counts["agreements"] = len(agreements)
+    counts["agreement_versions"] = len(versions)
+    counts["signatures"] = len(signatures)
+    counts["courses"] = len(courses)
+    counts["checklist_items"] = len(items)
+    counts["evaluations"] = len(evaluations)
+
+
+HOLIDAY_WEEKS = {29, 30, 31, 52}
+
+
+def _sheets_create(
+    plans: list[_Plan],
+    org: Org,
+    counts: dict[str, int],
+    rng: random.Random,
+    first_monday: date,
+    last_monday: date,
+    today: date,
+) -> None:
+    """Each pedagogist's week from `first_monday` to `last_monday`: the hours on each course
+    whose agreement counts that week (as the dashboards count it), preparation, sparring every
+    other week, meetings, transport, and the rest of the contracted week as practice in the
+    attached institutions. Summer and Christmas weeks are holidays: submitted and empty."""
+    per_week: dict[tuple[int, date], list[tuple[int, Decimal]]] = defaultdict(list)
+    for plan in plans:
+        if plan.course is None:
+            continue
+        total = sum((h for _p, h in plan.allocations), Decimal("0"))
+        closed_week = monday_of(timezone.localdate(plan.closed_at)) if plan.closed_at else None
+        rows = [
+            (
+                plan.course.pk,
+                v.number,
+                v.starts_on,
+                v.ends_on,
+                v.in_force_at,
+                v.superseded_at,
+                v.hours,
+            )
+            for v in plan.versions
+        ]
+        for begin, end, row in version_periods(rows):
+            monday = max(monday_of(begin), first_monday)
+            stop = min(end, last_monday + timedelta(days=6))
+            if closed_week is not None:
+                stop = min(stop, closed_week + timedelta(days=6))
+            while monday <= stop:
+                for pid, weekly in plan.allocations:
+                    per_week[(pid, monday)].append((plan.course.pk, row[-1] * weekly / total))
+                monday += timedelta(weeks=1)
+    this_month = month_of_week(monday_of(today))
+    sheets_made = entries_made = 0
+    pids = sorted(org.pedagogists)
+    for chunk in range(0, len(pids), 10):
+        sheets, values = [], []
+        for pid in pids[chunk : chunk + 10]:
+            contracted = org.pedagogists[pid].weekly_hours
+            monday = first_monday
+            while monday <= last_monday:
+                holiday = monday.isocalendar()[1] in HOLIDAY_WEEKS
+                sheets.append(
+                    WeekSheet(
+                        pedagogist_id=pid,
+                        week_start=monday,
+                        status=SheetStatus.SUBMITTED,
+                        note="Ferie" if holiday else "",
+                        created_at=_at(monday, 8),
+                        updated_at=_at(monday + timedelta(days=4), 14),
+                        submitted_at=_at(monday + timedelta(days=4), 14),
+                    )
+                )
+                values.append(
+                    {}
+                    if holiday
+                    else _week(per_week.get((pid, monday), []), monday, contracted, rng)
+                )
+                monday += timedelta(weeks=1)
+        sheets = WeekSheet.objects.bulk_create(sheets, batch_size=BATCH)
+        entries = [
+            HourEntry(sheet=sheet, course_id=course_id, category=category, hours=hours)
+            for sheet, week in zip(sheets, values, strict=True)
+            for (course_id, category), hours in week.items()
+        ]
+        HourEntry.objects.bulk_create(entries, batch_size=BATCH)
+        sheets_made += len(sheets)
+        entries_made += len(entries)
+    # A week belongs to the month of its Thursday; the months before this one are approved.
+    first_of_month = date(this_month[0], this_month[1], 1)
+    approved = WeekSheet.objects.filter(
+        pedagogist_id__in=pids,
+        week_start__gte=first_monday,
+        week_start__lte=last_monday,
+        week_start__lt=first_of_month - timedelta(days=3),
+        status=SheetStatus.SUBMITTED,
+    ).update(
+        status=SheetStatus.APPROVED,
+        approved_by=org.admin,
+        approved_at=Least(F("submitted_at") + timedelta(days=7), Value(timezone.now())),
+    )
+    counts["week_sheets"] = sheets_made
+    counts["week_sheets_approved"] = approved
+    counts["hour_entries"] = entries_made
+
+
+def _week(
+    courses: list[tuple[int, Decimal]], monday: date, contracted: Decimal, rng: random.Random
+) -> dict:
+    values: dict[tuple[int | None, str], Decimal] = {}
+    used = Decimal("0")
+    for course_id, agreed in courses:
+        practice = _hours(float(agreed) * rng.choice([0.75, 0.9, 1, 1, 1, 1.1]))
+        preparation = Decimal(rng.choice(["1", "1", "1", "0.5"]))
+        key = (course_id, HourCategory.PRACTICE)
+        values[key] = values.get(key, Decimal("0")) + practice
+        key = (course_id, HourCategory.PREPARATION)
+        values[key] = values.get(key, Decimal("0")) + preparation
+        used += practice + preparation
+    if monday.isocalendar()[1] % 2 == 0:
+        values[(None, HourCategory.SPARRING)] = Decimal("1.5")
+    values[(None, HourCategory.MEETING)] = Decimal(rng.choice(["1.5", "2", "3", "3.5", "5"]))
+    values[(None, HourCategory.TRANSPORT)] = Decimal(rng.choice(["1", "1.5", "2", "2.5", "4"]))
+    week = contracted + Decimal(rng.choice(["0", "0", "-1", "1", "-2"]))
+    rest = week - used - sum((v for k, v in values.items() if k[0] is None), Decimal("0"))
+    if rest > 0:
+        values[(None, HourCategory.PRACTICE)] = rest
+    return values
