@@ -48,8 +48,12 @@ lint: env
 test: lint
 	$(TEST_ENV) $(VENV)/bin/pytest
 
+# Benchmarks run on PostgreSQL: DATABASE_URL if set, else a local server's `indsats_bench`.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/indsats_bench
+
 bench: env
-	$(TEST_ENV) $(VENV)/bin/pytest tests/perf -o addopts="-p no:cacheprovider" -s -q
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(TEST_ENV) \
+		$(VENV)/bin/pytest tests/perf -o addopts="-p no:cacheprovider" -s -q
 
 # Refresh the Danish catalogue after changing texts; then translate and run `make test`.
 messages: env

@@ -101,6 +101,10 @@ if DATABASES["default"].get("ENGINE") not in _SUPPORTED_ENGINES:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if not env_bool("DATABASE_JIT", False):
+        # The pages run short queries; PostgreSQL's JIT compiler spent 10-15 ms compiling the
+        # dashboards' aggregates and never won it back at a municipality's size.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A web server, a worker and beat share the file: take the write lock at the start of a
     # transaction and wait for it (a lock upgrade mid-transaction fails at once), and let readers

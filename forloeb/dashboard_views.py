@@ -1,6 +1,7 @@
 """Allocation dashboards: the administration sees the municipality, a leader their institutions."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +12,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, get_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -23,6 +27,74 @@ from institutioner.models import District
 
 INSTITUTIONS_PER_PAGE = 50
 PEDAGOGISTS_PER_PAGE = 25
+
+
+def _heat_cells(row: dashboards.PedagogistRow, over_text: str, separator: str) -> SafeString:
+    """One pedagogist's 25 week cells. Built here, not in the template: a page has 625 of them,
+    and the template engine (and a locale lookup per number) made them the slowest part of the
+    page. Numbers as `format_decimal` writes them: 5,5 and 37."""
+
+    def number(value: Decimal) -> str:
+        if value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
+        else:
+            value = value.normalize()
+        return f"{value:f}".replace(".", separator)
+
+    mark = format_html(
+        '<span aria-hidden="true">!</span><span class="visually-hidden">{}</span>', over_text
+    )
+    cells = []
+    for week in row.weeks:
+        logged = (
+            f'<div class="text-body-secondary">{number(week.logged)}</div>'
+            if week.logged is not None
+            else ""
+        )
+        cells.append(
+            f'<td class="text-center small heat heat-{week.heat}">'
+            f"{number(week.agreed) if week.agreed else '–'}"
+            f"{mark if week.over_allocated else ''}{logged}</td>"
+        )
+    # Only numbers, fixed markup and the escaped `mark` go in: nothing a person typed.
+    return mark_safe("".join(cells))  # noqa: S308
+
+
+# Submitted, more information requested, accepted, rejected, withdrawn.
+STATUS_COLOURS = ["#0b5ed7", "#b58105", "#198754", "#dc3545", "#6c757d"]
+CHART_HEIGHT, BAR_WIDTH, BAR_GAP = 120, 26, 10
+
+
+def _month_chart(table: list) -> dict:
+    """Stacked bars of requests per month and status, drawn by the server as SVG. The table
+    below the chart holds the same numbers for screen readers and copying."""
+    top = max([sum(values) for _month, values in table] + [1])
+    bars = []
+    for index, (month, values) in enumerate(table):
+        y, segments = CHART_HEIGHT, []
+        for value, colour in zip(values, STATUS_COLOURS, strict=True):
+            height = round(CHART_HEIGHT * value / top)
+            y -= height
+            if height:
+                segments.append({"y": y, "height": height, "colour": colour})
+        bars.append(
+            {
+                "x": index * (BAR_WIDTH + BAR_GAP),
+                "middle": index * (BAR_WIDTH + BAR_GAP) + BAR_WIDTH // 2,
+                "segments": segments,
+                "month": month,
+                "total": sum(values),
+            }
+        )
+    return {
+        "bars": bars,
+        "width": max(len(table), 1) * (BAR_WIDTH + BAR_GAP),
+        "height": CHART_HEIGHT,
+        "bar_width": BAR_WIDTH,
+        "label_y": CHART_HEIGHT + 14,
+        "full_height": CHART_HEIGHT + 20,
+        "top": top,
+    }
 
 
 def _page_query(request) -> str:
@@ -154,7 +226,9 @@ def dashboard_pedagogists(request, fmt: str = ""):
     )
     if fmt and form.is_bound and not form.is_valid():
         return _bad_filters_redirect(request, "dashboard_pedagogists", form)
-    people = org_access.pedagogists_for(request.user).select_related("user").order_by("user__name")
+    people = (
+        org_access.pedagogists_for(request.user).select_related("user").order_by("user__name", "pk")
+    )
     if district := form.value("distrikt"):
         # Attached to an institution of the district at some time in the 25 weeks.
         people = people.filter(
@@ -205,10 +279,22 @@ def dashboard_pedagogists(request, fmt: str = ""):
         {
             "form": form,
             "rows": rows,
+            "table": [
+                (row, _heat_cells(row, _("over-allocated"), get_format("DECIMAL_SEPARATOR")))
+                for row in rows
+            ],
             "page": page,
             "query": request.GET.urlencode(),
             "page_query": _page_query(request),
-            "mondays": [(m, m.isocalendar()[1], m == this_monday) for m in mondays],
+            # Labels made once here rather than 25 translated dates in the template.
+            "mondays": [
+                (
+                    m.isocalendar()[1],
+                    m == this_monday,
+                    _("Week of %(day)s") % {"day": date_format(m, "j. F Y")},
+                )
+                for m in mondays
+            ],
             "minimum": settings.HOURS_PRACTICE_SHARE_MIN_PERCENT,
         },
     )
@@ -353,6 +439,8 @@ def dashboard_flow(request, fmt: str = ""):
             "flow": result,
             "statuses": statuses,
             "table": table,
+            "chart": _month_chart(table),
+            "legend": list(zip(statuses, STATUS_COLOURS, strict=True)),
             "query": request.GET.urlencode(),
             "is_leader_view": not org_access.is_administration(request.user),
         },

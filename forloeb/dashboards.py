@@ -11,12 +11,14 @@ import itertools
 import math
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, FilteredRelation, Min, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from forloeb.hours import REPORTED, monday_of
@@ -222,22 +224,24 @@ class PedagogistWeek:
     courses: int
     logged: Decimal | None  # None: nothing reported (yet)
     practice: Decimal
+    preparation: Decimal = field(default_factory=lambda: settings.HOURS_PREPARATION_PER_COURSE)
 
-    @property
+    # Cached: a heat map page asks each of its 625 weeks these several times.
+    @cached_property
     def demand(self) -> Decimal:
         """Agreed hours plus the preparation each course needs (the week sheet's norm)."""
-        return self.agreed + settings.HOURS_PREPARATION_PER_COURSE * self.courses
+        return self.agreed + self.preparation * self.courses
 
-    @property
+    @cached_property
     def over_allocated(self) -> bool:
         return self.demand > self.capacity
 
-    @property
+    @cached_property
     def load(self) -> int | None:
         """Agreed hours and preparation in per cent of the contracted hours (the heat)."""
         return percent(self.demand, self.capacity)
 
-    @property
+    @cached_property
     def heat(self) -> str:
         load = self.load
         if load is None or load == 0:
@@ -272,7 +276,7 @@ def by_pedagogist(
     """
     first, last = mondays[0], mondays[-1] + timedelta(days=6)
     if isinstance(pedagogists, QuerySet):
-        pedagogists = pedagogists.select_related("user").order_by("user__name")
+        pedagogists = pedagogists.select_related("user").order_by("user__name", "pk")
     people = list(pedagogists)
     ids = [p.pk for p in people]
     wanted = set(ids)
@@ -314,22 +318,24 @@ def by_pedagogist(
             courses[(pid, mondays[i])] += 1
     logged: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
     practice: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
-    reported = (
+    for pid, monday, total, in_practice in (
         HourEntry.objects.filter(
             sheet__pedagogist_id__in=ids,
             sheet__status__in=REPORTED,
             sheet__week_start__gte=first,
             sheet__week_start__lte=mondays[-1],
         )
-        .values("sheet__pedagogist_id", "sheet__week_start", "category")
-        .annotate(total=Sum("hours"))
-    )
-    for row in reported:
-        key = (row["sheet__pedagogist_id"], row["sheet__week_start"])
-        logged[key] += row["total"]
-        if row["category"] == HourCategory.PRACTICE:
-            practice[key] += row["total"]
+        .values("sheet__pedagogist_id", "sheet__week_start")
+        .annotate(
+            total=Sum("hours"),
+            in_practice=Sum("hours", filter=Q(category=HourCategory.PRACTICE)),
+        )
+        .values_list("sheet__pedagogist_id", "sheet__week_start", "total", "in_practice")
+    ):
+        logged[(pid, monday)] = total
+        practice[(pid, monday)] = in_practice or ZERO
     minimum = settings.HOURS_PRACTICE_SHARE_MIN_PERCENT
+    preparation = settings.HOURS_PREPARATION_PER_COURSE
     rows = []
     for person in people:
         weeks = [
@@ -340,6 +346,7 @@ def by_pedagogist(
                 courses=courses[(person.pk, monday)],
                 logged=logged.get((person.pk, monday)),
                 practice=practice[(person.pk, monday)],
+                preparation=preparation,
             )
             for monday in mondays
         ]
@@ -504,28 +511,36 @@ def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flo
     counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     waits = []
     # One query: the requests submitted in the period (counted by month and status now) and
-    # those whose first agreement came into force in it (their waits).
-    for submitted, status, in_force in (
+    # those whose first agreement came into force in it (their waits). The first version in
+    # force is always version 1: a number is given when a version is sent, and a declined one
+    # gives its number back. Days are calendar days on the Copenhagen wall clock.
+    for status, submitted, in_force in (
         requests.filter(submitted_at__isnull=False)
-        .values("pk", "submitted_at", "status")
-        .annotate(in_force=Min("agreement__versions__in_force_at"))
+        .annotate(
+            first_version=FilteredRelation(
+                "agreement__versions", condition=Q(agreement__versions__number=1)
+            )
+        )
         .filter(
             Q(submitted_at__gte=start, submitted_at__lt=end)
-            | Q(in_force__gte=start, in_force__lt=end)
+            | Q(first_version__in_force_at__gte=start, first_version__in_force_at__lt=end)
         )
-        .values_list("submitted_at", "status", "in_force")
+        .annotate(
+            submitted_day=TruncDate("submitted_at", tzinfo=zone),
+            in_force_day=TruncDate("first_version__in_force_at", tzinfo=zone),
+        )
+        .values_list("status", "submitted_day", "in_force_day")
     ):
-        submitted_day = timezone.localdate(submitted, zone)
-        if start <= submitted < end:
-            counts[submitted_day.replace(day=1)][status] += 1
-        if in_force is not None and start <= in_force < end:
-            # Calendar days on the Copenhagen wall clock, not 24-hour periods.
-            waits.append((timezone.localdate(in_force, zone) - submitted_day).days)
+        if first <= submitted <= last:
+            counts[submitted.replace(day=1)][status] += 1
+        if in_force is not None and first <= in_force <= last:
+            waits.append((in_force - submitted).days)
     months = [(m, dict(counts[m])) for m in _month_starts(first, last)]
-    in_force = AgreementVersion.objects.filter(
-        agreement__request=OuterRef("pk"), status=VersionStatus.IN_FORCE
+    # Not correlated, so PostgreSQL hashes it once instead of probing it for every request.
+    in_force = AgreementVersion.objects.filter(status=VersionStatus.IN_FORCE).values(
+        "agreement__request_id"
     )
-    now = requests.annotate(has_agreement=Exists(in_force)).aggregate(
+    now = requests.aggregate(
         waiting=Count(
             "pk", filter=Q(status__in=[RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO])
         ),
@@ -533,7 +548,7 @@ def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flo
             "submitted_at",
             filter=Q(status__in=[RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO]),
         ),
-        accepted=Count("pk", filter=Q(status=RequestStatus.ACCEPTED, has_agreement=False)),
+        accepted=Count("pk", filter=Q(status=RequestStatus.ACCEPTED) & ~Q(pk__in=in_force)),
     )
     rejections = list(
         RequestEvent.objects.filter(

@@ -170,6 +170,51 @@ def _week_values(course_rows, monday, rng, *, heavy=False):
     return values
 
 
+# --- The past, for the dashboards ---------------------------------------------------------------
+
+
+@register
+def demo_history() -> None:
+    """About 16 months of interventions before the demo's own weeks, made by the synthetic
+    municipality's generator on the demo's organisation: courses that ran and closed (some
+    adjusted, some repeats in the same group, some with another pedagogist than the attached
+    one, whose attachments changed at the last school year) and some still running, rejected
+    and withdrawn requests, and approved week sheets up to the demo's own weeks. It runs before
+    `demo_hours`, so the weeks that loader writes carry the running courses too. The
+    allocation dashboards then have a past and a present to show."""
+    import random
+
+    from forloeb import hours, synthetic
+    from institutioner.models import Assignment, User
+
+    admin = User.objects.get(email="forvaltning@demo.dk")
+    org = synthetic.organisation_from_database(admin=admin)
+    today = timezone.localdate()
+    previous = hours.this_monday().replace(day=1) - timedelta(days=1)
+    last_monday = hours.weeks_of_month(previous.year, previous.month)[0] - timedelta(weeks=1)
+    first_monday = hours.monday_of(last_monday - timedelta(weeks=70))
+    existing_from = min(Assignment.objects.values_list("valid_from", flat=True))
+    current = {a.institution_id: a.pedagogist_id for a in Assignment.objects.all()}
+    rng = random.Random(2026)  # noqa: S311 - demo data, not secrets
+    synthetic.attachments_create(
+        org=org,
+        rng=rng,
+        current=current,
+        first_year=synthetic.school_year_start(first_monday),
+        today=today,
+        existing_from=existing_from,
+    )
+    synthetic.history_create(
+        org=org,
+        rng=rng,
+        first_monday=first_monday,
+        last_monday=last_monday,
+        today=today,
+        agreements=110,
+        waiting=False,
+    )
+
+
 @register
 def demo_hours() -> None:
     """Week sheets in every state: last month approved (all but one pedagogist, whose month

@@ -252,6 +252,16 @@ class DashboardFilterForm(PeriodForm):
             del self.fields["soeg"]
         else:
             self.fields["soeg"].label = search_label
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-select" if name == "distrikt" else "form-control"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] += " is-invalid"
+                attrs["aria-describedby"] = f"id_{name}_error"
 
     def value(self, name: str):
         """A valid filter's value, or None: a bad district does not empty the page."""

@@ -271,7 +271,7 @@ class Org:
         return None
 
 
-def _school_year_start(day: date) -> date:
+def school_year_start(day: date) -> date:
     return date(day.year if day.month >= 8 else day.year - 1, 8, 1)
 
 
@@ -380,7 +380,7 @@ def organisation_create(*, scale: Scale, rng: random.Random, today: date) -> Org
         mine = [i for i in institutions if i.district_id == district_id]
         for n, institution in enumerate(mine):
             current[institution.pk] = pids[n % len(pids)]
-    first_year = _school_year_start(today - timedelta(days=365 * scale.years + 7))
+    first_year = school_year_start(today - timedelta(days=365 * scale.years + 7))
     attachments_create(org=org, rng=rng, current=current, first_year=first_year, today=today)
     return org
 
@@ -399,7 +399,7 @@ def attachments_create(
     pedagogist keeps the same number of institutions, and their shares never pass 100 %).
     With `existing_from`, the attachments from that date exist already and only earlier
     years are written."""
-    this_year = _school_year_start(today)
+    this_year = school_year_start(today)
     counts: dict[int, int] = defaultdict(int)
     for pid in current.values():
         counts[pid] += 1
@@ -410,8 +410,10 @@ def attachments_create(
     year = this_year
     while year >= first_year:
         if existing_from is None or year < existing_from:
+            valid_to = None if year == this_year else date(year.year + 1, 7, 31)
+            if existing_from is not None:
+                valid_to = min(date(year.year + 1, 7, 31), existing_from - timedelta(days=1))
             for institution_id, pid in sorted(mapping.items()):
-                valid_to = None if year == this_year else date(year.year + 1, 7, 31)
                 rows.append(
                     Assignment(
                         pedagogist_id=pid,
@@ -422,10 +424,7 @@ def attachments_create(
                         valid_to=valid_to,
                     )
                 )
-        for institution_id, pid in sorted(mapping.items()):
-            org.attached.setdefault(institution_id, []).append(
-                (year, None if year == this_year else date(year.year + 1, 7, 31), pid)
-            )
+                org.attached.setdefault(institution_id, []).append((year, valid_to, pid))
         # The year before: swap some pairs within each district.
         by_district: dict[int, list[int]] = defaultdict(list)
         for institution_id in sorted(mapping):
@@ -509,8 +508,17 @@ def _hours(value: float) -> Decimal:
 
 
 class _Planner:
-    def __init__(self, *, org: Org, rng: random.Random, first_monday: date, today: date):
+    def __init__(
+        self,
+        *,
+        org: Org,
+        rng: random.Random,
+        first_monday: date,
+        today: date,
+        closed_by: date | None = None,
+    ):
         self.org, self.rng, self.first_monday, self.today = org, rng, first_monday, today
+        self.closed_by = closed_by
         self.now = timezone.now()
         self.weights = [rng.choice([1, 1, 2, 3]) for _ in org.institutions]
         self.all_pedagogists = sorted(org.pedagogists)
@@ -539,10 +547,12 @@ class _Planner:
     def accepted(self) -> _Plan:
         rng, today = self.rng, self.today
         institution, group, leader = self._place()
-        start = monday_of(
-            self._day(self.first_monday + timedelta(weeks=4), today + timedelta(weeks=8))
-        )
         weeks = rng.randint(8, 24)
+        latest = today + timedelta(weeks=8)
+        if self.closed_by is not None:
+            # Ended and closed by then: a history with nothing still running.
+            latest = self.closed_by - timedelta(weeks=weeks + 6)
+        start = monday_of(self._day(self.first_monday + timedelta(weeks=4), latest))
         in_force_day = start - timedelta(days=rng.randint(0, 10))
         if _at(in_force_day, 15) >= self.now:
             in_force_day = today - timedelta(days=rng.randint(1, 7))
@@ -575,7 +585,8 @@ class _Planner:
         if weeks >= 10 and rng.random() < 0.12:
             switch = start + timedelta(weeks=rng.randint(4, weeks - 3), days=2)
             if _at(switch, 11) < self.now:
-                new_end = end + timedelta(weeks=4) if rng.random() < 0.3 else end
+                longer = self.closed_by is None and rng.random() < 0.3
+                new_end = end + timedelta(weeks=4) if longer else end
                 new_hours = max(Decimal("1"), hours + Decimal(rng.choice([-2, -1, 1, 2])))
                 v1.superseded_at = _at(switch, 11)
                 plan.versions.append(_Version(2, start, new_end, new_hours, _at(switch, 11)))
@@ -674,12 +685,17 @@ def history_create(
     today: date,
     agreements: int,
     waiting: bool = True,
+    closed_by: date | None = None,
 ) -> dict[str, int]:
     """Interventions from `first_monday` on (`agreements` of them accepted and in force or
     closed, and about a quarter as many rejected or withdrawn), requests waiting now (unless
     `waiting` is false), and every pedagogist's week sheets from `first_monday` to
-    `last_monday`: approved before the current month, submitted in it. Returns row counts."""
-    planner = _Planner(org=org, rng=rng, first_monday=first_monday, today=today)
+    `last_monday`: approved before the current month, submitted in it. With `closed_by`, every
+    course has ended and closed before that day (a past to put before other data). Returns
+    row counts."""
+    planner = _Planner(
+        org=org, rng=rng, first_monday=first_monday, today=today, closed_by=closed_by
+    )
     plans: list[_Plan] = []
     accepted = 0
     while accepted < agreements:
@@ -1060,7 +1076,11 @@ def _week(
         values[(None, HourCategory.SPARRING)] = Decimal("1.5")
     values[(None, HourCategory.MEETING)] = Decimal(rng.choice(["1.5", "2", "3", "3.5", "5"]))
     values[(None, HourCategory.TRANSPORT)] = Decimal(rng.choice(["1", "1.5", "2", "2.5", "4"]))
-    week = contracted + Decimal(rng.choice(["0", "0", "-1", "1", "-2"]))
+    # Mostly the contracted week or a little under; now and then a long week (the dashboard
+    # flags weeks logged above the contracted hours).
+    week = contracted + Decimal(
+        rng.choice(["0", "0", "-0.5", "-1", "-2", "0", "-1", "2"] * 3 + ["3"])
+    )
     rest = week - used - sum((v for k, v in values.items() if k[0] is None), Decimal("0"))
     if rest > 0:
         values[(None, HourCategory.PRACTICE)] = rest

@@ -27,7 +27,9 @@ def test_demo_municipality_has_the_seeds_numbers_and_is_loaded_once():
     assert pedagogists_per_district == [3, 1, 3, 1, 1]
 
     for pedagogist in Pedagogist.objects.all():
-        total = pedagogist.assignments.aggregate(total=Sum("share"))["total"]
+        # This school year's attachments (last year's ended on 31 July).
+        now = pedagogist.assignments.filter(valid_to__isnull=True)
+        total = now.aggregate(total=Sum("share"))["total"]
         assert 0 < total <= 100
     for assignment in Assignment.objects.all():
         assignment.full_clean()
@@ -47,8 +49,25 @@ def test_demo_municipality_has_the_seeds_numbers_and_is_loaded_once():
     assert version_states == {"draft", "sent", "in_force", "superseded"}
     from forloeb.models import Course
 
-    phases = sorted(Course.objects.values_list("phase", flat=True))
-    assert phases == ["closed", "follow_up", "practice", "practice", "startup"]
+    # Every phase, and a past for the dashboards: closed courses from the generated history,
+    # some adjusted (a superseded version), some with another pedagogist than the attached one,
+    # repeats in the same group, and the previous school year's attachments.
+    phases = Counter(Course.objects.values_list("phase", flat=True))
+    assert set(phases) == {"startup", "practice", "follow_up", "closed"}
+    assert phases["closed"] >= 30
+    from datetime import date
+
+    from forloeb import dashboards, hours
+
+    assert Assignment.objects.filter(valid_to__isnull=False).exists()
+    rows = dashboards.by_institution(
+        institutions=list(Institution.objects.all()),
+        mondays=[hours.this_monday()],
+        today=date.today(),
+    )
+    assert any(r.repeats_12_months for r in rows)
+    assert any(r.pedagogists_24_months >= 2 for r in rows)
+    assert InterventionRequest.objects.filter(status="rejected").count() >= 5
     assert Course.objects.order_by("pk").first().notes.count() == 4
     # Hours in every state: an approved month, a month waiting for approval, submitted weeks,
     # the demo pedagogist's last week still open, a holiday week, and a week over the norms.

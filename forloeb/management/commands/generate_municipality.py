@@ -3,7 +3,7 @@ import time
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from forloeb import synthetic
@@ -44,6 +44,10 @@ class Command(BaseCommand):
                 today=today,
                 agreements=chosen.agreements,
             )
+        if connection.vendor == "postgresql":
+            # Fresh statistics, so the planner knows the tables are no longer empty.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         seconds = time.perf_counter() - started
         institutions = sum(n for _name, n, _p in chosen.districts)
         pedagogists = sum(p for _name, _n, p in chosen.districts)

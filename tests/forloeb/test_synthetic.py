@@ -1,0 +1,145 @@
+"""The synthetic municipality: the seeds' numbers at --scale demo, the same data from the same
+seed, every rule of the data kept, and the dashboards able to read it."""
+
+from collections import Counter
+from datetime import timedelta
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count, F, Sum
+
+from forloeb import dashboards, hours
+from forloeb.models import Course, HourEntry, SheetStatus, WeekSheet
+from indsats.models import AgreementVersion, InterventionRequest, Signature
+from institutioner.models import Assignment, District, Institution, Pedagogist
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _fingerprint():
+    """What the generator made, without database ids."""
+    return (
+        sorted(Institution.objects.values_list("district__name", "name")),
+        sorted(
+            InterventionRequest.objects.values_list(
+                "institution__name", "group__name", "wished_start", "wished_weeks", "status"
+            ),
+            key=str,
+        ),
+        sorted(
+            Assignment.objects.values_list(
+                "pedagogist__user__email", "institution__name", "valid_from", "share"
+            )
+        ),
+        HourEntry.objects.aggregate(total=Sum("hours"))["total"],
+        sorted(
+            WeekSheet.objects.values("status").annotate(n=Count("pk")).values_list("status", "n")
+        ),
+    )
+
+
+def _generate(seed: int):
+    out = StringIO()
+    try:
+        with transaction.atomic():
+            call_command("generate_municipality", scale="demo", seed=seed, stdout=out)
+            fingerprint = _fingerprint()
+            raise _Rollback
+    except _Rollback:
+        pass
+    return fingerprint, out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_municipality_and_another_seed_another():
+    first, printed = _generate(1)
+    again, _printed = _generate(1)
+    other, _printed = _generate(2)
+    assert first == again
+    assert first[1] != other[1]
+    assert "5 distrikter, 35 institutioner, 9 pædagoger" in printed
+
+
+@pytest.mark.django_db
+def test_the_demo_scale_has_the_seeds_numbers_and_keeps_the_rules():
+    call_command("generate_municipality", scale="demo", seed=1, stdout=StringIO())
+    districts = list(District.objects.order_by("pk"))
+    assert [d.name for d in districts] == [
+        "Ullerup Bæk",
+        "Fjordbakke",
+        "Kirstinebjerg",
+        "Erritsø",
+        "De Private",
+    ]
+    assert [d.institutions.count() for d in districts] == [9, 4, 9, 6, 7]
+    today = hours.this_monday()
+    now = Assignment.objects.filter(valid_to__isnull=True)
+    assert [
+        now.filter(institution__district=d).values("pedagogist").distinct().count()
+        for d in districts
+    ] == [3, 1, 3, 1, 1]
+    # No pedagogist above 100 % on any day: the school years do not overlap.
+    for pedagogist in Pedagogist.objects.all():
+        for valid_from in pedagogist.assignments.values_list("valid_from", flat=True).distinct():
+            total = pedagogist.assignments.filter(valid_from=valid_from).aggregate(
+                total=Sum("share")
+            )["total"]
+            assert total <= 100
+    # Attachments change at a school year for some institutions: changes of pedagogist.
+    assert (
+        Assignment.objects.values("institution")
+        .annotate(n=Count("pedagogist", distinct=True))
+        .filter(n__gt=1)
+        .exists()
+    )
+
+    assert Course.objects.count() == 180
+    assert set(InterventionRequest.objects.values_list("status", flat=True)) == {
+        "submitted",
+        "needs_info",
+        "accepted",
+        "rejected",
+        "withdrawn",
+    }
+    assert set(Course.objects.values_list("phase", flat=True)) >= {"closed", "practice"}
+    assert AgreementVersion.objects.filter(status="superseded").exists()
+    # Every signature signs its version's hash; every course has one version in force.
+    assert not Signature.objects.exclude(content_hash=F("version__content_hash")).exists()
+    assert AgreementVersion.objects.filter(status="in_force").count() == 180
+    # Hours: approved before this month, submitted in it; only on the pedagogist's courses.
+    month = hours.month_of_week(today)
+    for sheet in WeekSheet.objects.filter(week_start__gte=today - timedelta(weeks=10)):
+        expected = (
+            SheetStatus.APPROVED
+            if hours.month_of_week(sheet.week_start) < month
+            else SheetStatus.SUBMITTED
+        )
+        assert sheet.status == expected
+    assert (
+        not HourEntry.objects.filter(course__isnull=False)
+        .exclude(course__agreement__request__allocations__pedagogist=F("sheet__pedagogist"))
+        .exists()
+    )
+    assert WeekSheet.objects.filter(note="Ferie", entries__isnull=True).exists()
+
+    # The dashboards read it.
+    mondays = hours.weeks_between(today - timedelta(weeks=7), today)
+    rows = dashboards.by_district(institutions=Institution.objects.all(), mondays=mondays)
+    assert len(rows) == 5
+    assert all(r.capacity > 0 for r in rows)
+    assert sum((r.agreed for r in rows), Decimal(0)) > 0
+    institutions = dashboards.by_institution(
+        institutions=list(Institution.objects.all()), mondays=mondays, today=today
+    )
+    assert sum(r.repeats_12_months for r in institutions) > 0
+    assert Counter(r.pedagogists_24_months > 1 for r in institutions)[True] > 0
+
+
+def test_it_refuses_a_database_with_a_municipality(world):
+    with pytest.raises(CommandError, match="Databasen har allerede distrikter"):
+        call_command("generate_municipality", scale="demo", stdout=StringIO())

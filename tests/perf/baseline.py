@@ -1,0 +1,344 @@
+"""The benchmark's baseline: minimal views that compute each dashboard page's numbers with the
+best SQL we could write by hand (PostgreSQL), and return them as JSON. The benchmark checks that
+they give the same numbers as the pages, then times both.
+
+The rules are the dashboards' (forloeb/dashboards.py), written once more in SQL:
+- a week is counted by its Monday; a period touches a week when it starts by its Sunday and
+  ends on or after its Monday;
+- a signed version counts from its start (version 1) or from the Monday of the week it came into
+  force, until the Sunday before the week it was replaced;
+- reported hours are those of submitted and approved week sheets.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.urls import path
+
+from config.urls import urlpatterns as project_urlpatterns
+
+TZ = "Europe/Copenhagen"
+
+WEEKS = """
+weeks AS (
+    SELECT generate_series(%(first)s::date, %(last_monday)s::date, interval '7 days')::date
+        AS monday
+)"""
+
+VERSIONS = """
+versions AS (
+    SELECT r.id AS request_id, r.institution_id, v.hours_per_week,
+        CASE WHEN v.number = 1 THEN v.starts_on
+             ELSE GREATEST(v.starts_on, date_trunc('week', v.in_force_at AT TIME ZONE %(tz)s)::date)
+        END AS begin_on,
+        CASE WHEN v.superseded_at IS NULL THEN v.ends_on
+             ELSE LEAST(v.ends_on,
+                        date_trunc('week', v.superseded_at AT TIME ZONE %(tz)s)::date - 1)
+        END AS end_on
+    FROM indsats_agreementversion v
+    JOIN indsats_agreement ag ON ag.id = v.agreement_id
+    JOIN indsats_interventionrequest r ON r.id = ag.request_id
+    WHERE v.status IN ('in_force', 'superseded')
+      AND v.starts_on <= %(last_monday)s::date + 6 AND v.ends_on >= %(first)s
+      {where}
+)"""
+
+DISTRICTS = f"""
+WITH {WEEKS}, {VERSIONS.format(where="")},
+agreed AS (
+    SELECT i.district_id, SUM(v.hours_per_week) AS hours
+    FROM versions v
+    JOIN institutioner_institution i ON i.id = v.institution_id
+    JOIN weeks w ON v.begin_on <= w.monday + 6 AND v.end_on >= w.monday
+    GROUP BY i.district_id
+),
+capacity AS (
+    SELECT i.district_id, SUM(p.weekly_hours * a.share / 100) AS hours
+    FROM institutioner_assignment a
+    JOIN institutioner_institution i ON i.id = a.institution_id
+    JOIN institutioner_pedagogist p ON p.id = a.pedagogist_id
+    JOIN weeks w ON a.valid_from <= w.monday + 6
+                AND (a.valid_to IS NULL OR a.valid_to >= w.monday)
+    GROUP BY i.district_id
+),
+pedagogists AS (
+    SELECT i.district_id, COUNT(DISTINCT a.pedagogist_id) AS n
+    FROM institutioner_assignment a
+    JOIN institutioner_institution i ON i.id = a.institution_id
+    WHERE a.valid_from <= %(last_monday)s::date + 6
+      AND (a.valid_to IS NULL OR a.valid_to >= %(first)s)
+    GROUP BY i.district_id
+),
+logged AS (
+    SELECT i.district_id, SUM(h.hours) AS hours
+    FROM forloeb_weeksheet s
+    JOIN forloeb_hourentry h ON h.sheet_id = s.id
+    JOIN forloeb_course c ON c.id = h.course_id
+    JOIN indsats_agreement ag ON ag.id = c.agreement_id
+    JOIN indsats_interventionrequest r ON r.id = ag.request_id
+    JOIN institutioner_institution i ON i.id = r.institution_id
+    WHERE s.status IN ('submitted', 'approved')
+      AND s.week_start BETWEEN %(first)s AND %(last_monday)s
+    GROUP BY i.district_id
+),
+institutions AS (
+    SELECT district_id, COUNT(*) AS n FROM institutioner_institution GROUP BY district_id
+)
+SELECT d.name, n.n, COALESCE(p.n, 0),
+       ROUND(COALESCE(c.hours, 0) / %(weeks)s, 2),
+       ROUND(COALESCE(a.hours, 0) / %(weeks)s, 2),
+       ROUND(COALESCE(l.hours, 0) / %(weeks)s, 2)
+FROM institutioner_district d
+JOIN institutions n ON n.district_id = d.id
+LEFT JOIN pedagogists p ON p.district_id = d.id
+LEFT JOIN capacity c ON c.district_id = d.id
+LEFT JOIN agreed a ON a.district_id = d.id
+LEFT JOIN logged l ON l.district_id = d.id
+ORDER BY d.name
+"""
+
+INSTITUTIONS = f"""
+WITH page AS (
+    SELECT i.id, i.name, d.name AS district
+    FROM institutioner_institution i
+    JOIN institutioner_district d ON d.id = i.district_id
+    ORDER BY d.name, i.name
+    LIMIT %(page_size)s
+),
+{WEEKS},
+{VERSIONS.format(where="AND r.institution_id IN (SELECT id FROM page)")},
+agreed AS (
+    SELECT v.institution_id, SUM(v.hours_per_week) AS hours
+    FROM versions v JOIN weeks w ON v.begin_on <= w.monday + 6 AND v.end_on >= w.monday
+    GROUP BY v.institution_id
+),
+received AS (
+    SELECT r.institution_id, SUM(h.hours) AS hours
+    FROM forloeb_weeksheet s
+    JOIN forloeb_hourentry h ON h.sheet_id = s.id
+    JOIN forloeb_course c ON c.id = h.course_id
+    JOIN indsats_agreement ag ON ag.id = c.agreement_id
+    JOIN indsats_interventionrequest r ON r.id = ag.request_id
+    WHERE r.institution_id IN (SELECT id FROM page)
+      AND s.status IN ('submitted', 'approved')
+      AND s.week_start BETWEEN %(first)s AND %(last_monday)s
+    GROUP BY r.institution_id
+),
+courses AS (
+    SELECT r.institution_id, COUNT(*) AS n, COUNT(*) FILTER (WHERE c.phase <> 'closed') AS open
+    FROM forloeb_course c
+    JOIN indsats_agreement ag ON ag.id = c.agreement_id
+    JOIN indsats_interventionrequest r ON r.id = ag.request_id
+    WHERE r.institution_id IN (SELECT id FROM page)
+    GROUP BY r.institution_id
+),
+recent AS (
+    SELECT r.id, r.institution_id, r.group_id, r.wished_start
+    FROM indsats_interventionrequest r
+    WHERE r.institution_id IN (SELECT id FROM page) AND r.status = 'accepted'
+      AND r.wished_start BETWEEN %(since)s AND %(today)s
+),
+pedagogists AS (
+    SELECT x.institution_id, COUNT(DISTINCT a.pedagogist_id) AS n
+    FROM recent x JOIN indsats_allocation a ON a.request_id = x.id
+    GROUP BY x.institution_id
+),
+repeats AS (
+    SELECT institution_id, COUNT(*) FILTER (WHERE wished_start - previous <= 365) AS n
+    FROM (
+        SELECT institution_id, wished_start,
+               LAG(wished_start) OVER (PARTITION BY institution_id, group_id
+                                       ORDER BY wished_start) AS previous
+        FROM recent WHERE group_id IS NOT NULL
+    ) y
+    GROUP BY institution_id
+)
+SELECT p.district, p.name, COALESCE(co.open, 0), COALESCE(co.n, 0),
+       ROUND(COALESCE(a.hours, 0) / %(weeks)s, 2), ROUND(COALESCE(rc.hours, 0) / %(weeks)s, 2),
+       COALESCE(pe.n, 0), COALESCE(rp.n, 0)
+FROM page p
+LEFT JOIN courses co ON co.institution_id = p.id
+LEFT JOIN agreed a ON a.institution_id = p.id
+LEFT JOIN received rc ON rc.institution_id = p.id
+LEFT JOIN pedagogists pe ON pe.institution_id = p.id
+LEFT JOIN repeats rp ON rp.institution_id = p.id
+ORDER BY p.district, p.name
+"""
+
+PEDAGOGISTS = f"""
+WITH people AS (
+    SELECT p.id, u.name, p.weekly_hours
+    FROM institutioner_pedagogist p JOIN institutioner_user u ON u.id = p.user_id
+    ORDER BY u.name, p.id
+    LIMIT %(page_size)s
+),
+{WEEKS},
+allocations AS (
+    SELECT a.request_id, a.pedagogist_id, a.weekly_hours,
+           SUM(a.weekly_hours) OVER (PARTITION BY a.request_id) AS total
+    FROM indsats_allocation a
+    WHERE a.request_id IN (
+        SELECT request_id FROM indsats_allocation
+        WHERE pedagogist_id IN (SELECT id FROM people)
+    )
+),
+{VERSIONS.format(where="AND r.id IN (SELECT request_id FROM allocations)")},
+agreed AS (
+    SELECT al.pedagogist_id, w.monday,
+           SUM(v.hours_per_week * al.weekly_hours / al.total) AS hours, COUNT(*) AS courses
+    FROM versions v
+    JOIN allocations al ON al.request_id = v.request_id
+    JOIN weeks w ON v.begin_on <= w.monday + 6 AND v.end_on >= w.monday
+    WHERE al.pedagogist_id IN (SELECT id FROM people)
+    GROUP BY al.pedagogist_id, w.monday
+),
+logged AS (
+    SELECT s.pedagogist_id, s.week_start, SUM(h.hours) AS hours,
+           SUM(h.hours) FILTER (WHERE h.category = 'practice') AS practice
+    FROM forloeb_weeksheet s JOIN forloeb_hourentry h ON h.sheet_id = s.id
+    WHERE s.pedagogist_id IN (SELECT id FROM people)
+      AND s.status IN ('submitted', 'approved')
+      AND s.week_start BETWEEN %(first)s AND %(last_monday)s
+    GROUP BY s.pedagogist_id, s.week_start
+)
+SELECT pe.name, w.monday, pe.weekly_hours, ROUND(COALESCE(a.hours, 0), 2),
+       COALESCE(a.courses, 0), l.hours, COALESCE(l.practice, 0)
+FROM people pe
+CROSS JOIN weeks w
+LEFT JOIN agreed a ON a.pedagogist_id = pe.id AND a.monday = w.monday
+LEFT JOIN logged l ON l.pedagogist_id = pe.id AND l.week_start = w.monday
+ORDER BY pe.name, pe.id, w.monday
+"""
+
+FLOW_MONTHS = """
+SELECT date_trunc('month', submitted_at AT TIME ZONE %(tz)s)::date AS month, status, COUNT(*)
+FROM indsats_interventionrequest
+WHERE submitted_at >= %(start)s AND submitted_at < %(end)s
+GROUP BY 1, 2
+ORDER BY 1, 2
+"""
+
+FLOW_WAITS = """
+WITH firsts AS (
+    SELECT ag.request_id, MIN(v.in_force_at) AS in_force
+    FROM indsats_agreementversion v JOIN indsats_agreement ag ON ag.id = v.agreement_id
+    WHERE v.in_force_at IS NOT NULL
+    GROUP BY ag.request_id
+),
+waits AS (
+    SELECT (f.in_force AT TIME ZONE %(tz)s)::date - (r.submitted_at AT TIME ZONE %(tz)s)::date
+        AS days
+    FROM firsts f JOIN indsats_interventionrequest r ON r.id = f.request_id
+    WHERE r.submitted_at IS NOT NULL AND f.in_force >= %(start)s AND f.in_force < %(end)s
+)
+SELECT COUNT(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY days),
+       percentile_disc(0.9) WITHIN GROUP (ORDER BY days)
+FROM waits
+"""
+
+FLOW_NOW = """
+SELECT COUNT(*) FILTER (WHERE status IN ('submitted', 'needs_info')),
+       MIN(submitted_at) FILTER (WHERE status IN ('submitted', 'needs_info')),
+       COUNT(*) FILTER (WHERE status = 'accepted' AND NOT EXISTS (
+           SELECT 1 FROM indsats_agreement ag
+           JOIN indsats_agreementversion v ON v.agreement_id = ag.id
+           WHERE ag.request_id = r.id AND v.status = 'in_force'))
+FROM indsats_interventionrequest r
+"""
+
+FLOW_REJECTIONS = """
+SELECT e.id, e.message, i.name, g.name
+FROM indsats_requestevent e
+JOIN indsats_interventionrequest r ON r.id = e.request_id
+JOIN institutioner_institution i ON i.id = r.institution_id
+LEFT JOIN institutioner_group g ON g.id = r.group_id
+WHERE e.kind = 'rejected' AND e.created_at >= %(start)s AND e.created_at < %(end)s
+ORDER BY e.created_at DESC
+LIMIT 50
+"""
+
+
+def _rows(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"tz": TZ, **params})
+        return cursor.fetchall()
+
+
+def _json(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _response(rows) -> JsonResponse:
+    return JsonResponse({"rows": [[_json(v) for v in row] for row in rows]})
+
+
+def _weeks(first: date, last_monday: date) -> dict:
+    return {
+        "first": first,
+        "last_monday": last_monday,
+        "weeks": (last_monday - first).days // 7 + 1,
+    }
+
+
+def _dates(request) -> tuple[date, date]:
+    return date.fromisoformat(request.GET["first"]), date.fromisoformat(request.GET["last"])
+
+
+@login_required
+def districts(request):
+    first, last_monday = _dates(request)
+    return _response(_rows(DISTRICTS, _weeks(first, last_monday)))
+
+
+@login_required
+def institutions(request):
+    first, last_monday = _dates(request)
+    today = date.fromisoformat(request.GET["today"])
+    params = _weeks(first, last_monday) | {
+        "page_size": int(request.GET["page_size"]),
+        "since": today - timedelta(days=730),
+        "today": today,
+    }
+    return _response(_rows(INSTITUTIONS, params))
+
+
+@login_required
+def pedagogists(request):
+    first, last_monday = _dates(request)
+    params = _weeks(first, last_monday) | {"page_size": int(request.GET["page_size"])}
+    return _response(_rows(PEDAGOGISTS, params))
+
+
+@login_required
+def flow(request):
+    params = {"start": request.GET["start"], "end": request.GET["end"]}
+    count, median, p90 = _rows(FLOW_WAITS, params)[0]
+    waiting, oldest, accepted = _rows(FLOW_NOW, {})[0]
+    return JsonResponse(
+        {
+            "months": [[_json(v) for v in row] for row in _rows(FLOW_MONTHS, params)],
+            "waits": count,
+            "median": median,
+            "p90": p90,
+            "waiting": waiting,
+            "oldest": oldest.isoformat() if oldest else None,
+            "accepted": accepted,
+            "rejections": [row[0] for row in _rows(FLOW_REJECTIONS, params)],
+        }
+    )
+
+
+urlpatterns = [
+    *project_urlpatterns,
+    path("baseline/districts/", districts),
+    path("baseline/institutions/", institutions),
+    path("baseline/pedagogists/", pedagogists),
+    path("baseline/flow/", flow),
+]

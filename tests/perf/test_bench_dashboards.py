@@ -1,0 +1,222 @@
+"""The allocation dashboards at the scale of a large municipality, next to hand-written SQL.
+
+`make bench` loads `generate_municipality --scale large` (400 institutions in 20 districts, 120
+pedagogists, 6,000 agreements, five years of week sheets) into PostgreSQL once, checks that each
+page shows the same numbers as its baseline (tests/perf/baseline.py), then times both through
+Django's test client: the server side of a request, warm, median and 95th percentile. Targets:
+median at most 2x the baseline, p95 at most 3x, and under 300 ms. The table is printed and saved
+to bench-results/dashboards.json.
+"""
+
+import json
+import random
+import statistics
+import time
+from datetime import date, timedelta
+from datetime import time as clock
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from forloeb import synthetic
+from forloeb.dashboard_views import INSTITUTIONS_PER_PAGE, PEDAGOGISTS_PER_PAGE
+from forloeb.hours import monday_of
+from institutioner import workdays
+from institutioner.models import User
+from tests.perf.conftest import RESULTS
+
+ROUNDS, WARMUP = 30, 3
+
+
+@pytest.fixture(scope="module")
+def large(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.fail("The dashboard benchmark runs on PostgreSQL: set DATABASE_URL.")
+        started = time.perf_counter()
+        today = timezone.localdate()
+        rng = random.Random(1)
+        scale = synthetic.SCALES["large"]
+        org = synthetic.organisation_create(scale=scale, rng=rng, today=today)
+        counts = synthetic.history_create(
+            org=org,
+            rng=rng,
+            first_monday=monday_of(today - timedelta(days=365 * scale.years)),
+            last_monday=monday_of(today) - timedelta(weeks=1),
+            today=today,
+            agreements=scale.agreements,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        counts["load_seconds"] = round(time.perf_counter() - started)
+        yield counts
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def _time(client, url, params):
+    for _ in range(WARMUP):
+        assert client.get(url, params).status_code == 200
+    timings = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        client.get(url, params)
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings), statistics.quantiles(timings, n=20)[18]
+
+
+def _d(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+@pytest.mark.django_db  # also tells pytest-django to set up the test database
+def test_bench_dashboards(client, large, settings):
+    settings.ROOT_URLCONF = "tests.perf.baseline"
+    client.force_login(User.objects.get(email="forvaltning@syntetisk.dk"))
+    today = timezone.localdate()
+    this_monday = monday_of(today)
+    eight = {"first": this_monday - timedelta(weeks=7), "last": this_monday}
+    months_back = today.year * 12 + today.month - 1 - 11
+    flow_start = date(months_back // 12, months_back % 12 + 1, 1)
+    pages = []
+
+    # By district: the last eight weeks.
+    page = client.get("/fordeling/")
+    shown = [
+        (
+            b["row"].district.name,
+            b["row"].institutions,
+            b["row"].pedagogists,
+            b["row"].capacity,
+            b["row"].agreed,
+            b["row"].logged,
+        )
+        for b in page.context["bars"]
+    ]
+    baseline = client.get("/baseline/districts/", eight).json()
+    assert shown == [(r[0], r[1], r[2], _d(r[3]), _d(r[4]), _d(r[5])) for r in baseline["rows"]]
+    assert len(shown) == 20
+    pages.append(("Pr. distrikt", "/fordeling/", {}, "/baseline/districts/", eight))
+
+    # By institution: the first page of 50, the last eight weeks.
+    params = eight | {"today": today, "page_size": INSTITUTIONS_PER_PAGE}
+    page = client.get("/fordeling/institutioner/")
+    shown = [
+        (
+            r.institution.district.name,
+            r.institution.name,
+            r.open_courses,
+            r.courses,
+            r.agreed,
+            r.received,
+            r.pedagogists_24_months,
+            r.repeats_12_months,
+        )
+        for r in page.context["rows"]
+    ]
+    baseline = client.get("/baseline/institutions/", params).json()
+    assert shown == [
+        (r[0], r[1], r[2], r[3], _d(r[4]), _d(r[5]), r[6], r[7]) for r in baseline["rows"]
+    ]
+    assert len(shown) == INSTITUTIONS_PER_PAGE
+    pages.append(
+        ("Pr. institution", "/fordeling/institutioner/", {}, "/baseline/institutions/", params)
+    )
+
+    # By pedagogist: the first page of 25, the past and next 12 weeks.
+    params = {
+        "first": this_monday - timedelta(weeks=12),
+        "last": this_monday + timedelta(weeks=12),
+        "page_size": PEDAGOGISTS_PER_PAGE,
+    }
+    page = client.get("/fordeling/paedagoger/")
+    shown = [
+        (
+            r.pedagogist.user.name,
+            w.monday.isoformat(),
+            _d(w.capacity),
+            _d(w.agreed),
+            w.courses,
+            _d(w.logged),
+            _d(w.practice),
+        )
+        for r in page.context["rows"]
+        for w in r.weeks
+    ]
+    baseline = client.get("/baseline/pedagogists/", params).json()
+    assert shown == [
+        (*r[:2], _d(r[2]), _d(r[3]), r[4], _d(r[5]), _d(r[6])) for r in baseline["rows"]
+    ]
+    assert len(shown) == PEDAGOGISTS_PER_PAGE * 25
+    pages.append(("Pr. pædagog", "/fordeling/paedagoger/", {}, "/baseline/pedagogists/", params))
+
+    # Requests and waiting times: the last 12 months.
+    params = {
+        "start": workdays.at_local(flow_start, clock(0, 0)).isoformat(),
+        "end": workdays.at_local(today + timedelta(days=1), clock(0, 0)).isoformat(),
+    }
+    page = client.get("/fordeling/anmodninger/")
+    flow = page.context["flow"]
+    baseline = client.get("/baseline/flow/", params).json()
+    months = {(m.isoformat(), s): n for m, counts in flow.months for s, n in counts.items()}
+    assert months == {(m, s): n for m, s, n in baseline["months"]}
+    assert len(flow.waits) == baseline["waits"] > 100
+    assert flow.median_wait == Decimal(str(baseline["median"]))
+    assert flow.p90_wait == baseline["p90"]
+    assert (flow.waiting_for_triage, flow.accepted_without_agreement) == (
+        baseline["waiting"],
+        baseline["accepted"],
+    )
+    assert [e.pk for e in flow.rejections] == baseline["rejections"]
+    pages.append(("Anmodninger", "/fordeling/anmodninger/", {}, "/baseline/flow/", params))
+
+    table = []
+    for name, url, query, baseline_url, baseline_params in pages:
+        queries: list[str] = []
+
+        def count(execute, sql, params, many, context):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            client.get(url, query)
+        median, p95 = _time(client, url, query)
+        base_median, base_p95 = _time(client, baseline_url, baseline_params)
+        table.append(
+            {
+                "page": name,
+                "url": url,
+                "median_ms": round(median, 1),
+                "p95_ms": round(p95, 1),
+                "queries": len(queries),
+                "baseline_median_ms": round(base_median, 1),
+                "baseline_p95_ms": round(base_p95, 1),
+                "ratio_median": round(median / base_median, 2),
+                "ratio_p95": round(p95 / base_p95, 2),
+                "targets_met": median <= 2 * base_median and p95 <= 3 * base_p95 and p95 < 300,
+            }
+        )
+    result = {
+        "name": "dashboards",
+        "database": connection.vendor,
+        "rounds": ROUNDS,
+        "warmup": WARMUP,
+        "data": large,
+        "pages": table,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "dashboards.json").write_text(
+        json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    )
+    print(f"\nDashboards, --scale large ({large}):")
+    print(
+        f"{'page':<18}{'median ms':>10}{'p95 ms':>9}{'queries':>9}{'baseline':>10}{'ratio':>7}  ok"
+    )
+    for row in table:
+        print(
+            f"{row['page']:<18}{row['median_ms']:>10}{row['p95_ms']:>9}{row['queries']:>9}"
+            f"{row['baseline_median_ms']:>10}{row['ratio_median']:>7}  "
+            f"{'ja' if row['targets_met'] else 'NEJ'}"
+        )
