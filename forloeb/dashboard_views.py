@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -310,9 +311,10 @@ def dashboard_institutions(request, fmt: str = ""):
         raise Http404
     listing = list(scope.select_related("district").order_by("district__name", "name"))
     districts = sorted({(i.district_id, i.district.name) for i in listing}, key=lambda d: d[1])
-    form, start, end = _period(
+    period_form, start, end = _period(
         request, DashboardFilterForm, districts=districts, search_label=_("Institution")
     )
+    form = cast(DashboardFilterForm, period_form)
     if fmt and form.is_bound and not form.is_valid():
         return _bad_filters_redirect(request, "dashboard_institutions", form)
     district, search = form.value("distrikt"), (form.value("soeg") or "").casefold()
@@ -440,6 +442,7 @@ def dashboard_flow(request, fmt: str = ""):
             "statuses": statuses,
             "table": table,
             "chart": _month_chart(table),
+            "rejections_shown": dashboards.REJECTIONS_SHOWN,
             "legend": list(zip(statuses, STATUS_COLOURS, strict=True)),
             "query": request.GET.urlencode(),
             "is_leader_view": not org_access.is_administration(request.user),

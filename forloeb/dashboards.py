@@ -36,6 +36,7 @@ from institutioner import workdays
 from institutioner.models import Assignment, District, Institution, Pedagogist
 
 ZERO = Decimal("0")
+REJECTIONS_SHOWN = 20  # the latest; the month table counts them all
 HUNDRED = Decimal("100")
 
 
@@ -536,11 +537,14 @@ def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flo
         if in_force is not None and first <= in_force <= last:
             waits.append((in_force - submitted).days)
     months = [(m, dict(counts[m])) for m in _month_starts(first, last)]
-    # Not correlated, so PostgreSQL hashes it once instead of probing it for every request.
-    in_force = AgreementVersion.objects.filter(status=VersionStatus.IN_FORCE).values(
-        "agreement__request_id"
-    )
-    now = requests.aggregate(
+    # One pass: each request joined to its version in force, if any (an agreement has at most
+    # one, the database makes sure), rather than a subquery per request.
+    now = requests.annotate(
+        version_in_force=FilteredRelation(
+            "agreement__versions",
+            condition=Q(agreement__versions__status=VersionStatus.IN_FORCE),
+        )
+    ).aggregate(
         waiting=Count(
             "pk", filter=Q(status__in=[RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO])
         ),
@@ -548,7 +552,9 @@ def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flo
             "submitted_at",
             filter=Q(status__in=[RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO]),
         ),
-        accepted=Count("pk", filter=Q(status=RequestStatus.ACCEPTED) & ~Q(pk__in=in_force)),
+        accepted=Count(
+            "pk", filter=Q(status=RequestStatus.ACCEPTED, version_in_force__isnull=True)
+        ),
     )
     rejections = list(
         RequestEvent.objects.filter(
@@ -558,7 +564,7 @@ def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flo
             created_at__lt=end,
         )
         .select_related("request__institution", "request__group")
-        .order_by("-created_at")[:50]
+        .order_by("-created_at")[:REJECTIONS_SHOWN]
     )
     return Flow(
         months=months,

@@ -247,7 +247,7 @@ class DashboardFilterForm(PeriodForm):
         super().__init__(*args, **kwargs)
         if not period:
             del self.fields["fra"], self.fields["til"]
-        self.fields["distrikt"].choices = [("", _("All districts")), *districts]
+        self.fields["distrikt"].choices = [("", _("All districts")), *districts]  # type: ignore[attr-defined]
         if search_label is None:
             del self.fields["soeg"]
         else:

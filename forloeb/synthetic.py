@@ -444,7 +444,7 @@ def organisation_from_database(*, admin: User) -> Org:
     groups: dict[int, list[Group]] = defaultdict(list)
     for group in Group.objects.order_by("pk"):
         groups[group.institution_id].append(group)
-    leaders = {}
+    leaders: dict[int, User] = {}
     for membership in (
         Membership.objects.filter(user__role=Role.LEADER).select_related("user").order_by("pk")
     ):
@@ -763,7 +763,7 @@ def _requests_create(plans: list[_Plan], counts: dict[str, int], rng: random.Ran
         )
     requests = InterventionRequest.objects.bulk_create(requests, batch_size=BATCH)
     levels, themes, events, allocations = [], [], [], []
-    admin_event = {
+    admin_event: dict[str, str] = {
         RequestStatus.ACCEPTED: EventKind.ACCEPTED,
         RequestStatus.REJECTED: EventKind.REJECTED,
         RequestStatus.WITHDRAWN: EventKind.WITHDRAWN,
@@ -803,7 +803,10 @@ def _requests_create(plans: list[_Plan], counts: dict[str, int], rng: random.Ran
         for pid, weekly in plan.allocations:
             allocations.append(
                 Allocation(
-                    request=req, pedagogist_id=pid, weekly_hours=weekly, created_at=plan.decided_at
+                    request=req,
+                    pedagogist_id=pid,
+                    weekly_hours=weekly,
+                    created_at=plan.decided_at or plan.submitted_at,
                 )
             )
     RequestFocusLevel.objects.bulk_create(levels, batch_size=BATCH)
@@ -823,7 +826,7 @@ def _agreements_create(
             Agreement(
                 request=p.request,
                 created_by=org.pedagogists[p.allocations[0][0]].user,
-                created_at=p.decided_at,
+                created_at=p.decided_at or p.submitted_at,
             )
             for p in with_agreement
         ],
@@ -948,7 +951,7 @@ def _agreements_create(
                     from_phase=Phase.FOLLOW_UP,
                     to_phase=Phase.CLOSED,
                     message="Forløbet er afsluttet.",
-                    created_at=plan.closed_at,
+                    created_at=plan.closed_at or course.started_at,
                 )
             )
     ChecklistItem.objects.bulk_create(items, batch_size=BATCH)

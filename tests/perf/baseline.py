@@ -257,7 +257,7 @@ JOIN institutioner_institution i ON i.id = r.institution_id
 LEFT JOIN institutioner_group g ON g.id = r.group_id
 WHERE e.kind = 'rejected' AND e.created_at >= %(start)s AND e.created_at < %(end)s
 ORDER BY e.created_at DESC
-LIMIT 50
+LIMIT 20
 """
 
 
