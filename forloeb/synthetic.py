@@ -67,6 +67,7 @@ from indsats.models import (
 )
 from indsats.services import version_hash
 from institutioner import workdays
+from institutioner.demo import FIRST_NAMES, GROUP_NAMES, LAST_NAMES, PLACE_NAMES
 from institutioner.models import (
     AgeGroup,
     Assignment,
@@ -135,72 +136,8 @@ SCALES = {
 }
 
 PREFIXES = ("Børnehuset", "Vuggestuen", "Børnehaven", "Dagtilbuddet", "Børnegården")
-PLACES = [
-    "Mariehønen",
-    "Solsikken",
-    "Egebakken",
-    "Lærkereden",
-    "Troldeskoven",
-    "Kastanjen",
-    "Bølgen",
-    "Regnbuen",
-    "Skovstjernen",
-    "Humlebien",
-    "Kløverengen",
-    "Spiren",
-    "Mosehuset",
-    "Fyrtårnet",
-    "Valmuen",
-    "Stjerneskuddet",
-    "Pilehytten",
-    "Ravnereden",
-    "Ellebo",
-    "Hyldebærret",
-    "Tusindfryd",
-    "Engblommen",
-    "Sneglehuset",
-    "Græshoppen",
-    "Birkely",
-    "Anemonen",
-    "Lyngbakken",
-    "Firkløveret",
-    "Hasselnødden",
-    "Søstjernen",
-    "Kildevang",
-    "Rønnebærret",
-    "Uglereden",
-    "Bakkehuset",
-    "Æblehaven",
-]
-GROUPS = ("Sommerfuglen", "Frøen", "Egernet", "Pindsvinet", "Bien", "Ræven", "Uglen", "Musen")
-FIRST = [
-    "Anne",
-    "Louise",
-    "Camilla",
-    "Maria",
-    "Lone",
-    "Pia",
-    "Rikke",
-    "Tina",
-    "Helle",
-    "Mads",
-    "Peter",
-    "Lars",
-    "Jesper",
-    "Line",
-]
-LAST = [
-    "Jensen",
-    "Nielsen",
-    "Hansen",
-    "Pedersen",
-    "Andersen",
-    "Larsen",
-    "Sørensen",
-    "Madsen",
-    "Olsen",
-    "Møller",
-]
+# The demo's fictional names.
+PLACES, GROUPS, FIRST, LAST = PLACE_NAMES, GROUP_NAMES, FIRST_NAMES, LAST_NAMES
 NEEDS = (
     "Mange konflikter i overgangene, og børnene venter længe ved garderoben.",
     "Sprogmiljøet er fattigt; de voksne taler meget til og lidt med børnene.",
@@ -548,14 +485,15 @@ class _Planner:
         rng, today = self.rng, self.today
         institution, group, leader = self._place()
         weeks = rng.randint(8, 24)
-        latest = today + timedelta(weeks=8)
+        latest = today + timedelta(weeks=4)
         if self.closed_by is not None:
             # Ended and closed by then: a history with nothing still running.
             latest = self.closed_by - timedelta(weeks=weeks + 6)
         start = monday_of(self._day(self.first_monday + timedelta(weeks=4), latest))
         in_force_day = start - timedelta(days=rng.randint(0, 10))
         if _at(in_force_day, 15) >= self.now:
-            in_force_day = today - timedelta(days=rng.randint(1, 7))
+            # A course about to start: its agreement was signed in the last weeks.
+            in_force_day = today - timedelta(days=rng.randint(1, 28))
         wait = int(rng.triangular(12, 90, 30))
         submitted = in_force_day - timedelta(days=wait)
         decided = submitted + timedelta(days=rng.randint(1, 10))
