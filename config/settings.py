@@ -104,7 +104,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if not env_bool("DATABASE_JIT", False):
         # The pages run short queries; PostgreSQL's JIT compiler spent 10-15 ms compiling the
         # dashboards' aggregates and never won it back at a municipality's size.
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A web server, a worker and beat share the file: take the write lock at the start of a
     # transaction and wait for it (a lock upgrade mid-transaction fails at once), and let readers

@@ -72,12 +72,14 @@ def _month_chart(table: list) -> dict:
     top = max([sum(values) for _month, values in table] + [1])
     bars = []
     for index, (month, values) in enumerate(table):
-        y, segments = CHART_HEIGHT, []
+        # Rounded by the running total, so the segments add up to the bar's height exactly.
+        running, bottom, segments = 0, CHART_HEIGHT, []
         for value, colour in zip(values, STATUS_COLOURS, strict=True):
-            height = round(CHART_HEIGHT * value / top)
-            y -= height
-            if height:
-                segments.append({"y": y, "height": height, "colour": colour})
+            running += value
+            top_y = CHART_HEIGHT - round(CHART_HEIGHT * running / top)
+            if bottom > top_y:
+                segments.append({"y": top_y, "height": bottom - top_y, "colour": colour})
+            bottom = top_y
         bars.append(
             {
                 "x": index * (BAR_WIDTH + BAR_GAP),

@@ -343,7 +343,9 @@ def by_pedagogist(
             PedagogistWeek(
                 monday=monday,
                 capacity=person.weekly_hours,
-                agreed=agreed[(person.pk, monday)].quantize(Decimal("0.01")),
+                agreed=agreed[(person.pk, monday)].quantize(
+                    Decimal("0.01"), rounding=ROUND_HALF_UP
+                ),
                 courses=courses[(person.pk, monday)],
                 logged=logged.get((person.pk, monday)),
                 practice=practice[(person.pk, monday)],
@@ -475,7 +477,8 @@ class Flow:
     waiting_for_triage: int
     oldest_waiting: datetime | None
     accepted_without_agreement: int
-    rejections: list[RequestEvent]
+    rejections: list[RequestEvent]  # the latest REJECTIONS_SHOWN
+    more_rejections: bool  # there were more in the period
 
     @property
     def median_wait(self) -> Decimal | None:
@@ -564,7 +567,7 @@ def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flo
             created_at__lt=end,
         )
         .select_related("request__institution", "request__group")
-        .order_by("-created_at")[:REJECTIONS_SHOWN]
+        .order_by("-created_at", "-pk")[: REJECTIONS_SHOWN + 1]
     )
     return Flow(
         months=months,
@@ -572,5 +575,6 @@ def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flo
         waiting_for_triage=now["waiting"],
         oldest_waiting=now["oldest"],
         accepted_without_agreement=now["accepted"],
-        rejections=rejections,
+        rejections=rejections[:REJECTIONS_SHOWN],
+        more_rejections=len(rejections) > REJECTIONS_SHOWN,
     )

@@ -7,6 +7,7 @@ their attachments for each school year (some institutions change pedagogist at 1
 agreement and a course, some adjusted to a second version; rejected with a reason; withdrawn;
 waiting now) and the pedagogists' week sheets, approved up to the current month.
 
+Dates are compared with `today`, never the clock, so a seed gives the same data all day.
 The rows are written with `bulk_create` in their final state (timestamps in the past, no
 notifications, no history rows), so the large scale (400 institutions, 120 pedagogists, 6,000
 agreements, five years of weeks: several hundred thousand rows) loads in minutes. The data keeps
@@ -456,7 +457,6 @@ class _Planner:
     ):
         self.org, self.rng, self.first_monday, self.today = org, rng, first_monday, today
         self.closed_by = closed_by
-        self.now = timezone.now()
         self.weights = [rng.choice([1, 1, 2, 3]) for _ in org.institutions]
         self.all_pedagogists = sorted(org.pedagogists)
 
@@ -491,7 +491,7 @@ class _Planner:
             latest = self.closed_by - timedelta(weeks=weeks + 6)
         start = monday_of(self._day(self.first_monday + timedelta(weeks=4), latest))
         in_force_day = start - timedelta(days=rng.randint(0, 10))
-        if _at(in_force_day, 15) >= self.now:
+        if in_force_day >= today:
             # A course about to start: its agreement was signed in the last weeks.
             in_force_day = today - timedelta(days=rng.randint(1, 28))
         wait = int(rng.triangular(12, 90, 30))
@@ -522,7 +522,7 @@ class _Planner:
         plan.versions = [v1]
         if weeks >= 10 and rng.random() < 0.12:
             switch = start + timedelta(weeks=rng.randint(4, weeks - 3), days=2)
-            if _at(switch, 11) < self.now:
+            if switch < today:
                 longer = self.closed_by is None and rng.random() < 0.3
                 new_end = end + timedelta(weeks=4) if longer else end
                 new_hours = max(Decimal("1"), hours + Decimal(rng.choice([-2, -1, 1, 2])))
@@ -531,7 +531,7 @@ class _Planner:
         final_end = plan.versions[-1].ends_on
         if final_end + timedelta(days=7) < today:
             plan.phase = Phase.CLOSED
-            plan.closed_at = min(_at(final_end + timedelta(days=rng.randint(1, 6)), 14), self.now)
+            plan.closed_at = _at(final_end + timedelta(days=rng.randint(1, 6)), 14)
         elif today < start + timedelta(weeks=2):
             plan.phase = Phase.STARTUP
         elif today > final_end - timedelta(weeks=3):
@@ -579,7 +579,9 @@ class _Planner:
             submitted_at=_at(submitted, 9),
         )
         if status == RequestStatus.ACCEPTED:
-            plan.decided_at = min(_at(submitted + timedelta(days=2), 12), self.now)
+            plan.decided_at = _at(
+                min(submitted + timedelta(days=2), self.today - timedelta(days=1)), 12
+            )
             plan.allocations = [
                 (self._pedagogist(institution, plan.start), Decimal(rng.choice(["3", "4", "6"])))
             ]

@@ -64,6 +64,11 @@ def test_week_range_counts_the_weeks_a_period_touches():
     assert list(dashboards._week_range(date(2026, 3, 1), None, mondays)) == [7]
     assert list(dashboards._week_range(None, None, mondays)) == list(range(8))
     assert list(dashboards._week_range(date(2026, 3, 2), None, mondays)) == []
+    # From a Wednesday to a Sunday; from a Monday to the Sunday ending the last week.
+    assert list(dashboards._week_range(date(2026, 1, 7), date(2026, 1, 18), mondays)) == [0, 1]
+    assert list(dashboards._week_range(date(2026, 1, 12), date(2026, 3, 1), mondays)) == list(
+        range(1, 8)
+    )
 
 
 @pytest.fixture
@@ -186,9 +191,50 @@ def test_the_flow_filters_by_district(client, world):
 
 def test_a_leader_chooses_only_among_their_own_districts(client, world):
     client.force_login(world.leader)
-    response = client.get(reverse("dashboard_flow"))
-    choices = [label for _value, label in response.context["form"].fields["distrikt"].choices]
-    assert choices == ["Alle distrikter", "Ullerup Bæk"]
-    # Another district's id is not a choice: nothing of it is shown.
+    for name in ("dashboard_flow", "dashboard_institutions"):
+        response = client.get(reverse(name))
+        choices = [label for _value, label in response.context["form"].fields["distrikt"].choices]
+        assert choices == ["Alle distrikter", "Ullerup Bæk"], name
+    # Another district's id is not one of hers: said so, and nothing of that district shown.
     response = client.get(reverse("dashboard_institutions"), {"distrikt": world.south.pk})
-    assert "Børnegården Kildevang" not in response.content.decode()
+    html = response.content.decode()
+    assert "Vælg et distrikt fra listen." in html
+    assert "Børnegården Kildevang" not in html
+    assert "Søvang" not in html
+
+
+def test_the_month_chart_adds_up_to_the_bars_height():
+    """By hand, the tallest month (7 requests) is 120 px: 3, 2 and 2 requests give 51, 35 and
+    34 px (rounded by the running total 3/7, 5/7, 7/7), and 4 requests give 69 px in all."""
+    from forloeb.dashboard_views import _month_chart
+
+    chart = _month_chart([(date(2026, 1, 1), [3, 2, 2, 0, 0]), (date(2026, 2, 1), [0, 1, 0, 3, 0])])
+    first, second = chart["bars"]
+    assert [(s["y"], s["height"]) for s in first["segments"]] == [(69, 51), (34, 35), (0, 34)]
+    assert sum(s["height"] for s in second["segments"]) == 69  # round(120 * 4 / 7)
+    assert [s["colour"] for s in second["segments"]] == ["#b58105", "#dc3545"]
+
+
+@pytest.mark.parametrize(("rejected", "shown", "more"), [(20, 20, False), (21, 20, True)])
+def test_the_latest_rejections_and_whether_there_are_more(world, rejected, shown, more):
+    from django.utils import timezone
+
+    from indsats.models import EventKind, RequestEvent
+    from tests.indsats.helpers import make_request
+
+    req = make_request(world, submit=True)
+    at = timezone.now() - timedelta(days=1)
+    RequestEvent.objects.bulk_create(
+        RequestEvent(request=req, kind=EventKind.REJECTED, message=f"Grund {n}")
+        for n in range(rejected)
+    )
+    RequestEvent.objects.filter(kind=EventKind.REJECTED).update(created_at=at)  # all at once
+    today = timezone.localdate()
+    flow = dashboards.flow(
+        institutions=Institution.objects.all(), first=today - timedelta(days=7), last=today
+    )
+    assert len(flow.rejections) == shown
+    assert flow.more_rejections is more
+    # Ties in time come newest first by id, the same on every load.
+    ids = [e.pk for e in flow.rejections]
+    assert ids == sorted(ids, reverse=True)

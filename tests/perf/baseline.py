@@ -256,7 +256,7 @@ JOIN indsats_interventionrequest r ON r.id = e.request_id
 JOIN institutioner_institution i ON i.id = r.institution_id
 LEFT JOIN institutioner_group g ON g.id = r.group_id
 WHERE e.kind = 'rejected' AND e.created_at >= %(start)s AND e.created_at < %(end)s
-ORDER BY e.created_at DESC
+ORDER BY e.created_at DESC, e.id DESC
 LIMIT 20
 """
 

@@ -184,6 +184,9 @@ def test_bench_dashboards(client, large, settings):
 
         with connection.execute_wrapper(count):
             client.get(url, query)
+        # Counted at two sizes in the test suite; here at the large one. Times are reported,
+        # not asserted: they depend on the machine.
+        assert len(queries) <= 10, (name, queries)
         median, p95 = _time(client, url, query)
         base_median, base_p95 = _time(client, baseline_url, baseline_params)
         table.append(
