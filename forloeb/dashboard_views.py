@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.formats import date_format, get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from forloeb import dashboards, export, hours
-from forloeb.forms import DashboardFilterForm, PeriodForm
+from forloeb.forms import DashboardFilterForm
 from forloeb.hour_views import _period, _period_is_valid
 from indsats.models import RequestStatus
 from institutioner import access as org_access
@@ -30,7 +31,7 @@ INSTITUTIONS_PER_PAGE = 50
 PEDAGOGISTS_PER_PAGE = 25
 
 
-def _heat_cells(row: dashboards.PedagogistRow, over_text: str, separator: str) -> SafeString:
+def _heat_cells(row: dashboards.PedagogistRow, texts: dict[str, str], separator: str) -> SafeString:
     """One pedagogist's 25 week cells. Built here, not in the template: a page has 625 of them,
     and the template engine (and a locale lookup per number) made them the slowest part of the
     page. Numbers as `format_decimal` writes them: 5,5 and 37."""
@@ -43,19 +44,22 @@ def _heat_cells(row: dashboards.PedagogistRow, over_text: str, separator: str) -
         return f"{value:f}".replace(".", separator)
 
     mark = format_html(
-        '<span aria-hidden="true">!</span><span class="visually-hidden">{}</span>', over_text
+        '<span aria-hidden="true">!</span><span class="visually-hidden">{}</span>', texts["over"]
     )
+    # Screen readers hear "aftalt 6, registreret 5", not two bare numbers.
+    agreed_label = format_html('<span class="visually-hidden">{} </span>', texts["agreed"])
+    logged_label = format_html('<span class="visually-hidden">{} </span>', texts["logged"])
     cells = []
     for week in row.weeks:
         logged = (
-            f'<div class="text-body-secondary">{number(week.logged)}</div>'
+            f'<div class="text-body-secondary">{logged_label}{number(week.logged)}</div>'
             if week.logged is not None
             else ""
         )
+        agreed = f"{agreed_label}{number(week.agreed)}" if week.agreed else "–"
         cells.append(
             f'<td class="text-center small heat heat-{week.heat}">'
-            f"{number(week.agreed) if week.agreed else '–'}"
-            f"{mark if week.over_allocated else ''}{logged}</td>"
+            f"{agreed}{mark if week.over_allocated else ''}{logged}</td>"
         )
     # Only numbers, fixed markup and the escaped `mark` go in: nothing a person typed.
     return mark_safe("".join(cells))  # noqa: S308
@@ -100,6 +104,43 @@ def _month_chart(table: list) -> dict:
     }
 
 
+def _finished_weeks() -> tuple[date, date]:
+    """The default period of the district and institution pages: the eight whole weeks before
+    this one (this week's hours are not in yet)."""
+    this_monday = hours.this_monday()
+    return this_monday - timedelta(weeks=8), this_monday - timedelta(days=1)
+
+
+def _matching(form: DashboardFilterForm, rows: list[tuple[int, str, int]]) -> list[int] | None:
+    """The ids of the rows (id, name, district id) that the district and name filters choose,
+    or None when neither is set. Names are compared case-folded in Python, so "æble" finds
+    "Æblehaven" on SQLite too."""
+    district, search = form.value("distrikt"), (form.value("soeg") or "").casefold()
+    if district is None and not search:
+        return None
+    return [
+        pk
+        for pk, name, district_id in rows
+        if (district is None or district_id == district) and search in name.casefold()
+    ]
+
+
+def _page(items: list, request, per_page: int):
+    """A page of the items; a page number that is not a number or below 1 gives the first."""
+    raw = request.GET.get("side", "1")
+    number = int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+    return Paginator(items, per_page).get_page(number)
+
+
+def _file_part(form: DashboardFilterForm) -> str:
+    """The chosen district in an export's file name, so two districts' files differ."""
+    district = form.value("distrikt")
+    label = dict(form.fields["distrikt"].choices).get(district, "") if district else ""  # type: ignore[attr-defined]
+    for letter, ascii_letters in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
+        label = label.lower().replace(letter, ascii_letters)
+    return f"-{slugify(label)}" if label else ""
+
+
 def _page_query(request) -> str:
     """The filters without the page number, for the paging links."""
     query = request.GET.copy()
@@ -112,7 +153,7 @@ def _bad_filters_redirect(request, name: str, form):
     if _period_is_valid(form):
         messages.error(request, _("Choose the filters again: the export was not made."))
     else:
-        messages.error(request, _("Choose a valid period."))
+        messages.error(request, _("Choose a valid period: the export was not made."))
     return redirect(f"{reverse(name)}?{request.GET.urlencode()}")
 
 
@@ -171,10 +212,9 @@ def dashboard_districts(request, fmt: str = ""):
     institutions = _institutions(request)
     if fmt not in ("", "csv", "xlsx"):
         raise Http404
-    form, start, end = _period(request)
-    if fmt and form.is_bound and not form.is_valid():
-        messages.error(request, _("Choose a valid period."))
-        return redirect(f"{reverse('dashboard_districts')}?{request.GET.urlencode()}")
+    form, start, end = _period(request, default=_finished_weeks())
+    if fmt and form.is_bound and form.errors:
+        return _bad_filters_redirect(request, "dashboard_districts", form)
     mondays = hours.weeks_between(start, end)
     rows = dashboards.by_district(institutions=institutions, mondays=mondays)
     total = dashboards.totals(rows)
@@ -239,14 +279,19 @@ def dashboard_pedagogists(request, fmt: str = ""):
             assignments__institution__district_id=district,
             assignments__valid_from__lte=mondays[-1] + timedelta(days=6),
         ).distinct()
-    if search := form.value("soeg"):
-        people = people.filter(user__name__icontains=search)
     chosen = list(people)
+    if search := (form.value("soeg") or "").casefold():
+        chosen = [p for p in chosen if search in p.user.name.casefold()]
     page = None
     if not fmt:
-        page = Paginator(chosen, PEDAGOGISTS_PER_PAGE).get_page(request.GET.get("side"))
+        page = _page(chosen, request, PEDAGOGISTS_PER_PAGE)
         chosen = list(page.object_list)
     rows = dashboards.by_pedagogist(pedagogists=chosen, mondays=mondays, today=today)
+    texts = {
+        "over": _("over-allocated"),
+        "agreed": pgettext("heat map cell", "agreed"),
+        "logged": pgettext("heat map cell", "logged"),
+    }
     if fmt:
         header = [
             pgettext("dashboard", "Pedagogist"),
@@ -274,7 +319,7 @@ def dashboard_pedagogists(request, fmt: str = ""):
                         _("yes") if week.over_allocated else _("no"),
                     ]
                 )
-        name = f"fordeling-paedagoger-{mondays[0]:%Y-%m-%d}"
+        name = f"fordeling-paedagoger{_file_part(form)}-{mondays[0]:%Y-%m-%d}"
         return export.table_response(fmt, name, pgettext("dashboard", "Pedagogists"), header, body)
     return render(
         request,
@@ -283,10 +328,15 @@ def dashboard_pedagogists(request, fmt: str = ""):
             "form": form,
             "rows": rows,
             "table": [
-                (row, _heat_cells(row, _("over-allocated"), get_format("DECIMAL_SEPARATOR")))
-                for row in rows
+                (row, _heat_cells(row, texts, get_format("DECIMAL_SEPARATOR"))) for row in rows
             ],
             "page": page,
+            "page_total": ngettext(
+                "%(n)s pedagogist in all", "%(n)s pedagogists in all", page.paginator.count
+            )
+            % {"n": page.paginator.count}
+            if page
+            else "",
             "query": request.GET.urlencode(),
             "page_query": _page_query(request),
             # Labels made once here rather than 25 translated dates in the template.
@@ -314,17 +364,17 @@ def dashboard_institutions(request, fmt: str = ""):
     listing = list(scope.select_related("district").order_by("district__name", "name"))
     districts = sorted({(i.district_id, i.district.name) for i in listing}, key=lambda d: d[1])
     period_form, start, end = _period(
-        request, DashboardFilterForm, districts=districts, search_label=_("Institution")
+        request,
+        DashboardFilterForm,
+        default=_finished_weeks(),
+        districts=districts,
+        search_label=_("Institution"),
     )
     form = cast(DashboardFilterForm, period_form)
-    if fmt and form.is_bound and not form.is_valid():
+    if fmt and form.is_bound and form.errors:
         return _bad_filters_redirect(request, "dashboard_institutions", form)
-    district, search = form.value("distrikt"), (form.value("soeg") or "").casefold()
-    chosen = [
-        i
-        for i in listing
-        if (district is None or i.district_id == district) and search in i.name.casefold()
-    ]
+    ids = _matching(form, [(i.pk, i.name, i.district_id) for i in listing])
+    chosen = listing if ids is None else [i for i in listing if i.pk in set(ids)]
     mondays = hours.weeks_between(start, end)
     today = timezone.localdate()
     if fmt:
@@ -354,9 +404,10 @@ def dashboard_institutions(request, fmt: str = ""):
             ]
             for row in rows
         ]
-        name = f"fordeling-institutioner-{mondays[0]:%Y-%m-%d}-{mondays[-1]:%Y-%m-%d}"
+        period = f"{mondays[0]:%Y-%m-%d}-{mondays[-1]:%Y-%m-%d}"
+        name = f"fordeling-institutioner{_file_part(form)}-{period}"
         return export.table_response(fmt, name, pgettext("dashboard", "Institutions"), header, body)
-    page = Paginator(chosen, INSTITUTIONS_PER_PAGE).get_page(request.GET.get("side"))
+    page = _page(chosen, request, INSTITUTIONS_PER_PAGE)
     rows = dashboards.by_institution(
         institutions=list(page.object_list), mondays=mondays, today=today
     )
@@ -367,6 +418,10 @@ def dashboard_institutions(request, fmt: str = ""):
             "form": form,
             "rows": rows,
             "page": page,
+            "page_total": ngettext(
+                "%(n)s institution in all", "%(n)s institutions in all", page.paginator.count
+            )
+            % {"n": page.paginator.count},
             "weeks": len(mondays),
             "first": mondays[0],
             "last": mondays[-1],
@@ -388,39 +443,22 @@ def dashboard_flow(request, fmt: str = ""):
     # The last 12 months: this month and the 11 before it.
     months_back = today.year * 12 + today.month - 1 - 11
     default_start = date(months_back // 12, months_back % 12 + 1, 1)
-    districts = list(
-        District.objects.filter(institutions__in=scope)
-        .distinct()
-        .order_by("name")
-        .values_list("pk", "name")
-    )
-    form = DashboardFilterForm(
-        request.GET or None,
-        initial={"fra": default_start, "til": today},
-        districts=districts,
+    listing = list(scope.values_list("pk", "name", "district_id", "district__name"))
+    period_form, start, end = _period(
+        request,
+        DashboardFilterForm,
+        default=(default_start, today),
+        fallback=_("The page shows the last 12 months instead."),
+        districts=sorted({(row[2], row[3]) for row in listing}, key=lambda d: d[1]),
         search_label=_("Institution"),
     )
-    start, end = default_start, today
-    if form.is_bound:
-        if fmt and not form.is_valid():
-            return _bad_filters_redirect(request, "dashboard_flow", form)
-        if _period_is_valid(form):
-            start = form.cleaned_data["fra"] or default_start
-            end = form.cleaned_data["til"] or max(start, today)
-            if end < start:
-                form.add_error(None, _("The end of the period is before its start."))
-            elif (end - start).days > PeriodForm.MAX_WEEKS * 7:
-                form.add_error(None, _("Choose a period of at most two years."))
-        if not _period_is_valid(form):
-            if fmt:
-                return _bad_filters_redirect(request, "dashboard_flow", form)
-            form.add_error(None, _("The page shows the last 12 months instead."))
-            start, end = default_start, today
+    form = cast(DashboardFilterForm, period_form)
+    if fmt and form.is_bound and form.errors:
+        return _bad_filters_redirect(request, "dashboard_flow", form)
     institutions = scope
-    if district := form.value("distrikt"):
-        institutions = institutions.filter(district_id=district)
-    if search := form.value("soeg"):
-        institutions = institutions.filter(name__icontains=search)
+    chosen = _matching(form, [(pk, name, district) for pk, name, district, _d in listing])
+    if chosen is not None:
+        institutions = scope.filter(pk__in=chosen)
     result = dashboards.flow(institutions=institutions, first=start, last=end)
     statuses = [
         RequestStatus.SUBMITTED,
@@ -433,7 +471,7 @@ def dashboard_flow(request, fmt: str = ""):
     if fmt:
         header = [pgettext("dashboard", "Month")] + [str(s.label) for s in statuses]
         body = [[f"{month:%Y-%m}", *values] for month, values in table]
-        name = f"fordeling-anmodninger-{start:%Y-%m-%d}-{end:%Y-%m-%d}"
+        name = f"fordeling-anmodninger{_file_part(form)}-{start:%Y-%m-%d}-{end:%Y-%m-%d}"
         return export.table_response(fmt, name, pgettext("dashboard", "Requests"), header, body)
     return render(
         request,
@@ -445,6 +483,7 @@ def dashboard_flow(request, fmt: str = ""):
             "table": table,
             "chart": _month_chart(table),
             "rejections_shown": dashboards.REJECTIONS_SHOWN,
+            "no_match": chosen == [],
             "legend": list(zip(statuses, STATUS_COLOURS, strict=True)),
             "query": request.GET.urlencode(),
             "is_leader_view": not org_access.is_administration(request.user),

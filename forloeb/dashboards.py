@@ -134,12 +134,21 @@ def _agreed_by(
 
 
 def _reported_by(
-    key: str, *, institutions: QuerySet[Institution] | list[int], mondays: list[date]
+    key: str,
+    *,
+    institutions: QuerySet[Institution] | list[int],
+    mondays: list[date],
+    practice_only: bool = False,
 ) -> dict[int, Decimal]:
-    """Submitted and approved hours on the institutions' courses in the weeks, by `key`."""
+    """Submitted and approved hours on the institutions' courses in the weeks, by `key`: all
+    categories (the time the courses took), or with `practice_only` the practice (what the
+    institution received, to hold against the agreed hours)."""
     path = f"course__agreement__request__{key}"
+    entries = HourEntry.objects.all()
+    if practice_only:
+        entries = entries.filter(category=HourCategory.PRACTICE)
     return dict(
-        HourEntry.objects.filter(
+        entries.filter(
             course__agreement__request__institution__in=institutions,
             sheet__status__in=REPORTED,
             sheet__week_start__gte=mondays[0],
@@ -387,7 +396,7 @@ class InstitutionRow:
     open_courses: int
     courses: int  # every course the institution has had
     agreed: Decimal  # hours a week agreed in the period, on average
-    received: Decimal  # hours a week reported on its courses in the period, on average
+    received: Decimal  # practice hours a week reported on its courses in the period, on average
     pedagogists_24_months: int  # different pedagogists on its interventions in 24 months
     repeats_12_months: int  # interventions in a group that had one within the 12 months before
 
@@ -412,7 +421,7 @@ def by_institution(
     weeks = len(mondays)
     ids = [i.pk for i in institutions]
     agreed = _agreed_by("institution_id", institutions=ids, mondays=mondays)
-    received = _reported_by("institution_id", institutions=ids, mondays=mondays)
+    received = _reported_by("institution_id", institutions=ids, mondays=mondays, practice_only=True)
     since = today - timedelta(days=730)
     courses: dict[int, dict[int, str]] = defaultdict(dict)
     pedagogists: dict[int, set[int]] = defaultdict(set)

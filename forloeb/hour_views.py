@@ -262,24 +262,44 @@ def _period_is_valid(form: PeriodForm) -> bool:
     return not any(name in form.errors for name in ("fra", "til", NON_FIELD_ERRORS))
 
 
-def _period(request, form_class=PeriodForm, **form_kwargs) -> tuple[PeriodForm, date, date]:
-    """The chosen period, or the last eight weeks up to this one."""
-    default_end = hours.this_monday() + timedelta(days=6)
-    default_start = hours.this_monday() - timedelta(weeks=7)
-    form = form_class(
-        request.GET or None, initial={"fra": default_start, "til": default_end}, **form_kwargs
-    )
-    if form.is_bound and _period_is_valid(form):
-        start = form.cleaned_data["fra"] or default_start
-        end = form.cleaned_data["til"] or max(start, default_end)
+def _period(
+    request,
+    form_class=PeriodForm,
+    *,
+    default: tuple[date, date] | None = None,
+    fallback: str | None = None,
+    **form_kwargs,
+) -> tuple[PeriodForm, date, date]:
+    """The chosen period, or `default` (the last eight weeks up to this one). A missing date is
+    found from the other (a period as long as the default, or up to the default's end), and the
+    date boxes show the dates used. A bad period keeps what was typed and says that the
+    default is shown instead."""
+    if default is None:
+        default = (
+            hours.this_monday() - timedelta(weeks=7),
+            hours.this_monday() + timedelta(days=6),
+        )
+    default_start, default_end = default
+    data = request.GET.copy() if request.GET else None
+    form = form_class(data, initial={"fra": default_start, "til": default_end}, **form_kwargs)
+    if data is not None and _period_is_valid(form):
+        start, end = form.cleaned_data["fra"], form.cleaned_data["til"]
+        if start is None and end is not None:
+            start = end - (default_end - default_start)
+        start = start or default_start
+        end = end or max(start, default_end)
         if end < start:
             form.add_error(None, _("The end of the period is before its start."))
         elif (end - start).days > PeriodForm.MAX_WEEKS * 7:
             form.add_error(None, _("Choose a period of at most two years."))
         else:
+            data["fra"], data["til"] = start.isoformat(), end.isoformat()
             return form, start, end
-    if form.is_bound:
-        form.add_error(None, _("The table shows the last eight weeks instead."))
+    if data is not None:
+        form.add_error(None, fallback or _("The table shows the last eight weeks instead."))
+        for name, value in (("fra", default_start), ("til", default_end)):
+            if not data.get(name):
+                data[name] = value.isoformat()
     return form, default_start, default_end
 
 

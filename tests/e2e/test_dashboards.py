@@ -3,6 +3,7 @@ districts to one district's institutions, searches, pages, exports with the filt
 heat map and the requests chart; a leader sees only their own institution. Every page is checked
 with axe, and on a phone none of them scrolls sideways."""
 
+import pathlib
 from io import StringIO
 
 from django.core.management import call_command
@@ -49,9 +50,15 @@ def test_the_administration_follows_a_district_down_to_its_institutions(
     page.get_by_role("button", name="Vis").click()
     names = [n.strip() for n in page.locator("tbody th").all_inner_texts()]
     assert names and all("børne" in n.casefold() for n in names)
-    export = page.get_by_role("link", name="Eksportér CSV")
-    href = export.get_attribute("href")
-    assert "distrikt=" in href and "soeg=b%C3%B8rne" in href
+    # Choose another district and clear the search, without "Vis": the export follows the form.
+    page.get_by_label("Distrikt").select_option(label="Erritsø")
+    page.get_by_label("Institution").fill("")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Eksportér CSV").click()
+    assert download.value.suggested_filename.startswith("fordeling-institutioner-erritsoe-")
+    text = pathlib.Path(download.value.path()).read_text(encoding="utf-8-sig")
+    exported = [row.split(";")[0] for row in text.strip().splitlines()[1:]]
+    assert exported == ["Erritsø"] * 6
 
     page.get_by_role("link", name="Pr. pædagog").click()
     expect(page.get_by_role("heading", name="Fordeling på pædagoger")).to_be_visible()

@@ -158,7 +158,7 @@ def test_the_institution_page_has_pages_of_50_and_the_export_all(client, world):
     client.force_login(world.administrator)
     first = client.get(reverse("dashboard_institutions"), {"distrikt": world.south.pk})
     html = first.content.decode()
-    assert "Side 1 af 2" in html and "61 rækker i alt" in html
+    assert "Side 1 af 2" in html and "61 institutioner i alt" in html
     assert "Institution 048" in html and "Institution 049" not in html
     second = client.get(
         reverse("dashboard_institutions"), {"distrikt": world.south.pk, "side": "2"}
@@ -238,3 +238,56 @@ def test_the_latest_rejections_and_whether_there_are_more(world, rejected, shown
     # Ties in time come newest first by id, the same on every load.
     ids = [e.pk for e in flow.rejections]
     assert ids == sorted(ids, reverse=True)
+
+
+def test_odd_page_numbers_give_the_first_page(client, world):
+    Institution.objects.bulk_create(
+        factories.InstitutionFactory.build(name=f"Institution {n:03d}", district=world.south)
+        for n in range(60)
+    )
+    client.force_login(world.administrator)
+    for side in ("0", "-1", "abc", ""):
+        response = client.get(reverse("dashboard_institutions"), {"side": side})
+        assert response.context["page"].number == 1, side
+    assert (
+        client.get(reverse("dashboard_institutions"), {"side": "999"}).context["page"].number == 2
+    )
+
+
+def test_the_date_boxes_show_the_period_used(client, world):
+    """With only a district in the address the boxes show the default period (the eight whole
+    weeks before this one); with only an end, eight weeks up to it; Danish dates come back as
+    the date boxes read them."""
+    client.force_login(world.administrator)
+    this_monday = hours.this_monday()
+    form = client.get(reverse("dashboard_institutions"), {"distrikt": world.north.pk}).context[
+        "form"
+    ]
+    assert form["fra"].value() == (this_monday - timedelta(weeks=8)).isoformat()
+    assert form["til"].value() == (this_monday - timedelta(days=1)).isoformat()
+    response = client.get(reverse("dashboard_districts"), {"til": "2025-01-05"})
+    assert response.context["form"]["fra"].value() == "2024-11-11"  # 55 days before, by hand
+    assert "alert-danger" not in response.content.decode()
+    assert response.context["first"] == date(2024, 11, 11)
+    form = client.get(reverse("dashboard_districts"), {"fra": "30.11.2025"}).context["form"]
+    assert form["fra"].value() == "2025-11-30"
+
+
+def test_the_exports_send_the_form_as_it_is(client, world):
+    client.force_login(world.administrator)
+    html = client.get(reverse("dashboard_institutions")).content.decode()
+    assert f'formaction="{reverse("dashboard_institutions_export", args=["csv"])}"' in html
+    assert f'formaction="{reverse("dashboard_institutions_export", args=["xlsx"])}"' in html
+
+
+def test_the_flow_search_ignores_case_and_says_when_nothing_matches(client, world):
+    from tests.indsats.helpers import make_request
+
+    make_request(world, submit=True)  # at Mariehønen
+    client.force_login(world.administrator)
+    found = client.get(reverse("dashboard_flow"), {"soeg": "MARIEHØNEN"})
+    assert found.context["flow"].waiting_for_triage == 1
+    assert found.context["no_match"] is False
+    none = client.get(reverse("dashboard_flow"), {"soeg": "æblehaven"})
+    assert none.context["flow"].waiting_for_triage == 0
+    assert "Ingen institutioner passer til filtrene." in none.content.decode()

@@ -282,8 +282,10 @@ def test_by_institution_matches_the_hand_computed_numbers(world, history, period
     }
     marie = rows["Børnehuset Mariehønen"]
     assert (marie.open_courses, marie.courses) == (1, 1)
-    # Agreed 4,5 and received 2,63 a week (see `municipality`): 58 %.
-    assert (marie.agreed, marie.received, marie.received_share) == (D("4.50"), D("2.63"), 58)
+    # Agreed 4,5 a week (see `municipality`); received is the practice only: 5,5 + 4 h in 4
+    # weeks = 2,375 → 2,38 a week (the preparation hour is not received practice); 2,38 / 4,5 =
+    # 52,9 % → 53 %.
+    assert (marie.agreed, marie.received, marie.received_share) == (D("4.50"), D("2.38"), 53)
     assert marie.pedagogists_24_months == 2  # Paula and Pia; Bo's 800-day-old one not counted
     assert marie.repeats_12_months == 1  # Sommerfuglen 20 weeks apart; Frøen 85 weeks apart
     spiren = rows["Vuggestuen Spiren"]
@@ -308,8 +310,8 @@ def test_the_institution_table_for_a_leader_and_its_export(client, world, histor
         "1",
         "1",
         "4,50",
-        "2,63",
-        "58",
+        "2,38",
+        "53",
         "2",
         "1",
     ] in rows
@@ -460,4 +462,4 @@ def test_the_flow_export_refuses_a_bad_period_with_a_message(client, world):
         reverse("dashboard_flow_export", args=["csv"]) + "?fra=2026-05-01&til=2026-04-01",
         follow=True,
     )
-    assert "Vælg en gyldig periode." in response.content.decode()
+    assert "Vælg en gyldig periode: eksporten blev ikke lavet." in response.content.decode()

@@ -122,7 +122,7 @@ received AS (
     JOIN forloeb_course c ON c.id = h.course_id
     JOIN indsats_agreement ag ON ag.id = c.agreement_id
     JOIN indsats_interventionrequest r ON r.id = ag.request_id
-    WHERE r.institution_id IN (SELECT id FROM page)
+    WHERE r.institution_id IN (SELECT id FROM page) AND h.category = 'practice'
       AND s.status IN ('submitted', 'approved')
       AND s.week_start BETWEEN %(first)s AND %(last_monday)s
     GROUP BY r.institution_id
