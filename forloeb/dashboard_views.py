@@ -270,7 +270,11 @@ def dashboard_pedagogists(request, fmt: str = ""):
     if fmt and form.is_bound and not form.is_valid():
         return _bad_filters_redirect(request, "dashboard_pedagogists", form)
     people = (
-        org_access.pedagogists_for(request.user).select_related("user").order_by("user__name", "pk")
+        org_access.pedagogists_for(request.user)
+        .select_related("user")
+        # All are read, to page and search in Python: only what the page shows.
+        .only("weekly_hours", "user__name")
+        .order_by("user__name", "pk")
     )
     if district := form.value("distrikt"):
         # Attached to an institution of the district at some time in the 25 weeks.
