@@ -31,10 +31,11 @@ INSTITUTIONS_PER_PAGE = 50
 PEDAGOGISTS_PER_PAGE = 25
 
 
-def _heat_cells(row: dashboards.PedagogistRow, texts: dict[str, str], separator: str) -> SafeString:
-    """One pedagogist's 25 week cells. Built here, not in the template: a page has 625 of them,
-    and the template engine (and a locale lookup per number) made them the slowest part of the
-    page. Numbers as `format_decimal` writes them: 5,5 and 37."""
+def _heat_row(row: dashboards.PedagogistRow, texts: dict[str, str], separator: str) -> SafeString:
+    """One pedagogist's row: name, flags and the 25 week cells. Built here, not in the
+    template: a page has 25 rows of 27 cells, and the template engine (and a locale lookup per
+    number) made them the slowest part of the page. Numbers as `format_decimal` writes them:
+    5,5 and 37."""
 
     def number(value: Decimal) -> str:
         if value == value.to_integral_value():
@@ -61,8 +62,36 @@ def _heat_cells(row: dashboards.PedagogistRow, texts: dict[str, str], separator:
             f'<td class="text-center small heat heat-{week.heat}">'
             f"{agreed}{mark if week.over_allocated else ''}{logged}</td>"
         )
-    # Only numbers, fixed markup and the escaped `mark` go in: nothing a person typed.
-    return mark_safe("".join(cells))  # noqa: S308
+    person = row.pedagogist
+    details = _("%(hours)s contracted hours") % {"hours": number(person.weekly_hours)}
+    if row.practice_share is not None:
+        details += " · " + _("practice %(share)s %%") % {"share": row.practice_share}
+    badges = []
+    for flag in row.flags:
+        if flag == "over_allocated":
+            text = ngettext(
+                "Over-allocated %(n)s week", "Over-allocated %(n)s weeks", row.over_weeks
+            ) % {"n": row.over_weeks}
+        elif flag == "practice_share":
+            text = _("Practice under %(minimum)s %%") % {"minimum": texts["minimum"]}
+        else:
+            text = ngettext(
+                "Logged above contracted hours %(n)s week",
+                "Logged above contracted hours %(n)s weeks",
+                row.over_contracted_weeks,
+            ) % {"n": row.over_contracted_weeks}
+        badges.append(
+            format_html('<span class="badge text-bg-warning d-block mb-1">{}</span>', text)
+        )
+    head = format_html(
+        '<th scope="row" class="text-nowrap">{}'
+        '<div class="small fw-normal text-body-secondary">{}</div></th><td>{}</td>',
+        person.user.name,  # typed by a person: escaped by format_html
+        details,
+        mark_safe("".join(badges)),  # noqa: S308 - each made by format_html
+    )
+    # The cells hold only numbers, fixed markup and the escaped labels: nothing a person typed.
+    return head + mark_safe("".join(cells))  # noqa: S308
 
 
 # Submitted, more information requested, accepted, rejected, withdrawn.
@@ -295,6 +324,7 @@ def dashboard_pedagogists(request, fmt: str = ""):
         "over": _("over-allocated"),
         "agreed": pgettext("heat map cell", "agreed"),
         "logged": pgettext("heat map cell", "logged"),
+        "minimum": str(settings.HOURS_PRACTICE_SHARE_MIN_PERCENT),
     }
     if fmt:
         header = [
@@ -332,7 +362,7 @@ def dashboard_pedagogists(request, fmt: str = ""):
             "form": form,
             "rows": rows,
             "table": [
-                (row, _heat_cells(row, texts, get_format("DECIMAL_SEPARATOR"))) for row in rows
+                (row, _heat_row(row, texts, get_format("DECIMAL_SEPARATOR"))) for row in rows
             ],
             "page": page,
             "page_total": ngettext(
