@@ -153,6 +153,12 @@ def _week_values(course_rows, monday, rng, *, heavy=False):
     values = {}
     used = Decimal("0")
     for course in course_rows:
+        agreed_from, agreed_to = (
+            getattr(course, "agreed_from", None),
+            getattr(course, "agreed_to", None),
+        )
+        if agreed_from and (agreed_from > monday + timedelta(days=6) or agreed_to < monday):
+            continue  # signed, but the agreed weeks have not begun (or are over)
         practice = (course.agreed_hours or Decimal("4")) + Decimal(
             rng.choice(["-1", "0", "0", "0.5"])
         )
