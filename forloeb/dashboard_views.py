@@ -241,7 +241,9 @@ def dashboard_districts(request, fmt: str = ""):
     institutions = _institutions(request)
     if fmt not in ("", "csv", "xlsx"):
         raise Http404
-    form, start, end = _period(request, default=_finished_weeks())
+    form, start, end = _period(
+        request, DashboardFilterForm, default=_finished_weeks(), districts=None
+    )
     if fmt and form.is_bound and form.errors:
         return _bad_filters_redirect(request, "dashboard_districts", form)
     mondays = hours.weeks_between(start, end)
@@ -274,7 +276,6 @@ def dashboard_districts(request, fmt: str = ""):
             "first": mondays[0],
             "last": mondays[-1],
             "last_sunday": mondays[-1] + timedelta(days=6),
-            "query": request.GET.urlencode(),
             "is_leader_view": not org_access.is_administration(request.user),
         },
     )
@@ -371,7 +372,6 @@ def dashboard_pedagogists(request, fmt: str = ""):
             % {"n": page.paginator.count}
             if page
             else "",
-            "query": request.GET.urlencode(),
             "page_query": _page_query(request),
             # Labels made once here rather than 25 translated dates in the template.
             "mondays": [
@@ -459,7 +459,6 @@ def dashboard_institutions(request, fmt: str = ""):
             "weeks": len(mondays),
             "first": mondays[0],
             "last": mondays[-1],
-            "query": request.GET.urlencode(),
             "page_query": _page_query(request),
             "is_leader_view": not org_access.is_administration(request.user),
         },
@@ -519,7 +518,6 @@ def dashboard_flow(request, fmt: str = ""):
             "rejections_shown": dashboards.REJECTIONS_SHOWN,
             "no_match": chosen == [],
             "legend": list(zip(statuses, STATUS_COLOURS, strict=True)),
-            "query": request.GET.urlencode(),
             "is_leader_view": not org_access.is_administration(request.user),
         },
     )

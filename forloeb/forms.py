@@ -242,12 +242,21 @@ class DashboardFilterForm(PeriodForm):
     soeg = forms.CharField(label=_("Name contains"), required=False, max_length=100)
 
     def __init__(
-        self, *args, districts: list[tuple[int, str]], search_label=None, period=True, **kwargs
+        self,
+        *args,
+        districts: list[tuple[int, str]] | None,
+        search_label=None,
+        period=True,
+        **kwargs,
     ):
+        """`districts` None: no district filter (the district page itself)."""
         super().__init__(*args, **kwargs)
         if not period:
             del self.fields["fra"], self.fields["til"]
-        self.fields["distrikt"].choices = [("", _("All districts")), *districts]  # type: ignore[attr-defined]
+        if districts is None:
+            del self.fields["distrikt"]
+        else:
+            self.fields["distrikt"].choices = [("", _("All districts")), *districts]  # type: ignore[attr-defined]
         if search_label is None:
             del self.fields["soeg"]
         else:

@@ -273,11 +273,15 @@ def test_the_date_boxes_show_the_period_used(client, world):
     assert form["fra"].value() == "2025-11-30"
 
 
-def test_the_exports_send_the_form_as_it_is(client, world):
+@pytest.mark.parametrize(
+    "name",
+    ["dashboard_districts", "dashboard_institutions", "dashboard_flow", "dashboard_pedagogists"],
+)
+def test_the_exports_send_the_form_as_it_is(client, world, name):
     client.force_login(world.administrator)
-    html = client.get(reverse("dashboard_institutions")).content.decode()
-    assert f'formaction="{reverse("dashboard_institutions_export", args=["csv"])}"' in html
-    assert f'formaction="{reverse("dashboard_institutions_export", args=["xlsx"])}"' in html
+    html = client.get(reverse(name)).content.decode()
+    for fmt in ("csv", "xlsx"):
+        assert f'formaction="{reverse(f"{name}_export", args=[fmt])}"' in html
 
 
 def test_the_flow_search_ignores_case_and_says_when_nothing_matches(client, world):
