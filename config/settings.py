@@ -344,10 +344,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # The schedules live in the database (django-celery-beat's DatabaseScheduler, in
-# institutioner/beat.py), so the administration can change their times on the health page;
-# institutioner/schedules.py installs the defaults after `migrate` and never overwrites a time
-# someone changed.
-CELERY_BEAT_SCHEDULER = "institutioner.beat:Scheduler"
+# institutioner/operations/beat.py), so the administration can change their times on the health
+# page; institutioner/operations/schedules.py installs the defaults after `migrate` and never
+# overwrites a time someone changed.
+CELERY_BEAT_SCHEDULER = "institutioner.operations.beat:Scheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Logging ----------------------------------------------------------------------------------

@@ -7,8 +7,11 @@ class ForloebConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
-        # Registers the demo's course and the start page section.
-        from forloeb import demo, services, startpage  # noqa: F401
+        # Registers the demo's courses and each room's start page sections.
+        from forloeb import demo  # noqa: F401
+        from forloeb.courses import services
+        from forloeb.courses import startpage as courses_startpage  # noqa: F401
+        from forloeb.hours import startpage as hours_startpage  # noqa: F401
         from indsats.hooks import on_agreement_in_force
 
         # A course opens when its agreement comes into force (indsats cannot import forloeb).

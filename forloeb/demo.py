@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from forloeb import services
+from forloeb.courses import services as courses_services
+from forloeb.hours import services as hours_services
 from forloeb.models import Course, Phase
 from institutioner.demo import register
 
@@ -50,13 +51,13 @@ def demo_courses() -> None:
         return
     user = pedagogist.pedagogist.user
     for item in course.checklist.filter(phase=Phase.STARTUP):
-        services.course_tick(actor=user, course_id=course.pk, item_id=item.pk, done=True)
-    services.course_advance(actor=user, course_id=course.pk, expected_phase=Phase.STARTUP)
+        courses_services.course_tick(actor=user, course_id=course.pk, item_id=item.pk, done=True)
+    courses_services.course_advance(actor=user, course_id=course.pk, expected_phase=Phase.STARTUP)
     first = course.checklist.get(key="practice_roles")
-    services.course_tick(actor=user, course_id=course.pk, item_id=first.pk, done=True)
+    courses_services.course_tick(actor=user, course_id=course.pk, item_id=first.pk, done=True)
     today = timezone.localdate()
     for days_ago, role, themes, text in NOTES:
-        services.course_note_add(
+        courses_services.course_note_add(
             actor=user,
             course_id=course.pk,
             day=today - timedelta(days=days_ago),
@@ -71,7 +72,7 @@ def _course_in_force(
 ):
     """Another accepted request with its agreement signed, so its course exists."""
     from indsats import demo as indsats_demo
-    from indsats import services as indsats_services
+    from indsats.agreements import services as indsats_services
     from indsats.models import InterventionRequest
     from institutioner.demo import DEMO_PASSWORD
     from institutioner.models import Pedagogist, User
@@ -108,11 +109,11 @@ def demo_more_courses() -> None:
     if follow:
         course, user = follow
         for phase in (Phase.STARTUP, Phase.PRACTICE):
-            services.course_advance(actor=user, course_id=course.pk, expected_phase=phase)
+            courses_services.course_advance(actor=user, course_id=course.pk, expected_phase=phase)
     closed = _course_in_force("leder.5.1@demo.dk", 3, start_weeks_ago=10)
     if closed:
         course, user = closed
-        services.course_note_add(
+        courses_services.course_note_add(
             actor=user,
             course_id=course.pk,
             day=timezone.localdate() - timedelta(days=3),
@@ -121,9 +122,9 @@ def demo_more_courses() -> None:
             themes=["social"],
         )
         for phase in (Phase.STARTUP, Phase.PRACTICE):
-            services.course_advance(actor=user, course_id=course.pk, expected_phase=phase)
+            courses_services.course_advance(actor=user, course_id=course.pk, expected_phase=phase)
         final = course.evaluations.get(kind=EvaluationKind.FINAL)
-        services.evaluation_complete(
+        courses_services.evaluation_complete(
             actor=user,
             evaluation_id=final.pk,
             participants="Lederen, stuens to pædagoger og indsatspædagogen",
@@ -134,7 +135,9 @@ def demo_more_courses() -> None:
                 (goal["text"], 4, "") for goal in course.agreement.versions.get().content["goals"]
             ],
         )
-        services.course_advance(actor=user, course_id=course.pk, expected_phase=Phase.FOLLOW_UP)
+        courses_services.course_advance(
+            actor=user, course_id=course.pk, expected_phase=Phase.FOLLOW_UP
+        )
 
 
 # --- Hours --------------------------------------------------------------------------------------
@@ -190,7 +193,8 @@ def demo_history() -> None:
     allocation dashboards then have a past and a present to show."""
     import random
 
-    from forloeb import hours, synthetic
+    from forloeb import synthetic
+    from forloeb.hours import weeks as hours
     from institutioner.models import Assignment, User
 
     admin = User.objects.get(email="forvaltning@demo.dk")
@@ -229,7 +233,7 @@ def demo_hours() -> None:
     prefilled but not saved."""
     import random
 
-    from forloeb import hours
+    from forloeb.hours import weeks as hours
     from institutioner.models import Pedagogist, User
 
     # The demo pedagogist's own course, at the demo leader's institution.
@@ -239,8 +243,12 @@ def demo_hours() -> None:
     if own:
         course, user = own
         for item in course.checklist.filter(phase=Phase.STARTUP):
-            services.course_tick(actor=user, course_id=course.pk, item_id=item.pk, done=True)
-        services.course_advance(actor=user, course_id=course.pk, expected_phase=Phase.STARTUP)
+            courses_services.course_tick(
+                actor=user, course_id=course.pk, item_id=item.pk, done=True
+            )
+        courses_services.course_advance(
+            actor=user, course_id=course.pk, expected_phase=Phase.STARTUP
+        )
     # The demo's courses began in the past: date their start back to the agreed start, so
     # their weeks can carry hours.
     for course in hours.with_agreed(Course.objects.all()):
@@ -264,7 +272,7 @@ def demo_hours() -> None:
             holiday = monday == first + timedelta(weeks=2) and index % 2 == 0
             heavy = index == 3 and monday == last_monday - timedelta(weeks=1)
             courses = hours.courses_in_week(pedagogist, monday)
-            services.week_save(
+            hours_services.week_save(
                 actor=pedagogist.user,
                 pedagogist=pedagogist,
                 monday=monday,
@@ -274,7 +282,7 @@ def demo_hours() -> None:
             )
             monday += timedelta(weeks=1)
         if index != 1:
-            services.month_approve(
+            hours_services.month_approve(
                 actor=admin, pedagogist=pedagogist, year=previous.year, month=previous.month
             )
 
@@ -295,9 +303,9 @@ def demo_reminders() -> None:
     - Older messages are read; one e-mail failed after every attempt (a mail server that hung
       up), for the health page.
     """
-    from forloeb import reminders
     from forloeb.models import Evaluation, EvaluationStatus
-    from forloeb.tasks import run_all
+    from forloeb.reminders import rules as reminders
+    from forloeb.reminders.tasks import run_all
     from institutioner.models import (
         Notification,
         NotificationKind,

@@ -30,8 +30,8 @@ from django.db.models import F, Value
 from django.db.models.functions import Least
 from django.utils import timezone
 
-from forloeb.dashboards import version_periods
-from forloeb.hours import monday_of, month_of_week
+from forloeb.dashboards.figures import version_periods
+from forloeb.hours.weeks import monday_of, month_of_week
 from forloeb.models import (
     CHECKLIST,
     PHASE_ORDER,
@@ -48,6 +48,7 @@ from forloeb.models import (
     SheetStatus,
     WeekSheet,
 )
+from indsats.agreements.content import version_hash
 from indsats.models import (
     Agreement,
     AgreementVersion,
@@ -66,7 +67,6 @@ from indsats.models import (
     SignerRole,
     VersionStatus,
 )
-from indsats.services import version_hash
 from institutioner import workdays
 from institutioner.demo import FIRST_NAMES, GROUP_NAMES, LAST_NAMES, PLACE_NAMES
 from institutioner.models import (

@@ -8,4 +8,6 @@ class IndsatsConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the start page sections and the demo's requests.
-        from indsats import demo, startpage  # noqa: F401
+        from indsats import demo  # noqa: F401
+        from indsats.agreements import startpage as agreements_startpage  # noqa: F401
+        from indsats.requests import startpage as requests_startpage  # noqa: F401

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from indsats import services
+from indsats.agreements import services as agreements_services
 from indsats.models import FocusLevel, InterventionRequest, LearningTheme
+from indsats.requests import services as requests_services
 from institutioner.demo import register
 from institutioner.models import Institution, Pedagogist, Role, User
 
@@ -63,13 +64,13 @@ def _data(institution: Institution, leader: User, n: int, *, start_in_days: int)
 
 
 def _create(leader, institution, n, *, start_in_days=21, submit=True, waited_days=0):
-    req, _ = services.request_create(
+    req, _ = requests_services.request_create(
         actor=leader,
         data=_data(institution, leader, n, start_in_days=start_in_days),
         client_token=uuid.uuid4(),
     )
     if submit:
-        services.request_submit(actor=leader, request_id=req.pk)
+        requests_services.request_submit(actor=leader, request_id=req.pk)
         if waited_days:
             # The demo shows a queue that has been waiting; the app itself never backdates.
             InterventionRequest.objects.filter(pk=req.pk).update(
@@ -79,10 +80,12 @@ def _create(leader, institution, n, *, start_in_days=21, submit=True, waited_day
 
 
 def _accept(admin, req, pedagogist, hours, reason=""):
-    return services.request_accept(
+    return requests_services.request_accept(
         actor=admin,
         request_id=req.pk,
-        choices=[services.AllocationChoice(pedagogist=pedagogist, weekly_hours=Decimal(hours))],
+        choices=[
+            requests_services.AllocationChoice(pedagogist=pedagogist, weekly_hours=Decimal(hours))
+        ],
         reason=reason or "Fast tilknyttet og har tid i perioden.",
     )
 
@@ -98,7 +101,7 @@ def demo_requests() -> None:
     _create(leader, first, 0, submit=False)
     _create(leader, second, 1, waited_days=12)
     asked = _create(leader, first, 2, waited_days=5)
-    services.request_ask_info(
+    requests_services.request_ask_info(
         actor=admin,
         request_id=asked.pk,
         question="Hvor mange voksne er der på stuen om formiddagen, og hvilke dage passer bedst?",
@@ -107,7 +110,7 @@ def demo_requests() -> None:
     _accept(admin, accepted, sofie, "8")
     start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
     start += timedelta(days=3)
-    services.meeting_plan(
+    requests_services.meeting_plan(
         actor=admin,
         request_id=accepted.pk,
         starts_at=start,
@@ -117,13 +120,15 @@ def demo_requests() -> None:
         other_participants="To pædagoger fra stuen",
     )
     rejected = _create(leader, second, 4, waited_days=40)
-    services.request_reject(
+    requests_services.request_reject(
         actor=admin,
         request_id=rejected.pk,
         reason="Behovet dækkes af det igangværende sprogforløb i distriktet.",
     )
     withdrawn = _create(leader, second, 5, waited_days=2)
-    services.request_withdraw(actor=leader, request_id=withdrawn.pk, reason="Løst internt.")
+    requests_services.request_withdraw(
+        actor=leader, request_id=withdrawn.pk, reason="Løst internt."
+    )
 
     # A queue across the municipality: other leaders' requests waiting for triage.
     others = (
@@ -149,7 +154,7 @@ def demo_requests() -> None:
 
 
 def _agreement(admin_or_pedagogist, req, *, goals):
-    agreement = services.agreement_create(actor=admin_or_pedagogist, request_id=req.pk)
+    agreement = agreements_services.agreement_create(actor=admin_or_pedagogist, request_id=req.pk)
     version = agreement.versions.get()
     content = {
         **version.content,
@@ -161,7 +166,7 @@ def _agreement(admin_or_pedagogist, req, *, goals):
             "refleksion hver anden uge."
         ),
     }
-    services.agreement_draft_update(
+    agreements_services.agreement_draft_update(
         actor=admin_or_pedagogist, version_id=version.pk, content=content
     )
     version.refresh_from_db()
@@ -204,8 +209,10 @@ def demo_agreements() -> None:
     awaiting = _create(leader, second, 6, start_in_days=10, waited_days=25)
     _accept(admin, awaiting, sofie, "6")
     _agreement_obj, version = _agreement(sofie.user, awaiting, goals=GOALS)
-    services.agreement_send_for_signature(actor=sofie.user, version_id=version.pk)
-    services.agreement_sign(actor=sofie.user, version_id=version.pk, password=DEMO_PASSWORD)
+    agreements_services.agreement_send_for_signature(actor=sofie.user, version_id=version.pk)
+    agreements_services.agreement_sign(
+        actor=sofie.user, version_id=version.pk, password=DEMO_PASSWORD
+    )
 
     # In force after an adjustment: the repeat case's earlier intervention.
     earlier = (
@@ -224,17 +231,23 @@ def demo_agreements() -> None:
         return
     pedagogist = allocation.pedagogist
     agreement, version = _agreement(pedagogist.user, earlier, goals=GOALS)
-    services.agreement_send_for_signature(actor=pedagogist.user, version_id=version.pk)
+    agreements_services.agreement_send_for_signature(actor=pedagogist.user, version_id=version.pk)
     for signer in (pedagogist.user, its_leader):
-        services.agreement_sign(actor=signer, version_id=version.pk, password=DEMO_PASSWORD)
-    draft = services.agreement_adjust(actor=pedagogist.user, agreement_id=agreement.pk)
+        agreements_services.agreement_sign(
+            actor=signer, version_id=version.pk, password=DEMO_PASSWORD
+        )
+    draft = agreements_services.agreement_adjust(actor=pedagogist.user, agreement_id=agreement.pk)
     adjusted = {
         **draft.content,
         "hours_per_week": "3.00",
         "leadership_commitment": draft.content["leadership_commitment"]
         + " Justeret efter midtvejssnak: færre timer, mere sparring med lederen.",
     }
-    services.agreement_draft_update(actor=pedagogist.user, version_id=draft.pk, content=adjusted)
-    services.agreement_send_for_signature(actor=pedagogist.user, version_id=draft.pk)
+    agreements_services.agreement_draft_update(
+        actor=pedagogist.user, version_id=draft.pk, content=adjusted
+    )
+    agreements_services.agreement_send_for_signature(actor=pedagogist.user, version_id=draft.pk)
     for signer in (pedagogist.user, its_leader):
-        services.agreement_sign(actor=signer, version_id=draft.pk, password=DEMO_PASSWORD)
+        agreements_services.agreement_sign(
+            actor=signer, version_id=draft.pk, password=DEMO_PASSWORD
+        )

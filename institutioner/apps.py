@@ -14,7 +14,7 @@ class InstitutionerConfig(AppConfig):
         from django.contrib.auth.models import update_last_login
         from django.db.models.signals import post_migrate
 
-        from institutioner.schedules import install_after_migrate
+        from institutioner.operations.schedules import install_after_migrate
         from institutioner.services import user_touch_last_login
 
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="schedules")

@@ -1,9 +1,7 @@
-from typing import cast
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -22,56 +20,10 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
 
-class NotificationSettingsForm(forms.Form):
-    """Per kind: whether the person also gets an e-mail. Notifications in the app always show."""
-
-    emailed = forms.MultipleChoiceField(
-        label=_("Send me an e-mail about"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": _("Choose among the kinds shown.")},
-    )
-
-    def __init__(self, *args, kinds=(), **kwargs):
-        from institutioner.models import NotificationKind
-
-        super().__init__(*args, **kwargs)
-        cast(forms.MultipleChoiceField, self.fields["emailed"]).choices = [
-            (kind, NotificationKind(kind).label) for kind in kinds
-        ]
-
-
-WEEKDAY_CHOICES = [
-    # Crontab numbers: Sunday is 0.
-    ("1", pgettext_lazy("weekday", "Monday")),
-    ("2", pgettext_lazy("weekday", "Tuesday")),
-    ("3", pgettext_lazy("weekday", "Wednesday")),
-    ("4", pgettext_lazy("weekday", "Thursday")),
-    ("5", pgettext_lazy("weekday", "Friday")),
-    ("6", pgettext_lazy("weekday", "Saturday")),
-    ("0", pgettext_lazy("weekday", "Sunday")),
-]
-
-
-class ScheduleForm(forms.Form):
-    """When a reminder rule runs: a time of day on chosen weekdays, Copenhagen time."""
-
-    enabled = forms.BooleanField(label=_("Switched on"), required=False)
-    at = forms.TimeField(
-        label=_("Time of day"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": _("Write the time as hours and minutes, e.g. 14:00.")},
-    )
-    weekdays = forms.MultipleChoiceField(
-        label=_("Weekdays"),
-        choices=WEEKDAY_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": _("Choose at least one weekday."),
-            "invalid_choice": _("Choose among the weekdays shown."),
-        },
-    )
-
-    def day_of_week(self) -> str:
-        days = sorted(int(d) for d in self.cleaned_data["weekdays"])
-        return "*" if len(days) == 7 else ",".join(str(d) for d in days)
+def add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field where the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -143,3 +143,8 @@ def institution_assignments(*, institution: Institution) -> QuerySet[Assignment]
         .select_related("pedagogist__user")
         .order_by("valid_from")
     )
+
+
+def administration_people() -> list[User]:
+    """The active people of the administration role (who triage, and sign where that is asked)."""
+    return list(User.objects.filter(role=Role.ADMINISTRATION, is_active=True))

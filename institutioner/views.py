@@ -1,10 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from institutioner import access, selectors, services, startpage
@@ -109,12 +106,3 @@ class LogoutView(auth_views.LogoutView):
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says (the admin's pages say nothing)."""
     return redirect(static("favicon.svg"), permanent=True)
-
-
-@require_GET
-@never_cache
-def healthz(request):
-    """For load balancers and docker-compose: answers 200 when the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from indsats import services
+from indsats.agreements import content as services
 from indsats.models import AgreementVersion, VersionStatus
 from tests.e2e.conftest import log_in, serious_accessibility_violations
 from tests.factories import PASSWORD

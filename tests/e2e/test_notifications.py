@@ -8,8 +8,8 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from playwright.sync_api import expect
 
-from forloeb import reminders
 from forloeb.models import EvaluationKind
+from forloeb.reminders import rules as reminders
 from institutioner.models import Heartbeat, Notification, NotificationKind, NotificationOptOut
 from tests.e2e.conftest import log_in, serious_accessibility_violations
 from tests.factories import PASSWORD

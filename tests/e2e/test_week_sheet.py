@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from playwright.sync_api import expect
 
-from forloeb import hours
+from forloeb.hours import weeks as hours
 from forloeb.models import HourCategory, HourEntry, SheetStatus, WeekSheet
 from tests.e2e.conftest import log_in, serious_accessibility_violations
 from tests.factories import PASSWORD

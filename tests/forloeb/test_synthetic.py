@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, F, Sum
 
-from forloeb import dashboards, hours
+from forloeb.dashboards import figures as dashboards
+from forloeb.hours import weeks as hours
 from forloeb.models import Course, HourEntry, SheetStatus, WeekSheet
 from indsats.models import AgreementVersion, InterventionRequest, Signature
 from institutioner.models import Assignment, District, Institution, Pedagogist

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from indsats import services
+from indsats.agreements import services as agreements_services
 from indsats.models import FocusLevel, LearningTheme
+from indsats.requests import services as requests_services
 
 
 def request_data(world, **overrides):
@@ -35,20 +36,22 @@ def request_data(world, **overrides):
 def make_request(world, *, submit=False, **overrides):
     import uuid
 
-    req, _ = services.request_create(
+    req, _ = requests_services.request_create(
         actor=world.leader, data=request_data(world, **overrides), client_token=uuid.uuid4()
     )
     if submit:
-        req = services.request_submit(actor=world.leader, request_id=req.pk)
+        req = requests_services.request_submit(actor=world.leader, request_id=req.pk)
     return req
 
 
 def accept(world, req, hours="6", reason=""):
-    return services.request_accept(
+    return requests_services.request_accept(
         actor=world.administrator,
         request_id=req.pk,
         choices=[
-            services.AllocationChoice(pedagogist=world.pedagogist, weekly_hours=Decimal(hours))
+            requests_services.AllocationChoice(
+                pedagogist=world.pedagogist, weekly_hours=Decimal(hours)
+            )
         ],
         reason=reason,
     )
@@ -56,7 +59,7 @@ def accept(world, req, hours="6", reason=""):
 
 def plan_meeting(world, req, days=7):
     start = timezone.now().replace(second=0, microsecond=0) + timedelta(days=days)
-    return services.meeting_plan(
+    return requests_services.meeting_plan(
         actor=world.administrator,
         request_id=req.pk,
         starts_at=start,
@@ -73,7 +76,7 @@ def agreement_in_force(world, req=None):
     if req is None:
         req = make_request(world, submit=True)
         accept(world, req)
-    agreement = services.agreement_create(actor=world.pedagogist.user, request_id=req.pk)
+    agreement = agreements_services.agreement_create(actor=world.pedagogist.user, request_id=req.pk)
     version = agreement.versions.get()
     content = dict(version.content)
     content["goals"] = [
@@ -84,11 +87,15 @@ def agreement_in_force(world, req=None):
         }
     ]
     content["leadership_commitment"] = "Lederen deltager i opstart og evaluering."
-    services.agreement_draft_update(
+    agreements_services.agreement_draft_update(
         actor=world.pedagogist.user, version_id=version.pk, content=content
     )
-    services.agreement_send_for_signature(actor=world.pedagogist.user, version_id=version.pk)
-    services.agreement_sign(actor=world.leader, version_id=version.pk, password=PASSWORD)
-    services.agreement_sign(actor=world.pedagogist.user, version_id=version.pk, password=PASSWORD)
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=version.pk
+    )
+    agreements_services.agreement_sign(actor=world.leader, version_id=version.pk, password=PASSWORD)
+    agreements_services.agreement_sign(
+        actor=world.pedagogist.user, version_id=version.pk, password=PASSWORD
+    )
     version.refresh_from_db()
     return agreement, version

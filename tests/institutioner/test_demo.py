@@ -57,7 +57,8 @@ def test_demo_municipality_has_the_seeds_numbers_and_is_loaded_once():
     assert phases["closed"] >= 30
     from datetime import date
 
-    from forloeb import dashboards, hours
+    from forloeb.dashboards import figures as dashboards
+    from forloeb.hours import weeks as hours
 
     assert Assignment.objects.filter(valid_to__isnull=False).exists()
     rows = dashboards.by_institution(
@@ -73,7 +74,7 @@ def test_demo_municipality_has_the_seeds_numbers_and_is_loaded_once():
     # the demo pedagogist's last week still open, a holiday week, and a week over the norms.
     from datetime import timedelta
 
-    from forloeb import hours
+    from forloeb.hours import weeks as hours
     from forloeb.models import HourEntry, WeekSheet
 
     assert set(WeekSheet.objects.values_list("status", flat=True)) == {

@@ -9,7 +9,7 @@ import tracemalloc
 
 from pypdf import PdfReader
 
-from indsats import pdf
+from indsats.agreements import pdf
 from tests.indsats.helpers import agreement_in_force
 from tests.perf.conftest import RESULTS
 

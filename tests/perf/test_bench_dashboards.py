@@ -22,8 +22,8 @@ from django.db import connection
 from django.utils import timezone
 
 from forloeb import synthetic
-from forloeb.dashboard_views import INSTITUTIONS_PER_PAGE, PEDAGOGISTS_PER_PAGE
-from forloeb.hours import monday_of
+from forloeb.dashboards.views import INSTITUTIONS_PER_PAGE, PEDAGOGISTS_PER_PAGE
+from forloeb.hours.weeks import monday_of
 from institutioner import workdays
 from institutioner.models import User
 from tests.perf.conftest import RESULTS

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from forloeb import hours
+from forloeb.hours import weeks as hours
 from forloeb.models import HourEntry, SheetStatus, WeekSheet
 from tests import factories
 from tests.indsats.helpers import accept, agreement_in_force, make_request

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from forloeb import synthetic
-from forloeb.hours import monday_of
+from forloeb.hours.weeks import monday_of
 from institutioner.models import District
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from institutioner.health import health
+from institutioner.operations.health import health
 
 
 def _when(moment) -> str:

@@ -1,0 +1,45 @@
+"""The closing report as PDF, with the same look as the agreement."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+
+from forloeb.hours import weeks as hours
+from forloeb.models import Course, EvaluationStatus
+from indsats.agreements.pdf import font_config
+from indsats.agreements.selectors import agreement_view
+from indsats.models import VersionStatus
+
+
+def closing_report_html(course: Course) -> str:
+    version = (
+        course.agreement.versions.filter(status=VersionStatus.IN_FORCE).first()
+        or course.agreement.versions.exclude(number=None).order_by("-number").first()
+    )
+    evaluations = list(
+        course.evaluations.filter(status=EvaluationStatus.COMPLETED).prefetch_related("assessments")
+    )
+    logo = finders.find(settings.MUNICIPALITY_LOGO)
+    context = {
+        "course": course,
+        "req": course.agreement.request,
+        "version": version,
+        "view": agreement_view(version.content) if version else None,
+        "evaluations": evaluations,
+        "last": evaluations[-1] if evaluations else None,
+        "notes": course.notes.count(),
+        "delivered": hours.course_weeks(course, limit=520)[1],
+        "municipality": settings.MUNICIPALITY_NAME,
+        "logo_url": Path(logo).as_uri() if logo else "",
+    }
+    with translation.override("da"):
+        return render_to_string("pdf/closing_report.html", context)
+
+
+def closing_report_pdf(course: Course) -> bytes:
+    html = HTML(string=closing_report_html(course), base_url=str(settings.BASE_DIR))
+    return html.write_pdf(font_config=font_config())

@@ -1,0 +1,206 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forloeb import access
+from forloeb.courses import pdf, services
+from forloeb.courses.filters import CourseFilter
+from forloeb.courses.forms import EvaluationAddForm, EvaluationForm, NoteForm
+from forloeb.hours import weeks as hours
+from forloeb.models import CHECKLIST, PHASE_ORDER, EvaluationStatus, Phase
+from indsats.agreements.selectors import agreement_view
+from indsats.models import VersionStatus
+from institutioner.errors import StateError
+
+
+@login_required
+def course_list(request):
+    filterset = CourseFilter(request.GET or None, queryset=access.courses_for(request.user))
+    courses = (
+        filterset.qs.select_related(
+            "agreement__request__institution__district", "agreement__request__group"
+        )
+        .prefetch_related("evaluations")
+        .order_by("-started_at")
+    )
+    return render(
+        request, "forloeb/courses/course_list.html", {"courses": courses, "filter": filterset}
+    )
+
+
+def _course_page(request, course, *, note_form=None):
+    hour_weeks, hour_totals = hours.course_weeks(course)
+    items = {item.key: item for item in course.checklist.select_related("done_by")}
+    phases = [
+        {
+            "phase": phase,
+            "label": phase.label,
+            "current": course.phase == phase,
+            "done": PHASE_ORDER.index(phase) < PHASE_ORDER.index(Phase(course.phase)),
+            "items": [items[key] for key, _label in CHECKLIST.get(phase, []) if key in items],
+        }
+        for phase in PHASE_ORDER
+    ]
+    return render(
+        request,
+        "forloeb/courses/course_detail.html",
+        {
+            "course": course,
+            "req": course.agreement.request,
+            "phases": phases,
+            "notes": course.notes.select_related("author"),
+            "events": course.events.select_related("actor"),
+            "versions": course.agreement.versions.exclude(number=None).order_by("-number"),
+            "agreed": _agreed(course),
+            "hour_weeks": hour_weeks if access.can_see_hours(request.user) else None,
+            "hour_totals": hour_totals,
+            "can_work": access.can_work_on(request.user, course),
+            "note_form": note_form or NoteForm(),
+            "evaluations": course.evaluations.prefetch_related("assessments"),
+            "add_evaluation_form": EvaluationAddForm(),
+            "next_phase": None
+            if course.phase == Phase.CLOSED
+            else PHASE_ORDER[PHASE_ORDER.index(Phase(course.phase)) + 1],
+        },
+    )
+
+
+@login_required
+def course_detail(request, pk: int):
+    return _course_page(request, access.get_course_for(request.user, pk))
+
+
+def _get_workable(request, pk):
+    course = access.get_course_for(request.user, pk)
+    if not access.can_work_on(request.user, course):
+        raise Http404
+    return course
+
+
+@require_POST
+@login_required
+def course_tick(request, pk: int, item_id: int):
+    course = _get_workable(request, pk)
+    try:
+        services.course_tick(
+            actor=request.user,
+            course_id=course.pk,
+            item_id=item_id,
+            done=request.POST.get("done") == "1",
+        )
+    except StateError as error:
+        messages.error(request, error.message)
+    return redirect("course_detail", pk=course.pk)
+
+
+@require_POST
+@login_required
+def course_advance(request, pk: int):
+    course = _get_workable(request, pk)
+    try:
+        course = services.course_advance(
+            actor=request.user, course_id=course.pk, expected_phase=request.POST.get("phase", "")
+        )
+    except StateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The course is now in the phase %(phase)s.")
+            % {"phase": course.get_phase_display().lower()},
+        )
+    return redirect("course_detail", pk=course.pk)
+
+
+@require_POST
+@login_required
+def course_note_add(request, pk: int):
+    course = _get_workable(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.course_note_add(actor=request.user, course_id=course.pk, **form.cleaned_data)
+        except StateError as error:
+            messages.error(request, error.message)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            return _course_page(request, course, note_form=form)
+        else:
+            messages.success(request, _("The note is added to the logbook."))
+        return redirect("course_detail", pk=course.pk)
+    return _course_page(request, course, note_form=form)
+
+
+def _agreed(course):
+    version = course.agreement.versions.filter(status=VersionStatus.IN_FORCE).first()
+    return agreement_view(version.content) if version else None
+
+
+def _goals(course) -> list[str]:
+    version = course.agreement.versions.filter(status=VersionStatus.IN_FORCE).first()
+    content = version.content if version else {}
+    return [goal["text"] for goal in content.get("goals", []) if goal.get("text")]
+
+
+@login_required
+def evaluation_complete(request, pk: int, evaluation_id: int):
+    course = _get_workable(request, pk)
+    evaluation = get_object_or_404(course.evaluations, pk=evaluation_id)
+    if evaluation.status == EvaluationStatus.COMPLETED:
+        messages.error(request, _("This evaluation is already completed."))
+        return redirect("course_detail", pk=course.pk)
+    form = EvaluationForm(request.POST or None, goals=_goals(course))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_complete(
+                actor=request.user,
+                evaluation_id=evaluation.pk,
+                participants=form.cleaned_data["participants"],
+                leadership_took_part=form.cleaned_data["leadership_took_part"],
+                decision=form.cleaned_data["decision"],
+                summary=form.cleaned_data["summary"],
+                assessments=form.assessments(),
+            )
+        except StateError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The evaluation is recorded."))
+            return redirect("course_detail", pk=course.pk)
+    return render(
+        request,
+        "forloeb/courses/evaluation_form.html",
+        {"form": form, "course": course, "evaluation": evaluation},
+    )
+
+
+@require_POST
+@login_required
+def evaluation_add(request, pk: int):
+    course = _get_workable(request, pk)
+    form = EvaluationAddForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evaluation_add(
+                actor=request.user, course_id=course.pk, due_on=form.cleaned_data["due_on"]
+            )
+        except StateError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The evaluation is planned."))
+    else:
+        messages.error(request, _("Choose a date for the evaluation."))
+    return redirect("course_detail", pk=course.pk)
+
+
+@login_required
+def course_report(request, pk: int):
+    course = access.get_course_for(request.user, pk)
+    response = HttpResponse(pdf.closing_report_pdf(course), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="afslutningsrapport-{course.pk}.pdf"'
+    return response

@@ -1,0 +1,589 @@
+"""The administration's allocation dashboards: aggregates for a period of whole weeks.
+
+Each function takes the institutions the person may see (a leader's own, or the whole
+municipality) and a list of Mondays, and runs a fixed number of queries whatever the size of
+the municipality: the rows are summed in the database or, where a value changes from week to
+week (an attachment or an agreement that starts or ends), over the weeks in Python from one
+query's rows.
+"""
+
+import itertools
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+
+from django.conf import settings
+from django.db.models import Count, FilteredRelation, Min, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from forloeb.hours.weeks import REPORTED, monday_of
+from forloeb.models import HourCategory, HourEntry
+from indsats.models import (
+    AgreementVersion,
+    Allocation,
+    EventKind,
+    InterventionRequest,
+    RequestEvent,
+    RequestStatus,
+    VersionStatus,
+)
+from institutioner import workdays
+from institutioner.models import Assignment, District, Institution, Pedagogist
+
+ZERO = Decimal("0")
+REJECTIONS_SHOWN = 20  # the latest; the month table counts them all
+HUNDRED = Decimal("100")
+
+
+def _per_week(total: Decimal, weeks: int) -> Decimal:
+    return (total / weeks).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if weeks else ZERO
+
+
+def percent(part: Decimal, whole: Decimal) -> int | None:
+    """Whole per cent, rounded half up; None when there is nothing to compare with."""
+    if not whole:
+        return None
+    return int((part * HUNDRED / whole).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+@dataclass
+class DistrictRow:
+    district: District
+    institutions: int
+    pedagogists: int
+    capacity: Decimal  # contracted hours a week attached to the district, average over the weeks
+    agreed: Decimal  # hours a week in the agreements in force, average over the weeks
+    logged: Decimal  # reported hours a week on the district's courses, average over the weeks
+
+    @property
+    def agreed_share(self) -> int | None:
+        return percent(self.agreed, self.capacity)
+
+    @property
+    def utilisation(self) -> int | None:
+        """Logged hours in per cent of the capacity."""
+        return percent(self.logged, self.capacity)
+
+
+def _week_range(start: date | None, end: date | None, mondays: list[date]) -> range:
+    """The indexes of the (consecutive) weeks that a period from `start` to `end` touches."""
+    first, n = mondays[0], len(mondays)
+    # Week i runs from first + 7i to first + 7i + 6: it touches the period when
+    # start <= first + 7i + 6 and end >= first + 7i.
+    low = 0 if start is None else max(0, -(-((start - first).days - 6) // 7))
+    high = n - 1 if end is None else min(n - 1, (end - first).days // 7)
+    return range(low, high + 1)
+
+
+SIGNED = [VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED]
+
+
+def version_periods(rows):
+    """For rows (key, number, starts_on, ends_on, in_force_at, superseded_at, ...) of signed
+    versions, yield (begin, end, row): the days whose weeks the version's hours count in.
+
+    An adjustment changes the plan from the week it comes into force: the version it replaces
+    counts until the Monday of that week, the new one from it. The first version counts from
+    its start, however late it was signed. A version replaced before its start counts nowhere.
+    """
+    for row in rows:
+        _key, number, starts_on, ends_on, in_force_at, superseded_at = row[:6]
+        begin = starts_on
+        if number != 1 and in_force_at is not None:
+            begin = max(starts_on, monday_of(timezone.localdate(in_force_at)))
+        end = ends_on
+        if superseded_at is not None:
+            end = min(ends_on, monday_of(timezone.localdate(superseded_at)) - timedelta(days=1))
+        if begin <= end:
+            yield begin, end, row
+
+
+def _signed_versions(**filters) -> QuerySet[AgreementVersion]:
+    return AgreementVersion.objects.filter(status__in=SIGNED, **filters)
+
+
+def _agreed_by(
+    key: str, *, institutions: QuerySet[Institution] | list[int], mondays: list[date]
+) -> dict[int, Decimal]:
+    """Hours agreed in the weeks, summed by `key` (a path from the agreement's request): every
+    signed version counts its hours a week in each week it was the one in force
+    (`version_periods`). One query."""
+    first, last = mondays[0], mondays[-1] + timedelta(days=6)
+    agreed: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    rows = _signed_versions(
+        agreement__request__institution__in=institutions,
+        starts_on__lte=last,
+        ends_on__gte=first,
+    ).values_list(
+        f"agreement__request__{key}",
+        "number",
+        "starts_on",
+        "ends_on",
+        "in_force_at",
+        "superseded_at",
+        "hours_per_week",
+    )
+    for begin, end, row in version_periods(rows):
+        agreed[row[0]] += (row[6] or ZERO) * len(_week_range(begin, end, mondays))
+    return agreed
+
+
+def _reported_by(
+    key: str,
+    *,
+    institutions: QuerySet[Institution] | list[int],
+    mondays: list[date],
+    practice_only: bool = False,
+) -> dict[int, Decimal]:
+    """Submitted and approved hours on the institutions' courses in the weeks, by `key`: all
+    categories (the time the courses took), or with `practice_only` the practice (what the
+    institution received, to hold against the agreed hours)."""
+    path = f"course__agreement__request__{key}"
+    entries = HourEntry.objects.all()
+    if practice_only:
+        entries = entries.filter(category=HourCategory.PRACTICE)
+    return dict(
+        entries.filter(
+            course__agreement__request__institution__in=institutions,
+            sheet__status__in=REPORTED,
+            sheet__week_start__gte=mondays[0],
+            sheet__week_start__lte=mondays[-1],
+        )
+        .values(path)
+        .annotate(total=Sum("hours"))
+        .values_list(path, "total")
+    )
+
+
+def by_district(*, institutions: QuerySet[Institution], mondays: list[date]) -> list[DistrictRow]:
+    """Per district: institutions, pedagogists attached, and capacity, agreed and logged hours a
+    week (averages over the weeks). Four queries.
+
+    - Capacity: each permanent attachment gives its share of the pedagogist's contracted hours
+      in every week it is valid.
+    - Agreed: the hours a week of every agreement in force, in the weeks of its period.
+    - Logged: the submitted and approved hours (all categories) on the district's courses.
+    """
+    first, last = mondays[0], mondays[-1] + timedelta(days=6)
+    weeks = len(mondays)
+    districts = list(
+        District.objects.filter(institutions__in=institutions)
+        .annotate(n=Count("institutions", filter=Q(institutions__in=institutions), distinct=True))
+        .order_by("name")
+    )
+    capacity: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    pedagogists: dict[int, set[int]] = defaultdict(set)
+    attachments = (
+        Assignment.objects.filter(institution__in=institutions, valid_from__lte=last)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+        .values_list(
+            "institution__district_id",
+            "pedagogist_id",
+            "pedagogist__weekly_hours",
+            "share",
+            "valid_from",
+            "valid_to",
+        )
+    )
+    for district_id, pedagogist_id, weekly, share, valid_from, valid_to in attachments:
+        pedagogists[district_id].add(pedagogist_id)
+        hours = Decimal(weekly) * Decimal(share) / HUNDRED
+        capacity[district_id] += hours * len(_week_range(valid_from, valid_to, mondays))
+    agreed = _agreed_by("institution__district_id", institutions=institutions, mondays=mondays)
+    logged = _reported_by("institution__district_id", institutions=institutions, mondays=mondays)
+    return [
+        DistrictRow(
+            district=district,
+            institutions=district.n,  # type: ignore[attr-defined]
+            pedagogists=len(pedagogists[district.pk]),
+            capacity=_per_week(capacity[district.pk], weeks),
+            agreed=_per_week(agreed[district.pk], weeks),
+            logged=_per_week(logged.get(district.pk) or ZERO, weeks),
+        )
+        for district in districts
+    ]
+
+
+def totals(rows: list[DistrictRow]) -> dict:
+    capacity = sum((r.capacity for r in rows), ZERO)
+    agreed = sum((r.agreed for r in rows), ZERO)
+    logged = sum((r.logged for r in rows), ZERO)
+    return {
+        "institutions": sum(r.institutions for r in rows),
+        "capacity": capacity,
+        "agreed": agreed,
+        "logged": logged,
+        "agreed_share": percent(agreed, capacity),
+        "utilisation": percent(logged, capacity),
+    }
+
+
+# --- By pedagogist ------------------------------------------------------------------------------
+
+
+@dataclass
+class PedagogistWeek:
+    monday: date
+    capacity: Decimal
+    agreed: Decimal  # this pedagogist's part of the agreements in force that week
+    courses: int
+    logged: Decimal | None  # None: nothing reported (yet)
+    practice: Decimal
+    preparation: Decimal = field(default_factory=lambda: settings.HOURS_PREPARATION_PER_COURSE)
+
+    # Cached: a heat map page asks each of its 625 weeks these several times.
+    @cached_property
+    def demand(self) -> Decimal:
+        """Agreed hours plus the preparation each course needs (the week sheet's norm)."""
+        return self.agreed + self.preparation * self.courses
+
+    @cached_property
+    def over_allocated(self) -> bool:
+        return self.demand > self.capacity
+
+    @cached_property
+    def load(self) -> int | None:
+        """Agreed hours and preparation in per cent of the contracted hours (the heat)."""
+        return percent(self.demand, self.capacity)
+
+    @cached_property
+    def heat(self) -> str:
+        load = self.load
+        if load is None or load == 0:
+            return "0"
+        if self.over_allocated:
+            return "over"
+        if load >= 90:
+            return "full"
+        if load >= 50:
+            return "half"
+        return "low"
+
+
+@dataclass
+class PedagogistRow:
+    pedagogist: Pedagogist
+    weeks: list[PedagogistWeek]
+    practice_share: int | None  # practice in per cent of the reported hours, past weeks
+    over_weeks: int
+    over_contracted_weeks: int
+    flags: list[str]
+
+
+def by_pedagogist(
+    *, pedagogists: QuerySet[Pedagogist] | list[Pedagogist], mondays: list[date], today: date
+) -> list[PedagogistRow]:
+    """Per pedagogist and week: contracted hours, their part of the agreements in force, and
+    the reported hours; over-allocation (agreed plus preparation above the contracted hours),
+    practice share and the week sheet's norms as flags. Three queries.
+
+    An agreement's hours a week are shared among its pedagogists by their allocated hours.
+    """
+    first, last = mondays[0], mondays[-1] + timedelta(days=6)
+    if isinstance(pedagogists, QuerySet):
+        pedagogists = pedagogists.select_related("user").order_by("user__name", "pk")
+    people = list(pedagogists)
+    ids = [p.pk for p in people]
+    wanted = set(ids)
+    versions = "request__agreement__versions__"
+    rows = list(
+        Allocation.objects.filter(
+            request__in=Allocation.objects.filter(pedagogist_id__in=ids).values("request_id"),
+            **{
+                f"{versions}status__in": SIGNED,
+                f"{versions}starts_on__lte": last,
+                f"{versions}ends_on__gte": first,
+            },
+        ).values_list(
+            "request_id",
+            f"{versions}number",
+            f"{versions}starts_on",
+            f"{versions}ends_on",
+            f"{versions}in_force_at",
+            f"{versions}superseded_at",
+            f"{versions}hours_per_week",
+            "pedagogist_id",
+            "weekly_hours",
+        )
+    )
+    # One row per allocation and signed version: an agreement's hours are shared among its
+    # pedagogists by their allocated hours.
+    allocated: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for (request_id, _pid), weekly in {(row[0], row[7]): row[8] for row in rows}.items():
+        allocated[request_id] += weekly
+    agreed: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
+    courses: dict[tuple[int, date], int] = defaultdict(int)
+    for begin, end, row in version_periods(rows):
+        request_id, per_week, pid, weekly = row[0], row[6] or ZERO, row[7], row[8]
+        if pid not in wanted:
+            continue
+        share = weekly / allocated[request_id] if allocated[request_id] else ZERO
+        for i in _week_range(begin, end, mondays):
+            agreed[(pid, mondays[i])] += per_week * share
+            courses[(pid, mondays[i])] += 1
+    logged: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
+    practice: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
+    for pid, monday, total, in_practice in (
+        HourEntry.objects.filter(
+            sheet__pedagogist_id__in=ids,
+            sheet__status__in=REPORTED,
+            sheet__week_start__gte=first,
+            sheet__week_start__lte=mondays[-1],
+        )
+        .values("sheet__pedagogist_id", "sheet__week_start")
+        .annotate(
+            total=Sum("hours"),
+            in_practice=Sum("hours", filter=Q(category=HourCategory.PRACTICE)),
+        )
+        .values_list("sheet__pedagogist_id", "sheet__week_start", "total", "in_practice")
+    ):
+        logged[(pid, monday)] = total
+        practice[(pid, monday)] = in_practice or ZERO
+    minimum = settings.HOURS_PRACTICE_SHARE_MIN_PERCENT
+    preparation = settings.HOURS_PREPARATION_PER_COURSE
+    rows = []
+    for person in people:
+        weeks = [
+            PedagogistWeek(
+                monday=monday,
+                capacity=person.weekly_hours,
+                agreed=agreed[(person.pk, monday)].quantize(
+                    Decimal("0.01"), rounding=ROUND_HALF_UP
+                ),
+                courses=courses[(person.pk, monday)],
+                logged=logged.get((person.pk, monday)),
+                practice=practice[(person.pk, monday)],
+                preparation=preparation,
+            )
+            for monday in mondays
+        ]
+        past = [w for w in weeks if w.monday <= today and w.logged]
+        total = sum((w.logged or ZERO for w in past), ZERO)
+        practice_share = percent(sum((w.practice for w in past), ZERO), total)
+        over = sum(1 for w in weeks if w.over_allocated)
+        flags = []
+        if over:
+            flags.append("over_allocated")
+        if practice_share is not None and practice_share < minimum:
+            flags.append("practice_share")
+        over_contracted = sum(1 for w in past if w.logged is not None and w.logged > w.capacity)
+        if over_contracted:
+            flags.append("over_contracted")
+        rows.append(
+            PedagogistRow(
+                pedagogist=person,
+                weeks=weeks,
+                practice_share=practice_share,
+                over_weeks=over,
+                over_contracted_weeks=over_contracted,
+                flags=flags,
+            )
+        )
+    return rows
+
+
+# --- By institution -----------------------------------------------------------------------------
+
+
+@dataclass
+class InstitutionRow:
+    institution: Institution
+    open_courses: int
+    courses: int  # every course the institution has had
+    agreed: Decimal  # hours a week agreed in the period, on average
+    received: Decimal  # practice hours a week reported on its courses in the period, on average
+    pedagogists_24_months: int  # different pedagogists on its interventions in 24 months
+    repeats_12_months: int  # interventions in a group that had one within the 12 months before
+
+    @property
+    def received_share(self) -> int | None:
+        return percent(self.received, self.agreed)
+
+
+def by_institution(
+    *, institutions: list[Institution], mondays: list[date], today: date
+) -> list[InstitutionRow]:
+    """Per institution (already loaded, in the order to show): its courses (open and in all),
+    hours received against agreed in the period, how many different pedagogists its
+    interventions had in the last 24 months, and repeated interventions in the same group
+    within 12 months (seeds 001 and 004). Three queries.
+
+    An intervention is an accepted request; its date is its wished start. A request for the
+    whole institution (no group) is never counted as a repeat.
+    """
+    from forloeb.models import Phase
+
+    weeks = len(mondays)
+    ids = [i.pk for i in institutions]
+    agreed = _agreed_by("institution_id", institutions=ids, mondays=mondays)
+    received = _reported_by("institution_id", institutions=ids, mondays=mondays, practice_only=True)
+    since = today - timedelta(days=730)
+    courses: dict[int, dict[int, str]] = defaultdict(dict)
+    pedagogists: dict[int, set[int]] = defaultdict(set)
+    interventions: dict[int, dict[int, tuple]] = defaultdict(dict)
+    recent = Q(status=RequestStatus.ACCEPTED, wished_start__gte=since, wished_start__lte=today)
+    # One row per request and pedagogist: the requests with a course, and the recent
+    # interventions.
+    for institution_id, request_id, status, group_id, start, phase, pedagogist_id in (
+        InterventionRequest.objects.filter(institution_id__in=ids)
+        .filter(Q(agreement__course__isnull=False) | recent)
+        .values_list(
+            "institution_id",
+            "pk",
+            "status",
+            "group_id",
+            "wished_start",
+            "agreement__course__phase",
+            "allocations__pedagogist_id",
+        )
+    ):
+        if phase is not None:
+            courses[institution_id][request_id] = phase
+        if status == RequestStatus.ACCEPTED and since <= start <= today:
+            if pedagogist_id is not None:
+                pedagogists[institution_id].add(pedagogist_id)
+            interventions[institution_id][request_id] = (group_id, start)
+    repeats: dict[int, int] = defaultdict(int)
+    for institution_id, by_request in interventions.items():
+        starts_by_group: dict[int | None, list[date]] = defaultdict(list)
+        for group, start in by_request.values():
+            starts_by_group[group].append(start)
+        for group, starts in starts_by_group.items():
+            if group is None:
+                continue  # a request for the whole institution is not "the same group"
+            starts.sort()
+            repeats[institution_id] += sum(
+                1
+                for earlier, later in itertools.pairwise(starts)
+                if later - earlier <= timedelta(days=365)
+            )
+    return [
+        InstitutionRow(
+            institution=institution,
+            open_courses=sum(1 for p in courses[institution.pk].values() if p != Phase.CLOSED),
+            courses=len(courses[institution.pk]),
+            agreed=_per_week(agreed[institution.pk], weeks),
+            received=_per_week(received.get(institution.pk) or ZERO, weeks),
+            pedagogists_24_months=len(pedagogists[institution.pk]),
+            repeats_12_months=repeats[institution.pk],
+        )
+        for institution in institutions
+    ]
+
+
+# --- Flow ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Flow:
+    months: list[tuple[date, dict[str, int]]]  # first of the month → {status: requests}
+    waits: list[int]  # days from submission to the first agreement in force, in the period
+    waiting_for_triage: int
+    oldest_waiting: datetime | None
+    accepted_without_agreement: int
+    rejections: list[RequestEvent]  # the latest REJECTIONS_SHOWN
+    more_rejections: bool  # there were more in the period
+
+    @property
+    def median_wait(self) -> Decimal | None:
+        if not self.waits:
+            return None
+        return Decimal(str(statistics.median(self.waits)))
+
+    @property
+    def p90_wait(self) -> int | None:
+        """The 90th percentile by nearest rank: the smallest wait that at least 90 % of the
+        interventions did not exceed."""
+        if not self.waits:
+            return None
+        ordered = sorted(self.waits)
+        return ordered[math.ceil(0.9 * len(ordered)) - 1]
+
+
+def _month_starts(first: date, last: date) -> list[date]:
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flow:
+    """Requests per month of submission by their status now; the waiting time from submission
+    to the first agreement in force (for agreements that came into force in the period); the
+    waiting list now; and the rejections in the period with their reasons. Three queries."""
+    zone = workdays.local_zone()
+    start = workdays.at_local(first, time(0, 0))
+    end = workdays.at_local(last + timedelta(days=1), time(0, 0))
+    requests = InterventionRequest.objects.filter(institution__in=institutions)
+    counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    waits = []
+    # One query: the requests submitted in the period (counted by month and status now) and
+    # those whose first agreement came into force in it (their waits). The first version in
+    # force is always version 1: a number is given when a version is sent, and a declined one
+    # gives its number back. Days are calendar days on the Copenhagen wall clock.
+    for status, submitted, in_force in (
+        requests.filter(submitted_at__isnull=False)
+        .annotate(
+            first_version=FilteredRelation(
+                "agreement__versions", condition=Q(agreement__versions__number=1)
+            )
+        )
+        .filter(
+            Q(submitted_at__gte=start, submitted_at__lt=end)
+            | Q(first_version__in_force_at__gte=start, first_version__in_force_at__lt=end)
+        )
+        .annotate(
+            submitted_day=TruncDate("submitted_at", tzinfo=zone),
+            in_force_day=TruncDate("first_version__in_force_at", tzinfo=zone),
+        )
+        .values_list("status", "submitted_day", "in_force_day")
+    ):
+        if first <= submitted <= last:
+            counts[submitted.replace(day=1)][status] += 1
+        if in_force is not None and first <= in_force <= last:
+            waits.append((in_force - submitted).days)
+    months = [(m, dict(counts[m])) for m in _month_starts(first, last)]
+    # One pass: each request joined to its version in force, if any (an agreement has at most
+    # one, the database makes sure), rather than a subquery per request.
+    now = requests.annotate(
+        version_in_force=FilteredRelation(
+            "agreement__versions",
+            condition=Q(agreement__versions__status=VersionStatus.IN_FORCE),
+        )
+    ).aggregate(
+        waiting=Count(
+            "pk", filter=Q(status__in=[RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO])
+        ),
+        oldest=Min(
+            "submitted_at",
+            filter=Q(status__in=[RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO]),
+        ),
+        accepted=Count(
+            "pk", filter=Q(status=RequestStatus.ACCEPTED, version_in_force__isnull=True)
+        ),
+    )
+    rejections = list(
+        RequestEvent.objects.filter(
+            request__in=requests,
+            kind=EventKind.REJECTED,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .select_related("request__institution", "request__group")
+        .order_by("-created_at", "-pk")[: REJECTIONS_SHOWN + 1]
+    )
+    return Flow(
+        months=months,
+        waits=waits,
+        waiting_for_triage=now["waiting"],
+        oldest_waiting=now["oldest"],
+        accepted_without_agreement=now["accepted"],
+        rejections=rejections[:REJECTIONS_SHOWN],
+        more_rejections=len(rejections) > REJECTIONS_SHOWN,
+    )

@@ -1,0 +1,525 @@
+"""Allocation dashboards: the administration sees the municipality, a leader their institutions."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, get_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+from forloeb import spreadsheet as export
+from forloeb.dashboards import figures as dashboards
+from forloeb.dashboards.forms import DashboardFilterForm
+from forloeb.hours import weeks as hours
+from forloeb.hours.views import _period, _period_is_valid
+from indsats.models import RequestStatus
+from institutioner import access as org_access
+from institutioner.models import District
+
+INSTITUTIONS_PER_PAGE = 50
+PEDAGOGISTS_PER_PAGE = 25
+
+
+def _heat_row(row: dashboards.PedagogistRow, texts: dict[str, str], separator: str) -> SafeString:
+    """One pedagogist's row: name, flags and the 25 week cells. Built here, not in the
+    template: a page has 25 rows of 27 cells, and the template engine (and a locale lookup per
+    number) made them the slowest part of the page. Numbers as `format_decimal` writes them:
+    5,5 and 37."""
+
+    def number(value: Decimal) -> str:
+        if value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
+        else:
+            value = value.normalize()
+        return f"{value:f}".replace(".", separator)
+
+    mark = format_html(
+        '<span aria-hidden="true">!</span><span class="visually-hidden">{}</span>', texts["over"]
+    )
+    # Screen readers hear "aftalt 6, registreret 5", not two bare numbers.
+    agreed_label = format_html('<span class="visually-hidden">{} </span>', texts["agreed"])
+    logged_label = format_html('<span class="visually-hidden">{} </span>', texts["logged"])
+    cells = []
+    for week in row.weeks:
+        logged = (
+            f'<div class="text-body-secondary">{logged_label}{number(week.logged)}</div>'
+            if week.logged is not None
+            else ""
+        )
+        agreed = f"{agreed_label}{number(week.agreed)}" if week.agreed else "–"
+        cells.append(
+            f'<td class="text-center small heat heat-{week.heat}">'
+            f"{agreed}{mark if week.over_allocated else ''}{logged}</td>"
+        )
+    person = row.pedagogist
+    details = _("%(hours)s contracted hours") % {"hours": number(person.weekly_hours)}
+    if row.practice_share is not None:
+        details += " · " + _("practice %(share)s %%") % {"share": row.practice_share}
+    badges = []
+    for flag in row.flags:
+        if flag == "over_allocated":
+            text = ngettext(
+                "Over-allocated %(n)s week", "Over-allocated %(n)s weeks", row.over_weeks
+            ) % {"n": row.over_weeks}
+        elif flag == "practice_share":
+            text = _("Practice under %(minimum)s %%") % {"minimum": texts["minimum"]}
+        else:
+            text = ngettext(
+                "Logged above contracted hours %(n)s week",
+                "Logged above contracted hours %(n)s weeks",
+                row.over_contracted_weeks,
+            ) % {"n": row.over_contracted_weeks}
+        badges.append(
+            format_html('<span class="badge text-bg-warning d-block mb-1">{}</span>', text)
+        )
+    head = format_html(
+        '<th scope="row" class="text-nowrap">{}'
+        '<div class="small fw-normal text-body-secondary">{}</div></th><td>{}</td>',
+        person.user.name,  # typed by a person: escaped by format_html
+        details,
+        mark_safe("".join(badges)),  # noqa: S308 - each made by format_html
+    )
+    # The cells hold only numbers, fixed markup and the escaped labels: nothing a person typed.
+    return head + mark_safe("".join(cells))  # noqa: S308
+
+
+# Submitted, more information requested, accepted, rejected, withdrawn.
+STATUS_COLOURS = ["#0b5ed7", "#b58105", "#198754", "#dc3545", "#6c757d"]
+CHART_HEIGHT, BAR_WIDTH, BAR_GAP = 120, 26, 10
+
+
+def _month_chart(table: list) -> dict:
+    """Stacked bars of requests per month and status, drawn by the server as SVG. The table
+    below the chart holds the same numbers for screen readers and copying."""
+    top = max([sum(values) for _month, values in table] + [1])
+    bars = []
+    for index, (month, values) in enumerate(table):
+        # Rounded by the running total, so the segments add up to the bar's height exactly.
+        running, bottom, segments = 0, CHART_HEIGHT, []
+        for value, colour in zip(values, STATUS_COLOURS, strict=True):
+            running += value
+            top_y = CHART_HEIGHT - round(CHART_HEIGHT * running / top)
+            if bottom > top_y:
+                segments.append({"y": top_y, "height": bottom - top_y, "colour": colour})
+            bottom = top_y
+        bars.append(
+            {
+                "x": index * (BAR_WIDTH + BAR_GAP),
+                "middle": index * (BAR_WIDTH + BAR_GAP) + BAR_WIDTH // 2,
+                "segments": segments,
+                "month": month,
+                "total": sum(values),
+            }
+        )
+    return {
+        "bars": bars,
+        "width": max(len(table), 1) * (BAR_WIDTH + BAR_GAP),
+        "height": CHART_HEIGHT,
+        "bar_width": BAR_WIDTH,
+        "label_y": CHART_HEIGHT + 14,
+        "full_height": CHART_HEIGHT + 20,
+        "top": top,
+    }
+
+
+def _finished_weeks() -> tuple[date, date]:
+    """The default period of the district and institution pages: the eight whole weeks before
+    this one (this week's hours are not in yet)."""
+    this_monday = hours.this_monday()
+    return this_monday - timedelta(weeks=8), this_monday - timedelta(days=1)
+
+
+def _matching(form: DashboardFilterForm, rows: list[tuple[int, str, int]]) -> list[int] | None:
+    """The ids of the rows (id, name, district id) that the district and name filters choose,
+    or None when neither is set. Names are compared case-folded in Python, so "æble" finds
+    "Æblehaven" on SQLite too."""
+    district, search = form.value("distrikt"), (form.value("soeg") or "").casefold()
+    if district is None and not search:
+        return None
+    return [
+        pk
+        for pk, name, district_id in rows
+        if (district is None or district_id == district) and search in name.casefold()
+    ]
+
+
+def _page(items: list, request, per_page: int):
+    """A page of the items; a page number that is not a number or below 1 gives the first."""
+    raw = request.GET.get("side", "1")
+    number = int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+    return Paginator(items, per_page).get_page(number)
+
+
+def _file_part(form: DashboardFilterForm) -> str:
+    """The chosen district in an export's file name, so two districts' files differ."""
+    district = form.value("distrikt")
+    label = dict(form.fields["distrikt"].choices).get(district, "") if district else ""  # type: ignore[attr-defined]
+    for letter, ascii_letters in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
+        label = label.lower().replace(letter, ascii_letters)
+    return f"-{slugify(label)}" if label else ""
+
+
+def _page_query(request) -> str:
+    """The filters without the page number, for the paging links."""
+    query = request.GET.copy()
+    query.pop("side", None)
+    return query.urlencode()
+
+
+def _bad_filters_redirect(request, name: str, form):
+    """An export is made only from good filters; the page then shows what is wrong."""
+    if _period_is_valid(form):
+        messages.error(request, _("Choose the filters again: the export was not made."))
+    else:
+        messages.error(request, _("Choose a valid period: the export was not made."))
+    return redirect(f"{reverse(name)}?{request.GET.urlencode()}")
+
+
+def _institutions(request):
+    """The administration's municipality, or the leader's own institutions; 404 for others."""
+    user = request.user
+    if org_access.is_administration(user):
+        return org_access.institutions_for(user)
+    if org_access.is_leader(user):
+        return org_access.institutions_for(user)
+    raise Http404
+
+
+def _district_table(rows, total) -> tuple[list[str], list[list]]:
+    header = [
+        pgettext("dashboard", "District"),
+        pgettext("dashboard", "Institutions"),
+        pgettext("dashboard", "Pedagogists"),
+        pgettext("dashboard", "Capacity (hours a week)"),
+        pgettext("dashboard", "Agreed (hours a week)"),
+        pgettext("dashboard", "Logged (hours a week)"),
+        pgettext("dashboard", "Agreed, per cent of capacity"),
+        pgettext("dashboard", "Logged, per cent of capacity"),
+    ]
+    body = [
+        [
+            row.district.name,
+            row.institutions,
+            row.pedagogists,
+            row.capacity,
+            row.agreed,
+            row.logged,
+            row.agreed_share,
+            row.utilisation,
+        ]
+        for row in rows
+    ]
+    body.append(
+        [
+            pgettext("dashboard", "Total"),
+            total["institutions"],
+            None,
+            total["capacity"],
+            total["agreed"],
+            total["logged"],
+            total["agreed_share"],
+            total["utilisation"],
+        ]
+    )
+    return header, body
+
+
+@login_required
+def dashboard_districts(request, fmt: str = ""):
+    """Capacity, agreed and logged hours a week per district, for a period of whole weeks."""
+    institutions = _institutions(request)
+    if fmt not in ("", "csv", "xlsx"):
+        raise Http404
+    form, start, end = _period(
+        request, DashboardFilterForm, default=_finished_weeks(), districts=None
+    )
+    if fmt and form.is_bound and form.errors:
+        return _bad_filters_redirect(request, "dashboard_districts", form)
+    mondays = hours.weeks_between(start, end)
+    rows = dashboards.by_district(institutions=institutions, mondays=mondays)
+    total = dashboards.totals(rows)
+    if fmt:
+        header, body = _district_table(rows, total)
+        name = f"fordeling-distrikter-{mondays[0]:%Y-%m-%d}-{mondays[-1]:%Y-%m-%d}"
+        return export.table_response(fmt, name, pgettext("dashboard", "Districts"), header, body)
+    scale = max(
+        [r.capacity for r in rows] + [r.agreed for r in rows] + [r.logged for r in rows] + [1]
+    )
+    bars = [
+        {
+            "row": row,
+            "widths": [
+                int(200 * value / scale) for value in (row.capacity, row.agreed, row.logged)
+            ],
+        }
+        for row in rows
+    ]
+    return render(
+        request,
+        "forloeb/dashboards/districts.html",
+        {
+            "form": form,
+            "bars": bars,
+            "total": total,
+            "weeks": len(mondays),
+            "first": mondays[0],
+            "last": mondays[-1],
+            "last_sunday": mondays[-1] + timedelta(days=6),
+            "is_leader_view": not org_access.is_administration(request.user),
+        },
+    )
+
+
+@login_required
+def dashboard_pedagogists(request, fmt: str = ""):
+    """Each pedagogist's past and next 12 weeks: contracted, agreed and logged hours as a heat
+    map, with over-allocation, practice share and the week sheet's norms flagged. The
+    administration's: a pedagogist's whole week is not a leader's to see."""
+    if not org_access.is_administration(request.user):
+        raise Http404
+    if fmt not in ("", "csv", "xlsx"):
+        raise Http404
+    today = timezone.localdate()
+    this_monday = hours.this_monday()
+    mondays = [this_monday + timedelta(weeks=n) for n in range(-12, 13)]
+    districts = list(District.objects.order_by("name").values_list("pk", "name"))
+    form = DashboardFilterForm(
+        request.GET or None, districts=districts, search_label=_("Pedagogist"), period=False
+    )
+    if fmt and form.is_bound and not form.is_valid():
+        return _bad_filters_redirect(request, "dashboard_pedagogists", form)
+    people = (
+        org_access.pedagogists_for(request.user)
+        .select_related("user")
+        # All are read, to page and search in Python: only what the page shows.
+        .only("weekly_hours", "user__name")
+        .order_by("user__name", "pk")
+    )
+    if district := form.value("distrikt"):
+        # Attached to an institution of the district at some time in the 25 weeks.
+        people = people.filter(
+            Q(assignments__valid_to__isnull=True) | Q(assignments__valid_to__gte=mondays[0]),
+            assignments__institution__district_id=district,
+            assignments__valid_from__lte=mondays[-1] + timedelta(days=6),
+        ).distinct()
+    chosen = list(people)
+    if search := (form.value("soeg") or "").casefold():
+        chosen = [p for p in chosen if search in p.user.name.casefold()]
+    page = None
+    if not fmt:
+        page = _page(chosen, request, PEDAGOGISTS_PER_PAGE)
+        chosen = list(page.object_list)
+    rows = dashboards.by_pedagogist(pedagogists=chosen, mondays=mondays, today=today)
+    texts = {
+        "over": _("over-allocated"),
+        "agreed": pgettext("heat map cell", "agreed"),
+        "logged": pgettext("heat map cell", "logged"),
+        "minimum": str(settings.HOURS_PRACTICE_SHARE_MIN_PERCENT),
+    }
+    if fmt:
+        header = [
+            pgettext("dashboard", "Pedagogist"),
+            pgettext("dashboard", "Year"),
+            pgettext("dashboard", "Week"),
+            pgettext("dashboard", "Contracted hours"),
+            pgettext("dashboard", "Agreed hours"),
+            pgettext("dashboard", "Preparation (norm)"),
+            pgettext("dashboard", "Logged hours"),
+            pgettext("dashboard", "Over-allocated"),
+        ]
+        body = []
+        for row in rows:
+            for week in row.weeks:
+                year, number, _day = week.monday.isocalendar()
+                body.append(
+                    [
+                        row.pedagogist.user.name,
+                        year,
+                        number,
+                        week.capacity,
+                        week.agreed,
+                        week.demand - week.agreed,
+                        week.logged,
+                        _("yes") if week.over_allocated else _("no"),
+                    ]
+                )
+        name = f"fordeling-paedagoger{_file_part(form)}-{mondays[0]:%Y-%m-%d}"
+        return export.table_response(fmt, name, pgettext("dashboard", "Pedagogists"), header, body)
+    return render(
+        request,
+        "forloeb/dashboards/pedagogists.html",
+        {
+            "form": form,
+            "rows": rows,
+            "table": [
+                (row, _heat_row(row, texts, get_format("DECIMAL_SEPARATOR"))) for row in rows
+            ],
+            "page": page,
+            "page_total": ngettext(
+                "%(n)s pedagogist in all", "%(n)s pedagogists in all", page.paginator.count
+            )
+            % {"n": page.paginator.count}
+            if page
+            else "",
+            "page_query": _page_query(request),
+            # Labels made once here rather than 25 translated dates in the template.
+            "mondays": [
+                (
+                    m.isocalendar()[1],
+                    m == this_monday,
+                    _("Week of %(day)s") % {"day": date_format(m, "j. F Y")},
+                )
+                for m in mondays
+            ],
+            "minimum": settings.HOURS_PRACTICE_SHARE_MIN_PERCENT,
+        },
+    )
+
+
+@login_required
+def dashboard_institutions(request, fmt: str = ""):
+    """Per institution: courses, hours received against agreed, different pedagogists in 24
+    months and repeated interventions in a group within 12 months; filtered by district and
+    name, 50 to a page (the exports hold every institution the filters choose)."""
+    scope = _institutions(request)
+    if fmt not in ("", "csv", "xlsx"):
+        raise Http404
+    listing = list(scope.select_related("district").order_by("district__name", "name"))
+    districts = sorted({(i.district_id, i.district.name) for i in listing}, key=lambda d: d[1])
+    period_form, start, end = _period(
+        request,
+        DashboardFilterForm,
+        default=_finished_weeks(),
+        districts=districts,
+        search_label=_("Institution"),
+    )
+    form = cast(DashboardFilterForm, period_form)
+    if fmt and form.is_bound and form.errors:
+        return _bad_filters_redirect(request, "dashboard_institutions", form)
+    ids = _matching(form, [(i.pk, i.name, i.district_id) for i in listing])
+    chosen = listing if ids is None else [i for i in listing if i.pk in set(ids)]
+    mondays = hours.weeks_between(start, end)
+    today = timezone.localdate()
+    if fmt:
+        rows = dashboards.by_institution(institutions=chosen, mondays=mondays, today=today)
+        header = [
+            pgettext("dashboard", "District"),
+            pgettext("dashboard", "Institution"),
+            pgettext("dashboard", "Open courses"),
+            pgettext("dashboard", "Courses in all"),
+            pgettext("dashboard", "Agreed (hours a week)"),
+            pgettext("dashboard", "Received (hours a week)"),
+            pgettext("dashboard", "Received, per cent of agreed"),
+            pgettext("dashboard", "Different pedagogists, 24 months"),
+            pgettext("dashboard", "Repeats in a group within 12 months"),
+        ]
+        body = [
+            [
+                row.institution.district.name,
+                row.institution.name,
+                row.open_courses,
+                row.courses,
+                row.agreed,
+                row.received,
+                row.received_share,
+                row.pedagogists_24_months,
+                row.repeats_12_months,
+            ]
+            for row in rows
+        ]
+        period = f"{mondays[0]:%Y-%m-%d}-{mondays[-1]:%Y-%m-%d}"
+        name = f"fordeling-institutioner{_file_part(form)}-{period}"
+        return export.table_response(fmt, name, pgettext("dashboard", "Institutions"), header, body)
+    page = _page(chosen, request, INSTITUTIONS_PER_PAGE)
+    rows = dashboards.by_institution(
+        institutions=list(page.object_list), mondays=mondays, today=today
+    )
+    return render(
+        request,
+        "forloeb/dashboards/institutions.html",
+        {
+            "form": form,
+            "rows": rows,
+            "page": page,
+            "page_total": ngettext(
+                "%(n)s institution in all", "%(n)s institutions in all", page.paginator.count
+            )
+            % {"n": page.paginator.count},
+            "weeks": len(mondays),
+            "first": mondays[0],
+            "last": mondays[-1],
+            "page_query": _page_query(request),
+            "is_leader_view": not org_access.is_administration(request.user),
+        },
+    )
+
+
+@login_required
+def dashboard_flow(request, fmt: str = ""):
+    """Requests per month by status, waiting times to an agreement in force, the waiting list
+    and the rejections with their reasons, for a period (the last 12 months by default)."""
+    scope = _institutions(request)
+    if fmt not in ("", "csv", "xlsx"):
+        raise Http404
+    today = timezone.localdate()
+    # The last 12 months: this month and the 11 before it.
+    months_back = today.year * 12 + today.month - 1 - 11
+    default_start = date(months_back // 12, months_back % 12 + 1, 1)
+    listing = list(scope.values_list("pk", "name", "district_id", "district__name"))
+    period_form, start, end = _period(
+        request,
+        DashboardFilterForm,
+        default=(default_start, today),
+        fallback=_("The page shows the last 12 months instead."),
+        districts=sorted({(row[2], row[3]) for row in listing}, key=lambda d: d[1]),
+        search_label=_("Institution"),
+    )
+    form = cast(DashboardFilterForm, period_form)
+    if fmt and form.is_bound and form.errors:
+        return _bad_filters_redirect(request, "dashboard_flow", form)
+    institutions = scope
+    chosen = _matching(form, [(pk, name, district) for pk, name, district, _d in listing])
+    if chosen is not None:
+        institutions = scope.filter(pk__in=chosen)
+    result = dashboards.flow(institutions=institutions, first=start, last=end)
+    statuses = [
+        RequestStatus.SUBMITTED,
+        RequestStatus.NEEDS_INFO,
+        RequestStatus.ACCEPTED,
+        RequestStatus.REJECTED,
+        RequestStatus.WITHDRAWN,
+    ]
+    table = [(month, [counts.get(s, 0) for s in statuses]) for month, counts in result.months]
+    if fmt:
+        header = [pgettext("dashboard", "Month")] + [str(s.label) for s in statuses]
+        body = [[f"{month:%Y-%m}", *values] for month, values in table]
+        name = f"fordeling-anmodninger{_file_part(form)}-{start:%Y-%m-%d}-{end:%Y-%m-%d}"
+        return export.table_response(fmt, name, pgettext("dashboard", "Requests"), header, body)
+    return render(
+        request,
+        "forloeb/dashboards/flow.html",
+        {
+            "form": form,
+            "flow": result,
+            "statuses": statuses,
+            "table": table,
+            "chart": _month_chart(table),
+            "rejections_shown": dashboards.REJECTIONS_SHOWN,
+            "no_match": chosen == [],
+            "legend": list(zip(statuses, STATUS_COLOURS, strict=True)),
+            "is_leader_view": not org_access.is_administration(request.user),
+        },
+    )

@@ -1,0 +1,128 @@
+"""Hours per pedagogist, course and week as CSV (for Danish Excel: semicolons, decimal commas,
+a byte-order mark) and as an Excel workbook (numbers as numbers, dates as dates). Both stream
+row by row, so a long period does not fill the memory."""
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from forloeb import access
+from forloeb.hours.weeks import REPORTED, monday_of
+from forloeb.models import HourCategory, HourEntry, SheetStatus
+from forloeb.spreadsheet import _danish, _Echo
+from institutioner import access as org_access
+
+
+def entries_for(user, start: date, end: date) -> QuerySet[HourEntry]:
+    """What the person may export: the administration everything reported; a pedagogist their
+    own weeks; anyone else only the hours on the courses they see (never other work)."""
+    qs = HourEntry.objects.filter(
+        sheet__week_start__gte=monday_of(start), sheet__week_start__lte=end
+    ).select_related(
+        "sheet__pedagogist__user",
+        "course__agreement__request__institution",
+        "course__agreement__request__group",
+    )
+    if org_access.is_administration(user):
+        qs = qs.filter(sheet__status__in=REPORTED)
+    elif org_access.is_pedagogist(user):
+        qs = qs.filter(sheet__pedagogist__user=user)
+    else:
+        qs = qs.filter(sheet__status__in=REPORTED, course__in=access.courses_for(user))
+    return qs.order_by(
+        "sheet__pedagogist__user__name", "sheet__week_start", "course_id", "category"
+    )
+
+
+def headers() -> list[str]:
+    return [
+        pgettext("export", "Pedagogist"),
+        pgettext("export", "Year"),
+        pgettext("export", "Week"),
+        pgettext("export", "Monday of the week"),
+        pgettext("export", "Institution"),
+        pgettext("export", "Group"),
+        pgettext("export", "Course no."),
+        pgettext("export", "Category"),
+        pgettext("export", "Hours"),
+        pgettext("export", "Status"),
+    ]
+
+
+def _row(entry: HourEntry) -> list:
+    year, week, _day = entry.sheet.week_start.isocalendar()
+    req = entry.course.agreement.request if entry.course else None
+    return [
+        entry.sheet.pedagogist.user.name,
+        year,
+        week,
+        entry.sheet.week_start,
+        req.institution.name if req else "",
+        req.group.name if req and req.group else "",
+        entry.course_id or _("Not tied to a course"),
+        str(HourCategory(entry.category).label),
+        entry.hours,
+        str(SheetStatus(entry.sheet.status).label),
+    ]
+
+
+def csv_lines(entries: QuerySet[HourEntry]) -> Iterator[str]:
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff" + writer.writerow(headers())
+    for entry in entries.iterator(chunk_size=2000):
+        yield writer.writerow([_danish(value) for value in _row(entry)])
+
+
+def as_csv(entries: QuerySet[HourEntry], name: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_lines(entries), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def workbook(entries: QuerySet[HourEntry]) -> Workbook:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Hours"))
+    for column, width in zip("ABCDEFGHIJ", (24, 7, 6, 14, 30, 16, 10, 14, 9, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for title in headers():
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for entry in entries.iterator(chunk_size=2000):
+        values = _row(entry)
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
+            if isinstance(value, Decimal):
+                cell.number_format = "0.00"
+            elif isinstance(value, date):
+                cell.number_format = "DD-MM-YYYY"
+            cells.append(cell)
+        sheet.append(cells)
+    return book
+
+
+def as_xlsx(entries: QuerySet[HourEntry], name: str) -> HttpResponse:
+
+    buffer = io.BytesIO()
+    workbook(entries).save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response

@@ -1,0 +1,209 @@
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from forloeb.hours import weeks as hours
+from forloeb.models import (
+    Course,
+    HourCategory,
+    HourEntry,
+    SheetStatus,
+    WeekSheet,
+)
+from institutioner import access
+from institutioner.errors import StateError
+from institutioner.models import Pedagogist, User
+from institutioner.validators import validate_no_cpr
+
+HOURS_IN_A_WEEK = Decimal("168")
+
+
+def _check_hours(values: dict[tuple[int | None, str], Decimal | None]) -> dict:
+    """The same rules as the form, again here: a service is called from more than one place."""
+    clean = {}
+    for key, value in values.items():
+        if value is None or value == 0:
+            continue
+        if key[1] not in HourCategory.values:
+            raise ValidationError(_("Unknown category."))
+        if not value.is_finite() or value < 0:
+            raise ValidationError(_("Hours cannot be negative."))
+        if value != value.quantize(Decimal("0.01")):
+            raise ValidationError(_("Use at most two decimals."))
+        clean[key] = value
+    if sum(clean.values(), Decimal("0")) > HOURS_IN_A_WEEK:
+        raise ValidationError(_("The week's hours add up to more than the 168 hours a week has."))
+    return clean
+
+
+def _check_week(monday: date) -> None:
+    if monday.weekday() != 0:
+        raise ValidationError(_("A week starts on a Monday."))
+    if monday < hours.first_allowed_monday():
+        raise ValidationError(
+            _("%(week)s is too far back: hours can be filled in from %(first)s.")
+            % {
+                "week": hours.week_label(monday),
+                "first": hours.week_label(hours.first_allowed_monday()),
+            }
+        )
+    if monday > hours.last_allowed_monday():
+        raise ValidationError(
+            _("%(week)s is too far ahead: hours can be filled in up to %(last)s.")
+            % {
+                "week": hours.week_label(monday),
+                "last": hours.week_label(hours.last_allowed_monday()),
+            }
+        )
+
+
+def _sheet_for_update(pedagogist: Pedagogist, monday: date) -> WeekSheet:
+    """The week's sheet, created if missing, locked. Two tabs creating it at once get one."""
+    sheet = WeekSheet.objects.select_for_update().filter(pedagogist=pedagogist, week_start=monday)
+    found = sheet.first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            WeekSheet.objects.create(pedagogist=pedagogist, week_start=monday)
+    except IntegrityError:
+        pass
+    return sheet.get()
+
+
+def _editable(sheet: WeekSheet) -> None:
+    if sheet.status == SheetStatus.APPROVED:
+        raise StateError(
+            _("%(week)s is approved and can no longer be changed.")
+            % {"week": hours.week_label(sheet.week_start)}
+        )
+    if sheet.status == SheetStatus.SUBMITTED:
+        raise StateError(
+            _("%(week)s is submitted. Reopen it to change it.")
+            % {"week": hours.week_label(sheet.week_start)}
+        )
+
+
+@transaction.atomic
+def week_save(
+    *,
+    actor: User,
+    pedagogist: Pedagogist,
+    monday: date,
+    values: dict[tuple[int | None, str], Decimal | None],
+    note: str = "",
+    submit: bool = False,
+) -> WeekSheet:
+    """Save the whole grid of a week (a cell left empty removes its hours) and, if asked,
+    submit it. Each cell is one row, so saving twice or from two tabs never counts double."""
+    if actor.pk != pedagogist.user_id:
+        raise StateError(_("Only the pedagogist fills in their own week."))
+    _check_week(monday)
+    clean = _check_hours(values)
+    validate_no_cpr(note)
+    if submit and monday > hours.this_monday():
+        raise ValidationError(
+            _("%(week)s can be submitted once it has begun. Save it for now.")
+            % {"week": hours.week_label(monday)}
+        )
+    sheet = _sheet_for_update(pedagogist, monday)
+    _editable(sheet)
+    existing = {(e.course_id, e.category): e for e in sheet.entries.all()}
+    allowed = {c.pk for c in hours.courses_in_week(pedagogist, monday)}
+    allowed |= {course_id for course_id, _category in existing if course_id}
+    for course_id, _category in clean:
+        if course_id is not None and course_id not in allowed:
+            course = Course.objects.filter(pk=course_id).select_related(
+                "agreement__request__institution", "agreement__request__group"
+            )
+            raise ValidationError(
+                _("The course at %(course)s does not run in %(week)s.")
+                % {
+                    "course": hours.course_label(course[0]) if course else "?",
+                    "week": hours.week_label(monday),
+                }
+            )
+    for key, entry in existing.items():
+        if key not in clean:
+            entry.delete()
+        elif entry.hours != clean[key]:
+            entry.hours = clean[key]
+            entry.save(update_fields=["hours"])
+    for (course_id, category), value in clean.items():
+        if (course_id, category) not in existing:
+            HourEntry.objects.create(
+                sheet=sheet, course_id=course_id, category=category, hours=value
+            )
+    sheet.note = note
+    if submit:
+        sheet.status = SheetStatus.SUBMITTED
+        sheet.submitted_at = timezone.now()
+    sheet.save()
+    return sheet
+
+
+@transaction.atomic
+def week_reopen(*, actor: User, pedagogist: Pedagogist, monday: date) -> WeekSheet:
+    if actor.pk != pedagogist.user_id:
+        raise StateError(_("Only the pedagogist reopens their own week."))
+    sheet = (
+        WeekSheet.objects.select_for_update()
+        .filter(pedagogist=pedagogist, week_start=monday)
+        .first()
+    )
+    if sheet is None or sheet.status == SheetStatus.OPEN:
+        raise StateError(_("The week is already open."))
+    if sheet.status == SheetStatus.APPROVED:
+        _editable(sheet)
+    sheet.status = SheetStatus.OPEN
+    sheet.submitted_at = None
+    sheet.save()
+    return sheet
+
+
+@transaction.atomic
+def month_approve(*, actor: User, pedagogist: Pedagogist, year: int, month: int) -> list[WeekSheet]:
+    """Approve a pedagogist's month: every week of it must be submitted (an empty week, such as a
+    holiday, is submitted empty). Approved weeks are never changed again."""
+    if not access.is_administration(actor):
+        raise StateError(_("Only the administration approves hours."))
+    mondays = hours.weeks_of_month(year, month)
+    sheets = {
+        s.week_start: s
+        for s in WeekSheet.objects.select_for_update().filter(
+            pedagogist=pedagogist, week_start__in=mondays
+        )
+    }
+    if (
+        sheets
+        and all(s.status == SheetStatus.APPROVED for s in sheets.values())
+        and len(sheets) == len(mondays)
+    ):
+        raise StateError(_("The month is already approved."))
+    missing = [
+        hours.week_label(m)
+        for m in mondays
+        if m not in sheets or sheets[m].status == SheetStatus.OPEN
+    ]
+    if missing:
+        raise StateError(
+            _(
+                "%(name)s has not submitted: %(weeks)s. "
+                "Every week of the month must be submitted first."
+            )
+            % {"name": pedagogist.user.name, "weeks": ", ".join(missing)}
+        )
+    now = timezone.now()
+    approved = []
+    for sheet in sheets.values():
+        if sheet.status == SheetStatus.SUBMITTED:
+            sheet.status = SheetStatus.APPROVED
+            sheet.approved_at = now
+            sheet.approved_by = actor
+            sheet.save()
+            approved.append(sheet)
+    return approved

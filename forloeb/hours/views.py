@@ -1,0 +1,374 @@
+"""The week sheet, the approval of months, the hours delivered and the exports."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q, Sum
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from forloeb import access
+from forloeb.hours import export, services
+from forloeb.hours import weeks as hours
+from forloeb.hours.forms import PeriodForm, WeekForm
+from forloeb.models import HourCategory, SheetStatus, WeekSheet
+from institutioner import access as org_access
+from institutioner.errors import StateError
+from institutioner.models import Pedagogist
+
+
+def _own_pedagogist(request) -> Pedagogist:
+    pedagogist = Pedagogist.objects.select_related("user").filter(user=request.user).first()
+    if pedagogist is None or not org_access.is_pedagogist(request.user):
+        raise Http404
+    return pedagogist
+
+
+def _monday(year: int, week: int) -> date:
+    if not 2000 <= year <= 2100:
+        raise Http404
+    try:
+        return date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise Http404 from None
+
+
+def _week_url(name: str, monday: date, *args) -> str:
+    year, week, _day = monday.isocalendar()
+    return reverse(name, args=[*args, year, week])
+
+
+@login_required
+def hours_home(request):
+    """ "Timer" in the menu: the pedagogist's own week, the administration's approval, and the
+    hours delivered for everyone else."""
+    if org_access.is_pedagogist(request.user) and hasattr(request.user, "pedagogist"):
+        return redirect(_week_url("week_sheet", hours.this_monday()))
+    if org_access.is_administration(request.user):
+        return redirect("hours_approval")
+    if not access.can_see_hours(request.user):
+        raise Http404
+    return redirect("hours_delivered")
+
+
+def _week_context(pedagogist: Pedagogist, monday: date, grid: hours.Grid) -> dict:
+    previous, following = monday - timedelta(weeks=1), monday + timedelta(weeks=1)
+    status = grid.sheet.status if grid.sheet else SheetStatus.OPEN
+    return {
+        "pedagogist": pedagogist,
+        "monday": monday,
+        "sunday": monday + timedelta(days=6),
+        "label": hours.week_label(monday),
+        "grid": grid,
+        "status": status,
+        "status_label": SheetStatus(status).label,
+        "too_far": monday > hours.last_allowed_monday(),
+        "too_old": monday < hours.first_allowed_monday(),
+        "is_this_week": monday == hours.this_monday(),
+        "warnings": hours.grid_warnings(pedagogist, grid),
+        "can_submit": monday <= hours.this_monday(),
+        "categories": hours.CATEGORIES,
+        "previous_week": previous,
+        "next_week": following if following <= hours.last_allowed_monday() else None,
+    }
+
+
+@login_required
+def week_sheet(request, year: int, week: int):
+    pedagogist = _own_pedagogist(request)
+    monday = _monday(year, week)
+    grid = hours.week_grid(pedagogist, monday, copy_previous=request.GET.get("kopi") == "1")
+    context = _week_context(pedagogist, monday, grid)
+    editable = (
+        context["status"] == SheetStatus.OPEN and not context["too_far"] and not context["too_old"]
+    )
+    if request.method == "POST":
+        form = WeekForm(request.POST, grid=grid)
+        submit = request.POST.get("action") == "submit"
+        if form.is_valid():
+            try:
+                services.week_save(
+                    actor=request.user,
+                    pedagogist=pedagogist,
+                    monday=monday,
+                    values=form.values(),
+                    note=form.cleaned_data["note"],
+                    submit=submit,
+                )
+            except StateError as error:
+                messages.error(request, error.message)
+                return redirect(request.path)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                if submit:
+                    messages.success(
+                        request, _("%(week)s is submitted.") % {"week": context["label"]}
+                    )
+                else:
+                    messages.success(request, _("The week is saved."))
+                return redirect(request.path)
+    else:
+        form = WeekForm(grid=grid)
+    context.update({"form": form, "editable": editable, "own": True})
+    return render(request, "forloeb/hours/week_sheet.html", context)
+
+
+@require_POST
+@login_required
+def week_reopen(request, year: int, week: int):
+    pedagogist = _own_pedagogist(request)
+    monday = _monday(year, week)
+    try:
+        services.week_reopen(actor=request.user, pedagogist=pedagogist, monday=monday)
+    except StateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The week is open again. Submit it when it is right."))
+    return redirect(_week_url("week_sheet", monday))
+
+
+def _administration_only(request) -> None:
+    if not org_access.is_administration(request.user):
+        raise Http404
+
+
+@login_required
+def week_sheet_of(request, pk: int, year: int, week: int):
+    """The administration reads a pedagogist's week (read only)."""
+    _administration_only(request)
+    pedagogist = org_access.get_pedagogist_for(request.user, pk)
+    monday = _monday(year, week)
+    grid = hours.week_grid(pedagogist, monday)
+    context = _week_context(pedagogist, monday, grid)
+    context.update({"form": WeekForm(grid=grid), "editable": False, "own": False})
+    return render(request, "forloeb/hours/week_sheet.html", context)
+
+
+def _month(value: str | None) -> tuple[int, int] | None:
+    """The month "2026-11" from the query string; last month if missing, None if wrong."""
+    if not value:
+        last = hours.this_monday().replace(day=1) - timedelta(days=1)
+        return last.year, last.month
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        date(year, month, 1)
+    except ValueError:
+        return None
+    return (year, month) if 2000 <= year <= 2100 else None
+
+
+def _shift_month(year: int, month: int, step: int) -> str:
+    month += step
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return f"{year:04d}-{month:02d}"
+
+
+@login_required
+def hours_approval(request):
+    """The administration's month: each pedagogist's weeks with status and hours, and the
+    approval of the month once every week is submitted."""
+    _administration_only(request)
+    chosen = _month(request.POST.get("maaned") or request.GET.get("maaned"))
+    if chosen is None:
+        messages.error(request, _("Choose a month as year and month, e.g. 2026-11."))
+        return redirect("hours_approval")
+    year, month = chosen
+    if request.method == "POST":
+        if not (request.POST.get("paedagog") or "").isdigit():
+            raise Http404
+        pedagogist = org_access.get_pedagogist_for(request.user, request.POST.get("paedagog"))
+        try:
+            approved = services.month_approve(
+                actor=request.user, pedagogist=pedagogist, year=year, month=month
+            )
+        except StateError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s week of %(name)s is approved.",
+                    "%(count)s weeks of %(name)s are approved.",
+                    len(approved),
+                )
+                % {"name": pedagogist.user.name, "count": len(approved)},
+            )
+        return redirect(f"{reverse('hours_approval')}?maaned={year:04d}-{month:02d}")
+    mondays = hours.weeks_of_month(year, month)
+    pedagogists = list(org_access.pedagogists_for(request.user).select_related("user"))
+    sheets = (
+        WeekSheet.objects.filter(week_start__in=mondays, pedagogist__in=pedagogists)
+        .annotate(
+            total=Sum("entries__hours"),
+            practice=Sum("entries__hours", filter=Q(entries__category=HourCategory.PRACTICE)),
+        )
+        .values("pk", "pedagogist_id", "week_start", "status", "total", "practice", "note")
+    )
+    by_key = {(s["pedagogist_id"], s["week_start"]): s for s in sheets}
+    rows = []
+    for pedagogist in pedagogists:
+        weeks = []
+        statuses = []
+        total = practice = Decimal("0")
+        for monday in mondays:
+            sheet = by_key.get((pedagogist.pk, monday))
+            weeks.append(
+                {
+                    "monday": monday,
+                    "sheet": sheet,
+                    "status_label": SheetStatus(sheet["status"]).label if sheet else "",
+                    "url": _week_url("week_sheet_of", monday, pedagogist.pk),
+                }
+            )
+            statuses.append(sheet["status"] if sheet else None)
+            if sheet:
+                total += sheet["total"] or 0
+                practice += sheet["practice"] or 0
+        rows.append(
+            {
+                "pedagogist": pedagogist,
+                "weeks": weeks,
+                "total": total,
+                "practice_share": round(practice * 100 / total) if total else None,
+                "approved": all(s == SheetStatus.APPROVED for s in statuses),
+                "ready": all(s in (SheetStatus.SUBMITTED, SheetStatus.APPROVED) for s in statuses)
+                and SheetStatus.SUBMITTED in statuses,
+            }
+        )
+    return render(
+        request,
+        "forloeb/hours/approval.html",
+        {
+            "rows": rows,
+            "mondays": [(m, m.isocalendar()[1]) for m in mondays],
+            "month": date(year, month, 1),
+            "month_value": f"{year:04d}-{month:02d}",
+            "previous_month": _shift_month(year, month, -1),
+            "next_month": _shift_month(year, month, 1),
+        },
+    )
+
+
+def _period_is_valid(form: PeriodForm) -> bool:
+    """The dates are good (another filter of the form may still be wrong)."""
+    form.is_valid()
+    return not any(name in form.errors for name in ("fra", "til", NON_FIELD_ERRORS))
+
+
+def _period(
+    request,
+    form_class=PeriodForm,
+    *,
+    default: tuple[date, date] | None = None,
+    fallback: str | None = None,
+    **form_kwargs,
+) -> tuple[PeriodForm, date, date]:
+    """The chosen period, or `default` (the last eight weeks up to this one). A missing date is
+    found from the other (a period as long as the default, or up to the default's end), and the
+    date boxes show the dates used. A bad period keeps what was typed and says that the
+    default is shown instead."""
+    if default is None:
+        default = (
+            hours.this_monday() - timedelta(weeks=7),
+            hours.this_monday() + timedelta(days=6),
+        )
+    default_start, default_end = default
+    data = request.GET.copy() if request.GET else None
+    form = form_class(data, initial={"fra": default_start, "til": default_end}, **form_kwargs)
+    if data is not None and _period_is_valid(form):
+        start, end = form.cleaned_data["fra"], form.cleaned_data["til"]
+        if start is None and end is not None:
+            start = end - (default_end - default_start)
+        start = start or default_start
+        end = end or max(start, default_end)
+        if end < start:
+            form.add_error(None, _("The end of the period is before its start."))
+        elif (end - start).days > PeriodForm.MAX_WEEKS * 7:
+            form.add_error(None, _("Choose a period of at most two years."))
+        else:
+            data["fra"], data["til"] = start.isoformat(), end.isoformat()
+            return form, start, end
+    if data is not None:
+        form.add_error(None, fallback or _("The table shows the last eight weeks instead."))
+        for name, value in (("fra", default_start), ("til", default_end)):
+            if not data.get(name):
+                data[name] = value.isoformat()
+    return form, default_start, default_end
+
+
+@login_required
+def hours_delivered(request):
+    """Hours delivered per course and week, on the courses the person may see: a leader sees
+    their institutions' courses and nothing of the pedagogists' other work."""
+    if not access.can_see_hours(request.user):
+        raise Http404
+    form, start, end = _period(request)
+    mondays = hours.weeks_between(start, end)
+    courses = access.courses_for(request.user)
+    cells = hours.delivered(courses, mondays)
+    course_ids = {course_id for course_id, _monday in cells}
+    shown = list(
+        hours.with_agreed(courses)
+        .filter(
+            Q(pk__in=course_ids)
+            | (Q(agreed_from__lte=mondays[-1] + timedelta(days=6)) & Q(agreed_to__gte=mondays[0]))
+        )
+        .order_by("agreement__request__institution__name", "pk")
+    )
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    rows = []
+    for course in shown:
+        week_cells = []
+        for monday in mondays:
+            cell = cells.get((course.pk, monday))
+            week_cells.append(cell)
+            if cell:
+                totals[course.pk] += cell["total"]
+        rows.append(
+            {
+                "course": course,
+                "label": hours.course_label(course),
+                "cells": week_cells,
+                "total": totals[course.pk],
+            }
+        )
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "forloeb/hours/delivered.html",
+        {
+            "form": form,
+            "rows": rows,
+            "mondays": [(m, m.isocalendar()[1]) for m in mondays],
+            "query": query,
+            "start": start,
+            "end": end,
+        },
+    )
+
+
+@login_required
+def hours_export(request, fmt: str):
+    if fmt not in ("csv", "xlsx") or not access.can_see_hours(request.user):
+        raise Http404
+    form, start, end = _period(request)
+    if form.is_bound and not form.is_valid():
+        messages.error(
+            request,
+            " ".join(str(e) for e in form.non_field_errors()) or _("Choose a valid period."),
+        )
+        return redirect(f"{reverse('hours_delivered')}?{request.GET.urlencode()}")
+    entries = export.entries_for(request.user, start, end)
+    name = f"timer-{start:%Y-%m-%d}-{end:%Y-%m-%d}"
+    if fmt == "xlsx":
+        return export.as_xlsx(entries, name)
+    return export.as_csv(entries, name)

@@ -1,0 +1,72 @@
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+
+def _danish(value) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, date):
+        return f"{value:%d.%m.%Y}"
+    return str(value)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def table_csv(name: str, header: list[str], rows: list[list]) -> HttpResponse:
+    """A small table (a dashboard's) as CSV for Danish Excel."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if value is None else _danish(value) for value in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def table_xlsx(name: str, title: str, header: list[str], rows: list[list]) -> HttpResponse:
+    """A small table as an Excel sheet: numbers as numbers, a bold frozen header."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
+            if isinstance(value, Decimal):
+                cell.number_format = "0.00"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+def table_response(fmt: str, name: str, title: str, header: list[str], rows: list[list]):
+    """A dashboard's table as `fmt` ("csv" or "xlsx")."""
+    if fmt == "xlsx":
+        return table_xlsx(name, title, header, rows)
+    return table_csv(name, header, rows)

@@ -1,0 +1,298 @@
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indsats import hooks
+from indsats.agreements import pdf
+from indsats.agreements.content import (
+    PLAN_KEYS,
+    agreement_content_from_request,
+    agreement_content_validate,
+    version_hash,
+)
+from indsats.agreements.selectors import _parties, _signers, signer_slots, slot_for
+from indsats.models import (
+    Agreement,
+    AgreementVersion,
+    EventKind,
+    RequestStatus,
+    Signature,
+    VersionStatus,
+    Weekday,
+)
+from indsats.requests.services import _event, _lock_request, _require
+from institutioner.errors import StateError
+from institutioner.models import NotificationKind, Role, User
+from institutioner.notifications.services import EmailAttachment, notification_queue_many
+from institutioner.validators import validate_no_cpr
+
+
+def _lock_version(version_id: int) -> AgreementVersion:
+    return (
+        AgreementVersion.objects.select_for_update(of=("self",))
+        .select_related("agreement__request__institution", "agreement__request__group")
+        .get(pk=version_id)
+    )
+
+
+def _version_event(version, kind, actor, message=""):
+    req = version.agreement.request
+    return _event(req, kind=kind, actor=actor, from_status=req.status, message=message)
+
+
+@transaction.atomic
+def agreement_create(*, actor: User, request_id: int) -> Agreement:
+    req = _lock_request(request_id)
+    _require(
+        req,
+        (RequestStatus.ACCEPTED,),
+        _("The request is %(status)s; an agreement needs an accepted request."),
+    )
+    if Agreement.objects.filter(request=req).exists():
+        raise StateError(_("The request already has an agreement."))
+    agreement = Agreement.objects.create(request=req, created_by=actor)
+    AgreementVersion.objects.create(
+        agreement=agreement, content=agreement_content_from_request(req), created_by=actor
+    )
+    _event(req, kind=EventKind.AGREEMENT_STARTED, actor=actor, from_status=req.status)
+    return agreement
+
+
+def frozen_message(version: AgreementVersion) -> str:
+    if version.status == VersionStatus.SENT:
+        return _(
+            "This version is sent for signature and cannot be changed. To change it, decline "
+            "to sign it (with a reason); it then becomes a draft again."
+        )
+    return _("This version is signed and cannot be changed. Make an adjustment instead.")
+
+
+@transaction.atomic
+def agreement_draft_update(
+    *, actor: User, version_id: int, content: dict, expected_stamp: str = ""
+) -> AgreementVersion:
+    """Save a draft. `expected_stamp` is the draft's updated_at when the editor opened it: if
+    someone else has saved since, nothing is overwritten."""
+    version = _lock_version(version_id)
+    if version.status != VersionStatus.DRAFT:
+        raise StateError(frozen_message(version))
+    if expected_stamp and version.updated_at.isoformat() != expected_stamp:
+        raise StateError(
+            _(
+                "Someone else has saved the draft since you opened it, so your changes are not "
+                "saved. Copy what you wrote, open the draft again and add it there."
+            )
+        )
+    agreement_content_validate(content, version.agreement.request)
+    version.content = content
+    version.save(update_fields=["content", "updated_at"])
+    return version
+
+
+@transaction.atomic
+def agreement_send_for_signature(*, actor: User, version_id: int) -> AgreementVersion:
+    version = _lock_version(version_id)
+    if version.status != VersionStatus.DRAFT:
+        raise StateError(_("Only a draft can be sent for signature."))
+    agreement_content_validate(version.content, version.agreement.request)
+    last = version.agreement.versions.exclude(number=None).aggregate(n=Max("number"))["n"] or 0
+    version.number = last + 1
+    version.status = VersionStatus.SENT
+    version.content_hash = version_hash(
+        agreement_id=version.agreement_id, number=version.number, content=version.content
+    )
+    version.starts_on = date.fromisoformat(version.content["starts_on"])
+    version.ends_on = date.fromisoformat(version.content["ends_on"])
+    version.hours_per_week = Decimal(version.content["hours_per_week"])
+    version.sent_at = timezone.now()
+    version.save(
+        update_fields=[
+            "number",
+            "status",
+            "content_hash",
+            "starts_on",
+            "ends_on",
+            "hours_per_week",
+            "sent_at",
+            "updated_at",
+        ]
+    )
+    _version_event(
+        version, EventKind.AGREEMENT_SENT, actor, _("Version %(n)s.") % {"n": version.number}
+    )
+    notification_queue_many(
+        recipients=_signers(version),
+        template="agreement_sent",
+        context={"version": version, "req": version.agreement.request},
+        concerns=version,
+    )
+    return version
+
+
+@transaction.atomic
+def agreement_sign(*, actor: User, version_id: int, password: str) -> Signature:
+    """Sign with the password entered again. Two people signing at once both count, once each:
+    the version row is locked, so they sign one after the other."""
+    if not actor.check_password(password):
+        raise ValidationError({"password": _("The password is not correct.")})
+    version = _lock_version(version_id)
+    if version.status == VersionStatus.DRAFT:
+        raise StateError(_("This version is a draft; it cannot be signed until it is sent."))
+    if version.status in (VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED):
+        raise StateError(_("This version is already signed by everyone; there is nothing to sign."))
+    mine = slot_for(actor, version)
+    if mine is None:
+        raise StateError(_("You are not among those who sign this agreement."))
+    slot, role = mine
+    if version.signatures.filter(slot=slot).exists():
+        raise StateError(_("This version has already been signed in your place."))
+    signature = Signature.objects.create(
+        version=version, slot=slot, role=role, user=actor, content_hash=version.content_hash
+    )
+    _version_event(
+        version,
+        EventKind.AGREEMENT_SIGNED,
+        actor,
+        _("Version %(n)s signed as %(role)s.")
+        % {"n": version.number, "role": signature.get_role_display().lower()},
+    )
+    needed = {s for s, _role, _who in signer_slots(version)}
+    # Only signatures of exactly this content count.
+    signed = set(
+        version.signatures.filter(content_hash=version.content_hash).values_list("slot", flat=True)
+    )
+    if needed <= signed:
+        _agreement_put_in_force(version, actor)
+    return signature
+
+
+def _plan(version: AgreementVersion) -> tuple:
+    """The weekdays and times of day the course runs on, as the agreement says."""
+    return tuple(
+        sorted(version.content.get(key) or [])
+        if key == "weekdays"
+        else (version.content.get(key) or "")
+        for key in PLAN_KEYS
+    )
+
+
+def _notify_plan_changed(previous: AgreementVersion, version: AgreementVersion) -> None:
+    """The institution's leaders hear at once when the course's weekdays or times change."""
+    req = version.agreement.request
+    leaders = User.objects.filter(
+        role=Role.LEADER, is_active=True, memberships__institution=req.institution
+    ).distinct()
+    notification_queue_many(
+        recipients=list(leaders),
+        template="course_plan_changed",
+        kind=NotificationKind.COURSE_PLAN_CHANGED,
+        context={
+            "req": req,
+            "version": version,
+            "before": _plan_text(previous),
+            "after": _plan_text(version),
+        },
+        concerns=version,
+        dedupe_key=f"course-plan-changed:{version.pk}",
+    )
+
+
+def _plan_text(version: AgreementVersion) -> str:
+    weekdays, time_from, time_to = _plan(version)
+    names = [str(Weekday(day).label).lower() for day in weekdays]
+    days = ", ".join(names) if names else _("no fixed weekdays")
+    if time_from and time_to:
+        return _("%(days)s, %(start)s-%(end)s") % {"days": days, "start": time_from, "end": time_to}
+    return days
+
+
+def _agreement_put_in_force(version: AgreementVersion, actor: User) -> None:
+    now = timezone.now()
+    previous = (
+        AgreementVersion.objects.select_for_update(of=("self",))
+        .filter(agreement=version.agreement, status=VersionStatus.IN_FORCE)
+        .first()
+    )
+    if previous is not None:
+        previous.status = VersionStatus.SUPERSEDED
+        previous.superseded_at = now
+        previous.save(update_fields=["status", "superseded_at", "updated_at"])
+    version.status = VersionStatus.IN_FORCE
+    version.in_force_at = now
+    version.save(update_fields=["status", "in_force_at", "updated_at"])
+    _version_event(
+        version, EventKind.AGREEMENT_IN_FORCE, actor, _("Version %(n)s.") % {"n": version.number}
+    )
+    hooks.agreement_in_force(version=version, actor=actor)
+    if previous is not None and _plan(previous) != _plan(version):
+        _notify_plan_changed(previous, version)
+    pdf_bytes = pdf.agreement_pdf(version)
+    notification_queue_many(
+        recipients=_parties(version),
+        template="agreement_in_force",
+        context={"version": version, "req": version.agreement.request, "previous": previous},
+        concerns=version,
+        attachment=EmailAttachment(
+            name=f"samarbejdsaftale-{version.agreement.request_id}-v{version.number}.pdf",
+            mimetype="application/pdf",
+            content=pdf_bytes,
+        ),
+    )
+
+
+@transaction.atomic
+def agreement_decline(*, actor: User, version_id: int, reason: str) -> AgreementVersion:
+    version = _lock_version(version_id)
+    if version.status != VersionStatus.SENT:
+        raise StateError(_("Only a version sent for signature can be declined."))
+    if slot_for(actor, version) is None:
+        raise StateError(_("You are not among those who sign this agreement."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Write why you decline to sign.")})
+    validate_no_cpr(reason)
+    number = version.number
+    version.signatures.all().delete()
+    version.status = VersionStatus.DRAFT
+    version.number = None
+    version.content_hash = ""
+    version.sent_at = None
+    version.save(update_fields=["status", "number", "content_hash", "sent_at", "updated_at"])
+    _version_event(
+        version,
+        EventKind.AGREEMENT_DECLINED,
+        actor,
+        _("Version %(n)s declined: %(reason)s") % {"n": number, "reason": reason},
+    )
+    notification_queue_many(
+        recipients=[u for u in _parties(version) if u.pk != actor.pk],
+        template="agreement_declined",
+        context={
+            "version": version,
+            "req": version.agreement.request,
+            "reason": reason,
+            "by": actor,
+        },
+        concerns=version,
+    )
+    return version
+
+
+@transaction.atomic
+def agreement_adjust(*, actor: User, agreement_id: int) -> AgreementVersion:
+    """Justering: a new draft from the version in force; signed, it supersedes the old one."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
+    if agreement.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.SENT]).exists():
+        raise StateError(_("A version is already being worked on. Finish or decline it first."))
+    current = agreement.versions.filter(status=VersionStatus.IN_FORCE).first()
+    if current is None:
+        raise StateError(_("Only an agreement in force can be adjusted."))
+    draft = AgreementVersion.objects.create(
+        agreement=agreement, content=dict(current.content), created_by=actor
+    )
+    _version_event(draft, EventKind.AGREEMENT_ADJUSTING, actor)
+    return draft

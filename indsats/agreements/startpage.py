@@ -1,0 +1,54 @@
+from indsats import access
+from indsats.models import InterventionRequest, RequestStatus
+from institutioner.models import Role
+from institutioner.startpage import StartSection, register
+
+
+@register
+def my_interventions(request):
+    """The pedagogist's accepted interventions and where their agreements stand."""
+    user = request.user
+    if user.role != Role.PEDAGOGIST:
+        return None
+    requests = list(
+        InterventionRequest.objects.filter(
+            status=RequestStatus.ACCEPTED, allocations__pedagogist__user=user
+        )
+        .select_related("institution", "group", "agreement")
+        .order_by("wished_start")
+    )
+    if not requests:
+        return None
+    return StartSection(
+        "indsats/agreements/start_interventions.html", {"requests": requests}, order=15
+    )
+
+
+@register
+def awaiting_my_signature(request):
+    """Agreements sent for signature where this person's place is still empty."""
+    from indsats.agreements.selectors import slot_for
+    from indsats.models import AgreementVersion, VersionStatus
+
+    user = request.user
+    if user.role not in (Role.LEADER, Role.PEDAGOGIST) and not access.can_triage(user):
+        return None
+    pending = list(
+        AgreementVersion.objects.filter(
+            status=VersionStatus.SENT, agreement__in=access.agreements_for(user)
+        )
+        .select_related("agreement__request__institution", "agreement__request__group")
+        .prefetch_related("signatures")
+    )
+    if not pending:
+        return None
+    leader_of = set(user.memberships.values_list("institution_id", flat=True))
+    versions = [
+        version
+        for version in pending
+        if (slot := slot_for(user, version, leader_of=leader_of))
+        and slot[0] not in {s.slot for s in version.signatures.all()}
+    ]
+    if not versions:
+        return None
+    return StartSection("indsats/agreements/start_signatures.html", {"versions": versions}, order=5)

@@ -1,0 +1,274 @@
+import uuid
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import cast
+from zoneinfo import ZoneInfo
+
+from crispy_forms.bootstrap import InlineCheckboxes
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from indsats.models import (
+    FocusLevel,
+    InterventionRequest,
+    LearningTheme,
+    Weekday,
+)
+from institutioner import access
+from institutioner.models import Assignment, Group, Pedagogist, Role, User
+from institutioner.validators import validate_no_cpr
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class RequestForm(forms.ModelForm):
+    focus_levels = forms.MultipleChoiceField(
+        label=_("Focus level(s)"),
+        choices=FocusLevel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one focus level.")},
+    )
+    themes = forms.MultipleChoiceField(
+        label=_("Learning-plan themes"),
+        choices=LearningTheme.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    wished_weekdays = forms.TypedMultipleChoiceField(
+        label=_("Wished weekdays"),
+        choices=Weekday.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = InterventionRequest
+        fields = [
+            "institution",
+            "group",
+            "need",
+            "focus_levels",
+            "themes",
+            "age_group",
+            "group_size",
+            "tried_already",
+            "wished_start",
+            "wished_weeks",
+            "wished_weekdays",
+            "wished_time_from",
+            "wished_time_to",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+        ]
+        widgets = {
+            "need": forms.Textarea(attrs={"rows": 5}),
+            "tried_already": forms.Textarea(attrs={"rows": 3}),
+            "wished_start": DATE,
+            "wished_time_from": TIME,
+            "wished_time_to": TIME,
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        institutions = access.institutions_for(user)
+        institution_field = cast(forms.ModelChoiceField, self.fields["institution"])
+        institution_field.queryset = institutions
+        group_field = cast(forms.ModelChoiceField, self.fields["group"])
+        group_field.queryset = Group.objects.filter(institution__in=institutions).select_related(
+            "institution"
+        )
+        group_field.label_from_instance = lambda g: f"{g.name} ({g.institution.name})"  # type: ignore[method-assign,assignment]
+        group_field.empty_label = _("The whole institution")
+        if institutions.count() == 1 and not self.instance.pk:
+            self.fields["institution"].initial = institutions.first()
+        if self.instance.pk:
+            self.initial["focus_levels"] = [f.level for f in self.instance.focus_levels.all()]
+            self.initial["themes"] = [t.theme for t in self.instance.themes.all()]
+        else:
+            self.initial.setdefault("client_token", uuid.uuid4())
+            self.initial.setdefault("contact_name", user.name)
+            self.initial.setdefault("contact_email", user.email)
+            self.initial.setdefault("contact_phone", user.phone)
+        self.fields["wished_weeks"].widget.attrs.update(min=1, max=52)
+        self.fields["group_size"].widget.attrs.update(min=1, max=200)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("Where"), Row(Column("institution"), Column("group"))),
+            Fieldset(
+                _("The need"),
+                "need",
+                "focus_levels",
+                "themes",
+                "tried_already",
+            ),
+            Fieldset(_("The group of children"), Row(Column("age_group"), Column("group_size"))),
+            Fieldset(
+                _("When"),
+                Row(Column("wished_start"), Column("wished_weeks")),
+                InlineCheckboxes("wished_weekdays"),
+                Row(Column("wished_time_from"), Column("wished_time_to")),
+            ),
+            Fieldset(
+                _("Contact"),
+                Row(Column("contact_name"), Column("contact_phone"), Column("contact_email")),
+            ),
+            "client_token",
+        )
+
+    def clean_wished_start(self):
+        start = self.cleaned_data["wished_start"]
+        changed = "wished_start" in self.changed_data or not self.instance.pk
+        if changed and start < timezone.localdate():
+            raise forms.ValidationError(_("The wished start cannot be in the past."))
+        if start > timezone.localdate() + timedelta(days=365):
+            raise forms.ValidationError(_("The wished start can be at most a year ahead."))
+        return start
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        institution, group = data.get("institution"), data.get("group")
+        if institution and group and group.institution_id != institution.pk:
+            self.add_error("group", _("The group does not belong to the chosen institution."))
+        start, end = data.get("wished_time_from"), data.get("wished_time_to")
+        if start and end and end <= start:
+            self.add_error(
+                "wished_time_to", _("The end of the time window must be after its start.")
+            )
+        if bool(start) != bool(end):
+            self.add_error(
+                "wished_time_to" if start else "wished_time_from",
+                _("Give both the start and the end of the time window, or neither."),
+            )
+        if institution and start and end:
+            opens, closes = institution.opens_at, institution.closes_at
+            if start < opens or end > closes:
+                self.add_error(
+                    "wished_time_from",
+                    _("%(name)s is open %(opens)s–%(closes)s; choose a time window inside it.")
+                    % {
+                        "name": institution.name,
+                        "opens": opens.strftime("%H:%M"),
+                        "closes": closes.strftime("%H:%M"),
+                    },
+                )
+        return data
+
+
+class AcceptForm(forms.Form):
+    pedagogists = forms.ModelMultipleChoiceField(
+        label=_("Pedagogists"),
+        queryset=Pedagogist.objects.select_related("user").order_by("user__name"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one pedagogist.")},
+    )
+    weekly_hours = forms.DecimalField(
+        label=_("Hours a week for each pedagogist"),
+        error_messages={"min_value": _("Hours a week must be at least 0,25.")},
+        min_value=Decimal("0.25"),
+        max_value=48,
+        decimal_places=2,
+        localize=True,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_no_cpr],
+        help_text=_(
+            "Required if someone would be over-allocated or is not the attached pedagogist."
+        ),
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the rejection"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_cpr],
+        error_messages={"required": _("Write why the request is rejected.")},
+    )
+
+
+class AskInfoForm(forms.Form):
+    question = forms.CharField(
+        label=_("What do you need to know?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_cpr],
+        error_messages={"required": _("Write what you need to know.")},
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_no_cpr],
+    )
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    start = forms.TimeField(label=_("From"), widget=TIME)
+    end = forms.TimeField(label=_("To"), widget=TIME)
+    place = forms.CharField(label=_("Place"), max_length=200, validators=[validate_no_cpr])
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participants"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one participant.")},
+    )
+    other_participants = forms.CharField(
+        label=_("Other participants"),
+        required=False,
+        max_length=300,
+        validators=[validate_no_cpr],
+        help_text=_("For example staff from the group, without e-mail in the system."),
+    )
+
+    def __init__(self, *args, req: InterventionRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The institution's leaders and staff, the assigned and the attached pedagogists.
+        people = (
+            Q(role__in=[Role.LEADER, Role.STAFF], memberships__institution=req.institution)
+            | Q(pedagogist__allocations__request=req)
+            | Q(
+                pedagogist__assignments__in=Assignment.objects.not_ended().filter(
+                    institution=req.institution
+                )
+            )
+        )
+        participants = cast(forms.ModelMultipleChoiceField, self.fields["participants"])
+        participants.queryset = (
+            User.objects.filter(people, is_active=True).distinct().order_by("name")
+        )
+        participants.label_from_instance = lambda u: f"{u.name} ({u.get_role_display()})"  # type: ignore[method-assign,assignment]
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        day, start, end = data.get("date"), data.get("start"), data.get("end")
+        if day and start and end:
+            tz = ZoneInfo(settings.TIME_ZONE)
+            data["starts_at"] = datetime.combine(day, start, tzinfo=tz)
+            data["ends_at"] = datetime.combine(day, end, tzinfo=tz)
+            if end <= start:
+                self.add_error("end", _("The meeting must end after it starts."))
+            elif data["starts_at"] <= timezone.now():
+                self.add_error("date", _("The meeting cannot be in the past."))
+            elif day > timezone.localdate() + timedelta(days=365):
+                self.add_error("date", _("The meeting can be at most a year ahead."))
+        return data

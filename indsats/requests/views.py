@@ -1,0 +1,384 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indsats import access
+from indsats.models import (
+    Agreement,
+    EventKind,
+    MeetingStatus,
+    RequestStatus,
+)
+from indsats.requests import calendar, selectors, services
+from indsats.requests.filters import TriageFilter
+from indsats.requests.forms import (
+    AcceptForm,
+    AskInfoForm,
+    MeetingForm,
+    RejectForm,
+    RequestForm,
+    WithdrawForm,
+)
+from institutioner.errors import StateError
+from institutioner.forms import add_errors
+from institutioner.models import Role
+
+
+@login_required
+def request_list(request):
+    requests = selectors.with_list_relations(access.requests_for(request.user)).order_by(
+        "-created_at"
+    )
+    return render(
+        request,
+        "indsats/requests/request_list.html",
+        {"requests": requests, "can_create": request.user.role == Role.LEADER},
+    )
+
+
+@login_required
+def request_create(request):
+    if request.user.role != Role.LEADER:
+        raise Http404
+    form = RequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            req, created = services.request_create(
+                actor=request.user,
+                data=form.cleaned_data,
+                client_token=form.cleaned_data["client_token"],
+            )
+        except StateError as error:
+            messages.error(request, error.message)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _("The request is saved as a draft. Submit it when it is ready."),
+                )
+            return redirect("request_detail", pk=req.pk)
+    return render(request, "indsats/requests/request_form.html", {"form": form, "req": None})
+
+
+@login_required
+def request_edit(request, pk: int):
+    req = access.get_request_for_leader(request.user, pk)
+    if not req.is_editable:
+        messages.error(request, _("The request can no longer be changed."))
+        return redirect("request_detail", pk=req.pk)
+    form = RequestForm(request.POST or None, instance=req, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_update(actor=request.user, request_id=req.pk, data=form.cleaned_data)
+        except StateError as error:
+            # Shown above the form, which keeps what was typed (to copy elsewhere if needed).
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("request_detail", pk=req.pk)
+    question = (
+        req.events.filter(kind=EventKind.INFO_REQUESTED).order_by("-created_at").first()
+        if req.status == RequestStatus.NEEDS_INFO
+        else None
+    )
+    return render(
+        request,
+        "indsats/requests/request_form.html",
+        {"form": form, "req": req, "question": question},
+    )
+
+
+@login_required
+def request_detail(request, pk: int):
+    return _request_page(request, access.get_request_for(request.user, pk))
+
+
+def _request_page(request, req, *, withdraw_form=None):
+    user = request.user
+    is_leader = user.role == Role.LEADER
+    context = {
+        "req": req,
+        "events": req.events.select_related("actor"),
+        "allocations": req.allocations.select_related("pedagogist__user"),
+        "meetings": req.meetings.order_by("-starts_at").prefetch_related("participants"),
+        "can_edit": is_leader and req.is_editable,
+        "can_submit": is_leader and req.is_editable,
+        "can_withdraw": is_leader
+        and req.status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO),
+        "can_triage": access.can_triage(user),
+        "withdraw_form": withdraw_form or WithdrawForm(),
+        "withdraw_open": withdraw_form is not None,
+        "agreement": Agreement.objects.filter(request=req).first(),
+        "can_start_agreement": req.status == RequestStatus.ACCEPTED
+        and access.can_edit_agreement(user, req),
+    }
+    return render(request, "indsats/requests/request_detail.html", context)
+
+
+@require_POST
+@login_required
+def request_submit(request, pk: int):
+    req = access.get_request_for_leader(request.user, pk)
+    try:
+        services.request_submit(actor=request.user, request_id=req.pk)
+    except StateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The request is submitted. The administration has been told."))
+    return redirect("request_detail", pk=req.pk)
+
+
+@require_POST
+@login_required
+def request_withdraw(request, pk: int):
+    req = access.get_request_for_leader(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _request_page(request, req, withdraw_form=form)
+    try:
+        services.request_withdraw(
+            actor=request.user, request_id=req.pk, reason=form.cleaned_data["reason"]
+        )
+    except StateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The request is withdrawn."))
+    return redirect("request_detail", pk=req.pk)
+
+
+@login_required
+def triage_queue(request):
+    if not access.can_triage(request.user):
+        raise Http404
+    filterset = TriageFilter(request.GET, queryset=access.requests_for(request.user))
+    rows = selectors.triage_rows(filterset.qs) if filterset.is_valid() else []
+    return render(
+        request, "indsats/requests/triage_queue.html", {"filter": filterset, "rows": rows}
+    )
+
+
+def _triage_page(request, req, **forms):
+    fixed_ids = {a.pedagogist_id for a in selectors.fixed_assignments(req.institution)}
+    accept_form = forms.get("accept_form") or AcceptForm(initial={"weekly_hours": "6"})
+    if accept_form.is_bound:
+        checked_ids = {int(v) for v in request.POST.getlist("pedagogists") if v.isdigit()}
+    else:
+        checked_ids = fixed_ids
+    context = {
+        "req": req,
+        "capacity": selectors.capacity_by_pedagogist(req),
+        "fixed_ids": fixed_ids,
+        "checked_ids": checked_ids,
+        "events": req.events.select_related("actor"),
+        "allocations": req.allocations.select_related("pedagogist__user"),
+        "meetings": req.meetings.order_by("-starts_at").prefetch_related("participants"),
+        "accept_form": accept_form,
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "ask_form": forms.get("ask_form") or AskInfoForm(),
+        "warnings": forms.get("warnings", []),
+        "recent": selectors.recent_interventions(req),
+        "can_decide": req.status == RequestStatus.SUBMITTED,
+        "can_plan": req.status == RequestStatus.ACCEPTED
+        and not req.meetings.filter(status=MeetingStatus.PLANNED).exists(),
+    }
+    return render(request, "indsats/requests/triage_detail.html", context)
+
+
+@login_required
+def triage_detail(request, pk: int):
+    req = access.get_request_for_triage(request.user, pk)
+    return _triage_page(request, req)
+
+
+@require_POST
+@login_required
+def triage_accept(request, pk: int):
+    req = access.get_request_for_triage(request.user, pk)
+    form = AcceptForm(request.POST)
+    if form.is_valid():
+        choices = [
+            services.AllocationChoice(pedagogist=p, weekly_hours=form.cleaned_data["weekly_hours"])
+            for p in form.cleaned_data["pedagogists"]
+        ]
+        try:
+            services.request_accept(
+                actor=request.user,
+                request_id=req.pk,
+                choices=choices,
+                reason=form.cleaned_data["reason"],
+            )
+        except StateError as error:
+            messages.error(request, error.message)
+            return redirect("triage_detail", pk=req.pk)
+        except services.AllocationNeedsReason as needs_reason:
+            form.add_error("reason", _("Write a reason to go ahead with this choice."))
+            return _triage_page(request, req, accept_form=form, warnings=needs_reason.warnings)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The request is accepted and the pedagogists are told."))
+            return redirect("triage_detail", pk=req.pk)
+    return _triage_page(request, req, accept_form=form)
+
+
+def _triage_text_action(request, pk, *, form_class, form_key, field, action, done):
+    """Reject and ask-for-information: one text, one service call, the page again on errors."""
+    req = access.get_request_for_triage(request.user, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _triage_page(request, req, **{form_key: form})
+    try:
+        action(actor=request.user, request_id=req.pk, **{field: form.cleaned_data[field]})
+    except StateError as error:
+        messages.error(request, error.message)
+    except ValidationError as error:
+        add_errors(form, error)
+        return _triage_page(request, req, **{form_key: form})
+    else:
+        messages.success(request, done)
+    return redirect("triage_detail", pk=req.pk)
+
+
+@require_POST
+@login_required
+def triage_reject(request, pk: int):
+    return _triage_text_action(
+        request,
+        pk,
+        form_class=RejectForm,
+        form_key="reject_form",
+        field="reason",
+        action=services.request_reject,
+        done=_("The request is rejected and the leader is told."),
+    )
+
+
+@require_POST
+@login_required
+def triage_ask_info(request, pk: int):
+    return _triage_text_action(
+        request,
+        pk,
+        form_class=AskInfoForm,
+        form_key="ask_form",
+        field="question",
+        action=services.request_ask_info,
+        done=_("The leader has been asked for more information."),
+    )
+
+
+@login_required
+def meeting_create(request, pk: int):
+    req = access.get_request_for_triage(request.user, pk)
+    if req.status != RequestStatus.ACCEPTED:
+        messages.error(request, _("An intake meeting needs an accepted request."))
+        return redirect("triage_detail", pk=req.pk)
+    if req.meetings.filter(status=MeetingStatus.PLANNED).exists():
+        messages.error(request, _("An intake meeting is already planned. Move it instead."))
+        return redirect("triage_detail", pk=req.pk)
+    initial = {
+        "place": req.institution.name,
+        "participants": [req.created_by]
+        + [a.pedagogist.user for a in req.allocations.select_related("pedagogist__user")],
+    }
+    return _meeting_form_page(
+        request,
+        req,
+        None,
+        initial,
+        save=lambda fields: services.meeting_plan(actor=request.user, request_id=req.pk, **fields),
+        done=_("The intake meeting is planned and the invitations sent."),
+    )
+
+
+def _meeting_form_page(request, req, meeting, initial, *, save, done):
+    """Plan and move share the form: its fields go to the service, errors stay on the form."""
+    form = MeetingForm(request.POST or None, req=req, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {
+            "starts_at": form.cleaned_data["starts_at"],
+            "ends_at": form.cleaned_data["ends_at"],
+            "place": form.cleaned_data["place"],
+            "participants": list(form.cleaned_data["participants"]),
+            "other_participants": form.cleaned_data["other_participants"],
+        }
+        try:
+            save(fields)
+        except StateError as error:
+            messages.error(request, error.message)
+            return redirect("triage_detail", pk=req.pk)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("triage_detail", pk=req.pk)
+    return render(
+        request,
+        "indsats/requests/meeting_form.html",
+        {"form": form, "req": req, "meeting": meeting},
+    )
+
+
+@login_required
+def meeting_edit(request, pk: int):
+    meeting = access.get_meeting_for_triage(request.user, pk)
+    req = meeting.request
+    if meeting.status != MeetingStatus.PLANNED:
+        messages.error(request, _("The meeting is cancelled and cannot be moved. Plan a new one."))
+        return redirect("triage_detail", pk=req.pk)
+
+    start, end = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+    initial = {
+        "date": start.date(),
+        "start": start.time(),
+        "end": end.time(),
+        "place": meeting.place,
+        "participants": list(meeting.participants.all()),
+        "other_participants": meeting.other_participants,
+    }
+    return _meeting_form_page(
+        request,
+        req,
+        meeting,
+        initial,
+        save=lambda fields: services.meeting_move(
+            actor=request.user, meeting_id=meeting.pk, **fields
+        ),
+        done=_("The meeting is moved and the participants are told."),
+    )
+
+
+@require_POST
+@login_required
+def meeting_cancel(request, pk: int):
+    meeting = access.get_meeting_for_triage(request.user, pk)
+    try:
+        services.meeting_cancel(
+            actor=request.user, meeting_id=meeting.pk, reason=request.POST.get("reason", "")[:500]
+        )
+    except StateError as error:
+        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The meeting is cancelled and the participants are told."))
+    return redirect("triage_detail", pk=meeting.request_id)
+
+
+@login_required
+def meeting_ics(request, pk: int):
+    meeting = access.get_meeting_for(request.user, pk)
+    response = HttpResponse(
+        calendar.meeting_ics(meeting), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="indsatsmoede-{meeting.pk}.ics"'
+    return response

@@ -1,0 +1,380 @@
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.template import Context, TemplateDoesNotExist, engines
+from django.template.backends.django import DjangoTemplates
+from django.utils import timezone, translation
+
+from institutioner.models import (
+    KINDS_BY_ROLE,
+    Notification,
+    NotificationKind,
+    NotificationOptOut,
+    NotificationStatus,
+    User,
+)
+
+# After this many failed attempts a notification is marked failed and no longer retried; the
+# administration can send it again from the health page. Between attempts the wait doubles from
+# one minute up to two hours: 1 + 2 + 4 + ... + 64 minutes covers a mail server away for two hours.
+NOTIFICATION_MAX_ATTEMPTS = 8
+
+logger = logging.getLogger(__name__)
+
+
+NOTIFICATION_BACKOFF_FIRST = timedelta(minutes=1)
+
+
+NOTIFICATION_BACKOFF_MAX = timedelta(hours=2)
+
+
+# A template's kind when the caller does not say (the e-mails of #3-#4 are named by prefix).
+_KIND_BY_PREFIX = {
+    "request_": NotificationKind.REQUESTS,
+    "meeting_": NotificationKind.MEETINGS,
+    "agreement_": NotificationKind.AGREEMENTS,
+}
+
+
+def notification_backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failure: 1, 2, 4 ... minutes, at most 2 hours."""
+    return min(NOTIFICATION_BACKOFF_FIRST * 2 ** max(attempts - 1, 0), NOTIFICATION_BACKOFF_MAX)
+
+
+def _kind_of(template: str) -> str:
+    for prefix, kind in _KIND_BY_PREFIX.items():
+        if template.startswith(prefix):
+            return kind
+    return NotificationKind.SYSTEM
+
+
+@dataclass(frozen=True)
+class EmailAttachment:
+    """A file sent with a notification: text (.ics invitations) or bytes (PDF agreements).
+
+    `mimetype` may carry parameters, e.g. `text/calendar; method=REQUEST`.
+    """
+
+    name: str
+    mimetype: str
+    content: str | bytes
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    body_text: str
+    body_html: str
+
+
+def email_render(*, template: str, context: Mapping[str, Any]) -> RenderedEmail:
+    """Render `emails/<template>_subject.txt`, `_body.txt` and, if it exists, `_body.html`.
+
+    The subject becomes one line. Rendered in Danish whoever triggered it: a task has no request
+    to take the language from.
+    """
+    with translation.override("da"):
+        subject = _render(f"emails/{template}_subject.txt", context, autoescape=False)
+        body_text = _render(f"emails/{template}_body.txt", context, autoescape=False)
+        try:
+            body_html = _render(f"emails/{template}_body.html", context, autoescape=True)
+        except TemplateDoesNotExist:
+            body_html = ""
+    return RenderedEmail(
+        subject=" ".join(subject.split()), body_text=body_text, body_html=body_html
+    )
+
+
+def _render(name: str, context: Mapping[str, Any], *, autoescape: bool) -> str:
+    # Plain text is never HTML-escaped, so "Sol & Måne" does not arrive as "Sol &amp; Måne", even
+    # where a template forgets `{% autoescape off %}` (subjects usually do).
+    engine = cast(DjangoTemplates, engines["django"]).engine
+    # Links in e-mails are absolute: a task has no request to take the host from.
+    values = {"site_url": settings.SITE_URL, **context}
+    return engine.get_template(name).render(Context(values, autoescape=autoescape))
+
+
+def notification_queue(
+    *,
+    recipient: User,
+    template: str,
+    context: Mapping[str, Any],
+    attachment: EmailAttachment | None = None,
+    dedupe_key: str = "",
+    kind: str = "",
+    concerns: models.Model | None = None,
+    url: str = "",
+) -> Notification | None:
+    """Put a message to `recipient` in the outbox; it is e-mailed after the surrounding commit
+    and shown under the person's notifications in the app.
+
+    Call it inside the transaction of the change it tells about: if that rolls back, so does the
+    message. Returns None, and queues nothing, for an inactive recipient or when a message with
+    the same non-empty `dedupe_key` was queued before (a reminder goes out once). If the person
+    switched off e-mail of this `kind`, the row is kept for the app only and no e-mail goes.
+    `concerns` is the object the message is about; `url` the page it opens (by default the
+    object's own page).
+    """
+    if not recipient.is_active:
+        return None
+    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    kind = kind or _kind_of(template)
+    rendered = email_render(template=template, context={**context, "recipient": recipient})
+    if not url and concerns is not None and hasattr(concerns, "get_absolute_url"):
+        url = concerns.get_absolute_url()
+    emailed = (
+        kind == NotificationKind.SYSTEM
+        or not NotificationOptOut.objects.filter(user=recipient, kind=kind).exists()
+    )
+    notification = Notification(
+        recipient=recipient,
+        email=recipient.email,
+        template=template,
+        kind=kind,
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
+        url=url,
+        status=NotificationStatus.PENDING if emailed else NotificationStatus.IN_APP,
+    )
+    if concerns is not None:
+        notification.content_type = ContentType.objects.get_for_model(concerns)
+        notification.object_id = concerns.pk
+    if attachment is not None:
+        notification.attachment_name = attachment.name
+        notification.attachment_mimetype = attachment.mimetype
+        if isinstance(attachment.content, bytes):
+            notification.attachment_binary = attachment.content
+        else:
+            notification.attachment_content = attachment.content
+    if dedupe_key:
+        notification.dedupe_key = dedupe_key
+        try:
+            # A savepoint, so that losing the race to a concurrent transaction with the same key
+            # leaves the caller's transaction usable.
+            with transaction.atomic():
+                notification.save()
+        except IntegrityError:
+            if Notification.objects.filter(dedupe_key=dedupe_key).exists():
+                return None
+            raise
+    else:
+        notification.save()
+    if emailed:
+        notification_id = notification.pk
+        transaction.on_commit(lambda: notification_enqueue(notification_id=notification_id))
+    return notification
+
+
+def notification_queue_many(
+    *,
+    recipients: Iterable[User],
+    template: str,
+    context: Mapping[str, Any],
+    attachment: EmailAttachment | None = None,
+    dedupe_key: str = "",
+    kind: str = "",
+    concerns: models.Model | None = None,
+    url: str = "",
+) -> list[Notification]:
+    """The same message to several people, each their own row; returns the rows queued.
+
+    A `dedupe_key` is made per person (`<key>:<user id>`), and a person listed twice gets one.
+    """
+    queued = []
+    seen: set[int] = set()
+    for recipient in recipients:
+        if recipient.pk in seen:
+            continue
+        seen.add(recipient.pk)
+        notification = notification_queue(
+            recipient=recipient,
+            template=template,
+            context=context,
+            attachment=attachment,
+            dedupe_key=f"{dedupe_key}:{recipient.pk}" if dedupe_key else "",
+            kind=kind,
+            concerns=concerns,
+            url=url,
+        )
+        if notification is not None:
+            queued.append(notification)
+    return queued
+
+
+def notification_enqueue(*, notification_id: int) -> None:
+    """Hand the notification to a worker. Never raises: the sweep sends what this could not.
+
+    It runs after the commit of a web request; a broker that is down must not turn a saved
+    change into an error page.
+    """
+    # Imported here because tasks.py imports this module.
+    from institutioner.notifications.tasks import notifications_send
+
+    try:
+        notifications_send.delay(notification_id)
+    except Exception:
+        logger.warning(
+            "Could not hand notification %s to the broker; the periodic sweep will send it.",
+            notification_id,
+            exc_info=True,
+        )
+
+
+def _due(now) -> Q:
+    return Q(status=NotificationStatus.PENDING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+
+
+def notification_send(*, notification_id: int) -> bool:
+    """Send a pending notification whose time has come; True if it went. A second run sends
+    nothing, and neither does a run before the backoff after a failure has passed.
+
+    Claiming is atomic: the row is locked (`SELECT ... FOR UPDATE SKIP LOCKED`) while the mail is
+    handed over and marked sent in the same transaction, so a task and the sweep, or two workers,
+    cannot both send it; a second one skips the locked row. A worker killed while sending holds
+    no lock any more (the database ends its session and rolls back), so the row is pending again
+    and the sweep sends it. On SQLite, which has no row locks, the claim is not atomic: embedded
+    development only. A failure from the mail server is counted, kept and retried after a
+    backoff, never raised.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(_due(timezone.now()), pk=notification_id)
+            .first()
+        )
+        if notification is None:
+            return False
+        message = EmailMultiAlternatives(
+            subject=notification.subject,
+            body=notification.body_text,
+            to=[notification.email],
+            headers={
+                # Asks out-of-office responders not to answer (RFC 3834).
+                "Auto-Submitted": "auto-generated",
+                # The same id every attempt: should a message ever be handed over twice (a
+                # worker killed after the mail server took it, before the row was marked), mail
+                # programs see one message.
+                "Message-ID": f"<notification-{notification.pk}@{_message_domain()}>",
+            },
+        )
+        if notification.body_html:
+            message.attach_alternative(notification.body_html, "text/html")
+        if notification.attachment_name:
+            binary = notification.attachment_binary
+            message.attach(
+                notification.attachment_name,
+                bytes(binary) if binary is not None else notification.attachment_content,
+                _without_charset(notification.attachment_mimetype),
+            )
+        try:
+            message.send()
+        except Exception as exc:
+            notification.attempts += 1
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if notification.attempts >= NOTIFICATION_MAX_ATTEMPTS:
+                notification.status = NotificationStatus.FAILED
+                notification.next_attempt_at = None
+            else:
+                notification.next_attempt_at = timezone.now() + notification_backoff(
+                    notification.attempts
+                )
+            notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            logger.warning(
+                "Sending notification %s failed (attempt %s).",
+                notification.pk,
+                notification.attempts,
+                exc_info=True,
+            )
+            return False
+        notification.status = NotificationStatus.SENT
+        notification.sent_at = timezone.now()
+        notification.next_attempt_at = None
+        notification.save(update_fields=["status", "sent_at", "next_attempt_at"])
+        return True
+
+
+def _message_domain() -> str:
+    address = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
+    return address or "indsatsteam.localhost"
+
+
+def _without_charset(mimetype: str) -> str:
+    """`text/calendar; method=REQUEST; charset=UTF-8` → `text/calendar; method=REQUEST`.
+
+    Django adds the charset it encodes a text attachment in; a second one would contradict it.
+    """
+    parts = [part.strip() for part in mimetype.split(";")]
+    return "; ".join(
+        [parts[0], *(p for p in parts[1:] if p and not p.lower().startswith("charset="))]
+    )
+
+
+def notifications_send_pending() -> int:
+    """Send every pending notification whose time has come, oldest first; returns how many went.
+
+    Runs every minute from the beat: it sends what the per-message task never got (broker down
+    when the change was saved, worker killed) and the retries after a backoff.
+    """
+    pending = (
+        Notification.objects.filter(_due(timezone.now()))
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(notification_send(notification_id=pk) for pk in list(pending))
+
+
+def notifications_retry_failed(*, actor: User, ids: Iterable[int] | None = None) -> int:
+    """The administration sends failed notifications again (after the mail server is mended).
+
+    Returns how many were put back in the queue; they go after the commit.
+    """
+    with transaction.atomic():
+        failed = Notification.objects.select_for_update().filter(status=NotificationStatus.FAILED)
+        if ids is not None:
+            failed = failed.filter(pk__in=list(ids))
+        chosen = list(failed.values_list("pk", flat=True))
+        Notification.objects.filter(pk__in=chosen).update(
+            # Due from now: the health page counts its waiting time from here.
+            status=NotificationStatus.PENDING,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+        )
+        for pk in chosen:
+            transaction.on_commit(partial(notification_enqueue, notification_id=pk))
+    logger.info("%s sent %s failed notifications again.", actor, len(chosen))
+    return len(chosen)
+
+
+def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
+    """Mark one of the person's notifications, or all of them, as read; returns how many."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
+
+
+def notification_preferences_save(*, user: User, emailed_kinds: Iterable[str]) -> None:
+    """Keep e-mail for `emailed_kinds`; switch it off for every other kind of the person's role.
+    Kinds outside the role are left as they are."""
+    wanted = set(emailed_kinds)
+    choosable = set(KINDS_BY_ROLE.get(user.role, ()))
+    off = choosable - wanted
+    with transaction.atomic():
+        NotificationOptOut.objects.filter(user=user, kind__in=choosable - off).delete()
+        existing = set(NotificationOptOut.objects.filter(user=user).values_list("kind", flat=True))
+        NotificationOptOut.objects.bulk_create(
+            NotificationOptOut(user=user, kind=k) for k in sorted(off - existing)
+        )

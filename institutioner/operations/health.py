@@ -1,0 +1,216 @@
+"""What the health page and `manage.py health` show: broker, worker, beat and outbox."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from celery.schedules import crontab_parser
+from django.conf import settings
+from django.db.models import Count, Min, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_celery_beat.models import PeriodicTask
+
+from config.celery import app
+from institutioner import workdays
+from institutioner.models import Heartbeat, Notification, NotificationStatus
+from institutioner.operations.schedules import SCHEDULES, Schedule
+
+
+@dataclass
+class ScheduleState:
+    schedule: Schedule
+    task: PeriodicTask | None
+    when: str
+    last_sent: datetime | None  # by the beat
+    last_run: datetime | None  # by the worker
+    last_result: str
+    expected: datetime | None  # the latest time it should have run by now
+    late: bool
+
+
+@dataclass
+class Health:
+    broker_ok: bool
+    broker_detail: str
+    worker_at: datetime | None
+    worker_late: bool
+    schedules: list[ScheduleState]
+    pending: int
+    pending_waiting: int  # pending, but waiting for a retry after a failure
+    oldest_pending: datetime | None
+    failed: int
+    failures: list[Notification] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        found = []
+        if not self.broker_ok:
+            found.append(
+                _("The broker does not answer: %(detail)s") % {"detail": self.broker_detail}
+            )
+        if self.worker_late:
+            found.append(_("No sign of life from the background process in the last minutes."))
+        for state in self.schedules:
+            if state.late:
+                found.append(_("Did not run as planned: %(name)s") % {"name": state.schedule.label})
+        if self.failed:
+            found.append(_("E-mails that could not be sent: %(n)s") % {"n": self.failed})
+        if self.oldest_pending and self.oldest_pending < timezone.now() - _late():
+            # Due for a while and still not sent: the worker or the sweep is not running.
+            found.append(_("E-mails have waited in the outbox for more than a few minutes."))
+        return found
+
+
+def _late() -> timedelta:
+    return timedelta(minutes=settings.HEALTH_HEARTBEAT_LATE_MINUTES)
+
+
+def broker_ping() -> tuple[bool, str]:
+    """Connect to the broker once, with the configured timeouts (about 2 seconds)."""
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+            transport = connection.transport_cls
+    except Exception as exc:
+        return False, f"{type(exc).__name__}: {exc}"[:300]
+    return True, str(transport)
+
+
+def _weekday_set(day_of_week: str) -> set[int]:
+    # Crontab counts Sunday as 0; Python's weekday() counts Monday as 0.
+    return {(day - 1) % 7 for day in crontab_parser(7).parse(day_of_week)}
+
+
+def previous_run(task: PeriodicTask, now: datetime) -> datetime | None:
+    """The last time at or before `now` the task was due, on the Copenhagen wall clock."""
+    if task.interval is not None:
+        return now - timedelta(seconds=task.interval.schedule.run_every.total_seconds())
+    crontab = task.crontab
+    if crontab is None:
+        return None
+    hours = crontab_parser(24).parse(crontab.hour)
+    minutes = crontab_parser(60).parse(crontab.minute)
+    weekdays = _weekday_set(crontab.day_of_week)
+    today = timezone.localtime(now, workdays.local_zone()).date()
+    for back in range(8):
+        day = today - timedelta(days=back)
+        if day.weekday() not in weekdays:
+            continue
+        times = sorted(
+            (workdays.at_local(day, datetime.min.time().replace(hour=h, minute=m)))
+            for h in hours
+            for m in minutes
+        )
+        past = [t for t in times if t <= now]
+        if past:
+            return past[-1]
+    return None
+
+
+def describe(task: PeriodicTask | None) -> str:
+    if task is None:
+        return _("Not installed (run migrate)")
+    if task.interval is not None:
+        seconds = int(task.interval.schedule.run_every.total_seconds())
+        if seconds % 3600 == 0:
+            return (
+                _("Every hour")
+                if seconds == 3600
+                else _("Every %(n)s hours") % {"n": seconds // 3600}
+            )
+        if seconds % 60 == 0:
+            return (
+                _("Every minute")
+                if seconds == 60
+                else _("Every %(n)s minutes") % {"n": seconds // 60}
+            )
+        return _("Every %(n)s seconds") % {"n": seconds}
+    crontab = task.crontab
+    assert crontab is not None
+    weekdays = _weekday_set(crontab.day_of_week)
+    if weekdays == set(range(7)):
+        days = _("every day")
+    elif weekdays == set(range(5)):
+        days = _("Monday to Friday")
+    else:
+        names = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+        days = ", ".join(names[d] for d in sorted(weekdays))
+    times = ", ".join(
+        f"{h:02d}:{m:02d}"
+        for h in sorted(crontab_parser(24).parse(crontab.hour))
+        for m in sorted(crontab_parser(60).parse(crontab.minute))
+    )
+    return _("%(times)s, %(days)s") % {"times": times, "days": days}
+
+
+def health(*, now: datetime | None = None) -> Health:
+    now = now or timezone.now()
+    late = _late()
+    broker_ok, broker_detail = broker_ping()
+    tasks = {
+        t.name: t
+        for t in PeriodicTask.objects.filter(name__in=[s.name for s in SCHEDULES]).select_related(
+            "interval", "crontab"
+        )
+    }
+    beats = {h.name: h for h in Heartbeat.objects.all()}
+    worker = beats.get("worker")
+    states = []
+    for schedule in SCHEDULES:
+        task = tasks.get(schedule.name)
+        beat = beats.get(schedule.heartbeat_name)
+        expected = previous_run(task, now) if task is not None and task.enabled else None
+        last_run = beat.at if beat else None
+        # Late: it should have run a while ago and the worker has no record of it since. A
+        # schedule the beat never sent (a new installation) has simply not run yet.
+        ran_ever = last_run is not None or (task is not None and task.last_run_at is not None)
+        is_late = bool(
+            expected
+            and ran_ever
+            and now - expected > late
+            and (last_run is None or last_run < expected - timedelta(minutes=1))
+        )
+        states.append(
+            ScheduleState(
+                schedule=schedule,
+                task=task,
+                when=describe(task),
+                last_sent=task.last_run_at if task else None,
+                last_run=last_run,
+                last_result=beat.detail if beat else "",
+                expected=expected,
+                late=is_late,
+            )
+        )
+    counts = Notification.objects.aggregate(
+        pending=Count("pk", filter=Q(status=NotificationStatus.PENDING)),
+        waiting=Count("pk", filter=Q(status=NotificationStatus.PENDING, next_attempt_at__gt=now)),
+        # Since when a pending message has been due: created, or due again after a backoff or
+        # a retry by the administration.
+        oldest=Min(
+            Coalesce("next_attempt_at", "created_at"),
+            filter=Q(status=NotificationStatus.PENDING),
+        ),
+        failed=Count("pk", filter=Q(status=NotificationStatus.FAILED)),
+    )
+    failures = list(
+        Notification.objects.filter(
+            Q(status=NotificationStatus.FAILED)
+            | Q(status=NotificationStatus.PENDING, attempts__gt=0)
+        )
+        .select_related("recipient")
+        .order_by("-created_at", "-pk")[:20]
+    )
+    return Health(
+        broker_ok=broker_ok,
+        broker_detail=broker_detail,
+        worker_at=worker.at if worker else None,
+        worker_late=worker is None or now - worker.at > late,
+        schedules=states,
+        pending=counts["pending"],
+        pending_waiting=counts["waiting"],
+        oldest_pending=counts["oldest"],
+        failed=counts["failed"],
+        failures=failures,
+    )

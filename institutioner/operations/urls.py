@@ -1,0 +1,9 @@
+from django.urls import path
+
+from institutioner.operations import views
+
+urlpatterns = [
+    path("drift/", views.operations, name="operations"),
+    path("drift/tidsplaner/<int:pk>/", views.schedule_edit, name="schedule_edit"),
+    path("healthz/", views.healthz, name="healthz"),
+]

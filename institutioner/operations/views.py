@@ -1,0 +1,101 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection, transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_celery_beat.models import PeriodicTask
+
+from institutioner import access
+from institutioner.notifications import services
+from institutioner.operations import health, schedules
+from institutioner.operations.forms import ScheduleForm
+
+
+def _administration_only(request) -> None:
+    if not access.is_administration(request.user):
+        raise Http404
+
+
+@login_required
+def operations(request):
+    """The health page: broker, worker, schedules (with their times) and the outbox."""
+    _administration_only(request)
+    if request.method == "POST":
+        if request.POST.get("action") != "retry":
+            raise Http404
+        ids = [int(v) for v in request.POST.getlist("notifikation") if v.isdigit()]
+        count = services.notifications_retry_failed(actor=request.user, ids=ids or None)
+        if count:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s e-mail is queued to be sent again.",
+                    "%(n)s e-mails are queued to be sent again.",
+                    count,
+                )
+                % {"n": count},
+            )
+        else:
+            messages.info(request, _("There were no failed e-mails to send again."))
+        return redirect("operations")
+    state = health.health()
+    return render(request, "institutioner/operations/operations.html", {"health": state})
+
+
+@login_required
+def schedule_edit(request, pk: int):
+    _administration_only(request)
+    task = get_object_or_404(
+        PeriodicTask.objects.select_related("crontab"),
+        pk=pk,
+        name__in=[s.name for s in schedules.SCHEDULES if s.editable],
+    )
+    schedule = schedules.BY_NAME[task.name]
+    crontab = task.crontab
+    initial = {"enabled": task.enabled}
+    if crontab is not None:
+        hours = sorted(int(h) for h in _parse(crontab.hour, 24))
+        minutes = sorted(int(m) for m in _parse(crontab.minute, 60))
+        initial["at"] = f"{hours[0]:02d}:{minutes[0]:02d}" if hours and minutes else ""
+        initial["weekdays"] = [str(d) for d in sorted(_parse(crontab.day_of_week, 7))]
+    form = ScheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        at = form.cleaned_data["at"]
+        with transaction.atomic():
+            task = PeriodicTask.objects.select_for_update().get(pk=task.pk)
+            task.crontab = schedules.crontab_for(
+                hour=str(at.hour), minute=str(at.minute), day_of_week=form.day_of_week()
+            )
+            task.enabled = form.cleaned_data["enabled"]
+            # The beat notices the change at its next look at the table (within about a minute).
+            task.save()
+        if task.enabled:
+            text = _("The time of “%(name)s” is saved: %(when)s.")
+        else:
+            text = _("“%(name)s” is switched off and sends nothing until it is switched on again.")
+        messages.success(request, text % {"name": schedule.label, "when": health.describe(task)})
+        return redirect("operations")
+    return render(
+        request,
+        "institutioner/operations/schedule_edit.html",
+        {"form": form, "task": task, "schedule": schedule},
+    )
+
+
+def _parse(value: str, size: int) -> set[int]:
+    from celery.schedules import crontab_parser
+
+    return crontab_parser(size).parse(value)
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """For load balancers and docker-compose: answers 200 when the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,429 @@
+"""Samarbejdsaftale: versions, signatures, immutability, hash, PDF, differences and access."""
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.conf import settings
+from django.db import IntegrityError, InternalError, connection, transaction
+from django.urls import reverse
+from pypdf import PdfReader
+
+from indsats.agreements import content as agreements_content
+from indsats.agreements import pdf, selectors
+from indsats.agreements import services as agreements_services
+from indsats.models import AgreementVersion, Signature, VersionStatus
+from institutioner.errors import StateError
+from institutioner.models import Notification
+from tests.factories import PASSWORD
+from tests.indsats.helpers import accept, agreement_in_force, make_request
+
+DB_REFUSES = (IntegrityError, InternalError)
+
+
+def _draft(world):
+    req = make_request(world, submit=True)
+    accept(world, req)
+    agreement = agreements_services.agreement_create(actor=world.pedagogist.user, request_id=req.pk)
+    return agreement, agreement.versions.get()
+
+
+def _goal(content):
+    return {
+        **content,
+        "goals": [{"text": "Ro ved frokost", "focus_level": "boernegruppe", "indicator": ""}],
+    }
+
+
+def test_draft_is_prefilled_from_the_request(world):
+    _agreement, version = _draft(world)
+    content = version.content
+    assert content["background"].startswith("Uro i overgangene")
+    assert content["pedagogists"] == [{"id": world.pedagogist.pk, "name": "Paula Pædagog"}]
+    assert content["hours_per_week"] == "6.00"
+    assert content["weekdays"] == [1, 3]
+    # A 10-week course is shorter than the 12 weeks a midway evaluation needs.
+    assert content["midway_evaluation_on"] is None
+    assert content["final_evaluation_on"] == content["ends_on"]
+
+
+def test_long_course_gets_a_midway_evaluation(world):
+    req = make_request(world, submit=True, wished_weeks=20)
+    accept(world, req)
+    agreement = agreements_services.agreement_create(actor=world.administrator, request_id=req.pk)
+    content = agreement.versions.get().content
+    assert content["midway_evaluation_on"] == (req.wished_start + timedelta(weeks=10)).isoformat()
+
+
+def test_sign_flow_puts_the_version_in_force_and_mails_the_pdf(world):
+    _agreement, version = agreement_in_force(world)
+    assert version.status == VersionStatus.IN_FORCE
+    assert version.number == 1
+    assert version.content_hash == agreements_content.version_hash(
+        agreement_id=version.agreement_id, number=1, content=version.content
+    )
+    assert {s.slot for s in version.signatures.all()} == {
+        "leader",
+        f"pedagogist:{world.pedagogist.pk}",
+    }
+    assert all(s.content_hash == version.content_hash for s in version.signatures.all())
+    mails = Notification.objects.filter(template="agreement_in_force")
+    assert {m.email for m in mails} >= {world.leader.email, world.pedagogist.user.email}
+    assert bytes(mails[0].attachment_binary).startswith(b"%PDF")
+    sent = Notification.objects.filter(template="agreement_sent")
+    assert {m.email for m in sent} == {world.leader.email, world.pedagogist.user.email}
+
+
+def test_sign_errors_are_messages_and_change_nothing(world):
+    _agreement, version = _draft(world)
+    agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.content)
+    )
+    with pytest.raises(StateError, match="kladde"):
+        agreements_services.agreement_sign(
+            actor=world.leader, version_id=version.pk, password=PASSWORD
+        )
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=version.pk
+    )
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as wrong:
+        agreements_services.agreement_sign(
+            actor=world.leader, version_id=version.pk, password="forkert"
+        )
+    assert "Adgangskoden er ikke korrekt." in wrong.value.message_dict["password"]
+    with pytest.raises(StateError, match="ikke blandt"):
+        agreements_services.agreement_sign(
+            actor=world.outsider, version_id=version.pk, password=PASSWORD
+        )
+    agreements_services.agreement_sign(actor=world.leader, version_id=version.pk, password=PASSWORD)
+    with pytest.raises(StateError, match="allerede"):
+        agreements_services.agreement_sign(
+            actor=world.leader, version_id=version.pk, password=PASSWORD
+        )
+    assert Signature.objects.count() == 1
+    with pytest.raises(StateError):
+        agreements_services.agreement_draft_update(
+            actor=world.pedagogist.user, version_id=version.pk, content=version.content
+        )
+
+
+def test_bad_content_is_refused_in_danish(world):
+    from django.core.exceptions import ValidationError
+
+    _agreement, version = _draft(world)
+    content = _goal(version.content)
+    bad = {**content, "ends_on": "2020-01-01"}
+    with pytest.raises(ValidationError) as caught:
+        agreements_services.agreement_draft_update(
+            actor=world.pedagogist.user, version_id=version.pk, content=bad
+        )
+    assert "Slutdatoen kan ikke ligge før starten." in caught.value.message_dict["ends_on"]
+    too_many = {**content, "hours_per_week": "40"}
+    with pytest.raises(ValidationError) as caught:
+        agreements_services.agreement_draft_update(
+            actor=world.pedagogist.user, version_id=version.pk, content=too_many
+        )
+    assert "Paula Pædagog har 37" in caught.value.message_dict["hours_per_week"][0]
+    cpr = {**content, "background": "Barnet 070589-1234"}
+    with pytest.raises(ValidationError):
+        agreements_services.agreement_draft_update(
+            actor=world.pedagogist.user, version_id=version.pk, content=cpr
+        )
+
+
+def test_decline_sends_back_to_draft_and_tells_the_others(world):
+    _agreement, version = _draft(world)
+    agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.content)
+    )
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=version.pk
+    )
+    agreements_services.agreement_sign(
+        actor=world.pedagogist.user, version_id=version.pk, password=PASSWORD
+    )
+    agreements_services.agreement_decline(
+        actor=world.leader, version_id=version.pk, reason="Forkerte ugedage."
+    )
+    version.refresh_from_db()
+    assert version.status == VersionStatus.DRAFT
+    assert version.number is None and not version.signatures.exists()
+    declined = Notification.objects.filter(template="agreement_declined")
+    assert world.pedagogist.user.email in {n.email for n in declined}
+    assert world.leader.email not in {n.email for n in declined}
+    assert "Forkerte ugedage." in declined[0].body_text
+
+
+def test_adjustment_supersedes_the_old_version(world):
+    agreement, first = agreement_in_force(world)
+    draft = agreements_services.agreement_adjust(
+        actor=world.pedagogist.user, agreement_id=agreement.pk
+    )
+    with pytest.raises(StateError):
+        agreements_services.agreement_adjust(actor=world.pedagogist.user, agreement_id=agreement.pk)
+    changed = {**draft.content, "hours_per_week": "8.00", "weekdays": [0, 2]}
+    agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=draft.pk, content=changed
+    )
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=draft.pk
+    )
+    agreements_services.agreement_sign(actor=world.leader, version_id=draft.pk, password=PASSWORD)
+    agreements_services.agreement_sign(
+        actor=world.pedagogist.user, version_id=draft.pk, password=PASSWORD
+    )
+    first.refresh_from_db()
+    draft.refresh_from_db()
+    assert first.status == VersionStatus.SUPERSEDED and first.superseded_at
+    assert draft.status == VersionStatus.IN_FORCE and draft.number == 2
+    differences = {
+        d.label: (d.before, d.after)
+        for d in selectors.version_differences(first.content, draft.content)
+    }
+    assert differences["Timer om ugen"] == ("6", "8")
+    assert differences["Ugedage"] == ("Tirsdag\nTorsdag", "Mandag\nOnsdag")
+    assert "Baggrund og behov" not in differences
+
+
+def test_hash_is_stable_and_changes_with_any_change():
+    content = {"b": "æøå", "a": [1, 2], "goals": [{"text": "x"}]}
+    same = {"goals": [{"text": "x"}], "a": [1, 2], "b": "æøå"}
+    assert agreements_content.content_hash(content) == agreements_content.content_hash(same)
+    assert len(agreements_content.content_hash(content)) == 64
+    # The same content in another version or agreement has another hash.
+    v1 = agreements_content.version_hash(agreement_id=1, number=1, content=content)
+    assert v1 == agreements_content.version_hash(agreement_id=1, number=1, content=same)
+    assert v1 != agreements_content.version_hash(agreement_id=1, number=2, content=content)
+    assert v1 != agreements_content.version_hash(agreement_id=2, number=1, content=content)
+    for changed in ({**content, "b": "æøa"}, {**content, "a": [2, 1]}, {**content, "c": None}):
+        assert agreements_content.content_hash(changed) != agreements_content.content_hash(content)
+
+
+def test_the_database_refuses_to_change_a_signed_version(world):
+    _agreement, version = agreement_in_force(world)
+    for change in (
+        {"content": {**version.content, "hours_per_week": "1.00"}},
+        {"content_hash": "0" * 64},
+        {"number": 7},
+        {"status": VersionStatus.DRAFT},
+    ):
+        with pytest.raises(DB_REFUSES), transaction.atomic():
+            AgreementVersion.objects.filter(pk=version.pk).update(**change)
+    signature = version.signatures.first()
+    with pytest.raises(DB_REFUSES), transaction.atomic():
+        Signature.objects.filter(pk=signature.pk).update(content_hash="x")
+    if connection.vendor == "postgresql":
+        # Deletes are refused by PostgreSQL's triggers (SQLite's flush needs to delete).
+        with pytest.raises(DB_REFUSES), transaction.atomic():
+            Signature.objects.filter(pk=signature.pk).delete()
+        with pytest.raises(DB_REFUSES), transaction.atomic():
+            AgreementVersion.objects.filter(pk=version.pk)._raw_delete(using="default")
+    version.refresh_from_db()
+    assert version.status == VersionStatus.IN_FORCE
+
+
+def test_the_database_refuses_content_changes_while_sent(world):
+    _agreement, version = _draft(world)
+    agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.content)
+    )
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=version.pk
+    )
+    with pytest.raises(DB_REFUSES), transaction.atomic():
+        AgreementVersion.objects.filter(pk=version.pk).update(content={"changed": True})
+
+
+def test_pdf_carries_names_dates_hash_and_danish_letters(world):
+    _agreement, version = agreement_in_force(world)
+    text = "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(pdf.agreement_pdf(version))).pages
+    )
+    assert "Samarbejdsaftale" in text
+    assert "Børnehuset Mariehønen" in text and "Sommerfuglen" in text
+    assert "Paula Pædagog" in text and "Lene Leder" in text
+    assert version.content_hash in text.replace("\n", "")
+    assert "Side 1 af" in text
+    assert "små grupper" in text  # æ, ø and å all survive into the PDF
+    start = date.fromisoformat(version.content["starts_on"])
+    assert f"{start.day}." in text
+    assert "KLADDE" not in text
+
+
+def test_draft_pdf_has_a_watermark(world):
+    _agreement, version = _draft(world)
+    text = "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(pdf.agreement_pdf(version))).pages
+    )
+    assert "KLADDE" in text
+
+
+def test_verification_page(client, world):
+    _agreement, version = agreement_in_force(world)
+    url = reverse("agreement_verify", args=[version.content_hash])
+    body = client.get(url).content.decode()
+    assert "version 1 af en underskrevet samarbejdsaftale" in body
+    assert "Log ind" in body and "Børnehuset Mariehønen" not in body
+    client.force_login(world.leader)
+    assert "Børnehuset Mariehønen" in client.get(url).content.decode()
+    client.force_login(world.outsider)
+    assert "Børnehuset Mariehønen" not in client.get(url).content.decode()
+    unknown = client.get(reverse("agreement_verify", args=["0" * 64])).content.decode()
+    assert "Ingen underskrevet aftale" in unknown
+
+
+def test_pages_and_outsider(client, world):
+    agreement, version = agreement_in_force(world)
+    for user in (world.leader, world.pedagogist.user, world.staff, world.administrator):
+        client.force_login(user)
+        assert client.get(reverse("agreement_detail", args=[agreement.pk])).status_code == 200
+        response = client.get(reverse("agreement_pdf", args=[version.pk]))
+        assert response["Content-Type"] == "application/pdf"
+    client.force_login(world.outsider)
+    assert client.get(reverse("agreement_detail", args=[agreement.pk])).status_code == 404
+    assert client.get(reverse("agreement_pdf", args=[version.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("agreement_sign", args=[version.pk]), {"password": PASSWORD}
+        ).status_code
+        == 404
+    )
+
+
+def test_sign_view_with_wrong_password_says_so(client, world):
+    _agreement, version = _draft(world)
+    agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.content)
+    )
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=version.pk
+    )
+    client.force_login(world.leader)
+    response = client.post(reverse("agreement_sign", args=[version.pk]), {"password": "forkert"})
+    assert "Adgangskoden er ikke korrekt." in response.content.decode()
+    assert not version.signatures.exists()
+    response = client.post(
+        reverse("agreement_sign", args=[version.pk]), {"password": PASSWORD}, follow=True
+    )
+    assert "Du har underskrevet aftalen." in response.content.decode()
+    again = client.post(
+        reverse("agreement_sign", args=[version.pk]), {"password": PASSWORD}, follow=True
+    )
+    assert "allerede" in again.content.decode()
+
+
+def test_difference_page(client, world):
+    agreement, _first = agreement_in_force(world)
+    draft = agreements_services.agreement_adjust(
+        actor=world.pedagogist.user, agreement_id=agreement.pk
+    )
+    changed = {**draft.content, "hours_per_week": "7.50"}
+    agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=draft.pk, content=changed
+    )
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=draft.pk
+    )
+    client.force_login(world.leader)
+    detail = client.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
+    assert "fra=1&amp;til=2" in detail
+    body = client.get(reverse("agreement_diff", args=[agreement.pk]), {"fra": 1, "til": 2})
+    text = body.content.decode()
+    assert "Ændringer fra version 1 til version 2" in text
+    assert "Timer om ugen" in text and "7,5" in text
+    assert "Baggrund og behov" not in text
+    assert (
+        client.get(reverse("agreement_diff", args=[agreement.pk]), {"fra": 1, "til": 9}).status_code
+        == 404
+    )
+    client.force_login(world.outsider)
+    response = client.get(reverse("agreement_diff", args=[agreement.pk]), {"fra": 1, "til": 2})
+    assert response.status_code == 404
+
+
+def _edit_post(version, content, **overrides):
+    from indsats.agreements.forms import AgreementForm, agreement_initial
+
+    initial, _goals = agreement_initial(content)
+    data = {}
+    for name in AgreementForm.base_fields:
+        value = initial.get(name)
+        if value is None or value is False:
+            continue
+        if isinstance(value, list):
+            data[name] = [str(v) for v in value]
+        elif value is True:
+            data[name] = "on"
+        else:
+            data[name] = str(value).replace(".", ",") if name == "hours_per_week" else str(value)
+    data["version_stamp"] = version.updated_at.isoformat()
+    data.update({"goals-TOTAL_FORMS": "1", "goals-INITIAL_FORMS": "0"})
+    data.update({"goals-0-text": "Ro ved frokost", "goals-0-focus_level": "boernegruppe"})
+    data.update(overrides)
+    return data
+
+
+def test_third_trial_findings(client, world):
+    """From trying the agreement as a user: declines, stale edits, ranges, lockout, reminders."""
+    _agreement, version = _draft(world)
+    client.force_login(world.pedagogist.user)
+    url = reverse("agreement_edit", args=[version.pk])
+    stale = _edit_post(version, version.content, participants="Fra fane A")
+    fresh = _edit_post(version, version.content, participants="Fra fane B")
+    assert client.post(url, fresh).status_code == 302
+    response = client.post(url, stale)
+    body = response.content.decode()
+    assert "En anden har gemt kladden" in body and "Fra fane A" in body
+    version.refresh_from_db()
+    far = _edit_post(
+        version, version.content, ends_on="9999-12-31", final_evaluation_on="9999-12-31"
+    )
+    body = client.post(url, far).content.decode()
+    assert "højst løbe i to år" in body
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=version.pk
+    )
+    body = client.post(url, fresh).content.decode()
+    assert "afvise at underskrive" in body and "Fra fane B" in body
+
+    client.force_login(world.leader)
+    assert "Venter på din underskrift" in client.get(reverse("start")).content.decode()
+    response = client.post(reverse("agreement_decline", args=[version.pk]), {"reason": ""})
+    body = response.content.decode()
+    assert (
+        "Skriv, hvorfor du afviser at underskrive." in body and '<details class="mt-3" open' in body
+    )
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("agreement_sign", args=[version.pk]), {"password": "forkert"})
+    locked = client.post(reverse("agreement_sign", args=[version.pk]), {"password": PASSWORD})
+    assert locked.status_code == 429
+    assert not version.signatures.exists()
+
+
+def test_a_version_with_signatures_cannot_go_back_to_draft_in_the_database(world):
+    _agreement, version = _draft(world)
+    agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.content)
+    )
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=version.pk
+    )
+    agreements_services.agreement_sign(actor=world.leader, version_id=version.pk, password=PASSWORD)
+    with pytest.raises(DB_REFUSES), transaction.atomic():
+        AgreementVersion.objects.filter(pk=version.pk).update(status=VersionStatus.DRAFT)
+    # Declining removes the signatures first, so it works.
+    agreements_services.agreement_decline(
+        actor=world.leader, version_id=version.pk, reason="Ret datoerne."
+    )
+    version.refresh_from_db()
+    assert version.status == VersionStatus.DRAFT
+
+
+def test_draft_edits_keep_who_and_when(world):
+    _agreement, version = _draft(world)
+    agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.content)
+    )
+    assert version.history.count() >= 2

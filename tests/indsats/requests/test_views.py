@@ -1,0 +1,278 @@
+"""The request pages: forms, messages, scope, and the triage queue's query count."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from indsats.models import InterventionRequest, RequestStatus
+from tests import factories
+from tests.indsats.helpers import accept, make_request, plan_meeting
+
+
+def _form(world, **overrides):
+    data = {
+        "institution": world.institution.pk,
+        "group": world.institution.groups.get(name="Sommerfuglen").pk,
+        "need": "Mange konflikter ved garderoben.",
+        "focus_levels": ["boernegruppe"],
+        "themes": ["social", "sprog"],
+        "age_group": "3-6",
+        "group_size": "20",
+        "tried_already": "",
+        "wished_start": (timezone.localdate() + timedelta(days=14)).isoformat(),
+        "wished_weeks": "8",
+        "wished_weekdays": ["0", "2"],
+        "wished_time_from": "09:00",
+        "wished_time_to": "12:00",
+        "contact_name": "Lene Leder",
+        "contact_phone": "12345678",
+        "contact_email": "lene@example.dk",
+        "client_token": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_leader_creates_a_draft_and_a_double_post_makes_one(client, world):
+    client.force_login(world.leader)
+    data = _form(world)
+    first = client.post(reverse("request_create"), data)
+    second = client.post(reverse("request_create"), data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    req = InterventionRequest.objects.get()
+    assert req.status == RequestStatus.DRAFT
+    assert req.wished_weekdays == [0, 2]
+    assert sorted(t.theme for t in req.themes.all()) == ["social", "sprog"]
+
+
+def test_cpr_in_the_form_is_explained_and_nothing_else_is_lost(client, world):
+    client.force_login(world.leader)
+    response = client.post(
+        reverse("request_create"),
+        _form(world, need="Pigen (010203-5678) græder", tried_already="Vi har prøvet sang."),
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "ligner et CPR-nummer" in body
+    assert "Vi har prøvet sang." in body
+    assert 'value="12345678"' in body
+    assert InterventionRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"focus_levels": []}, "Vælg mindst ét fokusniveau."),
+        ({"wished_start": "2020-01-01"}, "Den ønskede start kan ikke ligge i fortiden."),
+        ({"wished_time_to": "08:00"}, "Tidsrummets slutning skal ligge efter dets start."),
+        ({"group_size": "0"}, "Antal børn skal være mellem 1 og 200."),
+        ({"wished_weeks": "60"}, "Varigheden skal være mellem 1 og 52 uger."),
+        ({"need": ""}, "Dette felt er påkrævet."),
+    ],
+)
+def test_bad_input_gets_a_danish_message(client, world, overrides, message):
+    client.force_login(world.leader)
+    response = client.post(reverse("request_create"), _form(world, **overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_another_institution_cannot_be_chosen(client, world):
+    client.force_login(world.leader)
+    response = client.post(
+        reverse("request_create"),
+        _form(world, institution=world.outsider_institution.pk, group=""),
+    )
+    assert response.status_code == 200
+    assert "Marker en gyldig valgmulighed" in response.content.decode()
+    assert InterventionRequest.objects.count() == 0
+
+
+def test_outsider_gets_404_for_requests_and_meetings(client, world):
+    req = make_request(world, submit=True)
+    accept(world, req)
+    meeting = plan_meeting(world, req)
+    client.force_login(world.outsider)
+    for url in (
+        reverse("request_detail", args=[req.pk]),
+        reverse("request_edit", args=[req.pk]),
+        reverse("meeting_ics", args=[meeting.pk]),
+    ):
+        assert client.get(url).status_code == 404
+    assert client.post(reverse("request_withdraw", args=[req.pk])).status_code == 404
+    assert client.post(reverse("triage_accept", args=[req.pk])).status_code == 404
+    assert "Børnehuset Mariehønen" not in client.get(reverse("request_list")).content.decode()
+
+
+def test_submit_then_withdraw_accepted_is_a_message(client, world):
+    req = make_request(world)
+    client.force_login(world.leader)
+    response = client.post(reverse("request_submit", args=[req.pk]), follow=True)
+    assert "Anmodningen er indsendt" in response.content.decode()
+    accept(world, req)
+    response = client.post(reverse("request_withdraw", args=[req.pk]), follow=True)
+    assert response.status_code == 200
+    assert "kan ikke trækkes tilbage her" in response.content.decode()
+    req.refresh_from_db()
+    assert req.status == RequestStatus.ACCEPTED
+
+
+def test_triage_accept_asks_for_a_reason_when_warned(client, world):
+    req = make_request(world, submit=True)
+    client.force_login(world.administrator)
+    data = {"pedagogists": [world.outsider_pedagogist.pk], "weekly_hours": "5"}
+    response = client.post(reverse("triage_accept", args=[req.pk]), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "ikke institutionens fast tilknyttede pædagog" in body
+    assert "Skriv en begrundelse" in body
+    data["reason"] = "Har erfaring med sprog."
+    response = client.post(reverse("triage_accept", args=[req.pk]), data)
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert req.status == RequestStatus.ACCEPTED
+
+
+def test_triage_actions_need_their_text(client, world):
+    req = make_request(world, submit=True)
+    client.force_login(world.administrator)
+    response = client.post(reverse("triage_reject", args=[req.pk]), {"reason": ""})
+    assert "Skriv, hvorfor anmodningen afvises." in response.content.decode()
+    response = client.post(reverse("triage_ask_info", args=[req.pk]), {"question": ""})
+    assert "Skriv, hvad I har brug for at vide." in response.content.decode()
+
+
+def test_meeting_form_refuses_the_past(client, world):
+    req = make_request(world, submit=True)
+    accept(world, req)
+    client.force_login(world.administrator)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = client.post(
+        reverse("meeting_create", args=[req.pk]),
+        {
+            "date": yesterday.isoformat(),
+            "start": "09:00",
+            "end": "10:00",
+            "place": "Stuen",
+            "participants": [world.leader.pk],
+        },
+    )
+    assert "Mødet kan ikke ligge i fortiden." in response.content.decode()
+    assert not req.meetings.exists()
+
+
+def test_ics_download_is_a_valid_calendar_in_copenhagen_time(client, world):
+    req = make_request(world, submit=True)
+    accept(world, req)
+    meeting = plan_meeting(world, req)
+    client.force_login(world.leader)
+    response = client.get(reverse("meeting_ics", args=[meeting.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    [event] = calendar.walk("VEVENT")
+    assert str(event["UID"]) == f"{meeting.uid}@indsatsteam"
+    assert event["DTSTART"].dt == meeting.starts_at
+    assert event["DTSTART"].params["TZID"] == "Europe/Copenhagen"
+    assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Europe/Copenhagen"
+    assert calendar["METHOD"] == "REQUEST"
+
+
+def test_start_pages_show_upcoming_meetings(client, world):
+    req = make_request(world, submit=True)
+    accept(world, req)
+    plan_meeting(world, req)
+    for user in (world.leader, world.pedagogist.user):
+        client.force_login(user)
+        body = client.get(reverse("start")).content.decode()
+        assert "Kommende indsatsmøder" in body
+        assert "Personalestuen" in body
+    client.force_login(world.outsider)
+    assert "Kommende indsatsmøder" not in client.get(reverse("start")).content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_triage_queue_query_count_does_not_grow(client, world, django_assert_num_queries, extra):
+    make_request(world, submit=True)
+    for _ in range(extra):
+        institution = factories.InstitutionFactory(district=world.north)
+        factories.GroupFactory(institution=institution, name="Stue")
+        factories.AssignmentFactory(institution=institution, share=10)
+        leader = factories.UserFactory(role="leader")
+        factories.MembershipFactory(user=leader, institution=institution)
+        from indsats.requests import services
+        from tests.indsats.helpers import request_data
+
+        req, _ = services.request_create(
+            actor=leader,
+            data=request_data(world, institution=institution, group=institution.groups.get()),
+            client_token=uuid.uuid4(),
+        )
+        services.request_submit(actor=leader, request_id=req.pk)
+    client.force_login(world.administrator)
+    # session, user; requests; focus levels; themes; assignments; allocations; the filter
+    # form's districts and institutions; session save (3)
+    with django_assert_num_queries(13):
+        response = client.get(reverse("triage_queue"))
+    assert response.status_code == 200
+    assert response.content.decode().count("/visitation/") >= 1 + extra
+
+
+def test_triage_queue_filters(client, world):
+    from datetime import timedelta as td
+
+    from indsats.models import InterventionRequest as Req
+
+    old = make_request(world, submit=True, focus_levels=["ledelse"])
+    Req.objects.filter(pk=old.pk).update(submitted_at=timezone.now() - td(days=30))
+    new = make_request(world, submit=True, focus_levels=["barn"])
+    asked = make_request(world, submit=True)
+    from indsats.requests import services
+
+    services.request_ask_info(actor=world.administrator, request_id=asked.pk, question="Hvem?")
+    client.force_login(world.administrator)
+
+    def shown(**params):
+        body = client.get(reverse("triage_queue"), params).content.decode()
+        return {pk for pk in (old.pk, new.pk, asked.pk) if f"/visitation/{pk}/" in body}
+
+    assert shown() == {old.pk, new.pk, asked.pk}
+    assert shown(waiting_days=10) == {old.pk}
+    assert shown(focus_level="barn") == {new.pk}
+    assert shown(status="needs_info") == {asked.pk}
+    assert shown(district=world.south.pk) == set()
+    assert shown(institution=world.institution.pk) == {old.pk, new.pk, asked.pk}
+    body = client.get(reverse("triage_queue")).content.decode()
+    assert body.index(f"/visitation/{old.pk}/") < body.index(f"/visitation/{new.pk}/")
+
+
+def test_second_trial_findings(client, world):
+    """Findings from trying the flow as a user: overflow, hidden errors, lost text, limits."""
+    client.force_login(world.administrator)
+    response = client.get(reverse("triage_queue"), {"waiting_days": "99999999999999999999"})
+    assert response.status_code == 200
+    client.force_login(world.leader)
+    body = client.post(reverse("request_create"), _form(world, focus_levels=[])).content.decode()
+    assert "Vælg mindst ét fokusniveau." in body and 'class="invalid-feedback' in body
+    body = client.post(
+        reverse("request_create"), _form(world, contact_name="Mette 070589-1234")
+    ).content.decode()
+    assert "ligner et CPR-nummer" in body
+    body = client.post(
+        reverse("request_create"), _form(world, wished_time_from="19:00", wished_time_to="22:00")
+    ).content.decode()
+    assert "har åbent 06:30–17:00" in body
+    far = (timezone.localdate() + timedelta(days=400)).isoformat()
+    body = client.post(reverse("request_create"), _form(world, wished_start=far)).content.decode()
+    assert "højst ligge et år frem" in body
+    req = make_request(world, submit=True)
+    response = client.post(reverse("request_withdraw", args=[req.pk]), {"reason": "Se 070589-1234"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Se 070589-1234" in body and "ligner et CPR-nummer" in body
+    again = client.post(reverse("request_submit", args=[req.pk]), follow=True).content.decode()
+    assert "Anmodningen er allerede indsendt." in again
