@@ -1,5 +1,6 @@
 """Allocation dashboards: the administration sees the municipality, a leader their institutions."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import cast
@@ -11,10 +12,10 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, get_format
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -33,11 +34,29 @@ INSTITUTIONS_PER_PAGE = 50
 PEDAGOGISTS_PER_PAGE = 25
 
 
-def _heat_row(row: dashboards.PedagogistRow, texts: dict[str, str], separator: str) -> SafeString:
-    """One pedagogist's row: name, flags and the 25 week cells. Built here, not in the
-    template: a page has 25 rows of 27 cells, and the template engine (and a locale lookup per
-    number) made them the slowest part of the page. Numbers as `format_decimal` writes them:
-    5,5 and 37."""
+@dataclass(frozen=True)
+class HeatCell:
+    heat: str
+    agreed: str  # "" when nothing is agreed that week
+    over: bool
+    logged: str | None  # None when nothing is logged
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    name: str
+    details: str
+    badges: list[str]
+    cells_html: SafeString
+
+
+def _heat_row(
+    row: dashboards.PedagogistRow, minimum: str, separator: str, rendered: dict[HeatCell, str]
+) -> HeatRow:
+    """One pedagogist's row of the heat map: name, flags and the 25 week cells, every number
+    already written as text (5,5 and 37). The cells' markup is in `_heat_cell.html`; a page has
+    25 rows of 25 cells but few different ones, so each different cell is rendered once
+    (`rendered`), which keeps the page as fast as when the cells were written here."""
 
     def number(value: Decimal) -> str:
         if value == value.to_integral_value():
@@ -46,24 +65,27 @@ def _heat_row(row: dashboards.PedagogistRow, texts: dict[str, str], separator: s
             value = value.normalize()
         return f"{value:f}".replace(".", separator)
 
-    mark = format_html(
-        '<span aria-hidden="true">!</span><span class="visually-hidden">{}</span>', texts["over"]
-    )
-    # Screen readers hear "aftalt 6, registreret 5", not two bare numbers.
-    agreed_label = format_html('<span class="visually-hidden">{} </span>', texts["agreed"])
-    logged_label = format_html('<span class="visually-hidden">{} </span>', texts["logged"])
-    cells = []
-    for week in row.weeks:
-        logged = (
-            f'<div class="text-body-secondary">{logged_label}{number(week.logged)}</div>'
-            if week.logged is not None
-            else ""
+    cells = [
+        HeatCell(
+            heat=week.heat,
+            agreed=number(week.agreed) if week.agreed else "",
+            over=week.over_allocated,
+            logged=number(week.logged) if week.logged is not None else None,
         )
-        agreed = f"{agreed_label}{number(week.agreed)}" if week.agreed else "–"
-        cells.append(
-            f'<td class="text-center small heat heat-{week.heat}">'
-            f"{agreed}{mark if week.over_allocated else ''}{logged}</td>"
-        )
+        for week in row.weeks
+    ]
+    if any(cell not in rendered for cell in cells):
+        template = get_template("forloeb/dashboards/_heat_cell.html")
+        texts = {
+            "over": _("over-allocated"),
+            "agreed": pgettext("heat map cell", "agreed"),
+            "logged": pgettext("heat map cell", "logged"),
+        }
+        for cell in cells:
+            if cell not in rendered:
+                rendered[cell] = template.render({"cell": cell, "texts": texts})
+    # Each piece comes from the template engine, which escaped it.
+    cells_html = mark_safe("".join(rendered[cell] for cell in cells))  # noqa: S308
     person = row.pedagogist
     details = _("%(hours)s contracted hours") % {"hours": number(person.weekly_hours)}
     if row.practice_share is not None:
@@ -75,25 +97,15 @@ def _heat_row(row: dashboards.PedagogistRow, texts: dict[str, str], separator: s
                 "Over-allocated %(n)s week", "Over-allocated %(n)s weeks", row.over_weeks
             ) % {"n": row.over_weeks}
         elif flag == "practice_share":
-            text = _("Practice under %(minimum)s %%") % {"minimum": texts["minimum"]}
+            text = _("Practice under %(minimum)s %%") % {"minimum": minimum}
         else:
             text = ngettext(
                 "Logged above contracted hours %(n)s week",
                 "Logged above contracted hours %(n)s weeks",
                 row.over_contracted_weeks,
             ) % {"n": row.over_contracted_weeks}
-        badges.append(
-            format_html('<span class="badge text-bg-warning d-block mb-1">{}</span>', text)
-        )
-    head = format_html(
-        '<th scope="row" class="text-nowrap">{}'
-        '<div class="small fw-normal text-body-secondary">{}</div></th><td>{}</td>',
-        person.user.name,  # typed by a person: escaped by format_html
-        details,
-        mark_safe("".join(badges)),  # noqa: S308 - each made by format_html
-    )
-    # The cells hold only numbers, fixed markup and the escaped labels: nothing a person typed.
-    return head + mark_safe("".join(cells))  # noqa: S308
+        badges.append(text)
+    return HeatRow(name=person.user.name, details=details, badges=badges, cells_html=cells_html)
 
 
 # Submitted, more information requested, accepted, rejected, withdrawn.
@@ -323,12 +335,8 @@ def dashboard_pedagogists(request, fmt: str = ""):
         page = _page(chosen, request, PEDAGOGISTS_PER_PAGE)
         chosen = list(page.object_list)
     rows = dashboards.by_pedagogist(pedagogists=chosen, mondays=mondays, today=today)
-    texts = {
-        "over": _("over-allocated"),
-        "agreed": pgettext("heat map cell", "agreed"),
-        "logged": pgettext("heat map cell", "logged"),
-        "minimum": str(settings.HOURS_PRACTICE_SHARE_MIN_PERCENT),
-    }
+    minimum = str(settings.HOURS_PRACTICE_SHARE_MIN_PERCENT)
+    rendered: dict[HeatCell, str] = {}
     if fmt:
         header = [
             pgettext("dashboard", "Pedagogist"),
@@ -365,7 +373,7 @@ def dashboard_pedagogists(request, fmt: str = ""):
             "form": form,
             "rows": rows,
             "table": [
-                (row, _heat_row(row, texts, get_format("DECIMAL_SEPARATOR"))) for row in rows
+                _heat_row(row, minimum, get_format("DECIMAL_SEPARATOR"), rendered) for row in rows
             ],
             "page": page,
             "page_total": ngettext(
