@@ -44,6 +44,12 @@ CHECKLIST = {
 }
 
 
+class CourseQuerySet(models.QuerySet["Course"]):
+    def open(self) -> "CourseQuerySet":
+        """Courses not yet closed."""
+        return self.exclude(phase=Phase.CLOSED)
+
+
 class Course(models.Model):
     agreement = models.OneToOneField(
         Agreement, on_delete=models.PROTECT, related_name="course", verbose_name=_("agreement")
@@ -55,6 +61,8 @@ class Course(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     history = HistoricalRecords()
+
+    objects = CourseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("course")
@@ -241,6 +249,18 @@ class SheetStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+class WeekSheetQuerySet(models.QuerySet["WeekSheet"]):
+    def submitted_or_approved(self) -> "WeekSheetQuerySet":
+        """Weeks the pedagogist has handed in: what the dashboards and leaders count."""
+        return self.filter(status__in=[SheetStatus.SUBMITTED, SheetStatus.APPROVED])
+
+
+class HourEntryQuerySet(models.QuerySet["HourEntry"]):
+    def reported(self) -> "HourEntryQuerySet":
+        """Hours on submitted or approved weeks (a week still being written does not count)."""
+        return self.filter(sheet__status__in=[SheetStatus.SUBMITTED, SheetStatus.APPROVED])
+
+
 class WeekSheet(models.Model):
     """A pedagogist's hours for one ISO week. Submitting locks it for the pedagogist (it can be
     reopened until approval); the administration approves whole months, and approved weeks are
@@ -267,6 +287,8 @@ class WeekSheet(models.Model):
     )
 
     history = HistoricalRecords()
+
+    objects = WeekSheetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("week sheet")
@@ -308,6 +330,8 @@ class HourEntry(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
 
     history = HistoricalRecords()
+
+    objects = HourEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hour entry")

@@ -390,6 +390,16 @@ class VersionStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
+class AgreementVersionQuerySet(models.QuerySet["AgreementVersion"]):
+    def in_force(self) -> "AgreementVersionQuerySet":
+        """The version that binds now (at most one per agreement)."""
+        return self.filter(status=VersionStatus.IN_FORCE)
+
+    def signed(self) -> "AgreementVersionQuerySet":
+        """Every version that was signed by all: the one in force and those it replaced."""
+        return self.filter(status__in=[VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED])
+
+
 class AgreementVersion(models.Model):
     """One version of an agreement. Its content is one JSON document; once sent for signature
     the content and its SHA-256 are frozen, and the database refuses to change them."""
@@ -418,6 +428,8 @@ class AgreementVersion(models.Model):
 
     # Who changed a draft and when; frozen versions never change.
     history = HistoricalRecords()
+
+    objects = AgreementVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agreement version")

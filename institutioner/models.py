@@ -45,6 +45,19 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def administration(self) -> "models.QuerySet[User]":
+        """The administration's active people. A superuser counts as the administration here as
+        everywhere (`User.is_staff`, `access.is_administration`)."""
+        return self.filter(is_active=True).filter(
+            models.Q(role=Role.ADMINISTRATION) | models.Q(is_superuser=True)
+        )
+
+    def leaders_of(self, institution) -> "models.QuerySet[User]":
+        """The active leaders of one institution (an Institution or its id)."""
+        return self.filter(
+            role=Role.LEADER, is_active=True, memberships__institution=institution
+        ).distinct()
+
     def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
         extra.pop("is_staff", None)
         extra.setdefault("role", Role.ADMINISTRATION)
@@ -516,6 +529,12 @@ KINDS_BY_ROLE: dict[str, tuple[str, ...]] = {
 }
 
 
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> "NotificationQuerySet":
+        """Not yet opened in the app (the bell counts these)."""
+        return self.filter(read_at__isnull=True)
+
+
 class Notification(models.Model):
     """An e-mail in the outbox: written in the same transaction as the change it tells about.
 
@@ -576,6 +595,8 @@ class Notification(models.Model):
         blank=True,
         help_text=_("A message with a key is queued at most once, e.g. a reminder."),
     )
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")

@@ -15,7 +15,6 @@ from institutioner.models import (
     Institution,
     Pedagogist,
     PedagogistTitle,
-    Role,
     User,
 )
 
@@ -131,9 +130,7 @@ def assignments_of_pedagogist(*, user: User, pedagogist: Pedagogist) -> QuerySet
 
 
 def institution_leaders(*, institution: Institution) -> QuerySet[User]:
-    return User.objects.filter(
-        memberships__institution=institution, role=Role.LEADER, is_active=True
-    )
+    return User.objects.leaders_of(institution)
 
 
 def institution_assignments(*, institution: Institution) -> QuerySet[Assignment]:
@@ -147,4 +144,4 @@ def institution_assignments(*, institution: Institution) -> QuerySet[Assignment]
 
 def administration_people() -> list[User]:
     """The active people of the administration role (who triage, and sign where that is asked)."""
-    return list(User.objects.filter(role=Role.ADMINISTRATION, is_active=True))
+    return list(User.objects.administration())

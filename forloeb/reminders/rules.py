@@ -24,7 +24,6 @@ from forloeb.models import (
     Evaluation,
     EvaluationKind,
     EvaluationStatus,
-    Phase,
     SheetStatus,
     WeekSheet,
 )
@@ -42,11 +41,7 @@ def _local_today(now: datetime):
 
 
 def _leaders(institution_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            role=Role.LEADER, is_active=True, memberships__institution_id=institution_id
-        ).distinct()
-    )
+    return list(User.objects.leaders_of(institution_id))
 
 
 def _pedagogists(request_id: int) -> list[User]:
@@ -58,11 +53,11 @@ def _pedagogists(request_id: int) -> list[User]:
 
 
 def _administration() -> list[User]:
-    return list(User.objects.filter(role=Role.ADMINISTRATION, is_active=True))
+    return list(User.objects.administration())
 
 
 def _open_courses():
-    return Course.objects.exclude(phase=Phase.CLOSED).select_related(
+    return Course.objects.open().select_related(
         "agreement__request__institution", "agreement__request__group"
     )
 

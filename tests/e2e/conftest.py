@@ -51,7 +51,9 @@ AXE_URL = "/static/test-only/axe.min.js"
 
 def serious_accessibility_violations(page) -> list[str]:
     """Run axe-core on the page."""
-    page.route(f"**{AXE_URL}", lambda route: route.fulfill(path=AXE, content_type="text/javascript"))
+    page.route(
+        f"**{AXE_URL}", lambda route: route.fulfill(path=AXE, content_type="text/javascript")
+    )
     page.add_script_tag(url=AXE_URL)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from institutioner.models import Assignment, User
+from institutioner.models import Assignment, Role, User
 from tests import factories
 
 
@@ -140,3 +140,24 @@ def test_trigger_refuses_overallocation_written_past_the_form(postgres, db):
         valid_from=date(2025, 1, 1),
         valid_to=date(2025, 12, 31),
     )
+
+
+def test_the_administration_counts_superusers_and_not_the_inactive(world):
+    boss = factories.UserFactory(name="Bo Superbruger", role=Role.LEADER, is_superuser=True)
+    factories.UserFactory(name="Gone", role=Role.ADMINISTRATION, is_active=False)
+    people = set(User.objects.administration())
+    assert people == {world.administrator, boss}
+    # The same answer as the admin's and the access rules' idea of the administration.
+    assert all(person.is_staff for person in people)
+
+
+def test_leaders_of_an_institution_are_its_active_leaders_once(world):
+    second = factories.UserFactory(name="Lis Leder", role=Role.LEADER)
+    factories.MembershipFactory(user=second, institution=world.institution)
+    gone = factories.UserFactory(name="Gone Leder", role=Role.LEADER, is_active=False)
+    factories.MembershipFactory(user=gone, institution=world.institution)
+    assert list(User.objects.leaders_of(world.institution).order_by("name")) == [
+        world.leader,
+        second,
+    ]
+    assert list(User.objects.leaders_of(world.outsider_institution.pk)) == [world.outsider]
