@@ -61,7 +61,7 @@ def _check_week(monday: date) -> None:
         )
 
 
-def _sheet_for_update(pedagogist: Pedagogist, monday: date) -> WeekSheet:
+def _sheet_for_update(pedagogist: Pedagogist, monday: date, actor: User) -> WeekSheet:
     """The week's sheet, created if missing, locked. Two tabs creating it at once get one."""
     sheet = WeekSheet.objects.select_for_update().filter(pedagogist=pedagogist, week_start=monday)
     found = sheet.first()
@@ -69,10 +69,19 @@ def _sheet_for_update(pedagogist: Pedagogist, monday: date) -> WeekSheet:
         return found
     try:
         with transaction.atomic():
-            WeekSheet.objects.create(pedagogist=pedagogist, week_start=monday)
+            new = WeekSheet(pedagogist=pedagogist, week_start=monday)
+            new._history_user = actor  # type: ignore[attr-defined]
+            new.save(force_insert=True)
     except IntegrityError:
         pass
     return sheet.get()
+
+
+def _save(sheet: WeekSheet, actor: User, fields: list[str]) -> None:
+    """Save the changed fields; the history row names the person who acted, also when the
+    service runs outside a web request (a command, a task)."""
+    sheet._history_user = actor  # type: ignore[attr-defined]
+    sheet.save(update_fields=fields)
 
 
 def _editable(sheet: WeekSheet) -> None:
@@ -110,7 +119,7 @@ def week_save(
             _("%(week)s can be submitted once it has begun. Save it for now.")
             % {"week": hours.week_label(monday)}
         )
-    sheet = _sheet_for_update(pedagogist, monday)
+    sheet = _sheet_for_update(pedagogist, monday, actor)
     _editable(sheet)
     existing = {(e.course_id, e.category): e for e in sheet.entries.all()}
     allowed = {c.pk for c in hours.courses_in_week(pedagogist, monday)}
@@ -128,6 +137,7 @@ def week_save(
                 }
             )
     for key, entry in existing.items():
+        entry._history_user = actor  # type: ignore[attr-defined]
         if key not in clean:
             entry.delete()
         elif entry.hours != clean[key]:
@@ -135,14 +145,16 @@ def week_save(
             entry.save(update_fields=["hours"])
     for (course_id, category), value in clean.items():
         if (course_id, category) not in existing:
-            HourEntry.objects.create(
-                sheet=sheet, course_id=course_id, category=category, hours=value
-            )
+            entry = HourEntry(sheet=sheet, course_id=course_id, category=category, hours=value)
+            entry._history_user = actor  # type: ignore[attr-defined]
+            entry.save(force_insert=True)
     sheet.note = note
+    fields = ["note", "updated_at"]
     if submit:
         sheet.status = SheetStatus.SUBMITTED
         sheet.submitted_at = timezone.now()
-    sheet.save()
+        fields += ["status", "submitted_at"]
+    _save(sheet, actor, fields)
     return sheet
 
 
@@ -161,7 +173,7 @@ def week_reopen(*, actor: User, pedagogist: Pedagogist, monday: date) -> WeekShe
         _editable(sheet)
     sheet.status = SheetStatus.OPEN
     sheet.submitted_at = None
-    sheet.save()
+    _save(sheet, actor, ["status", "submitted_at", "updated_at"])
     return sheet
 
 
@@ -204,6 +216,6 @@ def month_approve(*, actor: User, pedagogist: Pedagogist, year: int, month: int)
             sheet.status = SheetStatus.APPROVED
             sheet.approved_at = now
             sheet.approved_by = actor
-            sheet.save()
+            _save(sheet, actor, ["status", "approved_at", "approved_by", "updated_at"])
             approved.append(sheet)
     return approved

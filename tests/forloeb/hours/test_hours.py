@@ -258,6 +258,24 @@ def test_a_month_is_approved_only_when_every_week_is_submitted(world, running):
         )
 
 
+def test_every_change_of_a_week_names_who_made_it_outside_a_web_request_too(world, running):
+    """Services run from commands and tasks too: the history row names the acting person
+    without the request middleware, and a save writes only the fields it changed."""
+    monday = hours.this_monday()
+    sheet = save(world, monday, {(running.pk, P): D("6"), (None, MEET): D("1")}, note="Uge")
+    save(world, monday, {(running.pk, P): D("5")}, submit=True)
+    paula = world.pedagogist.user
+    assert [h.history_user for h in sheet.history.all()] == [paula, paula, paula]
+    assert {h.history_user for h in HourEntry.history.all()} == {paula}
+    assert sorted(h.history_type for h in HourEntry.history.all()) == ["+", "+", "-", "~"]
+    year, month = month_of_weeks(world, running)
+    services.month_approve(
+        actor=world.administrator, pedagogist=world.pedagogist, year=year, month=month
+    )
+    approved = WeekSheet.objects.filter(status=SheetStatus.APPROVED).first()
+    assert approved.history.first().history_user == world.administrator
+
+
 def test_the_database_refuses_changes_to_an_approved_week(world, running):
     year, month = month_of_weeks(world, running)
     services.month_approve(
