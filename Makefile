@@ -5,8 +5,9 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-# Tests run without DEBUG, as production does, but over plain http.
+# Tests run without DEBUG, as production does, but over plain http, with the demo app installed.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
+	DJANGO_DEMO=true \
 	DJANGO_SECURE_SSL_REDIRECT=false \
 	DJANGO_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
 	DJANGO_VAR_DIR=$(CURDIR)/var/test

@@ -50,6 +50,14 @@ INSTALLED_APPS = [
     "forloeb",
 ]
 
+# The demo and synthetic municipalities (`load_demo`, `generate_municipality`) are for development
+# only: `make run`, `make test` and `make bench` set DJANGO_DEMO=true; the production image has no
+# demo/ folder and runs without it.
+if env_bool("DJANGO_DEMO", False):
+    if not (BASE_DIR / "demo" / "apps.py").exists():
+        raise ImproperlyConfigured("DJANGO_DEMO=true, but this installation has no demo/ folder.")
+    INSTALLED_APPS.append("demo")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

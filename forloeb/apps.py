@@ -7,8 +7,7 @@ class ForloebConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
-        # Registers the demo's courses and each room's start page sections.
-        from forloeb import demo  # noqa: F401
+        # Registers each room's start page sections.
         from forloeb.courses import services
         from forloeb.courses import startpage as courses_startpage  # noqa: F401
         from forloeb.hours import startpage as hours_startpage  # noqa: F401

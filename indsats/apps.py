@@ -7,7 +7,6 @@ class IndsatsConfig(AppConfig):
     verbose_name = _("Interventions")
 
     def ready(self) -> None:
-        # Register the start page sections and the demo's requests.
-        from indsats import demo  # noqa: F401
+        # Register the start page sections.
         from indsats.agreements import startpage as agreements_startpage  # noqa: F401
         from indsats.requests import startpage as requests_startpage  # noqa: F401

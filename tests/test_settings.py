@@ -1,6 +1,8 @@
 """Settings come from the environment, fail loudly on bad values, and pass Django's deploy check."""
 
+import fnmatch
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,13 +17,13 @@ PRODUCTION = {
 }
 
 
-def manage(*args, env):
+def manage(*args, env, cwd=ROOT):
     clean = {
         k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT,
+        cwd=cwd,
         env={**clean, **env},
         capture_output=True,
         text=True,
@@ -123,3 +125,68 @@ def test_email_files_go_to_an_absolute_folder():
     assert _setting("EMAIL_FILE_PATH", demo) == "/tmp/indsats-var/mail"
     assert _setting("EMAIL_BACKEND", demo).endswith("filebased.EmailBackend")
     assert _setting("EMAIL_BACKEND", PRODUCTION).endswith("console.EmailBackend")
+
+
+def _image_context(target: Path) -> Path:
+    """A copy of what `docker build` sends: the project without what .dockerignore leaves out
+    (its top-level entries and its `**/` patterns)."""
+    patterns = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    anywhere = [p.removeprefix("**/") for p in patterns if p.startswith("**/")]
+    for entry in ROOT.iterdir():
+        if any(fnmatch.fnmatch(entry.name, p) for p in patterns + anywhere):
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, target / entry.name, ignore=shutil.ignore_patterns(*anywhere))
+        else:
+            shutil.copy2(entry, target / entry.name)
+    return target
+
+
+def test_production_runs_without_the_demo_app(tmp_path):
+    """The image has no demo/ folder: its settings leave the app out, no production module
+    imports it, and its commands do not exist. Asking for it there stops the start."""
+    image = _image_context(tmp_path / "image")
+    assert not (image / "demo").exists()
+    assert (image / "forloeb").is_dir()
+    env = {**PRODUCTION, "DJANGO_VAR_DIR": str(tmp_path / "var")}
+
+    check = manage("check", "--deploy", "--fail-level", "WARNING", env=env, cwd=image)
+    assert check.returncode == 0, check.stdout + check.stderr
+    code = (
+        "import sys, django; django.setup(); from django.apps import apps; "
+        "from django.core.management import get_commands; "
+        "print(apps.is_installed('demo'), any(m.split('.')[0] == 'demo' for m in sys.modules), "
+        "{'load_demo', 'generate_municipality'} & set(get_commands()))"
+    )
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
+    }
+    loaded = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=image,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.split() == ["False", "False", "set()"]
+    unknown = manage("load_demo", env=env, cwd=image)
+    assert unknown.returncode != 0
+    assert "Unknown command: 'load_demo'" in unknown.stderr
+
+    refused = manage("check", env={**env, "DJANGO_DEMO": "true"}, cwd=image)
+    assert refused.returncode != 0
+    assert "DJANGO_DEMO=true, but this installation has no demo/ folder" in refused.stderr
+
+
+def test_the_demo_app_is_installed_only_when_asked():
+    assert _setting("INSTALLED_APPS", PRODUCTION).count("'demo'") == 0
+    assert _setting("INSTALLED_APPS", {**PRODUCTION, "DJANGO_DEMO": "true"}).count("'demo'") == 1
+    result = manage("check", env={**PRODUCTION, "DJANGO_DEMO": "perhaps"})
+    assert result.returncode != 0
+    assert "DJANGO_DEMO='perhaps' is not a boolean" in result.stderr

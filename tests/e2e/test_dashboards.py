@@ -9,7 +9,7 @@ from io import StringIO
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from forloeb.synthetic import SYNTHETIC_PASSWORD
+from demo.synthetic import SYNTHETIC_PASSWORD
 from institutioner.models import District, User
 from tests.e2e.conftest import log_in, serious_accessibility_violations
 

@@ -21,7 +21,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from forloeb import synthetic
+from demo import synthetic
 from forloeb.dashboards.views import INSTITUTIONS_PER_PAGE, PEDAGOGISTS_PER_PAGE
 from forloeb.hours.weeks import monday_of
 from institutioner import workdays

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
-from institutioner.demo import DEMO_LOGINS, DEMO_PASSWORD
+from demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
 from institutioner.models import Assignment, District, Institution, Pedagogist, User
 
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from institutioner.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_load
+from demo.load import demo_load
+from demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -11,7 +11,6 @@ from decimal import Decimal
 from functools import cache
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 
 from institutioner.models import (
     AgeGroup,
@@ -193,17 +192,6 @@ CITIES = [
 ]
 
 
-# Higher apps add their part of the demo (requests, agreements, courses) here from their
-# AppConfig.ready(); demo_load runs them, in order, after the organisation is built.
-_extensions: list = []
-
-
-def register(loader):
-    if loader not in _extensions:
-        _extensions.append(loader)
-    return loader
-
-
 @cache
 def _demo_password_hash() -> str:
     # Hashing is slow on purpose; the demo's people share one password, so hash it once.
@@ -217,11 +205,8 @@ def _user(email: str, name: str, role: str) -> User:
     return user
 
 
-@transaction.atomic
-def demo_load() -> bool:
-    """Build the demo municipality unless districts exist already. Returns whether it built."""
-    if District.objects.exists():
-        return False
+def demo_organisation() -> None:
+    """The districts, institutions, groups, people and attachments (demo.load runs it first)."""
     rng = random.Random(2026)  # noqa: S311 (demo names, not security)
     place_names = iter(PLACE_NAMES)
     pedagogist_names = iter(PEDAGOGIST_NAMES)
@@ -314,6 +299,3 @@ def demo_load() -> bool:
                     share=share,
                     valid_from=season_start,
                 )
-    for loader in _extensions:
-        loader()
-    return True

@@ -30,6 +30,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Least
 from django.utils import timezone
 
+from demo.organisation import FIRST_NAMES, GROUP_NAMES, LAST_NAMES, PLACE_NAMES
 from forloeb.dashboards.figures import version_periods
 from forloeb.hours.weeks import monday_of, month_of_week
 from forloeb.models import (
@@ -68,7 +69,6 @@ from indsats.models import (
     VersionStatus,
 )
 from institutioner import workdays
-from institutioner.demo import FIRST_NAMES, GROUP_NAMES, LAST_NAMES, PLACE_NAMES
 from institutioner.models import (
     AgeGroup,
     Assignment,

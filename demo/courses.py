@@ -4,10 +4,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from demo import interventions, synthetic
+from demo.organisation import DEMO_PASSWORD
 from forloeb.courses import services as courses_services
 from forloeb.hours import services as hours_services
 from forloeb.models import Course, Phase
-from institutioner.demo import register
 
 NOTES = [
     (
@@ -41,7 +42,6 @@ NOTES = [
 ]
 
 
-@register
 def demo_courses() -> None:
     course = Course.objects.select_related("agreement__request").order_by("pk").first()
     if course is None:
@@ -71,10 +71,8 @@ def _course_in_force(
     leader_email: str, n: int, start_weeks_ago: int, pedagogist_email: str | None = None
 ):
     """Another accepted request with its agreement signed, so its course exists."""
-    from indsats import demo as indsats_demo
     from indsats.agreements import services as indsats_services
     from indsats.models import InterventionRequest
-    from institutioner.demo import DEMO_PASSWORD
     from institutioner.models import Pedagogist, User
 
     admin = User.objects.get(email="forvaltning@demo.dk")
@@ -86,20 +84,19 @@ def _course_in_force(
     pedagogist = pedagogists.first()
     if institution is None or pedagogist is None:
         return None
-    req = indsats_demo._create(leader, institution, n, start_in_days=1, waited_days=90)
+    req = interventions._create(leader, institution, n, start_in_days=1, waited_days=90)
     InterventionRequest.objects.filter(pk=req.pk).update(
         wished_start=timezone.localdate() - timedelta(weeks=start_weeks_ago)
     )
     req.refresh_from_db()
-    indsats_demo._accept(admin, req, pedagogist, "4")
-    _agreement, version = indsats_demo._agreement(pedagogist.user, req, goals=indsats_demo.GOALS)
+    interventions._accept(admin, req, pedagogist, "4")
+    _agreement, version = interventions._agreement(pedagogist.user, req, goals=interventions.GOALS)
     indsats_services.agreement_send_for_signature(actor=pedagogist.user, version_id=version.pk)
     for signer in (pedagogist.user, leader):
         indsats_services.agreement_sign(actor=signer, version_id=version.pk, password=DEMO_PASSWORD)
     return Course.objects.get(agreement__request=req), pedagogist.user
 
 
-@register
 def demo_more_courses() -> None:
     """A course that has just started, one in follow-up and one closed with its report."""
     from forloeb.models import EvaluationKind
@@ -182,7 +179,6 @@ def _week_values(course_rows, monday, rng, *, heavy=False):
 # --- The past, for the dashboards ---------------------------------------------------------------
 
 
-@register
 def demo_history() -> None:
     """About 16 months of interventions before the demo's own weeks, made by the synthetic
     municipality's generator on the demo's organisation: courses that ran and closed (some
@@ -193,7 +189,6 @@ def demo_history() -> None:
     allocation dashboards then have a past and a present to show."""
     import random
 
-    from forloeb import synthetic
     from forloeb.hours import weeks as hours
     from institutioner.models import Assignment, User
 
@@ -225,7 +220,6 @@ def demo_history() -> None:
     )
 
 
-@register
 def demo_hours() -> None:
     """Week sheets in every state: last month approved (all but one pedagogist, whose month
     waits for the administration's button), this month submitted, last week still open for
@@ -290,7 +284,6 @@ def demo_hours() -> None:
 # --- Reminders and notifications ----------------------------------------------------------------
 
 
-@register
 def demo_reminders() -> None:
     """Reminders in every state, made by the rules themselves from the demo's data.
 

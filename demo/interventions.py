@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from demo.organisation import DEMO_PASSWORD
 from indsats.agreements import services as agreements_services
 from indsats.models import FocusLevel, InterventionRequest, LearningTheme
 from indsats.requests import services as requests_services
-from institutioner.demo import register
 from institutioner.models import Institution, Pedagogist, Role, User
 
 NEEDS = [
@@ -90,7 +90,6 @@ def _accept(admin, req, pedagogist, hours, reason=""):
     )
 
 
-@register
 def demo_requests() -> None:
     admin = User.objects.get(email="forvaltning@demo.dk")
     leader = User.objects.get(email="leder@demo.dk")
@@ -187,12 +186,9 @@ GOALS = [
 ]
 
 
-@register
 def demo_agreements() -> None:
     """Agreements in every state: a draft, one awaiting the leader's signature, one in force
     after an adjustment (with a superseded version 1)."""
-    from institutioner.demo import DEMO_PASSWORD
-
     admin = User.objects.get(email="forvaltning@demo.dk")
     leader = User.objects.get(email="leder@demo.dk")
     sofie = Pedagogist.objects.get(user__email="paedagog@demo.dk")

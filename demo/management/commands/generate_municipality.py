@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from forloeb import synthetic
+from demo import synthetic
 from forloeb.hours.weeks import monday_of
 from institutioner.models import District
 

@@ -1,0 +1,30 @@
+"""`load_demo`: the organisation first, then each part of the demo in the order it builds on."""
+
+from django.db import transaction
+
+from demo import courses, interventions, organisation
+from institutioner.models import District
+
+# Each loader finds what the ones before it made (requests before agreements, agreements before
+# courses; the generated past before the week sheets, which carry its running courses too; the
+# reminders last, made by the rules from everything else).
+LOADERS = [
+    organisation.demo_organisation,
+    interventions.demo_requests,
+    interventions.demo_agreements,
+    courses.demo_courses,
+    courses.demo_more_courses,
+    courses.demo_history,
+    courses.demo_hours,
+    courses.demo_reminders,
+]
+
+
+@transaction.atomic
+def demo_load() -> bool:
+    """Build the demo municipality unless districts exist already. Returns whether it built."""
+    if District.objects.exists():
+        return False
+    for loader in LOADERS:
+        loader()
+    return True
