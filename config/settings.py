@@ -353,8 +353,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # The schedules live in the database (django-celery-beat's DatabaseScheduler, in
 # institutioner/operations/beat.py), so the administration can change their times on the health
-# page; institutioner/operations/schedules.py installs the defaults after `migrate` and never
-# overwrites a time someone changed.
+# page; institutioner/operations/schedules.py installs the defaults each app registers after
+# `migrate` and never overwrites a time someone changed.
 CELERY_BEAT_SCHEDULER = "institutioner.operations.beat:Scheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
 

@@ -15,3 +15,11 @@ class ForloebConfig(AppConfig):
 
         # A course opens when its agreement comes into force (indsats cannot import forloeb).
         on_agreement_in_force(services.course_open)
+
+        # What the rooms register with the organisation: menu entries, the reminders' kinds of
+        # message and their default schedules (installed after `migrate`).
+        from forloeb.courses import menu as courses_menu  # noqa: F401
+        from forloeb.dashboards import menu as dashboards_menu  # noqa: F401
+        from forloeb.hours import menu as hours_menu  # noqa: F401
+        from forloeb.reminders import notifications as reminders_notifications  # noqa: F401
+        from forloeb.reminders import schedules as reminders_schedules  # noqa: F401

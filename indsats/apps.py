@@ -10,3 +10,9 @@ class IndsatsConfig(AppConfig):
         # Register the start page sections.
         from indsats.agreements import startpage as agreements_startpage  # noqa: F401
         from indsats.requests import startpage as requests_startpage  # noqa: F401
+
+        # isort: split
+        # What the rooms register with the organisation: menu entries and notification kinds.
+        from indsats.agreements import notifications as agreements_notifications  # noqa: F401
+        from indsats.requests import menu as requests_menu  # noqa: F401
+        from indsats.requests import notifications as requests_notifications  # noqa: F401

@@ -1,7 +1,7 @@
 """What higher apps do when something happens here, without this app importing them.
 
-forloeb registers a handler in its AppConfig.ready() that opens the course when an agreement
-comes into force. Handlers run inside the transaction of the change that triggered them.
+A higher app registers a handler in its AppConfig.ready(), e.g. to open the course when an
+agreement comes into force. Handlers run inside the transaction of the change that triggered them.
 """
 
 from collections.abc import Callable

@@ -484,7 +484,8 @@ class NotificationStatus(models.TextChoices):
 
 class NotificationKind(models.TextChoices):
     """What a message is about. A person can switch off e-mail per kind (not `SYSTEM`); the
-    message is still shown under Notifications."""
+    message is still shown under Notifications. These are the column's choices; the app that
+    sends a kind registers who receives it (institutioner/notifications/kinds.py)."""
 
     REQUESTS = "requests", _("Requests and triage")
     REQUEST_WAITING = "request_waiting", _("Reminder: requests waiting for triage")
@@ -496,37 +497,6 @@ class NotificationKind(models.TextChoices):
     COURSE_PLAN_CHANGED = "course_plan_changed", _("Changed weekdays or times of a course")
     WEEK_SHEET_REMINDER = "week_sheet_reminder", _("Reminder: week sheet not submitted")
     SYSTEM = "system", _("Messages from the system")
-
-
-# The kinds each role can receive, and so may switch e-mail off for (never SYSTEM).
-KINDS_BY_ROLE: dict[str, tuple[str, ...]] = {
-    Role.LEADER: (
-        NotificationKind.REQUESTS,
-        NotificationKind.MEETINGS,
-        NotificationKind.AGREEMENTS,
-        NotificationKind.SIGNATURE_REMINDER,
-        NotificationKind.EVALUATION_REMINDER,
-        NotificationKind.COURSE_PLAN_CHANGED,
-    ),
-    Role.PEDAGOGIST: (
-        NotificationKind.REQUESTS,
-        NotificationKind.MEETINGS,
-        NotificationKind.AGREEMENTS,
-        NotificationKind.SIGNATURE_REMINDER,
-        NotificationKind.EVALUATION_REMINDER,
-        NotificationKind.COURSE_ENDING,
-        NotificationKind.WEEK_SHEET_REMINDER,
-    ),
-    Role.ADMINISTRATION: (
-        NotificationKind.REQUESTS,
-        NotificationKind.REQUEST_WAITING,
-        NotificationKind.MEETINGS,
-        NotificationKind.AGREEMENTS,
-        NotificationKind.SIGNATURE_REMINDER,
-        NotificationKind.COURSE_ENDING,
-    ),
-    Role.STAFF: (NotificationKind.MEETINGS,),
-}
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

@@ -1,60 +1,29 @@
+"""Queueing messages in the outbox and the in-app inbox; sending.py delivers them."""
+
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import partial
 from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
 from django.template import Context, TemplateDoesNotExist, engines
 from django.template.backends.django import DjangoTemplates
 from django.utils import timezone, translation
 
 from institutioner.models import (
-    KINDS_BY_ROLE,
     Notification,
     NotificationKind,
     NotificationOptOut,
     NotificationStatus,
     User,
 )
-
-# After this many failed attempts a notification is marked failed and no longer retried; the
-# administration can send it again from the health page. Between attempts the wait doubles from
-# one minute up to two hours: 1 + 2 + 4 + ... + 64 minutes covers a mail server away for two hours.
-NOTIFICATION_MAX_ATTEMPTS = 8
+from institutioner.notifications import kinds
+from institutioner.notifications.tasks import notifications_send
 
 logger = logging.getLogger(__name__)
-
-
-NOTIFICATION_BACKOFF_FIRST = timedelta(minutes=1)
-
-
-NOTIFICATION_BACKOFF_MAX = timedelta(hours=2)
-
-
-# A template's kind when the caller does not say (the e-mails of #3-#4 are named by prefix).
-_KIND_BY_PREFIX = {
-    "request_": NotificationKind.REQUESTS,
-    "meeting_": NotificationKind.MEETINGS,
-    "agreement_": NotificationKind.AGREEMENTS,
-}
-
-
-def notification_backoff(attempts: int) -> timedelta:
-    """How long to wait after the `attempts`-th failure: 1, 2, 4 ... minutes, at most 2 hours."""
-    return min(NOTIFICATION_BACKOFF_FIRST * 2 ** max(attempts - 1, 0), NOTIFICATION_BACKOFF_MAX)
-
-
-def _kind_of(template: str) -> str:
-    for prefix, kind in _KIND_BY_PREFIX.items():
-        if template.startswith(prefix):
-            return kind
-    return NotificationKind.SYSTEM
 
 
 @dataclass(frozen=True)
@@ -128,7 +97,7 @@ def notification_queue(
         return None
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
-    kind = kind or _kind_of(template)
+    kind = kind or kinds.kind_of(template)
     rendered = email_render(template=template, context={**context, "recipient": recipient})
     if not url and concerns is not None and hasattr(concerns, "get_absolute_url"):
         url = concerns.get_absolute_url()
@@ -218,9 +187,6 @@ def notification_enqueue(*, notification_id: int) -> None:
     It runs after the commit of a web request; a broker that is down must not turn a saved
     change into an error page.
     """
-    # Imported here because tasks.py imports this module.
-    from institutioner.notifications.tasks import notifications_send
-
     try:
         notifications_send.delay(notification_id)
     except Exception:
@@ -229,111 +195,6 @@ def notification_enqueue(*, notification_id: int) -> None:
             notification_id,
             exc_info=True,
         )
-
-
-def _due(now) -> Q:
-    return Q(status=NotificationStatus.PENDING) & (
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    )
-
-
-def notification_send(*, notification_id: int) -> bool:
-    """Send a pending notification whose time has come; True if it went. A second run sends
-    nothing, and neither does a run before the backoff after a failure has passed.
-
-    Claiming is atomic: the row is locked (`SELECT ... FOR UPDATE SKIP LOCKED`) while the mail is
-    handed over and marked sent in the same transaction, so a task and the sweep, or two workers,
-    cannot both send it; a second one skips the locked row. A worker killed while sending holds
-    no lock any more (the database ends its session and rolls back), so the row is pending again
-    and the sweep sends it. On SQLite, which has no row locks, the claim is not atomic: embedded
-    development only. A failure from the mail server is counted, kept and retried after a
-    backoff, never raised.
-    """
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(_due(timezone.now()), pk=notification_id)
-            .first()
-        )
-        if notification is None:
-            return False
-        message = EmailMultiAlternatives(
-            subject=notification.subject,
-            body=notification.body_text,
-            to=[notification.email],
-            headers={
-                # Asks out-of-office responders not to answer (RFC 3834).
-                "Auto-Submitted": "auto-generated",
-                # The same id every attempt: should a message ever be handed over twice (a
-                # worker killed after the mail server took it, before the row was marked), mail
-                # programs see one message.
-                "Message-ID": f"<notification-{notification.pk}@{_message_domain()}>",
-            },
-        )
-        if notification.body_html:
-            message.attach_alternative(notification.body_html, "text/html")
-        if notification.attachment_name:
-            binary = notification.attachment_binary
-            message.attach(
-                notification.attachment_name,
-                bytes(binary) if binary is not None else notification.attachment_content,
-                _without_charset(notification.attachment_mimetype),
-            )
-        try:
-            message.send()
-        except Exception as exc:
-            notification.attempts += 1
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if notification.attempts >= NOTIFICATION_MAX_ATTEMPTS:
-                notification.status = NotificationStatus.FAILED
-                notification.next_attempt_at = None
-            else:
-                notification.next_attempt_at = timezone.now() + notification_backoff(
-                    notification.attempts
-                )
-            notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            logger.warning(
-                "Sending notification %s failed (attempt %s).",
-                notification.pk,
-                notification.attempts,
-                exc_info=True,
-            )
-            return False
-        notification.status = NotificationStatus.SENT
-        notification.sent_at = timezone.now()
-        notification.next_attempt_at = None
-        notification.save(update_fields=["status", "sent_at", "next_attempt_at"])
-        return True
-
-
-def _message_domain() -> str:
-    address = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
-    return address or "indsatsteam.localhost"
-
-
-def _without_charset(mimetype: str) -> str:
-    """`text/calendar; method=REQUEST; charset=UTF-8` → `text/calendar; method=REQUEST`.
-
-    Django adds the charset it encodes a text attachment in; a second one would contradict it.
-    """
-    parts = [part.strip() for part in mimetype.split(";")]
-    return "; ".join(
-        [parts[0], *(p for p in parts[1:] if p and not p.lower().startswith("charset="))]
-    )
-
-
-def notifications_send_pending() -> int:
-    """Send every pending notification whose time has come, oldest first; returns how many went.
-
-    Runs every minute from the beat: it sends what the per-message task never got (broker down
-    when the change was saved, worker killed) and the retries after a backoff.
-    """
-    pending = (
-        Notification.objects.filter(_due(timezone.now()))
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)
-    )
-    return sum(notification_send(notification_id=pk) for pk in list(pending))
 
 
 def notifications_retry_failed(*, actor: User, ids: Iterable[int] | None = None) -> int:
@@ -370,7 +231,7 @@ def notification_preferences_save(*, user: User, emailed_kinds: Iterable[str]) -
     """Keep e-mail for `emailed_kinds`; switch it off for every other kind of the person's role.
     Kinds outside the role are left as they are."""
     wanted = set(emailed_kinds)
-    choosable = set(KINDS_BY_ROLE.get(user.role, ()))
+    choosable = set(kinds.kinds_for_role(user.role))
     off = choosable - wanted
     with transaction.atomic():
         NotificationOptOut.objects.filter(user=user, kind__in=choosable - off).delete()

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from celery import current_app
 from celery.schedules import crontab_parser
 from django.conf import settings
 from django.db.models import Count, Min, Q
@@ -11,10 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_celery_beat.models import PeriodicTask
 
-from config.celery import app
 from institutioner import workdays
 from institutioner.models import Heartbeat, Notification, NotificationStatus
-from institutioner.operations.schedules import SCHEDULES, Schedule
+from institutioner.operations.schedules import Schedule, all_schedules
 
 
 @dataclass
@@ -69,7 +69,7 @@ def _late() -> timedelta:
 def broker_ping() -> tuple[bool, str]:
     """Connect to the broker once, with the configured timeouts (about 2 seconds)."""
     try:
-        with app.connection_for_write() as connection:
+        with current_app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, timeout=2)
             transport = connection.transport_cls
     except Exception as exc:
@@ -148,16 +148,17 @@ def health(*, now: datetime | None = None) -> Health:
     now = now or timezone.now()
     late = _late()
     broker_ok, broker_detail = broker_ping()
+    schedules = all_schedules()
     tasks = {
         t.name: t
-        for t in PeriodicTask.objects.filter(name__in=[s.name for s in SCHEDULES]).select_related(
+        for t in PeriodicTask.objects.filter(name__in=[s.name for s in schedules]).select_related(
             "interval", "crontab"
         )
     }
     beats = {h.name: h for h in Heartbeat.objects.all()}
     worker = beats.get("worker")
     states = []
-    for schedule in SCHEDULES:
+    for schedule in schedules:
         task = tasks.get(schedule.name)
         beat = beats.get(schedule.heartbeat_name)
         expected = previous_run(task, now) if task is not None and task.enabled else None

@@ -1,9 +1,12 @@
 """The beat's schedules: defaults installed in the database, times changed by the administration.
 
-django-celery-beat's DatabaseScheduler reads `PeriodicTask` rows. `schedules_install` runs after
-every `migrate` and creates a missing row from `SCHEDULES`; an existing row is left as it is, so a
-time the administration changed survives upgrades and restarts. Crontab times are wall-clock
-times in Europe/Copenhagen, so 14:00 stays 14:00 across the daylight-saving changes.
+django-celery-beat's DatabaseScheduler reads `PeriodicTask` rows. Each app registers its default
+schedules here from its AppConfig.ready() (this app its technical jobs, higher apps their
+reminders), so this module names no task of theirs. `schedules_install` runs after every `migrate`
+(when every app is ready) and creates a missing row for each registered schedule; an existing row
+is left as it is, so a time the administration changed survives upgrades and restarts. Crontab
+times are wall-clock times in Europe/Copenhagen, so 14:00 stays 14:00 across the daylight-saving
+changes.
 """
 
 import json
@@ -33,6 +36,8 @@ class Schedule:
     expire_seconds: int | None = None
     # The Heartbeat row its task writes when it has run.
     heartbeat: str = ""
+    # Where it stands on the health page, lowest first; equal ones in the order registered.
+    order: int = 50
 
     @property
     def heartbeat_name(self) -> str:
@@ -45,61 +50,26 @@ class Schedule:
         return not self.every_seconds
 
 
-SCHEDULES: tuple[Schedule, ...] = (
-    Schedule(
-        name="reminders-evaluations",
-        task="forloeb.tasks.reminders_evaluations",
-        label=_("Evaluations within 7 days, or overdue"),
-        help=_("To the course's pedagogists and the institution's leaders."),
-        hour="7",
-        minute="0",
-    ),
-    Schedule(
-        name="reminders-signatures",
-        task="forloeb.tasks.reminders_signatures",
-        label=_("Agreements waiting for signatures for more than 3 working days"),
-        help=_("To the people who have not signed yet."),
-        hour="7",
-        minute="0",
-        day_of_week=WEEKDAYS_WORK,
-    ),
-    Schedule(
-        name="reminders-courses-ending",
-        task="forloeb.tasks.reminders_courses_ending",
-        label=_("Courses ending within 14 days without a planned follow-up"),
-        help=_("To the course's pedagogists and the administration."),
-        hour="7",
-        minute="0",
-        day_of_week=WEEKDAYS_WORK,
-    ),
-    Schedule(
-        name="reminders-requests-waiting",
-        task="forloeb.tasks.reminders_requests_waiting",
-        label=_("Requests not triaged within 5 working days"),
-        help=_("To the administration."),
-        hour="7",
-        minute="0",
-        day_of_week=WEEKDAYS_WORK,
-    ),
-    Schedule(
-        name="reminders-week-sheets",
-        task="forloeb.tasks.reminders_week_sheets",
-        label=_("Week sheet not submitted by the week's last working day"),
-        help=_(
-            "To the pedagogist, from the last working day of the week at this time (Friday; "
-            "the day before a holiday Friday). Runs every day, so a missed day is caught up."
-        ),
-        hour="14",
-        minute="0",
-    ),
-    Schedule(
-        name="reminders-week-sheets-again",
-        task="forloeb.tasks.reminders_week_sheets_again",
-        label=_("Last week's sheet still not submitted"),
-        help=_("To the pedagogist, from the first working day of the next week at this time."),
-        hour="8",
-        minute="0",
-    ),
+_registered: dict[str, Schedule] = {}
+
+
+def register(*schedules: Schedule) -> None:
+    """Add an app's schedules, from its AppConfig.ready(); installed after the next `migrate`."""
+    for schedule in schedules:
+        _registered[schedule.name] = schedule
+
+
+def all_schedules() -> list[Schedule]:
+    """Every registered schedule in the order the health page shows them."""
+    return sorted(_registered.values(), key=lambda schedule: schedule.order)
+
+
+def by_name(name: str) -> Schedule:
+    return _registered[name]
+
+
+# This app's own technical jobs: they run every minute or hour and come last on the health page.
+register(
     Schedule(
         name="send-pending-notifications",
         task="institutioner.tasks.notifications_send_pending",
@@ -107,6 +77,7 @@ SCHEDULES: tuple[Schedule, ...] = (
         help=_("Sends what could not be sent at once, and the retries after a failure."),
         every_seconds=60,
         expire_seconds=55,
+        order=90,
     ),
     Schedule(
         name="worker-heartbeat",
@@ -116,6 +87,7 @@ SCHEDULES: tuple[Schedule, ...] = (
         every_seconds=60,
         expire_seconds=55,
         heartbeat="worker",
+        order=90,
     ),
     Schedule(
         name="clear-expired-sessions",
@@ -124,10 +96,9 @@ SCHEDULES: tuple[Schedule, ...] = (
         help=_("Deletes logins that have been idle for too long."),
         every_seconds=3600,
         expire_seconds=3500,
+        order=90,
     ),
 )
-
-BY_NAME = {schedule.name: schedule for schedule in SCHEDULES}
 
 
 def crontab_for(*, hour: str, minute: str, day_of_week: str) -> CrontabSchedule:
@@ -147,7 +118,7 @@ def schedules_install() -> int:
     """Create the periodic tasks that are missing; returns how many. Never changes one."""
     existing = set(PeriodicTask.objects.values_list("name", flat=True))
     created = 0
-    for schedule in SCHEDULES:
+    for schedule in all_schedules():
         if schedule.name in existing:
             continue
         fields: dict = {

@@ -52,9 +52,9 @@ def schedule_edit(request, pk: int):
     task = get_object_or_404(
         PeriodicTask.objects.select_related("crontab"),
         pk=pk,
-        name__in=[s.name for s in schedules.SCHEDULES if s.editable],
+        name__in=[s.name for s in schedules.all_schedules() if s.editable],
     )
-    schedule = schedules.BY_NAME[task.name]
+    schedule = schedules.by_name(task.name)
     crontab = task.crontab
     initial = {"enabled": task.enabled}
     if crontab is not None:

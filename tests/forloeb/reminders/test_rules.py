@@ -201,7 +201,7 @@ def test_a_switched_off_email_is_kept_in_the_app_only(world, course, mailoutbox)
     assert lene.status == NotificationStatus.IN_APP
     assert paula.status == NotificationStatus.PENDING
     # The sweep sends Paula's and never Lene's.
-    from institutioner.notifications.services import notifications_send_pending
+    from institutioner.notifications.sending import notifications_send_pending
 
     assert notifications_send_pending() == 1
     assert [m.to for m in mailoutbox] == [["paula@example.dk"]]

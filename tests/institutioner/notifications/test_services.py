@@ -18,15 +18,17 @@ from django_celery_beat.models import PeriodicTask
 
 from config.celery import app
 from institutioner.models import Notification, NotificationStatus
-from institutioner.notifications.services import (
+from institutioner.notifications.sending import (
     NOTIFICATION_MAX_ATTEMPTS,
-    EmailAttachment,
     notification_backoff,
+    notification_send,
+    notifications_send_pending,
+)
+from institutioner.notifications.services import (
+    EmailAttachment,
     notification_queue,
     notification_queue_many,
-    notification_send,
     notifications_retry_failed,
-    notifications_send_pending,
 )
 from institutioner.notifications.tasks import notifications_send_pending as sweep_task
 from tests.conftest import require_service

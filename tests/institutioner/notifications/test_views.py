@@ -12,14 +12,14 @@ from django_celery_beat.models import PeriodicTask
 
 from config.celery import app
 from institutioner.models import (
-    KINDS_BY_ROLE,
     Heartbeat,
     Notification,
     NotificationKind,
     NotificationOptOut,
     NotificationStatus,
 )
-from institutioner.operations.schedules import SCHEDULES, schedules_install
+from institutioner.notifications.kinds import kinds_for_role
+from institutioner.operations.schedules import all_schedules, schedules_install
 
 
 @pytest.fixture(autouse=True)
@@ -129,7 +129,7 @@ def test_e_mail_can_be_switched_off_per_kind(client, world):
     assert "Påmindelse: anmodninger der venter på visitation" not in html
     assert "Påmindelse: ugeskema ikke indsendt" not in html
     assert 'value="system"' not in html
-    kinds = list(KINDS_BY_ROLE["leader"])
+    kinds = list(kinds_for_role("leader"))
     keep = [k for k in kinds if k != NotificationKind.EVALUATION_REMINDER]
     response = client.post(reverse("notification_settings"), {"emailed": keep}, follow=True)
     assert "Dit valg af e-mails er gemt." in response.content.decode()
@@ -156,7 +156,7 @@ def test_staff_choose_only_meetings(client, world):
 def healthy(world):
     now = timezone.now()
     Heartbeat.objects.create(name="worker", at=now)
-    for schedule in SCHEDULES:
+    for schedule in all_schedules():
         Heartbeat.objects.create(name=f"schedule:{schedule.name}", at=now, detail="0")
     return now
 
