@@ -9,7 +9,7 @@ from forloeb.hours.weeks import REPORTED
 from forloeb.models import Course, HourEntry, WeekSheet
 from indsats import access as indsats_access
 from institutioner import access
-from institutioner.models import Institution, Pedagogist, Role, User
+from institutioner.models import Institution, Pedagogist, User
 
 
 def courses_for(user: User) -> QuerySet[Course]:
@@ -46,9 +46,11 @@ def can_work_on(user: User, course: Course) -> bool:
 def can_see_hours(user: User, course: Course | None = None) -> bool:
     """Hours delivered are for the administration, the pedagogists and the institutions'
     leaders; the institution's staff read the logbook, not the hours. With a course: the hours
-    of that course (which the caller has loaded through `get_course_for`). The course page, the
-    closing report and the hour exports all ask this one question."""
-    return bool(user.is_authenticated and user.is_active and user.role != Role.STAFF)
+    of that course, which must be one the person sees. The course page, the closing report and
+    the hour exports all ask this one question."""
+    if not (user.is_authenticated and user.is_active) or access.is_staff_member(user):
+        return False
+    return course is None or courses_for(user).filter(pk=course.pk).exists()
 
 
 def can_download_closing_report(user: User, course: Course) -> bool:
