@@ -367,7 +367,7 @@ def dashboard_pedagogists(request, fmt: str = ""):
             if page
             else "",
             "page_query": _page_query(request),
-            "can_see_pedagogist_dashboard": True,
+            "can_see_pedagogist_dashboard": access.can_see_pedagogist_dashboard(request.user),
             # Labels made once here rather than 25 translated dates in the template.
             "mondays": [
                 (
