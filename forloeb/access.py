@@ -1,12 +1,15 @@
-"""Who may see and work on courses, built on the request and agreement scopes."""
+"""Who may see and work on courses, hours and the allocation figures, built on the request and
+agreement scopes. Views, start-page sections, PDFs and exports ask here; none of them looks at a
+person's role itself, so a page and the file downloaded from it obey the same rule."""
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from forloeb.models import Course
+from forloeb.hours.weeks import REPORTED
+from forloeb.models import Course, HourEntry, WeekSheet
 from indsats import access as indsats_access
 from institutioner import access
-from institutioner.models import Role, User
+from institutioner.models import Institution, Pedagogist, User
 
 
 def courses_for(user: User) -> QuerySet[Course]:
@@ -27,17 +30,115 @@ def get_course_for(user: User, pk) -> Course:
         raise Http404 from None
 
 
-def can_see_hours(user: User) -> bool:
-    """Hours delivered are for the administration, the pedagogists and the institutions'
-    leaders; the institution's staff read the logbook, not the hours."""
-    return user.is_authenticated and user.is_active and user.role != Role.STAFF
-
-
 def can_work_on(user: User, course: Course) -> bool:
     """The assigned pedagogists keep the logbook and move the phases; so may the administration."""
     if access.is_administration(user):
         return True
     return (
-        user.role == Role.PEDAGOGIST
+        access.is_pedagogist(user)
         and course.agreement.request.allocations.filter(pedagogist__user=user).exists()
     )
+
+
+# Hours ----------------------------------------------------------------------------------------
+
+
+def can_see_hours(user: User, course: Course | None = None) -> bool:
+    """Hours delivered are for the administration, the pedagogists and the institutions'
+    leaders; the institution's staff read the logbook, not the hours. With a course: the hours
+    of that course, which must be one the person sees. The course page, the closing report and
+    the hour exports all ask this one question."""
+    if not (user.is_authenticated and user.is_active) or access.is_staff_member(user):
+        return False
+    return course is None or courses_for(user).filter(pk=course.pk).exists()
+
+
+def can_download_closing_report(user: User, course: Course) -> bool:
+    """Whoever sees the course may download its closing report; what it holds follows the
+    page's rules (`closing_report_shows_hours`)."""
+    return courses_for(user).filter(pk=course.pk).exists()
+
+
+def closing_report_shows_hours(user: User, course: Course) -> bool:
+    """The report shows the hours delivered only to whoever sees them on the course page."""
+    return can_see_hours(user, course)
+
+
+def keeps_week_sheets(user: User) -> bool:
+    """A pedagogist fills in their own weeks."""
+    return pedagogist_of(user) is not None
+
+
+def pedagogist_of(user: User) -> Pedagogist | None:
+    """The person's own pedagogist record, if they are a pedagogist (cached on the user)."""
+    if not access.is_pedagogist(user):
+        return None
+    return getattr(user, "pedagogist", None)
+
+
+def get_own_pedagogist(user: User) -> Pedagogist:
+    pedagogist = pedagogist_of(user)
+    if pedagogist is None:
+        raise Http404
+    return pedagogist
+
+
+def can_approve_hours(user: User) -> bool:
+    """The administration approves the months and reads every pedagogist's weeks."""
+    return access.is_administration(user)
+
+
+def get_pedagogist_for_week_sheets(user: User, pk) -> Pedagogist:
+    """Another pedagogist's week sheets are read by the administration only."""
+    if not can_approve_hours(user):
+        raise Http404
+    return access.get_pedagogist_for(user, pk)
+
+
+def week_sheets_for(user: User) -> QuerySet[WeekSheet]:
+    """The administration: every week sheet. A pedagogist: their own. Nobody else."""
+    qs = WeekSheet.objects.all()
+    if can_approve_hours(user):
+        return qs
+    if access.is_pedagogist(user):
+        return qs.filter(pedagogist__user=user)
+    return qs.none()
+
+
+def hour_entries_for(user: User) -> QuerySet[HourEntry]:
+    """The hour entries a person may read (on a page or in an export): the administration every
+    reported week; a pedagogist their own weeks; a leader the reported hours on the courses they
+    see (never the pedagogists' other work); the institution's staff none."""
+    qs = HourEntry.objects.all()
+    if not can_see_hours(user):
+        return qs.none()
+    if can_approve_hours(user):
+        return qs.filter(sheet__status__in=REPORTED)
+    if access.is_pedagogist(user):
+        return qs.filter(sheet__pedagogist__user=user)
+    return qs.filter(sheet__status__in=REPORTED, course__in=courses_for(user))
+
+
+# Allocation dashboards ------------------------------------------------------------------------
+
+
+def can_see_dashboards(user: User) -> bool:
+    """The administration sees the municipality's figures, a leader their own institutions'."""
+    return access.is_administration(user) or access.is_leader(user)
+
+
+def dashboard_institutions_for(user: User) -> QuerySet[Institution]:
+    """The institutions a person's allocation figures cover; 404 for those without figures."""
+    if not can_see_dashboards(user):
+        raise Http404
+    return access.institutions_for(user)
+
+
+def dashboards_own_institutions_only(user: User) -> bool:
+    """The figures are limited to the person's own institutions (the page says so)."""
+    return not access.is_administration(user)
+
+
+def can_see_pedagogist_dashboard(user: User) -> bool:
+    """A pedagogist's whole week is the administration's to see, not a leader's."""
+    return access.is_administration(user)

@@ -15,7 +15,7 @@ from indsats.models import (
     RequestStatus,
 )
 from institutioner import access
-from institutioner.models import Role, User
+from institutioner.models import User
 
 
 def requests_for(user: User) -> QuerySet[InterventionRequest]:
@@ -27,13 +27,13 @@ def requests_for(user: User) -> QuerySet[InterventionRequest]:
         return qs.none()
     if access.is_administration(user):
         return qs.exclude(status=RequestStatus.DRAFT)
-    if user.role == Role.LEADER:
+    if access.is_leader(user):
         return qs.filter(institution__in=access.institutions_for(user))
-    if user.role == Role.STAFF:
+    if access.is_staff_member(user):
         return qs.filter(institution__in=access.institutions_for(user)).exclude(
             status=RequestStatus.DRAFT
         )
-    if user.role == Role.PEDAGOGIST:
+    if access.is_pedagogist(user):
         return qs.filter(
             Q(allocations__pedagogist__user=user)
             | Q(meetings__participants=user, meetings__status=MeetingStatus.PLANNED)
@@ -48,11 +48,41 @@ def get_request_for(user: User, pk) -> InterventionRequest:
         raise Http404 from None
 
 
+def can_create_request(user: User) -> bool:
+    """A leader requests interventions for their own institutions (the form offers only those)."""
+    return access.is_leader(user)
+
+
+def follows_requests(user: User) -> bool:
+    """The institution's leaders and staff follow their requests on the start page."""
+    return access.is_leader(user) or access.is_staff_member(user)
+
+
 def get_request_for_leader(user: User, pk) -> InterventionRequest:
     """Changing, submitting and withdrawing are for the leaders of the institution."""
-    if user.role != Role.LEADER:
+    if not can_create_request(user):
         raise Http404
     return get_request_for(user, pk)
+
+
+def can_change_request(user: User, req: InterventionRequest) -> bool:
+    """Changing and submitting: the institution's leaders, while the request is editable."""
+    return can_create_request(user) and req.is_editable
+
+
+def can_withdraw_request(user: User, req: InterventionRequest) -> bool:
+    return can_create_request(user) and req.status in (
+        RequestStatus.DRAFT,
+        RequestStatus.SUBMITTED,
+        RequestStatus.NEEDS_INFO,
+    )
+
+
+def assigned_requests_for(user: User) -> QuerySet[InterventionRequest]:
+    """The requests a pedagogist is assigned to (their interventions); none for anyone else."""
+    if not access.is_pedagogist(user):
+        return InterventionRequest.objects.none()
+    return InterventionRequest.objects.filter(allocations__pedagogist__user=user)
 
 
 def can_triage(user: User) -> bool:
@@ -71,7 +101,7 @@ def meetings_for(user: User) -> QuerySet[IntakeMeeting]:
         return qs.none()
     if access.is_administration(user):
         return qs
-    if user.role in (Role.LEADER, Role.STAFF):
+    if follows_requests(user):
         return qs.filter(request__in=requests_for(user))
     return qs.filter(participants=user)
 
@@ -120,4 +150,10 @@ def can_edit_agreement(user: User, req: InterventionRequest) -> bool:
     """The administration and the assigned pedagogists write the agreement; leaders sign it."""
     if access.is_administration(user):
         return True
-    return user.role == Role.PEDAGOGIST and req.allocations.filter(pedagogist__user=user).exists()
+    return access.is_pedagogist(user) and req.allocations.filter(pedagogist__user=user).exists()
+
+
+def may_sign_agreements(user: User) -> bool:
+    """Leaders, pedagogists and the administration sign agreements (which place each signs in
+    is `indsats.agreements.selectors.slot_for`)."""
+    return access.is_leader(user) or access.is_pedagogist(user) or can_triage(user)

@@ -17,6 +17,7 @@ from institutioner.models import (
     Role,
     User,
 )
+from institutioner.notifications.kinds import kinds_for_role
 
 
 def is_administration(user) -> bool:
@@ -35,6 +36,32 @@ def is_pedagogist(user) -> bool:
     return bool(user.is_authenticated and user.role == Role.PEDAGOGIST)
 
 
+def is_staff_member(user) -> bool:
+    """Staff ("Personale") of an institution; not Django's `is_staff` (admin access)."""
+    return bool(user.is_authenticated and user.role == Role.STAFF)
+
+
+def start_page_for(user) -> str:
+    """Which start page the person gets: "administration", "pedagogist" or "institution"."""
+    if is_administration(user):
+        return "administration"
+    if is_pedagogist(user):
+        return "pedagogist"
+    return "institution"
+
+
+def notification_kinds_for(user) -> tuple:
+    """The kinds of notification the person can receive, and so may switch e-mail off for."""
+    if not user.is_authenticated:
+        return ()
+    return kinds_for_role(user.role)
+
+
+def can_see_operations(user) -> bool:
+    """The health page (Drift og påmindelser) and its schedule editor are the administration's."""
+    return is_administration(user)
+
+
 def can_manage_master_data(user) -> bool:
     """Districts, institutions, people and attachments are kept by the administration."""
     return is_administration(user)
@@ -47,9 +74,9 @@ def institutions_for(user: User) -> QuerySet[Institution]:
         return qs.none()
     if is_administration(user):
         return qs
-    if user.role in (Role.LEADER, Role.STAFF):
+    if is_leader(user) or is_staff_member(user):
         return qs.filter(memberships__user=user).distinct()
-    if user.role == Role.PEDAGOGIST:
+    if is_pedagogist(user):
         return qs.filter(
             pk__in=Assignment.objects.not_ended()
             .filter(pedagogist__user=user)
@@ -78,9 +105,9 @@ def pedagogists_for(user: User) -> QuerySet[Pedagogist]:
         return qs.none()
     if is_administration(user):
         return qs
-    if user.role == Role.PEDAGOGIST:
+    if is_pedagogist(user):
         return qs.filter(user=user)
-    if user.role in (Role.LEADER, Role.STAFF):
+    if is_leader(user) or is_staff_member(user):
         return qs.filter(
             pk__in=Assignment.objects.not_ended()
             .filter(institution__memberships__user=user)

@@ -10,7 +10,7 @@ def navigation(request):
     return {
         # Counted only when a template asks (the bell in the menu): one query, on an index.
         "unread_notifications": SimpleLazyObject(lambda: _unread(user)),
-        "is_administration": access.is_administration(user),
+        "can_see_operations": access.can_see_operations(user),
         "can_manage_master_data": access.can_manage_master_data(user),
         # The entries higher apps registered (institutioner/menu.py), those this person sees.
         "menu_entries": SimpleLazyObject(lambda: menu.entries_for(user)),
@@ -21,4 +21,4 @@ def navigation(request):
 def _unread(user) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return Notification.objects.filter(recipient=user).unread().count()

@@ -5,13 +5,13 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from institutioner import access, selectors, services, startpage
-from institutioner.models import Role
 
 
 @login_required
 def start(request):
     user = request.user
-    if access.is_administration(user):
+    page = access.start_page_for(user)
+    if page == "administration":
         return render(
             request,
             "institutioner/start_administration.html",
@@ -20,7 +20,7 @@ def start(request):
                 "start_sections": startpage.sections_for(request),
             },
         )
-    if user.role == Role.PEDAGOGIST:
+    if page == "pedagogist":
         pedagogist = getattr(user, "pedagogist", None)
         assignments = (
             selectors.assignments_of_pedagogist(user=user, pedagogist=pedagogist)

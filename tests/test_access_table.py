@@ -3,17 +3,33 @@
 A new URL without a rule here makes `test_every_url_has_a_rule` fail, so no view can be added
 without deciding who may open it. Statuses: 302 = sent to log in (or on, after logging in),
 404 = outside the person's scope (existence is not revealed), 405 = wrong method.
+
+A URL that answers with a file (PDF, CSV, Excel, calendar) also needs a rule in DOWNLOADS: the
+page whose rules the file follows. `test_downloads_show_nothing_the_page_hides` then reads every
+file each person can download and fails when it shows a planted figure the person cannot see
+on the pages where that figure lives (as the closing report once showed staff the hours the
+course page hid from them). `test_no_role_checks_outside_access_modules` keeps the "who may see
+what" in the apps' `access.py` modules.
 """
 
 import fnmatch
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
 
+import openpyxl
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
+from pypdf import PdfReader
 
+from forloeb.hours import weeks as hours
+from forloeb.models import HourCategory, HourEntry, SheetStatus, WeekSheet
 from institutioner.models import Notification, NotificationStatus
 
 ROLES = ["anonymous", "leader", "staff", "pedagogist", "administration", "outsider"]
@@ -297,6 +313,61 @@ def test_rules_do_not_name_urls_that_are_gone():
     assert stale == []
 
 
+# Figures planted in the world (see `world_with_requests`), each with the pages where a person
+# may see it. A downloaded file may show a figure only to whoever sees it on one of its pages.
+COURSE_HOURS = Decimal("7.75")  # practice on the course, in a submitted week
+OTHER_WORK = Decimal("1.25")  # the pedagogist's sparring that week, on no course
+
+SECRETS = {
+    "hours delivered on the course": (
+        COURSE_HOURS,
+        [lambda w: reverse("course_detail", args=[w.agreement.course.pk])],
+    ),
+    "the pedagogist's work outside courses": (
+        OTHER_WORK,
+        [
+            lambda w: reverse("week_sheet", kwargs=this_week(w)),
+            lambda w: reverse("week_sheet_of", kwargs={"pk": w.pedagogist.pk, **this_week(w)}),
+        ],
+    ),
+}
+
+# Every URL that answers with a file: the arguments of each file it gives, and the page whose
+# rules it follows (its statuses per role are in RULES).
+DOWNLOADS = {
+    "agreement_pdf": ([lambda w: {"pk": w.agreement_version.pk}], "agreement_detail"),
+    "meeting_ics": ([lambda w: {"pk": w.meeting.pk}], "request_detail"),
+    "course_report": ([lambda w: {"pk": w.agreement.course.pk}], "course_detail"),
+    "hours_export": ([lambda w: {"fmt": "csv"}, lambda w: {"fmt": "xlsx"}], "hours_delivered"),
+    **{
+        f"dashboard_{name}_export": (
+            [lambda w: {"fmt": "csv"}, lambda w: {"fmt": "xlsx"}],
+            f"dashboard_{name}",
+        )
+        for name in ("districts", "institutions", "flow", "pedagogists")
+    },
+}
+
+
+def plant_hours(world) -> None:
+    """Paula's submitted week: practice on the course, and sparring on no course."""
+    sheet = WeekSheet.objects.create(
+        pedagogist=world.pedagogist,
+        week_start=hours.this_monday(),
+        status=SheetStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    HourEntry.objects.create(
+        sheet=sheet,
+        course=world.agreement.course,
+        category=HourCategory.PRACTICE,
+        hours=COURSE_HOURS,
+    )
+    HourEntry.objects.create(
+        sheet=sheet, course=None, category=HourCategory.SPARRING, hours=OTHER_WORK
+    )
+
+
 @pytest.fixture
 def world_with_requests(world):
     from tests.indsats.helpers import accept, agreement_in_force, make_request, plan_meeting
@@ -307,7 +378,42 @@ def world_with_requests(world):
     accept(world, world.accepted_request)
     world.meeting = plan_meeting(world, world.accepted_request)
     world.agreement, world.agreement_version = agreement_in_force(world, world.accepted_request)
+    plant_hours(world)
     return world
+
+
+def is_file(response) -> bool:
+    return response.has_header("Content-Disposition")
+
+
+def file_text(response) -> str:
+    """What a person reads in a downloaded file, as text."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    content_type = response["Content-Type"]
+    if content_type.startswith("application/pdf"):
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    if "spreadsheetml" in content_type:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            ";".join("" if value is None else str(value) for value in row)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
+    # CSV and calendars; a calendar folds long lines with a newline and a space.
+    return content.decode("utf-8-sig").replace("\r\n ", "")
+
+
+def spellings(value: Decimal) -> list[str]:
+    """How a figure is written: 7,75 on pages and in CSV, 7.75 in Excel and attributes."""
+    plain = f"{value.normalize():f}"
+    return [plain, plain.replace(".", ",")]
+
+
+def shows(text: str, value: Decimal) -> bool:
+    return any(
+        re.search(rf"(?<![\d.,]){re.escape(spelling)}(?![\d])", text)
+        for spelling in spellings(value)
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -333,3 +439,137 @@ def test_access_table(client, world_with_requests, role):
             wrong.append(f"{name} {url}: {status}, expected {expected[role]}")
     assert wrong == [], "\n".join(wrong)
     assert checked > 40
+
+
+def test_every_download_has_a_rule(client, world_with_requests):
+    """Whatever answers with a file for the administration (who can open the most) is declared
+    in DOWNLOADS, and every declared download is a URL with statuses in RULES."""
+    world = world_with_requests
+    client.force_login(world.administrator)
+    files = set()
+    for name in sorted(set(named_urls())):
+        builder, expected = rule_for(name)
+        if builder == "admin" or expected["administration"] != 200:
+            continue
+        if is_file(client.get(reverse(name, kwargs=builder(world)))):
+            files.add(name)
+    assert files, "no downloads found: the check itself is broken"
+    missing = sorted(files - set(DOWNLOADS))
+    assert missing == [], f"downloads without a rule in DOWNLOADS: {missing}"
+    assert sorted(set(DOWNLOADS) - set(named_urls())) == []
+    assert all(page in RULES for _builders, page in DOWNLOADS.values())
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_downloads_show_nothing_the_page_hides(client, world_with_requests, role):
+    """Each file a person can download follows its page's statuses, and shows a planted figure
+    only if the person sees that figure on one of the pages where it lives."""
+    world = world_with_requests
+    user = world.user_for(role)
+    if user is not None:
+        client.force_login(user)
+    visible = {}
+    for secret, (value, pages) in SECRETS.items():
+        texts = []
+        for page in pages:
+            response = client.get(page(world))
+            if response.status_code == 200:
+                texts.append(response.content.decode())
+        visible[secret] = any(shows(text, value) for text in texts)
+    downloaded = 0
+    leaks = []
+    for name, (builders, page) in DOWNLOADS.items():
+        for builder in builders:
+            url = reverse(name, kwargs=builder(world))
+            response = client.get(url)
+            page_status = client.get(reverse(page, kwargs=RULES[page][0](world))).status_code
+            if page_status != 200:
+                # No file where the page is closed (a page may be open without its file).
+                assert response.status_code != 200, f"{url}: a file where {page} is closed"
+            if response.status_code != 200:
+                continue
+            assert is_file(response), f"{url} is not a file"
+            downloaded += 1
+            text = file_text(response)
+            for secret, (value, _pages) in SECRETS.items():
+                if shows(text, value) and not visible[secret]:
+                    leaks.append(f"{url} shows {secret} ({value}) to {role}")
+    assert leaks == [], "\n".join(leaks)
+    if role in ("leader", "administration"):
+        assert downloaded >= 7
+
+
+def test_the_leak_check_sees_the_planted_figures(client, world_with_requests):
+    """The check above is worth something only if the figures are found where they are shown."""
+    world = world_with_requests
+    client.force_login(world.administrator)
+    report = file_text(client.get(reverse("course_report", args=[world.agreement.course.pk])))
+    assert shows(report, COURSE_HOURS)
+    for fmt in ("csv", "xlsx"):
+        export = file_text(client.get(reverse("hours_export", args=[fmt])))
+        assert shows(export, COURSE_HOURS) and shows(export, OTHER_WORK)
+    page = client.get(reverse("course_detail", args=[world.agreement.course.pk]))
+    assert shows(page.content.decode(), COURSE_HOURS)
+    client.force_login(world.staff)
+    page = client.get(reverse("course_detail", args=[world.agreement.course.pk]))
+    assert not shows(page.content.decode(), COURSE_HOURS)
+
+
+# --- No role checks outside the access modules ---------------------------------------------------
+
+# Modules that show pages or files; the templates are all checked.
+SCANNED_MODULES = (
+    "views.py",
+    "startpage.py",
+    "context_processors.py",
+    "pdf.py",
+    "export.py",
+    "spreadsheet.py",
+    "calendar.py",
+    "templatetags/*.py",
+)
+PYTHON_ROLE_CHECKS = re.compile(
+    r"\.role\b|\bRole\.|\bKINDS_BY_ROLE\b|\bis_superuser\b"
+    r"|\bis_(administration|leader|pedagogist|staff_member)\("
+)
+TEMPLATE_ROLE_CHECKS = re.compile(
+    r"\brole\s*(==|!=)|\.role\s+in\b|\bis_superuser\b|\bis_administration\b|\bis_leader\b"
+    r"|\bis_pedagogist\b"
+)
+# Where a role check is allowed, and why. An entry whose file no longer has one fails the test:
+# take it out.
+ALLOWED_ROLE_CHECKS = {
+    "templates/emails/reminder_evaluation_due_body.txt": "chooses the wording for the "
+    "recipient (the leader takes part), not what anyone may see",
+}
+
+
+def _scanned_files():
+    base = Path(settings.BASE_DIR)
+    for app in sorted(p.parent for p in base.glob("*/apps.py")):
+        for pattern in SCANNED_MODULES:
+            yield from app.rglob(pattern)
+    for template in (base / "templates").rglob("*"):
+        if template.is_file():
+            yield template
+
+
+def test_no_role_checks_outside_access_modules():
+    """Views, start-page sections, files and templates ask the apps' access modules (`can_...`,
+    `..._for(user)`); none of them looks at a person's role itself."""
+    base = Path(settings.BASE_DIR)
+    found: dict[str, list[str]] = {}
+    for path in _scanned_files():
+        relative = path.relative_to(base).as_posix()
+        if relative.startswith((".venv/", "tests/")):
+            continue
+        pattern = TEMPLATE_ROLE_CHECKS if relative.startswith("templates/") else PYTHON_ROLE_CHECKS
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if pattern.search(line):
+                found.setdefault(relative, []).append(f"{relative}:{number}: {line.strip()}")
+    checks = [
+        hit for path, hits in found.items() if path not in ALLOWED_ROLE_CHECKS for hit in hits
+    ]
+    assert checks == [], "role checks outside access modules:\n" + "\n".join(checks)
+    stale = sorted(set(ALLOWED_ROLE_CHECKS) - set(found))
+    assert stale == [], f"no role check left in {stale}: take them out of ALLOWED_ROLE_CHECKS"

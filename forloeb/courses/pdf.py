@@ -15,7 +15,9 @@ from indsats.agreements.selectors import agreement_view
 from indsats.models import VersionStatus
 
 
-def closing_report_html(course: Course) -> str:
+def closing_report_html(course: Course, *, with_hours: bool) -> str:
+    """`with_hours`: whether the reader may see the hours delivered (the view asks
+    `forloeb.access.closing_report_shows_hours`); without, they are not even computed."""
     version = (
         course.agreement.versions.filter(status=VersionStatus.IN_FORCE).first()
         or course.agreement.versions.exclude(number=None).order_by("-number").first()
@@ -32,7 +34,7 @@ def closing_report_html(course: Course) -> str:
         "evaluations": evaluations,
         "last": evaluations[-1] if evaluations else None,
         "notes": course.notes.count(),
-        "delivered": hours.course_weeks(course, limit=520)[1],
+        "delivered": hours.course_weeks(course, limit=520)[1] if with_hours else None,
         "municipality": settings.MUNICIPALITY_NAME,
         "logo_url": Path(logo).as_uri() if logo else "",
     }
@@ -40,6 +42,8 @@ def closing_report_html(course: Course) -> str:
         return render_to_string("pdf/closing_report.html", context)
 
 
-def closing_report_pdf(course: Course) -> bytes:
-    html = HTML(string=closing_report_html(course), base_url=str(settings.BASE_DIR))
+def closing_report_pdf(course: Course, *, with_hours: bool) -> bytes:
+    html = HTML(
+        string=closing_report_html(course, with_hours=with_hours), base_url=str(settings.BASE_DIR)
+    )
     return html.write_pdf(font_config=font_config())

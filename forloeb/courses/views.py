@@ -33,7 +33,10 @@ def course_list(request):
 
 
 def _course_page(request, course, *, note_form=None):
-    hour_weeks, hour_totals = hours.course_weeks(course)
+    # Hours the person may not see are not even computed.
+    hour_weeks, hour_totals = (
+        hours.course_weeks(course) if access.can_see_hours(request.user, course) else (None, None)
+    )
     items = {item.key: item for item in course.checklist.select_related("done_by")}
     phases = [
         {
@@ -56,7 +59,7 @@ def _course_page(request, course, *, note_form=None):
             "events": course.events.select_related("actor"),
             "versions": course.agreement.versions.exclude(number=None).order_by("-number"),
             "agreed": _agreed(course),
-            "hour_weeks": hour_weeks if access.can_see_hours(request.user) else None,
+            "hour_weeks": hour_weeks,
             "hour_totals": hour_totals,
             "can_work": access.can_work_on(request.user, course),
             "note_form": note_form or NoteForm(),
@@ -201,6 +204,11 @@ def evaluation_add(request, pk: int):
 @login_required
 def course_report(request, pk: int):
     course = access.get_course_for(request.user, pk)
-    response = HttpResponse(pdf.closing_report_pdf(course), content_type="application/pdf")
+    if not access.can_download_closing_report(request.user, course):
+        raise Http404
+    report = pdf.closing_report_pdf(
+        course, with_hours=access.closing_report_shows_hours(request.user, course)
+    )
+    response = HttpResponse(report, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="afslutningsrapport-{course.pk}.pdf"'
     return response

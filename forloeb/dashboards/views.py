@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from forloeb import access
 from forloeb import spreadsheet as export
 from forloeb.dashboards import figures as dashboards
 from forloeb.dashboards.forms import DashboardFilterForm
@@ -200,16 +201,6 @@ def _bad_filters_redirect(request, name: str, form):
     return redirect(f"{reverse(name)}?{request.GET.urlencode()}")
 
 
-def _institutions(request):
-    """The administration's municipality, or the leader's own institutions; 404 for others."""
-    user = request.user
-    if org_access.is_administration(user):
-        return org_access.institutions_for(user)
-    if org_access.is_leader(user):
-        return org_access.institutions_for(user)
-    raise Http404
-
-
 def _district_table(rows, total) -> tuple[list[str], list[list]]:
     header = [
         pgettext("dashboard", "District"),
@@ -252,7 +243,7 @@ def _district_table(rows, total) -> tuple[list[str], list[list]]:
 @login_required
 def dashboard_districts(request, fmt: str = ""):
     """Capacity, agreed and logged hours a week per district, for a period of whole weeks."""
-    institutions = _institutions(request)
+    institutions = access.dashboard_institutions_for(request.user)
     if fmt not in ("", "csv", "xlsx"):
         raise Http404
     form, start, end = _period(
@@ -290,7 +281,8 @@ def dashboard_districts(request, fmt: str = ""):
             "first": mondays[0],
             "last": mondays[-1],
             "last_sunday": mondays[-1] + timedelta(days=6),
-            "is_leader_view": not org_access.is_administration(request.user),
+            "own_institutions_only": access.dashboards_own_institutions_only(request.user),
+            "can_see_pedagogist_dashboard": access.can_see_pedagogist_dashboard(request.user),
         },
     )
 
@@ -300,7 +292,7 @@ def dashboard_pedagogists(request, fmt: str = ""):
     """Each pedagogist's past and next 12 weeks: contracted, agreed and logged hours as a heat
     map, with over-allocation, practice share and the week sheet's norms flagged. The
     administration's: a pedagogist's whole week is not a leader's to see."""
-    if not org_access.is_administration(request.user):
+    if not access.can_see_pedagogist_dashboard(request.user):
         raise Http404
     if fmt not in ("", "csv", "xlsx"):
         raise Http404
@@ -383,6 +375,7 @@ def dashboard_pedagogists(request, fmt: str = ""):
             if page
             else "",
             "page_query": _page_query(request),
+            "can_see_pedagogist_dashboard": access.can_see_pedagogist_dashboard(request.user),
             # Labels made once here rather than 25 translated dates in the template.
             "mondays": [
                 (
@@ -402,7 +395,7 @@ def dashboard_institutions(request, fmt: str = ""):
     """Per institution: courses, hours received against agreed, different pedagogists in 24
     months and repeated interventions in a group within 12 months; filtered by district and
     name, 50 to a page (the exports hold every institution the filters choose)."""
-    scope = _institutions(request)
+    scope = access.dashboard_institutions_for(request.user)
     if fmt not in ("", "csv", "xlsx"):
         raise Http404
     listing = list(scope.select_related("district").order_by("district__name", "name"))
@@ -470,7 +463,8 @@ def dashboard_institutions(request, fmt: str = ""):
             "first": mondays[0],
             "last": mondays[-1],
             "page_query": _page_query(request),
-            "is_leader_view": not org_access.is_administration(request.user),
+            "own_institutions_only": access.dashboards_own_institutions_only(request.user),
+            "can_see_pedagogist_dashboard": access.can_see_pedagogist_dashboard(request.user),
         },
     )
 
@@ -479,7 +473,7 @@ def dashboard_institutions(request, fmt: str = ""):
 def dashboard_flow(request, fmt: str = ""):
     """Requests per month by status, waiting times to an agreement in force, the waiting list
     and the rejections with their reasons, for a period (the last 12 months by default)."""
-    scope = _institutions(request)
+    scope = access.dashboard_institutions_for(request.user)
     if fmt not in ("", "csv", "xlsx"):
         raise Http404
     today = timezone.localdate()
@@ -528,6 +522,7 @@ def dashboard_flow(request, fmt: str = ""):
             "rejections_shown": dashboards.REJECTIONS_SHOWN,
             "no_match": chosen == [],
             "legend": list(zip(statuses, STATUS_COLOURS, strict=True)),
-            "is_leader_view": not org_access.is_administration(request.user),
+            "own_institutions_only": access.dashboards_own_institutions_only(request.user),
+            "can_see_pedagogist_dashboard": access.can_see_pedagogist_dashboard(request.user),
         },
     )

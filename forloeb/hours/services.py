@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from forloeb import access
 from forloeb.hours import weeks as hours
 from forloeb.models import (
     Course,
@@ -14,7 +15,6 @@ from forloeb.models import (
     SheetStatus,
     WeekSheet,
 )
-from institutioner import access
 from institutioner.errors import StateError
 from institutioner.models import Pedagogist, User
 from institutioner.validators import validate_no_cpr
@@ -181,7 +181,7 @@ def week_reopen(*, actor: User, pedagogist: Pedagogist, monday: date) -> WeekShe
 def month_approve(*, actor: User, pedagogist: Pedagogist, year: int, month: int) -> list[WeekSheet]:
     """Approve a pedagogist's month: every week of it must be submitted (an empty week, such as a
     holiday, is submitted empty). Approved weeks are never changed again."""
-    if not access.is_administration(actor):
+    if not access.can_approve_hours(actor):
         raise StateError(_("Only the administration approves hours."))
     mondays = hours.weeks_of_month(year, month)
     sheets = {

@@ -1,22 +1,22 @@
 from datetime import timedelta
 
+from forloeb import access
 from forloeb.hours import weeks as hours
-from forloeb.models import SheetStatus, WeekSheet
-from institutioner import access as org_access
+from forloeb.models import SheetStatus
 from institutioner.startpage import StartSection, register
 
 
 @register
 def my_weeks(request):
     """The pedagogist's week sheets: this week, and last week if it is not submitted yet."""
-    if not org_access.is_pedagogist(request.user):
+    if not access.keeps_week_sheets(request.user):
         return None
     this_monday = hours.this_monday()
     last_monday = this_monday - timedelta(weeks=1)
     statuses = dict(
-        WeekSheet.objects.filter(
-            pedagogist__user=request.user, week_start__in=[last_monday, this_monday]
-        ).values_list("week_start", "status")
+        access.week_sheets_for(request.user)
+        .filter(week_start__in=[last_monday, this_monday])
+        .values_list("week_start", "status")
     )
     weeks = [
         {
@@ -34,9 +34,9 @@ def my_weeks(request):
 
 @register
 def weeks_to_approve(request):
-    if not org_access.is_administration(request.user):
+    if not access.can_approve_hours(request.user):
         return None
-    waiting = WeekSheet.objects.filter(status=SheetStatus.SUBMITTED).count()
+    waiting = access.week_sheets_for(request.user).filter(status=SheetStatus.SUBMITTED).count()
     if not waiting:
         return None
     return StartSection("forloeb/hours/start_approval.html", {"waiting": waiting}, order=7)

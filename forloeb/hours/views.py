@@ -19,17 +19,10 @@ from forloeb import access
 from forloeb.hours import export, services
 from forloeb.hours import weeks as hours
 from forloeb.hours.forms import PeriodForm, WeekForm
-from forloeb.models import HourCategory, SheetStatus, WeekSheet
+from forloeb.models import HourCategory, SheetStatus
 from institutioner import access as org_access
 from institutioner.errors import StateError
 from institutioner.models import Pedagogist
-
-
-def _own_pedagogist(request) -> Pedagogist:
-    pedagogist = Pedagogist.objects.select_related("user").filter(user=request.user).first()
-    if pedagogist is None or not org_access.is_pedagogist(request.user):
-        raise Http404
-    return pedagogist
 
 
 def _monday(year: int, week: int) -> date:
@@ -50,9 +43,9 @@ def _week_url(name: str, monday: date, *args) -> str:
 def hours_home(request):
     """ "Timer" in the menu: the pedagogist's own week, the administration's approval, and the
     hours delivered for everyone else."""
-    if org_access.is_pedagogist(request.user) and hasattr(request.user, "pedagogist"):
+    if access.keeps_week_sheets(request.user):
         return redirect(_week_url("week_sheet", hours.this_monday()))
-    if org_access.is_administration(request.user):
+    if access.can_approve_hours(request.user):
         return redirect("hours_approval")
     if not access.can_see_hours(request.user):
         raise Http404
@@ -83,7 +76,7 @@ def _week_context(pedagogist: Pedagogist, monday: date, grid: hours.Grid) -> dic
 
 @login_required
 def week_sheet(request, year: int, week: int):
-    pedagogist = _own_pedagogist(request)
+    pedagogist = access.get_own_pedagogist(request.user)
     monday = _monday(year, week)
     grid = hours.week_grid(pedagogist, monday, copy_previous=request.GET.get("kopi") == "1")
     context = _week_context(pedagogist, monday, grid)
@@ -125,7 +118,7 @@ def week_sheet(request, year: int, week: int):
 @require_POST
 @login_required
 def week_reopen(request, year: int, week: int):
-    pedagogist = _own_pedagogist(request)
+    pedagogist = access.get_own_pedagogist(request.user)
     monday = _monday(year, week)
     try:
         services.week_reopen(actor=request.user, pedagogist=pedagogist, monday=monday)
@@ -136,16 +129,10 @@ def week_reopen(request, year: int, week: int):
     return redirect(_week_url("week_sheet", monday))
 
 
-def _administration_only(request) -> None:
-    if not org_access.is_administration(request.user):
-        raise Http404
-
-
 @login_required
 def week_sheet_of(request, pk: int, year: int, week: int):
     """The administration reads a pedagogist's week (read only)."""
-    _administration_only(request)
-    pedagogist = org_access.get_pedagogist_for(request.user, pk)
+    pedagogist = access.get_pedagogist_for_week_sheets(request.user, pk)
     monday = _monday(year, week)
     grid = hours.week_grid(pedagogist, monday)
     context = _week_context(pedagogist, monday, grid)
@@ -176,7 +163,8 @@ def _shift_month(year: int, month: int, step: int) -> str:
 def hours_approval(request):
     """The administration's month: each pedagogist's weeks with status and hours, and the
     approval of the month once every week is submitted."""
-    _administration_only(request)
+    if not access.can_approve_hours(request.user):
+        raise Http404
     chosen = _month(request.POST.get("maaned") or request.GET.get("maaned"))
     if chosen is None:
         messages.error(request, _("Choose a month as year and month, e.g. 2026-11."))
@@ -185,7 +173,9 @@ def hours_approval(request):
     if request.method == "POST":
         if not (request.POST.get("paedagog") or "").isdigit():
             raise Http404
-        pedagogist = org_access.get_pedagogist_for(request.user, request.POST.get("paedagog"))
+        pedagogist = access.get_pedagogist_for_week_sheets(
+            request.user, request.POST.get("paedagog")
+        )
         try:
             approved = services.month_approve(
                 actor=request.user, pedagogist=pedagogist, year=year, month=month
@@ -206,7 +196,8 @@ def hours_approval(request):
     mondays = hours.weeks_of_month(year, month)
     pedagogists = list(org_access.pedagogists_for(request.user).select_related("user"))
     sheets = (
-        WeekSheet.objects.filter(week_start__in=mondays, pedagogist__in=pedagogists)
+        access.week_sheets_for(request.user)
+        .filter(week_start__in=mondays, pedagogist__in=pedagogists)
         .annotate(
             total=Sum("entries__hours"),
             practice=Sum("entries__hours", filter=Q(entries__category=HourCategory.PRACTICE)),
@@ -367,7 +358,7 @@ def hours_export(request, fmt: str):
             " ".join(str(e) for e in form.non_field_errors()) or _("Choose a valid period."),
         )
         return redirect(f"{reverse('hours_delivered')}?{request.GET.urlencode()}")
-    entries = export.entries_for(request.user, start, end)
+    entries = export.entries_between(access.hour_entries_for(request.user), start, end)
     name = f"timer-{start:%Y-%m-%d}-{end:%Y-%m-%d}"
     if fmt == "xlsx":
         return export.as_xlsx(entries, name)

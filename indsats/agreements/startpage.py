@@ -1,6 +1,5 @@
 from indsats import access
-from indsats.models import InterventionRequest, RequestStatus
-from institutioner.models import Role
+from indsats.models import RequestStatus
 from institutioner.startpage import StartSection, register
 
 
@@ -8,12 +7,9 @@ from institutioner.startpage import StartSection, register
 def my_interventions(request):
     """The pedagogist's accepted interventions and where their agreements stand."""
     user = request.user
-    if user.role != Role.PEDAGOGIST:
-        return None
     requests = list(
-        InterventionRequest.objects.filter(
-            status=RequestStatus.ACCEPTED, allocations__pedagogist__user=user
-        )
+        access.assigned_requests_for(user)
+        .filter(status=RequestStatus.ACCEPTED)
         .select_related("institution", "group", "agreement")
         .order_by("wished_start")
     )
@@ -31,7 +27,7 @@ def awaiting_my_signature(request):
     from indsats.models import AgreementVersion, VersionStatus
 
     user = request.user
-    if user.role not in (Role.LEADER, Role.PEDAGOGIST) and not access.can_triage(user):
+    if not access.may_sign_agreements(user):
         return None
     pending = list(
         AgreementVersion.objects.filter(

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indsats import access as request_access
 from indsats.models import (
     Allocation,
     EventKind,
@@ -29,7 +30,7 @@ from indsats.models import (
 from indsats.requests import calendar, selectors
 from institutioner import access
 from institutioner.errors import StateError
-from institutioner.models import Pedagogist, Role, User
+from institutioner.models import Pedagogist, User
 from institutioner.notifications.services import (
     EmailAttachment,
     notification_queue,
@@ -100,7 +101,7 @@ def _set_choices(req: InterventionRequest, focus_levels, themes) -> None:
 
 
 def _check_leader_scope(actor: User, data: dict) -> None:
-    if actor.role != Role.LEADER:
+    if not request_access.can_create_request(actor):
         raise StateError(_("Only a leader of the institution can request an intervention."))
     if not access.institutions_for(actor).filter(pk=data["institution"].pk).exists():
         raise StateError(_("You can only request an intervention for your own institutions."))

@@ -5,7 +5,6 @@ from django.db.models import Case, Count, Q, When
 from indsats import access
 from indsats.models import RequestStatus
 from indsats.requests import selectors
-from institutioner.models import Role
 from institutioner.startpage import StartSection, register
 
 
@@ -22,7 +21,7 @@ def upcoming_meetings(request):
 @register
 def my_requests(request):
     user = request.user
-    if user.role not in (Role.LEADER, Role.STAFF):
+    if not access.follows_requests(user):
         return None
     open_statuses = [
         RequestStatus.DRAFT,
@@ -40,7 +39,7 @@ def my_requests(request):
     )
     return StartSection(
         "indsats/requests/start_requests.html",
-        {"requests": requests, "can_create": user.role == Role.LEADER},
+        {"requests": requests, "can_create": access.can_create_request(user)},
         order=20,
     )
 

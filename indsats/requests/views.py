@@ -26,7 +26,6 @@ from indsats.requests.forms import (
 )
 from institutioner.errors import StateError
 from institutioner.forms import add_errors
-from institutioner.models import Role
 
 
 @login_required
@@ -37,13 +36,13 @@ def request_list(request):
     return render(
         request,
         "indsats/requests/request_list.html",
-        {"requests": requests, "can_create": request.user.role == Role.LEADER},
+        {"requests": requests, "can_create": access.can_create_request(request.user)},
     )
 
 
 @login_required
 def request_create(request):
-    if request.user.role != Role.LEADER:
+    if not access.can_create_request(request.user):
         raise Http404
     form = RequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -104,16 +103,14 @@ def request_detail(request, pk: int):
 
 def _request_page(request, req, *, withdraw_form=None):
     user = request.user
-    is_leader = user.role == Role.LEADER
     context = {
         "req": req,
         "events": req.events.select_related("actor"),
         "allocations": req.allocations.select_related("pedagogist__user"),
         "meetings": req.meetings.order_by("-starts_at").prefetch_related("participants"),
-        "can_edit": is_leader and req.is_editable,
-        "can_submit": is_leader and req.is_editable,
-        "can_withdraw": is_leader
-        and req.status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO),
+        "can_edit": access.can_change_request(user, req),
+        "can_submit": access.can_change_request(user, req),
+        "can_withdraw": access.can_withdraw_request(user, req),
         "can_triage": access.can_triage(user),
         "withdraw_form": withdraw_form or WithdrawForm(),
         "withdraw_open": withdraw_form is not None,

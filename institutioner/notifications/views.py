@@ -9,10 +9,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from institutioner import access
 from institutioner.models import Notification, NotificationOptOut
 from institutioner.notifications import services
 from institutioner.notifications.forms import NotificationSettingsForm
-from institutioner.notifications.kinds import kinds_for_role
 
 PAGE_SIZE = 25
 
@@ -60,7 +60,7 @@ def _list_url() -> str:
 
 @login_required
 def notification_settings(request):
-    kinds = kinds_for_role(request.user.role)
+    kinds = access.notification_kinds_for(request.user)
     off = set(NotificationOptOut.objects.filter(user=request.user).values_list("kind", flat=True))
     form = NotificationSettingsForm(
         request.POST or None, kinds=kinds, initial={"emailed": [k for k in kinds if k not in off]}

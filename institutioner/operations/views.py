@@ -16,7 +16,7 @@ from institutioner.operations.forms import ScheduleForm
 
 
 def _administration_only(request) -> None:
-    if not access.is_administration(request.user):
+    if not access.can_see_operations(request.user):
         raise Http404
 
 
