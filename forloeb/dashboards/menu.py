@@ -2,20 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from institutioner import access as org_access
+from forloeb import access
 from institutioner.menu import MenuEntry, register
-
-
-def _sees_allocation(user) -> bool:
-    """The administration sees every institution's figures, a leader those of their own."""
-    return org_access.is_administration(user) or org_access.is_leader(user)
-
 
 register(
     MenuEntry(
         _("Allocation"),
         "dashboard_districts",
-        visible=_sees_allocation,
+        visible=access.can_see_dashboards,
         active_on=(
             "dashboard_districts",
             "dashboard_institutions",
