@@ -129,7 +129,7 @@ def demo_more_courses() -> None:
             decision="close",
             summary="Overgangene er rolige, og legegrupperne er blevet en fast del af dagen.",
             assessments=[
-                (goal["text"], 4, "") for goal in course.agreement.versions.get().content["goals"]
+                (text, 4, "") for text in course.agreement.versions.get().parsed.goal_texts()
             ],
         )
         courses_services.course_advance(

@@ -1,6 +1,7 @@
 """The demo's requests: one in every state, and a queue with realistic waiting times."""
 
 import uuid
+from dataclasses import replace
 from datetime import time, timedelta
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from demo.organisation import DEMO_PASSWORD
 from indsats.agreements import services as agreements_services
+from indsats.agreements.content import Goal
 from indsats.models import FocusLevel, InterventionRequest, LearningTheme
 from indsats.requests import services as requests_services
 from institutioner.models import Institution, Pedagogist, Role, User
@@ -155,16 +157,16 @@ def demo_requests() -> None:
 def _agreement(admin_or_pedagogist, req, *, goals):
     agreement = agreements_services.agreement_create(actor=admin_or_pedagogist, request_id=req.pk)
     version = agreement.versions.get()
-    content = {
-        **version.content,
-        "goals": goals,
-        "methods": ["medpraktiserende", "observation"],
-        "practice_roles": ["front", "beside"],
-        "leadership_commitment": (
+    content = replace(
+        version.parsed,
+        goals=tuple(Goal(**goal) for goal in goals),
+        methods=("medpraktiserende", "observation"),
+        practice_roles=("front", "beside"),
+        leadership_commitment=(
             "Lederen deltager i opstart og slutevaluering og sikrer, at personalet har tid til "
             "refleksion hver anden uge."
         ),
-    }
+    )
     agreements_services.agreement_draft_update(
         actor=admin_or_pedagogist, version_id=version.pk, content=content
     )
@@ -233,12 +235,12 @@ def demo_agreements() -> None:
             actor=signer, version_id=version.pk, password=DEMO_PASSWORD
         )
     draft = agreements_services.agreement_adjust(actor=pedagogist.user, agreement_id=agreement.pk)
-    adjusted = {
-        **draft.content,
-        "hours_per_week": "3.00",
-        "leadership_commitment": draft.content["leadership_commitment"]
+    adjusted = replace(
+        draft.parsed,
+        hours_per_week=Decimal("3.00"),
+        leadership_commitment=draft.parsed.leadership_commitment
         + " Justeret efter midtvejssnak: færre timer, mere sparring med lederen.",
-    }
+    )
     agreements_services.agreement_draft_update(
         actor=pedagogist.user, version_id=draft.pk, content=adjusted
     )

@@ -49,7 +49,7 @@ from forloeb.models import (
     SheetStatus,
     WeekSheet,
 )
-from indsats.agreements.content import version_hash
+from indsats.agreements.content import AgreementContent, Goal, NamedPedagogist, version_hash
 from indsats.models import (
     Agreement,
     AgreementVersion,
@@ -590,29 +590,30 @@ class _Planner:
 
 def _content(plan: _Plan, version: _Version, org: Org, rng: random.Random) -> dict:
     goal, level = GOALS[rng.randrange(len(GOALS))]
-    return {
-        "institution": plan.institution.name,
-        "group": plan.group.name if plan.group else "",
-        "background": NEEDS[rng.randrange(len(NEEDS))],
-        "goals": [{"text": goal, "focus_level": level.value, "indicator": "Ses ved observation."}],
-        "methods": [Method.CO_PRACTICE.value, Method.OBSERVATION.value],
-        "practice_roles": [PracticeRole.FRONT.value, PracticeRole.BESIDE.value],
-        "participants": plan.leader.name,
-        "pedagogists": [
-            {"id": pid, "name": org.pedagogists[pid].user.name} for pid, _h in plan.allocations
-        ],
-        "days_per_week": 2,
-        "hours_per_week": str(version.hours),
-        "weekdays": [1, 3],
-        "time_from": "09:00",
-        "time_to": "12:00",
-        "starts_on": version.starts_on.isoformat(),
-        "ends_on": version.ends_on.isoformat(),
-        "midway_evaluation_on": None,
-        "final_evaluation_on": version.ends_on.isoformat(),
-        "leadership_commitment": "Lederen deltager i opstart og slutevaluering.",
-        "parent_meetings": False,
-    }
+    return AgreementContent(
+        institution=plan.institution.name,
+        group=plan.group.name if plan.group else "",
+        background=NEEDS[rng.randrange(len(NEEDS))],
+        goals=(Goal(text=goal, focus_level=level.value, indicator="Ses ved observation."),),
+        methods=(Method.CO_PRACTICE.value, Method.OBSERVATION.value),
+        practice_roles=(PracticeRole.FRONT.value, PracticeRole.BESIDE.value),
+        participants=plan.leader.name,
+        pedagogists=tuple(
+            NamedPedagogist(id=pid, name=org.pedagogists[pid].user.name)
+            for pid, _h in plan.allocations
+        ),
+        days_per_week=2,
+        hours_per_week=version.hours,
+        weekdays=(1, 3),
+        time_from=time(9, 0),
+        time_to=time(12, 0),
+        starts_on=version.starts_on,
+        ends_on=version.ends_on,
+        midway_evaluation_on=None,
+        final_evaluation_on=version.ends_on,
+        leadership_commitment="Lederen deltager i opstart og slutevaluering.",
+        parent_meetings=False,
+    ).to_json()
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 import uuid
 from datetime import timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,9 @@ from simple_history.models import HistoricalRecords
 
 from institutioner.models import AgeGroup, Group, Institution, Pedagogist
 from institutioner.validators import validate_no_cpr
+
+if TYPE_CHECKING:
+    from indsats.agreements.content import AgreementContent
 
 
 class FocusLevel(models.TextChoices):
@@ -474,6 +478,14 @@ class AgreementVersion(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status != VersionStatus.DRAFT
+
+    @property
+    def parsed(self) -> "AgreementContent":
+        """The content as one typed object; only `indsats/agreements/content.py` knows the
+        document's keys."""
+        from indsats.agreements.content import AgreementContent
+
+        return AgreementContent.from_json(self.content)
 
 
 class SignerRole(models.TextChoices):

@@ -11,7 +11,6 @@ from weasyprint import HTML
 from forloeb.hours import weeks as hours
 from forloeb.models import Course, EvaluationStatus
 from indsats.agreements.pdf import font_config
-from indsats.agreements.selectors import agreement_view
 from indsats.models import VersionStatus
 
 
@@ -30,7 +29,7 @@ def closing_report_html(course: Course, *, with_hours: bool) -> str:
         "course": course,
         "req": course.agreement.request,
         "version": version,
-        "view": agreement_view(version.content) if version else None,
+        "view": version.parsed.display() if version else None,
         "evaluations": evaluations,
         "last": evaluations[-1] if evaluations else None,
         "notes": course.notes.count(),

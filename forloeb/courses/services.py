@@ -68,16 +68,17 @@ def course_open(*, version, actor: User) -> Course:
 
 def _schedule_evaluations(course: Course, version) -> None:
     """Planned midway and final evaluations follow the agreement in force; completed ones stay."""
+    content = version.parsed
     planned = {
-        EvaluationKind.MIDWAY: version.content.get("midway_evaluation_on"),
-        EvaluationKind.FINAL: version.content.get("final_evaluation_on"),
+        EvaluationKind.MIDWAY: content.midway_evaluation_on,
+        EvaluationKind.FINAL: content.final_evaluation_on,
     }
     for kind, day in planned.items():
         if course.evaluations.filter(kind=kind, status=EvaluationStatus.COMPLETED).exists():
             continue
         course.evaluations.filter(kind=kind, status=EvaluationStatus.PLANNED).delete()
         if day:
-            Evaluation.objects.create(course=course, kind=kind, due_on=date.fromisoformat(day))
+            Evaluation.objects.create(course=course, kind=kind, due_on=day)
 
 
 def _lock(course_id: int) -> Course:

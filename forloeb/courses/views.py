@@ -12,7 +12,6 @@ from forloeb.courses.filters import CourseFilter
 from forloeb.courses.forms import EvaluationAddForm, EvaluationForm, NoteForm
 from forloeb.hours import weeks as hours
 from forloeb.models import CHECKLIST, PHASE_ORDER, EvaluationStatus, Phase
-from indsats.agreements.selectors import agreement_view
 from indsats.models import VersionStatus
 from institutioner.errors import StateError
 
@@ -140,13 +139,12 @@ def course_note_add(request, pk: int):
 
 def _agreed(course):
     version = course.agreement.versions.filter(status=VersionStatus.IN_FORCE).first()
-    return agreement_view(version.content) if version else None
+    return version.parsed.display() if version else None
 
 
 def _goals(course) -> list[str]:
     version = course.agreement.versions.filter(status=VersionStatus.IN_FORCE).first()
-    content = version.content if version else {}
-    return [goal["text"] for goal in content.get("goals", []) if goal.get("text")]
+    return version.parsed.goal_texts() if version else []
 
 
 @login_required

@@ -1,7 +1,20 @@
+"""The content of an agreement version as one typed object.
+
+`AgreementVersion.content` is a JSON document. Only this module knows its keys: it builds the
+first draft from a request, validates, turns the document into an `AgreementContent` and back
+(`from_json` / `to_json` keep the stored shape, so old rows, their hashes and the database's
+immutability triggers are untouched), and gives what pages, the PDFs and other apps need: the
+display rows, the differences between two versions, the week plan, the hours and evaluation
+dates. Everyone else reads `version.parsed`.
+"""
+
 import hashlib
 import json
-from datetime import date, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date, time, timedelta
 from decimal import Decimal
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,17 +22,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indsats.models import (
+    FocusLevel,
     InterventionRequest,
     Method,
     PracticeRole,
+    Weekday,
 )
 from institutioner.models import Pedagogist, format_decimal
 from institutioner.validators import validate_no_cpr
 
-TEXT_FIELDS = ("background", "participants", "leadership_commitment")
-
-
-PLAN_KEYS = ("weekdays", "time_from", "time_to")
+# --- The hash a version is signed by ------------------------------------------------------------
 
 
 def canonical_content(content: dict) -> str:
@@ -37,100 +49,405 @@ def version_hash(*, agreement_id: int, number: int, content: dict) -> str:
     return content_hash({"agreement": agreement_id, "version": number, "content": content})
 
 
+# --- The parts ----------------------------------------------------------------------------------
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _time(value: str | None) -> time | None:
+    return time.fromisoformat(value) if value else None
+
+
+def _hhmm(value: time | None) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+@dataclass(frozen=True)
+class Goal:
+    text: str
+    focus_level: str = ""  # a FocusLevel value
+    indicator: str = ""
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return cls(
+            text=data.get("text", ""),
+            focus_level=data.get("focus_level", ""),
+            indicator=data.get("indicator", ""),
+        )
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "focus_level": self.focus_level, "indicator": self.indicator}
+
+
+@dataclass(frozen=True)
+class NamedPedagogist:
+    """A pedagogist as the agreement names them: who signs, under the name signed for."""
+
+    id: int
+    name: str
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "name": self.name}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The weekdays and times of day the course runs on, as the agreement says."""
+
+    weekdays: tuple[int, ...]
+    time_from: time | None
+    time_to: time | None
+
+    def text(self) -> str:
+        names = [str(Weekday(day).label).lower() for day in self.weekdays]
+        days = ", ".join(names) if names else _("no fixed weekdays")
+        if self.time_from and self.time_to:
+            return _("%(days)s, %(start)s-%(end)s") % {
+                "days": days,
+                "start": _hhmm(self.time_from),
+                "end": _hhmm(self.time_to),
+            }
+        return days
+
+
+# --- What pages, the PDFs and the comparison show -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    text: str
+    focus_level: str  # the Danish label
+    indicator: str
+
+
+@dataclass(frozen=True)
+class AgreementDisplay:
+    """The content with its codes turned into Danish labels and dates into dates, for pages,
+    the PDFs and the comparison of versions."""
+
+    institution: str
+    group: str
+    background: str
+    goals: list[GoalRow]
+    methods: list[str]
+    practice_roles: list[str]
+    participants: str
+    pedagogists: list[str]
+    days_per_week: int
+    hours_per_week: Decimal
+    weekdays: list[str]
+    time_from: str
+    time_to: str
+    starts_on: date
+    ends_on: date
+    midway_evaluation_on: date | None
+    final_evaluation_on: date | None
+    leadership_commitment: str
+    parent_meetings: bool
+
+
+@dataclass(frozen=True)
+class Difference:
+    label: str
+    before: str
+    after: str
+
+
+def _as_text(value) -> str:
+    if isinstance(value, list):
+        return "\n".join(
+            " – ".join(v for v in (item.text, item.focus_level, item.indicator) if v)
+            if isinstance(item, GoalRow)
+            else str(item)
+            for item in value
+        )
+    if isinstance(value, bool):
+        return "Ja" if value else "Nej"
+    if value is None:
+        return "–"
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    return str(value)
+
+
+def _compared_fields() -> dict[str, str]:
+    """The fields a comparison shows, in the order of the agreement, with their labels."""
+    return {
+        "group": _("Group"),
+        "background": _("Background and need"),
+        "goals": _("Goals"),
+        "methods": _("Methods"),
+        "practice_roles": _("The pedagogist's role in practice"),
+        "participants": _("Participants from the institution"),
+        "pedagogists": _("Pedagogists"),
+        "days_per_week": _("Days a week"),
+        "hours_per_week": _("Hours a week"),
+        "weekdays": _("Weekdays"),
+        "time_from": _("From (time of day)"),
+        "time_to": _("To (time of day)"),
+        "starts_on": _("Start"),
+        "ends_on": _("End"),
+        "midway_evaluation_on": _("Midway evaluation"),
+        "final_evaluation_on": _("Final evaluation"),
+        "leadership_commitment": _("What the leadership commits to"),
+        "parent_meetings": _("Takes part in parent or interdisciplinary meetings"),
+    }
+
+
+# --- The content --------------------------------------------------------------------------------
+
+
 def _pedagogists_of(req: InterventionRequest) -> list[Pedagogist]:
     return [a.pedagogist for a in req.allocations.select_related("pedagogist__user")]
 
 
-def agreement_content_from_request(req: InterventionRequest) -> dict:
-    """A first draft from the accepted request and the triage (hours, pedagogists)."""
-    allocations = list(req.allocations.select_related("pedagogist__user"))
-    hours = max((a.weekly_hours for a in allocations), default=Decimal("0"))
-    weeks = req.wished_weeks
-    start, end = req.wished_start, req.wished_end
-    midway = (
-        start + timedelta(weeks=weeks // 2)
-        if weeks >= settings.AGREEMENT_MIDWAY_MIN_WEEKS
-        else None
-    )
-    return {
-        "institution": req.institution.name,
-        "group": req.group.name if req.group else "",
-        "background": req.need,
-        "goals": [
-            {"text": "", "focus_level": level.level, "indicator": ""}
-            for level in req.focus_levels.all()[:1]
-        ],
-        "methods": [Method.CO_PRACTICE.value],
-        "practice_roles": [PracticeRole.BESIDE.value],
-        "participants": req.contact_name,
-        "pedagogists": [
-            {"id": a.pedagogist_id, "name": a.pedagogist.user.name} for a in allocations
-        ],
-        "days_per_week": max(1, len(req.wished_weekdays)),
-        "hours_per_week": str(hours),
-        "weekdays": sorted(req.wished_weekdays),
-        "time_from": req.wished_time_from.strftime("%H:%M") if req.wished_time_from else "",
-        "time_to": req.wished_time_to.strftime("%H:%M") if req.wished_time_to else "",
-        "starts_on": start.isoformat(),
-        "ends_on": end.isoformat(),
-        "midway_evaluation_on": midway.isoformat() if midway else None,
-        "final_evaluation_on": end.isoformat(),
-        "leadership_commitment": "",
-        "parent_meetings": False,
-    }
+@dataclass(frozen=True)
+class AgreementContent:
+    """One agreement version's content. The attributes are in the order of the stored JSON
+    document, whose keys are the attribute names."""
 
+    institution: str
+    group: str
+    background: str
+    goals: tuple[Goal, ...]
+    methods: tuple[str, ...]  # Method values
+    practice_roles: tuple[str, ...]  # PracticeRole values
+    participants: str
+    pedagogists: tuple[NamedPedagogist, ...]
+    days_per_week: int
+    hours_per_week: Decimal
+    weekdays: tuple[int, ...]  # Weekday values, in the order written
+    time_from: time | None
+    time_to: time | None
+    starts_on: date
+    ends_on: date
+    midway_evaluation_on: date | None
+    final_evaluation_on: date | None
+    leadership_commitment: str
+    parent_meetings: bool
 
-def agreement_content_validate(content: dict, req: InterventionRequest) -> None:
-    """The rules a version must keep, whoever writes it. Danish messages, per field."""
-    errors: dict[str, list[str]] = {}
+    TEXT_FIELDS = ("background", "participants", "leadership_commitment")
 
-    def error(field, message):
-        errors.setdefault(field, []).append(message)
+    # --- building
 
-    for field in TEXT_FIELDS:
-        try:
-            validate_no_cpr(content.get(field, ""))
-        except ValidationError as exc:
-            error(field, exc.messages[0])
-    for goal in content.get("goals", []):
-        try:
-            validate_no_cpr(goal.get("text", "") + " " + goal.get("indicator", ""))
-        except ValidationError as exc:
-            error("goals", exc.messages[0])
-    if not [g for g in content.get("goals", []) if g.get("text", "").strip()]:
-        error("goals", _("Write at least one goal."))
-    if not content.get("methods"):
-        error("methods", _("Choose at least one method."))
-    start = date.fromisoformat(content["starts_on"])
-    end = date.fromisoformat(content["ends_on"])
-    today = timezone.localdate()
-    if not today - timedelta(days=730) <= start <= today + timedelta(days=730):
-        error("starts_on", _("The start must lie within two years from today."))
-        raise ValidationError(errors)
-    if end < start:
-        error("ends_on", _("The end cannot be before the start."))
-    elif end > start + timedelta(days=730):
-        error("ends_on", _("An agreement can run for at most two years; adjust it to go on."))
-        raise ValidationError(errors)
-    final = content.get("final_evaluation_on")
-    if not final:
-        error("final_evaluation_on", _("A final evaluation date is required."))
-    elif not start <= date.fromisoformat(final) <= end + timedelta(weeks=4):
-        error(
-            "final_evaluation_on", _("The final evaluation must lie in the period or just after.")
+    @classmethod
+    def from_request(cls, req: InterventionRequest) -> Self:
+        """A first draft from the accepted request and the triage (hours, pedagogists)."""
+        allocations = list(req.allocations.select_related("pedagogist__user"))
+        hours = max((a.weekly_hours for a in allocations), default=Decimal("0"))
+        weeks = req.wished_weeks
+        start, end = req.wished_start, req.wished_end
+        midway = (
+            start + timedelta(weeks=weeks // 2)
+            if weeks >= settings.AGREEMENT_MIDWAY_MIN_WEEKS
+            else None
         )
-    midway = content.get("midway_evaluation_on")
-    if midway and not start <= date.fromisoformat(midway) <= end:
-        error("midway_evaluation_on", _("The midway evaluation must lie in the period."))
-    hours = Decimal(content["hours_per_week"])
-    if hours <= 0:
-        error("hours_per_week", _("Hours a week must be more than 0."))
-    for pedagogist in _pedagogists_of(req):
-        if hours > pedagogist.weekly_hours:
+        return cls(
+            institution=req.institution.name,
+            group=req.group.name if req.group else "",
+            background=req.need,
+            goals=tuple(
+                Goal(text="", focus_level=level.level, indicator="")
+                for level in req.focus_levels.all()[:1]
+            ),
+            methods=(Method.CO_PRACTICE.value,),
+            practice_roles=(PracticeRole.BESIDE.value,),
+            participants=req.contact_name,
+            pedagogists=tuple(
+                NamedPedagogist(id=a.pedagogist_id, name=a.pedagogist.user.name)
+                for a in allocations
+            ),
+            days_per_week=max(1, len(req.wished_weekdays)),
+            hours_per_week=hours,
+            weekdays=tuple(sorted(req.wished_weekdays)),
+            time_from=req.wished_time_from,
+            time_to=req.wished_time_to,
+            starts_on=start,
+            ends_on=end,
+            midway_evaluation_on=midway,
+            final_evaluation_on=end,
+            leadership_commitment="",
+            parent_meetings=False,
+        )
+
+    # --- JSON
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return cls(
+            institution=data.get("institution", ""),
+            group=data.get("group", ""),
+            background=data.get("background", ""),
+            goals=tuple(Goal.from_json(g) for g in data.get("goals", [])),
+            methods=tuple(data.get("methods", [])),
+            practice_roles=tuple(data.get("practice_roles", [])),
+            participants=data.get("participants", ""),
+            pedagogists=tuple(
+                NamedPedagogist(id=p["id"], name=p["name"]) for p in data.get("pedagogists", [])
+            ),
+            days_per_week=data.get("days_per_week", 0),
+            hours_per_week=Decimal(data.get("hours_per_week") or "0"),
+            weekdays=tuple(data.get("weekdays", [])),
+            time_from=_time(data.get("time_from")),
+            time_to=_time(data.get("time_to")),
+            starts_on=date.fromisoformat(data["starts_on"]),
+            ends_on=date.fromisoformat(data["ends_on"]),
+            midway_evaluation_on=_date(data.get("midway_evaluation_on")),
+            final_evaluation_on=_date(data.get("final_evaluation_on")),
+            leadership_commitment=data.get("leadership_commitment", ""),
+            parent_meetings=bool(data.get("parent_meetings")),
+        )
+
+    def to_json(self) -> dict:
+        """The document as it is stored (and hashed): the same keys, types and formats as
+        every version written so far."""
+        return {
+            "institution": self.institution,
+            "group": self.group,
+            "background": self.background,
+            "goals": [g.to_json() for g in self.goals],
+            "methods": list(self.methods),
+            "practice_roles": list(self.practice_roles),
+            "participants": self.participants,
+            "pedagogists": [p.to_json() for p in self.pedagogists],
+            "days_per_week": self.days_per_week,
+            "hours_per_week": str(self.hours_per_week),
+            "weekdays": list(self.weekdays),
+            "time_from": _hhmm(self.time_from),
+            "time_to": _hhmm(self.time_to),
+            "starts_on": self.starts_on.isoformat(),
+            "ends_on": self.ends_on.isoformat(),
+            "midway_evaluation_on": _iso(self.midway_evaluation_on),
+            "final_evaluation_on": _iso(self.final_evaluation_on),
+            "leadership_commitment": self.leadership_commitment,
+            "parent_meetings": self.parent_meetings,
+        }
+
+    # --- rules
+
+    def validate(self, req: InterventionRequest) -> None:
+        """The rules a version must keep, whoever writes it. Danish messages, per field."""
+        errors: dict[str, list[str]] = {}
+
+        def error(field, message):
+            errors.setdefault(field, []).append(message)
+
+        for field in self.TEXT_FIELDS:
+            try:
+                validate_no_cpr(getattr(self, field))
+            except ValidationError as exc:
+                error(field, exc.messages[0])
+        for goal in self.goals:
+            try:
+                validate_no_cpr(goal.text + " " + goal.indicator)
+            except ValidationError as exc:
+                error("goals", exc.messages[0])
+        if not [goal for goal in self.goals if goal.text.strip()]:
+            error("goals", _("Write at least one goal."))
+        if not self.methods:
+            error("methods", _("Choose at least one method."))
+        start, end = self.starts_on, self.ends_on
+        today = timezone.localdate()
+        if not today - timedelta(days=730) <= start <= today + timedelta(days=730):
+            error("starts_on", _("The start must lie within two years from today."))
+            raise ValidationError(errors)
+        if end < start:
+            error("ends_on", _("The end cannot be before the start."))
+        elif end > start + timedelta(days=730):
+            error("ends_on", _("An agreement can run for at most two years; adjust it to go on."))
+            raise ValidationError(errors)
+        final = self.final_evaluation_on
+        if not final:
+            error("final_evaluation_on", _("A final evaluation date is required."))
+        elif not start <= final <= end + timedelta(weeks=4):
             error(
-                "hours_per_week",
-                _("%(name)s has %(hours)s contracted hours a week; the agreement asks more.")
-                % {"name": pedagogist.user.name, "hours": format_decimal(pedagogist.weekly_hours)},
+                "final_evaluation_on",
+                _("The final evaluation must lie in the period or just after."),
             )
-    if errors:
-        raise ValidationError(errors)
+        midway = self.midway_evaluation_on
+        if midway and not start <= midway <= end:
+            error("midway_evaluation_on", _("The midway evaluation must lie in the period."))
+        hours = self.hours_per_week
+        if hours <= 0:
+            error("hours_per_week", _("Hours a week must be more than 0."))
+        for pedagogist in _pedagogists_of(req):
+            if hours > pedagogist.weekly_hours:
+                error(
+                    "hours_per_week",
+                    _("%(name)s has %(hours)s contracted hours a week; the agreement asks more.")
+                    % {
+                        "name": pedagogist.user.name,
+                        "hours": format_decimal(pedagogist.weekly_hours),
+                    },
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    # --- what others need
+
+    def goal_texts(self) -> list[str]:
+        """The goals that are written (an evaluation assesses each)."""
+        return [goal.text for goal in self.goals if goal.text]
+
+    def pedagogist_ids(self) -> set[int]:
+        return {p.id for p in self.pedagogists}
+
+    @property
+    def plan(self) -> Plan:
+        return Plan(
+            weekdays=tuple(sorted(self.weekdays)), time_from=self.time_from, time_to=self.time_to
+        )
+
+    def display(self) -> AgreementDisplay:
+        return AgreementDisplay(
+            institution=self.institution,
+            group=self.group,
+            background=self.background,
+            goals=[
+                GoalRow(
+                    text=g.text,
+                    focus_level=str(FocusLevel(g.focus_level).label) if g.focus_level else "",
+                    indicator=g.indicator,
+                )
+                for g in self.goals
+            ],
+            methods=[str(Method(m).label) for m in self.methods],
+            practice_roles=[str(PracticeRole(r).label) for r in self.practice_roles],
+            participants=self.participants,
+            pedagogists=[p.name for p in self.pedagogists],
+            days_per_week=self.days_per_week,
+            hours_per_week=self.hours_per_week,
+            weekdays=[str(Weekday(d).label) for d in self.weekdays],
+            time_from=_hhmm(self.time_from),
+            time_to=_hhmm(self.time_to),
+            starts_on=self.starts_on,
+            ends_on=self.ends_on,
+            midway_evaluation_on=self.midway_evaluation_on,
+            final_evaluation_on=self.final_evaluation_on,
+            leadership_commitment=self.leadership_commitment,
+            parent_meetings=self.parent_meetings,
+        )
+
+    def differences(self, after: "AgreementContent") -> list[Difference]:
+        """What changed from this version to `after`, field by field, in the order of the
+        agreement."""
+        old, new = self.display(), after.display()
+        rows = []
+        for key, label in _compared_fields().items():
+            before_text, after_text = _as_text(getattr(old, key)), _as_text(getattr(new, key))
+            if before_text != after_text:
+                rows.append(Difference(label=str(label), before=before_text, after=after_text))
+        return rows
+
+
+# The stored document's keys: the attribute names (checked by the tests).
+JSON_KEYS = tuple(f.name for f in fields(AgreementContent))

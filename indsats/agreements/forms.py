@@ -1,8 +1,10 @@
+from dataclasses import replace
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from indsats.agreements.content import AgreementContent, Goal
 from indsats.models import (
     FocusLevel,
     Method,
@@ -118,43 +120,43 @@ class GoalForm(forms.Form):
 GoalFormSet = forms.formset_factory(GoalForm, extra=1, can_delete=True)
 
 
-def agreement_initial(content: dict) -> tuple[dict, list[dict]]:
-    fields = {key: content.get(key) for key in AgreementForm.base_fields}
+def agreement_initial(content: AgreementContent) -> tuple[dict, list[dict]]:
+    fields = {
+        key: list(value) if isinstance(value, tuple) else value
+        for key in AgreementForm.base_fields
+        if (value := getattr(content, key, None)) is not None
+    }
     # A Decimal, so the field shows it the Danish way (8,5 not 8.50).
-    fields["hours_per_week"] = Decimal(content.get("hours_per_week") or "0").normalize()
-    return fields, list(content.get("goals", []))
+    fields["hours_per_week"] = content.hours_per_week.normalize()
+    return fields, [goal.to_json() for goal in content.goals]
 
 
-def agreement_content(form: AgreementForm, goals, base: dict) -> dict:
-    """The content document from the form; what the form does not edit is kept from `base`."""
+def agreement_content(form: AgreementForm, goals, base: AgreementContent) -> AgreementContent:
+    """The content from the form; what the form does not edit is kept from `base`."""
     data = form.cleaned_data
-
-    def iso(value):
-        return value.isoformat() if value else None
-
-    return {
-        **base,
-        "background": data["background"],
-        "methods": list(data["methods"]),
-        "practice_roles": list(data["practice_roles"]),
-        "participants": data["participants"],
-        "days_per_week": data["days_per_week"],
-        "hours_per_week": str(data["hours_per_week"]),
-        "weekdays": sorted(data["weekdays"]),
-        "time_from": data["time_from"].strftime("%H:%M") if data["time_from"] else "",
-        "time_to": data["time_to"].strftime("%H:%M") if data["time_to"] else "",
-        "starts_on": iso(data["starts_on"]),
-        "ends_on": iso(data["ends_on"]),
-        "midway_evaluation_on": iso(data["midway_evaluation_on"]),
-        "final_evaluation_on": iso(data["final_evaluation_on"]),
-        "leadership_commitment": data["leadership_commitment"],
-        "parent_meetings": bool(data["parent_meetings"]),
-        "goals": [
-            {"text": g["text"], "focus_level": g["focus_level"], "indicator": g["indicator"]}
+    return replace(
+        base,
+        background=data["background"],
+        methods=tuple(data["methods"]),
+        practice_roles=tuple(data["practice_roles"]),
+        participants=data["participants"],
+        days_per_week=data["days_per_week"],
+        hours_per_week=data["hours_per_week"],
+        weekdays=tuple(sorted(data["weekdays"])),
+        time_from=data["time_from"],
+        time_to=data["time_to"],
+        starts_on=data["starts_on"],
+        ends_on=data["ends_on"],
+        midway_evaluation_on=data["midway_evaluation_on"],
+        final_evaluation_on=data["final_evaluation_on"],
+        leadership_commitment=data["leadership_commitment"],
+        parent_meetings=bool(data["parent_meetings"]),
+        goals=tuple(
+            Goal(text=g["text"], focus_level=g["focus_level"], indicator=g["indicator"])
             for g in goals.cleaned_data
             if g and not g.get("DELETE") and g.get("text")
-        ],
-    }
+        ),
+    )
 
 
 class SignForm(forms.Form):

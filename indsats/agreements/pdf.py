@@ -33,7 +33,7 @@ def agreement_html(version: AgreementVersion) -> str:
     context = {
         "version": version,
         "req": version.agreement.request,
-        "view": selectors.agreement_view(version.content),
+        "view": version.parsed.display(),
         "signatures": list(version.signatures.select_related("user")),
         "slots": selectors.signature_rows(version),
         "draft": version.status == VersionStatus.DRAFT,

@@ -1,6 +1,3 @@
-from datetime import date
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -9,12 +6,7 @@ from django.utils.translation import gettext as _
 
 from indsats import hooks
 from indsats.agreements import pdf
-from indsats.agreements.content import (
-    PLAN_KEYS,
-    agreement_content_from_request,
-    agreement_content_validate,
-    version_hash,
-)
+from indsats.agreements.content import AgreementContent, version_hash
 from indsats.agreements.selectors import _parties, _signers, signer_slots, slot_for
 from indsats.models import (
     Agreement,
@@ -23,7 +15,6 @@ from indsats.models import (
     RequestStatus,
     Signature,
     VersionStatus,
-    Weekday,
 )
 from indsats.requests.services import _event, _lock_request, _require
 from institutioner.errors import StateError
@@ -57,7 +48,9 @@ def agreement_create(*, actor: User, request_id: int) -> Agreement:
         raise StateError(_("The request already has an agreement."))
     agreement = Agreement.objects.create(request=req, created_by=actor)
     AgreementVersion.objects.create(
-        agreement=agreement, content=agreement_content_from_request(req), created_by=actor
+        agreement=agreement,
+        content=AgreementContent.from_request(req).to_json(),
+        created_by=actor,
     )
     _event(req, kind=EventKind.AGREEMENT_STARTED, actor=actor, from_status=req.status)
     return agreement
@@ -74,7 +67,7 @@ def frozen_message(version: AgreementVersion) -> str:
 
 @transaction.atomic
 def agreement_draft_update(
-    *, actor: User, version_id: int, content: dict, expected_stamp: str = ""
+    *, actor: User, version_id: int, content: AgreementContent, expected_stamp: str = ""
 ) -> AgreementVersion:
     """Save a draft. `expected_stamp` is the draft's updated_at when the editor opened it: if
     someone else has saved since, nothing is overwritten."""
@@ -88,8 +81,8 @@ def agreement_draft_update(
                 "saved. Copy what you wrote, open the draft again and add it there."
             )
         )
-    agreement_content_validate(content, version.agreement.request)
-    version.content = content
+    content.validate(version.agreement.request)
+    version.content = content.to_json()
     version.save(update_fields=["content", "updated_at"])
     return version
 
@@ -99,16 +92,17 @@ def agreement_send_for_signature(*, actor: User, version_id: int) -> AgreementVe
     version = _lock_version(version_id)
     if version.status != VersionStatus.DRAFT:
         raise StateError(_("Only a draft can be sent for signature."))
-    agreement_content_validate(version.content, version.agreement.request)
+    content = version.parsed
+    content.validate(version.agreement.request)
     last = version.agreement.versions.exclude(number=None).aggregate(n=Max("number"))["n"] or 0
     version.number = last + 1
     version.status = VersionStatus.SENT
     version.content_hash = version_hash(
         agreement_id=version.agreement_id, number=version.number, content=version.content
     )
-    version.starts_on = date.fromisoformat(version.content["starts_on"])
-    version.ends_on = date.fromisoformat(version.content["ends_on"])
-    version.hours_per_week = Decimal(version.content["hours_per_week"])
+    version.starts_on = content.starts_on
+    version.ends_on = content.ends_on
+    version.hours_per_week = content.hours_per_week
     version.sent_at = timezone.now()
     version.save(
         update_fields=[
@@ -171,16 +165,6 @@ def agreement_sign(*, actor: User, version_id: int, password: str) -> Signature:
     return signature
 
 
-def _plan(version: AgreementVersion) -> tuple:
-    """The weekdays and times of day the course runs on, as the agreement says."""
-    return tuple(
-        sorted(version.content.get(key) or [])
-        if key == "weekdays"
-        else (version.content.get(key) or "")
-        for key in PLAN_KEYS
-    )
-
-
 def _notify_plan_changed(previous: AgreementVersion, version: AgreementVersion) -> None:
     """The institution's leaders hear at once when the course's weekdays or times change."""
     req = version.agreement.request
@@ -194,21 +178,12 @@ def _notify_plan_changed(previous: AgreementVersion, version: AgreementVersion) 
         context={
             "req": req,
             "version": version,
-            "before": _plan_text(previous),
-            "after": _plan_text(version),
+            "before": previous.parsed.plan.text(),
+            "after": version.parsed.plan.text(),
         },
         concerns=version,
         dedupe_key=f"course-plan-changed:{version.pk}",
     )
-
-
-def _plan_text(version: AgreementVersion) -> str:
-    weekdays, time_from, time_to = _plan(version)
-    names = [str(Weekday(day).label).lower() for day in weekdays]
-    days = ", ".join(names) if names else _("no fixed weekdays")
-    if time_from and time_to:
-        return _("%(days)s, %(start)s-%(end)s") % {"days": days, "start": time_from, "end": time_to}
-    return days
 
 
 def _agreement_put_in_force(version: AgreementVersion, actor: User) -> None:
@@ -229,7 +204,7 @@ def _agreement_put_in_force(version: AgreementVersion, actor: User) -> None:
         version, EventKind.AGREEMENT_IN_FORCE, actor, _("Version %(n)s.") % {"n": version.number}
     )
     hooks.agreement_in_force(version=version, actor=actor)
-    if previous is not None and _plan(previous) != _plan(version):
+    if previous is not None and previous.parsed.plan != version.parsed.plan:
         _notify_plan_changed(previous, version)
     pdf_bytes = pdf.agreement_pdf(version)
     notification_queue_many(
@@ -292,7 +267,7 @@ def agreement_adjust(*, actor: User, agreement_id: int) -> AgreementVersion:
     if current is None:
         raise StateError(_("Only an agreement in force can be adjusted."))
     draft = AgreementVersion.objects.create(
-        agreement=agreement, content=dict(current.content), created_by=actor
+        agreement=agreement, content=current.parsed.to_json(), created_by=actor
     )
     _version_event(draft, EventKind.AGREEMENT_ADJUSTING, actor)
     return draft

@@ -73,7 +73,7 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
             "req": agreement.request,
             "versions": versions,
             "shown": shown,
-            "view": selectors.agreement_view(shown.content) if shown else None,
+            "view": shown.parsed.display() if shown else None,
             "rows": selectors.signature_rows(shown) if shown else [],
             "open_version": open_version,
             "in_force": in_force,
@@ -110,12 +110,12 @@ def agreement_edit(request, pk: int):
     if version.status != VersionStatus.DRAFT and request.method != "POST":
         messages.error(request, services.frozen_message(version))
         return redirect("agreement_detail", pk=agreement.pk)
-    initial, goals = agreement_initial(version.content)
+    initial, goals = agreement_initial(version.parsed)
     initial["version_stamp"] = version.updated_at.isoformat()
     form = AgreementForm(request.POST or None, initial=initial)
     goal_forms = GoalFormSet(request.POST or None, initial=goals, prefix="goals")
     if request.method == "POST" and form.is_valid() and goal_forms.is_valid():
-        content = agreement_content(form, goal_forms, version.content)
+        content = agreement_content(form, goal_forms, version.parsed)
         try:
             services.agreement_draft_update(
                 actor=request.user,
@@ -249,7 +249,7 @@ def agreement_diff(request, pk: int):
             "agreement": agreement,
             "before": before,
             "after": after,
-            "differences": selectors.version_differences(before.content, after.content),
+            "differences": before.parsed.differences(after.parsed),
             "numbers": sorted(numbered),
         },
     )

@@ -1,11 +1,13 @@
 """Requests in every state, made through the services, as the app makes them."""
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
 from indsats.agreements import services as agreements_services
+from indsats.agreements.content import Goal
 from indsats.models import FocusLevel, LearningTheme
 from indsats.requests import services as requests_services
 
@@ -78,15 +80,17 @@ def agreement_in_force(world, req=None):
         accept(world, req)
     agreement = agreements_services.agreement_create(actor=world.pedagogist.user, request_id=req.pk)
     version = agreement.versions.get()
-    content = dict(version.content)
-    content["goals"] = [
-        {
-            "text": "Børnene leger i små grupper om formiddagen.",
-            "focus_level": "boernegruppe",
-            "indicator": "Færre konflikter i garderoben.",
-        }
-    ]
-    content["leadership_commitment"] = "Lederen deltager i opstart og evaluering."
+    content = replace(
+        version.parsed,
+        goals=(
+            Goal(
+                text="Børnene leger i små grupper om formiddagen.",
+                focus_level="boernegruppe",
+                indicator="Færre konflikter i garderoben.",
+            ),
+        ),
+        leadership_commitment="Lederen deltager i opstart og evaluering.",
+    )
     agreements_services.agreement_draft_update(
         actor=world.pedagogist.user, version_id=version.pk, content=content
     )

@@ -179,7 +179,7 @@ def test_evaluations_are_scheduled_from_the_agreement_and_close_the_course(world
     course = agreement.course
     kinds = {e.kind: e for e in course.evaluations.all()}
     assert set(kinds) == {EvaluationKind.FINAL}  # 10 weeks: no midway evaluation
-    assert kinds[EvaluationKind.FINAL].due_on.isoformat() == version.content["final_evaluation_on"]
+    assert kinds[EvaluationKind.FINAL].due_on == version.parsed.final_evaluation_on
     for phase in (Phase.STARTUP, Phase.PRACTICE):
         services.course_advance(
             actor=world.pedagogist.user, course_id=course.pk, expected_phase=phase

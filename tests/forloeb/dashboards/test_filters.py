@@ -2,6 +2,7 @@
 
 import csv
 import io
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -85,7 +86,7 @@ def adjusted(world, municipality):  # noqa: F811
     indsats_services.agreement_draft_update(
         actor=world.pedagogist.user,
         version_id=draft.pk,
-        content={**draft.content, "hours_per_week": "3.00"},
+        content=replace(draft.parsed, hours_per_week=Decimal("3.00")),
     )
     indsats_services.agreement_send_for_signature(actor=world.pedagogist.user, version_id=draft.pk)
     for who in (world.leader, world.pedagogist.user):

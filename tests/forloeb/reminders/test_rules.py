@@ -1,6 +1,7 @@
 """The reminder rules: what is due, who hears, once; working days, holidays and summer time."""
 
 import threading
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from forloeb.models import EvaluationKind, EvaluationStatus, HourCategory, Phase
 from forloeb.reminders import rules as reminders
 from forloeb.reminders.tasks import run_all
 from indsats.agreements import services as agreements_services
+from indsats.agreements.content import Goal
 from indsats.models import VersionStatus
 from indsats.requests import services as requests_services
 from institutioner import workdays
@@ -215,9 +217,11 @@ def test_an_agreement_waiting_3_working_days_reminds_the_missing_signers(world):
     accept(world, req)
     agreement = agreements_services.agreement_create(actor=world.pedagogist.user, request_id=req.pk)
     version = agreement.versions.get()
-    content = dict(version.content)
-    content["goals"] = [{"text": "Ro i legen.", "focus_level": "boernegruppe", "indicator": "x"}]
-    content["leadership_commitment"] = "Lederen deltager."
+    content = replace(
+        version.parsed,
+        goals=(Goal(text="Ro i legen.", focus_level="boernegruppe", indicator="x"),),
+        leadership_commitment="Lederen deltager.",
+    )
     agreements_services.agreement_draft_update(
         actor=world.pedagogist.user, version_id=version.pk, content=content
     )
@@ -357,7 +361,7 @@ def test_new_weekdays_in_an_adjusted_agreement_tell_the_leader_at_once(world, co
         version = agreements_services.agreement_adjust(
             actor=world.pedagogist.user, agreement_id=course.agreement_id
         )
-        content = {**version.content, **changes}
+        content = replace(version.parsed, **changes)
         agreements_services.agreement_draft_update(
             actor=world.pedagogist.user, version_id=version.pk, content=content
         )
@@ -374,7 +378,7 @@ def test_new_weekdays_in_an_adjusted_agreement_tell_the_leader_at_once(world, co
     adjust(leadership_commitment="Lederen deltager i alle evalueringer.")
     assert rows("course_plan_changed") == []
 
-    adjust(weekdays=[0, 2], time_from="08:30", time_to="11:30")
+    adjust(weekdays=(0, 2), time_from=time(8, 30), time_to=time(11, 30))
     assert rows("course_plan_changed") == [("course_plan_changed", "lene@example.dk")]
     note = Notification.objects.get(template="course_plan_changed")
     assert note.kind == NotificationKind.COURSE_PLAN_CHANGED

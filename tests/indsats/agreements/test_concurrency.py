@@ -1,10 +1,12 @@
 """Two people signing at the same moment both count, once each (PostgreSQL row locks)."""
 
 import threading
+from dataclasses import replace
 
 from django.db import connection
 
 from indsats.agreements import services
+from indsats.agreements.content import Goal
 from indsats.models import EventKind, Signature, VersionStatus
 from tests.factories import PASSWORD
 from tests.indsats.helpers import accept, make_request
@@ -15,10 +17,9 @@ def test_two_signers_at_once_both_count_once(postgres, transactional_db, world):
     accept(world, req)
     agreement = services.agreement_create(actor=world.pedagogist.user, request_id=req.pk)
     version = agreement.versions.get()
-    content = {
-        **version.content,
-        "goals": [{"text": "Ro ved frokost", "focus_level": "boernegruppe", "indicator": ""}],
-    }
+    content = replace(
+        version.parsed, goals=(Goal(text="Ro ved frokost", focus_level="boernegruppe"),)
+    )
     services.agreement_draft_update(
         actor=world.pedagogist.user, version_id=version.pk, content=content
     )
