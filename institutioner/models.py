@@ -499,6 +499,45 @@ class NotificationKind(models.TextChoices):
     SYSTEM = "system", _("Messages from the system")
 
 
+class StoredFile(models.Model):
+    """A document the system makes once and keeps, such as a signed agreement's PDF.
+
+    It is made after the commit of the change it belongs to, by the maker (`producer`) that the
+    owning app registered (institutioner/files/), and kept in the database: no web server keeps
+    files of its own, and every replica and worker reads the same bytes. Each e-mail that
+    carries it points here instead of holding a copy.
+    """
+
+    producer = models.CharField(_("made by"), max_length=50)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, verbose_name=_("concerns (type)")
+    )
+    object_id = models.PositiveBigIntegerField(_("concerns (id)"))
+    concerns = GenericForeignKey("content_type", "object_id")
+    name = models.CharField(_("file name"), max_length=255)
+    mimetype = models.CharField(_("type"), max_length=100)
+    data = models.BinaryField(_("content"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    made_at = models.DateTimeField(_("made"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["producer", "content_type", "object_id"], name="storedfile_one_per_object"
+            ),
+            models.CheckConstraint(
+                condition=Q(data__isnull=True) | ~Q(sha256=""), name="storedfile_made_has_hash"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread(self) -> "NotificationQuerySet":
         """Not yet opened in the app (the bell counts these)."""
@@ -547,6 +586,15 @@ class Notification(models.Model):
     attachment_content = models.TextField(_("attachment"), blank=True)
     # A binary attachment (a PDF) is kept here instead of in attachment_content.
     attachment_binary = models.BinaryField(_("binary attachment"), null=True, blank=True)
+    # A document kept once (a signed agreement's PDF), attached when the e-mail goes out.
+    attachment_file = models.ForeignKey(
+        StoredFile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("attached file"),
+    )
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -598,6 +646,11 @@ class Notification(models.Model):
                 | (~Q(attachment_name="") & ~Q(attachment_mimetype="")),
                 name="notification_attachment_has_name_and_type",
                 violation_error_message=_("An attachment needs a file name and a type."),
+            ),
+            models.CheckConstraint(
+                condition=Q(attachment_file__isnull=True) | Q(attachment_name=""),
+                name="notification_one_kind_of_attachment",
+                violation_error_message=_("An e-mail carries a stored file or its own attachment."),
             ),
         ]
 

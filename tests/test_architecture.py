@@ -158,10 +158,20 @@ def test_lower_apps_use_no_url_name_of_a_higher_app():
 
 
 def _imports(path: Path, modules: set[str]) -> Iterator[tuple[str, int]]:
-    """The project modules a file imports, at the top or inside a function: (module, line)."""
+    """The project modules a file imports, at the top or inside a function: (module, line).
+    Imports under `if TYPE_CHECKING:` are left out: they are for the type checker and never run."""
     own = _module_name(path)
     package = own if path.name == "__init__.py" else own.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    tree = ast.parse(path.read_text(), str(path))
+    typing_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for inner in ast.walk(node)
+    }
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, node.lineno

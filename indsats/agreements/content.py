@@ -14,22 +14,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, time, timedelta
 from decimal import Decimal
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indsats.models import (
-    FocusLevel,
-    InterventionRequest,
-    Method,
-    PracticeRole,
-    Weekday,
-)
+from indsats.choices import FocusLevel, Method, PracticeRole, Weekday
 from institutioner.models import Pedagogist, format_decimal
 from institutioner.validators import validate_no_cpr
+
+if TYPE_CHECKING:
+    from indsats.models import InterventionRequest
 
 # --- The hash a version is signed by ------------------------------------------------------------
 
@@ -206,7 +203,7 @@ def _compared_fields() -> dict[str, str]:
 # --- The content --------------------------------------------------------------------------------
 
 
-def _pedagogists_of(req: InterventionRequest) -> list[Pedagogist]:
+def _pedagogists_of(req: "InterventionRequest") -> list[Pedagogist]:
     return [a.pedagogist for a in req.allocations.select_related("pedagogist__user")]
 
 
@@ -240,7 +237,7 @@ class AgreementContent:
     # --- building
 
     @classmethod
-    def from_request(cls, req: InterventionRequest) -> Self:
+    def from_request(cls, req: "InterventionRequest") -> Self:
         """A first draft from the accepted request and the triage (hours, pedagogists)."""
         allocations = list(req.allocations.select_related("pedagogist__user"))
         hours = max((a.weekly_hours for a in allocations), default=Decimal("0"))
@@ -334,7 +331,7 @@ class AgreementContent:
 
     # --- rules
 
-    def validate(self, req: InterventionRequest) -> None:
+    def validate(self, req: "InterventionRequest") -> None:
         """The rules a version must keep, whoever writes it. Danish messages, per field."""
         errors: dict[str, list[str]] = {}
 

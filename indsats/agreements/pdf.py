@@ -27,7 +27,9 @@ def _qr_data_uri(url: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def agreement_html(version: AgreementVersion) -> str:
+def agreement_html(version: AgreementVersion, *, as_in_force: bool = False) -> str:
+    """`as_in_force`: the document as it was when it came into force, without the SUPERSEDED
+    mark a later adjustment puts on it (the kept copy, institutioner/files/)."""
     logo = finders.find(settings.MUNICIPALITY_LOGO)
     signed = version.status != VersionStatus.DRAFT
     context = {
@@ -37,6 +39,7 @@ def agreement_html(version: AgreementVersion) -> str:
         "signatures": list(version.signatures.select_related("user")),
         "slots": selectors.signature_rows(version),
         "draft": version.status == VersionStatus.DRAFT,
+        "superseded": version.status == VersionStatus.SUPERSEDED and not as_in_force,
         "municipality": settings.MUNICIPALITY_NAME,
         "logo_url": Path(logo).as_uri() if logo else "",
         "verify_url": verification_url(version) if signed else "",
@@ -52,6 +55,8 @@ def font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
-def agreement_pdf(version: AgreementVersion) -> bytes:
-    html = HTML(string=agreement_html(version), base_url=str(settings.BASE_DIR))
+def agreement_pdf(version: AgreementVersion, *, as_in_force: bool = False) -> bytes:
+    html = HTML(
+        string=agreement_html(version, as_in_force=as_in_force), base_url=str(settings.BASE_DIR)
+    )
     return html.write_pdf(font_config=font_config())

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indsats import hooks
-from indsats.agreements import pdf
+from indsats.agreements import documents
 from indsats.agreements.content import AgreementContent, version_hash
 from indsats.agreements.selectors import _parties, _signers, signer_slots, slot_for
 from indsats.models import (
@@ -19,7 +19,7 @@ from indsats.models import (
 from indsats.requests.services import _event, _lock_request, _require
 from institutioner.errors import StateError
 from institutioner.models import NotificationKind, Role, User
-from institutioner.notifications.services import EmailAttachment, notification_queue_many
+from institutioner.notifications.services import notification_queue_many
 from institutioner.validators import validate_no_cpr
 
 
@@ -206,17 +206,15 @@ def _agreement_put_in_force(version: AgreementVersion, actor: User) -> None:
     hooks.agreement_in_force(version=version, actor=actor)
     if previous is not None and previous.parsed.plan != version.parsed.plan:
         _notify_plan_changed(previous, version)
-    pdf_bytes = pdf.agreement_pdf(version)
+    # The PDF is not made here: this transaction holds the signature and the locks. The row
+    # that names it is written now; the worker makes it once, after the commit, when the first
+    # of these e-mails goes out (or a download asks first).
     notification_queue_many(
         recipients=_parties(version),
         template="agreement_in_force",
         context={"version": version, "req": version.agreement.request, "previous": previous},
         concerns=version,
-        attachment=EmailAttachment(
-            name=f"samarbejdsaftale-{version.agreement.request_id}-v{version.number}.pdf",
-            mimetype="application/pdf",
-            content=pdf_bytes,
-        ),
+        attachment_file=documents.signed_pdf(version),
     )
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indsats import access
-from indsats.agreements import pdf, selectors, services
+from indsats.agreements import documents, pdf, selectors, services
 from indsats.agreements.forms import (
     AgreementForm,
     DeclineForm,
@@ -221,7 +221,11 @@ def agreement_adjust(request, pk: int):
 @login_required
 def agreement_pdf(request, pk: int):
     version = access.get_version_for(request.user, pk)
-    response = HttpResponse(pdf.agreement_pdf(version), content_type="application/pdf")
+    if version.status == VersionStatus.IN_FORCE:
+        content = documents.signed_pdf_bytes(version)  # the copy the e-mails carried
+    else:
+        content = pdf.agreement_pdf(version)  # a draft, or superseded with its mark
+    response = HttpResponse(content, content_type="application/pdf")
     name = f"samarbejdsaftale-{version.agreement.request_id}"
     name += f"-v{version.number}" if version.number else "-kladde"
     response["Content-Disposition"] = f'inline; filename="{name}.pdf"'

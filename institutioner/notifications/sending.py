@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from institutioner.models import Notification, NotificationStatus
+from institutioner.files.services import stored_file_bytes
+from institutioner.models import Notification, NotificationStatus, StoredFile
 
 # After this many failed attempts a notification is marked failed and no longer retried; the
 # administration can send it again from the health page. Between attempts the wait doubles from
@@ -82,6 +83,11 @@ def notification_send(*, notification_id: int) -> bool:
                 _without_charset(notification.attachment_mimetype),
             )
         try:
+            if notification.attachment_file_id is not None:
+                # Made here, in the worker, the first time any e-mail needs it; kept after.
+                file = StoredFile.objects.get(pk=notification.attachment_file_id)
+                content = stored_file_bytes(file_id=file.pk)
+                message.attach(file.name, content, _without_charset(file.mimetype))
             message.send()
         except Exception as exc:
             notification.attempts += 1

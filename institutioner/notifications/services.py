@@ -18,6 +18,7 @@ from institutioner.models import (
     NotificationKind,
     NotificationOptOut,
     NotificationStatus,
+    StoredFile,
     User,
 )
 from institutioner.notifications import kinds
@@ -78,6 +79,7 @@ def notification_queue(
     template: str,
     context: Mapping[str, Any],
     attachment: EmailAttachment | None = None,
+    attachment_file: StoredFile | None = None,
     dedupe_key: str = "",
     kind: str = "",
     concerns: models.Model | None = None,
@@ -91,7 +93,8 @@ def notification_queue(
     the same non-empty `dedupe_key` was queued before (a reminder goes out once). If the person
     switched off e-mail of this `kind`, the row is kept for the app only and no e-mail goes.
     `concerns` is the object the message is about; `url` the page it opens (by default the
-    object's own page).
+    object's own page). A document kept once (`attachment_file`, see institutioner/files/) is
+    attached when the e-mail is sent, not copied into the row.
     """
     if not recipient.is_active:
         return None
@@ -126,6 +129,7 @@ def notification_queue(
             notification.attachment_binary = attachment.content
         else:
             notification.attachment_content = attachment.content
+    notification.attachment_file = attachment_file
     if dedupe_key:
         notification.dedupe_key = dedupe_key
         try:
@@ -151,6 +155,7 @@ def notification_queue_many(
     template: str,
     context: Mapping[str, Any],
     attachment: EmailAttachment | None = None,
+    attachment_file: StoredFile | None = None,
     dedupe_key: str = "",
     kind: str = "",
     concerns: models.Model | None = None,
@@ -171,6 +176,7 @@ def notification_queue_many(
             template=template,
             context=context,
             attachment=attachment,
+            attachment_file=attachment_file,
             dedupe_key=f"{dedupe_key}:{recipient.pk}" if dedupe_key else "",
             kind=kind,
             concerns=concerns,

@@ -1,0 +1,74 @@
+"""Documents made once and kept (StoredFile): a signed agreement's PDF, for instance.
+
+The app that owns a kind of document registers its maker (`register_producer`) from its
+AppConfig.ready(). A change that needs the document asks for it with `stored_file_expect` inside
+its own transaction, which only writes a row that names the document. The document is made
+later, outside that transaction, by whoever needs the bytes first (the worker sending the e-mail
+that carries it, or a download) with `stored_file_bytes`; the row lock makes it once, however
+many e-mails or people ask at the same time.
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from institutioner.models import StoredFile
+
+Producer = Callable[[StoredFile], bytes]
+_producers: dict[str, Producer] = {}
+
+
+def register_producer(name: str, producer: Producer) -> None:
+    _producers[name] = producer
+
+
+def stored_file_expect(
+    *, producer: str, concerns: models.Model, name: str, mimetype: str
+) -> StoredFile:
+    """The row for the document `producer` makes of `concerns`: the existing one, or a new one
+    whose content is made when first asked for. Idempotent."""
+    if producer not in _producers:
+        raise LookupError(f"No maker registered for {producer!r}.")
+    key = {
+        "producer": producer,
+        "content_type": ContentType.objects.get_for_model(concerns),
+        "object_id": concerns.pk,
+    }
+    found = StoredFile.objects.filter(**key).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return StoredFile.objects.create(**key, name=name, mimetype=mimetype)
+    except IntegrityError:  # made at the same moment by someone else
+        return StoredFile.objects.get(**key)
+
+
+def stored_file_for(*, producer: str, concerns: models.Model) -> StoredFile | None:
+    return StoredFile.objects.filter(
+        producer=producer,
+        content_type=ContentType.objects.get_for_model(concerns),
+        object_id=concerns.pk,
+    ).first()
+
+
+def stored_file_bytes(*, file_id: int) -> bytes:
+    """The document's bytes, made now if nobody has made them yet (and then kept)."""
+    made = StoredFile.objects.filter(pk=file_id, data__isnull=False).values_list("data", flat=True)
+    for kept in made:
+        if kept is not None:
+            return bytes(kept)
+    with transaction.atomic():
+        file = StoredFile.objects.select_for_update().get(pk=file_id)
+        if file.data is None:
+            data = _producers[file.producer](file)
+            file.data = data
+            file.sha256 = hashlib.sha256(data).hexdigest()
+            file.size = len(data)
+            file.made_at = timezone.now()
+            file.save(update_fields=["data", "sha256", "size", "made_at"])
+            return data
+        return bytes(file.data)
