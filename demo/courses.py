@@ -327,7 +327,7 @@ def demo_reminders() -> None:
 
     # A few of the administration's reminders are already read.
     admin = User.objects.get(email="forvaltning@demo.dk")
-    read = Notification.objects.filter(recipient=admin, read_at__isnull=True).order_by("pk")[:2]
+    read = Notification.objects.filter(recipient=admin).unread().order_by("pk")[:2]
     Notification.objects.filter(pk__in=[n.pk for n in read]).update(read_at=now)
 
     # An e-mail that could not be sent: the health page shows it and can send it again.

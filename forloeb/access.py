@@ -5,7 +5,6 @@ person's role itself, so a page and the file downloaded from it obey the same ru
 from django.db.models import QuerySet
 from django.http import Http404
 
-from forloeb.hours.weeks import REPORTED
 from forloeb.models import Course, HourEntry, WeekSheet
 from indsats import access as indsats_access
 from institutioner import access
@@ -113,10 +112,10 @@ def hour_entries_for(user: User) -> QuerySet[HourEntry]:
     if not can_see_hours(user):
         return qs.none()
     if can_approve_hours(user):
-        return qs.filter(sheet__status__in=REPORTED)
+        return qs.reported()
     if access.is_pedagogist(user):
         return qs.filter(sheet__pedagogist__user=user)
-    return qs.filter(sheet__status__in=REPORTED, course__in=courses_for(user))
+    return qs.reported().filter(course__in=courses_for(user))
 
 
 # Allocation dashboards ------------------------------------------------------------------------

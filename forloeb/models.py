@@ -249,16 +249,20 @@ class SheetStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+# What counts as delivered: what the pedagogist has submitted, approved or not.
+REPORTED_STATUSES = (SheetStatus.SUBMITTED, SheetStatus.APPROVED)
+
+
 class WeekSheetQuerySet(models.QuerySet["WeekSheet"]):
     def submitted_or_approved(self) -> "WeekSheetQuerySet":
         """Weeks the pedagogist has handed in: what the dashboards and leaders count."""
-        return self.filter(status__in=[SheetStatus.SUBMITTED, SheetStatus.APPROVED])
+        return self.filter(status__in=REPORTED_STATUSES)
 
 
 class HourEntryQuerySet(models.QuerySet["HourEntry"]):
     def reported(self) -> "HourEntryQuerySet":
         """Hours on submitted or approved weeks (a week still being written does not count)."""
-        return self.filter(sheet__status__in=[SheetStatus.SUBMITTED, SheetStatus.APPROVED])
+        return self.filter(sheet__status__in=REPORTED_STATUSES)
 
 
 class WeekSheet(models.Model):

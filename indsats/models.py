@@ -361,6 +361,10 @@ class VersionStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
+# Signed by all: the version in force and those it replaced.
+SIGNED_STATUSES = (VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED)
+
+
 class AgreementVersionQuerySet(models.QuerySet["AgreementVersion"]):
     def in_force(self) -> "AgreementVersionQuerySet":
         """The version that binds now (at most one per agreement)."""
@@ -368,7 +372,7 @@ class AgreementVersionQuerySet(models.QuerySet["AgreementVersion"]):
 
     def signed(self) -> "AgreementVersionQuerySet":
         """Every version that was signed by all: the one in force and those it replaced."""
-        return self.filter(status__in=[VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED])
+        return self.filter(status__in=SIGNED_STATUSES)
 
 
 class AgreementVersion(models.Model):

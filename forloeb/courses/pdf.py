@@ -11,14 +11,13 @@ from weasyprint import HTML
 from forloeb.hours import weeks as hours
 from forloeb.models import Course, EvaluationStatus
 from indsats.agreements.pdf import font_config
-from indsats.models import VersionStatus
 
 
 def closing_report_html(course: Course, *, with_hours: bool) -> str:
     """`with_hours`: whether the reader may see the hours delivered (the view asks
     `forloeb.access.closing_report_shows_hours`); without, they are not even computed."""
     version = (
-        course.agreement.versions.filter(status=VersionStatus.IN_FORCE).first()
+        course.agreement.versions.in_force().first()
         or course.agreement.versions.exclude(number=None).order_by("-number").first()
     )
     evaluations = list(

@@ -23,7 +23,6 @@ from forloeb.models import (
     Phase,
 )
 from indsats.agreements.services import agreement_adjust
-from indsats.models import VersionStatus
 from institutioner.errors import StateError
 from institutioner.models import User
 from institutioner.validators import validate_no_cpr
@@ -114,10 +113,7 @@ def course_advance(*, actor: User, course_id: int, expected_phase: str) -> Cours
     if course.phase == Phase.CLOSED:
         raise StateError(_("The course is closed."))
     target = PHASE_ORDER[PHASE_ORDER.index(Phase(course.phase)) + 1]
-    if (
-        target == Phase.PRACTICE
-        and not course.agreement.versions.filter(status=VersionStatus.IN_FORCE).exists()
-    ):
+    if target == Phase.PRACTICE and not course.agreement.versions.in_force().exists():
         raise StateError(_("The practice phase needs an agreement in force."))
     if (
         target == Phase.CLOSED

@@ -12,7 +12,6 @@ from forloeb.courses.filters import CourseFilter
 from forloeb.courses.forms import EvaluationAddForm, EvaluationForm, NoteForm
 from forloeb.hours import weeks as hours
 from forloeb.models import CHECKLIST, PHASE_ORDER, EvaluationStatus, Phase
-from indsats.models import VersionStatus
 from institutioner.errors import StateError
 
 
@@ -138,12 +137,12 @@ def course_note_add(request, pk: int):
 
 
 def _agreed(course):
-    version = course.agreement.versions.filter(status=VersionStatus.IN_FORCE).first()
+    version = course.agreement.versions.in_force().first()
     return version.parsed.display() if version else None
 
 
 def _goals(course) -> list[str]:
-    version = course.agreement.versions.filter(status=VersionStatus.IN_FORCE).first()
+    version = course.agreement.versions.in_force().first()
     return version.parsed.goal_texts() if version else []
 
 

@@ -21,9 +21,10 @@ from django.db.models import Count, FilteredRelation, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from forloeb.hours.weeks import REPORTED, monday_of
+from forloeb.hours.weeks import monday_of
 from forloeb.models import HourCategory, HourEntry
 from indsats.models import (
+    SIGNED_STATUSES,
     AgreementVersion,
     Allocation,
     EventKind,
@@ -80,9 +81,6 @@ def _week_range(start: date | None, end: date | None, mondays: list[date]) -> ra
     return range(low, high + 1)
 
 
-SIGNED = [VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED]
-
-
 def version_periods(rows):
     """For rows (key, number, starts_on, ends_on, in_force_at, superseded_at, ...) of signed
     versions, yield (begin, end, row): the days whose weeks the version's hours count in.
@@ -104,7 +102,7 @@ def version_periods(rows):
 
 
 def _signed_versions(**filters) -> QuerySet[AgreementVersion]:
-    return AgreementVersion.objects.filter(status__in=SIGNED, **filters)
+    return AgreementVersion.objects.signed().filter(**filters)
 
 
 def _agreed_by(
@@ -148,9 +146,9 @@ def _reported_by(
     if practice_only:
         entries = entries.filter(category=HourCategory.PRACTICE)
     return dict(
-        entries.filter(
+        entries.reported()
+        .filter(
             course__agreement__request__institution__in=institutions,
-            sheet__status__in=REPORTED,
             sheet__week_start__gte=mondays[0],
             sheet__week_start__lte=mondays[-1],
         )
@@ -295,7 +293,7 @@ def by_pedagogist(
         Allocation.objects.filter(
             request__in=Allocation.objects.filter(pedagogist_id__in=ids).values("request_id"),
             **{
-                f"{versions}status__in": SIGNED,
+                f"{versions}status__in": SIGNED_STATUSES,
                 f"{versions}starts_on__lte": last,
                 f"{versions}ends_on__gte": first,
             },
@@ -329,9 +327,9 @@ def by_pedagogist(
     logged: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
     practice: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
     for pid, monday, total, in_practice in (
-        HourEntry.objects.filter(
+        HourEntry.objects.reported()
+        .filter(
             sheet__pedagogist_id__in=ids,
-            sheet__status__in=REPORTED,
             sheet__week_start__gte=first,
             sheet__week_start__lte=mondays[-1],
         )

@@ -16,8 +16,6 @@ from indsats.models import AgreementVersion, VersionStatus
 from institutioner.models import Pedagogist, format_decimal
 
 CATEGORIES = list(HourCategory)
-# What counts as delivered: what the pedagogist has submitted, approved or not.
-REPORTED = [SheetStatus.SUBMITTED, SheetStatus.APPROVED]
 ZERO = Decimal("0")
 
 
@@ -344,9 +342,8 @@ def delivered(courses: QuerySet[Course], mondays: list[date]) -> dict[tuple[int,
     """Reported hours per course and week: {(course id, monday): {category: hours, "total": h}}.
     Only hours on the given courses: never the pedagogist's time elsewhere. One query."""
     rows = (
-        HourEntry.objects.filter(
-            course__in=courses, sheet__status__in=REPORTED, sheet__week_start__in=mondays
-        )
+        HourEntry.objects.reported()
+        .filter(course__in=courses, sheet__week_start__in=mondays)
         .values("course_id", "sheet__week_start", "category")
         .annotate(hours=Sum("hours"))
     )

@@ -139,8 +139,8 @@ def courses_ending(*, now: datetime) -> int:
         | Q(status=EvaluationStatus.COMPLETED, kind=EvaluationKind.FINAL)
     )
     versions = (
-        AgreementVersion.objects.filter(
-            status=VersionStatus.IN_FORCE,
+        AgreementVersion.objects.in_force()
+        .filter(
             ends_on__gte=today,
             ends_on__lte=horizon,
             agreement__course__in=_open_courses(),

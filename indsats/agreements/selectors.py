@@ -26,11 +26,7 @@ def signer_slots(version: AgreementVersion) -> list[tuple[str, SignerRole, str]]
 
 def _signers(version: AgreementVersion) -> list[User]:
     req = version.agreement.request
-    leaders = list(
-        User.objects.filter(
-            role=Role.LEADER, is_active=True, memberships__institution=req.institution
-        )
-    )
+    leaders = list(User.objects.leaders_of(req.institution))
     ids = version.parsed.pedagogist_ids()
     pedagogists = [p.user for p in Pedagogist.objects.filter(pk__in=ids).select_related("user")]
     admins = administration_people() if settings.AGREEMENT_ADMINISTRATION_SIGNS else []

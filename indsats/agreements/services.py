@@ -18,7 +18,7 @@ from indsats.models import (
 )
 from indsats.requests.services import _event, _lock_request, _require
 from institutioner.errors import StateError
-from institutioner.models import NotificationKind, Role, User
+from institutioner.models import NotificationKind, User
 from institutioner.notifications.services import notification_queue_many
 from institutioner.validators import validate_no_cpr
 
@@ -168,9 +168,7 @@ def agreement_sign(*, actor: User, version_id: int, password: str) -> Signature:
 def _notify_plan_changed(previous: AgreementVersion, version: AgreementVersion) -> None:
     """The institution's leaders hear at once when the course's weekdays or times change."""
     req = version.agreement.request
-    leaders = User.objects.filter(
-        role=Role.LEADER, is_active=True, memberships__institution=req.institution
-    ).distinct()
+    leaders = User.objects.leaders_of(req.institution)
     notification_queue_many(
         recipients=list(leaders),
         template="course_plan_changed",
@@ -190,7 +188,8 @@ def _agreement_put_in_force(version: AgreementVersion, actor: User) -> None:
     now = timezone.now()
     previous = (
         AgreementVersion.objects.select_for_update(of=("self",))
-        .filter(agreement=version.agreement, status=VersionStatus.IN_FORCE)
+        .filter(agreement=version.agreement)
+        .in_force()
         .first()
     )
     if previous is not None:
@@ -261,7 +260,7 @@ def agreement_adjust(*, actor: User, agreement_id: int) -> AgreementVersion:
     agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
     if agreement.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.SENT]).exists():
         raise StateError(_("A version is already being worked on. Finish or decline it first."))
-    current = agreement.versions.filter(status=VersionStatus.IN_FORCE).first()
+    current = agreement.versions.in_force().first()
     if current is None:
         raise StateError(_("Only an agreement in force can be adjusted."))
     draft = AgreementVersion.objects.create(

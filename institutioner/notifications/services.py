@@ -227,7 +227,7 @@ def notifications_retry_failed(*, actor: User, ids: Iterable[int] | None = None)
 
 def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
     """Mark one of the person's notifications, or all of them, as read; returns how many."""
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    unread = Notification.objects.filter(recipient=user).unread()
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     return unread.update(read_at=timezone.now())
