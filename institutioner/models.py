@@ -685,6 +685,30 @@ class NotificationOptOut(models.Model):
         return f"{self.user} · {self.get_kind_display()}"
 
 
+class ScheduleChange(models.Model):
+    """Who changed the time of a background job on the health page, when, and from what to what.
+
+    The schedules themselves are django-celery-beat's rows, which keep no history of their own.
+    """
+
+    schedule = models.CharField(_("schedule"), max_length=200)
+    actor = models.ForeignKey(
+        "User", on_delete=models.PROTECT, related_name="+", verbose_name=_("changed by")
+    )
+    at = models.DateTimeField(_("changed"), default=timezone.now)
+    before = models.CharField(_("before"), max_length=300)
+    after = models.CharField(_("after"), max_length=300)
+
+    class Meta:
+        verbose_name = _("schedule change")
+        verbose_name_plural = _("schedule changes")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["schedule", "-at"], name="schedulechange_by_schedule")]
+
+    def __str__(self) -> str:
+        return f"{self.schedule}: {self.before} → {self.after}"
+
+
 class Heartbeat(models.Model):
     """When a background job last ran: the worker's heartbeat and each scheduled rule.
 

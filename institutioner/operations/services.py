@@ -1,8 +1,15 @@
-from django.utils import timezone
+"""Every write of the operations room: heartbeats and the schedule editor."""
 
-from institutioner.models import (
-    Heartbeat,
-)
+from datetime import time
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_celery_beat.models import PeriodicTask
+
+from institutioner.errors import StateError
+from institutioner.models import Heartbeat, ScheduleChange, User
+from institutioner.operations import health, schedules
 
 
 def heartbeat_beat(*, name: str, detail: str = "") -> None:
@@ -10,3 +17,28 @@ def heartbeat_beat(*, name: str, detail: str = "") -> None:
     Heartbeat.objects.update_or_create(
         name=name, defaults={"at": timezone.now(), "detail": detail[:200]}
     )
+
+
+@transaction.atomic
+def schedule_change(
+    *, actor: User, task_id: int, at: time, day_of_week: str, enabled: bool
+) -> PeriodicTask:
+    """Give an editable schedule a new time, weekdays and on/off, and record who did it. The
+    beat notices the change at its next look at the table (within about a minute)."""
+    task = PeriodicTask.objects.select_for_update().select_related("crontab").get(pk=task_id)
+    try:
+        editable = schedules.by_name(task.name).editable
+    except KeyError:
+        editable = False
+    if not editable:
+        raise StateError(_("This schedule cannot be changed here."))
+    before = health.describe(task)
+    task.crontab = schedules.crontab_for(
+        hour=str(at.hour), minute=str(at.minute), day_of_week=day_of_week
+    )
+    task.enabled = enabled
+    task.save(update_fields=["crontab", "enabled"])
+    after = health.describe(task)
+    if after != before:
+        ScheduleChange.objects.create(schedule=task.name, actor=actor, before=before, after=after)
+    return task

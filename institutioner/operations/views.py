@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection, transaction
+from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,8 +10,10 @@ from django.views.decorators.http import require_GET
 from django_celery_beat.models import PeriodicTask
 
 from institutioner import access
+from institutioner.models import ScheduleChange
 from institutioner.notifications import services
 from institutioner.operations import health, schedules
+from institutioner.operations import services as operations_services
 from institutioner.operations.forms import ScheduleForm
 
 
@@ -64,15 +66,13 @@ def schedule_edit(request, pk: int):
         initial["weekdays"] = [str(d) for d in sorted(_parse(crontab.day_of_week, 7))]
     form = ScheduleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        at = form.cleaned_data["at"]
-        with transaction.atomic():
-            task = PeriodicTask.objects.select_for_update().get(pk=task.pk)
-            task.crontab = schedules.crontab_for(
-                hour=str(at.hour), minute=str(at.minute), day_of_week=form.day_of_week()
-            )
-            task.enabled = form.cleaned_data["enabled"]
-            # The beat notices the change at its next look at the table (within about a minute).
-            task.save()
+        task = operations_services.schedule_change(
+            actor=request.user,
+            task_id=task.pk,
+            at=form.cleaned_data["at"],
+            day_of_week=form.day_of_week(),
+            enabled=form.cleaned_data["enabled"],
+        )
         if task.enabled:
             text = _("The time of “%(name)s” is saved: %(when)s.")
         else:
@@ -82,7 +82,14 @@ def schedule_edit(request, pk: int):
     return render(
         request,
         "institutioner/operations/schedule_edit.html",
-        {"form": form, "task": task, "schedule": schedule},
+        {
+            "form": form,
+            "task": task,
+            "schedule": schedule,
+            "changes": ScheduleChange.objects.filter(schedule=task.name).select_related("actor")[
+                :10
+            ],
+        },
     )
 
 
