@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from institutioner.models import District
 from tests import factories
 
 
@@ -78,6 +79,9 @@ def test_administration_start_query_count_does_not_grow(
     with django_assert_num_queries(14):
         response = client.get(reverse("start"))
     assert response.status_code == 200
+    html = response.content.decode()
+    assert District.objects.count() == 2 + extra_districts
+    assert all(name in html for name in District.objects.values_list("name", flat=True))
 
 
 @pytest.mark.parametrize("extra", [0, 4])
@@ -93,6 +97,10 @@ def test_leader_start_query_count_does_not_grow(client, world, django_assert_num
     with django_assert_num_queries(13):
         response = client.get(reverse("start"))
     assert response.status_code == 200
+    html = response.content.decode()
+    own = list(world.leader.institutions.values_list("name", flat=True))
+    assert len(own) == 1 + extra and all(name in html for name in own)
+    assert world.outsider_institution.name not in html
 
 
 @pytest.mark.parametrize("extra", [0, 4])
@@ -108,6 +116,9 @@ def test_pedagogist_start_query_count_does_not_grow(
     with django_assert_num_queries(14):
         response = client.get(reverse("start"))
     assert response.status_code == 200
+    html = response.content.decode()
+    attached = {a.institution.name for a in world.pedagogist.assignments.all()}
+    assert len(attached) == 1 + extra and all(name in html for name in attached)
 
 
 def test_institution_detail_shows_leaders_groups_and_pedagogists(client, world):

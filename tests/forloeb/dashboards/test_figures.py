@@ -15,8 +15,9 @@ from forloeb.dashboards import figures as dashboards
 from forloeb.hours import services
 from forloeb.hours import weeks as hours
 from forloeb.models import HourCategory
+from indsats.models import InterventionRequest
 from institutioner import workdays
-from institutioner.models import Assignment, Institution, Pedagogist
+from institutioner.models import Assignment, District, Institution, Pedagogist
 from tests import factories
 from tests.indsats.helpers import accept, agreement_in_force, make_request
 
@@ -158,6 +159,9 @@ def test_the_query_count_does_not_grow(
     with django_assert_num_queries(10):
         response = client.get(reverse("dashboard_districts"))
     assert response.status_code == 200
+    html = response.content.decode()
+    for district in District.objects.all():
+        assert district.name in html
 
 
 # --- By pedagogist ------------------------------------------------------------------------------
@@ -242,6 +246,11 @@ def test_the_heat_map_query_count_does_not_grow(
     with django_assert_num_queries(10):
         response = client.get(reverse("dashboard_pedagogists"))
     assert response.status_code == 200
+    # The first page shows 25 pedagogists (of all), alphabetically, one row each.
+    html = response.content.decode()
+    names = sorted(Pedagogist.objects.values_list("user__name", flat=True))
+    assert html.count('<th scope="row" class="text-nowrap">') == min(len(names), 25)
+    assert all(name in html for name in names[:25])
 
 
 # --- By institution -----------------------------------------------------------------------------
@@ -332,6 +341,11 @@ def test_the_institution_query_count_does_not_grow(
     with django_assert_num_queries(10):
         response = client.get(reverse("dashboard_institutions"))
     assert response.status_code == 200
+    # One row per institution on the page: 50 of all.
+    html = response.content.decode()
+    total = Institution.objects.count()
+    assert html.count('<th scope="row">') == min(total, 50)
+    assert ("Børnehuset Mariehønen" in html) == (extra == 0)  # on page 2 among 60 more
 
 
 # --- Flow ---------------------------------------------------------------------------------------
@@ -436,6 +450,11 @@ def test_the_flow_query_count_does_not_grow(client, world, django_assert_num_que
     with django_assert_num_queries(10):
         response = client.get(reverse("dashboard_flow"))
     assert response.status_code == 200
+    # The requests counted are the ones shown: all of them wait for triage now.
+    html = response.content.decode()
+    waiting = InterventionRequest.objects.filter(status="submitted").count()
+    assert waiting == extra
+    assert f'<p class="display-6 mb-0">{waiting}</p>' in html
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from institutioner.models import (
     NotificationStatus,
 )
 from institutioner.notifications.kinds import kinds_for_role
+from institutioner.operations import schedules
 from institutioner.operations.schedules import all_schedules, schedules_install
 
 
@@ -104,6 +105,9 @@ def test_the_query_count_of_the_list_does_not_grow(client, world, django_assert_
     with django_assert_num_queries(8):
         response = client.get(reverse("notifications"))
     assert response.status_code == 200
+    # The rows counted are the rows shown: the 25 newest.
+    shown = {int(n) for n in re.findall(r"Ekstra (\d+)", response.content.decode())}
+    assert shown == set(range(max(0, extra - 25), extra))
 
 
 def test_the_list_pages(client, world):
@@ -273,3 +277,7 @@ def test_the_health_page_query_count_does_not_grow(
     with django_assert_num_queries(10):
         response = client.get(reverse("operations"))
     assert response.status_code == 200
+    html = response.content.decode()
+    shown = {int(n) for n in re.findall(r"Fejl (\d+)", html)}
+    assert shown == set(range(failures))
+    assert html.count('<th scope="row" class="fw-normal">') == len(schedules.all_schedules())
