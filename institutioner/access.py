@@ -11,7 +11,6 @@ from django.http import Http404
 from institutioner.models import (
     Assignment,
     District,
-    Group,
     Institution,
     Pedagogist,
     Role,
@@ -83,12 +82,6 @@ def institutions_for(user: User) -> QuerySet[Institution]:
             .values("institution_id")
         )
     return qs.none()
-
-
-def groups_for(user: User) -> QuerySet[Group]:
-    return Group.objects.filter(institution__in=institutions_for(user)).select_related(
-        "institution"
-    )
 
 
 def districts_for(user: User) -> QuerySet[District]:

@@ -1,6 +1,5 @@
 """Reads of the request flow that views reuse: scoped lists, the triage queue, capacity."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -159,15 +158,6 @@ def capacity_by_pedagogist(req: InterventionRequest) -> list[FixedPedagogist]:
     fixed = {a.pedagogist_id for a in fixed_assignments(req.institution)}
     rows = [FixedPedagogist(pedagogist=p, free_hours=capacity[p.pk]) for p in pedagogists]
     return sorted(rows, key=lambda row: (row.pedagogist.pk not in fixed, row.pedagogist.user.name))
-
-
-def allocations_by_request(requests) -> dict[int, list[Allocation]]:
-    grouped: dict[int, list[Allocation]] = defaultdict(list)
-    for allocation in Allocation.objects.filter(request__in=requests).select_related(
-        "pedagogist__user"
-    ):
-        grouped[allocation.request_id].append(allocation)
-    return grouped
 
 
 def recent_interventions(req: InterventionRequest) -> list[InterventionRequest]:

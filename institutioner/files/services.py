@@ -47,14 +47,6 @@ def stored_file_expect(
         return StoredFile.objects.get(**key)
 
 
-def stored_file_for(*, producer: str, concerns: models.Model) -> StoredFile | None:
-    return StoredFile.objects.filter(
-        producer=producer,
-        content_type=ContentType.objects.get_for_model(concerns),
-        object_id=concerns.pk,
-    ).first()
-
-
 def stored_file_bytes(*, file_id: int) -> bytes:
     """The document's bytes, made now if nobody has made them yet (and then kept)."""
     made = StoredFile.objects.filter(pk=file_id, data__isnull=False).values_list("data", flat=True)
