@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from indsats.models import Agreement, LearningTheme, PracticeRole
 from institutioner.models import Pedagogist
+from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, MaxLength, length_constraint
 from institutioner.validators import validate_no_cpr
 
 
@@ -134,7 +135,9 @@ class CourseNote(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     day = models.DateField(_("date"))
-    text = models.TextField(_("what was done and why"), validators=[validate_no_cpr])
+    text = models.TextField(
+        _("what was done and why"), max_length=LONG, validators=[validate_no_cpr, MaxLength(LONG)]
+    )
     practice_role = models.CharField(
         _("role in practice"), max_length=20, choices=PracticeRole.choices, blank=True
     )
@@ -147,6 +150,7 @@ class CourseNote(models.Model):
         verbose_name = _("logbook note")
         verbose_name_plural = _("logbook notes")
         ordering = ["-day", "-pk"]
+        constraints = [length_constraint("text", LONG, prefix="course_note")]
 
     def __str__(self) -> str:
         return f"{self.day:%d.%m.%Y}"
@@ -190,10 +194,17 @@ class Evaluation(models.Model):
         choices=EvaluationStatus.choices,
         default=EvaluationStatus.PLANNED,
     )
-    participants = models.TextField(_("participants"), blank=True, validators=[validate_no_cpr])
+    participants = models.TextField(
+        _("participants"),
+        blank=True,
+        max_length=LINE,
+        validators=[validate_no_cpr, MaxLength(LINE)],
+    )
     leadership_took_part = models.BooleanField(_("the leadership took part"), default=False)
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
-    summary = models.TextField(_("summary"), blank=True, validators=[validate_no_cpr])
+    summary = models.TextField(
+        _("summary"), blank=True, max_length=LONG, validators=[validate_no_cpr, MaxLength(LONG)]
+    )
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -211,6 +222,8 @@ class Evaluation(models.Model):
                 | (Q(status="completed", completed_at__isnull=False) & ~Q(participants="")),
                 name="evaluation_completed_has_time_and_participants",
             ),
+            length_constraint("participants", LINE, prefix="evaluation"),
+            length_constraint("summary", LONG, prefix="evaluation"),
         ]
 
     def __str__(self) -> str:
@@ -221,12 +234,22 @@ class GoalAssessment(models.Model):
     """How far one of the agreement's goals is reached, and what was seen."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="assessments")
-    goal = models.TextField(_("goal"))
+    # A copy of the agreement's goal text (indsats/agreements/content.py keeps it to GOAL).
+    goal = models.TextField(_("goal"), max_length=GOAL, validators=[MaxLength(GOAL)])
     scale = models.PositiveSmallIntegerField(_("how far"), choices=Scale.choices)
-    observation = models.TextField(_("what was seen"), blank=True, validators=[validate_no_cpr])
+    observation = models.TextField(
+        _("what was seen"),
+        blank=True,
+        max_length=MEDIUM,
+        validators=[validate_no_cpr, MaxLength(MEDIUM)],
+    )
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            length_constraint("goal", GOAL, prefix="goal_assessment"),
+            length_constraint("observation", MEDIUM, prefix="goal_assessment"),
+        ]
 
     def __str__(self) -> str:
         return self.goal

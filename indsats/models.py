@@ -22,6 +22,7 @@ from indsats.choices import (  # noqa: F401
     Weekday,
 )
 from institutioner.models import AgeGroup, Group, Institution, Pedagogist
+from institutioner.textlimits import LONG, MEDIUM, MaxLength, length_constraint
 from institutioner.validators import validate_no_cpr
 
 if TYPE_CHECKING:
@@ -62,13 +63,17 @@ class InterventionRequest(models.Model):
     )
     need = models.TextField(
         _("the need in your own words"),
-        validators=[validate_no_cpr],
+        max_length=LONG,
+        validators=[validate_no_cpr, MaxLength(LONG)],
         help_text=_("What do you see in the group, and what would you like to change?"),
     )
     age_group = models.CharField(_("age of the children"), max_length=3, choices=AgeGroup.choices)
     group_size = models.PositiveSmallIntegerField(_("number of children in the group"))
     tried_already = models.TextField(
-        _("what has been tried already"), blank=True, validators=[validate_no_cpr]
+        _("what has been tried already"),
+        blank=True,
+        max_length=MEDIUM,
+        validators=[validate_no_cpr, MaxLength(MEDIUM)],
     )
     wished_start = models.DateField(_("wished start"))
     wished_weeks = models.PositiveSmallIntegerField(_("wished length (weeks)"))
@@ -126,6 +131,8 @@ class InterventionRequest(models.Model):
                 name="request_time_window_order",
                 violation_error_message=_("The end of the time window must be after its start."),
             ),
+            length_constraint("need", LONG, prefix="request"),
+            length_constraint("tried_already", MEDIUM, prefix="request"),
         ]
 
     def __str__(self) -> str:
@@ -220,13 +227,17 @@ class RequestEvent(models.Model):
     )
     from_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
-    message = models.TextField(_("message"), blank=True, validators=[validate_no_cpr])
+    # A reason or question (MEDIUM) with a sentence of the system's around it.
+    message = models.TextField(
+        _("message"), blank=True, max_length=LONG, validators=[validate_no_cpr, MaxLength(LONG)]
+    )
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["created_at", "pk"]
+        constraints = [length_constraint("message", LONG, prefix="request_event")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({timezone.localtime(self.created_at):%d.%m.%Y %H:%M})"
@@ -245,7 +256,12 @@ class Allocation(models.Model):
         verbose_name=_("pedagogist"),
     )
     weekly_hours = models.DecimalField(_("hours a week"), max_digits=4, decimal_places=2)
-    reason = models.TextField(_("reason for the choice"), blank=True, validators=[validate_no_cpr])
+    reason = models.TextField(
+        _("reason for the choice"),
+        blank=True,
+        max_length=MEDIUM,
+        validators=[validate_no_cpr, MaxLength(MEDIUM)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -260,6 +276,7 @@ class Allocation(models.Model):
                 name="allocation_hours_0_48",
                 violation_error_message=_("Hours a week must be more than 0 and at most 48."),
             ),
+            length_constraint("reason", MEDIUM, prefix="allocation"),
         ]
 
     def __str__(self) -> str:

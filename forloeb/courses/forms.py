@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forloeb.models import Decision, Scale
 from indsats.models import LearningTheme, PracticeRole
+from institutioner.textlimits import LINE, LONG, MEDIUM, TextField
 from institutioner.validators import validate_no_cpr
 
 
@@ -11,8 +12,9 @@ class NoteForm(forms.Form):
     day = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    text = forms.CharField(
+    text = TextField(
         label=_("What was done and why"),
+        max_length=LONG,
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_no_cpr],
         help_text=_("Readable by the institution's leader and staff. No children's names."),
@@ -41,15 +43,17 @@ class NoteForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-    participants = forms.CharField(
+    participants = TextField(
         label=_("Who took part"),
+        max_length=LINE,
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[validate_no_cpr],
         error_messages={"required": _("Write who took part in the evaluation.")},
     )
     leadership_took_part = forms.BooleanField(label=_("The leadership took part"), required=False)
-    summary = forms.CharField(
+    summary = TextField(
         label=_("Summary"),
+        max_length=LONG,
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_no_cpr],
         required=False,
@@ -65,8 +69,9 @@ class EvaluationForm(forms.Form):
                 choices=Scale.choices,
                 coerce=int,
             )
-            self.fields[f"observation_{index}"] = forms.CharField(
+            self.fields[f"observation_{index}"] = TextField(
                 label=_("What was seen"),
+                max_length=MEDIUM,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 validators=[validate_no_cpr],

@@ -25,6 +25,7 @@ from forloeb.models import (
 from indsats.agreements.services import agreement_adjust
 from institutioner.errors import StateError
 from institutioner.models import User
+from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr
 
 
@@ -162,6 +163,7 @@ def course_note_add(
     if day > timezone.localdate():
         raise ValidationError({"day": _("A note cannot be dated in the future.")})
     validate_no_cpr(text)
+    check_lengths(text=(text, LONG))
     note = CourseNote(
         course=course,
         author=actor,
@@ -216,6 +218,11 @@ def evaluation_complete(
         raise ValidationError({"participants": _("Write who took part in the evaluation.")})
     for text in (participants, summary, *(a[2] for a in assessments)):
         validate_no_cpr(text)
+    check_lengths(participants=(participants, LINE), summary=(summary, LONG))
+    for index, (goal, _scale, observation) in enumerate(assessments):
+        check_lengths(
+            **{f"goal_{index}": (goal, GOAL), f"observation_{index}": (observation, MEDIUM)}
+        )
     evaluation.participants = participants
     evaluation.leadership_took_part = leadership_took_part
     evaluation.decision = decision

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forloeb.hours.weeks import CATEGORIES, Grid, GridRow
 from institutioner.models import format_decimal
+from institutioner.textlimits import LINE, TextField
 from institutioner.validators import validate_no_cpr
 
 HOUR_ERRORS = {
@@ -41,9 +42,9 @@ class WeekForm(forms.Form):
     """The week sheet's grid: one field per row (course or none) and category. Bound data is
     re-shown as typed when something is wrong, so nothing is lost."""
 
-    note = forms.CharField(
+    note = TextField(
         label=_("Note for the week"),
-        max_length=500,
+        max_length=LINE,
         required=False,
         validators=[validate_no_cpr],
         help_text=_("E.g. holiday, illness or a course day. No children's names."),

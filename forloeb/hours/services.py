@@ -17,6 +17,7 @@ from forloeb.models import (
 )
 from institutioner.errors import StateError
 from institutioner.models import Pedagogist, User
+from institutioner.textlimits import LINE, check_lengths
 from institutioner.validators import validate_no_cpr
 
 HOURS_IN_A_WEEK = Decimal("168")
@@ -114,6 +115,7 @@ def week_save(
     _check_week(monday)
     clean = _check_hours(values)
     validate_no_cpr(note)
+    check_lengths(note=(note, LINE))
     if submit and monday > hours.this_monday():
         raise ValidationError(
             _("%(week)s can be submitted once it has begun. Save it for now.")

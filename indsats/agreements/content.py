@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from indsats.choices import FocusLevel, Method, PracticeRole, Weekday
 from institutioner.models import Pedagogist, format_decimal
+from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr
 
 if TYPE_CHECKING:
@@ -233,6 +234,10 @@ class AgreementContent:
     parent_meetings: bool
 
     TEXT_FIELDS = ("background", "participants", "leadership_commitment")
+    # The longest text each may hold (pages, e-mails and the PDF stay quick), and how many goals.
+    TEXT_LIMITS = {"background": LONG, "participants": LINE, "leadership_commitment": MEDIUM}
+    GOAL_LIMITS = {"text": GOAL, "indicator": LINE}
+    MAX_GOALS = 10
 
     # --- building
 
@@ -341,13 +346,22 @@ class AgreementContent:
         for field in self.TEXT_FIELDS:
             try:
                 validate_no_cpr(getattr(self, field))
+                check_lengths(**{field: (getattr(self, field), self.TEXT_LIMITS[field])})
             except ValidationError as exc:
                 error(field, exc.messages[0])
-        for goal in self.goals:
+        for number, goal in enumerate(self.goals, start=1):
             try:
                 validate_no_cpr(goal.text + " " + goal.indicator)
             except ValidationError as exc:
                 error("goals", exc.messages[0])
+            try:
+                check_lengths(
+                    **{key: (getattr(goal, key), limit) for key, limit in self.GOAL_LIMITS.items()}
+                )
+            except ValidationError as exc:
+                error("goals", _("Goal %(n)s: %(error)s") % {"n": number, "error": exc.messages[0]})
+        if len(self.goals) > self.MAX_GOALS:
+            error("goals", _("At most %(n)s goals.") % {"n": self.MAX_GOALS})
         if not [goal for goal in self.goals if goal.text.strip()]:
             error("goals", _("Write at least one goal."))
         if not self.methods:

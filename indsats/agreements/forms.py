@@ -12,12 +12,14 @@ from indsats.models import (
     Weekday,
 )
 from indsats.requests.forms import DATE, TIME
+from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, TextField
 from institutioner.validators import validate_no_cpr
 
 
 class AgreementForm(forms.Form):
-    background = forms.CharField(
+    background = TextField(
         label=_("Background and need"),
+        max_length=LONG,
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[validate_no_cpr],
     )
@@ -33,8 +35,9 @@ class AgreementForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one role.")},
     )
-    participants = forms.CharField(
+    participants = TextField(
         label=_("Participants from the institution"),
+        max_length=LINE,
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[validate_no_cpr],
         help_text=_("Leader and staff who take part; no children's names."),
@@ -66,8 +69,9 @@ class AgreementForm(forms.Form):
         help_text=_("Only proposed for longer courses; leave empty for a short course."),
     )
     final_evaluation_on = forms.DateField(label=_("Final evaluation"), widget=DATE)
-    leadership_commitment = forms.CharField(
+    leadership_commitment = TextField(
         label=_("What the leadership commits to"),
+        max_length=MEDIUM,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_no_cpr],
@@ -101,8 +105,9 @@ class AgreementForm(forms.Form):
 
 
 class GoalForm(forms.Form):
-    text = forms.CharField(
+    text = TextField(
         label=_("Goal"),
+        max_length=GOAL,
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[validate_no_cpr],
     )
@@ -110,8 +115,9 @@ class GoalForm(forms.Form):
     focus_level = forms.ChoiceField(
         label=_("Focus level"), choices=[("", "---------"), *FocusLevel.choices]
     )
-    indicator = forms.CharField(
+    indicator = TextField(
         label=_("How will we see that it is reached?"),
+        max_length=LINE,
         required=False,
         validators=[validate_no_cpr],
     )
@@ -169,8 +175,9 @@ class SignForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Why do you decline to sign?"),
+        max_length=MEDIUM,
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[validate_no_cpr],
         error_messages={"required": _("Write why you decline to sign.")},

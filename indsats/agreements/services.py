@@ -20,6 +20,7 @@ from indsats.requests.services import _event, _lock_request, _require
 from institutioner.errors import StateError
 from institutioner.models import NotificationKind, User
 from institutioner.notifications.services import notification_queue_many
+from institutioner.textlimits import MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr
 
 
@@ -227,6 +228,7 @@ def agreement_decline(*, actor: User, version_id: int, reason: str) -> Agreement
     if not reason.strip():
         raise ValidationError({"reason": _("Write why you decline to sign.")})
     validate_no_cpr(reason)
+    check_lengths(reason=(reason, MEDIUM))
     number = version.number
     version.signatures.all().delete()
     version.status = VersionStatus.DRAFT

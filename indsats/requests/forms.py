@@ -21,6 +21,7 @@ from indsats.models import (
 )
 from institutioner import access
 from institutioner.models import Assignment, Group, Pedagogist, Role, User
+from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField, use_length_message
 from institutioner.validators import validate_no_cpr
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -71,6 +72,7 @@ class RequestForm(forms.ModelForm):
             "contact_phone",
             "contact_email",
         ]
+        field_classes = {"need": TextField, "tried_already": TextField}
         widgets = {
             "need": forms.Textarea(attrs={"rows": 5}),
             "tried_already": forms.Textarea(attrs={"rows": 3}),
@@ -100,6 +102,7 @@ class RequestForm(forms.ModelForm):
             self.initial.setdefault("contact_name", user.name)
             self.initial.setdefault("contact_email", user.email)
             self.initial.setdefault("contact_phone", user.phone)
+        use_length_message(self)
         self.fields["wished_weeks"].widget.attrs.update(min=1, max=52)
         self.fields["group_size"].widget.attrs.update(min=1, max=200)
         self.helper = FormHelper()
@@ -182,8 +185,9 @@ class AcceptForm(forms.Form):
         decimal_places=2,
         localize=True,
     )
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason"),
+        max_length=MEDIUM,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[validate_no_cpr],
@@ -194,8 +198,9 @@ class AcceptForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason for the rejection"),
+        max_length=MEDIUM,
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_no_cpr],
         error_messages={"required": _("Write why the request is rejected.")},
@@ -203,8 +208,9 @@ class RejectForm(forms.Form):
 
 
 class AskInfoForm(forms.Form):
-    question = forms.CharField(
+    question = TextField(
         label=_("What do you need to know?"),
+        max_length=MEDIUM,
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_no_cpr],
         error_messages={"required": _("Write what you need to know.")},
@@ -212,11 +218,22 @@ class AskInfoForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason (optional)"),
+        max_length=MEDIUM,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[validate_no_cpr],
+    )
+
+
+class MeetingCancelForm(forms.Form):
+    reason = TextField(
+        label=_("Message to the participants (optional)"),
+        required=False,
+        max_length=LINE,
+        validators=[validate_no_cpr],
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -224,14 +241,14 @@ class MeetingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
     start = forms.TimeField(label=_("From"), widget=TIME)
     end = forms.TimeField(label=_("To"), widget=TIME)
-    place = forms.CharField(label=_("Place"), max_length=200, validators=[validate_no_cpr])
+    place = TextField(label=_("Place"), max_length=SHORT, validators=[validate_no_cpr])
     participants = forms.ModelMultipleChoiceField(
         label=_("Participants"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one participant.")},
     )
-    other_participants = forms.CharField(
+    other_participants = TextField(
         label=_("Other participants"),
         required=False,
         max_length=300,

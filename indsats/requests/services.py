@@ -37,6 +37,7 @@ from institutioner.notifications.services import (
     notification_queue_many,
 )
 from institutioner.selectors import administration_people
+from institutioner.textlimits import LINE, MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr
 
 REQUEST_FIELDS = [
@@ -191,6 +192,7 @@ def request_submit(*, actor: User, request_id: int) -> InterventionRequest:
 
 @transaction.atomic
 def request_withdraw(*, actor: User, request_id: int, reason: str = "") -> InterventionRequest:
+    check_lengths(reason=(reason, MEDIUM))
     req = _lock_request(request_id)
     if req.status == RequestStatus.ACCEPTED:
         raise StateError(
@@ -218,6 +220,7 @@ def request_withdraw(*, actor: User, request_id: int, reason: str = "") -> Inter
 
 @transaction.atomic
 def request_ask_info(*, actor: User, request_id: int, question: str) -> InterventionRequest:
+    check_lengths(question=(question, MEDIUM))
     req = _lock_request(request_id)
     _require(
         req,
@@ -241,6 +244,7 @@ def request_ask_info(*, actor: User, request_id: int, question: str) -> Interven
 
 @transaction.atomic
 def request_reject(*, actor: User, request_id: int, reason: str) -> InterventionRequest:
+    check_lengths(reason=(reason, MEDIUM))
     req = _lock_request(request_id)
     _require(
         req,
@@ -304,6 +308,7 @@ def allocation_warnings(req: InterventionRequest, choices: list[AllocationChoice
 def request_accept(
     *, actor: User, request_id: int, choices: list[AllocationChoice], reason: str = ""
 ) -> InterventionRequest:
+    check_lengths(reason=(reason, MEDIUM))
     req = _lock_request(request_id)
     _require(
         req,
@@ -484,6 +489,8 @@ def meeting_move(
 
 @transaction.atomic
 def meeting_cancel(*, actor: User, meeting_id: int, reason: str = "") -> IntakeMeeting:
+    # Refused whole, never cut: the message goes to every participant as written.
+    check_lengths(reason=(reason, LINE))
     meeting = _lock_meeting(meeting_id)
     if meeting.status != MeetingStatus.PLANNED:
         raise StateError(_("The meeting is already cancelled."))

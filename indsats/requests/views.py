@@ -19,6 +19,7 @@ from indsats.requests.filters import TriageFilter
 from indsats.requests.forms import (
     AcceptForm,
     AskInfoForm,
+    MeetingCancelForm,
     MeetingForm,
     RejectForm,
     RequestForm,
@@ -182,6 +183,9 @@ def _triage_page(request, req, **forms):
         "reject_form": forms.get("reject_form") or RejectForm(),
         "ask_form": forms.get("ask_form") or AskInfoForm(),
         "warnings": forms.get("warnings", []),
+        # A refused cancellation: its meeting's form again, with what was written.
+        "cancel_form": forms.get("cancel_form") or MeetingCancelForm(),
+        "cancel_meeting_id": forms.get("cancel_meeting_id"),
         "recent": selectors.recent_interventions(req),
         "can_decide": req.status == RequestStatus.SUBMITTED,
         "can_plan": req.status == RequestStatus.ACCEPTED
@@ -358,16 +362,24 @@ def meeting_edit(request, pk: int):
 @login_required
 def meeting_cancel(request, pk: int):
     meeting = access.get_meeting_for_triage(request.user, pk)
-    try:
-        services.meeting_cancel(
-            actor=request.user, meeting_id=meeting.pk, reason=request.POST.get("reason", "")[:500]
+    form = MeetingCancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_cancel(
+                actor=request.user, meeting_id=meeting.pk, reason=form.cleaned_data["reason"]
+            )
+        except StateError as error:
+            messages.error(request, error.message)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The meeting is cancelled and the participants are told."))
+            return redirect("triage_detail", pk=meeting.request_id)
+    if form.errors:
+        # The text stays, with the message beside it.
+        return _triage_page(
+            request, meeting.request, cancel_form=form, cancel_meeting_id=meeting.pk
         )
-    except StateError as error:
-        messages.error(request, error.message)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The meeting is cancelled and the participants are told."))
     return redirect("triage_detail", pk=meeting.request_id)
 
 
