@@ -97,6 +97,12 @@ def _course_in_force(
     return Course.objects.get(agreement__request=req), pedagogist.user
 
 
+def _tick_all(course, user, phase) -> None:
+    """The demo's courses move on with their checklist done (an unticked item needs a reason)."""
+    for item in course.checklist.filter(phase=phase, done_at__isnull=True):
+        courses_services.course_tick(actor=user, course_id=course.pk, item_id=item.pk, done=True)
+
+
 def demo_more_courses() -> None:
     """A course that has just started, one in follow-up and one closed with its report."""
     from forloeb.models import EvaluationKind
@@ -106,6 +112,7 @@ def demo_more_courses() -> None:
     if follow:
         course, user = follow
         for phase in (Phase.STARTUP, Phase.PRACTICE):
+            _tick_all(course, user, phase)
             courses_services.course_advance(actor=user, course_id=course.pk, expected_phase=phase)
     closed = _course_in_force("leder.5.1@demo.dk", 3, start_weeks_ago=10)
     if closed:
@@ -119,6 +126,7 @@ def demo_more_courses() -> None:
             themes=["social"],
         )
         for phase in (Phase.STARTUP, Phase.PRACTICE):
+            _tick_all(course, user, phase)
             courses_services.course_advance(actor=user, course_id=course.pk, expected_phase=phase)
         final = course.evaluations.get(kind=EvaluationKind.FINAL)
         courses_services.evaluation_complete(
@@ -132,6 +140,7 @@ def demo_more_courses() -> None:
                 (text, 4, "") for text in course.agreement.versions.get().parsed.goal_texts()
             ],
         )
+        _tick_all(course, user, Phase.FOLLOW_UP)
         courses_services.course_advance(
             actor=user, course_id=course.pk, expected_phase=Phase.FOLLOW_UP
         )

@@ -39,6 +39,27 @@ def can_work_on(user: User, course: Course) -> bool:
     )
 
 
+def can_correct_evaluations(user: User, course: Course) -> bool:
+    """Whoever records the evaluations corrects them (until the course closes, which the
+    service checks): the assigned pedagogists and the administration."""
+    return can_work_on(user, course)
+
+
+def can_set_course_phase(user: User) -> bool:
+    """The way out of any state (any phase, reopening, closing without the guards) is the
+    administration's, with a reason."""
+    return access.is_administration(user)
+
+
+def can_see_course_history(user: User) -> bool:
+    """The stored history of a course, its evaluations and logbook: the administration."""
+    return access.can_see_history(user)
+
+
+def can_see_week_sheet_history(user: User) -> bool:
+    return access.can_see_history(user)
+
+
 # Hours ----------------------------------------------------------------------------------------
 
 

@@ -8,13 +8,15 @@ class ForloebConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers each room's start page sections.
-        from forloeb.courses import services
+        from forloeb.courses import selectors, services
         from forloeb.courses import startpage as courses_startpage  # noqa: F401
         from forloeb.hours import startpage as hours_startpage  # noqa: F401
-        from indsats.hooks import on_agreement_in_force
+        from indsats.hooks import on_agreement_finished_check, on_agreement_in_force
 
-        # A course opens when its agreement comes into force (indsats cannot import forloeb).
+        # A course opens when its agreement comes into force (indsats cannot import forloeb),
+        # and a closed course ends the agreement: no adjusting, sending or signing after it.
         on_agreement_in_force(services.course_open)
+        on_agreement_finished_check(selectors.agreement_finished)
 
         # What the rooms register with the organisation: menu entries, the reminders' kinds of
         # message and their default schedules (installed after `migrate`).

@@ -94,12 +94,26 @@ class ChecklistItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    # Moving on with the item unticked: why, by whom and when (the phase then shows it).
+    waived_reason = models.CharField(
+        _("why it was not done"), max_length=500, blank=True, validators=[validate_no_cpr]
+    )
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    waived_at = models.DateTimeField(_("not done, moved on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("checklist item")
         verbose_name_plural = _("checklist items")
         constraints = [
             models.UniqueConstraint(fields=["course", "key"], name="checklist_item_unique"),
+            # An item passed without being done always says why.
+            models.CheckConstraint(
+                condition=Q(waived_at__isnull=True, waived_reason="")
+                | (Q(waived_at__isnull=False) & ~Q(waived_reason="")),
+                name="checklist_item_waived_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,6 +122,11 @@ class ChecklistItem(models.Model):
     @property
     def label(self) -> str:
         return str(dict(CHECKLIST[Phase(self.phase)]).get(self.key, self.key))
+
+    @property
+    def settled(self) -> bool:
+        """Ticked, or passed with a reason when the course moved on."""
+        return self.done_at is not None or self.waived_at is not None
 
 
 class CourseEvent(models.Model):

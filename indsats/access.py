@@ -157,3 +157,8 @@ def may_sign_agreements(user: User) -> bool:
     """Leaders, pedagogists and the administration sign agreements (which place each signs in
     is `indsats.agreements.selectors.slot_for`)."""
     return access.is_leader(user) or access.is_pedagogist(user) or can_triage(user)
+
+
+def can_see_agreement_history(user: User) -> bool:
+    """The stored history of an agreement, its versions and assignments: the administration."""
+    return access.can_see_history(user)

@@ -18,3 +18,18 @@ def on_agreement_in_force(handler: Callable) -> Callable:
 def agreement_in_force(*, version, actor) -> None:
     for handler in _agreement_in_force:
         handler(version=version, actor=actor)
+
+
+# Whether the work under an agreement is over (a higher app knows when it ends). A finished
+# agreement is not adjusted, sent or signed again, so no e-mails go out about it.
+_agreement_finished: list[Callable[..., bool]] = []
+
+
+def on_agreement_finished_check(check: Callable[..., bool]) -> Callable[..., bool]:
+    if check not in _agreement_finished:
+        _agreement_finished.append(check)
+    return check
+
+
+def agreement_finished(*, agreement_id: int) -> bool:
+    return any(check(agreement_id=agreement_id) for check in _agreement_finished)

@@ -27,6 +27,12 @@ def is_administration(user) -> bool:
     )
 
 
+def can_see_history(user) -> bool:
+    """The stored history of the domain's records (who changed what, when) is the
+    administration's to read."""
+    return is_administration(user)
+
+
 def is_leader(user) -> bool:
     return bool(user.is_authenticated and user.role == Role.LEADER)
 

@@ -141,6 +141,11 @@ RULES = {
         lambda w: {"pk": w.agreement.pk},
         {**signed_in(404), "anonymous": 302},
     ),
+    # The stored history is the administration's.
+    "agreement_history": (
+        lambda w: {"pk": w.agreement.pk},
+        {**signed_in(404), "administration": 200},
+    ),
     "agreement_edit": (
         lambda w: {"pk": w.agreement_version.pk},
         {**signed_in(404), "pedagogist": 302, "administration": 302},
@@ -170,6 +175,24 @@ RULES = {
             "evaluation_id": w.agreement.course.evaluations.first().pk,
         },
         {**signed_in(404), "pedagogist": 200, "administration": 200},
+    ),
+    # Correcting: whoever records evaluations (the world's evaluation is only planned, so they
+    # are sent back to the course with a message).
+    "evaluation_correct": (
+        lambda w: {
+            "pk": w.agreement.course.pk,
+            "evaluation_id": w.agreement.course.evaluations.first().pk,
+        },
+        {**signed_in(404), "pedagogist": 302, "administration": 302},
+    ),
+    # The way out of any state and the stored history: the administration only.
+    "course_set_phase": (
+        lambda w: {"pk": w.agreement.course.pk},
+        {**signed_in(404), "administration": 200},
+    ),
+    "course_history": (
+        lambda w: {"pk": w.agreement.course.pk},
+        {**signed_in(404), "administration": 200},
     ),
     "course_tick": (
         lambda w: {"pk": w.agreement.course.pk, "item_id": w.agreement.course.checklist.first().pk},

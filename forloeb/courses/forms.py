@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forloeb.models import Decision, Scale
+from forloeb.models import Decision, Phase, Scale
 from indsats.models import LearningTheme, PracticeRole
 from institutioner.textlimits import LINE, LONG, MEDIUM, TextField
 from institutioner.validators import validate_no_cpr
@@ -77,6 +77,20 @@ class EvaluationForm(forms.Form):
                 validators=[validate_no_cpr],
             )
 
+    @classmethod
+    def initial_from(cls, evaluation) -> dict:
+        """What a completed evaluation says, to correct it in the same form."""
+        initial = {
+            "participants": evaluation.participants,
+            "leadership_took_part": evaluation.leadership_took_part,
+            "decision": evaluation.decision,
+            "summary": evaluation.summary,
+        }
+        for index, assessment in enumerate(evaluation.assessments.all()):
+            initial[f"scale_{index}"] = assessment.scale
+            initial[f"observation_{index}"] = assessment.observation
+        return initial
+
     def assessments(self) -> list[tuple[str, int, str]]:
         return [
             (goal, self.cleaned_data[f"scale_{i}"], self.cleaned_data[f"observation_{i}"])
@@ -88,3 +102,39 @@ class EvaluationAddForm(forms.Form):
     due_on = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+
+class AdvanceReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you move on without them?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_cpr],
+        help_text=_("The unticked items are marked as not done, with this reason."),
+        error_messages={"required": _("Write why you move on without the unticked items.")},
+    )
+
+
+class SetPhaseForm(forms.Form):
+    phase = forms.ChoiceField(label=_("Move the course to"), choices=Phase.choices)
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_cpr],
+        help_text=_("Kept in the course's history."),
+        error_messages={"required": _("Write why the course is moved.")},
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I know that this skips the usual rules (checklist and final evaluation) and that a "
+            "closed course is opened again."
+        ),
+        error_messages={"required": _("Confirm that you want to move the course.")},
+    )
+
+    def __init__(self, *args, current: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        phase = self.fields["phase"]
+        assert isinstance(phase, forms.ChoiceField)
+        phase.choices = [c for c in Phase.choices if c[0] != current]

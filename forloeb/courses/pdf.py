@@ -21,7 +21,10 @@ def closing_report_html(course: Course, *, with_hours: bool) -> str:
         or course.agreement.versions.exclude(number=None).order_by("-number").first()
     )
     evaluations = list(
-        course.evaluations.filter(status=EvaluationStatus.COMPLETED).prefetch_related("assessments")
+        # In the order they were held: the last one is the course's final word.
+        course.evaluations.filter(status=EvaluationStatus.COMPLETED)
+        .order_by("completed_at", "pk")
+        .prefetch_related("assessments")
     )
     logo = finders.find(settings.MUNICIPALITY_LOGO)
     context = {

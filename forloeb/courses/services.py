@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from forloeb import access
 from forloeb.models import (
     CHECKLIST,
     PHASE_ORDER,
@@ -101,10 +102,43 @@ def course_tick(*, actor: User, course_id: int, item_id: int, done: bool) -> Che
     return item
 
 
+class ChecklistOpen(StateError):
+    """Moving on with unticked items of the phase needs a reason; the items are the open ones."""
+
+    def __init__(self, items: list[ChecklistItem]):
+        super().__init__(
+            _("Some items of the checklist are not ticked. Tick them, or write why you move on.")
+        )
+        self.items = items
+
+
+def _may_close(course: Course) -> bool:
+    """A completed final evaluation, and the leadership took part in it or in an ongoing or final
+    evaluation recorded after it (a final evaluation recorded without them is followed up, not a
+    dead end)."""
+    completed = course.evaluations.filter(status=EvaluationStatus.COMPLETED)
+    first_final = completed.filter(kind=EvaluationKind.FINAL).order_by("completed_at").first()
+    if first_final is None:
+        return False
+    return completed.filter(
+        leadership_took_part=True,
+        kind__in=[EvaluationKind.FINAL, EvaluationKind.ONGOING],
+        completed_at__gte=first_final.completed_at,
+    ).exists()
+
+
+def _move(course: Course, target: str) -> None:
+    """The one place a course changes phase: closing stamps the time, reopening clears it."""
+    course.phase = target
+    course.closed_at = timezone.now() if target == Phase.CLOSED else None
+    course.save(update_fields=["phase", "closed_at"])
+
+
 @transaction.atomic
-def course_advance(*, actor: User, course_id: int, expected_phase: str) -> Course:
+def course_advance(*, actor: User, course_id: int, expected_phase: str, reason: str = "") -> Course:
     """Move to the next phase. `expected_phase` is the phase the person saw: if someone else
-    moved the course meanwhile, nothing happens twice."""
+    moved the course meanwhile, nothing happens twice. Unticked items of the phase need a
+    `reason`, kept on each item (ChecklistOpen says which items are open)."""
     course = _lock(course_id)
     if course.phase != expected_phase:
         raise StateError(
@@ -116,33 +150,78 @@ def course_advance(*, actor: User, course_id: int, expected_phase: str) -> Cours
     target = PHASE_ORDER[PHASE_ORDER.index(Phase(course.phase)) + 1]
     if target == Phase.PRACTICE and not course.agreement.versions.in_force().exists():
         raise StateError(_("The practice phase needs an agreement in force."))
-    if (
-        target == Phase.CLOSED
-        and not course.evaluations.filter(
-            kind=EvaluationKind.FINAL,
-            status=EvaluationStatus.COMPLETED,
-            leadership_took_part=True,
-        ).exists()
-    ):
+    if target == Phase.CLOSED and not _may_close(course):
         raise StateError(
             _(
                 "The course can be closed when its final evaluation is completed with the "
                 "leadership taking part."
             )
         )
+    open_items = list(
+        course.checklist.select_for_update().filter(
+            phase=course.phase, done_at__isnull=True, waived_at__isnull=True
+        )
+    )
+    reason = reason.strip()
+    if open_items and not reason:
+        raise ChecklistOpen(open_items)
+    if open_items:
+        validate_no_cpr(reason)
+        if len(reason) > 500:
+            raise ValidationError({"reason": _("Write at most 500 characters.")})
+        now = timezone.now()
+        for item in open_items:
+            item.waived_reason, item.waived_by, item.waived_at = reason, actor, now
+            item.save(update_fields=["waived_reason", "waived_by", "waived_at"])
     before = course.phase
-    course.phase = target
-    fields = ["phase"]
-    if target == Phase.CLOSED:
-        course.closed_at = timezone.now()
-        fields.append("closed_at")
-    course.save(update_fields=fields)
+    course._history_user = actor  # type: ignore[attr-defined]
+    _move(course, target)
+    message = _("Phase changed to %(phase)s.") % {"phase": course.get_phase_display().lower()}
+    if open_items:
+        message += " " + _("Not ticked: %(items)s. Why: %(reason)s") % {
+            "items": ", ".join(item.label for item in open_items),
+            "reason": reason,
+        }
+    _event(course, actor=actor, from_phase=before, to_phase=target, message=message)
+    return course
+
+
+@transaction.atomic
+def course_set_phase(*, actor: User, course_id: int, phase: str, reason: str) -> Course:
+    """The administration's way out of any state: put the course in any phase, reopen a closed
+    course or close it without the usual guards (checklist, final evaluation). The reason is
+    required and kept in the course's history."""
+    if not access.can_set_course_phase(actor):
+        raise StateError(_("Only the administration can move a course to any phase."))
+    course = _lock(course_id)
+    if phase not in Phase.values:
+        raise ValidationError({"phase": _("Choose a phase.")})
+    if phase == course.phase:
+        raise StateError(
+            _("The course is already in the phase %(phase)s.")
+            % {"phase": course.get_phase_display().lower()}
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Write why the course is moved.")})
+    validate_no_cpr(reason)
+    if len(reason) > 500:
+        raise ValidationError({"reason": _("Write at most 500 characters.")})
+    before = course.phase
+    reopened = before == Phase.CLOSED
+    course._history_user = actor  # type: ignore[attr-defined]
+    _move(course, phase)
+    text = (
+        _("The administration reopened the course in the phase %(phase)s. Why: %(reason)s")
+        if reopened
+        else _("The administration moved the course to the phase %(phase)s. Why: %(reason)s")
+    )
     _event(
         course,
         actor=actor,
         from_phase=before,
-        to_phase=target,
-        message=_("Phase changed to %(phase)s.") % {"phase": course.get_phase_display().lower()},
+        to_phase=phase,
+        message=text % {"phase": course.get_phase_display().lower(), "reason": reason},
     )
     return course
 
@@ -230,6 +309,7 @@ def evaluation_complete(
     evaluation.status = EvaluationStatus.COMPLETED
     evaluation.completed_at = timezone.now()
     evaluation.completed_by = actor
+    evaluation._history_user = actor  # type: ignore[attr-defined]
     evaluation.save()
     GoalAssessment.objects.bulk_create(
         GoalAssessment(evaluation=evaluation, goal=goal, scale=scale, observation=observation)
@@ -246,6 +326,81 @@ def evaluation_complete(
     )
     if decision == Decision.ADJUST:
         # Opens an adjustment of the agreement, unless one is already being worked on.
+        with contextlib.suppress(StateError):
+            agreement_adjust(actor=actor, agreement_id=course.agreement_id)
+    return evaluation
+
+
+# What a correction may change, in the order the history names them.
+_CORRECTABLE = ("participants", "leadership_took_part", "decision", "summary")
+
+
+@transaction.atomic
+def evaluation_correct(
+    *,
+    actor: User,
+    evaluation_id: int,
+    participants: str,
+    leadership_took_part: bool,
+    decision: str,
+    summary: str,
+    assessments: list[tuple[str, int, str]],
+) -> Evaluation:
+    """Correct a completed evaluation until the course closes (e.g. tick that the leadership took
+    part). The row's history keeps what it said before; the course's history says who corrected
+    what."""
+    course_id = Evaluation.objects.values_list("course_id", flat=True).get(pk=evaluation_id)
+    course = _lock(course_id)  # the course first, as closing does: no deadlock between them
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
+    if course.phase == Phase.CLOSED:
+        raise StateError(_("The course is closed; its evaluations cannot be changed."))
+    if evaluation.status != EvaluationStatus.COMPLETED:
+        raise StateError(_("Only a completed evaluation can be corrected."))
+    if not participants.strip():
+        raise ValidationError({"participants": _("Write who took part in the evaluation.")})
+    for text in (participants, summary, *(a[2] for a in assessments)):
+        validate_no_cpr(text)
+    new = {
+        "participants": participants,
+        "leadership_took_part": leadership_took_part,
+        "decision": decision,
+        "summary": summary,
+    }
+    changed = [name for name in _CORRECTABLE if getattr(evaluation, name) != new[name]]
+    old_assessments = list(
+        evaluation.assessments.order_by("pk").values_list("goal", "scale", "observation")
+    )
+    assessments_changed = old_assessments != [tuple(a) for a in assessments]
+    if not changed and not assessments_changed:
+        return evaluation
+    was_adjust = evaluation.decision == Decision.ADJUST
+    for name in changed:
+        setattr(evaluation, name, new[name])
+    if changed:
+        evaluation._history_user = actor  # type: ignore[attr-defined]
+        evaluation.save(update_fields=changed)
+    if assessments_changed:
+        evaluation.assessments.all().delete()
+        GoalAssessment.objects.bulk_create(
+            GoalAssessment(evaluation=evaluation, goal=goal, scale=scale, observation=observation)
+            for goal, scale, observation in assessments
+        )
+    labels = [
+        str(getattr(Evaluation._meta.get_field(name), "verbose_name", name)) for name in changed
+    ]
+    if assessments_changed:
+        labels.append(str(_("the goals' assessments")))
+    _event(
+        course,
+        actor=actor,
+        message=_("%(evaluation)s of %(day)s corrected: %(fields)s.")
+        % {
+            "evaluation": evaluation.get_kind_display(),
+            "day": f"{evaluation.due_on:%d.%m.%Y}",
+            "fields": ", ".join(labels),
+        },
+    )
+    if decision == Decision.ADJUST and not was_adjust:
         with contextlib.suppress(StateError):
             agreement_adjust(actor=actor, agreement_id=course.agreement_id)
     return evaluation

@@ -9,10 +9,25 @@ from django.views.decorators.http import require_POST
 from forloeb import access
 from forloeb.courses import pdf, services
 from forloeb.courses.filters import CourseFilter
-from forloeb.courses.forms import EvaluationAddForm, EvaluationForm, NoteForm
+from forloeb.courses.forms import (
+    AdvanceReasonForm,
+    EvaluationAddForm,
+    EvaluationForm,
+    NoteForm,
+    SetPhaseForm,
+)
 from forloeb.hours import weeks as hours
-from forloeb.models import CHECKLIST, PHASE_ORDER, EvaluationStatus, Phase
+from forloeb.models import (
+    CHECKLIST,
+    PHASE_ORDER,
+    Course,
+    CourseNote,
+    Evaluation,
+    EvaluationStatus,
+    Phase,
+)
 from institutioner.errors import StateError
+from institutioner.history import history_rows
 
 
 @login_required
@@ -35,17 +50,23 @@ def _course_page(request, course, *, note_form=None):
     hour_weeks, hour_totals = (
         hours.course_weeks(course) if access.can_see_hours(request.user, course) else (None, None)
     )
-    items = {item.key: item for item in course.checklist.select_related("done_by")}
-    phases = [
-        {
-            "phase": phase,
-            "label": phase.label,
-            "current": course.phase == phase,
-            "done": PHASE_ORDER.index(phase) < PHASE_ORDER.index(Phase(course.phase)),
-            "items": [items[key] for key, _label in CHECKLIST.get(phase, []) if key in items],
-        }
-        for phase in PHASE_ORDER
-    ]
+    items = {item.key: item for item in course.checklist.select_related("done_by", "waived_by")}
+    phases = []
+    for phase in PHASE_ORDER:
+        phase_items = [items[key] for key, _label in CHECKLIST.get(phase, []) if key in items]
+        past = PHASE_ORDER.index(phase) < PHASE_ORDER.index(Phase(course.phase))
+        # "Done" only beside ticked boxes; a phase left with items not done says so.
+        complete = all(item.done_at for item in phase_items)
+        phases.append(
+            {
+                "phase": phase,
+                "label": phase.label,
+                "current": course.phase == phase,
+                "done": past and complete,
+                "passed": past and not complete,
+                "items": phase_items,
+            }
+        )
     return render(
         request,
         "forloeb/courses/course_detail.html",
@@ -60,6 +81,10 @@ def _course_page(request, course, *, note_form=None):
             "hour_weeks": hour_weeks,
             "hour_totals": hour_totals,
             "can_work": access.can_work_on(request.user, course),
+            "can_correct": access.can_correct_evaluations(request.user, course)
+            and course.phase != Phase.CLOSED,
+            "can_set_phase": access.can_set_course_phase(request.user),
+            "can_see_history": access.can_see_course_history(request.user),
             "note_form": note_form or NoteForm(),
             "evaluations": course.evaluations.prefetch_related("assessments"),
             "add_evaluation_form": EvaluationAddForm(),
@@ -101,11 +126,30 @@ def course_tick(request, pk: int, item_id: int):
 @require_POST
 @login_required
 def course_advance(request, pk: int):
+    """Moving on; with unticked items of the phase, a page asks why (the reason is kept on each)."""
     course = _get_workable(request, pk)
+    form = AdvanceReasonForm(request.POST) if "reason" in request.POST else AdvanceReasonForm()
+    reason = form.cleaned_data["reason"] if form.is_bound and form.is_valid() else ""
     try:
         course = services.course_advance(
-            actor=request.user, course_id=course.pk, expected_phase=request.POST.get("phase", "")
+            actor=request.user,
+            course_id=course.pk,
+            expected_phase=request.POST.get("phase", ""),
+            reason=reason,
         )
+    except services.ChecklistOpen as error:
+        return render(
+            request,
+            "forloeb/courses/course_advance_confirm.html",
+            {
+                "course": course,
+                "items": error.items,
+                "form": form,
+                "next_phase": PHASE_ORDER[PHASE_ORDER.index(Phase(course.phase)) + 1],
+            },
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     except StateError as error:
         messages.error(request, error.message)
     else:
@@ -177,6 +221,104 @@ def evaluation_complete(request, pk: int, evaluation_id: int):
         "forloeb/courses/evaluation_form.html",
         {"form": form, "course": course, "evaluation": evaluation},
     )
+
+
+@login_required
+def evaluation_correct(request, pk: int, evaluation_id: int):
+    """The same form as recording, filled in with what was recorded; until the course closes."""
+    course = access.get_course_for(request.user, pk)
+    if not access.can_correct_evaluations(request.user, course):
+        raise Http404
+    evaluation = get_object_or_404(
+        course.evaluations.prefetch_related("assessments"), pk=evaluation_id
+    )
+    if evaluation.status != EvaluationStatus.COMPLETED or course.phase == Phase.CLOSED:
+        messages.error(
+            request,
+            _("The course is closed; its evaluations cannot be changed.")
+            if course.phase == Phase.CLOSED
+            else _("Only a completed evaluation can be corrected."),
+        )
+        return redirect("course_detail", pk=course.pk)
+    goals = [a.goal for a in evaluation.assessments.all()] or _goals(course)
+    form = EvaluationForm(
+        request.POST or None, goals=goals, initial=EvaluationForm.initial_from(evaluation)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_correct(
+                actor=request.user,
+                evaluation_id=evaluation.pk,
+                participants=form.cleaned_data["participants"],
+                leadership_took_part=form.cleaned_data["leadership_took_part"],
+                decision=form.cleaned_data["decision"],
+                summary=form.cleaned_data["summary"],
+                assessments=form.assessments(),
+            )
+        except StateError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The evaluation is corrected."))
+            return redirect("course_detail", pk=course.pk)
+    return render(
+        request,
+        "forloeb/courses/evaluation_form.html",
+        {"form": form, "course": course, "evaluation": evaluation, "correcting": True},
+    )
+
+
+@login_required
+def course_set_phase(request, pk: int):
+    """The administration's way out of any state, with a reason and a confirmation."""
+    course = access.get_course_for(request.user, pk)
+    if not access.can_set_course_phase(request.user):
+        raise Http404
+    form = SetPhaseForm(request.POST or None, current=course.phase)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_set_phase(
+                actor=request.user,
+                course_id=course.pk,
+                phase=form.cleaned_data["phase"],
+                reason=form.cleaned_data["reason"],
+            )
+        except StateError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request,
+                _("The course is now in the phase %(phase)s.")
+                % {"phase": course.get_phase_display().lower()},
+            )
+            return redirect("course_detail", pk=course.pk)
+    return render(
+        request, "forloeb/courses/course_set_phase.html", {"form": form, "course": course}
+    )
+
+
+@login_required
+def course_history(request, pk: int):
+    """What the database keeps of the course, its evaluations and its logbook, for the
+    administration."""
+    course = access.get_course_for(request.user, pk)
+    if not access.can_see_course_history(request.user):
+        raise Http404
+    rows = history_rows(
+        Course.history.filter(id=course.pk),
+        (
+            Evaluation.history.filter(course_id=course.pk),
+            lambda record: f"{record.get_kind_display()} {record.due_on:%d.%m.%Y}",
+        ),
+        (
+            CourseNote.history.filter(course_id=course.pk),
+            lambda record: f"{record.day:%d.%m.%Y}",
+        ),
+    )
+    return render(request, "forloeb/courses/course_history.html", {"course": course, "rows": rows})
 
 
 @require_POST

@@ -19,9 +19,10 @@ from forloeb import access
 from forloeb.hours import export, services
 from forloeb.hours import weeks as hours
 from forloeb.hours.forms import PeriodForm, WeekForm
-from forloeb.models import HourCategory, SheetStatus
+from forloeb.models import HourCategory, HourEntry, SheetStatus, WeekSheet
 from institutioner import access as org_access
 from institutioner.errors import StateError
+from institutioner.history import history_rows
 from institutioner.models import Pedagogist
 
 
@@ -137,6 +138,19 @@ def week_sheet_of(request, pk: int, year: int, week: int):
     grid = hours.week_grid(pedagogist, monday)
     context = _week_context(pedagogist, monday, grid)
     context.update({"form": WeekForm(grid=grid), "editable": False, "own": False})
+    if access.can_see_week_sheet_history(request.user):
+        sheet_ids = list(
+            WeekSheet.objects.filter(pedagogist=pedagogist, week_start=monday).values_list(
+                "pk", flat=True
+            )
+        )
+        context["history_rows"] = history_rows(
+            WeekSheet.history.filter(id__in=sheet_ids),
+            (
+                HourEntry.history.filter(sheet_id__in=sheet_ids),
+                lambda record: record.get_category_display(),
+            ),
+        )
     return render(request, "forloeb/hours/week_sheet.html", context)
 
 

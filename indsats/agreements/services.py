@@ -37,6 +37,13 @@ def _version_event(version, kind, actor, message=""):
     return _event(req, kind=kind, actor=actor, from_status=req.status, message=message)
 
 
+def _refuse_if_finished(agreement_id: int) -> None:
+    if hooks.agreement_finished(agreement_id=agreement_id):
+        raise StateError(
+            _("The work under this agreement has ended; it can no longer be adjusted.")
+        )
+
+
 @transaction.atomic
 def agreement_create(*, actor: User, request_id: int) -> Agreement:
     req = _lock_request(request_id)
@@ -93,6 +100,7 @@ def agreement_send_for_signature(*, actor: User, version_id: int) -> AgreementVe
     version = _lock_version(version_id)
     if version.status != VersionStatus.DRAFT:
         raise StateError(_("Only a draft can be sent for signature."))
+    _refuse_if_finished(version.agreement_id)
     content = version.parsed
     content.validate(version.agreement.request)
     last = version.agreement.versions.exclude(number=None).aggregate(n=Max("number"))["n"] or 0
@@ -140,6 +148,7 @@ def agreement_sign(*, actor: User, version_id: int, password: str) -> Signature:
         raise StateError(_("This version is a draft; it cannot be signed until it is sent."))
     if version.status in (VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED):
         raise StateError(_("This version is already signed by everyone; there is nothing to sign."))
+    _refuse_if_finished(version.agreement_id)
     mine = slot_for(actor, version)
     if mine is None:
         raise StateError(_("You are not among those who sign this agreement."))
@@ -260,6 +269,7 @@ def agreement_decline(*, actor: User, version_id: int, reason: str) -> Agreement
 def agreement_adjust(*, actor: User, agreement_id: int) -> AgreementVersion:
     """Justering: a new draft from the version in force; signed, it supersedes the old one."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
+    _refuse_if_finished(agreement.pk)
     if agreement.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.SENT]).exists():
         raise StateError(_("A version is already being worked on. Finish or decline it first."))
     current = agreement.versions.in_force().first()

@@ -7,6 +7,7 @@ urlpatterns = [
     path("aftaler/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("aftaler/<int:pk>/juster/", views.agreement_adjust, name="agreement_adjust"),
     path("aftaler/<int:pk>/forskelle/", views.agreement_diff, name="agreement_diff"),
+    path("aftaler/<int:pk>/historik/", views.agreement_history, name="agreement_history"),
     path("aftaler/versioner/<int:pk>/ret/", views.agreement_edit, name="agreement_edit"),
     path("aftaler/versioner/<int:pk>/send/", views.agreement_send, name="agreement_send"),
     path("aftaler/versioner/<int:pk>/underskriv/", views.agreement_sign, name="agreement_sign"),

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indsats import access
+from indsats import access, hooks
 from indsats.agreements import documents, pdf, selectors, services
 from indsats.agreements.forms import (
     AgreementForm,
@@ -18,12 +18,15 @@ from indsats.agreements.forms import (
     agreement_initial,
 )
 from indsats.models import (
+    Agreement,
     AgreementVersion,
+    Allocation,
     EventKind,
     VersionStatus,
 )
 from institutioner.errors import StateError
 from institutioner.forms import add_errors
+from institutioner.history import history_rows
 
 
 @require_POST
@@ -48,6 +51,8 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
     in_force = next((v for v in versions if v.status == "in_force"), None)
     slot = selectors.slot_for(user, open_version) if open_version else None
     can_edit = access.can_edit_agreement(user, agreement.request)
+    # Once the work under it has ended, nothing is adjusted, sent or signed any more.
+    finished = hooks.agreement_finished(agreement_id=agreement.pk)
     # Those who work on or sign the open version see it; everyone else sees what is in force.
     if open_version and (can_edit or slot or not in_force):
         shown = open_version
@@ -77,11 +82,14 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
             "rows": selectors.signature_rows(shown) if shown else [],
             "open_version": open_version,
             "in_force": in_force,
-            "can_edit": can_edit,
+            "can_edit": can_edit and not finished,
+            "can_see_history": access.can_see_agreement_history(user),
+            "finished": finished,
             "declined": declined,
             "pending_other": open_version if shown is not open_version else None,
             "can_sign": bool(
-                open_version
+                not finished
+                and open_version
                 and open_version.status == "sent"
                 and slot
                 and slot[0] not in signed_slots
@@ -276,4 +284,31 @@ def agreement_verify(request, content_hash: str):
         request,
         "indsats/agreements/agreement_verify.html",
         {"version": version, "content_hash": content_hash, "in_scope": in_scope},
+    )
+
+
+@login_required
+def agreement_history(request, pk: int):
+    """What the database keeps of the agreement, its versions and the request's assignments, for
+    the administration."""
+    agreement = access.get_agreement_for(request.user, pk)
+    if not access.can_see_agreement_history(request.user):
+        raise Http404
+    rows = history_rows(
+        Agreement.history.filter(id=agreement.pk),
+        (
+            AgreementVersion.history.filter(agreement_id=agreement.pk),
+            lambda record: (
+                str(_("version %(n)s") % {"n": record.number}) if record.number else str(_("draft"))
+            ),
+        ),
+        (
+            Allocation.history.filter(request_id=agreement.request_id),
+            lambda record: record.pedagogist.user.name,
+        ),
+    )
+    return render(
+        request,
+        "indsats/agreements/agreement_history.html",
+        {"agreement": agreement, "req": agreement.request, "rows": rows},
     )

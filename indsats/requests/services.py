@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from indsats import access as request_access
 from indsats.models import (
@@ -333,7 +334,8 @@ def request_accept(
     ]
     for allocation in allocations:
         allocation.full_clean(exclude=["request"])
-    Allocation.objects.bulk_create(allocations)
+    # One by one with history (bulk_create writes none), so the assignments keep who and when.
+    bulk_create_with_history(allocations, Allocation, default_user=actor)
     names = ", ".join(c.pedagogist.user.name for c in choices)
     message = _("Assigned: %(names)s.") % {"names": names}
     if reason.strip():

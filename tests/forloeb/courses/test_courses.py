@@ -17,6 +17,9 @@ from institutioner.errors import StateError
 from tests.factories import PASSWORD
 from tests.indsats.helpers import agreement_in_force
 
+# Moving on with unticked checklist items needs a reason.
+REASON = "Punkterne blev klaret på indsatsmødet."
+
 
 def test_course_opens_when_the_agreement_comes_into_force_and_stays_one(world):
     agreement, _version = agreement_in_force(world)
@@ -37,13 +40,15 @@ def test_phases_move_forward_with_history_and_guards(world):
     agreement, _version = agreement_in_force(world)
     course = agreement.course
     pedagogist = world.pedagogist.user
-    services.course_advance(actor=pedagogist, course_id=course.pk, expected_phase=Phase.STARTUP)
-    services.course_advance(actor=pedagogist, course_id=course.pk, expected_phase=Phase.PRACTICE)
+    for phase in (Phase.STARTUP, Phase.PRACTICE):
+        services.course_advance(
+            actor=pedagogist, course_id=course.pk, expected_phase=phase, reason=REASON
+        )
     course.refresh_from_db()
     assert course.phase == Phase.FOLLOW_UP
     with pytest.raises(StateError, match="slutevaluering"):
         services.course_advance(
-            actor=pedagogist, course_id=course.pk, expected_phase=Phase.FOLLOW_UP
+            actor=pedagogist, course_id=course.pk, expected_phase=Phase.FOLLOW_UP, reason=REASON
         )
     with pytest.raises(StateError, match="allerede"):
         services.course_advance(actor=pedagogist, course_id=course.pk, expected_phase=Phase.STARTUP)
@@ -141,7 +146,10 @@ def test_two_advancing_at_once_give_one_transition(postgres, transactional_db, w
         try:
             barrier.wait()
             services.course_advance(
-                actor=world.pedagogist.user, course_id=course.pk, expected_phase=Phase.STARTUP
+                actor=world.pedagogist.user,
+                course_id=course.pk,
+                expected_phase=Phase.STARTUP,
+                reason=REASON,
             )
             outcomes.append("moved")
         except StateError:
@@ -183,14 +191,17 @@ def test_evaluations_are_scheduled_from_the_agreement_and_close_the_course(world
     assert kinds[EvaluationKind.FINAL].due_on == version.parsed.final_evaluation_on
     for phase in (Phase.STARTUP, Phase.PRACTICE):
         services.course_advance(
-            actor=world.pedagogist.user, course_id=course.pk, expected_phase=phase
+            actor=world.pedagogist.user, course_id=course.pk, expected_phase=phase, reason=REASON
         )
     with pytest.raises(ValidationError):
         _complete(world, kinds[EvaluationKind.FINAL], participants=" ")
     _complete(world, kinds[EvaluationKind.FINAL], leadership_took_part=False)
     with pytest.raises(StateError, match="ledelsens deltagelse"):
         services.course_advance(
-            actor=world.pedagogist.user, course_id=course.pk, expected_phase=Phase.FOLLOW_UP
+            actor=world.pedagogist.user,
+            course_id=course.pk,
+            expected_phase=Phase.FOLLOW_UP,
+            reason=REASON,
         )
     with pytest.raises(StateError, match="allerede"):
         _complete(world, kinds[EvaluationKind.FINAL])
@@ -201,7 +212,10 @@ def test_evaluations_are_scheduled_from_the_agreement_and_close_the_course(world
     ongoing.save(update_fields=["kind"])
     _complete(world, ongoing, decision="close")
     services.course_advance(
-        actor=world.pedagogist.user, course_id=course.pk, expected_phase=Phase.FOLLOW_UP
+        actor=world.pedagogist.user,
+        course_id=course.pk,
+        expected_phase=Phase.FOLLOW_UP,
+        reason=REASON,
     )
     course.refresh_from_db()
     assert course.phase == Phase.CLOSED and course.closed_at
@@ -284,7 +298,10 @@ def test_course_list_filters_and_query_count(client, world, django_assert_num_qu
     assert shown == set(Course.objects.values_list("pk", flat=True))
     assert len(shown) == 1 + extra
     services.course_advance(
-        actor=world.pedagogist.user, course_id=agreement.course.pk, expected_phase="startup"
+        actor=world.pedagogist.user,
+        course_id=agreement.course.pk,
+        expected_phase="startup",
+        reason=REASON,
     )
     body = client.get(reverse("course_list"), {"phase": "practice"}).content.decode()
     assert f"/forloeb/{agreement.course.pk}/" in body

@@ -1,0 +1,472 @@
+"""A course never gets stuck (#15): evaluations are corrected until the course closes, a later
+evaluation with the leadership counts, the checklist asks why before moving on, the
+administration has a way out of any state, and the stored history is shown to them."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from forloeb.courses import services
+from forloeb.models import (
+    Course,
+    CourseEvent,
+    Evaluation,
+    EvaluationKind,
+    EvaluationStatus,
+    Phase,
+    WeekSheet,
+)
+from indsats.agreements import services as agreements_services
+from indsats.models import Allocation
+from institutioner.errors import StateError
+from tests.indsats.helpers import agreement_in_force
+
+REASON = "Punkterne blev klaret på indsatsmødet."
+ROLES = ["anonymous", "leader", "staff", "pedagogist", "administration", "outsider"]
+
+
+def _record(world, evaluation, *, actor=None, **overrides):
+    data = {
+        "participants": "Paula Pædagog og to fra stuen",
+        "leadership_took_part": False,
+        "decision": "close",
+        "summary": "Grupperne fungerer.",
+        "assessments": [("Børnene leger i små grupper om formiddagen.", 3, "Færre konflikter.")],
+    }
+    data.update(overrides)
+    return services.evaluation_complete(
+        actor=actor or world.pedagogist.user, evaluation_id=evaluation.pk, **data
+    )
+
+
+def _correct(world, evaluation, *, actor=None, **overrides):
+    data = {
+        "participants": "Lene Leder, Paula Pædagog og to fra stuen",
+        "leadership_took_part": True,
+        "decision": "close",
+        "summary": "Grupperne fungerer.",
+        "assessments": [("Børnene leger i små grupper om formiddagen.", 3, "Færre konflikter.")],
+    }
+    data.update(overrides)
+    return services.evaluation_correct(
+        actor=actor or world.pedagogist.user, evaluation_id=evaluation.pk, **data
+    )
+
+
+def _to_follow_up(world, course):
+    for phase in (Phase.STARTUP, Phase.PRACTICE):
+        services.course_advance(
+            actor=world.pedagogist.user, course_id=course.pk, expected_phase=phase, reason=REASON
+        )
+
+
+def _close(world, course):
+    return services.course_advance(
+        actor=world.pedagogist.user,
+        course_id=course.pk,
+        expected_phase=Phase.FOLLOW_UP,
+        reason=REASON,
+    )
+
+
+@pytest.fixture
+def stuck(world):
+    """A course in follow-up whose final evaluation was recorded without the leadership."""
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    _to_follow_up(world, course)
+    final = course.evaluations.get(kind=EvaluationKind.FINAL)
+    _record(world, final)
+    with pytest.raises(StateError, match="ledelsens deltagelse"):
+        _close(world, course)
+    return course, final
+
+
+# --- Correcting an evaluation --------------------------------------------------------------------
+
+
+def test_correcting_the_final_evaluation_lets_the_course_close(world, stuck):
+    course, final = stuck
+    _correct(world, final)
+    final.refresh_from_db()
+    assert final.leadership_took_part and final.participants.startswith("Lene Leder")
+    # The row's history keeps what it said before, and who changed it.
+    newest, before = final.history.order_by("-history_id")[:2]
+    assert newest.history_user == world.pedagogist.user
+    assert before.leadership_took_part is False
+    event = course.events.last()
+    assert "rettet" in event.message and "ledelsen deltog" in event.message
+    assert event.actor == world.pedagogist.user
+    _close(world, course)
+    course.refresh_from_db()
+    assert course.phase == Phase.CLOSED
+    with pytest.raises(StateError, match="afsluttet"):
+        _correct(world, final, summary="For sent.")
+
+
+def test_only_completed_evaluations_are_corrected_and_the_rules_hold(world):
+    agreement, _version = agreement_in_force(world)
+    final = agreement.course.evaluations.get(kind=EvaluationKind.FINAL)
+    with pytest.raises(StateError, match="gennemført"):
+        _correct(world, final)
+    _record(world, final)
+    with pytest.raises(ValidationError):
+        _correct(world, final, participants=" ")
+    with pytest.raises(ValidationError):
+        _correct(world, final, summary="070589-1234")
+    final.refresh_from_db()
+    assert final.leadership_took_part is False
+    # Nothing changed: no history row, no event.
+    rows = final.history.count()
+    events = CourseEvent.objects.count()
+    _correct(world, final, participants=final.participants, leadership_took_part=False)
+    assert final.history.count() == rows and CourseEvent.objects.count() == events
+
+
+def test_administration_corrects_too(world, stuck):
+    _course, final = stuck
+    _correct(world, final, actor=world.administrator)
+    assert final.history.order_by("-history_id").first().history_user == world.administrator
+
+
+def test_a_later_evaluation_with_the_leadership_counts(world, stuck):
+    course, _final = stuck
+    ongoing = services.evaluation_add(
+        actor=world.pedagogist.user, course_id=course.pk, due_on=timezone.localdate()
+    )
+    _record(world, ongoing, leadership_took_part=True, participants="Lene Leder og Paula")
+    _close(world, course)
+    course.refresh_from_db()
+    assert course.phase == Phase.CLOSED
+
+
+def test_an_earlier_evaluation_with_the_leadership_does_not_count(world):
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    _to_follow_up(world, course)
+    ongoing = services.evaluation_add(
+        actor=world.pedagogist.user, course_id=course.pk, due_on=timezone.localdate()
+    )
+    _record(world, ongoing, leadership_took_part=True, decision="continue")
+    _record(world, course.evaluations.get(kind=EvaluationKind.FINAL))
+    with pytest.raises(StateError, match="ledelsens deltagelse"):
+        _close(world, course)
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("anonymous", 302),
+        ("leader", 404),
+        ("staff", 404),
+        ("pedagogist", 200),
+        ("administration", 200),
+        ("outsider", 404),
+    ],
+)
+def test_correction_page_per_role(client, world, stuck, role, status):
+    course, final = stuck
+    user = world.user_for(role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse("evaluation_correct", args=[course.pk, final.pk])
+    response = client.get(url)
+    assert response.status_code == status
+    if status == 200:
+        body = response.content.decode()
+        assert "Paula Pædagog og to fra stuen" in body  # prefilled
+        assert "Gem rettelsen" in body
+        detail = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+        assert url in detail
+    posted = client.post(
+        url,
+        {
+            "participants": "Lene Leder og Paula",
+            "leadership_took_part": "on",
+            "decision": "close",
+            "summary": "",
+            "scale_0": "4",
+            "observation_0": "",
+        },
+    )
+    final.refresh_from_db()
+    if status == 200:
+        assert posted.status_code == 302
+        assert final.leadership_took_part and final.assessments.get().scale == 4
+    else:
+        assert posted.status_code == status
+        assert not final.leadership_took_part
+
+
+def test_correction_link_and_page_end_when_the_course_closes(client, world, stuck):
+    course, final = stuck
+    _correct(world, final)
+    _close(world, course)
+    client.force_login(world.pedagogist.user)
+    url = reverse("evaluation_correct", args=[course.pk, final.pk])
+    assert url not in client.get(reverse("course_detail", args=[course.pk])).content.decode()
+    response = client.get(url, follow=True)
+    assert "Forløbet er afsluttet; dets evalueringer kan ikke ændres." in response.content.decode()
+
+
+# --- The checklist asks why ----------------------------------------------------------------------
+
+
+def test_moving_on_with_unticked_items_needs_a_reason(world):
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    ticked = course.checklist.get(key="coordination")
+    services.course_tick(
+        actor=world.pedagogist.user, course_id=course.pk, item_id=ticked.pk, done=True
+    )
+    with pytest.raises(services.ChecklistOpen) as refused:
+        services.course_advance(
+            actor=world.pedagogist.user, course_id=course.pk, expected_phase=Phase.STARTUP
+        )
+    assert {item.key for item in refused.value.items} == {"contracting", "leadership_startup"}
+    course.refresh_from_db()
+    assert course.phase == Phase.STARTUP
+    services.course_advance(
+        actor=world.pedagogist.user,
+        course_id=course.pk,
+        expected_phase=Phase.STARTUP,
+        reason="Lederen var syg; det tages op i næste fase.",
+    )
+    waived = course.checklist.get(key="leadership_startup")
+    assert waived.waived_by == world.pedagogist.user and waived.waived_at
+    assert waived.waived_reason == "Lederen var syg; det tages op i næste fase."
+    assert course.checklist.get(key="coordination").waived_at is None
+    assert "Lederen var syg" in course.events.last().message
+
+
+def test_all_ticked_moves_on_without_a_reason(world):
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    for item in course.checklist.filter(phase=Phase.STARTUP):
+        services.course_tick(
+            actor=world.pedagogist.user, course_id=course.pk, item_id=item.pk, done=True
+        )
+    services.course_advance(
+        actor=world.pedagogist.user, course_id=course.pk, expected_phase=Phase.STARTUP
+    )
+    course.refresh_from_db()
+    assert course.phase == Phase.PRACTICE
+
+
+def test_advance_page_asks_why_and_the_phase_is_not_done(client, world):
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    client.force_login(world.pedagogist.user)
+    url = reverse("course_advance", args=[course.pk])
+    body = client.post(url, {"phase": "startup"}).content.decode()
+    assert "Disse punkter på tjeklisten er ikke afkrydset:" in body
+    assert "Koordinering" in body
+    body = client.post(url, {"phase": "startup", "reason": " "}).content.decode()
+    assert "Skriv, hvorfor I går videre uden de punkter, der ikke er afkrydset." in body
+    course.refresh_from_db()
+    assert course.phase == Phase.STARTUP
+    response = client.post(url, {"phase": "startup", "reason": "Klaret på mødet."})
+    assert response.status_code == 302
+    body = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+    assert "ikke alt gennemført" in body and "Klaret på mødet." in body
+    # "Done" stands only beside ticked boxes.
+    assert ">gennemført<" not in body
+
+
+# --- The administration's way out ----------------------------------------------------------------
+
+
+def test_administration_moves_any_phase_with_a_reason(world, stuck):
+    course, _final = stuck
+    with pytest.raises(StateError, match="Kun forvaltningen"):
+        services.course_set_phase(
+            actor=world.pedagogist.user, course_id=course.pk, phase="closed", reason="x"
+        )
+    with pytest.raises(ValidationError):
+        services.course_set_phase(
+            actor=world.administrator, course_id=course.pk, phase="closed", reason=" "
+        )
+    services.course_set_phase(
+        actor=world.administrator,
+        course_id=course.pk,
+        phase="closed",
+        reason="Slutevalueringen blev holdt med lederen; registreret forkert.",
+    )
+    course.refresh_from_db()
+    assert course.phase == Phase.CLOSED and course.closed_at
+    event = course.events.last()
+    assert event.actor == world.administrator and "registreret forkert" in event.message
+    services.course_set_phase(
+        actor=world.administrator,
+        course_id=course.pk,
+        phase="practice",
+        reason="Lukket ved en fejl.",
+    )
+    course.refresh_from_db()
+    assert course.phase == Phase.PRACTICE and course.closed_at is None
+    assert "genåbnede" in course.events.last().message
+    assert course.history.first().history_user == world.administrator
+    with pytest.raises(StateError, match="allerede"):
+        services.course_set_phase(
+            actor=world.administrator, course_id=course.pk, phase="practice", reason="x"
+        )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_way_out_page_per_role(client, world, stuck, role):
+    course, _final = stuck
+    user = world.user_for(role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse("course_set_phase", args=[course.pk])
+    expected = {"anonymous": 302, "administration": 200}.get(role, 404)
+    assert client.get(url).status_code == expected
+    data = {"phase": "closed", "reason": "Registreret forkert.", "confirm": "on"}
+    if role == "administration":
+        body = client.post(url, {**data, "confirm": ""}).content.decode()
+        assert "Bekræft, at du vil flytte forløbet." in body
+        assert client.post(url, data).status_code == 302
+        course.refresh_from_db()
+        assert course.phase == Phase.CLOSED
+        detail = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+        assert "Genåbn forløbet" in detail
+    else:
+        assert client.post(url, data).status_code == expected
+        course.refresh_from_db()
+        assert course.phase == Phase.FOLLOW_UP
+        if user is not None and role != "outsider":
+            detail = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+            assert url not in detail
+
+
+# --- History -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_course_history_page_per_role(client, world, stuck, role):
+    course, final = stuck
+    _correct(world, final)
+    user = world.user_for(role)
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse("course_history", args=[course.pk]))
+    expected = {"anonymous": 302, "administration": 200}.get(role, 404)
+    assert response.status_code == expected
+    if expected == 200:
+        body = response.content.decode()
+        assert "Historik" in body and "Paula Pædagog" in body
+        assert "Ledelsen deltog" in body and "nej" in body and "ja" in body
+        assert "Slutevaluering" in body
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_agreement_history_page_per_role(client, world, role):
+    agreement, _version = agreement_in_force(world)
+    user = world.user_for(role)
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse("agreement_history", args=[agreement.pk]))
+    expected = {"anonymous": 302, "administration": 200}.get(role, 404)
+    assert response.status_code == expected
+    detail = client.get(reverse("agreement_detail", args=[agreement.pk]))
+    link = reverse("agreement_history", args=[agreement.pk])
+    if expected == 200:
+        body = response.content.decode()
+        assert "version 1" in body and "Paula Pædagog" in body  # the version and the allocation
+        assert link in detail.content.decode()
+    elif detail.status_code == 200:
+        assert link not in detail.content.decode()
+
+
+def test_allocations_keep_history(world):
+    agreement, _version = agreement_in_force(world)
+    allocation = Allocation.objects.get(request=agreement.request)
+    record = allocation.history.get()
+    assert record.history_type == "+" and record.history_user == world.administrator
+
+
+def test_week_sheet_history_for_the_administration_only(client, world):
+    from forloeb.hours import weeks as hours
+
+    monday = hours.this_monday()
+    sheet = WeekSheet.objects.create(pedagogist=world.pedagogist, week_start=monday)
+    sheet.note = "Sygdom onsdag"
+    sheet.save()
+    year, week, _day = monday.isocalendar()
+    url = reverse("week_sheet_of", args=[world.pedagogist.pk, year, week])
+    client.force_login(world.administrator)
+    body = client.get(url).content.decode()
+    assert "Historik" in body and "Sygdom onsdag" in body
+    client.force_login(world.pedagogist.user)
+    body = client.get(reverse("week_sheet", args=[year, week])).content.decode()
+    assert "Ingen historik registreret." not in body and "<del>" not in body
+
+
+# --- No adjusting after the close ----------------------------------------------------------------
+
+
+def test_no_adjusting_or_sending_once_the_course_is_closed(client, world, stuck):
+    course, final = stuck
+    agreement = course.agreement
+    draft = agreements_services.agreement_adjust(
+        actor=world.pedagogist.user, agreement_id=agreement.pk
+    )
+    _correct(world, final)
+    _close(world, course)
+    with pytest.raises(StateError, match="kan ikke længere justeres"):
+        agreements_services.agreement_send_for_signature(
+            actor=world.pedagogist.user, version_id=draft.pk
+        )
+    draft.delete()
+    with pytest.raises(StateError, match="kan ikke længere justeres"):
+        agreements_services.agreement_adjust(actor=world.pedagogist.user, agreement_id=agreement.pk)
+    for user in (world.pedagogist.user, world.administrator):
+        client.force_login(user)
+        body = client.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
+        assert "Justér aftalen" not in body
+        assert "Arbejdet under denne aftale er afsluttet" in body
+        response = client.post(reverse("agreement_adjust", args=[agreement.pk]), follow=True)
+        assert "kan ikke længere justeres" in response.content.decode()
+    assert not agreement.versions.filter(status="draft").exists()
+    # Reopened by the administration, the agreement can be adjusted again.
+    services.course_set_phase(
+        actor=world.administrator, course_id=course.pk, phase="follow_up", reason="Genåbnet."
+    )
+    client.force_login(world.pedagogist.user)
+    assert "Justér aftalen" in (
+        client.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
+    )
+
+
+# --- The closing report --------------------------------------------------------------------------
+
+
+def test_closing_report_shows_the_agreed_period_and_held_dates(client, world):
+    agreement, version = agreement_in_force(world)
+    course = agreement.course
+    final = course.evaluations.get(kind=EvaluationKind.FINAL)
+    _record(world, final, leadership_took_part=True)  # held early: today, planned for later
+    Course.objects.filter(pk=course.pk).update(started_at=timezone.now() - timedelta(days=400))
+    client.force_login(world.leader)
+    response = client.get(reverse("course_report", args=[course.pk]))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+
+    def day(value):
+        months = [
+            "januar", "februar", "marts", "april", "maj", "juni",
+            "juli", "august", "september", "oktober", "november", "december",
+        ]  # fmt: skip
+        return f"{value.day}. {months[value.month - 1]} {value.year}"
+
+    content = version.parsed
+    assert f"{day(content.starts_on)} – {day(content.ends_on)}" in text
+    assert day(timezone.localdate() - timedelta(days=400)) not in text
+    assert f"Slutevaluering, holdt {day(timezone.localdate())}" in text
+    assert f"(planlagt til {day(final.due_on)})" in text
+    assert Evaluation.objects.get(pk=final.pk).status == EvaluationStatus.COMPLETED
