@@ -22,7 +22,7 @@ from forloeb.models import (
     GoalAssessment,
     Phase,
 )
-from indsats.agreements.services import agreement_adjust
+from indsats.agreements.services import agreement_adjust, agreement_end
 from institutioner.errors import StateError
 from institutioner.models import User
 from institutioner.validators import validate_no_cpr
@@ -143,6 +143,13 @@ def course_advance(*, actor: User, course_id: int, expected_phase: str) -> Cours
         to_phase=target,
         message=_("Phase changed to %(phase)s.") % {"phase": course.get_phase_display().lower()},
     )
+    if target == Phase.CLOSED:
+        # Capacity: the agreed hours stop from the Monday after closing (triage, dashboards).
+        agreement_end(
+            actor=actor,
+            agreement_id=course.agreement_id,
+            on=timezone.localdate(course.closed_at),
+        )
     return course
 
 
