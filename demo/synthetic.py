@@ -31,7 +31,6 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from demo.organisation import FIRST_NAMES, GROUP_NAMES, LAST_NAMES, PLACE_NAMES
-from forloeb.dashboards.figures import version_periods
 from forloeb.hours.weeks import monday_of, month_of_week
 from forloeb.models import (
     CHECKLIST,
@@ -50,6 +49,7 @@ from forloeb.models import (
     WeekSheet,
 )
 from indsats.agreements.content import AgreementContent, Goal, NamedPedagogist, version_hash
+from indsats.agreements.selectors import version_periods
 from indsats.models import (
     Agreement,
     AgreementVersion,
@@ -768,6 +768,8 @@ def _agreements_create(
                 request=p.request,
                 created_by=org.pedagogists[p.allocations[0][0]].user,
                 created_at=p.decided_at or p.submitted_at,
+                # Closing a course ends its agreement (as `course_advance` does).
+                ended_on=timezone.localdate(p.closed_at) if p.closed_at else None,
             )
             for p in with_agreement
         ],
@@ -927,7 +929,7 @@ def _sheets_create(
         if plan.course is None:
             continue
         total = sum((h for _p, h in plan.allocations), Decimal("0"))
-        closed_week = monday_of(timezone.localdate(plan.closed_at)) if plan.closed_at else None
+        ended_on = timezone.localdate(plan.closed_at) if plan.closed_at else None
         rows = [
             (
                 plan.course.pk,
@@ -936,6 +938,7 @@ def _sheets_create(
                 v.ends_on,
                 v.in_force_at,
                 v.superseded_at,
+                ended_on,
                 v.hours,
             )
             for v in plan.versions
@@ -943,8 +946,6 @@ def _sheets_create(
         for begin, end, row in version_periods(rows):
             monday = max(monday_of(begin), first_monday)
             stop = min(end, last_monday + timedelta(days=6))
-            if closed_week is not None:
-                stop = min(stop, closed_week + timedelta(days=6))
             while monday <= stop:
                 for pid, weekly in plan.allocations:
                     per_week[(pid, monday)].append((plan.course.pk, row[-1] * weekly / total))

@@ -209,6 +209,7 @@ class EventKind(models.TextChoices):
     AGREEMENT_DECLINED = "agreement_declined", _("Signature declined")
     AGREEMENT_IN_FORCE = "agreement_in_force", _("Agreement in force")
     AGREEMENT_ADJUSTING = "agreement_adjusting", _("Adjustment of the agreement started")
+    AGREEMENT_ENDED = "agreement_ended", _("Agreement ended")
 
 
 class RequestEvent(models.Model):
@@ -356,6 +357,9 @@ class Agreement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The day the work ended early (the course was closed): its agreed hours count until the
+    # end of that week, whatever the version in force says. Set by `agreement_end`.
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -65,3 +65,19 @@ def at_local(day: date, clock: time) -> datetime:
 
 def week_working_days(monday: date) -> list[date]:
     return [d for d in (monday + timedelta(days=i) for i in range(7)) if is_working_day(d)]
+
+
+def monday_of(day: date) -> date:
+    """The Monday of the ISO week that `day` is in."""
+    return day - timedelta(days=day.weekday())
+
+
+def week_indexes(start: date | None, end: date | None, mondays: list[date]) -> range:
+    """The indexes of the (consecutive) weeks in `mondays` that a period from `start` to `end`
+    touches; no start or no end means open on that side."""
+    first, n = mondays[0], len(mondays)
+    # Week i runs from first + 7i to first + 7i + 6: it touches the period when
+    # start <= first + 7i + 6 and end >= first + 7i.
+    low = 0 if start is None else max(0, -(-((start - first).days - 6) // 7))
+    high = n - 1 if end is None else min(n - 1, (end - first).days // 7)
+    return range(low, high + 1)

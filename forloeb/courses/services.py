@@ -23,7 +23,7 @@ from forloeb.models import (
     GoalAssessment,
     Phase,
 )
-from indsats.agreements.services import agreement_adjust
+from indsats.agreements.services import agreement_adjust, agreement_end
 from institutioner.errors import StateError
 from institutioner.models import User
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, check_lengths
@@ -127,11 +127,22 @@ def _may_close(course: Course) -> bool:
     ).exists()
 
 
-def _move(course: Course, target: str) -> None:
-    """The one place a course changes phase: closing stamps the time, reopening clears it."""
+def _move(course: Course, target: str, actor: User) -> None:
+    """The one place a course changes phase: closing stamps the time, reopening clears it.
+    Closing also ends the agreement's hours from the Monday after (triage's free capacity and
+    the dashboards); reopening takes that end back."""
+    was_closed = course.phase == Phase.CLOSED
     course.phase = target
     course.closed_at = timezone.now() if target == Phase.CLOSED else None
     course.save(update_fields=["phase", "closed_at"])
+    if target == Phase.CLOSED:
+        agreement_end(
+            actor=actor,
+            agreement_id=course.agreement_id,
+            on=timezone.localdate(course.closed_at),
+        )
+    elif was_closed:
+        agreement_end(actor=actor, agreement_id=course.agreement_id, on=None)
 
 
 @transaction.atomic
@@ -175,7 +186,7 @@ def course_advance(*, actor: User, course_id: int, expected_phase: str, reason: 
             item.save(update_fields=["waived_reason", "waived_by", "waived_at"])
     before = course.phase
     course._history_user = actor  # type: ignore[attr-defined]
-    _move(course, target)
+    _move(course, target, actor)
     message = _("Phase changed to %(phase)s.") % {"phase": course.get_phase_display().lower()}
     if open_items:
         message += " " + _("Not ticked: %(items)s. Why: %(reason)s") % {
@@ -210,7 +221,7 @@ def course_set_phase(*, actor: User, course_id: int, phase: str, reason: str) ->
     before = course.phase
     reopened = before == Phase.CLOSED
     course._history_user = actor  # type: ignore[attr-defined]
-    _move(course, phase)
+    _move(course, phase, actor)
     text = (
         _("The administration reopened the course in the phase %(phase)s. Why: %(reason)s")
         if reopened

@@ -19,14 +19,11 @@ from functools import cached_property
 from django.conf import settings
 from django.db.models import Count, FilteredRelation, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 
-from forloeb.hours.weeks import monday_of
 from forloeb.models import HourCategory, HourEntry
+from indsats.agreements.selectors import agreed_weeks, version_periods
 from indsats.models import (
-    SIGNED_STATUSES,
     AgreementVersion,
-    Allocation,
     EventKind,
     InterventionRequest,
     RequestEvent,
@@ -35,6 +32,7 @@ from indsats.models import (
 )
 from institutioner import workdays
 from institutioner.models import Assignment, District, Institution, Pedagogist
+from institutioner.workdays import week_indexes
 
 ZERO = Decimal("0")
 REJECTIONS_SHOWN = 20  # the latest; the month table counts them all
@@ -71,36 +69,6 @@ class DistrictRow:
         return percent(self.logged, self.capacity)
 
 
-def _week_range(start: date | None, end: date | None, mondays: list[date]) -> range:
-    """The indexes of the (consecutive) weeks that a period from `start` to `end` touches."""
-    first, n = mondays[0], len(mondays)
-    # Week i runs from first + 7i to first + 7i + 6: it touches the period when
-    # start <= first + 7i + 6 and end >= first + 7i.
-    low = 0 if start is None else max(0, -(-((start - first).days - 6) // 7))
-    high = n - 1 if end is None else min(n - 1, (end - first).days // 7)
-    return range(low, high + 1)
-
-
-def version_periods(rows):
-    """For rows (key, number, starts_on, ends_on, in_force_at, superseded_at, ...) of signed
-    versions, yield (begin, end, row): the days whose weeks the version's hours count in.
-
-    An adjustment changes the plan from the week it comes into force: the version it replaces
-    counts until the Monday of that week, the new one from it. The first version counts from
-    its start, however late it was signed. A version replaced before its start counts nowhere.
-    """
-    for row in rows:
-        _key, number, starts_on, ends_on, in_force_at, superseded_at = row[:6]
-        begin = starts_on
-        if number != 1 and in_force_at is not None:
-            begin = max(starts_on, monday_of(timezone.localdate(in_force_at)))
-        end = ends_on
-        if superseded_at is not None:
-            end = min(ends_on, monday_of(timezone.localdate(superseded_at)) - timedelta(days=1))
-        if begin <= end:
-            yield begin, end, row
-
-
 def _signed_versions(**filters) -> QuerySet[AgreementVersion]:
     return AgreementVersion.objects.signed().filter(**filters)
 
@@ -109,8 +77,8 @@ def _agreed_by(
     key: str, *, institutions: QuerySet[Institution] | list[int], mondays: list[date]
 ) -> dict[int, Decimal]:
     """Hours agreed in the weeks, summed by `key` (a path from the agreement's request): every
-    signed version counts its hours a week in each week it was the one in force
-    (`version_periods`). One query."""
+    signed version counts its hours a week in each week it was the one in force, until the
+    week its agreement ended (`version_periods`). One query."""
     first, last = mondays[0], mondays[-1] + timedelta(days=6)
     agreed: dict[int, Decimal] = defaultdict(lambda: ZERO)
     rows = _signed_versions(
@@ -124,10 +92,11 @@ def _agreed_by(
         "ends_on",
         "in_force_at",
         "superseded_at",
+        "agreement__ended_on",
         "hours_per_week",
     )
     for begin, end, row in version_periods(rows):
-        agreed[row[0]] += (row[6] or ZERO) * len(_week_range(begin, end, mondays))
+        agreed[row[0]] += (row[7] or ZERO) * len(week_indexes(begin, end, mondays))
     return agreed
 
 
@@ -191,7 +160,7 @@ def by_district(*, institutions: QuerySet[Institution], mondays: list[date]) -> 
     for district_id, pedagogist_id, weekly, share, valid_from, valid_to in attachments:
         pedagogists[district_id].add(pedagogist_id)
         hours = Decimal(weekly) * Decimal(share) / HUNDRED
-        capacity[district_id] += hours * len(_week_range(valid_from, valid_to, mondays))
+        capacity[district_id] += hours * len(week_indexes(valid_from, valid_to, mondays))
     agreed = _agreed_by("institution__district_id", institutions=institutions, mondays=mondays)
     logged = _reported_by("institution__district_id", institutions=institutions, mondays=mondays)
     return [
@@ -282,48 +251,12 @@ def by_pedagogist(
 
     An agreement's hours a week are shared among its pedagogists by their allocated hours.
     """
-    first, last = mondays[0], mondays[-1] + timedelta(days=6)
+    first = mondays[0]
     if isinstance(pedagogists, QuerySet):
         pedagogists = pedagogists.select_related("user").order_by("user__name", "pk")
     people = list(pedagogists)
     ids = [p.pk for p in people]
-    wanted = set(ids)
-    versions = "request__agreement__versions__"
-    rows = list(
-        Allocation.objects.filter(
-            request__in=Allocation.objects.filter(pedagogist_id__in=ids).values("request_id"),
-            **{
-                f"{versions}status__in": SIGNED_STATUSES,
-                f"{versions}starts_on__lte": last,
-                f"{versions}ends_on__gte": first,
-            },
-        ).values_list(
-            "request_id",
-            f"{versions}number",
-            f"{versions}starts_on",
-            f"{versions}ends_on",
-            f"{versions}in_force_at",
-            f"{versions}superseded_at",
-            f"{versions}hours_per_week",
-            "pedagogist_id",
-            "weekly_hours",
-        )
-    )
-    # One row per allocation and signed version: an agreement's hours are shared among its
-    # pedagogists by their allocated hours.
-    allocated: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for (request_id, _pid), weekly in {(row[0], row[7]): row[8] for row in rows}.items():
-        allocated[request_id] += weekly
-    agreed: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
-    courses: dict[tuple[int, date], int] = defaultdict(int)
-    for begin, end, row in version_periods(rows):
-        request_id, per_week, pid, weekly = row[0], row[6] or ZERO, row[7], row[8]
-        if pid not in wanted:
-            continue
-        share = weekly / allocated[request_id] if allocated[request_id] else ZERO
-        for i in _week_range(begin, end, mondays):
-            agreed[(pid, mondays[i])] += per_week * share
-            courses[(pid, mondays[i])] += 1
+    agreed = agreed_weeks(ids, mondays)
     logged: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
     practice: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
     for pid, monday, total, in_practice in (
@@ -350,10 +283,10 @@ def by_pedagogist(
             PedagogistWeek(
                 monday=monday,
                 capacity=person.weekly_hours,
-                agreed=agreed[(person.pk, monday)].quantize(
+                agreed=agreed.hours[(person.pk, monday)].quantize(
                     Decimal("0.01"), rounding=ROUND_HALF_UP
                 ),
-                courses=courses[(person.pk, monday)],
+                courses=agreed.agreements[(person.pk, monday)],
                 logged=logged.get((person.pk, monday)),
                 practice=practice[(person.pk, monday)],
                 preparation=preparation,

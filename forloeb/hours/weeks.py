@@ -14,13 +14,10 @@ from django.utils.translation import gettext as _
 from forloeb.models import Course, HourCategory, HourEntry, SheetStatus, WeekSheet
 from indsats.models import AgreementVersion, VersionStatus
 from institutioner.models import Pedagogist, format_decimal
+from institutioner.workdays import monday_of
 
 CATEGORIES = list(HourCategory)
 ZERO = Decimal("0")
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def this_monday() -> date:

@@ -1,15 +1,25 @@
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indsats.models import (
+    SIGNED_STATUSES,
     AgreementVersion,
+    Allocation,
     SignerRole,
 )
 from institutioner import access
 from institutioner.models import Pedagogist, Role, User
 from institutioner.selectors import administration_people
+from institutioner.workdays import monday_of, week_indexes
+
+ZERO = Decimal("0")
 
 
 def signer_slots(version: AgreementVersion) -> list[tuple[str, SignerRole, str]]:
@@ -85,3 +95,84 @@ def signature_rows(version) -> list[SignatureRow]:
         SignatureRow(slot=slot, role=str(role.label), who=who, signature=by_slot.get(slot))  # type: ignore[attr-defined]
         for slot, role, who in signer_slots(version)
     ]
+
+
+# --- The agreed hours, week by week --------------------------------------------------------------
+# Triage's free capacity and the allocation dashboards both count agreed hours with these.
+
+
+def version_periods(rows: Iterable[tuple]) -> Iterator[tuple[date, date, tuple]]:
+    """For rows (key, number, starts_on, ends_on, in_force_at, superseded_at, ended_on, ...) of
+    signed versions, yield (begin, end, row): the days whose weeks the version's hours count in.
+
+    An adjustment changes the plan from the week it comes into force: the version it replaces
+    counts until the Monday of that week, the new one from it. The first version counts from
+    its start, however late it was signed. A version replaced before its start counts nowhere.
+    An agreement that ended early (`Agreement.ended_on`, its course was closed) counts until
+    the end of the week it ended in, and from the Monday after on nowhere.
+    """
+    for row in rows:
+        _key, number, starts_on, ends_on, in_force_at, superseded_at, ended_on = row[:7]
+        begin = starts_on
+        if number != 1 and in_force_at is not None:
+            begin = max(starts_on, monday_of(timezone.localdate(in_force_at)))
+        end = ends_on
+        if superseded_at is not None:
+            end = min(end, monday_of(timezone.localdate(superseded_at)) - timedelta(days=1))
+        if ended_on is not None:
+            end = min(end, monday_of(ended_on) + timedelta(days=6))
+        if begin <= end:
+            yield begin, end, row
+
+
+@dataclass
+class AgreedWeeks:
+    hours: dict[tuple[int, date], Decimal]  # (pedagogist, Monday) → their part of the agreed hours
+    agreements: dict[tuple[int, date], int]  # (pedagogist, Monday) → agreements counted that week
+
+
+def agreed_weeks(pedagogist_ids: Iterable[int], mondays: list[date]) -> AgreedWeeks:
+    """Each pedagogist's part of the signed agreements, week by week: every signed version
+    counts its hours a week in the weeks it was the one in force (`version_periods`), shared
+    among the agreement's pedagogists by their allocated hours. One query."""
+    ids = list(pedagogist_ids)
+    wanted = set(ids)
+    first, last = mondays[0], mondays[-1] + timedelta(days=6)
+    versions = "request__agreement__versions__"
+    rows = list(
+        Allocation.objects.filter(
+            request__in=Allocation.objects.filter(pedagogist_id__in=ids).values("request_id"),
+            **{
+                f"{versions}status__in": SIGNED_STATUSES,
+                f"{versions}starts_on__lte": last,
+                f"{versions}ends_on__gte": first,
+            },
+        ).values_list(
+            "request_id",
+            f"{versions}number",
+            f"{versions}starts_on",
+            f"{versions}ends_on",
+            f"{versions}in_force_at",
+            f"{versions}superseded_at",
+            "request__agreement__ended_on",
+            f"{versions}hours_per_week",
+            "pedagogist_id",
+            "weekly_hours",
+        )
+    )
+    # One row per allocation and signed version: an agreement's hours are shared among its
+    # pedagogists by their allocated hours.
+    allocated: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for (request_id, _pid), weekly in {(row[0], row[8]): row[9] for row in rows}.items():
+        allocated[request_id] += weekly
+    hours: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
+    agreements: dict[tuple[int, date], int] = defaultdict(int)
+    for begin, end, row in version_periods(rows):
+        request_id, per_week, pid, weekly = row[0], row[7] or ZERO, row[8], row[9]
+        if pid not in wanted:
+            continue
+        share = weekly / allocated[request_id] if allocated[request_id] else ZERO
+        for i in week_indexes(begin, end, mondays):
+            hours[(pid, mondays[i])] += per_week * share
+            agreements[(pid, mondays[i])] += 1
+    return AgreedWeeks(hours=hours, agreements=agreements)

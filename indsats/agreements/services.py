@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -269,6 +271,8 @@ def agreement_decline(*, actor: User, version_id: int, reason: str) -> Agreement
 def agreement_adjust(*, actor: User, agreement_id: int) -> AgreementVersion:
     """Justering: a new draft from the version in force; signed, it supersedes the old one."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
+    if agreement.ended_on is not None:
+        raise StateError(_("The agreement has ended and can no longer be adjusted."))
     _refuse_if_finished(agreement.pk)
     if agreement.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.SENT]).exists():
         raise StateError(_("A version is already being worked on. Finish or decline it first."))
@@ -280,3 +284,31 @@ def agreement_adjust(*, actor: User, agreement_id: int) -> AgreementVersion:
     )
     _version_event(draft, EventKind.AGREEMENT_ADJUSTING, actor)
     return draft
+
+
+@transaction.atomic
+def agreement_end(*, actor: User, agreement_id: int, on: date | None) -> Agreement:
+    """The work under the agreement ended on `on` (its course was closed): its agreed hours
+    count until the end of that week and not after, in triage's free capacity and on the
+    allocation dashboards, whatever period the version in force names. `on=None` takes the
+    end back (the course was opened again). Calling it again with the same day does nothing."""
+    agreement = (
+        Agreement.objects.select_for_update(of=("self",))
+        .select_related("request")
+        .get(pk=agreement_id)
+    )
+    if agreement.ended_on == on:
+        return agreement
+    agreement.ended_on = on
+    agreement._history_user = actor  # type: ignore[attr-defined]
+    agreement.save(update_fields=["ended_on"])
+    req = agreement.request
+    message = (
+        _("Agreed hours count until the end of the week of %(day)s.") % {"day": f"{on:%d.%m.%Y}"}
+        if on
+        else _("The end of the agreement was taken back.")
+    )
+    _event(
+        req, kind=EventKind.AGREEMENT_ENDED, actor=actor, from_status=req.status, message=message
+    )
+    return agreement

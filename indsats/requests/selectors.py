@@ -1,5 +1,6 @@
 """Reads of the request flow that views reuse: scoped lists, the triage queue, capacity."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -9,7 +10,9 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from indsats.agreements.selectors import agreed_weeks
 from indsats.models import (
+    AgreementVersion,
     Allocation,
     IntakeMeeting,
     InterventionRequest,
@@ -17,6 +20,7 @@ from indsats.models import (
     RequestStatus,
 )
 from institutioner.models import Assignment, Institution, Pedagogist
+from institutioner.workdays import monday_of, week_indexes
 
 # The norms of the seeds (settings HOURS_*): 1 hour's preparation a week in the institution for
 # each intervention, and peer sparring 1.5 hours every 14 days, i.e. 0.75 a week.
@@ -28,6 +32,8 @@ SPARRING_HOURS: Decimal = settings.HOURS_SPARRING_PER_14_DAYS / 2
 
 REPEAT_WINDOW = timedelta(days=365)
 
+ZERO = Decimal("0")
+
 
 def fixed_assignments(institution: Institution) -> list[Assignment]:
     return list(
@@ -37,45 +43,99 @@ def fixed_assignments(institution: Institution) -> list[Assignment]:
     )
 
 
-def _accepted_allocations(start: date, end: date, pedagogist_ids=None) -> list[Allocation]:
-    """Allocations of accepted requests whose wished period may overlap [start, end]."""
-    qs = Allocation.objects.filter(
-        request__status=RequestStatus.ACCEPTED,
-        request__wished_start__lte=end,
-        request__wished_start__gte=start - timedelta(weeks=52),
-    ).select_related("request")
-    if pedagogist_ids is not None:
-        qs = qs.filter(pedagogist_id__in=pedagogist_ids)
-    return [a for a in qs if a.request.wished_end >= start]
+def wished_weeks(req: InterventionRequest) -> tuple[date, date]:
+    """The wished period as whole ISO weeks: the wished number of weeks from the week of the
+    wished start (Monday to Sunday), so that a request starting the week after another one
+    ends does not share a week with it."""
+    first = monday_of(req.wished_start)
+    return first, first + timedelta(weeks=req.wished_weeks, days=-1)
 
 
-def _capacity(pedagogist: Pedagogist, allocations: list[Allocation], start: date, end: date):
-    used = sum(
-        (
-            a.weekly_hours + PREPARATION_HOURS
-            for a in allocations
-            if a.pedagogist_id == pedagogist.pk
-            and a.request.wished_start <= end
-            and a.request.wished_end >= start
-        ),
-        Decimal("0"),
+def _unsigned_allocations(first: date, last: date, pedagogist_ids: list[int]) -> list[Allocation]:
+    """Allocations of accepted requests with no signed agreement yet whose wished period may
+    touch [first, last]. Once a version is signed, the agreement counts instead. One query."""
+    signed = AgreementVersion.objects.signed().filter(agreement__request=OuterRef("request"))
+    qs = (
+        Allocation.objects.filter(
+            pedagogist_id__in=pedagogist_ids,
+            request__status=RequestStatus.ACCEPTED,
+            request__wished_start__lte=last,
+            # A wished period is at most 52 weeks (a database constraint).
+            request__wished_start__gte=first - timedelta(weeks=52),
+        )
+        .filter(~Exists(signed))
+        .select_related("request")
     )
-    # What is left for a new intervention's practice: its own preparation hour is set aside too.
-    return pedagogist.weekly_hours - SPARRING_HOURS - used - PREPARATION_HOURS
+    return [a for a in qs if wished_weeks(a.request)[1] >= first]
 
 
-def free_capacity(pedagogists: list[Pedagogist], *, start: date, end: date) -> dict[int, Decimal]:
+@dataclass
+class Booked:
+    """Each pedagogist's booked hours a week (with each intervention's preparation hour) in the
+    weeks from `mondays[0]`."""
+
+    mondays: list[date]
+    hours: dict[tuple[int, date], Decimal]
+
+    def busiest_week(self, pedagogist_id: int, start: date, end: date) -> tuple[Decimal, date]:
+        """The most hours booked in one week of [start, end], and the Monday of that week."""
+        weeks = [self.mondays[i] for i in week_indexes(start, end, self.mondays)]
+        return max(
+            ((self.hours.get((pedagogist_id, monday), ZERO), monday) for monday in weeks),
+            key=lambda pair: pair[0],
+            default=(ZERO, monday_of(start)),
+        )
+
+
+def booked_hours(pedagogist_ids: list[int], *, start: date, end: date) -> Booked:
+    """Week by week in [start, end]: the pedagogists' part of the agreements in force that week
+    (each version in the weeks it was in force, until the week its agreement ended), and the
+    triage hours of accepted requests that have no signed agreement yet, over their wished
+    period; each intervention with its preparation hour. Two queries."""
+    mondays = []
+    monday = monday_of(start)
+    while monday <= end:
+        mondays.append(monday)
+        monday += timedelta(weeks=1)
+    agreed = agreed_weeks(pedagogist_ids, mondays)
+    hours: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
+    for key, value in agreed.hours.items():
+        hours[key] += value + PREPARATION_HOURS * agreed.agreements[key]
+    for allocation in _unsigned_allocations(mondays[0], end, pedagogist_ids):
+        for i in week_indexes(*wished_weeks(allocation.request), mondays):
+            hours[(allocation.pedagogist_id, mondays[i])] += (
+                allocation.weekly_hours + PREPARATION_HOURS
+            )
+    return Booked(mondays=mondays, hours=hours)
+
+
+@dataclass
+class Capacity:
+    free_hours: Decimal
+    busiest_week: date  # the Monday of the week with the most hours booked
+
+
+def _capacity(pedagogist: Pedagogist, booked: Booked, start: date, end: date) -> Capacity:
+    used, monday = booked.busiest_week(pedagogist.pk, start, end)
+    # What is left for a new intervention's practice in its busiest week: its own preparation
+    # hour is set aside too.
+    free = pedagogist.weekly_hours - SPARRING_HOURS - used - PREPARATION_HOURS
+    return Capacity(free_hours=free.quantize(Decimal("0.01")), busiest_week=monday)
+
+
+def free_capacity(pedagogists: list[Pedagogist], *, start: date, end: date) -> dict[int, Capacity]:
     """Hours a week each pedagogist has free for a new intervention in [start, end]: contracted
-    hours, minus sparring, minus the hours and preparation of every accepted intervention in the
-    period, minus the new intervention's own preparation. One query."""
-    allocations = _accepted_allocations(start, end, [p.pk for p in pedagogists])
-    return {p.pk: _capacity(p, allocations, start, end) for p in pedagogists}
+    hours, minus sparring, minus the hours booked in the busiest week of the period
+    (`booked_hours`), minus the new intervention's own preparation. Two queries."""
+    booked = booked_hours([p.pk for p in pedagogists], start=start, end=end)
+    return {p.pk: _capacity(p, booked, start, end) for p in pedagogists}
 
 
 @dataclass
 class FixedPedagogist:
     pedagogist: Pedagogist
     free_hours: Decimal
+    busiest_week: date | None = None
 
 
 @dataclass
@@ -125,19 +185,27 @@ def triage_rows(qs: QuerySet[InterventionRequest]) -> list[TriageRow]:
     )
     if not requests:
         return []
-    start = min(r.wished_start for r in requests)
-    end = max(r.wished_end for r in requests)
-    allocations = _accepted_allocations(start, end)
+    start = min(wished_weeks(r)[0] for r in requests)
+    end = max(wished_weeks(r)[1] for r in requests)
+    pedagogist_ids = {
+        a.pedagogist_id
+        for req in requests
+        for a in getattr(req.institution, "current_assignments", [])
+    }
+    booked = booked_hours(sorted(pedagogist_ids), start=start, end=end)
     now = timezone.now()
     rows = []
     for req in requests:
-        fixed = [
-            FixedPedagogist(
-                pedagogist=a.pedagogist,
-                free_hours=_capacity(a.pedagogist, allocations, req.wished_start, req.wished_end),
+        fixed = []
+        for a in getattr(req.institution, "current_assignments", []):
+            capacity = _capacity(a.pedagogist, booked, *wished_weeks(req))
+            fixed.append(
+                FixedPedagogist(
+                    pedagogist=a.pedagogist,
+                    free_hours=capacity.free_hours,
+                    busiest_week=capacity.busiest_week,
+                )
             )
-            for a in getattr(req.institution, "current_assignments", [])
-        ]
         waited = (now - req.submitted_at).days if req.submitted_at else 0
         rows.append(TriageRow(req=req, waiting_days=waited, fixed=fixed, repeat=req.repeat))
     return rows
@@ -154,9 +222,17 @@ def upcoming_meetings(user, meetings: QuerySet[IntakeMeeting]) -> QuerySet[Intak
 def capacity_by_pedagogist(req: InterventionRequest) -> list[FixedPedagogist]:
     """Every pedagogist with their free hours in the request's wished period, fixed ones first."""
     pedagogists = list(Pedagogist.objects.select_related("user").order_by("user__name"))
-    capacity = free_capacity(pedagogists, start=req.wished_start, end=req.wished_end)
+    start, end = wished_weeks(req)
+    capacity = free_capacity(pedagogists, start=start, end=end)
     fixed = {a.pedagogist_id for a in fixed_assignments(req.institution)}
-    rows = [FixedPedagogist(pedagogist=p, free_hours=capacity[p.pk]) for p in pedagogists]
+    rows = [
+        FixedPedagogist(
+            pedagogist=p,
+            free_hours=capacity[p.pk].free_hours,
+            busiest_week=capacity[p.pk].busiest_week,
+        )
+        for p in pedagogists
+    ]
     return sorted(rows, key=lambda row: (row.pedagogist.pk not in fixed, row.pedagogist.user.name))
 
 

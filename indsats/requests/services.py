@@ -285,9 +285,8 @@ class AllocationNeedsReason(ValidationError):
 
 def allocation_warnings(req: InterventionRequest, choices: list[AllocationChoice]) -> list[str]:
     fixed = {a.pedagogist_id for a in selectors.fixed_assignments(req.institution)}
-    capacity = selectors.free_capacity(
-        [c.pedagogist for c in choices], start=req.wished_start, end=req.wished_end
-    )
+    start, end = selectors.wished_weeks(req)
+    capacity = selectors.free_capacity([c.pedagogist for c in choices], start=start, end=end)
     warnings = []
     for choice in choices:
         name = choice.pedagogist.user.name
@@ -296,7 +295,7 @@ def allocation_warnings(req: InterventionRequest, choices: list[AllocationChoice
                 _("%(name)s is not the institution's permanently attached pedagogist.")
                 % {"name": name}
             )
-        left = capacity[choice.pedagogist.pk] - choice.weekly_hours
+        left = capacity[choice.pedagogist.pk].free_hours - choice.weekly_hours
         if left < 0:
             warnings.append(
                 _("%(name)s would be over-allocated by %(hours)s hours a week in the period.")

@@ -71,8 +71,9 @@ def plan_meeting(world, req, days=7):
     )
 
 
-def agreement_in_force(world, req=None):
-    """An accepted request with a version 1 in force, signed by leader and pedagogist."""
+def agreement_in_force(world, req=None, **changes):
+    """An accepted request with a version 1 in force, signed by leader and pedagogist;
+    `changes` replace fields of the content drafted from the request (e.g. `ends_on`)."""
     from tests.factories import PASSWORD
 
     if req is None:
@@ -90,6 +91,7 @@ def agreement_in_force(world, req=None):
             ),
         ),
         leadership_commitment="Lederen deltager i opstart og evaluering.",
+        **changes,
     )
     agreements_services.agreement_draft_update(
         actor=world.pedagogist.user, version_id=version.pk, content=content

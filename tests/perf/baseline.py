@@ -6,7 +6,8 @@ The rules are the dashboards' (forloeb/dashboards.py), written once more in SQL:
 - a week is counted by its Monday; a period touches a week when it starts by its Sunday and
   ends on or after its Monday;
 - a signed version counts from its start (version 1) or from the Monday of the week it came into
-  force, until the Sunday before the week it was replaced;
+  force, until the Sunday before the week it was replaced, and at the latest until the Sunday of
+  the week its agreement ended (its course was closed);
 - reported hours are those of submitted and approved week sheets.
 """
 
@@ -34,10 +35,13 @@ versions AS (
         CASE WHEN v.number = 1 THEN v.starts_on
              ELSE GREATEST(v.starts_on, date_trunc('week', v.in_force_at AT TIME ZONE %(tz)s)::date)
         END AS begin_on,
-        CASE WHEN v.superseded_at IS NULL THEN v.ends_on
-             ELSE LEAST(v.ends_on,
-                        date_trunc('week', v.superseded_at AT TIME ZONE %(tz)s)::date - 1)
-        END AS end_on
+        LEAST(
+            CASE WHEN v.superseded_at IS NULL THEN v.ends_on
+                 ELSE LEAST(v.ends_on,
+                            date_trunc('week', v.superseded_at AT TIME ZONE %(tz)s)::date - 1)
+            END,
+            date_trunc('week', ag.ended_on)::date + 6
+        ) AS end_on
     FROM indsats_agreementversion v
     JOIN indsats_agreement ag ON ag.id = v.agreement_id
     JOIN indsats_interventionrequest r ON r.id = ag.request_id

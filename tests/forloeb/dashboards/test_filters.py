@@ -13,7 +13,9 @@ from django.urls import reverse
 from forloeb.dashboards import figures as dashboards
 from forloeb.hours import weeks as hours
 from indsats.agreements import services as indsats_services
+from indsats.agreements.selectors import version_periods
 from institutioner.models import Institution
+from institutioner.workdays import week_indexes
 from tests import factories
 from tests.forloeb.dashboards.test_figures import municipality, period  # noqa: F401 (fixtures)
 
@@ -28,7 +30,8 @@ def test_version_periods_follow_the_adjustment_week_by_week():
     """By hand: version 1 runs 5 January to 29 March 2026 and is replaced on Wednesday 11
     February; version 2 (same start, to 26 April) counts from Monday 9 February. A first version
     signed late (in force 20 January) still counts from its start; a version replaced before
-    its start counts nowhere."""
+    its start counts nowhere. An agreement that ended on Thursday 12 February (its course was
+    closed) counts until Sunday 15 February."""
     rows = [
         (
             "a",
@@ -37,9 +40,26 @@ def test_version_periods_follow_the_adjustment_week_by_week():
             date(2026, 3, 29),
             datetime(2026, 1, 2, 10, tzinfo=CPH),
             datetime(2026, 2, 11, 11, tzinfo=CPH),
+            None,
         ),
-        ("a", 2, date(2026, 1, 5), date(2026, 4, 26), datetime(2026, 2, 11, 11, tzinfo=CPH), None),
-        ("b", 1, date(2026, 1, 5), date(2026, 2, 1), datetime(2026, 1, 20, 9, tzinfo=CPH), None),
+        (
+            "a",
+            2,
+            date(2026, 1, 5),
+            date(2026, 4, 26),
+            datetime(2026, 2, 11, 11, tzinfo=CPH),
+            None,
+            None,
+        ),
+        (
+            "b",
+            1,
+            date(2026, 1, 5),
+            date(2026, 2, 1),
+            datetime(2026, 1, 20, 9, tzinfo=CPH),
+            None,
+            None,
+        ),
         (
             "c",
             1,
@@ -47,30 +67,47 @@ def test_version_periods_follow_the_adjustment_week_by_week():
             date(2026, 4, 26),
             datetime(2026, 2, 1, 9, tzinfo=CPH),
             datetime(2026, 2, 18, 9, tzinfo=CPH),
+            None,
         ),
-        ("c", 2, date(2026, 3, 2), date(2026, 4, 26), datetime(2026, 2, 18, 9, tzinfo=CPH), None),
+        (
+            "c",
+            2,
+            date(2026, 3, 2),
+            date(2026, 4, 26),
+            datetime(2026, 2, 18, 9, tzinfo=CPH),
+            None,
+            None,
+        ),
+        (
+            "d",
+            1,
+            date(2026, 1, 5),
+            date(2026, 3, 29),
+            datetime(2026, 1, 2, 9, tzinfo=CPH),
+            None,
+            date(2026, 2, 12),
+        ),
     ]
-    periods = [(row[0], row[1], begin, end) for begin, end, row in dashboards.version_periods(rows)]
+    periods = [(row[0], row[1], begin, end) for begin, end, row in version_periods(rows)]
     assert periods == [
         ("a", 1, date(2026, 1, 5), date(2026, 2, 8)),
         ("a", 2, date(2026, 2, 9), date(2026, 4, 26)),
         ("b", 1, date(2026, 1, 5), date(2026, 2, 1)),
         ("c", 2, date(2026, 3, 2), date(2026, 4, 26)),
+        ("d", 1, date(2026, 1, 5), date(2026, 2, 15)),
     ]
 
 
 def test_week_range_counts_the_weeks_a_period_touches():
     mondays = [date(2026, 1, 5) + timedelta(weeks=n) for n in range(8)]  # 5 Jan .. 23 Feb
-    assert list(dashboards._week_range(date(2026, 1, 7), date(2026, 1, 13), mondays)) == [0, 1]
-    assert list(dashboards._week_range(date(2025, 12, 1), date(2026, 1, 4), mondays)) == []
-    assert list(dashboards._week_range(date(2026, 3, 1), None, mondays)) == [7]
-    assert list(dashboards._week_range(None, None, mondays)) == list(range(8))
-    assert list(dashboards._week_range(date(2026, 3, 2), None, mondays)) == []
+    assert list(week_indexes(date(2026, 1, 7), date(2026, 1, 13), mondays)) == [0, 1]
+    assert list(week_indexes(date(2025, 12, 1), date(2026, 1, 4), mondays)) == []
+    assert list(week_indexes(date(2026, 3, 1), None, mondays)) == [7]
+    assert list(week_indexes(None, None, mondays)) == list(range(8))
+    assert list(week_indexes(date(2026, 3, 2), None, mondays)) == []
     # From a Wednesday to a Sunday; from a Monday to the Sunday ending the last week.
-    assert list(dashboards._week_range(date(2026, 1, 7), date(2026, 1, 18), mondays)) == [0, 1]
-    assert list(dashboards._week_range(date(2026, 1, 12), date(2026, 3, 1), mondays)) == list(
-        range(1, 8)
-    )
+    assert list(week_indexes(date(2026, 1, 7), date(2026, 1, 18), mondays)) == [0, 1]
+    assert list(week_indexes(date(2026, 1, 12), date(2026, 3, 1), mondays)) == list(range(1, 8))
 
 
 @pytest.fixture

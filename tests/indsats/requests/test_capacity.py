@@ -1,0 +1,152 @@
+"""Triage's free capacity week by week: from the agreements in force, and from the accepted
+requests only until their agreement is signed (issue 15, "Capacity is never released").
+
+Paula has 37 contracted hours: 37 - 0,75 sparring - 1 preparation for the new intervention =
+35,25 free hours a week with nothing booked. Every booked intervention takes its hours a week
+and 1 hour's preparation in each week it counts."""
+
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from indsats.agreements import services as agreements_services
+from indsats.models import EventKind
+from indsats.requests import selectors, services
+from institutioner.errors import StateError
+from institutioner.workdays import monday_of
+from tests.factories import PASSWORD
+from tests.indsats.helpers import accept, agreement_in_force, make_request
+
+D = Decimal
+NOTHING_BOOKED = D("35.25")
+
+
+@pytest.fixture
+def monday():
+    """Next week's Monday: the first week of the booked intervention."""
+    from django.utils import timezone
+
+    return monday_of(timezone.localdate()) + timedelta(weeks=1)
+
+
+def _free(world, req) -> Decimal:
+    [row] = [r for r in selectors.capacity_by_pedagogist(req) if r.pedagogist == world.pedagogist]
+    return row.free_hours
+
+
+def _booked(world, monday, *, weeks=20, hours="30"):
+    """An accepted request for Paula from `monday`, `weeks` long, `hours` a week."""
+    req = make_request(world, submit=True, wished_start=monday, wished_weeks=weeks)
+    accept(world, req, hours=hours)
+    return req
+
+
+def test_an_accepted_request_without_a_signed_agreement_counts_its_triage_hours(world, monday):
+    booked = _booked(world, monday)
+    later = make_request(world, submit=True, wished_start=monday + timedelta(weeks=8))
+    assert _free(world, later) == NOTHING_BOOKED - D("31")
+    # A draft agreement is not signed yet: the triage hours still count.
+    agreements_services.agreement_create(actor=world.pedagogist.user, request_id=booked.pk)
+    assert _free(world, later) == NOTHING_BOOKED - D("31")
+    with pytest.raises(services.AllocationNeedsReason):
+        accept(world, later, hours="10")
+
+
+def test_the_signed_agreement_counts_instead_of_the_triage_hours(world, monday):
+    booked = _booked(world, monday)
+    agreement_in_force(world, booked, hours_per_week=D("20"))
+    overlapping = make_request(world, submit=True, wished_start=monday + timedelta(weeks=2))
+    assert _free(world, overlapping) == NOTHING_BOOKED - D("21")
+
+
+def test_an_agreement_that_ends_before_the_wished_period_does_not_block_later_weeks(world, monday):
+    """Wished for 20 weeks, agreed for 4: from week 5 on the hours are free again."""
+    booked = _booked(world, monday)
+    later = make_request(world, submit=True, wished_start=monday + timedelta(weeks=8))
+    assert _free(world, later) == NOTHING_BOOKED - D("31")
+    end = monday + timedelta(weeks=4, days=-1)
+    agreement_in_force(
+        world, booked, ends_on=end, final_evaluation_on=end, midway_evaluation_on=None
+    )
+    assert _free(world, later) == NOTHING_BOOKED
+    # Accepting it now needs no reason: Paula is attached and has the hours.
+    accept(world, later, hours="10")
+    # The weeks the agreement runs in are still booked.
+    during = make_request(world, submit=True, wished_start=monday + timedelta(weeks=3))
+    assert _free(world, during) == NOTHING_BOOKED - D("31")
+
+
+def test_an_adjustment_that_shortens_the_agreement_frees_the_weeks_after(world, monday):
+    booked = _booked(world, monday)
+    agreement, _version = agreement_in_force(world, booked)
+    later = make_request(world, submit=True, wished_start=monday + timedelta(weeks=8))
+    assert _free(world, later) == NOTHING_BOOKED - D("31")
+    draft = agreements_services.agreement_adjust(
+        actor=world.pedagogist.user, agreement_id=agreement.pk
+    )
+    end = monday + timedelta(weeks=4, days=-1)
+    agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user,
+        version_id=draft.pk,
+        content=replace(
+            draft.parsed, ends_on=end, final_evaluation_on=end, midway_evaluation_on=None
+        ),
+    )
+    # Sent, not yet signed: version 1 still binds.
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=draft.pk
+    )
+    assert _free(world, later) == NOTHING_BOOKED - D("31")
+    for who in (world.leader, world.pedagogist.user):
+        agreements_services.agreement_sign(actor=who, version_id=draft.pk, password=PASSWORD)
+    assert _free(world, later) == NOTHING_BOOKED
+
+
+def test_an_ended_agreement_frees_its_hours_from_the_next_week(world, monday):
+    """`agreement_end` (closing the course calls it) on a Wednesday: that week stays booked,
+    the weeks after are free. The request's history says so, and an ended agreement is not
+    adjusted any more."""
+    booked = _booked(world, monday)
+    agreement, _version = agreement_in_force(world, booked)
+    same_week = make_request(world, submit=True, wished_start=monday + timedelta(weeks=2))
+    next_week = make_request(world, submit=True, wished_start=monday + timedelta(weeks=3))
+    wednesday = monday + timedelta(weeks=2, days=2)
+    agreements_services.agreement_end(
+        actor=world.administrator, agreement_id=agreement.pk, on=wednesday
+    )
+    agreements_services.agreement_end(
+        actor=world.administrator, agreement_id=agreement.pk, on=wednesday
+    )
+    assert _free(world, same_week) == NOTHING_BOOKED - D("31")
+    assert _free(world, next_week) == NOTHING_BOOKED
+    agreement.refresh_from_db()
+    assert agreement.ended_on == wednesday
+    assert agreement.history.first().history_user == world.administrator
+    assert booked.events.filter(kind=EventKind.AGREEMENT_ENDED).count() == 1
+    with pytest.raises(StateError, match="ophørt"):
+        agreements_services.agreement_adjust(actor=world.administrator, agreement_id=agreement.pk)
+    # Taken back (the course opened again): booked again.
+    agreements_services.agreement_end(actor=world.administrator, agreement_id=agreement.pk, on=None)
+    assert _free(world, next_week) == NOTHING_BOOKED - D("31")
+
+
+def test_the_busiest_week_decides(world, monday):
+    """Two bookings that overlap in one week only: that week is the one that counts."""
+    _booked(world, monday, weeks=4, hours="10")
+    _booked(world, monday + timedelta(weeks=3), weeks=4, hours="12")
+    req = make_request(world, submit=True, wished_start=monday, wished_weeks=8)
+    [row] = [r for r in selectors.capacity_by_pedagogist(req) if r.pedagogist == world.pedagogist]
+    assert row.free_hours == NOTHING_BOOKED - D("24")
+    assert row.busiest_week == monday + timedelta(weeks=3)
+
+
+def test_the_triage_page_says_how_free_hours_are_counted(client, world, monday):
+    _booked(world, monday)
+    req = make_request(world, submit=True, wished_start=monday + timedelta(weeks=2))
+    client.force_login(world.administrator)
+    html = client.get(f"/visitation/{req.pk}/").content.decode()
+    week = (monday + timedelta(weeks=2)).isocalendar().week
+    assert f"travleste uge {week}" in html
+    assert "aftaler, der er i kraft" in html
