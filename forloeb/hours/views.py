@@ -54,7 +54,11 @@ def hours_home(request):
 
 def _week_context(pedagogist: Pedagogist, monday: date, grid: hours.Grid) -> dict:
     previous, following = monday - timedelta(weeks=1), monday + timedelta(weeks=1)
+    first, last = hours.first_allowed_monday(), hours.last_allowed_monday()
+    too_far, too_old = monday > last, monday < first
     status = grid.sheet.status if grid.sheet else SheetStatus.OPEN
+    # A week outside the range that was never saved is not "open": it cannot be filled in.
+    shows_status = grid.sheet is not None or not (too_far or too_old)
     return {
         "pedagogist": pedagogist,
         "monday": monday,
@@ -62,15 +66,15 @@ def _week_context(pedagogist: Pedagogist, monday: date, grid: hours.Grid) -> dic
         "label": hours.week_label(monday),
         "grid": grid,
         "status": status,
-        "status_label": SheetStatus(status).label,
-        "too_far": monday > hours.last_allowed_monday(),
-        "too_old": monday < hours.first_allowed_monday(),
+        "status_label": SheetStatus(status).label if shows_status else "",
+        "too_far": too_far,
+        "too_old": too_old,
         "is_this_week": monday == hours.this_monday(),
         "warnings": hours.grid_warnings(pedagogist, grid),
         "can_submit": monday <= hours.this_monday(),
         "categories": hours.CATEGORIES,
-        "previous_week": previous,
-        "next_week": following if following <= hours.last_allowed_monday() else None,
+        "previous_week": previous if previous >= first else None,
+        "next_week": following if following <= last else None,
     }
 
 

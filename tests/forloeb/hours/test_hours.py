@@ -444,6 +444,22 @@ def test_a_week_far_ahead_shows_a_message(client, world, running):
     assert not WeekSheet.objects.exists()
 
 
+def test_week_navigation_stays_within_the_weeks_that_can_be_filled_in(client, world):
+    client.force_login(world.pedagogist.user)
+    first = hours.first_allowed_monday()
+    html = client.get(reverse("week_sheet", args=week_args(first))).content.decode()
+    assert "Næste uge" in html and "Forrige uge" not in html
+    html = client.get(reverse("week_sheet", args=week_args(first + timedelta(weeks=1)))).content
+    assert "Forrige uge" in html.decode()
+    # A week long gone says so, offers no way further back and does not read as open.
+    html = client.get(reverse("week_sheet", args=[2020, 10])).content.decode()
+    assert "for langt tilbage" in html
+    assert "Forrige uge" not in html and "Åben" not in html
+    client.force_login(world.administrator)
+    url = reverse("week_sheet_of", args=[world.pedagogist.pk, *week_args(first)])
+    assert "Forrige uge" not in client.get(url).content.decode()
+
+
 def test_an_impossible_week_number_is_404(client, world):
     client.force_login(world.pedagogist.user)
     assert client.get(reverse("week_sheet", args=[2027, 53])).status_code == 404
