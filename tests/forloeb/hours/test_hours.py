@@ -528,6 +528,25 @@ def test_the_approval_page_approves_a_month(client, world, running):
     assert response.status_code == 200 and "allerede godkendt" in response.content.decode()
 
 
+def test_the_approval_page_opens_on_the_oldest_month_waiting(client, world, running):
+    client.force_login(world.administrator)
+    url = reverse("hours_approval")
+    last = timezone.localdate().replace(day=1) - timedelta(days=1)
+    assert client.get(url).context["month_value"] == f"{last.year:04d}-{last.month:02d}"
+    year, month = hours.month_of_week(hours.this_monday() - timedelta(weeks=12))
+    oldest = hours.weeks_of_month(year, month)
+    save(world, hours.this_monday() - timedelta(weeks=1), {(running.pk, P): D("5")}, submit=True)
+    for monday in oldest:
+        save(world, monday, {(None, MEET): D("2")}, submit=True)
+    assert client.get(url).context["month_value"] == f"{year:04d}-{month:02d}"
+    # Once that month is approved, the next month waiting comes first.
+    services.month_approve(
+        actor=world.administrator, pedagogist=world.pedagogist, year=year, month=month
+    )
+    year, month = hours.month_of_week(hours.this_monday() - timedelta(weeks=1))
+    assert client.get(url).context["month_value"] == f"{year:04d}-{month:02d}"
+
+
 # --- Leaders and exports -----------------------------------------------------------------------
 
 
