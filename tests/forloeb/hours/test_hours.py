@@ -123,6 +123,26 @@ def test_copy_last_week_takes_last_weeks_hours(world, running):
     assert grid.rows[1].hours[SPAR] == D("1.5")
 
 
+def test_copy_last_week_keeps_the_prefill_of_a_course_begun_this_week(world, running):
+    monday = hours.this_monday()
+    save(world, monday - timedelta(weeks=1), {(running.pk, P): D("5"), (None, SPAR): D("1.5")})
+    req = make_request(
+        world,
+        submit=True,
+        group=world.institution.groups.get(name="Frøen"),
+        wished_start=monday,
+        wished_weeks=8,
+    )
+    accept(world, req, hours="4")
+    new = agreement_in_force(world, req)[0].course
+    grid = hours.week_grid(world.pedagogist, monday, copy_previous=True)
+    rows = {row.course.pk if row.course else None: row for row in grid.rows}
+    assert grid.copied and grid.prefilled
+    assert rows[running.pk].hours[P] == D("5") and rows[running.pk].hours[PREP] is None
+    assert rows[new.pk].hours[P] == D("4") and rows[new.pk].hours[PREP] == D("1")
+    assert rows[None].hours[SPAR] == D("1.5")
+
+
 def test_saving_twice_or_from_two_tabs_never_counts_double(world, running):
     monday = hours.this_monday()
     values = {(running.pk, P): D("5.5"), (running.pk, PREP): D("1"), (None, TRANS): D("0.75")}
