@@ -13,8 +13,11 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklmnopqr
 	DJANGO_VAR_DIR=$(CURDIR)/var/test
 
 # `make run` is the demo a newcomer clicks through; config/demo.env says how it runs.
-# `DJANGO_DEBUG=true make run` gives Django's debug pages instead of the Danish error pages.
+# `DJANGO_DEBUG=true make run` gives Django's debug pages instead of the Danish error pages;
+# `PORT=8001 make run` serves on another port (honcho gives each process a PORT of its own, so
+# the web server's is passed on as WEB_PORT).
 DJANGO_DEBUG ?= false
+PORT ?= 8000
 RUN_ENV := DJANGO_DEBUG=$(DJANGO_DEBUG) DJANGO_SECRET_KEY=$$(cat var/secret_key) \
 	$(shell grep -v '^\#' config/demo.env | xargs)
 
@@ -36,8 +39,8 @@ var/secret_key:
 
 run: env var/secret_key
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
-	$(RUN_ENV) $(PY) manage.py load_demo
-	$(RUN_ENV) $(VENV)/bin/honcho --procfile Procfile.dev start
+	$(RUN_ENV) $(PY) manage.py load_demo --port $(PORT)
+	$(RUN_ENV) WEB_PORT=$(PORT) $(VENV)/bin/honcho --procfile Procfile.dev start
 
 lint: env
 	$(VENV)/bin/ruff check .

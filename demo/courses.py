@@ -9,6 +9,7 @@ from demo.organisation import DEMO_PASSWORD
 from forloeb.courses import services as courses_services
 from forloeb.hours import services as hours_services
 from forloeb.models import Course, Phase
+from institutioner import workdays
 
 NOTES = [
     (
@@ -326,10 +327,14 @@ def demo_reminders() -> None:
     planned = Evaluation.objects.filter(status=EvaluationStatus.PLANNED).order_by("course_id")
     mine = planned.filter(course__agreement__request__allocations__pedagogist__user=sofie).first()
     if mine is not None:
-        Evaluation.objects.filter(pk=mine.pk).update(due_on=today + timedelta(days=4))
+        Evaluation.objects.filter(pk=mine.pk).update(
+            due_on=workdays.working_day_on_or_after(today + timedelta(days=4))
+        )
     other = planned.exclude(course__agreement__request__allocations__pedagogist__user=sofie).first()
     if other is not None:
-        Evaluation.objects.filter(pk=other.pk).update(due_on=today - timedelta(days=3))
+        Evaluation.objects.filter(pk=other.pk).update(
+            due_on=workdays.working_day_on_or_before(today - timedelta(days=3))
+        )
 
     run_all(now=now)
     reminders.signatures_waiting(now=now + timedelta(days=7))

@@ -12,6 +12,7 @@ from indsats.agreements import services as agreements_services
 from indsats.agreements.content import Goal
 from indsats.models import FocusLevel, InterventionRequest, LearningTheme
 from indsats.requests import services as requests_services
+from institutioner import workdays
 from institutioner.models import Institution, Pedagogist, Role, User
 
 NEEDS = [
@@ -109,8 +110,10 @@ def demo_requests() -> None:
     )
     accepted = _create(leader, first, 3, start_in_days=14, waited_days=20)
     _accept(admin, accepted, sofie, "8")
-    start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
-    start += timedelta(days=3)
+    # Meetings are held on working days.
+    start = workdays.at_local(
+        workdays.working_day_on_or_after(timezone.localdate() + timedelta(days=3)), time(9, 0)
+    )
     requests_services.meeting_plan(
         actor=admin,
         request_id=accepted.pk,
@@ -157,8 +160,13 @@ def demo_requests() -> None:
 def _agreement(admin_or_pedagogist, req, *, goals):
     agreement = agreements_services.agreement_create(actor=admin_or_pedagogist, request_id=req.pk)
     version = agreement.versions.get()
+    midway = version.parsed.midway_evaluation_on
+    final = version.parsed.final_evaluation_on
     content = replace(
         version.parsed,
+        # Evaluations are held on working days, the final one within the period.
+        midway_evaluation_on=midway and workdays.working_day_on_or_after(midway),
+        final_evaluation_on=final and workdays.working_day_on_or_before(final),
         goals=tuple(Goal(**goal) for goal in goals),
         methods=("medpraktiserende", "observation"),
         practice_roles=("front", "beside"),

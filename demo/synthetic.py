@@ -610,7 +610,7 @@ def _content(plan: _Plan, version: _Version, org: Org, rng: random.Random) -> di
         starts_on=version.starts_on,
         ends_on=version.ends_on,
         midway_evaluation_on=None,
-        final_evaluation_on=version.ends_on,
+        final_evaluation_on=workdays.working_day_on_or_before(version.ends_on),
         leadership_commitment="Lederen deltager i opstart og slutevaluering.",
         parent_meetings=False,
     ).to_json()
@@ -857,7 +857,7 @@ def _agreements_create(
                         done_at=course.started_at + timedelta(weeks=index + 1) if done else None,
                     )
                 )
-        final = plan.versions[-1].ends_on
+        final = workdays.working_day_on_or_before(plan.versions[-1].ends_on)
         closed = plan.phase == Phase.CLOSED
         evaluations.append(
             Evaluation(

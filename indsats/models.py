@@ -136,13 +136,17 @@ class InterventionRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = (
-            f"{self.institution.name}, {self.group.name}" if self.group else self.institution.name
-        )
-        return _("Request #%(id)s (%(where)s)") % {"id": self.pk, "where": where}
+        return _("Request #%(id)s (%(where)s)") % {"id": self.pk, "where": self.place}
 
     def get_absolute_url(self) -> str:
         return reverse("request_detail", args=[self.pk])
+
+    @property
+    def place(self) -> str:
+        """The institution and the group: what tells two interventions at one place apart."""
+        return (
+            f"{self.institution.name}, {self.group.name}" if self.group else self.institution.name
+        )
 
     @property
     def wished_end(self):

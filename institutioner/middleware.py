@@ -63,3 +63,16 @@ class NoStoreForSignedInMiddleware:
             # Sets "max-age=0, no-cache, no-store, must-revalidate, private".
             add_never_cache_headers(response)
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Says that no page uses the camera, microphone, location, sensors, payment or USB, so
+    nothing embedded in a page can ask for them (PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

@@ -47,6 +47,20 @@ def add_working_days(day: date, count: int) -> date:
     return current
 
 
+def working_day_on_or_after(day: date) -> date:
+    """`day` if it is a working day, else the next one."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def working_day_on_or_before(day: date) -> date:
+    """`day` if it is a working day, else the one before."""
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
 def working_days_after(moment: datetime, count: int) -> datetime:
     """The same local time of day, `count` working days after `moment`.
 

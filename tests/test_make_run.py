@@ -81,3 +81,51 @@ def test_demo_configuration_serves_pages_static_files_and_danish_errors(demo_ser
     status, _type, body = _get(demo_server + "/findes-ikke/")
     assert status == 404
     assert "Siden findes ikke" in body.decode()
+
+
+def _procfile() -> dict[str, str]:
+    lines = (ROOT / "Procfile.dev").read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if line.strip())
+
+
+def test_make_run_honours_port_and_prints_the_real_address(tmp_path):
+    planned = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert "load_demo --port 8123" in planned and "WEB_PORT=8123" in planned
+    assert "--port" in _procfile()["info"] and "WEB_PORT" in _procfile()["info"]
+
+    # The web line of the Procfile, as honcho runs it (in a shell), serves on WEB_PORT.
+    env = _demo_env(tmp_path)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        ["bash", "-c", _procfile()["web"] + " --noreload"],
+        cwd=ROOT,
+        env={**env, "WEB_PORT": str(port), "PORT": "5000"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    status, body = None, b""
+    try:
+        for _ in range(100):
+            try:
+                status, _type, body = _get(f"http://127.0.0.1:{port}/healthz/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert (status, body) == (200, b"ok")
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=10)
+
+    printed = subprocess.run(
+        [sys.executable, "manage.py", "load_demo", "--logins-only", "--port", "8123"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "http://127.0.0.1:8123" in printed and "8000" not in printed

@@ -24,3 +24,18 @@ class CourseFilter(django_filters.FilterSet):
     class Meta:
         model = Course
         fields = ["phase", "district", "institution"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the districts of the courses the person sees: a leader is not offered the whole
+        # municipality (nor learns the names of districts outside their scope).
+        self.filters["district"].queryset = District.objects.filter(
+            pk__in=self.queryset.values("agreement__request__institution__district")
+        )
+
+    @property
+    def narrows(self) -> bool:
+        """A filter is chosen, so an empty list means "no match", not "no courses"."""
+        return self.is_bound and any(
+            self.form.cleaned_data.get(name) not in (None, "") for name in self.filters
+        )

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,8 @@ from forloeb.models import (
     WeekSheet,
 )
 from institutioner.errors import StateError
-from institutioner.models import Pedagogist, User
+from institutioner.models import NotificationKind, Pedagogist, User
+from institutioner.notifications.services import notification_mark_read
 from institutioner.textlimits import LINE, check_lengths
 from institutioner.validators import validate_no_cpr
 
@@ -157,6 +159,14 @@ def week_save(
         sheet.submitted_at = timezone.now()
         fields += ["status", "submitted_at"]
     _save(sheet, actor, fields)
+    if submit:
+        # The reminders about this week have done their job.
+        year, week, _day = monday.isocalendar()
+        notification_mark_read(
+            user=pedagogist.user,
+            kind=NotificationKind.WEEK_SHEET_REMINDER,
+            url=reverse("week_sheet", args=[year, week]),
+        )
     return sheet
 
 

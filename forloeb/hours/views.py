@@ -11,6 +11,7 @@ from django.db.models import Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -55,7 +56,11 @@ def hours_home(request):
 
 def _week_context(pedagogist: Pedagogist, monday: date, grid: hours.Grid) -> dict:
     previous, following = monday - timedelta(weeks=1), monday + timedelta(weeks=1)
+    first, last = hours.first_allowed_monday(), hours.last_allowed_monday()
+    too_far, too_old = monday > last, monday < first
     status = grid.sheet.status if grid.sheet else SheetStatus.OPEN
+    # A week outside the range that was never saved is not "open": it cannot be filled in.
+    shows_status = grid.sheet is not None or not (too_far or too_old)
     return {
         "pedagogist": pedagogist,
         "monday": monday,
@@ -63,15 +68,15 @@ def _week_context(pedagogist: Pedagogist, monday: date, grid: hours.Grid) -> dic
         "label": hours.week_label(monday),
         "grid": grid,
         "status": status,
-        "status_label": SheetStatus(status).label,
-        "too_far": monday > hours.last_allowed_monday(),
-        "too_old": monday < hours.first_allowed_monday(),
+        "status_label": SheetStatus(status).label if shows_status else "",
+        "too_far": too_far,
+        "too_old": too_old,
         "is_this_week": monday == hours.this_monday(),
         "warnings": hours.grid_warnings(pedagogist, grid),
         "can_submit": monday <= hours.this_monday(),
         "categories": hours.CATEGORIES,
-        "previous_week": previous,
-        "next_week": following if following <= hours.last_allowed_monday() else None,
+        "previous_week": previous if previous >= first else None,
+        "next_week": following if following <= last else None,
     }
 
 
@@ -154,10 +159,20 @@ def week_sheet_of(request, pk: int, year: int, week: int):
     return render(request, "forloeb/hours/week_sheet.html", context)
 
 
-def _month(value: str | None) -> tuple[int, int] | None:
-    """The month "2026-11" from the query string; last month if missing, None if wrong."""
+def _month(value: str | None, user) -> tuple[int, int] | None:
+    """The month "2026-11" from the query string, None if wrong. Without one: the oldest month
+    with a week waiting for approval, or else last month."""
     if not value:
-        last = hours.this_monday().replace(day=1) - timedelta(days=1)
+        oldest = (
+            access.week_sheets_for(user)
+            .filter(status=SheetStatus.SUBMITTED)
+            .order_by("week_start")
+            .values_list("week_start", flat=True)
+            .first()
+        )
+        if oldest is not None:
+            return hours.month_of_week(oldest)
+        last = timezone.localdate().replace(day=1) - timedelta(days=1)
         return last.year, last.month
     try:
         year, month = (int(part) for part in value.split("-"))
@@ -179,7 +194,7 @@ def hours_approval(request):
     approval of the month once every week is submitted."""
     if not access.can_approve_hours(request.user):
         raise Http404
-    chosen = _month(request.POST.get("maaned") or request.GET.get("maaned"))
+    chosen = _month(request.POST.get("maaned") or request.GET.get("maaned"), request.user)
     if chosen is None:
         messages.error(request, _("Choose a month as year and month, e.g. 2026-11."))
         return redirect("hours_approval")

@@ -144,6 +144,12 @@ def _overlaps(course: Course, monday: date) -> bool:
     return bool(start and end and start <= monday + timedelta(days=6) and end >= monday)
 
 
+def _begins_in(course: Course, monday: date) -> bool:
+    """The course runs from this week on: neither it nor its agreement had begun before."""
+    starts = [timezone.localdate(course.started_at), getattr(course, "agreed_from", None)]
+    return min(d for d in starts if d) >= monday
+
+
 def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = False) -> Grid:
     """The week sheet as rows: one per course running that week (and any course already on the
     sheet), one for time not tied to a course. A week never saved is prefilled from the agreements
@@ -176,14 +182,16 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
             }
             copied = bool(values)
             copy_empty = not values
-        if not values:
-            for course in courses:
-                if _overlaps(course, monday) and getattr(course, "agreed_hours", None):
-                    values[(course.pk, HourCategory.PRACTICE)] = course.agreed_hours  # type: ignore[attr-defined]
-                    values[(course.pk, HourCategory.PREPARATION)] = (
-                        settings.HOURS_PREPARATION_PER_COURSE
-                    )
-            prefilled = bool(values)
+        # A week never saved takes the agreed hours: every course, or after a copy the courses
+        # that begin this week (last week has nothing of theirs to copy).
+        to_prefill = [c for c in courses if not values or _begins_in(c, monday)]
+        for course in to_prefill:
+            if _overlaps(course, monday) and getattr(course, "agreed_hours", None):
+                values[(course.pk, HourCategory.PRACTICE)] = course.agreed_hours  # type: ignore[attr-defined]
+                values[(course.pk, HourCategory.PREPARATION)] = (
+                    settings.HOURS_PREPARATION_PER_COURSE
+                )
+                prefilled = True
     rows = [
         GridRow(
             course=course,

@@ -106,7 +106,7 @@ def signatures_waiting(*, now: datetime) -> int:
         AgreementVersion.objects.filter(
             status=VersionStatus.SENT, sent_at__lte=now - timedelta(days=days)
         )
-        .select_related("agreement__request__institution")
+        .select_related("agreement__request__institution", "agreement__request__group")
         .order_by("sent_at", "pk")
     )
     queued = 0
@@ -180,7 +180,7 @@ def requests_waiting(*, now: datetime) -> int:
         InterventionRequest.objects.filter(
             status=RequestStatus.SUBMITTED, submitted_at__lte=now - timedelta(days=days)
         )
-        .select_related("institution")
+        .select_related("institution", "group")
         .order_by("submitted_at", "pk")
     )
     queued = 0

@@ -225,11 +225,22 @@ def notifications_retry_failed(*, actor: User, ids: Iterable[int] | None = None)
     return len(chosen)
 
 
-def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
-    """Mark one of the person's notifications, or all of them, as read; returns how many."""
+def notification_mark_read(
+    *,
+    user: User,
+    notification_id: int | None = None,
+    kind: str | None = None,
+    url: str | None = None,
+) -> int:
+    """Mark one of the person's notifications, those of a kind about a page (a reminder that
+    is done with), or all of them, as read; returns how many."""
     unread = Notification.objects.filter(recipient=user).unread()
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
+    if kind is not None:
+        unread = unread.filter(kind=kind)
+    if url is not None:
+        unread = unread.filter(url=url)
     return unread.update(read_at=timezone.now())
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_celery_beat.models import PeriodicTask
 
 from institutioner import access
@@ -99,7 +99,7 @@ def _parse(value: str, size: int) -> set[int]:
     return crontab_parser(size).parse(value)
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request):
     """For load balancers and docker-compose: answers 200 when the database answers."""

@@ -148,3 +148,18 @@ def test_printed_demo_logins_work_for_every_role(client):
         roles[User.objects.get(email=login.email).role] += 1
         client.post("/konto/log-ud/")
     assert set(roles) == {"administration", "leader", "pedagogist", "staff"}
+
+
+@pytest.mark.django_db
+def test_the_demo_holds_meetings_and_evaluations_on_working_days():
+    from django.utils import timezone
+
+    from forloeb.models import Evaluation
+    from indsats.models import IntakeMeeting
+    from institutioner import workdays
+
+    call_command("load_demo", stdout=StringIO())
+    meetings = [timezone.localdate(m.starts_at) for m in IntakeMeeting.objects.all()]
+    evaluations = list(Evaluation.objects.values_list("due_on", flat=True))
+    assert meetings and evaluations
+    assert [d for d in meetings + evaluations if not workdays.is_working_day(d)] == []

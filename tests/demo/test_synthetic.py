@@ -148,3 +148,13 @@ def test_the_demo_scale_has_the_seeds_numbers_and_keeps_the_rules():
 def test_it_refuses_a_database_with_a_municipality(world):
     with pytest.raises(CommandError, match="Databasen har allerede distrikter"):
         call_command("generate_municipality", scale="demo", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_the_synthetic_evaluations_fall_on_working_days():
+    from forloeb.models import Evaluation
+    from institutioner import workdays
+
+    call_command("generate_municipality", scale="demo", seed=1, stdout=StringIO())
+    due = set(Evaluation.objects.values_list("due_on", flat=True))
+    assert due and [d for d in due if not workdays.is_working_day(d)] == []

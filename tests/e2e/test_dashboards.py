@@ -100,3 +100,34 @@ def test_a_leader_sees_only_their_institution(page, live_server, console_errors,
     assert options == ["Alle distrikter", mine.district.name]
     assert serious_accessibility_violations(page) == []
     assert console_errors == []
+
+
+def test_the_heat_map_opens_on_this_week_at_1280_px(
+    page, live_server, console_errors, transactional_db
+):
+    _municipality()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, live_server.url, "forvaltning@syntetisk.dk", SYNTHETIC_PASSWORD)
+    page.goto(live_server.url + "/fordeling/paedagoger/")
+    region = page.get_by_role(
+        "region", name="Aftalte, normerede og registrerede timer pr. pædagog og uge"
+    )
+    headers = page.locator(".heatmap thead th")
+    current = page.locator(".heatmap thead th[aria-current]")
+    expect(current).to_have_count(1)
+    # The deferred script has run once the page has loaded.
+    assert page.evaluate("document.querySelector('[data-scroll-to-current]').scrollLeft") > 0
+    box = region.bounding_box()
+    name = headers.first.bounding_box()
+    # This week and the four weeks after it are in view, right of the names.
+    for index in range(5):
+        week = (
+            page.locator(".heatmap thead th[aria-current] ~ th").nth(index - 1)
+            if index
+            else current
+        )
+        cell = week.bounding_box()
+        assert name["x"] + name["width"] <= cell["x"] + 1
+        assert cell["x"] + cell["width"] <= box["x"] + box["width"] + 1
+    assert serious_accessibility_violations(page) == []
+    assert console_errors == []

@@ -179,6 +179,12 @@ def test_unknown_ids_are_404_for_administration_too(client, world):
     assert client.get(reverse("institution_detail", args=[999999])).status_code == 404
 
 
+def test_healthz_answers_head_as_load_balancers_ask(client, db):
+    response = client.head(reverse("healthz"))
+    assert response.status_code == 200 and response.content == b""
+    assert client.post(reverse("healthz")).status_code == 405
+
+
 def test_healthz_answers_without_login(client, db):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200

@@ -309,3 +309,23 @@ def test_course_list_filters_and_query_count(client, world, django_assert_num_qu
     assert f"/forloeb/{agreement.course.pk}/" not in body
     body = client.get(reverse("course_list"), {"institution": "mariehøn"}).content.decode()
     assert f"/forloeb/{agreement.course.pk}/" in body
+
+
+def test_the_course_list_offers_a_leader_only_their_districts(client, world):
+    agreement_in_force(world)
+    client.force_login(world.leader)
+    body = client.get(reverse("course_list")).content.decode()
+    assert "Ullerup Bæk" in body and "Søvang" not in body
+    client.force_login(world.outsider)
+    body = client.get(reverse("course_list")).content.decode()
+    assert "Ullerup Bæk" not in body
+
+
+def test_an_empty_filtered_course_list_says_nothing_matched(client, world):
+    agreement_in_force(world)
+    client.force_login(world.leader)
+    body = client.get(reverse("course_list"), {"phase": "closed"}).content.decode()
+    assert "Intet forløb passer til filteret" in body and "Ingen forløb endnu" not in body
+    client.force_login(world.outsider)
+    body = client.get(reverse("course_list")).content.decode()
+    assert "Ingen forløb endnu" in body

@@ -123,6 +123,26 @@ def test_copy_last_week_takes_last_weeks_hours(world, running):
     assert grid.rows[1].hours[SPAR] == D("1.5")
 
 
+def test_copy_last_week_keeps_the_prefill_of_a_course_begun_this_week(world, running):
+    monday = hours.this_monday()
+    save(world, monday - timedelta(weeks=1), {(running.pk, P): D("5"), (None, SPAR): D("1.5")})
+    req = make_request(
+        world,
+        submit=True,
+        group=world.institution.groups.get(name="Frøen"),
+        wished_start=monday,
+        wished_weeks=8,
+    )
+    accept(world, req, hours="4")
+    new = agreement_in_force(world, req)[0].course
+    grid = hours.week_grid(world.pedagogist, monday, copy_previous=True)
+    rows = {row.course.pk if row.course else None: row for row in grid.rows}
+    assert grid.copied and grid.prefilled
+    assert rows[running.pk].hours[P] == D("5") and rows[running.pk].hours[PREP] is None
+    assert rows[new.pk].hours[P] == D("4") and rows[new.pk].hours[PREP] == D("1")
+    assert rows[None].hours[SPAR] == D("1.5")
+
+
 def test_saving_twice_or_from_two_tabs_never_counts_double(world, running):
     monday = hours.this_monday()
     values = {(running.pk, P): D("5.5"), (running.pk, PREP): D("1"), (None, TRANS): D("0.75")}
@@ -444,6 +464,22 @@ def test_a_week_far_ahead_shows_a_message(client, world, running):
     assert not WeekSheet.objects.exists()
 
 
+def test_week_navigation_stays_within_the_weeks_that_can_be_filled_in(client, world):
+    client.force_login(world.pedagogist.user)
+    first = hours.first_allowed_monday()
+    html = client.get(reverse("week_sheet", args=week_args(first))).content.decode()
+    assert "Næste uge" in html and "Forrige uge" not in html
+    html = client.get(reverse("week_sheet", args=week_args(first + timedelta(weeks=1)))).content
+    assert "Forrige uge" in html.decode()
+    # A week long gone says so, offers no way further back and does not read as open.
+    html = client.get(reverse("week_sheet", args=[2020, 10])).content.decode()
+    assert "for langt tilbage" in html
+    assert "Forrige uge" not in html and "Åben" not in html
+    client.force_login(world.administrator)
+    url = reverse("week_sheet_of", args=[world.pedagogist.pk, *week_args(first)])
+    assert "Forrige uge" not in client.get(url).content.decode()
+
+
 def test_an_impossible_week_number_is_404(client, world):
     client.force_login(world.pedagogist.user)
     assert client.get(reverse("week_sheet", args=[2027, 53])).status_code == 404
@@ -510,6 +546,25 @@ def test_the_approval_page_approves_a_month(client, world, running):
         url, {"maaned": f"{year}-{month:02d}", "paedagog": world.pedagogist.pk}, follow=True
     )
     assert response.status_code == 200 and "allerede godkendt" in response.content.decode()
+
+
+def test_the_approval_page_opens_on_the_oldest_month_waiting(client, world, running):
+    client.force_login(world.administrator)
+    url = reverse("hours_approval")
+    last = timezone.localdate().replace(day=1) - timedelta(days=1)
+    assert client.get(url).context["month_value"] == f"{last.year:04d}-{last.month:02d}"
+    year, month = hours.month_of_week(hours.this_monday() - timedelta(weeks=12))
+    oldest = hours.weeks_of_month(year, month)
+    save(world, hours.this_monday() - timedelta(weeks=1), {(running.pk, P): D("5")}, submit=True)
+    for monday in oldest:
+        save(world, monday, {(None, MEET): D("2")}, submit=True)
+    assert client.get(url).context["month_value"] == f"{year:04d}-{month:02d}"
+    # Once that month is approved, the next month waiting comes first.
+    services.month_approve(
+        actor=world.administrator, pedagogist=world.pedagogist, year=year, month=month
+    )
+    year, month = hours.month_of_week(hours.this_monday() - timedelta(weeks=1))
+    assert client.get(url).context["month_value"] == f"{year:04d}-{month:02d}"
 
 
 # --- Leaders and exports -----------------------------------------------------------------------

@@ -423,3 +423,28 @@ def test_two_beats_running_a_rule_at_once_send_each_reminder_once(postgres, worl
         ("reminder_evaluation_due", "lene@example.dk"),
         ("reminder_evaluation_due", "paula@example.dk"),
     ]
+
+
+def test_submitting_the_week_marks_its_reminders_read(world):
+    monday = hours.this_monday() - timedelta(weeks=1)
+    reminders._remind_week(monday, again=False)
+    reminders._remind_week(monday, again=True)
+    paula = Notification.objects.filter(recipient=world.pedagogist.user)
+    assert paula.count() == 2 and paula.unread().count() == 2
+    other = Notification.objects.create(
+        recipient=world.pedagogist.user,
+        email="paula@example.dk",
+        subject="Andet",
+        body_text="Andet",
+        url="/andet/",
+    )
+    services.week_save(
+        actor=world.pedagogist.user,
+        pedagogist=world.pedagogist,
+        monday=monday,
+        values={(None, HourCategory.MEETING): Decimal("2")},
+        submit=True,
+    )
+    assert paula.unread().get() == other
+    # Ole's reminder about his own week stays unread.
+    assert Notification.objects.filter(recipient=world.outsider_pedagogist.user).unread().count()
