@@ -123,7 +123,10 @@ class GoalForm(forms.Form):
     )
 
 
-GoalFormSet = forms.formset_factory(GoalForm, extra=1, can_delete=True)
+# At most as many goals as the agreement holds (the browser's "Tilføj et mål" stops there too).
+GoalFormSet = forms.formset_factory(
+    GoalForm, extra=1, can_delete=True, max_num=AgreementContent.MAX_GOALS, validate_max=True
+)
 
 
 def agreement_initial(content: AgreementContent) -> tuple[dict, list[dict]]:
