@@ -21,7 +21,7 @@ from indsats.models import (
 )
 from institutioner import access
 from institutioner.models import Assignment, Group, Pedagogist, Role, User
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr, validate_plausible_date
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -221,7 +221,7 @@ class WithdrawForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_plausible_date])
     start = forms.TimeField(label=_("From"), widget=TIME)
     end = forms.TimeField(label=_("To"), widget=TIME)
     place = forms.CharField(label=_("Place"), max_length=200, validators=[validate_no_cpr])
