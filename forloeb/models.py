@@ -118,7 +118,7 @@ class CourseEvent(models.Model):
     )
     from_phase = models.CharField(max_length=20, choices=Phase.choices, blank=True)
     to_phase = models.CharField(max_length=20, choices=Phase.choices, blank=True)
-    message = models.TextField(blank=True)
+    message = models.TextField(blank=True, validators=[validate_no_cpr])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -221,7 +221,7 @@ class GoalAssessment(models.Model):
     """How far one of the agreement's goals is reached, and what was seen."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="assessments")
-    goal = models.TextField(_("goal"))
+    goal = models.TextField(_("goal"), validators=[validate_no_cpr])
     scale = models.PositiveSmallIntegerField(_("how far"), choices=Scale.choices)
     observation = models.TextField(_("what was seen"), blank=True, validators=[validate_no_cpr])
 

@@ -275,3 +275,50 @@ def test_drafts_are_not_shown_in_stamdata(client, world):
     body = client.get(reverse("admin:indsats_interventionrequest_changelist")).content.decode()
     assert f"/admin/indsats/interventionrequest/{submitted.pk}/change/" in body
     assert f"/admin/indsats/interventionrequest/{draft.pk}/change/" not in body
+
+
+CPR_SPELLINGS = ["070589-1234", "0705891234", "070589 1234", "07.05.89-1234"]
+
+
+@pytest.mark.parametrize("cpr", CPR_SPELLINGS)
+def test_stamdata_refuses_cpr_numbers_in_every_text_field(client, world, cpr):
+    """#15 item 5: district, institution name and address, group, user name and phone and
+    competence name took all four spellings."""
+    from institutioner.models import Competence, District, Group, User
+
+    client.force_login(world.administrator)
+    posts = [
+        ("admin:institutioner_district_add", {"name": f"Distrikt {cpr}"}),
+        ("admin:institutioner_competence_add", {"name": f"Sprog {cpr}"}),
+        ("admin:institutioner_institution_add", _institution_form(world, name=f"Hus {cpr}")),
+        ("admin:institutioner_institution_add", _institution_form(world, street=f"Vej {cpr}")),
+        ("admin:institutioner_institution_add", _institution_form(world, city=f"By {cpr}")),
+        (
+            "admin:institutioner_group_add",
+            {"name": f"Stue {cpr}", "institution": world.institution.pk, "age_group": "3-6"},
+        ),
+    ]
+    for name, data in posts:
+        response = client.post(reverse(name), data)
+        assert response.status_code == 200, name
+        assert "ligner et CPR-nummer" in response.content.decode(), name
+    for field in ("name", "phone"):
+        data = {
+            "email": world.leader.email,
+            "name": world.leader.name,
+            "phone": "",
+            "role": world.leader.role,
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            field: cpr,
+        }
+        response = client.post(
+            reverse("admin:institutioner_user_change", args=[world.leader.pk]), data
+        )
+        assert "ligner et CPR-nummer" in response.content.decode(), field
+    assert not District.objects.filter(name__contains="1234").exists()
+    assert not Competence.objects.exists()
+    assert not Group.objects.filter(name__contains="1234").exists()
+    assert not User.objects.filter(name__contains="1234").exists()
+    assert not User.objects.filter(phone__contains="1234").exists()
