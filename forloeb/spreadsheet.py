@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 
 # A text cell starting with one of these is read as a formula (or a command) by Excel and
@@ -30,7 +30,7 @@ def _danish(value) -> str:
     return f"'{text}" if is_formula_like(text) else text
 
 
-def xlsx_cell(sheet, value) -> WriteOnlyCell:
+def xlsx_cell(sheet, value) -> Cell:
     """An Excel cell: Decimals as numbers with two decimals, dates as dates, and text always as
     text (never a formula, whatever it starts with)."""
     cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)

@@ -1,4 +1,6 @@
 import json
+from collections.abc import Mapping
+from typing import Any
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
@@ -65,7 +67,9 @@ class SafeJSONDecoder(json.JSONDecoder):
 class HistoryAdmin(SimpleHistoryAdmin):
     """django-simple-history's pages, answering 404 (not 500) for an id that is not a number."""
 
-    formfield_overrides = {models.JSONField: {"decoder": SafeJSONDecoder}}
+    formfield_overrides: Mapping[type[models.Field], Mapping[str, Any]] = {
+        models.JSONField: {"decoder": SafeJSONDecoder}
+    }
 
     def history_view(self, request, object_id, extra_context=None):
         if not str(object_id).isdigit():

@@ -196,7 +196,7 @@ def evaluation_add(request, pk: int):
         else:
             messages.success(request, _("The evaluation is planned."))
     elif form.has_error("due_on", "implausible_date"):
-        messages.error(request, " ".join(form.errors["due_on"]))
+        messages.error(request, " ".join(str(error) for error in form.errors["due_on"]))
     else:
         messages.error(request, _("Choose a date for the evaluation."))
     return redirect("course_detail", pk=course.pk)
