@@ -68,7 +68,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """django-simple-history's pages, answering 404 (not 500) for an id that is not a number."""
 
     formfield_overrides: Mapping[type[models.Field], Mapping[str, Any]] = {
-        models.JSONField: {"decoder": SafeJSONDecoder}
+        models.JSONField: {"decoder": SafeJSONDecoder},
+        # 37,5 hours as the Danish write them, shown as 37,50 (not 37.50).
+        models.DecimalField: {"localize": True},
     }
 
     def history_view(self, request, object_id, extra_context=None):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from institutioner.models import Assignment, Institution
+from tests.test_access_table import world_with_requests  # noqa: F401 (a fixture)
 
 
 def _institution_form(world, **overrides):
@@ -322,3 +323,35 @@ def test_stamdata_refuses_cpr_numbers_in_every_text_field(client, world, cpr):
     assert not Group.objects.filter(name__contains="1234").exists()
     assert not User.objects.filter(name__contains="1234").exists()
     assert not User.objects.filter(phone__contains="1234").exists()
+
+
+def test_stamdata_takes_and_shows_the_decimal_comma(client, world):
+    client.force_login(world.administrator)
+    url = reverse("admin:institutioner_pedagogist_change", args=[world.pedagogist.pk])
+    page = client.get(url).content.decode()
+    assert 'name="weekly_hours" value="' in page
+    assert "." not in page.split('name="weekly_hours" value="')[1].split('"')[0]
+    response = client.post(
+        url,
+        {
+            "user": world.pedagogist.user.pk,
+            "title": world.pedagogist.title,
+            "weekly_hours": "37,5",
+            "assignments-TOTAL_FORMS": "0",
+            "assignments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    world.pedagogist.refresh_from_db()
+    assert str(world.pedagogist.weekly_hours) in ("37.5", "37.50")
+
+
+def test_stamdata_speaks_danish_in_lists_and_search(client, world_with_requests):  # noqa: F811
+    client.force_login(world_with_requests.administrator)
+    allocations = client.get(reverse("admin:indsats_allocation_changelist")).content.decode()
+    assert ">Request<" not in allocations and "Anmodning" in allocations
+    assert 'alt="Search"' not in allocations
+    meeting = world_with_requests.meeting
+    page = client.get(reverse("admin:indsats_intakemeeting_change", args=[meeting.pk]))
+    body = page.content.decode()
+    assert "Sequence:" not in body and "Created by:" not in body
