@@ -8,7 +8,7 @@ from institutioner.forms import EmailAuthenticationForm
 auth_patterns = [
     path(
         "log-ind/",
-        auth_views.LoginView.as_view(
+        institutioner_views.LoginView.as_view(
             authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
         ),
         name="login",
@@ -26,7 +26,7 @@ auth_patterns = [
     ),
     path(
         "adgangskode/nulstil/",
-        auth_views.PasswordResetView.as_view(
+        institutioner_views.PasswordResetView.as_view(
             subject_template_name="emails/password_reset_subject.txt",
             email_template_name="emails/password_reset_body.txt",
             html_email_template_name="emails/password_reset_body.html",

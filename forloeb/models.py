@@ -138,7 +138,7 @@ class CourseEvent(models.Model):
     )
     from_phase = models.CharField(max_length=20, choices=Phase.choices, blank=True)
     to_phase = models.CharField(max_length=20, choices=Phase.choices, blank=True)
-    message = models.TextField(blank=True)
+    message = models.TextField(blank=True, validators=[validate_no_cpr])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -254,7 +254,9 @@ class GoalAssessment(models.Model):
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="assessments")
     # A copy of the agreement's goal text (indsats/agreements/content.py keeps it to GOAL).
-    goal = models.TextField(_("goal"), max_length=GOAL, validators=[MaxLength(GOAL)])
+    goal = models.TextField(
+        _("goal"), max_length=GOAL, validators=[validate_no_cpr, MaxLength(GOAL)]
+    )
     scale = models.PositiveSmallIntegerField(_("how far"), choices=Scale.choices)
     observation = models.TextField(
         _("what was seen"),

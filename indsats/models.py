@@ -102,7 +102,9 @@ class InterventionRequest(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     # One form, one request: a double click or a second tab posts the same token.
-    client_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client_token = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("form token")
+    )
 
     history = HistoricalRecords()
 
@@ -163,7 +165,10 @@ class InterventionRequest(models.Model):
 
 class RequestFocusLevel(models.Model):
     request = models.ForeignKey(
-        InterventionRequest, on_delete=models.CASCADE, related_name="focus_levels"
+        InterventionRequest,
+        on_delete=models.CASCADE,
+        related_name="focus_levels",
+        verbose_name=_("request"),
     )
     level = models.CharField(_("focus level"), max_length=20, choices=FocusLevel.choices)
 
@@ -180,7 +185,10 @@ class RequestFocusLevel(models.Model):
 
 class RequestTheme(models.Model):
     request = models.ForeignKey(
-        InterventionRequest, on_delete=models.CASCADE, related_name="themes"
+        InterventionRequest,
+        on_delete=models.CASCADE,
+        related_name="themes",
+        verbose_name=_("request"),
     )
     theme = models.CharField(_("learning-plan theme"), max_length=20, choices=LearningTheme.choices)
 
@@ -220,7 +228,10 @@ class RequestEvent(models.Model):
     """The request's history as the leader reads it: what happened, when, by whom, and why."""
 
     request = models.ForeignKey(
-        InterventionRequest, on_delete=models.CASCADE, related_name="events"
+        InterventionRequest,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("request"),
     )
     kind = models.CharField(_("event"), max_length=30, choices=EventKind.choices)
     actor = models.ForeignKey(
@@ -230,8 +241,12 @@ class RequestEvent(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    from_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
+    from_status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, blank=True, verbose_name=_("from status")
+    )
+    to_status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, blank=True, verbose_name=_("to status")
+    )
     # A reason or question (MEDIUM) with a sentence of the system's around it.
     message = models.TextField(
         _("message"), blank=True, max_length=LONG, validators=[validate_no_cpr, MaxLength(LONG)]
@@ -252,7 +267,10 @@ class Allocation(models.Model):
     """A pedagogist assigned to an accepted request, with the hours a week planned at triage."""
 
     request = models.ForeignKey(
-        InterventionRequest, on_delete=models.CASCADE, related_name="allocations"
+        InterventionRequest,
+        on_delete=models.CASCADE,
+        related_name="allocations",
+        verbose_name=_("request"),
     )
     pedagogist = models.ForeignKey(
         Pedagogist,
@@ -267,7 +285,7 @@ class Allocation(models.Model):
         max_length=MEDIUM,
         validators=[validate_no_cpr, MaxLength(MEDIUM)],
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     history = HistoricalRecords()
 
@@ -297,7 +315,10 @@ class IntakeMeeting(models.Model):
     """Indsatsmøde: leader, staff and pedagogist specify the concrete intervention."""
 
     request = models.ForeignKey(
-        InterventionRequest, on_delete=models.CASCADE, related_name="meetings"
+        InterventionRequest,
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("request"),
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -316,12 +337,17 @@ class IntakeMeeting(models.Model):
         _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
     # The calendar identity: the same UID with a higher SEQUENCE updates the invitation.
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    sequence = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    uid = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("calendar id")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    sequence = models.PositiveIntegerField(default=0, verbose_name=_("calendar sequence"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     history = HistoricalRecords(m2m_fields=[participants])
 
@@ -358,7 +384,10 @@ class Agreement(models.Model):
         verbose_name=_("request"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # The day the work ended early (the course was closed): its agreed hours count until the
@@ -404,7 +433,9 @@ class AgreementVersion(models.Model):
     """One version of an agreement. Its content is one JSON document; once sent for signature
     the content and its SHA-256 are frozen, and the database refuses to change them."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="versions")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="versions", verbose_name=_("agreement")
+    )
     number = models.PositiveIntegerField(_("version"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT
@@ -418,7 +449,10 @@ class AgreementVersion(models.Model):
         _("hours a week"), max_digits=4, decimal_places=2, null=True, blank=True
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -494,13 +528,19 @@ class Signature(models.Model):
     """Who signed which version, in which role, when, and the hash of what they signed."""
 
     version = models.ForeignKey(
-        AgreementVersion, on_delete=models.PROTECT, related_name="signatures"
+        AgreementVersion,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        verbose_name=_("version"),
     )
     # "leader", "administration" or "pedagogist:<id>": one signature per slot.
-    slot = models.CharField(max_length=40)
+    slot = models.CharField(max_length=40, verbose_name=_("signs as"))
     role = models.CharField(_("role"), max_length=20, choices=SignerRole.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        verbose_name=_("user"),
     )
     signed_at = models.DateTimeField(_("signed"), default=timezone.now)
     content_hash = models.CharField(_("SHA-256 of the content"), max_length=64)

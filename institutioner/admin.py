@@ -1,9 +1,16 @@
+import json
+from collections.abc import Mapping
+from typing import Any
+
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group as AuthGroup
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -44,8 +51,27 @@ class AdministrationPermissions:
         return access.can_manage_master_data(request.user)
 
 
+class SafeJSONDecoder(json.JSONDecoder):
+    """Reads a JSON field sent from Stamdata; a number too long for Python (5,000 digits) is
+    refused like any other bad JSON instead of escaping as a server error."""
+
+    def decode(self, s, *args, **kwargs):
+        try:
+            return super().decode(s, *args, **kwargs)
+        except json.JSONDecodeError:
+            raise
+        except ValueError as error:
+            raise json.JSONDecodeError(str(error), s, 0) from None
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """django-simple-history's pages, answering 404 (not 500) for an id that is not a number."""
+
+    formfield_overrides: Mapping[type[models.Field], Mapping[str, Any]] = {
+        models.JSONField: {"decoder": SafeJSONDecoder},
+        # 37,5 hours as the Danish write them, shown as 37,50 (not 37.50).
+        models.DecimalField: {"localize": True},
+    }
 
     def history_view(self, request, object_id, extra_context=None):
         if not str(object_id).isdigit():
@@ -58,7 +84,35 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class MasterDataAdmin(AdministrationPermissions, HistoryAdmin):
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's picker looks the sent value up when it shows a refused form again; a value that
+    is not an id (text, "²", 5,000 digits) made that lookup a server error."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.pk
+        good = []
+        for one in value:
+            try:
+                target.to_python(one)
+            except ValidationError:
+                continue
+            if len(str(one)) <= 18:
+                good.append(one)
+        return super().optgroups(name, good, attr)
+
+
+class SafeAutocompleteFields:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field,
+                self.admin_site,  # type: ignore[attr-defined]
+                using=kwargs.get("using"),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class MasterDataAdmin(SafeAutocompleteFields, AdministrationPermissions, HistoryAdmin):
     pass
 
 
@@ -67,7 +121,7 @@ class GroupInline(AdministrationPermissions, admin.TabularInline):
     extra = 0
 
 
-class MembershipInline(AdministrationPermissions, admin.TabularInline):
+class MembershipInline(SafeAutocompleteFields, AdministrationPermissions, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user", "institution"]
@@ -115,7 +169,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(AdministrationPermissions, HistoryAdmin, DjangoUserAdmin):
+class UserAdmin(SafeAutocompleteFields, AdministrationPermissions, HistoryAdmin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
     list_display = ["name", "email", "role", "is_active", "last_login"]

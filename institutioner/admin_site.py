@@ -1,12 +1,17 @@
 from functools import wraps
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from institutioner import access
+
+# A search of Stamdata's lists and pickers is cut to this length: 10,000 characters (or 5,000
+# words) once made SQLite give up with a server error, and no name or address is that long.
+MAX_SEARCH = 200
+SEARCH_PARAMETERS = ("q", "term")
 
 
 class MunicipalAdminSite(admin.AdminSite):
@@ -27,6 +32,7 @@ class MunicipalAdminSite(admin.AdminSite):
             # A signed-in leader or pedagogist is outside the admin's scope: 404, not a login loop.
             if request.user.is_authenticated and not self.has_permission(request):
                 raise Http404
+            _cut_long_searches(request)
             return inner(request, *args, **kwargs)
 
         return guarded
@@ -34,3 +40,19 @@ class MunicipalAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         # One login page for everyone, so lockout and messages are the same everywhere.
         return redirect_to_login(request.GET.get("next", "/admin/"), settings.LOGIN_URL)
+
+
+def _cut_long_searches(request) -> None:
+    long = [p for p in SEARCH_PARAMETERS if len(request.GET.get(p, "")) > MAX_SEARCH]
+    if not long:
+        return
+    query = request.GET.copy()
+    for parameter in long:
+        query[parameter] = query[parameter][:MAX_SEARCH]
+    query._mutable = False
+    request.GET = query
+    messages.warning(
+        request,
+        _("The search is too long: only its first %(count)s characters are used.")
+        % {"count": MAX_SEARCH},
+    )

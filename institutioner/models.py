@@ -16,6 +16,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from institutioner.validators import validate_no_cpr
+
 
 def format_decimal(value: Decimal) -> str:
     """'105', '10,5': no trailing zeros, Danish decimal comma."""
@@ -67,9 +69,9 @@ class UserManager(BaseUserManager["User"]):
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail"), unique=True)
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[validate_no_cpr])
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_no_cpr])
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive users cannot log in.")
     )
@@ -119,7 +121,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class District(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_no_cpr])
 
     history = HistoricalRecords()
 
@@ -153,13 +155,13 @@ class InstitutionOwner(models.TextChoices):
 
 
 class Institution(models.Model):
-    name = models.CharField(_("name"), max_length=150, unique=True)
+    name = models.CharField(_("name"), max_length=150, unique=True, validators=[validate_no_cpr])
     kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
     owner = models.CharField(_("owner"), max_length=20, choices=InstitutionOwner.choices)
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="institutions", verbose_name=_("district")
     )
-    street = models.CharField(_("street address"), max_length=200)
+    street = models.CharField(_("street address"), max_length=200, validators=[validate_no_cpr])
     postal_code = models.CharField(
         _("postal code"),
         max_length=4,
@@ -167,7 +169,7 @@ class Institution(models.Model):
             RegexValidator(r"^[0-9]{4}$", message=_("A Danish postal code has four digits."))
         ],
     )
-    city = models.CharField(_("city"), max_length=100)
+    city = models.CharField(_("city"), max_length=100, validators=[validate_no_cpr])
     opens_at = models.TimeField(_("opens at"))
     closes_at = models.TimeField(_("closes at"))
 
@@ -222,7 +224,7 @@ class Group(models.Model):
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="groups", verbose_name=_("institution")
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_no_cpr])
     age_group = models.CharField(_("age group"), max_length=3, choices=AgeGroup.choices)
 
     history = HistoricalRecords()
@@ -291,7 +293,7 @@ class PedagogistTitle(models.TextChoices):
 
 
 class Competence(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_no_cpr])
 
     history = HistoricalRecords()
 

@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 # Six digits of a date (DD MM YY, optionally with . - or space between them), up to three
@@ -52,4 +53,26 @@ def validate_no_cpr(text: str) -> None:
                 "without identifying a child."
             ),
             code="cpr",
+        )
+
+
+# How far from today a date typed into a form may lie. An 1899 evaluation once made every
+# reminder fire at once; no note, meeting or evaluation of the team is further away than this.
+PLAUSIBLE_YEARS_BACK = 5
+PLAUSIBLE_YEARS_AHEAD = 5
+
+
+def validate_plausible_date(value: date) -> None:
+    """Refuse a date more than a few years from today (1899-01-01, 2100-01-01)."""
+    today = timezone.localdate()
+    earliest = today.replace(year=today.year - PLAUSIBLE_YEARS_BACK, day=1)
+    latest = today.replace(year=today.year + PLAUSIBLE_YEARS_AHEAD, day=1)
+    if not earliest <= value <= latest:
+        raise ValidationError(
+            _("Choose a date between %(earliest)s and %(latest)s.")
+            % {
+                "earliest": formats.date_format(earliest, "SHORT_DATE_FORMAT"),
+                "latest": formats.date_format(latest, "SHORT_DATE_FORMAT"),
+            },
+            code="implausible_date",
         )

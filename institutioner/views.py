@@ -1,10 +1,13 @@
+from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from institutioner import access, selectors, services, startpage
+from institutioner import access, selectors, services, startpage, throttle
 
 
 @login_required
@@ -82,6 +85,67 @@ def pedagogist_detail(request, pk: int):
             "assignments": assignments,
         },
     )
+
+
+def _address(request) -> str:
+    # The same address axes counts under (it knows the proxies in front of the app).
+    return get_client_ip_address(request) or "unknown"
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, slowed per address and for the whole site once too many logins fail
+    (axes alone counts one e-mail at one address)."""
+
+    def post(self, request, *args, **kwargs):
+        address = _address(request)
+        if throttle.is_reached(throttle.login_failures_per_address(), address) or (
+            throttle.is_reached(throttle.login_failures_everywhere())
+        ):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(
+                None,
+                _(
+                    "Too many failed logins. Wait %(minutes)s minutes and try again, or choose "
+                    "“Forgot your password?”."
+                )
+                % {"minutes": settings.THROTTLE_MINUTES},
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        address = _address(self.request)
+        throttle.count(throttle.login_failures_per_address(), address)
+        throttle.count(throttle.login_failures_everywhere())
+        return super().form_invalid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with a limit on the e-mails it sends per address, per e-mail
+    and for the whole site (each request sent one e-mail, without end)."""
+
+    def form_valid(self, form):
+        address = _address(self.request)
+        email = form.cleaned_data["email"].strip().lower()
+        limits = [
+            (throttle.resets_per_address(), address),
+            (throttle.resets_per_email(), email),
+            (throttle.resets_everywhere(), "all"),
+        ]
+        if any(throttle.is_reached(limit, who) for limit, who in limits):
+            form.add_error(
+                None,
+                _(
+                    "Too many requests for a new password. Wait %(minutes)s minutes and try "
+                    "again; an e-mail already sent is still valid."
+                )
+                % {"minutes": settings.THROTTLE_MINUTES},
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        for limit, who in limits:
+            throttle.count(limit, who)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -7,6 +7,7 @@ same situation is a failure, so a missing service can never hide behind a skip.
 
 import os
 import shutil
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -108,6 +109,17 @@ def world(db) -> World:
         outsider=outsider,
         outsider_pedagogist=outsider_pedagogist,
     )
+
+
+@pytest.fixture(autouse=True)
+def own_cache(settings):
+    # Each test counts logins and password resets from zero (the counters live in the cache).
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4()}",
+        }
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -190,3 +190,10 @@ def test_the_demo_app_is_installed_only_when_asked():
     result = manage("check", env={**PRODUCTION, "DJANGO_DEMO": "perhaps"})
     assert result.returncode != 0
     assert "DJANGO_DEMO='perhaps' is not a boolean" in result.stderr
+
+
+def test_the_throttle_counters_are_shared_through_redis_when_there_is_one():
+    """Every web replica must count the same failed logins and reset e-mails."""
+    assert "LocMemCache" in _setting("CACHES", PRODUCTION)
+    redis = _setting("CACHES", {**PRODUCTION, "REDIS_URL": "redis://redis:6379/0"})
+    assert "RedisCache" in redis and "redis://redis:6379/0" in redis

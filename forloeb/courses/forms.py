@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from forloeb.models import Decision, Phase, Scale
 from indsats.models import LearningTheme, PracticeRole
 from institutioner.textlimits import LINE, LONG, MEDIUM, TextField
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr, validate_plausible_date
 
 
 class NoteForm(forms.Form):
     day = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_plausible_date],
     )
     text = TextField(
         label=_("What was done and why"),
@@ -100,7 +102,9 @@ class EvaluationForm(forms.Form):
 
 class EvaluationAddForm(forms.Form):
     due_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_plausible_date],
     )
 
 

@@ -111,6 +111,8 @@ def _get_workable(request, pk):
 @login_required
 def course_tick(request, pk: int, item_id: int):
     course = _get_workable(request, pk)
+    # Another course's item (or none) is outside this page: 404, not a server error.
+    get_object_or_404(course.checklist, pk=item_id)
     try:
         services.course_tick(
             actor=request.user,
@@ -335,6 +337,8 @@ def evaluation_add(request, pk: int):
             messages.error(request, error.message)
         else:
             messages.success(request, _("The evaluation is planned."))
+    elif form.has_error("due_on", "implausible_date"):
+        messages.error(request, " ".join(str(error) for error in form.errors["due_on"]))
     else:
         messages.error(request, _("Choose a date for the evaluation."))
     return redirect("course_detail", pk=course.pk)

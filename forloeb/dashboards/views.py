@@ -29,6 +29,7 @@ from forloeb.hours import weeks as hours
 from forloeb.hours.views import _period, _period_is_valid
 from indsats.models import RequestStatus
 from institutioner import access as org_access
+from institutioner.inputs import whole_number
 from institutioner.models import District
 
 INSTITUTIONS_PER_PAGE = 50
@@ -170,9 +171,9 @@ def _matching(form: DashboardFilterForm, rows: list[tuple[int, str, int]]) -> li
 
 
 def _page(items: list, request, per_page: int):
-    """A page of the items; a page number that is not a number or below 1 gives the first."""
-    raw = request.GET.get("side", "1")
-    number = int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+    """A page of the items; a page number that is not a number or below 1 gives the first, one
+    beyond the last gives the last."""
+    number = whole_number(request.GET.get("side")) or 1
     return Paginator(items, per_page).get_page(number)
 
 

@@ -6,19 +6,17 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from forloeb.hours.weeks import monday_of
 from forloeb.models import HourCategory, HourEntry, SheetStatus
-from forloeb.spreadsheet import _danish, _Echo
+from forloeb.spreadsheet import _danish, _Echo, xlsx_cell
 
 
 def entries_between(entries: QuerySet[HourEntry], start: date, end: date) -> QuerySet[HourEntry]:
@@ -89,21 +87,12 @@ def workbook(entries: QuerySet[HourEntry]) -> Workbook:
     bold = Font(bold=True)
     header_cells = []
     for title in headers():
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = xlsx_cell(sheet, title)
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
     for entry in entries.iterator(chunk_size=2000):
-        values = _row(entry)
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
-            if isinstance(value, Decimal):
-                cell.number_format = "0.00"
-            elif isinstance(value, date):
-                cell.number_format = "DD-MM-YYYY"
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append([xlsx_cell(sheet, value) for value in _row(entry)])
     return book
 
 

@@ -24,6 +24,7 @@ from forloeb.models import HourCategory, HourEntry, SheetStatus, WeekSheet
 from institutioner import access as org_access
 from institutioner.errors import StateError
 from institutioner.history import history_rows
+from institutioner.inputs import whole_number
 from institutioner.models import Pedagogist
 
 
@@ -174,12 +175,11 @@ def _month(value: str | None, user) -> tuple[int, int] | None:
             return hours.month_of_week(oldest)
         last = timezone.localdate().replace(day=1) - timedelta(days=1)
         return last.year, last.month
-    try:
-        year, month = (int(part) for part in value.split("-"))
-        date(year, month, 1)
-    except ValueError:
+    year_part, _dash, month_part = value.partition("-")
+    year, month = whole_number(year_part), whole_number(month_part)
+    if year is None or month is None or not 2000 <= year <= 2100 or not 1 <= month <= 12:
         return None
-    return (year, month) if 2000 <= year <= 2100 else None
+    return year, month
 
 
 def _shift_month(year: int, month: int, step: int) -> str:
@@ -200,11 +200,10 @@ def hours_approval(request):
         return redirect("hours_approval")
     year, month = chosen
     if request.method == "POST":
-        if not (request.POST.get("paedagog") or "").isdigit():
+        pedagogist_id = whole_number(request.POST.get("paedagog"))
+        if pedagogist_id is None:
             raise Http404
-        pedagogist = access.get_pedagogist_for_week_sheets(
-            request.user, request.POST.get("paedagog")
-        )
+        pedagogist = access.get_pedagogist_for_week_sheets(request.user, pedagogist_id)
         try:
             approved = services.month_approve(
                 actor=request.user, pedagogist=pedagogist, year=year, month=month

@@ -22,7 +22,7 @@ from indsats.models import (
 from institutioner import access
 from institutioner.models import Assignment, Group, Pedagogist, Role, User
 from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField, use_length_message
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr, validate_plausible_date
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -238,7 +238,7 @@ class MeetingCancelForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_plausible_date])
     start = forms.TimeField(label=_("From"), widget=TIME)
     end = forms.TimeField(label=_("To"), widget=TIME)
     place = TextField(label=_("Place"), max_length=SHORT, validators=[validate_no_cpr])

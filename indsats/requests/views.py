@@ -27,6 +27,7 @@ from indsats.requests.forms import (
 )
 from institutioner.errors import StateError
 from institutioner.forms import add_errors
+from institutioner.inputs import whole_numbers
 
 
 @login_required
@@ -168,7 +169,7 @@ def _triage_page(request, req, **forms):
     fixed_ids = {a.pedagogist_id for a in selectors.fixed_assignments(req.institution)}
     accept_form = forms.get("accept_form") or AcceptForm(initial={"weekly_hours": "6"})
     if accept_form.is_bound:
-        checked_ids = {int(v) for v in request.POST.getlist("pedagogists") if v.isdigit()}
+        checked_ids = set(whole_numbers(request.POST.getlist("pedagogists")))
     else:
         checked_ids = fixed_ids
     context = {

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from django_celery_beat.models import PeriodicTask
 
 from institutioner import access
+from institutioner.inputs import whole_numbers
 from institutioner.models import ScheduleChange
 from institutioner.notifications import services
 from institutioner.operations import health, schedules
@@ -29,7 +30,7 @@ def operations(request):
     if request.method == "POST":
         if request.POST.get("action") != "retry":
             raise Http404
-        ids = [int(v) for v in request.POST.getlist("notifikation") if v.isdigit()]
+        ids = whole_numbers(request.POST.getlist("notifikation"))
         count = services.notifications_retry_failed(actor=request.user, ids=ids or None)
         if count:
             messages.success(

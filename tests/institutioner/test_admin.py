@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from institutioner.models import Assignment, Institution
+from tests.test_access_table import world_with_requests  # noqa: F401 (a fixture)
 
 
 def _institution_form(world, **overrides):
@@ -275,3 +276,82 @@ def test_drafts_are_not_shown_in_stamdata(client, world):
     body = client.get(reverse("admin:indsats_interventionrequest_changelist")).content.decode()
     assert f"/admin/indsats/interventionrequest/{submitted.pk}/change/" in body
     assert f"/admin/indsats/interventionrequest/{draft.pk}/change/" not in body
+
+
+CPR_SPELLINGS = ["070589-1234", "0705891234", "070589 1234", "07.05.89-1234"]
+
+
+@pytest.mark.parametrize("cpr", CPR_SPELLINGS)
+def test_stamdata_refuses_cpr_numbers_in_every_text_field(client, world, cpr):
+    """#15 item 5: district, institution name and address, group, user name and phone and
+    competence name took all four spellings."""
+    from institutioner.models import Competence, District, Group, User
+
+    client.force_login(world.administrator)
+    posts = [
+        ("admin:institutioner_district_add", {"name": f"Distrikt {cpr}"}),
+        ("admin:institutioner_competence_add", {"name": f"Sprog {cpr}"}),
+        ("admin:institutioner_institution_add", _institution_form(world, name=f"Hus {cpr}")),
+        ("admin:institutioner_institution_add", _institution_form(world, street=f"Vej {cpr}")),
+        ("admin:institutioner_institution_add", _institution_form(world, city=f"By {cpr}")),
+        (
+            "admin:institutioner_group_add",
+            {"name": f"Stue {cpr}", "institution": world.institution.pk, "age_group": "3-6"},
+        ),
+    ]
+    for name, data in posts:
+        response = client.post(reverse(name), data)
+        assert response.status_code == 200, name
+        assert "ligner et CPR-nummer" in response.content.decode(), name
+    for field in ("name", "phone"):
+        data = {
+            "email": world.leader.email,
+            "name": world.leader.name,
+            "phone": "",
+            "role": world.leader.role,
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            field: cpr,
+        }
+        response = client.post(
+            reverse("admin:institutioner_user_change", args=[world.leader.pk]), data
+        )
+        assert "ligner et CPR-nummer" in response.content.decode(), field
+    assert not District.objects.filter(name__contains="1234").exists()
+    assert not Competence.objects.exists()
+    assert not Group.objects.filter(name__contains="1234").exists()
+    assert not User.objects.filter(name__contains="1234").exists()
+    assert not User.objects.filter(phone__contains="1234").exists()
+
+
+def test_stamdata_takes_and_shows_the_decimal_comma(client, world):
+    client.force_login(world.administrator)
+    url = reverse("admin:institutioner_pedagogist_change", args=[world.pedagogist.pk])
+    page = client.get(url).content.decode()
+    assert 'name="weekly_hours" value="' in page
+    assert "." not in page.split('name="weekly_hours" value="')[1].split('"')[0]
+    response = client.post(
+        url,
+        {
+            "user": world.pedagogist.user.pk,
+            "title": world.pedagogist.title,
+            "weekly_hours": "37,5",
+            "assignments-TOTAL_FORMS": "0",
+            "assignments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    world.pedagogist.refresh_from_db()
+    assert str(world.pedagogist.weekly_hours) in ("37.5", "37.50")
+
+
+def test_stamdata_speaks_danish_in_lists_and_search(client, world_with_requests):  # noqa: F811
+    client.force_login(world_with_requests.administrator)
+    allocations = client.get(reverse("admin:indsats_allocation_changelist")).content.decode()
+    assert ">Request<" not in allocations and "Anmodning" in allocations
+    assert 'alt="Search"' not in allocations
+    meeting = world_with_requests.meeting
+    page = client.get(reverse("admin:indsats_intakemeeting_change", args=[meeting.pk]))
+    body = page.content.decode()
+    assert "Sequence:" not in body and "Created by:" not in body

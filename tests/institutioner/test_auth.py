@@ -217,3 +217,56 @@ def test_lockout_counts_an_address_whatever_its_capitals(client, world):
     ]:
         _login(client, variant, "forkert")
     assert _login(client, "LENE@example.dk", PASSWORD).status_code == 429
+
+
+def test_many_accounts_from_one_address_are_slowed(client, world, settings):
+    """#15: one wrong password each for many accounts was never slowed (axes counts e-mail and
+    address together)."""
+    settings.LOGIN_FAILURES_PER_ADDRESS = 3
+    for number in range(3):
+        assert _login(client, f"konto{number}@example.dk", "forkert").status_code == 200
+    slowed = _login(client, "lene@example.dk", PASSWORD)
+    assert slowed.status_code == 429
+    assert "For mange mislykkede login" in slowed.content.decode()
+    # Another address is not slowed.
+    other = client.post(
+        reverse("login"),
+        {"username": "lene@example.dk", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert other.status_code == 302
+
+
+def test_failed_logins_from_everywhere_are_slowed_too(client, world, settings):
+    settings.LOGIN_FAILURES_EVERYWHERE = 4
+    for number in range(4):
+        client.post(
+            reverse("login"),
+            {"username": f"konto{number}@example.dk", "password": "forkert"},
+            REMOTE_ADDR=f"10.0.1.{number}",
+        )
+    assert _login(client, "lene@example.dk", PASSWORD).status_code == 429
+
+
+def test_password_reset_emails_are_limited(client, world, settings, mailoutbox):
+    settings.PASSWORD_RESETS_PER_EMAIL = 2
+    settings.PASSWORD_RESETS_PER_ADDRESS = 3
+    url = reverse("password_reset")
+    for _ in range(2):
+        assert client.post(url, {"email": "lene@example.dk"}).status_code == 302
+    refused = client.post(url, {"email": "LENE@example.dk"})
+    assert refused.status_code == 429
+    assert "For mange anmodninger om ny adgangskode" in refused.content.decode()
+    assert client.post(url, {"email": "paula@example.dk"}).status_code == 302
+    # The address has now asked three times: a fourth e-mail, even to someone new, waits.
+    assert client.post(url, {"email": "frida@example.dk"}).status_code == 429
+    assert len(mailoutbox) == 3
+
+
+def test_password_resets_from_everywhere_are_limited(client, world, settings, mailoutbox):
+    settings.PASSWORD_RESETS_EVERYWHERE = 2
+    url = reverse("password_reset")
+    for number, email in enumerate(["lene@example.dk", "paula@example.dk", "frida@example.dk"]):
+        response = client.post(url, {"email": email}, REMOTE_ADDR=f"10.0.2.{number}")
+    assert response.status_code == 429
+    assert len(mailoutbox) == 2

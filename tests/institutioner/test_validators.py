@@ -55,3 +55,62 @@ def test_other_text_is_allowed(text):
 )
 def test_cpr_written_as_word_and_outlook_write_it_is_found(text):
     assert find_cpr_like(text) is not None
+
+
+# Text the system writes itself (or that is not prose), each with why it needs no CPR guard.
+# A new CharField or TextField is guarded, or named here with a reason.
+NOT_TYPED_BY_PEOPLE = {
+    "institutioner.User.password": "a password hash",
+    "institutioner.User.email": "an e-mail address (EmailField)",
+    "institutioner.Institution.postal_code": "four digits, nothing else (its own validator)",
+    "institutioner.StoredFile.producer": "the name of the code that made the file",
+    "institutioner.StoredFile.name": "a file name the code makes",
+    "institutioner.StoredFile.mimetype": "a MIME type",
+    "institutioner.StoredFile.sha256": "a hash",
+    "institutioner.Notification.email": "an e-mail address",
+    "institutioner.Notification.template": "a template name",
+    "institutioner.Notification.url": "a link into the app",
+    "institutioner.Notification.subject": "rendered from a template and guarded texts",
+    "institutioner.Notification.body_text": "rendered from a template and guarded texts",
+    "institutioner.Notification.body_html": "rendered from a template and guarded texts",
+    "institutioner.Notification.attachment_name": "a file name the code makes",
+    "institutioner.Notification.attachment_mimetype": "a MIME type",
+    "institutioner.Notification.attachment_content": "a generated PDF or calendar",
+    "institutioner.Notification.last_error": "the mail server's answer",
+    "institutioner.Notification.dedupe_key": "a key the code makes",
+    "institutioner.Heartbeat.name": "a process name",
+    "institutioner.ScheduleChange.schedule": "a schedule's name the code registered",
+    "institutioner.ScheduleChange.before": "a time and weekdays the code describes",
+    "institutioner.ScheduleChange.after": "a time and weekdays the code describes",
+    "institutioner.Heartbeat.detail": "written by the worker",
+    "indsats.InterventionRequest.contact_email": "an e-mail address",
+    "indsats.AgreementVersion.content_hash": "a hash",
+    "indsats.Signature.slot": "a key the code makes",
+    "indsats.Signature.content_hash": "a hash",
+    "forloeb.ChecklistItem.key": "a key the code makes",
+}
+OUR_APPS = ("institutioner", "indsats", "forloeb")
+
+
+def _text_fields():
+    from django.apps import apps
+    from django.db import models
+
+    for model in apps.get_models():
+        if model._meta.app_label not in OUR_APPS or model.__name__.startswith("Historical"):
+            continue
+        for field in model._meta.get_fields():
+            if isinstance(field, models.CharField | models.TextField) and not field.choices:
+                yield f"{model._meta.label}.{field.name}", field
+
+
+def test_every_free_text_field_refuses_cpr_numbers():
+    """#15 item 5: the guard covers every text field a person can fill in, Stamdata included."""
+    unguarded = sorted(
+        label
+        for label, field in _text_fields()
+        if validate_no_cpr not in field.validators and label not in NOT_TYPED_BY_PEOPLE
+    )
+    assert unguarded == [], f"text fields without validate_no_cpr: {unguarded}"
+    stale = sorted(set(NOT_TYPED_BY_PEOPLE) - {label for label, _field in _text_fields()})
+    assert stale == [], f"no such field any more: {stale}"

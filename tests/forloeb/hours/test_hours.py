@@ -691,3 +691,27 @@ def test_approval_and_delivered_query_counts_do_not_grow(client, world, running,
     assert "bo@example.dk" in page or more.user.name in page
     assert len(after_approval.captured_queries) == len(before_approval.captured_queries) <= 10
     assert len(after_delivered.captured_queries) == len(before_delivered.captured_queries) <= 10
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_name_like_a_formula_stays_text_in_the_export(client, world, running, logged, fmt):
+    """#15 item 6: "=HYPERLINK(...)" as a name was a live formula in Excel."""
+    world.pedagogist.user.name = '=HYPERLINK("https://example.com","x")'
+    world.pedagogist.user.save(update_fields=["name"])
+    world.institution.name = "+1+2"
+    world.institution.save(update_fields=["name"])
+    client.force_login(world.administrator)
+    response = client.get(reverse("hours_export", args=[fmt]), {"fra": logged.isoformat()})
+    if fmt == "csv":
+        text = b"".join(response.streaming_content).decode("utf-8")
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))[1:]
+        assert rows and all(row[0] == "'" + world.pedagogist.user.name for row in rows)
+        assert {row[4] for row in rows} >= {"'+1+2"}
+    else:
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        cells = list(book.active.iter_rows(min_row=2))
+        assert cells
+        for row in cells:
+            assert row[0].data_type == "s" and row[0].value == world.pedagogist.user.name
+        assert {row[4].value for row in cells} >= {"+1+2"}
+        assert all(row[4].data_type == "s" for row in cells if row[4].value)
