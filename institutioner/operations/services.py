@@ -25,7 +25,11 @@ def schedule_change(
 ) -> PeriodicTask:
     """Give an editable schedule a new time, weekdays and on/off, and record who did it. The
     beat notices the change at its next look at the table (within about a minute)."""
-    task = PeriodicTask.objects.select_for_update().select_related("crontab").get(pk=task_id)
+    task = (
+        PeriodicTask.objects.select_for_update(of=("self",))
+        .select_related("crontab")
+        .get(pk=task_id)
+    )
     try:
         editable = schedules.by_name(task.name).editable
     except KeyError:

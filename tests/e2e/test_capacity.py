@@ -58,6 +58,9 @@ def test_closing_a_course_frees_capacity_in_triage(page, live_server, world, con
     log_in(page, live_server.url, "paula@example.dk", PASSWORD)
     page.goto(f"{live_server.url}/forloeb/{course.pk}/")
     page.get_by_role("button", name="Gå videre til afsluttet").click()
+    # The follow-up phase's checklist is not ticked: closing asks why first.
+    page.get_by_label("Hvorfor går I videre uden dem?").fill("Klaret på slutevalueringen.")
+    page.get_by_role("button", name="Gå videre uden dem").click()
     expect(page.get_by_text("Forløbet er nu i fasen afsluttet.")).to_be_visible()
     page.context.clear_cookies()
 
