@@ -4,6 +4,7 @@ from typing import Any
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -11,6 +12,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -116,14 +118,27 @@ class MasterDataAdmin(SafeAutocompleteFields, AdministrationPermissions, History
     pass
 
 
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """A tabular inline names its columns in the table head, which a screen reader does not tie
+    to each row's fields: every field (the delete box too) gets its label as aria-label."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            label = _("Delete") if name == "DELETE" else (field.label or name)
+            field.widget.attrs.setdefault("aria-label", str(label))
+
+
 class GroupInline(AdministrationPermissions, admin.TabularInline):
     model = Group
     extra = 0
+    formset = LabelledInlineFormSet
 
 
 class MembershipInline(SafeAutocompleteFields, AdministrationPermissions, admin.TabularInline):
     model = Membership
     extra = 0
+    formset = LabelledInlineFormSet
     autocomplete_fields = ["user", "institution"]
 
 
@@ -231,6 +246,7 @@ class AssignmentInline(AdministrationPermissions, admin.TabularInline):
 
     model = Assignment
     extra = 0
+    formset = LabelledInlineFormSet
     fields = ("institution", "function", "share", "valid_from", "valid_to")
     readonly_fields = fields
     can_delete = False
@@ -247,7 +263,12 @@ class PedagogistAdmin(MasterDataAdmin):
     search_fields = ["user__name", "user__email"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
-    filter_horizontal = ["competences"]
+    # Tick boxes rather than Django's two-list picker, whose icons carry ARIA labels on plain
+    # spans (an accessibility violation); the list of competences is short.
+    formfield_overrides = {
+        **HistoryAdmin.formfield_overrides,
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
     inlines = [AssignmentInline]
 
 
