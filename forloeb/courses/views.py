@@ -192,17 +192,11 @@ def _goals(course) -> list[str]:
     return version.parsed.goal_texts() if version else []
 
 
-@login_required
-def evaluation_complete(request, pk: int, evaluation_id: int):
-    course = _get_workable(request, pk)
-    evaluation = get_object_or_404(course.evaluations, pk=evaluation_id)
-    if evaluation.status == EvaluationStatus.COMPLETED:
-        messages.error(request, _("This evaluation is already completed."))
-        return redirect("course_detail", pk=course.pk)
-    form = EvaluationForm(request.POST or None, goals=_goals(course))
+def _evaluation_form_page(request, course, evaluation, form, *, save, done, correcting=False):
+    """Record or correct an evaluation: the same form, the same messages."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.evaluation_complete(
+            save(
                 actor=request.user,
                 evaluation_id=evaluation.pk,
                 participants=form.cleaned_data["participants"],
@@ -216,12 +210,30 @@ def evaluation_complete(request, pk: int, evaluation_id: int):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, _("The evaluation is recorded."))
+            messages.success(request, done)
             return redirect("course_detail", pk=course.pk)
     return render(
         request,
         "forloeb/courses/evaluation_form.html",
-        {"form": form, "course": course, "evaluation": evaluation},
+        {"form": form, "course": course, "evaluation": evaluation, "correcting": correcting},
+    )
+
+
+@login_required
+def evaluation_complete(request, pk: int, evaluation_id: int):
+    course = _get_workable(request, pk)
+    evaluation = get_object_or_404(course.evaluations, pk=evaluation_id)
+    if evaluation.status == EvaluationStatus.COMPLETED:
+        messages.error(request, _("This evaluation is already completed."))
+        return redirect("course_detail", pk=course.pk)
+    form = EvaluationForm(request.POST or None, goals=_goals(course))
+    return _evaluation_form_page(
+        request,
+        course,
+        evaluation,
+        form,
+        save=services.evaluation_complete,
+        done=_("The evaluation is recorded."),
     )
 
 
@@ -246,28 +258,14 @@ def evaluation_correct(request, pk: int, evaluation_id: int):
     form = EvaluationForm(
         request.POST or None, goals=goals, initial=EvaluationForm.initial_from(evaluation)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evaluation_correct(
-                actor=request.user,
-                evaluation_id=evaluation.pk,
-                participants=form.cleaned_data["participants"],
-                leadership_took_part=form.cleaned_data["leadership_took_part"],
-                decision=form.cleaned_data["decision"],
-                summary=form.cleaned_data["summary"],
-                assessments=form.assessments(),
-            )
-        except StateError as error:
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, _("The evaluation is corrected."))
-            return redirect("course_detail", pk=course.pk)
-    return render(
+    return _evaluation_form_page(
         request,
-        "forloeb/courses/evaluation_form.html",
-        {"form": form, "course": course, "evaluation": evaluation, "correcting": True},
+        course,
+        evaluation,
+        form,
+        save=services.evaluation_correct,
+        done=_("The evaluation is corrected."),
+        correcting=True,
     )
 
 
