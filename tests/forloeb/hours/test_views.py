@@ -1,0 +1,345 @@
+"""The week sheet, approval, Leverede timer and the hour exports as pages (hours/views.py)."""
+
+import csv
+import io
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from forloeb.hours import services
+from forloeb.hours import weeks as hours
+from forloeb.models import HourEntry, SheetStatus, WeekSheet
+from tests import factories
+from tests.forloeb.hours.conftest import (
+    MEET,
+    PREP,
+    SPAR,
+    D,
+    P,
+    month_of_weeks,
+    save,
+    week_args,
+)
+from tests.indsats.helpers import accept, agreement_in_force, make_request
+
+
+def test_the_week_sheet_page_saves_and_submits(client, world, running):
+    client.force_login(world.pedagogist.user)
+    monday = hours.this_monday()
+    url = reverse("week_sheet", args=week_args(monday))
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Udfyldt på forhånd" in html
+    assert f'name="h_{running.pk}_practice"' in html and 'value="6"' in html
+    response = client.post(
+        url,
+        {
+            f"h_{running.pk}_practice": "5,5",
+            f"h_{running.pk}_preparation": "1",
+            "h_x_sparring": "1,5",
+            "note": "Personalemøde torsdag",
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 302
+    sheet = WeekSheet.objects.get()
+    assert sheet.status == SheetStatus.SUBMITTED and sheet.note == "Personalemøde torsdag"
+    assert {(e.course_id, e.category): e.hours for e in sheet.entries.all()} == {
+        (running.pk, P): D("5.5"),
+        (running.pk, PREP): D("1"),
+        (None, SPAR): D("1.5"),
+    }
+    page = client.get(url).content.decode()
+    assert "Genåbn ugen" in page and 'name="h_' not in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("-2", "negative"),
+        ("to", "Skriv timerne som et tal"),
+        ("1,255", "to decimaler"),
+        ("200", "168"),
+        ("1e2", "Skriv timerne som et tal"),
+    ],
+)
+def test_bad_input_gets_a_danish_message_and_keeps_what_was_typed(
+    client, world, running, typed, message
+):
+    client.force_login(world.pedagogist.user)
+    url = reverse("week_sheet", args=week_args(hours.this_monday()))
+    response = client.post(
+        url,
+        {
+            f"h_{running.pk}_practice": typed,
+            f"h_{running.pk}_preparation": "1,25",
+            "h_x_meeting": "3",
+            "note": "Tirsdag kursus",
+            "action": "save",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert f'value="{typed}"' in html
+    assert 'value="1,25"' in html and 'value="3"' in html and 'value="Tirsdag kursus"' in html
+    assert not WeekSheet.objects.exists()
+
+
+def test_a_week_over_168_hours_keeps_every_value(client, world, running):
+    client.force_login(world.pedagogist.user)
+    url = reverse("week_sheet", args=week_args(hours.this_monday()))
+    response = client.post(
+        url,
+        {f"h_{running.pk}_practice": "100", "h_x_meeting": "70", "action": "save"},
+    )
+    html = response.content.decode()
+    assert "mere end de 168 timer" in html
+    assert 'value="100"' in html and 'value="70"' in html
+    assert not WeekSheet.objects.exists()
+
+
+def test_posting_to_a_submitted_week_is_a_message_not_an_error(client, world, running):
+    monday = hours.this_monday()
+    save(world, monday, {(running.pk, P): D("6")}, submit=True)
+    client.force_login(world.pedagogist.user)
+    url = reverse("week_sheet", args=week_args(monday))
+    response = client.post(url, {f"h_{running.pk}_practice": "9", "action": "save"}, follow=True)
+    assert response.status_code == 200
+    assert "Genåbn den for at ændre den" in response.content.decode()
+    assert HourEntry.objects.get().hours == D("6")
+
+
+def test_a_week_far_ahead_shows_a_message(client, world, running):
+    client.force_login(world.pedagogist.user)
+    url = reverse("week_sheet", args=week_args(hours.this_monday() + timedelta(weeks=3)))
+    html = client.get(url).content.decode()
+    assert "for langt fremme" in html and 'name="h_' not in html
+    response = client.post(url, {"h_x_meeting": "1", "action": "save"}, follow=True)
+    assert "for langt fremme" in response.content.decode()
+    assert not WeekSheet.objects.exists()
+
+
+def test_week_navigation_stays_within_the_weeks_that_can_be_filled_in(client, world):
+    client.force_login(world.pedagogist.user)
+    first = hours.first_allowed_monday()
+    html = client.get(reverse("week_sheet", args=week_args(first))).content.decode()
+    assert "Næste uge" in html and "Forrige uge" not in html
+    html = client.get(reverse("week_sheet", args=week_args(first + timedelta(weeks=1)))).content
+    assert "Forrige uge" in html.decode()
+    # A week long gone says so, offers no way further back and does not read as open.
+    html = client.get(reverse("week_sheet", args=[2020, 10])).content.decode()
+    assert "for langt tilbage" in html
+    assert "Forrige uge" not in html and "Åben" not in html
+    client.force_login(world.administrator)
+    url = reverse("week_sheet_of", args=[world.pedagogist.pk, *week_args(first)])
+    assert "Forrige uge" not in client.get(url).content.decode()
+
+
+def test_an_impossible_week_number_is_404(client, world):
+    client.force_login(world.pedagogist.user)
+    assert client.get(reverse("week_sheet", args=[2027, 53])).status_code == 404
+    assert client.get(reverse("week_sheet", args=[1, 1])).status_code == 404
+    assert client.get(reverse("week_sheet", args=[9999, 52])).status_code == 404
+
+
+def test_copying_an_empty_week_says_so_and_keeps_the_prefill(client, world, running):
+    client.force_login(world.pedagogist.user)
+    url = reverse("week_sheet", args=week_args(hours.this_monday()))
+    html = client.get(url, {"kopi": "1"}).content.decode()
+    assert "Sidste uge har ingen timer at kopiere" in html
+    assert f'name="h_{running.pk}_practice"' in html and 'value="6"' in html
+
+
+def test_staff_read_the_logbook_not_the_hours(client, world, running):
+    client.force_login(world.staff)
+    assert client.get(reverse("hours_delivered")).status_code == 404
+    html = client.get(reverse("course_detail", args=[running.pk])).content.decode()
+    assert "Timer pr. uge" not in html and 'href="/timer/"' not in html
+
+
+def test_the_week_sheet_query_count_does_not_grow_with_courses(client, world, running):
+    client.force_login(world.pedagogist.user)
+    url = reverse("week_sheet", args=week_args(hours.this_monday()))
+    save(world, hours.this_monday(), {(running.pk, P): D("6")})
+    with CaptureQueriesContext(connection) as one_course:
+        assert client.get(url).status_code == 200
+    second = agreement_in_force(
+        world, accept(world, make_request(world, submit=True, wished_start=hours.this_monday()))
+    )[0].course
+    save(world, hours.this_monday(), {(running.pk, P): D("6"), (second.pk, P): D("2")})
+    with CaptureQueriesContext(connection) as two_courses:
+        html = client.get(url).content.decode()
+    assert f'name="h_{second.pk}_practice"' in html
+    assert len(two_courses.captured_queries) == len(one_course.captured_queries) <= 14
+
+
+def test_the_approval_page_approves_a_month(client, world, running):
+    year, month = month_of_weeks(world, running)
+    client.force_login(world.administrator)
+    url = reverse("hours_approval")
+    page = client.get(url, {"maaned": f"{year}-{month:02d}"}).content.decode()
+    assert "Paula Pædagog" in page and "Godkend måneden" in page
+    response = client.post(
+        url, {"maaned": f"{year}-{month:02d}", "paedagog": world.pedagogist.pk}, follow=True
+    )
+    assert "er godkendt" in response.content.decode()
+    assert not WeekSheet.objects.exclude(status=SheetStatus.APPROVED).exists()
+    # Approving again is a message, not an error.
+    response = client.post(
+        url, {"maaned": f"{year}-{month:02d}", "paedagog": world.pedagogist.pk}, follow=True
+    )
+    assert response.status_code == 200 and "allerede godkendt" in response.content.decode()
+
+
+def test_the_approval_page_opens_on_the_oldest_month_waiting(client, world, running):
+    client.force_login(world.administrator)
+    url = reverse("hours_approval")
+    last = timezone.localdate().replace(day=1) - timedelta(days=1)
+    assert client.get(url).context["month_value"] == f"{last.year:04d}-{last.month:02d}"
+    year, month = hours.month_of_week(hours.this_monday() - timedelta(weeks=12))
+    oldest = hours.weeks_of_month(year, month)
+    save(world, hours.this_monday() - timedelta(weeks=1), {(running.pk, P): D("5")}, submit=True)
+    for monday in oldest:
+        save(world, monday, {(None, MEET): D("2")}, submit=True)
+    assert client.get(url).context["month_value"] == f"{year:04d}-{month:02d}"
+    # Once that month is approved, the next month waiting comes first.
+    services.month_approve(
+        actor=world.administrator, pedagogist=world.pedagogist, year=year, month=month
+    )
+    year, month = hours.month_of_week(hours.this_monday() - timedelta(weeks=1))
+    assert client.get(url).context["month_value"] == f"{year:04d}-{month:02d}"
+
+
+def test_a_leader_sees_only_the_hours_at_their_institution(client, world, running, logged):
+    client.force_login(world.leader)
+    page = client.get(reverse("hours_delivered")).content.decode()
+    html = page[page.index('<main id="indhold"') :]  # the table, not the menu's unread count
+    assert "Børnehuset Mariehønen" in html
+    assert "6,5" in html  # 5.5 practice + 1 preparation, last week
+    assert "Vuggestuen Spiren" not in html
+    assert "2,25" not in html  # transport not tied to a course
+    assert ">3<" not in html  # this week's unsubmitted hours
+
+
+def test_the_course_page_shows_agreed_and_logged_hours(client, world, running, logged):
+    client.force_login(world.leader)
+    html = client.get(reverse("course_detail", args=[running.pk])).content.decode()
+    assert "Timer pr. uge" in html
+    assert "6,5" in html
+
+
+def test_the_csv_export_is_for_danish_excel(client, world, running, elsewhere, logged):
+    client.force_login(world.administrator)
+    response = client.get(
+        reverse("hours_export", args=["csv"]),
+        {"fra": (logged - timedelta(weeks=1)).isoformat(), "til": logged.isoformat()},
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == [
+        "Pædagog",
+        "År",
+        "Uge",
+        "Ugens mandag",
+        "Institution",
+        "Gruppe",
+        "Forløb nr.",
+        "Kategori",
+        "Timer",
+        "Status",
+    ]
+    year, week, _day = logged.isocalendar()
+    body = sorted(rows[1:])
+    assert len(body) == 4
+    assert [
+        "Paula Pædagog",
+        str(year),
+        str(week),
+        logged.strftime("%d.%m.%Y"),
+        "Børnehuset Mariehønen",
+        "Sommerfuglen",
+        str(running.pk),
+        "Praksis",
+        "5,50",
+        "Indsendt",
+    ] in body
+    assert any(row[6] == "Ikke knyttet til et forløb" and row[8] == "2,25" for row in body)
+
+
+def test_a_leaders_export_holds_only_their_courses(client, world, running, elsewhere, logged):
+    client.force_login(world.leader)
+    response = client.get(reverse("hours_export", args=["xlsx"]), {"fra": logged.isoformat()})
+    # Without "til" the period is the default eight weeks.
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][0] == "Pædagog" and rows[0][8] == "Timer"
+    body = rows[1:]
+    assert {row[6] for row in body} == {running.pk}
+    assert sorted(row[8] for row in body) == [1.0, 5.5]
+    assert all(isinstance(row[3], type(timezone.now().replace(tzinfo=None))) for row in body)
+
+
+def test_an_export_with_a_backwards_period_explains(client, world):
+    client.force_login(world.administrator)
+    response = client.get(
+        reverse("hours_export", args=["csv"]),
+        {"fra": "2026-05-01", "til": "2026-04-01"},
+        follow=True,
+    )
+    assert "før dens start" in response.content.decode()
+
+
+def test_approval_and_delivered_query_counts_do_not_grow(client, world, running, elsewhere):
+    year, month = month_of_weeks(world, running)
+    client.force_login(world.administrator)
+    approval = reverse("hours_approval")
+    delivered = reverse("hours_delivered")
+    with CaptureQueriesContext(connection) as before_approval:
+        client.get(approval, {"maaned": f"{year}-{month:02d}"})
+    with CaptureQueriesContext(connection) as before_delivered:
+        client.get(delivered)
+    more = factories.PedagogistFactory(user__email="bo@example.dk")
+    services.week_save(
+        actor=more.user, pedagogist=more, monday=hours.this_monday(), values={(None, MEET): D("1")}
+    )
+    save(world, hours.this_monday() - timedelta(weeks=1), {(elsewhere.pk, P): D("3")}, submit=True)
+    with CaptureQueriesContext(connection) as after_approval:
+        page = client.get(approval, {"maaned": f"{year}-{month:02d}"}).content.decode()
+    with CaptureQueriesContext(connection) as after_delivered:
+        client.get(delivered)
+    assert "bo@example.dk" in page or more.user.name in page
+    assert len(after_approval.captured_queries) == len(before_approval.captured_queries) <= 10
+    assert len(after_delivered.captured_queries) == len(before_delivered.captured_queries) <= 10
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_name_like_a_formula_stays_text_in_the_export(client, world, running, logged, fmt):
+    """#15 item 6: "=HYPERLINK(...)" as a name was a live formula in Excel."""
+    world.pedagogist.user.name = '=HYPERLINK("https://example.com","x")'
+    world.pedagogist.user.save(update_fields=["name"])
+    world.institution.name = "+1+2"
+    world.institution.save(update_fields=["name"])
+    client.force_login(world.administrator)
+    response = client.get(reverse("hours_export", args=[fmt]), {"fra": logged.isoformat()})
+    if fmt == "csv":
+        text = b"".join(response.streaming_content).decode("utf-8")
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))[1:]
+        assert rows and all(row[0] == "'" + world.pedagogist.user.name for row in rows)
+        assert {row[4] for row in rows} >= {"'+1+2"}
+    else:
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        cells = list(book.active.iter_rows(min_row=2))
+        assert cells
+        for row in cells:
+            assert row[0].data_type == "s" and row[0].value == world.pedagogist.user.name
+        assert {row[4].value for row in cells} >= {"+1+2"}
+        assert all(row[4].data_type == "s" for row in cells if row[4].value)
