@@ -1,6 +1,6 @@
 """Allocation dashboards: the administration sees the municipality, a leader their institutions."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import cast
@@ -52,14 +52,38 @@ class HeatRow:
     cells_html: SafeString
 
 
-def _heat_row(
-    row: dashboards.PedagogistRow, minimum: str, separator: str, rendered: dict[HeatCell, str]
-) -> HeatRow:
-    """One pedagogist's row of the heat map: name, flags and the 25 week cells, every number
-    already written as text (5,5 and 37). The cells' markup is in `_heat_cell.html`; a page has
-    25 rows of 25 cells but few different ones, so each different cell is rendered once
-    (`rendered`), which keeps the page as fast as when the cells were written here."""
+CELL_END = "<!-- cell -->"
 
+
+def _heat_rows(rows: list[dashboards.PedagogistRow], minimum: str, separator: str) -> list[HeatRow]:
+    """The heat map's rows: name, flags and the 25 week cells, every number already written as
+    text (5,5 and 37). The cells' markup is in `_heat_cells.html`. A page has 25 rows of 25
+    cells; the different cells among them are rendered in one go (one template render for the
+    page, not one per cell) and put back in their places."""
+    parts = [_heat_row_parts(row, minimum, separator) for row in rows]
+    different = list(dict.fromkeys(cell for _row, cells in parts for cell in cells))
+    html = get_template("forloeb/dashboards/_heat_cells.html").render(
+        {
+            "cells": different,
+            "end": CELL_END,
+            "texts": {
+                "over": _("over-allocated"),
+                "agreed": pgettext("heat map cell", "agreed"),
+                "logged": pgettext("heat map cell", "logged"),
+            },
+        }
+    )
+    rendered = dict(zip(different, (piece.strip() for piece in html.split(CELL_END)), strict=False))
+    return [
+        # Each piece comes from the template engine, which escaped it.
+        replace(row, cells_html=mark_safe("".join(rendered[cell] for cell in cells)))  # noqa: S308
+        for row, cells in parts
+    ]
+
+
+def _heat_row_parts(
+    row: dashboards.PedagogistRow, minimum: str, separator: str
+) -> tuple[HeatRow, list[HeatCell]]:
     def number(value: Decimal) -> str:
         if value == value.to_integral_value():
             value = value.quantize(Decimal(1))
@@ -76,18 +100,6 @@ def _heat_row(
         )
         for week in row.weeks
     ]
-    if any(cell not in rendered for cell in cells):
-        template = get_template("forloeb/dashboards/_heat_cell.html")
-        texts = {
-            "over": _("over-allocated"),
-            "agreed": pgettext("heat map cell", "agreed"),
-            "logged": pgettext("heat map cell", "logged"),
-        }
-        for cell in cells:
-            if cell not in rendered:
-                rendered[cell] = template.render({"cell": cell, "texts": texts})
-    # Each piece comes from the template engine, which escaped it.
-    cells_html = mark_safe("".join(rendered[cell] for cell in cells))  # noqa: S308
     person = row.pedagogist
     details = _("%(hours)s contracted hours") % {"hours": number(person.weekly_hours)}
     if row.practice_share is not None:
@@ -107,7 +119,10 @@ def _heat_row(
                 row.over_contracted_weeks,
             ) % {"n": row.over_contracted_weeks}
         badges.append(text)
-    return HeatRow(name=person.user.name, details=details, badges=badges, cells_html=cells_html)
+    heat_row = HeatRow(
+        name=person.user.name, details=details, badges=badges, cells_html=SafeString("")
+    )
+    return heat_row, cells
 
 
 # Submitted, more information requested, accepted, rejected, withdrawn.
@@ -329,7 +344,6 @@ def dashboard_pedagogists(request, fmt: str = ""):
         chosen = list(page.object_list)
     rows = dashboards.by_pedagogist(pedagogists=chosen, mondays=mondays, today=today)
     minimum = str(settings.HOURS_PRACTICE_SHARE_MIN_PERCENT)
-    rendered: dict[HeatCell, str] = {}
     if fmt:
         header = [
             pgettext("dashboard", "Pedagogist"),
@@ -365,9 +379,7 @@ def dashboard_pedagogists(request, fmt: str = ""):
         {
             "form": form,
             "rows": rows,
-            "table": [
-                _heat_row(row, minimum, get_format("DECIMAL_SEPARATOR"), rendered) for row in rows
-            ],
+            "table": _heat_rows(rows, minimum, get_format("DECIMAL_SEPARATOR")),
             "page": page,
             "page_total": ngettext(
                 "%(n)s pedagogist in all", "%(n)s pedagogists in all", page.paginator.count
