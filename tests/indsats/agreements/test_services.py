@@ -1,38 +1,20 @@
-"""Samarbejdsaftale: versions, signatures, immutability, hash, PDF, differences and access."""
+"""Samarbejdsaftale: versions, signatures, immutability, hash, adjustments (services.py)."""
 
-import io
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.db import IntegrityError, InternalError, connection, transaction
-from django.urls import reverse
-from pypdf import PdfReader
+from django.db import connection, transaction
 
 from indsats.agreements import content as agreements_content
-from indsats.agreements import pdf
 from indsats.agreements import services as agreements_services
-from indsats.agreements.content import Goal
 from indsats.models import AgreementVersion, Signature, VersionStatus
 from institutioner.errors import StateError
 from institutioner.models import Notification
 from tests.factories import PASSWORD
+from tests.indsats.agreements.conftest import DB_REFUSES, _draft, _goal
 from tests.indsats.helpers import accept, agreement_in_force, make_request
-
-DB_REFUSES = (IntegrityError, InternalError)
-
-
-def _draft(world):
-    req = make_request(world, submit=True)
-    accept(world, req)
-    agreement = agreements_services.agreement_create(actor=world.pedagogist.user, request_id=req.pk)
-    return agreement, agreement.versions.get()
-
-
-def _goal(content):
-    return replace(content, goals=(Goal(text="Ro ved frokost", focus_level="boernegruppe"),))
 
 
 def test_draft_is_prefilled_from_the_request(world):
@@ -233,172 +215,6 @@ def test_the_database_refuses_content_changes_while_sent(world):
     )
     with pytest.raises(DB_REFUSES), transaction.atomic():
         AgreementVersion.objects.filter(pk=version.pk).update(content={"changed": True})
-
-
-def test_pdf_carries_names_dates_hash_and_danish_letters(world):
-    _agreement, version = agreement_in_force(world)
-    text = "\n".join(
-        page.extract_text() for page in PdfReader(io.BytesIO(pdf.agreement_pdf(version))).pages
-    )
-    assert "Samarbejdsaftale" in text
-    assert "Børnehuset Mariehønen" in text and "Sommerfuglen" in text
-    assert "Paula Pædagog" in text and "Lene Leder" in text
-    assert version.content_hash in text.replace("\n", "")
-    assert "Side 1 af" in text
-    assert "små grupper" in text  # æ, ø and å all survive into the PDF
-    start = version.parsed.starts_on
-    assert f"{start.day}." in text
-    assert "KLADDE" not in text
-
-
-def test_draft_pdf_has_a_watermark(world):
-    _agreement, version = _draft(world)
-    text = "\n".join(
-        page.extract_text() for page in PdfReader(io.BytesIO(pdf.agreement_pdf(version))).pages
-    )
-    assert "KLADDE" in text
-
-
-def test_verification_page(client, world):
-    _agreement, version = agreement_in_force(world)
-    url = reverse("agreement_verify", args=[version.content_hash])
-    body = client.get(url).content.decode()
-    assert "version 1 af en underskrevet samarbejdsaftale" in body
-    assert "Log ind" in body and "Børnehuset Mariehønen" not in body
-    client.force_login(world.leader)
-    assert "Børnehuset Mariehønen" in client.get(url).content.decode()
-    client.force_login(world.outsider)
-    assert "Børnehuset Mariehønen" not in client.get(url).content.decode()
-    unknown = client.get(reverse("agreement_verify", args=["0" * 64])).content.decode()
-    assert "Ingen underskrevet aftale" in unknown
-
-
-def test_pages_and_outsider(client, world):
-    agreement, version = agreement_in_force(world)
-    for user in (world.leader, world.pedagogist.user, world.staff, world.administrator):
-        client.force_login(user)
-        assert client.get(reverse("agreement_detail", args=[agreement.pk])).status_code == 200
-        response = client.get(reverse("agreement_pdf", args=[version.pk]))
-        assert response["Content-Type"] == "application/pdf"
-    client.force_login(world.outsider)
-    assert client.get(reverse("agreement_detail", args=[agreement.pk])).status_code == 404
-    assert client.get(reverse("agreement_pdf", args=[version.pk])).status_code == 404
-    assert (
-        client.post(
-            reverse("agreement_sign", args=[version.pk]), {"password": PASSWORD}
-        ).status_code
-        == 404
-    )
-
-
-def test_sign_view_with_wrong_password_says_so(client, world):
-    _agreement, version = _draft(world)
-    agreements_services.agreement_draft_update(
-        actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.parsed)
-    )
-    agreements_services.agreement_send_for_signature(
-        actor=world.pedagogist.user, version_id=version.pk
-    )
-    client.force_login(world.leader)
-    response = client.post(reverse("agreement_sign", args=[version.pk]), {"password": "forkert"})
-    assert "Adgangskoden er ikke korrekt." in response.content.decode()
-    assert not version.signatures.exists()
-    response = client.post(
-        reverse("agreement_sign", args=[version.pk]), {"password": PASSWORD}, follow=True
-    )
-    assert "Du har underskrevet aftalen." in response.content.decode()
-    again = client.post(
-        reverse("agreement_sign", args=[version.pk]), {"password": PASSWORD}, follow=True
-    )
-    assert "allerede" in again.content.decode()
-
-
-def test_difference_page(client, world):
-    agreement, _first = agreement_in_force(world)
-    draft = agreements_services.agreement_adjust(
-        actor=world.pedagogist.user, agreement_id=agreement.pk
-    )
-    changed = replace(draft.parsed, hours_per_week=Decimal("7.50"))
-    agreements_services.agreement_draft_update(
-        actor=world.pedagogist.user, version_id=draft.pk, content=changed
-    )
-    agreements_services.agreement_send_for_signature(
-        actor=world.pedagogist.user, version_id=draft.pk
-    )
-    client.force_login(world.leader)
-    detail = client.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
-    assert "fra=1&amp;til=2" in detail
-    body = client.get(reverse("agreement_diff", args=[agreement.pk]), {"fra": 1, "til": 2})
-    text = body.content.decode()
-    assert "Ændringer fra version 1 til version 2" in text
-    assert "Timer om ugen" in text and "7,5" in text
-    assert "Baggrund og behov" not in text
-    assert (
-        client.get(reverse("agreement_diff", args=[agreement.pk]), {"fra": 1, "til": 9}).status_code
-        == 404
-    )
-    client.force_login(world.outsider)
-    response = client.get(reverse("agreement_diff", args=[agreement.pk]), {"fra": 1, "til": 2})
-    assert response.status_code == 404
-
-
-def _edit_post(version, content, **overrides):
-    from indsats.agreements.forms import AgreementForm, agreement_initial
-
-    initial, _goals = agreement_initial(content)
-    data = {}
-    for name in AgreementForm.base_fields:
-        value = initial.get(name)
-        if value is None or value is False:
-            continue
-        if isinstance(value, list):
-            data[name] = [str(v) for v in value]
-        elif value is True:
-            data[name] = "on"
-        else:
-            data[name] = str(value).replace(".", ",") if name == "hours_per_week" else str(value)
-    data["version_stamp"] = version.updated_at.isoformat()
-    data.update({"goals-TOTAL_FORMS": "1", "goals-INITIAL_FORMS": "0"})
-    data.update({"goals-0-text": "Ro ved frokost", "goals-0-focus_level": "boernegruppe"})
-    data.update(overrides)
-    return data
-
-
-def test_third_trial_findings(client, world):
-    """From trying the agreement as a user: declines, stale edits, ranges, lockout, reminders."""
-    _agreement, version = _draft(world)
-    client.force_login(world.pedagogist.user)
-    url = reverse("agreement_edit", args=[version.pk])
-    stale = _edit_post(version, version.parsed, participants="Fra fane A")
-    fresh = _edit_post(version, version.parsed, participants="Fra fane B")
-    assert client.post(url, fresh).status_code == 302
-    response = client.post(url, stale)
-    body = response.content.decode()
-    assert "En anden har gemt kladden" in body and "Fra fane A" in body
-    version.refresh_from_db()
-    far = _edit_post(
-        version, version.parsed, ends_on="9999-12-31", final_evaluation_on="9999-12-31"
-    )
-    body = client.post(url, far).content.decode()
-    assert "højst løbe i to år" in body
-    agreements_services.agreement_send_for_signature(
-        actor=world.pedagogist.user, version_id=version.pk
-    )
-    body = client.post(url, fresh).content.decode()
-    assert "afvise at underskrive" in body and "Fra fane B" in body
-
-    client.force_login(world.leader)
-    assert "Venter på din underskrift" in client.get(reverse("start")).content.decode()
-    response = client.post(reverse("agreement_decline", args=[version.pk]), {"reason": ""})
-    body = response.content.decode()
-    assert (
-        "Skriv, hvorfor du afviser at underskrive." in body and '<details class="mt-3" open' in body
-    )
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(reverse("agreement_sign", args=[version.pk]), {"password": "forkert"})
-    locked = client.post(reverse("agreement_sign", args=[version.pk]), {"password": PASSWORD})
-    assert locked.status_code == 429
-    assert not version.signatures.exists()
 
 
 def test_a_version_with_signatures_cannot_go_back_to_draft_in_the_database(world):
