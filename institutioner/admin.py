@@ -5,21 +5,23 @@ from typing import Any
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group as AuthGroup
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_celery_beat import models as beat_models
 from simple_history.admin import SimpleHistoryAdmin
 
-from institutioner import access
+from institutioner import access, services
 from institutioner.models import (
     Assignment,
     Competence,
@@ -32,6 +34,7 @@ from institutioner.models import (
     Role,
     User,
 )
+from institutioner.validators import validate_no_cpr
 
 
 class AdministrationPermissions:
@@ -177,10 +180,45 @@ class UserCreateForm(UserCreationForm):
         fields = ["email", "name", "role"]
 
 
+class ActiveChangeReasonField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Reason"))
+        super().__init__(
+            max_length=services.REASON_MAX_LENGTH,
+            validators=[validate_no_cpr],
+            help_text=_("Why the person is deactivated or reactivated, e.g. left on 31 March."),
+            **kwargs,
+        )
+
+
 class UserEditForm(UserChangeForm):
+    # Set by UserAdmin.get_form: the person using Stamdata.
+    actor: User | None = None
+
+    active_change_reason = ActiveChangeReasonField(
+        label=_("Reason for deactivating or reactivating"), required=False
+    )
+
     class Meta:
         model = User
         fields = "__all__"
+
+    def clean(self):
+        data = super().clean() or {}
+        if "is_active" in self.changed_data:
+            if not data.get("active_change_reason", "").strip():
+                self.add_error(
+                    "active_change_reason",
+                    _("Write why the person is deactivated or reactivated."),
+                )
+            actor = self.actor
+            if not data.get("is_active") and actor is not None and actor.pk == self.instance.pk:
+                self.add_error("is_active", _("You cannot deactivate yourself."))
+        return data
+
+
+class ActiveChangeForm(forms.Form):
+    reason = ActiveChangeReasonField()
 
 
 @admin.register(User)
@@ -203,7 +241,7 @@ class UserAdmin(SafeAutocompleteFields, AdministrationPermissions, HistoryAdmin,
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.add_fieldsets
-        fields = ["email", "name", "phone", "role", "password", "is_active"]
+        fields = ["email", "name", "phone", "role", "password", "is_active", "active_change_reason"]
         if request.user.is_superuser:
             # Only IT (superusers) may hand out superuser rights.
             fields.append("is_superuser")
@@ -225,10 +263,103 @@ class UserAdmin(SafeAutocompleteFields, AdministrationPermissions, HistoryAdmin,
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user  # type: ignore[attr-defined]
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # Unticking "active" is a person leaving: the service ends their sessions and records
+        # why; the rest of the form is saved as usual.
+        if not (change and "is_active" in form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        wanted = obj.is_active
+        obj.is_active = not wanted
+        super().save_model(request, obj, form, change)
+        service = services.user_reactivate if wanted else services.user_deactivate
+        service(
+            actor=request.user, user_id=obj.pk, reason=form.cleaned_data["active_change_reason"]
+        )
+        obj.is_active = wanted
+
+    actions = ["deactivate", "reactivate"]
+
+    @admin.action(description=_("Deactivate (left)"))
+    def deactivate(self, request, queryset):
+        return self._change_active(
+            request,
+            queryset,
+            service=services.user_deactivate,
+            action="deactivate",
+            title=_("Deactivate (left)"),
+            explanation=_(
+                "They can no longer log in, and they are logged out at once. Their signatures, "
+                "notes, hours and history stay, with their name."
+            ),
+            done=lambda count: ngettext(
+                "%(count)d person deactivated and logged out.",
+                "%(count)d people deactivated and logged out.",
+                count,
+            ),
+        )
+
+    @admin.action(description=_("Reactivate"))
+    def reactivate(self, request, queryset):
+        return self._change_active(
+            request,
+            queryset,
+            service=services.user_reactivate,
+            action="reactivate",
+            title=_("Reactivate"),
+            explanation=_("They can log in again, with the institutions they had."),
+            done=lambda count: ngettext(
+                "%(count)d person reactivated.", "%(count)d people reactivated.", count
+            ),
+        )
+
+    def _change_active(self, request, queryset, *, service, action, title, explanation, done):
+        people = list(queryset.order_by("name"))
+        form = ActiveChangeForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            count = 0
+            for person in people:
+                try:
+                    service(
+                        actor=request.user, user_id=person.pk, reason=form.cleaned_data["reason"]
+                    )
+                except ValidationError as error:
+                    self.message_user(request, " ".join(error.messages), messages.WARNING)
+                except PermissionDenied:
+                    self.message_user(
+                        request,
+                        _("%(name)s may only be changed by IT.") % {"name": person.name},
+                        messages.WARNING,
+                    )
+                else:
+                    count += 1
+            if count:
+                self.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "explanation": explanation,
+            "people": people,
+            "form": form,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/institutioner/user/change_active.html", context)
+
     def get_search_results(self, request, queryset, search_term):
-        # In a picker, offer only people of the role the field takes.
+        # In a picker, offer only active people of the role the field takes: someone who has
+        # left is given no new work.
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         target = request.GET.get("model_name")
+        if target:
+            queryset = queryset.filter(is_active=True)
         if target == "pedagogist":
             queryset = queryset.filter(role=Role.PEDAGOGIST)
         elif target == "membership":
@@ -270,6 +401,13 @@ class PedagogistAdmin(MasterDataAdmin):
         models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
     }
     inlines = [AssignmentInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        # In a picker (an attachment's pedagogist), someone who has left is not offered.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name"):
+            queryset = queryset.filter(user__is_active=True)
+        return queryset, may_have_duplicates
 
 
 @admin.register(Assignment)

@@ -173,7 +173,10 @@ class RequestForm(forms.ModelForm):
 class AcceptForm(forms.Form):
     pedagogists = forms.ModelMultipleChoiceField(
         label=_("Pedagogists"),
-        queryset=Pedagogist.objects.select_related("user").order_by("user__name"),
+        # Someone who has left the municipality is given no new work.
+        queryset=Pedagogist.objects.filter(user__is_active=True)
+        .select_related("user")
+        .order_by("user__name"),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one pedagogist.")},
     )

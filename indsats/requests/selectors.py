@@ -220,8 +220,13 @@ def upcoming_meetings(user, meetings: QuerySet[IntakeMeeting]) -> QuerySet[Intak
 
 
 def capacity_by_pedagogist(req: InterventionRequest) -> list[FixedPedagogist]:
-    """Every pedagogist with their free hours in the request's wished period, fixed ones first."""
-    pedagogists = list(Pedagogist.objects.select_related("user").order_by("user__name"))
+    """Every active pedagogist with their free hours in the request's wished period, fixed ones
+    first. Someone who has left is not offered."""
+    pedagogists = list(
+        Pedagogist.objects.filter(user__is_active=True)
+        .select_related("user")
+        .order_by("user__name")
+    )
     start, end = wished_weeks(req)
     capacity = free_capacity(pedagogists, start=start, end=end)
     fixed = {a.pedagogist_id for a in fixed_assignments(req.institution)}

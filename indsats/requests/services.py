@@ -318,8 +318,21 @@ def request_accept(
     )
     if not choices:
         raise ValidationError({"pedagogists": _("Choose at least one pedagogist.")})
-    # Lock the pedagogists so two acceptances at once cannot both use the same free hours.
-    list(Pedagogist.objects.select_for_update().filter(pk__in=[c.pedagogist.pk for c in choices]))
+    # Lock the pedagogists so two acceptances at once cannot both use the same free hours, and
+    # their users, so someone deactivated at this moment is not assigned after all.
+    locked = list(
+        Pedagogist.objects.select_for_update()
+        .filter(pk__in=[c.pedagogist.pk for c in choices])
+        .values_list("user__is_active", "user__name")
+    )
+    gone = [name for active, name in locked if not active]
+    if gone:
+        raise ValidationError(
+            {
+                "pedagogists": _("%(names)s no longer works here and cannot be assigned.")
+                % {"names": ", ".join(gone)}
+            }
+        )
     warnings = allocation_warnings(req, choices)
     if warnings and not reason.strip():
         raise AllocationNeedsReason(warnings)

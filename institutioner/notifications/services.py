@@ -256,3 +256,14 @@ def notification_preferences_save(*, user: User, emailed_kinds: Iterable[str]) -
         NotificationOptOut.objects.bulk_create(
             NotificationOptOut(user=user, kind=k) for k in sorted(off - existing)
         )
+
+
+def notifications_withhold_for(*, user: User) -> int:
+    """Keep the pending e-mails of a person who has left in the app only; returns how many.
+
+    Their address may already belong to no one (or be passed on to a successor); the rows stay,
+    as the record of what was to be said, and the sending sweep no longer sees them.
+    """
+    return Notification.objects.filter(recipient=user, status=NotificationStatus.PENDING).update(
+        status=NotificationStatus.IN_APP, next_attempt_at=None
+    )

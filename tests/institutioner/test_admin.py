@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from institutioner.models import Assignment, Institution
@@ -355,3 +356,141 @@ def test_stamdata_speaks_danish_in_lists_and_search(client, world_with_requests)
     page = client.get(reverse("admin:indsats_intakemeeting_change", args=[meeting.pk]))
     body = page.content.decode()
     assert "Sequence:" not in body and "Created by:" not in body
+
+
+def _user_change_form(user, **overrides):
+    data = {
+        "email": user.email,
+        "name": user.name,
+        "phone": user.phone,
+        "role": user.role,
+        "is_active": "on",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_stamdata_deactivates_a_person_who_left_with_a_reason(client, world):
+    from django.contrib.sessions.models import Session
+
+    from tests.factories import PASSWORD
+
+    lene = Client()
+    lene.post(reverse("login"), {"username": "lene@example.dk", "password": PASSWORD})
+    client.force_login(world.administrator)
+    changelist = reverse("admin:institutioner_user_changelist")
+    chosen = {"action": "deactivate", "_selected_action": [world.leader.pk], "index": "0"}
+    response = client.post(changelist, chosen)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Deaktivér (fratrådt)" in body and "Lene Leder" in body
+    assert "bliver logget ud med det samme" in body
+
+    applied = {"action": "deactivate", "_selected_action": [world.leader.pk], "apply": "1"}
+    response = client.post(changelist, {**applied, "reason": ""})
+    assert "Dette felt er påkrævet." in response.content.decode()
+    world.leader.refresh_from_db()
+    assert world.leader.is_active
+
+    response = client.post(changelist, {**applied, "reason": "Fratrådt 31. marts"}, follow=True)
+    assert "1 person er deaktiveret og logget ud." in response.content.decode()
+    world.leader.refresh_from_db()
+    assert not world.leader.is_active
+    assert world.leader.history.latest().history_change_reason == "Fratrådt 31. marts"
+    assert Session.objects.count() == 1  # the administrator's own
+    assert lene.get(reverse("start")).status_code == 302
+
+    reactivated = {"action": "reactivate", "_selected_action": [world.leader.pk], "apply": "1"}
+    response = client.post(changelist, {**reactivated, "reason": "Tilbage"}, follow=True)
+    assert "1 person er genaktiveret." in response.content.decode()
+    world.leader.refresh_from_db()
+    assert world.leader.is_active
+
+
+def test_unticking_active_in_stamdata_deactivates_through_the_service(client, world):
+    from institutioner.models import Notification, NotificationStatus
+
+    Notification.objects.create(
+        recipient=world.leader, email=world.leader.email, template="t", subject="s", body_text="b"
+    )
+    client.force_login(world.administrator)
+    url = reverse("admin:institutioner_user_change", args=[world.leader.pk])
+    response = client.post(url, _user_change_form(world.leader, is_active=None))
+    assert response.status_code == 200
+    assert "Skriv, hvorfor personen deaktiveres eller genaktiveres." in response.content.decode()
+    world.leader.refresh_from_db()
+    assert world.leader.is_active
+
+    form = _user_change_form(
+        world.leader, is_active=None, phone="12 34", active_change_reason="Fratrådt"
+    )
+    assert client.post(url, form).status_code == 302
+    world.leader.refresh_from_db()
+    assert not world.leader.is_active and world.leader.phone == "12 34"
+    record = world.leader.history.latest()
+    assert (record.history_user, record.history_change_reason) == (world.administrator, "Fratrådt")
+    assert Notification.objects.get().status == NotificationStatus.IN_APP
+
+    form = _user_change_form(world.leader, active_change_reason="Tilbage")
+    assert client.post(url, form).status_code == 302
+    world.leader.refresh_from_db()
+    assert world.leader.is_active
+
+
+def test_stamdata_refuses_deactivating_oneself(client, world):
+    client.force_login(world.administrator)
+    url = reverse("admin:institutioner_user_change", args=[world.administrator.pk])
+    form = _user_change_form(world.administrator, is_active=None, active_change_reason="x")
+    response = client.post(url, form)
+    assert "Du kan ikke deaktivere dig selv." in response.content.decode()
+    world.administrator.refresh_from_db()
+    assert world.administrator.is_active
+
+
+@pytest.mark.parametrize("role", ["leader", "staff", "pedagogist", "outsider"])
+def test_only_the_administration_reaches_deactivation_in_stamdata(client, world, role):
+    client.force_login(world.user_for(role))
+    applied = {
+        "action": "deactivate",
+        "_selected_action": [world.staff.pk],
+        "apply": "1",
+        "reason": "Fratrådt",
+    }
+    response = client.post(reverse("admin:institutioner_user_changelist"), applied)
+    assert response.status_code in (302, 403, 404)
+    world.staff.refresh_from_db()
+    assert world.staff.is_active
+
+
+def test_pickers_in_stamdata_do_not_offer_someone_who_left(client, world):
+    from institutioner import services
+
+    services.user_deactivate(
+        actor=world.administrator, user_id=world.pedagogist.user.pk, reason="Fratrådt"
+    )
+    client.force_login(world.administrator)
+    users = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "",
+            "app_label": "institutioner",
+            "model_name": "pedagogist",
+            "field_name": "user",
+        },
+    ).json()["results"]
+    pedagogists = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "",
+            "app_label": "institutioner",
+            "model_name": "assignment",
+            "field_name": "pedagogist",
+        },
+    ).json()["results"]
+    assert not any("Paula" in r["text"] for r in users + pedagogists)
+    assert any("Ole Andensted" in r["text"] for r in pedagogists)
+    # The list of people still shows them, marked inactive.
+    listed = client.get(reverse("admin:institutioner_user_changelist"), {"is_active__exact": "0"})
+    assert "Paula Pædagog" in listed.content.decode()

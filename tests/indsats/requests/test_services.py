@@ -255,3 +255,16 @@ def test_a_question_with_a_cpr_number_is_refused_by_the_service_too(world):
         )
     req.refresh_from_db()
     assert req.status == RequestStatus.SUBMITTED
+
+
+def test_accepting_refuses_a_pedagogist_who_left(world):
+    from institutioner import services as institutioner_services
+
+    req = make_request(world, submit=True)
+    institutioner_services.user_deactivate(
+        actor=world.administrator, user_id=world.pedagogist.user.pk, reason="Fratrådt"
+    )
+    with pytest.raises(ValidationError, match="Paula Pædagog arbejder her ikke længere"):
+        accept(world, req)
+    req.refresh_from_db()
+    assert req.status == RequestStatus.SUBMITTED

@@ -280,3 +280,34 @@ def test_second_trial_findings(client, world):
     assert "Se 070589-1234" in body and "ligner et CPR-nummer" in body
     again = client.post(reverse("request_submit", args=[req.pk]), follow=True).content.decode()
     assert "Anmodningen er allerede indsendt." in again
+
+
+def test_someone_who_left_is_offered_for_no_new_work(client, world):
+    from institutioner import services as institutioner_services
+
+    institutioner_services.user_deactivate(
+        actor=world.administrator, user_id=world.pedagogist.user.pk, reason="Fratrådt"
+    )
+    req = make_request(world, submit=True)
+    client.force_login(world.administrator)
+    body = client.get(reverse("triage_detail", args=[req.pk])).content.decode()
+    assert "Ole Andensted" in body and "Paula Pædagog" not in body
+    data = {"pedagogists": [world.pedagogist.pk], "weekly_hours": "5", "reason": "Kender stuen"}
+    response = client.post(reverse("triage_accept", args=[req.pk]), data)
+    assert response.status_code == 200
+    req.refresh_from_db()
+    assert req.status == RequestStatus.SUBMITTED
+
+
+def test_meeting_participants_leave_out_someone_who_left(client, world):
+    from institutioner import services as institutioner_services
+
+    req = make_request(world, submit=True)
+    accept(world, req)
+    institutioner_services.user_deactivate(
+        actor=world.administrator, user_id=world.staff.pk, reason="Fratrådt"
+    )
+    client.force_login(world.administrator)
+    body = client.get(reverse("meeting_create", args=[req.pk])).content.decode()
+    assert "Lene Leder" in body and "Paula Pædagog" in body
+    assert "Per Personale" not in body
