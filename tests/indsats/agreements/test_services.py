@@ -242,21 +242,3 @@ def test_draft_edits_keep_who_and_when(world):
         actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.parsed)
     )
     assert version.history.count() >= 2
-
-
-def test_signatures_keep_the_name_of_someone_who_left(client, world):
-    from institutioner import services as institutioner_services
-
-    agreement, version = agreement_in_force(world)
-    institutioner_services.user_deactivate(
-        actor=world.administrator, user_id=world.pedagogist.user.pk, reason="Fratrådt"
-    )
-    client.force_login(world.leader)
-    body = client.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
-    assert "underskrevet af Paula Pædagog" in body
-    pdf_response = client.get(reverse("agreement_pdf", args=[version.pk]))
-    assert pdf_response.status_code == 200
-    text = "".join(
-        page.extract_text() for page in PdfReader(io.BytesIO(pdf_response.content)).pages
-    )
-    assert "Paula Pædagog" in text

@@ -1,10 +1,12 @@
 """The agreement's pages: detail, signing, the differences, verification, outsiders (views.py)."""
 
+import io
 from dataclasses import replace
 from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
+from pypdf import PdfReader
 
 from indsats.agreements import services as agreements_services
 from tests.factories import PASSWORD
@@ -130,3 +132,21 @@ def test_third_trial_findings(client, world):
     locked = client.post(reverse("agreement_sign", args=[version.pk]), {"password": PASSWORD})
     assert locked.status_code == 429
     assert not version.signatures.exists()
+
+
+def test_signatures_keep_the_name_of_someone_who_left(client, world):
+    from institutioner import services as institutioner_services
+
+    agreement, version = agreement_in_force(world)
+    institutioner_services.user_deactivate(
+        actor=world.administrator, user_id=world.pedagogist.user.pk, reason="Fratrådt"
+    )
+    client.force_login(world.leader)
+    body = client.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
+    assert "underskrevet af Paula Pædagog" in body
+    pdf_response = client.get(reverse("agreement_pdf", args=[version.pk]))
+    assert pdf_response.status_code == 200
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(pdf_response.content)).pages
+    )
+    assert "Paula Pædagog" in text
