@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "institutioner.middleware.AdminInlineStylesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After the view: one access-log row for a page that shows personal data.
+    "institutioner.accesslog.services.AccessLogMiddleware",
     # axes must be last: it turns a lockout signalled by the backend into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

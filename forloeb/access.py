@@ -8,6 +8,7 @@ from django.http import Http404
 from forloeb.models import Course, HourEntry, WeekSheet
 from indsats import access as indsats_access
 from institutioner import access
+from institutioner.accesslog import rules as log
 from institutioner.models import Institution, Pedagogist, User
 
 
@@ -162,3 +163,33 @@ def dashboards_own_institutions_only(user: User) -> bool:
 def can_see_pedagogist_dashboard(user: User) -> bool:
     """A pedagogist's whole week is the administration's to see, not a leader's."""
     return access.is_administration(user)
+
+
+# --- The access log -------------------------------------------------------------------------------
+
+
+def _course_people(course: Course) -> list[int]:
+    """A course concerns the leader who asked for it (joined by `get_course_for`)."""
+    return [course.agreement.request.created_by_id]
+
+
+# The pages of courses, hours and the allocation figures that show personal data, and what their
+# access-log rows say (institutioner/accesslog/rules.py); registered from ForloebConfig.ready().
+ACCESS_LOG = {
+    "course_list": log.search(),
+    "course_detail": log.view("forloeb.Course", concerns=_course_people),
+    "course_history": log.view("forloeb.Course"),
+    "course_set_phase": log.view("forloeb.Course"),
+    "evaluation_complete": log.view("forloeb.Course"),
+    "evaluation_correct": log.view("forloeb.Course"),
+    "course_report": log.download("forloeb.Course", concerns=_course_people),
+    # Another pedagogist's week: the object is the pedagogist, the week is the query.
+    "week_sheet_of": log.view(
+        "institutioner.Pedagogist", concerns=lambda pedagogist: [pedagogist.user_id]
+    ),
+    "hours_approval": log.search(),
+    "hours_delivered": log.search(),
+    "hours_export": log.export(),
+    "dashboard_pedagogists": log.search(),
+    "dashboard_pedagogists_export": log.export(),
+}

@@ -20,8 +20,13 @@ class ForloebConfig(AppConfig):
 
         # What the rooms register with the organisation: menu entries, the reminders' kinds of
         # message and their default schedules (installed after `migrate`).
+        # Its pages in the access log (institutioner/accesslog/).
+        from forloeb import access
         from forloeb.courses import menu as courses_menu  # noqa: F401
         from forloeb.dashboards import menu as dashboards_menu  # noqa: F401
         from forloeb.hours import menu as hours_menu  # noqa: F401
         from forloeb.reminders import notifications as reminders_notifications  # noqa: F401
         from forloeb.reminders import schedules as reminders_schedules  # noqa: F401
+        from institutioner.accesslog import rules as access_log
+
+        access_log.register(access.ACCESS_LOG)

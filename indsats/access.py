@@ -15,6 +15,7 @@ from indsats.models import (
     RequestStatus,
 )
 from institutioner import access
+from institutioner.accesslog import rules as log
 from institutioner.models import User
 
 
@@ -162,3 +163,38 @@ def may_sign_agreements(user: User) -> bool:
 def can_see_agreement_history(user: User) -> bool:
     """The stored history of an agreement, its versions and assignments: the administration."""
     return access.can_see_history(user)
+
+
+# --- The access log -------------------------------------------------------------------------------
+
+
+def _request_people(req: InterventionRequest) -> list[int]:
+    """A request concerns the leader who wrote it."""
+    return [req.created_by_id]
+
+
+# The pages of requests, meetings and agreements that show personal data, and what their
+# access-log rows say (institutioner/accesslog/rules.py); registered from IndsatsConfig.ready().
+# Whom a row concerns is read from columns the page's access helper already joined: no query.
+ACCESS_LOG = {
+    "request_list": log.search(),
+    "request_detail": log.view("indsats.InterventionRequest", concerns=_request_people),
+    "request_edit": log.view("indsats.InterventionRequest"),
+    "triage_queue": log.search(),
+    "triage_detail": log.view("indsats.InterventionRequest", concerns=_request_people),
+    "meeting_create": log.view("indsats.InterventionRequest"),
+    "meeting_edit": log.view("indsats.IntakeMeeting"),
+    "meeting_ics": log.download(
+        "indsats.IntakeMeeting", concerns=lambda meeting: _request_people(meeting.request)
+    ),
+    "agreement_detail": log.view(
+        "indsats.Agreement", concerns=lambda agreement: _request_people(agreement.request)
+    ),
+    "agreement_diff": log.view("indsats.Agreement"),
+    "agreement_history": log.view("indsats.Agreement"),
+    "agreement_edit": log.view("indsats.AgreementVersion"),
+    "agreement_pdf": log.download(
+        "indsats.AgreementVersion",
+        concerns=lambda version: _request_people(version.agreement.request),
+    ),
+}

@@ -14,7 +14,12 @@ class IndsatsConfig(AppConfig):
         # isort: split
         # What the rooms register with the organisation: menu entries and notification kinds.
         # The maker of the signed agreement's kept PDF (institutioner/files/).
+        # Its pages in the access log (institutioner/accesslog/).
+        from indsats import access
         from indsats.agreements import documents  # noqa: F401
         from indsats.agreements import notifications as agreements_notifications  # noqa: F401
         from indsats.requests import menu as requests_menu  # noqa: F401
         from indsats.requests import notifications as requests_notifications  # noqa: F401
+        from institutioner.accesslog import rules as access_log
+
+        access_log.register(access.ACCESS_LOG)

@@ -8,6 +8,7 @@ existence does not leak. Later apps add their own helpers on top of these scopes
 from django.db.models import QuerySet
 from django.http import Http404
 
+from institutioner.accesslog import rules as log
 from institutioner.models import (
     Assignment,
     District,
@@ -132,3 +133,31 @@ def get_district_for(user: User, pk) -> District:
 
 def get_pedagogist_for(user: User, pk) -> Pedagogist:
     return _get_or_404(pedagogists_for(user), pk)
+
+
+# --- The access log -------------------------------------------------------------------------------
+
+# The organisation's pages that show personal data, and what each one's access-log row says
+# (institutioner/accesslog/rules.py). Registered from InstitutionerConfig.ready(); the other apps
+# keep their own tables beside their own rules. `tests/test_access_table.py` fails for a page that
+# shows a person's name or e-mail address without a rule here (or a reason there).
+ACCESS_LOG = {
+    # The start page lists the person's work with the people in it; it names no single object.
+    "start": log.view(),
+    "district_detail": log.view("institutioner.District"),
+    "institution_detail": log.view("institutioner.Institution"),
+    "pedagogist_detail": log.view(
+        "institutioner.Pedagogist", concerns=lambda pedagogist: [pedagogist.user_id]
+    ),
+    # Stamdata: every list is a search, every object and its history a view; a user's own page
+    # concerns that person.
+    "admin:institutioner_user_change": log.view("*", id_kwarg="object_id", object_is_person=True),
+    "admin:institutioner_user_history": log.view("*", id_kwarg="object_id", object_is_person=True),
+    "admin:institutioner_user_delete": log.view("*", id_kwarg="object_id", object_is_person=True),
+    "admin:*_changelist": log.search(),
+    "admin:autocomplete": log.search(),
+    # Deleting asks first, listing what would go with the object (people's names among it).
+    "admin:*_delete": log.view("*", id_kwarg="object_id"),
+    "admin:*_change": log.view("*", id_kwarg="object_id"),
+    "admin:*_history": log.view("*", id_kwarg="object_id"),
+}

@@ -19,6 +19,12 @@ class InstitutionerConfig(AppConfig):
 
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="schedules")
 
+        # The organisation's pages in the access log (each app registers its own).
+        from institutioner import access
+        from institutioner.accesslog import rules as access_log
+
+        access_log.register(access.ACCESS_LOG)
+
         # Django saves the whole user to note the login time, which would add an empty row to
         # the user's history at every login; an UPDATE of the one column does not.
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")

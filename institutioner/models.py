@@ -8,8 +8,9 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -728,3 +729,80 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("Viewed")
+    SEARCH = "search", _("Searched or listed")
+    EXPORT = "export", _("Exported")
+    DOWNLOAD = "download", _("Downloaded")
+    PRINT = "print", _("Printed")
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
+    def concerning(self, user_id: int) -> "AccessLogQuerySet":
+        """Rows about one person: on PostgreSQL a containment test the GIN index answers
+        (`accesslog_concerns_gin`, added by migration 0010); SQLite looks into the array."""
+        if connections[self.db].vendor == "postgresql":
+            return self.filter(concerns__contains=[user_id])
+        return self.filter(
+            pk__in=RawSQL(
+                "SELECT e.id FROM institutioner_accesslogentry e, json_each(e.concerns) j "
+                "WHERE j.value = %s",
+                [user_id],
+            )
+        )
+
+
+class AccessLogEntry(models.Model):
+    """One read of personal data: who, when, what they did, on what, about whom, from where.
+
+    Written once per page by `institutioner.accesslog` from the rules each app registers, and
+    never changed: the database refuses UPDATE and DELETE (migration 0010) except for the
+    retention purge, which sets `institutioner.access_log_purge` for its transaction. The people
+    concerned are user ids in one JSON array, so a page costs one INSERT; PostgreSQL's GIN index
+    on it answers "who looked at person X".
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("object type"),
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    concerns = models.JSONField(_("people concerned"), default=list, blank=True)
+    # Search terms are typed by people: a CPR number in one is masked before the row is written
+    # (institutioner.accesslog.services), so the guard here never has to refuse a row.
+    query = models.CharField(
+        _("search terms and filters"), max_length=500, blank=True, validators=[validate_no_cpr]
+    )
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    url_name = models.CharField(_("page"), max_length=200)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("look-up")
+        verbose_name_plural = _("look-up log")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="accesslog_by_object"),
+            models.Index(fields=["user", "-at"], name="accesslog_by_user"),
+            models.Index(fields=["-at"], name="accesslog_by_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.url_name}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from institutioner import access, selectors, services, startpage, throttle
+from institutioner.accesslog import services as access_log
 
 
 @login_required
@@ -75,6 +76,7 @@ def district_detail(request, pk: int):
 @login_required
 def pedagogist_detail(request, pk: int):
     pedagogist = access.get_pedagogist_for(request.user, pk)
+    access_log.shown(request, pedagogist)
     assignments = selectors.assignments_of_pedagogist(user=request.user, pedagogist=pedagogist)
     return render(
         request,

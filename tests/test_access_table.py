@@ -596,3 +596,93 @@ def test_no_role_checks_outside_access_modules():
     assert checks == [], "role checks outside access modules:\n" + "\n".join(checks)
     stale = sorted(set(ALLOWED_ROLE_CHECKS) - set(found))
     assert stale == [], f"no role check left in {stale}: take them out of ALLOWED_ROLE_CHECKS"
+
+
+# --- The access log ------------------------------------------------------------------------------
+
+# The world's people, by what identifies them on a page or in a file. A page or file that shows
+# one of them (other than the viewer) shows personal data and needs an access-log rule in its
+# app's `access.ACCESS_LOG` (institutioner/accesslog/rules.py), or a reason here.
+PEOPLE = {
+    "leader": ("Lene Leder", "lene@example.dk"),
+    "staff": ("Per Personale", "per@example.dk"),
+    "pedagogist": ("Paula Pædagog", "paula@example.dk"),
+    "administration": ("Frida Forvaltning", "frida@example.dk"),
+    "outsider": ("Otto Udenfor", "otto@example.dk"),
+    "other pedagogist": ("Ole Andensted", "ole@example.dk"),
+}
+
+# Pages that show a person and write no access-log row, and why. An entry for a page that no
+# longer shows anyone, or that has a rule after all, fails the test: take it out.
+NOT_LOGGED = {
+    "notifications": "the person's own inbox: each message names others only as it was sent to "
+    "this person, and the message itself was never a look-up",
+}
+
+
+def people_shown(text: str, viewer: str) -> list[str]:
+    return [
+        name
+        for role, marks in PEOPLE.items()
+        if role != viewer
+        for name in marks[:1]
+        if any(mark in text for mark in marks)
+    ]
+
+
+def pages_without_logging_rule(shown: dict[str, list[str]], rule_for, not_logged) -> list[str]:
+    """The URL names whose page or file showed someone (`shown`: name -> people) and that
+    have neither an access-log rule nor a reason in `not_logged`."""
+    return sorted(
+        f"{name} shows {', '.join(people)}"
+        for name, people in shown.items()
+        if people and rule_for(name) is None and name not in not_logged
+    )
+
+
+def test_the_logging_check_finds_a_page_without_a_rule():
+    """The check fails a page that shows a person without a rule, and only such a page."""
+    rules = {"request_detail": object()}
+    shown = {
+        "request_detail": ["Lene Leder"],
+        "course_detail": ["Lene Leder"],
+        "healthz": [],
+        "notifications": ["Paula Pædagog"],
+    }
+    assert pages_without_logging_rule(shown, rules.get, {"notifications": "the person's own"}) == [
+        "course_detail shows Lene Leder"
+    ]
+
+
+@pytest.mark.parametrize("role", ["leader", "pedagogist", "administration"])
+def test_every_page_with_personal_data_logs_one_row(client, world_with_requests, role):
+    """Every page and file that shows a person has an access-log rule, and every page with a
+    rule writes exactly one row when it answers (and none when it does not)."""
+    from institutioner.accesslog.rules import rule_for as log_rule_for
+    from institutioner.models import AccessLogEntry
+
+    world = world_with_requests
+    client.force_login(world.user_for(role))
+    shown: dict[str, list[str]] = {}
+    wrong = []
+    for name in sorted(set(named_urls())):
+        builder, _statuses = rule_for(name)
+        kwargs = admin_kwargs(world, name) if builder == "admin" else builder(world)
+        if kwargs is None:
+            continue
+        url = (
+            reverse(name, args=kwargs) if isinstance(kwargs, list) else reverse(name, kwargs=kwargs)
+        )
+        before = AccessLogEntry.objects.count()
+        response = client.get(url)
+        written = AccessLogEntry.objects.count() - before
+        ok = response.status_code == 200
+        rule = log_rule_for(name)
+        if written != (1 if ok and rule is not None else 0):
+            wrong.append(f"{name} {url}: {response.status_code}, {written} rows")
+        if ok:
+            text = file_text(response) if is_file(response) else response.content.decode()
+            shown[name] = people_shown(text, role)
+    assert wrong == [], "\n".join(wrong)
+    missing = pages_without_logging_rule(shown, log_rule_for, NOT_LOGGED)
+    assert missing == [], "pages with personal data and no access-log rule:\n" + "\n".join(missing)

@@ -26,6 +26,7 @@ from forloeb.models import (
     EvaluationStatus,
     Phase,
 )
+from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
 from institutioner.history import history_rows
 
@@ -97,7 +98,9 @@ def _course_page(request, course, *, note_form=None):
 
 @login_required
 def course_detail(request, pk: int):
-    return _course_page(request, access.get_course_for(request.user, pk))
+    course = access.get_course_for(request.user, pk)
+    access_log.shown(request, course)
+    return _course_page(request, course)
 
 
 def _get_workable(request, pk):
@@ -347,6 +350,7 @@ def course_report(request, pk: int):
     course = access.get_course_for(request.user, pk)
     if not access.can_download_closing_report(request.user, course):
         raise Http404
+    access_log.shown(request, course)
     report = pdf.closing_report_pdf(
         course, with_hours=access.closing_report_shows_hours(request.user, course)
     )

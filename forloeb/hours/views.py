@@ -22,6 +22,7 @@ from forloeb.hours import weeks as hours
 from forloeb.hours.forms import PeriodForm, WeekForm
 from forloeb.models import HourCategory, HourEntry, SheetStatus, WeekSheet
 from institutioner import access as org_access
+from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
 from institutioner.history import history_rows
 from institutioner.inputs import whole_number
@@ -140,6 +141,7 @@ def week_reopen(request, year: int, week: int):
 def week_sheet_of(request, pk: int, year: int, week: int):
     """The administration reads a pedagogist's week (read only)."""
     pedagogist = access.get_pedagogist_for_week_sheets(request.user, pk)
+    access_log.shown(request, pedagogist)
     monday = _monday(year, week)
     grid = hours.week_grid(pedagogist, monday)
     context = _week_context(pedagogist, monday, grid)

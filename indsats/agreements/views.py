@@ -24,6 +24,7 @@ from indsats.models import (
     EventKind,
     VersionStatus,
 )
+from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
 from institutioner.forms import add_errors
 from institutioner.history import history_rows
@@ -106,6 +107,7 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
 @login_required
 def agreement_detail(request, pk: int):
     agreement = access.get_agreement_for(request.user, pk)
+    access_log.shown(request, agreement)
     return _agreement_page(request, agreement)
 
 
@@ -229,6 +231,7 @@ def agreement_adjust(request, pk: int):
 @login_required
 def agreement_pdf(request, pk: int):
     version = access.get_version_for(request.user, pk)
+    access_log.shown(request, version)
     if version.status == VersionStatus.IN_FORCE:
         content = documents.signed_pdf_bytes(version)  # the copy the e-mails carried
     else:

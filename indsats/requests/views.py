@@ -25,6 +25,7 @@ from indsats.requests.forms import (
     RequestForm,
     WithdrawForm,
 )
+from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
 from institutioner.forms import add_errors
 from institutioner.inputs import whole_numbers
@@ -100,7 +101,9 @@ def request_edit(request, pk: int):
 
 @login_required
 def request_detail(request, pk: int):
-    return _request_page(request, access.get_request_for(request.user, pk))
+    req = access.get_request_for(request.user, pk)
+    access_log.shown(request, req)
+    return _request_page(request, req)
 
 
 def _request_page(request, req, *, withdraw_form=None):
@@ -198,6 +201,7 @@ def _triage_page(request, req, **forms):
 @login_required
 def triage_detail(request, pk: int):
     req = access.get_request_for_triage(request.user, pk)
+    access_log.shown(request, req)
     return _triage_page(request, req)
 
 
@@ -387,6 +391,7 @@ def meeting_cancel(request, pk: int):
 @login_required
 def meeting_ics(request, pk: int):
     meeting = access.get_meeting_for(request.user, pk)
+    access_log.shown(request, meeting)
     response = HttpResponse(
         calendar.meeting_ics(meeting), content_type="text/calendar; charset=utf-8"
     )

@@ -78,6 +78,7 @@ NOT_TYPED_BY_PEOPLE = {
     "institutioner.Notification.attachment_content": "a generated PDF or calendar",
     "institutioner.Notification.last_error": "the mail server's answer",
     "institutioner.Notification.dedupe_key": "a key the code makes",
+    "institutioner.AccessLogEntry.url_name": "a URL name from the code",
     "institutioner.Heartbeat.name": "a process name",
     "institutioner.ScheduleChange.schedule": "a schedule's name the code registered",
     "institutioner.ScheduleChange.before": "a time and weekdays the code describes",

@@ -75,8 +75,8 @@ def test_administration_start_query_count_does_not_grow(
     client.force_login(world.administrator)
     # session, user, districts, institutions (prefetch), assignments; the request flow's
     # sections: upcoming meetings, triage counts, agreements to sign, evaluations due;
-    # the unread notifications in the menu; session save (3)
-    with django_assert_num_queries(14):
+    # the unread notifications in the menu; the access-log row; session save (3)
+    with django_assert_num_queries(15):
         response = client.get(reverse("start"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -93,8 +93,9 @@ def test_leader_start_query_count_does_not_grow(client, world, django_assert_num
         factories.AssignmentFactory(institution=institution)
     client.force_login(world.leader)
     # session, user, institutions, groups, assignments; upcoming meetings, my requests,
-    # agreements to sign, evaluations due; unread notifications; session save in a savepoint (3)
-    with django_assert_num_queries(13):
+    # agreements to sign, evaluations due; unread notifications; the access-log row; session
+    # save in a savepoint (3)
+    with django_assert_num_queries(14):
         response = client.get(reverse("start"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -112,8 +113,9 @@ def test_pedagogist_start_query_count_does_not_grow(
         factories.GroupFactory(institution=assignment.institution)
     client.force_login(world.pedagogist.user)
     # session, user, pedagogist, assignments, groups; upcoming meetings, my interventions,
-    # agreements to sign, evaluations due; unread notifications; session save (3)
-    with django_assert_num_queries(14):
+    # agreements to sign, evaluations due; unread notifications; the access-log row; session
+    # save (3)
+    with django_assert_num_queries(15):
         response = client.get(reverse("start"))
     assert response.status_code == 200
     html = response.content.decode()

@@ -1,0 +1,87 @@
+"""Which pages show personal data, and what their access-log rows say.
+
+A lower app names no higher one: each app registers its own pages (by URL name) from its
+`AppConfig.ready()`. A rule says what the page does (view, search, export, download, print),
+which object it shows (its model and the URL argument with the id, so no query is needed) and
+who the object concerns (a function of the object the view loaded, reading `..._id` columns the
+view's access helper already joined, so it costs no query either).
+"""
+
+import fnmatch
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from institutioner.models import AccessAction
+
+
+@dataclass(frozen=True)
+class LogRule:
+    action: AccessAction
+    # The model of the object the page shows, and the URL argument that holds its id.
+    model: str | None = None  # "app_label.ModelName"
+    id_kwarg: str = "pk"
+    # Who the object concerns: user ids, from the object the view hands to `shown()`. A rule
+    # with `concerns` needs the view to call `shown()`; the middleware fails loudly otherwise.
+    concerns: Callable[[Any], Iterable[int | None]] | None = None
+    # The object is a person (a user's page in Stamdata): it concerns that person.
+    object_is_person: bool = False
+
+
+def view(model: str | None = None, **options) -> LogRule:
+    return LogRule(AccessAction.VIEW, model, **options)
+
+
+def search() -> LogRule:
+    """A list or search page: the filters it was given are its query."""
+    return LogRule(AccessAction.SEARCH)
+
+
+def export() -> LogRule:
+    return LogRule(AccessAction.EXPORT)
+
+
+def download(model: str | None = None, **options) -> LogRule:
+    return LogRule(AccessAction.DOWNLOAD, model, **options)
+
+
+_RULES: dict[str, LogRule] = {}
+
+
+def register(rules: dict[str, LogRule]) -> None:
+    """Called from an app's `AppConfig.ready()` with its `access.ACCESS_LOG`."""
+    for name, rule in rules.items():
+        if name in _RULES and _RULES[name] != rule:
+            raise ValueError(f"Two access-log rules for the page {name!r}.")
+        _RULES[name] = rule
+
+
+def admin_model(view_name: str) -> str | None:
+    """ "admin:institutioner_user_change" -> "institutioner.user": Stamdata's pages name their
+    model in the URL name, so one pattern rule covers every model."""
+    from django.apps import apps
+
+    if not view_name.startswith("admin:"):
+        return None
+    name = view_name.split(":", 1)[1]
+    for model in apps.get_models():
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        if name.startswith(prefix):
+            return model._meta.label_lower
+    return None
+
+
+def rule_for(view_name: str) -> LogRule | None:
+    """The rule for a URL name ("course_detail", "admin:institutioner_user_change"); a key may
+    be a pattern ("admin:*_change")."""
+    rule = _RULES.get(view_name)
+    if rule is not None:
+        return rule
+    for key, pattern_rule in _RULES.items():
+        if "*" in key and fnmatch.fnmatchcase(view_name, key):
+            return pattern_rule
+    return None
+
+
+def registered() -> dict[str, LogRule]:
+    return dict(_RULES)
