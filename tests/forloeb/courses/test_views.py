@@ -1,0 +1,148 @@
+"""The course pages: scope, logbook form, evaluations, the list and its filters (views.py)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from forloeb.courses import services
+from forloeb.models import Course
+from tests.forloeb.courses.conftest import REASON, _complete
+from tests.indsats.helpers import agreement_in_force
+
+
+def test_pages_scope_and_readers(client, world):
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    services.course_note_add(
+        actor=world.pedagogist.user,
+        course_id=course.pk,
+        day=timezone.localdate(),
+        text="Legegrupper i gang.",
+    )
+    for user in (world.leader, world.staff, world.pedagogist.user, world.administrator):
+        client.force_login(user)
+        body = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+        assert "Legegrupper i gang." in body
+        assert "Børnehuset Mariehønen" in client.get(reverse("course_list")).content.decode()
+    client.force_login(world.staff)
+    assert (
+        client.post(reverse("course_advance", args=[course.pk]), {"phase": "startup"}).status_code
+        == 404
+    )
+    client.force_login(world.outsider)
+    assert client.get(reverse("course_detail", args=[course.pk])).status_code == 404
+    assert "Børnehuset Mariehønen" not in client.get(reverse("course_list")).content.decode()
+    assert client.post(reverse("course_note_add", args=[course.pk]), {}).status_code == 404
+
+
+def test_note_form_keeps_the_text_on_error(client, world):
+    agreement, _version = agreement_in_force(world)
+    client.force_login(world.pedagogist.user)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client.post(
+        reverse("course_note_add", args=[agreement.course.pk]),
+        {"day": tomorrow, "text": "Observation i garderoben"},
+    )
+    body = response.content.decode()
+    assert "En note kan ikke dateres i fremtiden." in body
+    assert "Observation i garderoben" in body
+
+
+def test_due_evaluations_on_the_start_page_and_the_form(client, world):
+    agreement, _version = agreement_in_force(world)
+    evaluation = services.evaluation_add(
+        actor=world.pedagogist.user,
+        course_id=agreement.course.pk,
+        due_on=timezone.localdate() - timedelta(days=1),
+    )
+    client.force_login(world.leader)
+    body = client.get(reverse("start")).content.decode()
+    assert "Evalueringer, der skal holdes" in body and "overskredet" in body
+    client.force_login(world.pedagogist.user)
+    url = reverse("evaluation_complete", args=[agreement.course.pk, evaluation.pk])
+    response = client.post(url, {"participants": "", "decision": "continue", "scale_0": "2"})
+    assert "Skriv, hvem der deltog i evalueringen." in response.content.decode()
+    response = client.post(
+        url, {"participants": "Lene og Paula", "decision": "continue", "scale_0": "2"}
+    )
+    assert response.status_code == 302
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404
+
+
+def test_closing_report_text(client, world):
+    import io
+
+    from pypdf import PdfReader
+
+    from forloeb.models import EvaluationKind
+
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    final = course.evaluations.get(kind=EvaluationKind.FINAL)
+    _complete(world, final, summary="Legen i små grupper er blevet en fast del af stuens dag.")
+    client.force_login(world.leader)
+    response = client.get(reverse("course_report", args=[course.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Afslutningsrapport" in text
+    assert "Børnehuset Mariehønen" in text and "Sommerfuglen" in text
+    assert "Delvist nået" in text and "Færre konflikter." in text
+    assert "Legen i små grupper er blevet en fast del af stuens dag." in text
+    assert "Paula Pædagog" in text
+    client.force_login(world.outsider)
+    assert client.get(reverse("course_report", args=[course.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("extra", [0, 3])
+def test_course_list_filters_and_query_count(client, world, django_assert_num_queries, extra):
+    agreement, _version = agreement_in_force(world)
+    for _ in range(extra):
+        from tests.indsats.helpers import accept, make_request
+
+        req = make_request(world, submit=True, group=world.institution.groups.get(name="Frøen"))
+        accept(world, req)
+        agreement_in_force(world, req)
+    client.force_login(world.administrator)
+    # session, user; courses; evaluations; the filter form's districts; unread notifications;
+    # the access-log row (a search); session save (3)
+    with django_assert_num_queries(10):
+        response = client.get(reverse("course_list"))
+    shown = {int(pk) for pk in re.findall(r'href="/forloeb/(\d+)/"', response.content.decode())}
+    assert shown == set(Course.objects.values_list("pk", flat=True))
+    assert len(shown) == 1 + extra
+    services.course_advance(
+        actor=world.pedagogist.user,
+        course_id=agreement.course.pk,
+        expected_phase="startup",
+        reason=REASON,
+    )
+    body = client.get(reverse("course_list"), {"phase": "practice"}).content.decode()
+    assert f"/forloeb/{agreement.course.pk}/" in body
+    body = client.get(reverse("course_list"), {"phase": "follow_up"}).content.decode()
+    assert f"/forloeb/{agreement.course.pk}/" not in body
+    body = client.get(reverse("course_list"), {"institution": "mariehøn"}).content.decode()
+    assert f"/forloeb/{agreement.course.pk}/" in body
+
+
+def test_the_course_list_offers_a_leader_only_their_districts(client, world):
+    agreement_in_force(world)
+    client.force_login(world.leader)
+    body = client.get(reverse("course_list")).content.decode()
+    assert "Ullerup Bæk" in body and "Søvang" not in body
+    client.force_login(world.outsider)
+    body = client.get(reverse("course_list")).content.decode()
+    assert "Ullerup Bæk" not in body
+
+
+def test_an_empty_filtered_course_list_says_nothing_matched(client, world):
+    agreement_in_force(world)
+    client.force_login(world.leader)
+    body = client.get(reverse("course_list"), {"phase": "closed"}).content.decode()
+    assert "Intet forløb passer til filteret" in body and "Ingen forløb endnu" not in body
+    client.force_login(world.outsider)
+    body = client.get(reverse("course_list")).content.decode()
+    assert "Ingen forløb endnu" in body
