@@ -1,0 +1,22 @@
+"""The retention run's default time, registered with the beat's schedules."""
+
+from django.utils.translation import gettext_lazy as _
+
+from institutioner.operations.schedules import Schedule, register
+from institutioner.retention import tasks
+
+register(
+    Schedule(
+        name="retention",
+        task=tasks.retention_run.name,
+        label=_("Retention: anonymise and delete what is past its period"),
+        help=_(
+            "Every night. `manage.py retention --dry-run` lists what the next run would "
+            "anonymise or delete."
+        ),
+        hour="3",
+        minute="30",
+        expire_seconds=23 * 3600,
+        order=80,
+    ),
+)
