@@ -437,9 +437,7 @@ def course_anonymise(*, course_id: int, before: datetime) -> bool:
     text_anonymise(
         GoalAssessment.objects.filter(evaluation__course=course), replace=("goal", "observation")
     )
-    text_anonymise(
-        Evaluation.objects.filter(course=course), replace=("participants", "summary")
-    )
+    text_anonymise(Evaluation.objects.filter(course=course), replace=("participants", "summary"))
     text_anonymise(ChecklistItem.objects.filter(course=course), replace=("waived_reason",))
     text_anonymise(CourseEvent.objects.filter(course=course), replace=("message",))
     agreement_anonymise(agreement_id=course.agreement_id, before=before)

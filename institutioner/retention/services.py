@@ -44,9 +44,7 @@ def text_anonymise(
         targets.append(history.model._default_manager.filter(id__in=ids))
     for target in targets:
         for name in replace:
-            target.exclude(**{name: ""}).exclude(**{name: ANONYMISED}).update(
-                **{name: ANONYMISED}
-            )
+            target.exclude(**{name: ""}).exclude(**{name: ANONYMISED}).update(**{name: ANONYMISED})
         for name in clear:
             target.exclude(**{name: ""}).update(**{name: ""})
     if history is not None:
@@ -100,7 +98,9 @@ def retention_run(*, now: datetime) -> list[StepReport]:
                     with transaction.atomic():
                         report.done += step.apply([case], before=before)
                 except Exception:
-                    logger.exception("Retention: %s %s failed; the next run tries again.", step.name, case)
+                    logger.exception(
+                        "Retention: %s %s failed; the next run tries again.", step.name, case
+                    )
                     report.failed.append(case)
         else:
             try:

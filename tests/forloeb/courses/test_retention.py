@@ -77,7 +77,9 @@ def _close(world, course):
         leadership_took_part=True,
         decision="close",
         summary="Målene er nået.",
-        assessments=[("Børnene leger i små grupper om formiddagen.", 4, "Sås tydeligt ved frokost.")],
+        assessments=[
+            ("Børnene leger i små grupper om formiddagen.", 4, "Sås tydeligt ved frokost.")
+        ],
     )
     services.course_advance(
         actor=world.pedagogist.user,
@@ -140,7 +142,7 @@ def all_figures(world, course_ids: list[int]) -> dict:
     """Every dashboard's figures over the courses' periods, now and back then."""
     today = timezone.localdate()
     versions = AgreementVersion.objects.filter(agreement__course__in=course_ids)
-    starts = sorted({v.starts_on for v in versions}) + [hours.this_monday()]
+    starts = [*sorted({v.starts_on for v in versions}), hours.this_monday()]
     result = {}
     institutions = Institution.objects.all()
     for start in starts:
@@ -156,7 +158,9 @@ def all_figures(world, course_ids: list[int]) -> dict:
             pedagogists=Pedagogist.objects.all(), mondays=mondays, today=today
         )
         flow = figures.flow(
-            institutions=institutions, first=monday - timedelta(days=60), last=monday + timedelta(days=90)
+            institutions=institutions,
+            first=monday - timedelta(days=60),
+            last=monday + timedelta(days=90),
         )
         result[("flow", monday)] = (
             flow.months,
@@ -203,7 +207,9 @@ def test_a_five_year_old_closed_course_is_anonymised_and_the_figures_stay(world)
     for course in (old, younger):
         text = personal_text(course)
         assert all(secret in text for secret in SECRETS), "the setup writes every secret"
-    version_ids = list(AgreementVersion.objects.filter(agreement__course=old).values_list("pk", flat=True))
+    version_ids = list(
+        AgreementVersion.objects.filter(agreement__course=old).values_list("pk", flat=True)
+    )
     assert StoredFile.objects.filter(object_id__in=version_ids).exists()
     signed_before = list(
         AgreementVersion.objects.filter(agreement__course=old).values_list(
@@ -232,7 +238,9 @@ def test_a_five_year_old_closed_course_is_anonymised_and_the_figures_stay(world)
         )
         == signed_before
     )
-    assert not StoredFile.objects.filter(object_id__in=version_ids, producer="agreement_pdf").exists()
+    assert not StoredFile.objects.filter(
+        object_id__in=version_ids, producer="agreement_pdf"
+    ).exists()
     old.refresh_from_db()
     assert old.anonymised_at is not None
     assert InterventionRequest.objects.get(agreement__course=old).anonymised_at is not None
@@ -282,7 +290,9 @@ def test_a_failure_half_way_leaves_the_case_untouched_and_the_next_run_completes
     assert not Notification.objects.filter(pk=old_notification.pk).exists()
 
     with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER test_refuse ON forloeb_evaluation; DROP FUNCTION test_refuse()")
+        cursor.execute(
+            "DROP TRIGGER test_refuse ON forloeb_evaluation; DROP FUNCTION test_refuse()"
+        )
     reports = {r.step.name: r for r in retention.retention_run(now=timezone.now())}
     assert reports["closed-courses"].done == 1 and not reports["closed-courses"].failed
     assert [s for s in SECRETS if s in personal_text(course)] == []

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from indsats.requests import services as requests_services
 from institutioner.models import AccessAction, AccessLogEntry, Heartbeat, Notification
 from institutioner.operations.schedules import by_name, schedules_install
 from institutioner.retention import registry, services, tasks
-from indsats.requests import services as requests_services
 from tests.indsats.helpers import make_request
 from tests.retention_helpers import request_back
 
