@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from forloeb.courses import services
@@ -359,3 +360,29 @@ def test_the_database_lets_through_only_the_anonymisation_past_retention(world):
     sheet.refresh_from_db()
     assert version.content["background"] == retention.ANONYMISED
     assert sheet.note == retention.ANONYMISED
+
+
+def test_the_anonymised_pages_and_files_still_open(client, world):
+    course = closed_course(world, week=1, back=FIVE_YEARS)
+    retention.retention_run(now=timezone.now())
+    agreement = Agreement.objects.get(course=course)
+    version = agreement.versions.get()
+    client.force_login(world.administrator)
+    for name, pk in (
+        ("course_detail", course.pk),
+        ("course_history", course.pk),
+        ("course_report", course.pk),
+        ("agreement_detail", agreement.pk),
+        ("agreement_history", agreement.pk),
+        ("agreement_pdf", version.pk),
+        ("request_detail", agreement.request_id),
+        ("triage_detail", agreement.request_id),
+    ):
+        response = client.get(reverse(name, args=[pk]))
+        assert response.status_code == 200, name
+        if response["Content-Type"].startswith("text/html"):
+            # What people wrote is gone; who signed is the account's name, kept with the
+            # account (signatures keep their signer).
+            html = response.content.decode()
+            assert retention.ANONYMISED in html, name
+            assert "Børnene leger" not in html and "Uro i garderoben" not in html, name
