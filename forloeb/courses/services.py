@@ -433,13 +433,15 @@ def course_anonymise(*, course_id: int, before: datetime) -> bool:
         return False
     if course.closed_at is None or course.closed_at >= before:
         return False
-    text_anonymise(CourseNote.objects.filter(course=course), replace=("text",))
+    text_anonymise(CourseNote, where={"course_id": course.pk}, replace=("text",))
     text_anonymise(
-        GoalAssessment.objects.filter(evaluation__course=course), replace=("goal", "observation")
+        GoalAssessment,
+        where={"evaluation__course_id": course.pk},
+        replace=("goal", "observation"),
     )
-    text_anonymise(Evaluation.objects.filter(course=course), replace=("participants", "summary"))
-    text_anonymise(ChecklistItem.objects.filter(course=course), replace=("waived_reason",))
-    text_anonymise(CourseEvent.objects.filter(course=course), replace=("message",))
+    text_anonymise(Evaluation, where={"course_id": course.pk}, replace=("participants", "summary"))
+    text_anonymise(ChecklistItem, where={"course_id": course.pk}, replace=("waived_reason",))
+    text_anonymise(CourseEvent, where={"course_id": course.pk}, replace=("message",))
     agreement_anonymise(agreement_id=course.agreement_id, before=before)
     Course.objects.filter(pk=course.pk).update(anonymised_at=timezone.now())
     return True

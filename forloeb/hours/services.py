@@ -253,7 +253,7 @@ def week_sheet_anonymise(*, sheet_id: int, before: datetime) -> bool:
     if postgres:
         _set_retention(before.date().isoformat())
     try:
-        text_anonymise(WeekSheet.objects.filter(pk=sheet.pk), replace=("note",))
+        text_anonymise(WeekSheet, where={"id": sheet.pk}, replace=("note",))
     finally:
         if postgres:
             _set_retention("")

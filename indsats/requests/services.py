@@ -538,16 +538,17 @@ def request_anonymise(*, request_id: int) -> bool:
     req = _lock_request(request_id)
     if req.anonymised_at is not None:
         return False
-    rows = InterventionRequest.objects.filter(pk=req.pk)
     text_anonymise(
-        rows,
+        InterventionRequest,
+        where={"id": req.pk},
         replace=("need", "tried_already", "contact_name"),
         clear=("contact_phone", "contact_email"),
     )
-    text_anonymise(RequestEvent.objects.filter(request=req), replace=("message",))
-    text_anonymise(Allocation.objects.filter(request=req), replace=("reason",))
+    text_anonymise(RequestEvent, where={"request_id": req.pk}, replace=("message",))
+    text_anonymise(Allocation, where={"request_id": req.pk}, replace=("reason",))
     text_anonymise(
-        IntakeMeeting.objects.filter(request=req), replace=("place", "other_participants")
+        IntakeMeeting, where={"request_id": req.pk}, replace=("place", "other_participants")
     )
+    rows = InterventionRequest.objects.filter(pk=req.pk)
     rows.update(anonymised_at=timezone.now())
     return True

@@ -30,25 +30,28 @@ REPORT_IDS = 50
 
 
 def text_anonymise(
-    queryset: models.QuerySet, *, replace: tuple[str, ...] = (), clear: tuple[str, ...] = ()
+    model: type[models.Model],
+    *,
+    where: dict,
+    replace: tuple[str, ...] = (),
+    clear: tuple[str, ...] = (),
 ) -> None:
-    """Free text in `replace` becomes ANONYMISED where it was written (empty stays empty);
-    `clear` (an e-mail address, a phone number) becomes empty. The same happens to every copy of
-    these rows in the model's history table, whose change reasons go too."""
-    ids = list(queryset.values_list("pk", flat=True))
-    if not ids:
-        return
-    targets = [queryset.model._default_manager.filter(pk__in=ids)]
-    history = getattr(queryset.model, "history", None)
+    """In the rows of `model` that match `where`, free text in `replace` becomes ANONYMISED where
+    it was written (empty stays empty) and `clear` (an e-mail address, a phone number) becomes
+    empty. The same happens to every copy in the model's history table that matches `where`,
+    copies of rows deleted since included, and their change reasons go too. `where` names plain
+    columns (`id`, `course_id`) so it fits the history table as well."""
+    targets = [model._default_manager.filter(**where)]
+    history = getattr(model, "history", None)
     if history is not None:
-        targets.append(history.model._default_manager.filter(id__in=ids))
+        copies = history.model._default_manager.filter(**where)
+        copies.exclude(history_change_reason=None).update(history_change_reason=None)
+        targets.append(copies)
     for target in targets:
         for name in replace:
             target.exclude(**{name: ""}).exclude(**{name: ANONYMISED}).update(**{name: ANONYMISED})
         for name in clear:
             target.exclude(**{name: ""}).update(**{name: ""})
-    if history is not None:
-        history.model._default_manager.filter(id__in=ids).update(history_change_reason=None)
 
 
 @dataclass
