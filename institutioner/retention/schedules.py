@@ -11,8 +11,9 @@ register(
         task=tasks.retention_run.name,
         label=_("Retention: anonymise and delete what is past its period"),
         help=_(
-            "Every night. `manage.py retention --dry-run` lists what the next run would "
-            "anonymise or delete."
+            "Free text and names in what is past its retention period are anonymised, the "
+            "access log and old messages deleted. The command manage.py retention --dry-run "
+            "lists what the next run would take."
         ),
         hour="3",
         minute="30",
