@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 Finder = Callable[..., QuerySet]
@@ -50,8 +51,6 @@ def all_steps() -> list[RetentionStep]:
 
 def cutoff(step: RetentionStep, *, now: datetime) -> datetime:
     """The moment before which this kind of data is past its period."""
-    from django.conf import settings
-
     years = int(getattr(settings, step.period_setting))
     try:
         return now.replace(year=now.year - years)

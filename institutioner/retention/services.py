@@ -61,7 +61,12 @@ class StepReport:
     count: int
     ids: list[int]  # the first REPORT_IDS
     done: int = 0
-    failed: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)  # the cases that failed
+    failed_all: bool = False  # a bulk step (one transaction for all) failed
+
+    @property
+    def failures(self) -> int:
+        return len(self.failed) + self.failed_all
 
     @property
     def more(self) -> int:
@@ -111,7 +116,7 @@ def retention_run(*, now: datetime) -> list[StepReport]:
                     report.count = report.done = step.apply(found, before=before)
             except Exception:
                 logger.exception("Retention: %s failed; the next run tries again.", step.name)
-                report.failed.append(0)
+                report.failed_all = True
         reports.append(report)
     return reports
 
@@ -120,7 +125,7 @@ def summary(reports: list[StepReport]) -> str:
     """One Danish line for the health page: what the last run did."""
     anonymised = sum(r.done for r in reports if r.anonymises)
     deleted = sum(r.done for r in reports if not r.anonymises)
-    failed = sum(len(r.failed) for r in reports)
+    failed = sum(r.failures for r in reports)
     text = _("%(anonymised)s anonymised, %(deleted)s deleted") % {
         "anonymised": anonymised,
         "deleted": deleted,

@@ -64,3 +64,5 @@ class Command(BaseCommand):
                 + _("failed, tried again at the next run: %(ids)s")
                 % {"ids": ", ".join(str(pk) for pk in report.failed)}
             )
+        if report.failed_all:
+            self.stdout.write("  " + _("failed, tried again at the next run"))

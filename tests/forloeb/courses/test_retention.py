@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from forloeb.courses import services
 from forloeb.dashboards import figures
@@ -282,6 +282,10 @@ def test_a_failure_half_way_leaves_the_case_untouched_and_the_next_run_completes
         )
     reports = {r.step.name: r for r in retention.retention_run(now=timezone.now())}
     assert reports["closed-courses"].failed == [course.pk]
+    with translation.override("da"):  # what the health page shows
+        assert retention.summary(list(reports.values())).endswith(
+            "; 1 fejlede (prøves igen ved næste kørsel)"
+        )
     assert reports["closed-courses"].done == 0
     assert personal_text(course, weeks=False) == before  # nothing half anonymised
     course.refresh_from_db()
