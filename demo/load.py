@@ -7,7 +7,7 @@ from institutioner.models import District
 
 # Each loader finds what the ones before it made (requests before agreements, agreements before
 # courses; the generated past before the week sheets, which carry its running courses too; the
-# reminders last, made by the rules from everything else).
+# reminders, made by the rules from everything else; then a past beyond the retention periods).
 LOADERS = [
     organisation.demo_organisation,
     interventions.demo_requests,
@@ -17,6 +17,7 @@ LOADERS = [
     courses.demo_history,
     courses.demo_hours,
     courses.demo_reminders,
+    courses.demo_past_retention,
 ]
 
 

@@ -30,3 +30,7 @@ class ForloebConfig(AppConfig):
         from institutioner.accesslog import rules as access_log
 
         access_log.register(access.ACCESS_LOG)
+
+        # Its retention steps (institutioner/retention/).
+        from forloeb.courses import retention as courses_retention  # noqa: F401
+        from forloeb.hours import retention as hours_retention  # noqa: F401

@@ -23,3 +23,6 @@ class IndsatsConfig(AppConfig):
         from institutioner.accesslog import rules as access_log
 
         access_log.register(access.ACCESS_LOG)
+
+        # Its retention steps (institutioner/retention/).
+        from indsats.requests import retention  # noqa: F401
