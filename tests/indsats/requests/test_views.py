@@ -311,3 +311,32 @@ def test_meeting_participants_leave_out_someone_who_left(client, world):
     body = client.get(reverse("meeting_create", args=[req.pk])).content.decode()
     assert "Lene Leder" in body and "Paula Pædagog" in body
     assert "Per Personale" not in body
+
+
+@pytest.mark.parametrize("extra", [2, 6])
+def test_the_request_list_pages_at_a_constant_query_count(
+    client, world, django_assert_num_queries, monkeypatch, extra
+):
+    """Two to a page here (50 in the app): each page shows its own requests, newest first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from institutioner import paging
+
+    monkeypatch.setattr(paging, "PER_PAGE", 2)
+    for _ in range(1 + extra):
+        make_request(world, submit=True)
+    newest_first = list(
+        InterventionRequest.objects.order_by("-created_at", "-pk").values_list("pk", flat=True)
+    )
+    client.force_login(world.leader)
+    counts, pages = [], []
+    for number in (1, 2):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(reverse("request_list"), {"side": number}).content.decode()
+        counts.append(len(queries.captured_queries))
+        pages.append([int(pk) for pk in re.findall(r'href="/anmodninger/(\d+)/"', body)])
+    assert pages == [newest_first[:2], newest_first[2:4]]
+    assert counts[0] == counts[1]
+    # The same queries at both data sizes (the parametrized runs compare with this number).
+    assert counts[0] == 11
