@@ -251,3 +251,154 @@ def test_bench_dashboards(client, large, settings):
             f"{row['access_log_cost_pct']:>7}  "
             f"{'ja' if row['targets_met'] else 'NEJ'}"
         )
+
+
+# --- Issue 21: the exports, the lists and triage at the same scale ------------------------------
+
+
+def _stream_ms(client, url, params) -> tuple[float, float, int]:
+    """(first byte ms, whole file ms, bytes) of a streamed download through the test client."""
+    start = time.perf_counter()
+    response = client.get(url, params)
+    chunks = iter(response.streaming_content)
+    size = len(next(chunks))
+    first = (time.perf_counter() - start) * 1000
+    size += sum(len(chunk) for chunk in chunks)
+    return first, (time.perf_counter() - start) * 1000, size
+
+
+def _copy_baseline_ms(start: date, end: date) -> tuple[float, int]:
+    """Hand-written: the same rows and columns straight from COPY, with no formatting."""
+    sql = f"""
+        COPY (
+            SELECT u.name, s.week_start, i.name, g.name, e.course_id, e.category, e.hours, s.status
+            FROM forloeb_hourentry e
+            JOIN forloeb_weeksheet s ON s.id = e.sheet_id
+            JOIN institutioner_pedagogist p ON p.id = s.pedagogist_id
+            JOIN institutioner_user u ON u.id = p.user_id
+            LEFT JOIN forloeb_course c ON c.id = e.course_id
+            LEFT JOIN indsats_agreement a ON a.id = c.agreement_id
+            LEFT JOIN indsats_interventionrequest r ON r.id = a.request_id
+            LEFT JOIN institutioner_institution i ON i.id = r.institution_id
+            LEFT JOIN institutioner_group g ON g.id = r.group_id
+            WHERE s.week_start >= '{monday_of(start).isoformat()}'
+              AND s.week_start <= '{end.isoformat()}'
+              AND s.status IN ('submitted', 'approved')
+            ORDER BY u.name, s.week_start, e.course_id, e.category
+        ) TO STDOUT WITH (FORMAT csv, DELIMITER ';')
+    """
+    started = time.perf_counter()
+    size = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for data in copy:
+            size += len(data)
+    return (time.perf_counter() - started) * 1000, size
+
+
+def _page_ms(client, url, params=None, rounds=15) -> tuple[float, float, int]:
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        assert client.get(url, params or {}).status_code == 200
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        client.get(url, params or {})
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, params or {})
+    return (
+        statistics.median(timings),
+        statistics.quantiles(timings, n=20)[18],
+        len(queries.captured_queries),
+    )
+
+
+@pytest.mark.django_db
+def test_bench_exports_lists_and_triage(client, large):
+    import resource
+
+    from django.urls import reverse
+
+    from forloeb.hours import services as hour_services
+    from forloeb.models import HourExport
+    from indsats.models import InterventionRequest, RequestStatus
+
+    administrator = User.objects.get(email="forvaltning@syntetisk.dk")
+    client.force_login(administrator)
+    today = timezone.localdate()
+    rows = []
+    csv_url = reverse("hours_export", args=["csv"])
+    for label, years in (("1 year", 1), ("5 years", 5)):
+        period = {
+            "fra": (today - timedelta(days=365 * years)).isoformat(),
+            "til": today.isoformat(),
+        }
+        _stream_ms(client, csv_url, period)  # warm
+        runs = [_stream_ms(client, csv_url, period) for _ in range(3)]
+        first = statistics.median(r[0] for r in runs)
+        whole = statistics.median(r[1] for r in runs)
+        copies = [_copy_baseline_ms(date.fromisoformat(period["fra"]), today) for _ in range(3)]
+        copy_ms = statistics.median(c[0] for c in copies)
+        rows.append(
+            {
+                "what": f"hours CSV, {label}",
+                "median_ms": round(whole, 1),
+                "first_byte_ms": round(first, 1),
+                "bytes": runs[0][2],
+                "baseline": "COPY of the same rows",
+                "baseline_median_ms": round(copy_ms, 1),
+                "ratio": round(whole / copy_ms, 2),
+            }
+        )
+
+    # Five years of Excel, built as the worker builds it (rows counted as it goes).
+    five = (today - timedelta(days=365 * 5), today)
+    made = hour_services.hour_export_start(actor=administrator, start=five[0], end=five[1])
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    hour_services.hour_export_build(export_id=made.pk)
+    built_ms = (time.perf_counter() - started) * 1000
+    rss_growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+    made = HourExport.objects.select_related("file").get(pk=made.pk)
+    rows.append(
+        {
+            "what": "hours Excel, 5 years, in the background",
+            "median_ms": round(built_ms, 1),
+            "rows": made.rows_done,
+            "file_mb": round(made.file.size / 1024 / 1024, 1),
+            "peak_rss_growth_mb": round(rss_growth_mb, 1),
+        }
+    )
+
+    waiting = (
+        InterventionRequest.objects.filter(status=RequestStatus.SUBMITTED).order_by("pk").first()
+    )
+    pages = [
+        ("Forløb (course list, page 1 of 50)", reverse("course_list"), None),
+        ("Forløb, page 60", reverse("course_list"), {"side": "60"}),
+        ("Anmodninger (request list, page 1)", reverse("request_list"), None),
+        ("Visitation (triage queue)", reverse("triage_queue"), None),
+    ]
+    if waiting is not None:
+        pages.append(
+            ("Visitation of one request", reverse("triage_detail", args=[waiting.pk]), None)
+        )
+    for label, url, params in pages:
+        median, p95, queries = _page_ms(client, url, params)
+        rows.append(
+            {
+                "what": label,
+                "median_ms": round(median, 1),
+                "p95_ms": round(p95, 1),
+                "queries": queries,
+            }
+        )
+
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "large_exports_and_lists.json").write_text(
+        json.dumps({"data": large, "rows": rows}, indent=2, ensure_ascii=False, default=str) + "\n"
+    )
+    print(f"\nExports, lists and triage, --scale large ({large}):")
+    for row in rows:
+        print("  " + "; ".join(f"{key} {value}" for key, value in row.items()))
