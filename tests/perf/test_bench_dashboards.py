@@ -9,6 +9,7 @@ to bench-results/dashboards.json.
 """
 
 import json
+import os
 import random
 import statistics
 import time
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from datetime import time as clock
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -402,3 +404,209 @@ def test_bench_exports_lists_and_triage(client, large):
     print(f"\nExports, lists and triage, --scale large ({large}):")
     for row in rows:
         print("  " + "; ".join(f"{key} {value}" for key, value in row.items()))
+
+
+# --- The load: locust against gunicorn ------------------------------------------------------------
+
+LOAD_USERS, LOAD_SECONDS, LOAD_PORT = 20, 60, int(os.environ.get("BENCH_PORT", "8104"))
+
+
+def _sessions(emails: list[str]) -> list[str]:
+    from django.conf import settings
+    from django.test import Client
+
+    cookies = []
+    for email in emails:
+        signed_in = Client()
+        signed_in.force_login(User.objects.get(email=email))
+        cookies.append(signed_in.cookies[settings.SESSION_COOKIE_NAME].value)
+    return cookies
+
+
+def _load_plan() -> dict:
+    from django.conf import settings
+    from django.urls import reverse
+
+    from forloeb.models import Course
+    from indsats.models import InterventionRequest, RequestStatus
+
+    this_week = timezone.localdate().isocalendar()
+    week_sheet = reverse("week_sheet", args=[this_week[0], this_week[1]])
+    waiting = InterventionRequest.objects.filter(status=RequestStatus.SUBMITTED).first()
+    some_course = Course.objects.order_by("-started_at").first()
+    leaders = list(
+        User.objects.filter(email__startswith="leder.")
+        .order_by("pk")
+        .values_list("email", flat=True)[:10]
+    )
+    pedagogists = list(
+        User.objects.filter(email__startswith="paedagog.")
+        .order_by("pk")
+        .values_list("email", flat=True)[:10]
+    )
+    leader_course = Course.objects.filter(
+        agreement__request__institution__memberships__user__email=leaders[0]
+    ).first()
+    common = [
+        ("Forside", reverse("start")),
+        ("Forløb (liste)", reverse("course_list")),
+    ]
+    name = settings.SESSION_COOKIE_NAME
+    return {
+        "administration": {
+            "cookie_name": name,
+            "sessions": _sessions(["forvaltning@syntetisk.dk"]),
+            "pages": [
+                *common,
+                ("Forløb (et)", reverse("course_detail", args=[some_course.pk])),
+                ("Visitation (kø)", reverse("triage_queue")),
+                ("Visitation (en)", reverse("triage_detail", args=[waiting.pk])),
+                ("Anmodninger (liste)", reverse("request_list")),
+                ("Pr. distrikt", reverse("dashboard_districts")),
+                ("Pr. institution", reverse("dashboard_institutions")),
+                ("Pr. pædagog", reverse("dashboard_pedagogists")),
+                ("Anmodninger og ventetider", reverse("dashboard_flow")),
+            ],
+        },
+        "leader": {
+            "cookie_name": name,
+            "sessions": _sessions(leaders),
+            "pages": [
+                *common,
+                *(
+                    [("Forløb (et)", reverse("course_detail", args=[leader_course.pk]))]
+                    if leader_course
+                    else []
+                ),
+                ("Anmodninger (liste)", reverse("request_list")),
+                ("Pr. distrikt", reverse("dashboard_districts")),
+            ],
+        },
+        "pedagogist": {
+            "cookie_name": name,
+            "sessions": _sessions(pedagogists),
+            "week_sheet": week_sheet,
+            "pages": [*common, ("Ugeseddel (læs)", week_sheet)],
+        },
+    }
+
+
+def _percentiles(stats_csv: Path) -> list[dict]:
+    import csv
+
+    rows = []
+    with stats_csv.open() as handle:
+        for row in csv.DictReader(handle):
+            rows.append(
+                {
+                    "page": row["Name"],
+                    "requests": int(row["Request Count"]),
+                    "failures": int(row["Failure Count"]),
+                    "p50_ms": float(row["50%"]),
+                    "p95_ms": float(row["95%"]),
+                    "p99_ms": float(row["99%"]),
+                }
+            )
+    return rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_load(large, tmp_path):
+    """20 users (administration, leaders, pedagogists) for a minute against gunicorn with two
+    workers on the large municipality, committed to the test database."""
+    import os as _os
+    import subprocess
+    import sys
+    import urllib.request
+
+    plan = _load_plan()
+    root = Path(__file__).resolve().parents[2]
+    bin_dir = Path(sys.executable).parent
+    database = connection.settings_dict
+    env = {
+        **_os.environ,
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        ),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_COOKIES": "false",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "LOAD_PLAN": json.dumps(plan),
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [
+            str(bin_dir / "gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{LOAD_PORT}",
+            "-w",
+            "2",
+            "--timeout",
+            "60",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{LOAD_PORT}/healthz/", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("gunicorn did not answer within 30 s")
+                time.sleep(0.5)
+        prefix = tmp_path / "locust"
+        subprocess.run(
+            [
+                str(bin_dir / "locust"),
+                "-f",
+                str(root / "tests/perf/locustfile.py"),
+                "--headless",
+                "-u",
+                str(LOAD_USERS),
+                "-r",
+                "5",
+                "-t",
+                f"{LOAD_SECONDS}s",
+                "--stop-timeout",
+                "5",
+                "--host",
+                f"http://127.0.0.1:{LOAD_PORT}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+            ],
+            cwd=root,
+            env=env,
+            check=False,
+            timeout=LOAD_SECONDS + 60,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rows = _percentiles(Path(f"{prefix}_stats.csv"))
+    baselines = {}
+    dashboards = RESULTS / "dashboards.json"
+    if dashboards.exists():
+        saved = json.loads(dashboards.read_text())
+        for page in saved.get("pages", []):
+            label = page.get("page", "").split(" (")[0]
+            if page.get("baseline_median_ms") is not None:
+                baselines[label] = page["baseline_median_ms"]
+    for row in rows:
+        row["baseline_median_ms"] = baselines.get(row["page"])
+    result = {"users": LOAD_USERS, "seconds": LOAD_SECONDS, "gunicorn_workers": 2, "pages": rows}
+    (RESULTS / "load.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nLoad: {LOAD_USERS} users for {LOAD_SECONDS} s, gunicorn 2 workers ({large}):")
+    for row in rows:
+        print("  " + "; ".join(f"{key} {value}" for key, value in row.items()))
+    total = next(row for row in rows if row["page"] == "Aggregated")
+    assert total["requests"] > 0
