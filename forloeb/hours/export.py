@@ -34,7 +34,7 @@ from openpyxl.styles import Font
 
 from forloeb.hours.weeks import monday_of
 from forloeb.models import HourCategory, HourEntry, SheetStatus
-from forloeb.spreadsheet import _danish, _Echo, xlsx_cell
+from forloeb.spreadsheet import _danish, _Echo, is_formula_like, xlsx_cell
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The CSV goes out in pieces of about this many bytes (not one write per row).
@@ -240,7 +240,16 @@ def write_workbook(
     sheet.append(header_cells)
     written = 0
     for row in rows(entries):
-        sheet.append([xlsx_cell(sheet, value) for value in row])
+        # Whole numbers and harmless text go in as they are; only hours (a number format),
+        # dates and text that looks like a formula need a cell object made here.
+        sheet.append(
+            [
+                value
+                if type(value) is int or (type(value) is str and not is_formula_like(value))
+                else xlsx_cell(sheet, value)
+                for value in row
+            ]
+        )
         written += 1
         if progress is not None and written % every == 0:
             progress(written)
