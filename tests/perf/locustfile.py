@@ -21,8 +21,11 @@ class _Role(HttpUser):
 
     def on_start(self) -> None:
         plan = PLAN[self.role]
-        self.pages = plan["pages"]
-        self.client.cookies.set(plan["cookie_name"], random.choice(plan["sessions"]))
+        self.pages = list(plan["pages"])
+        person = random.randrange(len(plan["sessions"]))
+        self.client.cookies.set(plan["cookie_name"], plan["sessions"][person])
+        if "own_course" in plan:  # a leader's course is one at their own institution
+            self.pages.append(("Forløb (et)", plan["own_course"][person]))
 
     def _page(self) -> None:
         name, url = random.choice(self.pages)

@@ -444,9 +444,14 @@ def _load_plan() -> dict:
         .order_by("pk")
         .values_list("email", flat=True)[:10]
     )
-    leader_course = Course.objects.filter(
-        agreement__request__institution__memberships__user__email=leaders[0]
-    ).first()
+    # Each leader opens a course at their own institution (another's would be a 404).
+    leader_courses = {
+        email: Course.objects.filter(
+            agreement__request__institution__memberships__user__email=email
+        ).first()
+        for email in leaders
+    }
+    leaders = [email for email in leaders if leader_courses[email] is not None]
     common = [
         ("Forside", reverse("start")),
         ("Forløb (liste)", reverse("course_list")),
@@ -471,13 +476,9 @@ def _load_plan() -> dict:
         "leader": {
             "cookie_name": name,
             "sessions": _sessions(leaders),
+            "own_course": [reverse("course_detail", args=[leader_courses[e].pk]) for e in leaders],
             "pages": [
                 *common,
-                *(
-                    [("Forløb (et)", reverse("course_detail", args=[leader_course.pk]))]
-                    if leader_course
-                    else []
-                ),
                 ("Anmodninger (liste)", reverse("request_list")),
                 ("Pr. distrikt", reverse("dashboard_districts")),
             ],
