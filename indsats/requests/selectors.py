@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -197,7 +198,7 @@ GROUP BY p.pid, w.monday
 def _booked_in_sql(
     pedagogist_ids: list[int], mondays: list[date], end: date
 ) -> dict[tuple[int, date], Decimal]:
-    params = {
+    params: dict[str, Any] = {
         "first": mondays[0],
         "last_monday": mondays[-1],
         "last_day": mondays[-1] + timedelta(days=6),
