@@ -310,6 +310,9 @@ HOURS_PRACTICE_SHARE_MIN_PERCENT = env_int("HOURS_PRACTICE_SHARE_MIN_PERCENT", 6
 HOURS_WEEKS_AHEAD = env_int("HOURS_WEEKS_AHEAD", 1, minimum=0)
 # How many weeks back a pedagogist may still fill in a week that is not approved.
 HOURS_WEEKS_BACK = env_int("HOURS_WEEKS_BACK", 52, minimum=1)
+# An Excel export of more hour rows than this is built in the background (Celery) with its
+# progress shown; a smaller one is answered at once. About 20,000 rows take 3-4 s in a request.
+HOURS_EXPORT_XLSX_INLINE_ROWS = env_int("HOURS_EXPORT_XLSX_INLINE_ROWS", 20000, minimum=0)
 
 # --- Reminders (#7) ---------------------------------------------------------------------------
 # When each rule runs is the schedule's, editable on the health page (Drift); these say what is

@@ -294,6 +294,23 @@ def demo_hours() -> None:
 # --- Reminders and notifications ----------------------------------------------------------------
 
 
+def demo_hour_export() -> None:
+    """The administration asked for a year of hours in Excel: built as the worker builds a large
+    export, with its notification and its page (Timer → Leverede timer → the export's link)."""
+    from forloeb.hours import services as hours_services
+    from forloeb.hours import weeks as hours
+    from institutioner.models import User
+
+    administrator = User.objects.filter(email="forvaltning@demo.dk").first()
+    if administrator is None:
+        return
+    end = hours.this_monday() - timedelta(days=1)
+    made = hours_services.hour_export_start(
+        actor=administrator, start=end - timedelta(weeks=52), end=end
+    )
+    hours_services.hour_export_build(export_id=made.pk)
+
+
 def demo_reminders() -> None:
     """Reminders in every state, made by the rules themselves from the demo's data.
 

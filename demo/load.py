@@ -16,6 +16,7 @@ LOADERS = [
     courses.demo_more_courses,
     courses.demo_history,
     courses.demo_hours,
+    courses.demo_hour_export,
     courses.demo_reminders,
     courses.demo_past_retention,
 ]

@@ -5,7 +5,7 @@ person's role itself, so a page and the file downloaded from it obey the same ru
 from django.db.models import QuerySet
 from django.http import Http404
 
-from forloeb.models import Course, HourEntry, WeekSheet
+from forloeb.models import Course, HourEntry, HourExport, WeekSheet
 from indsats import access as indsats_access
 from institutioner import access
 from institutioner.accesslog import rules as log
@@ -140,6 +140,20 @@ def hour_entries_for(user: User) -> QuerySet[HourEntry]:
     return qs.reported().filter(course__in=courses_for(user))
 
 
+def hour_exports_for(user: User) -> QuerySet[HourExport]:
+    """A person's own background exports (what they hold was scoped when they were built)."""
+    if not can_see_hours(user):
+        return HourExport.objects.none()
+    return HourExport.objects.filter(requested_by=user)
+
+
+def get_hour_export_for(user: User, pk) -> HourExport:
+    try:
+        return hour_exports_for(user).get(pk=pk)
+    except HourExport.DoesNotExist:
+        raise Http404 from None
+
+
 # Allocation dashboards ------------------------------------------------------------------------
 
 
@@ -190,6 +204,7 @@ ACCESS_LOG = {
     "hours_approval": log.search(),
     "hours_delivered": log.search(),
     "hours_export": log.export(),
+    "hours_export_download": log.download("forloeb.HourExport"),
     "dashboard_pedagogists": log.search(),
     "dashboard_pedagogists_export": log.export(),
 }

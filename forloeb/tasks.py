@@ -1,3 +1,4 @@
-"""Celery finds an app's tasks in its `tasks` module; the reminder room keeps them."""
+"""Celery finds an app's tasks in its `tasks` module; the rooms keep them."""
 
+from forloeb.hours.tasks import hour_export_build  # noqa: F401
 from forloeb.reminders.tasks import *  # noqa: F403

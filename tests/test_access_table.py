@@ -15,6 +15,7 @@ what" in the apps' `access.py` modules.
 import fnmatch
 import io
 import re
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from django_celery_beat.models import PeriodicTask
 from pypdf import PdfReader
 
 from forloeb.hours import weeks as hours
-from forloeb.models import HourCategory, HourEntry, SheetStatus, WeekSheet
+from forloeb.models import HourCategory, HourEntry, HourExport, SheetStatus, WeekSheet
 from institutioner.models import Notification, NotificationStatus
 
 ROLES = ["anonymous", "leader", "staff", "pedagogist", "administration", "outsider"]
@@ -55,6 +56,19 @@ def _leaders_notification(world):
         },
     )
     return notification
+
+
+def _administrations_export(world):
+    from forloeb.hours import services
+
+    made = HourExport.objects.filter(requested_by=world.administrator).first()
+    if made is None:
+        monday = hours.this_monday()
+        made = services.hour_export_start(
+            actor=world.administrator, start=monday, end=monday + timedelta(days=6)
+        )
+        services.hour_export_build(export_id=made.pk)
+    return made
 
 
 def no_kwargs(world):
@@ -210,6 +224,16 @@ RULES = {
     "hours_approval": (no_kwargs, {**signed_in(404), "administration": 200}),
     "hours_delivered": (no_kwargs, {**signed_in(200), "staff": 404}),
     "hours_export": (lambda w: {"fmt": "csv"}, {**signed_in(200), "staff": 404}),
+    "hours_export_new": (no_kwargs, {**signed_in(200), "staff": 404}),
+    # A background export is its requester's only (here the administration's).
+    "hours_export_status": (
+        lambda w: {"pk": _administrations_export(w).pk},
+        {**signed_in(404), "administration": 200},
+    ),
+    "hours_export_download": (
+        lambda w: {"pk": _administrations_export(w).pk},
+        {**signed_in(404), "administration": 200},
+    ),
     # Notifications: everyone signed in has their own; one person's notification is 404 to others.
     "notifications": (no_kwargs, signed_in(200)),
     "notification_open": (
@@ -362,6 +386,10 @@ DOWNLOADS = {
     "meeting_ics": ([lambda w: {"pk": w.meeting.pk}], "request_detail"),
     "course_report": ([lambda w: {"pk": w.agreement.course.pk}], "course_detail"),
     "hours_export": ([lambda w: {"fmt": "csv"}, lambda w: {"fmt": "xlsx"}], "hours_delivered"),
+    "hours_export_download": (
+        [lambda w: {"pk": _administrations_export(w).pk}],
+        "hours_delivered",
+    ),
     **{
         f"dashboard_{name}_export": (
             [lambda w: {"fmt": "csv"}, lambda w: {"fmt": "xlsx"}],

@@ -26,6 +26,7 @@ from forloeb.models import (
     EvaluationStatus,
     Phase,
 )
+from institutioner import paging
 from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
 from institutioner.history import history_rows
@@ -39,10 +40,19 @@ def course_list(request):
             "agreement__request__institution__district", "agreement__request__group"
         )
         .prefetch_related("evaluations")
-        .order_by("-started_at")
+        .order_by("-started_at", "-pk")
     )
+    # 50 to a page: the administration's list held every course (2 MB of HTML at 6,000).
+    page = paging.page_of(courses, request)
     return render(
-        request, "forloeb/courses/course_list.html", {"courses": courses, "filter": filterset}
+        request,
+        "forloeb/courses/course_list.html",
+        {
+            "courses": page.object_list,
+            "page": page,
+            "page_query": paging.page_query(request),
+            "filter": filterset,
+        },
     )
 
 

@@ -119,7 +119,8 @@ class PeriodForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    MAX_WEEKS = 106
+    # The page shows a column per week; the exports have no limit (ExportPeriodForm).
+    MAX_WEEKS: int | None = 106
     FIRST_YEAR, LAST_YEAR = 2000, 2100
 
     def _bounded(self, name):
@@ -143,6 +144,13 @@ class PeriodForm(forms.Form):
         if start and end:
             if end < start:
                 raise forms.ValidationError(_("The end of the period is before its start."))
-            if (end - start).days > self.MAX_WEEKS * 7:
+            if self.MAX_WEEKS is not None and (end - start).days > self.MAX_WEEKS * 7:
                 raise forms.ValidationError(_("Choose a period of at most two years."))
         return cleaned
+
+
+class ExportPeriodForm(PeriodForm):
+    """The exports take any period between the years the dates allow: the CSV streams from the
+    database, and a large Excel file is built in the background."""
+
+    MAX_WEEKS = None

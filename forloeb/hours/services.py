@@ -1,6 +1,11 @@
+import io
+import logging
+import tempfile
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -8,20 +13,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forloeb import access
+from forloeb.hours import export as hour_export
 from forloeb.hours import weeks as hours
 from forloeb.models import (
     Course,
     HourCategory,
     HourEntry,
+    HourExport,
+    HourExportStatus,
     SheetStatus,
     WeekSheet,
 )
 from institutioner.errors import StateError
-from institutioner.models import NotificationKind, Pedagogist, User
-from institutioner.notifications.services import notification_mark_read
+from institutioner.files.services import register_producer, stored_file_keep
+from institutioner.models import NotificationKind, Pedagogist, StoredFile, User
+from institutioner.notifications.services import notification_mark_read, notification_queue
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import LINE, check_lengths
 from institutioner.validators import validate_no_cpr
+
+logger = logging.getLogger(__name__)
 
 HOURS_IN_A_WEEK = Decimal("168")
 
@@ -263,3 +274,134 @@ def week_sheet_anonymise(*, sheet_id: int, before: datetime) -> bool:
 def _set_retention(value: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, %s, true)", [RETENTION_SETTING, value])
+
+
+# --- Exports that are built in the background ---------------------------------------------------
+
+EXPORT_PRODUCER = "hours_export_xlsx"
+
+
+def _export_entries(export: HourExport):
+    """What the person who asked may read, now (their scope when the file is built)."""
+    return hour_export.entries_between(
+        access.hour_entries_for(export.requested_by), export.starts_on, export.ends_on
+    )
+
+
+def _make_export_file(file: StoredFile) -> bytes:
+    """The maker registered for the kept file: builds it in one go (the worker's build, with
+    progress, normally keeps it first; this answers if anybody asks before)."""
+    export = HourExport.objects.select_related("requested_by").get(pk=file.object_id)
+    buffer = io.BytesIO()
+    hour_export.write_workbook(_export_entries(export), buffer)
+    return buffer.getvalue()
+
+
+register_producer(EXPORT_PRODUCER, _make_export_file)
+
+
+def hour_export_start(*, actor: User, start: date, end: date) -> HourExport:
+    """An Excel export of the hours `actor` may read from `start` to `end`, built by the worker
+    after the commit; the page of the export shows its progress."""
+    if not access.can_see_hours(actor):
+        raise StateError(_("You cannot export hours."))
+    if end < start:
+        raise StateError(_("The end of the period is before its start."))
+    export = HourExport(requested_by=actor, starts_on=start, ends_on=end)
+    export.rows_total = hour_export.entries_between(
+        access.hour_entries_for(actor), start, end
+    ).count()
+    export.save()
+    export_id = export.pk
+    transaction.on_commit(lambda: _enqueue_build(export_id))
+    return export
+
+
+def _enqueue_build(export_id: int) -> None:
+    try:
+        current_app.send_task("forloeb.tasks.hour_export_build", args=[export_id])
+    except Exception:
+        # The page says it waits; "Byg igen" (hour_export_restart) hands it over once more.
+        logger.warning("Could not hand hours export %s to the broker.", export_id, exc_info=True)
+
+
+def hour_export_build(
+    *,
+    export_id: int,
+    progress_every: int = 5000,
+    after_progress: Callable[[int], None] | None = None,
+) -> HourExport | None:
+    """Builds a waiting export: writes the workbook row by row to a temporary file, counting the
+    rows on the export as it goes, keeps the file and tells the person it is ready. Returns None
+    when the export is not waiting (built, being built by another worker, or failed), so a
+    second run of the task does nothing. `after_progress` is called after each progress
+    update (the browser test uses it to look at the page mid-build)."""
+    with transaction.atomic():
+        export = (
+            HourExport.objects.select_for_update(skip_locked=True)
+            .select_related("requested_by")
+            .filter(pk=export_id, status=HourExportStatus.WAITING)
+            .first()
+        )
+        if export is None:
+            return None
+        export.status = HourExportStatus.RUNNING
+        export.started_at = timezone.now()
+        export.save(update_fields=["status", "started_at"])
+
+    def progress(written: int) -> None:
+        HourExport.objects.filter(pk=export_id).update(rows_done=written)
+        if after_progress is not None:
+            after_progress(written)
+
+    try:
+        with tempfile.TemporaryFile() as target:
+            written = hour_export.write_workbook(
+                _export_entries(export), target, progress=progress, every=progress_every
+            )
+            target.seek(0)
+            data = target.read()
+        with transaction.atomic():
+            export.file = stored_file_keep(
+                producer=EXPORT_PRODUCER,
+                concerns=export,
+                name=export.file_name,
+                mimetype=hour_export.XLSX_TYPE,
+                data=data,
+            )
+            export.status = HourExportStatus.DONE
+            export.rows_done = written
+            export.rows_total = max(export.rows_total, written)
+            export.finished_at = timezone.now()
+            export.save(update_fields=["file", "status", "rows_done", "rows_total", "finished_at"])
+            notification_queue(
+                recipient=export.requested_by,
+                template="hours_export_ready",
+                context={"export": export},
+                concerns=export,
+                url=reverse("hours_export_status", args=[export.pk]),
+            )
+    except Exception:
+        HourExport.objects.filter(pk=export_id).update(
+            status=HourExportStatus.FAILED, finished_at=timezone.now()
+        )
+        raise
+    return export
+
+
+def hour_export_restart(*, actor: User, export: HourExport) -> HourExport:
+    """A failed export, or one that waited for a worker in vain, is handed over again."""
+    with transaction.atomic():
+        export = HourExport.objects.select_for_update().get(pk=export.pk)
+        if export.requested_by_id != actor.pk:
+            raise StateError(_("Only the person who asked for the export can build it again."))
+        if export.status == HourExportStatus.DONE:
+            raise StateError(_("The export is ready already."))
+        if export.status == HourExportStatus.RUNNING:
+            raise StateError(_("The export is being built."))
+        export.status = HourExportStatus.WAITING
+        export.rows_done = 0
+        export.finished_at = None
+        export.save(update_fields=["status", "rows_done", "finished_at"])
+        transaction.on_commit(lambda: _enqueue_build(export.pk))
+    return export

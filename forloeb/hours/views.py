@@ -3,12 +3,14 @@
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q, Sum
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,11 +21,12 @@ from django.views.decorators.http import require_POST
 from forloeb import access
 from forloeb.hours import export, services
 from forloeb.hours import weeks as hours
-from forloeb.hours.forms import PeriodForm, WeekForm
-from forloeb.models import HourCategory, HourEntry, SheetStatus, WeekSheet
+from forloeb.hours.forms import ExportPeriodForm, PeriodForm, WeekForm
+from forloeb.models import HourCategory, HourEntry, HourExportStatus, SheetStatus, WeekSheet
 from institutioner import access as org_access
 from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
+from institutioner.files.services import stored_file_bytes
 from institutioner.history import history_rows
 from institutioner.inputs import whole_number
 from institutioner.models import Pedagogist
@@ -313,7 +316,7 @@ def _period(
         end = end or max(start, default_end)
         if end < start:
             form.add_error(None, _("The end of the period is before its start."))
-        elif (end - start).days > PeriodForm.MAX_WEEKS * 7:
+        elif form.MAX_WEEKS is not None and (end - start).days > form.MAX_WEEKS * 7:
             form.add_error(None, _("Choose a period of at most two years."))
         else:
             data["fra"], data["til"] = start.isoformat(), end.isoformat()
@@ -377,19 +380,106 @@ def hours_delivered(request):
     )
 
 
-@login_required
-def hours_export(request, fmt: str):
-    if fmt not in ("csv", "xlsx") or not access.can_see_hours(request.user):
-        raise Http404
-    form, start, end = _period(request)
+def _export_period(request) -> tuple[date, date] | None:
+    """The period of an export (any length); None after saying what is wrong."""
+    form, start, end = _period(request, ExportPeriodForm)
     if form.is_bound and not form.is_valid():
         messages.error(
             request,
             " ".join(str(e) for e in form.non_field_errors()) or _("Choose a valid period."),
         )
-        return redirect(f"{reverse('hours_delivered')}?{request.GET.urlencode()}")
+        return None
+    return start, end
+
+
+def _back_to_delivered(request):
+    return redirect(f"{reverse('hours_delivered')}?{request.GET.urlencode()}")
+
+
+@login_required
+def hours_export(request, fmt: str):
+    """The hours of a period as CSV (streamed from the database) or Excel (in the request when
+    small, otherwise the page that builds it in the background)."""
+    if fmt not in ("csv", "xlsx") or not access.can_see_hours(request.user):
+        raise Http404
+    period = _export_period(request)
+    if period is None:
+        return _back_to_delivered(request)
+    start, end = period
     entries = export.entries_between(access.hour_entries_for(request.user), start, end)
     name = f"timer-{start:%Y-%m-%d}-{end:%Y-%m-%d}"
-    if fmt == "xlsx":
-        return export.as_xlsx(entries, name)
-    return export.as_csv(entries, name)
+    if fmt == "csv":
+        return export.as_csv(entries, name)
+    if entries.count() > settings.HOURS_EXPORT_XLSX_INLINE_ROWS:
+        query = urlencode({"fra": start.isoformat(), "til": end.isoformat()})
+        return redirect(f"{reverse('hours_export_new')}?{query}")
+    return export.as_xlsx(entries, name)
+
+
+@login_required
+def hours_export_new(request):
+    """A large Excel export: how many rows, and the button that hands it to the worker."""
+    if not access.can_see_hours(request.user):
+        raise Http404
+    if request.method == "POST":
+        form = ExportPeriodForm(request.POST)
+        if not form.is_valid() or not form.cleaned_data["fra"] or not form.cleaned_data["til"]:
+            messages.error(request, _("Choose a valid period."))
+            return redirect("hours_delivered")
+        try:
+            started = services.hour_export_start(
+                actor=request.user, start=form.cleaned_data["fra"], end=form.cleaned_data["til"]
+            )
+        except StateError as error:
+            messages.error(request, error.message)
+            return redirect("hours_delivered")
+        return redirect("hours_export_status", started.pk)
+    period = _export_period(request)
+    if period is None:
+        return _back_to_delivered(request)
+    start, end = period
+    rows = export.entries_between(access.hour_entries_for(request.user), start, end).count()
+    return render(
+        request,
+        "forloeb/hours/export_new.html",
+        {
+            "start": start,
+            "end": end,
+            "rows": rows,
+            "recent": access.hour_exports_for(request.user)[:5],
+        },
+    )
+
+
+@login_required
+def hours_export_status(request, pk: int):
+    """The export's progress; the page reloads itself until the file is ready."""
+    hour_export = access.get_hour_export_for(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.hour_export_restart(actor=request.user, export=hour_export)
+        except StateError as error:
+            messages.error(request, error.message)
+        return redirect("hours_export_status", hour_export.pk)
+    waiting = hour_export.status in (HourExportStatus.WAITING, HourExportStatus.RUNNING)
+    stale = (
+        hour_export.status == HourExportStatus.WAITING
+        and timezone.now() - hour_export.created_at > timedelta(minutes=5)
+    )
+    return render(
+        request,
+        "forloeb/hours/export_status.html",
+        {"export": hour_export, "waiting": waiting, "stale": stale},
+    )
+
+
+@login_required
+def hours_export_download(request, pk: int):
+    hour_export = access.get_hour_export_for(request.user, pk)
+    if hour_export.file_id is None:
+        raise Http404
+    response = HttpResponse(
+        stored_file_bytes(file_id=hour_export.file_id), content_type=export.XLSX_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{hour_export.file_name}"'
+    return response

@@ -4,14 +4,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from indsats.agreements.selectors import agreed_weeks
 from indsats.models import (
+    SIGNED_STATUSES,
     AgreementVersion,
     Allocation,
     IntakeMeeting,
@@ -87,16 +90,34 @@ class Booked:
         )
 
 
-def booked_hours(pedagogist_ids: list[int], *, start: date, end: date) -> Booked:
-    """Week by week in [start, end]: the pedagogists' part of the agreements in force that week
-    (each version in the weeks it was in force, until the week its agreement ended), and the
-    triage hours of accepted requests that have no signed agreement yet, over their wished
-    period; each intervention with its preparation hour. Two queries."""
+def _mondays(start: date, end: date) -> list[date]:
     mondays = []
     monday = monday_of(start)
     while monday <= end:
         mondays.append(monday)
         monday += timedelta(weeks=1)
+    return mondays
+
+
+def booked_hours(pedagogist_ids: list[int], *, start: date, end: date) -> Booked:
+    """Week by week in [start, end]: the pedagogists' part of the agreements in force that week
+    (each version in the weeks it was in force, until the week its agreement ended), and the
+    triage hours of accepted requests that have no signed agreement yet, over their wished
+    period; each intervention with its preparation hour.
+
+    On PostgreSQL the database sums it, one row per pedagogist and week with hours
+    (`_booked_in_sql`, one query); elsewhere the same rules run in Python over the versions and
+    allocations (`booked_in_python`, two queries). A test holds the two to the same numbers.
+    """
+    mondays = _mondays(start, end)
+    if connection.vendor == "postgresql" and pedagogist_ids and mondays:
+        return Booked(mondays=mondays, hours=_booked_in_sql(pedagogist_ids, mondays, end))
+    return booked_in_python(pedagogist_ids, start=start, end=end)
+
+
+def booked_in_python(pedagogist_ids: list[int], *, start: date, end: date) -> Booked:
+    """`booked_hours` computed in Python (SQLite, and the reference for the SQL)."""
+    mondays = _mondays(start, end)
     agreed = agreed_weeks(pedagogist_ids, mondays)
     hours: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
     for key, value in agreed.hours.items():
@@ -107,6 +128,92 @@ def booked_hours(pedagogist_ids: list[int], *, start: date, end: date) -> Booked
                 allocation.weekly_hours + PREPARATION_HOURS
             )
     return Booked(mondays=mondays, hours=hours)
+
+
+# The rules of `version_periods` (indsats/agreements/selectors.py) and `wished_weeks` in SQL:
+# a version counts from its start (an adjustment from the Monday of the week it came into
+# force), until its end, the Sunday before the week it was superseded, and the Sunday of the
+# week its agreement ended; an agreement's hours are shared among its pedagogists by their
+# allocated hours; an accepted request without a signed version counts its triage hours over
+# its wished weeks. Each counts with its preparation hour in every week it touches.
+_BOOKED_SQL = """
+WITH weeks AS (
+    SELECT day::date AS monday
+    FROM generate_series(%(first)s::date, %(last_monday)s::date, interval '7 days') AS day
+),
+shared AS (
+    SELECT request_id, SUM(weekly_hours) AS total FROM indsats_allocation GROUP BY request_id
+),
+signed AS (
+    SELECT a.pedagogist_id AS pid,
+           COALESCE(v.hours_per_week, 0)
+               * CASE WHEN s.total > 0 THEN a.weekly_hours / s.total ELSE 0 END AS hours,
+           CASE WHEN v.number <> 1 AND v.in_force_at IS NOT NULL
+                THEN GREATEST(
+                    v.starts_on, date_trunc('week', v.in_force_at AT TIME ZONE %(tz)s)::date
+                )
+                ELSE v.starts_on END AS begins,
+           LEAST(
+               v.ends_on,
+               COALESCE(date_trunc('week', v.superseded_at AT TIME ZONE %(tz)s)::date - 1,
+                        v.ends_on),
+               COALESCE(date_trunc('week', g.ended_on)::date + 6, v.ends_on)
+           ) AS ends
+    FROM indsats_allocation a
+    JOIN indsats_agreement g ON g.request_id = a.request_id
+    JOIN indsats_agreementversion v ON v.agreement_id = g.id
+    JOIN shared s ON s.request_id = a.request_id
+    WHERE a.pedagogist_id = ANY(%(ids)s)
+      AND v.status = ANY(%(signed)s)
+      AND v.starts_on <= %(last_day)s AND v.ends_on >= %(first)s
+),
+unsigned AS (
+    SELECT a.pedagogist_id AS pid,
+           a.weekly_hours AS hours,
+           date_trunc('week', r.wished_start)::date AS begins,
+           date_trunc('week', r.wished_start)::date + 7 * r.wished_weeks - 1 AS ends
+    FROM indsats_allocation a
+    JOIN indsats_interventionrequest r ON r.id = a.request_id
+    WHERE a.pedagogist_id = ANY(%(ids)s)
+      AND r.status = %(accepted)s
+      AND r.wished_start <= %(end)s
+      AND NOT EXISTS (
+          SELECT 1 FROM indsats_agreement g
+          JOIN indsats_agreementversion v ON v.agreement_id = g.id
+          WHERE g.request_id = r.id AND v.status = ANY(%(signed)s)
+      )
+),
+periods AS (
+    SELECT pid, hours, begins, ends FROM signed WHERE begins <= ends
+    UNION ALL
+    SELECT pid, hours, begins, ends FROM unsigned
+)
+SELECT p.pid, w.monday, SUM(p.hours + %(preparation)s)
+FROM periods p
+JOIN weeks w ON p.begins <= w.monday + 6 AND p.ends >= w.monday
+GROUP BY p.pid, w.monday
+"""
+
+
+def _booked_in_sql(
+    pedagogist_ids: list[int], mondays: list[date], end: date
+) -> dict[tuple[int, date], Decimal]:
+    params: dict[str, Any] = {
+        "first": mondays[0],
+        "last_monday": mondays[-1],
+        "last_day": mondays[-1] + timedelta(days=6),
+        "end": end,
+        "ids": list(pedagogist_ids),
+        "signed": [str(status) for status in SIGNED_STATUSES],
+        "accepted": str(RequestStatus.ACCEPTED),
+        "tz": settings.TIME_ZONE,
+        "preparation": PREPARATION_HOURS,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_BOOKED_SQL, params)
+        return defaultdict(
+            lambda: ZERO, {(pid, monday): hours for pid, monday, hours in cursor.fetchall()}
+        )
 
 
 @dataclass
@@ -126,7 +233,11 @@ def _capacity(pedagogist: Pedagogist, booked: Booked, start: date, end: date) ->
 def free_capacity(pedagogists: list[Pedagogist], *, start: date, end: date) -> dict[int, Capacity]:
     """Hours a week each pedagogist has free for a new intervention in [start, end]: contracted
     hours, minus sparring, minus the hours booked in the busiest week of the period
-    (`booked_hours`), minus the new intervention's own preparation. Two queries."""
+    (`booked_hours`, summed by the database), minus the new intervention's own preparation.
+    One query on PostgreSQL.
+
+    Whatever else takes a pedagogist's hours in a week (planned absence, for one) belongs in
+    `booked_hours`, week by week, so the busiest week and every caller see it at once."""
     booked = booked_hours([p.pk for p in pedagogists], start=start, end=end)
     return {p.pk: _capacity(p, booked, start, end) for p in pedagogists}
 

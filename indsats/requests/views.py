@@ -25,6 +25,7 @@ from indsats.requests.forms import (
     RequestForm,
     WithdrawForm,
 )
+from institutioner import paging
 from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
 from institutioner.forms import add_errors
@@ -34,12 +35,18 @@ from institutioner.inputs import whole_numbers
 @login_required
 def request_list(request):
     requests = selectors.with_list_relations(access.requests_for(request.user)).order_by(
-        "-created_at"
+        "-created_at", "-pk"
     )
+    page = paging.page_of(requests, request)
     return render(
         request,
         "indsats/requests/request_list.html",
-        {"requests": requests, "can_create": access.can_create_request(request.user)},
+        {
+            "requests": page.object_list,
+            "page": page,
+            "page_query": paging.page_query(request),
+            "can_create": access.can_create_request(request.user),
+        },
     )
 
 

@@ -75,3 +75,21 @@ def stored_files_delete(*, model: type[models.Model], object_ids: list[int]) -> 
     Notification.objects.filter(attachment_file__in=files).update(attachment_file=None)
     deleted, _by_model = files.delete()
     return deleted
+
+
+def stored_file_keep(
+    *, producer: str, concerns: models.Model, name: str, mimetype: str, data: bytes
+) -> StoredFile:
+    """Keeps `data`, made by the caller (a worker that built it with progress of its own), as
+    the document `producer` makes of `concerns`. Made already: the row is kept as it was, so
+    a second run of the same task changes nothing."""
+    row = stored_file_expect(producer=producer, concerns=concerns, name=name, mimetype=mimetype)
+    with transaction.atomic():
+        file = StoredFile.objects.select_for_update().get(pk=row.pk)
+        if file.data is None:
+            file.data = data
+            file.sha256 = hashlib.sha256(data).hexdigest()
+            file.size = len(data)
+            file.made_at = timezone.now()
+            file.save(update_fields=["data", "sha256", "size", "made_at"])
+    return file

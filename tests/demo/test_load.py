@@ -34,6 +34,12 @@ def test_demo_municipality_has_the_seeds_numbers_and_is_loaded_once():
     for assignment in Assignment.objects.all():
         assignment.full_clean()
     assert all(i.groups.exists() for i in Institution.objects.all())
+    # A year of hours built in the background for the administration (issue 21).
+    from forloeb.models import HourExport, HourExportStatus
+
+    [export] = HourExport.objects.all()
+    assert export.status == HourExportStatus.DONE and export.rows_done > 0
+    assert export.requested_by.email == "forvaltning@demo.dk"
     from indsats.models import AgreementVersion, InterventionRequest
 
     request_states = set(InterventionRequest.objects.values_list("status", flat=True))

@@ -9,6 +9,7 @@ to bench-results/dashboards.json.
 """
 
 import json
+import os
 import random
 import statistics
 import time
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from datetime import time as clock
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -251,3 +253,361 @@ def test_bench_dashboards(client, large, settings):
             f"{row['access_log_cost_pct']:>7}  "
             f"{'ja' if row['targets_met'] else 'NEJ'}"
         )
+
+
+# --- Issue 21: the exports, the lists and triage at the same scale ------------------------------
+
+
+def _stream_ms(client, url, params) -> tuple[float, float, int]:
+    """(first byte ms, whole file ms, bytes) of a streamed download through the test client."""
+    start = time.perf_counter()
+    response = client.get(url, params)
+    chunks = iter(response.streaming_content)
+    size = len(next(chunks))
+    first = (time.perf_counter() - start) * 1000
+    size += sum(len(chunk) for chunk in chunks)
+    return first, (time.perf_counter() - start) * 1000, size
+
+
+def _copy_baseline_ms(start: date, end: date) -> tuple[float, int]:
+    """Hand-written: the same rows and columns straight from COPY, with no formatting."""
+    sql = f"""
+        COPY (
+            SELECT u.name, s.week_start, i.name, g.name, e.course_id, e.category, e.hours, s.status
+            FROM forloeb_hourentry e
+            JOIN forloeb_weeksheet s ON s.id = e.sheet_id
+            JOIN institutioner_pedagogist p ON p.id = s.pedagogist_id
+            JOIN institutioner_user u ON u.id = p.user_id
+            LEFT JOIN forloeb_course c ON c.id = e.course_id
+            LEFT JOIN indsats_agreement a ON a.id = c.agreement_id
+            LEFT JOIN indsats_interventionrequest r ON r.id = a.request_id
+            LEFT JOIN institutioner_institution i ON i.id = r.institution_id
+            LEFT JOIN institutioner_group g ON g.id = r.group_id
+            WHERE s.week_start >= '{monday_of(start).isoformat()}'
+              AND s.week_start <= '{end.isoformat()}'
+              AND s.status IN ('submitted', 'approved')
+            ORDER BY u.name, s.week_start, e.course_id, e.category
+        ) TO STDOUT WITH (FORMAT csv, DELIMITER ';')
+    """
+    started = time.perf_counter()
+    size = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for data in copy:
+            size += len(data)
+    return (time.perf_counter() - started) * 1000, size
+
+
+def _page_ms(client, url, params=None, rounds=15) -> tuple[float, float, int]:
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        assert client.get(url, params or {}).status_code == 200
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        client.get(url, params or {})
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, params or {})
+    return (
+        statistics.median(timings),
+        statistics.quantiles(timings, n=20)[18],
+        len(queries.captured_queries),
+    )
+
+
+@pytest.mark.django_db
+def test_bench_exports_lists_and_triage(client, large):
+    import resource
+
+    from django.urls import reverse
+
+    from forloeb.hours import services as hour_services
+    from forloeb.models import HourExport
+    from indsats.models import InterventionRequest, RequestStatus
+
+    administrator = User.objects.get(email="forvaltning@syntetisk.dk")
+    client.force_login(administrator)
+    today = timezone.localdate()
+    rows = []
+    csv_url = reverse("hours_export", args=["csv"])
+    for label, years in (("1 year", 1), ("5 years", 5)):
+        period = {
+            "fra": (today - timedelta(days=365 * years)).isoformat(),
+            "til": today.isoformat(),
+        }
+        _stream_ms(client, csv_url, period)  # warm
+        runs = [_stream_ms(client, csv_url, period) for _ in range(3)]
+        first = statistics.median(r[0] for r in runs)
+        whole = statistics.median(r[1] for r in runs)
+        copies = [_copy_baseline_ms(date.fromisoformat(period["fra"]), today) for _ in range(3)]
+        copy_ms = statistics.median(c[0] for c in copies)
+        rows.append(
+            {
+                "what": f"hours CSV, {label}",
+                "median_ms": round(whole, 1),
+                "first_byte_ms": round(first, 1),
+                "bytes": runs[0][2],
+                "baseline": "COPY of the same rows",
+                "baseline_median_ms": round(copy_ms, 1),
+                "ratio": round(whole / copy_ms, 2),
+            }
+        )
+
+    # Five years of Excel, built as the worker builds it (rows counted as it goes).
+    five = (today - timedelta(days=365 * 5), today)
+    made = hour_services.hour_export_start(actor=administrator, start=five[0], end=five[1])
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    hour_services.hour_export_build(export_id=made.pk)
+    built_ms = (time.perf_counter() - started) * 1000
+    rss_growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+    made = HourExport.objects.select_related("file").get(pk=made.pk)
+    rows.append(
+        {
+            "what": "hours Excel, 5 years, in the background",
+            "median_ms": round(built_ms, 1),
+            "rows": made.rows_done,
+            "file_mb": round(made.file.size / 1024 / 1024, 1),
+            "peak_rss_growth_mb": round(rss_growth_mb, 1),
+        }
+    )
+
+    waiting = (
+        InterventionRequest.objects.filter(status=RequestStatus.SUBMITTED).order_by("pk").first()
+    )
+    pages = [
+        ("Forløb (course list, page 1 of 50)", reverse("course_list"), None),
+        ("Forløb, page 60", reverse("course_list"), {"side": "60"}),
+        ("Anmodninger (request list, page 1)", reverse("request_list"), None),
+        ("Visitation (triage queue)", reverse("triage_queue"), None),
+    ]
+    if waiting is not None:
+        pages.append(
+            ("Visitation of one request", reverse("triage_detail", args=[waiting.pk]), None)
+        )
+    for label, url, params in pages:
+        median, p95, queries = _page_ms(client, url, params)
+        rows.append(
+            {
+                "what": label,
+                "median_ms": round(median, 1),
+                "p95_ms": round(p95, 1),
+                "queries": queries,
+            }
+        )
+
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "large_exports_and_lists.json").write_text(
+        json.dumps({"data": large, "rows": rows}, indent=2, ensure_ascii=False, default=str) + "\n"
+    )
+    print(f"\nExports, lists and triage, --scale large ({large}):")
+    for row in rows:
+        print("  " + "; ".join(f"{key} {value}" for key, value in row.items()))
+
+
+# --- The load: locust against gunicorn ------------------------------------------------------------
+
+LOAD_USERS, LOAD_SECONDS, LOAD_PORT = 20, 60, int(os.environ.get("BENCH_PORT", "8104"))
+
+
+def _sessions(emails: list[str]) -> list[str]:
+    from django.conf import settings
+    from django.test import Client
+
+    cookies = []
+    for email in emails:
+        signed_in = Client()
+        signed_in.force_login(User.objects.get(email=email))
+        cookies.append(signed_in.cookies[settings.SESSION_COOKIE_NAME].value)
+    return cookies
+
+
+def _load_plan() -> dict:
+    from django.conf import settings
+    from django.urls import reverse
+
+    from forloeb.models import Course
+    from indsats.models import InterventionRequest, RequestStatus
+
+    this_week = timezone.localdate().isocalendar()
+    week_sheet = reverse("week_sheet", args=[this_week[0], this_week[1]])
+    waiting = InterventionRequest.objects.filter(status=RequestStatus.SUBMITTED).first()
+    some_course = Course.objects.order_by("-started_at").first()
+    leaders = list(
+        User.objects.filter(email__startswith="leder.")
+        .order_by("pk")
+        .values_list("email", flat=True)[:10]
+    )
+    pedagogists = list(
+        User.objects.filter(email__startswith="paedagog.")
+        .order_by("pk")
+        .values_list("email", flat=True)[:10]
+    )
+    # Each leader opens a course at their own institution (another's would be a 404).
+    leader_courses = {
+        email: Course.objects.filter(
+            agreement__request__institution__memberships__user__email=email
+        ).first()
+        for email in leaders
+    }
+    leaders = [email for email in leaders if leader_courses[email] is not None]
+    common = [
+        ("Forside", reverse("start")),
+        ("Forløb (liste)", reverse("course_list")),
+    ]
+    name = settings.SESSION_COOKIE_NAME
+    return {
+        "administration": {
+            "cookie_name": name,
+            "sessions": _sessions(["forvaltning@syntetisk.dk"]),
+            "pages": [
+                *common,
+                ("Forløb (et)", reverse("course_detail", args=[some_course.pk])),
+                ("Visitation (kø)", reverse("triage_queue")),
+                ("Visitation (en)", reverse("triage_detail", args=[waiting.pk])),
+                ("Anmodninger (liste)", reverse("request_list")),
+                ("Pr. distrikt", reverse("dashboard_districts")),
+                ("Pr. institution", reverse("dashboard_institutions")),
+                ("Pr. pædagog", reverse("dashboard_pedagogists")),
+                ("Anmodninger og ventetider", reverse("dashboard_flow")),
+            ],
+        },
+        "leader": {
+            "cookie_name": name,
+            "sessions": _sessions(leaders),
+            "own_course": [reverse("course_detail", args=[leader_courses[e].pk]) for e in leaders],
+            "pages": [
+                *common,
+                ("Anmodninger (liste)", reverse("request_list")),
+                ("Pr. distrikt", reverse("dashboard_districts")),
+            ],
+        },
+        "pedagogist": {
+            "cookie_name": name,
+            "sessions": _sessions(pedagogists),
+            "week_sheet": week_sheet,
+            "pages": [*common, ("Ugeseddel (læs)", week_sheet)],
+        },
+    }
+
+
+def _percentiles(stats_csv: Path) -> list[dict]:
+    import csv
+
+    rows = []
+    with stats_csv.open() as handle:
+        for row in csv.DictReader(handle):
+            rows.append(
+                {
+                    "page": row["Name"],
+                    "requests": int(row["Request Count"]),
+                    "failures": int(row["Failure Count"]),
+                    "p50_ms": float(row["50%"]),
+                    "p95_ms": float(row["95%"]),
+                    "p99_ms": float(row["99%"]),
+                }
+            )
+    return rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_load(large, tmp_path):
+    """20 users (administration, leaders, pedagogists) for a minute against gunicorn with two
+    workers on the large municipality, committed to the test database."""
+    import os as _os
+    import subprocess
+    import sys
+    import urllib.request
+
+    plan = _load_plan()
+    root = Path(__file__).resolve().parents[2]
+    bin_dir = Path(sys.executable).parent
+    database = connection.settings_dict
+    env = {
+        **_os.environ,
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        ),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_COOKIES": "false",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "LOAD_PLAN": json.dumps(plan),
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [
+            str(bin_dir / "gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{LOAD_PORT}",
+            "-w",
+            "2",
+            "--timeout",
+            "60",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{LOAD_PORT}/healthz/", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("gunicorn did not answer within 30 s")
+                time.sleep(0.5)
+        prefix = tmp_path / "locust"
+        subprocess.run(
+            [
+                str(bin_dir / "locust"),
+                "-f",
+                str(root / "tests/perf/locustfile.py"),
+                "--headless",
+                "-u",
+                str(LOAD_USERS),
+                "-r",
+                "5",
+                "-t",
+                f"{LOAD_SECONDS}s",
+                "--stop-timeout",
+                "5",
+                "--host",
+                f"http://127.0.0.1:{LOAD_PORT}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+            ],
+            cwd=root,
+            env=env,
+            check=False,
+            timeout=LOAD_SECONDS + 60,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rows = _percentiles(Path(f"{prefix}_stats.csv"))
+    baselines = {}
+    dashboards = RESULTS / "dashboards.json"
+    if dashboards.exists():
+        saved = json.loads(dashboards.read_text())
+        for page in saved.get("pages", []):
+            label = page.get("page", "").split(" (")[0]
+            if page.get("baseline_median_ms") is not None:
+                baselines[label] = page["baseline_median_ms"]
+    for row in rows:
+        row["baseline_median_ms"] = baselines.get(row["page"])
+    result = {"users": LOAD_USERS, "seconds": LOAD_SECONDS, "gunicorn_workers": 2, "pages": rows}
+    (RESULTS / "load.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nLoad: {LOAD_USERS} users for {LOAD_SECONDS} s, gunicorn 2 workers ({large}):")
+    for row in rows:
+        print("  " + "; ".join(f"{key} {value}" for key, value in row.items()))
+    total = next(row for row in rows if row["page"] == "Aggregated")
+    assert total["requests"] > 0

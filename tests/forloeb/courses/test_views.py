@@ -99,6 +99,7 @@ def test_closing_report_text(client, world):
 
 @pytest.mark.parametrize("extra", [0, 3])
 def test_course_list_filters_and_query_count(client, world, django_assert_num_queries, extra):
+    """Also with more courses than a page holds (here 2 to a page): the same queries."""
     agreement, _version = agreement_in_force(world)
     for _ in range(extra):
         from tests.indsats.helpers import accept, make_request
@@ -107,9 +108,9 @@ def test_course_list_filters_and_query_count(client, world, django_assert_num_qu
         accept(world, req)
         agreement_in_force(world, req)
     client.force_login(world.administrator)
-    # session, user; courses; evaluations; the filter form's districts; unread notifications;
-    # the access-log row (a search); session save (3)
-    with django_assert_num_queries(10):
+    # session, user; count, courses; evaluations; the filter form's districts; unread
+    # notifications; the access-log row (a search); session save (3)
+    with django_assert_num_queries(11):
         response = client.get(reverse("course_list"))
     shown = {int(pk) for pk in re.findall(r'href="/forloeb/(\d+)/"', response.content.decode())}
     assert shown == set(Course.objects.values_list("pk", flat=True))
@@ -146,3 +147,37 @@ def test_an_empty_filtered_course_list_says_nothing_matched(client, world):
     client.force_login(world.outsider)
     body = client.get(reverse("course_list")).content.decode()
     assert "Ingen forløb endnu" in body
+
+
+@pytest.mark.parametrize("extra", [2, 4])
+def test_the_course_list_pages_with_its_filters_kept(
+    client, world, django_assert_num_queries, monkeypatch, extra
+):
+    """Two to a page here (50 in the app): each page shows its own courses, newest first, the
+    page links keep the filters, and a page costs the same queries however many there are."""
+    from institutioner import paging
+    from tests.indsats.helpers import accept, make_request
+
+    assert paging.PER_PAGE == 50
+    monkeypatch.setattr(paging, "PER_PAGE", 2)
+    agreement_in_force(world)
+    for _ in range(extra):
+        req = make_request(world, submit=True, group=world.institution.groups.get(name="Frøen"))
+        accept(world, req)
+        agreement_in_force(world, req)
+    newest_first = list(Course.objects.order_by("-started_at", "-pk").values_list("pk", flat=True))
+    client.force_login(world.administrator)
+    query = {"institution": "mariehøn"}
+    pages = []
+    for number in (1, 2, 3):
+        with django_assert_num_queries(11):
+            body = client.get(reverse("course_list"), {**query, "side": number}).content.decode()
+        pages.append([int(pk) for pk in re.findall(r'href="/forloeb/(\d+)/"', body)])
+        if number == 1:
+            assert "?institution=marieh%C3%B8n&amp;side=2" in body
+    assert pages[0] == newest_first[:2] and pages[1] == newest_first[2:4]
+    assert pages[2] == newest_first[4:6] if extra == 4 else pages[2] == newest_first[2:4]
+    assert "Side 1 af" in client.get(reverse("course_list"), query).content.decode()
+    # A page number that is no number shows the first page.
+    body = client.get(reverse("course_list"), {"side": "x²"}).content.decode()
+    assert [int(pk) for pk in re.findall(r'href="/forloeb/(\d+)/"', body)] == newest_first[:2]

@@ -31,6 +31,32 @@ def monday():
     return monday_of(timezone.localdate()) + timedelta(weeks=1)
 
 
+@pytest.fixture(autouse=True)
+def sql_and_python_agree(db):
+    """After every hand-made case: on PostgreSQL the database's sum (`booked_hours`) gives the
+    same hours, week by week, as the rules in Python (`booked_in_python`)."""
+    yield
+    from django.db import connection
+    from django.utils import timezone
+
+    from institutioner.models import Pedagogist
+
+    if connection.vendor != "postgresql":
+        return
+    ids = list(Pedagogist.objects.values_list("pk", flat=True))
+    today = timezone.localdate()
+    window = {"start": today - timedelta(weeks=60), "end": today + timedelta(weeks=110)}
+    in_sql = selectors.booked_hours(ids, **window)
+    in_python = selectors.booked_in_python(ids, **window)
+    assert in_sql.mondays == in_python.mondays
+
+    def rounded(hours):
+        return {key: value.quantize(D("0.0001")) for key, value in hours.items() if value}
+
+    assert rounded(in_sql.hours) == rounded(in_python.hours)
+    assert in_python.hours or not ids  # the cases book something
+
+
 def _free(world, req) -> Decimal:
     [row] = [r for r in selectors.capacity_by_pedagogist(req) if r.pedagogist == world.pedagogist]
     return row.free_hours
@@ -150,3 +176,16 @@ def test_the_triage_page_says_how_free_hours_are_counted(client, world, monday):
     week = (monday + timedelta(weeks=2)).isocalendar().week
     assert f"travleste uge {week}" in html
     assert "aftaler, der er i kraft" in html
+
+
+def test_the_database_sums_the_capacity_in_one_query(world, monday, postgres):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _booked(world, monday, hours="10")
+    agreement_in_force(world, _booked(world, monday + timedelta(weeks=4), hours="5"))
+    with CaptureQueriesContext(connection) as queries:
+        selectors.booked_hours(
+            [world.pedagogist.pk], start=monday, end=monday + timedelta(weeks=30)
+        )
+    assert len(queries.captured_queries) == 1

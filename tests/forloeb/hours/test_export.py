@@ -1,0 +1,195 @@
+"""The hour exports (hours/export.py and the background Excel build in hours/services.py)."""
+
+import csv
+import io
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from forloeb import access
+from forloeb.hours import export, services
+from forloeb.hours import weeks as hours
+from forloeb.models import HourExport, HourExportStatus
+from institutioner.errors import StateError
+from institutioner.models import AccessAction, AccessLogEntry, Notification
+
+
+def _csv_rows(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+
+
+def _period(logged):
+    return {"fra": (logged - timedelta(weeks=1)).isoformat(), "til": logged.isoformat()}
+
+
+def test_the_database_writes_the_same_csv_as_python(world, running, elsewhere, logged, postgres):
+    """COPY formats in SQL what `spreadsheet._danish` formats in Python: the same bytes, names
+    with quotes, semicolons and formula starts included."""
+    world.pedagogist.user.name = '=Paula "P"; Pædagog'
+    world.pedagogist.user.save(update_fields=["name"])
+    world.institution.name = "-Mariehønen\nSyd"
+    world.institution.save(update_fields=["name"])
+    entries = export.entries_between(
+        access.hour_entries_for(world.administrator),
+        logged - timedelta(weeks=5),
+        hours.this_monday() + timedelta(days=6),
+    )
+    from_database = b"".join(export._copy_lines(entries))
+    from_python = b"".join(export._python_lines(entries))
+    assert from_database == from_python
+    rows = list(csv.reader(io.StringIO(from_database.decode()), delimiter=";"))
+    assert len(rows) == 4
+    assert {row[0] for row in rows} == {"'" + world.pedagogist.user.name}
+    assert "'-Mariehønen\nSyd" in {row[4] for row in rows}
+    assert "" in {row[5] for row in rows}  # the course elsewhere has no group
+
+
+def test_the_csv_sends_its_header_before_asking_the_database(client, world, logged):
+    client.force_login(world.administrator)
+    response = client.get(reverse("hours_export", args=["csv"]), _period(logged))
+    chunks = iter(response.streaming_content)
+    with CaptureQueriesContext(connection) as queries:
+        first = next(chunks)
+    assert first.decode().startswith("\ufeffPædagog;År;Uge")
+    assert len(queries.captured_queries) == 0
+    rest = b"".join(chunks).decode()
+    assert rest.count("\n") == 4
+
+
+def test_any_period_can_be_exported(client, world, logged):
+    """The page shows a column a week and stops at two years; the exports take five and more."""
+    client.force_login(world.administrator)
+    five_years = {"fra": (logged - timedelta(weeks=5 * 52)).isoformat(), "til": logged.isoformat()}
+    rows = _csv_rows(client.get(reverse("hours_export", args=["csv"]), five_years))
+    assert len(rows) == 1 + 4
+    page = client.get(reverse("hours_delivered"), five_years).content.decode()
+    assert "højst to år" in page
+
+
+def test_a_small_excel_export_is_answered_at_once(client, world, logged, settings):
+    settings.HOURS_EXPORT_XLSX_INLINE_ROWS = 4
+    client.force_login(world.administrator)
+    response = client.get(reverse("hours_export", args=["xlsx"]), _period(logged))
+    assert response["Content-Type"] == export.XLSX_TYPE
+    assert HourExport.objects.count() == 0
+
+
+def test_a_large_excel_export_is_built_in_the_background(
+    client, world, logged, settings, django_capture_on_commit_callbacks
+):
+    settings.HOURS_EXPORT_XLSX_INLINE_ROWS = 3
+    client.force_login(world.administrator)
+    response = client.get(reverse("hours_export", args=["xlsx"]), _period(logged))
+    assert response.status_code == 302 and reverse("hours_export_new") in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "4 rækker" in page and "Byg Excel-filen" in page
+    assert not AccessLogEntry.objects.filter(url_name="hours_export_new").exists()
+
+    response = client.post(reverse("hours_export_new"), _period(logged))
+    made = HourExport.objects.get()
+    assert response["Location"] == reverse("hours_export_status", args=[made.pk])
+    assert (made.status, made.rows_total, made.requested_by) == (
+        HourExportStatus.WAITING,
+        4,
+        world.administrator,
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "Venter" in page and "data-export-waiting" in page
+
+    seen = []
+    with django_capture_on_commit_callbacks(execute=True):
+        built = services.hour_export_build(
+            export_id=made.pk,
+            progress_every=2,
+            after_progress=lambda n: seen.append(HourExport.objects.get(pk=made.pk).percent),
+        )
+    assert built is not None and seen == [50, 99]  # 2 and 4 of 4 rows, before it was kept
+    made.refresh_from_db()
+    assert made.status == HourExportStatus.DONE and made.rows_done == 4 and made.percent == 100
+    page = client.get(reverse("hours_export_status", args=[made.pk])).content.decode()
+    assert "Hent timer-" in page and "data-export-waiting" not in page
+
+    notification = Notification.objects.get(
+        recipient=world.administrator, template="hours_export_ready"
+    )
+    assert notification.url == reverse("hours_export_status", args=[made.pk])
+    assert "klar" in notification.subject
+
+    download = client.get(reverse("hours_export_download", args=[made.pk]))
+    assert download["Content-Disposition"].endswith('.xlsx"')
+    book = openpyxl.load_workbook(io.BytesIO(download.content))
+    background = list(book.active.iter_rows(values_only=True))
+    inline = io.BytesIO()
+    export.write_workbook(
+        export.entries_between(
+            access.hour_entries_for(world.administrator), made.starts_on, made.ends_on
+        ),
+        inline,
+    )
+    assert background == list(openpyxl.load_workbook(inline).active.iter_rows(values_only=True))
+    assert len(background) == 5
+    logged_row = AccessLogEntry.objects.get(url_name="hours_export_download")
+    assert logged_row.action == AccessAction.DOWNLOAD and logged_row.object_id == made.pk
+
+    # A second run of the task changes nothing.
+    assert services.hour_export_build(export_id=made.pk) is None
+
+
+def test_an_export_is_its_owners_only(client, world, logged):
+    made = services.hour_export_start(
+        actor=world.administrator, start=logged - timedelta(weeks=1), end=logged
+    )
+    services.hour_export_build(export_id=made.pk)
+    for person in (world.leader, world.pedagogist.user, world.staff):
+        client.force_login(person)
+        assert client.get(reverse("hours_export_status", args=[made.pk])).status_code == 404
+        assert client.get(reverse("hours_export_download", args=[made.pk])).status_code == 404
+
+
+def test_a_leaders_background_export_holds_only_their_courses(client, world, running, logged):
+    made = services.hour_export_start(
+        actor=world.leader, start=logged - timedelta(weeks=1), end=logged
+    )
+    services.hour_export_build(export_id=made.pk)
+    client.force_login(world.leader)
+    download = client.get(reverse("hours_export_download", args=[made.pk]))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(download.content)).active.iter_rows(values_only=True)
+    )
+    assert {row[6] for row in rows[1:]} == {running.pk}
+
+
+def test_staff_cannot_start_an_export(world):
+    with pytest.raises(StateError):
+        services.hour_export_start(
+            actor=world.staff, start=hours.this_monday(), end=hours.this_monday()
+        )
+
+
+def test_a_failed_export_says_so_and_can_be_built_again(client, world, logged):
+    made = services.hour_export_start(
+        actor=world.administrator, start=logged - timedelta(weeks=1), end=logged
+    )
+
+    def fail(_written):
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        services.hour_export_build(export_id=made.pk, progress_every=1, after_progress=fail)
+    made.refresh_from_db()
+    assert made.status == HourExportStatus.FAILED
+    client.force_login(world.administrator)
+    page = client.get(reverse("hours_export_status", args=[made.pk])).content.decode()
+    assert "mislykkedes" in page and "Byg den igen" in page
+    client.post(reverse("hours_export_status", args=[made.pk]))
+    made.refresh_from_db()
+    assert made.status == HourExportStatus.WAITING and made.rows_done == 0
+    assert services.hour_export_build(export_id=made.pk).status == HourExportStatus.DONE
+    with pytest.raises(StateError):
+        services.hour_export_restart(actor=world.administrator, export=made)
