@@ -26,7 +26,9 @@ from institutioner.models import (
     Assignment,
     Competence,
     District,
+    ExternalIdentity,
     Group,
+    IdentityGroup,
     Institution,
     Membership,
     Notification,
@@ -145,6 +147,31 @@ class MembershipInline(SafeAutocompleteFields, AdministrationPermissions, admin.
     autocomplete_fields = ["user", "institution"]
 
 
+class ExternalIdentityInline(AdministrationPermissions, admin.TabularInline):
+    """Read-only: made at the first login through the identity provider. Deleting one lets the
+    person's next login there link to this account again by e-mail."""
+
+    model = ExternalIdentity
+    extra = 0
+    formset = LabelledInlineFormSet
+    fields = ("provider", "subject", "created_at", "last_login_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IdentityGroup)
+class IdentityGroupAdmin(MasterDataAdmin):
+    """Which group at the identity provider gives which role, and for leaders and staff which
+    institutions; applied at every login through the provider."""
+
+    list_display = ["name", "role"]
+    list_filter = ["role"]
+    search_fields = ["name"]
+    autocomplete_fields = ["institutions"]
+
+
 @admin.register(District)
 class DistrictAdmin(MasterDataAdmin):
     search_fields = ["name"]
@@ -230,7 +257,7 @@ class UserAdmin(SafeAutocompleteFields, AdministrationPermissions, HistoryAdmin,
     search_fields = ["name", "email"]
     ordering = ["name"]
     filter_horizontal = []
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, ExternalIdentityInline]
     add_fieldsets = [
         (
             None,

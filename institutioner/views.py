@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from institutioner import access, selectors, services, startpage, throttle
 from institutioner.accesslog import services as access_log
+from institutioner.sso import selectors as sso_selectors
 
 
 @login_required
@@ -115,6 +116,13 @@ class LoginView(auth_views.LoginView):
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["login_methods"] = sso_selectors.login_methods(
+            next_url=self.get_redirect_url() or ""
+        )
+        return context
 
     def form_invalid(self, form):
         address = _address(self.request)
