@@ -100,6 +100,9 @@ class CallbackView(oidc_views.OIDCAuthenticationCallbackView):
 
     def login_failure(self):
         error = self.request.GET.get("error")
+        if not error and "code" not in self.request.GET and self.request.user.is_authenticated:
+            # Not an answer from the provider (a typed or replayed address): nothing to end.
+            return redirect("start")
         if error == "login_required":
             message = _("Your login at the municipality has ended. Log in again.")
         elif error:
