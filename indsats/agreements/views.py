@@ -76,7 +76,8 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
         )
         if declined and declined.created_at < open_version.created_at:
             declined = None
-    return render(
+    sign_with_login = sso_selectors.logged_in_with_identity_provider(request)
+    response = render(
         request,
         "indsats/agreements/agreement_detail.html",
         {
@@ -102,7 +103,7 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
             ),
             "can_decline": bool(open_version and open_version.status == "sent" and slot),
             "sign_form": sign_form or SignForm(),
-            "sign_with_login": sso_selectors.logged_in_with_identity_provider(request),
+            "sign_with_login": sign_with_login,
             "fresh_login": bool(
                 open_version
                 and sso_services.fresh_authentication_pending(
@@ -114,6 +115,9 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
             "compare": numbered[:2] if len(numbered) >= 2 else None,
         },
     )
+    if sign_with_login:
+        sso_selectors.allow_forms_to_provider(response)
+    return response
 
 
 @login_required

@@ -40,6 +40,9 @@ class SessionRefresh(LibrarySessionRefresh):
     def process_request(self, request):
         if not oidc.is_configured() or not self.is_refreshable_url(request):
             return None
+        # Read now, not when the middleware was built: settings can change under a running server.
+        self.OIDC_RP_CLIENT_ID = oidc.setting("OIDC_RP_CLIENT_ID")
+        self.OIDC_RP_SCOPES = oidc.setting("OIDC_RP_SCOPES")
         try:
             self.OIDC_OP_AUTHORIZATION_ENDPOINT = oidc.setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
         except LoginRefused:

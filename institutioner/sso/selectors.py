@@ -39,3 +39,18 @@ def logged_in_with_identity_provider(request) -> bool:
     return bool(settings.OIDC_RP_CLIENT_ID) and (
         request.session.get(BACKEND_SESSION_KEY) == OIDC_BACKEND
     )
+
+
+def allow_forms_to_provider(response) -> None:
+    """A form on this page is answered by a redirect to the identity provider (signing sends
+    the signer there): the Content-Security-Policy's form-action must allow its origin."""
+    from urllib.parse import urlsplit
+
+    from institutioner.sso import oidc
+    from institutioner.sso.services import LoginRefused
+
+    try:
+        endpoint = urlsplit(oidc.setting("OIDC_OP_AUTHORIZATION_ENDPOINT"))
+    except LoginRefused:
+        return  # the provider cannot be asked now; signing says so when it is tried
+    response._csp_update = {"form-action": [f"{endpoint.scheme}://{endpoint.netloc}"]}
