@@ -4,7 +4,6 @@ import logging
 
 from django.urls import reverse
 from django.utils.functional import cached_property
-
 from mozilla_django_oidc.middleware import SessionRefresh as LibrarySessionRefresh
 
 from institutioner.sso import oidc
@@ -33,9 +32,9 @@ class SessionRefresh(LibrarySessionRefresh):
     @cached_property
     def exempt_urls(self):
         # The library's own list names its logout view, which this site does not use.
-        return {reverse(name) for name in ("oidc_authentication_init", "oidc_authentication_callback")} | {
-            reverse(url) if not url.startswith("/") else url for url in self.OIDC_EXEMPT_URLS
-        }
+        return {
+            reverse(name) for name in ("oidc_authentication_init", "oidc_authentication_callback")
+        } | {reverse(url) if not url.startswith("/") else url for url in self.OIDC_EXEMPT_URLS}
 
     def process_request(self, request):
         if not oidc.is_configured() or not self.is_refreshable_url(request):

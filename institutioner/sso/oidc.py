@@ -140,7 +140,7 @@ class Backend(OIDCAuthenticationBackend):
         for clocks that disagree."""
         header = jwt.get_unverified_header(payload)
         if header.get("alg") != settings.OIDC_RP_SIGN_ALGO:
-            raise SuspiciousOperation("unexpected alg %r" % header.get("alg"))
+            raise SuspiciousOperation("unexpected alg {!r}".format(header.get("alg")))
         claims = jwt.decode(
             payload,
             key,

@@ -97,9 +97,7 @@ def identity_login(*, claims: Claims) -> User:
                 user=user, provider=claims.provider, subject=claims.subject
             )
         if not user.is_active:
-            raise LoginRefused(
-                _("This account is not active. Contact the administration.")
-            )
+            raise LoginRefused(_("This account is not active. Contact the administration."))
         _update(user, claims, role, institution_ids)
         identity.last_login_at = timezone.now()
         identity.save(update_fields=["last_login_at"])
@@ -143,10 +141,7 @@ def _update(user: User, claims: Claims, role: str, institution_ids: set[int]) ->
     if changed:
         user._change_reason = "Identitetsudbyderen"  # type: ignore[attr-defined]
         user.save(update_fields=changed)
-    if user.role in (Role.LEADER, Role.STAFF):
-        keep = institution_ids
-    else:
-        keep = set()
+    keep = institution_ids if user.role in (Role.LEADER, Role.STAFF) else set()
     Membership.objects.filter(user=user).exclude(institution_id__in=keep).delete()
     have = set(Membership.objects.filter(user=user).values_list("institution_id", flat=True))
     Membership.objects.bulk_create(

@@ -133,7 +133,9 @@ class CallbackView(oidc_views.OIDCAuthenticationCallbackView):
             self.request,
             purpose=reauth["purpose"],
             method=IdentityProvider.OIDC,
-            at=datetime.fromtimestamp(auth_time, tz=UTC).astimezone(timezone.get_current_timezone()),
+            at=datetime.fromtimestamp(auth_time, tz=UTC).astimezone(
+                timezone.get_current_timezone()
+            ),
         )
         return HttpResponseRedirect(self.success_url)
 

@@ -117,6 +117,6 @@ def test_the_service_refuses_an_old_fresh_login(world, sent, settings):
     assert not sent.signatures.exists()
 
 
-class session_request:  # noqa: N801 - a stand-in request that only carries a session
+class session_request:
     def __init__(self, session) -> None:
         self.session = session

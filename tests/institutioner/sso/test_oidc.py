@@ -13,8 +13,8 @@ import requests
 from django.core.exceptions import SuspiciousOperation
 
 from institutioner.sso.oidc import Backend
-from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, Browser, code_of
 from tests.conftest import OIDC_CALLBACK as CALLBACK
+from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, Browser, code_of
 
 REFUSED = (jwt.PyJWTError, SuspiciousOperation, KeyError)
 

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
-from institutioner.models import ExternalIdentity, IdentityGroup, Role, User
+from institutioner.models import ExternalIdentity, Role, User
 from tests import factories
 from tests.oidc_provider import Browser
 
@@ -48,7 +48,9 @@ def test_no_button_without_a_provider(client, settings):
 
 
 def test_first_login_creates_the_leader_with_her_institutions(client, provider, world, groups):
-    provider.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-ledere-mariehoenen", "andet"]}})
+    provider.set_accounts(
+        {"a1b2-lene": {**LENE, "groups": ["indsats-ledere-mariehoenen", "andet"]}}
+    )
     response, _callback = log_in(client, provider, "a1b2-lene", next_url="/anmodninger/")
     assert response.status_code == 302 and response["Location"] == "/anmodninger/"
     user = User.objects.get(email="lene.sso@kommune.dk")
@@ -78,7 +80,13 @@ def test_the_subject_matches_even_when_the_email_changes(client, provider, world
 
 def test_an_existing_account_is_linked_by_email_once(client, provider, world, groups):
     provider.set_accounts(
-        {"a1b2-lene": {**LENE, "email": "LENE@example.dk", "groups": ["indsats-ledere-mariehoenen"]}}
+        {
+            "a1b2-lene": {
+                **LENE,
+                "email": "LENE@example.dk",
+                "groups": ["indsats-ledere-mariehoenen"],
+            }
+        }
     )
     log_in(client, provider, "a1b2-lene")
     assert client.session[SESSION_KEY] == str(world.leader.pk)
@@ -231,4 +239,3 @@ def test_a_superuser_is_never_deactivated_by_the_provider(client, provider, worl
     refused_with(client, response, "giver ikke adgang")
     admin.refresh_from_db()
     assert admin.is_active
-
