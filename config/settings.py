@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "institutioner.apps.LockoutConfig",
     "csp",
     "institutioner",
@@ -66,10 +68,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "institutioner.middleware.RefuseNulBytesMiddleware",
     "institutioner.middleware.SessionLifetimeMiddleware",
     "institutioner.sso.middleware.SessionRefresh",
+    "institutioner.sso.middleware.SecondFactorMiddleware",
     "institutioner.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -205,6 +209,13 @@ OIDC_EXEMPT_URLS = ["logout", "healthz"]
 OIDC_REDIRECT_ALLOWED_HOSTS: list[str] = []
 LOGIN_REDIRECT_URL_FAILURE = "login"
 SSO_CREATE_USERS = env_bool("SSO_CREATE_USERS", True)
+# Passwords only where needed: with LOCAL_PASSWORDS=false only the break-glass accounts (e-mail
+# addresses) may log in with a password; everyone else logs in through the identity provider.
+LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", True)
+BREAK_GLASS_ACCOUNTS = [e.lower() for e in env_list("BREAK_GLASS_ACCOUNTS", [])]
+# The administration's password logins need a TOTP code, set up at the first login.
+ADMINISTRATION_TOTP = env_bool("ADMINISTRATION_TOTP", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Indsatsteamet")
 # A fresh login at the identity provider (to sign) counts for this long.
 SSO_FRESH_LOGIN_MINUTES = env_int("SSO_FRESH_LOGIN_MINUTES", 5, minimum=1)
 

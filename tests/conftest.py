@@ -135,6 +135,12 @@ def world(db) -> World:
 
 
 @pytest.fixture(autouse=True)
+def no_second_factor(settings):
+    # The named people log in with passwords in most tests; the TOTP tests switch it on.
+    settings.ADMINISTRATION_TOTP = False
+
+
+@pytest.fixture(autouse=True)
 def own_cache(settings):
     # Each test counts logins and password resets from zero (the counters live in the cache).
     settings.CACHES = {

@@ -87,6 +87,8 @@ RULES = {
     # On to the identity provider, or back to the login page when it is off or cannot be asked.
     "oidc_authentication_init": (no_kwargs, everyone(302)),
     "oidc_authentication_callback": (no_kwargs, everyone(302)),
+    # The administration's second factor (anyone signed in may open it; only they are sent).
+    "totp": (no_kwargs, signed_in(200)),
     "logout": (no_kwargs, everyone(200)),
     "password_change": (no_kwargs, signed_in(200)),
     "password_change_done": (no_kwargs, signed_in(200)),

@@ -2,11 +2,14 @@
 
 import logging
 
+from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 from django.utils.functional import cached_property
 from mozilla_django_oidc.middleware import SessionRefresh as LibrarySessionRefresh
 
+from institutioner import access
 from institutioner.sso import oidc
+from institutioner.sso import selectors as sso_selectors
 from institutioner.sso.services import LoginRefused
 
 logger = logging.getLogger(__name__)
@@ -48,3 +51,33 @@ class SessionRefresh(LibrarySessionRefresh):
             # The provider cannot be asked now; the next request tries again.
             return None
         return super().process_request(request)
+
+
+class SecondFactorMiddleware:
+    """The administration's password logins go no further than the TOTP page until a code from
+    their authenticator app is entered (set up at the first login). Sessions made by the
+    identity provider are left alone: the provider does the second factor."""
+
+    EXEMPT = ("totp", "logout", "healthz", "password_change", "password_change_done")
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._stopped(request):
+            return redirect_to_login(request.get_full_path(), reverse("totp"))
+        return self.get_response(request)
+
+    def _stopped(self, request) -> bool:
+        from django.conf import settings
+
+        user = getattr(request, "user", None)
+        if not (settings.ADMINISTRATION_TOTP and user is not None and user.is_authenticated):
+            return False
+        if sso_selectors.logged_in_with_identity_provider(request) or user.is_verified():
+            return False
+        if not access.needs_second_factor(user):
+            return False
+        if request.path.startswith(settings.STATIC_URL):
+            return False
+        return request.path not in {reverse(name) for name in self.EXEMPT}

@@ -54,3 +54,8 @@ def allow_forms_to_provider(response) -> None:
     except LoginRefused:
         return  # the provider cannot be asked now; signing says so when it is tried
     response._csp_update = {"form-action": [f"{endpoint.scheme}://{endpoint.netloc}"]}
+
+
+def password_login_allowed(user) -> bool:
+    """Local passwords can be switched off for everyone but the break-glass accounts."""
+    return settings.LOCAL_PASSWORDS or user.email.lower() in settings.BREAK_GLASS_ACCOUNTS

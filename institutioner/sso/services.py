@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from institutioner import services as organisation
 from institutioner.models import ExternalIdentity, IdentityGroup, Membership, Role, User
@@ -184,3 +186,34 @@ def fresh_authentication_pending(request, *, purpose: str) -> bool:
         return False
     at = datetime.fromisoformat(stored["at"])
     return timezone.now() - at <= timedelta(minutes=settings.SSO_FRESH_LOGIN_MINUTES)
+
+
+# --- The second factor for the administration's passwords ------------------------------------
+
+
+def totp_device_for(*, user: User) -> TOTPDevice:
+    """The person's authenticator: the confirmed one, or the one being set up (made once, so
+    reloading the page does not change the QR code)."""
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Godkendelsesapp", confirmed=False)
+    return device
+
+
+def totp_verify(request, *, token: str) -> str | None:
+    """Check a code from the app; the first good code confirms a new device. The session then
+    counts as verified (django-otp). Returns what was wrong, in Danish, or None."""
+    device = totp_device_for(user=request.user)
+    token = "".join(token.split())
+    allowed, _details = device.verify_is_allowed()
+    if not allowed:
+        # django-otp waits longer after each wrong code (1, 2, 4 ... seconds).
+        return _("Too many wrong codes just now. Wait a moment and try again.")
+    if not token.isdigit() or not device.verify_token(token):
+        return _("The code is not correct. Check the time on your phone.")
+    if not device.confirmed:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        logger.info("user %s set up a TOTP device", request.user.pk)
+    otp_login(request, device)
+    return None

@@ -6,4 +6,5 @@ from institutioner.sso import views
 urlpatterns = [
     path("oidc/log-ind/", views.AuthenticateView.as_view(), name="oidc_authentication_init"),
     path("oidc/callback/", views.CallbackView.as_view(), name="oidc_authentication_callback"),
+    path("konto/totp/", views.totp, name="totp"),
 ]

@@ -4,11 +4,14 @@ Danish, never keep a session after a refused login, and only send people on with
 
 import logging
 import time
+from base64 import b32encode
 from datetime import UTC, datetime
 
+import segno
 from django.contrib import auth, messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,6 +19,7 @@ from mozilla_django_oidc import views as oidc_views
 
 from institutioner.models import IdentityProvider
 from institutioner.sso import oidc, services
+from institutioner.sso.forms import TOTPForm
 from institutioner.sso.services import LoginRefused
 
 logger = logging.getLogger(__name__)
@@ -142,3 +146,21 @@ class CallbackView(oidc_views.OIDCAuthenticationCallbackView):
     @property
     def success_url(self):
         return _safe_next(self.request, self.request.session.get("oidc_login_next")) or "/"
+
+
+@login_required
+def totp(request):
+    """The administration's second factor: set up the authenticator app at the first login (a
+    QR code and the key), then a code at every password login."""
+    device = services.totp_device_for(user=request.user)
+    form = TOTPForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wrong = services.totp_verify(request, token=form.cleaned_data["token"])
+        if wrong is None:
+            return redirect(_safe_next(request, request.GET.get("next")) or "start")
+        form.add_error("token", wrong)
+    context = {"form": form, "setting_up": not device.confirmed}
+    if not device.confirmed:
+        context["qr"] = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
+        context["key"] = b32encode(device.bin_key).decode()
+    return render(request, "registration/totp.html", context)
