@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_celery_beat import models as beat_models
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from institutioner import access, services
@@ -147,6 +148,30 @@ class MembershipInline(SafeAutocompleteFields, AdministrationPermissions, admin.
     autocomplete_fields = ["user", "institution"]
 
 
+class AuthenticatorInline(AdministrationPermissions, admin.TabularInline):
+    """The person's authenticator app (TOTP). Deleting it makes them set up a new one at their
+    next password login, e.g. after a lost phone."""
+
+    model = TOTPDevice
+    extra = 0
+    formset = LabelledInlineFormSet
+    verbose_name = _("authenticator app")
+    verbose_name_plural = _("authenticator apps")
+    fields = ("app_name", "set_up")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("name"))
+    def app_name(self, device):
+        return device.name
+
+    @admin.display(description=_("set up"), boolean=True)
+    def set_up(self, device):
+        return device.confirmed
+
+
 class ExternalIdentityInline(AdministrationPermissions, admin.TabularInline):
     """Read-only: made at the first login through the identity provider. Deleting one lets the
     person's next login there link to this account again by e-mail."""
@@ -257,7 +282,7 @@ class UserAdmin(SafeAutocompleteFields, AdministrationPermissions, HistoryAdmin,
     search_fields = ["name", "email"]
     ordering = ["name"]
     filter_horizontal = []
-    inlines = [MembershipInline, ExternalIdentityInline]
+    inlines = [MembershipInline, ExternalIdentityInline, AuthenticatorInline]
     add_fieldsets = [
         (
             None,
@@ -515,3 +540,9 @@ class NotificationAdmin(AdministrationPermissions, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# django-otp's own admin pages are for superusers and in English; the administration sees and
+# deletes a person's authenticator app on the person's page instead.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
