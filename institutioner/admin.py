@@ -148,41 +148,39 @@ class MembershipInline(SafeAutocompleteFields, AdministrationPermissions, admin.
     autocomplete_fields = ["user", "institution"]
 
 
-class AuthenticatorInline(AdministrationPermissions, admin.TabularInline):
-    """The person's authenticator app (TOTP). Deleting it makes them set up a new one at their
-    next password login, e.g. after a lost phone."""
+# django-otp's own admin is for superusers only; this one is the administration's.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
-    model = TOTPDevice
-    extra = 0
-    formset = LabelledInlineFormSet
-    verbose_name = _("authenticator app")
-    verbose_name_plural = _("authenticator apps")
-    fields = ("app_name", "set_up")
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(AdministrationPermissions, admin.ModelAdmin):
+    """The administration's authenticator apps (TOTP). Deleting one makes the person set up a
+    new one at their next password login, e.g. after a lost phone."""
+
+    list_display = ["user", "name", "confirmed", "last_used_at"]
+    search_fields = ["user__name", "user__email"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "confirmed", "last_used_at"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request):
         return False
 
-    @admin.display(description=_("name"))
-    def app_name(self, device):
-        return device.name
 
-    @admin.display(description=_("set up"), boolean=True)
-    def set_up(self, device):
-        return device.confirmed
-
-
-class ExternalIdentityInline(AdministrationPermissions, admin.TabularInline):
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(AdministrationPermissions, admin.ModelAdmin):
     """Read-only: made at the first login through the identity provider. Deleting one lets the
-    person's next login there link to this account again by e-mail."""
+    person's next login there link to an account by e-mail again."""
 
-    model = ExternalIdentity
-    extra = 0
-    formset = LabelledInlineFormSet
-    fields = ("provider", "subject", "created_at", "last_login_at")
+    list_display = ["user", "provider", "subject", "last_login_at"]
+    list_filter = ["provider"]
+    search_fields = ["user__name", "user__email", "subject"]
+    list_select_related = ["user"]
+    fields = ["user", "provider", "subject", "created_at", "last_login_at"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request):
         return False
 
 
@@ -194,7 +192,11 @@ class IdentityGroupAdmin(MasterDataAdmin):
     list_display = ["name", "role"]
     list_filter = ["role"]
     search_fields = ["name"]
-    autocomplete_fields = ["institutions"]
+    # Tick boxes, as for competences (the two-list picker is not accessible).
+    formfield_overrides = {
+        **HistoryAdmin.formfield_overrides,
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
 
 
 @admin.register(District)
@@ -282,7 +284,7 @@ class UserAdmin(SafeAutocompleteFields, AdministrationPermissions, HistoryAdmin,
     search_fields = ["name", "email"]
     ordering = ["name"]
     filter_horizontal = []
-    inlines = [MembershipInline, ExternalIdentityInline, AuthenticatorInline]
+    inlines = [MembershipInline]
     add_fieldsets = [
         (
             None,
@@ -540,9 +542,3 @@ class NotificationAdmin(AdministrationPermissions, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-# django-otp's own admin pages are for superusers and in English; the administration sees and
-# deletes a person's authenticator app on the person's page instead.
-if admin.site.is_registered(TOTPDevice):
-    admin.site.unregister(TOTPDevice)

@@ -53,7 +53,7 @@ def _running_oidc_provider():
 
 
 @pytest.fixture
-def provider(_running_oidc_provider, settings):
+def oidc_idp(_running_oidc_provider, settings):
     """A real OpenID Connect provider (tests/oidc_provider) with no accounts, and the app
     pointed at it."""
     _running_oidc_provider.set_accounts({})

@@ -281,6 +281,12 @@ RULES = {
     "admin:indsats_*_add": ("admin", {**signed_in(404), "administration": 403}),
     "admin:indsats_*_delete": ("admin", {**signed_in(404), "administration": 403}),
     "admin:institutioner_notification_add": ("admin", {**signed_in(404), "administration": 403}),
+    # Made by logins, never added by hand.
+    "admin:institutioner_externalidentity_add": (
+        "admin",
+        {**signed_in(404), "administration": 403},
+    ),
+    "admin:otp_totp_totpdevice_add": ("admin", {**signed_in(404), "administration": 403}),
     "admin:*": ("admin", {**signed_in(404), "administration": 200}),
 }
 

@@ -31,11 +31,11 @@ def sent(world):
 
 
 @pytest.fixture
-def lene_via_provider(client, provider, world):
+def lene_via_provider(client, oidc_idp, world):
     group = IdentityGroup.objects.create(name="ledere-mariehoenen", role=Role.LEADER)
     group.institutions.add(world.institution)
-    provider.set_accounts({"lene": LENE, "eve": {**LENE, "email": "eve@example.dk"}})
-    browser = Browser(provider)
+    oidc_idp.set_accounts({"lene": LENE, "eve": {**LENE, "email": "eve@example.dk"}})
+    browser = Browser(oidc_idp)
     start = client.get(reverse("oidc_authentication_init"))
     client.get(browser.sign_in(start["Location"], "lene"))
     assert client.session[SESSION_KEY] == str(world.leader.pk)

@@ -19,7 +19,7 @@ from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, Browser, code_of
 REFUSED = (jwt.PyJWTError, SuspiciousOperation, KeyError)
 
 
-def real_token(provider, *, client_id=CLIENT_ID, secret=CLIENT_SECRET, redirect_uri=CALLBACK):
+def real_token(oidc_idp, *, client_id=CLIENT_ID, secret=CLIENT_SECRET, redirect_uri=CALLBACK):
     query = urlencode(
         {
             "client_id": client_id,
@@ -30,9 +30,9 @@ def real_token(provider, *, client_id=CLIENT_ID, secret=CLIENT_SECRET, redirect_
             "state": "s-0123456789",
         }
     )
-    back = Browser(provider).sign_in(f"{provider.issuer}/auth?{query}", "a1b2-lene")
+    back = Browser(oidc_idp).sign_in(f"{oidc_idp.issuer}/auth?{query}", "a1b2-lene")
     response = requests.post(
-        f"{provider.issuer}/token",
+        f"{oidc_idp.issuer}/token",
         data={
             "grant_type": "authorization_code",
             "code": code_of(back),
@@ -47,9 +47,9 @@ def real_token(provider, *, client_id=CLIENT_ID, secret=CLIENT_SECRET, redirect_
 
 
 @pytest.fixture
-def lene(provider):
-    provider.set_accounts({"a1b2-lene": {"email": "lene@kommune.dk", "groups": []}})
-    return provider
+def lene(oidc_idp):
+    oidc_idp.set_accounts({"a1b2-lene": {"email": "lene@kommune.dk", "groups": []}})
+    return oidc_idp
 
 
 def test_a_token_for_us_passes(lene, db):
@@ -68,10 +68,10 @@ def test_a_token_for_another_application_is_refused(lene, db):
         Backend().verify_token(token, nonce="n-0123456789")
 
 
-def test_an_expired_token_is_refused(provider, db, settings):
-    provider.set_accounts({"a1b2-lene": {"email": "lene@kommune.dk"}}, idTokenTtl=1)
+def test_an_expired_token_is_refused(oidc_idp, db, settings):
+    oidc_idp.set_accounts({"a1b2-lene": {"email": "lene@kommune.dk"}}, idTokenTtl=1)
     settings.OIDC_CLOCK_SKEW_SECONDS = 0
-    token = real_token(provider)
+    token = real_token(oidc_idp)
     time.sleep(1.5)
     with pytest.raises(jwt.ExpiredSignatureError):
         Backend().verify_token(token, nonce="n-0123456789")

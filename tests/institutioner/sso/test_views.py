@@ -22,8 +22,8 @@ def start(client, next_url: str | None = None):
     return response["Location"]
 
 
-def log_in(client, provider, login: str, next_url: str | None = None):
-    callback = Browser(provider).sign_in(start(client, next_url), login)
+def log_in(client, oidc_idp, login: str, next_url: str | None = None):
+    callback = Browser(oidc_idp).sign_in(start(client, next_url), login)
     assert callback.startswith("http://testserver/oidc/callback/?")
     return client.get(callback, follow=False), callback
 
@@ -35,7 +35,7 @@ def refused_with(client, response, text: str) -> None:
     assert SESSION_KEY not in client.session
 
 
-def test_the_login_page_offers_the_municipality_login(client, provider):
+def test_the_login_page_offers_the_municipality_login(client, oidc_idp):
     page = client.get("/konto/log-ind/?next=/anmodninger/").content.decode()
     assert "Log ind med kommunens login" in page
     assert "/oidc/log-ind/?next=%2Fanmodninger%2F" in page
@@ -47,11 +47,11 @@ def test_no_button_without_a_provider(client, settings):
     assert "kommunens login" not in client.get("/konto/log-ind/").content.decode()
 
 
-def test_first_login_creates_the_leader_with_her_institutions(client, provider, world, groups):
-    provider.set_accounts(
+def test_first_login_creates_the_leader_with_her_institutions(client, oidc_idp, world, groups):
+    oidc_idp.set_accounts(
         {"a1b2-lene": {**LENE, "groups": ["indsats-ledere-mariehoenen", "andet"]}}
     )
-    response, _callback = log_in(client, provider, "a1b2-lene", next_url="/anmodninger/")
+    response, _callback = log_in(client, oidc_idp, "a1b2-lene", next_url="/anmodninger/")
     assert response.status_code == 302 and response["Location"] == "/anmodninger/"
     user = User.objects.get(email="lene.sso@kommune.dk")
     assert (user.name, user.role, user.has_usable_password()) == ("Lene Lund", Role.LEADER, False)
@@ -65,21 +65,21 @@ def test_first_login_creates_the_leader_with_her_institutions(client, provider, 
     assert world.other_institution.name not in client.get("/").content.decode()
 
 
-def test_the_subject_matches_even_when_the_email_changes(client, provider, world, groups):
-    provider.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-ledere-mariehoenen"]}})
-    log_in(client, provider, "a1b2-lene")
+def test_the_subject_matches_even_when_the_email_changes(client, oidc_idp, world, groups):
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-ledere-mariehoenen"]}})
+    log_in(client, oidc_idp, "a1b2-lene")
     client.logout()
-    provider.set_accounts(
+    oidc_idp.set_accounts(
         {"a1b2-lene": {**LENE, "email": "lene.ny@kommune.dk", "groups": ["indsats-forvaltning"]}}
     )
-    log_in(client, provider, "a1b2-lene")
+    log_in(client, oidc_idp, "a1b2-lene")
     user = User.objects.get(identities__subject="a1b2-lene")
     assert user.role == Role.ADMINISTRATION and not user.institutions.exists()
     assert User.objects.filter(name="Lene Lund").count() == 1
 
 
-def test_an_existing_account_is_linked_by_email_once(client, provider, world, groups):
-    provider.set_accounts(
+def test_an_existing_account_is_linked_by_email_once(client, oidc_idp, world, groups):
+    oidc_idp.set_accounts(
         {
             "a1b2-lene": {
                 **LENE,
@@ -88,55 +88,55 @@ def test_an_existing_account_is_linked_by_email_once(client, provider, world, gr
             }
         }
     )
-    log_in(client, provider, "a1b2-lene")
+    log_in(client, oidc_idp, "a1b2-lene")
     assert client.session[SESSION_KEY] == str(world.leader.pk)
     assert world.leader.identities.get().subject == "a1b2-lene"
     # Another subject with the same address does not take the account over.
     client.logout()
-    provider.set_accounts(
+    oidc_idp.set_accounts(
         {"eve": {**LENE, "email": "lene@example.dk", "groups": ["indsats-ledere-mariehoenen"]}}
     )
-    response, _ = log_in(client, provider, "eve")
+    response, _ = log_in(client, oidc_idp, "eve")
     refused_with(client, response, "tilhører et andet log-ind")
 
 
-def test_an_unknown_group_gives_no_session(client, provider, world, groups):
-    provider.set_accounts({"a1b2-lene": {**LENE, "groups": ["ukendt-gruppe"]}})
-    response, _ = log_in(client, provider, "a1b2-lene")
+def test_an_unknown_group_gives_no_session(client, oidc_idp, world, groups):
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["ukendt-gruppe"]}})
+    response, _ = log_in(client, oidc_idp, "a1b2-lene")
     refused_with(client, response, "giver ikke adgang til dette system")
     assert not User.objects.filter(email="lene.sso@kommune.dk").exists()
 
 
-def test_a_missing_claim_gives_no_session(client, provider, world, groups, settings):
-    provider.set_accounts({"a1b2-lene": {**LENE, "email": "", "groups": ["indsats-forvaltning"]}})
-    response, _ = log_in(client, provider, "a1b2-lene")
+def test_a_missing_claim_gives_no_session(client, oidc_idp, world, groups, settings):
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "email": "", "groups": ["indsats-forvaltning"]}})
+    response, _ = log_in(client, oidc_idp, "a1b2-lene")
     refused_with(client, response, "sendte ikke din e-mailadresse")
     settings.OIDC_SUBJECT_CLAIM = "employee_id"
-    provider.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-forvaltning"]}})
-    response, _ = log_in(client, provider, "a1b2-lene")
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-forvaltning"]}})
+    response, _ = log_in(client, oidc_idp, "a1b2-lene")
     refused_with(client, response, "sendte ikke din brugeridentifikation")
 
 
-def test_a_replayed_callback_gives_no_session(client, provider, world, groups):
-    provider.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-forvaltning"]}})
-    _response, callback = log_in(client, provider, "a1b2-lene")
+def test_a_replayed_callback_gives_no_session(client, oidc_idp, world, groups):
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-forvaltning"]}})
+    _response, callback = log_in(client, oidc_idp, "a1b2-lene")
     client.logout()
     response = client.get(callback)
     refused_with(client, response, "Start forfra")
 
 
-def test_the_provider_saying_no_gives_no_session(client, db, provider):
+def test_the_provider_saying_no_gives_no_session(client, db, oidc_idp):
     location = start(client)
     state = location.split("state=")[1].split("&")[0]
     response = client.get(f"/oidc/callback/?error=access_denied&state={state}")
     refused_with(client, response, "loggede dig ikke ind (access_denied)")
 
 
-def test_redirects_after_login_stay_on_this_site(client, provider, world, groups):
-    provider.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-forvaltning"]}})
+def test_redirects_after_login_stay_on_this_site(client, oidc_idp, world, groups):
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-forvaltning"]}})
     for evil in ("https://evil.example/", "//evil.example/x", "http:/\\evil.example"):
         client.logout()
-        response, _ = log_in(client, provider, "a1b2-lene", next_url=evil)
+        response, _ = log_in(client, oidc_idp, "a1b2-lene", next_url=evil)
         assert response["Location"] == "/", evil
 
 
@@ -168,11 +168,11 @@ def black_hole():
 
 
 def test_a_provider_that_does_not_answer_gives_a_message_within_seconds(
-    client, provider, world, groups, settings, black_hole
+    client, oidc_idp, world, groups, settings, black_hole
 ):
-    provider.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-forvaltning"]}})
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-forvaltning"]}})
     location = start(client)
-    callback = Browser(provider).sign_in(location, "a1b2-lene")
+    callback = Browser(oidc_idp).sign_in(location, "a1b2-lene")
     settings.OIDC_OP_TOKEN_ENDPOINT = f"{black_hole}/token"
     began = time.monotonic()
     response = client.get(callback)
@@ -195,9 +195,9 @@ def _expire_refresh(client) -> None:
     session.save()
 
 
-def test_a_leaver_is_logged_out_when_the_session_is_refreshed(client, provider, world, groups):
-    provider.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-ledere-mariehoenen"]}})
-    browser = Browser(provider)
+def test_a_leaver_is_logged_out_when_the_session_is_refreshed(client, oidc_idp, world, groups):
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-ledere-mariehoenen"]}})
+    browser = Browser(oidc_idp)
     callback = browser.sign_in(start(client), "a1b2-lene")
     client.get(callback)
     user = User.objects.get(email="lene.sso@kommune.dk")
@@ -210,7 +210,7 @@ def test_a_leaver_is_logged_out_when_the_session_is_refreshed(client, provider, 
     assert response["Location"] == "/anmodninger/"
     assert client.get("/anmodninger/").status_code == 200
     # She leaves: the next refresh logs her out and deactivates her (through user_deactivate).
-    provider.set_accounts({"a1b2-lene": {**LENE, "groups": []}})
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": []}})
     _expire_refresh(client)
     response = client.get("/")
     response = client.get(browser.sign_in(response["Location"], login=None))
@@ -221,7 +221,7 @@ def test_a_leaver_is_logged_out_when_the_session_is_refreshed(client, provider, 
     assert client.get("/").status_code == 302
 
 
-def test_password_sessions_are_not_refreshed(client, provider, world):
+def test_password_sessions_are_not_refreshed(client, oidc_idp, world):
     client.force_login(world.leader, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
     session["oidc_id_token_expiration"] = 0
@@ -229,13 +229,13 @@ def test_password_sessions_are_not_refreshed(client, provider, world):
     assert client.get("/").status_code == 200
 
 
-def test_a_superuser_is_never_deactivated_by_the_provider(client, provider, world, groups):
+def test_a_superuser_is_never_deactivated_by_the_provider(client, oidc_idp, world, groups):
     admin = factories.UserFactory(email="it@kommune.dk", role=Role.ADMINISTRATION)
     admin.is_superuser = True
     admin.save()
     ExternalIdentity.objects.create(user=admin, provider="oidc", subject="it")
-    provider.set_accounts({"it": {"sub": "it", "email": "it@kommune.dk", "groups": []}})
-    response, _ = log_in(client, provider, "it")
+    oidc_idp.set_accounts({"it": {"sub": "it", "email": "it@kommune.dk", "groups": []}})
+    response, _ = log_in(client, oidc_idp, "it")
     refused_with(client, response, "giver ikke adgang")
     admin.refresh_from_db()
     assert admin.is_active
