@@ -161,7 +161,7 @@ class AuthenticatorAdmin(AdministrationPermissions, admin.ModelAdmin):
     list_display = ["user", "name", "confirmed", "last_used_at"]
     search_fields = ["user__name", "user__email"]
     list_select_related = ["user"]
-    fields = ["user", "name", "confirmed", "last_used_at"]
+    fields = ("user", "name", "confirmed", "last_used_at")
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -177,7 +177,7 @@ class ExternalIdentityAdmin(AdministrationPermissions, admin.ModelAdmin):
     list_filter = ["provider"]
     search_fields = ["user__name", "user__email", "subject"]
     list_select_related = ["user"]
-    fields = ["user", "provider", "subject", "created_at", "last_login_at"]
+    fields = ("user", "provider", "subject", "created_at", "last_login_at")
     readonly_fields = fields
 
     def has_add_permission(self, request):
