@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "institutioner.apps.LockoutConfig",
     "csp",
     "institutioner",
@@ -66,9 +68,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "institutioner.middleware.RefuseNulBytesMiddleware",
     "institutioner.middleware.SessionLifetimeMiddleware",
+    "institutioner.sso.middleware.SessionRefresh",
+    "institutioner.sso.middleware.SecondFactorMiddleware",
     "institutioner.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -134,6 +139,7 @@ AUTH_USER_MODEL = "institutioner.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "institutioner.sso.oidc.Backend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -150,6 +156,68 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- The municipality's identity provider (OpenID Connect, mozilla-django-oidc) ------------------
+# Configured when OIDC_CLIENT_ID is set; the endpoints come from OIDC_DISCOVERY_URL (or
+# OIDC_ISSUER + /.well-known/openid-configuration) unless each is given. README: *Logging in*.
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+if OIDC_RP_CLIENT_ID and not OIDC_RP_CLIENT_SECRET:
+    raise ImproperlyConfigured("OIDC_CLIENT_ID is set, so OIDC_CLIENT_SECRET must be too.")
+_oidc_issuer = env_str("OIDC_ISSUER", "").rstrip("/")
+OIDC_DISCOVERY_URL = env_str(
+    "OIDC_DISCOVERY_URL",
+    f"{_oidc_issuer}/.well-known/openid-configuration" if _oidc_issuer else "",
+)
+OIDC_OP_ISSUER = _oidc_issuer
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT", "")
+if (
+    OIDC_RP_CLIENT_ID
+    and not OIDC_DISCOVERY_URL
+    and not all(
+        (
+            OIDC_OP_ISSUER,
+            OIDC_OP_AUTHORIZATION_ENDPOINT,
+            OIDC_OP_TOKEN_ENDPOINT,
+            OIDC_OP_USER_ENDPOINT,
+            OIDC_OP_JWKS_ENDPOINT,
+        )
+    )
+):
+    raise ImproperlyConfigured(
+        "OIDC_CLIENT_ID is set: set OIDC_ISSUER or OIDC_DISCOVERY_URL (or every endpoint)."
+    )
+OIDC_RP_IDP_SIGN_KEY = None
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGORITHM", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_SUBJECT_CLAIM = env_str("OIDC_SUBJECT_CLAIM", "sub")
+OIDC_EMAIL_CLAIM = env_str("OIDC_EMAIL_CLAIM", "email")
+OIDC_NAME_CLAIM = env_str("OIDC_NAME_CLAIM", "name")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_LOGIN_LABEL = env_str("OIDC_LOGIN_LABEL", "")
+# Every call to the provider waits at most this long (a provider that is down: a Danish message).
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 2, minimum=1)
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 60, minimum=0)
+OIDC_USE_PKCE = True
+OIDC_VERIFY_SSL = True
+# The provider is asked again (without a prompt) this often, which logs out a leaver.
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env_int("OIDC_RENEW_MINUTES", 15, minimum=1) * 60
+OIDC_EXEMPT_URLS = ["logout", "healthz"]
+OIDC_REDIRECT_ALLOWED_HOSTS: list[str] = []
+LOGIN_REDIRECT_URL_FAILURE = "login"
+SSO_CREATE_USERS = env_bool("SSO_CREATE_USERS", True)
+# Passwords only where needed: with LOCAL_PASSWORDS=false only the break-glass accounts (e-mail
+# addresses) may log in with a password; everyone else logs in through the identity provider.
+LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", True)
+BREAK_GLASS_ACCOUNTS = [e.lower() for e in env_list("BREAK_GLASS_ACCOUNTS", [])]
+# The administration's password logins need a TOTP code, set up at the first login.
+ADMINISTRATION_TOTP = env_bool("ADMINISTRATION_TOTP", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Indsatsteamet")
+# A fresh login at the identity provider (to sign) counts for this long.
+SSO_FRESH_LOGIN_MINUTES = env_int("SSO_FRESH_LOGIN_MINUTES", 5, minimum=1)
 
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1)

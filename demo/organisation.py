@@ -19,6 +19,7 @@ from institutioner.models import (
     Competence,
     District,
     Group,
+    IdentityGroup,
     Institution,
     InstitutionKind,
     InstitutionOwner,
@@ -299,3 +300,14 @@ def demo_organisation() -> None:
                     share=share,
                     valid_from=season_start,
                 )
+    _demo_identity_groups()
+
+
+def _demo_identity_groups() -> None:
+    """Examples in Stamdata's *Grupper hos identitetsudbyderen* for a municipality that turns on
+    OpenID Connect (the demo itself logs in with passwords)."""
+    IdentityGroup.objects.create(name="indsats-forvaltning", role=Role.ADMINISTRATION)
+    IdentityGroup.objects.create(name="indsats-paedagoger", role=Role.PEDAGOGIST)
+    demo_leader = User.objects.get(email="leder@demo.dk")
+    leaders = IdentityGroup.objects.create(name="indsats-ledere-mette-lund", role=Role.LEADER)
+    leaders.institutions.set(demo_leader.institutions.all())

@@ -526,6 +526,12 @@ class SignerRole(models.TextChoices):
     ADMINISTRATION = "administration", _("Administration")
 
 
+class SignerAuthentication(models.TextChoices):
+    PASSWORD = "password", _("password")
+    OIDC = "oidc", _("the municipality's login (OpenID Connect)")
+    SAML = "saml", _("the municipality's login (SAML)")
+
+
 class Signature(models.Model):
     """Who signed which version, in which role, when, and the hash of what they signed."""
 
@@ -546,6 +552,12 @@ class Signature(models.Model):
     )
     signed_at = models.DateTimeField(_("signed"), default=timezone.now)
     content_hash = models.CharField(_("SHA-256 of the content"), max_length=64)
+    # How the signer proved who they were just before signing, and when; empty on signatures
+    # made before this was recorded.
+    authenticated_by = models.CharField(
+        _("authenticated by"), max_length=10, choices=SignerAuthentication.choices, blank=True
+    )
+    authenticated_at = models.DateTimeField(_("authenticated"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("signature")

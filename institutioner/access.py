@@ -68,6 +68,12 @@ def can_see_operations(user) -> bool:
     return is_administration(user)
 
 
+def needs_second_factor(user) -> bool:
+    """The administration's accounts use a second factor (TOTP) when they log in with a
+    password; a login through the municipality's identity provider brings its own."""
+    return is_administration(user)
+
+
 def can_manage_master_data(user) -> bool:
     """Districts, institutions, people and attachments are kept by the administration."""
     return is_administration(user)

@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_celery_beat import models as beat_models
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from institutioner import access, services
@@ -26,7 +27,9 @@ from institutioner.models import (
     Assignment,
     Competence,
     District,
+    ExternalIdentity,
     Group,
+    IdentityGroup,
     Institution,
     Membership,
     Notification,
@@ -143,6 +146,57 @@ class MembershipInline(SafeAutocompleteFields, AdministrationPermissions, admin.
     extra = 0
     formset = LabelledInlineFormSet
     autocomplete_fields = ["user", "institution"]
+
+
+# django-otp's own admin is for superusers only; this one is the administration's.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(AdministrationPermissions, admin.ModelAdmin):
+    """The administration's authenticator apps (TOTP). Deleting one makes the person set up a
+    new one at their next password login, e.g. after a lost phone."""
+
+    list_display = ["user", "name", "confirmed", "last_used_at"]
+    search_fields = ["user__name", "user__email"]
+    list_select_related = ["user"]
+    fields = ("user", "name", "confirmed", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(AdministrationPermissions, admin.ModelAdmin):
+    """Read-only: made at the first login through the identity provider. Deleting one lets the
+    person's next login there link to an account by e-mail again."""
+
+    list_display = ["user", "provider", "subject", "last_login_at"]
+    list_filter = ["provider"]
+    search_fields = ["user__name", "user__email", "subject"]
+    list_select_related = ["user"]
+    fields = ("user", "provider", "subject", "created_at", "last_login_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(IdentityGroup)
+class IdentityGroupAdmin(MasterDataAdmin):
+    """Which group at the identity provider gives which role, and for leaders and staff which
+    institutions; applied at every login through the provider."""
+
+    list_display = ["name", "role"]
+    list_filter = ["role"]
+    search_fields = ["name"]
+    # Tick boxes, as for competences (the two-list picker is not accessible).
+    formfield_overrides = {
+        **HistoryAdmin.formfield_overrides,
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
 
 
 @admin.register(District)

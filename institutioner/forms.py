@@ -1,7 +1,9 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from institutioner.sso import selectors as sso_selectors
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -18,6 +20,21 @@ class EmailAuthenticationForm(AuthenticationForm):
         ),
         "inactive": _("This account is not active. Contact the administration."),
     }
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if not sso_selectors.password_login_allowed(user):
+            raise ValidationError(
+                _("Passwords are switched off here. Log in with the municipality's login."),
+                code="no_passwords",
+            )
+
+
+class PasswordResetByEmailForm(PasswordResetForm):
+    """No new password for someone who may not log in with one."""
+
+    def get_users(self, email):
+        return (u for u in super().get_users(email) if sso_selectors.password_login_allowed(u))
 
 
 def add_errors(form, error: ValidationError) -> None:

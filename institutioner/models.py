@@ -806,3 +806,74 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.url_name}"
+
+
+class IdentityProvider(models.TextChoices):
+    OIDC = "oidc", _("OpenID Connect")
+    SAML = "saml", _("SAML")
+
+
+class ExternalIdentity(models.Model):
+    """The person at the municipality's identity provider: its stable subject (OpenID Connect's
+    `sub` or the claim configured instead; never the e-mail, which can change hands)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="identities", verbose_name=_("user")
+    )
+    provider = models.CharField(_("identity provider"), max_length=10, choices=IdentityProvider)
+    subject = models.CharField(_("subject at the identity provider"), max_length=255)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_login_at = models.DateTimeField(_("last login"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login at the identity provider")
+        verbose_name_plural = _("logins at the identity provider")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "subject"],
+                name="external_identity_unique_subject",
+                violation_error_message=_("This subject is already linked to a user."),
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "user"],
+                name="external_identity_one_per_user",
+                violation_error_message=_("The user is already linked to this identity provider."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()}: {self.subject}"
+
+
+class IdentityGroup(models.Model):
+    """A group (or job-function role) at the identity provider and what it gives here: a role,
+    and for leaders and staff the institutions. Kept by the administration in Stamdata."""
+
+    name = models.CharField(
+        _("group at the identity provider"),
+        max_length=200,
+        unique=True,
+        validators=[validate_no_cpr],
+        help_text=_(
+            "Exactly as the identity provider sends it in the groups claim, e.g. "
+            "“indsats-ledere-mariehoenen” or a job-function role's URN."
+        ),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    institutions = models.ManyToManyField(
+        Institution,
+        blank=True,
+        related_name="identity_groups",
+        verbose_name=_("institutions"),
+        help_text=_("For leaders and staff: the institutions the group gives access to."),
+    )
+
+    history = HistoricalRecords(m2m_fields=[institutions])
+
+    class Meta:
+        verbose_name = _("group at the identity provider")
+        verbose_name_plural = _("groups at the identity provider")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.get_role_display()}"

@@ -71,21 +71,22 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def user_deactivate(*, actor: User, user_id: int, reason: str) -> User:
+def user_deactivate(*, actor: User | None, user_id: int, reason: str) -> User:
     """A person leaves: their access ends at once, open sessions included.
 
     Nothing they did is deleted; their signatures, notes, hours and history keep their name. The
     history row names the acting person and the reason. Pending e-mails to them are kept in the
-    app only.
+    app only. `actor=None` is the municipality's identity provider saying the person has left
+    its groups (institutioner.sso); a superuser (the break-glass account) is never deactivated so.
     """
-    if not access.can_manage_master_data(actor):
+    if actor is not None and not access.can_manage_master_data(actor):
         raise PermissionDenied
     reason = _reason(reason)
-    if actor.pk == user_id:
+    if actor is not None and actor.pk == user_id:
         raise ValidationError(_("You cannot deactivate yourself."))
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user_id)
-        if user.is_superuser and not actor.is_superuser:
+        if user.is_superuser and (actor is None or not actor.is_superuser):
             raise PermissionDenied
         if not user.is_active:
             raise ValidationError(_("%(name)s is already inactive.") % {"name": user.name})
@@ -95,7 +96,7 @@ def user_deactivate(*, actor: User, user_id: int, reason: str) -> User:
         user.save(update_fields=["is_active"])
         sessions_end_for(user=user)
         notifications_withhold_for(user=user)
-    logger.info("user %s deactivated by %s", user.pk, actor.pk)
+    logger.info("user %s deactivated by %s", user.pk, actor.pk if actor else "identity provider")
     return user
 
 

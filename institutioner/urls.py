@@ -10,4 +10,5 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("", include("institutioner.notifications.urls")),
     path("", include("institutioner.operations.urls")),
+    path("", include("institutioner.sso.urls")),
 ]

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET
 
 from institutioner import access, selectors, services, startpage, throttle
 from institutioner.accesslog import services as access_log
+from institutioner.forms import PasswordResetByEmailForm
+from institutioner.sso import selectors as sso_selectors
 
 
 @login_required
@@ -116,6 +118,14 @@ class LoginView(auth_views.LoginView):
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["login_methods"] = sso_selectors.login_methods(
+            next_url=self.get_redirect_url() or ""
+        )
+        context["passwords_for_everyone"] = settings.LOCAL_PASSWORDS
+        return context
+
     def form_invalid(self, form):
         address = _address(self.request)
         throttle.count(throttle.login_failures_per_address(), address)
@@ -126,6 +136,8 @@ class LoginView(auth_views.LoginView):
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, with a limit on the e-mails it sends per address, per e-mail
     and for the whole site (each request sent one e-mail, without end)."""
+
+    form_class = PasswordResetByEmailForm
 
     def form_valid(self, form):
         address = _address(self.request)

@@ -39,6 +39,29 @@ def chromium_path():
     return path
 
 
+OIDC_CALLBACK = "http://testserver/oidc/callback/"
+
+
+@pytest.fixture(scope="session")
+def _running_oidc_provider():
+    from tests import oidc_provider
+
+    require_service(oidc_provider.available(), "The test OpenID Connect provider (node, npm ci)")
+    provider = oidc_provider.Provider([OIDC_CALLBACK])
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def oidc_idp(_running_oidc_provider, settings):
+    """A real OpenID Connect provider (tests/oidc_provider) with no accounts, and the app
+    pointed at it."""
+    _running_oidc_provider.set_accounts({})
+    for name, value in _running_oidc_provider.settings().items():
+        setattr(settings, name, value)
+    return _running_oidc_provider
+
+
 @dataclass
 class World:
     """Two districts. North holds the named people; South holds the outsider and their place."""
@@ -109,6 +132,12 @@ def world(db) -> World:
         outsider=outsider,
         outsider_pedagogist=outsider_pedagogist,
     )
+
+
+@pytest.fixture(autouse=True)
+def no_second_factor(settings):
+    # The named people log in with passwords in most tests; the TOTP tests switch it on.
+    settings.ADMINISTRATION_TOTP = False
 
 
 @pytest.fixture(autouse=True)

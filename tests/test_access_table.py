@@ -98,6 +98,11 @@ RULES = {
     "healthz": (no_kwargs, everyone(200)),
     "favicon": (no_kwargs, everyone(301)),
     "login": (no_kwargs, {**signed_in(302), "anonymous": 200}),
+    # On to the identity provider, or back to the login page when it is off or cannot be asked.
+    "oidc_authentication_init": (no_kwargs, everyone(302)),
+    "oidc_authentication_callback": (no_kwargs, everyone(302)),
+    # The administration's second factor (anyone signed in may open it; only they are sent).
+    "totp": (no_kwargs, signed_in(200)),
     "logout": (no_kwargs, everyone(200)),
     "password_change": (no_kwargs, signed_in(200)),
     "password_change_done": (no_kwargs, signed_in(200)),
@@ -300,6 +305,12 @@ RULES = {
     "admin:indsats_*_add": ("admin", {**signed_in(404), "administration": 403}),
     "admin:indsats_*_delete": ("admin", {**signed_in(404), "administration": 403}),
     "admin:institutioner_notification_add": ("admin", {**signed_in(404), "administration": 403}),
+    # Made by logins, never added by hand.
+    "admin:institutioner_externalidentity_add": (
+        "admin",
+        {**signed_in(404), "administration": 403},
+    ),
+    "admin:otp_totp_totpdevice_add": ("admin", {**signed_in(404), "administration": 403}),
     "admin:*": ("admin", {**signed_in(404), "administration": 200}),
 }
 
@@ -421,6 +432,10 @@ def plant_hours(world) -> None:
 
 @pytest.fixture
 def world_with_requests(world):
+    return _with_requests(world)
+
+
+def _with_requests(world):
     from tests.indsats.helpers import accept, agreement_in_force, make_request, plan_meeting
 
     world.draft_request = make_request(world)
@@ -473,6 +488,61 @@ def test_access_table(client, world_with_requests, role):
     user = world.user_for(role)
     if user is not None:
         client.force_login(user)
+    _check_access_table(client, world, role)
+
+
+@pytest.fixture
+def world_from_identity_provider(world, settings):
+    """The same people, but made by their first login through the identity provider (from the
+    groups the administration mapped in Stamdata), and logged in through it."""
+    from institutioner.models import IdentityGroup, Pedagogist, Role
+    from institutioner.sso.services import Claims, identity_login
+
+    settings.OIDC_RP_CLIENT_ID = "indsats"
+    settings.OIDC_RP_CLIENT_SECRET = "unused"
+    settings.OIDC_DISCOVERY_URL = "http://127.0.0.1:9/not-asked"
+    people = [
+        ("leader", Role.LEADER, [world.institution]),
+        ("staff", Role.STAFF, [world.institution]),
+        ("administrator", Role.ADMINISTRATION, []),
+        ("outsider", Role.LEADER, [world.outsider_institution]),
+        ("pedagogist", Role.PEDAGOGIST, []),
+    ]
+    for attr, role, institutions in people:
+        group = IdentityGroup.objects.create(name=f"gruppe-{attr}", role=role)
+        group.institutions.set(institutions)
+        claims = Claims(
+            provider="oidc",
+            subject=f"subject-{attr}",
+            email=f"{attr}@sso.example.dk",
+            name=f"SSO {attr}",
+            groups=[group.name],
+        )
+        user = identity_login(claims=claims)
+        if attr == "pedagogist":
+            # Stamdata keeps the pedagogist's contract; her login comes from the provider.
+            Pedagogist.objects.filter(pk=world.pedagogist.pk).update(user=user)
+            world.pedagogist.refresh_from_db()
+        else:
+            setattr(world, attr, user)
+    return _with_requests(world)
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_access_table_for_people_the_identity_provider_made(
+    client, world_from_identity_provider, role
+):
+    world = world_from_identity_provider
+    user = world.user_for(role)
+    assert user.identities.exists() and not user.has_usable_password()
+    client.force_login(user, backend="institutioner.sso.oidc.Backend")
+    session = client.session
+    session["oidc_id_token_expiration"] = 2**40  # no refresh with the provider in this test
+    session.save()
+    _check_access_table(client, world, role)
+
+
+def _check_access_table(client, world, role) -> None:
     checked = 0
     wrong = []
     for name in sorted(set(named_urls())):

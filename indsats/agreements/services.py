@@ -1,7 +1,8 @@
 import contextlib
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
@@ -18,6 +19,7 @@ from indsats.models import (
     EventKind,
     RequestStatus,
     Signature,
+    SignerAuthentication,
     VersionStatus,
 )
 from indsats.requests.services import _event, _lock_request, _require, request_anonymise
@@ -25,6 +27,7 @@ from institutioner.errors import StateError
 from institutioner.files.services import stored_files_delete
 from institutioner.models import NotificationKind, User
 from institutioner.notifications.services import notification_queue_many
+from institutioner.sso.services import FreshAuthentication
 from institutioner.textlimits import MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr
 
@@ -143,10 +146,23 @@ def agreement_send_for_signature(*, actor: User, version_id: int) -> AgreementVe
 
 
 @transaction.atomic
-def agreement_sign(*, actor: User, version_id: int, password: str) -> Signature:
-    """Sign with the password entered again. Two people signing at once both count, once each:
-    the version row is locked, so they sign one after the other."""
-    if not actor.check_password(password):
+def agreement_sign(
+    *,
+    actor: User,
+    version_id: int,
+    password: str | None = None,
+    fresh: FreshAuthentication | None = None,
+) -> Signature:
+    """Sign with the password entered again, or after a fresh login at the municipality's
+    identity provider (`fresh`); the signature records which and when. Two people signing at
+    once both count, once each: the version row is locked, so they sign one after the other."""
+    if fresh is not None:
+        if timezone.now() - fresh.at > timedelta(minutes=settings.SSO_FRESH_LOGIN_MINUTES):
+            raise ValidationError(_("Your new login is too old to sign with; log in again."))
+        authenticated_by, authenticated_at = fresh.method, fresh.at
+    elif password is not None and actor.check_password(password):
+        authenticated_by, authenticated_at = SignerAuthentication.PASSWORD, timezone.now()
+    else:
         raise ValidationError({"password": _("The password is not correct.")})
     version = _lock_version(version_id)
     if version.status == VersionStatus.DRAFT:
@@ -161,7 +177,13 @@ def agreement_sign(*, actor: User, version_id: int, password: str) -> Signature:
     if version.signatures.filter(slot=slot).exists():
         raise StateError(_("This version has already been signed in your place."))
     signature = Signature.objects.create(
-        version=version, slot=slot, role=role, user=actor, content_hash=version.content_hash
+        version=version,
+        slot=slot,
+        role=role,
+        user=actor,
+        content_hash=version.content_hash,
+        authenticated_by=authenticated_by,
+        authenticated_at=authenticated_at,
     )
     _version_event(
         version,

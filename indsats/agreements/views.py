@@ -1,9 +1,12 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +31,8 @@ from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
 from institutioner.forms import add_errors
 from institutioner.history import history_rows
+from institutioner.sso import selectors as sso_selectors
+from institutioner.sso import services as sso_services
 
 
 @require_POST
@@ -71,7 +76,8 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
         )
         if declined and declined.created_at < open_version.created_at:
             declined = None
-    return render(
+    sign_with_login = sso_selectors.logged_in_with_identity_provider(request)
+    response = render(
         request,
         "indsats/agreements/agreement_detail.html",
         {
@@ -97,11 +103,21 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
             ),
             "can_decline": bool(open_version and open_version.status == "sent" and slot),
             "sign_form": sign_form or SignForm(),
+            "sign_with_login": sign_with_login,
+            "fresh_login": bool(
+                open_version
+                and sso_services.fresh_authentication_pending(
+                    request, purpose=_sign_purpose(open_version)
+                )
+            ),
             "decline_form": decline_form or DeclineForm(),
             "decline_open": decline_form is not None,
             "compare": numbered[:2] if len(numbered) >= 2 else None,
         },
     )
+    if sign_with_login:
+        sso_selectors.allow_forms_to_provider(response)
+    return response
 
 
 @login_required
@@ -169,6 +185,8 @@ def agreement_send(request, pk: int):
 @login_required
 def agreement_sign(request, pk: int):
     version = access.get_version_for(request.user, pk)
+    if sso_selectors.logged_in_with_identity_provider(request):
+        return _sign_after_fresh_login(request, version)
     form = SignForm(request.POST)
     if form.is_valid() and (
         authenticate(request, username=request.user.email, password=form.cleaned_data["password"])
@@ -190,6 +208,29 @@ def agreement_sign(request, pk: int):
             messages.success(request, _("You have signed the agreement."))
             return redirect("agreement_detail", pk=version.agreement_id)
     return _agreement_page(request, version.agreement, sign_form=form)
+
+
+def _sign_purpose(version) -> str:
+    return f"sign:{version.pk}"
+
+
+def _sign_after_fresh_login(request, version):
+    """Whoever logged in at the municipality signs by logging in there again (there is no
+    password here to ask for): first the provider, then "Underskriv nu" back on the page."""
+    agreement_url = reverse("agreement_detail", kwargs={"pk": version.agreement_id})
+    fresh = sso_services.fresh_authentication_take(request, purpose=_sign_purpose(version))
+    if fresh is None:
+        query = urlencode({"reauth": _sign_purpose(version), "next": agreement_url})
+        return redirect(reverse("oidc_authentication_init") + "?" + query)
+    try:
+        services.agreement_sign(actor=request.user, version_id=version.pk, fresh=fresh)
+    except StateError as error:
+        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You have signed the agreement."))
+    return redirect(agreement_url)
 
 
 @require_POST

@@ -10,6 +10,7 @@ from indsats.agreements import services as agreements_services
 from indsats.agreements.content import Goal
 from indsats.models import FocusLevel, LearningTheme
 from indsats.requests import services as requests_services
+from institutioner.sso.services import FreshAuthentication
 
 
 def request_data(world, **overrides):
@@ -99,9 +100,13 @@ def agreement_in_force(world, req=None, **changes):
     agreements_services.agreement_send_for_signature(
         actor=world.pedagogist.user, version_id=version.pk
     )
-    agreements_services.agreement_sign(actor=world.leader, version_id=version.pk, password=PASSWORD)
-    agreements_services.agreement_sign(
-        actor=world.pedagogist.user, version_id=version.pk, password=PASSWORD
-    )
+    for signer in (world.leader, world.pedagogist.user):
+        if signer.has_usable_password():
+            agreements_services.agreement_sign(
+                actor=signer, version_id=version.pk, password=PASSWORD
+            )
+        else:  # made by the identity provider: signs after a fresh login there
+            fresh = FreshAuthentication(method="oidc", at=timezone.now())
+            agreements_services.agreement_sign(actor=signer, version_id=version.pk, fresh=fresh)
     version.refresh_from_db()
     return agreement, version

@@ -162,4 +162,7 @@ def test_nothing_a_person_did_goes_with_their_user_row():
         ("admin.LogEntry", "user"),
         ("institutioner.Membership", "user"),
         ("institutioner.NotificationOptOut", "user"),
+        # Their login at the identity provider and their authenticator app.
+        ("institutioner.ExternalIdentity", "user"),
+        ("otp_totp.TOTPDevice", "user"),
     }

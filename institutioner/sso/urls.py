@@ -1,0 +1,10 @@
+from django.urls import path
+
+from institutioner.sso import views
+
+# The names are mozilla-django-oidc's own: the library reverses them.
+urlpatterns = [
+    path("oidc/log-ind/", views.AuthenticateView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", views.CallbackView.as_view(), name="oidc_authentication_callback"),
+    path("konto/totp/", views.totp, name="totp"),
+]

@@ -1,0 +1,166 @@
+"""The OpenID Connect endpoints: start a login (or a fresh login for signing), and the
+provider's callback. mozilla-django-oidc does the protocol; these views say what went wrong in
+Danish, never keep a session after a refused login, and only send people on within this site."""
+
+import logging
+import time
+from base64 import b32encode
+from datetime import UTC, datetime
+
+import segno
+from django.contrib import auth, messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from mozilla_django_oidc import views as oidc_views
+
+from institutioner.models import IdentityProvider
+from institutioner.sso import oidc, services
+from institutioner.sso.forms import TOTPForm
+from institutioner.sso.services import LoginRefused
+
+logger = logging.getLogger(__name__)
+
+REAUTH_KEY = "sso_reauth_states"
+
+
+def _safe_next(request, url: str | None) -> str | None:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
+class AuthenticateView(oidc_views.OIDCAuthenticationRequestView):
+    """Send the person to the identity provider. `?reauth=<purpose>` asks for a fresh login
+    (`prompt=login`, `max_age=0`) by the person already logged in, e.g. to sign."""
+
+    get_settings = staticmethod(oidc.setting)  # type: ignore[assignment]
+
+    def __init__(self, *args, **kwargs) -> None:
+        oidc_views.View.__init__(self, *args, **kwargs)
+        self.OIDC_RP_CLIENT_ID = oidc.setting("OIDC_RP_CLIENT_ID")
+
+    def get(self, request):
+        if not oidc.is_configured():
+            messages.error(request, _("Login with the municipality's identity provider is off."))
+            return redirect("login")
+        self.purpose = request.GET.get("reauth", "")[:60]
+        if self.purpose and not request.user.is_authenticated:
+            return redirect("login")
+        try:
+            self.OIDC_OP_AUTH_ENDPOINT = oidc.setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
+        except LoginRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("login")
+        response = super().get(request)
+        if self.purpose:
+            state = _state_of(response["Location"])
+            pending = request.session.get(REAUTH_KEY, {})
+            pending[state] = {"purpose": self.purpose, "asked_at": time.time()}
+            request.session[REAUTH_KEY] = pending
+        return response
+
+    def get_extra_params(self, request):
+        params = dict(super().get_extra_params(request))
+        if self.purpose:
+            params.update({"prompt": "login", "max_age": "0"})
+        return params
+
+
+def _state_of(url: str) -> str:
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(url).query)["state"][0]
+
+
+class CallbackView(oidc_views.OIDCAuthenticationCallbackView):
+    """The provider's answer. A refused login ends any session and says why on the login page."""
+
+    get_settings = staticmethod(oidc.setting)  # type: ignore[assignment]
+
+    def get(self, request):
+        state = request.GET.get("state", "")
+        self.reauth = request.session.get(REAUTH_KEY, {}).pop(state, None)
+        if self.reauth is not None:
+            request.session.modified = True
+            request.session.save()
+        try:
+            return super().get(request)
+        except LoginRefused as refused:
+            return self._refused(refused.message)
+        except Exception as error:  # a state not in the session, a replayed code, ...
+            logger.warning("OpenID Connect callback refused: %r", error)
+            return self._refused(_("The login could not be completed. Start again."))
+
+    def login_success(self):
+        if self.reauth is not None:
+            return self._reauthenticated(self.reauth)
+        return super().login_success()
+
+    def login_failure(self):
+        error = self.request.GET.get("error")
+        if not error and "code" not in self.request.GET and self.request.user.is_authenticated:
+            # Not an answer from the provider (a typed or replayed address): nothing to end.
+            return redirect("start")
+        if error == "login_required":
+            message = _("Your login at the municipality has ended. Log in again.")
+        elif error:
+            message = _("The municipality's identity provider did not log you in (%(error)s).") % {
+                "error": error[:60]
+            }
+        else:
+            message = _("The login could not be completed. Start again.")
+        return self._refused(message)
+
+    def _refused(self, message: str):
+        if self.request.user.is_authenticated:
+            auth.logout(self.request)
+        messages.error(self.request, message)
+        return redirect("login")
+
+    def _reauthenticated(self, reauth: dict):
+        """A fresh login for signing: by the same person, and made after it was asked for."""
+        claims = getattr(self.request, "oidc_id_claims", {}) or {}
+        auth_time = claims.get("auth_time")
+        if (
+            self.user.pk != self.request.user.pk
+            or not isinstance(auth_time, int | float)
+            or auth_time < reauth["asked_at"] - oidc.settings.OIDC_CLOCK_SKEW_SECONDS
+        ):
+            return self._refused(_("The new login was not yours or not fresh; start again."))
+        services.fresh_authentication_record(
+            self.request,
+            purpose=reauth["purpose"],
+            method=IdentityProvider.OIDC,
+            at=datetime.fromtimestamp(auth_time, tz=UTC).astimezone(
+                timezone.get_current_timezone()
+            ),
+        )
+        return HttpResponseRedirect(self.success_url)
+
+    @property
+    def success_url(self):
+        return _safe_next(self.request, self.request.session.get("oidc_login_next")) or "/"
+
+
+@login_required
+def totp(request):
+    """The administration's second factor: set up the authenticator app at the first login (a
+    QR code and the key), then a code at every password login."""
+    device = services.totp_device_for(user=request.user)
+    form = TOTPForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wrong = services.totp_verify(request, token=form.cleaned_data["token"])
+        if wrong is None:
+            return redirect(_safe_next(request, request.GET.get("next")) or "start")
+        form.add_error("token", wrong)
+    context = {"form": form, "setting_up": not device.confirmed}
+    if not device.confirmed:
+        context["qr"] = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
+        context["key"] = b32encode(device.bin_key).decode()
+    return render(request, "registration/totp.html", context)

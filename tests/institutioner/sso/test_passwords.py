@@ -1,0 +1,108 @@
+"""Passwords only where needed: switched off for everyone but the break-glass accounts, and
+the administration's password logins need a TOTP code (django-otp), set up at the first."""
+
+import time
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.core import mail
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import PASSWORD
+
+
+def log_in(client, email, password=PASSWORD, next_url="/"):
+    return client.post(
+        f"/konto/log-ind/?next={next_url}",
+        {"username": email, "password": password, "next": next_url},
+    )
+
+
+def test_passwords_off_refuses_all_but_break_glass(client, world, settings):
+    settings.LOCAL_PASSWORDS = False
+    settings.BREAK_GLASS_ACCOUNTS = ["frida@example.dk"]
+    response = log_in(client, world.leader.email)
+    assert "Adgangskoder er slået fra her" in response.content.decode()
+    assert SESSION_KEY not in client.session
+    response = log_in(client, "FRIDA@example.dk")
+    assert response.status_code == 302 and client.session[SESSION_KEY] == str(
+        world.administrator.pk
+    )
+
+
+def test_passwords_off_sends_no_reset_link(client, world, settings):
+    settings.LOCAL_PASSWORDS = False
+    settings.BREAK_GLASS_ACCOUNTS = ["frida@example.dk"]
+    client.post("/konto/adgangskode/nulstil/", {"email": world.leader.email})
+    assert mail.outbox == []
+    client.post("/konto/adgangskode/nulstil/", {"email": world.administrator.email})
+    assert len(mail.outbox) == 1
+
+
+def test_the_login_page_with_passwords_off(client, db, settings):
+    settings.LOCAL_PASSWORDS = False
+    settings.OIDC_RP_CLIENT_ID = "indsats"
+    page = client.get("/konto/log-ind/").content.decode()
+    assert "Log ind med kommunens login" in page
+    assert "Nødadgang (administrator)" in page and "Glemt din adgangskode?" not in page
+    settings.OIDC_RP_CLIENT_ID = ""
+    page = client.get("/konto/log-ind/").content.decode()
+    assert "Nødadgang" not in page and 'name="password"' in page
+
+
+@pytest.fixture
+def totp_on(settings):
+    settings.ADMINISTRATION_TOTP = True
+
+
+def _code(device) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def test_the_administration_sets_up_totp_at_the_first_login(client, world, totp_on):
+    response = log_in(client, world.administrator.email, next_url="/visitation/")
+    assert response["Location"] == "/visitation/"
+    response = client.get("/visitation/")
+    assert response.status_code == 302 and response["Location"].startswith("/konto/totp/")
+    assert client.get("/admin/").status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Scan koden med appen" in page and "data:image/svg+xml" in page
+    device = TOTPDevice.objects.get(user=world.administrator, confirmed=False)
+    response = client.post(response["Location"], {"token": "000000"})
+    assert "Koden er ikke korrekt" in response.content.decode()
+    response = client.post(response.request["PATH_INFO"], {"token": _code(device)})
+    assert "Vent et øjeblik" in response.content.decode()  # django-otp's growing wait
+    time.sleep(1.1)
+    response = client.post("/konto/totp/?next=/visitation/", {"token": _code(device)})
+    assert response["Location"] == "/visitation/"
+    assert client.get("/visitation/").status_code == 200
+    device.refresh_from_db()
+    assert device.confirmed
+
+
+def test_a_set_up_device_asks_only_for_the_code(client, world, totp_on):
+    device = TOTPDevice.objects.create(user=world.administrator, name="app", confirmed=True)
+    log_in(client, world.administrator.email)
+    page = client.get("/konto/totp/").content.decode()
+    assert "Scan koden" not in page and "Indtast koden" in page
+    assert client.post("/konto/totp/", {"token": _code(device)})["Location"] == "/"
+    assert client.get("/").status_code == 200
+    # A used code does not work twice (django-otp remembers the last time step).
+    client.logout()
+    log_in(client, world.administrator.email)
+    assert (
+        "Koden er ikke korrekt"
+        in client.post("/konto/totp/", {"token": _code(device)}).content.decode()
+    )
+
+
+def test_others_and_identity_provider_sessions_need_no_totp(client, world, totp_on, settings):
+    log_in(client, world.leader.email)
+    assert client.get("/").status_code == 200
+    settings.OIDC_RP_CLIENT_ID = "indsats"
+    client.force_login(world.administrator, backend="institutioner.sso.oidc.Backend")
+    session = client.session
+    session["oidc_id_token_expiration"] = 2**40
+    session.save()
+    assert client.get("/").status_code == 200

@@ -1,0 +1,241 @@
+"""Logging in through a real OpenID Connect provider (tests/oidc_provider), and every way it
+can go wrong: each gives a Danish message on the login page and no session."""
+
+import socket
+import threading
+import time
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from institutioner.models import ExternalIdentity, Role, User
+from tests import factories
+from tests.oidc_provider import Browser
+
+LENE = {"email": "lene.sso@kommune.dk", "name": "Lene Lund", "groups": []}
+
+
+def start(client, next_url: str | None = None):
+    response = client.get("/oidc/log-ind/", {"next": next_url} if next_url else {})
+    assert response.status_code == 302, response
+    return response["Location"]
+
+
+def log_in(client, oidc_idp, login: str, next_url: str | None = None):
+    callback = Browser(oidc_idp).sign_in(start(client, next_url), login)
+    assert callback.startswith("http://testserver/oidc/callback/?")
+    return client.get(callback, follow=False), callback
+
+
+def refused_with(client, response, text: str) -> None:
+    assert response.status_code == 302 and response["Location"] == "/konto/log-ind/"
+    page = client.get(response["Location"])
+    assert text in page.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_the_login_page_offers_the_municipality_login(client, oidc_idp):
+    page = client.get("/konto/log-ind/?next=/anmodninger/").content.decode()
+    assert "Log ind med kommunens login" in page
+    assert "/oidc/log-ind/?next=%2Fanmodninger%2F" in page
+    assert "Adgangskode" in page  # passwords stay unless switched off
+
+
+def test_no_button_without_a_provider(client, settings):
+    settings.OIDC_RP_CLIENT_ID = ""
+    assert "kommunens login" not in client.get("/konto/log-ind/").content.decode()
+
+
+def test_first_login_creates_the_leader_with_her_institutions(client, oidc_idp, world, groups):
+    oidc_idp.set_accounts(
+        {"a1b2-lene": {**LENE, "groups": ["indsats-ledere-mariehoenen", "andet"]}}
+    )
+    response, _callback = log_in(client, oidc_idp, "a1b2-lene", next_url="/anmodninger/")
+    assert response.status_code == 302 and response["Location"] == "/anmodninger/"
+    user = User.objects.get(email="lene.sso@kommune.dk")
+    assert (user.name, user.role, user.has_usable_password()) == ("Lene Lund", Role.LEADER, False)
+    assert list(user.institutions.all()) == [world.institution]
+    assert ExternalIdentity.objects.get(user=user).subject == "a1b2-lene"
+    assert client.session[SESSION_KEY] == str(user.pk)
+    # Her scope is the mapped institution and nothing else.
+    assert client.get(f"/institutioner/{world.institution.pk}/").status_code == 200
+    assert client.get(f"/institutioner/{world.other_institution.pk}/").status_code == 404
+    assert client.get(f"/institutioner/{world.outsider_institution.pk}/").status_code == 404
+    assert world.other_institution.name not in client.get("/").content.decode()
+
+
+def test_the_subject_matches_even_when_the_email_changes(client, oidc_idp, world, groups):
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-ledere-mariehoenen"]}})
+    log_in(client, oidc_idp, "a1b2-lene")
+    client.logout()
+    oidc_idp.set_accounts(
+        {"a1b2-lene": {**LENE, "email": "lene.ny@kommune.dk", "groups": ["indsats-forvaltning"]}}
+    )
+    log_in(client, oidc_idp, "a1b2-lene")
+    user = User.objects.get(identities__subject="a1b2-lene")
+    assert user.role == Role.ADMINISTRATION and not user.institutions.exists()
+    assert User.objects.filter(name="Lene Lund").count() == 1
+
+
+def test_an_existing_account_is_linked_by_email_once(client, oidc_idp, world, groups):
+    oidc_idp.set_accounts(
+        {
+            "a1b2-lene": {
+                **LENE,
+                "email": "LENE@example.dk",
+                "groups": ["indsats-ledere-mariehoenen"],
+            }
+        }
+    )
+    log_in(client, oidc_idp, "a1b2-lene")
+    assert client.session[SESSION_KEY] == str(world.leader.pk)
+    assert world.leader.identities.get().subject == "a1b2-lene"
+    # Another subject with the same address does not take the account over.
+    client.logout()
+    oidc_idp.set_accounts(
+        {"eve": {**LENE, "email": "lene@example.dk", "groups": ["indsats-ledere-mariehoenen"]}}
+    )
+    response, _ = log_in(client, oidc_idp, "eve")
+    refused_with(client, response, "tilhører et andet log-ind")
+
+
+def test_an_unknown_group_gives_no_session(client, oidc_idp, world, groups):
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["ukendt-gruppe"]}})
+    response, _ = log_in(client, oidc_idp, "a1b2-lene")
+    refused_with(client, response, "giver ikke adgang til dette system")
+    assert not User.objects.filter(email="lene.sso@kommune.dk").exists()
+
+
+def test_a_missing_claim_gives_no_session(client, oidc_idp, world, groups, settings):
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "email": "", "groups": ["indsats-forvaltning"]}})
+    response, _ = log_in(client, oidc_idp, "a1b2-lene")
+    refused_with(client, response, "sendte ikke din e-mailadresse")
+    settings.OIDC_SUBJECT_CLAIM = "employee_id"
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-forvaltning"]}})
+    response, _ = log_in(client, oidc_idp, "a1b2-lene")
+    refused_with(client, response, "sendte ikke din brugeridentifikation")
+
+
+def test_a_replayed_callback_gives_no_session(client, oidc_idp, world, groups):
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-forvaltning"]}})
+    _response, callback = log_in(client, oidc_idp, "a1b2-lene")
+    client.logout()
+    response = client.get(callback)
+    refused_with(client, response, "Start forfra")
+
+
+def test_the_provider_saying_no_gives_no_session(client, db, oidc_idp):
+    location = start(client)
+    state = location.split("state=")[1].split("&")[0]
+    response = client.get(f"/oidc/callback/?error=access_denied&state={state}")
+    refused_with(client, response, "loggede dig ikke ind (access_denied)")
+
+
+def test_redirects_after_login_stay_on_this_site(client, oidc_idp, world, groups):
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-forvaltning"]}})
+    for evil in ("https://evil.example/", "//evil.example/x", "http:/\\evil.example"):
+        client.logout()
+        response, _ = log_in(client, oidc_idp, "a1b2-lene", next_url=evil)
+        assert response["Location"] == "/", evil
+
+
+@pytest.fixture
+def black_hole():
+    """A port that accepts connections and never answers."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+def test_a_provider_that_does_not_answer_gives_a_message_within_seconds(
+    client, oidc_idp, world, groups, settings, black_hole
+):
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-forvaltning"]}})
+    location = start(client)
+    callback = Browser(oidc_idp).sign_in(location, "a1b2-lene")
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{black_hole}/token"
+    began = time.monotonic()
+    response = client.get(callback)
+    assert time.monotonic() - began < 3.5
+    refused_with(client, response, "kunne ikke nås lige nu")
+
+
+def test_discovery_that_does_not_answer_gives_a_message(client, db, settings, black_hole):
+    settings.OIDC_RP_CLIENT_ID = "indsats"
+    settings.OIDC_DISCOVERY_URL = f"{black_hole}/.well-known/openid-configuration"
+    began = time.monotonic()
+    response = client.get("/oidc/log-ind/")
+    assert time.monotonic() - began < 3.5
+    refused_with(client, response, "kunne ikke nås lige nu")
+
+
+def _expire_refresh(client) -> None:
+    session = SessionStore(session_key=client.cookies["sessionid"].value)
+    session["oidc_id_token_expiration"] = 0
+    session.save()
+
+
+def test_a_leaver_is_logged_out_when_the_session_is_refreshed(client, oidc_idp, world, groups):
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-ledere-mariehoenen"]}})
+    browser = Browser(oidc_idp)
+    callback = browser.sign_in(start(client), "a1b2-lene")
+    client.get(callback)
+    user = User.objects.get(email="lene.sso@kommune.dk")
+    assert client.get("/").status_code == 200
+    # Still in the group: the refresh asks the provider without a prompt and lets her stay.
+    _expire_refresh(client)
+    response = client.get("/anmodninger/")
+    assert response.status_code == 302 and "prompt=none" in response["Location"]
+    response = client.get(browser.sign_in(response["Location"], login=None))
+    assert response["Location"] == "/anmodninger/"
+    assert client.get("/anmodninger/").status_code == 200
+    # She leaves: the next refresh logs her out and deactivates her (through user_deactivate).
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": []}})
+    _expire_refresh(client)
+    response = client.get("/")
+    response = client.get(browser.sign_in(response["Location"], login=None))
+    refused_with(client, response, "giver ikke adgang til dette system")
+    user.refresh_from_db()
+    assert not user.is_active
+    assert user.history.first().history_change_reason.startswith("Ikke længere i en gruppe")
+    assert client.get("/").status_code == 302
+
+
+def test_password_sessions_are_not_refreshed(client, oidc_idp, world):
+    client.force_login(world.leader, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session["oidc_id_token_expiration"] = 0
+    session.save()
+    assert client.get("/").status_code == 200
+
+
+def test_a_superuser_is_never_deactivated_by_the_provider(client, oidc_idp, world, groups):
+    admin = factories.UserFactory(email="it@kommune.dk", role=Role.ADMINISTRATION)
+    admin.is_superuser = True
+    admin.save()
+    ExternalIdentity.objects.create(user=admin, provider="oidc", subject="it")
+    oidc_idp.set_accounts({"it": {"sub": "it", "email": "it@kommune.dk", "groups": []}})
+    response, _ = log_in(client, oidc_idp, "it")
+    refused_with(client, response, "giver ikke adgang")
+    admin.refresh_from_db()
+    assert admin.is_active
