@@ -2,10 +2,12 @@
 agreement scopes. Views, start-page sections, PDFs and exports ask here; none of them looks at a
 person's role itself, so a page and the file downloaded from it obey the same rule."""
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.http import Http404
 
-from forloeb.models import Course, HourEntry, WeekSheet
+from forloeb.models import Absence, Course, HourEntry, WeekSheet
 from indsats import access as indsats_access
 from institutioner import access
 from institutioner.accesslog import rules as log
@@ -165,6 +167,74 @@ def can_see_pedagogist_dashboard(user: User) -> bool:
     return access.is_administration(user)
 
 
+# --- The plan: absence and the week plan ---------------------------------------------------------
+
+
+def can_record_absence(user: User) -> bool:
+    """A pedagogist records her own absence; the administration records anyone's."""
+    return access.is_administration(user) or pedagogist_of(user) is not None
+
+
+def absence_pedagogists_for(user: User) -> QuerySet[Pedagogist]:
+    """Whom the person may record absence for: the administration every active pedagogist, a
+    pedagogist herself."""
+    qs = Pedagogist.objects.select_related("user").filter(user__is_active=True)
+    if access.is_administration(user):
+        return qs
+    if pedagogist_of(user) is not None:
+        return qs.filter(user=user)
+    return qs.none()
+
+
+def absences_for(user: User) -> QuerySet[Absence]:
+    """The absences whose kind and note a person may read: her own, or (the administration)
+    everyone's. A leader learns only that practice days fall away (the week plan), never why:
+    illness is health data."""
+    qs = Absence.objects.select_related("pedagogist__user", "created_by", "cancelled_by")
+    if access.is_administration(user):
+        return qs
+    if pedagogist_of(user) is not None:
+        return qs.filter(pedagogist__user=user)
+    return qs.none()
+
+
+def get_absence_for(user: User, pk) -> Absence:
+    try:
+        return absences_for(user).get(pk=pk)
+    except Absence.DoesNotExist:
+        raise Http404 from None
+
+
+def can_see_week_plan(user: User) -> bool:
+    """The administration, the pedagogists and the leaders have a week plan."""
+    return user.is_authenticated and user.is_active and (
+        access.is_administration(user) or access.is_pedagogist(user) or access.is_leader(user)
+    )
+
+
+@dataclass(frozen=True)
+class WeekPlanScope:
+    """What a person's week plan holds: every pedagogist (None) or these; every institution
+    (None) or these; whether absence shows its kind; whether clashes are flagged."""
+
+    pedagogist_ids: list[int] | None
+    institution_ids: list[int] | None
+    sees_absence_kind: bool
+    flags_clashes: bool
+
+
+def week_plan_scope_for(user: User) -> WeekPlanScope:
+    if not can_see_week_plan(user):
+        raise Http404
+    if access.is_administration(user):
+        return WeekPlanScope(None, None, sees_absence_kind=True, flags_clashes=True)
+    own = pedagogist_of(user)
+    if own is not None:
+        return WeekPlanScope([own.pk], None, sees_absence_kind=True, flags_clashes=True)
+    institutions = list(access.institutions_for(user).values_list("pk", flat=True))
+    return WeekPlanScope(None, institutions, sees_absence_kind=False, flags_clashes=False)
+
+
 # --- The access log -------------------------------------------------------------------------------
 
 
@@ -192,4 +262,8 @@ ACCESS_LOG = {
     "hours_export": log.export(),
     "dashboard_pedagogists": log.search(),
     "dashboard_pedagogists_export": log.export(),
+    # The plan: whose days and absences a page shows.
+    "week_plan": log.search(),
+    "absence_list": log.search(),
+    "absence_create": log.view(),
 }

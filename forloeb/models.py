@@ -11,7 +11,15 @@ from simple_history.models import HistoricalRecords
 
 from indsats.models import Agreement, LearningTheme, PracticeRole
 from institutioner.models import Pedagogist
-from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, MaxLength, length_constraint
+from institutioner.textlimits import (
+    GOAL,
+    LINE,
+    LONG,
+    MEDIUM,
+    SHORT,
+    MaxLength,
+    length_constraint,
+)
 from institutioner.validators import validate_no_cpr
 
 
@@ -404,3 +412,108 @@ class HourEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}: {self.hours}"
+
+
+# --- The plan: absence (forloeb/plan/) -----------------------------------------------------------
+
+
+class AbsenceKind(models.TextChoices):
+    TRAINING_DAY = "training_day", _("Training day")
+    COURSE = "course", _("Course")
+    HOLIDAY = "holiday", _("Holiday")
+    ILLNESS = "illness", _("Illness")
+    OTHER = "other", _("Other")
+
+
+class AbsenceRepeat(models.TextChoices):
+    NONE = "none", _("Does not repeat")
+    WEEKLY = "weekly", _("Every week")
+    FORTNIGHTLY = "fortnightly", _("Every other week")
+
+
+class AbsenceQuerySet(models.QuerySet["Absence"]):
+    def active(self) -> "AbsenceQuerySet":
+        """Not cancelled."""
+        return self.filter(cancelled_at__isnull=True)
+
+    def touching(self, first, last) -> "AbsenceQuerySet":
+        """Those with a day (of any repetition) that may fall between `first` and `last`."""
+        return self.filter(starts_on__lte=last).filter(
+            Q(repeat_until__isnull=True, ends_on__gte=first) | Q(repeat_until__gte=first)
+        )
+
+
+class Absence(models.Model):
+    """A pedagogist's planned absence (fravær): whole days or a part of each day, once or
+    repeating every week or every other week until a date. Cancelling keeps the row."""
+
+    pedagogist = models.ForeignKey(
+        Pedagogist, on_delete=models.PROTECT, related_name="absences", verbose_name=_("pedagogist")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AbsenceKind.choices)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    # Both empty: whole days. Both set: that part of each day.
+    time_from = models.TimeField(_("from"), null=True, blank=True)
+    time_to = models.TimeField(_("to"), null=True, blank=True)
+    repeat = models.CharField(
+        _("repeats"), max_length=20, choices=AbsenceRepeat.choices, default=AbsenceRepeat.NONE
+    )
+    repeat_until = models.DateField(_("repeats until"), null=True, blank=True)
+    note = models.CharField(
+        _("note"), max_length=SHORT, blank=True, validators=[validate_no_cpr, MaxLength(SHORT)]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = AbsenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["starts_on", "time_from", "pk"]
+        indexes = [models.Index(fields=["pedagogist", "starts_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="absence_ends_after_start",
+                violation_error_message=_("The absence cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(time_from__isnull=True, time_to__isnull=True)
+                | Q(
+                    time_from__isnull=False,
+                    time_to__isnull=False,
+                    time_to__gt=models.F("time_from"),
+                ),
+                name="absence_part_day_has_both_times",
+                violation_error_message=_(
+                    "A part of a day needs both a start and an end, the end after the start."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(repeat="none", repeat_until__isnull=True)
+                | (~Q(repeat="none") & Q(repeat_until__gte=models.F("ends_on"))),
+                name="absence_repeat_has_until",
+                violation_error_message=_("A repeating absence needs a last date after its end."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True, cancelled_by__isnull=True)
+                | Q(cancelled_at__isnull=False, cancelled_by__isnull=False),
+                name="absence_cancelled_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.starts_on}"
+
+    @property
+    def whole_days(self) -> bool:
+        return self.time_from is None

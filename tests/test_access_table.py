@@ -210,6 +210,13 @@ RULES = {
     "hours_approval": (no_kwargs, {**signed_in(404), "administration": 200}),
     "hours_delivered": (no_kwargs, {**signed_in(200), "staff": 404}),
     "hours_export": (lambda w: {"fmt": "csv"}, {**signed_in(200), "staff": 404}),
+    # The plan: the administration, the pedagogists and the leaders have a week plan; absence is
+    # recorded by a pedagogist for herself or by the administration.
+    "plan": (no_kwargs, {**signed_in(302), "staff": 404}),
+    "week_plan": (this_week, {**signed_in(200), "staff": 404}),
+    "absence_list": (no_kwargs, {**signed_in(404), "pedagogist": 200, "administration": 200}),
+    "absence_create": (no_kwargs, {**signed_in(404), "pedagogist": 200, "administration": 200}),
+    "absence_cancel": (lambda w: {"pk": 1}, everyone(405)),
     # Notifications: everyone signed in has their own; one person's notification is 404 to others.
     "notifications": (no_kwargs, signed_in(200)),
     "notification_open": (

@@ -1,0 +1,68 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from forloeb.models import AbsenceKind, AbsenceRepeat
+from forloeb.plan.services import AbsenceInput
+from institutioner.textlimits import SHORT, TextField
+from institutioner.validators import validate_no_cpr, validate_plausible_date
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class AbsenceForm(forms.Form):
+    pedagogist = forms.ModelChoiceField(label=_("Pedagogist"), queryset=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AbsenceKind.choices)
+    starts_on = forms.DateField(
+        label=_("First day"), widget=DATE, validators=[validate_plausible_date]
+    )
+    ends_on = forms.DateField(
+        label=_("Last day"),
+        widget=DATE,
+        validators=[validate_plausible_date],
+        required=False,
+        help_text=_("Empty: the first day only."),
+    )
+    time_from = forms.TimeField(
+        label=_("From"), widget=TIME, required=False, help_text=_("Empty: the whole day.")
+    )
+    time_to = forms.TimeField(label=_("To"), widget=TIME, required=False)
+    repeat = forms.ChoiceField(
+        label=_("Repeats"), choices=AbsenceRepeat.choices, initial=AbsenceRepeat.NONE
+    )
+    repeat_until = forms.DateField(
+        label=_("Repeats until"), widget=DATE, required=False, validators=[validate_plausible_date]
+    )
+    note = TextField(
+        label=_("Note"),
+        max_length=SHORT,
+        required=False,
+        validators=[validate_no_cpr],
+        help_text=_("Seen by you and the administration, never by the leaders."),
+    )
+
+    def __init__(self, *args, pedagogists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pedagogist"].queryset = pedagogists
+        if len(pedagogists) == 1:
+            self.fields["pedagogist"].initial = pedagogists[0]
+            self.fields["pedagogist"].widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and not data.get("ends_on"):
+            data["ends_on"] = data["starts_on"]
+        return data
+
+    def absence_input(self) -> AbsenceInput:
+        data = self.cleaned_data
+        return AbsenceInput(
+            kind=data["kind"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            time_from=data["time_from"],
+            time_to=data["time_to"],
+            repeat=data["repeat"],
+            repeat_until=data["repeat_until"],
+            note=data["note"] or "",
+        )

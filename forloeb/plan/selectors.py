@@ -1,0 +1,263 @@
+"""The plan's arithmetic: which practice days the agreements in force give each pedagogist,
+which days an absence covers, and which practice days it takes away.
+
+Practice days come from the signed agreement versions (`version.parsed.plan`: weekdays and
+times), each version on the days it was the one in force (`version_periods`, the rule the
+dashboards and triage use), on working days only (no weekends, no Danish holidays).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from forloeb.models import Absence, AbsenceRepeat, Course
+from indsats.agreements.selectors import version_periods
+from indsats.models import SIGNED_STATUSES, AgreementVersion, Allocation
+from institutioner.models import Institution, Pedagogist
+from institutioner.workdays import is_working_day
+
+ZERO = Decimal("0")
+
+
+def days_between(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+# --- Practice days ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PracticeDay:
+    """One day a pedagogist is due at an institution under an agreement in force."""
+
+    day: date
+    time_from: time | None
+    time_to: time | None
+    pedagogist_id: int
+    agreement_id: int
+    course_id: int | None
+    institution: Institution
+    group_name: str
+    hours: Decimal
+
+    @property
+    def place(self) -> str:
+        return f"{self.institution.name} ({self.group_name})" if self.group_name else (
+            self.institution.name
+        )
+
+
+def _course_id(version: AgreementVersion) -> int | None:
+    try:
+        course: Course = version.agreement.course  # type: ignore[attr-defined]
+    except Course.DoesNotExist:
+        return None
+    return course.pk
+
+
+def practice_days(
+    *,
+    pedagogist_ids: Iterable[int] | None = None,
+    institution_ids: Iterable[int] | None = None,
+    first: date,
+    last: date,
+) -> list[PracticeDay]:
+    """The practice days between `first` and `last` of the given pedagogists (or of every
+    pedagogist at the given institutions), sorted by day and time. Two queries."""
+    allocations = Allocation.objects.all()
+    if pedagogist_ids is not None:
+        allocations = allocations.filter(pedagogist_id__in=list(pedagogist_ids))
+    if institution_ids is not None:
+        allocations = allocations.filter(request__institution_id__in=list(institution_ids))
+    pedagogists_of: dict[int, list[int]] = defaultdict(list)
+    for request_id, pedagogist_id in allocations.values_list("request_id", "pedagogist_id"):
+        pedagogists_of[request_id].append(pedagogist_id)
+    versions = (
+        AgreementVersion.objects.filter(
+            status__in=SIGNED_STATUSES,
+            agreement__request_id__in=list(pedagogists_of),
+            starts_on__lte=last,
+            ends_on__gte=first,
+        )
+        .select_related(
+            "agreement__request__institution", "agreement__request__group", "agreement__course"
+        )
+        .order_by("agreement_id", "number")
+    )
+    rows = [
+        (
+            v.agreement_id,
+            v.number,
+            v.starts_on,
+            v.ends_on,
+            v.in_force_at,
+            v.superseded_at,
+            v.agreement.ended_on,
+            v,
+        )
+        for v in versions
+    ]
+    days: list[PracticeDay] = []
+    for begin, end, row in version_periods(rows):
+        version: AgreementVersion = row[7]
+        plan = version.parsed.plan
+        req = version.agreement.request
+        course_id = _course_id(version)
+        if plan.time_from and plan.time_to:
+            hours = _hours_between(plan.time_from, plan.time_to)
+        else:
+            hours = (version.hours_per_week or ZERO) / max(1, len(plan.weekdays))
+        for day in days_between(max(begin, first), min(end, last)):
+            if day.weekday() not in plan.weekdays or not is_working_day(day):
+                continue
+            for pedagogist_id in pedagogists_of[req.pk]:
+                days.append(
+                    PracticeDay(
+                        day=day,
+                        time_from=plan.time_from,
+                        time_to=plan.time_to,
+                        pedagogist_id=pedagogist_id,
+                        agreement_id=version.agreement_id,
+                        course_id=course_id,
+                        institution=req.institution,
+                        group_name=req.group.name if req.group_id else "",
+                        hours=hours,
+                    )
+                )
+    days.sort(key=lambda p: (p.day, p.time_from or time.min, p.pedagogist_id, p.agreement_id))
+    return days
+
+
+# --- Absence ------------------------------------------------------------------------------------
+
+
+def absence_days(absence: Absence, first: date | None = None, last: date | None = None) -> list[date]:
+    """Every calendar day the absence covers (each repetition's days), within first..last."""
+    step = {AbsenceRepeat.WEEKLY: 7, AbsenceRepeat.FORTNIGHTLY: 14}.get(absence.repeat)  # type: ignore[call-overload]
+    span = (absence.ends_on - absence.starts_on).days
+    until = absence.repeat_until if step else absence.ends_on
+    assert until is not None
+    found: set[date] = set()
+    start = absence.starts_on
+    while start <= until:
+        for offset in range(span + 1):
+            day = start + timedelta(days=offset)
+            if (first is None or day >= first) and (last is None or day <= last):
+                found.add(day)
+        if not step:
+            break
+        start += timedelta(days=step)
+    return sorted(found)
+
+
+def last_day_of(absence: Absence) -> date:
+    if absence.repeat == AbsenceRepeat.NONE or absence.repeat_until is None:
+        return absence.ends_on
+    return absence.repeat_until + timedelta(days=(absence.ends_on - absence.starts_on).days)
+
+
+def _overlap(a_from: time | None, a_to: time | None, b_from: time | None, b_to: time | None) -> bool:
+    """Whether two spans of a day overlap; no times means the whole day."""
+    if a_from is None or a_to is None or b_from is None or b_to is None:
+        return True
+    return a_from < b_to and b_from < a_to
+
+
+def absence_covers(absence: Absence, practice: PracticeDay) -> bool:
+    """Whether the absence takes away (part of) this practice day."""
+    if practice.pedagogist_id != absence.pedagogist_id:
+        return False
+    if not absence_days(absence, practice.day, practice.day):
+        return False
+    return _overlap(absence.time_from, absence.time_to, practice.time_from, practice.time_to)
+
+
+def absences_overlap(a: Absence, b: Absence) -> bool:
+    """Whether two absences of one pedagogist share a day and a time of it."""
+    first = max(a.starts_on, b.starts_on)
+    last = min(last_day_of(a), last_day_of(b))
+    if first > last:
+        return False
+    if not set(absence_days(a, first, last)) & set(absence_days(b, first, last)):
+        return False
+    return _overlap(a.time_from, a.time_to, b.time_from, b.time_to)
+
+
+def affected_practice_days(absence: Absence) -> list[PracticeDay]:
+    """The practice days the absence takes away, in order."""
+    days = practice_days(
+        pedagogist_ids=[absence.pedagogist_id], first=absence.starts_on, last=last_day_of(absence)
+    )
+    covered = set(absence_days(absence))
+    return [
+        p
+        for p in days
+        if p.day in covered
+        and _overlap(absence.time_from, absence.time_to, p.time_from, p.time_to)
+    ]
+
+
+def absences_between(pedagogist_ids: Iterable[int], first: date, last: date) -> list[Absence]:
+    return list(
+        Absence.objects.active()
+        .touching(first, last)
+        .filter(pedagogist_id__in=list(pedagogist_ids))
+        .select_related("pedagogist__user")
+    )
+
+
+# --- For capacity (issue 18 item 4, not wired in yet) -------------------------------------------
+
+
+def _hours_between(start: time, end: time) -> Decimal:
+    minutes = (datetime.combine(date.min, end) - datetime.combine(date.min, start)).seconds // 60
+    return Decimal(minutes) / Decimal(60)
+
+
+def _absence_day_hours(
+    pedagogist_ids: list[int], first: date, last: date
+) -> Iterator[tuple[int, date, Decimal]]:
+    """(pedagogist, working day, hours) for every planned absence between first and last. A
+    whole day counts a fifth of the contracted week; a part of a day its length, at most that
+    fifth. Weekends and holidays count nothing. Two queries."""
+    contracted = dict(
+        Pedagogist.objects.filter(pk__in=pedagogist_ids).values_list("pk", "weekly_hours")
+    )
+    absences = Absence.objects.active().touching(first, last)
+    for absence in absences.filter(pedagogist_id__in=pedagogist_ids):
+        day_hours = (contracted.get(absence.pedagogist_id) or ZERO) / 5
+        if absence.time_from is not None and absence.time_to is not None:
+            day_hours = min(day_hours, _hours_between(absence.time_from, absence.time_to))
+        for day in absence_days(absence, first, last):
+            if is_working_day(day):
+                yield absence.pedagogist_id, day, day_hours
+
+
+def absence_hours_by_week(
+    pedagogist_ids: Iterable[int], mondays: list[date]
+) -> dict[tuple[int, date], Decimal]:
+    """Each pedagogist's planned absence in hours, week by week: (pedagogist, Monday) → hours,
+    the shape of `agreed_weeks(...).hours`, for capacity to subtract. Two queries."""
+    ids = list(pedagogist_ids)
+    if not ids or not mondays:
+        return {}
+    wanted = set(mondays)
+    hours: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
+    for pid, day, value in _absence_day_hours(ids, min(mondays), max(mondays) + timedelta(6)):
+        monday = day - timedelta(days=day.weekday())
+        if monday in wanted:
+            hours[(pid, monday)] += value
+    return dict(hours)
+
+
+def absence_hours(pedagogist_ids: Iterable[int], first: date, last: date) -> dict[int, Decimal]:
+    """Each pedagogist's planned absence in hours between two days (both included)."""
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for pid, _day, value in _absence_day_hours(list(pedagogist_ids), first, last):
+        totals[pid] += value
+    return dict(totals)

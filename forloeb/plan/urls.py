@@ -1,0 +1,11 @@
+from django.urls import path
+
+from forloeb.plan import views
+
+urlpatterns = [
+    path("plan/", views.plan_home, name="plan"),
+    path("plan/uge/<int:year>/<int:week>/", views.week_plan, name="week_plan"),
+    path("plan/fravaer/", views.absence_list, name="absence_list"),
+    path("plan/fravaer/ny/", views.absence_create, name="absence_create"),
+    path("plan/fravaer/<int:pk>/annuller/", views.absence_cancel, name="absence_cancel"),
+]
