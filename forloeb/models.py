@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from indsats.models import Agreement, LearningTheme, PracticeRole
@@ -419,10 +420,10 @@ class HourEntry(models.Model):
 
 class AbsenceKind(models.TextChoices):
     TRAINING_DAY = "training_day", _("Training day")
-    COURSE = "course", _("Course")
-    HOLIDAY = "holiday", _("Holiday")
+    COURSE = "course", pgettext_lazy("absence", "Course")
+    HOLIDAY = "holiday", pgettext_lazy("absence", "Holiday")
     ILLNESS = "illness", _("Illness")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("absence", "Other")
 
 
 class AbsenceRepeat(models.TextChoices):

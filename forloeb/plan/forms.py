@@ -44,8 +44,9 @@ class AbsenceForm(forms.Form):
     def __init__(self, *args, pedagogists, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pedagogist"].queryset = pedagogists
-        if len(pedagogists) == 1:
-            self.fields["pedagogist"].initial = pedagogists[0]
+        only = list(pedagogists[:2])
+        if len(only) == 1:
+            self.fields["pedagogist"].initial = only[0].pk
             self.fields["pedagogist"].widget = forms.HiddenInput()
 
     def clean(self):

@@ -80,7 +80,7 @@ def absence_list(request):
 def absence_create(request):
     if not access.can_record_absence(request.user):
         raise Http404
-    pedagogists = list(access.absence_pedagogists_for(request.user))
+    pedagogists = access.absence_pedagogists_for(request.user)
     form = AbsenceForm(request.POST or None, pedagogists=pedagogists)
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,8 +100,8 @@ def absence_create(request):
     return render(request, "forloeb/plan/absence_form.html", {"form": form})
 
 
-@login_required
 @require_POST
+@login_required
 def absence_cancel(request, pk: int):
     absence = access.get_absence_for(request.user, pk)
     try:
