@@ -10,15 +10,68 @@ from django.utils import timezone
 
 from forloeb.models import AbsenceKind, AbsenceRepeat
 from forloeb.plan import selectors, services
-from forloeb.plan.services import AbsenceInput
+from forloeb.plan.services import AbsenceInput, ChangeInput
 from institutioner.models import Pedagogist, User
+
+
+def _demo_changes(sofie: Pedagogist, days: list[selectors.PracticeDay]) -> None:
+    """On Sofie's course: a day cancelled, a day moved to the afternoon of the next day, and
+    the leader's proposal of an extra day waiting for Sofie's answer."""
+    from forloeb.models import Course, PlanChangeKind
+    from institutioner.workdays import is_working_day
+
+    with_course = [p for p in days[1:] if p.course_id is not None]
+    if not with_course:
+        return
+    course = Course.objects.select_related("agreement__request").get(pk=with_course[0].course_id)
+    own = [p for p in with_course if p.course_id == course.pk]
+    if len(own) < 2:
+        return
+    ordinary = {p.day for p in days if p.course_id == course.pk}
+    services.plan_change_make(
+        actor=sofie.user,
+        course_id=course.pk,
+        data=ChangeInput(
+            kind=PlanChangeKind.CANCEL, day=own[0].day, reason="Teammøde i forvaltningen"
+        ),
+    )
+    moved = own[1]
+    target = moved.day + timedelta(days=1)
+    while not is_working_day(target) or target in ordinary:
+        target += timedelta(days=1)
+    services.plan_change_make(
+        actor=sofie.user,
+        course_id=course.pk,
+        data=ChangeInput(
+            kind=PlanChangeKind.MOVE,
+            day=moved.day,
+            new_day=target,
+            new_time_from=time(12, 30),
+            new_time_to=time(15, 30),
+            reason="Stuen holder forældrekaffe om formiddagen",
+        ),
+    )
+    extra = target + timedelta(days=1)
+    while not is_working_day(extra) or extra in ordinary:
+        extra += timedelta(days=1)
+    leader = User.objects.get(email="leder@demo.dk")
+    services.plan_change_make(
+        actor=leader,
+        course_id=course.pk,
+        proposal=True,
+        data=ChangeInput(
+            kind=PlanChangeKind.EXTRA, new_day=extra, reason="Pædagogisk dag om overgange"
+        ),
+    )
 
 
 def demo_plan() -> None:
     """- Sofie (paedagog@demo.dk) has a training day every other week on one of her practice
       days, as the seeds' pedagogists had their days at the university college;
     - another pedagogist is ill today (recorded by the administration) and on holiday for a
-      week in three weeks; a course afternoon of a third was recorded and then cancelled."""
+      week in three weeks; a course afternoon of a third was recorded and then cancelled;
+    - Sofie's course has a cancelled and a moved practice day, and the demo leader's proposal
+      of an extra day waits for Sofie."""
     admin = User.objects.get(email="forvaltning@demo.dk")
     today = timezone.localdate()
     next_monday = today + timedelta(days=7 - today.weekday())
@@ -41,6 +94,7 @@ def demo_plan() -> None:
                     note="Vejlederuddannelsen, modul 2",
                 ),
             )
+            _demo_changes(sofie, days)
     others = list(
         Pedagogist.objects.exclude(user__email="paedagog@demo.dk").order_by("user__name")[:2]
     )

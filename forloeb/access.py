@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
-from forloeb.models import Absence, Course, HourEntry, WeekSheet
+from forloeb.models import Absence, Course, HourEntry, PlanChange, WeekSheet
 from indsats import access as indsats_access
 from institutioner import access
 from institutioner.accesslog import rules as log
@@ -203,6 +203,35 @@ def get_absence_for(user: User, pk) -> Absence:
         return absences_for(user).get(pk=pk)
     except Absence.DoesNotExist:
         raise Http404 from None
+
+
+def can_change_plan(user: User, course: Course) -> bool:
+    """The course's pedagogists and the administration cancel, move and add practice days."""
+    return can_work_on(user, course)
+
+
+def can_propose_plan_change(user: User, course: Course) -> bool:
+    """A leader of the course's institution proposes a change; the pedagogist decides."""
+    return (
+        access.is_leader(user)
+        and access.institutions_for(user).filter(pk=course.agreement.request.institution_id).exists()
+    )
+
+
+def plan_changes_for(user: User) -> QuerySet[PlanChange]:
+    """Whoever sees the course sees the changes to its plan."""
+    return PlanChange.objects.filter(course__in=courses_for(user))
+
+
+def get_plan_change_to_decide(user: User, pk) -> PlanChange:
+    """A proposal is answered by whoever may change the course's plan; 404 for anyone else."""
+    try:
+        change = plan_changes_for(user).select_related("course__agreement__request").get(pk=pk)
+    except PlanChange.DoesNotExist:
+        raise Http404 from None
+    if not can_change_plan(user, change.course):
+        raise Http404
+    return change
 
 
 def can_see_week_plan(user: User) -> bool:

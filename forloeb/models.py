@@ -518,3 +518,103 @@ class Absence(models.Model):
     @property
     def whole_days(self) -> bool:
         return self.time_from is None
+
+
+# --- The plan: one-off changes to a course's practice days (forloeb/plan/) ----------------------
+
+
+class PlanChangeKind(models.TextChoices):
+    CANCEL = "cancel", _("Cancel a practice day")
+    MOVE = "move", _("Move a practice day")
+    EXTRA = "extra", _("An extra day")
+
+
+class PlanChangeStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed by the leader")
+    ACCEPTED = "accepted", _("In the plan")
+    DECLINED = "declined", _("Declined")
+
+
+# The changes that hold a day: one per course and day, so two people changing the same day at once
+# give one change.
+HOLDING = ("proposed", "accepted")
+
+
+class PlanChangeQuerySet(models.QuerySet["PlanChange"]):
+    def accepted(self) -> "PlanChangeQuerySet":
+        return self.filter(status=PlanChangeStatus.ACCEPTED)
+
+
+class PlanChange(models.Model):
+    """A one-off exception to a course's plan: a practice day cancelled, moved to another day or
+    time, or an extra day. The signed agreement is never changed; the week plan applies these."""
+
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="plan_changes", verbose_name=_("course")
+    )
+    kind = models.CharField(_("change"), max_length=10, choices=PlanChangeKind.choices)
+    # The practice day cancelled or moved (empty for an extra day).
+    day = models.DateField(_("practice day"), null=True, blank=True)
+    # Where it moves to, or the extra day (empty for a cancellation).
+    new_day = models.DateField(_("new day"), null=True, blank=True)
+    new_time_from = models.TimeField(_("from"), null=True, blank=True)
+    new_time_to = models.TimeField(_("to"), null=True, blank=True)
+    reason = models.CharField(
+        _("reason"), max_length=SHORT, validators=[validate_no_cpr, MaxLength(SHORT)]
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanChangeStatus.choices
+    )
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(_("made"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = PlanChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change to the plan")
+        verbose_name_plural = _("changes to the plan")
+        ordering = ["made_at", "pk"]
+        indexes = [
+            models.Index(fields=["course", "day"]),
+            models.Index(fields=["new_day"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="cancel", day__isnull=False, new_day__isnull=True)
+                | Q(kind="move", day__isnull=False, new_day__isnull=False)
+                | Q(kind="extra", day__isnull=True, new_day__isnull=False),
+                name="plan_change_days_fit_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_time_from__isnull=True, new_time_to__isnull=True)
+                | Q(
+                    new_time_from__isnull=False,
+                    new_time_to__isnull=False,
+                    new_time_to__gt=models.F("new_time_from"),
+                ),
+                name="plan_change_times_in_order",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="plan_change_has_reason"),
+            models.UniqueConstraint(
+                fields=["course", "day"],
+                condition=Q(status__in=HOLDING, day__isnull=False),
+                name="plan_change_one_per_practice_day",
+                violation_error_message=_("This practice day has already been changed."),
+            ),
+            models.UniqueConstraint(
+                fields=["course", "new_day"],
+                condition=Q(status__in=HOLDING, kind="extra"),
+                name="plan_change_one_extra_per_day",
+                violation_error_message=_("An extra day is already planned on that day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.day or self.new_day}"

@@ -217,6 +217,14 @@ RULES = {
     "absence_list": (no_kwargs, {**signed_in(404), "pedagogist": 200, "administration": 200}),
     "absence_create": (no_kwargs, {**signed_in(404), "pedagogist": 200, "administration": 200}),
     "absence_cancel": (lambda w: {"pk": 1}, everyone(405)),
+    # One-off changes: the course's pedagogist and the administration change the plan, a leader
+    # of the institution proposes (the form's own page; it also sits on the course's page).
+    "plan_change_create": (
+        lambda w: {"pk": w.agreement.course.pk},
+        {**signed_in(200), "staff": 404, "outsider": 404},
+    ),
+    "plan_change_accept": (lambda w: {"pk": 1}, everyone(405)),
+    "plan_change_decline": (lambda w: {"pk": 1}, everyone(405)),
     # Notifications: everyone signed in has their own; one person's notification is 404 to others.
     "notifications": (no_kwargs, signed_in(200)),
     "notification_open": (

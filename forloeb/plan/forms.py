@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from forloeb.models import AbsenceKind, AbsenceRepeat
-from forloeb.plan.services import AbsenceInput
+from forloeb.models import AbsenceKind, AbsenceRepeat, PlanChangeKind
+from forloeb.plan.services import AbsenceInput, ChangeInput
 from institutioner.textlimits import SHORT, TextField
 from institutioner.validators import validate_no_cpr, validate_plausible_date
 
@@ -66,4 +67,38 @@ class AbsenceForm(forms.Form):
             repeat=data["repeat"],
             repeat_until=data["repeat_until"],
             note=data["note"] or "",
+        )
+
+
+class PlanChangeForm(forms.Form):
+    kind = forms.ChoiceField(label=pgettext_lazy("plan change", "Change"), choices=PlanChangeKind.choices)
+    day = forms.DateField(
+        label=_("Practice day"),
+        widget=DATE,
+        required=False,
+        validators=[validate_plausible_date],
+        help_text=_("The day that is cancelled or moved."),
+    )
+    new_day = forms.DateField(
+        label=_("New day"),
+        widget=DATE,
+        required=False,
+        validators=[validate_plausible_date],
+        help_text=_("Where it moves to, or the extra day."),
+    )
+    new_time_from = forms.TimeField(
+        label=_("From"), widget=TIME, required=False, help_text=_("Empty: the usual times.")
+    )
+    new_time_to = forms.TimeField(label=_("To"), widget=TIME, required=False)
+    reason = TextField(label=_("Reason"), max_length=SHORT, validators=[validate_no_cpr])
+
+    def change_input(self) -> ChangeInput:
+        data = self.cleaned_data
+        return ChangeInput(
+            kind=data["kind"],
+            reason=data["reason"],
+            day=data["day"],
+            new_day=data["new_day"],
+            new_time_from=data["new_time_from"],
+            new_time_to=data["new_time_to"],
         )

@@ -8,3 +8,8 @@ kinds.register(
     roles=(Role.LEADER,),
     template_prefixes=("absence_recorded", "absence_cancelled"),
 )
+kinds.register(
+    NotificationKind.PLAN_CHANGE,
+    roles=(Role.LEADER, Role.PEDAGOGIST),
+    template_prefixes=("plan_change_",),
+)

@@ -8,11 +8,14 @@ dashboards and triage use), on working days only (no weekends, no Danish holiday
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from forloeb.models import Absence, AbsenceRepeat, Course
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+
+from forloeb.models import Absence, AbsenceRepeat, Course, PlanChange, PlanChangeKind
 from indsats.agreements.selectors import version_periods
 from indsats.models import SIGNED_STATUSES, AgreementVersion, Allocation
 from institutioner.models import Institution, Pedagogist
@@ -44,6 +47,8 @@ class PracticeDay:
     institution: Institution
     group_name: str
     hours: Decimal
+    # The one-off change that put the day here (moved to, or an extra day).
+    change_id: int | None = None
 
     @property
     def place(self) -> str:
@@ -64,12 +69,16 @@ def practice_days(
     *,
     pedagogist_ids: Iterable[int] | None = None,
     institution_ids: Iterable[int] | None = None,
+    agreement_ids: Iterable[int] | None = None,
     first: date,
     last: date,
 ) -> list[PracticeDay]:
-    """The practice days between `first` and `last` of the given pedagogists (or of every
-    pedagogist at the given institutions), sorted by day and time. Two queries."""
+    """The practice days the agreements give between `first` and `last` (before one-off
+    changes) of the given pedagogists, or of every pedagogist at the given institutions or
+    under the given agreements, sorted by day and time. Two queries."""
     allocations = Allocation.objects.all()
+    if agreement_ids is not None:
+        allocations = allocations.filter(request__agreement__in=list(agreement_ids))
     if pedagogist_ids is not None:
         allocations = allocations.filter(pedagogist_id__in=list(pedagogist_ids))
     if institution_ids is not None:
@@ -190,7 +199,7 @@ def absences_overlap(a: Absence, b: Absence) -> bool:
 
 def affected_practice_days(absence: Absence) -> list[PracticeDay]:
     """The practice days the absence takes away, in order."""
-    days = practice_days(
+    days = planned_days(
         pedagogist_ids=[absence.pedagogist_id], first=absence.starts_on, last=last_day_of(absence)
     )
     covered = set(absence_days(absence))
@@ -261,3 +270,102 @@ def absence_hours(pedagogist_ids: Iterable[int], first: date, last: date) -> dic
     for pid, _day, value in _absence_day_hours(list(pedagogist_ids), first, last):
         totals[pid] += value
     return dict(totals)
+
+
+# --- One-off changes ----------------------------------------------------------------------------
+
+
+def plan_changes_between(
+    agreement_ids: Iterable[int], first: date, last: date
+) -> list[PlanChange]:
+    """The accepted changes of these agreements' courses that take a day away or add one
+    between first and last (a day moved across a week boundary belongs to both weeks)."""
+    return list(
+        PlanChange.objects.accepted()
+        .filter(course__agreement_id__in=list(agreement_ids))
+        .filter(Q(day__range=(first, last)) | Q(new_day__range=(first, last)))
+        .select_related("course")
+    )
+
+
+def plan_changes_of(course: Course) -> list[PlanChange]:
+    """A course's changes, newest practice day first, for its page."""
+    return list(
+        course.plan_changes.select_related("made_by", "decided_by").order_by(
+            Coalesce("day", "new_day").desc(), "-pk"
+        )
+    )
+
+
+def apply_changes(
+    practice: list[PracticeDay], changes: list[PlanChange], first: date, last: date
+) -> tuple[list[PracticeDay], dict[tuple[int, date], PlanChange]]:
+    """The practice days with the changes applied: cancelled and moved-away days are left out
+    (returned by (agreement, day) so the plan can say why), moved-to and extra days within
+    first..last are added with the change's times (or the agreement's)."""
+    taken = {
+        (c.course.agreement_id, c.day): c
+        for c in changes
+        if c.kind in (PlanChangeKind.CANCEL, PlanChangeKind.MOVE) and c.day is not None
+    }
+    kept = [p for p in practice if (p.agreement_id, p.day) not in taken]
+    # A template per agreement and pedagogist for the days added (its place and usual times).
+    model: dict[int, list[PracticeDay]] = defaultdict(list)
+    for p in practice:
+        if p.pedagogist_id not in {m.pedagogist_id for m in model[p.agreement_id]}:
+            model[p.agreement_id].append(p)
+    missing = {
+        c.course.agreement_id
+        for c in changes
+        if c.new_day is not None and not model.get(c.course.agreement_id)
+    }
+    if missing:
+        # The added day's agreement has no ordinary day in this window: ask for its plan.
+        for p in practice_days(agreement_ids=missing, first=first - timedelta(days=60),
+                               last=last + timedelta(days=60)):
+            if p.pedagogist_id not in {m.pedagogist_id for m in model[p.agreement_id]}:
+                model[p.agreement_id].append(p)
+    for c in changes:
+        if c.new_day is None or not first <= c.new_day <= last:
+            continue
+        for p in model.get(c.course.agreement_id, []):
+            time_from = c.new_time_from or p.time_from
+            time_to = c.new_time_to or p.time_to
+            hours = (
+                _hours_between(time_from, time_to) if time_from and time_to else p.hours
+            )
+            kept.append(
+                replace(p, day=c.new_day, time_from=time_from, time_to=time_to, hours=hours,
+                        change_id=c.pk)
+            )
+    kept.sort(key=lambda p: (p.day, p.time_from or time.min, p.pedagogist_id, p.agreement_id))
+    return kept, taken
+
+
+def planned_days(
+    *,
+    pedagogist_ids: Iterable[int] | None = None,
+    institution_ids: Iterable[int] | None = None,
+    first: date,
+    last: date,
+) -> list[PracticeDay]:
+    """The practice days as they will be: the agreements' days with the one-off changes."""
+    practice = practice_days(
+        pedagogist_ids=pedagogist_ids, institution_ids=institution_ids, first=first, last=last
+    )
+    agreement_ids = agreements_of(pedagogist_ids, institution_ids)
+    changes = plan_changes_between(agreement_ids, first, last)
+    return apply_changes(practice, changes, first, last)[0]
+
+
+def agreements_of(pedagogist_ids, institution_ids) -> list[int]:
+    allocations = Allocation.objects.all()
+    if pedagogist_ids is not None:
+        allocations = allocations.filter(pedagogist_id__in=list(pedagogist_ids))
+    if institution_ids is not None:
+        allocations = allocations.filter(request__institution_id__in=list(institution_ids))
+    return list(
+        allocations.filter(request__agreement__isnull=False).values_list(
+            "request__agreement", flat=True
+        )
+    )

@@ -1,4 +1,5 @@
-"""Every write of the plan: recording and cancelling a pedagogist's absence.
+"""Every write of the plan: recording and cancelling a pedagogist's absence; cancelling, moving
+and adding a course's practice days, and a leader's proposals of such changes.
 
 The leaders of each institution whose practice days an absence touches are told at once, in the
 same transaction: one message per leader, listing every affected day at her institutions (a
@@ -11,18 +12,28 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forloeb.models import Absence, AbsenceKind, AbsenceRepeat
+from forloeb.models import (
+    Absence,
+    AbsenceKind,
+    AbsenceRepeat,
+    Course,
+    Phase,
+    PlanChange,
+    PlanChangeKind,
+    PlanChangeStatus,
+)
 from forloeb.plan import selectors
 from institutioner.errors import StateError
 from institutioner.models import NotificationKind, Pedagogist, Role, User
-from institutioner.notifications.services import notification_queue
+from institutioner.notifications.services import notification_queue, notification_queue_many
 from institutioner.textlimits import SHORT
 from institutioner.validators import validate_no_cpr
+from institutioner.workdays import holiday_name, is_working_day
 
 # Longest stretch one absence may cover (a repeating one until its last repetition).
 MAX_DAYS = 366
@@ -177,3 +188,216 @@ def _tell_leaders(absence: Absence, *, template: str) -> None:
 def _week_plan_url(day: date) -> str:
     year, week, _weekday = (day - timedelta(days=day.weekday())).isocalendar()
     return reverse("week_plan", args=[year, week])
+
+
+# --- One-off changes to a course's plan ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeInput:
+    kind: str
+    reason: str
+    day: date | None = None
+    new_day: date | None = None
+    new_time_from: time | None = None
+    new_time_to: time | None = None
+
+
+def _validate_change(course: Course, data: ChangeInput) -> None:
+    errors: dict[str, list[str]] = defaultdict(list)
+    today = timezone.localdate()
+    reason = data.reason.strip()
+    if not reason:
+        errors["reason"].append(_("Say briefly why."))
+    elif len(reason) > SHORT:
+        errors["reason"].append(
+            _("At most %(limit)d characters (you wrote %(count)d).")
+            % {"limit": SHORT, "count": len(reason)}
+        )
+    try:
+        validate_no_cpr(reason)
+    except ValidationError as error:
+        errors["reason"].extend(error.messages)
+    if data.kind not in PlanChangeKind.values:
+        errors["kind"].append(_("Choose what to change."))
+        raise ValidationError(dict(errors))
+    needs_day = data.kind in (PlanChangeKind.CANCEL, PlanChangeKind.MOVE)
+    needs_new = data.kind in (PlanChangeKind.MOVE, PlanChangeKind.EXTRA)
+    if needs_day and data.day is None:
+        errors["day"].append(_("Choose the practice day."))
+    if needs_new and data.new_day is None:
+        errors["new_day"].append(_("Choose the new day."))
+    if (data.new_time_from is None) != (data.new_time_to is None):
+        errors["new_time_to"].append(_("A time needs both a start and an end."))
+    elif data.new_time_from and data.new_time_to and data.new_time_to <= data.new_time_from:
+        errors["new_time_to"].append(_("The end must be after the start."))
+    if errors:
+        raise ValidationError(dict(errors))
+    agreement = course.agreement
+    ordinary = {
+        p.day
+        for p in selectors.practice_days(
+            agreement_ids=[agreement.pk],
+            first=min(d for d in (data.day, data.new_day) if d) - timedelta(days=1),
+            last=max(d for d in (data.day, data.new_day) if d) + timedelta(days=1),
+        )
+    }
+    if needs_day and data.day is not None:
+        if data.day < today:
+            errors["day"].append(_("A practice day that has passed cannot be changed."))
+        elif data.day not in ordinary:
+            errors["day"].append(
+                _("%(day)s is not a practice day of this course.")
+                % {"day": data.day.strftime("%d.%m.%Y")}
+            )
+    if needs_new and data.new_day is not None:
+        version = agreement.versions.in_force().first()
+        if data.new_day < today:
+            errors["new_day"].append(_("The new day cannot be in the past."))
+        elif holiday_name(data.new_day):
+            errors["new_day"].append(
+                _("%(day)s is a holiday (%(name)s).")
+                % {"day": data.new_day.strftime("%d.%m.%Y"), "name": holiday_name(data.new_day)}
+            )
+        elif not is_working_day(data.new_day):
+            errors["new_day"].append(_("The institutions are closed at weekends."))
+        elif version is not None and not version.starts_on <= data.new_day <= version.ends_on:
+            errors["new_day"].append(_("The new day must lie within the agreement's period."))
+        elif data.new_day in ordinary and not (
+            data.kind == PlanChangeKind.MOVE and data.new_day == data.day
+        ):
+            errors["new_day"].append(_("That day is already a practice day of this course."))
+    if errors:
+        raise ValidationError(dict(errors))
+
+
+def _lock_course_in_force(course_id: int) -> Course:
+    course = (
+        Course.objects.select_for_update(of=("self",))
+        .select_related("agreement__request__institution", "agreement__request__group")
+        .get(pk=course_id)
+    )
+    if course.phase == Phase.CLOSED or not course.agreement.versions.in_force().exists():
+        raise StateError(_("The course is not in force; its plan cannot be changed."))
+    if course.agreement.ended_on is not None:
+        raise StateError(_("The course is not in force; its plan cannot be changed."))
+    return course
+
+
+@transaction.atomic
+def plan_change_make(
+    *, actor: User, course_id: int, data: ChangeInput, proposal: bool = False
+) -> PlanChange:
+    """Cancel, move or add a practice day of a course, with a short reason. Made by the
+    pedagogist or the administration, it is in the plan at once and the institution's leaders
+    are told; proposed by a leader (`proposal`), it waits for the pedagogist, who is told.
+
+    The caller has decided that `actor` may (forloeb/access.py). The course row is locked, and
+    the database holds one change per course and day, so two people changing the same day at
+    once give one change and a Danish message to the other."""
+    course = _lock_course_in_force(course_id)
+    _validate_change(course, data)
+    change = PlanChange(
+        course=course,
+        kind=data.kind,
+        day=data.day if data.kind != PlanChangeKind.EXTRA else None,
+        new_day=data.new_day if data.kind != PlanChangeKind.CANCEL else None,
+        new_time_from=data.new_time_from if data.kind != PlanChangeKind.CANCEL else None,
+        new_time_to=data.new_time_to if data.kind != PlanChangeKind.CANCEL else None,
+        reason=data.reason.strip(),
+        status=PlanChangeStatus.PROPOSED if proposal else PlanChangeStatus.ACCEPTED,
+        made_by=actor,
+    )
+    if not proposal:
+        change.decided_by, change.decided_at = actor, timezone.now()
+    try:
+        with transaction.atomic():
+            change.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"day": _("This practice day has already been changed; see the course's changes.")}
+        ) from None
+    if proposal:
+        pedagogists = User.objects.filter(
+            is_active=True, pedagogist__allocations__request__agreement=course.agreement
+        ).distinct()
+        notification_queue_many(
+            recipients=list(pedagogists),
+            template="plan_change_proposed",
+            kind=NotificationKind.PLAN_CHANGE,
+            context={"change": change, "course": course},
+            concerns=course,
+            dedupe_key=f"plan-change-proposed:{change.pk}",
+        )
+    else:
+        _tell_leaders_of_change(change)
+    return change
+
+
+def _lock_proposal(change_id: int) -> PlanChange:
+    change = (
+        PlanChange.objects.select_for_update(of=("self",))
+        .select_related("course__agreement__request__institution", "made_by")
+        .get(pk=change_id)
+    )
+    if change.status != PlanChangeStatus.PROPOSED:
+        raise StateError(_("This proposal has already been answered."))
+    return change
+
+
+@transaction.atomic
+def plan_change_accept(*, actor: User, change_id: int) -> PlanChange:
+    """The pedagogist (or the administration) takes the leader's proposal into the plan."""
+    change = _lock_proposal(change_id)
+    _lock_course_in_force(change.course_id)
+    # The days may have been taken since it was proposed.
+    _validate_change(
+        change.course,
+        ChangeInput(
+            kind=change.kind,
+            reason=change.reason,
+            day=change.day,
+            new_day=change.new_day,
+            new_time_from=change.new_time_from,
+            new_time_to=change.new_time_to,
+        ),
+    )
+    change.status = PlanChangeStatus.ACCEPTED
+    change.decided_by, change.decided_at = actor, timezone.now()
+    change.save(update_fields=["status", "decided_by", "decided_at"])
+    _tell_leaders_of_change(change)
+    return change
+
+
+@transaction.atomic
+def plan_change_decline(*, actor: User, change_id: int) -> PlanChange:
+    """The pedagogist declines the leader's proposal; the leader who proposed it is told."""
+    change = _lock_proposal(change_id)
+    change.status = PlanChangeStatus.DECLINED
+    change.decided_by, change.decided_at = actor, timezone.now()
+    change.save(update_fields=["status", "decided_by", "decided_at"])
+    notification_queue(
+        recipient=change.made_by,
+        template="plan_change_declined",
+        kind=NotificationKind.PLAN_CHANGE,
+        context={"change": change, "course": change.course, "actor": actor},
+        concerns=change.course,
+        dedupe_key=f"plan-change-declined:{change.pk}",
+    )
+    return change
+
+
+def _tell_leaders_of_change(change: PlanChange) -> None:
+    course = change.course
+    leaders = User.objects.leaders_of(course.agreement.request.institution_id)
+    pedagogists = User.objects.filter(
+        is_active=True, pedagogist__allocations__request__agreement=course.agreement_id
+    ).distinct()
+    notification_queue_many(
+        recipients=list(leaders),
+        template="plan_change_made",
+        kind=NotificationKind.PLAN_CHANGE,
+        context={"change": change, "course": course, "pedagogists": list(pedagogists)},
+        concerns=course,
+        dedupe_key=f"plan-change-made:{change.pk}",
+    )

@@ -9,3 +9,8 @@ urlpatterns = [
     path("plan/fravaer/ny/", views.absence_create, name="absence_create"),
     path("plan/fravaer/<int:pk>/annuller/", views.absence_cancel, name="absence_cancel"),
 ]
+urlpatterns += [
+    path("forloeb/<int:pk>/plan/aendring/", views.plan_change_create, name="plan_change_create"),
+    path("plan/aendring/<int:pk>/accepter/", views.plan_change_accept, name="plan_change_accept"),
+    path("plan/aendring/<int:pk>/afvis/", views.plan_change_decline, name="plan_change_decline"),
+]

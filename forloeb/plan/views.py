@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from forloeb import access
 from forloeb.plan import services
-from forloeb.plan.forms import AbsenceForm
+from forloeb.plan.forms import AbsenceForm, PlanChangeForm
 from forloeb.plan.weekplan import week_plan as build_week_plan
 from institutioner.errors import StateError
 from institutioner.forms import add_errors
@@ -111,3 +111,72 @@ def absence_cancel(request, pk: int):
     else:
         messages.success(request, _("The absence is cancelled; the leaders are told."))
     return redirect("absence_list")
+
+
+# --- One-off changes to a course's plan (the form sits on the course's page) --------------------
+
+
+@login_required
+def plan_change_create(request, pk: int):
+    """The form (also on the course's page): the pedagogist and the administration change the
+    plan, a leader proposes. A refused change comes back here with what was typed."""
+    course = access.get_course_for(request.user, pk)
+    direct = access.can_change_plan(request.user, course)
+    if not direct and not access.can_propose_plan_change(request.user, course):
+        raise Http404
+    form = PlanChangeForm(request.POST or None, prefix="plan")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_change_make(
+                actor=request.user,
+                course_id=course.pk,
+                data=form.change_input(),
+                proposal=not direct,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        except StateError as error:
+            messages.error(request, error.message)
+            return redirect("course_detail", pk=course.pk)
+        else:
+            messages.success(
+                request,
+                _("The change is in the plan; the institution's leaders are told.")
+                if direct
+                else _("Your proposal is sent to the pedagogist."),
+            )
+            return redirect(reverse("course_detail", args=[course.pk]) + "#planens-aendringer")
+    return render(
+        request,
+        "forloeb/plan/change_form.html",
+        {"course": course, "req": course.agreement.request, "form": form, "direct": direct},
+    )
+
+
+def _decide(request, pk: int, decide, done: str):
+    change = access.get_plan_change_to_decide(request.user, pk)
+    try:
+        decide(actor=request.user, change_id=change.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except StateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect(reverse("course_detail", args=[change.course_id]) + "#planens-aendringer")
+
+
+@require_POST
+@login_required
+def plan_change_accept(request, pk: int):
+    return _decide(
+        request, pk, services.plan_change_accept, _("The change is in the plan; the leaders are told.")
+    )
+
+
+@require_POST
+@login_required
+def plan_change_decline(request, pk: int):
+    return _decide(
+        request, pk, services.plan_change_decline, _("The proposal is declined; the leader is told.")
+    )

@@ -1,5 +1,6 @@
 """The week plan: for each pedagogist, day by day, where she is: the practice days of the
-agreements in force, minus her absence, with intake meetings and evaluations. What it holds
+agreements in force with the one-off changes (cancelled, moved, extra), minus her absence, with
+intake meetings and evaluations. What it holds
 follows `forloeb.access.week_plan_scope_for`; clashes and over-booked days are flagged for
 the administration and the pedagogist herself."""
 
@@ -9,6 +10,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from forloeb.access import WeekPlanScope
@@ -68,17 +70,21 @@ def week_plan(scope: WeekPlanScope, monday: date) -> list[PersonWeek]:
     """The week of `monday` (Monday to Friday) for each pedagogist in scope. A fixed number of
     queries, whatever the number of pedagogists."""
     friday = monday + timedelta(days=4)
-    practice = selectors.practice_days(
+    ordinary = selectors.practice_days(
         pedagogist_ids=scope.pedagogist_ids,
         institution_ids=scope.institution_ids,
         first=monday,
         last=friday,
     )
+    changes = selectors.plan_changes_between(
+        selectors.agreements_of(scope.pedagogist_ids, scope.institution_ids), monday, friday
+    )
+    practice, taken = selectors.apply_changes(ordinary, changes, monday, friday)
     pedagogists = Pedagogist.objects.select_related("user").filter(user__is_active=True)
     if scope.pedagogist_ids is not None:
         pedagogists = pedagogists.filter(pk__in=scope.pedagogist_ids)
     elif scope.institution_ids is not None:
-        pedagogists = pedagogists.filter(pk__in={p.pedagogist_id for p in practice})
+        pedagogists = pedagogists.filter(pk__in={p.pedagogist_id for p in ordinary + practice})
     people = list(pedagogists)
     ids = [p.pk for p in people]
     absences = selectors.absences_between(ids, monday, friday)
@@ -117,14 +123,38 @@ def week_plan(scope: WeekPlanScope, monday: date) -> list[PersonWeek]:
         if row is None:
             continue
         absent = any(selectors.absence_covers(a, p) for a in absences)
+        title = _("Practice")
+        if absent:
+            title = _("Absent: no practice")
+        elif p.change_id is not None:
+            title = _("Practice (changed)")
         row.entries.append(
             Entry(
                 kind="cancelled" if absent else "practice",
-                title=_("Absent: no practice") if absent else _("Practice"),
+                title=title,
                 place=p.place,
                 time_from=p.time_from,
                 time_to=p.time_to,
                 hours=ZERO if absent else p.hours,
+                url=reverse("course_detail", args=[p.course_id]) if p.course_id else "",
+            )
+        )
+    for p in ordinary:
+        change = taken.get((p.agreement_id, p.day))
+        row = rows.get((p.pedagogist_id, p.day))
+        if change is None or row is None:
+            continue
+        if change.new_day is not None:
+            title = _("Moved to %(day)s") % {"day": date_format(change.new_day, "l j/n")}
+        else:
+            title = _("Cancelled")
+        row.entries.append(
+            Entry(
+                kind="changed",
+                title=title,
+                place=f"{p.place}: {change.reason}",
+                time_from=p.time_from,
+                time_to=p.time_to,
                 url=reverse("course_detail", args=[p.course_id]) if p.course_id else "",
             )
         )

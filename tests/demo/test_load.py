@@ -179,6 +179,13 @@ def test_the_demo_has_absence_and_the_leaders_were_told(client):
         kind=NotificationKind.ABSENCE, recipient__email="leder@demo.dk", read_at__isnull=True
     )
     assert told.exists()
+    from forloeb.models import PlanChange
+
+    assert set(PlanChange.objects.values_list("kind", "status")) == {
+        ("cancel", "accepted"),
+        ("move", "accepted"),
+        ("extra", "proposed"),
+    }
     client.force_login(User.objects.get(email="leder@demo.dk"))
     response = client.get("/plan/", follow=True)
     assert response.status_code == 200

@@ -142,3 +142,53 @@ def test_the_week_plan_runs_a_fixed_number_of_queries(client, world, django_asse
         agreement(world, weekdays=(0, 2))
     with django_assert_max_num_queries(20):
         assert client.get(_week_url(_monday())).status_code == 200
+
+
+def _tuesday():
+    day = date(christmas_year(), 12, 3)
+    return day + timedelta(days=(1 - day.weekday()) % 7)
+
+
+def test_a_leader_proposes_on_the_course_page_and_the_pedagogist_accepts(client, world):
+    from forloeb.models import PlanChange, PlanChangeStatus
+
+    ag, _version = agreement(world, weekdays=(1,))
+    course_url = reverse("course_detail", args=[ag.course.pk])
+    client.force_login(world.leader)
+    page = client.get(course_url).content.decode()
+    assert "Planens ændringer" in page and "Foreslå en ændring af en praksisdag" in page
+    tuesday = _tuesday()
+    data = {
+        "plan-kind": "move",
+        "plan-day": tuesday.isoformat(),
+        "plan-new_day": (tuesday + timedelta(days=1)).isoformat(),
+        "plan-reason": "Vi er på tur tirsdag",
+    }
+    # A move into a weekend comes back with what was typed and a Danish message.
+    response = client.post(
+        reverse("plan_change_create", args=[ag.course.pk]),
+        {**data, "plan-new_day": (tuesday + timedelta(days=4)).isoformat()},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Institutionerne er lukkede i weekenden." in page and "Vi er på tur tirsdag" in page
+    response = client.post(reverse("plan_change_create", args=[ag.course.pk]), data)
+    assert response.status_code == 302
+    change = PlanChange.objects.get()
+    assert change.status == PlanChangeStatus.PROPOSED
+    # The leader cannot answer her own proposal; staff and outsiders cannot propose.
+    assert client.post(reverse("plan_change_accept", args=[change.pk])).status_code == 404
+    for person in (world.staff, world.outsider):
+        client.force_login(person)
+        assert client.post(reverse("plan_change_create", args=[ag.course.pk]), data).status_code == 404
+
+    client.force_login(world.pedagogist.user)
+    page = client.get(course_url).content.decode()
+    assert "Vi er på tur tirsdag" in page and "Godkend" in page
+    assert client.post(reverse("plan_change_accept", args=[change.pk])).status_code == 302
+    change.refresh_from_db()
+    assert change.status == PlanChangeStatus.ACCEPTED
+    response = client.post(reverse("plan_change_decline", args=[change.pk]), follow=True)
+    assert "allerede besvaret" in response.content.decode()
+    page = client.get(_week_url(tuesday)).content.decode()
+    assert "Flyttet til" in page and "Praksis (ændret)" in page
