@@ -65,6 +65,27 @@ def _demo_changes(sofie: Pedagogist, days: list[selectors.PracticeDay]) -> None:
     )
 
 
+def _demo_feeds() -> None:
+    """Subscription addresses on the demo users' Kalenderabonnementer pages: the pedagogist's
+    own plan, the leader's plan and her first institution's, the administration's shared one."""
+    from forloeb.models import FeedScope
+
+    for email, scope in (
+        ("paedagog@demo.dk", FeedScope.PERSONAL),
+        ("leder@demo.dk", FeedScope.PERSONAL),
+        ("forvaltning@demo.dk", FeedScope.AREA),
+    ):
+        user = User.objects.filter(email=email).first()
+        if user is not None:
+            services.calendar_feed_make(actor=user, scope=scope, institution_id=None)
+    leader = User.objects.filter(email="leder@demo.dk").first()
+    institution = leader.institutions.order_by("name").first() if leader else None
+    if leader is not None and institution is not None:
+        services.calendar_feed_make(
+            actor=leader, scope=FeedScope.INSTITUTION, institution_id=institution.pk
+        )
+
+
 def demo_plan() -> None:
     """- Sofie (paedagog@demo.dk) has a training day every other week on one of her practice
       days, as the seeds' pedagogists had their days at the university college;
@@ -128,3 +149,4 @@ def demo_plan() -> None:
             ),
         )
         services.absence_cancel(actor=others[1].user, absence_id=absence.pk)
+    _demo_feeds()

@@ -2,12 +2,21 @@
 agreement scopes. Views, start-page sections, PDFs and exports ask here; none of them looks at a
 person's role itself, so a page and the file downloaded from it obey the same rule."""
 
+import hmac
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from forloeb.models import Absence, Course, HourEntry, PlanChange, WeekSheet
+from forloeb.models import (
+    Absence,
+    CalendarFeed,
+    Course,
+    FeedScope,
+    HourEntry,
+    PlanChange,
+    WeekSheet,
+)
 from indsats import access as indsats_access
 from institutioner import access
 from institutioner.accesslog import rules as log
@@ -264,6 +273,65 @@ def week_plan_scope_for(user: User) -> WeekPlanScope:
     return WeekPlanScope(None, institutions, sees_absence_kind=False, flags_clashes=False)
 
 
+# --- Calendar subscriptions ------------------------------------------------------------------------
+
+
+def feed_choices_for(user: User) -> list[tuple[str, Institution | None]]:
+    """The calendars a person may subscribe to: her own plan (whoever has a week plan), each of
+    a leader's institutions, and the administration's shared calendar of the whole area."""
+    choices: list[tuple[str, Institution | None]] = []
+    if can_see_week_plan(user):
+        choices.append((FeedScope.PERSONAL, None))
+    if access.is_leader(user):
+        choices += [(FeedScope.INSTITUTION, i) for i in access.institutions_for(user)]
+    if access.is_administration(user):
+        choices.append((FeedScope.AREA, None))
+    return choices
+
+
+def can_subscribe(user: User, scope: str, institution_id: int | None) -> bool:
+    return any(
+        s == scope and (i.pk if i else None) == institution_id for s, i in feed_choices_for(user)
+    )
+
+
+def feed_scope_for(feed: CalendarFeed) -> WeekPlanScope | None:
+    """What a feed shows, by its owner's access now; None when the owner has lost it (left,
+    or no longer leads the institution): the feed then answers 404."""
+    owner = feed.user
+    if not owner.is_active or not can_subscribe(owner, feed.scope, feed.institution_id):
+        return None
+    if feed.scope == FeedScope.PERSONAL:
+        return week_plan_scope_for(owner)
+    if feed.scope == FeedScope.INSTITUTION:
+        return WeekPlanScope(
+            None, [feed.institution_id], sees_absence_kind=False, flags_clashes=False
+        )
+    # The shared calendar may be read more widely than the administration: no absence reasons.
+    return WeekPlanScope(None, None, sees_absence_kind=False, flags_clashes=False)
+
+
+def get_feed_by_address(pk, secret: str) -> CalendarFeed:
+    """The live feed whose address this is; 404 for a wrong or ended address. The secret is
+    compared in constant time, so its characters cannot be guessed one by one."""
+    feed = (
+        CalendarFeed.objects.select_related("user", "institution")
+        .filter(pk=pk, revoked_at__isnull=True)
+        .first()
+    )
+    expected = feed.secret if feed is not None else "x" * 43
+    if not hmac.compare_digest(expected.encode(), str(secret).encode()) or feed is None:
+        raise Http404
+    return feed
+
+
+def get_own_feed(user: User, pk) -> CalendarFeed:
+    try:
+        return CalendarFeed.objects.get(pk=pk, user=user, revoked_at__isnull=True)
+    except CalendarFeed.DoesNotExist:
+        raise Http404 from None
+
+
 # --- The access log -------------------------------------------------------------------------------
 
 
@@ -295,4 +363,5 @@ ACCESS_LOG = {
     "week_plan": log.search(),
     "absence_list": log.search(),
     "absence_create": log.view(),
+    "calendar_feed": log.download("forloeb.CalendarFeed"),
 }

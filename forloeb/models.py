@@ -618,3 +618,60 @@ class PlanChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.day or self.new_day}"
+
+
+# --- The plan: calendar subscriptions (forloeb/plan/) -------------------------------------------
+
+
+class FeedScope(models.TextChoices):
+    PERSONAL = "personal", _("My plan")
+    INSTITUTION = "institution", _("An institution's plan")
+    AREA = "area", _("Every activity across the area")
+
+
+class CalendarFeed(models.Model):
+    """A private subscription address (ICS) to a person's plan, an institution's, or the whole
+    area's (the administration's shared calendar). The address holds a random secret; making a
+    new one ends the old at once (`revoked_at`). What it shows follows its owner's access now,
+    so a person who loses access (or leaves) loses the feed's content with it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    scope = models.CharField(_("calendar"), max_length=20, choices=FeedScope.choices)
+    institution = models.ForeignKey(
+        "institutioner.Institution",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("institution"),
+    )
+    # 256 bits from `secrets`; compared in constant time.
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope="institution", institution__isnull=False)
+                | (~Q(scope="institution") & Q(institution__isnull=True)),
+                name="calendar_feed_institution_fits_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "scope"],
+                condition=Q(revoked_at__isnull=True, institution__isnull=True),
+                name="calendar_feed_one_live_per_calendar",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "institution"],
+                condition=Q(revoked_at__isnull=True, institution__isnull=False),
+                name="calendar_feed_one_live_per_institution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} ({self.user_id})"

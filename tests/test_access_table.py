@@ -224,6 +224,12 @@ RULES = {
         {**signed_in(200), "staff": 404, "outsider": 404},
     ),
     "plan_change_accept": (lambda w: {"pk": 1}, everyone(405)),
+    # Calendar subscriptions: each person's own addresses; the feed itself answers only its
+    # secret address (a wrong one is 404 for everyone).
+    "calendar_feeds": (no_kwargs, {**signed_in(200), "staff": 404}),
+    "calendar_feed_make": (no_kwargs, everyone(405)),
+    "calendar_feed_revoke": (lambda w: {"pk": 1}, everyone(405)),
+    "calendar_feed": (lambda w: {"pk": 1, "secret": "forkert-hemmelighed"}, everyone(404)),
     "plan_change_decline": (lambda w: {"pk": 1}, everyone(405)),
     # Notifications: everyone signed in has their own; one person's notification is 404 to others.
     "notifications": (no_kwargs, signed_in(200)),

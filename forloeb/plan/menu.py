@@ -10,7 +10,7 @@ register(
         pgettext_lazy("menu", "Plan"),
         "plan",
         visible=access.can_see_week_plan,
-        active_on=("plan", "week_plan", "absence_list", "absence_create"),
+        active_on=("plan", "week_plan", "absence_list", "absence_create", "calendar_feeds"),
         order=45,
     )
 )

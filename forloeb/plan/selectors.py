@@ -47,8 +47,19 @@ class PracticeDay:
     institution: Institution
     group_name: str
     hours: Decimal
-    # The one-off change that put the day here (moved to, or an extra day).
+    # The one-off change that put the day here (moved to, or an extra day), and for a moved day
+    # the practice day it came from.
     change_id: int | None = None
+    moved_from: date | None = None
+
+    @property
+    def uid(self) -> str:
+        """Stable across changes: a moved day keeps the UID of the day it came from (a
+        calendar moves the entry), an extra day has its change's."""
+        if self.change_id is not None and self.moved_from is None:
+            return f"extra-{self.change_id}-{self.pedagogist_id}@indsatsteam"
+        origin = self.moved_from or self.day
+        return f"practice-{self.agreement_id}-{origin:%Y%m%d}-{self.pedagogist_id}@indsatsteam"
 
     @property
     def place(self) -> str:
@@ -335,8 +346,15 @@ def apply_changes(
                 _hours_between(time_from, time_to) if time_from and time_to else p.hours
             )
             kept.append(
-                replace(p, day=c.new_day, time_from=time_from, time_to=time_to, hours=hours,
-                        change_id=c.pk)
+                replace(
+                    p,
+                    day=c.new_day,
+                    time_from=time_from,
+                    time_to=time_to,
+                    hours=hours,
+                    change_id=c.pk,
+                    moved_from=c.day if c.kind == PlanChangeKind.MOVE else None,
+                )
             )
     kept.sort(key=lambda p: (p.day, p.time_from or time.min, p.pedagogist_id, p.agreement_id))
     return kept, taken

@@ -7,6 +7,7 @@ leader of two institutions gets one message). The kind of absence and its note a
 message: illness is health data, and a leader needs the days, not the reason.
 """
 
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -21,6 +22,7 @@ from forloeb.models import (
     Absence,
     AbsenceKind,
     AbsenceRepeat,
+    CalendarFeed,
     Course,
     Phase,
     PlanChange,
@@ -400,4 +402,32 @@ def _tell_leaders_of_change(change: PlanChange) -> None:
         context={"change": change, "course": course, "pedagogists": list(pedagogists)},
         concerns=course,
         dedupe_key=f"plan-change-made:{change.pk}",
+    )
+
+
+# --- Calendar subscriptions ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_make(*, actor: User, scope: str, institution_id: int | None) -> CalendarFeed:
+    """A new private address for one of the person's calendars; the old one (if any) ends at
+    once. The caller has decided that `actor` may subscribe to it (forloeb/access.py)."""
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    live = CalendarFeed.objects.filter(
+        user=actor, scope=scope, institution_id=institution_id, revoked_at__isnull=True
+    )
+    live.update(revoked_at=timezone.now())
+    return CalendarFeed.objects.create(
+        user=actor,
+        scope=scope,
+        institution_id=institution_id,
+        secret=secrets.token_urlsafe(32),
+    )
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, actor: User, feed_id: int) -> None:
+    """End a subscription address; calendars that use it get nothing more."""
+    CalendarFeed.objects.filter(pk=feed_id, user=actor, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
     )

@@ -14,3 +14,9 @@ urlpatterns += [
     path("plan/aendring/<int:pk>/accepter/", views.plan_change_accept, name="plan_change_accept"),
     path("plan/aendring/<int:pk>/afvis/", views.plan_change_decline, name="plan_change_decline"),
 ]
+urlpatterns += [
+    path("kalender/", views.calendar_feeds, name="calendar_feeds"),
+    path("kalender/ny/", views.calendar_feed_make, name="calendar_feed_make"),
+    path("kalender/<int:pk>/stop/", views.calendar_feed_revoke, name="calendar_feed_revoke"),
+    path("kalender/<int:pk>/<str:secret>.ics", views.calendar_feed, name="calendar_feed"),
+]

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,11 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forloeb import access
+from forloeb.models import CalendarFeed, FeedScope
 from forloeb.plan import services
+from forloeb.plan.calendar import feed_ics
 from forloeb.plan.forms import AbsenceForm, PlanChangeForm
 from forloeb.plan.weekplan import week_plan as build_week_plan
 from institutioner.errors import StateError
 from institutioner.forms import add_errors
+from institutioner.inputs import whole_number
 
 
 def _monday(year: int, week: int) -> date:
@@ -180,3 +183,74 @@ def plan_change_decline(request, pk: int):
     return _decide(
         request, pk, services.plan_change_decline, _("The proposal is declined; the leader is told.")
     )
+
+
+# --- Calendar subscriptions -----------------------------------------------------------------------
+
+
+def _feed_url(request, feed) -> str:
+    return request.build_absolute_uri(reverse("calendar_feed", args=[feed.pk, feed.secret]))
+
+
+@login_required
+def calendar_feeds(request):
+    """The person's subscription addresses: her plan, her institutions', the area's."""
+    choices = access.feed_choices_for(request.user)
+    if not choices:
+        raise Http404
+    live = {
+        (f.scope, f.institution_id): f
+        for f in CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True)
+    }
+    rows = []
+    for scope, institution in choices:
+        feed = live.get((scope, institution.pk if institution else None))
+        rows.append(
+            {
+                "scope": scope,
+                "label": FeedScope(scope).label,
+                "institution": institution,
+                "feed": feed,
+                "url": _feed_url(request, feed) if feed else "",
+            }
+        )
+    return render(request, "forloeb/plan/calendar_feeds.html", {"rows": rows})
+
+
+@require_POST
+@login_required
+def calendar_feed_make(request):
+    scope = request.POST.get("scope", "")
+    institution_id = whole_number(request.POST.get("institution"))
+    if not access.can_subscribe(request.user, scope, institution_id):
+        raise Http404
+    services.calendar_feed_make(actor=request.user, scope=scope, institution_id=institution_id)
+    messages.success(
+        request,
+        _("The new address is ready. An address you made before no longer works."),
+    )
+    return redirect("calendar_feeds")
+
+
+@require_POST
+@login_required
+def calendar_feed_revoke(request, pk: int):
+    feed = access.get_own_feed(request.user, pk)
+    services.calendar_feed_revoke(actor=request.user, feed_id=feed.pk)
+    messages.success(request, _("The subscription is stopped; the address no longer works."))
+    return redirect("calendar_feeds")
+
+
+def calendar_feed(request, pk: int, secret: str):
+    """The calendar itself, read by calendar programs without a login: the address is the key."""
+    feed = access.get_feed_by_address(pk, secret)
+    scope = access.feed_scope_for(feed)
+    if scope is None:
+        raise Http404
+    # The row in the access log names whose feed was read, never the secret of its address.
+    request.user = feed.user
+    if request.resolver_match is not None:
+        request.resolver_match.kwargs.pop("secret", None)
+    response = HttpResponse(feed_ics(feed, scope), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -25,8 +25,9 @@ ZERO = Decimal("0")
 
 @dataclass
 class Entry:
-    kind: str  # practice, cancelled, absence, meeting, evaluation
+    kind: str  # practice, cancelled, changed, absence, meeting, evaluation
     title: str
+    uid: str = ""
     place: str = ""
     time_from: time | None = None
     time_to: time | None = None
@@ -69,7 +70,19 @@ def _overlaps(a: Entry, b: Entry) -> bool:
 def week_plan(scope: WeekPlanScope, monday: date) -> list[PersonWeek]:
     """The week of `monday` (Monday to Friday) for each pedagogist in scope. A fixed number of
     queries, whatever the number of pedagogists."""
-    friday = monday + timedelta(days=4)
+    people, rows = plan_between(scope, monday, monday + timedelta(days=4))
+    return [
+        PersonWeek(pedagogist=p, days=[rows[(p.pk, monday + timedelta(days=i))] for i in range(5)])
+        for p in people
+    ]
+
+
+def plan_between(
+    scope: WeekPlanScope, monday: date, friday: date
+) -> tuple[list[Pedagogist], dict[tuple[int, date], DayRow]]:
+    """Each pedagogist's day rows from `monday` to `friday` (any two days: the calendar feeds
+    ask for a year). A fixed number of queries."""
+    span = (friday - monday).days + 1
     ordinary = selectors.practice_days(
         pedagogist_ids=scope.pedagogist_ids,
         institution_ids=scope.institution_ids,
@@ -93,11 +106,11 @@ def week_plan(scope: WeekPlanScope, monday: date) -> list[PersonWeek]:
         IntakeMeeting.objects.filter(
             status=MeetingStatus.PLANNED,
             starts_at__gte=start,
-            starts_at__lt=start + timedelta(days=5),
+            starts_at__lt=start + timedelta(days=span),
             participants__pedagogist__in=ids,
         )
         .select_related("request__institution")
-        .values_list("pk", "starts_at", "ends_at", "request_id", "request__institution__name",
+        .values_list("uid", "starts_at", "ends_at", "request_id", "request__institution__name",
                      "request__institution_id", "participants__pedagogist")
     )
     evaluations = (
@@ -106,7 +119,7 @@ def week_plan(scope: WeekPlanScope, monday: date) -> list[PersonWeek]:
             due_on__range=(monday, friday),
             course__agreement__request__allocations__pedagogist__in=ids,
         )
-        .values_list("course_id", "kind", "due_on", "course__agreement__request__institution__name",
+        .values_list("pk", "course_id", "kind", "due_on", "course__agreement__request__institution__name",
                      "course__agreement__request__institution_id",
                      "course__agreement__request__allocations__pedagogist")
     )
@@ -115,7 +128,7 @@ def week_plan(scope: WeekPlanScope, monday: date) -> list[PersonWeek]:
             day=monday + timedelta(days=i), holiday=holiday_name(monday + timedelta(days=i))
         )
         for pid in ids
-        for i in range(5)
+        for i in range(span)
     }
     allowed = set(scope.institution_ids) if scope.institution_ids is not None else None
     for p in practice:
@@ -132,6 +145,7 @@ def week_plan(scope: WeekPlanScope, monday: date) -> list[PersonWeek]:
             Entry(
                 kind="cancelled" if absent else "practice",
                 title=title,
+                uid=p.uid,
                 place=p.place,
                 time_from=p.time_from,
                 time_to=p.time_to,
@@ -166,13 +180,14 @@ def week_plan(scope: WeekPlanScope, monday: date) -> list[PersonWeek]:
                     row.entries.append(
                         Entry(
                             kind="absence",
+                            uid=f"absence-{a.pk}-{day:%Y%m%d}@indsatsteam",
                             title=_("Absence: %(kind)s") % {"kind": a.get_kind_display().lower()},
                             place=a.note,
                             time_from=a.time_from,
                             time_to=a.time_to,
                         )
                     )
-    for _pk, starts, ends, request_id, inst_name, inst_id, pid in meetings:
+    for meeting_uid, starts, ends, request_id, inst_name, inst_id, pid in meetings:
         if allowed is not None and inst_id not in allowed:
             continue
         day, clock = _local(starts)
@@ -183,6 +198,7 @@ def week_plan(scope: WeekPlanScope, monday: date) -> list[PersonWeek]:
             row.entries.append(
                 Entry(
                     kind="meeting",
+                    uid=f"meeting-{meeting_uid}-{pid}@indsatsteam",
                     title=_("Intake meeting"),
                     place=inst_name,
                     time_from=clock,
@@ -192,7 +208,7 @@ def week_plan(scope: WeekPlanScope, monday: date) -> list[PersonWeek]:
                 )
             )
     labels = dict(Evaluation._meta.get_field("kind").choices or [])
-    for course_id, kind, due_on, inst_name, inst_id, pid in evaluations:
+    for evaluation_id, course_id, kind, due_on, inst_name, inst_id, pid in evaluations:
         if allowed is not None and inst_id not in allowed:
             continue
         row = rows.get((pid, due_on))
@@ -200,6 +216,7 @@ def week_plan(scope: WeekPlanScope, monday: date) -> list[PersonWeek]:
             row.entries.append(
                 Entry(
                     kind="evaluation",
+                    uid=f"evaluation-{evaluation_id}-{pid}@indsatsteam",
                     title=_("Evaluation (%(kind)s)") % {"kind": str(labels.get(kind, kind)).lower()},
                     place=inst_name,
                     url=reverse("course_detail", args=[course_id]),
@@ -218,7 +235,4 @@ def week_plan(scope: WeekPlanScope, monday: date) -> list[PersonWeek]:
                     a.clash = b.clash = True
                     row.clash = True
         row.overbooked = row.hours > (weekly[pid] or ZERO) / 5
-    return [
-        PersonWeek(pedagogist=p, days=[rows[(p.pk, monday + timedelta(days=i))] for i in range(5)])
-        for p in people
-    ]
+    return people, rows

@@ -189,3 +189,15 @@ def test_the_demo_has_absence_and_the_leaders_were_told(client):
     client.force_login(User.objects.get(email="leder@demo.dk"))
     response = client.get("/plan/", follow=True)
     assert response.status_code == 200
+    from forloeb.models import CalendarFeed
+
+    assert set(CalendarFeed.objects.values_list("user__email", "scope")) == {
+        ("paedagog@demo.dk", "personal"),
+        ("leder@demo.dk", "personal"),
+        ("leder@demo.dk", "institution"),
+        ("forvaltning@demo.dk", "area"),
+    }
+    page = client.get("/kalender/").content.decode()
+    feed = CalendarFeed.objects.get(user__email="leder@demo.dk", scope="institution")
+    assert f"/kalender/{feed.pk}/{feed.secret}.ics" in page
+    assert client.get(f"/kalender/{feed.pk}/{feed.secret}.ics").status_code == 200
