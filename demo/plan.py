@@ -23,7 +23,9 @@ def _demo_changes(sofie: Pedagogist, days: list[selectors.PracticeDay]) -> None:
     with_course = [p for p in days[1:] if p.course_id is not None]
     if not with_course:
         return
-    course = Course.objects.select_related("agreement__request").get(pk=with_course[0].course_id)
+    course_id = with_course[0].course_id
+    assert course_id is not None
+    course = Course.objects.select_related("agreement__request").get(pk=course_id)
     own = [p for p in with_course if p.course_id == course.pk]
     if len(own) < 2:
         return

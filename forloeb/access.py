@@ -4,12 +4,14 @@ person's role itself, so a page and the file downloaded from it obey the same ru
 
 import hmac
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from forloeb.models import (
     Absence,
+    AbsenceQuerySet,
     CalendarFeed,
     Course,
     FeedScope,
@@ -195,11 +197,14 @@ def absence_pedagogists_for(user: User) -> QuerySet[Pedagogist]:
     return qs.none()
 
 
-def absences_for(user: User) -> QuerySet[Absence]:
+def absences_for(user: User) -> AbsenceQuerySet:
     """The absences whose kind and note a person may read: her own, or (the administration)
     everyone's. A leader learns only that practice days fall away (the week plan), never why:
     illness is health data."""
-    qs = Absence.objects.select_related("pedagogist__user", "created_by", "cancelled_by")
+    qs = cast(
+        AbsenceQuerySet,
+        Absence.objects.select_related("pedagogist__user", "created_by", "cancelled_by"),
+    )
     if access.is_administration(user):
         return qs
     if pedagogist_of(user) is not None:
@@ -223,7 +228,9 @@ def can_propose_plan_change(user: User, course: Course) -> bool:
     """A leader of the course's institution proposes a change; the pedagogist decides."""
     return (
         access.is_leader(user)
-        and access.institutions_for(user).filter(pk=course.agreement.request.institution_id).exists()
+        and access.institutions_for(user)
+        .filter(pk=course.agreement.request.institution_id)
+        .exists()
     )
 
 
@@ -245,8 +252,10 @@ def get_plan_change_to_decide(user: User, pk) -> PlanChange:
 
 def can_see_week_plan(user: User) -> bool:
     """The administration, the pedagogists and the leaders have a week plan."""
-    return user.is_authenticated and user.is_active and (
-        access.is_administration(user) or access.is_pedagogist(user) or access.is_leader(user)
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (access.is_administration(user) or access.is_pedagogist(user) or access.is_leader(user))
     )
 
 
@@ -273,7 +282,7 @@ def week_plan_scope_for(user: User) -> WeekPlanScope:
     return WeekPlanScope(None, institutions, sees_absence_kind=False, flags_clashes=False)
 
 
-# --- Calendar subscriptions ------------------------------------------------------------------------
+# --- Calendar subscriptions ---------------------------------------------------------------------
 
 
 def feed_choices_for(user: User) -> list[tuple[str, Institution | None]]:
@@ -303,7 +312,7 @@ def feed_scope_for(feed: CalendarFeed) -> WeekPlanScope | None:
         return None
     if feed.scope == FeedScope.PERSONAL:
         return week_plan_scope_for(owner)
-    if feed.scope == FeedScope.INSTITUTION:
+    if feed.scope == FeedScope.INSTITUTION and feed.institution_id is not None:
         return WeekPlanScope(
             None, [feed.institution_id], sees_absence_kind=False, flags_clashes=False
         )

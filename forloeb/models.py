@@ -562,9 +562,7 @@ class PlanChange(models.Model):
     reason = models.CharField(
         _("reason"), max_length=SHORT, validators=[validate_no_cpr, MaxLength(SHORT)]
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=PlanChangeStatus.choices
-    )
+    status = models.CharField(_("status"), max_length=10, choices=PlanChangeStatus.choices)
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

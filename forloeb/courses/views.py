@@ -7,8 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forloeb import access
-from forloeb.plan import selectors as plan_selectors
-from forloeb.plan.forms import PlanChangeForm
 from forloeb.courses import pdf, services
 from forloeb.courses.filters import CourseFilter
 from forloeb.courses.forms import (
@@ -28,6 +26,8 @@ from forloeb.models import (
     EvaluationStatus,
     Phase,
 )
+from forloeb.plan import selectors as plan_selectors
+from forloeb.plan.forms import PlanChangeForm
 from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
 from institutioner.history import history_rows

@@ -1,9 +1,12 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from forloeb.models import AbsenceKind, AbsenceRepeat, PlanChangeKind
 from forloeb.plan.services import AbsenceInput, ChangeInput
+from institutioner.models import Pedagogist
 from institutioner.textlimits import SHORT, TextField
 from institutioner.validators import validate_no_cpr, validate_plausible_date
 
@@ -12,7 +15,9 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class AbsenceForm(forms.Form):
-    pedagogist = forms.ModelChoiceField(label=_("Pedagogist"), queryset=None)
+    pedagogist: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Pedagogist"), queryset=Pedagogist.objects.none()
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=AbsenceKind.choices)
     starts_on = forms.DateField(
         label=_("First day"), widget=DATE, validators=[validate_plausible_date]
@@ -44,14 +49,14 @@ class AbsenceForm(forms.Form):
 
     def __init__(self, *args, pedagogists, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pedagogist"].queryset = pedagogists
+        cast(forms.ModelChoiceField, self.fields["pedagogist"]).queryset = pedagogists
         only = list(pedagogists[:2])
         if len(only) == 1:
             self.fields["pedagogist"].initial = only[0].pk
             self.fields["pedagogist"].widget = forms.HiddenInput()
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("starts_on") and not data.get("ends_on"):
             data["ends_on"] = data["starts_on"]
         return data
@@ -71,7 +76,9 @@ class AbsenceForm(forms.Form):
 
 
 class PlanChangeForm(forms.Form):
-    kind = forms.ChoiceField(label=pgettext_lazy("plan change", "Change"), choices=PlanChangeKind.choices)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("plan change", "Change"), choices=PlanChangeKind.choices
+    )
     day = forms.DateField(
         label=_("Practice day"),
         widget=DATE,

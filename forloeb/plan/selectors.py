@@ -63,8 +63,10 @@ class PracticeDay:
 
     @property
     def place(self) -> str:
-        return f"{self.institution.name} ({self.group_name})" if self.group_name else (
-            self.institution.name
+        return (
+            f"{self.institution.name} ({self.group_name})"
+            if self.group_name
+            else (self.institution.name)
         )
 
 
@@ -145,7 +147,7 @@ def practice_days(
                         agreement_id=version.agreement_id,
                         course_id=course_id,
                         institution=req.institution,
-                        group_name=req.group.name if req.group_id else "",
+                        group_name=req.group.name if req.group is not None else "",
                         hours=hours,
                     )
                 )
@@ -156,7 +158,9 @@ def practice_days(
 # --- Absence ------------------------------------------------------------------------------------
 
 
-def absence_days(absence: Absence, first: date | None = None, last: date | None = None) -> list[date]:
+def absence_days(
+    absence: Absence, first: date | None = None, last: date | None = None
+) -> list[date]:
     """Every calendar day the absence covers (each repetition's days), within first..last."""
     step = {AbsenceRepeat.WEEKLY: 7, AbsenceRepeat.FORTNIGHTLY: 14}.get(absence.repeat)  # type: ignore[call-overload]
     span = (absence.ends_on - absence.starts_on).days
@@ -181,7 +185,9 @@ def last_day_of(absence: Absence) -> date:
     return absence.repeat_until + timedelta(days=(absence.ends_on - absence.starts_on).days)
 
 
-def _overlap(a_from: time | None, a_to: time | None, b_from: time | None, b_to: time | None) -> bool:
+def _overlap(
+    a_from: time | None, a_to: time | None, b_from: time | None, b_to: time | None
+) -> bool:
     """Whether two spans of a day overlap; no times means the whole day."""
     if a_from is None or a_to is None or b_from is None or b_to is None:
         return True
@@ -217,8 +223,7 @@ def affected_practice_days(absence: Absence) -> list[PracticeDay]:
     return [
         p
         for p in days
-        if p.day in covered
-        and _overlap(absence.time_from, absence.time_to, p.time_from, p.time_to)
+        if p.day in covered and _overlap(absence.time_from, absence.time_to, p.time_from, p.time_to)
     ]
 
 
@@ -286,9 +291,7 @@ def absence_hours(pedagogist_ids: Iterable[int], first: date, last: date) -> dic
 # --- One-off changes ----------------------------------------------------------------------------
 
 
-def plan_changes_between(
-    agreement_ids: Iterable[int], first: date, last: date
-) -> list[PlanChange]:
+def plan_changes_between(agreement_ids: Iterable[int], first: date, last: date) -> list[PlanChange]:
     """The accepted changes of these agreements' courses that take a day away or add one
     between first and last (a day moved across a week boundary belongs to both weeks)."""
     return list(
@@ -332,8 +335,9 @@ def apply_changes(
     }
     if missing:
         # The added day's agreement has no ordinary day in this window: ask for its plan.
-        for p in practice_days(agreement_ids=missing, first=first - timedelta(days=60),
-                               last=last + timedelta(days=60)):
+        for p in practice_days(
+            agreement_ids=missing, first=first - timedelta(days=60), last=last + timedelta(days=60)
+        ):
             if p.pedagogist_id not in {m.pedagogist_id for m in model[p.agreement_id]}:
                 model[p.agreement_id].append(p)
     for c in changes:
@@ -342,9 +346,7 @@ def apply_changes(
         for p in model.get(c.course.agreement_id, []):
             time_from = c.new_time_from or p.time_from
             time_to = c.new_time_to or p.time_to
-            hours = (
-                _hours_between(time_from, time_to) if time_from and time_to else p.hours
-            )
+            hours = _hours_between(time_from, time_to) if time_from and time_to else p.hours
             kept.append(
                 replace(
                     p,

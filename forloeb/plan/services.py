@@ -103,9 +103,7 @@ def absence_record(*, actor: User, pedagogist_id: int, data: AbsenceInput) -> Ab
     so that two recordings at once cannot both slip past that check.
     """
     _validate(data)
-    pedagogist = Pedagogist.objects.select_for_update().select_related("user").get(
-        pk=pedagogist_id
-    )
+    pedagogist = Pedagogist.objects.select_for_update().select_related("user").get(pk=pedagogist_id)
     absence = Absence(
         pedagogist=pedagogist,
         kind=data.kind,
@@ -119,8 +117,8 @@ def absence_record(*, actor: User, pedagogist_id: int, data: AbsenceInput) -> Ab
         created_by=actor,
     )
     last = selectors.last_day_of(absence)
-    for other in Absence.objects.active().touching(absence.starts_on, last).filter(
-        pedagogist=pedagogist
+    for other in (
+        Absence.objects.active().touching(absence.starts_on, last).filter(pedagogist=pedagogist)
     ):
         if selectors.absences_overlap(absence, other):
             raise ValidationError(
@@ -263,7 +261,12 @@ def _validate_change(course: Course, data: ChangeInput) -> None:
             )
         elif not is_working_day(data.new_day):
             errors["new_day"].append(_("The institutions are closed at weekends."))
-        elif version is not None and not version.starts_on <= data.new_day <= version.ends_on:
+        elif (
+            version is not None
+            and version.starts_on is not None
+            and version.ends_on is not None
+            and not version.starts_on <= data.new_day <= version.ends_on
+        ):
             errors["new_day"].append(_("The new day must lie within the agreement's period."))
         elif data.new_day in ordinary and not (
             data.kind == PlanChangeKind.MOVE and data.new_day == data.day
@@ -413,9 +416,11 @@ def calendar_feed_make(*, actor: User, scope: str, institution_id: int | None) -
     """A new private address for one of the person's calendars; the old one (if any) ends at
     once. The caller has decided that `actor` may subscribe to it (forloeb/access.py)."""
     User.objects.select_for_update().filter(pk=actor.pk).first()
-    live = CalendarFeed.objects.filter(
-        user=actor, scope=scope, institution_id=institution_id, revoked_at__isnull=True
-    )
+    live = CalendarFeed.objects.filter(user=actor, scope=scope, revoked_at__isnull=True)
+    if institution_id is None:
+        live = live.filter(institution__isnull=True)
+    else:
+        live = live.filter(institution_id=institution_id)
     live.update(revoked_at=timezone.now())
     return CalendarFeed.objects.create(
         user=actor,

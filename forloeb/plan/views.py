@@ -99,7 +99,9 @@ def absence_create(request):
                 request,
                 _("The absence is recorded; the leaders of the affected institutions are told."),
             )
-            return redirect(_week_url(absence.starts_on - timedelta(days=absence.starts_on.weekday())))
+            return redirect(
+                _week_url(absence.starts_on - timedelta(days=absence.starts_on.weekday()))
+            )
     return render(request, "forloeb/plan/absence_form.html", {"form": form})
 
 
@@ -173,7 +175,10 @@ def _decide(request, pk: int, decide, done: str):
 @login_required
 def plan_change_accept(request, pk: int):
     return _decide(
-        request, pk, services.plan_change_accept, _("The change is in the plan; the leaders are told.")
+        request,
+        pk,
+        services.plan_change_accept,
+        _("The change is in the plan; the leaders are told."),
     )
 
 
@@ -181,11 +186,14 @@ def plan_change_accept(request, pk: int):
 @login_required
 def plan_change_decline(request, pk: int):
     return _decide(
-        request, pk, services.plan_change_decline, _("The proposal is declined; the leader is told.")
+        request,
+        pk,
+        services.plan_change_decline,
+        _("The proposal is declined; the leader is told."),
     )
 
 
-# --- Calendar subscriptions -----------------------------------------------------------------------
+# --- Calendar subscriptions ---------------------------------------------------------------------
 
 
 def _feed_url(request, feed) -> str:

@@ -110,18 +110,28 @@ def plan_between(
             participants__pedagogist__in=ids,
         )
         .select_related("request__institution")
-        .values_list("uid", "starts_at", "ends_at", "request_id", "request__institution__name",
-                     "request__institution_id", "participants__pedagogist")
-    )
-    evaluations = (
-        Evaluation.objects.filter(
-            status=EvaluationStatus.PLANNED,
-            due_on__range=(monday, friday),
-            course__agreement__request__allocations__pedagogist__in=ids,
+        .values_list(
+            "uid",
+            "starts_at",
+            "ends_at",
+            "request_id",
+            "request__institution__name",
+            "request__institution_id",
+            "participants__pedagogist",
         )
-        .values_list("pk", "course_id", "kind", "due_on", "course__agreement__request__institution__name",
-                     "course__agreement__request__institution_id",
-                     "course__agreement__request__allocations__pedagogist")
+    )
+    evaluations = Evaluation.objects.filter(
+        status=EvaluationStatus.PLANNED,
+        due_on__range=(monday, friday),
+        course__agreement__request__allocations__pedagogist__in=ids,
+    ).values_list(
+        "pk",
+        "course_id",
+        "kind",
+        "due_on",
+        "course__agreement__request__institution__name",
+        "course__agreement__request__institution_id",
+        "course__agreement__request__allocations__pedagogist",
     )
     rows = {
         (pid, monday + timedelta(days=i)): DayRow(
@@ -217,7 +227,8 @@ def plan_between(
                 Entry(
                     kind="evaluation",
                     uid=f"evaluation-{evaluation_id}-{pid}@indsatsteam",
-                    title=_("Evaluation (%(kind)s)") % {"kind": str(labels.get(kind, kind)).lower()},
+                    title=_("Evaluation (%(kind)s)")
+                    % {"kind": str(labels.get(kind, kind)).lower()},
                     place=inst_name,
                     url=reverse("course_detail", args=[course_id]),
                 )
@@ -229,10 +240,10 @@ def plan_between(
         if not scope.flags_clashes:
             continue
         busy = [e for e in row.entries if e.kind in ("practice", "meeting")]
-        for i, a in enumerate(busy):
-            for b in busy[i + 1 :]:
-                if _overlaps(a, b):
-                    a.clash = b.clash = True
+        for i, one in enumerate(busy):
+            for other in busy[i + 1 :]:
+                if _overlaps(one, other):
+                    one.clash = other.clash = True
                     row.clash = True
         row.overbooked = row.hours > (weekly[pid] or ZERO) / 5
     return people, rows

@@ -20,8 +20,16 @@ def last_sunday_of_march(year: int) -> date:
     return day - timedelta(days=(day.weekday() + 1) % 7)
 
 
-def agreement(world, *, institution=None, weekdays=(0, 1, 2, 3, 4), start=None, end=None,
-              time_from=time(9), time_to=time(12)):
+def agreement(
+    world,
+    *,
+    institution=None,
+    weekdays=(0, 1, 2, 3, 4),
+    start=None,
+    end=None,
+    time_from=time(9),
+    time_to=time(12),
+):
     """A version 1 in force for the world's pedagogist at `institution` (default the world's)."""
     year = christmas_year()
     institution = institution or world.institution

@@ -51,7 +51,9 @@ def test_a_moved_day_keeps_its_uid_and_a_cancelled_day_disappears(client, world)
     practice = {uid: e for uid, e in before.items() if uid.startswith("practice-")}
     # Every Tuesday of the window that is a working day, at 09:00 Copenhagen time.
     assert all(_start(e).time() == time(9) for e in practice.values())
-    assert all(_start(e).utcoffset() in (timedelta(hours=1), timedelta(hours=2)) for e in practice.values())
+    assert all(
+        _start(e).utcoffset() in (timedelta(hours=1), timedelta(hours=2)) for e in practice.values()
+    )
     moved_uid = next(u for u, e in practice.items() if _start(e).date() == tuesday)
     cancelled_uid = next(u for u, e in practice.items() if _start(e).date() == next_tuesday)
     assert str(practice[moved_uid]["summary"]).startswith("Praksis: Børnehuset Mariehønen")
@@ -77,7 +79,9 @@ def test_a_moved_day_keeps_its_uid_and_a_cancelled_day_disappears(client, world)
     )
     after = _events(client, feed)
     assert cancelled_uid not in after
-    assert _start(after[moved_uid]) == datetime.combine(tuesday + timedelta(days=3), time(13), tzinfo=CPH)
+    assert _start(after[moved_uid]) == datetime.combine(
+        tuesday + timedelta(days=3), time(13), tzinfo=CPH
+    )
     assert len(after) == len(before) - 1
 
 
@@ -111,7 +115,7 @@ def test_summer_time_and_absence(client, world):
 
 
 def test_feeds_carry_nothing_outside_their_scope(client, world):
-    ag, _version = agreement(world, weekdays=(1,))
+    _ag, _version = agreement(world, weekdays=(1,))
     # Another institution's course of the same pedagogist, which Lene does not lead.
     factories.GroupFactory(institution=world.other_institution, name="Myren")
     other_leader = factories.UserFactory(email="lis@example.dk", name="Lis", role="leader")
@@ -164,7 +168,10 @@ def test_a_new_address_ends_the_old_at_once_and_wrong_ones_are_404(client, world
     client.logout()
     assert client.get(reverse("calendar_feed", args=[old.pk, old.secret])).status_code == 404
     assert client.get(reverse("calendar_feed", args=[new.pk, new.secret])).status_code == 200
-    assert client.get(reverse("calendar_feed", args=[new.pk, new.secret[:-1] + "x"])).status_code == 404
+    assert (
+        client.get(reverse("calendar_feed", args=[new.pk, new.secret[:-1] + "x"])).status_code
+        == 404
+    )
     assert client.get(reverse("calendar_feed", args=[new.pk + 1, new.secret])).status_code == 404
     # The read is logged as the owner's, without the secret.
     (row,) = AccessLogEntry.objects.filter(url_name="calendar_feed")

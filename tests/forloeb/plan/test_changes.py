@@ -85,8 +85,12 @@ def test_cancel_and_extra_day(world):
     tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
     wednesday = tuesday + timedelta(days=1)
     _change(world, ag.course, kind=PlanChangeKind.CANCEL, day=tuesday)
-    _change(world, ag.course, actor=world.administrator, kind=PlanChangeKind.EXTRA, new_day=wednesday)
-    days = selectors.planned_days(pedagogist_ids=[world.pedagogist.pk], first=tuesday, last=wednesday)
+    _change(
+        world, ag.course, actor=world.administrator, kind=PlanChangeKind.EXTRA, new_day=wednesday
+    )
+    days = selectors.planned_days(
+        pedagogist_ids=[world.pedagogist.pk], first=tuesday, last=wednesday
+    )
     assert [(p.day, p.time_from) for p in days] == [(wednesday, time(9))]
     assert _notes("plan_change_made") == ["lene@example.dk", "lene@example.dk"]
 
@@ -100,15 +104,35 @@ def test_bad_changes_get_a_message(world):
         christmas_eve_practice -= timedelta(days=1)
     saturday = _weekday_on_or_after(date(year, 12, 3), 5)
     cases = [
-        ({"kind": PlanChangeKind.MOVE, "day": christmas_eve_practice, "new_day": date(year, 12, 25)}, "new_day"),
-        ({"kind": PlanChangeKind.MOVE, "day": christmas_eve_practice, "new_day": saturday}, "new_day"),
+        (
+            {
+                "kind": PlanChangeKind.MOVE,
+                "day": christmas_eve_practice,
+                "new_day": date(year, 12, 25),
+            },
+            "new_day",
+        ),
+        (
+            {"kind": PlanChangeKind.MOVE, "day": christmas_eve_practice, "new_day": saturday},
+            "new_day",
+        ),
         ({"kind": PlanChangeKind.CANCEL, "day": saturday}, "day"),
         ({"kind": PlanChangeKind.CANCEL, "day": date(year - 1, 12, 1)}, "day"),
         ({"kind": PlanChangeKind.EXTRA, "new_day": christmas_eve_practice}, "new_day"),
         ({"kind": PlanChangeKind.EXTRA, "new_day": date(year + 2, 1, 4)}, "new_day"),
         ({"kind": PlanChangeKind.CANCEL, "day": christmas_eve_practice, "reason": ""}, "reason"),
-        ({"kind": PlanChangeKind.CANCEL, "day": christmas_eve_practice, "reason": "Se 010203-1234"}, "reason"),
-        ({"kind": PlanChangeKind.CANCEL, "day": christmas_eve_practice, "reason": "x" * 201}, "reason"),
+        (
+            {
+                "kind": PlanChangeKind.CANCEL,
+                "day": christmas_eve_practice,
+                "reason": "Se 010203-1234",
+            },
+            "reason",
+        ),
+        (
+            {"kind": PlanChangeKind.CANCEL, "day": christmas_eve_practice, "reason": "x" * 201},
+            "reason",
+        ),
         ({"kind": PlanChangeKind.MOVE, "day": christmas_eve_practice}, "new_day"),
     ]
     for fields, field in cases:
@@ -173,7 +197,12 @@ def test_a_leaders_proposal_is_accepted_or_declined_by_the_pedagogist(world):
 
     thursday = tuesday + timedelta(days=2)
     declined = _change(
-        world, ag.course, actor=world.leader, proposal=True, kind=PlanChangeKind.CANCEL, day=thursday
+        world,
+        ag.course,
+        actor=world.leader,
+        proposal=True,
+        kind=PlanChangeKind.CANCEL,
+        day=thursday,
     )
     services.plan_change_decline(actor=world.pedagogist.user, change_id=declined.pk)
     assert _notes("plan_change_declined") == ["lene@example.dk"]

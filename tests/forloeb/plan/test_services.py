@@ -46,7 +46,12 @@ def test_practice_days_skip_weekends_and_danish_holidays(world):
     ]
     assert found == expected
     # Christmas Eve, Christmas Day, New Year's Eve and New Year's Day never hold practice.
-    for holiday in (date(year, 12, 24), date(year, 12, 25), date(year, 12, 31), date(year + 1, 1, 1)):
+    for holiday in (
+        date(year, 12, 24),
+        date(year, 12, 25),
+        date(year, 12, 31),
+        date(year + 1, 1, 1),
+    ):
         assert holiday not in found
     assert all(p.time_from == time(9) and p.hours == Decimal(3) for p in days)
     assert {p.institution for p in days} == {world.institution}
@@ -187,7 +192,9 @@ def test_absence_hours_for_capacity(world):
     next_monday = monday + timedelta(weeks=1)
     _record(world, starts_on=next_monday + timedelta(days=1), time_from=time(8), time_to=time(11))
     weeks = selectors.absence_hours_by_week([world.pedagogist.pk], [monday, next_monday])
-    working = [d for d in selectors.days_between(monday, monday + timedelta(days=4)) if is_working_day(d)]
+    working = [
+        d for d in selectors.days_between(monday, monday + timedelta(days=4)) if is_working_day(d)
+    ]
     assert weeks[(world.pedagogist.pk, monday)] == Decimal("7.4") * len(working)
     assert weeks[(world.pedagogist.pk, next_monday)] == Decimal("3")
     assert selectors.absence_hours(

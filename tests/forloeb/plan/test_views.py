@@ -105,7 +105,9 @@ def test_cancel_is_the_owners_and_the_administrations(client, world):
     absence = services.absence_record(
         actor=world.administrator,
         pedagogist_id=world.pedagogist.pk,
-        data=AbsenceInput(kind=AbsenceKind.COURSE, starts_on=date(2030, 1, 7), ends_on=date(2030, 1, 7)),
+        data=AbsenceInput(
+            kind=AbsenceKind.COURSE, starts_on=date(2030, 1, 7), ends_on=date(2030, 1, 7)
+        ),
     )
     url = reverse("absence_cancel", args=[absence.pk])
     for person in (world.leader, world.outsider, world.staff):
@@ -180,7 +182,9 @@ def test_a_leader_proposes_on_the_course_page_and_the_pedagogist_accepts(client,
     assert client.post(reverse("plan_change_accept", args=[change.pk])).status_code == 404
     for person in (world.staff, world.outsider):
         client.force_login(person)
-        assert client.post(reverse("plan_change_create", args=[ag.course.pk]), data).status_code == 404
+        assert (
+            client.post(reverse("plan_change_create", args=[ag.course.pk]), data).status_code == 404
+        )
 
     client.force_login(world.pedagogist.user)
     page = client.get(course_url).content.decode()
