@@ -289,7 +289,7 @@ def feed_choices_for(user: User) -> list[tuple[str, Institution | None]]:
     """The calendars a person may subscribe to: her own plan (whoever has a week plan), each of
     a leader's institutions, and the administration's shared calendar of the whole area."""
     choices: list[tuple[str, Institution | None]] = []
-    if can_see_week_plan(user):
+    if can_see_week_plan(user) and (pedagogist_of(user) is not None or access.is_leader(user)):
         choices.append((FeedScope.PERSONAL, None))
     if access.is_leader(user):
         choices += [(FeedScope.INSTITUTION, i) for i in access.institutions_for(user)]

@@ -291,15 +291,18 @@ def absence_hours(pedagogist_ids: Iterable[int], first: date, last: date) -> dic
 # --- One-off changes ----------------------------------------------------------------------------
 
 
-def plan_changes_between(agreement_ids: Iterable[int], first: date, last: date) -> list[PlanChange]:
-    """The accepted changes of these agreements' courses that take a day away or add one
-    between first and last (a day moved across a week boundary belongs to both weeks)."""
-    return list(
-        PlanChange.objects.accepted()
-        .filter(course__agreement_id__in=list(agreement_ids))
-        .filter(Q(day__range=(first, last)) | Q(new_day__range=(first, last)))
-        .select_related("course")
+def plan_changes_between(
+    agreement_ids: Iterable[int] | None, first: date, last: date
+) -> list[PlanChange]:
+    """The accepted changes of these agreements' courses (None: every course) that take a day
+    away or add one between first and last (a day moved across a week boundary belongs to both
+    weeks)."""
+    changes = PlanChange.objects.accepted().filter(
+        Q(day__range=(first, last)) | Q(new_day__range=(first, last))
     )
+    if agreement_ids is not None:
+        changes = changes.filter(course__agreement_id__in=list(agreement_ids))
+    return list(changes.select_related("course"))
 
 
 def plan_changes_of(course: Course) -> list[PlanChange]:
@@ -378,7 +381,10 @@ def planned_days(
     return apply_changes(practice, changes, first, last)[0]
 
 
-def agreements_of(pedagogist_ids, institution_ids) -> list[int]:
+def agreements_of(pedagogist_ids, institution_ids) -> list[int] | None:
+    """The agreements of these pedagogists or institutions; None for all of them."""
+    if pedagogist_ids is None and institution_ids is None:
+        return None
     allocations = Allocation.objects.all()
     if pedagogist_ids is not None:
         allocations = allocations.filter(pedagogist_id__in=list(pedagogist_ids))
