@@ -325,6 +325,8 @@ def test_the_institution_table_for_a_leader_and_its_export(client, world, histor
         "53",
         "2",
         "1",
+        "0",  # practice days cancelled
+        "0",  # and moved
     ] in rows
 
 

@@ -15,6 +15,7 @@ def test_each_role_chooses_among_the_kinds_it_receives_in_a_fixed_order():
         K.EVALUATION_REMINDER,
         K.COURSE_PLAN_CHANGED,
         K.ABSENCE,
+        K.PLAN_CHANGE,
     )
     assert kinds.kinds_for_role("pedagogist") == (
         K.REQUESTS,
@@ -24,6 +25,7 @@ def test_each_role_chooses_among_the_kinds_it_receives_in_a_fixed_order():
         K.EVALUATION_REMINDER,
         K.COURSE_ENDING,
         K.WEEK_SHEET_REMINDER,
+        K.PLAN_CHANGE,
     )
     assert kinds.kinds_for_role("administration") == (
         K.REQUESTS,
