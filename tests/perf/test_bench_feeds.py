@@ -47,6 +47,7 @@ def large(django_db_setup, django_db_blocker):
             cursor.execute("ANALYZE")
 
 
+@pytest.mark.django_db  # also tells pytest-django to set up the test database
 def test_bench_calendar_feeds(client, large, bench):
     today = timezone.localdate()
     busiest = (
