@@ -6,12 +6,13 @@ so a moved day keeps it and a calendar moves the entry; a cancelled day, or one 
 absence, is simply not in the feed any more, and a calendar removes it.
 """
 
+import functools
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone, translation
-from icalendar import Calendar, Event
+from icalendar import Calendar, Component, Event
 
 from forloeb.access import WeekPlanScope
 from forloeb.models import CalendarFeed, FeedScope
@@ -20,6 +21,10 @@ from forloeb.plan.weekplan import plan_between
 PRODID = "-//Indsatsteamet//Plan//DA"
 WEEKS_BACK = 4
 WEEKS_AHEAD = 52
+# The area's shared calendar holds every pedagogist's days: the near term only, so it stays
+# fast on a large municipality (`make bench`).
+AREA_WEEKS_BACK = 1
+AREA_WEEKS_AHEAD = 13
 # Entries that are no longer in the plan: a calendar drops them.
 NOT_IN_CALENDAR = ("cancelled", "changed")
 
@@ -35,8 +40,9 @@ def _name(feed: CalendarFeed) -> str:
 def feed_ics(feed: CalendarFeed, scope: WeekPlanScope, *, today: date | None = None) -> bytes:
     tz = ZoneInfo(settings.TIME_ZONE)
     today = today or timezone.localdate()
-    first = today - timedelta(weeks=WEEKS_BACK)
-    last = today + timedelta(weeks=WEEKS_AHEAD)
+    area = feed.scope == FeedScope.AREA
+    first = today - timedelta(weeks=AREA_WEEKS_BACK if area else WEEKS_BACK)
+    last = today + timedelta(weeks=AREA_WEEKS_AHEAD if area else WEEKS_AHEAD)
     with translation.override("da"):
         people, rows = plan_between(scope, first, last)
         # One's own plan needs no name on each entry; every other calendar does.
@@ -74,9 +80,24 @@ def feed_ics(feed: CalendarFeed, scope: WeekPlanScope, *, today: date | None = N
                 event.add("summary", summary)
                 if entry.url:
                     event.add("url", settings.SITE_URL.rstrip("/") + entry.url)
-                event.add("transp", "OPAQUE" if entry.kind != "evaluation" else "TRANSPARENT")
+                if entry.kind == "evaluation":
+                    event.add("transp", "TRANSPARENT")  # a due date, not a booked time
                 calendar.add_component(event)
-        calendar.add_missing_timezones()
-        for timezone_component in calendar.walk("VTIMEZONE"):
-            timezone_component.pop("COMMENT", None)
+        # Every time is Copenhagen's: its VTIMEZONE once, without walking the events for it.
+        calendar.subcomponents.insert(0, _copenhagen())
     return calendar.to_ical()
+
+
+@functools.cache
+def _copenhagen() -> Component:
+    """The VTIMEZONE of Europe/Copenhagen, as icalendar makes it for a calendar that uses it."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    probe = Calendar()
+    event = Event()
+    event.add("dtstart", datetime(2026, 1, 1, 9, tzinfo=tz))
+    probe.add_component(event)
+    probe.add_missing_timezones()
+    (component,) = probe.walk("VTIMEZONE")
+    # icalendar notes its own range limit in English; calendars do not need it.
+    component.pop("COMMENT", None)
+    return component

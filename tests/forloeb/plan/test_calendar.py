@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from forloeb.models import AbsenceKind, CalendarFeed, FeedScope, PlanChangeKind
@@ -115,13 +116,16 @@ def test_summer_time_and_absence(client, world):
 
 
 def test_feeds_carry_nothing_outside_their_scope(client, world):
-    _ag, _version = agreement(world, weekdays=(1,))
+    # Starting tomorrow: the area's shared calendar holds the next 13 weeks only.
+    start = timezone.localdate() + timedelta(days=1)
+    period = {"start": start, "end": start + timedelta(days=60)}
+    _ag, _version = agreement(world, weekdays=(0, 1, 2, 3, 4), **period)
     # Another institution's course of the same pedagogist, which Lene does not lead.
     factories.GroupFactory(institution=world.other_institution, name="Myren")
     other_leader = factories.UserFactory(email="lis@example.dk", name="Lis", role="leader")
     factories.MembershipFactory(user=other_leader, institution=world.other_institution)
     factories.MembershipFactory(user=world.leader, institution=world.other_institution)
-    agreement(world, institution=world.other_institution, weekdays=(3,))
+    agreement(world, institution=world.other_institution, weekdays=(0, 1, 2, 3, 4), **period)
     Membership.objects.filter(user=world.leader, institution=world.other_institution).delete()
     services.absence_record(
         actor=world.pedagogist.user,
