@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from demo import courses, interventions, organisation
+from demo import courses, interventions, organisation, plan
 from institutioner.models import District
 
 # Each loader finds what the ones before it made (requests before agreements, agreements before
@@ -19,6 +19,7 @@ LOADERS = [
     courses.demo_hour_export,
     courses.demo_reminders,
     courses.demo_past_retention,
+    plan.demo_plan,
 ]
 
 

@@ -2,10 +2,24 @@
 agreement scopes. Views, start-page sections, PDFs and exports ask here; none of them looks at a
 person's role itself, so a page and the file downloaded from it obey the same rule."""
 
+import hmac
+from dataclasses import dataclass
+from typing import cast
+
 from django.db.models import QuerySet
 from django.http import Http404
 
-from forloeb.models import Course, HourEntry, HourExport, WeekSheet
+from forloeb.models import (
+    Absence,
+    AbsenceQuerySet,
+    CalendarFeed,
+    Course,
+    FeedScope,
+    HourEntry,
+    HourExport,
+    PlanChange,
+    WeekSheet,
+)
 from indsats import access as indsats_access
 from institutioner import access
 from institutioner.accesslog import rules as log
@@ -179,6 +193,169 @@ def can_see_pedagogist_dashboard(user: User) -> bool:
     return access.is_administration(user)
 
 
+# --- The plan: absence and the week plan ---------------------------------------------------------
+
+
+def can_record_absence(user: User) -> bool:
+    """A pedagogist records her own absence; the administration records anyone's."""
+    return access.is_administration(user) or pedagogist_of(user) is not None
+
+
+def absence_pedagogists_for(user: User) -> QuerySet[Pedagogist]:
+    """Whom the person may record absence for: the administration every active pedagogist, a
+    pedagogist herself."""
+    qs = Pedagogist.objects.select_related("user").filter(user__is_active=True)
+    if access.is_administration(user):
+        return qs
+    if pedagogist_of(user) is not None:
+        return qs.filter(user=user)
+    return qs.none()
+
+
+def absences_for(user: User) -> AbsenceQuerySet:
+    """The absences whose kind and note a person may read: her own, or (the administration)
+    everyone's. A leader learns only that practice days fall away (the week plan), never why:
+    illness is health data."""
+    qs = cast(
+        AbsenceQuerySet,
+        Absence.objects.select_related("pedagogist__user", "created_by", "cancelled_by"),
+    )
+    if access.is_administration(user):
+        return qs
+    if pedagogist_of(user) is not None:
+        return qs.filter(pedagogist__user=user)
+    return qs.none()
+
+
+def get_absence_for(user: User, pk) -> Absence:
+    try:
+        return absences_for(user).get(pk=pk)
+    except Absence.DoesNotExist:
+        raise Http404 from None
+
+
+def can_change_plan(user: User, course: Course) -> bool:
+    """The course's pedagogists and the administration cancel, move and add practice days."""
+    return can_work_on(user, course)
+
+
+def can_propose_plan_change(user: User, course: Course) -> bool:
+    """A leader of the course's institution proposes a change; the pedagogist decides."""
+    return (
+        access.is_leader(user)
+        and access.institutions_for(user)
+        .filter(pk=course.agreement.request.institution_id)
+        .exists()
+    )
+
+
+def plan_changes_for(user: User) -> QuerySet[PlanChange]:
+    """Whoever sees the course sees the changes to its plan."""
+    return PlanChange.objects.filter(course__in=courses_for(user))
+
+
+def get_plan_change_to_decide(user: User, pk) -> PlanChange:
+    """A proposal is answered by whoever may change the course's plan; 404 for anyone else."""
+    try:
+        change = plan_changes_for(user).select_related("course__agreement__request").get(pk=pk)
+    except PlanChange.DoesNotExist:
+        raise Http404 from None
+    if not can_change_plan(user, change.course):
+        raise Http404
+    return change
+
+
+def can_see_week_plan(user: User) -> bool:
+    """The administration, the pedagogists and the leaders have a week plan."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (access.is_administration(user) or access.is_pedagogist(user) or access.is_leader(user))
+    )
+
+
+@dataclass(frozen=True)
+class WeekPlanScope:
+    """What a person's week plan holds: every pedagogist (None) or these; every institution
+    (None) or these; whether absence shows its kind; whether clashes are flagged."""
+
+    pedagogist_ids: list[int] | None
+    institution_ids: list[int] | None
+    sees_absence_kind: bool
+    flags_clashes: bool
+
+
+def week_plan_scope_for(user: User) -> WeekPlanScope:
+    if not can_see_week_plan(user):
+        raise Http404
+    if access.is_administration(user):
+        return WeekPlanScope(None, None, sees_absence_kind=True, flags_clashes=True)
+    own = pedagogist_of(user)
+    if own is not None:
+        return WeekPlanScope([own.pk], None, sees_absence_kind=True, flags_clashes=True)
+    institutions = list(access.institutions_for(user).values_list("pk", flat=True))
+    return WeekPlanScope(None, institutions, sees_absence_kind=False, flags_clashes=False)
+
+
+# --- Calendar subscriptions ---------------------------------------------------------------------
+
+
+def feed_choices_for(user: User) -> list[tuple[str, Institution | None]]:
+    """The calendars a person may subscribe to: her own plan (whoever has a week plan), each of
+    a leader's institutions, and the administration's shared calendar of the whole area."""
+    choices: list[tuple[str, Institution | None]] = []
+    if can_see_week_plan(user) and (pedagogist_of(user) is not None or access.is_leader(user)):
+        choices.append((FeedScope.PERSONAL, None))
+    if access.is_leader(user):
+        choices += [(FeedScope.INSTITUTION, i) for i in access.institutions_for(user)]
+    if access.is_administration(user):
+        choices.append((FeedScope.AREA, None))
+    return choices
+
+
+def can_subscribe(user: User, scope: str, institution_id: int | None) -> bool:
+    return any(
+        s == scope and (i.pk if i else None) == institution_id for s, i in feed_choices_for(user)
+    )
+
+
+def feed_scope_for(feed: CalendarFeed) -> WeekPlanScope | None:
+    """What a feed shows, by its owner's access now; None when the owner has lost it (left,
+    or no longer leads the institution): the feed then answers 404."""
+    owner = feed.user
+    if not owner.is_active or not can_subscribe(owner, feed.scope, feed.institution_id):
+        return None
+    if feed.scope == FeedScope.PERSONAL:
+        return week_plan_scope_for(owner)
+    if feed.scope == FeedScope.INSTITUTION and feed.institution_id is not None:
+        return WeekPlanScope(
+            None, [feed.institution_id], sees_absence_kind=False, flags_clashes=False
+        )
+    # The shared calendar may be read more widely than the administration: no absence reasons.
+    return WeekPlanScope(None, None, sees_absence_kind=False, flags_clashes=False)
+
+
+def get_feed_by_address(pk, secret: str) -> CalendarFeed:
+    """The live feed whose address this is; 404 for a wrong or ended address. The secret is
+    compared in constant time, so its characters cannot be guessed one by one."""
+    feed = (
+        CalendarFeed.objects.select_related("user", "institution")
+        .filter(pk=pk, revoked_at__isnull=True)
+        .first()
+    )
+    expected = feed.secret if feed is not None else "x" * 43
+    if not hmac.compare_digest(expected.encode(), str(secret).encode()) or feed is None:
+        raise Http404
+    return feed
+
+
+def get_own_feed(user: User, pk) -> CalendarFeed:
+    try:
+        return CalendarFeed.objects.get(pk=pk, user=user, revoked_at__isnull=True)
+    except CalendarFeed.DoesNotExist:
+        raise Http404 from None
+
+
 # --- The access log -------------------------------------------------------------------------------
 
 
@@ -207,4 +384,9 @@ ACCESS_LOG = {
     "hours_export_download": log.download("forloeb.HourExport"),
     "dashboard_pedagogists": log.search(),
     "dashboard_pedagogists_export": log.export(),
+    # The plan: whose days and absences a page shows.
+    "week_plan": log.search(),
+    "absence_list": log.search(),
+    "absence_create": log.view(),
+    "calendar_feed": log.download("forloeb.CalendarFeed"),
 }

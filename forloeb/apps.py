@@ -25,6 +25,8 @@ class ForloebConfig(AppConfig):
         from forloeb.courses import menu as courses_menu  # noqa: F401
         from forloeb.dashboards import menu as dashboards_menu  # noqa: F401
         from forloeb.hours import menu as hours_menu  # noqa: F401
+        from forloeb.plan import menu as plan_menu  # noqa: F401
+        from forloeb.plan import notifications as plan_notifications  # noqa: F401
         from forloeb.reminders import notifications as reminders_notifications  # noqa: F401
         from forloeb.reminders import schedules as reminders_schedules  # noqa: F401
         from institutioner.accesslog import rules as access_log

@@ -7,11 +7,20 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from indsats.models import Agreement, LearningTheme, PracticeRole
 from institutioner.models import Pedagogist
-from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, MaxLength, length_constraint
+from institutioner.textlimits import (
+    GOAL,
+    LINE,
+    LONG,
+    MEDIUM,
+    SHORT,
+    MaxLength,
+    length_constraint,
+)
 from institutioner.validators import validate_no_cpr
 
 
@@ -480,3 +489,263 @@ class HourExport(models.Model):
     @property
     def file_name(self) -> str:
         return f"timer-{self.starts_on:%Y-%m-%d}-{self.ends_on:%Y-%m-%d}.xlsx"
+
+
+# --- The plan: absence (forloeb/plan/) -----------------------------------------------------------
+
+
+class AbsenceKind(models.TextChoices):
+    TRAINING_DAY = "training_day", _("Training day")
+    COURSE = "course", pgettext_lazy("absence", "Course")
+    HOLIDAY = "holiday", pgettext_lazy("absence", "Holiday")
+    ILLNESS = "illness", _("Illness")
+    OTHER = "other", pgettext_lazy("absence", "Other")
+
+
+class AbsenceRepeat(models.TextChoices):
+    NONE = "none", _("Does not repeat")
+    WEEKLY = "weekly", _("Every week")
+    FORTNIGHTLY = "fortnightly", _("Every other week")
+
+
+class AbsenceQuerySet(models.QuerySet["Absence"]):
+    def active(self) -> "AbsenceQuerySet":
+        """Not cancelled."""
+        return self.filter(cancelled_at__isnull=True)
+
+    def touching(self, first, last) -> "AbsenceQuerySet":
+        """Those with a day (of any repetition) that may fall between `first` and `last`."""
+        return self.filter(starts_on__lte=last).filter(
+            Q(repeat_until__isnull=True, ends_on__gte=first) | Q(repeat_until__gte=first)
+        )
+
+
+class Absence(models.Model):
+    """A pedagogist's planned absence (fravær): whole days or a part of each day, once or
+    repeating every week or every other week until a date. Cancelling keeps the row."""
+
+    pedagogist = models.ForeignKey(
+        Pedagogist, on_delete=models.PROTECT, related_name="absences", verbose_name=_("pedagogist")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AbsenceKind.choices)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    # Both empty: whole days. Both set: that part of each day.
+    time_from = models.TimeField(_("from"), null=True, blank=True)
+    time_to = models.TimeField(_("to"), null=True, blank=True)
+    repeat = models.CharField(
+        _("repeats"), max_length=20, choices=AbsenceRepeat.choices, default=AbsenceRepeat.NONE
+    )
+    repeat_until = models.DateField(_("repeats until"), null=True, blank=True)
+    note = models.CharField(
+        _("note"), max_length=SHORT, blank=True, validators=[validate_no_cpr, MaxLength(SHORT)]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = AbsenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["starts_on", "time_from", "pk"]
+        indexes = [models.Index(fields=["pedagogist", "starts_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="absence_ends_after_start",
+                violation_error_message=_("The absence cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(time_from__isnull=True, time_to__isnull=True)
+                | Q(
+                    time_from__isnull=False,
+                    time_to__isnull=False,
+                    time_to__gt=models.F("time_from"),
+                ),
+                name="absence_part_day_has_both_times",
+                violation_error_message=_(
+                    "A part of a day needs both a start and an end, the end after the start."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(repeat="none", repeat_until__isnull=True)
+                | (~Q(repeat="none") & Q(repeat_until__gte=models.F("ends_on"))),
+                name="absence_repeat_has_until",
+                violation_error_message=_("A repeating absence needs a last date after its end."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True, cancelled_by__isnull=True)
+                | Q(cancelled_at__isnull=False, cancelled_by__isnull=False),
+                name="absence_cancelled_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.starts_on}"
+
+    @property
+    def whole_days(self) -> bool:
+        return self.time_from is None
+
+
+# --- The plan: one-off changes to a course's practice days (forloeb/plan/) ----------------------
+
+
+class PlanChangeKind(models.TextChoices):
+    CANCEL = "cancel", _("Cancel a practice day")
+    MOVE = "move", _("Move a practice day")
+    EXTRA = "extra", _("An extra day")
+
+
+class PlanChangeStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed by the leader")
+    ACCEPTED = "accepted", _("In the plan")
+    DECLINED = "declined", _("Declined")
+
+
+# The changes that hold a day: one per course and day, so two people changing the same day at once
+# give one change.
+HOLDING = ("proposed", "accepted")
+
+
+class PlanChangeQuerySet(models.QuerySet["PlanChange"]):
+    def accepted(self) -> "PlanChangeQuerySet":
+        return self.filter(status=PlanChangeStatus.ACCEPTED)
+
+
+class PlanChange(models.Model):
+    """A one-off exception to a course's plan: a practice day cancelled, moved to another day or
+    time, or an extra day. The signed agreement is never changed; the week plan applies these."""
+
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="plan_changes", verbose_name=_("course")
+    )
+    kind = models.CharField(_("change"), max_length=10, choices=PlanChangeKind.choices)
+    # The practice day cancelled or moved (empty for an extra day).
+    day = models.DateField(_("practice day"), null=True, blank=True)
+    # Where it moves to, or the extra day (empty for a cancellation).
+    new_day = models.DateField(_("new day"), null=True, blank=True)
+    new_time_from = models.TimeField(_("from"), null=True, blank=True)
+    new_time_to = models.TimeField(_("to"), null=True, blank=True)
+    reason = models.CharField(
+        _("reason"), max_length=SHORT, validators=[validate_no_cpr, MaxLength(SHORT)]
+    )
+    status = models.CharField(_("status"), max_length=10, choices=PlanChangeStatus.choices)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(_("made"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = PlanChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change to the plan")
+        verbose_name_plural = _("changes to the plan")
+        ordering = ["made_at", "pk"]
+        indexes = [
+            models.Index(fields=["course", "day"]),
+            models.Index(fields=["new_day"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="cancel", day__isnull=False, new_day__isnull=True)
+                | Q(kind="move", day__isnull=False, new_day__isnull=False)
+                | Q(kind="extra", day__isnull=True, new_day__isnull=False),
+                name="plan_change_days_fit_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_time_from__isnull=True, new_time_to__isnull=True)
+                | Q(
+                    new_time_from__isnull=False,
+                    new_time_to__isnull=False,
+                    new_time_to__gt=models.F("new_time_from"),
+                ),
+                name="plan_change_times_in_order",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="plan_change_has_reason"),
+            models.UniqueConstraint(
+                fields=["course", "day"],
+                condition=Q(status__in=HOLDING, day__isnull=False),
+                name="plan_change_one_per_practice_day",
+                violation_error_message=_("This practice day has already been changed."),
+            ),
+            models.UniqueConstraint(
+                fields=["course", "new_day"],
+                condition=Q(status__in=HOLDING, kind="extra"),
+                name="plan_change_one_extra_per_day",
+                violation_error_message=_("An extra day is already planned on that day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.day or self.new_day}"
+
+
+# --- The plan: calendar subscriptions (forloeb/plan/) -------------------------------------------
+
+
+class FeedScope(models.TextChoices):
+    PERSONAL = "personal", _("My plan")
+    INSTITUTION = "institution", _("An institution's plan")
+    AREA = "area", _("Every activity across the area")
+
+
+class CalendarFeed(models.Model):
+    """A private subscription address (ICS) to a person's plan, an institution's, or the whole
+    area's (the administration's shared calendar). The address holds a random secret; making a
+    new one ends the old at once (`revoked_at`). What it shows follows its owner's access now,
+    so a person who loses access (or leaves) loses the feed's content with it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    scope = models.CharField(_("calendar"), max_length=20, choices=FeedScope.choices)
+    institution = models.ForeignKey(
+        "institutioner.Institution",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("institution"),
+    )
+    # 256 bits from `secrets`; compared in constant time.
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope="institution", institution__isnull=False)
+                | (~Q(scope="institution") & Q(institution__isnull=True)),
+                name="calendar_feed_institution_fits_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "scope"],
+                condition=Q(revoked_at__isnull=True, institution__isnull=True),
+                name="calendar_feed_one_live_per_calendar",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "institution"],
+                condition=Q(revoked_at__isnull=True, institution__isnull=False),
+                name="calendar_feed_one_live_per_institution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} ({self.user_id})"

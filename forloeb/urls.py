@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("forloeb.courses.urls")),
     path("", include("forloeb.dashboards.urls")),
     path("", include("forloeb.hours.urls")),
+    path("", include("forloeb.plan.urls")),
 ]

@@ -499,6 +499,8 @@ class NotificationKind(models.TextChoices):
     COURSE_ENDING = "course_ending", _("Reminder: courses ending without a planned follow-up")
     COURSE_PLAN_CHANGED = "course_plan_changed", _("Changed weekdays or times of a course")
     WEEK_SHEET_REMINDER = "week_sheet_reminder", _("Reminder: week sheet not submitted")
+    ABSENCE = "absence", _("A pedagogist's absence on practice days")
+    PLAN_CHANGE = "plan_change", _("Cancelled, moved and extra practice days")
     SYSTEM = "system", _("Messages from the system")
 
 

@@ -239,6 +239,27 @@ RULES = {
         lambda w: {"pk": _administrations_export(w).pk},
         {**signed_in(404), "administration": 200},
     ),
+    # The plan: the administration, the pedagogists and the leaders have a week plan; absence is
+    # recorded by a pedagogist for herself or by the administration.
+    "plan": (no_kwargs, {**signed_in(302), "staff": 404}),
+    "week_plan": (this_week, {**signed_in(200), "staff": 404}),
+    "absence_list": (no_kwargs, {**signed_in(404), "pedagogist": 200, "administration": 200}),
+    "absence_create": (no_kwargs, {**signed_in(404), "pedagogist": 200, "administration": 200}),
+    "absence_cancel": (lambda w: {"pk": 1}, everyone(405)),
+    # One-off changes: the course's pedagogist and the administration change the plan, a leader
+    # of the institution proposes (the form's own page; it also sits on the course's page).
+    "plan_change_create": (
+        lambda w: {"pk": w.agreement.course.pk},
+        {**signed_in(200), "staff": 404, "outsider": 404},
+    ),
+    "plan_change_accept": (lambda w: {"pk": 1}, everyone(405)),
+    # Calendar subscriptions: each person's own addresses; the feed itself answers only its
+    # secret address (a wrong one is 404 for everyone).
+    "calendar_feeds": (no_kwargs, {**signed_in(200), "staff": 404}),
+    "calendar_feed_make": (no_kwargs, everyone(405)),
+    "calendar_feed_revoke": (lambda w: {"pk": 1}, everyone(405)),
+    "calendar_feed": (lambda w: {"pk": 1, "secret": "forkert-hemmelighed"}, everyone(404)),
+    "plan_change_decline": (lambda w: {"pk": 1}, everyone(405)),
     # Notifications: everyone signed in has their own; one person's notification is 404 to others.
     "notifications": (no_kwargs, signed_in(200)),
     "notification_open": (

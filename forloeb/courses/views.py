@@ -26,6 +26,8 @@ from forloeb.models import (
     EvaluationStatus,
     Phase,
 )
+from forloeb.plan import selectors as plan_selectors
+from forloeb.plan.forms import PlanChangeForm
 from institutioner import paging
 from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
@@ -99,6 +101,13 @@ def _course_page(request, course, *, note_form=None):
             "note_form": note_form or NoteForm(),
             "evaluations": course.evaluations.prefetch_related("assessments"),
             "add_evaluation_form": EvaluationAddForm(),
+            # The plan's exceptions, beside the agreement (forloeb/plan/).
+            "plan_changes": plan_selectors.plan_changes_of(course),
+            "can_change_plan": access.can_change_plan(request.user, course)
+            and course.phase != Phase.CLOSED,
+            "can_propose_plan_change": access.can_propose_plan_change(request.user, course)
+            and course.phase != Phase.CLOSED,
+            "plan_change_form": PlanChangeForm(prefix="plan"),
             "next_phase": None
             if course.phase == Phase.CLOSED
             else PHASE_ORDER[PHASE_ORDER.index(Phase(course.phase)) + 1],

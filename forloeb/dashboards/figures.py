@@ -17,10 +17,20 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Count, FilteredRelation, Min, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    FilteredRelation,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import TruncDate
 
-from forloeb.models import HourCategory, HourEntry
+from forloeb.models import HourCategory, HourEntry, PlanChange, PlanChangeKind, PlanChangeStatus
 from indsats.agreements.selectors import agreed_weeks, version_periods
 from indsats.models import (
     AgreementVersion,
@@ -330,6 +340,10 @@ class InstitutionRow:
     received: Decimal  # practice hours a week reported on its courses in the period, on average
     pedagogists_24_months: int  # different pedagogists on its interventions in 24 months
     repeats_12_months: int  # interventions in a group that had one within the 12 months before
+    # Practice days of its courses in the period cancelled or moved by a one-off change (how
+    # stable is the plan the institution gets? seed 004).
+    cancelled_days: int = 0
+    moved_days: int = 0
 
     @property
     def received_share(self) -> int | None:
@@ -342,7 +356,8 @@ def by_institution(
     """Per institution (already loaded, in the order to show): its courses (open and in all),
     hours received against agreed in the period, how many different pedagogists its
     interventions had in the last 24 months, and repeated interventions in the same group
-    within 12 months (seeds 001 and 004). Three queries.
+    within 12 months (seeds 001 and 004), and the practice days in the period cancelled or moved
+    (counted inside the requests' query). Three queries.
 
     An intervention is an accepted request; its date is its wished start. A request for the
     whole institution (no group) is never counted as a repeat.
@@ -358,11 +373,25 @@ def by_institution(
     pedagogists: dict[int, set[int]] = defaultdict(set)
     interventions: dict[int, dict[int, tuple]] = defaultdict(dict)
     recent = Q(status=RequestStatus.ACCEPTED, wished_start__gte=since, wished_start__lte=today)
+    cancelled = _changed_days(PlanChangeKind.CANCEL, mondays)
+    moved = _changed_days(PlanChangeKind.MOVE, mondays)
+    changed_days: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
     # One row per request and pedagogist: the requests with a course, and the recent
     # interventions.
-    for institution_id, request_id, status, group_id, start, phase, pedagogist_id in (
+    for (
+        institution_id,
+        request_id,
+        status,
+        group_id,
+        start,
+        phase,
+        pedagogist_id,
+        n_cancelled,
+        n_moved,
+    ) in (
         InterventionRequest.objects.filter(institution_id__in=ids)
         .filter(Q(agreement__course__isnull=False) | recent)
+        .annotate(n_cancelled=cancelled, n_moved=moved)
         .values_list(
             "institution_id",
             "pk",
@@ -371,10 +400,13 @@ def by_institution(
             "wished_start",
             "agreement__course__phase",
             "allocations__pedagogist_id",
+            "n_cancelled",
+            "n_moved",
         )
     ):
         if phase is not None:
             courses[institution_id][request_id] = phase
+            changed_days[institution_id][request_id] = (n_cancelled or 0, n_moved or 0)
         if status == RequestStatus.ACCEPTED and since <= start <= today:
             if pedagogist_id is not None:
                 pedagogists[institution_id].add(pedagogist_id)
@@ -402,9 +434,29 @@ def by_institution(
             received=_per_week(received.get(institution.pk) or ZERO, weeks),
             pedagogists_24_months=len(pedagogists[institution.pk]),
             repeats_12_months=repeats[institution.pk],
+            cancelled_days=sum(c for c, _m in changed_days[institution.pk].values()),
+            moved_days=sum(m for _c, m in changed_days[institution.pk].values()),
         )
         for institution in institutions
     ]
+
+
+def _changed_days(kind: str, mondays: list[date]) -> Subquery:
+    """How many practice days of a request's course in the weeks were changed so (a subquery,
+    so the count rides on the requests' query instead of adding one)."""
+    counted = (
+        PlanChange.objects.filter(
+            course__agreement__request=OuterRef("pk"),
+            status=PlanChangeStatus.ACCEPTED,
+            kind=kind,
+            day__range=(mondays[0], mondays[-1] + timedelta(days=6)),
+        )
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(counted, output_field=IntegerField())
 
 
 # --- Flow ---------------------------------------------------------------------------------------

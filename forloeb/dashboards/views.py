@@ -439,6 +439,8 @@ def dashboard_institutions(request, fmt: str = ""):
             pgettext("dashboard", "Received, per cent of agreed"),
             pgettext("dashboard", "Different pedagogists, 24 months"),
             pgettext("dashboard", "Repeats in a group within 12 months"),
+            pgettext("dashboard", "Practice days cancelled"),
+            pgettext("dashboard", "Practice days moved"),
         ]
         body = [
             [
@@ -451,6 +453,8 @@ def dashboard_institutions(request, fmt: str = ""):
                 row.received_share,
                 row.pedagogists_24_months,
                 row.repeats_12_months,
+                row.cancelled_days,
+                row.moved_days,
             ]
             for row in rows
         ]

@@ -185,3 +185,41 @@ def test_the_demo_holds_meetings_and_evaluations_on_working_days():
     evaluations = list(Evaluation.objects.values_list("due_on", flat=True))
     assert meetings and evaluations
     assert [d for d in meetings + evaluations if not workdays.is_working_day(d)] == []
+
+
+@pytest.mark.django_db
+def test_the_demo_has_absence_and_the_leaders_were_told(client):
+    from forloeb.models import Absence
+    from institutioner.models import Notification, NotificationKind
+
+    call_command("load_demo", stdout=StringIO())
+    kinds = set(Absence.objects.values_list("kind", flat=True))
+    assert {"training_day", "illness", "holiday", "course"} <= kinds
+    assert Absence.objects.filter(cancelled_at__isnull=False).exists()
+    assert Absence.objects.filter(repeat="fortnightly", pedagogist__user__email="paedagog@demo.dk")
+    told = Notification.objects.filter(
+        kind=NotificationKind.ABSENCE, recipient__email="leder@demo.dk", read_at__isnull=True
+    )
+    assert told.exists()
+    from forloeb.models import PlanChange
+
+    assert set(PlanChange.objects.values_list("kind", "status")) == {
+        ("cancel", "accepted"),
+        ("move", "accepted"),
+        ("extra", "proposed"),
+    }
+    client.force_login(User.objects.get(email="leder@demo.dk"))
+    response = client.get("/plan/", follow=True)
+    assert response.status_code == 200
+    from forloeb.models import CalendarFeed
+
+    assert set(CalendarFeed.objects.values_list("user__email", "scope")) == {
+        ("paedagog@demo.dk", "personal"),
+        ("leder@demo.dk", "personal"),
+        ("leder@demo.dk", "institution"),
+        ("forvaltning@demo.dk", "area"),
+    }
+    page = client.get("/kalender/").content.decode()
+    feed = CalendarFeed.objects.get(user__email="leder@demo.dk", scope="institution")
+    assert f"/kalender/{feed.pk}/{feed.secret}.ics" in page
+    assert client.get(f"/kalender/{feed.pk}/{feed.secret}.ics").status_code == 200

@@ -21,10 +21,19 @@ def _menu(client, url: str) -> list[tuple[str, str, bool]]:
     [
         (
             "administrator",
-            ["Forside", "Visitation", "Anmodninger", "Forløb", "Fordeling", "Timer", "Stamdata"],
+            [
+                "Forside",
+                "Visitation",
+                "Anmodninger",
+                "Forløb",
+                "Fordeling",
+                "Plan",
+                "Timer",
+                "Stamdata",
+            ],
         ),
-        ("leader", ["Forside", "Anmodninger", "Forløb", "Fordeling", "Timer"]),
-        ("pedagogist", ["Forside", "Anmodninger", "Forløb", "Timer"]),
+        ("leader", ["Forside", "Anmodninger", "Forløb", "Fordeling", "Plan", "Timer"]),
+        ("pedagogist", ["Forside", "Anmodninger", "Forløb", "Plan", "Timer"]),
         ("staff", ["Forside", "Anmodninger", "Forløb"]),
     ],
 )

@@ -90,6 +90,7 @@ NOT_TYPED_BY_PEOPLE = {
     "indsats.Signature.slot": "a key the code makes",
     "indsats.Signature.content_hash": "a hash",
     "forloeb.ChecklistItem.key": "a key the code makes",
+    "forloeb.CalendarFeed.secret": "random bits from `secrets`, never typed",
 }
 OUR_APPS = ("institutioner", "indsats", "forloeb")
 

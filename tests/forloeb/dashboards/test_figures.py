@@ -325,6 +325,8 @@ def test_the_institution_table_for_a_leader_and_its_export(client, world, histor
         "53",
         "2",
         "1",
+        "0",  # practice days cancelled
+        "0",  # and moved
     ] in rows
 
 
@@ -484,3 +486,52 @@ def test_the_flow_export_refuses_a_bad_period_with_a_message(client, world):
         follow=True,
     )
     assert "Vælg en gyldig periode: eksporten blev ikke lavet." in response.content.decode()
+
+
+def test_by_institution_counts_cancelled_and_moved_practice_days(client, world):
+    """Seed 004's question: how stable is the plan an institution gets? One cancelled and one
+    moved Tuesday in the period; a proposal not yet accepted and a day outside the period do
+    not count. The count rides on the page's existing queries."""
+    from datetime import date
+
+    from forloeb.models import PlanChangeKind
+    from forloeb.plan import services as plan_services
+    from forloeb.plan.services import ChangeInput
+    from tests.forloeb.plan.helpers import agreement, christmas_year
+
+    ag, _version = agreement(world, weekdays=(1,))
+    tuesday = date(christmas_year(), 12, 3)
+    tuesday += timedelta(days=(1 - tuesday.weekday()) % 7)
+    period = [tuesday - timedelta(days=1) + timedelta(weeks=w) for w in range(2)]
+
+    def change(actor, proposal=False, **fields):
+        plan_services.plan_change_make(
+            actor=actor,
+            course_id=ag.course.pk,
+            data=ChangeInput(reason="Personalemøde", **fields),
+            proposal=proposal,
+        )
+
+    change(world.pedagogist.user, kind=PlanChangeKind.CANCEL, day=tuesday)
+    change(
+        world.pedagogist.user,
+        kind=PlanChangeKind.MOVE,
+        day=tuesday + timedelta(weeks=1),
+        new_day=tuesday + timedelta(weeks=1, days=1),
+    )
+    change(world.pedagogist.user, kind=PlanChangeKind.CANCEL, day=tuesday + timedelta(weeks=2))
+    change(
+        world.leader, proposal=True, kind=PlanChangeKind.EXTRA, new_day=tuesday + timedelta(days=2)
+    )
+    rows = {
+        r.institution.name: r
+        for r in dashboards.by_institution(
+            institutions=list(Institution.objects.all()), mondays=period, today=period[0]
+        )
+    }
+    marie = rows["Børnehuset Mariehønen"]
+    assert (marie.cancelled_days, marie.moved_days) == (1, 1)
+    assert (rows["Vuggestuen Spiren"].cancelled_days, rows["Vuggestuen Spiren"].moved_days) == (
+        0,
+        0,
+    )

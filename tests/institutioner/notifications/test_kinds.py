@@ -14,6 +14,8 @@ def test_each_role_chooses_among_the_kinds_it_receives_in_a_fixed_order():
         K.SIGNATURE_REMINDER,
         K.EVALUATION_REMINDER,
         K.COURSE_PLAN_CHANGED,
+        K.ABSENCE,
+        K.PLAN_CHANGE,
     )
     assert kinds.kinds_for_role("pedagogist") == (
         K.REQUESTS,
@@ -23,6 +25,7 @@ def test_each_role_chooses_among_the_kinds_it_receives_in_a_fixed_order():
         K.EVALUATION_REMINDER,
         K.COURSE_ENDING,
         K.WEEK_SHEET_REMINDER,
+        K.PLAN_CHANGE,
     )
     assert kinds.kinds_for_role("administration") == (
         K.REQUESTS,
@@ -52,6 +55,7 @@ def test_every_kind_but_system_is_registered_by_the_app_that_sends_it():
         ("agreement_in_force", K.AGREEMENTS),
         # Reminders and the changed plan say their kind when they queue.
         ("course_plan_changed", K.SYSTEM),
+        ("absence_recorded", K.ABSENCE),
         ("notification_test", K.SYSTEM),
     ],
 )

@@ -1,0 +1,103 @@
+"""The subscription calendars (ICS) of the plan, for Outlook, Google Calendar and phones.
+
+A feed is the week plan over a window (four weeks back, a year ahead) as calendar events, each
+with a stable UID: a practice day's UID is its agreement, its ordinary date and its pedagogist,
+so a moved day keeps it and a calendar moves the entry; a cancelled day, or one taken by
+absence, is simply not in the feed any more, and a calendar removes it.
+"""
+
+import functools
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone, translation
+from icalendar import Calendar, Component, Event
+
+from forloeb.access import WeekPlanScope
+from forloeb.models import CalendarFeed, FeedScope
+from forloeb.plan.weekplan import plan_between
+
+PRODID = "-//Indsatsteamet//Plan//DA"
+WEEKS_BACK = 4
+WEEKS_AHEAD = 52
+# The area's shared calendar holds every pedagogist's days: the near term only, so it stays
+# fast on a large municipality (`make bench`).
+AREA_WEEKS_BACK = 1
+AREA_WEEKS_AHEAD = 13
+# Entries that are no longer in the plan: a calendar drops them.
+NOT_IN_CALENDAR = ("cancelled", "changed")
+
+
+def _name(feed: CalendarFeed) -> str:
+    if feed.scope == FeedScope.INSTITUTION and feed.institution is not None:
+        return f"Indsatsteamet: {feed.institution.name}"
+    if feed.scope == FeedScope.AREA:
+        return "Indsatsteamet: alle aktiviteter"
+    return f"Indsatsteamet: {feed.user.name}"
+
+
+def feed_ics(feed: CalendarFeed, scope: WeekPlanScope, *, today: date | None = None) -> bytes:
+    tz = ZoneInfo(settings.TIME_ZONE)
+    today = today or timezone.localdate()
+    area = feed.scope == FeedScope.AREA
+    first = today - timedelta(weeks=AREA_WEEKS_BACK if area else WEEKS_BACK)
+    last = today + timedelta(weeks=AREA_WEEKS_AHEAD if area else WEEKS_AHEAD)
+    with translation.override("da"):
+        people, rows = plan_between(scope, first, last)
+        # One's own plan needs no name on each entry; every other calendar does.
+        named = not (scope.pedagogist_ids is not None and len(people) == 1)
+        names = {p.pk: p.user.name for p in people}
+        calendar = Calendar()
+        calendar.add("prodid", PRODID)
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", _name(feed))
+        calendar.add("x-wr-timezone", settings.TIME_ZONE)
+        # Ask calendars to look again every hour (Outlook and Apple honour these).
+        calendar.add("refresh-interval;value=duration", "PT1H")
+        calendar.add("x-published-ttl", "PT1H")
+        stamp = datetime.now(UTC)
+        for (pedagogist_id, day), row in sorted(rows.items(), key=lambda item: item[0][1]):
+            for entry in row.entries:
+                if entry.kind in NOT_IN_CALENDAR or not entry.uid:
+                    continue
+                event = Event()
+                event.add("uid", entry.uid)
+                event.add("dtstamp", stamp)
+                if entry.time_from and entry.time_to:
+                    event.add("dtstart", datetime.combine(day, entry.time_from, tzinfo=tz))
+                    event.add("dtend", datetime.combine(day, entry.time_to, tzinfo=tz))
+                else:
+                    event.add("dtstart", day)
+                    event.add("dtend", day + timedelta(days=1))
+                summary = str(entry.title)
+                if entry.place:
+                    summary = f"{summary}: {entry.place}"
+                if named:
+                    summary = f"{summary} ({names[pedagogist_id]})"
+                event.add("summary", summary)
+                if entry.url:
+                    event.add("url", settings.SITE_URL.rstrip("/") + entry.url)
+                if entry.kind == "evaluation":
+                    event.add("transp", "TRANSPARENT")  # a due date, not a booked time
+                calendar.add_component(event)
+        # Every time is Copenhagen's: its VTIMEZONE once, without walking the events for it.
+        calendar.subcomponents.insert(0, _copenhagen())
+    return calendar.to_ical()
+
+
+@functools.cache
+def _copenhagen() -> Component:
+    """The VTIMEZONE of Europe/Copenhagen, as icalendar makes it for a calendar that uses it."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    probe = Calendar()
+    event = Event()
+    event.add("dtstart", datetime(2026, 1, 1, 9, tzinfo=tz))
+    probe.add_component(event)
+    probe.add_missing_timezones()
+    (component,) = probe.walk("VTIMEZONE")
+    # icalendar notes its own range limit in English; calendars do not need it.
+    component.pop("COMMENT", None)
+    return component

@@ -1,0 +1,111 @@
+from typing import cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from forloeb.models import AbsenceKind, AbsenceRepeat, PlanChangeKind
+from forloeb.plan.services import AbsenceInput, ChangeInput
+from institutioner.models import Pedagogist
+from institutioner.textlimits import SHORT, TextField
+from institutioner.validators import validate_no_cpr, validate_plausible_date
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class AbsenceForm(forms.Form):
+    pedagogist: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Pedagogist"), queryset=Pedagogist.objects.none()
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=AbsenceKind.choices)
+    starts_on = forms.DateField(
+        label=_("First day"), widget=DATE, validators=[validate_plausible_date]
+    )
+    ends_on = forms.DateField(
+        label=_("Last day"),
+        widget=DATE,
+        validators=[validate_plausible_date],
+        required=False,
+        help_text=_("Empty: the first day only."),
+    )
+    time_from = forms.TimeField(
+        label=_("From"), widget=TIME, required=False, help_text=_("Empty: the whole day.")
+    )
+    time_to = forms.TimeField(label=_("To"), widget=TIME, required=False)
+    repeat = forms.ChoiceField(
+        label=_("Repeats"), choices=AbsenceRepeat.choices, initial=AbsenceRepeat.NONE
+    )
+    repeat_until = forms.DateField(
+        label=_("Repeats until"), widget=DATE, required=False, validators=[validate_plausible_date]
+    )
+    note = TextField(
+        label=_("Note"),
+        max_length=SHORT,
+        required=False,
+        validators=[validate_no_cpr],
+        help_text=_("Seen by you and the administration, never by the leaders."),
+    )
+
+    def __init__(self, *args, pedagogists, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["pedagogist"]).queryset = pedagogists
+        only = list(pedagogists[:2])
+        if len(only) == 1:
+            self.fields["pedagogist"].initial = only[0].pk
+            self.fields["pedagogist"].widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("starts_on") and not data.get("ends_on"):
+            data["ends_on"] = data["starts_on"]
+        return data
+
+    def absence_input(self) -> AbsenceInput:
+        data = self.cleaned_data
+        return AbsenceInput(
+            kind=data["kind"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            time_from=data["time_from"],
+            time_to=data["time_to"],
+            repeat=data["repeat"],
+            repeat_until=data["repeat_until"],
+            note=data["note"] or "",
+        )
+
+
+class PlanChangeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("plan change", "Change"), choices=PlanChangeKind.choices
+    )
+    day = forms.DateField(
+        label=_("Practice day"),
+        widget=DATE,
+        required=False,
+        validators=[validate_plausible_date],
+        help_text=_("The day that is cancelled or moved."),
+    )
+    new_day = forms.DateField(
+        label=_("New day"),
+        widget=DATE,
+        required=False,
+        validators=[validate_plausible_date],
+        help_text=_("Where it moves to, or the extra day."),
+    )
+    new_time_from = forms.TimeField(
+        label=_("From"), widget=TIME, required=False, help_text=_("Empty: the usual times.")
+    )
+    new_time_to = forms.TimeField(label=_("To"), widget=TIME, required=False)
+    reason = TextField(label=_("Reason"), max_length=SHORT, validators=[validate_no_cpr])
+
+    def change_input(self) -> ChangeInput:
+        data = self.cleaned_data
+        return ChangeInput(
+            kind=data["kind"],
+            reason=data["reason"],
+            day=data["day"],
+            new_day=data["new_day"],
+            new_time_from=data["new_time_from"],
+            new_time_to=data["new_time_to"],
+        )

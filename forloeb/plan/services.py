@@ -1,0 +1,438 @@
+"""Every write of the plan: recording and cancelling a pedagogist's absence; cancelling, moving
+and adding a course's practice days, and a leader's proposals of such changes.
+
+The leaders of each institution whose practice days an absence touches are told at once, in the
+same transaction: one message per leader, listing every affected day at her institutions (a
+leader of two institutions gets one message). The kind of absence and its note are not in the
+message: illness is health data, and a leader needs the days, not the reason.
+"""
+
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from forloeb.models import (
+    Absence,
+    AbsenceKind,
+    AbsenceRepeat,
+    CalendarFeed,
+    Course,
+    Phase,
+    PlanChange,
+    PlanChangeKind,
+    PlanChangeStatus,
+)
+from forloeb.plan import selectors
+from institutioner.errors import StateError
+from institutioner.models import NotificationKind, Pedagogist, Role, User
+from institutioner.notifications.services import notification_queue, notification_queue_many
+from institutioner.textlimits import SHORT
+from institutioner.validators import validate_no_cpr
+from institutioner.workdays import holiday_name, is_working_day
+
+# Longest stretch one absence may cover (a repeating one until its last repetition).
+MAX_DAYS = 366
+
+
+@dataclass(frozen=True)
+class AbsenceInput:
+    kind: str
+    starts_on: date
+    ends_on: date
+    time_from: time | None = None
+    time_to: time | None = None
+    repeat: str = AbsenceRepeat.NONE
+    repeat_until: date | None = None
+    note: str = ""
+
+
+def _validate(data: AbsenceInput) -> None:
+    errors: dict[str, list[str]] = defaultdict(list)
+    if data.kind not in AbsenceKind.values:
+        errors["kind"].append(_("Choose a kind of absence."))
+    if data.ends_on < data.starts_on:
+        errors["ends_on"].append(_("The absence cannot end before it starts."))
+    if (data.time_from is None) != (data.time_to is None):
+        errors["time_to"].append(_("A part of a day needs both a start and an end."))
+    elif data.time_from and data.time_to and data.time_to <= data.time_from:
+        errors["time_to"].append(_("The end must be after the start."))
+    if data.repeat not in AbsenceRepeat.values:
+        errors["repeat"].append(_("Choose how the absence repeats."))
+    elif data.repeat == AbsenceRepeat.NONE:
+        if data.repeat_until is not None:
+            errors["repeat_until"].append(_("Only a repeating absence has a last repetition."))
+    else:
+        step = 7 if data.repeat == AbsenceRepeat.WEEKLY else 14
+        if data.repeat_until is None or data.repeat_until < data.ends_on:
+            errors["repeat_until"].append(
+                _("Say until when it repeats: a day on or after the last day.")
+            )
+        if (data.ends_on - data.starts_on).days >= step:
+            errors["ends_on"].append(
+                _("A repeating absence must be shorter than the time between its repetitions.")
+            )
+    last = data.repeat_until if data.repeat != AbsenceRepeat.NONE else data.ends_on
+    if last and (last - data.starts_on).days > MAX_DAYS:
+        errors["ends_on"].append(_("One absence can cover at most a year; record another."))
+    if len(data.note) > SHORT:
+        errors["note"].append(
+            _("At most %(limit)d characters (you wrote %(count)d).")
+            % {"limit": SHORT, "count": len(data.note)}
+        )
+    try:
+        validate_no_cpr(data.note)
+    except ValidationError as error:
+        errors["note"].extend(error.messages)
+    if errors:
+        raise ValidationError(dict(errors))
+
+
+@transaction.atomic
+def absence_record(*, actor: User, pedagogist_id: int, data: AbsenceInput) -> Absence:
+    """Record a pedagogist's planned absence and tell the leaders whose practice days it takes.
+
+    The caller has decided that `actor` may record for this pedagogist (forloeb/access.py).
+    An absence that overlaps one already recorded is refused; the pedagogist's row is locked
+    so that two recordings at once cannot both slip past that check.
+    """
+    _validate(data)
+    pedagogist = Pedagogist.objects.select_for_update().select_related("user").get(pk=pedagogist_id)
+    absence = Absence(
+        pedagogist=pedagogist,
+        kind=data.kind,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        time_from=data.time_from,
+        time_to=data.time_to,
+        repeat=data.repeat,
+        repeat_until=data.repeat_until if data.repeat != AbsenceRepeat.NONE else None,
+        note=data.note.strip(),
+        created_by=actor,
+    )
+    last = selectors.last_day_of(absence)
+    for other in (
+        Absence.objects.active().touching(absence.starts_on, last).filter(pedagogist=pedagogist)
+    ):
+        if selectors.absences_overlap(absence, other):
+            raise ValidationError(
+                {
+                    "starts_on": _(
+                        "%(name)s already has an absence recorded from %(day)s that overlaps "
+                        "this one."
+                    )
+                    % {"name": pedagogist.user.name, "day": other.starts_on.strftime("%d.%m.%Y")}
+                }
+            )
+    absence._change_reason = "recorded"  # type: ignore[attr-defined]
+    absence.save()
+    _tell_leaders(absence, template="absence_recorded")
+    return absence
+
+
+@transaction.atomic
+def absence_cancel(*, actor: User, absence_id: int) -> Absence:
+    """Take back a recorded absence (she comes after all); the same leaders hear of it."""
+    absence = (
+        Absence.objects.select_for_update(of=("self",))
+        .select_related("pedagogist__user")
+        .get(pk=absence_id)
+    )
+    if absence.cancelled_at is not None:
+        raise StateError(_("This absence has already been cancelled."))
+    absence.cancelled_at = timezone.now()
+    absence.cancelled_by = actor
+    absence.save(update_fields=["cancelled_at", "cancelled_by"])
+    _tell_leaders(absence, template="absence_cancelled")
+    return absence
+
+
+def _tell_leaders(absence: Absence, *, template: str) -> None:
+    """One message per leader, listing the affected practice days at her institutions."""
+    today = timezone.localdate()
+    affected = [p for p in selectors.affected_practice_days(absence) if p.day >= today]
+    if not affected:
+        return
+    by_institution: dict[int, list[selectors.PracticeDay]] = defaultdict(list)
+    for practice in affected:
+        by_institution[practice.institution.pk].append(practice)
+    days_of: dict[int, list[selectors.PracticeDay]] = defaultdict(list)
+    leaders: dict[int, User] = {}
+    memberships = User.objects.filter(
+        role=Role.LEADER, is_active=True, memberships__institution_id__in=list(by_institution)
+    ).values_list("pk", "memberships__institution_id")
+    users = {u.pk: u for u in User.objects.filter(pk__in={pk for pk, _i in memberships})}
+    for user_id, institution_id in memberships:
+        leaders[user_id] = users[user_id]
+        days_of[user_id].extend(by_institution[institution_id])
+    for user_id, leader in leaders.items():
+        days = sorted(set(days_of[user_id]), key=lambda p: (p.day, p.time_from or time.min))
+        first = days[0].day
+        notification_queue(
+            recipient=leader,
+            template=template,
+            kind=NotificationKind.ABSENCE,
+            context={"pedagogist": absence.pedagogist, "absence": absence, "days": days},
+            concerns=absence,
+            url=_week_plan_url(first),
+            dedupe_key=f"{template}:{absence.pk}:{user_id}",
+        )
+
+
+def _week_plan_url(day: date) -> str:
+    year, week, _weekday = (day - timedelta(days=day.weekday())).isocalendar()
+    return reverse("week_plan", args=[year, week])
+
+
+# --- One-off changes to a course's plan ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeInput:
+    kind: str
+    reason: str
+    day: date | None = None
+    new_day: date | None = None
+    new_time_from: time | None = None
+    new_time_to: time | None = None
+
+
+def _validate_change(course: Course, data: ChangeInput) -> None:
+    errors: dict[str, list[str]] = defaultdict(list)
+    today = timezone.localdate()
+    reason = data.reason.strip()
+    if not reason:
+        errors["reason"].append(_("Say briefly why."))
+    elif len(reason) > SHORT:
+        errors["reason"].append(
+            _("At most %(limit)d characters (you wrote %(count)d).")
+            % {"limit": SHORT, "count": len(reason)}
+        )
+    try:
+        validate_no_cpr(reason)
+    except ValidationError as error:
+        errors["reason"].extend(error.messages)
+    if data.kind not in PlanChangeKind.values:
+        errors["kind"].append(_("Choose what to change."))
+        raise ValidationError(dict(errors))
+    needs_day = data.kind in (PlanChangeKind.CANCEL, PlanChangeKind.MOVE)
+    needs_new = data.kind in (PlanChangeKind.MOVE, PlanChangeKind.EXTRA)
+    if needs_day and data.day is None:
+        errors["day"].append(_("Choose the practice day."))
+    if needs_new and data.new_day is None:
+        errors["new_day"].append(_("Choose the new day."))
+    if (data.new_time_from is None) != (data.new_time_to is None):
+        errors["new_time_to"].append(_("A time needs both a start and an end."))
+    elif data.new_time_from and data.new_time_to and data.new_time_to <= data.new_time_from:
+        errors["new_time_to"].append(_("The end must be after the start."))
+    if errors:
+        raise ValidationError(dict(errors))
+    agreement = course.agreement
+    ordinary = {
+        p.day
+        for p in selectors.practice_days(
+            agreement_ids=[agreement.pk],
+            first=min(d for d in (data.day, data.new_day) if d) - timedelta(days=1),
+            last=max(d for d in (data.day, data.new_day) if d) + timedelta(days=1),
+        )
+    }
+    if needs_day and data.day is not None:
+        if data.day < today:
+            errors["day"].append(_("A practice day that has passed cannot be changed."))
+        elif data.day not in ordinary:
+            errors["day"].append(
+                _("%(day)s is not a practice day of this course.")
+                % {"day": data.day.strftime("%d.%m.%Y")}
+            )
+    if needs_new and data.new_day is not None:
+        version = agreement.versions.in_force().first()
+        if data.new_day < today:
+            errors["new_day"].append(_("The new day cannot be in the past."))
+        elif holiday_name(data.new_day):
+            errors["new_day"].append(
+                _("%(day)s is a holiday (%(name)s).")
+                % {"day": data.new_day.strftime("%d.%m.%Y"), "name": holiday_name(data.new_day)}
+            )
+        elif not is_working_day(data.new_day):
+            errors["new_day"].append(_("The institutions are closed at weekends."))
+        elif (
+            version is not None
+            and version.starts_on is not None
+            and version.ends_on is not None
+            and not version.starts_on <= data.new_day <= version.ends_on
+        ):
+            errors["new_day"].append(_("The new day must lie within the agreement's period."))
+        elif data.new_day in ordinary and not (
+            data.kind == PlanChangeKind.MOVE and data.new_day == data.day
+        ):
+            errors["new_day"].append(_("That day is already a practice day of this course."))
+    if errors:
+        raise ValidationError(dict(errors))
+
+
+def _lock_course_in_force(course_id: int) -> Course:
+    course = (
+        Course.objects.select_for_update(of=("self",))
+        .select_related("agreement__request__institution", "agreement__request__group")
+        .get(pk=course_id)
+    )
+    if course.phase == Phase.CLOSED or not course.agreement.versions.in_force().exists():
+        raise StateError(_("The course is not in force; its plan cannot be changed."))
+    if course.agreement.ended_on is not None:
+        raise StateError(_("The course is not in force; its plan cannot be changed."))
+    return course
+
+
+@transaction.atomic
+def plan_change_make(
+    *, actor: User, course_id: int, data: ChangeInput, proposal: bool = False
+) -> PlanChange:
+    """Cancel, move or add a practice day of a course, with a short reason. Made by the
+    pedagogist or the administration, it is in the plan at once and the institution's leaders
+    are told; proposed by a leader (`proposal`), it waits for the pedagogist, who is told.
+
+    The caller has decided that `actor` may (forloeb/access.py). The course row is locked, and
+    the database holds one change per course and day, so two people changing the same day at
+    once give one change and a Danish message to the other."""
+    course = _lock_course_in_force(course_id)
+    _validate_change(course, data)
+    change = PlanChange(
+        course=course,
+        kind=data.kind,
+        day=data.day if data.kind != PlanChangeKind.EXTRA else None,
+        new_day=data.new_day if data.kind != PlanChangeKind.CANCEL else None,
+        new_time_from=data.new_time_from if data.kind != PlanChangeKind.CANCEL else None,
+        new_time_to=data.new_time_to if data.kind != PlanChangeKind.CANCEL else None,
+        reason=data.reason.strip(),
+        status=PlanChangeStatus.PROPOSED if proposal else PlanChangeStatus.ACCEPTED,
+        made_by=actor,
+    )
+    if not proposal:
+        change.decided_by, change.decided_at = actor, timezone.now()
+    try:
+        with transaction.atomic():
+            change.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"day": _("This practice day has already been changed; see the course's changes.")}
+        ) from None
+    if proposal:
+        pedagogists = User.objects.filter(
+            is_active=True, pedagogist__allocations__request__agreement=course.agreement
+        ).distinct()
+        notification_queue_many(
+            recipients=list(pedagogists),
+            template="plan_change_proposed",
+            kind=NotificationKind.PLAN_CHANGE,
+            context={"change": change, "course": course},
+            concerns=course,
+            dedupe_key=f"plan-change-proposed:{change.pk}",
+        )
+    else:
+        _tell_leaders_of_change(change)
+    return change
+
+
+def _lock_proposal(change_id: int) -> PlanChange:
+    change = (
+        PlanChange.objects.select_for_update(of=("self",))
+        .select_related("course__agreement__request__institution", "made_by")
+        .get(pk=change_id)
+    )
+    if change.status != PlanChangeStatus.PROPOSED:
+        raise StateError(_("This proposal has already been answered."))
+    return change
+
+
+@transaction.atomic
+def plan_change_accept(*, actor: User, change_id: int) -> PlanChange:
+    """The pedagogist (or the administration) takes the leader's proposal into the plan."""
+    change = _lock_proposal(change_id)
+    _lock_course_in_force(change.course_id)
+    # The days may have been taken since it was proposed.
+    _validate_change(
+        change.course,
+        ChangeInput(
+            kind=change.kind,
+            reason=change.reason,
+            day=change.day,
+            new_day=change.new_day,
+            new_time_from=change.new_time_from,
+            new_time_to=change.new_time_to,
+        ),
+    )
+    change.status = PlanChangeStatus.ACCEPTED
+    change.decided_by, change.decided_at = actor, timezone.now()
+    change.save(update_fields=["status", "decided_by", "decided_at"])
+    _tell_leaders_of_change(change)
+    return change
+
+
+@transaction.atomic
+def plan_change_decline(*, actor: User, change_id: int) -> PlanChange:
+    """The pedagogist declines the leader's proposal; the leader who proposed it is told."""
+    change = _lock_proposal(change_id)
+    change.status = PlanChangeStatus.DECLINED
+    change.decided_by, change.decided_at = actor, timezone.now()
+    change.save(update_fields=["status", "decided_by", "decided_at"])
+    notification_queue(
+        recipient=change.made_by,
+        template="plan_change_declined",
+        kind=NotificationKind.PLAN_CHANGE,
+        context={"change": change, "course": change.course, "actor": actor},
+        concerns=change.course,
+        dedupe_key=f"plan-change-declined:{change.pk}",
+    )
+    return change
+
+
+def _tell_leaders_of_change(change: PlanChange) -> None:
+    course = change.course
+    leaders = User.objects.leaders_of(course.agreement.request.institution_id)
+    pedagogists = User.objects.filter(
+        is_active=True, pedagogist__allocations__request__agreement=course.agreement_id
+    ).distinct()
+    notification_queue_many(
+        recipients=list(leaders),
+        template="plan_change_made",
+        kind=NotificationKind.PLAN_CHANGE,
+        context={"change": change, "course": course, "pedagogists": list(pedagogists)},
+        concerns=course,
+        dedupe_key=f"plan-change-made:{change.pk}",
+    )
+
+
+# --- Calendar subscriptions ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_make(*, actor: User, scope: str, institution_id: int | None) -> CalendarFeed:
+    """A new private address for one of the person's calendars; the old one (if any) ends at
+    once. The caller has decided that `actor` may subscribe to it (forloeb/access.py)."""
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    live = CalendarFeed.objects.filter(user=actor, scope=scope, revoked_at__isnull=True)
+    if institution_id is None:
+        live = live.filter(institution__isnull=True)
+    else:
+        live = live.filter(institution_id=institution_id)
+    live.update(revoked_at=timezone.now())
+    return CalendarFeed.objects.create(
+        user=actor,
+        scope=scope,
+        institution_id=institution_id,
+        secret=secrets.token_urlsafe(32),
+    )
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, actor: User, feed_id: int) -> None:
+    """End a subscription address; calendars that use it get nothing more."""
+    CalendarFeed.objects.filter(pk=feed_id, user=actor, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

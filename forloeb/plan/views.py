@@ -1,0 +1,277 @@
+"""The week plan and the pedagogists' absence."""
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forloeb import access
+from forloeb.models import CalendarFeed, FeedScope
+from forloeb.plan import services
+from forloeb.plan.calendar import feed_ics
+from forloeb.plan.forms import AbsenceForm, PlanChangeForm
+from forloeb.plan.weekplan import week_plan as build_week_plan
+from institutioner.errors import StateError
+from institutioner.forms import add_errors
+from institutioner.inputs import whole_number
+
+
+def _monday(year: int, week: int) -> date:
+    if not 2000 <= year <= 2100:
+        raise Http404
+    try:
+        return date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise Http404 from None
+
+
+def _week_url(monday: date) -> str:
+    year, week, _day = monday.isocalendar()
+    return reverse("week_plan", args=[year, week])
+
+
+@login_required
+def plan_home(request):
+    """ "Plan" in the menu: this week's plan."""
+    access.week_plan_scope_for(request.user)
+    today = timezone.localdate()
+    return redirect(_week_url(today - timedelta(days=today.weekday())))
+
+
+@login_required
+def week_plan(request, year: int, week: int):
+    scope = access.week_plan_scope_for(request.user)
+    monday = _monday(year, week)
+    return render(
+        request,
+        "forloeb/plan/week_plan.html",
+        {
+            "monday": monday,
+            "week_number": monday.isocalendar()[1],
+            "friday": monday + timedelta(days=4),
+            "previous_url": _week_url(monday - timedelta(weeks=1)),
+            "next_url": _week_url(monday + timedelta(weeks=1)),
+            "people": build_week_plan(scope, monday),
+            "scope": scope,
+            "can_record_absence": access.can_record_absence(request.user),
+        },
+    )
+
+
+@login_required
+def absence_list(request):
+    if not access.can_record_absence(request.user):
+        raise Http404
+    since = timezone.localdate() - timedelta(days=31)
+    absences = (
+        access.absences_for(request.user)
+        .filter(cancelled_at__isnull=True)
+        .touching(since, date.max)
+        .order_by("starts_on", "pedagogist__user__name")
+    )
+    return render(request, "forloeb/plan/absence_list.html", {"absences": absences})
+
+
+@login_required
+def absence_create(request):
+    if not access.can_record_absence(request.user):
+        raise Http404
+    pedagogists = access.absence_pedagogists_for(request.user)
+    form = AbsenceForm(request.POST or None, pedagogists=pedagogists)
+    if request.method == "POST" and form.is_valid():
+        try:
+            absence = services.absence_record(
+                actor=request.user,
+                pedagogist_id=form.cleaned_data["pedagogist"].pk,
+                data=form.absence_input(),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The absence is recorded; the leaders of the affected institutions are told."),
+            )
+            return redirect(
+                _week_url(absence.starts_on - timedelta(days=absence.starts_on.weekday()))
+            )
+    return render(request, "forloeb/plan/absence_form.html", {"form": form})
+
+
+@require_POST
+@login_required
+def absence_cancel(request, pk: int):
+    absence = access.get_absence_for(request.user, pk)
+    try:
+        services.absence_cancel(actor=request.user, absence_id=absence.pk)
+    except StateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The absence is cancelled; the leaders are told."))
+    return redirect("absence_list")
+
+
+# --- One-off changes to a course's plan (the form sits on the course's page) --------------------
+
+
+@login_required
+def plan_change_create(request, pk: int):
+    """The form (also on the course's page): the pedagogist and the administration change the
+    plan, a leader proposes. A refused change comes back here with what was typed."""
+    course = access.get_course_for(request.user, pk)
+    direct = access.can_change_plan(request.user, course)
+    if not direct and not access.can_propose_plan_change(request.user, course):
+        raise Http404
+    form = PlanChangeForm(request.POST or None, prefix="plan")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_change_make(
+                actor=request.user,
+                course_id=course.pk,
+                data=form.change_input(),
+                proposal=not direct,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        except StateError as error:
+            messages.error(request, error.message)
+            return redirect("course_detail", pk=course.pk)
+        else:
+            messages.success(
+                request,
+                _("The change is in the plan; the institution's leaders are told.")
+                if direct
+                else _("Your proposal is sent to the pedagogist."),
+            )
+            return redirect(reverse("course_detail", args=[course.pk]) + "#planens-aendringer")
+    return render(
+        request,
+        "forloeb/plan/change_form.html",
+        {"course": course, "req": course.agreement.request, "form": form, "direct": direct},
+    )
+
+
+def _decide(request, pk: int, decide, done: str):
+    change = access.get_plan_change_to_decide(request.user, pk)
+    try:
+        decide(actor=request.user, change_id=change.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except StateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect(reverse("course_detail", args=[change.course_id]) + "#planens-aendringer")
+
+
+@require_POST
+@login_required
+def plan_change_accept(request, pk: int):
+    return _decide(
+        request,
+        pk,
+        services.plan_change_accept,
+        _("The change is in the plan; the leaders are told."),
+    )
+
+
+@require_POST
+@login_required
+def plan_change_decline(request, pk: int):
+    return _decide(
+        request,
+        pk,
+        services.plan_change_decline,
+        _("The proposal is declined; the leader is told."),
+    )
+
+
+# --- Calendar subscriptions ---------------------------------------------------------------------
+
+
+AREA_FEED_CACHE_KEY = "plan:calendar-feed:area"
+AREA_FEED_CACHE_SECONDS = 600
+
+
+def _feed_url(request, feed) -> str:
+    return request.build_absolute_uri(reverse("calendar_feed", args=[feed.pk, feed.secret]))
+
+
+@login_required
+def calendar_feeds(request):
+    """The person's subscription addresses: her plan, her institutions', the area's."""
+    choices = access.feed_choices_for(request.user)
+    if not choices:
+        raise Http404
+    live = {
+        (f.scope, f.institution_id): f
+        for f in CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True)
+    }
+    rows = []
+    for scope, institution in choices:
+        feed = live.get((scope, institution.pk if institution else None))
+        rows.append(
+            {
+                "scope": scope,
+                "label": FeedScope(scope).label,
+                "institution": institution,
+                "feed": feed,
+                "url": _feed_url(request, feed) if feed else "",
+            }
+        )
+    return render(request, "forloeb/plan/calendar_feeds.html", {"rows": rows})
+
+
+@require_POST
+@login_required
+def calendar_feed_make(request):
+    scope = request.POST.get("scope", "")
+    institution_id = whole_number(request.POST.get("institution"))
+    if not access.can_subscribe(request.user, scope, institution_id):
+        raise Http404
+    services.calendar_feed_make(actor=request.user, scope=scope, institution_id=institution_id)
+    messages.success(
+        request,
+        _("The new address is ready. An address you made before no longer works."),
+    )
+    return redirect("calendar_feeds")
+
+
+@require_POST
+@login_required
+def calendar_feed_revoke(request, pk: int):
+    feed = access.get_own_feed(request.user, pk)
+    services.calendar_feed_revoke(actor=request.user, feed_id=feed.pk)
+    messages.success(request, _("The subscription is stopped; the address no longer works."))
+    return redirect("calendar_feeds")
+
+
+def calendar_feed(request, pk: int, secret: str):
+    """The calendar itself, read by calendar programs without a login: the address is the key."""
+    feed = access.get_feed_by_address(pk, secret)
+    scope = access.feed_scope_for(feed)
+    if scope is None:
+        raise Http404
+    # The row in the access log names whose feed was read, never the secret of its address.
+    request.user = feed.user
+    if request.resolver_match is not None:
+        request.resolver_match.kwargs.pop("secret", None)
+    if feed.scope == FeedScope.AREA:
+        # The same for every subscriber and seconds to build on a large municipality: made at
+        # most every few minutes (calendars ask hourly), in the shared cache (Redis).
+        body = cache.get_or_set(
+            AREA_FEED_CACHE_KEY, lambda: feed_ics(feed, scope), AREA_FEED_CACHE_SECONDS
+        )
+    else:
+        body = feed_ics(feed, scope)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

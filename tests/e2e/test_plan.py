@@ -1,0 +1,57 @@
+"""In Chromium: a pedagogist records a training day; the leader meets the message under the bell
+on a phone and sees the day fall away in her week plan."""
+
+import re
+from datetime import date, time, timedelta
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from forloeb.models import Absence
+from institutioner.models import Notification
+from tests.e2e.conftest import log_in, serious_accessibility_violations
+from tests.factories import PASSWORD
+from tests.forloeb.plan.helpers import agreement, christmas_year
+
+
+def test_an_absence_reaches_the_leader_and_her_week_plan(page, live_server, world, console_errors):
+    agreement(world, weekdays=(1, 3), time_from=time(9), time_to=time(12))
+    Notification.objects.update(read_at=timezone.now())
+    tuesday = date(christmas_year(), 12, 8)
+    tuesday += timedelta(days=(1 - tuesday.weekday()) % 7)
+    year, week, _day = tuesday.isocalendar()
+
+    log_in(page, live_server.url, "paula@example.dk", PASSWORD)
+    page.get_by_role("link", name="Plan").click()
+    page.get_by_role("link", name="Registrér fravær").click()
+    assert serious_accessibility_violations(page) == []
+    page.get_by_label("Type").select_option("training_day")
+    page.get_by_label("Første dag").fill(tuesday.isoformat())
+    page.get_by_label("Note").fill("Vejlederuddannelsen")
+    page.get_by_role("button", name="Registrér fravær").click()
+    expect(page.get_by_text("Fraværet er registreret")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/plan/uge/{year}/{week}/$"))
+    expect(page.get_by_text("Fravær: uddannelsesdag")).to_be_visible()
+    assert Absence.objects.get().starts_on == tuesday
+    assert serious_accessibility_violations(page) == []
+    page.context.clear_cookies()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url, "lene@example.dk", PASSWORD)
+    bell = page.get_by_role("link", name=re.compile(r"^Notifikationer 1 ulæst$"))
+    expect(bell).to_be_visible()
+    bell.click()
+    page.get_by_role("link", name=re.compile("Paula Pædagog er fraværende")).click()
+    expect(page).to_have_url(re.compile(rf"/plan/uge/{year}/{week}/$"))
+    expect(page.get_by_role("heading", name=f"Ugeplan, uge {week}")).to_be_visible()
+    cancelled = page.locator(".plan-cancelled")
+    expect(cancelled).to_have_count(1)
+    expect(cancelled).to_contain_text("Fraværende: ingen praksis")
+    expect(page.get_by_text("uddannelsesdag")).to_have_count(0)
+    # The Thursday still holds practice.
+    expect(page.locator(".plan-practice")).to_have_count(1)
+    # Each day is a card under the last on a phone: nothing wider than the screen.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    assert serious_accessibility_violations(page) == []
+    assert console_errors == []

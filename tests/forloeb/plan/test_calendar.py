@@ -1,0 +1,195 @@
+"""The calendar subscriptions, read back with `icalendar`: stable UIDs across a move, cancelled
+days gone, nothing outside the subscriber's scope, addresses that end."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from forloeb.models import AbsenceKind, CalendarFeed, FeedScope, PlanChangeKind
+from forloeb.plan import services
+from forloeb.plan.services import AbsenceInput, ChangeInput
+from institutioner.models import AccessLogEntry, Membership
+from tests import factories
+from tests.forloeb.plan.helpers import agreement, christmas_year, last_sunday_of_march
+
+CPH = ZoneInfo("Europe/Copenhagen")
+
+
+def _events(client, feed):
+    response = client.get(reverse("calendar_feed", args=[feed.pk, feed.secret]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    return {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+
+
+def _start(event):
+    return event.decoded("dtstart")
+
+
+def _day(event):
+    start = _start(event)
+    return start.date() if isinstance(start, datetime) else start
+
+
+def _tuesday():
+    day = date(christmas_year(), 12, 3)
+    return day + timedelta(days=(1 - day.weekday()) % 7)
+
+
+def test_a_moved_day_keeps_its_uid_and_a_cancelled_day_disappears(client, world):
+    ag, _version = agreement(world, weekdays=(1,), time_from=time(9), time_to=time(12))
+    feed = services.calendar_feed_make(
+        actor=world.pedagogist.user, scope=FeedScope.PERSONAL, institution_id=None
+    )
+    tuesday = _tuesday()
+    next_tuesday = tuesday + timedelta(weeks=1)
+    today = datetime.now(CPH).date()
+    before = _events(client, feed)
+    practice = {uid: e for uid, e in before.items() if uid.startswith("practice-")}
+    # Every Tuesday of the window that is a working day, at 09:00 Copenhagen time.
+    assert all(_start(e).time() == time(9) for e in practice.values())
+    assert all(
+        _start(e).utcoffset() in (timedelta(hours=1), timedelta(hours=2)) for e in practice.values()
+    )
+    moved_uid = next(u for u, e in practice.items() if _start(e).date() == tuesday)
+    cancelled_uid = next(u for u, e in practice.items() if _start(e).date() == next_tuesday)
+    assert str(practice[moved_uid]["summary"]).startswith("Praksis: Børnehuset Mariehønen")
+    assert "Paula" not in str(practice[moved_uid]["summary"])  # her own calendar
+    assert today <= tuesday
+
+    services.plan_change_make(
+        actor=world.pedagogist.user,
+        course_id=ag.course.pk,
+        data=ChangeInput(
+            kind=PlanChangeKind.MOVE,
+            day=tuesday,
+            new_day=tuesday + timedelta(days=3),
+            new_time_from=time(13),
+            new_time_to=time(14, 30),
+            reason="Forældremøde",
+        ),
+    )
+    services.plan_change_make(
+        actor=world.pedagogist.user,
+        course_id=ag.course.pk,
+        data=ChangeInput(kind=PlanChangeKind.CANCEL, day=next_tuesday, reason="Kursus"),
+    )
+    after = _events(client, feed)
+    assert cancelled_uid not in after
+    assert _start(after[moved_uid]) == datetime.combine(
+        tuesday + timedelta(days=3), time(13), tzinfo=CPH
+    )
+    assert len(after) == len(before) - 1
+
+
+def test_summer_time_and_absence(client, world):
+    agreement(world, weekdays=(0, 1, 2, 3, 4))
+    year = christmas_year() + 1
+    feed = services.calendar_feed_make(
+        actor=world.pedagogist.user, scope=FeedScope.PERSONAL, institution_id=None
+    )
+    events = _events(client, feed)
+    switch = last_sunday_of_march(year)
+    after_switch = [
+        e
+        for e in events.values()
+        if switch < _day(e) < switch + timedelta(days=7) and isinstance(_start(e), datetime)
+    ]
+    # The window is a year ahead and holds the switch: 09:00 stays 09:00, now UTC+2.
+    assert after_switch
+    for event in after_switch:
+        assert _start(event).time() == time(9)
+        assert _start(event).utcoffset() == timedelta(hours=2)
+    day = _tuesday()
+    services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(kind=AbsenceKind.TRAINING_DAY, starts_on=day, ends_on=day),
+    )
+    events = _events(client, feed)
+    on_day = [e for e in events.values() if _day(e) == day]
+    assert [str(e["summary"]) for e in on_day] == ["Fravær: uddannelsesdag"]
+
+
+def test_feeds_carry_nothing_outside_their_scope(client, world):
+    # Starting tomorrow: the area's shared calendar holds the next 13 weeks only.
+    start = timezone.localdate() + timedelta(days=1)
+    period = {"start": start, "end": start + timedelta(days=60)}
+    _ag, _version = agreement(world, weekdays=(0, 1, 2, 3, 4), **period)
+    # Another institution's course of the same pedagogist, which Lene does not lead.
+    factories.GroupFactory(institution=world.other_institution, name="Myren")
+    other_leader = factories.UserFactory(email="lis@example.dk", name="Lis", role="leader")
+    factories.MembershipFactory(user=other_leader, institution=world.other_institution)
+    factories.MembershipFactory(user=world.leader, institution=world.other_institution)
+    agreement(world, institution=world.other_institution, weekdays=(0, 1, 2, 3, 4), **period)
+    Membership.objects.filter(user=world.leader, institution=world.other_institution).delete()
+    services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(kind=AbsenceKind.ILLNESS, starts_on=_tuesday(), ends_on=_tuesday()),
+    )
+
+    institution_feed = services.calendar_feed_make(
+        actor=world.leader, scope=FeedScope.INSTITUTION, institution_id=world.institution.pk
+    )
+    text = " ".join(str(e["summary"]) for e in _events(client, institution_feed).values())
+    assert "Mariehønen" in text and "Spiren" not in text
+    assert "sygdom" not in text.lower() and "Paula Pædagog" in text
+
+    area = services.calendar_feed_make(
+        actor=world.administrator, scope=FeedScope.AREA, institution_id=None
+    )
+    text = " ".join(str(e["summary"]) for e in _events(client, area).values())
+    assert "Mariehønen" in text and "Spiren" in text and "sygdom" not in text.lower()
+
+    # A leader may not subscribe to an institution she does not lead.
+    client.force_login(world.leader)
+    response = client.post(
+        reverse("calendar_feed_make"),
+        {"scope": FeedScope.INSTITUTION, "institution": world.outsider_institution.pk},
+    )
+    assert response.status_code == 404
+    # Once she no longer leads it, her institution's feed answers 404.
+    Membership.objects.filter(user=world.leader, institution=world.institution).delete()
+    url = reverse("calendar_feed", args=[institution_feed.pk, institution_feed.secret])
+    assert client.get(url).status_code == 404
+
+
+def test_a_new_address_ends_the_old_at_once_and_wrong_ones_are_404(client, world):
+    client.force_login(world.pedagogist.user)
+    response = client.post(reverse("calendar_feed_make"), {"scope": FeedScope.PERSONAL})
+    assert response.status_code == 302
+    old = CalendarFeed.objects.get()
+    assert len(old.secret) >= 43
+    page = client.get(reverse("calendar_feeds")).content.decode()
+    assert old.secret in page
+    client.post(reverse("calendar_feed_make"), {"scope": FeedScope.PERSONAL})
+    new = CalendarFeed.objects.get(revoked_at__isnull=True)
+    client.logout()
+    assert client.get(reverse("calendar_feed", args=[old.pk, old.secret])).status_code == 404
+    assert client.get(reverse("calendar_feed", args=[new.pk, new.secret])).status_code == 200
+    assert (
+        client.get(reverse("calendar_feed", args=[new.pk, new.secret[:-1] + "x"])).status_code
+        == 404
+    )
+    assert client.get(reverse("calendar_feed", args=[new.pk + 1, new.secret])).status_code == 404
+    # The read is logged as the owner's, without the secret.
+    (row,) = AccessLogEntry.objects.filter(url_name="calendar_feed")
+    assert row.user == world.pedagogist.user and new.secret not in row.query
+    # Stopping it ends it; another person cannot stop it.
+    client.force_login(world.administrator)
+    assert client.post(reverse("calendar_feed_revoke", args=[new.pk])).status_code == 404
+    client.force_login(world.pedagogist.user)
+    client.post(reverse("calendar_feed_revoke", args=[new.pk]))
+    assert client.get(reverse("calendar_feed", args=[new.pk, new.secret])).status_code == 404
+    # A person who leaves takes her feeds with her.
+    feed = services.calendar_feed_make(
+        actor=world.pedagogist.user, scope=FeedScope.PERSONAL, institution_id=None
+    )
+    world.pedagogist.user.is_active = False
+    world.pedagogist.user.save()
+    assert client.get(reverse("calendar_feed", args=[feed.pk, feed.secret])).status_code == 404

@@ -1,0 +1,229 @@
+"""One-off changes to a course's plan: cancel, move (across a week boundary), extra days, a
+leader's proposals; the signed agreement never changes."""
+
+from datetime import date, time, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from forloeb.access import week_plan_scope_for
+from forloeb.models import AbsenceKind, Phase, PlanChange, PlanChangeKind, PlanChangeStatus
+from forloeb.plan import selectors, services
+from forloeb.plan.services import AbsenceInput, ChangeInput
+from forloeb.plan.weekplan import week_plan
+from institutioner.errors import StateError
+from institutioner.models import Notification, NotificationKind
+from institutioner.workdays import is_working_day
+from tests.forloeb.plan.helpers import agreement, christmas_year
+
+
+def _notes(template):
+    return list(
+        Notification.objects.filter(kind=NotificationKind.PLAN_CHANGE, template=template)
+        .order_by("pk")
+        .values_list("recipient__email", flat=True)
+    )
+
+
+def _weekday_on_or_after(day, weekday):
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def _change(world, course, actor=None, proposal=False, **fields):
+    fields.setdefault("reason", "Personalemøde i huset")
+    return services.plan_change_make(
+        actor=actor or world.pedagogist.user,
+        course_id=course.pk,
+        data=ChangeInput(**fields),
+        proposal=proposal,
+    )
+
+
+def test_a_moved_day_across_a_week_boundary_leaves_the_agreement_alone(world):
+    ag, version = agreement(world, weekdays=(4,), time_from=time(9), time_to=time(12))  # Fridays
+    course = ag.course
+    friday = _weekday_on_or_after(date(christmas_year(), 12, 3), 4)
+    monday = friday + timedelta(days=3)
+    assert is_working_day(friday) and is_working_day(monday)
+    content_hash = version.content_hash
+
+    change = _change(
+        world,
+        course,
+        kind=PlanChangeKind.MOVE,
+        day=friday,
+        new_day=monday,
+        new_time_from=time(13),
+        new_time_to=time(15),
+    )
+    assert change.status == PlanChangeStatus.ACCEPTED
+    assert _notes("plan_change_made") == ["lene@example.dk"]
+    version.refresh_from_db()
+    assert version.content_hash == content_hash and version.parsed.plan.weekdays == (4,)
+
+    scope = week_plan_scope_for(world.pedagogist.user)
+    (first_week,) = week_plan(scope, friday - timedelta(days=4))
+    assert [e.kind for e in first_week.days[4].entries] == ["changed"]
+    assert "Flyttet til" in first_week.days[4].entries[0].title
+    (second_week,) = week_plan(scope, monday)
+    (moved,) = second_week.days[0].entries
+    assert (moved.kind, moved.time_from, moved.time_to, moved.hours) == (
+        "practice",
+        time(13),
+        time(15),
+        2,
+    )
+    # The leader's plan says the same.
+    (hers,) = week_plan(week_plan_scope_for(world.leader), monday)
+    assert [e.time_from for e in hers.days[0].entries] == [time(13)]
+    days = selectors.planned_days(pedagogist_ids=[world.pedagogist.pk], first=friday, last=monday)
+    assert [(p.day, p.time_from) for p in days] == [(monday, time(13))]
+
+
+def test_cancel_and_extra_day(world):
+    ag, _version = agreement(world, weekdays=(1,))
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
+    wednesday = tuesday + timedelta(days=1)
+    _change(world, ag.course, kind=PlanChangeKind.CANCEL, day=tuesday)
+    _change(
+        world, ag.course, actor=world.administrator, kind=PlanChangeKind.EXTRA, new_day=wednesday
+    )
+    days = selectors.planned_days(
+        pedagogist_ids=[world.pedagogist.pk], first=tuesday, last=wednesday
+    )
+    assert [(p.day, p.time_from) for p in days] == [(wednesday, time(9))]
+    assert _notes("plan_change_made") == ["lene@example.dk", "lene@example.dk"]
+
+
+def test_bad_changes_get_a_message(world):
+    year = christmas_year()
+    ag, _version = agreement(world, weekdays=(0, 1, 2, 3, 4))
+    course = ag.course
+    christmas_eve_practice = date(year, 12, 23)
+    while not is_working_day(christmas_eve_practice):
+        christmas_eve_practice -= timedelta(days=1)
+    saturday = _weekday_on_or_after(date(year, 12, 3), 5)
+    cases = [
+        (
+            {
+                "kind": PlanChangeKind.MOVE,
+                "day": christmas_eve_practice,
+                "new_day": date(year, 12, 25),
+            },
+            "new_day",
+        ),
+        (
+            {"kind": PlanChangeKind.MOVE, "day": christmas_eve_practice, "new_day": saturday},
+            "new_day",
+        ),
+        ({"kind": PlanChangeKind.CANCEL, "day": saturday}, "day"),
+        ({"kind": PlanChangeKind.CANCEL, "day": date(year - 1, 12, 1)}, "day"),
+        ({"kind": PlanChangeKind.EXTRA, "new_day": christmas_eve_practice}, "new_day"),
+        ({"kind": PlanChangeKind.EXTRA, "new_day": date(year + 2, 1, 4)}, "new_day"),
+        ({"kind": PlanChangeKind.CANCEL, "day": christmas_eve_practice, "reason": ""}, "reason"),
+        (
+            {
+                "kind": PlanChangeKind.CANCEL,
+                "day": christmas_eve_practice,
+                "reason": "Se 010203-1234",
+            },
+            "reason",
+        ),
+        (
+            {"kind": PlanChangeKind.CANCEL, "day": christmas_eve_practice, "reason": "x" * 201},
+            "reason",
+        ),
+        ({"kind": PlanChangeKind.MOVE, "day": christmas_eve_practice}, "new_day"),
+    ]
+    for fields, field in cases:
+        fields.setdefault("reason", "Kursus")
+        with pytest.raises(ValidationError) as caught:
+            _change(world, course, **fields)
+        assert field in caught.value.message_dict, fields
+    assert not PlanChange.objects.exists()
+
+
+def test_the_same_day_changed_twice_gives_one_change(world):
+    ag, _version = agreement(world, weekdays=(1,))
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
+    _change(world, ag.course, kind=PlanChangeKind.CANCEL, day=tuesday)
+    with pytest.raises(ValidationError) as caught:
+        _change(
+            world,
+            ag.course,
+            actor=world.administrator,
+            kind=PlanChangeKind.MOVE,
+            day=tuesday,
+            new_day=tuesday + timedelta(days=1),
+        )
+    assert "allerede" in " ".join(caught.value.messages)
+    assert PlanChange.objects.count() == 1
+
+
+def test_a_closed_course_is_not_changed(world):
+    from forloeb.courses import services as courses_services
+
+    ag, _version = agreement(world, weekdays=(1,))
+    courses_services.course_set_phase(
+        actor=world.administrator, course_id=ag.course.pk, phase=Phase.CLOSED, reason="Stoppet."
+    )
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
+    with pytest.raises(StateError):
+        _change(world, ag.course, kind=PlanChangeKind.CANCEL, day=tuesday)
+
+
+def test_a_leaders_proposal_is_accepted_or_declined_by_the_pedagogist(world):
+    ag, _version = agreement(world, weekdays=(1, 3))
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
+    proposal = _change(
+        world,
+        ag.course,
+        actor=world.leader,
+        proposal=True,
+        kind=PlanChangeKind.MOVE,
+        day=tuesday,
+        new_day=tuesday + timedelta(days=1),
+        reason="Vi har udflugt tirsdag",
+    )
+    assert proposal.status == PlanChangeStatus.PROPOSED
+    assert _notes("plan_change_proposed") == ["paula@example.dk"]
+    # Not in the plan until accepted.
+    days = selectors.planned_days(pedagogist_ids=[world.pedagogist.pk], first=tuesday, last=tuesday)
+    assert [p.day for p in days] == [tuesday]
+    services.plan_change_accept(actor=world.pedagogist.user, change_id=proposal.pk)
+    assert _notes("plan_change_made") == ["lene@example.dk"]
+    with pytest.raises(StateError):
+        services.plan_change_decline(actor=world.pedagogist.user, change_id=proposal.pk)
+
+    thursday = tuesday + timedelta(days=2)
+    declined = _change(
+        world,
+        ag.course,
+        actor=world.leader,
+        proposal=True,
+        kind=PlanChangeKind.CANCEL,
+        day=thursday,
+    )
+    services.plan_change_decline(actor=world.pedagogist.user, change_id=declined.pk)
+    assert _notes("plan_change_declined") == ["lene@example.dk"]
+    # A declined proposal frees the day for another change.
+    _change(world, ag.course, kind=PlanChangeKind.CANCEL, day=thursday)
+
+
+def test_absence_on_a_moved_to_day_tells_the_leader(world):
+    ag, _version = agreement(world, weekdays=(1,))
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
+    thursday = tuesday + timedelta(days=2)
+    _change(world, ag.course, kind=PlanChangeKind.MOVE, day=tuesday, new_day=thursday)
+    services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(kind=AbsenceKind.ILLNESS, starts_on=tuesday, ends_on=tuesday),
+    )
+    assert not Notification.objects.filter(kind=NotificationKind.ABSENCE).exists()
+    services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(kind=AbsenceKind.COURSE, starts_on=thursday, ends_on=thursday),
+    )
+    assert Notification.objects.filter(kind=NotificationKind.ABSENCE).count() == 1

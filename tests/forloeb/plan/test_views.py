@@ -1,0 +1,198 @@
+"""The plan's pages: who records absence, what the week plan shows whom."""
+
+from datetime import date, time, timedelta
+
+from django.urls import reverse
+
+from forloeb.models import Absence, AbsenceKind
+from forloeb.plan import services
+from forloeb.plan.services import AbsenceInput
+from institutioner.models import AccessLogEntry, Notification, NotificationKind
+from tests.forloeb.plan.helpers import agreement, christmas_year
+
+
+def _week_url(day):
+    year, week, _ = day.isocalendar()
+    return reverse("week_plan", args=[year, week])
+
+
+def _monday():
+    day = date(christmas_year(), 12, 8)
+    return day - timedelta(days=day.weekday())
+
+
+def test_a_pedagogist_records_absence_and_the_leader_sees_the_day_fall_away(client, world):
+    agreement(world, weekdays=(1,), time_from=time(9), time_to=time(12))
+    tuesday = _monday() + timedelta(days=1)
+    client.force_login(world.pedagogist.user)
+    page = client.get(reverse("absence_create"))
+    assert page.status_code == 200
+    response = client.post(
+        reverse("absence_create"),
+        {
+            "pedagogist": world.pedagogist.pk,
+            "kind": AbsenceKind.ILLNESS,
+            "starts_on": tuesday.isoformat(),
+            "repeat": "none",
+            "note": "Tandlæge",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == _week_url(tuesday)
+    absence = Absence.objects.get()
+    assert (absence.ends_on, absence.created_by) == (tuesday, world.pedagogist.user)
+    (note,) = Notification.objects.filter(kind=NotificationKind.ABSENCE)
+    assert note.recipient == world.leader
+
+    client.force_login(world.leader)
+    page = client.get(_week_url(tuesday)).content.decode()
+    assert "Fraværende: ingen praksis" in page
+    assert "Sygdom" not in page and "Tandlæge" not in page
+    client.force_login(world.pedagogist.user)
+    page = client.get(_week_url(tuesday)).content.decode()
+    assert "Fravær: sygdom" in page and "Tandlæge" in page
+
+
+def test_bad_input_keeps_what_was_typed(client, world):
+    client.force_login(world.pedagogist.user)
+    response = client.post(
+        reverse("absence_create"),
+        {
+            "pedagogist": world.pedagogist.pk,
+            "kind": AbsenceKind.COURSE,
+            "starts_on": "2030-01-10",
+            "ends_on": "2030-01-09",
+            "repeat": "none",
+            "note": "Vejledningskursus",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Fraværet kan ikke slutte, før det begynder." in page
+    assert "Vejledningskursus" in page
+    assert not Absence.objects.exists()
+
+
+def test_the_administration_records_for_a_pedagogist_but_not_an_outsider_for_her(client, world):
+    client.force_login(world.administrator)
+    response = client.post(
+        reverse("absence_create"),
+        {
+            "pedagogist": world.outsider_pedagogist.pk,
+            "kind": AbsenceKind.HOLIDAY,
+            "starts_on": "2030-07-01",
+            "ends_on": "2030-07-19",
+            "repeat": "none",
+        },
+    )
+    assert response.status_code == 302
+    # A pedagogist cannot pick another pedagogist.
+    client.force_login(world.pedagogist.user)
+    response = client.post(
+        reverse("absence_create"),
+        {
+            "pedagogist": world.outsider_pedagogist.pk,
+            "kind": AbsenceKind.HOLIDAY,
+            "starts_on": "2031-07-01",
+            "repeat": "none",
+        },
+    )
+    assert response.status_code == 200
+    assert Absence.objects.count() == 1
+
+
+def test_cancel_is_the_owners_and_the_administrations(client, world):
+    absence = services.absence_record(
+        actor=world.administrator,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(
+            kind=AbsenceKind.COURSE, starts_on=date(2030, 1, 7), ends_on=date(2030, 1, 7)
+        ),
+    )
+    url = reverse("absence_cancel", args=[absence.pk])
+    for person in (world.leader, world.outsider, world.staff):
+        client.force_login(person)
+        assert client.post(url).status_code == 404
+    client.force_login(world.pedagogist.user)
+    assert client.post(url).status_code == 302
+    absence.refresh_from_db()
+    assert absence.cancelled_by == world.pedagogist.user
+    # Twice: a message, not an error.
+    response = client.post(url, follow=True)
+    assert "allerede aflyst" in response.content.decode()
+
+
+def test_the_week_plan_is_logged_and_scoped(client, world):
+    agreement(world, weekdays=(0, 1, 2, 3, 4))
+    url = _week_url(_monday())
+    client.force_login(world.outsider)
+    page = client.get(url).content.decode()
+    assert "Paula Pædagog" not in page
+    client.force_login(world.administrator)
+    page = client.get(url).content.decode()
+    assert "Paula Pædagog" in page and "Ole Andensted" in page
+    assert AccessLogEntry.objects.filter(user=world.administrator).count() == 1
+    assert client.get(reverse("week_plan", args=[2026, 60])).status_code == 404
+
+
+def test_the_week_plan_runs_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    agreement(world, weekdays=(0, 1, 2, 3, 4))
+    client.force_login(world.administrator)
+    with django_assert_max_num_queries(20):
+        assert client.get(_week_url(_monday())).status_code == 200
+    for _ in range(3):
+        agreement(world, weekdays=(0, 2))
+    with django_assert_max_num_queries(20):
+        assert client.get(_week_url(_monday())).status_code == 200
+
+
+def _tuesday():
+    day = date(christmas_year(), 12, 3)
+    return day + timedelta(days=(1 - day.weekday()) % 7)
+
+
+def test_a_leader_proposes_on_the_course_page_and_the_pedagogist_accepts(client, world):
+    from forloeb.models import PlanChange, PlanChangeStatus
+
+    ag, _version = agreement(world, weekdays=(1,))
+    course_url = reverse("course_detail", args=[ag.course.pk])
+    client.force_login(world.leader)
+    page = client.get(course_url).content.decode()
+    assert "Planens ændringer" in page and "Foreslå en ændring af en praksisdag" in page
+    tuesday = _tuesday()
+    data = {
+        "plan-kind": "move",
+        "plan-day": tuesday.isoformat(),
+        "plan-new_day": (tuesday + timedelta(days=1)).isoformat(),
+        "plan-reason": "Vi er på tur tirsdag",
+    }
+    # A move into a weekend comes back with what was typed and a Danish message.
+    response = client.post(
+        reverse("plan_change_create", args=[ag.course.pk]),
+        {**data, "plan-new_day": (tuesday + timedelta(days=4)).isoformat()},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Institutionerne er lukkede i weekenden." in page and "Vi er på tur tirsdag" in page
+    response = client.post(reverse("plan_change_create", args=[ag.course.pk]), data)
+    assert response.status_code == 302
+    change = PlanChange.objects.get()
+    assert change.status == PlanChangeStatus.PROPOSED
+    # The leader cannot answer her own proposal; staff and outsiders cannot propose.
+    assert client.post(reverse("plan_change_accept", args=[change.pk])).status_code == 404
+    for person in (world.staff, world.outsider):
+        client.force_login(person)
+        assert (
+            client.post(reverse("plan_change_create", args=[ag.course.pk]), data).status_code == 404
+        )
+
+    client.force_login(world.pedagogist.user)
+    page = client.get(course_url).content.decode()
+    assert "Vi er på tur tirsdag" in page and "Godkend" in page
+    assert client.post(reverse("plan_change_accept", args=[change.pk])).status_code == 302
+    change.refresh_from_db()
+    assert change.status == PlanChangeStatus.ACCEPTED
+    response = client.post(reverse("plan_change_decline", args=[change.pk]), follow=True)
+    assert "allerede besvaret" in response.content.decode()
+    page = client.get(_week_url(tuesday)).content.decode()
+    assert "Flyttet til" in page and "Praksis (ændret)" in page
