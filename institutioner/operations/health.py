@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from celery import current_app
 from celery.schedules import crontab_parser
 from django.conf import settings
 from django.db.models import Count, Min, Q
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_celery_beat.models import PeriodicTask
 
 from institutioner import workdays
+from institutioner.broker import broker_ping
 from institutioner.models import Heartbeat, Notification, NotificationStatus
 from institutioner.operations.schedules import Schedule, all_schedules
 
@@ -64,17 +64,6 @@ class Health:
 
 def _late() -> timedelta:
     return timedelta(minutes=settings.HEALTH_HEARTBEAT_LATE_MINUTES)
-
-
-def broker_ping() -> tuple[bool, str]:
-    """Connect to the broker once, with the configured timeouts (about 2 seconds)."""
-    try:
-        with current_app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, timeout=2)
-            transport = connection.transport_cls
-    except Exception as exc:
-        return False, f"{type(exc).__name__}: {exc}"[:300]
-    return True, str(transport)
 
 
 def _weekday_set(day_of_week: str) -> set[int]:

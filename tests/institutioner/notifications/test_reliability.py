@@ -276,6 +276,48 @@ def test_redis_stopped_while_a_leader_submits_a_request(
         web.close()
 
 
+def test_redis_frozen_while_a_leader_submits_a_request(
+    transactional_db, postgres, world, client, settings, private_redis
+):
+    """Redis accepts connections and never answers (SIGSTOP): the page still answers within
+    2 s, and once Redis goes on the e-mail is sent exactly once (the half-sent task and the
+    sweep both try; the row's claim lets one of them send)."""
+    settings.CELERY_BROKER_URL = private_redis.url
+    web = Celery("indsatsteam")
+    web.config_from_object("django.conf:settings", namespace="CELERY")
+    try:
+        req = make_request(world)
+        client.force_login(world.leader)
+        assert private_redis.process is not None
+        os.kill(private_redis.process.pid, signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            response = client.post(reverse("request_submit", args=[req.pk]))
+            elapsed = time.monotonic() - started
+            assert response.status_code == 302
+            assert elapsed < 2, f"the page took {elapsed:.2f} s with Redis frozen"
+            assert InterventionRequest.objects.get(pk=req.pk).status == RequestStatus.SUBMITTED
+        finally:
+            os.kill(private_redis.process.pid, signal.SIGCONT)
+        note = Notification.objects.get(template="request_submitted")
+        assert note.status == NotificationStatus.PENDING
+
+        with start_worker(web, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            notifications_send_pending.delay()
+            _wait_for(
+                lambda: Notification.objects.filter(
+                    pk=note.pk, status=NotificationStatus.SENT
+                ).exists(),
+                30,
+                "the notification to be sent after Redis went on",
+            )
+            time.sleep(1)  # a task published while frozen, if any, has run too
+        assert [m.to for m in mail.outbox] == [["frida@example.dk"]]
+    finally:
+        app.set_current()
+        web.close()
+
+
 def test_a_refusing_mail_server_never_blocks_the_web_and_the_administration_sees_it(
     broker, world, client, settings
 ):
