@@ -57,3 +57,6 @@ urlpatterns = [
     path("konto/", include(auth_patterns)),
     path("admin/", admin.site.urls),
 ]
+
+# An uncaught exception from a service that did not answer in time becomes the Danish 503 page.
+handler500 = "institutioner.unavailable.server_error"

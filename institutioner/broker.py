@@ -14,6 +14,7 @@ def broker_publish_connection() -> Connection:
     sweep sends later.
     """
     return current_app.connection_for_write(
+        url=settings.CELERY_BROKER_URL,
         connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
         transport_options={
             "socket_connect_timeout": settings.REDIS_CONNECT_TIMEOUT,

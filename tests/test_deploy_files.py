@@ -31,7 +31,10 @@ def test_compose_file_is_valid_and_runs_every_part():
     services = yaml.safe_load(result.stdout)["services"]
     assert {"postgres", "redis", "migrate", "web", "worker", "beat"} <= set(services)
     assert services["web"]["command"][0] == "gunicorn"
-    assert services["web"]["healthcheck"]
+    assert "/healthz/'" in " ".join(services["web"]["healthcheck"]["test"])
+    assert services["web"]["command"][-2:] == ["--config", "config/gunicorn.conf.py"]
+    assert services["web"]["environment"]["GUNICORN_TIMEOUT"] == "30"
+    assert services["worker"]["environment"]["EMAIL_TIMEOUT"] == "20"
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
@@ -39,3 +42,10 @@ def test_compose_refuses_to_start_without_the_secret_key():
     result = compose_config({"POSTGRES_PASSWORD": "hemmeligt"})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_the_image_checks_liveness_and_the_compose_file_readiness():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    healthcheck = dockerfile[dockerfile.index("HEALTHCHECK") :]
+    assert "/healthz/live/" in healthcheck.split("\n\n")[0]
+    assert '"config/gunicorn.conf.py"]' in dockerfile

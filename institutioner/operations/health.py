@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from celery.schedules import crontab_parser
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.db.models import Count, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -60,6 +61,24 @@ class Health:
             # Due for a while and still not sent: the worker or the sweep is not running.
             found.append(_("E-mails have waited in the outbox for more than a few minutes."))
         return found
+
+
+def readiness() -> list[tuple[str, str]]:
+    """Each required service and "ok" or why not, within the web's short timeouts."""
+    checks = [("database", _database_answers())]
+    if settings.REDIS_URL:
+        ok, detail = broker_ping()
+        checks.append(("redis", "ok" if ok else detail))
+    return checks
+
+
+def _database_answers() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as exc:
+        return f"{type(exc).__name__}: {exc}".strip()[:300]
+    return "ok"
 
 
 def _late() -> timedelta:
