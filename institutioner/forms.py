@@ -1,7 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from institutioner import services
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -18,6 +21,21 @@ class EmailAuthenticationForm(AuthenticationForm):
         ),
         "inactive": _("This account is not active. Contact the administration."),
     }
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's form; the e-mail is put in the outbox instead of being sent in the request."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        services.password_reset_queue(user=context["user"], context=context)
 
 
 def add_errors(form, error: ValidationError) -> None:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from institutioner import access, selectors, services, startpage, throttle
 from institutioner.accesslog import services as access_log
+from institutioner.forms import PasswordResetForm
 
 
 @login_required
@@ -125,7 +126,10 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, with a limit on the e-mails it sends per address, per e-mail
-    and for the whole site (each request sent one e-mail, without end)."""
+    and for the whole site (each request sent one e-mail, without end). The e-mail goes through
+    the outbox (institutioner.forms.PasswordResetForm)."""
+
+    form_class = PasswordResetForm
 
     def form_valid(self, form):
         address = _address(self.request)

@@ -342,3 +342,29 @@ def test_a_refusing_mail_server_never_blocks_the_web_and_the_administration_sees
     page = client.get(reverse("operations")).content.decode()
     assert "SMTPServerDisconnected: Connection unexpectedly closed" in page
     assert "frida@example.dk" in page
+
+
+def test_password_reset_with_a_refusing_mail_server_is_retried_and_shown(
+    broker, world, client, settings
+):
+    """Django sent the reset e-mail inside the request and lost it on an error; now the page
+    answers at once, the outbox retries, and the administration sees why it has not gone."""
+    settings.EMAIL_BACKEND = "tests.mailbackends.RefusingSMTPBackend"
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        started = time.monotonic()
+        response = client.post(reverse("password_reset"), {"email": "lene@example.dk"})
+        assert response.status_code == 302
+        assert time.monotonic() - started < 2
+        note = _wait_for(
+            lambda: Notification.objects.filter(template="password_reset", attempts__gte=1).first(),
+            30,
+            "the worker's first attempt",
+        )
+    assert note.recipient == world.leader
+    assert note.status == NotificationStatus.PENDING and note.next_attempt_at is not None
+    assert "SMTPServerDisconnected" in note.last_error
+
+    client.force_login(world.administrator)
+    page = client.get(reverse("operations")).content.decode()
+    assert "SMTPServerDisconnected: Connection unexpectedly closed" in page
+    assert "lene@example.dk" in page
