@@ -485,6 +485,11 @@ class NotificationStatus(models.TextChoices):
     IN_APP = "in_app", _("In the app only (e-mail switched off)")
 
 
+# How `Notification.last_error` begins when the mail server refused a message for good (a 5xx
+# reply): such a message is failed at once, not retried.
+NOTIFICATION_REFUSED_PREFIX = "Refused for good: "
+
+
 class NotificationKind(models.TextChoices):
     """What a message is about. A person can switch off e-mail per kind (not `SYSTEM`); the
     message is still shown under Notifications. These are the column's choices; the app that
@@ -618,6 +623,14 @@ class Notification(models.Model):
     )
 
     objects = NotificationQuerySet.as_manager()
+
+    @property
+    def refused_for_good(self) -> bool:
+        """The mail server answered 5xx: sending again only helps after someone mends the
+        address or the server's settings."""
+        return self.status == NotificationStatus.FAILED and self.last_error.startswith(
+            NOTIFICATION_REFUSED_PREFIX
+        )
 
     class Meta:
         verbose_name = _("notification")

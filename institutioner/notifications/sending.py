@@ -5,6 +5,7 @@ services.py, which hands it to the task after the commit.
 """
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,10 +15,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from institutioner.files.services import stored_file_bytes
-from institutioner.models import Notification, NotificationStatus, StoredFile
+from institutioner.models import (
+    NOTIFICATION_REFUSED_PREFIX,
+    Notification,
+    NotificationStatus,
+    StoredFile,
+)
 
 # After this many failed attempts a notification is marked failed and no longer retried; the
-# administration can send it again from the health page. Between attempts the wait doubles from
+# administration can send it again from the health page. A refusal for good (a 5xx reply) fails
+# it at once. Between attempts the wait doubles from
 # one minute up to two hours: 1 + 2 + 4 + ... + 64 minutes covers a mail server away for two hours.
 NOTIFICATION_MAX_ATTEMPTS = 8
 
@@ -91,8 +98,12 @@ def notification_send(*, notification_id: int) -> bool:
             message.send()
         except Exception as exc:
             notification.attempts += 1
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if notification.attempts >= NOTIFICATION_MAX_ATTEMPTS:
+            refusal = permanent_refusal(exc)
+            if refusal:
+                notification.last_error = f"{NOTIFICATION_REFUSED_PREFIX}{refusal}"[:2000]
+            else:
+                notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if refusal or notification.attempts >= NOTIFICATION_MAX_ATTEMPTS:
                 notification.status = NotificationStatus.FAILED
                 notification.next_attempt_at = None
             else:
@@ -112,6 +123,26 @@ def notification_send(*, notification_id: int) -> bool:
         notification.next_attempt_at = None
         notification.save(update_fields=["status", "sent_at", "next_attempt_at"])
         return True
+
+
+def permanent_refusal(exc: BaseException) -> str:
+    """The mail server's words when it refused the message for good (a 5xx reply: no such
+    mailbox, rejected as spam, not allowed to relay), or "" for a failure worth retrying (a 4xx
+    reply, a timeout, a lost connection)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        replies = list(exc.recipients.items())
+        if replies and all(500 <= code < 600 for _address, (code, _reply) in replies):
+            return "; ".join(
+                f"{code} {_text(text)} ({address})" for address, (code, text) in replies
+            )
+        return ""
+    if isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600:
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    return ""
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
 
 
 def _message_domain() -> str:
