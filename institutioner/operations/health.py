@@ -16,6 +16,7 @@ from institutioner import workdays
 from institutioner.broker import broker_ping
 from institutioner.models import Heartbeat, Notification, NotificationStatus
 from institutioner.operations.schedules import Schedule, all_schedules
+from institutioner.operations.tracking import TASK_ROW_PREFIX
 
 
 @dataclass
@@ -42,6 +43,9 @@ class Health:
     oldest_pending: datetime | None
     failed: int
     failures: list[Notification] = field(default_factory=list)
+    # Tasks a worker process began and has not finished: (task, since), newest first.
+    running: list[tuple[str, datetime]] = field(default_factory=list)
+    now: datetime = field(default_factory=timezone.now)
 
     @property
     def problems(self) -> list[str]:
@@ -51,7 +55,25 @@ class Health:
                 _("The broker does not answer: %(detail)s") % {"detail": self.broker_detail}
             )
         if self.worker_late:
-            found.append(_("No sign of life from the background process in the last minutes."))
+            if self.worker_at:
+                found.append(
+                    _("No sign of life from the background process since %(when)s.")
+                    % {"when": _clock(self.worker_at)}
+                )
+            else:
+                found.append(_("No sign of life from the background process yet."))
+            for task, since in self.running:
+                found.append(
+                    _("It was running: %(task)s (since %(when)s).")
+                    % {"task": task_label(task), "when": _clock(since)}
+                )
+        else:
+            for task, since in self.running:
+                if self.now - since > _late():
+                    found.append(
+                        _("A task has been running since %(when)s: %(task)s.")
+                        % {"task": task_label(task), "when": _clock(since)}
+                    )
         for state in self.schedules:
             if state.late:
                 found.append(_("Did not run as planned: %(name)s") % {"name": state.schedule.label})
@@ -61,6 +83,18 @@ class Health:
             # Due for a while and still not sent: the worker or the sweep is not running.
             found.append(_("E-mails have waited in the outbox for more than a few minutes."))
         return found
+
+
+def _clock(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d.%m. %H:%M:%S")
+
+
+def task_label(task: str) -> str:
+    """A schedule's Danish name where the task belongs to one, else the task's own name."""
+    for schedule in all_schedules():
+        if schedule.task == task:
+            return f"{schedule.label} ({task})"
+    return task
 
 
 def readiness() -> list[tuple[str, str]]:
@@ -164,6 +198,18 @@ def health(*, now: datetime | None = None) -> Health:
         )
     }
     beats = {h.name: h for h in Heartbeat.objects.all()}
+    # A task row older than the hard time limit belongs to a process that is gone (the limit
+    # ends a task's process); it is no longer "running".
+    gone = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - late
+    running = sorted(
+        (
+            (beat.detail, beat.at)
+            for beat in beats.values()
+            if beat.name.startswith(TASK_ROW_PREFIX) and beat.detail and beat.at > gone
+        ),
+        key=lambda item: item[1],
+        reverse=True,
+    )
     worker = beats.get("worker")
     states = []
     for schedule in schedules:
@@ -222,4 +268,6 @@ def health(*, now: datetime | None = None) -> Health:
         oldest_pending=counts["oldest"],
         failed=counts["failed"],
         failures=failures,
+        running=running,
+        now=now,
     )

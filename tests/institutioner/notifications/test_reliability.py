@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -28,11 +29,14 @@ from django.urls import reverse
 
 from config.celery import app
 from indsats.models import InterventionRequest, RequestStatus
-from institutioner.models import Notification, NotificationStatus
+from institutioner.models import Heartbeat, Notification, NotificationStatus
 from institutioner.notifications.services import notification_queue
 from institutioner.notifications.tasks import notifications_send_pending
+from institutioner.operations.health import health
+from institutioner.operations.tasks import worker_heartbeat
 from tests.conftest import require_service
 from tests.indsats.helpers import make_request
+from tests.smtpservers import SMTPServer
 
 ROOT = Path(__file__).resolve().parents[3]
 REDIS_SERVER = "redis-server"
@@ -70,7 +74,9 @@ def broker(transactional_db, postgres):
 class WorkerProcess:
     """`celery worker` in its own process group, on the test database, as production runs it."""
 
-    def __init__(self, tmp_path: Path, mail_log: Path, slow_seconds: float):
+    def __init__(
+        self, tmp_path: Path, mail_log: Path, slow_seconds: float, env: dict | None = None
+    ):
         self.log = tmp_path / "worker.log"
         self.env = {
             **os.environ,
@@ -80,6 +86,7 @@ class WorkerProcess:
             "MAIL_LOG": str(mail_log),
             "MAIL_SLOW_SECONDS": str(slow_seconds),
             "PYTHONPATH": str(ROOT),
+            **(env or {}),
         }
         self.process: subprocess.Popen | None = None
 
@@ -368,3 +375,55 @@ def test_password_reset_with_a_refusing_mail_server_is_retried_and_shown(
     page = client.get(reverse("operations")).content.decode()
     assert "SMTPServerDisconnected: Connection unexpectedly closed" in page
     assert "lene@example.dk" in page
+
+
+def test_a_mail_server_that_never_greets_does_not_stop_the_worker(broker, world, tmp_path):
+    """The mail server accepts and never says a word. The worker waits EMAIL_TIMEOUT, counts a
+    failed attempt and goes on with the heartbeat; while it waits, the health page can name the
+    task it is in, and would report it by name were the worker to stay stuck."""
+    with SMTPServer("silent") as server:
+        worker = WorkerProcess(
+            tmp_path,
+            tmp_path / "mail.log",
+            0,
+            env={
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_URL": f"smtp://127.0.0.1:{server.port}",
+                "EMAIL_TIMEOUT": "4",
+            },
+        )
+        with transaction.atomic():
+            note = notification_queue(
+                recipient=world.leader, template="notification_test", context={"note": "x"}
+            )
+        worker_heartbeat.delay()
+        worker.start()
+        try:
+            in_task = _wait_for(
+                lambda: Heartbeat.objects.filter(
+                    name__startswith="task:", detail="institutioner.tasks.notifications_send"
+                ).first(),
+                60,
+                "the worker to begin sending",
+            )
+            # Were it stuck there: three minutes on, the health page names the task.
+            later = health(now=in_task.at + timedelta(minutes=3))
+            assert later.worker_late
+            assert any("institutioner.tasks.notifications_send" in p for p in later.problems)
+            # It is not stuck: after EMAIL_TIMEOUT the attempt fails and the heartbeat runs.
+            _wait_for(
+                lambda: Notification.objects.filter(pk=note.pk, attempts=1).exists(),
+                15,
+                "the attempt to time out",
+            )
+            _wait_for(
+                lambda: Heartbeat.objects.filter(name="worker").exists(),
+                15,
+                "the heartbeat after the hung mail server",
+            )
+        finally:
+            worker.stop()
+    note.refresh_from_db()
+    assert note.status == NotificationStatus.PENDING and "timed out" in note.last_error
+    assert not Heartbeat.objects.filter(name__startswith="task:").exclude(detail="").exists()
+    assert server.connections == 1
