@@ -427,3 +427,53 @@ def test_a_mail_server_that_never_greets_does_not_stop_the_worker(broker, world,
     assert note.status == NotificationStatus.PENDING and "timed out" in note.last_error
     assert not Heartbeat.objects.filter(name__startswith="task:").exclude(detail="").exists()
     assert server.connections == 1
+
+
+def test_a_worker_killed_between_the_servers_acceptance_and_quit_sends_nothing_twice(
+    broker, world, tmp_path
+):
+    """The mail server accepts the message ("250" after DATA) and then never answers QUIT; the
+    worker is killed there. The row was marked sent before QUIT, so after a restart and a
+    sweep the server has each Message-ID exactly once."""
+    with SMTPServer("hang-on-quit") as server:
+        env = {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_URL": f"smtp://127.0.0.1:{server.port}",
+            "EMAIL_TIMEOUT": "30",
+        }
+        notes = []
+        for person in (world.leader, world.administrator):
+            with transaction.atomic():
+                notes.append(
+                    notification_queue(
+                        recipient=person, template="notification_test", context={"note": "x"}
+                    )
+                )
+        worker = WorkerProcess(tmp_path, tmp_path / "mail.log", 0, env=env)
+        worker.start()
+        try:
+            assert server.quit_seen.wait(60), "the worker never reached QUIT"
+            (first,) = server.accepted
+            first_pk = int(first.split("-")[1].split("@")[0])
+            # Marked and committed before QUIT: a kill now loses nothing and doubles nothing.
+            assert Notification.objects.get(pk=first_pk).status == NotificationStatus.SENT
+            worker.kill()
+
+            server.behaviour = "ok"
+            worker.start()
+            notifications_send_pending.delay()
+            _wait_for(
+                lambda: Notification.objects.filter(
+                    pk__in=[n.pk for n in notes], status=NotificationStatus.SENT
+                ).count()
+                == 2,
+                60,
+                "both notifications to be sent",
+            )
+            notifications_send_pending.delay()
+            time.sleep(1)
+        finally:
+            worker.stop()
+    assert sorted(server.accepted) == sorted(
+        f"<notification-{n.pk}@localhost>" for n in notes
+    ), server.accepted
