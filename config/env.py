@@ -75,5 +75,7 @@ def env_seconds(name: str, default: float, *, minimum: float = 0.0) -> float:
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} is not a number of seconds.") from None
     if not number == number or number in (float("inf"), float("-inf")) or number < minimum:
-        raise ImproperlyConfigured(f"{name}={value} must be a number of seconds of at least {minimum}.")
+        raise ImproperlyConfigured(
+            f"{name}={value} must be a number of seconds of at least {minimum}."
+        )
     return number

@@ -149,7 +149,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         1000 * (DATABASE_STATEMENT_TIMEOUT if WEB_PROCESS else DATABASE_WORKER_STATEMENT_TIMEOUT)
     )
     # Waiting for a lock counts inside the statement timeout.
-    options["options"] = f"{options.get('options', '')} -c statement_timeout={_statement_ms}".strip()
+    _timeout = f"-c statement_timeout={_statement_ms}"
+    options["options"] = f"{options.get('options', '')} {_timeout}".strip()
     if not env_bool("DATABASE_JIT", False):
         # The pages run short queries; PostgreSQL's JIT compiler spent 10-15 ms compiling the
         # dashboards' aggregates and never won it back at a municipality's size.

@@ -785,7 +785,9 @@ def _agreements_create(
                 AgreementVersion(
                     agreement=agreement,
                     number=v.number,
-                    status=VersionStatus.SUPERSEDED if v.superseded_at else VersionStatus.IN_FORCE,
+                    # Sent first: the database takes signatures on a version only before it
+                    # is signed by everyone; the statuses are set after the signatures.
+                    status=VersionStatus.SENT,
                     content=content,
                     content_hash=version_hash(
                         agreement_id=agreement.pk, number=v.number, content=content
@@ -828,6 +830,20 @@ def _agreements_create(
             )
         )
     Signature.objects.bulk_create(signatures, batch_size=BATCH)
+    created = list(zip(versions, signatures_for, strict=True))
+    superseded = [version.pk for version, (_plan, v, _sent) in created if v.superseded_at]
+    in_force = [version.pk for version, (_plan, v, _sent) in created if not v.superseded_at]
+    # One transaction: the database checks at its commit that each superseded version has a
+    # signed successor.
+    with transaction.atomic():
+        for status, ids in (
+            (VersionStatus.IN_FORCE, in_force),
+            (VersionStatus.SUPERSEDED, superseded),
+        ):
+            for start in range(0, len(ids), BATCH):
+                AgreementVersion.objects.filter(pk__in=ids[start : start + BATCH]).update(
+                    status=status
+                )
     courses = Course.objects.bulk_create(
         [
             Course(

@@ -29,7 +29,7 @@ def broker_ping() -> tuple[bool, str]:
         with broker_publish_connection() as connection:
             connection.ensure_connection(max_retries=1, timeout=settings.REDIS_CONNECT_TIMEOUT)
             # Redis answers a connect while frozen; a channel asks it something (PING).
-            connection.default_channel
+            _channel = connection.default_channel
             transport = connection.transport_cls
     except Exception as exc:
         return False, f"{type(exc).__name__}: {exc}"[:300]

@@ -624,14 +624,6 @@ class Notification(models.Model):
 
     objects = NotificationQuerySet.as_manager()
 
-    @property
-    def refused_for_good(self) -> bool:
-        """The mail server answered 5xx: sending again only helps after someone mends the
-        address or the server's settings."""
-        return self.status == NotificationStatus.FAILED and self.last_error.startswith(
-            NOTIFICATION_REFUSED_PREFIX
-        )
-
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
@@ -672,6 +664,14 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.email}"
+
+    @property
+    def refused_for_good(self) -> bool:
+        """The mail server answered 5xx: sending again only helps after someone mends the
+        address or the server's settings."""
+        return self.status == NotificationStatus.FAILED and self.last_error.startswith(
+            NOTIFICATION_REFUSED_PREFIX
+        )
 
 
 class NotificationOptOut(models.Model):

@@ -68,9 +68,7 @@ class WeekChangedMeanwhile(StateError):
     """The week was saved elsewhere (another tab, window or device) after this form opened."""
 
 
-def _sheet_for_update(
-    pedagogist: Pedagogist, monday: date, actor: User
-) -> tuple[WeekSheet, str]:
+def _sheet_for_update(pedagogist: Pedagogist, monday: date, actor: User) -> tuple[WeekSheet, str]:
     """The week's sheet, created if missing, locked, and its stamp before this call. Two tabs
     creating it at once get one (the second sees the first one's stamp)."""
     sheet = WeekSheet.objects.select_for_update().filter(pedagogist=pedagogist, week_start=monday)

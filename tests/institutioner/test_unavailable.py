@@ -68,8 +68,10 @@ def gunicorn_on(tmp_path):
             "GUNICORN_WORKERS": "1",
         }
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
-            + ["--config", "config/gunicorn.conf.py"],
+            [
+                *(sys.executable, "-m", "gunicorn", "config.wsgi:application"),
+                *("--config", "config/gunicorn.conf.py"),
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

@@ -463,10 +463,12 @@ def test_a_worker_killed_between_the_servers_acceptance_and_quit_sends_nothing_t
             worker.start()
             notifications_send_pending.delay()
             _wait_for(
-                lambda: Notification.objects.filter(
-                    pk__in=[n.pk for n in notes], status=NotificationStatus.SENT
-                ).count()
-                == 2,
+                lambda: (
+                    Notification.objects.filter(
+                        pk__in=[n.pk for n in notes], status=NotificationStatus.SENT
+                    ).count()
+                    == 2
+                ),
                 60,
                 "both notifications to be sent",
             )
@@ -474,6 +476,6 @@ def test_a_worker_killed_between_the_servers_acceptance_and_quit_sends_nothing_t
             time.sleep(1)
         finally:
             worker.stop()
-    assert sorted(server.accepted) == sorted(
-        f"<notification-{n.pk}@localhost>" for n in notes
-    ), server.accepted
+    assert sorted(server.accepted) == sorted(f"<notification-{n.pk}@localhost>" for n in notes), (
+        server.accepted
+    )
