@@ -117,3 +117,23 @@ def test_a_database_that_never_answers_gives_the_danish_503(silent_database, gun
     status, _headers, body, elapsed = _get(base + "/healthz/live/")
     assert (status, body) == (200, "ok")
     assert elapsed < 1
+
+
+def test_logging_in_while_redis_is_away_is_the_danish_503(client, db, settings):
+    """The login counters live in Redis; without an answer the page says so in Danish."""
+    from django.urls import reverse
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_free_port()}/0",
+            "OPTIONS": settings.REDIS_CACHE_OPTIONS,  # as production has them
+        }
+    }
+    client.raise_request_exception = False  # what a real request gets: the error handler
+    started = time.monotonic()
+    response = client.post(reverse("login"), {"username": "lene@example.dk", "password": "forkert"})
+    assert time.monotonic() - started < 2
+    assert response.status_code == 503
+    assert "Systemet svarer ikke lige nu" in response.content.decode()
+    assert response["Retry-After"] == str(settings.RETRY_AFTER_SECONDS)
