@@ -725,6 +725,10 @@ class ScheduleChange(models.Model):
         return f"{self.schedule}: {self.before} → {self.after}"
 
 
+# The Heartbeat rows a worker process writes while it runs a task: `task:<host>:<pid>`.
+HEARTBEAT_TASK_PREFIX = "task:"
+
+
 class Heartbeat(models.Model):
     """When a background job last ran: the worker's heartbeat and each scheduled rule.
 

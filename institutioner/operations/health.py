@@ -14,9 +14,8 @@ from django_celery_beat.models import PeriodicTask
 
 from institutioner import workdays
 from institutioner.broker import broker_ping
-from institutioner.models import Heartbeat, Notification, NotificationStatus
+from institutioner.models import HEARTBEAT_TASK_PREFIX, Heartbeat, Notification, NotificationStatus
 from institutioner.operations.schedules import Schedule, all_schedules
-from institutioner.operations.tracking import TASK_ROW_PREFIX
 
 
 @dataclass
@@ -205,7 +204,7 @@ def health(*, now: datetime | None = None) -> Health:
         (
             (beat.detail, beat.at)
             for beat in beats.values()
-            if beat.name.startswith(TASK_ROW_PREFIX) and beat.detail and beat.at > gone
+            if beat.name.startswith(HEARTBEAT_TASK_PREFIX) and beat.detail and beat.at > gone
         ),
         key=lambda item: item[1],
         reverse=True,

@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 from django_celery_beat.models import PeriodicTask
 
 from institutioner.errors import StateError
-from institutioner.models import Heartbeat, ScheduleChange, User
+from institutioner.models import HEARTBEAT_TASK_PREFIX, Heartbeat, ScheduleChange, User
 from institutioner.operations import health, schedules
-from institutioner.operations.tracking import TASK_ROW_PREFIX
 
 
 def heartbeat_beat(*, name: str, detail: str = "") -> None:
@@ -35,7 +34,7 @@ def heartbeats_forget_processes(*, older_than) -> int:
     """Remove the task rows of worker processes that have shown no sign since `older_than`
     (restarted or killed workers leave theirs behind)."""
     deleted, _ = Heartbeat.objects.filter(
-        name__startswith=TASK_ROW_PREFIX, at__lt=older_than
+        name__startswith=HEARTBEAT_TASK_PREFIX, at__lt=older_than
     ).delete()
     return deleted
 

@@ -12,11 +12,13 @@ import socket
 
 from celery import Task
 
-TASK_ROW_PREFIX = "task:"
-
 
 def process_name() -> str:
-    return f"{TASK_ROW_PREFIX}{socket.gethostname()}:{os.getpid()}"
+    # Imported here: Celery loads this class when it builds its first task, which may be
+    # before Django's apps (and so the models) are ready.
+    from institutioner.models import HEARTBEAT_TASK_PREFIX
+
+    return f"{HEARTBEAT_TASK_PREFIX}{socket.gethostname()}:{os.getpid()}"
 
 
 class TrackedTask(Task):
