@@ -78,11 +78,13 @@ USER app
 
 EXPOSE 8000
 
-# The Host header must be in DJANGO_ALLOWED_HOSTS (docker-compose.yml includes localhost);
-# /healthz/ is exempt from the HTTPS redirect and answers 200 "ok" when the database answers.
-# Containers running the worker, beat or migrate from this image override or disable it
-# (docker-compose.yml does).
+# The Host header must be in DJANGO_ALLOWED_HOSTS (docker-compose.yml includes localhost).
+# The image's own check is liveness (/healthz/live/: the process answers, whatever the database
+# does), so an orchestrator that restarts unhealthy containers does not restart every web
+# process during a database outage; readiness is /healthz/ (docker-compose.yml's web check).
+# Both are exempt from the HTTPS redirect. Containers running the worker, beat or migrate from
+# this image override or disable it (docker-compose.yml does).
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request as u; r = u.urlopen(u.Request('http://127.0.0.1:8000/healthz/', headers={'Host': 'localhost'}), timeout=8); sys.exit(0 if r.status == 200 else 1)"]
+    CMD ["python", "-c", "import sys, urllib.request as u; r = u.urlopen(u.Request('http://127.0.0.1:8000/healthz/live/', headers={'Host': 'localhost'}), timeout=5); sys.exit(0 if r.status == 200 else 1)"]
 
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--config", "config/gunicorn.conf.py"]

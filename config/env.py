@@ -63,3 +63,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_seconds(name: str, default: float, *, minimum: float = 0.0) -> float:
+    """A duration in seconds (a whole or decimal number, "0.5" or "0,5")."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = float(value.strip().replace(",", "."))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number of seconds.") from None
+    if not number == number or number in (float("inf"), float("-inf")) or number < minimum:
+        raise ImproperlyConfigured(
+            f"{name}={value} must be a number of seconds of at least {minimum}."
+        )
+    return number

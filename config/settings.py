@@ -10,8 +10,10 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
-from config.env import env_bool, env_decimal, env_int, env_list, env_str
+from config.env import env_bool, env_decimal, env_int, env_list, env_seconds, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
@@ -115,14 +117,51 @@ if DATABASES["default"].get("ENGINE") not in _SUPPORTED_ENGINES:
     raise ImproperlyConfigured(
         "DATABASE_URL is not a valid database URL: use postgres://… or sqlite:///…"
     )
+# --- Bounded waits (README: Configuration and Reliability) ----------------------------------
+# gunicorn's entry point (config/wsgi.py) marks its processes as the web's: a web request gets
+# the short statement timeout, so a page answers (with the Danish 503) before gunicorn's own
+# timeout kills the process; workers, beat and commands get the long one.
+WEB_PROCESS = env_bool("DJANGO_WEB_PROCESS", False)
+# PostgreSQL: how long to wait for a connection (libpq counts at least 2 seconds) and for one
+# statement.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=2)
+DATABASE_STATEMENT_TIMEOUT = env_seconds("DATABASE_STATEMENT_TIMEOUT", 15, minimum=0.1)
+DATABASE_WORKER_STATEMENT_TIMEOUT = env_seconds(
+    "DATABASE_WORKER_STATEMENT_TIMEOUT", 600, minimum=0.1
+)
+# Redis: connecting, and every answer to the web (publishing a task, the cache's counters, the
+# health check). The worker's own connection waits longer (kombu polls with a 1-second BRPOP).
+REDIS_CONNECT_TIMEOUT = env_seconds("REDIS_CONNECT_TIMEOUT", 0.5, minimum=0.05)
+REDIS_TIMEOUT = env_seconds("REDIS_TIMEOUT", 0.5, minimum=0.05)
+REDIS_WORKER_TIMEOUT = env_seconds("REDIS_WORKER_TIMEOUT", 5, minimum=2)
+# Publishing a task tries this many times more after a failure (the outbox sweeps up the rest).
+BROKER_PUBLISH_RETRIES = env_int("BROKER_PUBLISH_RETRIES", 1, minimum=0)
+# gunicorn (config/gunicorn.conf.py) must wait longer than the database may, or a slow page
+# ends in gunicorn's English error instead of ours.
+GUNICORN_TIMEOUT = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
+if WEB_PROCESS and GUNICORN_TIMEOUT <= DATABASE_CONNECT_TIMEOUT + DATABASE_STATEMENT_TIMEOUT:
+    raise ImproperlyConfigured(
+        f"GUNICORN_TIMEOUT={GUNICORN_TIMEOUT} must be larger than DATABASE_CONNECT_TIMEOUT + "
+        f"DATABASE_STATEMENT_TIMEOUT ({DATABASE_CONNECT_TIMEOUT} + {DATABASE_STATEMENT_TIMEOUT} s)."
+    )
+# The Danish 503 page asks browsers and load balancers to come back after this many seconds.
+RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 30, minimum=1)
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+    _statement_ms = round(
+        1000 * (DATABASE_STATEMENT_TIMEOUT if WEB_PROCESS else DATABASE_WORKER_STATEMENT_TIMEOUT)
+    )
+    # Waiting for a lock counts inside the statement timeout.
+    _timeout = f"-c statement_timeout={_statement_ms}"
+    options["options"] = f"{options.get('options', '')} {_timeout}".strip()
     if not env_bool("DATABASE_JIT", False):
         # The pages run short queries; PostgreSQL's JIT compiler spent 10-15 ms compiling the
         # dashboards' aggregates and never won it back at a municipality's size.
-        options = DATABASES["default"].setdefault("OPTIONS", {})
-        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+        options["options"] = f"{options['options']} -c jit=off".strip()
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A web server, a worker and beat share the file: take the write lock at the start of a
     # transaction and wait for it (a lock upgrade mid-transaction fails at once), and let readers
@@ -276,7 +315,7 @@ PERMISSIONS_POLICY = ", ".join(
     )
 )
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^healthz/live/$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
@@ -352,6 +391,9 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+# A mail server that accepts and never answers must not hold a worker: every read and write on
+# the SMTP connection waits at most this long.
+EMAIL_TIMEOUT = env_seconds("EMAIL_TIMEOUT", 20, minimum=0.1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Indsatsteamet <indsatsteam@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[Indsatsteam] "
@@ -398,7 +440,7 @@ COURSE_ENDING_REMINDER_DAYS = env_int("COURSE_ENDING_REMINDER_DAYS", 14, minimum
 # A request not triaged within this many working days reminds the administration.
 REQUEST_TRIAGE_WORKING_DAYS = env_int("REQUEST_TRIAGE_WORKING_DAYS", 5, minimum=1)
 # The health page calls the worker and the beat late when their last sign of life is older.
-HEALTH_HEARTBEAT_LATE_MINUTES = env_int("HEALTH_HEARTBEAT_LATE_MINUTES", 5, minimum=1)
+HEALTH_HEARTBEAT_LATE_MINUTES = env_int("HEALTH_HEARTBEAT_LATE_MINUTES", 2, minimum=1)
 
 # Retention (issue 16): how long personal data is kept before the nightly run anonymises or
 # deletes it, in whole years. A year is the least: the database's triggers refuse to let a
@@ -421,13 +463,19 @@ MUNICIPALITY_LOGO = env_str("MUNICIPALITY_LOGO", "img/kommune-logo.svg")
 REDIS_URL = env_str("REDIS_URL", "")
 # The cache holds the login and password-reset counters: in Redis every replica sees the same
 # counts; without Redis (a laptop, one process) local memory does.
+# The client's own retries (with backoff, by default) would multiply these waits.
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+    "retry": Retry(NoBackoff(), 0),
+}
 CACHES = {
     "default": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "indsats-cache",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -437,9 +485,15 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     # Without socket timeouts a Redis that accepts connections but does not answer blocks a
-    # publishing web request forever. The read timeout stays above kombu's 1-second BRPOP poll.
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"socket_connect_timeout": 2, "socket_timeout": 5}
-    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+    # publishing web request forever. This is the worker's connection: its read timeout stays
+    # above kombu's 1-second BRPOP poll. Publishing uses REDIS_TIMEOUT instead
+    # (institutioner/notifications/services.py, `broker_publish_options`).
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+        "socket_timeout": REDIS_WORKER_TIMEOUT,
+    }
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+    CELERY_REDIS_SOCKET_TIMEOUT = REDIS_WORKER_TIMEOUT
 else:
     # The embedded default: kombu's file-system transport, shared by web, worker and beat
     # through a folder, so a laptop needs no broker server.
@@ -466,15 +520,24 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = timedelta(days=1)
-# Tasks are published from web requests after commit. With the broker down, give up after about
-# half a second (the outbox's sweep sends the message later) instead of holding the request.
+# Tasks are published from web requests after commit. With the broker down or frozen, give up
+# after about a second (the outbox's sweep sends the message later) instead of holding the
+# request: (1 + retries) attempts of at most REDIS_CONNECT_TIMEOUT + REDIS_TIMEOUT each.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": BROKER_PUBLISH_RETRIES,
     "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.2,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
 }
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+# A task that runs too long is stopped: first an exception inside it (soft), then the process.
+# A hung mail server is bounded by EMAIL_TIMEOUT well before this.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300, minimum=1)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360, minimum=2)
+if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_TIME_LIMIT must be larger than CELERY_TASK_SOFT_TIME_LIMIT."
+    )
 # The schedules live in the database (django-celery-beat's DatabaseScheduler, in
 # institutioner/operations/beat.py), so the administration can change their times on the health
 # page; institutioner/operations/schedules.py installs the defaults each app registers after

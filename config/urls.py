@@ -26,11 +26,8 @@ auth_patterns = [
     ),
     path(
         "adgangskode/nulstil/",
-        institutioner_views.PasswordResetView.as_view(
-            subject_template_name="emails/password_reset_subject.txt",
-            email_template_name="emails/password_reset_body.txt",
-            html_email_template_name="emails/password_reset_body.html",
-        ),
+        # The e-mail is `templates/emails/password_reset_*`, sent through the outbox.
+        institutioner_views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -57,3 +54,6 @@ urlpatterns = [
     path("konto/", include(auth_patterns)),
     path("admin/", admin.site.urls),
 ]
+
+# An uncaught exception from a service that did not answer in time becomes the Danish 503 page.
+handler500 = "institutioner.unavailable.server_error"

@@ -785,7 +785,9 @@ def _agreements_create(
                 AgreementVersion(
                     agreement=agreement,
                     number=v.number,
-                    status=VersionStatus.SUPERSEDED if v.superseded_at else VersionStatus.IN_FORCE,
+                    # Sent first: the database takes signatures on a version only before it
+                    # is signed by everyone; the statuses are set after the signatures.
+                    status=VersionStatus.SENT,
                     content=content,
                     content_hash=version_hash(
                         agreement_id=agreement.pk, number=v.number, content=content
@@ -802,32 +804,21 @@ def _agreements_create(
                 )
             )
             signatures_for.append((plan, v, sent_at))
-    versions = AgreementVersion.objects.bulk_create(versions, batch_size=BATCH)
-    signatures = []
-    for version, (plan, v, sent_at) in zip(versions, signatures_for, strict=True):
-        v.pk = version.pk
-        for pid, _h in plan.allocations:
-            signatures.append(
-                Signature(
-                    version=version,
-                    slot=f"pedagogist:{pid}",
-                    role=SignerRole.PEDAGOGIST,
-                    user=org.pedagogists[pid].user,
-                    signed_at=sent_at + timedelta(hours=1),
-                    content_hash=version.content_hash,
-                )
+    # One version number at a time (an agreement has one open version at most): each is
+    # created as sent, signed, and then given its status, since the database takes signatures
+    # only on a version not yet signed by everyone. One transaction: the database checks at its
+    # commit that each superseded version has a signed successor.
+    signed = 0
+    with transaction.atomic():
+        for number in sorted({v.number for _plan, v, _sent in signatures_for}):
+            chosen = [i for i, (_plan, v, _sent) in enumerate(signatures_for) if v.number == number]
+            signed += _versions_signed(
+                AgreementVersion.objects.bulk_create(
+                    [versions[i] for i in chosen], batch_size=BATCH
+                ),
+                [signatures_for[i] for i in chosen],
+                org,
             )
-        signatures.append(
-            Signature(
-                version=version,
-                slot="leader",
-                role=SignerRole.LEADER,
-                user=plan.leader,
-                signed_at=v.in_force_at,
-                content_hash=version.content_hash,
-            )
-        )
-    Signature.objects.bulk_create(signatures, batch_size=BATCH)
     courses = Course.objects.bulk_create(
         [
             Course(
@@ -902,7 +893,7 @@ def _agreements_create(
     CourseEvent.objects.bulk_create(events, batch_size=BATCH)
     counts["agreements"] = len(agreements)
     counts["agreement_versions"] = len(versions)
-    counts["signatures"] = len(signatures)
+    counts["signatures"] = signed
     counts["courses"] = len(courses)
     counts["checklist_items"] = len(items)
     counts["evaluations"] = len(evaluations)
@@ -1030,3 +1021,41 @@ def _week(
     if rest > 0:
         values[(None, HourCategory.PRACTICE)] = rest
     return values
+
+
+def _versions_signed(versions: list[AgreementVersion], signatures_for: list, org: Org) -> int:
+    """Sign freshly created (sent) versions as their plans say, then give them their status;
+    returns how many signatures."""
+    signatures = []
+    for version, (plan, v, sent_at) in zip(versions, signatures_for, strict=True):
+        v.pk = version.pk
+        for pid, _h in plan.allocations:
+            signatures.append(
+                Signature(
+                    version=version,
+                    slot=f"pedagogist:{pid}",
+                    role=SignerRole.PEDAGOGIST,
+                    user=org.pedagogists[pid].user,
+                    signed_at=sent_at + timedelta(hours=1),
+                    content_hash=version.content_hash,
+                )
+            )
+        signatures.append(
+            Signature(
+                version=version,
+                slot="leader",
+                role=SignerRole.LEADER,
+                user=plan.leader,
+                signed_at=v.in_force_at,
+                content_hash=version.content_hash,
+            )
+        )
+    Signature.objects.bulk_create(signatures, batch_size=BATCH)
+    created = list(zip(versions, signatures_for, strict=True))
+    for status, ids in (
+        (VersionStatus.IN_FORCE, [ver.pk for ver, (_p, v, _s) in created if not v.superseded_at]),
+        (VersionStatus.SUPERSEDED, [ver.pk for ver, (_p, v, _s) in created if v.superseded_at]),
+    ):
+        for start in range(0, len(ids), BATCH):
+            AgreementVersion.objects.filter(pk__in=ids[start : start + BATCH]).update(status=status)
+    return len(signatures)

@@ -1,8 +1,10 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from institutioner import services
 from institutioner.sso import selectors as sso_selectors
 
 
@@ -30,8 +32,24 @@ class EmailAuthenticationForm(AuthenticationForm):
             )
 
 
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's form; the e-mail is put in the outbox instead of being sent in the request."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        services.password_reset_queue(user=context["user"], context=context)
+
+
 class PasswordResetByEmailForm(PasswordResetForm):
-    """No new password for someone who may not log in with one."""
+    """No new password for someone who may not log in with one (and the e-mail through the
+    outbox, as its parent does)."""
 
     def get_users(self, email):
         return (u for u in super().get_users(email) if sso_selectors.password_login_allowed(u))

@@ -485,6 +485,11 @@ class NotificationStatus(models.TextChoices):
     IN_APP = "in_app", _("In the app only (e-mail switched off)")
 
 
+# How `Notification.last_error` begins when the mail server refused a message for good (a 5xx
+# reply): such a message is failed at once, not retried.
+NOTIFICATION_REFUSED_PREFIX = "Refused for good: "
+
+
 class NotificationKind(models.TextChoices):
     """What a message is about. A person can switch off e-mail per kind (not `SYSTEM`); the
     message is still shown under Notifications. These are the column's choices; the app that
@@ -662,6 +667,14 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.subject} → {self.email}"
 
+    @property
+    def refused_for_good(self) -> bool:
+        """The mail server answered 5xx: sending again only helps after someone mends the
+        address or the server's settings."""
+        return self.status == NotificationStatus.FAILED and self.last_error.startswith(
+            NOTIFICATION_REFUSED_PREFIX
+        )
+
 
 class NotificationOptOut(models.Model):
     """A person who does not want e-mail of one kind: the message is only shown in the app."""
@@ -712,6 +725,10 @@ class ScheduleChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schedule}: {self.before} → {self.after}"
+
+
+# The Heartbeat rows a worker process writes while it runs a task: `task:<host>:<pid>`.
+HEARTBEAT_TASK_PREFIX = "task:"
 
 
 class Heartbeat(models.Model):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from institutioner import access
 from institutioner.models import User
-from institutioner.notifications.services import notifications_withhold_for
+from institutioner.notifications.services import notification_queue, notifications_withhold_for
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,14 @@ def axes_username(request, credentials) -> str:
     """The e-mail address a login attempt is counted under, lower-cased (LENE@ is lene@)."""
     source = credentials if credentials else getattr(request, "POST", {})
     return str(source.get("username", "") or "").strip().lower()
+
+
+def password_reset_queue(*, user: User, context: dict) -> None:
+    """The password-reset e-mail goes through the outbox like every other: the page answers at
+    once whatever the mail server does, and a failure is retried and shown on the health page
+    (Django would send it inside the request and lose it on an error)."""
+    with transaction.atomic():
+        notification_queue(recipient=user, template="password_reset", context=context)
 
 
 def user_lift_lockout(*, user) -> None:

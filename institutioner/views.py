@@ -135,7 +135,8 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, with a limit on the e-mails it sends per address, per e-mail
-    and for the whole site (each request sent one e-mail, without end)."""
+    and for the whole site (each request sent one e-mail, without end). The e-mail goes through
+    the outbox (institutioner.forms.PasswordResetForm, which PasswordResetByEmailForm extends)."""
 
     form_class = PasswordResetByEmailForm
 

@@ -27,6 +27,20 @@ def require_service(available: bool, what: str) -> None:
     pytest.skip(f"{what} is not available here.")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Django's flush between transactional tests truncates every table; the database refuses
+    TRUNCATE of record tables unless the session allows it (institutioner 0011), which only the
+    test database does, for every session opened from now on."""
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock():
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER DATABASE {name} SET institutioner.allow_truncate = 'on'")
+        connection.close()
+
+
 @pytest.fixture
 def postgres():
     require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")

@@ -96,6 +96,7 @@ RULES = {
         {**signed_in(200), "outsider": 404},
     ),
     "healthz": (no_kwargs, everyone(200)),
+    "healthz_live": (no_kwargs, everyone(200)),
     "favicon": (no_kwargs, everyone(301)),
     "login": (no_kwargs, {**signed_in(302), "anonymous": 200}),
     # On to the identity provider, or back to the login page when it is off or cannot be asked.

@@ -26,16 +26,49 @@ def compose_config(env):
 
 
 def test_compose_file_is_valid_and_runs_every_part():
-    result = compose_config({"DJANGO_SECRET_KEY": "k" * 60, "POSTGRES_PASSWORD": "hemmeligt"})
+    result = compose_config(
+        {
+            "DJANGO_SECRET_KEY": "k" * 60,
+            "POSTGRES_PASSWORD": "hemmeligt",
+            "POSTGRES_APP_PASSWORD": "appkode",
+        }
+    )
     assert result.returncode == 0, result.stderr
     services = yaml.safe_load(result.stdout)["services"]
+    # The application runs as its own least-privileged role; only migrate as the owner.
+    for name in ("web", "worker", "beat"):
+        url = services[name]["environment"]["DATABASE_URL"]
+        assert url.startswith("postgres://indsatsteam_app:appkode@"), url
+    assert services["migrate"]["environment"]["DATABASE_URL"].startswith(
+        "postgres://indsatsteam:hemmeligt@"
+    )
+    assert services["migrate"]["environment"]["DJANGO_SECRET_KEY"] == "k" * 60
+    assert any(
+        "docker-entrypoint-initdb.d" in str(volume) for volume in services["postgres"]["volumes"]
+    )
     assert {"postgres", "redis", "migrate", "web", "worker", "beat"} <= set(services)
     assert services["web"]["command"][0] == "gunicorn"
-    assert services["web"]["healthcheck"]
+    assert "/healthz/'" in " ".join(services["web"]["healthcheck"]["test"])
+    assert services["web"]["command"][-2:] == ["--config", "config/gunicorn.conf.py"]
+    assert services["web"]["environment"]["GUNICORN_TIMEOUT"] == "30"
+    assert services["worker"]["environment"]["EMAIL_TIMEOUT"] == "20"
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
 def test_compose_refuses_to_start_without_the_secret_key():
-    result = compose_config({"POSTGRES_PASSWORD": "hemmeligt"})
+    result = compose_config({"POSTGRES_PASSWORD": "hemmeligt", "POSTGRES_APP_PASSWORD": "a"})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_the_image_checks_liveness_and_the_compose_file_readiness():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    healthcheck = dockerfile[dockerfile.index("HEALTHCHECK") :]
+    assert "/healthz/live/" in healthcheck.split("\n\n")[0]
+    assert '"config/gunicorn.conf.py"]' in dockerfile
+
+
+def test_compose_refuses_to_start_without_the_app_roles_password():
+    result = compose_config({"DJANGO_SECRET_KEY": "k" * 60, "POSTGRES_PASSWORD": "hemmeligt"})
+    assert result.returncode != 0
+    assert "POSTGRES_APP_PASSWORD" in result.stderr

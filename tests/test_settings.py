@@ -59,6 +59,17 @@ def test_deploy_check_notices_an_unsafe_setting():
         ({"RETENTION_CLOSED_COURSE_YEARS": "fem"}, "RETENTION_CLOSED_COURSE_YEARS='fem' is not"),
         ({"RETENTION_ACCESS_LOG_YEARS": "0"}, "RETENTION_ACCESS_LOG_YEARS=0 must be at least 1"),
         ({"DATABASE_URL": "nonsense://"}, "DATABASE_URL is not a valid database URL"),
+        ({"EMAIL_TIMEOUT": "soon"}, "EMAIL_TIMEOUT='soon' is not a number of seconds"),
+        ({"REDIS_TIMEOUT": "0"}, "REDIS_TIMEOUT=0 must be a number of seconds of at least"),
+        ({"DATABASE_CONNECT_TIMEOUT": "1"}, "DATABASE_CONNECT_TIMEOUT=1 must be at least 2"),
+        (
+            {"CELERY_TASK_SOFT_TIME_LIMIT": "60", "CELERY_TASK_TIME_LIMIT": "60"},
+            "CELERY_TASK_TIME_LIMIT must be larger than CELERY_TASK_SOFT_TIME_LIMIT",
+        ),
+        (
+            {"DJANGO_WEB_PROCESS": "true", "GUNICORN_TIMEOUT": "10"},
+            "GUNICORN_TIMEOUT=10 must be larger than DATABASE_CONNECT_TIMEOUT",
+        ),
     ],
 )
 def test_bad_values_stop_the_start(env, message):
@@ -199,3 +210,51 @@ def test_the_throttle_counters_are_shared_through_redis_when_there_is_one():
     assert "LocMemCache" in _setting("CACHES", PRODUCTION)
     redis = _setting("CACHES", {**PRODUCTION, "REDIS_URL": "redis://redis:6379/0"})
     assert "RedisCache" in redis and "redis://redis:6379/0" in redis
+
+
+POSTGRES = {**PRODUCTION, "DATABASE_URL": "postgres://app@db:5432/indsats"}
+
+
+def test_every_outside_service_has_a_bounded_wait():
+    """The web's database statements get the short timeout, workers and commands the long one;
+    connecting, Redis, e-mail and tasks are bounded too, each from the environment."""
+    web = _setting("DATABASES['default']['OPTIONS']", {**POSTGRES, "DJANGO_WEB_PROCESS": "true"})
+    assert "'connect_timeout': 3" in web
+    assert "statement_timeout=15000" in web
+    worker = _setting("DATABASES['default']['OPTIONS']", POSTGRES)
+    assert "statement_timeout=600000" in worker
+    tuned = _setting(
+        "DATABASES['default']['OPTIONS']",
+        {
+            **POSTGRES,
+            "DJANGO_WEB_PROCESS": "true",
+            "DATABASE_STATEMENT_TIMEOUT": "2.5",
+            "DATABASE_CONNECT_TIMEOUT": "4",
+        },
+    )
+    assert "statement_timeout=2500" in tuned and "'connect_timeout': 4" in tuned
+    assert _setting("EMAIL_TIMEOUT", PRODUCTION) == "20"
+    assert _setting("EMAIL_TIMEOUT", {**PRODUCTION, "EMAIL_TIMEOUT": "7,5"}) == "7.5"
+    assert _setting("CELERY_TASK_SOFT_TIME_LIMIT", PRODUCTION) == "300"
+    assert _setting("CELERY_TASK_TIME_LIMIT", PRODUCTION) == "360"
+    broker = _setting(
+        "CELERY_BROKER_TRANSPORT_OPTIONS", {**PRODUCTION, "REDIS_URL": "redis://redis:6379/0"}
+    )
+    assert "'socket_connect_timeout': 0.5" in broker and "'socket_timeout': 5" in broker
+
+
+def test_the_web_publishes_within_about_a_second(settings):
+    """(1 + retries) attempts of a connect and an answer, plus the pauses between them."""
+    policy = settings.CELERY_TASK_PUBLISH_RETRY_POLICY
+    attempts = 1 + policy["max_retries"]
+    pauses = policy["max_retries"] * policy["interval_max"]
+    # Redis frozen: it accepts the connection and never answers.
+    assert attempts * settings.REDIS_TIMEOUT + pauses <= 1.2
+    # Redis's host gone: connecting fails too.
+    assert attempts * (settings.REDIS_CONNECT_TIMEOUT + settings.REDIS_TIMEOUT) + pauses <= 2.1
+
+
+def test_gunicorn_waits_longer_than_the_database_may():
+    namespace: dict = {}
+    exec((ROOT / "config" / "gunicorn.conf.py").read_text(), namespace)
+    assert namespace["timeout"] > 3 + 15

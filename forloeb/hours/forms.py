@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from forloeb.hours.weeks import CATEGORIES, Grid, GridRow
+from forloeb.hours.weeks import CATEGORIES, Grid, GridRow, sheet_stamp
 from institutioner.models import format_decimal
 from institutioner.textlimits import LINE, TextField
 from institutioner.validators import validate_no_cpr
@@ -51,10 +51,15 @@ class WeekForm(forms.Form):
         widget=forms.TextInput(),
     )
 
+    # The saved week the form was opened on (weeks.sheet_stamp): a save from another tab or
+    # window in between is noticed instead of silently replaced.
+    sheet_stamp = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, grid: Grid, **kwargs):
         super().__init__(*args, **kwargs)
         self.grid = grid
         self.initial.setdefault("note", grid.sheet.note if grid.sheet else "")
+        self.initial.setdefault("sheet_stamp", sheet_stamp(grid.sheet))
         for row in grid.rows:
             for category in CATEGORIES:
                 name = self.field_name(row, category)

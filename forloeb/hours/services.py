@@ -76,20 +76,26 @@ def _check_week(monday: date) -> None:
         )
 
 
-def _sheet_for_update(pedagogist: Pedagogist, monday: date, actor: User) -> WeekSheet:
-    """The week's sheet, created if missing, locked. Two tabs creating it at once get one."""
+class WeekChangedMeanwhile(StateError):
+    """The week was saved elsewhere (another tab, window or device) after this form opened."""
+
+
+def _sheet_for_update(pedagogist: Pedagogist, monday: date, actor: User) -> tuple[WeekSheet, str]:
+    """The week's sheet, created if missing, locked, and its stamp before this call. Two tabs
+    creating it at once get one (the second sees the first one's stamp)."""
     sheet = WeekSheet.objects.select_for_update().filter(pedagogist=pedagogist, week_start=monday)
     found = sheet.first()
     if found is not None:
-        return found
+        return found, hours.sheet_stamp(found)
     try:
         with transaction.atomic():
             new = WeekSheet(pedagogist=pedagogist, week_start=monday)
             new._history_user = actor  # type: ignore[attr-defined]
             new.save(force_insert=True)
     except IntegrityError:
-        pass
-    return sheet.get()
+        existing = sheet.get()
+        return existing, hours.sheet_stamp(existing)
+    return new, hours.sheet_stamp(None)
 
 
 def _save(sheet: WeekSheet, actor: User, fields: list[str]) -> None:
@@ -121,9 +127,12 @@ def week_save(
     values: dict[tuple[int | None, str], Decimal | None],
     note: str = "",
     submit: bool = False,
+    expected_stamp: str = "",
 ) -> WeekSheet:
     """Save the whole grid of a week (a cell left empty removes its hours) and, if asked,
-    submit it. Each cell is one row, so saving twice or from two tabs never counts double."""
+    submit it. Each cell is one row, so saving twice or from two tabs never counts double.
+    `expected_stamp` is `weeks.sheet_stamp()` of the week when the form was opened: if the week was
+    saved since (another tab), nothing is saved and WeekChangedMeanwhile says so."""
     if actor.pk != pedagogist.user_id:
         raise StateError(_("Only the pedagogist fills in their own week."))
     _check_week(monday)
@@ -135,8 +144,17 @@ def week_save(
             _("%(week)s can be submitted once it has begun. Save it for now.")
             % {"week": hours.week_label(monday)}
         )
-    sheet = _sheet_for_update(pedagogist, monday, actor)
+    sheet, stamp = _sheet_for_update(pedagogist, monday, actor)
     _editable(sheet)
+    if expected_stamp and expected_stamp != stamp:
+        raise WeekChangedMeanwhile(
+            _(
+                "%(week)s was saved in another tab or window after you opened it, so your "
+                "numbers are not saved. They are still in the form below. Check them and "
+                "press Save again to save yours instead."
+            )
+            % {"week": hours.week_label(monday)}
+        )
     existing = {(e.course_id, e.category): e for e in sheet.entries.all()}
     allowed = {c.pk for c in hours.courses_in_week(pedagogist, monday)}
     allowed |= {course_id for course_id, _category in existing if course_id}

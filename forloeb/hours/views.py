@@ -106,7 +106,15 @@ def week_sheet(request, year: int, week: int):
                     values=form.values(),
                     note=form.cleaned_data["note"],
                     submit=submit,
+                    expected_stamp=form.cleaned_data["sheet_stamp"],
                 )
+            except services.WeekChangedMeanwhile as error:
+                # Keep what was typed; a second Save now means "mine, knowing about the other".
+                data = request.POST.copy()
+                data["sheet_stamp"] = hours.saved_stamp(pedagogist, monday)
+                form = WeekForm(data, grid=grid)
+                form.is_valid()
+                form.add_error(None, error.message)
             except StateError as error:
                 messages.error(request, error.message)
                 return redirect(request.path)

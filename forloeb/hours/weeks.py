@@ -407,3 +407,14 @@ def course_weeks(course: Course, *, limit: int = 60) -> tuple[list[CourseWeek], 
             )
         )
     return weeks, dict(totals)
+
+
+def sheet_stamp(sheet: WeekSheet | None) -> str:
+    """What the week sheet form remembers of the saved week it was opened on: a save from
+    another tab in between changes it."""
+    return sheet.updated_at.isoformat() if sheet is not None else "new"
+
+
+def saved_stamp(pedagogist: Pedagogist, monday: date) -> str:
+    """The stamp of the week as saved now."""
+    return sheet_stamp(WeekSheet.objects.filter(pedagogist=pedagogist, week_start=monday).first())

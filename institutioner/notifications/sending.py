@@ -5,19 +5,26 @@ services.py, which hands it to the task after the commit.
 """
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from institutioner.files.services import stored_file_bytes
-from institutioner.models import Notification, NotificationStatus, StoredFile
+from institutioner.models import (
+    NOTIFICATION_REFUSED_PREFIX,
+    Notification,
+    NotificationStatus,
+    StoredFile,
+)
 
 # After this many failed attempts a notification is marked failed and no longer retried; the
-# administration can send it again from the health page. Between attempts the wait doubles from
+# administration can send it again from the health page. A refusal for good (a 5xx reply) fails
+# it at once. Between attempts the wait doubles from
 # one minute up to two hours: 1 + 2 + 4 + ... + 64 minutes covers a mail server away for two hours.
 NOTIFICATION_MAX_ATTEMPTS = 8
 
@@ -50,68 +57,114 @@ def notification_send(*, notification_id: int) -> bool:
     no lock any more (the database ends its session and rolls back), so the row is pending again
     and the sweep sends it. On SQLite, which has no row locks, the claim is not atomic: embedded
     development only. A failure from the mail server is counted, kept and retried after a
-    backoff, never raised.
+    backoff (a refusal for good fails at once), never raised.
+
+    The duplicate window is as narrow as SMTP allows: the row is marked sent and committed as
+    soon as the mail server has accepted the message (its "250" after DATA), before QUIT, which
+    only follows the commit. What can still send a message twice: a worker killed, or a database
+    lost, in the moment between the server's "250" and the commit (README: Reliability).
     """
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(_due(timezone.now()), pk=notification_id)
-            .first()
-        )
-        if notification is None:
-            return False
-        message = EmailMultiAlternatives(
-            subject=notification.subject,
-            body=notification.body_text,
-            to=[notification.email],
-            headers={
-                # Asks out-of-office responders not to answer (RFC 3834).
-                "Auto-Submitted": "auto-generated",
-                # The same id every attempt: should a message ever be handed over twice (a
-                # worker killed after the mail server took it, before the row was marked), mail
-                # programs see one message.
-                "Message-ID": f"<notification-{notification.pk}@{_message_domain()}>",
-            },
-        )
-        if notification.body_html:
-            message.attach_alternative(notification.body_html, "text/html")
-        if notification.attachment_name:
-            binary = notification.attachment_binary
-            message.attach(
-                notification.attachment_name,
-                bytes(binary) if binary is not None else notification.attachment_content,
-                _without_charset(notification.attachment_mimetype),
-            )
+    connection = get_connection()
+    try:
+        with transaction.atomic():
+            return _send_claimed(notification_id, connection)
+    finally:
+        # QUIT, after the commit: a server that never answers it costs EMAIL_TIMEOUT, not a
+        # second copy of the message.
         try:
-            if notification.attachment_file_id is not None:
-                # Made here, in the worker, the first time any e-mail needs it; kept after.
-                file = StoredFile.objects.get(pk=notification.attachment_file_id)
-                content = stored_file_bytes(file_id=file.pk)
-                message.attach(file.name, content, _without_charset(file.mimetype))
-            message.send()
-        except Exception as exc:
-            notification.attempts += 1
+            connection.close()
+        except Exception:
+            logger.info("Closing the mail connection failed.", exc_info=True)
+
+
+def _send_claimed(notification_id: int, connection) -> bool:
+    notification = (
+        Notification.objects.select_for_update(skip_locked=True)
+        .filter(_due(timezone.now()), pk=notification_id)
+        .first()
+    )
+    if notification is None:
+        return False
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        to=[notification.email],
+        connection=connection,
+        headers={
+            # Asks out-of-office responders not to answer (RFC 3834).
+            "Auto-Submitted": "auto-generated",
+            # The same id every attempt: should a message ever be handed over twice (a worker
+            # killed after the mail server took it, before the row was marked), receiving
+            # servers and mail programs can see it is one message.
+            "Message-ID": f"<notification-{notification.pk}@{_message_domain()}>",
+        },
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    if notification.attachment_name:
+        binary = notification.attachment_binary
+        message.attach(
+            notification.attachment_name,
+            bytes(binary) if binary is not None else notification.attachment_content,
+            _without_charset(notification.attachment_mimetype),
+        )
+    try:
+        if notification.attachment_file_id is not None:
+            # Made here, in the worker, the first time any e-mail needs it; kept after.
+            file = StoredFile.objects.get(pk=notification.attachment_file_id)
+            content = stored_file_bytes(file_id=file.pk)
+            message.attach(file.name, content, _without_charset(file.mimetype))
+        # Opened here, so that sending leaves it open: the backend would QUIT right after
+        # the message otherwise, before the row is marked.
+        connection.open()
+        message.send()
+    except Exception as exc:
+        notification.attempts += 1
+        refusal = permanent_refusal(exc)
+        if refusal:
+            notification.last_error = f"{NOTIFICATION_REFUSED_PREFIX}{refusal}"[:2000]
+        else:
             notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if notification.attempts >= NOTIFICATION_MAX_ATTEMPTS:
-                notification.status = NotificationStatus.FAILED
-                notification.next_attempt_at = None
-            else:
-                notification.next_attempt_at = timezone.now() + notification_backoff(
-                    notification.attempts
-                )
-            notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            logger.warning(
-                "Sending notification %s failed (attempt %s).",
-                notification.pk,
-                notification.attempts,
-                exc_info=True,
+        if refusal or notification.attempts >= NOTIFICATION_MAX_ATTEMPTS:
+            notification.status = NotificationStatus.FAILED
+            notification.next_attempt_at = None
+        else:
+            notification.next_attempt_at = timezone.now() + notification_backoff(
+                notification.attempts
             )
-            return False
-        notification.status = NotificationStatus.SENT
-        notification.sent_at = timezone.now()
-        notification.next_attempt_at = None
-        notification.save(update_fields=["status", "sent_at", "next_attempt_at"])
-        return True
+        notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        logger.warning(
+            "Sending notification %s failed (attempt %s).",
+            notification.pk,
+            notification.attempts,
+            exc_info=True,
+        )
+        return False
+    notification.status = NotificationStatus.SENT
+    notification.sent_at = timezone.now()
+    notification.next_attempt_at = None
+    notification.save(update_fields=["status", "sent_at", "next_attempt_at"])
+    return True
+
+
+def permanent_refusal(exc: BaseException) -> str:
+    """The mail server's words when it refused the message for good (a 5xx reply: no such
+    mailbox, rejected as spam, not allowed to relay), or "" for a failure worth retrying (a 4xx
+    reply, a timeout, a lost connection)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        replies = list(exc.recipients.items())
+        if replies and all(500 <= code < 600 for _address, (code, _reply) in replies):
+            return "; ".join(
+                f"{code} {_text(text)} ({address})" for address, (code, text) in replies
+            )
+        return ""
+    if isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600:
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    return ""
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
 
 
 def _message_domain() -> str:

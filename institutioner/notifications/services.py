@@ -13,6 +13,7 @@ from django.template import Context, TemplateDoesNotExist, engines
 from django.template.backends.django import DjangoTemplates
 from django.utils import timezone, translation
 
+from institutioner.broker import broker_publish_connection
 from institutioner.models import (
     Notification,
     NotificationKind,
@@ -194,7 +195,8 @@ def notification_enqueue(*, notification_id: int) -> None:
     change into an error page.
     """
     try:
-        notifications_send.delay(notification_id)
+        with broker_publish_connection() as connection:
+            notifications_send.apply_async((notification_id,), connection=connection)
     except Exception:
         logger.warning(
             "Could not hand notification %s to the broker; the periodic sweep will send it.",

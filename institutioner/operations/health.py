@@ -3,9 +3,9 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from celery import current_app
 from celery.schedules import crontab_parser
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.db.models import Count, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django_celery_beat.models import PeriodicTask
 
 from institutioner import workdays
-from institutioner.models import Heartbeat, Notification, NotificationStatus
+from institutioner.broker import broker_ping
+from institutioner.models import HEARTBEAT_TASK_PREFIX, Heartbeat, Notification, NotificationStatus
 from institutioner.operations.schedules import Schedule, all_schedules
 
 
@@ -41,6 +42,9 @@ class Health:
     oldest_pending: datetime | None
     failed: int
     failures: list[Notification] = field(default_factory=list)
+    # Tasks a worker process began and has not finished: (task, since), newest first.
+    running: list[tuple[str, datetime]] = field(default_factory=list)
+    now: datetime = field(default_factory=timezone.now)
 
     @property
     def problems(self) -> list[str]:
@@ -50,7 +54,25 @@ class Health:
                 _("The broker does not answer: %(detail)s") % {"detail": self.broker_detail}
             )
         if self.worker_late:
-            found.append(_("No sign of life from the background process in the last minutes."))
+            if self.worker_at:
+                found.append(
+                    _("No sign of life from the background process since %(when)s.")
+                    % {"when": _clock(self.worker_at)}
+                )
+            else:
+                found.append(_("No sign of life from the background process yet."))
+            for task, since in self.running:
+                found.append(
+                    _("It was running: %(task)s (since %(when)s).")
+                    % {"task": task_label(task), "when": _clock(since)}
+                )
+        else:
+            for task, since in self.running:
+                if self.now - since > _late():
+                    found.append(
+                        _("A task has been running since %(when)s: %(task)s.")
+                        % {"task": task_label(task), "when": _clock(since)}
+                    )
         for state in self.schedules:
             if state.late:
                 found.append(_("Did not run as planned: %(name)s") % {"name": state.schedule.label})
@@ -62,19 +84,38 @@ class Health:
         return found
 
 
+def _clock(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d.%m. %H:%M:%S")
+
+
+def task_label(task: str) -> str:
+    """A schedule's Danish name where the task belongs to one, else the task's own name."""
+    for schedule in all_schedules():
+        if schedule.task == task:
+            return f"{schedule.label} ({task})"
+    return task
+
+
+def readiness() -> list[tuple[str, str]]:
+    """Each required service and "ok" or why not, within the web's short timeouts."""
+    checks = [("database", _database_answers())]
+    if settings.REDIS_URL:
+        ok, detail = broker_ping()
+        checks.append(("redis", "ok" if ok else detail))
+    return checks
+
+
+def _database_answers() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as exc:
+        return f"{type(exc).__name__}: {exc}".strip()[:300]
+    return "ok"
+
+
 def _late() -> timedelta:
     return timedelta(minutes=settings.HEALTH_HEARTBEAT_LATE_MINUTES)
-
-
-def broker_ping() -> tuple[bool, str]:
-    """Connect to the broker once, with the configured timeouts (about 2 seconds)."""
-    try:
-        with current_app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, timeout=2)
-            transport = connection.transport_cls
-    except Exception as exc:
-        return False, f"{type(exc).__name__}: {exc}"[:300]
-    return True, str(transport)
 
 
 def _weekday_set(day_of_week: str) -> set[int]:
@@ -156,6 +197,18 @@ def health(*, now: datetime | None = None) -> Health:
         )
     }
     beats = {h.name: h for h in Heartbeat.objects.all()}
+    # A task row older than the hard time limit belongs to a process that is gone (the limit
+    # ends a task's process); it is no longer "running".
+    gone = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - late
+    running = sorted(
+        (
+            (beat.detail, beat.at)
+            for beat in beats.values()
+            if beat.name.startswith(HEARTBEAT_TASK_PREFIX) and beat.detail and beat.at > gone
+        ),
+        key=lambda item: item[1],
+        reverse=True,
+    )
     worker = beats.get("worker")
     states = []
     for schedule in schedules:
@@ -214,4 +267,6 @@ def health(*, now: datetime | None = None) -> Health:
         oldest_pending=counts["oldest"],
         failed=counts["failed"],
         failures=failures,
+        running=running,
+        now=now,
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django_celery_beat.models import PeriodicTask
 
 from institutioner.errors import StateError
-from institutioner.models import Heartbeat, ScheduleChange, User
+from institutioner.models import HEARTBEAT_TASK_PREFIX, Heartbeat, ScheduleChange, User
 from institutioner.operations import health, schedules
 
 
@@ -17,6 +17,26 @@ def heartbeat_beat(*, name: str, detail: str = "") -> None:
     Heartbeat.objects.update_or_create(
         name=name, defaults={"at": timezone.now(), "detail": detail[:200]}
     )
+
+
+def heartbeat_task_started(*, process: str, task: str) -> None:
+    """A worker process begins a task: the health page can name it if the process hangs."""
+    Heartbeat.objects.update_or_create(
+        name=process, defaults={"at": timezone.now(), "detail": task[:200]}
+    )
+
+
+def heartbeat_task_finished(*, process: str) -> None:
+    Heartbeat.objects.filter(name=process).update(at=timezone.now(), detail="")
+
+
+def heartbeats_forget_processes(*, older_than) -> int:
+    """Remove the task rows of worker processes that have shown no sign since `older_than`
+    (restarted or killed workers leave theirs behind)."""
+    deleted, _ = Heartbeat.objects.filter(
+        name__startswith=HEARTBEAT_TASK_PREFIX, at__lt=older_than
+    ).delete()
+    return deleted
 
 
 @transaction.atomic

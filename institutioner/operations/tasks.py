@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from celery import shared_task
+from django.utils import timezone
 
 from institutioner import services as institutioner_services
 from institutioner.operations import services as operations_services
@@ -16,3 +19,5 @@ def sessions_clear_expired() -> int:
 def worker_heartbeat() -> None:
     """Every minute: the health page sees that beat, broker and worker all work."""
     operations_services.heartbeat_beat(name="worker")
+    # Rows of worker processes gone (restarted, killed) a day ago tell nothing any more.
+    operations_services.heartbeats_forget_processes(older_than=timezone.now() - timedelta(days=1))

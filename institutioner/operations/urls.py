@@ -6,4 +6,5 @@ urlpatterns = [
     path("drift/", views.operations, name="operations"),
     path("drift/tidsplaner/<int:pk>/", views.schedule_edit, name="schedule_edit"),
     path("healthz/", views.healthz, name="healthz"),
+    path("healthz/live/", views.healthz_live, name="healthz_live"),
 ]

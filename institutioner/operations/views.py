@@ -1,6 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -103,7 +103,24 @@ def _parse(value: str, size: int) -> set[int]:
 @require_safe
 @never_cache
 def healthz(request):
-    """For load balancers and docker-compose: answers 200 when the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
+    """Readiness, for load balancers and docker-compose: 200 "ok" when every required service
+    (the database, and Redis when there is one) answers within its short timeout; otherwise
+    503 with one line per service saying which failed. Never touches the session."""
+    checks = health.readiness()
+    failed = [name for name, detail in checks if detail != "ok"]
+    if not failed:
+        return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+    lines = [f"unavailable: {', '.join(failed)}", *(f"{name}: {detail}" for name, detail in checks)]
+    response = HttpResponse(
+        "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8", status=503
+    )
+    response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+    return response
+
+
+@require_safe
+@never_cache
+def healthz_live(request):
+    """Liveness: the process answers requests. Asks no other service, so an orchestrator does
+    not restart healthy web processes because the database is away."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")

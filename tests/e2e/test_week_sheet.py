@@ -64,3 +64,37 @@ def test_pedagogist_fills_and_submits_a_week_on_a_phone(page, live_server, world
     row = page.get_by_role("row", name=re.compile("Børnehuset Mariehønen"))
     expect(row).to_contain_text("6,5")
     expect(page.get_by_text("Ikke knyttet")).to_have_count(0)
+
+
+def test_the_same_week_saved_in_two_tabs(page, live_server, world, console_errors):
+    """Both tabs opened the week; the first saves; the second gets a Danish message and keeps
+    its typed numbers, and saving once more saves them."""
+    start = hours.this_monday() - timedelta(weeks=2)
+    req = make_request(world, submit=True, wished_start=start, wished_weeks=10)
+    accept(world, req, hours="6")
+    course = agreement_in_force(world, req)[0].course
+    log_in(page, live_server.url, "paula@example.dk", PASSWORD)
+    year, week, _day = hours.this_monday().isocalendar()
+    url = f"{live_server.url}/timer/uge/{year}/{week}/"
+    label = "Praksis, Børnehuset Mariehønen, Sommerfuglen"
+    page.goto(url)
+    other = page.context.new_page()
+    other.goto(url)
+
+    page.get_by_label(label).fill("4")
+    page.get_by_role("button", name="Gem", exact=True).click()
+    expect(page.get_by_text("Ugen er gemt.")).to_be_visible()
+
+    other.get_by_label(label).fill("7,5")
+    other.get_by_role("button", name="Gem", exact=True).click()
+    expect(other.get_by_text("blev gemt i en anden fane eller et andet vindue")).to_be_visible()
+    expect(other.get_by_label(label)).to_have_value("7,5")
+    assert serious_accessibility_violations(other) == []
+    practice = HourEntry.objects.get(course=course, category=HourCategory.PRACTICE)
+    assert practice.hours == Decimal("4")
+
+    other.get_by_role("button", name="Gem", exact=True).click()
+    expect(other.get_by_text("Ugen er gemt.")).to_be_visible()
+    practice.refresh_from_db()
+    assert practice.hours == Decimal("7.5")
+    assert console_errors == []

@@ -193,6 +193,29 @@ def test_healthz_answers_without_login(client, db):
     assert response.content == b"ok"
 
 
+def test_liveness_asks_no_other_service(client):
+    # Without the `db` fixture any database access would fail this test.
+    response = client.get(reverse("healthz_live"))
+    assert (response.status_code, response.content) == (200, b"ok")
+    assert response["Content-Type"].startswith("text/plain")
+
+
+def test_readiness_names_an_unanswering_redis(client, db, settings):
+    """A Redis port where nothing listens: /healthz/ answers 503 at once and names it."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
+    response = client.get(reverse("healthz"))
+    body = response.content.decode()
+    assert response.status_code == 503
+    assert body.startswith("unavailable: redis\n")
+    assert "database: ok" in body
+    assert response["Retry-After"] == str(settings.RETRY_AFTER_SECONDS)
+
+
 def test_not_found_page_is_danish_and_keeps_the_navigation(client, world):
     client.force_login(world.outsider)
     response = client.get(reverse("institution_detail", args=[world.institution.pk]))

@@ -343,3 +343,45 @@ def test_a_name_like_a_formula_stays_text_in_the_export(client, world, running, 
             assert row[0].data_type == "s" and row[0].value == world.pedagogist.user.name
         assert {row[4].value for row in cells} >= {"+1+2"}
         assert all(row[4].data_type == "s" for row in cells if row[4].value)
+
+
+def _stamp(html: str) -> str:
+    import re
+
+    found = re.search(r'name="sheet_stamp" value="([^"]*)"', html)
+    assert found, "the form carries the stamp of the week it was opened on"
+    return found.group(1)
+
+
+def test_the_same_week_saved_in_two_tabs_gives_the_second_a_message_and_keeps_its_numbers(
+    client, world, running
+):
+    client.force_login(world.pedagogist.user)
+    url = reverse("week_sheet", args=week_args(hours.this_monday()))
+    tab_a = _stamp(client.get(url).content.decode())
+    tab_b = _stamp(client.get(url).content.decode())
+    assert tab_a == tab_b == "new"
+
+    first = client.post(url, {f"h_{running.pk}_practice": "4", "sheet_stamp": tab_a}, follow=True)
+    assert "Ugen er gemt" in first.content.decode()
+
+    second = client.post(
+        url, {f"h_{running.pk}_practice": "7,5", "note": "Fra fane B", "sheet_stamp": tab_b}
+    )
+    html = second.content.decode()
+    assert second.status_code == 200
+    assert "blev gemt i en anden fane eller et andet vindue" in html
+    assert "Ugen er gemt" not in html
+    assert 'value="7,5"' in html and 'value="Fra fane B"' in html  # nothing typed is lost
+    entry = HourEntry.objects.get(course=running, category=P)
+    assert entry.hours == D("4")  # and tab A's numbers were not silently replaced
+
+    # Saving again, knowingly, saves tab B's numbers.
+    again = client.post(
+        url,
+        {f"h_{running.pk}_practice": "7,5", "note": "Fra fane B", "sheet_stamp": _stamp(html)},
+    )
+    assert again.status_code == 302
+    entry.refresh_from_db()
+    assert entry.hours == D("7.5")
+    assert WeekSheet.objects.get().note == "Fra fane B"

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import ProgrammingError, connection, transaction
 
 from indsats.agreements import content as agreements_content
 from indsats.agreements import services as agreements_services
@@ -166,6 +166,49 @@ def test_adjustment_supersedes_the_old_version(world):
     assert differences["Timer om ugen"] == ("6", "8")
     assert differences["Ugedage"] == ("Tirsdag\nTorsdag", "Mandag\nOnsdag")
     assert "Baggrund og behov" not in differences
+    if connection.vendor == "postgresql":
+        # The database's check at commit: the superseded version has its signed successor.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_the_database_refuses_an_extra_signature_on_a_signed_version(world):
+    _agreement, version = agreement_in_force(world)
+    with pytest.raises(DB_REFUSES, match="signature_on_signed_version"), transaction.atomic():
+        Signature.objects.create(
+            version=version,
+            slot="administration",
+            role="administration",
+            user=world.administrator,
+            content_hash=version.content_hash,
+        )
+    assert version.signatures.count() == 2
+
+
+def test_the_database_refuses_a_version_superseded_without_a_successor(world, postgres):
+    _agreement, version = agreement_in_force(world)
+    with pytest.raises(DB_REFUSES, match="without_successor"), transaction.atomic():
+        AgreementVersion.objects.filter(pk=version.pk).update(status=VersionStatus.SUPERSEDED)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # what the commit would check
+    version.refresh_from_db()
+    assert version.status == VersionStatus.IN_FORCE
+
+
+def test_the_database_refuses_to_truncate_signed_agreements(world, postgres):
+    agreement_in_force(world)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as at a commit
+    for table in ("indsats_signature", "indsats_agreementversion"):
+        with (
+            pytest.raises((*DB_REFUSES, ProgrammingError), match="truncate_refused"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            # The test database allows it for Django's flush; a real one never does.
+            cursor.execute("SET LOCAL institutioner.allow_truncate = 'off'")
+            cursor.execute(f"TRUNCATE {table} CASCADE")
+    assert Signature.objects.count() == 2
 
 
 def test_hash_is_stable_and_changes_with_any_change():

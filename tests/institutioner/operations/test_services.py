@@ -42,3 +42,36 @@ def test_a_technical_job_is_not_changed_by_the_service_either(world):
             enabled=True,
         )
     assert not ScheduleChange.objects.exists()
+
+
+def test_the_health_page_names_the_task_a_late_worker_was_running(client, world):
+    """The worker's heartbeat is late after HEALTH_HEARTBEAT_LATE_MINUTES (2): reported within
+    a minute or two, with the task it began and never finished."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from institutioner.operations import services
+    from institutioner.operations.health import health
+
+    now = timezone.now()
+    services.heartbeat_beat(name="worker")
+    services.heartbeat_task_started(
+        process="task:worker-1:42", task="institutioner.tasks.notifications_send_pending"
+    )
+    services.heartbeat_task_started(process="task:worker-1:43", task="other.task")
+    services.heartbeat_task_finished(process="task:worker-1:43")
+
+    assert not health(now=now + timedelta(seconds=90)).worker_late
+    late = health(now=now + timedelta(minutes=2, seconds=30))
+    assert late.worker_late
+    assert [task for task, _since in late.running] == [
+        "institutioner.tasks.notifications_send_pending"
+    ]
+    text = " ".join(late.problems)
+    assert "Intet livstegn fra baggrundsprocessen siden" in text
+    assert "Den var i gang med:" in text and "notifications_send_pending" in text
+    assert "other.task" not in text
+
+    # Processes gone a day ago are forgotten by the next heartbeat.
+    assert services.heartbeats_forget_processes(older_than=now + timedelta(days=1)) == 2
