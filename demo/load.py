@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from demo import courses, interventions, organisation
+from demo import courses, interventions, organisation, voice
 from institutioner.models import District
 
 # Each loader finds what the ones before it made (requests before agreements, agreements before
@@ -17,6 +17,7 @@ LOADERS = [
     courses.demo_history,
     courses.demo_hours,
     courses.demo_reminders,
+    voice.demo_voice,
 ]
 
 

@@ -11,6 +11,8 @@ class ForloebConfig(AppConfig):
         from forloeb.courses import selectors, services
         from forloeb.courses import startpage as courses_startpage  # noqa: F401
         from forloeb.hours import startpage as hours_startpage  # noqa: F401
+        from forloeb.followup import startpage as followup_startpage  # noqa: F401
+        from forloeb.voice import startpage as voice_startpage  # noqa: F401
         from indsats.hooks import on_agreement_finished_check, on_agreement_in_force
 
         # A course opens when its agreement comes into force (indsats cannot import forloeb),
@@ -24,9 +26,11 @@ class ForloebConfig(AppConfig):
         from forloeb import access
         from forloeb.courses import menu as courses_menu  # noqa: F401
         from forloeb.dashboards import menu as dashboards_menu  # noqa: F401
+        from forloeb.followup import menu as followup_menu  # noqa: F401
         from forloeb.hours import menu as hours_menu  # noqa: F401
         from forloeb.reminders import notifications as reminders_notifications  # noqa: F401
         from forloeb.reminders import schedules as reminders_schedules  # noqa: F401
+        from forloeb.voice import notifications as voice_notifications  # noqa: F401
         from institutioner.accesslog import rules as access_log
 
         access_log.register(access.ACCESS_LOG)

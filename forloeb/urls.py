@@ -4,4 +4,6 @@ urlpatterns = [
     path("", include("forloeb.courses.urls")),
     path("", include("forloeb.dashboards.urls")),
     path("", include("forloeb.hours.urls")),
+    path("", include("forloeb.voice.urls")),
+    path("", include("forloeb.followup.urls")),
 ]

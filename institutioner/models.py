@@ -499,6 +499,8 @@ class NotificationKind(models.TextChoices):
     COURSE_ENDING = "course_ending", _("Reminder: courses ending without a planned follow-up")
     COURSE_PLAN_CHANGED = "course_plan_changed", _("Changed weekdays or times of a course")
     WEEK_SHEET_REMINDER = "week_sheet_reminder", _("Reminder: week sheet not submitted")
+    RATING_INVITATION = "rating_invitation", _("Invitations to rate a course's evaluation")
+    FOLLOW_UP_REMINDER = "follow_up_reminder", _("Follow-ups 3 and 6 months after a course")
     SYSTEM = "system", _("Messages from the system")
 
 

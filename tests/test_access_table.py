@@ -198,6 +198,29 @@ RULES = {
         lambda w: {"pk": w.agreement.course.pk, "item_id": w.agreement.course.checklist.first().pk},
         everyone(405),
     ),
+    # The institution's voice: the institution's leaders answer (and invite staff, who then
+    # answer too); nobody else opens the form.
+    "rating_answer": (
+        lambda w: {
+            "pk": w.agreement.course.pk,
+            "evaluation_id": w.agreement.course.evaluations.first().pk,
+        },
+        {**signed_in(404), "leader": 200},
+    ),
+    "rating_invite": (
+        lambda w: {
+            "pk": w.agreement.course.pk,
+            "evaluation_id": w.agreement.course.evaluations.first().pk,
+        },
+        {**signed_in(404), "leader": 200},
+    ),
+    # Follow-ups after closing: everyone who sees the course but the staff; the world's course
+    # is closed with a follow-up due (see `world_with_requests`).
+    "follow_up_list": (no_kwargs, {**signed_in(200), "staff": 404}),
+    "follow_up_answer": (
+        lambda w: {"pk": w.follow_up.pk},
+        {**signed_in(200), "staff": 404, "outsider": 404},
+    ),
     # Hours: a pedagogist fills in their own weeks; the administration reads and approves them;
     # everyone signed in sees the hours delivered on the courses they can see.
     "hours": (no_kwargs, {**signed_in(302), "staff": 404}),
@@ -402,7 +425,30 @@ def world_with_requests(world):
     world.meeting = plan_meeting(world, world.accepted_request)
     world.agreement, world.agreement_version = agreement_in_force(world, world.accepted_request)
     plant_hours(world)
+    world.follow_up = _follow_up(world)
     return world
+
+
+def _follow_up(world):
+    """A follow-up of another course at the institution, closed four months ago."""
+    from datetime import timedelta
+
+    from forloeb.courses import services as courses
+    from forloeb.models import Course
+    from forloeb.reminders import rules
+    from tests.indsats.helpers import accept, agreement_in_force, make_request
+
+    req = make_request(world, submit=True)
+    accept(world, req)
+    agreement, _version = agreement_in_force(world, req)
+    courses.course_set_phase(
+        actor=world.administrator, course_id=agreement.course.pk, phase="closed", reason="Slut."
+    )
+    Course.objects.filter(pk=agreement.course.pk).update(
+        closed_at=timezone.now() - timedelta(days=100)
+    )
+    rules.follow_ups_due(now=timezone.now())
+    return agreement.course.follow_ups.get()
 
 
 def is_file(response) -> bool:

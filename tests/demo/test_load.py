@@ -125,6 +125,19 @@ def test_demo_municipality_has_the_seeds_numbers_and_is_loaded_once():
         recipient__email="leder@demo.dk", template="reminder_signature", read_at__isnull=True
     ).exists()
 
+    # The institution's voice: an answer revealed on a closed course, an answer waiting for
+    # the pedagogist's evaluation (blind), and the demo leader's own answer pending with the
+    # demo staff member invited.
+    from forloeb.models import EvaluationStatus, InstitutionRating, RatingInvitation
+
+    ratings = InstitutionRating.objects.all()
+    assert ratings.filter(evaluation__status=EvaluationStatus.COMPLETED).exists()
+    assert ratings.filter(evaluation__status=EvaluationStatus.PLANNED).exists()
+    invitation = RatingInvitation.objects.get(person__email="personale@demo.dk")
+    assert not ratings.filter(
+        evaluation=invitation.evaluation, respondent__email="leder@demo.dk"
+    ).exists()
+
     again = StringIO()
     call_command("load_demo", stdout=again)
     assert "findes allerede" in again.getvalue()
