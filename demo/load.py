@@ -18,6 +18,7 @@ LOADERS = [
     courses.demo_hours,
     courses.demo_reminders,
     voice.demo_voice,
+    voice.demo_follow_ups,
 ]
 
 

@@ -83,3 +83,56 @@ def demo_voice() -> None:
             due_on=workdays.working_day_on_or_after(today + timedelta(days=6))
         )
     voice_services.rating_invite(actor=demo_leader, evaluation_id=soon.pk, person_ids=[staff.pk])
+
+
+IN_USE = ["yes", "partly", "yes", "no"]
+NEEDS = [
+    "",
+    "En opfølgende snak med personalet om overgangene.",
+    "",
+    "Nyt personale på stuen kender ikke legegrupperne; vi overvejer en ny anmodning.",
+]
+
+
+def demo_follow_ups() -> None:
+    """Follow-ups after closing, made by the rule from the generated past (courses that closed
+    3 or 6 months ago): about two in three answered by their leader, the rest waiting; the demo
+    leader has one waiting on her start page."""
+    from forloeb.followup import selectors as follow_up_selectors
+    from forloeb.followup import services as follow_up_services
+    from forloeb.models import Course, FollowUp
+    from forloeb.reminders import rules
+
+    now = timezone.now()
+    demo_leader = User.objects.get(email="leder@demo.dk")
+    mine = FollowUp.objects.filter(
+        course__agreement__request__institution__memberships__user=demo_leader
+    )
+    if not mine.exists():
+        # One of her closed courses closed about 100 days ago, so the rule asks her.
+        course = (
+            Course.objects.filter(
+                phase=Phase.CLOSED,
+                agreement__request__institution__memberships__user=demo_leader,
+            )
+            .order_by("-closed_at")
+            .first()
+        )
+        if course is not None:
+            Course.objects.filter(pk=course.pk).update(closed_at=now - timedelta(days=100))
+            rules.follow_ups_due(now=now)
+    follow_ups = FollowUp.objects.select_related("course__agreement__request").order_by("pk")
+    for index, follow_up in enumerate(follow_ups):
+        if index % 3 == 2 or mine.filter(pk=follow_up.pk).exists():
+            continue  # waiting for the leader
+        leader = User.objects.leaders_of(follow_up.course.agreement.request.institution_id).first()
+        if leader is None:
+            continue
+        goals = follow_up_selectors.goal_texts(follow_up.course)
+        follow_up_services.follow_up_answer(
+            actor=leader,
+            follow_up_id=follow_up.pk,
+            goals=[(goal, IN_USE[(index + i) % len(IN_USE)]) for i, goal in enumerate(goals)],
+            would_ask_again=["yes", "yes", "maybe", "no"][index % 4],
+            needs=NEEDS[index % len(NEEDS)],
+        )

@@ -295,9 +295,7 @@ def follow_ups_to_answer_for(user: User) -> QuerySet[FollowUp]:
 
 def can_answer_follow_up(user: User, follow_up: FollowUp) -> bool:
     """The institution's leaders answer it."""
-    return bool(user.is_active) and _leads(
-        user, follow_up.course.agreement.request.institution_id
-    )
+    return bool(user.is_active) and _leads(user, follow_up.course.agreement.request.institution_id)
 
 
 # --- The access log -------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ class ForloebConfig(AppConfig):
         # Registers each room's start page sections.
         from forloeb.courses import selectors, services
         from forloeb.courses import startpage as courses_startpage  # noqa: F401
-        from forloeb.hours import startpage as hours_startpage  # noqa: F401
         from forloeb.followup import startpage as followup_startpage  # noqa: F401
+        from forloeb.hours import startpage as hours_startpage  # noqa: F401
         from forloeb.voice import startpage as voice_startpage  # noqa: F401
         from indsats.hooks import on_agreement_finished_check, on_agreement_in_force
 

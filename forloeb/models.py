@@ -602,8 +602,7 @@ class FollowUp(models.Model):
             models.CheckConstraint(
                 condition=Q(answered_at__isnull=True, answered_by__isnull=True, would_ask_again="")
                 | (
-                    Q(answered_at__isnull=False, answered_by__isnull=False)
-                    & ~Q(would_ask_again="")
+                    Q(answered_at__isnull=False, answered_by__isnull=False) & ~Q(would_ask_again="")
                 ),
                 name="follow_up_answered_whole",
             ),
@@ -621,8 +620,10 @@ class FollowUp(models.Model):
     def void(self) -> bool:
         """The course was reopened after this closing (the course is joined by the caller)."""
         course = self.course
-        return course.phase != Phase.CLOSED or course.closed_at is None or (
-            course.closed_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date() != self.closed_on
+        return (
+            course.phase != Phase.CLOSED
+            or course.closed_at is None
+            or (course.closed_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date() != self.closed_on)
         )
 
 

@@ -10,7 +10,9 @@ def add_months(day: date, months: int) -> date:
     """The same day `months` later (the month's last day when it has no such day)."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def goal_texts(course: Course) -> list[str]:

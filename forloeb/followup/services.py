@@ -68,7 +68,9 @@ def follow_up_answer(
     if errors:
         raise ValidationError(errors)
     validate_no_cpr(needs)
-    check_lengths(needs=(needs, MEDIUM), **{f"goal_{i}": (g, GOAL) for i, (g, _u) in enumerate(goals)})
+    check_lengths(
+        needs=(needs, MEDIUM), **{f"goal_{i}": (g, GOAL) for i, (g, _u) in enumerate(goals)}
+    )
     follow_up.answered_at = timezone.now()
     follow_up.answered_by = actor
     follow_up.would_ask_again = would_ask_again

@@ -138,6 +138,16 @@ def test_demo_municipality_has_the_seeds_numbers_and_is_loaded_once():
         evaluation=invitation.evaluation, respondent__email="leder@demo.dk"
     ).exists()
 
+    # Follow-ups after closing, made by the rule: answered and waiting, one of them the demo
+    # leader's.
+    from forloeb.models import FollowUp
+
+    assert FollowUp.objects.filter(answered_at__isnull=False).exists()
+    assert FollowUp.objects.filter(
+        answered_at__isnull=True,
+        course__agreement__request__institution__memberships__user__email="leder@demo.dk",
+    ).exists()
+
     again = StringIO()
     call_command("load_demo", stdout=again)
     assert "findes allerede" in again.getvalue()

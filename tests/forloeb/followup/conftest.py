@@ -17,9 +17,7 @@ def closed_course(world, *, days_ago: int):
     courses.course_set_phase(
         actor=world.administrator, course_id=course.pk, phase=Phase.CLOSED, reason="Afsluttet."
     )
-    Course.objects.filter(pk=course.pk).update(
-        closed_at=timezone.now() - timedelta(days=days_ago)
-    )
+    Course.objects.filter(pk=course.pk).update(closed_at=timezone.now() - timedelta(days=days_ago))
     Notification.objects.all().delete()  # the messages of getting here are not under test
     course.refresh_from_db()
     return course

@@ -20,7 +20,11 @@ def follow_up(world):
 
 
 def _answer(**overrides):
-    data = {"goal_0": "partly", "would_ask_again": "yes", "needs": "Et personalemøde om garderoben."}
+    data = {
+        "goal_0": "partly",
+        "would_ask_again": "yes",
+        "needs": "Et personalemøde om garderoben.",
+    }
     data.update(overrides)
     return data
 
@@ -57,7 +61,10 @@ def test_bad_answers_get_danish_messages_and_keep_the_rest(client, world, follow
 
 def test_a_follow_up_of_a_reopened_course_says_so(client, world, follow_up):
     courses.course_set_phase(
-        actor=world.administrator, course_id=follow_up.course_id, phase=Phase.PRACTICE, reason="Igen."
+        actor=world.administrator,
+        course_id=follow_up.course_id,
+        phase=Phase.PRACTICE,
+        reason="Igen.",
     )
     url = reverse("follow_up_answer", args=[follow_up.pk])
     client.force_login(world.leader)
