@@ -18,7 +18,7 @@ from forloeb.models import (
 from indsats import access as indsats_access
 from institutioner import access
 from institutioner.accesslog import rules as log
-from institutioner.models import Institution, Pedagogist, User
+from institutioner.models import Group, Institution, Pedagogist, User
 
 
 def courses_for(user: User) -> QuerySet[Course]:
@@ -298,6 +298,32 @@ def can_answer_follow_up(user: User, follow_up: FollowUp) -> bool:
     return bool(user.is_active) and _leads(user, follow_up.course.agreement.request.institution_id)
 
 
+# The learning environment's history (forloeb/history/) ---------------------------------------
+
+
+def can_see_environment_history(user: User) -> bool:
+    """Every intervention at a place across the years, with the leaders' ratings: the
+    administration (at triage) and the institution's leaders."""
+    return access.is_administration(user) or (access.is_leader(user) and user.is_active)
+
+
+def get_institution_history_for(user: User, pk) -> Institution:
+    if not can_see_environment_history(user):
+        raise Http404
+    return access.get_institution_for(user, pk)
+
+
+def get_group_history_for(user: User, pk) -> Group:
+    if not can_see_environment_history(user):
+        raise Http404
+    try:
+        return Group.objects.select_related("institution__district").get(
+            pk=pk, institution__in=access.institutions_for(user)
+        )
+    except Group.DoesNotExist:
+        raise Http404 from None
+
+
 # --- The access log -------------------------------------------------------------------------------
 
 
@@ -320,6 +346,9 @@ ACCESS_LOG = {
     # the institution's staff.
     "rating_answer": log.view("forloeb.Course"),
     "rating_invite": log.view("forloeb.Course"),
+    # The learning environment's history names the pedagogists and who answered.
+    "history_institution": log.view("institutioner.Institution"),
+    "history_group": log.view("institutioner.Group"),
     # Follow-ups name who answered them.
     "follow_up_list": log.search(),
     "follow_up_answer": log.view("forloeb.FollowUp"),

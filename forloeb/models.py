@@ -617,6 +617,13 @@ class FollowUp(models.Model):
         return self.answered_at is not None
 
     @property
+    def goals_in_use(self) -> str:
+        """How many of the goals' practice is still in use, at least partly: "2/3"."""
+        goals = list(self.goals.all())
+        used = sum(1 for goal in goals if goal.in_use != PracticeInUse.NO)
+        return f"{used}/{len(goals)}"
+
+    @property
     def void(self) -> bool:
         """The course was reopened after this closing (the course is joined by the caller)."""
         course = self.course

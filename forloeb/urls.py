@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("forloeb.hours.urls")),
     path("", include("forloeb.voice.urls")),
     path("", include("forloeb.followup.urls")),
+    path("", include("forloeb.history.urls")),
 ]

@@ -221,6 +221,15 @@ RULES = {
         lambda w: {"pk": w.follow_up.pk},
         {**signed_in(200), "staff": 404, "outsider": 404},
     ),
+    # The learning environment's history: the administration and the institution's leaders.
+    "history_institution": (
+        lambda w: {"pk": w.institution.pk},
+        {**signed_in(404), "administration": 200, "leader": 200},
+    ),
+    "history_group": (
+        lambda w: {"pk": w.institution.groups.first().pk},
+        {**signed_in(404), "administration": 200, "leader": 200},
+    ),
     # Hours: a pedagogist fills in their own weeks; the administration reads and approves them;
     # everyone signed in sees the hours delivered on the courses they can see.
     "hours": (no_kwargs, {**signed_in(302), "staff": 404}),

@@ -92,6 +92,7 @@ def _course_page(request, course, *, note_form=None):
             "note_form": note_form or NoteForm(),
             "evaluations": evaluations,
             "reads_ratings": access.reads_ratings(request.user, course),
+            "sees_environment_history": access.can_see_environment_history(request.user),
             "follow_ups": list(
                 access.follow_ups_for(request.user)
                 .filter(course=course)

@@ -148,6 +148,17 @@ def test_demo_municipality_has_the_seeds_numbers_and_is_loaded_once():
         course__agreement__request__institution__memberships__user__email="leder@demo.dk",
     ).exists()
 
+    # A group with three interventions over the years, for the learning environment's history.
+    from django.db.models import Count
+
+    most = (
+        Course.objects.values("agreement__request__group")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    assert most is not None and most["n"] >= 3, most
+
     again = StringIO()
     call_command("load_demo", stdout=again)
     assert "findes allerede" in again.getvalue()
