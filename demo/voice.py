@@ -42,6 +42,7 @@ def demo_voice() -> None:
             course__phase=Phase.CLOSED,
             status=EvaluationStatus.COMPLETED,
             completed_at__gte=timezone.now() - timedelta(days=7),
+            ratings__isnull=True,
         )
         .select_related("course__agreement__request")
         .order_by("pk")
@@ -55,7 +56,7 @@ def demo_voice() -> None:
             )
     today = timezone.localdate()
     planned = Evaluation.objects.filter(
-        status=EvaluationStatus.PLANNED, course__closed_at__isnull=True
+        status=EvaluationStatus.PLANNED, course__closed_at__isnull=True, ratings__isnull=True
     ).select_related("course__agreement__request")
     overdue = planned.filter(due_on__lt=today, due_on__gte=today - timedelta(days=14)).first()
     if overdue is not None:
@@ -106,7 +107,8 @@ def demo_follow_ups() -> None:
     now = timezone.now()
     demo_leader = User.objects.get(email="leder@demo.dk")
     mine = FollowUp.objects.filter(
-        course__agreement__request__institution__memberships__user=demo_leader
+        course__agreement__request__institution__memberships__user=demo_leader,
+        answered_at__isnull=True,
     )
     if not mine.exists():
         # One of her closed courses closed about 100 days ago, so the rule asks her.
@@ -121,9 +123,13 @@ def demo_follow_ups() -> None:
         if course is not None:
             Course.objects.filter(pk=course.pk).update(closed_at=now - timedelta(days=100))
             rules.follow_ups_due(now=now)
-    follow_ups = FollowUp.objects.select_related("course__agreement__request").order_by("pk")
+    follow_ups = (
+        FollowUp.objects.filter(answered_at__isnull=True)
+        .select_related("course__agreement__request")
+        .order_by("pk")
+    )
     for index, follow_up in enumerate(follow_ups):
-        if index % 3 == 2 or mine.filter(pk=follow_up.pk).exists():
+        if index % 3 == 2 or follow_up.void or mine.filter(pk=follow_up.pk).exists():
             continue  # waiting for the leader
         leader = User.objects.leaders_of(follow_up.course.agreement.request.institution_id).first()
         if leader is None:

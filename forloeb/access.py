@@ -360,5 +360,8 @@ ACCESS_LOG = {
     "hours_delivered": log.search(),
     "hours_export": log.export(),
     "dashboard_pedagogists": log.search(),
+    # Grouped by pedagogist, the effect figures name them.
+    "dashboard_effect": log.search(),
+    "dashboard_effect_export": log.export(),
     "dashboard_pedagogists_export": log.export(),
 }

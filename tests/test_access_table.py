@@ -280,6 +280,14 @@ RULES = {
         lambda w: {"fmt": "csv"},
         {**signed_in(404), "administration": 200, "leader": 200, "outsider": 200},
     ),
+    "dashboard_effect": (
+        no_kwargs,
+        {**signed_in(404), "administration": 200, "leader": 200, "outsider": 200},
+    ),
+    "dashboard_effect_export": (
+        lambda w: {"fmt": "csv"},
+        {**signed_in(404), "administration": 200, "leader": 200, "outsider": 200},
+    ),
     "dashboard_pedagogists": (no_kwargs, {**signed_in(404), "administration": 200}),
     "dashboard_pedagogists_export": (
         lambda w: {"fmt": "xlsx"},
@@ -399,7 +407,7 @@ DOWNLOADS = {
             [lambda w: {"fmt": "csv"}, lambda w: {"fmt": "xlsx"}],
             f"dashboard_{name}",
         )
-        for name in ("districts", "institutions", "flow", "pedagogists")
+        for name in ("districts", "institutions", "flow", "pedagogists", "effect")
     },
 }
 
