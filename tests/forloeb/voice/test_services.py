@@ -121,3 +121,20 @@ def test_only_the_institutions_own_staff_can_be_invited(world):
         services.rating_invite(
             actor=world.pedagogist.user, evaluation_id=final.pk, person_ids=[world.staff.pk]
         )
+
+
+def test_an_adjusted_agreement_keeps_an_answered_evaluation(world):
+    from indsats.agreements import services as agreements
+    from tests.factories import PASSWORD
+
+    course, final = course_due_today(world)
+    answer(world.leader, final)
+    draft = agreements.agreement_adjust(
+        actor=world.pedagogist.user, agreement_id=course.agreement_id
+    )
+    agreements.agreement_send_for_signature(actor=world.pedagogist.user, version_id=draft.pk)
+    for user in (world.leader, world.pedagogist.user):
+        agreements.agreement_sign(actor=user, version_id=draft.pk, password=PASSWORD)
+    final.refresh_from_db()
+    assert final.ratings.count() == 1
+    assert course.evaluations.filter(kind="final").count() == 1
