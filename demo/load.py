@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from demo import courses, interventions, organisation, plan
+from demo import courses, interventions, organisation, plan, voice
 from institutioner.models import District
 
 # Each loader finds what the ones before it made (requests before agreements, agreements before
@@ -20,6 +20,8 @@ LOADERS = [
     courses.demo_reminders,
     courses.demo_past_retention,
     plan.demo_plan,
+    voice.demo_voice,
+    voice.demo_follow_ups,
 ]
 
 

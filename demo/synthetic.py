@@ -31,6 +31,7 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from demo.organisation import FIRST_NAMES, GROUP_NAMES, LAST_NAMES, PLACE_NAMES
+from forloeb.followup.selectors import add_months as follow_up_add_months
 from forloeb.hours.weeks import monday_of, month_of_week
 from forloeb.models import (
     CHECKLIST,
@@ -42,9 +43,14 @@ from forloeb.models import (
     Evaluation,
     EvaluationKind,
     EvaluationStatus,
+    FollowUp,
+    FollowUpGoal,
+    GoalAssessment,
     HourCategory,
     HourEntry,
+    InstitutionRating,
     Phase,
+    RatingArea,
     SheetStatus,
     WeekSheet,
 )
@@ -891,12 +897,77 @@ def _agreements_create(
     ChecklistItem.objects.bulk_create(items, batch_size=BATCH)
     Evaluation.objects.bulk_create(evaluations, batch_size=BATCH)
     CourseEvent.objects.bulk_create(events, batch_size=BATCH)
+    _voices_create(with_agreement, evaluations, counts)
     counts["agreements"] = len(agreements)
     counts["agreement_versions"] = len(versions)
     counts["signatures"] = signed
     counts["courses"] = len(courses)
     counts["checklist_items"] = len(items)
     counts["evaluations"] = len(evaluations)
+
+
+def _voices_create(plans: list[_Plan], evaluations: list[Evaluation], counts: dict) -> None:
+    """What the closed courses gave: each final evaluation's goal on the 1-4 scale, the leader's
+    answer on seed 004's five areas for most, and the follow-ups 3 and 6 months after closing
+    (most answered). Its own random numbers, so the rest of the municipality stays the same."""
+    rng = random.Random(len(plans))  # noqa: S311 - demo data, not secrets
+    assessments, ratings, follow_ups = [], [], []
+    now = timezone.now()
+    for plan, evaluation in zip(plans, evaluations, strict=True):
+        if evaluation.status != EvaluationStatus.COMPLETED or plan.closed_at is None:
+            continue
+        scale = rng.choices([1, 2, 3, 4], weights=[1, 2, 4, 5])[0]
+        assessments.append(
+            GoalAssessment(evaluation=evaluation, goal="Målet i aftalen", scale=scale)
+        )
+        if rng.random() < 0.8:
+            base = rng.choice([3, 4, 4, 5])
+            ratings.append(
+                InstitutionRating(
+                    evaluation=evaluation,
+                    respondent=plan.leader,
+                    meeting_hours=Decimal(rng.choice(["2", "4", "6", "8", "12"])),
+                    **{
+                        area: max(1, min(5, base + rng.choice([-1, 0, 0, 1])))
+                        for area in RatingArea.values
+                    },
+                )
+            )
+        closed_on = timezone.localtime(plan.closed_at).date()
+        for months in (3, 6):
+            due_on = follow_up_add_months(closed_on, months)
+            if due_on > timezone.localdate(now):
+                continue
+            answered = rng.random() < 0.7
+            follow_ups.append(
+                (
+                    FollowUp(
+                        course=evaluation.course,
+                        months=months,
+                        closed_on=closed_on,
+                        due_on=due_on,
+                        answered_at=now if answered else None,
+                        answered_by=plan.leader if answered else None,
+                        would_ask_again=rng.choice(["yes", "yes", "maybe", "no"])
+                        if answered
+                        else "",
+                    ),
+                    rng.choice(["yes", "yes", "partly", "no"]) if answered else None,
+                )
+            )
+    GoalAssessment.objects.bulk_create(assessments, batch_size=BATCH)
+    InstitutionRating.objects.bulk_create(ratings, batch_size=BATCH)
+    FollowUp.objects.bulk_create([f for f, _in_use in follow_ups], batch_size=BATCH)
+    FollowUpGoal.objects.bulk_create(
+        [
+            FollowUpGoal(follow_up=f, goal="Målet i aftalen", in_use=in_use)
+            for f, in_use in follow_ups
+            if in_use
+        ],
+        batch_size=BATCH,
+    )
+    counts["institution_ratings"] = len(ratings)
+    counts["follow_ups"] = len(follow_ups)
 
 
 HOLIDAY_WEEKS = {29, 30, 31, 52}

@@ -14,16 +14,21 @@ from forloeb.models import (
     AbsenceQuerySet,
     CalendarFeed,
     Course,
+    Evaluation,
+    EvaluationStatus,
     FeedScope,
+    FollowUp,
     HourEntry,
     HourExport,
+    InstitutionRating,
     PlanChange,
+    RatingInvitation,
     WeekSheet,
 )
 from indsats import access as indsats_access
 from institutioner import access
 from institutioner.accesslog import rules as log
-from institutioner.models import Institution, Pedagogist, User
+from institutioner.models import Group, Institution, Pedagogist, User
 
 
 def courses_for(user: User) -> QuerySet[Course]:
@@ -356,6 +361,156 @@ def get_own_feed(user: User, pk) -> CalendarFeed:
         raise Http404 from None
 
 
+# The institution's voice (forloeb/voice/) ----------------------------------------------------
+
+
+def _leads(user: User, institution_id: int) -> bool:
+    return (
+        access.is_leader(user) and user.memberships.filter(institution_id=institution_id).exists()
+    )
+
+
+def can_invite_raters(user: User, course: Course) -> bool:
+    """The institution's leaders answer every evaluation's form and may ask their staff to
+    answer it too."""
+    return bool(user.is_active) and _leads(user, course.agreement.request.institution_id)
+
+
+def can_answer_rating(user: User, evaluation: Evaluation) -> bool:
+    """The institution's leaders, and the staff a leader invited (while they work there)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    institution_id = evaluation.course.agreement.request.institution_id
+    if _leads(user, institution_id):
+        return True
+    return (
+        access.is_staff_member(user)
+        and user.memberships.filter(institution_id=institution_id).exists()
+        and RatingInvitation.objects.filter(evaluation=evaluation, person=user).exists()
+    )
+
+
+def evaluations_to_rate_for(user: User) -> QuerySet[Evaluation]:
+    """Evaluations whose form the person may answer, open or not (the same rule as
+    `can_answer_rating`, as a query)."""
+    if not (user.is_authenticated and user.is_active):
+        return Evaluation.objects.none()
+    own = Evaluation.objects.filter(
+        course__agreement__request__institution__in=user.memberships.values("institution")
+    )
+    if access.is_leader(user):
+        return own
+    if access.is_staff_member(user):
+        return own.filter(rating_invitations__person=user)
+    return Evaluation.objects.none()
+
+
+def get_evaluation_to_rate(user: User, course_pk, evaluation_pk) -> Evaluation:
+    """The evaluation whose form the person may answer; 404 for anyone else."""
+    course = get_course_for(user, course_pk)
+    try:
+        evaluation = course.evaluations.get(pk=evaluation_pk)
+    except Evaluation.DoesNotExist:
+        raise Http404 from None
+    evaluation.course = course
+    if not can_answer_rating(user, evaluation):
+        raise Http404
+    return evaluation
+
+
+def reads_ratings(user: User, course: Course) -> bool:
+    """Who reads the institution's answers about a course: the administration, the course's
+    pedagogists and the institution's leaders (staff read only their own answer)."""
+    return can_work_on(user, course) or _leads(user, course.agreement.request.institution_id)
+
+
+def ratings_revealed(evaluation: Evaluation) -> bool:
+    """The blind reveal: the answers are shown once the pedagogist has recorded the evaluation
+    (her side), so neither anchors the other; until then only that an answer came."""
+    return evaluation.status == EvaluationStatus.COMPLETED
+
+
+def ratings_for(user: User) -> QuerySet[InstitutionRating]:
+    """The answers a person may read in figures (the effect dashboard): the administration all;
+    a leader those about her institutions' courses; revealed answers only."""
+    qs = InstitutionRating.objects.filter(evaluation__status=EvaluationStatus.COMPLETED)
+    if access.is_administration(user):
+        return qs
+    if access.is_leader(user):
+        return qs.filter(evaluation__course__in=courses_for(user))
+    return qs.none()
+
+
+# Follow-ups after closing (forloeb/followup/) -------------------------------------------------
+
+
+def follow_ups_for(user: User) -> QuerySet[FollowUp]:
+    """The administration all; a leader her institutions'; a pedagogist her courses'. Staff
+    none: the follow-up is the leader's check."""
+    if not (user.is_authenticated and user.is_active) or access.is_staff_member(user):
+        return FollowUp.objects.none()
+    return FollowUp.objects.filter(course__in=courses_for(user))
+
+
+def can_see_follow_ups(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active) and not access.is_staff_member(user)
+
+
+def get_follow_up_for(user: User, pk) -> FollowUp:
+    try:
+        return (
+            follow_ups_for(user)
+            .select_related(
+                "course__agreement__request__institution",
+                "course__agreement__request__group",
+                "answered_by",
+            )
+            .get(pk=pk)
+        )
+    except FollowUp.DoesNotExist:
+        raise Http404 from None
+
+
+def follow_ups_to_answer_for(user: User) -> QuerySet[FollowUp]:
+    """The follow-ups a person answers: a leader's institutions' (as `can_answer_follow_up`)."""
+    if not (access.is_leader(user) and user.is_active):
+        return FollowUp.objects.none()
+    return FollowUp.objects.filter(
+        course__agreement__request__institution__in=user.memberships.values("institution")
+    )
+
+
+def can_answer_follow_up(user: User, follow_up: FollowUp) -> bool:
+    """The institution's leaders answer it."""
+    return bool(user.is_active) and _leads(user, follow_up.course.agreement.request.institution_id)
+
+
+# The learning environment's history (forloeb/history/) ---------------------------------------
+
+
+def can_see_environment_history(user: User) -> bool:
+    """Every intervention at a place across the years, with the leaders' ratings: the
+    administration (at triage) and the institution's leaders."""
+    return access.is_administration(user) or (access.is_leader(user) and user.is_active)
+
+
+def get_institution_history_for(user: User, pk) -> Institution:
+    if not can_see_environment_history(user):
+        raise Http404
+    return access.get_institution_for(user, pk)
+
+
+def get_group_history_for(user: User, pk) -> Group:
+    if not can_see_environment_history(user):
+        raise Http404
+    try:
+        return Group.objects.select_related("institution__district").get(
+            pk=pk, institution__in=access.institutions_for(user)
+        )
+    except Group.DoesNotExist:
+        raise Http404 from None
+
+
 # --- The access log -------------------------------------------------------------------------------
 
 
@@ -374,6 +529,16 @@ ACCESS_LOG = {
     "evaluation_complete": log.view("forloeb.Course"),
     "evaluation_correct": log.view("forloeb.Course"),
     "course_report": log.download("forloeb.Course", concerns=_course_people),
+    # The institution's voice: the form names the course's pedagogists and the invitation page
+    # the institution's staff.
+    "rating_answer": log.view("forloeb.Course"),
+    "rating_invite": log.view("forloeb.Course"),
+    # The learning environment's history names the pedagogists and who answered.
+    "history_institution": log.view("institutioner.Institution"),
+    "history_group": log.view("institutioner.Group"),
+    # Follow-ups name who answered them.
+    "follow_up_list": log.search(),
+    "follow_up_answer": log.view("forloeb.FollowUp"),
     # Another pedagogist's week: the object is the pedagogist, the week is the query.
     "week_sheet_of": log.view(
         "institutioner.Pedagogist", concerns=lambda pedagogist: [pedagogist.user_id]
@@ -383,6 +548,9 @@ ACCESS_LOG = {
     "hours_export": log.export(),
     "hours_export_download": log.download("forloeb.HourExport"),
     "dashboard_pedagogists": log.search(),
+    # Grouped by pedagogist, the effect figures name them.
+    "dashboard_effect": log.search(),
+    "dashboard_effect_export": log.export(),
     "dashboard_pedagogists_export": log.export(),
     # The plan: whose days and absences a page shows.
     "week_plan": log.search(),

@@ -10,13 +10,22 @@ class ForloebConfig(AppConfig):
         # Registers each room's start page sections.
         from forloeb.courses import selectors, services
         from forloeb.courses import startpage as courses_startpage  # noqa: F401
+        from forloeb.followup import startpage as followup_startpage  # noqa: F401
+        from forloeb.history import triage
         from forloeb.hours import startpage as hours_startpage  # noqa: F401
-        from indsats.hooks import on_agreement_finished_check, on_agreement_in_force
+        from forloeb.voice import startpage as voice_startpage  # noqa: F401
+        from indsats.hooks import (
+            on_agreement_finished_check,
+            on_agreement_in_force,
+            on_triage_notes,
+        )
 
         # A course opens when its agreement comes into force (indsats cannot import forloeb),
         # and a closed course ends the agreement: no adjusting, sending or signing after it.
         on_agreement_in_force(services.course_open)
         on_agreement_finished_check(selectors.agreement_finished)
+        # Triage shows the learning environment's past beside the repeat flag.
+        on_triage_notes(triage.environment_notes)
 
         # What the rooms register with the organisation: menu entries, the reminders' kinds of
         # message and their default schedules (installed after `migrate`).
@@ -24,11 +33,13 @@ class ForloebConfig(AppConfig):
         from forloeb import access
         from forloeb.courses import menu as courses_menu  # noqa: F401
         from forloeb.dashboards import menu as dashboards_menu  # noqa: F401
+        from forloeb.followup import menu as followup_menu  # noqa: F401
         from forloeb.hours import menu as hours_menu  # noqa: F401
         from forloeb.plan import menu as plan_menu  # noqa: F401
         from forloeb.plan import notifications as plan_notifications  # noqa: F401
         from forloeb.reminders import notifications as reminders_notifications  # noqa: F401
         from forloeb.reminders import schedules as reminders_schedules  # noqa: F401
+        from forloeb.voice import notifications as voice_notifications  # noqa: F401
         from institutioner.accesslog import rules as access_log
 
         access_log.register(access.ACCESS_LOG)

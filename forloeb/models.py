@@ -1,6 +1,7 @@
 """Forløb: the course that runs once an agreement is in force, its phases and its logbook."""
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -749,3 +750,247 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()} ({self.user_id})"
+
+
+# --- The institution's voice (seed 004) ------------------------------------------------------
+
+
+class RatingArea(models.TextChoices):
+    """Seed 004's five focus areas, on which the leaders evaluated the team."""
+
+    COLLABORATION = "collaboration", _("Collaboration")
+    EFFECT = "effect", _("Effect")
+    FLEXIBILITY = "flexibility", _("Flexibility")
+    DEVELOPMENT = "development", _("Pedagogical development")
+    CULTURE = "culture", _("Culture in the institution")
+
+
+class RatingScore(models.IntegerChoices):
+    VERY_POOR = 1, _("1 – very poor")
+    POOR = 2, _("2 – poor")
+    MIXED = 3, _("3 – mixed")
+    GOOD = 4, _("4 – good")
+    VERY_GOOD = 5, _("5 – very good")
+
+
+# The most hours of the institution's own staff time in meetings one answer may report.
+MEETING_HOURS_MAX = Decimal("500")
+
+
+class RatingInvitation(models.Model):
+    """A leader asks one of the institution's staff to answer the evaluation's form too."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="rating_invitations"
+    )
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    invited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation to rate")
+        verbose_name_plural = _("invitations to rate")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "person"], name="rating_invitation_once_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+def _score_field(label):
+    return models.PositiveSmallIntegerField(label, choices=RatingScore.choices)
+
+
+def _comment_field(label):
+    return models.TextField(
+        label, blank=True, max_length=LINE, validators=[validate_no_cpr, MaxLength(LINE)]
+    )
+
+
+class InstitutionRating(models.Model):
+    """The institution's answer at an evaluation (ledelsens vurdering): a 1-5 score with a
+    comment on each of seed 004's five areas, the staff's own time in meetings for the course
+    (the leader's answer only) and free text. One answer per person and evaluation, never
+    changed; the pedagogist sees it once she has recorded the evaluation herself."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="ratings")
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    collaboration = _score_field(_("Collaboration"))
+    collaboration_comment = _comment_field(_("Comment on collaboration"))
+    effect = _score_field(_("Effect"))
+    effect_comment = _comment_field(_("Comment on effect"))
+    flexibility = _score_field(_("Flexibility"))
+    flexibility_comment = _comment_field(_("Comment on flexibility"))
+    development = _score_field(_("Pedagogical development"))
+    development_comment = _comment_field(_("Comment on pedagogical development"))
+    culture = _score_field(_("Culture in the institution"))
+    culture_comment = _comment_field(_("Comment on culture"))
+    meeting_hours = models.DecimalField(
+        _("staff hours in meetings for the course"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    comment = models.TextField(
+        _("anything else"),
+        blank=True,
+        max_length=LONG,
+        validators=[validate_no_cpr, MaxLength(LONG)],
+    )
+
+    class Meta:
+        verbose_name = _("institution's rating")
+        verbose_name_plural = _("institutions' ratings")
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "respondent"],
+                name="institution_rating_once_per_person",
+                violation_error_message=_("You have already answered this evaluation."),
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{area}__gte": 1, f"{area}__lte": 5}),
+                    name=f"institution_rating_{area}_1_5",
+                )
+                for area in RatingArea.values
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_hours__isnull=True)
+                | Q(meeting_hours__gte=0, meeting_hours__lte=MEETING_HOURS_MAX),
+                name="institution_rating_meeting_hours_0_500",
+            ),
+            *(
+                length_constraint(f"{area}_comment", LINE, prefix="institution_rating")
+                for area in RatingArea.values
+            ),
+            length_constraint("comment", LONG, prefix="institution_rating"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} ({self.respondent})"
+
+    def answers(self) -> list[tuple[str, int, str]]:
+        """(area label, score, comment) in seed 004's order."""
+        return [
+            (str(area.label), getattr(self, area.value), getattr(self, f"{area.value}_comment"))
+            for area in RatingArea
+        ]
+
+
+# --- Follow-up after closing (forankring) ----------------------------------------------------
+
+
+class FollowUpMonths(models.IntegerChoices):
+    THREE = 3, _("3 months")
+    SIX = 6, _("6 months")
+
+
+class PracticeInUse(models.TextChoices):
+    YES = "yes", _("Yes, in daily use")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No")
+
+
+class AskAgain(models.TextChoices):
+    YES = "yes", _("Yes")
+    MAYBE = "maybe", _("Maybe")
+    NO = "no", _("No")
+
+
+class FollowUp(models.Model):
+    """3 and 6 months after a course closed, the leader's short check that the practice lasts
+    (seeds 000/001: "lokal kapacitetsopbygning"). Made once by the reminder rule for each
+    closing of the course; a course reopened afterwards makes it void (its `closed_on` is no
+    longer the course's)."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="follow_ups")
+    months = models.PositiveSmallIntegerField(_("after"), choices=FollowUpMonths.choices)
+    # The closing it follows (local date), and when the check is due.
+    closed_on = models.DateField(_("course closed"))
+    due_on = models.DateField(_("due"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    would_ask_again = models.CharField(
+        _("would you ask for an intervention again"),
+        max_length=10,
+        choices=AskAgain.choices,
+        blank=True,
+    )
+    needs = models.TextField(
+        _("anything you need"),
+        blank=True,
+        max_length=MEDIUM,
+        validators=[validate_no_cpr, MaxLength(MEDIUM)],
+    )
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["-due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "months", "closed_on"], name="follow_up_once_per_closing"
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, answered_by__isnull=True, would_ask_again="")
+                | (
+                    Q(answered_at__isnull=False, answered_by__isnull=False) & ~Q(would_ask_again="")
+                ),
+                name="follow_up_answered_whole",
+            ),
+            length_constraint("needs", MEDIUM, prefix="follow_up"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Follow-up after %(months)s months") % {"months": self.months}
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
+    def goals_in_use(self) -> str:
+        """How many of the goals' practice is still in use, at least partly: "2/3"."""
+        goals = list(self.goals.all())
+        used = sum(1 for goal in goals if goal.in_use != PracticeInUse.NO)
+        return f"{used}/{len(goals)}"
+
+    @property
+    def void(self) -> bool:
+        """The course was reopened after this closing (the course is joined by the caller)."""
+        course = self.course
+        return (
+            course.phase != Phase.CLOSED
+            or course.closed_at is None
+            or (course.closed_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date() != self.closed_on)
+        )
+
+
+class FollowUpGoal(models.Model):
+    """Is the practice of one of the agreement's goals still in use?"""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="goals")
+    goal = models.TextField(
+        _("goal"), max_length=GOAL, validators=[validate_no_cpr, MaxLength(GOAL)]
+    )
+    in_use = models.CharField(_("still in use"), max_length=10, choices=PracticeInUse.choices)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [length_constraint("goal", GOAL, prefix="follow_up_goal")]
+
+    def __str__(self) -> str:
+        return self.goal

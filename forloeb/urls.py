@@ -5,4 +5,7 @@ urlpatterns = [
     path("", include("forloeb.dashboards.urls")),
     path("", include("forloeb.hours.urls")),
     path("", include("forloeb.plan.urls")),
+    path("", include("forloeb.voice.urls")),
+    path("", include("forloeb.followup.urls")),
+    path("", include("forloeb.history.urls")),
 ]

@@ -5,6 +5,7 @@ agreement comes into force. Handlers run inside the transaction of the change th
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 _agreement_in_force: list[Callable] = []
 
@@ -33,3 +34,31 @@ def on_agreement_finished_check(check: Callable[..., bool]) -> Callable[..., boo
 
 def agreement_finished(*, agreement_id: int) -> bool:
     return any(check(agreement_id=agreement_id) for check in _agreement_finished)
+
+
+# Lines a higher app shows beside a request at triage, such as what the same learning
+# environment had before. A provider takes the requests on the page and answers, in a fixed number
+# of queries, {request id: [TriageNote, ...]}.
+@dataclass(frozen=True)
+class TriageNote:
+    text: str
+    url: str
+
+
+_triage_notes: list[Callable[..., dict[int, list[TriageNote]]]] = []
+
+
+def on_triage_notes(
+    provider: Callable[..., dict[int, list[TriageNote]]],
+) -> Callable[..., dict[int, list[TriageNote]]]:
+    if provider not in _triage_notes:
+        _triage_notes.append(provider)
+    return provider
+
+
+def triage_notes(*, requests: list) -> dict[int, list[TriageNote]]:
+    notes: dict[int, list[TriageNote]] = {}
+    for provider in _triage_notes:
+        for request_id, lines in provider(requests=requests).items():
+            notes.setdefault(request_id, []).extend(lines)
+    return notes

@@ -506,6 +506,8 @@ class NotificationKind(models.TextChoices):
     WEEK_SHEET_REMINDER = "week_sheet_reminder", _("Reminder: week sheet not submitted")
     ABSENCE = "absence", _("A pedagogist's absence on practice days")
     PLAN_CHANGE = "plan_change", _("Cancelled, moved and extra practice days")
+    RATING_INVITATION = "rating_invitation", _("Invitations to rate a course's evaluation")
+    FOLLOW_UP_REMINDER = "follow_up_reminder", _("Follow-ups 3 and 6 months after a course")
     SYSTEM = "system", _("Messages from the system")
 
 

@@ -218,6 +218,38 @@ RULES = {
         lambda w: {"pk": w.agreement.course.pk, "item_id": w.agreement.course.checklist.first().pk},
         everyone(405),
     ),
+    # The institution's voice: the institution's leaders answer (and invite staff, who then
+    # answer too); nobody else opens the form.
+    "rating_answer": (
+        lambda w: {
+            "pk": w.agreement.course.pk,
+            "evaluation_id": w.agreement.course.evaluations.first().pk,
+        },
+        {**signed_in(404), "leader": 200},
+    ),
+    "rating_invite": (
+        lambda w: {
+            "pk": w.agreement.course.pk,
+            "evaluation_id": w.agreement.course.evaluations.first().pk,
+        },
+        {**signed_in(404), "leader": 200},
+    ),
+    # Follow-ups after closing: everyone who sees the course but the staff; the world's course
+    # is closed with a follow-up due (see `world_with_requests`).
+    "follow_up_list": (no_kwargs, {**signed_in(200), "staff": 404}),
+    "follow_up_answer": (
+        lambda w: {"pk": w.follow_up.pk},
+        {**signed_in(200), "staff": 404, "outsider": 404},
+    ),
+    # The learning environment's history: the administration and the institution's leaders.
+    "history_institution": (
+        lambda w: {"pk": w.institution.pk},
+        {**signed_in(404), "administration": 200, "leader": 200},
+    ),
+    "history_group": (
+        lambda w: {"pk": w.institution.groups.first().pk},
+        {**signed_in(404), "administration": 200, "leader": 200},
+    ),
     # Hours: a pedagogist fills in their own weeks; the administration reads and approves them;
     # everyone signed in sees the hours delivered on the courses they can see.
     "hours": (no_kwargs, {**signed_in(302), "staff": 404}),
@@ -296,6 +328,14 @@ RULES = {
         {**signed_in(404), "administration": 200, "leader": 200, "outsider": 200},
     ),
     "dashboard_flow_export": (
+        lambda w: {"fmt": "csv"},
+        {**signed_in(404), "administration": 200, "leader": 200, "outsider": 200},
+    ),
+    "dashboard_effect": (
+        no_kwargs,
+        {**signed_in(404), "administration": 200, "leader": 200, "outsider": 200},
+    ),
+    "dashboard_effect_export": (
         lambda w: {"fmt": "csv"},
         {**signed_in(404), "administration": 200, "leader": 200, "outsider": 200},
     ),
@@ -428,7 +468,7 @@ DOWNLOADS = {
             [lambda w: {"fmt": "csv"}, lambda w: {"fmt": "xlsx"}],
             f"dashboard_{name}",
         )
-        for name in ("districts", "institutions", "flow", "pedagogists")
+        for name in ("districts", "institutions", "flow", "pedagogists", "effect")
     },
 }
 
@@ -467,7 +507,30 @@ def _with_requests(world):
     world.meeting = plan_meeting(world, world.accepted_request)
     world.agreement, world.agreement_version = agreement_in_force(world, world.accepted_request)
     plant_hours(world)
+    world.follow_up = _follow_up(world)
     return world
+
+
+def _follow_up(world):
+    """A follow-up of another course at the institution, closed four months ago."""
+    from datetime import timedelta
+
+    from forloeb.courses import services as courses
+    from forloeb.models import Course
+    from forloeb.reminders import rules
+    from tests.indsats.helpers import accept, agreement_in_force, make_request
+
+    req = make_request(world, submit=True)
+    accept(world, req)
+    agreement, _version = agreement_in_force(world, req)
+    courses.course_set_phase(
+        actor=world.administrator, course_id=agreement.course.pk, phase="closed", reason="Slut."
+    )
+    Course.objects.filter(pk=agreement.course.pk).update(
+        closed_at=timezone.now() - timedelta(days=100)
+    )
+    rules.follow_ups_due(now=timezone.now())
+    return agreement.course.follow_ups.get()
 
 
 def is_file(response) -> bool:

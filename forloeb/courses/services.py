@@ -78,7 +78,17 @@ def _schedule_evaluations(course: Course, version) -> None:
     for kind, day in planned.items():
         if course.evaluations.filter(kind=kind, status=EvaluationStatus.COMPLETED).exists():
             continue
-        course.evaluations.filter(kind=kind, status=EvaluationStatus.PLANNED).delete()
+        waiting = course.evaluations.filter(kind=kind, status=EvaluationStatus.PLANNED)
+        answered = waiting.filter(ratings__isnull=False).first()
+        if answered is not None:
+            # The institution has answered its form: the evaluation stays (with the answers),
+            # moved to the new date.
+            waiting.exclude(pk=answered.pk).delete()
+            if day and answered.due_on != day:
+                answered.due_on = day
+                answered.save(update_fields=["due_on"])
+            continue
+        waiting.delete()
         if day:
             Evaluation.objects.create(course=course, kind=kind, due_on=day)
 

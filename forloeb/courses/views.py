@@ -28,6 +28,7 @@ from forloeb.models import (
 )
 from forloeb.plan import selectors as plan_selectors
 from forloeb.plan.forms import PlanChangeForm
+from forloeb.voice import selectors as voice
 from institutioner import paging
 from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
@@ -63,6 +64,8 @@ def _course_page(request, course, *, note_form=None):
     hour_weeks, hour_totals = (
         hours.course_weeks(course) if access.can_see_hours(request.user, course) else (None, None)
     )
+    evaluations = list(course.evaluations.prefetch_related("assessments", "ratings__respondent"))
+    voice.course_voice(request.user, course, evaluations)
     items = {item.key: item for item in course.checklist.select_related("done_by", "waived_by")}
     phases = []
     for phase in PHASE_ORDER:
@@ -99,7 +102,15 @@ def _course_page(request, course, *, note_form=None):
             "can_set_phase": access.can_set_course_phase(request.user),
             "can_see_history": access.can_see_course_history(request.user),
             "note_form": note_form or NoteForm(),
-            "evaluations": course.evaluations.prefetch_related("assessments"),
+            "evaluations": evaluations,
+            "reads_ratings": access.reads_ratings(request.user, course),
+            "sees_environment_history": access.can_see_environment_history(request.user),
+            "follow_ups": list(
+                access.follow_ups_for(request.user)
+                .filter(course=course)
+                .select_related("answered_by", "course")
+                .order_by("closed_on", "months")
+            ),
             "add_evaluation_form": EvaluationAddForm(),
             # The plan's exceptions, beside the agreement (forloeb/plan/).
             "plan_changes": plan_selectors.plan_changes_of(course),

@@ -53,3 +53,20 @@ class DashboardFilterForm(PeriodForm):
             return None
         self.is_valid()
         return self.cleaned_data.get(name) or None
+
+
+class EffectFilterForm(DashboardFilterForm):
+    """The effect figures: what to group by, and a district."""
+
+    efter = forms.ChoiceField(
+        label=_("Group by"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a grouping from the list.")},
+    )
+
+    def __init__(self, *args, dimensions, **kwargs):
+        super().__init__(*args, **kwargs)
+        efter = self.fields["efter"]
+        assert isinstance(efter, forms.ChoiceField)
+        efter.choices = list(dimensions.items())
+        efter.widget.attrs["class"] = "form-select"

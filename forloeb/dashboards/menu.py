@@ -15,6 +15,7 @@ register(
             "dashboard_institutions",
             "dashboard_pedagogists",
             "dashboard_flow",
+            "dashboard_effect",
         ),
         order=40,
     )

@@ -31,4 +31,6 @@ urlpatterns = [
         views.dashboard_flow,
         name="dashboard_flow_export",
     ),
+    path("fordeling/effekt/", views.dashboard_effect, name="dashboard_effect"),
+    path("fordeling/effekt.<str:fmt>", views.dashboard_effect, name="dashboard_effect_export"),
 ]

@@ -23,10 +23,12 @@ from django.utils.translation import ngettext, pgettext
 
 from forloeb import access
 from forloeb import spreadsheet as export
+from forloeb.dashboards import effect
 from forloeb.dashboards import figures as dashboards
-from forloeb.dashboards.forms import DashboardFilterForm
+from forloeb.dashboards.forms import DashboardFilterForm, EffectFilterForm
 from forloeb.hours import weeks as hours
 from forloeb.hours.views import _period, _period_is_valid
+from forloeb.models import Course, RatingArea
 from indsats.models import RequestStatus
 from institutioner import access as org_access
 from institutioner.inputs import whole_number
@@ -543,3 +545,92 @@ def dashboard_flow(request, fmt: str = ""):
             "can_see_pedagogist_dashboard": access.can_see_pedagogist_dashboard(request.user),
         },
     )
+
+
+def _number(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _effect_table(rows, total) -> tuple[list[str], list[list]]:
+    header = [
+        _("Courses"),
+        _("Goals assessed"),
+        _("Goal attainment (1-4)"),
+        _("Goals reached %"),
+        _("Answers"),
+        *[str(area.label) + " (1-5)" for area in RatingArea],
+        _("Staff meeting hours"),
+        _("Practice hours received"),
+        _("Meeting hours per 10 practice hours"),
+        _("Follow-ups"),
+        _("Follow-ups answered"),
+        _("Goals still in use %"),
+    ]
+    body = [
+        [
+            row.label,
+            row.courses,
+            row.goals,
+            row.attainment,
+            row.reached_percent,
+            row.ratings,
+            *row.area_means,
+            row.meeting_hours,
+            row.practice_hours,
+            row.meeting_per_10_practice,
+            row.follow_ups,
+            row.follow_ups_answered,
+            row.in_use_percent,
+        ]
+        for row in [*rows, total]
+    ]
+    return header, body
+
+
+@login_required
+def dashboard_effect(request, fmt: str = ""):
+    """What the interventions give: goal attainment and the leaders' ratings by a chosen
+    grouping and by year, meeting time against practice hours, and the follow-ups."""
+    scope = access.dashboard_institutions_for(request.user)
+    if fmt not in ("", "csv", "xlsx"):
+        raise Http404
+    districts = sorted(set(scope.values_list("district_id", "district__name")), key=lambda d: d[1])
+    form = EffectFilterForm(
+        request.GET or None, districts=districts, period=False, dimensions=effect.DIMENSIONS
+    )
+    if fmt and form.is_bound and form.errors:
+        return _bad_filters_redirect(request, "dashboard_effect", form)
+    dimension = form.value("efter") or "district"
+    district = form.value("distrikt")
+    courses = Course.objects.filter(agreement__request__institution__in=scope)
+    if district:
+        courses = courses.filter(agreement__request__institution__district_id=district)
+    facts = effect.course_facts(courses)
+    rows, total = effect.by_dimension(facts, dimension)
+    years = effect.by_year(facts)
+    label = str(effect.DIMENSIONS[dimension])
+    if fmt:
+        header, body = _effect_table(rows, total)
+        name = f"effekt-{slugify(label)}"
+        return export.table_response(
+            fmt, name, pgettext("dashboard", "Effect"), [label, *header], body
+        )
+    return render(
+        request,
+        "forloeb/dashboards/effect.html",
+        {
+            "form": form,
+            "rows": [(row, _bar(row.attainment, 4), _bar(row.rating_mean, 5)) for row in rows],
+            "total": total,
+            "years": [(row, _bar(row.attainment, 4), _bar(row.rating_mean, 5)) for row in years],
+            "dimension_label": label,
+            "areas": [area.label for area in RatingArea],
+            "own_institutions_only": access.dashboards_own_institutions_only(request.user),
+            "can_see_pedagogist_dashboard": access.can_see_pedagogist_dashboard(request.user),
+        },
+    )
+
+
+def _bar(value, top) -> int:
+    """A bar's width in pixels (of 120) for a mean on a scale up to `top`."""
+    return 0 if value is None else int(120 * value / top)

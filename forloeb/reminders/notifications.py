@@ -11,3 +11,4 @@ kinds.register(
 kinds.register(NotificationKind.EVALUATION_REMINDER, roles=(Role.LEADER, Role.PEDAGOGIST))
 kinds.register(NotificationKind.COURSE_ENDING, roles=(Role.PEDAGOGIST, Role.ADMINISTRATION))
 kinds.register(NotificationKind.WEEK_SHEET_REMINDER, roles=(Role.PEDAGOGIST,))
+kinds.register(NotificationKind.FOLLOW_UP_REMINDER, roles=(Role.LEADER,))

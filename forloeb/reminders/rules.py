@@ -18,12 +18,15 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from forloeb.followup import selectors as follow_up_selectors
+from forloeb.followup import services as follow_up_services
 from forloeb.hours import weeks as hours
 from forloeb.models import (
     Course,
     Evaluation,
     EvaluationKind,
     EvaluationStatus,
+    Phase,
     SheetStatus,
     WeekSheet,
 )
@@ -268,3 +271,54 @@ def week_sheets_again(*, now: datetime) -> int:
     if this_week and today >= this_week[0]:
         return _remind_week(monday - timedelta(weeks=1), again=True)
     return 0
+
+
+# A follow-up whose date passed more than this many days ago is not started: the rule catches up
+# a beat or worker that was away, without asking about courses that closed years before it
+# existed.
+FOLLOW_UP_CATCH_UP_DAYS = 60
+FOLLOW_UP_MONTHS = (3, 6)
+
+
+def follow_ups_due(*, now: datetime) -> int:
+    """3 and 6 months after a course closed → a follow-up for the institution's leaders to
+    answer (is the practice still in use, goal by goal; would they ask again; anything they
+    need), made once per closing and announced once (the database keeps one follow-up per
+    course, months and closing; the outbox one message per key). A course reopened before the
+    date gets none; closed again, it gets new ones from its new closing."""
+    today = _local_today(now)
+    longest = max(FOLLOW_UP_MONTHS) * 31 + FOLLOW_UP_CATCH_UP_DAYS + 2
+    courses = (
+        Course.objects.filter(
+            phase=Phase.CLOSED,
+            closed_at__lte=now - timedelta(days=min(FOLLOW_UP_MONTHS) * 28),
+            closed_at__gte=now - timedelta(days=longest),
+        )
+        .select_related("agreement__request__institution", "agreement__request__group")
+        .order_by("closed_at", "pk")
+    )
+    queued = 0
+    for course in courses:
+        assert course.closed_at is not None
+        closed_on = timezone.localtime(course.closed_at, workdays.local_zone()).date()
+        req = course.agreement.request
+        for months in FOLLOW_UP_MONTHS:
+            due_on = follow_up_selectors.add_months(closed_on, months)
+            if due_on > today or due_on < today - timedelta(days=FOLLOW_UP_CATCH_UP_DAYS):
+                continue
+            with transaction.atomic():
+                follow_up = follow_up_services.follow_up_open(
+                    course=course, months=months, closed_on=closed_on, due_on=due_on
+                )
+                queued += len(
+                    notification_queue_many(
+                        recipients=_leaders(req.institution_id),
+                        template="reminder_follow_up",
+                        kind=NotificationKind.FOLLOW_UP_REMINDER,
+                        context={"follow_up": follow_up, "course": course, "req": req},
+                        concerns=course,
+                        url=reverse("follow_up_answer", args=[follow_up.pk]),
+                        dedupe_key=f"follow-up:{course.pk}:{months}:{closed_on.isoformat()}",
+                    )
+                )
+    return queued

@@ -64,4 +64,15 @@ register(
         hour="8",
         minute="0",
     ),
+    Schedule(
+        name="reminders-follow-ups",
+        task=tasks.reminders_follow_ups.name,
+        label=_("Follow-up 3 and 6 months after a course closed"),
+        help=_(
+            "To the institution's leaders: is the practice still in use? Runs every day, so a "
+            "missed day is caught up (up to 60 days late)."
+        ),
+        hour="7",
+        minute="30",
+    ),
 )

@@ -24,6 +24,7 @@ RULES: dict[str, Callable[..., int]] = {
     "reminders-requests-waiting": reminders.requests_waiting,
     "reminders-week-sheets": reminders.week_sheets,
     "reminders-week-sheets-again": reminders.week_sheets_again,
+    "reminders-follow-ups": reminders.follow_ups_due,
 }
 
 
@@ -60,3 +61,8 @@ def reminders_week_sheets() -> int:
 @shared_task(name="forloeb.tasks.reminders_week_sheets_again", ignore_result=True)
 def reminders_week_sheets_again() -> int:
     return run_rule("reminders-week-sheets-again", reminders.week_sheets_again)
+
+
+@shared_task(name="forloeb.tasks.reminders_follow_ups", ignore_result=True)
+def reminders_follow_ups() -> int:
+    return run_rule("reminders-follow-ups", reminders.follow_ups_due)

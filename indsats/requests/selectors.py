@@ -1,7 +1,7 @@
 """Reads of the request flow that views reuse: scoped lists, the triage queue, capacity."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from indsats import hooks
 from indsats.agreements.selectors import agreed_weeks
 from indsats.models import (
     SIGNED_STATUSES,
@@ -255,6 +256,8 @@ class TriageRow:
     waiting_days: int
     fixed: list[FixedPedagogist]
     repeat: bool
+    # What higher apps say beside the request (indsats/hooks.py), e.g. the place's past.
+    notes: list = field(default_factory=list)
 
 
 def _repeat_subquery():
@@ -304,6 +307,7 @@ def triage_rows(qs: QuerySet[InterventionRequest]) -> list[TriageRow]:
         for a in getattr(req.institution, "current_assignments", [])
     }
     booked = booked_hours(sorted(pedagogist_ids), start=start, end=end)
+    notes = hooks.triage_notes(requests=requests)
     now = timezone.now()
     rows = []
     for req in requests:
@@ -318,7 +322,15 @@ def triage_rows(qs: QuerySet[InterventionRequest]) -> list[TriageRow]:
                 )
             )
         waited = (now - req.submitted_at).days if req.submitted_at else 0
-        rows.append(TriageRow(req=req, waiting_days=waited, fixed=fixed, repeat=req.repeat))
+        rows.append(
+            TriageRow(
+                req=req,
+                waiting_days=waited,
+                fixed=fixed,
+                repeat=req.repeat,
+                notes=notes.get(req.pk, []),
+            )
+        )
     return rows
 
 

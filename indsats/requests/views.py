@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indsats import access
+from indsats import access, hooks
 from indsats.models import (
     Agreement,
     EventKind,
@@ -198,6 +198,7 @@ def _triage_page(request, req, **forms):
         "cancel_form": forms.get("cancel_form") or MeetingCancelForm(),
         "cancel_meeting_id": forms.get("cancel_meeting_id"),
         "recent": selectors.recent_interventions(req),
+        "notes": hooks.triage_notes(requests=[req]).get(req.pk, []),
         "can_decide": req.status == RequestStatus.SUBMITTED,
         "can_plan": req.status == RequestStatus.ACCEPTED
         and not req.meetings.filter(status=MeetingStatus.PLANNED).exists(),

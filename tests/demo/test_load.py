@@ -146,6 +146,39 @@ def test_demo_municipality_has_the_seeds_numbers_and_is_loaded_once():
     done = retention.retention_run(now=timezone.now())
     assert [r.step.name for r in done if r.failed] == []
     assert {r.step.name: r.done for r in done} == found
+    # The institution's voice: an answer revealed on a closed course, an answer waiting for
+    # the pedagogist's evaluation (blind), and the demo leader's own answer pending with the
+    # demo staff member invited.
+    from forloeb.models import EvaluationStatus, InstitutionRating, RatingInvitation
+
+    ratings = InstitutionRating.objects.all()
+    assert ratings.filter(evaluation__status=EvaluationStatus.COMPLETED).exists()
+    assert ratings.filter(evaluation__status=EvaluationStatus.PLANNED).exists()
+    invitation = RatingInvitation.objects.get(person__email="personale@demo.dk")
+    assert not ratings.filter(
+        evaluation=invitation.evaluation, respondent__email="leder@demo.dk"
+    ).exists()
+
+    # Follow-ups after closing, made by the rule: answered and waiting, one of them the demo
+    # leader's.
+    from forloeb.models import FollowUp
+
+    assert FollowUp.objects.filter(answered_at__isnull=False).exists()
+    assert FollowUp.objects.filter(
+        answered_at__isnull=True,
+        course__agreement__request__institution__memberships__user__email="leder@demo.dk",
+    ).exists()
+
+    # A group with three interventions over the years, for the learning environment's history.
+    from django.db.models import Count
+
+    most = (
+        Course.objects.values("agreement__request__group")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    assert most is not None and most["n"] >= 3, most
 
     again = StringIO()
     call_command("load_demo", stdout=again)

@@ -1,0 +1,161 @@
+"""The effect figures against a hand-computed data set, their scope, exports and query count."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from forloeb.hours import weeks as hours
+from forloeb.models import (
+    EvaluationKind,
+    FollowUp,
+    HourCategory,
+    HourEntry,
+    SheetStatus,
+    WeekSheet,
+)
+from forloeb.voice import services as voice
+from indsats.models import LearningTheme
+from tests.forloeb.courses.conftest import _complete
+from tests.indsats.helpers import accept, agreement_in_force, make_request
+
+pytestmark = pytest.mark.django_db
+
+LEADER = {"collaboration": 4, "effect": 3, "flexibility": 2, "development": 5, "culture": 4}
+STAFF = dict.fromkeys(LEADER, 5)
+
+
+def _course(world, *, group="Sommerfuglen", theme=LearningTheme.SOCIAL):
+    req = make_request(
+        world, submit=True, group=world.institution.groups.get(name=group), themes=[theme]
+    )
+    accept(world, req)
+    agreement, _version = agreement_in_force(world, req)
+    course = agreement.course
+    final = course.evaluations.get(kind=EvaluationKind.FINAL)
+    course.evaluations.filter(pk=final.pk).update(due_on=timezone.localdate())
+    final.refresh_from_db()
+    return course, final
+
+
+def hand_computed_world(world):
+    """Course A (social): goals 4 and 2; the leader (meeting hours 6.5) and invited staff
+    answered; 13 practice hours; a follow-up with one of two goals still in use.
+    Course B (language, another group): one goal reached; nothing else."""
+    a, final_a = _course(world)
+    voice.rating_submit(
+        actor=world.leader,
+        evaluation_id=final_a.pk,
+        scores=LEADER,
+        comments={},
+        meeting_hours=Decimal("6.5"),
+        comment="",
+    )
+    voice.rating_invite(actor=world.leader, evaluation_id=final_a.pk, person_ids=[world.staff.pk])
+    voice.rating_submit(
+        actor=world.staff,
+        evaluation_id=final_a.pk,
+        scores=STAFF,
+        comments={},
+        meeting_hours=None,
+        comment="",
+    )
+    _complete(world, final_a, assessments=[("Mål et", 4, ""), ("Mål to", 2, "")])
+    sheet = WeekSheet.objects.create(
+        pedagogist=world.pedagogist,
+        week_start=hours.this_monday(),
+        status=SheetStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    HourEntry.objects.create(
+        sheet=sheet, course=a, category=HourCategory.PRACTICE, hours=Decimal("13")
+    )
+    follow_up = FollowUp.objects.create(
+        course=a, months=3, closed_on=timezone.localdate(), due_on=timezone.localdate()
+    )
+    # Answered as the service stores it (the course is not closed in this data set).
+    FollowUp.objects.filter(pk=follow_up.pk).update(
+        answered_at=timezone.now(), answered_by=world.leader, would_ask_again="yes"
+    )
+    follow_up.goals.create(goal="Mål et", in_use="yes")
+    follow_up.goals.create(goal="Mål to", in_use="no")
+    b, final_b = _course(world, group="Frøen", theme=LearningTheme.LANGUAGE)
+    _complete(world, final_b, assessments=[("Mål tre", 4, "")])
+    return a, b
+
+
+def test_the_figures_match_the_hand_computed_numbers(world):
+    from forloeb.dashboards import effect
+    from forloeb.models import Course
+
+    hand_computed_world(world)
+    facts = effect.course_facts(Course.objects.all())
+    rows, total = effect.by_dimension(facts, "theme")
+    assert (total.courses, total.goals, total.attainment, total.reached_percent) == (
+        2,
+        3,
+        Decimal("3.33"),
+        67,
+    )
+    assert total.ratings == 2
+    assert total.area_means == [
+        Decimal("4.50"),
+        Decimal("4.00"),
+        Decimal("3.50"),
+        Decimal("5.00"),
+        Decimal("4.50"),
+    ]
+    assert total.rating_mean == Decimal("4.30")
+    assert (total.meeting_hours, total.practice_hours) == (Decimal("6.5"), Decimal("13"))
+    assert total.meeting_per_10_practice == Decimal("5.0")
+    assert (total.follow_ups, total.follow_ups_answered, total.in_use_percent) == (1, 1, 50)
+    by_label = {row.label: row for row in rows}
+    assert by_label["Social udvikling"].attainment == Decimal("3.00")
+    assert by_label["Social udvikling"].reached_percent == 50
+    assert by_label["Kommunikation og sprog"].attainment == Decimal("4.00")
+    assert by_label["Kommunikation og sprog"].ratings == 0
+    years = effect.by_year(facts)
+    assert [(row.label, row.courses) for row in years] == [(str(timezone.now().year), 2)]
+    pedagogists, _total = effect.by_dimension(facts, "pedagogist")
+    assert [(row.label, row.courses) for row in pedagogists] == [("Paula Pædagog", 2)]
+
+
+def test_the_page_and_its_exports_show_them_in_scope(client, world):
+    hand_computed_world(world)
+    client.force_login(world.leader)
+    page = client.get(reverse("dashboard_effect"), {"efter": "theme"}).content.decode()
+    assert "Social udvikling" in page and "3,33" in page and "4,30" in page and "5,0" in page
+    csv = client.get(reverse("dashboard_effect_export", args=["csv"]), {"efter": "method"})
+    text = csv.content.decode("utf-8-sig")
+    assert "Metode" in text and "3,33" in text
+    assert client.get(reverse("dashboard_effect_export", args=["xlsx"])).status_code == 200
+    client.force_login(world.outsider)
+    page = client.get(reverse("dashboard_effect")).content.decode()
+    assert "Ingen forløb at vise." in page and "3,33" not in page
+    client.force_login(world.pedagogist.user)
+    assert client.get(reverse("dashboard_effect")).status_code == 404
+
+
+def test_a_bad_grouping_is_said_in_danish(client, world):
+    client.force_login(world.administrator)
+    page = client.get(reverse("dashboard_effect"), {"efter": "hest"}).content.decode()
+    assert "Vælg en opdeling fra listen." in page
+    response = client.get(reverse("dashboard_effect_export", args=["csv"]), {"efter": "hest"})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("extra", [0, 3])
+def test_the_page_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries, extra):
+    hand_computed_world(world)
+    for _ in range(extra):
+        _new, final = _course(world, group="Frøen")
+        _complete(world, final)
+    client.force_login(world.administrator)
+    # session, user; the districts; courses, themes, focus levels, pedagogists, versions,
+    # assessments, ratings, practice hours, follow-ups, their goals; the unread count; the
+    # access-log row; session save (3)
+    with django_assert_num_queries(18):
+        response = client.get(reverse("dashboard_effect"), {"efter": "method"})
+    assert response.status_code == 200
+    assert f">{2 + extra}<" in response.content.decode()

@@ -1,0 +1,99 @@
+"""Answering a follow-up, and who sees whether it is answered (forloeb/followup/views.py)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from forloeb.courses import services as courses
+from forloeb.models import FollowUp, Phase
+from forloeb.reminders import rules
+from tests.forloeb.followup.conftest import closed_course
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def follow_up(world):
+    closed_course(world, days_ago=100)
+    rules.follow_ups_due(now=timezone.now())
+    return FollowUp.objects.get()
+
+
+def _answer(**overrides):
+    data = {
+        "goal_0": "partly",
+        "would_ask_again": "yes",
+        "needs": "Et personalemøde om garderoben.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_leader_answers_goal_by_goal_once(client, world, follow_up):
+    url = reverse("follow_up_answer", args=[follow_up.pk])
+    client.force_login(world.leader)
+    page = client.get(url).content.decode()
+    assert "Bruges praksis stadig?" in page and "Mål 1:" in page
+    start = client.get(reverse("start")).content.decode()
+    assert url in start
+    assert client.post(url, _answer()).status_code == 302
+    follow_up.refresh_from_db()
+    assert follow_up.answered_by == world.leader and follow_up.would_ask_again == "yes"
+    assert list(follow_up.goals.values_list("in_use", flat=True)) == ["partly"]
+    response = client.post(url, _answer(goal_0="no"), follow=True)
+    assert "Der er allerede svaret på denne opfølgning." in response.content.decode()
+    assert list(follow_up.goals.values_list("in_use", flat=True)) == ["partly"]
+    assert url not in client.get(reverse("start")).content.decode()
+
+
+def test_bad_answers_get_danish_messages_and_keep_the_rest(client, world, follow_up):
+    url = reverse("follow_up_answer", args=[follow_up.pk])
+    client.force_login(world.leader)
+    page = client.post(url, _answer(goal_0="altid", would_ask_again="")).content.decode()
+    assert "Svar på, om praksis stadig bruges." in page
+    assert "Svar på, om du ville bede om et forløb igen." in page
+    assert "Et personalemøde om garderoben." in page
+    page = client.post(url, _answer(needs="Barnet 010203-1234")).content.decode()
+    assert "CPR" in page
+    follow_up.refresh_from_db()
+    assert not follow_up.answered
+
+
+def test_a_follow_up_of_a_reopened_course_says_so(client, world, follow_up):
+    courses.course_set_phase(
+        actor=world.administrator,
+        course_id=follow_up.course_id,
+        phase=Phase.PRACTICE,
+        reason="Igen.",
+    )
+    url = reverse("follow_up_answer", args=[follow_up.pk])
+    client.force_login(world.leader)
+    page = client.get(url).content.decode()
+    assert "Forløbet blev genåbnet" in page and "Send svaret" not in page
+    response = client.post(url, _answer(), follow=True)
+    assert "gælder ikke længere" in response.content.decode()
+    follow_up.refresh_from_db()
+    assert not follow_up.answered
+
+
+def test_answered_or_not_is_visible_to_the_team_and_not_to_staff(client, world, follow_up):
+    client.force_login(world.pedagogist.user)
+    page = client.get(reverse("follow_up_list")).content.decode()
+    assert "Ikke besvaret" in page
+    url = reverse("follow_up_answer", args=[follow_up.pk])
+    assert "Institutionens leder har ikke svaret endnu." in client.get(url).content.decode()
+    assert client.post(url, _answer()).status_code == 404
+    client.force_login(world.leader)
+    client.post(url, _answer())
+    for person in (world.pedagogist.user, world.administrator):
+        client.force_login(person)
+        page = client.get(reverse("follow_up_list")).content.decode()
+        assert "Besvaret" in page and "Lene Leder" in page
+        course_page = client.get(reverse("course_detail", args=[follow_up.course_id]))
+        assert "Forankring efter afslutning" in course_page.content.decode()
+        assert "Et personalemøde om garderoben." in client.get(url).content.decode()
+    for person, status in ((world.staff, 404), (world.outsider, 404)):
+        client.force_login(person)
+        assert client.get(url).status_code == status
+    client.force_login(world.outsider)
+    assert "Mariehønen" not in client.get(reverse("follow_up_list")).content.decode()

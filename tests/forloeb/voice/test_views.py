@@ -1,0 +1,127 @@
+"""The form's pages and the blind reveal on the course page (forloeb/voice/views.py)."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from forloeb.models import Evaluation, InstitutionRating
+from tests.forloeb.courses.conftest import _complete
+from tests.forloeb.voice.conftest import answer, course_due_today, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(course, evaluation, name="rating_answer"):
+    return reverse(name, args=[course.pk, evaluation.pk])
+
+
+def test_a_leader_answers_through_the_form(client, world):
+    course, final = course_due_today(world)
+    client.force_login(world.leader)
+    page = client.get(_url(course, final)).content.decode()
+    assert "Samarbejde" in page and "Kultur i institutionen" in page
+    assert "Personalets timer til møder om forløbet" in page
+    response = client.post(_url(course, final), form_data())
+    assert response.status_code == 302
+    rating = InstitutionRating.objects.get()
+    assert (rating.respondent, rating.effect, str(rating.meeting_hours)) == (world.leader, 3, "6.5")
+    # The course page links to her own answer; a second answer is a message, not a new row.
+    response = client.post(_url(course, final), form_data(), follow=True)
+    assert "Du har allerede svaret på denne evaluering." in response.content.decode()
+    assert InstitutionRating.objects.count() == 1
+
+
+@pytest.mark.parametrize("bad", ["0", "6", "fem", ""])
+def test_a_score_out_of_range_keeps_the_rest_of_the_form(client, world, bad):
+    course, final = course_due_today(world)
+    client.force_login(world.leader)
+    response = client.post(_url(course, final), form_data(effect=bad, comment="Det hele tog tid."))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Vælg en score fra 1 til 5." in page
+    assert "Det hele tog tid." in page and "Hun lyttede til personalet." in page
+    assert not InstitutionRating.objects.exists()
+
+
+def test_cpr_numbers_and_too_long_comments_are_refused_in_danish(client, world):
+    course, final = course_due_today(world)
+    client.force_login(world.leader)
+    page = client.post(
+        _url(course, final),
+        form_data(effect_comment="Barnet 010203-1234", culture_comment="x" * 501),
+    ).content.decode()
+    assert "CPR" in page and "Højst 500 tegn (du har skrevet 501)." in page
+    page = client.post(_url(course, final), form_data(meeting_hours="600")).content.decode()
+    assert "Skriv et antal timer fra 0 til 500." in page
+    assert not InstitutionRating.objects.exists()
+
+
+def test_an_answer_after_the_form_closed_gets_a_message(client, world):
+    course, final = course_due_today(world)
+    _complete(world, final)
+    Evaluation.objects.filter(pk=final.pk).update(completed_at=timezone.now() - timedelta(days=40))
+    client.force_login(world.leader)
+    page = client.get(_url(course, final)).content.decode()
+    assert "Skemaet lukkede" in page and "Send svaret" not in page
+    response = client.post(_url(course, final), form_data(), follow=True)
+    assert "Skemaet lukkede" in response.content.decode()
+    assert not InstitutionRating.objects.exists()
+
+
+def test_blind_reveal_the_pedagogist_sees_the_answer_after_recording_her_own(client, world):
+    course, final = course_due_today(world)
+    answer(world.leader, final, comment="Møderne fyldte for meget for os.")
+    client.force_login(world.pedagogist.user)
+    page = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+    assert "Institutionens vurdering: 1 svar" in page
+    assert "Møderne fyldte for meget for os." not in page
+    assert "Hun lyttede til personalet." not in page
+    _complete(world, final)
+    page = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+    assert "Møderne fyldte for meget for os." in page
+    assert "Hun lyttede til personalet." in page and "Lene Leder" in page
+    # Staff read nothing of it: it is the leader's answer.
+    client.force_login(world.staff)
+    page = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+    assert "Møderne fyldte for meget for os." not in page
+
+
+def test_invited_staff_answer_and_see_only_their_own(client, world):
+    course, final = course_due_today(world)
+    client.force_login(world.staff)
+    assert client.get(_url(course, final)).status_code == 404
+    client.force_login(world.leader)
+    page = client.get(_url(course, final, "rating_invite")).content.decode()
+    assert "Per Personale" in page
+    response = client.post(_url(course, final, "rating_invite"), {"people": [world.staff.pk]})
+    assert response.status_code == 302
+    page = client.post(
+        _url(course, final, "rating_invite"), {"people": [world.outsider.pk]}
+    ).content.decode()
+    assert "Vælg hvem der skal svare." in page or "Der er ikke flere" in page
+    client.force_login(world.staff)
+    start = client.get(reverse("start")).content.decode()
+    assert _url(course, final) in start
+    page = client.get(_url(course, final)).content.decode()
+    assert "Personalets timer" not in page
+    data = form_data(comment="Vi bruger stadig de små grupper.")
+    del data["meeting_hours"]
+    assert client.post(_url(course, final), data).status_code == 302
+    answer(world.leader, final, comment="Lederens eget svar.")
+    _complete(world, final)
+    page = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+    assert "Lederens eget svar." not in page
+    assert client.get(_url(course, final)).status_code == 200
+
+
+def test_outsiders_and_the_team_do_not_open_the_form(client, world):
+    course, final = course_due_today(world)
+    for person in (world.outsider, world.pedagogist.user, world.administrator):
+        client.force_login(person)
+        assert client.get(_url(course, final)).status_code == 404
+        assert client.get(_url(course, final, "rating_invite")).status_code == 404
+        response = client.post(_url(course, final), form_data())
+        assert response.status_code == 404
+    assert not InstitutionRating.objects.exists()

@@ -1,0 +1,74 @@
+"""The effect figures at the scale of a large municipality (`make bench`): the same numbers as
+plain aggregates over the database, the same number of queries for every grouping, and the
+time of each grouping through Django's test client. Saved to bench-results/effect.json."""
+
+import json
+import statistics
+import time
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import Avg
+
+from forloeb.models import EvaluationKind, EvaluationStatus, GoalAssessment, InstitutionRating
+from institutioner.models import User
+from tests.perf.conftest import RESULTS
+from tests.perf.test_bench_dashboards import large  # noqa: F401 - the module's data
+
+ROUNDS, WARMUP = 30, 3
+
+
+def _ms(client, url, params):
+    for _ in range(WARMUP):
+        assert client.get(url, params).status_code == 200
+    timings = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        client.get(url, params)
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings), statistics.quantiles(timings, n=20)[18]
+
+
+@pytest.mark.django_db
+def test_bench_effect(client, large):  # noqa: F811
+    client.force_login(User.objects.get(email="forvaltning@syntetisk.dk"))
+    page = client.get("/fordeling/effekt/")
+    total = page.context["total"]
+    finals = GoalAssessment.objects.filter(
+        evaluation__kind=EvaluationKind.FINAL, evaluation__status=EvaluationStatus.COMPLETED
+    )
+    expected = finals.aggregate(mean=Avg("scale"))["mean"]
+    assert total.attainment == Decimal(expected).quantize(Decimal("0.01"))
+    ratings = InstitutionRating.objects.filter(evaluation__status=EvaluationStatus.COMPLETED)
+    assert total.ratings == ratings.count() > 1000
+    means = ratings.aggregate(mean=Avg("collaboration"))["mean"]
+    assert total.area_means[0] == Decimal(means).quantize(Decimal("0.01"))
+    table = []
+    counts = set()
+    for dimension in ("district", "institution", "theme", "method", "focus", "pedagogist"):
+        queries: list[str] = []
+
+        def count(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            client.get("/fordeling/effekt/", {"efter": dimension})
+        counts.add(len(queries))
+        median, p95 = _ms(client, "/fordeling/effekt/", {"efter": dimension})
+        table.append(
+            {
+                "grouping": dimension,
+                "median_ms": round(median, 1),
+                "p95_ms": round(p95, 1),
+                "queries": len(queries),
+            }
+        )
+    assert len(counts) == 1, table
+    result = {"name": "effect", "database": connection.vendor, "data": large, "pages": table}
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "effect.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nEffect figures, --scale large ({large}):")
+    for row in table:
+        print(f"{row['grouping']:<14}{row['median_ms']:>10}{row['p95_ms']:>9}{row['queries']:>9}")
