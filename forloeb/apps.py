@@ -30,3 +30,7 @@ class ForloebConfig(AppConfig):
         from institutioner.accesslog import rules as access_log
 
         access_log.register(access.ACCESS_LOG)
+
+        # Its part of an access request (institutioner/accessrequests/).
+        from forloeb.courses import insight as courses_insight  # noqa: F401
+        from forloeb.hours import insight as hours_insight  # noqa: F401

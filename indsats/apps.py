@@ -23,3 +23,7 @@ class IndsatsConfig(AppConfig):
         from institutioner.accesslog import rules as access_log
 
         access_log.register(access.ACCESS_LOG)
+
+        # Its part of an access request (institutioner/accessrequests/).
+        from indsats.agreements import insight as agreements_insight  # noqa: F401
+        from indsats.requests import insight as requests_insight  # noqa: F401

@@ -25,6 +25,10 @@ class InstitutionerConfig(AppConfig):
 
         access_log.register(access.ACCESS_LOG)
 
+        # The organisation's part of an access request, and the log's menu entry.
+        from institutioner.accesslog import menu as access_log_menu  # noqa: F401
+        from institutioner.accessrequests import organisation  # noqa: F401
+
         # Django saves the whole user to note the login time, which would add an empty row to
         # the user's history at every login; an UPDATE of the one column does not.
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")

@@ -2,3 +2,4 @@
 
 from institutioner.notifications.tasks import *  # noqa: F403
 from institutioner.operations.tasks import *  # noqa: F403
+from institutioner.accessrequests.tasks import *  # noqa: F403

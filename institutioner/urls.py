@@ -10,4 +10,6 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("", include("institutioner.notifications.urls")),
     path("", include("institutioner.operations.urls")),
+    path("", include("institutioner.accesslog.urls")),
+    path("", include("institutioner.accessrequests.urls")),
 ]
