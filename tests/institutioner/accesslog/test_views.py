@@ -171,8 +171,10 @@ def test_the_csv_has_the_rows_searched_for_and_neutralises_formulas(client, worl
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert lines[0][:4] == ["Tid", "Slået op af", "E-mail", "Handling"]
-    assert len(lines) == 1 + 3
-    by = sorted(line[1] for line in lines[1:])
+    # The three rows about her, and the export's own row (written before the file streams).
+    assert len(lines) == 1 + 4
+    assert lines[1][6] == f"person={world.leader.pk}" and lines[1][7] == "access_log_export"
+    by = sorted(line[1] for line in lines[2:])
     assert by == ["'=HYPERLINK(\"http://x\")", "Frida Forvaltning", "Paula Pædagog"]
     assert all(line[5] == "'=HYPERLINK(\"http://x\")" for line in lines[1:])
     assert "Anmodning om indsats nr. 7" in text
