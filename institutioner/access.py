@@ -11,6 +11,7 @@ from django.http import Http404
 from institutioner.accesslog import rules as log
 from institutioner.models import (
     AccessLogEntry,
+    AccessLogQuerySet,
     AccessRequest,
     Assignment,
     District,
@@ -156,12 +157,14 @@ def can_make_access_requests(user) -> bool:
 
 
 def can_see_own_access_log(user) -> bool:
-    """"Hvem har set mine oplysninger": leaders and pedagogists, whose requests, agreements,
+    """ "Hvem har set mine oplysninger": leaders and pedagogists, whose requests, agreements,
     courses and week sheets others open."""
-    return bool(user.is_authenticated and user.is_active and (is_leader(user) or is_pedagogist(user)))
+    return bool(
+        user.is_authenticated and user.is_active and (is_leader(user) or is_pedagogist(user))
+    )
 
 
-def access_log_for(user: User) -> QuerySet[AccessLogEntry]:
+def access_log_for(user: User) -> AccessLogQuerySet:
     """The rows a person may read: all for the data protection officer, otherwise none."""
     qs = AccessLogEntry.objects.select_related("user", "content_type")
     if can_search_access_log(user):
@@ -169,7 +172,7 @@ def access_log_for(user: User) -> QuerySet[AccessLogEntry]:
     return qs.none()
 
 
-def own_access_log_for(user: User) -> QuerySet[AccessLogEntry]:
+def own_access_log_for(user: User) -> AccessLogQuerySet:
     """The rows about the person's own things, written when someone else opened them."""
     qs = AccessLogEntry.objects.select_related("user", "content_type")
     if not can_see_own_access_log(user):

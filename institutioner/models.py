@@ -862,7 +862,8 @@ class AccessRequest(models.Model):
         ordering = ["-requested_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="done") | (Q(file__isnull=False) & Q(finished_at__isnull=False)),
+                condition=~Q(status="done")
+                | (Q(file__isnull=False) & Q(finished_at__isnull=False)),
                 name="access_request_done_has_file",
             ),
         ]

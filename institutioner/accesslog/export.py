@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from institutioner.accesslog.selectors import object_label, people_named
-from institutioner.models import AccessLogEntry
 
 # A text cell starting with one of these is read as a formula (or a command) by Excel and
 # LibreOffice; such text gets a leading apostrophe (OWASP's advice). The same rule as the

@@ -5,14 +5,13 @@ from datetime import datetime, time, timedelta
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from institutioner.models import AccessLogEntry, User
+from institutioner.models import AccessLogEntry, AccessLogQuerySet, User
 
 
-def access_log_search(qs: QuerySet[AccessLogEntry], filters: dict) -> QuerySet[AccessLogEntry]:
+def access_log_search(qs: AccessLogQuerySet, filters: dict) -> AccessLogQuerySet:
     """`qs` (already scoped) narrowed by the readable filters of `AccessLogSearchForm`."""
     if person := filters.get("person"):
         qs = qs.concerning(person.pk)
@@ -41,7 +40,7 @@ def people_named(rows: Iterable[AccessLogEntry]) -> dict[int, str]:
 
 
 def object_label(row: AccessLogEntry) -> str:
-    """"Samarbejdsaftale nr. 12": the kind of object and its number, without loading it."""
+    """ "Samarbejdsaftale nr. 12": the kind of object and its number, without loading it."""
     if row.content_type_id is None:
         return ""
     model = ContentType.objects.get_for_id(row.content_type_id).model_class()

@@ -20,4 +20,6 @@ class AccessRequestForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = access.access_request_subjects_for(user)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = access.access_request_subjects_for(user)

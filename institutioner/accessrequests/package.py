@@ -66,7 +66,11 @@ def _html_row(section: Section, row) -> str:
 
 
 def _write_section(
-    section: Section, person, archive: zipfile.ZipFile, html: IO[str], progress: Callable[[int], None]
+    section: Section,
+    person,
+    archive: zipfile.ZipFile,
+    html: IO[str],
+    progress: Callable[[int], None],
 ) -> int:
     written = 0
     html.write(_html_table_start(section))
@@ -97,7 +101,20 @@ def access_request_zip(request: AccessRequest, progress: Callable[[int], None]) 
     position 0. `progress(n)` is called as rows are written."""
     person = request.subject
     made_at = timezone.now()
-    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    # Handed to the caller open (and closed by it); closed here if writing fails.
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    try:
+        _write(request, person, made_at, spooled, progress)
+    except BaseException:
+        spooled.close()
+        raise
+    spooled.seek(0)
+    return spooled
+
+
+def _write(
+    request: AccessRequest, person, made_at, spooled: IO[bytes], progress: Callable[[int], None]
+) -> None:
     with override("da"), tempfile.TemporaryFile("w+", encoding="utf-8") as html:
         counts: dict[str, int] = {}
         with zipfile.ZipFile(spooled, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -134,6 +151,3 @@ def access_request_zip(request: AccessRequest, progress: Callable[[int], None]) 
                 while chunk := html.read(64 * 1024):
                     out.write(chunk.encode())
                 out.write(foot.encode())
-    spooled.seek(0)
-    return spooled
-

@@ -87,7 +87,7 @@ def access_request_restart(request, pk: int):
 @login_required
 def access_request_download(request, pk: int):
     made = access.get_access_request_for(request.user, pk)
-    if made.status != AccessRequestStatus.DONE or made.file is None:
+    if made.status != AccessRequestStatus.DONE or made.file_id is None or made.file is None:
         messages.info(request, _("The access request is not ready yet."))
         return redirect(made)
     shown(request, made)

@@ -45,7 +45,10 @@ def log(world):
             w.pedagogist.user, [w.leader.pk], days_ago=10, model=InterventionRequest, object_id=8
         ),
         "paula_by_frida": _row(
-            w.administrator, [w.pedagogist.user_id], days_ago=40, model=Pedagogist,
+            w.administrator,
+            [w.pedagogist.user_id],
+            days_ago=40,
+            model=Pedagogist,
             object_id=w.pedagogist.pk,
         ),
         "otto_by_frida": _row(w.administrator, [w.outsider.pk], days_ago=3),
@@ -161,7 +164,7 @@ def test_a_nul_byte_is_refused_with_a_danish_page(client, world):
 
 
 def test_the_csv_has_the_rows_searched_for_and_neutralises_formulas(client, world, log):
-    world.leader.name = "=HYPERLINK(\"http://x\")"
+    world.leader.name = '=HYPERLINK("http://x")'
     world.leader.save(update_fields=["name"])
     client.force_login(world.administrator)
     response = client.get(EXPORT, {"person": world.leader.pk})
@@ -175,8 +178,8 @@ def test_the_csv_has_the_rows_searched_for_and_neutralises_formulas(client, worl
     assert len(lines) == 1 + 4
     assert lines[1][6] == f"person={world.leader.pk}" and lines[1][7] == "access_log_export"
     by = sorted(line[1] for line in lines[2:])
-    assert by == ["'=HYPERLINK(\"http://x\")", "Frida Forvaltning", "Paula Pædagog"]
-    assert all(line[5] == "'=HYPERLINK(\"http://x\")" for line in lines[1:])
+    assert by == ['\'=HYPERLINK("http://x")', "Frida Forvaltning", "Paula Pædagog"]
+    assert all(line[5] == '\'=HYPERLINK("http://x")' for line in lines[1:])
     assert "Anmodning om indsats nr. 7" in text
     row = AccessLogEntry.objects.latest("pk")
     assert (row.url_name, row.action, row.concerns) == (

@@ -18,7 +18,13 @@ from indsats.models import InterventionRequest
 from indsats.requests import services as requests_services
 from institutioner.models import AccessAction, AccessLogEntry
 from tests import factories
-from tests.indsats.helpers import accept, agreement_in_force, make_request, plan_meeting, request_data
+from tests.indsats.helpers import (
+    accept,
+    agreement_in_force,
+    make_request,
+    plan_meeting,
+    request_data,
+)
 
 OTTO_NEED = "Ottos egen beskrivelse af uro i Ræven"
 OLE_NOTE = "Oles uge med ekstra sparring"
