@@ -1,24 +1,18 @@
-"""Access requests: asked for by the data protection officer, made by a worker."""
+"""Access requests: asked for by the data protection officer, made by a worker (the making
+is `build.access_request_build`, which the task calls)."""
 
 import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
-from django.utils.text import slugify
 
 from institutioner import access
 from institutioner.accesslog.services import access_log_record
-from institutioner.accessrequests import package
-from institutioner.files.services import stored_file_save
+from institutioner.accessrequests.build import access_request_build  # noqa: F401 (the write)
+from institutioner.accessrequests.tasks import access_request_build_task
 from institutioner.models import AccessAction, AccessRequest, AccessRequestStatus, User
-from institutioner.notifications.services import notification_queue
 
 logger = logging.getLogger(__name__)
-
-PRODUCER = "access_request"
-ERROR_MAX = AccessRequest._meta.get_field("error").max_length
 
 
 def access_request_create(
@@ -46,8 +40,6 @@ def access_request_create(
 def access_request_enqueue(*, request_id: int) -> None:
     """Hand the job to a worker. A broker that is down leaves it waiting: the page offers to
     start it again."""
-    from institutioner.accessrequests.tasks import access_request_build_task
-
     try:
         access_request_build_task.delay(request_id)
     except Exception:
@@ -67,55 +59,3 @@ def access_request_restart(*, actor: User, request_id: int) -> AccessRequest:
             request.save(update_fields=["status", "error", "rows_done"])
             transaction.on_commit(lambda: access_request_enqueue(request_id=request.pk))
     return request
-
-
-def _progress(request_id: int):
-    def advance(rows: int) -> None:
-        if rows:
-            AccessRequest.objects.filter(pk=request_id).update(rows_done=F("rows_done") + rows)
-
-    return advance
-
-
-def access_request_build(*, request_id: int) -> bool:
-    """Make the ZIP. Idempotent: a finished request is left as it is. The rows are read outside
-    one long transaction, and progress is saved as it goes so the requester sees it; the file
-    and the finished state are saved together at the end. Returns whether it made the file."""
-    request = AccessRequest.objects.select_related("subject", "requested_by").get(pk=request_id)
-    if request.status == AccessRequestStatus.DONE:
-        return False
-    AccessRequest.objects.filter(pk=request_id).update(
-        status=AccessRequestStatus.RUNNING,
-        started_at=timezone.now(),
-        rows_done=0,
-        rows_total=package.rows_expected(request.subject),
-        error="",
-    )
-    try:
-        with package.access_request_zip(request, _progress(request_id)) as zipped:
-            data = zipped.read()
-    except Exception as error:
-        AccessRequest.objects.filter(pk=request_id).update(
-            status=AccessRequestStatus.FAILED, error=f"{type(error).__name__}: {error}"[:ERROR_MAX]
-        )
-        raise
-    name = f"indsigt-{slugify(request.subject.name) or request.subject.pk}-{request.pk}.zip"
-    with transaction.atomic():
-        locked = AccessRequest.objects.select_for_update().get(pk=request_id)
-        if locked.status == AccessRequestStatus.DONE:
-            return False
-        locked.file = stored_file_save(
-            producer=PRODUCER, concerns=locked, name=name, mimetype="application/zip", data=data
-        )
-        locked.status = AccessRequestStatus.DONE
-        locked.finished_at = timezone.now()
-        locked.rows_done = F("rows_total")
-        locked.save(update_fields=["file", "status", "finished_at", "rows_done"])
-        notification_queue(
-            recipient=locked.requested_by,
-            template="access_request_ready",
-            context={"access_request": locked, "person": request.subject},
-            concerns=locked,
-            dedupe_key=f"access-request-ready:{locked.pk}",
-        )
-    return True

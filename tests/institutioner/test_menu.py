@@ -21,7 +21,16 @@ def _menu(client, url: str) -> list[tuple[str, str, bool]]:
     [
         (
             "administrator",
-            ["Forside", "Visitation", "Anmodninger", "Forløb", "Fordeling", "Timer", "Stamdata"],
+            [
+                "Forside",
+                "Visitation",
+                "Anmodninger",
+                "Forløb",
+                "Fordeling",
+                "Timer",
+                "Opslagslog",
+                "Stamdata",
+            ],
         ),
         ("leader", ["Forside", "Anmodninger", "Forløb", "Fordeling", "Timer"]),
         ("pedagogist", ["Forside", "Anmodninger", "Forløb", "Timer"]),
