@@ -2,12 +2,13 @@
 
 from django.db import transaction
 
-from demo import courses, interventions, organisation
+from demo import accesslog, courses, interventions, organisation
 from institutioner.models import District
 
 # Each loader finds what the ones before it made (requests before agreements, agreements before
 # courses; the generated past before the week sheets, which carry its running courses too; the
-# reminders last, made by the rules from everything else).
+# reminders made by the rules from everything else; then the access log and an access request,
+# which read all of it).
 LOADERS = [
     organisation.demo_organisation,
     interventions.demo_requests,
@@ -17,6 +18,8 @@ LOADERS = [
     courses.demo_history,
     courses.demo_hours,
     courses.demo_reminders,
+    accesslog.demo_access_log,
+    accesslog.demo_access_request,
 ]
 
 

@@ -163,3 +163,23 @@ def test_the_demo_holds_meetings_and_evaluations_on_working_days():
     evaluations = list(Evaluation.objects.values_list("due_on", flat=True))
     assert meetings and evaluations
     assert [d for d in meetings + evaluations if not workdays.is_working_day(d)] == []
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_filled_log_and_a_finished_access_request(client):
+    from django.urls import reverse
+
+    from institutioner.models import AccessLogEntry, AccessRequest, AccessRequestStatus
+
+    call_command("load_demo", stdout=StringIO())
+    leader = User.objects.get(email="leder@demo.dk")
+    assert AccessLogEntry.objects.count() > 100
+    assert AccessLogEntry.objects.concerning(leader.pk).count() > 50
+    [made] = AccessRequest.objects.all()
+    assert (made.subject, made.status) == (leader, AccessRequestStatus.DONE)
+    client.force_login(leader)
+    page = client.get(reverse("access_log_mine")).content.decode()
+    assert "Hanne Kjær" in page and "Sofie Brandt" in page
+    client.force_login(User.objects.get(email="forvaltning@demo.dk"))
+    download = client.get(reverse("access_request_download", args=[made.pk]))
+    assert download["Content-Type"] == "application/zip"
