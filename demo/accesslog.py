@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from forloeb.models import Course
 from indsats.models import Agreement, InterventionRequest
-from institutioner.accessrequests.build import access_request_build
 from institutioner.accesslog.services import access_log_record
+from institutioner.accessrequests.build import access_request_build
 from institutioner.models import (
     AccessAction,
     AccessLogEntry,
