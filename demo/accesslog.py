@@ -24,7 +24,7 @@ def demo_access_log() -> None:
     """About 150 rows over the last 30 days: the administration and the pedagogist opening the
     demo leader's requests, agreements and courses, the administration looking at the demo
     pedagogist's weeks, searches and exports. Written as the pages would write them."""
-    rng = random.Random(16)
+    rng = random.Random(16)  # noqa: S311 - demo data, not secrets
     admin = User.objects.get(email="forvaltning@demo.dk")
     leader = User.objects.get(email="leder@demo.dk")
     pedagogist = Pedagogist.objects.get(user__email="paedagog@demo.dk")
