@@ -37,12 +37,14 @@ class AccessLogSearchForm(forms.Form):
         label=_("Concerning (person)"),
         queryset=User.objects.order_by("name", "email"),
         required=False,
+        empty_label=_("All"),
         help_text=_("The person whose request, agreement, course or week was looked at."),
     )
     user = PersonChoiceField(
         label=_("Looked up by"),
         queryset=User.objects.order_by("name", "email"),
         required=False,
+        empty_label=_("All"),
     )
     object_type = forms.ChoiceField(label=_("Kind of object"), required=False)
     object_id = forms.IntegerField(
