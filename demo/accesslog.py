@@ -2,7 +2,9 @@
 look-ups, sees who looked at her things as the demo leader, and finds one finished indsigt."""
 
 import random
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -31,7 +33,7 @@ def demo_access_log() -> None:
     requests = list(InterventionRequest.objects.filter(created_by=leader).order_by("pk"))
     agreements = list(Agreement.objects.filter(request__created_by=leader).order_by("pk"))
     courses = list(Course.objects.filter(agreement__in=agreements).order_by("pk"))
-    kinds = [
+    kinds: list[tuple[User, str, str, list[Any], Callable[[Any], list[int]]]] = [
         (admin, "triage_detail", AccessAction.VIEW, requests, lambda obj: [obj.created_by_id]),
         (admin, "request_detail", AccessAction.VIEW, requests, lambda obj: [obj.created_by_id]),
         (
