@@ -244,3 +244,9 @@ def test_the_own_view_is_in_the_user_menu(client, world):
     assert MINE in client.get(reverse("start")).content.decode()
     client.force_login(world.staff)
     assert MINE not in client.get(reverse("start")).content.decode()
+
+
+def test_a_leader_with_the_permission_still_cannot_search(client, world):
+    world.leader.user_permissions.add(Permission.objects.get(codename="search_access_log"))
+    client.force_login(world.leader)
+    assert client.get(SEARCH).status_code == 404
