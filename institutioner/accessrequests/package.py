@@ -9,7 +9,7 @@ import json
 import tempfile
 import zipfile
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import IO, Any
 
@@ -39,6 +39,8 @@ def _cell(value: Any) -> str:
         return f"{timezone.localtime(value):%d.%m.%Y %H:%M}"
     if isinstance(value, date):
         return f"{value:%d.%m.%Y}"
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
     if isinstance(value, Decimal):
         return number_format(value)
     if isinstance(value, list | tuple):
@@ -86,7 +88,8 @@ def _write_section(
                 progress(PROGRESS_EVERY)
         raw.write(b"\n]\n")
     if not written:
-        html.write(f'<tr><td colspan="{len(section.columns)}">{escape(_("Nothing."))}</td></tr>')
+        nothing = escape(_("Nothing."))
+        html.write(f'<tr><td colspan="{len(section.columns)}">{nothing}</td></tr>')
     html.write("</tbody></table></section>")
     progress(written % PROGRESS_EVERY)
     return written
