@@ -92,6 +92,8 @@ def test_the_leaders_access_request_holds_her_data(people):
     html = files["indsigt.html"]
     assert "Indsigt: Lene Leder" in html and "Lenes behov: ro i overgangene" in html
     assert "Anmodninger om indsats" in html
+    # Empty sections say so in Danish (her week sheets).
+    assert "Intet." in html and "Nothing" not in html
 
 
 def test_the_pedagogists_access_request_holds_her_weeks_and_hours(people):
