@@ -329,6 +329,19 @@ REQUEST_TRIAGE_WORKING_DAYS = env_int("REQUEST_TRIAGE_WORKING_DAYS", 5, minimum=
 # The health page calls the worker and the beat late when their last sign of life is older.
 HEALTH_HEARTBEAT_LATE_MINUTES = env_int("HEALTH_HEARTBEAT_LATE_MINUTES", 5, minimum=1)
 
+# Retention (issue 16): how long personal data is kept before the nightly run anonymises or
+# deletes it, in whole years. A year is the least: the database's triggers refuse to let a
+# signed agreement or an approved week be anonymised sooner, whatever these say.
+# Closed courses, their agreements (every signed version), requests, evaluations, logbooks and
+# week sheets' notes, counted from the day the course closed (a week sheet from its week).
+RETENTION_CLOSED_COURSE_YEARS = env_int("RETENTION_CLOSED_COURSE_YEARS", 5, minimum=1)
+# Rejected and withdrawn requests, counted from the decision.
+RETENTION_ENDED_REQUEST_YEARS = env_int("RETENTION_ENDED_REQUEST_YEARS", 1, minimum=1)
+# The access log's rows (deleted).
+RETENTION_ACCESS_LOG_YEARS = env_int("RETENTION_ACCESS_LOG_YEARS", 2, minimum=1)
+# Notifications and e-mails in the outbox (deleted).
+RETENTION_NOTIFICATION_YEARS = env_int("RETENTION_NOTIFICATION_YEARS", 1, minimum=1)
+
 MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Demo Kommune")
 # A PNG or SVG under static/ shown at the top of every PDF.
 MUNICIPALITY_LOGO = env_str("MUNICIPALITY_LOGO", "img/kommune-logo.svg")

@@ -357,3 +357,75 @@ def demo_reminders() -> None:
             attempts=8,
             last_error="SMTPServerDisconnected: Connection unexpectedly closed",
         )
+
+
+# --- A past beyond the retention periods --------------------------------------------------------
+
+
+def demo_past_retention() -> None:
+    """Something for `manage.py retention --dry-run` to report: three interventions closed
+    about six years ago with their week sheets (the generator's, one with a logbook note), the
+    generated past's rejected and withdrawn requests older than a year, access-log rows from
+    before two years and messages from before a year. Nothing here is anonymised yet: that is
+    the nightly run's job (or `manage.py retention`)."""
+    import random
+
+    from forloeb.hours import weeks as hours
+    from forloeb.models import CourseNote
+    from institutioner.models import (
+        AccessAction,
+        AccessLogEntry,
+        Notification,
+        NotificationKind,
+        NotificationStatus,
+        User,
+    )
+
+    admin = User.objects.get(email="forvaltning@demo.dk")
+    org = synthetic.organisation_from_database(admin=admin)
+    today = timezone.localdate()
+    first = hours.monday_of(today - timedelta(days=6 * 365 + 90))
+    last = first + timedelta(weeks=26)
+    synthetic.history_create(
+        org=org,
+        rng=random.Random(2020),  # noqa: S311 - demo data, not secrets
+        first_monday=first,
+        last_monday=last,
+        today=today,
+        agreements=3,
+        waiting=False,
+        closed_by=last,
+    )
+    old = Course.objects.filter(phase=Phase.CLOSED, closed_at__date__lt=last).order_by("pk")
+    course = old.select_related("agreement__request").first()
+    if course is not None:
+        pedagogist = course.agreement.request.allocations.select_related("pedagogist__user")[0]
+        CourseNote.objects.create(
+            course=course,
+            author=pedagogist.pedagogist.user,
+            day=course.started_at.date() + timedelta(days=14),
+            text="Vi delte formiddagen i små legegrupper; personalet tog over efter to uger.",
+        )
+    now = timezone.now()
+    leader = User.objects.get(email="leder@demo.dk")
+    for days in (760, 800, 900):
+        AccessLogEntry.objects.create(
+            user=admin,
+            at=now - timedelta(days=days),
+            action=AccessAction.VIEW,
+            url_name="request_detail",
+            concerns=[leader.pk],
+        )
+    for days in (400, 430):
+        Notification.objects.create(
+            recipient=leader,
+            email=leader.email,
+            template="request_submitted",
+            kind=NotificationKind.REQUESTS,
+            subject="Anmodningen er modtaget",
+            body_text="Din anmodning om en indsats er modtaget af forvaltningen.",
+            status=NotificationStatus.SENT,
+            created_at=now - timedelta(days=days),
+            sent_at=now - timedelta(days=days),
+            read_at=now - timedelta(days=days - 1),
+        )

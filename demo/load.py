@@ -7,8 +7,8 @@ from institutioner.models import District
 
 # Each loader finds what the ones before it made (requests before agreements, agreements before
 # courses; the generated past before the week sheets, which carry its running courses too; the
-# reminders made by the rules from everything else; then the access log and an access request,
-# which read all of it).
+# reminders, made by the rules from everything else; then a past beyond the retention periods;
+# last the access log and an access request, which read all of it).
 LOADERS = [
     organisation.demo_organisation,
     interventions.demo_requests,
@@ -18,6 +18,7 @@ LOADERS = [
     courses.demo_history,
     courses.demo_hours,
     courses.demo_reminders,
+    courses.demo_past_retention,
     accesslog.demo_access_log,
     accesslog.demo_access_request,
 ]

@@ -60,6 +60,9 @@ class Course(models.Model):
     )
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # When retention removed the free text and names of the course, its agreement and request
+    # (institutioner/retention/).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 

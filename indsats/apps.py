@@ -27,3 +27,6 @@ class IndsatsConfig(AppConfig):
         # Its part of an access request (institutioner/accessrequests/).
         from indsats.agreements import insight as agreements_insight  # noqa: F401
         from indsats.requests import insight as requests_insight  # noqa: F401
+
+        # Its retention steps (institutioner/retention/).
+        from indsats.requests import retention  # noqa: F401

@@ -101,6 +101,8 @@ class InterventionRequest(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # When retention removed its free text and names (institutioner/retention/).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     # One form, one request: a double click or a second tab posts the same token.
     client_token = models.UUIDField(
         default=uuid.uuid4, unique=True, editable=False, verbose_name=_("form token")

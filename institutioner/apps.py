@@ -29,6 +29,11 @@ class InstitutionerConfig(AppConfig):
         from institutioner.accesslog import menu as access_log_menu  # noqa: F401
         from institutioner.accessrequests import organisation  # noqa: F401
 
+        # The nightly retention run and the organisation's own steps (the access log, the
+        # outbox); the other apps register theirs (institutioner/retention/).
+        from institutioner.retention import schedules as retention_schedules  # noqa: F401
+        from institutioner.retention import steps as retention_steps  # noqa: F401
+
         # Django saves the whole user to note the login time, which would add an empty row to
         # the user's history at every login; an UPDATE of the one column does not.
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")

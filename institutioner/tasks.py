@@ -3,3 +3,4 @@
 from institutioner.accessrequests.tasks import *  # noqa: F403
 from institutioner.notifications.tasks import *  # noqa: F403
 from institutioner.operations.tasks import *  # noqa: F403
+from institutioner.retention.tasks import *  # noqa: F403

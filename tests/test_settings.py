@@ -56,6 +56,8 @@ def test_deploy_check_notices_an_unsafe_setting():
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG='maybe' is not a boolean"),
         ({"SESSION_IDLE_MINUTES": "thirty"}, "SESSION_IDLE_MINUTES='thirty' is not a whole number"),
         ({"AXES_FAILURE_LIMIT": "0"}, "AXES_FAILURE_LIMIT=0 must be at least 1"),
+        ({"RETENTION_CLOSED_COURSE_YEARS": "fem"}, "RETENTION_CLOSED_COURSE_YEARS='fem' is not"),
+        ({"RETENTION_ACCESS_LOG_YEARS": "0"}, "RETENTION_ACCESS_LOG_YEARS=0 must be at least 1"),
         ({"DATABASE_URL": "nonsense://"}, "DATABASE_URL is not a valid database URL"),
     ],
 )

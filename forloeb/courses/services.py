@@ -1,7 +1,7 @@
 """Every write of a course: one function per action, with state checks, row locks and history."""
 
 import contextlib
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,9 +23,10 @@ from forloeb.models import (
     GoalAssessment,
     Phase,
 )
-from indsats.agreements.services import agreement_adjust, agreement_end
+from indsats.agreements.services import agreement_adjust, agreement_anonymise, agreement_end
 from institutioner.errors import StateError
 from institutioner.models import User
+from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr
 
@@ -415,3 +416,32 @@ def evaluation_correct(
         with contextlib.suppress(StateError):
             agreement_adjust(actor=actor, agreement_id=course.agreement_id)
     return evaluation
+
+
+# --- Retention ----------------------------------------------------------------------------------
+
+
+def course_anonymise(*, course_id: int, before: datetime) -> bool:
+    """Retention, for a course closed before `before`: the logbook's notes, the evaluations'
+    participants and summaries, the assessed goals and what was seen, the reasons for unticked
+    checklist items and the course's events lose their text, in the rows and in their history;
+    then its agreement and request (`agreement_anonymise`). Phases, dates, decisions, scales,
+    hours and the checklist's ticks stay. Runs inside the caller's transaction (one per case);
+    returns False if there was nothing to do (anonymised already, or reopened)."""
+    course = Course.objects.select_for_update().get(pk=course_id)
+    if course.anonymised_at is not None or course.phase != Phase.CLOSED:
+        return False
+    if course.closed_at is None or course.closed_at >= before:
+        return False
+    text_anonymise(CourseNote, where={"course_id": course.pk}, replace=("text",))
+    text_anonymise(
+        GoalAssessment,
+        where={"evaluation__course_id": course.pk},
+        replace=("goal", "observation"),
+    )
+    text_anonymise(Evaluation, where={"course_id": course.pk}, replace=("participants", "summary"))
+    text_anonymise(ChecklistItem, where={"course_id": course.pk}, replace=("waived_reason",))
+    text_anonymise(CourseEvent, where={"course_id": course.pk}, replace=("message",))
+    agreement_anonymise(agreement_id=course.agreement_id, before=before)
+    Course.objects.filter(pk=course.pk).update(anonymised_at=timezone.now())
+    return True

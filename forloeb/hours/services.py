@@ -1,8 +1,8 @@
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from forloeb.models import (
 from institutioner.errors import StateError
 from institutioner.models import NotificationKind, Pedagogist, User
 from institutioner.notifications.services import notification_mark_read
+from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import LINE, check_lengths
 from institutioner.validators import validate_no_cpr
 
@@ -231,3 +232,34 @@ def month_approve(*, actor: User, pedagogist: Pedagogist, year: int, month: int)
             _save(sheet, actor, ["status", "approved_at", "approved_by", "updated_at"])
             approved.append(sheet)
     return approved
+
+
+# --- Retention ----------------------------------------------------------------------------------
+
+# The transaction-local setting the approved-week trigger reads (migration 0008): the retention
+# cut-off. While it is set (at least a year back), an approved week before it may have its note
+# anonymised, and nothing else.
+RETENTION_SETTING = "forloeb.retention_before"
+
+
+def week_sheet_anonymise(*, sheet_id: int, before: datetime) -> bool:
+    """Retention, for a week that ended before `before`: its note, and the note's copies in its
+    history, become "[anonymiseret]". The hours and the approval stay. Runs inside the caller's
+    transaction (one per case)."""
+    sheet = WeekSheet.objects.select_for_update().get(pk=sheet_id)
+    if sheet.week_start + timedelta(days=7) > before.date():
+        return False
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        _set_retention(before.date().isoformat())
+    try:
+        text_anonymise(WeekSheet, where={"id": sheet.pk}, replace=("note",))
+    finally:
+        if postgres:
+            _set_retention("")
+    return True
+
+
+def _set_retention(value: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [RETENTION_SETTING, value])

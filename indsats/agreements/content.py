@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from indsats.choices import FocusLevel, Method, PracticeRole, Weekday
 from institutioner.models import Pedagogist, format_decimal
+from institutioner.retention.services import ANONYMISED
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr
 
@@ -45,6 +46,28 @@ def version_hash(*, agreement_id: int, number: int, content: dict) -> str:
     """The SHA-256 a version is signed and verified by: its content together with which
     agreement and which version it is, so two versions never share a hash."""
     return content_hash({"agreement": agreement_id, "version": number, "content": content})
+
+
+def content_anonymised(content: Mapping[str, Any]) -> dict:
+    """Retention: the document without its free text and names (the background, the goals and
+    their indicators, the participants, what the leadership commits to, the pedagogists'
+    names). The keys, the pedagogists' ids, methods, roles, weekdays, hours and dates stay, so
+    the week plan and every figure counted from the version are the same. Empty text stays
+    empty."""
+    data = dict(content)
+    for key in AgreementContent.TEXT_FIELDS:
+        if data.get(key):
+            data[key] = ANONYMISED
+    data["goals"] = [
+        {
+            **goal,
+            "text": ANONYMISED if goal.get("text") else "",
+            "indicator": ANONYMISED if goal.get("indicator") else "",
+        }
+        for goal in data.get("goals", [])
+    ]
+    data["pedagogists"] = [{**p, "name": ANONYMISED} for p in data.get("pedagogists", [])]
+    return data
 
 
 # --- The parts ----------------------------------------------------------------------------------

@@ -1,14 +1,16 @@
-from datetime import date
+import contextlib
+from collections.abc import Iterator
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indsats import hooks
 from indsats.agreements import documents
-from indsats.agreements.content import AgreementContent, version_hash
+from indsats.agreements.content import AgreementContent, content_anonymised, version_hash
 from indsats.agreements.selectors import _parties, _signers, signer_slots, slot_for
 from indsats.models import (
     Agreement,
@@ -18,8 +20,9 @@ from indsats.models import (
     Signature,
     VersionStatus,
 )
-from indsats.requests.services import _event, _lock_request, _require
+from indsats.requests.services import _event, _lock_request, _require, request_anonymise
 from institutioner.errors import StateError
+from institutioner.files.services import stored_files_delete
 from institutioner.models import NotificationKind, User
 from institutioner.notifications.services import notification_queue_many
 from institutioner.textlimits import MEDIUM, check_lengths
@@ -312,3 +315,52 @@ def agreement_end(*, actor: User, agreement_id: int, on: date | None) -> Agreeme
         req, kind=EventKind.AGREEMENT_ENDED, actor=actor, from_status=req.status, message=message
     )
     return agreement
+
+
+# --- Retention ----------------------------------------------------------------------------------
+
+# The transaction-local setting the immutability trigger reads (migration 0009): the retention
+# cut-off. The trigger lets a frozen version's content change only while it is set, only when it
+# lies at least a year back, and only for an agreement whose work ended before it.
+RETENTION_SETTING = "indsats.retention_before"
+
+
+@contextlib.contextmanager
+def _retention_allowed(before: datetime) -> Iterator[None]:
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        _set_retention(before.date().isoformat())
+    try:
+        yield
+    finally:
+        if postgres:
+            _set_retention("")
+
+
+def _set_retention(value: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [RETENTION_SETTING, value])
+
+
+def agreement_anonymise(*, agreement_id: int, before: datetime) -> None:
+    """Retention, for an agreement whose work ended before `before`: its request is anonymised
+    (`request_anonymise`), every version's content loses its free text and names
+    (`content_anonymised`; number, hash, period, hours and signatures stay), and so do the
+    copies in the versions' history; the kept PDFs are deleted. The database refuses this for
+    an agreement that is not past `before`. Runs inside the caller's transaction (one per
+    case)."""
+    agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement_id)
+    # First: on SQLite the trigger lets a signed version change only once its request is.
+    request_anonymise(request_id=agreement.request_id)
+    versions = list(AgreementVersion.objects.filter(agreement=agreement).only("pk", "content"))
+    with _retention_allowed(before):
+        for version in versions:
+            AgreementVersion.objects.filter(pk=version.pk).update(
+                content=content_anonymised(version.content)
+            )
+    history = AgreementVersion.history.model  # type: ignore[attr-defined]
+    for row in history.objects.filter(agreement_id=agreement.pk).only("pk", "content"):
+        history.objects.filter(pk=row.pk).update(
+            content=content_anonymised(row.content), history_change_reason=None
+        )
+    stored_files_delete(model=AgreementVersion, object_ids=[v.pk for v in versions])

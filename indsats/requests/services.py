@@ -37,6 +37,7 @@ from institutioner.notifications.services import (
     notification_queue,
     notification_queue_many,
 )
+from institutioner.retention.services import text_anonymise
 from institutioner.selectors import administration_people
 from institutioner.textlimits import LINE, MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr
@@ -520,3 +521,34 @@ def meeting_cancel(*, actor: User, meeting_id: int, reason: str = "") -> IntakeM
     )
     _notify_meeting(meeting, "meeting_cancelled", reason=reason, when=meeting.starts_at)
     return meeting
+
+
+# --- Retention ----------------------------------------------------------------------------------
+
+ENDED_STATUSES = (RequestStatus.REJECTED, RequestStatus.WITHDRAWN)
+
+
+def request_anonymise(*, request_id: int) -> bool:
+    """Retention: the request without free text, names, e-mail or phone: the need, what was
+    tried, the contact person, the reasons and questions of its events, the triage's reasons
+    and its meetings' place and other participants, in the rows and in their history. Its
+    institution, group, status, dates, focus levels, themes and pedagogists stay (the flow and
+    allocation figures count them). Runs inside the caller's transaction (one per case);
+    returns False if it was anonymised already."""
+    req = _lock_request(request_id)
+    if req.anonymised_at is not None:
+        return False
+    text_anonymise(
+        InterventionRequest,
+        where={"id": req.pk},
+        replace=("need", "tried_already", "contact_name"),
+        clear=("contact_phone", "contact_email"),
+    )
+    text_anonymise(RequestEvent, where={"request_id": req.pk}, replace=("message",))
+    text_anonymise(Allocation, where={"request_id": req.pk}, replace=("reason",))
+    text_anonymise(
+        IntakeMeeting, where={"request_id": req.pk}, replace=("place", "other_participants")
+    )
+    rows = InterventionRequest.objects.filter(pk=req.pk)
+    rows.update(anonymised_at=timezone.now())
+    return True

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from institutioner.models import StoredFile
+from institutioner.models import Notification, StoredFile
 
 Producer = Callable[[StoredFile], bytes]
 _producers: dict[str, Producer] = {}
@@ -88,3 +88,14 @@ def stored_file_save(
         },
     )
     return file
+
+
+def stored_files_delete(*, model: type[models.Model], object_ids: list[int]) -> int:
+    """Retention: delete the kept documents of these objects. An e-mail that carried one keeps
+    its text and loses the attachment (the outbox keeps sent e-mails for a shorter time anyway)."""
+    files = StoredFile.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=object_ids
+    )
+    Notification.objects.filter(attachment_file__in=files).update(attachment_file=None)
+    deleted, _by_model = files.delete()
+    return deleted

@@ -15,11 +15,12 @@ def test_the_apps_register_their_schedules_reminders_first():
         "reminders-requests-waiting",
         "reminders-week-sheets",
         "reminders-week-sheets-again",
+        "retention",
         "send-pending-notifications",
         "worker-heartbeat",
         "clear-expired-sessions",
     ]
-    assert [s.name for s in all_schedules() if s.editable][-1] == "reminders-week-sheets-again"
+    assert [s.name for s in all_schedules() if s.editable][-1] == "retention"
 
 
 def test_every_registered_schedule_is_installed_after_migrate_and_names_a_real_task(db):
