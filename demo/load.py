@@ -2,12 +2,13 @@
 
 from django.db import transaction
 
-from demo import courses, interventions, organisation, plan, voice
+from demo import accesslog, courses, interventions, organisation, plan, voice
 from institutioner.models import District
 
 # Each loader finds what the ones before it made (requests before agreements, agreements before
 # courses; the generated past before the week sheets, which carry its running courses too; the
-# reminders, made by the rules from everything else; then a past beyond the retention periods).
+# reminders, made by the rules from everything else; then a past beyond the retention periods;
+# last the access log and an access request, which read all of it).
 LOADERS = [
     organisation.demo_organisation,
     interventions.demo_requests,
@@ -22,6 +23,8 @@ LOADERS = [
     plan.demo_plan,
     voice.demo_voice,
     voice.demo_follow_ups,
+    accesslog.demo_access_log,
+    accesslog.demo_access_request,
 ]
 
 

@@ -44,6 +44,10 @@ class ForloebConfig(AppConfig):
 
         access_log.register(access.ACCESS_LOG)
 
+        # Its part of an access request (institutioner/accessrequests/).
+        from forloeb.courses import insight as courses_insight  # noqa: F401
+
         # Its retention steps (institutioner/retention/).
         from forloeb.courses import retention as courses_retention  # noqa: F401
+        from forloeb.hours import insight as hours_insight  # noqa: F401
         from forloeb.hours import retention as hours_retention  # noqa: F401

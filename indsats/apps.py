@@ -24,5 +24,9 @@ class IndsatsConfig(AppConfig):
 
         access_log.register(access.ACCESS_LOG)
 
+        # Its part of an access request (institutioner/accessrequests/).
+        from indsats.agreements import insight as agreements_insight  # noqa: F401
+        from indsats.requests import insight as requests_insight  # noqa: F401
+
         # Its retention steps (institutioner/retention/).
         from indsats.requests import retention  # noqa: F401

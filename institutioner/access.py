@@ -10,6 +10,9 @@ from django.http import Http404
 
 from institutioner.accesslog import rules as log
 from institutioner.models import (
+    AccessLogEntry,
+    AccessLogQuerySet,
+    AccessRequest,
     Assignment,
     District,
     Institution,
@@ -141,6 +144,73 @@ def get_pedagogist_for(user: User, pk) -> Pedagogist:
     return _get_or_404(pedagogists_for(user), pk)
 
 
+# --- Data protection: the log, and access requests -----------------------------------------------
+
+
+def can_search_access_log(user) -> bool:
+    """The whole access log is the data protection officer's (the permission "Can search the
+    access log", given in Stamdata) and the administration's.
+
+    Leaders and pedagogists never hold it: the log is about their work, and the officer who
+    searches it is someone else. It also spares their every page the permission queries (the
+    menu asks this).
+    """
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if is_administration(user):
+        return True
+    if is_leader(user) or is_pedagogist(user):
+        return False
+    return user.has_perm("institutioner.search_access_log")
+
+
+def can_make_access_requests(user) -> bool:
+    """Access requests (indsigt) are answered by whoever searches the log."""
+    return can_search_access_log(user)
+
+
+def can_see_own_access_log(user) -> bool:
+    """ "Hvem har set mine oplysninger": leaders and pedagogists, whose requests, agreements,
+    courses and week sheets others open."""
+    return bool(
+        user.is_authenticated and user.is_active and (is_leader(user) or is_pedagogist(user))
+    )
+
+
+def access_log_for(user: User) -> AccessLogQuerySet:
+    """The rows a person may read: all for the data protection officer, otherwise none."""
+    qs = AccessLogEntry.objects.select_related("user", "content_type")
+    if can_search_access_log(user):
+        return qs
+    return qs.none()
+
+
+def own_access_log_for(user: User) -> AccessLogQuerySet:
+    """The rows about the person's own things, written when someone else opened them."""
+    qs = AccessLogEntry.objects.select_related("user", "content_type")
+    if not can_see_own_access_log(user):
+        return qs.none()
+    return qs.concerning(user.pk).exclude(user=user)
+
+
+def access_requests_for(user: User) -> QuerySet[AccessRequest]:
+    qs = AccessRequest.objects.select_related("subject", "requested_by", "file")
+    if can_make_access_requests(user):
+        return qs
+    return qs.none()
+
+
+def get_access_request_for(user: User, pk) -> AccessRequest:
+    return _get_or_404(access_requests_for(user), pk)
+
+
+def access_request_subjects_for(user: User) -> QuerySet[User]:
+    """Whom an access request may be made for: everyone, those who left too."""
+    if can_make_access_requests(user):
+        return User.objects.order_by("name", "email")
+    return User.objects.none()
+
+
 # --- The access log -------------------------------------------------------------------------------
 
 # The organisation's pages that show personal data, and what each one's access-log row says
@@ -148,6 +218,19 @@ def get_pedagogist_for(user: User, pk) -> Pedagogist:
 # keep their own tables beside their own rules. `tests/test_access_table.py` fails for a page that
 # shows a person's name or e-mail address without a rule here (or a reason there).
 ACCESS_LOG = {
+    # The log itself: a search of it concerns the person searched for (the view hands over the
+    # ids), its CSV is an export of the same; "Hvem har set mine oplysninger" lists who looked.
+    "access_log_search": log.search(concerns=lambda people: people),
+    "access_log_export": log.export(concerns=lambda people: people),
+    "access_log_mine": log.search(),
+    # Access requests: the list names people; a request and its ZIP concern its person.
+    "access_request_list": log.search(),
+    "access_request_detail": log.view(
+        "institutioner.AccessRequest", concerns=lambda request: [request.subject_id]
+    ),
+    "access_request_download": log.download(
+        "institutioner.AccessRequest", concerns=lambda request: [request.subject_id]
+    ),
     # The start page lists the person's work with the people in it; it names no single object.
     "start": log.view(),
     "district_detail": log.view("institutioner.District"),

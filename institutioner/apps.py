@@ -25,6 +25,10 @@ class InstitutionerConfig(AppConfig):
 
         access_log.register(access.ACCESS_LOG)
 
+        # The organisation's part of an access request, and the log's menu entry.
+        from institutioner.accesslog import menu as access_log_menu  # noqa: F401
+        from institutioner.accessrequests import organisation  # noqa: F401
+
         # The nightly retention run and the organisation's own steps (the access log, the
         # outbox); the other apps register theirs (institutioner/retention/).
         from institutioner.retention import schedules as retention_schedules  # noqa: F401

@@ -12,6 +12,7 @@ def navigation(request):
         "unread_notifications": SimpleLazyObject(lambda: _unread(user)),
         "can_see_operations": access.can_see_operations(user),
         "can_manage_master_data": access.can_manage_master_data(user),
+        "can_see_own_access_log": access.can_see_own_access_log(user),
         # The entries higher apps registered (institutioner/menu.py), those this person sees.
         "menu_entries": SimpleLazyObject(lambda: menu.entries_for(user)),
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),

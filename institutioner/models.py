@@ -12,6 +12,7 @@ from django.db import connections, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
@@ -819,6 +820,11 @@ class AccessLogEntry(models.Model):
         verbose_name = _("look-up")
         verbose_name_plural = _("look-up log")
         ordering = ["-at", "-pk"]
+        # The data protection officer's: search the whole log and answer access requests
+        # (`institutioner.access.can_search_access_log`). The administration has it by its role.
+        permissions = [
+            ("search_access_log", _("Can search the access log and answer access requests")),
+        ]
         indexes = [
             models.Index(fields=["content_type", "object_id"], name="accesslog_by_object"),
             models.Index(fields=["user", "-at"], name="accesslog_by_user"),
@@ -898,3 +904,72 @@ class IdentityGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} → {self.get_role_display()}"
+
+
+class AccessRequestStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Being made")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class AccessRequest(models.Model):
+    """Indsigt: everything the system holds about one person, made as one ZIP by a worker.
+
+    The data protection officer (or the administration) asks for it; the worker writes the ZIP
+    section by section (`institutioner/accessrequests/`) and keeps it as a StoredFile. The
+    progress columns are written while it works, so the requester's page can show how far it is.
+    """
+
+    subject = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
+    )
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AccessRequestStatus.choices,
+        default=AccessRequestStatus.QUEUED,
+    )
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in all"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    file = models.ForeignKey(
+        StoredFile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("file"),
+    )
+
+    class Meta:
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done")
+                | (Q(file__isnull=False) & Q(finished_at__isnull=False)),
+                name="access_request_done_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Access request #%(id)s") % {"id": self.pk}
+
+    def get_absolute_url(self) -> str:
+        return reverse("access_request_detail", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        if self.status == AccessRequestStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

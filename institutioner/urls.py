@@ -11,4 +11,6 @@ urlpatterns = [
     path("", include("institutioner.notifications.urls")),
     path("", include("institutioner.operations.urls")),
     path("", include("institutioner.sso.urls")),
+    path("", include("institutioner.accesslog.urls")),
+    path("", include("institutioner.accessrequests.urls")),
 ]

@@ -15,6 +15,7 @@ what" in the apps' `access.py` modules.
 import fnmatch
 import io
 import re
+import zipfile
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -73,6 +74,19 @@ def _administrations_export(world):
 
 def no_kwargs(world):
     return {}
+
+
+def _access_request(world):
+    """A finished access request about the leader, made by the administration (once a world)."""
+    from institutioner.accessrequests.services import access_request_build
+    from institutioner.models import AccessRequest
+
+    made = getattr(world, "access_request", None)
+    if made is None:
+        made = AccessRequest.objects.create(subject=world.leader, requested_by=world.administrator)
+        access_request_build(request_id=made.pk)
+        world.access_request = made
+    return made
 
 
 def this_week(world):
@@ -300,6 +314,25 @@ RULES = {
         {**signed_in(404), "leader": 302},
     ),
     "notification_settings": (no_kwargs, signed_in(200)),
+    # The access log and access requests: the data protection officer's (the administration's
+    # too); a leader's or a pedagogist's own "who has looked at my data".
+    "access_log_search": (no_kwargs, {**signed_in(404), "administration": 200}),
+    "access_log_export": (no_kwargs, {**signed_in(404), "administration": 200}),
+    "access_log_mine": (
+        no_kwargs,
+        {**signed_in(404), "leader": 200, "pedagogist": 200, "outsider": 200},
+    ),
+    "access_request_list": (no_kwargs, {**signed_in(404), "administration": 200}),
+    "access_request_create": (no_kwargs, everyone(405)),
+    "access_request_detail": (
+        lambda w: {"pk": _access_request(w).pk},
+        {**signed_in(404), "administration": 200},
+    ),
+    "access_request_restart": (lambda w: {"pk": _access_request(w).pk}, everyone(405)),
+    "access_request_download": (
+        lambda w: {"pk": _access_request(w).pk},
+        {**signed_in(404), "administration": 200},
+    ),
     # The health page and the schedules' times are the administration's.
     "operations": (no_kwargs, {**signed_in(404), "administration": 200}),
     "schedule_edit": (
@@ -463,6 +496,11 @@ DOWNLOADS = {
         [lambda w: {"pk": _administrations_export(w).pk}],
         "hours_delivered",
     ),
+    "access_log_export": ([no_kwargs], "access_log_search"),
+    "access_request_download": (
+        [lambda w: {"pk": _access_request(w).pk}],
+        "access_request_detail",
+    ),
     **{
         f"dashboard_{name}_export": (
             [lambda w: {"fmt": "csv"}, lambda w: {"fmt": "xlsx"}],
@@ -550,6 +588,11 @@ def file_text(response) -> str:
             for sheet in book.worksheets
             for row in sheet.iter_rows(values_only=True)
         )
+    if content_type.startswith("application/zip"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "\n".join(
+                archive.read(name).decode("utf-8") for name in sorted(archive.namelist())
+            )
     # CSV and calendars; a calendar folds long lines with a newline and a space.
     return content.decode("utf-8-sig").replace("\r\n ", "")
 

@@ -32,13 +32,13 @@ def view(model: str | None = None, **options) -> LogRule:
     return LogRule(AccessAction.VIEW, model, **options)
 
 
-def search() -> LogRule:
+def search(**options) -> LogRule:
     """A list or search page: the filters it was given are its query."""
-    return LogRule(AccessAction.SEARCH)
+    return LogRule(AccessAction.SEARCH, **options)
 
 
-def export() -> LogRule:
-    return LogRule(AccessAction.EXPORT)
+def export(**options) -> LogRule:
+    return LogRule(AccessAction.EXPORT, **options)
 
 
 def download(model: str | None = None, **options) -> LogRule:

@@ -155,3 +155,31 @@ def access_log_purge(*, before) -> int:
 def _purge_setting(value: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('institutioner.access_log_purge', %s, true)", [value])
+
+
+def access_log_record(
+    *,
+    user,
+    action: str,
+    obj=None,
+    concerns: list[int] | tuple[int, ...] = (),
+    query: str = "",
+    client_address_value: str | None = None,
+    url_name: str,
+) -> AccessLogEntry:
+    """A row written by a service rather than by a page: an access request's export is made by a
+    worker long after the request, so the row is written when it is asked for."""
+    content_type_id = object_id = None
+    if obj is not None:
+        content_type_id = ContentType.objects.get_for_model(obj).pk
+        object_id = obj.pk
+    return AccessLogEntry.objects.create(
+        user=user,
+        action=action,
+        content_type_id=content_type_id,
+        object_id=object_id,
+        concerns=sorted(set(concerns)),
+        query=_without_cpr(query)[:QUERY_MAX],
+        client_address=client_address_value,
+        url_name=url_name[:200],
+    )

@@ -66,6 +66,30 @@ def stored_file_bytes(*, file_id: int) -> bytes:
         return bytes(file.data)
 
 
+def stored_file_save(
+    *, producer: str, concerns: models.Model, name: str, mimetype: str, data: bytes
+) -> StoredFile:
+    """Keep a document that a long job has just made (an access request's ZIP), rather than one
+    made on first demand. A second save for the same object keeps the first one's bytes."""
+    key = {
+        "producer": producer,
+        "content_type": ContentType.objects.get_for_model(concerns),
+        "object_id": concerns.pk,
+    }
+    file, _created = StoredFile.objects.get_or_create(
+        **key,
+        defaults={
+            "name": name,
+            "mimetype": mimetype,
+            "data": data,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "size": len(data),
+            "made_at": timezone.now(),
+        },
+    )
+    return file
+
+
 def stored_files_delete(*, model: type[models.Model], object_ids: list[int]) -> int:
     """Retention: delete the kept documents of these objects. An e-mail that carried one keeps
     its text and loses the attachment (the outbox keeps sent e-mails for a shorter time anyway)."""

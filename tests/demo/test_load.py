@@ -256,3 +256,22 @@ def test_the_demo_has_absence_and_the_leaders_were_told(client):
     feed = CalendarFeed.objects.get(user__email="leder@demo.dk", scope="institution")
     assert f"/kalender/{feed.pk}/{feed.secret}.ics" in page
     assert client.get(f"/kalender/{feed.pk}/{feed.secret}.ics").status_code == 200
+
+
+def test_the_demo_has_a_filled_log_and_a_finished_access_request(client):
+    from django.urls import reverse
+
+    from institutioner.models import AccessLogEntry, AccessRequest, AccessRequestStatus
+
+    call_command("load_demo", stdout=StringIO())
+    leader = User.objects.get(email="leder@demo.dk")
+    assert AccessLogEntry.objects.count() > 100
+    assert AccessLogEntry.objects.concerning(leader.pk).count() > 50
+    [made] = AccessRequest.objects.all()
+    assert (made.subject, made.status) == (leader, AccessRequestStatus.DONE)
+    client.force_login(leader)
+    page = client.get(reverse("access_log_mine")).content.decode()
+    assert "Hanne Kjær" in page and "Sofie Brandt" in page
+    client.force_login(User.objects.get(email="forvaltning@demo.dk"))
+    download = client.get(reverse("access_request_download", args=[made.pk]))
+    assert download["Content-Type"] == "application/zip"

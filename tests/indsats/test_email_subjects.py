@@ -12,7 +12,12 @@ from django.utils import translation
 from tests.indsats.helpers import make_request
 
 # Subjects that are about no intervention.
-NOT_ABOUT_A_PLACE = {"notification_test", "password_reset", "reminder_week_sheet"}
+NOT_ABOUT_A_PLACE = {
+    "notification_test",
+    "password_reset",
+    "reminder_week_sheet",
+    "access_request_ready",
+}
 TEMPLATES = sorted(
     path.name.removesuffix("_subject.txt")
     for path in (Path(settings.BASE_DIR) / "templates" / "emails").glob("*_subject.txt")

@@ -29,6 +29,7 @@ def _menu(client, url: str) -> list[tuple[str, str, bool]]:
                 "Fordeling",
                 "Plan",
                 "Timer",
+                "Opslagslog",
                 "Stamdata",
             ],
         ),

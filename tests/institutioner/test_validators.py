@@ -80,6 +80,7 @@ NOT_TYPED_BY_PEOPLE = {
     "institutioner.Notification.last_error": "the mail server's answer",
     "institutioner.Notification.dedupe_key": "a key the code makes",
     "institutioner.AccessLogEntry.url_name": "a URL name from the code",
+    "institutioner.AccessRequest.error": "the error the worker met while making the ZIP",
     "institutioner.Heartbeat.name": "a process name",
     "institutioner.ScheduleChange.schedule": "a schedule's name the code registered",
     "institutioner.ScheduleChange.before": "a time and weekdays the code describes",

@@ -1,0 +1,74 @@
+"""The access log as CSV for Danish Excel, streamed: a year of rows never sits in memory."""
+
+import csv
+from collections.abc import Iterator
+from itertools import islice
+
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from institutioner.accesslog.selectors import object_label, people_named
+
+# A text cell starting with one of these is read as a formula (or a command) by Excel and
+# LibreOffice; such text gets a leading apostrophe (OWASP's advice). The same rule as the
+# spreadsheets of the apps above, kept here because this app cannot use theirs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 2000
+
+
+def csv_text(value) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _header() -> list[str]:
+    return [
+        _("Time"),
+        _("Looked up by"),
+        _("E-mail"),
+        _("Action"),
+        _("Object"),
+        _("Concerning"),
+        _("Search terms and filters"),
+        _("Page"),
+        _("Client address"),
+    ]
+
+
+def _lines(rows) -> Iterator[list[str]]:
+    iterator = rows.iterator(chunk_size=CHUNK)
+    while chunk := list(islice(iterator, CHUNK)):
+        names = people_named(chunk)
+        for row in chunk:
+            yield [
+                f"{timezone.localtime(row.at):%d.%m.%Y %H:%M:%S}",
+                row.user.name if row.user else "",
+                row.user.email if row.user else "",
+                str(row.get_action_display()),
+                object_label(row),
+                ", ".join(names.get(pk, f"#{pk}") for pk in row.concerns),
+                row.query,
+                row.url_name,
+                row.client_address or "",
+            ]
+
+
+def access_log_csv(rows, filename: str) -> StreamingHttpResponse:
+    """`rows` (a scoped, filtered queryset with `user` joined) as a streamed CSV file."""
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def stream() -> Iterator[str]:
+        yield "\ufeff"
+        yield writer.writerow(_header())
+        for line in _lines(rows):
+            yield writer.writerow([csv_text(value) for value in line])
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response

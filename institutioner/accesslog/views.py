@@ -1,0 +1,83 @@
+"""The access log's pages: the data protection officer's search and CSV, and each person's own
+"Hvem har set mine oplysninger"."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from institutioner import access
+from institutioner.accesslog import selectors
+from institutioner.accesslog.export import access_log_csv
+from institutioner.accesslog.forms import AccessLogSearchForm
+from institutioner.accesslog.services import shown
+
+PAGE_SIZE = 50
+
+
+def _rows_for_page(page) -> list[dict]:
+    names = selectors.people_named(page.object_list)
+    return [
+        {
+            "entry": row,
+            "object": selectors.object_label(row),
+            "concerns": [names.get(pk, f"#{pk}") for pk in row.concerns],
+        }
+        for row in page.object_list
+    ]
+
+
+def _searched(request):
+    if not access.can_search_access_log(request.user):
+        raise Http404
+    form = AccessLogSearchForm(request.GET or None)
+    filters = form.filters() if request.GET else {}
+    rows = selectors.access_log_search(access.access_log_for(request.user), filters)
+    person = filters.get("person")
+    # The search is itself a look-up of the person searched for.
+    shown(request, [person.pk] if person else [])
+    return form, filters, rows
+
+
+@require_GET
+@login_required
+def access_log_search(request):
+    form, filters, rows = _searched(request)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("side"))
+    query = request.GET.copy()
+    query.pop("side", None)
+    return render(
+        request,
+        "institutioner/accesslog/search.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": _rows_for_page(page),
+            "narrowed": bool(filters),
+            "query": query.urlencode(),
+            "can_make_access_requests": access.can_make_access_requests(request.user),
+        },
+    )
+
+
+@require_GET
+@login_required
+def access_log_export(request):
+    _form, _filters, rows = _searched(request)
+    return access_log_csv(rows, f"opslagslog-{timezone.localdate():%Y-%m-%d}")
+
+
+@require_GET
+@login_required
+def access_log_mine(request):
+    if not access.can_see_own_access_log(request.user):
+        raise Http404
+    rows = access.own_access_log_for(request.user).order_by("-at", "-pk")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "institutioner/accesslog/mine.html",
+        {"page": page, "rows": _rows_for_page(page)},
+    )

@@ -1,0 +1,156 @@
+"""Writing an access request's ZIP: one JSON file per section and a readable HTML summary.
+
+The ZIP is written into a temporary file that spills to disk past a few megabytes; each section
+is read once, row by row, and each row goes to its JSON file in the ZIP and to the HTML summary
+(a second temporary file, copied into the ZIP at the end), so thousands of rows cost no memory.
+"""
+
+import json
+import tempfile
+import zipfile
+from collections.abc import Callable
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from institutioner.accessrequests.sections import Section, registered
+from institutioner.models import AccessRequest
+
+SPOOL_BYTES = 8 * 1024 * 1024
+PROGRESS_EVERY = 500
+
+
+def _cell(value: Any) -> str:
+    """A value as the summary shows it: Danish dates and numbers, Ja/Nej."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        return f"{timezone.localtime(value):%d.%m.%Y %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
+    if isinstance(value, Decimal):
+        return number_format(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(_cell(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+    return str(value)
+
+
+def _html_table_start(section: Section) -> str:
+    headings = "".join(f"<th>{escape(label)}</th>" for _key, label in section.columns)
+    return (
+        f'<section id="{escape(section.key)}"><h2>{escape(section.title)}</h2>'
+        f"<table><thead><tr>{headings}</tr></thead><tbody>"
+    )
+
+
+def _html_row(section: Section, row) -> str:
+    cells = "".join(
+        f'<td class="{"pre" if isinstance(row.get(key), dict | str) else ""}">'
+        f"{escape(_cell(row.get(key)))}</td>"
+        for key, _label in section.columns
+    )
+    return f"<tr>{cells}</tr>"
+
+
+def _write_section(
+    section: Section,
+    person,
+    archive: zipfile.ZipFile,
+    html: IO[str],
+    progress: Callable[[int], None],
+) -> int:
+    written = 0
+    html.write(_html_table_start(section))
+    with archive.open(f"data/{section.key}.json", "w") as raw:
+        raw.write(b"[\n")
+        for row in section.rows(person):
+            if written:
+                raw.write(b",\n")
+            raw.write(json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False).encode())
+            html.write(_html_row(section, row))
+            written += 1
+            if written % PROGRESS_EVERY == 0:
+                progress(PROGRESS_EVERY)
+        raw.write(b"\n]\n")
+    if not written:
+        nothing = escape(_("Nothing."))
+        html.write(f'<tr><td colspan="{len(section.columns)}">{nothing}</td></tr>')
+    html.write("</tbody></table></section>")
+    progress(written % PROGRESS_EVERY)
+    return written
+
+
+def rows_expected(person) -> int:
+    return sum(section.count(person) for section in registered())
+
+
+def access_request_zip(request: AccessRequest, progress: Callable[[int], None]) -> IO[bytes]:
+    """The ZIP of everything registered about `request.subject`, as an open temporary file at
+    position 0. `progress(n)` is called as rows are written."""
+    person = request.subject
+    made_at = timezone.now()
+    # Handed to the caller open (and closed by it); closed here if writing fails.
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    try:
+        _write(request, person, made_at, spooled, progress)
+    except BaseException:
+        spooled.close()
+        raise
+    spooled.seek(0)
+    return spooled
+
+
+def _write(
+    request: AccessRequest, person, made_at, spooled: IO[bytes], progress: Callable[[int], None]
+) -> None:
+    with override("da"), tempfile.TemporaryFile("w+", encoding="utf-8") as html:
+        counts: dict[str, int] = {}
+        with zipfile.ZipFile(spooled, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for section in registered():
+                counts[section.key] = _write_section(section, person, archive, html, progress)
+            context = {
+                "request": request,
+                "person": person,
+                "made_at": made_at,
+                "municipality": settings.MUNICIPALITY_NAME,
+                "sections": [(section, counts[section.key]) for section in registered()],
+            }
+            about = {
+                "access_request": request.pk,
+                "person": {"id": person.pk, "name": person.name, "email": person.email},
+                "made_at": made_at,
+                "requested_by": request.requested_by.name,
+                "municipality": settings.MUNICIPALITY_NAME,
+                "sections": [
+                    {"key": section.key, "title": str(section.title), "rows": counts[section.key]}
+                    for section in registered()
+                ],
+            }
+            archive.writestr(
+                "indsigt.json",
+                json.dumps(about, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+            )
+            head, foot = render_to_string(
+                "institutioner/accessrequests/summary.html", context
+            ).split("<!-- sections -->")
+            html.seek(0)
+            with archive.open("indsigt.html", "w") as out:
+                out.write(head.encode())
+                while chunk := html.read(64 * 1024):
+                    out.write(chunk.encode())
+                out.write(foot.encode())

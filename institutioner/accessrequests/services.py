@@ -1,0 +1,61 @@
+"""Access requests: asked for by the data protection officer, made by a worker (the making
+is `build.access_request_build`, which the task calls)."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from institutioner import access
+from institutioner.accesslog.services import access_log_record
+from institutioner.accessrequests.build import access_request_build  # noqa: F401 (the write)
+from institutioner.accessrequests.tasks import access_request_build_task
+from institutioner.models import AccessAction, AccessRequest, AccessRequestStatus, User
+
+logger = logging.getLogger(__name__)
+
+
+def access_request_create(
+    *, actor: User, subject: User, client_address: str | None = None
+) -> AccessRequest:
+    """Ask for everything about `subject`. The export is logged now, as an export by `actor`
+    concerning `subject` (so the ZIP's own log section shows it), and made after the commit."""
+    if not access.can_make_access_requests(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        request = AccessRequest.objects.create(subject=subject, requested_by=actor)
+        access_log_record(
+            user=actor,
+            action=AccessAction.EXPORT,
+            obj=request,
+            concerns=[subject.pk],
+            query=f"person={subject.pk}",
+            client_address_value=client_address,
+            url_name="access_request_create",
+        )
+        transaction.on_commit(lambda: access_request_enqueue(request_id=request.pk))
+    return request
+
+
+def access_request_enqueue(*, request_id: int) -> None:
+    """Hand the job to a worker. A broker that is down leaves it waiting: the page offers to
+    start it again."""
+    try:
+        access_request_build_task.delay(request_id)
+    except Exception:
+        logger.warning("Could not queue access request %s.", request_id, exc_info=True)
+
+
+def access_request_restart(*, actor: User, request_id: int) -> AccessRequest:
+    """Start a failed or stuck job again (same request, same log row)."""
+    if not access.can_make_access_requests(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        request = AccessRequest.objects.select_for_update().get(pk=request_id)
+        if request.status != AccessRequestStatus.DONE:
+            request.status = AccessRequestStatus.QUEUED
+            request.error = ""
+            request.rows_done = 0
+            request.save(update_fields=["status", "error", "rows_done"])
+            transaction.on_commit(lambda: access_request_enqueue(request_id=request.pk))
+    return request

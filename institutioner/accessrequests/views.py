@@ -1,0 +1,96 @@
+"""Access requests (indsigt): ask for one, follow its progress, download the ZIP."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from institutioner import access
+from institutioner.accesslog.services import client_address, shown
+from institutioner.accessrequests import services
+from institutioner.accessrequests.forms import AccessRequestForm
+from institutioner.files.services import stored_file_bytes
+from institutioner.models import AccessRequestStatus
+
+PAGE_SIZE = 25
+
+
+def _list(request, form, status=200):
+    if not access.can_make_access_requests(request.user):
+        raise Http404
+    requests = access.access_requests_for(request.user)
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "institutioner/accessrequests/list.html",
+        {"form": form, "page": page},
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def access_request_list(request):
+    if not access.can_make_access_requests(request.user):
+        raise Http404
+    return _list(request, AccessRequestForm(user=request.user))
+
+
+@require_POST
+@login_required
+def access_request_create(request):
+    if not access.can_make_access_requests(request.user):
+        raise Http404
+    form = AccessRequestForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _list(request, form, status=400)
+    made = services.access_request_create(
+        actor=request.user,
+        subject=form.cleaned_data["person"],
+        client_address=client_address(request),
+    )
+    messages.success(
+        request, _("The access request is being made. This page shows how far it has come.")
+    )
+    return redirect(made)
+
+
+@require_GET
+@login_required
+def access_request_detail(request, pk: int):
+    made = access.get_access_request_for(request.user, pk)
+    shown(request, made)
+    return render(
+        request,
+        "institutioner/accessrequests/detail.html",
+        {
+            "access_request": made,
+            "working": made.status in (AccessRequestStatus.QUEUED, AccessRequestStatus.RUNNING),
+            "may_restart": made.status != AccessRequestStatus.DONE,
+        },
+    )
+
+
+@require_POST
+@login_required
+def access_request_restart(request, pk: int):
+    made = access.get_access_request_for(request.user, pk)
+    services.access_request_restart(actor=request.user, request_id=made.pk)
+    messages.success(request, _("The access request is being made again."))
+    return redirect(made)
+
+
+@require_GET
+@login_required
+def access_request_download(request, pk: int):
+    made = access.get_access_request_for(request.user, pk)
+    if made.status != AccessRequestStatus.DONE or made.file_id is None or made.file is None:
+        messages.info(request, _("The access request is not ready yet."))
+        return redirect(made)
+    shown(request, made)
+    response = HttpResponse(stored_file_bytes(file_id=made.file_id), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{made.file.name}"'
+    return response

@@ -1,0 +1,252 @@
+"""The searchable log (the data protection officer's), its CSV, and each person's own
+"Hvem har set mine oplysninger"."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import timezone
+
+from indsats.models import InterventionRequest
+from institutioner.models import AccessAction, AccessLogEntry, Pedagogist, Role
+from tests import factories
+
+SEARCH = reverse("access_log_search")
+EXPORT = reverse("access_log_export")
+MINE = reverse("access_log_mine")
+
+
+def _row(user, concerns, *, days_ago=0, action=AccessAction.VIEW, model=None, object_id=None):
+    return AccessLogEntry.objects.create(
+        user=user,
+        at=timezone.now() - timedelta(days=days_ago),
+        action=action,
+        content_type=ContentType.objects.get_for_model(model) if model else None,
+        object_id=object_id,
+        concerns=concerns,
+        query="",
+        url_name="test",
+    )
+
+
+@pytest.fixture
+def log(world):
+    """Rows by several people about several people, at several times."""
+    w = world
+    return {
+        "lene_by_frida": _row(
+            w.administrator, [w.leader.pk], days_ago=1, model=InterventionRequest, object_id=7
+        ),
+        "lene_by_paula": _row(
+            w.pedagogist.user, [w.leader.pk], days_ago=10, model=InterventionRequest, object_id=8
+        ),
+        "paula_by_frida": _row(
+            w.administrator,
+            [w.pedagogist.user_id],
+            days_ago=40,
+            model=Pedagogist,
+            object_id=w.pedagogist.pk,
+        ),
+        "otto_by_frida": _row(w.administrator, [w.outsider.pk], days_ago=3),
+        "lene_by_lene": _row(w.leader, [w.leader.pk], days_ago=2),
+        "search_by_frida": _row(w.administrator, [], action=AccessAction.SEARCH),
+    }
+
+
+def found(response) -> set[int]:
+    assert response.status_code == 200
+    return {row["entry"].pk for row in response.context["rows"]}
+
+
+def ids(log, *names) -> set[int]:
+    return {log[name].pk for name in names}
+
+
+def test_search_by_person(client, world, log):
+    client.force_login(world.administrator)
+    response = client.get(SEARCH, {"person": world.leader.pk})
+    assert found(response) == ids(log, "lene_by_frida", "lene_by_paula", "lene_by_lene")
+
+
+def test_search_by_user(client, world, log):
+    client.force_login(world.administrator)
+    response = client.get(SEARCH, {"user": world.pedagogist.user_id})
+    assert found(response) == ids(log, "lene_by_paula")
+
+
+def test_search_by_object(client, world, log):
+    client.force_login(world.administrator)
+    response = client.get(SEARCH, {"object_type": "indsats.interventionrequest", "object_id": 8})
+    assert found(response) == ids(log, "lene_by_paula")
+    response = client.get(SEARCH, {"object_type": "indsats.interventionrequest"})
+    assert found(response) == ids(log, "lene_by_frida", "lene_by_paula")
+
+
+def test_search_by_period_and_action(client, world, log):
+    client.force_login(world.administrator)
+    today = timezone.localdate()
+    response = client.get(
+        SEARCH,
+        {
+            "date_from": (today - timedelta(days=11)).isoformat(),
+            "date_to": (today - timedelta(days=2)).isoformat(),
+        },
+    )
+    assert found(response) == ids(log, "lene_by_paula", "otto_by_frida", "lene_by_lene")
+    response = client.get(SEARCH, {"action": AccessAction.SEARCH})
+    # The search page's own row (written after the previous page answered) is a search too.
+    assert ids(log, "search_by_frida") <= found(response)
+    assert not found(response) & ids(log, "lene_by_frida", "paula_by_frida")
+
+
+def test_the_search_is_paged(client, world):
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(user=world.administrator, action="view", url_name="test", concerns=[])
+        for _ in range(120)
+    )
+    client.force_login(world.administrator)
+    assert len(found(client.get(SEARCH))) == 50
+    # Each search adds its own row: 121 rows, then 122.
+    assert len(found(client.get(SEARCH, {"side": "3"}))) == 21
+    assert len(found(client.get(SEARCH, {"side": "99999999999999999999999"}))) == 22
+
+
+def test_the_search_is_logged_with_its_filters_and_concerns_the_person(client, world, log):
+    client.force_login(world.administrator)
+    client.get(SEARCH, {"person": world.leader.pk, "action": "view"})
+    row = AccessLogEntry.objects.latest("pk")
+    assert (row.url_name, row.action, row.user) == (
+        "access_log_search",
+        AccessAction.SEARCH,
+        world.administrator,
+    )
+    assert row.concerns == [world.leader.pk]
+    assert row.query == f"person={world.leader.pk}; action=view"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date_from": "2026-02-31"},
+        {"date_from": "1899-01-01"},
+        {"date_to": "31.12.99999"},
+        {"object_type": "indsats.interventionrequest", "object_id": "9" * 40},
+        {"object_id": "-1"},
+        {"person": "9" * 40},
+        {"user": "abc"},
+        {"object_type": "auth.permission"},
+        {"action": "x" * 5000},
+        {"person": "x" * 100_000},
+        {"date_from": "2026-03-10", "date_to": "2026-03-01"},
+    ],
+)
+def test_odd_input_is_a_danish_message_and_the_other_filters_still_apply(
+    client, world, log, params
+):
+    client.force_login(world.administrator)
+    response = client.get(SEARCH, {**params, "user": world.pedagogist.user_id} | params)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    page = response.content.decode()
+    assert "is-invalid" in page
+    export = client.get(EXPORT, params)
+    assert export.status_code == 200
+
+
+def test_a_nul_byte_is_refused_with_a_danish_page(client, world):
+    client.force_login(world.administrator)
+    response = client.get(SEARCH, {"person": "1\x00"})
+    assert response.status_code == 400
+
+
+def test_the_csv_has_the_rows_searched_for_and_neutralises_formulas(client, world, log):
+    world.leader.name = '=HYPERLINK("http://x")'
+    world.leader.save(update_fields=["name"])
+    client.force_login(world.administrator)
+    response = client.get(EXPORT, {"person": world.leader.pk})
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert lines[0][:4] == ["Tid", "Slået op af", "E-mail", "Handling"]
+    # The three rows about her, and the export's own row (written before the file streams).
+    assert len(lines) == 1 + 4
+    assert lines[1][6] == f"person={world.leader.pk}" and lines[1][7] == "access_log_export"
+    by = sorted(line[1] for line in lines[2:])
+    assert by == ['\'=HYPERLINK("http://x")', "Frida Forvaltning", "Paula Pædagog"]
+    assert all(line[5] == '\'=HYPERLINK("http://x")' for line in lines[1:])
+    assert "Anmodning om indsats nr. 7" in text
+    row = AccessLogEntry.objects.latest("pk")
+    assert (row.url_name, row.action, row.concerns) == (
+        "access_log_export",
+        AccessAction.EXPORT,
+        [world.leader.pk],
+    )
+
+
+@pytest.mark.parametrize("role", ["leader", "staff", "pedagogist", "outsider"])
+def test_only_the_data_protection_officer_and_the_administration_search(client, world, role):
+    client.force_login(world.user_for(role))
+    assert client.get(SEARCH).status_code == 404
+    assert client.get(EXPORT).status_code == 404
+    assert not AccessLogEntry.objects.filter(url_name__startswith="access_log_").exists()
+
+
+def test_the_permission_opens_the_log_to_a_data_protection_officer(client, world, log):
+    officer = factories.UserFactory(name="Dorte Databeskyttelse", role=Role.STAFF)
+    client.force_login(officer)
+    assert client.get(SEARCH).status_code == 404
+    officer.user_permissions.add(Permission.objects.get(codename="search_access_log"))
+    client.force_login(officer)
+    assert found(client.get(SEARCH, {"person": world.leader.pk})) == ids(
+        log, "lene_by_frida", "lene_by_paula", "lene_by_lene"
+    )
+    assert client.get(reverse("access_request_list")).status_code == 200
+    page = client.get(reverse("start")).content.decode()
+    assert reverse("access_log_search") in page
+
+
+def test_the_leader_sees_who_looked_at_her_things_and_nothing_else(client, world, log):
+    client.force_login(world.leader)
+    response = client.get(MINE)
+    # Not her own look-ups, not rows about others.
+    assert found(response) == ids(log, "lene_by_frida", "lene_by_paula")
+    page = response.content.decode()
+    assert "Frida Forvaltning" in page and "Paula Pædagog" in page
+    assert "Anmodning om indsats nr. 7" in page
+    row = AccessLogEntry.objects.latest("pk")
+    assert (row.url_name, row.user, row.concerns) == ("access_log_mine", world.leader, [])
+
+
+def test_the_pedagogist_sees_who_looked_at_her_week_sheets(client, world, log):
+    client.force_login(world.pedagogist.user)
+    assert found(client.get(MINE)) == ids(log, "paula_by_frida")
+
+
+def test_the_outsider_sees_only_rows_about_himself(client, world, log):
+    client.force_login(world.outsider)
+    assert found(client.get(MINE)) == ids(log, "otto_by_frida")
+
+
+@pytest.mark.parametrize("role", ["staff", "administration"])
+def test_others_have_no_own_view(client, world, role):
+    client.force_login(world.user_for(role))
+    assert client.get(MINE).status_code == 404
+
+
+def test_the_own_view_is_in_the_user_menu(client, world):
+    client.force_login(world.leader)
+    assert MINE in client.get(reverse("start")).content.decode()
+    client.force_login(world.staff)
+    assert MINE not in client.get(reverse("start")).content.decode()
+
+
+def test_a_leader_with_the_permission_still_cannot_search(client, world):
+    world.leader.user_permissions.add(Permission.objects.get(codename="search_access_log"))
+    client.force_login(world.leader)
+    assert client.get(SEARCH).status_code == 404

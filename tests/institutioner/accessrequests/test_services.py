@@ -1,0 +1,216 @@
+"""Access requests: what the ZIP holds about the person, and nothing about anyone else."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from institutioner.accessrequests import package, sections, services
+from institutioner.files.services import stored_file_bytes
+from institutioner.models import (
+    AccessAction,
+    AccessLogEntry,
+    AccessRequest,
+    AccessRequestStatus,
+    Notification,
+)
+from tests.institutioner.accessrequests.conftest import (
+    OLE_NOTE,
+    OTTO_NEED,
+    OTTO_SEARCH,
+    section,
+    unzip,
+)
+
+
+def make(world, subject) -> AccessRequest:
+    made = services.access_request_create(actor=world.administrator, subject=subject)
+    assert services.access_request_build(request_id=made.pk)
+    made.refresh_from_db()
+    return made
+
+
+def zip_of(made: AccessRequest) -> dict[str, str]:
+    return unzip(stored_file_bytes(file_id=made.file_id))
+
+
+# What would identify the other people in the world (the outsider's case), wherever it showed.
+OTTO = ["Otto Udenfor", "otto@example.dk", OTTO_NEED, OTTO_SEARCH, "Børnegården Kildevang", "Ræven"]
+OLE = ["Ole Andensted", "ole@example.dk", OLE_NOTE]
+
+
+def test_every_app_registers_its_part():
+    keys = [s.key for s in sections.registered()]
+    for key in [
+        "profile",
+        "memberships",
+        "assignments",
+        "requests",
+        "request_events",
+        "intake_meetings",
+        "agreement_versions",
+        "signatures",
+        "courses",
+        "evaluations",
+        "logbook_notes",
+        "week_sheets",
+        "hours",
+        "notifications",
+        "access_log",
+    ]:
+        assert key in keys
+
+
+def test_the_leaders_access_request_holds_her_data(people):
+    w = people
+    made = make(w, w.leader)
+    assert made.status == AccessRequestStatus.DONE
+    assert made.rows_done == made.rows_total > 10
+    files = zip_of(made)
+    assert {"indsigt.html", "indsigt.json", "data/profile.json", "data/requests.json"} <= set(files)
+    [profile] = section(files, "profile")
+    assert (profile["name"], profile["email"]) == ("Lene Leder", "lene@example.dk")
+    assert [m["institution"] for m in section(files, "memberships")] == ["Børnehuset Mariehønen"]
+    [req] = section(files, "requests")
+    assert (req["id"], req["need"]) == (w.request.pk, "Lenes behov: ro i overgangene")
+    assert [m["request"] for m in section(files, "intake_meetings")] == [w.request.pk]
+    assert [v["agreement"] for v in section(files, "agreement_versions")] == [w.agreement.pk]
+    [signature] = section(files, "signatures")
+    assert signature["sha256"] == w.version.content_hash
+    assert [c["id"] for c in section(files, "courses")] == [w.course.pk]
+    assert section(files, "evaluations")
+    assert section(files, "notifications")
+    assert all(n["email"] == "lene@example.dk" for n in section(files, "notifications"))
+    looked = section(files, "access_log")
+    assert any(row["by"] == "Frida Forvaltning" and row["action"] == "Vist" for row in looked)
+    # Her access request's own export row is in it too.
+    assert any(row["action"] == "Eksporteret" for row in looked)
+    # No hours: she keeps no week sheets.
+    assert section(files, "week_sheets") == [] and section(files, "hours") == []
+    html = files["indsigt.html"]
+    assert "Indsigt: Lene Leder" in html and "Lenes behov: ro i overgangene" in html
+    assert "Anmodninger om indsats" in html
+    # Empty sections say so in Danish (her week sheets).
+    assert "Intet." in html and "Nothing" not in html
+
+
+def test_the_pedagogists_access_request_holds_her_weeks_and_hours(people):
+    w = people
+    files = zip_of(make(w, w.pedagogist.user))
+    assert [s["note"] for s in section(files, "week_sheets")] == ["Paulas uge"]
+    assert [(h["course"], h["hours"]) for h in section(files, "hours")] == [(None, "6.50")]
+    assert [a["request"] for a in section(files, "allocations")] == [w.request.pk]
+    assert [a["institution"] for a in section(files, "assignments")] == ["Børnehuset Mariehønen"]
+    assert [c["id"] for c in section(files, "courses")] == [w.course.pk]
+    assert section(files, "signatures")
+
+
+@pytest.mark.parametrize("who", ["leader", "pedagogist"])
+def test_nothing_of_anyone_else(people, who):
+    w = people
+    files = zip_of(make(w, w.user_for(who)))
+    everything = "\n".join(files.values())
+    for mark in OTTO + OLE:
+        assert mark not in everything, f"{mark!r} in the access request of {who}"
+
+
+def test_the_outsiders_access_request_has_his_case_and_not_the_leaders(people):
+    w = people
+    files = zip_of(make(w, w.outsider))
+    everything = "\n".join(files.values())
+    assert OTTO_NEED in everything and OTTO_SEARCH in everything
+    for mark in ["Lene Leder", "lene@example.dk", "Lenes behov", "Paula Pædagog", "Paulas uge"]:
+        assert mark not in everything
+
+
+def test_the_export_is_logged(people):
+    w = people
+    made = services.access_request_create(
+        actor=w.administrator, subject=w.leader, client_address="10.9.8.7"
+    )
+    row = AccessLogEntry.objects.get(url_name="access_request_create")
+    assert (row.user, row.action, row.object_id, row.concerns, row.client_address) == (
+        w.administrator,
+        AccessAction.EXPORT,
+        made.pk,
+        [w.leader.pk],
+        "10.9.8.7",
+    )
+
+
+@pytest.mark.parametrize("role", ["leader", "staff", "pedagogist", "outsider"])
+def test_only_the_data_protection_officer_asks(world, role):
+    with pytest.raises(PermissionDenied):
+        services.access_request_create(actor=world.user_for(role), subject=world.leader)
+    assert not AccessRequest.objects.exists()
+
+
+def test_building_twice_makes_one_file_and_one_message(people):
+    w = people
+    made = make(w, w.leader)
+    assert services.access_request_build(request_id=made.pk) is False
+    assert AccessRequest.objects.get(pk=made.pk).file_id == made.file_id
+    assert Notification.objects.filter(template="access_request_ready").count() == 1
+
+
+def test_thousands_of_rows_stream_with_progress(people, django_assert_max_num_queries):
+    """3,000 look-ups and 1,500 notifications: written in chunks, progress told as it goes."""
+    w = people
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            user=w.administrator,
+            at=timezone.now() - timedelta(minutes=n),
+            action=AccessAction.VIEW,
+            concerns=[w.leader.pk],
+            url_name="request_detail",
+        )
+        for n in range(3000)
+    )
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=w.leader,
+            email=w.leader.email,
+            template="notification_test",
+            subject=f"Besked {n}",
+            body_text="Tekst",
+            status="in_app",
+        )
+        for n in range(1500)
+    )
+    made = AccessRequest.objects.create(subject=w.leader, requested_by=w.administrator)
+    steps: list[int] = []
+    expected = package.rows_expected(w.leader)
+    assert expected > 4500
+    # Reading in chunks: a bounded number of queries whatever the number of rows.
+    with django_assert_max_num_queries(80), package.access_request_zip(made, steps.append) as f:
+        files = unzip(f.read())
+    assert sum(steps) == expected
+    assert len([step for step in steps if step]) >= 9  # told at least every 500 rows
+    assert len(section(files, "access_log")) >= 3001
+    assert len(section(files, "notifications")) >= 1500
+    assert files["indsigt.html"].count("<tr>") > 4500
+
+
+def test_a_failed_build_says_why_and_can_start_again(people, monkeypatch):
+    w = people
+    made = AccessRequest.objects.create(subject=w.leader, requested_by=w.administrator)
+
+    def broken(person):
+        raise RuntimeError("databasen svarer ikke")
+        yield  # pragma: no cover
+
+    bad = sections.Section(key="zz_broken", title="x", columns=(), rows=broken, count=lambda p: 0)
+    monkeypatch.setitem(sections._sections, "zz_broken", bad)
+    with pytest.raises(RuntimeError):
+        services.access_request_build(request_id=made.pk)
+    made.refresh_from_db()
+    assert made.status == AccessRequestStatus.FAILED
+    assert "databasen svarer ikke" in made.error
+    monkeypatch.delitem(sections._sections, "zz_broken")
+    with transaction.atomic():
+        services.access_request_restart(actor=w.administrator, request_id=made.pk)
+    made.refresh_from_db()
+    assert made.status == AccessRequestStatus.QUEUED and made.error == ""
+    assert services.access_request_build(request_id=made.pk)
