@@ -17,6 +17,11 @@ NOT_ABOUT_A_PLACE = {
     "password_reset",
     "reminder_week_sheet",
     "access_request_ready",
+    "hours_export_ready",
+    # A pedagogist's absence: about her days at the leader's institution, whichever
+    # interventions they belong to (the body lists the days and the groups).
+    "absence_recorded",
+    "absence_cancelled",
 }
 TEMPLATES = sorted(
     path.name.removesuffix("_subject.txt")
@@ -38,6 +43,7 @@ def test_the_subject_names_the_group(world, template):
             "evaluation": evaluation,
             "ends_on": date(2026, 3, 2),
             "meeting": SimpleNamespace(request=req),
+            "course": SimpleNamespace(agreement=SimpleNamespace(request=req)),
         }
         with translation.override("da"):
             subject = render_to_string(f"emails/{template}_subject.txt", context)

@@ -26,6 +26,7 @@ def _menu(client, url: str) -> list[tuple[str, str, bool]]:
                 "Visitation",
                 "Anmodninger",
                 "Forløb",
+                "Forankring",
                 "Fordeling",
                 "Plan",
                 "Timer",
@@ -33,8 +34,11 @@ def _menu(client, url: str) -> list[tuple[str, str, bool]]:
                 "Stamdata",
             ],
         ),
-        ("leader", ["Forside", "Anmodninger", "Forløb", "Fordeling", "Plan", "Timer"]),
-        ("pedagogist", ["Forside", "Anmodninger", "Forløb", "Plan", "Timer"]),
+        (
+            "leader",
+            ["Forside", "Anmodninger", "Forløb", "Forankring", "Fordeling", "Plan", "Timer"],
+        ),
+        ("pedagogist", ["Forside", "Anmodninger", "Forløb", "Forankring", "Plan", "Timer"]),
         ("staff", ["Forside", "Anmodninger", "Forløb"]),
     ],
 )

@@ -93,9 +93,10 @@ def test_leader_start_query_count_does_not_grow(client, world, django_assert_num
         factories.AssignmentFactory(institution=institution)
     client.force_login(world.leader)
     # session, user, institutions, groups, assignments; upcoming meetings, my requests,
-    # agreements to sign, evaluations due; unread notifications; the access-log row; session
+    # agreements to sign, evaluations due; the institution's answers waiting (forloeb/voice),
+    # follow-ups waiting (forloeb/followup); unread notifications; the access-log row; session
     # save in a savepoint (3)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(16):
         response = client.get(reverse("start"))
     assert response.status_code == 200
     html = response.content.decode()
