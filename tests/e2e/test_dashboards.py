@@ -47,7 +47,7 @@ def test_the_administration_follows_a_district_down_to_its_institutions(
     assert serious_accessibility_violations(page) == []
 
     page.get_by_label("Institution").fill("børne")
-    page.get_by_role("button", name="Vis").click()
+    page.get_by_role("button", name="Vis", exact=True).click()
     names = [n.strip() for n in page.locator("tbody th").all_inner_texts()]
     assert names and all("børne" in n.casefold() for n in names)
     # Choose another district and clear the search, without "Vis": the export follows the form.
@@ -63,7 +63,7 @@ def test_the_administration_follows_a_district_down_to_its_institutions(
     page.get_by_role("link", name="Pr. pædagog").click()
     expect(page.get_by_role("heading", name="Fordeling på pædagoger")).to_be_visible()
     page.get_by_label("Distrikt").select_option(label="Kirstinebjerg")
-    page.get_by_role("button", name="Vis").click()
+    page.get_by_role("button", name="Vis", exact=True).click()
     expect(page.locator("tbody tr")).to_have_count(3)
     assert serious_accessibility_violations(page) == []
 

@@ -165,4 +165,6 @@ def test_nothing_a_person_did_goes_with_their_user_row():
         # Their login at the identity provider and their authenticator app.
         ("institutioner.ExternalIdentity", "user"),
         ("otp_totp.TOTPDevice", "user"),
+        # Their calendar subscription addresses (a setting, not something they did).
+        ("forloeb.CalendarFeed", "user"),
     }

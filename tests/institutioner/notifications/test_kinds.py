@@ -16,6 +16,7 @@ def test_each_role_chooses_among_the_kinds_it_receives_in_a_fixed_order():
         K.COURSE_PLAN_CHANGED,
         K.ABSENCE,
         K.PLAN_CHANGE,
+        K.FOLLOW_UP_REMINDER,
     )
     assert kinds.kinds_for_role("pedagogist") == (
         K.REQUESTS,
@@ -35,7 +36,7 @@ def test_each_role_chooses_among_the_kinds_it_receives_in_a_fixed_order():
         K.SIGNATURE_REMINDER,
         K.COURSE_ENDING,
     )
-    assert kinds.kinds_for_role("staff") == (K.MEETINGS,)
+    assert kinds.kinds_for_role("staff") == (K.MEETINGS, K.RATING_INVITATION)
 
 
 def test_every_kind_but_system_is_registered_by_the_app_that_sends_it():

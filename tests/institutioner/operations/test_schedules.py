@@ -15,6 +15,7 @@ def test_the_apps_register_their_schedules_reminders_first():
         "reminders-requests-waiting",
         "reminders-week-sheets",
         "reminders-week-sheets-again",
+        "reminders-follow-ups",
         "retention",
         "send-pending-notifications",
         "worker-heartbeat",
