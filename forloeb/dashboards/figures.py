@@ -168,9 +168,9 @@ def by_district(*, institutions: QuerySet[Institution], mondays: list[date]) -> 
             "valid_to",
         )
     )
-    attachments = list(attachments)
-    absent = absence_hours_by_week({row[1] for row in attachments}, mondays)
-    for district_id, pedagogist_id, weekly, share, valid_from, valid_to in attachments:
+    attached = list(attachments)
+    absent = absence_hours_by_week({row[1] for row in attached}, mondays)
+    for district_id, pedagogist_id, weekly, share, valid_from, valid_to in attached:
         pedagogists[district_id].add(pedagogist_id)
         hours = Decimal(weekly) * Decimal(share) / HUNDRED
         indexes = week_indexes(valid_from, valid_to, mondays)

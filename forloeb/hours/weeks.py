@@ -164,10 +164,15 @@ def _covered_hours(absence: Absence, practice: PracticeDay) -> Decimal:
     day when either has none."""
     if not absence_covers(absence, practice):
         return ZERO
-    if None in (absence.time_from, absence.time_to, practice.time_from, practice.time_to):
+    a_from, a_to, p_from, p_to = (
+        absence.time_from,
+        absence.time_to,
+        practice.time_from,
+        practice.time_to,
+    )
+    if a_from is None or a_to is None or p_from is None or p_to is None:
         return practice.hours
-    start = max(absence.time_from, practice.time_from)  # type: ignore[type-var]
-    end = min(absence.time_to, practice.time_to)  # type: ignore[type-var]
+    start, end = max(a_from, p_from), min(a_to, p_to)
     return min(practice.hours, _hours_between(start, end)) if start < end else ZERO
 
 
