@@ -13,10 +13,13 @@ class ForloebConfig(AppConfig):
         from forloeb.followup import startpage as followup_startpage  # noqa: F401
         from forloeb.history import triage
         from forloeb.hours import startpage as hours_startpage  # noqa: F401
+        from forloeb.plan import selectors as plan_selectors
+        from forloeb.plan import triage as plan_triage
         from forloeb.voice import startpage as voice_startpage  # noqa: F401
         from indsats.hooks import (
             on_agreement_finished_check,
             on_agreement_in_force,
+            on_planned_absence,
             on_triage_notes,
         )
 
@@ -26,6 +29,10 @@ class ForloebConfig(AppConfig):
         on_agreement_finished_check(selectors.agreement_finished)
         # Triage shows the learning environment's past beside the repeat flag.
         on_triage_notes(triage.environment_notes)
+        # Capacity at triage subtracts planned absence, and triage warns when the wished days
+        # and times clash with the fixed pedagogists' plan.
+        on_planned_absence(plan_selectors.absence_hours_by_week)
+        on_triage_notes(plan_triage.plan_clash_notes)
 
         # What the rooms register with the organisation: menu entries, the reminders' kinds of
         # message and their default schedules (installed after `migrate`).

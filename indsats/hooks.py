@@ -62,3 +62,25 @@ def triage_notes(*, requests: list) -> dict[int, list[TriageNote]]:
         for request_id, lines in provider(requests=requests).items():
             notes.setdefault(request_id, []).extend(lines)
     return notes
+
+
+# Hours a higher app knows a pedagogist is away in a week (planned absence), for capacity to
+# subtract. A provider takes pedagogist ids and Mondays and answers, in one query,
+# {(pedagogist id, Monday): hours}. Without a provider nobody is away.
+_planned_absence: list[Callable[..., dict]] = []
+
+
+def on_planned_absence(provider: Callable[..., dict]) -> Callable[..., dict]:
+    if provider not in _planned_absence:
+        _planned_absence.append(provider)
+    return provider
+
+
+def planned_absence(*, pedagogist_ids: list[int], mondays: list) -> dict:
+    hours: dict = {}
+    if not pedagogist_ids or not mondays:
+        return hours
+    for provider in _planned_absence:
+        for key, value in provider(pedagogist_ids=pedagogist_ids, mondays=mondays).items():
+            hours[key] = hours.get(key, 0) + value
+    return hours

@@ -31,6 +31,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 
 from forloeb.models import HourCategory, HourEntry, PlanChange, PlanChangeKind, PlanChangeStatus
+from forloeb.plan.selectors import absence_hours_by_week
 from indsats.agreements.selectors import agreed_weeks, version_periods
 from indsats.models import (
     AgreementVersion,
@@ -139,10 +140,10 @@ def _reported_by(
 
 def by_district(*, institutions: QuerySet[Institution], mondays: list[date]) -> list[DistrictRow]:
     """Per district: institutions, pedagogists attached, and capacity, agreed and logged hours a
-    week (averages over the weeks). Four queries.
+    week (averages over the weeks). Five queries.
 
     - Capacity: each permanent attachment gives its share of the pedagogist's contracted hours
-      in every week it is valid.
+      in every week it is valid, less the same share of her planned absence that week.
     - Agreed: the hours a week of every agreement in force, in the weeks of its period.
     - Logged: the submitted and approved hours (all categories) on the district's courses.
     """
@@ -167,10 +168,17 @@ def by_district(*, institutions: QuerySet[Institution], mondays: list[date]) -> 
             "valid_to",
         )
     )
-    for district_id, pedagogist_id, weekly, share, valid_from, valid_to in attachments:
+    attached = list(attachments)
+    absent = absence_hours_by_week({row[1] for row in attached}, mondays)
+    for district_id, pedagogist_id, weekly, share, valid_from, valid_to in attached:
         pedagogists[district_id].add(pedagogist_id)
         hours = Decimal(weekly) * Decimal(share) / HUNDRED
-        capacity[district_id] += hours * len(week_indexes(valid_from, valid_to, mondays))
+        indexes = week_indexes(valid_from, valid_to, mondays)
+        capacity[district_id] += hours * len(indexes)
+        away = sum((absent.get((pedagogist_id, mondays[i]), ZERO) for i in indexes), ZERO)
+        capacity[district_id] -= (
+            min(away, Decimal(weekly) * len(indexes)) * Decimal(share) / HUNDRED
+        )
     agreed = _agreed_by("institution__district_id", institutions=institutions, mondays=mondays)
     logged = _reported_by("institution__district_id", institutions=institutions, mondays=mondays)
     return [
@@ -206,12 +214,18 @@ def totals(rows: list[DistrictRow]) -> dict:
 @dataclass
 class PedagogistWeek:
     monday: date
-    capacity: Decimal
+    capacity: Decimal  # the contracted hours
     agreed: Decimal  # this pedagogist's part of the agreements in force that week
     courses: int
     logged: Decimal | None  # None: nothing reported (yet)
     practice: Decimal
     preparation: Decimal = field(default_factory=lambda: settings.HOURS_PREPARATION_PER_COURSE)
+    absence: Decimal = ZERO  # planned absence that week (forloeb/plan), in hours
+
+    @cached_property
+    def available(self) -> Decimal:
+        """The contracted hours less the planned absence: what the week can hold."""
+        return max(ZERO, self.capacity - self.absence)
 
     # Cached: a heat map page asks each of its 625 weeks these several times.
     @cached_property
@@ -221,12 +235,15 @@ class PedagogistWeek:
 
     @cached_property
     def over_allocated(self) -> bool:
-        return self.demand > self.capacity
+        return self.demand > self.available
 
     @cached_property
     def load(self) -> int | None:
-        """Agreed hours and preparation in per cent of the contracted hours (the heat)."""
-        return percent(self.demand, self.capacity)
+        """Agreed hours and preparation in per cent of the contracted hours less the planned
+        absence (the heat). A week wholly away with nothing agreed has no load."""
+        if not self.available:
+            return 100 if self.demand else None
+        return percent(self.demand, self.available)
 
     @cached_property
     def heat(self) -> str:
@@ -250,14 +267,51 @@ class PedagogistRow:
     over_weeks: int
     over_contracted_weeks: int
     flags: list[str]
+    # Practice days of the pedagogist's courses in the weeks cancelled or moved by a one-off
+    # change (how stable is the plan she gets and gives? seed 004), and her planned absence.
+    cancelled_days: int = 0
+    moved_days: int = 0
+
+    @property
+    def absence(self) -> Decimal:
+        return sum((w.absence for w in self.weeks), ZERO)
+
+
+def with_changed_days(
+    pedagogists: QuerySet[Pedagogist], mondays: list[date]
+) -> QuerySet[Pedagogist]:
+    """The pedagogists with `cancelled_days` and `moved_days` in the weeks: subqueries, so the
+    counts ride on the query that reads the pedagogists instead of adding one."""
+    return pedagogists.annotate(
+        cancelled_days=_changed_days_of_pedagogist(PlanChangeKind.CANCEL, mondays),
+        moved_days=_changed_days_of_pedagogist(PlanChangeKind.MOVE, mondays),
+    )
+
+
+def _changed_days_of_pedagogist(kind: str, mondays: list[date]) -> Subquery:
+    counted = (
+        PlanChange.objects.filter(
+            course__agreement__request__allocations__pedagogist=OuterRef("pk"),
+            status=PlanChangeStatus.ACCEPTED,
+            kind=kind,
+            day__range=(mondays[0], mondays[-1] + timedelta(days=6)),
+        )
+        .order_by()
+        .values("course__agreement__request__allocations__pedagogist")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(counted, output_field=IntegerField())
 
 
 def by_pedagogist(
     *, pedagogists: QuerySet[Pedagogist] | list[Pedagogist], mondays: list[date], today: date
 ) -> list[PedagogistRow]:
     """Per pedagogist and week: contracted hours, their part of the agreements in force, and
-    the reported hours; over-allocation (agreed plus preparation above the contracted hours),
-    practice share and the week sheet's norms as flags. Three queries.
+    the reported hours, and the planned absence; over-allocation (agreed plus preparation above
+    the contracted hours less the absence), practice share and the week sheet's norms as flags.
+    Three queries, and one for the absence (`absence_hours_by_week`). The cancelled and moved
+    practice days come from `with_changed_days` on the pedagogists' query, when it was used.
 
     An agreement's hours a week are shared among its pedagogists by their allocated hours.
     """
@@ -267,6 +321,7 @@ def by_pedagogist(
     people = list(pedagogists)
     ids = [p.pk for p in people]
     agreed = agreed_weeks(ids, mondays)
+    absent = absence_hours_by_week(ids, mondays)
     logged: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
     practice: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
     for pid, monday, total, in_practice in (
@@ -300,6 +355,7 @@ def by_pedagogist(
                 logged=logged.get((person.pk, monday)),
                 practice=practice[(person.pk, monday)],
                 preparation=preparation,
+                absence=absent.get((person.pk, monday), ZERO),
             )
             for monday in mondays
         ]
@@ -323,6 +379,8 @@ def by_pedagogist(
                 over_weeks=over,
                 over_contracted_weeks=over_contracted,
                 flags=flags,
+                cancelled_days=getattr(person, "cancelled_days", None) or 0,
+                moved_days=getattr(person, "moved_days", None) or 0,
             )
         )
     return rows

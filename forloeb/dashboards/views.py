@@ -106,6 +106,18 @@ def _heat_row_parts(
     details = _("%(hours)s contracted hours") % {"hours": number(person.weekly_hours)}
     if row.practice_share is not None:
         details += " · " + _("practice %(share)s %%") % {"share": row.practice_share}
+    if row.absence:
+        details += " · " + _("absence %(hours)s hours") % {
+            "hours": number(row.absence.quantize(Decimal("0.1")))
+        }
+    if row.cancelled_days:
+        details += " · " + ngettext(
+            "%(n)s practice day cancelled", "%(n)s practice days cancelled", row.cancelled_days
+        ) % {"n": row.cancelled_days}
+    if row.moved_days:
+        details += " · " + ngettext(
+            "%(n)s practice day moved", "%(n)s practice days moved", row.moved_days
+        ) % {"n": row.moved_days}
     badges = []
     for flag in row.flags:
         if flag == "over_allocated":
@@ -337,7 +349,8 @@ def dashboard_pedagogists(request, fmt: str = ""):
             assignments__institution__district_id=district,
             assignments__valid_from__lte=mondays[-1] + timedelta(days=6),
         ).distinct()
-    chosen = list(people)
+    # The cancelled and moved practice days ride on this query (subqueries).
+    chosen = list(dashboards.with_changed_days(people, mondays))
     if search := (form.value("soeg") or "").casefold():
         chosen = [p for p in chosen if search in p.user.name.casefold()]
     page = None
@@ -352,10 +365,13 @@ def dashboard_pedagogists(request, fmt: str = ""):
             pgettext("dashboard", "Year"),
             pgettext("dashboard", "Week"),
             pgettext("dashboard", "Contracted hours"),
+            pgettext("dashboard", "Planned absence (hours)"),
             pgettext("dashboard", "Agreed hours"),
             pgettext("dashboard", "Preparation (norm)"),
             pgettext("dashboard", "Logged hours"),
             pgettext("dashboard", "Over-allocated"),
+            pgettext("dashboard", "Practice days cancelled, the 25 weeks"),
+            pgettext("dashboard", "Practice days moved, the 25 weeks"),
         ]
         body = []
         for row in rows:
@@ -367,10 +383,13 @@ def dashboard_pedagogists(request, fmt: str = ""):
                         year,
                         number,
                         week.capacity,
+                        week.absence.quantize(Decimal("0.01")),
                         week.agreed,
                         week.demand - week.agreed,
                         week.logged,
                         _("yes") if week.over_allocated else _("no"),
+                        row.cancelled_days,
+                        row.moved_days,
                     ]
                 )
         name = f"fordeling-paedagoger{_file_part(form)}-{mondays[0]:%Y-%m-%d}"

@@ -11,7 +11,14 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forloeb.models import Course, HourCategory, HourEntry, SheetStatus, WeekSheet
+from forloeb.models import Absence, Course, HourCategory, HourEntry, SheetStatus, WeekSheet
+from forloeb.plan.selectors import (
+    PracticeDay,
+    _hours_between,
+    absence_covers,
+    absences_between,
+    planned_days,
+)
 from indsats.models import AgreementVersion, VersionStatus
 from institutioner.models import Pedagogist, format_decimal
 from institutioner.workdays import monday_of
@@ -118,6 +125,8 @@ class Grid:
     sheet: WeekSheet | None
     rows: list[GridRow]
     prefilled: bool = False
+    # The prefill's practice hours are less the part of the practice days planned absence takes.
+    absence_deducted: bool = False
     copied: bool = False
     copy_empty: bool = False
     course_ids: set[int] = field(default_factory=set)
@@ -150,6 +159,44 @@ def _begins_in(course: Course, monday: date) -> bool:
     return min(d for d in starts if d) >= monday
 
 
+def _covered_hours(absence: Absence, practice: PracticeDay) -> Decimal:
+    """The hours of a practice day an absence takes: the overlap of their times, or the whole
+    day when either has none."""
+    if not absence_covers(absence, practice):
+        return ZERO
+    a_from, a_to, p_from, p_to = (
+        absence.time_from,
+        absence.time_to,
+        practice.time_from,
+        practice.time_to,
+    )
+    if a_from is None or a_to is None or p_from is None or p_to is None:
+        return practice.hours
+    start, end = max(a_from, p_from), min(a_to, p_to)
+    return min(practice.hours, _hours_between(start, end)) if start < end else ZERO
+
+
+def absent_share(pedagogist: Pedagogist, monday: date) -> dict[int, Decimal]:
+    """Course id → the part (0 to 1) of its practice days this week that the pedagogist's
+    planned absence takes away, for the prefill. One query; in a week with absence, the plan's
+    four more (`planned_days`: the agreements' days with the one-off changes)."""
+    last = monday + timedelta(days=6)
+    absences = absences_between([pedagogist.pk], monday, last)
+    if not absences:
+        return {}
+    total: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    lost: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for practice in planned_days(pedagogist_ids=[pedagogist.pk], first=monday, last=last):
+        if practice.course_id is None:
+            continue
+        total[practice.course_id] += practice.hours
+        taken = max((_covered_hours(a, practice) for a in absences), default=ZERO)
+        lost[practice.course_id] += taken
+    return {
+        cid: min(Decimal(1), lost[cid] / total[cid]) for cid in lost if total[cid] and lost[cid]
+    }
+
+
 def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = False) -> Grid:
     """The week sheet as rows: one per course running that week (and any course already on the
     sheet), one for time not tied to a course. A week never saved is prefilled from the agreements
@@ -165,7 +212,7 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
     if extra_ids:
         courses += list(with_agreed(Course.objects.filter(pk__in=extra_ids)))
     values: dict[Key, Decimal] = dict(saved)
-    prefilled = copied = copy_empty = False
+    prefilled = copied = copy_empty = absence_deducted = False
     editable = sheet is None or sheet.status == SheetStatus.OPEN
     if editable and not saved:
         if copy_previous:
@@ -185,9 +232,17 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
         # A week never saved takes the agreed hours: every course, or after a copy the courses
         # that begin this week (last week has nothing of theirs to copy).
         to_prefill = [c for c in courses if not values or _begins_in(c, monday)]
+        # Planned absence takes its part of each course's practice days away from the prefill.
+        away = absent_share(pedagogist, monday) if to_prefill else {}
         for course in to_prefill:
             if _overlaps(course, monday) and getattr(course, "agreed_hours", None):
-                values[(course.pk, HourCategory.PRACTICE)] = course.agreed_hours  # type: ignore[attr-defined]
+                agreed: Decimal = course.agreed_hours  # type: ignore[attr-defined]
+                if course.pk in away:
+                    agreed = (agreed * (1 - away[course.pk])).quantize(Decimal("0.01"))
+                    absence_deducted = True
+                if not agreed:
+                    continue  # away on all its practice days this week
+                values[(course.pk, HourCategory.PRACTICE)] = agreed
                 values[(course.pk, HourCategory.PREPARATION)] = (
                     settings.HOURS_PREPARATION_PER_COURSE
                 )
@@ -213,6 +268,7 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
         sheet=sheet,
         rows=rows,
         prefilled=prefilled,
+        absence_deducted=absence_deducted,
         copied=copied,
         copy_empty=copy_empty,
         course_ids={c.pk for c in courses},

@@ -12,13 +12,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
 from forloeb.models import Absence, AbsenceRepeat, Course, PlanChange, PlanChangeKind
 from indsats.agreements.selectors import version_periods
 from indsats.models import SIGNED_STATUSES, AgreementVersion, Allocation
-from institutioner.models import Institution, Pedagogist
+from institutioner.models import Institution
 from institutioner.workdays import is_working_day
 
 ZERO = Decimal("0")
@@ -236,7 +236,7 @@ def absences_between(pedagogist_ids: Iterable[int], first: date, last: date) -> 
     )
 
 
-# --- For capacity (issue 18 item 4, not wired in yet) -------------------------------------------
+# --- For capacity (issue 18 item 4) --------------------------------------------------------------
 
 
 def _hours_between(start: time, end: time) -> Decimal:
@@ -249,13 +249,16 @@ def _absence_day_hours(
 ) -> Iterator[tuple[int, date, Decimal]]:
     """(pedagogist, working day, hours) for every planned absence between first and last. A
     whole day counts a fifth of the contracted week; a part of a day its length, at most that
-    fifth. Weekends and holidays count nothing. Two queries."""
-    contracted = dict(
-        Pedagogist.objects.filter(pk__in=pedagogist_ids).values_list("pk", "weekly_hours")
+    fifth. Weekends and holidays count nothing. One query (the contracted hours ride along)."""
+    absences = (
+        Absence.objects.active()
+        .touching(first, last)
+        .filter(pedagogist_id__in=pedagogist_ids)
+        .annotate(contracted=F("pedagogist__weekly_hours"))
+        .order_by()
     )
-    absences = Absence.objects.active().touching(first, last)
-    for absence in absences.filter(pedagogist_id__in=pedagogist_ids):
-        day_hours = (contracted.get(absence.pedagogist_id) or ZERO) / 5
+    for absence in absences:
+        day_hours = (absence.contracted or ZERO) / 5  # type: ignore[attr-defined]
         if absence.time_from is not None and absence.time_to is not None:
             day_hours = min(day_hours, _hours_between(absence.time_from, absence.time_to))
         for day in absence_days(absence, first, last):
@@ -267,7 +270,8 @@ def absence_hours_by_week(
     pedagogist_ids: Iterable[int], mondays: list[date]
 ) -> dict[tuple[int, date], Decimal]:
     """Each pedagogist's planned absence in hours, week by week: (pedagogist, Monday) → hours,
-    the shape of `agreed_weeks(...).hours`, for capacity to subtract. Two queries."""
+    the shape of `agreed_weeks(...).hours`, for capacity to subtract (registered as indsats'
+    `planned_absence` hook). One query."""
     ids = list(pedagogist_ids)
     if not ids or not mondays:
         return {}

@@ -109,11 +109,24 @@ def booked_hours(pedagogist_ids: list[int], *, start: date, end: date) -> Booked
     On PostgreSQL the database sums it, one row per pedagogist and week with hours
     (`_booked_in_sql`, one query); elsewhere the same rules run in Python over the versions and
     allocations (`booked_in_python`, two queries). A test holds the two to the same numbers.
+
+    Planned absence takes a pedagogist's hours too: what a higher app knows of it
+    (`hooks.planned_absence`, one query) is added week by week on both paths.
     """
     mondays = _mondays(start, end)
     if connection.vendor == "postgresql" and pedagogist_ids and mondays:
-        return Booked(mondays=mondays, hours=_booked_in_sql(pedagogist_ids, mondays, end))
+        hours = _booked_in_sql(pedagogist_ids, mondays, end)
+        _add_absence(hours, pedagogist_ids, mondays)
+        return Booked(mondays=mondays, hours=hours)
     return booked_in_python(pedagogist_ids, start=start, end=end)
+
+
+def _add_absence(
+    hours: dict[tuple[int, date], Decimal], pedagogist_ids: list[int], mondays: list[date]
+) -> None:
+    absent = hooks.planned_absence(pedagogist_ids=list(pedagogist_ids), mondays=mondays)
+    for key, value in absent.items():
+        hours[key] += Decimal(value)
 
 
 def booked_in_python(pedagogist_ids: list[int], *, start: date, end: date) -> Booked:
@@ -128,6 +141,7 @@ def booked_in_python(pedagogist_ids: list[int], *, start: date, end: date) -> Bo
             hours[(allocation.pedagogist_id, mondays[i])] += (
                 allocation.weekly_hours + PREPARATION_HOURS
             )
+    _add_absence(hours, pedagogist_ids, mondays)
     return Booked(mondays=mondays, hours=hours)
 
 
@@ -235,10 +249,10 @@ def free_capacity(pedagogists: list[Pedagogist], *, start: date, end: date) -> d
     """Hours a week each pedagogist has free for a new intervention in [start, end]: contracted
     hours, minus sparring, minus the hours booked in the busiest week of the period
     (`booked_hours`, summed by the database), minus the new intervention's own preparation.
-    One query on PostgreSQL.
+    Two queries on PostgreSQL (the sum, and the planned absence).
 
-    Whatever else takes a pedagogist's hours in a week (planned absence, for one) belongs in
-    `booked_hours`, week by week, so the busiest week and every caller see it at once."""
+    Planned absence is in `booked_hours`, week by week, so the busiest week and every caller
+    see it at once: a week with 7.4 hours' absence has 7.4 hours less free."""
     booked = booked_hours([p.pk for p in pedagogists], start=start, end=end)
     return {p.pk: _capacity(p, booked, start, end) for p in pedagogists}
 

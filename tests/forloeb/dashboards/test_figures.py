@@ -154,9 +154,9 @@ def test_the_query_count_does_not_grow(
         institution = factories.InstitutionFactory(district=district)
         factories.AssignmentFactory(institution=institution)
     client.force_login(world.administrator)
-    # session, user; districts, attachments, agreements, logged hours; unread notifications;
-    # session save (3)
-    with django_assert_num_queries(10):
+    # session, user; districts, attachments, the attached pedagogists' planned absence
+    # (forloeb/plan), agreements, logged hours; unread notifications; session save (3)
+    with django_assert_num_queries(11):
         response = client.get(reverse("dashboard_districts"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -217,13 +217,28 @@ def test_the_pedagogist_heat_map_page_and_export(client, world, municipality, pe
         "År",
         "Uge",
         "Normerede timer",
+        "Planlagt fravær (timer)",
         "Aftalte timer",
         "Forberedelse (norm)",
         "Registrerede timer",
         "Overbooket",
+        "Aflyste praksisdage, de 25 uger",
+        "Flyttede praksisdage, de 25 uger",
     ]
     year, week, _day = period[1].isocalendar()
-    assert ["Paula Pædagog", str(year), str(week), "37,00", "6,00", "1,00", "6,50", "nej"] in rows
+    assert [
+        "Paula Pædagog",
+        str(year),
+        str(week),
+        "37,00",
+        "0,00",
+        "6,00",
+        "1,00",
+        "6,50",
+        "nej",
+        "0",
+        "0",
+    ] in rows
     assert len(rows) == 1 + 2 * 25  # two pedagogists, 12 weeks back, this week, 12 ahead
 
 
@@ -241,9 +256,10 @@ def test_the_heat_map_query_count_does_not_grow(
     for _n in range(extra):
         factories.AssignmentFactory(institution=world.institution, share=2)
     client.force_login(world.administrator)
-    # session, user; districts (filter), pedagogists, allocations with agreements, reported
+    # session, user; districts (filter), pedagogists (with their cancelled and moved practice
+    # days as subqueries), allocations with agreements, planned absence (forloeb/plan), reported
     # hours; unread notifications; the access-log row (pedagogists by name); session save (3)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("dashboard_pedagogists"))
     assert response.status_code == 200
     # The first page shows 25 pedagogists (of all), alphabetically, one row each.

@@ -178,7 +178,8 @@ def test_the_triage_page_says_how_free_hours_are_counted(client, world, monday):
     assert "aftaler, der er i kraft" in html
 
 
-def test_the_database_sums_the_capacity_in_one_query(world, monday, postgres):
+def test_the_database_sums_the_capacity_in_two_queries(world, monday, postgres):
+    """The sum of the agreements and requests, and the planned absence (indsats/hooks.py)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -188,4 +189,5 @@ def test_the_database_sums_the_capacity_in_one_query(world, monday, postgres):
         selectors.booked_hours(
             [world.pedagogist.pk], start=monday, end=monday + timedelta(weeks=30)
         )
-    assert len(queries.captured_queries) == 1
+    assert len(queries.captured_queries) == 2
+    assert "forloeb_absence" in queries.captured_queries[1]["sql"]

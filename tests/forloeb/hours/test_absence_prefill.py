@@ -1,0 +1,77 @@
+"""The week sheet's prefill less planned absence (issue 18 item 4). The running course is 6
+hours a week on Tuesdays and Thursdays (3 hours a day, no fixed times)."""
+
+from datetime import time, timedelta
+from decimal import Decimal
+
+from forloeb.hours import weeks as hours
+from forloeb.models import AbsenceKind, HourCategory
+from forloeb.plan import services as plan_services
+from forloeb.plan.services import AbsenceInput
+from institutioner.workdays import is_working_day
+
+D = Decimal
+P = HourCategory.PRACTICE.value
+PREP = HourCategory.PREPARATION.value
+
+
+def _absent(world, day, **fields):
+    return plan_services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(kind=AbsenceKind.COURSE, starts_on=day, ends_on=day, **fields),
+    )
+
+
+def _next_week_without_holidays():
+    monday = hours.this_monday() + timedelta(weeks=1)
+    while not all(is_working_day(monday + timedelta(days=n)) for n in range(5)):
+        monday += timedelta(weeks=1)
+    return monday
+
+
+def _course_row(grid, course):
+    [row] = [r for r in grid.rows if r.course == course]
+    return row
+
+
+def test_absence_on_one_of_two_practice_days_halves_the_practice(world, running):
+    monday = _next_week_without_holidays()
+    assert _course_row(hours.week_grid(world.pedagogist, monday), running).hours[P] == D("6")
+    _absent(world, monday + timedelta(days=1))  # Tuesday
+    grid = hours.week_grid(world.pedagogist, monday)
+    row = _course_row(grid, running)
+    assert row.hours[P] == D("3")
+    assert row.hours[PREP] == D("1")
+    assert grid.absence_deducted
+    # The week before and after are untouched.
+    later = hours.week_grid(world.pedagogist, monday + timedelta(weeks=1))
+    assert _course_row(later, running).hours[P] == D("6") and not later.absence_deducted
+
+
+def test_absence_on_a_day_without_practice_changes_nothing(world, running):
+    monday = _next_week_without_holidays()
+    _absent(world, monday + timedelta(days=2), time_from=time(8), time_to=time(12))  # Wednesday
+    grid = hours.week_grid(world.pedagogist, monday)
+    assert _course_row(grid, running).hours[P] == D("6")
+    assert not grid.absence_deducted
+
+
+def test_away_on_every_practice_day_prefills_no_practice(world, running):
+    monday = _next_week_without_holidays()
+    _absent(world, monday + timedelta(days=1))
+    _absent(world, monday + timedelta(days=3))
+    row = _course_row(hours.week_grid(world.pedagogist, monday), running)
+    assert row.hours[P] is None and row.hours[PREP] is None
+
+
+def test_the_page_says_the_absence_is_taken_off(client, world, running, settings):
+    from django.urls import reverse
+
+    settings.HOURS_WEEKS_AHEAD = max(settings.HOURS_WEEKS_AHEAD, 6)
+    monday = _next_week_without_holidays()
+    _absent(world, monday + timedelta(days=1))
+    client.force_login(world.pedagogist.user)
+    year, week, _day = monday.isocalendar()
+    html = client.get(reverse("week_sheet", args=[year, week])).content.decode()
+    assert "Dit planlagte fravær i ugen er trukket fra" in html
