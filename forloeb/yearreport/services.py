@@ -51,7 +51,8 @@ def year_report_start(*, actor: User, year: int) -> YearReport:
     this_year = timezone.localdate().year
     if not FIRST_YEAR <= year <= this_year:
         raise StateError(
-            _("Choose a year from %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": this_year}
+            _("Choose a year from %(first)s to %(last)s.")
+            % {"first": FIRST_YEAR, "last": this_year}
         )
     if not selectors.has_data(year, access.year_report_institutions_for(actor)):
         raise StateError(
