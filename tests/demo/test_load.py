@@ -258,6 +258,7 @@ def test_the_demo_has_absence_and_the_leaders_were_told(client):
     assert client.get(f"/kalender/{feed.pk}/{feed.secret}.ics").status_code == 200
 
 
+@pytest.mark.django_db
 def test_the_demo_has_a_filled_log_and_a_finished_access_request(client):
     from django.urls import reverse
 
