@@ -23,6 +23,7 @@ LOADERS = [
     plan.demo_plan,
     voice.demo_voice,
     voice.demo_follow_ups,
+    voice.demo_year_report,
     accesslog.demo_access_log,
     accesslog.demo_access_request,
 ]

@@ -142,3 +142,17 @@ def demo_follow_ups() -> None:
             would_ask_again=["yes", "yes", "maybe", "no"][index % 4],
             needs=NEEDS[index % len(NEEDS)],
         )
+
+
+def demo_year_report() -> None:
+    """Last year's report for Børne- og Undervisningsudvalget, made by the administration and
+    built as the worker builds it (Fordeling → Årsrapport)."""
+    from forloeb.yearreport import services as year_report_services
+
+    administrator = User.objects.filter(email="forvaltning@demo.dk").first()
+    if administrator is None:
+        return
+    made = year_report_services.year_report_start(
+        actor=administrator, year=timezone.localdate().year - 1
+    )
+    year_report_services.year_report_build(report_id=made.pk)

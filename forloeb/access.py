@@ -24,6 +24,7 @@ from forloeb.models import (
     PlanChange,
     RatingInvitation,
     WeekSheet,
+    YearReport,
 )
 from indsats import access as indsats_access
 from institutioner import access
@@ -196,6 +197,36 @@ def dashboards_own_institutions_only(user: User) -> bool:
 def can_see_pedagogist_dashboard(user: User) -> bool:
     """A pedagogist's whole week is the administration's to see, not a leader's."""
     return access.is_administration(user)
+
+
+# --- The yearly report for the committee ---------------------------------------------------------
+
+
+def can_make_year_reports(user: User) -> bool:
+    """The yearly report goes from the administration to the committee; nobody else makes or
+    reads it (it holds the leaders' comments, whoever wrote them)."""
+    return access.is_administration(user)
+
+
+def year_reports_for(user: User) -> QuerySet[YearReport]:
+    """The administration shares the kept reports; nobody else sees any."""
+    if not can_make_year_reports(user):
+        return YearReport.objects.none()
+    return YearReport.objects.select_related("requested_by")
+
+
+def get_year_report_for(user: User, pk) -> YearReport:
+    try:
+        return year_reports_for(user).get(pk=pk)
+    except YearReport.DoesNotExist:
+        raise Http404 from None
+
+
+def year_report_institutions_for(user: User) -> QuerySet[Institution]:
+    """The whole municipality, for the administration only; 404 for anyone else."""
+    if not can_make_year_reports(user):
+        raise Http404
+    return Institution.objects.all()
 
 
 # --- The plan: absence and the week plan ---------------------------------------------------------
@@ -552,6 +583,8 @@ ACCESS_LOG = {
     "dashboard_effect": log.search(),
     "dashboard_effect_export": log.export(),
     "dashboard_pedagogists_export": log.export(),
+    # The yearly report quotes the leaders' comments (never who wrote them, nor any child).
+    "year_report_download": log.download("forloeb.YearReport"),
     # The plan: whose days and absences a page shows.
     "week_plan": log.search(),
     "absence_list": log.search(),

@@ -994,3 +994,64 @@ class FollowUpGoal(models.Model):
 
     def __str__(self) -> str:
         return self.goal
+
+
+# --- The yearly report for the committee (forloeb/yearreport/) ----------------------------------
+
+
+class YearReport(models.Model):
+    """The yearly report for Børne- og Undervisningsudvalget: a PDF of one year's figures, built
+    by the worker section by section (the progress the administration sees) and kept as a
+    StoredFile for download. It holds no names of children, nor of who answered."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=HourExportStatus.choices,
+        default=HourExportStatus.WAITING,
+    )
+    steps_total = models.PositiveSmallIntegerField(_("sections"), default=0)
+    steps_done = models.PositiveSmallIntegerField(_("sections made"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    file = models.ForeignKey(
+        "institutioner.StoredFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("yearly report")
+        verbose_name_plural = _("yearly reports")
+        ordering = ["-year", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2200), name="year_report_year"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(file__isnull=False),
+                name="year_report_done_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    @property
+    def percent(self) -> int:
+        if self.status == HourExportStatus.DONE:
+            return 100
+        if not self.steps_total:
+            return 0
+        return min(99, self.steps_done * 100 // self.steps_total)
+
+    @property
+    def file_name(self) -> str:
+        return f"aarsrapport-{self.year}.pdf"

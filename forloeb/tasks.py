@@ -2,3 +2,4 @@
 
 from forloeb.hours.tasks import hour_export_build  # noqa: F401
 from forloeb.reminders.tasks import *  # noqa: F403
+from forloeb.yearreport.tasks import year_report_build  # noqa: F401

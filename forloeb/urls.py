@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("forloeb.voice.urls")),
     path("", include("forloeb.followup.urls")),
     path("", include("forloeb.history.urls")),
+    path("", include("forloeb.yearreport.urls")),
 ]

@@ -72,6 +72,20 @@ def _administrations_export(world):
     return made
 
 
+def _administrations_year_report(world):
+    """A built yearly report of this year (made as the service would, whatever the world holds)."""
+    from forloeb.models import YearReport
+    from forloeb.yearreport import services
+
+    made = YearReport.objects.filter(requested_by=world.administrator).first()
+    if made is None:
+        made = YearReport.objects.create(
+            year=timezone.localdate().year, requested_by=world.administrator, steps_total=8
+        )
+        services.year_report_build(report_id=made.pk)
+    return made
+
+
 def no_kwargs(world):
     return {}
 
@@ -373,6 +387,16 @@ RULES = {
         {**signed_in(404), "administration": 200, "leader": 200, "outsider": 200},
     ),
     "dashboard_pedagogists": (no_kwargs, {**signed_in(404), "administration": 200}),
+    # The yearly report for the committee: the administration's only.
+    "year_report_list": (no_kwargs, {**signed_in(404), "administration": 200}),
+    "year_report_status": (
+        lambda w: {"pk": _administrations_year_report(w).pk},
+        {**signed_in(404), "administration": 200},
+    ),
+    "year_report_download": (
+        lambda w: {"pk": _administrations_year_report(w).pk},
+        {**signed_in(404), "administration": 200},
+    ),
     "dashboard_pedagogists_export": (
         lambda w: {"fmt": "xlsx"},
         {**signed_in(404), "administration": 200},
@@ -497,6 +521,10 @@ DOWNLOADS = {
         "hours_delivered",
     ),
     "access_log_export": ([no_kwargs], "access_log_search"),
+    "year_report_download": (
+        [lambda w: {"pk": _administrations_year_report(w).pk}],
+        "year_report_status",
+    ),
     "access_request_download": (
         [lambda w: {"pk": _access_request(w).pk}],
         "access_request_detail",

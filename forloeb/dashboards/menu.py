@@ -16,6 +16,8 @@ register(
             "dashboard_pedagogists",
             "dashboard_flow",
             "dashboard_effect",
+            "year_report_list",
+            "year_report_status",
         ),
         order=40,
     )

@@ -313,6 +313,7 @@ def dashboard_districts(request, fmt: str = ""):
             "last_sunday": mondays[-1] + timedelta(days=6),
             "own_institutions_only": access.dashboards_own_institutions_only(request.user),
             "can_see_pedagogist_dashboard": access.can_see_pedagogist_dashboard(request.user),
+            "can_make_year_reports": access.can_make_year_reports(request.user),
         },
     )
 
@@ -410,6 +411,7 @@ def dashboard_pedagogists(request, fmt: str = ""):
             else "",
             "page_query": _page_query(request),
             "can_see_pedagogist_dashboard": access.can_see_pedagogist_dashboard(request.user),
+            "can_make_year_reports": access.can_make_year_reports(request.user),
             # Labels made once here rather than 25 translated dates in the template.
             "mondays": [
                 (
@@ -503,6 +505,7 @@ def dashboard_institutions(request, fmt: str = ""):
             "page_query": _page_query(request),
             "own_institutions_only": access.dashboards_own_institutions_only(request.user),
             "can_see_pedagogist_dashboard": access.can_see_pedagogist_dashboard(request.user),
+            "can_make_year_reports": access.can_make_year_reports(request.user),
         },
     )
 
@@ -562,6 +565,7 @@ def dashboard_flow(request, fmt: str = ""):
             "legend": list(zip(statuses, STATUS_COLOURS, strict=True)),
             "own_institutions_only": access.dashboards_own_institutions_only(request.user),
             "can_see_pedagogist_dashboard": access.can_see_pedagogist_dashboard(request.user),
+            "can_make_year_reports": access.can_make_year_reports(request.user),
         },
     )
 
@@ -646,6 +650,7 @@ def dashboard_effect(request, fmt: str = ""):
             "areas": [area.label for area in RatingArea],
             "own_institutions_only": access.dashboards_own_institutions_only(request.user),
             "can_see_pedagogist_dashboard": access.can_see_pedagogist_dashboard(request.user),
+            "can_make_year_reports": access.can_make_year_reports(request.user),
         },
     )
 

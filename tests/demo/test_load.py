@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
+from django.utils import timezone
 
 from demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
 from institutioner.models import Assignment, District, Institution, Pedagogist, User
@@ -134,7 +135,6 @@ def test_demo_municipality_has_the_seeds_numbers_and_is_loaded_once():
 
     # A past beyond the retention periods: the dry run reports every kind, and the run itself
     # gets through all of it (the database's triggers let exactly that through).
-    from django.utils import timezone
 
     from institutioner.retention import services as retention
 
@@ -276,3 +276,11 @@ def test_the_demo_has_a_filled_log_and_a_finished_access_request(client):
     client.force_login(User.objects.get(email="forvaltning@demo.dk"))
     download = client.get(reverse("access_request_download", args=[made.pk]))
     assert download["Content-Type"] == "application/zip"
+    # Last year's report for the committee, kept for download (Fordeling → Årsrapport).
+    from forloeb.models import HourExportStatus, YearReport
+
+    [report] = YearReport.objects.all()
+    assert (report.year, report.status) == (timezone.localdate().year - 1, HourExportStatus.DONE)
+    assert f"{report.year}" in client.get(reverse("year_report_list")).content.decode()
+    pdf = client.get(reverse("year_report_download", args=[report.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")

@@ -1,14 +1,18 @@
 """In Chromium: the leader answers the evaluation's form from her start page (a score out of
 range is said in Danish), the pedagogist sees only that an answer came until she records the
-evaluation, and the leader then finds her rating on the effect dashboard. Every page is checked
-with axe."""
+evaluation, and the leader then finds her rating on the effect dashboard; the administration
+then makes the yearly report (a year without data is said in Danish), follows its progress and
+downloads the PDF, which holds the same figures. Every page is checked with axe."""
 
+import io
 import re
 
 from django.utils import timezone
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
-from forloeb.models import EvaluationKind
+from forloeb.models import EvaluationKind, YearReport
+from forloeb.yearreport import services as year_report
 from tests.e2e.conftest import log_in, serious_accessibility_violations
 from tests.factories import PASSWORD
 from tests.forloeb.courses.conftest import _complete
@@ -70,4 +74,35 @@ def test_from_a_leaders_rating_to_the_effect_dashboard(page, live_server, world,
     expect(row).to_contain_text("3,60")
     expect(row).to_contain_text("3,00")
     assert serious_accessibility_violations(page) == []
+    assert console_errors == []
+
+    # The administration's yearly report holds the same figures.
+    page.get_by_role("button", name=re.compile("Lene Leder")).click()
+    page.get_by_role("button", name="Log ud").click()
+    log_in(page, live_server.url, "frida@example.dk", PASSWORD)
+    page.get_by_role("link", name="Fordeling").first.click()
+    page.get_by_role("link", name="Årsrapport").click()
+    expect(page.get_by_role("heading", name=re.compile("Årsrapport til Børne"))).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+    last_year = timezone.localdate().year - 1
+    expect(page.get_by_label("År")).to_have_value(str(last_year))
+    page.get_by_role("button", name="Lav rapporten").click()
+    expect(page.get_by_text(f"Der er intet at rapportere for {last_year}")).to_be_visible()
+    page.get_by_label("År").fill(str(timezone.localdate().year))
+    page.get_by_role("button", name="Lav rapporten").click()
+    expect(page.get_by_role("heading", name=re.compile("Årsrapport 20"))).to_be_visible()
+    expect(page.get_by_text("Venter")).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+    # The worker builds it; the page reloads itself until the PDF is ready.
+    year_report.year_report_build(report_id=YearReport.objects.get().pk)
+    link = page.get_by_role("link", name=re.compile("Hent aarsrapport-"))
+    expect(link).to_be_visible(timeout=10000)
+    expect(page.get_by_text("8 af 8 afsnit (100 %)")).to_be_visible()
+    with page.expect_download() as download:
+        link.click()
+    with open(download.value.path(), "rb") as pdf:
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read())).pages)
+    text = " ".join(text.split())
+    assert "1 svar, gennemsnit 3,60" in text and "gennemsnit 3,00" in text
+    assert "Lene Leder" not in text
     assert console_errors == []

@@ -72,3 +72,51 @@ def test_bench_effect(client, large):  # noqa: F811
     print(f"\nEffect figures, --scale large ({large}):")
     for row in table:
         print(f"{row['grouping']:<14}{row['median_ms']:>10}{row['p95_ms']:>9}{row['queries']:>9}")
+
+
+@pytest.mark.django_db
+def test_bench_year_report(large):  # noqa: F811
+    """Last year's yearly report on the same data: its courses are the plain count of the
+    courses running in the year, its queries do not grow with the data, and the sections and
+    the PDF are timed (three rounds: a report is made a few times a year)."""
+    from django.utils import timezone
+
+    from forloeb.yearreport import pdf, selectors
+    from institutioner.models import Institution
+
+    year = timezone.localdate().year - 1
+    institutions = Institution.objects.all()
+    queries: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        sections = selectors.report_sections(year, institutions)
+    assert (
+        sections["interventions"]["courses"]
+        == selectors.courses_of_year(year, institutions).count()
+        > 100
+    )
+    timings, sizes = [], []
+    for _ in range(3):
+        start = time.perf_counter()
+        made = selectors.report_sections(year, institutions)
+        data = pdf.year_report_pdf(year, made, made_on=timezone.localdate())
+        timings.append((time.perf_counter() - start) * 1000)
+        sizes.append(len(data))
+    result = {
+        "name": "year_report",
+        "database": connection.vendor,
+        "year": year,
+        "courses": sections["interventions"]["courses"],
+        "queries": len(queries),
+        "median_ms": round(statistics.median(timings), 1),
+        "max_ms": round(max(timings), 1),
+        "pdf_bytes": sizes[-1],
+    }
+    (RESULTS / "year_report.json").write_text(
+        json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    )
+    print(f"\nYearly report, --scale large: {result}")

@@ -1,0 +1,141 @@
+"""The yearly report: asked for by the administration, built by the worker section by section
+(its progress on the row), kept as a StoredFile for download."""
+
+import logging
+from collections.abc import Callable
+
+from celery import current_app
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from forloeb import access
+from forloeb.models import HourExportStatus, YearReport
+from forloeb.yearreport import pdf, selectors
+from institutioner.errors import StateError
+from institutioner.files.services import register_producer, stored_file_keep
+from institutioner.models import StoredFile, User
+
+logger = logging.getLogger(__name__)
+
+PRODUCER = "year_report_pdf"
+PDF_TYPE = "application/pdf"
+FIRST_YEAR = 2000
+
+
+def _steps() -> int:
+    """Each section, and the PDF itself."""
+    return len(selectors.SECTIONS) + 1
+
+
+def _build(report: YearReport, progress: Callable[[int], None] | None = None) -> bytes:
+    institutions = access.year_report_institutions_for(report.requested_by)
+    with translation.override("da"):  # the labels the sections carry, whoever builds it
+        sections = selectors.report_sections(report.year, institutions, progress=progress)
+    return pdf.year_report_pdf(report.year, sections, made_on=timezone.localdate())
+
+
+def _make_report_file(file: StoredFile) -> bytes:
+    """The maker registered for the kept file: builds it in one go (the worker's build, with
+    progress, normally keeps it first; this answers if anybody asks before)."""
+    return _build(YearReport.objects.select_related("requested_by").get(pk=file.object_id))
+
+
+register_producer(PRODUCER, _make_report_file)
+
+
+def year_report_start(*, actor: User, year: int) -> YearReport:
+    """A yearly report of `year`, built by the worker after the commit."""
+    if not access.can_make_year_reports(actor):
+        raise StateError(_("Only the administration makes the yearly report."))
+    this_year = timezone.localdate().year
+    if not FIRST_YEAR <= year <= this_year:
+        raise StateError(
+            _("Choose a year from %(first)s to %(last)s.")
+            % {"first": FIRST_YEAR, "last": this_year}
+        )
+    if not selectors.has_data(year, access.year_report_institutions_for(actor)):
+        raise StateError(
+            _(
+                "There is nothing to report for %(year)s: no requests were submitted, no courses "
+                "ran and no hours were reported that year."
+            )
+            % {"year": year}
+        )
+    report = YearReport.objects.create(year=year, requested_by=actor, steps_total=_steps())
+    report_id = report.pk
+    transaction.on_commit(lambda: _enqueue_build(report_id))
+    return report
+
+
+def _enqueue_build(report_id: int) -> None:
+    try:
+        current_app.send_task("forloeb.tasks.year_report_build", args=[report_id])
+    except Exception:
+        # The page says it waits; "Byg igen" (year_report_restart) hands it over once more.
+        logger.warning("Could not hand yearly report %s to the broker.", report_id, exc_info=True)
+
+
+def year_report_build(
+    *, report_id: int, after_progress: Callable[[int], None] | None = None
+) -> YearReport | None:
+    """Builds a waiting report, counting its sections as it goes, and keeps the PDF. Returns
+    None when the report is not waiting (built, being built by another worker, or failed), so a
+    second run of the task does nothing."""
+    with transaction.atomic():
+        report = (
+            YearReport.objects.select_for_update(skip_locked=True)
+            .select_related("requested_by")
+            .filter(pk=report_id, status=HourExportStatus.WAITING)
+            .first()
+        )
+        if report is None:
+            return None
+        report.status = HourExportStatus.RUNNING
+        report.started_at = timezone.now()
+        report.steps_done = 0
+        report.save(update_fields=["status", "started_at", "steps_done"])
+
+    def progress(done: int) -> None:
+        YearReport.objects.filter(pk=report_id).update(steps_done=done)
+        if after_progress is not None:
+            after_progress(done)
+
+    try:
+        data = _build(report, progress)
+        with transaction.atomic():
+            report.file = stored_file_keep(
+                producer=PRODUCER,
+                concerns=report,
+                name=report.file_name,
+                mimetype=PDF_TYPE,
+                data=data,
+            )
+            report.status = HourExportStatus.DONE
+            report.steps_done = report.steps_total
+            report.finished_at = timezone.now()
+            report.save(update_fields=["file", "status", "steps_done", "finished_at"])
+    except Exception:
+        YearReport.objects.filter(pk=report_id).update(
+            status=HourExportStatus.FAILED, finished_at=timezone.now()
+        )
+        raise
+    return report
+
+
+def year_report_restart(*, actor: User, report: YearReport) -> YearReport:
+    """A failed report, or one that waited for a worker in vain, is handed over again."""
+    if not access.can_make_year_reports(actor):
+        raise StateError(_("Only the administration makes the yearly report."))
+    with transaction.atomic():
+        report = YearReport.objects.select_for_update().get(pk=report.pk)
+        if report.status == HourExportStatus.DONE:
+            raise StateError(_("The report is ready already."))
+        if report.status == HourExportStatus.RUNNING:
+            raise StateError(_("The report is being built."))
+        report.status = HourExportStatus.WAITING
+        report.steps_done = 0
+        report.finished_at = None
+        report.save(update_fields=["status", "steps_done", "finished_at"])
+        transaction.on_commit(lambda: _enqueue_build(report.pk))
+    return report

@@ -1,0 +1,148 @@
+"""The yearly report: its numbers against the effect tests' hand-computed data set (read back
+from the PDF's text), a year without data, the build's progress, and who may see it."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from forloeb.hours import weeks as hours
+from forloeb.models import HourExportStatus, InstitutionRating, YearReport
+from forloeb.yearreport import selectors, services
+from institutioner.errors import StateError
+from institutioner.models import Institution
+from tests.forloeb.dashboards.test_effect import hand_computed_world
+
+pytestmark = pytest.mark.django_db
+
+EFFECT_COMMENT = "Personalet bruger nu legegrupperne hver formiddag."
+OTHER_COMMENT = "Møderne tog meget tid."
+
+
+def _world_with_comments(world):
+    a, b = hand_computed_world(world)
+    InstitutionRating.objects.filter(respondent=world.leader).update(
+        effect_comment=EFFECT_COMMENT, comment=OTHER_COMMENT
+    )
+    return a, b
+
+
+def _text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def test_the_sections_match_the_hand_computed_numbers(world):
+    _world_with_comments(world)
+    year = timezone.localdate().year
+    sections = selectors.report_sections(year, Institution.objects.all())
+    requests = sections["requests"]
+    # Two requests submitted, accepted, and in force the same day: waits 0 and 0.
+    assert (requests["submitted"], requests["accepted"], requests["rejected"]) == (2, 2, 0)
+    assert (requests["waits"], requests["median_wait"], requests["p90_wait"]) == (2, 0, 0)
+    interventions = sections["interventions"]
+    assert interventions["courses"] == 2
+    assert [(b.label, b.value, b.width) for b in interventions["by_district"]] == [
+        ("Ullerup Bæk", 2, 100)
+    ]
+    assert sorted((b.label, b.value) for b in interventions["by_focus"]) == [
+        ("Børnegruppe", 2),
+        ("Læringsmiljø", 2),
+    ]
+    # 13 practice hours in one week, averaged over the year's weeks.
+    weeks = len(hours.weeks_between(date(year, 1, 1), date(year, 12, 31)))
+    totals = sections["hours"]["totals"]
+    assert totals["logged"] == (Decimal(13) / weeks).quantize(Decimal("0.01"))
+    assert [row.district.name for row in sections["hours"]["rows"]] == ["Søvang", "Ullerup Bæk"]
+    goals = sections["goals"]
+    assert (goals["total"].goals, goals["total"].attainment, goals["total"].reached_percent) == (
+        3,
+        Decimal("3.33"),
+        67,
+    )
+    ratings = sections["ratings"]
+    assert ratings["answers"] == 2 and ratings["mean"] == Decimal("4.30")
+    assert [(b.label, b.value, b.width) for b in ratings["areas"]] == [
+        ("Samarbejde", Decimal("4.50"), 90),
+        ("Effekt", Decimal("4.00"), 80),
+        ("Fleksibilitet", Decimal("3.50"), 70),
+        ("Pædagogisk udvikling", Decimal("5.00"), 100),
+        ("Kultur i institutionen", Decimal("4.50"), 90),
+    ]
+    assert ratings["comments"] == [("Effekt", [EFFECT_COMMENT]), ("Andet", [OTHER_COMMENT])]
+    assert sections["follow_ups"] == {
+        "follow_ups": 1,
+        "answered": 1,
+        "goals_followed": 2,
+        "goals_in_use": 1,
+        "in_use_percent": 50,
+    }
+    assert sections["repeats"]["repeats"] == 0 and sections["repeats"]["changed"] == []
+
+
+def test_the_pdf_says_them_in_danish_without_names(world):
+    _world_with_comments(world)
+    year = timezone.localdate().year
+    report = services.year_report_start(actor=world.administrator, year=year)
+    seen = []
+    built = services.year_report_build(report_id=report.pk, after_progress=seen.append)
+    assert seen == list(range(1, len(selectors.SECTIONS) + 1))
+    assert built is not None and built.status == HourExportStatus.DONE and built.percent == 100
+    # A second run of the task does nothing.
+    assert services.year_report_build(report_id=report.pk) is None
+    text = _text(bytes(built.file.data))
+    assert f"Årsrapport {year}" in text
+    assert "Børne- og Undervisningsudvalget" in text
+    assert "2 anmodninger indsendt, heraf 2 imødekommet og 0 afvist" in text
+    assert "median 0 dage" in text
+    assert "3 mål vurderet ved slutevalueringen: gennemsnit 3,33" in text and "67 %" in text
+    assert "2 svar, gennemsnit 4,30" in text and "4,50" in text
+    assert EFFECT_COMMENT in text and OTHER_COMMENT in text
+    assert "1 af 1 opfølgninger besvaret" in text and "1 af 2 mål (50 %)" in text
+    for person in ("Lene Leder", "Per Personale", "Paula Pædagog"):
+        assert person not in text
+
+
+def test_a_year_without_data_is_said_in_danish(client, world):
+    _world_with_comments(world)
+    client.force_login(world.administrator)
+    year = timezone.localdate().year - 3
+    page = client.post(reverse("year_report_list"), {"year": str(year)}).content.decode()
+    assert f"Der er intet at rapportere for {year}" in page
+    assert not YearReport.objects.exists()
+    page = client.post(reverse("year_report_list"), {"year": "1850"}).content.decode()
+    assert "Vælg et år fra 2000 til" in page
+    page = client.post(reverse("year_report_list"), {"year": "hest"}).content.decode()
+    assert "Skriv året med fire cifre" in page
+    with pytest.raises(StateError):
+        services.year_report_start(actor=world.administrator, year=year)
+
+
+def test_only_the_administration_makes_and_reads_it(client, world):
+    _world_with_comments(world)
+    year = timezone.localdate().year
+    client.force_login(world.administrator)
+    response = client.post(reverse("year_report_list"), {"year": str(year)})
+    report = YearReport.objects.get()
+    assert response.url == reverse("year_report_status", args=[report.pk])
+    page = client.get(response.url).content.decode()
+    assert "data-export-waiting" in page and "Venter" in page
+    services.year_report_build(report_id=report.pk)
+    page = client.get(response.url).content.decode()
+    assert "aarsrapport-" in page and "data-export-waiting" not in page
+    download = client.get(reverse("year_report_download", args=[report.pk]))
+    assert download["Content-Type"] == "application/pdf"
+    assert str(year) in _text(download.content)
+    for person in (world.leader, world.staff, world.pedagogist.user, world.outsider):
+        client.force_login(person)
+        assert client.get(reverse("year_report_list")).status_code == 404
+        assert client.post(reverse("year_report_list"), {"year": str(year)}).status_code == 404
+        assert client.get(reverse("year_report_status", args=[report.pk])).status_code == 404
+        assert client.get(reverse("year_report_download", args=[report.pk])).status_code == 404
+        with pytest.raises(StateError):
+            services.year_report_start(actor=person, year=year)
+    assert YearReport.objects.count() == 1
