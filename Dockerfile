@@ -46,6 +46,7 @@ RUN DJANGO_SECRET_KEY="build-only-collectstatic-placeholder-key-0123456789-abcde
 FROM ${PYTHON_IMAGE} AS runtime
 
 # System libraries for WeasyPrint (PDF generation, to be added): Pango, HarfBuzz and a font.
+# xmlsec1: pysaml2 signs and verifies SAML messages with it.
 # tzdata: the time-zone database for Europe/Copenhagen (zoneinfo), listed so it is never dropped.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
@@ -54,6 +55,7 @@ RUN apt-get update \
         libharfbuzz0b \
         fonts-dejavu-core \
         tzdata \
+        xmlsec1 \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 1000 app \

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "institutioner.middleware.RefuseNulBytesMiddleware",
     "institutioner.middleware.SessionLifetimeMiddleware",
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "institutioner.sso.middleware.SessionRefresh",
     "institutioner.sso.middleware.SecondFactorMiddleware",
     "institutioner.middleware.NoStoreForSignedInMiddleware",
@@ -179,6 +180,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "institutioner.sso.oidc.Backend",
+    "institutioner.sso.saml.Backend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -248,6 +250,36 @@ OIDC_EXEMPT_URLS = ["logout", "healthz"]
 OIDC_REDIRECT_ALLOWED_HOSTS: list[str] = []
 LOGIN_REDIRECT_URL_FAILURE = "login"
 SSO_CREATE_USERS = env_bool("SSO_CREATE_USERS", True)
+
+# --- The municipal access control (SAML 2.0, djangosaml2 + pysaml2) ------------------------------
+# Configured when SAML_SP_ENTITY_ID is set: the identity provider's metadata comes from a file
+# (SAML_IDP_METADATA_FILE) or is fetched (SAML_IDP_METADATA_URL, bounded wait, kept an hour);
+# this site signs with SAML_KEY_FILE/SAML_CERT_FILE. README: *Logging in*.
+SAML_SP_ENTITY_ID = env_str("SAML_SP_ENTITY_ID", "")
+SAML_IDP_METADATA_FILE = env_str("SAML_IDP_METADATA_FILE", "")
+SAML_IDP_METADATA_URL = env_str("SAML_IDP_METADATA_URL", "")
+SAML_KEY_FILE = env_str("SAML_KEY_FILE", "")
+SAML_CERT_FILE = env_str("SAML_CERT_FILE", "")
+if SAML_SP_ENTITY_ID and not (SAML_IDP_METADATA_FILE or SAML_IDP_METADATA_URL):
+    raise ImproperlyConfigured(
+        "SAML_SP_ENTITY_ID is set: set SAML_IDP_METADATA_FILE or SAML_IDP_METADATA_URL."
+    )
+if SAML_SP_ENTITY_ID and not (SAML_KEY_FILE and SAML_CERT_FILE):
+    raise ImproperlyConfigured("SAML_SP_ENTITY_ID is set: set SAML_KEY_FILE and SAML_CERT_FILE.")
+# Attribute names: the subject (empty = the assertion's NameID), e-mail, name, and the job-function
+# roles (KOMBIT's base64 privilege list, or plain group names).
+SAML_SUBJECT_ATTRIBUTE = env_str("SAML_SUBJECT_ATTRIBUTE", "")
+SAML_EMAIL_ATTRIBUTE = env_str("SAML_EMAIL_ATTRIBUTE", "email")
+SAML_NAME_ATTRIBUTE = env_str("SAML_NAME_ATTRIBUTE", "name")
+SAML_GROUPS_ATTRIBUTE = env_str(
+    "SAML_GROUPS_ATTRIBUTE", "dk:gov:saml:attribute:Privileges_intermediate"
+)
+SAML_LOGIN_LABEL = env_str("SAML_LOGIN_LABEL", "")
+SAML_TIMEOUT = env_int("SAML_TIMEOUT_SECONDS", 2, minimum=1)
+SAML_CLOCK_SKEW_SECONDS = env_int("SAML_CLOCK_SKEW_SECONDS", 60, minimum=0)
+SAML_CONFIG_LOADER = "institutioner.sso.saml.config_loader"
+SAML_SESSION_COOKIE_NAME = "saml_session"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
 # Passwords only where needed: with LOCAL_PASSWORDS=false only the break-glass accounts (e-mail
 # addresses) may log in with a password; everyone else logs in through the identity provider.
 LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", True)
@@ -269,6 +301,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
+# The identity provider's answer is a cross-site POST: the SAML session cookie must come with it
+# (SameSite=None, which browsers accept only on Secure cookies; plain http in development: Lax).
+SAML_SESSION_COOKIE_SAMESITE = "None" if SESSION_COOKIE_SECURE else "Lax"
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))

@@ -305,9 +305,17 @@ def demo_organisation() -> None:
 
 def _demo_identity_groups() -> None:
     """Examples in Stamdata's *Grupper hos identitetsudbyderen* for a municipality that turns on
-    OpenID Connect (the demo itself logs in with passwords)."""
+    OpenID Connect or SAML (the demo itself logs in with passwords)."""
     IdentityGroup.objects.create(name="indsats-forvaltning", role=Role.ADMINISTRATION)
     IdentityGroup.objects.create(name="indsats-paedagoger", role=Role.PEDAGOGIST)
     demo_leader = User.objects.get(email="leder@demo.dk")
     leaders = IdentityGroup.objects.create(name="indsats-ledere-mette-lund", role=Role.LEADER)
     leaders.institutions.set(demo_leader.institutions.all())
+    # Fælleskommunal Adgangsstyring (SAML): a job-function role, and the same role with a data
+    # scope (the organisation unit's id in the privilege list) for one of her institutions.
+    kombit_role = "http://kombit.dk/roles/jobrole/indsats-forvaltning/1"
+    IdentityGroup.objects.create(name=kombit_role, role=Role.ADMINISTRATION)
+    scoped = IdentityGroup.objects.create(
+        name="http://kombit.dk/roles/jobrole/indsats-leder/1|demo-orgenhed-1", role=Role.LEADER
+    )
+    scoped.institutions.set(demo_leader.institutions.all()[:1])

@@ -169,3 +169,39 @@ def own_cache(settings):
 def fast_password_hasher(settings):
     # Hashing strength is Django's concern; the suite only needs passwords that work, quickly.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def _saml_idp_running(tmp_path_factory):
+    import shutil
+
+    from tests.conftest import require_service
+
+    require_service(bool(shutil.which("xmlsec1")), "xmlsec1 (apt-get install xmlsec1)")
+    from tests.saml_idp import IdentityProvider, keypair
+
+    folder = tmp_path_factory.mktemp("saml")
+    idp = IdentityProvider(folder)
+    idp.sp_key = keypair(folder, "sp")  # type: ignore[attr-defined]
+    yield idp
+    idp.stop()
+
+
+@pytest.fixture
+def saml_idp(_saml_idp_running, settings, db):
+    """A real SAML identity provider (tests/saml_idp.py, pysaml2's server) and this site set up
+    as its service provider; the test logs an account in with `saml_idp.account = Account(...)`."""
+    from django.test import RequestFactory
+    from saml2.metadata import entity_descriptor
+
+    from institutioner.sso.saml import config_loader
+
+    idp = _saml_idp_running
+    idp.reset()
+    settings.SAML_SP_ENTITY_ID = "http://testserver/saml2/metadata/"
+    settings.SAML_IDP_METADATA_FILE = idp.metadata_file()
+    settings.SAML_IDP_METADATA_URL = ""
+    settings.SAML_KEY_FILE, settings.SAML_CERT_FILE = idp.sp_key
+    settings.SAML_CLOCK_SKEW_SECONDS = 0
+    idp.sp_metadata = str(entity_descriptor(config_loader(RequestFactory().get("/"))))
+    return idp

@@ -130,6 +130,11 @@ RULES = {
     # On to the identity provider, or back to the login page when it is off or cannot be asked.
     "oidc_authentication_init": (no_kwargs, everyone(302)),
     "oidc_authentication_callback": (no_kwargs, everyone(302)),
+    # SAML: on to the identity provider or back to the login page; its answer is a POST (a GET
+    # goes to the login page); the metadata is there only when SAML is configured.
+    "saml2_login": (no_kwargs, everyone(302)),
+    "saml2_acs": (no_kwargs, everyone(302)),
+    "saml2_metadata": (no_kwargs, everyone(404)),
     # The administration's second factor (anyone signed in may open it; only they are sent).
     "totp": (no_kwargs, signed_in(200)),
     "logout": (no_kwargs, everyone(200)),

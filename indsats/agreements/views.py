@@ -221,7 +221,7 @@ def _sign_after_fresh_login(request, version):
     fresh = sso_services.fresh_authentication_take(request, purpose=_sign_purpose(version))
     if fresh is None:
         query = urlencode({"reauth": _sign_purpose(version), "next": agreement_url})
-        return redirect(reverse("oidc_authentication_init") + "?" + query)
+        return redirect(sso_selectors.reauthentication_url(request) + "?" + query)
     try:
         services.agreement_sign(actor=request.user, version_id=version.pk, fresh=fresh)
     except StateError as error:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 OIDC_BACKEND = "institutioner.sso.oidc.Backend"
+SAML_BACKEND = "institutioner.sso.saml.Backend"
 
 
 @dataclass(frozen=True)
@@ -18,17 +19,22 @@ class LoginMethod:
 
 def login_methods(*, next_url: str = "") -> list[LoginMethod]:
     """The identity providers the login page offers, in the order they are shown."""
+    from urllib.parse import urlencode
+
+    query = "?" + urlencode({"next": next_url}) if next_url else ""
     methods = []
     if settings.OIDC_RP_CLIENT_ID:
-        url = reverse("oidc_authentication_init")
-        if next_url:
-            from urllib.parse import urlencode
-
-            url += "?" + urlencode({"next": next_url})
         methods.append(
             LoginMethod(
                 label=settings.OIDC_LOGIN_LABEL or _("Log in with the municipality's login"),
-                url=url,
+                url=reverse("oidc_authentication_init") + query,
+            )
+        )
+    if settings.SAML_SP_ENTITY_ID:
+        methods.append(
+            LoginMethod(
+                label=settings.SAML_LOGIN_LABEL or _("Log in with Fælleskommunal Adgangsstyring"),
+                url=reverse("saml2_login") + query,
             )
         )
     return methods
@@ -36,9 +42,17 @@ def login_methods(*, next_url: str = "") -> list[LoginMethod]:
 
 def logged_in_with_identity_provider(request) -> bool:
     """Was this session made by the identity provider (so a fresh login there signs)?"""
-    return bool(settings.OIDC_RP_CLIENT_ID) and (
-        request.session.get(BACKEND_SESSION_KEY) == OIDC_BACKEND
+    backend = request.session.get(BACKEND_SESSION_KEY)
+    return (bool(settings.OIDC_RP_CLIENT_ID) and backend == OIDC_BACKEND) or (
+        bool(settings.SAML_SP_ENTITY_ID) and backend == SAML_BACKEND
     )
+
+
+def reauthentication_url(request) -> str:
+    """Where a fresh login at this session's identity provider begins."""
+    if request.session.get(BACKEND_SESSION_KEY) == SAML_BACKEND:
+        return reverse("saml2_login")
+    return reverse("oidc_authentication_init")
 
 
 def allow_forms_to_provider(response) -> None:
@@ -46,14 +60,20 @@ def allow_forms_to_provider(response) -> None:
     the signer there): the Content-Security-Policy's form-action must allow its origin."""
     from urllib.parse import urlsplit
 
-    from institutioner.sso import oidc
+    from institutioner.sso import oidc, saml
     from institutioner.sso.services import LoginRefused
 
+    origins = []
     try:
-        endpoint = urlsplit(oidc.setting("OIDC_OP_AUTHORIZATION_ENDPOINT"))
+        if settings.OIDC_RP_CLIENT_ID:
+            endpoint = urlsplit(oidc.setting("OIDC_OP_AUTHORIZATION_ENDPOINT"))
+            origins.append(f"{endpoint.scheme}://{endpoint.netloc}")
+        if settings.SAML_SP_ENTITY_ID:
+            origins.extend(o for o in [saml.sso_origin()] if o)
     except LoginRefused:
         return  # the provider cannot be asked now; signing says so when it is tried
-    response._csp_update = {"form-action": [f"{endpoint.scheme}://{endpoint.netloc}"]}
+    if origins:
+        response._csp_update = {"form-action": origins}
 
 
 def password_login_allowed(user) -> bool:

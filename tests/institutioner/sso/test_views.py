@@ -1,11 +1,8 @@
 """Logging in through a real OpenID Connect provider (tests/oidc_provider), and every way it
 can go wrong: each gives a Danish message on the login page and no session."""
 
-import socket
-import threading
 import time
 
-import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
@@ -138,33 +135,6 @@ def test_redirects_after_login_stay_on_this_site(client, oidc_idp, world, groups
         client.logout()
         response, _ = log_in(client, oidc_idp, "a1b2-lene", next_url=evil)
         assert response["Location"] == "/", evil
-
-
-@pytest.fixture
-def black_hole():
-    """A port that accepts connections and never answers."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    held = []
-    stop = threading.Event()
-
-    def accept():
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}"
-    stop.set()
-    thread.join()
-    for conn in held:
-        conn.close()
-    server.close()
 
 
 def test_a_provider_that_does_not_answer_gives_a_message_within_seconds(
