@@ -205,8 +205,9 @@ def test_bench_dashboards(client, large, settings):
         # Counted at two sizes in the test suite; here at the large one. Times are reported,
         # not asserted: they depend on the machine. A page that shows people writes its
         # access-log row on top (one INSERT), measured below against the same page unlogged.
+        # 11: the district and pedagogist pages read the planned absence (forloeb/plan) too.
         log_inserts = sum("institutioner_accesslogentry" in sql for sql in queries)
-        assert len(queries) - log_inserts <= 10, (name, queries)
+        assert len(queries) - log_inserts <= 11, (name, queries)
         assert log_inserts <= 1
         median, p95 = _time(client, url, query)
         with _not_logged(url) as logged:
