@@ -390,6 +390,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # `make run` serves static files straight from static/ (no collectstatic), as DEBUG does.
 WHITENOISE_USE_FINDERS = env_bool("DJANGO_STATIC_FROM_SOURCE", DEBUG)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
+from botocore.config import Config as _BotoConfig  # noqa: E402
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -400,7 +402,46 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage",
         )
     },
+    # Support applications' documents (child data): never at a public address; every download
+    # goes through a scoped, logged view. Local files under var/ by default; an S3-compatible
+    # store (MinIO, AWS, …) with SUPPORT_STORAGE=s3 and the SUPPORT_S3_* variables. Its waits
+    # are bounded: an upload to a store that hangs fails in seconds and can be tried again.
+    "support": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env_str("SUPPORT_S3_BUCKET", "indsats-support"),
+                "endpoint_url": env_str("SUPPORT_S3_ENDPOINT_URL", "") or None,
+                "region_name": env_str("SUPPORT_S3_REGION", "") or None,
+                "access_key": env_str("SUPPORT_S3_ACCESS_KEY", ""),
+                "secret_key": env_str("SUPPORT_S3_SECRET_KEY", ""),
+                "default_acl": None,
+                "querystring_auth": True,
+                "file_overwrite": False,
+                "addressing_style": env_str("SUPPORT_S3_ADDRESSING_STYLE", "path"),
+                "client_config": _BotoConfig(
+                    connect_timeout=env_seconds("SUPPORT_S3_TIMEOUT", 2.0, minimum=0.1),
+                    read_timeout=env_seconds("SUPPORT_S3_TIMEOUT", 2.0, minimum=0.1) * 2,
+                    retries={"max_attempts": 1, "mode": "standard"},
+                    s3={"addressing_style": env_str("SUPPORT_S3_ADDRESSING_STYLE", "path")},
+                ),
+            },
+        }
+        if env_str("SUPPORT_STORAGE", "file") == "s3"
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": env_str("SUPPORT_FILES_DIR", str(VAR_DIR / "support-documents")),
+                # No base_url: the files have no address of their own.
+                "base_url": None,
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+            },
+        }
+    ),
 }
+# The largest document a person may attach (bytes).
+SUPPORT_DOCUMENT_MAX_BYTES = env_int("SUPPORT_DOCUMENT_MAX_BYTES", 15 * 1024 * 1024)
 
 # --- Forms ------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

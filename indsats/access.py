@@ -13,6 +13,10 @@ from indsats.models import (
     InterventionRequest,
     MeetingStatus,
     RequestStatus,
+    SupportApplication,
+    SupportDocument,
+    SupportStatus,
+    VisitationMeeting,
 )
 from institutioner import access
 from institutioner.accesslog import rules as log
@@ -163,6 +167,95 @@ def may_sign_agreements(user: User) -> bool:
 def can_see_agreement_history(user: User) -> bool:
     """The stored history of an agreement, its versions and assignments: the administration."""
     return access.can_see_history(user)
+
+
+# --- Kompenserende støtte (child data) ------------------------------------------------------------
+
+
+def works_with_support(user: User) -> bool:
+    """The administration and the visitation role (småbørnskonsulent, committee members): they
+    read every submitted support application, plan the visitation meetings and decide."""
+    return access.is_administration(user) or access.is_consultant(user)
+
+
+def support_applications_for(user: User) -> QuerySet[SupportApplication]:
+    """Administration and the visitation role: every application that has been submitted
+    (drafts stay the institution's own). Leader: their institutions' applications. A team
+    pedagogist: only the cases they have been added to. Staff and everyone else: none."""
+    qs = SupportApplication.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if works_with_support(user):
+        return qs.exclude(status=SupportStatus.DRAFT)
+    if access.is_leader(user):
+        return qs.filter(institution__in=access.institutions_for(user))
+    if access.is_pedagogist(user):
+        return qs.filter(added_people=user).exclude(status=SupportStatus.DRAFT)
+    return qs.none()
+
+
+def get_support_for(user: User, pk) -> SupportApplication:
+    try:
+        return (
+            support_applications_for(user)
+            .select_related("institution__district", "group", "created_by")
+            .get(pk=pk)
+        )
+    except SupportApplication.DoesNotExist:
+        raise Http404 from None
+
+
+def can_apply_for_support(user: User) -> bool:
+    """A leader applies for their own institutions, with the småbørnskonsulent."""
+    return access.is_leader(user)
+
+
+def follows_support(user: User) -> bool:
+    """Who has a Kompenserende støtte page at all (the menu asks this)."""
+    return works_with_support(user) or access.is_leader(user)
+
+
+def get_support_for_leader(user: User, pk) -> SupportApplication:
+    """The leader's own application, to change, submit, withdraw or answer; 404 for others."""
+    if not can_apply_for_support(user):
+        raise Http404
+    return get_support_for(user, pk)
+
+
+def support_documents_for(user: User) -> QuerySet[SupportDocument]:
+    return SupportDocument.objects.filter(
+        application__in=support_applications_for(user)
+    ).select_related("application")
+
+
+def get_support_document_for(user: User, pk) -> SupportDocument:
+    try:
+        return support_documents_for(user).get(pk=pk)
+    except SupportDocument.DoesNotExist:
+        raise Http404 from None
+
+
+def can_plan_visitation(user: User) -> bool:
+    """The administration plans the visitation meetings and their agendas."""
+    return access.is_administration(user)
+
+
+def can_decide_support(user: User) -> bool:
+    """The administration and the committee's members decide at the meeting."""
+    return works_with_support(user)
+
+
+def visitation_meetings_for(user: User) -> QuerySet[VisitationMeeting]:
+    if works_with_support(user):
+        return VisitationMeeting.objects.all()
+    return VisitationMeeting.objects.none()
+
+
+def get_visitation_meeting_for(user: User, pk) -> VisitationMeeting:
+    try:
+        return visitation_meetings_for(user).get(pk=pk)
+    except VisitationMeeting.DoesNotExist:
+        raise Http404 from None
 
 
 # --- The access log -------------------------------------------------------------------------------

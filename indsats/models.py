@@ -22,6 +22,7 @@ from indsats.choices import (  # noqa: F401
     Weekday,
 )
 from institutioner.models import AgeGroup, Group, Institution, Pedagogist
+from institutioner.textlimits import LINE as LINE_LIMIT
 from institutioner.textlimits import LONG, MEDIUM, MaxLength, length_constraint
 from institutioner.validators import validate_no_cpr
 
@@ -573,3 +574,532 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+# --- Kompenserende støtte: applications, visitation meetings and decisions ----------------------
+#
+# The only child data in the system: a child's name and birth date, what the child needs help
+# with and the assessments attached. Seen by the visitation role, the administration and the
+# applying institution's leaders (and team pedagogists added to a case); every read is logged
+# (indsats/support/, indsats/access.py).
+
+
+class SupportKind(models.TextChoices):
+    SUPPORT_HOURS = "support_hours", _("Compensatory support (support hours)")
+    STENDALEN = "stendalen", _("Special place: Stendalen")
+    I_PLACE = "i_place", _("Special place: I-place")
+    DOUBLE_PLACE = "double_place", _("Special place: double place")
+
+
+class AssessmentKind(models.TextChoices):
+    PPV = "ppv", _("Psychological assessment (PPV)")
+    MEDICAL = "medical", _("Medical assessment")
+    INTERDISCIPLINARY = "interdisciplinary", _("Interdisciplinary assessment")
+    OTHER = "other", _("Other document")
+
+
+# The evidence each kind of application must carry before it can be submitted (seed 001: "at
+# relevante lægefaglige og tværfaglige vurderinger dokumenteres").
+REQUIRED_ASSESSMENTS: dict[str, tuple[str, ...]] = {
+    SupportKind.SUPPORT_HOURS: (AssessmentKind.PPV, AssessmentKind.INTERDISCIPLINARY),
+    SupportKind.STENDALEN: (
+        AssessmentKind.PPV,
+        AssessmentKind.MEDICAL,
+        AssessmentKind.INTERDISCIPLINARY,
+    ),
+    SupportKind.I_PLACE: (AssessmentKind.PPV, AssessmentKind.INTERDISCIPLINARY),
+    SupportKind.DOUBLE_PLACE: (AssessmentKind.PPV, AssessmentKind.MEDICAL),
+}
+
+
+class SupportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    NEEDS_INFO = "needs_info", _("More information requested")
+    GRANTED = "granted", _("Granted")
+    PARTLY_GRANTED = "partly_granted", _("Partly granted")
+    REJECTED = "rejected", _("Rejected")
+    ENDED = "ended", _("Ended")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# A case whose support runs: it is re-visited and can be extended or ended by a new decision.
+SUPPORT_IN_FORCE = (SupportStatus.GRANTED, SupportStatus.PARTLY_GRANTED)
+
+
+class CustodyConsent(models.TextChoices):
+    NONE = "", _("Not given yet")
+    BOTH = "both", _("Both custody holders have consented")
+    ONE = "one", _("One custody holder has consented")
+
+
+class SupportApplicationQuerySet(models.QuerySet["SupportApplication"]):
+    def awaiting_decision(self) -> "SupportApplicationQuerySet":
+        return self.filter(status=SupportStatus.SUBMITTED)
+
+    def in_force(self) -> "SupportApplicationQuerySet":
+        return self.filter(status__in=SUPPORT_IN_FORCE)
+
+
+class SupportApplication(models.Model):
+    """Ansøgning om kompenserende støtte (or a special place) for one child."""
+
+    kind = models.CharField(
+        _("kind of application"),
+        max_length=20,
+        choices=SupportKind.choices,
+        default=SupportKind.SUPPORT_HOURS,
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="support_applications",
+        verbose_name=_("institution"),
+    )
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.PROTECT,
+        related_name="support_applications",
+        verbose_name=_("group"),
+        null=True,
+        blank=True,
+    )
+    # The child: name and birth date only, never a CPR number.
+    child_name = models.CharField(
+        _("the child's name"), max_length=150, validators=[validate_no_cpr]
+    )
+    child_birth_date = models.DateField(_("the child's birth date"))
+    everyday_needs = models.TextField(
+        _("what the child needs help with in everyday life"),
+        max_length=LONG,
+        validators=[validate_no_cpr, MaxLength(LONG)],
+    )
+    tried_already = models.TextField(
+        _("what the institution has tried"),
+        blank=True,
+        max_length=MEDIUM,
+        validators=[validate_no_cpr, MaxLength(MEDIUM)],
+    )
+    # The earlier interventions of this system for the group, picked from a list.
+    earlier_interventions = models.ManyToManyField(
+        "InterventionRequest",
+        blank=True,
+        related_name="support_applications",
+        verbose_name=_("earlier interventions"),
+    )
+    hours_per_week = models.DecimalField(
+        _("support hours a week asked for"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    custody_consent = models.CharField(
+        _("consent of the custody holders"),
+        max_length=10,
+        choices=CustodyConsent.choices,
+        default=CustodyConsent.NONE,
+        blank=True,
+    )
+    single_consent_reason = models.CharField(
+        _("why only one custody holder consents"),
+        max_length=LINE_LIMIT,
+        blank=True,
+        validators=[validate_no_cpr],
+    )
+    # Team pedagogists added to the case see it (and its child data) too.
+    added_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="support_cases",
+        verbose_name=_("added to the case"),
+    )
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=SupportStatus.choices, default=SupportStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="created_support_applications",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # When the support runs out or must be looked at again (from the last decision).
+    revisit_on = models.DateField(_("re-visitation"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    client_token = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("form token")
+    )
+
+    history = HistoricalRecords(m2m_fields=[added_people])
+
+    objects = SupportApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("support application")
+        verbose_name_plural = _("support applications")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["institution", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="support_period_order",
+                violation_error_message=_("The period must end on or after its start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True)
+                | (Q(hours_per_week__gt=0) & Q(hours_per_week__lte=40)),
+                name="support_hours_0_40",
+                violation_error_message=_("The hours a week must be above 0 and at most 40."),
+            ),
+            length_constraint("everyday_needs", LONG, prefix="support"),
+            length_constraint("tried_already", MEDIUM, prefix="support"),
+        ]
+
+    def __str__(self) -> str:
+        # No child data here: this string reaches lists, history and e-mail subjects.
+        return _("Support application #%(id)s (%(where)s)") % {
+            "id": self.pk,
+            "where": self.institution.name,
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("support_detail", args=[self.pk])
+
+    @property
+    def place(self) -> str:
+        return (
+            f"{self.institution.name}, {self.group.name}" if self.group else self.institution.name
+        )
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (SupportStatus.DRAFT, SupportStatus.NEEDS_INFO)
+
+    @property
+    def required_assessments(self) -> tuple[str, ...]:
+        return REQUIRED_ASSESSMENTS.get(self.kind, ())
+
+
+def support_document_path(instance: "SupportDocument", filename: str) -> str:
+    # A random name: the stored name says nothing about the child, and cannot be guessed.
+    return f"support/{instance.application_id}/{uuid.uuid4().hex}"
+
+
+def support_storage():
+    from django.core.files.storage import storages
+
+    return storages["support"]
+
+
+class SupportDocument(models.Model):
+    """An assessment or other document attached to an application. Stored through Django's
+    storage API (settings.STORAGES["support"]: local files by default, an S3-compatible store
+    in production), never at a public address: every download goes through a scoped, logged
+    view."""
+
+    application = models.ForeignKey(
+        SupportApplication,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("document"), max_length=20, choices=AssessmentKind.choices)
+    file = models.FileField(
+        _("file"), upload_to=support_document_path, storage=support_storage, max_length=255
+    )
+    name = models.CharField(_("file name"), max_length=255, validators=[validate_no_cpr])
+    mimetype = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("support document")
+        verbose_name_plural = _("support documents")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
+
+
+class SupportEventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    UPDATED = "updated", _("Changed")
+    DOCUMENT_ADDED = "document_added", _("Document attached")
+    DOCUMENT_REMOVED = "document_removed", _("Document removed")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    QUESTION = "question", _("Question")
+    ANSWERED = "answered", _("Answered")
+    ON_AGENDA = "on_agenda", _("Put on a meeting's agenda")
+    MOVED = "moved", _("Moved to another meeting")
+    DECIDED = "decided", _("Decision")
+    PERSON_ADDED = "person_added", _("Added to the case")
+
+
+class SupportEvent(models.Model):
+    """The case's history as the leader reads it."""
+
+    application = models.ForeignKey(
+        SupportApplication,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("event"), max_length=30, choices=SupportEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_status = models.CharField(
+        max_length=20, choices=SupportStatus.choices, blank=True, verbose_name=_("from status")
+    )
+    to_status = models.CharField(
+        max_length=20, choices=SupportStatus.choices, blank=True, verbose_name=_("to status")
+    )
+    message = models.TextField(
+        _("message"), blank=True, max_length=LONG, validators=[validate_no_cpr, MaxLength(LONG)]
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support event")
+        verbose_name_plural = _("support events")
+        ordering = ["created_at", "pk"]
+        constraints = [length_constraint("message", LONG, prefix="support_event")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({timezone.localtime(self.created_at):%d.%m.%Y %H:%M})"
+
+
+class VisitationMeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class VisitationMeeting(models.Model):
+    """Visitationsmøde: the committee decides the applications on its agenda."""
+
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=200, validators=[validate_no_cpr])
+    application_deadline = models.DateField(
+        _("application deadline"),
+        help_text=_("Applications submitted by this day are put on this meeting's agenda."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="visitation_meetings",
+        verbose_name=_("committee members"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=VisitationMeetingStatus.choices,
+        default=VisitationMeetingStatus.PLANNED,
+    )
+    minutes = models.TextField(
+        _("minutes (general)"),
+        blank=True,
+        max_length=LONG,
+        validators=[validate_no_cpr, MaxLength(LONG)],
+    )
+    uid = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("calendar id")
+    )
+    sequence = models.PositiveIntegerField(default=0, verbose_name=_("calendar sequence"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        verbose_name = _("visitation meeting")
+        verbose_name_plural = _("visitation meetings")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="visitation_meeting_ends_after_start",
+                violation_error_message=_("The meeting must end after it starts."),
+            ),
+            length_constraint("minutes", LONG, prefix="visitation_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Visitation meeting %(when)s") % {
+            "when": timezone.localtime(self.starts_at).strftime("%d.%m.%Y")
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("visitation_meeting_detail", args=[self.pk])
+
+
+class AgendaPurpose(models.TextChoices):
+    NEW = "new", _("New application")
+    ANSWERED = "answered", _("Answered questions")
+    REVISIT = "revisit", _("Re-visitation")
+
+
+class AgendaItemStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    DECIDED = "decided", _("Decided")
+    MOVED = "moved", _("Moved to another meeting")
+    REMOVED = "removed", _("Taken off (withdrawn)")
+
+
+class AgendaItem(models.Model):
+    """An application on a meeting's agenda. An application waits on at most one agenda."""
+
+    meeting = models.ForeignKey(
+        VisitationMeeting,
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("meeting"),
+    )
+    application = models.ForeignKey(
+        SupportApplication,
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+        verbose_name=_("application"),
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=AgendaPurpose.choices, default=AgendaPurpose.NEW
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=AgendaItemStatus.choices,
+        default=AgendaItemStatus.WAITING,
+    )
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting__starts_at", "added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status="waiting"),
+                name="agenda_one_waiting_per_application",
+                violation_error_message=_("The application is already on an agenda."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.application}"
+
+
+class SupportOutcome(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    PARTLY_GRANTED = "partly_granted", _("Partly granted")
+    REJECTED = "rejected", _("Rejected")
+    MORE_INFO = "more_info", _("More information needed")
+    EXTENDED = "extended", _("Extended")
+    ENDED = "ended", _("Ended")
+
+
+# Outcomes that grant support (hours a week, a period and a re-visitation date).
+GRANTING_OUTCOMES = (SupportOutcome.GRANTED, SupportOutcome.PARTLY_GRANTED, SupportOutcome.EXTENDED)
+
+
+class SupportDecision(models.Model):
+    """Afgørelse: one per agenda item, made at the meeting; never changed afterwards (a new
+    decision at a later meeting extends or ends the support)."""
+
+    application = models.ForeignKey(
+        SupportApplication,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("application"),
+    )
+    # Two members saving the same decision at once give one decision: the item is unique.
+    agenda_item = models.OneToOneField(
+        AgendaItem,
+        on_delete=models.PROTECT,
+        related_name="decision",
+        verbose_name=_("agenda item"),
+    )
+    outcome = models.CharField(_("decision"), max_length=20, choices=SupportOutcome.choices)
+    hours_per_week = models.DecimalField(
+        _("support hours a week"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    period_start = models.DateField(_("from"), null=True, blank=True)
+    period_end = models.DateField(_("to"), null=True, blank=True)
+    revisit_on = models.DateField(_("re-visitation"), null=True, blank=True)
+    reasons = models.TextField(
+        _("reasons"), max_length=MEDIUM, validators=[validate_no_cpr, MaxLength(MEDIUM)]
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("support decision")
+        verbose_name_plural = _("support decisions")
+        ordering = ["decided_at", "pk"]
+        indexes = [models.Index(fields=["outcome", "decided_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome__in=["granted", "partly_granted", "extended"])
+                | (
+                    Q(period_start__isnull=False)
+                    & Q(period_end__isnull=False)
+                    & Q(revisit_on__isnull=False)
+                ),
+                name="support_decision_grant_complete",
+                violation_error_message=_("A grant needs a period and a re-visitation date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="support_decision_period_order",
+                violation_error_message=_("The period must end on or after its start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True) | Q(hours_per_week__gte=0),
+                name="support_decision_hours_not_negative",
+            ),
+            length_constraint("reasons", MEDIUM, prefix="support_decision"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({timezone.localtime(self.decided_at):%d.%m.%Y})"

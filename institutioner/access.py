@@ -50,6 +50,11 @@ def is_staff_member(user) -> bool:
     return bool(user.is_authenticated and user.role == Role.STAFF)
 
 
+def is_consultant(user) -> bool:
+    """Småbørnskonsulent / member of the visitation committee (kompenserende støtte)."""
+    return bool(user.is_authenticated and user.is_active and user.role == Role.CONSULTANT)
+
+
 def start_page_for(user) -> str:
     """Which start page the person gets: "administration", "pedagogist" or "institution"."""
     if is_administration(user):

@@ -32,6 +32,9 @@ class Role(models.TextChoices):
     PEDAGOGIST = "pedagogist", _("Pedagogist")
     ADMINISTRATION = "administration", _("Administration")
     STAFF = "staff", _("Staff")
+    # Småbørnskonsulent / member of the visitation committee for kompenserende støtte: reads
+    # support applications and their documents (child data) and decides them at meetings.
+    CONSULTANT = "consultant", _("Visitation (small-children consultant)")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -509,6 +512,9 @@ class NotificationKind(models.TextChoices):
     PLAN_CHANGE = "plan_change", _("Cancelled, moved and extra practice days")
     RATING_INVITATION = "rating_invitation", _("Invitations to rate a course's evaluation")
     FOLLOW_UP_REMINDER = "follow_up_reminder", _("Follow-ups 3 and 6 months after a course")
+    SUPPORT = "support", _("Support applications and decisions")
+    VISITATION_MEETINGS = "visitation_meetings", _("Visitation meetings and their agendas")
+    SUPPORT_REVISIT = "support_revisit", _("Reminder: support due for re-visitation")
     SYSTEM = "system", _("Messages from the system")
 
 

@@ -148,6 +148,26 @@ def world(db) -> World:
     )
 
 
+@pytest.fixture
+def consultant(world) -> User:
+    """Småbørnskonsulent Sara, of the visitation committee for kompenserende støtte."""
+    return factories.UserFactory(
+        email="sara@example.dk", name="Sara Småbørnskonsulent", role=Role.CONSULTANT
+    )
+
+
+@pytest.fixture(autouse=True)
+def support_files(settings, tmp_path):
+    """Each test's support documents in its own folder (the file-system storage)."""
+    storages = dict(settings.STORAGES)
+    if storages["support"]["BACKEND"].endswith("FileSystemStorage"):
+        storages["support"] = {
+            **storages["support"],
+            "OPTIONS": {**storages["support"].get("OPTIONS", {}), "location": str(tmp_path)},
+        }
+        settings.STORAGES = storages
+
+
 @pytest.fixture(autouse=True)
 def no_second_factor(settings):
     # The named people log in with passwords in most tests; the TOTP tests switch it on.
