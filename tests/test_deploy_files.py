@@ -31,6 +31,7 @@ def test_compose_file_is_valid_and_runs_every_part():
             "DJANGO_SECRET_KEY": "k" * 60,
             "POSTGRES_PASSWORD": "hemmeligt",
             "POSTGRES_APP_PASSWORD": "appkode",
+            "SUPPORT_S3_SECRET_KEY": "lagerkode",
         }
     )
     assert result.returncode == 0, result.stderr
@@ -53,10 +54,24 @@ def test_compose_file_is_valid_and_runs_every_part():
     assert services["web"]["environment"]["GUNICORN_TIMEOUT"] == "30"
     assert services["worker"]["environment"]["EMAIL_TIMEOUT"] == "20"
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    # Support documents go to the object store, with the web's and the worker's bounded wait.
+    for name in ("web", "worker"):
+        environment = services[name]["environment"]
+        assert environment["SUPPORT_STORAGE"] == "s3"
+        assert environment["SUPPORT_S3_ENDPOINT_URL"] == "http://minio:9000"
+        assert environment["SUPPORT_S3_SECRET_KEY"] == "lagerkode"
+    assert services["minio"]["environment"]["MINIO_ROOT_PASSWORD"] == "lagerkode"
+    assert "anonymous set none" in " ".join(services["minio-bucket"]["entrypoint"])
 
 
 def test_compose_refuses_to_start_without_the_secret_key():
-    result = compose_config({"POSTGRES_PASSWORD": "hemmeligt", "POSTGRES_APP_PASSWORD": "a"})
+    result = compose_config(
+        {
+            "POSTGRES_PASSWORD": "hemmeligt",
+            "POSTGRES_APP_PASSWORD": "a",
+            "SUPPORT_S3_SECRET_KEY": "s",
+        }
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 
@@ -68,7 +83,25 @@ def test_the_image_checks_liveness_and_the_compose_file_readiness():
     assert '"config/gunicorn.conf.py"]' in dockerfile
 
 
+def test_compose_refuses_to_start_without_the_object_stores_password():
+    result = compose_config(
+        {
+            "DJANGO_SECRET_KEY": "k" * 60,
+            "POSTGRES_PASSWORD": "hemmeligt",
+            "POSTGRES_APP_PASSWORD": "appkode",
+        }
+    )
+    assert result.returncode != 0
+    assert "SUPPORT_S3_SECRET_KEY" in result.stderr
+
+
 def test_compose_refuses_to_start_without_the_app_roles_password():
-    result = compose_config({"DJANGO_SECRET_KEY": "k" * 60, "POSTGRES_PASSWORD": "hemmeligt"})
+    result = compose_config(
+        {
+            "DJANGO_SECRET_KEY": "k" * 60,
+            "POSTGRES_PASSWORD": "hemmeligt",
+            "SUPPORT_S3_SECRET_KEY": "s",
+        }
+    )
     assert result.returncode != 0
     assert "POSTGRES_APP_PASSWORD" in result.stderr
