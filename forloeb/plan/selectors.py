@@ -78,17 +78,31 @@ def _course_id(version: AgreementVersion) -> int | None:
     return course.pk
 
 
-def practice_days(
+@dataclass(frozen=True)
+class PlanPeriod:
+    """One signed version's plan over the days it was the one in force, and who carries it."""
+
+    begin: date
+    end: date
+    version: AgreementVersion
+    pedagogist_ids: tuple[int, ...]
+
+    @property
+    def request(self):
+        return self.version.agreement.request
+
+
+def plan_periods(
     *,
     pedagogist_ids: Iterable[int] | None = None,
     institution_ids: Iterable[int] | None = None,
     agreement_ids: Iterable[int] | None = None,
     first: date,
     last: date,
-) -> list[PracticeDay]:
-    """The practice days the agreements give between `first` and `last` (before one-off
-    changes) of the given pedagogists, or of every pedagogist at the given institutions or
-    under the given agreements, sorted by day and time. Two queries."""
+) -> list[PlanPeriod]:
+    """The signed versions in force at some time between `first` and `last` of the given
+    pedagogists, or of every pedagogist at the given institutions or under the given
+    agreements, each with the days it was in force (`version_periods`). Two queries."""
     allocations = Allocation.objects.all()
     if agreement_ids is not None:
         allocations = allocations.filter(request__agreement__in=list(agreement_ids))
@@ -96,9 +110,18 @@ def practice_days(
         allocations = allocations.filter(pedagogist_id__in=list(pedagogist_ids))
     if institution_ids is not None:
         allocations = allocations.filter(request__institution_id__in=list(institution_ids))
+    # Only the requests with a signed version in the period: years of a pedagogist's work are
+    # thousands of requests, the period's a few dozen.
+    in_period = AgreementVersion.objects.filter(
+        status__in=SIGNED_STATUSES, starts_on__lte=last, ends_on__gte=first
+    ).values("agreement__request_id")
     pedagogists_of: dict[int, list[int]] = defaultdict(list)
-    for request_id, pedagogist_id in allocations.values_list("request_id", "pedagogist_id"):
+    for request_id, pedagogist_id in allocations.filter(request_id__in=in_period).values_list(
+        "request_id", "pedagogist_id"
+    ):
         pedagogists_of[request_id].append(pedagogist_id)
+    if not pedagogists_of:
+        return []
     versions = (
         AgreementVersion.objects.filter(
             status__in=SIGNED_STATUSES,
@@ -124,20 +147,46 @@ def practice_days(
         )
         for v in versions
     ]
+    return [
+        PlanPeriod(
+            begin=max(begin, first),
+            end=min(end, last),
+            version=row[7],
+            pedagogist_ids=tuple(pedagogists_of[row[7].agreement.request_id]),
+        )
+        for begin, end, row in version_periods(rows)
+        if max(begin, first) <= min(end, last)
+    ]
+
+
+def practice_days(
+    *,
+    pedagogist_ids: Iterable[int] | None = None,
+    institution_ids: Iterable[int] | None = None,
+    agreement_ids: Iterable[int] | None = None,
+    first: date,
+    last: date,
+) -> list[PracticeDay]:
+    """The practice days the agreements give between `first` and `last` (before one-off
+    changes) of the given pedagogists, or of every pedagogist at the given institutions or
+    under the given agreements, sorted by day and time. Two queries."""
     days: list[PracticeDay] = []
-    for begin, end, row in version_periods(rows):
-        version: AgreementVersion = row[7]
+    for period in plan_periods(
+        pedagogist_ids=pedagogist_ids,
+        institution_ids=institution_ids,
+        agreement_ids=agreement_ids,
+        first=first,
+        last=last,
+    ):
+        version = period.version
         plan = version.parsed.plan
-        req = version.agreement.request
+        req = period.request
         course_id = _course_id(version)
-        if plan.time_from and plan.time_to:
-            hours = _hours_between(plan.time_from, plan.time_to)
-        else:
-            hours = (version.hours_per_week or ZERO) / max(1, len(plan.weekdays))
-        for day in days_between(max(begin, first), min(end, last)):
+        hours = plan_day_hours(version)
+        for day in days_between(period.begin, period.end):
             if day.weekday() not in plan.weekdays or not is_working_day(day):
                 continue
-            for pedagogist_id in pedagogists_of[req.pk]:
+            for pedagogist_id in period.pedagogist_ids:
                 days.append(
                     PracticeDay(
                         day=day,
@@ -153,6 +202,24 @@ def practice_days(
                 )
     days.sort(key=lambda p: (p.day, p.time_from or time.min, p.pedagogist_id, p.agreement_id))
     return days
+
+
+def plan_day_hours(version: AgreementVersion) -> Decimal:
+    """The hours of one practice day under the version's plan."""
+    plan = version.parsed.plan
+    if plan.time_from and plan.time_to:
+        return _hours_between(plan.time_from, plan.time_to)
+    return (version.hours_per_week or ZERO) / max(1, len(plan.weekdays))
+
+
+def first_working_weekday(first: date, last: date, weekday: int) -> date | None:
+    """The first working day between `first` and `last` that falls on `weekday`."""
+    day = first + timedelta(days=(weekday - first.weekday()) % 7)
+    while day <= last:
+        if is_working_day(day):
+            return day
+        day += timedelta(days=7)
+    return None
 
 
 # --- Absence ------------------------------------------------------------------------------------

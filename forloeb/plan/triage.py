@@ -2,11 +2,20 @@
 clash with the fixed pedagogists' existing plan (issue 18 item 4), not only whether their hours
 run out. Registered with indsats/hooks.py (`on_triage_notes`) from ForloebConfig.ready()."""
 
+from datetime import time
+
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from forloeb.plan.selectors import PracticeDay, _overlap, practice_days
+from forloeb.plan.selectors import (
+    PlanPeriod,
+    PracticeDay,
+    _overlap,
+    first_working_weekday,
+    plan_day_hours,
+    plan_periods,
+)
 from indsats.hooks import TriageNote
 from indsats.models import Weekday
 from indsats.requests.selectors import wished_weeks
@@ -39,7 +48,11 @@ def plan_clash_notes(*, requests: list) -> dict[int, list[TriageNote]]:
     in force, on working days) already has her somewhere else on a wished weekday within the
     wished period and time window: one line per pedagogist, place and weekday, linking to the
     week plan of the first such week. At most two queries for the whole page (the allocations
-    and the signed versions of the fixed pedagogists; none when nobody is fixed)."""
+    and the signed versions of the fixed pedagogists; none when nobody is fixed).
+
+    It looks at each plan once per wished weekday (the first working day of it in the
+    overlapping weeks), not at every practice day: a queue of a large municipality's requests
+    meets thousands of them."""
     wishing = [req for req in requests if req.wished_weekdays]
     if not wishing:
         return {}
@@ -51,25 +64,49 @@ def plan_clash_notes(*, requests: list) -> dict[int, list[TriageNote]]:
         return {}
     first = min(wished_weeks(req)[0] for req in wishing)
     last = max(wished_weeks(req)[1] for req in wishing)
-    by_pedagogist: dict[int, list[PracticeDay]] = {}
-    for p in practice_days(pedagogist_ids=pedagogist_ids, first=first, last=last):
-        by_pedagogist.setdefault(p.pedagogist_id, []).append(p)
+    by_pedagogist: dict[int, list[PlanPeriod]] = {}
+    for period in plan_periods(pedagogist_ids=pedagogist_ids, first=first, last=last):
+        for pedagogist_id in period.pedagogist_ids:
+            by_pedagogist.setdefault(pedagogist_id, []).append(period)
     notes: dict[int, list[TriageNote]] = {}
     for req in wishing:
         start, end = wished_weeks(req)
         wished_days = set(req.wished_weekdays)
         lines = []
         for a in assignments.get(req.institution_id, []):
-            seen: set[tuple[int, int]] = set()
-            for p in by_pedagogist.get(a.pedagogist_id, []):
-                if not start <= p.day <= end or p.day.weekday() not in wished_days:
+            clashes: dict[tuple[int, int], PracticeDay] = {}
+            for period in by_pedagogist.get(a.pedagogist_id, []):
+                begin, finish = max(period.begin, start), min(period.end, end)
+                if begin > finish:
                     continue
-                if not _overlap(req.wished_time_from, req.wished_time_to, p.time_from, p.time_to):
+                plan = period.version.parsed.plan
+                if not _overlap(
+                    req.wished_time_from, req.wished_time_to, plan.time_from, plan.time_to
+                ):
                     continue
-                key = (p.agreement_id, p.day.weekday())
-                if key in seen:
-                    continue
-                seen.add(key)
+                for weekday in wished_days & set(plan.weekdays):
+                    day = first_working_weekday(begin, finish, weekday)
+                    if day is None:
+                        continue
+                    key = (period.version.agreement_id, weekday)
+                    if key in clashes and clashes[key].day <= day:
+                        continue
+                    other = period.request
+                    clashes[key] = PracticeDay(
+                        day=day,
+                        time_from=plan.time_from,
+                        time_to=plan.time_to,
+                        pedagogist_id=a.pedagogist_id,
+                        agreement_id=period.version.agreement_id,
+                        course_id=None,
+                        institution=other.institution,
+                        group_name=other.group.name if other.group is not None else "",
+                        hours=plan_day_hours(period.version),
+                    )
+            ordered = sorted(
+                clashes.values(), key=lambda p: (p.day, p.time_from or time.min, p.agreement_id)
+            )
+            for p in ordered:
                 year, week, _day = p.day.isocalendar()
                 lines.append(
                     TriageNote(

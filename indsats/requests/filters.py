@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indsats.models import FocusLevel, InterventionRequest, RequestStatus
 from institutioner.models import District, Institution
+from institutioner.widgets import QuickSelect
 
 QUEUE_STATUSES = [
     (RequestStatus.SUBMITTED, RequestStatus.SUBMITTED.label),
@@ -24,11 +25,13 @@ class TriageFilter(django_filters.FilterSet):
         field_name="institution__district",
         queryset=District.objects.all(),
         empty_label=_("All districts"),
+        widget=QuickSelect,
     )
     institution = django_filters.ModelChoiceFilter(
         label=_("Institution"),
         queryset=Institution.objects.all(),
         empty_label=_("All institutions"),
+        widget=QuickSelect,
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=QUEUE_STATUSES, widget=forms.CheckboxSelectMultiple

@@ -169,9 +169,20 @@ def triage_queue(request):
     if not access.can_triage(request.user):
         raise Http404
     filterset = TriageFilter(request.GET, queryset=access.requests_for(request.user))
-    rows = selectors.triage_rows(filterset.qs) if filterset.is_valid() else []
+    # Oldest first, 50 to a page: the page's ids first, then its rows with their capacity.
+    ordered = filterset.qs.order_by("submitted_at", "pk") if filterset.is_valid() else None
+    page = paging.page_of(
+        ordered.values_list("pk", flat=True) if ordered is not None else [], request
+    )
+    rows = (
+        selectors.triage_rows(access.requests_for(request.user).filter(pk__in=list(page)))
+        if page.object_list
+        else []
+    )
     return render(
-        request, "indsats/requests/triage_queue.html", {"filter": filterset, "rows": rows}
+        request,
+        "indsats/requests/triage_queue.html",
+        {"filter": filterset, "rows": rows, "page": page, "page_query": paging.page_query(request)},
     )
 
 

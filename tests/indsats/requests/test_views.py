@@ -225,10 +225,10 @@ def test_triage_queue_query_count_does_not_grow(client, world, django_assert_num
     # requests (indsats/hooks.py: the learning environment's past, one query; the clashes with
     # the fixed pedagogists' plan, two: their allocations and the signed versions); the planned
     # absence in the booked hours (indsats/hooks.py, one); the access-log row (a search);
-    # session save (3)
+    # session save (3); the page: its count and its ids (2)
     from django.db import connection
 
-    with django_assert_num_queries(18 if connection.vendor == "postgresql" else 19):
+    with django_assert_num_queries(20 if connection.vendor == "postgresql" else 21):
         response = client.get(reverse("triage_queue"))
     assert response.status_code == 200
     shown = {int(pk) for pk in re.findall(r'href="/visitation/(\d+)/"', response.content.decode())}
@@ -236,6 +236,28 @@ def test_triage_queue_query_count_does_not_grow(client, world, django_assert_num
         InterventionRequest.objects.filter(status="submitted").values_list("pk", flat=True)
     )
     assert len(shown) == 1 + extra
+
+
+def test_triage_queue_pages_oldest_first_with_the_filters_kept(client, world, monkeypatch):
+    from institutioner import paging
+
+    monkeypatch.setattr(paging, "PER_PAGE", 3)
+    made = [make_request(world, submit=True) for _ in range(4)]
+    client.force_login(world.administrator)
+
+    def shown(params):
+        body = client.get(reverse("triage_queue"), params).content.decode()
+        return [int(pk) for pk in re.findall(r'href="/visitation/(\d+)/"', body)], body
+
+    first, body = shown({"district": world.north.pk})
+    assert first == [req.pk for req in made[:3]]
+    assert "4 anmodninger" in body
+    assert f"district={world.north.pk}&amp;side=2" in body
+    second, _body = shown({"district": world.north.pk, "side": "2"})
+    assert second == [made[3].pk]
+    # A district without requests: an empty page, not an error.
+    empty, body = shown({"district": world.south.pk})
+    assert empty == []
 
 
 def test_triage_queue_filters(client, world):
