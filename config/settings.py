@@ -424,7 +424,9 @@ STORAGES = {
                 "client_config": _BotoConfig(
                     connect_timeout=env_seconds("SUPPORT_S3_TIMEOUT", 2.0, minimum=0.1),
                     read_timeout=env_seconds("SUPPORT_S3_TIMEOUT", 2.0, minimum=0.1) * 2,
-                    retries={"max_attempts": 1, "mode": "standard"},
+                    # One try in all ("max_attempts" counts the retries: 1 meant two tries,
+                    # twice the wait before a hanging store's upload failed).
+                    retries={"total_max_attempts": 1, "mode": "standard"},
                     s3={"addressing_style": env_str("SUPPORT_S3_ADDRESSING_STYLE", "path")},
                 ),
             },

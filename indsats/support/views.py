@@ -280,8 +280,9 @@ def support_document_create(request, pk: int):
     application = access.get_support_for_leader(request.user, pk)
     if request.method == "POST" and upload_too_big(request):
         form = DocumentForm(missing=_missing(application))
-        form.add_error(None, files.too_big_message())
-        return _document_page(request, application, form, status=413)
+        return _document_page(
+            request, application, form, status=413, refused=files.too_big_message()
+        )
     return _document_create(request, application)
 
 
@@ -315,7 +316,7 @@ def _document_create(request, application):
     return _document_page(request, application, form)
 
 
-def _document_page(request, application, form, status=200):
+def _document_page(request, application, form, status=200, refused=""):
     access_log.shown(request, application)
     return render(
         request,
@@ -324,6 +325,7 @@ def _document_page(request, application, form, status=200):
             "application": application,
             "form": form,
             "max_bytes": settings.SUPPORT_DOCUMENT_MAX_BYTES,
+            "refused": refused,
         },
         status=status,
     )
