@@ -32,6 +32,7 @@ class IndsatsConfig(AppConfig):
         from indsats.requests import insight as requests_insight  # noqa: F401
         from indsats.support import insight as support_insight  # noqa: F401
 
+        # isort: split
         # Its retention steps (institutioner/retention/).
         from indsats.requests import retention  # noqa: F401
         from indsats.support import retention as support_retention  # noqa: F401

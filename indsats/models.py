@@ -682,7 +682,7 @@ class SupportApplication(models.Model):
     )
     # The earlier interventions of this system for the group, picked from a list.
     earlier_interventions = models.ManyToManyField(
-        "InterventionRequest",
+        InterventionRequest,
         blank=True,
         related_name="support_applications",
         verbose_name=_("earlier interventions"),

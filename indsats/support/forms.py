@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indsats.models import (
     AssessmentKind,
+    CustodyConsent,
     SupportApplication,
     SupportKind,
     SupportStatus,
@@ -77,7 +78,11 @@ class SupportForm(forms.ModelForm):
             "child's group."
         )
         consent = cast(forms.ChoiceField, self.fields["custody_consent"])
-        consent.choices = [c for c in consent.choices if c[0] != ""]
+        consent.choices = [
+            (value, label)
+            for value, label in CustodyConsent.choices
+            if value != CustodyConsent.NONE
+        ]
         consent.required = False
         self.fields["child_name"].validators.append(validate_no_cpr)
         self.fields["single_consent_reason"].widget.attrs["maxlength"] = LINE

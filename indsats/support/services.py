@@ -10,7 +10,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,7 +76,7 @@ def support_people() -> list[User]:
     )
 
 
-def linkable_requests(institutions) -> "list[InterventionRequest] | object":
+def linkable_requests(institutions) -> QuerySet[InterventionRequest]:
     """The institutions' accepted requests, newest first: the earlier interventions a leader
     picks from."""
     return (
@@ -136,8 +136,7 @@ def _check_earlier(data: dict) -> list[InterventionRequest]:
     ids = [req.pk for req in data.get("earlier_interventions") or []]
     earlier = list(InterventionRequest.objects.filter(pk__in=ids))
     wrong = len(earlier) != len(set(ids)) or any(
-        req.institution_id != data["institution"].pk
-        or req.status not in LINKABLE_REQUEST_STATUSES
+        req.institution_id != data["institution"].pk or req.status not in LINKABLE_REQUEST_STATUSES
         for req in earlier
     )
     if wrong:
@@ -211,7 +210,7 @@ def support_update(*, actor: User, application_id: int, data: dict) -> SupportAp
 
 def missing_for_submission(application: SupportApplication) -> list[str]:
     """What keeps the application from being submitted, in Danish, one item per thing."""
-    missing = []
+    missing: list[object] = []
     if application.custody_consent == CustodyConsent.NONE:
         missing.append(_("the consent of the custody holders"))
     elif (
@@ -458,7 +457,7 @@ def support_document_remove(*, actor: User, document_id: int) -> SupportApplicat
         _("The application is %(status)s; its documents can no longer be removed."),
     )
     label = f"{document.get_kind_display()}: {document.name}"
-    name = document.file.name
+    name = document.file.name or ""
     storage = document.file.storage
     document.delete()
     _event(application, kind=SupportEventKind.DOCUMENT_REMOVED, actor=actor, message=label)
@@ -479,7 +478,7 @@ def support_document_remove(*, actor: User, document_id: int) -> SupportApplicat
 
 def _delete_documents(application_id: int) -> None:
     documents = list(SupportDocument.objects.filter(application_id=application_id))
-    names = [(d.file.storage, d.file.name) for d in documents]
+    names = [(d.file.storage, d.file.name) for d in documents if d.file.name]
     text_anonymise(SupportDocument, where={"application_id": application_id}, replace=("name",))
     SupportDocument.objects.filter(application_id=application_id).delete()
 
