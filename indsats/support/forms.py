@@ -207,3 +207,8 @@ class SupportFilter(django_filters.FilterSet):
     class Meta:
         model = SupportApplication
         fields = ["status", "kind", "institution"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            field.widget.attrs["class"] = "form-select"

@@ -350,6 +350,8 @@ def support_document_download(request, pk: int):
     document = access.get_support_document_for(request.user, pk)
     try:
         handle = document.file.open("rb")
+        # Fetch it now (S3 fetches lazily), so a failing store is a message, not a broken file.
+        handle.read(0)
     except Exception:
         services.logger.exception("The support document %s could not be read.", document.pk)
         messages.error(request, _("The file could not be fetched right now. Try again."))

@@ -248,3 +248,17 @@ def test_remove_by_view_only_while_editable(client, world, tmp_path):
     response = client.post(reverse("support_document_delete", args=[document.pk]))
     assert response.status_code == 302
     assert not SupportDocument.objects.filter(pk=document.pk).exists()
+
+
+def test_a_storage_failure_on_download_is_a_message(client, world, monkeypatch):
+    application = make_application(world)
+    document = application.documents.first()
+
+    def broken(self, name, mode="rb"):
+        raise OSError("store gone")
+
+    monkeypatch.setattr(FileSystemStorage, "_open", broken)
+    client.force_login(world.leader)
+    response = client.get(reverse("support_document_download", args=[document.pk]), follow=True)
+    assert "Filen kunne ikke hentes lige nu" in response.content.decode()
+    assert not AccessLogEntry.objects.filter(url_name="support_document_download").exists()
