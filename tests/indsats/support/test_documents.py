@@ -262,3 +262,14 @@ def test_a_storage_failure_on_download_is_a_message(client, world, monkeypatch):
     response = client.get(reverse("support_document_download", args=[document.pk]), follow=True)
     assert "Filen kunne ikke hentes lige nu" in response.content.decode()
     assert not AccessLogEntry.objects.filter(url_name="support_document_download").exists()
+
+
+def test_the_upload_still_checks_the_csrf_token(world):
+    from django.test import Client
+
+    application = make_application(world, attach=False)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.leader)
+    response = upload(client, application, "vurdering.pdf", pdf_bytes())
+    assert response.status_code == 403
+    assert not SupportDocument.objects.exists()
