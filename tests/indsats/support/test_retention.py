@@ -10,10 +10,15 @@ import pytest
 from django.utils import timezone
 
 from indsats.models import (
+    AgendaItem,
+    AgendaItemStatus,
     SupportApplication,
+    SupportDecision,
     SupportDocument,
     SupportEvent,
+    SupportOutcome,
     SupportStatus,
+    VisitationMeeting,
 )
 from indsats.support import services
 from institutioner.accessrequests import sections
@@ -31,6 +36,8 @@ def _text(application) -> str:
         SupportApplication.history.filter(id=application.pk),
         SupportEvent.objects.filter(application_id=application.pk),
         SupportDocument.history.filter(application_id=application.pk),
+        SupportDecision.objects.filter(application_id=application.pk),
+        SupportDecision.history.filter(application_id=application.pk),
     ]
     return json.dumps([list(qs.values()) for qs in rows], default=str, ensure_ascii=False)
 
@@ -55,8 +62,27 @@ def test_ended_cases_are_anonymised_and_their_documents_deleted(
     )
     _back(withdrawn, days=6 * 366)
     rejected = make_application(world, submit=True)
+    long_ago = timezone.now() - timedelta(days=6 * 366)
+    meeting = VisitationMeeting.objects.create(
+        starts_at=long_ago,
+        ends_at=long_ago + timedelta(hours=2),
+        place="Rådhuset",
+        application_deadline=long_ago.date(),
+        created_by=world.administrator,
+    )
+    item = AgendaItem.objects.create(
+        meeting=meeting, application=rejected, status=AgendaItemStatus.DECIDED
+    )
+    SupportDecision.objects.create(
+        application=rejected,
+        agenda_item=item,
+        outcome=SupportOutcome.REJECTED,
+        reasons=f"{CHILD} klarer sig med institutionens egne tiltag.",
+        decided_by=world.administrator,
+        decided_at=long_ago,
+    )
     SupportApplication.objects.filter(pk=rejected.pk).update(
-        status=SupportStatus.REJECTED, decided_at=timezone.now() - timedelta(days=6 * 366)
+        status=SupportStatus.REJECTED, decided_at=long_ago
     )
     recent = make_application(world, submit=True)
     services.support_withdraw(actor=world.leader, application_id=recent.pk)

@@ -310,3 +310,47 @@ def test_document_kinds_offered_first_are_the_missing(client, world):
     assert response.context["form"].initial["kind"] == AssessmentKind.PPV
     assert log_rows("support_document_create").count() == 1
     assert not SupportDocument.objects.exists()
+
+
+def test_detail_shows_the_agenda_and_the_decisions(client, world):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from indsats.models import (
+        AgendaItemStatus,
+        SupportDecision,
+        SupportOutcome,
+        VisitationMeeting,
+    )
+
+    start = timezone.now() + timedelta(days=10)
+    meeting = VisitationMeeting.objects.create(
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place="Rådhuset",
+        application_deadline=timezone.localdate() + timedelta(days=5),
+        created_by=world.administrator,
+    )
+    application = make_application(world, submit=True)
+    item = application.agenda_items.get()
+    assert item.meeting == meeting
+    item.status = AgendaItemStatus.DECIDED
+    item.save(update_fields=["status"])
+    SupportDecision.objects.create(
+        application=application,
+        agenda_item=item,
+        outcome=SupportOutcome.GRANTED,
+        hours_per_week=Decimal("8"),
+        period_start=timezone.localdate(),
+        period_end=timezone.localdate() + timedelta(days=180),
+        revisit_on=timezone.localdate() + timedelta(days=150),
+        reasons="Behovet er dokumenteret.",
+        decided_by=world.administrator,
+    )
+    client.force_login(world.leader)
+    page = client.get(reverse("support_detail", args=[application.pk])).content.decode()
+    assert str(meeting) in page
+    assert "Bevilget" in page and "Behovet er dokumenteret." in page
+    assert "8 timer om ugen" in page
