@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before anything reads a form: a far too large document upload is refused unread.
+    "indsats.support.middleware.RefuseLargeUploads",
     "institutioner.middleware.RefuseNulBytesMiddleware",
     "institutioner.middleware.SessionLifetimeMiddleware",
     "djangosaml2.middleware.SamlSessionMiddleware",
@@ -422,7 +424,9 @@ STORAGES = {
                 "client_config": _BotoConfig(
                     connect_timeout=env_seconds("SUPPORT_S3_TIMEOUT", 2.0, minimum=0.1),
                     read_timeout=env_seconds("SUPPORT_S3_TIMEOUT", 2.0, minimum=0.1) * 2,
-                    retries={"max_attempts": 1, "mode": "standard"},
+                    # One try in all ("max_attempts" counts the retries: 1 meant two tries,
+                    # twice the wait before a hanging store's upload failed).
+                    retries={"total_max_attempts": 1, "mode": "standard"},
                     s3={"addressing_style": env_str("SUPPORT_S3_ADDRESSING_STYLE", "path")},
                 ),
             },
@@ -528,6 +532,11 @@ RETENTION_CLOSED_COURSE_YEARS = env_int("RETENTION_CLOSED_COURSE_YEARS", 5, mini
 RETENTION_ENDED_REQUEST_YEARS = env_int("RETENTION_ENDED_REQUEST_YEARS", 1, minimum=1)
 # The access log's rows (deleted).
 RETENTION_ACCESS_LOG_YEARS = env_int("RETENTION_ACCESS_LOG_YEARS", 2, minimum=1)
+# Support applications (child data) that ended (rejected, ended, withdrawn), counted from the
+# decision: anonymised, their documents deleted. Drafts untouched for RETENTION_SUPPORT_DRAFT_YEARS
+# are deleted.
+RETENTION_SUPPORT_YEARS = env_int("RETENTION_SUPPORT_YEARS", 5, minimum=1)
+RETENTION_SUPPORT_DRAFT_YEARS = env_int("RETENTION_SUPPORT_DRAFT_YEARS", 1, minimum=1)
 # Notifications and e-mails in the outbox (deleted).
 RETENTION_NOTIFICATION_YEARS = env_int("RETENTION_NOTIFICATION_YEARS", 1, minimum=1)
 

@@ -258,12 +258,65 @@ def get_visitation_meeting_for(user: User, pk) -> VisitationMeeting:
         raise Http404 from None
 
 
+def sees_support_list(user: User) -> bool:
+    """The support list: who follows support, and the pedagogists (their added cases)."""
+    return follows_support(user) or access.is_pedagogist(user)
+
+
+def can_change_support(user: User, application: SupportApplication) -> bool:
+    """Changing and attaching: the institution's leaders, while the application is editable."""
+    return can_apply_for_support(user) and application.is_editable
+
+
+def can_submit_support(user: User, application: SupportApplication) -> bool:
+    return can_apply_for_support(user) and application.status == SupportStatus.DRAFT
+
+
+def can_answer_support(user: User, application: SupportApplication) -> bool:
+    return can_apply_for_support(user) and application.status == SupportStatus.NEEDS_INFO
+
+
+def can_withdraw_support(user: User, application: SupportApplication) -> bool:
+    return can_apply_for_support(user) and application.status in (
+        SupportStatus.DRAFT,
+        SupportStatus.SUBMITTED,
+        SupportStatus.NEEDS_INFO,
+    )
+
+
+def can_ask_support(user: User, application: SupportApplication) -> bool:
+    """The administration and the visitation role ask the leader outside a meeting."""
+    return works_with_support(user) and application.status == SupportStatus.SUBMITTED
+
+
+def can_add_support_person(user: User) -> bool:
+    """The administration adds a team pedagogist to a case."""
+    return access.is_administration(user)
+
+
+def get_support_for_team(user: User, pk) -> SupportApplication:
+    """Asking the leader and adding people: the administration and the visitation role."""
+    if not works_with_support(user):
+        raise Http404
+    return get_support_for(user, pk)
+
+
+def sees_requests(user: User) -> bool:
+    """The requests' menu entry: everyone but the visitation role, whose list would be empty."""
+    return not access.is_consultant(user)
+
+
 # --- The access log -------------------------------------------------------------------------------
 
 
 def _request_people(req: InterventionRequest) -> list[int]:
     """A request concerns the leader who wrote it."""
     return [req.created_by_id]
+
+
+def _support_people(application: SupportApplication) -> list[int]:
+    """An application concerns the leader who wrote it (the child is no user of the system)."""
+    return [application.created_by_id]
 
 
 # The pages of requests, meetings and agreements that show personal data, and what their
@@ -289,5 +342,14 @@ ACCESS_LOG = {
     "agreement_pdf": log.download(
         "indsats.AgreementVersion",
         concerns=lambda version: _request_people(version.agreement.request),
+    ),
+    # --- Kompenserende støtte: the applications (indsats/support/) ---
+    "support_list": log.search(),
+    "support_detail": log.view("indsats.SupportApplication", concerns=_support_people),
+    "support_edit": log.view("indsats.SupportApplication"),
+    "support_document_create": log.view("indsats.SupportApplication"),
+    "support_document_download": log.download(
+        "indsats.SupportDocument",
+        concerns=lambda document: _support_people(document.application),
     ),
 }

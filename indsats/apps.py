@@ -10,6 +10,7 @@ class IndsatsConfig(AppConfig):
         # Register the start page sections.
         from indsats.agreements import startpage as agreements_startpage  # noqa: F401
         from indsats.requests import startpage as requests_startpage  # noqa: F401
+        from indsats.support import startpage as support_startpage  # noqa: F401
 
         # isort: split
         # What the rooms register with the organisation: menu entries and notification kinds.
@@ -20,6 +21,8 @@ class IndsatsConfig(AppConfig):
         from indsats.agreements import notifications as agreements_notifications  # noqa: F401
         from indsats.requests import menu as requests_menu  # noqa: F401
         from indsats.requests import notifications as requests_notifications  # noqa: F401
+        from indsats.support import menu as support_menu  # noqa: F401
+        from indsats.support import notifications as support_notifications  # noqa: F401
         from institutioner.accesslog import rules as access_log
 
         access_log.register(access.ACCESS_LOG)
@@ -27,6 +30,9 @@ class IndsatsConfig(AppConfig):
         # Its part of an access request (institutioner/accessrequests/).
         from indsats.agreements import insight as agreements_insight  # noqa: F401
         from indsats.requests import insight as requests_insight  # noqa: F401
+        from indsats.support import insight as support_insight  # noqa: F401
 
+        # isort: split
         # Its retention steps (institutioner/retention/).
         from indsats.requests import retention  # noqa: F401
+        from indsats.support import retention as support_retention  # noqa: F401

@@ -56,11 +56,15 @@ def is_consultant(user) -> bool:
 
 
 def start_page_for(user) -> str:
-    """Which start page the person gets: "administration", "pedagogist" or "institution"."""
+    """Which start page the person gets: "administration", "pedagogist", "consultant" or
+    "institution"."""
     if is_administration(user):
         return "administration"
     if is_pedagogist(user):
         return "pedagogist"
+    if is_consultant(user):
+        # Not at an institution: only the sections the apps register for them.
+        return "consultant"
     return "institution"
 
 

@@ -42,6 +42,12 @@ def start(request):
                 "start_sections": startpage.sections_for(request),
             },
         )
+    if page == "consultant":
+        return render(
+            request,
+            "institutioner/start_sections.html",
+            {"start_sections": startpage.sections_for(request)},
+        )
     return render(
         request,
         "institutioner/start_leader.html",

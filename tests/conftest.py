@@ -157,8 +157,10 @@ def consultant(world) -> User:
 
 
 @pytest.fixture(autouse=True)
-def support_files(settings, tmp_path):
-    """Each test's support documents in its own folder (the file-system storage)."""
+def support_files(settings, tmp_path, monkeypatch):
+    """Each test's support documents in its own folder (the file-system storage). The model's
+    FileField resolved its storage once, when the model was loaded: it is pointed at the test's
+    storage too (`support_storage_use`)."""
     storages = dict(settings.STORAGES)
     if storages["support"]["BACKEND"].endswith("FileSystemStorage"):
         storages["support"] = {
@@ -166,6 +168,17 @@ def support_files(settings, tmp_path):
             "OPTIONS": {**storages["support"].get("OPTIONS", {}), "location": str(tmp_path)},
         }
         settings.STORAGES = storages
+    support_storage_use(monkeypatch)
+
+
+def support_storage_use(monkeypatch):
+    """Point the support documents' FileField at the storage settings.STORAGES["support"] now
+    names (after a test changed the setting)."""
+    from django.core.files.storage import storages
+
+    from indsats.models import SupportDocument
+
+    monkeypatch.setattr(SupportDocument._meta.get_field("file"), "storage", storages["support"])
 
 
 @pytest.fixture(autouse=True)

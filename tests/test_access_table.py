@@ -90,6 +90,17 @@ def no_kwargs(world):
     return {}
 
 
+def _support(world):
+    """A submitted support application with its documents, and a draft (once a world)."""
+    made = getattr(world, "support_application", None)
+    if made is None:
+        from tests.indsats.support.helpers import make_application
+
+        made = world.support_application = make_application(world, submit=True)
+        world.support_draft = make_application(world)
+    return made
+
+
 def _access_request(world):
     """A finished access request about the leader, made by the administration (once a world)."""
     from institutioner.accessrequests.services import access_request_build
@@ -147,6 +158,35 @@ RULES = {
         everyone(200),
     ),
     "password_reset_complete": (no_kwargs, everyone(200)),
+    # Kompenserende støtte: the institution's leaders, the administration and the visitation
+    # role (not staff; a team pedagogist only once added to the case).
+    "support_list": (no_kwargs, {**signed_in(200), "staff": 404}),
+    "support_create": (no_kwargs, {**signed_in(404), "leader": 200, "outsider": 200}),
+    "support_detail": (
+        lambda w: {"pk": _support(w).pk},
+        {**signed_in(404), "leader": 200, "administration": 200},
+    ),
+    "support_edit": (
+        lambda w: {"pk": (_support(w), w.support_draft)[1].pk},
+        {**signed_in(404), "leader": 200},
+    ),
+    "support_document_create": (
+        lambda w: {"pk": (_support(w), w.support_draft)[1].pk},
+        {**signed_in(404), "leader": 200},
+    ),
+    "support_document_download": (
+        lambda w: {"pk": _support(w).documents.first().pk},
+        {**signed_in(404), "leader": 200, "administration": 200},
+    ),
+    "support_submit": (lambda w: {"pk": _support(w).pk}, everyone(405)),
+    "support_withdraw": (lambda w: {"pk": _support(w).pk}, everyone(405)),
+    "support_answer": (lambda w: {"pk": _support(w).pk}, everyone(405)),
+    "support_ask": (lambda w: {"pk": _support(w).pk}, everyone(405)),
+    "support_person_add": (lambda w: {"pk": _support(w).pk}, everyone(405)),
+    "support_document_delete": (
+        lambda w: {"pk": _support(w).documents.first().pk},
+        everyone(405),
+    ),
     # Requests: leaders of the institution own them; the administration triages.
     "request_list": (no_kwargs, signed_in(200)),
     "request_create": (no_kwargs, {**signed_in(404), "leader": 200, "outsider": 200}),
@@ -517,6 +557,10 @@ SECRETS = {
 # Every URL that answers with a file: the arguments of each file it gives, and the page whose
 # rules it follows (its statuses per role are in RULES).
 DOWNLOADS = {
+    "support_document_download": (
+        [lambda w: {"pk": _support(w).documents.first().pk}],
+        "support_detail",
+    ),
     "agreement_pdf": ([lambda w: {"pk": w.agreement_version.pk}], "agreement_detail"),
     "meeting_ics": ([lambda w: {"pk": w.meeting.pk}], "request_detail"),
     "course_report": ([lambda w: {"pk": w.agreement.course.pk}], "course_detail"),

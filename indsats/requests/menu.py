@@ -7,5 +7,5 @@ from institutioner.menu import MenuEntry, register
 
 register(
     MenuEntry(_("Triage"), "triage_queue", visible=access.can_triage, order=10),
-    MenuEntry(_("Requests"), "request_list", order=20),
+    MenuEntry(_("Requests"), "request_list", visible=access.sees_requests, order=20),
 )

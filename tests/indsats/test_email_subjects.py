@@ -39,6 +39,8 @@ def test_the_subject_names_the_group(world, template):
         evaluation = SimpleNamespace(get_kind_display="Midtvejsevaluering", due_on=date(2026, 3, 2))
         context = {
             "req": req,
+            # A support application names its place too (never the child).
+            "application": req,
             "version": SimpleNamespace(number=1),
             "evaluation": evaluation,
             "ends_on": date(2026, 3, 2),

@@ -75,8 +75,9 @@ def test_administration_start_query_count_does_not_grow(
     client.force_login(world.administrator)
     # session, user, districts, institutions (prefetch), assignments; the request flow's
     # sections: upcoming meetings, triage counts, agreements to sign, evaluations due;
-    # the unread notifications in the menu; the access-log row; session save (3)
-    with django_assert_num_queries(15):
+    # the unread notifications in the menu; the access-log row; session save (3); support
+    # applications awaiting a meeting and their counts (indsats/support/startpage.py)
+    with django_assert_num_queries(17):
         response = client.get(reverse("start"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -95,8 +96,8 @@ def test_leader_start_query_count_does_not_grow(client, world, django_assert_num
     # session, user, institutions, groups, assignments; upcoming meetings, my requests,
     # agreements to sign, evaluations due; the institution's answers waiting (forloeb/voice),
     # follow-ups waiting (forloeb/followup); unread notifications; the access-log row; session
-    # save in a savepoint (3)
-    with django_assert_num_queries(16):
+    # save in a savepoint (3); the leader's open support applications
+    with django_assert_num_queries(17):
         response = client.get(reverse("start"))
     assert response.status_code == 200
     html = response.content.decode()

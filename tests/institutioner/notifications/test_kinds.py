@@ -17,6 +17,7 @@ def test_each_role_chooses_among_the_kinds_it_receives_in_a_fixed_order():
         K.ABSENCE,
         K.PLAN_CHANGE,
         K.FOLLOW_UP_REMINDER,
+        K.SUPPORT,
     )
     assert kinds.kinds_for_role("pedagogist") == (
         K.REQUESTS,
@@ -27,6 +28,7 @@ def test_each_role_chooses_among_the_kinds_it_receives_in_a_fixed_order():
         K.COURSE_ENDING,
         K.WEEK_SHEET_REMINDER,
         K.PLAN_CHANGE,
+        K.SUPPORT,
     )
     assert kinds.kinds_for_role("administration") == (
         K.REQUESTS,
@@ -35,14 +37,16 @@ def test_each_role_chooses_among_the_kinds_it_receives_in_a_fixed_order():
         K.AGREEMENTS,
         K.SIGNATURE_REMINDER,
         K.COURSE_ENDING,
+        K.SUPPORT,
     )
     assert kinds.kinds_for_role("staff") == (K.MEETINGS, K.RATING_INVITATION)
+    assert K.SUPPORT in kinds.kinds_for_role("consultant")
 
 
 def test_every_kind_but_system_is_registered_by_the_app_that_sends_it():
     received = {
         kind
-        for role in ("leader", "pedagogist", "administration", "staff")
+        for role in ("leader", "pedagogist", "administration", "staff", "consultant")
         for kind in kinds.kinds_for_role(role)
     }
     assert received == set(K) - {K.SYSTEM}
@@ -54,6 +58,7 @@ def test_every_kind_but_system_is_registered_by_the_app_that_sends_it():
         ("request_submitted", K.REQUESTS),
         ("meeting_removed", K.MEETINGS),
         ("agreement_in_force", K.AGREEMENTS),
+        ("support_submitted", K.SUPPORT),
         # Reminders and the changed plan say their kind when they queue.
         ("course_plan_changed", K.SYSTEM),
         ("absence_recorded", K.ABSENCE),

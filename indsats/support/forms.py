@@ -1,0 +1,214 @@
+import uuid
+from typing import cast
+
+import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from indsats.models import (
+    AssessmentKind,
+    CustodyConsent,
+    SupportApplication,
+    SupportKind,
+    SupportStatus,
+)
+from indsats.support import files, services
+from institutioner import access
+from institutioner.models import Group, Institution, User
+from institutioner.textlimits import LINE, MEDIUM, TextField, use_length_message
+from institutioner.validators import validate_no_cpr
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SupportForm(forms.ModelForm):
+    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = SupportApplication
+        fields = [
+            "kind",
+            "institution",
+            "group",
+            "child_name",
+            "child_birth_date",
+            "everyday_needs",
+            "earlier_interventions",
+            "tried_already",
+            "hours_per_week",
+            "period_start",
+            "period_end",
+            "custody_consent",
+            "single_consent_reason",
+        ]
+        field_classes = {"everyday_needs": TextField, "tried_already": TextField}
+        widgets = {
+            "everyday_needs": forms.Textarea(attrs={"rows": 6}),
+            "tried_already": forms.Textarea(attrs={"rows": 4}),
+            "child_birth_date": DATE,
+            "period_start": DATE,
+            "period_end": DATE,
+            "earlier_interventions": forms.CheckboxSelectMultiple,
+            "custody_consent": forms.RadioSelect,
+        }
+        help_texts = {
+            "child_name": _("The name only: never a CPR number."),
+            "tried_already": _("Besides the earlier interventions picked above."),
+            "hours_per_week": _("Required for support hours."),
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        institutions = access.institutions_for(user)
+        institution_field = cast(forms.ModelChoiceField, self.fields["institution"])
+        institution_field.queryset = institutions
+        group_field = cast(forms.ModelChoiceField, self.fields["group"])
+        group_field.queryset = Group.objects.filter(institution__in=institutions).select_related(
+            "institution"
+        )
+        group_field.label_from_instance = lambda g: f"{g.name} ({g.institution.name})"  # type: ignore[method-assign,assignment]
+        group_field.empty_label = _("No group")
+        earlier = cast(forms.ModelMultipleChoiceField, self.fields["earlier_interventions"])
+        earlier.queryset = services.linkable_requests(institutions)
+        earlier.label_from_instance = _request_label  # type: ignore[method-assign,assignment]
+        earlier.help_text = _(
+            "The institution's accepted requests for an intervention: tick those for the "
+            "child's group."
+        )
+        consent = cast(forms.ChoiceField, self.fields["custody_consent"])
+        consent.choices = [
+            (value, label)
+            for value, label in CustodyConsent.choices
+            if value != CustodyConsent.NONE
+        ]
+        consent.required = False
+        self.fields["child_name"].validators.append(validate_no_cpr)
+        self.fields["single_consent_reason"].widget.attrs["maxlength"] = LINE
+        self.fields["hours_per_week"].widget.attrs.update(min="0.5", max="40", step="0.5")
+        if institutions.count() == 1 and not self.instance.pk:
+            self.fields["institution"].initial = institutions.first()
+        if not self.instance.pk:
+            self.initial.setdefault("client_token", uuid.uuid4())
+        use_length_message(self)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("Application"), "kind", Row(Column("institution"), Column("group"))),
+            Fieldset(
+                _("The child"),
+                Row(Column("child_name"), Column("child_birth_date")),
+                "everyday_needs",
+            ),
+            Fieldset(_("What the institution has tried"), "earlier_interventions", "tried_already"),
+            Fieldset(
+                _("What is applied for"),
+                Row(Column("hours_per_week"), Column("period_start"), Column("period_end")),
+            ),
+            Fieldset(
+                _("Consent of the custody holders"),
+                "custody_consent",
+                "single_consent_reason",
+            ),
+            "client_token",
+        )
+
+    def clean_custody_consent(self):
+        return self.cleaned_data.get("custody_consent") or ""
+
+
+def _request_label(req) -> str:
+    where = f"{req.institution.name}, {req.group.name}" if req.group else req.institution.name
+    return f"#{req.pk} {where} ({req.created_at:%d.%m.%Y})"
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=AssessmentKind.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, Word (.doc, .docx, .odt) or an image (JPEG, PNG, HEIC)."),
+        widget=forms.ClearableFileInput(attrs={"accept": files.ACCEPT}),
+        error_messages={"required": _("Choose a file."), "empty": _("The file is empty.")},
+    )
+
+    def __init__(self, *args, missing: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        if missing and not self.is_bound:
+            self.initial.setdefault("kind", missing[0])
+
+
+class WithdrawForm(forms.Form):
+    reason = TextField(
+        label=_("Why (optional)"),
+        max_length=MEDIUM,
+        required=False,
+        validators=[validate_no_cpr],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = TextField(
+        label=_("Your answer"),
+        max_length=MEDIUM,
+        validators=[validate_no_cpr],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write your answer.")},
+    )
+
+
+class AskForm(forms.Form):
+    question = TextField(
+        label=_("Question to the leader"),
+        max_length=MEDIUM,
+        validators=[validate_no_cpr],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write what you need to know.")},
+    )
+
+
+class PersonForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("Pedagogist"),
+        queryset=User.objects.none(),
+        empty_label=None,
+    )
+
+    def __init__(self, *args, application: SupportApplication, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["person"])
+        field.queryset = (
+            User.objects.filter(
+                is_active=True,
+                pedagogist__assignments__institution_id=application.institution_id,
+            )
+            .exclude(pk__in=application.added_people.values("pk"))
+            .distinct()
+            .order_by("name")
+        )
+
+
+class SupportFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[c for c in SupportStatus.choices if c[0] != SupportStatus.DRAFT],
+        empty_label=_("All statuses"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of application"), choices=SupportKind.choices, empty_label=_("All kinds")
+    )
+    institution = django_filters.ModelChoiceFilter(
+        label=_("Institution"),
+        queryset=Institution.objects.order_by("name"),
+        empty_label=_("All institutions"),
+    )
+
+    class Meta:
+        model = SupportApplication
+        fields = ["status", "kind", "institution"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            field.widget.attrs["class"] = "form-select"

@@ -1,0 +1,74 @@
+"""Retention of support applications (child data), registered from IndsatsConfig.ready():
+a case that ended (rejected, ended, withdrawn) is anonymised and its documents deleted from the
+storage `RETENTION_SUPPORT_YEARS` after it ended (its decision, or its last change); a draft
+nobody touched for `RETENTION_SUPPORT_DRAFT_YEARS` is deleted."""
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from indsats.models import SupportApplication, SupportStatus
+from indsats.support import services
+from institutioner.retention.registry import ANONYMISE, DELETE, RetentionStep, register
+
+
+def ended_applications(*, before: datetime) -> QuerySet:
+    return (
+        SupportApplication.objects.filter(
+            status__in=services.ENDED_STATUSES, anonymised_at__isnull=True
+        )
+        .annotate(ended_at=Coalesce("decided_at", "updated_at"))
+        .filter(ended_at__lt=before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def old_drafts(*, before: datetime) -> QuerySet:
+    return (
+        SupportApplication.objects.filter(status=SupportStatus.DRAFT, updated_at__lt=before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _anonymise(ids, *, before: datetime) -> int:
+    done = 0
+    for application_id in ids:
+        if not ended_applications(before=before).filter(pk=application_id).exists():
+            continue  # reopened, or anonymised meanwhile by another run
+        done += services.support_anonymise(application_id=application_id)
+    return done
+
+
+def _delete_drafts(ids, *, before: datetime) -> int:
+    done = 0
+    for application_id in ids:
+        if not old_drafts(before=before).filter(pk=application_id).exists():
+            continue  # changed or submitted meanwhile
+        done += services.support_draft_delete(application_id=application_id)
+    return done
+
+
+register(
+    RetentionStep(
+        name="ended-support-applications",
+        label=_("Support applications that ended (child data and documents)"),
+        action=ANONYMISE,
+        period_setting="RETENTION_SUPPORT_YEARS",
+        find=ended_applications,
+        apply=_anonymise,
+        order=22,
+    ),
+    RetentionStep(
+        name="support-drafts",
+        label=_("Drafts of support applications nobody has touched"),
+        action=DELETE,
+        period_setting="RETENTION_SUPPORT_DRAFT_YEARS",
+        find=old_drafts,
+        apply=_delete_drafts,
+        order=23,
+    ),
+)

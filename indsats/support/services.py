@@ -1,0 +1,527 @@
+"""Every write of a support application: one function per action.
+
+Each transition checks the current state (StateError with a Danish message if wrong), locks the
+row, saves with update_fields, writes a SupportEvent with the acting user, and queues the e-mails
+in the same transaction (the outbox sends them after commit). E-mails name the application only
+as "Ansøgning #id (institution)": never the child.
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indsats import access as support_access
+from indsats.models import (
+    AgendaPurpose,
+    AssessmentKind,
+    CustodyConsent,
+    InterventionRequest,
+    RequestStatus,
+    SupportApplication,
+    SupportDecision,
+    SupportDocument,
+    SupportEvent,
+    SupportEventKind,
+    SupportKind,
+    SupportStatus,
+)
+from indsats.support import files
+from indsats.supportmeetings.services import agenda_place, agenda_take_off
+from institutioner import access
+from institutioner.errors import StateError
+from institutioner.models import Role, User
+from institutioner.notifications.services import notification_queue, notification_queue_many
+from institutioner.retention.services import text_anonymise
+from institutioner.textlimits import MEDIUM, check_lengths
+from institutioner.validators import validate_no_cpr
+
+logger = logging.getLogger(__name__)
+
+SUPPORT_FIELDS = [
+    "kind",
+    "institution",
+    "group",
+    "child_name",
+    "child_birth_date",
+    "everyday_needs",
+    "tried_already",
+    "hours_per_week",
+    "period_start",
+    "period_end",
+    "custody_consent",
+    "single_consent_reason",
+]
+
+# A case that has ended: its child data goes after the retention period.
+ENDED_STATUSES = (SupportStatus.REJECTED, SupportStatus.ENDED, SupportStatus.WITHDRAWN)
+
+# The earlier interventions a leader can link: requests that were accepted.
+LINKABLE_REQUEST_STATUSES = (RequestStatus.ACCEPTED,)
+
+
+class DocumentNotSaved(StateError):
+    """The storage (file system or S3) failed: nothing was kept, the upload can be tried again."""
+
+
+def support_people() -> list[User]:
+    """Who is told that an application arrived: the administration and the visitation role."""
+    return list(
+        User.objects.filter(is_active=True).filter(
+            Q(role__in=(Role.ADMINISTRATION, Role.CONSULTANT)) | Q(is_superuser=True)
+        )
+    )
+
+
+def linkable_requests(institutions) -> QuerySet[InterventionRequest]:
+    """The institutions' accepted requests, newest first: the earlier interventions a leader
+    picks from."""
+    return (
+        InterventionRequest.objects.filter(
+            institution__in=institutions, status__in=LINKABLE_REQUEST_STATUSES
+        )
+        .select_related("institution", "group")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _lock(application_id: int) -> SupportApplication:
+    return (
+        SupportApplication.objects.select_for_update(of=("self",))
+        .select_related("institution", "group", "created_by")
+        .get(pk=application_id)
+    )
+
+
+def _require(
+    application: SupportApplication, allowed: tuple[str, ...], message: str, *, target: str = ""
+) -> None:
+    if application.status in allowed:
+        return
+    status = application.get_status_display().lower()
+    if application.status == target:
+        raise StateError(_("The application is already %(status)s.") % {"status": status})
+    raise StateError(message % {"status": status})
+
+
+def _event(application, *, kind, actor, from_status="", message="") -> SupportEvent:
+    # Questions and answers are free text too: no CPR numbers, whoever calls.
+    check_lengths(message=(message, MEDIUM))
+    validate_no_cpr(message)
+    return SupportEvent.objects.create(
+        application=application,
+        kind=kind,
+        actor=actor,
+        from_status=from_status or application.status,
+        to_status=application.status,
+        message=message,
+    )
+
+
+def _check_scope(actor: User, data: dict) -> None:
+    if not support_access.can_apply_for_support(actor):
+        raise StateError(_("Only a leader of the institution can apply for support."))
+    if not access.institutions_for(actor).filter(pk=data["institution"].pk).exists():
+        raise StateError(_("You can only apply for support for your own institutions."))
+    group = data.get("group")
+    if group is not None and group.institution_id != data["institution"].pk:
+        raise ValidationError({"group": _("The group does not belong to the institution.")})
+
+
+def _check_earlier(data: dict) -> list[InterventionRequest]:
+    # Read again: the form's objects may be stale, and a service can be called from anywhere.
+    ids = [req.pk for req in data.get("earlier_interventions") or []]
+    earlier = list(InterventionRequest.objects.filter(pk__in=ids))
+    wrong = len(earlier) != len(set(ids)) or any(
+        req.institution_id != data["institution"].pk or req.status not in LINKABLE_REQUEST_STATUSES
+        for req in earlier
+    )
+    if wrong:
+        raise ValidationError(
+            {
+                "earlier_interventions": _(
+                    "Choose only accepted requests of the institution the application is for."
+                )
+            }
+        )
+    return earlier
+
+
+def _fill(application: SupportApplication, data: dict) -> None:
+    for field in SUPPORT_FIELDS:
+        if field in data:
+            setattr(application, field, data[field])
+    if application.custody_consent != CustodyConsent.ONE:
+        application.single_consent_reason = ""
+    for field in ("child_name", "everyday_needs", "tried_already", "single_consent_reason"):
+        try:
+            validate_no_cpr(getattr(application, field) or "")
+        except ValidationError as error:
+            raise ValidationError({field: error.messages}) from None
+
+
+@transaction.atomic
+def support_create(*, actor: User, data: dict, client_token) -> tuple[SupportApplication, bool]:
+    """A draft. The same form posted twice (double click, two tabs) creates one application."""
+    existing = SupportApplication.objects.filter(client_token=client_token).first()
+    if existing is not None:
+        if existing.created_by_id != actor.pk:
+            raise StateError(_("This form has already been used. Open a new form."))
+        return existing, False
+    _check_scope(actor, data)
+    earlier = _check_earlier(data)
+    application = SupportApplication(created_by=actor, client_token=client_token)
+    _fill(application, data)
+    application.full_clean(exclude=["client_token"])
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        existing = SupportApplication.objects.filter(client_token=client_token).first()
+        if existing is None or existing.created_by_id != actor.pk:
+            raise
+        return existing, False
+    application.earlier_interventions.set(earlier)
+    _event(application, kind=SupportEventKind.CREATED, actor=actor)
+    return application, True
+
+
+@transaction.atomic
+def support_update(*, actor: User, application_id: int, data: dict) -> SupportApplication:
+    application = _lock(application_id)
+    _require(
+        application,
+        (SupportStatus.DRAFT, SupportStatus.NEEDS_INFO),
+        _("The application is %(status)s and can no longer be changed."),
+    )
+    _check_scope(actor, data)
+    earlier = _check_earlier(data)
+    _fill(application, data)
+    application.full_clean()
+    application.save(update_fields=[*SUPPORT_FIELDS, "updated_at"])
+    application.earlier_interventions.set(earlier)
+    if application.status == SupportStatus.NEEDS_INFO:
+        _event(application, kind=SupportEventKind.UPDATED, actor=actor)
+    return application
+
+
+def missing_for_submission(application: SupportApplication) -> list[str]:
+    """What keeps the application from being submitted, in Danish, one item per thing."""
+    missing: list[object] = []
+    if application.custody_consent == CustodyConsent.NONE:
+        missing.append(_("the consent of the custody holders"))
+    elif (
+        application.custody_consent == CustodyConsent.ONE
+        and not application.single_consent_reason.strip()
+    ):
+        missing.append(_("the reason why only one custody holder consents"))
+    attached = set(application.documents.values_list("kind", flat=True))
+    for kind in application.required_assessments:
+        if kind not in attached:
+            missing.append(AssessmentKind(kind).label)
+    if application.kind == SupportKind.SUPPORT_HOURS and not application.hours_per_week:
+        missing.append(_("the support hours a week asked for"))
+    return [str(item) for item in missing]
+
+
+def _check_complete(application: SupportApplication) -> None:
+    missing = missing_for_submission(application)
+    if missing:
+        raise StateError(
+            _("The application cannot be submitted yet. Missing: %(missing)s.")
+            % {"missing": ", ".join(missing)}
+        )
+
+
+def _tell_support_people(application: SupportApplication, template: str, **context) -> None:
+    notification_queue_many(
+        recipients=support_people(),
+        template=template,
+        context={"application": application, **context},
+        concerns=application,
+    )
+
+
+@transaction.atomic
+def support_submit(*, actor: User, application_id: int) -> SupportApplication:
+    application = _lock(application_id)
+    _require(
+        application,
+        (SupportStatus.DRAFT,),
+        _("The application is %(status)s and cannot be submitted."),
+        target=SupportStatus.SUBMITTED,
+    )
+    _check_complete(application)
+    before = application.status
+    application.status = SupportStatus.SUBMITTED
+    application.submitted_at = timezone.now()
+    application.save(update_fields=["status", "submitted_at", "updated_at"])
+    _event(application, kind=SupportEventKind.SUBMITTED, actor=actor, from_status=before)
+    item = agenda_place(application=application, actor=actor)
+    _tell_support_people(application, "support_submitted", item=item)
+    return application
+
+
+@transaction.atomic
+def support_withdraw(*, actor: User, application_id: int, reason: str = "") -> SupportApplication:
+    check_lengths(reason=(reason, MEDIUM))
+    application = _lock(application_id)
+    _require(
+        application,
+        (SupportStatus.DRAFT, SupportStatus.SUBMITTED, SupportStatus.NEEDS_INFO),
+        _("The application is %(status)s and cannot be withdrawn."),
+        target=SupportStatus.WITHDRAWN,
+    )
+    before = application.status
+    application.status = SupportStatus.WITHDRAWN
+    application.save(update_fields=["status", "updated_at"])
+    _event(
+        application,
+        kind=SupportEventKind.WITHDRAWN,
+        actor=actor,
+        from_status=before,
+        message=reason,
+    )
+    agenda_take_off(application=application)
+    if before != SupportStatus.DRAFT:
+        _tell_support_people(application, "support_withdrawn")
+    return application
+
+
+@transaction.atomic
+def support_ask(*, actor: User, application_id: int, question: str) -> SupportApplication:
+    """The administration or the visitation role asks the leader outside a meeting."""
+    check_lengths(question=(question, MEDIUM))
+    if not question.strip():
+        raise ValidationError({"question": _("Write what you need to know.")})
+    try:
+        validate_no_cpr(question)
+    except ValidationError as error:
+        raise ValidationError({"question": error.messages}) from None
+    application = _lock(application_id)
+    _require(
+        application,
+        (SupportStatus.SUBMITTED,),
+        _("The application is %(status)s; you cannot ask about it now."),
+    )
+    before = application.status
+    application.status = SupportStatus.NEEDS_INFO
+    application.save(update_fields=["status", "updated_at"])
+    _event(
+        application,
+        kind=SupportEventKind.QUESTION,
+        actor=actor,
+        from_status=before,
+        message=question,
+    )
+    # It waits for the answer, not for the meeting.
+    agenda_take_off(application=application)
+    notification_queue(
+        recipient=application.created_by,
+        template="support_question",
+        context={"application": application},
+        concerns=application,
+    )
+    return application
+
+
+@transaction.atomic
+def support_answer(*, actor: User, application_id: int, answer: str) -> SupportApplication:
+    """The leader answers (after changing the application if needed): submitted again and put
+    on the next meeting's agenda."""
+    check_lengths(answer=(answer, MEDIUM))
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write your answer.")})
+    try:
+        validate_no_cpr(answer)
+    except ValidationError as error:
+        raise ValidationError({"answer": error.messages}) from None
+    application = _lock(application_id)
+    _require(
+        application,
+        (SupportStatus.NEEDS_INFO,),
+        _("The application is %(status)s; there is no question to answer."),
+    )
+    _check_complete(application)
+    before = application.status
+    application.status = SupportStatus.SUBMITTED
+    application.save(update_fields=["status", "updated_at"])
+    _event(
+        application,
+        kind=SupportEventKind.ANSWERED,
+        actor=actor,
+        from_status=before,
+        message=answer,
+    )
+    item = agenda_place(application=application, actor=actor, purpose=AgendaPurpose.ANSWERED)
+    _tell_support_people(application, "support_answered", item=item)
+    return application
+
+
+@transaction.atomic
+def support_person_add(*, actor: User, application_id: int, person: User) -> SupportApplication:
+    """The administration adds a team pedagogist to the case: they see it from now on."""
+    if not support_access.can_add_support_person(actor):
+        raise StateError(_("Only the administration can add people to a case."))
+    if not access.is_pedagogist(person) or not person.is_active:
+        raise ValidationError({"person": _("Choose an active pedagogist.")})
+    application = _lock(application_id)
+    if application.status == SupportStatus.DRAFT:
+        raise StateError(_("A draft cannot have people added."))
+    if application.added_people.filter(pk=person.pk).exists():
+        raise StateError(_("%(name)s is already added to the case.") % {"name": person.name})
+    application.added_people.add(person)
+    _event(
+        application,
+        kind=SupportEventKind.PERSON_ADDED,
+        actor=actor,
+        message=person.name,
+    )
+    notification_queue(
+        recipient=person,
+        template="support_person_added",
+        context={"application": application},
+        concerns=application,
+    )
+    return application
+
+
+# --- Documents ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def support_document_add(*, actor: User, application_id: int, kind: str, upload) -> SupportDocument:
+    """Attach a file. Its type is read from its content, not its name; it is saved through the
+    storage first and the row written after, so there is never a row without its file. If the
+    storage fails, DocumentNotSaved says so in Danish and nothing is kept; if the row cannot be
+    written, the file just saved is removed again (best effort)."""
+    if kind not in AssessmentKind.values:
+        raise ValidationError({"kind": _("Choose what kind of document it is.")})
+    checked = files.check_upload(upload)
+    application = _lock(application_id)
+    _require(
+        application,
+        (SupportStatus.DRAFT, SupportStatus.NEEDS_INFO),
+        _("The application is %(status)s; documents can no longer be attached."),
+    )
+    document = SupportDocument(
+        application=application,
+        kind=kind,
+        name=checked.name,
+        mimetype=checked.mimetype,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    upload.seek(0)
+    try:
+        document.file.save("upload", upload, save=False)
+    except Exception:
+        logger.exception(
+            "The support document of application %s could not be stored.", application.pk
+        )
+        raise DocumentNotSaved(_("The file could not be saved right now. Try again.")) from None
+    try:
+        with transaction.atomic():
+            document.save()
+            _event(
+                application,
+                kind=SupportEventKind.DOCUMENT_ADDED,
+                actor=actor,
+                message=f"{document.get_kind_display()}: {document.name}",
+            )
+    except Exception:
+        _delete_file(document)
+        raise
+    return document
+
+
+def _delete_file(document: SupportDocument) -> None:
+    try:
+        if document.file.name:
+            document.file.storage.delete(document.file.name)
+    except Exception:
+        logger.warning("The support file %s could not be removed.", document.file.name)
+
+
+@transaction.atomic
+def support_document_remove(*, actor: User, document_id: int) -> SupportApplication:
+    document = SupportDocument.objects.select_related("application").get(pk=document_id)
+    application = _lock(document.application_id)
+    _require(
+        application,
+        (SupportStatus.DRAFT, SupportStatus.NEEDS_INFO),
+        _("The application is %(status)s; its documents can no longer be removed."),
+    )
+    label = f"{document.get_kind_display()}: {document.name}"
+    name = document.file.name or ""
+    storage = document.file.storage
+    document.delete()
+    _event(application, kind=SupportEventKind.DOCUMENT_REMOVED, actor=actor, message=label)
+
+    def delete_file() -> None:
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.warning("The removed support file %s could not be deleted.", name)
+
+    # The file goes only once the row is gone for good.
+    transaction.on_commit(delete_file)
+    return application
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+def _delete_documents(application_id: int) -> None:
+    documents = list(SupportDocument.objects.filter(application_id=application_id))
+    names = [(d.file.storage, d.file.name) for d in documents if d.file.name]
+    text_anonymise(SupportDocument, where={"application_id": application_id}, replace=("name",))
+    SupportDocument.objects.filter(application_id=application_id).delete()
+
+    def delete_files() -> None:
+        for storage, name in names:
+            try:
+                storage.delete(name)
+            except Exception:
+                logger.warning("The support file %s could not be deleted.", name)
+
+    transaction.on_commit(delete_files)
+
+
+def support_anonymise(*, application_id: int) -> bool:
+    """Retention: the child's name, birth day and month, what the child needs, what was tried,
+    the reasons and messages of the case, in the rows and their history; the documents are
+    deleted from the storage. Kind, institution, status, hours and dates stay (the statistics
+    count them). Runs inside the caller's transaction; False if it was anonymised already."""
+    application = _lock(application_id)
+    if application.anonymised_at is not None:
+        return False
+    text_anonymise(
+        SupportApplication,
+        where={"id": application.pk},
+        replace=("child_name", "everyday_needs", "tried_already", "single_consent_reason"),
+    )
+    birth_year = application.child_birth_date.replace(month=1, day=1)
+    SupportApplication.objects.filter(pk=application.pk).update(child_birth_date=birth_year)
+    SupportApplication.history.filter(id=application.pk).update(child_birth_date=birth_year)
+    text_anonymise(SupportEvent, where={"application_id": application.pk}, replace=("message",))
+    text_anonymise(SupportDecision, where={"application_id": application.pk}, replace=("reasons",))
+    _delete_documents(application.pk)
+    SupportApplication.objects.filter(pk=application.pk).update(anonymised_at=timezone.now())
+    return True
+
+
+def support_draft_delete(*, application_id: int) -> bool:
+    """Retention: a draft nobody touched for the period goes, with its files and history."""
+    application = _lock(application_id)
+    if application.status != SupportStatus.DRAFT:
+        return False
+    _delete_documents(application.pk)
+    SupportDocument.history.filter(application_id=application.pk).delete()
+    application.delete()
+    SupportApplication.history.filter(id=application_id).delete()
+    return True

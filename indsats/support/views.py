@@ -1,0 +1,365 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from indsats import access
+from indsats.models import AgendaItemStatus, AssessmentKind, SupportEventKind, SupportStatus
+from indsats.support import files, services
+from indsats.support.forms import (
+    AnswerForm,
+    AskForm,
+    DocumentForm,
+    PersonForm,
+    SupportFilter,
+    SupportForm,
+    WithdrawForm,
+)
+from indsats.support.middleware import upload_too_big
+from institutioner import paging
+from institutioner.accesslog import services as access_log
+from institutioner.errors import StateError
+from institutioner.forms import add_errors
+
+
+@login_required
+def support_list(request):
+    user = request.user
+    if not access.sees_support_list(user):
+        raise Http404
+    applications = access.support_applications_for(user).select_related("institution", "group")
+    filterset = None
+    if access.works_with_support(user):
+        filterset = SupportFilter(request.GET, queryset=applications)
+        applications = filterset.qs if filterset.is_valid() else applications.none()
+    page = paging.page_of(applications.order_by("-created_at", "-pk"), request)
+    return render(
+        request,
+        "indsats/support/support_list.html",
+        {
+            "applications": page.object_list,
+            "page": page,
+            "page_query": paging.page_query(request),
+            "filter": filterset,
+            "can_create": access.can_apply_for_support(user),
+        },
+    )
+
+
+@login_required
+def support_create(request):
+    if not access.can_apply_for_support(request.user):
+        raise Http404
+    form = SupportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application, created = services.support_create(
+                actor=request.user,
+                data=form.cleaned_data,
+                client_token=form.cleaned_data["client_token"],
+            )
+        except StateError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _(
+                        "The application is saved as a draft. Attach the assessments, then "
+                        "submit it."
+                    ),
+                )
+            return redirect("support_detail", pk=application.pk)
+    return render(request, "indsats/support/support_form.html", {"form": form, "application": None})
+
+
+@login_required
+def support_edit(request, pk: int):
+    application = access.get_support_for_leader(request.user, pk)
+    if not application.is_editable:
+        messages.error(request, _("The application can no longer be changed."))
+        return redirect("support_detail", pk=application.pk)
+    form = SupportForm(request.POST or None, instance=application, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_update(
+                actor=request.user, application_id=application.pk, data=form.cleaned_data
+            )
+        except StateError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("support_detail", pk=application.pk)
+    access_log.shown(request, application)
+    return render(
+        request,
+        "indsats/support/support_form.html",
+        {"form": form, "application": application},
+    )
+
+
+@login_required
+def support_detail(request, pk: int):
+    application = access.get_support_for(request.user, pk)
+    access_log.shown(request, application)
+    return _detail_page(request, application)
+
+
+def _detail_page(request, application, **forms):
+    user = request.user
+    documents = list(application.documents.select_related("uploaded_by"))
+    attached = {document.kind for document in documents}
+    agenda = list(application.agenda_items.select_related("meeting").order_by("-added_at", "-pk"))
+    decisions = list(application.decisions.select_related("decided_by", "agenda_item__meeting"))
+    can_add_person = access.can_add_support_person(user)
+    question = None
+    if application.status == SupportStatus.NEEDS_INFO:
+        question = (
+            application.events.filter(kind=SupportEventKind.QUESTION)
+            .select_related("actor")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+    context = {
+        "application": application,
+        "documents": documents,
+        "required": [
+            {"label": AssessmentKind(kind).label, "attached": kind in attached}
+            for kind in application.required_assessments
+        ],
+        "missing": services.missing_for_submission(application) if application.is_editable else [],
+        "events": application.events.select_related("actor"),
+        "earlier": application.earlier_interventions.select_related("institution", "group"),
+        "agenda": agenda,
+        "waiting_item": next(
+            (item for item in agenda if item.status == AgendaItemStatus.WAITING), None
+        ),
+        "decisions": decisions,
+        "added_people": application.added_people.order_by("name"),
+        "question": question,
+        "can_edit": access.can_change_support(user, application),
+        "can_submit": access.can_submit_support(user, application),
+        "can_answer": access.can_answer_support(user, application),
+        "can_withdraw": access.can_withdraw_support(user, application),
+        "can_ask": access.can_ask_support(user, application),
+        "can_add_person": can_add_person and application.status != SupportStatus.DRAFT,
+        "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
+        "answer_form": forms.get("answer_form") or AnswerForm(),
+        "ask_form": forms.get("ask_form") or AskForm(),
+        "person_form": forms.get("person_form") or PersonForm(application=application)
+        if can_add_person
+        else None,
+        "open_form": next(iter(forms), ""),
+    }
+    return render(request, "indsats/support/support_detail.html", context)
+
+
+def _done(request, application, action, success: str):
+    try:
+        action()
+    except StateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect("support_detail", pk=application.pk)
+
+
+@require_POST
+@login_required
+def support_submit(request, pk: int):
+    application = access.get_support_for_leader(request.user, pk)
+    return _done(
+        request,
+        application,
+        lambda: services.support_submit(actor=request.user, application_id=application.pk),
+        _(
+            "The application is submitted. The administration and the visitation committee "
+            "have been told."
+        ),
+    )
+
+
+def _text_action(request, application, *, form, key, call, success):
+    """Withdraw, answer and ask: one text, one service call, the page again on errors (with
+    what was written)."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except StateError as error:
+            messages.error(request, error.message)
+            return redirect("support_detail", pk=application.pk)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("support_detail", pk=application.pk)
+    return _detail_page(request, application, **{key: form})
+
+
+@require_POST
+@login_required
+def support_withdraw(request, pk: int):
+    application = access.get_support_for_leader(request.user, pk)
+    return _text_action(
+        request,
+        application,
+        form=WithdrawForm(request.POST),
+        key="withdraw_form",
+        call=lambda data: services.support_withdraw(
+            actor=request.user, application_id=application.pk, reason=data["reason"]
+        ),
+        success=_("The application is withdrawn."),
+    )
+
+
+@require_POST
+@login_required
+def support_answer(request, pk: int):
+    application = access.get_support_for_leader(request.user, pk)
+    return _text_action(
+        request,
+        application,
+        form=AnswerForm(request.POST),
+        key="answer_form",
+        call=lambda data: services.support_answer(
+            actor=request.user, application_id=application.pk, answer=data["answer"]
+        ),
+        success=_("Your answer is sent and the application is submitted again."),
+    )
+
+
+@require_POST
+@login_required
+def support_ask(request, pk: int):
+    application = access.get_support_for_team(request.user, pk)
+    return _text_action(
+        request,
+        application,
+        form=AskForm(request.POST),
+        key="ask_form",
+        call=lambda data: services.support_ask(
+            actor=request.user, application_id=application.pk, question=data["question"]
+        ),
+        success=_("The question is sent to the leader."),
+    )
+
+
+@require_POST
+@login_required
+def support_person_add(request, pk: int):
+    if not access.can_add_support_person(request.user):
+        raise Http404
+    application = access.get_support_for(request.user, pk)
+    form = PersonForm(request.POST, application=application)
+    return _text_action(
+        request,
+        application,
+        form=form,
+        key="person_form",
+        call=lambda data: services.support_person_add(
+            actor=request.user, application_id=application.pk, person=data["person"]
+        ),
+        success=_("The pedagogist is added to the case and has been told."),
+    )
+
+
+@login_required
+@csrf_exempt
+def support_document_create(request, pk: int):
+    """CSRF is checked below, once the size is known: a far too large upload is refused before
+    its body (and the token in it) is read (indsats/support/middleware.py)."""
+    application = access.get_support_for_leader(request.user, pk)
+    if request.method == "POST" and upload_too_big(request):
+        form = DocumentForm(missing=_missing(application))
+        return _document_page(
+            request, application, form, status=413, refused=files.too_big_message()
+        )
+    return _document_create(request, application)
+
+
+def _missing(application) -> tuple[str, ...]:
+    attached = set(application.documents.values_list("kind", flat=True))
+    return tuple(kind for kind in application.required_assessments if kind not in attached)
+
+
+@csrf_protect
+def _document_create(request, application):
+    if not application.is_editable:
+        messages.error(request, _("Documents can no longer be attached to the application."))
+        return redirect("support_detail", pk=application.pk)
+    form = DocumentForm(request.POST or None, request.FILES or None, missing=_missing(application))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_document_add(
+                actor=request.user,
+                application_id=application.pk,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except StateError as error:
+            # The storage failed (or the state changed): the form keeps the chosen kind.
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The document is attached."))
+            return redirect("support_detail", pk=application.pk)
+    return _document_page(request, application, form)
+
+
+def _document_page(request, application, form, status=200, refused=""):
+    access_log.shown(request, application)
+    return render(
+        request,
+        "indsats/support/document_form.html",
+        {
+            "application": application,
+            "form": form,
+            "max_bytes": settings.SUPPORT_DOCUMENT_MAX_BYTES,
+            "refused": refused,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def support_document_delete(request, pk: int):
+    if not access.can_apply_for_support(request.user):
+        raise Http404
+    document = access.get_support_document_for(request.user, pk)
+    return _done(
+        request,
+        document.application,
+        lambda: services.support_document_remove(actor=request.user, document_id=document.pk),
+        _("The document is removed."),
+    )
+
+
+@login_required
+def support_document_download(request, pk: int):
+    document = access.get_support_document_for(request.user, pk)
+    try:
+        handle = document.file.open("rb")
+        # Fetch it now (S3 fetches lazily), so a failing store is a message, not a broken file.
+        handle.read(0)
+    except Exception:
+        services.logger.exception("The support document %s could not be read.", document.pk)
+        messages.error(request, _("The file could not be fetched right now. Try again."))
+        return redirect("support_detail", pk=document.application_id)
+    access_log.shown(request, document)
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.name, content_type=document.mimetype
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,139 @@
+"""Retention of support applications (child data): N years after a case ended the child's data
+and the case's messages are anonymised and its documents deleted from the storage; drafts
+nobody touched for a year are deleted. Also the applications' part of an access request."""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from indsats.models import (
+    AgendaItem,
+    AgendaItemStatus,
+    SupportApplication,
+    SupportDecision,
+    SupportDocument,
+    SupportEvent,
+    SupportOutcome,
+    SupportStatus,
+    VisitationMeeting,
+)
+from indsats.support import services
+from institutioner.accessrequests import sections
+from institutioner.retention import services as retention
+from tests.indsats.support.helpers import CHILD, make_application
+
+pytestmark = pytest.mark.usefixtures("postgres")
+
+NEEDS = "Har brug for en voksen ved overgange og i samling."
+
+
+def _text(application) -> str:
+    rows = [
+        SupportApplication.objects.filter(pk=application.pk),
+        SupportApplication.history.filter(id=application.pk),
+        SupportEvent.objects.filter(application_id=application.pk),
+        SupportDocument.history.filter(application_id=application.pk),
+        SupportDecision.objects.filter(application_id=application.pk),
+        SupportDecision.history.filter(application_id=application.pk),
+    ]
+    return json.dumps([list(qs.values()) for qs in rows], default=str, ensure_ascii=False)
+
+
+def _files(tmp_path: Path) -> list[Path]:
+    return [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def _back(application, **delta):
+    when = timezone.now() - timedelta(**delta)
+    SupportApplication.objects.filter(pk=application.pk).update(updated_at=when)
+    return when
+
+
+def test_ended_cases_are_anonymised_and_their_documents_deleted(
+    world, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.RETENTION_SUPPORT_YEARS = 5
+    withdrawn = make_application(world, submit=True)
+    services.support_withdraw(
+        actor=world.leader, application_id=withdrawn.pk, reason=f"{CHILD} er flyttet."
+    )
+    _back(withdrawn, days=6 * 366)
+    rejected = make_application(world, submit=True)
+    long_ago = timezone.now() - timedelta(days=6 * 366)
+    meeting = VisitationMeeting.objects.create(
+        starts_at=long_ago,
+        ends_at=long_ago + timedelta(hours=2),
+        place="Rådhuset",
+        application_deadline=long_ago.date(),
+        created_by=world.administrator,
+    )
+    item = AgendaItem.objects.create(
+        meeting=meeting, application=rejected, status=AgendaItemStatus.DECIDED
+    )
+    SupportDecision.objects.create(
+        application=rejected,
+        agenda_item=item,
+        outcome=SupportOutcome.REJECTED,
+        reasons=f"{CHILD} klarer sig med institutionens egne tiltag.",
+        decided_by=world.administrator,
+        decided_at=long_ago,
+    )
+    SupportApplication.objects.filter(pk=rejected.pk).update(
+        status=SupportStatus.REJECTED, decided_at=long_ago
+    )
+    recent = make_application(world, submit=True)
+    services.support_withdraw(actor=world.leader, application_id=recent.pk)
+    _back(recent, days=4 * 366)
+    running = make_application(world, submit=True)
+    _back(running, days=8 * 366)  # still waiting for a decision: kept
+    kept_files = {
+        d.file.name for d in SupportDocument.objects.filter(application__in=[recent, running])
+    }
+    assert len(_files(tmp_path)) == 8
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reports = {r.step.name: r for r in retention.retention_run(now=timezone.now())}
+
+    assert reports["ended-support-applications"].done == 2
+    for application in (withdrawn, rejected):
+        text = _text(application)
+        assert CHILD not in text and NEEDS not in text and "ppv.pdf" not in text
+        application.refresh_from_db()
+        assert application.anonymised_at is not None
+        assert application.child_birth_date.month == 1 and application.child_birth_date.day == 1
+        assert not application.documents.exists()
+    for application in (recent, running):
+        assert CHILD in _text(application)
+    remaining = {p.relative_to(tmp_path).as_posix() for p in _files(tmp_path)}
+    assert remaining == kept_files
+    again = {r.step.name: r for r in retention.retention_run(now=timezone.now())}
+    assert again["ended-support-applications"].count == 0
+
+
+def test_untouched_drafts_are_deleted(world, tmp_path, django_capture_on_commit_callbacks):
+    old = make_application(world)
+    _back(old, days=400)
+    fresh = make_application(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        reports = {r.step.name: r for r in retention.retention_run(now=timezone.now())}
+    assert reports["support-drafts"].done == 1
+    assert not SupportApplication.objects.filter(pk=old.pk).exists()
+    assert not SupportApplication.history.filter(id=old.pk).exists()
+    assert SupportApplication.objects.filter(pk=fresh.pk).exists()
+    assert len(_files(tmp_path)) == 2  # the fresh draft's two documents
+
+
+def test_the_leaders_access_request_holds_the_applications_without_child_data(world):
+    application = make_application(world, submit=True)
+    by_key = {section.key: section for section in sections.registered()}
+    rows = list(by_key["support_applications"].rows(world.leader))
+    assert [row["id"] for row in rows] == [application.pk]
+    assert by_key["support_applications"].count(world.leader) == 1
+    events = list(by_key["support_events"].rows(world.leader))
+    assert len(events) >= 3
+    text = json.dumps(rows + events, default=str, ensure_ascii=False)
+    assert CHILD not in text and NEEDS not in text
+    assert list(by_key["support_applications"].rows(world.outsider)) == []

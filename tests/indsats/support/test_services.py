@@ -1,0 +1,276 @@
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from indsats.models import (
+    AgendaItemStatus,
+    AgendaPurpose,
+    AssessmentKind,
+    CustodyConsent,
+    SupportApplication,
+    SupportEventKind,
+    SupportKind,
+    SupportStatus,
+    VisitationMeeting,
+)
+from indsats.support import services
+from institutioner.errors import StateError
+from institutioner.models import Notification
+from tests.indsats.helpers import accept, make_request
+from tests.indsats.support.helpers import CHILD, ask, make_application, pdf_upload, support_data
+
+pytestmark = pytest.mark.django_db
+
+CPR = "010203-1234"
+
+
+def meeting(world, days=20):
+    start = timezone.now() + timedelta(days=days)
+    return VisitationMeeting.objects.create(
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place="Rådhuset",
+        application_deadline=timezone.localdate() + timedelta(days=days - 7),
+        created_by=world.administrator,
+    )
+
+
+def test_create_makes_one_draft_per_form(world):
+    token = uuid.uuid4()
+    first, created = services.support_create(
+        actor=world.leader, data=support_data(world), client_token=token
+    )
+    again, created_again = services.support_create(
+        actor=world.leader, data=support_data(world), client_token=token
+    )
+    assert created and not created_again and first.pk == again.pk
+    assert first.status == SupportStatus.DRAFT
+    assert list(first.events.values_list("kind", flat=True)) == [SupportEventKind.CREATED]
+    assert SupportApplication.objects.count() == 1
+
+
+def test_create_only_for_own_institution(world):
+    with pytest.raises(StateError, match="egne institutioner"):
+        services.support_create(
+            actor=world.leader,
+            data=support_data(world, institution=world.outsider_institution, group=None),
+            client_token=uuid.uuid4(),
+        )
+    with pytest.raises(StateError):
+        services.support_create(
+            actor=world.staff, data=support_data(world), client_token=uuid.uuid4()
+        )
+
+
+@pytest.mark.parametrize(
+    "field", ["child_name", "everyday_needs", "tried_already", "single_consent_reason"]
+)
+def test_a_cpr_number_is_refused_everywhere(world, field):
+    value = f"Barnet {CPR}"
+    overrides = {field: value}
+    if field == "single_consent_reason":
+        overrides["custody_consent"] = CustodyConsent.ONE
+    with pytest.raises(ValidationError) as error:
+        services.support_create(
+            actor=world.leader, data=support_data(world, **overrides), client_token=uuid.uuid4()
+        )
+    assert field in error.value.message_dict
+    assert SupportApplication.objects.count() == 0
+
+
+def test_cpr_in_questions_and_answers_is_refused(world):
+    application = make_application(world, submit=True)
+    with pytest.raises(ValidationError):
+        ask(world, application, question=f"Er det {CPR}?")
+    ask(world, application)
+    with pytest.raises(ValidationError):
+        services.support_answer(
+            actor=world.leader, application_id=application.pk, answer=f"CPR {CPR}"
+        )
+
+
+def test_earlier_interventions_must_be_the_institutions_accepted_requests(world):
+    accepted = make_request(world, submit=True)
+    accept(world, accepted)
+    draft = make_request(world)
+    application, _ = services.support_create(
+        actor=world.leader,
+        data=support_data(world, earlier_interventions=[accepted]),
+        client_token=uuid.uuid4(),
+    )
+    assert list(application.earlier_interventions.all()) == [accepted]
+    with pytest.raises(ValidationError) as error:
+        services.support_update(
+            actor=world.leader,
+            application_id=application.pk,
+            data=support_data(world, earlier_interventions=[draft]),
+        )
+    assert "earlier_interventions" in error.value.message_dict
+    assert services.linkable_requests([world.institution]).get() == accepted
+
+
+def test_submit_names_the_missing_consent_and_assessments(world):
+    application = make_application(
+        world, attach=False, custody_consent=CustodyConsent.NONE, hours_per_week=None
+    )
+    with pytest.raises(StateError) as error:
+        services.support_submit(actor=world.leader, application_id=application.pk)
+    message = error.value.message
+    assert "samtykke" in message
+    assert "PPV" in message and "Tværfaglig" in message
+    assert "Lægefaglig" not in message  # not required for support hours
+    assert "timer" in message
+    application.refresh_from_db()
+    assert application.status == SupportStatus.DRAFT
+
+
+def test_one_consent_needs_a_reason(world):
+    application = make_application(world, custody_consent=CustodyConsent.ONE)
+    with pytest.raises(StateError, match="kun én"):
+        services.support_submit(actor=world.leader, application_id=application.pk)
+    services.support_update(
+        actor=world.leader,
+        application_id=application.pk,
+        data=support_data(
+            world, custody_consent=CustodyConsent.ONE, single_consent_reason="Far er død."
+        ),
+    )
+    assert services.support_submit(actor=world.leader, application_id=application.pk).status == (
+        SupportStatus.SUBMITTED
+    )
+
+
+def test_a_special_place_needs_its_own_evidence(world):
+    application = make_application(world, attach=False, kind=SupportKind.STENDALEN)
+    services.support_document_add(
+        actor=world.leader,
+        application_id=application.pk,
+        kind=AssessmentKind.PPV,
+        upload=pdf_upload(),
+    )
+    with pytest.raises(StateError) as error:
+        services.support_submit(actor=world.leader, application_id=application.pk)
+    assert "Lægefaglig" in error.value.message and "PPV" not in error.value.message
+
+
+def test_submit_places_on_the_next_meeting_and_tells_the_committee(world, consultant):
+    planned = meeting(world)
+    application = make_application(world, submit=True)
+    assert application.status == SupportStatus.SUBMITTED and application.submitted_at
+    item = application.agenda_items.get()
+    assert item.meeting == planned and item.status == AgendaItemStatus.WAITING
+    kinds = list(application.events.values_list("kind", flat=True))
+    assert kinds[-2:] == [SupportEventKind.SUBMITTED, SupportEventKind.ON_AGENDA]
+    told = Notification.objects.filter(template="support_submitted")
+    assert set(told.values_list("recipient", flat=True)) == {world.administrator.pk, consultant.pk}
+    for notification in told:
+        assert CHILD not in notification.subject and CHILD not in notification.body_text
+        assert f"#{application.pk}" in notification.subject
+        assert world.institution.name in notification.subject
+    with pytest.raises(StateError, match="allerede"):
+        services.support_submit(actor=world.leader, application_id=application.pk)
+
+
+def test_submit_without_a_meeting_waits(world):
+    application = make_application(world, submit=True)
+    assert application.status == SupportStatus.SUBMITTED
+    assert not application.agenda_items.exists()
+
+
+def test_withdraw_takes_it_off_the_agenda(world):
+    meeting(world)
+    application = make_application(world, submit=True)
+    services.support_withdraw(actor=world.leader, application_id=application.pk, reason="Flyttet")
+    application.refresh_from_db()
+    assert application.status == SupportStatus.WITHDRAWN
+    assert application.agenda_items.get().status == AgendaItemStatus.REMOVED
+    with pytest.raises(StateError, match="allerede"):
+        services.support_withdraw(actor=world.leader, application_id=application.pk)
+    with pytest.raises(StateError, match="kan ikke længere ændres"):
+        services.support_update(
+            actor=world.leader, application_id=application.pk, data=support_data(world)
+        )
+
+
+def test_ask_and_answer_puts_it_back_on_the_agenda(world):
+    meeting(world)
+    application = make_application(world, submit=True)
+    ask(world, application)
+    application.refresh_from_db()
+    assert application.status == SupportStatus.NEEDS_INFO
+    assert not application.agenda_items.filter(status=AgendaItemStatus.WAITING).exists()
+    assert Notification.objects.filter(template="support_question", recipient=world.leader).exists()
+    # The leader may change it and attach more while it waits for the answer.
+    services.support_update(
+        actor=world.leader, application_id=application.pk, data=support_data(world)
+    )
+    services.support_answer(
+        actor=world.leader, application_id=application.pk, answer="30 timer om ugen."
+    )
+    application.refresh_from_db()
+    assert application.status == SupportStatus.SUBMITTED
+    waiting = application.agenda_items.get(status=AgendaItemStatus.WAITING)
+    assert waiting.purpose == AgendaPurpose.ANSWERED
+    assert application.events.filter(
+        kind=SupportEventKind.ANSWERED, message="30 timer om ugen."
+    ).exists()
+
+
+def test_state_errors(world):
+    draft = make_application(world)
+    with pytest.raises(StateError):
+        ask(world, draft)
+    with pytest.raises(StateError):
+        services.support_answer(actor=world.leader, application_id=draft.pk, answer="Svar")
+    submitted = make_application(world, submit=True)
+    with pytest.raises(StateError):
+        services.support_document_add(
+            actor=world.leader,
+            application_id=submitted.pk,
+            kind=AssessmentKind.OTHER,
+            upload=pdf_upload(),
+        )
+    with pytest.raises(StateError):
+        services.support_document_remove(
+            actor=world.leader, document_id=submitted.documents.first().pk
+        )
+    with pytest.raises(StateError):
+        services.support_update(
+            actor=world.leader, application_id=submitted.pk, data=support_data(world)
+        )
+
+
+def test_person_add(world):
+    application = make_application(world, submit=True)
+    person = world.pedagogist.user
+    with pytest.raises(StateError):
+        services.support_person_add(
+            actor=world.leader, application_id=application.pk, person=person
+        )
+    with pytest.raises(ValidationError):
+        services.support_person_add(
+            actor=world.administrator, application_id=application.pk, person=world.staff
+        )
+    services.support_person_add(
+        actor=world.administrator, application_id=application.pk, person=person
+    )
+    assert list(application.added_people.all()) == [person]
+    assert Notification.objects.filter(template="support_person_added", recipient=person).exists()
+    with pytest.raises(StateError, match="allerede"):
+        services.support_person_add(
+            actor=world.administrator, application_id=application.pk, person=person
+        )
+
+
+def test_document_remove_deletes_the_file_after_commit(world, django_capture_on_commit_callbacks):
+    application = make_application(world)
+    document = application.documents.first()
+    storage, name = document.file.storage, document.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.support_document_remove(actor=world.leader, document_id=document.pk)
+    assert not storage.exists(name)
+    assert application.events.filter(kind=SupportEventKind.DOCUMENT_REMOVED).exists()

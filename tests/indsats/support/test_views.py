@@ -1,0 +1,356 @@
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from indsats.models import (
+    AssessmentKind,
+    CustodyConsent,
+    SupportApplication,
+    SupportDocument,
+    SupportStatus,
+)
+from indsats.support import services
+from institutioner.menu import entries_for
+from institutioner.models import AccessAction, AccessLogEntry
+from tests import factories
+from tests.indsats.support.helpers import CHILD, ask, make_application, support_data
+
+pytestmark = pytest.mark.django_db
+
+
+def form_post(world, **overrides):
+    data = support_data(world, **overrides)
+    post = {}
+    for key, value in data.items():
+        if key in ("institution", "group"):
+            post[key] = value.pk if value else ""
+        elif key == "earlier_interventions":
+            post[key] = [req.pk for req in value]
+        elif value is None:
+            post[key] = ""
+        else:
+            post[key] = str(value)
+    post["client_token"] = str(uuid.uuid4())
+    return post
+
+
+def log_rows(url_name):
+    return AccessLogEntry.objects.filter(url_name=url_name)
+
+
+# --- Who sees what ---
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("leader", 200),
+        ("consultant", 200),
+        ("administrator", 200),
+        ("outsider", 404),
+        ("staff", 404),
+        ("pedagogist", 404),
+        ("added_pedagogist", 200),
+    ],
+)
+def test_detail_scope_and_log(client, world, consultant, who, status):
+    application = make_application(world, submit=True)
+    if who == "added_pedagogist":
+        services.support_person_add(
+            actor=world.administrator,
+            application_id=application.pk,
+            person=world.pedagogist.user,
+        )
+        user = world.pedagogist.user
+    elif who == "pedagogist":
+        user = world.pedagogist.user
+    elif who == "consultant":
+        user = consultant
+    else:
+        user = getattr(world, who)
+    client.force_login(user)
+    response = client.get(reverse("support_detail", args=[application.pk]))
+    assert response.status_code == status
+    rows = log_rows("support_detail")
+    if status == 200:
+        assert CHILD in response.content.decode()
+        row = rows.get()
+        assert row.user == user and row.action == AccessAction.VIEW
+        assert row.object_id == application.pk and row.concerns == [world.leader.pk]
+    else:
+        assert not rows.exists()
+
+
+def test_a_draft_is_the_leaders_own(client, world, consultant):
+    draft = make_application(world)
+    for user in (consultant, world.administrator):
+        client.force_login(user)
+        assert client.get(reverse("support_detail", args=[draft.pk])).status_code == 404
+    client.force_login(world.leader)
+    assert client.get(reverse("support_detail", args=[draft.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "rows"),
+    [
+        ("leader", 200, 2),
+        ("consultant", 200, 1),
+        ("administrator", 200, 1),
+        ("outsider", 200, 0),
+        ("staff", 404, 0),
+        ("pedagogist", 200, 0),
+    ],
+)
+def test_list_scope_and_log(client, world, consultant, who, status, rows):
+    make_application(world)  # a draft: the leader's own
+    submitted = make_application(world, submit=True)
+    user = {"consultant": consultant, "pedagogist": world.pedagogist.user}.get(who) or getattr(
+        world, who
+    )
+    client.force_login(user)
+    response = client.get(reverse("support_list"))
+    assert response.status_code == status
+    if status == 200:
+        assert len(response.context["applications"]) == rows
+        assert log_rows("support_list").get().action == AccessAction.SEARCH
+        page = response.content.decode()
+        assert (CHILD in page) == (rows > 0)
+        # Never the child in the page's title.
+        assert CHILD not in page.split("<title>")[1].split("</title>")[0]
+        if rows == 1:
+            assert response.context["applications"][0] == submitted
+    else:
+        assert not log_rows("support_list").exists()
+
+
+def test_list_filters_for_the_committee(client, world, consultant):
+    submitted = make_application(world, submit=True)
+    asked = make_application(world, submit=True)
+    ask(world, asked)
+    client.force_login(consultant)
+    response = client.get(reverse("support_list"), {"status": SupportStatus.NEEDS_INFO})
+    assert list(response.context["applications"]) == [asked]
+    response = client.get(reverse("support_list"), {"institution": world.other_institution.pk})
+    assert list(response.context["applications"]) == []
+    response = client.get(reverse("support_list"), {"kind": "support_hours"})
+    assert set(response.context["applications"]) == {submitted, asked}
+    assert "status=needs_info" in (
+        AccessLogEntry.objects.filter(url_name="support_list").order_by("pk").first().query
+    )
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_list_query_count_is_constant(client, world, consultant, monkeypatch, extra):
+    from institutioner import paging
+
+    monkeypatch.setattr(paging, "PER_PAGE", 3)
+    made = []
+    for _ in range(2 + extra):
+        institution = factories.InstitutionFactory(district=world.north)
+        group = factories.GroupFactory(institution=institution, name="Stue")
+        leader = factories.UserFactory(role="leader")
+        factories.MembershipFactory(user=leader, institution=institution)
+        application, _ = services.support_create(
+            actor=leader,
+            data=support_data(world, institution=institution, group=group),
+            client_token=uuid.uuid4(),
+        )
+        for kind in application.required_assessments:
+            from tests.indsats.support.helpers import pdf_upload
+
+            services.support_document_add(
+                actor=leader, application_id=application.pk, kind=kind, upload=pdf_upload()
+            )
+        made.append(services.support_submit(actor=leader, application_id=application.pk))
+    client.force_login(consultant)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("support_list"))
+    assert response.status_code == 200
+    newest = sorted(made, key=lambda a: (a.created_at, a.pk), reverse=True)[:3]
+    assert list(response.context["applications"]) == newest
+    # session, user, the count, the menu's unread notifications, permissions (two), the filter's
+    # institutions, the page of rows (institution and group joined), the access-log row, and
+    # the session's save (three): the same at both sizes, no query per row.
+    assert len(queries) == 12, "\n".join(q["sql"][:150] for q in queries)
+
+
+# --- Create, change, submit, withdraw, answer, ask, add ---
+
+
+def test_create_by_form(client, world):
+    client.force_login(world.leader)
+    assert client.get(reverse("support_create")).status_code == 200
+    response = client.post(reverse("support_create"), form_post(world))
+    application = SupportApplication.objects.get()
+    assert response.status_code == 302 and response.url == application.get_absolute_url()
+    assert application.child_name == CHILD and application.created_by == world.leader
+
+
+def test_create_refuses_a_cpr_number_and_keeps_what_was_typed(client, world):
+    client.force_login(world.leader)
+    post = form_post(world, child_name="Emil 010203-1234")
+    response = client.post(reverse("support_create"), post)
+    assert response.status_code == 200
+    assert "CPR" in response.content.decode()
+    assert "Har brug for en voksen ved overgange" in response.content.decode()
+    assert not SupportApplication.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["staff", "outsider", "pedagogist", "administrator"])
+def test_create_and_edit_are_the_leaders(client, world, consultant, who):
+    application = make_application(world)
+    user = world.pedagogist.user if who == "pedagogist" else getattr(world, who)
+    client.force_login(user)
+    if who == "outsider":
+        # A leader elsewhere may open the form, but only for their own institutions.
+        assert client.get(reverse("support_create")).status_code == 200
+    else:
+        assert client.get(reverse("support_create")).status_code == 404
+    assert client.get(reverse("support_edit", args=[application.pk])).status_code == 404
+    client.force_login(consultant)
+    assert client.get(reverse("support_create")).status_code == 404
+
+
+def test_edit_and_submit_by_views(client, world, consultant):
+    application = make_application(world, attach=False)
+    client.force_login(world.leader)
+    response = client.get(reverse("support_edit", args=[application.pk]))
+    assert response.status_code == 200 and log_rows("support_edit").count() == 1
+    response = client.post(
+        reverse("support_edit", args=[application.pk]),
+        form_post(world, custody_consent=CustodyConsent.ONE, single_consent_reason=""),
+    )
+    assert response.status_code == 302
+    response = client.post(reverse("support_submit", args=[application.pk]), follow=True)
+    page = response.content.decode()
+    assert "kan ikke indsendes endnu" in page and "PPV" in page and "samtykke" in page
+    application.refresh_from_db()
+    assert application.status == SupportStatus.DRAFT
+
+
+def test_withdraw_answer_ask_and_add_by_views(client, world, consultant):
+    application = make_application(world, submit=True)
+    client.force_login(world.staff)
+    assert client.post(reverse("support_ask", args=[application.pk])).status_code == 404
+    client.force_login(consultant)
+    response = client.post(reverse("support_ask", args=[application.pk]), {"question": ""})
+    assert response.status_code == 200 and "Skriv" in response.content.decode()
+    client.post(reverse("support_ask", args=[application.pk]), {"question": "Hvor længe?"})
+    application.refresh_from_db()
+    assert application.status == SupportStatus.NEEDS_INFO
+    client.force_login(world.leader)
+    page = client.get(reverse("support_detail", args=[application.pk])).content.decode()
+    assert "Hvor længe?" in page
+    client.post(reverse("support_answer", args=[application.pk]), {"answer": "Et år."})
+    application.refresh_from_db()
+    assert application.status == SupportStatus.SUBMITTED
+    # A second answer is a message, not an error page.
+    response = client.post(
+        reverse("support_answer", args=[application.pk]), {"answer": "Igen."}, follow=True
+    )
+    assert response.status_code == 200 and "intet spørgsmål" in response.content.decode()
+    client.force_login(consultant)
+    response = client.post(
+        reverse("support_person_add", args=[application.pk]),
+        {"person": world.pedagogist.user.pk},
+    )
+    assert response.status_code == 404
+    client.force_login(world.administrator)
+    client.post(
+        reverse("support_person_add", args=[application.pk]),
+        {"person": world.pedagogist.user.pk},
+    )
+    assert list(application.added_people.all()) == [world.pedagogist.user]
+    client.force_login(world.leader)
+    client.post(reverse("support_withdraw", args=[application.pk]), {"reason": "Flyttet."})
+    application.refresh_from_db()
+    assert application.status == SupportStatus.WITHDRAWN
+    response = client.post(reverse("support_withdraw", args=[application.pk]), follow=True)
+    assert "allerede" in response.content.decode()
+
+
+# --- Menu and start page ---
+
+
+def test_menu(world, consultant):
+    def names(user):
+        return [entry.url_name for entry in entries_for(user)]
+
+    assert "support_list" in names(world.leader)
+    assert "support_list" in names(consultant) and "request_list" not in names(consultant)
+    assert "support_list" in names(world.administrator)
+    assert "support_list" not in names(world.staff)
+    assert "request_list" in names(world.staff)
+
+
+def test_start_pages(client, world, consultant):
+    asked = make_application(world, submit=True)
+    ask(world, asked)
+    waiting = make_application(world, submit=True)
+    client.force_login(world.leader)
+    page = client.get(reverse("start")).content.decode()
+    assert "venter på dit svar" in page and f"#{asked.pk}" in page
+    assert CHILD not in page
+    client.force_login(consultant)
+    response = client.get(reverse("start"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"#{waiting.pk}" in page and "ikke på en dagsorden endnu" in page
+    assert CHILD not in page
+
+
+def test_document_kinds_offered_first_are_the_missing(client, world):
+    application = make_application(world, attach=False)
+    client.force_login(world.leader)
+    response = client.get(reverse("support_document_create", args=[application.pk]))
+    assert response.status_code == 200
+    assert response.context["form"].initial["kind"] == AssessmentKind.PPV
+    assert log_rows("support_document_create").count() == 1
+    assert not SupportDocument.objects.exists()
+
+
+def test_detail_shows_the_agenda_and_the_decisions(client, world):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from indsats.models import (
+        AgendaItemStatus,
+        SupportDecision,
+        SupportOutcome,
+        VisitationMeeting,
+    )
+
+    start = timezone.now() + timedelta(days=10)
+    meeting = VisitationMeeting.objects.create(
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place="Rådhuset",
+        application_deadline=timezone.localdate() + timedelta(days=5),
+        created_by=world.administrator,
+    )
+    application = make_application(world, submit=True)
+    item = application.agenda_items.get()
+    assert item.meeting == meeting
+    item.status = AgendaItemStatus.DECIDED
+    item.save(update_fields=["status"])
+    SupportDecision.objects.create(
+        application=application,
+        agenda_item=item,
+        outcome=SupportOutcome.GRANTED,
+        hours_per_week=Decimal("8"),
+        period_start=timezone.localdate(),
+        period_end=timezone.localdate() + timedelta(days=180),
+        revisit_on=timezone.localdate() + timedelta(days=150),
+        reasons="Behovet er dokumenteret.",
+        decided_by=world.administrator,
+    )
+    client.force_login(world.leader)
+    page = client.get(reverse("support_detail", args=[application.pk])).content.decode()
+    assert str(meeting) in page
+    assert "Bevilget" in page and "Behovet er dokumenteret." in page
+    assert "8 timer om ugen" in page
