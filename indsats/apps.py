@@ -10,6 +10,7 @@ class IndsatsConfig(AppConfig):
         # Register the start page sections.
         from indsats.agreements import startpage as agreements_startpage  # noqa: F401
         from indsats.requests import startpage as requests_startpage  # noqa: F401
+        from indsats.supportmeetings import startpage as supportmeetings_startpage  # noqa: F401
 
         # isort: split
         # What the rooms register with the organisation: menu entries and notification kinds.
@@ -20,6 +21,11 @@ class IndsatsConfig(AppConfig):
         from indsats.agreements import notifications as agreements_notifications  # noqa: F401
         from indsats.requests import menu as requests_menu  # noqa: F401
         from indsats.requests import notifications as requests_notifications  # noqa: F401
+        from indsats.supportmeetings import documents as supportmeetings_documents  # noqa: F401
+        from indsats.supportmeetings import menu as supportmeetings_menu  # noqa: F401
+        from indsats.supportmeetings import (  # noqa: F401
+            notifications as supportmeetings_notifications,
+        )
         from institutioner.accesslog import rules as access_log
 
         access_log.register(access.ACCESS_LOG)

@@ -4,3 +4,4 @@ urlpatterns = [
     path("", include("indsats.requests.urls")),
     path("", include("indsats.agreements.urls")),
 ]
+urlpatterns += [path("", include("indsats.supportmeetings.urls"))]
