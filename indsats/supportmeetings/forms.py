@@ -105,6 +105,7 @@ class DecisionForm(forms.Form):
         decimal_places=1,
         min_value=0.5,
         max_value=40,
+        localize=True,
     )
     period_start = forms.DateField(
         label=_("From"), required=False, widget=DATE, validators=[validate_plausible_date]
