@@ -13,5 +13,5 @@ kinds.register(
 kinds.register(
     NotificationKind.SUPPORT, roles=(Role.LEADER,), template_prefixes=("support_decided",)
 )
-# The re-visitation reminder (forloeb/reminders/rules.py), to the administration.
+# The re-visitation reminder (a reminder rule), to the administration.
 kinds.register(NotificationKind.SUPPORT_REVISIT, roles=(Role.ADMINISTRATION,))

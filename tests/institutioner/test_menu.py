@@ -25,6 +25,7 @@ def _menu(client, url: str) -> list[tuple[str, str, bool]]:
                 "Forside",
                 "Visitation",
                 "Anmodninger",
+                "Visitationsmøder",
                 "Forløb",
                 "Forankring",
                 "Fordeling",

@@ -144,7 +144,9 @@ def test_deciding_on_the_board(client, world, consultant, board):
         prefix + "reasons": "Støttebehovet er dokumenteret.",
     }
     response = client.post(url, data)
-    assert response.status_code == 302, re.findall(r'invalid-feedback[^>]*>(.{0,200})', response.content.decode(), re.S)
+    assert response.status_code == 302, re.findall(
+        r"invalid-feedback[^>]*>(.{0,200})", response.content.decode(), re.S
+    )
     app.refresh_from_db()
     assert app.status == SupportStatus.GRANTED
     # The same form again (a second member, a second tab): a message, not a second decision.

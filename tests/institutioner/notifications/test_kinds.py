@@ -17,6 +17,7 @@ def test_each_role_chooses_among_the_kinds_it_receives_in_a_fixed_order():
         K.ABSENCE,
         K.PLAN_CHANGE,
         K.FOLLOW_UP_REMINDER,
+        K.SUPPORT,
     )
     assert kinds.kinds_for_role("pedagogist") == (
         K.REQUESTS,
@@ -35,6 +36,8 @@ def test_each_role_chooses_among_the_kinds_it_receives_in_a_fixed_order():
         K.AGREEMENTS,
         K.SIGNATURE_REMINDER,
         K.COURSE_ENDING,
+        K.VISITATION_MEETINGS,
+        K.SUPPORT_REVISIT,
     )
     assert kinds.kinds_for_role("staff") == (K.MEETINGS, K.RATING_INVITATION)
 
@@ -57,6 +60,8 @@ def test_every_kind_but_system_is_registered_by_the_app_that_sends_it():
         # Reminders and the changed plan say their kind when they queue.
         ("course_plan_changed", K.SYSTEM),
         ("absence_recorded", K.ABSENCE),
+        ("visitation_planned", K.VISITATION_MEETINGS),
+        ("support_decided", K.SUPPORT),
         ("notification_test", K.SYSTEM),
     ],
 )
