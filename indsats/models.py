@@ -681,11 +681,13 @@ class SupportApplication(models.Model):
         validators=[validate_no_cpr, MaxLength(MEDIUM)],
     )
     # The earlier interventions of this system for the group, picked from a list.
-    earlier_interventions = models.ManyToManyField(
-        "InterventionRequest",
-        blank=True,
-        related_name="support_applications",
-        verbose_name=_("earlier interventions"),
+    earlier_interventions: "models.ManyToManyField[InterventionRequest, models.Model]" = (
+        models.ManyToManyField(
+            "InterventionRequest",
+            blank=True,
+            related_name="support_applications",
+            verbose_name=_("earlier interventions"),
+        )
     )
     hours_per_week = models.DecimalField(
         _("support hours a week asked for"),

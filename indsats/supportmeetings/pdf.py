@@ -39,7 +39,9 @@ def agenda_pdf(meeting: VisitationMeeting) -> bytes:
 
 def minutes_pdf(meeting: VisitationMeeting) -> bytes:
     """The decisions with their reasons."""
-    items = [item for item in selectors.board_items(meeting) if item.made_decision is not None]
+    items = [
+        item for item in selectors.board_items(meeting) if selectors.decision_of(item) is not None
+    ]
     return _render(
         "pdf/visitation_minutes.html",
         {"meeting": meeting, "items": items, "members": list(meeting.members.all())},

@@ -63,10 +63,11 @@ def board_items(meeting: VisitationMeeting) -> list[AgendaItem]:
         .order_by("added_at", "pk")
     )
     for item in items:
-        item.support_url = support_url(item.application)
-        item.made_decision = decision_of(item)
+        # What the board and the files show beside the item (set here, read by templates).
+        setattr(item, "support_url", support_url(item.application))  # noqa: B010
+        setattr(item, "made_decision", decision_of(item))  # noqa: B010
         for document in item.application.documents.all():
-            document.download_url = document_url(document)
+            setattr(document, "download_url", document_url(document))  # noqa: B010
     return items
 
 

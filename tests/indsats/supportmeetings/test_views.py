@@ -67,7 +67,7 @@ def test_meeting_pages_are_404_outside_the_visitation(client, world, board):
 
 
 def test_the_consultant_reads_the_board_and_each_read_is_logged(client, world, consultant, board):
-    meeting, app = board
+    meeting, _app = board
     client.force_login(consultant)
     response = client.get(reverse("visitation_meeting_detail", args=[meeting.pk]))
     assert response.status_code == 200
@@ -236,7 +236,7 @@ def test_the_administration_plans_moves_cancels_and_marks_held(client, world, co
 
 
 def test_the_revisit_button_puts_a_case_on_the_agenda(client, world, board):
-    meeting, app = board
+    _meeting, app = board
     grant(world, _item(app), revisit_on=timezone.localdate() + timedelta(days=20))
     other = plan(world, days=30, deadline_days=20)
     client.force_login(world.administrator)
@@ -252,7 +252,7 @@ def test_the_revisit_button_puts_a_case_on_the_agenda(client, world, board):
 
 
 def test_the_menu_and_the_start_page(client, world, consultant, board):
-    meeting, _app = board
+    _meeting, _app = board
     client.force_login(consultant)
     body = client.get(reverse("start")).content.decode()
     assert "Visitationsmøder" in body and "Næste visitationsmøde" in body
