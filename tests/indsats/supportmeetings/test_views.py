@@ -278,3 +278,30 @@ def test_the_board_runs_a_constant_number_of_queries(client, world, consultant, 
     assert shown == {str(n) for n in range(extra)}
     assert body.count("ppv-1.pdf") == extra
     assert len(queries.captured_queries) == 13, [q["sql"][:80] for q in queries.captured_queries]
+
+
+def test_the_list_shows_coming_meetings_first_then_past_ones_newest_first(
+    client, world, consultant, monkeypatch
+):
+    from institutioner import paging
+
+    soon = plan(world, days=5, deadline_days=2)
+    later = plan(world, days=30, deadline_days=20)
+    old = plan(world, days=3, deadline_days=1)
+    older = plan(world, days=2, deadline_days=1)
+    now = timezone.now()
+    VisitationMeeting.objects.filter(pk=old.pk).update(
+        starts_at=now - timedelta(days=10), ends_at=now - timedelta(days=10, hours=-1)
+    )
+    VisitationMeeting.objects.filter(pk=older.pk).update(
+        starts_at=now - timedelta(days=40), ends_at=now - timedelta(days=40, hours=-1)
+    )
+    monkeypatch.setattr(paging, "PER_PAGE", 3)
+    client.force_login(consultant)
+    pages = []
+    for number in (1, 2):
+        body = client.get(reverse("visitation_meeting_list"), {"side": number}).content.decode()
+        pages.append([int(pk) for pk in re.findall(r'href="/stoette/moeder/(\d+)/"', body)])
+    assert pages == [[soon.pk, later.pk, old.pk], [older.pk]]
+    (row,) = AccessLogEntry.objects.filter(url_name="visitation_meeting_list", user=consultant)[:1]
+    assert row.action == AccessAction.SEARCH
