@@ -217,7 +217,6 @@ def _board(request, meeting, *, bound: DecisionForm | None = None, bound_item_id
             "revisits": revisits,
             "cancel_form": CancelForm(),
         },
-        status=400 if bound is not None else 200,
     )
 
 

@@ -130,10 +130,12 @@ def test_deciding_on_the_board(client, world, consultant, board):
     response = client.post(
         url, {prefix + "outcome": "granted", prefix + "reasons": "Mit begrundede skøn."}
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     body = response.content.decode()
     assert "Mit begrundede skøn." in body and "genvisitationsdato" in body
     assert not SupportDecision.objects.exists()
+    # A POST writes no access-log row (institutioner/accesslog: only a GET shows anything); the
+    # board the member came from was logged when it was read.
     today = timezone.localdate()
     data = {
         prefix + "outcome": "granted",
@@ -305,3 +307,34 @@ def test_the_list_shows_coming_meetings_first_then_past_ones_newest_first(
     assert pages == [[soon.pk, later.pk, old.pk], [older.pk]]
     (row,) = AccessLogEntry.objects.filter(url_name="visitation_meeting_list", user=consultant)[:1]
     assert row.action == AccessAction.SEARCH
+
+
+def test_state_errors_on_the_board_are_messages(client, world, consultant, board):
+    meeting, app = board
+    later = plan(world, days=30, deadline_days=20)
+    item = _item(app)
+    client.force_login(world.administrator)
+    client.post(reverse("agenda_item_move", args=[meeting.pk, item.pk]), {"meeting": later.pk})
+    # The old item, decided from a board left open: a message, no decision.
+    prefix = f"item{item.pk}-"
+    response = client.post(
+        reverse("agenda_item_decide", args=[meeting.pk, item.pk]),
+        {prefix + "outcome": "rejected", prefix + "reasons": "Nej."},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Ansøgningen er flyttet til et andet møde." in response.content.decode()
+    # The new item, decided on the wrong meeting's board.
+    new = _item(app)
+    prefix = f"item{new.pk}-"
+    response = client.post(
+        reverse("agenda_item_decide", args=[meeting.pk, new.pk]),
+        {prefix + "outcome": "rejected", prefix + "reasons": "Nej."},
+        follow=True,
+    )
+    assert "ikke på dette mødes dagsorden" in response.content.decode()
+    # Cancelling twice.
+    client.post(reverse("visitation_meeting_cancel", args=[meeting.pk]))
+    response = client.post(reverse("visitation_meeting_cancel", args=[meeting.pk]), follow=True)
+    assert "Mødet er aflyst og kan ikke aflyses." in response.content.decode()
+    assert not SupportDecision.objects.exists()
