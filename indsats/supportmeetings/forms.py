@@ -97,7 +97,7 @@ class MoveItemForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Decision"), choices=())
+    outcome = forms.ChoiceField(label=_("Decision (outcome)"), choices=())
     hours_per_week = forms.DecimalField(
         label=_("Support hours a week"),
         required=False,
