@@ -319,6 +319,12 @@ def _support_people(application: SupportApplication) -> list[int]:
     return [application.created_by_id]
 
 
+def _agenda_people(meeting: VisitationMeeting) -> list[int]:
+    """A visitation meeting's board concerns the authors of the applications it shows (the
+    view sets `shown_items`, already loaded)."""
+    return sorted({item.application.created_by_id for item in getattr(meeting, "shown_items", [])})
+
+
 # The pages of requests, meetings and agreements that show personal data, and what their
 # access-log rows say (institutioner/accesslog/rules.py); registered from IndsatsConfig.ready().
 # Whom a row concerns is read from columns the page's access helper already joined: no query.
@@ -351,5 +357,22 @@ ACCESS_LOG = {
     "support_document_download": log.download(
         "indsats.SupportDocument",
         concerns=lambda document: _support_people(document.application),
+    ),
+    # --- indsats/supportmeetings/: the visitation meetings (the board and its files show the
+    # child data of every application on the agenda; the rows name each application's author).
+    "visitation_meeting_list": log.search(),
+    "visitation_meeting_detail": log.view(
+        "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
+    ),
+    "visitation_meeting_edit": log.view("indsats.VisitationMeeting"),
+    "visitation_meeting_agenda_pdf": log.download(
+        "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
+    ),
+    "visitation_meeting_minutes_pdf": log.download(
+        "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
+    ),
+    "visitation_meeting_ics": log.download("indsats.VisitationMeeting"),
+    "support_decision_letter": log.download(
+        "indsats.SupportDecision", concerns=lambda decision: [decision.application.created_by_id]
     ),
 }

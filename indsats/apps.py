@@ -11,6 +11,7 @@ class IndsatsConfig(AppConfig):
         from indsats.agreements import startpage as agreements_startpage  # noqa: F401
         from indsats.requests import startpage as requests_startpage  # noqa: F401
         from indsats.support import startpage as support_startpage  # noqa: F401
+        from indsats.supportmeetings import startpage as supportmeetings_startpage  # noqa: F401
 
         # isort: split
         # What the rooms register with the organisation: menu entries and notification kinds.
@@ -23,6 +24,11 @@ class IndsatsConfig(AppConfig):
         from indsats.requests import notifications as requests_notifications  # noqa: F401
         from indsats.support import menu as support_menu  # noqa: F401
         from indsats.support import notifications as support_notifications  # noqa: F401
+        from indsats.supportmeetings import documents as supportmeetings_documents  # noqa: F401
+        from indsats.supportmeetings import menu as supportmeetings_menu  # noqa: F401
+        from indsats.supportmeetings import (  # noqa: F401
+            notifications as supportmeetings_notifications,
+        )
         from institutioner.accesslog import rules as access_log
 
         access_log.register(access.ACCESS_LOG)

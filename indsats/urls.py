@@ -5,3 +5,4 @@ urlpatterns = [
     path("", include("indsats.agreements.urls")),
     path("", include("indsats.support.urls")),
 ]
+urlpatterns += [path("", include("indsats.supportmeetings.urls"))]

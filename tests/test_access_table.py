@@ -114,6 +114,22 @@ def _access_request(world):
     return made
 
 
+def _visitation(world):
+    """A coming visitation meeting with one application on its agenda, decided (granted), once
+    a world (indsats/supportmeetings/)."""
+    made = getattr(world, "visitation", None)
+    if made is None:
+        from indsats.models import AgendaItem
+        from tests.indsats.supportmeetings.helpers import grant, make_application, plan
+
+        app = make_application(world)
+        meeting = plan(world)
+        item = AgendaItem.objects.get(application=app, meeting=meeting)
+        decision = grant(world, item)
+        made = world.visitation = (meeting, item, decision)
+    return made
+
+
 def this_week(world):
     year, week, _day = timezone.localdate().isocalendar()
     return {"year": year, "week": week}
@@ -446,6 +462,43 @@ RULES = {
         lambda w: {"fmt": "xlsx"},
         {**signed_in(404), "administration": 200},
     ),
+    # Visitation meetings (indsats/supportmeetings/): the administration and the visitation role
+    # (not among these roles); the decision letter for whoever sees the application.
+    "visitation_meeting_list": (no_kwargs, {**signed_in(404), "administration": 200}),
+    "visitation_meeting_create": (no_kwargs, {**signed_in(404), "administration": 200}),
+    **{
+        name: (
+            lambda w: {"pk": _visitation(w)[0].pk},
+            {**signed_in(404), "administration": 200},
+        )
+        for name in (
+            "visitation_meeting_detail",
+            "visitation_meeting_edit",
+            "visitation_meeting_agenda_pdf",
+            "visitation_meeting_minutes_pdf",
+            "visitation_meeting_ics",
+        )
+    },
+    **{
+        name: (lambda w: {"pk": _visitation(w)[0].pk}, everyone(405))
+        for name in (
+            "visitation_meeting_cancel",
+            "visitation_meeting_held",
+            "visitation_revisit_place",
+        )
+    },
+    "agenda_item_decide": (
+        lambda w: {"pk": _visitation(w)[0].pk, "item_id": _visitation(w)[1].pk},
+        everyone(405),
+    ),
+    "agenda_item_move": (
+        lambda w: {"pk": _visitation(w)[0].pk, "item_id": _visitation(w)[1].pk},
+        everyone(405),
+    ),
+    "support_decision_letter": (
+        lambda w: {"pk": _visitation(w)[2].pk},
+        {**signed_in(404), "administration": 200, "leader": 200},
+    ),
     # The admin is the administration's; anyone else signed in gets 404.
     "admin:login": (no_kwargs, everyone(302)),
     "admin:logout": (no_kwargs, {**signed_in(404), "administration": 405}),
@@ -570,6 +623,18 @@ DOWNLOADS = {
         "hours_delivered",
     ),
     "access_log_export": ([no_kwargs], "access_log_search"),
+    "visitation_meeting_agenda_pdf": (
+        [lambda w: {"pk": _visitation(w)[0].pk}],
+        "visitation_meeting_detail",
+    ),
+    "visitation_meeting_minutes_pdf": (
+        [lambda w: {"pk": _visitation(w)[0].pk}],
+        "visitation_meeting_detail",
+    ),
+    "visitation_meeting_ics": (
+        [lambda w: {"pk": _visitation(w)[0].pk}],
+        "visitation_meeting_detail",
+    ),
     "year_report_download": (
         [lambda w: {"pk": _administrations_year_report(w).pk}],
         "year_report_status",
@@ -586,6 +651,15 @@ DOWNLOADS = {
         for name in ("districts", "institutions", "flow", "pedagogists", "effect")
     },
 }
+
+# The decision letter follows the application's page (`support_detail`, indsats/support/, built
+# on another branch). Until that page is merged the letter waits here (the lead removes this).
+if "support_detail" in RULES:
+    DOWNLOADS["support_decision_letter"] = (
+        [lambda w: {"pk": _visitation(w)[2].pk}],
+        "support_detail",
+    )
+PENDING_DOWNLOADS = set() if "support_detail" in RULES else {"support_decision_letter"}
 
 
 def plant_hours(world) -> None:
@@ -780,7 +854,7 @@ def test_every_download_has_a_rule(client, world_with_requests):
         if is_file(client.get(reverse(name, kwargs=builder(world)))):
             files.add(name)
     assert files, "no downloads found: the check itself is broken"
-    missing = sorted(files - set(DOWNLOADS))
+    missing = sorted(files - set(DOWNLOADS) - PENDING_DOWNLOADS)
     assert missing == [], f"downloads without a rule in DOWNLOADS: {missing}"
     assert sorted(set(DOWNLOADS) - set(named_urls())) == []
     assert all(page in RULES for _builders, page in DOWNLOADS.values())

@@ -32,11 +32,15 @@ from forloeb.models import (
 )
 from indsats.agreements.selectors import missing_signers
 from indsats.models import AgreementVersion, InterventionRequest, RequestStatus, VersionStatus
+from indsats.supportmeetings.services import revisits_due
 from institutioner import workdays
 from institutioner.models import NotificationKind, Pedagogist, Role, User
 from institutioner.notifications.services import notification_queue_many
 
 logger = logging.getLogger(__name__)
+
+# Granted support is reminded this many weeks before its re-visitation date.
+SUPPORT_REVISIT_REMINDER_WEEKS = 4
 
 
 def _local_today(now: datetime):
@@ -321,4 +325,27 @@ def follow_ups_due(*, now: datetime) -> int:
                         dedupe_key=f"follow-up:{course.pk}:{months}:{closed_on.isoformat()}",
                     )
                 )
+    return queued
+
+
+def support_revisits_due(*, now: datetime) -> int:
+    """Support in force whose re-visitation date is within SUPPORT_REVISIT_REMINDER_WEEKS weeks
+    (or passed) and that waits on no meeting's agenda → the administration, once per case and
+    re-visitation date."""
+    today = _local_today(now)
+    cases = revisits_due(weeks=SUPPORT_REVISIT_REMINDER_WEEKS, on=today)
+    queued = 0
+    for app in cases:
+        assert app.revisit_on is not None
+        with transaction.atomic():
+            queued += len(
+                notification_queue_many(
+                    recipients=_administration(),
+                    template="reminder_support_revisit",
+                    kind=NotificationKind.SUPPORT_REVISIT,
+                    context={"app": app},
+                    url=reverse("visitation_meeting_list"),
+                    dedupe_key=f"support-revisit:{app.pk}:{app.revisit_on.isoformat()}",
+                )
+            )
     return queued

@@ -75,4 +75,13 @@ register(
         hour="7",
         minute="30",
     ),
+    Schedule(
+        name="reminders-support-revisits",
+        task=tasks.reminders_support_revisits.name,
+        label=_("Granted support due for re-visitation within 4 weeks, on no agenda"),
+        help=_("To the administration, once per case and re-visitation date."),
+        hour="7",
+        minute="0",
+        day_of_week=WEEKDAYS_WORK,
+    ),
 )

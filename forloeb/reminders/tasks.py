@@ -25,6 +25,7 @@ RULES: dict[str, Callable[..., int]] = {
     "reminders-week-sheets": reminders.week_sheets,
     "reminders-week-sheets-again": reminders.week_sheets_again,
     "reminders-follow-ups": reminders.follow_ups_due,
+    "reminders-support-revisits": reminders.support_revisits_due,
 }
 
 
@@ -66,3 +67,8 @@ def reminders_week_sheets_again() -> int:
 @shared_task(name="forloeb.tasks.reminders_follow_ups", ignore_result=True)
 def reminders_follow_ups() -> int:
     return run_rule("reminders-follow-ups", reminders.follow_ups_due)
+
+
+@shared_task(name="forloeb.tasks.reminders_support_revisits", ignore_result=True)
+def reminders_support_revisits() -> int:
+    return run_rule("reminders-support-revisits", reminders.support_revisits_due)

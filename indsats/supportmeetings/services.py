@@ -5,21 +5,38 @@ row, saves, writes a SupportEvent with the acting user, and queues the e-mails i
 transaction (the outbox sends them after commit).
 """
 
-from django.db import transaction
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indsats.models import (
+    GRANTING_OUTCOMES,
+    SUPPORT_IN_FORCE,
     AgendaItem,
     AgendaItemStatus,
     AgendaPurpose,
     SupportApplication,
+    SupportDecision,
     SupportEvent,
     SupportEventKind,
+    SupportKind,
+    SupportOutcome,
+    SupportStatus,
     VisitationMeeting,
     VisitationMeetingStatus,
 )
-from institutioner.models import User
+from indsats.supportmeetings import calendar, documents, selectors
+from institutioner.errors import StateError
+from institutioner.models import NotificationKind, User
+from institutioner.notifications.services import EmailAttachment, notification_queue_many
+from institutioner.textlimits import LINE, MEDIUM, check_lengths
+from institutioner.validators import validate_no_cpr
 
 
 def next_meeting(on=None) -> VisitationMeeting | None:
@@ -77,3 +94,441 @@ def agenda_take_off(*, application: SupportApplication) -> int:
     return AgendaItem.objects.filter(
         application=application, status=AgendaItemStatus.WAITING
     ).update(status=AgendaItemStatus.REMOVED)
+
+
+# --- Planning the meetings ------------------------------------------------------------------------
+
+
+def _lock_meeting(meeting_id: int) -> VisitationMeeting:
+    return VisitationMeeting.objects.select_for_update(of=("self",)).get(pk=meeting_id)
+
+
+def _check_times(starts_at: datetime, ends_at: datetime, deadline: date) -> None:
+    if starts_at <= timezone.now():
+        raise ValidationError({"date": _("The meeting cannot be in the past.")})
+    if ends_at <= starts_at:
+        raise ValidationError({"end": _("The meeting must end after it starts.")})
+    if starts_at > timezone.now() + timedelta(days=366):
+        raise ValidationError({"date": _("The meeting can be at most a year ahead.")})
+    if deadline > timezone.localtime(starts_at).date():
+        raise ValidationError(
+            {"application_deadline": _("The application deadline must be before the meeting.")}
+        )
+
+
+def _calendar_attachment(meeting: VisitationMeeting, *, cancelled: bool = False, members=None):
+    method = "CANCEL" if cancelled else "REQUEST"
+    return EmailAttachment(
+        name="visitationsmoede.ics",
+        mimetype=f"text/calendar; method={method}; charset=UTF-8",
+        content=calendar.visitation_ics(meeting, cancelled=cancelled, members=members),
+    )
+
+
+def _notify_members(meeting: VisitationMeeting, template: str, **extra) -> None:
+    cancelled = meeting.status == VisitationMeetingStatus.CANCELLED
+    notification_queue_many(
+        recipients=list(meeting.members.all()),
+        template=template,
+        kind=NotificationKind.VISITATION_MEETINGS,
+        context={"meeting": meeting, **extra},
+        attachment=_calendar_attachment(meeting, cancelled=cancelled),
+        concerns=meeting,
+    )
+
+
+def _waiting_applications(deadline: date) -> list[SupportApplication]:
+    """Submitted applications that wait on no agenda and came in by the deadline."""
+    waiting = AgendaItem.objects.filter(application=OuterRef("pk"), status=AgendaItemStatus.WAITING)
+    return list(
+        SupportApplication.objects.filter(
+            status=SupportStatus.SUBMITTED, submitted_at__date__lte=deadline
+        )
+        .exclude(Exists(waiting))
+        .annotate(decided_before=Exists(SupportDecision.objects.filter(application=OuterRef("pk"))))
+        .order_by("submitted_at", "pk")
+    )
+
+
+@transaction.atomic
+def meeting_plan(
+    *,
+    actor: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str,
+    application_deadline: date,
+    members: list[User],
+) -> VisitationMeeting:
+    """Plans a meeting, puts every submitted application that waits on no agenda and came in by
+    the deadline on its agenda, and invites the committee."""
+    validate_no_cpr(place)
+    _check_times(starts_at, ends_at, application_deadline)
+    meeting = VisitationMeeting(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        application_deadline=application_deadline,
+        created_by=actor,
+    )
+    meeting.full_clean(exclude=["created_by"])
+    meeting.save()
+    meeting.members.set(members)
+    for application in _waiting_applications(application_deadline):
+        agenda_place(
+            application=application,
+            actor=actor,
+            meeting=meeting,
+            purpose=AgendaPurpose.ANSWERED
+            if getattr(application, "decided_before", False)
+            else AgendaPurpose.NEW,
+        )
+    _notify_members(meeting, "visitation_planned")
+    return meeting
+
+
+@transaction.atomic
+def meeting_move(
+    *,
+    actor: User,
+    meeting_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str,
+    application_deadline: date,
+    members: list[User],
+) -> VisitationMeeting:
+    """Changes the time, place, deadline or committee; the invitations are sent again with the
+    same UID and a higher SEQUENCE (members taken off get a cancellation)."""
+    validate_no_cpr(place)
+    meeting = _lock_meeting(meeting_id)
+    if meeting.status != VisitationMeetingStatus.PLANNED:
+        raise StateError(_("The meeting is %(status)s and cannot be changed.") % _status(meeting))
+    _check_times(starts_at, ends_at, application_deadline)
+    removed = set(meeting.members.all()) - set(members)
+    meeting.starts_at, meeting.ends_at, meeting.place = starts_at, ends_at, place
+    meeting.application_deadline = application_deadline
+    meeting.sequence += 1
+    meeting.full_clean(exclude=["created_by"])
+    meeting.save(
+        update_fields=["starts_at", "ends_at", "place", "application_deadline", "sequence"]
+    )
+    meeting.members.set(members)
+    _notify_members(meeting, "visitation_moved")
+    if removed:
+        notification_queue_many(
+            recipients=list(removed),
+            template="visitation_removed",
+            kind=NotificationKind.VISITATION_MEETINGS,
+            context={"meeting": meeting},
+            attachment=_calendar_attachment(meeting, cancelled=True, members=removed),
+            concerns=meeting,
+        )
+    return meeting
+
+
+def _status(meeting: VisitationMeeting) -> dict:
+    return {"status": meeting.get_status_display().lower()}
+
+
+def _following_meeting(meeting: VisitationMeeting) -> VisitationMeeting | None:
+    """The next planned meeting after `meeting` (the deadline no longer matters: the items were
+    in time for the cancelled one)."""
+    return (
+        VisitationMeeting.objects.filter(
+            status=VisitationMeetingStatus.PLANNED, starts_at__gt=timezone.now()
+        )
+        .exclude(pk=meeting.pk)
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
+def _move_item(item: AgendaItem, target: VisitationMeeting | None, actor: User | None) -> None:
+    item.status = AgendaItemStatus.MOVED
+    item.save(update_fields=["status"])
+    application = item.application
+    if target is None:
+        message = _("Taken off the agenda of %(meeting)s; waits for the next meeting.") % {
+            "meeting": item.meeting
+        }
+    else:
+        AgendaItem.objects.create(meeting=target, application=application, purpose=item.purpose)
+        message = _("Moved from %(old)s to %(new)s.") % {"old": item.meeting, "new": target}
+    SupportEvent.objects.create(
+        application=application,
+        kind=SupportEventKind.MOVED,
+        actor=actor,
+        from_status=application.status,
+        to_status=application.status,
+        message=message,
+    )
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: User, meeting_id: int, reason: str = "") -> VisitationMeeting:
+    """Cancels a planned meeting: its waiting items move to the next planned meeting (or wait
+    for the next one to be planned), and the committee gets a cancellation."""
+    check_lengths(reason=(reason, LINE))
+    validate_no_cpr(reason)
+    meeting = _lock_meeting(meeting_id)
+    if meeting.status != VisitationMeetingStatus.PLANNED:
+        raise StateError(_("The meeting is %(status)s and cannot be cancelled.") % _status(meeting))
+    meeting.status = VisitationMeetingStatus.CANCELLED
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "sequence"])
+    target = _following_meeting(meeting)
+    items = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .filter(meeting=meeting, status=AgendaItemStatus.WAITING)
+        .select_related("application", "meeting")
+    )
+    for item in items:
+        _move_item(item, target, actor)
+    _notify_members(meeting, "visitation_cancelled", reason=reason)
+    return meeting
+
+
+@transaction.atomic
+def meeting_mark_held(*, actor: User, meeting_id: int) -> VisitationMeeting:
+    meeting = _lock_meeting(meeting_id)
+    if meeting.status != VisitationMeetingStatus.PLANNED:
+        raise StateError(
+            _("The meeting is %(status)s and cannot be marked as held.") % _status(meeting)
+        )
+    if meeting.starts_at > timezone.now():
+        raise StateError(_("The meeting has not started yet."))
+    meeting.status = VisitationMeetingStatus.HELD
+    meeting.save(update_fields=["status"])
+    return meeting
+
+
+@transaction.atomic
+def agenda_move(*, actor: User, item_id: int, meeting_id: int) -> AgendaItem:
+    """Moves a waiting agenda item to another planned meeting's agenda."""
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting", "application")
+        .get(pk=item_id)
+    )
+    if item.status != AgendaItemStatus.WAITING:
+        raise StateError(
+            _("The application is no longer waiting on this agenda (%(status)s).")
+            % {"status": item.get_status_display().lower()}
+        )
+    target = VisitationMeeting.objects.filter(pk=meeting_id).first()
+    if target is None or target.status != VisitationMeetingStatus.PLANNED:
+        raise StateError(_("An application can only be moved to a planned meeting."))
+    if target.pk == item.meeting_id:
+        raise StateError(_("The application is already on that meeting's agenda."))
+    if target.starts_at <= timezone.now():
+        raise StateError(_("An application can only be moved to a coming meeting."))
+    _move_item(item, target, actor)
+    return AgendaItem.objects.get(application=item.application, status=AgendaItemStatus.WAITING)
+
+
+# --- Re-visitation --------------------------------------------------------------------------------
+
+# A granted case is offered for re-visitation this many weeks before its date.
+REVISIT_WEEKS = 8
+
+
+def revisits_due(*, weeks: int = REVISIT_WEEKS, on: date | None = None):
+    """Cases in force whose re-visitation date is within `weeks` weeks (or passed) and that wait
+    on no agenda."""
+    day = on or timezone.localdate()
+    waiting = AgendaItem.objects.filter(application=OuterRef("pk"), status=AgendaItemStatus.WAITING)
+    return (
+        SupportApplication.objects.in_force()
+        .filter(revisit_on__lte=day + timedelta(weeks=weeks))
+        .exclude(Exists(waiting))
+        .select_related("institution")
+        .order_by("revisit_on", "pk")
+    )
+
+
+@transaction.atomic
+def revisit_place(*, actor: User, application_id: int, meeting_id: int | None = None) -> AgendaItem:
+    """Puts a case in force on a meeting's agenda for re-visitation (given, or the next)."""
+    application = (
+        SupportApplication.objects.select_for_update(of=("self",))
+        .select_related("institution")
+        .get(pk=application_id)
+    )
+    if application.status not in SUPPORT_IN_FORCE:
+        raise StateError(
+            _("The application is %(status)s; only granted support is re-visited.")
+            % {"status": application.get_status_display().lower()}
+        )
+    if AgendaItem.objects.filter(application=application, status=AgendaItemStatus.WAITING).exists():
+        raise StateError(_("The case is already on an agenda."))
+    meeting = None
+    if meeting_id is not None:
+        meeting = VisitationMeeting.objects.filter(pk=meeting_id).first()
+        if meeting is None or meeting.status != VisitationMeetingStatus.PLANNED:
+            raise StateError(_("A case can only be put on a planned meeting's agenda."))
+    else:
+        meeting = next_meeting()
+        if meeting is None:
+            raise StateError(_("No visitation meeting is planned. Plan one first."))
+    item = agenda_place(
+        application=application, actor=actor, purpose=AgendaPurpose.REVISIT, meeting=meeting
+    )
+    assert item is not None
+    return item
+
+
+# --- Deciding -------------------------------------------------------------------------------------
+
+STATUS_AFTER: dict[str, str] = {
+    SupportOutcome.GRANTED: SupportStatus.GRANTED,
+    SupportOutcome.PARTLY_GRANTED: SupportStatus.PARTLY_GRANTED,
+    SupportOutcome.REJECTED: SupportStatus.REJECTED,
+    SupportOutcome.MORE_INFO: SupportStatus.NEEDS_INFO,
+    SupportOutcome.ENDED: SupportStatus.ENDED,
+}
+# Outcomes of a re-visitation, and of a new application (or its answered questions).
+REVISIT_OUTCOMES = (SupportOutcome.EXTENDED, SupportOutcome.ENDED)
+FIRST_OUTCOMES = (
+    SupportOutcome.GRANTED,
+    SupportOutcome.PARTLY_GRANTED,
+    SupportOutcome.REJECTED,
+    SupportOutcome.MORE_INFO,
+)
+
+
+def _check_decision(
+    item: AgendaItem,
+    outcome: str,
+    hours_per_week: Decimal | None,
+    period_start: date | None,
+    period_end: date | None,
+    revisit_on: date | None,
+    reasons: str,
+) -> None:
+    if outcome not in SupportOutcome.values:
+        raise ValidationError({"outcome": _("Choose a decision.")})
+    if item.purpose == AgendaPurpose.REVISIT and outcome not in REVISIT_OUTCOMES:
+        raise ValidationError({"outcome": _("A re-visitation extends or ends the support.")})
+    if item.purpose != AgendaPurpose.REVISIT and outcome not in FIRST_OUTCOMES:
+        raise ValidationError({"outcome": _("Only support in force can be extended or ended.")})
+    if not (reasons or "").strip():
+        raise ValidationError({"reasons": _("Give the reasons for the decision.")})
+    check_lengths(reasons=(reasons, MEDIUM))
+    validate_no_cpr(reasons)
+    if outcome in GRANTING_OUTCOMES:
+        errors = {}
+        if item.application.kind == SupportKind.SUPPORT_HOURS and not hours_per_week:
+            errors["hours_per_week"] = _("A grant of support hours needs the hours a week.")
+        if hours_per_week is not None and not (Decimal(0) < hours_per_week <= Decimal(40)):
+            errors["hours_per_week"] = _("The hours a week must be above 0 and at most 40.")
+        if period_start is None:
+            errors["period_start"] = _("A grant needs a period.")
+        if period_end is None:
+            errors["period_end"] = _("A grant needs a period.")
+        if period_start and period_end and period_end < period_start:
+            errors["period_end"] = _("The period must end on or after its start.")
+        if revisit_on is None:
+            errors["revisit_on"] = _("A grant needs a re-visitation date.")
+        elif period_end and revisit_on > period_end:
+            errors["revisit_on"] = _("The re-visitation must be before the period ends.")
+        if errors:
+            raise ValidationError(errors)
+
+
+@transaction.atomic
+def support_decide(
+    *,
+    actor: User,
+    item_id: int,
+    outcome: str,
+    reasons: str,
+    hours_per_week: Decimal | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    revisit_on: date | None = None,
+    meeting_id: int | None = None,
+) -> SupportDecision:
+    """The committee's decision on one agenda item. Two members saving at once give one
+    decision: the item is locked, and the decision is unique per item."""
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting", "application__institution")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None:
+        raise StateError(_("The application is not on this meeting's agenda."))
+    if meeting_id is not None and item.meeting_id != meeting_id:
+        raise StateError(_("The application is not on this meeting's agenda."))
+    if item.meeting.status == VisitationMeetingStatus.CANCELLED:
+        raise StateError(_("The meeting is cancelled; decide the application at another one."))
+    if item.status == AgendaItemStatus.DECIDED:
+        raise StateError(_("The application has already been decided at this meeting."))
+    if item.status == AgendaItemStatus.MOVED:
+        raise StateError(_("The application has been moved to another meeting."))
+    if item.status != AgendaItemStatus.WAITING:
+        raise StateError(_("The application has been taken off the agenda (withdrawn)."))
+    application = item.application
+    expected = (
+        SUPPORT_IN_FORCE if item.purpose == AgendaPurpose.REVISIT else (SupportStatus.SUBMITTED,)
+    )
+    if application.status not in expected:
+        raise StateError(
+            _("The application is %(status)s and cannot be decided now.")
+            % {"status": application.get_status_display().lower()}
+        )
+    _check_decision(item, outcome, hours_per_week, period_start, period_end, revisit_on, reasons)
+    granting = outcome in GRANTING_OUTCOMES
+    try:
+        with transaction.atomic():
+            decision = SupportDecision.objects.create(
+                application=application,
+                agenda_item=item,
+                outcome=outcome,
+                hours_per_week=hours_per_week if granting else None,
+                period_start=period_start if granting else None,
+                period_end=period_end if granting else None,
+                revisit_on=revisit_on if granting else None,
+                reasons=reasons.strip(),
+                decided_by=actor,
+            )
+    except IntegrityError:
+        raise StateError(_("The application has already been decided at this meeting.")) from None
+    item.status = AgendaItemStatus.DECIDED
+    item.save(update_fields=["status"])
+    from_status = application.status
+    application.status = STATUS_AFTER.get(outcome, application.status)
+    application.decided_at = decision.decided_at
+    application.revisit_on = revisit_on if granting else None
+    application.save(update_fields=["status", "decided_at", "revisit_on", "updated_at"])
+    SupportEvent.objects.create(
+        application=application,
+        kind=SupportEventKind.DECIDED,
+        actor=actor,
+        from_status=from_status,
+        to_status=application.status,
+        message=f"{decision.get_outcome_display()}: {decision.reasons}",
+    )
+    if outcome == SupportOutcome.MORE_INFO:
+        SupportEvent.objects.create(
+            application=application,
+            kind=SupportEventKind.QUESTION,
+            actor=actor,
+            from_status=from_status,
+            to_status=application.status,
+            message=decision.reasons,
+        )
+    if granting:
+        # The letter is made after commit, by whoever first asks for it (institutioner/files/).
+        documents.decision_letter(decision)
+    # The subject names the application and the institution, never the child.
+    url = selectors.support_url(application) or reverse("start")
+    notification_queue_many(
+        recipients=list(User.objects.leaders_of(application.institution_id)),
+        template="support_decided",
+        kind=NotificationKind.SUPPORT,
+        context={"app": application, "decision": decision, "url": url},
+        url=url,
+    )
+    return decision

@@ -22,6 +22,15 @@ NOT_ABOUT_A_PLACE = {
     # interventions they belong to (the body lists the days and the groups).
     "absence_recorded",
     "absence_cancelled",
+    # Visitation meetings (indsats/supportmeetings/): the committee's invitations are about a
+    # meeting of many applications; the decision and its re-visitation name the application and
+    # its institution, never the child (tests/indsats/supportmeetings/ checks those subjects).
+    "visitation_planned",
+    "visitation_moved",
+    "visitation_cancelled",
+    "visitation_removed",
+    "support_decided",
+    "reminder_support_revisit",
 }
 TEMPLATES = sorted(
     path.name.removesuffix("_subject.txt")

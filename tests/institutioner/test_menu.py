@@ -26,6 +26,7 @@ def _menu(client, url: str) -> list[tuple[str, str, bool]]:
                 "Visitation",
                 "Anmodninger",
                 "Kompenserende støtte",
+                "Visitationsmøder",
                 "Forløb",
                 "Forankring",
                 "Fordeling",

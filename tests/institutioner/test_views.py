@@ -74,10 +74,11 @@ def test_administration_start_query_count_does_not_grow(
         factories.GroupFactory(institution=assignment.institution)
     client.force_login(world.administrator)
     # session, user, districts, institutions (prefetch), assignments; the request flow's
-    # sections: upcoming meetings, triage counts, agreements to sign, evaluations due;
-    # the unread notifications in the menu; the access-log row; session save (3); support
-    # applications awaiting a meeting and their counts (indsats/support/startpage.py)
-    with django_assert_num_queries(17):
+    # sections: upcoming meetings, triage counts, agreements to sign, evaluations due; the
+    # next visitation meeting; the unread notifications in the menu; the access-log row;
+    # session save (3); support applications awaiting a meeting and their counts
+    # (indsats/support/startpage.py)
+    with django_assert_num_queries(18):
         response = client.get(reverse("start"))
     assert response.status_code == 200
     html = response.content.decode()

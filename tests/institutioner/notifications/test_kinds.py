@@ -38,6 +38,8 @@ def test_each_role_chooses_among_the_kinds_it_receives_in_a_fixed_order():
         K.SIGNATURE_REMINDER,
         K.COURSE_ENDING,
         K.SUPPORT,
+        K.VISITATION_MEETINGS,
+        K.SUPPORT_REVISIT,
     )
     assert kinds.kinds_for_role("staff") == (K.MEETINGS, K.RATING_INVITATION)
     assert K.SUPPORT in kinds.kinds_for_role("consultant")
@@ -62,6 +64,8 @@ def test_every_kind_but_system_is_registered_by_the_app_that_sends_it():
         # Reminders and the changed plan say their kind when they queue.
         ("course_plan_changed", K.SYSTEM),
         ("absence_recorded", K.ABSENCE),
+        ("visitation_planned", K.VISITATION_MEETINGS),
+        ("support_decided", K.SUPPORT),
         ("notification_test", K.SYSTEM),
     ],
 )

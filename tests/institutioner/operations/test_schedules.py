@@ -16,6 +16,7 @@ def test_the_apps_register_their_schedules_reminders_first():
         "reminders-week-sheets",
         "reminders-week-sheets-again",
         "reminders-follow-ups",
+        "reminders-support-revisits",
         "retention",
         "send-pending-notifications",
         "worker-heartbeat",

@@ -1,0 +1,139 @@
+from datetime import datetime, timedelta
+from typing import cast
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from indsats.models import AgendaItem, AgendaPurpose, SupportKind, SupportOutcome
+from indsats.supportmeetings.services import FIRST_OUTCOMES, REVISIT_OUTCOMES
+from institutioner.models import Role, User
+from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField
+from institutioner.validators import validate_no_cpr, validate_plausible_date
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class VisitationMeetingForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_plausible_date])
+    start = forms.TimeField(label=_("From"), widget=TIME)
+    end = forms.TimeField(label=_("To"), widget=TIME)
+    place = TextField(label=_("Place"), max_length=SHORT, validators=[validate_no_cpr])
+    application_deadline = forms.DateField(
+        label=_("Application deadline"),
+        widget=DATE,
+        validators=[validate_plausible_date],
+        help_text=_("Applications submitted by this day are put on this meeting's agenda."),
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Committee members"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one committee member.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = cast(forms.ModelMultipleChoiceField, self.fields["members"])
+        members.queryset = User.objects.filter(
+            is_active=True, role__in=[Role.CONSULTANT, Role.ADMINISTRATION]
+        ).order_by("name")
+        members.label_from_instance = lambda u: f"{u.name} ({u.get_role_display()})"  # type: ignore[method-assign,assignment]
+
+    @classmethod
+    def initial_of(cls, meeting) -> dict:
+        start = timezone.localtime(meeting.starts_at)
+        return {
+            "date": start.date(),
+            "start": start.time(),
+            "end": timezone.localtime(meeting.ends_at).time(),
+            "place": meeting.place,
+            "application_deadline": meeting.application_deadline,
+            "members": list(meeting.members.all()),
+        }
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        day, start, end = data.get("date"), data.get("start"), data.get("end")
+        if day and start and end:
+            tz = ZoneInfo(settings.TIME_ZONE)
+            data["starts_at"] = datetime.combine(day, start, tzinfo=tz)
+            data["ends_at"] = datetime.combine(day, end, tzinfo=tz)
+            if end <= start:
+                self.add_error("end", _("The meeting must end after it starts."))
+            elif data["starts_at"] <= timezone.now():
+                self.add_error("date", _("The meeting cannot be in the past."))
+            elif day > timezone.localdate() + timedelta(days=365):
+                self.add_error("date", _("The meeting can be at most a year ahead."))
+            deadline = data.get("application_deadline")
+            if deadline and deadline > day:
+                self.add_error(
+                    "application_deadline",
+                    _("The application deadline must be before the meeting."),
+                )
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = TextField(
+        label=_("Reason (sent to the committee)"),
+        required=False,
+        max_length=LINE,
+        validators=[validate_no_cpr],
+    )
+
+
+class MoveItemForm(forms.Form):
+    meeting = forms.TypedChoiceField(label=_("Move to"), coerce=int, choices=())
+
+    def __init__(self, *args, meetings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.TypedChoiceField, self.fields["meeting"])
+        field.choices = [(m.pk, str(m)) for m in meetings]
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision (outcome)"), choices=())
+    hours_per_week = forms.DecimalField(
+        label=_("Support hours a week"),
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        min_value=0.5,
+        max_value=40,
+        localize=True,
+    )
+    period_start = forms.DateField(
+        label=_("From"), required=False, widget=DATE, validators=[validate_plausible_date]
+    )
+    period_end = forms.DateField(
+        label=_("To"), required=False, widget=DATE, validators=[validate_plausible_date]
+    )
+    revisit_on = forms.DateField(
+        label=_("Re-visitation"), required=False, widget=DATE, validators=[validate_plausible_date]
+    )
+    reasons = TextField(
+        label=_("Reasons"),
+        max_length=MEDIUM,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_cpr],
+        error_messages={"required": _("Give the reasons for the decision.")},
+    )
+
+    def __init__(self, *args, item: AgendaItem, **kwargs):
+        kwargs.setdefault("prefix", f"item{item.pk}")
+        super().__init__(*args, **kwargs)
+        allowed = REVISIT_OUTCOMES if item.purpose == AgendaPurpose.REVISIT else FIRST_OUTCOMES
+        outcome = cast(forms.ChoiceField, self.fields["outcome"])
+        outcome.choices = [(value, SupportOutcome(value).label) for value in allowed]
+        application = item.application
+        if application.kind != SupportKind.SUPPORT_HOURS:
+            self.fields["hours_per_week"].help_text = _("Not needed for a special place.")
+        if not self.is_bound:
+            self.initial.setdefault("hours_per_week", application.hours_per_week)
+            self.initial.setdefault("period_start", application.period_start)
+            self.initial.setdefault("period_end", application.period_end)

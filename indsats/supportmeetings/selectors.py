@@ -1,0 +1,88 @@
+"""Reads of the visitation meetings: the board's items, the list, links to the application."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from indsats.models import (
+    AgendaItem,
+    AgendaItemStatus,
+    SupportApplication,
+    SupportDocument,
+    VisitationMeeting,
+    VisitationMeetingStatus,
+)
+
+
+def _reverse(name: str, pk: int) -> str:
+    # The application's pages live in indsats/support/ (built alongside this room); until both
+    # are merged, a missing page gives no link rather than an error.
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+def support_url(application: SupportApplication) -> str:
+    return _reverse("support_detail", application.pk)
+
+
+def document_url(document: SupportDocument) -> str:
+    return _reverse("support_document_download", document.pk)
+
+
+def meetings_listed(meetings: QuerySet[VisitationMeeting]) -> QuerySet[VisitationMeeting]:
+    """Coming meetings first (soonest first), then past ones (newest first), with counts."""
+    now = timezone.now()
+    from django.db.models import Case, F, IntegerField, Value, When
+
+    return meetings.annotate(
+        is_past=Case(
+            When(starts_at__gte=now, then=Value(0)), default=Value(1), output_field=IntegerField()
+        ),
+        item_count=Count("items", filter=~Q(items__status=AgendaItemStatus.MOVED)),
+        waiting_count=Count("items", filter=Q(items__status=AgendaItemStatus.WAITING)),
+    ).order_by(
+        "is_past",
+        Case(When(starts_at__gte=now, then=F("starts_at"))).asc(),
+        F("starts_at").desc(),
+        "pk",
+    )
+
+
+def board_items(meeting: VisitationMeeting) -> list[AgendaItem]:
+    """The meeting's agenda (items moved away are not on it any more), with everything the board
+    shows, in a constant number of queries."""
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .exclude(status=AgendaItemStatus.MOVED)
+        .select_related("application__institution", "application__group", "decision__decided_by")
+        .prefetch_related(
+            Prefetch("application__documents", queryset=SupportDocument.objects.order_by("pk"))
+        )
+        .order_by("added_at", "pk")
+    )
+    for item in items:
+        # What the board and the files show beside the item (set here, read by templates).
+        setattr(item, "support_url", support_url(item.application))  # noqa: B010
+        setattr(item, "made_decision", decision_of(item))  # noqa: B010
+        for document in item.application.documents.all():
+            setattr(document, "download_url", document_url(document))  # noqa: B010
+    return items
+
+
+def decision_of(item: AgendaItem):
+    try:
+        return item.decision
+    except AgendaItem.decision.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+        return None
+
+
+def other_planned_meetings(meeting: VisitationMeeting) -> list[VisitationMeeting]:
+    return list(
+        VisitationMeeting.objects.filter(
+            status=VisitationMeetingStatus.PLANNED, starts_at__gt=timezone.now()
+        )
+        .exclude(pk=meeting.pk)
+        .order_by("starts_at", "pk")
+    )

@@ -1,0 +1,29 @@
+"""The visitation's part of the start page: the next meeting and how many items it has."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from indsats import access
+from indsats.models import AgendaItemStatus, VisitationMeetingStatus
+from institutioner.startpage import StartSection, register
+
+
+@register
+def next_visitation_meeting(request):
+    user = request.user
+    if not access.works_with_support(user):
+        return None
+    meeting = (
+        access.visitation_meetings_for(user)
+        .filter(status=VisitationMeetingStatus.PLANNED, ends_at__gte=timezone.now())
+        .annotate(
+            waiting=Count("items", filter=Q(items__status=AgendaItemStatus.WAITING)),
+        )
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    return StartSection(
+        "indsats/supportmeetings/start_meeting.html",
+        {"meeting": meeting, "can_plan": access.can_plan_visitation(user)},
+        order=15,
+    )

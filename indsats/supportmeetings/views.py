@@ -1,0 +1,378 @@
+"""The visitation meetings: the list, planning, the board (each application with its facts,
+documents, status and the decision form), agenda and minutes as PDF, the calendar invitation,
+and the decision letter."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indsats import access
+from indsats.models import (
+    AgendaItem,
+    AgendaItemStatus,
+    SupportDecision,
+    VisitationMeetingStatus,
+)
+from indsats.supportmeetings import calendar, documents, pdf, selectors, services
+from indsats.supportmeetings.forms import (
+    CancelForm,
+    DecisionForm,
+    MoveItemForm,
+    VisitationMeetingForm,
+)
+from institutioner import paging
+from institutioner.accesslog import services as access_log
+from institutioner.errors import StateError
+from institutioner.forms import add_errors
+
+
+def _require_support_work(user) -> None:
+    if not access.works_with_support(user):
+        raise Http404
+
+
+def _require_planner(user) -> None:
+    if not access.can_plan_visitation(user):
+        raise Http404
+
+
+@login_required
+def visitation_meeting_list(request):
+    _require_support_work(request.user)
+    meetings = selectors.meetings_listed(access.visitation_meetings_for(request.user))
+    page = paging.page_of(meetings, request)
+    return render(
+        request,
+        "indsats/supportmeetings/meeting_list.html",
+        {
+            "meetings": page.object_list,
+            "page": page,
+            "page_query": paging.page_query(request),
+            "can_plan": access.can_plan_visitation(request.user),
+            "revisits_due": services.revisits_due().count(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def visitation_meeting_create(request):
+    _require_planner(request.user)
+    form = VisitationMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_plan(
+                actor=request.user,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                application_deadline=data["application_deadline"],
+                members=list(data["members"]),
+            )
+        except StateError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The meeting is planned and the committee is invited. "
+                    "%(n)d applications are on its agenda."
+                )
+                % {"n": meeting.items.count()},
+            )
+            return redirect("visitation_meeting_detail", pk=meeting.pk)
+    return render(
+        request, "indsats/supportmeetings/meeting_form.html", {"form": form, "meeting": None}
+    )
+
+
+@login_required
+def visitation_meeting_edit(request, pk: int):
+    _require_planner(request.user)
+    meeting = access.get_visitation_meeting_for(request.user, pk)
+    if meeting.status != VisitationMeetingStatus.PLANNED:
+        messages.error(request, _("Only a planned meeting can be changed."))
+        return redirect("visitation_meeting_detail", pk=meeting.pk)
+    form = VisitationMeetingForm(
+        request.POST or None, initial=VisitationMeetingForm.initial_of(meeting)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_move(
+                actor=request.user,
+                meeting_id=meeting.pk,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                application_deadline=data["application_deadline"],
+                members=list(data["members"]),
+            )
+        except StateError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The meeting is changed and the committee is told."))
+            return redirect("visitation_meeting_detail", pk=meeting.pk)
+    return render(
+        request, "indsats/supportmeetings/meeting_form.html", {"form": form, "meeting": meeting}
+    )
+
+
+@require_POST
+@login_required
+def visitation_meeting_cancel(request, pk: int):
+    _require_planner(request.user)
+    meeting = access.get_visitation_meeting_for(request.user, pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_cancel(
+                actor=request.user, meeting_id=meeting.pk, reason=form.cleaned_data["reason"]
+            )
+        except (StateError, ValidationError) as error:
+            messages.error(request, _message(error))
+        else:
+            messages.success(
+                request,
+                _("The meeting is cancelled; its applications are moved to the next meeting."),
+            )
+    else:
+        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
+    return redirect("visitation_meeting_detail", pk=meeting.pk)
+
+
+@require_POST
+@login_required
+def visitation_meeting_held(request, pk: int):
+    _require_planner(request.user)
+    meeting = access.get_visitation_meeting_for(request.user, pk)
+    try:
+        services.meeting_mark_held(actor=request.user, meeting_id=meeting.pk)
+    except StateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The meeting is marked as held."))
+    return redirect("visitation_meeting_detail", pk=meeting.pk)
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, StateError):
+        return error.message
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+@login_required
+def visitation_meeting_detail(request, pk: int):
+    meeting = access.get_visitation_meeting_for(request.user, pk)
+    return _board(request, meeting)
+
+
+def _board(request, meeting, *, bound: DecisionForm | None = None, bound_item_id=None):
+    user = request.user
+    items = selectors.board_items(meeting)
+    # The page shows the child data of every item: the access-log row names them all.
+    setattr(meeting, "shown_items", items)  # noqa: B010
+    access_log.shown(request, meeting)
+    can_decide = access.can_decide_support(user) and meeting.status != (
+        VisitationMeetingStatus.CANCELLED
+    )
+    can_plan = access.can_plan_visitation(user)
+    targets = selectors.other_planned_meetings(meeting) if can_plan else []
+    for item in items:
+        waiting = item.status == AgendaItemStatus.WAITING
+        decision_form = None
+        if can_decide and waiting:
+            decision_form = (
+                bound if bound is not None and bound_item_id == item.pk else DecisionForm(item=item)
+            )
+        move_form = MoveItemForm(meetings=targets) if (can_plan and waiting and targets) else None
+        setattr(item, "decision_form", decision_form)  # noqa: B010
+        setattr(item, "move_form", move_form)  # noqa: B010
+    revisits = []
+    if can_plan and meeting.status == VisitationMeetingStatus.PLANNED:
+        revisits = list(services.revisits_due())
+    return render(
+        request,
+        "indsats/supportmeetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "members": list(meeting.members.all()),
+            "can_plan": can_plan,
+            "can_decide": can_decide,
+            "is_planned": meeting.status == VisitationMeetingStatus.PLANNED,
+            "has_started": meeting.starts_at <= timezone.now(),
+            "revisits": revisits,
+            "cancel_form": CancelForm(),
+        },
+    )
+
+
+def _item_on(request, meeting_pk: int, item_pk: int) -> tuple:
+    meeting = access.get_visitation_meeting_for(request.user, meeting_pk)
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("application__institution"), pk=item_pk
+    )
+    return meeting, item
+
+
+@require_POST
+@login_required
+def agenda_item_decide(request, pk: int, item_id: int):
+    if not access.can_decide_support(request.user):
+        raise Http404
+    meeting, item = _item_on(request, pk, item_id)
+    form = DecisionForm(request.POST, item=item)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.support_decide(
+                actor=request.user,
+                item_id=item.pk,
+                meeting_id=meeting.pk,
+                outcome=data["outcome"],
+                hours_per_week=data["hours_per_week"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                revisit_on=data["revisit_on"],
+                reasons=data["reasons"],
+            )
+        except StateError as error:
+            messages.error(request, error.message)
+            return redirect("visitation_meeting_detail", pk=meeting.pk)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The decision on application #%(id)s is saved and the leader is told.")
+                % {"id": item.application_id},
+            )
+            return redirect("visitation_meeting_detail", pk=meeting.pk)
+    # Bad input: the board again, with the message beside the field and everything typed.
+    return _board(request, meeting, bound=form, bound_item_id=item.pk)
+
+
+@require_POST
+@login_required
+def agenda_item_move(request, pk: int, item_id: int):
+    _require_planner(request.user)
+    meeting, item = _item_on(request, pk, item_id)
+    if item.meeting_id != meeting.pk:
+        raise Http404
+    form = MoveItemForm(request.POST, meetings=selectors.other_planned_meetings(meeting))
+    if not form.is_valid():
+        messages.error(request, _("Choose a planned meeting to move the application to."))
+        return redirect("visitation_meeting_detail", pk=meeting.pk)
+    try:
+        moved = services.agenda_move(
+            actor=request.user, item_id=item.pk, meeting_id=form.cleaned_data["meeting"]
+        )
+    except StateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Application #%(id)s is moved to %(meeting)s.")
+            % {"id": item.application_id, "meeting": moved.meeting},
+        )
+    return redirect("visitation_meeting_detail", pk=meeting.pk)
+
+
+@require_POST
+@login_required
+def visitation_revisit_place(request, pk: int):
+    _require_planner(request.user)
+    meeting = access.get_visitation_meeting_for(request.user, pk)
+    try:
+        application_id = int(request.POST.get("application", ""))
+    except ValueError:
+        raise Http404 from None
+    application = get_object_or_404(
+        access.support_applications_for(request.user), pk=application_id
+    )
+    try:
+        services.revisit_place(
+            actor=request.user, application_id=application.pk, meeting_id=meeting.pk
+        )
+    except StateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Application #%(id)s is on the agenda for re-visitation.") % {"id": application.pk},
+        )
+    return redirect("visitation_meeting_detail", pk=meeting.pk)
+
+
+def _file(content, *, content_type: str, name: str, inline: bool = True) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    return response
+
+
+@login_required
+def visitation_meeting_agenda_pdf(request, pk: int):
+    meeting = access.get_visitation_meeting_for(request.user, pk)
+    setattr(meeting, "shown_items", selectors.board_items(meeting))  # noqa: B010
+    access_log.shown(request, meeting)
+    return _file(
+        pdf.agenda_pdf(meeting),
+        content_type="application/pdf",
+        name=f"dagsorden-visitationsmoede-{meeting.pk}.pdf",
+    )
+
+
+@login_required
+def visitation_meeting_minutes_pdf(request, pk: int):
+    meeting = access.get_visitation_meeting_for(request.user, pk)
+    setattr(meeting, "shown_items", selectors.board_items(meeting))  # noqa: B010
+    access_log.shown(request, meeting)
+    return _file(
+        pdf.minutes_pdf(meeting),
+        content_type="application/pdf",
+        name=f"referat-visitationsmoede-{meeting.pk}.pdf",
+    )
+
+
+@login_required
+def visitation_meeting_ics(request, pk: int):
+    meeting = access.get_visitation_meeting_for(request.user, pk)
+    return _file(
+        calendar.visitation_ics(meeting),
+        content_type="text/calendar; charset=utf-8",
+        name=f"visitationsmoede-{meeting.pk}.ics",
+        inline=False,
+    )
+
+
+@login_required
+def support_decision_letter(request, pk: int):
+    """The decision letter of a granting decision, for whoever sees the application."""
+    decision = get_object_or_404(
+        SupportDecision.objects.select_related(
+            "application__institution", "application__group", "agenda_item__meeting"
+        ).filter(application__in=access.support_applications_for(request.user)),
+        pk=pk,
+    )
+    if not documents.has_letter(decision):
+        raise Http404
+    access_log.shown(request, decision)
+    return _file(
+        documents.decision_letter_bytes(decision),
+        content_type="application/pdf",
+        name=documents.file_name(decision),
+    )

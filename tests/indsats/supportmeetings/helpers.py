@@ -1,0 +1,84 @@
+"""Applications, documents and meetings made directly (the application room is built apart)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from indsats.models import (
+    AssessmentKind,
+    CustodyConsent,
+    SupportApplication,
+    SupportDocument,
+    SupportStatus,
+)
+from indsats.supportmeetings import services
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def make_application(
+    world,
+    *,
+    child="Emil Eksempel",
+    status=SupportStatus.SUBMITTED,
+    days_ago=3,
+    institution=None,
+    documents=1,
+    **extra,
+):
+    institution = institution or world.institution
+    app = SupportApplication.objects.create(
+        institution=institution,
+        group=institution.groups.order_by("name").first(),
+        child_name=child,
+        child_birth_date=date(2022, 5, 17),
+        everyday_needs="Hjælp til overgange og samling.",
+        hours_per_week=Decimal("10.0"),
+        period_start=timezone.localdate() + timedelta(days=30),
+        period_end=timezone.localdate() + timedelta(days=300),
+        custody_consent=CustodyConsent.BOTH,
+        status=status,
+        created_by=world.leader if institution == world.institution else world.outsider,
+        submitted_at=timezone.now() - timedelta(days=days_ago),
+        **extra,
+    )
+    for number in range(documents):
+        SupportDocument.objects.create(
+            application=app,
+            kind=AssessmentKind.PPV,
+            file=ContentFile(PDF, name="ppv.pdf"),
+            name=f"ppv-{number}.pdf",
+            mimetype="application/pdf",
+            size=len(PDF),
+            sha256="0" * 64,
+            uploaded_by=app.created_by,
+        )
+    return app
+
+
+def plan(world, *, days=14, deadline_days=7, members=(), place="Rådhuset, lokale 2"):
+    start = timezone.localtime() + timedelta(days=days)
+    start = start.replace(hour=9, minute=0, second=0, microsecond=0)
+    return services.meeting_plan(
+        actor=world.administrator,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place=place,
+        application_deadline=timezone.localdate() + timedelta(days=min(deadline_days, days)),
+        members=list(members) or [world.administrator],
+    )
+
+
+def grant(world, item, **extra):
+    values = {
+        "outcome": "granted",
+        "hours_per_week": Decimal("8.5"),
+        "period_start": timezone.localdate() + timedelta(days=30),
+        "period_end": timezone.localdate() + timedelta(days=300),
+        "revisit_on": timezone.localdate() + timedelta(days=250),
+        "reasons": "Barnet har behov for betydelig støtte i hverdagen.",
+    }
+    values.update(extra)
+    return services.support_decide(actor=world.administrator, item_id=item.pk, **values)

@@ -1,0 +1,277 @@
+"""The visitation meetings' services: planning, the agenda, deciding, re-visitation."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from indsats.models import (
+    AgendaItem,
+    AgendaItemStatus,
+    AgendaPurpose,
+    SupportDecision,
+    SupportEvent,
+    SupportEventKind,
+    SupportStatus,
+    VisitationMeeting,
+    VisitationMeetingStatus,
+)
+from indsats.supportmeetings import services
+from institutioner.errors import StateError
+from institutioner.models import Notification, NotificationKind, StoredFile
+from tests.indsats.supportmeetings.helpers import grant, make_application, plan
+
+
+def _item(app) -> AgendaItem:
+    return AgendaItem.objects.get(application=app, status=AgendaItemStatus.WAITING)
+
+
+def test_planning_puts_submitted_applications_in_time_on_the_agenda(world, consultant):
+    in_time = make_application(world, days_ago=3)
+    late = make_application(world, child="Sen Sofie", days_ago=-20)  # submitted after deadline
+    draft = make_application(world, child="Kladde Karl", status=SupportStatus.DRAFT)
+    meeting = plan(world, members=[consultant, world.administrator])
+    on_agenda = set(meeting.items.values_list("application_id", flat=True))
+    assert on_agenda == {in_time.pk}
+    assert late.pk not in on_agenda and draft.pk not in on_agenda
+    assert SupportEvent.objects.filter(
+        application=in_time, kind=SupportEventKind.ON_AGENDA
+    ).exists()
+    # The committee is invited with a calendar invitation; the subject names no child.
+    invitations = Notification.objects.filter(template="visitation_planned")
+    assert {n.recipient for n in invitations} == {consultant, world.administrator}
+    assert all(n.kind == NotificationKind.VISITATION_MEETINGS for n in invitations)
+    invitation = invitations.first()
+    assert "METHOD:REQUEST" in invitation.attachment_content
+    assert f"UID:{meeting.uid}@visitation" in invitation.attachment_content
+    # A second meeting does not take what already waits on the first.
+    second = plan(world, days=40, deadline_days=10)
+    assert not second.items.exists()
+
+
+def test_moving_a_meeting_raises_the_sequence_and_cancels_for_members_taken_off(world, consultant):
+    meeting = plan(world, members=[consultant, world.administrator])
+    new_start = meeting.starts_at + timedelta(days=1)
+    moved = services.meeting_move(
+        actor=world.administrator,
+        meeting_id=meeting.pk,
+        starts_at=new_start,
+        ends_at=new_start + timedelta(hours=1),
+        place="Rådhuset, lokale 3",
+        application_deadline=meeting.application_deadline,
+        members=[world.administrator],
+    )
+    assert moved.sequence == 1
+    update = Notification.objects.get(template="visitation_moved")
+    assert update.recipient == world.administrator
+    assert "SEQUENCE:1" in update.attachment_content
+    assert f"UID:{meeting.uid}@visitation" in update.attachment_content
+    removed = Notification.objects.get(template="visitation_removed")
+    assert removed.recipient == consultant and "METHOD:CANCEL" in removed.attachment_content
+    services.meeting_cancel(actor=world.administrator, meeting_id=meeting.pk)
+    with pytest.raises(StateError, match="aflyst"):
+        services.meeting_move(
+            actor=world.administrator,
+            meeting_id=meeting.pk,
+            starts_at=new_start,
+            ends_at=new_start + timedelta(hours=1),
+            place="X",
+            application_deadline=meeting.application_deadline,
+            members=[world.administrator],
+        )
+
+
+def test_planning_refuses_a_deadline_after_the_meeting_and_a_time_in_the_past(world):
+    start = timezone.now() + timedelta(days=3)
+    with pytest.raises(ValidationError) as error:
+        services.meeting_plan(
+            actor=world.administrator,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            place="Rådhuset",
+            application_deadline=timezone.localdate() + timedelta(days=10),
+            members=[world.administrator],
+        )
+    assert "application_deadline" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        services.meeting_plan(
+            actor=world.administrator,
+            starts_at=timezone.now() - timedelta(days=1),
+            ends_at=timezone.now(),
+            place="Rådhuset",
+            application_deadline=timezone.localdate() - timedelta(days=3),
+            members=[world.administrator],
+        )
+
+
+def test_cancelling_moves_the_waiting_items_to_the_next_meeting_or_lets_them_wait(world):
+    app = make_application(world)
+    first = plan(world)
+    second = plan(world, days=30, deadline_days=20)
+    services.meeting_cancel(actor=world.administrator, meeting_id=first.pk, reason="Sygdom")
+    first.refresh_from_db()
+    assert first.status == VisitationMeetingStatus.CANCELLED and first.sequence == 1
+    assert first.items.get().status == AgendaItemStatus.MOVED
+    assert _item(app).meeting == second
+    assert SupportEvent.objects.filter(application=app, kind=SupportEventKind.MOVED).exists()
+    cancellation = Notification.objects.filter(template="visitation_cancelled").first()
+    assert "METHOD:CANCEL" in cancellation.attachment_content
+    with pytest.raises(StateError, match="aflyst"):
+        services.meeting_cancel(actor=world.administrator, meeting_id=first.pk)
+    # No meeting left: the application waits, and the next planned meeting takes it.
+    services.meeting_cancel(actor=world.administrator, meeting_id=second.pk)
+    assert not AgendaItem.objects.filter(application=app, status=AgendaItemStatus.WAITING).exists()
+    third = plan(world, days=20, deadline_days=10)
+    assert _item(app).meeting == third
+
+
+def test_a_meeting_is_marked_held_only_once_it_has_started(world):
+    meeting = plan(world)
+    with pytest.raises(StateError, match="ikke begyndt"):
+        services.meeting_mark_held(actor=world.administrator, meeting_id=meeting.pk)
+    VisitationMeeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    services.meeting_mark_held(actor=world.administrator, meeting_id=meeting.pk)
+    with pytest.raises(StateError, match="afholdt"):
+        services.meeting_mark_held(actor=world.administrator, meeting_id=meeting.pk)
+
+
+def test_an_item_moves_to_another_planned_meeting(world):
+    app = make_application(world)
+    first = plan(world)
+    second = plan(world, days=30, deadline_days=20)
+    item = _item(app)
+    new = services.agenda_move(actor=world.administrator, item_id=item.pk, meeting_id=second.pk)
+    assert new.meeting == second and new.status == AgendaItemStatus.WAITING
+    item.refresh_from_db()
+    assert item.status == AgendaItemStatus.MOVED
+    with pytest.raises(StateError, match="venter ikke længere"):
+        services.agenda_move(actor=world.administrator, item_id=item.pk, meeting_id=first.pk)
+    services.meeting_cancel(actor=world.administrator, meeting_id=first.pk)
+    with pytest.raises(StateError, match="planlagt møde"):
+        services.agenda_move(actor=world.administrator, item_id=new.pk, meeting_id=first.pk)
+
+
+def test_a_grant_sets_the_application_tells_the_leader_and_keeps_a_letter(world):
+    app = make_application(world, child="Emil Eksempel")
+    plan(world)
+    decision = grant(world, _item(app))
+    app.refresh_from_db()
+    assert app.status == SupportStatus.GRANTED
+    assert app.decided_at is not None and app.revisit_on == decision.revisit_on
+    assert _decided_item(app).status == AgendaItemStatus.DECIDED
+    event = SupportEvent.objects.get(application=app, kind=SupportEventKind.DECIDED)
+    assert decision.reasons in event.message and event.to_status == SupportStatus.GRANTED
+    (told,) = Notification.objects.filter(template="support_decided")
+    assert told.recipient == world.leader and told.kind == NotificationKind.SUPPORT
+    assert f"Ansøgning #{app.pk} (Børnehuset Mariehønen)" in told.subject
+    assert "Emil" not in told.subject and "Emil" not in told.body_text
+    assert StoredFile.objects.filter(producer="support_decision_letter", object_id=decision.pk)
+
+
+def _decided_item(app):
+    return AgendaItem.objects.get(application=app, status=AgendaItemStatus.DECIDED)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status"),
+    [
+        ("partly_granted", SupportStatus.PARTLY_GRANTED),
+        ("rejected", SupportStatus.REJECTED),
+        ("more_info", SupportStatus.NEEDS_INFO),
+    ],
+)
+def test_the_other_outcomes_set_the_status(world, outcome, status):
+    app = make_application(world)
+    plan(world)
+    grant(world, _item(app), outcome=outcome, reasons="Begrundelsen.")
+    app.refresh_from_db()
+    assert app.status == status
+    letters = StoredFile.objects.filter(producer="support_decision_letter")
+    assert letters.exists() == (outcome == "partly_granted")
+    if outcome == "more_info":
+        question = SupportEvent.objects.get(application=app, kind=SupportEventKind.QUESTION)
+        assert question.message == "Begrundelsen."
+        assert app.revisit_on is None
+
+
+def test_every_refused_decision_is_a_danish_message(world):
+    app = make_application(world)
+    other = make_application(world, child="Anna")
+    meeting = plan(world)
+    second = plan(world, days=30, deadline_days=20)
+    item = _item(app)
+    # Not on this meeting's agenda.
+    with pytest.raises(StateError, match="ikke på dette mødes dagsorden"):
+        grant(world, item, meeting_id=second.pk)
+    # Grants need hours, a period and a re-visitation date; reasons always; no CPR numbers.
+    with pytest.raises(ValidationError) as error:
+        grant(world, item, hours_per_week=None, revisit_on=None)
+    assert {"hours_per_week", "revisit_on"} <= set(error.value.message_dict)
+    with pytest.raises(ValidationError) as error:
+        grant(world, item, outcome="rejected", reasons="  ")
+    assert "reasons" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        grant(world, item, reasons="Barnet 070589-1234")
+    with pytest.raises(ValidationError) as error:
+        grant(world, item, outcome="extended")
+    assert "outcome" in error.value.message_dict
+    # Decided twice.
+    grant(world, item, meeting_id=meeting.pk)
+    with pytest.raises(StateError, match="allerede afgjort"):
+        grant(world, item)
+    # Moved away.
+    moved_from = _item(other)
+    services.agenda_move(actor=world.administrator, item_id=moved_from.pk, meeting_id=second.pk)
+    with pytest.raises(StateError, match="flyttet"):
+        grant(world, moved_from)
+    # On a cancelled meeting.
+    services.meeting_cancel(actor=world.administrator, meeting_id=second.pk)
+    later = plan(world, days=40, deadline_days=20)
+    AgendaItem.objects.filter(application=other, status=AgendaItemStatus.WAITING).update(
+        meeting=second
+    )
+    with pytest.raises(StateError, match="aflyst"):
+        grant(world, _item(other))
+    assert later.pk
+    assert SupportDecision.objects.count() == 1
+
+
+def test_a_withdrawn_item_cannot_be_decided(world):
+    app = make_application(world)
+    plan(world)
+    item = _item(app)
+    services.agenda_take_off(application=app)
+    with pytest.raises(StateError, match="taget af dagsordenen"):
+        grant(world, item)
+
+
+def test_a_granted_case_is_revisited_then_extended_and_ended(world):
+    app = make_application(world)
+    plan(world)
+    grant(world, _item(app), revisit_on=timezone.localdate() + timedelta(days=20))
+    app.refresh_from_db()
+    assert list(services.revisits_due()) == [app]
+    second = plan(world, days=30, deadline_days=20)
+    item = services.revisit_place(actor=world.administrator, application_id=app.pk)
+    assert item.purpose == AgendaPurpose.REVISIT and item.meeting.pk in (second.pk, item.meeting.pk)
+    assert list(services.revisits_due()) == []
+    with pytest.raises(StateError, match="allerede på en dagsorden"):
+        services.revisit_place(actor=world.administrator, application_id=app.pk)
+    with pytest.raises(ValidationError):
+        grant(world, item, outcome="granted")
+    new_revisit = timezone.localdate() + timedelta(days=280)
+    grant(world, item, outcome="extended", hours_per_week=Decimal("6"), revisit_on=new_revisit)
+    app.refresh_from_db()
+    assert app.status == SupportStatus.GRANTED and app.revisit_on == new_revisit
+    again = services.revisit_place(
+        actor=world.administrator, application_id=app.pk, meeting_id=second.pk
+    )
+    grant(world, again, outcome="ended", reasons="Barnet trives uden støtte.")
+    app.refresh_from_db()
+    assert app.status == SupportStatus.ENDED and app.revisit_on is None
+    with pytest.raises(StateError, match="kun bevilget støtte"):
+        services.revisit_place(actor=world.administrator, application_id=app.pk)

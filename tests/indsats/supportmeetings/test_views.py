@@ -1,0 +1,340 @@
+"""The visitation pages: who opens them, what the board shows, the access log of every read."""
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from indsats.models import (
+    AgendaItem,
+    AgendaItemStatus,
+    SupportDecision,
+    SupportStatus,
+    VisitationMeeting,
+    VisitationMeetingStatus,
+)
+from institutioner.models import AccessAction, AccessLogEntry
+from tests.indsats.supportmeetings.helpers import grant, make_application, plan
+
+
+def _pdf_text(response) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def _item(app) -> AgendaItem:
+    return AgendaItem.objects.get(application=app, status=AgendaItemStatus.WAITING)
+
+
+@pytest.fixture
+def board(world, consultant):
+    app = make_application(world, child="Emil Eksempel", documents=2)
+    meeting = plan(world, members=[consultant, world.administrator])
+    return meeting, app
+
+
+def _outsiders(world):
+    return [world.outsider, world.staff, world.pedagogist.user, world.leader]
+
+
+def test_meeting_pages_are_404_outside_the_visitation(client, world, board):
+    meeting, app = board
+    names = [
+        "visitation_meeting_detail",
+        "visitation_meeting_agenda_pdf",
+        "visitation_meeting_minutes_pdf",
+        "visitation_meeting_ics",
+        "visitation_meeting_edit",
+    ]
+    for user in _outsiders(world):
+        client.force_login(user)
+        assert client.get(reverse("visitation_meeting_list")).status_code == 404
+        for name in names:
+            assert client.get(reverse(name, args=[meeting.pk])).status_code == 404, name
+        item = _item(app)
+        response = client.post(
+            reverse("agenda_item_decide", args=[meeting.pk, item.pk]),
+            {f"item{item.pk}-outcome": "rejected", f"item{item.pk}-reasons": "Nej."},
+        )
+        assert response.status_code == 404
+    assert not SupportDecision.objects.exists()
+    assert not AccessLogEntry.objects.filter(url_name__startswith="visitation").exists()
+
+
+def test_the_consultant_reads_the_board_and_each_read_is_logged(client, world, consultant, board):
+    meeting, _app = board
+    client.force_login(consultant)
+    response = client.get(reverse("visitation_meeting_detail", args=[meeting.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Emil Eksempel" in body and "17. maj 2022" in body
+    assert "Børnehuset Mariehønen" in body and "10,0" in body
+    assert "ppv-0.pdf" in body and "ppv-1.pdf" in body
+    assert "Begge forældremyndighedsindehavere" in body
+    assert 'name="item' in body  # the decision form
+    # The consultant decides but does not plan: no move, cancel or edit.
+    assert reverse("visitation_meeting_edit", args=[meeting.pk]) not in body
+    assert client.get(reverse("visitation_meeting_edit", args=[meeting.pk])).status_code == 404
+    (row,) = AccessLogEntry.objects.filter(url_name="visitation_meeting_detail")
+    assert row.user == consultant and row.action == AccessAction.VIEW
+    assert row.object_id == str(meeting.pk) or int(row.object_id) == meeting.pk
+    assert row.concerns == [world.leader.pk]
+    # The list and the files.
+    listing = client.get(reverse("visitation_meeting_list"))
+    assert listing.status_code == 200 and "Emil" not in listing.content.decode()
+    for name in ("visitation_meeting_agenda_pdf", "visitation_meeting_minutes_pdf"):
+        assert client.get(reverse(name, args=[meeting.pk])).status_code == 200
+        (row,) = AccessLogEntry.objects.filter(url_name=name)
+        assert row.action == AccessAction.DOWNLOAD and row.concerns == [world.leader.pk]
+
+
+def test_the_agenda_and_minutes_pdfs(client, world, board):
+    meeting, app = board
+    client.force_login(world.administrator)
+    agenda = _pdf_text(client.get(reverse("visitation_meeting_agenda_pdf", args=[meeting.pk])))
+    assert "Dagsorden" in agenda and "Emil Eksempel" in agenda and "17.05.2022" in agenda
+    assert "Børnehuset Mariehønen" in agenda and "Ny ansøgning" in agenda
+    assert "Kompenserende støtte (støttetimer)" in agenda
+    minutes = _pdf_text(client.get(reverse("visitation_meeting_minutes_pdf", args=[meeting.pk])))
+    assert "Ingen afgørelser endnu" in minutes
+    grant(world, _item(app), reasons="Betydeligt støttebehov dokumenteret.")
+    minutes = _pdf_text(client.get(reverse("visitation_meeting_minutes_pdf", args=[meeting.pk])))
+    assert "Bevilget" in minutes and "Betydeligt støttebehov dokumenteret." in minutes
+    assert "8,5" in minutes or "8.5" in minutes
+
+
+def test_the_calendar_download(client, world, board):
+    meeting, _app = board
+    client.force_login(world.administrator)
+    response = client.get(reverse("visitation_meeting_ics", args=[meeting.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    text = response.content.decode().replace("\r\n ", "")
+    assert f"UID:{meeting.uid}@visitation" in text and "SEQUENCE:0" in text
+    assert "METHOD:REQUEST" in text and "Sara Småbørnskonsulent" in text
+    assert "Emil" not in text
+    assert AccessLogEntry.objects.filter(url_name="visitation_meeting_ics").count() == 1
+
+
+def test_deciding_on_the_board(client, world, consultant, board):
+    meeting, app = board
+    item = _item(app)
+    client.force_login(consultant)
+    url = reverse("agenda_item_decide", args=[meeting.pk, item.pk])
+    prefix = f"item{item.pk}-"
+    # Bad input: the board again, with the message and what was typed.
+    response = client.post(
+        url, {prefix + "outcome": "granted", prefix + "reasons": "Mit begrundede skøn."}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Mit begrundede skøn." in body and "genvisitationsdato" in body
+    assert not SupportDecision.objects.exists()
+    # A POST writes no access-log row (institutioner/accesslog: only a GET shows anything); the
+    # board the member came from was logged when it was read.
+    today = timezone.localdate()
+    data = {
+        prefix + "outcome": "granted",
+        prefix + "hours_per_week": "7,5",
+        prefix + "period_start": (today + timedelta(days=10)).isoformat(),
+        prefix + "period_end": (today + timedelta(days=200)).isoformat(),
+        prefix + "revisit_on": (today + timedelta(days=150)).isoformat(),
+        prefix + "reasons": "Støttebehovet er dokumenteret.",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, re.findall(
+        r"invalid-feedback[^>]*>(.{0,200})", response.content.decode(), re.S
+    )
+    app.refresh_from_db()
+    assert app.status == SupportStatus.GRANTED
+    # The same form again (a second member, a second tab): a message, not a second decision.
+    response = client.post(url, data, follow=True)
+    assert "allerede afgjort" in response.content.decode()
+    assert SupportDecision.objects.count() == 1
+    # The decision letter: for the institution's leader and the visitation; logged.
+    decision = SupportDecision.objects.get()
+    letter_url = reverse("support_decision_letter", args=[decision.pk])
+    for user, status in [
+        (world.leader, 200),
+        (consultant, 200),
+        (world.administrator, 200),
+        (world.staff, 404),
+        (world.pedagogist.user, 404),
+        (world.outsider, 404),
+    ]:
+        client.force_login(user)
+        assert client.get(letter_url).status_code == status, user
+    client.force_login(world.leader)
+    text = _pdf_text(client.get(letter_url))
+    assert "Demo Kommune" in text or "Kommune" in text
+    assert "Emil Eksempel" in text and "17.05.2022" in text
+    assert "7,5" in text or "7.5" in text
+    assert "Støttebehovet er dokumenteret." in text and "Bevilget" in text
+    assert (today + timedelta(days=150)).strftime("%d.%m.%Y") in text
+    rows = AccessLogEntry.objects.filter(url_name="support_decision_letter")
+    assert rows.count() == 4 and all(r.action == AccessAction.DOWNLOAD for r in rows)
+    assert all(r.concerns == [world.leader.pk] for r in rows)
+
+
+def test_the_team_pedagogist_added_to_the_case_gets_the_letter_not_the_board(client, world, board):
+    meeting, app = board
+    app.added_people.add(world.pedagogist.user)
+    decision = grant(world, _item(app))
+    client.force_login(world.pedagogist.user)
+    assert client.get(reverse("support_decision_letter", args=[decision.pk])).status_code == 200
+    assert client.get(reverse("visitation_meeting_detail", args=[meeting.pk])).status_code == 404
+
+
+def test_the_administration_plans_moves_cancels_and_marks_held(client, world, consultant):
+    app = make_application(world)
+    client.force_login(world.administrator)
+    day = timezone.localdate() + timedelta(days=20)
+    form = {
+        "date": day.isoformat(),
+        "start": "09:00",
+        "end": "11:00",
+        "place": "Rådhuset",
+        "application_deadline": (day - timedelta(days=7)).isoformat(),
+        "members": [consultant.pk],
+    }
+    # A deadline after the meeting: the form again, with everything typed.
+    bad = client.post(
+        reverse("visitation_meeting_create"),
+        {**form, "application_deadline": (day + timedelta(days=1)).isoformat()},
+    )
+    assert bad.status_code == 200 and "Rådhuset" in bad.content.decode()
+    assert "Ansøgningsfristen skal ligge før mødet." in bad.content.decode()
+    response = client.post(reverse("visitation_meeting_create"), form)
+    meeting = VisitationMeeting.objects.get()
+    assert response.status_code == 302
+    assert _item(app).meeting == meeting
+    second = client.post(
+        reverse("visitation_meeting_create"),
+        {**form, "date": (day + timedelta(days=14)).isoformat()},
+    )
+    assert second.status_code == 302
+    later = VisitationMeeting.objects.exclude(pk=meeting.pk).get()
+    # Move the item, then cancel the first meeting (nothing left to move), mark held refused.
+    item = _item(app)
+    client.post(reverse("agenda_item_move", args=[meeting.pk, item.pk]), {"meeting": later.pk})
+    assert _item(app).meeting == later
+    response = client.post(reverse("visitation_meeting_held", args=[later.pk]), follow=True)
+    assert "ikke begyndt" in response.content.decode()
+    client.post(reverse("visitation_meeting_cancel", args=[later.pk]), {"reason": "Sygdom"})
+    later.refresh_from_db()
+    assert later.status == VisitationMeetingStatus.CANCELLED
+    assert _item(app).meeting == meeting  # back to the only planned meeting
+    # Changing it sends updated invitations.
+    response = client.post(
+        reverse("visitation_meeting_edit", args=[meeting.pk]), {**form, "place": "Biblioteket"}
+    )
+    meeting.refresh_from_db()
+    assert response.status_code == 302 and meeting.place == "Biblioteket"
+    assert meeting.sequence == 1
+
+
+def test_the_revisit_button_puts_a_case_on_the_agenda(client, world, board):
+    _meeting, app = board
+    grant(world, _item(app), revisit_on=timezone.localdate() + timedelta(days=20))
+    other = plan(world, days=30, deadline_days=20)
+    client.force_login(world.administrator)
+    body = client.get(reverse("visitation_meeting_detail", args=[other.pk])).content.decode()
+    assert "Sæt til genvisitation" in body
+    client.post(reverse("visitation_revisit_place", args=[other.pk]), {"application": app.pk})
+    item = _item(app)
+    assert item.meeting == other and item.purpose == "revisit"
+    response = client.post(
+        reverse("visitation_revisit_place", args=[other.pk]), {"application": app.pk}, follow=True
+    )
+    assert "allerede på en dagsorden" in response.content.decode()
+
+
+def test_the_menu_and_the_start_page(client, world, consultant, board):
+    _meeting, _app = board
+    client.force_login(consultant)
+    body = client.get(reverse("start")).content.decode()
+    assert "Visitationsmøder" in body and "Næste visitationsmøde" in body
+    assert "1 ansøgning på dagsordenen" in body
+    for user in (world.leader, world.staff, world.pedagogist.user):
+        client.force_login(user)
+        body = client.get(reverse("start")).content.decode()
+        assert "Visitationsmøder" not in body and "Næste visitationsmøde" not in body
+
+
+@pytest.mark.parametrize("extra", [1, 5])
+def test_the_board_runs_a_constant_number_of_queries(client, world, consultant, extra):
+    for number in range(extra):
+        make_application(world, child=f"Barn Nummer{number}", documents=2)
+    meeting = plan(world, members=[consultant])
+    plan(world, days=40, deadline_days=10)  # a meeting to move to
+    first = AgendaItem.objects.filter(meeting=meeting).first()
+    grant(world, first)
+    client.force_login(world.administrator)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("visitation_meeting_detail", args=[meeting.pk])).content.decode()
+    shown = set(re.findall(r"Barn Nummer(\d+)", body))
+    assert shown == {str(n) for n in range(extra)}
+    assert body.count("ppv-1.pdf") == extra
+    assert len(queries.captured_queries) == 13, [q["sql"][:80] for q in queries.captured_queries]
+
+
+def test_the_list_shows_coming_meetings_first_then_past_ones_newest_first(
+    client, world, consultant, monkeypatch
+):
+    from institutioner import paging
+
+    soon = plan(world, days=5, deadline_days=2)
+    later = plan(world, days=30, deadline_days=20)
+    old = plan(world, days=3, deadline_days=1)
+    older = plan(world, days=2, deadline_days=1)
+    now = timezone.now()
+    VisitationMeeting.objects.filter(pk=old.pk).update(
+        starts_at=now - timedelta(days=10), ends_at=now - timedelta(days=10, hours=-1)
+    )
+    VisitationMeeting.objects.filter(pk=older.pk).update(
+        starts_at=now - timedelta(days=40), ends_at=now - timedelta(days=40, hours=-1)
+    )
+    monkeypatch.setattr(paging, "PER_PAGE", 3)
+    client.force_login(consultant)
+    pages = []
+    for number in (1, 2):
+        body = client.get(reverse("visitation_meeting_list"), {"side": number}).content.decode()
+        pages.append([int(pk) for pk in re.findall(r'href="/stoette/moeder/(\d+)/"', body)])
+    assert pages == [[soon.pk, later.pk, old.pk], [older.pk]]
+    (row,) = AccessLogEntry.objects.filter(url_name="visitation_meeting_list", user=consultant)[:1]
+    assert row.action == AccessAction.SEARCH
+
+
+def test_state_errors_on_the_board_are_messages(client, world, consultant, board):
+    meeting, app = board
+    later = plan(world, days=30, deadline_days=20)
+    item = _item(app)
+    client.force_login(world.administrator)
+    client.post(reverse("agenda_item_move", args=[meeting.pk, item.pk]), {"meeting": later.pk})
+    # The old item, decided from a board left open: a message, no decision.
+    prefix = f"item{item.pk}-"
+    response = client.post(
+        reverse("agenda_item_decide", args=[meeting.pk, item.pk]),
+        {prefix + "outcome": "rejected", prefix + "reasons": "Nej."},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Ansøgningen er flyttet til et andet møde." in response.content.decode()
+    # The new item, decided on the wrong meeting's board.
+    new = _item(app)
+    prefix = f"item{new.pk}-"
+    response = client.post(
+        reverse("agenda_item_decide", args=[meeting.pk, new.pk]),
+        {prefix + "outcome": "rejected", prefix + "reasons": "Nej."},
+        follow=True,
+    )
+    assert "ikke på dette mødes dagsorden" in response.content.decode()
+    # Cancelling twice.
+    client.post(reverse("visitation_meeting_cancel", args=[meeting.pk]))
+    response = client.post(reverse("visitation_meeting_cancel", args=[meeting.pk]), follow=True)
+    assert "Mødet er aflyst og kan ikke aflyses." in response.content.decode()
+    assert not SupportDecision.objects.exists()
