@@ -652,14 +652,11 @@ DOWNLOADS = {
     },
 }
 
-# The decision letter follows the application's page (`support_detail`, indsats/support/, built
-# on another branch). Until that page is merged the letter waits here (the lead removes this).
-if "support_detail" in RULES:
-    DOWNLOADS["support_decision_letter"] = (
-        [lambda w: {"pk": _visitation(w)[2].pk}],
-        "support_detail",
-    )
-PENDING_DOWNLOADS = set() if "support_detail" in RULES else {"support_decision_letter"}
+# The decision letter follows the application's page.
+DOWNLOADS["support_decision_letter"] = (
+    [lambda w: {"pk": _visitation(w)[2].pk}],
+    "support_detail",
+)
 
 
 def plant_hours(world) -> None:
@@ -854,7 +851,7 @@ def test_every_download_has_a_rule(client, world_with_requests):
         if is_file(client.get(reverse(name, kwargs=builder(world)))):
             files.add(name)
     assert files, "no downloads found: the check itself is broken"
-    missing = sorted(files - set(DOWNLOADS) - PENDING_DOWNLOADS)
+    missing = sorted(files - set(DOWNLOADS))
     assert missing == [], f"downloads without a rule in DOWNLOADS: {missing}"
     assert sorted(set(DOWNLOADS) - set(named_urls())) == []
     assert all(page in RULES for _builders, page in DOWNLOADS.values())

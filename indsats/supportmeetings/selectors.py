@@ -1,7 +1,7 @@
 """Reads of the visitation meetings: the board's items, the list, links to the application."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from indsats.models import (
@@ -14,21 +14,12 @@ from indsats.models import (
 )
 
 
-def _reverse(name: str, pk: int) -> str:
-    # The application's pages live in indsats/support/ (built alongside this room); until both
-    # are merged, a missing page gives no link rather than an error.
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return ""
-
-
 def support_url(application: SupportApplication) -> str:
-    return _reverse("support_detail", application.pk)
+    return reverse("support_detail", args=[application.pk])
 
 
 def document_url(document: SupportDocument) -> str:
-    return _reverse("support_document_download", document.pk)
+    return reverse("support_document_download", args=[document.pk])
 
 
 def meetings_listed(meetings: QuerySet[VisitationMeeting]) -> QuerySet[VisitationMeeting]:
