@@ -20,6 +20,7 @@ class IndsatsConfig(AppConfig):
         from indsats.agreements import notifications as agreements_notifications  # noqa: F401
         from indsats.requests import menu as requests_menu  # noqa: F401
         from indsats.requests import notifications as requests_notifications  # noqa: F401
+        from indsats.supportstats import menu as supportstats_menu  # noqa: F401
         from institutioner.accesslog import rules as access_log
 
         access_log.register(access.ACCESS_LOG)
