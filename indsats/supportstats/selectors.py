@@ -354,8 +354,8 @@ def support_statistics(*, year: int, today: date) -> SupportStatistics:
                 None if future[i] else values[offset * 12 + i] for i in range(12)
             ]
 
-    district_ids = {d for column in columns.values() for d in column.by_district} | set(hours)
-    districts = list(District.objects.filter(pk__in=district_ids).order_by("name"))
+    # Every district, those without support too (a row of noughts says something as well).
+    districts = list(District.objects.order_by("name"))
     return SupportStatistics(
         year=year, current=columns[year], previous=columns[year - 1], districts=districts
     )
