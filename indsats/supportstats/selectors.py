@@ -18,6 +18,7 @@ from django.db.models import (
     Aggregate,
     Avg,
     Count,
+    DecimalField,
     DurationField,
     Exists,
     ExpressionWrapper,
@@ -110,6 +111,25 @@ def granted_hours_on(
         .values_list(key, "total")
         if total
     }
+
+
+def granted_hours_of_district(day: date, *, institutions) -> Subquery:
+    """The granted hours a week in force on `day` at the district's institutions among
+    `institutions`, as a subquery on a District query (so the figure rides on the query that
+    reads the districts instead of adding one); NULL for a district without support."""
+    summed = (
+        SupportDecision.objects.filter(
+            _in_force_on(day),
+            hours_per_week__isnull=False,
+            application__institution__district=OuterRef("pk"),
+            application__institution__in=institutions,
+        )
+        .order_by()
+        .values("application__institution__district")
+        .annotate(total=Sum("hours_per_week"))
+        .values("total")
+    )
+    return Subquery(summed, output_field=DecimalField(max_digits=8, decimal_places=1))
 
 
 def granted_hours_by_month_end(days: list[date]) -> dict[int, list[Decimal]]:
