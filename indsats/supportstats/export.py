@@ -1,9 +1,10 @@
 """The statistics' tables as CSV (for Danish Excel: semicolons, decimal commas, a UTF-8 BOM)
 and as an Excel workbook (one sheet a table, numbers as numbers).
 
-A small writer of its own: the hours' and dashboards' one lives in forloeb, which indsats may
-not import. The figures are counts and sums, but the table titles and district names are text,
-so text that would start a formula still gets a leading apostrophe (OWASP's advice).
+A small writer of its own: the hours' and dashboards' writer lives in a higher app, which
+indsats may not import. The figures are counts and sums, but the table titles and district
+names are text, so text that would start a formula still gets a leading apostrophe (OWASP's
+advice).
 """
 
 import csv
@@ -12,7 +13,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 
 from indsats.supportstats.tables import Table
@@ -48,7 +49,7 @@ def tables_csv(name: str, tables: list[Table]) -> HttpResponse:
     return response
 
 
-def _xlsx_cell(sheet, value, bold: Font | None = None) -> WriteOnlyCell:
+def _xlsx_cell(sheet, value, bold: Font | None = None) -> Cell:
     cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
     if isinstance(value, Decimal):
         cell.number_format = "0.0"

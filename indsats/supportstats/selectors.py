@@ -84,13 +84,19 @@ def _in_force_on(day: date) -> Q:
         Q(outcome__in=GRANTING_OUTCOMES) & covers
         | Q(outcome=SupportOutcome.ENDED) & (Q(period_end__isnull=True) | Q(period_end__lt=day))
     )
-    return (
-        Q(outcome__in=GRANTING_OUTCOMES) & Q(decided_at__lt=end_of_day) & covers & ~Exists(replaced)
+    return Q(
+        Q(outcome__in=GRANTING_OUTCOMES),
+        Q(decided_at__lt=end_of_day),
+        covers,
+        ~Exists(replaced),
     )
 
 
 def granted_hours_on(
-    day: date, *, by: str = "district", institutions: QuerySet[Institution] | None = None
+    day: date,
+    *,
+    by: str = "district",
+    institutions: QuerySet[Institution] | list[int] | None = None,
 ) -> dict[int, Decimal]:
     """Granted support hours a week in force on `day`, summed per district (`by="district"`)
     or per institution (`by="institution"`): {id: hours}; ids without support are left out.
@@ -266,10 +272,10 @@ def _waiting(year: int, today: date) -> Waiting:
     else:  # the embedded demo database (SQLite) has no percentile: one number per application
         import statistics
 
-        waits = [_days(w) for w in decided.values_list("wait", flat=True)]
-        figures = {"n": len(waits), "average": None}
+        waits = [_days(w) or ZERO for w in decided.values_list("wait", flat=True)]
         median = _round(statistics.median(waits)) if waits else None
-        figures["average"] = _round(sum(waits, ZERO) / len(waits)) if waits else None  # type: ignore[arg-type]
+        average = _round(sum(waits, ZERO) / len(waits)) if waits else None
+        figures = {"n": len(waits), "average": average}
     moment = min(end, _start_of(today + timedelta(days=1)))
     still = (
         SupportApplication.objects.filter(submitted_at__lt=moment)

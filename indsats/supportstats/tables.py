@@ -59,7 +59,7 @@ def tables(stats: SupportStatistics) -> list[Table]:
     result = []
 
     # Applications and decisions per month, the year before beside the year.
-    header = [
+    header: list[str] = [
         pgettext("support statistics", "Month"),
         _("Applications %(year)s") % {"year": p},
         _("Applications %(year)s") % {"year": y},
@@ -69,23 +69,23 @@ def tables(stats: SupportStatistics) -> list[Table]:
     rows: list[list[Cell]] = []
     prev_decided, cur_decided = prev.decisions_by_month_total, cur.decisions_by_month_total
     for i in range(12):
-        rows.append(
-            [
-                _month_name(i + 1),
-                prev.applications_by_month[i],
-                cur.applications_by_month[i],
-                prev_decided[i],
-                cur_decided[i],
-            ]
-            + [cur.decisions_by_month[o.value][i] for o in outcomes]
-        )
+        month_row: list[Cell] = [
+            _month_name(i + 1),
+            prev.applications_by_month[i],
+            cur.applications_by_month[i],
+            prev_decided[i],
+            cur_decided[i],
+        ]
+        month_row += [cur.decisions_by_month[o.value][i] for o in outcomes]
+        rows.append(month_row)
     total: list[Cell] = [
         _("Total"),
         prev.applications,
         cur.applications,
         prev.decisions,
         cur.decisions,
-    ] + [cur.decisions_by_outcome[o.value] for o in outcomes]
+    ]
+    total += [cur.decisions_by_outcome[o.value] for o in outcomes]
     result.append(
         Table(
             "maaneder",
@@ -222,22 +222,22 @@ def tables(stats: SupportStatistics) -> list[Table]:
     # Re-visitations.
     revisit_outcomes = [SupportOutcome.EXTENDED, SupportOutcome.ENDED]
     other = [o for o in outcomes if o not in revisit_outcomes]
+    revisit_rows: list[list[Cell]] = [
+        [str(o.label), prev.revisits[o.value], cur.revisits[o.value]] for o in revisit_outcomes
+    ]
+    revisit_rows.append(
+        [
+            _("Other decisions"),
+            sum(prev.revisits[o.value] for o in other),
+            sum(cur.revisits[o.value] for o in other),
+        ]
+    )
     result.append(
         Table(
             "genvisiteringer",
             _("Re-visitations"),
             [pgettext("support statistics", "Outcome"), str(p), str(y)],
-            [
-                [str(o.label), prev.revisits[o.value], cur.revisits[o.value]]
-                for o in revisit_outcomes
-            ]
-            + [
-                [
-                    _("Other decisions"),
-                    sum(prev.revisits[o.value] for o in other),
-                    sum(cur.revisits[o.value] for o in other),
-                ]
-            ],
+            revisit_rows,
             note=_("Decisions on applications put on the agenda for re-visitation."),
             total=[_("Total"), sum(prev.revisits.values()), sum(cur.revisits.values())],
         )
