@@ -206,7 +206,7 @@ def tables(stats: SupportStatistics) -> list[Table]:
                     cur.waiting.average_days,
                 ],
                 [
-                    _("Still waiting at the end of the year"),
+                    _("Still waiting at the end of the year (this year: today)"),
                     prev.waiting.still_waiting,
                     cur.waiting.still_waiting,
                 ],
