@@ -8,8 +8,9 @@ from institutioner.models import District
 # Each loader finds what the ones before it made (requests before agreements, agreements before
 # courses; the generated past before the week sheets, which carry its running courses too; the
 # reminders, made by the rules from everything else; then a past beyond the retention periods;
-# kompenserende støtte (built with its models, it needs only the organisation); last the access
-# log and an access request, which read all of it).
+# kompenserende støtte (built with its models, it needs only the organisation) before last
+# year's report, which counts its visitations; last the access log and an access request, which
+# read all of it).
 LOADERS = [
     organisation.demo_organisation,
     interventions.demo_requests,
@@ -24,8 +25,8 @@ LOADERS = [
     plan.demo_plan,
     voice.demo_voice,
     voice.demo_follow_ups,
-    voice.demo_year_report,
     support.demo_support,
+    voice.demo_year_report,
     accesslog.demo_access_log,
     accesslog.demo_access_request,
 ]

@@ -203,15 +203,21 @@ CHILDREN = [
         date(2023, 8, 9),
         "Sofus har brug for støtte til spisning og til at falde til ro.",
     ),
+    # Last year's visitations (their support has ended since).
+    Child("Lea Østergaard", date(2021, 2, 3), "Lea har brug for støtte til overgange."),
+    Child("Elias Schmidt", date(2021, 10, 21), "Elias har brug for støtte i legen."),
+    Child("Olivia Knudsen", date(2022, 1, 9), "Olivia har brug for støtte til sprog."),
+    Child("Lucas Friis", date(2021, 5, 16), "Lucas har brug for en voksen ved måltiderne."),
+    Child("Emma Krogh", date(2022, 4, 25), "Emma har brug for støtte til at falde til ro."),
 ]
 
 
 def demo_support() -> None:
-    """Three meetings (an older one and the past one held with decisions, the coming one with
-    its agenda) and thirteen applications: a draft, submitted on the coming agenda (one of them
-    a Stendalen place), more information, granted, partly granted, rejected, ended, withdrawn,
-    an I-place and a double place granted, an extension at a re-visitation, and a grant due for
-    re-visitation within four weeks."""
+    """Four meetings (last year's, an older one and the past one held with decisions, the
+    coming one with its agenda) and eighteen applications: a draft, submitted on the coming
+    agenda (one of them a Stendalen place), more information, granted, partly granted,
+    rejected, ended, withdrawn, an I-place and a double place granted, an extension at a
+    re-visitation, a grant due for re-visitation within four weeks, and last year's five."""
     today = timezone.localdate()
     admin = User.objects.get(email="forvaltning@demo.dk")
     consultant = User.objects.get(email="konsulent@demo.dk")
@@ -533,6 +539,49 @@ def demo_support() -> None:
         reasons="Støtten forlænges med færre timer; barnet er kommet godt i gang.",
         purpose=AgendaPurpose.REVISIT,
     )
+
+    # Last year: a meeting with five decisions (the year before in Støttestatistik and in last
+    # year's report); the grants ran until the older meeting, which ended them.
+    last_year_day = workdays.working_day_on_or_before(today - timedelta(days=420))
+    last_year = meeting(
+        last_year_day, VisitationMeetingStatus.HELD, last_year_day - timedelta(days=14)
+    )
+    for institution, hours, outcome, status in (
+        (north[4], "6.0", SupportOutcome.GRANTED, SupportStatus.GRANTED),
+        (skov[1], "8.0", SupportOutcome.GRANTED, SupportStatus.GRANTED),
+        (nord[3], "10.0", SupportOutcome.PARTLY_GRANTED, SupportStatus.PARTLY_GRANTED),
+        (eng[2], "5.0", SupportOutcome.REJECTED, SupportStatus.REJECTED),
+        (soe[1], "7.0", SupportOutcome.GRANTED, SupportStatus.GRANTED),
+    ):
+        app = application(institution, submitted=last_year_day - timedelta(days=25), hours=hours)
+        if outcome == SupportOutcome.REJECTED:
+            decide(
+                app,
+                last_year,
+                outcome,
+                status=status,
+                reasons="Behovet kan afhjælpes af dagtilbuddets egne pædagogiske tiltag.",
+            )
+            continue
+        decide(
+            app,
+            last_year,
+            outcome,
+            status=status,
+            hours=str(Decimal(hours) / 2) if outcome == SupportOutcome.PARTLY_GRANTED else hours,
+            start=last_year_day + timedelta(days=7),
+            end=older_day,
+            revisit=older_day,
+            reasons="Behovet er dokumenteret i PPV og den tværfaglige vurdering.",
+        )
+        decide(
+            app,
+            older,
+            SupportOutcome.ENDED,
+            status=SupportStatus.ENDED,
+            reasons="Målene er nået; institutionen fortsætter med egne tiltag.",
+            purpose=AgendaPurpose.REVISIT,
+        )
 
     # Granted at the older meeting and due for re-visitation within four weeks (the demo
     # leader's second institution).

@@ -340,7 +340,7 @@ def test_the_demo_has_support_in_every_state(client):
 
     past = VisitationMeeting.objects.filter(status="held", starts_at__lt=timezone.now())
     coming = VisitationMeeting.objects.get(status="planned")
-    assert past.count() == 2
+    assert past.count() == 3  # last year's, five months ago, three weeks ago
     assert coming.starts_at > timezone.now() and coming.application_deadline >= today
     assert set(
         coming.items.filter(status="waiting").values_list("application__status", flat=True)
@@ -374,3 +374,13 @@ def test_the_demo_has_support_in_every_state(client):
     page = client.get("/stoette/statistik/")
     assert page.status_code == 200
     assert "Støttestatistik" in page.content.decode()
+    # Last year's visitations are the year before in the statistics.
+    from indsats.supportstats.selectors import support_statistics
+
+    years = [
+        support_statistics(year=y, today=today).current
+        for y in range(today.year - 2, today.year + 1)
+    ]
+    assert sum(y.applications for y in years) == 17  # all but the draft
+    assert sum(y.decisions for y in years) == SupportDecision.objects.count()
+    assert sum(sum(y.revisits.values()) for y in years) == 6  # 4 ended last year's, 1 + 1
