@@ -2,13 +2,15 @@
 
 from django.db import transaction
 
-from demo import accesslog, courses, interventions, organisation, plan, voice
+from demo import accesslog, courses, interventions, organisation, plan, support, voice
 from institutioner.models import District
 
 # Each loader finds what the ones before it made (requests before agreements, agreements before
 # courses; the generated past before the week sheets, which carry its running courses too; the
 # reminders, made by the rules from everything else; then a past beyond the retention periods;
-# last the access log and an access request, which read all of it).
+# kompenserende støtte (built with its models, it needs only the organisation) before last
+# year's report, which counts its visitations; last the access log and an access request, which
+# read all of it).
 LOADERS = [
     organisation.demo_organisation,
     interventions.demo_requests,
@@ -23,6 +25,7 @@ LOADERS = [
     plan.demo_plan,
     voice.demo_voice,
     voice.demo_follow_ups,
+    support.demo_support,
     voice.demo_year_report,
     accesslog.demo_access_log,
     accesslog.demo_access_request,

@@ -51,6 +51,12 @@ DEMO_LOGINS = [
         "Personale", "personale@demo.dk", "Jonas Holm", "personale i en institution i Ullerup Bæk"
     ),
     DemoLogin(
+        "Småbørnskonsulent",
+        "konsulent@demo.dk",
+        "Birthe Juul",
+        "visitation til kompenserende støtte og særlige pladser",
+    ),
+    DemoLogin(
         "Leder (andet distrikt)",
         "leder.nord@demo.dk",
         "Karen Vestergaard",
@@ -218,6 +224,7 @@ def demo_organisation() -> None:
     _user(
         logins["forvaltning@demo.dk"].email, logins["forvaltning@demo.dk"].name, Role.ADMINISTRATION
     )
+    _user(logins["konsulent@demo.dk"].email, logins["konsulent@demo.dk"].name, Role.CONSULTANT)
     for district_index, (district_name, n_institutions, titles) in enumerate(DISTRICTS):
         district = District.objects.create(name=district_name)
         postal_code, city = CITIES[district_index]

@@ -29,6 +29,7 @@ class IndsatsConfig(AppConfig):
         from indsats.supportmeetings import (  # noqa: F401
             notifications as supportmeetings_notifications,
         )
+        from indsats.supportstats import menu as supportstats_menu  # noqa: F401
         from institutioner.accesslog import rules as access_log
 
         access_log.register(access.ACCESS_LOG)

@@ -499,6 +499,12 @@ RULES = {
         lambda w: {"pk": _visitation(w)[2].pk},
         {**signed_in(404), "administration": 200, "leader": 200},
     ),
+    # Støttestatistik: counts only, for the administration and the visitation role.
+    "support_statistics": (no_kwargs, {**signed_in(404), "administration": 200}),
+    "support_statistics_export": (
+        lambda w: {"fmt": "csv"},
+        {**signed_in(404), "administration": 200},
+    ),
     # The admin is the administration's; anyone else signed in gets 404.
     "admin:login": (no_kwargs, everyone(302)),
     "admin:logout": (no_kwargs, {**signed_in(404), "administration": 405}),
@@ -642,6 +648,10 @@ DOWNLOADS = {
     "access_request_download": (
         [lambda w: {"pk": _access_request(w).pk}],
         "access_request_detail",
+    ),
+    "support_statistics_export": (
+        [lambda w: {"fmt": "csv"}, lambda w: {"fmt": "xlsx"}],
+        "support_statistics",
     ),
     **{
         f"dashboard_{name}_export": (

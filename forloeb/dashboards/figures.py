@@ -41,6 +41,7 @@ from indsats.models import (
     RequestStatus,
     VersionStatus,
 )
+from indsats.supportstats.selectors import granted_hours_of_district, granted_hours_on
 from institutioner import workdays
 from institutioner.models import Assignment, District, Institution, Pedagogist
 from institutioner.workdays import week_indexes
@@ -69,6 +70,9 @@ class DistrictRow:
     capacity: Decimal  # contracted hours a week attached to the district, average over the weeks
     agreed: Decimal  # hours a week in the agreements in force, average over the weeks
     logged: Decimal  # reported hours a week on the district's courses, average over the weeks
+    # Support hours a week granted to the district's institutions and in force on the day asked
+    # (kompenserende støtte, delivered by the institutions' own staff); None when not asked.
+    granted_support: Decimal | None = None
 
     @property
     def agreed_share(self) -> int | None:
@@ -138,9 +142,13 @@ def _reported_by(
     )
 
 
-def by_district(*, institutions: QuerySet[Institution], mondays: list[date]) -> list[DistrictRow]:
+def by_district(
+    *, institutions: QuerySet[Institution], mondays: list[date], support_on: date | None = None
+) -> list[DistrictRow]:
     """Per district: institutions, pedagogists attached, and capacity, agreed and logged hours a
-    week (averages over the weeks). Five queries.
+    week (averages over the weeks). Five queries. With `support_on`, also the support hours a
+    week granted to the district's institutions and in force that day (a subquery on the
+    districts' query, so still five).
 
     - Capacity: each permanent attachment gives its share of the pedagogist's contracted hours
       in every week it is valid, less the same share of her planned absence that week.
@@ -149,11 +157,16 @@ def by_district(*, institutions: QuerySet[Institution], mondays: list[date]) -> 
     """
     first, last = mondays[0], mondays[-1] + timedelta(days=6)
     weeks = len(mondays)
-    districts = list(
+    districts_query = (
         District.objects.filter(institutions__in=institutions)
         .annotate(n=Count("institutions", filter=Q(institutions__in=institutions), distinct=True))
         .order_by("name")
     )
+    if support_on is not None:
+        districts_query = districts_query.annotate(
+            support=granted_hours_of_district(support_on, institutions=institutions)
+        )
+    districts = list(districts_query)
     capacity: dict[int, Decimal] = defaultdict(lambda: ZERO)
     pedagogists: dict[int, set[int]] = defaultdict(set)
     attachments = (
@@ -189,6 +202,9 @@ def by_district(*, institutions: QuerySet[Institution], mondays: list[date]) -> 
             capacity=_per_week(capacity[district.pk], weeks),
             agreed=_per_week(agreed[district.pk], weeks),
             logged=_per_week(logged.get(district.pk) or ZERO, weeks),
+            granted_support=None
+            if support_on is None
+            else getattr(district, "support", None) or ZERO,
         )
         for district in districts
     ]
@@ -198,8 +214,10 @@ def totals(rows: list[DistrictRow]) -> dict:
     capacity = sum((r.capacity for r in rows), ZERO)
     agreed = sum((r.agreed for r in rows), ZERO)
     logged = sum((r.logged for r in rows), ZERO)
+    support = [r.granted_support for r in rows if r.granted_support is not None]
     return {
         "institutions": sum(r.institutions for r in rows),
+        "granted_support": sum(support, ZERO) if support else None,
         "capacity": capacity,
         "agreed": agreed,
         "logged": logged,
@@ -402,6 +420,9 @@ class InstitutionRow:
     # stable is the plan the institution gets? seed 004).
     cancelled_days: int = 0
     moved_days: int = 0
+    # Support hours a week granted to the institution and in force on the day asked
+    # (kompenserende støtte); None when not asked.
+    granted_support: Decimal | None = None
 
     @property
     def received_share(self) -> int | None:
@@ -409,13 +430,18 @@ class InstitutionRow:
 
 
 def by_institution(
-    *, institutions: list[Institution], mondays: list[date], today: date
+    *,
+    institutions: list[Institution],
+    mondays: list[date],
+    today: date,
+    support_on: date | None = None,
 ) -> list[InstitutionRow]:
     """Per institution (already loaded, in the order to show): its courses (open and in all),
     hours received against agreed in the period, how many different pedagogists its
     interventions had in the last 24 months, and repeated interventions in the same group
     within 12 months (seeds 001 and 004), and the practice days in the period cancelled or moved
-    (counted inside the requests' query). Three queries.
+    (counted inside the requests' query). Three queries; with `support_on` a fourth gives the
+    support hours a week granted to each and in force that day (indsats/supportstats).
 
     An intervention is an accepted request; its date is its wished start. A request for the
     whole institution (no group) is never counted as a repeat.
@@ -426,6 +452,11 @@ def by_institution(
     ids = [i.pk for i in institutions]
     agreed = _agreed_by("institution_id", institutions=ids, mondays=mondays)
     received = _reported_by("institution_id", institutions=ids, mondays=mondays, practice_only=True)
+    support = (
+        granted_hours_on(support_on, by="institution", institutions=ids)
+        if support_on is not None
+        else {}
+    )
     since = today - timedelta(days=730)
     courses: dict[int, dict[int, str]] = defaultdict(dict)
     pedagogists: dict[int, set[int]] = defaultdict(set)
@@ -494,6 +525,7 @@ def by_institution(
             repeats_12_months=repeats[institution.pk],
             cancelled_days=sum(c for c, _m in changed_days[institution.pk].values()),
             moved_days=sum(m for _c, m in changed_days[institution.pk].values()),
+            granted_support=support.get(institution.pk, ZERO) if support_on else None,
         )
         for institution in institutions
     ]

@@ -241,6 +241,7 @@ def _district_table(rows, total) -> tuple[list[str], list[list]]:
         pgettext("dashboard", "Logged (hours a week)"),
         pgettext("dashboard", "Agreed, per cent of capacity"),
         pgettext("dashboard", "Logged, per cent of capacity"),
+        pgettext("dashboard", "Granted support hours a week (today)"),
     ]
     body = [
         [
@@ -252,6 +253,7 @@ def _district_table(rows, total) -> tuple[list[str], list[list]]:
             row.logged,
             row.agreed_share,
             row.utilisation,
+            row.granted_support,
         ]
         for row in rows
     ]
@@ -265,6 +267,7 @@ def _district_table(rows, total) -> tuple[list[str], list[list]]:
             total["logged"],
             total["agreed_share"],
             total["utilisation"],
+            total["granted_support"],
         ]
     )
     return header, body
@@ -282,7 +285,9 @@ def dashboard_districts(request, fmt: str = ""):
     if fmt and form.is_bound and form.errors:
         return _bad_filters_redirect(request, "dashboard_districts", form)
     mondays = hours.weeks_between(start, end)
-    rows = dashboards.by_district(institutions=institutions, mondays=mondays)
+    rows = dashboards.by_district(
+        institutions=institutions, mondays=mondays, support_on=timezone.localdate()
+    )
     total = dashboards.totals(rows)
     if fmt:
         header, body = _district_table(rows, total)
@@ -451,7 +456,9 @@ def dashboard_institutions(request, fmt: str = ""):
     mondays = hours.weeks_between(start, end)
     today = timezone.localdate()
     if fmt:
-        rows = dashboards.by_institution(institutions=chosen, mondays=mondays, today=today)
+        rows = dashboards.by_institution(
+            institutions=chosen, mondays=mondays, today=today, support_on=today
+        )
         header = [
             pgettext("dashboard", "District"),
             pgettext("dashboard", "Institution"),
@@ -464,6 +471,7 @@ def dashboard_institutions(request, fmt: str = ""):
             pgettext("dashboard", "Repeats in a group within 12 months"),
             pgettext("dashboard", "Practice days cancelled"),
             pgettext("dashboard", "Practice days moved"),
+            pgettext("dashboard", "Granted support hours a week (today)"),
         ]
         body = [
             [
@@ -478,6 +486,7 @@ def dashboard_institutions(request, fmt: str = ""):
                 row.repeats_12_months,
                 row.cancelled_days,
                 row.moved_days,
+                row.granted_support,
             ]
             for row in rows
         ]
@@ -486,7 +495,7 @@ def dashboard_institutions(request, fmt: str = ""):
         return export.table_response(fmt, name, pgettext("dashboard", "Institutions"), header, body)
     page = _page(chosen, request, INSTITUTIONS_PER_PAGE)
     rows = dashboards.by_institution(
-        institutions=list(page.object_list), mondays=mondays, today=today
+        institutions=list(page.object_list), mondays=mondays, today=today, support_on=today
     )
     return render(
         request,

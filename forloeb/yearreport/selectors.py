@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forloeb.dashboards import effect, figures
@@ -24,7 +25,14 @@ from forloeb.models import (
     InstitutionRating,
     RatingArea,
 )
-from indsats.models import InterventionRequest, RequestStatus
+from indsats.models import (
+    GRANTING_OUTCOMES,
+    InterventionRequest,
+    RequestStatus,
+    SupportKind,
+    SupportOutcome,
+)
+from indsats.supportstats.selectors import support_statistics
 from institutioner import workdays
 from institutioner.models import Institution
 
@@ -210,6 +218,54 @@ def _repeats(year: int, institutions: QuerySet[Institution], state: dict) -> dic
     }
 
 
+def _support(year: int, institutions: QuerySet[Institution], state: dict) -> dict:
+    """Visitations to kompenserende støtte and the special places (seed 004: "udviklingen i
+    visiteringer til støtte- og ressourceforløb"): Støttestatistik's own numbers for the year
+    and the year before (indsats/supportstats; the whole municipality, as the report is the
+    administration's). Counts only: no child."""
+    stats = support_statistics(year=year, today=timezone.localdate())
+    cur, prev = stats.current, stats.previous
+    hours_total = cur.granted_hours_total
+    months = []
+    for i in range(12):
+        months.append(
+            {
+                "month": date(year, i + 1, 1),
+                "applications": cur.applications_by_month[i],
+                "decisions": cur.decisions_by_month_total[i],
+                "granted": sum(cur.decisions_by_month[o.value][i] for o in GRANTING_OUTCOMES),
+                "rejected": cur.decisions_by_month[SupportOutcome.REJECTED][i],
+                "hours": hours_total[i],
+            }
+        )
+    for month, bar in zip(months, bars([("", m["hours"]) for m in months]), strict=True):
+        month["width"] = bar.width
+    return {
+        "previous_year": prev.year,
+        "applications": cur.applications,
+        "previous_applications": prev.applications,
+        "decisions": cur.decisions,
+        "previous_decisions": prev.decisions,
+        "months": months,
+        "outcomes": [
+            (
+                str(o.label),
+                prev.decisions_by_outcome[o.value],
+                cur.decisions_by_outcome[o.value],
+            )
+            for o in SupportOutcome
+        ],
+        "kinds": [
+            (str(k.label), prev.applications_by_kind[k.value], cur.applications_by_kind[k.value])
+            for k in SupportKind
+        ],
+        "waiting": cur.waiting,
+        "previous_waiting": prev.waiting,
+        "extended": cur.revisits[SupportOutcome.EXTENDED],
+        "ended": cur.revisits[SupportOutcome.ENDED],
+    }
+
+
 SECTIONS: list[tuple[str, Callable[[int, QuerySet[Institution], dict], dict]]] = [
     ("requests", _requests),
     ("interventions", _interventions),
@@ -218,6 +274,7 @@ SECTIONS: list[tuple[str, Callable[[int, QuerySet[Institution], dict], dict]]] =
     ("ratings", _ratings),
     ("follow_ups", _follow_ups),
     ("repeats", _repeats),
+    ("support", _support),
 ]
 
 

@@ -202,7 +202,7 @@ def test_printed_demo_logins_work_for_every_role(client):
         assert client.get("/").status_code == 200
         roles[User.objects.get(email=login.email).role] += 1
         client.post("/konto/log-ud/")
-    assert set(roles) == {"administration", "leader", "pedagogist", "staff"}
+    assert set(roles) == {"administration", "consultant", "leader", "pedagogist", "staff"}
 
 
 @pytest.mark.django_db
@@ -284,3 +284,103 @@ def test_the_demo_has_a_filled_log_and_a_finished_access_request(client):
     assert f"{report.year}" in client.get(reverse("year_report_list")).content.decode()
     pdf = client.get(reverse("year_report_download", args=[report.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_the_demo_has_support_in_every_state(client):
+    """Kompenserende støtte: applications in every state with their documents and consent, a
+    past meeting with decisions and a coming one with its agenda, granted hours on the
+    dashboards, and a grant due for re-visitation within four weeks."""
+    from datetime import timedelta
+
+    from forloeb.dashboards import figures as dashboards
+    from forloeb.hours import weeks as hours
+    from indsats.models import (
+        REQUIRED_ASSESSMENTS,
+        SupportApplication,
+        SupportDecision,
+        SupportEvent,
+        VisitationMeeting,
+    )
+    from institutioner.models import Role
+
+    call_command("load_demo", stdout=StringIO())
+    today = timezone.localdate()
+    consultant = User.objects.get(email="konsulent@demo.dk")
+    assert consultant.role == Role.CONSULTANT
+    apps = SupportApplication.objects.all()
+    assert set(apps.values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "needs_info",
+        "granted",
+        "partly_granted",
+        "rejected",
+        "ended",
+        "withdrawn",
+    }
+    assert set(apps.values_list("kind", flat=True)) == {
+        "support_hours",
+        "stendalen",
+        "i_place",
+        "double_place",
+    }
+    for app in apps.exclude(status="draft"):
+        kinds = set(app.documents.values_list("kind", flat=True))
+        assert set(REQUIRED_ASSESSMENTS[app.kind]) <= kinds, app.pk
+        assert app.custody_consent in ("both", "one") and app.submitted_at
+        assert app.events.filter(kind="submitted").exists()
+        for document in app.documents.all():
+            with document.file.open("rb") as f:
+                head = f.read(8)
+            assert head.startswith((b"%PDF-", b"\x89PNG")), document.name
+            assert document.size == document.file.size
+    assert SupportEvent.objects.filter(kind="decided").count() == SupportDecision.objects.count()
+    assert all(1 <= a.child_birth_date.year - 2020 <= 4 for a in apps)
+
+    past = VisitationMeeting.objects.filter(status="held", starts_at__lt=timezone.now())
+    coming = VisitationMeeting.objects.get(status="planned")
+    assert past.count() == 3  # last year's, five months ago, three weeks ago
+    assert coming.starts_at > timezone.now() and coming.application_deadline >= today
+    assert set(
+        coming.items.filter(status="waiting").values_list("application__status", flat=True)
+    ) == {"submitted"}
+    assert coming.items.filter(status="waiting").count() == 2
+    assert SupportDecision.objects.filter(agenda_item__meeting__in=past).count() >= 8
+    assert set(SupportDecision.objects.values_list("outcome", flat=True)) == {
+        "granted",
+        "partly_granted",
+        "rejected",
+        "more_info",
+        "extended",
+        "ended",
+    }
+    due = apps.filter(
+        status="granted", revisit_on__gte=today, revisit_on__lte=today + timedelta(weeks=4)
+    )
+    assert due.exists()
+
+    # Granted hours on the dashboards: Ullerup Bæk has the demo leader's 8 + 10 hours.
+    from institutioner.models import Institution
+
+    rows = dashboards.by_district(
+        institutions=Institution.objects.all(), mondays=[hours.this_monday()], support_on=today
+    )
+    support = {r.district.name: r.granted_support for r in rows}
+    assert support["Ullerup Bæk"] == 18
+    assert support["Nordstrand"] == 6 and support["Engdalen"] == 6
+
+    client.force_login(consultant)
+    page = client.get("/stoette/statistik/")
+    assert page.status_code == 200
+    assert "Støttestatistik" in page.content.decode()
+    # Last year's visitations are the year before in the statistics.
+    from indsats.supportstats.selectors import support_statistics
+
+    years = [
+        support_statistics(year=y, today=today).current
+        for y in range(today.year - 2, today.year + 1)
+    ]
+    assert sum(y.applications for y in years) == 17  # all but the draft
+    assert sum(y.decisions for y in years) == SupportDecision.objects.count()
+    assert sum(sum(y.revisits.values()) for y in years) == 6  # 4 ended last year's, 1 + 1

@@ -30,6 +30,7 @@ def _menu(client, url: str) -> list[tuple[str, str, bool]]:
                 "Forløb",
                 "Forankring",
                 "Fordeling",
+                "Støttestatistik",
                 "Plan",
                 "Timer",
                 "Opslagslog",

@@ -124,8 +124,9 @@ def test_the_exports_hold_the_table(client, world, municipality, period):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:4] == ["Distrikt", "Institutioner", "Pædagoger", "Kapacitet (timer om ugen)"]
-    assert ["Søvang", "1", "1", "30,00", "0,00", "0,00", "0", "0"] in rows
-    assert ["Ullerup Bæk", "2", "1", "11,10", "4,50", "2,63", "41", "24"] in rows
+    # The last column: granted support hours a week in force today (none in this world).
+    assert ["Søvang", "1", "1", "30,00", "0,00", "0,00", "0", "0", "0,00"] in rows
+    assert ["Ullerup Bæk", "2", "1", "11,10", "4,50", "2,63", "41", "24", "0,00"] in rows
     assert rows[-1][0] == "I alt"
 
     response = client.get(reverse("dashboard_districts_export", args=["xlsx"]) + query)
@@ -343,6 +344,7 @@ def test_the_institution_table_for_a_leader_and_its_export(client, world, histor
         "1",
         "0",  # practice days cancelled
         "0",  # and moved
+        "0,00",  # granted support hours a week today
     ] in rows
 
 
@@ -355,8 +357,9 @@ def test_the_institution_query_count_does_not_grow(
         factories.InstitutionFactory(district=world.south)
     client.force_login(world.administrator)
     # session, user; the institutions in scope (filters and page), requests with courses and
-    # pedagogists, agreements, received hours; unread notifications; session save (3)
-    with django_assert_num_queries(10):
+    # pedagogists, agreements, received hours, granted support hours (indsats/supportstats);
+    # unread notifications; session save (3)
+    with django_assert_num_queries(11):
         response = client.get(reverse("dashboard_institutions"))
     assert response.status_code == 200
     # One row per institution on the page: 50 of all.

@@ -1,0 +1,399 @@
+"""Støttestatistik: the numbers the yearly evaluation asks for about kompenserende støtte
+(seed 004: "udviklingen i visiteringer til støtte- og ressourceforløb").
+
+Aggregates only: no function here returns a child's name, birth date or anything else about one
+application, so the pages built on them show no child data. Every number is counted by the
+database (GROUP BY, conditional sums); Python only lays the grouped counts out in months,
+districts and kinds. Each function runs a fixed number of queries whatever the data.
+
+Months and days are on the Copenhagen wall clock (`USE_TZ`, the current time zone).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    DecimalField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import ExtractYear, TruncDate, TruncMonth
+from django.utils import timezone
+
+from indsats.models import (
+    GRANTING_OUTCOMES,
+    AgendaPurpose,
+    SupportApplication,
+    SupportDecision,
+    SupportKind,
+    SupportOutcome,
+    SupportStatus,
+)
+from institutioner import workdays
+from institutioner.models import District, Institution
+
+ZERO = Decimal("0")
+OUTCOMES = list(SupportOutcome)
+KINDS = list(SupportKind)
+
+
+def _start_of(day: date) -> datetime:
+    return workdays.at_local(day, time(0, 0))
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    return _start_of(date(year, 1, 1)), _start_of(date(year + 1, 1, 1))
+
+
+def month_ends(year: int) -> list[date]:
+    return [
+        (date(year, m, 1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        for m in range(1, 13)
+    ]
+
+
+# --- Granted hours in force ----------------------------------------------------------------------
+#
+# The support in force on a day: for each application, the latest granting decision (granted,
+# partly granted, extended) made by the end of that day whose period covers the day; an
+# extension decided before the current grant runs out takes over only from its own start. An
+# ending decision made by then stops the support (after the last day it names, if it names one).
+
+
+def _in_force_on(day: date) -> Q:
+    end_of_day = _start_of(day + timedelta(days=1))
+    covers = Q(period_start__lte=day, period_end__gte=day)
+    later = SupportDecision.objects.filter(
+        Q(decided_at__gt=OuterRef("decided_at"))
+        | Q(decided_at=OuterRef("decided_at"), pk__gt=OuterRef("pk")),
+        application=OuterRef("application"),
+        decided_at__lt=end_of_day,
+    )
+    replaced = later.filter(
+        Q(outcome__in=GRANTING_OUTCOMES) & covers
+        | Q(outcome=SupportOutcome.ENDED) & (Q(period_end__isnull=True) | Q(period_end__lt=day))
+    )
+    return Q(
+        Q(outcome__in=GRANTING_OUTCOMES),
+        Q(decided_at__lt=end_of_day),
+        covers,
+        ~Exists(replaced),
+    )
+
+
+def granted_hours_on(
+    day: date,
+    *,
+    by: str = "district",
+    institutions: QuerySet[Institution] | list[int] | None = None,
+) -> dict[int, Decimal]:
+    """Granted support hours a week in force on `day`, summed per district (`by="district"`)
+    or per institution (`by="institution"`): {id: hours}; ids without support are left out.
+    One query."""
+    key = (
+        "application__institution__district_id"
+        if by == "district"
+        else "application__institution_id"
+    )
+    decisions = SupportDecision.objects.filter(_in_force_on(day), hours_per_week__isnull=False)
+    if institutions is not None:
+        decisions = decisions.filter(application__institution__in=institutions)
+    return {
+        row_id: total
+        for row_id, total in decisions.order_by()
+        .values(key)
+        .annotate(total=Sum("hours_per_week"))
+        .values_list(key, "total")
+        if total
+    }
+
+
+def granted_hours_of_district(day: date, *, institutions) -> Subquery:
+    """The granted hours a week in force on `day` at the district's institutions among
+    `institutions`, as a subquery on a District query (so the figure rides on the query that
+    reads the districts instead of adding one); NULL for a district without support."""
+    summed = (
+        SupportDecision.objects.filter(
+            _in_force_on(day),
+            hours_per_week__isnull=False,
+            application__institution__district=OuterRef("pk"),
+            application__institution__in=institutions,
+        )
+        .order_by()
+        .values("application__institution__district")
+        .annotate(total=Sum("hours_per_week"))
+        .values("total")
+    )
+    return Subquery(summed, output_field=DecimalField(max_digits=8, decimal_places=1))
+
+
+def granted_hours_by_month_end(days: list[date]) -> dict[int, list[Decimal]]:
+    """Per district, the granted hours a week in force at each of `days` (one conditional sum
+    per day in one query): {district id: [hours on days[0], ...]}."""
+    if not days:
+        return {}
+    key = "application__institution__district_id"
+    sums = {
+        f"d{i}": Sum("hours_per_week", filter=_in_force_on(day), default=ZERO)
+        for i, day in enumerate(days)
+    }
+    rows = (
+        SupportDecision.objects.filter(
+            outcome__in=GRANTING_OUTCOMES,
+            hours_per_week__isnull=False,
+            period_start__lte=max(days),
+            period_end__gte=min(days),
+        )
+        .order_by()
+        .values(key)
+        .annotate(**sums)
+    )
+    return {row[key]: [row[f"d{i}"] or ZERO for i in range(len(days))] for row in rows}
+
+
+# --- The year's statistics -----------------------------------------------------------------------
+
+
+class Median(Aggregate):
+    """The median (PostgreSQL's percentile_cont); other databases fall back in `_waiting`."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    allow_distinct = False
+
+
+@dataclass
+class Waiting:
+    decided: int  # applications whose first decision fell in the year
+    median_days: Decimal | None
+    average_days: Decimal | None
+    still_waiting: int  # submitted by the year's end (or now), no decision by then
+
+
+@dataclass
+class YearColumn:
+    """One year's numbers."""
+
+    year: int
+    applications_by_month: list[int]  # submitted, January..December
+    decisions_by_month: dict[str, list[int]]  # outcome -> 12 months
+    applications: int = 0
+    decisions_by_outcome: dict[str, int] = field(default_factory=dict)
+    applications_by_kind: dict[str, int] = field(default_factory=dict)
+    decisions_by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
+    revisits: dict[str, int] = field(default_factory=dict)  # outcome -> decisions on re-visits
+    waiting: Waiting | None = None
+    # district id -> {"applications": n, "decisions": n, outcome: n, ...}
+    by_district: dict[int, dict[str, int]] = field(default_factory=dict)
+    granted_hours: dict[int, list[Decimal | None]] = field(default_factory=dict)  # month ends
+    future_months: list[bool] = field(default_factory=lambda: [False] * 12)  # not reached yet
+
+    @property
+    def decisions(self) -> int:
+        return sum(self.decisions_by_outcome.values())
+
+    @property
+    def decisions_by_month_total(self) -> list[int]:
+        return [sum(months[i] for months in self.decisions_by_month.values()) for i in range(12)]
+
+    @property
+    def granted_hours_total(self) -> list[Decimal | None]:
+        return [
+            None
+            if self.future_months[i]
+            else sum((hours[i] or ZERO for hours in self.granted_hours.values()), ZERO)
+            for i in range(12)
+        ]
+
+
+@dataclass
+class SupportStatistics:
+    year: int
+    current: YearColumn
+    previous: YearColumn
+    districts: list[District]
+
+    @property
+    def columns(self) -> list[YearColumn]:
+        return [self.previous, self.current]
+
+
+def _round(value, places: str = "0.1") -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(value).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def _days(value) -> Decimal | None:
+    """A waiting time as days: a timedelta (a duration) or a number of days."""
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        return _round(Decimal(value.total_seconds()) / Decimal(86400))
+    return _round(value)
+
+
+def _waiting(year: int, today: date) -> Waiting:
+    """From submission to the first decision, in calendar days, for the applications whose
+    first decision fell in the year; and how many were waiting at the year's end (or today,
+    for this year). Two queries."""
+    start, end = _year_bounds(year)
+    zone = workdays.local_zone()
+    first_decision = Subquery(
+        SupportDecision.objects.filter(application=OuterRef("pk"))
+        .order_by("decided_at", "pk")
+        .values("decided_at")[:1]
+    )
+    decided = (
+        SupportApplication.objects.filter(submitted_at__isnull=False)
+        .annotate(first_decision=first_decision)
+        .filter(first_decision__gte=start, first_decision__lt=end)
+        .annotate(
+            wait=ExpressionWrapper(
+                TruncDate("first_decision", tzinfo=zone) - TruncDate("submitted_at", tzinfo=zone),
+                output_field=DurationField(),
+            )
+        )
+    )
+    if connection.vendor == "postgresql":
+        figures = decided.aggregate(n=Count("pk"), average=Avg("wait"), median=Median("wait"))
+        median = _days(figures["median"])
+    else:  # the embedded demo database (SQLite) has no percentile: one number per application
+        import statistics
+
+        waits = [_days(w) or ZERO for w in decided.values_list("wait", flat=True)]
+        median = _round(statistics.median(waits)) if waits else None
+        average = _round(sum(waits, ZERO) / len(waits)) if waits else None
+        figures = {"n": len(waits), "average": average}
+    moment = min(end, _start_of(today + timedelta(days=1)))
+    still = (
+        SupportApplication.objects.filter(submitted_at__lt=moment)
+        .exclude(status__in=[SupportStatus.DRAFT, SupportStatus.WITHDRAWN])
+        .annotate(first_decision=first_decision)
+        .filter(Q(first_decision__isnull=True) | Q(first_decision__gte=moment))
+        .count()
+    )
+    return Waiting(
+        decided=figures["n"],
+        median_days=median,
+        average_days=_days(figures["average"]),
+        still_waiting=still,
+    )
+
+
+def support_statistics(*, year: int, today: date) -> SupportStatistics:
+    """The year's and the year before's numbers. Eight queries whatever the data: applications
+    and decisions grouped by month, district and kind (two), the waits (two a year), the
+    granted hours at each month's end (one) and the districts (one)."""
+    first, _end = _year_bounds(year - 1)
+    _start, last = _year_bounds(year)
+    columns = {
+        y: YearColumn(
+            year=y,
+            applications_by_month=[0] * 12,
+            decisions_by_month={o.value: [0] * 12 for o in OUTCOMES},
+        )
+        for y in (year - 1, year)
+    }
+    for column in columns.values():
+        column.decisions_by_outcome = {o.value: 0 for o in OUTCOMES}
+        column.applications_by_kind = {k.value: 0 for k in KINDS}
+        column.decisions_by_kind = {k.value: {o.value: 0 for o in OUTCOMES} for k in KINDS}
+        column.revisits = {o.value: 0 for o in OUTCOMES}
+
+    def district_row(column: YearColumn, district_id: int) -> dict[str, int]:
+        return column.by_district.setdefault(
+            district_id, {"applications": 0, "decisions": 0, **{o.value: 0 for o in OUTCOMES}}
+        )
+
+    # Applications by the month they were submitted, district and kind.
+    for month, district_id, kind, n in (
+        SupportApplication.objects.filter(submitted_at__gte=first, submitted_at__lt=last)
+        .annotate(month=TruncMonth("submitted_at"))
+        .order_by()
+        .values("month", "institution__district_id", "kind")
+        .annotate(n=Count("pk"))
+        .values_list("month", "institution__district_id", "kind", "n")
+    ):
+        local = timezone.localtime(month).date() if isinstance(month, datetime) else month
+        column = columns[local.year]
+        column.applications_by_month[local.month - 1] += n
+        column.applications += n
+        column.applications_by_kind[kind] += n
+        district_row(column, district_id)["applications"] += n
+
+    # Decisions by the month they were made, outcome, district, kind and agenda purpose.
+    for month, outcome, district_id, kind, purpose, n in (
+        SupportDecision.objects.filter(decided_at__gte=first, decided_at__lt=last)
+        .annotate(month=TruncMonth("decided_at"))
+        .order_by()
+        .values(
+            "month",
+            "outcome",
+            "application__institution__district_id",
+            "application__kind",
+            "agenda_item__purpose",
+        )
+        .annotate(n=Count("pk"))
+        .values_list(
+            "month",
+            "outcome",
+            "application__institution__district_id",
+            "application__kind",
+            "agenda_item__purpose",
+            "n",
+        )
+    ):
+        local = timezone.localtime(month).date() if isinstance(month, datetime) else month
+        column = columns[local.year]
+        column.decisions_by_month[outcome][local.month - 1] += n
+        column.decisions_by_outcome[outcome] += n
+        column.decisions_by_kind[kind][outcome] += n
+        row = district_row(column, district_id)
+        row["decisions"] += n
+        row[outcome] += n
+        if purpose == AgendaPurpose.REVISIT:
+            column.revisits[outcome] += n
+
+    for y, column in columns.items():
+        column.waiting = _waiting(y, today)
+
+    days = month_ends(year - 1) + month_ends(year)
+    hours = granted_hours_by_month_end(days)
+    for offset, y in enumerate((year - 1, year)):
+        column = columns[y]
+        future = [day > today for day in days[offset * 12 : offset * 12 + 12]]
+        column.future_months = future
+        for district_id, values in hours.items():
+            column.granted_hours[district_id] = [
+                None if future[i] else values[offset * 12 + i] for i in range(12)
+            ]
+
+    # Every district, those without support too (a row of noughts says something as well).
+    districts = list(District.objects.order_by("name"))
+    return SupportStatistics(
+        year=year, current=columns[year], previous=columns[year - 1], districts=districts
+    )
+
+
+def years_with_support() -> list[int]:
+    """The years any application was submitted in (newest first), for the year picker. One
+    query."""
+    return list(
+        SupportApplication.objects.filter(submitted_at__isnull=False)
+        .annotate(y=ExtractYear("submitted_at"))
+        .order_by("-y")
+        .values_list("y", flat=True)
+        .distinct()
+    )
