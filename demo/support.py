@@ -597,3 +597,57 @@ def demo_support() -> None:
         revisit=today + timedelta(days=18),
         reasons="Behovet er dokumenteret i PPV og den tværfaglige vurdering.",
     )
+
+    # A past beyond the retention periods (README: Retention), so the dry run shows both steps:
+    # a case withdrawn six years ago, and a draft nobody has touched for two years.
+    long_ago = timezone.now() - timedelta(days=6 * 365)
+    old = SupportApplication.objects.create(
+        kind=SupportKind.SUPPORT_HOURS,
+        institution=own[0],
+        group=own[0].groups.order_by("pk").first(),
+        child_name="Viggo Gammelsag",
+        child_birth_date=date(2014, 5, 2),
+        everyday_needs="Viggo havde brug for en fast voksen i overgangene.",
+        hours_per_week=Decimal("6.0"),
+        period_start=long_ago.date(),
+        period_end=long_ago.date() + timedelta(weeks=26),
+        custody_consent=CustodyConsent.BOTH,
+        status=SupportStatus.WITHDRAWN,
+        created_by=demo_leader,
+    )
+    SupportApplication.objects.filter(pk=old.pk).update(
+        created_at=long_ago, updated_at=long_ago, submitted_at=long_ago
+    )
+    _documents(old, demo_leader, long_ago)
+    _event(old, SupportEventKind.CREATED, demo_leader, long_ago, to_status=SupportStatus.DRAFT)
+    _event(
+        old,
+        SupportEventKind.SUBMITTED,
+        demo_leader,
+        long_ago,
+        from_status=SupportStatus.DRAFT,
+        to_status=SupportStatus.SUBMITTED,
+    )
+    _event(
+        old,
+        SupportEventKind.WITHDRAWN,
+        demo_leader,
+        long_ago,
+        from_status=SupportStatus.SUBMITTED,
+        to_status=SupportStatus.WITHDRAWN,
+    )
+    stale = SupportApplication.objects.create(
+        kind=SupportKind.SUPPORT_HOURS,
+        institution=own[0],
+        child_name="Ingrid Kladde",
+        child_birth_date=date(2021, 9, 9),
+        everyday_needs="Kladde, som aldrig blev færdig.",
+        period_start=today - timedelta(days=700),
+        period_end=today - timedelta(days=500),
+        created_by=demo_leader,
+    )
+    two_years = timezone.now() - timedelta(days=2 * 365)
+    SupportApplication.objects.filter(pk=stale.pk).update(
+        created_at=two_years, updated_at=two_years
+    )
+    _event(stale, SupportEventKind.CREATED, demo_leader, two_years, to_status=SupportStatus.DRAFT)

@@ -13,6 +13,7 @@ from indsats import access
 from indsats.supportstats import export
 from indsats.supportstats.selectors import support_statistics, years_with_support
 from indsats.supportstats.tables import shown, tables
+from institutioner.inputs import whole_number
 
 FIRST_YEAR = 2000
 
@@ -23,8 +24,9 @@ def _year(request) -> int:
     raw = request.GET.get("aar", "").strip()
     if not raw:
         return this_year
-    if raw.isdigit() and FIRST_YEAR <= int(raw) <= this_year:
-        return int(raw)
+    year = whole_number(raw)
+    if year is not None and FIRST_YEAR <= year <= this_year:
+        return year
     messages.error(
         request,
         _("Choose a year from %(first)s to %(last)s. The page shows %(last)s instead.")

@@ -97,7 +97,7 @@ def test_from_a_leaders_rating_to_the_effect_dashboard(page, live_server, world,
     year_report.year_report_build(report_id=YearReport.objects.get().pk)
     link = page.get_by_role("link", name=re.compile("Hent aarsrapport-"))
     expect(link).to_be_visible(timeout=10000)
-    expect(page.get_by_text("8 af 8 afsnit (100 %)")).to_be_visible()
+    expect(page.get_by_text("9 af 9 afsnit (100 %)")).to_be_visible()
     with page.expect_download() as download:
         link.click()
     with open(download.value.path(), "rb") as pdf:

@@ -68,6 +68,8 @@ NOT_TYPED_BY_PEOPLE = {
     "institutioner.StoredFile.name": "a file name the code makes",
     "institutioner.StoredFile.mimetype": "a MIME type",
     "institutioner.StoredFile.sha256": "a hash",
+    "indsats.SupportDocument.mimetype": "a MIME type read from the content",
+    "indsats.SupportDocument.sha256": "a hash",
     "institutioner.Notification.email": "an e-mail address",
     "institutioner.Notification.template": "a template name",
     "institutioner.Notification.url": "a link into the app",

@@ -292,13 +292,13 @@ def test_start_pages(client, world, consultant):
     waiting = make_application(world, submit=True)
     client.force_login(world.leader)
     page = client.get(reverse("start")).content.decode()
-    assert "venter på dit svar" in page and f"#{asked.pk}" in page
+    assert "venter på dit svar" in page and f"nr. {asked.pk} " in page
     assert CHILD not in page
     client.force_login(consultant)
     response = client.get(reverse("start"))
     page = response.content.decode()
     assert response.status_code == 200
-    assert f"#{waiting.pk}" in page and "ikke på en dagsorden endnu" in page
+    assert f"nr. {waiting.pk} " in page and "ikke på en dagsorden endnu" in page
     assert CHILD not in page
 
 

@@ -90,7 +90,7 @@ def test_the_page_shows_the_hand_computed_numbers_in_danish(client, world, consu
     assert districts[1] == ["Søvang", "0", "2", "0", "2", "0", "1"]
     assert districts[2] == ["Ullerup Bæk", "1", "3", "1", "3", "3", "0"]
     revisits = _cells(html, "genvisiteringer")
-    assert revisits[1] == ["Forlænget", "0", "1"] and revisits[2] == ["Afsluttet", "0", "0"]
+    assert revisits[1] == ["Forlænget", "0", "1"] and revisits[2] == ["Ophørt", "0", "0"]
     hours = _cells(html, "timer")
     assert hours[0] == ["Måned", "Søvang 2025", "Ullerup Bæk 2025", "I alt 2024", "I alt 2025"]
     assert hours[5] == ["Maj", "0,0", "23,0", "0,0", "23,0"]
