@@ -14,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
 
 from django.conf import settings
 from django.db.models import (
@@ -229,7 +228,7 @@ def totals(rows: list[DistrictRow]) -> dict:
 # --- By pedagogist ------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class PedagogistWeek:
     monday: date
     capacity: Decimal  # the contracted hours
@@ -239,42 +238,33 @@ class PedagogistWeek:
     practice: Decimal
     preparation: Decimal = field(default_factory=lambda: settings.HOURS_PREPARATION_PER_COURSE)
     absence: Decimal = ZERO  # planned absence that week (forloeb/plan), in hours
+    # Worked out once, when the week is made: a heat map page has 625 weeks, and asks each of
+    # them these several times.
+    available: Decimal = field(init=False, repr=False)
+    demand: Decimal = field(init=False, repr=False)
+    over_allocated: bool = field(init=False, repr=False)
+    load: int | None = field(init=False, repr=False)
+    heat: str = field(init=False, repr=False)
 
-    @cached_property
-    def available(self) -> Decimal:
-        """The contracted hours less the planned absence: what the week can hold."""
-        return max(ZERO, self.capacity - self.absence)
-
-    # Cached: a heat map page asks each of its 625 weeks these several times.
-    @cached_property
-    def demand(self) -> Decimal:
-        """Agreed hours plus the preparation each course needs (the week sheet's norm)."""
-        return self.agreed + self.preparation * self.courses
-
-    @cached_property
-    def over_allocated(self) -> bool:
-        return self.demand > self.available
-
-    @cached_property
-    def load(self) -> int | None:
-        """Agreed hours and preparation in per cent of the contracted hours less the planned
-        absence (the heat). A week wholly away with nothing agreed has no load."""
-        if not self.available:
-            return 100 if self.demand else None
-        return percent(self.demand, self.available)
-
-    @cached_property
-    def heat(self) -> str:
-        load = self.load
+    def __post_init__(self) -> None:
+        # What the week can hold: the contracted hours less the planned absence.
+        available = self.available = max(ZERO, self.capacity - self.absence)
+        # Agreed hours plus the preparation each course needs (the week sheet's norm).
+        demand = self.demand = self.agreed + self.preparation * self.courses
+        over = self.over_allocated = demand > available
+        # Agreed hours and preparation in per cent of the contracted hours less the planned
+        # absence (the heat). A week wholly away with nothing agreed has no load.
+        load = self.load = percent(demand, available) if available else (100 if demand else None)
         if load is None or load == 0:
-            return "0"
-        if self.over_allocated:
-            return "over"
-        if load >= 90:
-            return "full"
-        if load >= 50:
-            return "half"
-        return "low"
+            self.heat = "0"
+        elif over:
+            self.heat = "over"
+        elif load >= 90:
+            self.heat = "full"
+        elif load >= 50:
+            self.heat = "half"
+        else:
+            self.heat = "low"
 
 
 @dataclass
@@ -361,19 +351,20 @@ def by_pedagogist(
     minimum = settings.HOURS_PRACTICE_SHARE_MIN_PERCENT
     preparation = settings.HOURS_PREPARATION_PER_COURSE
     rows = []
+    cent = Decimal("0.01")
+    agreed_hours, agreements = agreed.hours, agreed.agreements
     for person in people:
+        pid, capacity = person.pk, person.weekly_hours
         weeks = [
             PedagogistWeek(
-                monday=monday,
-                capacity=person.weekly_hours,
-                agreed=agreed.hours[(person.pk, monday)].quantize(
-                    Decimal("0.01"), rounding=ROUND_HALF_UP
-                ),
-                courses=agreed.agreements[(person.pk, monday)],
-                logged=logged.get((person.pk, monday)),
-                practice=practice[(person.pk, monday)],
-                preparation=preparation,
-                absence=absent.get((person.pk, monday), ZERO),
+                monday,
+                capacity,
+                agreed_hours.get((pid, monday), ZERO).quantize(cent, rounding=ROUND_HALF_UP),
+                agreements.get((pid, monday), 0),
+                logged.get((pid, monday)),
+                practice.get((pid, monday), ZERO),
+                preparation,
+                absent.get((pid, monday), ZERO),
             )
             for monday in mondays
         ]

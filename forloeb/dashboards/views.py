@@ -1,6 +1,7 @@
 """Allocation dashboards: the administration sees the municipality, a leader their institutions."""
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import cast
@@ -12,10 +13,10 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, get_format
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -39,14 +40,6 @@ PEDAGOGISTS_PER_PAGE = 25
 
 
 @dataclass(frozen=True)
-class HeatCell:
-    heat: str
-    agreed: str  # "" when nothing is agreed that week
-    over: bool
-    logged: str | None  # None when nothing is logged
-
-
-@dataclass(frozen=True)
 class HeatRow:
     name: str
     details: str
@@ -54,61 +47,73 @@ class HeatRow:
     cells_html: SafeString
 
 
-CELL_END = "<!-- cell -->"
-
-
 def _heat_rows(rows: list[dashboards.PedagogistRow], minimum: str, separator: str) -> list[HeatRow]:
-    """The heat map's rows: name, flags and the 25 week cells, every number already written as
-    text (5,5 and 37). The cells' markup is in `_heat_cells.html`. A page has 25 rows of 25
-    cells; the different cells among them are rendered in one go (one template render for the
-    page, not one per cell) and put back in their places."""
-    parts = [_heat_row_parts(row, minimum, separator) for row in rows]
-    different = list(dict.fromkeys(cell for _row, cells in parts for cell in cells))
-    html = get_template("forloeb/dashboards/_heat_cells.html").render(
-        {
-            "cells": different,
-            "end": CELL_END,
-            "texts": {
-                "over": _("over-allocated"),
-                "agreed": pgettext("heat map cell", "agreed"),
-                "logged": pgettext("heat map cell", "logged"),
-            },
-        }
-    )
-    rendered = dict(zip(different, (piece.strip() for piece in html.split(CELL_END)), strict=False))
-    return [
-        # Each piece comes from the template engine, which escaped it.
-        replace(row, cells_html=mark_safe("".join(rendered[cell] for cell in cells)))  # noqa: S308
-        for row, cells in parts
-    ]
+    """The heat map's rows: name, details, flags and the 25 week cells, every number already
+    written as text (5,5 and 37). A page has 25 rows of 25 cells, and a template render of
+    each cell (or even of the few hundred different ones) costs more than the rest of the page:
+    the cells' markup is written here, from numbers and the texts below, escaped once."""
+    numbers: dict[Decimal, str] = {}
 
-
-def _heat_row_parts(
-    row: dashboards.PedagogistRow, minimum: str, separator: str
-) -> tuple[HeatRow, list[HeatCell]]:
     def number(value: Decimal) -> str:
-        if value == value.to_integral_value():
-            value = value.quantize(Decimal(1))
-        else:
-            value = value.normalize()
-        return f"{value:f}".replace(".", separator)
+        # Decimal("5.5") and Decimal("5.50") are one key: both are written 5,5.
+        text = numbers.get(value)
+        if text is None:
+            if value == value.to_integral_value():
+                plain = value.quantize(Decimal(1))
+            else:
+                plain = value.normalize()
+            text = numbers[value] = f"{plain:f}".replace(".", separator)
+        return text
 
-    cells = [
-        HeatCell(
-            heat=week.heat,
-            agreed=number(week.agreed) if week.agreed else "",
-            over=week.over_allocated,
-            logged=number(week.logged) if week.logged is not None else None,
+    agreed_label = escape(pgettext("heat map cell", "agreed"))
+    logged_label = escape(pgettext("heat map cell", "logged"))
+    over = (
+        ' <span aria-hidden="true">!</span>'
+        f'<span class="visually-hidden">{escape(_("over-allocated"))}</span>'
+    )
+    cells: dict[tuple, str] = {}
+
+    def cell(week: dashboards.PedagogistWeek) -> str:
+        # The heat is one of a few fixed words; the rest is escaped.
+        key = (week.heat, week.agreed, week.over_allocated, week.logged)
+        html = cells.get(key)
+        if html is None:
+            agreed = (
+                f'<span class="visually-hidden">{agreed_label} </span>{escape(number(week.agreed))}'
+                if week.agreed
+                else "–"
+            )
+            logged = (
+                ""
+                if week.logged is None
+                else f'<div class="text-body-secondary"><span class="visually-hidden">'
+                f"{logged_label} </span>{escape(number(week.logged))}</div>"
+            )
+            html = cells[key] = (
+                f'<td class="text-center small heat heat-{week.heat}">'
+                f"{agreed}{over if week.over_allocated else ''}{logged}</td>"
+            )
+        return html
+
+    return [
+        HeatRow(
+            name=row.pedagogist.user.name,
+            details=_details(row, number),
+            badges=_badges(row, minimum),
+            # Written in `cell` from escaped texts and numbers.
+            cells_html=mark_safe("".join([cell(week) for week in row.weeks])),  # noqa: S308
         )
-        for week in row.weeks
+        for row in rows
     ]
-    person = row.pedagogist
-    details = _("%(hours)s contracted hours") % {"hours": number(person.weekly_hours)}
+
+
+def _details(row: dashboards.PedagogistRow, number: Callable[[Decimal], str]) -> str:
+    details = _("%(hours)s contracted hours") % {"hours": number(row.pedagogist.weekly_hours)}
     if row.practice_share is not None:
         details += " · " + _("practice %(share)s %%") % {"share": row.practice_share}
-    if row.absence:
+    if absence := row.absence:
         details += " · " + _("absence %(hours)s hours") % {
-            "hours": number(row.absence.quantize(Decimal("0.1")))
+            "hours": number(absence.quantize(Decimal("0.1")))
         }
     if row.cancelled_days:
         details += " · " + ngettext(
@@ -118,6 +123,10 @@ def _heat_row_parts(
         details += " · " + ngettext(
             "%(n)s practice day moved", "%(n)s practice days moved", row.moved_days
         ) % {"n": row.moved_days}
+    return details
+
+
+def _badges(row: dashboards.PedagogistRow, minimum: str) -> list[str]:
     badges = []
     for flag in row.flags:
         if flag == "over_allocated":
@@ -133,10 +142,7 @@ def _heat_row_parts(
                 row.over_contracted_weeks,
             ) % {"n": row.over_contracted_weeks}
         badges.append(text)
-    heat_row = HeatRow(
-        name=person.user.name, details=details, badges=badges, cells_html=SafeString("")
-    )
-    return heat_row, cells
+    return badges
 
 
 # Submitted, more information requested, accepted, rejected, withdrawn.

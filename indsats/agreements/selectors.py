@@ -138,26 +138,30 @@ def agreed_weeks(pedagogist_ids: Iterable[int], mondays: list[date]) -> AgreedWe
     ids = list(pedagogist_ids)
     wanted = set(ids)
     first, last = mondays[0], mondays[-1] + timedelta(days=6)
-    versions = "request__agreement__versions__"
+    allocations = "agreement__request__allocations__"
+    # From the versions: the agreement's request id is a column of the agreement, so the
+    # requests are joined only by their key (from the allocations, PostgreSQL scanned them all).
     rows = list(
-        Allocation.objects.filter(
-            request__in=Allocation.objects.filter(pedagogist_id__in=ids).values("request_id"),
-            **{
-                f"{versions}status__in": SIGNED_STATUSES,
-                f"{versions}starts_on__lte": last,
-                f"{versions}ends_on__gte": first,
-            },
-        ).values_list(
-            "request_id",
-            f"{versions}number",
-            f"{versions}starts_on",
-            f"{versions}ends_on",
-            f"{versions}in_force_at",
-            f"{versions}superseded_at",
-            "request__agreement__ended_on",
-            f"{versions}hours_per_week",
-            "pedagogist_id",
-            "weekly_hours",
+        AgreementVersion.objects.filter(
+            agreement__request_id__in=Allocation.objects.filter(pedagogist_id__in=ids).values(
+                "request_id"
+            ),
+            status__in=SIGNED_STATUSES,
+            starts_on__lte=last,
+            ends_on__gte=first,
+        )
+        .order_by()
+        .values_list(
+            "agreement__request_id",
+            "number",
+            "starts_on",
+            "ends_on",
+            "in_force_at",
+            "superseded_at",
+            "agreement__ended_on",
+            "hours_per_week",
+            f"{allocations}pedagogist_id",
+            f"{allocations}weekly_hours",
         )
     )
     # One row per allocation and signed version: an agreement's hours are shared among its
@@ -172,7 +176,9 @@ def agreed_weeks(pedagogist_ids: Iterable[int], mondays: list[date]) -> AgreedWe
         if pid not in wanted:
             continue
         share = weekly / allocated[request_id] if allocated[request_id] else ZERO
+        part = per_week * share
         for i in week_indexes(begin, end, mondays):
-            hours[(pid, mondays[i])] += per_week * share
-            agreements[(pid, mondays[i])] += 1
+            key = (pid, mondays[i])
+            hours[key] += part
+            agreements[key] += 1
     return AgreedWeeks(hours=hours, agreements=agreements)
