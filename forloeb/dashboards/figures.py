@@ -472,6 +472,7 @@ def by_institution(
         InterventionRequest.objects.filter(institution_id__in=ids)
         .filter(Q(agreement__course__isnull=False) | recent)
         .annotate(n_cancelled=cancelled, n_moved=moved)
+        .order_by()
         .values_list(
             "institution_id",
             "pk",

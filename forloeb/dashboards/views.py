@@ -1,6 +1,5 @@
 """Allocation dashboards: the administration sees the municipality, a leader their institutions."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -33,10 +32,33 @@ from forloeb.models import Course, RatingArea
 from indsats.models import RequestStatus
 from institutioner import access as org_access
 from institutioner.inputs import whole_number
-from institutioner.models import District
+from institutioner.models import District, Institution
 
 INSTITUTIONS_PER_PAGE = 50
 PEDAGOGISTS_PER_PAGE = 25
+
+
+class _Hours:
+    """Hours as the `hours` filter writes them (5,5 and 37, never 5,50), for the pages' many
+    numbers: the same text as `format_decimal`, without Django's localisation machinery for
+    each, and each value worked out once."""
+
+    def __init__(self, separator: str):
+        self.separator = separator
+        self.texts: dict[Decimal, str] = {}
+
+    def __call__(self, value: Decimal | None) -> str:
+        if value is None:
+            return ""
+        # Decimal("5.5") and Decimal("5.50") are one key: both are written 5,5.
+        text = self.texts.get(value)
+        if text is None:
+            if value == value.to_integral_value():
+                plain = value.quantize(Decimal(1))
+            else:
+                plain = value.normalize()
+            text = self.texts[value] = f"{plain:f}".replace(".", self.separator)
+        return text
 
 
 @dataclass(frozen=True)
@@ -52,19 +74,7 @@ def _heat_rows(rows: list[dashboards.PedagogistRow], minimum: str, separator: st
     written as text (5,5 and 37). A page has 25 rows of 25 cells, and a template render of
     each cell (or even of the few hundred different ones) costs more than the rest of the page:
     the cells' markup is written here, from numbers and the texts below, escaped once."""
-    numbers: dict[Decimal, str] = {}
-
-    def number(value: Decimal) -> str:
-        # Decimal("5.5") and Decimal("5.50") are one key: both are written 5,5.
-        text = numbers.get(value)
-        if text is None:
-            if value == value.to_integral_value():
-                plain = value.quantize(Decimal(1))
-            else:
-                plain = value.normalize()
-            text = numbers[value] = f"{plain:f}".replace(".", separator)
-        return text
-
+    number = _Hours(separator)
     agreed_label = escape(pgettext("heat map cell", "agreed"))
     logged_label = escape(pgettext("heat map cell", "logged"))
     over = (
@@ -107,7 +117,7 @@ def _heat_rows(rows: list[dashboards.PedagogistRow], minimum: str, separator: st
     ]
 
 
-def _details(row: dashboards.PedagogistRow, number: Callable[[Decimal], str]) -> str:
+def _details(row: dashboards.PedagogistRow, number: _Hours) -> str:
     details = _("%(hours)s contracted hours") % {"hours": number(row.pedagogist.weekly_hours)}
     if row.practice_share is not None:
         details += " · " + _("practice %(share)s %%") % {"share": row.practice_share}
@@ -445,8 +455,14 @@ def dashboard_institutions(request, fmt: str = ""):
     scope = access.dashboard_institutions_for(request.user)
     if fmt not in ("", "csv", "xlsx"):
         raise Http404
-    listing = list(scope.select_related("district").order_by("district__name", "name"))
-    districts = sorted({(i.district_id, i.district.name) for i in listing}, key=lambda d: d[1])
+    # (pk, name, district id, district name): all are read to filter and page in Python, and
+    # only the shown ones made into objects (`_institutions`).
+    listing = list(
+        scope.order_by("district__name", "name").values_list(
+            "pk", "name", "district_id", "district__name"
+        )
+    )
+    districts = sorted({(row[2], row[3]) for row in listing}, key=lambda d: d[1])
     period_form, start, end = _period(
         request,
         DashboardFilterForm,
@@ -457,13 +473,18 @@ def dashboard_institutions(request, fmt: str = ""):
     form = cast(DashboardFilterForm, period_form)
     if fmt and form.is_bound and form.errors:
         return _bad_filters_redirect(request, "dashboard_institutions", form)
-    ids = _matching(form, [(i.pk, i.name, i.district_id) for i in listing])
-    chosen = listing if ids is None else [i for i in listing if i.pk in set(ids)]
+    ids = _matching(form, [row[:3] for row in listing])
+    if ids is not None:
+        wanted = set(ids)
+        listing = [row for row in listing if row[0] in wanted]
     mondays = hours.weeks_between(start, end)
     today = timezone.localdate()
     if fmt:
         rows = dashboards.by_institution(
-            institutions=chosen, mondays=mondays, today=today, support_on=today
+            institutions=_institutions(listing, scope.db),
+            mondays=mondays,
+            today=today,
+            support_on=today,
         )
         header = [
             pgettext("dashboard", "District"),
@@ -499,9 +520,12 @@ def dashboard_institutions(request, fmt: str = ""):
         period = f"{mondays[0]:%Y-%m-%d}-{mondays[-1]:%Y-%m-%d}"
         name = f"fordeling-institutioner{_file_part(form)}-{period}"
         return export.table_response(fmt, name, pgettext("dashboard", "Institutions"), header, body)
-    page = _page(chosen, request, INSTITUTIONS_PER_PAGE)
+    page = _page(listing, request, INSTITUTIONS_PER_PAGE)
     rows = dashboards.by_institution(
-        institutions=list(page.object_list), mondays=mondays, today=today, support_on=today
+        institutions=_institutions(page.object_list, scope.db),
+        mondays=mondays,
+        today=today,
+        support_on=today,
     )
     return render(
         request,
@@ -509,6 +533,7 @@ def dashboard_institutions(request, fmt: str = ""):
         {
             "form": form,
             "rows": rows,
+            "table": _institution_table(rows, get_format("DECIMAL_SEPARATOR")),
             "page": page,
             "page_total": ngettext(
                 "%(n)s institution in all", "%(n)s institutions in all", page.paginator.count
@@ -523,6 +548,57 @@ def dashboard_institutions(request, fmt: str = ""):
             "can_make_year_reports": access.can_make_year_reports(request.user),
         },
     )
+
+
+def _institutions(rows, db: str) -> list[Institution]:
+    """The institutions of the listing's rows (pk, name, district id, district name), with
+    their districts, made from the rows as Django makes them from a query (the other fields
+    are deferred): 400 objects for a page of 50 cost more than the page's figures."""
+    districts: dict[int, District] = {}
+    institutions = []
+    for pk, name, district_id, district_name in rows:
+        district = districts.get(district_id)
+        if district is None:
+            district = districts[district_id] = District.from_db(
+                db, ["id", "name"], [district_id, district_name]
+            )
+        institution = Institution.from_db(
+            db, ["id", "name", "district_id"], [pk, name, district_id]
+        )
+        institution.district = district
+        institutions.append(institution)
+    return institutions
+
+
+def _institution_table(rows: list[dashboards.InstitutionRow], separator: str) -> list[dict]:
+    """The table's cells as text, so the template only places them: 50 rows of 11 cells, each
+    through the `hours` filter, `{% url %}` and Django's number localisation, cost more than the
+    figures behind them."""
+    number = _Hours(separator)
+    # The detail page's address for one pk, the others by replacing it (an <int:pk> path).
+    placeholder = "987654321"
+    link = reverse("institution_detail", args=[placeholder])
+    table = []
+    for row in rows:
+        institution, share = row.institution, row.received_share
+        table.append(
+            {
+                "url": link.replace(placeholder, str(institution.pk)),
+                "name": institution.name,
+                "district": institution.district.name,
+                "open_courses": str(row.open_courses),
+                "courses": str(row.courses),
+                "agreed": number(row.agreed),
+                "received": number(row.received),
+                "received_share": "–" if share is None else f"{share} %",
+                "pedagogists": str(row.pedagogists_24_months),
+                "many_changes": row.pedagogists_24_months > 2,
+                "repeats": row.repeats_12_months,
+                "changed_days": f"{row.cancelled_days} / {row.moved_days}",
+                "granted_support": number(row.granted_support),
+            }
+        )
+    return table
 
 
 @login_required
