@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from forloeb.hours.forms import PeriodForm
+from institutioner.widgets import QuickSelect
 
 
 class DashboardFilterForm(PeriodForm):
@@ -12,6 +13,7 @@ class DashboardFilterForm(PeriodForm):
         label=_("District"),
         required=False,
         coerce=int,
+        widget=QuickSelect,  # the dashboards are timed; Django's select is a template per option
         error_messages={"invalid_choice": _("Choose a district from the list.")},
     )
     soeg = forms.CharField(label=_("Name contains"), required=False, max_length=100)

@@ -32,7 +32,7 @@ from forloeb.models import Course, RatingArea
 from indsats.models import RequestStatus
 from institutioner import access as org_access
 from institutioner.inputs import whole_number
-from institutioner.models import District, Institution
+from institutioner.models import District, Institution, Pedagogist, User
 
 INSTITUTIONS_PER_PAGE = 50
 PEDAGOGISTS_PER_PAGE = 25
@@ -357,13 +357,7 @@ def dashboard_pedagogists(request, fmt: str = ""):
     )
     if fmt and form.is_bound and not form.is_valid():
         return _bad_filters_redirect(request, "dashboard_pedagogists", form)
-    people = (
-        org_access.pedagogists_for(request.user)
-        .select_related("user")
-        # All are read, to page and search in Python: only what the page shows.
-        .only("weekly_hours", "user__name")
-        .order_by("user__name", "pk")
-    )
+    people = org_access.pedagogists_for(request.user).order_by("user__name", "pk")
     if district := form.value("distrikt"):
         # Attached to an institution of the district at some time in the 25 weeks.
         people = people.filter(
@@ -371,15 +365,23 @@ def dashboard_pedagogists(request, fmt: str = ""):
             assignments__institution__district_id=district,
             assignments__valid_from__lte=mondays[-1] + timedelta(days=6),
         ).distinct()
-    # The cancelled and moved practice days ride on this query (subqueries).
-    chosen = list(dashboards.with_changed_days(people, mondays))
+    # All are read as rows, to search and page in Python, and only the shown ones made into
+    # objects (`_pedagogists`). The cancelled and moved practice days ride on this query
+    # (subqueries).
+    chosen = list(
+        dashboards.with_changed_days(people, mondays).values_list(  # type: ignore[misc]
+            "pk", "user__name", "weekly_hours", "user_id", "cancelled_days", "moved_days"
+        )
+    )
     if search := (form.value("soeg") or "").casefold():
-        chosen = [p for p in chosen if search in p.user.name.casefold()]
+        chosen = [row for row in chosen if search in row[1].casefold()]
     page = None
     if not fmt:
         page = _page(chosen, request, PEDAGOGISTS_PER_PAGE)
         chosen = list(page.object_list)
-    rows = dashboards.by_pedagogist(pedagogists=chosen, mondays=mondays, today=today)
+    rows = dashboards.by_pedagogist(
+        pedagogists=_pedagogists(chosen, people.db), mondays=mondays, today=today
+    )
     minimum = str(settings.HOURS_PRACTICE_SHARE_MIN_PERCENT)
     if fmt:
         header = [
@@ -445,6 +447,21 @@ def dashboard_pedagogists(request, fmt: str = ""):
             "minimum": settings.HOURS_PRACTICE_SHARE_MIN_PERCENT,
         },
     )
+
+
+def _pedagogists(rows, db: str) -> list[Pedagogist]:
+    """The pedagogists of the listing's rows (pk, name, weekly hours, user id, cancelled and
+    moved days) with their users' names, made as Django makes them from a query (the other
+    fields are deferred)."""
+    people = []
+    for pk, name, weekly_hours, user_id, cancelled_days, moved_days in rows:
+        person = Pedagogist.from_db(
+            db, ["id", "user_id", "weekly_hours"], [pk, user_id, weekly_hours]
+        )
+        person.user = User.from_db(db, ["id", "name"], [user_id, name])
+        person.cancelled_days, person.moved_days = cancelled_days, moved_days  # type: ignore[attr-defined]
+        people.append(person)
+    return people
 
 
 @login_required
