@@ -637,7 +637,9 @@ def dashboard_effect(request, fmt: str = ""):
     courses = Course.objects.filter(agreement__request__institution__in=scope)
     if district:
         courses = courses.filter(agreement__request__institution__district_id=district)
-    facts = effect.course_facts(courses)
+    # Everyone's facts (cached), then those of the person's scope and district.
+    every, computed_at = effect.all_course_facts()
+    facts = effect.in_scope(every, courses)
     rows, total = effect.by_dimension(facts, dimension)
     years = effect.by_year(facts)
     label = str(effect.DIMENSIONS[dimension])
@@ -656,6 +658,12 @@ def dashboard_effect(request, fmt: str = ""):
             "total": total,
             "years": [(row, _bar(row.attainment, 4), _bar(row.rating_mean, 5)) for row in years],
             "dimension_label": label,
+            "computed_at": computed_at,
+            "refresh_minutes": (
+                max(1, round(settings.EFFECT_CACHE_SECONDS / 60))
+                if settings.EFFECT_CACHE_SECONDS > 0
+                else None
+            ),
             "areas": [area.label for area in RatingArea],
             "own_institutions_only": access.dashboards_own_institutions_only(request.user),
             "can_see_pedagogist_dashboard": access.can_see_pedagogist_dashboard(request.user),
