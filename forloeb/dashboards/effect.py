@@ -7,6 +7,7 @@ Computed from the domain in a fixed number of queries (one per kind of fact), su
 per course and then per group: a course counts in each theme, method, focus level and pedagogist
 it had."""
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -321,23 +322,35 @@ def course_facts(courses: QuerySet[Course]) -> dict[int, CourseFacts]:
 
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
-# The facts of every course, shared by everyone through the cache (Redis in production). The
-# version is in the key: a release that changes CourseFacts does not read the old ones.
+# The facts of every course, shared by everyone through the cache (Redis in production), with
+# a stamp of their computation: a process that has read those facts keeps them (`_read`) and
+# asks the cache only for the stamp. The version is in the keys: a release that changes
+# CourseFacts does not read the old ones.
 CACHE_KEY = "dashboards:effect:facts:v1"
+STAMP_KEY = f"{CACHE_KEY}:stamp"
+_read: dict[str, tuple[dict[int, CourseFacts], datetime]] = {}
 
 
 def all_course_facts() -> tuple[dict[int, CourseFacts], datetime]:
     """The facts of every course of the municipality and when they were computed: computed at
     most every `EFFECT_CACHE_SECONDS` (five years of courses change slowly; the page says when).
-    They are everyone's courses: a page keeps those of the person's scope with `in_scope`."""
+    They are everyone's courses: a page keeps those of the person's scope with `in_scope`. The
+    caller must not change them (they are shared by the process's requests)."""
     seconds = settings.EFFECT_CACHE_SECONDS
     if seconds <= 0:
         return course_facts(Course.objects.all()), timezone.now()
-    cached = cache.get(CACHE_KEY)
-    if cached is None:
-        cached = (course_facts(Course.objects.all()), timezone.now())
+    stamp = cache.get(STAMP_KEY)
+    if stamp is not None and stamp in _read:
+        return _read[stamp]
+    cached = None if stamp is None else cache.get(CACHE_KEY)
+    if cached is None or cached[0] != stamp:
+        stamp = uuid.uuid4().hex
+        cached = (stamp, course_facts(Course.objects.all()), timezone.now())
         cache.set(CACHE_KEY, cached, seconds)
-    return cached
+        cache.set(STAMP_KEY, stamp, seconds)
+    _read.clear()
+    _read[stamp] = cached[1], cached[2]
+    return _read[stamp]
 
 
 def in_scope(facts: dict[int, CourseFacts], courses: QuerySet[Course]) -> dict[int, CourseFacts]:

@@ -172,13 +172,20 @@ def _rows(facts, dimension):
     return [*rows, total, *effect.by_year(facts)]
 
 
-def test_the_cached_facts_give_the_same_rows_as_a_fresh_computation(world):
+def test_the_cached_facts_give_the_same_rows_as_a_fresh_computation(
+    world, django_assert_num_queries
+):
     from forloeb.dashboards import effect
     from forloeb.models import Course
 
     hand_computed_world(world)
-    effect.all_course_facts()  # computed and kept
-    cached, _computed_at = effect.all_course_facts()
+    _facts, computed_at = effect.all_course_facts()  # computed and kept
+    effect._read.clear()  # as another process: read from the cache
+    with django_assert_num_queries(0):
+        cached, again = effect.all_course_facts()
+    assert again == computed_at
+    with django_assert_num_queries(0):
+        assert effect.all_course_facts()[0] is cached  # kept by the process
     courses = Course.objects.filter(agreement__request__institution=world.institution)
     mine = effect.in_scope(cached, courses)
     fresh = effect.course_facts(courses)
@@ -204,7 +211,7 @@ def test_changed_data_shows_after_the_cache_period(client, world, settings):
     assert ">2<" in client.get(reverse("dashboard_effect")).content.decode()
     csv = client.get(reverse("dashboard_effect_export", args=["csv"])).content.decode("utf-8-sig")
     assert "\nAlle;2;" in csv.replace("\r\n", "\n")
-    cache.delete(effect.CACHE_KEY)  # as when the period has passed
+    cache.delete(effect.STAMP_KEY)  # as when the period has passed
     page = client.get(reverse("dashboard_effect")).content.decode()
     assert ">3<" in page
     # Without a period, every request computes.
