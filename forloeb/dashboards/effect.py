@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -173,13 +174,18 @@ def course_facts(courses: QuerySet[Course]) -> dict[int, CourseFacts]:
     years: dict[int, int] = {}
     # One string object per name: the cached facts stay small.
     names: dict[str, str] = {}
-    for pk, started_at, district, institution in courses.values_list(
-        "pk",
-        "started_at",
-        "agreement__request__institution__district__name",
-        "agreement__request__institution__name",
-    ).order_by():
-        years[pk] = started_at.year
+    # The year as the figures have always counted it: of the start's UTC time.
+    for pk, year, district, institution in (
+        courses.annotate(year=ExtractYear("started_at", tzinfo=UTC))
+        .values_list(
+            "pk",
+            "year",
+            "agreement__request__institution__district__name",
+            "agreement__request__institution__name",
+        )
+        .order_by()
+    ):
+        years[pk] = year
         keys[pk] = [
             [names.setdefault(district, district)],
             [names.setdefault(institution, institution)],
@@ -229,10 +235,11 @@ def course_facts(courses: QuerySet[Course]) -> dict[int, CourseFacts]:
             for method in methods
         ),
     )
-    # Goal attainment: the goals of the last completed final evaluation (the one holding the
-    # course's newest assessment, as evaluations completed at the same time are told apart).
-    last_final: dict[int, tuple] = {}
-    for course_id, completed_at, newest, goals, scale_sum, reached in (
+    # Goal attainment: the goals of the last completed final evaluation (a completion time not
+    # written counts as the latest, as the database orders it; of evaluations completed at the
+    # same time, the one holding the newest assessment).
+    assessed: set[int] = set()
+    for course_id, goals, scale_sum, reached in (
         of(GoalAssessment.objects, "evaluation__course__in")
         .filter(
             evaluation__kind=EvaluationKind.FINAL,
@@ -245,21 +252,15 @@ def course_facts(courses: QuerySet[Course]) -> dict[int, CourseFacts]:
             scale_sum=Sum("scale"),
             reached=Count("pk", filter=Q(scale=Scale.REACHED)),
         )
-        .values_list(
+        .order_by(
             "evaluation__course",
-            "evaluation__completed_at",
-            "newest",
-            "goals",
-            "scale_sum",
-            "reached",
+            F("evaluation__completed_at").desc(nulls_first=True),
+            F("newest").desc(),
         )
+        .values_list("evaluation__course", "goals", "scale_sum", "reached")
     ):
-        # As the database orders them: a completion time not written counts as the latest.
-        order = (completed_at is None, completed_at or _EARLIEST, newest)
-        if course_id not in last_final or last_final[course_id][0] < order:
-            last_final[course_id] = (order, goals, scale_sum, reached)
-    for course_id, (_order, goals, scale_sum, reached) in last_final.items():
-        if course_id in numbers:
+        if course_id in numbers and course_id not in assessed:
+            assessed.add(course_id)
             numbers[course_id][0:3] = [goals, scale_sum, reached]
     # The leaders' (and invited staff's) revealed answers.
     for course_id, answers, meeting_hours, *area_sums in (
@@ -319,8 +320,6 @@ def course_facts(courses: QuerySet[Course]) -> dict[int, CourseFacts]:
         for pk in years
     }
 
-
-_EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 # The facts of every course, shared by everyone through the cache (Redis in production), with
 # a stamp of their computation: a process that has read those facts keeps them (`_read`) and

@@ -235,3 +235,29 @@ def test_a_leader_sees_only_their_institutions_in_the_shared_figures(client, wor
         assert "Paula Pædagog" not in page
     csv = client.get(reverse("dashboard_effect_export", args=["csv"]), {"efter": "institution"})
     assert "Mariehønen" not in csv.content.decode("utf-8-sig")
+
+
+def test_only_the_last_completed_final_evaluation_counts(world):
+    from datetime import timedelta
+
+    from forloeb.dashboards import effect
+    from forloeb.models import Course, EvaluationStatus, GoalAssessment
+
+    a, _b = hand_computed_world(world)
+    first = a.evaluations.get(kind=EvaluationKind.FINAL)
+    later = a.evaluations.create(
+        kind=EvaluationKind.FINAL,
+        due_on=timezone.localdate(),
+        status=EvaluationStatus.COMPLETED,
+        completed_at=first.completed_at + timedelta(hours=1),
+        participants="Lene Leder",
+    )
+    GoalAssessment.objects.create(evaluation=later, goal="Mål et", scale=1)
+    _rows, total = effect.by_dimension(effect.course_facts(Course.objects.all()), "theme")
+    # A's later evaluation (one goal, 1) and B's goal (4).
+    assert (total.goals, total.attainment, total.reached_percent) == (2, Decimal("2.50"), 50)
+    # Completed at the same time: the one holding the newest assessment.
+    a.evaluations.filter(pk=later.pk).update(completed_at=first.completed_at)
+    GoalAssessment.objects.create(evaluation=first, goal="Mål tre", scale=4)
+    _rows, total = effect.by_dimension(effect.course_facts(Course.objects.all()), "theme")
+    assert (total.goals, total.scale_sum) == (4, 4 + 2 + 4 + 4)
