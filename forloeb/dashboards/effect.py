@@ -3,9 +3,10 @@ scale and the leaders' ratings on seed 004's five areas, by district, institutio
 method, focus level or pedagogist, and over time; the institution's meeting time against the
 practice hours it received; follow-ups answered and practice still in use.
 
-Computed from the domain in a fixed number of queries (one per kind of fact), summed in Python
-per course and then per group: a course counts in each theme, method, focus level and pedagogist
-it had."""
+Computed from the domain in a fixed number of queries (one per kind of fact, summed per course
+by the database), then summed per group in Python: a course counts in each theme, method, focus
+level and pedagogist it had. The page reads the facts of every course from the cache (computed
+at most every EFFECT_CACHE_SECONDS) and keeps those of the person's scope."""
 
 import uuid
 from collections import defaultdict
