@@ -504,6 +504,11 @@ HOURS_WEEKS_BACK = env_int("HOURS_WEEKS_BACK", 52, minimum=1)
 # progress shown; a smaller one is answered at once. About 20,000 rows take 3-4 s in a request.
 HOURS_EXPORT_XLSX_INLINE_ROWS = env_int("HOURS_EXPORT_XLSX_INLINE_ROWS", 20000, minimum=0)
 
+# --- Dashboards -------------------------------------------------------------------------------
+# The effect figures (five years of every course) are computed at most this often and kept in
+# the cache; the page says when they were computed. 0: computed on every request.
+EFFECT_CACHE_SECONDS = env_int("EFFECT_CACHE_SECONDS", 600, minimum=0)
+
 # --- Reminders (#7) ---------------------------------------------------------------------------
 # When each rule runs is the schedule's, editable on the health page (Drift); these say what is
 # due. Working days skip weekends and Danish holidays: "public" are the official ones, "optional"

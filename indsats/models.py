@@ -117,7 +117,11 @@ class InterventionRequest(models.Model):
         verbose_name = _("request for intervention")
         verbose_name_plural = _("requests for intervention")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            # The request list, newest first 50 to a page: read from the index, not sorted.
+            models.Index(fields=["-created_at", "-id"], name="request_list_newest"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(group_size__gte=1) & Q(group_size__lte=200),

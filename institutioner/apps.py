@@ -19,6 +19,11 @@ class InstitutionerConfig(AppConfig):
 
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="schedules")
 
+        # Calendar lines written without icalendar's slow character walk (same bytes).
+        from institutioner import icalfold
+
+        icalfold.install()
+
         # The organisation's pages in the access log (each app registers its own).
         from institutioner import access
         from institutioner.accesslog import rules as access_log

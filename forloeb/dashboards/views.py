@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, get_format
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
@@ -729,6 +729,70 @@ def _effect_table(rows, total) -> tuple[list[str], list[list]]:
     return header, body
 
 
+@dataclass(frozen=True)
+class EffectLine:
+    """One row of the effect table with its numbers written as the page shows them (3,33, a
+    dash for none): a grouping by institution has hundreds of rows, and the template only
+    places the texts."""
+
+    label: str
+    courses: str
+    attainment: str
+    attainment_bar: int
+    reached: str
+    ratings: str
+    rating_mean: str
+    rating_bar: int
+    areas: list[str]
+    meeting_hours: str
+    practice_hours: str
+    meeting_per_10_practice: str
+    follow_ups_answered: str
+    follow_ups: str
+    in_use: str
+
+
+def _effect_lines(rows: list[effect.EffectRow]) -> list[EffectLine]:
+    text = _number_text()
+    return [
+        EffectLine(
+            label=row.label,
+            courses=str(row.courses),
+            attainment=text(row.attainment),
+            attainment_bar=_bar(row.attainment, 4),
+            reached=text(row.reached_percent),
+            ratings=str(row.ratings),
+            rating_mean=text(row.rating_mean),
+            rating_bar=_bar(row.rating_mean, 5),
+            areas=[text(mean) for mean in row.area_means],
+            meeting_hours=text(row.meeting_hours),
+            practice_hours=text(row.practice_hours),
+            meeting_per_10_practice=text(row.meeting_per_10_practice),
+            follow_ups_answered=str(row.follow_ups_answered),
+            follow_ups=str(row.follow_ups),
+            in_use=text(row.in_use_percent),
+        )
+        for row in rows
+    ]
+
+
+def _number_text():
+    """A number as `|localize` writes it in the person's language (a dash for none), without
+    asking for the language at each number."""
+    if settings.USE_THOUSAND_SEPARATOR:
+        return lambda value: "–" if value is None else number_format(value)
+    comma = get_format("DECIMAL_SEPARATOR")
+
+    def text(value) -> str:
+        if value is None:
+            return "–"
+        if isinstance(value, Decimal):
+            return f"{value:f}".replace(".", comma)
+        return str(value)
+
+    return text
+
+
 @login_required
 def dashboard_effect(request, fmt: str = ""):
     """What the interventions give: goal attainment and the leaders' ratings by a chosen
@@ -747,7 +811,9 @@ def dashboard_effect(request, fmt: str = ""):
     courses = Course.objects.filter(agreement__request__institution__in=scope)
     if district:
         courses = courses.filter(agreement__request__institution__district_id=district)
-    facts = effect.course_facts(courses)
+    # Everyone's facts (cached), then those of the person's scope and district.
+    every, computed_at = effect.all_course_facts()
+    facts = effect.in_scope(every, courses)
     rows, total = effect.by_dimension(facts, dimension)
     years = effect.by_year(facts)
     label = str(effect.DIMENSIONS[dimension])
@@ -762,10 +828,17 @@ def dashboard_effect(request, fmt: str = ""):
         "forloeb/dashboards/effect.html",
         {
             "form": form,
-            "rows": [(row, _bar(row.attainment, 4), _bar(row.rating_mean, 5)) for row in rows],
             "total": total,
-            "years": [(row, _bar(row.attainment, 4), _bar(row.rating_mean, 5)) for row in years],
+            "lines": _effect_lines(rows),
+            "total_line": _effect_lines([total])[0],
+            "year_lines": _effect_lines(years),
             "dimension_label": label,
+            "computed_at": computed_at,
+            "refresh_minutes": (
+                max(1, round(settings.EFFECT_CACHE_SECONDS / 60))
+                if settings.EFFECT_CACHE_SECONDS > 0
+                else None
+            ),
             "areas": [area.label for area in RatingArea],
             "own_institutions_only": access.dashboards_own_institutions_only(request.user),
             "can_see_pedagogist_dashboard": access.can_see_pedagogist_dashboard(request.user),

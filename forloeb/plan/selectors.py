@@ -6,6 +6,7 @@ times), each version on the days it was the one in force (`version_periods`, the
 dashboards and triage use), on working days only (no weekends, no Danish holidays).
 """
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -91,6 +92,33 @@ class PlanPeriod:
     def request(self):
         return self.version.agreement.request
 
+    @functools.cached_property
+    def plan(self):
+        """The version's plan, read from its content once (a queue asks it for every request
+        and pedagogist)."""
+        return self.version.parsed.plan
+
+
+_PLAN_FIELDS = (
+    "agreement_id",
+    "number",
+    "status",
+    "content",
+    "starts_on",
+    "ends_on",
+    "hours_per_week",
+    "in_force_at",
+    "superseded_at",
+    "agreement__request_id",
+    "agreement__ended_on",
+    "agreement__request__institution_id",
+    "agreement__request__group_id",
+    "agreement__request__institution__name",
+    "agreement__request__group__name",
+    "agreement__request__group__institution_id",
+    "agreement__course__agreement_id",
+)
+
 
 def plan_periods(
     *,
@@ -132,6 +160,9 @@ def plan_periods(
         .select_related(
             "agreement__request__institution", "agreement__request__group", "agreement__course"
         )
+        # What a plan needs of each: a large municipality's period is hundreds of versions, and
+        # their other columns (timestamps, the request's texts) cost more to read than the rest.
+        .only(*_PLAN_FIELDS)
         .order_by("agreement_id", "number")
     )
     rows = [

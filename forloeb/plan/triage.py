@@ -79,7 +79,7 @@ def plan_clash_notes(*, requests: list) -> dict[int, list[TriageNote]]:
                 begin, finish = max(period.begin, start), min(period.end, end)
                 if begin > finish:
                     continue
-                plan = period.version.parsed.plan
+                plan = period.plan
                 if not _overlap(
                     req.wished_time_from, req.wished_time_to, plan.time_from, plan.time_to
                 ):

@@ -5,6 +5,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import F, QuerySet
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +22,23 @@ from institutioner.selectors import administration_people
 from institutioner.workdays import monday_of, week_indexes
 
 ZERO = Decimal("0")
+
+
+def newest_signed_methods(courses: QuerySet) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """(course id, its methods as Method values) from each course's newest signed version. One
+    query that reads only the methods from the documents: no versions built, nothing parsed
+    (the effect figures read this for every course of the municipality)."""
+    rows = (
+        AgreementVersion.objects.signed()
+        .filter(agreement__course__in=courses.values("pk"))
+        .order_by("agreement__course", F("number").desc(nulls_last=True))
+        .values_list("agreement__course", KeyTransform("methods", "content"))
+    )
+    seen: set[int] = set()
+    for course_id, methods in rows:
+        if course_id not in seen:
+            seen.add(course_id)
+            yield course_id, tuple(methods or ())
 
 
 def signer_slots(version: AgreementVersion) -> list[tuple[str, SignerRole, str]]:

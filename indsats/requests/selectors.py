@@ -156,8 +156,14 @@ WITH weeks AS (
     SELECT day::date AS monday
     FROM generate_series(%(first)s::date, %(last_monday)s::date, interval '7 days') AS day
 ),
+mine AS MATERIALIZED (
+    SELECT request_id, pedagogist_id, weekly_hours FROM indsats_allocation
+    WHERE pedagogist_id = ANY(%(ids)s)
+),
 shared AS (
-    SELECT request_id, SUM(weekly_hours) AS total FROM indsats_allocation GROUP BY request_id
+    SELECT request_id, SUM(weekly_hours) AS total FROM indsats_allocation
+    WHERE request_id IN (SELECT request_id FROM mine)
+    GROUP BY request_id
 ),
 signed AS (
     SELECT a.pedagogist_id AS pid,
@@ -174,12 +180,11 @@ signed AS (
                         v.ends_on),
                COALESCE(date_trunc('week', g.ended_on)::date + 6, v.ends_on)
            ) AS ends
-    FROM indsats_allocation a
+    FROM mine a
     JOIN indsats_agreement g ON g.request_id = a.request_id
     JOIN indsats_agreementversion v ON v.agreement_id = g.id
     JOIN shared s ON s.request_id = a.request_id
-    WHERE a.pedagogist_id = ANY(%(ids)s)
-      AND v.status = ANY(%(signed)s)
+    WHERE v.status = ANY(%(signed)s)
       AND v.starts_on <= %(last_day)s AND v.ends_on >= %(first)s
 ),
 unsigned AS (
@@ -187,10 +192,9 @@ unsigned AS (
            a.weekly_hours AS hours,
            date_trunc('week', r.wished_start)::date AS begins,
            date_trunc('week', r.wished_start)::date + 7 * r.wished_weeks - 1 AS ends
-    FROM indsats_allocation a
+    FROM mine a
     JOIN indsats_interventionrequest r ON r.id = a.request_id
-    WHERE a.pedagogist_id = ANY(%(ids)s)
-      AND r.status = %(accepted)s
+    WHERE r.status = %(accepted)s
       AND r.wished_start <= %(end)s
       AND NOT EXISTS (
           SELECT 1 FROM indsats_agreement g

@@ -19,6 +19,7 @@ from institutioner import access
 from institutioner.models import Group, Institution, User
 from institutioner.textlimits import LINE, MEDIUM, TextField, use_length_message
 from institutioner.validators import validate_no_cpr
+from institutioner.widgets import QuickSelect
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -200,8 +201,9 @@ class SupportFilter(django_filters.FilterSet):
     )
     institution = django_filters.ModelChoiceFilter(
         label=_("Institution"),
-        queryset=Institution.objects.order_by("name"),
+        queryset=Institution.objects.only("pk", "name").order_by("name"),
         empty_label=_("All institutions"),
+        widget=QuickSelect,  # a large municipality's 400 institutions
     )
 
     class Meta:

@@ -29,7 +29,12 @@ class _Role(HttpUser):
 
     def _page(self) -> None:
         name, url = random.choice(self.pages)
-        self.client.get(url, name=name)
+        with self.client.get(url, name=name, catch_response=True) as response:
+            # A redirect (to the login or the second factor's code page) is not the page.
+            if response.history or response.status_code != 200:
+                response.failure(f"{response.status_code} via {len(response.history)} redirects")
+            else:
+                response.success()
 
 
 class Administration(_Role):
@@ -62,7 +67,11 @@ class Pedagogist(_Role):
     def save_week(self) -> None:
         """Read this week's sheet and save it as it stands."""
         url = PLAN[self.role]["week_sheet"]
-        page = self.client.get(url, name="Ugeseddel (læs)")
+        with self.client.get(url, name="Ugeseddel (læs)", catch_response=True) as page:
+            if page.history or page.status_code != 200:
+                page.failure(f"{page.status_code} via {len(page.history)} redirects")
+            else:
+                page.success()
         token = CSRF.search(page.text)
         if token is None:
             return

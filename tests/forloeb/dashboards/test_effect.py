@@ -153,9 +153,111 @@ def test_the_page_runs_a_fixed_number_of_queries(client, world, django_assert_nu
         _complete(world, final)
     client.force_login(world.administrator)
     # session, user; the districts; courses, themes, focus levels, pedagogists, versions,
-    # assessments, ratings, practice hours, follow-ups, their goals; the unread count; the
-    # access-log row; session save (3)
-    with django_assert_num_queries(18):
+    # assessments, ratings, practice hours, follow-ups, their goals (everyone's, then kept in
+    # the cache); the courses in scope; the unread count; the access-log row; session save (3)
+    with django_assert_num_queries(19):
         response = client.get(reverse("dashboard_effect"), {"efter": "method"})
     assert response.status_code == 200
     assert f">{2 + extra}<" in response.content.decode()
+    # Within the cache period: the facts come from the cache, only the scope is asked.
+    with django_assert_num_queries(9):
+        again = client.get(reverse("dashboard_effect"), {"efter": "theme"})
+    assert f">{2 + extra}<" in again.content.decode()
+
+
+def _rows(facts, dimension):
+    from forloeb.dashboards import effect
+
+    rows, total = effect.by_dimension(facts, dimension)
+    return [*rows, total, *effect.by_year(facts)]
+
+
+def test_the_cached_facts_give_the_same_rows_as_a_fresh_computation(
+    world, django_assert_num_queries
+):
+    from forloeb.dashboards import effect
+    from forloeb.models import Course
+
+    hand_computed_world(world)
+    _facts, computed_at = effect.all_course_facts()  # computed and kept
+    effect._read.clear()  # as another process: read from the cache
+    with django_assert_num_queries(0):
+        cached, again = effect.all_course_facts()
+    assert again == computed_at
+    with django_assert_num_queries(0):
+        assert effect.all_course_facts()[0] is cached  # kept by the process
+    courses = Course.objects.filter(agreement__request__institution=world.institution)
+    mine = effect.in_scope(cached, courses)
+    fresh = effect.course_facts(courses)
+    assert mine == fresh and len(mine) == 2
+    for dimension in effect.DIMENSIONS:
+        assert _rows(mine, dimension) == _rows(fresh, dimension)
+    assert effect.in_scope(cached, Course.objects.none()) == {}
+
+
+def test_changed_data_shows_after_the_cache_period(client, world, settings):
+    from django.core.cache import cache
+
+    from forloeb.dashboards import effect
+
+    hand_computed_world(world)
+    client.force_login(world.administrator)
+    page = client.get(reverse("dashboard_effect")).content.decode()
+    assert "Tallene er beregnet kl. " in page and "opdateres hvert 10. minut." in page
+    assert ">2<" in page
+    _new, final = _course(world, group="Frøen")
+    _complete(world, final)
+    # Within the period the page shows the figures it computed (and says when).
+    assert ">2<" in client.get(reverse("dashboard_effect")).content.decode()
+    csv = client.get(reverse("dashboard_effect_export", args=["csv"])).content.decode("utf-8-sig")
+    assert "\nAlle;2;" in csv.replace("\r\n", "\n")
+    cache.delete(effect.STAMP_KEY)  # as when the period has passed
+    page = client.get(reverse("dashboard_effect")).content.decode()
+    assert ">3<" in page
+    # Without a period, every request computes.
+    settings.EFFECT_CACHE_SECONDS = 0
+    _new, final = _course(world, group="Frøen")
+    _complete(world, final)
+    page = client.get(reverse("dashboard_effect")).content.decode()
+    assert ">4<" in page and "Tallene er beregnet" not in page
+
+
+def test_a_leader_sees_only_their_institutions_in_the_shared_figures(client, world):
+    hand_computed_world(world)
+    client.force_login(world.administrator)
+    page = client.get(reverse("dashboard_effect"), {"efter": "institution"}).content.decode()
+    assert "Børnehuset Mariehønen" in page
+    # Everyone's facts are in the cache now; the outsider's page keeps none of them.
+    client.force_login(world.outsider)
+    for grouping in ("institution", "district", "pedagogist"):
+        page = client.get(reverse("dashboard_effect"), {"efter": grouping}).content.decode()
+        assert "Ingen forløb at vise." in page and "Mariehønen" not in page
+        assert "Paula Pædagog" not in page
+    csv = client.get(reverse("dashboard_effect_export", args=["csv"]), {"efter": "institution"})
+    assert "Mariehønen" not in csv.content.decode("utf-8-sig")
+
+
+def test_only_the_last_completed_final_evaluation_counts(world):
+    from datetime import timedelta
+
+    from forloeb.dashboards import effect
+    from forloeb.models import Course, EvaluationStatus, GoalAssessment
+
+    a, _b = hand_computed_world(world)
+    first = a.evaluations.get(kind=EvaluationKind.FINAL)
+    later = a.evaluations.create(
+        kind=EvaluationKind.FINAL,
+        due_on=timezone.localdate(),
+        status=EvaluationStatus.COMPLETED,
+        completed_at=first.completed_at + timedelta(hours=1),
+        participants="Lene Leder",
+    )
+    GoalAssessment.objects.create(evaluation=later, goal="Mål et", scale=1)
+    _rows, total = effect.by_dimension(effect.course_facts(Course.objects.all()), "theme")
+    # A's later evaluation (one goal, 1) and B's goal (4).
+    assert (total.goals, total.attainment, total.reached_percent) == (2, Decimal("2.50"), 50)
+    # Completed at the same time: the one holding the newest assessment.
+    a.evaluations.filter(pk=later.pk).update(completed_at=first.completed_at)
+    GoalAssessment.objects.create(evaluation=first, goal="Mål tre", scale=4)
+    _rows, total = effect.by_dimension(effect.course_facts(Course.objects.all()), "theme")
+    assert (total.goals, total.scale_sum) == (4, 4 + 2 + 4 + 4)
