@@ -211,19 +211,19 @@ def course_facts(courses: QuerySet[Course]) -> dict[int, CourseFacts]:
 
     keyed(
         "theme",
-        of(RequestTheme.objects, "request__agreement__course__in").values_list(
+        of(RequestTheme.objects.all(), "request__agreement__course__in").values_list(
             "request__agreement__course", "theme"
         ),
     )
     keyed(
         "focus",
-        of(RequestFocusLevel.objects, "request__agreement__course__in").values_list(
+        of(RequestFocusLevel.objects.all(), "request__agreement__course__in").values_list(
             "request__agreement__course", "level"
         ),
     )
     keyed(
         "pedagogist",
-        of(Allocation.objects, "request__agreement__course__in").values_list(
+        of(Allocation.objects.all(), "request__agreement__course__in").values_list(
             "request__agreement__course", "pedagogist__user__name"
         ),
     )
@@ -241,7 +241,7 @@ def course_facts(courses: QuerySet[Course]) -> dict[int, CourseFacts]:
     # same time, the one holding the newest assessment).
     assessed: set[int] = set()
     for course_id, goals, scale_sum, reached in (
-        of(GoalAssessment.objects, "evaluation__course__in")
+        of(GoalAssessment.objects.all(), "evaluation__course__in")
         .filter(
             evaluation__kind=EvaluationKind.FINAL,
             evaluation__status=EvaluationStatus.COMPLETED,
@@ -265,7 +265,7 @@ def course_facts(courses: QuerySet[Course]) -> dict[int, CourseFacts]:
             numbers[course_id][0:3] = [goals, scale_sum, reached]
     # The leaders' (and invited staff's) revealed answers.
     for course_id, answers, meeting_hours, *area_sums in (
-        of(InstitutionRating.objects, "evaluation__course__in")
+        of(InstitutionRating.objects.all(), "evaluation__course__in")
         .filter(evaluation__status=EvaluationStatus.COMPLETED)
         .values("evaluation__course")
         .annotate(
@@ -294,7 +294,7 @@ def course_facts(courses: QuerySet[Course]) -> dict[int, CourseFacts]:
         if course_id in numbers:
             numbers[course_id][_AFTER_AREAS + 1] = hours
     for course_id, follow_ups, answered in (
-        of(FollowUp.objects, "course__in")
+        of(FollowUp.objects.all(), "course__in")
         .values("course")
         .annotate(follow_ups=Count("pk"), answered=Count("answered_at"))
         .values_list("course", "follow_ups", "answered")
@@ -302,7 +302,7 @@ def course_facts(courses: QuerySet[Course]) -> dict[int, CourseFacts]:
         if course_id in numbers:
             numbers[course_id][_AFTER_AREAS + 2 : _AFTER_AREAS + 4] = [follow_ups, answered]
     for course_id, followed, in_use in (
-        of(FollowUpGoal.objects, "follow_up__course__in")
+        of(FollowUpGoal.objects.all(), "follow_up__course__in")
         .values("follow_up__course")
         .annotate(
             followed=Count("pk"),
