@@ -135,6 +135,9 @@ def _reported_by(
             sheet__week_start__gte=mondays[0],
             sheet__week_start__lte=mondays[-1],
         )
+        # Without the entries' default ordering (by sheet), whose joins to the pedagogist and
+        # her user stayed in the aggregate though it sorts nothing.
+        .order_by()
         .values(path)
         .annotate(total=Sum("hours"))
         .values_list(path, "total")
@@ -453,8 +456,20 @@ def by_institution(
     pedagogists: dict[int, set[int]] = defaultdict(set)
     interventions: dict[int, dict[int, tuple]] = defaultdict(dict)
     recent = Q(status=RequestStatus.ACCEPTED, wished_start__gte=since, wished_start__lte=today)
-    cancelled = _changed_days(PlanChangeKind.CANCEL, mondays)
-    moved = _changed_days(PlanChangeKind.MOVE, mondays)
+    changed = Q(
+        agreement__course__plan_changes__status=PlanChangeStatus.ACCEPTED,
+        agreement__course__plan_changes__day__range=(mondays[0], mondays[-1] + timedelta(days=6)),
+    )
+    cancelled = Count(
+        "agreement__course__plan_changes",
+        filter=changed & Q(agreement__course__plan_changes__kind=PlanChangeKind.CANCEL),
+        distinct=True,
+    )
+    moved = Count(
+        "agreement__course__plan_changes",
+        filter=changed & Q(agreement__course__plan_changes__kind=PlanChangeKind.MOVE),
+        distinct=True,
+    )
     changed_days: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
     # One row per request and pedagogist: the requests with a course, and the recent
     # interventions.
@@ -521,24 +536,6 @@ def by_institution(
         )
         for institution in institutions
     ]
-
-
-def _changed_days(kind: str, mondays: list[date]) -> Subquery:
-    """How many practice days of a request's course in the weeks were changed so (a subquery,
-    so the count rides on the requests' query instead of adding one)."""
-    counted = (
-        PlanChange.objects.filter(
-            course__agreement__request=OuterRef("pk"),
-            status=PlanChangeStatus.ACCEPTED,
-            kind=kind,
-            day__range=(mondays[0], mondays[-1] + timedelta(days=6)),
-        )
-        .order_by()
-        .values("course")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Subquery(counted, output_field=IntegerField())
 
 
 # --- Flow ---------------------------------------------------------------------------------------
