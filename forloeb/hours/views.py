@@ -24,6 +24,7 @@ from forloeb.hours import weeks as hours
 from forloeb.hours.forms import ExportPeriodForm, PeriodForm, WeekForm
 from forloeb.models import HourCategory, HourEntry, HourExportStatus, SheetStatus, WeekSheet
 from institutioner import access as org_access
+from institutioner import paging
 from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
 from institutioner.files.services import stored_file_bytes
@@ -346,16 +347,15 @@ def hours_delivered(request):
     form, start, end = _period(request)
     mondays = hours.weeks_between(start, end)
     courses = access.courses_for(request.user)
-    cells = hours.delivered(courses, mondays)
-    course_ids = {course_id for course_id, _monday in cells}
-    shown = list(
-        hours.with_agreed(courses)
-        .filter(
-            Q(pk__in=course_ids)
-            | (Q(agreed_from__lte=mondays[-1] + timedelta(days=6)) & Q(agreed_to__gte=mondays[0]))
-        )
-        .order_by("agreement__request__institution__name", "pk")
-    )
+    # The courses with hours delivered in the weeks or an agreement running in them, 50 to a
+    # page (counted and cut in the database; the agreed hours are read for the page's rows
+    # only), then the page's hours.
+    listed = hours.with_agreed(
+        courses.filter(hours.delivered_in(mondays) | hours.agreed_in(mondays[0], mondays[-1]))
+    ).order_by("agreement__request__institution__name", "pk")
+    page = paging.page_of(listed, request)
+    shown = list(page.object_list)
+    cells = hours.delivered(courses.filter(pk__in=[c.pk for c in shown]), mondays) if shown else {}
     totals: dict[int, Decimal] = defaultdict(Decimal)
     rows = []
     for course in shown:
@@ -384,6 +384,8 @@ def hours_delivered(request):
             "query": query,
             "start": start,
             "end": end,
+            "page": page,
+            "page_query": paging.page_query(request),
         },
     )
 

@@ -399,6 +399,29 @@ def grid_warnings(pedagogist: Pedagogist, grid: Grid) -> list[NormWarning]:
 # --- Delivered hours -----------------------------------------------------------------------------
 
 
+def delivered_in(mondays: list[date]) -> Q:
+    """A course (of the query it filters) with reported hours in the weeks. An IN over one
+    subquery, which the database computes once and hashes, so it can be ORed with
+    `agreed_in` over every course."""
+    return Q(
+        pk__in=HourEntry.objects.reported()
+        .filter(sheet__week_start__in=mondays, course__isnull=False)
+        .values("course_id")
+    )
+
+
+def agreed_in(first_monday: date, last_monday: date) -> Q:
+    """A course whose agreement in force runs in the weeks: the same as `with_agreed`'s
+    period touching them (one version in force per agreement), as an IN like `delivered_in`."""
+    return Q(
+        agreement__in=AgreementVersion.objects.filter(
+            status=VersionStatus.IN_FORCE,
+            starts_on__lte=last_monday + timedelta(days=6),
+            ends_on__gte=first_monday,
+        ).values("agreement_id")
+    )
+
+
 def delivered(courses: QuerySet[Course], mondays: list[date]) -> dict[tuple[int, date], dict]:
     """Reported hours per course and week: {(course id, monday): {category: hours, "total": h}}.
     Only hours on the given courses: never the pedagogist's time elsewhere. One query."""

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import openpyxl
@@ -385,3 +386,36 @@ def test_the_same_week_saved_in_two_tabs_gives_the_second_a_message_and_keeps_it
     entry.refresh_from_db()
     assert entry.hours == D("7.5")
     assert WeekSheet.objects.get().note == "Fra fane B"
+
+
+def test_hours_delivered_pages_by_institution_with_the_period_kept(
+    client, world, running, elsewhere, monkeypatch
+):
+    """#21: the page held every course of the period (792 KB at a large municipality's size);
+    now 50 to a page, ordered by institution, the period kept in the page links."""
+    from institutioner import paging
+
+    monkeypatch.setattr(paging, "PER_PAGE", 1)
+    # A course that neither ran nor had hours in the period is not listed at all.
+    old = make_request(world, submit=True, wished_start=hours.this_monday() - timedelta(weeks=60))
+    accept(world, old, hours="2")
+    agreement_in_force(world, old)
+    client.force_login(world.administrator)
+    period = {
+        "fra": (hours.this_monday() - timedelta(weeks=4)).isoformat(),
+        "til": hours.this_monday().isoformat(),
+    }
+
+    def shown(params):
+        body = client.get(reverse("hours_delivered"), params).content.decode()
+        return [int(pk) for pk in re.findall(r'<a href="/forloeb/(\d+)/">', body)], body
+
+    first, body = shown(period)
+    # Børnehuset Mariehønen before Vuggestuen Spiren.
+    assert first == [running.pk]
+    assert "Side 1 af 2" in body
+    assert f"til={period['til']}&amp;side=2" in body
+    second, _body = shown(period | {"side": "2"})
+    assert second == [elsewhere.pk]
+    # A page beyond the last gives the last.
+    assert shown(period | {"side": "9"})[0] == [elsewhere.pk]
