@@ -942,6 +942,10 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering = ["-due_on", "pk"]
+        # The list (forloeb/followup/views.py), 50 to a page: read from the index, not sorted.
+        # Descending puts the empty answer dates first on PostgreSQL; SQLite takes no NULLS
+        # FIRST in an index.
+        indexes = [models.Index(fields=["-answered_at", "-due_on", "id"], name="follow_up_list")]
         constraints = [
             models.UniqueConstraint(
                 fields=["course", "months", "closed_on"], name="follow_up_once_per_closing"

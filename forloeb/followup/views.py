@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,25 +10,34 @@ from forloeb import access
 from forloeb.followup import selectors
 from forloeb.followup.forms import FollowUpForm
 from forloeb.followup.services import follow_up_answer as answer_follow_up
+from institutioner import paging
 from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
 
 
 @login_required
 def follow_up_list(request):
-    """Every follow-up the person may see, the unanswered first: answered or not is visible."""
+    """Every follow-up the person may see, the unanswered first and then the latest answered
+    (answered or not is visible), 50 to a page."""
     if not access.can_see_follow_ups(request.user):
         raise Http404
-    follow_ups = list(
+    page = paging.page_of(
         access.follow_ups_for(request.user)
         .select_related(
             "course__agreement__request__institution",
             "course__agreement__request__group",
             "answered_by",
         )
-        .order_by("answered_at", "-due_on", "pk")[:500]
+        # The unanswered first (by due day), then the latest answered, on every database: as
+        # the list's index holds them on PostgreSQL (forloeb/models.py: FollowUp).
+        .order_by(F("answered_at").desc(nulls_first=True), "-due_on", "pk"),
+        request,
     )
-    return render(request, "forloeb/followup/follow_up_list.html", {"follow_ups": follow_ups})
+    return render(
+        request,
+        "forloeb/followup/follow_up_list.html",
+        {"follow_ups": page.object_list, "page": page, "page_query": paging.page_query(request)},
+    )
 
 
 @login_required

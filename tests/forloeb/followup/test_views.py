@@ -97,3 +97,33 @@ def test_answered_or_not_is_visible_to_the_team_and_not_to_staff(client, world, 
         assert client.get(url).status_code == status
     client.force_login(world.outsider)
     assert "Mariehønen" not in client.get(reverse("follow_up_list")).content.decode()
+
+
+def test_the_list_pages_with_the_unanswered_first(client, world, monkeypatch):
+    """#21: 50 to a page (it read up to 500), and the unanswered first on PostgreSQL too (its
+    ascending order put the empty answer dates last)."""
+    import re
+
+    from institutioner import paging
+
+    closed_course(world, days_ago=200)
+    closed_course(world, days_ago=120)
+    answered_course = closed_course(world, days_ago=100)
+    rules.follow_ups_due(now=timezone.now())
+    answered = FollowUp.objects.get(course=answered_course)
+    client.force_login(world.leader)
+    client.post(reverse("follow_up_answer", args=[answered.pk]), _answer())
+    answered.refresh_from_db()
+    assert answered.answered
+    unanswered = list(FollowUp.objects.filter(answered_at__isnull=True).order_by("-due_on"))
+    assert len(unanswered) == 2
+    monkeypatch.setattr(paging, "PER_PAGE", 2)
+
+    def shown(params):
+        body = client.get(reverse("follow_up_list"), params).content.decode()
+        return [int(pk) for pk in re.findall(r'href="/opfoelgning/(\d+)/"', body)], body
+
+    first, body = shown({})
+    assert first == [f.pk for f in unanswered]
+    assert "Side 1 af 2" in body and "side=2" in body
+    assert shown({"side": "2"})[0] == [answered.pk]
