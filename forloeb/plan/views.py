@@ -1,5 +1,6 @@
 """The week plan and the pedagogists' absence."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -19,9 +20,14 @@ from forloeb.plan import services
 from forloeb.plan.calendar import feed_ics
 from forloeb.plan.forms import AbsenceForm, PlanChangeForm
 from forloeb.plan.weekplan import week_plan as build_week_plan
+from institutioner import paging
 from institutioner.errors import StateError
 from institutioner.forms import add_errors
 from institutioner.inputs import whole_number
+from institutioner.models import Assignment, District, Pedagogist
+
+# The administration's week plan: pedagogists to a page.
+PLAN_PER_PAGE = 20
 
 
 def _monday(year: int, week: int) -> date:
@@ -50,6 +56,28 @@ def plan_home(request):
 def week_plan(request, year: int, week: int):
     scope = access.week_plan_scope_for(request.user)
     monday = _monday(year, week)
+    page = districts = district = None
+    if scope.pedagogist_ids is None and scope.institution_ids is None:
+        # The administration sees everyone: a page of pedagogists at a time (at a large
+        # municipality's size the whole area's week was 580 KB), by name, and a district's
+        # pedagogists (attached to one of its institutions in the week) when one is chosen.
+        districts = list(District.objects.order_by("name").values_list("pk", "name"))
+        district = whole_number(request.GET.get("distrikt"))
+        if district not in {pk for pk, _name in districts}:
+            district = None
+        people = Pedagogist.objects.filter(user__is_active=True).order_by("user__name", "pk")
+        if district is not None:
+            people = people.filter(
+                pk__in=Assignment.objects.filter(
+                    institution__district_id=district, valid_from__lte=monday + timedelta(days=4)
+                )
+                .not_ended(monday)
+                .values("pedagogist_id")
+            )
+        page = paging.page_of(people.values_list("pk", flat=True), request, PLAN_PER_PAGE)
+        scope = replace(scope, pedagogist_ids=list(page.object_list))
+    # The week links keep the district and the page.
+    query = f"?{request.GET.urlencode()}" if page is not None and request.GET else ""
     return render(
         request,
         "forloeb/plan/week_plan.html",
@@ -57,11 +85,15 @@ def week_plan(request, year: int, week: int):
             "monday": monday,
             "week_number": monday.isocalendar()[1],
             "friday": monday + timedelta(days=4),
-            "previous_url": _week_url(monday - timedelta(weeks=1)),
-            "next_url": _week_url(monday + timedelta(weeks=1)),
+            "previous_url": _week_url(monday - timedelta(weeks=1)) + query,
+            "next_url": _week_url(monday + timedelta(weeks=1)) + query,
             "people": build_week_plan(scope, monday),
             "scope": scope,
             "can_record_absence": access.can_record_absence(request.user),
+            "page": page,
+            "page_query": paging.page_query(request),
+            "districts": districts,
+            "district": district,
         },
     )
 

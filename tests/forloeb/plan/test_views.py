@@ -196,3 +196,43 @@ def test_a_leader_proposes_on_the_course_page_and_the_pedagogist_accepts(client,
     assert "allerede besvaret" in response.content.decode()
     page = client.get(_week_url(tuesday)).content.decode()
     assert "Flyttet til" in page and "Praksis (ændret)" in page
+
+
+def test_the_administrations_week_plan_pages_and_filters_by_district(client, world, monkeypatch):
+    """#21: the whole area's week was one page (580 KB at a large municipality's size); now
+    pedagogists by name a page at a time, and a district's pedagogists when one is chosen, with
+    the district and the page kept by the week links."""
+    import re
+
+    from forloeb.plan import views
+
+    monkeypatch.setattr(views, "PLAN_PER_PAGE", 1)
+    agreement(world, weekdays=(0, 1, 2, 3, 4))
+    url = _week_url(_monday())
+    client.force_login(world.administrator)
+
+    def people(params):
+        body = client.get(url, params).content.decode()
+        return [int(pk) for pk in re.findall(r'id="person-(\d+)"', body)], body
+
+    # Ole Andensted before Paula Pædagog.
+    first, body = people({})
+    assert first == [world.outsider_pedagogist.pk]
+    assert "Side 1 af 2" in body
+    second, body = people({"side": "2"})
+    assert second == [world.pedagogist.pk]
+    next_week = _week_url(_monday() + timedelta(weeks=1))
+    assert f'href="{next_week}?side=2"' in body
+    # Paula is attached in Ullerup Bæk (north), Ole in Søvang (south).
+    north, body = people({"distrikt": world.north.pk})
+    assert north == [world.pedagogist.pk]
+    assert f'<option value="{world.north.pk}" selected>' in body
+    assert f'href="{next_week}?distrikt={world.north.pk}"' in body
+    south, _body = people({"distrikt": world.south.pk})
+    assert south == [world.outsider_pedagogist.pk]
+    # A district that is not one: everyone, not an error.
+    assert people({"distrikt": "x"})[0] == [world.outsider_pedagogist.pk]
+    # A pedagogist's own plan has no district filter and no pages.
+    client.force_login(world.pedagogist.user)
+    mine, body = people({})
+    assert mine == [world.pedagogist.pk] and 'name="distrikt"' not in body
