@@ -44,6 +44,7 @@ class ForloebConfig(AppConfig):
         from forloeb.hours import menu as hours_menu  # noqa: F401
         from forloeb.plan import menu as plan_menu  # noqa: F401
         from forloeb.plan import notifications as plan_notifications  # noqa: F401
+        from forloeb.plan import schedules as plan_schedules  # noqa: F401
         from forloeb.reminders import notifications as reminders_notifications  # noqa: F401
         from forloeb.reminders import schedules as reminders_schedules  # noqa: F401
         from forloeb.voice import notifications as voice_notifications  # noqa: F401

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone, translation
 from icalendar import Calendar, Component, Event
 
@@ -27,6 +28,13 @@ AREA_WEEKS_BACK = 1
 AREA_WEEKS_AHEAD = 13
 # Entries that are no longer in the plan: a calendar drops them.
 NOT_IN_CALENDAR = ("cancelled", "changed")
+# The area's calendar is the same for every subscriber and takes seconds to build on a large
+# municipality: kept in the shared cache (Redis), rebuilt by the worker every few minutes
+# (AREA_FEED_REFRESH_SECONDS, forloeb/plan/schedules.py) while anyone subscribes, so no
+# calendar program waits for it; a request builds it only when the cache is empty.
+AREA_FEED_CACHE_KEY = "plan:calendar-feed:area"
+AREA_FEED_CACHE_SECONDS = 600
+AREA_FEED_REFRESH_SECONDS = 300
 
 
 def _name(feed: CalendarFeed) -> str:
@@ -101,3 +109,29 @@ def _copenhagen() -> Component:
     # icalendar notes its own range limit in English; calendars do not need it.
     component.pop("COMMENT", None)
     return component
+
+
+def area_feed(feed: CalendarFeed, scope: WeekPlanScope) -> bytes:
+    """The area's calendar from the cache, built and kept there when it is not."""
+    body = cache.get(AREA_FEED_CACHE_KEY)
+    if body is None:
+        body = feed_ics(feed, scope)
+        cache.set(AREA_FEED_CACHE_KEY, body, AREA_FEED_CACHE_SECONDS)
+    return body
+
+
+def area_feed_refresh() -> int:
+    """Build the area's calendar into the cache when someone subscribes to it (a live address
+    whose owner still may read it); its size in bytes, or 0 when nobody does."""
+    from forloeb.access import feed_scope_for
+
+    feeds = CalendarFeed.objects.filter(
+        scope=FeedScope.AREA, revoked_at__isnull=True
+    ).select_related("user", "institution")
+    for feed in feeds.order_by("pk"):
+        scope = feed_scope_for(feed)
+        if scope is not None:
+            body = feed_ics(feed, scope)
+            cache.set(AREA_FEED_CACHE_KEY, body, AREA_FEED_CACHE_SECONDS)
+            return len(body)
+    return 0

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 from forloeb import access
 from forloeb.models import CalendarFeed, FeedScope
 from forloeb.plan import services
-from forloeb.plan.calendar import feed_ics
+from forloeb.plan.calendar import area_feed, feed_ics
 from forloeb.plan.forms import AbsenceForm, PlanChangeForm
 from forloeb.plan.weekplan import week_plan as build_week_plan
 from institutioner import paging
@@ -229,10 +228,6 @@ def plan_change_decline(request, pk: int):
 # --- Calendar subscriptions ---------------------------------------------------------------------
 
 
-AREA_FEED_CACHE_KEY = "plan:calendar-feed:area"
-AREA_FEED_CACHE_SECONDS = 600
-
-
 def _feed_url(request, feed) -> str:
     return request.build_absolute_uri(reverse("calendar_feed", args=[feed.pk, feed.secret]))
 
@@ -296,14 +291,9 @@ def calendar_feed(request, pk: int, secret: str):
     request.user = feed.user
     if request.resolver_match is not None:
         request.resolver_match.kwargs.pop("secret", None)
-    if feed.scope == FeedScope.AREA:
-        # The same for every subscriber and seconds to build on a large municipality: made at
-        # most every few minutes (calendars ask hourly), in the shared cache (Redis).
-        body = cache.get_or_set(
-            AREA_FEED_CACHE_KEY, lambda: feed_ics(feed, scope), AREA_FEED_CACHE_SECONDS
-        )
-    else:
-        body = feed_ics(feed, scope)
+    # The area's is the same for every subscriber and takes seconds to build on a large
+    # municipality: from the shared cache, which the worker keeps fresh (plan/calendar.py).
+    body = area_feed(feed, scope) if feed.scope == FeedScope.AREA else feed_ics(feed, scope)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
