@@ -430,6 +430,138 @@ def test_bench_exports_lists_and_triage(client, large):
         print("  " + "; ".join(f"{key} {value}" for key, value in row.items()))
 
 
+# --- Every page, by role -------------------------------------------------------------------------
+
+PAGE_TARGET_MS = 150
+
+
+def _every_page() -> list[tuple[str, str, str]]:
+    """(role, person, path) for every page a person opens from the menu, and an object page of
+    each kind, with the busiest objects (the institution, group and pedagogist with the most
+    interventions, the newest running course)."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from forloeb.models import Course, Phase
+    from indsats.models import InterventionRequest, RequestStatus
+    from institutioner.models import District, Group, Institution, Pedagogist
+
+    year, week, _day = timezone.localdate().isocalendar()
+    institution = Institution.objects.annotate(n=Count("requests")).order_by("-n", "pk").first()
+    leader = User.objects.filter(memberships__institution=institution).order_by("pk").first()
+    group = Group.objects.annotate(n=Count("requests")).order_by("-n", "pk").first()
+    pedagogist = Pedagogist.objects.annotate(n=Count("allocations")).order_by("-n", "pk").first()
+    course = Course.objects.exclude(phase=Phase.CLOSED).order_by("-started_at", "-pk").first()
+    own_course = (
+        Course.objects.filter(agreement__request__institution=institution)
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+    waiting = InterventionRequest.objects.filter(status=RequestStatus.SUBMITTED).first()
+    district = District.objects.order_by("pk").first()
+    admin = "forvaltning@syntetisk.dk"
+    week_plan = reverse("week_plan", args=[year, week])
+    pages = [
+        ("administration", admin, path)
+        for path in (
+            reverse("start"),
+            reverse("triage_queue"),
+            reverse("triage_detail", args=[waiting.pk]),
+            reverse("request_list"),
+            reverse("request_detail", args=[waiting.pk]),
+            reverse("course_list"),
+            reverse("course_detail", args=[course.pk]),
+            reverse("course_history", args=[course.pk]),
+            reverse("agreement_detail", args=[course.agreement_id]),
+            reverse("follow_up_list"),
+            reverse("dashboard_districts"),
+            reverse("dashboard_institutions"),
+            reverse("dashboard_pedagogists"),
+            reverse("dashboard_flow"),
+            reverse("dashboard_effect"),
+            reverse("hours_approval"),
+            reverse("hours_delivered"),
+            week_plan,
+            reverse("absence_list"),
+            reverse("calendar_feeds"),
+            reverse("support_list"),
+            reverse("visitation_meeting_list"),
+            reverse("support_statistics"),
+            reverse("access_log_search"),
+            reverse("access_request_list"),
+            reverse("notifications"),
+            reverse("operations"),
+            reverse("year_report_list"),
+            reverse("institution_detail", args=[institution.pk]),
+            reverse("district_detail", args=[district.pk]),
+            reverse("pedagogist_detail", args=[pedagogist.pk]),
+            reverse("history_group", args=[group.pk]),
+        )
+    ]
+    pages += [
+        ("leader", leader.email, path)
+        for path in (
+            reverse("start"),
+            reverse("request_list"),
+            reverse("course_list"),
+            reverse("course_detail", args=[own_course.pk]),
+            week_plan,
+            reverse("follow_up_list"),
+            reverse("dashboard_districts"),
+            reverse("hours_delivered"),
+            reverse("institution_detail", args=[institution.pk]),
+        )
+    ]
+    pages += [
+        ("pedagogist", pedagogist.user.email, path)
+        for path in (
+            reverse("start"),
+            reverse("course_list"),
+            reverse("week_sheet", args=[year, week]),
+            week_plan,
+            reverse("hours_delivered"),
+        )
+    ]
+    return pages
+
+
+@pytest.mark.django_db
+def test_bench_every_page(client, large):
+    """Every page of the menu by role, and an object page of each kind, at the large scale:
+    median and p95 of 10 requests (server side, warm), the queries and the size of the page.
+    Target: median under 150 ms. Printed and saved to bench-results/pages.json."""
+    rows = []
+    for role, email, path in _every_page():
+        client.force_login(User.objects.get(email=email))
+        response = client.get(path)
+        # A redirect (to a login or another page) would time the wrong page.
+        assert response.status_code == 200, (role, path, response.status_code)
+        median, p95, queries = _page_ms(client, path, rounds=10)
+        rows.append(
+            {
+                "role": role,
+                "path": path,
+                "median_ms": round(median, 1),
+                "p95_ms": round(p95, 1),
+                "queries": queries,
+                "kb": round(len(response.content) / 1024),
+            }
+        )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "pages.json").write_text(
+        json.dumps({"data": large, "target_ms": PAGE_TARGET_MS, "pages": rows}, indent=2) + "\n"
+    )
+    print(f"\nEvery page, --scale large ({len(rows)} pages):")
+    print(f"{'role':<16}{'page':<34}{'median ms':>10}{'p95 ms':>9}{'queries':>9}{'KB':>6}")
+    for row in rows:
+        print(
+            f"{row['role']:<16}{row['path']:<34}{row['median_ms']:>10}{row['p95_ms']:>9}"
+            f"{row['queries']:>9}{row['kb']:>6}"
+        )
+    over = [row for row in rows if row["median_ms"] >= PAGE_TARGET_MS]
+    print(f"over {PAGE_TARGET_MS} ms: {[(r['role'], r['path']) for r in over] or 'none'}")
+
+
 # --- The load: locust against gunicorn ------------------------------------------------------------
 
 LOAD_USERS, LOAD_SECONDS, LOAD_PORT = 20, 60, int(os.environ.get("BENCH_PORT", "8104"))
