@@ -373,7 +373,7 @@ def hours_delivered(request):
                 "total": totals[course.pk],
             }
         )
-    query = request.GET.urlencode()
+    query = paging.page_query(request)  # the exports take the period, not the page
     return render(
         request,
         "forloeb/hours/delivered.html",

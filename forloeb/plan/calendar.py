@@ -11,7 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.utils import timezone, translation
 from icalendar import Calendar, Component, Event
 
@@ -122,8 +124,13 @@ def area_feed(feed: CalendarFeed, scope: WeekPlanScope) -> bytes:
 
 def area_feed_refresh() -> int:
     """Build the area's calendar into the cache when someone subscribes to it (a live address
-    whose owner still may read it); its size in bytes, or 0 when nobody does."""
+    whose owner still may read it); its size in bytes, or 0 when nobody does, or when the cache
+    is not shared with the web (no Redis: `make run`'s embedded default keeps a cache in each
+    process, and the web builds the calendar when it is asked)."""
     from forloeb.access import feed_scope_for
+
+    if isinstance(caches["default"], LocMemCache | DummyCache):
+        return 0
 
     feeds = CalendarFeed.objects.filter(
         scope=FeedScope.AREA, revoked_at__isnull=True

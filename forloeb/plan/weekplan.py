@@ -93,7 +93,11 @@ def plan_between(
         selectors.agreements_of(scope.pedagogist_ids, scope.institution_ids), monday, friday
     )
     practice, taken = selectors.apply_changes(ordinary, changes, monday, friday)
-    pedagogists = Pedagogist.objects.select_related("user").filter(user__is_active=True)
+    pedagogists = (
+        Pedagogist.objects.select_related("user")
+        .filter(user__is_active=True)
+        .order_by("user__name", "pk")  # as the administration's pages cut them
+    )
     if scope.pedagogist_ids is not None:
         pedagogists = pedagogists.filter(pk__in=scope.pedagogist_ids)
     elif scope.institution_ids is not None:

@@ -1,5 +1,7 @@
 """Answering a follow-up, and who sees whether it is answered (forloeb/followup/views.py)."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -108,13 +110,19 @@ def test_the_list_pages_with_the_unanswered_first(client, world, monkeypatch):
 
     closed_course(world, days_ago=200)
     closed_course(world, days_ago=120)
-    answered_course = closed_course(world, days_ago=100)
+    answered_first = closed_course(world, days_ago=110)
+    answered_last = closed_course(world, days_ago=100)
     rules.follow_ups_due(now=timezone.now())
-    answered = FollowUp.objects.get(course=answered_course)
     client.force_login(world.leader)
-    client.post(reverse("follow_up_answer", args=[answered.pk]), _answer())
-    answered.refresh_from_db()
-    assert answered.answered
+    answered = []
+    for course, days_ago in ((answered_first, 2), (answered_last, 1)):
+        follow_up = FollowUp.objects.get(course=course)
+        client.post(reverse("follow_up_answer", args=[follow_up.pk]), _answer())
+        FollowUp.objects.filter(pk=follow_up.pk).update(
+            answered_at=timezone.now() - timedelta(days=days_ago)
+        )
+        answered.append(follow_up.pk)
+    assert FollowUp.objects.filter(pk__in=answered, answered_at__isnull=False).count() == 2
     unanswered = list(FollowUp.objects.filter(answered_at__isnull=True).order_by("-due_on"))
     assert len(unanswered) == 2
     monkeypatch.setattr(paging, "PER_PAGE", 2)
@@ -126,4 +134,5 @@ def test_the_list_pages_with_the_unanswered_first(client, world, monkeypatch):
     first, body = shown({})
     assert first == [f.pk for f in unanswered]
     assert "Side 1 af 2" in body and "side=2" in body
-    assert shown({"side": "2"})[0] == [answered.pk]
+    # Then the latest answered first.
+    assert shown({"side": "2"})[0] == list(reversed(answered))

@@ -1,7 +1,8 @@
-"""#21: the area's shared calendar is rebuilt into the cache by a real worker (through Redis),
+"""#21: the area's shared calendar is rebuilt into the shared cache (Redis) by a real worker,
 so a calendar program never waits seconds for it at a large municipality's size."""
 
 import time as clock
+import uuid
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -13,7 +14,11 @@ from icalendar import Calendar
 from config.celery import app
 from forloeb.models import FeedScope
 from forloeb.plan import services
-from forloeb.plan.calendar import AREA_FEED_CACHE_KEY, AREA_FEED_REFRESH_SECONDS
+from forloeb.plan.calendar import (
+    AREA_FEED_CACHE_KEY,
+    AREA_FEED_REFRESH_SECONDS,
+    area_feed_refresh,
+)
 from forloeb.plan.tasks import plan_area_calendar_refresh
 from institutioner.models import Heartbeat
 from tests import factories
@@ -37,7 +42,30 @@ def _summaries(body: bytes) -> list[str]:
     return sorted(str(e["summary"]) for e in Calendar.from_ical(body).walk("VEVENT"))
 
 
-def test_the_worker_keeps_the_area_calendar_ready(client, world, redis_worker):  # noqa: F811
+def test_without_a_shared_cache_nothing_is_built(world):
+    """`make run` without Redis: a cache in each process, so the worker's would never reach the
+    web; the web builds the calendar when asked."""
+    services.calendar_feed_make(
+        actor=world.administrator, scope=FeedScope.AREA, institution_id=None
+    )
+    assert area_feed_refresh() == 0
+
+
+def test_the_worker_keeps_the_area_calendar_ready(
+    client,
+    world,
+    redis_worker,
+    settings,  # noqa: F811
+):
+    # The shared cache of production: Redis, which the worker and the web reach on their own
+    # connections (the tests' default is a cache in memory).
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": f"test-area-{uuid.uuid4().hex}",
+        }
+    }
     start = timezone.localdate() + timedelta(days=1)
     period = {"start": start, "end": start + timedelta(days=30)}
     agreement(world, weekdays=(0, 1, 2, 3, 4), **period)
