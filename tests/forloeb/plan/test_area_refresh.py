@@ -54,8 +54,8 @@ def test_without_a_shared_cache_nothing_is_built(world):
 def test_the_worker_keeps_the_area_calendar_ready(
     client,
     world,
-    redis_worker,
-    settings,  # noqa: F811
+    redis_worker,  # noqa: F811
+    settings,
 ):
     # The shared cache of production: Redis, which the worker and the web reach on their own
     # connections (the tests' default is a cache in memory).
