@@ -294,10 +294,13 @@ SSO_FRESH_LOGIN_MINUTES = env_int("SSO_FRESH_LOGIN_MINUTES", 5, minimum=1)
 
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1)
-# Saving on every request makes the cookie age an idle timeout; the absolute limit is enforced
-# by institutioner.middleware.SessionLifetimeMiddleware.
+# The cookie age is the idle timeout: institutioner.middleware.SessionLifetimeMiddleware renews
+# a signed-in session (its row and its cookie) when it was last renewed SESSION_RENEW_SECONDS
+# ago or more, so the idle limit holds to within that, and it enforces the absolute limit.
+# Saving on every request instead wrote the session row on every page view.
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)

@@ -199,6 +199,14 @@ def own_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def session_renewed_on_every_request(settings):
+    # A session is renewed at most once a minute (SESSION_RENEW_SECONDS); the tests that count
+    # a page's queries count the same on every request, with the session's write, as the
+    # first request after a login has it. tests/institutioner/test_auth.py tests the minute.
+    settings.SESSION_RENEW_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     # Hashing strength is Django's concern; the suite only needs passwords that work, quickly.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

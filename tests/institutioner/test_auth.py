@@ -1,6 +1,7 @@
 """Logging in with e-mail, lockout, session lifetime, and the headers every response carries."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -83,6 +84,47 @@ def test_session_cookie_is_an_idle_timeout(client, world):
     assert cookie["max-age"] == settings.SESSION_IDLE_MINUTES * 60 == 30 * 60
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
+
+
+def test_a_session_in_use_is_written_at_most_once_a_minute(client, world, settings):
+    """#21: the session was written (BEGIN, UPDATE, COMMIT) on every page view; now it is
+    renewed, row and cookie, when it was last renewed a minute ago or more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from institutioner.middleware import SESSION_RENEWED_KEY
+
+    settings.SESSION_RENEW_SECONDS = 60
+    client.force_login(world.leader)
+
+    def visit():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("start"))
+        assert response.status_code == 200
+        writes = [q for q in queries.captured_queries if 'UPDATE "django_session"' in q["sql"]]
+        return response, len(writes)
+
+    # The first page after the login renews it: a fresh expiry and cookie.
+    response, writes = visit()
+    assert writes == 1
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 30 * 60
+    key = client.session.session_key
+    # Within the minute: nothing written, no new cookie.
+    response, writes = visit()
+    assert writes == 0 and settings.SESSION_COOKIE_NAME not in response.cookies
+    # A minute later: renewed again, so the idle limit runs from this request.
+    session = client.session
+    session[SESSION_RENEWED_KEY] = int(time.time()) - 61
+    session.save()
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() + timedelta(minutes=5)
+    )
+    response, writes = visit()
+    assert writes == 1
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 30 * 60
+    expires = Session.objects.get(session_key=key).expire_date
+    assert expires > timezone.now() + timedelta(minutes=29)
 
 
 def test_session_ends_after_the_absolute_limit(client, world):

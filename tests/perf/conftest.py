@@ -11,6 +11,15 @@ from django.db import connection
 RESULTS = Path(__file__).resolve().parents[2] / "bench-results"
 
 
+@pytest.fixture(autouse=True)
+def session_renewed_as_in_production(settings):
+    # The benchmarks time pages as production serves them: a session in use is written at most
+    # once a minute (the suite's conftest renews it on every request, to count queries).
+    from config import settings as production
+
+    settings.SESSION_RENEW_SECONDS = production.SESSION_RENEW_SECONDS
+
+
 @pytest.fixture
 def bench():
     """Time a callable a number of rounds; print and save min/median/max in milliseconds."""
