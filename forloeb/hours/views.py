@@ -234,9 +234,19 @@ def hours_approval(request):
                 )
                 % {"name": pedagogist.user.name, "count": len(approved)},
             )
-        return redirect(f"{reverse('hours_approval')}?maaned={year:04d}-{month:02d}")
+        # Back to the page the approval was made on.
+        side = whole_number(request.POST.get("side"))
+        page_part = f"&side={side}" if side and side > 1 else ""
+        return redirect(f"{reverse('hours_approval')}?maaned={year:04d}-{month:02d}{page_part}")
     mondays = hours.weeks_of_month(year, month)
-    pedagogists = list(org_access.pedagogists_for(request.user).select_related("user"))
+    # 50 pedagogists to a page, by name, the month kept in the page links.
+    page = paging.page_of(
+        org_access.pedagogists_for(request.user)
+        .select_related("user")
+        .order_by("user__name", "pk"),
+        request,
+    )
+    pedagogists = list(page.object_list)
     sheets = (
         access.week_sheets_for(request.user)
         .filter(week_start__in=mondays, pedagogist__in=pedagogists)
@@ -287,6 +297,8 @@ def hours_approval(request):
             "month_value": f"{year:04d}-{month:02d}",
             "previous_month": _shift_month(year, month, -1),
             "next_month": _shift_month(year, month, 1),
+            "page": page,
+            "page_query": f"maaned={year:04d}-{month:02d}",
         },
     )
 

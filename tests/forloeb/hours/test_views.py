@@ -419,3 +419,30 @@ def test_hours_delivered_pages_by_institution_with_the_period_kept(
     assert second == [elsewhere.pk]
     # A page beyond the last gives the last.
     assert shown(period | {"side": "9"})[0] == [elsewhere.pk]
+
+
+def test_the_approval_page_pages_and_returns_to_the_page_approved_on(
+    client, world, running, monkeypatch
+):
+    """#21: every pedagogist's month on one page (249 KB at a large municipality's size); now 50
+    to a page by name, the month kept in the page links, and an approval comes back to its
+    page."""
+    from institutioner import paging
+
+    monkeypatch.setattr(paging, "PER_PAGE", 1)
+    year, month = month_of_weeks(world, running)
+    month_value = f"{year}-{month:02d}"
+    client.force_login(world.administrator)
+    url = reverse("hours_approval")
+    first = client.get(url, {"maaned": month_value}).content.decode()
+    # Ole Andensted before Paula Pædagog.
+    assert "Ole Andensted" in first and "Paula Pædagog" not in first
+    assert "Side 1 af 2" in first and f"maaned={month_value}&amp;side=2" in first
+    second = client.get(url, {"maaned": month_value, "side": "2"}).content.decode()
+    assert "Paula Pædagog" in second and "Ole Andensted" not in second
+    assert 'name="side" value="2"' in second
+    response = client.post(
+        url, {"maaned": month_value, "paedagog": world.pedagogist.pk, "side": "2"}
+    )
+    assert response["Location"] == f"{url}?maaned={month_value}&side=2"
+    assert not WeekSheet.objects.exclude(status=SheetStatus.APPROVED).exists()
