@@ -136,3 +136,29 @@ def test_the_list_pages_with_the_unanswered_first(client, world, monkeypatch):
     assert "Side 1 af 2" in body and "side=2" in body
     # Then the latest answered first.
     assert shown({"side": "2"})[0] == list(reversed(answered))
+
+
+def test_the_list_runs_the_same_queries_for_one_follow_up_or_many(client, world):
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    closed_course(world, days_ago=100)
+    rules.follow_ups_due(now=timezone.now())
+    client.force_login(world.administrator)
+
+    def shown():
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(reverse("follow_up_list")).content.decode()
+        return {int(pk) for pk in re.findall(r'href="/opfoelgning/(\d+)/"', body)}, queries
+
+    one, few = shown()
+    assert one == set(FollowUp.objects.values_list("pk", flat=True)) and len(one) == 1
+    for days_ago in (110, 120, 200):
+        closed_course(world, days_ago=days_ago)
+    rules.follow_ups_due(now=timezone.now())
+    client.force_login(world.administrator)
+    many, more = shown()
+    assert many == set(FollowUp.objects.values_list("pk", flat=True)) and len(many) >= 4
+    assert len(more.captured_queries) == len(few.captured_queries) <= 10
