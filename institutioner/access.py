@@ -109,6 +109,30 @@ def institutions_for(user: User) -> QuerySet[Institution]:
     return qs.none()
 
 
+def covers_every_institution(institutions) -> bool:
+    """`institutions` is the whole municipality: an Institution queryset with no condition
+    (the administration's scope from `institutions_for`). A leader's, a pedagogist's and an
+    empty scope all carry a condition, and a list of ids is never taken for the whole."""
+    return (
+        isinstance(institutions, QuerySet)
+        and institutions.model is Institution
+        and not institutions.query.where
+        and not institutions.query.is_sliced
+        and institutions.query.combinator is None
+    )
+
+
+def within(rows: QuerySet, path: str, institutions) -> QuerySet:
+    """`rows` whose institution, reached by `path` (e.g. "agreement__request__institution"), is
+    among `institutions` (a scope from `institutions_for`, or ids). For the whole municipality
+    the condition only asks that the row has an institution: the same rows, without the join
+    to the institutions and the subquery that every figure of the administration's would
+    otherwise carry."""
+    if covers_every_institution(institutions):
+        return rows.filter(**{f"{path}__isnull": False})
+    return rows.filter(**{f"{path}__in": institutions})
+
+
 def districts_for(user: User) -> QuerySet[District]:
     """Only the administration works with whole districts."""
     if is_administration(user):

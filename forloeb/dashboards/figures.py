@@ -42,6 +42,7 @@ from indsats.models import (
 )
 from indsats.supportstats.selectors import granted_hours_of_district, granted_hours_on
 from institutioner import workdays
+from institutioner.access import covers_every_institution, within
 from institutioner.models import Assignment, District, Institution, Pedagogist
 from institutioner.workdays import week_indexes
 
@@ -95,10 +96,10 @@ def _agreed_by(
     week its agreement ended (`version_periods`). One query."""
     first, last = mondays[0], mondays[-1] + timedelta(days=6)
     agreed: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    rows = _signed_versions(
-        agreement__request__institution__in=institutions,
-        starts_on__lte=last,
-        ends_on__gte=first,
+    rows = within(
+        _signed_versions(starts_on__lte=last, ends_on__gte=first),
+        "agreement__request__institution",
+        institutions,
     ).values_list(
         f"agreement__request__{key}",
         "number",
@@ -129,12 +130,8 @@ def _reported_by(
     if practice_only:
         entries = entries.filter(category=HourCategory.PRACTICE)
     return dict(
-        entries.reported()
-        .filter(
-            course__agreement__request__institution__in=institutions,
-            sheet__week_start__gte=mondays[0],
-            sheet__week_start__lte=mondays[-1],
-        )
+        within(entries.reported(), "course__agreement__request__institution", institutions)
+        .filter(sheet__week_start__gte=mondays[0], sheet__week_start__lte=mondays[-1])
         # Without the entries' default ordering (by sheet), whose joins to the pedagogist and
         # her user stayed in the aggregate though it sorts nothing.
         .order_by()
@@ -159,11 +156,13 @@ def by_district(
     """
     first, last = mondays[0], mondays[-1] + timedelta(days=6)
     weeks = len(mondays)
-    districts_query = (
-        District.objects.filter(institutions__in=institutions)
-        .annotate(n=Count("institutions", filter=Q(institutions__in=institutions), distinct=True))
-        .order_by("name")
-    )
+    if covers_every_institution(institutions):
+        districts_query = District.objects.annotate(n=Count("institutions")).filter(n__gt=0)
+    else:
+        districts_query = District.objects.filter(institutions__in=institutions).annotate(
+            n=Count("institutions", filter=Q(institutions__in=institutions), distinct=True)
+        )
+    districts_query = districts_query.order_by("name")
     if support_on is not None:
         districts_query = districts_query.annotate(
             support=granted_hours_of_district(support_on, institutions=institutions)
@@ -172,7 +171,7 @@ def by_district(
     capacity: dict[int, Decimal] = defaultdict(lambda: ZERO)
     pedagogists: dict[int, set[int]] = defaultdict(set)
     attachments = (
-        Assignment.objects.filter(institution__in=institutions, valid_from__lte=last)
+        within(Assignment.objects.filter(valid_from__lte=last), "institution", institutions)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
         .values_list(
             "institution__district_id",
@@ -582,7 +581,7 @@ def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flo
     zone = workdays.local_zone()
     start = workdays.at_local(first, time(0, 0))
     end = workdays.at_local(last + timedelta(days=1), time(0, 0))
-    requests = InterventionRequest.objects.filter(institution__in=institutions)
+    requests = within(InterventionRequest.objects.all(), "institution", institutions)
     counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     waits = []
     # One query: the requests submitted in the period (counted by month and status now) and

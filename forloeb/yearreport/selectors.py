@@ -34,6 +34,7 @@ from indsats.models import (
 )
 from indsats.supportstats.selectors import support_statistics
 from institutioner import workdays
+from institutioner.access import within
 from institutioner.models import Institution
 
 
@@ -50,8 +51,8 @@ def _moments(year: int) -> tuple[datetime, datetime]:
 
 def courses_of_year(year: int, institutions: QuerySet[Institution]) -> QuerySet[Course]:
     start, end = _moments(year)
-    return Course.objects.filter(
-        agreement__request__institution__in=institutions, started_at__lt=end
+    return within(
+        Course.objects.filter(started_at__lt=end), "agreement__request__institution", institutions
     ).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
 
 
@@ -60,13 +61,16 @@ def has_data(year: int, institutions: QuerySet[Institution]) -> bool:
     start, end = _moments(year)
     first, last = _bounds(year)
     return (
-        InterventionRequest.objects.filter(
-            institution__in=institutions, submitted_at__gte=start, submitted_at__lt=end
+        within(
+            InterventionRequest.objects.filter(submitted_at__gte=start, submitted_at__lt=end),
+            "institution",
+            institutions,
         ).exists()
         or courses_of_year(year, institutions).exists()
-        or HourEntry.objects.reported()
+        or within(
+            HourEntry.objects.reported(), "course__agreement__request__institution", institutions
+        )
         .filter(
-            course__agreement__request__institution__in=institutions,
             sheet__week_start__gte=workdays.monday_of(first),
             sheet__week_start__lte=last,
         )

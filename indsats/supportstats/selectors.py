@@ -41,6 +41,7 @@ from indsats.models import (
     SupportStatus,
 )
 from institutioner import workdays
+from institutioner.access import within
 from institutioner.models import District, Institution
 
 ZERO = Decimal("0")
@@ -108,7 +109,7 @@ def granted_hours_on(
     )
     decisions = SupportDecision.objects.filter(_in_force_on(day), hours_per_week__isnull=False)
     if institutions is not None:
-        decisions = decisions.filter(application__institution__in=institutions)
+        decisions = within(decisions, "application__institution", institutions)
     return {
         row_id: total
         for row_id, total in decisions.order_by()
@@ -124,11 +125,14 @@ def granted_hours_of_district(day: date, *, institutions) -> Subquery:
     `institutions`, as a subquery on a District query (so the figure rides on the query that
     reads the districts instead of adding one); NULL for a district without support."""
     summed = (
-        SupportDecision.objects.filter(
-            _in_force_on(day),
-            hours_per_week__isnull=False,
-            application__institution__district=OuterRef("pk"),
-            application__institution__in=institutions,
+        within(
+            SupportDecision.objects.filter(
+                _in_force_on(day),
+                hours_per_week__isnull=False,
+                application__institution__district=OuterRef("pk"),
+            ),
+            "application__institution",
+            institutions,
         )
         .order_by()
         .values("application__institution__district")
