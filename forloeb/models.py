@@ -250,6 +250,13 @@ class Evaluation(models.Model):
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
         ordering = ["due_on", "pk"]
+        # The planned ones by date: the start pages' "due within two weeks", the reminders and
+        # the week plan read the few planned among thousands completed.
+        indexes = [
+            models.Index(
+                fields=["due_on"], condition=Q(status="planned"), name="evaluation_planned_due"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="planned", completed_at__isnull=True)

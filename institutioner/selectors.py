@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet, Sum
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from institutioner import access
+from institutioner.links import detail_address
 from institutioner.models import (
     Assignment,
     District,
@@ -16,6 +18,7 @@ from institutioner.models import (
     Pedagogist,
     PedagogistTitle,
     User,
+    format_decimal,
 )
 
 
@@ -46,6 +49,12 @@ class PedagogistInDistrict:
     name: str
     title: str
     share: Decimal = Decimal("0")
+    url: str = ""
+
+    @property
+    def share_text(self) -> str:
+        """'50 % i distriktet', '42,5 % i distriktet': the share as the product writes numbers."""
+        return _("%(share)s %% in the district") % {"share": format_decimal(self.share)}
 
 
 @dataclass
@@ -68,7 +77,8 @@ class DistrictOverview:
 
 
 def district_overviews(*, user: User, district_id: int | None = None) -> list[DistrictOverview]:
-    """The administration's start page: each district, its institutions and pedagogists now.
+    """The administration's start page: each district, its institutions and pedagogists now,
+    each with the address of its page (`url`).
 
     Three queries however many districts there are. `district_id` narrows it to one district.
     """
@@ -76,12 +86,22 @@ def district_overviews(*, user: User, district_id: int | None = None) -> list[Di
     if district_id is not None:
         districts = districts.filter(pk=district_id)
     districts = districts.prefetch_related(
-        Prefetch("institutions", queryset=Institution.objects.order_by("name"))
+        Prefetch(
+            "institutions",
+            # Only what the cards and the district page show: a large municipality has 400.
+            queryset=Institution.objects.only(
+                "id", "name", "district_id", "kind", "owner"
+            ).order_by("name"),
+        )
     )
-    overviews = {
-        d.pk: DistrictOverview(district=d, institutions=list(d.institutions.all()))
-        for d in districts
-    }
+    institution_url = detail_address("institution_detail")
+    pedagogist_url = detail_address("pedagogist_detail")
+    overviews = {}
+    for d in districts:
+        institutions = list(d.institutions.all())
+        for institution in institutions:
+            institution.url = institution_url(institution.pk)  # type: ignore[attr-defined]
+        overviews[d.pk] = DistrictOverview(district=d, institutions=institutions)
     rows = (
         Assignment.objects.current()
         .filter(institution__district_id__in=overviews.keys())
@@ -101,6 +121,7 @@ def district_overviews(*, user: User, district_id: int | None = None) -> list[Di
                 name=row["pedagogist__user__name"],
                 title=row["pedagogist__title"],
                 share=row["total_share"],
+                url=pedagogist_url(row["pedagogist_id"]),
             )
         )
     return list(overviews.values())

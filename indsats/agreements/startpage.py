@@ -1,23 +1,5 @@
 from indsats import access
-from indsats.models import RequestStatus
 from institutioner.startpage import StartSection, register
-
-
-@register
-def my_interventions(request):
-    """The pedagogist's accepted interventions and where their agreements stand."""
-    user = request.user
-    requests = list(
-        access.assigned_requests_for(user)
-        .filter(status=RequestStatus.ACCEPTED)
-        .select_related("institution", "group", "agreement")
-        .order_by("wished_start")
-    )
-    if not requests:
-        return None
-    return StartSection(
-        "indsats/agreements/start_interventions.html", {"requests": requests}, order=15
-    )
 
 
 @register

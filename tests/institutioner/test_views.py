@@ -39,6 +39,29 @@ def test_administration_start_lists_districts_with_counts(client, world):
     assert "1 institution, 1 læringsmiljøpædagog" in body
 
 
+def test_administration_start_links_each_institution_and_pedagogist_with_the_share(client, world):
+    from decimal import Decimal
+
+    factories.AssignmentFactory(
+        institution=world.other_institution,
+        pedagogist=world.pedagogist,
+        share=Decimal("12.5"),
+    )
+    client.force_login(world.administrator)
+    for url in (reverse("start"), reverse("district_detail", args=[world.north.pk])):
+        body = client.get(url).content.decode()
+        for institution in (world.institution, world.other_institution):
+            link = f'<a href="/institutioner/{institution.pk}/">{institution.name}</a>'
+            assert link in body, url
+        pedagogist = f'<a href="/paedagoger/{world.pedagogist.pk}/">Paula Pædagog</a>'
+        assert pedagogist in body, url
+        # Her two attachments in the district, 30 % and 12,5 %, as Danish numbers.
+        assert "(42,5 % i distriktet)" in body, url
+    assert "Børnegården Kildevang" not in body  # the district page shows its own district only
+    start = client.get(reverse("start")).content.decode()
+    assert "Ole Andensted</a>" in start and "(30 % i distriktet)" in start  # in the south
+
+
 def test_district_summary_counts_titles_in_danish_plural(client, world):
     for _ in range(2):
         factories.AssignmentFactory(
