@@ -476,6 +476,15 @@ class AgreementVersion(models.Model):
         verbose_name = _("agreement version")
         verbose_name_plural = _("agreement versions")
         ordering = ["agreement", "-pk"]
+        # The signed versions still running at a date: triage's capacity looks for those
+        # touching a coming period among five years of ended ones.
+        indexes = [
+            models.Index(
+                fields=["ends_on"],
+                condition=Q(status__in=["in_force", "superseded"]),
+                name="agreement_version_signed_ends",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "number"],

@@ -160,9 +160,20 @@ mine AS MATERIALIZED (
     SELECT request_id, pedagogist_id, weekly_hours FROM indsats_allocation
     WHERE pedagogist_id = ANY(%(ids)s)
 ),
+versions AS MATERIALIZED (
+    -- The signed versions that touch the period, of these pedagogists' requests: after five
+    -- years most of their requests ended long ago (index agreement_version_signed_ends).
+    SELECT g.request_id, g.ended_on, v.number, v.hours_per_week, v.starts_on, v.ends_on,
+           v.in_force_at, v.superseded_at
+    FROM indsats_agreementversion v
+    JOIN indsats_agreement g ON g.id = v.agreement_id
+    WHERE v.status = ANY(%(signed)s)
+      AND v.starts_on <= %(last_day)s AND v.ends_on >= %(first)s
+      AND g.request_id IN (SELECT request_id FROM mine)
+),
 shared AS (
     SELECT request_id, SUM(weekly_hours) AS total FROM indsats_allocation
-    WHERE request_id IN (SELECT request_id FROM mine)
+    WHERE request_id IN (SELECT request_id FROM versions)
     GROUP BY request_id
 ),
 signed AS (
@@ -178,14 +189,11 @@ signed AS (
                v.ends_on,
                COALESCE(date_trunc('week', v.superseded_at AT TIME ZONE %(tz)s)::date - 1,
                         v.ends_on),
-               COALESCE(date_trunc('week', g.ended_on)::date + 6, v.ends_on)
+               COALESCE(date_trunc('week', v.ended_on)::date + 6, v.ends_on)
            ) AS ends
-    FROM mine a
-    JOIN indsats_agreement g ON g.request_id = a.request_id
-    JOIN indsats_agreementversion v ON v.agreement_id = g.id
-    JOIN shared s ON s.request_id = a.request_id
-    WHERE v.status = ANY(%(signed)s)
-      AND v.starts_on <= %(last_day)s AND v.ends_on >= %(first)s
+    FROM versions v
+    JOIN mine a ON a.request_id = v.request_id
+    JOIN shared s ON s.request_id = v.request_id
 ),
 unsigned AS (
     SELECT a.pedagogist_id AS pid,
@@ -196,6 +204,8 @@ unsigned AS (
     JOIN indsats_interventionrequest r ON r.id = a.request_id
     WHERE r.status = %(accepted)s
       AND r.wished_start <= %(end)s
+      -- A wished period over before the first week touches none of the weeks.
+      AND date_trunc('week', r.wished_start)::date + 7 * r.wished_weeks - 1 >= %(first)s
       AND NOT EXISTS (
           SELECT 1 FROM indsats_agreement g
           JOIN indsats_agreementversion v ON v.agreement_id = g.id
