@@ -143,17 +143,18 @@ def plan_periods(
     in_period = AgreementVersion.objects.filter(
         status__in=SIGNED_STATUSES, starts_on__lte=last, ends_on__gte=first
     ).values("agreement__request_id")
+    carried = allocations.filter(request_id__in=in_period)
     pedagogists_of: dict[int, list[int]] = defaultdict(list)
-    for request_id, pedagogist_id in allocations.filter(request_id__in=in_period).values_list(
-        "request_id", "pedagogist_id"
-    ):
+    for request_id, pedagogist_id in carried.values_list("request_id", "pedagogist_id"):
         pedagogists_of[request_id].append(pedagogist_id)
     if not pedagogists_of:
         return []
     versions = (
         AgreementVersion.objects.filter(
             status__in=SIGNED_STATUSES,
-            agreement__request_id__in=list(pedagogists_of),
+            # The same requests again as a subquery, not as a list of their ids: a query with
+            # more than 50 parameters is parsed anew by psycopg on every call.
+            agreement__request_id__in=carried.values("request_id"),
             starts_on__lte=last,
             ends_on__gte=first,
         )
