@@ -113,12 +113,15 @@ def covers_every_institution(institutions) -> bool:
     """`institutions` is the whole municipality: an Institution queryset with no condition
     (the administration's scope from `institutions_for`). A leader's, a pedagogist's and an
     empty scope all carry a condition, and a list of ids is never taken for the whole."""
+    if not isinstance(institutions, QuerySet) or institutions.model is not Institution:
+        return False
+    query = institutions.query
     return (
-        isinstance(institutions, QuerySet)
-        and institutions.model is Institution
-        and not institutions.query.where
-        and not institutions.query.is_sliced
-        and institutions.query.combinator is None
+        not query.where
+        and not query.is_sliced
+        and query.combinator is None
+        and not query.distinct_fields  # one per district is not every institution
+        and query.values_select in ((), ("id",))  # nor a column other than the key
     )
 
 

@@ -3,7 +3,6 @@ due within two weeks or overdue."""
 
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 from forloeb import access
@@ -42,14 +41,14 @@ def due_evaluations(request):
 @register
 def my_interventions(request):
     """The pedagogist's accepted interventions that are still running, and where their
-    agreements stand. One that ended (its course closed, `Agreement.ended_on`) is in the course
-    list, which the section links to: after five years the busiest pedagogist had 95
-    interventions here, 86 of them long over."""
+    agreements stand. One whose course is closed is in the course list under "Afsluttet",
+    which the section links to: after five years the busiest pedagogist had 95 interventions
+    here, 86 of them long over."""
     user = request.user
     requests = list(
         indsats_access.assigned_requests_for(user)
         .filter(status=RequestStatus.ACCEPTED)
-        .filter(Q(agreement__isnull=True) | Q(agreement__ended_on__isnull=True))
+        .exclude(agreement__course__phase=Phase.CLOSED)
         .select_related("institution", "group", "agreement")
         .order_by("wished_start", "pk")
     )

@@ -20,6 +20,8 @@ def test_only_the_whole_municipality_is_taken_for_every_institution(world):
     assert not access.covers_every_institution(Institution.objects.none())
     assert not access.covers_every_institution(Institution.objects.all()[:2])
     assert not access.covers_every_institution([i.pk for i in Institution.objects.all()])
+    assert not access.covers_every_institution(Institution.objects.values("district_id"))
+    assert access.covers_every_institution(Institution.objects.values("id"))
     assert not access.covers_every_institution(
         Institution.objects.filter(name="x").union(Institution.objects.all())
     )

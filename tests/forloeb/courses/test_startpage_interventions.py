@@ -3,9 +3,9 @@ ever had (after five years the busiest had 95 there, 86 of them over)."""
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from indsats.agreements import services as agreements_services
+from forloeb.courses import services
+from forloeb.models import Phase
 from tests.indsats.helpers import accept, agreement_in_force, make_request
 
 
@@ -14,33 +14,48 @@ def _section(html: str) -> str:
     return html[start : html.index("</section>", start)]
 
 
+def _shown(client, world, *requests) -> set[int]:
+    html = client.get(reverse("start")).content.decode()
+    if 'id="start-interventions"' not in html:
+        return set()
+    section = _section(html)
+    return {
+        req.pk
+        for req in requests
+        if f'href="{reverse("request_detail", args=[req.pk])}"' in section
+    }
+
+
+def _set_phase(world, course, phase):
+    services.course_set_phase(
+        actor=world.administrator, course_id=course.pk, phase=phase, reason="Aftalt med lederen."
+    )
+
+
 @pytest.mark.django_db
 def test_only_running_interventions_and_a_way_to_the_ended(client, world):
     waiting = make_request(world, submit=True)
     accept(world, waiting)  # accepted, no agreement written yet
-    running = agreement_in_force(world)[0].request
-    ended = agreement_in_force(world)[0].request
-    agreements_services.agreement_end(
-        actor=world.administrator, agreement_id=ended.agreement.pk, on=timezone.localdate()
-    )
+    running, _version = agreement_in_force(world)
+    ended, _version = agreement_in_force(world)
+    _set_phase(world, ended.course, Phase.CLOSED)
     client.force_login(world.pedagogist.user)
-    section = _section(client.get(reverse("start")).content.decode())
-    shown = {
-        req.pk
-        for req in (waiting, running, ended)
-        if f'href="{reverse("request_detail", args=[req.pk])}"' in section
+    assert _shown(client, world, waiting, running.request, ended.request) == {
+        waiting.pk,
+        running.request.pk,
     }
-    assert shown == {waiting.pk, running.pk}
+    section = _section(client.get(reverse("start")).content.decode())
     assert "Aftalen er ikke skrevet endnu" in section  # the waiting one
-    assert f'href="{reverse("agreement_detail", args=[running.agreement.pk])}"' in section
+    assert f'href="{reverse("agreement_detail", args=[running.pk])}"' in section
     assert f'href="{reverse("course_list")}?phase=closed"' in section
 
 
 @pytest.mark.django_db
-def test_no_section_when_every_intervention_has_ended(client, world):
-    ended = agreement_in_force(world)[0].request
-    agreements_services.agreement_end(
-        actor=world.administrator, agreement_id=ended.agreement.pk, on=timezone.localdate()
-    )
+def test_a_reopened_course_is_back_and_none_left_means_no_section(client, world):
+    agreement, _version = agreement_in_force(world)
     client.force_login(world.pedagogist.user)
+    _set_phase(world, agreement.course, Phase.CLOSED)
+    assert _shown(client, world, agreement.request) == set()
     assert 'id="start-interventions"' not in client.get(reverse("start")).content.decode()
+    _set_phase(world, agreement.course, Phase.PRACTICE)
+    assert _shown(client, world, agreement.request) == {agreement.request.pk}
