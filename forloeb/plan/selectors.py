@@ -1,9 +1,9 @@
 """The plan's arithmetic: which practice days the agreements in force give each pedagogist,
 which days an absence covers, and which practice days it takes away.
 
-Practice days come from the signed agreement versions (`version.parsed.plan`: weekdays and
-times), each version on the days it was the one in force (`version_periods`, the rule the
-dashboards and triage use), on working days only (no weekends, no Danish holidays).
+Practice days come from the signed agreement versions (their plan: weekdays and times), each
+version on the days it was the one in force (`version_periods`, the rule the dashboards and
+triage use), on working days only (no weekends, no Danish holidays).
 """
 
 import functools
@@ -14,9 +14,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import F, Q
+from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Coalesce
 
 from forloeb.models import Absence, AbsenceRepeat, Course, PlanChange, PlanChangeKind
+from indsats.agreements.content import Plan
 from indsats.agreements.selectors import version_periods
 from indsats.models import SIGNED_STATUSES, AgreementVersion, Allocation
 from institutioner.models import Institution
@@ -93,17 +95,21 @@ class PlanPeriod:
         return self.version.agreement.request
 
     @functools.cached_property
-    def plan(self):
-        """The version's plan, read from its content once (a queue asks it for every request
-        and pedagogist)."""
-        return self.version.parsed.plan
+    def plan(self) -> Plan:
+        """The version's plan, from the keys of its content `plan_periods` read (not the whole
+        document), once: a queue asks it for every request and pedagogist."""
+        return Plan.from_json({key: getattr(self.version, f"plan_{key}") for key in Plan.KEYS})
+
+    @functools.cached_property
+    def day_hours(self) -> Decimal:
+        """The hours of one practice day under the plan."""
+        return plan_day_hours(self.plan, self.version.hours_per_week)
 
 
 _PLAN_FIELDS = (
     "agreement_id",
     "number",
     "status",
-    "content",
     "starts_on",
     "ends_on",
     "hours_per_week",
@@ -162,8 +168,10 @@ def plan_periods(
             "agreement__request__institution", "agreement__request__group", "agreement__course"
         )
         # What a plan needs of each: a large municipality's period is hundreds of versions, and
-        # their other columns (timestamps, the request's texts) cost more to read than the rest.
+        # their other columns (timestamps, the request's texts, the rest of the agreement's
+        # document) cost more to read than the rest.
         .only(*_PLAN_FIELDS)
+        .annotate(**{f"plan_{key}": KeyTransform(key, "content") for key in Plan.KEYS})
         .order_by("agreement_id", "number")
     )
     rows = [
@@ -211,10 +219,10 @@ def practice_days(
         last=last,
     ):
         version = period.version
-        plan = version.parsed.plan
+        plan = period.plan
         req = period.request
         course_id = _course_id(version)
-        hours = plan_day_hours(version)
+        hours = period.day_hours
         for day in days_between(period.begin, period.end):
             if day.weekday() not in plan.weekdays or not is_working_day(day):
                 continue
@@ -236,12 +244,12 @@ def practice_days(
     return days
 
 
-def plan_day_hours(version: AgreementVersion) -> Decimal:
-    """The hours of one practice day under the version's plan."""
-    plan = version.parsed.plan
+def plan_day_hours(plan: Plan, hours_per_week: Decimal | None) -> Decimal:
+    """The hours of one practice day under a plan: its times, else the week's hours shared
+    among its weekdays."""
     if plan.time_from and plan.time_to:
         return _hours_between(plan.time_from, plan.time_to)
-    return (version.hours_per_week or ZERO) / max(1, len(plan.weekdays))
+    return (hours_per_week or ZERO) / max(1, len(plan.weekdays))
 
 
 def first_working_weekday(first: date, last: date, weekday: int) -> date | None:

@@ -13,7 +13,6 @@ from forloeb.plan.selectors import (
     PracticeDay,
     _overlap,
     first_working_weekday,
-    plan_day_hours,
     plan_periods,
 )
 from indsats.hooks import TriageNote
@@ -101,7 +100,7 @@ def plan_clash_notes(*, requests: list) -> dict[int, list[TriageNote]]:
                         course_id=None,
                         institution=other.institution,
                         group_name=other.group.name if other.group is not None else "",
-                        hours=plan_day_hours(period.version),
+                        hours=period.day_hours,
                     )
             ordered = sorted(
                 clashes.values(), key=lambda p: (p.day, p.time_from or time.min, p.agreement_id)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, time, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -125,6 +125,19 @@ class Plan:
     weekdays: tuple[int, ...]
     time_from: time | None
     time_to: time | None
+
+    # The document's keys a plan is read from: a reader of hundreds of plans (forloeb/plan)
+    # asks the database for these and not for the whole document.
+    KEYS: ClassVar[tuple[str, ...]] = ("weekdays", "time_from", "time_to")
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """From a document, or from only its `KEYS`; as `AgreementContent.plan` gives it."""
+        return cls(
+            weekdays=tuple(sorted(data.get("weekdays") or [])),
+            time_from=_time(data.get("time_from")),
+            time_to=_time(data.get("time_to")),
+        )
 
     def text(self) -> str:
         names = [str(Weekday(day).label).lower() for day in self.weekdays]

@@ -314,7 +314,9 @@ def triage_rows(qs: QuerySet[InterventionRequest]) -> list[TriageRow]:
     A fixed number of queries however many requests there are.
     """
     requests = list(
-        with_list_relations(qs)
+        # What the queue's rows show: not the themes and the author of the request list.
+        qs.select_related("institution__district", "group")
+        .prefetch_related("focus_levels")
         .annotate(repeat=_repeat_subquery())
         .prefetch_related(
             Prefetch(

@@ -219,7 +219,7 @@ def test_triage_queue_query_count_does_not_grow(client, world, django_assert_num
         )
         services.request_submit(actor=leader, request_id=req.pk)
     client.force_login(world.administrator)
-    # session, user; requests; focus levels; themes; assignments; the booked hours (one sum on
+    # session, user; requests; focus levels; assignments; the booked hours (one sum on
     # PostgreSQL; agreements week by week and accepted requests without a signed agreement
     # elsewhere); the filter form's districts and institutions; what higher apps say beside the
     # requests (indsats/hooks.py: the learning environment's past, one query; the clashes with
@@ -228,7 +228,7 @@ def test_triage_queue_query_count_does_not_grow(client, world, django_assert_num
     # session save (3); the page: its count and its ids (2)
     from django.db import connection
 
-    with django_assert_num_queries(20 if connection.vendor == "postgresql" else 21):
+    with django_assert_num_queries(19 if connection.vendor == "postgresql" else 20):
         response = client.get(reverse("triage_queue"))
     assert response.status_code == 200
     shown = {int(pk) for pk in re.findall(r'href="/visitation/(\d+)/"', response.content.decode())}
