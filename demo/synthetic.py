@@ -6,6 +6,10 @@ their attachments for each school year (some institutions change pedagogist at 1
 `history_create` fills a span of weeks with interventions in every outcome (accepted with an
 agreement and a course, some adjusted to a second version; rejected with a reason; withdrawn;
 waiting now) and the pedagogists' week sheets, approved up to the current month.
+`absences_create` gives the pedagogists their planned absence over the same years and the
+half year ahead: the summer and Christmas holidays, sick days, courses and a fortnightly
+training afternoon, a few of them cancelled. `municipality_create` does all three, as
+`generate_municipality` and the benchmarks load it.
 
 Dates are compared with `today`, never the clock, so a seed gives the same data all day.
 The rows are written with `bulk_create` in their final state (timestamps in the past, no
@@ -36,6 +40,9 @@ from forloeb.hours.weeks import monday_of, month_of_week
 from forloeb.models import (
     CHECKLIST,
     PHASE_ORDER,
+    Absence,
+    AbsenceKind,
+    AbsenceRepeat,
     ChecklistItem,
     Course,
     CourseEvent,
@@ -1130,3 +1137,129 @@ def _versions_signed(versions: list[AgreementVersion], signatures_for: list, org
         for start in range(0, len(ids), BATCH):
             AgreementVersion.objects.filter(pk__in=ids[start : start + BATCH]).update(status=status)
     return len(signatures)
+
+
+# --- Planned absence ----------------------------------------------------------------------------
+
+
+def _weekdays_of(monday: date, first: int, last: int) -> list[date]:
+    return [monday + timedelta(days=n) for n in range(first, last + 1)]
+
+
+def absences_create(
+    *, org: Org, rng: random.Random, first_monday: date, today: date, weeks_ahead: int = 26
+) -> int:
+    """Each pedagogist's planned absence from `first_monday` to `weeks_ahead` weeks after
+    today, as the plan records it (forloeb/plan), never two on one day (the plan refuses an
+    overlap): the summer holiday (weeks 29-31) and Christmas week, which the week sheets keep
+    empty; in the past a few sick days a year (one in ten later cancelled, as a mistake is);
+    a two-day course a year; and for every third pedagogist a fortnightly training afternoon
+    (Thursday 12-15) through each spring. Written in bulk (no notifications); returns how
+    many."""
+    last_monday = monday_of(today) + timedelta(weeks=weeks_ahead)
+    rows: list[Absence] = []
+    for n, pid in enumerate(sorted(org.pedagogists)):
+        rows += _absences_of(
+            org.pedagogists[pid],
+            rng,
+            first_monday=first_monday,
+            last_monday=last_monday,
+            this_monday=monday_of(today),
+            training=n % 3 == 0,
+        )
+    with _keep_timestamps(Absence):
+        Absence.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+def _absences_of(
+    pedagogist: Pedagogist,
+    rng: random.Random,
+    *,
+    first_monday: date,
+    last_monday: date,
+    this_monday: date,
+    training: bool,
+) -> list[Absence]:
+    rows: list[Absence] = []
+    taken: set[date] = set()
+
+    def add(kind: str, days: list[date], **extra) -> None:
+        if taken & set(days):
+            return
+        taken.update(days)
+        rows.append(
+            Absence(
+                pedagogist=pedagogist,
+                kind=kind,
+                starts_on=days[0],
+                ends_on=extra.pop("ends_on", days[-1]),
+                created_by=pedagogist.user,
+                created_at=_at(days[0] - timedelta(days=30)),
+                **extra,
+            )
+        )
+
+    monday = first_monday
+    while monday <= last_monday:
+        week = monday.isocalendar()[1]
+        if week in (29, 52):
+            weeks = 3 if week == 29 else 1
+            days = [
+                day for w in range(weeks) for day in _weekdays_of(monday + timedelta(weeks=w), 0, 4)
+            ]
+            add(AbsenceKind.HOLIDAY, days)
+        elif monday < this_monday and week not in HOLIDAY_WEEKS and rng.random() < 0.08:
+            # About four sick spells a year, of one to three days.
+            first = rng.randint(0, 4)
+            days = _weekdays_of(monday, first, min(4, first + rng.choice([0, 0, 1, 2])))
+            cancelled = {}
+            if rng.random() < 0.1:
+                cancelled = {"cancelled_at": _at(days[0]), "cancelled_by": pedagogist.user}
+            add(AbsenceKind.ILLNESS, days, **cancelled)
+        if week == 40:
+            add(AbsenceKind.COURSE, _weekdays_of(monday, 1, 2), note="Kursus i sprogarbejde")
+        if week == 6 and training:
+            # Thursdays 12-15, every other week for ten weeks.
+            thursdays = [monday + timedelta(days=3 + 14 * k) for k in range(5)]
+            add(
+                AbsenceKind.TRAINING_DAY,
+                thursdays,
+                ends_on=thursdays[0],
+                time_from=time(12, 0),
+                time_to=time(15, 0),
+                repeat=AbsenceRepeat.FORTNIGHTLY,
+                repeat_until=thursdays[-1],
+                note="Netværk for læringsmiljøpædagoger",
+            )
+        monday += timedelta(weeks=1)
+    return rows
+
+
+# --- The whole municipality ---------------------------------------------------------------------
+
+
+def municipality_create(*, scale: Scale, seed: int, today: date) -> dict[str, int]:
+    """The synthetic municipality at a scale, from a seed: the organisation, `scale.years` of
+    history up to last week, and the planned absence over the same years and the half year
+    ahead. Returns row counts."""
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
+    first_monday = monday_of(today - timedelta(days=365 * scale.years))
+    with transaction.atomic():
+        org = organisation_create(scale=scale, rng=rng, today=today)
+        counts = history_create(
+            org=org,
+            rng=rng,
+            first_monday=first_monday,
+            last_monday=monday_of(today) - timedelta(weeks=1),
+            today=today,
+            agreements=scale.agreements,
+        )
+        # A generator of its own, so the absence leaves the rest of the data as it was.
+        counts["absences"] = absences_create(
+            org=org,
+            rng=random.Random(f"absence-{seed}"),  # noqa: S311
+            first_monday=first_monday,
+            today=today,
+        )
+    return counts

@@ -14,12 +14,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import F, Q
-from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Coalesce
 
 from forloeb.models import Absence, AbsenceRepeat, Course, PlanChange, PlanChangeKind
 from indsats.agreements.content import Plan
-from indsats.agreements.selectors import version_periods
+from indsats.agreements.selectors import plan_of, version_periods, with_plan
 from indsats.models import SIGNED_STATUSES, AgreementVersion, Allocation
 from institutioner.models import Institution
 from institutioner.workdays import is_working_day
@@ -98,7 +97,7 @@ class PlanPeriod:
     def plan(self) -> Plan:
         """The version's plan, from the keys of its content `plan_periods` read (not the whole
         document), once: a queue asks it for every request and pedagogist."""
-        return Plan.from_json({key: getattr(self.version, f"plan_{key}") for key in Plan.KEYS})
+        return plan_of(self.version)
 
     @functools.cached_property
     def day_hours(self) -> Decimal:
@@ -155,7 +154,7 @@ def plan_periods(
         pedagogists_of[request_id].append(pedagogist_id)
     if not pedagogists_of:
         return []
-    versions = (
+    versions = with_plan(
         AgreementVersion.objects.filter(
             status__in=SIGNED_STATUSES,
             # The same requests again as a subquery, not as a list of their ids: a query with
@@ -171,7 +170,6 @@ def plan_periods(
         # their other columns (timestamps, the request's texts, the rest of the agreement's
         # document) cost more to read than the rest.
         .only(*_PLAN_FIELDS)
-        .annotate(**{f"plan_{key}": KeyTransform(key, "content") for key in Plan.KEYS})
         .order_by("agreement_id", "number")
     )
     rows = [

@@ -126,7 +126,7 @@ class Plan:
     time_from: time | None
     time_to: time | None
 
-    # The document's keys a plan is read from: a reader of hundreds of plans (forloeb/plan)
+    # The document's keys a plan is read from: a reader of hundreds of plans (the plan room)
     # asks the database for these and not for the whole document.
     KEYS: ClassVar[tuple[str, ...]] = ("weekdays", "time_from", "time_to")
 

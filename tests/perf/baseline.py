@@ -8,7 +8,11 @@ The rules are the dashboards' (forloeb/dashboards.py), written once more in SQL:
 - a signed version counts from its start (version 1) or from the Monday of the week it came into
   force, until the Sunday before the week it was replaced, and at the latest until the Sunday of
   the week its agreement ended (its course was closed);
-- reported hours are those of submitted and approved week sheets.
+- reported hours are those of submitted and approved week sheets;
+- planned absence (forloeb/plan) counts each working day (no weekend, no Danish holiday) an
+  active absence covers, each repetition's days once: a fifth of the contracted week, or the
+  part of the day at most that; a district's capacity is less each attached pedagogist's
+  absence by her share.
 """
 
 from datetime import date, timedelta
@@ -20,6 +24,7 @@ from django.http import JsonResponse
 from django.urls import path
 
 from config.urls import urlpatterns as project_urlpatterns
+from institutioner import workdays
 
 TZ = "Europe/Copenhagen"
 
@@ -50,8 +55,39 @@ versions AS (
       {where}
 )"""
 
+ABSENCE = """
+absence AS (
+    SELECT x.pedagogist_id, date_trunc('week', x.day)::date AS monday, SUM(x.hours) AS hours
+    FROM (
+        SELECT DISTINCT a.id, a.pedagogist_id, d.day::date AS day,
+            CASE WHEN a.time_from IS NOT NULL
+                 THEN LEAST(p.weekly_hours / 5,
+                            EXTRACT(EPOCH FROM a.time_to - a.time_from)::numeric / 3600)
+                 ELSE p.weekly_hours / 5
+            END AS hours
+        FROM forloeb_absence a
+        JOIN institutioner_pedagogist p ON p.id = a.pedagogist_id
+        CROSS JOIN LATERAL (
+            SELECT CASE a.repeat WHEN 'weekly' THEN 7 WHEN 'fortnightly' THEN 14 END AS step
+        ) s
+        CROSS JOIN LATERAL generate_series(
+            0, COALESCE((a.repeat_until - a.starts_on) / s.step, 0)) AS k(n)
+        CROSS JOIN LATERAL generate_series(
+            a.starts_on + k.n * COALESCE(s.step, 0),
+            a.ends_on + k.n * COALESCE(s.step, 0),
+            interval '1 day') AS d(day)
+        WHERE a.cancelled_at IS NULL {where}
+          AND a.starts_on <= %(last_monday)s::date + 6
+          AND COALESCE(a.repeat_until, a.ends_on) + (a.ends_on - a.starts_on) >= %(first)s
+          AND d.day BETWEEN %(first)s AND %(last_monday)s::date + 6
+          AND EXTRACT(ISODOW FROM d.day) < 6
+          AND NOT d.day::date = ANY(%(holidays)s)
+    ) x
+    GROUP BY 1, 2
+)"""
+
 DISTRICTS = f"""
-WITH {WEEKS}, {VERSIONS.format(where="")},
+WITH {WEEKS}, {VERSIONS.format(where="")}, {ABSENCE.format(where="")},
 agreed AS (
     SELECT i.district_id, SUM(v.hours_per_week) AS hours
     FROM versions v
@@ -60,12 +96,14 @@ agreed AS (
     GROUP BY i.district_id
 ),
 capacity AS (
-    SELECT i.district_id, SUM(p.weekly_hours * a.share / 100) AS hours
+    SELECT i.district_id,
+           SUM((p.weekly_hours - COALESCE(ab.hours, 0)) * a.share / 100) AS hours
     FROM institutioner_assignment a
     JOIN institutioner_institution i ON i.id = a.institution_id
     JOIN institutioner_pedagogist p ON p.id = a.pedagogist_id
     JOIN weeks w ON a.valid_from <= w.monday + 6
                 AND (a.valid_to IS NULL OR a.valid_to >= w.monday)
+    LEFT JOIN absence ab ON ab.pedagogist_id = a.pedagogist_id AND ab.monday = w.monday
     GROUP BY i.district_id
 ),
 pedagogists AS (
@@ -180,6 +218,7 @@ WITH people AS (
     LIMIT %(page_size)s
 ),
 {WEEKS},
+{ABSENCE.format(where="AND a.pedagogist_id IN (SELECT id FROM people)")},
 allocations AS (
     SELECT a.request_id, a.pedagogist_id, a.weekly_hours,
            SUM(a.weekly_hours) OVER (PARTITION BY a.request_id) AS total
@@ -209,11 +248,12 @@ logged AS (
     GROUP BY s.pedagogist_id, s.week_start
 )
 SELECT pe.name, w.monday, pe.weekly_hours, ROUND(COALESCE(a.hours, 0), 2),
-       COALESCE(a.courses, 0), l.hours, COALESCE(l.practice, 0)
+       COALESCE(a.courses, 0), l.hours, COALESCE(l.practice, 0), COALESCE(ab.hours, 0)
 FROM people pe
 CROSS JOIN weeks w
 LEFT JOIN agreed a ON a.pedagogist_id = pe.id AND a.monday = w.monday
 LEFT JOIN logged l ON l.pedagogist_id = pe.id AND l.week_start = w.monday
+LEFT JOIN absence ab ON ab.pedagogist_id = pe.id AND ab.monday = w.monday
 ORDER BY pe.name, pe.id, w.monday
 """
 
@@ -284,10 +324,18 @@ def _response(rows) -> JsonResponse:
 
 
 def _weeks(first: date, last_monday: date) -> dict:
+    days = (last_monday + timedelta(days=6) - first).days + 1
     return {
         "first": first,
         "last_monday": last_monday,
         "weeks": (last_monday - first).days // 7 + 1,
+        # The Danish holidays of the period, from the calendar the product keeps (a list of
+        # days: data, not the computation).
+        "holidays": [
+            day
+            for day in (first + timedelta(days=n) for n in range(days))
+            if workdays.holiday_name(day)
+        ],
     }
 
 

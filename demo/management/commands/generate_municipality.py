@@ -1,13 +1,10 @@
-import random
 import time
-from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from demo import synthetic
-from forloeb.hours.weeks import monday_of
 from institutioner.models import District
 
 
@@ -16,7 +13,7 @@ class Command(BaseCommand):
         "Fills an empty database with a synthetic municipality, the same every time for the "
         "same seed: --scale demo (the seeds' five districts, two years) or --scale large "
         "(400 institutions in 20 districts, 120 pedagogists, 6,000 agreements, five years of "
-        "week sheets)."
+        "week sheets and planned absence)."
     )
 
     def add_arguments(self, parser):
@@ -30,20 +27,8 @@ class Command(BaseCommand):
                 "(fx DATABASE_URL=postgres://…/syntetisk efter migrate)."
             )
         chosen = synthetic.SCALES[scale]
-        rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
-        today = timezone.localdate()
-        this_monday = monday_of(today)
         started = time.perf_counter()
-        with transaction.atomic():
-            org = synthetic.organisation_create(scale=chosen, rng=rng, today=today)
-            counts = synthetic.history_create(
-                org=org,
-                rng=rng,
-                first_monday=monday_of(today - timedelta(days=365 * chosen.years)),
-                last_monday=this_monday - timedelta(weeks=1),
-                today=today,
-                agreements=chosen.agreements,
-            )
+        counts = synthetic.municipality_create(scale=chosen, seed=seed, today=timezone.localdate())
         if connection.vendor == "postgresql":
             # Fresh statistics, so the planner knows the tables are no longer empty.
             with connection.cursor() as cursor:
