@@ -19,6 +19,14 @@ class InstitutionerConfig(AppConfig):
 
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="schedules")
 
+        # `field__any=[…]`: one array parameter on PostgreSQL instead of one per value.
+        from django.db.models import Field, ForeignObject
+
+        from institutioner.lookups import AnyOf
+
+        Field.register_lookup(AnyOf)
+        ForeignObject.register_lookup(AnyOf)  # relations keep lookups of their own
+
         # Calendar lines written without icalendar's slow character walk (same bytes).
         from institutioner import icalfold
 

@@ -140,7 +140,7 @@ def plan_periods(
     if agreement_ids is not None:
         allocations = allocations.filter(request__agreement__in=list(agreement_ids))
     if pedagogist_ids is not None:
-        allocations = allocations.filter(pedagogist_id__in=list(pedagogist_ids))
+        allocations = allocations.filter(pedagogist_id__any=list(pedagogist_ids))
     if institution_ids is not None:
         allocations = allocations.filter(request__institution_id__in=list(institution_ids))
     # Only the requests with a signed version in the period: years of a pedagogist's work are
@@ -336,7 +336,7 @@ def absences_between(pedagogist_ids: Iterable[int], first: date, last: date) -> 
     return list(
         Absence.objects.active()
         .touching(first, last)
-        .filter(pedagogist_id__in=list(pedagogist_ids))
+        .filter(pedagogist_id__any=list(pedagogist_ids))
         .select_related("pedagogist__user")
     )
 
@@ -358,7 +358,7 @@ def _absence_day_hours(
     absences = (
         Absence.objects.active()
         .touching(first, last)
-        .filter(pedagogist_id__in=pedagogist_ids)
+        .filter(pedagogist_id__any=pedagogist_ids)
         .annotate(contracted=F("pedagogist__weekly_hours"))
         .order_by()
     )
@@ -410,7 +410,7 @@ def plan_changes_between(
         Q(day__range=(first, last)) | Q(new_day__range=(first, last))
     )
     if agreement_ids is not None:
-        changes = changes.filter(course__agreement_id__in=list(agreement_ids))
+        changes = changes.filter(course__agreement_id__any=list(agreement_ids))
     return list(changes.select_related("course"))
 
 
@@ -496,7 +496,7 @@ def agreements_of(pedagogist_ids, institution_ids) -> list[int] | None:
         return None
     allocations = Allocation.objects.all()
     if pedagogist_ids is not None:
-        allocations = allocations.filter(pedagogist_id__in=list(pedagogist_ids))
+        allocations = allocations.filter(pedagogist_id__any=list(pedagogist_ids))
     if institution_ids is not None:
         allocations = allocations.filter(request__institution_id__in=list(institution_ids))
     return list(
