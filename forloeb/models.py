@@ -1,5 +1,6 @@
 """Forløb: the course that runs once an agreement is in force, its phases and its logbook."""
 
+from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -518,15 +519,23 @@ class AbsenceRepeat(models.TextChoices):
     FORTNIGHTLY = "fortnightly", _("Every other week")
 
 
+# The longest a repeating absence's days may last: less than the time between its repetitions
+# (every other week at the most).
+LONGEST_REPETITION_DAYS = 14
+
+
 class AbsenceQuerySet(models.QuerySet["Absence"]):
     def active(self) -> "AbsenceQuerySet":
         """Not cancelled."""
         return self.filter(cancelled_at__isnull=True)
 
     def touching(self, first, last) -> "AbsenceQuerySet":
-        """Those with a day (of any repetition) that may fall between `first` and `last`."""
+        """Those with a day (of any repetition) that may fall between `first` and `last`. A
+        repetition starts by `repeat_until` and lasts less than the time between repetitions
+        (the plan refuses a longer one), so the last one ends at most 13 days after it."""
         return self.filter(starts_on__lte=last).filter(
-            Q(repeat_until__isnull=True, ends_on__gte=first) | Q(repeat_until__gte=first)
+            Q(repeat_until__isnull=True, ends_on__gte=first)
+            | Q(repeat_until__gte=first - timedelta(days=LONGEST_REPETITION_DAYS - 1))
         )
 
 

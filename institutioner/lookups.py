@@ -9,15 +9,27 @@ field in InstitutionerConfig.ready().
 """
 
 from django.core.exceptions import EmptyResultSet
+from django.db.models import Model
 from django.db.models.lookups import In
 
 
 class AnyOf(In):
     lookup_name = "any"
 
+    def get_prep_lookup(self):
+        # Objects stand for their keys, as `__in` on a relation takes them.
+        if self.rhs_is_direct_value():
+            self.rhs = [value.pk if isinstance(value, Model) else value for value in self.rhs]
+        return super().get_prep_lookup()
+
     def as_postgresql(self, compiler, connection):
-        if not self.rhs_is_direct_value():
-            return super().as_sql(compiler, connection)  # a subquery: as `__in`
+        if (
+            not self.rhs_is_direct_value()
+            or self.bilateral_transforms
+            or any(hasattr(value, "resolve_expression") for value in self.rhs)
+        ):
+            # A subquery, expressions in the list or a transform on both sides: as `__in`.
+            return super().as_sql(compiler, connection)
         values = [value for value in self.rhs if value is not None]
         if not values:
             raise EmptyResultSet

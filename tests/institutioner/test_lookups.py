@@ -41,6 +41,9 @@ def test_any_on_a_relation_and_with_nothing_asked(institutions):
     assert [a.institution_id for a in mine] == [i.pk for i in institutions[:3]]
     by_institution = Assignment.objects.filter(institution__any=[institutions[3].pk])
     assert by_institution.get().institution_id == institutions[3].pk
+    # An object stands for its key, as with `__in`.
+    by_object = Assignment.objects.filter(institution__any=[institutions[3], None])
+    assert by_object.get().institution_id == institutions[3].pk
     # Nothing asked: no rows, and no query.
     rows, _sql, queries = _sql_of(Institution.objects.filter(pk__any=[]))
     assert (rows, queries) == ([], 0)

@@ -112,6 +112,30 @@ def test_the_hook_answers_absence_by_week(world, paula):
     assert hooks.planned_absence(pedagogist_ids=[], mondays=[monday]) == {}
 
 
+def test_the_last_repetition_counts_where_it_runs_past_its_start(world, paula):
+    """A weekly absence from Friday to Monday, repeating until a Friday: its last Monday lies
+    after `repeat_until`, and a week that holds only that Monday still has the absence."""
+    monday = _a_week_without_holidays()
+    friday = monday - timedelta(days=3)
+    _absent(
+        world,
+        starts_on=friday - timedelta(weeks=2),
+        ends_on=monday - timedelta(weeks=2),
+        repeat="weekly",
+        repeat_until=friday,
+    )
+    # Two whole days a repetition (Friday and Monday), a fifth of 37 hours each; the week of
+    # `monday` holds only the last repetition's Monday.
+    assert hooks.planned_absence(pedagogist_ids=[paula.pk], mondays=[monday]) == {
+        (paula.pk, monday): D("7.4")
+    }
+    before = monday - timedelta(weeks=1)
+    assert hooks.planned_absence(pedagogist_ids=[paula.pk], mondays=[before, monday]) == {
+        (paula.pk, before): D("14.8"),
+        (paula.pk, monday): D("7.4"),
+    }
+
+
 def _clash_notes(req):
     from indsats.models import InterventionRequest
 
