@@ -352,9 +352,11 @@ def _hours_between(start: time, end: time) -> Decimal:
 def _absence_day_hours(
     pedagogist_ids: list[int], first: date, last: date
 ) -> Iterator[tuple[int, date, Decimal]]:
-    """(pedagogist, working day, hours) for every planned absence between first and last. A
-    whole day counts a fifth of the contracted week; a part of a day its length, at most that
-    fifth. Weekends and holidays count nothing. One query (the contracted hours ride along)."""
+    """(pedagogist, working day, hours) for every working day between first and last with
+    planned absence. A whole day counts a fifth of the contracted week; a part of a day its
+    length; a day never more than that fifth, however many parts of it are away (8-12 and
+    12-16 are one day). Weekends and holidays count nothing. One query (the contracted hours
+    ride along)."""
     absences = (
         Absence.objects.active()
         .touching(first, last)
@@ -362,13 +364,18 @@ def _absence_day_hours(
         .annotate(contracted=F("pedagogist__weekly_hours"))
         .order_by()
     )
+    away: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
+    whole_day: dict[int, Decimal] = {}
     for absence in absences:
-        day_hours = (absence.contracted or ZERO) / 5  # type: ignore[attr-defined]
+        contracted = absence.contracted or ZERO  # type: ignore[attr-defined]
+        day_hours = whole_day[absence.pedagogist_id] = contracted / 5
         if absence.time_from is not None and absence.time_to is not None:
             day_hours = min(day_hours, _hours_between(absence.time_from, absence.time_to))
         for day in absence_days(absence, first, last):
             if is_working_day(day):
-                yield absence.pedagogist_id, day, day_hours
+                away[(absence.pedagogist_id, day)] += day_hours
+    for (pid, day), hours in away.items():
+        yield pid, day, min(hours, whole_day[pid])
 
 
 def absence_hours_by_week(

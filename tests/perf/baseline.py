@@ -11,8 +11,8 @@ The rules are the dashboards' (forloeb/dashboards.py), written once more in SQL:
 - reported hours are those of submitted and approved week sheets;
 - planned absence (forloeb/plan) counts each working day (no weekend, no Danish holiday) an
   active absence covers, each repetition's days once: a fifth of the contracted week, or the
-  part of the day at most that; a district's capacity is less each attached pedagogist's
-  absence by her share.
+  part of the day at most that, and a day at most a fifth however many parts of it are away; a
+  district's capacity is less each attached pedagogist's absence by her share.
 """
 
 from datetime import date, timedelta
@@ -57,9 +57,11 @@ versions AS (
 
 ABSENCE = """
 absence AS (
-    SELECT x.pedagogist_id, date_trunc('week', x.day)::date AS monday, SUM(x.hours) AS hours
+    SELECT y.pedagogist_id, date_trunc('week', y.day)::date AS monday, SUM(y.hours) AS hours
     FROM (
-        SELECT DISTINCT a.id, a.pedagogist_id, d.day::date AS day,
+    SELECT x.pedagogist_id, x.day, LEAST(SUM(x.hours), MIN(x.fifth)) AS hours
+    FROM (
+        SELECT DISTINCT a.id, a.pedagogist_id, d.day::date AS day, p.weekly_hours / 5 AS fifth,
             CASE WHEN a.time_from IS NOT NULL
                  THEN LEAST(p.weekly_hours / 5,
                             EXTRACT(EPOCH FROM a.time_to - a.time_from)::numeric / 3600)
@@ -83,6 +85,8 @@ absence AS (
           AND EXTRACT(ISODOW FROM d.day) < 6
           AND NOT d.day::date = ANY(%(holidays)s)
     ) x
+    GROUP BY x.pedagogist_id, x.day
+    ) y
     GROUP BY 1, 2
 )"""
 

@@ -112,6 +112,17 @@ def test_the_hook_answers_absence_by_week(world, paula):
     assert hooks.planned_absence(pedagogist_ids=[], mondays=[monday]) == {}
 
 
+def test_parts_of_one_day_count_at_most_the_whole_day(world, paula):
+    """8-12 and 12-16 away on one day are eight hours, but a day of a 37-hour week is 7.4."""
+    monday = _a_week_without_holidays()
+    _absent(world, starts_on=monday, time_from=time(8, 0), time_to=time(12, 0))
+    _absent(world, starts_on=monday, time_from=time(12, 0), time_to=time(16, 0))
+    _absent(world, starts_on=monday + timedelta(days=1), time_from=time(8, 0), time_to=time(10, 0))
+    assert hooks.planned_absence(pedagogist_ids=[paula.pk], mondays=[monday]) == {
+        (paula.pk, monday): D("7.4") + D("2")
+    }
+
+
 def test_the_last_repetition_counts_where_it_runs_past_its_start(world, paula):
     """A weekly absence from Friday to Monday, repeating until a Friday: its last Monday lies
     after `repeat_until`, and a week that holds only that Monday still has the absence."""
