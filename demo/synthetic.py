@@ -8,8 +8,9 @@ agreement and a course, some adjusted to a second version; rejected with a reaso
 waiting now) and the pedagogists' week sheets, approved up to the current month.
 `absences_create` gives the pedagogists their planned absence over the same years and the
 half year ahead: the summer and Christmas holidays, sick days, courses and a fortnightly
-training afternoon, a few of them cancelled. `municipality_create` does all three, as
-`generate_municipality` and the benchmarks load it.
+training afternoon, a few of them cancelled; `plan_changes_create` cancels and moves some of
+the courses' practice days. `municipality_create` does all four, as `generate_municipality` and
+the benchmarks load it.
 
 Dates are compared with `today`, never the clock, so a seed gives the same data all day.
 The rows are written with `bulk_create` in their final state (timestamps in the past, no
@@ -57,10 +58,14 @@ from forloeb.models import (
     HourEntry,
     InstitutionRating,
     Phase,
+    PlanChange,
+    PlanChangeKind,
+    PlanChangeStatus,
     RatingArea,
     SheetStatus,
     WeekSheet,
 )
+from forloeb.plan.selectors import practice_days
 from indsats.agreements.content import AgreementContent, Goal, NamedPedagogist, version_hash
 from indsats.agreements.selectors import version_periods
 from indsats.models import (
@@ -1236,13 +1241,77 @@ def _absences_of(
     return rows
 
 
+# --- One-off changes to the plan ----------------------------------------------------------------
+
+CHANGE_REASONS = (
+    "Personalemøde i institutionen.",
+    "Mange syge børn i gruppen.",
+    "Gruppen er på udflugt.",
+    "Forældremøde om eftermiddagen; praksis flyttes.",
+)
+
+
+def plan_changes_create(
+    *, org: Org, rng: random.Random, first: date, last: date, chunk: int = 500
+) -> int:
+    """One-off changes to the courses' practice days between `first` and `last`, as the plan
+    records them (forloeb/plan): about a quarter of the courses have a day cancelled and a
+    sixth a day moved to the Wednesday after; one in ten was declined. The leader proposed,
+    the pedagogist decided. The days are the plan's own (`practice_days`). Returns how many."""
+    agreement_ids = sorted(Course.objects.values_list("agreement_id", flat=True))
+    leader_of = {
+        a: org.leaders[i] for a, i in Agreement.objects.values_list("pk", "request__institution_id")
+    }
+    rows: list[PlanChange] = []
+    for start in range(0, len(agreement_ids), chunk):
+        by_course: dict[int, list] = defaultdict(list)
+        for p in practice_days(
+            agreement_ids=agreement_ids[start : start + chunk], first=first, last=last
+        ):
+            if p.course_id is not None and p.pedagogist_id:
+                by_course[p.course_id].append(p)
+        for course_id in sorted(by_course):
+            days = sorted({p.day: p for p in by_course[course_id]}.values(), key=lambda p: p.day)
+            draws = [(PlanChangeKind.CANCEL, 0.25), (PlanChangeKind.MOVE, 0.17)]
+            taken: set[date] = set()
+            for kind, chance in draws:
+                if rng.random() >= chance:
+                    continue
+                practice = rng.choice(days)
+                new_day = practice.day + timedelta(days=1)
+                if practice.day in taken or (
+                    kind == PlanChangeKind.MOVE and not workdays.is_working_day(new_day)
+                ):
+                    continue
+                taken.add(practice.day)
+                made_at = _at(practice.day - timedelta(days=7), 10)
+                declined = rng.random() < 0.1
+                rows.append(
+                    PlanChange(
+                        course_id=course_id,
+                        kind=kind,
+                        day=practice.day,
+                        new_day=new_day if kind == PlanChangeKind.MOVE else None,
+                        reason=rng.choice(CHANGE_REASONS),
+                        status=PlanChangeStatus.DECLINED if declined else PlanChangeStatus.ACCEPTED,
+                        made_by=leader_of[practice.agreement_id],
+                        made_at=made_at,
+                        decided_by=org.pedagogists[practice.pedagogist_id].user,
+                        decided_at=made_at + timedelta(days=1),
+                    )
+                )
+    with _keep_timestamps(PlanChange):
+        PlanChange.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
 # --- The whole municipality ---------------------------------------------------------------------
 
 
 def municipality_create(*, scale: Scale, seed: int, today: date) -> dict[str, int]:
     """The synthetic municipality at a scale, from a seed: the organisation, `scale.years` of
-    history up to last week, and the planned absence over the same years and the half year
-    ahead. Returns row counts."""
+    history up to last week, and the planned absence and one-off changes to the plan over the
+    same years and the half year ahead. Returns row counts."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
     first_monday = monday_of(today - timedelta(days=365 * scale.years))
     with transaction.atomic():
@@ -1255,11 +1324,18 @@ def municipality_create(*, scale: Scale, seed: int, today: date) -> dict[str, in
             today=today,
             agreements=scale.agreements,
         )
-        # A generator of its own, so the absence leaves the rest of the data as it was.
+        # Generators of their own, so the absence and the changes leave the rest of the data
+        # as it was.
         counts["absences"] = absences_create(
             org=org,
             rng=random.Random(f"absence-{seed}"),  # noqa: S311
             first_monday=first_monday,
             today=today,
+        )
+        counts["plan_changes"] = plan_changes_create(
+            org=org,
+            rng=random.Random(f"changes-{seed}"),  # noqa: S311
+            first=first_monday,
+            last=monday_of(today) + timedelta(weeks=26),
         )
     return counts

@@ -368,13 +368,12 @@ def dashboard_pedagogists(request, fmt: str = ""):
             assignments__valid_from__lte=mondays[-1] + timedelta(days=6),
         ).distinct()
     # All are read as rows, to search and page in Python, and only the shown ones made into
-    # objects (`_pedagogists`). The cancelled and moved practice days ride on this query
-    # (subqueries).
-    chosen = list(
-        dashboards.with_changed_days(people, mondays).values_list(  # type: ignore[misc]
-            "pk", "user__name", "weekly_hours", "user_id", "cancelled_days", "moved_days"
-        )
-    )
+    # objects (`_pedagogists`), with their cancelled and moved practice days (one query).
+    changed = dashboards.changed_days_by_pedagogist(mondays)
+    chosen = [
+        (*row, *changed.get(row[0], (0, 0)))
+        for row in people.values_list("pk", "user__name", "weekly_hours", "user_id")
+    ]
     if search := (form.value("soeg") or "").casefold():
         chosen = [row for row in chosen if search in row[1].casefold()]
     page = None

@@ -12,7 +12,9 @@ The rules are the dashboards' (forloeb/dashboards.py), written once more in SQL:
 - planned absence (forloeb/plan) counts each working day (no weekend, no Danish holiday) an
   active absence covers, each repetition's days once: a fifth of the contracted week, or the
   part of the day at most that, and a day at most a fifth however many parts of it are away; a
-  district's capacity is less each attached pedagogist's absence by her share.
+  district's capacity is less each attached pedagogist's absence by her share;
+- the cancelled and moved practice days are the accepted one-off changes (forloeb/plan) whose
+  day falls in the period, of the institution's courses or of those the pedagogist is on.
 """
 
 from datetime import date, timedelta
@@ -192,6 +194,18 @@ pedagogists AS (
     FROM recent x JOIN indsats_allocation a ON a.request_id = x.id
     GROUP BY x.institution_id
 ),
+changed AS (
+    SELECT r.institution_id,
+           COUNT(*) FILTER (WHERE pc.kind = 'cancel') AS cancelled,
+           COUNT(*) FILTER (WHERE pc.kind = 'move') AS moved
+    FROM forloeb_planchange pc
+    JOIN forloeb_course c ON c.id = pc.course_id
+    JOIN indsats_agreement ag ON ag.id = c.agreement_id
+    JOIN indsats_interventionrequest r ON r.id = ag.request_id
+    WHERE r.institution_id IN (SELECT id FROM page) AND pc.status = 'accepted'
+      AND pc.day BETWEEN %(first)s AND %(last_monday)s::date + 6
+    GROUP BY r.institution_id
+),
 repeats AS (
     SELECT institution_id, COUNT(*) FILTER (WHERE wished_start - previous <= 365) AS n
     FROM (
@@ -204,13 +218,14 @@ repeats AS (
 )
 SELECT p.district, p.name, COALESCE(co.open, 0), COALESCE(co.n, 0),
        ROUND(COALESCE(a.hours, 0) / %(weeks)s, 2), ROUND(COALESCE(rc.hours, 0) / %(weeks)s, 2),
-       COALESCE(pe.n, 0), COALESCE(rp.n, 0)
+       COALESCE(pe.n, 0), COALESCE(rp.n, 0), COALESCE(ch.cancelled, 0), COALESCE(ch.moved, 0)
 FROM page p
 LEFT JOIN courses co ON co.institution_id = p.id
 LEFT JOIN agreed a ON a.institution_id = p.id
 LEFT JOIN received rc ON rc.institution_id = p.id
 LEFT JOIN pedagogists pe ON pe.institution_id = p.id
 LEFT JOIN repeats rp ON rp.institution_id = p.id
+LEFT JOIN changed ch ON ch.institution_id = p.id
 ORDER BY p.district, p.name
 """
 
@@ -242,6 +257,18 @@ agreed AS (
     WHERE al.pedagogist_id IN (SELECT id FROM people)
     GROUP BY al.pedagogist_id, w.monday
 ),
+changed AS (
+    SELECT al.pedagogist_id,
+           COUNT(*) FILTER (WHERE pc.kind = 'cancel') AS cancelled,
+           COUNT(*) FILTER (WHERE pc.kind = 'move') AS moved
+    FROM forloeb_planchange pc
+    JOIN forloeb_course c ON c.id = pc.course_id
+    JOIN indsats_agreement ag ON ag.id = c.agreement_id
+    JOIN indsats_allocation al ON al.request_id = ag.request_id
+    WHERE al.pedagogist_id IN (SELECT id FROM people) AND pc.status = 'accepted'
+      AND pc.day BETWEEN %(first)s AND %(last_monday)s::date + 6
+    GROUP BY al.pedagogist_id
+),
 logged AS (
     SELECT s.pedagogist_id, s.week_start, SUM(h.hours) AS hours,
            SUM(h.hours) FILTER (WHERE h.category = 'practice') AS practice
@@ -252,12 +279,14 @@ logged AS (
     GROUP BY s.pedagogist_id, s.week_start
 )
 SELECT pe.name, w.monday, pe.weekly_hours, ROUND(COALESCE(a.hours, 0), 2),
-       COALESCE(a.courses, 0), l.hours, COALESCE(l.practice, 0), COALESCE(ab.hours, 0)
+       COALESCE(a.courses, 0), l.hours, COALESCE(l.practice, 0), COALESCE(ab.hours, 0),
+       COALESCE(ch.cancelled, 0), COALESCE(ch.moved, 0)
 FROM people pe
 CROSS JOIN weeks w
 LEFT JOIN agreed a ON a.pedagogist_id = pe.id AND a.monday = w.monday
 LEFT JOIN logged l ON l.pedagogist_id = pe.id AND l.week_start = w.monday
 LEFT JOIN absence ab ON ab.pedagogist_id = pe.id AND ab.monday = w.monday
+LEFT JOIN changed ch ON ch.pedagogist_id = pe.id
 ORDER BY pe.name, pe.id, w.monday
 """
 

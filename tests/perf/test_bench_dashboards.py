@@ -162,12 +162,15 @@ def compare_dashboards(client, settings, data: dict, *, scale: str, result_name:
             r.received,
             r.pedagogists_24_months,
             r.repeats_12_months,
+            r.cancelled_days,
+            r.moved_days,
         )
         for r in page.context["rows"]
     ]
     baseline = client.get("/baseline/institutions/", params).json()
     assert shown == [
-        (r[0], r[1], r[2], r[3], _d(r[4]), _d(r[5]), r[6], r[7]) for r in baseline["rows"]
+        (r[0], r[1], r[2], r[3], _d(r[4]), _d(r[5]), r[6], r[7], r[8], r[9])
+        for r in baseline["rows"]
     ]
     institutions = sum(n for _name, n, _p in synthetic.SCALES[scale].districts)
     assert len(shown) == min(INSTITUTIONS_PER_PAGE, institutions)
@@ -192,16 +195,21 @@ def compare_dashboards(client, settings, data: dict, *, scale: str, result_name:
             _d(w.logged),
             _d(w.practice),
             _d(w.absence),
+            r.cancelled_days,
+            r.moved_days,
         )
         for r in page.context["rows"]
         for w in r.weeks
     ]
     baseline = client.get("/baseline/pedagogists/", params).json()
     assert shown == [
-        (*r[:2], _d(r[2]), _d(r[3]), r[4], _d(r[5]), _d(r[6]), _d(r[7])) for r in baseline["rows"]
+        (*r[:2], _d(r[2]), _d(r[3]), r[4], _d(r[5]), _d(r[6]), _d(r[7]), r[8], r[9])
+        for r in baseline["rows"]
     ]
+    # The one-off changes are there to be counted.
+    assert any(row[-2] for row in shown) and any(row[-1] for row in shown)
     # The planned absence is there to be subtracted: holidays, sick days and courses.
-    assert sum(1 for row in shown if row[-1]) > len(shown) // 20
+    assert sum(1 for row in shown if row[7]) > len(shown) // 20
     pedagogists = sum(n for _name, _i, n in synthetic.SCALES[scale].districts)
     assert len(shown) == min(PEDAGOGISTS_PER_PAGE, pedagogists) * 25
     pages.append(("Pr. pædagog", "/fordeling/paedagoger/", {}, "/baseline/pedagogists/", params))

@@ -257,10 +257,10 @@ def test_the_heat_map_query_count_does_not_grow(
     for _n in range(extra):
         factories.AssignmentFactory(institution=world.institution, share=2)
     client.force_login(world.administrator)
-    # session, user; districts (filter), pedagogists (with their cancelled and moved practice
-    # days as subqueries), allocations with agreements, planned absence (forloeb/plan), reported
+    # session, user; districts (filter), the cancelled and moved practice days (one grouped
+    # query), pedagogists, allocations with agreements, planned absence (forloeb/plan), reported
     # hours; unread notifications; the access-log row (pedagogists by name); session save (3)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(reverse("dashboard_pedagogists"))
     assert response.status_code == 200
     # The first page shows 25 pedagogists (of all), alphabetically, one row each.
