@@ -148,6 +148,28 @@ LEFT JOIN logged l ON l.district_id = d.id
 ORDER BY d.name
 """
 
+# The accepted one-off changes whose day falls in the weeks, counted by `key` (an institution
+# through the request, or a pedagogist through her allocations) for the rows in `scope`.
+CHANGED = """
+changed AS (
+    SELECT {key},
+           COUNT(*) FILTER (WHERE pc.kind = 'cancel') AS cancelled,
+           COUNT(*) FILTER (WHERE pc.kind = 'move') AS moved
+    FROM forloeb_planchange pc
+    JOIN forloeb_course c ON c.id = pc.course_id
+    JOIN indsats_agreement ag ON ag.id = c.agreement_id
+    JOIN {joined} = ag.request_id
+    WHERE {key} IN (SELECT id FROM {scope}) AND pc.status = 'accepted'
+      AND pc.day BETWEEN %(first)s AND %(last_monday)s::date + 6
+    GROUP BY {key}
+)"""
+CHANGED_BY_INSTITUTION = CHANGED.format(
+    key="r.institution_id", joined="indsats_interventionrequest r ON r.id", scope="page"
+)
+CHANGED_BY_PEDAGOGIST = CHANGED.format(
+    key="al.pedagogist_id", joined="indsats_allocation al ON al.request_id", scope="people"
+)
+
 INSTITUTIONS = f"""
 WITH page AS (
     SELECT i.id, i.name, d.name AS district
@@ -194,18 +216,7 @@ pedagogists AS (
     FROM recent x JOIN indsats_allocation a ON a.request_id = x.id
     GROUP BY x.institution_id
 ),
-changed AS (
-    SELECT r.institution_id,
-           COUNT(*) FILTER (WHERE pc.kind = 'cancel') AS cancelled,
-           COUNT(*) FILTER (WHERE pc.kind = 'move') AS moved
-    FROM forloeb_planchange pc
-    JOIN forloeb_course c ON c.id = pc.course_id
-    JOIN indsats_agreement ag ON ag.id = c.agreement_id
-    JOIN indsats_interventionrequest r ON r.id = ag.request_id
-    WHERE r.institution_id IN (SELECT id FROM page) AND pc.status = 'accepted'
-      AND pc.day BETWEEN %(first)s AND %(last_monday)s::date + 6
-    GROUP BY r.institution_id
-),
+{CHANGED_BY_INSTITUTION},
 repeats AS (
     SELECT institution_id, COUNT(*) FILTER (WHERE wished_start - previous <= 365) AS n
     FROM (
@@ -257,18 +268,7 @@ agreed AS (
     WHERE al.pedagogist_id IN (SELECT id FROM people)
     GROUP BY al.pedagogist_id, w.monday
 ),
-changed AS (
-    SELECT al.pedagogist_id,
-           COUNT(*) FILTER (WHERE pc.kind = 'cancel') AS cancelled,
-           COUNT(*) FILTER (WHERE pc.kind = 'move') AS moved
-    FROM forloeb_planchange pc
-    JOIN forloeb_course c ON c.id = pc.course_id
-    JOIN indsats_agreement ag ON ag.id = c.agreement_id
-    JOIN indsats_allocation al ON al.request_id = ag.request_id
-    WHERE al.pedagogist_id IN (SELECT id FROM people) AND pc.status = 'accepted'
-      AND pc.day BETWEEN %(first)s AND %(last_monday)s::date + 6
-    GROUP BY al.pedagogist_id
-),
+{CHANGED_BY_PEDAGOGIST},
 logged AS (
     SELECT s.pedagogist_id, s.week_start, SUM(h.hours) AS hours,
            SUM(h.hours) FILTER (WHERE h.category = 'practice') AS practice
