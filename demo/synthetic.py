@@ -9,7 +9,9 @@ waiting now) and the pedagogists' week sheets, approved up to the current month.
 `absences_create` gives the pedagogists their planned absence over the same years and the
 half year ahead: the summer and Christmas holidays, sick days, courses and a fortnightly
 training afternoon, a few of them cancelled; `plan_changes_create` cancels and moves some of
-the courses' practice days. `municipality_create` does all four, as `generate_municipality` and
+the courses' practice days; `support_create` gives the institutions' children kompenserende
+støtte, applied for and decided at fortnightly visitation meetings, some extended and some
+ended at their re-visitation. `municipality_create` does them all, as `generate_municipality` and
 the benchmarks load it.
 
 Dates are compared with `today`, never the clock, so a seed gives the same data all day.
@@ -20,6 +22,7 @@ every rule the database enforces: attachments never above 100 % a day, signed ve
 hours only on sheets not yet approved when inserted (sheets are approved afterwards).
 """
 
+import bisect
 import random
 from collections import defaultdict
 from collections.abc import Iterator
@@ -69,9 +72,14 @@ from forloeb.plan.selectors import practice_days
 from indsats.agreements.content import AgreementContent, Goal, NamedPedagogist, version_hash
 from indsats.agreements.selectors import version_periods
 from indsats.models import (
+    GRANTING_OUTCOMES,
+    AgendaItem,
+    AgendaItemStatus,
+    AgendaPurpose,
     Agreement,
     AgreementVersion,
     Allocation,
+    CustodyConsent,
     EventKind,
     FocusLevel,
     InterventionRequest,
@@ -84,7 +92,16 @@ from indsats.models import (
     RequestTheme,
     Signature,
     SignerRole,
+    SupportApplication,
+    SupportDecision,
+    SupportEvent,
+    SupportEventKind,
+    SupportKind,
+    SupportOutcome,
+    SupportStatus,
     VersionStatus,
+    VisitationMeeting,
+    VisitationMeetingStatus,
 )
 from institutioner import workdays
 from institutioner.models import (
@@ -1305,6 +1322,315 @@ def plan_changes_create(
     return len(rows)
 
 
+# --- Kompenserende støtte -----------------------------------------------------------------------
+
+CHILD_NEEDS = (
+    "Har brug for en voksen tæt på i overgange og ved af- og påklædning.",
+    "Har svært ved at regulere sig i større grupper og har brug for støtte til leg.",
+    "Har brug for støtte til kommunikation og til at indgå i fællesskabet.",
+    "Har brug for hjælp til at komme i gang med aktiviteter og til spisesituationer.",
+    "Har brug for en fast voksen i hverdagens skift.",
+)
+SUPPORT_REASONS = {
+    SupportOutcome.GRANTED: "Behovet er dokumenteret i vurderingerne; støtten bevilges som søgt.",
+    SupportOutcome.PARTLY_GRANTED: "Behovet er dokumenteret, men dækkes delvist af gruppens "
+    "voksne; færre timer bevilges.",
+    SupportOutcome.REJECTED: "Behovet kan mødes af institutionens almene praksis; "
+    "kontakt jeres læringsmiljøpædagog.",
+    SupportOutcome.MORE_INFO: "Udvalget mangler en beskrivelse af, hvad der allerede er prøvet.",
+    SupportOutcome.EXTENDED: "Barnet har fortsat brug for støtten; den forlænges.",
+    SupportOutcome.ENDED: "Barnet klarer sig nu med gruppens almindelige voksne; støtten ophører.",
+}
+SUPPORT_GRANT_WEEKS = 26
+
+
+def support_create(
+    *, org: Org, rng: random.Random, first_monday: date, today: date, weeks_ahead: int = 4
+) -> dict[str, int]:
+    """Kompenserende støtte over the years: a visitation meeting every other Tuesday (none in
+    the summer and Christmas holidays), held in the past and planned for `weeks_ahead` weeks;
+    each institution's leader applies for about one and a half children a year (mostly support
+    hours, some special places), and the application goes on the first meeting whose deadline
+    it made. There it is granted (about six in ten), partly granted, rejected, or sent back for
+    more information (answered and decided at the next meeting); a grant runs half a year and
+    is re-visited at the meeting before it runs out, where half are extended and half ended.
+    A few are withdrawn before their meeting. Applications after the last meeting wait on the
+    next one's agenda. Every step has its event, as the case's history shows it. The children
+    are fictional, with a name and birth date only. Written in bulk; returns row counts."""
+    admin = org.admin
+    meetings: list[VisitationMeeting] = []
+    day = first_monday + timedelta(days=1)
+    while day <= today + timedelta(weeks=weeks_ahead):
+        if workdays.is_working_day(day) and day.isocalendar()[1] not in (*HOLIDAY_WEEKS, 52):
+            past = day < today
+            meetings.append(
+                VisitationMeeting(
+                    starts_at=_at(day, 9),
+                    ends_at=_at(day, 12),
+                    place="Rådhuset, mødelokale 3",
+                    application_deadline=day - timedelta(days=7),
+                    status=VisitationMeetingStatus.HELD
+                    if past
+                    else VisitationMeetingStatus.PLANNED,
+                    minutes="Udvalget gennemgik dagsordenen; afgørelserne er sendt."
+                    if past
+                    else "",
+                    created_by=admin,
+                    created_at=_at(day - timedelta(days=90)),
+                )
+            )
+        day += timedelta(weeks=2)
+    with _keep_timestamps(VisitationMeeting):
+        VisitationMeeting.objects.bulk_create(meetings, batch_size=BATCH)
+    deadlines = [m.application_deadline for m in meetings]
+    members = VisitationMeeting.members.through
+    members.objects.bulk_create(
+        [members(visitationmeeting_id=m.pk, user_id=admin.pk) for m in meetings],
+        batch_size=BATCH,
+    )
+
+    def meeting_after(day: date, *, deadline: bool = True) -> VisitationMeeting | None:
+        """The first meeting whose deadline is on or after `day` (or, without `deadline`, the
+        first held on or after it)."""
+        if deadline:
+            index = bisect.bisect_left(deadlines, day)
+        else:
+            index = bisect.bisect_left(deadlines, day - timedelta(days=7))
+        return meetings[index] if index < len(meetings) else None
+
+    applications: list[SupportApplication] = []
+    # Per application, its steps: (kind, when, agenda (meeting, purpose, status) or None,
+    # decision fields or None, to_status).
+    steps: list[list[tuple]] = []
+    years = max(1, (today - first_monday).days // 365)
+    for institution in org.institutions:
+        leader = org.leaders[institution.pk]
+        groups = org.groups[institution.pk]
+        for _n in range(sum(rng.choice((0, 1, 1, 2, 2, 3)) for _year in range(years))):
+            submitted_day = first_monday + timedelta(
+                days=rng.randrange((today - first_monday).days)
+            )
+            if not workdays.is_working_day(submitted_day):
+                submitted_day = workdays.working_day_on_or_before(submitted_day)
+            kind = rng.choices(
+                [
+                    SupportKind.SUPPORT_HOURS,
+                    SupportKind.STENDALEN,
+                    SupportKind.I_PLACE,
+                    SupportKind.DOUBLE_PLACE,
+                ],
+                weights=[85, 5, 5, 5],
+            )[0]
+            asked = (
+                Decimal(rng.choice((5, 8, 10, 12, 15, 20)))
+                if kind == SupportKind.SUPPORT_HOURS
+                else None
+            )
+            start = submitted_day + timedelta(days=30)
+            submitted_at = _at(submitted_day, 14)
+            app = SupportApplication(
+                kind=kind,
+                institution=institution,
+                group=rng.choice(groups) if groups else None,
+                child_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                child_birth_date=submitted_day - timedelta(days=rng.randint(400, 1900)),
+                everyday_needs=rng.choice(CHILD_NEEDS),
+                tried_already="Faste voksne i overgangene, billedstøtte og små grupper.",
+                hours_per_week=asked,
+                period_start=start,
+                period_end=start + timedelta(weeks=SUPPORT_GRANT_WEEKS),
+                custody_consent=CustodyConsent.BOTH,
+                status=SupportStatus.SUBMITTED,
+                created_by=leader,
+                created_at=submitted_at - timedelta(days=3),
+                updated_at=submitted_at,
+                submitted_at=submitted_at,
+            )
+            history: list[tuple] = [
+                (SupportEventKind.CREATED, app.created_at, None, None, SupportStatus.DRAFT),
+                (SupportEventKind.SUBMITTED, submitted_at, None, None, SupportStatus.SUBMITTED),
+            ]
+            held = meeting_after(submitted_day)
+            purpose = AgendaPurpose.NEW
+            status = SupportStatus.SUBMITTED
+            grant: tuple[Decimal | None, date, date] | None = None
+            while held is not None:
+                added = max(submitted_at, _at(held.application_deadline, 15))
+                if held.status == VisitationMeetingStatus.PLANNED:
+                    history.append(
+                        (
+                            SupportEventKind.ON_AGENDA,
+                            added,
+                            (held, purpose, AgendaItemStatus.WAITING),
+                            None,
+                            status,
+                        )
+                    )
+                    break
+                if purpose == AgendaPurpose.NEW and rng.random() < 0.03:
+                    history.append(
+                        (
+                            SupportEventKind.ON_AGENDA,
+                            added,
+                            (held, purpose, AgendaItemStatus.REMOVED),
+                            None,
+                            status,
+                        )
+                    )
+                    status = SupportStatus.WITHDRAWN
+                    history.append(
+                        (SupportEventKind.WITHDRAWN, added + timedelta(days=1), None, None, status)
+                    )
+                    break
+                history.append(
+                    (
+                        SupportEventKind.ON_AGENDA,
+                        added,
+                        (held, purpose, AgendaItemStatus.DECIDED),
+                        None,
+                        status,
+                    )
+                )
+                meeting_day = timezone.localdate(held.starts_at)
+                decided_at = held.starts_at + timedelta(hours=1)
+                if grant is None:
+                    draw = rng.random()
+                    if draw < 0.1:
+                        outcome = SupportOutcome.REJECTED
+                    elif draw < 0.17 and purpose == AgendaPurpose.NEW:
+                        outcome = SupportOutcome.MORE_INFO
+                    elif draw < 0.35:
+                        outcome = SupportOutcome.PARTLY_GRANTED
+                    else:
+                        outcome = SupportOutcome.GRANTED
+                else:
+                    outcome = (
+                        SupportOutcome.EXTENDED if rng.random() < 0.5 else SupportOutcome.ENDED
+                    )
+                decision: dict = {"outcome": outcome, "decided_at": decided_at}
+                if outcome in (SupportOutcome.GRANTED, SupportOutcome.PARTLY_GRANTED):
+                    hours = asked
+                    if hours is not None and outcome == SupportOutcome.PARTLY_GRANTED:
+                        hours = max(Decimal(2), (hours * Decimal("0.6")).quantize(Decimal("1")))
+                    begin = max(start, meeting_day + timedelta(days=14))
+                    grant = (hours, begin, begin + timedelta(weeks=SUPPORT_GRANT_WEEKS))
+                elif outcome == SupportOutcome.EXTENDED and grant is not None:
+                    hours, _begin, end = grant
+                    grant = (
+                        hours,
+                        end + timedelta(days=1),
+                        end + timedelta(weeks=SUPPORT_GRANT_WEEKS),
+                    )
+                if outcome in GRANTING_OUTCOMES and grant is not None:
+                    hours, begin, end = grant
+                    decision |= {
+                        "hours_per_week": hours,
+                        "period_start": begin,
+                        "period_end": end,
+                        "revisit_on": end - timedelta(days=28),
+                    }
+                    if outcome != SupportOutcome.EXTENDED:
+                        status = SupportStatus(outcome)
+                elif outcome == SupportOutcome.ENDED and grant is not None:
+                    decision["period_end"] = grant[2]
+                    status = SupportStatus.ENDED
+                elif outcome == SupportOutcome.REJECTED:
+                    status = SupportStatus.REJECTED
+                else:
+                    status = SupportStatus.NEEDS_INFO
+                history.append((SupportEventKind.DECIDED, decided_at, None, decision, status))
+                if status == SupportStatus.NEEDS_INFO:
+                    answered = min(today, meeting_day + timedelta(days=rng.randint(3, 20)))
+                    status = SupportStatus.SUBMITTED
+                    history.append(
+                        (SupportEventKind.ANSWERED, _at(answered, 10), None, None, status)
+                    )
+                    held, purpose = meeting_after(answered), AgendaPurpose.ANSWERED
+                elif grant is not None and status in (
+                    SupportStatus.GRANTED,
+                    SupportStatus.PARTLY_GRANTED,
+                ):
+                    held, purpose = (
+                        meeting_after(grant[2] - timedelta(days=28), deadline=False),
+                        AgendaPurpose.REVISIT,
+                    )
+                else:
+                    break
+            app.status = status
+            decided = [h for h in history if h[3] is not None]
+            if decided:
+                app.decided_at = decided[-1][1]
+            if grant is not None and status in (
+                SupportStatus.GRANTED,
+                SupportStatus.PARTLY_GRANTED,
+            ):
+                app.revisit_on = grant[2] - timedelta(days=28)
+            app.updated_at = history[-1][1]
+            applications.append(app)
+            steps.append(history)
+    with _keep_timestamps(SupportApplication):
+        SupportApplication.objects.bulk_create(applications, batch_size=BATCH)
+    items: list[AgendaItem] = []
+    for app, history in zip(applications, steps, strict=True):
+        for _kind, when, agenda, _decision, _status in history:
+            if agenda is not None:
+                held, purpose, item_status = agenda
+                items.append(
+                    AgendaItem(
+                        meeting=held,
+                        application=app,
+                        purpose=purpose,
+                        status=item_status,
+                        added_at=when,
+                    )
+                )
+    AgendaItem.objects.bulk_create(items, batch_size=BATCH)
+    decided_items = iter(i for i in items if i.status == AgendaItemStatus.DECIDED)
+    decisions: list[SupportDecision] = []
+    events: list[SupportEvent] = []
+    for app, history in zip(applications, steps, strict=True):
+        previous = ""
+        for kind, when, agenda, decision, status in history:
+            message = ""
+            if agenda is not None:
+                message = str(agenda[0])
+            if decision is not None:
+                decisions.append(
+                    SupportDecision(
+                        application=app,
+                        agenda_item=next(decided_items),
+                        reasons=SUPPORT_REASONS[decision["outcome"]],
+                        decided_by=admin,
+                        **decision,
+                    )
+                )
+                message = SUPPORT_REASONS[decision["outcome"]]
+            events.append(
+                SupportEvent(
+                    application=app,
+                    kind=kind,
+                    actor=admin
+                    if kind in (SupportEventKind.ON_AGENDA, SupportEventKind.DECIDED)
+                    else app.created_by,
+                    from_status=previous if previous != status else "",
+                    to_status=status if previous != status else "",
+                    message=message,
+                    created_at=when,
+                )
+            )
+            previous = status
+    SupportDecision.objects.bulk_create(decisions, batch_size=BATCH)
+    with _keep_timestamps(SupportEvent):
+        SupportEvent.objects.bulk_create(events, batch_size=BATCH)
+    return {
+        "visitation_meetings": len(meetings),
+        "support_applications": len(applications),
+        "support_decisions": len(decisions),
+        "agenda_items": len(items),
+        "support_events": len(events),
+    }
+
+
 # --- The whole municipality ---------------------------------------------------------------------
 
 
@@ -1337,5 +1663,11 @@ def municipality_create(*, scale: Scale, seed: int, today: date) -> dict[str, in
             rng=random.Random(f"changes-{seed}"),  # noqa: S311
             first=first_monday,
             last=monday_of(today) + timedelta(weeks=26),
+        )
+        counts |= support_create(
+            org=org,
+            rng=random.Random(f"support-{seed}"),  # noqa: S311
+            first_monday=first_monday,
+            today=today,
         )
     return counts

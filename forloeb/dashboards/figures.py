@@ -37,7 +37,7 @@ from indsats.models import (
     RequestStatus,
     VersionStatus,
 )
-from indsats.supportstats.selectors import granted_hours_of_district, granted_hours_on
+from indsats.supportstats.selectors import granted_hours_on
 from institutioner import workdays
 from institutioner.access import covers_every_institution, within
 from institutioner.models import Assignment, District, Institution, Pedagogist
@@ -143,8 +143,7 @@ def by_district(
 ) -> list[DistrictRow]:
     """Per district: institutions, pedagogists attached, and capacity, agreed and logged hours a
     week (averages over the weeks). Five queries. With `support_on`, also the support hours a
-    week granted to the district's institutions and in force that day (a subquery on the
-    districts' query, so still five).
+    week granted to the district's institutions and in force that day (a sixth).
 
     - Capacity: each permanent attachment gives its share of the pedagogist's contracted hours
       in every week it is valid, less the same share of her planned absence that week.
@@ -159,12 +158,12 @@ def by_district(
         districts_query = District.objects.filter(institutions__in=institutions).annotate(
             n=Count("institutions", filter=Q(institutions__in=institutions), distinct=True)
         )
-    districts_query = districts_query.order_by("name")
-    if support_on is not None:
-        districts_query = districts_query.annotate(
-            support=granted_hours_of_district(support_on, institutions=institutions)
-        )
-    districts = list(districts_query)
+    districts = list(districts_query.order_by("name"))
+    support = (
+        granted_hours_on(support_on, by="district", institutions=institutions)
+        if support_on is not None
+        else {}
+    )
     capacity: dict[int, Decimal] = defaultdict(lambda: ZERO)
     pedagogists: dict[int, set[int]] = defaultdict(set)
     attachments = (
@@ -200,9 +199,7 @@ def by_district(
             capacity=_per_week(capacity[district.pk], weeks),
             agreed=_per_week(agreed[district.pk], weeks),
             logged=_per_week(logged.get(district.pk) or ZERO, weeks),
-            granted_support=None
-            if support_on is None
-            else getattr(district, "support", None) or ZERO,
+            granted_support=None if support_on is None else support.get(district.pk, ZERO),
         )
         for district in districts
     ]

@@ -9,24 +9,24 @@ districts and kinds. Each function runs a fixed number of queries whatever the d
 Months and days are on the Copenhagen wall clock (`USE_TZ`, the current time zone).
 """
 
+import bisect
+import itertools
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 
 from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
     Count,
-    DecimalField,
     DurationField,
     Exists,
     ExpressionWrapper,
+    Min,
     OuterRef,
-    Q,
     QuerySet,
-    Subquery,
-    Sum,
 )
 from django.db.models.functions import ExtractYear, TruncDate, TruncMonth
 from django.utils import timezone
@@ -72,25 +72,79 @@ def month_ends(year: int) -> list[date]:
 # ending decision made by then stops the support (after the last day it names, if it names one).
 
 
-def _in_force_on(day: date) -> Q:
-    end_of_day = _start_of(day + timedelta(days=1))
-    covers = Q(period_start__lte=day, period_end__gte=day)
-    later = SupportDecision.objects.filter(
-        Q(decided_at__gt=OuterRef("decided_at"))
-        | Q(decided_at=OuterRef("decided_at"), pk__gt=OuterRef("pk")),
-        application=OuterRef("application"),
-        decided_at__lt=end_of_day,
+def _granted_by_day(
+    days: list[date],
+    *,
+    key: str,
+    institutions: QuerySet[Institution] | list[int] | None = None,
+) -> dict[int, list[Decimal]]:
+    """Per `key` (a path from the decision: the application's institution or district), the
+    granted hours a week in force on each of `days`: {id: [hours on days[0], ...]}.
+
+    One query: every grant and ending of the applications that have a grant of hours whose
+    period touches the days, each application's in the order they were made. Which decision is
+    in force on a day is then worked out here, by the rule above, over the few decisions an
+    application has. (Written as conditional sums with a correlated NOT EXISTS per day, the
+    rule cost the statistics page 60 ms at a large municipality's size, most of it the ORM
+    building the 24 subqueries.)"""
+    first, last = min(days), max(days)
+    with_hours = SupportDecision.objects.filter(
+        outcome__in=GRANTING_OUTCOMES,
+        hours_per_week__isnull=False,
+        period_start__lte=last,
+        period_end__gte=first,
     )
-    replaced = later.filter(
-        Q(outcome__in=GRANTING_OUTCOMES) & covers
-        | Q(outcome=SupportOutcome.ENDED) & (Q(period_end__isnull=True) | Q(period_end__lt=day))
+    if institutions is not None:
+        with_hours = within(with_hours, "application__institution", institutions)
+    rows = (
+        SupportDecision.objects.filter(
+            application__in=with_hours.values("application_id"),
+            outcome__in=[*GRANTING_OUTCOMES, SupportOutcome.ENDED],
+        )
+        .order_by("application_id", "decided_at", "pk")
+        .values_list(
+            "application_id",
+            key,
+            "outcome",
+            "hours_per_week",
+            "period_start",
+            "period_end",
+            "decided_at",
+        )
     )
-    return Q(
-        Q(outcome__in=GRANTING_OUTCOMES),
-        Q(decided_at__lt=end_of_day),
-        covers,
-        ~Exists(replaced),
-    )
+    # A decision counts on a day when it was made by the end of that day (Copenhagen time); in
+    # UTC, as the rows' times are, so comparing them skips the time zone's rules.
+    ends = [_start_of(day + timedelta(days=1)).astimezone(UTC) for day in days]
+    ordered = sorted(range(len(days)), key=days.__getitem__)
+    sorted_days = [days[k] for k in ordered]
+    ended = SupportOutcome.ENDED
+    totals: dict[int, list[Decimal]] = {}
+    for _application, decided in itertools.groupby(rows, key=itemgetter(0)):
+        decisions = list(decided)
+        for index, (_a, owner, outcome, hours, start, end, made) in enumerate(decisions):
+            if outcome == ended or hours is None:
+                continue
+            later = decisions[index + 1 :]
+            # Only the days in the decision's period.
+            for k in ordered[
+                bisect.bisect_left(sorted_days, start) : bisect.bisect_right(sorted_days, end)
+            ]:
+                day = days[k]
+                if made >= ends[k]:
+                    continue
+                # Replaced that day by a later grant covering it, or stopped by an ending.
+                if any(
+                    other[6] < ends[k]
+                    and (
+                        (other[5] is None or other[5] < day)
+                        if other[2] == ended
+                        else other[4] <= day <= other[5]
+                    )
+                    for other in later
+                ):
+                    continue
+                totals.setdefault(owner, [ZERO] * len(days))[k] += hours
+    return totals
 
 
 def granted_hours_on(
@@ -107,63 +161,19 @@ def granted_hours_on(
         if by == "district"
         else "application__institution_id"
     )
-    decisions = SupportDecision.objects.filter(_in_force_on(day), hours_per_week__isnull=False)
-    if institutions is not None:
-        decisions = within(decisions, "application__institution", institutions)
     return {
-        row_id: total
-        for row_id, total in decisions.order_by()
-        .values(key)
-        .annotate(total=Sum("hours_per_week"))
-        .values_list(key, "total")
-        if total
+        row_id: hours
+        for row_id, (hours,) in _granted_by_day([day], key=key, institutions=institutions).items()
+        if hours
     }
-
-
-def granted_hours_of_district(day: date, *, institutions) -> Subquery:
-    """The granted hours a week in force on `day` at the district's institutions among
-    `institutions`, as a subquery on a District query (so the figure rides on the query that
-    reads the districts instead of adding one); NULL for a district without support."""
-    summed = (
-        within(
-            SupportDecision.objects.filter(
-                _in_force_on(day),
-                hours_per_week__isnull=False,
-                application__institution__district=OuterRef("pk"),
-            ),
-            "application__institution",
-            institutions,
-        )
-        .order_by()
-        .values("application__institution__district")
-        .annotate(total=Sum("hours_per_week"))
-        .values("total")
-    )
-    return Subquery(summed, output_field=DecimalField(max_digits=8, decimal_places=1))
 
 
 def granted_hours_by_month_end(days: list[date]) -> dict[int, list[Decimal]]:
-    """Per district, the granted hours a week in force at each of `days` (one conditional sum
-    per day in one query): {district id: [hours on days[0], ...]}."""
+    """Per district, the granted hours a week in force at each of `days`: {district id:
+    [hours on days[0], ...]}. One query."""
     if not days:
         return {}
-    key = "application__institution__district_id"
-    sums = {
-        f"d{i}": Sum("hours_per_week", filter=_in_force_on(day), default=ZERO)
-        for i, day in enumerate(days)
-    }
-    rows = (
-        SupportDecision.objects.filter(
-            outcome__in=GRANTING_OUTCOMES,
-            hours_per_week__isnull=False,
-            period_start__lte=max(days),
-            period_end__gte=min(days),
-        )
-        .order_by()
-        .values(key)
-        .annotate(**sums)
-    )
-    return {row[key]: [row[f"d{i}"] or ZERO for i in range(len(days))] for row in rows}
+    return _granted_by_day(days, key="application__institution__district_id")
 
 
 # --- The year's statistics -----------------------------------------------------------------------
@@ -254,14 +264,10 @@ def _waiting(year: int, today: date) -> Waiting:
     for this year). Two queries."""
     start, end = _year_bounds(year)
     zone = workdays.local_zone()
-    first_decision = Subquery(
-        SupportDecision.objects.filter(application=OuterRef("pk"))
-        .order_by("decided_at", "pk")
-        .values("decided_at")[:1]
-    )
+    # The first decision by a join and GROUP BY, not a correlated subquery per application.
     decided = (
         SupportApplication.objects.filter(submitted_at__isnull=False)
-        .annotate(first_decision=first_decision)
+        .annotate(first_decision=Min("decisions__decided_at"))
         .filter(first_decision__gte=start, first_decision__lt=end)
         .annotate(
             wait=ExpressionWrapper(
@@ -284,8 +290,11 @@ def _waiting(year: int, today: date) -> Waiting:
     still = (
         SupportApplication.objects.filter(submitted_at__lt=moment)
         .exclude(status__in=[SupportStatus.DRAFT, SupportStatus.WITHDRAWN])
-        .annotate(first_decision=first_decision)
-        .filter(Q(first_decision__isnull=True) | Q(first_decision__gte=moment))
+        .exclude(
+            Exists(
+                SupportDecision.objects.filter(application=OuterRef("pk"), decided_at__lt=moment)
+            )
+        )
         .count()
     )
     return Waiting(

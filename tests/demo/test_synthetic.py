@@ -158,3 +158,68 @@ def test_the_synthetic_evaluations_fall_on_working_days():
     call_command("generate_municipality", scale="demo", seed=1, stdout=StringIO())
     due = set(Evaluation.objects.values_list("due_on", flat=True))
     assert due and [d for d in due if not workdays.is_working_day(d)] == []
+
+
+@pytest.mark.django_db
+def test_the_support_cases_follow_the_visitation():
+    """Kompenserende støtte as the visitation leaves it: each decision made at a held meeting
+    on its own agenda item, at most one item waiting per application (the database's rule), a
+    grant with its period and re-visitation, the statuses the decisions give, and support in
+    force today that the district figures and the statistics both count."""
+    from indsats.models import (
+        AgendaItem,
+        AgendaItemStatus,
+        SupportApplication,
+        SupportDecision,
+        SupportStatus,
+        VisitationMeetingStatus,
+    )
+    from indsats.supportstats.selectors import granted_hours_on, support_statistics
+
+    call_command("generate_municipality", scale="demo", seed=1, stdout=StringIO())
+    today = hours.this_monday() + timedelta(days=3)
+    assert SupportApplication.objects.count() > 50
+    assert set(SupportApplication.objects.values_list("status", flat=True)) >= {
+        "submitted",
+        "granted",
+        "partly_granted",
+        "rejected",
+        "ended",
+    }
+    decisions = SupportDecision.objects.select_related("agenda_item__meeting")
+    assert all(
+        d.agenda_item.meeting.status == VisitationMeetingStatus.HELD
+        and d.agenda_item.status == AgendaItemStatus.DECIDED
+        and d.agenda_item.application_id == d.application_id
+        and d.decided_at >= d.agenda_item.meeting.starts_at
+        for d in decisions
+    )
+    waiting = AgendaItem.objects.filter(status=AgendaItemStatus.WAITING)
+    assert waiting.exists()
+    assert not waiting.exclude(meeting__status=VisitationMeetingStatus.PLANNED).exists()
+    assert set(decisions.values_list("outcome", flat=True)) == {
+        "granted",
+        "partly_granted",
+        "rejected",
+        "more_info",
+        "extended",
+        "ended",
+    }
+    # The application's status is its last decision's (an extension keeps the grant's).
+    for app in SupportApplication.objects.filter(decisions__isnull=False).distinct():
+        last = app.decisions.order_by("decided_at", "pk").last()
+        expected = {
+            "granted": {SupportStatus.GRANTED},
+            "partly_granted": {SupportStatus.PARTLY_GRANTED},
+            "extended": {SupportStatus.GRANTED, SupportStatus.PARTLY_GRANTED},
+            "rejected": {SupportStatus.REJECTED},
+            "ended": {SupportStatus.ENDED},
+            "more_info": {SupportStatus.SUBMITTED},  # answered, on the next agenda
+        }[last.outcome]
+        assert app.status in expected, (app.pk, last.outcome, app.status)
+        if app.status in (SupportStatus.GRANTED, SupportStatus.PARTLY_GRANTED):
+            assert app.revisit_on is not None
+    in_force = granted_hours_on(today)
+    assert len(in_force) >= 3 and all(hours > 0 for hours in in_force.values())
+    stats = support_statistics(year=today.year, today=today)
+    assert stats.current.decisions > 0 and stats.current.applications > 0

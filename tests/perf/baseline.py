@@ -13,11 +13,15 @@ The rules are the dashboards' (forloeb/dashboards.py), written once more in SQL:
   active absence covers, each repetition's days once: a fifth of the contracted week, or the
   part of the day at most that, and a day at most a fifth however many parts of it are away; a
   district's capacity is less each attached pedagogist's absence by her share;
+- the support hours a week granted (kompenserende støtte) on a day: per application, of the
+  decisions made by the end of that day, the latest that has a say on the day (a grant whose
+  period covers it, or an ending that has taken effect by then); a grant that is the latest
+  counts its hours;
 - the cancelled and moved practice days are the accepted one-off changes (forloeb/plan) whose
   day falls in the period, of the institution's courses or of those the pedagogist is on.
 """
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
@@ -92,8 +96,26 @@ absence AS (
     GROUP BY 1, 2
 )"""
 
+SUPPORT = """
+support AS (
+    SELECT institution_id, SUM(hours_per_week) AS hours
+    FROM (
+        SELECT a.institution_id, d.outcome, d.hours_per_week,
+               ROW_NUMBER() OVER (PARTITION BY d.application_id
+                                  ORDER BY d.decided_at DESC, d.id DESC) AS latest
+        FROM indsats_supportdecision d
+        JOIN indsats_supportapplication a ON a.id = d.application_id
+        WHERE d.decided_at < %(end_of_day)s {where}
+          AND (d.outcome IN ('granted', 'partly_granted', 'extended')
+                   AND d.period_start <= %(day)s AND d.period_end >= %(day)s
+               OR d.outcome = 'ended' AND (d.period_end IS NULL OR d.period_end < %(day)s))
+    ) x
+    WHERE latest = 1 AND outcome <> 'ended' AND hours_per_week IS NOT NULL
+    GROUP BY institution_id
+)"""
+
 DISTRICTS = f"""
-WITH {WEEKS}, {VERSIONS.format(where="")}, {ABSENCE.format(where="")},
+WITH {WEEKS}, {VERSIONS.format(where="")}, {ABSENCE.format(where="")}, {SUPPORT.format(where="")},
 agreed AS (
     SELECT i.district_id, SUM(v.hours_per_week) AS hours
     FROM versions v
@@ -134,13 +156,20 @@ logged AS (
 ),
 institutions AS (
     SELECT district_id, COUNT(*) AS n FROM institutioner_institution GROUP BY district_id
+),
+granted AS (
+    SELECT i.district_id, SUM(su.hours) AS hours
+    FROM support su JOIN institutioner_institution i ON i.id = su.institution_id
+    GROUP BY i.district_id
 )
 SELECT d.name, n.n, COALESCE(p.n, 0),
        ROUND(COALESCE(c.hours, 0) / %(weeks)s, 2),
        ROUND(COALESCE(a.hours, 0) / %(weeks)s, 2),
-       ROUND(COALESCE(l.hours, 0) / %(weeks)s, 2)
+       ROUND(COALESCE(l.hours, 0) / %(weeks)s, 2),
+       COALESCE(g.hours, 0)
 FROM institutioner_district d
 JOIN institutions n ON n.district_id = d.id
+LEFT JOIN granted g ON g.district_id = d.id
 LEFT JOIN pedagogists p ON p.district_id = d.id
 LEFT JOIN capacity c ON c.district_id = d.id
 LEFT JOIN agreed a ON a.district_id = d.id
@@ -217,6 +246,7 @@ pedagogists AS (
     GROUP BY x.institution_id
 ),
 {CHANGED_BY_INSTITUTION},
+{SUPPORT.format(where="AND a.institution_id IN (SELECT id FROM page)")},
 repeats AS (
     SELECT institution_id, COUNT(*) FILTER (WHERE wished_start - previous <= 365) AS n
     FROM (
@@ -229,7 +259,8 @@ repeats AS (
 )
 SELECT p.district, p.name, COALESCE(co.open, 0), COALESCE(co.n, 0),
        ROUND(COALESCE(a.hours, 0) / %(weeks)s, 2), ROUND(COALESCE(rc.hours, 0) / %(weeks)s, 2),
-       COALESCE(pe.n, 0), COALESCE(rp.n, 0), COALESCE(ch.cancelled, 0), COALESCE(ch.moved, 0)
+       COALESCE(pe.n, 0), COALESCE(rp.n, 0), COALESCE(ch.cancelled, 0), COALESCE(ch.moved, 0),
+       COALESCE(su.hours, 0)
 FROM page p
 LEFT JOIN courses co ON co.institution_id = p.id
 LEFT JOIN agreed a ON a.institution_id = p.id
@@ -237,6 +268,7 @@ LEFT JOIN received rc ON rc.institution_id = p.id
 LEFT JOIN pedagogists pe ON pe.institution_id = p.id
 LEFT JOIN repeats rp ON rp.institution_id = p.id
 LEFT JOIN changed ch ON ch.institution_id = p.id
+LEFT JOIN support su ON su.institution_id = p.id
 ORDER BY p.district, p.name
 """
 
@@ -376,21 +408,32 @@ def _dates(request) -> tuple[date, date]:
     return date.fromisoformat(request.GET["first"]), date.fromisoformat(request.GET["last"])
 
 
+def _support_day(request) -> dict:
+    """The day the granted support is counted on (today, as the pages count it) and the end of
+    that day on the Copenhagen wall clock."""
+    day = date.fromisoformat(request.GET["today"])
+    return {"day": day, "end_of_day": workdays.at_local(day + timedelta(days=1), time(0, 0))}
+
+
 @login_required
 def districts(request):
     first, last_monday = _dates(request)
-    return _response(_rows(DISTRICTS, _weeks(first, last_monday)))
+    return _response(_rows(DISTRICTS, _weeks(first, last_monday) | _support_day(request)))
 
 
 @login_required
 def institutions(request):
     first, last_monday = _dates(request)
     today = date.fromisoformat(request.GET["today"])
-    params = _weeks(first, last_monday) | {
-        "page_size": int(request.GET["page_size"]),
-        "since": today - timedelta(days=730),
-        "today": today,
-    }
+    params = (
+        _weeks(first, last_monday)
+        | _support_day(request)
+        | {
+            "page_size": int(request.GET["page_size"]),
+            "since": today - timedelta(days=730),
+            "today": today,
+        }
+    )
     return _response(_rows(INSTITUTIONS, params))
 
 

@@ -141,13 +141,19 @@ def compare_dashboards(client, settings, data: dict, *, scale: str, result_name:
             b["row"].capacity,
             b["row"].agreed,
             b["row"].logged,
+            _d(b["row"].granted_support),
         )
         for b in page.context["bars"]
     ]
-    baseline = client.get("/baseline/districts/", eight).json()
-    assert shown == [(r[0], r[1], r[2], _d(r[3]), _d(r[4]), _d(r[5])) for r in baseline["rows"]]
+    params = eight | {"today": today}
+    baseline = client.get("/baseline/districts/", params).json()
+    assert shown == [
+        (r[0], r[1], r[2], _d(r[3]), _d(r[4]), _d(r[5]), _d(r[6])) for r in baseline["rows"]
+    ]
     assert len(shown) == len(synthetic.SCALES[scale].districts)
-    pages.append(("Pr. distrikt", "/fordeling/", {}, "/baseline/districts/", eight))
+    # The support granted today is there to be counted, in most districts.
+    assert sum(1 for row in shown if row[6]) > len(shown) // 2
+    pages.append(("Pr. distrikt", "/fordeling/", {}, "/baseline/districts/", params))
 
     # By institution: the first page of 50, the last eight weeks.
     params = eight | {"today": today, "page_size": INSTITUTIONS_PER_PAGE}
@@ -164,14 +170,16 @@ def compare_dashboards(client, settings, data: dict, *, scale: str, result_name:
             r.repeats_12_months,
             r.cancelled_days,
             r.moved_days,
+            _d(r.granted_support),
         )
         for r in page.context["rows"]
     ]
     baseline = client.get("/baseline/institutions/", params).json()
     assert shown == [
-        (r[0], r[1], r[2], r[3], _d(r[4]), _d(r[5]), r[6], r[7], r[8], r[9])
+        (r[0], r[1], r[2], r[3], _d(r[4]), _d(r[5]), r[6], r[7], r[8], r[9], _d(r[10]))
         for r in baseline["rows"]
     ]
+    assert any(row[-1] for row in shown)
     institutions = sum(n for _name, n, _p in synthetic.SCALES[scale].districts)
     assert len(shown) == min(INSTITUTIONS_PER_PAGE, institutions)
     pages.append(
@@ -475,7 +483,13 @@ def _every_page() -> list[tuple[str, str, str]]:
     from django.urls import reverse
 
     from forloeb.models import Course, Phase
-    from indsats.models import InterventionRequest, RequestStatus
+    from indsats.models import (
+        InterventionRequest,
+        RequestStatus,
+        SupportApplication,
+        VisitationMeeting,
+        VisitationMeetingStatus,
+    )
     from institutioner.models import District, Group, Institution, Pedagogist
 
     year, week, _day = timezone.localdate().isocalendar()
@@ -491,6 +505,20 @@ def _every_page() -> list[tuple[str, str, str]]:
     )
     waiting = InterventionRequest.objects.filter(status=RequestStatus.SUBMITTED).first()
     district = District.objects.order_by("pk").first()
+    # The support case with the longest history, and the leader's own with the longest.
+    case = SupportApplication.objects.annotate(n=Count("events")).order_by("-n", "pk").first()
+    own_case = (
+        SupportApplication.objects.filter(institution=institution)
+        .annotate(n=Count("events"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    meeting = (
+        VisitationMeeting.objects.filter(status=VisitationMeetingStatus.HELD)
+        .annotate(n=Count("items"))
+        .order_by("-n", "-starts_at")
+        .first()
+    )
     admin = "forvaltning@syntetisk.dk"
     week_plan = reverse("week_plan", args=[year, week])
     pages = [
@@ -517,7 +545,9 @@ def _every_page() -> list[tuple[str, str, str]]:
             reverse("absence_list"),
             reverse("calendar_feeds"),
             reverse("support_list"),
+            reverse("support_detail", args=[case.pk]),
             reverse("visitation_meeting_list"),
+            reverse("visitation_meeting_detail", args=[meeting.pk]),
             reverse("support_statistics"),
             reverse("access_log_search"),
             reverse("access_request_list"),
@@ -541,6 +571,8 @@ def _every_page() -> list[tuple[str, str, str]]:
             reverse("follow_up_list"),
             reverse("dashboard_districts"),
             reverse("hours_delivered"),
+            reverse("support_list"),
+            reverse("support_detail", args=[own_case.pk]),
             reverse("institution_detail", args=[institution.pk]),
         )
     ]

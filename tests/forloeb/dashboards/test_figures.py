@@ -156,8 +156,9 @@ def test_the_query_count_does_not_grow(
         factories.AssignmentFactory(institution=institution)
     client.force_login(world.administrator)
     # session, user; districts, attachments, the attached pedagogists' planned absence
-    # (forloeb/plan), agreements, logged hours; unread notifications; session save (3)
-    with django_assert_num_queries(11):
+    # (forloeb/plan), agreements, logged hours, the support granted today
+    # (indsats/supportstats); unread notifications; session save (3)
+    with django_assert_num_queries(12):
         response = client.get(reverse("dashboard_districts"))
     assert response.status_code == 200
     html = response.content.decode()
