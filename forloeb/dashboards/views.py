@@ -14,8 +14,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_text
 from django.utils.formats import date_format, get_format, number_format
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -185,8 +186,33 @@ def _month_chart(table: list) -> dict:
                 "total": sum(values),
             }
         )
+    # The shapes written here, not by the template's loops: sixty rectangles and their numbers
+    # cost the template 2 ms of the page.
+    shapes = mark_safe(  # noqa: S308 - every value is escaped by format_html
+        "".join(
+            "".join(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" />',
+                    bar["x"],
+                    segment["y"],
+                    BAR_WIDTH,
+                    segment["height"],
+                    segment["colour"],
+                )
+                for segment in bar["segments"]
+            )
+            + format_html(
+                '<text x="{}" y="{}" text-anchor="middle" font-size="10">{}</text>',
+                bar["middle"],
+                CHART_HEIGHT + 14,
+                date_text(bar["month"], "b"),
+            )
+            for bar in bars
+        )
+    )
     return {
         "bars": bars,
+        "shapes": shapes,
         "width": max(len(table), 1) * (BAR_WIDTH + BAR_GAP),
         "height": CHART_HEIGHT,
         "bar_width": BAR_WIDTH,

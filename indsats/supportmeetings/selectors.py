@@ -49,7 +49,13 @@ def board_items(meeting: VisitationMeeting) -> list[AgendaItem]:
         .exclude(status=AgendaItemStatus.MOVED)
         .select_related("application__institution", "application__group", "decision__decided_by")
         .prefetch_related(
-            Prefetch("application__documents", queryset=SupportDocument.objects.order_by("pk"))
+            # A list on the application, not its manager: `.all()` on a prefetched manager
+            # clones a queryset, a millisecond per ten items on a board of a hundred.
+            Prefetch(
+                "application__documents",
+                queryset=SupportDocument.objects.order_by("pk"),
+                to_attr="shown_documents",
+            )
         )
         .order_by("added_at", "pk")
     )
@@ -57,7 +63,7 @@ def board_items(meeting: VisitationMeeting) -> list[AgendaItem]:
         # What the board and the files show beside the item (set here, read by templates).
         setattr(item, "support_url", support_url(item.application))  # noqa: B010
         setattr(item, "made_decision", decision_of(item))  # noqa: B010
-        for document in item.application.documents.all():
+        for document in item.application.shown_documents:
             setattr(document, "download_url", document_url(document))  # noqa: B010
     return items
 
