@@ -1353,7 +1353,8 @@ def support_create(
     hours, some special places), and the application goes on the first meeting whose deadline
     it made. There it is granted (about six in ten), partly granted, rejected, or sent back for
     more information (answered and decided at the next meeting); a grant runs half a year and
-    is re-visited at the meeting before it runs out, where half are extended and half ended.
+    is re-visited at the meeting before it runs out, where half are extended and half ended
+    (most at the grant's end, some at once or a week on).
     A few are withdrawn before their meeting. Applications after the last meeting wait on the
     next one's agenda. Every step has its event, as the case's history shows it. The children
     are fictional, with a name and birth date only. Written in bulk; returns row counts."""
@@ -1532,7 +1533,16 @@ def support_create(
                     if outcome != SupportOutcome.EXTENDED:
                         status = SupportStatus(outcome)
                 elif outcome == SupportOutcome.ENDED and grant is not None:
-                    decision["period_end"] = grant[2]
+                    # Most run to the grant's end; some stop at once (no last day) or a week
+                    # after the meeting: the child moved, or manages without.
+                    draw = rng.random()
+                    decision["period_end"] = (
+                        None
+                        if draw < 0.2
+                        else meeting_day + timedelta(days=7)
+                        if draw < 0.4
+                        else grant[2]
+                    )
                     status = SupportStatus.ENDED
                 elif outcome == SupportOutcome.REJECTED:
                     status = SupportStatus.REJECTED

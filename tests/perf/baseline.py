@@ -370,6 +370,36 @@ LIMIT 20
 """
 
 
+# The support granted per district at the end of each day asked (the statistics' month ends).
+SUPPORT_BY_DAY = """
+WITH days AS (
+    SELECT d::date AS day, (d::date + 1)::timestamp AT TIME ZONE %(tz)s AS end_of_day
+    FROM unnest(%(days)s::date[]) AS d
+),
+latest AS (
+    SELECT dy.day, a.institution_id, x.outcome, x.hours_per_week,
+           ROW_NUMBER() OVER (PARTITION BY dy.day, x.application_id
+                              ORDER BY x.decided_at DESC, x.id DESC) AS latest
+    FROM days dy
+    JOIN indsats_supportdecision x ON x.decided_at < dy.end_of_day
+    JOIN indsats_supportapplication a ON a.id = x.application_id
+    WHERE x.outcome IN ('granted', 'partly_granted', 'extended')
+          AND x.period_start <= dy.day AND x.period_end >= dy.day
+       OR x.outcome = 'ended' AND (x.period_end IS NULL OR x.period_end < dy.day)
+)
+SELECT i.district_id, l.day, SUM(l.hours_per_week)
+FROM latest l JOIN institutioner_institution i ON i.id = l.institution_id
+WHERE l.latest = 1 AND l.outcome <> 'ended' AND l.hours_per_week IS NOT NULL
+GROUP BY 1, 2
+ORDER BY 1, 2
+"""
+
+
+def support_by_day(days: list[date]) -> dict[tuple[int, date], Decimal]:
+    """{(district id, day): granted hours a week in force at the end of the day}."""
+    return {(d, day): hours for d, day, hours in _rows(SUPPORT_BY_DAY, {"days": days})}
+
+
 def _rows(sql: str, params: dict) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, {"tz": TZ, **params})

@@ -381,6 +381,50 @@ def _page_ms(client, url, params=None, rounds=15) -> tuple[float, float, int]:
 
 
 @pytest.mark.django_db
+def test_bench_support_statistics(client, large):
+    """Støttestatistik at the large scale: the support granted at each month's end of the two
+    years it shows, per district, as the baseline's SQL counts it (the latest decision with a
+    say on the day, by a window function), then the page timed."""
+    from indsats.supportstats.selectors import month_ends, support_statistics
+    from tests.perf.baseline import support_by_day
+
+    today = timezone.localdate()
+    stats = support_statistics(year=today.year, today=today)
+    days = month_ends(today.year - 1) + month_ends(today.year)
+    expected = support_by_day(days)
+    shown = {
+        (district_id, day): hours
+        for column, offset in ((stats.previous, 0), (stats.current, 12))
+        for district_id, values in column.granted_hours.items()
+        for day, hours in zip(days[offset : offset + 12], values, strict=True)
+        if hours  # None (a month not reached) and nought are not rows of the baseline
+    }
+    assert shown == {key: hours for key, hours in expected.items() if key[1] <= today}
+    assert len(shown) > 200  # 20 districts, most of 23 month ends
+    client.force_login(User.objects.get(email="forvaltning@syntetisk.dk"))
+    median, p95, queries = _page_ms(client, "/stoette/statistik/")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "support_statistics.json").write_text(
+        json.dumps(
+            {
+                "name": "support_statistics",
+                "data": large,
+                "month_ends_compared": len(shown),
+                "median_ms": round(median, 1),
+                "p95_ms": round(p95, 1),
+                "queries": queries,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    print(
+        f"\nStøttestatistik, --scale large: {len(shown)} district month ends as the baseline; "
+        f"median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries"
+    )
+
+
+@pytest.mark.django_db
 def test_bench_exports_lists_and_triage(client, large):
     import resource
 
