@@ -12,7 +12,7 @@ Months and days are on the Copenhagen wall clock (`USE_TZ`, the current time zon
 import bisect
 import itertools
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from operator import itemgetter
 
@@ -109,12 +109,11 @@ def _granted_by_day(
             "hours_per_week",
             "period_start",
             "period_end",
-            "decided_at",
+            # A decision counts on a day when it was made by the end of that day: the day it
+            # was made on the Copenhagen wall clock, read as a date (cheaper than a time).
+            TruncDate("decided_at", tzinfo=workdays.local_zone()),
         )
     )
-    # A decision counts on a day when it was made by the end of that day (Copenhagen time); in
-    # UTC, as the rows' times are, so comparing them skips the time zone's rules.
-    ends = [_start_of(day + timedelta(days=1)).astimezone(UTC) for day in days]
     ordered = sorted(range(len(days)), key=days.__getitem__)
     sorted_days = [days[k] for k in ordered]
     ended = SupportOutcome.ENDED
@@ -130,11 +129,11 @@ def _granted_by_day(
                 bisect.bisect_left(sorted_days, start) : bisect.bisect_right(sorted_days, end)
             ]:
                 day = days[k]
-                if made >= ends[k]:
+                if made > day:
                     continue
                 # Replaced that day by a later grant covering it, or stopped by an ending.
                 if any(
-                    other[6] < ends[k]
+                    other[6] <= day
                     and (
                         (other[5] is None or other[5] < day)
                         if other[2] == ended
