@@ -63,7 +63,7 @@ def board_items(meeting: VisitationMeeting) -> list[AgendaItem]:
         # What the board and the files show beside the item (set here, read by templates).
         setattr(item, "support_url", support_url(item.application))  # noqa: B010
         setattr(item, "made_decision", decision_of(item))  # noqa: B010
-        for document in item.application.shown_documents:
+        for document in item.application.shown_documents:  # type: ignore[attr-defined]
             setattr(document, "download_url", document_url(document))  # noqa: B010
     return items
 
