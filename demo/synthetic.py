@@ -68,7 +68,7 @@ from forloeb.models import (
     SheetStatus,
     WeekSheet,
 )
-from forloeb.plan.selectors import practice_days
+from forloeb.plan.selectors import absence_hours_by_week, practice_days
 from indsats.agreements.content import AgreementContent, Goal, NamedPedagogist, version_hash
 from indsats.agreements.selectors import version_periods
 from indsats.models import (
@@ -1014,7 +1014,9 @@ def _sheets_create(
     """Each pedagogist's week from `first_monday` to `last_monday`: the hours on each course
     whose agreement counts that week (as the dashboards count it), preparation, sparring every
     other week, meetings, transport, and the rest of the contracted week as practice in the
-    attached institutions. Summer and Christmas weeks are holidays: submitted and empty."""
+    attached institutions. Summer and Christmas weeks are holidays: submitted and empty. A week
+    with planned absence (sick days, a course, a training afternoon; `absences_create` is run
+    first) logs that much less, its courses' practice in proportion."""
     per_week: dict[tuple[int, date], list[tuple[int, Decimal]]] = defaultdict(list)
     for plan in plans:
         if plan.course is None:
@@ -1044,6 +1046,8 @@ def _sheets_create(
     this_month = month_of_week(monday_of(today))
     sheets_made = entries_made = 0
     pids = sorted(org.pedagogists)
+    weeks = (last_monday - first_monday).days // 7 + 1
+    absent = absence_hours_by_week(pids, [first_monday + timedelta(weeks=n) for n in range(weeks)])
     for chunk in range(0, len(pids), 10):
         sheets, values = [], []
         for pid in pids[chunk : chunk + 10]:
@@ -1065,7 +1069,13 @@ def _sheets_create(
                 values.append(
                     {}
                     if holiday
-                    else _week(per_week.get((pid, monday), []), monday, contracted, rng)
+                    else _week(
+                        per_week.get((pid, monday), []),
+                        monday,
+                        contracted,
+                        rng,
+                        away=absent.get((pid, monday), Decimal("0")),
+                    )
                 )
                 monday += timedelta(weeks=1)
         sheets = WeekSheet.objects.bulk_create(sheets, batch_size=BATCH)
@@ -1096,12 +1106,20 @@ def _sheets_create(
 
 
 def _week(
-    courses: list[tuple[int, Decimal]], monday: date, contracted: Decimal, rng: random.Random
+    courses: list[tuple[int, Decimal]],
+    monday: date,
+    contracted: Decimal,
+    rng: random.Random,
+    *,
+    away: Decimal = Decimal("0"),
 ) -> dict:
+    """A week's hours; `away` is the planned absence that week, in hours. The draws are the
+    same with or without absence, so the rest of the data does not move."""
     values: dict[tuple[int | None, str], Decimal] = {}
     used = Decimal("0")
+    present = max(Decimal("0"), 1 - away / contracted) if contracted else Decimal("1")
     for course_id, agreed in courses:
-        practice = _hours(float(agreed) * rng.choice([0.75, 0.9, 1, 1, 1, 1.1]))
+        practice = _hours(float(agreed * present) * rng.choice([0.75, 0.9, 1, 1, 1, 1.1]))
         preparation = Decimal(rng.choice(["1", "1", "1", "0.5"]))
         key = (course_id, HourCategory.PRACTICE)
         values[key] = values.get(key, Decimal("0")) + practice
@@ -1114,8 +1132,10 @@ def _week(
     values[(None, HourCategory.TRANSPORT)] = Decimal(rng.choice(["1", "1.5", "2", "2.5", "4"]))
     # Mostly the contracted week or a little under; now and then a long week (the dashboard
     # flags weeks logged above the contracted hours).
-    week = contracted + Decimal(
-        rng.choice(["0", "0", "-0.5", "-1", "-2", "0", "-1", "2"] * 3 + ["3"])
+    week = (
+        contracted
+        - away
+        + Decimal(rng.choice(["0", "0", "-0.5", "-1", "-2", "0", "-1", "2"] * 3 + ["3"]))
     )
     rest = week - used - sum((v for k, v in values.items() if k[0] is None), Decimal("0"))
     if rest > 0:
@@ -1652,6 +1672,14 @@ def municipality_create(*, scale: Scale, seed: int, today: date) -> dict[str, in
     first_monday = monday_of(today - timedelta(days=365 * scale.years))
     with transaction.atomic():
         org = organisation_create(scale=scale, rng=rng, today=today)
+        # A generator of its own, so the absence leaves the rest of the data as it was; made
+        # before the history, whose week sheets log less in a week with absence.
+        absences = absences_create(
+            org=org,
+            rng=random.Random(f"absence-{seed}"),  # noqa: S311
+            first_monday=first_monday,
+            today=today,
+        )
         counts = history_create(
             org=org,
             rng=rng,
@@ -1660,14 +1688,8 @@ def municipality_create(*, scale: Scale, seed: int, today: date) -> dict[str, in
             today=today,
             agreements=scale.agreements,
         )
-        # Generators of their own, so the absence and the changes leave the rest of the data
-        # as it was.
-        counts["absences"] = absences_create(
-            org=org,
-            rng=random.Random(f"absence-{seed}"),  # noqa: S311
-            first_monday=first_monday,
-            today=today,
-        )
+        counts["absences"] = absences
+        # Generators of their own, so the changes and the support leave the rest as it was.
         counts["plan_changes"] = plan_changes_create(
             org=org,
             rng=random.Random(f"changes-{seed}"),  # noqa: S311
