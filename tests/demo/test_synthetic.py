@@ -223,3 +223,34 @@ def test_the_support_cases_follow_the_visitation():
     assert len(in_force) >= 3 and all(hours > 0 for hours in in_force.values())
     stats = support_statistics(year=today.year, today=today)
     assert stats.current.decisions > 0 and stats.current.applications > 0
+
+
+@pytest.mark.django_db
+def test_a_week_with_planned_absence_logs_less():
+    """The week sheets follow the plan: a week with two days or more of planned absence (sick,
+    a course) logs on average at least a day less than the weeks with none."""
+    from forloeb.models import Absence
+
+    call_command("generate_municipality", scale="demo", seed=1, stdout=StringIO())
+    away: set[tuple[int, object]] = set()
+    for absence in Absence.objects.filter(
+        kind__in=["illness", "course"], cancelled_at__isnull=True, repeat="none"
+    ):
+        days = [
+            absence.starts_on + timedelta(days=n)
+            for n in range((absence.ends_on - absence.starts_on).days + 1)
+        ]
+        if sum(1 for day in days if day.weekday() < 5) >= 2:
+            away.add((absence.pedagogist_id, hours.monday_of(absence.starts_on)))
+    logged = {
+        (pid, monday): total
+        for pid, monday, total in WeekSheet.objects.filter(entries__isnull=False)
+        .values("pedagogist_id", "week_start")
+        .annotate(total=Sum("entries__hours"))
+        .values_list("pedagogist_id", "week_start", "total")
+    }
+    with_absence = [total for key, total in logged.items() if key in away]
+    without = [total for key, total in logged.items() if key not in away]
+    assert len(with_absence) >= 10
+    average = sum(with_absence) / len(with_absence)
+    assert average < sum(without) / len(without) - Decimal("7")
