@@ -1373,8 +1373,8 @@ def support_create(
     hours, some special places), and the application goes on the first meeting whose deadline
     it made. There it is granted (about six in ten), partly granted, rejected, or sent back for
     more information (answered and decided at the next meeting); a grant runs half a year and
-    is re-visited at the meeting before it runs out, where half are extended and half ended
-    (most at the grant's end, some at once or a week on).
+    is re-visited at a meeting before it runs out, where half are extended and half ended (the
+    support stops from that day, as the meeting's decision has it).
     A few are withdrawn before their meeting. Applications after the last meeting wait on the
     next one's agenda. Every step has its event, as the case's history shows it. The children
     are fictional, with a name and birth date only. Written in bulk; returns row counts."""
@@ -1410,14 +1410,19 @@ def support_create(
         batch_size=BATCH,
     )
 
-    def meeting_after(day: date, *, deadline: bool = True) -> VisitationMeeting | None:
-        """The first meeting whose deadline is on or after `day` (or, without `deadline`, the
-        first held on or after it)."""
-        if deadline:
-            index = bisect.bisect_left(deadlines, day)
-        else:
-            index = bisect.bisect_left(deadlines, day - timedelta(days=7))
+    def meeting_after(day: date) -> VisitationMeeting | None:
+        """The first meeting whose application deadline is on or after `day`."""
+        index = bisect.bisect_left(deadlines, day)
         return meetings[index] if index < len(meetings) else None
+
+    def revisit_meeting(end: date) -> VisitationMeeting | None:
+        """The meeting that re-visits a grant ending on `end`: the first held four weeks before
+        or later, but never after the grant has run out (the summer break has no meetings):
+        then the last one before."""
+        index = bisect.bisect_left(deadlines, end - timedelta(days=28 + 7))
+        if index < len(meetings) and timezone.localdate(meetings[index].starts_at) >= end:
+            index -= 1
+        return meetings[index] if 0 <= index < len(meetings) else None
 
     applications: list[SupportApplication] = []
     # Per application, its steps: (kind, when, agenda (meeting, purpose, status) or None,
@@ -1475,8 +1480,11 @@ def support_create(
             purpose = AgendaPurpose.NEW
             status = SupportStatus.SUBMITTED
             grant: tuple[Decimal | None, date, date] | None = None
+            # Put on the agenda when submitted (or answered); a re-visitation when the
+            # administration places it, in the days before the meeting.
+            placed = submitted_at + timedelta(minutes=1)
             while held is not None:
-                added = max(submitted_at, _at(held.application_deadline, 15))
+                added = placed
                 if held.status == VisitationMeetingStatus.PLANNED:
                     history.append(
                         (
@@ -1553,16 +1561,8 @@ def support_create(
                     if outcome != SupportOutcome.EXTENDED:
                         status = SupportStatus(outcome)
                 elif outcome == SupportOutcome.ENDED and grant is not None:
-                    # Most run to the grant's end; some stop at once (no last day) or a week
-                    # after the meeting: the child moved, or manages without.
-                    draw = rng.random()
-                    decision["period_end"] = (
-                        None
-                        if draw < 0.2
-                        else meeting_day + timedelta(days=7)
-                        if draw < 0.4
-                        else grant[2]
-                    )
+                    # As the meeting's decision stores it: no period, the support stops from
+                    # the day of the decision (before the grant's own end).
                     status = SupportStatus.ENDED
                 elif outcome == SupportOutcome.REJECTED:
                     status = SupportStatus.REJECTED
@@ -1570,20 +1570,28 @@ def support_create(
                     status = SupportStatus.NEEDS_INFO
                 history.append((SupportEventKind.DECIDED, decided_at, None, decision, status))
                 if status == SupportStatus.NEEDS_INFO:
-                    answered = min(today, meeting_day + timedelta(days=rng.randint(3, 20)))
+                    answered = min(
+                        today - timedelta(days=1), meeting_day + timedelta(days=rng.randint(3, 20))
+                    )
                     status = SupportStatus.SUBMITTED
                     history.append(
                         (SupportEventKind.ANSWERED, _at(answered, 10), None, None, status)
                     )
                     held, purpose = meeting_after(answered), AgendaPurpose.ANSWERED
+                    placed = _at(answered, 10) + timedelta(minutes=1)
                 elif grant is not None and status in (
                     SupportStatus.GRANTED,
                     SupportStatus.PARTLY_GRANTED,
                 ):
-                    held, purpose = (
-                        meeting_after(grant[2] - timedelta(days=28), deadline=False),
-                        AgendaPurpose.REVISIT,
-                    )
+                    deciding = held
+                    held, purpose = revisit_meeting(grant[2]), AgendaPurpose.REVISIT
+                    if held is not None and held.starts_at <= deciding.starts_at:
+                        held = None  # no meeting between the grant and its end
+                    if held is not None:
+                        placed = min(
+                            _at(held.application_deadline, 15),
+                            _at(today - timedelta(days=1), 15),
+                        )
                 else:
                     break
             app.status = status
