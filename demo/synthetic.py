@@ -73,6 +73,7 @@ from indsats.agreements.content import AgreementContent, Goal, NamedPedagogist, 
 from indsats.agreements.selectors import version_periods
 from indsats.models import (
     GRANTING_OUTCOMES,
+    SUPPORT_IN_FORCE,
     AgendaItem,
     AgendaItemStatus,
     AgendaPurpose,
@@ -1579,10 +1580,7 @@ def support_create(
                     )
                     held, purpose = meeting_after(answered), AgendaPurpose.ANSWERED
                     placed = _at(answered, 10) + timedelta(minutes=1)
-                elif grant is not None and status in (
-                    SupportStatus.GRANTED,
-                    SupportStatus.PARTLY_GRANTED,
-                ):
+                elif grant is not None and status in SUPPORT_IN_FORCE:
                     deciding = held
                     held, purpose = revisit_meeting(grant[2]), AgendaPurpose.REVISIT
                     if held is not None and held.starts_at <= deciding.starts_at:
@@ -1598,10 +1596,7 @@ def support_create(
             decided = [h for h in history if h[3] is not None]
             if decided:
                 app.decided_at = decided[-1][1]
-            if grant is not None and status in (
-                SupportStatus.GRANTED,
-                SupportStatus.PARTLY_GRANTED,
-            ):
+            if grant is not None and status in SUPPORT_IN_FORCE:
                 app.revisit_on = grant[2] - timedelta(days=28)
             app.updated_at = history[-1][1]
             applications.append(app)

@@ -167,6 +167,7 @@ def test_the_support_cases_follow_the_visitation():
     grant with its period and re-visitation, the statuses the decisions give, and support in
     force today that the district figures and the statistics both count."""
     from indsats.models import (
+        SUPPORT_IN_FORCE,
         AgendaItem,
         AgendaItemStatus,
         SupportApplication,
@@ -217,7 +218,7 @@ def test_the_support_cases_follow_the_visitation():
             "more_info": {SupportStatus.SUBMITTED},  # answered, on the next agenda
         }[last.outcome]
         assert app.status in expected, (app.pk, last.outcome, app.status)
-        if app.status in (SupportStatus.GRANTED, SupportStatus.PARTLY_GRANTED):
+        if app.status in SUPPORT_IN_FORCE:
             assert app.revisit_on is not None
     in_force = granted_hours_on(today)
     assert len(in_force) >= 3 and all(hours > 0 for hours in in_force.values())
