@@ -494,7 +494,13 @@ def planned_days(
     )
     agreement_ids = agreements_of(pedagogist_ids, institution_ids)
     changes = plan_changes_between(agreement_ids, first, last)
-    return apply_changes(practice, changes, first, last)[0]
+    days = apply_changes(practice, changes, first, last)[0]
+    if pedagogist_ids is None:
+        return days
+    # A day moved or added where the window has no ordinary day takes its place and times from
+    # the agreement's plan, which has a copy for each of its pedagogists: keep only those asked.
+    wanted = set(pedagogist_ids)
+    return [p for p in days if p.pedagogist_id in wanted]
 
 
 def agreements_of(pedagogist_ids, institution_ids) -> list[int] | None:

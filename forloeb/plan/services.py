@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forloeb.models import (
+    HOLDING,
     Absence,
     AbsenceKind,
     AbsenceRepeat,
@@ -203,7 +204,8 @@ class ChangeInput:
     new_time_to: time | None = None
 
 
-def _validate_change(course: Course, data: ChangeInput) -> None:
+def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None = None) -> None:
+    """`change_id`: the proposal being accepted, which holds its own days."""
     errors: dict[str, list[str]] = defaultdict(list)
     today = timezone.localdate()
     reason = data.reason.strip()
@@ -272,6 +274,17 @@ def _validate_change(course: Course, data: ChangeInput) -> None:
             data.kind == PlanChangeKind.MOVE and data.new_day == data.day
         ):
             errors["new_day"].append(_("That day is already a practice day of this course."))
+        elif (
+            PlanChange.objects.filter(course=course, status__in=HOLDING, new_day=data.new_day)
+            .exclude(pk=change_id)
+            .exists()
+        ):
+            # A day moved there or an extra day, in the plan or proposed: one practice day a
+            # day, or the plan and the calendars show the course twice.
+            errors["new_day"].append(
+                _("The course already has a practice day on %(day)s (moved or extra).")
+                % {"day": data.new_day.strftime("%d.%m.%Y")}
+            )
     if errors:
         raise ValidationError(dict(errors))
 
@@ -319,6 +332,10 @@ def plan_change_make(
         with transaction.atomic():
             change.save()
     except IntegrityError:
+        if data.kind == PlanChangeKind.EXTRA:
+            raise ValidationError(
+                {"new_day": _("An extra day is already planned on that day.")}
+            ) from None
         raise ValidationError(
             {"day": _("This practice day has already been changed; see the course's changes.")}
         ) from None
@@ -358,7 +375,8 @@ def plan_change_accept(*, actor: User, change_id: int) -> PlanChange:
     # The days may have been taken since it was proposed.
     _validate_change(
         change.course,
-        ChangeInput(
+        change_id=change.pk,
+        data=ChangeInput(
             kind=change.kind,
             reason=change.reason,
             day=change.day,

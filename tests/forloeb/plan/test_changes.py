@@ -227,3 +227,92 @@ def test_absence_on_a_moved_to_day_tells_the_leader(world):
         data=AbsenceInput(kind=AbsenceKind.COURSE, starts_on=thursday, ends_on=thursday),
     )
     assert Notification.objects.filter(kind=NotificationKind.ABSENCE).count() == 1
+
+
+def test_a_course_never_gets_two_practice_days_on_one_day(world):
+    """A day moved onto a day that another change already gives the course (moved there, or an
+    extra day), or an extra day there, is refused with a Danish message under the new day; the
+    plan keeps one practice day on it. A proposal that would clash is refused when it is made,
+    and one whose day has been taken since is refused when it is accepted."""
+    ag, _version = agreement(world, weekdays=(1, 3))  # Tuesdays and Thursdays
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
+    wednesday, thursday = tuesday + timedelta(days=1), tuesday + timedelta(days=2)
+    _change(world, ag.course, kind=PlanChangeKind.MOVE, day=tuesday, new_day=wednesday)
+    refused = [
+        {"kind": PlanChangeKind.MOVE, "day": thursday, "new_day": wednesday},
+        {"kind": PlanChangeKind.EXTRA, "new_day": wednesday},
+    ]
+    for fields in refused:
+        with pytest.raises(ValidationError) as caught:
+            _change(world, ag.course, actor=world.administrator, **fields)
+        assert list(caught.value.message_dict) == ["new_day"], fields
+        assert "allerede en praksisdag den " + wednesday.strftime("%d.%m.%Y") in " ".join(
+            caught.value.messages
+        )
+    days = selectors.planned_days(
+        pedagogist_ids=[world.pedagogist.pk], first=tuesday, last=thursday
+    )
+    assert [p.day for p in days] == [wednesday, thursday]
+
+    # An extra day taken twice: the second is refused under the new day, not the practice day.
+    friday = tuesday + timedelta(days=3)
+    _change(world, ag.course, kind=PlanChangeKind.EXTRA, new_day=friday)
+    with pytest.raises(ValidationError) as caught:
+        _change(world, ag.course, kind=PlanChangeKind.EXTRA, new_day=friday)
+    assert list(caught.value.message_dict) == ["new_day"]
+
+    # A leader's proposal onto a taken day is refused; one whose day is taken after it was
+    # proposed cannot be accepted.
+    next_tuesday = tuesday + timedelta(weeks=1)
+    with pytest.raises(ValidationError):
+        _change(
+            world,
+            ag.course,
+            actor=world.leader,
+            proposal=True,
+            kind=PlanChangeKind.MOVE,
+            day=next_tuesday,
+            new_day=friday,
+        )
+    next_monday = next_tuesday - timedelta(days=1)
+    proposal = _change(
+        world,
+        ag.course,
+        actor=world.leader,
+        proposal=True,
+        kind=PlanChangeKind.MOVE,
+        day=next_tuesday,
+        new_day=next_monday,
+    )
+    # The proposal holds its own day: accepting it is not refused by itself.
+    services.plan_change_accept(actor=world.pedagogist.user, change_id=proposal.pk)
+    assert PlanChange.objects.get(pk=proposal.pk).status == PlanChangeStatus.ACCEPTED
+    assert PlanChange.objects.count() == 3
+
+
+def test_a_moved_day_of_a_course_with_two_pedagogists_is_listed_once(world):
+    """The absence message lists the days the absent pedagogist loses: a day moved to a week
+    with no ordinary day is hers once, not once for each pedagogist of the course."""
+    from indsats.models import Allocation
+    from tests import factories
+
+    ag, _version = agreement(world, weekdays=(1,))  # Tuesdays
+    colleague = factories.PedagogistFactory()
+    Allocation.objects.create(request=ag.request, pedagogist=colleague, weekly_hours=3)
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
+    friday = tuesday + timedelta(days=3)
+    _change(world, ag.course, kind=PlanChangeKind.MOVE, day=tuesday, new_day=friday)
+    days = selectors.planned_days(pedagogist_ids=[world.pedagogist.pk], first=friday, last=friday)
+    assert [(p.day, p.pedagogist_id) for p in days] == [(friday, world.pedagogist.pk)]
+    both = selectors.planned_days(
+        pedagogist_ids=[world.pedagogist.pk, colleague.pk], first=friday, last=friday
+    )
+    assert sorted(p.pedagogist_id for p in both) == sorted([world.pedagogist.pk, colleague.pk])
+    absence = services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(kind=AbsenceKind.OTHER, starts_on=friday, ends_on=friday),
+    )
+    assert [p.day for p in selectors.affected_practice_days(absence)] == [friday]
+    note = Notification.objects.get(kind=NotificationKind.ABSENCE)
+    assert note.body_text.count("\n- ") == 1
