@@ -619,12 +619,14 @@ def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flo
             "pk", filter=Q(status=RequestStatus.ACCEPTED, version_in_force__isnull=True)
         ),
     )
+    # Scoped through the join the rows need anyway (for the request's name), not a subquery.
     rejections = list(
-        RequestEvent.objects.filter(
-            request__in=requests,
-            kind=EventKind.REJECTED,
-            created_at__gte=start,
-            created_at__lt=end,
+        within(
+            RequestEvent.objects.filter(
+                kind=EventKind.REJECTED, created_at__gte=start, created_at__lt=end
+            ),
+            "request__institution",
+            institutions,
         )
         .select_related("request__institution", "request__group")
         .order_by("-created_at", "-pk")[: REJECTIONS_SHOWN + 1]
