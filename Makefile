@@ -18,7 +18,9 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-0123456789-abcdefghijklmnopqr
 # the web server's is passed on as WEB_PORT).
 DJANGO_DEBUG ?= false
 PORT ?= 8000
+# The links in messages, e-mails and calendars point at the demo's own port (SITE_URL).
 RUN_ENV := DJANGO_DEBUG=$(DJANGO_DEBUG) DJANGO_SECRET_KEY=$$(cat var/secret_key) \
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
 	$(shell grep -v '^\#' config/demo.env | xargs)
 
 .PHONY: run test env lint bench messages clean

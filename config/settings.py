@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "institutioner.sso.middleware.SessionRefresh",
     "institutioner.sso.middleware.SecondFactorMiddleware",
     "institutioner.middleware.NoStoreForSignedInMiddleware",
+    # A button's address opened as a page: a Danish page, not an empty 405.
+    "institutioner.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "institutioner.middleware.AdminInlineStylesMiddleware",

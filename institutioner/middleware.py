@@ -106,3 +106,23 @@ class RefuseNulBytesMiddleware:
                 if "\x00" in key or any("\x00" in value for value in values):
                     return render(request, "400_nul.html", status=400)
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """An address that only takes a button's form (a POST), opened as a page, answers with a
+    Danish page instead of Django's empty 405: as after a login that returns to the button's
+    address, or a link copied from the address bar."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or request.method not in ("GET", "HEAD"):
+            return response
+        if getattr(response, "streaming", False) or response.content:
+            return response
+        page = render(request, "405.html", status=405)
+        if "Allow" in response.headers:
+            page.headers["Allow"] = response.headers["Allow"]
+        return page

@@ -93,6 +93,8 @@ def test_make_run_honours_port_and_prints_the_real_address(tmp_path):
         ["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert "load_demo --port 8123" in planned and "WEB_PORT=8123" in planned
+    # The links in messages, e-mails and calendar events lead to the same server.
+    assert "SITE_URL=${SITE_URL:-http://127.0.0.1:8123}" in planned
     assert "--port" in _procfile()["info"] and "WEB_PORT" in _procfile()["info"]
 
     # The web line of the Procfile, as honcho runs it (in a shell), serves on WEB_PORT.

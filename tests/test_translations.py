@@ -69,3 +69,22 @@ def test_texts_are_served_in_danish(msgid, expected):
     from django.utils.translation import gettext
 
     assert gettext(msgid) == expected
+
+
+def test_weekdays_in_dates_are_lower_case_in_the_middle_of_a_sentence():
+    """Our catalogue must not override Django's own weekday names: "Mandag" came out in the
+    middle of sentences on Mondays only, while the other days read "tirsdag"."""
+    from datetime import date
+
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    with translation.override("da"):
+        days = [date_format(date(2026, 12, 7 + n), "l j. F Y") for n in range(5)]
+    assert days == [
+        "mandag 7. december 2026",
+        "tirsdag 8. december 2026",
+        "onsdag 9. december 2026",
+        "torsdag 10. december 2026",
+        "fredag 11. december 2026",
+    ]

@@ -2,6 +2,7 @@
 registered from ForloebConfig.ready()."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from forloeb.models import HourEntry, WeekSheet
 from institutioner.accessrequests.sections import Section, register
@@ -48,7 +49,7 @@ register(
         title=_("Week sheets"),
         columns=(
             ("week", _("Week")),
-            ("monday", _("Monday")),
+            ("monday", pgettext_lazy("weekday", "Monday")),
             ("status", _("Status")),
             ("note", _("Note")),
             ("submitted", _("Submitted")),

@@ -403,13 +403,11 @@ def hours_delivered(request):
 
 
 def _export_period(request) -> tuple[date, date] | None:
-    """The period of an export (any length); None after saying what is wrong."""
+    """The period of an export (any length); None after saying that the export was not made
+    (the page it returns to says what is wrong with the period, beside the form)."""
     form, start, end = _period(request, ExportPeriodForm)
     if form.is_bound and not form.is_valid():
-        messages.error(
-            request,
-            " ".join(str(e) for e in form.non_field_errors()) or _("Choose a valid period."),
-        )
+        messages.error(request, _("Choose a valid period: the export was not made."))
         return None
     return start, end
 

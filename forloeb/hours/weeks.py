@@ -11,13 +11,24 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forloeb.models import Absence, Course, HourCategory, HourEntry, SheetStatus, WeekSheet
+from forloeb.models import (
+    Absence,
+    Course,
+    HourCategory,
+    HourEntry,
+    PlanChange,
+    SheetStatus,
+    WeekSheet,
+)
 from forloeb.plan.selectors import (
     PracticeDay,
     _hours_between,
     absence_covers,
     absences_between,
-    planned_days,
+    agreements_of,
+    apply_changes,
+    plan_changes_between,
+    practice_days,
 )
 from indsats.models import AgreementVersion, VersionStatus
 from institutioner.models import Pedagogist, format_decimal
@@ -127,6 +138,7 @@ class Grid:
     prefilled: bool = False
     # The prefill's practice hours are less the part of the practice days planned absence takes.
     absence_deducted: bool = False
+    changes_applied: bool = False  # the plan's one-off changes this week scaled the prefill
     copied: bool = False
     copy_empty: bool = False
     course_ids: set[int] = field(default_factory=set)
@@ -176,25 +188,55 @@ def _covered_hours(absence: Absence, practice: PracticeDay) -> Decimal:
     return min(practice.hours, _hours_between(start, end)) if start < end else ZERO
 
 
-def absent_share(pedagogist: Pedagogist, monday: date) -> dict[int, Decimal]:
-    """Course id → the part (0 to 1) of its practice days this week that the pedagogist's
-    planned absence takes away, for the prefill. One query; in a week with absence, the plan's
-    four more (`planned_days`: the agreements' days with the one-off changes)."""
+@dataclass(frozen=True)
+class PlanShare:
+    """Course id → the part of its agreed practice this week that the plan leaves (0 when away
+    on every practice day, above 1 with an extra day), and what made it differ."""
+
+    share: dict[int, Decimal]
+    absence: bool = False
+    changes: bool = False
+
+
+def plan_share(pedagogist: Pedagogist, monday: date, course_ids: list[int]) -> PlanShare:
+    """For the prefill: the practice days the one-off changes leave this week (a day cancelled
+    or moved away, a day moved in or an extra day), less the pedagogist's planned absence, held
+    against the agreements' own days. Two queries; in a week with absence or a change, the
+    plan's four more."""
     last = monday + timedelta(days=6)
     absences = absences_between([pedagogist.pk], monday, last)
-    if not absences:
-        return {}
-    total: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    lost: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for practice in planned_days(pedagogist_ids=[pedagogist.pk], first=monday, last=last):
-        if practice.course_id is None:
+    changed = (
+        PlanChange.objects.accepted()
+        .filter(course_id__in=course_ids)
+        .filter(Q(day__range=(monday, last)) | Q(new_day__range=(monday, last)))
+        .exists()
+    )
+    if not absences and not changed:
+        return PlanShare(share={})
+    ordinary = practice_days(pedagogist_ids=[pedagogist.pk], first=monday, last=last)
+    changes = plan_changes_between(agreements_of([pedagogist.pk], None), monday, last)
+    planned = apply_changes(ordinary, changes, monday, last)[0]
+    agreed: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for practice in ordinary:
+        if practice.course_id is not None:
+            agreed[practice.course_id] += practice.hours
+    given: dict[int, Decimal] = defaultdict(lambda: ZERO)  # after the changes
+    taken: dict[int, Decimal] = defaultdict(lambda: ZERO)  # of those, by absence
+    for practice in planned:
+        if practice.course_id is None or practice.pedagogist_id != pedagogist.pk:
             continue
-        total[practice.course_id] += practice.hours
-        taken = max((_covered_hours(a, practice) for a in absences), default=ZERO)
-        lost[practice.course_id] += taken
-    return {
-        cid: min(Decimal(1), lost[cid] / total[cid]) for cid in lost if total[cid] and lost[cid]
+        given[practice.course_id] += practice.hours
+        taken[practice.course_id] += max(
+            (_covered_hours(a, practice) for a in absences), default=ZERO
+        )
+    share = {
+        cid: max(ZERO, given[cid] - taken[cid]) / agreed[cid]
+        for cid in agreed
+        if agreed[cid] and given[cid] - taken[cid] != agreed[cid]
     }
+    lost = any(taken[cid] for cid in share)
+    moved = any(given[cid] != agreed[cid] for cid in share)
+    return PlanShare(share=share, absence=lost, changes=moved)
 
 
 def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = False) -> Grid:
@@ -212,7 +254,7 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
     if extra_ids:
         courses += list(with_agreed(Course.objects.filter(pk__in=extra_ids)))
     values: dict[Key, Decimal] = dict(saved)
-    prefilled = copied = copy_empty = absence_deducted = False
+    prefilled = copied = copy_empty = absence_deducted = changes_applied = False
     editable = sheet is None or sheet.status == SheetStatus.OPEN
     if editable and not saved:
         if copy_previous:
@@ -232,14 +274,16 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
         # A week never saved takes the agreed hours: every course, or after a copy the courses
         # that begin this week (last week has nothing of theirs to copy).
         to_prefill = [c for c in courses if not values or _begins_in(c, monday)]
-        # Planned absence takes its part of each course's practice days away from the prefill.
-        away = absent_share(pedagogist, monday) if to_prefill else {}
+        # The plan's one-off changes and planned absence scale each course's agreed practice.
+        plan = plan_share(pedagogist, monday, [c.pk for c in to_prefill]) if to_prefill else None
+        share = plan.share if plan else {}
         for course in to_prefill:
             if _overlaps(course, monday) and getattr(course, "agreed_hours", None):
                 agreed: Decimal = course.agreed_hours  # type: ignore[attr-defined]
-                if course.pk in away:
-                    agreed = (agreed * (1 - away[course.pk])).quantize(Decimal("0.01"))
-                    absence_deducted = True
+                if course.pk in share:
+                    agreed = (agreed * share[course.pk]).quantize(Decimal("0.01"))
+                    absence_deducted = absence_deducted or bool(plan and plan.absence)
+                    changes_applied = changes_applied or bool(plan and plan.changes)
                 if not agreed:
                     continue  # away on all its practice days this week
                 values[(course.pk, HourCategory.PRACTICE)] = agreed
@@ -269,6 +313,7 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
         rows=rows,
         prefilled=prefilled,
         absence_deducted=absence_deducted,
+        changes_applied=changes_applied,
         copied=copied,
         copy_empty=copy_empty,
         course_ids={c.pk for c in courses},

@@ -259,3 +259,20 @@ def test_expired_form_gets_a_danish_page(world):
     response = strict.post(reverse("login"), {"username": "lene@example.dk", "password": "x"})
     assert response.status_code == 403
     assert "Formularen er udløbet" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name, args", [("calendar_feed_make", []), ("absence_cancel", [1]), ("plan_change_accept", [1])]
+)
+def test_a_buttons_address_opened_as_a_page_answers_in_danish(client, world, name, args):
+    """As after a login that returns to the address of the button that sent there (the QA
+    found an empty page): 405 with the Allow header kept, and a Danish page in the layout."""
+    client.force_login(world.pedagogist.user)
+    response = client.get(reverse(name, args=args))
+    body = response.content.decode()
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
+    assert "Brug knappen på siden" in body
+    assert 'href="/"' in body or reverse("start") in body
+    # A form sent there is still answered by the view, not by this page.
+    assert client.post(reverse(name, args=args)).status_code != 405

@@ -75,3 +75,56 @@ def test_the_page_says_the_absence_is_taken_off(client, world, running, settings
     year, week, _day = monday.isocalendar()
     html = client.get(reverse("week_sheet", args=[year, week])).content.decode()
     assert "Dit planlagte fravær i ugen er trukket fra" in html
+
+
+def _change(world, course, **fields):
+    from forloeb.plan.services import ChangeInput
+
+    return plan_services.plan_change_make(
+        actor=world.pedagogist.user,
+        course_id=course.pk,
+        data=ChangeInput(reason="Personalemøde", **fields),
+    )
+
+
+def test_the_plans_changes_scale_the_prefill(client, world, running, settings):
+    """A cancelled practice day is not filled in as practice (the QA found 6 hours prefilled in
+    a week whose Tuesday was cancelled); an extra day adds its hours; a day moved within the
+    week changes nothing; absence on the day moved to still counts."""
+    from django.urls import reverse
+
+    from forloeb.models import PlanChangeKind
+
+    monday = _next_week_without_holidays()
+    _change(world, running, kind=PlanChangeKind.CANCEL, day=monday + timedelta(days=1))
+    grid = hours.week_grid(world.pedagogist, monday)
+    assert _course_row(grid, running).hours[P] == D("3")
+    assert grid.changes_applied and not grid.absence_deducted
+
+    week2 = monday + timedelta(weeks=1)
+    while not all(is_working_day(week2 + timedelta(days=n)) for n in range(5)):
+        week2 += timedelta(weeks=1)
+    _change(world, running, kind=PlanChangeKind.EXTRA, new_day=week2 + timedelta(days=4))
+    assert _course_row(hours.week_grid(world.pedagogist, week2), running).hours[P] == D("9")
+
+    week3 = week2 + timedelta(weeks=1)
+    while not all(is_working_day(week3 + timedelta(days=n)) for n in range(5)):
+        week3 += timedelta(weeks=1)
+    _change(
+        world,
+        running,
+        kind=PlanChangeKind.MOVE,
+        day=week3 + timedelta(days=1),
+        new_day=week3 + timedelta(days=2),
+    )
+    grid = hours.week_grid(world.pedagogist, week3)
+    assert _course_row(grid, running).hours[P] == D("6") and not grid.changes_applied
+    _absent(world, week3 + timedelta(days=2))  # the Wednesday the Tuesday moved to
+    grid = hours.week_grid(world.pedagogist, week3)
+    assert _course_row(grid, running).hours[P] == D("3") and grid.absence_deducted
+
+    settings.HOURS_WEEKS_AHEAD = max(settings.HOURS_WEEKS_AHEAD, 6)
+    client.force_login(world.pedagogist.user)
+    year, week, _day = monday.isocalendar()
+    html = client.get(reverse("week_sheet", args=[year, week])).content.decode()
+    assert "Planens ændringer i ugen" in html

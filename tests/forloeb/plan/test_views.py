@@ -236,3 +236,20 @@ def test_the_administrations_week_plan_pages_and_filters_by_district(client, wor
     client.force_login(world.pedagogist.user)
     mine, body = people({})
     assert mine == [world.pedagogist.pk] and 'name="distrikt"' not in body
+
+
+def test_the_absence_list_says_whole_day_or_whole_days(client, world):
+    monday = _monday()
+    for starts, ends in (
+        (monday, monday),
+        (monday + timedelta(days=2), monday + timedelta(days=4)),
+    ):
+        services.absence_record(
+            actor=world.pedagogist.user,
+            pedagogist_id=world.pedagogist.pk,
+            data=AbsenceInput(kind=AbsenceKind.HOLIDAY, starts_on=starts, ends_on=ends),
+        )
+    client.force_login(world.pedagogist.user)
+    body = " ".join(client.get(reverse("absence_list")).content.decode().split())
+    assert f"Mandag {monday.day}. december {monday.year} hele dagen" in body
+    assert f"fredag {monday.day + 4}. december {monday.year} hele dage" in body
