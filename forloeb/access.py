@@ -22,6 +22,7 @@ from forloeb.models import (
     HourExport,
     InstitutionRating,
     PlanChange,
+    PlanChangeStatus,
     RatingInvitation,
     WeekSheet,
     YearReport,
@@ -297,6 +298,28 @@ def get_plan_change_to_decide(user: User, pk) -> PlanChange:
     except PlanChange.DoesNotExist:
         raise Http404 from None
     if not can_change_plan(user, change.course):
+        raise Http404
+    return change
+
+
+def can_withdraw_plan_change(user: User, change: PlanChange) -> bool:
+    """A change in the plan is taken back by whoever may change the plan; a proposal not yet
+    answered by the leader who made it."""
+    if change.status == PlanChangeStatus.ACCEPTED:
+        return can_change_plan(user, change.course)
+    if change.status == PlanChangeStatus.PROPOSED:
+        return change.made_by_id == user.pk
+    # Already answered or withdrawn (a second click): the service says so.
+    return change.made_by_id == user.pk or can_change_plan(user, change.course)
+
+
+def get_plan_change_to_withdraw(user: User, pk) -> PlanChange:
+    """404 for anyone who may not take it back (or not see it)."""
+    try:
+        change = plan_changes_for(user).select_related("course__agreement__request").get(pk=pk)
+    except PlanChange.DoesNotExist:
+        raise Http404 from None
+    if not can_withdraw_plan_change(user, change):
         raise Http404
     return change
 

@@ -628,6 +628,7 @@ class PlanChangeStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed by the leader")
     ACCEPTED = "accepted", _("In the plan")
     DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("plan change", "Withdrawn")
 
 
 # The changes that hold a day: one per course and day, so two people changing the same day at once
@@ -666,6 +667,11 @@ class PlanChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # Taken back before its day: the plan is as agreed again on those days.
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = PlanChangeQuerySet.as_manager()

@@ -382,6 +382,7 @@ RULES = {
     "calendar_feed_revoke": (lambda w: {"pk": 1}, everyone(405)),
     "calendar_feed": (lambda w: {"pk": 1, "secret": "forkert-hemmelighed"}, everyone(404)),
     "plan_change_decline": (lambda w: {"pk": 1}, everyone(405)),
+    "plan_change_withdraw": (lambda w: {"pk": 1}, everyone(405)),
     # Notifications: everyone signed in has their own; one person's notification is 404 to others.
     "notifications": (no_kwargs, signed_in(200)),
     "notification_open": (

@@ -66,6 +66,7 @@ def _course_page(request, course, *, note_form=None):
     )
     evaluations = list(course.evaluations.prefetch_related("assessments", "ratings__respondent"))
     voice.course_voice(request.user, course, evaluations)
+    can_change_plan = access.can_change_plan(request.user, course) and course.phase != Phase.CLOSED
     items = {item.key: item for item in course.checklist.select_related("done_by", "waived_by")}
     phases = []
     for phase in PHASE_ORDER:
@@ -113,9 +114,10 @@ def _course_page(request, course, *, note_form=None):
             ),
             "add_evaluation_form": EvaluationAddForm(),
             # The plan's exceptions, beside the agreement (forloeb/plan/).
-            "plan_changes": plan_selectors.plan_changes_of(course),
-            "can_change_plan": access.can_change_plan(request.user, course)
-            and course.phase != Phase.CLOSED,
+            "plan_changes": plan_selectors.plan_changes_of(
+                course, user_id=request.user.pk, can_change=can_change_plan
+            ),
+            "can_change_plan": can_change_plan,
             "can_propose_plan_change": access.can_propose_plan_change(request.user, course)
             and course.phase != Phase.CLOSED,
             "plan_change_form": PlanChangeForm(prefix="plan"),

@@ -15,8 +15,16 @@ from decimal import Decimal
 
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from forloeb.models import Absence, AbsenceRepeat, Course, PlanChange, PlanChangeKind
+from forloeb.models import (
+    Absence,
+    AbsenceRepeat,
+    Course,
+    PlanChange,
+    PlanChangeKind,
+    PlanChangeStatus,
+)
 from indsats.agreements.content import Plan
 from indsats.agreements.selectors import plan_of, version_periods, with_plan
 from indsats.models import SIGNED_STATUSES, AgreementVersion, Allocation
@@ -421,13 +429,24 @@ def plan_changes_between(
     return list(changes.select_related("course"))
 
 
-def plan_changes_of(course: Course) -> list[PlanChange]:
-    """A course's changes, newest practice day first, for its page."""
-    return list(
-        course.plan_changes.select_related("made_by", "decided_by").order_by(
+def plan_changes_of(course: Course, *, user_id: int, can_change: bool) -> list[PlanChange]:
+    """A course's changes, newest practice day first, for its page; each marked `can_withdraw`
+    when this person may take it back now: a change in the plan by whoever may change the plan
+    (`can_change`), a proposal by the leader who made it, and only before its days."""
+    today = timezone.localdate()
+    changes = list(
+        course.plan_changes.select_related("made_by", "decided_by", "withdrawn_by").order_by(
             Coalesce("day", "new_day").desc(), "-pk"
         )
     )
+    for change in changes:
+        ahead = all(day is None or day >= today for day in (change.day, change.new_day))
+        if change.status == PlanChangeStatus.ACCEPTED:
+            allowed = can_change
+        else:
+            allowed = change.status == PlanChangeStatus.PROPOSED and change.made_by_id == user_id
+        change.can_withdraw = ahead and allowed  # type: ignore[attr-defined]
+    return changes
 
 
 def apply_changes(

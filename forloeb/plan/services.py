@@ -410,6 +410,48 @@ def plan_change_decline(*, actor: User, change_id: int) -> PlanChange:
     return change
 
 
+@transaction.atomic
+def plan_change_withdraw(*, actor: User, change_id: int) -> PlanChange:
+    """Take a change back before its day: a change in the plan (by whoever may change the
+    plan) or a leader's proposal not yet answered (by the leader who made it). Its days are as
+    agreed again and free for another change; whoever was told of it is told it is withdrawn.
+
+    The caller has decided that `actor` may (forloeb/access.py)."""
+    change = (
+        PlanChange.objects.select_for_update(of=("self",))
+        .select_related("course__agreement__request__institution", "made_by")
+        .get(pk=change_id)
+    )
+    if change.status not in HOLDING:
+        raise StateError(_("This change is no longer in the plan or waiting for an answer."))
+    today = timezone.localdate()
+    if any(day is not None and day < today for day in (change.day, change.new_day)):
+        raise StateError(_("A change whose day has passed cannot be withdrawn."))
+    was_proposal = change.status == PlanChangeStatus.PROPOSED
+    change.status = PlanChangeStatus.WITHDRAWN
+    change.withdrawn_by, change.withdrawn_at = actor, timezone.now()
+    change.save(update_fields=["status", "withdrawn_by", "withdrawn_at"])
+    course = change.course
+    if was_proposal:
+        # The pedagogists were asked to answer it.
+        recipients = list(
+            User.objects.filter(
+                is_active=True, pedagogist__allocations__request__agreement=course.agreement_id
+            ).distinct()
+        )
+    else:
+        recipients = list(User.objects.leaders_of(course.agreement.request.institution_id))
+    notification_queue_many(
+        recipients=[r for r in recipients if r.pk != actor.pk],
+        template="plan_change_withdrawn",
+        kind=NotificationKind.PLAN_CHANGE,
+        context={"change": change, "course": course, "actor": actor},
+        concerns=course,
+        dedupe_key=f"plan-change-withdrawn:{change.pk}",
+    )
+    return change
+
+
 def _tell_leaders_of_change(change: PlanChange) -> None:
     course = change.course
     leaders = User.objects.leaders_of(course.agreement.request.institution_id)

@@ -13,6 +13,9 @@ urlpatterns += [
     path("forloeb/<int:pk>/plan/aendring/", views.plan_change_create, name="plan_change_create"),
     path("plan/aendring/<int:pk>/accepter/", views.plan_change_accept, name="plan_change_accept"),
     path("plan/aendring/<int:pk>/afvis/", views.plan_change_decline, name="plan_change_decline"),
+    path(
+        "plan/aendring/<int:pk>/fortryd/", views.plan_change_withdraw, name="plan_change_withdraw"
+    ),
 ]
 urlpatterns += [
     path("kalender/", views.calendar_feeds, name="calendar_feeds"),

@@ -225,6 +225,19 @@ def plan_change_decline(request, pk: int):
     )
 
 
+@require_POST
+@login_required
+def plan_change_withdraw(request, pk: int):
+    change = access.get_plan_change_to_withdraw(request.user, pk)
+    try:
+        services.plan_change_withdraw(actor=request.user, change_id=change.pk)
+    except StateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The change is withdrawn; the plan is as agreed on its days."))
+    return redirect(reverse("course_detail", args=[change.course_id]) + "#planens-aendringer")
+
+
 # --- Calendar subscriptions ---------------------------------------------------------------------
 
 

@@ -316,3 +316,71 @@ def test_a_moved_day_of_a_course_with_two_pedagogists_is_listed_once(world):
     assert [p.day for p in selectors.affected_practice_days(absence)] == [friday]
     note = Notification.objects.get(kind=NotificationKind.ABSENCE)
     assert note.body_text.count("\n- ") == 1
+
+
+def test_a_change_is_withdrawn_before_its_day_and_the_day_is_free_again(client, world):
+    """The QA could neither undo a moved day nor cancel it again: the pedagogist takes the
+    change back from the course's page, the leaders are told, the plan is as agreed on its
+    days, and the day can be changed anew. A second click gets a message; a leader cannot take
+    back a change in the plan (404); a change whose day has passed stays."""
+    from django.urls import reverse
+
+    ag, _version = agreement(world, weekdays=(1,))
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
+    friday = tuesday + timedelta(days=3)
+    change = _change(world, ag.course, kind=PlanChangeKind.MOVE, day=tuesday, new_day=friday)
+    url = reverse("plan_change_withdraw", args=[change.pk])
+    page = reverse("course_detail", args=[ag.course.pk])
+
+    client.force_login(world.leader)
+    assert "Fortryd ændringen" not in client.get(page).content.decode()
+    assert client.post(url).status_code == 404
+    client.force_login(world.outsider_pedagogist.user)
+    assert client.post(url).status_code == 404
+
+    client.force_login(world.pedagogist.user)
+    assert "Fortryd ændringen" in client.get(page).content.decode()
+    response = client.post(url, follow=True)
+    assert "Ændringen er fortrudt" in response.content.decode()
+    change.refresh_from_db()
+    assert change.status == PlanChangeStatus.WITHDRAWN
+    assert change.withdrawn_by == world.pedagogist.user
+    assert _notes("plan_change_withdrawn") == ["lene@example.dk"]
+    days = selectors.planned_days(pedagogist_ids=[world.pedagogist.pk], first=tuesday, last=friday)
+    assert [p.day for p in days] == [tuesday]
+    body = client.post(url, follow=True).content.decode()
+    assert "ikke længere i planen" in body
+    # The day is free for another change.
+    again = _change(world, ag.course, kind=PlanChangeKind.CANCEL, day=tuesday)
+    assert again.status == PlanChangeStatus.ACCEPTED
+
+    # A change whose day has passed is not withdrawn.
+    PlanChange.objects.filter(pk=again.pk).update(day=tuesday - timedelta(weeks=52))
+    with pytest.raises(StateError):
+        services.plan_change_withdraw(actor=world.pedagogist.user, change_id=again.pk)
+
+
+def test_a_leader_withdraws_her_own_proposal(client, world):
+    from django.urls import reverse
+
+    ag, _version = agreement(world, weekdays=(1,))
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
+    proposal = _change(
+        world,
+        ag.course,
+        actor=world.leader,
+        proposal=True,
+        kind=PlanChangeKind.CANCEL,
+        day=tuesday,
+        reason="Udflugt",
+    )
+    client.force_login(world.leader)
+    html = client.get(reverse("course_detail", args=[ag.course.pk])).content.decode()
+    assert "Træk forslaget tilbage" in html
+    client.post(reverse("plan_change_withdraw", args=[proposal.pk]))
+    proposal.refresh_from_db()
+    assert proposal.status == PlanChangeStatus.WITHDRAWN
+    # The pedagogist, who was asked to answer it, is told; it can no longer be accepted.
+    assert _notes("plan_change_withdrawn") == ["paula@example.dk"]
+    with pytest.raises(StateError):
+        services.plan_change_accept(actor=world.pedagogist.user, change_id=proposal.pk)
