@@ -409,8 +409,10 @@ def get_feed_by_address(pk, secret: str) -> CalendarFeed:
 
 
 def get_own_feed(user: User, pk) -> CalendarFeed:
+    """One of the person's own subscriptions, stopped or not (a second click on "stop" is
+    told it is stopped); 404 for anyone else's."""
     try:
-        return CalendarFeed.objects.get(pk=pk, user=user, revoked_at__isnull=True)
+        return CalendarFeed.objects.get(pk=pk, user=user)
     except CalendarFeed.DoesNotExist:
         raise Http404 from None
 

@@ -19,15 +19,19 @@ HOUR_ERRORS = {
 }
 
 
-# Digits with an optional decimal comma or point (and a minus, to say why it is wrong):
-# no exponents such as 1e2, no thousands separators.
-HOURS_PATTERN = re.compile(r"^\s*-?\d+(?:[.,]\d+)?\s*$")
+# Digits 0-9 with an optional decimal comma or point, or a half hour typed as ",5" (and a
+# minus, to say why it is wrong): no exponents such as 1e2, no thousands separators, no other
+# scripts' digits.
+HOURS_PATTERN = re.compile(r"^\s*-?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)\s*$")
+LEADING_SEPARATOR = re.compile(r"^(\s*-?)([.,])")
 
 
 class HoursField(forms.DecimalField):
     def to_python(self, value):
-        if value not in self.empty_values and not HOURS_PATTERN.match(str(value)):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if value not in self.empty_values:
+            if not HOURS_PATTERN.match(str(value)):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            value = LEADING_SEPARATOR.sub(r"\g<1>0\2", str(value))
         return super().to_python(value)
 
     def run_validators(self, value):

@@ -289,6 +289,9 @@ def calendar_feed_make(request):
 @login_required
 def calendar_feed_revoke(request, pk: int):
     feed = access.get_own_feed(request.user, pk)
+    if feed.revoked_at is not None:
+        messages.info(request, _("This subscription was already stopped."))
+        return redirect("calendar_feeds")
     services.calendar_feed_revoke(actor=request.user, feed_id=feed.pk)
     messages.success(request, _("The subscription is stopped; the address no longer works."))
     return redirect("calendar_feeds")

@@ -68,6 +68,7 @@ def test_the_week_sheet_page_saves_and_submits(client, world, running):
         ("1,255", "to decimaler"),
         ("200", "168"),
         ("1e2", "Skriv timerne som et tal"),
+        ("\u0663", "Skriv timerne som et tal"),  # an Arabic-Indic three
     ],
 )
 def test_bad_input_gets_a_danish_message_and_keeps_what_was_typed(
@@ -449,3 +450,13 @@ def test_the_approval_page_pages_and_returns_to_the_page_approved_on(
     )
     assert response["Location"] == f"{url}?maaned={month_value}&side=2"
     assert not WeekSheet.objects.exclude(status=SheetStatus.APPROVED).exists()
+
+
+@pytest.mark.parametrize("typed", [",5", ".5", "0,5", " ,5 "])
+def test_half_an_hour_is_taken_as_typed(client, world, running, typed):
+    client.force_login(world.pedagogist.user)
+    url = reverse("week_sheet", args=week_args(hours.this_monday()))
+    response = client.post(url, {f"h_{running.pk}_practice": typed, "action": "save"})
+    assert response.status_code == 302
+    (entry,) = WeekSheet.objects.get().entries.all()
+    assert entry.hours == D("0.5")

@@ -186,6 +186,12 @@ def test_a_new_address_ends_the_old_at_once_and_wrong_ones_are_404(client, world
     client.force_login(world.pedagogist.user)
     client.post(reverse("calendar_feed_revoke", args=[new.pk]))
     assert client.get(reverse("calendar_feed", args=[new.pk, new.secret])).status_code == 404
+    # A second click on "stop" is told it is stopped, not "the page does not exist".
+    again = client.post(reverse("calendar_feed_revoke", args=[new.pk]), follow=True)
+    assert again.status_code == 200 and "allerede stoppet" in again.content.decode()
+    client.force_login(world.administrator)
+    assert client.post(reverse("calendar_feed_revoke", args=[new.pk])).status_code == 404
+    client.force_login(world.pedagogist.user)
     # A person who leaves takes her feeds with her.
     feed = services.calendar_feed_make(
         actor=world.pedagogist.user, scope=FeedScope.PERSONAL, institution_id=None
