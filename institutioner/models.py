@@ -677,6 +677,30 @@ class Notification(models.Model):
         return f"{self.subject} → {self.email}"
 
     @property
+    def error_summary(self) -> str:
+        """What went wrong, in Danish, for the operations page (the mail server's own words,
+        in English, stay beside it for whoever mends it)."""
+        error = self.last_error
+        if not error:
+            return ""
+        if error.startswith(NOTIFICATION_REFUSED_PREFIX):
+            return str(_("The mail server refused the message for good."))
+        kinds = (
+            (("SMTPServerDisconnected",), _("The mail server closed the connection.")),
+            (("TimeoutError", "timeout"), _("The mail server did not answer in time.")),
+            (("ConnectionRefusedError",), _("The mail server refused the connection.")),
+            (("SMTPAuthenticationError",), _("The mail server refused the login.")),
+            (("SMTPRecipientsRefused",), _("The mail server refused the recipient.")),
+            (("SMTPSenderRefused",), _("The mail server refused the sender.")),
+            (("gaierror", "OSError"), _("The mail server could not be reached.")),
+        )
+        name = error.split(":", 1)[0]
+        for names, summary in kinds:
+            if name in names:
+                return str(summary)
+        return str(_("Sending failed."))
+
+    @property
     def refused_for_good(self) -> bool:
         """The mail server answered 5xx: sending again only helps after someone mends the
         address or the server's settings."""

@@ -75,3 +75,31 @@ def test_the_health_page_names_the_task_a_late_worker_was_running(client, world)
 
     # Processes gone a day ago are forgotten by the next heartbeat.
     assert services.heartbeats_forget_processes(older_than=now + timedelta(days=1)) == 2
+
+
+def test_a_failed_e_mail_says_in_danish_what_went_wrong(client, world):
+    """The operations page showed the mail library's English words only; now a Danish summary
+    first, the technical text beside it."""
+    from institutioner.models import NOTIFICATION_REFUSED_PREFIX, Notification, NotificationStatus
+    from institutioner.notifications.services import notification_queue
+
+    cases = {
+        "SMTPServerDisconnected: Connection unexpectedly closed": "afbrød forbindelsen",
+        "TimeoutError: timed out": "svarede ikke i tide",
+        "ConnectionRefusedError: [Errno 111] Connection refused": "afviste forbindelsen",
+        f"{NOTIFICATION_REFUSED_PREFIX}550 5.1.1 no such user": "afviste beskeden for altid",
+        "ValueError: something else": "Afsendelsen mislykkedes",
+    }
+    for error, summary in cases.items():
+        note = notification_queue(
+            recipient=world.leader, template="notification_test", context={"note": "x"}
+        )
+        Notification.objects.filter(pk=note.pk).update(
+            status=NotificationStatus.FAILED, attempts=5, last_error=error
+        )
+        note.refresh_from_db()
+        assert summary in note.error_summary, error
+    client.force_login(world.administrator)
+    html = client.get(reverse("operations")).content.decode()
+    assert "Mailserveren afbrød forbindelsen." in html
+    assert "Connection unexpectedly closed" in html
