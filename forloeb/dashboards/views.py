@@ -250,13 +250,19 @@ def _page(items: list, request, per_page: int):
     return Paginator(items, per_page).get_page(number)
 
 
+def _file_slug(label: str) -> str:
+    """A label in a file name: æ, ø and å spelt out (slugify would drop them)."""
+    label = label.lower()
+    for letter, ascii_letters in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
+        label = label.replace(letter, ascii_letters)
+    return slugify(label)
+
+
 def _file_part(form: DashboardFilterForm) -> str:
     """The chosen district in an export's file name, so two districts' files differ."""
     district = form.value("distrikt")
     label = dict(form.fields["distrikt"].choices).get(district, "") if district else ""  # type: ignore[attr-defined]
-    for letter, ascii_letters in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
-        label = label.lower().replace(letter, ascii_letters)
-    return f"-{slugify(label)}" if label else ""
+    return f"-{_file_slug(label)}" if label else ""
 
 
 def _page_query(request) -> str:
@@ -844,7 +850,7 @@ def dashboard_effect(request, fmt: str = ""):
     label = str(effect.DIMENSIONS[dimension])
     if fmt:
         header, body = _effect_table(rows, total)
-        name = f"effekt-{slugify(label)}"
+        name = f"effekt-{_file_slug(label)}{_file_part(form)}"
         return export.table_response(
             fmt, name, pgettext("dashboard", "Effect"), [label, *header], body
         )

@@ -130,6 +130,15 @@ def test_the_page_and_its_exports_show_them_in_scope(client, world):
     text = csv.content.decode("utf-8-sig")
     assert "Metode" in text and "3,33" in text
     assert client.get(reverse("dashboard_effect_export", args=["xlsx"])).status_code == 200
+    # The file is named after the grouping, æ/ø/å spelt out, and the district chosen.
+    by_theme = client.get(
+        reverse("dashboard_effect_export", args=["csv"]),
+        {"efter": "theme", "distrikt": world.institution.district_id},
+    )
+    district = world.institution.district.name.lower().replace("æ", "ae").replace(" ", "-")
+    assert by_theme["Content-Disposition"] == (
+        f'attachment; filename="effekt-laereplanstema-{district}.csv"'
+    )
     client.force_login(world.outsider)
     page = client.get(reverse("dashboard_effect")).content.decode()
     assert "Ingen forløb at vise." in page and "3,33" not in page
