@@ -52,8 +52,11 @@ class AbsenceForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["pedagogist"]).queryset = pedagogists
         only = list(pedagogists[:2])
         if len(only) == 1:
+            # Her own absence: what the form sends for the person is not read at all (an edited
+            # hidden field was refused without a word, on a field no one sees).
             self.fields["pedagogist"].initial = only[0].pk
             self.fields["pedagogist"].widget = forms.HiddenInput()
+            self.fields["pedagogist"].disabled = True
 
     def clean(self):
         data = super().clean() or {}

@@ -2,6 +2,7 @@
 
 from datetime import date, time, timedelta
 
+import pytest
 from django.urls import reverse
 
 from forloeb.models import Absence, AbsenceKind
@@ -97,8 +98,10 @@ def test_the_administration_records_for_a_pedagogist_but_not_an_outsider_for_her
             "repeat": "none",
         },
     )
-    assert response.status_code == 200
-    assert Absence.objects.count() == 1
+    # Her form has no choice of person: the absence is her own, never the outsider's.
+    assert response.status_code == 302
+    assert Absence.objects.filter(pedagogist=world.outsider_pedagogist).count() == 1
+    assert Absence.objects.filter(pedagogist=world.pedagogist).count() == 1
 
 
 def test_cancel_is_the_owners_and_the_administrations(client, world):
@@ -253,3 +256,23 @@ def test_the_absence_list_says_whole_day_or_whole_days(client, world):
     body = " ".join(client.get(reverse("absence_list")).content.decode().split())
     assert f"Mandag {monday.day}. december {monday.year} hele dagen" in body
     assert f"fredag {monday.day + 4}. december {monday.year} hele dage" in body
+
+
+@pytest.mark.parametrize("sent", ["", "abc", "9999", "other"])
+def test_a_pedagogists_own_absence_ignores_what_is_sent_for_the_person(client, world, sent):
+    """The person field is hidden when she can only record her own; an edited value was refused
+    without a word. Now it is not read: the absence is hers, never another's."""
+    if sent == "other":
+        sent = str(world.outsider_pedagogist.pk)
+    client.force_login(world.pedagogist.user)
+    response = client.post(
+        reverse("absence_create"),
+        {
+            "pedagogist": sent,
+            "kind": AbsenceKind.COURSE,
+            "starts_on": (_monday() + timedelta(days=2)).isoformat(),
+            "repeat": "none",
+        },
+    )
+    assert response.status_code == 302
+    assert Absence.objects.get().pedagogist == world.pedagogist
