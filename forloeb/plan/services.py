@@ -276,7 +276,7 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
             errors["new_day"].append(_("That day is already a practice day of this course."))
         elif (
             PlanChange.objects.filter(course=course, status__in=HOLDING, new_day=data.new_day)
-            .exclude(pk=change_id)
+            .exclude(pk=change_id or 0)
             .exists()
         ):
             # A day moved there or an extra day, in the plan or proposed: one practice day a
