@@ -65,6 +65,7 @@ class ForloebConfig(AppConfig):
         from forloeb.plan import services as plan_services
         from forloeb.voice import insight as voice_insight  # noqa: F401
         from forloeb.voice import services as voice_services
+        from forloeb.yearreport import retention as yearreport_retention  # noqa: F401
 
         on_course_anonymise(voice_services.ratings_anonymise)
         on_course_anonymise(followup_services.follow_ups_anonymise)
