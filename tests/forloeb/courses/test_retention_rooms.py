@@ -147,3 +147,20 @@ def test_a_course_within_its_period_keeps_the_rooms_texts(world):
     retention.retention_run(now=timezone.now())
     text = _texts(course)
     assert all(secret in text for secret in SECRETS)
+
+
+def test_the_migration_takes_the_rooms_texts_of_courses_anonymised_before(world):
+    """forloeb/0022: a course anonymised before the rooms registered their anonymisers."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("forloeb.migrations.0022_anonymise_rooms_of_anonymised_courses")
+    course = _course_with_every_room(world)
+    migration.forward(apps, None)
+    assert all(secret in _texts(course) for secret in SECRETS), "not anonymised: untouched"
+    Course.objects.filter(pk=course.pk).update(anonymised_at=timezone.now())
+    migration.forward(apps, None)
+    text = _texts(course)
+    assert [secret for secret in SECRETS if secret in text] == []
+    assert text.count(retention.ANONYMISED) >= len(SECRETS)
