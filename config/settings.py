@@ -549,6 +549,10 @@ RETENTION_SUPPORT_YEARS = env_int("RETENTION_SUPPORT_YEARS", 5, minimum=1)
 RETENTION_SUPPORT_DRAFT_YEARS = env_int("RETENTION_SUPPORT_DRAFT_YEARS", 1, minimum=1)
 # Notifications and e-mails in the outbox (deleted).
 RETENTION_NOTIFICATION_YEARS = env_int("RETENTION_NOTIFICATION_YEARS", 1, minimum=1)
+# Kept exports that hold personal data (an access request's ZIP, a background Excel file of
+# hours), deleted with their rows this many days after they were asked for: the person has had
+# the file, and a new one can be made at any time.
+RETENTION_EXPORT_DAYS = env_int("RETENTION_EXPORT_DAYS", 30, minimum=1)
 
 MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Demo Kommune")
 # A PNG or SVG under static/ shown at the top of every PDF.

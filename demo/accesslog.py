@@ -102,7 +102,8 @@ def demo_access_log() -> None:
 
 
 def demo_access_request() -> None:
-    """One finished access request: the demo leader asked what the system holds about her."""
+    """One finished access request: the demo leader asked what the system holds about her; and
+    one from two months ago, past `RETENTION_EXPORT_DAYS`, for the nightly run to delete."""
     admin = User.objects.get(email="forvaltning@demo.dk")
     leader = User.objects.get(email="leder@demo.dk")
     made = AccessRequest.objects.create(
@@ -118,3 +119,7 @@ def demo_access_request() -> None:
         url_name="access_request_create",
     )
     access_request_build(request_id=made.pk)
+    old = AccessRequest.objects.create(
+        subject=leader, requested_by=admin, requested_at=timezone.now() - timedelta(days=60)
+    )
+    access_request_build(request_id=old.pk)

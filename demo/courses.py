@@ -387,12 +387,13 @@ def demo_past_retention() -> None:
     """Something for `manage.py retention --dry-run` to report: three interventions closed
     about six years ago with their week sheets (the generator's, one with a logbook note), the
     generated past's rejected and withdrawn requests older than a year, access-log rows from
-    before two years and messages from before a year. Nothing here is anonymised yet: that is
-    the nightly run's job (or `manage.py retention`)."""
+    before two years, messages from before a year, and an Excel export of hours and a yearly
+    report asked for two months ago (both failed, so they kept no file). Nothing here is
+    anonymised or deleted yet: that is the nightly run's job (or `manage.py retention`)."""
     import random
 
     from forloeb.hours import weeks as hours
-    from forloeb.models import CourseNote
+    from forloeb.models import CourseNote, HourExport, HourExportStatus, YearReport
     from institutioner.models import (
         AccessAction,
         AccessLogEntry,
@@ -450,3 +451,17 @@ def demo_past_retention() -> None:
             sent_at=now - timedelta(days=days),
             read_at=now - timedelta(days=days - 1),
         )
+    # Kept exports older than RETENTION_EXPORT_DAYS.
+    two_months_ago = now - timedelta(days=60)
+    failed = HourExport.objects.create(
+        requested_by=admin,
+        starts_on=today - timedelta(days=425),
+        ends_on=today - timedelta(days=60),
+        status=HourExportStatus.FAILED,
+        started_at=two_months_ago,
+    )
+    HourExport.objects.filter(pk=failed.pk).update(created_at=two_months_ago)
+    report = YearReport.objects.create(
+        year=today.year - 2, requested_by=admin, status=HourExportStatus.FAILED
+    )
+    YearReport.objects.filter(pk=report.pk).update(created_at=two_months_ago)

@@ -87,10 +87,13 @@ def can_see_week_sheet_history(user: User) -> bool:
 
 def can_see_hours(user: User, course: Course | None = None) -> bool:
     """Hours delivered are for the administration, the pedagogists and the institutions'
-    leaders; the institution's staff read the logbook, not the hours. With a course: the hours
-    of that course, which must be one the person sees. The course page, the closing report and
-    the hour exports all ask this one question."""
-    if not (user.is_authenticated and user.is_active) or access.is_staff_member(user):
+    leaders; the institution's staff read the logbook, not the hours, and the visitation's
+    consultant has no courses. With a course: the hours of that course, which must be one the
+    person sees. The course page, the closing report and the hour exports all ask this one
+    question."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if not (access.is_administration(user) or access.is_pedagogist(user) or access.is_leader(user)):
         return False
     return course is None or courses_for(user).filter(pk=course.pk).exists()
 

@@ -52,10 +52,21 @@ class ForloebConfig(AppConfig):
 
         access_log.register(access.ACCESS_LOG)
 
-        # Its part of an access request (institutioner/accessrequests/).
+        # Its part of an access request (institutioner/accessrequests/) and its retention steps
+        # (institutioner/retention/); anonymising a course takes the texts the other rooms keep
+        # about it too (forloeb/courses/hooks.py).
         from forloeb.courses import insight as courses_insight  # noqa: F401
-
-        # Its retention steps (institutioner/retention/).
         from forloeb.courses import retention as courses_retention  # noqa: F401
+        from forloeb.courses.hooks import on_course_anonymise
+        from forloeb.followup import insight as followup_insight  # noqa: F401
+        from forloeb.followup import services as followup_services
         from forloeb.hours import insight as hours_insight  # noqa: F401
         from forloeb.hours import retention as hours_retention  # noqa: F401
+        from forloeb.plan import services as plan_services
+        from forloeb.voice import insight as voice_insight  # noqa: F401
+        from forloeb.voice import services as voice_services
+        from forloeb.yearreport import retention as yearreport_retention  # noqa: F401
+
+        on_course_anonymise(voice_services.ratings_anonymise)
+        on_course_anonymise(followup_services.follow_ups_anonymise)
+        on_course_anonymise(plan_services.plan_changes_anonymise)

@@ -5,6 +5,9 @@ was once a server error. Everything that reads an id or a page number from a req
 through here and gets None for anything but a plain, sensible number.
 """
 
+from django import forms
+from django.core.exceptions import ValidationError
+
 # An id or a page number never needs more digits than a PostgreSQL bigint holds.
 MAX_DIGITS = 18
 
@@ -21,3 +24,37 @@ def whole_number(value: object) -> int | None:
 def whole_numbers(values: list[str]) -> list[int]:
     """The good numbers among `values` (e.g. a list of ticked ids); the rest are left out."""
     return [number for value in values if (number := whole_number(value)) is not None]
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A choice of one row by its id, where the id is read as above first: anything but a plain,
+    sensible number (a minus, 5,000 digits, a number beyond the database's integers, which
+    SQLite would not even take as a parameter) is an invalid choice, never a query."""
+
+    def to_python(self, value):
+        if (
+            value not in self.empty_values
+            and self.to_field_name is None
+            and whole_number(str(value)) is None
+        ):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of rows by their ids (ticked boxes), read as `IdChoiceField` reads one."""
+
+    def clean(self, value):
+        if self.to_field_name is None and isinstance(value, list | tuple):
+            for pk in value:
+                if whole_number(str(pk)) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super().clean(value)

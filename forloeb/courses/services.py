@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forloeb import access
+from forloeb.courses import hooks
 from forloeb.models import (
     CHECKLIST,
     PHASE_ORDER,
@@ -435,8 +436,10 @@ def course_anonymise(*, course_id: int, before: datetime) -> bool:
     """Retention, for a course closed before `before`: the logbook's notes, the evaluations'
     participants and summaries, the assessed goals and what was seen, the reasons for unticked
     checklist items and the course's events lose their text, in the rows and in their history;
-    then its agreement and request (`agreement_anonymise`). Phases, dates, decisions, scales,
-    hours and the checklist's ticks stay. Runs inside the caller's transaction (one per case);
+    so do the texts other rooms keep about the course (registered in forloeb/courses/hooks.py:
+    the institution's ratings, the follow-ups, the plan's changes); then its agreement and
+    request (`agreement_anonymise`). Phases, dates, decisions, scales, hours and the checklist's
+    ticks stay. Runs inside the caller's transaction (one per case);
     returns False if there was nothing to do (anonymised already, or reopened)."""
     course = Course.objects.select_for_update().get(pk=course_id)
     if course.anonymised_at is not None or course.phase != Phase.CLOSED:
@@ -452,6 +455,7 @@ def course_anonymise(*, course_id: int, before: datetime) -> bool:
     text_anonymise(Evaluation, where={"course_id": course.pk}, replace=("participants", "summary"))
     text_anonymise(ChecklistItem, where={"course_id": course.pk}, replace=("waived_reason",))
     text_anonymise(CourseEvent, where={"course_id": course.pk}, replace=("message",))
+    hooks.course_anonymised(course_id=course.pk)
     agreement_anonymise(agreement_id=course.agreement_id, before=before)
     Course.objects.filter(pk=course.pk).update(anonymised_at=timezone.now())
     return True

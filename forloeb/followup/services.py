@@ -11,6 +11,7 @@ from forloeb import access
 from forloeb.models import AskAgain, Course, FollowUp, FollowUpGoal, PracticeInUse
 from institutioner.errors import StateError
 from institutioner.models import User
+from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import GOAL, MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr
 
@@ -80,3 +81,11 @@ def follow_up_answer(
         FollowUpGoal(follow_up=follow_up, goal=goal, in_use=in_use) for goal, in_use in goals
     )
     return follow_up
+
+
+def follow_ups_anonymise(*, course_id: int) -> None:
+    """Retention, within `course_anonymise`: what the leader needed and the goals copied from the
+    agreement lose their text; whether the practice is in use and the answer to asking again
+    stay for the figures."""
+    text_anonymise(FollowUp, where={"course_id": course_id}, replace=("needs",))
+    text_anonymise(FollowUpGoal, where={"follow_up__course_id": course_id}, replace=("goal",))

@@ -1,6 +1,7 @@
 """Retention of the week sheets' notes: `RETENTION_CLOSED_COURSE_YEARS` after the week, a note
-(and its copies in the history) is anonymised; the hours stay. Registered from
-ForloebConfig.ready()."""
+(and its copies in the history) is anonymised; the hours stay. The Excel exports built in the
+background are deleted with their files `RETENTION_EXPORT_DAYS` after they were asked for.
+Registered from ForloebConfig.ready()."""
 
 from datetime import datetime, timedelta
 
@@ -8,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from forloeb.hours import services
-from forloeb.models import WeekSheet
-from institutioner.retention.registry import ANONYMISE, RetentionStep, register
+from forloeb.models import HourExport, WeekSheet
+from institutioner.retention.registry import ANONYMISE, DAYS, DELETE, RetentionStep, register
 from institutioner.retention.services import ANONYMISED
 
 
@@ -29,6 +30,16 @@ def old_notes(*, before: datetime) -> QuerySet:
     )
 
 
+def old_exports(*, before: datetime) -> QuerySet:
+    return (
+        HourExport.objects.filter(created_at__lt=before).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def _exports_delete(ids, *, before: datetime) -> int:
+    return services.hour_exports_purge(before=before)
+
+
 def _anonymise(ids, *, before: datetime) -> int:
     return sum(services.week_sheet_anonymise(sheet_id=pk, before=before) for pk in ids)
 
@@ -42,5 +53,16 @@ register(
         find=old_notes,
         apply=_anonymise,
         order=30,
+    ),
+    RetentionStep(
+        name="hour-exports",
+        label=_("Excel exports of hours"),
+        action=DELETE,
+        period_setting="RETENTION_EXPORT_DAYS",
+        period_unit=DAYS,
+        find=old_exports,
+        apply=_exports_delete,
+        one_by_one=False,
+        order=60,
     ),
 )

@@ -25,7 +25,11 @@ from forloeb.models import (
     WeekSheet,
 )
 from institutioner.errors import StateError
-from institutioner.files.services import register_producer, stored_file_keep
+from institutioner.files.services import (
+    register_producer,
+    stored_file_keep,
+    stored_files_delete,
+)
 from institutioner.models import NotificationKind, Pedagogist, StoredFile, User
 from institutioner.notifications.services import notification_mark_read, notification_queue
 from institutioner.retention.services import text_anonymise
@@ -423,3 +427,12 @@ def hour_export_restart(*, actor: User, export: HourExport) -> HourExport:
         export.save(update_fields=["status", "rows_done", "finished_at"])
         transaction.on_commit(lambda: _enqueue_build(export.pk))
     return export
+
+
+def hour_exports_purge(*, before: datetime) -> int:
+    """Retention: Excel exports asked for before `before` go, each with its file (pedagogists'
+    hours by name); a new one can be made at any time. Returns how many went."""
+    ids = list(HourExport.objects.filter(created_at__lt=before).values_list("pk", flat=True))
+    HourExport.objects.filter(pk__in=ids).delete()
+    stored_files_delete(model=HourExport, object_ids=ids)
+    return len(ids)

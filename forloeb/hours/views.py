@@ -466,6 +466,8 @@ def hours_export_new(request):
             "start": start,
             "end": end,
             "rows": rows,
+            "too_many": rows > settings.HOURS_EXPORT_XLSX_INLINE_ROWS,
+            "limit": settings.HOURS_EXPORT_XLSX_INLINE_ROWS,
             "recent": access.hour_exports_for(request.user)[:5],
         },
     )

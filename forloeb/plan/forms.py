@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from forloeb.models import AbsenceKind, AbsenceRepeat, PlanChangeKind
 from forloeb.plan.services import AbsenceInput, ChangeInput
+from institutioner.inputs import IdChoiceField
 from institutioner.models import Pedagogist
 from institutioner.textlimits import SHORT, TextField
 from institutioner.validators import validate_no_cpr, validate_plausible_date
@@ -15,7 +16,7 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class AbsenceForm(forms.Form):
-    pedagogist: forms.ModelChoiceField = forms.ModelChoiceField(
+    pedagogist: forms.ModelChoiceField = IdChoiceField(
         label=_("Pedagogist"), queryset=Pedagogist.objects.none()
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=AbsenceKind.choices)

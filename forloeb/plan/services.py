@@ -34,6 +34,7 @@ from forloeb.plan import selectors
 from institutioner.errors import StateError
 from institutioner.models import NotificationKind, Pedagogist, Role, User
 from institutioner.notifications.services import notification_queue, notification_queue_many
+from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import SHORT
 from institutioner.validators import validate_no_cpr
 from institutioner.workdays import holiday_name, is_working_day
@@ -496,3 +497,9 @@ def calendar_feed_revoke(*, actor: User, feed_id: int) -> None:
     CalendarFeed.objects.filter(pk=feed_id, user=actor, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+def plan_changes_anonymise(*, course_id: int) -> None:
+    """Retention, within `course_anonymise`: the reasons of the course's cancelled, moved and
+    extra days lose their text, in the rows and their history; the days stay."""
+    text_anonymise(PlanChange, where={"course_id": course_id}, replace=("reason",))

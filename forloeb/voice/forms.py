@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from forloeb.models import MEETING_HOURS_MAX, RatingArea, RatingScore
+from institutioner.inputs import IdMultipleChoiceField
 from institutioner.textlimits import LINE, LONG, TextField
 from institutioner.validators import validate_no_cpr
 
@@ -84,7 +85,7 @@ class RatingForm(forms.Form):
         return {area: self.cleaned_data[f"{area}_comment"] for area in RatingArea.values}
 
 
-class _StaffChoice(forms.ModelMultipleChoiceField):
+class _StaffChoice(IdMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.name
 

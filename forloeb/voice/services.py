@@ -20,6 +20,7 @@ from forloeb.voice import selectors
 from institutioner.errors import StateError
 from institutioner.models import NotificationKind, User
 from institutioner.notifications.services import notification_queue_many
+from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import LINE, LONG, check_lengths
 from institutioner.validators import validate_no_cpr
 
@@ -138,3 +139,14 @@ def rating_invite(*, actor: User, evaluation_id: int, person_ids: list[int]) -> 
         dedupe_key=f"rating-invitation:{evaluation.pk}",
     )
     return len(people)
+
+
+def ratings_anonymise(*, course_id: int) -> None:
+    """Retention, within `course_anonymise`: the comments of every answer to the course's
+    evaluations lose their text; the scores and the meeting time stay for the figures. The
+    invitations hold no text (who asked whom stays, as any link to an account)."""
+    text_anonymise(
+        InstitutionRating,
+        where={"evaluation__course_id": course_id},
+        replace=("comment", *(f"{area}_comment" for area in RatingArea.values)),
+    )

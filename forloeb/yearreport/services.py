@@ -3,6 +3,7 @@
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from celery import current_app
 from django.db import transaction
@@ -13,7 +14,11 @@ from forloeb import access
 from forloeb.models import HourExportStatus, YearReport
 from forloeb.yearreport import pdf, selectors
 from institutioner.errors import StateError
-from institutioner.files.services import register_producer, stored_file_keep
+from institutioner.files.services import (
+    register_producer,
+    stored_file_keep,
+    stored_files_delete,
+)
 from institutioner.models import StoredFile, User
 
 logger = logging.getLogger(__name__)
@@ -139,3 +144,13 @@ def year_report_restart(*, actor: User, report: YearReport) -> YearReport:
         report.save(update_fields=["status", "steps_done", "finished_at"])
         transaction.on_commit(lambda: _enqueue_build(report.pk))
     return report
+
+
+def year_reports_purge(*, before: datetime) -> int:
+    """Retention: reports asked for before `before` go, each with its PDF (it quotes the leaders'
+    comments, which retention anonymises later in the system itself); a new one can be made at
+    any time. Returns how many went."""
+    ids = list(YearReport.objects.filter(created_at__lt=before).values_list("pk", flat=True))
+    YearReport.objects.filter(pk__in=ids).delete()
+    stored_files_delete(model=YearReport, object_ids=ids)
+    return len(ids)

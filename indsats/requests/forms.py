@@ -20,6 +20,7 @@ from indsats.models import (
     Weekday,
 )
 from institutioner import access
+from institutioner.inputs import IdChoiceField, IdMultipleChoiceField
 from institutioner.models import Assignment, Group, Pedagogist, Role, User
 from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField, use_length_message
 from institutioner.validators import validate_no_cpr, validate_plausible_date
@@ -72,7 +73,12 @@ class RequestForm(forms.ModelForm):
             "contact_phone",
             "contact_email",
         ]
-        field_classes = {"need": TextField, "tried_already": TextField}
+        field_classes = {
+            "institution": IdChoiceField,
+            "group": IdChoiceField,
+            "need": TextField,
+            "tried_already": TextField,
+        }
         widgets = {
             "need": forms.Textarea(attrs={"rows": 5}),
             "tried_already": forms.Textarea(attrs={"rows": 3}),
@@ -171,7 +177,7 @@ class RequestForm(forms.ModelForm):
 
 
 class AcceptForm(forms.Form):
-    pedagogists = forms.ModelMultipleChoiceField(
+    pedagogists = IdMultipleChoiceField(
         label=_("Pedagogists"),
         # Someone who has left the municipality is given no new work.
         queryset=Pedagogist.objects.filter(user__is_active=True)
@@ -245,7 +251,7 @@ class MeetingForm(forms.Form):
     start = forms.TimeField(label=_("From"), widget=TIME)
     end = forms.TimeField(label=_("To"), widget=TIME)
     place = TextField(label=_("Place"), max_length=SHORT, validators=[validate_no_cpr])
-    participants = forms.ModelMultipleChoiceField(
+    participants = IdMultipleChoiceField(
         label=_("Participants"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,

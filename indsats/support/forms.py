@@ -16,6 +16,7 @@ from indsats.models import (
 )
 from indsats.support import files, services
 from institutioner import access
+from institutioner.inputs import IdChoiceField, IdMultipleChoiceField
 from institutioner.models import Group, Institution, User
 from institutioner.textlimits import LINE, MEDIUM, TextField, use_length_message
 from institutioner.validators import validate_no_cpr
@@ -44,7 +45,13 @@ class SupportForm(forms.ModelForm):
             "custody_consent",
             "single_consent_reason",
         ]
-        field_classes = {"everyday_needs": TextField, "tried_already": TextField}
+        field_classes = {
+            "institution": IdChoiceField,
+            "group": IdChoiceField,
+            "earlier_interventions": IdMultipleChoiceField,
+            "everyday_needs": TextField,
+            "tried_already": TextField,
+        }
         widgets = {
             "everyday_needs": forms.Textarea(attrs={"rows": 6}),
             "tried_already": forms.Textarea(attrs={"rows": 4}),
@@ -170,7 +177,7 @@ class AskForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    person = forms.ModelChoiceField(
+    person = IdChoiceField(
         label=_("Pedagogist"),
         queryset=User.objects.none(),
         empty_label=None,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indsats.models import AgendaItem, AgendaPurpose, SupportKind, SupportOutcome
 from indsats.supportmeetings.services import FIRST_OUTCOMES, REVISIT_OUTCOMES
+from institutioner.inputs import IdMultipleChoiceField
 from institutioner.models import Role, User
 from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField
 from institutioner.validators import validate_no_cpr, validate_plausible_date
@@ -28,7 +29,7 @@ class VisitationMeetingForm(forms.Form):
         validators=[validate_plausible_date],
         help_text=_("Applications submitted by this day are put on this meeting's agenda."),
     )
-    members = forms.ModelMultipleChoiceField(
+    members = IdMultipleChoiceField(
         label=_("Committee members"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from institutioner.accesslog import rules
+from institutioner.inputs import IdChoiceField
 from institutioner.models import AccessAction, User
 from institutioner.validators import validate_plausible_date
 
@@ -24,7 +25,7 @@ def object_types() -> list[tuple[str, str]]:
     )
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(IdChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return str(obj)
 

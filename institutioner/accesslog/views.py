@@ -2,13 +2,12 @@
 "Hvem har set mine oplysninger"."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from institutioner import access
+from institutioner import access, paging
 from institutioner.accesslog import selectors
 from institutioner.accesslog.export import access_log_csv
 from institutioner.accesslog.forms import AccessLogSearchForm
@@ -45,9 +44,7 @@ def _searched(request):
 @login_required
 def access_log_search(request):
     form, filters, rows = _searched(request)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("side"))
-    query = request.GET.copy()
-    query.pop("side", None)
+    page = paging.page_of(rows, request, PAGE_SIZE)
     return render(
         request,
         "institutioner/accesslog/search.html",
@@ -56,7 +53,7 @@ def access_log_search(request):
             "page": page,
             "rows": _rows_for_page(page),
             "narrowed": bool(filters),
-            "query": query.urlencode(),
+            "query": paging.page_query(request),
             "can_make_access_requests": access.can_make_access_requests(request.user),
         },
     )
@@ -75,7 +72,7 @@ def access_log_mine(request):
     if not access.can_see_own_access_log(request.user):
         raise Http404
     rows = access.own_access_log_for(request.user).order_by("-at", "-pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("side"))
+    page = paging.page_of(rows, request, PAGE_SIZE)
     return render(
         request,
         "institutioner/accesslog/mine.html",

@@ -2,10 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from institutioner import access
+from institutioner.inputs import IdChoiceField
 from institutioner.models import User
 
 
-class SubjectField(forms.ModelChoiceField):
+class SubjectField(IdChoiceField):
     def label_from_instance(self, obj: User) -> str:
         text = str(obj)
         return text if obj.is_active else _("%(person)s – left") % {"person": text}

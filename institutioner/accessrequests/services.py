@@ -2,6 +2,7 @@
 is `build.access_request_build`, which the task calls)."""
 
 import logging
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -10,7 +11,13 @@ from institutioner import access
 from institutioner.accesslog.services import access_log_record
 from institutioner.accessrequests.build import access_request_build  # noqa: F401 (the write)
 from institutioner.accessrequests.tasks import access_request_build_task
-from institutioner.models import AccessAction, AccessRequest, AccessRequestStatus, User
+from institutioner.files.services import stored_files_delete
+from institutioner.models import (
+    AccessAction,
+    AccessRequest,
+    AccessRequestStatus,
+    User,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -59,3 +66,14 @@ def access_request_restart(*, actor: User, request_id: int) -> AccessRequest:
             request.save(update_fields=["status", "error", "rows_done"])
             transaction.on_commit(lambda: access_request_enqueue(request_id=request.pk))
     return request
+
+
+def access_requests_purge(*, before: datetime) -> int:
+    """Retention: access requests asked for before `before` go, each with its ZIP (the person
+    has had it; its texts and log rows may since have been anonymised or deleted). The access
+    log keeps that it was made. Returns how many requests went."""
+    ids = list(AccessRequest.objects.filter(requested_at__lt=before).values_list("pk", flat=True))
+    AccessRequest.objects.filter(pk__in=ids).delete()
+    # The ZIP is kept as the request's document; the row pointed at it, so it goes after.
+    stored_files_delete(model=AccessRequest, object_ids=ids)
+    return len(ids)

@@ -2,13 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from institutioner import access
+from institutioner import access, paging
 from institutioner.accesslog.services import client_address, shown
 from institutioner.accessrequests import services
 from institutioner.accessrequests.forms import AccessRequestForm
@@ -22,7 +21,7 @@ def _list(request, form, status=200):
     if not access.can_make_access_requests(request.user):
         raise Http404
     requests = access.access_requests_for(request.user)
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("side"))
+    page = paging.page_of(requests, request, PAGE_SIZE)
     return render(
         request,
         "institutioner/accessrequests/list.html",

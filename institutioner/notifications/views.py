@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from institutioner import access
+from institutioner import access, paging
 from institutioner.models import Notification, NotificationOptOut
 from institutioner.notifications import services
 from institutioner.notifications.forms import NotificationSettingsForm
@@ -36,9 +35,7 @@ def notification_list(request):
     mine = Notification.objects.filter(recipient=request.user).only(
         "pk", "subject", "body_text", "created_at", "read_at", "url", "kind", "status"
     )
-    page = Paginator(mine.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("side")
-    )
+    page = paging.page_of(mine.order_by("-created_at", "-pk"), request, PAGE_SIZE)
     return render(request, "institutioner/notifications/notification_list.html", {"page": page})
 
 

@@ -1,6 +1,7 @@
 """What is kept how long: each app registers its retention steps here from its AppConfig.ready().
 
-A step is one kind of data with its period (the name of a setting in years) and two functions:
+A step is one kind of data with its period (the name of a setting in years, or in days for
+the kept exports) and two functions:
 `find(before=...)` gives the ids of the cases past the period (a QuerySet of ids, so the dry run
 can count a million rows without loading them), and `apply(ids, before=...)` anonymises or
 deletes them. A step that works case by case (`one_by_one`) gets one id at a time, each in its
@@ -12,7 +13,7 @@ registered them.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -22,6 +23,8 @@ Applier = Callable[..., int]
 
 ANONYMISE = "anonymise"
 DELETE = "delete"
+YEARS = "years"
+DAYS = "days"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class RetentionStep:
     one_by_one: bool = True
     # The order of the run and the report, lowest first.
     order: int = 50
+    # What `period_setting` counts: whole years, or days (e.g. "RETENTION_EXPORT_DAYS").
+    period_unit: str = YEARS
 
 
 _registered: dict[str, RetentionStep] = {}
@@ -51,6 +56,8 @@ def all_steps() -> list[RetentionStep]:
 
 def cutoff(step: RetentionStep, *, now: datetime) -> datetime:
     """The moment before which this kind of data is past its period."""
+    if step.period_unit == DAYS:
+        return now - timedelta(days=int(getattr(settings, step.period_setting)))
     years = int(getattr(settings, step.period_setting))
     try:
         return now.replace(year=now.year - years)

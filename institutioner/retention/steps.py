@@ -1,4 +1,5 @@
-"""The organisation's own retention steps: the access log and the outbox are deleted whole.
+"""The organisation's own retention steps: the access log and the outbox are deleted whole, and
+the access requests (indsigt) with their ZIPs `RETENTION_EXPORT_DAYS` after they were asked for.
 
 Registered from InstitutionerConfig.ready(); the other apps register theirs the same way.
 """
@@ -9,8 +10,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from institutioner.accesslog.services import access_log_purge
-from institutioner.models import AccessLogEntry, Notification
-from institutioner.retention.registry import DELETE, RetentionStep, register
+from institutioner.accessrequests.services import access_requests_purge
+from institutioner.models import AccessLogEntry, AccessRequest, Notification
+from institutioner.retention.registry import DAYS, DELETE, RetentionStep, register
 
 
 def _access_log_old(*, before: datetime) -> QuerySet:
@@ -35,6 +37,18 @@ def _notifications_delete(ids, *, before: datetime) -> int:
     return deleted
 
 
+def _access_requests_old(*, before: datetime) -> QuerySet:
+    return (
+        AccessRequest.objects.filter(requested_at__lt=before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _access_requests_delete(ids, *, before: datetime) -> int:
+    return access_requests_purge(before=before)
+
+
 register(
     RetentionStep(
         name="access-log",
@@ -55,5 +69,16 @@ register(
         apply=_notifications_delete,
         one_by_one=False,
         order=70,
+    ),
+    RetentionStep(
+        name="access-requests",
+        label=_("Access requests with their files"),
+        action=DELETE,
+        period_setting="RETENTION_EXPORT_DAYS",
+        period_unit=DAYS,
+        find=_access_requests_old,
+        apply=_access_requests_delete,
+        one_by_one=False,
+        order=60,
     ),
 )

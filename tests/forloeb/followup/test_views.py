@@ -162,3 +162,12 @@ def test_the_list_runs_the_same_queries_for_one_follow_up_or_many(client, world)
     many, more = shown()
     assert many == set(FollowUp.objects.values_list("pk", flat=True)) and len(many) >= 4
     assert len(more.captured_queries) == len(few.captured_queries) <= 10
+
+
+def test_the_list_writes_dates_with_the_months_name(client, world, follow_up):
+    from django.utils import formats
+
+    client.force_login(world.administrator)
+    page = client.get(reverse("follow_up_list")).content.decode()
+    assert formats.date_format(follow_up.due_on, "j. F Y") in page
+    assert formats.date_format(follow_up.due_on, "j. M Y") not in page

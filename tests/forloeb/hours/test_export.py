@@ -193,3 +193,14 @@ def test_a_failed_export_says_so_and_can_be_built_again(client, world, logged):
     assert services.hour_export_build(export_id=made.pk).status == HourExportStatus.DONE
     with pytest.raises(StateError):
         services.hour_export_restart(actor=world.administrator, export=made)
+
+
+def test_the_background_page_says_too_much_only_above_the_limit(client, world, logged, settings):
+    settings.HOURS_EXPORT_XLSX_INLINE_ROWS = 20000
+    client.force_login(world.administrator)
+    page = client.get(reverse("hours_export_new"), _period(logged)).content.decode()
+    assert "4 rækker" in page and "for meget" not in page
+    assert "op til 20.000 rækker kan hentes med det samme" in page
+    settings.HOURS_EXPORT_XLSX_INLINE_ROWS = 3
+    page = client.get(reverse("hours_export_new"), _period(logged)).content.decode()
+    assert "Det er for meget til at lave, mens du venter" in page

@@ -460,3 +460,19 @@ def test_half_an_hour_is_taken_as_typed(client, world, running, typed):
     assert response.status_code == 302
     (entry,) = WeekSheet.objects.get().entries.all()
     assert entry.hours == D("0.5")
+
+
+def test_the_consultant_sees_no_hours_and_builds_no_export(client, world, consultant):
+    """The visitation's consultant has no courses: the hours' pages answer 404, as to staff."""
+    client.force_login(consultant)
+    for url in (
+        reverse("hours_delivered"),
+        reverse("hours_export", args=["csv"]),
+        reverse("hours_export", args=["xlsx"]),
+        reverse("hours_export_new"),
+    ):
+        assert client.get(url).status_code == 404, url
+    monday = hours.this_monday()
+    period = {"fra": f"{monday - timedelta(weeks=4):%Y-%m-%d}", "til": f"{monday:%Y-%m-%d}"}
+    assert client.post(reverse("hours_export_new"), period).status_code == 404
+    assert "/timer/leveret/" not in client.get(reverse("start")).content.decode()

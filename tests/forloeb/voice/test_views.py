@@ -125,3 +125,12 @@ def test_outsiders_and_the_team_do_not_open_the_form(client, world):
         response = client.post(_url(course, final), form_data())
         assert response.status_code == 404
     assert not InstitutionRating.objects.exists()
+
+
+@pytest.mark.parametrize("person", ["9223372036854775808", "-1", "²"])
+def test_an_id_beyond_the_databases_integers_is_a_danish_message(client, world, person):
+    course, final = course_due_today(world)
+    client.force_login(world.leader)
+    response = client.post(_url(course, final, "rating_invite"), {"people": [person]})
+    assert response.status_code == 200
+    assert "Vælg hvem der skal svare." in response.content.decode()

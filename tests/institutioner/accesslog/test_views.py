@@ -112,7 +112,26 @@ def test_the_search_is_paged(client, world):
     assert len(found(client.get(SEARCH))) == 50
     # Each search adds its own row: 121 rows, then 122.
     assert len(found(client.get(SEARCH, {"side": "3"}))) == 21
-    assert len(found(client.get(SEARCH, {"side": "99999999999999999999999"}))) == 22
+    # A page number that is not a sensible number is the first page, as on every paged list.
+    assert len(found(client.get(SEARCH, {"side": "99999999999999999999999"}))) == 50
+    assert len(found(client.get(SEARCH, {"side": "99"}))) == 23  # beyond the last: the last
+
+
+@pytest.mark.parametrize("side", ["-1", "0", "²"])
+def test_a_page_number_below_1_is_the_first_page(client, world, side):
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            user=world.administrator, action="view", url_name="test", concerns=[world.leader.pk]
+        )
+        for _ in range(70)
+    )
+    newest = set(AccessLogEntry.objects.order_by("-at", "-pk").values_list("pk", flat=True)[:50])
+    client.force_login(world.leader)
+    assert found(client.get(MINE, {"side": side})) == newest
+    assert "Side 1 af 2" in client.get(MINE, {"side": side}).content.decode()
+    client.force_login(world.administrator)
+    page = client.get(SEARCH, {"side": side})
+    assert len(found(page)) == 50 and "Side 1 af 2" in page.content.decode()
 
 
 def test_the_search_is_logged_with_its_filters_and_concerns_the_person(client, world, log):

@@ -1,0 +1,39 @@
+"""Ids that people (or scripts) send in forms: anything but a plain, sensible number is an invalid
+choice with the form's message, never a query (SQLite raised OverflowError for a number beyond
+its integers: a server error)."""
+
+import pytest
+from django import forms
+
+from institutioner.inputs import IdChoiceField, IdMultipleChoiceField
+from institutioner.models import User
+
+pytestmark = pytest.mark.django_db
+
+BAD = ["9223372036854775808", "9" * 5000, "-1", "²", "1.5"]
+
+
+class _Form(forms.Form):
+    one = IdChoiceField(queryset=User.objects.all(), required=False)
+    many = IdMultipleChoiceField(
+        queryset=User.objects.all(),
+        required=False,
+        error_messages={"invalid_pk_value": "Vælg nogen."},
+    )
+
+
+@pytest.mark.parametrize("value", BAD)
+def test_a_bad_id_is_an_invalid_choice(world, value):
+    form = _Form(data={"one": value})
+    assert not form.is_valid()
+    assert form.errors["one"][0].startswith("Marker en gyldig valgmulighed")
+    form = _Form(data={"many": [str(world.leader.pk), value]})
+    assert not form.is_valid()
+    assert form.errors["many"] == ["Vælg nogen."]
+
+
+def test_good_ids_still_choose(world):
+    form = _Form(data={"one": str(world.leader.pk), "many": [str(world.staff.pk)]})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["one"] == world.leader
+    assert list(form.cleaned_data["many"]) == [world.staff]
