@@ -269,9 +269,11 @@ def support_submit(*, actor: User, application_id: int) -> SupportApplication:
 def support_withdraw(*, actor: User, application_id: int, reason: str = "") -> SupportApplication:
     check_lengths(reason=(reason, MEDIUM))
     application = _lock(application_id)
+    if application.status == SupportStatus.DRAFT:
+        raise StateError(_("A draft is not withdrawn: delete it instead."))
     _require(
         application,
-        (SupportStatus.DRAFT, SupportStatus.SUBMITTED, SupportStatus.NEEDS_INFO),
+        (SupportStatus.SUBMITTED, SupportStatus.NEEDS_INFO),
         _("The application is %(status)s and cannot be withdrawn."),
         target=SupportStatus.WITHDRAWN,
     )
@@ -286,9 +288,23 @@ def support_withdraw(*, actor: User, application_id: int, reason: str = "") -> S
         message=reason,
     )
     agenda_take_off(application=application)
-    if before != SupportStatus.DRAFT:
-        _tell_support_people(application, "support_withdrawn")
+    _tell_support_people(application, "support_withdrawn")
     return application
+
+
+@transaction.atomic
+def support_draft_discard(*, actor: User, application_id: int) -> None:
+    """The leader deletes a draft she no longer wants, with its documents and history: it was
+    never submitted, so nobody else has seen it."""
+    application = _lock(application_id)
+    if not support_access.can_delete_support_draft(actor, application):
+        raise StateError(
+            _("The application is %(status)s; only a draft can be deleted.")
+            % {"status": application.get_status_display().lower()}
+        )
+    if not access.institutions_for(actor).filter(pk=application.institution_id).exists():
+        raise StateError(_("You can only delete drafts of your own institutions."))
+    support_draft_delete(application_id=application.pk)
 
 
 @transaction.atomic

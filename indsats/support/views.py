@@ -150,6 +150,7 @@ def _detail_page(request, application, **forms):
         "can_submit": access.can_submit_support(user, application),
         "can_answer": access.can_answer_support(user, application),
         "can_withdraw": access.can_withdraw_support(user, application),
+        "can_delete": access.can_delete_support_draft(user, application),
         "can_ask": access.can_ask_support(user, application),
         "can_add_person": can_add_person and application.status != SupportStatus.DRAFT,
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
@@ -219,6 +220,19 @@ def support_withdraw(request, pk: int):
         ),
         success=_("The application is withdrawn."),
     )
+
+
+@require_POST
+@login_required
+def support_draft_delete(request, pk: int):
+    application = access.get_support_for_leader(request.user, pk)
+    try:
+        services.support_draft_discard(actor=request.user, application_id=application.pk)
+    except StateError as error:
+        messages.error(request, error.message)
+        return redirect("support_detail", pk=application.pk)
+    messages.success(request, _("The draft is deleted with its documents."))
+    return redirect("support_list")
 
 
 @require_POST
