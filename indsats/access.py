@@ -363,6 +363,11 @@ ACCESS_LOG = {
     "support_detail": log.view("indsats.SupportApplication", concerns=_support_people),
     "support_edit": log.view("indsats.SupportApplication"),
     "support_document_create": log.view("indsats.SupportApplication"),
+    # POST actions whose errors show the case page again (with the child's data).
+    "support_withdraw": log.view("indsats.SupportApplication", concerns=_support_people),
+    "support_answer": log.view("indsats.SupportApplication", concerns=_support_people),
+    "support_ask": log.view("indsats.SupportApplication", concerns=_support_people),
+    "support_person_add": log.view("indsats.SupportApplication", concerns=_support_people),
     "support_document_download": log.download(
         "indsats.SupportDocument",
         concerns=lambda document: _support_people(document.application),
@@ -374,6 +379,10 @@ ACCESS_LOG = {
         "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
     ),
     "visitation_meeting_edit": log.view("indsats.VisitationMeeting"),
+    # A decision with errors shows the whole board again.
+    "agenda_item_decide": log.view(
+        "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
+    ),
     "visitation_meeting_agenda_pdf": log.download(
         "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
     ),

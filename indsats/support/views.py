@@ -110,12 +110,13 @@ def support_edit(request, pk: int):
 @login_required
 def support_detail(request, pk: int):
     application = access.get_support_for(request.user, pk)
-    access_log.shown(request, application)
     return _detail_page(request, application)
 
 
 def _detail_page(request, application, **forms):
     user = request.user
+    # The page shows the child's data, also when a form on it is shown again with its errors.
+    access_log.shown(request, application)
     documents = list(application.documents.select_related("uploaded_by"))
     attached = {document.kind for document in documents}
     agenda = list(application.agenda_items.select_related("meeting").order_by("-added_at", "-pk"))

@@ -323,6 +323,26 @@ def test_withdraw_answer_ask_and_add_by_views(client, world, consultant):
     assert "allerede" in response.content.decode()
 
 
+def test_a_case_page_shown_again_after_a_post_is_logged(client, world, consultant):
+    application = make_application(world, submit=True)
+    client.force_login(consultant)
+    response = client.post(reverse("support_ask", args=[application.pk]), {"question": ""})
+    assert response.status_code == 200 and CHILD in response.content.decode()
+    row = log_rows("support_ask").get()
+    assert row.user == consultant and row.action == AccessAction.VIEW
+    assert row.object_id == application.pk and row.concerns == [world.leader.pk]
+    # The leader's edit form shown again with an error shows the child too.
+    services.support_ask(actor=consultant, application_id=application.pk, question="Hvor længe?")
+    client.force_login(world.leader)
+    post = form_post(world, child_name="")
+    response = client.post(reverse("support_edit", args=[application.pk]), post)
+    assert response.status_code == 200
+    assert log_rows("support_edit").get().object_id == application.pk
+    # A question that is sent redirects: no row for it.
+    response = client.post(reverse("support_answer", args=[application.pk]), {"answer": "Et år."})
+    assert response.status_code == 302 and not log_rows("support_answer").exists()
+
+
 # --- Menu and start page ---
 
 

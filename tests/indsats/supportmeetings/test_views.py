@@ -134,8 +134,10 @@ def test_deciding_on_the_board(client, world, consultant, board):
     body = response.content.decode()
     assert "Mit begrundede skøn." in body and "genvisitationsdato" in body
     assert not SupportDecision.objects.exists()
-    # A POST writes no access-log row (institutioner/accesslog: only a GET shows anything); the
-    # board the member came from was logged when it was read.
+    # The board shown again shows every child on it: that answer is logged like the board.
+    row = AccessLogEntry.objects.get(url_name="agenda_item_decide")
+    assert row.user == consultant and row.action == AccessAction.VIEW
+    assert row.object_id == meeting.pk and row.concerns == [world.leader.pk]
     today = timezone.localdate()
     data = {
         prefix + "outcome": "granted",
@@ -149,6 +151,8 @@ def test_deciding_on_the_board(client, world, consultant, board):
     assert response.status_code == 302, re.findall(
         r"invalid-feedback[^>]*>(.{0,200})", response.content.decode(), re.S
     )
+    # A saved decision redirects: it shows nothing, so no second row.
+    assert AccessLogEntry.objects.filter(url_name="agenda_item_decide").count() == 1
     app.refresh_from_db()
     assert app.status == SupportStatus.GRANTED
     # The same form again (a second member, a second tab): a message, not a second decision.
