@@ -16,6 +16,7 @@ from indsats.models import (
 )
 from indsats.support import files, services
 from institutioner import access
+from institutioner.forms import ClientTokenField, client_token_clean
 from institutioner.models import Group, Institution, User
 from institutioner.textlimits import LINE, MEDIUM, TextField, use_length_message
 from institutioner.validators import validate_no_cpr
@@ -25,7 +26,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SupportForm(forms.ModelForm):
-    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    client_token = ClientTokenField()
 
     class Meta:
         model = SupportApplication
@@ -114,6 +115,10 @@ class SupportForm(forms.ModelForm):
             ),
             "client_token",
         )
+
+    def clean_client_token(self):
+        # Only a new form saves by its token; a change goes to the application it is.
+        return None if self.instance.pk else client_token_clean(self)
 
     def clean_custody_consent(self):
         return self.cleaned_data.get("custody_consent") or ""

@@ -240,6 +240,27 @@ def test_create_by_form(client, world):
     assert application.child_name == CHILD and application.created_by == world.leader
 
 
+@pytest.mark.parametrize("token", ["", "not-a-uuid", None])
+def test_create_without_a_readable_token_says_so_and_keeps_what_was_typed(client, world, token):
+    client.force_login(world.leader)
+    post = form_post(world, child_name="Ida Ingrid")
+    if token is None:
+        del post["client_token"]
+    else:
+        post["client_token"] = token
+    response = client.post(reverse("support_create"), post)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Formularen kunne ikke læses helt" in body and "Ida Ingrid" in body
+    assert not SupportApplication.objects.exists()
+    # The form carries a fresh token: saving again works.
+    fresh = response.context["form"].data["client_token"]
+    assert fresh and fresh != token
+    post["client_token"] = fresh
+    assert client.post(reverse("support_create"), post).status_code == 302
+    assert SupportApplication.objects.get().child_name == "Ida Ingrid"
+
+
 def test_create_refuses_a_cpr_number_and_keeps_what_was_typed(client, world):
     client.force_login(world.leader)
     post = form_post(world, child_name="Emil 010203-1234")
