@@ -7,11 +7,12 @@ as "Ansøgning #id (institution)": never the child.
 """
 
 import logging
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from indsats import access as support_access
@@ -61,6 +62,16 @@ ENDED_STATUSES = (SupportStatus.REJECTED, SupportStatus.ENDED, SupportStatus.WIT
 
 # The earlier interventions a leader can link: requests that were accepted.
 LINKABLE_REQUEST_STATUSES = (RequestStatus.ACCEPTED,)
+
+
+# Plausible dates of an application (seed 001 names no period; these catch typing errors): a
+# child in daycare is born at most 7 years ago and not in the future, the period starts at most
+# 3 months back and a year ahead, is not over already and runs at most two years (a grant is
+# re-visited long before).
+BIRTH_YEARS_BACK = 7
+PERIOD_DAYS_BACK = 92
+PERIOD_DAYS_AHEAD = 366
+PERIOD_MAX_DAYS = 2 * 366
 
 
 class DocumentNotSaved(StateError):
@@ -163,6 +174,44 @@ def _fill(application: SupportApplication, data: dict) -> None:
             raise ValidationError({field: error.messages}) from None
 
 
+def _between(earliest: date, latest: date) -> str:
+    return _("Choose a date between %(earliest)s and %(latest)s.") % {
+        "earliest": formats.date_format(earliest, "SHORT_DATE_FORMAT"),
+        "latest": formats.date_format(latest, "SHORT_DATE_FORMAT"),
+    }
+
+
+def check_dates(application: SupportApplication, *, since: date | None = None) -> None:
+    """The birth date and the period are plausible (a ValidationError per field otherwise).
+    `since`: the day the application was made, so a case being answered months later may keep
+    the period it asked for."""
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    born, start, end = (
+        application.child_birth_date,
+        application.period_start,
+        application.period_end,
+    )
+    if born is not None:
+        earliest = today.replace(year=today.year - BIRTH_YEARS_BACK, day=1)
+        if not earliest <= born <= today:
+            errors["child_birth_date"] = [_between(earliest, today)]
+        elif start is not None and born > start:
+            errors["child_birth_date"] = [_("The child must be born before the period starts.")]
+    if start is not None:
+        earliest = min(today, since or today) - timedelta(days=PERIOD_DAYS_BACK)
+        latest = today + timedelta(days=PERIOD_DAYS_AHEAD)
+        if not earliest <= start <= latest:
+            errors["period_start"] = [_between(earliest, latest)]
+    if start is not None and end is not None and "period_start" not in errors:
+        if end < today:
+            errors["period_end"] = [_("The period is already over. Choose a period ahead.")]
+        elif (end - start).days > PERIOD_MAX_DAYS:
+            errors["period_end"] = [_("The period can be at most two years.")]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def support_create(*, actor: User, data: dict, client_token) -> tuple[SupportApplication, bool]:
     """A draft. The same form posted twice (double click, two tabs) creates one application."""
@@ -175,6 +224,7 @@ def support_create(*, actor: User, data: dict, client_token) -> tuple[SupportApp
     earlier = _check_earlier(data)
     application = SupportApplication(created_by=actor, client_token=client_token)
     _fill(application, data)
+    check_dates(application)
     application.full_clean(exclude=["client_token"])
     try:
         with transaction.atomic():
@@ -200,6 +250,7 @@ def support_update(*, actor: User, application_id: int, data: dict) -> SupportAp
     _check_scope(actor, data)
     earlier = _check_earlier(data)
     _fill(application, data)
+    check_dates(application, since=timezone.localdate(application.created_at))
     application.full_clean()
     application.save(update_fields=[*SUPPORT_FIELDS, "updated_at"])
     application.earlier_interventions.set(earlier)

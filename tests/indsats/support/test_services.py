@@ -1,5 +1,5 @@
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -50,6 +50,46 @@ def test_create_makes_one_draft_per_form(world):
     assert first.status == SupportStatus.DRAFT
     assert list(first.events.values_list("kind", flat=True)) == [SupportEventKind.CREATED]
     assert SupportApplication.objects.count() == 1
+
+
+def _days(n):
+    return timezone.localdate() + timedelta(days=n)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"child_birth_date": _days(1)}, "child_birth_date", "Vælg en dato mellem"),
+        ({"child_birth_date": date(1, 1, 1)}, "child_birth_date", "Vælg en dato mellem"),
+        ({"child_birth_date": _days(-8 * 366)}, "child_birth_date", "Vælg en dato mellem"),
+        (
+            {"child_birth_date": _days(-100), "period_start": _days(-120)},
+            "child_birth_date",
+            "født før perioden",
+        ),
+        ({"period_start": date(9999, 1, 1), "period_end": date(9999, 6, 1)}, "period_start", ""),
+        ({"period_start": _days(-200), "period_end": _days(100)}, "period_start", ""),
+        ({"period_start": _days(-60), "period_end": _days(-1)}, "period_end", "allerede ovre"),
+        ({"period_start": _days(10), "period_end": _days(30 * 365)}, "period_end", "to år"),
+    ],
+)
+def test_implausible_dates_are_refused(world, overrides, field, message):
+    with pytest.raises(ValidationError) as refused:
+        make_application(world, attach=False, **overrides)
+    errors = refused.value.message_dict
+    assert field in errors and message in " ".join(errors[field]), errors
+    assert not SupportApplication.objects.exists()
+
+
+def test_plausible_dates_are_taken(world):
+    application = make_application(
+        world,
+        attach=False,
+        child_birth_date=_days(-6 * 365),
+        period_start=_days(-30),
+        period_end=_days(700),
+    )
+    assert application.pk
 
 
 def test_create_only_for_own_institution(world):
