@@ -426,12 +426,19 @@ def _check_decision(
             errors["period_start"] = _("A grant needs a period.")
         if period_end is None:
             errors["period_end"] = _("A grant needs a period.")
+        meeting_day = timezone.localdate(item.meeting.starts_at)
         if period_start and period_end and period_end < period_start:
             errors["period_end"] = _("The period must end on or after its start.")
+        elif period_end and period_end < meeting_day:
+            errors["period_end"] = _("The period is over before the meeting.")
         if revisit_on is None:
             errors["revisit_on"] = _("A grant needs a re-visitation date.")
         elif period_end and revisit_on > period_end:
             errors["revisit_on"] = _("The re-visitation must be before the period ends.")
+        elif period_start and revisit_on < period_start:
+            errors["revisit_on"] = _("The re-visitation must be within the period.")
+        elif revisit_on < meeting_day:
+            errors["revisit_on"] = _("The re-visitation cannot be before the meeting.")
         if errors:
             raise ValidationError(errors)
 

@@ -240,6 +240,44 @@ def test_every_refused_decision_is_a_danish_message(world):
     assert SupportDecision.objects.count() == 1
 
 
+def test_a_grant_is_re_visited_within_its_period_and_not_before_the_meeting(world):
+    app = make_application(world)
+    meeting = plan(world, days=14)
+    item = _item(app)
+    day = timezone.localdate(meeting.starts_at)
+    refused = [
+        # The re-visitation before the period starts.
+        (
+            {"period_start": day + timedelta(days=30), "revisit_on": day + timedelta(days=10)},
+            "revisit_on",
+            "inden for perioden",
+        ),
+        # ... before the meeting (and the period already running).
+        (
+            {"period_start": day - timedelta(days=30), "revisit_on": day - timedelta(days=1)},
+            "revisit_on",
+            "før mødet",
+        ),
+        # A period wholly in the past at the meeting.
+        (
+            {
+                "period_start": day - timedelta(days=60),
+                "period_end": day - timedelta(days=1),
+                "revisit_on": day - timedelta(days=10),
+            },
+            "period_end",
+            "ovre før mødet",
+        ),
+    ]
+    for values, field, message in refused:
+        with pytest.raises(ValidationError) as error:
+            grant(world, item, **values)
+        assert message in " ".join(error.value.message_dict.get(field, [])), error.value
+    assert not SupportDecision.objects.exists()
+    grant(world, item, period_start=day, revisit_on=day)
+    assert SupportDecision.objects.count() == 1
+
+
 def test_a_withdrawn_item_cannot_be_decided(world):
     app = make_application(world)
     plan(world)
@@ -252,7 +290,12 @@ def test_a_withdrawn_item_cannot_be_decided(world):
 def test_a_granted_case_is_revisited_then_extended_and_ended(world):
     app = make_application(world)
     plan(world)
-    grant(world, _item(app), revisit_on=timezone.localdate() + timedelta(days=20))
+    grant(
+        world,
+        _item(app),
+        period_start=timezone.localdate() + timedelta(days=14),
+        revisit_on=timezone.localdate() + timedelta(days=20),
+    )
     app.refresh_from_db()
     assert list(services.revisits_due()) == [app]
     second = plan(world, days=30, deadline_days=20)

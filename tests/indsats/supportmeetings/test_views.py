@@ -243,7 +243,12 @@ def test_the_administration_plans_moves_cancels_and_marks_held(client, world, co
 
 def test_the_revisit_button_puts_a_case_on_the_agenda(client, world, board):
     _meeting, app = board
-    grant(world, _item(app), revisit_on=timezone.localdate() + timedelta(days=20))
+    grant(
+        world,
+        _item(app),
+        period_start=timezone.localdate() + timedelta(days=14),
+        revisit_on=timezone.localdate() + timedelta(days=20),
+    )
     other = plan(world, days=30, deadline_days=20)
     client.force_login(world.administrator)
     body = client.get(reverse("visitation_meeting_detail", args=[other.pk])).content.decode()
