@@ -987,6 +987,8 @@ class AgendaItemStatus(models.TextChoices):
     DECIDED = "decided", _("Decided")
     MOVED = "moved", _("Moved to another meeting")
     REMOVED = "removed", _("Taken off (withdrawn)")
+    # Asked a question outside the meeting: off the agenda until the leader answers.
+    AWAITING_INFO = "awaiting_info", _("Taken off (waiting for more information)")
 
 
 class AgendaItem(models.Model):

@@ -385,7 +385,7 @@ def support_ask(*, actor: User, application_id: int, question: str) -> SupportAp
         message=question,
     )
     # It waits for the answer, not for the meeting.
-    agenda_take_off(application=application)
+    agenda_take_off(application=application, awaiting_info=True)
     notification_queue(
         recipient=application.created_by,
         template="support_question",

@@ -89,11 +89,13 @@ def agenda_place(
 
 
 @transaction.atomic
-def agenda_take_off(*, application: SupportApplication) -> int:
-    """Takes a withdrawn application off the agenda it waits on; returns how many items."""
+def agenda_take_off(*, application: SupportApplication, awaiting_info: bool = False) -> int:
+    """Takes an application off the agenda it waits on (withdrawn, or `awaiting_info`: a
+    question was asked and it waits for the answer); returns how many items."""
+    status = AgendaItemStatus.AWAITING_INFO if awaiting_info else AgendaItemStatus.REMOVED
     return AgendaItem.objects.filter(
         application=application, status=AgendaItemStatus.WAITING
-    ).update(status=AgendaItemStatus.REMOVED)
+    ).update(status=status)
 
 
 # --- Planning the meetings ------------------------------------------------------------------------
@@ -474,6 +476,10 @@ def support_decide(
         raise StateError(_("The application has already been decided at this meeting."))
     if item.status == AgendaItemStatus.MOVED:
         raise StateError(_("The application has been moved to another meeting."))
+    if item.status == AgendaItemStatus.AWAITING_INFO:
+        raise StateError(
+            _("The application has been taken off the agenda to wait for more information.")
+        )
     if item.status != AgendaItemStatus.WAITING:
         raise StateError(_("The application has been taken off the agenda (withdrawn)."))
     application = item.application

@@ -318,6 +318,29 @@ def test_the_list_shows_coming_meetings_first_then_past_ones_newest_first(
     assert row.action == AccessAction.SEARCH
 
 
+def test_a_question_takes_it_off_to_wait_for_more_information(client, world, consultant, board):
+    from indsats.support import services as support_services
+
+    meeting, app = board
+    item = _item(app)
+    support_services.support_ask(actor=consultant, application_id=app.pk, question="Hvor længe?")
+    client.force_login(consultant)
+    body = client.get(reverse("visitation_meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Taget af (venter på flere oplysninger)" in body and "trukket tilbage" not in body
+    prefix = f"item{item.pk}-"
+    response = client.post(
+        reverse("agenda_item_decide", args=[meeting.pk, item.pk]),
+        {prefix + "outcome": "rejected", prefix + "reasons": "Nej."},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "taget af dagsordenen for at vente på flere oplysninger" in body
+    assert "trukket tilbage" not in body
+    client.force_login(world.leader)
+    body = client.get(reverse("support_detail", args=[app.pk])).content.decode()
+    assert "Taget af (venter på flere oplysninger)" in body and "trukket tilbage" not in body
+
+
 def test_state_errors_on_the_board_are_messages(client, world, consultant, board):
     meeting, app = board
     later = plan(world, days=30, deadline_days=20)
