@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indsats.models import AgendaItem, AgendaPurpose, SupportKind, SupportOutcome
-from indsats.supportmeetings.services import FIRST_OUTCOMES, REVISIT_OUTCOMES
+from indsats.supportmeetings.services import FIRST_OUTCOMES, REVISIT_OUTCOMES, grant_in_force
 from institutioner.models import Role, User
 from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField
 from institutioner.validators import validate_no_cpr, validate_plausible_date
@@ -134,6 +134,16 @@ class DecisionForm(forms.Form):
         if application.kind != SupportKind.SUPPORT_HOURS:
             self.fields["hours_per_week"].help_text = _("Not needed for a special place.")
         if not self.is_bound:
-            self.initial.setdefault("hours_per_week", application.hours_per_week)
-            self.initial.setdefault("period_start", application.period_start)
-            self.initial.setdefault("period_end", application.period_end)
+            hours, start, end = (
+                application.hours_per_week,
+                application.period_start,
+                application.period_end,
+            )
+            grant = grant_in_force(application) if item.purpose == AgendaPurpose.REVISIT else None
+            if grant is not None and grant.period_start and grant.period_end:
+                # An extension follows on from the grant in force, as long as it ran.
+                hours, start = grant.hours_per_week, grant.period_end + timedelta(days=1)
+                end = start + (grant.period_end - grant.period_start)
+            self.initial.setdefault("hours_per_week", hours)
+            self.initial.setdefault("period_start", start)
+            self.initial.setdefault("period_end", end)

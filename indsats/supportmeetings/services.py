@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from indsats.models import (
@@ -399,6 +399,36 @@ FIRST_OUTCOMES = (
 )
 
 
+def grant_in_force(application: SupportApplication) -> SupportDecision | None:
+    """The last granting decision of a case (granted, partly granted or extended): the hours
+    and period a re-visitation starts from."""
+    return (
+        SupportDecision.objects.filter(application=application, outcome__in=GRANTING_OUTCOMES)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+def _check_extension(
+    application: SupportApplication, period_start: date | None, period_end: date | None
+) -> dict[str, str]:
+    """An extension follows on from the grant in force: it starts after that grant started and
+    runs beyond its end."""
+    grant = grant_in_force(application)
+    if grant is None or grant.period_start is None or grant.period_end is None:
+        return {}
+    errors = {}
+    if period_start and period_start <= grant.period_start:
+        errors["period_start"] = _(
+            "An extension must start after the support in force started (%(day)s)."
+        ) % {"day": formats.date_format(grant.period_start, "SHORT_DATE_FORMAT")}
+    if period_end and period_end <= grant.period_end:
+        errors["period_end"] = _(
+            "An extension must run beyond the support in force, which ends %(day)s."
+        ) % {"day": formats.date_format(grant.period_end, "SHORT_DATE_FORMAT")}
+    return errors
+
+
 def _check_decision(
     item: AgendaItem,
     outcome: str,
@@ -441,6 +471,11 @@ def _check_decision(
             errors["revisit_on"] = _("The re-visitation must be within the period.")
         elif revisit_on < meeting_day:
             errors["revisit_on"] = _("The re-visitation cannot be before the meeting.")
+        if outcome == SupportOutcome.EXTENDED:
+            for field, message in _check_extension(
+                item.application, period_start, period_end
+            ).items():
+                errors.setdefault(field, message)
         if errors:
             raise ValidationError(errors)
 

@@ -306,8 +306,16 @@ def test_a_granted_case_is_revisited_then_extended_and_ended(world):
         services.revisit_place(actor=world.administrator, application_id=app.pk)
     with pytest.raises(ValidationError):
         grant(world, item, outcome="granted")
-    new_revisit = timezone.localdate() + timedelta(days=280)
-    grant(world, item, outcome="extended", hours_per_week=Decimal("6"), revisit_on=new_revisit)
+    new_revisit = timezone.localdate() + timedelta(days=380)
+    grant(
+        world,
+        item,
+        outcome="extended",
+        hours_per_week=Decimal("6"),
+        period_start=timezone.localdate() + timedelta(days=301),
+        period_end=timezone.localdate() + timedelta(days=500),
+        revisit_on=new_revisit,
+    )
     app.refresh_from_db()
     assert app.status == SupportStatus.GRANTED and app.revisit_on == new_revisit
     again = services.revisit_place(
@@ -318,3 +326,51 @@ def test_a_granted_case_is_revisited_then_extended_and_ended(world):
     assert app.status == SupportStatus.ENDED and app.revisit_on is None
     with pytest.raises(StateError, match="kun bevilget støtte"):
         services.revisit_place(actor=world.administrator, application_id=app.pk)
+
+
+def test_an_extension_follows_on_from_the_grant_in_force(world):
+    from indsats.supportmeetings.forms import DecisionForm
+
+    app = make_application(world)
+    plan(world)
+    today = timezone.localdate()
+    grant(
+        world,
+        _item(app),
+        hours_per_week=Decimal("6"),
+        period_start=today + timedelta(days=14),
+        period_end=today + timedelta(days=60),
+        revisit_on=today + timedelta(days=40),
+    )
+    second = plan(world, days=30, deadline_days=20)
+    item = services.revisit_place(
+        actor=world.administrator, application_id=app.pk, meeting_id=second.pk
+    )
+    # Prefilled from the grant in force (not the application's 10 hours and its period).
+    form = DecisionForm(item=item)
+    assert form.initial["hours_per_week"] == Decimal("6")
+    assert form.initial["period_start"] == today + timedelta(days=61)
+    assert form.initial["period_end"] == today + timedelta(days=61 + 46)
+    # The grant in force's own period again: it starts with it and ends with it.
+    with pytest.raises(ValidationError) as error:
+        grant(
+            world,
+            item,
+            outcome="extended",
+            period_start=today + timedelta(days=14),
+            period_end=today + timedelta(days=60),
+            revisit_on=today + timedelta(days=50),
+        )
+    errors = error.value.message_dict
+    assert "begynde efter, at den nuværende støtte begyndte" in errors["period_start"][0]
+    assert "ud over den nuværende støtte" in errors["period_end"][0]
+    decision = grant(
+        world,
+        item,
+        outcome="extended",
+        hours_per_week=form.initial["hours_per_week"],
+        period_start=form.initial["period_start"],
+        period_end=form.initial["period_end"],
+        revisit_on=form.initial["period_end"] - timedelta(days=10),
+    )
+    assert services.grant_in_force(app) == decision
