@@ -951,6 +951,11 @@ class VisitationMeeting(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    # The planning form's token: the same form posted twice plans one meeting (empty for the
+    # meetings planned before it was kept).
+    client_token = models.UUIDField(
+        null=True, blank=True, unique=True, editable=False, verbose_name=_("form token")
+    )
 
     history = HistoricalRecords(m2m_fields=[members])
 

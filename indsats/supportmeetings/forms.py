@@ -1,3 +1,4 @@
+import uuid
 from datetime import datetime, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indsats.models import AgendaItem, AgendaPurpose, SupportKind, SupportOutcome
 from indsats.supportmeetings.services import FIRST_OUTCOMES, REVISIT_OUTCOMES, grant_in_force
+from institutioner.forms import ClientTokenField, client_token_clean
 from institutioner.models import Role, User
 from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField
 from institutioner.validators import validate_no_cpr, validate_plausible_date
@@ -35,8 +37,16 @@ class VisitationMeetingForm(forms.Form):
         error_messages={"required": _("Choose at least one committee member.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    client_token = ClientTokenField()
+
+    def __init__(self, *args, new: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Planning a new meeting: the token makes a double submit plan one meeting.
+        self.new = new
+        if new:
+            self.initial.setdefault("client_token", uuid.uuid4())
+        else:
+            del self.fields["client_token"]
         members = cast(forms.ModelMultipleChoiceField, self.fields["members"])
         members.queryset = User.objects.filter(
             is_active=True, role__in=[Role.CONSULTANT, Role.ADMINISTRATION]
@@ -54,6 +64,9 @@ class VisitationMeetingForm(forms.Form):
             "application_deadline": meeting.application_deadline,
             "members": list(meeting.members.all()),
         }
+
+    def clean_client_token(self):
+        return client_token_clean(self)
 
     def clean(self):
         super().clean()

@@ -161,9 +161,17 @@ def meeting_plan(
     place: str,
     application_deadline: date,
     members: list[User],
+    client_token=None,
 ) -> VisitationMeeting:
     """Plans a meeting, puts every submitted application that waits on no agenda and came in by
-    the deadline on its agenda, and invites the committee."""
+    the deadline on its agenda, and invites the committee. The same form posted twice (a double
+    click, two tabs: the same `client_token`) plans one meeting and sends one invitation."""
+    if client_token is not None:
+        existing = VisitationMeeting.objects.filter(client_token=client_token).first()
+        if existing is not None:
+            if existing.created_by_id != actor.pk:
+                raise StateError(_("This form has already been used. Open a new form."))
+            return existing
     validate_no_cpr(place)
     _check_times(starts_at, ends_at, application_deadline)
     meeting = VisitationMeeting(
@@ -172,9 +180,18 @@ def meeting_plan(
         place=place,
         application_deadline=application_deadline,
         created_by=actor,
+        client_token=client_token,
     )
-    meeting.full_clean(exclude=["created_by"])
-    meeting.save()
+    meeting.full_clean(exclude=["created_by", "client_token"])
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError:
+        # The same form saved at the same moment by a second request.
+        existing = VisitationMeeting.objects.filter(client_token=client_token).first()
+        if client_token is None or existing is None or existing.created_by_id != actor.pk:
+            raise
+        return existing
     meeting.members.set(members)
     for application in _waiting_applications(application_deadline):
         agenda_place(

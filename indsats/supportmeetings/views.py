@@ -63,7 +63,7 @@ def visitation_meeting_list(request):
 @login_required
 def visitation_meeting_create(request):
     _require_planner(request.user)
-    form = VisitationMeetingForm(request.POST or None)
+    form = VisitationMeetingForm(request.POST or None, new=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -74,6 +74,7 @@ def visitation_meeting_create(request):
                 place=data["place"],
                 application_deadline=data["application_deadline"],
                 members=list(data["members"]),
+                client_token=data["client_token"],
             )
         except StateError as error:
             form.add_error(None, error.message)

@@ -2,6 +2,7 @@
 
 import io
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -19,7 +20,7 @@ from indsats.models import (
     VisitationMeeting,
     VisitationMeetingStatus,
 )
-from institutioner.models import AccessAction, AccessLogEntry
+from institutioner.models import AccessAction, AccessLogEntry, Notification
 from tests.indsats.supportmeetings.helpers import grant, make_application, plan
 
 
@@ -204,6 +205,7 @@ def test_the_administration_plans_moves_cancels_and_marks_held(client, world, co
         "place": "Rådhuset",
         "application_deadline": (day - timedelta(days=7)).isoformat(),
         "members": [consultant.pk],
+        "client_token": str(uuid.uuid4()),
     }
     # A deadline after the meeting: the form again, with everything typed.
     bad = client.post(
@@ -218,7 +220,11 @@ def test_the_administration_plans_moves_cancels_and_marks_held(client, world, co
     assert _item(app).meeting == meeting
     second = client.post(
         reverse("visitation_meeting_create"),
-        {**form, "date": (day + timedelta(days=14)).isoformat()},
+        {
+            **form,
+            "date": (day + timedelta(days=14)).isoformat(),
+            "client_token": str(uuid.uuid4()),
+        },
     )
     assert second.status_code == 302
     later = VisitationMeeting.objects.exclude(pk=meeting.pk).get()
@@ -239,6 +245,35 @@ def test_the_administration_plans_moves_cancels_and_marks_held(client, world, co
     meeting.refresh_from_db()
     assert response.status_code == 302 and meeting.place == "Biblioteket"
     assert meeting.sequence == 1
+
+
+def test_planning_twice_with_the_same_form_plans_one_meeting(client, world, consultant):
+    make_application(world)
+    client.force_login(world.administrator)
+    page = client.get(reverse("visitation_meeting_create"))
+    token = page.context["form"].initial["client_token"]
+    day = timezone.localdate() + timedelta(days=20)
+    form = {
+        "date": day.isoformat(),
+        "start": "09:00",
+        "end": "11:00",
+        "place": "Rådhuset",
+        "application_deadline": (day - timedelta(days=7)).isoformat(),
+        "members": [consultant.pk],
+        "client_token": str(token),
+    }
+    first = client.post(reverse("visitation_meeting_create"), form)
+    second = client.post(reverse("visitation_meeting_create"), form)
+    meeting = VisitationMeeting.objects.get()
+    assert first["Location"] == second["Location"] == meeting.get_absolute_url()
+    assert Notification.objects.filter(template="visitation_planned").count() == 1
+    assert AgendaItem.objects.count() == 1
+    # A form without a readable token: a message, what was typed kept, and no meeting.
+    broken = client.post(reverse("visitation_meeting_create"), {**form, "client_token": "x"})
+    assert broken.status_code == 200
+    body = broken.content.decode()
+    assert "Formularen kunne ikke læses helt" in body and "Rådhuset" in body
+    assert VisitationMeeting.objects.count() == 1
 
 
 def test_the_revisit_button_puts_a_case_on_the_agenda(client, world, board):
