@@ -471,6 +471,16 @@ def _check_decision(
             errors["hours_per_week"] = _("A grant of support hours needs the hours a week.")
         if hours_per_week is not None and not (Decimal(0) < hours_per_week <= Decimal(40)):
             errors["hours_per_week"] = _("The hours a week must be above 0 and at most 40.")
+        applied = item.application.hours_per_week
+        if (
+            outcome == SupportOutcome.PARTLY_GRANTED
+            and hours_per_week is not None
+            and applied is not None
+            and hours_per_week >= applied
+        ):
+            errors["hours_per_week"] = _(
+                "A partial grant gives fewer hours than the %(hours)s a week applied for."
+            ) % {"hours": formats.number_format(applied, decimal_pos=1)}
         if period_start is None:
             errors["period_start"] = _("A grant needs a period.")
         if period_end is None:

@@ -374,3 +374,16 @@ def test_an_extension_follows_on_from_the_grant_in_force(world):
         revisit_on=form.initial["period_end"] - timedelta(days=10),
     )
     assert services.grant_in_force(app) == decision
+
+
+def test_a_partial_grant_gives_fewer_hours_than_applied_for(world):
+    app = make_application(world)  # 10 hours a week applied for
+    plan(world)
+    item = _item(app)
+    for hours in ("10", "12.5"):
+        with pytest.raises(ValidationError) as error:
+            grant(world, item, outcome="partly_granted", hours_per_week=Decimal(hours))
+        assert "færre timer end de 10,0" in error.value.message_dict["hours_per_week"][0]
+    grant(world, item, outcome="partly_granted", hours_per_week=Decimal("9.5"))
+    app.refresh_from_db()
+    assert app.status == SupportStatus.PARTLY_GRANTED
