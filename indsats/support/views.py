@@ -373,7 +373,11 @@ def support_document_download(request, pk: int):
         return redirect("support_detail", pk=document.application_id)
     access_log.shown(request, document)
     response = FileResponse(
-        handle, as_attachment=True, filename=document.name, content_type=document.mimetype
+        handle,
+        as_attachment=True,
+        # Documents kept before names were made to match their type get the right ending too.
+        filename=files.typed_name(document.name, document.mimetype),
+        content_type=document.mimetype,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
