@@ -379,8 +379,11 @@ ACCESS_LOG = {
         "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
     ),
     "visitation_meeting_edit": log.view("indsats.VisitationMeeting"),
-    # A decision with errors shows the whole board again.
+    # A decision or a cancel reason with errors shows the whole board again.
     "agenda_item_decide": log.view(
+        "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
+    ),
+    "visitation_meeting_cancel": log.view(
         "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
     ),
     "visitation_meeting_agenda_pdf": log.download(

@@ -276,6 +276,26 @@ def test_planning_twice_with_the_same_form_plans_one_meeting(client, world, cons
     assert VisitationMeeting.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [("Flyttet pga. 070589-1234", "CPR"), ("x" * 501, "Højst 500 tegn")],
+)
+def test_a_refused_cancel_reason_is_kept_beside_its_message(client, world, board, reason, message):
+    meeting, _app = board
+    client.force_login(world.administrator)
+    response = client.post(
+        reverse("visitation_meeting_cancel", args=[meeting.pk]), {"reason": reason}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert message in body and reason in body
+    assert re.search(r'<details class="mt-4" id="cancel" open>', body)
+    meeting.refresh_from_db()
+    assert meeting.status == VisitationMeetingStatus.PLANNED
+    # The board shown again is logged like the board.
+    assert AccessLogEntry.objects.get(url_name="visitation_meeting_cancel").object_id == meeting.pk
+
+
 def test_the_revisit_button_puts_a_case_on_the_agenda(client, world, board):
     _meeting, app = board
     grant(
