@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr_child
 
 # The types a document may have, by the MIME type its content shows.
 ALLOWED_TYPES = {
@@ -73,7 +73,7 @@ def _name(upload) -> str:
     name = (getattr(upload, "name", "") or "dokument").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     name = name.strip() or "dokument"
     try:
-        validate_no_cpr(name)
+        validate_no_cpr_child(name)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from None
     return name

@@ -19,7 +19,7 @@ from institutioner import access
 from institutioner.forms import ClientTokenField, client_token_clean
 from institutioner.models import Group, Institution, User
 from institutioner.textlimits import LINE, MEDIUM, TextField, use_length_message
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr_child
 from institutioner.widgets import QuickSelect
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -86,7 +86,7 @@ class SupportForm(forms.ModelForm):
             if value != CustodyConsent.NONE
         ]
         consent.required = False
-        self.fields["child_name"].validators.append(validate_no_cpr)
+        self.fields["child_name"].validators.append(validate_no_cpr_child)
         self.fields["single_consent_reason"].widget.attrs["maxlength"] = LINE
         self.fields["hours_per_week"].widget.attrs.update(min="0.5", max="40", step="0.5")
         if institutions.count() == 1 and not self.instance.pk:
@@ -149,7 +149,7 @@ class WithdrawForm(forms.Form):
         label=_("Why (optional)"),
         max_length=MEDIUM,
         required=False,
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_child],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -158,7 +158,7 @@ class AnswerForm(forms.Form):
     answer = TextField(
         label=_("Your answer"),
         max_length=MEDIUM,
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_child],
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write your answer.")},
     )
@@ -168,7 +168,7 @@ class AskForm(forms.Form):
     question = TextField(
         label=_("Question to the leader"),
         max_length=MEDIUM,
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_child],
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write what you need to know.")},
     )

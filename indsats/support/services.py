@@ -38,7 +38,7 @@ from institutioner.models import Role, User
 from institutioner.notifications.services import notification_queue, notification_queue_many
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import MEDIUM, check_lengths
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr_child
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ def _require(
 def _event(application, *, kind, actor, from_status="", message="") -> SupportEvent:
     # Questions and answers are free text too: no CPR numbers, whoever calls.
     check_lengths(message=(message, MEDIUM))
-    validate_no_cpr(message)
+    validate_no_cpr_child(message)
     return SupportEvent.objects.create(
         application=application,
         kind=kind,
@@ -169,7 +169,7 @@ def _fill(application: SupportApplication, data: dict) -> None:
         application.single_consent_reason = ""
     for field in ("child_name", "everyday_needs", "tried_already", "single_consent_reason"):
         try:
-            validate_no_cpr(getattr(application, field) or "")
+            validate_no_cpr_child(getattr(application, field) or "")
         except ValidationError as error:
             raise ValidationError({field: error.messages}) from None
 
@@ -365,7 +365,7 @@ def support_ask(*, actor: User, application_id: int, question: str) -> SupportAp
     if not question.strip():
         raise ValidationError({"question": _("Write what you need to know.")})
     try:
-        validate_no_cpr(question)
+        validate_no_cpr_child(question)
     except ValidationError as error:
         raise ValidationError({"question": error.messages}) from None
     application = _lock(application_id)
@@ -403,7 +403,7 @@ def support_answer(*, actor: User, application_id: int, answer: str) -> SupportA
     if not answer.strip():
         raise ValidationError({"answer": _("Write your answer.")})
     try:
-        validate_no_cpr(answer)
+        validate_no_cpr_child(answer)
     except ValidationError as error:
         raise ValidationError({"answer": error.messages}) from None
     application = _lock(application_id)

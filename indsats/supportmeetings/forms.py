@@ -13,7 +13,11 @@ from indsats.supportmeetings.services import FIRST_OUTCOMES, REVISIT_OUTCOMES, g
 from institutioner.forms import ClientTokenField, client_token_clean
 from institutioner.models import Role, User
 from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField
-from institutioner.validators import validate_no_cpr, validate_plausible_date
+from institutioner.validators import (
+    validate_no_cpr,
+    validate_no_cpr_child,
+    validate_plausible_date,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -83,7 +87,7 @@ class VisitationMeetingForm(forms.Form):
             elif day > timezone.localdate() + timedelta(days=365):
                 self.add_error("date", _("The meeting can be at most a year ahead."))
             deadline = data.get("application_deadline")
-            if deadline and deadline > day:
+            if deadline and deadline >= day:
                 self.add_error(
                     "application_deadline",
                     _("The application deadline must be before the meeting."),
@@ -119,6 +123,11 @@ class DecisionForm(forms.Form):
         min_value=0.5,
         max_value=40,
         localize=True,
+        # Django's own message writes the limit as 0.5; Danish writes 0,5.
+        error_messages={
+            "min_value": _("The hours a week must be at least 0.5."),
+            "max_value": _("The hours a week must be at most 40."),
+        },
     )
     period_start = forms.DateField(
         label=_("From"), required=False, widget=DATE, validators=[validate_plausible_date]
@@ -133,7 +142,7 @@ class DecisionForm(forms.Form):
         label=_("Reasons"),
         max_length=MEDIUM,
         widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_child],
         error_messages={"required": _("Give the reasons for the decision.")},
     )
 

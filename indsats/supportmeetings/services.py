@@ -36,7 +36,7 @@ from institutioner.errors import StateError
 from institutioner.models import NotificationKind, User
 from institutioner.notifications.services import EmailAttachment, notification_queue_many
 from institutioner.textlimits import LINE, MEDIUM, check_lengths
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr, validate_no_cpr_child
 
 
 def next_meeting(on=None) -> VisitationMeeting | None:
@@ -112,7 +112,8 @@ def _check_times(starts_at: datetime, ends_at: datetime, deadline: date) -> None
         raise ValidationError({"end": _("The meeting must end after it starts.")})
     if starts_at > timezone.now() + timedelta(days=366):
         raise ValidationError({"date": _("The meeting can be at most a year ahead.")})
-    if deadline > timezone.localtime(starts_at).date():
+    # Strictly before: an application submitted on the meeting's day cannot be read for it.
+    if deadline >= timezone.localtime(starts_at).date():
         raise ValidationError(
             {"application_deadline": _("The application deadline must be before the meeting.")}
         )
@@ -292,6 +293,8 @@ def meeting_cancel(*, actor: User, meeting_id: int, reason: str = "") -> Visitat
     validate_no_cpr(reason)
     meeting = _lock_meeting(meeting_id)
     if meeting.status != VisitationMeetingStatus.PLANNED:
+        if meeting.status == VisitationMeetingStatus.CANCELLED:
+            raise StateError(_("The meeting is already cancelled."))
         raise StateError(_("The meeting is %(status)s and cannot be cancelled.") % _status(meeting))
     meeting.status = VisitationMeetingStatus.CANCELLED
     meeting.sequence += 1
@@ -464,7 +467,7 @@ def _check_decision(
     if not (reasons or "").strip():
         raise ValidationError({"reasons": _("Give the reasons for the decision.")})
     check_lengths(reasons=(reasons, MEDIUM))
-    validate_no_cpr(reasons)
+    validate_no_cpr_child(reasons)
     if outcome in GRANTING_OUTCOMES:
         errors = {}
         if item.application.kind == SupportKind.SUPPORT_HOURS and not hours_per_week:

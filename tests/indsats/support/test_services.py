@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from indsats.models import (
@@ -119,6 +120,32 @@ def test_a_cpr_number_is_refused_everywhere(world, field):
         )
     assert field in error.value.message_dict
     assert SupportApplication.objects.count() == 0
+
+
+CHILD_CPR_MESSAGE = "Skriv ikke CPR-numre: barnets fødselsdato har sit eget felt."
+
+
+def test_the_cpr_message_on_child_fields_fits_a_form_about_one_child(client, world):
+    from tests.indsats.support.test_views import form_post
+
+    client.force_login(world.leader)
+    post = form_post(world, child_name="Emil 070589-1234", everyday_needs="Se 070589-1234")
+    response = client.post(reverse("support_create"), post)
+    body = response.content.decode()
+    assert body.count(CHILD_CPR_MESSAGE) >= 2 and "læringsmiljøet" not in body
+    application = make_application(world, submit=True)
+    for call in (
+        lambda: ask(world, application, question="Er det 070589-1234?"),
+        lambda: services.support_document_add(
+            actor=world.leader,
+            application_id=make_application(world, attach=False).pk,
+            kind=AssessmentKind.PPV,
+            upload=pdf_upload("070589-1234.pdf"),
+        ),
+    ):
+        with pytest.raises(ValidationError) as error:
+            call()
+        assert CHILD_CPR_MESSAGE in " ".join(error.value.messages)
 
 
 def test_cpr_in_questions_and_answers_is_refused(world):

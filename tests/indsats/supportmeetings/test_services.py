@@ -95,6 +95,17 @@ def test_planning_refuses_a_deadline_after_the_meeting_and_a_time_in_the_past(wo
             members=[world.administrator],
         )
     assert "application_deadline" in error.value.message_dict
+    # A deadline on the meeting's own day is not before the meeting either.
+    with pytest.raises(ValidationError) as error:
+        services.meeting_plan(
+            actor=world.administrator,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            place="Rådhuset",
+            application_deadline=timezone.localdate(start),
+            members=[world.administrator],
+        )
+    assert "før mødet" in error.value.message_dict["application_deadline"][0]
     with pytest.raises(ValidationError):
         services.meeting_plan(
             actor=world.administrator,

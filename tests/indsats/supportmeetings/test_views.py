@@ -247,6 +247,19 @@ def test_the_administration_plans_moves_cancels_and_marks_held(client, world, co
     assert meeting.sequence == 1
 
 
+def test_the_decision_forms_hours_message_writes_a_decimal_comma(client, world, consultant, board):
+    meeting, app = board
+    item = _item(app)
+    prefix = f"item{item.pk}-"
+    client.force_login(consultant)
+    response = client.post(
+        reverse("agenda_item_decide", args=[meeting.pk, item.pk]),
+        {prefix + "outcome": "granted", prefix + "hours_per_week": "0,2", prefix + "reasons": "X"},
+    )
+    body = response.content.decode()
+    assert "mindst 0,5" in body and "0.5" not in body
+
+
 def test_planning_twice_with_the_same_form_plans_one_meeting(client, world, consultant):
     make_application(world)
     client.force_login(world.administrator)
@@ -423,5 +436,5 @@ def test_state_errors_on_the_board_are_messages(client, world, consultant, board
     # Cancelling twice.
     client.post(reverse("visitation_meeting_cancel", args=[meeting.pk]))
     response = client.post(reverse("visitation_meeting_cancel", args=[meeting.pk]), follow=True)
-    assert "Mødet er aflyst og kan ikke aflyses." in response.content.decode()
+    assert "Mødet er allerede aflyst." in response.content.decode()
     assert not SupportDecision.objects.exists()
