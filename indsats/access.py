@@ -183,18 +183,19 @@ def works_with_support(user: User) -> bool:
 
 
 def support_applications_for(user: User) -> QuerySet[SupportApplication]:
-    """Administration and the visitation role: every application that has been submitted
-    (drafts stay the institution's own). Leader: their institutions' applications. A team
-    pedagogist: only the cases they have been added to. Staff and everyone else: none."""
+    """Administration and the visitation role: every application that has been submitted at
+    some point (one never submitted stays the institution's own, whatever its status). Leader:
+    their institutions' applications. A team pedagogist: only the cases they have been added
+    to. Staff and everyone else: none."""
     qs = SupportApplication.objects.all()
     if not user.is_authenticated or not user.is_active:
         return qs.none()
     if works_with_support(user):
-        return qs.exclude(status=SupportStatus.DRAFT)
+        return qs.filter(submitted_at__isnull=False)
     if access.is_leader(user):
         return qs.filter(institution__in=access.institutions_for(user))
     if access.is_pedagogist(user):
-        return qs.filter(added_people=user).exclude(status=SupportStatus.DRAFT)
+        return qs.filter(added_people=user, submitted_at__isnull=False)
     return qs.none()
 
 
@@ -281,11 +282,15 @@ def can_answer_support(user: User, application: SupportApplication) -> bool:
 
 
 def can_withdraw_support(user: User, application: SupportApplication) -> bool:
+    """Withdrawing is for a submitted application; a draft is deleted instead."""
     return can_apply_for_support(user) and application.status in (
-        SupportStatus.DRAFT,
         SupportStatus.SUBMITTED,
         SupportStatus.NEEDS_INFO,
     )
+
+
+def can_delete_support_draft(user: User, application: SupportApplication) -> bool:
+    return can_apply_for_support(user) and application.status == SupportStatus.DRAFT
 
 
 def can_ask_support(user: User, application: SupportApplication) -> bool:
@@ -358,6 +363,11 @@ ACCESS_LOG = {
     "support_detail": log.view("indsats.SupportApplication", concerns=_support_people),
     "support_edit": log.view("indsats.SupportApplication"),
     "support_document_create": log.view("indsats.SupportApplication"),
+    # POST actions whose errors show the case page again (with the child's data).
+    "support_withdraw": log.view("indsats.SupportApplication", concerns=_support_people),
+    "support_answer": log.view("indsats.SupportApplication", concerns=_support_people),
+    "support_ask": log.view("indsats.SupportApplication", concerns=_support_people),
+    "support_person_add": log.view("indsats.SupportApplication", concerns=_support_people),
     "support_document_download": log.download(
         "indsats.SupportDocument",
         concerns=lambda document: _support_people(document.application),
@@ -369,6 +379,13 @@ ACCESS_LOG = {
         "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
     ),
     "visitation_meeting_edit": log.view("indsats.VisitationMeeting"),
+    # A decision or a cancel reason with errors shows the whole board again.
+    "agenda_item_decide": log.view(
+        "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
+    ),
+    "visitation_meeting_cancel": log.view(
+        "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
+    ),
     "visitation_meeting_agenda_pdf": log.download(
         "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
     ),

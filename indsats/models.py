@@ -24,7 +24,7 @@ from indsats.choices import (  # noqa: F401
 from institutioner.models import AgeGroup, Group, Institution, Pedagogist
 from institutioner.textlimits import LINE as LINE_LIMIT
 from institutioner.textlimits import LONG, MEDIUM, MaxLength, length_constraint
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr, validate_no_cpr_child
 
 if TYPE_CHECKING:
     from indsats.agreements.content import AgreementContent
@@ -679,19 +679,19 @@ class SupportApplication(models.Model):
     )
     # The child: name and birth date only, never a CPR number.
     child_name = models.CharField(
-        _("the child's name"), max_length=150, validators=[validate_no_cpr]
+        _("the child's name"), max_length=150, validators=[validate_no_cpr_child]
     )
     child_birth_date = models.DateField(_("the child's birth date"))
     everyday_needs = models.TextField(
         _("what the child needs help with in everyday life"),
         max_length=LONG,
-        validators=[validate_no_cpr, MaxLength(LONG)],
+        validators=[validate_no_cpr_child, MaxLength(LONG)],
     )
     tried_already = models.TextField(
         _("what the institution has tried"),
         blank=True,
         max_length=MEDIUM,
-        validators=[validate_no_cpr, MaxLength(MEDIUM)],
+        validators=[validate_no_cpr_child, MaxLength(MEDIUM)],
     )
     # The earlier interventions of this system for the group, picked from a list.
     earlier_interventions = models.ManyToManyField(
@@ -830,7 +830,7 @@ class SupportDocument(models.Model):
     file = models.FileField(
         _("file"), upload_to=support_document_path, storage=support_storage, max_length=255
     )
-    name = models.CharField(_("file name"), max_length=255, validators=[validate_no_cpr])
+    name = models.CharField(_("file name"), max_length=255, validators=[validate_no_cpr_child])
     mimetype = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -892,7 +892,10 @@ class SupportEvent(models.Model):
         max_length=20, choices=SupportStatus.choices, blank=True, verbose_name=_("to status")
     )
     message = models.TextField(
-        _("message"), blank=True, max_length=LONG, validators=[validate_no_cpr, MaxLength(LONG)]
+        _("message"),
+        blank=True,
+        max_length=LONG,
+        validators=[validate_no_cpr_child, MaxLength(LONG)],
     )
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
@@ -951,6 +954,11 @@ class VisitationMeeting(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    # The planning form's token: the same form posted twice plans one meeting (empty for the
+    # meetings planned before it was kept).
+    client_token = models.UUIDField(
+        null=True, blank=True, unique=True, editable=False, verbose_name=_("form token")
+    )
 
     history = HistoricalRecords(m2m_fields=[members])
 
@@ -987,6 +995,8 @@ class AgendaItemStatus(models.TextChoices):
     DECIDED = "decided", _("Decided")
     MOVED = "moved", _("Moved to another meeting")
     REMOVED = "removed", _("Taken off (withdrawn)")
+    # Asked a question outside the meeting: off the agenda until the leader answers.
+    AWAITING_INFO = "awaiting_info", _("Taken off (waiting for more information)")
 
 
 class AgendaItem(models.Model):
@@ -1072,7 +1082,7 @@ class SupportDecision(models.Model):
     period_end = models.DateField(_("to"), null=True, blank=True)
     revisit_on = models.DateField(_("re-visitation"), null=True, blank=True)
     reasons = models.TextField(
-        _("reasons"), max_length=MEDIUM, validators=[validate_no_cpr, MaxLength(MEDIUM)]
+        _("reasons"), max_length=MEDIUM, validators=[validate_no_cpr_child, MaxLength(MEDIUM)]
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
@@ -62,3 +64,29 @@ def add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+class ClientTokenField(forms.CharField):
+    """The hidden token of a create form: the same form posted twice (a double click, two tabs)
+    saves once, as the service looks the token up. Read it with `client_token_clean`."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+def client_token_clean(form, name: str = "client_token") -> uuid.UUID | None:
+    """The token as a UUID. Missing or broken (a tampered post, a page cut off): the form says
+    so and carries a fresh token, so saving again works and keeps everything typed."""
+    try:
+        return uuid.UUID(str(form.cleaned_data.get(name) or ""))
+    except ValueError:
+        form.data = form.data.copy()
+        form.data[form.add_prefix(name)] = str(uuid.uuid4())
+        form.add_error(
+            None,
+            _("The form could not be read completely. Check what you typed and save again."),
+        )
+        return None

@@ -56,6 +56,20 @@ def validate_no_cpr(text: str) -> None:
         )
 
 
+def validate_no_cpr_child(text: str) -> None:
+    """The CPR guard for fields about one child (a support application's child's name, needs,
+    questions, answers, reasons and file names): they name the child, so the message says only
+    that CPR numbers are not written (the birth date has its own field)."""
+    if find_cpr_like(text):
+        raise ValidationError(
+            _(
+                "The text contains something that looks like a CPR number. Do not write CPR "
+                "numbers: the child's birth date has its own field."
+            ),
+            code="cpr",
+        )
+
+
 # How far from today a date typed into a form may lie. An 1899 evaluation once made every
 # reminder fire at once; no note, meeting or evaluation of the team is further away than this.
 PLAUSIBLE_YEARS_BACK = 5

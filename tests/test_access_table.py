@@ -196,6 +196,7 @@ RULES = {
     ),
     "support_submit": (lambda w: {"pk": _support(w).pk}, everyone(405)),
     "support_withdraw": (lambda w: {"pk": _support(w).pk}, everyone(405)),
+    "support_draft_delete": (lambda w: {"pk": _support(w).pk}, everyone(405)),
     "support_answer": (lambda w: {"pk": _support(w).pk}, everyone(405)),
     "support_ask": (lambda w: {"pk": _support(w).pk}, everyone(405)),
     "support_person_add": (lambda w: {"pk": _support(w).pk}, everyone(405)),

@@ -20,6 +20,7 @@ from indsats.models import (
     Weekday,
 )
 from institutioner import access
+from institutioner.forms import ClientTokenField, client_token_clean
 from institutioner.inputs import IdChoiceField, IdMultipleChoiceField
 from institutioner.models import Assignment, Group, Pedagogist, Role, User
 from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField, use_length_message
@@ -51,7 +52,7 @@ class RequestForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    client_token = ClientTokenField()
 
     class Meta:
         model = InterventionRequest
@@ -135,6 +136,10 @@ class RequestForm(forms.ModelForm):
             ),
             "client_token",
         )
+
+    def clean_client_token(self):
+        # Only a new form saves by its token; a change goes to the application it is.
+        return None if self.instance.pk else client_token_clean(self)
 
     def clean_wished_start(self):
         start = self.cleaned_data["wished_start"]

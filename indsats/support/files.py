@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr_child
 
 # The types a document may have, by the MIME type its content shows.
 ALLOWED_TYPES = {
@@ -23,6 +23,19 @@ ALLOWED_TYPES = {
     "image/heic": "HEIC",
     "image/heif": "HEIC",
 }
+
+# The file-name endings of each type, the first the one a name gets when it has none of them.
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "application/msword": (".doc",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.oasis.opendocument.text": (".odt",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "image/heic": (".heic", ".heif"),
+    "image/heif": (".heif", ".heic"),
+}
+NAME_MAX = 200
 
 # The accept attribute of the file input: a hint for the browser's dialog, checked again here.
 ACCEPT = ".pdf,.doc,.docx,.odt,.jpg,.jpeg,.png,.heic,.heif"
@@ -58,12 +71,28 @@ def request_too_big(content_length) -> bool:
 
 def _name(upload) -> str:
     name = (getattr(upload, "name", "") or "dokument").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    name = name.strip()[:200] or "dokument"
+    name = name.strip() or "dokument"
     try:
-        validate_no_cpr(name)
+        validate_no_cpr_child(name)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from None
     return name
+
+
+def typed_name(name: str, mimetype: str) -> str:
+    """The name ends in an ending of the type the content showed ("evil.html" that is a PDF
+    becomes "evil.html.pdf"), and a long name is cut in its stem, never its ending."""
+    endings = EXTENSIONS.get(mimetype, ())
+    stem, ending = name, ""
+    for known in endings:
+        if name.lower().endswith(known):
+            stem, ending = name[: -len(known)], name[-len(known) :]
+            break
+    else:
+        if endings:
+            ending = endings[0]
+    stem = stem[: NAME_MAX - len(ending)].rstrip() or "dokument"
+    return stem + ending
 
 
 def check_upload(upload) -> CheckedUpload:
@@ -96,4 +125,6 @@ def check_upload(upload) -> CheckedUpload:
     while chunk := upload.read(1024 * 1024):
         digest.update(chunk)
     upload.seek(0)
-    return CheckedUpload(name=name, mimetype=kind.mime, size=size, sha256=digest.hexdigest())
+    return CheckedUpload(
+        name=typed_name(name, kind.mime), mimetype=kind.mime, size=size, sha256=digest.hexdigest()
+    )

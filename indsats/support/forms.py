@@ -16,17 +16,18 @@ from indsats.models import (
 )
 from indsats.support import files, services
 from institutioner import access
+from institutioner.forms import ClientTokenField, client_token_clean
 from institutioner.inputs import IdChoiceField, IdMultipleChoiceField
 from institutioner.models import Group, Institution, User
 from institutioner.textlimits import LINE, MEDIUM, TextField, use_length_message
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr_child
 from institutioner.widgets import QuickSelect
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SupportForm(forms.ModelForm):
-    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    client_token = ClientTokenField()
 
     class Meta:
         model = SupportApplication
@@ -92,7 +93,7 @@ class SupportForm(forms.ModelForm):
             if value != CustodyConsent.NONE
         ]
         consent.required = False
-        self.fields["child_name"].validators.append(validate_no_cpr)
+        self.fields["child_name"].validators.append(validate_no_cpr_child)
         self.fields["single_consent_reason"].widget.attrs["maxlength"] = LINE
         self.fields["hours_per_week"].widget.attrs.update(min="0.5", max="40", step="0.5")
         if institutions.count() == 1 and not self.instance.pk:
@@ -121,6 +122,10 @@ class SupportForm(forms.ModelForm):
             ),
             "client_token",
         )
+
+    def clean_client_token(self):
+        # Only a new form saves by its token; a change goes to the application it is.
+        return None if self.instance.pk else client_token_clean(self)
 
     def clean_custody_consent(self):
         return self.cleaned_data.get("custody_consent") or ""
@@ -151,7 +156,7 @@ class WithdrawForm(forms.Form):
         label=_("Why (optional)"),
         max_length=MEDIUM,
         required=False,
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_child],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -160,7 +165,7 @@ class AnswerForm(forms.Form):
     answer = TextField(
         label=_("Your answer"),
         max_length=MEDIUM,
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_child],
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write your answer.")},
     )
@@ -170,7 +175,7 @@ class AskForm(forms.Form):
     question = TextField(
         label=_("Question to the leader"),
         max_length=MEDIUM,
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_child],
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write what you need to know.")},
     )

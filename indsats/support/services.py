@@ -7,11 +7,12 @@ as "Ansøgning #id (institution)": never the child.
 """
 
 import logging
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from indsats import access as support_access
@@ -37,7 +38,7 @@ from institutioner.models import Role, User
 from institutioner.notifications.services import notification_queue, notification_queue_many
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import MEDIUM, check_lengths
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr_child
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,16 @@ ENDED_STATUSES = (SupportStatus.REJECTED, SupportStatus.ENDED, SupportStatus.WIT
 
 # The earlier interventions a leader can link: requests that were accepted.
 LINKABLE_REQUEST_STATUSES = (RequestStatus.ACCEPTED,)
+
+
+# Plausible dates of an application (seed 001 names no period; these catch typing errors): a
+# child in daycare is born at most 7 years ago and not in the future, the period starts at most
+# 3 months back and a year ahead, is not over already and runs at most two years (a grant is
+# re-visited long before).
+BIRTH_YEARS_BACK = 7
+PERIOD_DAYS_BACK = 92
+PERIOD_DAYS_AHEAD = 366
+PERIOD_MAX_DAYS = 2 * 366
 
 
 class DocumentNotSaved(StateError):
@@ -110,7 +121,7 @@ def _require(
 def _event(application, *, kind, actor, from_status="", message="") -> SupportEvent:
     # Questions and answers are free text too: no CPR numbers, whoever calls.
     check_lengths(message=(message, MEDIUM))
-    validate_no_cpr(message)
+    validate_no_cpr_child(message)
     return SupportEvent.objects.create(
         application=application,
         kind=kind,
@@ -158,9 +169,47 @@ def _fill(application: SupportApplication, data: dict) -> None:
         application.single_consent_reason = ""
     for field in ("child_name", "everyday_needs", "tried_already", "single_consent_reason"):
         try:
-            validate_no_cpr(getattr(application, field) or "")
+            validate_no_cpr_child(getattr(application, field) or "")
         except ValidationError as error:
             raise ValidationError({field: error.messages}) from None
+
+
+def _between(earliest: date, latest: date) -> str:
+    return _("Choose a date between %(earliest)s and %(latest)s.") % {
+        "earliest": formats.date_format(earliest, "SHORT_DATE_FORMAT"),
+        "latest": formats.date_format(latest, "SHORT_DATE_FORMAT"),
+    }
+
+
+def check_dates(application: SupportApplication, *, since: date | None = None) -> None:
+    """The birth date and the period are plausible (a ValidationError per field otherwise).
+    `since`: the day the application was made, so a case being answered months later may keep
+    the period it asked for."""
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    born, start, end = (
+        application.child_birth_date,
+        application.period_start,
+        application.period_end,
+    )
+    if born is not None:
+        earliest = today.replace(year=today.year - BIRTH_YEARS_BACK, day=1)
+        if not earliest <= born <= today:
+            errors["child_birth_date"] = [_between(earliest, today)]
+        elif start is not None and born > start:
+            errors["child_birth_date"] = [_("The child must be born before the period starts.")]
+    if start is not None:
+        earliest = min(today, since or today) - timedelta(days=PERIOD_DAYS_BACK)
+        latest = today + timedelta(days=PERIOD_DAYS_AHEAD)
+        if not earliest <= start <= latest:
+            errors["period_start"] = [_between(earliest, latest)]
+    if start is not None and end is not None and "period_start" not in errors:
+        if end < today:
+            errors["period_end"] = [_("The period is already over. Choose a period ahead.")]
+        elif (end - start).days > PERIOD_MAX_DAYS:
+            errors["period_end"] = [_("The period can be at most two years.")]
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -175,6 +224,7 @@ def support_create(*, actor: User, data: dict, client_token) -> tuple[SupportApp
     earlier = _check_earlier(data)
     application = SupportApplication(created_by=actor, client_token=client_token)
     _fill(application, data)
+    check_dates(application)
     application.full_clean(exclude=["client_token"])
     try:
         with transaction.atomic():
@@ -200,6 +250,7 @@ def support_update(*, actor: User, application_id: int, data: dict) -> SupportAp
     _check_scope(actor, data)
     earlier = _check_earlier(data)
     _fill(application, data)
+    check_dates(application, since=timezone.localdate(application.created_at))
     application.full_clean()
     application.save(update_fields=[*SUPPORT_FIELDS, "updated_at"])
     application.earlier_interventions.set(earlier)
@@ -269,9 +320,11 @@ def support_submit(*, actor: User, application_id: int) -> SupportApplication:
 def support_withdraw(*, actor: User, application_id: int, reason: str = "") -> SupportApplication:
     check_lengths(reason=(reason, MEDIUM))
     application = _lock(application_id)
+    if application.status == SupportStatus.DRAFT:
+        raise StateError(_("A draft is not withdrawn: delete it instead."))
     _require(
         application,
-        (SupportStatus.DRAFT, SupportStatus.SUBMITTED, SupportStatus.NEEDS_INFO),
+        (SupportStatus.SUBMITTED, SupportStatus.NEEDS_INFO),
         _("The application is %(status)s and cannot be withdrawn."),
         target=SupportStatus.WITHDRAWN,
     )
@@ -286,9 +339,23 @@ def support_withdraw(*, actor: User, application_id: int, reason: str = "") -> S
         message=reason,
     )
     agenda_take_off(application=application)
-    if before != SupportStatus.DRAFT:
-        _tell_support_people(application, "support_withdrawn")
+    _tell_support_people(application, "support_withdrawn")
     return application
+
+
+@transaction.atomic
+def support_draft_discard(*, actor: User, application_id: int) -> None:
+    """The leader deletes a draft she no longer wants, with its documents and history: it was
+    never submitted, so nobody else has seen it."""
+    application = _lock(application_id)
+    if not support_access.can_delete_support_draft(actor, application):
+        raise StateError(
+            _("The application is %(status)s; only a draft can be deleted.")
+            % {"status": application.get_status_display().lower()}
+        )
+    if not access.institutions_for(actor).filter(pk=application.institution_id).exists():
+        raise StateError(_("You can only delete drafts of your own institutions."))
+    support_draft_delete(application_id=application.pk)
 
 
 @transaction.atomic
@@ -298,7 +365,7 @@ def support_ask(*, actor: User, application_id: int, question: str) -> SupportAp
     if not question.strip():
         raise ValidationError({"question": _("Write what you need to know.")})
     try:
-        validate_no_cpr(question)
+        validate_no_cpr_child(question)
     except ValidationError as error:
         raise ValidationError({"question": error.messages}) from None
     application = _lock(application_id)
@@ -318,7 +385,7 @@ def support_ask(*, actor: User, application_id: int, question: str) -> SupportAp
         message=question,
     )
     # It waits for the answer, not for the meeting.
-    agenda_take_off(application=application)
+    agenda_take_off(application=application, awaiting_info=True)
     notification_queue(
         recipient=application.created_by,
         template="support_question",
@@ -336,7 +403,7 @@ def support_answer(*, actor: User, application_id: int, answer: str) -> SupportA
     if not answer.strip():
         raise ValidationError({"answer": _("Write your answer.")})
     try:
-        validate_no_cpr(answer)
+        validate_no_cpr_child(answer)
     except ValidationError as error:
         raise ValidationError({"answer": error.messages}) from None
     application = _lock(application_id)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("stoette/<int:pk>/ret/", views.support_edit, name="support_edit"),
     path("stoette/<int:pk>/indsend/", views.support_submit, name="support_submit"),
     path("stoette/<int:pk>/traek-tilbage/", views.support_withdraw, name="support_withdraw"),
+    path("stoette/<int:pk>/slet/", views.support_draft_delete, name="support_draft_delete"),
     path("stoette/<int:pk>/svar/", views.support_answer, name="support_answer"),
     path("stoette/<int:pk>/spoerg/", views.support_ask, name="support_ask"),
     path("stoette/<int:pk>/personer/", views.support_person_add, name="support_person_add"),

@@ -110,12 +110,13 @@ def support_edit(request, pk: int):
 @login_required
 def support_detail(request, pk: int):
     application = access.get_support_for(request.user, pk)
-    access_log.shown(request, application)
     return _detail_page(request, application)
 
 
 def _detail_page(request, application, **forms):
     user = request.user
+    # The page shows the child's data, also when a form on it is shown again with its errors.
+    access_log.shown(request, application)
     documents = list(application.documents.select_related("uploaded_by"))
     attached = {document.kind for document in documents}
     agenda = list(application.agenda_items.select_related("meeting").order_by("-added_at", "-pk"))
@@ -150,6 +151,7 @@ def _detail_page(request, application, **forms):
         "can_submit": access.can_submit_support(user, application),
         "can_answer": access.can_answer_support(user, application),
         "can_withdraw": access.can_withdraw_support(user, application),
+        "can_delete": access.can_delete_support_draft(user, application),
         "can_ask": access.can_ask_support(user, application),
         "can_add_person": can_add_person and application.status != SupportStatus.DRAFT,
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
@@ -219,6 +221,19 @@ def support_withdraw(request, pk: int):
         ),
         success=_("The application is withdrawn."),
     )
+
+
+@require_POST
+@login_required
+def support_draft_delete(request, pk: int):
+    application = access.get_support_for_leader(request.user, pk)
+    try:
+        services.support_draft_discard(actor=request.user, application_id=application.pk)
+    except StateError as error:
+        messages.error(request, error.message)
+        return redirect("support_detail", pk=application.pk)
+    messages.success(request, _("The draft is deleted with its documents."))
+    return redirect("support_list")
 
 
 @require_POST
@@ -358,7 +373,11 @@ def support_document_download(request, pk: int):
         return redirect("support_detail", pk=document.application_id)
     access_log.shown(request, document)
     response = FileResponse(
-        handle, as_attachment=True, filename=document.name, content_type=document.mimetype
+        handle,
+        as_attachment=True,
+        # Documents kept before names were made to match their type get the right ending too.
+        filename=files.typed_name(document.name, document.mimetype),
+        content_type=document.mimetype,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

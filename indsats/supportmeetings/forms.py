@@ -1,3 +1,4 @@
+import uuid
 from datetime import datetime, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
@@ -8,11 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indsats.models import AgendaItem, AgendaPurpose, SupportKind, SupportOutcome
-from indsats.supportmeetings.services import FIRST_OUTCOMES, REVISIT_OUTCOMES
+from indsats.supportmeetings.services import FIRST_OUTCOMES, REVISIT_OUTCOMES, grant_in_force
+from institutioner.forms import ClientTokenField, client_token_clean
 from institutioner.inputs import IdMultipleChoiceField
 from institutioner.models import Role, User
 from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField
-from institutioner.validators import validate_no_cpr, validate_plausible_date
+from institutioner.validators import (
+    validate_no_cpr,
+    validate_no_cpr_child,
+    validate_plausible_date,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -36,8 +42,16 @@ class VisitationMeetingForm(forms.Form):
         error_messages={"required": _("Choose at least one committee member.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    client_token = ClientTokenField()
+
+    def __init__(self, *args, new: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Planning a new meeting: the token makes a double submit plan one meeting.
+        self.new = new
+        if new:
+            self.initial.setdefault("client_token", uuid.uuid4())
+        else:
+            del self.fields["client_token"]
         members = cast(forms.ModelMultipleChoiceField, self.fields["members"])
         members.queryset = User.objects.filter(
             is_active=True, role__in=[Role.CONSULTANT, Role.ADMINISTRATION]
@@ -56,6 +70,9 @@ class VisitationMeetingForm(forms.Form):
             "members": list(meeting.members.all()),
         }
 
+    def clean_client_token(self):
+        return client_token_clean(self)
+
     def clean(self):
         super().clean()
         data = self.cleaned_data
@@ -71,7 +88,7 @@ class VisitationMeetingForm(forms.Form):
             elif day > timezone.localdate() + timedelta(days=365):
                 self.add_error("date", _("The meeting can be at most a year ahead."))
             deadline = data.get("application_deadline")
-            if deadline and deadline > day:
+            if deadline and deadline >= day:
                 self.add_error(
                     "application_deadline",
                     _("The application deadline must be before the meeting."),
@@ -107,6 +124,11 @@ class DecisionForm(forms.Form):
         min_value=0.5,
         max_value=40,
         localize=True,
+        # Django's own message writes the limit as 0.5; Danish writes 0,5.
+        error_messages={
+            "min_value": _("The hours a week must be at least 0.5."),
+            "max_value": _("The hours a week must be at most 40."),
+        },
     )
     period_start = forms.DateField(
         label=_("From"), required=False, widget=DATE, validators=[validate_plausible_date]
@@ -121,7 +143,7 @@ class DecisionForm(forms.Form):
         label=_("Reasons"),
         max_length=MEDIUM,
         widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_child],
         error_messages={"required": _("Give the reasons for the decision.")},
     )
 
@@ -135,6 +157,16 @@ class DecisionForm(forms.Form):
         if application.kind != SupportKind.SUPPORT_HOURS:
             self.fields["hours_per_week"].help_text = _("Not needed for a special place.")
         if not self.is_bound:
-            self.initial.setdefault("hours_per_week", application.hours_per_week)
-            self.initial.setdefault("period_start", application.period_start)
-            self.initial.setdefault("period_end", application.period_end)
+            hours, start, end = (
+                application.hours_per_week,
+                application.period_start,
+                application.period_end,
+            )
+            grant = grant_in_force(application) if item.purpose == AgendaPurpose.REVISIT else None
+            if grant is not None and grant.period_start and grant.period_end:
+                # An extension follows on from the grant in force, as long as it ran.
+                hours, start = grant.hours_per_week, grant.period_end + timedelta(days=1)
+                end = start + (grant.period_end - grant.period_start)
+            self.initial.setdefault("hours_per_week", hours)
+            self.initial.setdefault("period_start", start)
+            self.initial.setdefault("period_end", end)

@@ -28,9 +28,8 @@ def _render(template: str, context: dict) -> bytes:
 def agenda_pdf(meeting: VisitationMeeting) -> bytes:
     """For the committee: the items with institution, kind, purpose, the child's name and birth
     date."""
-    items = [
-        item for item in selectors.board_items(meeting) if item.status != AgendaItemStatus.REMOVED
-    ]
+    taken_off = (AgendaItemStatus.REMOVED, AgendaItemStatus.AWAITING_INFO)
+    items = [item for item in selectors.board_items(meeting) if item.status not in taken_off]
     return _render(
         "pdf/visitation_agenda.html",
         {"meeting": meeting, "items": items, "members": list(meeting.members.all())},

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from indsats.models import (
@@ -36,7 +36,7 @@ from institutioner.errors import StateError
 from institutioner.models import NotificationKind, User
 from institutioner.notifications.services import EmailAttachment, notification_queue_many
 from institutioner.textlimits import LINE, MEDIUM, check_lengths
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr, validate_no_cpr_child
 
 
 def next_meeting(on=None) -> VisitationMeeting | None:
@@ -89,11 +89,13 @@ def agenda_place(
 
 
 @transaction.atomic
-def agenda_take_off(*, application: SupportApplication) -> int:
-    """Takes a withdrawn application off the agenda it waits on; returns how many items."""
+def agenda_take_off(*, application: SupportApplication, awaiting_info: bool = False) -> int:
+    """Takes an application off the agenda it waits on (withdrawn, or `awaiting_info`: a
+    question was asked and it waits for the answer); returns how many items."""
+    status = AgendaItemStatus.AWAITING_INFO if awaiting_info else AgendaItemStatus.REMOVED
     return AgendaItem.objects.filter(
         application=application, status=AgendaItemStatus.WAITING
-    ).update(status=AgendaItemStatus.REMOVED)
+    ).update(status=status)
 
 
 # --- Planning the meetings ------------------------------------------------------------------------
@@ -110,7 +112,8 @@ def _check_times(starts_at: datetime, ends_at: datetime, deadline: date) -> None
         raise ValidationError({"end": _("The meeting must end after it starts.")})
     if starts_at > timezone.now() + timedelta(days=366):
         raise ValidationError({"date": _("The meeting can be at most a year ahead.")})
-    if deadline > timezone.localtime(starts_at).date():
+    # Strictly before: an application submitted on the meeting's day cannot be read for it.
+    if deadline >= timezone.localtime(starts_at).date():
         raise ValidationError(
             {"application_deadline": _("The application deadline must be before the meeting.")}
         )
@@ -159,9 +162,17 @@ def meeting_plan(
     place: str,
     application_deadline: date,
     members: list[User],
+    client_token=None,
 ) -> VisitationMeeting:
     """Plans a meeting, puts every submitted application that waits on no agenda and came in by
-    the deadline on its agenda, and invites the committee."""
+    the deadline on its agenda, and invites the committee. The same form posted twice (a double
+    click, two tabs: the same `client_token`) plans one meeting and sends one invitation."""
+    if client_token is not None:
+        existing = VisitationMeeting.objects.filter(client_token=client_token).first()
+        if existing is not None:
+            if existing.created_by_id != actor.pk:
+                raise StateError(_("This form has already been used. Open a new form."))
+            return existing
     validate_no_cpr(place)
     _check_times(starts_at, ends_at, application_deadline)
     meeting = VisitationMeeting(
@@ -170,9 +181,18 @@ def meeting_plan(
         place=place,
         application_deadline=application_deadline,
         created_by=actor,
+        client_token=client_token,
     )
-    meeting.full_clean(exclude=["created_by"])
-    meeting.save()
+    meeting.full_clean(exclude=["created_by", "client_token"])
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError:
+        # The same form saved at the same moment by a second request.
+        existing = VisitationMeeting.objects.filter(client_token=client_token).first()
+        if client_token is None or existing is None or existing.created_by_id != actor.pk:
+            raise
+        return existing
     meeting.members.set(members)
     for application in _waiting_applications(application_deadline):
         agenda_place(
@@ -273,6 +293,8 @@ def meeting_cancel(*, actor: User, meeting_id: int, reason: str = "") -> Visitat
     validate_no_cpr(reason)
     meeting = _lock_meeting(meeting_id)
     if meeting.status != VisitationMeetingStatus.PLANNED:
+        if meeting.status == VisitationMeetingStatus.CANCELLED:
+            raise StateError(_("The meeting is already cancelled."))
         raise StateError(_("The meeting is %(status)s and cannot be cancelled.") % _status(meeting))
     meeting.status = VisitationMeetingStatus.CANCELLED
     meeting.sequence += 1
@@ -397,6 +419,36 @@ FIRST_OUTCOMES = (
 )
 
 
+def grant_in_force(application: SupportApplication) -> SupportDecision | None:
+    """The last granting decision of a case (granted, partly granted or extended): the hours
+    and period a re-visitation starts from."""
+    return (
+        SupportDecision.objects.filter(application=application, outcome__in=GRANTING_OUTCOMES)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+def _check_extension(
+    application: SupportApplication, period_start: date | None, period_end: date | None
+) -> dict[str, str]:
+    """An extension follows on from the grant in force: it starts after that grant started and
+    runs beyond its end."""
+    grant = grant_in_force(application)
+    if grant is None or grant.period_start is None or grant.period_end is None:
+        return {}
+    errors = {}
+    if period_start and period_start <= grant.period_start:
+        errors["period_start"] = _(
+            "An extension must start after the support in force started (%(day)s)."
+        ) % {"day": formats.date_format(grant.period_start, "SHORT_DATE_FORMAT")}
+    if period_end and period_end <= grant.period_end:
+        errors["period_end"] = _(
+            "An extension must run beyond the support in force, which ends %(day)s."
+        ) % {"day": formats.date_format(grant.period_end, "SHORT_DATE_FORMAT")}
+    return errors
+
+
 def _check_decision(
     item: AgendaItem,
     outcome: str,
@@ -415,23 +467,45 @@ def _check_decision(
     if not (reasons or "").strip():
         raise ValidationError({"reasons": _("Give the reasons for the decision.")})
     check_lengths(reasons=(reasons, MEDIUM))
-    validate_no_cpr(reasons)
+    validate_no_cpr_child(reasons)
     if outcome in GRANTING_OUTCOMES:
         errors = {}
         if item.application.kind == SupportKind.SUPPORT_HOURS and not hours_per_week:
             errors["hours_per_week"] = _("A grant of support hours needs the hours a week.")
         if hours_per_week is not None and not (Decimal(0) < hours_per_week <= Decimal(40)):
             errors["hours_per_week"] = _("The hours a week must be above 0 and at most 40.")
+        applied = item.application.hours_per_week
+        if (
+            outcome == SupportOutcome.PARTLY_GRANTED
+            and hours_per_week is not None
+            and applied is not None
+            and hours_per_week >= applied
+        ):
+            errors["hours_per_week"] = _(
+                "A partial grant gives fewer hours than the %(hours)s a week applied for."
+            ) % {"hours": formats.number_format(applied, decimal_pos=1)}
         if period_start is None:
             errors["period_start"] = _("A grant needs a period.")
         if period_end is None:
             errors["period_end"] = _("A grant needs a period.")
+        meeting_day = timezone.localdate(item.meeting.starts_at)
         if period_start and period_end and period_end < period_start:
             errors["period_end"] = _("The period must end on or after its start.")
+        elif period_end and period_end < meeting_day:
+            errors["period_end"] = _("The period is over before the meeting.")
         if revisit_on is None:
             errors["revisit_on"] = _("A grant needs a re-visitation date.")
         elif period_end and revisit_on > period_end:
             errors["revisit_on"] = _("The re-visitation must be before the period ends.")
+        elif period_start and revisit_on < period_start:
+            errors["revisit_on"] = _("The re-visitation must be within the period.")
+        elif revisit_on < meeting_day:
+            errors["revisit_on"] = _("The re-visitation cannot be before the meeting.")
+        if outcome == SupportOutcome.EXTENDED:
+            for field, message in _check_extension(
+                item.application, period_start, period_end
+            ).items():
+                errors.setdefault(field, message)
         if errors:
             raise ValidationError(errors)
 
@@ -467,6 +541,10 @@ def support_decide(
         raise StateError(_("The application has already been decided at this meeting."))
     if item.status == AgendaItemStatus.MOVED:
         raise StateError(_("The application has been moved to another meeting."))
+    if item.status == AgendaItemStatus.AWAITING_INFO:
+        raise StateError(
+            _("The application has been taken off the agenda to wait for more information.")
+        )
     if item.status != AgendaItemStatus.WAITING:
         raise StateError(_("The application has been taken off the agenda (withdrawn)."))
     application = item.application

@@ -63,7 +63,7 @@ def visitation_meeting_list(request):
 @login_required
 def visitation_meeting_create(request):
     _require_planner(request.user)
-    form = VisitationMeetingForm(request.POST or None)
+    form = VisitationMeetingForm(request.POST or None, new=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -74,6 +74,7 @@ def visitation_meeting_create(request):
                 place=data["place"],
                 application_deadline=data["application_deadline"],
                 members=list(data["members"]),
+                client_token=data["client_token"],
             )
         except StateError as error:
             form.add_error(None, error.message)
@@ -139,15 +140,18 @@ def visitation_meeting_cancel(request, pk: int):
             services.meeting_cancel(
                 actor=request.user, meeting_id=meeting.pk, reason=form.cleaned_data["reason"]
             )
-        except (StateError, ValidationError) as error:
-            messages.error(request, _message(error))
+        except StateError as error:
+            messages.error(request, error.message)
+        except ValidationError as error:
+            add_errors(form, error)
         else:
             messages.success(
                 request,
                 _("The meeting is cancelled; its applications are moved to the next meeting."),
             )
-    else:
-        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
+    if form.errors:
+        # A refused reason: the board again, the reason kept and the message beside it.
+        return _board(request, meeting, cancel_form=form)
     return redirect("visitation_meeting_detail", pk=meeting.pk)
 
 
@@ -165,21 +169,20 @@ def visitation_meeting_held(request, pk: int):
     return redirect("visitation_meeting_detail", pk=meeting.pk)
 
 
-def _message(error: Exception) -> str:
-    if isinstance(error, StateError):
-        return error.message
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
-
-
 @login_required
 def visitation_meeting_detail(request, pk: int):
     meeting = access.get_visitation_meeting_for(request.user, pk)
     return _board(request, meeting)
 
 
-def _board(request, meeting, *, bound: DecisionForm | None = None, bound_item_id=None):
+def _board(
+    request,
+    meeting,
+    *,
+    bound: DecisionForm | None = None,
+    bound_item_id=None,
+    cancel_form: CancelForm | None = None,
+):
     user = request.user
     items = selectors.board_items(meeting)
     # The page shows the child data of every item: the access-log row names them all.
@@ -215,7 +218,7 @@ def _board(request, meeting, *, bound: DecisionForm | None = None, bound_item_id
             "is_planned": meeting.status == VisitationMeetingStatus.PLANNED,
             "has_started": meeting.starts_at <= timezone.now(),
             "revisits": revisits,
-            "cancel_form": CancelForm(),
+            "cancel_form": cancel_form or CancelForm(),
         },
     )
 

@@ -1,10 +1,10 @@
 """Writing the access log: one INSERT for a page that shows personal data.
 
 Views hand the object they show to `shown()`; `AccessLogMiddleware` writes the row after the
-view answered with a 2xx to a GET or HEAD, from the page's rule (`rules.py`). A failed INSERT is
-not swallowed: the page fails with it. Logging reads of personal data is a legal duty, and a page
-shown without its row could never be accounted for; a database that cannot take one small
-INSERT cannot serve the page's own queries either.
+view answered with a 2xx (a GET, or a POST that shows a page again), from the page's rule
+(`rules.py`). A failed INSERT is not swallowed: the page fails with it. Logging reads of
+personal data is a legal duty, and a page shown without its row could never be accounted for;
+a database that cannot take one small INSERT cannot serve the page's own queries either.
 """
 
 import ipaddress
@@ -114,8 +114,11 @@ def access_log_write(
 class AccessLogMiddleware:
     """Writes the access-log row of a page that shows personal data, after its view answered.
 
-    Only a successful GET or HEAD shows anything: a redirect (to log in, or after a POST), a 404
-    outside the person's scope and a refused method write nothing.
+    Only a successful answer shows anything: a GET or HEAD, and also a POST (any method) whose
+    view answered with a page instead of a redirect, such as a form shown again with its
+    errors and the case or board around it. A POST action that re-renders a page with personal
+    data needs a rule of its own (its URL name), like the page it shows. A redirect (to log in,
+    or after a saved POST), a 404 outside the person's scope and a refused method write nothing.
     """
 
     def __init__(self, get_response):
@@ -124,11 +127,7 @@ class AccessLogMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
-        if (
-            match is not None
-            and request.method in ("GET", "HEAD")
-            and 200 <= response.status_code < 300
-        ):
+        if match is not None and 200 <= response.status_code < 300:
             access_log_write(request=request, view_name=match.view_name, kwargs=match.kwargs)
         return response
 

@@ -18,7 +18,12 @@ def test_granted_cases_due_for_revisitation_are_reminded_once(world, consultant)
     not_yet = make_application(world, child="Anna Andersen")
     plan(world)
     today = timezone.localdate()
-    grant(world, AgendaItem.objects.get(application=due), revisit_on=today + timedelta(days=20))
+    grant(
+        world,
+        AgendaItem.objects.get(application=due),
+        period_start=today + timedelta(days=14),
+        revisit_on=today + timedelta(days=20),
+    )
     grant(world, AgendaItem.objects.get(application=not_yet), revisit_on=today + timedelta(days=60))
     now = timezone.now()
     assert reminders.support_revisits_due(now=now) == 1

@@ -51,6 +51,20 @@ def test_leader_creates_a_draft_and_a_double_post_makes_one(client, world):
     assert sorted(t.theme for t in req.themes.all()) == ["social", "sprog"]
 
 
+@pytest.mark.parametrize("token", ["", "not-a-uuid"])
+def test_a_form_without_a_readable_token_says_so_and_keeps_what_was_typed(client, world, token):
+    client.force_login(world.leader)
+    data = _form(world, need="Uro ved frokosten.", client_token=token)
+    response = client.post(reverse("request_create"), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Formularen kunne ikke læses helt" in body and "Uro ved frokosten." in body
+    assert not InterventionRequest.objects.exists()
+    data["client_token"] = response.context["form"].data["client_token"]
+    assert client.post(reverse("request_create"), data).status_code == 302
+    assert InterventionRequest.objects.count() == 1
+
+
 def test_cpr_in_the_form_is_explained_and_nothing_else_is_lost(client, world):
     client.force_login(world.leader)
     response = client.post(

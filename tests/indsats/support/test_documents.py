@@ -63,7 +63,7 @@ HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
         ("udtalelse.odt", odt_bytes(), "application/vnd.oasis.opendocument.text"),
         ("tegning.png", PNG, "image/png"),
         ("billede.heic", HEIC, "image/heic"),
-        # The name says nothing: a PDF called .png is a PDF.
+        # The name says nothing: a PDF called .png is a PDF (and its name gets .pdf).
         ("scan.png", pdf_bytes(), "application/pdf"),
     ],
 )
@@ -79,7 +79,7 @@ def test_allowed_types_are_told_by_content(world, tmp_path, name, content, mimet
     )
     assert document.mimetype == mimetype and document.size == len(content)
     assert document.sha256 == hashlib.sha256(content).hexdigest()
-    assert document.name == name
+    assert document.name == (name if name != "scan.png" else "scan.png.pdf")
     # A random stored name that says nothing about the child or the file.
     assert name not in document.file.name and document.file.name.startswith(
         f"support/{application.pk}/"
@@ -106,6 +106,44 @@ def test_wrong_files_get_a_danish_message_and_keep_the_kind(
     assert message in response.content.decode()
     assert response.context["form"]["kind"].value() == AssessmentKind.MEDICAL
     assert not SupportDocument.objects.exists() and stored_files(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("evil.html", "evil.html.pdf"),
+        ("vurdering.PDF", "vurdering.PDF"),
+        ("a" * 246 + ".pdf", "a" * 196 + ".pdf"),
+        ("b" * 250, "b" * 196 + ".pdf"),
+    ],
+)
+def test_the_name_ends_in_the_type_of_the_content(client, world, name, kept):
+    application = make_application(world, attach=False)
+    document = services.support_document_add(
+        actor=world.leader,
+        application_id=application.pk,
+        kind=AssessmentKind.PPV,
+        upload=SimpleUploadedFile(name, pdf_bytes()),
+    )
+    assert document.name == kept and len(document.name) <= 200
+    client.force_login(world.leader)
+    response = client.get(reverse("support_document_download", args=[document.pk]))
+    assert f'filename="{kept}"' in response["Content-Disposition"]
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_a_document_kept_under_a_wrong_name_is_served_with_its_types_ending(client, world):
+    application = make_application(world, attach=False)
+    document = services.support_document_add(
+        actor=world.leader,
+        application_id=application.pk,
+        kind=AssessmentKind.PPV,
+        upload=SimpleUploadedFile("ppv.pdf", pdf_bytes()),
+    )
+    SupportDocument.objects.filter(pk=document.pk).update(name="evil.html")
+    client.force_login(world.leader)
+    response = client.get(reverse("support_document_download", args=[document.pk]))
+    assert 'filename="evil.html.pdf"' in response["Content-Disposition"]
 
 
 def test_a_file_over_the_limit_is_refused(client, world, tmp_path, settings):

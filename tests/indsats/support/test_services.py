@@ -1,8 +1,9 @@
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from indsats.models import (
@@ -52,6 +53,46 @@ def test_create_makes_one_draft_per_form(world):
     assert SupportApplication.objects.count() == 1
 
 
+def _days(n):
+    return timezone.localdate() + timedelta(days=n)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"child_birth_date": _days(1)}, "child_birth_date", "Vælg en dato mellem"),
+        ({"child_birth_date": date(1, 1, 1)}, "child_birth_date", "Vælg en dato mellem"),
+        ({"child_birth_date": _days(-8 * 366)}, "child_birth_date", "Vælg en dato mellem"),
+        (
+            {"child_birth_date": _days(-100), "period_start": _days(-120)},
+            "child_birth_date",
+            "født før perioden",
+        ),
+        ({"period_start": date(9999, 1, 1), "period_end": date(9999, 6, 1)}, "period_start", ""),
+        ({"period_start": _days(-200), "period_end": _days(100)}, "period_start", ""),
+        ({"period_start": _days(-60), "period_end": _days(-1)}, "period_end", "allerede ovre"),
+        ({"period_start": _days(10), "period_end": _days(30 * 365)}, "period_end", "to år"),
+    ],
+)
+def test_implausible_dates_are_refused(world, overrides, field, message):
+    with pytest.raises(ValidationError) as refused:
+        make_application(world, attach=False, **overrides)
+    errors = refused.value.message_dict
+    assert field in errors and message in " ".join(errors[field]), errors
+    assert not SupportApplication.objects.exists()
+
+
+def test_plausible_dates_are_taken(world):
+    application = make_application(
+        world,
+        attach=False,
+        child_birth_date=_days(-6 * 365),
+        period_start=_days(-30),
+        period_end=_days(700),
+    )
+    assert application.pk
+
+
 def test_create_only_for_own_institution(world):
     with pytest.raises(StateError, match="egne institutioner"):
         services.support_create(
@@ -79,6 +120,32 @@ def test_a_cpr_number_is_refused_everywhere(world, field):
         )
     assert field in error.value.message_dict
     assert SupportApplication.objects.count() == 0
+
+
+CHILD_CPR_MESSAGE = "Skriv ikke CPR-numre: barnets fødselsdato har sit eget felt."
+
+
+def test_the_cpr_message_on_child_fields_fits_a_form_about_one_child(client, world):
+    from tests.indsats.support.test_views import form_post
+
+    client.force_login(world.leader)
+    post = form_post(world, child_name="Emil 070589-1234", everyday_needs="Se 070589-1234")
+    response = client.post(reverse("support_create"), post)
+    body = response.content.decode()
+    assert body.count(CHILD_CPR_MESSAGE) >= 2 and "læringsmiljøet" not in body
+    application = make_application(world, submit=True)
+    for call in (
+        lambda: ask(world, application, question="Er det 070589-1234?"),
+        lambda: services.support_document_add(
+            actor=world.leader,
+            application_id=make_application(world, attach=False).pk,
+            kind=AssessmentKind.PPV,
+            upload=pdf_upload("070589-1234.pdf"),
+        ),
+    ):
+        with pytest.raises(ValidationError) as error:
+            call()
+        assert CHILD_CPR_MESSAGE in " ".join(error.value.messages)
 
 
 def test_cpr_in_questions_and_answers_is_refused(world):

@@ -13,6 +13,7 @@ from indsats.models import (
     SupportStatus,
 )
 from indsats.support import services
+from institutioner.errors import StateError
 from institutioner.menu import entries_for
 from institutioner.models import AccessAction, AccessLogEntry
 from tests import factories
@@ -91,6 +92,56 @@ def test_a_draft_is_the_leaders_own(client, world, consultant):
         assert client.get(reverse("support_detail", args=[draft.pk])).status_code == 404
     client.force_login(world.leader)
     assert client.get(reverse("support_detail", args=[draft.pk])).status_code == 200
+
+
+def test_a_never_submitted_application_stays_the_leaders_whatever_its_status(
+    client, world, consultant
+):
+    # Withdrawn before it was ever submitted (as the app once allowed): still the leader's own.
+    draft = make_application(world)
+    SupportApplication.objects.filter(pk=draft.pk).update(status=SupportStatus.WITHDRAWN)
+    document = draft.documents.first()
+    for user in (consultant, world.administrator):
+        client.force_login(user)
+        assert client.get(reverse("support_detail", args=[draft.pk])).status_code == 404
+        url = reverse("support_document_download", args=[document.pk])
+        assert client.get(url).status_code == 404
+        response = client.get(reverse("support_list"))
+        assert CHILD not in response.content.decode()
+    client.force_login(world.leader)
+    assert client.get(reverse("support_detail", args=[draft.pk])).status_code == 200
+
+
+def test_a_draft_is_deleted_not_withdrawn(
+    client, world, consultant, django_capture_on_commit_callbacks
+):
+    draft = make_application(world)
+    client.force_login(world.leader)
+    page = client.get(reverse("support_detail", args=[draft.pk])).content.decode()
+    assert "Slet kladden" in page and "Træk ansøgningen tilbage" not in page
+    response = client.post(reverse("support_withdraw", args=[draft.pk]), follow=True)
+    draft.refresh_from_db()
+    assert draft.status == SupportStatus.DRAFT and "slet den" in response.content.decode()
+    with pytest.raises(StateError):
+        services.support_withdraw(actor=world.leader, application_id=draft.pk)
+    # Only the institution's leader deletes it; others get 404.
+    for user in (consultant, world.administrator, world.staff):
+        client.force_login(user)
+        assert client.post(reverse("support_draft_delete", args=[draft.pk])).status_code == 404
+    storage = draft.documents.first().file.storage
+    names = [document.file.name for document in draft.documents.all()]
+    assert names and all(storage.exists(name) for name in names)
+    client.force_login(world.leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("support_draft_delete", args=[draft.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("support_list")
+    assert not SupportApplication.objects.filter(pk=draft.pk).exists()
+    assert not SupportDocument.objects.filter(application_id=draft.pk).exists()
+    assert not any(storage.exists(name) for name in names)
+    # A submitted application is not deleted.
+    submitted = make_application(world, submit=True)
+    client.post(reverse("support_draft_delete", args=[submitted.pk]))
+    assert SupportApplication.objects.filter(pk=submitted.pk).exists()
 
 
 @pytest.mark.parametrize(
@@ -189,6 +240,27 @@ def test_create_by_form(client, world):
     assert application.child_name == CHILD and application.created_by == world.leader
 
 
+@pytest.mark.parametrize("token", ["", "not-a-uuid", None])
+def test_create_without_a_readable_token_says_so_and_keeps_what_was_typed(client, world, token):
+    client.force_login(world.leader)
+    post = form_post(world, child_name="Ida Ingrid")
+    if token is None:
+        del post["client_token"]
+    else:
+        post["client_token"] = token
+    response = client.post(reverse("support_create"), post)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Formularen kunne ikke læses helt" in body and "Ida Ingrid" in body
+    assert not SupportApplication.objects.exists()
+    # The form carries a fresh token: saving again works.
+    fresh = response.context["form"].data["client_token"]
+    assert fresh and fresh != token
+    post["client_token"] = fresh
+    assert client.post(reverse("support_create"), post).status_code == 302
+    assert SupportApplication.objects.get().child_name == "Ida Ingrid"
+
+
 def test_create_refuses_a_cpr_number_and_keeps_what_was_typed(client, world):
     client.force_login(world.leader)
     post = form_post(world, child_name="Emil 010203-1234")
@@ -270,6 +342,26 @@ def test_withdraw_answer_ask_and_add_by_views(client, world, consultant):
     assert application.status == SupportStatus.WITHDRAWN
     response = client.post(reverse("support_withdraw", args=[application.pk]), follow=True)
     assert "allerede" in response.content.decode()
+
+
+def test_a_case_page_shown_again_after_a_post_is_logged(client, world, consultant):
+    application = make_application(world, submit=True)
+    client.force_login(consultant)
+    response = client.post(reverse("support_ask", args=[application.pk]), {"question": ""})
+    assert response.status_code == 200 and CHILD in response.content.decode()
+    row = log_rows("support_ask").get()
+    assert row.user == consultant and row.action == AccessAction.VIEW
+    assert row.object_id == application.pk and row.concerns == [world.leader.pk]
+    # The leader's edit form shown again with an error shows the child too.
+    services.support_ask(actor=consultant, application_id=application.pk, question="Hvor længe?")
+    client.force_login(world.leader)
+    post = form_post(world, child_name="")
+    response = client.post(reverse("support_edit", args=[application.pk]), post)
+    assert response.status_code == 200
+    assert log_rows("support_edit").get().object_id == application.pk
+    # A question that is sent redirects: no row for it.
+    response = client.post(reverse("support_answer", args=[application.pk]), {"answer": "Et år."})
+    assert response.status_code == 302 and not log_rows("support_answer").exists()
 
 
 # --- Menu and start page ---

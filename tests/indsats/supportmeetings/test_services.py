@@ -95,6 +95,17 @@ def test_planning_refuses_a_deadline_after_the_meeting_and_a_time_in_the_past(wo
             members=[world.administrator],
         )
     assert "application_deadline" in error.value.message_dict
+    # A deadline on the meeting's own day is not before the meeting either.
+    with pytest.raises(ValidationError) as error:
+        services.meeting_plan(
+            actor=world.administrator,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            place="Rådhuset",
+            application_deadline=timezone.localdate(start),
+            members=[world.administrator],
+        )
+    assert "før mødet" in error.value.message_dict["application_deadline"][0]
     with pytest.raises(ValidationError):
         services.meeting_plan(
             actor=world.administrator,
@@ -240,6 +251,44 @@ def test_every_refused_decision_is_a_danish_message(world):
     assert SupportDecision.objects.count() == 1
 
 
+def test_a_grant_is_re_visited_within_its_period_and_not_before_the_meeting(world):
+    app = make_application(world)
+    meeting = plan(world, days=14)
+    item = _item(app)
+    day = timezone.localdate(meeting.starts_at)
+    refused = [
+        # The re-visitation before the period starts.
+        (
+            {"period_start": day + timedelta(days=30), "revisit_on": day + timedelta(days=10)},
+            "revisit_on",
+            "inden for perioden",
+        ),
+        # ... before the meeting (and the period already running).
+        (
+            {"period_start": day - timedelta(days=30), "revisit_on": day - timedelta(days=1)},
+            "revisit_on",
+            "før mødet",
+        ),
+        # A period wholly in the past at the meeting.
+        (
+            {
+                "period_start": day - timedelta(days=60),
+                "period_end": day - timedelta(days=1),
+                "revisit_on": day - timedelta(days=10),
+            },
+            "period_end",
+            "ovre før mødet",
+        ),
+    ]
+    for values, field, message in refused:
+        with pytest.raises(ValidationError) as error:
+            grant(world, item, **values)
+        assert message in " ".join(error.value.message_dict.get(field, [])), error.value
+    assert not SupportDecision.objects.exists()
+    grant(world, item, period_start=day, revisit_on=day)
+    assert SupportDecision.objects.count() == 1
+
+
 def test_a_withdrawn_item_cannot_be_decided(world):
     app = make_application(world)
     plan(world)
@@ -252,7 +301,12 @@ def test_a_withdrawn_item_cannot_be_decided(world):
 def test_a_granted_case_is_revisited_then_extended_and_ended(world):
     app = make_application(world)
     plan(world)
-    grant(world, _item(app), revisit_on=timezone.localdate() + timedelta(days=20))
+    grant(
+        world,
+        _item(app),
+        period_start=timezone.localdate() + timedelta(days=14),
+        revisit_on=timezone.localdate() + timedelta(days=20),
+    )
     app.refresh_from_db()
     assert list(services.revisits_due()) == [app]
     second = plan(world, days=30, deadline_days=20)
@@ -263,8 +317,16 @@ def test_a_granted_case_is_revisited_then_extended_and_ended(world):
         services.revisit_place(actor=world.administrator, application_id=app.pk)
     with pytest.raises(ValidationError):
         grant(world, item, outcome="granted")
-    new_revisit = timezone.localdate() + timedelta(days=280)
-    grant(world, item, outcome="extended", hours_per_week=Decimal("6"), revisit_on=new_revisit)
+    new_revisit = timezone.localdate() + timedelta(days=380)
+    grant(
+        world,
+        item,
+        outcome="extended",
+        hours_per_week=Decimal("6"),
+        period_start=timezone.localdate() + timedelta(days=301),
+        period_end=timezone.localdate() + timedelta(days=500),
+        revisit_on=new_revisit,
+    )
     app.refresh_from_db()
     assert app.status == SupportStatus.GRANTED and app.revisit_on == new_revisit
     again = services.revisit_place(
@@ -275,3 +337,64 @@ def test_a_granted_case_is_revisited_then_extended_and_ended(world):
     assert app.status == SupportStatus.ENDED and app.revisit_on is None
     with pytest.raises(StateError, match="kun bevilget støtte"):
         services.revisit_place(actor=world.administrator, application_id=app.pk)
+
+
+def test_an_extension_follows_on_from_the_grant_in_force(world):
+    from indsats.supportmeetings.forms import DecisionForm
+
+    app = make_application(world)
+    plan(world)
+    today = timezone.localdate()
+    grant(
+        world,
+        _item(app),
+        hours_per_week=Decimal("6"),
+        period_start=today + timedelta(days=14),
+        period_end=today + timedelta(days=60),
+        revisit_on=today + timedelta(days=40),
+    )
+    second = plan(world, days=30, deadline_days=20)
+    item = services.revisit_place(
+        actor=world.administrator, application_id=app.pk, meeting_id=second.pk
+    )
+    # Prefilled from the grant in force (not the application's 10 hours and its period).
+    form = DecisionForm(item=item)
+    assert form.initial["hours_per_week"] == Decimal("6")
+    assert form.initial["period_start"] == today + timedelta(days=61)
+    assert form.initial["period_end"] == today + timedelta(days=61 + 46)
+    # The grant in force's own period again: it starts with it and ends with it.
+    with pytest.raises(ValidationError) as error:
+        grant(
+            world,
+            item,
+            outcome="extended",
+            period_start=today + timedelta(days=14),
+            period_end=today + timedelta(days=60),
+            revisit_on=today + timedelta(days=50),
+        )
+    errors = error.value.message_dict
+    assert "begynde efter, at den nuværende støtte begyndte" in errors["period_start"][0]
+    assert "ud over den nuværende støtte" in errors["period_end"][0]
+    decision = grant(
+        world,
+        item,
+        outcome="extended",
+        hours_per_week=form.initial["hours_per_week"],
+        period_start=form.initial["period_start"],
+        period_end=form.initial["period_end"],
+        revisit_on=form.initial["period_end"] - timedelta(days=10),
+    )
+    assert services.grant_in_force(app) == decision
+
+
+def test_a_partial_grant_gives_fewer_hours_than_applied_for(world):
+    app = make_application(world)  # 10 hours a week applied for
+    plan(world)
+    item = _item(app)
+    for hours in ("10", "12.5"):
+        with pytest.raises(ValidationError) as error:
+            grant(world, item, outcome="partly_granted", hours_per_week=Decimal(hours))
+        assert "færre timer end de 10,0" in error.value.message_dict["hours_per_week"][0]
+    grant(world, item, outcome="partly_granted", hours_per_week=Decimal("9.5"))
+    app.refresh_from_db()
+    assert app.status == SupportStatus.PARTLY_GRANTED

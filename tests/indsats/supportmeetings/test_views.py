@@ -2,6 +2,7 @@
 
 import io
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -19,7 +20,7 @@ from indsats.models import (
     VisitationMeeting,
     VisitationMeetingStatus,
 )
-from institutioner.models import AccessAction, AccessLogEntry
+from institutioner.models import AccessAction, AccessLogEntry, Notification
 from tests.indsats.supportmeetings.helpers import grant, make_application, plan
 
 
@@ -134,8 +135,10 @@ def test_deciding_on_the_board(client, world, consultant, board):
     body = response.content.decode()
     assert "Mit begrundede skøn." in body and "genvisitationsdato" in body
     assert not SupportDecision.objects.exists()
-    # A POST writes no access-log row (institutioner/accesslog: only a GET shows anything); the
-    # board the member came from was logged when it was read.
+    # The board shown again shows every child on it: that answer is logged like the board.
+    row = AccessLogEntry.objects.get(url_name="agenda_item_decide")
+    assert row.user == consultant and row.action == AccessAction.VIEW
+    assert row.object_id == meeting.pk and row.concerns == [world.leader.pk]
     today = timezone.localdate()
     data = {
         prefix + "outcome": "granted",
@@ -149,6 +152,8 @@ def test_deciding_on_the_board(client, world, consultant, board):
     assert response.status_code == 302, re.findall(
         r"invalid-feedback[^>]*>(.{0,200})", response.content.decode(), re.S
     )
+    # A saved decision redirects: it shows nothing, so no second row.
+    assert AccessLogEntry.objects.filter(url_name="agenda_item_decide").count() == 1
     app.refresh_from_db()
     assert app.status == SupportStatus.GRANTED
     # The same form again (a second member, a second tab): a message, not a second decision.
@@ -200,6 +205,7 @@ def test_the_administration_plans_moves_cancels_and_marks_held(client, world, co
         "place": "Rådhuset",
         "application_deadline": (day - timedelta(days=7)).isoformat(),
         "members": [consultant.pk],
+        "client_token": str(uuid.uuid4()),
     }
     # A deadline after the meeting: the form again, with everything typed.
     bad = client.post(
@@ -214,7 +220,11 @@ def test_the_administration_plans_moves_cancels_and_marks_held(client, world, co
     assert _item(app).meeting == meeting
     second = client.post(
         reverse("visitation_meeting_create"),
-        {**form, "date": (day + timedelta(days=14)).isoformat()},
+        {
+            **form,
+            "date": (day + timedelta(days=14)).isoformat(),
+            "client_token": str(uuid.uuid4()),
+        },
     )
     assert second.status_code == 302
     later = VisitationMeeting.objects.exclude(pk=meeting.pk).get()
@@ -237,9 +247,76 @@ def test_the_administration_plans_moves_cancels_and_marks_held(client, world, co
     assert meeting.sequence == 1
 
 
+def test_the_decision_forms_hours_message_writes_a_decimal_comma(client, world, consultant, board):
+    meeting, app = board
+    item = _item(app)
+    prefix = f"item{item.pk}-"
+    client.force_login(consultant)
+    response = client.post(
+        reverse("agenda_item_decide", args=[meeting.pk, item.pk]),
+        {prefix + "outcome": "granted", prefix + "hours_per_week": "0,2", prefix + "reasons": "X"},
+    )
+    body = response.content.decode()
+    assert "mindst 0,5" in body and "0.5" not in body
+
+
+def test_planning_twice_with_the_same_form_plans_one_meeting(client, world, consultant):
+    make_application(world)
+    client.force_login(world.administrator)
+    page = client.get(reverse("visitation_meeting_create"))
+    token = page.context["form"].initial["client_token"]
+    day = timezone.localdate() + timedelta(days=20)
+    form = {
+        "date": day.isoformat(),
+        "start": "09:00",
+        "end": "11:00",
+        "place": "Rådhuset",
+        "application_deadline": (day - timedelta(days=7)).isoformat(),
+        "members": [consultant.pk],
+        "client_token": str(token),
+    }
+    first = client.post(reverse("visitation_meeting_create"), form)
+    second = client.post(reverse("visitation_meeting_create"), form)
+    meeting = VisitationMeeting.objects.get()
+    assert first["Location"] == second["Location"] == meeting.get_absolute_url()
+    assert Notification.objects.filter(template="visitation_planned").count() == 1
+    assert AgendaItem.objects.count() == 1
+    # A form without a readable token: a message, what was typed kept, and no meeting.
+    broken = client.post(reverse("visitation_meeting_create"), {**form, "client_token": "x"})
+    assert broken.status_code == 200
+    body = broken.content.decode()
+    assert "Formularen kunne ikke læses helt" in body and "Rådhuset" in body
+    assert VisitationMeeting.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [("Flyttet pga. 070589-1234", "CPR"), ("x" * 501, "Højst 500 tegn")],
+)
+def test_a_refused_cancel_reason_is_kept_beside_its_message(client, world, board, reason, message):
+    meeting, _app = board
+    client.force_login(world.administrator)
+    response = client.post(
+        reverse("visitation_meeting_cancel", args=[meeting.pk]), {"reason": reason}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert message in body and reason in body
+    assert re.search(r'<details class="mt-4" id="cancel" open>', body)
+    meeting.refresh_from_db()
+    assert meeting.status == VisitationMeetingStatus.PLANNED
+    # The board shown again is logged like the board.
+    assert AccessLogEntry.objects.get(url_name="visitation_meeting_cancel").object_id == meeting.pk
+
+
 def test_the_revisit_button_puts_a_case_on_the_agenda(client, world, board):
     _meeting, app = board
-    grant(world, _item(app), revisit_on=timezone.localdate() + timedelta(days=20))
+    grant(
+        world,
+        _item(app),
+        period_start=timezone.localdate() + timedelta(days=14),
+        revisit_on=timezone.localdate() + timedelta(days=20),
+    )
     other = plan(world, days=30, deadline_days=20)
     client.force_login(world.administrator)
     body = client.get(reverse("visitation_meeting_detail", args=[other.pk])).content.decode()
@@ -309,6 +386,29 @@ def test_the_list_shows_coming_meetings_first_then_past_ones_newest_first(
     assert row.action == AccessAction.SEARCH
 
 
+def test_a_question_takes_it_off_to_wait_for_more_information(client, world, consultant, board):
+    from indsats.support import services as support_services
+
+    meeting, app = board
+    item = _item(app)
+    support_services.support_ask(actor=consultant, application_id=app.pk, question="Hvor længe?")
+    client.force_login(consultant)
+    body = client.get(reverse("visitation_meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Taget af (venter på flere oplysninger)" in body and "trukket tilbage" not in body
+    prefix = f"item{item.pk}-"
+    response = client.post(
+        reverse("agenda_item_decide", args=[meeting.pk, item.pk]),
+        {prefix + "outcome": "rejected", prefix + "reasons": "Nej."},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "taget af dagsordenen for at vente på flere oplysninger" in body
+    assert "trukket tilbage" not in body
+    client.force_login(world.leader)
+    body = client.get(reverse("support_detail", args=[app.pk])).content.decode()
+    assert "Taget af (venter på flere oplysninger)" in body and "trukket tilbage" not in body
+
+
 def test_state_errors_on_the_board_are_messages(client, world, consultant, board):
     meeting, app = board
     later = plan(world, days=30, deadline_days=20)
@@ -336,5 +436,5 @@ def test_state_errors_on_the_board_are_messages(client, world, consultant, board
     # Cancelling twice.
     client.post(reverse("visitation_meeting_cancel", args=[meeting.pk]))
     response = client.post(reverse("visitation_meeting_cancel", args=[meeting.pk]), follow=True)
-    assert "Mødet er aflyst og kan ikke aflyses." in response.content.decode()
+    assert "Mødet er allerede aflyst." in response.content.decode()
     assert not SupportDecision.objects.exists()

@@ -1,0 +1,39 @@
+"""On a phone (390 px): a child's name without spaces and a file name of 200 characters wrap
+instead of widening the case page and the visitation board."""
+
+import pytest
+
+from tests.e2e.conftest import log_in
+from tests.factories import PASSWORD
+from tests.indsats.supportmeetings.helpers import make_application, plan
+
+WIDTH = 390
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": WIDTH, "height": 800}}
+
+
+def _page_width(page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth")
+
+
+def test_long_names_wrap_on_a_phone(page, live_server, world, consultant):
+    app = make_application(world, child="Emil" + "x" * 146)
+    document = app.documents.get()
+    document.name = "d" * 196 + ".pdf"
+    document.save(update_fields=["name"])
+    meeting = plan(world, members=[consultant])
+    base = live_server.url
+    log_in(page, base, world.leader.email, PASSWORD)
+    page.goto(f"{base}/stoette/{app.pk}/")
+    assert "Emil" in page.content()
+    assert _page_width(page) <= WIDTH
+    page.goto(f"{base}/stoette/")
+    assert _page_width(page) <= WIDTH
+    page.context.clear_cookies()
+    log_in(page, base, consultant.email, PASSWORD)
+    page.goto(f"{base}/stoette/moeder/{meeting.pk}/")
+    assert "Emil" in page.content()
+    assert _page_width(page) <= WIDTH
