@@ -190,19 +190,21 @@ def _covered_hours(absence: Absence, practice: PracticeDay) -> Decimal:
 
 @dataclass(frozen=True)
 class PlanShare:
-    """Course id → the part of its agreed practice this week that the plan leaves (0 when away
-    on every practice day, above 1 with an extra day), and what made it differ."""
+    """Course id → the hours a week's plan gives or takes beside the agreed hours (an extra day
+    adds its hours, a cancelled day or planned absence takes its hours away), and what made it
+    differ."""
 
-    share: dict[int, Decimal]
+    hours: dict[int, Decimal]
     absence: bool = False
     changes: bool = False
 
 
 def plan_share(pedagogist: Pedagogist, monday: date, course_ids: list[int]) -> PlanShare:
-    """For the prefill: the practice days the one-off changes leave this week (a day cancelled
-    or moved away, a day moved in or an extra day), less the pedagogist's planned absence, held
-    against the agreements' own days. Two queries; in a week with absence or a change, the
-    plan's four more."""
+    """For the prefill: the hours of the practice days the one-off changes take away or add
+    this week (a day cancelled or moved away, a day moved in or an extra day), and those the
+    pedagogist's planned absence takes, as a difference to the agreements' own days (so a week
+    with a holiday keeps the prefill it always had, and only the changes move it). Two queries;
+    in a week with absence or a change, the plan's four more."""
     last = monday + timedelta(days=6)
     absences = absences_between([pedagogist.pk], monday, last)
     changed = (
@@ -212,7 +214,7 @@ def plan_share(pedagogist: Pedagogist, monday: date, course_ids: list[int]) -> P
         .exists()
     )
     if not absences and not changed:
-        return PlanShare(share={})
+        return PlanShare(hours={})
     ordinary = practice_days(pedagogist_ids=[pedagogist.pk], first=monday, last=last)
     changes = plan_changes_between(agreements_of([pedagogist.pk], None), monday, last)
     planned = apply_changes(ordinary, changes, monday, last)[0]
@@ -229,14 +231,14 @@ def plan_share(pedagogist: Pedagogist, monday: date, course_ids: list[int]) -> P
         taken[practice.course_id] += max(
             (_covered_hours(a, practice) for a in absences), default=ZERO
         )
-    share = {
-        cid: max(ZERO, given[cid] - taken[cid]) / agreed[cid]
-        for cid in agreed
-        if agreed[cid] and given[cid] - taken[cid] != agreed[cid]
-    }
-    lost = any(taken[cid] for cid in share)
-    moved = any(given[cid] != agreed[cid] for cid in share)
-    return PlanShare(share=share, absence=lost, changes=moved)
+    courses = set(agreed) | set(given)
+    difference = {cid: given[cid] - agreed[cid] - taken[cid] for cid in courses}
+    moved = {cid for cid in courses if given[cid] != agreed[cid]}
+    return PlanShare(
+        hours={cid: d for cid, d in difference.items() if d},
+        absence=any(taken.values()),
+        changes=bool(moved),
+    )
 
 
 def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = False) -> Grid:
@@ -274,14 +276,15 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
         # A week never saved takes the agreed hours: every course, or after a copy the courses
         # that begin this week (last week has nothing of theirs to copy).
         to_prefill = [c for c in courses if not values or _begins_in(c, monday)]
-        # The plan's one-off changes and planned absence scale each course's agreed practice.
+        # The plan's one-off changes and planned absence move each course's agreed practice
+        # by the hours of the days they take away or add.
         plan = plan_share(pedagogist, monday, [c.pk for c in to_prefill]) if to_prefill else None
-        share = plan.share if plan else {}
+        moved = plan.hours if plan else {}
         for course in to_prefill:
             if _overlaps(course, monday) and getattr(course, "agreed_hours", None):
                 agreed: Decimal = course.agreed_hours  # type: ignore[attr-defined]
-                if course.pk in share:
-                    agreed = (agreed * share[course.pk]).quantize(Decimal("0.01"))
+                if course.pk in moved:
+                    agreed = max(ZERO, agreed + moved[course.pk]).quantize(Decimal("0.01"))
                     absence_deducted = absence_deducted or bool(plan and plan.absence)
                     changes_applied = changes_applied or bool(plan and plan.changes)
                 if not agreed:

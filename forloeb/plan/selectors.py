@@ -440,7 +440,7 @@ def plan_changes_of(course: Course, *, user_id: int, can_change: bool) -> list[P
         )
     )
     for change in changes:
-        ahead = all(day is None or day >= today for day in (change.day, change.new_day))
+        ahead = all(day is None or day > today for day in (change.day, change.new_day))
         if change.status == PlanChangeStatus.ACCEPTED:
             allowed = can_change
         else:

@@ -412,7 +412,9 @@ def plan_change_decline(*, actor: User, change_id: int) -> PlanChange:
 
 
 @transaction.atomic
-def plan_change_withdraw(*, actor: User, change_id: int) -> PlanChange:
+def plan_change_withdraw(
+    *, actor: User, change_id: int, seen_status: str | None = None
+) -> PlanChange:
     """Take a change back before its day: a change in the plan (by whoever may change the
     plan) or a leader's proposal not yet answered (by the leader who made it). Its days are as
     agreed again and free for another change; whoever was told of it is told it is withdrawn.
@@ -425,9 +427,12 @@ def plan_change_withdraw(*, actor: User, change_id: int) -> PlanChange:
     )
     if change.status not in HOLDING:
         raise StateError(_("This change is no longer in the plan or waiting for an answer."))
+    if seen_status is not None and change.status != seen_status:
+        # A proposal accepted while its leader took it back: who may withdraw it has changed.
+        raise StateError(_("The change was answered in the meantime; see the course's page."))
     today = timezone.localdate()
-    if any(day is not None and day < today for day in (change.day, change.new_day)):
-        raise StateError(_("A change whose day has passed cannot be withdrawn."))
+    if any(day is not None and day <= today for day in (change.day, change.new_day)):
+        raise StateError(_("A change whose day has come cannot be withdrawn."))
     was_proposal = change.status == PlanChangeStatus.PROPOSED
     change.status = PlanChangeStatus.WITHDRAWN
     change.withdrawn_by, change.withdrawn_at = actor, timezone.now()
@@ -441,12 +446,23 @@ def plan_change_withdraw(*, actor: User, change_id: int) -> PlanChange:
             ).distinct()
         )
     else:
+        # The leaders were told of it; the course's pedagogists get their day back.
         recipients = list(User.objects.leaders_of(course.agreement.request.institution_id))
+        recipients += list(
+            User.objects.filter(
+                is_active=True, pedagogist__allocations__request__agreement=course.agreement_id
+            ).distinct()
+        )
     notification_queue_many(
-        recipients=[r for r in recipients if r.pk != actor.pk],
+        recipients=list({r.pk: r for r in recipients if r.pk != actor.pk}.values()),
         template="plan_change_withdrawn",
         kind=NotificationKind.PLAN_CHANGE,
-        context={"change": change, "course": course, "actor": actor},
+        context={
+            "change": change,
+            "course": course,
+            "actor": actor,
+            "was_proposal": was_proposal,
+        },
         concerns=course,
         dedupe_key=f"plan-change-withdrawn:{change.pk}",
     )

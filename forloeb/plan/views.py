@@ -230,7 +230,9 @@ def plan_change_decline(request, pk: int):
 def plan_change_withdraw(request, pk: int):
     change = access.get_plan_change_to_withdraw(request.user, pk)
     try:
-        services.plan_change_withdraw(actor=request.user, change_id=change.pk)
+        services.plan_change_withdraw(
+            actor=request.user, change_id=change.pk, seen_status=change.status
+        )
     except StateError as error:
         messages.error(request, error.message)
     else:

@@ -128,3 +128,33 @@ def test_the_plans_changes_scale_the_prefill(client, world, running, settings):
     year, week, _day = monday.isocalendar()
     html = client.get(reverse("week_sheet", args=[year, week])).content.decode()
     assert "Planens ændringer i ugen" in html
+
+
+def test_an_extra_day_in_a_week_with_a_holiday_adds_its_hours_only(world):
+    """The changes move the prefill by their days' hours: in a week where a holiday already took
+    one of the course's days, an extra day adds its 3 hours, not twice the week (a share of
+    the week's remaining days doubled it)."""
+    from datetime import date
+
+    from forloeb.models import PlanChangeKind
+    from tests.forloeb.plan.helpers import agreement, christmas_year
+
+    year = christmas_year()
+    ag, _version = agreement(
+        world, weekdays=(1, 3), start=date(year, 12, 1), end=date(year + 1, 4, 30)
+    )
+    course = ag.course
+    monday = date(year, 12, 1) - timedelta(days=date(year, 12, 1).weekday())
+    # A week in which one of Tuesday and Thursday is a holiday and Wednesday is a working day.
+    while not (
+        is_working_day(monday + timedelta(days=2))
+        and (
+            is_working_day(monday + timedelta(days=1)) != is_working_day(monday + timedelta(days=3))
+        )
+    ):
+        monday += timedelta(weeks=1)
+    before = _course_row(hours.week_grid(world.pedagogist, monday), course).hours[P]
+    _change(world, course, kind=PlanChangeKind.EXTRA, new_day=monday + timedelta(days=2))
+    grid = hours.week_grid(world.pedagogist, monday)
+    assert _course_row(grid, course).hours[P] == before + D("3")
+    assert grid.changes_applied

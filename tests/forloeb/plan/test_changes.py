@@ -349,7 +349,7 @@ def test_a_change_is_withdrawn_before_its_day_and_the_day_is_free_again(client, 
     days = selectors.planned_days(pedagogist_ids=[world.pedagogist.pk], first=tuesday, last=friday)
     assert [p.day for p in days] == [tuesday]
     body = client.post(url, follow=True).content.decode()
-    assert "ikke længere i planen" in body
+    assert "hverken i planen eller venter på svar" in body
     # The day is free for another change.
     again = _change(world, ag.course, kind=PlanChangeKind.CANCEL, day=tuesday)
     assert again.status == PlanChangeStatus.ACCEPTED
@@ -384,3 +384,58 @@ def test_a_leader_withdraws_her_own_proposal(client, world):
     assert _notes("plan_change_withdrawn") == ["paula@example.dk"]
     with pytest.raises(StateError):
         services.plan_change_accept(actor=world.pedagogist.user, change_id=proposal.pk)
+
+
+def test_withdrawing_is_refused_on_the_day_and_after_an_answer_in_between(world):
+    """A change whose day is today stays (the day happened as changed); a leader who takes back
+    her proposal just as the pedagogist accepts it is told it was answered, and the change
+    stays in the plan. The administration's withdrawal tells the pedagogist too; a withdrawn
+    proposal tells her there is nothing to answer."""
+    from django.utils import timezone
+
+    ag, _version = agreement(world, weekdays=(1,))
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
+    today_change = _change(world, ag.course, kind=PlanChangeKind.CANCEL, day=tuesday)
+    PlanChange.objects.filter(pk=today_change.pk).update(day=timezone.localdate())
+    with pytest.raises(StateError) as caught:
+        services.plan_change_withdraw(actor=world.pedagogist.user, change_id=today_change.pk)
+    assert "dag er kommet" in caught.value.message
+
+    next_tuesday = tuesday + timedelta(weeks=1)
+    proposal = _change(
+        world,
+        ag.course,
+        actor=world.leader,
+        proposal=True,
+        kind=PlanChangeKind.CANCEL,
+        day=next_tuesday,
+        reason="Udflugt",
+    )
+    services.plan_change_accept(actor=world.pedagogist.user, change_id=proposal.pk)
+    with pytest.raises(StateError):
+        services.plan_change_withdraw(
+            actor=world.leader, change_id=proposal.pk, seen_status=PlanChangeStatus.PROPOSED
+        )
+    assert PlanChange.objects.get(pk=proposal.pk).status == PlanChangeStatus.ACCEPTED
+
+    services.plan_change_withdraw(actor=world.administrator, change_id=proposal.pk)
+    assert sorted(_notes("plan_change_withdrawn")) == ["lene@example.dk", "paula@example.dk"]
+
+    third = _change(
+        world,
+        ag.course,
+        actor=world.leader,
+        proposal=True,
+        kind=PlanChangeKind.CANCEL,
+        day=next_tuesday + timedelta(weeks=1),
+        reason="Udflugt",
+    )
+    services.plan_change_withdraw(actor=world.leader, change_id=third.pk)
+    note = (
+        Notification.objects.filter(
+            template="plan_change_withdrawn", recipient__email="paula@example.dk"
+        )
+        .order_by("-pk")
+        .first()
+    )
+    assert "trukket forslaget" in note.body_text and "intet at svare på" in note.body_text
