@@ -584,6 +584,8 @@ ACCESS_LOG = {
     "course_list": log.search(),
     "course_detail": log.view("forloeb.Course", concerns=_course_people),
     "course_history": log.view("forloeb.Course"),
+    # A refused logbook note shows the course's page again.
+    "course_note_add": log.view("forloeb.Course", concerns=_course_people),
     "course_set_phase": log.view("forloeb.Course"),
     "evaluation_complete": log.view("forloeb.Course"),
     "evaluation_correct": log.view("forloeb.Course"),

@@ -354,6 +354,18 @@ ACCESS_LOG = {
     "agreement_diff": log.view("indsats.Agreement"),
     "agreement_history": log.view("indsats.Agreement"),
     "agreement_edit": log.view("indsats.AgreementVersion"),
+    # POST actions whose refusals show the request, triage or agreement page again.
+    "request_withdraw": log.view("indsats.InterventionRequest", concerns=_request_people),
+    "triage_accept": log.view("indsats.InterventionRequest", concerns=_request_people),
+    "triage_reject": log.view("indsats.InterventionRequest", concerns=_request_people),
+    "triage_ask_info": log.view("indsats.InterventionRequest", concerns=_request_people),
+    "meeting_cancel": log.view("indsats.IntakeMeeting", concerns=_request_people),
+    "agreement_sign": log.view(
+        "indsats.AgreementVersion", concerns=lambda agreement: _request_people(agreement.request)
+    ),
+    "agreement_decline": log.view(
+        "indsats.AgreementVersion", concerns=lambda agreement: _request_people(agreement.request)
+    ),
     "agreement_pdf": log.download(
         "indsats.AgreementVersion",
         concerns=lambda version: _request_people(version.agreement.request),

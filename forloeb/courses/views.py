@@ -60,6 +60,8 @@ def course_list(request):
 
 
 def _course_page(request, course, *, note_form=None):
+    # Also when a refused logbook note shows the page again (its access-log row).
+    access_log.shown(request, course)
     # Hours the person may not see are not even computed.
     hour_weeks, hour_totals = (
         hours.course_weeks(course) if access.can_see_hours(request.user, course) else (None, None)

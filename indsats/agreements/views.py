@@ -51,6 +51,8 @@ def agreement_start(request, pk: int):
 
 
 def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
+    # Also when a refused signature or decline shows the page again (its access-log row).
+    access_log.shown(request, agreement)
     user = request.user
     versions = list(agreement.versions.prefetch_related("signatures__user").order_by("-pk"))
     open_version = next((v for v in versions if v.status in ("draft", "sent")), None)

@@ -114,6 +114,8 @@ def request_detail(request, pk: int):
 
 
 def _request_page(request, req, *, withdraw_form=None):
+    # Also when a refused POST shows the page again: its access-log row says whom it concerns.
+    access_log.shown(request, req)
     user = request.user
     context = {
         "req": req,
@@ -187,6 +189,8 @@ def triage_queue(request):
 
 
 def _triage_page(request, req, **forms):
+    # Also when a refused POST shows the page again: its access-log row says whom it concerns.
+    access_log.shown(request, req)
     fixed_ids = {a.pedagogist_id for a in selectors.fixed_assignments(req.institution)}
     accept_form = forms.get("accept_form") or AcceptForm(initial={"weekly_hours": "6"})
     if accept_form.is_bound:
