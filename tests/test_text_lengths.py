@@ -2,6 +2,7 @@
 with the Danish message and keeps everything else that was typed, the service refuses it whoever
 calls, and the database refuses it too. A refused meeting cancellation keeps its text."""
 
+import uuid
 from dataclasses import replace
 from datetime import timedelta
 
@@ -52,6 +53,8 @@ def _request_form(world):
         "wished_weeks": "10",
         "contact_name": "Lene Leder",
         "contact_email": "lene@example.dk",
+        # The form's double-submit token, as the page puts it in the form.
+        "client_token": str(uuid.uuid4()),
     }
     return RequestForm, {"user": world.leader}, data
 
