@@ -31,8 +31,10 @@ env: $(VENV)/.synced
 	python3 -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
+# Compiled once at install: with PYTHONDONTWRITEBYTECODE set (as on CI machines) every process
+# would otherwise compile the libraries again (8 of the 12 s a demo server took to answer).
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 	touch $@
 
 var/secret_key:

@@ -45,6 +45,21 @@ def _get(url):
         return error.code, error.headers.get("Content-Type", ""), error.read()
 
 
+def _wait_until_up(server, url, seconds: float = 60) -> tuple[int | None, bytes]:
+    """The server's first answer: it may take a while to start on a slow machine (a cold
+    bytecode cache alone is seconds), but a server that died is said at once."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"the server stopped with exit code {server.returncode}")
+        try:
+            status, _type, body = _get(url)
+            return status, body
+        except OSError:
+            time.sleep(0.1)
+    return None, b""
+
+
 @pytest.fixture
 def demo_server(tmp_path):
     env = _demo_env(tmp_path)
@@ -59,12 +74,7 @@ def demo_server(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                _get(base + "/healthz/")
-                break
-            except OSError:
-                time.sleep(0.1)
+        _wait_until_up(server, base + "/healthz/")
         yield base
     finally:
         server.terminate()
@@ -109,14 +119,8 @@ def test_make_run_honours_port_and_prints_the_real_address(tmp_path):
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    status, body = None, b""
     try:
-        for _ in range(100):
-            try:
-                status, _type, body = _get(f"http://127.0.0.1:{port}/healthz/")
-                break
-            except OSError:
-                time.sleep(0.1)
+        status, body = _wait_until_up(server, f"http://127.0.0.1:{port}/healthz/")
         assert (status, body) == (200, b"ok")
     finally:
         os.killpg(server.pid, 15)
