@@ -62,6 +62,8 @@ class ForloebConfig(AppConfig):
         from forloeb.followup import services as followup_services
         from forloeb.hours import insight as hours_insight  # noqa: F401
         from forloeb.hours import retention as hours_retention  # noqa: F401
+        from forloeb.plan import insight as plan_insight  # noqa: F401
+        from forloeb.plan import retention as plan_retention  # noqa: F401
         from forloeb.plan import services as plan_services
         from forloeb.voice import insight as voice_insight  # noqa: F401
         from forloeb.voice import services as voice_services

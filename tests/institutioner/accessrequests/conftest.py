@@ -29,6 +29,8 @@ from tests.indsats.helpers import (
 OTTO_NEED = "Ottos egen beskrivelse af uro i Ræven"
 OLE_NOTE = "Oles uge med ekstra sparring"
 OTTO_SEARCH = "q=otto-soegning"
+PAULA_ABSENCE = "Paulas tandlæge"
+OLE_ABSENCE = "Oles kursus i Vejle"
 
 
 @pytest.fixture
@@ -69,6 +71,19 @@ def people(world):
         values={(None, HourCategory.SPARRING): Decimal("1.5")},
         note=OLE_NOTE,
     )
+    # Paula's and Ole's planned absence, with their notes.
+    from forloeb.models import AbsenceKind
+    from forloeb.plan import services as plan_services
+
+    for pedagogist, note in ((w.pedagogist, PAULA_ABSENCE), (w.outsider_pedagogist, OLE_ABSENCE)):
+        day = weeks.this_monday() + timedelta(days=15)
+        plan_services.absence_record(
+            actor=pedagogist.user,
+            pedagogist_id=pedagogist.pk,
+            data=plan_services.AbsenceInput(
+                kind=AbsenceKind.OTHER, starts_on=day, ends_on=day, note=note
+            ),
+        )
     # Look-ups: Frida opened Lene's request; Frida searched for Otto; Otto looked at his own.
     request_type = ContentType.objects.get_for_model(InterventionRequest)
     AccessLogEntry.objects.create(

@@ -17,7 +17,9 @@ from institutioner.models import (
     Notification,
 )
 from tests.institutioner.accessrequests.conftest import (
+    OLE_ABSENCE,
     OLE_NOTE,
+    PAULA_ABSENCE,
     OTTO_NEED,
     OTTO_SEARCH,
     section,
@@ -38,7 +40,7 @@ def zip_of(made: AccessRequest) -> dict[str, str]:
 
 # What would identify the other people in the world (the outsider's case), wherever it showed.
 OTTO = ["Otto Udenfor", "otto@example.dk", OTTO_NEED, OTTO_SEARCH, "Børnegården Kildevang", "Ræven"]
-OLE = ["Ole Andensted", "ole@example.dk", OLE_NOTE]
+OLE = ["Ole Andensted", "ole@example.dk", OLE_NOTE, OLE_ABSENCE]
 
 
 def test_every_app_registers_its_part():
@@ -61,6 +63,7 @@ def test_every_app_registers_its_part():
         "follow_up_goals",
         "week_sheets",
         "hours",
+        "absences",
         "notifications",
         "access_log",
     ]:
@@ -93,6 +96,7 @@ def test_the_leaders_access_request_holds_her_data(people):
     assert any(row["action"] == "Eksporteret" for row in looked)
     # No hours: she keeps no week sheets.
     assert section(files, "week_sheets") == [] and section(files, "hours") == []
+    assert section(files, "absences") == []
     html = files["indsigt.html"]
     assert "Indsigt: Lene Leder" in html and "Lenes behov: ro i overgangene" in html
     assert "Anmodninger om indsats" in html
@@ -105,6 +109,13 @@ def test_the_pedagogists_access_request_holds_her_weeks_and_hours(people):
     files = zip_of(make(w, w.pedagogist.user))
     assert [s["note"] for s in section(files, "week_sheets")] == ["Paulas uge"]
     assert [(h["course"], h["hours"]) for h in section(files, "hours")] == [(None, "6.50")]
+    [absence] = section(files, "absences")
+    assert (absence["kind"], absence["note"], absence["recorded_by"]) == (
+        "Andet",
+        PAULA_ABSENCE,
+        "Paula Pædagog",
+    )
+    assert "Planlagt fravær" in files["indsigt.html"] and PAULA_ABSENCE in files["indsigt.html"]
     assert [a["request"] for a in section(files, "allocations")] == [w.request.pk]
     assert [a["institution"] for a in section(files, "assignments")] == ["Børnehuset Mariehønen"]
     assert [c["id"] for c in section(files, "courses")] == [w.course.pk]
