@@ -19,9 +19,9 @@ from institutioner.models import (
 from tests.institutioner.accessrequests.conftest import (
     OLE_ABSENCE,
     OLE_NOTE,
-    PAULA_ABSENCE,
     OTTO_NEED,
     OTTO_SEARCH,
+    PAULA_ABSENCE,
     section,
     unzip,
 )
