@@ -324,11 +324,31 @@ register_producer(EXPORT_PRODUCER, _make_export_file)
 
 def hour_export_start(*, actor: User, start: date, end: date) -> HourExport:
     """An Excel export of the hours `actor` may read from `start` to `end`, built by the worker
-    after the commit; the page of the export shows its progress."""
+    after the commit; the page of the export shows its progress.
+
+    While `actor`'s export of the same period is still waiting or being built, asking again (a
+    double click, a second tab, two scripted requests at once) answers with that one: the
+    actor's row is locked, so two at once cannot both find none."""
     if not access.can_see_hours(actor):
         raise StateError(_("You cannot export hours."))
     if end < start:
         raise StateError(_("The end of the period is before its start."))
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+        unfinished = (
+            HourExport.objects.filter(
+                requested_by=actor,
+                starts_on=start,
+                ends_on=end,
+                status__in=(HourExportStatus.WAITING, HourExportStatus.RUNNING),
+            )
+            .order_by("-pk")
+            .first()
+        )
+        return unfinished or _hour_export_new(actor, start, end)
+
+
+def _hour_export_new(actor: User, start: date, end: date) -> HourExport:
     export = HourExport(requested_by=actor, starts_on=start, ends_on=end)
     export.rows_total = hour_export.entries_between(
         access.hour_entries_for(actor), start, end

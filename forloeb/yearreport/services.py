@@ -67,9 +67,25 @@ def year_report_start(*, actor: User, year: int) -> YearReport:
             )
             % {"year": year}
         )
-    report = YearReport.objects.create(year=year, requested_by=actor, steps_total=_steps())
-    report_id = report.pk
-    transaction.on_commit(lambda: _enqueue_build(report_id))
+    # While the same year's report asked for by `actor` is waiting or being built, asking again
+    # (a double click, a second tab, two at once) answers with that one; the actor's row is
+    # locked so two at once cannot both find none.
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+        unfinished = (
+            YearReport.objects.filter(
+                year=year,
+                requested_by=actor,
+                status__in=(HourExportStatus.WAITING, HourExportStatus.RUNNING),
+            )
+            .order_by("-pk")
+            .first()
+        )
+        if unfinished is not None:
+            return unfinished
+        report = YearReport.objects.create(year=year, requested_by=actor, steps_total=_steps())
+        report_id = report.pk
+        transaction.on_commit(lambda: _enqueue_build(report_id))
     return report
 
 

@@ -26,10 +26,26 @@ def access_request_create(
     *, actor: User, subject: User, client_address: str | None = None
 ) -> AccessRequest:
     """Ask for everything about `subject`. The export is logged now, as an export by `actor`
-    concerning `subject` (so the ZIP's own log section shows it), and made after the commit."""
+    concerning `subject` (so the ZIP's own log section shows it), and made after the commit.
+
+    While `actor`'s request about `subject` is still waiting or being made, asking again (a
+    double click, a second tab, two scripted requests at once) answers with that one: the
+    actor's row is locked, so two at once cannot both find none."""
     if not access.can_make_access_requests(actor):
         raise PermissionDenied
     with transaction.atomic():
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+        unfinished = (
+            AccessRequest.objects.filter(
+                subject=subject,
+                requested_by=actor,
+                status__in=(AccessRequestStatus.QUEUED, AccessRequestStatus.RUNNING),
+            )
+            .order_by("-pk")
+            .first()
+        )
+        if unfinished is not None:
+            return unfinished
         request = AccessRequest.objects.create(subject=subject, requested_by=actor)
         access_log_record(
             user=actor,

@@ -204,3 +204,51 @@ def test_the_background_page_says_too_much_only_above_the_limit(client, world, l
     settings.HOURS_EXPORT_XLSX_INLINE_ROWS = 3
     page = client.get(reverse("hours_export_new"), _period(logged)).content.decode()
     assert "Det er for meget til at lave, mens du venter" in page
+
+
+def test_asking_again_while_it_is_built_gives_the_same_export(world, logged):
+    start, end = logged - timedelta(weeks=1), logged
+    first = services.hour_export_start(actor=world.administrator, start=start, end=end)
+    again = services.hour_export_start(actor=world.administrator, start=start, end=end)
+    assert again.pk == first.pk
+    # Another period, or another person: an export of its own.
+    longer = services.hour_export_start(
+        actor=world.administrator, start=start, end=end + timedelta(7)
+    )
+    theirs = services.hour_export_start(actor=world.leader, start=start, end=end)
+    assert len({first.pk, longer.pk, theirs.pk}) == 3
+    # Once built, a new one can be asked for (weeks may have been approved since).
+    assert services.hour_export_build(export_id=first.pk).status == HourExportStatus.DONE
+    newer = services.hour_export_start(actor=world.administrator, start=start, end=end)
+    assert newer.pk != first.pk
+
+
+def test_two_exports_at_once_make_one(postgres, transactional_db, world):
+    import threading
+
+    barrier = threading.Barrier(2)
+    made: list[int] = []
+    errors: list[Exception] = []
+    monday = hours.this_monday()
+
+    def ask():
+        try:
+            barrier.wait()
+            made.append(
+                services.hour_export_start(
+                    actor=world.administrator, start=monday - timedelta(weeks=4), end=monday
+                ).pk
+            )
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(made) == 2 and made[0] == made[1]
+    assert HourExport.objects.count() == 1

@@ -146,3 +146,17 @@ def test_only_the_administration_makes_and_reads_it(client, world):
         with pytest.raises(StateError):
             services.year_report_start(actor=person, year=year)
     assert YearReport.objects.count() == 1
+
+
+def test_asking_again_while_it_is_built_gives_the_same_report(client, world):
+    _world_with_comments(world)
+    year = timezone.localdate().year
+    first = services.year_report_start(actor=world.administrator, year=year)
+    client.force_login(world.administrator)
+    # A double click on the page: the second lands on the first report's progress.
+    page = client.post(reverse("year_report_list"), {"year": str(year)})
+    assert page.status_code == 302 and page["Location"].endswith(f"/{first.pk}/")
+    assert YearReport.objects.count() == 1
+    assert services.year_report_build(report_id=first.pk).status == HourExportStatus.DONE
+    newer = services.year_report_start(actor=world.administrator, year=year)
+    assert newer.pk != first.pk and YearReport.objects.count() == 2

@@ -229,3 +229,48 @@ def test_a_failed_build_says_why_and_can_start_again(people, monkeypatch):
     made.refresh_from_db()
     assert made.status == AccessRequestStatus.QUEUED and made.error == ""
     assert services.access_request_build(request_id=made.pk)
+
+
+def test_asking_again_while_it_is_made_gives_the_same_request(people):
+    w = people
+    first = services.access_request_create(actor=w.administrator, subject=w.leader)
+    again = services.access_request_create(actor=w.administrator, subject=w.leader)
+    assert again.pk == first.pk
+    # About somebody else: a request of its own.
+    other = services.access_request_create(actor=w.administrator, subject=w.outsider)
+    assert other.pk != first.pk
+    # Once made, a new one can be asked for (the data may have changed since).
+    assert services.access_request_build(request_id=first.pk)
+    newer = services.access_request_create(actor=w.administrator, subject=w.leader)
+    assert newer.pk != first.pk
+    assert AccessRequest.objects.filter(subject=w.leader).count() == 2
+
+
+def test_two_requests_at_once_make_one(postgres, transactional_db, world):
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(2)
+    made: list[int] = []
+    errors: list[Exception] = []
+
+    def ask():
+        try:
+            barrier.wait()
+            made.append(
+                services.access_request_create(actor=world.administrator, subject=world.leader).pk
+            )
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(made) == 2 and made[0] == made[1]
+    assert AccessRequest.objects.filter(subject=world.leader).count() == 1
