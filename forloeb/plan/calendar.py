@@ -6,7 +6,6 @@ so a moved day keeps it and a calendar moves the entry; a cancelled day, or one 
 absence, is simply not in the feed any more, and a calendar removes it.
 """
 
-import functools
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,11 +14,12 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.utils import timezone, translation
-from icalendar import Calendar, Component, Event
+from icalendar import Calendar, Event
 
 from forloeb.access import WeekPlanScope
 from forloeb.models import CalendarFeed, FeedScope
 from forloeb.plan.weekplan import plan_between
+from institutioner.icaltz import add_local_timezone
 
 PRODID = "-//Indsatsteamet//Plan//DA"
 WEEKS_BACK = 4
@@ -94,23 +94,8 @@ def feed_ics(feed: CalendarFeed, scope: WeekPlanScope, *, today: date | None = N
                     event.add("transp", "TRANSPARENT")  # a due date, not a booked time
                 calendar.add_component(event)
         # Every time is Copenhagen's: its VTIMEZONE once, without walking the events for it.
-        calendar.subcomponents.insert(0, _copenhagen())
+        add_local_timezone(calendar)
     return calendar.to_ical()
-
-
-@functools.cache
-def _copenhagen() -> Component:
-    """The VTIMEZONE of Europe/Copenhagen, as icalendar makes it for a calendar that uses it."""
-    tz = ZoneInfo(settings.TIME_ZONE)
-    probe = Calendar()
-    event = Event()
-    event.add("dtstart", datetime(2026, 1, 1, 9, tzinfo=tz))
-    probe.add_component(event)
-    probe.add_missing_timezones()
-    (component,) = probe.walk("VTIMEZONE")
-    # icalendar notes its own range limit in English; calendars do not need it.
-    component.pop("COMMENT", None)
-    return component
 
 
 def area_feed(feed: CalendarFeed, scope: WeekPlanScope) -> bytes:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from indsats.models import IntakeMeeting, MeetingStatus
+from institutioner.icaltz import add_local_timezone
 
 PRODID = "-//Indsatsteamet//Indsatsmøder//DA"
 
@@ -63,8 +64,5 @@ def meeting_ics(meeting: IntakeMeeting, *, cancelled: bool | None = None, partic
         event.add("attendee", _address(person.email, person.name, "REQ-PARTICIPANT"))
     calendar.add_component(event)
     # Outlook needs the VTIMEZONE that DTSTART's TZID refers to.
-    calendar.add_missing_timezones()
-    for timezone_component in calendar.walk("VTIMEZONE"):
-        # icalendar notes its own range limit in English; calendars do not need it.
-        timezone_component.pop("COMMENT", None)
+    add_local_timezone(calendar)
     return calendar.to_ical().decode("utf-8")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from indsats.models import VisitationMeeting, VisitationMeetingStatus
+from institutioner.icaltz import add_local_timezone
 
 PRODID = "-//Indsatsteamet//Visitationsmøder//DA"
 
@@ -57,7 +58,5 @@ def visitation_ics(
     for person in members if members is not None else meeting.members.all():
         event.add("attendee", _address(person.email, person.name, "REQ-PARTICIPANT"))
     calendar.add_component(event)
-    calendar.add_missing_timezones()
-    for timezone_component in calendar.walk("VTIMEZONE"):
-        timezone_component.pop("COMMENT", None)
+    add_local_timezone(calendar)
     return calendar.to_ical().decode("utf-8")
