@@ -189,6 +189,16 @@ def _week_values(course_rows, monday, rng, *, heavy=False):
 # --- The past, for the dashboards ---------------------------------------------------------------
 
 
+def _last_months_weeks() -> list:
+    """The weeks of last month: the month before this week's (a week belongs to the month of
+    its Thursday). `demo_hours` writes its weeks from the first of them; `demo_history`'s
+    approved past ends the week before."""
+    from forloeb.hours import weeks as hours
+
+    previous = (hours.this_monday() + timedelta(days=3)).replace(day=1) - timedelta(days=1)
+    return hours.weeks_of_month(previous.year, previous.month)
+
+
 def demo_history() -> None:
     """About 16 months of interventions before the demo's own weeks, made by the synthetic
     municipality's generator on the demo's organisation: courses that ran and closed (some
@@ -205,8 +215,8 @@ def demo_history() -> None:
     admin = User.objects.get(email="forvaltning@demo.dk")
     org = synthetic.organisation_from_database(admin=admin)
     today = timezone.localdate()
-    previous = hours.this_monday().replace(day=1) - timedelta(days=1)
-    last_monday = hours.weeks_of_month(previous.year, previous.month)[0] - timedelta(weeks=1)
+    # Up to the week before the first that `demo_hours` writes: no week without hours between.
+    last_monday = _last_months_weeks()[0] - timedelta(weeks=1)
     first_monday = hours.monday_of(last_monday - timedelta(weeks=70))
     existing_from = min(Assignment.objects.values_list("valid_from", flat=True))
     current = {a.institution_id: a.pedagogist_id for a in Assignment.objects.all()}
@@ -266,9 +276,8 @@ def demo_hours() -> None:
     admin = User.objects.get(email="forvaltning@demo.dk")
     this_monday = hours.this_monday()
     last_monday = this_monday - timedelta(weeks=1)
-    # Last month: the month before this week's (a week belongs to the month of its Thursday).
-    previous = (this_monday + timedelta(days=3)).replace(day=1) - timedelta(days=1)
-    last_months_weeks = hours.weeks_of_month(previous.year, previous.month)
+    last_months_weeks = _last_months_weeks()
+    previous = last_months_weeks[0] + timedelta(days=3)  # a day of that month
     first = last_months_weeks[0]
     pedagogists = list(Pedagogist.objects.select_related("user").order_by("user__name"))
     for index, pedagogist in enumerate(pedagogists):
@@ -386,7 +395,8 @@ def demo_reminders() -> None:
 def demo_past_retention() -> None:
     """Something for `manage.py retention --dry-run` to report: three interventions closed
     about six years ago with their week sheets (the generator's, one with a logbook note), the
-    generated past's rejected and withdrawn requests older than a year, access-log rows from
+    generated past's rejected and withdrawn requests older than a year, a pedagogist's absence
+    with a note from then, access-log rows from
     before two years, messages from before a year, and an Excel export of hours and a yearly
     report asked for two months ago (both failed, so they kept no file). Nothing here is
     anonymised or deleted yet: that is the nightly run's job (or `manage.py retention`)."""
@@ -427,6 +437,20 @@ def demo_past_retention() -> None:
             author=pedagogist.pedagogist.user,
             day=course.started_at.date() + timedelta(days=14),
             text="Vi delte formiddagen i små legegrupper; personalet tog over efter to uger.",
+        )
+    # A pedagogist's absence with a note from that time, past its period too.
+    from forloeb.models import Absence, AbsenceKind
+    from institutioner.models import Pedagogist
+
+    away = Pedagogist.objects.select_related("user").order_by("pk").first()
+    if away is not None:
+        Absence.objects.create(
+            pedagogist=away,
+            kind=AbsenceKind.COURSE,
+            starts_on=first + timedelta(weeks=4, days=1),
+            ends_on=first + timedelta(weeks=4, days=2),
+            note="Kursus i sprogvurdering i Vejle.",
+            created_by=away.user,
         )
     now = timezone.now()
     leader = User.objects.get(email="leder@demo.dk")

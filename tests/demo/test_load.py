@@ -112,6 +112,13 @@ def test_demo_municipality_has_the_seeds_numbers_and_is_loaded_once():
     assert ("paedagog@demo.dk" in waiting) == demo_waits
     assert WeekSheet.objects.filter(week_start__in=previous_weeks, status="approved").exists()
     assert WeekSheet.objects.filter(note="Ferie", entries__isnull=True).exists()
+    # No week without hours between the past's first week and last week (the past and the
+    # demo's own months meet, whichever month this week's Monday and Thursday fall in).
+    # (The past covers about 16 months; older sheets are the retention demo's.)
+    mondays = set(WeekSheet.objects.values_list("week_start", flat=True))
+    first = last_week - timedelta(weeks=60)
+    every = {first + timedelta(weeks=n) for n in range((last_week - first).days // 7 + 1)}
+    assert sorted(every - mondays) == []
     assert HourEntry.objects.filter(category="meeting", hours=9).exists()
     assert all(i.memberships.exists() for i in Institution.objects.all())
 
