@@ -30,6 +30,7 @@ from institutioner.models import User
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr
+from institutioner.workdays import holiday_name, is_working_day
 
 
 def _event(course, *, actor, message, from_phase="", to_phase="") -> CourseEvent:
@@ -279,12 +280,40 @@ def course_note_add(
     return note
 
 
+def _check_evaluation_day(course: Course, day: date) -> None:
+    """An evaluation is held on a working day within the agreement in force."""
+    holiday = holiday_name(day)
+    if holiday:
+        raise ValidationError(
+            {
+                "due_on": _("%(day)s is a holiday (%(name)s); choose a working day.")
+                % {"day": f"{day:%d.%m.%Y}", "name": holiday}
+            }
+        )
+    if not is_working_day(day):
+        raise ValidationError(
+            {
+                "due_on": _("%(day)s is a weekend day; choose a working day.")
+                % {"day": f"{day:%d.%m.%Y}"}
+            }
+        )
+    version = course.agreement.versions.in_force().first()
+    if version is not None and version.ends_on is not None and day > version.ends_on:
+        raise ValidationError(
+            {
+                "due_on": _("The agreement ends on %(end)s; the evaluation must lie on that day at the latest.")
+                % {"end": f"{version.ends_on:%d.%m.%Y}"}
+            }
+        )
+
+
 @transaction.atomic
 def evaluation_add(*, actor: User, course_id: int, due_on: date) -> Evaluation:
     """An ongoing (løbende) evaluation beside the agreed ones."""
     course = _lock(course_id)
     if course.phase == Phase.CLOSED:
         raise StateError(_("The course is closed; no more evaluations can be added."))
+    _check_evaluation_day(course, due_on)
     evaluation = Evaluation.objects.create(
         course=course, kind=EvaluationKind.ONGOING, due_on=due_on
     )

@@ -32,6 +32,7 @@ from forloeb.voice import selectors as voice
 from institutioner import paging
 from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
+from institutioner.forms import add_errors
 from institutioner.history import history_rows
 
 
@@ -59,7 +60,7 @@ def course_list(request):
     )
 
 
-def _course_page(request, course, *, note_form=None):
+def _course_page(request, course, *, note_form=None, add_evaluation_form=None):
     # Also when a refused logbook note shows the page again (its access-log row).
     access_log.shown(request, course)
     # Hours the person may not see are not even computed.
@@ -114,7 +115,7 @@ def _course_page(request, course, *, note_form=None):
                 .select_related("answered_by", "course")
                 .order_by("closed_on", "months")
             ),
-            "add_evaluation_form": EvaluationAddForm(),
+            "add_evaluation_form": add_evaluation_form or EvaluationAddForm(),
             # The plan's exceptions, beside the agreement (forloeb/plan/).
             "plan_changes": plan_selectors.plan_changes_of(
                 course, user_id=request.user.pk, can_change=can_change_plan
@@ -370,13 +371,14 @@ def evaluation_add(request, pk: int):
             )
         except StateError as error:
             messages.error(request, error.message)
+        except ValidationError as error:
+            # Under the field, with the date as typed.
+            add_errors(form, error)
+            return _course_page(request, course, add_evaluation_form=form)
         else:
             messages.success(request, _("The evaluation is planned."))
-    elif form.has_error("due_on", "implausible_date"):
-        messages.error(request, " ".join(str(error) for error in form.errors["due_on"]))
-    else:
-        messages.error(request, _("Choose a date for the evaluation."))
-    return redirect("course_detail", pk=course.pk)
+        return redirect("course_detail", pk=course.pk)
+    return _course_page(request, course, add_evaluation_form=form)
 
 
 @login_required

@@ -18,3 +18,18 @@ def _complete(world, evaluation, **overrides):
     return services.evaluation_complete(
         actor=world.pedagogist.user, evaluation_id=evaluation.pk, **data
     )
+
+
+def working_day(day=None, *, step: int = -1):
+    """`day` (default today) or the working day before it (`step=1`: after it): an evaluation
+    is planned on a working day, and recorded on or after it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from institutioner.workdays import is_working_day
+
+    day = day or timezone.localdate()
+    while not is_working_day(day):
+        day += timedelta(days=step)
+    return day
