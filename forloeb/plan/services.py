@@ -43,6 +43,9 @@ from institutioner.workdays import holiday_name, is_working_day
 # Longest stretch one absence may cover (a repeating one until its last repetition).
 MAX_DAYS = 366
 
+# A practice day moved or added lies within the institutions' opening hours.
+DAY_OPENS, DAY_CLOSES = time(6), time(18)
+
 
 @dataclass(frozen=True)
 class AbsenceInput:
@@ -135,7 +138,8 @@ def absence_record(*, actor: User, pedagogist_id: int, data: AbsenceInput) -> Ab
             )
     absence._change_reason = "recorded"  # type: ignore[attr-defined]
     absence.save()
-    _tell_leaders(absence, template="absence_recorded")
+    # How many leaders were told, for the confirmation (none when no practice day is touched).
+    absence.leaders_told = _tell_leaders(absence, template="absence_recorded")  # type: ignore[attr-defined]
     return absence
 
 
@@ -156,12 +160,13 @@ def absence_cancel(*, actor: User, absence_id: int) -> Absence:
     return absence
 
 
-def _tell_leaders(absence: Absence, *, template: str) -> None:
-    """One message per leader, listing the affected practice days at her institutions."""
+def _tell_leaders(absence: Absence, *, template: str) -> int:
+    """One message per leader, listing the affected practice days at her institutions; the
+    number of leaders told."""
     today = timezone.localdate()
     affected = [p for p in selectors.affected_practice_days(absence) if p.day >= today]
     if not affected:
-        return
+        return 0
     by_institution: dict[int, list[selectors.PracticeDay]] = defaultdict(list)
     for practice in affected:
         by_institution[practice.institution.pk].append(practice)
@@ -186,6 +191,7 @@ def _tell_leaders(absence: Absence, *, template: str) -> None:
             url=_week_plan_url(first),
             dedupe_key=f"{template}:{absence.pk}:{user_id}",
         )
+    return len(leaders)
 
 
 def _week_plan_url(day: date) -> str:
@@ -235,6 +241,15 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
         errors["new_time_to"].append(_("A time needs both a start and an end."))
     elif data.new_time_from and data.new_time_to and data.new_time_to <= data.new_time_from:
         errors["new_time_to"].append(_("The end must be after the start."))
+    elif (
+        data.new_time_from
+        and data.new_time_to
+        and (data.new_time_from < DAY_OPENS or data.new_time_to > DAY_CLOSES)
+    ):
+        errors["new_time_from" if data.new_time_from < DAY_OPENS else "new_time_to"].append(
+            _("A practice day lies in the institution's day, between %(opens)s and %(closes)s.")
+            % {"opens": f"{DAY_OPENS:%H:%M}", "closes": f"{DAY_CLOSES:%H:%M}"}
+        )
     if errors:
         raise ValidationError(dict(errors))
     agreement = course.agreement

@@ -532,3 +532,34 @@ def test_changes_that_still_fit_an_adjusted_agreement_stay(world):
     cancelled.refresh_from_db()
     assert cancelled.status == PlanChangeStatus.ACCEPTED
     assert selectors.planned_days(pedagogist_ids=[world.pedagogist.pk], first=fri, last=fri) == []
+
+
+def test_a_day_is_moved_only_to_daytime(world):
+    ag, _version = agreement(world, weekdays=(1,), time_from=time(9), time_to=time(12))
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 8), 1)
+    for start, end, field in (
+        (time(23), time(23, 59), "new_time_to"),
+        (time(5), time(8), "new_time_from"),
+        (time(14), time(18, 30), "new_time_to"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            _change(
+                world,
+                ag.course,
+                kind=PlanChangeKind.MOVE,
+                day=tuesday,
+                new_day=tuesday + timedelta(days=1),
+                new_time_from=start,
+                new_time_to=end,
+            )
+        assert "mellem 06:00 og 18:00" in refused.value.message_dict[field][0]
+    assert not PlanChange.objects.exists()
+    change = _change(
+        world,
+        ag.course,
+        kind=PlanChangeKind.EXTRA,
+        new_day=tuesday + timedelta(days=2),
+        new_time_from=time(6),
+        new_time_to=time(18),
+    )
+    assert change.status == PlanChangeStatus.ACCEPTED
