@@ -250,6 +250,14 @@ def course_set_phase(*, actor: User, course_id: int, phase: str, reason: str) ->
     return course
 
 
+def course_start(course: Course) -> date:
+    """The day the course began: when it opened, or its agreement's start if that was earlier
+    (an agreement signed after its period began)."""
+    start = timezone.localdate(course.started_at)
+    first = course.agreement.versions.filter(number=1).values_list("starts_on", flat=True).first()
+    return min(start, first) if first else start
+
+
 @transaction.atomic
 def course_note_add(
     *,
@@ -265,6 +273,14 @@ def course_note_add(
         raise StateError(_("The course is closed; the logbook is read-only."))
     if day > timezone.localdate():
         raise ValidationError({"day": _("A note cannot be dated in the future.")})
+    start = course_start(course)
+    if day < start:
+        raise ValidationError(
+            {
+                "day": _("A note cannot be dated before the course started (%(day)s).")
+                % {"day": f"{start:%d.%m.%Y}"}
+            }
+        )
     validate_no_cpr(text)
     check_lengths(text=(text, LONG))
     note = CourseNote(
@@ -301,7 +317,10 @@ def _check_evaluation_day(course: Course, day: date) -> None:
     if version is not None and version.ends_on is not None and day > version.ends_on:
         raise ValidationError(
             {
-                "due_on": _("The agreement ends on %(end)s; the evaluation must lie on that day at the latest.")
+                "due_on": _(
+                    "The agreement ends on %(end)s; the evaluation must lie on that day at the "
+                    "latest."
+                )
                 % {"end": f"{version.ends_on:%d.%m.%Y}"}
             }
         )
@@ -345,6 +364,15 @@ def evaluation_complete(
         raise StateError(_("The course is closed; its evaluations cannot be changed."))
     if evaluation.status == EvaluationStatus.COMPLETED:
         raise StateError(_("This evaluation is already completed."))
+    if evaluation.due_on > timezone.localdate():
+        # Recording it would also reveal the institution's blind answers before it was held.
+        raise StateError(
+            _(
+                "The evaluation is planned for %(day)s and cannot be recorded before the "
+                "evaluation's day."
+            )
+            % {"day": f"{evaluation.due_on:%d.%m.%Y}"}
+        )
     if not participants.strip():
         raise ValidationError({"participants": _("Write who took part in the evaluation.")})
     for text in (participants, summary, *(a[2] for a in assessments)):

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -212,7 +213,7 @@ def course_note_add(request, pk: int):
         except StateError as error:
             messages.error(request, error.message)
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            add_errors(form, error)
             return _course_page(request, course, note_form=form)
         else:
             messages.success(request, _("The note is added to the logbook."))
@@ -263,6 +264,16 @@ def evaluation_complete(request, pk: int, evaluation_id: int):
     evaluation = get_object_or_404(course.evaluations, pk=evaluation_id)
     if evaluation.status == EvaluationStatus.COMPLETED:
         messages.error(request, _("This evaluation is already completed."))
+        return redirect("course_detail", pk=course.pk)
+    if evaluation.due_on > timezone.localdate():
+        messages.error(
+            request,
+            _(
+                "The evaluation is planned for %(day)s and cannot be recorded before the "
+                "evaluation's day."
+            )
+            % {"day": f"{evaluation.due_on:%d.%m.%Y}"},
+        )
         return redirect("course_detail", pk=course.pk)
     form = EvaluationForm(request.POST or None, goals=_goals(course))
     return _evaluation_form_page(

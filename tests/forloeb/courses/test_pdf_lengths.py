@@ -14,7 +14,7 @@ from indsats.agreements import services as agreements_services
 from indsats.agreements.content import AgreementContent, Goal
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM
 from tests.factories import PASSWORD
-from tests.forloeb.courses.conftest import working_day
+from tests.forloeb.courses.conftest import held, working_day
 from tests.indsats.helpers import accept, make_request
 
 WORDS = (
@@ -94,6 +94,7 @@ def test_both_pdfs_render_every_text_field_at_its_maximum_within_seconds(world):
         due_on=working_day(course.started_at.date()),
     )
     for evaluation in course.evaluations.all():
+        held(evaluation)
         services.evaluation_complete(
             actor=world.pedagogist.user,
             evaluation_id=evaluation.pk,
