@@ -26,6 +26,10 @@ class ForloebConfig(AppConfig):
         # A course opens when its agreement comes into force (indsats cannot import forloeb),
         # and a closed course ends the agreement: no adjusting, sending or signing after it.
         on_agreement_in_force(services.course_open)
+        # ... and the plan's changes that no longer fit an adjusted agreement lapse.
+        from forloeb.plan import services as plan_services
+
+        on_agreement_in_force(plan_services.plan_changes_follow_agreement)
         on_agreement_finished_check(selectors.agreement_finished)
         # Triage shows the learning environment's past beside the repeat flag.
         on_triage_notes(triage.environment_notes)

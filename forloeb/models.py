@@ -629,6 +629,9 @@ class PlanChangeStatus(models.TextChoices):
     ACCEPTED = "accepted", _("In the plan")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", pgettext_lazy("plan change", "Withdrawn")
+    # An adjustment of the agreement took the day it changed away (or made its new day an
+    # ordinary practice day): the change no longer applies.
+    LAPSED = "lapsed", _("No longer applies (the agreement was adjusted)")
 
 
 # The changes that hold a day: one per course and day, so two people changing the same day at once

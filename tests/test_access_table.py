@@ -33,6 +33,7 @@ from pypdf import PdfReader
 from forloeb.hours import weeks as hours
 from forloeb.models import HourCategory, HourEntry, HourExport, SheetStatus, WeekSheet
 from institutioner.models import Notification, NotificationStatus
+from tests.forloeb.courses.conftest import held
 
 ROLES = ["anonymous", "leader", "staff", "pedagogist", "administration", "outsider"]
 
@@ -279,10 +280,11 @@ RULES = {
     "course_note_add": (lambda w: {"pk": w.agreement.course.pk}, everyone(405)),
     "course_report": (lambda w: {"pk": w.agreement.course.pk}, {**signed_in(200), "outsider": 404}),
     "evaluation_add": (lambda w: {"pk": w.agreement.course.pk}, everyone(405)),
+    # Recorded on or after its day: the world's evaluation is held today.
     "evaluation_complete": (
         lambda w: {
             "pk": w.agreement.course.pk,
-            "evaluation_id": w.agreement.course.evaluations.first().pk,
+            "evaluation_id": held(w.agreement.course.evaluations.first()).pk,
         },
         {**signed_in(404), "pedagogist": 200, "administration": 200},
     ),

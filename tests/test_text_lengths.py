@@ -32,6 +32,7 @@ from indsats.requests.forms import (
     WithdrawForm,
 )
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, SHORT
+from tests.forloeb.courses.conftest import held
 from tests.indsats.helpers import accept, agreement_in_force, make_request, plan_meeting
 
 
@@ -223,7 +224,7 @@ def test_course_and_hours_services_refuse_too_long_text(world):
             actor=world.pedagogist.user, course_id=course.pk, day=today, text="x" * (LONG + 1)
         )
     assert refused.value.message_dict == {"text": [too_long(LONG)]}
-    evaluation = course.evaluations.first()
+    evaluation = held(course.evaluations.first())
     with pytest.raises(ValidationError) as refused:
         course_services.evaluation_complete(
             actor=world.pedagogist.user,

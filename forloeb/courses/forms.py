@@ -105,6 +105,7 @@ class EvaluationAddForm(forms.Form):
         label=_("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[validate_plausible_date],
+        error_messages={"required": _("Choose a date for the evaluation.")},
     )
 
 

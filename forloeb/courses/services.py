@@ -30,6 +30,7 @@ from institutioner.models import User
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr
+from institutioner.workdays import holiday_name, is_working_day
 
 
 def _event(course, *, actor, message, from_phase="", to_phase="") -> CourseEvent:
@@ -249,6 +250,14 @@ def course_set_phase(*, actor: User, course_id: int, phase: str, reason: str) ->
     return course
 
 
+def course_start(course: Course) -> date:
+    """The day the course began: when it opened, or its agreement's start if that was earlier
+    (an agreement signed after its period began)."""
+    start = timezone.localdate(course.started_at)
+    first = course.agreement.versions.filter(number=1).values_list("starts_on", flat=True).first()
+    return min(start, first) if first else start
+
+
 @transaction.atomic
 def course_note_add(
     *,
@@ -264,6 +273,14 @@ def course_note_add(
         raise StateError(_("The course is closed; the logbook is read-only."))
     if day > timezone.localdate():
         raise ValidationError({"day": _("A note cannot be dated in the future.")})
+    start = course_start(course)
+    if day < start:
+        raise ValidationError(
+            {
+                "day": _("A note cannot be dated before the course started (%(day)s).")
+                % {"day": f"{start:%d.%m.%Y}"}
+            }
+        )
     validate_no_cpr(text)
     check_lengths(text=(text, LONG))
     note = CourseNote(
@@ -279,12 +296,43 @@ def course_note_add(
     return note
 
 
+def _check_evaluation_day(course: Course, day: date) -> None:
+    """An evaluation is held on a working day within the agreement in force."""
+    holiday = holiday_name(day)
+    if holiday:
+        raise ValidationError(
+            {
+                "due_on": _("%(day)s is a holiday (%(name)s); choose a working day.")
+                % {"day": f"{day:%d.%m.%Y}", "name": holiday}
+            }
+        )
+    if not is_working_day(day):
+        raise ValidationError(
+            {
+                "due_on": _("%(day)s is a weekend day; choose a working day.")
+                % {"day": f"{day:%d.%m.%Y}"}
+            }
+        )
+    version = course.agreement.versions.in_force().first()
+    if version is not None and version.ends_on is not None and day > version.ends_on:
+        raise ValidationError(
+            {
+                "due_on": _(
+                    "The agreement ends on %(end)s; the evaluation must lie on that day at the "
+                    "latest."
+                )
+                % {"end": f"{version.ends_on:%d.%m.%Y}"}
+            }
+        )
+
+
 @transaction.atomic
 def evaluation_add(*, actor: User, course_id: int, due_on: date) -> Evaluation:
     """An ongoing (løbende) evaluation beside the agreed ones."""
     course = _lock(course_id)
     if course.phase == Phase.CLOSED:
         raise StateError(_("The course is closed; no more evaluations can be added."))
+    _check_evaluation_day(course, due_on)
     evaluation = Evaluation.objects.create(
         course=course, kind=EvaluationKind.ONGOING, due_on=due_on
     )
@@ -316,6 +364,15 @@ def evaluation_complete(
         raise StateError(_("The course is closed; its evaluations cannot be changed."))
     if evaluation.status == EvaluationStatus.COMPLETED:
         raise StateError(_("This evaluation is already completed."))
+    if evaluation.due_on > timezone.localdate():
+        # Recording it would also reveal the institution's blind answers before it was held.
+        raise StateError(
+            _(
+                "The evaluation is planned for %(day)s and cannot be recorded before the "
+                "evaluation's day."
+            )
+            % {"day": f"{evaluation.due_on:%d.%m.%Y}"}
+        )
     if not participants.strip():
         raise ValidationError({"participants": _("Write who took part in the evaluation.")})
     for text in (participants, summary, *(a[2] for a in assessments)):

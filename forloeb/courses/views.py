@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +33,7 @@ from forloeb.voice import selectors as voice
 from institutioner import paging
 from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
+from institutioner.forms import add_errors
 from institutioner.history import history_rows
 
 
@@ -59,7 +61,7 @@ def course_list(request):
     )
 
 
-def _course_page(request, course, *, note_form=None):
+def _course_page(request, course, *, note_form=None, add_evaluation_form=None):
     # Also when a refused logbook note shows the page again (its access-log row).
     access_log.shown(request, course)
     # Hours the person may not see are not even computed.
@@ -114,7 +116,7 @@ def _course_page(request, course, *, note_form=None):
                 .select_related("answered_by", "course")
                 .order_by("closed_on", "months")
             ),
-            "add_evaluation_form": EvaluationAddForm(),
+            "add_evaluation_form": add_evaluation_form or EvaluationAddForm(),
             # The plan's exceptions, beside the agreement (forloeb/plan/).
             "plan_changes": plan_selectors.plan_changes_of(
                 course, user_id=request.user.pk, can_change=can_change_plan
@@ -211,7 +213,7 @@ def course_note_add(request, pk: int):
         except StateError as error:
             messages.error(request, error.message)
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            add_errors(form, error)
             return _course_page(request, course, note_form=form)
         else:
             messages.success(request, _("The note is added to the logbook."))
@@ -262,6 +264,16 @@ def evaluation_complete(request, pk: int, evaluation_id: int):
     evaluation = get_object_or_404(course.evaluations, pk=evaluation_id)
     if evaluation.status == EvaluationStatus.COMPLETED:
         messages.error(request, _("This evaluation is already completed."))
+        return redirect("course_detail", pk=course.pk)
+    if evaluation.due_on > timezone.localdate():
+        messages.error(
+            request,
+            _(
+                "The evaluation is planned for %(day)s and cannot be recorded before the "
+                "evaluation's day."
+            )
+            % {"day": f"{evaluation.due_on:%d.%m.%Y}"},
+        )
         return redirect("course_detail", pk=course.pk)
     form = EvaluationForm(request.POST or None, goals=_goals(course))
     return _evaluation_form_page(
@@ -370,13 +382,14 @@ def evaluation_add(request, pk: int):
             )
         except StateError as error:
             messages.error(request, error.message)
+        except ValidationError as error:
+            # Under the field, with the date as typed.
+            add_errors(form, error)
+            return _course_page(request, course, add_evaluation_form=form)
         else:
             messages.success(request, _("The evaluation is planned."))
-    elif form.has_error("due_on", "implausible_date"):
-        messages.error(request, " ".join(str(error) for error in form.errors["due_on"]))
-    else:
-        messages.error(request, _("Choose a date for the evaluation."))
-    return redirect("course_detail", pk=course.pk)
+        return redirect("course_detail", pk=course.pk)
+    return _course_page(request, course, add_evaluation_form=form)
 
 
 @login_required

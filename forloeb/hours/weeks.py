@@ -28,6 +28,7 @@ from forloeb.plan.selectors import (
     agreements_of,
     apply_changes,
     plan_changes_between,
+    plan_periods,
     practice_days,
 )
 from indsats.models import AgreementVersion, VersionStatus
@@ -197,6 +198,19 @@ class PlanShare:
     hours: dict[int, Decimal]
     absence: bool = False
     changes: bool = False
+    # Course id → the clock hours of its ordinary week under the plan (its weekdays' times):
+    # each practice day carries the agreed hours times its clock hours / these.
+    week_clock: dict[int, Decimal] = field(default_factory=dict)
+
+    def agreed_share(self, course_id: int, agreed: Decimal) -> Decimal:
+        """The course's difference in agreed hours: the clock hours the days taken away or
+        added have, as their share of the agreed week (a day away of 3.5 clock hours out of 7
+        is half of the agreed hours, whatever the agreed hours are)."""
+        difference = self.hours.get(course_id, ZERO)
+        clock = self.week_clock.get(course_id)
+        if not difference or not clock:
+            return difference
+        return difference * agreed / clock
 
 
 def plan_share(pedagogist: Pedagogist, monday: date, course_ids: list[int]) -> PlanShare:
@@ -234,10 +248,16 @@ def plan_share(pedagogist: Pedagogist, monday: date, course_ids: list[int]) -> P
     courses = set(agreed) | set(given)
     difference = {cid: given[cid] - agreed[cid] - taken[cid] for cid in courses}
     moved = {cid for cid in courses if given[cid] != agreed[cid]}
+    week_clock = {
+        period.course_id: period.week_hours
+        for period in plan_periods(pedagogist_ids=[pedagogist.pk], first=monday, last=last)
+        if period.course_id is not None
+    }
     return PlanShare(
         hours={cid: d for cid, d in difference.items() if d},
         absence=any(taken.values()),
         changes=bool(moved),
+        week_clock=week_clock,
     )
 
 
@@ -283,8 +303,10 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
         for course in to_prefill:
             if _overlaps(course, monday) and getattr(course, "agreed_hours", None):
                 agreed: Decimal = course.agreed_hours  # type: ignore[attr-defined]
-                if course.pk in moved:
-                    agreed = max(ZERO, agreed + moved[course.pk]).quantize(Decimal("0.01"))
+                if plan is not None and course.pk in moved:
+                    agreed = max(ZERO, agreed + plan.agreed_share(course.pk, agreed)).quantize(
+                        Decimal("0.01")
+                    )
                     absence_deducted = absence_deducted or bool(plan and plan.absence)
                     changes_applied = changes_applied or bool(plan and plan.changes)
                 if not agreed:

@@ -112,6 +112,15 @@ class PlanPeriod:
         """The hours of one practice day under the plan."""
         return plan_day_hours(self.plan, self.version.hours_per_week)
 
+    @property
+    def course_id(self) -> int | None:
+        return _course_id(self.version)
+
+    @property
+    def week_hours(self) -> Decimal:
+        """The clock hours of an ordinary week under the plan (every weekday of it)."""
+        return self.day_hours * len(self.plan.weekdays)
+
 
 _PLAN_FIELDS = (
     "agreement_id",

@@ -14,6 +14,7 @@ from datetime import date, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +42,9 @@ from institutioner.workdays import holiday_name, is_working_day
 
 # Longest stretch one absence may cover (a repeating one until its last repetition).
 MAX_DAYS = 366
+
+# A practice day moved or added lies within the institutions' opening hours.
+DAY_OPENS, DAY_CLOSES = time(6), time(18)
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,8 @@ def absence_record(*, actor: User, pedagogist_id: int, data: AbsenceInput) -> Ab
             )
     absence._change_reason = "recorded"  # type: ignore[attr-defined]
     absence.save()
-    _tell_leaders(absence, template="absence_recorded")
+    # How many leaders were told, for the confirmation (none when no practice day is touched).
+    absence.leaders_told = _tell_leaders(absence, template="absence_recorded")  # type: ignore[attr-defined]
     return absence
 
 
@@ -155,12 +160,13 @@ def absence_cancel(*, actor: User, absence_id: int) -> Absence:
     return absence
 
 
-def _tell_leaders(absence: Absence, *, template: str) -> None:
-    """One message per leader, listing the affected practice days at her institutions."""
+def _tell_leaders(absence: Absence, *, template: str) -> int:
+    """One message per leader, listing the affected practice days at her institutions; the
+    number of leaders told."""
     today = timezone.localdate()
     affected = [p for p in selectors.affected_practice_days(absence) if p.day >= today]
     if not affected:
-        return
+        return 0
     by_institution: dict[int, list[selectors.PracticeDay]] = defaultdict(list)
     for practice in affected:
         by_institution[practice.institution.pk].append(practice)
@@ -185,6 +191,7 @@ def _tell_leaders(absence: Absence, *, template: str) -> None:
             url=_week_plan_url(first),
             dedupe_key=f"{template}:{absence.pk}:{user_id}",
         )
+    return len(leaders)
 
 
 def _week_plan_url(day: date) -> str:
@@ -234,6 +241,15 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
         errors["new_time_to"].append(_("A time needs both a start and an end."))
     elif data.new_time_from and data.new_time_to and data.new_time_to <= data.new_time_from:
         errors["new_time_to"].append(_("The end must be after the start."))
+    elif (
+        data.new_time_from
+        and data.new_time_to
+        and (data.new_time_from < DAY_OPENS or data.new_time_to > DAY_CLOSES)
+    ):
+        errors["new_time_from" if data.new_time_from < DAY_OPENS else "new_time_to"].append(
+            _("A practice day lies in the institution's day, between %(opens)s and %(closes)s.")
+            % {"opens": f"{DAY_OPENS:%H:%M}", "closes": f"{DAY_CLOSES:%H:%M}"}
+        )
     if errors:
         raise ValidationError(dict(errors))
     agreement = course.agreement
@@ -467,6 +483,76 @@ def plan_change_withdraw(
         dedupe_key=f"plan-change-withdrawn:{change.pk}",
     )
     return change
+
+
+@transaction.atomic
+def plan_changes_follow_agreement(*, version, actor: User) -> list[PlanChange]:
+    """When an adjusted agreement comes into force (registered as an `agreement_in_force`
+    handler, after the course follows it), the course's changes, in the plan or proposed, that
+    no longer fit the plan in force lapse: a cancelled or moved practice day that is no longer a
+    practice day, a day moved to or added on what is now an ordinary practice day or outside the
+    agreement's period. Only the days from when the new version counts are looked at (earlier
+    days keep the plan they had). The institution's leaders and the course's pedagogists are
+    told which changes no longer apply."""
+    if version.number == 1:
+        return []
+    course = (
+        Course.objects.select_for_update(of=("self",))
+        .select_related("agreement__request__institution", "agreement__request__group")
+        .filter(agreement_id=version.agreement_id)
+        .first()
+    )
+    if course is None:
+        return []
+    begin = version.starts_on
+    if version.in_force_at is not None:
+        in_force = timezone.localdate(version.in_force_at)
+        begin = max(begin, in_force - timedelta(days=in_force.weekday()))
+    holding = list(
+        PlanChange.objects.select_for_update()
+        .filter(course=course, status__in=HOLDING)
+        .filter(Q(day__gte=begin) | Q(new_day__gte=begin))
+        .order_by("day", "new_day", "pk")
+    )
+    if not holding:
+        return []
+    days = [d for c in holding for d in (c.day, c.new_day) if d is not None and d >= begin]
+    ordinary = {
+        p.day
+        for p in selectors.practice_days(
+            agreement_ids=[course.agreement_id], first=min(days), last=max(days)
+        )
+    }
+
+    def lapses(change: PlanChange) -> bool:
+        if change.day is not None and change.day >= begin and change.day not in ordinary:
+            return True
+        new_day = change.new_day
+        if new_day is None or new_day < begin or new_day == change.day:
+            return False
+        return new_day in ordinary or not version.starts_on <= new_day <= version.ends_on
+
+    lapsed = [c for c in holding if lapses(c)]
+    for change in lapsed:
+        change.status = PlanChangeStatus.LAPSED
+        change._change_reason = f"lapsed: agreement version {version.number}"  # type: ignore[attr-defined]
+        change.save(update_fields=["status"])
+    if lapsed:
+        recipients = list(User.objects.leaders_of(course.agreement.request.institution_id))
+        recipients += list(
+            User.objects.filter(
+                is_active=True, pedagogist__allocations__request__agreement=course.agreement_id
+            ).distinct()
+        )
+        notification_queue_many(
+            recipients=list({r.pk: r for r in recipients}.values()),
+            template="plan_change_lapsed",
+            kind=NotificationKind.PLAN_CHANGE,
+            context={"changes": lapsed, "course": course, "version": version},
+            concerns=course,
+            dedupe_key=f"plan-change-lapsed:{version.pk}",
+        )
+    return lapsed
 
 
 def _tell_leaders_of_change(change: PlanChange) -> None:

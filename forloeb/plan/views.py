@@ -129,7 +129,12 @@ def absence_create(request):
         else:
             messages.success(
                 request,
-                _("The absence is recorded; the leaders of the affected institutions are told."),
+                _("The absence is recorded; the leaders of the affected institutions are told.")
+                if getattr(absence, "leaders_told", 0)
+                else _(
+                    "The absence is recorded. It touches no practice days, so no leaders "
+                    "have been told."
+                ),
             )
             return redirect(
                 _week_url(absence.starts_on - timedelta(days=absence.starts_on.weekday()))

@@ -423,6 +423,12 @@ class AgreementContent:
         midway = self.midway_evaluation_on
         if midway and not start <= midway <= end:
             error("midway_evaluation_on", _("The midway evaluation must lie in the period."))
+        elif midway and final and midway >= final:
+            error(
+                "midway_evaluation_on",
+                _("The midway evaluation must come before the final evaluation (%(day)s).")
+                % {"day": final.strftime("%d.%m.%Y")},
+            )
         hours = self.hours_per_week
         if hours <= 0:
             error("hours_per_week", _("Hours a week must be more than 0."))

@@ -10,6 +10,7 @@ from forloeb.hours.weeks import this_monday
 from forloeb.models import EvaluationKind, Phase
 from tests.e2e.conftest import log_in, serious_accessibility_violations
 from tests.factories import PASSWORD
+from tests.forloeb.courses.conftest import held
 from tests.indsats.helpers import accept, agreement_in_force, make_request
 
 
@@ -31,7 +32,7 @@ def test_closing_a_course_frees_capacity_in_triage(page, live_server, world, con
         )
     courses_services.evaluation_complete(
         actor=world.pedagogist.user,
-        evaluation_id=course.evaluations.get(kind=EvaluationKind.FINAL).pk,
+        evaluation_id=held(course.evaluations.get(kind=EvaluationKind.FINAL)).pk,
         participants="Lene Leder, Paula Pædagog",
         leadership_took_part=True,
         decision="close",

@@ -13,6 +13,7 @@ from forloeb.hours import weeks as hours
 from forloeb.models import EvaluationKind, Phase
 from indsats.requests import selectors
 from institutioner.models import Institution
+from tests.forloeb.courses.conftest import held
 from tests.indsats.helpers import accept, agreement_in_force, make_request
 
 D = Decimal
@@ -28,7 +29,7 @@ def _close(world, course):
         )
     services.evaluation_complete(
         actor=world.pedagogist.user,
-        evaluation_id=course.evaluations.get(kind=EvaluationKind.FINAL).pk,
+        evaluation_id=held(course.evaluations.get(kind=EvaluationKind.FINAL)).pk,
         participants="Lene Leder, Paula Pædagog",
         leadership_took_part=True,
         decision="close",

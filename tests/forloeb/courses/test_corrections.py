@@ -24,6 +24,7 @@ from forloeb.models import (
 from indsats.agreements import services as agreements_services
 from indsats.models import Allocation
 from institutioner.errors import StateError
+from tests.forloeb.courses.conftest import held, working_day
 from tests.indsats.helpers import agreement_in_force
 
 REASON = "Punkterne blev klaret på indsatsmødet."
@@ -39,6 +40,7 @@ def _record(world, evaluation, *, actor=None, **overrides):
         "assessments": [("Børnene leger i små grupper om formiddagen.", 3, "Færre konflikter.")],
     }
     data.update(overrides)
+    held(evaluation)
     return services.evaluation_complete(
         actor=actor or world.pedagogist.user, evaluation_id=evaluation.pk, **data
     )
@@ -137,7 +139,7 @@ def test_administration_corrects_too(world, stuck):
 def test_a_later_evaluation_with_the_leadership_counts(world, stuck):
     course, _final = stuck
     ongoing = services.evaluation_add(
-        actor=world.pedagogist.user, course_id=course.pk, due_on=timezone.localdate()
+        actor=world.pedagogist.user, course_id=course.pk, due_on=working_day()
     )
     _record(world, ongoing, leadership_took_part=True, participants="Lene Leder og Paula")
     _close(world, course)
@@ -150,7 +152,7 @@ def test_an_earlier_evaluation_with_the_leadership_does_not_count(world):
     course = agreement.course
     _to_follow_up(world, course)
     ongoing = services.evaluation_add(
-        actor=world.pedagogist.user, course_id=course.pk, due_on=timezone.localdate()
+        actor=world.pedagogist.user, course_id=course.pk, due_on=working_day()
     )
     _record(world, ongoing, leadership_took_part=True, decision="continue")
     _record(world, course.evaluations.get(kind=EvaluationKind.FINAL))
@@ -450,7 +452,10 @@ def test_closing_report_shows_the_agreed_period_and_held_dates(client, world):
     agreement, version = agreement_in_force(world)
     course = agreement.course
     final = course.evaluations.get(kind=EvaluationKind.FINAL)
-    _record(world, final, leadership_took_part=True)  # held early: today, planned for later
+    # Held late: planned for two days ago, recorded today (never before its day).
+    Evaluation.objects.filter(pk=final.pk).update(due_on=timezone.localdate() - timedelta(days=2))
+    final.refresh_from_db()
+    _record(world, final, leadership_took_part=True)
     Course.objects.filter(pk=course.pk).update(started_at=timezone.now() - timedelta(days=400))
     client.force_login(world.leader)
     response = client.get(reverse("course_report", args=[course.pk]))

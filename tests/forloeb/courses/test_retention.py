@@ -36,6 +36,7 @@ from indsats.models import (
 )
 from institutioner.models import Institution, Notification, Pedagogist, StoredFile
 from institutioner.retention import services as retention
+from tests.forloeb.courses.conftest import held
 from tests.indsats.helpers import accept, agreement_in_force, make_request, plan_meeting
 from tests.retention_helpers import request_back
 
@@ -73,7 +74,7 @@ def _close(world, course):
         )
     services.evaluation_complete(
         actor=world.pedagogist.user,
-        evaluation_id=course.evaluations.get(kind=EvaluationKind.FINAL).pk,
+        evaluation_id=held(course.evaluations.get(kind=EvaluationKind.FINAL)).pk,
         participants="Lene Leder, Paula Pædagog",
         leadership_took_part=True,
         decision="close",

@@ -4,12 +4,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from forloeb.courses import services
 from forloeb.models import Course
-from tests.forloeb.courses.conftest import REASON, _complete
+from institutioner.errors import StateError
+from tests.forloeb.courses.conftest import REASON, _complete, working_day
 from tests.indsats.helpers import agreement_in_force
 
 
@@ -56,7 +58,7 @@ def test_due_evaluations_on_the_start_page_and_the_form(client, world):
     evaluation = services.evaluation_add(
         actor=world.pedagogist.user,
         course_id=agreement.course.pk,
-        due_on=timezone.localdate() - timedelta(days=1),
+        due_on=working_day(timezone.localdate() - timedelta(days=1)),
     )
     client.force_login(world.leader)
     body = client.get(reverse("start")).content.decode()
@@ -181,3 +183,96 @@ def test_the_course_list_pages_with_its_filters_kept(
     # A page number that is no number shows the first page.
     body = client.get(reverse("course_list"), {"side": "x²"}).content.decode()
     assert [int(pk) for pk in re.findall(r'href="/forloeb/(\d+)/"', body)] == newest_first[:2]
+
+
+def _next(day, *, working: bool):
+    from institutioner.workdays import holiday_name, is_working_day
+
+    while is_working_day(day) != working or (not working and holiday_name(day)):
+        day += timedelta(days=1)
+    return day
+
+
+def test_an_ongoing_evaluation_on_a_closed_day_or_after_the_agreement_is_refused(client, world):
+    from datetime import date
+
+    from forloeb.models import EvaluationKind
+
+    agreement, version = agreement_in_force(world)
+    course = agreement.course
+    client.force_login(world.pedagogist.user)
+    url = reverse("evaluation_add", args=[course.pk])
+    saturday = timezone.localdate() + timedelta(days=(5 - timezone.localdate().weekday()) % 7 + 7)
+    christmas = date(version.starts_on.year, 12, 25)
+    after = _next(version.ends_on + timedelta(days=1), working=True)
+    for day, message in (
+        (saturday, "er en weekenddag; vælg en arbejdsdag"),
+        (christmas, "er en helligdag"),
+        (after, "Aftalen slutter den"),
+    ):
+        response = client.post(url, {"due_on": day.isoformat()})
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert message in body
+        assert f'value="{day.isoformat()}"' in body and "is-invalid" in body
+    assert not course.evaluations.filter(kind=EvaluationKind.ONGOING).exists()
+    good = _next(version.starts_on, working=True)
+    assert client.post(url, {"due_on": good.isoformat()}).status_code == 302
+    assert course.evaluations.get(kind=EvaluationKind.ONGOING).due_on == good
+
+
+def test_an_evaluation_is_not_recorded_before_its_day(client, world):
+    """Recording it early would also reveal the leader's blind rating before it was held."""
+    from forloeb.models import EvaluationKind, EvaluationStatus
+
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    final = course.evaluations.get(kind=EvaluationKind.FINAL)
+    assert final.due_on > timezone.localdate()
+    client.force_login(world.pedagogist.user)
+    url = reverse("evaluation_complete", args=[course.pk, final.pk])
+    response = client.get(url, follow=True)
+    assert "kan ikke registreres før evalueringsdagen" in response.content.decode()
+    response = client.post(
+        url, {"participants": "Lene og Paula", "decision": "continue", "scale_0": "2"}, follow=True
+    )
+    assert "kan ikke registreres før evalueringsdagen" in response.content.decode()
+    with pytest.raises(StateError, match="evalueringsdagen"):
+        services.evaluation_complete(
+            actor=world.pedagogist.user,
+            evaluation_id=final.pk,
+            participants="Lene og Paula",
+            leadership_took_part=True,
+            decision="continue",
+            summary="",
+            assessments=[],
+        )
+    final.refresh_from_db()
+    assert final.status == EvaluationStatus.PLANNED
+
+
+def test_days_a_week_are_counted_in_danish_and_a_note_before_the_start_is_refused(client, world):
+    agreement, version = agreement_in_force(world)
+    assert version.parsed.days_per_week == 2
+    course = agreement.course
+    client.force_login(world.pedagogist.user)
+    for url in (
+        reverse("course_detail", args=[course.pk]),
+        reverse("agreement_detail", args=[agreement.pk]),
+    ):
+        body = client.get(url).content.decode()
+        assert "2 dage og" in body and "dag(e)" not in body
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = client.post(
+        reverse("course_note_add", args=[course.pk]),
+        {"day": yesterday.isoformat(), "text": "Før forløbet begyndte"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "En note kan ikke dateres før forløbets start" in body
+    assert "Før forløbet begyndte" in body
+    assert not course.notes.exists()
+    with pytest.raises(ValidationError):
+        services.course_note_add(
+            actor=world.pedagogist.user, course_id=course.pk, day=yesterday, text="x"
+        )

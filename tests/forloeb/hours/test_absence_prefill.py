@@ -158,3 +158,45 @@ def test_an_extra_day_in_a_week_with_a_holiday_adds_its_hours_only(world):
     grid = hours.week_grid(world.pedagogist, monday)
     assert _course_row(grid, course).hours[P] == before + D("3")
     assert grid.changes_applied
+
+
+def test_a_day_away_removes_its_share_of_the_agreed_hours_not_its_clock_hours(world):
+    """4 agreed hours a week on Tuesdays and Fridays 08:30-12:00 (7 clock hours): a Tuesday away
+    leaves 2 hours of practice, not 4 - 3.5 = 0.5; an extra day of 3.5 clock hours adds 2."""
+    from datetime import date
+
+    from forloeb.models import PlanChangeKind
+    from tests.forloeb.plan.helpers import christmas_year
+    from tests.indsats.helpers import accept, agreement_in_force, make_request
+
+    year = christmas_year()
+    req = make_request(world, submit=True)
+    accept(world, req, hours="4")
+    ag, version = agreement_in_force(
+        world,
+        req,
+        weekdays=(1, 4),
+        time_from=time(8, 30),
+        time_to=time(12),
+        hours_per_week=D("4"),
+        starts_on=date(year, 12, 1),
+        ends_on=date(year + 1, 4, 30),
+        midway_evaluation_on=None,
+        final_evaluation_on=date(year + 1, 4, 30),
+    )
+    assert version.hours_per_week == D("4")
+    course = ag.course
+    monday = date(year + 1, 1, 12) - timedelta(days=date(year + 1, 1, 12).weekday())
+    while not all(is_working_day(monday + timedelta(days=n)) for n in range(5)):
+        monday += timedelta(weeks=1)
+    assert _course_row(hours.week_grid(world.pedagogist, monday), course).hours[P] == D("4")
+    _absent(world, monday + timedelta(days=1))
+    grid = hours.week_grid(world.pedagogist, monday)
+    assert _course_row(grid, course).hours[P] == D("2")
+    assert grid.absence_deducted
+
+    week2 = monday + timedelta(weeks=1)
+    while not all(is_working_day(week2 + timedelta(days=n)) for n in range(5)):
+        week2 += timedelta(weeks=1)
+    _change(world, course, kind=PlanChangeKind.EXTRA, new_day=week2 + timedelta(days=2))
+    assert _course_row(hours.week_grid(world.pedagogist, week2), course).hours[P] == D("6")

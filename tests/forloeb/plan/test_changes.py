@@ -439,3 +439,127 @@ def test_withdrawing_is_refused_on_the_day_and_after_an_answer_in_between(world)
         .first()
     )
     assert "trukket forslaget" in note.body_text and "intet at svare på" in note.body_text
+
+
+def _adjust(world, agreement_id, **changes):
+    """Version 2 with other fields (weekdays, times), signed by both: in force now."""
+    from dataclasses import replace
+
+    from indsats.agreements import services as agreements_services
+    from tests.factories import PASSWORD
+
+    draft = agreements_services.agreement_adjust(
+        actor=world.pedagogist.user, agreement_id=agreement_id
+    )
+    agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=draft.pk, content=replace(draft.parsed, **changes)
+    )
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=draft.pk
+    )
+    for user in (world.leader, world.pedagogist.user):
+        agreements_services.agreement_sign(actor=user, version_id=draft.pk, password=PASSWORD)
+    draft.refresh_from_db()
+    return draft
+
+
+def test_changes_that_no_longer_fit_an_adjusted_agreement_lapse(client, world):
+    """Tuesdays and Fridays become Mondays and Wednesdays: a move from a Tuesday to a
+    Wednesday, a cancelled Friday and an extra Monday no longer apply (the plan has no
+    Wednesday twice), a move from a Tuesday to a Thursday neither; the week plan, the planned
+    days and the course page follow the agreement in force, and leader and pedagogist hear."""
+    year = christmas_year()
+    ag, _version = agreement(world, weekdays=(1, 4), time_from=time(9), time_to=time(12))
+    course = ag.course
+    tue, wed, fri = date(year, 12, 22), date(year, 12, 23), date(year, 12, 18)
+    mon, tue_before, thu_before = date(year, 12, 14), date(year, 12, 15), date(year, 12, 17)
+    moved = _change(
+        world,
+        course,
+        kind=PlanChangeKind.MOVE,
+        day=tue,
+        new_day=wed,
+        new_time_from=time(9),
+        new_time_to=time(12, 30),
+    )
+    cancelled = _change(world, course, kind=PlanChangeKind.CANCEL, day=fri)
+    extra = _change(world, course, kind=PlanChangeKind.EXTRA, new_day=mon)
+    proposed = _change(
+        world,
+        course,
+        actor=world.leader,
+        proposal=True,
+        kind=PlanChangeKind.MOVE,
+        day=tue_before,
+        new_day=thu_before,
+    )
+    Notification.objects.all().delete()
+
+    version = _adjust(world, ag.pk, weekdays=(0, 2))
+    assert version.status == "in_force"
+    for change in (moved, cancelled, extra, proposed):
+        change.refresh_from_db()
+        assert change.status == PlanChangeStatus.LAPSED, change
+    assert sorted(_notes("plan_change_lapsed")) == ["lene@example.dk", "paula@example.dk"]
+
+    # One ordinary 09-12 block on the Wednesday, nothing on the Tuesday.
+    days = selectors.planned_days(pedagogist_ids=[world.pedagogist.pk], first=tue, last=wed)
+    assert [(p.day, p.time_from, p.time_to, p.change_id) for p in days] == [
+        (wed, time(9), time(12), None)
+    ]
+    (week,) = week_plan(week_plan_scope_for(world.leader), date(year, 12, 21))
+    assert [e.kind for e in week.days[1].entries] == []
+    assert [(e.kind, e.time_from) for e in week.days[2].entries] == [("practice", time(9))]
+    # The Monday of the extra day is an ordinary day, once.
+    mondays = selectors.planned_days(pedagogist_ids=[world.pedagogist.pk], first=mon, last=mon)
+    assert [(p.day, p.change_id) for p in mondays] == [(mon, None)]
+
+    client.force_login(world.leader)
+    page = client.get(f"/forloeb/{course.pk}/").content.decode()
+    assert page.count("Gælder ikke længere") == 4
+    assert "I planen" not in page
+    # The days are free for new changes under the new plan.
+    again = _change(world, course, kind=PlanChangeKind.CANCEL, day=wed)
+    assert again.status == PlanChangeStatus.ACCEPTED
+
+
+def test_changes_that_still_fit_an_adjusted_agreement_stay(world):
+    year = christmas_year()
+    ag, _version = agreement(world, weekdays=(1, 4), time_from=time(9), time_to=time(12))
+    fri = date(year, 12, 18)
+    cancelled = _change(world, ag.course, kind=PlanChangeKind.CANCEL, day=fri)
+    _adjust(world, ag.pk, weekdays=(0, 4), time_from=time(8), time_to=time(11))
+    cancelled.refresh_from_db()
+    assert cancelled.status == PlanChangeStatus.ACCEPTED
+    assert selectors.planned_days(pedagogist_ids=[world.pedagogist.pk], first=fri, last=fri) == []
+
+
+def test_a_day_is_moved_only_to_daytime(world):
+    ag, _version = agreement(world, weekdays=(1,), time_from=time(9), time_to=time(12))
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 8), 1)
+    for start, end, field in (
+        (time(23), time(23, 59), "new_time_to"),
+        (time(5), time(8), "new_time_from"),
+        (time(14), time(18, 30), "new_time_to"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            _change(
+                world,
+                ag.course,
+                kind=PlanChangeKind.MOVE,
+                day=tuesday,
+                new_day=tuesday + timedelta(days=1),
+                new_time_from=start,
+                new_time_to=end,
+            )
+        assert "mellem 06:00 og 18:00" in refused.value.message_dict[field][0]
+    assert not PlanChange.objects.exists()
+    change = _change(
+        world,
+        ag.course,
+        kind=PlanChangeKind.EXTRA,
+        new_day=tuesday + timedelta(days=2),
+        new_time_from=time(6),
+        new_time_to=time(18),
+    )
+    assert change.status == PlanChangeStatus.ACCEPTED

@@ -276,3 +276,29 @@ def test_a_pedagogists_own_absence_ignores_what_is_sent_for_the_person(client, w
     )
     assert response.status_code == 302
     assert Absence.objects.get().pedagogist == world.pedagogist
+
+
+def test_the_confirmation_says_leaders_were_told_only_when_they_were(client, world):
+    agreement(world, weekdays=(1,), time_from=time(9), time_to=time(12))
+    tuesday = _monday() + timedelta(days=1)
+    client.force_login(world.pedagogist.user)
+
+    def record(day):
+        return client.post(
+            reverse("absence_create"),
+            {
+                "pedagogist": world.pedagogist.pk,
+                "kind": AbsenceKind.COURSE,
+                "starts_on": day.isoformat(),
+                "repeat": "none",
+            },
+            follow=True,
+        ).content.decode()
+
+    page = record(tuesday + timedelta(days=1))  # a Wednesday: no practice day
+    assert "Det rører ingen praksisdage, så ingen ledere har fået besked." in page
+    assert "har fået besked om det" not in page and "berørte institutioner" not in page
+    assert not Notification.objects.filter(kind=NotificationKind.ABSENCE).exists()
+    page = record(tuesday)
+    assert "berørte institutioner" in page
+    assert Notification.objects.filter(kind=NotificationKind.ABSENCE).count() == 1

@@ -150,3 +150,42 @@ def test_signatures_keep_the_name_of_someone_who_left(client, world):
         page.extract_text() for page in PdfReader(io.BytesIO(pdf_response.content)).pages
     )
     assert "Paula Pædagog" in text
+
+
+def test_a_midway_evaluation_on_or_after_the_final_one_is_refused_under_the_field(client, world):
+    from datetime import timedelta
+
+    _agreement, version = _draft(world)
+    client.force_login(world.pedagogist.user)
+    url = reverse("agreement_edit", args=[version.pk])
+    content = version.parsed
+    final = content.ends_on
+    for midway in (final,):
+        post = _edit_post(
+            version,
+            content,
+            midway_evaluation_on=midway.isoformat(),
+            final_evaluation_on=final.isoformat(),
+            participants="Lene og to fra stuen",
+        )
+        response = client.post(url, post)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Midtvejsevalueringen skal ligge før slutevalueringen" in body
+        assert "Lene og to fra stuen" in body
+    later = _edit_post(
+        version,
+        content,
+        midway_evaluation_on=final.isoformat(),
+        final_evaluation_on=(final - timedelta(days=7)).isoformat(),
+    )
+    assert "Midtvejsevalueringen skal ligge før" in client.post(url, later).content.decode()
+    version.refresh_from_db()
+    assert version.parsed.midway_evaluation_on != final
+    good = _edit_post(
+        version,
+        version.parsed,
+        midway_evaluation_on=(final - timedelta(days=14)).isoformat(),
+        final_evaluation_on=final.isoformat(),
+    )
+    assert client.post(url, good).status_code == 302
