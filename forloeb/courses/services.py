@@ -283,6 +283,11 @@ def course_note_add(
         )
     validate_no_cpr(text)
     check_lengths(text=(text, LONG))
+    # The same note posted twice (a double click, the back button and "send again") is kept
+    # once: the course is locked, so two posts at once find each other.
+    same = CourseNote.objects.filter(course=course, author=actor, day=day, text=text).first()
+    if same is not None:
+        return same
     note = CourseNote(
         course=course,
         author=actor,
@@ -328,10 +333,16 @@ def _check_evaluation_day(course: Course, day: date) -> None:
 
 @transaction.atomic
 def evaluation_add(*, actor: User, course_id: int, due_on: date) -> Evaluation:
-    """An ongoing (løbende) evaluation beside the agreed ones."""
+    """An ongoing (løbende) evaluation beside the agreed ones. One evaluation a day: asking for
+    one on a day that has one (a double click, the form sent again) answers with that one, marked
+    `created = False`; the course is locked, so two posts at once find each other."""
     course = _lock(course_id)
     if course.phase == Phase.CLOSED:
         raise StateError(_("The course is closed; no more evaluations can be added."))
+    same_day = Evaluation.objects.filter(course=course, due_on=due_on).first()
+    if same_day is not None:
+        same_day.created = False  # type: ignore[attr-defined]
+        return same_day
     _check_evaluation_day(course, due_on)
     evaluation = Evaluation.objects.create(
         course=course, kind=EvaluationKind.ONGOING, due_on=due_on
@@ -341,6 +352,7 @@ def evaluation_add(*, actor: User, course_id: int, due_on: date) -> Evaluation:
         actor=actor,
         message=_("Ongoing evaluation planned for %(day)s.") % {"day": f"{due_on:%d.%m.%Y}"},
     )
+    evaluation.created = True  # type: ignore[attr-defined]
     return evaluation
 
 

@@ -377,7 +377,7 @@ def evaluation_add(request, pk: int):
     form = EvaluationAddForm(request.POST)
     if form.is_valid():
         try:
-            services.evaluation_add(
+            evaluation = services.evaluation_add(
                 actor=request.user, course_id=course.pk, due_on=form.cleaned_data["due_on"]
             )
         except StateError as error:
@@ -387,7 +387,14 @@ def evaluation_add(request, pk: int):
             add_errors(form, error)
             return _course_page(request, course, add_evaluation_form=form)
         else:
-            messages.success(request, _("The evaluation is planned."))
+            if evaluation.created:
+                messages.success(request, _("The evaluation is planned."))
+            else:
+                messages.info(
+                    request,
+                    _("An evaluation is already planned for %(day)s.")
+                    % {"day": f"{evaluation.due_on:%d.%m.%Y}"},
+                )
         return redirect("course_detail", pk=course.pk)
     return _course_page(request, course, add_evaluation_form=form)
 

@@ -276,3 +276,30 @@ def test_days_a_week_are_counted_in_danish_and_a_note_before_the_start_is_refuse
         services.course_note_add(
             actor=world.pedagogist.user, course_id=course.pk, day=yesterday, text="x"
         )
+
+
+def test_a_note_or_an_evaluation_sent_twice_is_kept_once(client, world):
+    """A double click or the back button and "send again": one note, one evaluation."""
+    from forloeb.models import CourseNote, EvaluationKind
+
+    agreement, version = agreement_in_force(world)
+    course = agreement.course
+    client.force_login(world.pedagogist.user)
+    note = {"day": timezone.localdate().isoformat(), "text": "Samling i to grupper."}
+    for _ in range(3):
+        response = client.post(reverse("course_note_add", args=[course.pk]), note, follow=True)
+        assert "Noten er tilføjet logbogen." in response.content.decode()
+    assert CourseNote.objects.filter(course=course).count() == 1
+    # Another text the same day is another note.
+    client.post(reverse("course_note_add", args=[course.pk]), note | {"text": "Frokosten."})
+    assert CourseNote.objects.filter(course=course).count() == 2
+
+    day = _next(version.starts_on + timedelta(days=7), working=True)
+    while course.evaluations.filter(due_on=day).exists():
+        day = _next(day + timedelta(days=1), working=True)
+    url = reverse("evaluation_add", args=[course.pk])
+    first = client.post(url, {"due_on": day.isoformat()}, follow=True).content.decode()
+    assert "Evalueringen er planlagt." in first
+    again = client.post(url, {"due_on": day.isoformat()}, follow=True).content.decode()
+    assert f"Der er allerede planlagt en evaluering den {day:%d.%m.%Y}." in again
+    assert course.evaluations.filter(kind=EvaluationKind.ONGOING, due_on=day).count() == 1
