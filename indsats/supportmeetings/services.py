@@ -402,6 +402,16 @@ def revisit_place(*, actor: User, application_id: int, meeting_id: int | None = 
 
 # --- Deciding -------------------------------------------------------------------------------------
 
+
+def decisions_open_at(meeting: VisitationMeeting) -> str:
+    """When the meeting's decisions can be saved (its start), in Danish: "17.12.2026 kl. 09:00"."""
+    start = timezone.localtime(meeting.starts_at)
+    return _("%(day)s at %(time)s") % {
+        "day": formats.date_format(start, "SHORT_DATE_FORMAT"),
+        "time": formats.time_format(start, "H:i"),
+    }
+
+
 STATUS_AFTER: dict[str, str] = {
     SupportOutcome.GRANTED: SupportStatus.GRANTED,
     SupportOutcome.PARTLY_GRANTED: SupportStatus.PARTLY_GRANTED,
@@ -547,6 +557,12 @@ def support_decide(
         )
     if item.status != AgendaItemStatus.WAITING:
         raise StateError(_("The application has been taken off the agenda (withdrawn)."))
+    if item.meeting.starts_at > timezone.now():
+        # A decision is made at the meeting: not weeks before it, with a letter saying so.
+        raise StateError(
+            _("The meeting has not started yet; its decisions can be saved from %(when)s.")
+            % {"when": decisions_open_at(item.meeting)}
+        )
     application = item.application
     expected = (
         SUPPORT_IN_FORCE if item.purpose == AgendaPurpose.REVISIT else (SupportStatus.SUBMITTED,)

@@ -21,7 +21,7 @@ from indsats.models import (
     VisitationMeetingStatus,
 )
 from institutioner.models import AccessAction, AccessLogEntry, Notification
-from tests.indsats.supportmeetings.helpers import grant, make_application, plan
+from tests.indsats.supportmeetings.helpers import begin, grant, make_application, plan
 
 
 def _pdf_text(response) -> str:
@@ -69,6 +69,7 @@ def test_meeting_pages_are_404_outside_the_visitation(client, world, board):
 
 def test_the_consultant_reads_the_board_and_each_read_is_logged(client, world, consultant, board):
     meeting, _app = board
+    begin(meeting)
     client.force_login(consultant)
     response = client.get(reverse("visitation_meeting_detail", args=[meeting.pk]))
     assert response.status_code == 200
@@ -123,6 +124,7 @@ def test_the_calendar_download(client, world, board):
 
 def test_deciding_on_the_board(client, world, consultant, board):
     meeting, app = board
+    begin(meeting)
     item = _item(app)
     client.force_login(consultant)
     url = reverse("agenda_item_decide", args=[meeting.pk, item.pk])
@@ -183,6 +185,34 @@ def test_deciding_on_the_board(client, world, consultant, board):
     rows = AccessLogEntry.objects.filter(url_name="support_decision_letter")
     assert rows.count() == 4 and all(r.action == AccessAction.DOWNLOAD for r in rows)
     assert all(r.concerns == [world.leader.pk] for r in rows)
+
+
+def test_the_board_opens_the_decision_form_when_the_meeting_begins(
+    client, world, consultant, board
+):
+    meeting, app = board
+    item = _item(app)
+    start = timezone.localtime(meeting.starts_at)
+    when = f"{start:%d.%m.%Y} kl. {start:%H:%M}"
+    client.force_login(consultant)
+    body = client.get(reverse("visitation_meeting_detail", args=[meeting.pk])).content.decode()
+    assert 'class="mt-2 decision-form"' not in body and f'name="item{item.pk}-outcome"' not in body
+    assert f"formularen åbner, når det begynder, {when}." in body
+    # A form posted all the same (an old tab): a message, no decision, nobody told.
+    prefix = f"item{item.pk}-"
+    response = client.post(
+        reverse("agenda_item_decide", args=[meeting.pk, item.pk]),
+        {prefix + "outcome": "rejected", prefix + "reasons": "Nej."},
+        follow=True,
+    )
+    assert f"Mødet er ikke begyndt endnu; dets afgørelser kan gemmes fra {when}." in (
+        response.content.decode()
+    )
+    assert not SupportDecision.objects.exists()
+    assert not Notification.objects.filter(template="support_decided").exists()
+    begin(meeting)
+    body = client.get(reverse("visitation_meeting_detail", args=[meeting.pk])).content.decode()
+    assert f'name="item{item.pk}-outcome"' in body and "formularen åbner" not in body
 
 
 def test_the_team_pedagogist_added_to_the_case_gets_the_letter_not_the_board(client, world, board):
@@ -249,6 +279,7 @@ def test_the_administration_plans_moves_cancels_and_marks_held(client, world, co
 
 def test_the_decision_forms_hours_message_writes_a_decimal_comma(client, world, consultant, board):
     meeting, app = board
+    begin(meeting)
     item = _item(app)
     prefix = f"item{item.pk}-"
     client.force_login(consultant)
