@@ -15,8 +15,8 @@ from institutioner.inputs import IdMultipleChoiceField
 from institutioner.models import Role, User
 from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField
 from institutioner.validators import (
-    validate_no_cpr,
     validate_no_cpr_child,
+    validate_no_cpr_plain,
     validate_plausible_date,
 )
 
@@ -28,7 +28,7 @@ class VisitationMeetingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_plausible_date])
     start = forms.TimeField(label=_("From"), widget=TIME)
     end = forms.TimeField(label=_("To"), widget=TIME)
-    place = TextField(label=_("Place"), max_length=SHORT, validators=[validate_no_cpr])
+    place = TextField(label=_("Place"), max_length=SHORT, validators=[validate_no_cpr_plain])
     application_deadline = forms.DateField(
         label=_("Application deadline"),
         widget=DATE,
@@ -101,7 +101,7 @@ class CancelForm(forms.Form):
         label=_("Reason (sent to the committee)"),
         required=False,
         max_length=LINE,
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_plain],
     )
 
 

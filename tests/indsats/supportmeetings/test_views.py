@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -338,6 +339,42 @@ def test_a_refused_cancel_reason_is_kept_beside_its_message(client, world, board
     assert meeting.status == VisitationMeetingStatus.PLANNED
     # The board shown again is logged like the board.
     assert AccessLogEntry.objects.get(url_name="visitation_meeting_cancel").object_id == meeting.pk
+
+
+CPR_PLAIN = "Teksten indeholder noget, der ligner et CPR-nummer. Skriv ikke CPR-numre her."
+
+
+def test_the_cpr_message_on_the_place_and_the_cancel_reason_fits_them(
+    client, world, consultant, board
+):
+    meeting, _app = board
+    client.force_login(world.administrator)
+    day = timezone.localdate() + timedelta(days=20)
+    form = {
+        "date": day.isoformat(),
+        "start": "09:00",
+        "end": "11:00",
+        "place": "Lokale 070589-1234",
+        "application_deadline": (day - timedelta(days=7)).isoformat(),
+        "members": [consultant.pk],
+    }
+    for url in (
+        reverse("visitation_meeting_create"),
+        reverse("visitation_meeting_edit", args=[meeting.pk]),
+    ):
+        body = client.post(url, form).content.decode()
+        assert CPR_PLAIN in body and "børnegruppen" not in body, url
+    response = client.post(
+        reverse("visitation_meeting_cancel", args=[meeting.pk]), {"reason": "Syg 070589-1234"}
+    )
+    body = response.content.decode()
+    assert CPR_PLAIN in body and "børnegruppen" not in body
+    # The model's own guard (Stamdata, full_clean) says the same.
+    meeting.place = "070589-1234"
+    with pytest.raises(ValidationError) as error:
+        meeting.full_clean()
+    assert error.value.message_dict["place"] == [CPR_PLAIN]
+    assert VisitationMeeting.objects.count() == 1
 
 
 def test_the_revisit_button_puts_a_case_on_the_agenda(client, world, board):
