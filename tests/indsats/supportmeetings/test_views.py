@@ -3,7 +3,7 @@
 import io
 import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -339,6 +339,59 @@ def test_a_refused_cancel_reason_is_kept_beside_its_message(client, world, board
     assert meeting.status == VisitationMeetingStatus.PLANNED
     # The board shown again is logged like the board.
     assert AccessLogEntry.objects.get(url_name="visitation_meeting_cancel").object_id == meeting.pk
+
+
+def _next_clock_change(forward: bool):
+    """The next day (within a year) the Danish clocks go forward (or back)."""
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Europe/Copenhagen")
+    day = timezone.localdate() + timedelta(days=1)
+    for _ in range(366):
+        before = datetime.combine(day, time(0), tzinfo=tz).utcoffset()
+        after = datetime.combine(day, time(12), tzinfo=tz).utcoffset()
+        if before != after and ((after > before) == forward):
+            return day
+        day += timedelta(days=1)
+    raise AssertionError("no clock change within a year")
+
+
+@pytest.mark.parametrize(
+    ("forward", "start", "end", "field", "message"),
+    [
+        (True, "02:30", "03:30", "start", "findes ikke den {day}: uret stilles en time frem"),
+        (True, "01:00", "02:15", "end", "findes ikke den {day}: uret stilles en time frem"),
+        (False, "02:30", "03:30", "start", "kommer to gange den {day}: uret stilles en time"),
+    ],
+)
+def test_a_meeting_at_a_time_the_clock_change_skips_or_repeats_is_told_so(
+    client, world, consultant, forward, start, end, field, message
+):
+    day = _next_clock_change(forward)
+    client.force_login(world.administrator)
+    form = {
+        "date": day.isoformat(),
+        "start": start,
+        "end": end,
+        "place": "Rådhuset",
+        "application_deadline": (day - timedelta(days=7)).isoformat(),
+        "members": [consultant.pk],
+        "client_token": str(uuid.uuid4()),
+    }
+    response = client.post(reverse("visitation_meeting_create"), form)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    expected = message.format(day=day.strftime("%d.%m.%Y"))
+    assert expected in " ".join(errors[field]), errors
+    assert "skal slutte, efter det er begyndt" not in response.content.decode()
+    assert not VisitationMeeting.objects.exists()
+    # Outside the hour that night: planned as usual.
+    response = client.post(
+        reverse("visitation_meeting_create"), {**form, "start": "09:00", "end": "10:00"}
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    meeting = VisitationMeeting.objects.get()
+    assert meeting.ends_at - meeting.starts_at == timedelta(hours=1)
 
 
 CPR_PLAIN = "Teksten indeholder noget, der ligner et CPR-nummer. Skriv ikke CPR-numre her."
