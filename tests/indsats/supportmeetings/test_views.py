@@ -216,6 +216,41 @@ def test_the_board_opens_the_decision_form_when_the_meeting_begins(
     assert f'name="item{item.pk}-outcome"' in body and "formularen åbner" not in body
 
 
+def test_applications_are_numbered_with_nr_not_a_hash(client, world, consultant, board):
+    meeting, app = board
+    begin(meeting)
+    client.force_login(consultant)
+    board_page = client.get(reverse("visitation_meeting_detail", args=[meeting.pk]))
+    assert f"Ansøgning nr. {app.pk}" in board_page.content.decode()
+    assert f"#{app.pk}" not in board_page.content.decode()
+    agenda = _pdf_text(client.get(reverse("visitation_meeting_agenda_pdf", args=[meeting.pk])))
+    assert f"Ansøgning nr. {app.pk}" in agenda and "#" not in agenda
+    item = _item(app)
+    prefix = f"item{item.pk}-"
+    today = timezone.localdate()
+    response = client.post(
+        reverse("agenda_item_decide", args=[meeting.pk, item.pk]),
+        {
+            prefix + "outcome": "granted",
+            prefix + "hours_per_week": "7,5",
+            prefix + "period_start": (today + timedelta(days=10)).isoformat(),
+            prefix + "period_end": (today + timedelta(days=200)).isoformat(),
+            prefix + "revisit_on": (today + timedelta(days=150)).isoformat(),
+            prefix + "reasons": "Støttebehovet er dokumenteret.",
+        },
+        follow=True,
+    )
+    assert f"Afgørelsen på ansøgning nr. {app.pk} er gemt" in response.content.decode()
+    decision = SupportDecision.objects.get()
+    letter = _pdf_text(client.get(reverse("support_decision_letter", args=[decision.pk])))
+    assert f"Ansøgning nr. {app.pk}" in letter and "#" not in letter
+    (told,) = Notification.objects.filter(template="support_decided")
+    assert f"nr. {app.pk}" in told.subject and "#" not in told.subject + told.body_text
+    client.force_login(world.leader)
+    listing = client.get(reverse("support_list")).content.decode()
+    assert f">{app.pk}</a>" in listing and f"#{app.pk}" not in listing
+
+
 def test_the_team_pedagogist_added_to_the_case_gets_the_letter_not_the_board(client, world, board):
     meeting, app = board
     app.added_people.add(world.pedagogist.user)
