@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from indsats.models import AgendaItem, AgendaPurpose, SupportKind, SupportOutcome
 from indsats.supportmeetings.services import FIRST_OUTCOMES, REVISIT_OUTCOMES, grant_in_force
 from institutioner.forms import ClientTokenField, client_token_clean
-from institutioner.inputs import IdMultipleChoiceField
+from institutioner.inputs import DecimalCommaField, IdMultipleChoiceField
 from institutioner.models import Role, User
 from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField
 from institutioner.validators import (
@@ -153,7 +153,7 @@ class MoveItemForm(forms.Form):
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Decision (outcome)"), choices=())
-    hours_per_week = forms.DecimalField(
+    hours_per_week = DecimalCommaField(
         label=_("Support hours a week"),
         required=False,
         max_digits=4,
@@ -165,6 +165,7 @@ class DecisionForm(forms.Form):
         error_messages={
             "min_value": _("The hours a week must be at least 0.5."),
             "max_value": _("The hours a week must be at most 40."),
+            "invalid": _("Write the hours as a number, e.g. 7,5."),
         },
     )
     period_start = forms.DateField(

@@ -327,6 +327,37 @@ def test_the_decision_forms_hours_message_writes_a_decimal_comma(client, world, 
     assert "mindst 0,5" in body and "0.5" not in body
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1000", "Timerne om ugen kan højst være 40."),
+        ("40,05", "Timerne om ugen kan højst være 40."),
+        ("7,55", None),
+        ("mange", "Skriv timerne som et tal, fx 7,5."),
+    ],
+)
+def test_the_decision_forms_hours_get_one_message(client, world, consultant, board, typed, message):
+    meeting, app = board
+    begin(meeting)
+    item = _item(app)
+    prefix = f"item{item.pk}-"
+    client.force_login(consultant)
+    response = client.post(
+        reverse("agenda_item_decide", args=[meeting.pk, item.pk]),
+        {prefix + "outcome": "granted", prefix + "hours_per_week": typed, prefix + "reasons": "X"},
+    )
+    (errors,) = [
+        form.errors.get("hours_per_week", [])
+        for form in (i.decision_form for i in response.context["items"])
+        if form is not None and form.is_bound
+    ]
+    if message is None:
+        assert len(errors) == 1 and "cifre" not in errors[0]  # one message: the decimals
+    else:
+        assert errors == [message]
+    assert not SupportDecision.objects.exists()
+
+
 def test_planning_twice_with_the_same_form_plans_one_meeting(client, world, consultant):
     make_application(world)
     client.force_login(world.administrator)
