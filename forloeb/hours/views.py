@@ -381,6 +381,7 @@ def hours_delivered(request):
             {
                 "course": course,
                 "label": hours.course_label(course),
+                "detail": hours.course_detail(course),
                 "cells": week_cells,
                 "total": totals[course.pk],
             }

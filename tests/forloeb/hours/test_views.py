@@ -476,3 +476,27 @@ def test_the_consultant_sees_no_hours_and_builds_no_export(client, world, consul
     period = {"fra": f"{monday - timedelta(weeks=4):%Y-%m-%d}", "til": f"{monday:%Y-%m-%d}"}
     assert client.post(reverse("hours_export_new"), period).status_code == 404
     assert "/timer/leveret/" not in client.get(reverse("start")).content.decode()
+
+
+def test_two_courses_in_the_same_group_are_told_apart(client, world, running):
+    """Two courses at the same institution and group showed as identical rows ("Børnehuset
+    Mariehønen, Sommerfuglen" twice): each row says the course's number and agreed period."""
+    req = make_request(world, submit=True, wished_start=hours.this_monday(), wished_weeks=6)
+    accept(world, req, hours="3")
+    agreement, _version = agreement_in_force(world, req)
+    second = agreement.course
+    courses = {c.pk: c for c in hours.with_agreed(type(second).objects.all())}
+    details = {
+        pk: f"Forløb nr. {pk} · {c.agreed_from:%d.%m.%Y}–{c.agreed_to:%d.%m.%Y}"
+        for pk, c in courses.items()
+    }
+    assert len(set(details.values())) == 2
+    client.force_login(world.pedagogist.user)
+    sheet = client.get(reverse("week_sheet", args=week_args(hours.this_monday())))
+    body = sheet.content.decode()
+    for detail in details.values():
+        assert detail in body
+    client.force_login(world.leader)
+    body = client.get(reverse("hours_delivered")).content.decode()
+    for detail in details.values():
+        assert detail in body
