@@ -322,7 +322,8 @@ def test_approval_and_delivered_query_counts_do_not_grow(client, world, running,
     with CaptureQueriesContext(connection) as after_delivered:
         client.get(delivered)
     assert "bo@example.dk" in page or more.user.name in page
-    assert len(after_approval.captured_queries) == len(before_approval.captured_queries) <= 10
+    # (11: one of them reads the first week sheet's year, the earliest month that can be shown.)
+    assert len(after_approval.captured_queries) == len(before_approval.captured_queries) <= 11
     assert len(after_delivered.captured_queries) == len(before_delivered.captured_queries) <= 10
 
 
@@ -500,3 +501,23 @@ def test_two_courses_in_the_same_group_are_told_apart(client, world, running):
     body = client.get(reverse("hours_delivered")).content.decode()
     for detail in details.values():
         assert detail in body
+
+
+def test_the_approval_page_refuses_months_far_ahead_or_before_the_data(client, world, running):
+    month_of_weeks(world, running)
+    first_year = WeekSheet.objects.order_by("week_start").first().week_start.year
+    client.force_login(world.administrator)
+    url = reverse("hours_approval")
+    today = timezone.localdate()
+    after_next = (today.replace(day=1) + timedelta(days=62)).replace(day=1)
+    for month in ("2099-01", f"{after_next:%Y-%m}", f"{first_year - 1}-12", "abc"):
+        response = client.get(url, {"maaned": month}, follow=True)
+        assert "Vælg en måned som år og måned" in response.content.decode(), month
+        assert response.redirect_chain[-1][0] == url
+    # Next month and January of the first year are shown; the navigation stops there.
+    following = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    page = client.get(url, {"maaned": f"{following:%Y-%m}"})
+    assert page.status_code == 200 and "Næste måned" not in page.content.decode()
+    assert "Forrige måned" in page.content.decode()
+    page = client.get(url, {"maaned": f"{first_year}-01"})
+    assert page.status_code == 200 and "Forrige måned" not in page.content.decode()
