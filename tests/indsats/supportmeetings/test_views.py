@@ -625,3 +625,20 @@ def test_state_errors_on_the_board_are_messages(client, world, consultant, board
     response = client.post(reverse("visitation_meeting_cancel", args=[meeting.pk]), follow=True)
     assert "Mødet er allerede aflyst." in response.content.decode()
     assert not SupportDecision.objects.exists()
+
+
+def test_long_danish_labels_on_the_board_hyphenate(client, world, consultant, board):
+    """'Forældremyndighedsindehavernes samtykke' broke mid-word without a hyphen in the
+    board's narrow label column: the page is Danish and the labels hyphenate."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    meeting, _app = board
+    client.force_login(consultant)
+    body = client.get(reverse("visitation_meeting_detail", args=[meeting.pk])).content.decode()
+    assert '<html lang="da">' in body
+    assert re.search(r'<dt class="col-sm-3">\s*Forældremyndighedsindehavernes samtykke', body)
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "app.css").read_text()
+    rule = re.search(r"^dl dt[^{]*\{([^}]*)\}", css, re.M)
+    assert rule and "hyphens: auto" in rule.group(1)
