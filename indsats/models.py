@@ -24,7 +24,7 @@ from indsats.choices import (  # noqa: F401
 from institutioner.models import AgeGroup, Group, Institution, Pedagogist
 from institutioner.textlimits import LINE as LINE_LIMIT
 from institutioner.textlimits import LONG, MEDIUM, MaxLength, length_constraint
-from institutioner.validators import validate_no_cpr, validate_no_cpr_child
+from institutioner.validators import validate_no_cpr, validate_no_cpr_child, validate_no_cpr_plain
 
 if TYPE_CHECKING:
     from indsats.agreements.content import AgreementContent
@@ -920,7 +920,7 @@ class VisitationMeeting(models.Model):
 
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    place = models.CharField(_("place"), max_length=200, validators=[validate_no_cpr])
+    place = models.CharField(_("place"), max_length=200, validators=[validate_no_cpr_plain])
     application_deadline = models.DateField(
         _("application deadline"),
         help_text=_("Applications submitted by this day are put on this meeting's agenda."),

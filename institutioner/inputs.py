@@ -58,3 +58,20 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                         params={"pk": pk},
                     )
         return super().clean(value)
+
+
+class DecimalCommaField(forms.DecimalField):
+    """A decimal number as it is typed in Danish, "7,5", or as a browser's number input sends
+    it, "7.5" (localized, so the form shows "7,5" too); a value breaking several limits (1000
+    is both above the maximum and too many digits) gets one message, the first."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            raise ValidationError(error.error_list[:1]) from None

@@ -56,6 +56,20 @@ def validate_no_cpr(text: str) -> None:
         )
 
 
+def validate_no_cpr_plain(text: str) -> None:
+    """The CPR guard for free text that is about neither a child nor a learning environment (a
+    meeting's place, a reason for cancelling it): the message says only not to write CPR
+    numbers."""
+    if find_cpr_like(text):
+        raise ValidationError(
+            _(
+                "The text contains something that looks like a CPR number. Do not write CPR "
+                "numbers here."
+            ),
+            code="cpr",
+        )
+
+
 def validate_no_cpr_child(text: str) -> None:
     """The CPR guard for fields about one child (a support application's child's name, needs,
     questions, answers, reasons and file names): they name the child, so the message says only

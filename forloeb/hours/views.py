@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Min, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -174,7 +174,7 @@ def week_sheet_of(request, pk: int, year: int, week: int):
     return render(request, "forloeb/hours/week_sheet.html", context)
 
 
-def _month(value: str | None, user) -> tuple[int, int] | None:
+def _month(value: str | None, user, bounds) -> tuple[int, int] | None:
     """The month "2026-11" from the query string, None if wrong. Without one: the oldest month
     with a week waiting for approval, or else last month."""
     if not value:
@@ -193,7 +193,19 @@ def _month(value: str | None, user) -> tuple[int, int] | None:
     year, month = whole_number(year_part), whole_number(month_part)
     if year is None or month is None or not 2000 <= year <= 2100 or not 1 <= month <= 12:
         return None
+    earliest, latest = bounds
+    if not earliest <= (year, month) <= latest:
+        return None
     return year, month
+
+
+def _month_bounds(user) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The months there can be anything to approve in: from January of the first week sheet's
+    year (this year's if there is none) to next month. A month such as 2099-01 was shown as
+    if it were one, empty, with every week "not submitted"."""
+    today = timezone.localdate()
+    first = access.week_sheets_for(user).aggregate(first=Min("week_start"))["first"]
+    return ((first or today).year, 1), (today.year + today.month // 12, today.month % 12 + 1)
 
 
 def _shift_month(year: int, month: int, step: int) -> str:
@@ -208,7 +220,8 @@ def hours_approval(request):
     approval of the month once every week is submitted."""
     if not access.can_approve_hours(request.user):
         raise Http404
-    chosen = _month(request.POST.get("maaned") or request.GET.get("maaned"), request.user)
+    bounds = _month_bounds(request.user)
+    chosen = _month(request.POST.get("maaned") or request.GET.get("maaned"), request.user, bounds)
     if chosen is None:
         messages.error(request, _("Choose a month as year and month, e.g. 2026-11."))
         return redirect("hours_approval")
@@ -297,6 +310,8 @@ def hours_approval(request):
             "month_value": f"{year:04d}-{month:02d}",
             "previous_month": _shift_month(year, month, -1),
             "next_month": _shift_month(year, month, 1),
+            "has_previous": (year, month) > bounds[0],
+            "has_next": (year, month) < bounds[1],
             "page": page,
             "page_query": f"maaned={year:04d}-{month:02d}",
         },
@@ -381,6 +396,7 @@ def hours_delivered(request):
             {
                 "course": course,
                 "label": hours.course_label(course),
+                "detail": hours.course_detail(course),
                 "cells": week_cells,
                 "total": totals[course.pk],
             }

@@ -112,6 +112,16 @@ def course_label(course: Course) -> str:
     return f"{req.institution.name}, {req.group.name}" if req.group else req.institution.name
 
 
+def course_detail(course: Course) -> str:
+    """What tells two courses at the same institution and group apart: the course's number
+    and its agreed period ("Forløb nr. 12 · 05.01.2027-30.06.2027"), from `with_agreed`."""
+    text = _("Course no. %(id)s") % {"id": course.pk}
+    start, end = getattr(course, "agreed_from", None), getattr(course, "agreed_to", None)
+    if start and end:
+        text += f" · {start:%d.%m.%Y}–{end:%d.%m.%Y}"
+    return text
+
+
 Key = tuple[int | None, str]  # (course id or None, category)
 
 
@@ -121,6 +131,7 @@ class GridRow:
     label: str
     hours: dict[str, Decimal | None]
     agreed: Decimal | None = None
+    detail: str = ""  # the course's number and period
 
     @property
     def key(self) -> str:
@@ -320,6 +331,7 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
         GridRow(
             course=course,
             label=course_label(course),
+            detail=course_detail(course),
             hours={c.value: values.get((course.pk, c.value)) for c in CATEGORIES},
             agreed=getattr(course, "agreed_hours", None) if _overlaps(course, monday) else None,
         )
@@ -459,7 +471,7 @@ def sparring_in_week(pedagogist: Pedagogist, monday: date) -> Decimal:
 def grid_warnings(pedagogist: Pedagogist, grid: Grid) -> list[NormWarning]:
     return norm_warnings(
         grid_values(grid),
-        labels={row.course.pk: row.label for row in grid.rows if row.course},
+        labels={row.course.pk: f"{row.label} ({row.detail})" for row in grid.rows if row.course},
         contracted=pedagogist.weekly_hours,
         sparring_week_before=sparring_in_week(pedagogist, grid.monday - timedelta(weeks=1)),
         note=grid.sheet.note if grid.sheet else "",

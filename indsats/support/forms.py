@@ -1,10 +1,12 @@
 import uuid
+from decimal import Decimal
 from typing import cast
 
 import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from indsats.models import (
@@ -17,7 +19,7 @@ from indsats.models import (
 from indsats.support import files, services
 from institutioner import access
 from institutioner.forms import ClientTokenField, client_token_clean
-from institutioner.inputs import IdChoiceField, IdMultipleChoiceField
+from institutioner.inputs import DecimalCommaField, IdChoiceField, IdMultipleChoiceField
 from institutioner.models import Group, Institution, User
 from institutioner.textlimits import LINE, MEDIUM, TextField, use_length_message
 from institutioner.validators import validate_no_cpr_child
@@ -50,6 +52,7 @@ class SupportForm(forms.ModelForm):
             "institution": IdChoiceField,
             "group": IdChoiceField,
             "earlier_interventions": IdMultipleChoiceField,
+            "hours_per_week": DecimalCommaField,
             "everyday_needs": TextField,
             "tried_already": TextField,
         }
@@ -95,7 +98,18 @@ class SupportForm(forms.ModelForm):
         consent.required = False
         self.fields["child_name"].validators.append(validate_no_cpr_child)
         self.fields["single_consent_reason"].widget.attrs["maxlength"] = LINE
-        self.fields["hours_per_week"].widget.attrs.update(min="0.5", max="40", step="0.5")
+        hours = self.fields["hours_per_week"]
+        hours.widget.attrs.update(min="0.5", max="40", step="0.5")
+        # As the decision form: above 0 and at most 40 hours a week, one message.
+        # (Before the digits check, so 1000 is told it is above 40, not that it has 4 digits.)
+        hours.validators[:0] = [MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal(40))]
+        hours.error_messages.update(
+            {
+                "min_value": _("The hours a week must be at least 0.5."),
+                "max_value": _("The hours a week must be at most 40."),
+                "invalid": _("Write the hours as a number, e.g. 7,5."),
+            }
+        )
         if institutions.count() == 1 and not self.instance.pk:
             self.fields["institution"].initial = institutions.first()
         if not self.instance.pk:

@@ -1,5 +1,5 @@
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from indsats.models import AgendaItem, AgendaPurpose, SupportKind, SupportOutcome
 from indsats.supportmeetings.services import FIRST_OUTCOMES, REVISIT_OUTCOMES, grant_in_force
 from institutioner.forms import ClientTokenField, client_token_clean
-from institutioner.inputs import IdMultipleChoiceField
+from institutioner.inputs import DecimalCommaField, IdMultipleChoiceField
 from institutioner.models import Role, User
 from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField
 from institutioner.validators import (
-    validate_no_cpr,
     validate_no_cpr_child,
+    validate_no_cpr_plain,
     validate_plausible_date,
 )
 
@@ -24,11 +24,39 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+def wall_clock_problem(day, time, tz) -> str | None:
+    """Why `time` on `day` is no single moment on the wall clock of `tz`, or None: at the change
+    to summer time an hour does not exist (02:00-03:00), at the change back it comes twice."""
+    naive = datetime.combine(day, time)
+    first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    values = {
+        "time": time.strftime("%H:%M"),
+        "day": day.strftime("%d.%m.%Y"),
+    }
+    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        return str(
+            _(
+                "%(time)s does not exist on %(day)s: the clocks go forward an hour that night "
+                "(summer time begins). Choose another time."
+            )
+            % values
+        )
+    if first.utcoffset() != second.utcoffset():
+        return str(
+            _(
+                "%(time)s comes twice on %(day)s: the clocks go back an hour that night "
+                "(summer time ends). Choose a time outside that hour."
+            )
+            % values
+        )
+    return None
+
+
 class VisitationMeetingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_plausible_date])
     start = forms.TimeField(label=_("From"), widget=TIME)
     end = forms.TimeField(label=_("To"), widget=TIME)
-    place = TextField(label=_("Place"), max_length=SHORT, validators=[validate_no_cpr])
+    place = TextField(label=_("Place"), max_length=SHORT, validators=[validate_no_cpr_plain])
     application_deadline = forms.DateField(
         label=_("Application deadline"),
         widget=DATE,
@@ -79,6 +107,15 @@ class VisitationMeetingForm(forms.Form):
         day, start, end = data.get("date"), data.get("start"), data.get("end")
         if day and start and end:
             tz = ZoneInfo(settings.TIME_ZONE)
+            problems = {
+                field: wall_clock_problem(day, value, tz)
+                for field, value in (("start", start), ("end", end))
+            }
+            if any(problems.values()):
+                for field, problem in problems.items():
+                    if problem:
+                        self.add_error(field, problem)
+                return data
             data["starts_at"] = datetime.combine(day, start, tzinfo=tz)
             data["ends_at"] = datetime.combine(day, end, tzinfo=tz)
             if end <= start:
@@ -101,7 +138,7 @@ class CancelForm(forms.Form):
         label=_("Reason (sent to the committee)"),
         required=False,
         max_length=LINE,
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_plain],
     )
 
 
@@ -116,7 +153,7 @@ class MoveItemForm(forms.Form):
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Decision (outcome)"), choices=())
-    hours_per_week = forms.DecimalField(
+    hours_per_week = DecimalCommaField(
         label=_("Support hours a week"),
         required=False,
         max_digits=4,
@@ -128,6 +165,7 @@ class DecisionForm(forms.Form):
         error_messages={
             "min_value": _("The hours a week must be at least 0.5."),
             "max_value": _("The hours a week must be at most 40."),
+            "invalid": _("Write the hours as a number, e.g. 7,5."),
         },
     )
     period_start = forms.DateField(

@@ -36,7 +36,7 @@ from institutioner.errors import StateError
 from institutioner.models import NotificationKind, User
 from institutioner.notifications.services import EmailAttachment, notification_queue_many
 from institutioner.textlimits import LINE, MEDIUM, check_lengths
-from institutioner.validators import validate_no_cpr, validate_no_cpr_child
+from institutioner.validators import validate_no_cpr_child, validate_no_cpr_plain
 
 
 def next_meeting(on=None) -> VisitationMeeting | None:
@@ -173,7 +173,7 @@ def meeting_plan(
             if existing.created_by_id != actor.pk:
                 raise StateError(_("This form has already been used. Open a new form."))
             return existing
-    validate_no_cpr(place)
+    validate_no_cpr_plain(place)
     _check_times(starts_at, ends_at, application_deadline)
     meeting = VisitationMeeting(
         starts_at=starts_at,
@@ -220,7 +220,7 @@ def meeting_move(
 ) -> VisitationMeeting:
     """Changes the time, place, deadline or committee; the invitations are sent again with the
     same UID and a higher SEQUENCE (members taken off get a cancellation)."""
-    validate_no_cpr(place)
+    validate_no_cpr_plain(place)
     meeting = _lock_meeting(meeting_id)
     if meeting.status != VisitationMeetingStatus.PLANNED:
         raise StateError(_("The meeting is %(status)s and cannot be changed.") % _status(meeting))
@@ -290,7 +290,7 @@ def meeting_cancel(*, actor: User, meeting_id: int, reason: str = "") -> Visitat
     """Cancels a planned meeting: its waiting items move to the next planned meeting (or wait
     for the next one to be planned), and the committee gets a cancellation."""
     check_lengths(reason=(reason, LINE))
-    validate_no_cpr(reason)
+    validate_no_cpr_plain(reason)
     meeting = _lock_meeting(meeting_id)
     if meeting.status != VisitationMeetingStatus.PLANNED:
         if meeting.status == VisitationMeetingStatus.CANCELLED:
@@ -401,6 +401,16 @@ def revisit_place(*, actor: User, application_id: int, meeting_id: int | None = 
 
 
 # --- Deciding -------------------------------------------------------------------------------------
+
+
+def decisions_open_at(meeting: VisitationMeeting) -> str:
+    """When the meeting's decisions can be saved (its start), in Danish: "17.12.2026 kl. 09:00"."""
+    start = timezone.localtime(meeting.starts_at)
+    return _("%(day)s at %(time)s") % {
+        "day": formats.date_format(start, "SHORT_DATE_FORMAT"),
+        "time": formats.time_format(start, "H:i"),
+    }
+
 
 STATUS_AFTER: dict[str, str] = {
     SupportOutcome.GRANTED: SupportStatus.GRANTED,
@@ -547,6 +557,12 @@ def support_decide(
         )
     if item.status != AgendaItemStatus.WAITING:
         raise StateError(_("The application has been taken off the agenda (withdrawn)."))
+    if item.meeting.starts_at > timezone.now():
+        # A decision is made at the meeting: not weeks before it, with a letter saying so.
+        raise StateError(
+            _("The meeting has not started yet; its decisions can be saved from %(when)s.")
+            % {"when": decisions_open_at(item.meeting)}
+        )
     application = item.application
     expected = (
         SUPPORT_IN_FORCE if item.purpose == AgendaPurpose.REVISIT else (SupportStatus.SUBMITTED,)

@@ -191,12 +191,13 @@ def _board(
     can_decide = access.can_decide_support(user) and meeting.status != (
         VisitationMeetingStatus.CANCELLED
     )
+    has_started = meeting.starts_at <= timezone.now()
     can_plan = access.can_plan_visitation(user)
     targets = selectors.other_planned_meetings(meeting) if can_plan else []
     for item in items:
         waiting = item.status == AgendaItemStatus.WAITING
         decision_form = None
-        if can_decide and waiting:
+        if can_decide and waiting and has_started:
             decision_form = (
                 bound if bound is not None and bound_item_id == item.pk else DecisionForm(item=item)
             )
@@ -216,7 +217,8 @@ def _board(
             "can_plan": can_plan,
             "can_decide": can_decide,
             "is_planned": meeting.status == VisitationMeetingStatus.PLANNED,
-            "has_started": meeting.starts_at <= timezone.now(),
+            "has_started": has_started,
+            "decisions_open_at": services.decisions_open_at(meeting),
             "revisits": revisits,
             "cancel_form": cancel_form or CancelForm(),
         },

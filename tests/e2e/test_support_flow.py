@@ -59,7 +59,7 @@ def test_apply_visit_grant_and_download_the_letter(
     page.locator("#id_period_end").fill((start + timedelta(days=180)).isoformat())
     page.get_by_label("Begge forældremyndighedsindehavere har givet samtykke").check()
     page.get_by_role("button", name="Gem", exact=True).click()
-    expect(page.get_by_role("heading", name=re.compile(r"Ansøgning #\d+"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"Ansøgning nr\. \d+"))).to_be_visible()
     application = SupportApplication.objects.get(child_name="Alma Testbarn")
     assert serious_accessibility_violations(page) == []
 

@@ -1,7 +1,12 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from institutioner.validators import find_cpr_like, validate_no_cpr, validate_no_cpr_child
+from institutioner.validators import (
+    find_cpr_like,
+    validate_no_cpr,
+    validate_no_cpr_child,
+    validate_no_cpr_plain,
+)
 
 
 @pytest.mark.parametrize(
@@ -115,7 +120,10 @@ def test_every_free_text_field_refuses_cpr_numbers():
     unguarded = sorted(
         label
         for label, field in _text_fields()
-        if not any(v in (validate_no_cpr, validate_no_cpr_child) for v in field.validators)
+        if not any(
+            v in (validate_no_cpr, validate_no_cpr_child, validate_no_cpr_plain)
+            for v in field.validators
+        )
         and label not in NOT_TYPED_BY_PEOPLE
     )
     assert unguarded == [], f"text fields without validate_no_cpr: {unguarded}"

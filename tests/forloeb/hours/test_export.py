@@ -200,10 +200,16 @@ def test_the_background_page_says_too_much_only_above_the_limit(client, world, l
     client.force_login(world.administrator)
     page = client.get(reverse("hours_export_new"), _period(logged)).content.decode()
     assert "4 rækker" in page and "for meget" not in page
-    assert "op til 20.000 rækker kan hentes med det samme" in page
+    assert "op til 20.000 rækker kan hentes med det samme, så den kan" in page
+    assert "her bygges den i stedet" not in page
+    # The file fits: the direct download is offered first, the background build besides.
+    direct = reverse("hours_export", args=["xlsx"])
+    assert f'href="{direct}?fra=' in page and "Hent Excel-filen nu" in page
+    assert "Byg den i baggrunden" in page
     settings.HOURS_EXPORT_XLSX_INLINE_ROWS = 3
     page = client.get(reverse("hours_export_new"), _period(logged)).content.decode()
     assert "Det er for meget til at lave, mens du venter" in page
+    assert f'href="{direct}?fra=' not in page and "Byg Excel-filen" in page
 
 
 def test_asking_again_while_it_is_built_gives_the_same_export(world, logged):

@@ -322,7 +322,8 @@ def test_approval_and_delivered_query_counts_do_not_grow(client, world, running,
     with CaptureQueriesContext(connection) as after_delivered:
         client.get(delivered)
     assert "bo@example.dk" in page or more.user.name in page
-    assert len(after_approval.captured_queries) == len(before_approval.captured_queries) <= 10
+    # (11: one of them reads the first week sheet's year, the earliest month that can be shown.)
+    assert len(after_approval.captured_queries) == len(before_approval.captured_queries) <= 11
     assert len(after_delivered.captured_queries) == len(before_delivered.captured_queries) <= 10
 
 
@@ -476,3 +477,47 @@ def test_the_consultant_sees_no_hours_and_builds_no_export(client, world, consul
     period = {"fra": f"{monday - timedelta(weeks=4):%Y-%m-%d}", "til": f"{monday:%Y-%m-%d}"}
     assert client.post(reverse("hours_export_new"), period).status_code == 404
     assert "/timer/leveret/" not in client.get(reverse("start")).content.decode()
+
+
+def test_two_courses_in_the_same_group_are_told_apart(client, world, running):
+    """Two courses at the same institution and group showed as identical rows ("Børnehuset
+    Mariehønen, Sommerfuglen" twice): each row says the course's number and agreed period."""
+    req = make_request(world, submit=True, wished_start=hours.this_monday(), wished_weeks=6)
+    accept(world, req, hours="3")
+    agreement, _version = agreement_in_force(world, req)
+    second = agreement.course
+    courses = {c.pk: c for c in hours.with_agreed(type(second).objects.all())}
+    details = {
+        pk: f"Forløb nr. {pk} · {c.agreed_from:%d.%m.%Y}–{c.agreed_to:%d.%m.%Y}"
+        for pk, c in courses.items()
+    }
+    assert len(set(details.values())) == 2
+    client.force_login(world.pedagogist.user)
+    sheet = client.get(reverse("week_sheet", args=week_args(hours.this_monday())))
+    body = sheet.content.decode()
+    for detail in details.values():
+        assert detail in body
+    client.force_login(world.leader)
+    body = client.get(reverse("hours_delivered")).content.decode()
+    for detail in details.values():
+        assert detail in body
+
+
+def test_the_approval_page_refuses_months_far_ahead_or_before_the_data(client, world, running):
+    month_of_weeks(world, running)
+    first_year = WeekSheet.objects.order_by("week_start").first().week_start.year
+    client.force_login(world.administrator)
+    url = reverse("hours_approval")
+    today = timezone.localdate()
+    after_next = (today.replace(day=1) + timedelta(days=62)).replace(day=1)
+    for month in ("2099-01", f"{after_next:%Y-%m}", f"{first_year - 1}-12", "abc"):
+        response = client.get(url, {"maaned": month}, follow=True)
+        assert "Vælg en måned som år og måned" in response.content.decode(), month
+        assert response.redirect_chain[-1][0] == url
+    # Next month and January of the first year are shown; the navigation stops there.
+    following = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    page = client.get(url, {"maaned": f"{following:%Y-%m}"})
+    assert page.status_code == 200 and "Næste måned" not in page.content.decode()
+    assert "Forrige måned" in page.content.decode()
+    page = client.get(url, {"maaned": f"{first_year}-01"})
+    assert page.status_code == 200 and "Forrige måned" not in page.content.decode()

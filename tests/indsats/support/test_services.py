@@ -235,7 +235,7 @@ def test_submit_places_on_the_next_meeting_and_tells_the_committee(world, consul
     assert set(told.values_list("recipient", flat=True)) == {world.administrator.pk, consultant.pk}
     for notification in told:
         assert CHILD not in notification.subject and CHILD not in notification.body_text
-        assert f"#{application.pk}" in notification.subject
+        assert f"nr. {application.pk}" in notification.subject
         assert world.institution.name in notification.subject
     with pytest.raises(StateError, match="allerede"):
         services.support_submit(actor=world.leader, application_id=application.pk)

@@ -1,4 +1,5 @@
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -238,6 +239,30 @@ def test_create_by_form(client, world):
     application = SupportApplication.objects.get()
     assert response.status_code == 302 and response.url == application.get_absolute_url()
     assert application.child_name == CHILD and application.created_by == world.leader
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved", "message"),
+    [
+        ("7,5", Decimal("7.5"), None),
+        ("7.5", Decimal("7.5"), None),
+        ("1000", None, "Timerne om ugen kan højst være 40."),
+        ("0,2", None, "Timerne om ugen skal være mindst 0,5."),
+        ("syv", None, "Skriv timerne som et tal, fx 7,5."),
+    ],
+)
+def test_the_hours_take_a_decimal_comma_and_get_one_message(client, world, typed, saved, message):
+    client.force_login(world.leader)
+    response = client.post(reverse("support_create"), form_post(world, hours_per_week=typed))
+    if saved is not None:
+        assert response.status_code == 302
+        assert SupportApplication.objects.get().hours_per_week == saved
+        page = client.get(reverse("support_edit", args=[SupportApplication.objects.get().pk]))
+        assert 'value="7,5"' in page.content.decode()
+        return
+    assert response.status_code == 200
+    assert response.context["form"].errors["hours_per_week"] == [message]
+    assert not SupportApplication.objects.exists()
 
 
 @pytest.mark.parametrize("token", ["", "not-a-uuid", None])

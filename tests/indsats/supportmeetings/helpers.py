@@ -12,6 +12,7 @@ from indsats.models import (
     SupportApplication,
     SupportDocument,
     SupportStatus,
+    VisitationMeeting,
 )
 from indsats.supportmeetings import services
 
@@ -71,7 +72,24 @@ def plan(world, *, days=14, deadline_days=7, members=(), place="Rådhuset, lokal
     )
 
 
+def begin(meeting):
+    """Lets the meeting begin: it started a moment ago today (decisions are made at the meeting,
+    not before it), its deadline before today."""
+    now = timezone.localtime()
+    start = max(now - timedelta(minutes=1), now.replace(hour=0, minute=0, second=0, microsecond=0))
+    deadline = min(meeting.application_deadline, now.date() - timedelta(days=1))
+    VisitationMeeting.objects.filter(pk=meeting.pk).update(
+        starts_at=start, ends_at=start + timedelta(hours=2), application_deadline=deadline
+    )
+    meeting.refresh_from_db()
+    return meeting
+
+
 def grant(world, item, **extra):
+    """Decides `item` at its meeting, which begins first if it has not."""
+    meeting = VisitationMeeting.objects.get(pk=item.meeting_id)
+    if meeting.starts_at > timezone.now():
+        begin(meeting)
     values = {
         "outcome": "granted",
         "hours_per_week": Decimal("8.5"),

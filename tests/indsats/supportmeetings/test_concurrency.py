@@ -5,14 +5,14 @@ import threading
 from django.db import connection
 
 from indsats.models import AgendaItem, SupportDecision, SupportEvent, SupportEventKind
-from tests.indsats.supportmeetings.helpers import grant, make_application, plan
+from tests.indsats.supportmeetings.helpers import begin, grant, make_application, plan
 
 
 def test_two_members_deciding_at_once_give_one_decision(
     postgres, transactional_db, world, consultant
 ):
     app = make_application(world)
-    plan(world, members=[consultant, world.administrator])
+    begin(plan(world, members=[consultant, world.administrator]))
     item = AgendaItem.objects.get(application=app)
     barrier = threading.Barrier(2)
     errors: list[Exception] = []

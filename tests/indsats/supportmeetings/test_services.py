@@ -21,7 +21,7 @@ from indsats.models import (
 from indsats.supportmeetings import services
 from institutioner.errors import StateError
 from institutioner.models import Notification, NotificationKind, StoredFile
-from tests.indsats.supportmeetings.helpers import grant, make_application, plan
+from tests.indsats.supportmeetings.helpers import begin, grant, make_application, plan
 
 
 def _item(app) -> AgendaItem:
@@ -178,7 +178,7 @@ def test_a_grant_sets_the_application_tells_the_leader_and_keeps_a_letter(world)
     assert decision.reasons in event.message and event.to_status == SupportStatus.GRANTED
     (told,) = Notification.objects.filter(template="support_decided")
     assert told.recipient == world.leader and told.kind == NotificationKind.SUPPORT
-    assert f"Ansøgning #{app.pk} (Børnehuset Mariehønen)" in told.subject
+    assert f"Ansøgning nr. {app.pk} (Børnehuset Mariehønen)" in told.subject
     assert "Emil" not in told.subject and "Emil" not in told.body_text
     assert StoredFile.objects.filter(producer="support_decision_letter", object_id=decision.pk)
 
@@ -253,7 +253,7 @@ def test_every_refused_decision_is_a_danish_message(world):
 
 def test_a_grant_is_re_visited_within_its_period_and_not_before_the_meeting(world):
     app = make_application(world)
-    meeting = plan(world, days=14)
+    meeting = begin(plan(world, days=14))
     item = _item(app)
     day = timezone.localdate(meeting.starts_at)
     refused = [
@@ -287,6 +287,38 @@ def test_a_grant_is_re_visited_within_its_period_and_not_before_the_meeting(worl
     assert not SupportDecision.objects.exists()
     grant(world, item, period_start=day, revisit_on=day)
     assert SupportDecision.objects.count() == 1
+
+
+def test_a_decision_waits_until_the_meeting_has_begun(world):
+    app = make_application(world)
+    meeting = plan(world, days=14)
+    item = _item(app)
+    start = timezone.localtime(meeting.starts_at)
+    with pytest.raises(StateError) as error:
+        services.support_decide(
+            actor=world.administrator,
+            item_id=item.pk,
+            outcome="rejected",
+            reasons="Behovet kan afhjælpes af egne tiltag.",
+        )
+    assert error.value.message == (
+        "Mødet er ikke begyndt endnu; dets afgørelser kan gemmes fra "
+        f"{start:%d.%m.%Y} kl. {start:%H:%M}."
+    )
+    item.refresh_from_db()
+    app.refresh_from_db()
+    assert item.status == AgendaItemStatus.WAITING and app.status == SupportStatus.SUBMITTED
+    assert not SupportDecision.objects.exists()
+    assert not Notification.objects.filter(template="support_decided").exists()
+    # Once it has begun, the committee decides.
+    begin(meeting)
+    services.support_decide(
+        actor=world.administrator,
+        item_id=item.pk,
+        outcome="rejected",
+        reasons="Behovet kan afhjælpes af egne tiltag.",
+    )
+    assert SupportDecision.objects.get().agenda_item == item
 
 
 def test_a_withdrawn_item_cannot_be_decided(world):

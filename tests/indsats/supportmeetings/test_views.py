@@ -3,9 +3,10 @@
 import io
 import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,7 +22,7 @@ from indsats.models import (
     VisitationMeetingStatus,
 )
 from institutioner.models import AccessAction, AccessLogEntry, Notification
-from tests.indsats.supportmeetings.helpers import grant, make_application, plan
+from tests.indsats.supportmeetings.helpers import begin, grant, make_application, plan
 
 
 def _pdf_text(response) -> str:
@@ -69,6 +70,7 @@ def test_meeting_pages_are_404_outside_the_visitation(client, world, board):
 
 def test_the_consultant_reads_the_board_and_each_read_is_logged(client, world, consultant, board):
     meeting, _app = board
+    begin(meeting)
     client.force_login(consultant)
     response = client.get(reverse("visitation_meeting_detail", args=[meeting.pk]))
     assert response.status_code == 200
@@ -123,6 +125,7 @@ def test_the_calendar_download(client, world, board):
 
 def test_deciding_on_the_board(client, world, consultant, board):
     meeting, app = board
+    begin(meeting)
     item = _item(app)
     client.force_login(consultant)
     url = reverse("agenda_item_decide", args=[meeting.pk, item.pk])
@@ -183,6 +186,69 @@ def test_deciding_on_the_board(client, world, consultant, board):
     rows = AccessLogEntry.objects.filter(url_name="support_decision_letter")
     assert rows.count() == 4 and all(r.action == AccessAction.DOWNLOAD for r in rows)
     assert all(r.concerns == [world.leader.pk] for r in rows)
+
+
+def test_the_board_opens_the_decision_form_when_the_meeting_begins(
+    client, world, consultant, board
+):
+    meeting, app = board
+    item = _item(app)
+    start = timezone.localtime(meeting.starts_at)
+    when = f"{start:%d.%m.%Y} kl. {start:%H:%M}"
+    client.force_login(consultant)
+    body = client.get(reverse("visitation_meeting_detail", args=[meeting.pk])).content.decode()
+    assert 'class="mt-2 decision-form"' not in body and f'name="item{item.pk}-outcome"' not in body
+    assert f"formularen åbner, når det begynder, {when}." in body
+    # A form posted all the same (an old tab): a message, no decision, nobody told.
+    prefix = f"item{item.pk}-"
+    response = client.post(
+        reverse("agenda_item_decide", args=[meeting.pk, item.pk]),
+        {prefix + "outcome": "rejected", prefix + "reasons": "Nej."},
+        follow=True,
+    )
+    assert f"Mødet er ikke begyndt endnu; dets afgørelser kan gemmes fra {when}." in (
+        response.content.decode()
+    )
+    assert not SupportDecision.objects.exists()
+    assert not Notification.objects.filter(template="support_decided").exists()
+    begin(meeting)
+    body = client.get(reverse("visitation_meeting_detail", args=[meeting.pk])).content.decode()
+    assert f'name="item{item.pk}-outcome"' in body and "formularen åbner" not in body
+
+
+def test_applications_are_numbered_with_nr_not_a_hash(client, world, consultant, board):
+    meeting, app = board
+    begin(meeting)
+    client.force_login(consultant)
+    board_page = client.get(reverse("visitation_meeting_detail", args=[meeting.pk]))
+    assert f"Ansøgning nr. {app.pk}" in board_page.content.decode()
+    assert f"#{app.pk}" not in board_page.content.decode()
+    agenda = _pdf_text(client.get(reverse("visitation_meeting_agenda_pdf", args=[meeting.pk])))
+    assert f"Ansøgning nr. {app.pk}" in agenda and "#" not in agenda
+    item = _item(app)
+    prefix = f"item{item.pk}-"
+    today = timezone.localdate()
+    response = client.post(
+        reverse("agenda_item_decide", args=[meeting.pk, item.pk]),
+        {
+            prefix + "outcome": "granted",
+            prefix + "hours_per_week": "7,5",
+            prefix + "period_start": (today + timedelta(days=10)).isoformat(),
+            prefix + "period_end": (today + timedelta(days=200)).isoformat(),
+            prefix + "revisit_on": (today + timedelta(days=150)).isoformat(),
+            prefix + "reasons": "Støttebehovet er dokumenteret.",
+        },
+        follow=True,
+    )
+    assert f"Afgørelsen på ansøgning nr. {app.pk} er gemt" in response.content.decode()
+    decision = SupportDecision.objects.get()
+    letter = _pdf_text(client.get(reverse("support_decision_letter", args=[decision.pk])))
+    assert f"Ansøgning nr. {app.pk}" in letter and "#" not in letter
+    (told,) = Notification.objects.filter(template="support_decided")
+    assert f"nr. {app.pk}" in told.subject and "#" not in told.subject + told.body_text
+    client.force_login(world.leader)
+    listing = client.get(reverse("support_list")).content.decode()
+    assert f">{app.pk}</a>" in listing and f"#{app.pk}" not in listing
 
 
 def test_the_team_pedagogist_added_to_the_case_gets_the_letter_not_the_board(client, world, board):
@@ -249,6 +315,7 @@ def test_the_administration_plans_moves_cancels_and_marks_held(client, world, co
 
 def test_the_decision_forms_hours_message_writes_a_decimal_comma(client, world, consultant, board):
     meeting, app = board
+    begin(meeting)
     item = _item(app)
     prefix = f"item{item.pk}-"
     client.force_login(consultant)
@@ -258,6 +325,37 @@ def test_the_decision_forms_hours_message_writes_a_decimal_comma(client, world, 
     )
     body = response.content.decode()
     assert "mindst 0,5" in body and "0.5" not in body
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1000", "Timerne om ugen kan højst være 40."),
+        ("40,05", "Timerne om ugen kan højst være 40."),
+        ("7,55", None),
+        ("mange", "Skriv timerne som et tal, fx 7,5."),
+    ],
+)
+def test_the_decision_forms_hours_get_one_message(client, world, consultant, board, typed, message):
+    meeting, app = board
+    begin(meeting)
+    item = _item(app)
+    prefix = f"item{item.pk}-"
+    client.force_login(consultant)
+    response = client.post(
+        reverse("agenda_item_decide", args=[meeting.pk, item.pk]),
+        {prefix + "outcome": "granted", prefix + "hours_per_week": typed, prefix + "reasons": "X"},
+    )
+    (errors,) = [
+        form.errors.get("hours_per_week", [])
+        for form in (i.decision_form for i in response.context["items"])
+        if form is not None and form.is_bound
+    ]
+    if message is None:
+        assert len(errors) == 1 and "cifre" not in errors[0]  # one message: the decimals
+    else:
+        assert errors == [message]
+    assert not SupportDecision.objects.exists()
 
 
 def test_planning_twice_with_the_same_form_plans_one_meeting(client, world, consultant):
@@ -307,6 +405,95 @@ def test_a_refused_cancel_reason_is_kept_beside_its_message(client, world, board
     assert meeting.status == VisitationMeetingStatus.PLANNED
     # The board shown again is logged like the board.
     assert AccessLogEntry.objects.get(url_name="visitation_meeting_cancel").object_id == meeting.pk
+
+
+def _next_clock_change(forward: bool):
+    """The next day (within a year) the Danish clocks go forward (or back)."""
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Europe/Copenhagen")
+    day = timezone.localdate() + timedelta(days=1)
+    for _ in range(366):
+        before = datetime.combine(day, time(0), tzinfo=tz).utcoffset()
+        after = datetime.combine(day, time(12), tzinfo=tz).utcoffset()
+        if before != after and ((after > before) == forward):
+            return day
+        day += timedelta(days=1)
+    raise AssertionError("no clock change within a year")
+
+
+@pytest.mark.parametrize(
+    ("forward", "start", "end", "field", "message"),
+    [
+        (True, "02:30", "03:30", "start", "findes ikke den {day}: uret stilles en time frem"),
+        (True, "01:00", "02:15", "end", "findes ikke den {day}: uret stilles en time frem"),
+        (False, "02:30", "03:30", "start", "kommer to gange den {day}: uret stilles en time"),
+    ],
+)
+def test_a_meeting_at_a_time_the_clock_change_skips_or_repeats_is_told_so(
+    client, world, consultant, forward, start, end, field, message
+):
+    day = _next_clock_change(forward)
+    client.force_login(world.administrator)
+    form = {
+        "date": day.isoformat(),
+        "start": start,
+        "end": end,
+        "place": "Rådhuset",
+        "application_deadline": (day - timedelta(days=7)).isoformat(),
+        "members": [consultant.pk],
+        "client_token": str(uuid.uuid4()),
+    }
+    response = client.post(reverse("visitation_meeting_create"), form)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    expected = message.format(day=day.strftime("%d.%m.%Y"))
+    assert expected in " ".join(errors[field]), errors
+    assert "skal slutte, efter det er begyndt" not in response.content.decode()
+    assert not VisitationMeeting.objects.exists()
+    # Outside the hour that night: planned as usual.
+    response = client.post(
+        reverse("visitation_meeting_create"), {**form, "start": "09:00", "end": "10:00"}
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    meeting = VisitationMeeting.objects.get()
+    assert meeting.ends_at - meeting.starts_at == timedelta(hours=1)
+
+
+CPR_PLAIN = "Teksten indeholder noget, der ligner et CPR-nummer. Skriv ikke CPR-numre her."
+
+
+def test_the_cpr_message_on_the_place_and_the_cancel_reason_fits_them(
+    client, world, consultant, board
+):
+    meeting, _app = board
+    client.force_login(world.administrator)
+    day = timezone.localdate() + timedelta(days=20)
+    form = {
+        "date": day.isoformat(),
+        "start": "09:00",
+        "end": "11:00",
+        "place": "Lokale 070589-1234",
+        "application_deadline": (day - timedelta(days=7)).isoformat(),
+        "members": [consultant.pk],
+    }
+    for url in (
+        reverse("visitation_meeting_create"),
+        reverse("visitation_meeting_edit", args=[meeting.pk]),
+    ):
+        body = client.post(url, form).content.decode()
+        assert CPR_PLAIN in body and "børnegruppen" not in body, url
+    response = client.post(
+        reverse("visitation_meeting_cancel", args=[meeting.pk]), {"reason": "Syg 070589-1234"}
+    )
+    body = response.content.decode()
+    assert CPR_PLAIN in body and "børnegruppen" not in body
+    # The model's own guard (Stamdata, full_clean) says the same.
+    meeting.place = "070589-1234"
+    with pytest.raises(ValidationError) as error:
+        meeting.full_clean()
+    assert error.value.message_dict["place"] == [CPR_PLAIN]
+    assert VisitationMeeting.objects.count() == 1
 
 
 def test_the_revisit_button_puts_a_case_on_the_agenda(client, world, board):
@@ -438,3 +625,20 @@ def test_state_errors_on_the_board_are_messages(client, world, consultant, board
     response = client.post(reverse("visitation_meeting_cancel", args=[meeting.pk]), follow=True)
     assert "Mødet er allerede aflyst." in response.content.decode()
     assert not SupportDecision.objects.exists()
+
+
+def test_long_danish_labels_on_the_board_hyphenate(client, world, consultant, board):
+    """'Forældremyndighedsindehavernes samtykke' broke mid-word without a hyphen in the
+    board's narrow label column: the page is Danish and the labels hyphenate."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    meeting, _app = board
+    client.force_login(consultant)
+    body = client.get(reverse("visitation_meeting_detail", args=[meeting.pk])).content.decode()
+    assert '<html lang="da">' in body
+    assert re.search(r'<dt class="col-sm-3">\s*Forældremyndighedsindehavernes samtykke', body)
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "app.css").read_text()
+    rule = re.search(r"^dl dt[^{]*\{([^}]*)\}", css, re.M)
+    assert rule and "hyphens: auto" in rule.group(1)
