@@ -333,13 +333,18 @@ def _check_evaluation_day(course: Course, day: date) -> None:
 
 @transaction.atomic
 def evaluation_add(*, actor: User, course_id: int, due_on: date) -> Evaluation:
-    """An ongoing (løbende) evaluation beside the agreed ones. One evaluation a day: asking for
-    one on a day that has one (a double click, the form sent again) answers with that one, marked
+    """An ongoing (løbende) evaluation beside the agreed ones. Asking for one on a day that has
+    a planned one (a double click, the form sent again) answers with that one, marked
     `created = False`; the course is locked, so two posts at once find each other."""
     course = _lock(course_id)
     if course.phase == Phase.CLOSED:
         raise StateError(_("The course is closed; no more evaluations can be added."))
-    same_day = Evaluation.objects.filter(course=course, due_on=due_on).first()
+    same_day = Evaluation.objects.filter(
+        course=course,
+        kind=EvaluationKind.ONGOING,
+        due_on=due_on,
+        status=EvaluationStatus.PLANNED,
+    ).first()
     if same_day is not None:
         same_day.created = False  # type: ignore[attr-defined]
         return same_day
