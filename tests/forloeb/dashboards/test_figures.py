@@ -349,6 +349,29 @@ def test_the_institution_table_for_a_leader_and_its_export(client, world, histor
     ] in rows
 
 
+def test_the_institution_badges_are_danish(client, world, history, period):
+    """The repeat and pedagogist-change badges were English ("1 repeat", "many changes"): their
+    texts sat inside f-strings, where makemessages did not find them."""
+    third = factories.PedagogistFactory(user__email="tre@example.dk", user__name="Tre Pædagog")
+    req = make_request(world, submit=True)
+    from indsats.requests import services as indsats_services
+
+    indsats_services.request_accept(
+        actor=world.administrator,
+        request_id=req.pk,
+        choices=[indsats_services.AllocationChoice(pedagogist=third, weekly_hours=D("2"))],
+        reason="Til testen.",
+    )
+    type(req).objects.filter(pk=req.pk).update(wished_start=period[1] - timedelta(weeks=40))
+    client.force_login(world.administrator)
+    query = f"?fra={period[0]:%Y-%m-%d}&til={period[-1] + timedelta(days=6):%Y-%m-%d}"
+    html = client.get(reverse("dashboard_institutions") + query).content.decode()
+    row = html[html.index("Børnehuset Mariehønen") :].split("</tr>")[0]
+    assert '<span class="badge text-bg-warning">gentagelser</span>' in row  # Sommerfuglen x 3
+    assert '<span class="badge text-bg-warning">mange skift</span>' in row
+    assert "repeat" not in html and "many changes" not in html
+
+
 @pytest.mark.parametrize("extra", [0, 60])
 def test_the_institution_query_count_does_not_grow(
     client, world, history, django_assert_num_queries, extra
