@@ -122,6 +122,27 @@ def test_the_pedagogists_access_request_holds_her_weeks_and_hours(people):
     assert section(files, "signatures")
 
 
+def test_the_summary_shows_the_agreement_in_danish_and_the_json_as_stored(people):
+    """indsigt.html showed the content as raw JSON with English keys and codes
+    ("practice_roles": ["front", "beside"], "weekdays": [0, 3], "parent_meetings": false)."""
+    w = people
+    content = dict(w.version.content)
+    files = zip_of(make(w, w.leader))
+    [version] = section(files, "agreement_versions")
+    assert version["content"] == content  # the machine-readable part keeps the document
+    html = files["indsigt.html"]
+    start = html.index('id="agreement_versions"')
+    part = html[start : html.index("</section>", start)]
+    for key in ("practice_roles", "weekdays", "parent_meetings", "focus_level", "goals", "null"):
+        assert key not in part
+    assert "<dt>Pædagogens rolle i praksis</dt><dd>Ved siden af</dd>" in part
+    assert "<dt>Deltager i forældremøder eller tværfaglige møder</dt><dd>Nej</dd>" in part
+    assert "<dt>Ugedage</dt><dd>" in part and "<dt>Mål</dt><dd>1. [" in part
+    assert "<dt>Midtvejsevaluering</dt>" in part
+    # And the summary says where the stored document is.
+    assert "data/" in html and "som systemet gemmer" in html
+
+
 @pytest.mark.parametrize("who", ["leader", "pedagogist"])
 def test_nothing_of_anyone_else(people, who):
     w = people
