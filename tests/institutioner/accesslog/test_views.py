@@ -364,3 +364,22 @@ def test_the_role_is_named_without_nested_brackets(client, world, consultant):
     for page in (search, mine):
         assert "Visitation (småbørnskonsulent)" in page
         assert "(Visitation (" not in page and "))" not in page
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("99999999999999999999999", "Intet objekt har et så langt nummer; tjek nummeret."),
+        ("0", "Et objekts nummer er 1 eller mere."),
+        ("12a", "Skriv objektets nummer som et helt tal."),
+    ],
+)
+def test_an_impossible_object_number_is_a_plain_danish_message(client, world, number, message):
+    """ "…mindre end eller lig 9223372036854775807" is no message for a person."""
+    client.force_login(world.administrator)
+    response = client.get(
+        SEARCH, {"object_type": "indsats.interventionrequest", "object_id": number}
+    )
+    page = response.content.decode()
+    assert response.context["form"].errors["object_id"] == [message]
+    assert message in page and "mindre end eller lig" not in page
