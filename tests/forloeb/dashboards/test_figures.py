@@ -522,6 +522,22 @@ def test_extreme_periods_get_a_danish_message_not_an_error(client, world, name, 
     assert 'class="alert alert-danger' in response.content.decode()
 
 
+@pytest.mark.parametrize("query", ["?til=2100-01-01", "?fra=1990-01-01", "?fra=2090-01-05"])
+@pytest.mark.parametrize(
+    "name", ["dashboard_districts", "dashboard_institutions", "dashboard_flow"]
+)
+def test_a_period_far_away_is_refused_with_the_forms_message(client, world, name, query):
+    """/fordeling/?til=2100-01-01 showed the weeks of 2099 without a word."""
+    client.force_login(world.administrator)
+    response = client.get(reverse(name) + query)
+    assert response.status_code == 200
+    year = timezone.localdate().year
+    html = response.content.decode()
+    assert f"Vælg en dato mellem år {year - 10} og {year + 2}." in html
+    assert 'class="alert alert-danger' in html
+    assert "2099" not in html
+
+
 def test_the_flow_export_refuses_a_bad_period_with_a_message(client, world):
     client.force_login(world.administrator)
     response = client.get(
