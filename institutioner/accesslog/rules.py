@@ -89,7 +89,7 @@ def register_query_keys(keys: dict[str, QueryKey]) -> None:
         _QUERY_KEYS[key] = query_key
 
 
-def register_titles(titles: dict[str, object]) -> None:
+def register_titles(titles: Mapping[str, object]) -> None:
     """The titles of rows a service writes under a URL name that has no page rule."""
     _TITLES.update(titles)
 
