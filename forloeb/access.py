@@ -8,6 +8,7 @@ from typing import cast
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import pgettext_lazy
 
 from forloeb.models import (
     Absence,
@@ -21,6 +22,7 @@ from forloeb.models import (
     HourEntry,
     HourExport,
     InstitutionRating,
+    Phase,
     PlanChange,
     PlanChangeStatus,
     RatingInvitation,
@@ -581,43 +583,110 @@ def _course_people(course: Course) -> list[int]:
 # The pages of courses, hours and the allocation figures that show personal data, and what their
 # access-log rows say (institutioner/accesslog/rules.py); registered from ForloebConfig.ready().
 ACCESS_LOG = {
-    "course_list": log.search(),
-    "course_detail": log.view("forloeb.Course", concerns=_course_people),
-    "course_history": log.view("forloeb.Course"),
+    "course_list": log.search(title=pgettext_lazy("access log page", "Courses")),
+    "course_detail": log.view(
+        "forloeb.Course", concerns=_course_people, title=pgettext_lazy("access log page", "Course")
+    ),
+    "course_history": log.view(
+        "forloeb.Course", title=pgettext_lazy("access log page", "Course's history")
+    ),
     # A refused logbook note shows the course's page again.
-    "course_note_add": log.view("forloeb.Course", concerns=_course_people),
-    "course_set_phase": log.view("forloeb.Course"),
-    "evaluation_complete": log.view("forloeb.Course"),
-    "evaluation_correct": log.view("forloeb.Course"),
-    "course_report": log.download("forloeb.Course", concerns=_course_people),
+    "course_note_add": log.view(
+        "forloeb.Course",
+        concerns=_course_people,
+        title=pgettext_lazy("access log page", "Logbook note on a course"),
+    ),
+    "course_set_phase": log.view(
+        "forloeb.Course", title=pgettext_lazy("access log page", "Changing a course's phase")
+    ),
+    "evaluation_complete": log.view(
+        "forloeb.Course",
+        title=pgettext_lazy("access log page", "Recording an evaluation"),
+        detail=pgettext_lazy("access log page", "evaluation no. %(evaluation_id)s"),
+    ),
+    "evaluation_correct": log.view(
+        "forloeb.Course",
+        title=pgettext_lazy("access log page", "Correcting an evaluation"),
+        detail=pgettext_lazy("access log page", "evaluation no. %(evaluation_id)s"),
+    ),
+    "course_report": log.download(
+        "forloeb.Course",
+        concerns=_course_people,
+        title=pgettext_lazy("access log page", "Closing report (PDF)"),
+    ),
     # The institution's voice: the form names the course's pedagogists and the invitation page
     # the institution's staff.
-    "rating_answer": log.view("forloeb.Course"),
-    "rating_invite": log.view("forloeb.Course"),
+    "rating_answer": log.view(
+        "forloeb.Course",
+        title=pgettext_lazy("access log page", "The institution's rating"),
+        detail=pgettext_lazy("access log page", "evaluation no. %(evaluation_id)s"),
+    ),
+    "rating_invite": log.view(
+        "forloeb.Course",
+        title=pgettext_lazy("access log page", "Asking staff to rate"),
+        detail=pgettext_lazy("access log page", "evaluation no. %(evaluation_id)s"),
+    ),
     # The learning environment's history names the pedagogists and who answered.
-    "history_institution": log.view("institutioner.Institution"),
-    "history_group": log.view("institutioner.Group"),
+    "history_institution": log.view(
+        "institutioner.Institution",
+        title=pgettext_lazy("access log page", "Institution's learning-environment history"),
+    ),
+    "history_group": log.view(
+        "institutioner.Group",
+        title=pgettext_lazy("access log page", "Group's learning-environment history"),
+    ),
     # Follow-ups name who answered them.
-    "follow_up_list": log.search(),
-    "follow_up_answer": log.view("forloeb.FollowUp"),
+    "follow_up_list": log.search(title=pgettext_lazy("access log page", "Follow-ups")),
+    "follow_up_answer": log.view(
+        "forloeb.FollowUp", title=pgettext_lazy("access log page", "Follow-up")
+    ),
     # Another pedagogist's week: the object is the pedagogist, the week is the query.
     "week_sheet_of": log.view(
-        "institutioner.Pedagogist", concerns=lambda pedagogist: [pedagogist.user_id]
+        "institutioner.Pedagogist",
+        concerns=lambda pedagogist: [pedagogist.user_id],
+        title=pgettext_lazy("access log page", "Week sheet"),
+        detail=pgettext_lazy("access log page", "week %(week)s, %(year)s"),
     ),
-    "hours_approval": log.search(),
-    "hours_delivered": log.search(),
-    "hours_export": log.export(),
-    "hours_export_download": log.download("forloeb.HourExport"),
-    "dashboard_pedagogists": log.search(),
+    "hours_approval": log.search(title=pgettext_lazy("access log page", "Approval of hours")),
+    "hours_delivered": log.search(title=pgettext_lazy("access log page", "Delivered hours")),
+    "hours_export": log.export(title=pgettext_lazy("access log page", "Export of hours")),
+    "hours_export_download": log.download(
+        "forloeb.HourExport", title=pgettext_lazy("access log page", "Export of hours (file)")
+    ),
+    "dashboard_pedagogists": log.search(
+        title=pgettext_lazy("access log page", "Allocation per pedagogist")
+    ),
     # Grouped by pedagogist, the effect figures name them.
-    "dashboard_effect": log.search(),
-    "dashboard_effect_export": log.export(),
-    "dashboard_pedagogists_export": log.export(),
+    "dashboard_effect": log.search(title=pgettext_lazy("access log page", "Effect figures")),
+    "dashboard_effect_export": log.export(
+        title=pgettext_lazy("access log page", "Effect figures (export)")
+    ),
+    "dashboard_pedagogists_export": log.export(
+        title=pgettext_lazy("access log page", "Allocation per pedagogist (export)")
+    ),
     # The yearly report quotes the leaders' comments (never who wrote them, nor any child).
-    "year_report_download": log.download("forloeb.YearReport"),
+    "year_report_download": log.download(
+        "forloeb.YearReport", title=pgettext_lazy("access log page", "Yearly report (PDF)")
+    ),
     # The plan: whose days and absences a page shows.
-    "week_plan": log.search(),
-    "absence_list": log.search(),
-    "absence_create": log.view(),
-    "calendar_feed": log.download("forloeb.CalendarFeed"),
+    "week_plan": log.search(
+        title=pgettext_lazy("access log page", "Week plan"),
+        detail=pgettext_lazy("access log page", "week %(week)s, %(year)s"),
+    ),
+    "absence_list": log.search(title=pgettext_lazy("access log page", "Absence")),
+    "absence_create": log.view(title=pgettext_lazy("access log page", "Recording absence")),
+    "calendar_feed": log.download(
+        "forloeb.CalendarFeed", title=pgettext_lazy("access log page", "Calendar subscription")
+    ),
 }
+
+
+def access_log_query_keys() -> dict[str, log.QueryKey]:
+    """The Danish names of the filters the course list and the effect figures take (the
+    access log)."""
+    from forloeb.dashboards.effect import DIMENSIONS
+
+    return {
+        "phase": log.QueryKey(pgettext_lazy("access log filter", "phase"), dict(Phase.choices)),
+        "efter": log.QueryKey(pgettext_lazy("access log filter", "grouped by"), dict(DIMENSIONS)),
+    }

@@ -55,6 +55,7 @@ class ForloebConfig(AppConfig):
         from institutioner.accesslog import rules as access_log
 
         access_log.register(access.ACCESS_LOG)
+        access_log.register_query_keys(access.access_log_query_keys())
 
         # Its part of an access request (institutioner/accessrequests/) and its retention steps
         # (institutioner/retention/); anonymising a course takes the texts the other rooms keep

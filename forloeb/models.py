@@ -1,6 +1,6 @@
 """Forløb: the course that runs once an agreement is in force, its phases and its logbook."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from indsats.models import Agreement, LearningTheme, PracticeRole
-from institutioner.models import Pedagogist
+from institutioner.models import Pedagogist, export_deleted_after
 from institutioner.textlimits import (
     GOAL,
     LINE,
@@ -488,6 +488,11 @@ class HourExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_on:%d.%m.%Y}-{self.ends_on:%d.%m.%Y}"
+
+    @property
+    def deleted_after(self) -> date:
+        """The day after which the nightly retention deletes it with its file."""
+        return export_deleted_after(self.created_at)
 
     @property
     def percent(self) -> int:
@@ -1074,6 +1079,11 @@ class YearReport(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+    @property
+    def deleted_after(self) -> date:
+        """The day after which the nightly retention deletes it with its file."""
+        return export_deleted_after(self.created_at)
 
     @property
     def percent(self) -> int:

@@ -5,17 +5,20 @@ Outside a person's scope everything answers 404.
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import pgettext_lazy
 
 from indsats.models import (
     Agreement,
     AgreementVersion,
     Allocation,
+    FocusLevel,
     IntakeMeeting,
     InterventionRequest,
     MeetingStatus,
     RequestStatus,
     SupportApplication,
     SupportDocument,
+    SupportKind,
     SupportStatus,
     VisitationMeeting,
 )
@@ -338,74 +341,189 @@ def _agenda_people(meeting: VisitationMeeting) -> list[int]:
 # access-log rows say (institutioner/accesslog/rules.py); registered from IndsatsConfig.ready().
 # Whom a row concerns is read from columns the page's access helper already joined: no query.
 ACCESS_LOG = {
-    "request_list": log.search(),
-    "request_detail": log.view("indsats.InterventionRequest", concerns=_request_people),
-    "request_edit": log.view("indsats.InterventionRequest"),
-    "triage_queue": log.search(),
-    "triage_detail": log.view("indsats.InterventionRequest", concerns=_request_people),
-    "meeting_create": log.view("indsats.InterventionRequest"),
-    "meeting_edit": log.view("indsats.IntakeMeeting"),
+    "request_list": log.search(title=pgettext_lazy("access log page", "Requests")),
+    "request_detail": log.view(
+        "indsats.InterventionRequest",
+        concerns=_request_people,
+        title=pgettext_lazy("access log page", "Request"),
+    ),
+    "request_edit": log.view(
+        "indsats.InterventionRequest", title=pgettext_lazy("access log page", "Editing a request")
+    ),
+    "triage_queue": log.search(title=pgettext_lazy("access log page", "Triage queue")),
+    "triage_detail": log.view(
+        "indsats.InterventionRequest",
+        concerns=_request_people,
+        title=pgettext_lazy("access log page", "Triage of a request"),
+    ),
+    "meeting_create": log.view(
+        "indsats.InterventionRequest",
+        title=pgettext_lazy("access log page", "Planning an intake meeting"),
+    ),
+    "meeting_edit": log.view(
+        "indsats.IntakeMeeting", title=pgettext_lazy("access log page", "Moving an intake meeting")
+    ),
     "meeting_ics": log.download(
-        "indsats.IntakeMeeting", concerns=lambda meeting: _request_people(meeting.request)
+        "indsats.IntakeMeeting",
+        concerns=lambda meeting: _request_people(meeting.request),
+        title=pgettext_lazy("access log page", "Intake meeting's calendar invitation"),
     ),
     "agreement_detail": log.view(
-        "indsats.Agreement", concerns=lambda agreement: _request_people(agreement.request)
+        "indsats.Agreement",
+        concerns=lambda agreement: _request_people(agreement.request),
+        title=pgettext_lazy("access log page", "Collaboration agreement"),
     ),
-    "agreement_diff": log.view("indsats.Agreement"),
-    "agreement_history": log.view("indsats.Agreement"),
-    "agreement_edit": log.view("indsats.AgreementVersion"),
+    "agreement_diff": log.view(
+        "indsats.Agreement",
+        title=pgettext_lazy("access log page", "Agreement: changes between versions"),
+    ),
+    "agreement_history": log.view(
+        "indsats.Agreement", title=pgettext_lazy("access log page", "Agreement's history")
+    ),
+    "agreement_edit": log.view(
+        "indsats.AgreementVersion", title=pgettext_lazy("access log page", "Editing an agreement")
+    ),
     # POST actions whose refusals show the request, triage or agreement page again.
-    "request_withdraw": log.view("indsats.InterventionRequest", concerns=_request_people),
-    "triage_accept": log.view("indsats.InterventionRequest", concerns=_request_people),
-    "triage_reject": log.view("indsats.InterventionRequest", concerns=_request_people),
-    "triage_ask_info": log.view("indsats.InterventionRequest", concerns=_request_people),
-    "meeting_cancel": log.view("indsats.IntakeMeeting", concerns=_request_people),
+    "request_withdraw": log.view(
+        "indsats.InterventionRequest",
+        concerns=_request_people,
+        title=pgettext_lazy("access log page", "Withdrawing a request"),
+    ),
+    "triage_accept": log.view(
+        "indsats.InterventionRequest",
+        concerns=_request_people,
+        title=pgettext_lazy("access log page", "Triage: accepting"),
+    ),
+    "triage_reject": log.view(
+        "indsats.InterventionRequest",
+        concerns=_request_people,
+        title=pgettext_lazy("access log page", "Triage: rejecting"),
+    ),
+    "triage_ask_info": log.view(
+        "indsats.InterventionRequest",
+        concerns=_request_people,
+        title=pgettext_lazy("access log page", "Triage: asking for more information"),
+    ),
+    "meeting_cancel": log.view(
+        "indsats.IntakeMeeting",
+        concerns=_request_people,
+        title=pgettext_lazy("access log page", "Cancelling an intake meeting"),
+    ),
     "agreement_sign": log.view(
-        "indsats.AgreementVersion", concerns=lambda agreement: _request_people(agreement.request)
+        "indsats.AgreementVersion",
+        concerns=lambda agreement: _request_people(agreement.request),
+        title=pgettext_lazy("access log page", "Signing an agreement"),
     ),
     "agreement_decline": log.view(
-        "indsats.AgreementVersion", concerns=lambda agreement: _request_people(agreement.request)
+        "indsats.AgreementVersion",
+        concerns=lambda agreement: _request_people(agreement.request),
+        title=pgettext_lazy("access log page", "Declining an agreement"),
     ),
     "agreement_pdf": log.download(
         "indsats.AgreementVersion",
         concerns=lambda version: _request_people(version.agreement.request),
+        title=pgettext_lazy("access log page", "Agreement (PDF)"),
     ),
     # --- Kompenserende støtte: the applications (indsats/support/) ---
-    "support_list": log.search(),
-    "support_detail": log.view("indsats.SupportApplication", concerns=_support_people),
-    "support_edit": log.view("indsats.SupportApplication"),
-    "support_document_create": log.view("indsats.SupportApplication"),
+    "support_list": log.search(title=pgettext_lazy("access log page", "Support applications")),
+    "support_detail": log.view(
+        "indsats.SupportApplication",
+        concerns=_support_people,
+        title=pgettext_lazy("access log page", "Support application"),
+    ),
+    "support_edit": log.view(
+        "indsats.SupportApplication",
+        title=pgettext_lazy("access log page", "Editing a support application"),
+    ),
+    "support_document_create": log.view(
+        "indsats.SupportApplication",
+        title=pgettext_lazy("access log page", "Adding a document to a support application"),
+    ),
     # POST actions whose errors show the case page again (with the child's data).
-    "support_withdraw": log.view("indsats.SupportApplication", concerns=_support_people),
-    "support_answer": log.view("indsats.SupportApplication", concerns=_support_people),
-    "support_ask": log.view("indsats.SupportApplication", concerns=_support_people),
-    "support_person_add": log.view("indsats.SupportApplication", concerns=_support_people),
+    "support_withdraw": log.view(
+        "indsats.SupportApplication",
+        concerns=_support_people,
+        title=pgettext_lazy("access log page", "Withdrawing a support application"),
+    ),
+    "support_answer": log.view(
+        "indsats.SupportApplication",
+        concerns=_support_people,
+        title=pgettext_lazy("access log page", "Answering about a support application"),
+    ),
+    "support_ask": log.view(
+        "indsats.SupportApplication",
+        concerns=_support_people,
+        title=pgettext_lazy("access log page", "Asking about a support application"),
+    ),
+    "support_person_add": log.view(
+        "indsats.SupportApplication",
+        concerns=_support_people,
+        title=pgettext_lazy("access log page", "Adding a person to a support application"),
+    ),
     "support_document_download": log.download(
         "indsats.SupportDocument",
         concerns=lambda document: _support_people(document.application),
+        title=pgettext_lazy("access log page", "Support application's document"),
     ),
     # --- indsats/supportmeetings/: the visitation meetings (the board and its files show the
     # child data of every application on the agenda; the rows name each application's author).
-    "visitation_meeting_list": log.search(),
-    "visitation_meeting_detail": log.view(
-        "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
+    "visitation_meeting_list": log.search(
+        title=pgettext_lazy("access log page", "Visitation meetings")
     ),
-    "visitation_meeting_edit": log.view("indsats.VisitationMeeting"),
+    "visitation_meeting_detail": log.view(
+        "indsats.VisitationMeeting",
+        concerns=lambda meeting: _agenda_people(meeting),
+        title=pgettext_lazy("access log page", "Visitation meeting"),
+    ),
+    "visitation_meeting_edit": log.view(
+        "indsats.VisitationMeeting",
+        title=pgettext_lazy("access log page", "Editing a visitation meeting"),
+    ),
     # A decision or a cancel reason with errors shows the whole board again.
     "agenda_item_decide": log.view(
-        "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
+        "indsats.VisitationMeeting",
+        concerns=lambda meeting: _agenda_people(meeting),
+        title=pgettext_lazy("access log page", "Deciding an agenda item"),
+        detail=pgettext_lazy("access log page", "agenda item no. %(item_id)s"),
     ),
     "visitation_meeting_cancel": log.view(
-        "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
+        "indsats.VisitationMeeting",
+        concerns=lambda meeting: _agenda_people(meeting),
+        title=pgettext_lazy("access log page", "Cancelling a visitation meeting"),
     ),
     "visitation_meeting_agenda_pdf": log.download(
-        "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
+        "indsats.VisitationMeeting",
+        concerns=lambda meeting: _agenda_people(meeting),
+        title=pgettext_lazy("access log page", "Visitation meeting's agenda (PDF)"),
     ),
     "visitation_meeting_minutes_pdf": log.download(
-        "indsats.VisitationMeeting", concerns=lambda meeting: _agenda_people(meeting)
+        "indsats.VisitationMeeting",
+        concerns=lambda meeting: _agenda_people(meeting),
+        title=pgettext_lazy("access log page", "Visitation meeting's minutes (PDF)"),
     ),
-    "visitation_meeting_ics": log.download("indsats.VisitationMeeting"),
+    "visitation_meeting_ics": log.download(
+        "indsats.VisitationMeeting",
+        title=pgettext_lazy("access log page", "Visitation meeting's calendar invitation"),
+    ),
     "support_decision_letter": log.download(
-        "indsats.SupportDecision", concerns=lambda decision: [decision.application.created_by_id]
+        "indsats.SupportDecision",
+        concerns=lambda decision: [decision.application.created_by_id],
+        title=pgettext_lazy("access log page", "Decision letter (PDF)"),
     ),
+}
+
+
+# The Danish names of the filters the request, triage and support lists take (the access log).
+ACCESS_LOG_QUERY_KEYS = {
+    "status": log.QueryKey(
+        pgettext_lazy("access log filter", "status"),
+        {**dict(SupportStatus.choices), **dict(RequestStatus.choices)},
+    ),
+    "kind": log.QueryKey(
+        pgettext_lazy("access log filter", "kind of application"), dict(SupportKind.choices)
+    ),
+    "focus_level": log.QueryKey(
+        pgettext_lazy("access log filter", "focus level"), dict(FocusLevel.choices)
+    ),
+    "waiting_days": log.QueryKey(pgettext_lazy("access log filter", "waited at least (days)")),
 }

@@ -33,6 +33,7 @@ class IndsatsConfig(AppConfig):
         from institutioner.accesslog import rules as access_log
 
         access_log.register(access.ACCESS_LOG)
+        access_log.register_query_keys(access.ACCESS_LOG_QUERY_KEYS)
 
         # Its part of an access request (institutioner/accessrequests/).
         from indsats.agreements import insight as agreements_insight  # noqa: F401

@@ -7,6 +7,7 @@ existence does not leak. Later apps add their own helpers on top of these scopes
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import pgettext_lazy
 
 from institutioner.accesslog import rules as log
 from institutioner.models import (
@@ -256,33 +257,130 @@ def access_request_subjects_for(user: User) -> QuerySet[User]:
 ACCESS_LOG = {
     # The log itself: a search of it concerns the person searched for (the view hands over the
     # ids), its CSV is an export of the same; "Hvem har set mine oplysninger" lists who looked.
-    "access_log_search": log.search(concerns=lambda people: people),
-    "access_log_export": log.export(concerns=lambda people: people),
-    "access_log_mine": log.search(),
+    "access_log_search": log.search(
+        concerns=lambda people: people, title=pgettext_lazy("access log page", "Access log search")
+    ),
+    "access_log_export": log.export(
+        concerns=lambda people: people, title=pgettext_lazy("access log page", "Access log as CSV")
+    ),
+    "access_log_mine": log.search(
+        title=pgettext_lazy("access log page", "Who has looked at my data")
+    ),
     # Access requests: the list names people; a request and its ZIP concern its person.
-    "access_request_list": log.search(),
+    "access_request_list": log.search(title=pgettext_lazy("access log page", "Access requests")),
     "access_request_detail": log.view(
-        "institutioner.AccessRequest", concerns=lambda request: [request.subject_id]
+        "institutioner.AccessRequest",
+        concerns=lambda request: [request.subject_id],
+        title=pgettext_lazy("access log page", "Access request"),
     ),
     "access_request_download": log.download(
-        "institutioner.AccessRequest", concerns=lambda request: [request.subject_id]
+        "institutioner.AccessRequest",
+        concerns=lambda request: [request.subject_id],
+        title=pgettext_lazy("access log page", "Access request (ZIP)"),
     ),
     # The start page lists the person's work with the people in it; it names no single object.
-    "start": log.view(),
-    "district_detail": log.view("institutioner.District"),
-    "institution_detail": log.view("institutioner.Institution"),
+    "start": log.view(title=pgettext_lazy("access log page", "Start page")),
+    "district_detail": log.view(
+        "institutioner.District", title=pgettext_lazy("access log page", "District page")
+    ),
+    "institution_detail": log.view(
+        "institutioner.Institution", title=pgettext_lazy("access log page", "Institution page")
+    ),
     "pedagogist_detail": log.view(
-        "institutioner.Pedagogist", concerns=lambda pedagogist: [pedagogist.user_id]
+        "institutioner.Pedagogist",
+        concerns=lambda pedagogist: [pedagogist.user_id],
+        title=pgettext_lazy("access log page", "Pedagogist page"),
     ),
     # Stamdata: every list is a search, every object and its history a view; a user's own page
     # concerns that person.
-    "admin:institutioner_user_change": log.view("*", id_kwarg="object_id", object_is_person=True),
-    "admin:institutioner_user_history": log.view("*", id_kwarg="object_id", object_is_person=True),
-    "admin:institutioner_user_delete": log.view("*", id_kwarg="object_id", object_is_person=True),
-    "admin:*_changelist": log.search(),
-    "admin:autocomplete": log.search(),
+    "admin:institutioner_user_change": log.view(
+        "*",
+        id_kwarg="object_id",
+        object_is_person=True,
+        title=pgettext_lazy("access log page", "Stamdata: a user"),
+    ),
+    "admin:institutioner_user_history": log.view(
+        "*",
+        id_kwarg="object_id",
+        object_is_person=True,
+        title=pgettext_lazy("access log page", "Stamdata: a user's history"),
+    ),
+    "admin:institutioner_user_delete": log.view(
+        "*",
+        id_kwarg="object_id",
+        object_is_person=True,
+        title=pgettext_lazy("access log page", "Stamdata: deleting a user"),
+    ),
+    "admin:*_changelist": log.search(title=pgettext_lazy("access log page", "Stamdata: list")),
+    "admin:autocomplete": log.search(
+        title=pgettext_lazy("access log page", "Stamdata: name search")
+    ),
     # Deleting asks first, listing what would go with the object (people's names among it).
-    "admin:*_delete": log.view("*", id_kwarg="object_id"),
-    "admin:*_change": log.view("*", id_kwarg="object_id"),
-    "admin:*_history": log.view("*", id_kwarg="object_id"),
+    "admin:*_delete": log.view(
+        "*", id_kwarg="object_id", title=pgettext_lazy("access log page", "Stamdata: deleting")
+    ),
+    "admin:*_change": log.view(
+        "*", id_kwarg="object_id", title=pgettext_lazy("access log page", "Stamdata: record")
+    ),
+    "admin:*_history": log.view(
+        "*", id_kwarg="object_id", title=pgettext_lazy("access log page", "Stamdata: history")
+    ),
+}
+
+
+def access_log_query_keys() -> dict[str, log.QueryKey]:
+    """The Danish names of the search terms and filters the organisation's pages and the
+    generic ones (weeks, periods, formats, paging) take, for the access log's readers."""
+    from django.apps import apps
+
+    from institutioner.models import AccessAction
+
+    formats = {"csv": "CSV", "xlsx": "Excel", "pdf": "PDF", "ics": "iCalendar", "zip": "ZIP"}
+    period_from = log.QueryKey(pgettext_lazy("access log filter", "from"))
+    period_to = log.QueryKey(pgettext_lazy("access log filter", "to"))
+    search = log.QueryKey(pgettext_lazy("access log filter", "search"))
+    year = log.QueryKey(pgettext_lazy("access log filter", "year"))
+    kinds = {
+        model._meta.label_lower: str(model._meta.verbose_name).capitalize()
+        for model in apps.get_models()
+    }
+    return {
+        "year": year,
+        "aar": year,
+        "week": log.QueryKey(pgettext_lazy("access log filter", "week")),
+        "maaned": log.QueryKey(pgettext_lazy("access log filter", "month")),
+        "fmt": log.QueryKey(pgettext_lazy("access log filter", "format"), formats),
+        "from": period_from,
+        "fra": period_from,
+        "date_from": period_from,
+        "to": period_to,
+        "til": period_to,
+        "date_to": period_to,
+        "side": log.QueryKey(pgettext_lazy("access log filter", "page")),
+        "q": search,
+        "soeg": search,
+        "district": log.QueryKey(pgettext_lazy("access log filter", "district"), number=True),
+        "distrikt": log.QueryKey(pgettext_lazy("access log filter", "district"), number=True),
+        "institution": log.QueryKey(pgettext_lazy("access log filter", "institution")),
+        "pedagogist": log.QueryKey(pgettext_lazy("access log filter", "pedagogist"), number=True),
+        "person": log.QueryKey(pgettext_lazy("access log filter", "person"), number=True),
+        "user": log.QueryKey(
+            pgettext_lazy("access log filter", "looked up by person"), number=True
+        ),
+        "object_type": log.QueryKey(pgettext_lazy("access log filter", "kind of object"), kinds),
+        "object_id": log.QueryKey(pgettext_lazy("access log filter", "object number")),
+        "action": log.QueryKey(
+            pgettext_lazy("access log filter", "action"), dict(AccessAction.choices)
+        ),
+        "kopi": log.QueryKey(
+            pgettext_lazy("access log filter", "copied from last week"),
+            {"1": pgettext_lazy("access log filter", "yes")},
+        ),
+        "model_name": log.QueryKey(pgettext_lazy("access log filter", "register")),
+    }
+
+
+# Rows a service writes (not a page): the access request's own export row.
+ACCESS_LOG_TITLES = {
+    "access_request_create": pgettext_lazy("access log page", "Access request asked for")
 }

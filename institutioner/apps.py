@@ -37,6 +37,8 @@ class InstitutionerConfig(AppConfig):
         from institutioner.accesslog import rules as access_log
 
         access_log.register(access.ACCESS_LOG)
+        access_log.register_query_keys(access.access_log_query_keys())
+        access_log.register_titles(access.ACCESS_LOG_TITLES)
 
         # The organisation's part of an access request, and the log's menu entry.
         from institutioner.accesslog import menu as access_log_menu  # noqa: F401

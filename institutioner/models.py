@@ -1,7 +1,9 @@
 """The organisation: districts, institutions and their groups, the people and their roles."""
 
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -936,6 +938,13 @@ class IdentityGroup(models.Model):
         return f"{self.name} → {self.get_role_display()}"
 
 
+def export_deleted_after(asked_at: datetime) -> date:
+    """A kept export (an access request, a background export, a report) is deleted by the
+    nightly retention run (`RETENTION_EXPORT_DAYS` after it was asked for) in the night after
+    this day."""
+    return timezone.localdate(asked_at + timedelta(days=settings.RETENTION_EXPORT_DAYS))
+
+
 class AccessRequestStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting")
     RUNNING = "running", _("Being made")
@@ -995,6 +1004,11 @@ class AccessRequest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("access_request_detail", args=[self.pk])
+
+    @property
+    def deleted_after(self) -> date:
+        """The day after which the nightly retention deletes it with its ZIP."""
+        return export_deleted_after(self.requested_at)
 
     @property
     def percent(self) -> int:

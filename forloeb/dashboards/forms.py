@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forloeb.hours.forms import PeriodForm
@@ -18,6 +19,10 @@ class DashboardFilterForm(PeriodForm):
     )
     soeg = forms.CharField(label=_("Name contains"), required=False, max_length=100)
 
+    # The figures reach back to the oldest data a municipality keeps and a little ahead (the
+    # agreements in force): a period in 2099 is said, not shown as empty weeks.
+    YEARS_BACK, YEARS_AHEAD = 10, 2
+
     def __init__(
         self,
         *args,
@@ -28,6 +33,8 @@ class DashboardFilterForm(PeriodForm):
     ):
         """`districts` None: no district filter (the district page itself)."""
         super().__init__(*args, **kwargs)
+        year = timezone.localdate().year
+        self.FIRST_YEAR, self.LAST_YEAR = year - self.YEARS_BACK, year + self.YEARS_AHEAD
         if not period:
             del self.fields["fra"], self.fields["til"]
         if districts is None:

@@ -507,7 +507,12 @@ def hours_export_status(request, pk: int):
     return render(
         request,
         "forloeb/hours/export_status.html",
-        {"export": hour_export, "waiting": waiting, "stale": stale},
+        {
+            "export": hour_export,
+            "waiting": waiting,
+            "stale": stale,
+            "retention_days": settings.RETENTION_EXPORT_DAYS,
+        },
     )
 
 

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -57,7 +58,12 @@ def year_report_status(request, pk: int):
     return render(
         request,
         "forloeb/yearreport/status.html",
-        {"report": report, "waiting": waiting, "stale": stale},
+        {
+            "report": report,
+            "waiting": waiting,
+            "stale": stale,
+            "retention_days": settings.RETENTION_EXPORT_DAYS,
+        },
     )
 
 

@@ -237,6 +237,33 @@ def _compared_fields() -> dict[str, str]:
     }
 
 
+def _goal_text(number: int, goal: GoalRow) -> str:
+    text = f"{number}. "
+    if goal.focus_level:
+        text += f"[{goal.focus_level}] "
+    text += goal.text or "–"
+    if goal.indicator:
+        text += " (" + _("We will see it when:") + " " + goal.indicator + ")"
+    return text
+
+
+def content_rows(content: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A stored document as Danish (label, value) rows, in the order of the agreement, with
+    the labels and values its page shows (an access request's readable summary)."""
+    view = AgreementContent.from_json(content).display()
+    rows = [(str(_("Institution")), view.institution or "–")]
+    for key, label in _compared_fields().items():
+        value = getattr(view, key)
+        if key == "goals":
+            text = "\n".join(_goal_text(n, goal) for n, goal in enumerate(value, start=1))
+        elif isinstance(value, list):
+            text = ", ".join(value)
+        else:
+            text = _as_text(value)
+        rows.append((str(label), text or "–"))
+    return rows
+
+
 # --- The content --------------------------------------------------------------------------------
 
 

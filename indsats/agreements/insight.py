@@ -9,6 +9,7 @@ the signed document does).
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from indsats.agreements.content import content_rows
 from indsats.models import Agreement, AgreementVersion, Signature
 from indsats.requests.insight import requests_of
 from institutioner.accessrequests.sections import Section, register
@@ -75,6 +76,8 @@ register(
             agreement__in=agreements_of(person)
         ).count(),
         order=30,
+        # The summary shows the content in Danish; data/agreement_versions.json keeps it as stored.
+        readable={"content": content_rows},
     ),
     Section(
         key="signatures",

@@ -8,7 +8,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from institutioner.accesslog.selectors import object_label, people_named
+from institutioner.accesslog.selectors import object_label, page_text, people_named, query_text
 
 # A text cell starting with one of these is read as a formula (or a command) by Excel and
 # LibreOffice; such text gets a leading apostrophe (OWASP's advice). The same rule as the
@@ -53,8 +53,8 @@ def _lines(rows) -> Iterator[list[str]]:
                 str(row.get_action_display()),
                 object_label(row),
                 ", ".join(names.get(pk, f"#{pk}") for pk in row.concerns),
-                row.query,
-                row.url_name,
+                query_text(row.query),
+                page_text(row),
                 row.client_address or "",
             ]
 

@@ -49,7 +49,16 @@ class AccessLogSearchForm(forms.Form):
     )
     object_type = forms.ChoiceField(label=_("Kind of object"), required=False)
     object_id = forms.IntegerField(
-        label=_("Object number"), required=False, min_value=1, max_value=BIGINT_MAX
+        label=_("Object number"),
+        required=False,
+        min_value=1,
+        max_value=BIGINT_MAX,
+        # Django's own would say "mindre end eller lig 9223372036854775807".
+        error_messages={
+            "invalid": _("Write the object's number as a whole number."),
+            "min_value": _("An object's number is 1 or more."),
+            "max_value": _("No object has a number that long; check the number."),
+        },
     )
     action = forms.ChoiceField(
         label=_("Action"),

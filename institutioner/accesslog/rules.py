@@ -4,12 +4,16 @@ A lower app names no higher one: each app registers its own pages (by URL name) 
 `AppConfig.ready()`. A rule says what the page does (view, search, export, download, print),
 which object it shows (its model and the URL argument with the id, so no query is needed) and
 who the object concerns (a function of the object the view loaded, reading `..._id` columns the
-view's access helper already joined, so it costs no query either).
+view's access helper already joined, so it costs no query either), and what the page is in
+Danish (`title`, and `detail` from its search terms: "Ugeseddel, uge 47, 2026"), for whoever
+reads the log. The search terms' own keys ("phase", "fmt") are registered with their Danish
+names and values (`QueryKey`) by the app whose pages take them, and translated when a row is
+shown: the rows keep what the page was given.
 """
 
 import fnmatch
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from institutioner.models import AccessAction
@@ -26,6 +30,11 @@ class LogRule:
     concerns: Callable[[Any], Iterable[int | None]] | None = None
     # The object is a person (a user's page in Stamdata): it concerns that person.
     object_is_person: bool = False
+    # What the page is, in Danish (lazy): "Forløbets side". Every registered rule has one.
+    title: object = ""
+    # What on the page, from its search terms (lazy, %(key)s of the query): "week %(week)s,
+    # %(year)s". Left out when the row's query lacks a key.
+    detail: object = ""
 
 
 def view(model: str | None = None, **options) -> LogRule:
@@ -45,7 +54,21 @@ def download(model: str | None = None, **options) -> LogRule:
     return LogRule(AccessAction.DOWNLOAD, model, **options)
 
 
+@dataclass(frozen=True)
+class QueryKey:
+    """A key of the search terms and filters as the log shows it: its Danish name (lazy), and
+    the Danish names of its stored values (`values`), or that the value is a number of
+    something (`number`: "distrikt nr. 1")."""
+
+    label: object
+    values: Mapping[str, object] = field(default_factory=dict)
+    number: bool = False
+
+
 _RULES: dict[str, LogRule] = {}
+_QUERY_KEYS: dict[str, QueryKey] = {}
+# Rows written by a service rather than a page (access_log_record): their URL names' titles.
+_TITLES: dict[str, object] = {}
 
 
 def register(rules: dict[str, LogRule]) -> None:
@@ -54,6 +77,30 @@ def register(rules: dict[str, LogRule]) -> None:
         if name in _RULES and _RULES[name] != rule:
             raise ValueError(f"Two access-log rules for the page {name!r}.")
         _RULES[name] = rule
+
+
+def register_query_keys(keys: dict[str, QueryKey]) -> None:
+    """Called from an app's `AppConfig.ready()` for the filters its pages take. A key two apps
+    use gets the values of both (the same value must mean the same)."""
+    for key, query_key in keys.items():
+        known = _QUERY_KEYS.get(key)
+        if known is not None and known != query_key:
+            query_key = QueryKey(known.label, {**query_key.values, **known.values}, known.number)
+        _QUERY_KEYS[key] = query_key
+
+
+def register_titles(titles: Mapping[str, object]) -> None:
+    """The titles of rows a service writes under a URL name that has no page rule."""
+    _TITLES.update(titles)
+
+
+def query_key(key: str) -> QueryKey | None:
+    return _QUERY_KEYS.get(key)
+
+
+def title_for(view_name: str) -> object:
+    rule = rule_for(view_name)
+    return rule.title if rule is not None and rule.title else _TITLES.get(view_name, "")
 
 
 def admin_model(view_name: str) -> str | None:

@@ -1,14 +1,18 @@
 """Reading the access log: the search, the names of the people in a page of rows."""
 
+import re
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from institutioner.accesslog import rules
 from institutioner.models import AccessLogEntry, AccessLogQuerySet, User
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def access_log_search(qs: AccessLogQuerySet, filters: dict) -> AccessLogQuerySet:
@@ -48,3 +52,54 @@ def object_label(row: AccessLogEntry) -> str:
     if row.object_id is None:
         return name
     return _("%(kind)s no. %(id)s") % {"kind": name, "id": row.object_id}
+
+
+def query_parts(query: str) -> list[tuple[str, str]]:
+    """ "year=2026; week=47" -> [("year", "2026"), ("week", "47")], as `services._query` wrote
+    it; a part without "=" is kept whole."""
+    parts = []
+    for part in query.split("; ") if query else []:
+        key, sep, value = part.partition("=")
+        parts.append((key, value) if sep else ("", part))
+    return parts
+
+
+def _value_text(value: str) -> str:
+    if ISO_DATE.fullmatch(value):
+        try:
+            return f"{date.fromisoformat(value):%d.%m.%Y}"
+        except ValueError:
+            return value
+    return value
+
+
+def query_text(query: str) -> str:
+    """The search terms and filters in Danish: "år 2026; uge 47", "fase: forløb", "distrikt nr.
+    1". A key nobody registered is shown as it was stored."""
+    texts = []
+    for key, value in query_parts(query):
+        known = rules.query_key(key) if key else None
+        if known is None:
+            texts.append(f"{key}={value}" if key else value)
+        elif known.number:
+            texts.append(_("%(kind)s no. %(id)s") % {"kind": known.label, "id": value})
+        else:
+            shown = known.values.get(value)
+            texts.append(f"{known.label}: {shown if shown is not None else _value_text(value)}")
+    return "; ".join(texts)
+
+
+def page_text(row: AccessLogEntry) -> str:
+    """What the page was, in Danish: its rule's title and what on it ("Ugeseddel, uge 47,
+    2026"); the URL name for a page that no longer has a rule."""
+    title = rules.title_for(row.url_name)
+    if not title:
+        return row.url_name
+    rule = rules.rule_for(row.url_name)
+    if rule is not None and rule.detail:
+        values = dict(query_parts(row.query))
+        try:
+            return f"{title}, {str(rule.detail) % values}"
+        except (KeyError, TypeError, ValueError):
+            pass
+    return str(title)

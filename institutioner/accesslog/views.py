@@ -22,6 +22,8 @@ def _rows_for_page(page) -> list[dict]:
         {
             "entry": row,
             "object": selectors.object_label(row),
+            "page": selectors.page_text(row),
+            "query": selectors.query_text(row.query),
             "concerns": [names.get(pk, f"#{pk}") for pk in row.concerns],
         }
         for row in page.object_list

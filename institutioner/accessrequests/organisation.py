@@ -1,9 +1,9 @@
 """The organisation's part of an access request: the person, where they belong, the messages
 sent to them and the access-log rows about them. Registered from InstitutionerConfig.ready()."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
+from institutioner.accesslog.selectors import object_label, page_text, query_text
 from institutioner.accessrequests.sections import Section, register
 from institutioner.models import (
     AccessLogEntry,
@@ -82,11 +82,9 @@ def _opt_outs(person: User):
 
 
 def _object(row) -> str:
-    if row.content_type_id is None:
-        return ""
-    model = ContentType.objects.get_for_id(row.content_type_id).model_class()
-    name = str(model._meta.verbose_name) if model else ""
-    return f"{name} {row.object_id}" if row.object_id is not None else name
+    """ "Anmodning om indsats nr. 1", as the log's page names it; a row about no single object
+    (a search, an export) says what it was: "Søgning i opslagsloggen"."""
+    return object_label(row) or page_text(row)
 
 
 def _looked_up(person: User):
@@ -99,8 +97,9 @@ def _looked_up(person: User):
             "by": row.user.name if row.user else "",
             "by_role": str(row.user.get_role_display()) if row.user else "",
             "action": str(row.get_action_display()),
+            "page": page_text(row),
             "object": _object(row),
-            "filters": row.query,
+            "filters": query_text(row.query),
         }
 
 
@@ -111,8 +110,9 @@ def _own_look_ups(person: User):
         yield {
             "time": row.at,
             "action": str(row.get_action_display()),
+            "page": page_text(row),
             "object": _object(row),
-            "filters": row.query,
+            "filters": query_text(row.query),
             "address": row.client_address,
         }
 
@@ -202,6 +202,7 @@ register(
             ("by", _("Looked up by")),
             ("by_role", _("Role")),
             ("action", _("Action")),
+            ("page", _("Page")),
             ("object", _("Object")),
             ("filters", _("Search terms and filters")),
         ),
@@ -215,6 +216,7 @@ register(
         columns=(
             ("time", _("Time")),
             ("action", _("Action")),
+            ("page", _("Page")),
             ("object", _("Object")),
             ("filters", _("Search terms and filters")),
             ("address", _("Client address")),

@@ -58,12 +58,20 @@ def _html_table_start(section: Section) -> str:
     )
 
 
-def _html_row(section: Section, row) -> str:
-    cells = "".join(
-        f'<td class="{"pre" if isinstance(row.get(key), dict | str) else ""}">'
-        f"{escape(_cell(row.get(key)))}</td>"
-        for key, _label in section.columns
+def _html_cell(section: Section, key: str, value: Any) -> str:
+    readable = section.readable.get(key)
+    if readable is not None and value:
+        pairs = "".join(
+            f"<dt>{escape(label)}</dt><dd>{escape(text)}</dd>" for label, text in readable(value)
+        )
+        return f'<td><dl class="readable">{pairs}</dl></td>'
+    return (
+        f'<td class="{"pre" if isinstance(value, dict | str) else ""}">{escape(_cell(value))}</td>'
     )
+
+
+def _html_row(section: Section, row) -> str:
+    cells = "".join(_html_cell(section, key, row.get(key)) for key, _label in section.columns)
     return f"<tr>{cells}</tr>"
 
 

@@ -6,10 +6,14 @@ chunks (`.iterator()`), so a person with many thousand rows never sits in memory
 the progress bar how many rows to expect. A section holds what the system keeps about that
 person; other people appear only by name where they acted in the person's own case (who
 decided a request, who signed an agreement with them), never with their own details.
+
+The JSON files hold the rows as stored. A column whose stored value is a document of its own
+(an agreement's content) can name a `readable` function that turns the value into Danish
+(label, value) rows for the summary; only the section's own app reads the document's keys.
 """
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 Row = Mapping[str, Any]
@@ -23,6 +27,8 @@ class Section:
     rows: Callable[[Any], Iterable[Row]]
     count: Callable[[Any], int]
     order: int = 50
+    # column key -> the value as Danish (label, value) rows, for the readable summary only
+    readable: Mapping[str, Callable[[Any], Sequence[tuple[str, str]]]] = field(default_factory=dict)
 
 
 _sections: dict[str, Section] = {}

@@ -1,5 +1,6 @@
 """Access requests (indsigt): ask for one, follow its progress, download the ZIP."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -69,6 +70,7 @@ def access_request_detail(request, pk: int):
             "access_request": made,
             "working": made.status in (AccessRequestStatus.QUEUED, AccessRequestStatus.RUNNING),
             "may_restart": made.status != AccessRequestStatus.DONE,
+            "retention_days": settings.RETENTION_EXPORT_DAYS,
         },
     )
 

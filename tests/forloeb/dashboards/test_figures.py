@@ -349,6 +349,29 @@ def test_the_institution_table_for_a_leader_and_its_export(client, world, histor
     ] in rows
 
 
+def test_the_institution_badges_are_danish(client, world, history, period):
+    """The repeat and pedagogist-change badges were English ("1 repeat", "many changes"): their
+    texts sat inside f-strings, where makemessages did not find them."""
+    third = factories.PedagogistFactory(user__email="tre@example.dk", user__name="Tre Pædagog")
+    req = make_request(world, submit=True)
+    from indsats.requests import services as indsats_services
+
+    indsats_services.request_accept(
+        actor=world.administrator,
+        request_id=req.pk,
+        choices=[indsats_services.AllocationChoice(pedagogist=third, weekly_hours=D("2"))],
+        reason="Til testen.",
+    )
+    type(req).objects.filter(pk=req.pk).update(wished_start=period[1] - timedelta(weeks=40))
+    client.force_login(world.administrator)
+    query = f"?fra={period[0]:%Y-%m-%d}&til={period[-1] + timedelta(days=6):%Y-%m-%d}"
+    html = client.get(reverse("dashboard_institutions") + query).content.decode()
+    row = html[html.index("Børnehuset Mariehønen") :].split("</tr>")[0]
+    assert '<span class="badge text-bg-warning">gentagelser</span>' in row  # Sommerfuglen x 3
+    assert '<span class="badge text-bg-warning">mange skift</span>' in row
+    assert "repeat" not in html and "many changes" not in html
+
+
 @pytest.mark.parametrize("extra", [0, 60])
 def test_the_institution_query_count_does_not_grow(
     client, world, history, django_assert_num_queries, extra
@@ -497,6 +520,22 @@ def test_extreme_periods_get_a_danish_message_not_an_error(client, world, name, 
     response = client.get(reverse(name) + query)
     assert response.status_code == 200
     assert 'class="alert alert-danger' in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["?til=2100-01-01", "?fra=1990-01-01", "?fra=2090-01-05"])
+@pytest.mark.parametrize(
+    "name", ["dashboard_districts", "dashboard_institutions", "dashboard_flow"]
+)
+def test_a_period_far_away_is_refused_with_the_forms_message(client, world, name, query):
+    """/fordeling/?til=2100-01-01 showed the weeks of 2099 without a word."""
+    client.force_login(world.administrator)
+    response = client.get(reverse(name) + query)
+    assert response.status_code == 200
+    year = timezone.localdate().year
+    html = response.content.decode()
+    assert f"Vælg en dato mellem år {year - 10} og {year + 2}." in html
+    assert 'class="alert alert-danger' in html
+    assert "2099" not in html
 
 
 def test_the_flow_export_refuses_a_bad_period_with_a_message(client, world):

@@ -9,6 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from forloeb import access
 from forloeb.hours import export, services
@@ -114,6 +116,10 @@ def test_a_large_excel_export_is_built_in_the_background(
     assert made.status == HourExportStatus.DONE and made.rows_done == 4 and made.percent == 100
     page = client.get(reverse("hours_export_status", args=[made.pk])).content.decode()
     assert "Hent timer-" in page and "data-export-waiting" not in page
+
+    # When the kept file goes (RETENTION_EXPORT_DAYS after it was asked for) is said beside it.
+    gone = date_format(timezone.localdate(made.created_at + timedelta(days=30)), "j. F Y")
+    assert f"Filen slettes natten efter {gone}, 30 dage efter den blev bestilt." in page
 
     notification = Notification.objects.get(
         recipient=world.administrator, template="hours_export_ready"

@@ -2,12 +2,13 @@
 from the PDF's text), a year without data, the build's progress, and who may see it."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from forloeb.hours import weeks as hours
@@ -134,6 +135,10 @@ def test_only_the_administration_makes_and_reads_it(client, world):
     services.year_report_build(report_id=report.pk)
     page = client.get(response.url).content.decode()
     assert "aarsrapport-" in page and "data-export-waiting" not in page
+
+    # When the kept file goes (RETENTION_EXPORT_DAYS after it was asked for) is said beside it.
+    gone = date_format(timezone.localdate(report.created_at + timedelta(days=30)), "j. F Y")
+    assert f"Filen slettes natten efter {gone}, 30 dage efter den blev bestilt." in page
     download = client.get(reverse("year_report_download", args=[report.pk]))
     assert download["Content-Type"] == "application/pdf"
     assert str(year) in _text(download.content)

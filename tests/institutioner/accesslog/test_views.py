@@ -195,7 +195,8 @@ def test_the_csv_has_the_rows_searched_for_and_neutralises_formulas(client, worl
     assert lines[0][:4] == ["Tid", "Slået op af", "E-mail", "Handling"]
     # The three rows about her, and the export's own row (written before the file streams).
     assert len(lines) == 1 + 4
-    assert lines[1][6] == f"person={world.leader.pk}" and lines[1][7] == "access_log_export"
+    assert lines[1][6] == f"person nr. {world.leader.pk}"
+    assert lines[1][7] == "Opslagsloggen som CSV"
     by = sorted(line[1] for line in lines[2:])
     assert by == ['\'=HYPERLINK("http://x")', "Frida Forvaltning", "Paula Pædagog"]
     assert all(line[5] == '\'=HYPERLINK("http://x")' for line in lines[1:])
@@ -269,3 +270,116 @@ def test_a_leader_with_the_permission_still_cannot_search(client, world):
     world.leader.user_permissions.add(Permission.objects.get(codename="search_access_log"))
     client.force_login(world.leader)
     assert client.get(SEARCH).status_code == 404
+
+
+def test_every_registered_page_has_a_danish_title():
+    """An auditor reads "Ugeseddel", not the URL name "week_sheet_of" (the CSV's Side)."""
+    from django.utils import translation
+
+    from institutioner.accesslog import rules
+
+    with translation.override("da"):
+        missing = [name for name, rule in rules.registered().items() if not str(rule.title)]
+        titles = {name: str(rule.title) for name, rule in rules.registered().items()}
+    assert missing == []
+    assert titles["week_sheet_of"] == "Ugeseddel"
+    assert titles["course_detail"] == "Forløbets side"
+
+
+@pytest.fixture
+def worded(world):
+    """Rows as the pages write them: URL arguments and filters with their English keys."""
+    w = world
+
+    def row(url_name, query, **kwargs):
+        return AccessLogEntry.objects.create(
+            user=kwargs.pop("user", w.administrator),
+            action=kwargs.pop("action", AccessAction.VIEW),
+            concerns=kwargs.pop("concerns", [w.pedagogist.user_id]),
+            query=query,
+            url_name=url_name,
+            **kwargs,
+        )
+
+    return [
+        row(
+            "week_sheet_of",
+            "year=2026; week=47",
+            content_type=ContentType.objects.get_for_model(Pedagogist),
+            object_id=w.pedagogist.pk,
+        ),
+        row("hours_export", "fmt=csv; fra=2026-09-01", action=AccessAction.EXPORT),
+        row("course_list", "phase=practice; district=1", action=AccessAction.SEARCH),
+        row("access_request_create", "person=2", action=AccessAction.EXPORT),
+        row("request_detail", "status=submitted; unknown=x"),
+    ]
+
+
+def test_the_search_terms_and_the_page_are_danish(client, world, worded):
+    """ "year=2026; week=47", "phase=practice" and the URL name "week_sheet_of" were shown as
+    stored; the rows keep them, the page and the CSV say them in Danish."""
+    client.force_login(world.administrator)
+    page = client.get(SEARCH, {"person": world.pedagogist.user_id}).content.decode()
+    for text in (
+        "år: 2026; uge: 47",
+        "format: CSV; fra: 01.09.2026",
+        "fase: Forløb; distrikt nr. 1",
+        "person nr. 2",
+        "status: Indsendt; unknown=x",
+        "Ugeseddel, uge 47, 2026",
+        "Eksport af timer",
+        "Indsigt bestilt",
+    ):
+        assert text in page
+    for stored in ("year=2026", "phase=practice", "fmt=csv", "week_sheet_of"):
+        assert stored not in page
+    response = client.get(EXPORT, {"person": world.pedagogist.user_id})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert lines[0][6:8] == ["Søgeord og filtre", "Side"]
+    rows = {line[7]: line[6] for line in lines[1:]}
+    assert rows["Ugeseddel, uge 47, 2026"] == "år: 2026; uge: 47"
+    assert rows["Forløb (liste)"] == "fase: Forløb; distrikt nr. 1"
+    assert rows["Anmodning"] == "status: Indsendt; unknown=x"
+    assert rows["Opslagsloggen som CSV"] == f"person nr. {world.pedagogist.user_id}"
+
+
+def test_the_pedagogist_sees_which_week_sheet_was_looked_at(client, world, worded):
+    """ "Vist · Indsatspædagog nr. 1" many times over, without the week."""
+    client.force_login(world.pedagogist.user)
+    page = client.get(MINE).content.decode()
+    assert "Ugeseddel, uge 47, 2026" in page
+    assert f"Indsatspædagog nr. {world.pedagogist.pk}" in page
+
+
+def test_the_role_is_named_without_nested_brackets(client, world, consultant):
+    """ "Birthe Juul (Visitation (småbørnskonsulent))"."""
+    AccessLogEntry.objects.create(
+        user=consultant, action=AccessAction.VIEW, concerns=[world.leader.pk], url_name="start"
+    )
+    client.force_login(world.administrator)
+    search = client.get(SEARCH, {"person": world.leader.pk}).content.decode()
+    client.force_login(world.leader)
+    mine = client.get(MINE).content.decode()
+    for page in (search, mine):
+        assert "Visitation (småbørnskonsulent)" in page
+        assert "(Visitation (" not in page and "))" not in page
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("99999999999999999999999", "Intet objekt har et så langt nummer; tjek nummeret."),
+        ("0", "Et objekts nummer er 1 eller mere."),
+        ("12a", "Skriv objektets nummer som et helt tal."),
+    ],
+)
+def test_an_impossible_object_number_is_a_plain_danish_message(client, world, number, message):
+    """ "…mindre end eller lig 9223372036854775807" is no message for a person."""
+    client.force_login(world.administrator)
+    response = client.get(
+        SEARCH, {"object_type": "indsats.interventionrequest", "object_id": number}
+    )
+    page = response.content.decode()
+    assert response.context["form"].errors["object_id"] == [message]
+    assert message in page and "mindre end eller lig" not in page

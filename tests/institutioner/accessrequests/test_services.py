@@ -39,7 +39,16 @@ def zip_of(made: AccessRequest) -> dict[str, str]:
 
 
 # What would identify the other people in the world (the outsider's case), wherever it showed.
-OTTO = ["Otto Udenfor", "otto@example.dk", OTTO_NEED, OTTO_SEARCH, "Børnegården Kildevang", "Ræven"]
+# His search as the ZIP says it ("q=otto-soegning" is "søgning: otto-soegning" there).
+OTTO_SEARCHED = OTTO_SEARCH.split("=", 1)[1]
+OTTO = [
+    "Otto Udenfor",
+    "otto@example.dk",
+    OTTO_NEED,
+    OTTO_SEARCHED,
+    "Børnegården Kildevang",
+    "Ræven",
+]
 OLE = ["Ole Andensted", "ole@example.dk", OLE_NOTE, OLE_ABSENCE]
 
 
@@ -122,6 +131,58 @@ def test_the_pedagogists_access_request_holds_her_weeks_and_hours(people):
     assert section(files, "signatures")
 
 
+def test_the_summary_shows_the_agreement_in_danish_and_the_json_as_stored(people):
+    """indsigt.html showed the content as raw JSON with English keys and codes
+    ("practice_roles": ["front", "beside"], "weekdays": [0, 3], "parent_meetings": false)."""
+    w = people
+    content = dict(w.version.content)
+    files = zip_of(make(w, w.leader))
+    [version] = section(files, "agreement_versions")
+    assert version["content"] == content  # the machine-readable part keeps the document
+    html = files["indsigt.html"]
+    start = html.index('id="agreement_versions"')
+    part = html[start : html.index("</section>", start)]
+    for key in ("practice_roles", "weekdays", "parent_meetings", "focus_level", "goals", "null"):
+        assert key not in part
+    assert "<dt>Pædagogens rolle i praksis</dt><dd>Ved siden af</dd>" in part
+    assert "<dt>Deltager i forældremøder eller tværfaglige møder</dt><dd>Nej</dd>" in part
+    assert "<dt>Ugedage</dt><dd>" in part and "<dt>Mål</dt><dd>1. [" in part
+    assert "<dt>Midtvejsevaluering</dt>" in part
+    # And the summary says where the stored document is.
+    assert "data/" in html and "som systemet gemmer" in html
+
+
+def test_the_access_log_rows_say_what_was_looked_at_in_danish(people):
+    """The ZIP's objects were lower case ("anmodning om indsats 1", "forløb 115"), a row about
+    no single object had an empty object, and the filters were stored keys ("person=2")."""
+    from institutioner.accesslog.services import access_log_record
+
+    w = people
+    access_log_record(
+        user=w.administrator,
+        action=AccessAction.VIEW,
+        concerns=[w.leader.pk],
+        query="year=2026; week=47",
+        url_name="course_list",
+    )
+    made = make(w, w.leader)
+    files = zip_of(made)
+    looked = section(files, "access_log")
+    objects = {row["object"] for row in looked}
+    assert f"Anmodning om indsats nr. {w.request.pk}" in objects
+    assert all(row["object"] and row["object"][0].isupper() for row in looked)
+    [asked] = [row for row in looked if row["page"] == "Indsigt bestilt"]
+    assert (asked["object"], asked["filters"]) == (
+        f"Indsigt nr. {made.pk}",
+        f"person nr. {w.leader.pk}",
+    )
+    # A search names no single object: the row says what it was.
+    [listed] = [row for row in looked if row["page"] == "Forløb (liste)"]
+    assert (listed["object"], listed["filters"]) == ("Forløb (liste)", "år: 2026; uge: 47")
+    html = files["indsigt.html"]
+    assert "anmodning om indsats " not in html and "person=" not in html
+
+
 @pytest.mark.parametrize("who", ["leader", "pedagogist"])
 def test_nothing_of_anyone_else(people, who):
     w = people
@@ -135,7 +196,7 @@ def test_the_outsiders_access_request_has_his_case_and_not_the_leaders(people):
     w = people
     files = zip_of(make(w, w.outsider))
     everything = "\n".join(files.values())
-    assert OTTO_NEED in everything and OTTO_SEARCH in everything
+    assert OTTO_NEED in everything and f"søgning: {OTTO_SEARCHED}" in everything
     for mark in ["Lene Leder", "lene@example.dk", "Lenes behov", "Paula Pædagog", "Paulas uge"]:
         assert mark not in everything
 

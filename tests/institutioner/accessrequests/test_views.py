@@ -2,11 +2,14 @@
 Celery worker that makes the ZIP from Redis."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from config.celery import app
 from institutioner.models import AccessAction, AccessLogEntry, AccessRequest, AccessRequestStatus
@@ -39,6 +42,11 @@ def test_the_administration_asks_and_downloads(
     detail = client.get(made.get_absolute_url())
     assert "Klar" in detail.content.decode()
     assert "Hent indsigten (ZIP)" in detail.content.decode()
+    page = detail.content.decode()
+
+    # When the kept file goes (RETENTION_EXPORT_DAYS after it was asked for) is said beside it.
+    gone = date_format(timezone.localdate(made.requested_at + timedelta(days=30)), "j. F Y")
+    assert f"Filen slettes natten efter {gone}, 30 dage efter den blev bestilt." in page
     download = client.get(reverse("access_request_download", args=[made.pk]))
     assert download["Content-Type"] == "application/zip"
     assert download["Content-Disposition"].startswith('attachment; filename="indsigt-lene-leder-')
