@@ -387,7 +387,7 @@ def evaluation_add(request, pk: int):
             add_errors(form, error)
             return _course_page(request, course, add_evaluation_form=form)
         else:
-            if evaluation.created:
+            if getattr(evaluation, "created", True):
                 messages.success(request, _("The evaluation is planned."))
             else:
                 messages.info(
