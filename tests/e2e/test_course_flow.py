@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in, serious_accessibility_violations
 from tests.factories import PASSWORD
+from tests.forloeb.courses.conftest import held
 from tests.indsats.helpers import agreement_in_force
 
 
@@ -56,6 +57,8 @@ def test_pedagogist_keeps_the_course_and_staff_reads_it(page, live_server, world
 def test_course_from_agreement_in_force_to_closed(page, live_server, world, console_errors):
     agreement, _version = agreement_in_force(world)
     course = agreement.course
+    for evaluation in course.evaluations.all():
+        held(evaluation)  # their days have come: an evaluation is recorded on or after its day
 
     log_in(page, live_server.url, "paula@example.dk", PASSWORD)
     page.goto(f"{live_server.url}/forloeb/{course.pk}/")
@@ -105,6 +108,8 @@ def test_final_evaluation_without_the_leadership_is_corrected_and_the_course_clo
     open for ever: the pedagogist corrects it, and the course closes."""
     agreement, _version = agreement_in_force(world)
     course = agreement.course
+    for evaluation in course.evaluations.all():
+        held(evaluation)  # their days have come: an evaluation is recorded on or after its day
 
     log_in(page, live_server.url, "paula@example.dk", PASSWORD)
     page.goto(f"{live_server.url}/forloeb/{course.pk}/")
