@@ -104,7 +104,15 @@ def test_apply_visit_grant_and_download_the_letter(
     assert AgendaItem.objects.filter(application=application, status="waiting").exists()
     assert serious_accessibility_violations(page) == []
 
-    # --- On the board: granted, ten hours a week, with a re-visitation date.
+    # --- The meeting's day has come (decisions are saved from its start): on the board,
+    # granted, ten hours a week, with a re-visitation date.
+    from indsats.models import VisitationMeeting
+
+    meeting = AgendaItem.objects.get(application=application, status="waiting").meeting
+    VisitationMeeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - timedelta(minutes=5), ends_at=timezone.now() + timedelta(hours=2)
+    )
+    page.reload()
     form = page.locator(".decision-form").first
     form.get_by_label("Afgørelse").select_option(label="Bevilget")
     form.get_by_label("Støttetimer om ugen").fill("10")
