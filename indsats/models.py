@@ -329,7 +329,7 @@ class IntakeMeeting(models.Model):
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    place = models.CharField(_("place"), max_length=200, validators=[validate_no_cpr])
+    place = models.CharField(_("place"), max_length=200, validators=[validate_no_cpr_plain])
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="intake_meetings", verbose_name=_("participants")
     )
@@ -337,7 +337,7 @@ class IntakeMeeting(models.Model):
         _("other participants"),
         max_length=300,
         blank=True,
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_plain],
         help_text=_("For example staff from the group, without e-mail in the system."),
     )
     status = models.CharField(

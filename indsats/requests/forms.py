@@ -1,14 +1,12 @@
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import cast
-from zoneinfo import ZoneInfo
 
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +22,8 @@ from institutioner.forms import ClientTokenField, client_token_clean
 from institutioner.inputs import IdChoiceField, IdMultipleChoiceField
 from institutioner.models import Assignment, Group, Pedagogist, Role, User
 from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField, use_length_message
-from institutioner.validators import validate_no_cpr, validate_plausible_date
+from institutioner.validators import validate_no_cpr, validate_no_cpr_plain, validate_plausible_date
+from institutioner.wallclock import clean_meeting_times
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -246,7 +245,7 @@ class MeetingCancelForm(forms.Form):
         label=_("Message to the participants (optional)"),
         required=False,
         max_length=LINE,
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_plain],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -255,7 +254,7 @@ class MeetingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_plausible_date])
     start = forms.TimeField(label=_("From"), widget=TIME)
     end = forms.TimeField(label=_("To"), widget=TIME)
-    place = TextField(label=_("Place"), max_length=SHORT, validators=[validate_no_cpr])
+    place = TextField(label=_("Place"), max_length=SHORT, validators=[validate_no_cpr_plain])
     participants = IdMultipleChoiceField(
         label=_("Participants"),
         queryset=User.objects.none(),
@@ -266,7 +265,7 @@ class MeetingForm(forms.Form):
         label=_("Other participants"),
         required=False,
         max_length=300,
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_plain],
         help_text=_("For example staff from the group, without e-mail in the system."),
     )
 
@@ -291,15 +290,5 @@ class MeetingForm(forms.Form):
     def clean(self):
         super().clean()
         data = self.cleaned_data
-        day, start, end = data.get("date"), data.get("start"), data.get("end")
-        if day and start and end:
-            tz = ZoneInfo(settings.TIME_ZONE)
-            data["starts_at"] = datetime.combine(day, start, tzinfo=tz)
-            data["ends_at"] = datetime.combine(day, end, tzinfo=tz)
-            if end <= start:
-                self.add_error("end", _("The meeting must end after it starts."))
-            elif data["starts_at"] <= timezone.now():
-                self.add_error("date", _("The meeting cannot be in the past."))
-            elif day > timezone.localdate() + timedelta(days=365):
-                self.add_error("date", _("The meeting can be at most a year ahead."))
+        clean_meeting_times(self)
         return data

@@ -40,7 +40,7 @@ from institutioner.notifications.services import (
 from institutioner.retention.services import text_anonymise
 from institutioner.selectors import administration_people
 from institutioner.textlimits import LINE, MEDIUM, check_lengths
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr, validate_no_cpr_plain
 
 REQUEST_FIELDS = [
     "institution",
@@ -506,6 +506,7 @@ def meeting_move(
 def meeting_cancel(*, actor: User, meeting_id: int, reason: str = "") -> IntakeMeeting:
     # Refused whole, never cut: the message goes to every participant as written.
     check_lengths(reason=(reason, LINE))
+    validate_no_cpr_plain(reason)
     meeting = _lock_meeting(meeting_id)
     if meeting.status != MeetingStatus.PLANNED:
         raise StateError(_("The meeting is already cancelled."))

@@ -1,10 +1,8 @@
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import cast
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,37 +17,10 @@ from institutioner.validators import (
     validate_no_cpr_plain,
     validate_plausible_date,
 )
+from institutioner.wallclock import clean_meeting_times
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-def wall_clock_problem(day, time, tz) -> str | None:
-    """Why `time` on `day` is no single moment on the wall clock of `tz`, or None: at the change
-    to summer time an hour does not exist (02:00-03:00), at the change back it comes twice."""
-    naive = datetime.combine(day, time)
-    first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
-    values = {
-        "time": time.strftime("%H:%M"),
-        "day": day.strftime("%d.%m.%Y"),
-    }
-    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        return str(
-            _(
-                "%(time)s does not exist on %(day)s: the clocks go forward an hour that night "
-                "(summer time begins). Choose another time."
-            )
-            % values
-        )
-    if first.utcoffset() != second.utcoffset():
-        return str(
-            _(
-                "%(time)s comes twice on %(day)s: the clocks go back an hour that night "
-                "(summer time ends). Choose a time outside that hour."
-            )
-            % values
-        )
-    return None
 
 
 class VisitationMeetingForm(forms.Form):
@@ -104,26 +75,9 @@ class VisitationMeetingForm(forms.Form):
     def clean(self):
         super().clean()
         data = self.cleaned_data
-        day, start, end = data.get("date"), data.get("start"), data.get("end")
-        if day and start and end:
-            tz = ZoneInfo(settings.TIME_ZONE)
-            problems = {
-                field: wall_clock_problem(day, value, tz)
-                for field, value in (("start", start), ("end", end))
-            }
-            if any(problems.values()):
-                for field, problem in problems.items():
-                    if problem:
-                        self.add_error(field, problem)
-                return data
-            data["starts_at"] = datetime.combine(day, start, tzinfo=tz)
-            data["ends_at"] = datetime.combine(day, end, tzinfo=tz)
-            if end <= start:
-                self.add_error("end", _("The meeting must end after it starts."))
-            elif data["starts_at"] <= timezone.now():
-                self.add_error("date", _("The meeting cannot be in the past."))
-            elif day > timezone.localdate() + timedelta(days=365):
-                self.add_error("date", _("The meeting can be at most a year ahead."))
+        clean_meeting_times(self)
+        day = data.get("date")
+        if day and "starts_at" in data:
             deadline = data.get("application_deadline")
             if deadline and deadline >= day:
                 self.add_error(

@@ -19,7 +19,7 @@ def test_links_in_the_repeat_warning_keep_contrast(page, live_server, world):
 
     log_in(page, live_server.url, "frida@example.dk", PASSWORD)
     page.goto(f"{live_server.url}/visitation/{second.pk}/")
-    expect(page.get_by_role("link", name=f"#{first.pk}")).to_be_visible()
+    expect(page.get_by_role("link", name=f"anmodning nr. {first.pk}")).to_be_visible()
     assert serious_accessibility_violations(page) == []
 
 

@@ -43,10 +43,10 @@ def test_leader_submits_administration_accepts_and_invites(
     log_in(page, live_server.url, "frida@example.dk", PASSWORD)
     page.get_by_role("link", name="Visitation", exact=True).first.click()
     expect(
-        page.get_by_role("link", name=re.compile(f"#{req.pk} Børnehuset Mariehønen"))
+        page.get_by_role("link", name=re.compile(f"Nr. {req.pk} · Børnehuset Mariehønen"))
     ).to_be_visible()
     assert serious_accessibility_violations(page) == []
-    page.get_by_role("link", name=re.compile(f"#{req.pk} Børnehuset Mariehønen")).click()
+    page.get_by_role("link", name=re.compile(f"Nr. {req.pk} · Børnehuset Mariehønen")).click()
     expect(page.get_by_label(re.compile("Paula Pædagog"))).to_be_checked()
     assert serious_accessibility_violations(page) == []
     page.get_by_label("Timer om ugen for hver pædagog").fill("6")

@@ -1,7 +1,8 @@
 """Requests in every state, made through the services, as the app makes them."""
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 
 from django.utils import timezone
@@ -110,3 +111,16 @@ def agreement_in_force(world, req=None, **changes):
             agreements_services.agreement_sign(actor=signer, version_id=version.pk, fresh=fresh)
     version.refresh_from_db()
     return agreement, version
+
+
+def next_clock_change(forward: bool):
+    """The next day (within a year) the Danish clocks go forward (or back)."""
+    tz = ZoneInfo("Europe/Copenhagen")
+    day = timezone.localdate() + timedelta(days=1)
+    for _ in range(366):
+        before = datetime.combine(day, time(0), tzinfo=tz).utcoffset()
+        after = datetime.combine(day, time(12), tzinfo=tz).utcoffset()
+        if before != after and ((after > before) == forward):
+            return day
+        day += timedelta(days=1)
+    raise AssertionError("no clock change within a year")

@@ -268,3 +268,20 @@ def test_accepting_refuses_a_pedagogist_who_left(world):
         accept(world, req)
     req.refresh_from_db()
     assert req.status == RequestStatus.SUBMITTED
+
+
+def test_a_cancel_reason_with_a_cpr_number_is_refused_by_the_service_too(world):
+    req = make_request(world, submit=True)
+    accept(world, req)
+    meeting = plan_meeting(world, req)
+    with pytest.raises(ValidationError) as error:
+        services.meeting_cancel(
+            actor=world.administrator, meeting_id=meeting.pk, reason="Syg 070589-1234"
+        )
+    # The plain message: a cancel reason is about neither a child nor a learning environment.
+    assert error.value.messages == [
+        "Teksten indeholder noget, der ligner et CPR-nummer. Skriv ikke CPR-numre her."
+    ]
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED
+    assert not Notification.objects.filter(template="meeting_cancelled").exists()

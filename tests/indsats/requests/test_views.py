@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from indsats.models import InterventionRequest, RequestStatus
 from tests import factories
-from tests.indsats.helpers import accept, make_request, plan_meeting
+from tests.indsats.helpers import accept, make_request, next_clock_change, plan_meeting
 
 
 def _form(world, **overrides):
@@ -388,3 +388,71 @@ def test_the_request_list_pages_at_a_constant_query_count(
     assert counts[0] == counts[1]
     # The same queries at both data sizes (the parametrized runs compare with this number).
     assert counts[0] == 11
+
+
+@pytest.mark.parametrize(
+    ("forward", "start", "end", "field", "message"),
+    [
+        (True, "02:30", "03:30", "start", "findes ikke den {day}: uret stilles en time frem"),
+        (False, "02:30", "03:30", "start", "kommer to gange den {day}: uret stilles en time"),
+    ],
+)
+def test_an_intake_meeting_at_a_time_the_clock_change_skips_or_repeats_is_told_so(
+    client, world, forward, start, end, field, message
+):
+    req = make_request(world, submit=True)
+    accept(world, req)
+    client.force_login(world.administrator)
+    day = next_clock_change(forward)
+    form = {
+        "date": day.isoformat(),
+        "start": start,
+        "end": end,
+        "place": "Stuen",
+        "participants": [world.leader.pk],
+    }
+    response = client.post(reverse("meeting_create", args=[req.pk]), form)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert message.format(day=day.strftime("%d.%m.%Y")) in " ".join(errors[field]), errors
+    assert not req.meetings.exists()
+    response = client.post(
+        reverse("meeting_create", args=[req.pk]), {**form, "start": "09:00", "end": "10:00"}
+    )
+    assert response.status_code == 302
+    meeting = req.meetings.get()
+    assert meeting.ends_at - meeting.starts_at == timedelta(hours=1)
+
+
+CPR_PLAIN = "Teksten indeholder noget, der ligner et CPR-nummer. Skriv ikke CPR-numre her."
+
+
+def test_the_cpr_message_on_an_intake_meetings_place_and_cancel_reason_fits_them(client, world):
+    req = make_request(world, submit=True)
+    accept(world, req)
+    client.force_login(world.administrator)
+    day = timezone.localdate() + timedelta(days=10)
+    form = {
+        "date": day.isoformat(),
+        "start": "09:00",
+        "end": "10:00",
+        "place": "Lokale 070589-1234",
+        "participants": [world.leader.pk],
+        "other_participants": "Ida",
+    }
+    body = client.post(reverse("meeting_create", args=[req.pk]), form).content.decode()
+    assert CPR_PLAIN in body and "børnegruppen" not in body
+    assert "Lokale 070589-1234" in body  # kept for the person to correct
+    body = client.post(
+        reverse("meeting_create", args=[req.pk]),
+        {**form, "place": "Stuen", "other_participants": "Ida 070589-1234"},
+    ).content.decode()
+    assert CPR_PLAIN in body and "børnegruppen" not in body
+    assert not req.meetings.exists()
+    meeting = plan_meeting(world, req)
+    body = client.post(
+        reverse("meeting_cancel", args=[meeting.pk]), {"reason": "Syg 070589-1234"}, follow=True
+    ).content.decode()
+    assert CPR_PLAIN in body and "børnegruppen" not in body
+    meeting.refresh_from_db()
+    assert meeting.status == "planned"

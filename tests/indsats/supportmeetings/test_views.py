@@ -23,6 +23,7 @@ from indsats.models import (
 )
 from institutioner.models import AccessAction, AccessLogEntry, Notification
 from tests.indsats.supportmeetings.helpers import begin, grant, make_application, plan
+from tests.indsats.helpers import next_clock_change
 
 
 def _pdf_text(response) -> str:
@@ -407,21 +408,6 @@ def test_a_refused_cancel_reason_is_kept_beside_its_message(client, world, board
     assert AccessLogEntry.objects.get(url_name="visitation_meeting_cancel").object_id == meeting.pk
 
 
-def _next_clock_change(forward: bool):
-    """The next day (within a year) the Danish clocks go forward (or back)."""
-    from zoneinfo import ZoneInfo
-
-    tz = ZoneInfo("Europe/Copenhagen")
-    day = timezone.localdate() + timedelta(days=1)
-    for _ in range(366):
-        before = datetime.combine(day, time(0), tzinfo=tz).utcoffset()
-        after = datetime.combine(day, time(12), tzinfo=tz).utcoffset()
-        if before != after and ((after > before) == forward):
-            return day
-        day += timedelta(days=1)
-    raise AssertionError("no clock change within a year")
-
-
 @pytest.mark.parametrize(
     ("forward", "start", "end", "field", "message"),
     [
@@ -433,7 +419,7 @@ def _next_clock_change(forward: bool):
 def test_a_meeting_at_a_time_the_clock_change_skips_or_repeats_is_told_so(
     client, world, consultant, forward, start, end, field, message
 ):
-    day = _next_clock_change(forward)
+    day = next_clock_change(forward)
     client.force_login(world.administrator)
     form = {
         "date": day.isoformat(),
