@@ -3,7 +3,7 @@
 import io
 import re
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,8 +22,8 @@ from indsats.models import (
     VisitationMeetingStatus,
 )
 from institutioner.models import AccessAction, AccessLogEntry, Notification
-from tests.indsats.supportmeetings.helpers import begin, grant, make_application, plan
 from tests.indsats.helpers import next_clock_change
+from tests.indsats.supportmeetings.helpers import begin, grant, make_application, plan
 
 
 def _pdf_text(response) -> str:
