@@ -88,6 +88,9 @@ def feed_ics(feed: CalendarFeed, scope: WeekPlanScope, *, today: date | None = N
                 if named:
                     summary = f"{summary} ({names[pedagogist_id]})"
                 event.add("summary", summary)
+                if entry.place:
+                    # Also as LOCATION: calendars show it as the place, and phones offer a map.
+                    event.add("location", entry.place)
                 if entry.url:
                     event.add("url", settings.SITE_URL.rstrip("/") + entry.url)
                 if entry.kind == "evaluation":

@@ -59,6 +59,7 @@ def test_a_moved_day_keeps_its_uid_and_a_cancelled_day_disappears(client, world)
     cancelled_uid = next(u for u, e in practice.items() if _start(e).date() == next_tuesday)
     assert str(practice[moved_uid]["summary"]).startswith("Praksis: Børnehuset Mariehønen")
     assert "Paula" not in str(practice[moved_uid]["summary"])  # her own calendar
+    assert str(practice[moved_uid]["location"]) == "Børnehuset Mariehønen (Frøen)"
     assert today <= tuesday
 
     services.plan_change_make(
