@@ -32,6 +32,7 @@ from institutioner.files.services import (
 )
 from institutioner.models import NotificationKind, Pedagogist, StoredFile, User
 from institutioner.notifications.services import notification_mark_read, notification_queue
+from institutioner.onejob import unfinished_or_new
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import LINE, check_lengths
 from institutioner.validators import validate_no_cpr
@@ -326,26 +327,22 @@ def hour_export_start(*, actor: User, start: date, end: date) -> HourExport:
     """An Excel export of the hours `actor` may read from `start` to `end`, built by the worker
     after the commit; the page of the export shows its progress.
 
-    While `actor`'s export of the same period is still waiting or being built, asking again (a
-    double click, a second tab, two scripted requests at once) answers with that one: the
-    actor's row is locked, so two at once cannot both find none."""
+    While `actor`'s export of the same period is still waiting or being built, asking again
+    answers with that one (institutioner/onejob.py)."""
     if not access.can_see_hours(actor):
         raise StateError(_("You cannot export hours."))
     if end < start:
         raise StateError(_("The end of the period is before its start."))
-    with transaction.atomic():
-        User.objects.select_for_update().filter(pk=actor.pk).first()
-        unfinished = (
-            HourExport.objects.filter(
-                requested_by=actor,
-                starts_on=start,
-                ends_on=end,
-                status__in=(HourExportStatus.WAITING, HourExportStatus.RUNNING),
-            )
-            .order_by("-pk")
-            .first()
-        )
-        return unfinished or _hour_export_new(actor, start, end)
+    return unfinished_or_new(
+        actor,
+        HourExport.objects.filter(
+            requested_by=actor,
+            starts_on=start,
+            ends_on=end,
+            status__in=(HourExportStatus.WAITING, HourExportStatus.RUNNING),
+        ),
+        lambda: _hour_export_new(actor, start, end),
+    )
 
 
 def _hour_export_new(actor: User, start: date, end: date) -> HourExport:

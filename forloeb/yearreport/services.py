@@ -20,6 +20,7 @@ from institutioner.files.services import (
     stored_files_delete,
 )
 from institutioner.models import StoredFile, User
+from institutioner.onejob import unfinished_or_new
 
 logger = logging.getLogger(__name__)
 
@@ -68,25 +69,23 @@ def year_report_start(*, actor: User, year: int) -> YearReport:
             % {"year": year}
         )
     # While the same year's report asked for by `actor` is waiting or being built, asking again
-    # (a double click, a second tab, two at once) answers with that one; the actor's row is
-    # locked so two at once cannot both find none.
-    with transaction.atomic():
-        User.objects.select_for_update().filter(pk=actor.pk).first()
-        unfinished = (
-            YearReport.objects.filter(
-                year=year,
-                requested_by=actor,
-                status__in=(HourExportStatus.WAITING, HourExportStatus.RUNNING),
-            )
-            .order_by("-pk")
-            .first()
-        )
-        if unfinished is not None:
-            return unfinished
+    # answers with that one (institutioner/onejob.py).
+
+    def make() -> YearReport:
         report = YearReport.objects.create(year=year, requested_by=actor, steps_total=_steps())
         report_id = report.pk
         transaction.on_commit(lambda: _enqueue_build(report_id))
-    return report
+        return report
+
+    return unfinished_or_new(
+        actor,
+        YearReport.objects.filter(
+            year=year,
+            requested_by=actor,
+            status__in=(HourExportStatus.WAITING, HourExportStatus.RUNNING),
+        ),
+        make,
+    )
 
 
 def _enqueue_build(report_id: int) -> None:

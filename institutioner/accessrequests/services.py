@@ -18,6 +18,7 @@ from institutioner.models import (
     AccessRequestStatus,
     User,
 )
+from institutioner.onejob import unfinished_or_new
 
 logger = logging.getLogger(__name__)
 
@@ -28,24 +29,12 @@ def access_request_create(
     """Ask for everything about `subject`. The export is logged now, as an export by `actor`
     concerning `subject` (so the ZIP's own log section shows it), and made after the commit.
 
-    While `actor`'s request about `subject` is still waiting or being made, asking again (a
-    double click, a second tab, two scripted requests at once) answers with that one: the
-    actor's row is locked, so two at once cannot both find none."""
+    While `actor`'s request about `subject` is still waiting or being made, asking again
+    answers with that one (institutioner/onejob.py)."""
     if not access.can_make_access_requests(actor):
         raise PermissionDenied
-    with transaction.atomic():
-        User.objects.select_for_update().filter(pk=actor.pk).first()
-        unfinished = (
-            AccessRequest.objects.filter(
-                subject=subject,
-                requested_by=actor,
-                status__in=(AccessRequestStatus.QUEUED, AccessRequestStatus.RUNNING),
-            )
-            .order_by("-pk")
-            .first()
-        )
-        if unfinished is not None:
-            return unfinished
+
+    def make() -> AccessRequest:
         request = AccessRequest.objects.create(subject=subject, requested_by=actor)
         access_log_record(
             user=actor,
@@ -57,7 +46,17 @@ def access_request_create(
             url_name="access_request_create",
         )
         transaction.on_commit(lambda: access_request_enqueue(request_id=request.pk))
-    return request
+        return request
+
+    return unfinished_or_new(
+        actor,
+        AccessRequest.objects.filter(
+            subject=subject,
+            requested_by=actor,
+            status__in=(AccessRequestStatus.QUEUED, AccessRequestStatus.RUNNING),
+        ),
+        make,
+    )
 
 
 def access_request_enqueue(*, request_id: int) -> None:

@@ -1,0 +1,23 @@
+"""One background job per person and purpose at a time: an access request, an hour export, a
+yearly report. While the person's job is still waiting or being made, asking again (a double
+click, a second tab, two scripted requests at once) answers with that job; the person's own
+row is locked first, so two requests at once cannot both find none and both make one."""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from institutioner.models import User
+
+Job = TypeVar("Job")
+
+
+def unfinished_or_new(actor: User, unfinished: QuerySet, make: Callable[[], Job]) -> Job:
+    """The newest of `unfinished` (the actor's jobs of this purpose still waiting or running),
+    or what `make()` makes, in one transaction holding the actor's row."""
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+        job = unfinished.order_by("-pk").first()
+        return job if job is not None else make()
