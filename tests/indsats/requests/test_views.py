@@ -422,6 +422,13 @@ def test_an_intake_meeting_at_a_time_the_clock_change_skips_or_repeats_is_told_s
     assert response.status_code == 302
     meeting = req.meetings.get()
     assert meeting.ends_at - meeting.starts_at == timedelta(hours=1)
+    # Moving it into that hour is told the same, and the meeting stays where it was.
+    response = client.post(reverse("meeting_edit", args=[meeting.pk]), form)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert message.format(day=day.strftime("%d.%m.%Y")) in " ".join(errors[field]), errors
+    moved = req.meetings.get()
+    assert (moved.starts_at, moved.sequence) == (meeting.starts_at, meeting.sequence)
 
 
 CPR_PLAIN = "Teksten indeholder noget, der ligner et CPR-nummer. Skriv ikke CPR-numre her."
