@@ -414,6 +414,7 @@ RULES = {
     ),
     # The health page and the schedules' times are the administration's.
     "operations": (no_kwargs, {**signed_in(404), "administration": 200}),
+    "retention_preview": (no_kwargs, {**signed_in(404), "administration": 200}),
     "schedule_edit": (
         lambda w: {"pk": PeriodicTask.objects.get(name="reminders-week-sheets").pk},
         {**signed_in(404), "administration": 200},

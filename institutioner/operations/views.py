@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -16,6 +17,8 @@ from institutioner.notifications import services
 from institutioner.operations import health, schedules
 from institutioner.operations import services as operations_services
 from institutioner.operations.forms import ScheduleForm
+from institutioner.retention import services as retention_services
+from institutioner.retention.registry import retention_period
 
 
 def _administration_only(request) -> None:
@@ -47,6 +50,31 @@ def operations(request):
         return redirect("operations")
     state = health.health()
     return render(request, "institutioner/operations/operations.html", {"health": state})
+
+
+@login_required
+@require_safe
+def retention_preview(request):
+    """What the nightly retention run would anonymise or delete if it ran now (the dry run of
+    `manage.py retention`), per kind of data: counts only, nothing is changed and no one's data
+    is shown."""
+    _administration_only(request)
+    now = timezone.now()
+    rows = [
+        {
+            "label": report.step.label,
+            "period": retention_period(report.step),
+            "before": timezone.localtime(report.before).date(),
+            "count": report.count,
+            "anonymises": report.anonymises,
+        }
+        for report in retention_services.retention_report(now=now)
+    ]
+    return render(
+        request,
+        "institutioner/operations/retention_preview.html",
+        {"rows": rows, "now": now, "total": sum(row["count"] for row in rows)},
+    )
 
 
 @login_required

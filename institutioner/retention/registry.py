@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import ngettext
 
 Finder = Callable[..., QuerySet]
 Applier = Callable[..., int]
@@ -52,6 +53,14 @@ def register(*steps: RetentionStep) -> None:
 
 def all_steps() -> list[RetentionStep]:
     return sorted(_registered.values(), key=lambda step: (step.order, step.name))
+
+
+def retention_period(step: RetentionStep) -> str:
+    """The step's period in Danish words: "5 år", "30 dage"."""
+    value = int(getattr(settings, step.period_setting))
+    if step.period_unit == DAYS:
+        return ngettext("%(n)s day", "%(n)s days", value) % {"n": value}
+    return ngettext("%(n)s year", "%(n)s years", value) % {"n": value}
 
 
 def cutoff(step: RetentionStep, *, now: datetime) -> datetime:

@@ -12,8 +12,8 @@ register(
         label=_("Retention: anonymise and delete what is past its period"),
         help=_(
             "Free text and names in what is past its retention period are anonymised, the "
-            "access log and old messages deleted. The command manage.py retention --dry-run "
-            "lists what the next run would take."
+            "access log and old messages deleted. The page Sletning (here under Drift) and the "
+            "command manage.py retention --dry-run show what a run would take now."
         ),
         hour="3",
         minute="30",

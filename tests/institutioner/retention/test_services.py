@@ -110,3 +110,34 @@ def test_the_nightly_schedule_is_installed_and_its_task_runs(world, client):
     html = client.get(reverse("operations")).content.decode()
     assert "Opbevaring: anonymisér og slet" in html
     assert "0 anonymiseret, 1 slettet" in html
+
+
+def test_the_preview_page_shows_counts_per_kind_and_changes_nothing(world, client, postgres):
+    req = make_request(world, submit=True, need="Mads bider.")
+    requests_services.request_reject(
+        actor=world.administrator, request_id=req.pk, reason="Dækket af sprogforløbet."
+    )
+    request_back(req.pk, timedelta(days=400))
+    old = [_notification(days_ago=days).pk for days in (400, 500)]
+    url = reverse("retention_preview")
+    for outsider in (world.leader, world.pedagogist.user):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+    client.force_login(world.administrator)
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = {str(row["label"]): row for row in response.context["rows"]}
+    assert rows["Afviste og tilbagetrukne anmodninger"]["count"] == 1
+    assert rows["Afviste og tilbagetrukne anmodninger"]["anonymises"]
+    notifications = next(row for label, row in rows.items() if "ail" in label or "eskeder" in label)
+    assert notifications["count"] == 2 and not notifications["anonymises"]  # only the old two
+    assert response.context["total"] == sum(row["count"] for row in rows.values()) >= 3
+    body = response.content.decode()
+    assert "anonymiseret" in body and "slettet" in body and "1 år" in body
+    assert "Mads bider." not in body  # counts only
+    assert client.post(url).status_code == 405
+    req.refresh_from_db()
+    assert req.need == "Mads bider." and req.anonymised_at is None
+    assert Notification.objects.filter(pk__in=old).count() == 2
+    # The health page links to it.
+    assert url in client.get(reverse("operations")).content.decode()
