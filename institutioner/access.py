@@ -270,12 +270,12 @@ ACCESS_LOG = {
     "access_request_list": log.search(title=pgettext_lazy("access log page", "Access requests")),
     "access_request_detail": log.view(
         "institutioner.AccessRequest",
-        concerns=lambda request: [request.subject_id],
+        concerns=lambda request: [request.subject_id] if request.subject_id else [],
         title=pgettext_lazy("access log page", "Access request"),
     ),
     "access_request_download": log.download(
         "institutioner.AccessRequest",
-        concerns=lambda request: [request.subject_id],
+        concerns=lambda request: [request.subject_id] if request.subject_id else [],
         title=pgettext_lazy("access log page", "Access request (ZIP)"),
     ),
     # The start page lists the person's work with the people in it; it names no single object.

@@ -960,9 +960,18 @@ class AccessRequest(models.Model):
     progress columns are written while it works, so the requester's page can show how far it is.
     """
 
+    # About a person with a user account, or about a child (named by the support applications'
+    # name and birth date; a custody holder asks on the child's behalf): one of the two.
     subject = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
     )
+    child_name = models.CharField(_("the child's name"), max_length=150, blank=True)
+    child_birth_date = models.DateField(_("the child's birth date"), null=True, blank=True)
     requested_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
     )
@@ -997,6 +1006,13 @@ class AccessRequest(models.Model):
                 | (Q(file__isnull=False) & Q(finished_at__isnull=False)),
                 name="access_request_done_has_file",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(subject__isnull=False) & Q(child_name="") & Q(child_birth_date__isnull=True)
+                )
+                | (Q(subject__isnull=True) & ~Q(child_name="") & Q(child_birth_date__isnull=False)),
+                name="access_request_about_a_person_or_a_child",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -1004,6 +1020,14 @@ class AccessRequest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("access_request_detail", args=[self.pk])
+
+    @property
+    def about(self) -> str:
+        """Whom it is about, as the pages and the e-mail name them."""
+        if self.subject_id is not None:
+            return self.subject.name  # type: ignore[union-attr]
+        born = self.child_birth_date.strftime("%d.%m.%Y") if self.child_birth_date else ""
+        return _("%(name)s (child, born %(born)s)") % {"name": self.child_name, "born": born}
 
     @property
     def deleted_after(self) -> date:

@@ -6,13 +6,14 @@ lead. The child's data (name, birth date, needs, documents, the case's messages)
 leader's personal data and is left out: the leader sees it in the case itself.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from indsats.models import SupportApplication, SupportEvent
+from indsats.models import SupportApplication, SupportDecision, SupportDocument, SupportEvent
 from institutioner import access
-from institutioner.accessrequests.sections import Section, register
-from institutioner.models import User
+from institutioner.accessrequests.sections import CHILD, Child, Section, register
+from institutioner.models import AccessLogEntry, User
 
 CHUNK = 1000
 
@@ -94,5 +95,216 @@ register(
             Q(actor=person) | Q(application__in=applications_of(person))
         ).count(),
         order=31,
+    ),
+)
+
+
+# --- About a child ----------------------------------------------------------------------------
+# A custody holder may ask what is held about their child: the applications that name the child
+# (by name, without regard to case, and birth date), with everything written about the child in
+# them, the decisions, the documents (listed), what happened, the agenda items and who has read
+# them (the access log's rows about these applications).
+
+
+def applications_about(child: Child) -> QuerySet[SupportApplication]:
+    return SupportApplication.objects.filter(
+        child_name__iexact=child.name, child_birth_date=child.birth_date
+    )
+
+
+def _child_applications(child: Child):
+    rows = applications_about(child).select_related("institution", "group", "created_by")
+    for application in rows.order_by("created_at", "pk").iterator(chunk_size=CHUNK):
+        yield {
+            "id": application.pk,
+            "kind": str(application.get_kind_display()),
+            "child_name": application.child_name,
+            "child_birth_date": application.child_birth_date,
+            "institution": application.institution.name,
+            "group": application.group.name if application.group else "",
+            "everyday_needs": application.everyday_needs,
+            "tried_already": application.tried_already,
+            "hours_per_week": application.hours_per_week,
+            "period_start": application.period_start,
+            "period_end": application.period_end,
+            "custody_consent": str(application.get_custody_consent_display()),
+            "single_consent_reason": application.single_consent_reason,
+            "status": str(application.get_status_display()),
+            "created_by": application.created_by.name,
+            "created": application.created_at,
+            "submitted": application.submitted_at,
+            "decided": application.decided_at,
+            "revisit_on": application.revisit_on,
+        }
+
+
+def _child_decisions(child: Child):
+    rows = SupportDecision.objects.filter(application__in=applications_about(child))
+    for decision in (
+        rows.select_related("decided_by").order_by("decided_at", "pk").iterator(chunk_size=CHUNK)
+    ):
+        yield {
+            "application": decision.application_id,
+            "decided": decision.decided_at,
+            "outcome": str(decision.get_outcome_display()),
+            "hours_per_week": decision.hours_per_week,
+            "period_start": decision.period_start,
+            "period_end": decision.period_end,
+            "revisit_on": decision.revisit_on,
+            "reasons": decision.reasons,
+            "decided_by": decision.decided_by.name if decision.decided_by else "",
+        }
+
+
+def _child_documents(child: Child):
+    rows = SupportDocument.objects.filter(application__in=applications_about(child))
+    for document in (
+        rows.select_related("uploaded_by").order_by("uploaded_at", "pk").iterator(chunk_size=CHUNK)
+    ):
+        yield {
+            "application": document.application_id,
+            "kind": str(document.get_kind_display()),
+            "name": document.name,
+            "size": document.size,
+            "uploaded": document.uploaded_at,
+            "uploaded_by": document.uploaded_by.name if document.uploaded_by else "",
+        }
+
+
+def _child_events(child: Child):
+    rows = SupportEvent.objects.filter(application__in=applications_about(child))
+    for event in (
+        rows.select_related("actor")
+        .order_by("application_id", "created_at", "pk")
+        .iterator(chunk_size=CHUNK)
+    ):
+        yield {
+            "application": event.application_id,
+            "time": event.created_at,
+            "event": str(event.get_kind_display()),
+            "message": event.message,
+            "by": event.actor.name if event.actor else "",
+        }
+
+
+def _child_reads(child: Child) -> QuerySet[AccessLogEntry]:
+    ids = list(applications_about(child).values_list("pk", flat=True))
+    return AccessLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(SupportApplication), object_id__in=ids
+    )
+
+
+def _child_access_log(child: Child):
+    rows = _child_reads(child).select_related("user")
+    for entry in rows.order_by("at", "pk").iterator(chunk_size=CHUNK):
+        yield {
+            "application": entry.object_id,
+            "time": entry.at,
+            "by": entry.user.name if entry.user else "",
+            "action": str(entry.get_action_display()),
+            "page": entry.url_name,
+        }
+
+
+register(
+    Section(
+        key="child_support_applications",
+        title=_("Applications for compensatory support naming the child"),
+        columns=(
+            ("id", _("Number")),
+            ("kind", _("Kind of application")),
+            ("child_name", _("The child's name")),
+            ("child_birth_date", _("The child's birth date")),
+            ("institution", _("Institution")),
+            ("group", _("Group")),
+            ("everyday_needs", _("What the child needs help with in everyday life")),
+            ("tried_already", _("What has been tried already")),
+            ("hours_per_week", _("Hours a week")),
+            ("period_start", _("From")),
+            ("period_end", _("To")),
+            ("custody_consent", _("Consent of the custody holders")),
+            ("single_consent_reason", _("Why only one consent")),
+            ("status", _("Status")),
+            ("created_by", _("Created by")),
+            ("created", _("Created")),
+            ("submitted", _("Submitted")),
+            ("decided", _("Decided")),
+            ("revisit_on", _("Re-visitation")),
+        ),
+        rows=_child_applications,
+        count=lambda child: applications_about(child).count(),
+        order=10,
+        about=CHILD,
+    ),
+    Section(
+        key="child_support_decisions",
+        title=_("The visitation committee's decisions"),
+        columns=(
+            ("application", _("Application")),
+            ("decided", _("Decided")),
+            ("outcome", _("Decision")),
+            ("hours_per_week", _("Hours a week")),
+            ("period_start", _("From")),
+            ("period_end", _("To")),
+            ("revisit_on", _("Re-visitation")),
+            ("reasons", _("Reasons")),
+            ("decided_by", _("Decided by")),
+        ),
+        rows=_child_decisions,
+        count=lambda child: SupportDecision.objects.filter(
+            application__in=applications_about(child)
+        ).count(),
+        order=11,
+        about=CHILD,
+    ),
+    Section(
+        key="child_support_documents",
+        title=_("Documents attached to the applications"),
+        columns=(
+            ("application", _("Application")),
+            ("kind", _("Document")),
+            ("name", _("File name")),
+            ("size", _("Size (bytes)")),
+            ("uploaded", _("Uploaded")),
+            ("uploaded_by", _("Uploaded by")),
+        ),
+        rows=_child_documents,
+        count=lambda child: SupportDocument.objects.filter(
+            application__in=applications_about(child)
+        ).count(),
+        order=12,
+        about=CHILD,
+    ),
+    Section(
+        key="child_support_events",
+        title=_("What happened to the applications"),
+        columns=(
+            ("application", _("Application")),
+            ("time", _("Time")),
+            ("event", _("Event")),
+            ("message", _("Message")),
+            ("by", _("By")),
+        ),
+        rows=_child_events,
+        count=lambda child: SupportEvent.objects.filter(
+            application__in=applications_about(child)
+        ).count(),
+        order=13,
+        about=CHILD,
+    ),
+    Section(
+        key="child_access_log",
+        title=_("Who has read the applications"),
+        columns=(
+            ("application", _("Application")),
+            ("time", _("Time")),
+            ("by", _("By")),
+            ("action", _("Action")),
+            ("page", _("Page")),
+        ),
+        rows=_child_access_log,
+        count=lambda child: _child_reads(child).count(),
+        order=14,
+        about=CHILD,
     ),
 )

@@ -33,7 +33,7 @@ def access_request_build(*, request_id: int) -> bool:
         status=AccessRequestStatus.RUNNING,
         started_at=timezone.now(),
         rows_done=0,
-        rows_total=package.rows_expected(request.subject),
+        rows_total=package.rows_expected(package.subject_of(request)),
         error="",
     )
     try:
@@ -44,7 +44,8 @@ def access_request_build(*, request_id: int) -> bool:
             status=AccessRequestStatus.FAILED, error=f"{type(error).__name__}: {error}"[:ERROR_MAX]
         )
         raise
-    name = f"indsigt-{slugify(request.subject.name) or request.subject.pk}-{request.pk}.zip"
+    who = request.subject.name if request.subject is not None else request.child_name
+    name = f"indsigt-{slugify(who) or 'person'}-{request.pk}.zip"
     with transaction.atomic():
         locked = AccessRequest.objects.select_for_update().get(pk=request_id)
         if locked.status == AccessRequestStatus.DONE:
@@ -59,7 +60,7 @@ def access_request_build(*, request_id: int) -> bool:
         notification_queue(
             recipient=locked.requested_by,
             template="access_request_ready",
-            context={"access_request": locked, "person": request.subject},
+            context={"access_request": locked},
             concerns=locked,
             dedupe_key=f"access-request-ready:{locked.pk}",
         )

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from institutioner import access
 from institutioner.inputs import IdChoiceField
 from institutioner.models import User
+from institutioner.textlimits import TextField
+from institutioner.validators import validate_no_cpr_child, validate_plausible_date
 
 
 class SubjectField(IdChoiceField):
@@ -24,3 +26,23 @@ class AccessRequestForm(forms.Form):
         field = self.fields["person"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = access.access_request_subjects_for(user)
+
+
+class ChildAccessRequestForm(forms.Form):
+    """An access request about a child: the name and birth date the support applications use."""
+
+    child_name = TextField(
+        label=_("The child's name"),
+        max_length=150,
+        validators=[validate_no_cpr_child],
+        error_messages={"required": _("Write the child's name.")},
+    )
+    child_birth_date = forms.DateField(
+        label=_("The child's birth date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_plausible_date],
+        error_messages={"required": _("Write the child's birth date.")},
+    )
+
+    def clean_child_name(self) -> str:
+        return " ".join(self.cleaned_data["child_name"].split())

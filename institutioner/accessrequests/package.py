@@ -22,7 +22,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from institutioner.accessrequests.sections import Section, registered
+from institutioner.accessrequests.sections import CHILD, PERSON, Child, Section, registered
 from institutioner.models import AccessRequest
 
 SPOOL_BYTES = 8 * 1024 * 1024
@@ -103,14 +103,26 @@ def _write_section(
     return written
 
 
-def rows_expected(person) -> int:
-    return sum(section.count(person) for section in registered())
+def subject_of(request: AccessRequest):
+    """Whom the request is about, as the sections take it: the User, or a Child."""
+    if request.subject_id is not None:
+        return request.subject
+    assert request.child_birth_date is not None
+    return Child(name=request.child_name, birth_date=request.child_birth_date)
+
+
+def about_of(subject) -> str:
+    return CHILD if isinstance(subject, Child) else PERSON
+
+
+def rows_expected(subject) -> int:
+    return sum(section.count(subject) for section in registered(about_of(subject)))
 
 
 def access_request_zip(request: AccessRequest, progress: Callable[[int], None]) -> IO[bytes]:
-    """The ZIP of everything registered about `request.subject`, as an open temporary file at
-    position 0. `progress(n)` is called as rows are written."""
-    person = request.subject
+    """The ZIP of everything registered about whom the request is about (a person or a child),
+    as an open temporary file at position 0. `progress(n)` is called as rows are written."""
+    person = subject_of(request)
     made_at = timezone.now()
     # Handed to the caller open (and closed by it); closed here if writing fails.
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
@@ -128,25 +140,31 @@ def _write(
 ) -> None:
     with override("da"), tempfile.TemporaryFile("w+", encoding="utf-8") as html:
         counts: dict[str, int] = {}
+        sections = registered(about_of(person))
+        if isinstance(person, Child):
+            who = {"child": {"name": person.name, "birth_date": person.birth_date}}
+        else:
+            who = {"person": {"id": person.pk, "name": person.name, "email": person.email}}
         with zipfile.ZipFile(spooled, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for section in registered():
+            for section in sections:
                 counts[section.key] = _write_section(section, person, archive, html, progress)
             context = {
                 "request": request,
                 "person": person,
+                "child": isinstance(person, Child),
                 "made_at": made_at,
                 "municipality": settings.MUNICIPALITY_NAME,
-                "sections": [(section, counts[section.key]) for section in registered()],
+                "sections": [(section, counts[section.key]) for section in sections],
             }
             about = {
                 "access_request": request.pk,
-                "person": {"id": person.pk, "name": person.name, "email": person.email},
+                **who,
                 "made_at": made_at,
                 "requested_by": request.requested_by.name,
                 "municipality": settings.MUNICIPALITY_NAME,
                 "sections": [
                     {"key": section.key, "title": str(section.title), "rows": counts[section.key]}
-                    for section in registered()
+                    for section in sections
                 ],
             }
             archive.writestr(

@@ -14,9 +14,24 @@ The JSON files hold the rows as stored. A column whose stored value is a documen
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 Row = Mapping[str, Any]
+
+# Whom a section is about: a person with a user account, or a child (kompenserende støtte: the
+# applications name a child by name and birth date; a custody holder may ask what is held).
+PERSON = "person"
+CHILD = "child"
+
+
+@dataclass(frozen=True)
+class Child:
+    """A child as the support applications name one: the name (compared without regard to case
+    and surrounding spaces) and the birth date."""
+
+    name: str
+    birth_date: date
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,7 @@ class Section:
     order: int = 50
     # column key -> the value as Danish (label, value) rows, for the readable summary only
     readable: Mapping[str, Callable[[Any], Sequence[tuple[str, str]]]] = field(default_factory=dict)
+    about: str = PERSON  # PERSON: rows(user); CHILD: rows(Child)
 
 
 _sections: dict[str, Section] = {}
@@ -41,5 +57,6 @@ def register(*sections: Section) -> None:
         _sections[section.key] = section
 
 
-def registered() -> list[Section]:
-    return sorted(_sections.values(), key=lambda section: (section.order, section.key))
+def registered(about: str = PERSON) -> list[Section]:
+    chosen = [section for section in _sections.values() if section.about == about]
+    return sorted(chosen, key=lambda section: (section.order, section.key))

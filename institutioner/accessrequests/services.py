@@ -9,7 +9,9 @@ from django.db import transaction
 
 from institutioner import access
 from institutioner.accesslog.services import access_log_record
+from institutioner.accessrequests import package
 from institutioner.accessrequests.build import access_request_build  # noqa: F401 (the write)
+from institutioner.accessrequests.sections import Child
 from institutioner.accessrequests.tasks import access_request_build_task
 from institutioner.files.services import stored_files_delete
 from institutioner.models import (
@@ -24,39 +26,60 @@ logger = logging.getLogger(__name__)
 
 
 def access_request_create(
-    *, actor: User, subject: User, client_address: str | None = None
+    *,
+    actor: User,
+    subject: User | None = None,
+    child: Child | None = None,
+    client_address: str | None = None,
 ) -> AccessRequest:
-    """Ask for everything about `subject`. The export is logged now, as an export by `actor`
-    concerning `subject` (so the ZIP's own log section shows it), and made after the commit.
+    """Ask for everything about `subject`, or about a `child` (the name and birth date the
+    support applications use). The export is logged now, as an export by `actor` concerning the
+    person (so the ZIP's own log section shows it) or naming the child in its query, and made
+    after the commit.
 
-    While `actor`'s request about `subject` is still waiting or being made, asking again
-    answers with that one (institutioner/onejob.py)."""
+    While `actor`'s request about the same person or child is still waiting or being made,
+    asking again answers with that one (institutioner/onejob.py)."""
     if not access.can_make_access_requests(actor):
         raise PermissionDenied
+    if (subject is None) == (child is None):
+        raise ValueError("An access request is about a person or a child.")
+    unfinished = AccessRequest.objects.filter(
+        requested_by=actor, status__in=(AccessRequestStatus.QUEUED, AccessRequestStatus.RUNNING)
+    )
+    if child is not None:
+        fields = {"child_name": child.name, "child_birth_date": child.birth_date}
+        unfinished = unfinished.filter(
+            child_name__iexact=child.name, child_birth_date=child.birth_date
+        )
+        concerns: list[int] = []
+        query = f"barn={child.name}, født={child.birth_date:%d.%m.%Y}"
+    else:
+        assert subject is not None
+        fields = {"subject": subject}
+        unfinished = unfinished.filter(subject=subject)
+        concerns = [subject.pk]
+        query = f"person={subject.pk}"
 
     def make() -> AccessRequest:
-        request = AccessRequest.objects.create(subject=subject, requested_by=actor)
+        request = AccessRequest.objects.create(requested_by=actor, **fields)
         access_log_record(
             user=actor,
             action=AccessAction.EXPORT,
             obj=request,
-            concerns=[subject.pk],
-            query=f"person={subject.pk}",
+            concerns=concerns,
+            query=query,
             client_address_value=client_address,
             url_name="access_request_create",
         )
         transaction.on_commit(lambda: access_request_enqueue(request_id=request.pk))
         return request
 
-    return unfinished_or_new(
-        actor,
-        AccessRequest.objects.filter(
-            subject=subject,
-            requested_by=actor,
-            status__in=(AccessRequestStatus.QUEUED, AccessRequestStatus.RUNNING),
-        ),
-        make,
-    )
+    return unfinished_or_new(actor, unfinished, make)
+
+
+def child_has_data(child: Child) -> bool:
+    """Whether any section about children holds a row about `child`."""
+    return package.rows_expected(child) > 0
 
 
 def access_request_enqueue(*, request_id: int) -> None:

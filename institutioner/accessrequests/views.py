@@ -11,14 +11,15 @@ from django.views.decorators.http import require_GET, require_POST
 from institutioner import access, paging
 from institutioner.accesslog.services import client_address, shown
 from institutioner.accessrequests import services
-from institutioner.accessrequests.forms import AccessRequestForm
+from institutioner.accessrequests.forms import AccessRequestForm, ChildAccessRequestForm
+from institutioner.accessrequests.sections import Child
 from institutioner.files.services import stored_file_bytes
 from institutioner.models import AccessRequestStatus
 
 PAGE_SIZE = 25
 
 
-def _list(request, form, status=200):
+def _list(request, form, child_form=None, status=200):
     if not access.can_make_access_requests(request.user):
         raise Http404
     requests = access.access_requests_for(request.user)
@@ -26,7 +27,7 @@ def _list(request, form, status=200):
     return render(
         request,
         "institutioner/accessrequests/list.html",
-        {"form": form, "page": page},
+        {"form": form, "child_form": child_form or ChildAccessRequestForm(), "page": page},
         status=status,
     )
 
@@ -44,14 +45,37 @@ def access_request_list(request):
 def access_request_create(request):
     if not access.can_make_access_requests(request.user):
         raise Http404
-    form = AccessRequestForm(request.POST, user=request.user)
-    if not form.is_valid():
-        return _list(request, form, status=400)
-    made = services.access_request_create(
-        actor=request.user,
-        subject=form.cleaned_data["person"],
-        client_address=client_address(request),
-    )
+    if request.POST.get("about") == "child":
+        child_form = ChildAccessRequestForm(request.POST)
+        child = None
+        if child_form.is_valid():
+            child = Child(
+                name=child_form.cleaned_data["child_name"],
+                birth_date=child_form.cleaned_data["child_birth_date"],
+            )
+            if not services.child_has_data(child):
+                child_form.add_error(
+                    None,
+                    _(
+                        "The system holds nothing about a child with that name and birth date: "
+                        "no application for compensatory support names them. Check the spelling "
+                        "and the date against the application."
+                    ),
+                )
+        if child is None or child_form.errors:
+            return _list(request, AccessRequestForm(user=request.user), child_form, status=400)
+        made = services.access_request_create(
+            actor=request.user, child=child, client_address=client_address(request)
+        )
+    else:
+        form = AccessRequestForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return _list(request, form, status=400)
+        made = services.access_request_create(
+            actor=request.user,
+            subject=form.cleaned_data["person"],
+            client_address=client_address(request),
+        )
     messages.success(
         request, _("The access request is being made. This page shows how far it has come.")
     )

@@ -1,0 +1,126 @@
+"""An access request about a child (GDPR art. 15 on a custody holder's request): everything the
+support applications that name the child hold, and nothing about another child."""
+
+import json
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from indsats.models import AgendaItem, SupportApplication
+from institutioner.accessrequests import services
+from institutioner.accessrequests.sections import Child
+from institutioner.files.services import stored_file_bytes
+from institutioner.models import AccessAction, AccessLogEntry, AccessRequest
+from tests.indsats.supportmeetings.helpers import grant, make_application, plan
+from tests.institutioner.accessrequests.conftest import section, unzip
+
+BORN = date(2022, 5, 17)
+
+
+@pytest.fixture
+def cases(world):
+    """Emil's two applications (two institutions, one decided) and Ida's, at the same age."""
+    emil = make_application(world, child="Emil Eksempel")
+    SupportApplication.objects.filter(pk=emil.pk).update(everyday_needs="Emil har brug for ro.")
+    emil_again = make_application(
+        world, child="Emil Eksempel", institution=world.outsider_institution, documents=0
+    )
+    ida = make_application(world, child="Ida Anden")
+    SupportApplication.objects.filter(pk=ida.pk).update(everyday_needs="Ida har brug for sprog.")
+    plan(world)
+    grant(world, AgendaItem.objects.get(application=emil), reasons="Emil bevilges støtte.")
+    return emil, emil_again, ida
+
+
+def _post(client, name, born=BORN):
+    return client.post(
+        reverse("access_request_create"),
+        {"about": "child", "child_name": name, "child_birth_date": born.isoformat()},
+    )
+
+
+def test_the_childs_access_request_holds_the_childs_applications_and_who_read_them(
+    client, world, cases
+):
+    emil, emil_again, ida = cases
+    client.force_login(world.administrator)
+    assert client.get(reverse("support_detail", args=[emil.pk])).status_code == 200
+    # Written as the custody holder says it: case and spaces do not matter.
+    response = _post(client, "  emil   EKSEMPEL ")
+    made = AccessRequest.objects.get()
+    assert response.status_code == 302 and response["Location"] == made.get_absolute_url()
+    assert (made.subject_id, made.child_name, made.child_birth_date) == (
+        None,
+        "emil EKSEMPEL",
+        BORN,
+    )
+    assert services.access_request_build(request_id=made.pk)
+    made.refresh_from_db()
+    files = unzip(stored_file_bytes(file_id=made.file_id))
+    applications = section(files, "child_support_applications")
+    assert sorted(row["id"] for row in applications) == sorted([emil.pk, emil_again.pk])
+    assert "Emil har brug for ro." in {row["everyday_needs"] for row in applications}
+    decisions = section(files, "child_support_decisions")
+    assert [(row["application"], row["reasons"]) for row in decisions] == [
+        (emil.pk, "Emil bevilges støtte.")
+    ]
+    documents = section(files, "child_support_documents")
+    assert [row["application"] for row in documents] == [emil.pk]
+    reads = section(files, "child_access_log")
+    assert [(row["application"], row["by"]) for row in reads] == [
+        (emil.pk, world.administrator.name)
+    ]
+    everything = "\n".join(files.values())
+    assert "Ida" not in everything and str(ida.pk) not in {str(r["id"]) for r in applications}
+    # No section about a person (a leader's own requests, week sheets, ...) is in it.
+    assert not any(name.startswith("data/requests") for name in files)
+    about = json.loads(files["indsigt.json"])
+    assert about["child"] == {"name": "emil EKSEMPEL", "birth_date": BORN.isoformat()}
+    assert "person" not in about
+    assert "om barnet, født 17. maj 2022" in files["indsigt.html"]
+    # The export is logged, naming the child in its query; the page names the child too.
+    export = AccessLogEntry.objects.get(url_name="access_request_create")
+    assert export.action == AccessAction.EXPORT and export.concerns == []
+    assert export.query == "barn=emil EKSEMPEL, født=17.05.2022"
+    page = client.get(made.get_absolute_url()).content.decode()
+    assert "emil EKSEMPEL, født 17. maj 2022" in page
+    listing = client.get(reverse("access_request_list")).content.decode()
+    assert "emil EKSEMPEL (barn, født 17.05.2022)" in listing
+
+
+def test_a_child_the_system_holds_nothing_about_is_told_and_the_typing_kept(client, world, cases):
+    client.force_login(world.administrator)
+    response = _post(client, "Emil Eksempel", born=date(2022, 5, 18))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Systemet har intet om et barn med det navn og den fødselsdato" in body
+    assert 'value="Emil Eksempel"' in body and "2022-05-18" in body
+    assert not AccessRequest.objects.exists()
+    response = _post(client, "Emil 170522-1234")
+    assert response.status_code == 400 and "CPR" in response.content.decode()
+    assert not AccessRequest.objects.exists()
+
+
+def test_only_those_who_make_access_requests_ask_about_a_child(client, world, cases):
+    for person in (world.leader, world.pedagogist.user):
+        client.force_login(person)
+        assert _post(client, "Emil Eksempel").status_code == 404
+    assert not AccessRequest.objects.exists()
+
+
+def test_asking_again_while_it_is_made_gives_the_same_request(world, cases):
+    child = Child(name="Emil Eksempel", birth_date=BORN)
+    first = services.access_request_create(actor=world.administrator, child=child)
+    again = services.access_request_create(
+        actor=world.administrator, child=Child(name="EMIL EKSEMPEL", birth_date=BORN)
+    )
+    assert again.pk == first.pk
+    other = services.access_request_create(
+        actor=world.administrator, child=Child(name="Ida Anden", birth_date=BORN)
+    )
+    assert other.pk != first.pk
+    with pytest.raises(ValueError):
+        services.access_request_create(actor=world.administrator)
+    with pytest.raises(ValueError):
+        services.access_request_create(actor=world.administrator, subject=world.leader, child=child)
