@@ -30,7 +30,7 @@ from indsats.models import (
     SupportKind,
     SupportStatus,
 )
-from indsats.support import files
+from indsats.support import files, periods
 from indsats.supportmeetings.services import agenda_place, agenda_take_off
 from institutioner import access
 from institutioner.errors import StateError
@@ -65,13 +65,9 @@ LINKABLE_REQUEST_STATUSES = (RequestStatus.ACCEPTED,)
 
 
 # Plausible dates of an application (seed 001 names no period; these catch typing errors): a
-# child in daycare is born at most 7 years ago and not in the future, the period starts at most
-# 3 months back and a year ahead, is not over already and runs at most two years (a grant is
-# re-visited long before).
+# child in daycare is born at most 7 years ago and not in the future; the period's bounds are
+# periods.py's, which the committee's decision keeps too.
 BIRTH_YEARS_BACK = 7
-PERIOD_DAYS_BACK = 92
-PERIOD_DAYS_AHEAD = 366
-PERIOD_MAX_DAYS = 2 * 366
 
 
 class DocumentNotSaved(StateError):
@@ -199,15 +195,15 @@ def check_dates(application: SupportApplication, *, since: date | None = None) -
         elif start is not None and born > start:
             errors["child_birth_date"] = [_("The child must be born before the period starts.")]
     if start is not None:
-        earliest = min(today, since or today) - timedelta(days=PERIOD_DAYS_BACK)
-        latest = today + timedelta(days=PERIOD_DAYS_AHEAD)
+        earliest = min(today, since or today) - timedelta(days=periods.PERIOD_DAYS_BACK)
+        latest = today + timedelta(days=periods.PERIOD_DAYS_AHEAD)
         if not earliest <= start <= latest:
             errors["period_start"] = [_between(earliest, latest)]
     if start is not None and end is not None and "period_start" not in errors:
         if end < today:
             errors["period_end"] = [_("The period is already over. Choose a period ahead.")]
-        elif (end - start).days > PERIOD_MAX_DAYS:
-            errors["period_end"] = [_("The period can be at most two years.")]
+        elif message := periods.too_long(start, end):
+            errors["period_end"] = [message]
     if errors:
         raise ValidationError(errors)
 

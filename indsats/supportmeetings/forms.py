@@ -1,5 +1,5 @@
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import cast
 
 from django import forms
@@ -7,7 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indsats.models import AgendaItem, AgendaPurpose, SupportKind, SupportOutcome
-from indsats.supportmeetings.services import FIRST_OUTCOMES, REVISIT_OUTCOMES, grant_in_force
+from indsats.support import periods
+from indsats.supportmeetings.services import (
+    FIRST_OUTCOMES,
+    REVISIT_OUTCOMES,
+    earliest_start,
+    grant_in_force,
+)
 from institutioner.forms import ClientTokenField, client_token_clean
 from institutioner.inputs import DecimalCommaField, IdMultipleChoiceField
 from institutioner.models import Role, User
@@ -149,16 +155,26 @@ class DecisionForm(forms.Form):
         if application.kind != SupportKind.SUPPORT_HOURS:
             self.fields["hours_per_week"].help_text = _("Not needed for a special place.")
         if not self.is_bound:
-            hours, start, end = (
-                application.hours_per_week,
-                application.period_start,
-                application.period_end,
-            )
+            hours = application.hours_per_week
+            start: date | None = application.period_start
+            end: date | None = application.period_end
             grant = grant_in_force(application) if item.purpose == AgendaPurpose.REVISIT else None
             if grant is not None and grant.period_start and grant.period_end:
-                # An extension follows on from the grant in force, as long as it ran.
-                hours, start = grant.hours_per_week, grant.period_end + timedelta(days=1)
-                end = start + (grant.period_end - grant.period_start)
+                # An extension follows on from the grant in force, as long as it ran (at most
+                # the two years a period can run).
+                hours = grant.hours_per_week
+                end_offset = min(
+                    grant.period_end - grant.period_start,
+                    timedelta(days=periods.PERIOD_MAX_DAYS),
+                )
+                start = earliest_start(item)
+                end = start + end_offset
+            elif start is not None:
+                # A grant starts at the meeting at the earliest: the period applied for, from
+                # the meeting's day if it would have started before.
+                start = max(start, earliest_start(item))
+                if end is not None and end < start:
+                    end = None
             self.initial.setdefault("hours_per_week", hours)
             self.initial.setdefault("period_start", start)
             self.initial.setdefault("period_end", end)

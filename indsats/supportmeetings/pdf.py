@@ -6,10 +6,12 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 
 from indsats.agreements.pdf import font_config
-from indsats.models import AgendaItemStatus, SupportDecision, VisitationMeeting
+from indsats.models import AgendaItemStatus, SupportDecision, SupportKind, VisitationMeeting
 from indsats.supportmeetings import selectors
 
 
@@ -47,12 +49,25 @@ def minutes_pdf(meeting: VisitationMeeting) -> bytes:
     )
 
 
+# The letter speaks of what was applied for (seed 001): support hours given by the institution's
+# own staff, or a place (Stendalen, an I-place, a double place), which has no hours.
+LETTER_TITLES: dict[str, Promise] = {
+    SupportKind.SUPPORT_HOURS: _("Decision on compensatory support"),
+    SupportKind.STENDALEN: _("Decision on a place in Stendalen"),
+    SupportKind.I_PLACE: _("Decision on an I-place"),
+    SupportKind.DOUBLE_PLACE: _("Decision on a double place"),
+}
+
+
 def decision_letter_pdf(decision: SupportDecision) -> bytes:
+    app = decision.application
     return _render(
         "pdf/support_decision_letter.html",
         {
             "decision": decision,
-            "app": decision.application,
+            "app": app,
             "meeting": decision.agenda_item.meeting,
+            "letter_title": LETTER_TITLES.get(app.kind, LETTER_TITLES[SupportKind.SUPPORT_HOURS]),
+            "is_place": app.kind != SupportKind.SUPPORT_HOURS,
         },
     )

@@ -60,6 +60,7 @@ def board_items(meeting: VisitationMeeting) -> list[AgendaItem]:
         .order_by("added_at", "pk")
     )
     for item in items:
+        item.meeting = meeting  # the decision form's earliest start reads its day
         # What the board and the files show beside the item (set here, read by templates).
         setattr(item, "support_url", support_url(item.application))  # noqa: B010
         setattr(item, "made_decision", decision_of(item))  # noqa: B010

@@ -31,6 +31,7 @@ from indsats.models import (
     VisitationMeeting,
     VisitationMeetingStatus,
 )
+from indsats.support import periods
 from indsats.supportmeetings import calendar, documents, selectors
 from institutioner.errors import StateError
 from institutioner.models import NotificationKind, User
@@ -439,23 +440,56 @@ def grant_in_force(application: SupportApplication) -> SupportDecision | None:
     )
 
 
+def _day(day: date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def earliest_start(item: AgendaItem) -> date:
+    """The first day a grant decided on `item` can start: the meeting's day (the committee does
+    not grant support back in time), and for an extension the day after the grant in force ends
+    (the two never overlap)."""
+    earliest = timezone.localdate(item.meeting.starts_at)
+    if item.purpose == AgendaPurpose.REVISIT:
+        grant = grant_in_force(item.application)
+        if grant is not None and grant.period_end is not None:
+            earliest = max(earliest, grant.period_end + timedelta(days=1))
+    return earliest
+
+
+def _check_start(item: AgendaItem, outcome: str, period_start: date) -> str | None:
+    """A grant starts on the meeting's day or later, at most a year ahead (the application's
+    bound); an extension at the earliest the day after the grant in force ends."""
+    meeting_day = timezone.localdate(item.meeting.starts_at)
+    earliest = earliest_start(item)
+    if outcome == SupportOutcome.EXTENDED and period_start < earliest and earliest > meeting_day:
+        return _(
+            "An extension can start on %(day)s at the earliest: the day after the support in "
+            "force ends."
+        ) % {"day": _day(earliest)}
+    if period_start < meeting_day:
+        return _("A grant cannot start before the meeting's day (%(day)s).") % {
+            "day": _day(meeting_day)
+        }
+    latest = meeting_day + timedelta(days=periods.PERIOD_DAYS_AHEAD)
+    if outcome != SupportOutcome.EXTENDED and period_start > latest:
+        return _("A grant can start at most a year after the meeting (by %(day)s).") % {
+            "day": _day(latest)
+        }
+    return None
+
+
 def _check_extension(
     application: SupportApplication, period_start: date | None, period_end: date | None
 ) -> dict[str, str]:
-    """An extension follows on from the grant in force: it starts after that grant started and
-    runs beyond its end."""
+    """An extension runs beyond the grant in force (its start: _check_start)."""
     grant = grant_in_force(application)
-    if grant is None or grant.period_start is None or grant.period_end is None:
+    if grant is None or grant.period_end is None:
         return {}
     errors = {}
-    if period_start and period_start <= grant.period_start:
-        errors["period_start"] = _(
-            "An extension must start after the support in force started (%(day)s)."
-        ) % {"day": formats.date_format(grant.period_start, "SHORT_DATE_FORMAT")}
     if period_end and period_end <= grant.period_end:
         errors["period_end"] = _(
             "An extension must run beyond the support in force, which ends %(day)s."
-        ) % {"day": formats.date_format(grant.period_end, "SHORT_DATE_FORMAT")}
+        ) % {"day": _day(grant.period_end)}
     return errors
 
 
@@ -499,10 +533,17 @@ def _check_decision(
         if period_end is None:
             errors["period_end"] = _("A grant needs a period.")
         meeting_day = timezone.localdate(item.meeting.starts_at)
+        if period_start and (message := _check_start(item, outcome, period_start)):
+            errors["period_start"] = message
         if period_start and period_end and period_end < period_start:
             errors["period_end"] = _("The period must end on or after its start.")
         elif period_end and period_end < meeting_day:
             errors["period_end"] = _("The period is over before the meeting.")
+        elif (
+            period_start and period_end and (message := periods.too_long(period_start, period_end))
+        ):
+            # As the application: at most two years, re-visited long before.
+            errors["period_end"] = message
         if revisit_on is None:
             errors["revisit_on"] = _("A grant needs a re-visitation date.")
         elif period_end and revisit_on > period_end:

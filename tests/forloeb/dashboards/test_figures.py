@@ -267,7 +267,7 @@ def test_the_heat_map_query_count_does_not_grow(
     # The first page shows 25 pedagogists (of all), alphabetically, one row each.
     html = response.content.decode()
     names = sorted(Pedagogist.objects.values_list("user__name", flat=True))
-    assert html.count('<th scope="row" class="text-nowrap">') == min(len(names), 25)
+    assert html.count('<th scope="row" class="heat-name">') == min(len(names), 25)
     assert all(name in html for name in names[:25])
 
 

@@ -30,20 +30,23 @@ def make_application(
     **extra,
 ):
     institution = institution or world.institution
+    values = {
+        "hours_per_week": Decimal("10.0"),
+        "period_start": timezone.localdate() + timedelta(days=30),
+        "period_end": timezone.localdate() + timedelta(days=300),
+        **extra,
+    }
     app = SupportApplication.objects.create(
         institution=institution,
         group=institution.groups.order_by("name").first(),
         child_name=child,
         child_birth_date=date(2022, 5, 17),
         everyday_needs="Hjælp til overgange og samling.",
-        hours_per_week=Decimal("10.0"),
-        period_start=timezone.localdate() + timedelta(days=30),
-        period_end=timezone.localdate() + timedelta(days=300),
         custody_consent=CustodyConsent.BOTH,
         status=status,
         created_by=world.leader if institution == world.institution else world.outsider,
         submitted_at=timezone.now() - timedelta(days=days_ago),
-        **extra,
+        **values,
     )
     for number in range(documents):
         SupportDocument.objects.create(

@@ -405,7 +405,7 @@ def test_an_extension_follows_on_from_the_grant_in_force(world):
             revisit_on=today + timedelta(days=50),
         )
     errors = error.value.message_dict
-    assert "begynde efter, at den nuværende støtte begyndte" in errors["period_start"][0]
+    assert "tidligst starte" in errors["period_start"][0]
     assert "ud over den nuværende støtte" in errors["period_end"][0]
     decision = grant(
         world,
@@ -430,3 +430,160 @@ def test_a_partial_grant_gives_fewer_hours_than_applied_for(world):
     grant(world, item, outcome="partly_granted", hours_per_week=Decimal("9.5"))
     app.refresh_from_db()
     assert app.status == SupportStatus.PARTLY_GRANTED
+
+
+def test_a_grants_period_keeps_the_applications_bounds_and_starts_at_the_meeting(world):
+    """QA: a special place granted for three years, as no application may ask for, and a grant
+    starting before the meeting's day."""
+    app = make_application(world, kind="stendalen", hours_per_week=None)
+    meeting = begin(plan(world, days=14))
+    item = _item(app)
+    day = timezone.localdate(meeting.starts_at)
+    refused = [
+        # Three years: an application refuses a period over two.
+        (
+            {
+                "hours_per_week": None,
+                "period_start": day + timedelta(days=30),
+                "period_end": day + timedelta(days=30 + 3 * 365),
+            },
+            "period_end",
+            "Perioden kan højst være to år.",
+        ),
+        # Before the meeting's day (no rule grants support back in time).
+        (
+            {"hours_per_week": None, "period_start": day - timedelta(days=1)},
+            "period_start",
+            f"En bevilling kan ikke starte før mødets dag ({day:%d.%m.%Y}).",
+        ),
+        # More than a year after the meeting, as an application may not start either.
+        (
+            {
+                "hours_per_week": None,
+                "period_start": day + timedelta(days=400),
+                "period_end": day + timedelta(days=500),
+                "revisit_on": day + timedelta(days=450),
+            },
+            "period_start",
+            "højst starte et år efter mødet",
+        ),
+    ]
+    for values, field, message in refused:
+        with pytest.raises(ValidationError) as error:
+            grant(world, item, **values)
+        assert message in " ".join(error.value.message_dict.get(field, [])), error.value
+    assert not SupportDecision.objects.exists()
+    # Two years to the day, from the meeting's day: granted.
+    grant(
+        world,
+        item,
+        hours_per_week=None,
+        period_start=day,
+        period_end=day + timedelta(days=2 * 366),
+        revisit_on=day + timedelta(days=300),
+    )
+    assert SupportDecision.objects.count() == 1
+
+
+def test_an_extension_starts_after_the_grant_in_force_ends(world):
+    """QA: an extension saved from before the meeting's day, overlapping the grant in force."""
+    app = make_application(world)
+    plan(world)
+    today = timezone.localdate()
+    grant(
+        world,
+        _item(app),
+        period_start=today,
+        period_end=today + timedelta(days=40),
+        revisit_on=today + timedelta(days=20),
+    )
+    second = begin(plan(world, days=30, deadline_days=20))
+    item = services.revisit_place(
+        actor=world.administrator, application_id=app.pk, meeting_id=second.pk
+    )
+    day_after = today + timedelta(days=41)
+    for start in (
+        today - timedelta(days=5),
+        today + timedelta(days=10),
+        today + timedelta(days=40),
+    ):
+        with pytest.raises(ValidationError) as error:
+            grant(
+                world,
+                item,
+                outcome="extended",
+                period_start=start,
+                period_end=today + timedelta(days=200),
+                revisit_on=today + timedelta(days=150),
+            )
+        assert error.value.message_dict["period_start"] == [
+            f"En forlængelse kan tidligst starte {day_after:%d.%m.%Y}: dagen efter, at den "
+            "nuværende støtte slutter."
+        ]
+    # Longer than two years: refused as a new grant would be.
+    with pytest.raises(ValidationError) as error:
+        grant(
+            world,
+            item,
+            outcome="extended",
+            period_start=day_after,
+            period_end=day_after + timedelta(days=3 * 365),
+            revisit_on=today + timedelta(days=150),
+        )
+    assert error.value.message_dict["period_end"] == ["Perioden kan højst være to år."]
+    assert SupportDecision.objects.count() == 1
+    # The day after it ends, or later (a pause the committee decides on): extended.
+    decision = grant(
+        world,
+        item,
+        outcome="extended",
+        period_start=day_after,
+        period_end=today + timedelta(days=200),
+        revisit_on=today + timedelta(days=150),
+    )
+    assert services.grant_in_force(app) == decision
+
+
+def test_an_extension_of_a_grant_run_out_before_the_meeting_starts_at_the_meeting(world):
+    app = make_application(world)
+    plan(world)
+    today = timezone.localdate()
+    first = grant(
+        world,
+        _item(app),
+        period_start=today,
+        period_end=today + timedelta(days=40),
+        revisit_on=today + timedelta(days=20),
+    )
+    # The grant ran out ten days ago; the re-visitation meets today.
+    SupportDecision.objects.filter(pk=first.pk).update(
+        period_start=today - timedelta(days=100),
+        period_end=today - timedelta(days=10),
+        revisit_on=today - timedelta(days=20),
+    )
+    meeting = begin(plan(world, days=30, deadline_days=20))
+    item = services.revisit_place(
+        actor=world.administrator, application_id=app.pk, meeting_id=meeting.pk
+    )
+    from indsats.supportmeetings.forms import DecisionForm
+
+    form = DecisionForm(item=item)
+    assert form.initial["period_start"] == today
+    with pytest.raises(ValidationError) as error:
+        grant(
+            world,
+            item,
+            outcome="extended",
+            period_start=today - timedelta(days=9),
+            period_end=today + timedelta(days=90),
+            revisit_on=today + timedelta(days=60),
+        )
+    assert "før mødets dag" in error.value.message_dict["period_start"][0]
+    grant(
+        world,
+        item,
+        outcome="extended",
+        period_start=form.initial["period_start"],
+        period_end=form.initial["period_end"],
+        revisit_on=today + timedelta(days=60),
+    )

@@ -4,6 +4,7 @@ import io
 import re
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -628,3 +629,83 @@ def test_long_danish_labels_on_the_board_hyphenate(client, world, consultant, bo
     css = (Path(settings.BASE_DIR) / "static" / "css" / "app.css").read_text()
     rule = re.search(r"^dl dt[^{]*\{([^}]*)\}", css, re.M)
     assert rule and "hyphens: auto" in rule.group(1)
+
+
+def test_a_refused_period_is_told_beside_its_field_and_kept(client, world, consultant, board):
+    meeting, app = board
+    begin(meeting)
+    item = _item(app)
+    prefix = f"item{item.pk}-"
+    day = timezone.localdate(meeting.starts_at)
+    typed_start, typed_end = day - timedelta(days=3), day + timedelta(days=3 * 365)
+    client.force_login(consultant)
+    response = client.post(
+        reverse("agenda_item_decide", args=[meeting.pk, item.pk]),
+        {
+            prefix + "outcome": "granted",
+            prefix + "hours_per_week": "7,5",
+            prefix + "period_start": typed_start.isoformat(),
+            prefix + "period_end": typed_end.isoformat(),
+            prefix + "revisit_on": (day + timedelta(days=150)).isoformat(),
+            prefix + "reasons": "Støttebehovet er dokumenteret.",
+        },
+    )
+    assert response.status_code == 200
+    (form,) = [
+        i.decision_form
+        for i in response.context["items"]
+        if i.decision_form is not None and i.decision_form.is_bound
+    ]
+    assert form.errors["period_start"] == [
+        f"En bevilling kan ikke starte før mødets dag ({day:%d.%m.%Y})."
+    ]
+    assert form.errors["period_end"] == ["Perioden kan højst være to år."]
+    body = response.content.decode()
+    assert f'value="{typed_start.isoformat()}"' in body
+    assert f'value="{typed_end.isoformat()}"' in body and "Støttebehovet er dokumenteret." in body
+    assert not SupportDecision.objects.exists()
+
+
+def test_the_board_prefills_a_grant_from_the_meetings_day(client, world, consultant):
+    from indsats.supportmeetings.forms import DecisionForm
+
+    # Applied for from a week ago (an application may start up to three months back).
+    app = make_application(world, period_start=timezone.localdate() - timedelta(days=7))
+    meeting = begin(plan(world))
+    form = DecisionForm(item=_item(app))
+    assert form.initial["period_start"] == timezone.localdate(meeting.starts_at)
+    assert form.initial["period_end"] == app.period_end
+
+
+@pytest.mark.parametrize(
+    ("kind", "title", "says", "never"),
+    [
+        (
+            "stendalen",
+            "Afgørelse om plads i Stendalen",
+            "Barnet visiteres til pladsen i perioden ovenfor.",
+            "Timerne bevilges",
+        ),
+        ("i_place", "Afgørelse om I-plads", "Pladsen genvisiteres", "kompenserende støtte"),
+        ("double_place", "Afgørelse om dobbeltplads", "til pladsen", "Timerne"),
+        (
+            "support_hours",
+            "Afgørelse om kompenserende støtte",
+            "Timerne bevilges til institutionen og leveres af dens eget personale.",
+            "pladsen",
+        ),
+    ],
+)
+def test_the_decision_letter_speaks_of_what_was_granted(
+    client, world, consultant, kind, title, says, never
+):
+    hours = Decimal("7.5") if kind == "support_hours" else None
+    app = make_application(world, kind=kind, hours_per_week=hours and Decimal("10"))
+    plan(world)
+    decision = grant(world, _item(app), hours_per_week=hours)
+    client.force_login(world.leader)
+    letter = client.get(reverse("support_decision_letter", args=[decision.pk]))
+    text = " ".join(_pdf_text(letter).split())
+    assert title in text and says in text
+    assert never not in text
+    assert ("Støttetimer om ugen" in text) == (kind == "support_hours")
