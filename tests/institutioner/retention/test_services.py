@@ -133,7 +133,7 @@ def test_the_preview_page_shows_counts_per_kind_and_changes_nothing(world, clien
     assert notifications["count"] == 2 and not notifications["anonymises"]  # only the old two
     assert response.context["total"] == sum(row["count"] for row in rows.values()) >= 3
     body = response.content.decode()
-    assert "anonymiseret" in body and "slettet" in body and "1 år" in body
+    assert "anonymiseret" in body and "slettet" in body and "1 år" in body and "Antal" in body
     assert "Mads bider." not in body  # counts only
     assert client.post(url).status_code == 405
     req.refresh_from_db()
