@@ -22,6 +22,7 @@ def _rows_for_page(page) -> list[dict]:
         {
             "entry": row,
             "object": selectors.object_label(row),
+            "also_shown": selectors.also_shown_labels(row),
             "page": selectors.page_text(row),
             "query": selectors.query_text(row.query),
             "concerns": [names.get(pk, f"#{pk}") for pk in row.concerns],
