@@ -123,6 +123,23 @@ def test_search_by_object_finds_the_pages_that_showed_it_beside_their_own(client
     assert line[-1] == "Støtteansøgning nr. 12, 13"
 
 
+def test_an_unreadable_filter_makes_no_csv_but_says_what_is_wrong(client, world, log):
+    """QA: /opslagslog/csv/?date_from=2026-13-01 left the date out and exported the whole log."""
+    client.force_login(world.administrator)
+    before = AccessLogEntry.objects.count()
+    response = client.get(EXPORT, {"date_from": "2026-13-01", "user": world.pedagogist.user_id})
+    assert response.status_code == 302
+    assert response["Location"] == f"{SEARCH}?user={world.pedagogist.user_id}&date_from=2026-13-01"
+    # No file, so no export row either.
+    assert AccessLogEntry.objects.count() == before
+    page = client.get(response["Location"]).content.decode()
+    assert "Ret søgningen: eksporten blev ikke lavet." in page
+    assert "Indtast en gyldig dato." in page
+    # Good filters still export.
+    response = client.get(EXPORT, {"date_from": "2026-12-01"})
+    assert response.status_code == 200 and response.streaming
+
+
 def test_search_by_period_and_action(client, world, log):
     client.force_login(world.administrator)
     today = timezone.localdate()
@@ -209,8 +226,10 @@ def test_odd_input_is_a_danish_message_and_the_other_filters_still_apply(
     assert response.context["form"].errors
     page = response.content.decode()
     assert "is-invalid" in page
+    # The export of the same search makes no file (it would hold more than was asked for).
     export = client.get(EXPORT, params)
-    assert export.status_code == 200
+    assert export.status_code == 302 and export["Location"].startswith(SEARCH + "?")
+    assert "is-invalid" in client.get(export["Location"]).content.decode()
 
 
 def test_a_nul_byte_is_refused_with_a_danish_page(client, world):
