@@ -331,6 +331,20 @@ def _support_people(application: SupportApplication) -> list[int]:
     return [application.created_by_id]
 
 
+def _agenda_applications(meeting: VisitationMeeting) -> list[int]:
+    """The applications whose child data a visitation meeting's board or file shows (the view
+    sets `shown_items`, already loaded): the row is found by each of them."""
+    return [item.application_id for item in getattr(meeting, "shown_items", [])]
+
+
+# What the board, its PDFs and a decision letter show of the children: the log finds these reads
+# under each support application too, not only under the meeting or the decision.
+_AGENDA_SHOWN = {
+    "also_shown_model": "indsats.SupportApplication",
+    "also_shown": _agenda_applications,
+}
+
+
 def _agenda_people(meeting: VisitationMeeting) -> list[int]:
     """A visitation meeting's board concerns the authors of the applications it shows (the
     view sets `shown_items`, already loaded)."""
@@ -425,7 +439,12 @@ ACCESS_LOG = {
         title=pgettext_lazy("access log page", "Agreement (PDF)"),
     ),
     # --- Kompenserende støtte: the applications (indsats/support/) ---
-    "support_list": log.search(title=pgettext_lazy("access log page", "Support applications")),
+    # The list names each child on the page: the row is found by each application on it.
+    "support_list": log.search(
+        also_shown_model="indsats.SupportApplication",
+        also_shown=lambda applications: [application.pk for application in applications],
+        title=pgettext_lazy("access log page", "Support applications"),
+    ),
     "support_detail": log.view(
         "indsats.SupportApplication",
         concerns=_support_people,
@@ -474,6 +493,7 @@ ACCESS_LOG = {
         "indsats.VisitationMeeting",
         concerns=lambda meeting: _agenda_people(meeting),
         title=pgettext_lazy("access log page", "Visitation meeting"),
+        **_AGENDA_SHOWN,
     ),
     "visitation_meeting_edit": log.view(
         "indsats.VisitationMeeting",
@@ -485,21 +505,25 @@ ACCESS_LOG = {
         concerns=lambda meeting: _agenda_people(meeting),
         title=pgettext_lazy("access log page", "Deciding an agenda item"),
         detail=pgettext_lazy("access log page", "agenda item no. %(item_id)s"),
+        **_AGENDA_SHOWN,
     ),
     "visitation_meeting_cancel": log.view(
         "indsats.VisitationMeeting",
         concerns=lambda meeting: _agenda_people(meeting),
         title=pgettext_lazy("access log page", "Cancelling a visitation meeting"),
+        **_AGENDA_SHOWN,
     ),
     "visitation_meeting_agenda_pdf": log.download(
         "indsats.VisitationMeeting",
         concerns=lambda meeting: _agenda_people(meeting),
         title=pgettext_lazy("access log page", "Visitation meeting's agenda (PDF)"),
+        **_AGENDA_SHOWN,
     ),
     "visitation_meeting_minutes_pdf": log.download(
         "indsats.VisitationMeeting",
         concerns=lambda meeting: _agenda_people(meeting),
         title=pgettext_lazy("access log page", "Visitation meeting's minutes (PDF)"),
+        **_AGENDA_SHOWN,
     ),
     "visitation_meeting_ics": log.download(
         "indsats.VisitationMeeting",
@@ -508,6 +532,8 @@ ACCESS_LOG = {
     "support_decision_letter": log.download(
         "indsats.SupportDecision",
         concerns=lambda decision: [decision.application.created_by_id],
+        also_shown_model="indsats.SupportApplication",
+        also_shown=lambda decision: [decision.application_id],
         title=pgettext_lazy("access log page", "Decision letter (PDF)"),
     ),
 }

@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -807,6 +808,33 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
             )
         )
 
+    def showing(self, label: str, object_id: int | None = None) -> "AccessLogQuerySet":
+        """Rows about an object of the model `label` ("indsats.supportapplication"), or about
+        the one with `object_id`: as the row's own object, or among the others its page showed
+        (`also_shown`). On PostgreSQL a containment test the GIN index answers
+        (`accesslog_also_shown_gin`); SQLite looks into the array."""
+        model = apps.get_model(label)
+        label = model._meta.label_lower
+        own = Q(content_type=ContentType.objects.get_for_model(model))
+        if object_id is not None:
+            own &= Q(object_id=object_id)
+        if connections[self.db].vendor == "postgresql":
+            ids = [object_id] if object_id is not None else []
+            return self.filter(own | Q(also_shown__contains={label: ids}))
+        path = f'$."{label}"'
+        if object_id is None:
+            shown = RawSQL(
+                "SELECT e.id FROM institutioner_accesslogentry e, json_each(e.also_shown, %s) j",
+                [path],
+            )
+        else:
+            shown = RawSQL(
+                "SELECT e.id FROM institutioner_accesslogentry e, json_each(e.also_shown, %s) j "
+                "WHERE j.value = %s",
+                [path, object_id],
+            )
+        return self.filter(own | Q(pk__in=shown))
+
 
 class AccessLogEntry(models.Model):
     """One read of personal data: who, when, what they did, on what, about whom, from where.
@@ -838,6 +866,12 @@ class AccessLogEntry(models.Model):
     )
     object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
     concerns = models.JSONField(_("people concerned"), default=list, blank=True)
+    # The other objects whose data the page showed beside its own, by model label:
+    # {"indsats.supportapplication": [12, 13]} for a visitation meeting's board, so a search by
+    # object finds the row under each application too (`AccessLogQuerySet.showing`). In the same
+    # row, so a page still costs one INSERT; NULL when the page showed nothing else. On
+    # PostgreSQL a GIN index answers the containment test (migration 0019).
+    also_shown = models.JSONField(_("also shown"), null=True, blank=True)
     # Search terms are typed by people: a CPR number in one is masked before the row is written
     # (institutioner.accesslog.services), so the guard here never has to refuse a row.
     query = models.CharField(

@@ -187,18 +187,30 @@ def _child_events(child: Child):
         }
 
 
-def _child_reads(child: Child) -> QuerySet[AccessLogEntry]:
-    ids = list(applications_about(child).values_list("pk", flat=True))
-    return AccessLogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(SupportApplication), object_id__in=ids
-    )
+APPLICATION = "indsats.supportapplication"
+
+
+def _child_reads(child: Child, ids: list[int] | None = None) -> QuerySet[AccessLogEntry]:
+    """The access log's rows about the child's applications: each application's own page, and
+    the pages that showed it beside their own object (a meeting's board, its PDFs, a letter)."""
+    if ids is None:
+        ids = list(applications_about(child).values_list("pk", flat=True))
+    rows = AccessLogEntry.objects.none()
+    for pk in ids:
+        rows = rows | AccessLogEntry.objects.showing(APPLICATION, pk)
+    return rows
 
 
 def _child_access_log(child: Child):
-    rows = _child_reads(child).select_related("user")
+    ids = list(applications_about(child).values_list("pk", flat=True))
+    application_type = ContentType.objects.get_for_model(SupportApplication)
+    rows = _child_reads(child, ids).select_related("user", "content_type")
     for entry in rows.order_by("at", "pk").iterator(chunk_size=CHUNK):
+        shown = set((entry.also_shown or {}).get(APPLICATION, []))
+        if entry.content_type_id == application_type.pk:
+            shown.add(entry.object_id)
         yield {
-            "application": entry.object_id,
+            "applications": sorted(pk for pk in shown if pk in ids),
             "time": entry.at,
             "by": entry.user.name if entry.user else "",
             "action": str(entry.get_action_display()),
@@ -296,7 +308,7 @@ register(
         key="child_access_log",
         title=_("Who has read the applications"),
         columns=(
-            ("application", _("Application")),
+            ("applications", _("Applications")),
             ("time", _("Time")),
             ("by", _("By")),
             ("action", _("Action")),

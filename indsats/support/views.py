@@ -38,6 +38,8 @@ def support_list(request):
         filterset = SupportFilter(request.GET, queryset=applications)
         applications = filterset.qs if filterset.is_valid() else applications.none()
     page = paging.page_of(applications.order_by("-created_at", "-pk"), request)
+    # The list names each child on it: the access-log row names each application shown.
+    access_log.shown(request, page.object_list)
     return render(
         request,
         "indsats/support/support_list.html",

@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 
 from indsats.agreements.pdf import font_config
-from indsats.models import AgendaItemStatus, SupportDecision, SupportKind, VisitationMeeting
+from indsats.models import (
+    AgendaItem,
+    AgendaItemStatus,
+    SupportDecision,
+    SupportKind,
+    VisitationMeeting,
+)
 from indsats.supportmeetings import selectors
 
 
@@ -27,22 +33,30 @@ def _render(template: str, context: dict) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=font_config())
 
 
-def agenda_pdf(meeting: VisitationMeeting) -> bytes:
-    """For the committee: the items with institution, kind, purpose, the child's name and birth
-    date."""
+def agenda_items(meeting: VisitationMeeting) -> list[AgendaItem]:
+    """The items the agenda shows: the board's, without those taken off it."""
     taken_off = (AgendaItemStatus.REMOVED, AgendaItemStatus.AWAITING_INFO)
-    items = [item for item in selectors.board_items(meeting) if item.status not in taken_off]
+    return [item for item in selectors.board_items(meeting) if item.status not in taken_off]
+
+
+def minutes_items(meeting: VisitationMeeting) -> list[AgendaItem]:
+    """The items the minutes show: those decided."""
+    return [
+        item for item in selectors.board_items(meeting) if selectors.decision_of(item) is not None
+    ]
+
+
+def agenda_pdf(meeting: VisitationMeeting, items: list[AgendaItem]) -> bytes:
+    """For the committee: the items (`agenda_items`) with institution, kind, purpose, the
+    child's name and birth date."""
     return _render(
         "pdf/visitation_agenda.html",
         {"meeting": meeting, "items": items, "members": list(meeting.members.all())},
     )
 
 
-def minutes_pdf(meeting: VisitationMeeting) -> bytes:
-    """The decisions with their reasons."""
-    items = [
-        item for item in selectors.board_items(meeting) if selectors.decision_of(item) is not None
-    ]
+def minutes_pdf(meeting: VisitationMeeting, items: list[AgendaItem]) -> bytes:
+    """The decisions (`minutes_items`) with their reasons."""
     return _render(
         "pdf/visitation_minutes.html",
         {"meeting": meeting, "items": items, "members": list(meeting.members.all())},

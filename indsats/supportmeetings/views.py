@@ -332,10 +332,12 @@ def _file(content, *, content_type: str, name: str, inline: bool = True) -> Http
 @login_required
 def visitation_meeting_agenda_pdf(request, pk: int):
     meeting = access.get_visitation_meeting_for(request.user, pk)
-    setattr(meeting, "shown_items", selectors.board_items(meeting))  # noqa: B010
+    # The items the file shows, whose children the access-log row names.
+    items = pdf.agenda_items(meeting)
+    setattr(meeting, "shown_items", items)  # noqa: B010
     access_log.shown(request, meeting)
     return _file(
-        pdf.agenda_pdf(meeting),
+        pdf.agenda_pdf(meeting, items),
         content_type="application/pdf",
         name=f"dagsorden-visitationsmoede-{meeting.pk}.pdf",
     )
@@ -344,10 +346,12 @@ def visitation_meeting_agenda_pdf(request, pk: int):
 @login_required
 def visitation_meeting_minutes_pdf(request, pk: int):
     meeting = access.get_visitation_meeting_for(request.user, pk)
-    setattr(meeting, "shown_items", selectors.board_items(meeting))  # noqa: B010
+    # The items the file shows, whose children the access-log row names.
+    items = pdf.minutes_items(meeting)
+    setattr(meeting, "shown_items", items)  # noqa: B010
     access_log.shown(request, meeting)
     return _file(
-        pdf.minutes_pdf(meeting),
+        pdf.minutes_pdf(meeting, items),
         content_type="application/pdf",
         name=f"referat-visitationsmoede-{meeting.pk}.pdf",
     )

@@ -8,7 +8,13 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from institutioner.accesslog.selectors import object_label, page_text, people_named, query_text
+from institutioner.accesslog.selectors import (
+    also_shown_labels,
+    object_label,
+    page_text,
+    people_named,
+    query_text,
+)
 
 # A text cell starting with one of these is read as a formula (or a command) by Excel and
 # LibreOffice; such text gets a leading apostrophe (OWASP's advice). The same rule as the
@@ -38,6 +44,8 @@ def _header() -> list[str]:
         _("Search terms and filters"),
         _("Page"),
         _("Client address"),
+        # Last, so the columns before keep their places for whoever reads the file by position.
+        _("Also shown"),
     ]
 
 
@@ -56,6 +64,7 @@ def _lines(rows) -> Iterator[list[str]]:
                 query_text(row.query),
                 page_text(row),
                 row.client_address or "",
+                "; ".join(also_shown_labels(row)),
             ]
 
 

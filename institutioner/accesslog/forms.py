@@ -15,8 +15,11 @@ BIGINT_MAX = 2**63 - 1
 
 
 def object_types() -> list[tuple[str, str]]:
-    """The kinds of object the registered pages show, by their Danish name, plus a person."""
-    labels = {rule.model for rule in rules.registered().values() if rule.model not in (None, "*")}
+    """The kinds of object the registered pages show (as their own or beside it), by their
+    Danish name, plus a person."""
+    registered = rules.registered().values()
+    labels = {rule.model for rule in registered if rule.model not in (None, "*")}
+    labels |= {rule.also_shown_model for rule in registered if rule.also_shown_model}
     labels.add("institutioner.User")
     models = [apps.get_model(label) for label in labels]
     return sorted(

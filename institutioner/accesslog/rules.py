@@ -28,6 +28,12 @@ class LogRule:
     # Who the object concerns: user ids, from the object the view hands to `shown()`. A rule
     # with `concerns` needs the view to call `shown()`; the middleware fails loudly otherwise.
     concerns: Callable[[Any], Iterable[int | None]] | None = None
+    # Other objects whose data the page shows beside its own (the support applications on a
+    # visitation meeting's board): their model, and their ids from the object the view hands to
+    # `shown()` (loaded already: no query). The search by object finds the row under each of
+    # them too. A rule with `also_shown` needs the view to call `shown()`, as for `concerns`.
+    also_shown_model: str | None = None
+    also_shown: Callable[[Any], Iterable[int | None]] | None = None
     # The object is a person (a user's page in Stamdata): it concerns that person.
     object_is_person: bool = False
     # What the page is, in Danish (lazy): "Forløbets side". Every registered rule has one.
@@ -74,6 +80,8 @@ _TITLES: dict[str, object] = {}
 def register(rules: dict[str, LogRule]) -> None:
     """Called from an app's `AppConfig.ready()` with its `access.ACCESS_LOG`."""
     for name, rule in rules.items():
+        if (rule.also_shown is None) != (rule.also_shown_model is None):
+            raise ValueError(f"The page {name!r} names other objects shown without their model.")
         if name in _RULES and _RULES[name] != rule:
             raise ValueError(f"Two access-log rules for the page {name!r}.")
         _RULES[name] = rule

@@ -22,9 +22,9 @@ def access_log_search(qs: AccessLogQuerySet, filters: dict) -> AccessLogQuerySet
     if user := filters.get("user"):
         qs = qs.filter(user=user)
     if label := filters.get("object_type"):
-        qs = qs.filter(content_type=ContentType.objects.get_for_model(apps.get_model(label)))
-        if object_id := filters.get("object_id"):
-            qs = qs.filter(object_id=object_id)
+        # As the page's own object, or among the others it showed (a visitation meeting's
+        # board shows the child data of every application on it).
+        qs = qs.showing(label, filters.get("object_id"))
     if action := filters.get("action"):
         qs = qs.filter(action=action)
     zone = timezone.get_current_timezone()
@@ -52,6 +52,19 @@ def object_label(row: AccessLogEntry) -> str:
     if row.object_id is None:
         return name
     return _("%(kind)s no. %(id)s") % {"kind": name, "id": row.object_id}
+
+
+def also_shown_labels(row: AccessLogEntry) -> list[str]:
+    """ "Støtteansøgning nr. 12, 13": the other objects the page showed, one text per kind."""
+    labels = []
+    for label, ids in sorted((row.also_shown or {}).items()):
+        try:
+            name = str(apps.get_model(label)._meta.verbose_name).capitalize()
+        except LookupError:
+            name = label
+        numbers = ", ".join(str(pk) for pk in ids)
+        labels.append(_("%(kind)s no. %(id)s") % {"kind": name, "id": numbers})
+    return labels
 
 
 def query_parts(query: str) -> list[tuple[str, str]]:

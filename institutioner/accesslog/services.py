@@ -79,6 +79,16 @@ def _object(rule: LogRule, view_name: str, kwargs: dict) -> tuple[int | None, in
     return ContentType.objects.get_for_model(apps.get_model(label)).pk, object_id
 
 
+def _also_shown(rule: LogRule, obj) -> dict[str, list[int]] | None:
+    """{"indsats.supportapplication": [12, 13]}: the other objects the page showed, or None."""
+    if rule.also_shown is None or rule.also_shown_model is None:
+        return None
+    ids = sorted({int(pk) for pk in rule.also_shown(obj) if pk is not None})
+    if not ids:
+        return None
+    return {apps.get_model(rule.also_shown_model)._meta.label_lower: ids}
+
+
 def access_log_write(
     *, request: HttpRequest, view_name: str, kwargs: dict
 ) -> AccessLogEntry | None:
@@ -88,13 +98,13 @@ def access_log_write(
         return None
     content_type_id, object_id = _object(rule, view_name, kwargs)
     concerns: list[int] = []
+    obj = getattr(request, _SHOWN, _NOTHING)
+    if obj is _NOTHING and (rule.concerns is not None or rule.also_shown is not None):
+        raise ImproperlyConfigured(
+            f"The page {view_name} logs whom it concerns or what else it shows, but its view "
+            "did not call institutioner.accesslog.services.shown(request, obj)."
+        )
     if rule.concerns is not None:
-        obj = getattr(request, _SHOWN, _NOTHING)
-        if obj is _NOTHING:
-            raise ImproperlyConfigured(
-                f"The page {view_name} logs whom it concerns, but its view did not call "
-                "institutioner.accesslog.services.shown(request, obj)."
-            )
         concerns = sorted({pk for pk in rule.concerns(obj) if pk is not None})
     elif rule.object_is_person and object_id is not None:
         concerns = [object_id]
@@ -105,6 +115,7 @@ def access_log_write(
         content_type_id=content_type_id,
         object_id=object_id,
         concerns=concerns,
+        also_shown=_also_shown(rule, obj),
         query=_query(request, rule, kwargs),
         client_address=client_address(request),
         url_name=view_name[:200],

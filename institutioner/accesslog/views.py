@@ -1,10 +1,13 @@
 """The access log's pages: the data protection officer's search and CSV, and each person's own
 "Hvem har set mine oplysninger"."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from institutioner import access, paging
@@ -14,6 +17,8 @@ from institutioner.accesslog.forms import AccessLogSearchForm
 from institutioner.accesslog.services import shown
 
 PAGE_SIZE = 50
+# No readable filter is this long (a date, a number, a person's or a model's id).
+FILTER_VALUE_MAX = 200
 
 
 def _rows_for_page(page) -> list[dict]:
@@ -22,6 +27,7 @@ def _rows_for_page(page) -> list[dict]:
         {
             "entry": row,
             "object": selectors.object_label(row),
+            "also_shown": selectors.also_shown_labels(row),
             "page": selectors.page_text(row),
             "query": selectors.query_text(row.query),
             "concerns": [names.get(pk, f"#{pk}") for pk in row.concerns],
@@ -61,10 +67,27 @@ def access_log_search(request):
     )
 
 
+def _same_search(request) -> str:
+    """The search's own filters as the form reads them, each cut to a length no readable value
+    reaches: the page says the same beside each field, and an address stays short enough to
+    redirect to (a 100,000-character value would not be)."""
+    query = QueryDict(mutable=True)
+    for name in AccessLogSearchForm.base_fields:
+        value = request.GET.get(name)
+        if value:
+            query[name] = value[:FILTER_VALUE_MAX]
+    return query.urlencode()
+
+
 @require_GET
 @login_required
 def access_log_export(request):
-    _form, _filters, rows = _searched(request)
+    form, _filters, rows = _searched(request)
+    if form.is_bound and not form.is_valid():
+        # A filter that cannot be read would be left out, and the file would hold more than was
+        # asked for: no file, and the search page says what is wrong beside the field.
+        messages.error(request, _("Correct the search: the export was not made."))
+        return redirect(f"{reverse('access_log_search')}?{_same_search(request)}")
     return access_log_csv(rows, f"opslagslog-{timezone.localdate():%Y-%m-%d}")
 
 

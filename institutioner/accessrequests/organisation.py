@@ -3,7 +3,12 @@ sent to them and the access-log rows about them. Registered from InstitutionerCo
 
 from django.utils.translation import gettext_lazy as _
 
-from institutioner.accesslog.selectors import object_label, page_text, query_text
+from institutioner.accesslog.selectors import (
+    also_shown_labels,
+    object_label,
+    page_text,
+    query_text,
+)
 from institutioner.accessrequests.sections import Section, register
 from institutioner.models import (
     AccessLogEntry,
@@ -89,7 +94,9 @@ def _object(row) -> str:
 
 def _looked_up(person: User):
     """Who looked at the person's things: the looker's name and role belong to the answer (the
-    person has a right to know who looked), their e-mail and address do not."""
+    person has a right to know who looked), their e-mail and address do not, nor the other
+    applications a visitation meeting's board showed beside the person's (other people's cases;
+    the row names the meeting)."""
     rows = AccessLogEntry.objects.concerning(person.pk).select_related("user")
     for row in rows.order_by("at", "pk").iterator(chunk_size=CHUNK):
         yield {
@@ -104,7 +111,8 @@ def _looked_up(person: User):
 
 
 def _own_look_ups(person: User):
-    """What the person looked at; whom those pages concerned is left out (other people)."""
+    """What the person looked at, with the other objects the page showed (the applications on a
+    visitation meeting's board); whom those pages concerned is left out (other people)."""
     rows = AccessLogEntry.objects.filter(user=person).order_by("at", "pk")
     for row in rows.iterator(chunk_size=CHUNK):
         yield {
@@ -112,6 +120,7 @@ def _own_look_ups(person: User):
             "action": str(row.get_action_display()),
             "page": page_text(row),
             "object": _object(row),
+            "also_shown": "; ".join(also_shown_labels(row)),
             "filters": query_text(row.query),
             "address": row.client_address,
         }
@@ -218,6 +227,7 @@ register(
             ("action", _("Action")),
             ("page", _("Page")),
             ("object", _("Object")),
+            ("also_shown", _("Also shown")),
             ("filters", _("Search terms and filters")),
             ("address", _("Client address")),
         ),

@@ -46,6 +46,8 @@ def test_the_childs_access_request_holds_the_childs_applications_and_who_read_th
     emil, emil_again, ida = cases
     client.force_login(world.administrator)
     assert client.get(reverse("support_detail", args=[emil.pk])).status_code == 200
+    board = AgendaItem.objects.get(application=emil).meeting_id
+    assert client.get(reverse("visitation_meeting_detail", args=[board])).status_code == 200
     # Written as the custody holder says it: case and spaces do not matter.
     response = _post(client, "  emil   EKSEMPEL ")
     made = AccessRequest.objects.get()
@@ -67,9 +69,12 @@ def test_the_childs_access_request_holds_the_childs_applications_and_who_read_th
     ]
     documents = section(files, "child_support_documents")
     assert [row["application"] for row in documents] == [emil.pk]
+    # Who read them: the application's own page, and the board that showed both of Emil's
+    # beside Ida's (hers is not named here).
     reads = section(files, "child_access_log")
-    assert [(row["application"], row["by"]) for row in reads] == [
-        (emil.pk, world.administrator.name)
+    assert [(row["applications"], row["by"], row["page"]) for row in reads] == [
+        ([emil.pk], world.administrator.name, "support_detail"),
+        (sorted([emil.pk, emil_again.pk]), world.administrator.name, "visitation_meeting_detail"),
     ]
     everything = "\n".join(files.values())
     assert "Ida" not in everything and str(ida.pk) not in {str(r["id"]) for r in applications}

@@ -174,6 +174,10 @@ def test_list_scope_and_log(client, world, consultant, who, status, rows):
         assert CHILD not in page.split("<title>")[1].split("</title>")[0]
         if rows == 1:
             assert response.context["applications"][0] == submitted
+        # The list names each child on it: the row is found by each application shown.
+        shown = sorted(application.pk for application in response.context["applications"])
+        expected = {"indsats.supportapplication": shown} if shown else None
+        assert log_rows("support_list").get().also_shown == expected
     else:
         assert not log_rows("support_list").exists()
 

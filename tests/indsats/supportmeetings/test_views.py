@@ -71,7 +71,7 @@ def test_meeting_pages_are_404_outside_the_visitation(client, world, board):
 
 
 def test_the_consultant_reads_the_board_and_each_read_is_logged(client, world, consultant, board):
-    meeting, _app = board
+    meeting, app = board
     begin(meeting)
     client.force_login(consultant)
     response = client.get(reverse("visitation_meeting_detail", args=[meeting.pk]))
@@ -89,13 +89,20 @@ def test_the_consultant_reads_the_board_and_each_read_is_logged(client, world, c
     assert row.user == consultant and row.action == AccessAction.VIEW
     assert row.object_id == str(meeting.pk) or int(row.object_id) == meeting.pk
     assert row.concerns == [world.leader.pk]
+    assert row.also_shown == {"indsats.supportapplication": [app.pk]}
     # The list and the files.
     listing = client.get(reverse("visitation_meeting_list"))
     assert listing.status_code == 200 and "Emil" not in listing.content.decode()
-    for name in ("visitation_meeting_agenda_pdf", "visitation_meeting_minutes_pdf"):
-        assert client.get(reverse(name, args=[meeting.pk])).status_code == 200
-        (row,) = AccessLogEntry.objects.filter(url_name=name)
-        assert row.action == AccessAction.DOWNLOAD and row.concerns == [world.leader.pk]
+    agenda = client.get(reverse("visitation_meeting_agenda_pdf", args=[meeting.pk]))
+    assert agenda.status_code == 200
+    (row,) = AccessLogEntry.objects.filter(url_name="visitation_meeting_agenda_pdf")
+    assert row.action == AccessAction.DOWNLOAD and row.concerns == [world.leader.pk]
+    assert row.also_shown == {"indsats.supportapplication": [app.pk]}
+    # The minutes show the decided items only: none yet, so no child and nobody.
+    minutes = client.get(reverse("visitation_meeting_minutes_pdf", args=[meeting.pk]))
+    assert minutes.status_code == 200
+    (row,) = AccessLogEntry.objects.filter(url_name="visitation_meeting_minutes_pdf")
+    assert row.action == AccessAction.DOWNLOAD and row.concerns == [] and row.also_shown is None
 
 
 def test_the_agenda_and_minutes_pdfs(client, world, board):
@@ -188,6 +195,51 @@ def test_deciding_on_the_board(client, world, consultant, board):
     rows = AccessLogEntry.objects.filter(url_name="support_decision_letter")
     assert rows.count() == 4 and all(r.action == AccessAction.DOWNLOAD for r in rows)
     assert all(r.concerns == [world.leader.pk] for r in rows)
+
+
+def test_the_log_finds_the_board_its_files_and_the_letter_under_each_application(
+    client, world, consultant
+):
+    """QA: the board, its PDFs and a decision letter show the children's names and birth dates,
+    but the access log filtered by an application found none of these reads (they were logged
+    under the meeting or the decision only). A parent asking who has seen their child's data is
+    answered from the filter by the application."""
+    emil = make_application(world, child="Emil Eksempel")
+    ida = make_application(world, child="Ida Iversen", institution=world.outsider_institution)
+    meeting = plan(world, members=[consultant, world.administrator])
+    client.force_login(consultant)
+    board = client.get(reverse("visitation_meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Emil Eksempel" in board and "Ida Iversen" in board
+    for name in ("visitation_meeting_agenda_pdf", "visitation_meeting_minutes_pdf"):
+        assert client.get(reverse(name, args=[meeting.pk])).status_code == 200
+    grant(world, _item(emil))
+    minutes = reverse("visitation_meeting_minutes_pdf", args=[meeting.pk])
+    assert "Emil Eksempel" in _pdf_text(client.get(minutes))
+    decision = SupportDecision.objects.get(application=emil)
+    assert client.get(reverse("support_decision_letter", args=[decision.pk])).status_code == 200
+
+    client.force_login(world.administrator)
+
+    def pages(app) -> list[str]:
+        response = client.get(
+            reverse("access_log_search"),
+            {"object_type": "indsats.supportapplication", "object_id": app.pk},
+        )
+        assert response.status_code == 200
+        return sorted(row["entry"].url_name for row in response.context["rows"])
+
+    assert pages(emil) == [
+        "support_decision_letter",
+        "visitation_meeting_agenda_pdf",
+        "visitation_meeting_detail",
+        # The minutes before the decision showed no child; after it, Emil.
+        "visitation_meeting_minutes_pdf",
+    ]
+    assert pages(ida) == ["visitation_meeting_agenda_pdf", "visitation_meeting_detail"]
+    # Each row still names the leaders whose applications it showed.
+    row = AccessLogEntry.objects.get(url_name="visitation_meeting_detail")
+    assert row.concerns == sorted([world.leader.pk, world.outsider.pk])
+    assert row.also_shown == {"indsats.supportapplication": sorted([emil.pk, ida.pk])}
 
 
 def test_the_board_opens_the_decision_form_when_the_meeting_begins(

@@ -86,6 +86,60 @@ def test_search_by_object(client, world, log):
     assert found(response) == ids(log, "lene_by_frida", "lene_by_paula")
 
 
+def test_search_by_object_finds_the_pages_that_showed_it_beside_their_own(client, world):
+    """QA: a visitation meeting's board shows the child data of every application on it, but
+    the search by application found only the application's own page."""
+    from indsats.models import SupportApplication, VisitationMeeting
+
+    board = AccessLogEntry.objects.create(
+        user=world.administrator,
+        action=AccessAction.VIEW,
+        content_type=ContentType.objects.get_for_model(VisitationMeeting),
+        object_id=7,
+        concerns=[world.leader.pk],
+        also_shown={"indsats.supportapplication": [12, 13]},
+        url_name="visitation_meeting_detail",
+    )
+    own = _row(world.administrator, [world.leader.pk], model=SupportApplication, object_id=12)
+    other = _row(world.administrator, [world.leader.pk], model=SupportApplication, object_id=14)
+    client.force_login(world.administrator)
+    application = "indsats.supportapplication"
+    response = client.get(SEARCH, {"object_type": application, "object_id": 12})
+    assert found(response) == {board.pk, own.pk}
+    page = response.content.decode()
+    assert "Visitationsmøde nr. 7" in page and "Også vist: Støtteansøgning nr. 12, 13" in page
+    assert found(client.get(SEARCH, {"object_type": application, "object_id": 13})) == {board.pk}
+    assert found(client.get(SEARCH, {"object_type": application, "object_id": 14})) == {other.pk}
+    assert found(client.get(SEARCH, {"object_type": application})) == {board.pk, own.pk, other.pk}
+    # The meeting still finds its own row.
+    meeting = {"object_type": "indsats.visitationmeeting", "object_id": 7}
+    assert found(client.get(SEARCH, meeting)) == {board.pk}
+    # The CSV names them in its last column.
+    response = client.get(EXPORT, {"object_type": application, "object_id": 13})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert header[-1] == "Også vist"
+    [line] = [line for line in lines if line[4] == "Visitationsmøde nr. 7"]
+    assert line[-1] == "Støtteansøgning nr. 12, 13"
+
+
+def test_an_unreadable_filter_makes_no_csv_but_says_what_is_wrong(client, world, log):
+    """QA: /opslagslog/csv/?date_from=2026-13-01 left the date out and exported the whole log."""
+    client.force_login(world.administrator)
+    before = AccessLogEntry.objects.count()
+    response = client.get(EXPORT, {"date_from": "2026-13-01", "user": world.pedagogist.user_id})
+    assert response.status_code == 302
+    assert response["Location"] == f"{SEARCH}?user={world.pedagogist.user_id}&date_from=2026-13-01"
+    # No file, so no export row either.
+    assert AccessLogEntry.objects.count() == before
+    page = client.get(response["Location"]).content.decode()
+    assert "Ret søgningen: eksporten blev ikke lavet." in page
+    assert "Indtast en gyldig dato." in page
+    # Good filters still export.
+    response = client.get(EXPORT, {"date_from": "2026-12-01"})
+    assert response.status_code == 200 and response.streaming
+
+
 def test_search_by_period_and_action(client, world, log):
     client.force_login(world.administrator)
     today = timezone.localdate()
@@ -172,8 +226,10 @@ def test_odd_input_is_a_danish_message_and_the_other_filters_still_apply(
     assert response.context["form"].errors
     page = response.content.decode()
     assert "is-invalid" in page
+    # The export of the same search makes no file (it would hold more than was asked for).
     export = client.get(EXPORT, params)
-    assert export.status_code == 200
+    assert export.status_code == 302 and export["Location"].startswith(SEARCH + "?")
+    assert "is-invalid" in client.get(export["Location"]).content.decode()
 
 
 def test_a_nul_byte_is_refused_with_a_danish_page(client, world):

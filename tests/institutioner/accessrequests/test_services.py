@@ -183,6 +183,35 @@ def test_the_access_log_rows_say_what_was_looked_at_in_danish(people):
     assert "anmodning om indsats " not in html and "person=" not in html
 
 
+def test_own_look_ups_name_the_applications_a_board_showed_and_the_lookers_do_not(people):
+    """A visitation meeting's row names the applications its board showed: the looker's own
+    look-ups say so; the rows about a leader whose application was on it name only the meeting
+    (the others on the board are other people's cases)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from indsats.models import VisitationMeeting
+
+    w = people
+    for looker in (w.leader, w.administrator):
+        AccessLogEntry.objects.create(
+            user=looker,
+            action=AccessAction.VIEW,
+            content_type=ContentType.objects.get_for_model(VisitationMeeting),
+            object_id=7,
+            concerns=[w.leader.pk, w.outsider.pk],
+            also_shown={"indsats.supportapplication": [12, 13]},
+            url_name="visitation_meeting_detail",
+        )
+    files = zip_of(make(w, w.leader))
+    [own] = [row for row in section(files, "own_look_ups") if row["page"] == "Visitationsmøde"]
+    assert own["object"] == "Visitationsmøde nr. 7"
+    assert own["also_shown"] == "Støtteansøgning nr. 12, 13"
+    assert "Også vist" in files["indsigt.html"]
+    looked = [row for row in section(files, "access_log") if row["page"] == "Visitationsmøde"]
+    assert looked and all(row["object"] == "Visitationsmøde nr. 7" for row in looked)
+    assert not any("also_shown" in row for row in looked)
+
+
 @pytest.mark.parametrize("who", ["leader", "pedagogist"])
 def test_nothing_of_anyone_else(people, who):
     w = people
