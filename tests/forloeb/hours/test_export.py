@@ -117,9 +117,9 @@ def test_a_large_excel_export_is_built_in_the_background(
     page = client.get(reverse("hours_export_status", args=[made.pk])).content.decode()
     assert "Hent timer-" in page and "data-export-waiting" not in page
 
-    # When the kept file goes (RETENTION_EXPORT_DAYS after it was asked for) is said beside it.
-    gone = date_format(timezone.localdate(made.created_at + timedelta(days=30)), "j. F Y")
-    assert f"Filen slettes natten efter {gone}, 30 dage efter den blev bestilt." in page
+    # When the kept file goes (RETENTION_EXPORT_DAYS after it was made) is said beside it.
+    gone = date_format(timezone.localdate(made.finished_at + timedelta(days=30)), "j. F Y")
+    assert f"Filen slettes natten efter {gone}, 30 dage efter den blev lavet." in page
 
     notification = Notification.objects.get(
         recipient=world.administrator, template="hours_export_ready"
