@@ -158,14 +158,32 @@ class AuthenticatorAdmin(AdministrationPermissions, admin.ModelAdmin):
     """The administration's authenticator apps (TOTP). Deleting one makes the person set up a
     new one at their next password login, e.g. after a lost phone."""
 
-    list_display = ["user", "name", "confirmed", "last_used_at"]
+    # django-otp's fields have English names (and help texts) of their own: shown through
+    # these, the list and the page say them in Danish.
+    list_display = ["person", "device_name", "ready", "last_used"]
     search_fields = ["user__name", "user__email"]
     list_select_related = ["user"]
-    fields = ("user", "name", "confirmed", "last_used_at")
+    fields = ("person", "device_name", "ready", "last_used")
     readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("person"), ordering="user__name")
+    def person(self, device: TOTPDevice):
+        return device.user
+
+    @admin.display(description=_("name"), ordering="name")
+    def device_name(self, device: TOTPDevice) -> str:
+        return device.name
+
+    @admin.display(description=_("set up"), boolean=True, ordering="confirmed")
+    def ready(self, device: TOTPDevice) -> bool:
+        return device.confirmed
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_used(self, device: TOTPDevice):
+        return device.last_used_at
 
 
 @admin.register(ExternalIdentity)

@@ -39,6 +39,28 @@ def test_admin_is_in_danish(client, world):
     assert "Login-spærringer" in body and "Spærringer og loginforsøg" in body
 
 
+def test_the_authenticator_apps_have_danish_names_in_stamdata(client, world):
+    """django-otp's app and model (TOTP devices) ship English names: Stamdata says them in
+    Danish, in the index, the list, its columns and the page of one device."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=world.administrator, name="Telefon", confirmed=True)
+    client.force_login(world.administrator)
+    body = client.get(reverse("admin:index")).content.decode()
+    assert "Totrinslogin" in body and "Godkendelsesapps" in body
+    assert "OTP_TOTP" not in body and "Otp_Totp" not in body and "TOTP devices" not in body
+    body = client.get(reverse("admin:otp_totp_totpdevice_changelist")).content.decode()
+    assert "Vælg godkendelsesapp" in body
+    for column in ("Person", "Navn", "Sat op", "Sidst brugt"):
+        assert f">{column}</a>" in body
+    assert "TOTP device" not in body and "Last used at" not in body
+    body = client.get(
+        reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    ).content.decode()
+    assert "Ret godkendelsesapp" in body and "Telefon" in body
+    assert "TOTP device" not in body and "human-readable" not in body and "Confirmed" not in body
+
+
 def test_admin_creates_an_institution_and_keeps_who_did_it(client, world):
     client.force_login(world.administrator)
     response = client.post(reverse("admin:institutioner_institution_add"), _institution_form(world))
