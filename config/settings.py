@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "institutioner.apps.AuthenticatorConfig",
     "institutioner.apps.LockoutConfig",
     "csp",
     "institutioner",

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from indsats.models import Agreement, LearningTheme, PracticeRole
-from institutioner.models import Pedagogist, export_deleted_after
+from institutioner.models import Pedagogist, export_deleted_after, export_kept_since
 from institutioner.textlimits import (
     GOAL,
     LINE,
@@ -492,7 +492,9 @@ class HourExport(models.Model):
     @property
     def deleted_after(self) -> date:
         """The day after which the nightly retention deletes it with its file."""
-        return export_deleted_after(self.created_at)
+        return export_deleted_after(
+            export_kept_since(self.created_at, self.started_at, self.finished_at)
+        )
 
     @property
     def percent(self) -> int:
@@ -1083,7 +1085,9 @@ class YearReport(models.Model):
     @property
     def deleted_after(self) -> date:
         """The day after which the nightly retention deletes it with its file."""
-        return export_deleted_after(self.created_at)
+        return export_deleted_after(
+            export_kept_since(self.created_at, self.started_at, self.finished_at)
+        )
 
     @property
     def percent(self) -> int:

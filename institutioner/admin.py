@@ -40,7 +40,16 @@ from institutioner.models import (
 from institutioner.validators import validate_no_cpr
 
 
-class AdministrationPermissions:
+class UnknownIsNotFound:
+    """An id that is unknown, or outside what the admin shows (`get_queryset`: a draft, a
+    superuser), answers 404 with the Danish page, as everywhere else in the app; Django's admin
+    would redirect to the start page with a message saying whether such an id exists."""
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+
+class AdministrationPermissions(UnknownIsNotFound):
     """Master data is kept by the administration role; access.py says who that is."""
 
     def has_module_permission(self, request):
@@ -72,8 +81,10 @@ class SafeJSONDecoder(json.JSONDecoder):
             raise json.JSONDecodeError(str(error), s, 0) from None
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    """django-simple-history's pages, answering 404 (not 500) for an id that is not a number."""
+class HistoryAdmin(UnknownIsNotFound, SimpleHistoryAdmin):
+    """django-simple-history's pages, answering 404 (not 500) for an id that is not a number,
+    and 404 for one the admin does not show (unknown, deleted or out of scope: the history of a
+    draft is the leader's own)."""
 
     formfield_overrides: Mapping[type[models.Field], Mapping[str, Any]] = {
         models.JSONField: {"decoder": SafeJSONDecoder},
@@ -81,13 +92,19 @@ class HistoryAdmin(SimpleHistoryAdmin):
         models.DecimalField: {"localize": True},
     }
 
-    def history_view(self, request, object_id, extra_context=None):
-        if not str(object_id).isdigit():
+    def _shown(self, request, object_id) -> None:
+        if not (
+            str(object_id).isdigit() and self.get_queryset(request).filter(pk=object_id).exists()
+        ):
             raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._shown(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if not (str(object_id).isdigit() and str(version_id).isdigit()):
+        self._shown(request, object_id)
+        if not str(version_id).isdigit():
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -158,14 +175,32 @@ class AuthenticatorAdmin(AdministrationPermissions, admin.ModelAdmin):
     """The administration's authenticator apps (TOTP). Deleting one makes the person set up a
     new one at their next password login, e.g. after a lost phone."""
 
-    list_display = ["user", "name", "confirmed", "last_used_at"]
+    # django-otp's fields have English names (and help texts) of their own: shown through
+    # these, the list and the page say them in Danish.
+    list_display = ["person", "device_name", "ready", "last_used"]
     search_fields = ["user__name", "user__email"]
     list_select_related = ["user"]
-    fields = ("user", "name", "confirmed", "last_used_at")
+    fields = ("person", "device_name", "ready", "last_used")
     readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("person"), ordering="user__name")
+    def person(self, device: TOTPDevice):
+        return device.user
+
+    @admin.display(description=_("name"), ordering="name")
+    def device_name(self, device: TOTPDevice) -> str:
+        return device.name
+
+    @admin.display(description=_("set up"), boolean=True, ordering="confirmed")
+    def ready(self, device: TOTPDevice) -> bool:
+        return device.confirmed
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_used(self, device: TOTPDevice):
+        return device.last_used_at
 
 
 @admin.register(ExternalIdentity)

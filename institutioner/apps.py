@@ -2,6 +2,7 @@ from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.apps import DefaultConfig as TOTPAppConfig
 
 
 class InstitutionerConfig(AppConfig):
@@ -60,6 +61,21 @@ class LockoutConfig(AxesAppConfig):
 
     default = False
     verbose_name = _("Login lockouts")
+
+
+class AuthenticatorConfig(TOTPAppConfig):
+    """django-otp's TOTP devices (the administration's authenticator apps) with Danish names in
+    Stamdata. The model's name is a plain English string in django-otp, so it is set here; its
+    Meta (`original_attrs`, what migrations read) is left alone, so no migration follows."""
+
+    default = False
+    verbose_name = _("Two-step login")
+
+    def ready(self) -> None:
+        super().ready()
+        options = self.get_model("TOTPDevice")._meta
+        options.verbose_name = _("authenticator app")
+        options.verbose_name_plural = _("authenticator apps")
 
 
 class MunicipalAdminConfig(admin_apps.AdminConfig):

@@ -14,7 +14,7 @@ from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -972,11 +972,25 @@ class IdentityGroup(models.Model):
         return f"{self.name} → {self.get_role_display()}"
 
 
-def export_deleted_after(asked_at: datetime) -> date:
+def export_kept_since(asked_at: datetime, *moments: datetime | None) -> datetime:
+    """When a kept export's retention period starts: the last of when it was asked for and
+    when it was started and finished, so a file built again ("Byg den igen") is kept
+    `RETENTION_EXPORT_DAYS` from when it was made ready, not from the first order."""
+    return max([asked_at, *(moment for moment in moments if moment is not None)])
+
+
+def export_kept_since_expression(asked_at: str, *moments: str) -> models.Func:
+    """`export_kept_since` as a database expression, for the retention steps that find and
+    delete the old exports (each moment that is NULL counts as `asked_at`, which is never
+    NULL, so it gives the same on every database)."""
+    return Greatest(asked_at, *(Coalesce(moment, asked_at) for moment in moments))
+
+
+def export_deleted_after(kept_since: datetime) -> date:
     """A kept export (an access request, a background export, a report) is deleted by the
-    nightly retention run (`RETENTION_EXPORT_DAYS` after it was asked for) in the night after
-    this day."""
-    return timezone.localdate(asked_at + timedelta(days=settings.RETENTION_EXPORT_DAYS))
+    nightly retention run (`RETENTION_EXPORT_DAYS` after `export_kept_since`, when the file was
+    made ready) in the night after this day."""
+    return timezone.localdate(kept_since + timedelta(days=settings.RETENTION_EXPORT_DAYS))
 
 
 class AccessRequestStatus(models.TextChoices):
@@ -1066,7 +1080,9 @@ class AccessRequest(models.Model):
     @property
     def deleted_after(self) -> date:
         """The day after which the nightly retention deletes it with its ZIP."""
-        return export_deleted_after(self.requested_at)
+        return export_deleted_after(
+            export_kept_since(self.requested_at, self.started_at, self.finished_at)
+        )
 
     @property
     def percent(self) -> int:

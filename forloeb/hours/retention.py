@@ -1,6 +1,7 @@
 """Retention of the week sheets' notes: `RETENTION_CLOSED_COURSE_YEARS` after the week, a note
 (and its copies in the history) is anonymised; the hours stay. The Excel exports built in the
-background are deleted with their files `RETENTION_EXPORT_DAYS` after they were asked for.
+background are deleted with their files `RETENTION_EXPORT_DAYS` after they were made ready (or
+asked for, if never built).
 Registered from ForloebConfig.ready()."""
 
 from datetime import datetime, timedelta
@@ -9,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from forloeb.hours import services
-from forloeb.models import HourExport, WeekSheet
+from forloeb.models import WeekSheet
 from institutioner.retention.registry import ANONYMISE, DAYS, DELETE, RetentionStep, register
 from institutioner.retention.services import ANONYMISED
 
@@ -31,9 +32,7 @@ def old_notes(*, before: datetime) -> QuerySet:
 
 
 def old_exports(*, before: datetime) -> QuerySet:
-    return (
-        HourExport.objects.filter(created_at__lt=before).order_by("pk").values_list("pk", flat=True)
-    )
+    return services.hour_exports_old(before=before)
 
 
 def _exports_delete(ids, *, before: datetime) -> int:

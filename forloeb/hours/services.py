@@ -8,6 +8,7 @@ from decimal import Decimal
 from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +31,13 @@ from institutioner.files.services import (
     stored_file_keep,
     stored_files_delete,
 )
-from institutioner.models import NotificationKind, Pedagogist, StoredFile, User
+from institutioner.models import (
+    NotificationKind,
+    Pedagogist,
+    StoredFile,
+    User,
+    export_kept_since_expression,
+)
 from institutioner.notifications.services import notification_mark_read, notification_queue
 from institutioner.onejob import unfinished_or_new
 from institutioner.retention.services import text_anonymise
@@ -446,10 +453,23 @@ def hour_export_restart(*, actor: User, export: HourExport) -> HourExport:
     return export
 
 
+def hour_exports_old(*, before: datetime) -> QuerySet:
+    """The ids of the exports kept since before `before` (asked for, or last built, then:
+    `export_kept_since`), oldest first."""
+    return (
+        HourExport.objects.alias(
+            kept_since=export_kept_since_expression("created_at", "started_at", "finished_at")
+        )
+        .filter(kept_since__lt=before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def hour_exports_purge(*, before: datetime) -> int:
-    """Retention: Excel exports asked for before `before` go, each with its file (pedagogists'
+    """Retention: Excel exports kept since before `before` go, each with its file (pedagogists'
     hours by name); a new one can be made at any time. Returns how many went."""
-    ids = list(HourExport.objects.filter(created_at__lt=before).values_list("pk", flat=True))
+    ids = list(hour_exports_old(before=before))
     HourExport.objects.filter(pk__in=ids).delete()
     stored_files_delete(model=HourExport, object_ids=ids)
     return len(ids)

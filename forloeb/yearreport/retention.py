@@ -1,4 +1,4 @@
-"""Retention of the kept yearly reports: `RETENTION_EXPORT_DAYS` after it was asked for, a report
+"""Retention of the kept yearly reports: `RETENTION_EXPORT_DAYS` after it was made ready, a report
 and its PDF are deleted (it quotes the leaders' comments). Registered from
 ForloebConfig.ready()."""
 
@@ -7,15 +7,12 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from forloeb.models import YearReport
 from forloeb.yearreport import services
 from institutioner.retention.registry import DAYS, DELETE, RetentionStep, register
 
 
 def old_reports(*, before: datetime) -> QuerySet:
-    return (
-        YearReport.objects.filter(created_at__lt=before).order_by("pk").values_list("pk", flat=True)
-    )
+    return services.year_reports_old(before=before)
 
 
 def _delete(ids, *, before: datetime) -> int:

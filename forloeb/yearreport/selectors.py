@@ -140,10 +140,15 @@ def _interventions(year: int, institutions: QuerySet[Institution], state: dict) 
 
 
 def _hours(year: int, institutions: QuerySet[Institution], state: dict) -> dict:
+    """Hours a week on average over the year's weeks; for a year not yet over, over its weeks so
+    far (to the week of the day the report is made, `until`), as the weeks still to come have
+    capacity and agreed hours but nothing delivered yet."""
     first, last = _bounds(year)
-    mondays = hours.weeks_between(first, last)
+    today = state["today"]
+    until = today if first <= today < last else None
+    mondays = hours.weeks_between(first, until or last)
     rows = figures.by_district(institutions=institutions, mondays=mondays)
-    return {"rows": rows, "totals": figures.totals(rows), "weeks": len(mondays)}
+    return {"rows": rows, "totals": figures.totals(rows), "weeks": len(mondays), "until": until}
 
 
 def _goals(year: int, institutions: QuerySet[Institution], state: dict) -> dict:
@@ -287,9 +292,11 @@ def report_sections(
     institutions: QuerySet[Institution],
     *,
     progress: Callable[[int], None] | None = None,
+    today: date | None = None,
 ) -> dict:
-    """Every section's figures, calling `progress` with the number of sections made."""
-    state: dict = {}
+    """Every section's figures, calling `progress` with the number of sections made. `today`
+    (by default the day it is made) says how much of a year not yet over has passed."""
+    state: dict = {"today": today or timezone.localdate()}
     context: dict = {}
     for done, (name, make) in enumerate(SECTIONS, start=1):
         context[name] = make(year, institutions, state)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from celery import current_app
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from institutioner.files.services import (
     stored_file_keep,
     stored_files_delete,
 )
-from institutioner.models import StoredFile, User
+from institutioner.models import StoredFile, User, export_kept_since_expression
 from institutioner.onejob import unfinished_or_new
 
 logger = logging.getLogger(__name__)
@@ -161,11 +162,24 @@ def year_report_restart(*, actor: User, report: YearReport) -> YearReport:
     return report
 
 
+def year_reports_old(*, before: datetime) -> QuerySet:
+    """The ids of the reports kept since before `before` (asked for, or last built, then:
+    `export_kept_since`), oldest first."""
+    return (
+        YearReport.objects.alias(
+            kept_since=export_kept_since_expression("created_at", "started_at", "finished_at")
+        )
+        .filter(kept_since__lt=before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def year_reports_purge(*, before: datetime) -> int:
-    """Retention: reports asked for before `before` go, each with its PDF (it quotes the leaders'
-    comments, which retention anonymises later in the system itself); a new one can be made at
-    any time. Returns how many went."""
-    ids = list(YearReport.objects.filter(created_at__lt=before).values_list("pk", flat=True))
+    """Retention: reports kept since before `before` go, each with its PDF (it quotes the
+    leaders' comments, which retention anonymises later in the system itself); a new one can be
+    made at any time. Returns how many went."""
+    ids = list(year_reports_old(before=before))
     YearReport.objects.filter(pk__in=ids).delete()
     stored_files_delete(model=YearReport, object_ids=ids)
     return len(ids)

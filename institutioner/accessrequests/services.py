@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 
 from institutioner import access
 from institutioner.accesslog.services import access_log_record
@@ -19,6 +20,7 @@ from institutioner.models import (
     AccessRequest,
     AccessRequestStatus,
     User,
+    export_kept_since_expression,
 )
 from institutioner.onejob import unfinished_or_new
 
@@ -106,11 +108,24 @@ def access_request_restart(*, actor: User, request_id: int) -> AccessRequest:
     return request
 
 
+def access_requests_old(*, before: datetime) -> QuerySet:
+    """The ids of the access requests kept since before `before` (asked for, or last made,
+    then: `export_kept_since`), oldest first."""
+    return (
+        AccessRequest.objects.alias(
+            kept_since=export_kept_since_expression("requested_at", "started_at", "finished_at")
+        )
+        .filter(kept_since__lt=before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def access_requests_purge(*, before: datetime) -> int:
-    """Retention: access requests asked for before `before` go, each with its ZIP (the person
+    """Retention: access requests kept since before `before` go, each with its ZIP (the person
     has had it; its texts and log rows may since have been anonymised or deleted). The access
     log keeps that it was made. Returns how many requests went."""
-    ids = list(AccessRequest.objects.filter(requested_at__lt=before).values_list("pk", flat=True))
+    ids = list(access_requests_old(before=before))
     AccessRequest.objects.filter(pk__in=ids).delete()
     # The ZIP is kept as the request's document; the row pointed at it, so it goes after.
     stored_files_delete(model=AccessRequest, object_ids=ids)

@@ -1,5 +1,5 @@
 """The organisation's own retention steps: the access log and the outbox are deleted whole, and
-the access requests (indsigt) with their ZIPs `RETENTION_EXPORT_DAYS` after they were asked for.
+the access requests (indsigt) with their ZIPs `RETENTION_EXPORT_DAYS` after they were made ready.
 
 Registered from InstitutionerConfig.ready(); the other apps register theirs the same way.
 """
@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from institutioner.accesslog.services import access_log_purge
-from institutioner.accessrequests.services import access_requests_purge
-from institutioner.models import AccessLogEntry, AccessRequest, Notification
+from institutioner.accessrequests.services import access_requests_old, access_requests_purge
+from institutioner.models import AccessLogEntry, Notification
 from institutioner.retention.registry import DAYS, DELETE, RetentionStep, register
 
 
@@ -38,11 +38,7 @@ def _notifications_delete(ids, *, before: datetime) -> int:
 
 
 def _access_requests_old(*, before: datetime) -> QuerySet:
-    return (
-        AccessRequest.objects.filter(requested_at__lt=before)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    return access_requests_old(before=before)
 
 
 def _access_requests_delete(ids, *, before: datetime) -> int:

@@ -71,3 +71,33 @@ def test_logout_from_the_menu(page, live_server, world):
     expect(page).to_have_url(re.compile("/konto/log-ind/"))
     page.goto(live_server.url + "/")
     expect(page).to_have_url(re.compile("/konto/log-ind/"))
+
+
+# The centre of each visible item of the main menu, to count the rows it takes.
+MENU_ROWS = """() => [...document.querySelectorAll(
+    'nav.navbar .navbar-brand, nav.navbar .notification-bell, nav.navbar .navbar-nav > .nav-item'
+  )].filter(e => e.offsetParent !== null).map(e => {
+    const r = e.getBoundingClientRect();
+    return [e.innerText.trim().split('\\n')[0], Math.round(r.top + r.height / 2)];
+  })"""
+
+
+def test_the_administrations_menu_takes_two_rows_on_a_laptop(page, live_server, world):
+    """At 1366 pixels the administration's twelve entries, the user menu and the bell fit two
+    rows beside the name (they took five: the name, two rows of entries, the user menu, and
+    the bell alone), none hidden, the bell beside the user menu."""
+    page.set_viewport_size({"width": 1366, "height": 800})
+    log_in(page, live_server.url, "frida@example.dk", PASSWORD)
+    items = page.evaluate(MENU_ROWS)
+    rows: dict[int, list[str]] = {}
+    for label, middle in items:
+        row = next((r for r in rows if abs(r - middle) <= 8), middle)
+        rows.setdefault(row, []).append(label)
+    assert len(rows) <= 2, rows
+    labels = [label for label, _middle in items]
+    for entry in ("Forside", "Visitation", "Forankring", "Timer", "Opslagslog", "Stamdata"):
+        assert entry in labels
+    assert len(labels) == 16  # the name, the bell, 13 entries and the user menu
+    bell_row = next(r for r, row in rows.items() if "Notifikationer" in " ".join(row))
+    assert any(label.startswith("Frida Forvaltning") for label in rows[bell_row]), rows
+    assert page.locator("nav.navbar").bounding_box()["height"] < 110

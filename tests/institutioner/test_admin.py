@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from institutioner.models import Assignment, Institution
@@ -37,6 +37,28 @@ def test_admin_is_in_danish(client, world):
     assert "Indsatsteamet – stamdata" in body
     assert "Institutioner" in body and "Faste tilknytninger" in body
     assert "Login-spærringer" in body and "Spærringer og loginforsøg" in body
+
+
+def test_the_authenticator_apps_have_danish_names_in_stamdata(client, world):
+    """django-otp's app and model (TOTP devices) ship English names: Stamdata says them in
+    Danish, in the index, the list, its columns and the page of one device."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=world.administrator, name="Telefon", confirmed=True)
+    client.force_login(world.administrator)
+    body = client.get(reverse("admin:index")).content.decode()
+    assert "Totrinslogin" in body and "Godkendelsesapps" in body
+    assert "OTP_TOTP" not in body and "Otp_Totp" not in body and "TOTP devices" not in body
+    body = client.get(reverse("admin:otp_totp_totpdevice_changelist")).content.decode()
+    assert "Vælg godkendelsesapp" in body
+    for column in ("Person", "Navn", "Sat op", "Sidst brugt"):
+        assert f">{column}</a>" in body
+    assert "TOTP device" not in body and "Last used at" not in body
+    body = client.get(
+        reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    ).content.decode()
+    assert "Ret godkendelsesapp" in body and "Telefon" in body
+    assert "TOTP device" not in body and "human-readable" not in body and "Confirmed" not in body
 
 
 def test_admin_creates_an_institution_and_keeps_who_did_it(client, world):
@@ -205,6 +227,53 @@ def test_history_page_with_a_bad_id_is_404_not_500(client, world):
     assert client.get("/admin/institutioner/district/abc/history/").status_code == 404
     url = f"/admin/institutioner/district/{world.north.pk}/history/abc/"
     assert client.get(url).status_code == 404
+
+
+def test_an_unknown_id_in_stamdata_is_the_danish_404_page(client, world):
+    """Every page of one object in Stamdata (change, delete, history) answers 404 for an id
+    that does not exist, as the rest of the app does, instead of Django's redirect to the start
+    page with a message."""
+    from django.contrib import admin
+
+    client.force_login(world.administrator)
+    asking = RequestFactory().get("/admin/")
+    asking.user = world.administrator
+    pages = 0
+    for model, model_admin in admin.site._registry.items():
+        # A kind the administration may not see, or not delete, at all is 403 whatever the id.
+        allowed = {
+            "change": model_admin.has_view_or_change_permission(asking),
+            "delete": model_admin.has_delete_permission(asking),
+            "history": model_admin.has_view_or_change_permission(asking),
+        }
+        for view in [view for view, yes in allowed.items() if yes]:
+            name = f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}"
+            response = client.get(reverse(name, args=[99999]))
+            assert response.status_code == 404, (name, response.status_code)
+            assert "Siden findes ikke" in response.content.decode(), name
+            pages += 1
+    assert pages >= 40
+    # A change posted to an unknown id changes nothing and is 404 too.
+    url = reverse("admin:institutioner_institution_change", args=[99999])
+    assert client.post(url, _institution_form(world)).status_code == 404
+    assert not Institution.objects.filter(name="Børnehuset Solsikken").exists()
+
+
+def test_a_draft_is_out_of_stamdatas_scope_404(client, world):
+    """A leader's draft request is not shown in Stamdata: its pages answer 404 as an unknown
+    id does (deleting is 403 for every request), the history too (it would otherwise show the
+    draft's text from its history)."""
+    from tests.indsats.helpers import make_request
+
+    draft = make_request(world)
+    submitted = make_request(world, submit=True)
+    client.force_login(world.administrator)
+    for view in ("change", "history"):
+        name = f"admin:indsats_interventionrequest_{view}"
+        assert client.get(reverse(name, args=[draft.pk])).status_code == 404, view
+    assert client.get(reverse("admin:indsats_interventionrequest_change", args=[submitted.pk]))
+    history = reverse("admin:indsats_interventionrequest_history", args=[submitted.pk])
+    assert client.get(history).status_code == 200
 
 
 def test_history_page_is_danish(client, world):

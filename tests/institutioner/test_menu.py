@@ -11,7 +11,7 @@ ITEM = re.compile(r'<a class="nav-link( active)?"\s+href="([^"]+)"[^>]*>([^<]+)<
 def _menu(client, url: str) -> list[tuple[str, str, bool]]:
     """(label, link, highlighted) of each entry in the main menu, left to right."""
     html = client.get(url, follow=True).content.decode()
-    start = html.index('<ul class="navbar-nav me-auto">')
+    start = html.index('<ul class="navbar-nav main-menu">')
     block = html[start : html.index("</ul>", start)]
     return [(label.strip(), href, bool(active)) for active, href, label in ITEM.findall(block)]
 

@@ -117,9 +117,9 @@ def test_a_large_excel_export_is_built_in_the_background(
     page = client.get(reverse("hours_export_status", args=[made.pk])).content.decode()
     assert "Hent timer-" in page and "data-export-waiting" not in page
 
-    # When the kept file goes (RETENTION_EXPORT_DAYS after it was asked for) is said beside it.
-    gone = date_format(timezone.localdate(made.created_at + timedelta(days=30)), "j. F Y")
-    assert f"Filen slettes natten efter {gone}, 30 dage efter den blev bestilt." in page
+    # When the kept file goes (RETENTION_EXPORT_DAYS after it was made) is said beside it.
+    gone = date_format(timezone.localdate(made.finished_at + timedelta(days=30)), "j. F Y")
+    assert f"Filen slettes natten efter {gone}, 30 dage efter den blev lavet." in page
 
     notification = Notification.objects.get(
         recipient=world.administrator, template="hours_export_ready"
@@ -206,7 +206,13 @@ def test_the_background_page_says_too_much_only_above_the_limit(client, world, l
     client.force_login(world.administrator)
     page = client.get(reverse("hours_export_new"), _period(logged)).content.decode()
     assert "4 rækker" in page and "for meget" not in page
-    assert "op til 20.000 rækker kan hentes med det samme, så den kan" in page
+    # Whole sentences: what the limit is, that this file is within it and what to do.
+    assert (
+        "En Excel-fil med op til 20.000 rækker kan hentes med det samme. Denne er inden for "
+        "grænsen, så du kan hente den nu. Hvis du foretrækker det, kan den også bygges i "
+        "baggrunden, og du får en notifikation, når den er klar."
+    ) in page
+    assert "så den kan." not in page
     assert "her bygges den i stedet" not in page
     # The file fits: the direct download is offered first, the background build besides.
     direct = reverse("hours_export", args=["xlsx"])

@@ -54,8 +54,9 @@ def test_the_sections_match_the_hand_computed_numbers(world):
         ("Børnegruppe", 2),
         ("Læringsmiljø", 2),
     ]
-    # 13 practice hours in one week, averaged over the year's weeks.
-    weeks = len(hours.weeks_between(date(year, 1, 1), date(year, 12, 31)))
+    # 13 practice hours in one week, averaged over the year's weeks so far (it is this year).
+    weeks = len(hours.weeks_between(date(year, 1, 1), timezone.localdate()))
+    assert sections["hours"]["weeks"] == weeks
     totals = sections["hours"]["totals"]
     assert totals["logged"] == (Decimal(13) / weeks).quantize(Decimal("0.01"))
     assert [row.district.name for row in sections["hours"]["rows"]] == ["Søvang", "Ullerup Bæk"]
@@ -83,6 +84,37 @@ def test_the_sections_match_the_hand_computed_numbers(world):
         "in_use_percent": 50,
     }
     assert sections["repeats"]["repeats"] == 0 and sections["repeats"]["changed"] == []
+
+
+def test_a_year_not_over_averages_over_its_weeks_so_far(world):
+    """Made during the year (3 December 2026: its first 49 weeks), the report of the year
+    averages the hours over the weeks that have come, not the year's 53 with the weeks to come
+    at capacity and nothing delivered; made after the year, over all its weeks. The PDF says
+    which."""
+    _world_with_comments(world)
+    today = timezone.localdate()
+    year = today.year
+    whole = len(hours.weeks_between(date(year, 1, 1), date(year, 12, 31)))
+    logged = Decimal(13)  # the hand-computed world's practice hours, in one week before today
+    for made_on, weeks, until in (
+        (today, len(hours.weeks_between(date(year, 1, 1), today)), today),
+        (date(year + 1, 1, 10), whole, None),
+    ):
+        if made_on == date(year, 12, 31):  # the last day: the year's weeks are all there
+            until = None
+        section = selectors.report_sections(year, Institution.objects.all(), today=made_on)["hours"]
+        assert (section["weeks"], section["until"]) == (weeks, until)
+        assert section["totals"]["logged"] == (logged / weeks).quantize(Decimal("0.01"))
+
+    report = services.year_report_start(actor=world.administrator, year=year)
+    text = _text(bytes(services.year_report_build(report_id=report.pk).file.data))
+    so_far = len(hours.weeks_between(date(year, 1, 1), today))
+    if today < date(year, 12, 31) and so_far > 1:
+        assert (
+            f"Året er ikke slut endnu: timer om ugen i gennemsnit over årets {so_far} uger "
+            f"indtil nu, til og med ugen med {date_format(today, 'j. F Y')}."
+        ) in text
+        assert f"over årets {whole} uger." not in text
 
 
 def test_the_pdf_says_them_in_danish_without_names(world):
@@ -136,9 +168,10 @@ def test_only_the_administration_makes_and_reads_it(client, world):
     page = client.get(response.url).content.decode()
     assert "aarsrapport-" in page and "data-export-waiting" not in page
 
-    # When the kept file goes (RETENTION_EXPORT_DAYS after it was asked for) is said beside it.
-    gone = date_format(timezone.localdate(report.created_at + timedelta(days=30)), "j. F Y")
-    assert f"Filen slettes natten efter {gone}, 30 dage efter den blev bestilt." in page
+    # When the kept file goes (RETENTION_EXPORT_DAYS after it was made) is said beside it.
+    report.refresh_from_db()
+    gone = date_format(timezone.localdate(report.finished_at + timedelta(days=30)), "j. F Y")
+    assert f"Filen slettes natten efter {gone}, 30 dage efter den blev lavet." in page
     download = client.get(reverse("year_report_download", args=[report.pk]))
     assert download["Content-Type"] == "application/pdf"
     assert str(year) in _text(download.content)

@@ -44,9 +44,9 @@ def test_the_administration_asks_and_downloads(
     assert "Hent indsigten (ZIP)" in detail.content.decode()
     page = detail.content.decode()
 
-    # When the kept file goes (RETENTION_EXPORT_DAYS after it was asked for) is said beside it.
-    gone = date_format(timezone.localdate(made.requested_at + timedelta(days=30)), "j. F Y")
-    assert f"Filen slettes natten efter {gone}, 30 dage efter den blev bestilt." in page
+    # When the kept file goes (RETENTION_EXPORT_DAYS after it was made) is said beside it.
+    gone = date_format(timezone.localdate(made.finished_at + timedelta(days=30)), "j. F Y")
+    assert f"Filen slettes natten efter {gone}, 30 dage efter den blev lavet." in page
     download = client.get(reverse("access_request_download", args=[made.pk]))
     assert download["Content-Type"] == "application/zip"
     assert download["Content-Disposition"].startswith('attachment; filename="indsigt-lene-leder-')
