@@ -92,7 +92,7 @@ def _course_in_force(
     req.refresh_from_db()
     interventions._accept(admin, req, pedagogist, "4")
     _agreement, version = interventions._agreement(pedagogist.user, req, goals=interventions.GOALS)
-    indsats_services.agreement_send_for_signature(actor=pedagogist.user, version_id=version.pk)
+    interventions._send(pedagogist.user, version)
     for signer in (pedagogist.user, leader):
         indsats_services.agreement_sign(actor=signer, version_id=version.pk, password=DEMO_PASSWORD)
     return Course.objects.get(agreement__request=req), pedagogist.user

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from demo.organisation import DEMO_PASSWORD
 from indsats.agreements import services as agreements_services
-from indsats.agreements.content import Goal
+from indsats.agreements.content import Goal, written_on
 from indsats.models import FocusLevel, InterventionRequest, LearningTheme
 from indsats.requests import services as requests_services
 from institutioner import workdays
@@ -157,7 +157,20 @@ def demo_requests() -> None:
         _accept(admin, earlier, attached, "4")
 
 
+def _send(actor, version) -> None:
+    """Send for signature as on the day it starts (a course of the past was sent back then)."""
+    with written_on(version.parsed.starts_on):
+        agreements_services.agreement_send_for_signature(actor=actor, version_id=version.pk)
+
+
 def _agreement(admin_or_pedagogist, req, *, goals):
+    # Written as on the wished start when that has passed: the app itself never plans in the
+    # past, the demo shows courses that started weeks ago.
+    with written_on(req.wished_start):
+        return _write_agreement(admin_or_pedagogist, req, goals=goals)
+
+
+def _write_agreement(admin_or_pedagogist, req, *, goals):
     agreement = agreements_services.agreement_create(actor=admin_or_pedagogist, request_id=req.pk)
     version = agreement.versions.get()
     midway = version.parsed.midway_evaluation_on
@@ -215,7 +228,7 @@ def demo_agreements() -> None:
     awaiting = _create(leader, second, 6, start_in_days=10, waited_days=25)
     _accept(admin, awaiting, sofie, "6")
     _agreement_obj, version = _agreement(sofie.user, awaiting, goals=GOALS)
-    agreements_services.agreement_send_for_signature(actor=sofie.user, version_id=version.pk)
+    _send(sofie.user, version)
     agreements_services.agreement_sign(
         actor=sofie.user, version_id=version.pk, password=DEMO_PASSWORD
     )
@@ -237,7 +250,7 @@ def demo_agreements() -> None:
         return
     pedagogist = allocation.pedagogist
     agreement, version = _agreement(pedagogist.user, earlier, goals=GOALS)
-    agreements_services.agreement_send_for_signature(actor=pedagogist.user, version_id=version.pk)
+    _send(pedagogist.user, version)
     for signer in (pedagogist.user, its_leader):
         agreements_services.agreement_sign(
             actor=signer, version_id=version.pk, password=DEMO_PASSWORD
@@ -252,7 +265,7 @@ def demo_agreements() -> None:
     agreements_services.agreement_draft_update(
         actor=pedagogist.user, version_id=draft.pk, content=adjusted
     )
-    agreements_services.agreement_send_for_signature(actor=pedagogist.user, version_id=draft.pk)
+    _send(pedagogist.user, draft)
     for signer in (pedagogist.user, its_leader):
         agreements_services.agreement_sign(
             actor=signer, version_id=draft.pk, password=DEMO_PASSWORD

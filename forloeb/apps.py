@@ -19,6 +19,7 @@ class ForloebConfig(AppConfig):
         from indsats.hooks import (
             on_agreement_finished_check,
             on_agreement_in_force,
+            on_plan_clashes,
             on_planned_absence,
             on_triage_notes,
         )
@@ -37,6 +38,8 @@ class ForloebConfig(AppConfig):
         # and times clash with the fixed pedagogists' plan.
         on_planned_absence(plan_selectors.absence_hours_by_week)
         on_triage_notes(plan_triage.plan_clash_notes)
+        # The same check warns the one who sends an agreement whose plan clashes with it.
+        on_plan_clashes(plan_triage.agreement_clash_lines)
 
         # What the rooms register with the organisation: menu entries, the reminders' kinds of
         # message and their default schedules (installed after `migrate`).

@@ -84,3 +84,19 @@ def planned_absence(*, pedagogist_ids: list[int], mondays: list) -> dict:
         for key, value in provider(pedagogist_ids=pedagogist_ids, mondays=mondays).items():
             hours[key] = hours.get(key, 0) + value
     return hours
+
+
+# Where a version's plan (weekdays, times, period) clashes with what its pedagogists already
+# have elsewhere (a higher app knows the plan): one Danish line per clash, for the one who sends
+# it for signature. A provider takes the version and answers [str, ...].
+_plan_clashes: list[Callable[..., list[str]]] = []
+
+
+def on_plan_clashes(provider: Callable[..., list[str]]) -> Callable[..., list[str]]:
+    if provider not in _plan_clashes:
+        _plan_clashes.append(provider)
+    return provider
+
+
+def plan_clashes(*, version) -> list[str]:
+    return [line for provider in _plan_clashes for line in provider(version=version)]

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 def local_zone() -> ZoneInfo:
@@ -33,6 +34,21 @@ def holiday_name(day: date) -> str:
 
 def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and not holiday_name(day)
+
+
+def not_a_working_day(day: date) -> str:
+    """Why nothing is planned on `day` (a Danish message naming the day), or "" on a working day.
+    The one rule evaluations keep, wherever they are planned: an agreement's midway and final
+    evaluation and a course's ongoing ones."""
+    holiday = holiday_name(day)
+    if holiday:
+        return _("%(day)s is a holiday (%(name)s); choose a working day.") % {
+            "day": f"{day:%d.%m.%Y}",
+            "name": holiday,
+        }
+    if day.weekday() >= 5:
+        return _("%(day)s is a weekend day; choose a working day.") % {"day": f"{day:%d.%m.%Y}"}
+    return ""
 
 
 def add_working_days(day: date, count: int) -> date:

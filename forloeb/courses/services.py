@@ -30,7 +30,7 @@ from institutioner.models import User
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr
-from institutioner.workdays import holiday_name, is_working_day
+from institutioner.workdays import not_a_working_day
 
 
 def _event(course, *, actor, message, from_phase="", to_phase="") -> CourseEvent:
@@ -303,21 +303,9 @@ def course_note_add(
 
 def _check_evaluation_day(course: Course, day: date) -> None:
     """An evaluation is held on a working day within the agreement in force."""
-    holiday = holiday_name(day)
-    if holiday:
-        raise ValidationError(
-            {
-                "due_on": _("%(day)s is a holiday (%(name)s); choose a working day.")
-                % {"day": f"{day:%d.%m.%Y}", "name": holiday}
-            }
-        )
-    if not is_working_day(day):
-        raise ValidationError(
-            {
-                "due_on": _("%(day)s is a weekend day; choose a working day.")
-                % {"day": f"{day:%d.%m.%Y}"}
-            }
-        )
+    problem = not_a_working_day(day)
+    if problem:
+        raise ValidationError({"due_on": problem})
     version = course.agreement.versions.in_force().first()
     if version is not None and version.ends_on is not None and day > version.ends_on:
         raise ValidationError(

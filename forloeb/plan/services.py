@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from forloeb.models import (
@@ -31,7 +32,7 @@ from forloeb.models import (
     PlanChangeKind,
     PlanChangeStatus,
 )
-from forloeb.plan import selectors
+from forloeb.plan import selectors, triage
 from institutioner.errors import StateError
 from institutioner.models import NotificationKind, Pedagogist, Role, User
 from institutioner.notifications.services import notification_queue, notification_queue_many
@@ -306,6 +307,58 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
         raise ValidationError(dict(errors))
 
 
+def _clashes_of(change: PlanChange) -> list[str]:
+    """Where the day a change moves to or adds has a pedagogist of the course elsewhere at the
+    same time (the plan-clash check triage uses, on that one day): one Danish line each, naming
+    the other place and time, for whoever put it in the plan (the week plan shows it as a
+    clash). Nothing for a cancelled day."""
+    day = change.new_day
+    if day is None:
+        return []
+    agreement = change.course.agreement
+    time_from, time_to = change.new_time_from, change.new_time_to
+    if time_from is None or time_to is None:
+        version = agreement.versions.in_force().first()
+        plan = version.parsed.plan if version is not None else None
+        time_from, time_to = (plan.time_from, plan.time_to) if plan else (None, None)
+    pedagogists = list(
+        Pedagogist.objects.filter(allocations__request__agreement=agreement)
+        .select_related("user")
+        .order_by("user__name", "pk")
+        .distinct()
+    )
+    if not pedagogists:
+        return []
+    periods = selectors.plan_periods(
+        pedagogist_ids=[p.pk for p in pedagogists], first=day, last=day
+    )
+    lines = []
+    for pedagogist in pedagogists:
+        for other in triage.clashes_in(
+            periods,
+            pedagogist_id=pedagogist.pk,
+            weekdays={day.weekday()},
+            time_from=time_from,
+            time_to=time_to,
+            start=day,
+            end=day,
+            exclude_agreement_id=agreement.pk,
+        ):
+            lines.append(
+                _(
+                    "Note: %(name)s is already at %(place)s%(times)s on %(day)s; the new day "
+                    "overlaps it (the week plan shows a clash)."
+                )
+                % {
+                    "name": pedagogist.user.name,
+                    "place": other.place,
+                    "times": triage.times_text(other),
+                    "day": date_format(day, "l j. F"),
+                }
+            )
+    return lines
+
+
 def _lock_course_in_force(course_id: int) -> Course:
     course = (
         Course.objects.select_for_update(of=("self",))
@@ -370,6 +423,7 @@ def plan_change_make(
         )
     else:
         _tell_leaders_of_change(change)
+        change.clashes = _clashes_of(change)  # type: ignore[attr-defined]
     return change
 
 
@@ -406,6 +460,7 @@ def plan_change_accept(*, actor: User, change_id: int) -> PlanChange:
     change.decided_by, change.decided_at = actor, timezone.now()
     change.save(update_fields=["status", "decided_by", "decided_at"])
     _tell_leaders_of_change(change)
+    change.clashes = _clashes_of(change)  # type: ignore[attr-defined]
     return change
 
 

@@ -1,10 +1,15 @@
-"""What triage shows beside a request from the plan: where the wished weekdays and time window
-clash with the fixed pedagogists' existing plan (issue 18 item 4), not only whether their hours
-run out. Registered with indsats/hooks.py (`on_triage_notes`) from ForloebConfig.ready()."""
+"""The plan-clash check: where weekdays and a time window clash with a pedagogist's existing plan
+(the agreements in force, on working days). Triage shows it beside a request (issue 18 item 4),
+not only whether the hours run out (`on_triage_notes`); the one who sends an agreement for
+signature is warned by it (`on_plan_clashes`), and so is the one who adds or moves a practice
+day onto a day she is elsewhere (forloeb/plan/services.py). Registered with indsats/hooks.py from
+ForloebConfig.ready()."""
 
-from datetime import time
+from collections.abc import Iterable
+from datetime import date, time
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -18,7 +23,7 @@ from forloeb.plan.selectors import (
 from indsats.hooks import TriageNote
 from indsats.models import Weekday
 from indsats.requests.selectors import wished_weeks
-from institutioner.models import Assignment
+from institutioner.models import Assignment, Pedagogist
 
 
 def _assignments_of(requests: list) -> dict[int, list[Assignment]]:
@@ -36,10 +41,71 @@ def _assignments_of(requests: list) -> dict[int, list[Assignment]]:
     return found
 
 
-def _times(p: PracticeDay) -> str:
+def times_text(p: PracticeDay) -> str:
     if p.time_from is None or p.time_to is None:
         return ""
     return f" {p.time_from:%H.%M}-{p.time_to:%H.%M}"
+
+
+def clashes_in(
+    periods: Iterable[PlanPeriod],
+    *,
+    pedagogist_id: int,
+    weekdays: set[int],
+    time_from: time | None,
+    time_to: time | None,
+    start: date,
+    end: date,
+    exclude_agreement_id: int | None = None,
+) -> list[PracticeDay]:
+    """Where the pedagogist's plan (`periods`, from `plan_periods`) has her somewhere else on
+    one of `weekdays` between `start` and `end` at a time overlapping `time_from`-`time_to` (no
+    times: the whole day): the first such working day of each agreement and weekday, in order.
+    No queries. It looks at each plan once per weekday, not at every practice day: a queue of a
+    large municipality's requests meets thousands of them."""
+    clashes: dict[tuple[int, int], PracticeDay] = {}
+    for period in periods:
+        if pedagogist_id not in period.pedagogist_ids:
+            continue
+        if period.version.agreement_id == exclude_agreement_id:
+            continue
+        begin, finish = max(period.begin, start), min(period.end, end)
+        if begin > finish:
+            continue
+        plan = period.plan
+        if not _overlap(time_from, time_to, plan.time_from, plan.time_to):
+            continue
+        for weekday in weekdays & set(plan.weekdays):
+            day = first_working_weekday(begin, finish, weekday)
+            if day is None:
+                continue
+            key = (period.version.agreement_id, weekday)
+            if key in clashes and clashes[key].day <= day:
+                continue
+            other = period.request
+            clashes[key] = PracticeDay(
+                day=day,
+                time_from=plan.time_from,
+                time_to=plan.time_to,
+                pedagogist_id=pedagogist_id,
+                agreement_id=period.version.agreement_id,
+                course_id=None,
+                institution=other.institution,
+                group_name=other.group.name if other.group is not None else "",
+                hours=period.day_hours,
+            )
+    return sorted(clashes.values(), key=lambda p: (p.day, p.time_from or time.min, p.agreement_id))
+
+
+def clash_line(name: str, p: PracticeDay) -> str:
+    """One clash in Danish: whose plan, which weekday and times, where, from when."""
+    return _("Clashes with %(name)s's plan: %(weekday)s%(times)s at %(place)s (from %(day)s)") % {
+        "name": name,
+        "weekday": str(Weekday(p.day.weekday()).label).lower(),
+        "times": times_text(p),
+        "place": p.place,
+        "day": date_format(p.day, "j. F"),
+    }
 
 
 def plan_clash_notes(*, requests: list) -> dict[int, list[TriageNote]]:
@@ -47,11 +113,7 @@ def plan_clash_notes(*, requests: list) -> dict[int, list[TriageNote]]:
     in force, on working days) already has her somewhere else on a wished weekday within the
     wished period and time window: one line per pedagogist, place and weekday, linking to the
     week plan of the first such week. At most two queries for the whole page (the allocations
-    and the signed versions of the fixed pedagogists; none when nobody is fixed).
-
-    It looks at each plan once per wished weekday (the first working day of it in the
-    overlapping weeks), not at every practice day: a queue of a large municipality's requests
-    meets thousands of them."""
+    and the signed versions of the fixed pedagogists; none when nobody is fixed)."""
     wishing = [req for req in requests if req.wished_weekdays]
     if not wishing:
         return {}
@@ -70,59 +132,56 @@ def plan_clash_notes(*, requests: list) -> dict[int, list[TriageNote]]:
     notes: dict[int, list[TriageNote]] = {}
     for req in wishing:
         start, end = wished_weeks(req)
-        wished_days = set(req.wished_weekdays)
         lines = []
         for a in assignments.get(req.institution_id, []):
-            clashes: dict[tuple[int, int], PracticeDay] = {}
-            for period in by_pedagogist.get(a.pedagogist_id, []):
-                begin, finish = max(period.begin, start), min(period.end, end)
-                if begin > finish:
-                    continue
-                plan = period.plan
-                if not _overlap(
-                    req.wished_time_from, req.wished_time_to, plan.time_from, plan.time_to
-                ):
-                    continue
-                for weekday in wished_days & set(plan.weekdays):
-                    day = first_working_weekday(begin, finish, weekday)
-                    if day is None:
-                        continue
-                    key = (period.version.agreement_id, weekday)
-                    if key in clashes and clashes[key].day <= day:
-                        continue
-                    other = period.request
-                    clashes[key] = PracticeDay(
-                        day=day,
-                        time_from=plan.time_from,
-                        time_to=plan.time_to,
-                        pedagogist_id=a.pedagogist_id,
-                        agreement_id=period.version.agreement_id,
-                        course_id=None,
-                        institution=other.institution,
-                        group_name=other.group.name if other.group is not None else "",
-                        hours=period.day_hours,
-                    )
-            ordered = sorted(
-                clashes.values(), key=lambda p: (p.day, p.time_from or time.min, p.agreement_id)
-            )
-            for p in ordered:
+            for p in clashes_in(
+                by_pedagogist.get(a.pedagogist_id, []),
+                pedagogist_id=a.pedagogist_id,
+                weekdays=set(req.wished_weekdays),
+                time_from=req.wished_time_from,
+                time_to=req.wished_time_to,
+                start=start,
+                end=end,
+            ):
                 year, week, _day = p.day.isocalendar()
                 lines.append(
                     TriageNote(
-                        _(
-                            "Clashes with %(name)s's plan: %(weekday)s%(times)s at %(place)s "
-                            "(from %(day)s)"
-                        )
-                        % {
-                            "name": a.pedagogist.user.name,
-                            "weekday": str(Weekday(p.day.weekday()).label).lower(),
-                            "times": _times(p),
-                            "place": p.place,
-                            "day": date_format(p.day, "j. F"),
-                        },
+                        clash_line(a.pedagogist.user.name, p),
                         reverse("week_plan", args=[year, week]),
                     )
                 )
         if lines:
             notes[req.pk] = lines
     return notes
+
+
+def agreement_clash_lines(*, version) -> list[str]:
+    """Where a version's weekdays and times clash, from today (or its start) to its end, with
+    what its pedagogists have under other agreements in force: one line per pedagogist, place
+    and weekday (`on_plan_clashes`, for the one who sends it for signature). Three queries."""
+    content = version.parsed
+    plan = content.plan
+    ids = content.pedagogist_ids()
+    if not plan.weekdays or not ids:
+        return []
+    start, end = max(content.starts_on, timezone.localdate()), content.ends_on
+    if start > end:
+        return []
+    periods = plan_periods(pedagogist_ids=ids, first=start, last=end)
+    names = {
+        p.pk: p.user.name for p in Pedagogist.objects.filter(pk__in=ids).select_related("user")
+    }
+    return [
+        clash_line(names.get(pedagogist_id, ""), p)
+        for pedagogist_id in sorted(ids, key=lambda pk: names.get(pk, ""))
+        for p in clashes_in(
+            periods,
+            pedagogist_id=pedagogist_id,
+            weekdays=set(plan.weekdays),
+            time_from=plan.time_from,
+            time_to=plan.time_to,
+            start=start,
+            end=end,
+            exclude_agreement_id=version.agreement_id,
+        )
+    ]

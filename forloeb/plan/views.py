@@ -169,7 +169,7 @@ def plan_change_create(request, pk: int):
     form = PlanChangeForm(request.POST or None, prefix="plan")
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_change_make(
+            change = services.plan_change_make(
                 actor=request.user,
                 course_id=course.pk,
                 data=form.change_input(),
@@ -187,6 +187,7 @@ def plan_change_create(request, pk: int):
                 if direct
                 else _("Your proposal is sent to the pedagogist."),
             )
+            _warn_clashes(request, change)
             return redirect(reverse("course_detail", args=[course.pk]) + "#planens-aendringer")
     return render(
         request,
@@ -195,16 +196,23 @@ def plan_change_create(request, pk: int):
     )
 
 
+def _warn_clashes(request, change) -> None:
+    """The day put in the plan has a pedagogist elsewhere at the same time: say where."""
+    for line in getattr(change, "clashes", []):
+        messages.warning(request, line)
+
+
 def _decide(request, pk: int, decide, done: str):
     change = access.get_plan_change_to_decide(request.user, pk)
     try:
-        decide(actor=request.user, change_id=change.pk)
+        decided = decide(actor=request.user, change_id=change.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except StateError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, done)
+        _warn_clashes(request, decided)
     return redirect(reverse("course_detail", args=[change.course_id]) + "#planens-aendringer")
 
 

@@ -153,6 +153,8 @@ def plan_between(
         title = _("Practice")
         if absent:
             title = _("Absent: no practice")
+        elif p.change_id is not None and p.moved_from is None:
+            title = _("Extra practice day")
         elif p.change_id is not None:
             title = _("Practice (changed)")
         row.entries.append(

@@ -8,9 +8,11 @@ display rows, the differences between two versions, the week plan, the hours and
 dates. Everyone else reads `version.parsed`.
 """
 
+import contextlib
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, fields
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -26,6 +28,11 @@ from institutioner.models import Pedagogist, format_decimal
 from institutioner.retention.services import ANONYMISED
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr
+from institutioner.workdays import (
+    not_a_working_day,
+    working_day_on_or_after,
+    working_day_on_or_before,
+)
 
 if TYPE_CHECKING:
     from indsats.models import InterventionRequest
@@ -68,6 +75,27 @@ def content_anonymised(content: Mapping[str, Any]) -> dict:
     ]
     data["pedagogists"] = [{**p, "name": ANONYMISED} for p in data.get("pedagogists", [])]
     return data
+
+
+# --- The day the rules count from --------------------------------------------------------------
+
+_written_on: ContextVar[date | None] = ContextVar("agreement_written_on", default=None)
+
+
+def rules_today() -> date:
+    """Today, as the rules of a version see it (no start or evaluation before it)."""
+    return _written_on.get() or timezone.localdate()
+
+
+@contextlib.contextmanager
+def written_on(day: date) -> Iterator[None]:
+    """Write versions as if on `day`: the demo and the tests make agreements that started
+    weeks ago the way they were written back then. The app itself never uses it."""
+    token = _written_on.set(min(day, timezone.localdate()))
+    try:
+        yield
+    finally:
+        _written_on.reset(token)
 
 
 # --- The parts ----------------------------------------------------------------------------------
@@ -310,12 +338,18 @@ class AgreementContent:
         allocations = list(req.allocations.select_related("pedagogist__user"))
         hours = max((a.weekly_hours for a in allocations), default=Decimal("0"))
         weeks = req.wished_weeks
-        start, end = req.wished_start, req.wished_end
+        # The wished start, or today when that has passed, on a working day; the evaluations
+        # on working days inside the period, the midway one before the final one.
+        start = working_day_on_or_after(max(req.wished_start, rules_today()))
+        end = max(req.wished_end, start)
+        final = max(working_day_on_or_before(end), start)
         midway = (
-            start + timedelta(weeks=weeks // 2)
+            working_day_on_or_after(start + timedelta(weeks=weeks // 2))
             if weeks >= settings.AGREEMENT_MIDWAY_MIN_WEEKS
             else None
         )
+        if midway is not None and midway >= final:
+            midway = None
         return cls(
             institution=req.institution.name,
             group=req.group.name if req.group else "",
@@ -339,7 +373,7 @@ class AgreementContent:
             starts_on=start,
             ends_on=end,
             midway_evaluation_on=midway,
-            final_evaluation_on=end,
+            final_evaluation_on=final,
             leadership_commitment="",
             parent_meetings=False,
         )
@@ -399,8 +433,15 @@ class AgreementContent:
 
     # --- rules
 
-    def validate(self, req: "InterventionRequest") -> None:
-        """The rules a version must keep, whoever writes it. Danish messages, per field."""
+    def validate(
+        self, req: "InterventionRequest", previous: "AgreementContent | None" = None
+    ) -> None:
+        """The rules a version must keep, whoever writes it. Danish messages, per field.
+        `previous`: the content of the version in force, when this one adjusts it.
+
+        A new agreement starts today or later, on a working day; its midway and final
+        evaluations lie on working days inside the period, not in the past, the midway one
+        before the final one (the rules a course's ongoing evaluations keep)."""
         errors: dict[str, list[str]] = {}
 
         def error(field, message):
@@ -430,27 +471,72 @@ class AgreementContent:
         if not self.methods:
             error("methods", _("Choose at least one method."))
         start, end = self.starts_on, self.ends_on
-        today = timezone.localdate()
-        if not today - timedelta(days=730) <= start <= today + timedelta(days=730):
+        today = rules_today()
+        # An adjustment (`previous`: the version in force) keeps the days of the version it
+        # adjusts, also those that have passed (its start, an evaluation already held); a day it
+        # moves keeps the rules as a new agreement's days do.
+        kept = {
+            key: getattr(previous, key)
+            for key in ("starts_on", "midway_evaluation_on", "final_evaluation_on")
+            if previous is not None
+        }
+        if previous is None and start < today:
+            error(
+                "starts_on",
+                _(
+                    "The start cannot be in the past: a new agreement starts today (%(today)s) "
+                    "or later."
+                )
+                % {"today": today.strftime("%d.%m.%Y")},
+            )
+        elif not today - timedelta(days=730) <= start <= today + timedelta(days=730):
             error("starts_on", _("The start must lie within two years from today."))
             raise ValidationError(errors)
+        elif start != kept.get("starts_on") and not_a_working_day(start):
+            error("starts_on", not_a_working_day(start))
         if end < start:
             error("ends_on", _("The end cannot be before the start."))
         elif end > start + timedelta(days=730):
             error("ends_on", _("An agreement can run for at most two years; adjust it to go on."))
             raise ValidationError(errors)
+
+        def evaluation_day(key: str, day: date, past: str, outside: str) -> bool:
+            """Whether the evaluation's day keeps the rules; the first broken one is told."""
+            if day == kept.get(key) and day < today:
+                return True
+            if day < today:
+                error(key, past)
+            elif not start <= day <= end:
+                error(key, outside)
+            elif not_a_working_day(day):
+                error(key, not_a_working_day(day))
+            else:
+                return True
+            return False
+
         final = self.final_evaluation_on
         if not final:
             error("final_evaluation_on", _("A final evaluation date is required."))
-        elif not start <= final <= end + timedelta(weeks=4):
-            error(
+        else:
+            evaluation_day(
                 "final_evaluation_on",
-                _("The final evaluation must lie in the period or just after."),
+                final,
+                _("The final evaluation cannot be in the past."),
+                _("The final evaluation must lie in the period (%(start)s-%(end)s).")
+                % {"start": start.strftime("%d.%m.%Y"), "end": end.strftime("%d.%m.%Y")},
             )
         midway = self.midway_evaluation_on
-        if midway and not start <= midway <= end:
-            error("midway_evaluation_on", _("The midway evaluation must lie in the period."))
-        elif midway and final and midway >= final:
+        if (
+            midway
+            and evaluation_day(
+                "midway_evaluation_on",
+                midway,
+                _("The midway evaluation cannot be in the past."),
+                _("The midway evaluation must lie in the period."),
+            )
+            and final
+            and midway >= final
+        ):
             error(
                 "midway_evaluation_on",
                 _("The midway evaluation must come before the final evaluation (%(day)s).")

@@ -45,6 +45,12 @@ def _version_event(version, kind, actor, message=""):
     return _event(req, kind=kind, actor=actor, from_status=req.status, message=message)
 
 
+def _in_force_content(version: AgreementVersion) -> AgreementContent | None:
+    """The content of the version in force that a draft adjusts (None for a new agreement)."""
+    current = version.agreement.versions.in_force().exclude(pk=version.pk).first()
+    return current.parsed if current is not None else None
+
+
 def _refuse_if_finished(agreement_id: int) -> None:
     if hooks.agreement_finished(agreement_id=agreement_id):
         raise StateError(
@@ -97,7 +103,7 @@ def agreement_draft_update(
                 "saved. Copy what you wrote, open the draft again and add it there."
             )
         )
-    content.validate(version.agreement.request)
+    content.validate(version.agreement.request, previous=_in_force_content(version))
     version.content = content.to_json()
     version.save(update_fields=["content", "updated_at"])
     return version
@@ -110,7 +116,8 @@ def agreement_send_for_signature(*, actor: User, version_id: int) -> AgreementVe
         raise StateError(_("Only a draft can be sent for signature."))
     _refuse_if_finished(version.agreement_id)
     content = version.parsed
-    content.validate(version.agreement.request)
+    # Again here: a draft saved before a rule was added is not sent unchanged.
+    content.validate(version.agreement.request, previous=_in_force_content(version))
     last = version.agreement.versions.exclude(number=None).aggregate(n=Max("number"))["n"] or 0
     version.number = last + 1
     version.status = VersionStatus.SENT
@@ -142,6 +149,9 @@ def agreement_send_for_signature(*, actor: User, version_id: int) -> AgreementVe
         context={"version": version, "req": version.agreement.request},
         concerns=version,
     )
+    # Where its weekdays and times clash with what its pedagogists already have elsewhere: the
+    # sender is warned (it is sent all the same; the signers decide).
+    version.plan_clashes = hooks.plan_clashes(version=version)  # type: ignore[attr-defined]
     return version
 
 

@@ -173,13 +173,19 @@ def agreement_send(request, pk: int):
     if not access.can_edit_agreement(request.user, version.agreement.request):
         raise Http404
     try:
-        services.agreement_send_for_signature(actor=request.user, version_id=version.pk)
+        sent = services.agreement_send_for_signature(actor=request.user, version_id=version.pk)
     except StateError as error:
         messages.error(request, error.message)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The agreement is sent for signature; the signers are told."))
+        # Sent all the same: the signers decide, but they should know.
+        for line in getattr(sent, "plan_clashes", []):
+            messages.warning(
+                request,
+                _("%(clash)s. Check the weekdays and times before it is signed.") % {"clash": line},
+            )
     return redirect("agreement_detail", pk=version.agreement_id)
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from indsats.agreements import services as agreements_services
-from indsats.agreements.content import Goal
+from indsats.agreements.content import Goal, written_on
 from indsats.models import FocusLevel, LearningTheme
 from indsats.requests import services as requests_services
 from institutioner.sso.services import FreshAuthentication
@@ -81,26 +81,31 @@ def agreement_in_force(world, req=None, **changes):
     if req is None:
         req = make_request(world, submit=True)
         accept(world, req)
-    agreement = agreements_services.agreement_create(actor=world.pedagogist.user, request_id=req.pk)
-    version = agreement.versions.get()
-    content = replace(
-        version.parsed,
-        goals=(
-            Goal(
-                text="Børnene leger i små grupper om formiddagen.",
-                focus_level="boernegruppe",
-                indicator="Færre konflikter i garderoben.",
+    # An agreement that started in the past is written as it was back then (the rules count
+    # from that day; the app itself never plans in the past).
+    with written_on(changes.get("starts_on") or req.wished_start):
+        agreement = agreements_services.agreement_create(
+            actor=world.pedagogist.user, request_id=req.pk
+        )
+        version = agreement.versions.get()
+        content = replace(
+            version.parsed,
+            goals=(
+                Goal(
+                    text="Børnene leger i små grupper om formiddagen.",
+                    focus_level="boernegruppe",
+                    indicator="Færre konflikter i garderoben.",
+                ),
             ),
-        ),
-        leadership_commitment="Lederen deltager i opstart og evaluering.",
-        **changes,
-    )
-    agreements_services.agreement_draft_update(
-        actor=world.pedagogist.user, version_id=version.pk, content=content
-    )
-    agreements_services.agreement_send_for_signature(
-        actor=world.pedagogist.user, version_id=version.pk
-    )
+            leadership_commitment="Lederen deltager i opstart og evaluering.",
+            **changes,
+        )
+        agreements_services.agreement_draft_update(
+            actor=world.pedagogist.user, version_id=version.pk, content=content
+        )
+        agreements_services.agreement_send_for_signature(
+            actor=world.pedagogist.user, version_id=version.pk
+        )
     for signer in (world.leader, world.pedagogist.user):
         if signer.has_usable_password():
             agreements_services.agreement_sign(

@@ -11,6 +11,7 @@ from forloeb.courses import services as courses
 from forloeb.models import Course, EvaluationKind, Phase
 from forloeb.reminders import rules
 from forloeb.voice import services as voice
+from institutioner.workdays import working_day_on_or_before
 from tests.forloeb.courses.conftest import _complete
 from tests.indsats.helpers import accept, agreement_in_force, make_request
 
@@ -23,7 +24,7 @@ def intervention(world, *, years_ago: int, close=True, group_name="Sommerfuglen"
     """A course in the group that started `years_ago` years ago; closed with its final
     evaluation, the leader's answer and (for the oldest) an answered follow-up."""
     today = timezone.localdate()
-    start = today - timedelta(days=300 * years_ago + 60)
+    start = working_day_on_or_before(today - timedelta(days=300 * years_ago + 60))
     group = world.institution.groups.get(name=group_name)
     req = make_request(world, submit=True, group=group)
     accept(world, req)
@@ -33,7 +34,7 @@ def intervention(world, *, years_ago: int, close=True, group_name="Sommerfuglen"
         starts_on=start,
         ends_on=start + timedelta(weeks=10),
         midway_evaluation_on=None,
-        final_evaluation_on=start + timedelta(weeks=10),
+        final_evaluation_on=working_day_on_or_before(start + timedelta(weeks=10)),
     )
     course = agreement.course
     if close:

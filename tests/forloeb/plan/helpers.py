@@ -5,6 +5,7 @@ from datetime import date, time, timedelta
 
 from django.utils import timezone
 
+from institutioner.workdays import working_day_on_or_after, working_day_on_or_before
 from tests import factories
 from tests.indsats.helpers import accept, agreement_in_force, make_request
 
@@ -44,8 +45,10 @@ def agreement(
         weekdays=tuple(weekdays),
         time_from=time_from,
         time_to=time_to,
-        starts_on=start or date(year, 12, 1),
+        # An agreement starts on a working day: a start on a weekend or a holiday moves to the
+        # next one, which leaves the plan's practice days as they were.
+        starts_on=working_day_on_or_after(start or date(year, 12, 1)),
         ends_on=end or date(year + 1, 4, 30),
         midway_evaluation_on=None,
-        final_evaluation_on=end or date(year + 1, 4, 30),
+        final_evaluation_on=working_day_on_or_before(end or date(year + 1, 4, 30)),
     )

@@ -21,11 +21,14 @@ from indsats.agreements.content import (
     version_hash,
 )
 from indsats.models import AgreementVersion
+from institutioner.workdays import working_day_on_or_after, working_day_on_or_before
 from tests.indsats.helpers import accept, agreement_in_force, make_request
 
 
 def _content(**changes) -> AgreementContent:
-    today = timezone.localdate()
+    # A new agreement starts today or later on a working day, its final evaluation on a
+    # working day inside the period.
+    today = working_day_on_or_after(timezone.localdate())
     content = AgreementContent(
         institution="Børnehuset Mariehønen",
         group="Sommerfuglen",
@@ -45,7 +48,7 @@ def _content(**changes) -> AgreementContent:
         starts_on=today,
         ends_on=today + timedelta(weeks=10),
         midway_evaluation_on=None,
-        final_evaluation_on=today + timedelta(weeks=10),
+        final_evaluation_on=working_day_on_or_before(today + timedelta(weeks=10)),
         leadership_commitment="",
         parent_meetings=False,
     )
@@ -53,10 +56,11 @@ def _content(**changes) -> AgreementContent:
 
 
 def test_the_json_keys_are_the_attribute_names_in_the_stored_order():
-    stored = _content().to_json()
+    content = _content()
+    stored = content.to_json()
     assert tuple(stored) == JSON_KEYS
     assert stored["hours_per_week"] == "6.00"
-    assert stored["time_from"] == "09:00" and stored["starts_on"] == date.today().isoformat()
+    assert stored["time_from"] == "09:00" and stored["starts_on"] == content.starts_on.isoformat()
     assert stored["goals"] == [
         {"text": "Ro ved frokost", "focus_level": "boernegruppe", "indicator": "Færre konflikter"}
     ]
@@ -167,11 +171,11 @@ def test_validation_speaks_danish_per_field(world):
     errors = _errors(_content(goals=(Goal(text="  "),), methods=()), req)
     assert errors["goals"] == ["Skriv mindst ét mål."]
     assert errors["methods"] == ["Vælg mindst én metode."]
-    start = timezone.localdate()
+    start = _content().starts_on
     assert _errors(_content(ends_on=start - timedelta(days=1)), req)["ends_on"] == [
         "Slutdatoen kan ikke ligge før starten."
     ]
-    assert _errors(_content(starts_on=date(2000, 1, 1)), req) == {
+    assert _errors(_content(starts_on=start + timedelta(days=800)), req) == {
         "starts_on": ["Starten skal ligge inden for to år fra i dag."]
     }
     assert _errors(_content(ends_on=start + timedelta(days=800)), req) == {
@@ -181,8 +185,9 @@ def test_validation_speaks_danish_per_field(world):
         "Der skal være en dato for slutevaluering."
     ]
     late = start + timedelta(weeks=20)
+    period = f"{start:%d.%m.%Y}-{start + timedelta(weeks=10):%d.%m.%Y}"
     assert _errors(_content(final_evaluation_on=late), req)["final_evaluation_on"] == [
-        "Slutevalueringen skal ligge i perioden eller lige efter."
+        f"Slutevalueringen skal ligge i perioden ({period})."
     ]
     assert _errors(_content(midway_evaluation_on=late), req)["midway_evaluation_on"] == [
         "Midtvejsevalueringen skal ligge i perioden."

@@ -6,12 +6,18 @@ from decimal import Decimal
 
 import pytest
 from django.db import ProgrammingError, connection, transaction
+from django.utils import timezone
 
 from indsats.agreements import content as agreements_content
 from indsats.agreements import services as agreements_services
-from indsats.models import AgreementVersion, Signature, VersionStatus
+from indsats.models import AgreementVersion, InterventionRequest, Signature, VersionStatus
 from institutioner.errors import StateError
 from institutioner.models import Notification
+from institutioner.workdays import (
+    is_working_day,
+    working_day_on_or_after,
+    working_day_on_or_before,
+)
 from tests.factories import PASSWORD
 from tests.indsats.agreements.conftest import DB_REFUSES, _draft, _goal
 from tests.indsats.helpers import accept, agreement_in_force, make_request
@@ -26,7 +32,9 @@ def test_draft_is_prefilled_from_the_request(world):
     assert content["weekdays"] == [1, 3]
     # A 10-week course is shorter than the 12 weeks a midway evaluation needs.
     assert content["midway_evaluation_on"] is None
-    assert content["final_evaluation_on"] == content["ends_on"]
+    # On the last working day of the period.
+    end = date.fromisoformat(content["ends_on"])
+    assert content["final_evaluation_on"] == working_day_on_or_before(end).isoformat()
 
 
 def test_long_course_gets_a_midway_evaluation(world):
@@ -34,7 +42,24 @@ def test_long_course_gets_a_midway_evaluation(world):
     accept(world, req)
     agreement = agreements_services.agreement_create(actor=world.administrator, request_id=req.pk)
     content = agreement.versions.get().content
-    assert content["midway_evaluation_on"] == (req.wished_start + timedelta(weeks=10)).isoformat()
+    # From the wished start (the next working day when that is none), on a working day.
+    start = working_day_on_or_after(req.wished_start)
+    assert content["starts_on"] == start.isoformat()
+    midway = working_day_on_or_after(start + timedelta(weeks=10))
+    assert content["midway_evaluation_on"] == midway.isoformat()
+
+
+def test_a_draft_from_a_request_whose_wished_start_has_passed_starts_today_or_later(world):
+    req = make_request(world, submit=True)
+    accept(world, req)
+    InterventionRequest.objects.filter(pk=req.pk).update(
+        wished_start=timezone.localdate() - timedelta(weeks=3)
+    )
+    created = agreements_services.agreement_create(actor=world.administrator, request_id=req.pk)
+    content = created.versions.get().parsed
+    assert content.starts_on == working_day_on_or_after(timezone.localdate())
+    assert is_working_day(content.final_evaluation_on)
+    assert content.starts_on <= content.final_evaluation_on <= content.ends_on
 
 
 def test_sign_flow_puts_the_version_in_force_and_mails_the_pdf(world):

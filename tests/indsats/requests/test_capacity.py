@@ -15,7 +15,7 @@ from indsats.agreements import services as agreements_services
 from indsats.models import EventKind
 from indsats.requests import selectors, services
 from institutioner.errors import StateError
-from institutioner.workdays import monday_of
+from institutioner.workdays import monday_of, working_day_on_or_before
 from tests.factories import PASSWORD
 from tests.indsats.helpers import accept, agreement_in_force, make_request
 
@@ -94,7 +94,11 @@ def test_an_agreement_that_ends_before_the_wished_period_does_not_block_later_we
     assert _free(world, later) == NOTHING_BOOKED - D("31")
     end = monday + timedelta(weeks=4, days=-1)
     agreement_in_force(
-        world, booked, ends_on=end, final_evaluation_on=end, midway_evaluation_on=None
+        world,
+        booked,
+        ends_on=end,
+        final_evaluation_on=working_day_on_or_before(end),
+        midway_evaluation_on=None,
     )
     assert _free(world, later) == NOTHING_BOOKED
     # Accepting it now needs no reason: Paula is attached and has the hours.
@@ -117,7 +121,10 @@ def test_an_adjustment_that_shortens_the_agreement_frees_the_weeks_after(world, 
         actor=world.pedagogist.user,
         version_id=draft.pk,
         content=replace(
-            draft.parsed, ends_on=end, final_evaluation_on=end, midway_evaluation_on=None
+            draft.parsed,
+            ends_on=end,
+            final_evaluation_on=working_day_on_or_before(end),
+            midway_evaluation_on=None,
         ),
     )
     # Sent, not yet signed: version 1 still binds.

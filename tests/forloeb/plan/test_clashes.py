@@ -1,0 +1,185 @@
+"""Clashes are told when they are made (QA): a pedagogist who takes a leader's proposed extra day
+onto a day she is elsewhere, or who sends an agreement whose weekdays and times clash with her
+other agreements in force, is warned in Danish, naming the other place and time (the plan-clash
+check triage uses). The week plan calls an added day an extra practice day."""
+
+from dataclasses import replace
+from datetime import date, time, timedelta
+
+from django.urls import reverse
+
+from forloeb.models import PlanChangeKind, PlanChangeStatus
+from forloeb.plan import services
+from forloeb.plan.services import ChangeInput
+from indsats.agreements import services as agreements_services
+from indsats.agreements.content import Goal
+from institutioner.models import Membership
+from tests import factories
+from tests.forloeb.plan.helpers import agreement, christmas_year
+from tests.indsats.helpers import accept, make_request
+
+
+def _thursday() -> date:
+    """A Thursday before Christmas inside the helper's agreements (17.12 in 2026)."""
+    day = date(christmas_year(), 12, 14)
+    return day + timedelta(days=(3 - day.weekday()) % 7)
+
+
+def _elsewhere_on_thursdays(world):
+    """Paula is at Vuggestuen Spiren (group Myren) on Thursdays 08:30-12:00, an institution
+    Lene does not lead."""
+    factories.GroupFactory(institution=world.other_institution, name="Myren")
+    # Lene asks for it (a leader asks only for her own institutions), then leads it no more.
+    factories.MembershipFactory(user=world.leader, institution=world.other_institution)
+    made = agreement(
+        world,
+        institution=world.other_institution,
+        weekdays=(3,),
+        time_from=time(8, 30),
+        time_to=time(12),
+    )
+    Membership.objects.filter(user=world.leader, institution=world.other_institution).delete()
+    return made
+
+
+def _propose_extra(world, course, day):
+    return services.plan_change_make(
+        actor=world.leader,
+        course_id=course.pk,
+        data=ChangeInput(kind=PlanChangeKind.EXTRA, new_day=day, reason="Ekstra dag før jul"),
+        proposal=True,
+    )
+
+
+def _week_url(day: date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return reverse("week_plan", args=[year, week])
+
+
+def test_accepting_an_extra_day_on_a_day_she_is_elsewhere_says_where(client, world):
+    here, _version = agreement(world, weekdays=(0,), time_from=time(9), time_to=time(12))
+    _elsewhere_on_thursdays(world)
+    thursday = _thursday()
+    proposal = _propose_extra(world, here.course, thursday)
+
+    client.force_login(world.pedagogist.user)
+    response = client.post(reverse("plan_change_accept", args=[proposal.pk]), follow=True)
+    proposal.refresh_from_db()
+    assert proposal.status == PlanChangeStatus.ACCEPTED
+    body = response.content.decode()
+    assert "Ændringen er i planen; lederne har fået besked." in body
+    # Where (the institution and its group) and when she is already.
+    assert (
+        "Bemærk: Paula Pædagog er allerede i Vuggestuen Spiren (Myren) 08.30-12.00 torsdag "
+        f"{thursday.day}. december; den nye dag overlapper (ugeplanen viser et overlap)."
+    ) in body
+    assert (
+        f" 08.30-12.00 torsdag {thursday.day}. december; den nye dag overlapper "
+        "(ugeplanen viser et overlap)."
+    ) in body
+
+    # The week plan calls it an extra practice day (and shows the clash it warned of).
+    page = client.get(_week_url(thursday)).content.decode()
+    assert "Ekstra praksisdag" in page and "Praksis (ændret)" not in page
+    assert "Overlap" in page
+
+
+def test_an_extra_day_on_a_free_day_or_time_gives_no_warning(client, world):
+    here, _version = agreement(world, weekdays=(0,), time_from=time(9), time_to=time(12))
+    _elsewhere_on_thursdays(world)
+    thursday = _thursday()
+    client.force_login(world.pedagogist.user)
+    # Wednesday: she is nowhere else.
+    proposal = _propose_extra(world, here.course, thursday - timedelta(days=1))
+    body = client.post(reverse("plan_change_accept", args=[proposal.pk]), follow=True)
+    assert "Bemærk" not in body.content.decode()
+    # Thursday afternoon, made by herself: after her morning at Spiren.
+    response = client.post(
+        reverse("plan_change_create", args=[here.course.pk]),
+        {
+            "plan-kind": PlanChangeKind.EXTRA,
+            "plan-new_day": thursday.isoformat(),
+            "plan-new_time_from": "13:00",
+            "plan-new_time_to": "15:00",
+            "plan-reason": "Eftermiddagsleg",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Ændringen er i planen" in page and "Bemærk" not in page
+
+
+def test_making_an_extra_day_herself_on_a_busy_day_warns_too(world):
+    here, _version = agreement(world, weekdays=(0,), time_from=time(9), time_to=time(12))
+    _elsewhere_on_thursdays(world)
+    change = services.plan_change_make(
+        actor=world.pedagogist.user,
+        course_id=here.course.pk,
+        data=ChangeInput(
+            kind=PlanChangeKind.EXTRA,
+            new_day=_thursday(),
+            new_time_from=time(11),
+            new_time_to=time(13),
+            reason="Ekstra dag før jul",
+        ),
+    )
+    (line,) = change.clashes
+    assert "Vuggestuen Spiren (Myren) 08.30-12.00" in line
+
+
+def _draft_on_thursdays(world, time_from, time_to):
+    req = make_request(world, submit=True)
+    accept(world, req)
+    created = agreements_services.agreement_create(actor=world.pedagogist.user, request_id=req.pk)
+    version = created.versions.get()
+    content = replace(
+        version.parsed,
+        goals=(Goal(text="Ro ved frokost", focus_level="boernegruppe"),),
+        days_per_week=1,
+        weekdays=(3,),
+        time_from=time_from,
+        time_to=time_to,
+    )
+    return agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=version.pk, content=content
+    )
+
+
+def test_sending_an_agreement_whose_days_clash_with_her_plan_warns(client, world):
+    _elsewhere_on_thursdays(world)
+    draft = _draft_on_thursdays(world, time(9), time(11))
+    client.force_login(world.pedagogist.user)
+    response = client.post(reverse("agreement_send", args=[draft.pk]), follow=True)
+    body = response.content.decode()
+    assert "Aftalen er sendt til underskrift" in body
+    assert (
+        "Støder sammen med planen for Paula Pædagog: torsdag 08.30-12.00 i Vuggestuen Spiren "
+        "(Myren) (fra "
+    ) in body
+    assert "Tjek ugedage og tider, før aftalen underskrives." in body
+
+
+def test_an_agreement_in_the_afternoon_does_not_clash(world):
+    from forloeb.plan.triage import agreement_clash_lines
+
+    _elsewhere_on_thursdays(world)
+    draft = _draft_on_thursdays(world, time(13), time(15))
+    assert agreement_clash_lines(version=draft) == []
+    sent = agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=draft.pk
+    )
+    assert sent.plan_clashes == []
+
+
+def test_the_week_plan_calls_an_added_day_an_extra_practice_day(client, world):
+    """A moved day stays "Praksis (ændret)" (tests/forloeb/plan/test_views.py)."""
+    here, _version = agreement(world, weekdays=(0,), time_from=time(9), time_to=time(12))
+    wednesday = _thursday() - timedelta(days=1)
+    services.plan_change_make(
+        actor=world.pedagogist.user,
+        course_id=here.course.pk,
+        data=ChangeInput(kind=PlanChangeKind.EXTRA, new_day=wednesday, reason="Juleklip"),
+    )
+    client.force_login(world.pedagogist.user)
+    page = client.get(_week_url(wednesday)).content.decode()
+    assert "Ekstra praksisdag" in page and "Praksis (ændret)" not in page
