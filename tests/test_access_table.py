@@ -280,6 +280,13 @@ RULES = {
     "course_note_add": (lambda w: {"pk": w.agreement.course.pk}, everyone(405)),
     "course_report": (lambda w: {"pk": w.agreement.course.pk}, {**signed_in(200), "outsider": 404}),
     "evaluation_add": (lambda w: {"pk": w.agreement.course.pk}, everyone(405)),
+    "evaluation_remove": (
+        lambda w: {
+            "pk": w.agreement.course.pk,
+            "evaluation_id": w.agreement.course.evaluations.first().pk,
+        },
+        everyone(405),
+    ),
     # Recorded on or after its day: the world's evaluation is held today.
     "evaluation_complete": (
         lambda w: {

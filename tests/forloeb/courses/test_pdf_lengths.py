@@ -14,7 +14,7 @@ from indsats.agreements import services as agreements_services
 from indsats.agreements.content import AgreementContent, Goal
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM
 from tests.factories import PASSWORD
-from tests.forloeb.courses.conftest import held, working_day
+from tests.forloeb.courses.conftest import first_evaluation_day, held
 from tests.indsats.helpers import accept, make_request
 
 WORDS = (
@@ -91,7 +91,7 @@ def test_both_pdfs_render_every_text_field_at_its_maximum_within_seconds(world):
     services.evaluation_add(
         actor=world.pedagogist.user,
         course_id=course.pk,
-        due_on=working_day(course.started_at.date()),
+        due_on=first_evaluation_day(course),
     )
     for evaluation in course.evaluations.all():
         held(evaluation)
