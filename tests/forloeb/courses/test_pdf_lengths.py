@@ -5,6 +5,7 @@ import io
 import time
 from dataclasses import replace
 
+from django.utils import timezone
 from pypdf import PdfReader
 
 from forloeb.courses import pdf as course_pdf
@@ -110,7 +111,8 @@ def test_both_pdfs_render_every_text_field_at_its_maximum_within_seconds(world):
     services.course_note_add(
         actor=world.pedagogist.user,
         course_id=course.pk,
-        day=course.started_at.date(),
+        # The local day: between midnight and 1 o'clock the UTC date is the day before.
+        day=timezone.localdate(course.started_at),
         text=text(LONG, "Logbog"),
     )
     assert course.evaluations.count() >= 2
