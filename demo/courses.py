@@ -9,6 +9,7 @@ from demo.organisation import DEMO_PASSWORD
 from forloeb.courses import services as courses_services
 from forloeb.hours import services as hours_services
 from forloeb.models import Course, Phase
+from indsats.agreements.content import written_on
 from institutioner import workdays
 
 NOTES = [
@@ -91,11 +92,45 @@ def _course_in_force(
     )
     req.refresh_from_db()
     interventions._accept(admin, req, pedagogist, "4")
-    _agreement, version = interventions._agreement(pedagogist.user, req, goals=interventions.GOALS)
+    agreement, version = interventions._agreement(pedagogist.user, req, goals=interventions.GOALS)
+    _practice_times_free(agreement, version, pedagogist)
     interventions._send(pedagogist.user, version)
     for signer in (pedagogist.user, leader):
         indsats_services.agreement_sign(actor=signer, version_id=version.pk, password=DEMO_PASSWORD)
     return Course.objects.get(agreement__request=req), pedagogist.user
+
+
+def _practice_times_free(agreement, version, pedagogist) -> None:
+    """The agreement's weekdays and times where its pedagogist has no other course (the demo's
+    other agreements and its generated past): one pedagogist is at one place at a time."""
+    import random
+    from dataclasses import replace
+
+    from indsats.agreements import services as indsats_services
+
+    version.refresh_from_db()
+    content = version.parsed
+    slots = synthetic.PracticeSlots()
+    slots.load(exclude_agreement=agreement.pk)
+    rng = random.Random(f"demo-{agreement.request_id}")  # noqa: S311 - demo data
+    found = slots.find([pedagogist.pk], content.starts_on, content.ends_on, rng)
+    if found is None:
+        return
+    weekdays, (time_from, time_to) = found
+    # Written as on its start, as the demo's other agreements are (demo/interventions.py).
+    with written_on(content.starts_on):
+        indsats_services.agreement_draft_update(
+            actor=pedagogist.user,
+            version_id=version.pk,
+            content=replace(
+                content,
+                weekdays=tuple(weekdays),
+                days_per_week=len(weekdays),
+                time_from=time_from,
+                time_to=time_to,
+            ),
+        )
+    version.refresh_from_db()
 
 
 def _tick_all(course, user, phase) -> None:

@@ -474,6 +474,85 @@ class _Plan:
     closed_at: datetime | None = None
     request: InterventionRequest | None = None
     course: Course | None = None
+    # When the pedagogists come (the agreement's plan): weekdays (0 = Monday) and one window.
+    weekdays: tuple[int, ...] = (1, 3)
+    window: tuple[time, time] = (time(9, 0), time(12, 0))
+
+
+# The practice windows of a day. A pedagogist is at one course at a time: the agreements that
+# run at once take different weekdays or windows (`PracticeSlots`).
+WINDOWS = ((time(9, 0), time(12, 0)), (time(12, 30), time(15, 30)))
+
+
+class PracticeSlots:
+    """Who is booked when: per pedagogist, the (first day, last day, weekday, window) of the
+    agreements given so far, the database's included (the demo's own agreements are made
+    before its generated past)."""
+
+    def __init__(self) -> None:
+        self.booked: dict[int, list[tuple[date, date, int, tuple[time, time]]]] = defaultdict(list)
+
+    def load(self, *, exclude_agreement: int | None = None) -> None:
+        versions = AgreementVersion.objects.exclude(status=VersionStatus.SUPERSEDED)
+        if exclude_agreement is not None:
+            versions = versions.exclude(agreement_id=exclude_agreement)
+        for version in (
+            versions.exclude(starts_on=None)
+            .exclude(ends_on=None)
+            .select_related("agreement__request")
+        ):
+            plan = version.parsed
+            if not plan.time_from or not plan.time_to:
+                continue
+            assert version.starts_on is not None and version.ends_on is not None
+            for pedagogist_id in version.agreement.request.allocations.values_list(
+                "pedagogist_id", flat=True
+            ):
+                for weekday in plan.weekdays:
+                    self.booked[pedagogist_id].append(
+                        (
+                            version.starts_on,
+                            version.ends_on,
+                            weekday,
+                            (plan.time_from, plan.time_to),
+                        )
+                    )
+
+    def free(self, pedagogist_id: int, first: date, last: date, weekday: int, window) -> bool:
+        return not any(
+            b_first <= last
+            and first <= b_last
+            and b_weekday == weekday
+            and b_window[0] < window[1]
+            and window[0] < b_window[1]
+            for b_first, b_last, b_weekday, b_window in self.booked[pedagogist_id]
+        )
+
+    def find(self, pedagogist_ids, first: date, last: date, rng: random.Random):
+        """Two weekdays (else one) in one window where all of `pedagogist_ids` are free; None
+        if there is none. Tuesday and Thursday mornings first, as before, then the others."""
+        pairs = [(1, 3), (0, 2), (2, 4), (0, 3), (1, 4), (0, 4)]
+        for window in WINDOWS:
+            free_days = [
+                d
+                for d in range(5)
+                if all(self.free(p, first, last, d, window) for p in pedagogist_ids)
+            ]
+            for pair in pairs:
+                if all(d in free_days for d in pair):
+                    return pair, window
+            if len(free_days) >= 2:
+                return tuple(sorted(rng.sample(free_days, 2))), window
+        for window in WINDOWS:
+            for d in (1, 3, 0, 2, 4):
+                if all(self.free(p, first, last, d, window) for p in pedagogist_ids):
+                    return (d,), window
+        return None
+
+    def book(self, pedagogist_ids, first: date, last: date, weekdays, window) -> None:
+        for pedagogist_id in pedagogist_ids:
+            for weekday in weekdays:
+                self.booked[pedagogist_id].append((first, last, weekday, window))
 
 
 def _hours(value: float) -> Decimal:
@@ -493,6 +572,10 @@ class _Planner:
     ):
         self.org, self.rng, self.first_monday, self.today = org, rng, first_monday, today
         self.closed_by = closed_by
+        self.slots = PracticeSlots()
+        self.slots.load()
+        # Its own generator: choosing the times leaves the rest of the history as it was.
+        self.slot_rng = random.Random(f"slots-{first_monday.isoformat()}")  # noqa: S311
         self.weights = [rng.choice([1, 1, 2, 3]) for _ in org.institutions]
         self.all_pedagogists = sorted(org.pedagogists)
 
@@ -565,6 +648,7 @@ class _Planner:
                 v1.superseded_at = _at(switch, 11)
                 plan.versions.append(_Version(2, start, new_end, new_hours, _at(switch, 11)))
         final_end = plan.versions[-1].ends_on
+        self._practice_times(plan, start, max(v.ends_on for v in plan.versions))
         if final_end + timedelta(days=7) < today:
             plan.phase = Phase.CLOSED
             plan.closed_at = _at(final_end + timedelta(days=rng.randint(1, 6)), 14)
@@ -575,6 +659,31 @@ class _Planner:
         else:
             plan.phase = Phase.PRACTICE
         return plan
+
+    def _practice_times(self, plan: _Plan, first: date, last: date) -> None:
+        """The weekdays and window of the plan, where its pedagogists have no other course at
+        that time; when they are booked, another pedagogist who is free takes it."""
+        chosen = [pid for pid, _h in plan.allocations]
+        found = self.slots.find(chosen, first, last, self.slot_rng)
+        if found is None:
+            district = self.org.district_pedagogists.get(plan.institution.district_id) or []
+            others = [p for p in district if p not in chosen] + [
+                p for p in self.all_pedagogists if p not in chosen and p not in district
+            ]
+            for other in others:
+                found = self.slots.find([other], first, last, self.slot_rng)
+                if found is not None:
+                    # One pedagogist instead, with all the hours.
+                    total = sum((h for _p, h in plan.allocations), Decimal(0))
+                    plan.allocations = [(other, total)]
+                    chosen = [other]
+                    break
+        if found is None:
+            # The whole team is booked then (only a municipality far busier than the seeds'):
+            # the plan keeps Tuesday and Thursday mornings.
+            found = ((1, 3), WINDOWS[0])
+        plan.weekdays, plan.window = found
+        self.slots.book(chosen, first, last, plan.weekdays, plan.window)
 
     def decided(self, status: str) -> _Plan | None:
         """A rejected or withdrawn request, decided in the past."""
@@ -638,11 +747,11 @@ def _content(plan: _Plan, version: _Version, org: Org, rng: random.Random) -> di
             NamedPedagogist(id=pid, name=org.pedagogists[pid].user.name)
             for pid, _h in plan.allocations
         ),
-        days_per_week=2,
+        days_per_week=len(plan.weekdays),
         hours_per_week=version.hours,
-        weekdays=(1, 3),
-        time_from=time(9, 0),
-        time_to=time(12, 0),
+        weekdays=plan.weekdays,
+        time_from=plan.window[0],
+        time_to=plan.window[1],
         starts_on=version.starts_on,
         ends_on=version.ends_on,
         midway_evaluation_on=None,

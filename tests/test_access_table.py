@@ -207,7 +207,8 @@ RULES = {
     ),
     # Requests: leaders of the institution own them; the administration triages.
     "request_list": (no_kwargs, signed_in(200)),
-    "request_create": (no_kwargs, {**signed_in(404), "leader": 200, "outsider": 200}),
+    # A leader is sent on to the form with its token in the address (`?token=`).
+    "request_create": (no_kwargs, {**signed_in(404), "leader": 302, "outsider": 302}),
     "request_detail": (
         lambda w: {"pk": w.accepted_request.pk},
         {**signed_in(200), "outsider": 404},
@@ -280,6 +281,13 @@ RULES = {
     "course_note_add": (lambda w: {"pk": w.agreement.course.pk}, everyone(405)),
     "course_report": (lambda w: {"pk": w.agreement.course.pk}, {**signed_in(200), "outsider": 404}),
     "evaluation_add": (lambda w: {"pk": w.agreement.course.pk}, everyone(405)),
+    "evaluation_remove": (
+        lambda w: {
+            "pk": w.agreement.course.pk,
+            "evaluation_id": w.agreement.course.evaluations.first().pk,
+        },
+        everyone(405),
+    ),
     # Recorded on or after its day: the world's evaluation is held today.
     "evaluation_complete": (
         lambda w: {

@@ -302,11 +302,25 @@ def course_note_add(
 
 
 def _check_evaluation_day(course: Course, day: date) -> None:
-    """An evaluation is held on a working day within the agreement in force."""
+    """An evaluation is held on a working day within the agreement in force, from the course's
+    start. A day already past is allowed (an evaluation held last week, planned and recorded
+    now), but not one before the course began."""
     problem = not_a_working_day(day)
     if problem:
         raise ValidationError({"due_on": problem})
     version = course.agreement.versions.in_force().first()
+    start = course_start(course)
+    if version is not None and version.starts_on is not None:
+        start = max(start, version.starts_on)
+    if day < start:
+        raise ValidationError(
+            {
+                "due_on": _(
+                    "The course starts on %(start)s; the evaluation cannot lie before that day."
+                )
+                % {"start": f"{start:%d.%m.%Y}"}
+            }
+        )
     if version is not None and version.ends_on is not None and day > version.ends_on:
         raise ValidationError(
             {
@@ -346,6 +360,43 @@ def evaluation_add(*, actor: User, course_id: int, due_on: date) -> Evaluation:
         message=_("Ongoing evaluation planned for %(day)s.") % {"day": f"{due_on:%d.%m.%Y}"},
     )
     evaluation.created = True  # type: ignore[attr-defined]
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_remove(*, actor: User, course_id: int, evaluation_id: int) -> Evaluation:
+    """Remove an ongoing evaluation planned by mistake, before it is recorded. The agreed ones
+    (midway, final) follow the agreement and are changed by adjusting it; one the institution
+    has answered keeps its answers. The course's history says who removed which."""
+    course = _lock(course_id)
+    evaluation = (
+        Evaluation.objects.select_for_update().filter(pk=evaluation_id, course=course).first()
+    )
+    if evaluation is None:
+        raise StateError(_("The evaluation is already removed."))
+    if course.phase == Phase.CLOSED:
+        raise StateError(_("The course is closed; its evaluations cannot be changed."))
+    if evaluation.kind != EvaluationKind.ONGOING:
+        raise StateError(
+            _(
+                "Only an ongoing evaluation can be removed; the midway and final evaluations "
+                "follow the agreement and are changed by adjusting it."
+            )
+        )
+    if evaluation.status != EvaluationStatus.PLANNED:
+        raise StateError(_("The evaluation is recorded and cannot be removed."))
+    if evaluation.ratings.exists():
+        raise StateError(
+            _("The institution has answered for this evaluation; it cannot be removed.")
+        )
+    evaluation._history_user = actor  # type: ignore[attr-defined]
+    evaluation.delete()
+    _event(
+        course,
+        actor=actor,
+        message=_("Ongoing evaluation of %(day)s removed.")
+        % {"day": f"{evaluation.due_on:%d.%m.%Y}"},
+    )
     return evaluation
 
 

@@ -18,6 +18,11 @@ urlpatterns = [
         name="evaluation_complete",
     ),
     path(
+        "forloeb/<int:pk>/evalueringer/<int:evaluation_id>/slet/",
+        views.evaluation_remove,
+        name="evaluation_remove",
+    ),
+    path(
         "forloeb/<int:pk>/evalueringer/<int:evaluation_id>/ret/",
         views.evaluation_correct,
         name="evaluation_correct",

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -44,19 +45,34 @@ def course_list(request):
         filterset.qs.select_related(
             "agreement__request__institution__district", "agreement__request__group"
         )
-        .prefetch_related("evaluations")
+        # The next evaluation only: the planned ones by date, in the same one query.
+        .prefetch_related(
+            Prefetch(
+                "evaluations",
+                queryset=Evaluation.objects.filter(status=EvaluationStatus.PLANNED).order_by(
+                    "due_on", "pk"
+                ),
+                to_attr="planned_evaluations",
+            )
+        )
         .order_by("-started_at", "-pk")
     )
     # 50 to a page: the administration's list held every course (2 MB of HTML at 6,000).
     page = paging.page_of(courses, request)
+    shown = list(page.object_list)
+    for course in shown:
+        course.next_evaluation = (  # type: ignore[attr-defined]
+            course.planned_evaluations[0] if course.planned_evaluations else None
+        )
     return render(
         request,
         "forloeb/courses/course_list.html",
         {
-            "courses": page.object_list,
+            "courses": shown,
             "page": page,
             "page_query": paging.page_query(request),
             "filter": filterset,
+            "today": timezone.localdate(),
         },
     )
 
@@ -397,6 +413,31 @@ def evaluation_add(request, pk: int):
                 )
         return redirect("course_detail", pk=course.pk)
     return _course_page(request, course, add_evaluation_form=form)
+
+
+@require_POST
+@login_required
+def evaluation_remove(request, pk: int, evaluation_id: int):
+    """Remove a planned ongoing evaluation (planned by mistake); the page asks first."""
+    course = _get_workable(request, pk)
+    evaluation = course.evaluations.filter(pk=evaluation_id).first()
+    if evaluation is None:
+        # Removed already (the button pressed twice, or in another tab).
+        messages.info(request, _("The evaluation is already removed."))
+        return redirect("course_detail", pk=course.pk)
+    try:
+        services.evaluation_remove(
+            actor=request.user, course_id=course.pk, evaluation_id=evaluation.pk
+        )
+    except StateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The ongoing evaluation of %(day)s is removed.")
+            % {"day": f"{evaluation.due_on:%d.%m.%Y}"},
+        )
+    return redirect("course_detail", pk=course.pk)
 
 
 @login_required

@@ -1,8 +1,12 @@
+import uuid
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -50,11 +54,28 @@ def request_list(request):
     )
 
 
+def _uuid(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value or ""))
+    except ValueError:
+        return None
+
+
 @login_required
 def request_create(request):
     if not access.can_create_request(request.user):
         raise Http404
-    form = RequestForm(request.POST or None, user=request.user)
+    if request.method != "POST":
+        # The form's token is in the page's address. Pages are never cached, so the browser's
+        # Back button after saving loads this page again: with a new token, the second save
+        # made a second draft; with the address's token it finds the draft the first made.
+        token = _uuid(request.GET.get("token"))
+        if token is None:
+            query = urlencode({"token": uuid.uuid4()})
+            return redirect(f"{reverse('request_create')}?{query}")
+        form = RequestForm(user=request.user, initial={"client_token": token})
+    else:
+        form = RequestForm(request.POST, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             req, created = services.request_create(
@@ -71,6 +92,11 @@ def request_create(request):
                 messages.success(
                     request,
                     _("The request is saved as a draft. Submit it when it is ready."),
+                )
+            else:
+                # Saved again (a double click, or Back and save): the draft the form made.
+                messages.info(
+                    request, _("The form was already saved; this is the draft it became.")
                 )
             return redirect("request_detail", pk=req.pk)
     return render(request, "indsats/requests/request_form.html", {"form": form, "req": None})

@@ -239,6 +239,43 @@ def test_the_demo_holds_meetings_and_evaluations_on_working_days():
 
 
 @pytest.mark.django_db
+def test_no_demo_pedagogist_is_at_two_places_at_once():
+    """A newcomer reads two practice times of one pedagogist at the same hour as a broken plan:
+    the demo's agreements, its generated past and the plan's one-off changes never put one
+    pedagogist at two courses at once, on any day of the demo."""
+    from collections import defaultdict
+    from itertools import pairwise
+
+    from forloeb.plan.selectors import planned_days
+    from indsats.models import AgreementVersion
+
+    call_command("load_demo", stdout=StringIO())
+    signed = AgreementVersion.objects.exclude(starts_on=None)
+    first = signed.order_by("starts_on").values_list("starts_on", flat=True).first()
+    last = signed.order_by("-ends_on").values_list("ends_on", flat=True).first()
+    days = planned_days(
+        pedagogist_ids=list(Pedagogist.objects.values_list("pk", flat=True)),
+        first=first,
+        last=last,
+    )
+    assert len({d.course_id for d in days}) > 50  # the generated past is in it
+    at = defaultdict(list)
+    for practice in days:
+        at[(practice.pedagogist_id, practice.day)].append(practice)
+    clashes = []
+    for (pedagogist_id, day), practices in sorted(at.items()):
+        practices.sort(key=lambda p: p.time_from)
+        for one, other in pairwise(practices):
+            if other.time_from < one.time_to:
+                clashes.append(
+                    f"{Pedagogist.objects.get(pk=pedagogist_id).user.name} {day}: course "
+                    f"{one.course_id} {one.time_from}-{one.time_to} and course "
+                    f"{other.course_id} {other.time_from}-{other.time_to}"
+                )
+    assert clashes == [], "\n".join(clashes[:20])
+
+
+@pytest.mark.django_db
 def test_the_demo_has_absence_and_the_leaders_were_told(client):
     from forloeb.models import Absence
     from institutioner.models import Notification, NotificationKind

@@ -45,3 +45,11 @@ def working_day(day=None, *, step: int = -1):
     while not is_working_day(day):
         day += timedelta(days=step)
     return day
+
+
+def first_evaluation_day(course):
+    """The first working day an ongoing evaluation may lie on: from the course's start, within
+    the agreement in force (`held` moves it to today when the test records it)."""
+    version = course.agreement.versions.in_force().first()
+    start = max(services.course_start(course), version.starts_on)
+    return working_day(start, step=1)

@@ -24,7 +24,7 @@ from forloeb.models import (
 from indsats.agreements import services as agreements_services
 from indsats.models import Allocation
 from institutioner.errors import StateError
-from tests.forloeb.courses.conftest import held, working_day
+from tests.forloeb.courses.conftest import first_evaluation_day, held
 from tests.indsats.helpers import agreement_in_force
 
 REASON = "Punkterne blev klaret på indsatsmødet."
@@ -139,7 +139,7 @@ def test_administration_corrects_too(world, stuck):
 def test_a_later_evaluation_with_the_leadership_counts(world, stuck):
     course, _final = stuck
     ongoing = services.evaluation_add(
-        actor=world.pedagogist.user, course_id=course.pk, due_on=working_day()
+        actor=world.pedagogist.user, course_id=course.pk, due_on=first_evaluation_day(course)
     )
     _record(world, ongoing, leadership_took_part=True, participants="Lene Leder og Paula")
     _close(world, course)
@@ -152,7 +152,7 @@ def test_an_earlier_evaluation_with_the_leadership_does_not_count(world):
     course = agreement.course
     _to_follow_up(world, course)
     ongoing = services.evaluation_add(
-        actor=world.pedagogist.user, course_id=course.pk, due_on=working_day()
+        actor=world.pedagogist.user, course_id=course.pk, due_on=first_evaluation_day(course)
     )
     _record(world, ongoing, leadership_took_part=True, decision="continue")
     _record(world, course.evaluations.get(kind=EvaluationKind.FINAL))

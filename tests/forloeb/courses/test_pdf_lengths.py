@@ -5,6 +5,7 @@ import io
 import time
 from dataclasses import replace
 
+from django.utils import timezone
 from pypdf import PdfReader
 
 from forloeb.courses import pdf as course_pdf
@@ -14,7 +15,7 @@ from indsats.agreements import services as agreements_services
 from indsats.agreements.content import AgreementContent, Goal
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM
 from tests.factories import PASSWORD
-from tests.forloeb.courses.conftest import held, working_day
+from tests.forloeb.courses.conftest import first_evaluation_day, held
 from tests.indsats.helpers import accept, make_request
 
 WORDS = (
@@ -91,7 +92,7 @@ def test_both_pdfs_render_every_text_field_at_its_maximum_within_seconds(world):
     services.evaluation_add(
         actor=world.pedagogist.user,
         course_id=course.pk,
-        due_on=working_day(course.started_at.date()),
+        due_on=first_evaluation_day(course),
     )
     for evaluation in course.evaluations.all():
         held(evaluation)
@@ -110,7 +111,8 @@ def test_both_pdfs_render_every_text_field_at_its_maximum_within_seconds(world):
     services.course_note_add(
         actor=world.pedagogist.user,
         course_id=course.pk,
-        day=course.started_at.date(),
+        # The local day: between midnight and 1 o'clock the UTC date is the day before.
+        day=timezone.localdate(course.started_at),
         text=text(LONG, "Logbog"),
     )
     assert course.evaluations.count() >= 2

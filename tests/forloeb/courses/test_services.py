@@ -13,7 +13,7 @@ from forloeb.models import Course, CourseEvent, Phase
 from indsats.agreements import services as indsats_services
 from institutioner.errors import StateError
 from tests.factories import PASSWORD
-from tests.forloeb.courses.conftest import REASON, _complete, working_day
+from tests.forloeb.courses.conftest import REASON, _complete, first_evaluation_day
 from tests.indsats.helpers import agreement_in_force
 
 
@@ -150,7 +150,7 @@ def test_evaluations_are_scheduled_from_the_agreement_and_close_the_course(world
     with pytest.raises(StateError, match="allerede"):
         _complete(world, kinds[EvaluationKind.FINAL])
     ongoing = services.evaluation_add(
-        actor=world.pedagogist.user, course_id=course.pk, due_on=working_day()
+        actor=world.pedagogist.user, course_id=course.pk, due_on=first_evaluation_day(course)
     )
     ongoing.kind = EvaluationKind.FINAL
     ongoing.save(update_fields=["kind"])
@@ -172,7 +172,9 @@ def test_evaluations_are_scheduled_from_the_agreement_and_close_the_course(world
 def test_adjust_decision_opens_an_agreement_adjustment(world):
     agreement, _version = agreement_in_force(world)
     evaluation = services.evaluation_add(
-        actor=world.pedagogist.user, course_id=agreement.course.pk, due_on=working_day()
+        actor=world.pedagogist.user,
+        course_id=agreement.course.pk,
+        due_on=first_evaluation_day(agreement.course),
     )
     _complete(world, evaluation, decision="adjust")
     assert agreement.versions.filter(status="draft").exists()

@@ -54,7 +54,10 @@ def test_note_form_keeps_the_text_on_error(client, world):
 
 
 def test_due_evaluations_on_the_start_page_and_the_form(client, world):
-    agreement, _version = agreement_in_force(world)
+    # The agreement's period began two weeks ago: an evaluation yesterday lies in the course.
+    agreement, _version = agreement_in_force(
+        world, starts_on=timezone.localdate() - timedelta(days=14)
+    )
     evaluation = services.evaluation_add(
         actor=world.pedagogist.user,
         course_id=agreement.course.pk,
@@ -101,22 +104,52 @@ def test_closing_report_text(client, world):
 
 @pytest.mark.parametrize("extra", [0, 3])
 def test_course_list_filters_and_query_count(client, world, django_assert_num_queries, extra):
-    """Also with more courses than a page holds (here 2 to a page): the same queries."""
-    agreement, _version = agreement_in_force(world)
+    """Also with more courses than a page holds (here 2 to a page): the same queries. The column
+    "Næste evaluering" shows the next planned evaluation only (the earliest not recorded),
+    marked when its day has passed."""
+    from django.utils.dateformat import format as date_format
+
+    from forloeb.models import EvaluationKind
+
+    # A course that began four weeks ago, with two ongoing evaluations beside its final one:
+    # one whose day has passed (not recorded yet) and one later.
+    agreement, version = agreement_in_force(
+        world, starts_on=timezone.localdate() - timedelta(days=28)
+    )
+    past = working_day(timezone.localdate() - timedelta(days=7))
+    later = working_day(version.ends_on - timedelta(days=7))
+    for day in (later, past):
+        services.evaluation_add(
+            actor=world.pedagogist.user, course_id=agreement.course.pk, due_on=day
+        )
+    others = []
     for _ in range(extra):
         from tests.indsats.helpers import accept, make_request
 
         req = make_request(world, submit=True, group=world.institution.groups.get(name="Frøen"))
         accept(world, req)
-        agreement_in_force(world, req)
+        others.append(agreement_in_force(world, req)[0].course)
     client.force_login(world.administrator)
     # session, user; count, courses; evaluations; the filter form's districts; unread
     # notifications; the access-log row (a search); session save (3)
     with django_assert_num_queries(11):
         response = client.get(reverse("course_list"))
-    shown = {int(pk) for pk in re.findall(r'href="/forloeb/(\d+)/"', response.content.decode())}
+    body = response.content.decode()
+    shown = {int(pk) for pk in re.findall(r'href="/forloeb/(\d+)/"', body)}
     assert shown == set(Course.objects.values_list("pk", flat=True))
     assert len(shown) == 1 + extra
+
+    def next_evaluation(course):
+        row = body.split(f'href="/forloeb/{course.pk}/"')[1].split("</tr>")[0]
+        cell = re.findall(r"<td>(.*?)</td>", row, re.S)[-1]
+        return " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+
+    assert next_evaluation(agreement.course) == (
+        f"Løbende evaluering, {date_format(past, 'j. F Y')} overskredet"
+    )
+    for course in others:
+        final = course.evaluations.get(kind=EvaluationKind.FINAL)
+        assert next_evaluation(course) == f"Slutevaluering, {date_format(final.due_on, 'j. F Y')}"
     services.course_advance(
         actor=world.pedagogist.user,
         course_id=agreement.course.pk,
@@ -303,3 +336,100 @@ def test_a_note_or_an_evaluation_sent_twice_is_kept_once(client, world):
     again = client.post(url, {"due_on": day.isoformat()}, follow=True).content.decode()
     assert f"Der er allerede planlagt en evaluering den {day:%d.%m.%Y}." in again
     assert course.evaluations.filter(kind=EvaluationKind.ONGOING, due_on=day).count() == 1
+
+
+def test_an_ongoing_evaluation_before_the_course_started_is_refused(client, world):
+    """The agreement's period begins in three weeks: a day before it (today, or one between
+    now and the start) is refused, under the field and in the service, so no evaluation from
+    before the course reaches the page or the closing report. A past day inside the course is
+    still planned (an evaluation held last week, recorded now)."""
+    from forloeb.models import EvaluationKind
+
+    agreement, version = agreement_in_force(world)
+    course = agreement.course
+    assert version.starts_on > timezone.localdate()
+    client.force_login(world.pedagogist.user)
+    url = reverse("evaluation_add", args=[course.pk])
+    before = _next(version.starts_on - timedelta(days=7), working=True)
+    for day in (before, working_day()):
+        response = client.post(url, {"due_on": day.isoformat()})
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert f"Forløbet starter den {version.starts_on:%d.%m.%Y}" in body
+        assert f'value="{day.isoformat()}"' in body and "is-invalid" in body
+        with pytest.raises(ValidationError, match="Forløbet starter den"):
+            services.evaluation_add(actor=world.pedagogist.user, course_id=course.pk, due_on=day)
+    assert not course.evaluations.filter(kind=EvaluationKind.ONGOING).exists()
+    first = _next(version.starts_on, working=True)
+    assert client.post(url, {"due_on": first.isoformat()}).status_code == 302
+    assert course.evaluations.get(kind=EvaluationKind.ONGOING).due_on == first
+
+
+def test_an_ongoing_evaluation_last_week_is_planned_but_not_one_before_the_start(world):
+    from forloeb.models import EvaluationKind
+
+    start = timezone.localdate() - timedelta(days=21)
+    agreement, _version = agreement_in_force(world, starts_on=start)
+    course = agreement.course
+    last_week = working_day(timezone.localdate() - timedelta(days=7))
+    services.evaluation_add(actor=world.pedagogist.user, course_id=course.pk, due_on=last_week)
+    with pytest.raises(ValidationError, match=f"Forløbet starter den {start:%d.%m.%Y}"):
+        services.evaluation_add(
+            actor=world.pedagogist.user,
+            course_id=course.pk,
+            due_on=working_day(start - timedelta(days=1)),
+        )
+    assert list(
+        course.evaluations.filter(kind=EvaluationKind.ONGOING).values_list("due_on", flat=True)
+    ) == [last_week]
+
+
+def test_a_planned_ongoing_evaluation_is_deleted_after_a_confirmation(client, world):
+    """Planned by mistake: "Slet" (asked first) removes it, the history says who removed which
+    and a Danish message says so; a leader cannot, and the agreed evaluations, a recorded one or
+    one the institution answered stay."""
+    from forloeb.models import CourseEvent, Evaluation, EvaluationKind, EvaluationStatus
+
+    agreement, version = agreement_in_force(world)
+    course = agreement.course
+    day = _next(version.starts_on + timedelta(days=7), working=True)
+    ongoing = services.evaluation_add(actor=world.pedagogist.user, course_id=course.pk, due_on=day)
+    remove = reverse("evaluation_remove", args=[course.pk, ongoing.pk])
+    final = course.evaluations.get(kind=EvaluationKind.FINAL)
+
+    client.force_login(world.leader)
+    body = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+    assert remove not in body
+    assert client.post(remove).status_code == 404
+    client.force_login(world.pedagogist.user)
+    body = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+    assert body.count("/slet/") == 1 and remove in body  # not offered for the final one
+    assert f"Slet den løbende evaluering den {day.day}." in body
+    assert "Ja, slet evalueringen" in body
+    assert client.get(remove).status_code == 405  # a link is never enough: the form posts
+
+    response = client.post(remove, follow=True)
+    assert f"Den løbende evaluering den {day:%d.%m.%Y} er slettet." in response.content.decode()
+    assert not Evaluation.objects.filter(pk=ongoing.pk).exists()
+    event = CourseEvent.objects.filter(course=course).last()
+    assert event.actor == world.pedagogist.user
+    assert event.message == f"Løbende evaluering den {day:%d.%m.%Y} slettet."
+    assert Evaluation.history.filter(id=ongoing.pk, history_type="-").get().history_user == (
+        world.pedagogist.user
+    )
+    # Pressed again (another tab): told, nothing else happens.
+    response = client.post(remove, follow=True)
+    assert "Evalueringen er allerede slettet." in response.content.decode()
+
+    # The agreed ones follow the agreement.
+    response = client.post(reverse("evaluation_remove", args=[course.pk, final.pk]), follow=True)
+    assert "Kun en løbende evaluering kan slettes" in response.content.decode()
+    assert Evaluation.objects.filter(pk=final.pk).exists()
+    # A recorded one stays.
+    recorded = services.evaluation_add(actor=world.pedagogist.user, course_id=course.pk, due_on=day)
+    _complete(world, recorded)
+    with pytest.raises(StateError, match="registreret"):
+        services.evaluation_remove(
+            actor=world.administrator, course_id=course.pk, evaluation_id=recorded.pk
+        )
+    assert Evaluation.objects.get(pk=recorded.pk).status == EvaluationStatus.COMPLETED

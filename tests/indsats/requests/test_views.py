@@ -463,3 +463,42 @@ def test_the_cpr_message_on_an_intake_meetings_place_and_cancel_reason_fits_them
     assert CPR_PLAIN in body and "børnegruppen" not in body
     meeting.refresh_from_db()
     assert meeting.status == "planned"
+
+
+def _token_in(page) -> str:
+    """The hidden token as the browser has it: from the page's HTML."""
+    return re.search(r'name="client_token" value="([^"]+)"', page.content.decode()).group(1)
+
+
+def test_save_back_and_save_again_keeps_one_draft(client, world):
+    """Gem, the browser's Back button, Gem again: pages are never cached, so Back loads the form
+    again (the browser fills in what was typed, not the hidden token). The token is in the
+    page's address, so the page loaded again carries the same token and the second save answers
+    with the draft the first made. A new form is a new token."""
+    client.force_login(world.leader)
+    opened = client.get(reverse("request_create"))
+    assert opened.status_code == 302
+    url = opened["Location"]
+    assert url.startswith(reverse("request_create") + "?token=")
+    page = client.get(url)
+    assert page.status_code == 200 and page["Cache-Control"].count("no-store") == 1
+    data = _form(world, client_token=_token_in(page))
+    first = client.post(url, data)
+    assert first.status_code == 302
+    # Back: the same address, rendered anew.
+    back = client.get(url)
+    assert _token_in(back) == data["client_token"]
+    data["client_token"] = _token_in(back)
+    second = client.post(url, data, follow=True)
+    assert second.redirect_chain[-1][0] == first["Location"]
+    assert "Formularen var allerede gemt; her er kladden, den blev til." in (
+        second.content.decode()
+    )
+    assert InterventionRequest.objects.filter(created_by=world.leader).count() == 1
+    # "Ny anmodning" again is another form: another token, another draft.
+    other = client.get(reverse("request_create"))["Location"]
+    assert other != url
+    page = client.get(other)
+    response = client.post(other, _form(world, client_token=_token_in(page)))
+    assert response.status_code == 302 and response["Location"] != first["Location"]
+    assert InterventionRequest.objects.filter(created_by=world.leader).count() == 2
