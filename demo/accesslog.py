@@ -119,7 +119,12 @@ def demo_access_request() -> None:
         url_name="access_request_create",
     )
     access_request_build(request_id=made.pk)
+    two_months_ago = timezone.now() - timedelta(days=60)
     old = AccessRequest.objects.create(
-        subject=leader, requested_by=admin, requested_at=timezone.now() - timedelta(days=60)
+        subject=leader, requested_by=admin, requested_at=two_months_ago
     )
     access_request_build(request_id=old.pk)
+    # Made back then too: retention counts from when the file was made.
+    AccessRequest.objects.filter(pk=old.pk).update(
+        started_at=two_months_ago, finished_at=two_months_ago
+    )
