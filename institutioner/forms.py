@@ -1,4 +1,5 @@
 import uuid
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -75,6 +76,22 @@ class ClientTokenField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+
+
+def client_token_in_address(request) -> uuid.UUID | None:
+    """A create form's token from the page's address (`?token=…`), or None: then the view sends
+    the person on to its own address with a fresh one (`client_token_address`). Pages are never
+    cached, so the browser's Back button after saving loads the form again: with a new token the
+    second save made a second draft; with the address's token the service finds the first."""
+    try:
+        return uuid.UUID(str(request.GET.get("token") or ""))
+    except ValueError:
+        return None
+
+
+def client_token_address(request) -> str:
+    """The form's own address with a fresh token."""
+    return f"{request.path}?{urlencode({'token': uuid.uuid4()})}"
 
 
 def client_token_clean(form, name: str = "client_token") -> uuid.UUID | None:

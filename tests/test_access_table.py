@@ -178,7 +178,7 @@ RULES = {
     # Kompenserende støtte: the institution's leaders, the administration and the visitation
     # role (not staff; a team pedagogist only once added to the case).
     "support_list": (no_kwargs, {**signed_in(200), "staff": 404}),
-    "support_create": (no_kwargs, {**signed_in(404), "leader": 200, "outsider": 200}),
+    "support_create": (no_kwargs, {**signed_in(404), "leader": 302, "outsider": 302}),
     "support_detail": (
         lambda w: {"pk": _support(w).pk},
         {**signed_in(404), "leader": 200, "administration": 200},

@@ -1,12 +1,8 @@
-import uuid
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,7 +28,7 @@ from indsats.requests.forms import (
 from institutioner import paging
 from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
-from institutioner.forms import add_errors
+from institutioner.forms import add_errors, client_token_address, client_token_in_address
 from institutioner.inputs import whole_numbers
 
 
@@ -54,25 +50,15 @@ def request_list(request):
     )
 
 
-def _uuid(value: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value or ""))
-    except ValueError:
-        return None
-
-
 @login_required
 def request_create(request):
     if not access.can_create_request(request.user):
         raise Http404
     if request.method != "POST":
-        # The form's token is in the page's address. Pages are never cached, so the browser's
-        # Back button after saving loads this page again: with a new token, the second save
-        # made a second draft; with the address's token it finds the draft the first made.
-        token = _uuid(request.GET.get("token"))
+        # The form's token is in the page's address, so Back and save finds the first draft.
+        token = client_token_in_address(request)
         if token is None:
-            query = urlencode({"token": uuid.uuid4()})
-            return redirect(f"{reverse('request_create')}?{query}")
+            return redirect(client_token_address(request))
         form = RequestForm(user=request.user, initial={"client_token": token})
     else:
         form = RequestForm(request.POST, user=request.user)

@@ -24,7 +24,7 @@ from indsats.support.middleware import upload_too_big
 from institutioner import paging
 from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
-from institutioner.forms import add_errors
+from institutioner.forms import add_errors, client_token_address, client_token_in_address
 
 
 @login_required
@@ -57,7 +57,14 @@ def support_list(request):
 def support_create(request):
     if not access.can_apply_for_support(request.user):
         raise Http404
-    form = SupportForm(request.POST or None, user=request.user)
+    if request.method != "POST":
+        # The form's token is in the page's address, so Back and save finds the first draft.
+        token = client_token_in_address(request)
+        if token is None:
+            return redirect(client_token_address(request))
+        form = SupportForm(user=request.user, initial={"client_token": token})
+    else:
+        form = SupportForm(request.POST, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             application, created = services.support_create(
@@ -77,6 +84,11 @@ def support_create(request):
                         "The application is saved as a draft. Attach the assessments, then "
                         "submit it."
                     ),
+                )
+            else:
+                # Saved again (a double click, or Back and save): the draft the form made.
+                messages.info(
+                    request, _("The form was already saved; this is the draft it became.")
                 )
             return redirect("support_detail", pk=application.pk)
     return render(request, "indsats/support/support_form.html", {"form": form, "application": None})

@@ -1,3 +1,4 @@
+import re
 import uuid
 from decimal import Decimal
 
@@ -238,11 +239,36 @@ def test_list_query_count_is_constant(client, world, consultant, monkeypatch, ex
 
 def test_create_by_form(client, world):
     client.force_login(world.leader)
-    assert client.get(reverse("support_create")).status_code == 200
+    assert client.get(reverse("support_create"), follow=True).status_code == 200
     response = client.post(reverse("support_create"), form_post(world))
     application = SupportApplication.objects.get()
     assert response.status_code == 302 and response.url == application.get_absolute_url()
     assert application.child_name == CHILD and application.created_by == world.leader
+
+
+def test_save_back_and_save_again_keeps_one_draft(client, world):
+    """Gem, Back, Gem: pages are never cached, so Back loads the form anew (the browser fills in
+    what was typed, not the hidden token); the token is in the page's address, so the second
+    save answers with the draft the first made. A new form is a new token."""
+    client.force_login(world.leader)
+    opened = client.get(reverse("support_create"))
+    assert opened.status_code == 302
+    url = opened["Location"]
+    assert url.startswith(reverse("support_create") + "?token=")
+    token = re.search(r'name="client_token" value="([^"]+)"', client.get(url).content.decode())
+    data = {**form_post(world), "client_token": token.group(1)}
+    first = client.post(url, data)
+    assert first.status_code == 302
+    back = client.get(url).content.decode()
+    assert f'name="client_token" value="{data["client_token"]}"' in back
+    second = client.post(url, data, follow=True)
+    assert second.redirect_chain[-1][0] == first["Location"]
+    assert "Formularen var allerede gemt; her er kladden, den blev til." in (
+        second.content.decode()
+    )
+    assert SupportApplication.objects.filter(created_by=world.leader).count() == 1
+    other = client.get(reverse("support_create"))["Location"]
+    assert other != url
 
 
 @pytest.mark.parametrize(
@@ -307,7 +333,7 @@ def test_create_and_edit_are_the_leaders(client, world, consultant, who):
     client.force_login(user)
     if who == "outsider":
         # A leader elsewhere may open the form, but only for their own institutions.
-        assert client.get(reverse("support_create")).status_code == 200
+        assert client.get(reverse("support_create"), follow=True).status_code == 200
     else:
         assert client.get(reverse("support_create")).status_code == 404
     assert client.get(reverse("support_edit", args=[application.pk])).status_code == 404
