@@ -21,7 +21,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr, validate_no_cpr_child
 
 
 def format_decimal(value: Decimal) -> str:
@@ -809,7 +809,7 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
         )
 
     def showing(self, label: str, object_id: int | None = None) -> "AccessLogQuerySet":
-        """Rows about an object of the model `label` ("indsats.supportapplication"), or about
+        """Rows about an object of the model `label` ("<app>.<model>", lower case), or about
         the one with `object_id`: as the row's own object, or among the others its page showed
         (`also_shown`). On PostgreSQL a containment test the GIN index answers
         (`accesslog_also_shown_gin`); SQLite looks into the array."""
@@ -867,10 +867,11 @@ class AccessLogEntry(models.Model):
     object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
     concerns = models.JSONField(_("people concerned"), default=list, blank=True)
     # The other objects whose data the page showed beside its own, by model label:
-    # {"indsats.supportapplication": [12, 13]} for a visitation meeting's board, so a search by
-    # object finds the row under each application too (`AccessLogQuerySet.showing`). In the same
-    # row, so a page still costs one INSERT; NULL when the page showed nothing else. On
-    # PostgreSQL a GIN index answers the containment test (migration 0019).
+    # {"<app>.<model>": [12, 13]}, e.g. the support applications on a visitation meeting's
+    # board, so a search by object finds the row under each application too
+    # (`AccessLogQuerySet.showing`). In the same row, so a page still costs one INSERT; NULL
+    # when the page showed nothing else. On PostgreSQL a GIN index answers the containment
+    # test (migration 0019).
     also_shown = models.JSONField(_("also shown"), null=True, blank=True)
     # Search terms are typed by people: a CPR number in one is masked before the row is written
     # (institutioner.accesslog.services), so the guard here never has to refuse a row.
@@ -1018,7 +1019,9 @@ class AccessRequest(models.Model):
         null=True,
         blank=True,
     )
-    child_name = models.CharField(_("the child's name"), max_length=150, blank=True)
+    child_name = models.CharField(
+        _("the child's name"), max_length=150, blank=True, validators=[validate_no_cpr_child]
+    )
     child_birth_date = models.DateField(_("the child's birth date"), null=True, blank=True)
     requested_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")

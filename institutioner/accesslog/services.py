@@ -80,7 +80,7 @@ def _object(rule: LogRule, view_name: str, kwargs: dict) -> tuple[int | None, in
 
 
 def _also_shown(rule: LogRule, obj) -> dict[str, list[int]] | None:
-    """{"indsats.supportapplication": [12, 13]}: the other objects the page showed, or None."""
+    """{"<app>.<model>": [12, 13]}: the other objects the page showed, or None."""
     if rule.also_shown is None or rule.also_shown_model is None:
         return None
     ids = sorted({int(pk) for pk in rule.also_shown(obj) if pk is not None})

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+import institutioner.validators
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -19,7 +21,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="accessrequest",
             name="child_name",
-            field=models.CharField(blank=True, max_length=150, verbose_name="the child's name"),
+            field=models.CharField(
+                blank=True,
+                max_length=150,
+                validators=[institutioner.validators.validate_no_cpr_child],
+                verbose_name="the child's name",
+            ),
         ),
         migrations.AlterField(
             model_name="accessrequest",
