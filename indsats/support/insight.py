@@ -112,6 +112,11 @@ def applications_about(child: Child) -> QuerySet[SupportApplication]:
     )
 
 
+def _about(model, child: Child) -> QuerySet:
+    """The rows of `model` (decisions, documents, events) about the child's applications."""
+    return model.objects.filter(application__in=applications_about(child))
+
+
 def _child_applications(child: Child):
     rows = applications_about(child).select_related("institution", "group", "created_by")
     for application in rows.order_by("created_at", "pk").iterator(chunk_size=CHUNK):
@@ -139,7 +144,7 @@ def _child_applications(child: Child):
 
 
 def _child_decisions(child: Child):
-    rows = SupportDecision.objects.filter(application__in=applications_about(child))
+    rows = _about(SupportDecision, child)
     for decision in (
         rows.select_related("decided_by").order_by("decided_at", "pk").iterator(chunk_size=CHUNK)
     ):
@@ -157,7 +162,7 @@ def _child_decisions(child: Child):
 
 
 def _child_documents(child: Child):
-    rows = SupportDocument.objects.filter(application__in=applications_about(child))
+    rows = _about(SupportDocument, child)
     for document in (
         rows.select_related("uploaded_by").order_by("uploaded_at", "pk").iterator(chunk_size=CHUNK)
     ):
@@ -172,7 +177,7 @@ def _child_documents(child: Child):
 
 
 def _child_events(child: Child):
-    rows = SupportEvent.objects.filter(application__in=applications_about(child))
+    rows = _about(SupportEvent, child)
     for event in (
         rows.select_related("actor")
         .order_by("application_id", "created_at", "pk")
@@ -263,9 +268,7 @@ register(
             ("decided_by", _("Decided by")),
         ),
         rows=_child_decisions,
-        count=lambda child: SupportDecision.objects.filter(
-            application__in=applications_about(child)
-        ).count(),
+        count=lambda child: _about(SupportDecision, child).count(),
         order=11,
         about=CHILD,
     ),
@@ -281,9 +284,7 @@ register(
             ("uploaded_by", _("Uploaded by")),
         ),
         rows=_child_documents,
-        count=lambda child: SupportDocument.objects.filter(
-            application__in=applications_about(child)
-        ).count(),
+        count=lambda child: _about(SupportDocument, child).count(),
         order=12,
         about=CHILD,
     ),
@@ -298,9 +299,7 @@ register(
             ("by", _("By")),
         ),
         rows=_child_events,
-        count=lambda child: SupportEvent.objects.filter(
-            application__in=applications_about(child)
-        ).count(),
+        count=lambda child: _about(SupportEvent, child).count(),
         order=13,
         about=CHILD,
     ),
