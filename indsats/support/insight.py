@@ -6,8 +6,11 @@ lead. The child's data (name, birth date, needs, documents, the case's messages)
 leader's personal data and is left out: the leader sees it in the case itself.
 """
 
+from functools import partial
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indsats.models import SupportApplication, SupportDecision, SupportDocument, SupportEvent
@@ -102,8 +105,8 @@ register(
 # --- About a child ----------------------------------------------------------------------------
 # A custody holder may ask what is held about their child: the applications that name the child
 # (by name, without regard to case, and birth date), with everything written about the child in
-# them, the decisions, the documents (listed), what happened, the agenda items and who has read
-# them (the access log's rows about these applications).
+# them, the decisions, the documents (listed, and a copy of each), what happened, the agenda
+# items and who has read them (the access log's rows about these applications).
 
 
 def applications_about(child: Child) -> QuerySet[SupportApplication]:
@@ -161,11 +164,21 @@ def _child_decisions(child: Child):
         }
 
 
+def document_path(document: SupportDocument) -> str:
+    """Where a document's copy lies in the ZIP: by application, its number first (two
+    documents may carry the same name), the name as uploaded without path separators."""
+    name = document.name.replace("/", "_").replace("\\", "_").strip(". ") or "dokument"
+    folder = gettext("documents")
+    return f"{folder}/{document.application_id}/{document.pk}-{name}"
+
+
+def _documents_about(child: Child) -> QuerySet[SupportDocument]:
+    return _about(SupportDocument, child).order_by("uploaded_at", "pk")
+
+
 def _child_documents(child: Child):
-    rows = _about(SupportDocument, child)
-    for document in (
-        rows.select_related("uploaded_by").order_by("uploaded_at", "pk").iterator(chunk_size=CHUNK)
-    ):
+    rows = _documents_about(child).select_related("uploaded_by")
+    for document in rows.iterator(chunk_size=CHUNK):
         yield {
             "application": document.application_id,
             "kind": str(document.get_kind_display()),
@@ -173,7 +186,14 @@ def _child_documents(child: Child):
             "size": document.size,
             "uploaded": document.uploaded_at,
             "uploaded_by": document.uploaded_by.name if document.uploaded_by else "",
+            "file": document_path(document),
         }
+
+
+def _child_document_files(child: Child):
+    """The documents themselves, for the ZIP: the stored file of each, opened when copied."""
+    for document in _documents_about(child).only("pk", "application_id", "name", "file"):
+        yield document_path(document), partial(document.file.open, "rb")
 
 
 def _child_events(child: Child):
@@ -282,11 +302,13 @@ register(
             ("size", _("Size (bytes)")),
             ("uploaded", _("Uploaded")),
             ("uploaded_by", _("Uploaded by")),
+            ("file", _("The document in this ZIP")),
         ),
         rows=_child_documents,
         count=lambda child: _about(SupportDocument, child).count(),
         order=12,
         about=CHILD,
+        files=_child_document_files,
     ),
     Section(
         key="child_support_events",

@@ -6,6 +6,8 @@ is read once, row by row, and each row goes to its JSON file in the ZIP and to t
 """
 
 import json
+import logging
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -24,6 +26,8 @@ from django.utils.translation import override
 
 from institutioner.accessrequests.sections import CHILD, PERSON, Child, Section, registered
 from institutioner.models import AccessRequest
+
+logger = logging.getLogger(__name__)
 
 SPOOL_BYTES = 8 * 1024 * 1024
 PROGRESS_EVERY = 500
@@ -59,6 +63,9 @@ def _html_table_start(section: Section) -> str:
 
 
 def _html_cell(section: Section, key: str, value: Any) -> str:
+    if key == "file" and section.files is not None and value:
+        # A relative link: it opens the copy beside the summary once the ZIP is unpacked.
+        return f'<td><a href="{escape(value)}">{escape(value)}</a></td>'
     readable = section.readable.get(key)
     if readable is not None and value:
         pairs = "".join(
@@ -100,7 +107,30 @@ def _write_section(
         html.write(f'<tr><td colspan="{len(section.columns)}">{nothing}</td></tr>')
     html.write("</tbody></table></section>")
     progress(written % PROGRESS_EVERY)
+    if section.files is not None:
+        _write_files(section, person, archive)
     return written
+
+
+def _write_files(section: Section, person, archive: zipfile.ZipFile) -> None:
+    """Each stored file copied into the ZIP in chunks, one at a time. A file the storage cannot
+    give (lost, or the store not answering) gets a note in its place, so the recipient sees
+    what is missing and the rest of the ZIP is still made."""
+    assert section.files is not None
+    for path, opener in section.files(person):
+        try:
+            with opener() as stored, archive.open(path, "w") as copy:
+                shutil.copyfileobj(stored, copy, 64 * 1024)
+        except Exception:  # a local store's OSError, or an S3 store's own errors
+            logger.warning(
+                "An access request's document %s could not be read.", path, exc_info=True
+            )
+            note = _(
+                "The document could not be read from the file store when this access request "
+                "was made. Ask the administration for it."
+            )
+            missing = _("missing")
+            archive.writestr(f"{path}.{missing}.txt", note + "\n")
 
 
 def subject_of(request: AccessRequest):

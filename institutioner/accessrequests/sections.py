@@ -7,6 +7,9 @@ the progress bar how many rows to expect. A section holds what the system keeps 
 person; other people appear only by name where they acted in the person's own case (who
 decided a request, who signed an agreement with them), never with their own details.
 
+A section may also put files into the ZIP (`files`): the stored documents themselves, copied in
+one at a time, each under the path its row names.
+
 The JSON files hold the rows as stored. A column whose stored value is a document of its own
 (an agreement's content) can name a `readable` function that turns the value into Danish
 (label, value) rows for the summary; only the section's own app reads the document's keys.
@@ -15,7 +18,7 @@ The JSON files hold the rows as stored. A column whose stored value is a documen
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
 Row = Mapping[str, Any]
 
@@ -45,6 +48,10 @@ class Section:
     # column key -> the value as Danish (label, value) rows, for the readable summary only
     readable: Mapping[str, Callable[[Any], Sequence[tuple[str, str]]]] = field(default_factory=dict)
     about: str = PERSON  # PERSON: rows(user); CHILD: rows(Child)
+    # Files that go into the ZIP beside the rows (a child's documents): (path in the ZIP, a
+    # function that opens the stored file for reading). The rows name the same path in the
+    # column `file`, which the summary links to.
+    files: Callable[[Any], Iterable[tuple[str, Callable[[], IO[bytes]]]]] | None = None
 
 
 _sections: dict[str, Section] = {}

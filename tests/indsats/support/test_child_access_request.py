@@ -1,17 +1,19 @@
 """An access request about a child (GDPR art. 15 on a custody holder's request): everything the
 support applications that name the child hold, and nothing about another child."""
 
+import io
 import json
+import zipfile
 from datetime import date
 
 import pytest
 from django.urls import reverse
 
-from indsats.models import AgendaItem, SupportApplication
+from indsats.models import AgendaItem, SupportApplication, SupportDocument
 from institutioner.accessrequests import services
 from institutioner.accessrequests.sections import Child
 from institutioner.files.services import stored_file_bytes
-from institutioner.models import AccessAction, AccessLogEntry, AccessRequest
+from institutioner.models import AccessAction, AccessLogEntry, AccessRequest, AccessRequestStatus
 from tests.indsats.supportmeetings.helpers import grant, make_application, plan
 from tests.institutioner.accessrequests.conftest import section, unzip
 
@@ -129,3 +131,49 @@ def test_asking_again_while_it_is_made_gives_the_same_request(world, cases):
         services.access_request_create(actor=world.administrator)
     with pytest.raises(ValueError):
         services.access_request_create(actor=world.administrator, subject=world.leader, child=child)
+
+
+def _zip_bytes(made: AccessRequest) -> dict[str, bytes]:
+    made.refresh_from_db()
+    with zipfile.ZipFile(io.BytesIO(stored_file_bytes(file_id=made.file_id))) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_the_childs_documents_are_copied_into_the_zip_and_linked_from_the_summary(world, cases):
+    emil, _emil_again, ida = cases
+    document = SupportDocument.objects.get(application=emil)
+    SupportDocument.objects.filter(pk=document.pk).update(name="../PPV om Emil/1.pdf")
+    with document.file.open("rb") as stored:
+        content = stored.read()
+    made = services.access_request_create(
+        actor=world.administrator, child=Child(name="Emil Eksempel", birth_date=BORN)
+    )
+    assert services.access_request_build(request_id=made.pk)
+    files = _zip_bytes(made)
+    path = f"dokumenter/{emil.pk}/{document.pk}-_PPV om Emil_1.pdf"
+    assert files[path] == content
+    # Only Emil's: Ida's document is not in it.
+    assert [name for name in files if name.startswith("dokumenter/")] == [path]
+    rows = json.loads(files["data/child_support_documents.json"])
+    assert [row["file"] for row in rows] == [path]
+    assert f'<a href="{path}">' in files["indsigt.html"].decode()
+    assert "En kopi af hvert dokument" in files["indsigt.html"].decode()
+    assert SupportDocument.objects.filter(application=ida).exists()
+
+
+def test_a_document_the_store_cannot_give_gets_a_note_and_the_zip_is_still_made(world, cases):
+    emil, _emil_again, _ida = cases
+    document = SupportDocument.objects.get(application=emil)
+    document.file.storage.delete(document.file.name)
+    made = services.access_request_create(
+        actor=world.administrator, child=Child(name="Emil Eksempel", birth_date=BORN)
+    )
+    assert services.access_request_build(request_id=made.pk)
+    made.refresh_from_db()
+    assert made.status == AccessRequestStatus.DONE
+    files = _zip_bytes(made)
+    path = f"dokumenter/{emil.pk}/{document.pk}-ppv-0.pdf"
+    assert path not in files
+    note = files[f"{path}.mangler.txt"].decode()
+    assert "kunne ikke læses fra fillageret" in note
+    assert json.loads(files["data/child_support_applications.json"])
