@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from indsats.choices import FocusLevel, Method, PracticeRole, Weekday
 from institutioner.models import Pedagogist, format_decimal
@@ -557,6 +558,42 @@ class AgreementContent:
                 )
         if errors:
             raise ValidationError(errors)
+
+    def hours_beyond_plan(self) -> str | None:
+        """A warning when the hours a week are more than the days and the time window hold (a
+        window is a frame, so fewer hours are fine): the dashboards and triage count the hours,
+        the week plan and the week sheet the days and times. Said on saving and sending, not
+        refused: the leader and pedagogist may mean the window loosely, and decide."""
+        most = self.most_hours_a_week()
+        if most is None or self.hours_per_week <= most:
+            return None
+        days = self.plan_days()
+        return ngettext(
+            "%(days)s day a week from %(start)s to %(end)s holds %(most)s hours; the agreement "
+            "gives %(hours)s hours a week. Check the hours, the days and the times.",
+            "%(days)s days a week from %(start)s to %(end)s hold %(most)s hours; the agreement "
+            "gives %(hours)s hours a week. Check the hours, the days and the times.",
+            days,
+        ) % {
+            "days": days,
+            "start": _hhmm(self.time_from),
+            "end": _hhmm(self.time_to),
+            "most": format_decimal(most),
+            "hours": format_decimal(self.hours_per_week),
+        }
+
+    def plan_days(self) -> int:
+        """The practice days a week: the weekdays ticked, else the number of days written."""
+        return len(self.weekdays) or self.days_per_week
+
+    def most_hours_a_week(self) -> Decimal | None:
+        """The practice the days and the time window hold in a week, when the agreement gives a
+        time window: the hours a week cannot be more (the preparation hour is apart)."""
+        if not (self.time_from and self.time_to) or self.time_to <= self.time_from:
+            return None
+        start = self.time_from.hour * 60 + self.time_from.minute
+        end = self.time_to.hour * 60 + self.time_to.minute
+        return Decimal(end - start) / 60 * self.plan_days()
 
     # --- what others need
 

@@ -79,6 +79,7 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
         if declined and declined.created_at < open_version.created_at:
             declined = None
     sign_with_login = sso_selectors.logged_in_with_identity_provider(request)
+    content = shown.parsed if shown else None
     response = render(
         request,
         "indsats/agreements/agreement_detail.html",
@@ -87,7 +88,11 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
             "req": agreement.request,
             "versions": versions,
             "shown": shown,
-            "view": shown.parsed.display() if shown else None,
+            "view": content.display() if content else None,
+            # Until it is signed, those who write and sign it see hours the plan cannot hold.
+            "hours_warning": (
+                content.hours_beyond_plan() if content and shown is open_version else None
+            ),
             "rows": selectors.signature_rows(shown) if shown else [],
             "open_version": open_version,
             "in_force": in_force,

@@ -253,3 +253,27 @@ def test_the_service_stores_the_object_as_json(world):
     version.refresh_from_db()
     assert version.content == changed.to_json()
     assert version.parsed == changed
+
+
+def test_hours_beyond_what_the_days_and_times_hold_are_warned_of():
+    # Tuesdays and Thursdays 9-12 hold six hours: six or fewer is fine (a window is a frame).
+    assert _content(hours_per_week=Decimal("6.00")).hours_beyond_plan() is None
+    assert _content(hours_per_week=Decimal("4.50")).hours_beyond_plan() is None
+    assert _content(hours_per_week=Decimal("8.00")).hours_beyond_plan() == (
+        "2 dage om ugen fra 09:00 til 12:00 rummer 6 timer; aftalen giver 8 timer om ugen. "
+        "Tjek timerne, dagene og tidspunkterne."
+    )
+    one = _content(weekdays=(2,), days_per_week=1, time_to=time(11, 30))
+    assert one.hours_beyond_plan() == (
+        "1 dag om ugen fra 09:00 til 11:30 rummer 2,5 timer; aftalen giver 6 timer om ugen. "
+        "Tjek timerne, dagene og tidspunkterne."
+    )
+    # No weekdays ticked: the days a week written count.
+    assert _content(weekdays=(), days_per_week=3).hours_beyond_plan() is None
+    # No time window: nothing to hold the hours against.
+    assert (
+        _content(time_from=None, time_to=None, hours_per_week=Decimal(30)).hours_beyond_plan()
+        is None
+    )
+    # A warning, not a rule: the content is still valid.
+    assert _content(hours_per_week=Decimal("8.00")).most_hours_a_week() == Decimal(6)

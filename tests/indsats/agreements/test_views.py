@@ -2,6 +2,7 @@
 
 import io
 from dataclasses import replace
+from datetime import time
 from decimal import Decimal
 
 from django.conf import settings
@@ -189,3 +190,31 @@ def test_a_midway_evaluation_on_or_after_the_final_one_is_refused_under_the_fiel
         final_evaluation_on=final.isoformat(),
     )
     assert client.post(url, good).status_code == 302
+
+
+def test_a_draft_whose_hours_the_days_and_times_cannot_hold_warns_until_it_is_signed(client, world):
+    _agreement, version = _draft(world)
+    client.force_login(world.pedagogist.user)
+    content = replace(
+        version.parsed, weekdays=(1, 3), days_per_week=2, time_from=time(9), time_to=time(11)
+    )
+    post = _edit_post(version, content, hours_per_week="6")
+    assert client.post(reverse("agreement_edit", args=[version.pk]), post).status_code == 302
+    warning = (
+        "2 dage om ugen fra 09:00 til 11:00 rummer 4 timer; aftalen giver 6 timer om ugen. "
+        "Tjek timerne, dagene og tidspunkterne."
+    )
+    page = reverse("agreement_detail", args=[version.agreement_id])
+    assert warning in client.get(page).content.decode()
+    # Sent all the same: the leader who signs sees it too.
+    assert client.post(reverse("agreement_send", args=[version.pk])).status_code == 302
+    version.refresh_from_db()
+    assert version.status == "sent"
+    client.force_login(world.leader)
+    assert warning in client.get(page).content.decode()
+    # Once it is in force, the page shows what was agreed without the warning.
+    for signer in (world.leader, world.pedagogist.user):
+        agreements_services.agreement_sign(actor=signer, version_id=version.pk, password=PASSWORD)
+    version.refresh_from_db()
+    assert version.status == "in_force"
+    assert "rummer 4 timer" not in client.get(page).content.decode()
