@@ -309,9 +309,9 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
 
 def _clashes_of(change: PlanChange) -> list[str]:
     """Where the day a change moves to or adds has a pedagogist of the course elsewhere at the
-    same time (the plan-clash check triage uses, on that one day): one Danish line each, naming
-    the other place and time, for whoever put it in the plan (the week plan shows it as a
-    clash). Nothing for a cancelled day."""
+    same time (her practice days that day under her other agreements, with their one-off
+    changes): one Danish line each, naming the other place and time, for whoever put it in the
+    plan (the week plan shows it as a clash). Nothing for a cancelled day."""
     day = change.new_day
     if day is None:
         return []
@@ -329,21 +329,20 @@ def _clashes_of(change: PlanChange) -> list[str]:
     )
     if not pedagogists:
         return []
-    periods = selectors.plan_periods(
-        pedagogist_ids=[p.pk for p in pedagogists], first=day, last=day
-    )
+    # The day as it will be, with the other agreements' own one-off changes: a day of theirs
+    # cancelled there frees it, one moved or added there is a clash.
+    elsewhere = [
+        other
+        for other in selectors.planned_days(
+            pedagogist_ids=[p.pk for p in pedagogists], first=day, last=day
+        )
+        if other.agreement_id != agreement.pk
+        and selectors._overlap(time_from, time_to, other.time_from, other.time_to)
+    ]
+    elsewhere.sort(key=lambda p: (p.time_from or time.min, p.agreement_id))
     lines = []
     for pedagogist in pedagogists:
-        for other in triage.clashes_in(
-            periods,
-            pedagogist_id=pedagogist.pk,
-            weekdays={day.weekday()},
-            time_from=time_from,
-            time_to=time_to,
-            start=day,
-            end=day,
-            exclude_agreement_id=agreement.pk,
-        ):
+        for other in (p for p in elsewhere if p.pedagogist_id == pedagogist.pk):
             lines.append(
                 _(
                     "Note: %(name)s is already at %(place)s%(times)s on %(day)s; the new day "

@@ -183,3 +183,53 @@ def test_the_week_plan_calls_an_added_day_an_extra_practice_day(client, world):
     client.force_login(world.pedagogist.user)
     page = client.get(_week_url(wednesday)).content.decode()
     assert "Ekstra praksisdag" in page and "Praksis (ændret)" not in page
+
+
+def test_an_extra_day_is_held_against_her_other_courses_one_off_changes(world):
+    """The other course's Thursday cancelled frees the morning; its Thursday moved onto the
+    Friday takes that."""
+    here, _version = agreement(world, weekdays=(0,), time_from=time(9), time_to=time(12))
+    there, _other = _elsewhere_on_thursdays(world)
+    thursday = _thursday()
+    services.plan_change_make(
+        actor=world.pedagogist.user,
+        course_id=there.course.pk,
+        data=ChangeInput(kind=PlanChangeKind.CANCEL, day=thursday, reason="Personalemøde"),
+    )
+    free = services.plan_change_make(
+        actor=world.pedagogist.user,
+        course_id=here.course.pk,
+        data=ChangeInput(kind=PlanChangeKind.EXTRA, new_day=thursday, reason="Ekstra dag"),
+    )
+    assert free.clashes == []
+    # A week earlier, Spiren's Thursday moved onto the Friday (8.30-12 as its plan says) is a
+    # clash there.
+    earlier = thursday - timedelta(weeks=1)
+    services.plan_change_make(
+        actor=world.pedagogist.user,
+        course_id=there.course.pk,
+        data=ChangeInput(
+            kind=PlanChangeKind.MOVE,
+            day=earlier,
+            new_day=earlier + timedelta(days=1),
+            reason="Flyttet til fredag",
+        ),
+    )
+    friday = services.plan_change_make(
+        actor=world.pedagogist.user,
+        course_id=here.course.pk,
+        data=ChangeInput(
+            kind=PlanChangeKind.EXTRA,
+            new_day=earlier + timedelta(days=1),
+            reason="Ekstra dag",
+        ),
+    )
+    (line,) = friday.clashes
+    assert "Vuggestuen Spiren (Myren) 08.30-12.00 fredag" in line
+    # The Thursday it left is free.
+    thursday_after = services.plan_change_make(
+        actor=world.pedagogist.user,
+        course_id=here.course.pk,
+        data=ChangeInput(kind=PlanChangeKind.EXTRA, new_day=earlier, reason="Ekstra dag"),
+    )
+    assert thursday_after.clashes == []
