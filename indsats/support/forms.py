@@ -141,6 +141,11 @@ class SupportForm(forms.ModelForm):
         # Only a new form saves by its token; a change goes to the application it is.
         return None if self.instance.pk else client_token_clean(self)
 
+    def clean_child_name(self):
+        # One space between the names: the name is how the child is found again (an access
+        # request for the child, the committee's lists).
+        return " ".join(self.cleaned_data["child_name"].split())
+
     def clean_custody_consent(self):
         return self.cleaned_data.get("custody_consent") or ""
 

@@ -109,10 +109,18 @@ register(
 # items and who has read them (the access log's rows about these applications).
 
 
+def _same_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
 def applications_about(child: Child) -> QuerySet[SupportApplication]:
-    return SupportApplication.objects.filter(
-        child_name__iexact=child.name, child_birth_date=child.birth_date
-    )
+    """The applications that name the child: the birth date the same, and the name without
+    regard to case and spaces (typed "Emil  Eksempel " in an application is Emil Eksempel).
+    The birth date leaves a handful of applications, whose names are compared here."""
+    name = _same_name(child.name)
+    born = SupportApplication.objects.filter(child_birth_date=child.birth_date)
+    ids = [pk for pk, typed in born.values_list("pk", "child_name") if _same_name(typed) == name]
+    return SupportApplication.objects.filter(pk__in=ids)
 
 
 def _about(model, child: Child) -> QuerySet:

@@ -177,3 +177,17 @@ def test_a_document_the_store_cannot_give_gets_a_note_and_the_zip_is_still_made(
     note = files[f"{path}.mangler.txt"].decode()
     assert "kunne ikke læses fra fillageret" in note
     assert json.loads(files["data/child_support_applications.json"])
+
+
+def test_a_name_typed_with_extra_spaces_in_the_application_is_found(world):
+    spaced = make_application(world, child="Emil Eksempel", documents=0)
+    SupportApplication.objects.filter(pk=spaced.pk).update(child_name="  Emil   eksempel ")
+    other_day = make_application(world, child="Emil Eksempel", documents=0)
+    SupportApplication.objects.filter(pk=other_day.pk).update(child_birth_date=date(2022, 5, 18))
+    child = Child(name="emil eksempel", birth_date=BORN)
+    assert services.child_has_data(child)
+    made = services.access_request_create(actor=world.administrator, child=child)
+    assert services.access_request_build(request_id=made.pk)
+    made.refresh_from_db()
+    files = unzip(stored_file_bytes(file_id=made.file_id))
+    assert [row["id"] for row in section(files, "child_support_applications")] == [spaced.pk]

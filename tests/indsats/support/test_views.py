@@ -501,3 +501,10 @@ def test_detail_shows_the_agenda_and_the_decisions(client, world):
     assert str(meeting) in page
     assert "Bevilget" in page and "Behovet er dokumenteret." in page
     assert "8 timer om ugen" in page
+
+
+def test_the_childs_name_is_kept_with_one_space_between_the_names(client, world):
+    client.force_login(world.leader)
+    post = form_post(world, child_name="  Ida \t Ingrid  Hansen ")
+    assert client.post(reverse("support_create"), post).status_code == 302
+    assert SupportApplication.objects.get().child_name == "Ida Ingrid Hansen"
