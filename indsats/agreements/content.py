@@ -591,6 +591,8 @@ class AgreementContent:
         time window: the hours a week cannot be more (the preparation hour is apart)."""
         if not (self.time_from and self.time_to) or self.time_to <= self.time_from:
             return None
+        if not self.plan_days():
+            return None  # an old draft without days: nothing to hold the hours against
         start = self.time_from.hour * 60 + self.time_from.minute
         end = self.time_to.hour * 60 + self.time_to.minute
         return Decimal(end - start) / 60 * self.plan_days()

@@ -268,8 +268,10 @@ def test_hours_beyond_what_the_days_and_times_hold_are_warned_of():
         "1 dag om ugen fra 09:00 til 11:30 rummer 2,5 timer; aftalen giver 6 timer om ugen. "
         "Tjek timerne, dagene og tidspunkterne."
     )
-    # No weekdays ticked: the days a week written count.
+    # No weekdays ticked: the days a week written count; none written, nothing to hold against.
     assert _content(weekdays=(), days_per_week=3).hours_beyond_plan() is None
+    assert _content(weekdays=(), days_per_week=1).most_hours_a_week() == Decimal(3)
+    assert _content(weekdays=(), days_per_week=0).hours_beyond_plan() is None
     # No time window: nothing to hold the hours against.
     assert (
         _content(time_from=None, time_to=None, hours_per_week=Decimal(30)).hours_beyond_plan()
