@@ -33,6 +33,7 @@ from forloeb.models import (
     PlanChangeStatus,
 )
 from forloeb.plan import selectors, triage
+from indsats.agreements.content import DAY_CLOSES, DAY_OPENS
 from institutioner.errors import StateError
 from institutioner.models import NotificationKind, Pedagogist, Role, User
 from institutioner.notifications.services import notification_queue, notification_queue_many
@@ -45,7 +46,6 @@ from institutioner.workdays import holiday_name, is_working_day
 MAX_DAYS = 366
 
 # A practice day moved or added lies within the institutions' opening hours.
-DAY_OPENS, DAY_CLOSES = time(6), time(18)
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,11 @@ def _time(value: str | None) -> time | None:
     return time.fromisoformat(value) if value else None
 
 
+# The institution's day: practice days (the agreement's time window, and a day the plan moves or
+# adds) lie between these.
+DAY_OPENS, DAY_CLOSES = time(6), time(18)
+
+
 def _hhmm(value: time | None) -> str:
     return value.strftime("%H:%M") if value else ""
 
@@ -542,6 +547,13 @@ class AgreementContent:
                 "midway_evaluation_on",
                 _("The midway evaluation must come before the final evaluation (%(day)s).")
                 % {"day": final.strftime("%d.%m.%Y")},
+            )
+        t_from, t_to = self.time_from, self.time_to
+        if t_from and t_to and (t_from < DAY_OPENS or t_to > DAY_CLOSES):
+            error(
+                "time_from" if t_from < DAY_OPENS else "time_to",
+                _("A practice day lies in the institution's day, between %(opens)s and %(closes)s.")
+                % {"opens": f"{DAY_OPENS:%H:%M}", "closes": f"{DAY_CLOSES:%H:%M}"},
             )
         hours = self.hours_per_week
         if hours <= 0:

@@ -99,8 +99,9 @@ def agreement_draft_update(
     if expected_stamp and version.updated_at.isoformat() != expected_stamp:
         raise StateError(
             _(
-                "Someone else has saved the draft since you opened it, so your changes are not "
-                "saved. Copy what you wrote, open the draft again and add it there."
+                "The draft has been saved since you opened it (by someone else, or by you in "
+                "another tab or window), so your changes are not saved. Copy what you wrote, "
+                "open the draft again and add it there."
             )
         )
     content.validate(version.agreement.request, previous=_in_force_content(version))

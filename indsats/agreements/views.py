@@ -109,6 +109,7 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
                 and slot[0] not in signed_slots
             ),
             "can_decline": bool(open_version and open_version.status == "sent" and slot),
+            "has_signed": bool(slot and slot[0] in signed_slots),
             "sign_form": sign_form or SignForm(),
             "sign_with_login": sign_with_login,
             "fresh_login": bool(

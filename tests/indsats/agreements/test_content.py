@@ -279,3 +279,15 @@ def test_hours_beyond_what_the_days_and_times_hold_are_warned_of():
     )
     # A warning, not a rule: the content is still valid.
     assert _content(hours_per_week=Decimal("8.00")).most_hours_a_week() == Decimal(6)
+
+
+def test_the_time_window_lies_in_the_institutions_day(world):
+    req = make_request(world, submit=True)
+    accept(world, req)
+    rule = "En praksisdag ligger i institutionens dag, mellem 06:00 og 18:00."
+    for changes, field in (
+        ({"time_from": time(2), "time_to": time(12)}, "time_from"),
+        ({"time_from": time(9), "time_to": time(23, 30)}, "time_to"),
+    ):
+        assert _errors(_content(**changes), req) == {field: [rule]}
+    _content(time_from=time(6), time_to=time(18), hours_per_week=Decimal(6)).validate(req)

@@ -108,7 +108,12 @@ def test_third_trial_findings(client, world):
     assert client.post(url, fresh).status_code == 302
     response = client.post(url, stale)
     body = response.content.decode()
-    assert "En anden har gemt kladden" in body and "Fra fane A" in body
+    assert (
+        "Kladden er blevet gemt, siden du åbnede den (af en anden eller af dig i en anden fane "
+        "eller et andet vindue)"
+    ) in body and "Fra fane A" in body
+    # Nothing is marked in red: the form does not say so.
+    assert "Ret felterne markeret med rødt" not in body
     version.refresh_from_db()
     far = _edit_post(
         version, version.parsed, ends_on="9999-12-31", final_evaluation_on="9999-12-31"
@@ -218,3 +223,29 @@ def test_a_draft_whose_hours_the_days_and_times_cannot_hold_warns_until_it_is_si
     version.refresh_from_db()
     assert version.status == "in_force"
     assert "rummer 4 timer" not in client.get(page).content.decode()
+
+
+def test_who_has_signed_is_offered_to_take_it_back_and_the_decline_reads_once(client, world):
+    _agreement, version = _draft(world)
+    agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.parsed)
+    )
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=version.pk
+    )
+    page = reverse("agreement_detail", args=[version.agreement_id])
+    client.force_login(world.leader)
+    body = client.get(page).content.decode()
+    assert "Afvis at underskrive" in body and "Tag din underskrift tilbage" not in body
+    agreements_services.agreement_sign(actor=world.leader, version_id=version.pk, password=PASSWORD)
+    body = client.get(page).content.decode()
+    assert "Tag din underskrift tilbage og send aftalen tilbage til kladde" in body
+    assert "Afvis at underskrive" not in body
+    response = client.post(
+        reverse("agreement_decline", args=[version.pk]), {"reason": "Tiderne passer ikke."}
+    )
+    assert response.status_code == 302
+    body = client.get(page).content.decode()
+    assert "Sendt tilbage til kladde af Lene Leder." in body
+    assert "Version 1 afvist: Tiderne passer ikke." in body
+    assert "afviste at underskrive" not in body
