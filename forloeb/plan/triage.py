@@ -44,7 +44,7 @@ def _assignments_of(requests: list) -> dict[int, list[Assignment]]:
 def times_text(p: PracticeDay) -> str:
     if p.time_from is None or p.time_to is None:
         return ""
-    return f" {p.time_from:%H.%M}-{p.time_to:%H.%M}"
+    return f" {p.time_from:%H:%M}–{p.time_to:%H:%M}"
 
 
 def clashes_in(

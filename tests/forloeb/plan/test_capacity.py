@@ -170,7 +170,7 @@ def test_triage_warns_when_the_wished_days_clash_with_the_plan(client, world, po
     notes = [n for n in _clash_notes(morning) if "plan" in n]
     assert len(notes) == 1  # one line for the weekday, not one per week
     assert world.pedagogist.user.name in notes[0]
-    assert "tirsdag 09.00-12.00" in notes[0]
+    assert "tirsdag 09:00–12:00" in notes[0]
     afternoon = _request(
         world,
         monday,

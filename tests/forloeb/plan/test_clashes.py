@@ -70,11 +70,11 @@ def test_accepting_an_extra_day_on_a_day_she_is_elsewhere_says_where(client, wor
     assert "Ændringen er i planen; lederne har fået besked." in body
     # Where (the institution and its group) and when she is already.
     assert (
-        "Bemærk: Paula Pædagog er allerede i Vuggestuen Spiren (Myren) 08.30-12.00 torsdag "
+        "Bemærk: Paula Pædagog er allerede i Vuggestuen Spiren (Myren) 08:30–12:00 torsdag "
         f"{thursday.day}. december; den nye dag overlapper (ugeplanen viser et overlap)."
     ) in body
     assert (
-        f" 08.30-12.00 torsdag {thursday.day}. december; den nye dag overlapper "
+        f" 08:30–12:00 torsdag {thursday.day}. december; den nye dag overlapper "
         "(ugeplanen viser et overlap)."
     ) in body
 
@@ -124,7 +124,7 @@ def test_making_an_extra_day_herself_on_a_busy_day_warns_too(world):
         ),
     )
     (line,) = change.clashes
-    assert "Vuggestuen Spiren (Myren) 08.30-12.00" in line
+    assert "Vuggestuen Spiren (Myren) 08:30–12:00" in line
 
 
 def _draft_on_thursdays(world, time_from, time_to):
@@ -153,7 +153,7 @@ def test_sending_an_agreement_whose_days_clash_with_her_plan_warns(client, world
     body = response.content.decode()
     assert "Aftalen er sendt til underskrift" in body
     assert (
-        "Støder sammen med planen for Paula Pædagog: torsdag 08.30-12.00 i Vuggestuen Spiren "
+        "Støder sammen med planen for Paula Pædagog: torsdag 08:30–12:00 i Vuggestuen Spiren "
         "(Myren) (fra "
     ) in body
     assert "Tjek ugedage og tider, før aftalen underskrives." in body
@@ -225,7 +225,7 @@ def test_an_extra_day_is_held_against_her_other_courses_one_off_changes(world):
         ),
     )
     (line,) = friday.clashes
-    assert "Vuggestuen Spiren (Myren) 08.30-12.00 fredag" in line
+    assert "Vuggestuen Spiren (Myren) 08:30–12:00 fredag" in line
     # The Thursday it left is free.
     thursday_after = services.plan_change_make(
         actor=world.pedagogist.user,
