@@ -327,6 +327,10 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
+# The client's address as the access log reads it, from the count above: the lockout, the login
+# and password-reset limits and the log agree. (Without this, axes reads the proxies only with
+# django-ipware installed, and else counts every client under the proxy's one address.)
+AXES_CLIENT_IP_CALLABLE = "institutioner.accesslog.services.client_address"
 AXES_VERBOSE = False
 # Beyond axes (one e-mail at one address): failed logins per address and for the whole site,
 # and password-reset e-mails per address, per e-mail and for the whole site, each counted over

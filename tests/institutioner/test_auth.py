@@ -335,3 +335,42 @@ def test_password_resets_from_everywhere_are_limited(client, world, settings):
         response = client.post(url, {"email": email}, REMOTE_ADDR=f"10.0.2.{number}")
     assert response.status_code == 429
     assert Notification.objects.filter(template="password_reset").count() == 2
+
+
+def test_behind_the_proxy_each_client_is_counted_under_its_own_address(client, world, settings):
+    """QA: behind the reverse proxy (AXES_PROXY_COUNT=1) every client came from the proxy's one
+    address, so a few failed logins anywhere locked out everyone, and anyone could lock an
+    account. The lockout and the limits read the address the proxy saw, as the log does."""
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    settings.LOGIN_FAILURES_PER_ADDRESS = 6
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+
+    def login(email, password, address):
+        return client.post(
+            reverse("login"),
+            {"username": email, "password": password},
+            HTTP_X_FORWARDED_FOR=address,
+            **proxy,
+        )
+
+    # Wrong passwords for lene from one client lock lene at that client only.
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert login("lene@example.dk", "forkert", "203.0.113.7").status_code == 200
+    assert login("lene@example.dk", "forkert", "203.0.113.7").status_code == 429
+    assert login("lene@example.dk", PASSWORD, "203.0.113.7").status_code == 429
+    # Many clients, one failure each: none of them is slowed, and lene logs in from her own.
+    for number in range(4):
+        assert (
+            login(f"konto{number}@example.dk", "forkert", f"198.51.100.{number}").status_code == 200
+        )
+    assert login("lene@example.dk", PASSWORD, "192.0.2.44").status_code == 302
+    from axes.models import AccessAttempt
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {
+        "203.0.113.7",
+        "198.51.100.0",
+        "198.51.100.1",
+        "198.51.100.2",
+        "198.51.100.3",
+    }
