@@ -275,7 +275,8 @@ def plan_share(pedagogist: Pedagogist, monday: date, course_ids: list[int]) -> P
 def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = False) -> Grid:
     """The week sheet as rows: one per course running that week (and any course already on the
     sheet), one for time not tied to a course. A week never saved is prefilled from the agreements
-    in force (agreed hours as practice, the preparation norm), or copied from the week before."""
+    in force (agreed hours as practice, the preparation norm), or copied from the week before; a
+    week saved, even with no hours, shows what was saved (an open one with none can still copy)."""
     sheet = (
         WeekSheet.objects.filter(pedagogist=pedagogist, week_start=monday)
         .prefetch_related("entries")
@@ -289,7 +290,10 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
     values: dict[Key, Decimal] = dict(saved)
     prefilled = copied = copy_empty = absence_deducted = changes_applied = False
     editable = sheet is None or sheet.status == SheetStatus.OPEN
-    if editable and not saved:
+    # A week once saved shows what was saved, also when that was nothing (a holiday week saved
+    # or submitted empty, and reopened): only a week never saved is filled in. Copying last week
+    # is asked for, so it fills an open week with no hours on it, saved or not.
+    if editable and not saved and (sheet is None or copy_previous):
         if copy_previous:
             previous = (
                 WeekSheet.objects.filter(
@@ -305,8 +309,13 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
             copied = bool(values)
             copy_empty = not values
         # A week never saved takes the agreed hours: every course, or after a copy the courses
-        # that begin this week (last week has nothing of theirs to copy).
-        to_prefill = [c for c in courses if not values or _begins_in(c, monday)]
+        # that begin this week (last week has nothing of theirs to copy). A saved week whose
+        # copy finds nothing stays as it was saved.
+        to_prefill = [
+            c
+            for c in courses
+            if (sheet is None and not values) or (values and _begins_in(c, monday))
+        ]
         # The plan's one-off changes and planned absence move each course's agreed practice
         # by the hours of the days they take away or add.
         plan = plan_share(pedagogist, monday, [c.pk for c in to_prefill]) if to_prefill else None

@@ -1,9 +1,16 @@
 // Live totals on the week sheet: per row, per category and for the week. Danish decimal commas.
 (function () {
   "use strict";
+  // Only what the server takes as hours (HoursField in forloeb/hours/forms.py): ASCII digits
+  // with at most one decimal comma or point and at most two decimals (a half hour may be ",5"),
+  // up to 168. Anything else ("1e2", "1.000,5", "-2") counts as nothing here; saving then gives
+  // the Danish message for it.
+  var HOURS = /^\s*(?:[0-9]+(?:[.,][0-9]{1,2})?|[.,][0-9]{1,2})\s*$/;
   function parse(text) {
-    var value = parseFloat(String(text).trim().replace(/\s/g, "").replace(",", "."));
-    return isFinite(value) && value > 0 ? value : 0;
+    var typed = String(text);
+    if (!HOURS.test(typed)) { return 0; }
+    var value = parseFloat(typed.trim().replace(",", "."));
+    return isFinite(value) && value > 0 && value <= 168 ? value : 0;
   }
   function show(value) {
     return (Math.round(value * 100) / 100).toString().replace(".", ",");

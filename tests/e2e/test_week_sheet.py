@@ -98,3 +98,34 @@ def test_the_same_week_saved_in_two_tabs(page, live_server, world, console_error
     practice.refresh_from_db()
     assert practice.hours == Decimal("7.5")
     assert console_errors == []
+
+
+def test_the_live_total_counts_only_what_the_server_takes(page, live_server, world, console_errors):
+    """ "1e2" and "1.000,5" are refused on save, so the running total leaves them out instead of
+    adding 100 or 1; a value the server takes counts as typed."""
+    start = hours.this_monday() - timedelta(weeks=2)
+    req = make_request(world, submit=True, wished_start=start, wished_weeks=10)
+    accept(world, req, hours="6")
+    agreement_in_force(world, req)
+    log_in(page, live_server.url, "paula@example.dk", PASSWORD)
+    year, week, _day = hours.this_monday().isocalendar()
+    page.goto(f"{live_server.url}/timer/uge/{year}/{week}/")
+    total = page.locator("[data-grand-total] [data-total]")
+    sparring = page.get_by_label("Sparring, Ikke knyttet til et forløb")
+    meeting = page.get_by_label("Møde, Ikke knyttet til et forløb")
+    expect(total).to_have_text("7")
+
+    sparring.fill("1e2")
+    expect(total).to_have_text("7")
+    meeting.fill("1.000,5")
+    expect(total).to_have_text("7")
+    meeting.fill("1,255")
+    expect(total).to_have_text("7")
+    meeting.fill("1,5")
+    expect(total).to_have_text("8,5")
+
+    page.get_by_role("button", name="Gem", exact=True).click()
+    expect(page.get_by_text("Skriv timerne som et tal, fx 1,5.").first).to_be_visible()
+    expect(sparring).to_have_value("1e2")
+    assert not WeekSheet.objects.exists()
+    assert console_errors == []

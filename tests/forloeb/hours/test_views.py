@@ -159,6 +159,73 @@ def test_copying_an_empty_week_says_so_and_keeps_the_prefill(client, world, runn
     assert f'name="h_{running.pk}_practice"' in html and 'value="6"' in html
 
 
+def _cells(html: str) -> dict[str, str]:
+    """The week sheet's hour inputs as shown: field name → value."""
+    return dict(re.findall(r'name="(h_[^"]+)"\s+id="[^"]*"\s+value="([^"]*)"', html))
+
+
+def test_a_week_saved_empty_stays_empty_and_is_not_prefilled_again(client, world, running):
+    """A holiday week: every cell cleared, a note, Gem. It comes back empty, not filled in from
+    the agreement, also once submitted and reopened, so it is never submitted with 7 hours."""
+    client.force_login(world.pedagogist.user)
+    monday = hours.this_monday()
+    url = reverse("week_sheet", args=week_args(monday))
+    empty = {f"h_{running.pk}_practice": "", f"h_{running.pk}_preparation": ""}
+    response = client.post(url, {**empty, "note": "Ferie hele ugen", "action": "save"}, follow=True)
+    html = response.content.decode()
+    assert "Ugen er gemt." in html
+    assert "Udfyldt på forhånd" not in html
+    assert _cells(html)[f"h_{running.pk}_practice"] == ""
+    assert set(_cells(html).values()) == {""}
+    assert 'value="Ferie hele ugen"' in html
+    assert not hours.week_grid(world.pedagogist, monday).prefilled
+
+    client.post(url, {**empty, "note": "Ferie hele ugen", "action": "submit"})
+    assert WeekSheet.objects.get().status == SheetStatus.SUBMITTED
+    response = client.post(reverse("week_reopen", args=week_args(monday)), follow=True)
+    html = response.content.decode()
+    assert "Ugen er åben igen" in html
+    assert "Udfyldt på forhånd" not in html
+    assert set(_cells(html).values()) == {""}
+    client.post(url, {**_cells(html), "note": "Ferie hele ugen", "action": "submit"})
+    assert WeekSheet.objects.get().status == SheetStatus.SUBMITTED
+    assert not HourEntry.objects.exists()
+
+
+def test_a_reopened_week_shows_what_was_submitted(client, world, running):
+    monday = hours.this_monday()
+    save(world, monday, {(None, MEET): D("2")}, submit=True)
+    services.week_reopen(actor=world.pedagogist.user, pedagogist=world.pedagogist, monday=monday)
+    client.force_login(world.pedagogist.user)
+    html = client.get(reverse("week_sheet", args=week_args(monday))).content.decode()
+    assert "Udfyldt på forhånd" not in html
+    assert _cells(html)["h_x_meeting"] == "2"
+    assert _cells(html)[f"h_{running.pk}_practice"] == ""
+
+
+def test_copy_last_week_into_a_week_saved_empty(client, world, running):
+    """A week saved with no hours can still copy last week; if last week has none either, it
+    stays empty rather than being filled in from the agreement."""
+    monday = hours.this_monday()
+    save(world, monday, {}, note="Ferie hele ugen")
+    client.force_login(world.pedagogist.user)
+    url = reverse("week_sheet", args=week_args(monday))
+    html = client.get(url).content.decode()
+    assert "Kopiér sidste uge" in html
+    html = client.get(url, {"kopi": "1"}).content.decode()
+    assert "Sidste uge har ingen timer at kopiere." in html
+    assert "Udfyldt på forhånd" not in html
+    assert set(_cells(html).values()) == {""}
+
+    save(world, monday - timedelta(weeks=1), {(running.pk, P): D("5"), (None, SPAR): D("1.5")})
+    html = client.get(url, {"kopi": "1"}).content.decode()
+    assert "Kopieret fra ugen før" in html
+    assert "Udfyldt på forhånd" not in html
+    assert _cells(html)[f"h_{running.pk}_practice"] == "5"
+    assert _cells(html)["h_x_sparring"] == "1,5"
+    assert _cells(html)[f"h_{running.pk}_preparation"] == ""
+
+
 def test_staff_read_the_logbook_not_the_hours(client, world, running):
     client.force_login(world.staff)
     assert client.get(reverse("hours_delivered")).status_code == 404
