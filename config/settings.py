@@ -6,6 +6,7 @@ DJANGO_DEBUG=true and runs on the embedded defaults: SQLite and a file-system Ce
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -564,6 +565,17 @@ MUNICIPALITY_LOGO = env_str("MUNICIPALITY_LOGO", "img/kommune-logo.svg")
 
 # --- Celery -----------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    _redis = urlsplit(REDIS_URL)
+    if _redis.scheme not in ("redis", "rediss", "unix") or not (_redis.hostname or _redis.path):
+        raise ImproperlyConfigured(
+            "REDIS_URL is not a valid Redis URL: use redis://host:port/db, rediss://… or "
+            "unix:///path (for example redis://127.0.0.1:6379/0)"
+        )
+    try:
+        _redis.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"REDIS_URL is not a valid Redis URL: {exc}") from exc
 # The cache holds the login and password-reset counters: in Redis every replica sees the same
 # counts; without Redis (a laptop, one process) local memory does.
 # The client's own retries (with backoff, by default) would multiply these waits.

@@ -105,3 +105,24 @@ def test_compose_refuses_to_start_without_the_app_roles_password():
     )
     assert result.returncode != 0
     assert "POSTGRES_APP_PASSWORD" in result.stderr
+
+
+def test_the_readmes_deploy_steps_give_a_valid_compose_file():
+    """QA: the README's exports, as written, left out a secret the compose file requires."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("## Deploying with docker-compose", 1)[1].split("```sh", 1)[1]
+    block = block.split("```", 1)[0]
+    exports = [line for line in block.splitlines() if line.startswith("export ")]
+    assert len(exports) >= 5
+    script = "\n".join([*exports, "exec docker-compose config"])
+    require_service(bool(shutil.which("docker-compose")), "docker-compose (Debian package)")
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "POSTGRES_", "SUPPORT_", "EMAIL_"))
+    }
+    result = subprocess.run(
+        ["bash", "-c", script], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "indsats.kommune.dk" in result.stdout

@@ -311,4 +311,6 @@ class SamlMetadataView(saml2_views.MetadataView):
         try:
             return super().get(request, *args, **kwargs)
         except LoginRefused as refused:
-            return HttpResponse(refused.message, status=503, content_type="text/plain")
+            return HttpResponse(
+                refused.message, status=503, content_type="text/plain; charset=utf-8"
+            )

@@ -199,6 +199,10 @@ def test_metadata_that_cannot_be_fetched_gives_a_message_within_seconds(
     response = client.get("/saml2/log-ind/")
     assert time.monotonic() - began < 3.5
     refused_with(client, response, "kunne ikke nås lige nu")
+    # This site's own metadata says so too, in Danish letters (QA: it came without a charset).
+    own = client.get("/saml2/metadata/")
+    assert own.status_code == 503 and own["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Fælleskommunal" in own.content.decode("utf-8")
 
 
 def test_metadata_from_the_providers_url(client, saml_idp, settings):
