@@ -79,6 +79,9 @@ def test_bad_values_stop_the_start(env, message):
     result = manage("check", env={**PRODUCTION, **env})
     assert result.returncode != 0
     assert message in result.stderr
+    # The message that names the setting, not a traceback around it (QA: 55 lines).
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("Configuration error: ")
 
 
 def test_secret_key_is_required_outside_debug():
