@@ -2,7 +2,6 @@ import os
 import sys
 
 from django.core.exceptions import ImproperlyConfigured
-
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
