@@ -34,6 +34,8 @@ class Entry:
     hours: Decimal = ZERO
     url: str = ""
     clash: bool = False
+    # An absence's kind (AbsenceKind); its note is in `place`, for the week plan only.
+    absence_kind: str = ""
 
 
 @dataclass
@@ -201,6 +203,7 @@ def plan_between(
                             place=a.note,
                             time_from=a.time_from,
                             time_to=a.time_to,
+                            absence_kind=a.kind,
                         )
                     )
     for meeting_uid, starts, ends, request_id, inst_name, inst_id, pid in meetings:
