@@ -308,10 +308,12 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
 
 
 def _clashes_of(change: PlanChange) -> list[str]:
-    """Where the day a change moves to or adds has a pedagogist of the course elsewhere at the
-    same time (her practice days that day under her other agreements, with their one-off
-    changes): one Danish line each, naming the other place and time, for whoever put it in the
-    plan (the week plan shows it as a clash). Nothing for a cancelled day."""
+    """Where the day a change moves to or adds has a pedagogist of the course recorded absent
+    (all day or at an overlapping time: the week plan shows the day as absence, no practice) or
+    elsewhere at the same time (her practice days that day under her other agreements, with
+    their one-off changes): one Danish line each, naming the absence's time or the other place
+    and time, for whoever put it in the plan (the week plan shows it as a clash). Nothing for a
+    cancelled day."""
     day = change.new_day
     if day is None:
         return []
@@ -340,8 +342,36 @@ def _clashes_of(change: PlanChange) -> list[str]:
         and selectors._overlap(time_from, time_to, other.time_from, other.time_to)
     ]
     elsewhere.sort(key=lambda p: (p.time_from or time.min, p.agreement_id))
+    # Her recorded absence that day: the week plan shows the new day as absence, no practice.
+    absent = [
+        a
+        for a in selectors.absences_between([p.pk for p in pedagogists], day, day)
+        if selectors.absence_days(a, day, day)
+        and selectors._overlap(time_from, time_to, a.time_from, a.time_to)
+    ]
+    absent.sort(key=lambda a: (a.time_from or time.min, a.pk))
     lines = []
     for pedagogist in pedagogists:
+        for absence in (a for a in absent if a.pedagogist_id == pedagogist.pk):
+            if absence.time_from is None or absence.time_to is None:
+                line = _(
+                    "Note: %(name)s is recorded as absent all day on %(day)s; the week plan "
+                    "shows the new day as absence, without practice."
+                )
+            else:
+                line = _(
+                    "Note: %(name)s is recorded as absent %(from)s-%(to)s on %(day)s; the week "
+                    "plan shows the new day as absence, without practice."
+                )
+            lines.append(
+                line
+                % {
+                    "name": pedagogist.user.name,
+                    "day": date_format(day, "l j. F"),
+                    "from": f"{absence.time_from:%H.%M}" if absence.time_from else "",
+                    "to": f"{absence.time_to:%H.%M}" if absence.time_to else "",
+                }
+            )
         for other in (p for p in elsewhere if p.pedagogist_id == pedagogist.pk):
             lines.append(
                 _(

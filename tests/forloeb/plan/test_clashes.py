@@ -233,3 +233,70 @@ def test_an_extra_day_is_held_against_her_other_courses_one_off_changes(world):
         data=ChangeInput(kind=PlanChangeKind.EXTRA, new_day=earlier, reason="Ekstra dag"),
     )
     assert thursday_after.clashes == []
+
+
+def test_a_new_day_on_a_day_she_is_absent_warns(client, world):
+    """An extra day onto her course day (Friday, all day) and a moved day onto her afternoon
+    away (Wednesdays 13-15) are put in the plan, with a warning: the week plan shows them as
+    absence. A morning beside the afternoon away is no warning."""
+    from forloeb.models import AbsenceKind, AbsenceRepeat
+    from forloeb.plan.services import AbsenceInput
+
+    here, _version = agreement(world, weekdays=(0,), time_from=time(9), time_to=time(12))
+    friday = _thursday() + timedelta(days=1)
+    wednesday = _thursday() - timedelta(days=1)
+    monday = _thursday() - timedelta(days=3)
+    services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(kind=AbsenceKind.COURSE, starts_on=friday, ends_on=friday),
+    )
+    services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(
+            kind=AbsenceKind.OTHER,
+            starts_on=wednesday,
+            ends_on=wednesday,
+            time_from=time(13),
+            time_to=time(15),
+            repeat=AbsenceRepeat.WEEKLY,
+            repeat_until=wednesday + timedelta(weeks=1),
+        ),
+    )
+    client.force_login(world.pedagogist.user)
+    response = client.post(
+        reverse("plan_change_create", args=[here.course.pk]),
+        {
+            "plan-kind": PlanChangeKind.EXTRA,
+            "plan-new_day": friday.isoformat(),
+            "plan-reason": "Ekstra dag før jul",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Ændringen er i planen" in page
+    assert (
+        f"Bemærk: Paula Pædagog er registreret fraværende hele dagen fredag {friday.day}. "
+        "december; ugeplanen viser den nye dag som fravær uden praksis."
+    ) in page
+    moved = services.plan_change_make(
+        actor=world.pedagogist.user,
+        course_id=here.course.pk,
+        data=ChangeInput(
+            kind=PlanChangeKind.MOVE,
+            day=monday,
+            new_day=wednesday,
+            new_time_from=time(12),
+            new_time_to=time(14),
+            reason="Forældremøde",
+        ),
+    )
+    assert moved.clashes == [
+        f"Bemærk: Paula Pædagog er registreret fraværende kl. 13.00-15.00 onsdag {wednesday.day}. "
+        "december; ugeplanen viser den nye dag som fravær uden praksis."
+    ]
+    # A proposal onto the next Wednesday morning, accepted: beside the afternoon away.
+    proposal = _propose_extra(world, here.course, wednesday + timedelta(weeks=1))
+    accepted = services.plan_change_accept(actor=world.pedagogist.user, change_id=proposal.pk)
+    assert accepted.clashes == []
