@@ -255,7 +255,7 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
         raise ValidationError(dict(errors))
     agreement = course.agreement
     ordinary = {
-        p.day
+        p.day: p
         for p in selectors.practice_days(
             agreement_ids=[agreement.pk],
             first=min(d for d in (data.day, data.new_day) if d) - timedelta(days=1),
@@ -288,6 +288,23 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
             and not version.starts_on <= data.new_day <= version.ends_on
         ):
             errors["new_day"].append(_("The new day must lie within the agreement's period."))
+        elif (
+            data.kind == PlanChangeKind.MOVE
+            and data.new_day == data.day
+            and data.new_day in ordinary
+            and (
+                data.new_time_from is None
+                or (data.new_time_from, data.new_time_to)
+                == (ordinary[data.new_day].time_from, ordinary[data.new_day].time_to)
+            )
+        ):
+            # The same day at other times is a change of time; at its own times, nothing.
+            errors["new_day"].append(
+                _(
+                    "The new day is the practice day itself at its usual times: choose another "
+                    "day, or other times."
+                )
+            )
         elif data.new_day in ordinary and not (
             data.kind == PlanChangeKind.MOVE and data.new_day == data.day
         ):

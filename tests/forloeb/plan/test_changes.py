@@ -5,6 +5,7 @@ from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from forloeb.access import week_plan_scope_for
 from forloeb.models import AbsenceKind, Phase, PlanChange, PlanChangeKind, PlanChangeStatus
@@ -563,3 +564,55 @@ def test_a_day_is_moved_only_to_daytime(world):
         new_time_to=time(18),
     )
     assert change.status == PlanChangeStatus.ACCEPTED
+
+
+def test_a_day_moved_to_itself_is_refused_unless_its_times_change(client, world):
+    ag, _version = agreement(world, weekdays=(2,), time_from=time(9), time_to=time(12))
+    wednesday = _weekday_on_or_after(date(christmas_year(), 12, 14), 2)
+    refused = (
+        "Den nye dag er selve praksisdagen med dens sædvanlige tider: vælg en anden dag eller "
+        "andre tider."
+    )
+    for times in ({}, {"new_time_from": time(9), "new_time_to": time(12)}):
+        with pytest.raises(ValidationError) as caught:
+            _change(
+                world,
+                ag.course,
+                kind=PlanChangeKind.MOVE,
+                day=wednesday,
+                new_day=wednesday,
+                **times,
+            )
+        assert caught.value.message_dict == {"new_day": [refused]}
+    # The form keeps what was typed and says it under the new day.
+    client.force_login(world.pedagogist.user)
+    response = client.post(
+        reverse("plan_change_create", args=[ag.course.pk]),
+        {
+            "plan-kind": PlanChangeKind.MOVE,
+            "plan-day": wednesday.isoformat(),
+            "plan-new_day": wednesday.isoformat(),
+            "plan-new_time_from": "09:00",
+            "plan-new_time_to": "12:00",
+            "plan-reason": "Forældremøde",
+        },
+    )
+    assert response.status_code == 200
+    assert refused in response.content.decode()
+    assert not PlanChange.objects.exists() and not _notes("plan_change_made")
+    # Other times the same day: a change of time, and the leaders are told so.
+    _change(
+        world,
+        ag.course,
+        kind=PlanChangeKind.MOVE,
+        day=wednesday,
+        new_day=wednesday,
+        new_time_from=time(13),
+        new_time_to=time(15),
+    )
+    note = Notification.objects.get(kind=NotificationKind.PLAN_CHANGE, template="plan_change_made")
+    assert (
+        f"Praksisdagen onsdag {wednesday.day}. december {wednesday.year} får nye tider: "
+        "13:00-15:00."
+    ) in note.body_text
+    assert "flyttes til" not in note.body_text
