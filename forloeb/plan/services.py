@@ -542,6 +542,11 @@ def plan_change_withdraw(
         .select_related("course__agreement__request__institution", "made_by")
         .get(pk=change_id)
     )
+    if change.status == PlanChangeStatus.WITHDRAWN:
+        # A second click, or one from a page that was out of date.
+        if change.decided_at is None:
+            raise StateError(_("The proposal has already been withdrawn."))
+        raise StateError(_("The change has already been undone."))
     if change.status not in HOLDING:
         raise StateError(_("This change is no longer in the plan or waiting for an answer."))
     if seen_status is not None and change.status != seen_status:

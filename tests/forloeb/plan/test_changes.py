@@ -349,8 +349,10 @@ def test_a_change_is_withdrawn_before_its_day_and_the_day_is_free_again(client, 
     assert _notes("plan_change_withdrawn") == ["lene@example.dk"]
     days = selectors.planned_days(pedagogist_ids=[world.pedagogist.pk], first=tuesday, last=friday)
     assert [p.day for p in days] == [tuesday]
+    # A second click (from a tab that was out of date) is told it is already undone.
     body = client.post(url, follow=True).content.decode()
-    assert "hverken i planen eller venter på svar" in body
+    assert "Ændringen er allerede fortrudt." in body
+    assert "hverken i planen eller venter på svar" not in body
     # The day is free for another change.
     again = _change(world, ag.course, kind=PlanChangeKind.CANCEL, day=tuesday)
     assert again.status == PlanChangeStatus.ACCEPTED
@@ -385,6 +387,9 @@ def test_a_leader_withdraws_her_own_proposal(client, world):
     assert _notes("plan_change_withdrawn") == ["paula@example.dk"]
     with pytest.raises(StateError):
         services.plan_change_accept(actor=world.pedagogist.user, change_id=proposal.pk)
+    # A second click is told the proposal is already withdrawn.
+    body = client.post(reverse("plan_change_withdraw", args=[proposal.pk]), follow=True)
+    assert "Forslaget er allerede trukket tilbage." in body.content.decode()
 
 
 def test_withdrawing_is_refused_on_the_day_and_after_an_answer_in_between(world):
