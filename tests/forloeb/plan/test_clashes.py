@@ -300,3 +300,52 @@ def test_a_new_day_on_a_day_she_is_absent_warns(client, world):
     proposal = _propose_extra(world, here.course, wednesday + timedelta(weeks=1))
     accepted = services.plan_change_accept(actor=world.pedagogist.user, change_id=proposal.pk)
     assert accepted.clashes == []
+
+
+def test_an_intake_meeting_in_her_absence_is_marked_in_the_week_plan(client, world):
+    """A meeting on her whole-day absence (the demo's Monday 7.12: a training day and a meeting
+    09:00-10:30) is marked as absence and flagged like a clash; one beside an afternoon away is
+    not."""
+    from forloeb.access import week_plan_scope_for
+    from forloeb.models import AbsenceKind
+    from forloeb.plan.services import AbsenceInput
+    from forloeb.plan.weekplan import week_plan
+    from indsats.requests import services as requests_services
+    from institutioner.workdays import at_local
+
+    agreement(world, weekdays=(3,))  # at Lene's institution, so her week plan holds Paula
+    monday = _thursday() - timedelta(days=3)
+    tuesday = monday + timedelta(days=1)
+    for day, times in ((monday, {}), (tuesday, {"time_from": time(13), "time_to": time(15)})):
+        services.absence_record(
+            actor=world.pedagogist.user,
+            pedagogist_id=world.pedagogist.pk,
+            data=AbsenceInput(
+                kind=AbsenceKind.TRAINING_DAY, starts_on=day, ends_on=day, note="Modul 2", **times
+            ),
+        )
+        req = make_request(world, submit=True)
+        accept(world, req)
+        requests_services.meeting_plan(
+            actor=world.administrator,
+            request_id=req.pk,
+            starts_at=at_local(day, time(9)),
+            ends_at=at_local(day, time(10, 30)),
+            place="Personalestuen",
+            participants=[world.leader, world.pedagogist.user],
+        )
+    (mine,) = week_plan(week_plan_scope_for(world.pedagogist.user), monday)
+    away, beside = mine.days[0], mine.days[1]
+    (meeting,) = [e for e in away.entries if e.kind == "meeting"]
+    assert meeting.title == "Fraværende: indsatsmøde" and meeting.clash and away.clash
+    assert mine.flagged
+    (meeting,) = [e for e in beside.entries if e.kind == "meeting"]
+    assert meeting.title == "Indsatsmøde" and not meeting.clash and not beside.clash
+    client.force_login(world.pedagogist.user)
+    page = client.get(_week_url(monday)).content.decode()
+    assert "Fraværende: indsatsmøde" in page and "Overlap" in page and "Tjek planen" in page
+    # The leader sees the meeting fall in an absence (as she sees practice days fall away), not
+    # why, and no flags.
+    (hers,) = week_plan(week_plan_scope_for(world.leader), monday)
+    (meeting,) = [e for e in hers.days[0].entries if e.kind == "meeting"]
+    assert meeting.title == "Fraværende: indsatsmøde" and not hers.flagged
