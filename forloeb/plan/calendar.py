@@ -14,11 +14,12 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from forloeb.access import WeekPlanScope
-from forloeb.models import CalendarFeed, FeedScope
-from forloeb.plan.weekplan import plan_between
+from forloeb.models import AbsenceKind, CalendarFeed, FeedScope
+from forloeb.plan.weekplan import Entry, plan_between
 from institutioner.icaltz import add_local_timezone
 
 PRODID = "-//Indsatsteamet//Plan//DA"
@@ -45,6 +46,17 @@ def _name(feed: CalendarFeed) -> str:
     if feed.scope == FeedScope.AREA:
         return "Indsatsteamet: alle aktiviteter"
     return f"Indsatsteamet: {feed.user.name}"
+
+
+def _summary_and_place(entry: Entry) -> tuple[str, str]:
+    """An entry's title and place as a calendar shows them. Whoever has a feed's address can
+    read it, so an absence carries neither its note (seen only by the pedagogist and the
+    administration) nor, for sickness (health data), its kind: just "Fravær"."""
+    if entry.kind == "absence":
+        if entry.absence_kind == AbsenceKind.ILLNESS:
+            return _("Absence"), ""
+        return str(entry.title), ""
+    return str(entry.title), entry.place
 
 
 def feed_ics(feed: CalendarFeed, scope: WeekPlanScope, *, today: date | None = None) -> bytes:
@@ -82,15 +94,15 @@ def feed_ics(feed: CalendarFeed, scope: WeekPlanScope, *, today: date | None = N
                 else:
                     event.add("dtstart", day)
                     event.add("dtend", day + timedelta(days=1))
-                summary = str(entry.title)
-                if entry.place:
-                    summary = f"{summary}: {entry.place}"
+                summary, place = _summary_and_place(entry)
+                if place:
+                    summary = f"{summary}: {place}"
                 if named:
                     summary = f"{summary} ({names[pedagogist_id]})"
                 event.add("summary", summary)
-                if entry.place:
+                if place:
                     # Also as LOCATION: calendars show it as the place, and phones offer a map.
-                    event.add("location", entry.place)
+                    event.add("location", place)
                 if entry.url:
                     event.add("url", settings.SITE_URL.rstrip("/") + entry.url)
                 if entry.kind == "evaluation":

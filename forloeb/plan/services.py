@@ -255,7 +255,7 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
         raise ValidationError(dict(errors))
     agreement = course.agreement
     ordinary = {
-        p.day
+        p.day: p
         for p in selectors.practice_days(
             agreement_ids=[agreement.pk],
             first=min(d for d in (data.day, data.new_day) if d) - timedelta(days=1),
@@ -288,6 +288,23 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
             and not version.starts_on <= data.new_day <= version.ends_on
         ):
             errors["new_day"].append(_("The new day must lie within the agreement's period."))
+        elif (
+            data.kind == PlanChangeKind.MOVE
+            and data.new_day == data.day
+            and data.new_day in ordinary
+            and (
+                data.new_time_from is None
+                or (data.new_time_from, data.new_time_to)
+                == (ordinary[data.new_day].time_from, ordinary[data.new_day].time_to)
+            )
+        ):
+            # The same day at other times is a change of time; at its own times, nothing.
+            errors["new_day"].append(
+                _(
+                    "The new day is the practice day itself at its usual times: choose another "
+                    "day, or other times."
+                )
+            )
         elif data.new_day in ordinary and not (
             data.kind == PlanChangeKind.MOVE and data.new_day == data.day
         ):
@@ -308,10 +325,12 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
 
 
 def _clashes_of(change: PlanChange) -> list[str]:
-    """Where the day a change moves to or adds has a pedagogist of the course elsewhere at the
-    same time (her practice days that day under her other agreements, with their one-off
-    changes): one Danish line each, naming the other place and time, for whoever put it in the
-    plan (the week plan shows it as a clash). Nothing for a cancelled day."""
+    """Where the day a change moves to or adds has a pedagogist of the course recorded absent
+    (all day or at an overlapping time: the week plan shows the day as absence, no practice) or
+    elsewhere at the same time (her practice days that day under her other agreements, with
+    their one-off changes): one Danish line each, naming the absence's time or the other place
+    and time, for whoever put it in the plan (the week plan shows it as a clash). Nothing for a
+    cancelled day."""
     day = change.new_day
     if day is None:
         return []
@@ -340,8 +359,36 @@ def _clashes_of(change: PlanChange) -> list[str]:
         and selectors._overlap(time_from, time_to, other.time_from, other.time_to)
     ]
     elsewhere.sort(key=lambda p: (p.time_from or time.min, p.agreement_id))
+    # Her recorded absence that day: the week plan shows the new day as absence, no practice.
+    absent = [
+        a
+        for a in selectors.absences_between([p.pk for p in pedagogists], day, day)
+        if selectors.absence_days(a, day, day)
+        and selectors._overlap(time_from, time_to, a.time_from, a.time_to)
+    ]
+    absent.sort(key=lambda a: (a.time_from or time.min, a.pk))
     lines = []
     for pedagogist in pedagogists:
+        for absence in (a for a in absent if a.pedagogist_id == pedagogist.pk):
+            if absence.time_from is None or absence.time_to is None:
+                line = _(
+                    "Note: %(name)s is recorded as absent all day on %(day)s; the week plan "
+                    "shows the new day as absence, without practice."
+                )
+            else:
+                line = _(
+                    "Note: %(name)s is recorded as absent %(from)s-%(to)s on %(day)s; the week "
+                    "plan shows the new day as absence, without practice."
+                )
+            lines.append(
+                line
+                % {
+                    "name": pedagogist.user.name,
+                    "day": date_format(day, "l j. F"),
+                    "from": f"{absence.time_from:%H.%M}" if absence.time_from else "",
+                    "to": f"{absence.time_to:%H.%M}" if absence.time_to else "",
+                }
+            )
         for other in (p for p in elsewhere if p.pedagogist_id == pedagogist.pk):
             lines.append(
                 _(
@@ -495,6 +542,11 @@ def plan_change_withdraw(
         .select_related("course__agreement__request__institution", "made_by")
         .get(pk=change_id)
     )
+    if change.status == PlanChangeStatus.WITHDRAWN:
+        # A second click, or one from a page that was out of date.
+        if change.decided_at is None:
+            raise StateError(_("The proposal has already been withdrawn."))
+        raise StateError(_("The change has already been undone."))
     if change.status not in HOLDING:
         raise StateError(_("This change is no longer in the plan or waiting for an answer."))
     if seen_status is not None and change.status != seen_status:

@@ -34,6 +34,8 @@ class Entry:
     hours: Decimal = ZERO
     url: str = ""
     clash: bool = False
+    # An absence's kind (AbsenceKind); its note is in `place`, for the week plan only.
+    absence_kind: str = ""
 
 
 @dataclass
@@ -201,6 +203,7 @@ def plan_between(
                             place=a.note,
                             time_from=a.time_from,
                             time_to=a.time_to,
+                            absence_kind=a.kind,
                         )
                     )
     for meeting_uid, starts, ends, request_id, inst_name, inst_id, pid in meetings:
@@ -211,16 +214,27 @@ def plan_between(
         if row is not None:
             _end_day, end_clock = _local(ends)
             hours = Decimal((ends - starts).total_seconds() / 3600).quantize(Decimal("0.01"))
+            # A meeting in her absence stays planned (it is not the plan's to cancel), marked
+            # as absence and, for whoever sees clashes, flagged to be looked at.
+            absent = any(
+                a.pedagogist_id == pid
+                and selectors.absence_days(a, day, day)
+                and selectors._overlap(a.time_from, a.time_to, clock, end_clock)
+                for a in absences
+            )
+            if absent and scope.flags_clashes:
+                row.clash = True
             row.entries.append(
                 Entry(
                     kind="meeting",
                     uid=f"meeting-{meeting_uid}-{pid}@indsatsteam",
-                    title=_("Intake meeting"),
+                    title=_("Absent: intake meeting") if absent else _("Intake meeting"),
                     place=inst_name,
                     time_from=clock,
                     time_to=end_clock,
                     hours=hours,
                     url=reverse("request_detail", args=[request_id]),
+                    clash=absent and scope.flags_clashes,
                 )
             )
     labels = dict(Evaluation._meta.get_field("kind").choices or [])

@@ -200,3 +200,56 @@ def test_a_new_address_ends_the_old_at_once_and_wrong_ones_are_404(client, world
     world.pedagogist.user.is_active = False
     world.pedagogist.user.save()
     assert client.get(reverse("calendar_feed", args=[feed.pk, feed.secret])).status_code == 404
+
+
+def test_an_absence_in_a_calendar_carries_no_note_and_no_sickness(client, world):
+    """A feed is read by whoever has its address: an absence's note is for the pedagogist and
+    the administration only, and sickness is health data."""
+    start = timezone.localdate() + timedelta(days=1)
+    agreement(world, weekdays=(0, 1, 2, 3, 4), start=start, end=start + timedelta(days=60))
+    sick = _tuesday()
+    course = sick + timedelta(days=1)
+    services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(
+            kind=AbsenceKind.ILLNESS, starts_on=sick, ends_on=sick, note="Knæoperation på Gentofte"
+        ),
+    )
+    services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(
+            kind=AbsenceKind.COURSE,
+            starts_on=course,
+            ends_on=course,
+            time_from=time(13),
+            time_to=time(15),
+            note="Hotel Nyborg Strand",
+        ),
+    )
+    feeds = [
+        services.calendar_feed_make(
+            actor=world.pedagogist.user, scope=FeedScope.PERSONAL, institution_id=None
+        ),
+        services.calendar_feed_make(
+            actor=world.leader, scope=FeedScope.INSTITUTION, institution_id=world.institution.pk
+        ),
+        services.calendar_feed_make(
+            actor=world.administrator, scope=FeedScope.AREA, institution_id=None
+        ),
+    ]
+    for feed in feeds:
+        body = client.get(reverse("calendar_feed", args=[feed.pk, feed.secret])).content
+        text = body.decode().replace("\r\n ", "")  # unfolded
+        assert "Knæoperation" not in text and "Nyborg" not in text
+        assert "sygdom" not in text.lower()
+    personal, institution, area = (_events(client, feed) for feed in feeds)
+    absences = {_day(e): e for uid, e in personal.items() if uid.startswith("absence-")}
+    assert str(absences[sick]["summary"]) == "Fravær"
+    assert str(absences[course]["summary"]) == "Fravær: kursus"
+    assert "location" not in absences[sick] and "location" not in absences[course]
+    # The leader's and the administration's calendars hold no absence at all.
+    for events in (institution, area):
+        assert not [uid for uid in events if uid.startswith("absence-")]
+        assert not [e for e in events.values() if "Fravær" in str(e["summary"])]

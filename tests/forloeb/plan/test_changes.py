@@ -5,6 +5,7 @@ from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from forloeb.access import week_plan_scope_for
 from forloeb.models import AbsenceKind, Phase, PlanChange, PlanChangeKind, PlanChangeStatus
@@ -348,8 +349,10 @@ def test_a_change_is_withdrawn_before_its_day_and_the_day_is_free_again(client, 
     assert _notes("plan_change_withdrawn") == ["lene@example.dk"]
     days = selectors.planned_days(pedagogist_ids=[world.pedagogist.pk], first=tuesday, last=friday)
     assert [p.day for p in days] == [tuesday]
+    # A second click (from a tab that was out of date) is told it is already undone.
     body = client.post(url, follow=True).content.decode()
-    assert "hverken i planen eller venter på svar" in body
+    assert "Ændringen er allerede fortrudt." in body
+    assert "hverken i planen eller venter på svar" not in body
     # The day is free for another change.
     again = _change(world, ag.course, kind=PlanChangeKind.CANCEL, day=tuesday)
     assert again.status == PlanChangeStatus.ACCEPTED
@@ -384,6 +387,9 @@ def test_a_leader_withdraws_her_own_proposal(client, world):
     assert _notes("plan_change_withdrawn") == ["paula@example.dk"]
     with pytest.raises(StateError):
         services.plan_change_accept(actor=world.pedagogist.user, change_id=proposal.pk)
+    # A second click is told the proposal is already withdrawn.
+    body = client.post(reverse("plan_change_withdraw", args=[proposal.pk]), follow=True)
+    assert "Forslaget er allerede trukket tilbage." in body.content.decode()
 
 
 def test_withdrawing_is_refused_on_the_day_and_after_an_answer_in_between(world):
@@ -563,3 +569,55 @@ def test_a_day_is_moved_only_to_daytime(world):
         new_time_to=time(18),
     )
     assert change.status == PlanChangeStatus.ACCEPTED
+
+
+def test_a_day_moved_to_itself_is_refused_unless_its_times_change(client, world):
+    ag, _version = agreement(world, weekdays=(2,), time_from=time(9), time_to=time(12))
+    wednesday = _weekday_on_or_after(date(christmas_year(), 12, 14), 2)
+    refused = (
+        "Den nye dag er selve praksisdagen med dens sædvanlige tider: vælg en anden dag eller "
+        "andre tider."
+    )
+    for times in ({}, {"new_time_from": time(9), "new_time_to": time(12)}):
+        with pytest.raises(ValidationError) as caught:
+            _change(
+                world,
+                ag.course,
+                kind=PlanChangeKind.MOVE,
+                day=wednesday,
+                new_day=wednesday,
+                **times,
+            )
+        assert caught.value.message_dict == {"new_day": [refused]}
+    # The form keeps what was typed and says it under the new day.
+    client.force_login(world.pedagogist.user)
+    response = client.post(
+        reverse("plan_change_create", args=[ag.course.pk]),
+        {
+            "plan-kind": PlanChangeKind.MOVE,
+            "plan-day": wednesday.isoformat(),
+            "plan-new_day": wednesday.isoformat(),
+            "plan-new_time_from": "09:00",
+            "plan-new_time_to": "12:00",
+            "plan-reason": "Forældremøde",
+        },
+    )
+    assert response.status_code == 200
+    assert refused in response.content.decode()
+    assert not PlanChange.objects.exists() and not _notes("plan_change_made")
+    # Other times the same day: a change of time, and the leaders are told so.
+    _change(
+        world,
+        ag.course,
+        kind=PlanChangeKind.MOVE,
+        day=wednesday,
+        new_day=wednesday,
+        new_time_from=time(13),
+        new_time_to=time(15),
+    )
+    note = Notification.objects.get(kind=NotificationKind.PLAN_CHANGE, template="plan_change_made")
+    assert (
+        f"Praksisdagen onsdag {wednesday.day}. december {wednesday.year} får nye tider: "
+        "13:00-15:00."
+    ) in note.body_text
+    assert "flyttes til" not in note.body_text

@@ -233,3 +233,119 @@ def test_an_extra_day_is_held_against_her_other_courses_one_off_changes(world):
         data=ChangeInput(kind=PlanChangeKind.EXTRA, new_day=earlier, reason="Ekstra dag"),
     )
     assert thursday_after.clashes == []
+
+
+def test_a_new_day_on_a_day_she_is_absent_warns(client, world):
+    """An extra day onto her course day (Friday, all day) and a moved day onto her afternoon
+    away (Wednesdays 13-15) are put in the plan, with a warning: the week plan shows them as
+    absence. A morning beside the afternoon away is no warning."""
+    from forloeb.models import AbsenceKind, AbsenceRepeat
+    from forloeb.plan.services import AbsenceInput
+
+    here, _version = agreement(world, weekdays=(0,), time_from=time(9), time_to=time(12))
+    friday = _thursday() + timedelta(days=1)
+    wednesday = _thursday() - timedelta(days=1)
+    monday = _thursday() - timedelta(days=3)
+    services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(kind=AbsenceKind.COURSE, starts_on=friday, ends_on=friday),
+    )
+    services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(
+            kind=AbsenceKind.OTHER,
+            starts_on=wednesday,
+            ends_on=wednesday,
+            time_from=time(13),
+            time_to=time(15),
+            repeat=AbsenceRepeat.WEEKLY,
+            repeat_until=wednesday + timedelta(weeks=1),
+        ),
+    )
+    client.force_login(world.pedagogist.user)
+    response = client.post(
+        reverse("plan_change_create", args=[here.course.pk]),
+        {
+            "plan-kind": PlanChangeKind.EXTRA,
+            "plan-new_day": friday.isoformat(),
+            "plan-reason": "Ekstra dag før jul",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Ændringen er i planen" in page
+    assert (
+        f"Bemærk: Paula Pædagog er registreret fraværende hele dagen fredag {friday.day}. "
+        "december; ugeplanen viser den nye dag som fravær uden praksis."
+    ) in page
+    moved = services.plan_change_make(
+        actor=world.pedagogist.user,
+        course_id=here.course.pk,
+        data=ChangeInput(
+            kind=PlanChangeKind.MOVE,
+            day=monday,
+            new_day=wednesday,
+            new_time_from=time(12),
+            new_time_to=time(14),
+            reason="Forældremøde",
+        ),
+    )
+    assert moved.clashes == [
+        f"Bemærk: Paula Pædagog er registreret fraværende kl. 13.00-15.00 onsdag {wednesday.day}. "
+        "december; ugeplanen viser den nye dag som fravær uden praksis."
+    ]
+    # A proposal onto the next Wednesday morning, accepted: beside the afternoon away.
+    proposal = _propose_extra(world, here.course, wednesday + timedelta(weeks=1))
+    accepted = services.plan_change_accept(actor=world.pedagogist.user, change_id=proposal.pk)
+    assert accepted.clashes == []
+
+
+def test_an_intake_meeting_in_her_absence_is_marked_in_the_week_plan(client, world):
+    """A meeting on her whole-day absence (the demo's Monday 7.12: a training day and a meeting
+    09:00-10:30) is marked as absence and flagged like a clash; one beside an afternoon away is
+    not."""
+    from forloeb.access import week_plan_scope_for
+    from forloeb.models import AbsenceKind
+    from forloeb.plan.services import AbsenceInput
+    from forloeb.plan.weekplan import week_plan
+    from indsats.requests import services as requests_services
+    from institutioner.workdays import at_local
+
+    agreement(world, weekdays=(3,))  # at Lene's institution, so her week plan holds Paula
+    monday = _thursday() - timedelta(days=3)
+    tuesday = monday + timedelta(days=1)
+    for day, times in ((monday, {}), (tuesday, {"time_from": time(13), "time_to": time(15)})):
+        services.absence_record(
+            actor=world.pedagogist.user,
+            pedagogist_id=world.pedagogist.pk,
+            data=AbsenceInput(
+                kind=AbsenceKind.TRAINING_DAY, starts_on=day, ends_on=day, note="Modul 2", **times
+            ),
+        )
+        req = make_request(world, submit=True)
+        accept(world, req)
+        requests_services.meeting_plan(
+            actor=world.administrator,
+            request_id=req.pk,
+            starts_at=at_local(day, time(9)),
+            ends_at=at_local(day, time(10, 30)),
+            place="Personalestuen",
+            participants=[world.leader, world.pedagogist.user],
+        )
+    (mine,) = week_plan(week_plan_scope_for(world.pedagogist.user), monday)
+    away, beside = mine.days[0], mine.days[1]
+    (meeting,) = [e for e in away.entries if e.kind == "meeting"]
+    assert meeting.title == "Fraværende: indsatsmøde" and meeting.clash and away.clash
+    assert mine.flagged
+    (meeting,) = [e for e in beside.entries if e.kind == "meeting"]
+    assert meeting.title == "Indsatsmøde" and not meeting.clash and not beside.clash
+    client.force_login(world.pedagogist.user)
+    page = client.get(_week_url(monday)).content.decode()
+    assert "Fraværende: indsatsmøde" in page and "Overlap" in page and "Tjek planen" in page
+    # The leader sees the meeting fall in an absence (as she sees practice days fall away), not
+    # why, and no flags.
+    (hers,) = week_plan(week_plan_scope_for(world.leader), monday)
+    (meeting,) = [e for e in hers.days[0].entries if e.kind == "meeting"]
+    assert meeting.title == "Fraværende: indsatsmøde" and not hers.flagged
