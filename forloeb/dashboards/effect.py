@@ -45,6 +45,7 @@ from indsats.models import (
     RequestFocusLevel,
     RequestTheme,
 )
+from institutioner.unavailable import is_unavailable
 
 DIMENSIONS = {
     "district": _("District"),
@@ -339,15 +340,25 @@ def all_course_facts() -> tuple[dict[int, CourseFacts], datetime]:
     seconds = settings.EFFECT_CACHE_SECONDS
     if seconds <= 0:
         return course_facts(Course.objects.all()), timezone.now()
-    stamp = cache.get(STAMP_KEY)
+    try:
+        stamp = cache.get(STAMP_KEY)
+    except Exception as error:
+        if not is_unavailable(error):
+            raise
+        # The cache (Redis) is away: the page computes the facts itself, as without a cache.
+        return course_facts(Course.objects.all()), timezone.now()
     if stamp is not None and stamp in _read:
         return _read[stamp]
     cached = None if stamp is None else cache.get(CACHE_KEY)
     if cached is None or cached[0] != stamp:
         stamp = uuid.uuid4().hex
         cached = (stamp, course_facts(Course.objects.all()), timezone.now())
-        cache.set(CACHE_KEY, cached, seconds)
-        cache.set(STAMP_KEY, stamp, seconds)
+        try:
+            cache.set(CACHE_KEY, cached, seconds)
+            cache.set(STAMP_KEY, stamp, seconds)
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
     _read.clear()
     _read[stamp] = cached[1], cached[2]
     return _read[stamp]

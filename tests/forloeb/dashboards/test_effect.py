@@ -270,3 +270,31 @@ def test_only_the_last_completed_final_evaluation_counts(world):
     GoalAssessment.objects.create(evaluation=first, goal="Mål tre", scale=4)
     _rows, total = effect.by_dimension(effect.course_facts(Course.objects.all()), "theme")
     assert (total.goals, total.scale_sum) == (4, 4 + 2 + 4 + 4)
+
+
+def test_the_page_computes_its_figures_itself_while_redis_is_away(client, world, settings):
+    """QA: the cache's Redis away gave the Danish 503, though the page can do without it."""
+    import socket
+    import time
+
+    from forloeb.dashboards import effect
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    hand_computed_world(world)
+    client.force_login(world.administrator)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed}/0",
+            "OPTIONS": settings.REDIS_CACHE_OPTIONS,
+        }
+    }
+    effect._read.clear()
+    started = time.monotonic()
+    response = client.get(reverse("dashboard_effect"), {"efter": "theme"})
+    assert time.monotonic() - started < 3
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Social udvikling" in page and "3,33" in page
