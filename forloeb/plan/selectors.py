@@ -27,7 +27,7 @@ from forloeb.models import (
 )
 from indsats.agreements.content import Plan
 from indsats.agreements.selectors import plan_of, version_periods, with_plan
-from indsats.models import SIGNED_STATUSES, AgreementVersion, Allocation
+from indsats.models import SIGNED_STATUSES, AgreementVersion, Allocation, VersionStatus
 from institutioner.models import Institution
 from institutioner.workdays import is_working_day
 
@@ -211,6 +211,39 @@ def plan_periods(
         )
         for begin, end, row in version_periods(rows)
         if max(begin, first) <= min(end, last)
+    ]
+
+
+def awaiting_signature_periods(
+    *, pedagogist_ids: Iterable[int], first: date, last: date
+) -> list[PlanPeriod]:
+    """The versions sent for signature (not yet in force) of these pedagogists' agreements,
+    each for its own period within `first`..`last`: what she has promised, or been asked to,
+    and will be held to once they sign. Two queries."""
+    allocations = Allocation.objects.filter(pedagogist_id__any=list(pedagogist_ids))
+    pedagogists_of: dict[int, list[int]] = defaultdict(list)
+    sent = AgreementVersion.objects.filter(
+        status=VersionStatus.SENT, starts_on__lte=last, ends_on__gte=first
+    )
+    for request_id, pedagogist_id in allocations.filter(
+        request_id__in=sent.values("agreement__request_id")
+    ).values_list("request_id", "pedagogist_id"):
+        pedagogists_of[request_id].append(pedagogist_id)
+    if not pedagogists_of:
+        return []
+    versions = with_plan(
+        sent.filter(agreement__request_id__in=list(pedagogists_of)).select_related(
+            "agreement__request__institution", "agreement__request__group", "agreement__course"
+        )
+    ).only(*_PLAN_FIELDS)
+    return [
+        PlanPeriod(
+            begin=max(version.starts_on, first),
+            end=min(version.ends_on, last),
+            version=version,
+            pedagogist_ids=tuple(pedagogists_of[version.agreement.request_id]),
+        )
+        for version in versions
     ]
 
 

@@ -17,6 +17,7 @@ from forloeb.plan.selectors import (
     PlanPeriod,
     PracticeDay,
     _overlap,
+    awaiting_signature_periods,
     first_working_weekday,
     plan_periods,
 )
@@ -157,8 +158,8 @@ def plan_clash_notes(*, requests: list) -> dict[int, list[TriageNote]]:
 
 def agreement_clash_lines(*, version) -> list[str]:
     """Where a version's weekdays and times clash, from today (or its start) to its end, with
-    what its pedagogists have under other agreements in force: one line per pedagogist, place
-    and weekday (`on_plan_clashes`, for the one who sends it for signature). Three queries."""
+    what its pedagogists have under other agreements in force or sent for signature: one line per pedagogist, place
+    and weekday (`on_plan_clashes`, for the one who sends it for signature). Five queries."""
     content = version.parsed
     plan = content.plan
     ids = content.pedagogist_ids()
@@ -167,7 +168,9 @@ def agreement_clash_lines(*, version) -> list[str]:
     start, end = max(content.starts_on, timezone.localdate()), content.ends_on
     if start > end:
         return []
+    # The agreements in force, and those sent for signature: both hold her to their days.
     periods = plan_periods(pedagogist_ids=ids, first=start, last=end)
+    periods += awaiting_signature_periods(pedagogist_ids=ids, first=start, last=end)
     names = {
         p.pk: p.user.name for p in Pedagogist.objects.filter(pk__in=ids).select_related("user")
     }

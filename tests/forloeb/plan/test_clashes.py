@@ -349,3 +349,19 @@ def test_an_intake_meeting_in_her_absence_is_marked_in_the_week_plan(client, wor
     (hers,) = week_plan(week_plan_scope_for(world.leader), monday)
     (meeting,) = [e for e in hers.days[0].entries if e.kind == "meeting"]
     assert meeting.title == "Fraværende: indsatsmøde" and not hers.flagged
+
+
+def test_sending_warns_of_an_agreement_she_was_sent_to_sign_on_the_same_days(world):
+    """QA: only the agreements in force were held against it, not one sent and waiting for
+    the leader's signature."""
+    first = _draft_on_thursdays(world, time(9), time(11))
+    sent = agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=first.pk
+    )
+    assert sent.plan_clashes == []
+    second = _draft_on_thursdays(world, time(10), time(12))
+    again = agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=second.pk
+    )
+    (line,) = again.plan_clashes
+    assert line.startswith("Støder sammen med planen for Paula Pædagog: torsdag 09:00–11:00 i ")
