@@ -158,8 +158,9 @@ def plan_clash_notes(*, requests: list) -> dict[int, list[TriageNote]]:
 
 def agreement_clash_lines(*, version) -> list[str]:
     """Where a version's weekdays and times clash, from today (or its start) to its end, with
-    what its pedagogists have under other agreements in force or sent for signature: one line per pedagogist, place
-    and weekday (`on_plan_clashes`, for the one who sends it for signature). Five queries."""
+    what its pedagogists have under other agreements in force or sent for signature: one line
+    per pedagogist, place and weekday (`on_plan_clashes`, for the one who sends it for
+    signature). Five queries."""
     content = version.parsed
     plan = content.plan
     ids = content.pedagogist_ids()
