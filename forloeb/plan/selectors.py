@@ -238,8 +238,9 @@ def awaiting_signature_periods(
     ).only(*_PLAN_FIELDS)
     return [
         PlanPeriod(
-            begin=max(version.starts_on, first),
-            end=min(version.ends_on, last),
+            # A sent version has its period (the filter above holds both days).
+            begin=max(version.starts_on or first, first),
+            end=min(version.ends_on or last, last),
             version=version,
             pedagogist_ids=tuple(pedagogists_of[version.agreement.request_id]),
         )
