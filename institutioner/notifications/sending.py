@@ -6,9 +6,11 @@ services.py, which hands it to the task after the commit.
 
 import logging
 import smtplib
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
@@ -47,7 +49,12 @@ def _due(now) -> Q:
     )
 
 
-def notification_send(*, notification_id: int) -> bool:
+class MailServerUnreachable(Exception):
+    """The mail server could not be reached or stopped answering (refused, timed out, hung up):
+    the attempt was counted on the message, and the rest of a sweep waits for the next one."""
+
+
+def notification_send(*, notification_id: int, connection=None) -> bool:
     """Send a pending notification whose time has come; True if it went. A second run sends
     nothing, and neither does a run before the backoff after a failure has passed.
 
@@ -63,28 +70,72 @@ def notification_send(*, notification_id: int) -> bool:
     soon as the mail server has accepted the message (its "250" after DATA), before QUIT, which
     only follows the commit. What can still send a message twice: a worker killed, or a database
     lost, in the moment between the server's "250" and the commit (README: Reliability).
+
+    With a `connection` (the sweep's, kept open for all its messages) the connection is left
+    open, and a mail server that cannot be reached raises MailServerUnreachable after the
+    attempt is counted; the caller closes it.
     """
+    if connection is not None:
+        with transaction.atomic():
+            sent, unreachable = _send_claimed(notification_id, connection)
+        # Raised after the commit, which keeps the counted attempt.
+        if unreachable:
+            raise MailServerUnreachable(unreachable)
+        return sent
     connection = get_connection()
+    unreachable = ""
     try:
         with transaction.atomic():
-            return _send_claimed(notification_id, connection)
+            sent, unreachable = _send_claimed(notification_id, connection)
+        return sent
     finally:
-        # QUIT, after the commit: a server that never answers it costs EMAIL_TIMEOUT, not a
-        # second copy of the message.
+        if unreachable:
+            abandon(connection)
+        _close(connection)
+
+
+def _close(connection) -> None:
+    # QUIT, after the commit: a server that never answers it costs EMAIL_TIMEOUT, not a
+    # second copy of the message.
+    try:
+        connection.close()
+    except Exception as exc:
+        logger.info("Closing the mail connection failed: %s: %s", type(exc).__name__, exc)
+
+
+def abandon(connection) -> None:
+    """Drop a connection to a mail server that stopped answering without saying QUIT, which
+    would wait another EMAIL_TIMEOUT for its answer."""
+    smtp = getattr(connection, "connection", None)
+    if smtp is not None:
         try:
-            connection.close()
-        except Exception:
-            logger.info("Closing the mail connection failed.", exc_info=True)
+            smtp.close()
+        except Exception as exc:
+            logger.info("Dropping the mail connection failed: %s: %s", type(exc).__name__, exc)
+        connection.connection = None
 
 
-def _send_claimed(notification_id: int, connection) -> bool:
+def connection_failure(exc: BaseException) -> bool:
+    """True for a failure of the mail server as a whole rather than of this message: it could
+    not be reached, timed out, hung up or would not greet. The next message would fail the same
+    way. A reply about the message (a 4xx or 5xx to the sender, a recipient or the content) is
+    not one."""
+    if isinstance(exc, smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(exc, smtplib.SMTPException):
+        return False
+    return isinstance(exc, OSError)  # refused, reset, timed out, no route, name not found
+
+
+def _send_claimed(notification_id: int, connection) -> tuple[bool, str]:
+    """(sent, why the mail server could not be reached or "")."""
     notification = (
         Notification.objects.select_for_update(skip_locked=True)
         .filter(_due(timezone.now()), pk=notification_id)
         .first()
     )
     if notification is None:
-        return False
+        return False, ""
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body_text,
@@ -108,6 +159,7 @@ def _send_claimed(notification_id: int, connection) -> bool:
             bytes(binary) if binary is not None else notification.attachment_content,
             _without_charset(notification.attachment_mimetype),
         )
+    opening = False
     try:
         if notification.attachment_file_id is not None:
             # Made here, in the worker, the first time any e-mail needs it; kept after.
@@ -115,8 +167,10 @@ def _send_claimed(notification_id: int, connection) -> bool:
             content = stored_file_bytes(file_id=file.pk)
             message.attach(file.name, content, _without_charset(file.mimetype))
         # Opened here, so that sending leaves it open: the backend would QUIT right after
-        # the message otherwise, before the row is marked.
+        # the message otherwise, before the row is marked. (The sweep's is open already.)
+        opening = True
         connection.open()
+        opening = False
         message.send()
     except Exception as exc:
         notification.attempts += 1
@@ -133,18 +187,25 @@ def _send_claimed(notification_id: int, connection) -> bool:
                 notification.attempts
             )
         notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        # What a mail server does (refuses, times out, hangs up) is expected: one line. Anything
+        # else is a fault here and keeps its traceback.
+        expected = isinstance(exc, OSError)
         logger.warning(
-            "Sending notification %s failed (attempt %s).",
+            "Sending notification %s failed (attempt %s): %s: %s",
             notification.pk,
             notification.attempts,
-            exc_info=True,
+            type(exc).__name__,
+            exc,
+            exc_info=not expected,
         )
-        return False
+        if opening or connection_failure(exc):
+            return False, f"{type(exc).__name__}: {exc}"
+        return False, ""
     notification.status = NotificationStatus.SENT
     notification.sent_at = timezone.now()
     notification.next_attempt_at = None
     notification.save(update_fields=["status", "sent_at", "next_attempt_at"])
-    return True
+    return True, ""
 
 
 def permanent_refusal(exc: BaseException) -> str:
@@ -183,15 +244,73 @@ def _without_charset(mimetype: str) -> str:
     )
 
 
+SWEEP_LOCK_KEY = "notifications-send-pending:lock"
+
+
+def _sweep_lock_seconds() -> int:
+    # As long as a task may run at all (the hard time limit stops it): a sweep whose worker was
+    # killed holds the lock no longer than that.
+    return int(settings.CELERY_TASK_TIME_LIMIT)
+
+
 def notifications_send_pending() -> int:
     """Send every pending notification whose time has come, oldest first; returns how many went.
 
     Runs every minute from the beat: it sends what the per-message task never got (broker down
     when the change was saved, worker killed) and the retries after a backoff.
+
+    One sweep at a time: a sweep still running when the next begins (a slow mail server) holds
+    a lock in the cache, and the next one returns at once. The lock lasts at most the task's
+    time limit, so a killed sweep does not hold it longer. All messages go over one SMTP
+    connection. At the first failure of the mail server as a whole (it cannot be reached, times
+    out or hangs up) the sweep stops: that message's attempt is counted as usual (its backoff
+    begins), the rest are not tried, keep their attempts and are sent by a later sweep. A
+    failure of one message (a 4xx or 5xx reply about it) does not stop the sweep.
     """
-    pending = (
+    token = uuid.uuid4().hex
+    try:
+        locked = cache.add(SWEEP_LOCK_KEY, token, _sweep_lock_seconds())
+    except Exception as exc:
+        # Without the cache the row locks still keep each message to one sender.
+        logger.warning("No sweep lock (the cache failed: %s); sending anyway.", exc)
+        locked, token = True, ""
+    if not locked:
+        logger.info("The previous sweep of the outbox is still running; this one is skipped.")
+        return 0
+    try:
+        return _send_pending()
+    finally:
+        if token:
+            try:
+                if cache.get(SWEEP_LOCK_KEY) == token:
+                    cache.delete(SWEEP_LOCK_KEY)
+            except Exception as exc:
+                logger.warning("Could not release the sweep lock: %s", exc)
+
+
+def _send_pending() -> int:
+    pending = list(
         Notification.objects.filter(_due(timezone.now()))
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)
     )
-    return sum(notification_send(notification_id=pk) for pk in list(pending))
+    if not pending:
+        return 0
+    sent = 0
+    connection = get_connection()
+    try:
+        for pk in pending:
+            try:
+                if notification_send(notification_id=pk, connection=connection):
+                    sent += 1
+            except MailServerUnreachable as exc:
+                logger.warning(
+                    "The mail server cannot be reached (%s); %s e-mails wait for the next sweep.",
+                    exc,
+                    len(pending) - pending.index(pk) - 1,
+                )
+                abandon(connection)
+                break
+    finally:
+        _close(connection)
+    return sent

@@ -1,6 +1,7 @@
 """mozilla-django-oidc's SessionRefresh, with the endpoints looked up when needed."""
 
 import logging
+import time
 
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
@@ -42,13 +43,18 @@ class SessionRefresh(LibrarySessionRefresh):
     def process_request(self, request):
         if not oidc.is_configured() or not self.is_refreshable_url(request):
             return None
+        if request.session.get("oidc_id_token_expiration", 0) > time.time():
+            # Not yet time to ask the provider: its endpoints are not needed either.
+            return None
         # Read now, not when the middleware was built: settings can change under a running server.
         self.OIDC_RP_CLIENT_ID = oidc.setting("OIDC_RP_CLIENT_ID")
         self.OIDC_RP_SCOPES = oidc.setting("OIDC_RP_SCOPES")
         try:
             self.OIDC_OP_AUTHORIZATION_ENDPOINT = oidc.setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
         except LoginRefused:
-            # The provider cannot be asked now; the next request tries again.
+            # The provider cannot be asked now: the session goes on as it is. The failure is
+            # remembered (oidc.provider_metadata), so the next minute's pages do not wait for
+            # it; a request after that tries again.
             return None
         return super().process_request(request)
 

@@ -35,6 +35,9 @@ ENDPOINTS = {
     "OIDC_OP_ISSUER": "issuer",
 }
 _DISCOVERY_CACHE_SECONDS = 60 * 60
+# After the provider could not be reached, nobody asks it again for this long: every page of
+# every OIDC session would otherwise wait OIDC_TIMEOUT for it while it is away.
+UNREACHABLE_REMEMBERED_SECONDS = 60
 
 
 def is_configured() -> bool:
@@ -51,19 +54,31 @@ def unreachable() -> LoginRefused:
 
 
 def provider_metadata() -> dict[str, Any]:
-    """The provider's discovery document, fetched once an hour at most."""
+    """The provider's discovery document, fetched once an hour at most.
+
+    A failure to fetch it is remembered for UNREACHABLE_REMEMBERED_SECONDS: until then
+    `unreachable()` is raised at once, for everyone, without asking the provider again.
+    """
     url = settings.OIDC_DISCOVERY_URL
     if not url:
         return {}
     key = f"oidc-discovery:{url}"
+    failed_key = f"oidc-discovery-failed:{url}"
     metadata = cache.get(key)
     if metadata is None:
+        if cache.get(failed_key):
+            raise unreachable()
         try:
             response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
             response.raise_for_status()
             metadata = response.json()
         except (requests.RequestException, ValueError) as error:
-            logger.warning("OpenID Connect discovery failed: %s", error)
+            logger.warning(
+                "OpenID Connect discovery failed: %s; not asked again for %s s.",
+                error,
+                UNREACHABLE_REMEMBERED_SECONDS,
+            )
+            cache.set(failed_key, 1, UNREACHABLE_REMEMBERED_SECONDS)
             raise unreachable() from error
         cache.set(key, metadata, _DISCOVERY_CACHE_SECONDS)
     return metadata

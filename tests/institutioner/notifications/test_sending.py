@@ -5,10 +5,16 @@ EMAIL_TIMEOUT."""
 import time
 
 import pytest
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from institutioner.models import Notification, NotificationStatus
-from institutioner.notifications.sending import notification_send
+from institutioner.notifications.sending import (
+    SWEEP_LOCK_KEY,
+    notification_send,
+    notifications_send_pending,
+)
 from tests.smtpservers import SMTPServer
 
 
@@ -92,3 +98,71 @@ def test_a_well_behaved_server_gets_the_stable_message_id(world, smtp):
     assert server.accepted == [f"<notification-{note.pk}@localhost>"]
     note.refresh_from_db()
     assert note.status == NotificationStatus.SENT
+
+
+def _several_pending(world, count: int) -> list[Notification]:
+    return [_pending(world) for _ in range(count)]
+
+
+def test_a_hanging_server_costs_one_sweep_one_email_timeout(world, smtp, caplog):
+    """Five e-mails due and a mail server that never greets: the sweep gives up at the first
+    timeout instead of waiting five times; the rest are left for the next sweep, uncounted."""
+    notes = _several_pending(world, 5)
+    with smtp(SMTPServer("silent")) as server:
+        started = time.monotonic()
+        assert notifications_send_pending() == 0
+        elapsed = time.monotonic() - started
+    assert elapsed < 2.5, f"the sweep waited {elapsed:.1f} s"
+    assert server.connections == 1
+    first, *rest = [Notification.objects.get(pk=n.pk) for n in notes]
+    assert first.attempts == 1 and first.next_attempt_at is not None
+    assert "timed out" in first.last_error
+    assert all(n.attempts == 0 and n.next_attempt_at is None for n in rest)
+    assert all(n.status == NotificationStatus.PENDING for n in [first, *rest])
+    # One line, no traceback, for what a mail server does.
+    failures = [r for r in caplog.records if "failed (attempt 1)" in r.getMessage()]
+    assert len(failures) == 1 and not failures[0].exc_info
+    assert failures[0].getMessage().endswith("timed out")
+
+
+def test_an_unexpected_error_keeps_its_traceback(world, smtp, caplog, monkeypatch):
+    note = _pending(world)
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("a fault here")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", broken)
+    with smtp(SMTPServer("ok")):
+        assert notification_send(notification_id=note.pk) is False
+    (failure,) = [r for r in caplog.records if "failed (attempt 1)" in r.getMessage()]
+    assert failure.exc_info is not None and failure.exc_info[0] is RuntimeError
+
+
+def test_a_sweep_sends_over_one_connection(world, smtp):
+    notes = _several_pending(world, 3)
+    with smtp(SMTPServer("ok")) as server:
+        assert notifications_send_pending() == 3
+    assert server.connections == 1
+    assert server.accepted == [f"<notification-{n.pk}@localhost>" for n in notes]
+
+
+def test_a_refused_message_does_not_stop_the_sweep(world, smtp):
+    notes = _several_pending(world, 2)
+    with smtp(SMTPServer("busy")) as server:
+        assert notifications_send_pending() == 0
+    assert server.connections == 1
+    assert [Notification.objects.get(pk=n.pk).attempts for n in notes] == [1, 1]
+
+
+def test_sweeps_never_overlap(world, smtp):
+    """While one sweep runs (holding the lock) the next sends nothing and returns at once."""
+    note = _pending(world)
+    cache.add(SWEEP_LOCK_KEY, "another sweep", 60)
+    with smtp(SMTPServer("ok")) as server:
+        assert notifications_send_pending() == 0
+        assert server.connections == 0
+        cache.delete(SWEEP_LOCK_KEY)
+        assert notifications_send_pending() == 1
+    note.refresh_from_db()
+    assert note.status == NotificationStatus.SENT
+    assert cache.get(SWEEP_LOCK_KEY) is None  # released after the sweep

@@ -5,6 +5,7 @@ import time
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
 
 from institutioner.models import ExternalIdentity, Role, User
 from tests import factories
@@ -209,3 +210,42 @@ def test_a_superuser_is_never_deactivated_by_the_provider(client, oidc_idp, worl
     refused_with(client, response, "giver ikke adgang")
     admin.refresh_from_db()
     assert admin.is_active
+
+
+def test_a_provider_that_stops_answering_costs_the_refresh_one_timeout_not_every_page(
+    client, oidc_idp, world, groups, settings, black_hole
+):
+    """Logged in through the provider; then it hangs (its discovery document no longer cached)
+    and her session is due a refresh. The first page waits OIDC_TIMEOUT for it and goes on; the
+    failure is remembered, so the following pages, hers and anyone's, do not ask it again."""
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-ledere-mariehoenen"]}})
+    client.get(Browser(oidc_idp).sign_in(start(client), "a1b2-lene"))
+    assert client.get("/").status_code == 200
+    settings.OIDC_DISCOVERY_URL = f"{black_hole}/.well-known/openid-configuration"
+    settings.OIDC_TIMEOUT = 1
+    _expire_refresh(client)
+    began = time.monotonic()
+    assert client.get("/").status_code == 200  # the session goes on as it is
+    assert 0.9 < time.monotonic() - began < 2.5
+    for _ in range(3):
+        began = time.monotonic()
+        assert client.get("/anmodninger/").status_code == 200
+        elapsed = time.monotonic() - began
+        assert elapsed < 0.5, f"a page took {elapsed:.2f} s while the provider hangs"
+    # A minute on, the provider is asked again (and, still hanging, remembered again).
+    cache.delete(f"oidc-discovery-failed:{settings.OIDC_DISCOVERY_URL}")
+    began = time.monotonic()
+    assert client.get("/").status_code == 200
+    assert time.monotonic() - began > 0.9
+
+
+def test_a_session_not_due_a_refresh_never_waits_for_the_provider(
+    client, oidc_idp, world, groups, settings, black_hole
+):
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-ledere-mariehoenen"]}})
+    client.get(Browser(oidc_idp).sign_in(start(client), "a1b2-lene"))
+    settings.OIDC_DISCOVERY_URL = f"{black_hole}/.well-known/openid-configuration"
+    settings.OIDC_TIMEOUT = 1
+    began = time.monotonic()
+    assert client.get("/").status_code == 200
+    assert time.monotonic() - began < 0.5
