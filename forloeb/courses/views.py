@@ -249,7 +249,9 @@ def _goals(course) -> list[str]:
 
 def _evaluation_form_page(request, course, evaluation, form, *, save, done, correcting=False):
     """Record or correct an evaluation: the same form, the same messages."""
+    changed_meanwhile = ""
     if request.method == "POST" and form.is_valid():
+        extra = {"expected_stamp": form.cleaned_data["stamp"]} if correcting else {}
         try:
             save(
                 actor=request.user,
@@ -259,7 +261,11 @@ def _evaluation_form_page(request, course, evaluation, form, *, save, done, corr
                 decision=form.cleaned_data["decision"],
                 summary=form.cleaned_data["summary"],
                 assessments=form.assessments(),
+                **extra,
             )
+        except services.EvaluationChangedMeanwhile as error:
+            # Above the form, which keeps what was typed, with a link to what is saved now.
+            changed_meanwhile = error.message
         except StateError as error:
             form.add_error(None, error.message)
         except ValidationError as error:
@@ -270,7 +276,13 @@ def _evaluation_form_page(request, course, evaluation, form, *, save, done, corr
     return render(
         request,
         "forloeb/courses/evaluation_form.html",
-        {"form": form, "course": course, "evaluation": evaluation, "correcting": correcting},
+        {
+            "form": form,
+            "course": course,
+            "evaluation": evaluation,
+            "correcting": correcting,
+            "changed_meanwhile": changed_meanwhile,
+        },
     )
 
 

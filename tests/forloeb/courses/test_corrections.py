@@ -205,6 +205,65 @@ def test_correction_page_per_role(client, world, stuck, role, status):
         assert not final.leadership_took_part
 
 
+def test_a_correction_from_a_second_tab_does_not_undo_the_first(client, world, stuck):
+    course, final = stuck
+    client.force_login(world.pedagogist.user)
+    url = reverse("evaluation_correct", args=[course.pk, final.pk])
+    # Both tabs open the page as it is saved now.
+    opened = client.get(url).content.decode()
+    final.refresh_from_db()
+    stamp = final.updated_at.isoformat()
+    assert f'name="stamp" value="{stamp}"' in opened
+    data = {
+        "participants": final.participants,
+        "decision": "close",
+        "summary": final.summary,
+        "scale_0": "3",
+        "observation_0": "Færre konflikter.",
+        "stamp": stamp,
+    }
+    first = client.post(url, {**data, "summary": "Rettet i fane 1."})
+    assert first.status_code == 302
+    second = client.post(url, {**data, "participants": "Lene Leder og Paula"})
+    assert second.status_code == 200
+    body = second.content.decode()
+    assert (
+        "Evalueringen blev gemt af en anden, eller i en anden fane, efter du åbnede den, så "
+        "dine ændringer er ikke gemt. De står stadig i formularen nedenfor."
+    ) in body
+    assert f'href="{url}"' in body
+    assert "Åbn evalueringen, som den er gemt nu" in body
+    assert "Lene Leder og Paula" in body  # what was typed is kept
+    final.refresh_from_db()
+    assert final.summary == "Rettet i fane 1."
+    assert final.participants == "Paula Pædagog og to fra stuen"
+    # Opened again, the page shows what is saved and saves the second change on top.
+    reopened = client.get(url).content.decode()
+    assert "Rettet i fane 1." in reopened
+    final.refresh_from_db()
+    data["stamp"] = final.updated_at.isoformat()
+    again = client.post(url, {**data, "summary": "Rettet i fane 1.", "participants": "Lene"})
+    assert again.status_code == 302
+    final.refresh_from_db()
+    assert (final.summary, final.participants) == ("Rettet i fane 1.", "Lene")
+
+
+def test_a_change_of_the_assessments_alone_moves_the_stamp_on(world, stuck):
+    _course, final = stuck
+    final.refresh_from_db()
+    stamp = final.updated_at.isoformat()
+    _correct(
+        world,
+        final,
+        participants=final.participants,
+        leadership_took_part=False,
+        assessments=[("Børnene leger i små grupper om formiddagen.", 4, "")],
+        expected_stamp=stamp,
+    )
+    with pytest.raises(services.EvaluationChangedMeanwhile):
+        _correct(world, final, expected_stamp=stamp)
+
+
 def test_correction_link_and_page_end_when_the_course_closes(client, world, stuck):
     course, final = stuck
     _correct(world, final)
