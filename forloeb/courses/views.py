@@ -434,6 +434,11 @@ def evaluation_remove(request, pk: int, evaluation_id: int):
     course = _get_workable(request, pk)
     evaluation = course.evaluations.filter(pk=evaluation_id).first()
     if evaluation is None:
+        if not Evaluation.history.filter(
+            id=evaluation_id, course_id=course.pk, history_type="-"
+        ).exists():
+            # Another course's evaluation, or none: outside this page.
+            raise Http404
         # Removed already (the button pressed twice, or in another tab).
         messages.info(request, _("The evaluation is already removed."))
         return redirect("course_detail", pk=course.pk)

@@ -433,3 +433,35 @@ def test_a_planned_ongoing_evaluation_is_deleted_after_a_confirmation(client, wo
             actor=world.administrator, course_id=course.pk, evaluation_id=recorded.pk
         )
     assert Evaluation.objects.get(pk=recorded.pk).status == EvaluationStatus.COMPLETED
+
+
+def test_another_courses_evaluation_is_not_found_through_this_course(client, world):
+    """Evaluation URLs are the course's: another course's evaluation (one this person may work
+    on, too) answers 404 and is left alone, and only a removed evaluation of this course is
+    "already removed"."""
+    from forloeb.models import Evaluation, EvaluationKind
+
+    here = agreement_in_force(world)[0].course
+    there_agreement, version = agreement_in_force(world)
+    there = there_agreement.course
+    day = _next(version.starts_on + timedelta(days=7), working=True)
+    ongoing = services.evaluation_add(actor=world.pedagogist.user, course_id=there.pk, due_on=day)
+    final = there.evaluations.get(kind=EvaluationKind.FINAL)
+    client.force_login(world.pedagogist.user)
+    assert client.get(reverse("course_detail", args=[there.pk])).status_code == 200
+    for name in ("evaluation_remove", "evaluation_complete", "evaluation_correct"):
+        for evaluation in (ongoing, final):
+            url = reverse(name, args=[here.pk, evaluation.pk])
+            assert client.post(url).status_code == 404, url
+    for name in ("rating_answer", "rating_invite"):
+        assert client.get(reverse(name, args=[here.pk, ongoing.pk])).status_code == 404
+    assert Evaluation.objects.filter(pk=ongoing.pk).exists()
+    # One that never was: 404 too.
+    missing = Evaluation.objects.order_by("-pk").first().pk + 1000
+    assert client.post(reverse("evaluation_remove", args=[here.pk, missing])).status_code == 404
+    # Removed through its own course, then asked again through either.
+    client.post(reverse("evaluation_remove", args=[there.pk, ongoing.pk]))
+    assert not Evaluation.objects.filter(pk=ongoing.pk).exists()
+    again = client.post(reverse("evaluation_remove", args=[there.pk, ongoing.pk]), follow=True)
+    assert "Evalueringen er allerede slettet." in again.content.decode()
+    assert client.post(reverse("evaluation_remove", args=[here.pk, ongoing.pk])).status_code == 404
