@@ -337,7 +337,9 @@ def _check_evaluation_day(course: Course, day: date) -> None:
 def evaluation_add(*, actor: User, course_id: int, due_on: date) -> Evaluation:
     """An ongoing (løbende) evaluation beside the agreed ones. Asking for one on a day that has
     a planned one (a double click, the form sent again) answers with that one, marked
-    `created = False`; the course is locked, so two posts at once find each other."""
+    `created = False`; a day that has any other evaluation of the course (the midway or final
+    one, one recorded) is refused under the field. The course is locked, so two posts at once
+    find each other."""
     course = _lock(course_id)
     if course.phase == Phase.CLOSED:
         raise StateError(_("The course is closed; no more evaluations can be added."))
@@ -350,6 +352,15 @@ def evaluation_add(*, actor: User, course_id: int, due_on: date) -> Evaluation:
     if same_day is not None:
         same_day.created = False  # type: ignore[attr-defined]
         return same_day
+    other = Evaluation.objects.filter(course=course, due_on=due_on).first()
+    if other is not None:
+        # One evaluation a day: the midway or final one, or one recorded, holds the day.
+        raise ValidationError(
+            {
+                "due_on": _("The course already has an evaluation on %(day)s (%(kind)s).")
+                % {"day": f"{due_on:%d.%m.%Y}", "kind": other.get_kind_display().lower()}
+            }
+        )
     _check_evaluation_day(course, due_on)
     evaluation = Evaluation.objects.create(
         course=course, kind=EvaluationKind.ONGOING, due_on=due_on

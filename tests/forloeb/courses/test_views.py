@@ -465,3 +465,40 @@ def test_another_courses_evaluation_is_not_found_through_this_course(client, wor
     again = client.post(reverse("evaluation_remove", args=[there.pk, ongoing.pk]), follow=True)
     assert "Evalueringen er allerede slettet." in again.content.decode()
     assert client.post(reverse("evaluation_remove", args=[here.pk, ongoing.pk])).status_code == 404
+
+
+def test_an_ongoing_evaluation_on_the_day_of_another_evaluation_is_refused(client, world):
+    """The day of the midway or final evaluation, or of a recorded ongoing one, is taken: refused
+    under the field with the date kept, as the service refuses it."""
+    from forloeb.models import Evaluation, EvaluationKind
+
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    final = course.evaluations.get(kind=EvaluationKind.FINAL)
+    client.force_login(world.pedagogist.user)
+    url = reverse("evaluation_add", args=[course.pk])
+    response = client.post(url, {"due_on": final.due_on.isoformat()})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert (
+        f"Forløbet har allerede en evaluering den {final.due_on:%d.%m.%Y} (slutevaluering)."
+        in body.split('id="due_on_errors"')[1]
+    )
+    assert f'value="{final.due_on.isoformat()}"' in body
+    assert course.evaluations.filter(due_on=final.due_on).count() == 1
+    for kind in (EvaluationKind.MIDWAY, EvaluationKind.ONGOING):
+        day = final.due_on - timedelta(days=7 if kind == EvaluationKind.MIDWAY else 14)
+        day = working_day(day)
+        Evaluation.objects.filter(course=course, due_on=day).delete()
+        other = Evaluation.objects.create(course=course, kind=kind, due_on=day)
+        if kind == EvaluationKind.ONGOING:
+            _complete(world, other)
+        with pytest.raises(ValidationError) as refused:
+            services.evaluation_add(
+                actor=world.pedagogist.user, course_id=course.pk, due_on=other.due_on
+            )
+        assert refused.value.message_dict["due_on"] == [
+            f"Forløbet har allerede en evaluering den {other.due_on:%d.%m.%Y} "
+            f"({other.get_kind_display().lower()})."
+        ]
+        assert course.evaluations.filter(due_on=other.due_on).count() == 1
