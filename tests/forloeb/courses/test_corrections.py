@@ -507,7 +507,9 @@ def test_no_adjusting_or_sending_once_the_course_is_closed(client, world, stuck)
 # --- The closing report --------------------------------------------------------------------------
 
 
-def test_closing_report_shows_the_agreed_period_and_held_dates(client, world):
+def test_closing_report_shows_the_agreed_period_and_recorded_dates(client, world):
+    """The form has no field for the day an evaluation was held: the report says when it was
+    registered, and the day it was planned for, never a "held" day it does not know."""
     agreement, version = agreement_in_force(world)
     course = agreement.course
     final = course.evaluations.get(kind=EvaluationKind.FINAL)
@@ -531,6 +533,7 @@ def test_closing_report_shows_the_agreed_period_and_held_dates(client, world):
     content = version.parsed
     assert f"{day(content.starts_on)} – {day(content.ends_on)}" in text
     assert day(timezone.localdate() - timedelta(days=400)) not in text
-    assert f"Slutevaluering, holdt {day(timezone.localdate())}" in text
+    assert f"Slutevaluering, registreret {day(timezone.localdate())}" in text
+    assert "holdt" not in text
     assert f"(planlagt til {day(final.due_on)})" in text
     assert Evaluation.objects.get(pk=final.pk).status == EvaluationStatus.COMPLETED

@@ -502,3 +502,47 @@ def test_an_ongoing_evaluation_on_the_day_of_another_evaluation_is_refused(clien
             f"({other.get_kind_display().lower()})."
         ]
         assert course.evaluations.filter(due_on=other.due_on).count() == 1
+
+
+def test_the_final_summary_of_the_report_is_the_final_evaluations(client, world):
+    """An ongoing evaluation's summary is in its own row, never under "Afsluttende opsamling":
+    that heading is the final evaluation's, also when an ongoing one is recorded after it."""
+    import io
+
+    from pypdf import PdfReader
+
+    from forloeb.models import EvaluationKind
+
+    agreement, version = agreement_in_force(
+        world, starts_on=timezone.localdate() - timedelta(days=28)
+    )
+    course = agreement.course
+    client.force_login(world.leader)
+
+    def report():
+        response = client.get(reverse("course_report", args=[course.pk]))
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+    ongoing = services.evaluation_add(
+        actor=world.pedagogist.user,
+        course_id=course.pk,
+        due_on=_next(version.starts_on + timedelta(days=7), working=True),
+    )
+    _complete(world, ongoing, summary="Løbende: stuen prøver små grupper.")
+    text = report()
+    assert "Løbende: stuen prøver små grupper." in text
+    assert "Afsluttende opsamling" not in text
+
+    final = course.evaluations.get(kind=EvaluationKind.FINAL)
+    _complete(world, final, summary="Slut: grupperne er en fast del af dagen.")
+    later = services.evaluation_add(
+        actor=world.pedagogist.user,
+        course_id=course.pk,
+        due_on=working_day(timezone.localdate() - timedelta(days=1)),
+    )
+    _complete(world, later, summary="Efter slutevalueringen: et opfølgende blik.")
+    text = report()
+    assert "Afsluttende opsamling Slut: grupperne er en fast del af dagen." in text
+    assert text.count("Slut: grupperne er en fast del af dagen.") == 2  # its row and the heading
+    assert text.count("Efter slutevalueringen: et opfølgende blik.") == 1
