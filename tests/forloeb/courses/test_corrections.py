@@ -537,3 +537,49 @@ def test_closing_report_shows_the_agreed_period_and_recorded_dates(client, world
     assert "holdt" not in text
     assert f"(planlagt til {day(final.due_on)})" in text
     assert Evaluation.objects.get(pk=final.pk).status == EvaluationStatus.COMPLETED
+
+
+# --- An ended agreement is not "in force" --------------------------------------------------------
+
+
+def test_a_closed_courses_agreement_is_not_said_to_be_in_force(client, world, stuck):
+    """The course page and the agreement page: an agreement whose period is over says when it
+    ended, one of a course closed before its end says it was in force; never "i kraft"."""
+    course, final = stuck
+    _correct(world, final)
+    _close(world, course)
+    client.force_login(world.pedagogist.user)
+    detail = reverse("course_detail", args=[course.pk])
+    agreement = reverse("agreement_detail", args=[course.agreement_id])
+    body = client.get(detail).content.decode()
+    assert "Version 1</a> (var i kraft)" in body and "(i kraft)" not in body
+    assert ">Var i kraft</span>" in client.get(agreement).content.decode()
+
+
+def test_an_ended_agreement_says_when_it_ended(client, world):
+    from institutioner.workdays import working_day_on_or_before
+
+    start = working_day_on_or_before(timezone.localdate() - timedelta(days=120))
+    ended = start + timedelta(weeks=10)
+    agreement, _version = agreement_in_force(
+        world,
+        starts_on=start,
+        ends_on=ended,
+        midway_evaluation_on=None,
+        final_evaluation_on=working_day_on_or_before(ended),
+    )
+    client.force_login(world.pedagogist.user)
+    body = client.get(reverse("course_detail", args=[agreement.course.pk])).content.decode()
+    assert f"Version 1</a> (afsluttet {ended:%d.%m.%Y})" in body
+    assert "i kraft)" not in body
+    page = client.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
+    assert f">Afsluttet {ended:%d.%m.%Y}</span>" in page and ">I kraft</span>" not in page
+
+
+def test_an_agreement_in_force_says_so(client, world):
+    agreement, _version = agreement_in_force(world)
+    client.force_login(world.pedagogist.user)
+    body = client.get(reverse("course_detail", args=[agreement.course.pk])).content.decode()
+    assert "Version 1</a> (i kraft)" in body
+    page = client.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
+    assert ">I kraft</span>" in page
