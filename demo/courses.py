@@ -70,9 +70,15 @@ def demo_courses() -> None:
 
 
 def _course_in_force(
-    leader_email: str, n: int, start_weeks_ago: int, pedagogist_email: str | None = None
+    leader_email: str,
+    n: int,
+    start_weeks_ago: int,
+    pedagogist_email: str | None = None,
+    final_on=None,
 ):
-    """Another accepted request with its agreement signed, so its course exists."""
+    """Another accepted request with its agreement signed, so its course exists. `final_on`:
+    the agreement's final evaluation (and end) on that day, as agreed when it was written, so
+    the course's evaluations say what its agreement says."""
     from indsats.agreements import services as indsats_services
     from indsats.models import InterventionRequest
     from institutioner.models import Pedagogist, User
@@ -94,6 +100,8 @@ def _course_in_force(
     interventions._accept(admin, req, pedagogist, "4")
     agreement, version = interventions._agreement(pedagogist.user, req, goals=interventions.GOALS)
     _practice_times_free(agreement, version, pedagogist)
+    if final_on is not None:
+        _final_on(version, pedagogist, final_on)
     interventions._send(pedagogist.user, version)
     for signer in (pedagogist.user, leader):
         indsats_services.agreement_sign(actor=signer, version_id=version.pk, password=DEMO_PASSWORD)
@@ -133,6 +141,49 @@ def _practice_times_free(agreement, version, pedagogist) -> None:
     version.refresh_from_db()
 
 
+def _final_on(version, pedagogist, day) -> None:
+    """The draft's final evaluation, and its end, on `day` (its midway one before it)."""
+    from dataclasses import replace
+
+    from indsats.agreements import services as indsats_services
+
+    version.refresh_from_db()
+    content = version.parsed
+    midway = content.midway_evaluation_on
+    with written_on(content.starts_on):
+        indsats_services.agreement_draft_update(
+            actor=pedagogist.user,
+            version_id=version.pk,
+            content=replace(
+                content,
+                ends_on=day,
+                final_evaluation_on=day,
+                midway_evaluation_on=midway if midway and midway < day else None,
+            ),
+        )
+    version.refresh_from_db()
+
+
+def plan_ongoing(courses, day):
+    """An ongoing evaluation on `day`, planned through the service by its pedagogist, on the
+    first of `courses` whose agreement holds that day (None if none does)."""
+    from django.core.exceptions import ValidationError
+
+    from institutioner.errors import StateError
+
+    for course in courses:
+        allocation = course.agreement.request.allocations.select_related("pedagogist").first()
+        if allocation is None:
+            continue
+        try:
+            return courses_services.evaluation_add(
+                actor=allocation.pedagogist.user, course_id=course.pk, due_on=day
+            )
+        except (ValidationError, StateError):
+            continue
+    return None
+
+
 def _tick_all(course, user, phase) -> None:
     """The demo's courses move on with their checklist done (an unticked item needs a reason)."""
     for item in course.checklist.filter(phase=phase, done_at__isnull=True):
@@ -150,7 +201,13 @@ def demo_more_courses() -> None:
         for phase in (Phase.STARTUP, Phase.PRACTICE):
             _tick_all(course, user, phase)
             courses_services.course_advance(actor=user, course_id=course.pk, expected_phase=phase)
-    closed = _course_in_force("leder.5.1@demo.dk", 3, start_weeks_ago=10)
+    # Its final evaluation was held three days ago (the note below), as its agreement says.
+    closed = _course_in_force(
+        "leder.5.1@demo.dk",
+        3,
+        start_weeks_ago=10,
+        final_on=workdays.working_day_on_or_before(timezone.localdate() - timedelta(days=3)),
+    )
     if closed:
         course, user = closed
         courses_services.course_note_add(
@@ -165,12 +222,6 @@ def demo_more_courses() -> None:
             _tick_all(course, user, phase)
             courses_services.course_advance(actor=user, course_id=course.pk, expected_phase=phase)
         final = course.evaluations.get(kind=EvaluationKind.FINAL)
-        # Held three days ago (the note above); an evaluation is recorded on or after its day.
-        if final.due_on > timezone.localdate():
-            final.due_on = workdays.working_day_on_or_before(
-                timezone.localdate() - timedelta(days=3)
-            )
-            final.save(update_fields=["due_on"])
         courses_services.evaluation_complete(
             actor=user,
             evaluation_id=final.pk,
@@ -368,8 +419,9 @@ def demo_hour_export() -> None:
 def demo_reminders() -> None:
     """Reminders in every state, made by the rules themselves from the demo's data.
 
-    - Sofie's course has its midway evaluation in four days, and another course an overdue
-      evaluation: both reminders go to the pedagogist and the leader.
+    - Sofie's course has an ongoing evaluation in four days, and another course one overdue
+      (planned three days ago, not recorded): both reminders go to the pedagogist and the
+      leader.
     - The requests that have waited more than five working days remind the administration, and
       Sofie's unsubmitted week sheet reminds her (in the app only: she switched e-mail off).
     - The agreement waiting for the leader's signature was sent today; its reminder is made as
@@ -377,7 +429,6 @@ def demo_reminders() -> None:
     - Older messages are read; one e-mail failed after every attempt (a mail server that hung
       up), for the health page.
     """
-    from forloeb.models import Evaluation, EvaluationStatus
     from forloeb.reminders import rules as reminders
     from forloeb.reminders.tasks import run_all
     from institutioner.models import (
@@ -395,17 +446,15 @@ def demo_reminders() -> None:
 
     sofie = User.objects.get(email="paedagog@demo.dk")
     NotificationOptOut.objects.get_or_create(user=sofie, kind=NotificationKind.WEEK_SHEET_REMINDER)
-    planned = Evaluation.objects.filter(status=EvaluationStatus.PLANNED).order_by("course_id")
-    mine = planned.filter(course__agreement__request__allocations__pedagogist__user=sofie).first()
-    if mine is not None:
-        Evaluation.objects.filter(pk=mine.pk).update(
-            due_on=workdays.working_day_on_or_after(today + timedelta(days=4))
-        )
-    other = planned.exclude(course__agreement__request__allocations__pedagogist__user=sofie).first()
-    if other is not None:
-        Evaluation.objects.filter(pk=other.pk).update(
-            due_on=workdays.working_day_on_or_before(today - timedelta(days=3))
-        )
+    # Ongoing evaluations planned as the pedagogist plans them: the agreed midway and final
+    # ones keep the days their agreements say.
+    running = Course.objects.exclude(phase=Phase.CLOSED).order_by("pk")
+    sofies = running.filter(agreement__request__allocations__pedagogist__user=sofie)
+    plan_ongoing(sofies, workdays.working_day_on_or_after(today + timedelta(days=4)))
+    plan_ongoing(
+        running.exclude(agreement__request__allocations__pedagogist__user=sofie),
+        workdays.working_day_on_or_before(today - timedelta(days=3)),
+    )
 
     run_all(now=now)
     reminders.signatures_waiting(now=now + timedelta(days=7))

@@ -762,6 +762,15 @@ def _content(plan: _Plan, version: _Version, org: Org, rng: random.Random) -> di
 
 
 @transaction.atomic
+def _danish(text) -> str:
+    """A message of the app as it reads in Danish (the course's history is stored in Danish)."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("da"):
+        return gettext(str(text))
+
+
 def history_create(
     *,
     org: Org,
@@ -983,14 +992,38 @@ def _agreements_create(
         reached = PHASE_ORDER.index(Phase(plan.phase))
         for index, (phase, keys) in enumerate(CHECKLIST.items()):
             done = index < reached
-            for key, _label in keys:
+            done_at = course.started_at + timedelta(weeks=index + 1)
+            for key, label in keys:
                 items.append(
                     ChecklistItem(
                         course=course,
                         phase=phase,
                         key=key,
                         done_by=pedagogist_user if done else None,
-                        done_at=course.started_at + timedelta(weeks=index + 1) if done else None,
+                        done_at=done_at if done else None,
+                    )
+                )
+                if done:
+                    # The course's history says what the services would have said.
+                    events.append(
+                        CourseEvent(
+                            course=course,
+                            actor=pedagogist_user,
+                            message=_danish("Ticked: %(item)s") % {"item": _danish(label)},
+                            created_at=done_at,
+                        )
+                    )
+            following = PHASE_ORDER[index + 1] if index + 1 < len(PHASE_ORDER) else None
+            if done and following is not None and following != Phase.CLOSED:
+                events.append(
+                    CourseEvent(
+                        course=course,
+                        actor=pedagogist_user,
+                        from_phase=phase,
+                        to_phase=following,
+                        message=_danish("Phase changed to %(phase)s.")
+                        % {"phase": _danish(following.label).lower()},
+                        created_at=done_at + timedelta(minutes=5),
                     )
                 )
         final = workdays.working_day_on_or_before(plan.versions[-1].ends_on)

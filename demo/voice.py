@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from demo import courses
 from forloeb.models import Evaluation, EvaluationStatus, Phase
 from forloeb.voice import services as voice_services
 from institutioner import workdays
@@ -79,10 +80,13 @@ def demo_voice() -> None:
     if soon is None:
         return
     if not today <= soon.due_on <= today + timedelta(days=14):
-        # Within the form's two weeks, on a working day.
-        Evaluation.objects.filter(pk=soon.pk).update(
-            due_on=workdays.working_day_on_or_after(today + timedelta(days=6))
+        # Within the form's two weeks, on a working day: an ongoing one the pedagogist plans
+        # (the agreed ones keep the days their agreement says).
+        soon = courses.plan_ongoing(
+            [soon.course], workdays.working_day_on_or_after(today + timedelta(days=6))
         )
+        if soon is None:
+            return
     voice_services.rating_invite(actor=demo_leader, evaluation_id=soon.pk, person_ids=[staff.pk])
 
 

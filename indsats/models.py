@@ -526,6 +526,23 @@ class AgreementVersion(models.Model):
         return self.status != VersionStatus.DRAFT
 
     @property
+    def ended(self) -> bool:
+        """The version in force whose period is over: it is no longer said to be in force."""
+        return (
+            self.status == VersionStatus.IN_FORCE
+            and self.ends_on is not None
+            and self.ends_on < timezone.localdate()
+        )
+
+    @property
+    def status_label(self) -> str:
+        """The status as the pages show it: an ended period says so, with its last day."""
+        if self.ended:
+            assert self.ends_on is not None
+            return _("Ended %(day)s") % {"day": f"{self.ends_on:%d.%m.%Y}"}
+        return str(self.get_status_display())
+
+    @property
     def parsed(self) -> "AgreementContent":
         """The content as one typed object; only `indsats/agreements/content.py` knows the
         document's keys."""

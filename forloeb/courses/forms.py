@@ -61,6 +61,8 @@ class EvaluationForm(forms.Form):
         required=False,
     )
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
+    # The saved evaluation the correction was opened on (services.evaluation_stamp).
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, goals: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +89,7 @@ class EvaluationForm(forms.Form):
             "leadership_took_part": evaluation.leadership_took_part,
             "decision": evaluation.decision,
             "summary": evaluation.summary,
+            "stamp": evaluation.updated_at.isoformat(),
         }
         for index, assessment in enumerate(evaluation.assessments.all()):
             initial[f"scale_{index}"] = assessment.scale

@@ -9,7 +9,7 @@ from django.utils import translation
 from weasyprint import HTML
 
 from forloeb.hours import weeks as hours
-from forloeb.models import Course, EvaluationStatus
+from forloeb.models import Course, EvaluationKind, EvaluationStatus
 from indsats.agreements.pdf import font_config
 
 
@@ -34,6 +34,8 @@ def closing_report_html(course: Course, *, with_hours: bool) -> str:
         "view": version.parsed.display() if version else None,
         "evaluations": evaluations,
         "last": evaluations[-1] if evaluations else None,
+        # The final evaluation's summary is the report's; an ongoing one's stays in its row.
+        "final": next((e for e in reversed(evaluations) if e.kind == EvaluationKind.FINAL), None),
         "notes": course.notes.count(),
         "delivered": hours.course_weeks(course, limit=520)[1] if with_hours else None,
         "municipality": settings.MUNICIPALITY_NAME,

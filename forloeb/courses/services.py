@@ -337,7 +337,9 @@ def _check_evaluation_day(course: Course, day: date) -> None:
 def evaluation_add(*, actor: User, course_id: int, due_on: date) -> Evaluation:
     """An ongoing (løbende) evaluation beside the agreed ones. Asking for one on a day that has
     a planned one (a double click, the form sent again) answers with that one, marked
-    `created = False`; the course is locked, so two posts at once find each other."""
+    `created = False`; a day that has any other evaluation of the course (the midway or final
+    one, one recorded) is refused under the field. The course is locked, so two posts at once
+    find each other."""
     course = _lock(course_id)
     if course.phase == Phase.CLOSED:
         raise StateError(_("The course is closed; no more evaluations can be added."))
@@ -350,6 +352,15 @@ def evaluation_add(*, actor: User, course_id: int, due_on: date) -> Evaluation:
     if same_day is not None:
         same_day.created = False  # type: ignore[attr-defined]
         return same_day
+    other = Evaluation.objects.filter(course=course, due_on=due_on).first()
+    if other is not None:
+        # One evaluation a day: the midway or final one, or one recorded, holds the day.
+        raise ValidationError(
+            {
+                "due_on": _("The course already has an evaluation on %(day)s (%(kind)s).")
+                % {"day": f"{due_on:%d.%m.%Y}", "kind": other.get_kind_display().lower()}
+            }
+        )
     _check_evaluation_day(course, due_on)
     evaluation = Evaluation.objects.create(
         course=course, kind=EvaluationKind.ONGOING, due_on=due_on
@@ -467,6 +478,15 @@ def evaluation_complete(
     return evaluation
 
 
+class EvaluationChangedMeanwhile(StateError):
+    """The evaluation was saved elsewhere (another tab or person) after the form opened."""
+
+
+def evaluation_stamp(evaluation: Evaluation) -> str:
+    """What a correction form keeps of the evaluation as it was opened."""
+    return evaluation.updated_at.isoformat()
+
+
 # What a correction may change, in the order the history names them.
 _CORRECTABLE = ("participants", "leadership_took_part", "decision", "summary")
 
@@ -481,10 +501,12 @@ def evaluation_correct(
     decision: str,
     summary: str,
     assessments: list[tuple[str, int, str]],
+    expected_stamp: str = "",
 ) -> Evaluation:
     """Correct a completed evaluation until the course closes (e.g. tick that the leadership took
     part). The row's history keeps what it said before; the course's history says who corrected
-    what."""
+    what. `expected_stamp` is `evaluation_stamp()` when the form was opened: if it was saved since
+    (another tab, another person), nothing is overwritten."""
     course_id = Evaluation.objects.values_list("course_id", flat=True).get(pk=evaluation_id)
     course = _lock(course_id)  # the course first, as closing does: no deadlock between them
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
@@ -492,6 +514,13 @@ def evaluation_correct(
         raise StateError(_("The course is closed; its evaluations cannot be changed."))
     if evaluation.status != EvaluationStatus.COMPLETED:
         raise StateError(_("Only a completed evaluation can be corrected."))
+    if expected_stamp and expected_stamp != evaluation_stamp(evaluation):
+        raise EvaluationChangedMeanwhile(
+            _(
+                "The evaluation was saved by someone else, or in another tab, after you opened "
+                "it, so your changes are not saved. They are still in the form below."
+            )
+        )
     if not participants.strip():
         raise ValidationError({"participants": _("Write who took part in the evaluation.")})
     for text in (participants, summary, *(a[2] for a in assessments)):
@@ -512,9 +541,9 @@ def evaluation_correct(
     was_adjust = evaluation.decision == Decision.ADJUST
     for name in changed:
         setattr(evaluation, name, new[name])
-    if changed:
-        evaluation._history_user = actor  # type: ignore[attr-defined]
-        evaluation.save(update_fields=changed)
+    # Saved even when only the goals' assessments changed: its stamp moves on.
+    evaluation._history_user = actor  # type: ignore[attr-defined]
+    evaluation.save(update_fields=[*changed, "updated_at"])
     if assessments_changed:
         evaluation.assessments.all().delete()
         GoalAssessment.objects.bulk_create(

@@ -249,7 +249,9 @@ def _goals(course) -> list[str]:
 
 def _evaluation_form_page(request, course, evaluation, form, *, save, done, correcting=False):
     """Record or correct an evaluation: the same form, the same messages."""
+    changed_meanwhile = ""
     if request.method == "POST" and form.is_valid():
+        extra = {"expected_stamp": form.cleaned_data["stamp"]} if correcting else {}
         try:
             save(
                 actor=request.user,
@@ -259,7 +261,11 @@ def _evaluation_form_page(request, course, evaluation, form, *, save, done, corr
                 decision=form.cleaned_data["decision"],
                 summary=form.cleaned_data["summary"],
                 assessments=form.assessments(),
+                **extra,
             )
+        except services.EvaluationChangedMeanwhile as error:
+            # Above the form, which keeps what was typed, with a link to what is saved now.
+            changed_meanwhile = error.message
         except StateError as error:
             form.add_error(None, error.message)
         except ValidationError as error:
@@ -270,7 +276,13 @@ def _evaluation_form_page(request, course, evaluation, form, *, save, done, corr
     return render(
         request,
         "forloeb/courses/evaluation_form.html",
-        {"form": form, "course": course, "evaluation": evaluation, "correcting": correcting},
+        {
+            "form": form,
+            "course": course,
+            "evaluation": evaluation,
+            "correcting": correcting,
+            "changed_meanwhile": changed_meanwhile,
+        },
     )
 
 
@@ -422,6 +434,11 @@ def evaluation_remove(request, pk: int, evaluation_id: int):
     course = _get_workable(request, pk)
     evaluation = course.evaluations.filter(pk=evaluation_id).first()
     if evaluation is None:
+        if not Evaluation.history.filter(
+            id=evaluation_id, course_id=course.pk, history_type="-"
+        ).exists():
+            # Another course's evaluation, or none: outside this page.
+            raise Http404
         # Removed already (the button pressed twice, or in another tab).
         messages.info(request, _("The evaluation is already removed."))
         return redirect("course_detail", pk=course.pk)

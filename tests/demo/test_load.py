@@ -444,3 +444,53 @@ def test_the_demo_has_support_in_every_state(client):
     assert sum(y.applications for y in years) == 17  # all but the draft
     assert sum(y.decisions for y in years) == SupportDecision.objects.count()
     assert sum(sum(y.revisits.values()) for y in years) == 6  # 4 ended last year's, 1 + 1
+
+
+@pytest.mark.django_db
+def test_the_demos_evaluations_keep_the_days_their_agreements_say():
+    """The midway and final evaluations lie on the days the signed agreement says, and none
+    after the agreement's end: the demo plans what it adds through the services."""
+    from forloeb.models import Evaluation, EvaluationKind
+
+    call_command("load_demo", stdout=StringIO())
+    wrong = []
+    for evaluation in Evaluation.objects.select_related("course__agreement"):
+        versions = evaluation.course.agreement.versions
+        version = (
+            versions.in_force().first() or versions.exclude(number=None).order_by("-number").first()
+        )
+        content = version.parsed
+        agreed = {
+            EvaluationKind.MIDWAY: content.midway_evaluation_on,
+            EvaluationKind.FINAL: content.final_evaluation_on,
+        }
+        if evaluation.kind in agreed and evaluation.due_on != agreed[evaluation.kind]:
+            wrong.append((evaluation.course_id, evaluation.kind, evaluation.due_on, agreed))
+        if evaluation.due_on > content.ends_on or evaluation.due_on < content.starts_on:
+            wrong.append(
+                (evaluation.course_id, evaluation.kind, evaluation.due_on, content.ends_on)
+            )
+    assert wrong == []
+
+
+@pytest.mark.django_db
+def test_every_demo_course_has_its_phase_changes_and_ticks_in_its_history():
+    """Also the generated past's courses: each phase it moved through and each item ticked is in
+    the course's history, as the services write them."""
+    from itertools import pairwise
+
+    from forloeb.models import PHASE_ORDER, ChecklistItem, Course, CourseEvent, Phase
+
+    call_command("load_demo", stdout=StringIO())
+    missing = []
+    for course in Course.objects.exclude(phase=Phase.STARTUP):
+        reached = PHASE_ORDER.index(Phase(course.phase))
+        moved = set(CourseEvent.objects.filter(course=course).values_list("from_phase", "to_phase"))
+        for before, after in pairwise(PHASE_ORDER[: reached + 1]):
+            if (before, after) not in moved:
+                missing.append((course.pk, before, after))
+        messages = set(CourseEvent.objects.filter(course=course).values_list("message", flat=True))
+        for item in ChecklistItem.objects.filter(course=course, done_at__isnull=False):
+            if f"Afkrydset: {item.label}" not in messages:
+                missing.append((course.pk, item.key))
+    assert missing == []

@@ -205,6 +205,65 @@ def test_correction_page_per_role(client, world, stuck, role, status):
         assert not final.leadership_took_part
 
 
+def test_a_correction_from_a_second_tab_does_not_undo_the_first(client, world, stuck):
+    course, final = stuck
+    client.force_login(world.pedagogist.user)
+    url = reverse("evaluation_correct", args=[course.pk, final.pk])
+    # Both tabs open the page as it is saved now.
+    opened = client.get(url).content.decode()
+    final.refresh_from_db()
+    stamp = final.updated_at.isoformat()
+    assert f'name="stamp" value="{stamp}"' in opened
+    data = {
+        "participants": final.participants,
+        "decision": "close",
+        "summary": final.summary,
+        "scale_0": "3",
+        "observation_0": "Færre konflikter.",
+        "stamp": stamp,
+    }
+    first = client.post(url, {**data, "summary": "Rettet i fane 1."})
+    assert first.status_code == 302
+    second = client.post(url, {**data, "participants": "Lene Leder og Paula"})
+    assert second.status_code == 200
+    body = second.content.decode()
+    assert (
+        "Evalueringen blev gemt af en anden, eller i en anden fane, efter du åbnede den, så "
+        "dine ændringer er ikke gemt. De står stadig i formularen nedenfor."
+    ) in body
+    assert f'href="{url}"' in body
+    assert "Åbn evalueringen, som den er gemt nu" in body
+    assert "Lene Leder og Paula" in body  # what was typed is kept
+    final.refresh_from_db()
+    assert final.summary == "Rettet i fane 1."
+    assert final.participants == "Paula Pædagog og to fra stuen"
+    # Opened again, the page shows what is saved and saves the second change on top.
+    reopened = client.get(url).content.decode()
+    assert "Rettet i fane 1." in reopened
+    final.refresh_from_db()
+    data["stamp"] = final.updated_at.isoformat()
+    again = client.post(url, {**data, "summary": "Rettet i fane 1.", "participants": "Lene"})
+    assert again.status_code == 302
+    final.refresh_from_db()
+    assert (final.summary, final.participants) == ("Rettet i fane 1.", "Lene")
+
+
+def test_a_change_of_the_assessments_alone_moves_the_stamp_on(world, stuck):
+    _course, final = stuck
+    final.refresh_from_db()
+    stamp = final.updated_at.isoformat()
+    _correct(
+        world,
+        final,
+        participants=final.participants,
+        leadership_took_part=False,
+        assessments=[("Børnene leger i små grupper om formiddagen.", 4, "")],
+        expected_stamp=stamp,
+    )
+    with pytest.raises(services.EvaluationChangedMeanwhile):
+        _correct(world, final, expected_stamp=stamp)
+
+
 def test_correction_link_and_page_end_when_the_course_closes(client, world, stuck):
     course, final = stuck
     _correct(world, final)
@@ -448,7 +507,9 @@ def test_no_adjusting_or_sending_once_the_course_is_closed(client, world, stuck)
 # --- The closing report --------------------------------------------------------------------------
 
 
-def test_closing_report_shows_the_agreed_period_and_held_dates(client, world):
+def test_closing_report_shows_the_agreed_period_and_recorded_dates(client, world):
+    """The form has no field for the day an evaluation was held: the report says when it was
+    registered, and the day it was planned for, never a "held" day it does not know."""
     agreement, version = agreement_in_force(world)
     course = agreement.course
     final = course.evaluations.get(kind=EvaluationKind.FINAL)
@@ -472,6 +533,53 @@ def test_closing_report_shows_the_agreed_period_and_held_dates(client, world):
     content = version.parsed
     assert f"{day(content.starts_on)} – {day(content.ends_on)}" in text
     assert day(timezone.localdate() - timedelta(days=400)) not in text
-    assert f"Slutevaluering, holdt {day(timezone.localdate())}" in text
+    assert f"Slutevaluering, registreret {day(timezone.localdate())}" in text
+    assert "holdt" not in text
     assert f"(planlagt til {day(final.due_on)})" in text
     assert Evaluation.objects.get(pk=final.pk).status == EvaluationStatus.COMPLETED
+
+
+# --- An ended agreement is not "in force" --------------------------------------------------------
+
+
+def test_a_closed_courses_agreement_is_not_said_to_be_in_force(client, world, stuck):
+    """The course page and the agreement page: an agreement whose period is over says when it
+    ended, one of a course closed before its end says it was in force; never "i kraft"."""
+    course, final = stuck
+    _correct(world, final)
+    _close(world, course)
+    client.force_login(world.pedagogist.user)
+    detail = reverse("course_detail", args=[course.pk])
+    agreement = reverse("agreement_detail", args=[course.agreement_id])
+    body = client.get(detail).content.decode()
+    assert "Version 1</a> (var i kraft)" in body and "(i kraft)" not in body
+    assert ">Var i kraft</span>" in client.get(agreement).content.decode()
+
+
+def test_an_ended_agreement_says_when_it_ended(client, world):
+    from institutioner.workdays import working_day_on_or_before
+
+    start = working_day_on_or_before(timezone.localdate() - timedelta(days=120))
+    ended = start + timedelta(weeks=10)
+    agreement, _version = agreement_in_force(
+        world,
+        starts_on=start,
+        ends_on=ended,
+        midway_evaluation_on=None,
+        final_evaluation_on=working_day_on_or_before(ended),
+    )
+    client.force_login(world.pedagogist.user)
+    body = client.get(reverse("course_detail", args=[agreement.course.pk])).content.decode()
+    assert f"Version 1</a> (afsluttet {ended:%d.%m.%Y})" in body
+    assert "i kraft)" not in body
+    page = client.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
+    assert f">Afsluttet {ended:%d.%m.%Y}</span>" in page and ">I kraft</span>" not in page
+
+
+def test_an_agreement_in_force_says_so(client, world):
+    agreement, _version = agreement_in_force(world)
+    client.force_login(world.pedagogist.user)
+    body = client.get(reverse("course_detail", args=[agreement.course.pk])).content.decode()
+    assert "Version 1</a> (i kraft)" in body
+    page = client.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
+    assert ">I kraft</span>" in page

@@ -433,3 +433,116 @@ def test_a_planned_ongoing_evaluation_is_deleted_after_a_confirmation(client, wo
             actor=world.administrator, course_id=course.pk, evaluation_id=recorded.pk
         )
     assert Evaluation.objects.get(pk=recorded.pk).status == EvaluationStatus.COMPLETED
+
+
+def test_another_courses_evaluation_is_not_found_through_this_course(client, world):
+    """Evaluation URLs are the course's: another course's evaluation (one this person may work
+    on, too) answers 404 and is left alone, and only a removed evaluation of this course is
+    "already removed"."""
+    from forloeb.models import Evaluation, EvaluationKind
+
+    here = agreement_in_force(world)[0].course
+    there_agreement, version = agreement_in_force(world)
+    there = there_agreement.course
+    day = _next(version.starts_on + timedelta(days=7), working=True)
+    ongoing = services.evaluation_add(actor=world.pedagogist.user, course_id=there.pk, due_on=day)
+    final = there.evaluations.get(kind=EvaluationKind.FINAL)
+    client.force_login(world.pedagogist.user)
+    assert client.get(reverse("course_detail", args=[there.pk])).status_code == 200
+    for name in ("evaluation_remove", "evaluation_complete", "evaluation_correct"):
+        for evaluation in (ongoing, final):
+            url = reverse(name, args=[here.pk, evaluation.pk])
+            assert client.post(url).status_code == 404, url
+    for name in ("rating_answer", "rating_invite"):
+        assert client.get(reverse(name, args=[here.pk, ongoing.pk])).status_code == 404
+    assert Evaluation.objects.filter(pk=ongoing.pk).exists()
+    # One that never was: 404 too.
+    missing = Evaluation.objects.order_by("-pk").first().pk + 1000
+    assert client.post(reverse("evaluation_remove", args=[here.pk, missing])).status_code == 404
+    # Removed through its own course, then asked again through either.
+    client.post(reverse("evaluation_remove", args=[there.pk, ongoing.pk]))
+    assert not Evaluation.objects.filter(pk=ongoing.pk).exists()
+    again = client.post(reverse("evaluation_remove", args=[there.pk, ongoing.pk]), follow=True)
+    assert "Evalueringen er allerede slettet." in again.content.decode()
+    assert client.post(reverse("evaluation_remove", args=[here.pk, ongoing.pk])).status_code == 404
+
+
+def test_an_ongoing_evaluation_on_the_day_of_another_evaluation_is_refused(client, world):
+    """The day of the midway or final evaluation, or of a recorded ongoing one, is taken: refused
+    under the field with the date kept, as the service refuses it."""
+    from forloeb.models import Evaluation, EvaluationKind
+
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    final = course.evaluations.get(kind=EvaluationKind.FINAL)
+    client.force_login(world.pedagogist.user)
+    url = reverse("evaluation_add", args=[course.pk])
+    response = client.post(url, {"due_on": final.due_on.isoformat()})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert (
+        f"Forløbet har allerede en evaluering den {final.due_on:%d.%m.%Y} (slutevaluering)."
+        in body.split('id="due_on_errors"')[1]
+    )
+    assert f'value="{final.due_on.isoformat()}"' in body
+    assert course.evaluations.filter(due_on=final.due_on).count() == 1
+    for kind in (EvaluationKind.MIDWAY, EvaluationKind.ONGOING):
+        day = final.due_on - timedelta(days=7 if kind == EvaluationKind.MIDWAY else 14)
+        day = working_day(day)
+        Evaluation.objects.filter(course=course, due_on=day).delete()
+        other = Evaluation.objects.create(course=course, kind=kind, due_on=day)
+        if kind == EvaluationKind.ONGOING:
+            _complete(world, other)
+        with pytest.raises(ValidationError) as refused:
+            services.evaluation_add(
+                actor=world.pedagogist.user, course_id=course.pk, due_on=other.due_on
+            )
+        assert refused.value.message_dict["due_on"] == [
+            f"Forløbet har allerede en evaluering den {other.due_on:%d.%m.%Y} "
+            f"({other.get_kind_display().lower()})."
+        ]
+        assert course.evaluations.filter(due_on=other.due_on).count() == 1
+
+
+def test_the_final_summary_of_the_report_is_the_final_evaluations(client, world):
+    """An ongoing evaluation's summary is in its own row, never under "Afsluttende opsamling":
+    that heading is the final evaluation's, also when an ongoing one is recorded after it."""
+    import io
+
+    from pypdf import PdfReader
+
+    from forloeb.models import EvaluationKind
+
+    agreement, version = agreement_in_force(
+        world, starts_on=timezone.localdate() - timedelta(days=28)
+    )
+    course = agreement.course
+    client.force_login(world.leader)
+
+    def report():
+        response = client.get(reverse("course_report", args=[course.pk]))
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+    ongoing = services.evaluation_add(
+        actor=world.pedagogist.user,
+        course_id=course.pk,
+        due_on=_next(version.starts_on + timedelta(days=7), working=True),
+    )
+    _complete(world, ongoing, summary="Løbende: stuen prøver små grupper.")
+    text = report()
+    assert "Løbende: stuen prøver små grupper." in text
+    assert "Afsluttende opsamling" not in text
+
+    final = course.evaluations.get(kind=EvaluationKind.FINAL)
+    _complete(world, final, summary="Slut: grupperne er en fast del af dagen.")
+    later = services.evaluation_add(
+        actor=world.pedagogist.user,
+        course_id=course.pk,
+        due_on=working_day(timezone.localdate() - timedelta(days=1)),
+    )
+    _complete(world, later, summary="Efter slutevalueringen: et opfølgende blik.")
+    text = report()
+    assert "Afsluttende opsamling Slut: grupperne er en fast del af dagen." in text
+    assert text.count("Slut: grupperne er en fast del af dagen.") == 2  # its row and the heading
+    assert text.count("Efter slutevalueringen: et opfølgende blik.") == 1
