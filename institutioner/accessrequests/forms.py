@@ -1,11 +1,14 @@
+from datetime import date
+
 from django import forms
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutioner import access
 from institutioner.inputs import IdChoiceField
 from institutioner.models import User
 from institutioner.textlimits import TextField
-from institutioner.validators import validate_no_cpr_child, validate_plausible_date
+from institutioner.validators import validate_no_cpr_child
 
 
 class SubjectField(IdChoiceField):
@@ -40,9 +43,26 @@ class ChildAccessRequestForm(forms.Form):
     child_birth_date = forms.DateField(
         label=_("The child's birth date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=[validate_plausible_date],
         error_messages={"required": _("Write the child's birth date.")},
     )
 
+    # The applications are kept for years after the child has left daycare: a custody holder
+    # may ask about a child who is a teenager by now (QA: a five-year-old was refused).
+    BIRTH_YEARS_BACK = 30
+
     def clean_child_name(self) -> str:
         return " ".join(self.cleaned_data["child_name"].split())
+
+    def clean_child_birth_date(self) -> date:
+        born = self.cleaned_data["child_birth_date"]
+        today = timezone.localdate()
+        earliest = today.replace(year=today.year - self.BIRTH_YEARS_BACK, day=1)
+        if not earliest <= born <= today:
+            raise forms.ValidationError(
+                _("Choose a date between %(earliest)s and %(latest)s.")
+                % {
+                    "earliest": formats.date_format(earliest, "SHORT_DATE_FORMAT"),
+                    "latest": formats.date_format(today, "SHORT_DATE_FORMAT"),
+                }
+            )
+        return born

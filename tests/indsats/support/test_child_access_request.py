@@ -191,3 +191,15 @@ def test_a_name_typed_with_extra_spaces_in_the_application_is_found(world):
     made.refresh_from_db()
     files = unzip(stored_file_bytes(file_id=made.file_id))
     assert [row["id"] for row in section(files, "child_support_applications")] == [spaced.pk]
+
+
+def test_a_child_who_has_grown_up_since_can_be_asked_about(client, world):
+    """QA: the birth date was held to five years from today, so the demo's own five-year-old
+    (and any child who has left daycare since) could not be asked about."""
+    older = make_application(world, child="Oscar Bech", documents=0)
+    SupportApplication.objects.filter(pk=older.pk).update(child_birth_date=date(2014, 9, 2))
+    client.force_login(world.administrator)
+    response = _post(client, "Oscar Bech", born=date(2014, 9, 2))
+    assert response.status_code == 302
+    future = _post(client, "Oscar Bech", born=date(2099, 1, 1))
+    assert future.status_code == 400 and "Vælg en dato mellem" in future.content.decode()
