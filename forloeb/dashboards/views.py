@@ -18,7 +18,6 @@ from django.utils.dateformat import format as date_text
 from django.utils.formats import date_format, get_format, number_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
@@ -32,6 +31,7 @@ from forloeb.hours.views import _period, _period_is_valid
 from forloeb.models import Course, RatingArea
 from indsats.models import RequestStatus
 from institutioner import access as org_access
+from institutioner.files.services import file_slug
 from institutioner.inputs import whole_number
 from institutioner.models import District, Institution, Pedagogist, User
 
@@ -249,19 +249,11 @@ def _page(items: list, request, per_page: int):
     return Paginator(items, per_page).get_page(number)
 
 
-def _file_slug(label: str) -> str:
-    """A label in a file name: æ, ø and å spelt out (slugify would drop them)."""
-    label = label.lower()
-    for letter, ascii_letters in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
-        label = label.replace(letter, ascii_letters)
-    return slugify(label)
-
-
 def _file_part(form: DashboardFilterForm) -> str:
     """The chosen district in an export's file name, so two districts' files differ."""
     district = form.value("distrikt")
     label = dict(form.fields["distrikt"].choices).get(district, "") if district else ""  # type: ignore[attr-defined]
-    return f"-{_file_slug(label)}" if label else ""
+    return f"-{file_slug(label)}" if label else ""
 
 
 def _page_query(request) -> str:
@@ -847,7 +839,7 @@ def dashboard_effect(request, fmt: str = ""):
     label = str(effect.DIMENSIONS[dimension])
     if fmt:
         header, body = _effect_table(rows, total)
-        name = f"effekt-{_file_slug(label)}{_file_part(form)}"
+        name = f"effekt-{file_slug(label)}{_file_part(form)}"
         return export.table_response(
             fmt, name, pgettext("dashboard", "Effect"), [label, *header], body
         )

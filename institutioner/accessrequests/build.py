@@ -3,10 +3,9 @@
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 
 from institutioner.accessrequests import package
-from institutioner.files.services import stored_file_save
+from institutioner.files.services import file_slug, stored_file_save
 from institutioner.models import AccessRequest, AccessRequestStatus
 from institutioner.notifications.services import notification_queue
 
@@ -45,7 +44,7 @@ def access_request_build(*, request_id: int) -> bool:
         )
         raise
     who = request.subject.name if request.subject is not None else request.child_name
-    name = f"indsigt-{slugify(who) or 'person'}-{request.pk}.zip"
+    name = f"indsigt-{file_slug(who) or 'person'}-{request.pk}.zip"
     with transaction.atomic():
         locked = AccessRequest.objects.select_for_update().get(pk=request_id)
         if locked.status == AccessRequestStatus.DONE:

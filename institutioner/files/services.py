@@ -14,11 +14,20 @@ from collections.abc import Callable
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from institutioner.models import Notification, StoredFile
 
 Producer = Callable[[StoredFile], bytes]
 _producers: dict[str, Producer] = {}
+
+
+def file_slug(label: str) -> str:
+    """A label in a file name: æ, ø and å spelt out (slugify would drop them)."""
+    label = label.lower()
+    for letter, ascii_letters in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
+        label = label.replace(letter, ascii_letters)
+    return slugify(label)
 
 
 def register_producer(name: str, producer: Producer) -> None:

@@ -92,6 +92,9 @@ def test_the_childs_access_request_holds_the_childs_applications_and_who_read_th
     assert export.query == "barn=emil EKSEMPEL, født=17.05.2022"
     page = client.get(made.get_absolute_url()).content.decode()
     assert "emil EKSEMPEL, født 17. maj 2022" in page
+    assert "mappen dokumenter/ med en kopi af hvert dokument" in page
+    # The file's name spells out æ, ø and å.
+    assert made.file.name == f"indsigt-emil-eksempel-{made.pk}.zip"
     listing = client.get(reverse("access_request_list")).content.decode()
     assert "emil EKSEMPEL (barn, født 17.05.2022)" in listing
 
@@ -191,6 +194,15 @@ def test_a_name_typed_with_extra_spaces_in_the_application_is_found(world):
     made.refresh_from_db()
     files = unzip(stored_file_bytes(file_id=made.file_id))
     assert [row["id"] for row in section(files, "child_support_applications")] == [spaced.pk]
+
+
+def test_the_zips_name_spells_out_the_danish_letters(world):
+    soeren = make_application(world, child="Søren Ærø Ås", documents=0)
+    child = Child(name="Søren Ærø Ås", birth_date=soeren.child_birth_date)
+    made = services.access_request_create(actor=world.administrator, child=child)
+    assert services.access_request_build(request_id=made.pk)
+    made.refresh_from_db()
+    assert made.file.name == f"indsigt-soeren-aeroe-aas-{made.pk}.zip"
 
 
 def test_a_child_who_has_grown_up_since_can_be_asked_about(client, world):
