@@ -82,6 +82,13 @@ def notification_send(*, notification_id: int, connection=None) -> bool:
         if unreachable:
             raise MailServerUnreachable(unreachable)
         return sent
+    if _known_unreachable():
+        # The mail server failed a moment ago: the message stays pending, its attempts as they
+        # were, and the sweep (which tries the server once a minute) sends it.
+        logger.info(
+            "Notification %s waits for the sweep: the mail server is away.", notification_id
+        )
+        return False
     connection = get_connection()
     unreachable = ""
     try:
@@ -90,8 +97,37 @@ def notification_send(*, notification_id: int, connection=None) -> bool:
         return sent
     finally:
         if unreachable:
+            _remember_unreachable(unreachable)
             abandon(connection)
         _close(connection)
+
+
+# A mail server that could not be reached is remembered this long, so the per-message tasks of
+# a burst of e-mails do not each wait EMAIL_TIMEOUT for it: they leave their messages to the
+# sweep, which tries the server again once a minute.
+UNREACHABLE_KEY = "notifications:mail-server-unreachable"
+UNREACHABLE_SECONDS = 60
+
+
+def _known_unreachable() -> bool:
+    try:
+        return bool(cache.get(UNREACHABLE_KEY))
+    except Exception:
+        return False  # without the cache, every task tries the server itself
+
+
+def forget_unreachable() -> None:
+    try:
+        cache.delete(UNREACHABLE_KEY)
+    except Exception as exc:
+        logger.info("Could not forget the mail server's failure: %s", exc)
+
+
+def _remember_unreachable(why: str) -> None:
+    try:
+        cache.set(UNREACHABLE_KEY, why or "unreachable", UNREACHABLE_SECONDS)
+    except Exception as exc:
+        logger.info("Could not remember the mail server's failure: %s", exc)
 
 
 def _close(connection) -> None:
@@ -278,7 +314,11 @@ def notifications_send_pending() -> int:
         logger.info("The previous sweep of the outbox is still running; this one is skipped.")
         return 0
     try:
-        return _send_pending()
+        sent = _send_pending()
+        if sent:
+            # The server answers again: the per-message tasks may try it themselves.
+            forget_unreachable()
+        return sent
     finally:
         if token:
             try:
@@ -304,6 +344,7 @@ def _send_pending() -> int:
                 if notification_send(notification_id=pk, connection=connection):
                     sent += 1
             except MailServerUnreachable as exc:
+                _remember_unreachable(str(exc))
                 logger.warning(
                     "The mail server cannot be reached (%s); %s e-mails wait for the next sweep.",
                     exc,

@@ -23,6 +23,7 @@ from institutioner.models import (
     User,
 )
 from institutioner.notifications import kinds
+from institutioner.notifications.sending import forget_unreachable
 from institutioner.notifications.tasks import notifications_send
 
 logger = logging.getLogger(__name__)
@@ -223,6 +224,9 @@ def notifications_retry_failed(*, actor: User, ids: Iterable[int] | None = None)
         )
         for pk in chosen:
             transaction.on_commit(partial(notification_enqueue, notification_id=pk))
+    # The administration says the mail server is mended: its remembered failure is forgotten,
+    # so the messages go now rather than with the next sweep.
+    forget_unreachable()
     logger.info("%s sent %s failed notifications again.", actor, len(chosen))
     return len(chosen)
 

@@ -146,10 +146,16 @@ def test_sending_twice_sends_once(world, mailoutbox):
 
 
 def _time_passes(notification) -> None:
-    """The backoff has run out: the next attempt is due now."""
+    """The backoff has run out: the next attempt is due now (and the minute that a mail server
+    which failed is remembered has passed)."""
+    from django.core.cache import cache
+
+    from institutioner.notifications.sending import UNREACHABLE_KEY
+
     Notification.objects.filter(pk=notification.pk).update(
         next_attempt_at=timezone.now() - timedelta(seconds=1)
     )
+    cache.delete(UNREACHABLE_KEY)
 
 
 def test_a_refusing_mail_server_is_retried_with_backoff_then_given_up(
