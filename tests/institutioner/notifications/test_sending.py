@@ -168,22 +168,28 @@ def test_sweeps_never_overlap(world, smtp):
     assert cache.get(SWEEP_LOCK_KEY) is None  # released after the sweep
 
 
-def test_after_the_mail_server_failed_the_tasks_leave_their_messages_to_the_sweep(world, settings):
+def test_after_the_mail_server_failed_the_tasks_leave_their_messages_to_the_sweep(world, smtp):
     """QA: with the server hanging, each new message's own task still waited EMAIL_TIMEOUT.
     For a minute after a failure they leave their messages, attempts untouched, to the sweep,
     which tries the server once; once it sends again, the tasks send themselves."""
-    from institutioner.notifications.sending import UNREACHABLE_KEY, notification_send
-    from tests.institutioner.notifications.test_services import _queue
+    from institutioner.notifications.sending import UNREACHABLE_KEY
 
-    settings.EMAIL_BACKEND = "tests.institutioner.notifications.test_services.RefusingSMTPBackend"
-    first, second = _queue(world.leader), _queue(world.leader)
-    assert notification_send(notification_id=first.pk) is False
-    assert cache.get(UNREACHABLE_KEY)
-    assert notification_send(notification_id=second.pk) is False
+    first, second = _pending(world), _pending(world)
+    with smtp(SMTPServer("silent")) as server:
+        assert notification_send(notification_id=first.pk) is False
+        assert cache.get(UNREACHABLE_KEY)
+        started = time.monotonic()
+        assert notification_send(notification_id=second.pk) is False
+        assert time.monotonic() - started < 0.5
+    assert server.connections == 1  # the second task did not wait for the server
     second.refresh_from_db()
     assert (second.attempts, second.status) == (0, NotificationStatus.PENDING)
-    # The server is back: the sweep sends what waits and the tasks try again themselves.
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The server answers again: the sweep sends what waits and forgets the failure.
     Notification.objects.filter(pk=first.pk).update(next_attempt_at=None)
-    assert notifications_send_pending() == 2
+    with smtp(SMTPServer("ok")) as server:
+        assert notifications_send_pending() == 2
     assert cache.get(UNREACHABLE_KEY) is None
+    third = _pending(world)
+    with smtp(SMTPServer("ok")) as server:
+        assert notification_send(notification_id=third.pk) is True
+    assert server.connections == 1
