@@ -102,6 +102,9 @@ def test_a_set_up_device_asks_only_for_the_code(client, world, totp_on):
     log_in(client, world.administrator.email)
     page = client.get("/konto/totp/").content.decode()
     assert "Scan koden" not in page and "Indtast koden" in page
+    # Between the password and the code the page offers no menu, only the way out.
+    assert 'id="hovedmenu"' not in page and "/visitation/" not in page
+    assert 'action="/konto/log-ud/"' in page and "Log ud" in page
     assert client.post("/konto/totp/", {"token": _code(device)})["Location"] == "/"
     assert client.get("/").status_code == 200
     # A used code does not work twice (django-otp remembers the last time step).
