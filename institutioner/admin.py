@@ -12,10 +12,14 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_celery_beat import models as beat_models
@@ -138,7 +142,65 @@ class SafeAutocompleteFields:
 
 
 class MasterDataAdmin(SafeAutocompleteFields, AdministrationPermissions, HistoryAdmin):
-    pass
+    """Master data: besides the list, the kind's deleted records (`slettede/`), each linked to
+    its history, which stays readable after the deletion (who made, changed and deleted it)."""
+
+    change_list_template = "admin/institutioner/change_list_with_deleted.html"
+    deleted_per_page = 50
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}_deleted"
+        view = self.admin_site.admin_view(self.deleted_view)
+        return [path("slettede/", view, name=name), *super().get_urls()]
+
+    def _deletions(self):
+        """The latest record of each object that no longer exists, when it is its deletion."""
+        history = self.model.history  # type: ignore[attr-defined]
+        latest = history.filter(id=OuterRef("id")).order_by("-history_date", "-history_id")
+        return (
+            history.filter(history_type="-")
+            .exclude(id__in=self.model._default_manager.values("id"))
+            .filter(history_id=Subquery(latest.values("history_id")[:1]))
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+        )
+
+    def deleted_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        page = Paginator(self._deletions(), self.deleted_per_page).get_page(request.GET.get("p"))
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": _("Deleted: %(kind)s") % {"kind": opts.verbose_name_plural},
+            "page": page,
+            "history_url": f"admin:{opts.app_label}_{opts.model_name}_history",
+        }
+        return TemplateResponse(request, "admin/institutioner/deleted.html", context)
+
+    def _deleted(self, object_id) -> bool:
+        return str(object_id).isdigit() and self._deletions().filter(id=object_id).exists()
+
+    def _shown(self, request, object_id) -> None:
+        if not self._deleted(object_id):
+            super()._shown(request, object_id)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and self._deleted(object_id):
+            # Read, not restored: a deleted record's ties (groups, assignments) are gone.
+            messages.error(
+                request, _("A deleted record cannot be restored from its history; create it anew.")
+            )
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_history", object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        if obj is not None and not self.model._default_manager.filter(pk=obj.pk).exists():
+            return True
+        return super().revert_disabled(request, obj)
 
 
 class LabelledInlineFormSet(BaseInlineFormSet):

@@ -562,7 +562,7 @@ def admin_kwargs(world, name):
             if not pattern_name.startswith(prefix):
                 continue
             action = pattern_name[len(prefix) :]
-            if action in ("changelist", "add"):
+            if action in ("changelist", "add", "deleted"):
                 return {}
             # The newest object: the oldest request is a draft, which Stamdata does not show.
             obj = model._default_manager.order_by("-pk").first()

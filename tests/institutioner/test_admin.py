@@ -4,10 +4,12 @@ from datetime import date
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from institutioner.models import Assignment, Institution
+from institutioner.models import Assignment, Competence, Institution
 from tests.test_access_table import world_with_requests  # noqa: F401 (a fixture)
 
 
@@ -563,3 +565,69 @@ def test_pickers_in_stamdata_do_not_offer_someone_who_left(client, world):
     # The list of people still shows them, marked inactive.
     listed = client.get(reverse("admin:institutioner_user_changelist"), {"is_active__exact": "0"})
     assert "Paula Pædagog" in listed.content.decode()
+
+
+def test_deleted_master_data_keeps_a_readable_history(client, world):
+    """A deleted record of master data is listed under its kind's "Slettede", newest first,
+    with who deleted it; its history and its versions can be read, not restored (a POST to a
+    version changes nothing), and a record that still exists is not listed."""
+    client.force_login(world.administrator)
+    kept = Competence.objects.create(name="Sprog")
+    gone = Competence.objects.create(name="Motorik")
+    gone_id = gone.pk
+    response = client.post(
+        reverse("admin:institutioner_competence_delete", args=[gone_id]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    listing = client.get(reverse("admin:institutioner_competence_changelist")).content.decode()
+    deleted_url = reverse("admin:institutioner_competence_deleted")
+    assert deleted_url == "/admin/institutioner/competence/slettede/"
+    assert f'href="{deleted_url}"' in listing and "Slettede" in listing
+    page = client.get(deleted_url).content.decode()
+    history_url = reverse("admin:institutioner_competence_history", args=[gone_id])
+    assert "Motorik" in page and history_url in page and world.administrator.name in page
+    assert "Sprog" not in page
+    history = client.get(history_url)
+    assert history.status_code == 200
+    body = history.content.decode()
+    assert "Motorik" in body and "Slettet" in body
+    version = Competence.history.filter(id=gone_id, history_type="+").get()
+    form_url = reverse(
+        "admin:institutioner_competence_simple_history", args=[gone_id, version.history_id]
+    )
+    assert client.get(form_url).status_code == 200
+    response = client.post(form_url, {"name": "Motorik"}, follow=True)
+    assert "kan ikke gendannes" in response.content.decode()
+    assert not Competence.objects.filter(pk=gone_id).exists()
+    # A record that exists, and an id never seen, as before.
+    assert (
+        client.get(reverse("admin:institutioner_competence_history", args=[kept.pk])).status_code
+        == 200
+    )
+    assert (
+        client.get(reverse("admin:institutioner_competence_history", args=[99999])).status_code
+        == 404
+    )
+    # Only the administration.
+    client.force_login(world.leader)
+    assert client.get(deleted_url).status_code in (302, 403, 404)
+
+
+def test_the_deleted_list_pages_in_a_constant_number_of_queries(client, world):
+    client.force_login(world.administrator)
+    url = reverse("admin:institutioner_competence_deleted")
+    deleted, counts = 0, []
+    for size in (3, 60):
+        for n in range(size):
+            Competence.objects.create(name=f"Slettet {size}-{n}").delete()
+        deleted += size
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        counts.append(len(queries))
+        # The header and a row each, newest first: the last one deleted leads.
+        rows = page.split('id="content-main"')[1].split("<tbody>")[1].split("</tbody>")[0]
+        assert rows.count("<tr>") == min(50, deleted)
+        assert f"Slettet {size}-{size - 1}" in rows.split("</tr>")[0]
+    assert "Side 1 af 2" in page
+    # Session, user, permissions, the page's count and rows (and the session's renewal).
+    assert counts[0] == counts[1] <= 9
