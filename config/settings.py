@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form sent after the session ended: back to its page after the login, with a message.
+    "institutioner.middleware.SignedOutFormMiddleware",
     # Before anything reads a form: a far too large document upload is refused unread.
     "indsats.support.middleware.RefuseLargeUploads",
     "institutioner.middleware.RefuseNulBytesMiddleware",

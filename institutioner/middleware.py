@@ -1,11 +1,13 @@
 import time
+from urllib.parse import urlsplit
 
 from csp.constants import UNSAFE_INLINE
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 SESSION_STARTED_KEY = "signed_in_at"
@@ -106,6 +108,44 @@ class RefuseNulBytesMiddleware:
                 if "\x00" in key or any("\x00" in value for value in values):
                     return render(request, "400_nul.html", status=400)
         return self.get_response(request)
+
+
+class SignedOutFormMiddleware:
+    """A form sent after the session ended (expired, or logged out in another tab) is sent to
+    the login like any request, but Django would return there to the button's address, which
+    takes only a POST. Instead: back to the page the form was on, and a message that what was
+    sent was not saved (it is not kept over the login: it may hold personal data)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "POST" or request.user.is_authenticated:
+            return self.get_response(request)
+        response = self.get_response(request)
+        login = resolve_url(settings.LOGIN_URL)
+        if (
+            response.status_code != 302
+            or request.path == login
+            or urlsplit(response["Location"]).path != login
+        ):
+            return response
+        referer = request.headers.get("Referer", "")
+        if url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            page = urlsplit(referer)
+            back = page.path + (f"?{page.query}" if page.query else "")
+            if page.path != login:
+                response["Location"] = f"{login}?{urlencode({'next': back})}"
+        messages.warning(
+            request,
+            _(
+                "You had been logged out, so what you sent was not saved. Log in again and "
+                "send it once more."
+            ),
+        )
+        return response
 
 
 class MethodNotAllowedPageMiddleware:

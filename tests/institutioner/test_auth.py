@@ -374,3 +374,33 @@ def test_behind_the_proxy_each_client_is_counted_under_its_own_address(client, w
         "198.51.100.2",
         "198.51.100.3",
     }
+
+
+def test_a_form_sent_after_the_session_ended_returns_to_its_page_with_a_message(client, world):
+    """The agreement's sign button pressed after the session ended: the login then returns to
+    the agreement's page, not to the button's address (POST only), and says nothing was saved."""
+    page = "/aftaler/7/?fane=1"
+    response = client.post(
+        "/aftaler/versioner/7/underskriv/",
+        {"password": PASSWORD},
+        HTTP_REFERER=f"http://testserver{page}",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/konto/log-ind/?next=%2Faftaler%2F7%2F%3Ffane%3D1"
+    login = client.get(response["Location"]).content.decode()
+    assert "du var logget ud, så det, du sendte, blev ikke gemt" in login.lower()
+    # Logged in, the person lands on the page the form was on.
+    response = client.post(
+        response["Location"], {"username": world.leader.email, "password": PASSWORD}
+    )
+    assert response["Location"] == page
+    # Another site's address is not followed; a form sent while signed in is not touched.
+    client.logout()
+    response = client.post(
+        "/aftaler/versioner/7/underskriv/", HTTP_REFERER="https://ond.example/aftaler/7/"
+    )
+    assert response["Location"] == "/konto/log-ind/?next=/aftaler/versioner/7/underskriv/"
+    assert "logget ud, så" in client.get(response["Location"]).content.decode()
+    client.force_login(world.leader)
+    assert client.post(reverse("logout"))["Location"] == "/konto/log-ind/"
+    assert "logget ud, så" not in client.get("/konto/log-ind/").content.decode()
