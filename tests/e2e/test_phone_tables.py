@@ -2,10 +2,12 @@
 sideways scrolling that cuts off the request and its pedagogist), and the heat map's names and
 details wrap beside the weeks instead of running off the screen's edge."""
 
+from datetime import timedelta
+
 import pytest
 
 from tests.e2e.conftest import log_in
-from tests.factories import PASSWORD, request_in
+from tests.factories import PASSWORD, course, request_in
 
 WIDTH = 390
 
@@ -43,3 +45,44 @@ def test_the_triage_queue_and_the_heat_map_fit_a_phone(page, live_server, world)
     for name in page.locator(".heatmap th[scope=row]").all():
         assert _right_edge(name) <= WIDTH
     assert page.locator(".heatmap thead th[aria-current]").is_visible()
+
+
+def test_the_leaders_lists_are_cards_on_a_phone(page, live_server, world):
+    """The course list, the follow-ups and "who has looked at my data": on a phone every
+    column is seen (a card per row with the column's name), none hidden beyond the edge."""
+    from django.utils import timezone
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from forloeb.models import Evaluation, EvaluationKind, FollowUp
+    from institutioner.models import AccessLogEntry
+
+    started = course(world)
+    overdue = timezone.localdate() - timedelta(days=3)
+    Evaluation.objects.create(course=started, kind=EvaluationKind.MIDWAY, due_on=overdue)
+    FollowUp.objects.create(course=started, months=3, closed_on=overdue, due_on=overdue)
+    # The administration opened the course, which concerns the leader.
+    AccessLogEntry.objects.create(
+        user=world.administrator,
+        action="view",
+        content_type=ContentType.objects.get_for_model(started),
+        object_id=started.pk,
+        concerns=[world.leader.pk],
+        url_name="course_detail",
+    )
+    log_in(page, live_server.url, world.leader.email, PASSWORD)
+    for path, seen in (
+        ("/forloeb/", ["Næste evaluering", "overskredet"]),
+        ("/opfoelgning/", ["Status", "Dato"]),
+        ("/hvem-har-set-mine-oplysninger/", ["Handling", "Side", "Objekt"]),
+    ):
+        page.goto(live_server.url + path)
+        scroller = page.locator(".table-responsive").first
+        assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth"), path
+        row = page.locator(".table-stack tbody tr").first
+        for text in seen:
+            shown = row.get_by_text(text, exact=True).first
+            assert shown.is_visible(), (path, text)
+            assert _right_edge(shown) <= WIDTH, (path, text)
+        for badge in row.locator(".badge").all():
+            assert badge.is_visible() and _right_edge(badge) <= WIDTH, path
