@@ -96,6 +96,47 @@ class HistoryAdmin(UnknownIsNotFound, SimpleHistoryAdmin):
         models.DecimalField: {"localize": True},
     }
 
+    # The change form carries the object's latest history row as it was when the form was
+    # opened; a save from a form opened before someone else's (another tab, a colleague) is
+    # refused with what was typed kept, instead of silently undoing the other change.
+    change_form_template = "admin/institutioner/change_form_stamped.html"
+    STAMP = "_stamp"
+
+    def _stamp(self, obj) -> str:
+        latest = obj.history.order_by("-history_date", "-history_id").values("history_id")[:1]
+        return str(next(iter(latest), {}).get("history_id", ""))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        sent = request.POST.get(self.STAMP) if request.method == "POST" else None
+        if obj is None or sent is None:
+            return form
+        stamp = self._stamp
+
+        class StampedForm(form):  # type: ignore[valid-type,misc]
+            def clean(self):
+                cleaned = super().clean()
+                # Locked until the admin's save ends (its view runs in one transaction).
+                type(obj)._default_manager.select_for_update().filter(pk=obj.pk).exists()
+                if sent != stamp(obj):
+                    raise ValidationError(
+                        _(
+                            "Someone has changed this record since you opened it (perhaps you, "
+                            "in another tab). Your changes are not saved; they are still in the "
+                            "form. Open the record again to see the other change, or save "
+                            "again to replace it with yours."
+                        ),
+                        code="stale",
+                    )
+                return cleaned
+
+        return StampedForm
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            context["stamp_name"], context["stamp"] = self.STAMP, self._stamp(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def _shown(self, request, object_id) -> None:
         if not (
             str(object_id).isdigit() and self.get_queryset(request).filter(pk=object_id).exists()

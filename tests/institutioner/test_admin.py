@@ -1,5 +1,6 @@
 """The administration keeps master data in the Danish admin; bad data gets a Danish message."""
 
+import re
 from datetime import date
 
 import pytest
@@ -631,3 +632,34 @@ def test_the_deleted_list_pages_in_a_constant_number_of_queries(client, world):
     assert "Side 1 af 2" in page
     # Session, user, permissions, the page's count and rows (and the session's renewal).
     assert counts[0] == counts[1] <= 9
+
+
+def test_a_save_from_a_form_opened_before_another_change_is_refused(client, world):
+    """Two tabs on one institution: the first save stands; the second, from a form opened
+    before it, is refused with what was typed kept, and nothing of the first is undone. Saved
+    again (knowingly), it replaces it."""
+    client.force_login(world.administrator)
+    client.post(reverse("admin:institutioner_institution_add"), _institution_form(world))
+    institution = Institution.objects.get(name="Børnehuset Solsikken")
+    url = reverse("admin:institutioner_institution_change", args=[institution.pk])
+
+    def stamp_of(body: str) -> str:
+        return re.search(r'name="_stamp" value="(\d*)"', body).group(1)
+
+    first = stamp_of(client.get(url).content.decode())
+    second = stamp_of(client.get(url).content.decode())
+    assert first == second == str(institution.history.latest().history_id)
+    saved = client.post(url, _institution_form(world, street="Mødevej 4", _stamp=first))
+    assert saved.status_code == 302
+    refused = client.post(url, _institution_form(world, opens_at="07:00", _stamp=second))
+    assert refused.status_code == 200
+    body = refused.content.decode()
+    assert "Nogen har ændret posten, siden du åbnede den" in body
+    assert 'value="07:00"' in body
+    institution.refresh_from_db()
+    assert institution.street == "Mødevej 4" and f"{institution.opens_at:%H:%M}" == "06:30"
+    # The refused form carries the new stamp: saving again replaces the other change.
+    again = client.post(url, _institution_form(world, opens_at="07:00", _stamp=stamp_of(body)))
+    assert again.status_code == 302
+    institution.refresh_from_db()
+    assert institution.street == "Solvej 2" and f"{institution.opens_at:%H:%M}" == "07:00"
