@@ -41,7 +41,7 @@ from institutioner.models import (
     Role,
     User,
 )
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import CPR_PLAIN_MESSAGE, validate_no_cpr_plain, validate_phone
 
 
 class UnknownIsNotFound:
@@ -85,6 +85,31 @@ class SafeJSONDecoder(json.JSONDecoder):
             raise json.JSONDecodeError(str(error), s, 0) from None
 
 
+def _plain_cpr(error: ValidationError) -> ValidationError:
+    """The same errors, a CPR number's with the plain message."""
+    if hasattr(error, "error_dict"):
+        return ValidationError(
+            {name: [_plain_cpr(e) for e in errors] for name, errors in error.error_dict.items()}
+        )
+    if hasattr(error, "error_list") and len(error.error_list) > 1:
+        return ValidationError([_plain_cpr(e) for e in error.error_list])
+    if getattr(error, "code", None) == "cpr":
+        return ValidationError(CPR_PLAIN_MESSAGE, code="cpr")
+    return error
+
+
+class PlainCprMessages:
+    """Stamdata's texts are names, addresses, phone numbers and reasons: a CPR number in one is
+    refused with the plain message, not the models' one about a children's group."""
+
+    def _update_errors(self, errors):
+        super()._update_errors(_plain_cpr(errors))  # type: ignore[misc]
+
+
+class PlainCprModelForm(PlainCprMessages, forms.ModelForm):
+    pass
+
+
 class HistoryAdmin(UnknownIsNotFound, SimpleHistoryAdmin):
     """django-simple-history's pages, answering 404 (not 500) for an id that is not a number,
     and 404 for one the admin does not show (unknown, deleted or out of scope: the history of a
@@ -110,10 +135,10 @@ class HistoryAdmin(UnknownIsNotFound, SimpleHistoryAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         sent = request.POST.get(self.STAMP) if request.method == "POST" else None
         if obj is None or sent is None:
-            return form
+            return type(form.__name__, (PlainCprMessages, form), {})
         stamp = self._stamp
 
-        class StampedForm(form):  # type: ignore[valid-type,misc]
+        class StampedForm(PlainCprMessages, form):  # type: ignore[valid-type,misc]
             def clean(self):
                 cleaned = super().clean()
                 # Locked until the admin's save ends (its view runs in one transaction).
@@ -257,12 +282,14 @@ class LabelledInlineFormSet(BaseInlineFormSet):
 
 class GroupInline(AdministrationPermissions, admin.TabularInline):
     model = Group
+    form = PlainCprModelForm
     extra = 0
     formset = LabelledInlineFormSet
 
 
 class MembershipInline(SafeAutocompleteFields, AdministrationPermissions, admin.TabularInline):
     model = Membership
+    form = PlainCprModelForm
     extra = 0
     formset = LabelledInlineFormSet
     autocomplete_fields = ["user", "institution"]
@@ -377,7 +404,7 @@ class ActiveChangeReasonField(forms.CharField):
         kwargs.setdefault("label", _("Reason"))
         super().__init__(
             max_length=services.REASON_MAX_LENGTH,
-            validators=[validate_no_cpr],
+            validators=[validate_no_cpr_plain],
             help_text=_("Why the person is deactivated or reactivated, e.g. left on 31 March."),
             **kwargs,
         )
@@ -394,6 +421,11 @@ class UserEditForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "")
+        validate_phone(phone)
+        return phone
 
     def clean(self):
         data = super().clean() or {}

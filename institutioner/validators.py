@@ -56,18 +56,17 @@ def validate_no_cpr(text: str) -> None:
         )
 
 
+CPR_PLAIN_MESSAGE = _(
+    "The text contains something that looks like a CPR number. Do not write CPR numbers here."
+)
+
+
 def validate_no_cpr_plain(text: str) -> None:
     """The CPR guard for free text that is about neither a child nor a learning environment (a
-    meeting's place, a reason for cancelling it): the message says only not to write CPR
-    numbers."""
+    meeting's place, a reason for cancelling it, Stamdata's names and addresses): the message
+    says only not to write CPR numbers."""
     if find_cpr_like(text):
-        raise ValidationError(
-            _(
-                "The text contains something that looks like a CPR number. Do not write CPR "
-                "numbers here."
-            ),
-            code="cpr",
-        )
+        raise ValidationError(CPR_PLAIN_MESSAGE, code="cpr")
 
 
 def validate_no_cpr_child(text: str) -> None:
@@ -103,4 +102,21 @@ def validate_plausible_date(value: date) -> None:
                 "latest": formats.date_format(latest, "SHORT_DATE_FORMAT"),
             },
             code="implausible_date",
+        )
+
+
+_PHONE = re.compile(r"\+?[0-9][0-9 ()./-]*")
+
+
+def validate_phone(text: str) -> None:
+    """A phone number as people write them: digits with spaces, dashes, dots, brackets or a
+    leading +, 8 to 15 digits (Danish numbers have 8; a foreign one up to 15 with its country
+    code). Used by the forms; the models' fields keep only the CPR guard."""
+    if not text:
+        return
+    digits = sum(ch.isdigit() for ch in text)
+    if not _PHONE.fullmatch(text.strip()) or not 8 <= digits <= 15:
+        raise ValidationError(
+            _("Write a phone number with digits, e.g. 12 34 56 78 or +45 12 34 56 78."),
+            code="phone",
         )

@@ -354,6 +354,9 @@ def test_drafts_are_not_shown_in_stamdata(client, world):
 CPR_SPELLINGS = ["070589-1234", "0705891234", "070589 1234", "07.05.89-1234"]
 
 
+PLAIN = "ligner et CPR-nummer. Skriv ikke CPR-numre her."
+
+
 @pytest.mark.parametrize("cpr", CPR_SPELLINGS)
 def test_stamdata_refuses_cpr_numbers_in_every_text_field(client, world, cpr):
     """#15 item 5: district, institution name and address, group, user name and phone and
@@ -375,7 +378,22 @@ def test_stamdata_refuses_cpr_numbers_in_every_text_field(client, world, cpr):
     for name, data in posts:
         response = client.post(reverse(name), data)
         assert response.status_code == 200, name
-        assert "ligner et CPR-nummer" in response.content.decode(), name
+        assert PLAIN in response.content.decode(), name
+        # Not the advice for a text about a children's group: these are names and addresses.
+        assert "børnegruppen" not in response.content.decode(), name
+    # A room added in the institution's own form too.
+    response = client.post(
+        reverse("admin:institutioner_institution_add"),
+        _institution_form(
+            world,
+            **{
+                "groups-TOTAL_FORMS": "1",
+                "groups-0-name": f"Stue {cpr}",
+                "groups-0-age_group": "3-6",
+            },
+        ),
+    )
+    assert response.status_code == 200 and PLAIN in response.content.decode()
     for field in ("name", "phone"):
         data = {
             "email": world.leader.email,
@@ -390,7 +408,7 @@ def test_stamdata_refuses_cpr_numbers_in_every_text_field(client, world, cpr):
         response = client.post(
             reverse("admin:institutioner_user_change", args=[world.leader.pk]), data
         )
-        assert "ligner et CPR-nummer" in response.content.decode(), field
+        assert PLAIN in response.content.decode(), field
     assert not District.objects.filter(name__contains="1234").exists()
     assert not Competence.objects.exists()
     assert not Group.objects.filter(name__contains="1234").exists()
@@ -496,11 +514,11 @@ def test_unticking_active_in_stamdata_deactivates_through_the_service(client, wo
     assert world.leader.is_active
 
     form = _user_change_form(
-        world.leader, is_active=None, phone="12 34", active_change_reason="Fratrådt"
+        world.leader, is_active=None, phone="12 34 56 78", active_change_reason="Fratrådt"
     )
     assert client.post(url, form).status_code == 302
     world.leader.refresh_from_db()
-    assert not world.leader.is_active and world.leader.phone == "12 34"
+    assert not world.leader.is_active and world.leader.phone == "12 34 56 78"
     record = world.leader.history.latest()
     assert (record.history_user, record.history_change_reason) == (world.administrator, "Fratrådt")
     assert Notification.objects.get().status == NotificationStatus.IN_APP
@@ -663,3 +681,37 @@ def test_a_save_from_a_form_opened_before_another_change_is_refused(client, worl
     assert again.status_code == 302
     institution.refresh_from_db()
     assert institution.street == "Solvej 2" and f"{institution.opens_at:%H:%M}" == "07:00"
+
+
+@pytest.mark.parametrize(
+    ("phone", "saved"),
+    [
+        ("<script>alert(1)</script>", False),
+        ("ring mig", False),
+        ("1234", False),
+        ("+45 12 34 56 78", True),
+        ("12-34-56-78", True),
+        ("", True),
+    ],
+)
+def test_a_persons_phone_in_stamdata_is_a_phone_number(client, world, phone, saved):
+    client.force_login(world.administrator)
+    data = {
+        "email": world.leader.email,
+        "name": "Ny Navnesen",
+        "phone": phone,
+        "role": world.leader.role,
+        "is_active": "on",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:institutioner_user_change", args=[world.leader.pk]), data)
+    world.leader.refresh_from_db()
+    if saved:
+        assert response.status_code == 302 and world.leader.phone == phone
+    else:
+        assert response.status_code == 200
+        assert "Skriv et telefonnummer med cifre" in response.content.decode()
+        # What else was typed stays in the form; nothing is saved.
+        assert 'value="Ny Navnesen"' in response.content.decode()
+        assert world.leader.name != "Ny Navnesen"
