@@ -19,6 +19,7 @@ class ForloebConfig(AppConfig):
         from indsats.hooks import (
             on_agreement_finished_check,
             on_agreement_in_force,
+            on_meeting_warnings,
             on_plan_clashes,
             on_planned_absence,
             on_triage_notes,
@@ -40,6 +41,11 @@ class ForloebConfig(AppConfig):
         on_triage_notes(plan_triage.plan_clash_notes)
         # The same check warns the one who sends an agreement whose plan clashes with it.
         on_plan_clashes(plan_triage.agreement_clash_lines)
+        # An intake meeting on a day a participating pedagogist is recorded absent is marked
+        # wherever it is shown: it should be moved.
+        from forloeb.plan import meetings as plan_meetings
+
+        on_meeting_warnings(plan_meetings.meeting_absence_warnings)
 
         # What the rooms register with the organisation: menu entries, the reminders' kinds of
         # message and their default schedules (installed after `migrate`).

@@ -730,6 +730,14 @@ class PlanChange(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.day or self.new_day}"
 
+    @property
+    def only_proposed(self) -> bool:
+        """A leader's proposal that was never in the plan (waiting, declined, or withdrawn or
+        lapsed before an answer): it is worded as a proposal, not as what happens."""
+        return self.status == PlanChangeStatus.DECLINED or (
+            self.decided_at is None and self.status != PlanChangeStatus.ACCEPTED
+        )
+
 
 # --- The plan: calendar subscriptions (forloeb/plan/) -------------------------------------------
 

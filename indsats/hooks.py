@@ -100,3 +100,37 @@ def on_plan_clashes(provider: Callable[..., list[str]]) -> Callable[..., list[st
 
 def plan_clashes(*, version) -> list[str]:
     return [line for provider in _plan_clashes for line in provider(version=version)]
+
+
+# What a higher app knows about planned intake meetings that the people at them should see,
+# such as a participant recorded absent that day (a higher app knows the plan). A provider
+# takes the meetings and the person looking (`viewer`, or None) and answers, in a fixed number
+# of queries, {meeting id: [Danish line, ...]}. Without a provider nothing is said.
+_meeting_warnings: list[Callable[..., dict[int, list[str]]]] = []
+
+
+def on_meeting_warnings(
+    provider: Callable[..., dict[int, list[str]]],
+) -> Callable[..., dict[int, list[str]]]:
+    if provider not in _meeting_warnings:
+        _meeting_warnings.append(provider)
+    return provider
+
+
+def meeting_warnings(*, meetings: list, viewer=None) -> dict[int, list[str]]:
+    warnings: dict[int, list[str]] = {}
+    if not meetings:
+        return warnings
+    for provider in _meeting_warnings:
+        for meeting_id, lines in provider(meetings=meetings, viewer=viewer).items():
+            warnings.setdefault(meeting_id, []).extend(lines)
+    return warnings
+
+
+def with_meeting_warnings(meetings, viewer=None) -> list:
+    """The meetings as a list, each with `warnings` (the providers' lines, or none)."""
+    meetings = list(meetings)
+    found = meeting_warnings(meetings=meetings, viewer=viewer)
+    for meeting in meetings:
+        meeting.warnings = found.get(meeting.pk, [])
+    return meetings

@@ -27,8 +27,10 @@ from forloeb.models import (
     Evaluation,
     EvaluationStatus,
     Phase,
+    PlanChangeStatus,
 )
 from forloeb.plan import selectors as plan_selectors
+from forloeb.plan import triage as plan_triage
 from forloeb.plan.forms import PlanChangeForm
 from forloeb.voice import selectors as voice
 from institutioner import paging
@@ -75,6 +77,19 @@ def course_list(request):
             "today": timezone.localdate(),
         },
     )
+
+
+def _with_warnings(changes: list) -> list:
+    """A proposal waiting for an answer (its days not passed) carries what the pedagogist would
+    be warned of if she took it into the plan: she is elsewhere or away on the new day, or the
+    day it cancels is already taken by her absence. The leader who proposed it reads it too."""
+    today = timezone.localdate()
+    for change in changes:
+        waiting = change.status == PlanChangeStatus.PROPOSED and all(
+            day is None or day >= today for day in (change.day, change.new_day)
+        )
+        change.warnings = plan_triage.change_warnings(change) if waiting else []
+    return changes
 
 
 def _course_page(request, course, *, note_form=None, add_evaluation_form=None):
@@ -134,8 +149,10 @@ def _course_page(request, course, *, note_form=None, add_evaluation_form=None):
             ),
             "add_evaluation_form": add_evaluation_form or EvaluationAddForm(),
             # The plan's exceptions, beside the agreement (forloeb/plan/).
-            "plan_changes": plan_selectors.plan_changes_of(
-                course, user_id=request.user.pk, can_change=can_change_plan
+            "plan_changes": _with_warnings(
+                plan_selectors.plan_changes_of(
+                    course, user_id=request.user.pk, can_change=can_change_plan
+                )
             ),
             "can_change_plan": can_change_plan,
             "can_propose_plan_change": access.can_propose_plan_change(request.user, course)

@@ -475,7 +475,8 @@ def plan_changes_between(
 def plan_changes_of(course: Course, *, user_id: int, can_change: bool) -> list[PlanChange]:
     """A course's changes, newest practice day first, for its page; each marked `can_withdraw`
     when this person may take it back now: a change in the plan by whoever may change the plan
-    (`can_change`), a proposal by the leader who made it, and only before its days."""
+    (`can_change`), a proposal by the leader who made it, and only until its days have passed
+    (a change can be made on its day, so it can be taken back on it too)."""
     today = timezone.localdate()
     changes = list(
         course.plan_changes.select_related("made_by", "decided_by", "withdrawn_by").order_by(
@@ -483,7 +484,7 @@ def plan_changes_of(course: Course, *, user_id: int, can_change: bool) -> list[P
         )
     )
     for change in changes:
-        ahead = all(day is None or day > today for day in (change.day, change.new_day))
+        ahead = all(day is None or day >= today for day in (change.day, change.new_day))
         if change.status == PlanChangeStatus.ACCEPTED:
             allowed = can_change
         else:

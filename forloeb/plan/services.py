@@ -17,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from forloeb.models import (
@@ -32,6 +31,7 @@ from forloeb.models import (
     PlanChangeKind,
     PlanChangeStatus,
 )
+from forloeb.plan import meetings as plan_meetings
 from forloeb.plan import selectors, triage
 from indsats.agreements.content import DAY_CLOSES, DAY_OPENS
 from institutioner.errors import StateError
@@ -44,8 +44,6 @@ from institutioner.workdays import holiday_name, is_working_day
 
 # Longest stretch one absence may cover (a repeating one until its last repetition).
 MAX_DAYS = 366
-
-# A practice day moved or added lies within the institutions' opening hours.
 
 
 @dataclass(frozen=True)
@@ -141,6 +139,8 @@ def absence_record(*, actor: User, pedagogist_id: int, data: AbsenceInput) -> Ab
     absence.save()
     # How many leaders were told, for the confirmation (none when no practice day is touched).
     absence.leaders_told = _tell_leaders(absence, template="absence_recorded")  # type: ignore[attr-defined]
+    # Her intake meetings in it stay planned: whoever records it is told they should be moved.
+    absence.meetings = plan_meetings.meetings_in_absence(absence, first=timezone.localdate())  # type: ignore[attr-defined]
     return absence
 
 
@@ -162,32 +162,47 @@ def absence_cancel(*, actor: User, absence_id: int) -> Absence:
 
 
 def _tell_leaders(absence: Absence, *, template: str) -> int:
-    """One message per leader, listing the affected practice days at her institutions; the
-    number of leaders told."""
+    """One message per leader, listing the affected practice days and the intake meetings she
+    takes part in at her institutions (a meeting in her absence should be moved); the number of
+    leaders told."""
     today = timezone.localdate()
     affected = [p for p in selectors.affected_practice_days(absence) if p.day >= today]
-    if not affected:
+    meetings = plan_meetings.meetings_in_absence(absence, first=today)
+    if not affected and not meetings:
         return 0
     by_institution: dict[int, list[selectors.PracticeDay]] = defaultdict(list)
     for practice in affected:
         by_institution[practice.institution.pk].append(practice)
+    meetings_by_institution: dict[int, list] = defaultdict(list)
+    for meeting in meetings:
+        meetings_by_institution[meeting.request.institution_id].append(meeting)
+    institution_ids = set(by_institution) | set(meetings_by_institution)
     days_of: dict[int, list[selectors.PracticeDay]] = defaultdict(list)
+    meetings_of: dict[int, list] = defaultdict(list)
     leaders: dict[int, User] = {}
     memberships = User.objects.filter(
-        role=Role.LEADER, is_active=True, memberships__institution_id__in=list(by_institution)
+        role=Role.LEADER, is_active=True, memberships__institution_id__in=list(institution_ids)
     ).values_list("pk", "memberships__institution_id")
     users = {u.pk: u for u in User.objects.filter(pk__in={pk for pk, _i in memberships})}
     for user_id, institution_id in memberships:
         leaders[user_id] = users[user_id]
-        days_of[user_id].extend(by_institution[institution_id])
+        days_of[user_id].extend(by_institution.get(institution_id, []))
+        meetings_of[user_id].extend(meetings_by_institution.get(institution_id, []))
     for user_id, leader in leaders.items():
         days = sorted(set(days_of[user_id]), key=lambda p: (p.day, p.time_from or time.min))
-        first = days[0].day
+        hers = sorted({m.pk: m for m in meetings_of[user_id]}.values(), key=lambda m: m.starts_at)
+        first = min([p.day for p in days[:1]] + [timezone.localdate(m.starts_at) for m in hers[:1]])
         notification_queue(
             recipient=leader,
             template=template,
             kind=NotificationKind.ABSENCE,
-            context={"pedagogist": absence.pedagogist, "absence": absence, "days": days},
+            context={
+                "pedagogist": absence.pedagogist,
+                "absence": absence,
+                "days": days,
+                "meetings": hers,
+                "first_day": first,
+            },
             concerns=absence,
             url=_week_plan_url(first),
             dedupe_key=f"{template}:{absence.pk}:{user_id}",
@@ -250,6 +265,25 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
         errors["new_time_from" if data.new_time_from < DAY_OPENS else "new_time_to"].append(
             _("A practice day lies in the institution's day, between %(opens)s and %(closes)s.")
             % {"opens": f"{DAY_OPENS:%H:%M}", "closes": f"{DAY_CLOSES:%H:%M}"}
+        )
+    institution = course.agreement.request.institution
+    if (
+        needs_new
+        and data.new_time_from
+        and data.new_time_to
+        and not {"new_time_from", "new_time_to"} & set(errors)
+        and (data.new_time_from < institution.opens_at or data.new_time_to > institution.closes_at)
+    ):
+        # New times lie within the institution's own opening hours: the children are there.
+        errors[
+            "new_time_from" if data.new_time_from < institution.opens_at else "new_time_to"
+        ].append(
+            _("%(name)s is open %(opens)s-%(closes)s; the practice day must lie within that.")
+            % {
+                "name": institution.name,
+                "opens": f"{institution.opens_at:%H:%M}",
+                "closes": f"{institution.closes_at:%H:%M}",
+            }
         )
     if errors:
         raise ValidationError(dict(errors))
@@ -324,87 +358,6 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
         raise ValidationError(dict(errors))
 
 
-def _clashes_of(change: PlanChange) -> list[str]:
-    """Where the day a change moves to or adds has a pedagogist of the course recorded absent
-    (all day or at an overlapping time: the week plan shows the day as absence, no practice) or
-    elsewhere at the same time (her practice days that day under her other agreements, with
-    their one-off changes): one Danish line each, naming the absence's time or the other place
-    and time, for whoever put it in the plan (the week plan shows it as a clash). Nothing for a
-    cancelled day."""
-    day = change.new_day
-    if day is None:
-        return []
-    agreement = change.course.agreement
-    time_from, time_to = change.new_time_from, change.new_time_to
-    if time_from is None or time_to is None:
-        version = agreement.versions.in_force().first()
-        plan = version.parsed.plan if version is not None else None
-        time_from, time_to = (plan.time_from, plan.time_to) if plan else (None, None)
-    pedagogists = list(
-        Pedagogist.objects.filter(allocations__request__agreement=agreement)
-        .select_related("user")
-        .order_by("user__name", "pk")
-        .distinct()
-    )
-    if not pedagogists:
-        return []
-    # The day as it will be, with the other agreements' own one-off changes: a day of theirs
-    # cancelled there frees it, one moved or added there is a clash.
-    elsewhere = [
-        other
-        for other in selectors.planned_days(
-            pedagogist_ids=[p.pk for p in pedagogists], first=day, last=day
-        )
-        if other.agreement_id != agreement.pk
-        and selectors._overlap(time_from, time_to, other.time_from, other.time_to)
-    ]
-    elsewhere.sort(key=lambda p: (p.time_from or time.min, p.agreement_id))
-    # Her recorded absence that day: the week plan shows the new day as absence, no practice.
-    absent = [
-        a
-        for a in selectors.absences_between([p.pk for p in pedagogists], day, day)
-        if selectors.absence_days(a, day, day)
-        and selectors._overlap(time_from, time_to, a.time_from, a.time_to)
-    ]
-    absent.sort(key=lambda a: (a.time_from or time.min, a.pk))
-    lines = []
-    for pedagogist in pedagogists:
-        for absence in (a for a in absent if a.pedagogist_id == pedagogist.pk):
-            if absence.time_from is None or absence.time_to is None:
-                line = _(
-                    "Note: %(name)s is recorded as absent all day on %(day)s; the week plan "
-                    "shows the new day as absence, without practice."
-                )
-            else:
-                line = _(
-                    "Note: %(name)s is recorded as absent %(from)s-%(to)s on %(day)s; the week "
-                    "plan shows the new day as absence, without practice."
-                )
-            lines.append(
-                line
-                % {
-                    "name": pedagogist.user.name,
-                    "day": date_format(day, "l j. F"),
-                    "from": f"{absence.time_from:%H.%M}" if absence.time_from else "",
-                    "to": f"{absence.time_to:%H.%M}" if absence.time_to else "",
-                }
-            )
-        for other in (p for p in elsewhere if p.pedagogist_id == pedagogist.pk):
-            lines.append(
-                _(
-                    "Note: %(name)s is already at %(place)s%(times)s on %(day)s; the new day "
-                    "overlaps it (the week plan shows a clash)."
-                )
-                % {
-                    "name": pedagogist.user.name,
-                    "place": other.place,
-                    "times": triage.times_text(other),
-                    "day": date_format(day, "l j. F"),
-                }
-            )
-    return lines
-
-
 def _lock_course_in_force(course_id: int) -> Course:
     course = (
         Course.objects.select_for_update(of=("self",))
@@ -469,7 +422,8 @@ def plan_change_make(
         )
     else:
         _tell_leaders_of_change(change)
-        change.clashes = _clashes_of(change)  # type: ignore[attr-defined]
+    # A proposal too: the leader learns what the pedagogist will see on the course's page.
+    change.clashes = triage.change_warnings(change)  # type: ignore[attr-defined]
     return change
 
 
@@ -506,7 +460,7 @@ def plan_change_accept(*, actor: User, change_id: int) -> PlanChange:
     change.decided_by, change.decided_at = actor, timezone.now()
     change.save(update_fields=["status", "decided_by", "decided_at"])
     _tell_leaders_of_change(change)
-    change.clashes = _clashes_of(change)  # type: ignore[attr-defined]
+    change.clashes = triage.change_warnings(change)  # type: ignore[attr-defined]
     return change
 
 
@@ -532,9 +486,10 @@ def plan_change_decline(*, actor: User, change_id: int) -> PlanChange:
 def plan_change_withdraw(
     *, actor: User, change_id: int, seen_status: str | None = None
 ) -> PlanChange:
-    """Take a change back before its day: a change in the plan (by whoever may change the
-    plan) or a leader's proposal not yet answered (by the leader who made it). Its days are as
-    agreed again and free for another change; whoever was told of it is told it is withdrawn.
+    """Take a change back until its day has passed (on the day too, as it can be made on the
+    day): a change in the plan (by whoever may change the plan) or a leader's proposal not yet
+    answered (by the leader who made it). Its days are as agreed again and free for another
+    change; whoever was told of it is told it is withdrawn.
 
     The caller has decided that `actor` may (forloeb/access.py)."""
     change = (
@@ -553,8 +508,8 @@ def plan_change_withdraw(
         # A proposal accepted while its leader took it back: who may withdraw it has changed.
         raise StateError(_("The change was answered in the meantime; see the course's page."))
     today = timezone.localdate()
-    if any(day is not None and day <= today for day in (change.day, change.new_day)):
-        raise StateError(_("A change whose day has come cannot be withdrawn."))
+    if any(day is not None and day < today for day in (change.day, change.new_day)):
+        raise StateError(_("A change whose day has passed cannot be withdrawn."))
     was_proposal = change.status == PlanChangeStatus.PROPOSED
     change.status = PlanChangeStatus.WITHDRAWN
     change.withdrawn_by, change.withdrawn_at = actor, timezone.now()

@@ -2,7 +2,8 @@
 (the agreements in force, on working days). Triage shows it beside a request (issue 18 item 4),
 not only whether the hours run out (`on_triage_notes`); the one who sends an agreement for
 signature is warned by it (`on_plan_clashes`), and so is the one who adds or moves a practice
-day onto a day she is elsewhere (forloeb/plan/services.py). Registered with indsats/hooks.py from
+day onto a day she is elsewhere or away, or proposes it, and the pedagogist who answers the
+proposal (`change_warnings`). Registered with indsats/hooks.py from
 ForloebConfig.ready()."""
 
 from collections.abc import Iterable
@@ -13,13 +14,19 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from forloeb.models import PlanChangeKind
 from forloeb.plan.selectors import (
     PlanPeriod,
     PracticeDay,
     _overlap,
+    absence_covers,
+    absence_days,
+    absences_between,
     awaiting_signature_periods,
     first_working_weekday,
     plan_periods,
+    planned_days,
+    practice_days,
 )
 from indsats.hooks import TriageNote
 from indsats.models import Weekday
@@ -189,3 +196,116 @@ def agreement_clash_lines(*, version) -> list[str]:
             exclude_agreement_id=version.agreement_id,
         )
     ]
+
+
+def _change_times(change) -> tuple[time | None, time | None]:
+    """The times of the day a change moves to or adds: its own, else the agreement's."""
+    if change.new_time_from is not None and change.new_time_to is not None:
+        return change.new_time_from, change.new_time_to
+    version = change.course.agreement.versions.in_force().first()
+    plan = version.parsed.plan if version is not None else None
+    return (plan.time_from, plan.time_to) if plan else (None, None)
+
+
+def change_warnings(change) -> list[str]:
+    """What whoever makes, proposes or answers a change should know, one Danish line each:
+    - the day it moves to or adds has a pedagogist of the course recorded absent (all day or at
+      an overlapping time: the week plan shows the day as absence, no practice) or elsewhere at
+      the same time (her practice days that day under her other agreements, with their one-off
+      changes), naming the absence's time or the other place and time;
+    - the day it cancels is already gone: a pedagogist of the course is recorded absent then.
+    Shown when a change is made or proposed, when a proposal is answered, and beside a proposal
+    on the course's page. The kind of absence is never named (leaders read these too)."""
+    agreement = change.course.agreement
+    pedagogists = list(
+        Pedagogist.objects.filter(allocations__request__agreement=agreement)
+        .select_related("user")
+        .order_by("user__name", "pk")
+        .distinct()
+    )
+    if not pedagogists:
+        return []
+    ids = [p.pk for p in pedagogists]
+    if change.kind == PlanChangeKind.CANCEL:
+        return _cancel_warnings(change, pedagogists)
+    day = change.new_day
+    if day is None:
+        return []
+    time_from, time_to = _change_times(change)
+    # The day as it will be, with the other agreements' own one-off changes: a day of theirs
+    # cancelled there frees it, one moved or added there is a clash.
+    elsewhere = [
+        other
+        for other in planned_days(pedagogist_ids=ids, first=day, last=day)
+        if other.agreement_id != agreement.pk
+        and _overlap(time_from, time_to, other.time_from, other.time_to)
+    ]
+    elsewhere.sort(key=lambda p: (p.time_from or time.min, p.agreement_id))
+    # Her recorded absence that day: the week plan shows the new day as absence, no practice.
+    absent = [
+        a
+        for a in absences_between(ids, day, day)
+        if absence_days(a, day, day) and _overlap(time_from, time_to, a.time_from, a.time_to)
+    ]
+    absent.sort(key=lambda a: (a.time_from or time.min, a.pk))
+    lines = []
+    for pedagogist in pedagogists:
+        for absence in (a for a in absent if a.pedagogist_id == pedagogist.pk):
+            if absence.time_from is None or absence.time_to is None:
+                line = _(
+                    "Note: %(name)s is recorded as absent all day on %(day)s; the week plan "
+                    "shows the new day as absence, without practice."
+                )
+            else:
+                line = _(
+                    "Note: %(name)s is recorded as absent %(from)s-%(to)s on %(day)s; the week "
+                    "plan shows the new day as absence, without practice."
+                )
+            lines.append(
+                line
+                % {
+                    "name": pedagogist.user.name,
+                    "day": date_format(day, "l j. F"),
+                    "from": f"{absence.time_from:%H.%M}" if absence.time_from else "",
+                    "to": f"{absence.time_to:%H.%M}" if absence.time_to else "",
+                }
+            )
+        for other in (p for p in elsewhere if p.pedagogist_id == pedagogist.pk):
+            lines.append(
+                _(
+                    "Note: %(name)s is already at %(place)s%(times)s on %(day)s; the new day "
+                    "overlaps it (the week plan shows a clash)."
+                )
+                % {
+                    "name": pedagogist.user.name,
+                    "place": other.place,
+                    "times": times_text(other),
+                    "day": date_format(day, "l j. F"),
+                }
+            )
+    return lines
+
+
+def _cancel_warnings(change, pedagogists: list[Pedagogist]) -> list[str]:
+    """A cancelled practice day that her recorded absence already takes away (at its times)."""
+    day = change.day
+    if day is None:
+        return []
+    ordinary = [
+        p
+        for p in practice_days(agreement_ids=[change.course.agreement_id], first=day, last=day)
+        if p.day == day
+    ]
+    absences = absences_between([p.pk for p in pedagogists], day, day)
+    lines = []
+    for pedagogist in pedagogists:
+        mine = [p for p in ordinary if p.pedagogist_id == pedagogist.pk]
+        if mine and all(any(absence_covers(a, p) for a in absences) for p in mine):
+            lines.append(
+                _(
+                    "Note: %(name)s is recorded as absent on %(day)s; the practice day already "
+                    "falls away without this cancellation."
+                )
+                % {"name": pedagogist.user.name, "day": date_format(day, "l j. F")}
+            )
+    return lines

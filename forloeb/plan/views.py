@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -136,6 +137,20 @@ def absence_create(request):
                     "have been told."
                 ),
             )
+            for meeting in getattr(absence, "meetings", []):
+                messages.warning(
+                    request,
+                    _(
+                        "The absence falls on the intake meeting %(day)s %(from)s–%(to)s at "
+                        "%(place)s; it should be moved: tell the administration."
+                    )
+                    % {
+                        "day": date_format(timezone.localtime(meeting.starts_at), "l j. F"),
+                        "from": f"{timezone.localtime(meeting.starts_at):%H:%M}",
+                        "to": f"{timezone.localtime(meeting.ends_at):%H:%M}",
+                        "place": meeting.request.institution.name,
+                    },
+                )
             return redirect(
                 _week_url(absence.starts_on - timedelta(days=absence.starts_on.weekday()))
             )

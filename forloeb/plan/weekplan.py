@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from forloeb.access import WeekPlanScope
 from forloeb.models import Evaluation, EvaluationStatus
 from forloeb.plan import selectors
+from forloeb.plan.meetings import absence_at_meeting
 from indsats.models import IntakeMeeting, MeetingStatus
 from institutioner.models import Pedagogist
 from institutioner.workdays import holiday_name
@@ -217,10 +218,7 @@ def plan_between(
             # A meeting in her absence stays planned (it is not the plan's to cancel), marked
             # as absence and, for whoever sees clashes, flagged to be looked at.
             absent = any(
-                a.pedagogist_id == pid
-                and selectors.absence_days(a, day, day)
-                and selectors._overlap(a.time_from, a.time_to, clock, end_clock)
-                for a in absences
+                a.pedagogist_id == pid and absence_at_meeting(a, starts, ends) for a in absences
             )
             if absent and scope.flags_clashes:
                 row.clash = True
@@ -228,7 +226,9 @@ def plan_between(
                 Entry(
                     kind="meeting",
                     uid=f"meeting-{meeting_uid}-{pid}@indsatsteam",
-                    title=_("Absent: intake meeting") if absent else _("Intake meeting"),
+                    title=_("Intake meeting – absent that day, should be moved")
+                    if absent
+                    else _("Intake meeting"),
                     place=inst_name,
                     time_from=clock,
                     time_to=end_clock,

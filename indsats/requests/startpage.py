@@ -2,7 +2,7 @@
 
 from django.db.models import Case, Count, Q, When
 
-from indsats import access
+from indsats import access, hooks
 from indsats.models import RequestStatus
 from indsats.requests import selectors
 from institutioner.startpage import StartSection, register
@@ -10,8 +10,9 @@ from institutioner.startpage import StartSection, register
 
 @register
 def upcoming_meetings(request):
-    meetings = list(
-        selectors.upcoming_meetings(request.user, access.meetings_for(request.user))[:5]
+    meetings = hooks.with_meeting_warnings(
+        selectors.upcoming_meetings(request.user, access.meetings_for(request.user))[:5],
+        viewer=request.user,
     )
     if not meetings:
         return None

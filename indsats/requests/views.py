@@ -133,7 +133,9 @@ def _request_page(request, req, *, withdraw_form=None):
         "req": req,
         "events": req.events.select_related("actor"),
         "allocations": req.allocations.select_related("pedagogist__user"),
-        "meetings": req.meetings.order_by("-starts_at").prefetch_related("participants"),
+        "meetings": hooks.with_meeting_warnings(
+            req.meetings.order_by("-starts_at").prefetch_related("participants"), viewer=user
+        ),
         "can_edit": access.can_change_request(user, req),
         "can_submit": access.can_change_request(user, req),
         "can_withdraw": access.can_withdraw_request(user, req),
@@ -216,7 +218,10 @@ def _triage_page(request, req, **forms):
         "checked_ids": checked_ids,
         "events": req.events.select_related("actor"),
         "allocations": req.allocations.select_related("pedagogist__user"),
-        "meetings": req.meetings.order_by("-starts_at").prefetch_related("participants"),
+        "meetings": hooks.with_meeting_warnings(
+            req.meetings.order_by("-starts_at").prefetch_related("participants"),
+            viewer=request.user,
+        ),
         "accept_form": accept_form,
         "reject_form": forms.get("reject_form") or RejectForm(),
         "ask_form": forms.get("ask_form") or AskInfoForm(),

@@ -337,18 +337,19 @@ def test_an_intake_meeting_in_her_absence_is_marked_in_the_week_plan(client, wor
     (mine,) = week_plan(week_plan_scope_for(world.pedagogist.user), monday)
     away, beside = mine.days[0], mine.days[1]
     (meeting,) = [e for e in away.entries if e.kind == "meeting"]
-    assert meeting.title == "Fraværende: indsatsmøde" and meeting.clash and away.clash
+    marked = "Indsatsmøde – fraværende den dag, bør flyttes"
+    assert meeting.title == marked and meeting.clash and away.clash
     assert mine.flagged
     (meeting,) = [e for e in beside.entries if e.kind == "meeting"]
     assert meeting.title == "Indsatsmøde" and not meeting.clash and not beside.clash
     client.force_login(world.pedagogist.user)
     page = client.get(_week_url(monday)).content.decode()
-    assert "Fraværende: indsatsmøde" in page and "Overlap" in page and "Tjek planen" in page
+    assert marked in page and "Overlap" in page and "Tjek planen" in page
     # The leader sees the meeting fall in an absence (as she sees practice days fall away), not
     # why, and no flags.
     (hers,) = week_plan(week_plan_scope_for(world.leader), monday)
     (meeting,) = [e for e in hers.days[0].entries if e.kind == "meeting"]
-    assert meeting.title == "Fraværende: indsatsmøde" and not hers.flagged
+    assert meeting.title == "Indsatsmøde – fraværende den dag, bør flyttes" and not hers.flagged
 
 
 def test_sending_warns_of_an_agreement_she_was_sent_to_sign_on_the_same_days(world):
@@ -365,3 +366,47 @@ def test_sending_warns_of_an_agreement_she_was_sent_to_sign_on_the_same_days(wor
     )
     (line,) = again.plan_clashes
     assert line.startswith("Støder sammen med planen for Paula Pædagog: torsdag 09:00–11:00 i ")
+
+
+def test_an_intake_meeting_in_her_absence_is_warned_of_wherever_it_is_shown(client, world):
+    """QA as a leader: the start page and the request's page showed the meeting as normal and
+    the absence's message listed only practice days. Now the meeting carries the warning for
+    the leader, the pedagogist (in her own words) and the administration, and the leaders'
+    message names the meeting, also when the absence touches no practice day."""
+    from forloeb.models import AbsenceKind
+    from forloeb.plan.services import AbsenceInput
+    from indsats.requests import services as requests_services
+    from institutioner.models import Notification, NotificationKind
+    from institutioner.workdays import at_local
+
+    monday = _thursday() - timedelta(days=3)
+    req = make_request(world, submit=True)
+    accept(world, req)
+    requests_services.meeting_plan(
+        actor=world.administrator,
+        request_id=req.pk,
+        starts_at=at_local(monday, time(9)),
+        ends_at=at_local(monday, time(10, 30)),
+        place="Personalerummet",
+        participants=[world.leader, world.pedagogist.user],
+    )
+    services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(kind=AbsenceKind.TRAINING_DAY, starts_on=monday, ends_on=monday),
+    )
+    warning = "Paula Pædagog er fraværende den dag – mødet bør flyttes."
+    client.force_login(world.leader)
+    for url in (reverse("start"), reverse("request_detail", args=[req.pk])):
+        assert warning in client.get(url).content.decode()
+    client.force_login(world.pedagogist.user)
+    assert "Du er registreret fraværende den dag – mødet bør flyttes." in (
+        client.get(reverse("start")).content.decode()
+    )
+    client.force_login(world.administrator)
+    assert warning in client.get(reverse("triage_detail", args=[req.pk])).content.decode()
+
+    (note,) = Notification.objects.filter(kind=NotificationKind.ABSENCE, recipient=world.leader)
+    assert note.subject == "Paula Pædagog er fraværende til et indsatsmøde i jeres institution"
+    assert "indsatsmøde mandag" in note.body_text and "Personalerummet" in note.body_text
+    assert f"(anmodning nr. {req.pk})" in note.body_text and "bør flyttes" in note.body_text

@@ -1,0 +1,126 @@
+"""The plan's word on intake meetings: a participant recorded absent at the meeting's time.
+
+The meeting stays planned (moving it is the administration's), but wherever it is shown the
+people at it are told that it should be moved (`meeting_absence_warnings`, registered with
+indsats/hooks.py's `on_meeting_warnings`), the leaders are told in the absence's message, and
+the week plan marks it. The kind of absence is never named: leaders read these too."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from forloeb.models import Absence
+from forloeb.plan.selectors import _overlap, absence_days, absences_between, last_day_of
+from indsats.models import IntakeMeeting, MeetingStatus
+
+
+def _local(moment: datetime) -> tuple[date, time]:
+    local = timezone.localtime(moment)
+    return local.date(), local.time().replace(second=0, microsecond=0)
+
+
+def absence_at_meeting(absence: Absence, starts_at: datetime, ends_at: datetime) -> bool:
+    """Whether the absence covers (part of) the meeting's time."""
+    day, clock = _local(starts_at)
+    _end_day, end_clock = _local(ends_at)
+    return bool(absence_days(absence, day, day)) and _overlap(
+        absence.time_from, absence.time_to, clock, end_clock
+    )
+
+
+@dataclass(frozen=True)
+class AbsentParticipant:
+    user_id: int
+    name: str
+    absence: Absence
+
+
+def absent_participants(meetings: list) -> dict[int, list[AbsentParticipant]]:
+    """For each planned meeting, the participating pedagogists recorded absent at its time.
+    Two queries."""
+    planned = [m for m in meetings if m.status == MeetingStatus.PLANNED]
+    if not planned:
+        return {}
+    rows = list(
+        IntakeMeeting.participants.through.objects.filter(
+            intakemeeting_id__in=[m.pk for m in planned], user__pedagogist__isnull=False
+        ).values_list("intakemeeting_id", "user_id", "user__name", "user__pedagogist")
+    )
+    if not rows:
+        return {}
+    days = [timezone.localtime(m.starts_at).date() for m in planned]
+    absences = absences_between({row[3] for row in rows}, min(days), max(days))
+    if not absences:
+        return {}
+    by_id = {m.pk: m for m in planned}
+    found: dict[int, list[AbsentParticipant]] = defaultdict(list)
+    for meeting_id, user_id, name, pedagogist_id in sorted(rows, key=lambda r: (r[0], r[2])):
+        meeting = by_id[meeting_id]
+        for absence in absences:
+            if absence.pedagogist_id == pedagogist_id and absence_at_meeting(
+                absence, meeting.starts_at, meeting.ends_at
+            ):
+                found[meeting_id].append(AbsentParticipant(user_id, name, absence))
+                break
+    return dict(found)
+
+
+def meeting_absence_warnings(*, meetings: list, viewer=None) -> dict[int, list[str]]:
+    """One Danish line per absent participant of each planned meeting, for the meeting's card
+    (start page, the request's page, triage). Two queries."""
+    warnings: dict[int, list[str]] = {}
+    for meeting_id, absent in absent_participants(meetings).items():
+        lines = []
+        for person in absent:
+            absence = person.absence
+            times = {
+                "name": person.name,
+                "from": f"{absence.time_from:%H:%M}" if absence.time_from else "",
+                "to": f"{absence.time_to:%H:%M}" if absence.time_to else "",
+            }
+            yourself = viewer is not None and viewer.pk == person.user_id
+            if absence.time_from is None or absence.time_to is None:
+                line = (
+                    _("You are recorded absent that day – the meeting should be moved.")
+                    if yourself
+                    else _("%(name)s is absent that day – the meeting should be moved.")
+                )
+            else:
+                line = (
+                    _(
+                        "You are recorded absent %(from)s–%(to)s that day – the meeting should "
+                        "be moved."
+                    )
+                    if yourself
+                    else _(
+                        "%(name)s is absent %(from)s–%(to)s that day – the meeting should be moved."
+                    )
+                )
+            lines.append(line % times)
+        warnings[meeting_id] = lines
+    return warnings
+
+
+def meetings_in_absence(absence: Absence, *, first: date) -> list[IntakeMeeting]:
+    """The planned intake meetings from `first` that the absence's pedagogist takes part in
+    and the absence covers (at their time), in order. One query."""
+    last = last_day_of(absence)
+    if last < first:
+        return []
+    begin = timezone.make_aware(datetime.combine(max(first, absence.starts_on), time.min))
+    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+    meetings = (
+        IntakeMeeting.objects.filter(
+            status=MeetingStatus.PLANNED,
+            starts_at__gte=begin,
+            starts_at__lt=end,
+            participants__pedagogist=absence.pedagogist_id,
+        )
+        .select_related("request__institution", "request__group")
+        .order_by("starts_at", "pk")
+        .distinct()
+    )
+    return [m for m in meetings if absence_at_meeting(absence, m.starts_at, m.ends_at)]
