@@ -552,4 +552,6 @@ ACCESS_LOG_QUERY_KEYS = {
         pgettext_lazy("access log filter", "focus level"), dict(FocusLevel.choices)
     ),
     "waiting_days": log.QueryKey(pgettext_lazy("access log filter", "waited at least (days)")),
+    # An agenda item's number in the address of its decision or move page.
+    "item_id": log.QueryKey(pgettext_lazy("access log filter", "agenda item"), number=True),
 }

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indsats.models import SupportApplication, SupportDecision, SupportDocument, SupportEvent
 from institutioner import access
+from institutioner.accesslog.selectors import page_text
 from institutioner.accessrequests.sections import CHILD, Child, Section, register
 from institutioner.models import AccessLogEntry, User
 
@@ -247,7 +248,7 @@ def _child_access_log(child: Child):
             "time": entry.at,
             "by": entry.user.name if entry.user else "",
             "action": str(entry.get_action_display()),
-            "page": entry.url_name,
+            "page": page_text(entry),
         }
 
 

@@ -75,9 +75,12 @@ def test_the_childs_access_request_holds_the_childs_applications_and_who_read_th
     # beside Ida's (hers is not named here).
     reads = section(files, "child_access_log")
     assert [(row["applications"], row["by"], row["page"]) for row in reads] == [
-        ([emil.pk], world.administrator.name, "support_detail"),
-        (sorted([emil.pk, emil_again.pk]), world.administrator.name, "visitation_meeting_detail"),
+        ([emil.pk], world.administrator.name, "Ansøgning om støtte"),
+        (sorted([emil.pk, emil_again.pk]), world.administrator.name, "Visitationsmøde"),
     ]
+    # In Danish in the summary too, as on the access log's own page; no page's internal name.
+    assert "visitation_meeting_detail" not in files["indsigt.html"]
+    assert "Visitationsmøde" in files["indsigt.html"]
     everything = "\n".join(files.values())
     assert "Ida" not in everything and str(ida.pk) not in {str(r["id"]) for r in applications}
     # No section about a person (a leader's own requests, week sheets, ...) is in it.

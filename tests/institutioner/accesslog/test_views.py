@@ -439,3 +439,15 @@ def test_an_impossible_object_number_is_a_plain_danish_message(client, world, nu
     page = response.content.decode()
     assert response.context["form"].errors["object_id"] == [message]
     assert message in page and "mindre end eller lig" not in page
+
+
+def test_every_number_in_a_logged_address_reads_in_danish(db):
+    """The decision and move pages of an agenda item log the item's number from their address;
+    the log, its CSV and an access request's ZIP write it "dagsordenspunkt nr. 25", not
+    "item_id=25"."""
+    from django.utils import translation
+
+    from institutioner.accesslog.selectors import query_text
+
+    with translation.override("da"):
+        assert query_text("item_id=25") == "dagsordenspunkt nr. 25"

@@ -102,4 +102,8 @@ def test_a_failed_e_mail_says_in_danish_what_went_wrong(client, world):
     client.force_login(world.administrator)
     html = client.get(reverse("operations")).content.decode()
     assert "Mailserveren afbrød forbindelsen." in html
-    assert "Connection unexpectedly closed" in html
+    # The server's English words are labelled as such, for IT, beside the Danish summary.
+    assert (
+        'Mailserverens egne ord, til IT: <span lang="en">SMTPServerDisconnected: Connection '
+        "unexpectedly closed</span>"
+    ) in html
