@@ -217,6 +217,7 @@ class EventKind(models.TextChoices):
     RESUBMITTED = "resubmitted", _("Submitted again with more information")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     INFO_REQUESTED = "info_requested", _("More information requested")
+    INFO_GIVEN = "info_given", _("The administration's question answered")
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
     MEETING_PLANNED = "meeting_planned", _("Intake meeting planned")
@@ -420,6 +421,8 @@ class VersionStatus(models.TextChoices):
     SENT = "sent", _("Sent for signature")
     IN_FORCE = "in_force", _("In force")
     SUPERSEDED = "superseded", _("Superseded")
+    # Sent, then declined by a signer: kept as it was sent; a new draft carries the work on.
+    DECLINED = "declined", _("Declined, sent back")
 
 
 # Signed by all: the version in force and those it replaced.
@@ -540,6 +543,13 @@ class AgreementVersion(models.Model):
         if self.ended:
             assert self.ends_on is not None
             return _("Ended %(day)s") % {"day": f"{self.ends_on:%d.%m.%Y}"}
+        if (
+            self.status == VersionStatus.IN_FORCE
+            and self.starts_on is not None
+            and self.starts_on > timezone.localdate()
+        ):
+            # Signed, but its period has not begun: say when it does.
+            return _("Signed; in force from %(day)s") % {"day": f"{self.starts_on:%d.%m.%Y}"}
         return str(self.get_status_display())
 
     @property

@@ -32,6 +32,7 @@ from indsats.requests.forms import (
     WithdrawForm,
 )
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, SHORT
+from institutioner.workdays import working_day_on_or_after
 from tests.forloeb.courses.conftest import held
 from tests.indsats.helpers import accept, agreement_in_force, make_request, plan_meeting
 
@@ -41,7 +42,7 @@ def too_long(limit: int) -> str:
 
 
 def _request_form(world):
-    day = timezone.localdate() + timedelta(days=14)
+    day = working_day_on_or_after(timezone.localdate() + timedelta(days=14))
     data = {
         "institution": world.institution.pk,
         "group": world.institution.groups.get(name="Sommerfuglen").pk,

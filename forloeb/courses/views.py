@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,6 +33,7 @@ from forloeb.plan import selectors as plan_selectors
 from forloeb.plan import triage as plan_triage
 from forloeb.plan.forms import PlanChangeForm
 from forloeb.voice import selectors as voice
+from indsats.models import AgreementVersion
 from institutioner import paging
 from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
@@ -55,6 +56,16 @@ def course_list(request):
                     "due_on", "pk"
                 ),
                 to_attr="planned_evaluations",
+            )
+        )
+        # When the agreed period starts (the version in force, else the last signed one): the
+        # course is made at the signing, often days before its first day.
+        .annotate(
+            period_starts=Subquery(
+                AgreementVersion.objects.signed()
+                .filter(agreement=OuterRef("agreement"))
+                .order_by("status", "-number")  # "in_force" before "superseded"
+                .values("starts_on")[:1]
             )
         )
         .order_by("-started_at", "-pk")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forloeb import access
-from forloeb.models import InstitutionRating
+from forloeb.models import InstitutionRating, RatingArea
 from forloeb.voice import selectors, services
 from forloeb.voice.forms import InviteForm, RatingForm
 from institutioner.accesslog import services as access_log
@@ -50,12 +50,15 @@ def rating_answer(request, pk: int, evaluation_id: int):
             request.POST or None,
             asks_meeting_hours=access.can_invite_raters(request.user, course),
         )
-    if request.method == "POST" and own is not None:
-        messages.error(request, _("You have already answered this evaluation."))
-        return redirect("rating_answer", pk=course.pk, evaluation_id=evaluation.pk)
-    if request.method == "POST" and closed_message:
-        messages.error(request, closed_message)
-        return redirect("rating_answer", pk=course.pk, evaluation_id=evaluation.pk)
+    unsaved: list[tuple[str, str]] = []
+    refused = ""
+    if request.method == "POST" and (own is not None or closed_message):
+        # Another tab sent first, or the form closed meanwhile: nothing is saved, but what was
+        # typed here is shown back, so it can be copied elsewhere.
+        refused = (
+            _("You have already answered this evaluation.") if own is not None else closed_message
+        )
+        unsaved = _typed(request.POST)
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             services.rating_submit(
@@ -91,8 +94,31 @@ def rating_answer(request, pk: int, evaluation_id: int):
             "window": window,
             "closed_message": closed_message,
             "can_invite": access.can_invite_raters(request.user, course) and not closed_message,
+            "refused": refused,
+            "unsaved": unsaved,
         },
     )
+
+
+def _typed(data) -> list[tuple[str, str]]:
+    """(label, text) of what a refused form held: each area's score and comment, the meeting
+    hours and the last comment; empty ones left out."""
+    rows = []
+    for area in RatingArea:
+        score = data.get(area.value, "").strip()
+        comment = data.get(f"{area.value}_comment", "").strip()
+        if score or comment:
+            label = str(area.label)
+            if score:
+                label = _("%(area)s (score %(score)s)") % {"area": label, "score": score}
+            rows.append((label, comment))
+    hours = data.get("meeting_hours", "").strip()
+    if hours:
+        rows.append((str(_("The staff's hours in meetings for the course")), hours))
+    comment = data.get("comment", "").strip()
+    if comment:
+        rows.append((str(_("Anything else you want to say about the course")), comment))
+    return rows
 
 
 @login_required

@@ -40,6 +40,7 @@ def agreement_html(version: AgreementVersion, *, as_in_force: bool = False) -> s
         "slots": selectors.signature_rows(version),
         "draft": version.status == VersionStatus.DRAFT,
         "superseded": version.status == VersionStatus.SUPERSEDED and not as_in_force,
+        "declined": version.status == VersionStatus.DECLINED,
         "municipality": settings.MUNICIPALITY_NAME,
         "logo_url": Path(logo).as_uri() if logo else "",
         "verify_url": verification_url(version) if signed else "",

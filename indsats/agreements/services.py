@@ -26,10 +26,13 @@ from indsats.requests.services import _event, _lock_request, _require, request_a
 from institutioner.errors import StateError
 from institutioner.files.services import stored_files_delete
 from institutioner.models import NotificationKind, User
-from institutioner.notifications.services import notification_queue_many
+from institutioner.notifications.services import notification_queue_many, notifications_done
 from institutioner.sso.services import FreshAuthentication
 from institutioner.textlimits import MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr
+
+# The messages that ask someone to sign a version: done once they signed, or nobody can.
+SIGNATURE_ASKED = ("agreement_sent", "reminder_signature")
 
 
 def _lock_version(version_id: int) -> AgreementVersion:
@@ -82,7 +85,8 @@ def frozen_message(version: AgreementVersion) -> str:
     if version.status == VersionStatus.SENT:
         return _(
             "This version is sent for signature and cannot be changed. To change it, decline "
-            "to sign it (with a reason); it then becomes a draft again."
+            "to sign it (with a reason); it is then kept as declined and a new draft is made "
+            "from it."
         )
     return _("This version is signed and cannot be changed. Make an adjustment instead.")
 
@@ -208,6 +212,7 @@ def agreement_sign(
     signed = set(
         version.signatures.filter(content_hash=version.content_hash).values_list("slot", flat=True)
     )
+    notifications_done(concerns=version, templates=SIGNATURE_ASKED, recipients=[actor])
     if needed <= signed:
         _agreement_put_in_force(version, actor)
     return signature
@@ -247,6 +252,7 @@ def _agreement_put_in_force(version: AgreementVersion, actor: User) -> None:
     version.status = VersionStatus.IN_FORCE
     version.in_force_at = now
     version.save(update_fields=["status", "in_force_at", "updated_at"])
+    notifications_done(concerns=version, templates=SIGNATURE_ASKED)
     _version_event(
         version, EventKind.AGREEMENT_IN_FORCE, actor, _("Version %(n)s.") % {"n": version.number}
     )
@@ -277,12 +283,14 @@ def agreement_decline(*, actor: User, version_id: int, reason: str) -> Agreement
     validate_no_cpr(reason)
     check_lengths(reason=(reason, MEDIUM))
     number = version.number
-    version.signatures.all().delete()
-    version.status = VersionStatus.DRAFT
-    version.number = None
-    version.content_hash = ""
-    version.sent_at = None
-    version.save(update_fields=["status", "number", "content_hash", "sent_at", "updated_at"])
+    # The declined version is kept as it was sent (with any signatures it had, which no longer
+    # count); the work goes on in a new draft of the same content.
+    version.status = VersionStatus.DECLINED
+    version.save(update_fields=["status", "updated_at"])
+    notifications_done(concerns=version, templates=SIGNATURE_ASKED)
+    draft = AgreementVersion.objects.create(
+        agreement=version.agreement, content=version.content, created_by=actor
+    )
     _version_event(
         version,
         EventKind.AGREEMENT_DECLINED,
@@ -300,7 +308,7 @@ def agreement_decline(*, actor: User, version_id: int, reason: str) -> Agreement
         },
         concerns=version,
     )
-    return version
+    return draft
 
 
 @transaction.atomic

@@ -68,16 +68,18 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
         shown = in_force or (versions[0] if versions else None)
     signed_slots = {s.slot for s in open_version.signatures.all()} if open_version else set()
     numbered = [v for v in versions if v.number]
-    declined = None
+    declined = declined_version = None
     if open_version and open_version.status == VersionStatus.DRAFT:
-        declined = (
-            agreement.request.events.filter(kind=EventKind.AGREEMENT_DECLINED)
-            .select_related("actor")
-            .order_by("-created_at")
-            .first()
-        )
-        if declined and declined.created_at < open_version.created_at:
-            declined = None
+        # A draft made when its predecessor was declined: say so, with the signer's reason.
+        before = next((v for v in versions if v.pk < open_version.pk), None)
+        if before is not None and before.status == VersionStatus.DECLINED:
+            declined_version = before
+            declined = (
+                agreement.request.events.filter(kind=EventKind.AGREEMENT_DECLINED)
+                .select_related("actor")
+                .order_by("-created_at")
+                .first()
+            )
     sign_with_login = sso_selectors.logged_in_with_identity_provider(request)
     content = shown.parsed if shown else None
     response = render(
@@ -100,6 +102,7 @@ def _agreement_page(request, agreement, *, sign_form=None, decline_form=None):
             "can_see_history": access.can_see_agreement_history(user),
             "finished": finished,
             "declined": declined,
+            "declined_version": declined_version,
             "pending_other": open_version if shown is not open_version else None,
             "can_sign": bool(
                 not finished

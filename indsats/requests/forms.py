@@ -24,6 +24,7 @@ from institutioner.models import Assignment, Group, Pedagogist, Role, User
 from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField, use_length_message
 from institutioner.validators import validate_no_cpr, validate_no_cpr_plain, validate_plausible_date
 from institutioner.wallclock import clean_meeting_times
+from institutioner.workdays import is_working_day, not_a_working_day
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -87,8 +88,23 @@ class RequestForm(forms.ModelForm):
             "wished_time_to": TIME,
         }
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, answer: str | None = None, **kwargs):
+        """`answer`: the request waits for an answer to the administration's question; the form
+        has a field for it, holding the answer given so far ("" if none)."""
         super().__init__(*args, **kwargs)
+        if answer is not None:
+            self.fields["answer"] = TextField(
+                label=_("Your answer to the administration's question"),
+                max_length=MEDIUM,
+                required=False,
+                initial=answer,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                validators=[validate_no_cpr],
+                help_text=_(
+                    "The administration sees it beside its question, and it is kept in the "
+                    "request's history. Change the fields below too, if the answer changes them."
+                ),
+            )
         institutions = access.institutions_for(user)
         institution_field = cast(forms.ModelChoiceField, self.fields["institution"])
         institution_field.queryset = institutions
@@ -114,6 +130,7 @@ class RequestForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
+            *([Fieldset(_("Answer"), "answer")] if "answer" in self.fields else []),
             Fieldset(_("Where"), Row(Column("institution"), Column("group"))),
             Fieldset(
                 _("The need"),
@@ -147,6 +164,10 @@ class RequestForm(forms.ModelForm):
             raise forms.ValidationError(_("The wished start cannot be in the past."))
         if start > timezone.localdate() + timedelta(days=365):
             raise forms.ValidationError(_("The wished start can be at most a year ahead."))
+        # The agreement and the course start on a working day; a holiday or weekend is refused
+        # here, with the day named, rather than at a later step.
+        if changed and not is_working_day(start):
+            raise forms.ValidationError(not_a_working_day(start))
         return start
 
     def clean(self):

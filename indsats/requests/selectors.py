@@ -18,9 +18,11 @@ from indsats.models import (
     SIGNED_STATUSES,
     AgreementVersion,
     Allocation,
+    EventKind,
     IntakeMeeting,
     InterventionRequest,
     MeetingStatus,
+    RequestEvent,
     RequestStatus,
 )
 from institutioner.models import Assignment, Institution, Pedagogist
@@ -406,3 +408,29 @@ def recent_interventions(req: InterventionRequest) -> list[InterventionRequest]:
         .exclude(pk=req.pk)
         .order_by("-decided_at")
     )
+
+
+@dataclass(frozen=True)
+class QuestionAndAnswer:
+    """The administration's last question on a request and the leader's answer to it, if any."""
+
+    question: RequestEvent
+    answer: RequestEvent | None
+
+
+def last_question(req: InterventionRequest) -> QuestionAndAnswer | None:
+    question = (
+        req.events.filter(kind=EventKind.INFO_REQUESTED)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if question is None:
+        return None
+    answer = (
+        req.events.filter(kind=EventKind.INFO_GIVEN, pk__gt=question.pk)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return QuestionAndAnswer(question=question, answer=answer)

@@ -141,7 +141,16 @@ def request_create(*, actor: User, data: dict, client_token) -> tuple[Interventi
 
 
 @transaction.atomic
-def request_update(*, actor: User, request_id: int, data: dict) -> InterventionRequest:
+def request_update(
+    *, actor: User, request_id: int, data: dict, answer: str = ""
+) -> InterventionRequest:
+    """Save the leader's changes. `answer`: the answer to the administration's question, while
+    the request waits for one; kept in the request's history when it is new or changed."""
+    check_lengths(answer=(answer, MEDIUM))
+    try:
+        validate_no_cpr(answer)
+    except ValidationError as error:
+        raise ValidationError({"answer": error.messages}) from None
     req = _lock_request(request_id)
     _require(
         req,
@@ -156,6 +165,16 @@ def request_update(*, actor: User, request_id: int, data: dict) -> InterventionR
     _set_choices(req, data["focus_levels"], data["themes"])
     if req.status == RequestStatus.NEEDS_INFO:
         _event(req, kind=EventKind.UPDATED, actor=actor, from_status=req.status)
+        asked = selectors.last_question(req)
+        given = asked.answer.message if asked and asked.answer else ""
+        if answer.strip() and answer.strip() != given:
+            _event(
+                req,
+                kind=EventKind.INFO_GIVEN,
+                actor=actor,
+                from_status=req.status,
+                message=answer.strip(),
+            )
     return req
 
 

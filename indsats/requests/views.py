@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 from indsats import access, hooks
 from indsats.models import (
     Agreement,
-    EventKind,
     MeetingStatus,
     RequestStatus,
 )
@@ -94,10 +93,19 @@ def request_edit(request, pk: int):
     if not req.is_editable:
         messages.error(request, _("The request can no longer be changed."))
         return redirect("request_detail", pk=req.pk)
-    form = RequestForm(request.POST or None, instance=req, user=request.user)
+    asked = selectors.last_question(req) if req.status == RequestStatus.NEEDS_INFO else None
+    answer = None
+    if req.status == RequestStatus.NEEDS_INFO:
+        answer = asked.answer.message if asked and asked.answer else ""
+    form = RequestForm(request.POST or None, instance=req, user=request.user, answer=answer)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_update(actor=request.user, request_id=req.pk, data=form.cleaned_data)
+            services.request_update(
+                actor=request.user,
+                request_id=req.pk,
+                data=form.cleaned_data,
+                answer=form.cleaned_data.get("answer", ""),
+            )
         except StateError as error:
             # Shown above the form, which keeps what was typed (to copy elsewhere if needed).
             form.add_error(None, error.message)
@@ -106,15 +114,10 @@ def request_edit(request, pk: int):
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect("request_detail", pk=req.pk)
-    question = (
-        req.events.filter(kind=EventKind.INFO_REQUESTED).order_by("-created_at").first()
-        if req.status == RequestStatus.NEEDS_INFO
-        else None
-    )
     return render(
         request,
         "indsats/requests/request_form.html",
-        {"form": form, "req": req, "question": question},
+        {"form": form, "req": req, "question": asked.question if asked else None},
     )
 
 
@@ -230,6 +233,7 @@ def _triage_page(request, req, **forms):
         "cancel_form": forms.get("cancel_form") or MeetingCancelForm(),
         "cancel_meeting_id": forms.get("cancel_meeting_id"),
         "recent": selectors.recent_interventions(req),
+        "asked": selectors.last_question(req),
         "notes": hooks.triage_notes(requests=[req]).get(req.pk, []),
         "can_decide": req.status == RequestStatus.SUBMITTED,
         "can_plan": req.status == RequestStatus.ACCEPTED

@@ -250,6 +250,22 @@ def notification_mark_read(
     return unread.update(read_at=timezone.now())
 
 
+def notifications_done(
+    *, concerns: models.Model, templates: Iterable[str], recipients: Iterable[User] | None = None
+) -> int:
+    """What the messages of `templates` about `concerns` asked for is done (signed, declined,
+    superseded): they are marked as read, for `recipients` or everyone they went to, so no stale
+    request stays unread. Returns how many."""
+    unread = Notification.objects.unread().filter(
+        content_type=ContentType.objects.get_for_model(concerns),
+        object_id=concerns.pk,
+        template__in=list(templates),
+    )
+    if recipients is not None:
+        unread = unread.filter(recipient__in=[person.pk for person in recipients])
+    return unread.update(read_at=timezone.now())
+
+
 def notification_preferences_save(*, user: User, emailed_kinds: Iterable[str]) -> None:
     """Keep e-mail for `emailed_kinds`; switch it off for every other kind of the person's role.
     Kinds outside the role are left as they are."""

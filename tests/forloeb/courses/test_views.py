@@ -548,3 +548,23 @@ def test_the_final_summary_of_the_report_is_the_final_evaluations(client, world)
     assert "Afsluttende opsamling Slut: grupperne er en fast del af dagen." in text
     assert text.count("Slut: grupperne er en fast del af dagen.") == 2  # its row and the heading
     assert text.count("Efter slutevalueringen: et opfølgende blik.") == 1
+
+
+def test_the_course_list_says_when_the_agreed_period_starts_not_only_the_signing(client, world):
+    agreement, version = agreement_in_force(world)
+    version.refresh_from_db()
+    assert version.starts_on > timezone.localdate()
+    client.force_login(world.leader)
+    body = client.get(reverse("course_list")).content.decode()
+    assert "Aftalt periode starter" in body
+    months = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+              "september", "oktober", "november", "december"]  # fmt: skip
+    start = (
+        f"{version.starts_on.day}. {months[version.starts_on.month - 1]} {version.starts_on.year}"
+    )
+    today = timezone.localdate()
+    signed = f"underskrevet {today.day}. {months[today.month - 1]} {today.year}"
+    assert start in body and signed in body
+    # The course page names the version's status with the day its period starts.
+    body = client.get(reverse("course_detail", args=[agreement.course.pk])).content.decode()
+    assert f"underskrevet; i kraft fra {version.starts_on:%d.%m.%Y}" in body

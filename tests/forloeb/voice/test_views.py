@@ -134,3 +134,26 @@ def test_an_id_beyond_the_databases_integers_is_a_danish_message(client, world, 
     response = client.post(_url(course, final, "rating_invite"), {"people": [person]})
     assert response.status_code == 200
     assert "Vælg hvem der skal svare." in response.content.decode()
+
+
+def test_a_second_tab_sent_after_the_first_shows_back_what_it_held(client, world):
+    """Opened in two tabs, sent from A then from B: B's text is shown to be copied, not lost,
+    and nothing is saved twice."""
+    course, final = course_due_today(world)
+    client.force_login(world.leader)
+    assert client.post(_url(course, final), form_data(comment="Første fane")).status_code == 302
+    long_comment = "Fra anden fane: " + "personalet fik ro i garderoben. " * 20
+    response = client.post(
+        _url(course, final),
+        form_data(comment=long_comment, effect_comment="Effekt <b>set</b> i fane B"),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Du har allerede svaret på denne evaluering." in page
+    assert "Ikke gemt: det, du skrev i dette vindue" in page
+    assert long_comment.strip() in page
+    assert "Effekt &lt;b&gt;set&lt;/b&gt; i fane B" in page
+    # The saved answer is still the first tab's, once.
+    rating = InstitutionRating.objects.get()
+    assert rating.comment == "Første fane"
+    assert "Send svaret" not in page

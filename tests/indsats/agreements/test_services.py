@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import ProgrammingError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from indsats.agreements import content as agreements_content
@@ -153,12 +154,23 @@ def test_decline_sends_back_to_draft_and_tells_the_others(world):
     agreements_services.agreement_sign(
         actor=world.pedagogist.user, version_id=version.pk, password=PASSWORD
     )
-    agreements_services.agreement_decline(
+    draft = agreements_services.agreement_decline(
         actor=world.leader, version_id=version.pk, reason="Forkerte ugedage."
     )
+    # The declined version is kept as it was sent, marked declined; the work goes on in a new
+    # draft of the same content.
     version.refresh_from_db()
-    assert version.status == VersionStatus.DRAFT
-    assert version.number is None and not version.signatures.exists()
+    assert version.status == VersionStatus.DECLINED
+    assert version.number == 1 and version.content_hash and version.signatures.exists()
+    assert draft.pk != version.pk and draft.status == VersionStatus.DRAFT
+    assert draft.number is None and draft.content == version.content
+    assert list(version.agreement.versions.order_by("pk")) == [version, draft]
+    # Sent again, the draft becomes version 2.
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=draft.pk
+    )
+    draft.refresh_from_db()
+    assert draft.number == 2 and draft.content_hash != version.content_hash
     declined = Notification.objects.filter(template="agreement_declined")
     assert world.pedagogist.user.email in {n.email for n in declined}
     assert world.leader.email not in {n.email for n in declined}
@@ -296,12 +308,12 @@ def test_a_version_with_signatures_cannot_go_back_to_draft_in_the_database(world
     agreements_services.agreement_sign(actor=world.leader, version_id=version.pk, password=PASSWORD)
     with pytest.raises(DB_REFUSES), transaction.atomic():
         AgreementVersion.objects.filter(pk=version.pk).update(status=VersionStatus.DRAFT)
-    # Declining removes the signatures first, so it works.
+    # Declining keeps the version (and its signature) as declined, so it works.
     agreements_services.agreement_decline(
         actor=world.leader, version_id=version.pk, reason="Ret datoerne."
     )
     version.refresh_from_db()
-    assert version.status == VersionStatus.DRAFT
+    assert version.status == VersionStatus.DECLINED and version.signatures.exists()
 
 
 def test_draft_edits_keep_who_and_when(world):
@@ -310,3 +322,38 @@ def test_draft_edits_keep_who_and_when(world):
         actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.parsed)
     )
     assert version.history.count() >= 2
+
+
+def test_the_requests_to_sign_are_read_once_signed_declined_or_in_force(world):
+    """A person's "ready for your signature" is read when they sign; everyone's when the version
+    is declined or in force. The in-app message of the signing links to the PDF."""
+    _agreement, version = _draft(world)
+    agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.parsed)
+    )
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=version.pk
+    )
+    asked = Notification.objects.filter(template="agreement_sent")
+    assert {n.recipient for n in asked.filter(read_at=None)} == {
+        world.leader,
+        world.pedagogist.user,
+    }
+    agreements_services.agreement_sign(actor=world.leader, version_id=version.pk, password=PASSWORD)
+    assert {n.recipient for n in asked.filter(read_at=None)} == {world.pedagogist.user}
+    draft = agreements_services.agreement_decline(
+        actor=world.pedagogist.user, version_id=version.pk, reason="Forkerte tider."
+    )
+    assert not asked.filter(read_at=None).exists()
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=draft.pk
+    )
+    again = Notification.objects.filter(template="agreement_sent", object_id=draft.pk)
+    assert again.filter(read_at=None).count() == 2
+    for signer in (world.leader, world.pedagogist.user):
+        agreements_services.agreement_sign(actor=signer, version_id=draft.pk, password=PASSWORD)
+    assert not again.filter(read_at=None).exists()
+    in_force = Notification.objects.filter(template="agreement_in_force").first()
+    assert in_force is not None
+    assert reverse("agreement_pdf", args=[draft.pk]) in in_force.body_text
+    assert "vedhæftet e-mailen" in in_force.body_text

@@ -246,6 +246,43 @@ def test_who_has_signed_is_offered_to_take_it_back_and_the_decline_reads_once(cl
     )
     assert response.status_code == 302
     body = client.get(page).content.decode()
-    assert "Sendt tilbage til kladde af Lene Leder." in body
+    assert "Version 1 blev afvist af Lene Leder" in body and "sendt tilbage" in body
     assert "Version 1 afvist: Tiderne passer ikke." in body
     assert "afviste at underskrive" not in body
+
+
+def test_after_a_decline_the_declined_version_is_listed_and_the_new_draft_once(client, world):
+    _agreement, version = _draft(world)
+    agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.parsed)
+    )
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=version.pk
+    )
+    client.force_login(world.leader)
+    response = client.post(
+        reverse("agreement_decline", args=[version.pk]), {"reason": "Frokost kl. 11.30."}
+    )
+    assert response.status_code == 302
+    body = client.get(reverse("agreement_detail", args=[version.agreement_id])).content.decode()
+    # The new draft says once what it is; the declined version 1 stays in the list, marked.
+    assert "Kladde (ikke sendt til underskrift)" in body
+    assert "version-draft" not in body and "Kladde [Kladde]" not in body
+    assert "Version 1" in body and "Afvist, sendt tilbage" in body and "version-declined" in body
+    assert "Version 1 blev afvist af Lene Leder" in body and "Frokost kl. 11.30." in body
+    # Its PDF is marked declined, not a draft.
+    pdf_response = client.get(reverse("agreement_pdf", args=[version.pk]))
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(pdf_response.content)).pages
+    )
+    assert "AFVIST" in text
+
+
+def test_a_signed_version_whose_period_starts_later_says_when(client, world):
+    agreement, version = agreement_in_force(world)
+    version.refresh_from_db()
+    assert version.starts_on > version.in_force_at.date()
+    client.force_login(world.leader)
+    body = client.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
+    assert f"Underskrevet; i kraft fra {version.starts_on:%d.%m.%Y}" in body
+    assert "underskrevet af alle" in body and "periode " in body

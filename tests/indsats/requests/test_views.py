@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from indsats.models import InterventionRequest, RequestStatus
+from indsats.models import EventKind, InterventionRequest, RequestStatus
+from indsats.requests import services
+from institutioner.workdays import holiday_name, working_day_on_or_after
 from tests import factories
 from tests.indsats.helpers import accept, make_request, next_clock_change, plan_meeting
 
@@ -24,7 +26,9 @@ def _form(world, **overrides):
         "age_group": "3-6",
         "group_size": "20",
         "tried_already": "",
-        "wished_start": (timezone.localdate() + timedelta(days=14)).isoformat(),
+        "wished_start": working_day_on_or_after(
+            timezone.localdate() + timedelta(days=14)
+        ).isoformat(),
         "wished_weeks": "8",
         "wished_weekdays": ["0", "2"],
         "wished_time_from": "09:00",
@@ -502,3 +506,70 @@ def test_save_back_and_save_again_keeps_one_draft(client, world):
     response = client.post(other, _form(world, client_token=_token_in(page)))
     assert response.status_code == 302 and response["Location"] != first["Location"]
     assert InterventionRequest.objects.filter(created_by=world.leader).count() == 2
+
+
+def _first_after(day, wanted):
+    while not wanted(day):
+        day += timedelta(days=1)
+    return day
+
+
+def test_a_wished_start_on_a_holiday_or_a_weekend_is_refused_naming_the_day(client, world):
+    client.force_login(world.leader)
+    soon = timezone.localdate() + timedelta(days=2)
+    holiday = _first_after(soon, lambda d: d.weekday() < 5 and bool(holiday_name(d)))
+    saturday = _first_after(soon, lambda d: d.weekday() == 5)
+    response = client.post(
+        reverse("request_create"),
+        _form(world, wished_start=holiday.isoformat(), need="Uro ved frokosten."),
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f"{holiday:%d.%m.%Y} er en helligdag ({holiday_name(holiday)}); vælg en arbejdsdag." in (
+        body
+    )
+    assert "Uro ved frokosten." in body
+    req = make_request(world)
+    response = client.post(
+        reverse("request_edit", args=[req.pk]),
+        _form(world, wished_start=saturday.isoformat(), need="Konflikter ved garderoben."),
+    )
+    body = response.content.decode()
+    assert f"{saturday:%d.%m.%Y} er en weekenddag; vælg en arbejdsdag." in body
+    assert "Konflikter ved garderoben." in body
+    req.refresh_from_db()
+    assert req.wished_start != saturday
+    assert InterventionRequest.objects.count() == 1
+
+
+def test_the_leader_answers_the_administrations_question_in_a_field_of_its_own(client, world):
+    req = make_request(world, submit=True)
+    services.request_ask_info(
+        actor=world.administrator, request_id=req.pk, question="Hvor mange voksne er der?"
+    )
+    client.force_login(world.leader)
+    edit = reverse("request_edit", args=[req.pk])
+    assert "Dit svar på forvaltningens spørgsmål" in client.get(edit).content.decode()
+    # The CPR guard and the length limit, keeping what else was typed.
+    body = client.post(
+        edit, _form(world, answer="Barnet 010203-1234", need="Uro i små grupper.")
+    ).content.decode()
+    assert "CPR" in body and "Uro i små grupper." in body
+    body = client.post(edit, _form(world, answer="x" * 2001)).content.decode()
+    assert "Højst 2000 tegn (du har skrevet 2001)." in body
+    assert not req.events.filter(kind=EventKind.INFO_GIVEN).exists()
+    answer = "To voksne om formiddagen; tirsdag og torsdag passer bedst."
+    assert client.post(edit, _form(world, answer=answer)).status_code == 302
+    # Saved again unchanged, the answer is kept once; the form shows it to be changed.
+    assert answer in client.get(edit).content.decode()
+    assert client.post(edit, _form(world, answer=answer)).status_code == 302
+    given = req.events.filter(kind=EventKind.INFO_GIVEN)
+    assert [e.message for e in given] == [answer] and given.get().actor == world.leader
+    history = client.get(reverse("request_detail", args=[req.pk])).content.decode()
+    assert "Forvaltningens spørgsmål besvaret" in history and answer in history
+    # The administration reads it beside its question.
+    client.force_login(world.administrator)
+    services.request_submit(actor=world.leader, request_id=req.pk)
+    body = client.get(reverse("triage_detail", args=[req.pk])).content.decode()
+    assert "Spørgsmål til lederen og svaret" in body
+    assert body.index("Hvor mange voksne er der?") < body.index(answer)
