@@ -295,6 +295,12 @@ def calendar_feeds(request):
                 "institution": institution,
                 "feed": feed,
                 "url": _feed_url(request, feed) if feed else "",
+                # The same address for a calendar program to subscribe to at a click.
+                "webcal": _feed_url(request, feed)
+                .replace("https://", "webcal://", 1)
+                .replace("http://", "webcal://", 1)
+                if feed
+                else "",
             }
         )
     return render(request, "forloeb/plan/calendar_feeds.html", {"rows": rows})

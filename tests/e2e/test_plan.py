@@ -55,3 +55,27 @@ def test_an_absence_reaches_the_leader_and_her_week_plan(page, live_server, worl
     assert width <= 390
     assert serious_accessibility_violations(page) == []
     assert console_errors == []
+
+
+def test_a_calendar_address_is_copied_and_opened_on_a_phone(
+    page, live_server, world, console_errors
+):
+    """On a phone the whole subscription address is seen (wrapped, not cut off), a button
+    copies it, and a link hands it to the calendar program (webcal://)."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url, "paula@example.dk", PASSWORD)
+    page.goto(live_server.url + "/kalender/")
+    page.get_by_role("button", name="Lav en adresse").first.click()
+    address = page.locator("textarea[readonly]").first
+    url = address.input_value()
+    assert url.startswith(live_server.url + "/kalender/")
+    box = address.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    assert address.evaluate("e => e.scrollHeight <= e.clientHeight + 1")  # all of it in view
+    page.get_by_role("button", name="Kopiér adressen").first.click()
+    expect(page.get_by_role("button", name="Kopieret").first).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == url
+    webcal = page.get_by_role("link", name="Åbn i kalenderprogrammet").first
+    assert webcal.get_attribute("href") == "webcal://" + url.split("://", 1)[1]
+    assert serious_accessibility_violations(page) == []

@@ -65,7 +65,7 @@ def test_due_evaluations_on_the_start_page_and_the_form(client, world):
     )
     client.force_login(world.leader)
     body = client.get(reverse("start")).content.decode()
-    assert "Evalueringer, der skal holdes" in body and "overskredet" in body
+    assert "Kommende evalueringer" in body and "overskredet" in body
     client.force_login(world.pedagogist.user)
     url = reverse("evaluation_complete", args=[agreement.course.pk, evaluation.pk])
     response = client.post(url, {"participants": "", "decision": "continue", "scale_0": "2"})
