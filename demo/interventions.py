@@ -10,7 +10,7 @@ from django.utils import timezone
 from demo.organisation import DEMO_PASSWORD
 from indsats.agreements import services as agreements_services
 from indsats.agreements.content import Goal, written_on
-from indsats.models import FocusLevel, InterventionRequest, LearningTheme
+from indsats.models import EventKind, FocusLevel, InterventionRequest, LearningTheme
 from indsats.requests import services as requests_services
 from institutioner import workdays
 from institutioner.models import Institution, Pedagogist, Role, User
@@ -76,9 +76,16 @@ def _create(leader, institution, n, *, start_in_days=21, submit=True, waited_day
         requests_services.request_submit(actor=leader, request_id=req.pk)
         if waited_days:
             # The demo shows a queue that has been waiting; the app itself never backdates.
+            # The request, its history and the queue's "waited" all tell the same time: written
+            # an hour before it was submitted, `waited_days` ago.
+            submitted = timezone.now() - timedelta(days=waited_days)
+            written = submitted - timedelta(hours=1)
             InterventionRequest.objects.filter(pk=req.pk).update(
-                submitted_at=timezone.now() - timedelta(days=waited_days)
+                submitted_at=submitted, created_at=written, updated_at=submitted
             )
+            req.events.filter(kind=EventKind.CREATED).update(created_at=written)
+            req.events.filter(kind=EventKind.SUBMITTED).update(created_at=submitted)
+            req.refresh_from_db()
     return req
 
 

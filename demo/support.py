@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indsats.models import (
     REQUIRED_ASSESSMENTS,
@@ -316,7 +317,13 @@ def demo_support() -> None:
         item = AgendaItem.objects.create(
             meeting=held, application=app, purpose=purpose, added_at=added
         )
-        _event(app, SupportEventKind.ON_AGENDA, admin, added, message=str(held))
+        # As the app logs it: a re-visitation is placed by the administration, the rest by
+        # the rules (submitted or answered in time).
+        if purpose == AgendaPurpose.REVISIT:
+            _event(app, SupportEventKind.ON_AGENDA, admin, added, message=str(held))
+        else:
+            automatic = _("Put on the agenda of %(meeting)s automatically.") % {"meeting": held}
+            _event(app, SupportEventKind.ON_AGENDA, None, added, message=automatic)
         return item
 
     def decide(

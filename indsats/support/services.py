@@ -307,7 +307,8 @@ def support_submit(*, actor: User, application_id: int) -> SupportApplication:
     application.submitted_at = timezone.now()
     application.save(update_fields=["status", "submitted_at", "updated_at"])
     _event(application, kind=SupportEventKind.SUBMITTED, actor=actor, from_status=before)
-    item = agenda_place(application=application, actor=actor)
+    # Placed by the rules, not by the leader: the history says so.
+    item = agenda_place(application=application, actor=None)
     _tell_support_people(application, "support_submitted", item=item)
     return application
 
@@ -419,7 +420,7 @@ def support_answer(*, actor: User, application_id: int, answer: str) -> SupportA
         from_status=before,
         message=answer,
     )
-    item = agenda_place(application=application, actor=actor, purpose=AgendaPurpose.ANSWERED)
+    item = agenda_place(application=application, actor=None, purpose=AgendaPurpose.ANSWERED)
     _tell_support_people(application, "support_answered", item=item)
     return application
 

@@ -134,6 +134,12 @@ def _detail_page(request, application, **forms):
     documents = list(application.documents.select_related("uploaded_by"))
     attached = {document.kind for document in documents}
     agenda = list(application.agenda_items.select_related("meeting").order_by("-added_at", "-pk"))
+    # A moved item names where it went: the item put on an agenda after it (the list is newest
+    # first), or that it waits for a new meeting.
+    newer = None
+    for item in agenda:
+        setattr(item, "moved_to", newer.meeting if newer is not None else None)  # noqa: B010
+        newer = item
     decisions = list(application.decisions.select_related("decided_by", "agenda_item__meeting"))
     can_add_person = access.can_add_support_person(user)
     question = None

@@ -11,8 +11,10 @@ from indsats.support import periods
 from indsats.supportmeetings.services import (
     FIRST_OUTCOMES,
     REVISIT_OUTCOMES,
+    decision_errors,
     earliest_start,
     grant_in_force,
+    meeting_stamp,
 )
 from institutioner.forms import ClientTokenField, client_token_clean
 from institutioner.inputs import DecimalCommaField, IdMultipleChoiceField
@@ -48,6 +50,9 @@ class VisitationMeetingForm(forms.Form):
     )
 
     client_token = ClientTokenField()
+    # Changing a meeting: the saved meeting the form was opened on (services.meeting_stamp); a
+    # save from another tab or person in between is refused rather than overwritten.
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, new: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,6 +60,7 @@ class VisitationMeetingForm(forms.Form):
         self.new = new
         if new:
             self.initial.setdefault("client_token", uuid.uuid4())
+            del self.fields["stamp"]
         else:
             del self.fields["client_token"]
         members = cast(forms.ModelMultipleChoiceField, self.fields["members"])
@@ -73,6 +79,7 @@ class VisitationMeetingForm(forms.Form):
             "place": meeting.place,
             "application_deadline": meeting.application_deadline,
             "members": list(meeting.members.all()),
+            "stamp": meeting_stamp(meeting),
         }
 
     def clean_client_token(self):
@@ -95,7 +102,7 @@ class VisitationMeetingForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = TextField(
-        label=_("Reason (sent to the committee)"),
+        label=_("Reason (optional, sent to the committee)"),
         required=False,
         max_length=LINE,
         validators=[validate_no_cpr_plain],
@@ -148,6 +155,7 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, item: AgendaItem, **kwargs):
         kwargs.setdefault("prefix", f"item{item.pk}")
         super().__init__(*args, **kwargs)
+        self.item = item
         allowed = REVISIT_OUTCOMES if item.purpose == AgendaPurpose.REVISIT else FIRST_OUTCOMES
         outcome = cast(forms.ChoiceField, self.fields["outcome"])
         outcome.choices = [(value, SupportOutcome(value).label) for value in allowed]
@@ -178,3 +186,25 @@ class DecisionForm(forms.Form):
             self.initial.setdefault("hours_per_week", hours)
             self.initial.setdefault("period_start", start)
             self.initial.setdefault("period_end", end)
+
+    def clean(self):
+        """The service's checks too, so that every refusal is shown at once (an empty reason
+        and a missing re-visitation date together), each beside its field; a field the form
+        already refused keeps its own message."""
+        super().clean()
+        data = self.cleaned_data
+        if "outcome" not in data:
+            return data
+        errors = decision_errors(
+            self.item,
+            data["outcome"],
+            data.get("hours_per_week"),
+            data.get("period_start"),
+            data.get("period_end"),
+            data.get("revisit_on"),
+            data.get("reasons") or "",
+        )
+        for field, message in errors.items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
+        return data

@@ -5,7 +5,8 @@ row, saves, writes a SupportEvent with the acting user, and queues the e-mails i
 transaction (the outbox sends them after commit).
 """
 
-from datetime import date, datetime, timedelta
+import hashlib
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from indsats.models import (
     GRANTING_OUTCOMES,
@@ -66,6 +68,9 @@ def agenda_place(
     not passed. Returns the item, or None when no meeting is planned yet (the application then
     waits, and is put on the agenda when the administration plans the next meeting).
 
+    `actor` is who chose the meeting; None when the rules placed it (submitted, answered, or
+    in time for a meeting being planned): the history then says it was done automatically.
+
     An application already waiting on an agenda stays where it is (the item is returned)."""
     waiting = (
         AgendaItem.objects.select_for_update()
@@ -84,7 +89,12 @@ def agenda_place(
         actor=actor,
         from_status=application.status,
         to_status=application.status,
-        message=_("On the agenda of %(meeting)s.") % {"meeting": meeting},
+        message=(
+            _("Put on the agenda of %(meeting)s automatically.")
+            if actor is None
+            else _("On the agenda of %(meeting)s.")
+        )
+        % {"meeting": meeting},
     )
     return item
 
@@ -198,7 +208,7 @@ def meeting_plan(
     for application in _waiting_applications(application_deadline):
         agenda_place(
             application=application,
-            actor=actor,
+            actor=None,  # the deadline's rule, not a choice: logged as automatic
             meeting=meeting,
             purpose=AgendaPurpose.ANSWERED
             if getattr(application, "decided_before", False)
@@ -206,6 +216,36 @@ def meeting_plan(
         )
     _notify_members(meeting, "visitation_planned")
     return meeting
+
+
+class MeetingChangedMeanwhile(StateError):
+    """The meeting was saved elsewhere (another tab or person) after the form was opened."""
+
+
+def meeting_stamp(meeting: VisitationMeeting) -> str:
+    """What a change form keeps of the meeting as it was opened: every saved value it shows (the
+    sequence alone would miss a change made outside the form)."""
+    members = sorted(meeting.members.values_list("pk", flat=True))
+    parts = [
+        meeting.status,
+        str(meeting.sequence),
+        meeting.starts_at.astimezone(UTC).isoformat(),
+        meeting.ends_at.astimezone(UTC).isoformat(),
+        meeting.place,
+        meeting.application_deadline.isoformat(),
+        ",".join(str(pk) for pk in members),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _when_and_where(meeting: VisitationMeeting) -> str:
+    start = timezone.localtime(meeting.starts_at)
+    return _("%(day)s, %(start)s–%(end)s, %(place)s") % {
+        "day": formats.date_format(start, "l j. F Y"),
+        "start": formats.time_format(start, "H:i"),
+        "end": formats.time_format(timezone.localtime(meeting.ends_at), "H:i"),
+        "place": meeting.place,
+    }
 
 
 @transaction.atomic
@@ -218,13 +258,26 @@ def meeting_move(
     place: str,
     application_deadline: date,
     members: list[User],
+    expected_stamp: str = "",
 ) -> VisitationMeeting:
     """Changes the time, place, deadline or committee; the invitations are sent again with the
-    same UID and a higher SEQUENCE (members taken off get a cancellation)."""
+    same UID and a higher SEQUENCE (members taken off get a cancellation). `expected_stamp` is
+    `meeting_stamp()` when the form was opened: if the meeting was saved since (another tab,
+    another person), nothing is overwritten and nobody is told."""
     validate_no_cpr_plain(place)
     meeting = _lock_meeting(meeting_id)
     if meeting.status != VisitationMeetingStatus.PLANNED:
         raise StateError(_("The meeting is %(status)s and cannot be changed.") % _status(meeting))
+    if expected_stamp and expected_stamp != meeting_stamp(meeting):
+        raise MeetingChangedMeanwhile(
+            _(
+                "The meeting was changed by someone else, or in another tab, after you opened "
+                "this form, so your changes are not saved and nobody has been told. It is now: "
+                "%(now)s. What you typed is still in the form below: check it, and save again "
+                "to replace the meeting with it."
+            )
+            % {"now": _when_and_where(meeting)}
+        )
     _check_times(starts_at, ends_at, application_deadline)
     removed = set(meeting.members.all()) - set(members)
     meeting.starts_at, meeting.ends_at, meeting.place = starts_at, ends_at, place
@@ -254,7 +307,9 @@ def _status(meeting: VisitationMeeting) -> dict:
 
 def _following_meeting(meeting: VisitationMeeting) -> VisitationMeeting | None:
     """The next planned meeting after `meeting` (the deadline no longer matters: the items were
-    in time for the cancelled one)."""
+    in time for the cancelled one): where its waiting applications go when it is cancelled or
+    held without deciding them (None: they wait for a new meeting). The board names it as the
+    first of selectors.other_planned_meetings."""
     return (
         VisitationMeeting.objects.filter(
             status=VisitationMeetingStatus.PLANNED, starts_at__gt=timezone.now()
@@ -289,7 +344,9 @@ def _move_item(item: AgendaItem, target: VisitationMeeting | None, actor: User |
 @transaction.atomic
 def meeting_cancel(*, actor: User, meeting_id: int, reason: str = "") -> VisitationMeeting:
     """Cancels a planned meeting: its waiting items move to the next planned meeting (or wait
-    for the next one to be planned), and the committee gets a cancellation."""
+    for the next one to be planned), and the committee gets a cancellation. The returned meeting
+    has `moved_to` (the meeting the items went to, or None) and `moved_count`. The reason is
+    optional, as for an intake meeting: the committee is told of the cancellation anyway."""
     check_lengths(reason=(reason, LINE))
     validate_no_cpr_plain(reason)
     meeting = _lock_meeting(meeting_id)
@@ -306,14 +363,31 @@ def meeting_cancel(*, actor: User, meeting_id: int, reason: str = "") -> Visitat
         .filter(meeting=meeting, status=AgendaItemStatus.WAITING)
         .select_related("application", "meeting")
     )
+    moved = 0
     for item in items:
         _move_item(item, target, actor)
-    _notify_members(meeting, "visitation_cancelled", reason=reason)
+        moved += 1
+    # What happened to the agenda, for the page's message and the committee's e-mail.
+    setattr(meeting, "moved_to", target if moved else None)  # noqa: B010
+    setattr(meeting, "moved_count", moved)  # noqa: B010
+    _notify_members(
+        meeting, "visitation_cancelled", reason=reason, moved_to=target, moved_count=moved
+    )
     return meeting
 
 
+class UndecidedItems(StateError):
+    """A meeting to be marked as held still has applications waiting for a decision."""
+
+
 @transaction.atomic
-def meeting_mark_held(*, actor: User, meeting_id: int) -> VisitationMeeting:
+def meeting_mark_held(
+    *, actor: User, meeting_id: int, move_undecided: bool = False
+) -> VisitationMeeting:
+    """Marks a meeting that has started as held. While applications on its agenda wait for a
+    decision, that is refused (UndecidedItems, naming them), unless `move_undecided`: then they
+    move to the next planned meeting (or wait for a new one), as when a meeting is cancelled.
+    The returned meeting has `moved_to` and `moved_count`."""
     meeting = _lock_meeting(meeting_id)
     if meeting.status != VisitationMeetingStatus.PLANNED:
         raise StateError(
@@ -321,8 +395,32 @@ def meeting_mark_held(*, actor: User, meeting_id: int) -> VisitationMeeting:
         )
     if meeting.starts_at > timezone.now():
         raise StateError(_("The meeting has not started yet."))
+    undecided = list(
+        AgendaItem.objects.select_for_update(of=("self",))
+        .filter(meeting=meeting, status=AgendaItemStatus.WAITING)
+        .select_related("application__institution", "meeting")
+        .order_by("added_at", "pk")
+    )
+    target = None
+    if undecided and not move_undecided:
+        raise UndecidedItems(
+            ngettext(
+                "%(items)s on the agenda has no decision yet. Decide it first, or move it to "
+                "the next meeting.",
+                "%(items)s on the agenda have no decision yet. Decide them first, or move them "
+                "to the next meeting.",
+                len(undecided),
+            )
+            % {"items": ", ".join(str(item.application) for item in undecided)}
+        )
+    if undecided:
+        target = _following_meeting(meeting)
+        for item in undecided:
+            _move_item(item, target, actor)
     meeting.status = VisitationMeetingStatus.HELD
     meeting.save(update_fields=["status"])
+    setattr(meeting, "moved_to", target)  # noqa: B010
+    setattr(meeting, "moved_count", len(undecided))  # noqa: B010
     return meeting
 
 
@@ -502,18 +600,40 @@ def _check_decision(
     revisit_on: date | None,
     reasons: str,
 ) -> None:
+    errors = decision_errors(
+        item, outcome, hours_per_week, period_start, period_end, revisit_on, reasons
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+def decision_errors(
+    item: AgendaItem,
+    outcome: str,
+    hours_per_week: Decimal | None,
+    period_start: date | None,
+    period_end: date | None,
+    revisit_on: date | None,
+    reasons: str,
+) -> dict[str, str]:
+    """Every refusal of a decision at once, by field (the form shows them all together; the
+    service raises them together)."""
     if outcome not in SupportOutcome.values:
-        raise ValidationError({"outcome": _("Choose a decision.")})
+        return {"outcome": _("Choose a decision.")}
     if item.purpose == AgendaPurpose.REVISIT and outcome not in REVISIT_OUTCOMES:
-        raise ValidationError({"outcome": _("A re-visitation extends or ends the support.")})
+        return {"outcome": _("A re-visitation extends or ends the support.")}
     if item.purpose != AgendaPurpose.REVISIT and outcome not in FIRST_OUTCOMES:
-        raise ValidationError({"outcome": _("Only support in force can be extended or ended.")})
+        return {"outcome": _("Only support in force can be extended or ended.")}
+    errors: dict[str, str] = {}
     if not (reasons or "").strip():
-        raise ValidationError({"reasons": _("Give the reasons for the decision.")})
-    check_lengths(reasons=(reasons, MEDIUM))
-    validate_no_cpr_child(reasons)
+        errors["reasons"] = _("Give the reasons for the decision.")
+    else:
+        try:
+            check_lengths(reasons=(reasons, MEDIUM))
+            validate_no_cpr_child(reasons)
+        except ValidationError as error:
+            errors["reasons"] = error.messages[0]
     if outcome in GRANTING_OUTCOMES:
-        errors = {}
         if item.application.kind == SupportKind.SUPPORT_HOURS and not hours_per_week:
             errors["hours_per_week"] = _("A grant of support hours needs the hours a week.")
         if hours_per_week is not None and not (Decimal(0) < hours_per_week <= Decimal(40)):
@@ -557,8 +677,7 @@ def _check_decision(
                 item.application, period_start, period_end
             ).items():
                 errors.setdefault(field, message)
-        if errors:
-            raise ValidationError(errors)
+    return errors
 
 
 @transaction.atomic

@@ -1,10 +1,11 @@
 """The visitation's part of the start page: the next meeting and how many items it has."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from indsats import access
-from indsats.models import AgendaItemStatus, VisitationMeetingStatus
+from indsats.models import AgendaItem, AgendaItemStatus, SupportStatus, VisitationMeetingStatus
+from indsats.supportmeetings import services
 from institutioner.startpage import StartSection, register
 
 
@@ -22,8 +23,21 @@ def next_visitation_meeting(request):
         .order_by("starts_at", "pk")
         .first()
     )
+    # Submitted applications on no agenda, when no planned meeting takes new ones: they wait
+    # until the administration plans one.
+    unplaced = 0
+    if services.next_meeting() is None:
+        on_agenda = AgendaItem.objects.filter(
+            application=OuterRef("pk"), status=AgendaItemStatus.WAITING
+        )
+        unplaced = (
+            access.support_applications_for(user)
+            .filter(status=SupportStatus.SUBMITTED)
+            .exclude(Exists(on_agenda))
+            .count()
+        )
     return StartSection(
         "indsats/supportmeetings/start_meeting.html",
-        {"meeting": meeting, "can_plan": access.can_plan_visitation(user)},
+        {"meeting": meeting, "can_plan": access.can_plan_visitation(user), "unplaced": unplaced},
         order=15,
     )

@@ -7,8 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from indsats import access
@@ -116,7 +118,17 @@ def visitation_meeting_edit(request, pk: int):
                 place=data["place"],
                 application_deadline=data["application_deadline"],
                 members=list(data["members"]),
+                expected_stamp=data["stamp"],
             )
+        except services.MeetingChangedMeanwhile as error:
+            # Keep what was typed, marked nowhere; a second save now means "mine, knowing
+            # about the other change".
+            posted = request.POST.copy()
+            meeting.refresh_from_db()
+            posted["stamp"] = services.meeting_stamp(meeting)
+            form = VisitationMeetingForm(posted)
+            form.is_valid()
+            form.add_error(None, error.message)
         except StateError as error:
             form.add_error(None, error.message)
         except ValidationError as error:
@@ -137,7 +149,7 @@ def visitation_meeting_cancel(request, pk: int):
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
-            services.meeting_cancel(
+            cancelled = services.meeting_cancel(
                 actor=request.user, meeting_id=meeting.pk, reason=form.cleaned_data["reason"]
             )
         except StateError as error:
@@ -145,14 +157,35 @@ def visitation_meeting_cancel(request, pk: int):
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("The meeting is cancelled; its applications are moved to the next meeting."),
-            )
+            messages.success(request, _cancelled_message(cancelled))
     if form.errors:
         # A refused reason: the board again, the reason kept and the message beside it.
         return _board(request, meeting, cancel_form=form)
     return redirect("visitation_meeting_detail", pk=meeting.pk)
+
+
+def _cancelled_message(meeting) -> str:
+    """Where the cancelled meeting's applications went, as it is."""
+    moved, target = meeting.moved_count, meeting.moved_to
+    if not moved:
+        return _(
+            "The meeting is cancelled and the committee is told. No applications waited on it."
+        )
+    if target is not None:
+        return ngettext(
+            "The meeting is cancelled and the committee is told. Its application is moved to "
+            "%(meeting)s.",
+            "The meeting is cancelled and the committee is told. Its %(n)d applications are "
+            "moved to %(meeting)s.",
+            moved,
+        ) % {"n": moved, "meeting": target}
+    return ngettext(
+        "The meeting is cancelled and the committee is told. No other meeting is planned: its "
+        "application waits for a new meeting. Plan one.",
+        "The meeting is cancelled and the committee is told. No other meeting is planned: its "
+        "%(n)d applications wait for a new meeting. Plan one.",
+        moved,
+    ) % {"n": moved}
 
 
 @require_POST
@@ -160,13 +193,41 @@ def visitation_meeting_cancel(request, pk: int):
 def visitation_meeting_held(request, pk: int):
     _require_planner(request.user)
     meeting = access.get_visitation_meeting_for(request.user, pk)
+    move = request.POST.get("move_undecided") == "1"
     try:
-        services.meeting_mark_held(actor=request.user, meeting_id=meeting.pk)
+        held = services.meeting_mark_held(
+            actor=request.user, meeting_id=meeting.pk, move_undecided=move
+        )
+    except services.UndecidedItems as error:
+        # The board again, with the way to move the undecided ones open.
+        messages.error(request, error.message)
+        url = reverse("visitation_meeting_detail", args=[meeting.pk])
+        return redirect(f"{url}?held=undecided#held")
     except StateError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The meeting is marked as held."))
+        messages.success(request, _held_message(held))
     return redirect("visitation_meeting_detail", pk=meeting.pk)
+
+
+def _held_message(meeting) -> str:
+    moved, target = meeting.moved_count, meeting.moved_to
+    if not moved:
+        return _("The meeting is marked as held.")
+    if target is not None:
+        return ngettext(
+            "The meeting is marked as held. The undecided application is moved to %(meeting)s.",
+            "The meeting is marked as held. The %(n)d undecided applications are moved to "
+            "%(meeting)s.",
+            moved,
+        ) % {"n": moved, "meeting": target}
+    return ngettext(
+        "The meeting is marked as held. No other meeting is planned: the undecided application "
+        "waits for a new meeting. Plan one.",
+        "The meeting is marked as held. No other meeting is planned: the %(n)d undecided "
+        "applications wait for a new meeting. Plan one.",
+        moved,
+    ) % {"n": moved}
 
 
 @login_required
@@ -205,8 +266,13 @@ def _board(
         setattr(item, "decision_form", decision_form)  # noqa: B010
         setattr(item, "move_form", move_form)  # noqa: B010
     revisits = []
+    undecided = 0
+    following = None
     if can_plan and meeting.status == VisitationMeetingStatus.PLANNED:
         revisits = list(services.revisits_due())
+        undecided = sum(1 for item in items if item.status == AgendaItemStatus.WAITING)
+        # Where they would go: the first of these (as services._following_meeting).
+        following = targets[0] if targets else None
     return render(
         request,
         "indsats/supportmeetings/meeting_detail.html",
@@ -221,6 +287,9 @@ def _board(
             "decisions_open_at": services.decisions_open_at(meeting),
             "revisits": revisits,
             "cancel_form": cancel_form or CancelForm(),
+            "undecided": undecided,
+            "following": following,
+            "held_refused": request.GET.get("held") == "undecided",
         },
     )
 

@@ -1,0 +1,48 @@
+"""An intervention at a place without groups (a daycare home) is named without empty brackets:
+"Dagplejen Tusindfryd", not "Dagplejen Tusindfryd ()"."""
+
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from tests.indsats.helpers import make_request
+
+BODIES = sorted(
+    path.name.removesuffix("_body.txt")
+    for path in (Path(settings.BASE_DIR) / "templates" / "emails").glob("*_body.txt")
+    if "req." in path.read_text() or "course.agreement.request" in path.read_text()
+)
+
+
+@pytest.mark.parametrize("template", BODIES)
+def test_a_body_names_a_place_without_a_group_without_empty_brackets(world, template):
+    req = make_request(world)
+    # A daycare home has no groups: the request names the place alone.
+    req.group = None
+    req.institution.name = "Dagplejen Tusindfryd"
+    course = SimpleNamespace(pk=1, agreement=SimpleNamespace(request=req))
+    context = {
+        "req": req,
+        "recipient": world.leader,
+        "version": SimpleNamespace(number=2, pk=1, agreement_id=1),
+        "evaluation": SimpleNamespace(
+            get_kind_display="Midtvejsevaluering", due_on=date(2026, 3, 2), pk=1
+        ),
+        "follow_up": SimpleNamespace(months=3, closed_on=date(2026, 8, 19), pk=1),
+        "ends_on": date(2026, 3, 2),
+        "course": course,
+        "actor": world.administrator,
+        "was_proposal": template == "plan_change_withdrawn",
+        "changes": [],
+        "url": "/x/",
+        "working_days": 3,
+    }
+    with translation.override("da"):
+        body = render_to_string(f"emails/{template}_body.txt", context)
+    assert "()" not in body
+    assert "Dagplejen Tusindfryd" in body or "Tusindfryd" not in body
