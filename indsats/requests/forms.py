@@ -22,7 +22,12 @@ from institutioner.forms import ClientTokenField, client_token_clean
 from institutioner.inputs import IdChoiceField, IdMultipleChoiceField
 from institutioner.models import Assignment, Group, Pedagogist, Role, User
 from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField, use_length_message
-from institutioner.validators import validate_no_cpr, validate_no_cpr_plain, validate_plausible_date
+from institutioner.validators import (
+    validate_no_cpr,
+    validate_no_cpr_plain,
+    validate_phone,
+    validate_plausible_date,
+)
 from institutioner.wallclock import clean_meeting_times
 from institutioner.workdays import is_working_day, not_a_working_day
 
@@ -152,6 +157,11 @@ class RequestForm(forms.ModelForm):
             ),
             "client_token",
         )
+
+    def clean_contact_phone(self):
+        phone = self.cleaned_data.get("contact_phone", "")
+        validate_phone(phone)
+        return phone
 
     def clean_client_token(self):
         # Only a new form saves by its token; a change goes to the application it is.

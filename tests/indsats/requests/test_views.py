@@ -92,6 +92,8 @@ def test_cpr_in_the_form_is_explained_and_nothing_else_is_lost(client, world):
         ({"group_size": "0"}, "Antal børn skal være mellem 1 og 200."),
         ({"wished_weeks": "60"}, "Varigheden skal være mellem 1 og 52 uger."),
         ({"need": ""}, "Dette felt er påkrævet."),
+        ({"contact_phone": "<img src=x onerror=alert(1)>"}, "Skriv et telefonnummer med cifre"),
+        ({"contact_phone": "ring"}, "Skriv et telefonnummer med cifre"),
     ],
 )
 def test_bad_input_gets_a_danish_message(client, world, overrides, message):
