@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from indsats.models import (
     GRANTING_OUTCOMES,
+    LETTER_OUTCOMES,
     SUPPORT_IN_FORCE,
     AgendaItem,
     AgendaItemStatus,
@@ -433,11 +434,57 @@ FIRST_OUTCOMES = (
 def grant_in_force(application: SupportApplication) -> SupportDecision | None:
     """The last granting decision of a case (granted, partly granted or extended): the hours
     and period a re-visitation starts from."""
+    # The board prefetches them (newest first): no query per re-visitation item.
+    prefetched = getattr(application, "granting_decisions", None)
+    if prefetched is not None:
+        return prefetched[0] if prefetched else None
     return (
         SupportDecision.objects.filter(application=application, outcome__in=GRANTING_OUTCOMES)
         .order_by("-decided_at", "-pk")
         .first()
     )
+
+
+def stop_bounds(application: SupportApplication) -> tuple[date, date]:
+    """The days an ending can name as the last day of support: from today (support is not
+    stopped back in time) to the end of the grant in force (an ending does not lengthen it).
+    A grant that has already run out gives its own last day only."""
+    today = timezone.localdate()
+    grant = grant_in_force(application)
+    if grant is None or grant.period_end is None:
+        return today, today + timedelta(days=periods.PERIOD_DAYS_AHEAD)
+    return min(today, grant.period_end), grant.period_end
+
+
+def default_stop(application: SupportApplication) -> date:
+    """The day an ending proposes: the end of the current month (support stops at a month's
+    end, so the institution can plan), within `stop_bounds`."""
+    earliest, latest = stop_bounds(application)
+    today = timezone.localdate()
+    month_end = (today.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return max(earliest, min(month_end, latest))
+
+
+def _check_stop(application: SupportApplication, stops_on: date | None) -> dict[str, str]:
+    earliest, latest = stop_bounds(application)
+    if stops_on is None:
+        return {"stops_on": _("Choose the last day with support.")}
+    if latest < timezone.localdate() and stops_on != latest:
+        return {
+            "stops_on": _("The support in force ran out on %(day)s; an ending names that day.")
+            % {"day": _day(latest)}
+        }
+    if stops_on < earliest:
+        return {
+            "stops_on": _("The support cannot stop before today (%(day)s).")
+            % {"day": _day(earliest)}
+        }
+    if stops_on > latest:
+        return {
+            "stops_on": _("The support in force ends %(day)s; an ending cannot be later than that.")
+            % {"day": _day(latest)}
+        }
+    return {}
 
 
 def _day(day: date) -> str:
@@ -501,6 +548,7 @@ def _check_decision(
     period_end: date | None,
     revisit_on: date | None,
     reasons: str,
+    stops_on: date | None = None,
 ) -> None:
     if outcome not in SupportOutcome.values:
         raise ValidationError({"outcome": _("Choose a decision.")})
@@ -512,6 +560,8 @@ def _check_decision(
         raise ValidationError({"reasons": _("Give the reasons for the decision.")})
     check_lengths(reasons=(reasons, MEDIUM))
     validate_no_cpr_child(reasons)
+    if outcome == SupportOutcome.ENDED and (errors := _check_stop(item.application, stops_on)):
+        raise ValidationError(errors)
     if outcome in GRANTING_OUTCOMES:
         errors = {}
         if item.application.kind == SupportKind.SUPPORT_HOURS and not hours_per_week:
@@ -572,10 +622,15 @@ def support_decide(
     period_start: date | None = None,
     period_end: date | None = None,
     revisit_on: date | None = None,
+    stops_on: date | None = None,
     meeting_id: int | None = None,
 ) -> SupportDecision:
     """The committee's decision on one agenda item. Two members saving at once give one
-    decision: the item is locked, and the decision is unique per item."""
+    decision: the item is locked, and the decision is unique per item.
+
+    A grant keeps the hours, period and re-visitation date; an ending keeps only `stops_on`,
+    the last day with support (as its `period_end`: the dashboards and the statistics count
+    the grant until then); the other outcomes keep none of them."""
     item = (
         AgendaItem.objects.select_for_update(of=("self",))
         .select_related("meeting", "application__institution")
@@ -613,8 +668,12 @@ def support_decide(
             _("The application is %(status)s and cannot be decided now.")
             % {"status": application.get_status_display().lower()}
         )
-    _check_decision(item, outcome, hours_per_week, period_start, period_end, revisit_on, reasons)
+    _check_decision(
+        item, outcome, hours_per_week, period_start, period_end, revisit_on, reasons, stops_on
+    )
     granting = outcome in GRANTING_OUTCOMES
+    if outcome == SupportOutcome.ENDED:
+        period_end = stops_on
     try:
         with transaction.atomic():
             decision = SupportDecision.objects.create(
@@ -623,7 +682,7 @@ def support_decide(
                 outcome=outcome,
                 hours_per_week=hours_per_week if granting else None,
                 period_start=period_start if granting else None,
-                period_end=period_end if granting else None,
+                period_end=period_end if granting or outcome == SupportOutcome.ENDED else None,
                 revisit_on=revisit_on if granting else None,
                 reasons=reasons.strip(),
                 decided_by=actor,
@@ -654,7 +713,7 @@ def support_decide(
             to_status=application.status,
             message=decision.reasons,
         )
-    if granting:
+    if outcome in LETTER_OUTCOMES:
         # The letter is made after commit, by whoever first asks for it (institutioner/files/).
         documents.decision_letter(decision)
     # The subject names the application and the institution, never the child.
