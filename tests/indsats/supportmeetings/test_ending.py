@@ -226,3 +226,5 @@ def test_ending_on_the_board_ignores_the_hidden_grant_fields(client, world):
     page = client.get(reverse("visitation_meeting_detail", args=[meeting.pk])).content.decode()
     assert "Afgørelsesbrev (PDF)" in page
     assert f"Støtten ophører den {stop.day}." in " ".join(page.split())
+    minutes = _pdf_text(client.get(reverse("visitation_meeting_minutes_pdf", args=[meeting.pk])))
+    assert f"Støtten ophører den {_d(stop)}" in minutes
