@@ -1082,6 +1082,9 @@ class SupportOutcome(models.TextChoices):
 
 # Outcomes that grant support (hours a week, a period and a re-visitation date).
 GRANTING_OUTCOMES = (SupportOutcome.GRANTED, SupportOutcome.PARTLY_GRANTED, SupportOutcome.EXTENDED)
+# Outcomes that decide the case and are sent as a letter: the grants, a rejection and an ending
+# (a request for more information is a question, not a decision).
+LETTER_OUTCOMES = (*GRANTING_OUTCOMES, SupportOutcome.REJECTED, SupportOutcome.ENDED)
 
 
 class SupportDecision(models.Model):
@@ -1153,3 +1156,13 @@ class SupportDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} ({timezone.localtime(self.decided_at):%d.%m.%Y})"
+
+    @property
+    def stops_on(self):
+        """An ending's last day of support (kept as its `period_end`; the support counts until
+        then), or None: an ending without a day, made before endings named one, stopped at once."""
+        return self.period_end if self.outcome == SupportOutcome.ENDED else None
+
+    @property
+    def has_letter(self) -> bool:
+        return self.outcome in LETTER_OUTCOMES

@@ -1,7 +1,7 @@
-"""The decision letter of a granting decision: made once, after the deciding transaction, and
-kept (institutioner/files/); every download serves the same bytes."""
+"""The decision letter of a grant, a rejection or an ending: made once, after the deciding
+transaction, and kept (institutioner/files/); every download serves the same bytes."""
 
-from indsats.models import GRANTING_OUTCOMES, SupportDecision
+from indsats.models import SupportDecision
 from indsats.supportmeetings import pdf
 from institutioner.files.services import register_producer, stored_file_bytes, stored_file_expect
 from institutioner.models import StoredFile
@@ -34,4 +34,4 @@ def decision_letter_bytes(decision: SupportDecision) -> bytes:
 
 
 def has_letter(decision: SupportDecision) -> bool:
-    return decision.outcome in GRANTING_OUTCOMES
+    return decision.has_letter

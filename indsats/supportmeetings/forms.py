@@ -6,12 +6,19 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from indsats.models import AgendaItem, AgendaPurpose, SupportKind, SupportOutcome
+from indsats.models import (
+    GRANTING_OUTCOMES,
+    AgendaItem,
+    AgendaPurpose,
+    SupportKind,
+    SupportOutcome,
+)
 from indsats.support import periods
 from indsats.supportmeetings.services import (
     FIRST_OUTCOMES,
     REVISIT_OUTCOMES,
     decision_errors,
+    default_stop,
     earliest_start,
     grant_in_force,
     meeting_stamp,
@@ -118,8 +125,22 @@ class MoveItemForm(forms.Form):
         field.choices = [(m.pk, str(m)) for m in meetings]
 
 
+# The fields only a grant uses, and the one only an ending uses: the board shows each set for its
+# outcomes only (static/js/decision-form.js), and `clean` drops what the outcome does not use.
+GRANT_FIELDS = ("hours_per_week", "period_start", "period_end", "revisit_on")
+ENDING_FIELDS = ("stops_on",)
+
+
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Decision (outcome)"), choices=())
+    # Nothing is chosen beforehand: a careless save must not grant (or end) support.
+    outcome = forms.ChoiceField(
+        label=_("Decision (outcome)"),
+        choices=(),
+        error_messages={
+            "required": _("Choose a decision."),
+            "invalid_choice": _("Choose a decision."),
+        },
+    )
     hours_per_week = DecimalCommaField(
         label=_("Support hours a week"),
         required=False,
@@ -144,6 +165,16 @@ class DecisionForm(forms.Form):
     revisit_on = forms.DateField(
         label=_("Re-visitation"), required=False, widget=DATE, validators=[validate_plausible_date]
     )
+    stops_on = forms.DateField(
+        label=_("The support stops on"),
+        required=False,
+        widget=DATE,
+        validators=[validate_plausible_date],
+        help_text=_(
+            "The last day with support: today at the earliest, at the latest the day the "
+            "support in force ends. The hours count until then."
+        ),
+    )
     reasons = TextField(
         label=_("Reasons"),
         max_length=MEDIUM,
@@ -158,8 +189,17 @@ class DecisionForm(forms.Form):
         self.item = item
         allowed = REVISIT_OUTCOMES if item.purpose == AgendaPurpose.REVISIT else FIRST_OUTCOMES
         outcome = cast(forms.ChoiceField, self.fields["outcome"])
-        outcome.choices = [(value, SupportOutcome(value).label) for value in allowed]
+        outcome.choices = [
+            ("", _("Choose …")),
+            *[(value, SupportOutcome(value).label) for value in allowed],
+        ]
+        for name in GRANT_FIELDS:
+            self.fields[name].widget.attrs["data-for-outcomes"] = " ".join(GRANTING_OUTCOMES)
         application = item.application
+        if item.purpose != AgendaPurpose.REVISIT:
+            del self.fields["stops_on"]
+        else:
+            self.fields["stops_on"].widget.attrs["data-for-outcomes"] = SupportOutcome.ENDED
         if application.kind != SupportKind.SUPPORT_HOURS:
             self.fields["hours_per_week"].help_text = _("Not needed for a special place.")
         if not self.is_bound:
@@ -186,23 +226,38 @@ class DecisionForm(forms.Form):
             self.initial.setdefault("hours_per_week", hours)
             self.initial.setdefault("period_start", start)
             self.initial.setdefault("period_end", end)
+            if "stops_on" in self.fields:
+                self.initial.setdefault("stops_on", default_stop(application))
 
     def clean(self):
-        """The service's checks too, so that every refusal is shown at once (an empty reason
-        and a missing re-visitation date together), each beside its field; a field the form
-        already refused keeps its own message."""
-        super().clean()
-        data = self.cleaned_data
-        if "outcome" not in data:
+        """What the chosen outcome does not use is neither checked nor passed on (a hidden
+        field's leftover value is not an error, and is not saved); then the service's checks,
+        so that every refusal is shown at once (an empty reason and a missing re-visitation
+        date together), each beside its field; a field the form already refused keeps its own
+        message."""
+        data = super().clean() or self.cleaned_data
+        outcome = data.get("outcome")
+        unused = [
+            *(GRANT_FIELDS if outcome not in GRANTING_OUTCOMES else ()),
+            *(ENDING_FIELDS if outcome != SupportOutcome.ENDED else ()),
+        ]
+        if not outcome:
+            unused = []  # nothing chosen: the typed values stay as they are
+        for name in unused:
+            if name in self.fields:
+                self.errors.pop(name, None)
+                data[name] = None
+        if not outcome:
             return data
         errors = decision_errors(
             self.item,
-            data["outcome"],
+            outcome,
             data.get("hours_per_week"),
             data.get("period_start"),
             data.get("period_end"),
             data.get("revisit_on"),
             data.get("reasons") or "",
+            data.get("stops_on"),
         )
         for field, message in errors.items():
             if field in self.fields and field not in self.errors:

@@ -12,10 +12,12 @@ from weasyprint import HTML
 
 from indsats.agreements.pdf import font_config
 from indsats.models import (
+    GRANTING_OUTCOMES,
     AgendaItem,
     AgendaItemStatus,
     SupportDecision,
     SupportKind,
+    SupportOutcome,
     VisitationMeeting,
 )
 from indsats.supportmeetings import selectors
@@ -73,8 +75,25 @@ LETTER_TITLES: dict[str, Promise] = {
 }
 
 
+def _ended_grant(decision: SupportDecision) -> SupportDecision | None:
+    """The grant an ending stopped: the newest grant made before it."""
+    return (
+        SupportDecision.objects.filter(
+            application_id=decision.application_id,
+            outcome__in=GRANTING_OUTCOMES,
+            decided_at__lte=decision.decided_at,
+        )
+        .exclude(pk=decision.pk)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
 def decision_letter_pdf(decision: SupportDecision) -> bytes:
+    """The letter of a grant (hours, period, re-visitation), a rejection (what was applied for)
+    or an ending (the grant that stops and its last day), each with the reasons."""
     app = decision.application
+    ending = decision.outcome == SupportOutcome.ENDED
     return _render(
         "pdf/support_decision_letter.html",
         {
@@ -83,5 +102,9 @@ def decision_letter_pdf(decision: SupportDecision) -> bytes:
             "meeting": decision.agenda_item.meeting,
             "letter_title": LETTER_TITLES.get(app.kind, LETTER_TITLES[SupportKind.SUPPORT_HOURS]),
             "is_place": app.kind != SupportKind.SUPPORT_HOURS,
+            "is_grant": decision.outcome in GRANTING_OUTCOMES,
+            "is_ending": ending,
+            "is_rejection": decision.outcome == SupportOutcome.REJECTED,
+            "ended_grant": _ended_grant(decision) if ending else None,
         },
     )

@@ -5,9 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indsats.models import (
+    GRANTING_OUTCOMES,
     AgendaItem,
     AgendaItemStatus,
+    AgendaPurpose,
     SupportApplication,
+    SupportDecision,
     SupportDocument,
     VisitationMeeting,
     VisitationMeetingStatus,
@@ -55,7 +58,16 @@ def board_items(meeting: VisitationMeeting) -> list[AgendaItem]:
                 "application__documents",
                 queryset=SupportDocument.objects.order_by("pk"),
                 to_attr="shown_documents",
-            )
+            ),
+            # The grants of each case, newest first: a re-visitation shows the one in force
+            # (and the decision form starts from it) without a query per item.
+            Prefetch(
+                "application__decisions",
+                queryset=SupportDecision.objects.filter(outcome__in=GRANTING_OUTCOMES).order_by(
+                    "-decided_at", "-pk"
+                ),
+                to_attr="granting_decisions",
+            ),
         )
         .order_by("added_at", "pk")
     )
@@ -64,9 +76,23 @@ def board_items(meeting: VisitationMeeting) -> list[AgendaItem]:
         # What the board and the files show beside the item (set here, read by templates).
         setattr(item, "support_url", support_url(item.application))  # noqa: B010
         setattr(item, "made_decision", decision_of(item))  # noqa: B010
+        setattr(item, "grant_before", grant_before(item))  # noqa: B010
         for document in item.application.shown_documents:  # type: ignore[attr-defined]
             setattr(document, "download_url", document_url(document))  # noqa: B010
     return items
+
+
+def grant_before(item: AgendaItem) -> SupportDecision | None:
+    """For a re-visitation: the grant in force that it re-visits (the newest grant not made on
+    this item). None for other items."""
+    if item.purpose != AgendaPurpose.REVISIT:
+        return None
+    grants = getattr(item.application, "granting_decisions", None)
+    if grants is None:
+        grants = SupportDecision.objects.filter(
+            application=item.application, outcome__in=GRANTING_OUTCOMES
+        ).order_by("-decided_at", "-pk")
+    return next((g for g in grants if g.agenda_item_id != item.pk), None)
 
 
 def decision_of(item: AgendaItem):

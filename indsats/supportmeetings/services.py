@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from indsats.models import (
     GRANTING_OUTCOMES,
+    LETTER_OUTCOMES,
     SUPPORT_IN_FORCE,
     AgendaItem,
     AgendaItemStatus,
@@ -531,11 +532,57 @@ FIRST_OUTCOMES = (
 def grant_in_force(application: SupportApplication) -> SupportDecision | None:
     """The last granting decision of a case (granted, partly granted or extended): the hours
     and period a re-visitation starts from."""
+    # The board prefetches them (newest first): no query per re-visitation item.
+    prefetched = getattr(application, "granting_decisions", None)
+    if prefetched is not None:
+        return prefetched[0] if prefetched else None
     return (
         SupportDecision.objects.filter(application=application, outcome__in=GRANTING_OUTCOMES)
         .order_by("-decided_at", "-pk")
         .first()
     )
+
+
+def stop_bounds(application: SupportApplication) -> tuple[date, date]:
+    """The days an ending can name as the last day of support: from today (support is not
+    stopped back in time) to the end of the grant in force (an ending does not lengthen it).
+    A grant that has already run out gives its own last day only."""
+    today = timezone.localdate()
+    grant = grant_in_force(application)
+    if grant is None or grant.period_end is None:
+        return today, today + timedelta(days=periods.PERIOD_DAYS_AHEAD)
+    return min(today, grant.period_end), grant.period_end
+
+
+def default_stop(application: SupportApplication) -> date:
+    """The day an ending proposes: the end of the current month (support stops at a month's
+    end, so the institution can plan), within `stop_bounds`."""
+    earliest, latest = stop_bounds(application)
+    today = timezone.localdate()
+    month_end = (today.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return max(earliest, min(month_end, latest))
+
+
+def _check_stop(application: SupportApplication, stops_on: date | None) -> dict[str, str]:
+    earliest, latest = stop_bounds(application)
+    if stops_on is None:
+        return {"stops_on": _("Choose the last day with support.")}
+    if latest < timezone.localdate() and stops_on != latest:
+        return {
+            "stops_on": _("The support in force ran out on %(day)s; an ending names that day.")
+            % {"day": _day(latest)}
+        }
+    if stops_on < earliest:
+        return {
+            "stops_on": _("The support cannot stop before today (%(day)s).")
+            % {"day": _day(earliest)}
+        }
+    if stops_on > latest:
+        return {
+            "stops_on": _("The support in force ends %(day)s; an ending cannot be later than that.")
+            % {"day": _day(latest)}
+        }
+    return {}
 
 
 def _day(day: date) -> str:
@@ -599,9 +646,10 @@ def _check_decision(
     period_end: date | None,
     revisit_on: date | None,
     reasons: str,
+    stops_on: date | None = None,
 ) -> None:
     errors = decision_errors(
-        item, outcome, hours_per_week, period_start, period_end, revisit_on, reasons
+        item, outcome, hours_per_week, period_start, period_end, revisit_on, reasons, stops_on
     )
     if errors:
         raise ValidationError(errors)
@@ -615,6 +663,7 @@ def decision_errors(
     period_end: date | None,
     revisit_on: date | None,
     reasons: str,
+    stops_on: date | None = None,
 ) -> dict[str, str]:
     """Every refusal of a decision at once, by field (the form shows them all together; the
     service raises them together)."""
@@ -633,6 +682,8 @@ def decision_errors(
             validate_no_cpr_child(reasons)
         except ValidationError as error:
             errors["reasons"] = error.messages[0]
+    if outcome == SupportOutcome.ENDED:
+        errors.update(_check_stop(item.application, stops_on))
     if outcome in GRANTING_OUTCOMES:
         if item.application.kind == SupportKind.SUPPORT_HOURS and not hours_per_week:
             errors["hours_per_week"] = _("A grant of support hours needs the hours a week.")
@@ -691,10 +742,15 @@ def support_decide(
     period_start: date | None = None,
     period_end: date | None = None,
     revisit_on: date | None = None,
+    stops_on: date | None = None,
     meeting_id: int | None = None,
 ) -> SupportDecision:
     """The committee's decision on one agenda item. Two members saving at once give one
-    decision: the item is locked, and the decision is unique per item."""
+    decision: the item is locked, and the decision is unique per item.
+
+    A grant keeps the hours, period and re-visitation date; an ending keeps only `stops_on`,
+    the last day with support (as its `period_end`: the dashboards and the statistics count
+    the grant until then); the other outcomes keep none of them."""
     item = (
         AgendaItem.objects.select_for_update(of=("self",))
         .select_related("meeting", "application__institution")
@@ -732,8 +788,12 @@ def support_decide(
             _("The application is %(status)s and cannot be decided now.")
             % {"status": application.get_status_display().lower()}
         )
-    _check_decision(item, outcome, hours_per_week, period_start, period_end, revisit_on, reasons)
+    _check_decision(
+        item, outcome, hours_per_week, period_start, period_end, revisit_on, reasons, stops_on
+    )
     granting = outcome in GRANTING_OUTCOMES
+    if outcome == SupportOutcome.ENDED:
+        period_end = stops_on
     try:
         with transaction.atomic():
             decision = SupportDecision.objects.create(
@@ -742,7 +802,7 @@ def support_decide(
                 outcome=outcome,
                 hours_per_week=hours_per_week if granting else None,
                 period_start=period_start if granting else None,
-                period_end=period_end if granting else None,
+                period_end=period_end if granting or outcome == SupportOutcome.ENDED else None,
                 revisit_on=revisit_on if granting else None,
                 reasons=reasons.strip(),
                 decided_by=actor,
@@ -773,7 +833,7 @@ def support_decide(
             to_status=application.status,
             message=decision.reasons,
         )
-    if granting:
+    if outcome in LETTER_OUTCOMES:
         # The letter is made after commit, by whoever first asks for it (institutioner/files/).
         documents.decision_letter(decision)
     # The subject names the application and the institution, never the child.

@@ -321,6 +321,7 @@ def agenda_item_decide(request, pk: int, item_id: int):
                 period_start=data["period_start"],
                 period_end=data["period_end"],
                 revisit_on=data["revisit_on"],
+                stops_on=data.get("stops_on"),
                 reasons=data["reasons"],
             )
         except StateError as error:
@@ -439,7 +440,8 @@ def visitation_meeting_ics(request, pk: int):
 
 @login_required
 def support_decision_letter(request, pk: int):
-    """The decision letter of a granting decision, for whoever sees the application."""
+    """The decision letter (a grant, a rejection or an ending), for whoever sees the
+    application."""
     decision = get_object_or_404(
         SupportDecision.objects.select_related(
             "application__institution", "application__group", "agenda_item__meeting"

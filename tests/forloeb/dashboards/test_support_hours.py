@@ -5,12 +5,19 @@ import csv
 import io
 import re
 from datetime import timedelta
+from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from indsats.models import AgendaPurpose, SupportOutcome, SupportStatus
+from indsats.models import (
+    AgendaItem,
+    AgendaItemStatus,
+    AgendaPurpose,
+    SupportOutcome,
+    SupportStatus,
+)
 from tests.indsats.supportstats import data
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +123,42 @@ def test_the_institution_page_has_one_query_for_them(
     with django_assert_num_queries(11):
         response = client.get(reverse("dashboard_institutions"))
     assert _row(response.content.decode(), "Børnegården Kildevang")[-1] == ("8" if extra else "0")
+
+
+def test_an_ending_counts_the_grant_until_its_last_day_and_the_baseline_agrees(client, world):
+    """The committee ends a grant at a re-visitation from a chosen day: the hours count on the
+    dashboards and in the statistics until that day and not after, and the benchmark's
+    baseline (tests/perf/baseline.py) counts the same."""
+    from indsats.supportmeetings import services
+    from indsats.supportstats.selectors import granted_hours_on
+    from tests.indsats.supportmeetings.helpers import grant, make_application, plan
+    from tests.perf.baseline import support_by_day
+
+    today = timezone.localdate()
+    app = make_application(world, institution=world.other_institution)
+    plan(world)
+    item = AgendaItem.objects.get(application=app, status=AgendaItemStatus.WAITING)
+    grant(
+        world,
+        item,
+        hours_per_week=D("10"),
+        period_start=today,
+        period_end=today + timedelta(days=200),
+        revisit_on=today + timedelta(days=150),
+    )
+    later = plan(world, days=30, deadline_days=20)
+    revisit = services.revisit_place(
+        actor=world.administrator, application_id=app.pk, meeting_id=later.pk
+    )
+    stop = today + timedelta(days=20)
+    grant(world, revisit, outcome=SupportOutcome.ENDED, stops_on=stop, reasons="Nok nu.")
+    district = world.other_institution.district_id
+    # Still granted today: the page counts the ten hours.
+    client.force_login(world.administrator)
+    html = client.get(reverse("dashboard_institutions")).content.decode()
+    assert _row(html, "Vuggestuen Spiren")[-1] == "10"
+    days = [today, stop, stop + timedelta(days=1)]
+    counted = [granted_hours_on(day).get(district, D(0)) for day in days]
+    assert counted == [D(10), D(10), D(0)]
+    baseline = support_by_day(days)
+    assert [baseline.get((district, day), D(0)) for day in days] == counted

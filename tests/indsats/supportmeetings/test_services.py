@@ -202,7 +202,8 @@ def test_the_other_outcomes_set_the_status(world, outcome, status):
     app.refresh_from_db()
     assert app.status == status
     letters = StoredFile.objects.filter(producer="support_decision_letter")
-    assert letters.exists() == (outcome == "partly_granted")
+    # A decision is a letter (a grant or a rejection); a question is not.
+    assert letters.exists() == (outcome in ("partly_granted", "rejected"))
     if outcome == "more_info":
         question = SupportEvent.objects.get(application=app, kind=SupportEventKind.QUESTION)
         assert question.message == "Begrundelsen."
@@ -364,7 +365,13 @@ def test_a_granted_case_is_revisited_then_extended_and_ended(world):
     again = services.revisit_place(
         actor=world.administrator, application_id=app.pk, meeting_id=second.pk
     )
-    grant(world, again, outcome="ended", reasons="Barnet trives uden støtte.")
+    grant(
+        world,
+        again,
+        outcome="ended",
+        reasons="Barnet trives uden støtte.",
+        stops_on=timezone.localdate() + timedelta(days=10),
+    )
     app.refresh_from_db()
     assert app.status == SupportStatus.ENDED and app.revisit_on is None
     with pytest.raises(StateError, match="kun bevilget støtte"):

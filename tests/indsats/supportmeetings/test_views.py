@@ -582,7 +582,8 @@ def test_the_board_runs_a_constant_number_of_queries(client, world, consultant, 
     shown = set(re.findall(r"Barn Nummer(\d+)", body))
     assert shown == {str(n) for n in range(extra)}
     assert body.count("ppv-1.pdf") == extra
-    assert len(queries.captured_queries) == 13, [q["sql"][:80] for q in queries.captured_queries]
+    # 14: the grants of the cases (a re-visitation shows the one in force) are one query.
+    assert len(queries.captured_queries) == 14, [q["sql"][:80] for q in queries.captured_queries]
 
 
 def test_the_list_shows_coming_meetings_first_then_past_ones_newest_first(
