@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from indsats.models import (
     GRANTING_OUTCOMES,
@@ -250,6 +250,26 @@ def _when_and_where(meeting: VisitationMeeting) -> str:
 
 
 @transaction.atomic
+def _refuse_if_decided(meeting: VisitationMeeting, doing: str) -> None:
+    """A meeting where applications have been decided has been held in part: its decisions and
+    letters name its day, so it is neither moved nor cancelled (its waiting items can be moved
+    on the board, and the meeting marked held)."""
+    decided = meeting.items.filter(status=AgendaItemStatus.DECIDED).count()
+    if decided:
+        raise StateError(
+            ngettext(
+                "%(n)s application on the meeting has been decided, and its decision and letter "
+                "name the meeting's day: the meeting cannot be %(doing)s. Move its waiting "
+                "applications to another meeting instead, and mark it held.",
+                "%(n)s applications on the meeting have been decided, and their decisions and "
+                "letters name the meeting's day: the meeting cannot be %(doing)s. Move its "
+                "waiting applications to another meeting instead, and mark it held.",
+                decided,
+            )
+            % {"n": decided, "doing": doing}
+        )
+
+
 def meeting_move(
     *,
     actor: User,
@@ -269,6 +289,8 @@ def meeting_move(
     meeting = _lock_meeting(meeting_id)
     if meeting.status != VisitationMeetingStatus.PLANNED:
         raise StateError(_("The meeting is %(status)s and cannot be changed.") % _status(meeting))
+    if (starts_at, ends_at) != (meeting.starts_at, meeting.ends_at):
+        _refuse_if_decided(meeting, pgettext("the meeting cannot be", "moved"))
     if expected_stamp and expected_stamp != meeting_stamp(meeting):
         raise MeetingChangedMeanwhile(
             _(
@@ -355,6 +377,7 @@ def meeting_cancel(*, actor: User, meeting_id: int, reason: str = "") -> Visitat
         if meeting.status == VisitationMeetingStatus.CANCELLED:
             raise StateError(_("The meeting is already cancelled."))
         raise StateError(_("The meeting is %(status)s and cannot be cancelled.") % _status(meeting))
+    _refuse_if_decided(meeting, pgettext("the meeting cannot be", "cancelled"))
     meeting.status = VisitationMeetingStatus.CANCELLED
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence"])

@@ -9,6 +9,7 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from indsats.models import InterventionRequest, RequestStatus
+from institutioner.workdays import working_day_on_or_after
 from tests.e2e.conftest import log_in, serious_accessibility_violations
 from tests.factories import PASSWORD
 
@@ -26,7 +27,8 @@ def test_leader_submits_administration_accepts_and_invites(
     page.get_by_label("Social udvikling").check()
     page.get_by_label("Børnenes alder").select_option(label="3–6 år")
     page.get_by_label("Antal børn i gruppen").fill("21")
-    start = timezone.localdate() + timedelta(days=20)
+    # A working day: a weekend or holiday is refused as the wished start.
+    start = working_day_on_or_after(timezone.localdate() + timedelta(days=20))
     page.get_by_label("Ønsket start").fill(start.isoformat())
     page.get_by_label("Ønsket varighed (uger)").fill("8")
     page.get_by_label("Tirsdag").check()

@@ -577,9 +577,16 @@ def test_an_ended_agreement_says_when_it_ended(client, world):
 
 
 def test_an_agreement_in_force_says_so(client, world):
-    agreement, _version = agreement_in_force(world)
+    agreement, version = agreement_in_force(world)
     client.force_login(world.pedagogist.user)
     body = client.get(reverse("course_detail", args=[agreement.course.pk])).content.decode()
-    assert "Version 1</a> (i kraft)" in body
+    # Signed, and in force from its period's first day: until then it says when.
+    if version.starts_on > timezone.localdate():
+        assert f"Version 1</a> (underskrevet; i kraft fra {version.starts_on:%d.%m.%Y})" in body
+    else:
+        assert "Version 1</a> (i kraft)" in body
     page = client.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
-    assert ">I kraft</span>" in page
+    if version.starts_on > timezone.localdate():
+        assert f"i kraft fra {version.starts_on:%d.%m.%Y}</span>" in page
+    else:
+        assert ">I kraft</span>" in page

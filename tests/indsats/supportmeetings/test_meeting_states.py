@@ -20,9 +20,10 @@ from indsats.models import (
 )
 from indsats.support import services as support_services
 from indsats.supportmeetings import services
+from institutioner.errors import StateError
 from institutioner.models import Notification
 from tests.indsats.support import helpers as support_helpers
-from tests.indsats.supportmeetings.helpers import begin, make_application, plan
+from tests.indsats.supportmeetings.helpers import begin, grant, make_application, plan
 
 
 def _item(app) -> AgendaItem:
@@ -281,3 +282,28 @@ def test_an_answer_put_on_the_agenda_is_logged_as_automatic(world):
     )
     events = SupportEvent.objects.filter(application=application, kind=SupportEventKind.ON_AGENDA)
     assert events.count() >= 1 and all(e.actor is None for e in events)
+
+
+def test_a_meeting_with_decisions_is_neither_moved_nor_cancelled(world):
+    """Its decisions and letters name its day: once one application on it is decided, the
+    meeting keeps its time and is not cancelled; its place may still be corrected."""
+
+    decided, waiting = make_application(world), make_application(world)
+    meeting = begin(plan(world))
+    grant(world, _item(decided), outcome="rejected", reasons="Afvist: grund.")
+    with pytest.raises(StateError, match="1 ansøgning på mødet er afgjort"):
+        services.meeting_cancel(actor=world.administrator, meeting_id=meeting.pk)
+    later = meeting.starts_at + timedelta(days=6)
+    with pytest.raises(StateError, match="kan ikke flyttes"):
+        services.meeting_move(
+            actor=world.administrator,
+            meeting_id=meeting.pk,
+            starts_at=later,
+            ends_at=later + timedelta(hours=2),
+            place=meeting.place,
+            application_deadline=meeting.application_deadline,
+            members=list(meeting.members.all()),
+        )
+    meeting.refresh_from_db()
+    assert meeting.status == VisitationMeetingStatus.PLANNED
+    assert _item(waiting).meeting == meeting
