@@ -39,6 +39,16 @@ class RequestStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+def place_label(institution: str, group: str) -> str:
+    """The institution and the group: what tells two interventions at one place apart."""
+    return f"{institution}, {group}" if group else institution
+
+
+def request_label(pk: int, institution: str, group: str) -> str:
+    """A request's name, from its number and place: for lists that read only those columns."""
+    return _("Request #%(id)s (%(where)s)") % {"id": pk, "where": place_label(institution, group)}
+
+
 class InterventionRequestQuerySet(models.QuerySet["InterventionRequest"]):
     def open_for_triage(self) -> "InterventionRequestQuerySet":
         return self.filter(status__in=[RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO])
@@ -145,7 +155,7 @@ class InterventionRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Request #%(id)s (%(where)s)") % {"id": self.pk, "where": self.place}
+        return request_label(self.pk, self.institution.name, self.group.name if self.group else "")
 
     def get_absolute_url(self) -> str:
         return reverse("request_detail", args=[self.pk])
@@ -153,9 +163,7 @@ class InterventionRequest(models.Model):
     @property
     def place(self) -> str:
         """The institution and the group: what tells two interventions at one place apart."""
-        return (
-            f"{self.institution.name}, {self.group.name}" if self.group else self.institution.name
-        )
+        return place_label(self.institution.name, self.group.name if self.group else "")
 
     @property
     def wished_end(self):
@@ -817,9 +825,7 @@ class SupportApplication(models.Model):
 
     @property
     def place(self) -> str:
-        return (
-            f"{self.institution.name}, {self.group.name}" if self.group else self.institution.name
-        )
+        return place_label(self.institution.name, self.group.name if self.group else "")
 
     @property
     def is_editable(self) -> bool:

@@ -36,6 +36,7 @@ from indsats.models import (
     RequestEvent,
     RequestStatus,
     VersionStatus,
+    request_label,
 )
 from indsats.supportstats.selectors import granted_hours_on
 from institutioner import workdays
@@ -530,6 +531,18 @@ def by_institution(
 # --- Flow ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """A rejection as the page lists it: read as a row of columns, not as an event with its
+    request, institution and group built as model instances (four objects for one line)."""
+
+    pk: int
+    request_id: int
+    request_label: str
+    created_at: datetime
+    message: str
+
+
 @dataclass
 class Flow:
     months: list[tuple[date, dict[str, int]]]  # first of the month → {status: requests}
@@ -537,7 +550,7 @@ class Flow:
     waiting_for_triage: int
     oldest_waiting: datetime | None
     accepted_without_agreement: int
-    rejections: list[RequestEvent]  # the latest REJECTIONS_SHOWN
+    rejections: list[Rejection]  # the latest REJECTIONS_SHOWN
     more_rejections: bool  # there were more in the period
 
     @property
@@ -620,17 +633,25 @@ def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flo
         ),
     )
     # Scoped through the join the rows need anyway (for the request's name), not a subquery.
-    rejections = list(
-        within(
+    rejections = [
+        Rejection(pk, request_id, request_label(request_id, institution, group or ""), at, text)
+        for pk, request_id, at, text, institution, group in within(
             RequestEvent.objects.filter(
                 kind=EventKind.REJECTED, created_at__gte=start, created_at__lt=end
             ),
             "request__institution",
             institutions,
         )
-        .select_related("request__institution", "request__group")
-        .order_by("-created_at", "-pk")[: REJECTIONS_SHOWN + 1]
-    )
+        .order_by("-created_at", "-pk")
+        .values_list(
+            "pk",
+            "request_id",
+            "created_at",
+            "message",
+            "request__institution__name",
+            "request__group__name",
+        )[: REJECTIONS_SHOWN + 1]
+    ]
     return Flow(
         months=months,
         waits=waits,

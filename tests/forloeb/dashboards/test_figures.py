@@ -456,9 +456,18 @@ def test_flow_matches_the_hand_computed_numbers(world, flow_world):
 
 
 def test_flow_page_for_a_leader_shows_only_their_requests(client, world, flow_world):
+    from indsats.models import InterventionRequest, RequestStatus
+
     client.force_login(world.leader)
     html = client.get(reverse("dashboard_flow")).content.decode()
     assert "Dækket af sprogforløbet." in html
+    # The rejected request by its number and place, linked to its page.
+    rejected = InterventionRequest.objects.get(status=RequestStatus.REJECTED)
+    assert rejected.group is not None
+    place = f"{rejected.institution.name}, {rejected.group.name}"
+    assert (
+        f'<a href="/anmodninger/{rejected.pk}/">Anmodning nr. {rejected.pk} ({place})</a>' in html
+    )
     assert "25 dage" in html and "40 dage" in html
     client.force_login(world.outsider)
     html = client.get(reverse("dashboard_flow")).content.decode()
