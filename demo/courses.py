@@ -225,6 +225,7 @@ def demo_more_courses() -> None:
         courses_services.evaluation_complete(
             actor=user,
             evaluation_id=final.pk,
+            held_on=final.due_on,
             participants="Lederen, stuens to pædagoger og indsatspædagogen",
             leadership_took_part=True,
             decision="close",

@@ -1043,6 +1043,10 @@ def _agreements_create(
                 completed_at=plan.closed_at - timedelta(hours=2)
                 if closed and plan.closed_at
                 else None,
+                # Held on its planned day, unless the course closed before it.
+                held_on=min(final, timezone.localdate(plan.closed_at - timedelta(hours=2)))
+                if closed and plan.closed_at
+                else None,
                 completed_by=pedagogist_user if closed else None,
             )
         )

@@ -241,6 +241,9 @@ class Evaluation(models.Model):
         _("summary"), blank=True, max_length=LONG, validators=[validate_no_cpr, MaxLength(LONG)]
     )
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # The day the evaluation meeting was held, as the person recording it says: often days
+    # before it is written down (completed_at), and not always on the planned day (due_on).
+    held_on = models.DateField(_("held on"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -265,6 +268,11 @@ class Evaluation(models.Model):
                 condition=Q(status="planned", completed_at__isnull=True)
                 | (Q(status="completed", completed_at__isnull=False) & ~Q(participants="")),
                 name="evaluation_completed_has_time_and_participants",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="planned", held_on__isnull=True)
+                | Q(status="completed", held_on__isnull=False),
+                name="evaluation_completed_has_held_on",
             ),
             length_constraint("participants", LINE, prefix="evaluation"),
             length_constraint("summary", LONG, prefix="evaluation"),

@@ -107,6 +107,7 @@ def _accept_form(world):
 
 def _evaluation_form(world):
     data = {
+        "held_on": timezone.localdate().isoformat(),
         "participants": "Lene Leder",
         "summary": "Det går godt.",
         "decision": "continue",

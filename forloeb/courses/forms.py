@@ -45,6 +45,15 @@ class NoteForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
+    held_on = forms.DateField(
+        label=_("Held on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_plausible_date],
+        help_text=_(
+            "The day of the evaluation meeting: change it if it was not held on the planned day."
+        ),
+        error_messages={"required": _("Write the day the evaluation was held.")},
+    )
     participants = TextField(
         label=_("Who took part"),
         max_length=LINE,
@@ -81,10 +90,19 @@ class EvaluationForm(forms.Form):
                 validators=[validate_no_cpr],
             )
 
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError(
+                _("The evaluation cannot have been held after today. Write the day it was held.")
+            )
+        return held_on
+
     @classmethod
     def initial_from(cls, evaluation) -> dict:
         """What a completed evaluation says, to correct it in the same form."""
         initial = {
+            "held_on": evaluation.held_on,
             "participants": evaluation.participants,
             "leadership_took_part": evaluation.leadership_took_part,
             "decision": evaluation.decision,

@@ -49,6 +49,7 @@ def _evaluations(person: User):
             "leadership_took_part": evaluation.leadership_took_part,
             "decision": str(evaluation.get_decision_display()) if evaluation.decision else "",
             "summary": evaluation.summary,
+            "held_on": evaluation.held_on,
             "completed": evaluation.completed_at,
             "completed_by": evaluation.completed_by.name if evaluation.completed_by else "",
         }
@@ -96,6 +97,7 @@ register(
             ("leadership_took_part", _("The leadership took part")),
             ("decision", _("Decision")),
             ("summary", _("Summary")),
+            ("held_on", _("Held on")),
             ("completed", _("Completed")),
             ("completed_by", _("Completed by")),
         ),

@@ -23,7 +23,7 @@ def closing_report_html(course: Course, *, with_hours: bool) -> str:
     evaluations = list(
         # In the order they were held: the last one is the course's final word.
         course.evaluations.filter(status=EvaluationStatus.COMPLETED)
-        .order_by("completed_at", "pk")
+        .order_by("held_on", "completed_at", "pk")
         .prefetch_related("assessments")
     )
     logo = finders.find(settings.MUNICIPALITY_LOGO)

@@ -421,8 +421,10 @@ def evaluation_complete(
     decision: str,
     summary: str,
     assessments: list[tuple[str, int, str]],
+    held_on: date | None = None,
 ) -> Evaluation:
-    """Record an evaluation: who took part, each goal's progress, and what happens next."""
+    """Record an evaluation: the day it was held (today when not given), who took part, each
+    goal's progress, and what happens next."""
     evaluation = (
         Evaluation.objects.select_for_update().select_related("course").get(pk=evaluation_id)
     )
@@ -442,6 +444,8 @@ def evaluation_complete(
         )
     if not participants.strip():
         raise ValidationError({"participants": _("Write who took part in the evaluation.")})
+    held_on = held_on or timezone.localdate()
+    _check_held_on(course, held_on)
     for text in (participants, summary, *(a[2] for a in assessments)):
         validate_no_cpr(text)
     check_lengths(participants=(participants, LINE), summary=(summary, LONG))
@@ -454,6 +458,7 @@ def evaluation_complete(
     evaluation.decision = decision
     evaluation.summary = summary
     evaluation.status = EvaluationStatus.COMPLETED
+    evaluation.held_on = held_on
     evaluation.completed_at = timezone.now()
     evaluation.completed_by = actor
     evaluation._history_user = actor  # type: ignore[attr-defined]
@@ -478,6 +483,28 @@ def evaluation_complete(
     return evaluation
 
 
+def _check_held_on(course: Course, held_on: date) -> None:
+    """An evaluation was held between the course's start and today."""
+    today, started = timezone.localdate(), course_start(course)
+    if held_on > today:
+        raise ValidationError(
+            {
+                "held_on": _(
+                    "The evaluation cannot have been held after today. Write the day it was held."
+                )
+            }
+        )
+    if held_on < started:
+        raise ValidationError(
+            {
+                "held_on": _(
+                    "The course started on %(day)s; the evaluation cannot have been held before."
+                )
+                % {"day": f"{started:%d.%m.%Y}"}
+            }
+        )
+
+
 class EvaluationChangedMeanwhile(StateError):
     """The evaluation was saved elsewhere (another tab or person) after the form opened."""
 
@@ -488,7 +515,7 @@ def evaluation_stamp(evaluation: Evaluation) -> str:
 
 
 # What a correction may change, in the order the history names them.
-_CORRECTABLE = ("participants", "leadership_took_part", "decision", "summary")
+_CORRECTABLE = ("held_on", "participants", "leadership_took_part", "decision", "summary")
 
 
 @transaction.atomic
@@ -502,6 +529,7 @@ def evaluation_correct(
     summary: str,
     assessments: list[tuple[str, int, str]],
     expected_stamp: str = "",
+    held_on: date | None = None,
 ) -> Evaluation:
     """Correct a completed evaluation until the course closes (e.g. tick that the leadership took
     part). The row's history keeps what it said before; the course's history says who corrected
@@ -523,9 +551,14 @@ def evaluation_correct(
         )
     if not participants.strip():
         raise ValidationError({"participants": _("Write who took part in the evaluation.")})
+    if held_on is None:
+        held_on = evaluation.held_on
+    elif held_on != evaluation.held_on:
+        _check_held_on(course, held_on)
     for text in (participants, summary, *(a[2] for a in assessments)):
         validate_no_cpr(text)
     new = {
+        "held_on": held_on,
         "participants": participants,
         "leadership_took_part": leadership_took_part,
         "decision": decision,

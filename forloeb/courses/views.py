@@ -284,6 +284,7 @@ def _evaluation_form_page(request, course, evaluation, form, *, save, done, corr
             save(
                 actor=request.user,
                 evaluation_id=evaluation.pk,
+                held_on=form.cleaned_data["held_on"],
                 participants=form.cleaned_data["participants"],
                 leadership_took_part=form.cleaned_data["leadership_took_part"],
                 decision=form.cleaned_data["decision"],
@@ -331,7 +332,10 @@ def evaluation_complete(request, pk: int, evaluation_id: int):
             % {"day": f"{evaluation.due_on:%d.%m.%Y}"},
         )
         return redirect("course_detail", pk=course.pk)
-    form = EvaluationForm(request.POST or None, goals=_goals(course))
+    # Most are held on their planned day (which is not in the future: see above).
+    form = EvaluationForm(
+        request.POST or None, goals=_goals(course), initial={"held_on": evaluation.due_on}
+    )
     return _evaluation_form_page(
         request,
         course,

@@ -188,6 +188,7 @@ def test_correction_page_per_role(client, world, stuck, role, status):
     posted = client.post(
         url,
         {
+            "held_on": Evaluation.objects.get(pk=final.pk).held_on.isoformat(),
             "participants": "Lene Leder og Paula",
             "leadership_took_part": "on",
             "decision": "close",
@@ -215,6 +216,7 @@ def test_a_correction_from_a_second_tab_does_not_undo_the_first(client, world, s
     stamp = final.updated_at.isoformat()
     assert f'name="stamp" value="{stamp}"' in opened
     data = {
+        "held_on": final.held_on.isoformat(),
         "participants": final.participants,
         "decision": "close",
         "summary": final.summary,
@@ -508,16 +510,18 @@ def test_no_adjusting_or_sending_once_the_course_is_closed(client, world, stuck)
 
 
 def test_closing_report_shows_the_agreed_period_and_recorded_dates(client, world):
-    """The form has no field for the day an evaluation was held: the report says when it was
-    registered, and the day it was planned for, never a "held" day it does not know."""
+    """The report says the day an evaluation was held, as the person recording it gave it, and
+    the day it was planned for when that was another; not the day it was written down."""
     agreement, version = agreement_in_force(world)
     course = agreement.course
     final = course.evaluations.get(kind=EvaluationKind.FINAL)
-    # Held late: planned for two days ago, recorded today (never before its day).
+    # Opened long ago (the report shows the agreed period, not this).
+    Course.objects.filter(pk=course.pk).update(started_at=timezone.now() - timedelta(days=400))
+    # Planned for two days ago, held the day before, recorded today (never before its day).
     Evaluation.objects.filter(pk=final.pk).update(due_on=timezone.localdate() - timedelta(days=2))
     final.refresh_from_db()
-    _record(world, final, leadership_took_part=True)
-    Course.objects.filter(pk=course.pk).update(started_at=timezone.now() - timedelta(days=400))
+    held_on = timezone.localdate() - timedelta(days=3)
+    _record(world, final, leadership_took_part=True, held_on=held_on)
     client.force_login(world.leader)
     response = client.get(reverse("course_report", args=[course.pk]))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
@@ -533,8 +537,8 @@ def test_closing_report_shows_the_agreed_period_and_recorded_dates(client, world
     content = version.parsed
     assert f"{day(content.starts_on)} – {day(content.ends_on)}" in text
     assert day(timezone.localdate() - timedelta(days=400)) not in text
-    assert f"Slutevaluering, registreret {day(timezone.localdate())}" in text
-    assert "holdt" not in text
+    assert f"Slutevaluering, afholdt {day(held_on)}" in text
+    assert "registreret" not in text
     assert f"(planlagt til {day(final.due_on)})" in text
     assert Evaluation.objects.get(pk=final.pk).status == EvaluationStatus.COMPLETED
 

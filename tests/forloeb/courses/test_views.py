@@ -68,11 +68,11 @@ def test_due_evaluations_on_the_start_page_and_the_form(client, world):
     assert "Kommende evalueringer" in body and "overskredet" in body
     client.force_login(world.pedagogist.user)
     url = reverse("evaluation_complete", args=[agreement.course.pk, evaluation.pk])
-    response = client.post(url, {"participants": "", "decision": "continue", "scale_0": "2"})
+    held = evaluation.due_on.isoformat()
+    data = {"held_on": held, "participants": "", "decision": "continue", "scale_0": "2"}
+    response = client.post(url, data)
     assert "Skriv, hvem der deltog i evalueringen." in response.content.decode()
-    response = client.post(
-        url, {"participants": "Lene og Paula", "decision": "continue", "scale_0": "2"}
-    )
+    response = client.post(url, {**data, "participants": "Lene og Paula"})
     assert response.status_code == 302
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
@@ -568,3 +568,63 @@ def test_the_course_list_says_when_the_agreed_period_starts_not_only_the_signing
     # The course page names the version's status with the day its period starts.
     body = client.get(reverse("course_detail", args=[agreement.course.pk])).content.decode()
     assert f"underskrevet; i kraft fra {version.starts_on:%d.%m.%Y}" in body
+
+
+def test_the_day_an_evaluation_was_held(client, world):
+    """Recorded two days after the meeting: the form offers the planned day, refuses a day
+    after today or before the course began (keeping what was typed), and the course page and
+    the closing report say the day it was held beside the day it was written down."""
+    from forloeb.models import Evaluation
+
+    start = timezone.localdate() - timedelta(days=21)
+    agreement, _version = agreement_in_force(world, starts_on=start)
+    course = agreement.course
+    planned = working_day(timezone.localdate() - timedelta(days=7))
+    evaluation = services.evaluation_add(
+        actor=world.pedagogist.user, course_id=course.pk, due_on=planned
+    )
+    client.force_login(world.pedagogist.user)
+    url = reverse("evaluation_complete", args=[course.pk, evaluation.pk])
+    form = client.get(url).content.decode()
+    assert f'name="held_on" value="{planned.isoformat()}"' in form
+    data = {"participants": "Lene og Paula", "decision": "continue", "scale_0": "2"}
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    for day, message in (
+        (tomorrow, "Evalueringen kan ikke være holdt senere end i dag."),
+        (start - timedelta(days=1), f"Forløbet startede den {start:%d.%m.%Y}, så evalueringen"),
+        ("", "Skriv den dag, evalueringen blev holdt."),
+    ):
+        value = day.isoformat() if day else ""
+        body = client.post(url, {**data, "held_on": value}).content.decode()
+        assert message in body, day
+        assert "Lene og Paula" in body
+        assert Evaluation.objects.get(pk=evaluation.pk).held_on is None
+    held = working_day(planned - timedelta(days=1))
+    assert client.post(url, {**data, "held_on": held.isoformat()}).status_code == 302
+    evaluation.refresh_from_db()
+    assert (evaluation.held_on, timezone.localdate(evaluation.completed_at)) == (
+        held,
+        timezone.localdate(),
+    )
+    page = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+    day = formats_date(held)
+    assert f"afholdt {day} · registreret {formats_date(timezone.localdate())}" in page
+    # A correction moves the day; the course's history names the field.
+    correct = reverse("evaluation_correct", args=[course.pk, evaluation.pk])
+    opened = client.get(correct).content.decode()
+    assert f'name="held_on" value="{held.isoformat()}"' in opened
+    stamp = re.search(r'name="stamp" value="([^"]+)"', opened).group(1)
+    posted = client.post(
+        correct,
+        {**data, "held_on": planned.isoformat(), "observation_0": "", "stamp": stamp},
+    )
+    assert posted.status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.held_on == planned
+    assert "afholdt den" in course.events.order_by("-pk").first().message
+
+
+def formats_date(day) -> str:
+    """As the pages write a day: 3. december 2026."""
+    months = "januar februar marts april maj juni juli august september oktober november december"
+    return f"{day.day}. {months.split()[day.month - 1]} {day.year}"

@@ -259,6 +259,7 @@ def test_only_the_last_completed_final_evaluation_counts(world):
         due_on=timezone.localdate(),
         status=EvaluationStatus.COMPLETED,
         completed_at=first.completed_at + timedelta(hours=1),
+        held_on=timezone.localdate(),
         participants="Lene Leder",
     )
     GoalAssessment.objects.create(evaluation=later, goal="Mål et", scale=1)

@@ -182,11 +182,13 @@ def test_completed_evaluations_and_closed_courses_are_quiet(world, course):
     evaluation = _plan_only(course, timezone.localdate(now) - timedelta(days=1))
     evaluation.status = EvaluationStatus.COMPLETED
     evaluation.completed_at = now
+    evaluation.held_on = evaluation.due_on
     evaluation.participants = "Lene, Paula"
     evaluation.save()
     assert reminders.evaluations_due(now=now) == 0
     evaluation.status = EvaluationStatus.PLANNED
     evaluation.completed_at = None
+    evaluation.held_on = None
     evaluation.save()
     course.phase = Phase.CLOSED
     course.closed_at = now
