@@ -17,6 +17,7 @@ from indsats.models import (
     MeetingStatus,
     RequestStatus,
     SupportApplication,
+    SupportApplicationQuerySet,
     SupportDocument,
     SupportKind,
     SupportStatus,
@@ -185,7 +186,7 @@ def works_with_support(user: User) -> bool:
     return access.is_administration(user) or access.is_consultant(user)
 
 
-def support_applications_for(user: User) -> QuerySet[SupportApplication]:
+def support_applications_for(user: User) -> SupportApplicationQuerySet:
     """Administration and the visitation role: every application that has been submitted at
     some point (one never submitted stays the institution's own, whatever its status). Leader:
     their institutions' applications. A team pedagogist: only the cases they have been added

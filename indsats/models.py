@@ -1,7 +1,7 @@
 """The front door: requests for an intervention, their triage and the intake meeting."""
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -681,12 +681,64 @@ class CustodyConsent(models.TextChoices):
     ONE = "one", _("One custody holder has consented")
 
 
+# A status the lists filter by and the pages show, though no application has it: an ending was
+# decided, but the support runs until its last day (the status is "ended" from the decision on).
+ENDING = "ending"
+
+
+def _ending_runs_on(day: date) -> models.Exists:
+    """An ending whose last day with support is `day` or later: the case's support still runs."""
+    return models.Exists(
+        SupportDecision.objects.filter(
+            application=models.OuterRef("pk"),
+            outcome=SupportOutcome.ENDED,
+            period_end__gte=day,
+        )
+    )
+
+
+def ending_day_of(application_ref: str) -> models.Subquery:
+    """The last day with support that the application's ending names (None without an ending,
+    or for one that named no day), as a subquery on `application_ref` ("pk", or an item's
+    "application_id")."""
+    ending = SupportDecision.objects.filter(
+        application=models.OuterRef(application_ref), outcome=SupportOutcome.ENDED
+    ).order_by("-decided_at", "-pk")
+    return models.Subquery(ending.values("period_end")[:1])
+
+
 class SupportApplicationQuerySet(models.QuerySet["SupportApplication"]):
     def awaiting_decision(self) -> "SupportApplicationQuerySet":
         return self.filter(status=SupportStatus.SUBMITTED)
 
     def in_force(self) -> "SupportApplicationQuerySet":
         return self.filter(status__in=SUPPORT_IN_FORCE)
+
+    def with_ending_day(self) -> "SupportApplicationQuerySet":
+        """Annotates `ending_day`: an ended case's last day with support (its ending's
+        `period_end`), in the same query, so a list shows "Granted, ends on …" without a query
+        per row."""
+        return self.annotate(ending_day=ending_day_of("pk"))
+
+    def ending(self, on: date | None = None) -> "SupportApplicationQuerySet":
+        """Ended by a decision whose last day with support has not passed on `on` (today): the
+        support still runs, and the pages say "Granted, ends on …"."""
+        day = on or timezone.localdate()
+        return self.filter(_ending_runs_on(day), status=SupportStatus.ENDED)
+
+    def ended(self, on: date | None = None) -> "SupportApplicationQuerySet":
+        """Ended, and the last day with support passed before `on` (today)."""
+        day = on or timezone.localdate()
+        return self.filter(status=SupportStatus.ENDED).exclude(_ending_runs_on(day))
+
+    def with_status(self, status: str, on: date | None = None) -> "SupportApplicationQuerySet":
+        """The applications the pages show with `status` (a SupportStatus or ENDING): "ended"
+        leaves out the endings whose support still runs, "ending" is those."""
+        if status == ENDING:
+            return self.ending(on)
+        if status == SupportStatus.ENDED:
+            return self.ended(on)
+        return self.filter(status=status)
 
 
 class SupportApplication(models.Model):
@@ -830,6 +882,43 @@ class SupportApplication(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (SupportStatus.DRAFT, SupportStatus.NEEDS_INFO)
+
+    @property
+    def support_stops_on(self) -> date | None:
+        """An ended case's last day with support (its ending's day; the support and its hours
+        count until then), or None: not ended, or ended without a day (before endings named
+        one: stopped at once). Read from `ending_day` where the list or page set it
+        (`with_ending_day()`), otherwise one query."""
+        if self.status != SupportStatus.ENDED:
+            return None
+        if "ending_day" not in self.__dict__:
+            self.__dict__["ending_day"] = (
+                SupportDecision.objects.filter(application=self, outcome=SupportOutcome.ENDED)
+                .order_by("-decided_at", "-pk")
+                .values_list("period_end", flat=True)
+                .first()
+            )
+        return self.__dict__["ending_day"]
+
+    @property
+    def is_ending(self) -> bool:
+        """Ended by a decision, but the support runs until its last day, today included."""
+        day = self.support_stops_on
+        return day is not None and day >= timezone.localdate()
+
+    @property
+    def status_key(self) -> str:
+        """The status the pages show and the lists filter by: ENDING while an ending's support
+        still runs."""
+        return ENDING if self.is_ending else self.status
+
+    @property
+    def status_label(self) -> str:
+        """The status as the pages show it: an ending whose support still runs says so, with
+        its last day ("Granted, ends on 31.01.2027"); after that day, "Ended"."""
+        if self.is_ending:
+            return _("Granted, ends on %(day)s") % {"day": f"{self.support_stops_on:%d.%m.%Y}"}
+        return str(self.get_status_display())
 
     @property
     def required_assessments(self) -> tuple[str, ...]:

@@ -7,9 +7,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from indsats.models import (
+    ENDING,
     AssessmentKind,
     CustodyConsent,
     SupportApplication,
@@ -221,11 +223,25 @@ class PersonForm(forms.Form):
         )
 
 
+def _status_choices() -> list[tuple[str, str | Promise]]:
+    """The statuses the list shows (a draft is the institution's own), with "Granted, ending"
+    before "Ended": an ending whose support still runs is not listed as ended."""
+    choices: list[tuple[str, str | Promise]] = []
+    for value, label in SupportStatus.choices:
+        if value == SupportStatus.DRAFT:
+            continue
+        if value == SupportStatus.ENDED:
+            choices.append((ENDING, _("Granted, ending")))
+        choices.append((value, label))
+    return choices
+
+
 class SupportFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[c for c in SupportStatus.choices if c[0] != SupportStatus.DRAFT],
+        choices=_status_choices(),
         empty_label=_("All statuses"),
+        method="filter_status",
     )
     kind = django_filters.ChoiceFilter(
         label=_("Kind of application"), choices=SupportKind.choices, empty_label=_("All kinds")
@@ -245,3 +261,7 @@ class SupportFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
             field.widget.attrs["class"] = "form-select"
+
+    def filter_status(self, queryset, name, value):
+        # As the list shows them: "Ended" once the last day with support has passed.
+        return queryset.with_status(value) if value else queryset

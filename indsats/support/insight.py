@@ -13,7 +13,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from indsats.models import SupportApplication, SupportDecision, SupportDocument, SupportEvent
+from indsats.models import (
+    SupportApplication,
+    SupportApplicationQuerySet,
+    SupportDecision,
+    SupportDocument,
+    SupportEvent,
+)
 from institutioner import access
 from institutioner.accesslog.selectors import page_text
 from institutioner.accessrequests.sections import CHILD, Child, Section, register
@@ -22,7 +28,7 @@ from institutioner.models import AccessLogEntry, User
 CHUNK = 1000
 
 
-def applications_of(person: User) -> QuerySet[SupportApplication]:
+def applications_of(person: User) -> SupportApplicationQuerySet:
     mine = Q(created_by=person)
     if access.is_leader(person):
         mine |= Q(institution__memberships__user=person)
@@ -32,14 +38,19 @@ def applications_of(person: User) -> QuerySet[SupportApplication]:
 
 
 def _applications(person: User):
-    rows = applications_of(person).select_related("institution", "group", "created_by")
+    # The status as the pages show it ("Granted, ends on …" while an ending's support runs).
+    rows = (
+        applications_of(person)
+        .select_related("institution", "group", "created_by")
+        .with_ending_day()
+    )
     for application in rows.order_by("created_at", "pk").iterator(chunk_size=CHUNK):
         yield {
             "id": application.pk,
             "kind": str(application.get_kind_display()),
             "institution": application.institution.name,
             "group": application.group.name if application.group else "",
-            "status": str(application.get_status_display()),
+            "status": str(application.status_label),
             "hours_per_week": application.hours_per_week,
             "period_start": application.period_start,
             "period_end": application.period_end,
@@ -114,7 +125,7 @@ def _same_name(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def applications_about(child: Child) -> QuerySet[SupportApplication]:
+def applications_about(child: Child) -> SupportApplicationQuerySet:
     """The applications that name the child: the birth date the same, and the name without
     regard to case and spaces (typed "Emil  Eksempel " in an application is Emil Eksempel).
     The birth date leaves a handful of applications, whose names are compared here."""
@@ -130,7 +141,11 @@ def _about(model, child: Child) -> QuerySet:
 
 
 def _child_applications(child: Child):
-    rows = applications_about(child).select_related("institution", "group", "created_by")
+    rows = (
+        applications_about(child)
+        .select_related("institution", "group", "created_by")
+        .with_ending_day()
+    )
     for application in rows.order_by("created_at", "pk").iterator(chunk_size=CHUNK):
         yield {
             "id": application.pk,
@@ -146,7 +161,7 @@ def _child_applications(child: Child):
             "period_end": application.period_end,
             "custody_consent": str(application.get_custody_consent_display()),
             "single_consent_reason": application.single_consent_reason,
-            "status": str(application.get_status_display()),
+            "status": str(application.status_label),
             "created_by": application.created_by.name,
             "created": application.created_at,
             "submitted": application.submitted_at,

@@ -1,12 +1,14 @@
 """Retention of support applications (child data), registered from IndsatsConfig.ready():
 a case that ended (rejected, ended, withdrawn) is anonymised and its documents deleted from the
-storage `RETENTION_SUPPORT_YEARS` after it ended (its decision, or its last change); a draft
-nobody touched for `RETENTION_SUPPORT_DRAFT_YEARS` is deleted."""
+storage `RETENTION_SUPPORT_YEARS` after it ended (its decision, an ending's last day with
+support, or its last change); a draft nobody touched for `RETENTION_SUPPORT_DRAFT_YEARS` is
+deleted."""
 
 from datetime import datetime
 
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indsats.models import SupportApplication, SupportStatus
@@ -15,12 +17,15 @@ from institutioner.retention.registry import ANONYMISE, DELETE, RetentionStep, r
 
 
 def ended_applications(*, before: datetime) -> QuerySet:
+    # An ending's support runs until its last day: the case ended then, not at the decision.
+    still_running = SupportApplication.objects.ending(on=timezone.localdate(before))
     return (
         SupportApplication.objects.filter(
             status__in=services.ENDED_STATUSES, anonymised_at__isnull=True
         )
         .annotate(ended_at=Coalesce("decided_at", "updated_at"))
         .filter(ended_at__lt=before)
+        .exclude(pk__in=still_running.values("pk"))
         .order_by("pk")
         .values_list("pk", flat=True)
     )

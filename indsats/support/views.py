@@ -9,7 +9,13 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from indsats import access
-from indsats.models import AgendaItemStatus, AssessmentKind, SupportEventKind, SupportStatus
+from indsats.models import (
+    AgendaItemStatus,
+    AssessmentKind,
+    SupportEventKind,
+    SupportOutcome,
+    SupportStatus,
+)
 from indsats.support import files, services
 from indsats.support.forms import (
     AnswerForm,
@@ -21,6 +27,7 @@ from indsats.support.forms import (
     WithdrawForm,
 )
 from indsats.support.middleware import upload_too_big
+from indsats.supportmeetings import selectors as meeting_selectors
 from institutioner import paging
 from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
@@ -32,7 +39,12 @@ def support_list(request):
     user = request.user
     if not access.sees_support_list(user):
         raise Http404
-    applications = access.support_applications_for(user).select_related("institution", "group")
+    # The last day of each ending in the same query: "Granted, ends on …" needs no query a row.
+    applications = (
+        access.support_applications_for(user)
+        .select_related("institution", "group")
+        .with_ending_day()
+    )
     filterset = None
     if access.works_with_support(user):
         filterset = SupportFilter(request.GET, queryset=applications)
@@ -141,6 +153,10 @@ def _detail_page(request, application, **forms):
         setattr(item, "moved_to", newer.meeting if newer is not None else None)  # noqa: B010
         newer = item
     decisions = list(application.decisions.select_related("decided_by", "agenda_item__meeting"))
+    # An ended case: its status and its last grant name the ending's last day (no query more).
+    endings = [d for d in decisions if d.outcome == SupportOutcome.ENDED]
+    application.__dict__["ending_day"] = endings[-1].period_end if endings else None
+    meeting_selectors.mark_ended_grant(application, decisions[::-1])
     can_add_person = access.can_add_support_person(user)
     question = None
     if application.status == SupportStatus.NEEDS_INFO:

@@ -12,8 +12,10 @@ from indsats.models import (
     SupportApplication,
     SupportDecision,
     SupportDocument,
+    SupportStatus,
     VisitationMeeting,
     VisitationMeetingStatus,
+    ending_day_of,
 )
 
 
@@ -47,7 +49,7 @@ def meetings_listed(meetings: QuerySet[VisitationMeeting]) -> QuerySet[Visitatio
 def board_items(meeting: VisitationMeeting) -> list[AgendaItem]:
     """The meeting's agenda (items moved away are not on it any more), with everything the board
     shows, in a constant number of queries."""
-    items = list(
+    items: list[AgendaItem] = list(
         AgendaItem.objects.filter(meeting=meeting)
         .exclude(status=AgendaItemStatus.MOVED)
         .select_related("application__institution", "application__group", "decision__decided_by")
@@ -69,17 +71,56 @@ def board_items(meeting: VisitationMeeting) -> list[AgendaItem]:
                 to_attr="granting_decisions",
             ),
         )
+        # An ended case's last day with support, in the same query: its status and its last
+        # grant say until when the support runs.
+        .annotate(ending_day=ending_day_of("application_id"))
         .order_by("added_at", "pk")
     )
     for item in items:
         item.meeting = meeting  # the decision form's earliest start reads its day
+        application = item.application
+        application.__dict__["ending_day"] = item.ending_day  # type: ignore[attr-defined]
+        made = decision_of(item)
         # What the board and the files show beside the item (set here, read by templates).
-        setattr(item, "support_url", support_url(item.application))  # noqa: B010
-        setattr(item, "made_decision", decision_of(item))  # noqa: B010
+        setattr(item, "support_url", support_url(application))  # noqa: B010
+        setattr(item, "made_decision", made)  # noqa: B010
         setattr(item, "grant_before", grant_before(item))  # noqa: B010
+        # An ended case: the grant in force it re-visited, or the grant made on this item, runs
+        # until the ending's last day, without a re-visitation.
+        mark_ended_grant(application, application.granting_decisions)  # type: ignore[attr-defined]
+        if made is not None:
+            mark_ended_grant(application, [made])
         for document in item.application.shown_documents:  # type: ignore[attr-defined]
             setattr(document, "download_url", document_url(document))  # noqa: B010
     return items
+
+
+def mark_ended_grant(
+    application: SupportApplication, grants_newest_first
+) -> SupportDecision | None:
+    """On an ended case, marks its last grant, the one the ending stopped, for the pages: it
+    runs until the ending's last day (`last_day`, None for an ending that named no day and
+    stopped it at once), and no re-visitation is shown for it. `support_over` says whether
+    that day has passed. Returns the grant, or None (the case is not ended, or the grant
+    given is not its last).
+
+    The last grant is the newest: an ended case is decided no more."""
+    if application.status != SupportStatus.ENDED:
+        return None
+    grants = [g for g in grants_newest_first if g.outcome in GRANTING_OUTCOMES]
+    if not grants:
+        return None
+    grant = grants[0]
+    newest = getattr(application, "granting_decisions", None)
+    if newest and newest[0].pk != grant.pk:
+        return None
+    last_day = application.support_stops_on
+    setattr(grant, "ended_by_ending", True)  # noqa: B010
+    setattr(grant, "last_day", last_day)  # noqa: B010
+    setattr(  # noqa: B010
+        grant, "support_over", last_day is None or last_day < timezone.localdate()
+    )
+    return grant
 
 
 def grant_before(item: AgendaItem) -> SupportDecision | None:
