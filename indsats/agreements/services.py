@@ -184,6 +184,14 @@ def agreement_sign(
         raise StateError(_("This version is a draft; it cannot be signed until it is sent."))
     if version.status in (VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED):
         raise StateError(_("This version is already signed by everyone; there is nothing to sign."))
+    if version.status == VersionStatus.DECLINED:
+        # Signed from a page opened before it was declined: it stays declined.
+        raise StateError(
+            _(
+                "This version was declined and can no longer be signed; the work goes on in a "
+                "new version."
+            )
+        )
     _refuse_if_finished(version.agreement_id)
     mine = slot_for(actor, version)
     if mine is None:
