@@ -342,13 +342,18 @@ def agreement_adjust(*, actor: User, agreement_id: int) -> AgreementVersion:
 def agreement_end(*, actor: User, agreement_id: int, on: date | None) -> Agreement:
     """The work under the agreement ended on `on` (its course was closed): its agreed hours
     count until the end of that week and not after, in triage's free capacity and on the
-    allocation dashboards, whatever period the version in force names. `on=None` takes the
-    end back (the course was opened again). Calling it again with the same day does nothing."""
+    allocation dashboards, whatever period the version in force names, and a version sent for
+    signature can no longer be signed, so the requests to sign it are marked read. `on=None`
+    takes the end back (the course was opened again). Calling it again with the same day does
+    nothing more."""
     agreement = (
         Agreement.objects.select_for_update(of=("self",))
         .select_related("request")
         .get(pk=agreement_id)
     )
+    if on is not None:
+        for version in agreement.versions.filter(status=VersionStatus.SENT):
+            notifications_done(concerns=version, templates=SIGNATURE_ASKED)
     if agreement.ended_on == on:
         return agreement
     agreement.ended_on = on
