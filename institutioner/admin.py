@@ -7,6 +7,7 @@ from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
@@ -25,6 +26,7 @@ from django.utils.translation import ngettext
 from django_celery_beat import models as beat_models
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from institutioner import access, services
 from institutioner.models import (
@@ -110,10 +112,28 @@ class PlainCprModelForm(PlainCprMessages, forms.ModelForm):
     pass
 
 
+class HistoryChanges(HistoricalRecordContextHelper):
+    """The changes column of a history page: a value that was empty before or after the change
+    says so with a dash, not "None"."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        return "\N{EN DASH}" if value is None else value
+
+
 class HistoryAdmin(UnknownIsNotFound, SimpleHistoryAdmin):
     """django-simple-history's pages, answering 404 (not 500) for an id that is not a number,
     and 404 for one the admin does not show (unknown, deleted or out of scope: the history of a
     draft is the leader's own)."""
+
+    # The library's pages: the list with a dash where a row has no reason (not "None"), the
+    # breadcrumbs in the record's Danish names, and a deleted record's (MasterDataAdmin) read only.
+    object_history_template = "admin/institutioner/object_history.html"
+    object_history_list_template = "admin/institutioner/object_history_list.html"
+    object_history_form_template = "admin/institutioner/object_history_form.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryChanges(self.model, historical_record)
 
     formfield_overrides: Mapping[type[models.Field], Mapping[str, Any]] = {
         models.JSONField: {"decoder": SafeJSONDecoder},
@@ -161,6 +181,42 @@ class HistoryAdmin(UnknownIsNotFound, SimpleHistoryAdmin):
         if obj is not None and obj.pk is not None:
             context["stamp_name"], context["stamp"] = self.STAMP, self._stamp(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # A save that changes nothing writes no history row: the row would make every other open
+    # form of the record stale for nothing (a second tab's save refused after a plain "Gem").
+    UNCHANGED = "_saved_unchanged"
+
+    def _unchanged(self, obj) -> bool:
+        """Whether saving `obj` leaves its row in the database as it is."""
+        names = [field.attname for field in obj._meta.concrete_fields]
+        stored = type(obj)._base_manager.filter(pk=obj.pk).values(*names).first()
+        return stored is not None and all(stored[name] == getattr(obj, name) for name in names)
+
+    def save_model(self, request, obj, form, change):
+        if not (change and self._unchanged(obj)):
+            super().save_model(request, obj, form, change)
+            return
+        obj.skip_history_when_saving = True
+        try:
+            super().save_model(request, obj, form, change)
+        finally:
+            del obj.skip_history_when_saving
+        setattr(obj, self.UNCHANGED, True)
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        if not getattr(obj, self.UNCHANGED, False):
+            super().save_related(request, form, formsets, change)
+            return
+        delattr(obj, self.UNCHANGED)
+        before = self._stamp(obj)
+        super().save_related(request, form, formsets, change)
+        # Only its many-to-many fields or its inlines changed (a group renamed): a change all
+        # the same, which the other open forms, carrying them too, must not undo. A tracked
+        # many-to-many field has written the record's row itself; otherwise it is written now.
+        related = form.has_changed() or any(formset.has_changed() for formset in formsets)
+        if related and self._stamp(obj) == before:
+            obj.save()
 
     def _shown(self, request, object_id) -> None:
         if not (
@@ -253,15 +309,45 @@ class MasterDataAdmin(SafeAutocompleteFields, AdministrationPermissions, History
         if not self._deleted(object_id):
             super()._shown(request, object_id)
 
+    def _deleted_context(self, extra_context) -> dict:
+        opts = self.model._meta
+        return {
+            **(extra_context or {}),
+            "deleted_record": True,
+            "deleted_url": f"admin:{opts.app_label}_{opts.model_name}_deleted",
+        }
+
+    def history_view(self, request, object_id, extra_context=None):
+        if self._deleted(object_id):
+            extra_context = self._deleted_context(extra_context)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST" and self._deleted(object_id):
+        if not self._deleted(object_id):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "POST":
             # Read, not restored: a deleted record's ties (groups, assignments) are gone.
             messages.error(
                 request, _("A deleted record cannot be restored from its history; create it anew.")
             )
             opts = self.model._meta
             return redirect(f"admin:{opts.app_label}_{opts.model_name}_history", object_id)
+        extra_context = self._deleted_context(extra_context)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        if context.get("deleted_record") and "adminform" in context:
+            # Shown as text, as to someone who may only view: no field looks editable.
+            shown = context["adminform"]
+            fieldsets = list(shown.fieldsets)
+            context["adminform"] = helpers.AdminForm(
+                shown.form,
+                fieldsets,
+                {},
+                readonly_fields=flatten_fieldsets(fieldsets),
+                model_admin=self,
+            )
+        return super().render_history_view(request, template, context, **kwargs)
 
     def revert_disabled(self, request, obj=None):
         if obj is not None and not self.model._default_manager.filter(pk=obj.pk).exists():

@@ -106,13 +106,15 @@ def evaluations_due(*, now: datetime) -> int:
 
 def signatures_waiting(*, now: datetime) -> int:
     """An agreement version sent for signature more than SIGNATURE_REMINDER_WORKING_DAYS
-    working days ago → the people who still have to sign, once per version."""
+    working days ago → the people who still have to sign, once per version. Not when its
+    course is closed: it can no longer be signed."""
     days = settings.SIGNATURE_REMINDER_WORKING_DAYS
     # Working days are at least calendar days, so this bound only narrows the candidates.
     versions = (
         AgreementVersion.objects.filter(
             status=VersionStatus.SENT, sent_at__lte=now - timedelta(days=days)
         )
+        .exclude(agreement__course__phase=Phase.CLOSED)
         .select_related("agreement__request__institution", "agreement__request__group")
         .order_by("sent_at", "pk")
     )

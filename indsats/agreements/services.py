@@ -184,6 +184,14 @@ def agreement_sign(
         raise StateError(_("This version is a draft; it cannot be signed until it is sent."))
     if version.status in (VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED):
         raise StateError(_("This version is already signed by everyone; there is nothing to sign."))
+    if version.status == VersionStatus.DECLINED:
+        # Signed from a page opened before it was declined: it stays declined.
+        raise StateError(
+            _(
+                "This version was declined and can no longer be signed; the work goes on in a "
+                "new version."
+            )
+        )
     _refuse_if_finished(version.agreement_id)
     mine = slot_for(actor, version)
     if mine is None:
@@ -334,13 +342,18 @@ def agreement_adjust(*, actor: User, agreement_id: int) -> AgreementVersion:
 def agreement_end(*, actor: User, agreement_id: int, on: date | None) -> Agreement:
     """The work under the agreement ended on `on` (its course was closed): its agreed hours
     count until the end of that week and not after, in triage's free capacity and on the
-    allocation dashboards, whatever period the version in force names. `on=None` takes the
-    end back (the course was opened again). Calling it again with the same day does nothing."""
+    allocation dashboards, whatever period the version in force names, and a version sent for
+    signature can no longer be signed, so the requests to sign it are marked read. `on=None`
+    takes the end back (the course was opened again). Calling it again with the same day does
+    nothing more."""
     agreement = (
         Agreement.objects.select_for_update(of=("self",))
         .select_related("request")
         .get(pk=agreement_id)
     )
+    if on is not None:
+        for version in agreement.versions.filter(status=VersionStatus.SENT):
+            notifications_done(concerns=version, templates=SIGNATURE_ASKED)
     if agreement.ended_on == on:
         return agreement
     agreement.ended_on = on

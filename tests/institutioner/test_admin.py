@@ -1,5 +1,6 @@
 """The administration keeps master data in the Danish admin; bad data gets a Danish message."""
 
+import html
 import re
 from datetime import date
 
@@ -10,7 +11,7 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from institutioner.models import Assignment, Competence, Institution
+from institutioner.models import Assignment, Competence, District, Institution
 from tests.test_access_table import world_with_requests  # noqa: F401 (a fixture)
 
 
@@ -715,3 +716,171 @@ def test_a_persons_phone_in_stamdata_is_a_phone_number(client, world, phone, sav
         # What else was typed stays in the form; nothing is saved.
         assert 'value="Ny Navnesen"' in response.content.decode()
         assert world.leader.name != "Ny Navnesen"
+
+
+def _history_rows(body: str) -> list[str]:
+    """The rows of a history page's table, each as its cells' text."""
+    table = body.split('id="change-history"')[1].split("</table>")[0]
+    rows = table.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", row)).split()) for row in rows]
+
+
+def test_the_history_shows_no_none_where_nothing_was_given(client, world):
+    """A change without a reason, and a value that was empty before it, show a dash in the
+    history, never "None"."""
+    client.force_login(world.administrator)
+    assignment = Assignment.objects.get(pedagogist=world.pedagogist, institution=world.institution)
+    assert assignment.valid_to is None
+    assignment.valid_to = date(2031, 7, 31)
+    assignment.save()
+    body = client.get(
+        reverse("admin:institutioner_assignment_history", args=[assignment.pk])
+    ).content.decode()
+    rows = _history_rows(body)
+    assert len(rows) == 2
+    assert "None" not in body.split('id="change-history"')[1]
+    # The reason is the row's second last cell (a dash), then the change from nothing to a day.
+    assert rows[0].endswith("\N{EN DASH} Til: \N{EN DASH} → 2031-07-31"), rows[0]
+    # A reason given is shown as it is.
+    world.leader._change_reason = "Fratrådt 31. marts"
+    world.leader.save()
+    body = client.get(
+        reverse("admin:institutioner_user_history", args=[world.leader.pk])
+    ).content.decode()
+    assert "Fratrådt 31. marts" in _history_rows(body)[0]
+
+
+def test_a_deleted_records_version_is_shown_read_only(client, world):
+    """A version of a deleted record is text with a note that it cannot be restored: no field
+    that looks editable, no button to save or restore, and the way back is the deleted list."""
+    client.force_login(world.administrator)
+    district = District.objects.create(name="Sydkysten")
+    district.name = "Sydkysten og Strandby"
+    district.save()
+    gone_id = district.pk
+    district.delete()
+    version = District.history.filter(id=gone_id, history_type="+").get()
+    url = reverse("admin:institutioner_district_simple_history", args=[gone_id, version.history_id])
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    form = body.split('id="content-main"')[1]
+    assert "Posten er slettet" in form and "kan ikke gendannes" in form
+    # The name as text, not in a field; the only inputs are the form's own hidden ones.
+    assert "Sydkysten" in form and 'name="name"' not in form
+    inputs = re.findall(r"<(?:input|select|textarea)\b[^>]*>", form)
+    assert all('type="hidden"' in tag for tag in inputs), inputs
+    assert "Gendan" not in form and 'name="_save"' not in form
+    # The record's own page is gone: the breadcrumbs of the version and of the history lead
+    # to the deleted list instead.
+    history = client.get(reverse("admin:institutioner_district_history", args=[gone_id]))
+    for page in (body, history.content.decode()):
+        breadcrumbs = page.split('class="breadcrumbs"')[1].split("</div>")[0]
+        assert reverse("admin:institutioner_district_deleted") in breadcrumbs
+        assert reverse("admin:institutioner_district_change", args=[gone_id]) not in breadcrumbs
+        assert "Distrikter" in breadcrumbs and "Historical" not in breadcrumbs
+    # A record that exists keeps its version page with its fields, to restore from.
+    kept = District.objects.create(name="Nordkysten")
+    version = kept.history.get()
+    url = reverse("admin:institutioner_district_simple_history", args=[kept.pk, version.history_id])
+    body = client.get(url).content.decode()
+    assert 'name="name"' in body and 'name="_save"' in body and "Posten er slettet" not in body
+    breadcrumbs = body.split('class="breadcrumbs"')[1].split("</div>")[0]
+    assert reverse("admin:institutioner_district_change", args=[kept.pk]) in breadcrumbs
+    assert "Distrikter" in breadcrumbs and "Historical" not in breadcrumbs
+
+
+def _stamp_of(body: str) -> str:
+    return re.search(r'name="_stamp" value="(\d*)"', body).group(1)
+
+
+def test_a_save_that_changes_nothing_does_not_make_other_forms_stale(client, world):
+    """Two tabs on one institution: "Gem" in the first without a change writes no history row,
+    so the second tab's change is saved; a real change in between still stops it."""
+    client.force_login(world.administrator)
+    client.post(reverse("admin:institutioner_institution_add"), _institution_form(world))
+    institution = Institution.objects.get(name="Børnehuset Solsikken")
+    url = reverse("admin:institutioner_institution_change", args=[institution.pk])
+    first = _stamp_of(client.get(url).content.decode())
+    second = _stamp_of(client.get(url).content.decode())
+    rows = institution.history.count()
+    unchanged = client.post(url, _institution_form(world, _stamp=first))
+    assert unchanged.status_code == 302
+    assert institution.history.count() == rows
+    saved = client.post(url, _institution_form(world, street="Mødevej 4", _stamp=second))
+    assert saved.status_code == 302
+    institution.refresh_from_db()
+    assert institution.street == "Mødevej 4"
+    assert institution.history.latest().history_user == world.administrator
+    # The first tab, still on the old stamp, is refused now: that change was real.
+    refused = client.post(url, _institution_form(world, city="Andeby", _stamp=first))
+    assert refused.status_code == 200
+    assert "Nogen har ændret posten, siden du åbnede den" in refused.content.decode()
+    assert 'value="Andeby"' in refused.content.decode()
+    institution.refresh_from_db()
+    assert institution.street == "Mødevej 4" and institution.city == "Ullerup"
+
+
+def test_a_change_only_to_a_records_groups_still_makes_other_forms_stale(client, world):
+    """The institution's form carries its groups too: a group renamed in one tab (nothing else
+    changed) refuses the other tab's save, which would put the old name back."""
+    client.force_login(world.administrator)
+    client.post(reverse("admin:institutioner_institution_add"), _institution_form(world))
+    institution = Institution.objects.get(name="Børnehuset Solsikken")
+    group = institution.groups.create(name="Mariehønen", age_group="0-3")
+    url = reverse("admin:institutioner_institution_change", args=[institution.pk])
+    first = _stamp_of(client.get(url).content.decode())
+    second = _stamp_of(client.get(url).content.decode())
+
+    def with_group(name, **overrides):
+        return _institution_form(
+            world,
+            **{
+                "groups-TOTAL_FORMS": "1",
+                "groups-INITIAL_FORMS": "1",
+                "groups-0-id": str(group.pk),
+                "groups-0-institution": str(institution.pk),
+                "groups-0-name": name,
+                "groups-0-age_group": "0-3",
+            },
+            **overrides,
+        )
+
+    renamed = client.post(url, with_group("Sommerfuglen", _stamp=first))
+    assert renamed.status_code == 302
+    group.refresh_from_db()
+    assert group.name == "Sommerfuglen"
+    refused = client.post(url, with_group("Mariehønen", street="Mødevej 4", _stamp=second))
+    assert refused.status_code == 200
+    assert "Nogen har ændret posten, siden du åbnede den" in refused.content.decode()
+    group.refresh_from_db()
+    institution.refresh_from_db()
+    assert group.name == "Sommerfuglen" and institution.street == "Solvej 2"
+
+
+def test_a_change_only_to_a_pedagogists_competences_makes_other_forms_stale(client, world):
+    client.force_login(world.administrator)
+    pedagogist = world.pedagogist
+    competence = Competence.objects.create(name="Sprog")
+    url = reverse("admin:institutioner_pedagogist_change", args=[pedagogist.pk])
+    first = _stamp_of(client.get(url).content.decode())
+    second = _stamp_of(client.get(url).content.decode())
+
+    def form(**overrides):
+        data = {
+            "user": str(pedagogist.user_id),
+            "title": pedagogist.title,
+            "weekly_hours": str(pedagogist.weekly_hours).replace(".", ","),
+            "assignments-TOTAL_FORMS": "0",
+            "assignments-INITIAL_FORMS": "0",
+        }
+        data.update(overrides)
+        return data
+
+    saved = client.post(url, form(competences=[str(competence.pk)], _stamp=first))
+    assert saved.status_code == 302
+    assert list(pedagogist.competences.all()) == [competence]
+    refused = client.post(url, form(_stamp=second))
+    assert refused.status_code == 200
+    assert "Nogen har ændret posten, siden du åbnede den" in refused.content.decode()
+    assert list(pedagogist.competences.all()) == [competence]

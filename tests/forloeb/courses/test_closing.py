@@ -11,8 +11,10 @@ from forloeb.courses import services
 from forloeb.dashboards import figures as dashboards
 from forloeb.hours import weeks as hours
 from forloeb.models import EvaluationKind, Phase
+from forloeb.reminders import rules as reminders
+from indsats.agreements import services as agreements_services
 from indsats.requests import selectors
-from institutioner.models import Institution
+from institutioner.models import Institution, Notification
 from tests.forloeb.courses.conftest import held
 from tests.indsats.helpers import accept, agreement_in_force, make_request
 
@@ -108,3 +110,53 @@ def test_the_administrations_way_out_ends_and_reopening_takes_the_end_back(world
     )
     agreement.refresh_from_db()
     assert agreement.ended_on is None
+
+
+def _adjustment_sent(world, agreement):
+    draft = agreements_services.agreement_adjust(
+        actor=world.pedagogist.user, agreement_id=agreement.pk
+    )
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=draft.pk
+    )
+    return draft
+
+
+def test_closing_a_course_marks_the_requests_to_sign_read(world):
+    """An adjustment sent for signature when the course is closed can no longer be signed: the
+    "ready for your signature" messages (and reminders) are marked read, and no reminder comes
+    after; the other messages stay as they were."""
+    agreement, _version = agreement_in_force(world)
+    sent = _adjustment_sent(world, agreement)
+    later = timezone.now() + timedelta(days=14)
+    assert reminders.signatures_waiting(now=later) == 2
+    asking = Notification.objects.filter(
+        template__in=agreements_services.SIGNATURE_ASKED, object_id=sent.pk
+    )
+    assert {(n.template, n.recipient) for n in asking.unread()} == {
+        ("agreement_sent", world.leader),
+        ("agreement_sent", world.pedagogist.user),
+        ("reminder_signature", world.leader),
+        ("reminder_signature", world.pedagogist.user),
+    }
+    other = Notification.objects.unread().exclude(pk__in=asking.values("pk")).count()
+    assert other
+    services.course_set_phase(
+        actor=world.administrator,
+        course_id=agreement.course.pk,
+        phase=Phase.CLOSED,
+        reason="Stoppet.",
+    )
+    assert not asking.unread().exists()
+    assert Notification.objects.unread().count() == other
+    # No reminder about it while the course is closed.
+    Notification.objects.filter(template="reminder_signature").delete()
+    assert reminders.signatures_waiting(now=later) == 0
+
+
+def test_closing_by_the_usual_way_marks_the_requests_to_sign_read(world):
+    agreement, _version = agreement_in_force(world)
+    sent = _adjustment_sent(world, agreement)
+    _close(world, agreement.course)
+    asking = Notification.objects.filter(template="agreement_sent", object_id=sent.pk)
+    assert asking.count() == 2 and not asking.unread().exists()

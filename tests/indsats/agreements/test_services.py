@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from indsats.agreements import content as agreements_content
 from indsats.agreements import services as agreements_services
-from indsats.models import AgreementVersion, InterventionRequest, Signature, VersionStatus
+from indsats.models import (
+    Agreement,
+    AgreementVersion,
+    InterventionRequest,
+    Signature,
+    VersionStatus,
+)
 from institutioner.errors import StateError
 from institutioner.models import Notification
 from institutioner.workdays import (
@@ -314,6 +320,95 @@ def test_a_version_with_signatures_cannot_go_back_to_draft_in_the_database(world
     )
     version.refresh_from_db()
     assert version.status == VersionStatus.DECLINED and version.signatures.exists()
+
+
+def _declined(world):
+    """A version sent, signed by the leader, then declined by the pedagogist; and its new draft."""
+    _agreement, version = _draft(world)
+    agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.parsed)
+    )
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=version.pk
+    )
+    agreements_services.agreement_sign(actor=world.leader, version_id=version.pk, password=PASSWORD)
+    draft = agreements_services.agreement_decline(
+        actor=world.pedagogist.user, version_id=version.pk, reason="Forkerte ugedage."
+    )
+    version.refresh_from_db()
+    assert version.status == VersionStatus.DECLINED
+    return version, draft
+
+
+def test_the_database_refuses_to_change_a_declined_version(world):
+    """A declined version is kept as it was sent: the database refuses to change its content or
+    anything else that names what was sent, to move it on (sent, signed, in force, a draft
+    again), and to add a signature to it or (PostgreSQL) take one away."""
+    version, _draft_version = _declined(world)
+    for change in (
+        {"content": {**version.content, "hours_per_week": "1.00"}},
+        {"content_hash": "0" * 64},
+        {"number": 7},
+        {"starts_on": version.starts_on - timedelta(days=7)},
+        {"hours_per_week": Decimal("1.00")},
+        {"sent_at": timezone.now()},
+        {"status": VersionStatus.SENT},
+        {"status": VersionStatus.IN_FORCE, "in_force_at": timezone.now()},
+        {"status": VersionStatus.DRAFT},
+    ):
+        with pytest.raises(DB_REFUSES, match="agreement_version_frozen"), transaction.atomic():
+            AgreementVersion.objects.filter(pk=version.pk).update(**change)
+    with pytest.raises(DB_REFUSES, match="signature_on_declined_version"), transaction.atomic():
+        Signature.objects.create(
+            version=version,
+            slot=f"pedagogist:{world.pedagogist.pk}",
+            role="pedagogist",
+            user=world.pedagogist.user,
+            content_hash=version.content_hash,
+        )
+    if connection.vendor == "postgresql":
+        with pytest.raises(DB_REFUSES, match="signature_frozen"), transaction.atomic():
+            version.signatures.all().delete()
+    kept = AgreementVersion.objects.get(pk=version.pk)
+    assert (kept.status, kept.content, kept.number) == (
+        VersionStatus.DECLINED,
+        version.content,
+        version.number,
+    )
+    assert kept.signatures.count() == 1
+
+
+def test_retention_still_anonymises_a_declined_versions_content(world, postgres):
+    version, _draft_version = _declined(world)
+    Agreement.objects.filter(pk=version.agreement_id).update(
+        ended_on=timezone.localdate() - timedelta(days=3 * 365)
+    )
+    anonymised = {**version.content, "background": "Anonymiseret"}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('indsats.retention_before', %s, true)",
+            [(timezone.localdate() - timedelta(days=2 * 365)).isoformat()],
+        )
+        AgreementVersion.objects.filter(pk=version.pk).update(content=anonymised)
+    version.refresh_from_db()
+    assert version.content["background"] == "Anonymiseret"
+    assert version.status == VersionStatus.DECLINED
+
+
+def test_a_declined_version_cannot_be_signed(world):
+    """Signed from a page opened before it was declined, a declined version says so and stays
+    declined; it is never put in force beside the new draft."""
+    version, draft = _declined(world)
+    for signer in (world.leader, world.pedagogist.user):
+        with pytest.raises(StateError, match="afvist"):
+            agreements_services.agreement_sign(
+                actor=signer, version_id=version.pk, password=PASSWORD
+            )
+    version.refresh_from_db()
+    assert version.status == VersionStatus.DECLINED and version.signatures.count() == 1
+    assert not version.agreement.versions.in_force().exists()
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT
 
 
 def test_draft_edits_keep_who_and_when(world):
