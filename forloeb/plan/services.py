@@ -33,7 +33,7 @@ from forloeb.models import (
 )
 from forloeb.plan import meetings as plan_meetings
 from forloeb.plan import selectors, triage
-from indsats.agreements.content import DAY_CLOSES, DAY_OPENS
+from indsats.agreements.content import practice_day_bounds
 from institutioner.errors import StateError
 from institutioner.models import NotificationKind, Pedagogist, Role, User
 from institutioner.notifications.services import notification_queue, notification_queue_many
@@ -257,34 +257,12 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
         errors["new_time_to"].append(_("A time needs both a start and an end."))
     elif data.new_time_from and data.new_time_to and data.new_time_to <= data.new_time_from:
         errors["new_time_to"].append(_("The end must be after the start."))
-    elif (
-        data.new_time_from
-        and data.new_time_to
-        and (data.new_time_from < DAY_OPENS or data.new_time_to > DAY_CLOSES)
-    ):
-        errors["new_time_from" if data.new_time_from < DAY_OPENS else "new_time_to"].append(
-            _("A practice day lies in the institution's day, between %(opens)s and %(closes)s.")
-            % {"opens": f"{DAY_OPENS:%H:%M}", "closes": f"{DAY_CLOSES:%H:%M}"}
-        )
-    institution = course.agreement.request.institution
-    if (
-        needs_new
-        and data.new_time_from
-        and data.new_time_to
-        and not {"new_time_from", "new_time_to"} & set(errors)
-        and (data.new_time_from < institution.opens_at or data.new_time_to > institution.closes_at)
-    ):
-        # New times lie within the institution's own opening hours: the children are there.
-        errors[
-            "new_time_from" if data.new_time_from < institution.opens_at else "new_time_to"
-        ].append(
-            _("%(name)s is open %(opens)s-%(closes)s; the practice day must lie within that.")
-            % {
-                "name": institution.name,
-                "opens": f"{institution.opens_at:%H:%M}",
-                "closes": f"{institution.closes_at:%H:%M}",
-            }
-        )
+    elif needs_new and data.new_time_from and data.new_time_to:
+        # New times lie within the institution's opening hours (the children are there), the
+        # rule the agreement's time window keeps; the general day only where none are recorded.
+        opens, closes, rule = practice_day_bounds(course.agreement.request.institution)
+        if data.new_time_from < opens or data.new_time_to > closes:
+            errors["new_time_from" if data.new_time_from < opens else "new_time_to"].append(rule)
     if errors:
         raise ValidationError(dict(errors))
     agreement = course.agreement

@@ -543,11 +543,14 @@ def test_changes_that_still_fit_an_adjusted_agreement_stay(world):
 
 
 def test_a_day_is_moved_only_to_daytime(world):
+    """The institution's opening hours (06:30-17:00) are the rule, also far outside them: the
+    message never names a general 06:00-18:00 that would contradict them."""
     ag, _version = agreement(world, weekdays=(1,), time_from=time(9), time_to=time(12))
     tuesday = _weekday_on_or_after(date(christmas_year(), 12, 8), 1)
     for start, end, field in (
         (time(23), time(23, 59), "new_time_to"),
         (time(5), time(8), "new_time_from"),
+        (time(6), time(8), "new_time_from"),
         (time(14), time(18, 30), "new_time_to"),
     ):
         with pytest.raises(ValidationError) as refused:
@@ -560,9 +563,12 @@ def test_a_day_is_moved_only_to_daytime(world):
                 new_time_from=start,
                 new_time_to=end,
             )
-        assert "mellem 06:00 og 18:00" in refused.value.message_dict[field][0]
+        assert refused.value.message_dict[field] == [
+            f"{world.institution.name} har åbent 06:30-17:00; praksisdagen skal ligge "
+            "inden for åbningstiden."
+        ]
     assert not PlanChange.objects.exists()
-    # Within that, the institution's own opening hours (06:30-17:00) hold the day.
+    # Inside the opening hours the day is made.
     change = _change(
         world,
         ag.course,
