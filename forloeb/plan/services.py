@@ -317,8 +317,10 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
                     "day, or other times."
                 )
             )
-        elif data.new_day in ordinary and not (
-            data.kind == PlanChangeKind.MOVE and data.new_day == data.day
+        elif (
+            data.new_day in ordinary
+            and not (data.kind == PlanChangeKind.MOVE and data.new_day == data.day)
+            and not _freed(course, data.new_day)
         ):
             errors["new_day"].append(_("That day is already a practice day of this course."))
         elif (
@@ -334,6 +336,23 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
             )
     if errors:
         raise ValidationError(dict(errors))
+
+
+def _freed(course: Course, day: date) -> bool:
+    """Whether the course's ordinary practice day `day` is free: a change in the plan took it
+    away (cancelled, or moved to another day; a new time on the same day keeps it), so another
+    day may be moved there, or added, without two practice days on it."""
+    return (
+        PlanChange.objects.filter(
+            course=course,
+            status=PlanChangeStatus.ACCEPTED,
+            kind__in=(PlanChangeKind.CANCEL, PlanChangeKind.MOVE),
+            day=day,
+        )
+        # A cancellation has no new day and is kept (NULL is not the day).
+        .exclude(new_day=day)
+        .exists()
+    )
 
 
 def _lock_course_in_force(course_id: int) -> Course:
@@ -489,6 +508,25 @@ def plan_change_withdraw(
     if any(day is not None and day < today for day in (change.day, change.new_day)):
         raise StateError(_("A change whose day has passed cannot be withdrawn."))
     was_proposal = change.status == PlanChangeStatus.PROPOSED
+    if (
+        not was_proposal
+        and change.day is not None
+        and change.new_day != change.day
+        and PlanChange.objects.filter(
+            course_id=change.course_id, status__in=HOLDING, new_day=change.day
+        )
+        .exclude(pk=change.pk)
+        .exists()
+    ):
+        # The day it freed has been given another practice day since (moved there, or an extra
+        # day, in the plan or proposed): undoing it would put two practice days on that day.
+        raise StateError(
+            _(
+                "%(day)s has since been given another practice day (moved there or an extra "
+                "day); withdraw that change first."
+            )
+            % {"day": change.day.strftime("%d.%m.%Y")}
+        )
     change.status = PlanChangeStatus.WITHDRAWN
     change.withdrawn_by, change.withdrawn_at = actor, timezone.now()
     change.save(update_fields=["status", "withdrawn_by", "withdrawn_at"])
@@ -563,15 +601,34 @@ def plan_changes_follow_agreement(*, version, actor: User) -> list[PlanChange]:
         )
     }
 
-    def lapses(change: PlanChange) -> bool:
+    def lapses(change: PlanChange, freed: set[date]) -> bool:
         if change.day is not None and change.day >= begin and change.day not in ordinary:
             return True
         new_day = change.new_day
         if new_day is None or new_day < begin or new_day == change.day:
             return False
-        return new_day in ordinary or not version.starts_on <= new_day <= version.ends_on
+        if new_day in ordinary and new_day not in freed:
+            return True
+        return not version.starts_on <= new_day <= version.ends_on
 
-    lapsed = [c for c in holding if lapses(c)]
+    # A day moved to (or added on) an ordinary practice day stays while a change that stays in
+    # the plan takes that day's own practice away; when that one lapses, so does it (until
+    # nothing more lapses).
+    lapsed_ids: set[int] = set()
+    while True:
+        freed = {
+            c.day
+            for c in holding
+            if c.pk not in lapsed_ids
+            and c.status == PlanChangeStatus.ACCEPTED
+            and c.day is not None
+            and c.new_day != c.day
+        }
+        now_lapsed = {c.pk for c in holding if lapses(c, freed)}
+        if now_lapsed == lapsed_ids:
+            break
+        lapsed_ids = now_lapsed
+    lapsed = [c for c in holding if c.pk in lapsed_ids]
     for change in lapsed:
         change.status = PlanChangeStatus.LAPSED
         change._change_reason = f"lapsed: agreement version {version.number}"  # type: ignore[attr-defined]

@@ -291,6 +291,100 @@ def test_a_course_never_gets_two_practice_days_on_one_day(world):
     assert PlanChange.objects.count() == 3
 
 
+def test_a_day_is_moved_onto_a_practice_day_whose_own_practice_was_moved_away(world):
+    """The QA moved a Tuesday to a Wednesday and then the Thursday onto the Tuesday, free now:
+    it was refused as a clash. A day whose own practice is moved away (or cancelled) takes
+    another; a day still holding its practice (a new time on the same day too), or one another
+    change already gives a day, is refused; and the day is not given back under the new one."""
+    ag, _version = agreement(world, weekdays=(1, 3))  # Tuesdays and Thursdays
+    course = ag.course
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
+    wednesday, thursday = tuesday + timedelta(days=1), tuesday + timedelta(days=2)
+    away = _change(world, course, kind=PlanChangeKind.MOVE, day=tuesday, new_day=wednesday)
+    onto = _change(world, course, kind=PlanChangeKind.MOVE, day=thursday, new_day=tuesday)
+    assert onto.status == PlanChangeStatus.ACCEPTED
+    days = selectors.planned_days(
+        pedagogist_ids=[world.pedagogist.pk], first=tuesday, last=thursday
+    )
+    assert [(p.day, p.moved_from) for p in days] == [(tuesday, thursday), (wednesday, tuesday)]
+    # The Tuesday is taken again: an extra day there is a real clash.
+    with pytest.raises(ValidationError) as caught:
+        _change(
+            world, course, actor=world.administrator, kind=PlanChangeKind.EXTRA, new_day=tuesday
+        )
+    assert list(caught.value.message_dict) == ["new_day"]
+    assert "allerede en praksisdag den " + tuesday.strftime("%d.%m.%Y") in caught.value.messages[0]
+    # Undoing the move away would put two practice days on the Tuesday: refused, with the way.
+    with pytest.raises(StateError) as refused:
+        services.plan_change_withdraw(actor=world.pedagogist.user, change_id=away.pk)
+    assert tuesday.strftime("%d.%m.%Y") in refused.value.message
+    assert PlanChange.objects.get(pk=away.pk).status == PlanChangeStatus.ACCEPTED
+    services.plan_change_withdraw(actor=world.pedagogist.user, change_id=onto.pk)
+    services.plan_change_withdraw(actor=world.pedagogist.user, change_id=away.pk)
+
+    # A practice day that still holds its practice is a clash: as agreed, or at a new time.
+    week = timedelta(weeks=1)
+    with pytest.raises(ValidationError) as caught:
+        _change(
+            world, course, kind=PlanChangeKind.MOVE, day=thursday + week, new_day=tuesday + week
+        )
+    assert list(caught.value.message_dict) == ["new_day"]
+    assert "allerede en praksisdag i dette forløb" in caught.value.messages[0]
+    _change(
+        world,
+        course,
+        kind=PlanChangeKind.MOVE,
+        day=tuesday + week,
+        new_day=tuesday + week,
+        new_time_from=time(13),
+        new_time_to=time(15),
+    )
+    with pytest.raises(ValidationError):
+        _change(
+            world, course, kind=PlanChangeKind.MOVE, day=thursday + week, new_day=tuesday + week
+        )
+
+    # A cancelled day is free too (the first week is as agreed again): a leader's proposal onto
+    # it is made and accepted.
+    _change(world, course, kind=PlanChangeKind.CANCEL, day=tuesday)
+    proposal = _change(
+        world,
+        course,
+        actor=world.leader,
+        proposal=True,
+        kind=PlanChangeKind.MOVE,
+        day=thursday,
+        new_day=tuesday,
+    )
+    services.plan_change_accept(actor=world.pedagogist.user, change_id=proposal.pk)
+    days = selectors.planned_days(
+        pedagogist_ids=[world.pedagogist.pk], first=tuesday, last=thursday
+    )
+    assert [(p.day, p.moved_from) for p in days] == [(tuesday, thursday)]
+
+
+def test_a_day_moved_onto_a_freed_day_lapses_only_with_the_change_that_freed_it(world):
+    """An adjustment that keeps Tuesdays and Thursdays keeps a Thursday moved onto a Tuesday
+    whose practice moved to a Wednesday; one that makes the Wednesday a practice day lapses the
+    move away, and with it the move onto the Tuesday that is no longer free."""
+    year = christmas_year()
+    ag, _version = agreement(world, weekdays=(1, 3), time_from=time(9), time_to=time(12))
+    tue = _weekday_on_or_after(date(year, 12, 10), 1)
+    wed, thu = tue + timedelta(days=1), tue + timedelta(days=2)
+    away = _change(world, ag.course, kind=PlanChangeKind.MOVE, day=tue, new_day=wed)
+    onto = _change(world, ag.course, kind=PlanChangeKind.MOVE, day=thu, new_day=tue)
+    _adjust(world, ag.pk, weekdays=(1, 3), time_from=time(8), time_to=time(11))
+    for change in (away, onto):
+        change.refresh_from_db()
+        assert change.status == PlanChangeStatus.ACCEPTED, change
+    _adjust(world, ag.pk, weekdays=(1, 2, 3), time_from=time(8), time_to=time(11))
+    for change in (away, onto):
+        change.refresh_from_db()
+        assert change.status == PlanChangeStatus.LAPSED, change
+    days = selectors.planned_days(pedagogist_ids=[world.pedagogist.pk], first=tue, last=thu)
+    assert [(p.day, p.change_id) for p in days] == [(tue, None), (wed, None), (thu, None)]
+
+
 def test_a_moved_day_of_a_course_with_two_pedagogists_is_listed_once(world):
     """The absence message lists the days the absent pedagogist loses: a day moved to a week
     with no ordinary day is hers once, not once for each pedagogist of the course."""
