@@ -494,20 +494,44 @@ def plan_change_withdraw(
         .select_related("course__agreement__request__institution", "made_by")
         .get(pk=change_id)
     )
+    # Each refusal says what happened to it: a leader's proposal is withdrawn (trukket
+    # tilbage), a change in the plan is undone (fortrudt).
+    proposal = change.decided_at is None
     if change.status == PlanChangeStatus.WITHDRAWN:
         # A second click, or one from a page that was out of date.
-        if change.decided_at is None:
+        if proposal:
             raise StateError(_("The proposal has already been withdrawn."))
         raise StateError(_("The change has already been undone."))
+    if change.status == PlanChangeStatus.DECLINED:
+        raise StateError(_("The proposal has been declined; there is nothing to withdraw."))
+    if change.status == PlanChangeStatus.LAPSED:
+        if proposal:
+            raise StateError(
+                _(
+                    "The proposal no longer applies (the agreement was adjusted); there is "
+                    "nothing to withdraw."
+                )
+            )
+        raise StateError(
+            _(
+                "The change no longer applies (the agreement was adjusted); there is nothing to undo."
+            )
+        )
     if change.status not in HOLDING:
         raise StateError(_("This change is no longer in the plan or waiting for an answer."))
     if seen_status is not None and change.status != seen_status:
         # A proposal accepted while its leader took it back: who may withdraw it has changed.
-        raise StateError(_("The change was answered in the meantime; see the course's page."))
+        raise StateError(
+            _(
+                "The proposal was accepted in the meantime and is in the plan; see the course's page."
+            )
+        )
+    was_proposal = change.status == PlanChangeStatus.PROPOSED
     today = timezone.localdate()
     if any(day is not None and day < today for day in (change.day, change.new_day)):
+        if was_proposal:
+            raise StateError(_("The day of the proposal has passed; it cannot be withdrawn."))
         raise StateError(_("A change whose day has passed cannot be withdrawn."))
-    was_proposal = change.status == PlanChangeStatus.PROPOSED
     if (
         not was_proposal
         and change.day is not None
@@ -523,7 +547,7 @@ def plan_change_withdraw(
         raise StateError(
             _(
                 "%(day)s has since been given another practice day (moved there or an extra "
-                "day); withdraw that change first."
+                "day); that change must be undone or withdrawn first."
             )
             % {"day": change.day.strftime("%d.%m.%Y")}
         )
@@ -559,6 +583,8 @@ def plan_change_withdraw(
         concerns=course,
         dedupe_key=f"plan-change-withdrawn:{change.pk}",
     )
+    # For the confirmation: a proposal is withdrawn, a change in the plan undone.
+    change.was_proposal = was_proposal  # type: ignore[attr-defined]
     return change
 
 

@@ -474,7 +474,12 @@ def test_a_leader_withdraws_her_own_proposal(client, world):
     client.force_login(world.leader)
     html = client.get(reverse("course_detail", args=[ag.course.pk])).content.decode()
     assert "Træk forslaget tilbage" in html
-    client.post(reverse("plan_change_withdraw", args=[proposal.pk]))
+    # The QA's leader read "Ændringen er fortrudt": it is her proposal, and it is withdrawn.
+    body = client.post(reverse("plan_change_withdraw", args=[proposal.pk]), follow=True)
+    body = body.content.decode()
+    assert "Forslaget er trukket tilbage; planen er uændret." in body
+    assert "fortrudt" not in body.lower()
+    assert "Trukket tilbage" in body and "forslaget trukket tilbage af Lene Leder" in body
     proposal.refresh_from_db()
     assert proposal.status == PlanChangeStatus.WITHDRAWN
     # The pedagogist, who was asked to answer it, is told; it can no longer be accepted.
@@ -484,6 +489,105 @@ def test_a_leader_withdraws_her_own_proposal(client, world):
     # A second click is told the proposal is already withdrawn.
     body = client.post(reverse("plan_change_withdraw", args=[proposal.pk]), follow=True)
     assert "Forslaget er allerede trukket tilbage." in body.content.decode()
+
+
+def test_undoing_a_change_in_the_plan_says_what_is_as_agreed_again(client, world):
+    """A change in the plan is undone (fortrudt), and the message says what the plan holds
+    again: the cancelled day, the moved day on its own day, its own times, no extra day."""
+    ag, _version = agreement(world, weekdays=(1,))
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
+    week = timedelta(weeks=1)
+    friday = tuesday + timedelta(days=3)
+    d = "%d.%m.%Y"
+    cases = [
+        (
+            {"kind": PlanChangeKind.CANCEL, "day": tuesday},
+            f"Ændringen er fortrudt: {tuesday:{d}} er igen en praksisdag, som aftalt.",
+        ),
+        (
+            {"kind": PlanChangeKind.MOVE, "day": tuesday + week, "new_day": friday + week},
+            f"Ændringen er fortrudt: praksisdagen ligger igen {tuesday + week:{d}}, som aftalt, "
+            f"ikke {friday + week:{d}}.",
+        ),
+        (
+            {
+                "kind": PlanChangeKind.MOVE,
+                "day": tuesday,
+                "new_day": tuesday,
+                "new_time_from": time(13),
+                "new_time_to": time(15),
+            },
+            f"Ændringen er fortrudt: praksisdagen {tuesday:{d}} har igen de aftalte tider.",
+        ),
+        (
+            {"kind": PlanChangeKind.EXTRA, "new_day": friday},
+            f"Ændringen er fortrudt: den ekstra dag {friday:{d}} er taget ud af planen.",
+        ),
+    ]
+    client.force_login(world.pedagogist.user)
+    for fields, message in cases:
+        change = _change(world, ag.course, **fields)
+        body = client.post(reverse("plan_change_withdraw", args=[change.pk]), follow=True)
+        body = body.content.decode()
+        assert message in body, fields
+        assert "trukket tilbage" not in body.lower()
+    assert "fortrudt af Paula Pædagog" in body
+
+
+def test_withdrawing_an_answered_or_lapsed_proposal_says_what_became_of_it(client, world):
+    """Every refusal on the withdraw path names a proposal a proposal and a change a change."""
+    ag, _version = agreement(world, weekdays=(1,))
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
+    week = timedelta(weeks=1)
+
+    def propose(day):
+        return _change(
+            world,
+            ag.course,
+            actor=world.leader,
+            proposal=True,
+            kind=PlanChangeKind.CANCEL,
+            day=day,
+            reason="Udflugt",
+        )
+
+    declined = propose(tuesday)
+    services.plan_change_decline(actor=world.pedagogist.user, change_id=declined.pk)
+    client.force_login(world.leader)
+    body = client.post(reverse("plan_change_withdraw", args=[declined.pk]), follow=True)
+    assert "Forslaget er afvist; der er intet at trække tilbage." in body.content.decode()
+
+    accepted = propose(tuesday + week)
+    services.plan_change_accept(actor=world.pedagogist.user, change_id=accepted.pk)
+    with pytest.raises(StateError) as caught:
+        services.plan_change_withdraw(
+            actor=world.leader, change_id=accepted.pk, seen_status=PlanChangeStatus.PROPOSED
+        )
+    assert caught.value.message == (
+        "Forslaget er blevet godkendt i mellemtiden og er nu i planen; se forløbets side."
+    )
+
+    passed = propose(tuesday + 2 * week)
+    PlanChange.objects.filter(pk=passed.pk).update(day=tuesday - 2 * week)
+    with pytest.raises(StateError) as caught:
+        services.plan_change_withdraw(actor=world.leader, change_id=passed.pk)
+    assert caught.value.message == "Forslagets dag er gået; det kan ikke trækkes tilbage."
+
+    lapsed_proposal = propose(tuesday + 3 * week)
+    lapsed_change = _change(world, ag.course, kind=PlanChangeKind.CANCEL, day=tuesday + 4 * week)
+    PlanChange.objects.filter(pk__in=[lapsed_proposal.pk, lapsed_change.pk]).update(
+        status=PlanChangeStatus.LAPSED
+    )
+    with pytest.raises(StateError) as caught:
+        services.plan_change_withdraw(actor=world.leader, change_id=lapsed_proposal.pk)
+    assert caught.value.message == (
+        "Forslaget gælder ikke længere (aftalen blev justeret); der er intet at trække tilbage."
+    )
+    with pytest.raises(StateError) as caught:
+        services.plan_change_withdraw(actor=world.pedagogist.user, change_id=lapsed_change.pk)
+    assert caught.value.message == (
+        "Ændringen gælder ikke længere (aftalen blev justeret); der er intet at fortryde."
+    )
 
 
 def test_withdrawing_is_refused_after_the_day_and_after_an_answer_in_between(world):
