@@ -514,7 +514,8 @@ def plan_change_withdraw(
             )
         raise StateError(
             _(
-                "The change no longer applies (the agreement was adjusted); there is nothing to undo."
+                "The change no longer applies (the agreement was adjusted); there is nothing "
+                "to undo."
             )
         )
     if change.status not in HOLDING:
@@ -523,7 +524,8 @@ def plan_change_withdraw(
         # A proposal accepted while its leader took it back: who may withdraw it has changed.
         raise StateError(
             _(
-                "The proposal was accepted in the meantime and is in the plan; see the course's page."
+                "The proposal was accepted in the meantime and is in the plan; see the "
+                "course's page."
             )
         )
     was_proposal = change.status == PlanChangeStatus.PROPOSED

@@ -251,6 +251,7 @@ def test_the_demos_requests_wish_to_start_on_a_working_day_at_christmas(monkeypa
 
     from demo import interventions
     from institutioner import workdays
+
     leader, institution = world.leader, world.institution
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(2026, 12, 4))
     data = interventions._data(institution, leader, 2, start_in_days=21)
