@@ -139,8 +139,10 @@ def absence_record(*, actor: User, pedagogist_id: int, data: AbsenceInput) -> Ab
     absence.save()
     # How many leaders were told, for the confirmation (none when no practice day is touched).
     absence.leaders_told = _tell_leaders(absence, template="absence_recorded")  # type: ignore[attr-defined]
-    # Her intake meetings in it stay planned: whoever records it is told they should be moved.
+    # Her intake meetings in it stay planned: whoever records it is told they should be moved,
+    # and the administration, which moves them, gets a message for each.
     absence.meetings = plan_meetings.meetings_in_absence(absence, first=timezone.localdate())  # type: ignore[attr-defined]
+    plan_meetings.tell_administration(absence, absence.meetings, actor=actor)  # type: ignore[attr-defined]
     return absence
 
 

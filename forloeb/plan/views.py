@@ -20,6 +20,7 @@ from forloeb.plan import services
 from forloeb.plan.calendar import area_feed, feed_ics
 from forloeb.plan.forms import AbsenceForm, PlanChangeForm
 from forloeb.plan.weekplan import week_plan as build_week_plan
+from institutioner import access as access_rules
 from institutioner import paging
 from institutioner.errors import StateError
 from institutioner.forms import add_errors
@@ -137,12 +138,22 @@ def absence_create(request):
                     "have been told."
                 ),
             )
+            # The administration is told of each meeting (forloeb/plan/meetings.py); one of
+            # its own who records it is the one to move it.
+            own = access_rules.is_administration(request.user)
             for meeting in getattr(absence, "meetings", []):
                 messages.warning(
                     request,
-                    _(
-                        "The absence falls on the intake meeting %(day)s %(from)s–%(to)s at "
-                        "%(place)s; it should be moved: tell the administration."
+                    (
+                        _(
+                            "The absence falls on the intake meeting %(day)s %(from)s–%(to)s at "
+                            "%(place)s; it should be moved."
+                        )
+                        if own
+                        else _(
+                            "The absence falls on the intake meeting %(day)s %(from)s–%(to)s at "
+                            "%(place)s; it should be moved, and the administration has been told."
+                        )
                     )
                     % {
                         "day": date_format(timezone.localtime(meeting.starts_at), "l j. F"),
