@@ -20,7 +20,7 @@ from forloeb.plan import services
 from forloeb.plan.calendar import area_feed, feed_ics
 from forloeb.plan.forms import AbsenceForm, PlanChangeForm
 from forloeb.plan.weekplan import week_plan as build_week_plan
-from institutioner import access as access_rules
+from indsats import access as indsats_access
 from institutioner import paging
 from institutioner.errors import StateError
 from institutioner.forms import add_errors
@@ -138,9 +138,9 @@ def absence_create(request):
                     "have been told."
                 ),
             )
-            # The administration is told of each meeting (forloeb/plan/meetings.py); one of
-            # its own who records it is the one to move it.
-            own = access_rules.is_administration(request.user)
+            # The administration is told of each meeting (forloeb/plan/meetings.py); one who
+            # moves meetings herself (triage) is the one to move it.
+            own = indsats_access.can_triage(request.user)
             for meeting in getattr(absence, "meetings", []):
                 messages.warning(
                     request,
