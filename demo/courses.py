@@ -93,8 +93,11 @@ def _course_in_force(
     if institution is None or pedagogist is None:
         return None
     req = interventions._create(leader, institution, n, start_in_days=1, waited_days=90)
+    # Started on a working day, as every wished start is.
     InterventionRequest.objects.filter(pk=req.pk).update(
-        wished_start=timezone.localdate() - timedelta(weeks=start_weeks_ago)
+        wished_start=workdays.working_day_on_or_before(
+            timezone.localdate() - timedelta(weeks=start_weeks_ago)
+        )
     )
     req.refresh_from_db()
     interventions._accept(admin, req, pedagogist, "4")

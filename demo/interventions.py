@@ -55,7 +55,10 @@ def _data(institution: Institution, leader: User, n: int, *, start_in_days: int)
         "age_group": group.age_group,
         "group_size": 14 + (n * 5) % 12,
         "tried_already": "Vi har drøftet det på personalemødet og prøvet faste pladser.",
-        "wished_start": timezone.localdate() + timedelta(days=start_in_days),
+        # A wished start on a working day, as the request form asks (never Christmas Day).
+        "wished_start": workdays.working_day_on_or_after(
+            timezone.localdate() + timedelta(days=start_in_days)
+        ),
         "wished_weeks": 8 + (n % 3) * 2,
         "wished_weekdays": [n % 5, (n + 2) % 5],
         "wished_time_from": time(8, 30),
@@ -156,7 +159,7 @@ def demo_requests() -> None:
     earlier = _create(repeat_leader, institution, 0, start_in_days=1, waited_days=60)
     # Its course started before today; the app itself never plans in the past.
     InterventionRequest.objects.filter(pk=earlier.pk).update(
-        wished_start=timezone.localdate() - timedelta(weeks=4)
+        wished_start=workdays.working_day_on_or_before(timezone.localdate() - timedelta(weeks=4))
     )
     earlier.refresh_from_db()
     attached = Pedagogist.objects.filter(assignments__institution=institution).first()

@@ -842,7 +842,9 @@ def _requests_create(plans: list[_Plan], counts: dict[str, int], rng: random.Ran
                 need=NEEDS[rng.randrange(len(NEEDS))],
                 age_group=plan.group.age_group if plan.group else AgeGroup.KINDERGARTEN,
                 group_size=rng.randint(10, 24),
-                wished_start=plan.start,
+                # A Monday may be a holiday (Easter, Whit Monday): the wished start is a
+                # working day, as the request form asks.
+                wished_start=workdays.working_day_on_or_after(plan.start),
                 wished_weeks=plan.weeks,
                 wished_weekdays=sorted(rng.sample(range(5), 2)),
                 wished_time_from=time(9, 0),

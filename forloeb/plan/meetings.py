@@ -2,8 +2,10 @@
 
 The meeting stays planned (moving it is the administration's), but wherever it is shown the
 people at it are told that it should be moved (`meeting_absence_warnings`, registered with
-indsats/hooks.py's `on_meeting_warnings`), the leaders are told in the absence's message, and
-the week plan marks it. The kind of absence is never named: leaders read these too."""
+indsats/hooks.py's `on_meeting_warnings`), the leaders are told in the absence's message, the
+administration gets a message per meeting with the same lines (`tell_administration`, through
+indsats' `meeting_move_needed_notify`), and the week plan marks it. The kind of absence is never
+named: leaders read these too."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -15,6 +17,8 @@ from django.utils.translation import gettext as _
 from forloeb.models import Absence
 from forloeb.plan.selectors import _overlap, absence_days, absences_between, last_day_of
 from indsats.models import IntakeMeeting, MeetingStatus
+from indsats.requests import services as requests_services
+from institutioner.models import User
 
 
 def _local(moment: datetime) -> tuple[date, time]:
@@ -124,3 +128,21 @@ def meetings_in_absence(absence: Absence, *, first: date) -> list[IntakeMeeting]
         .distinct()
     )
     return [m for m in meetings if absence_at_meeting(absence, m.starts_at, m.ends_at)]
+
+
+def tell_administration(absence: Absence, meetings: list[IntakeMeeting], *, actor: User) -> int:
+    """One message to the administration (all but `actor`, who recorded it and saw it on the
+    page) for each planned intake meeting the new absence falls on, with the lines the
+    meeting shows wherever it is shown; the number of meetings told of. Two queries for the
+    lines, then the messages."""
+    lines = meeting_absence_warnings(meetings=meetings)
+    told = 0
+    for meeting in meetings:
+        if requests_services.meeting_move_needed_notify(
+            meeting=meeting,
+            reasons=lines.get(meeting.pk, []),
+            key=f"absence-{absence.pk}",
+            actor=actor,
+        ):
+            told += 1
+    return told

@@ -33,7 +33,7 @@ from forloeb.models import (
 )
 from forloeb.plan import meetings as plan_meetings
 from forloeb.plan import selectors, triage
-from indsats.agreements.content import DAY_CLOSES, DAY_OPENS
+from indsats.agreements.content import practice_day_bounds
 from institutioner.errors import StateError
 from institutioner.models import NotificationKind, Pedagogist, Role, User
 from institutioner.notifications.services import notification_queue, notification_queue_many
@@ -139,8 +139,10 @@ def absence_record(*, actor: User, pedagogist_id: int, data: AbsenceInput) -> Ab
     absence.save()
     # How many leaders were told, for the confirmation (none when no practice day is touched).
     absence.leaders_told = _tell_leaders(absence, template="absence_recorded")  # type: ignore[attr-defined]
-    # Her intake meetings in it stay planned: whoever records it is told they should be moved.
+    # Her intake meetings in it stay planned: whoever records it is told they should be moved,
+    # and the administration, which moves them, gets a message for each.
     absence.meetings = plan_meetings.meetings_in_absence(absence, first=timezone.localdate())  # type: ignore[attr-defined]
+    plan_meetings.tell_administration(absence, absence.meetings, actor=actor)  # type: ignore[attr-defined]
     return absence
 
 
@@ -257,34 +259,12 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
         errors["new_time_to"].append(_("A time needs both a start and an end."))
     elif data.new_time_from and data.new_time_to and data.new_time_to <= data.new_time_from:
         errors["new_time_to"].append(_("The end must be after the start."))
-    elif (
-        data.new_time_from
-        and data.new_time_to
-        and (data.new_time_from < DAY_OPENS or data.new_time_to > DAY_CLOSES)
-    ):
-        errors["new_time_from" if data.new_time_from < DAY_OPENS else "new_time_to"].append(
-            _("A practice day lies in the institution's day, between %(opens)s and %(closes)s.")
-            % {"opens": f"{DAY_OPENS:%H:%M}", "closes": f"{DAY_CLOSES:%H:%M}"}
-        )
-    institution = course.agreement.request.institution
-    if (
-        needs_new
-        and data.new_time_from
-        and data.new_time_to
-        and not {"new_time_from", "new_time_to"} & set(errors)
-        and (data.new_time_from < institution.opens_at or data.new_time_to > institution.closes_at)
-    ):
-        # New times lie within the institution's own opening hours: the children are there.
-        errors[
-            "new_time_from" if data.new_time_from < institution.opens_at else "new_time_to"
-        ].append(
-            _("%(name)s is open %(opens)s-%(closes)s; the practice day must lie within that.")
-            % {
-                "name": institution.name,
-                "opens": f"{institution.opens_at:%H:%M}",
-                "closes": f"{institution.closes_at:%H:%M}",
-            }
-        )
+    elif needs_new and data.new_time_from and data.new_time_to:
+        # New times lie within the institution's opening hours (the children are there), the
+        # rule the agreement's time window keeps; the general day only where none are recorded.
+        opens, closes, rule = practice_day_bounds(course.agreement.request.institution)
+        if data.new_time_from < opens or data.new_time_to > closes:
+            errors["new_time_from" if data.new_time_from < opens else "new_time_to"].append(rule)
     if errors:
         raise ValidationError(dict(errors))
     agreement = course.agreement
@@ -339,8 +319,10 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
                     "day, or other times."
                 )
             )
-        elif data.new_day in ordinary and not (
-            data.kind == PlanChangeKind.MOVE and data.new_day == data.day
+        elif (
+            data.new_day in ordinary
+            and not (data.kind == PlanChangeKind.MOVE and data.new_day == data.day)
+            and not _freed(course, data.new_day)
         ):
             errors["new_day"].append(_("That day is already a practice day of this course."))
         elif (
@@ -356,6 +338,23 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
             )
     if errors:
         raise ValidationError(dict(errors))
+
+
+def _freed(course: Course, day: date) -> bool:
+    """Whether the course's ordinary practice day `day` is free: a change in the plan took it
+    away (cancelled, or moved to another day; a new time on the same day keeps it), so another
+    day may be moved there, or added, without two practice days on it."""
+    return (
+        PlanChange.objects.filter(
+            course=course,
+            status=PlanChangeStatus.ACCEPTED,
+            kind__in=(PlanChangeKind.CANCEL, PlanChangeKind.MOVE),
+            day=day,
+        )
+        # A cancellation has no new day and is kept (NULL is not the day).
+        .exclude(new_day=day)
+        .exists()
+    )
 
 
 def _lock_course_in_force(course_id: int) -> Course:
@@ -497,20 +496,65 @@ def plan_change_withdraw(
         .select_related("course__agreement__request__institution", "made_by")
         .get(pk=change_id)
     )
+    # Each refusal says what happened to it: a leader's proposal is withdrawn (trukket
+    # tilbage), a change in the plan is undone (fortrudt).
+    proposal = change.decided_at is None
     if change.status == PlanChangeStatus.WITHDRAWN:
         # A second click, or one from a page that was out of date.
-        if change.decided_at is None:
+        if proposal:
             raise StateError(_("The proposal has already been withdrawn."))
         raise StateError(_("The change has already been undone."))
+    if change.status == PlanChangeStatus.DECLINED:
+        raise StateError(_("The proposal has been declined; there is nothing to withdraw."))
+    if change.status == PlanChangeStatus.LAPSED:
+        if proposal:
+            raise StateError(
+                _(
+                    "The proposal no longer applies (the agreement was adjusted); there is "
+                    "nothing to withdraw."
+                )
+            )
+        raise StateError(
+            _(
+                "The change no longer applies (the agreement was adjusted); there is nothing "
+                "to undo."
+            )
+        )
     if change.status not in HOLDING:
         raise StateError(_("This change is no longer in the plan or waiting for an answer."))
     if seen_status is not None and change.status != seen_status:
         # A proposal accepted while its leader took it back: who may withdraw it has changed.
-        raise StateError(_("The change was answered in the meantime; see the course's page."))
+        raise StateError(
+            _(
+                "The proposal was accepted in the meantime and is in the plan; see the "
+                "course's page."
+            )
+        )
+    was_proposal = change.status == PlanChangeStatus.PROPOSED
     today = timezone.localdate()
     if any(day is not None and day < today for day in (change.day, change.new_day)):
+        if was_proposal:
+            raise StateError(_("The day of the proposal has passed; it cannot be withdrawn."))
         raise StateError(_("A change whose day has passed cannot be withdrawn."))
-    was_proposal = change.status == PlanChangeStatus.PROPOSED
+    if (
+        not was_proposal
+        and change.day is not None
+        and change.new_day != change.day
+        and PlanChange.objects.filter(
+            course_id=change.course_id, status__in=HOLDING, new_day=change.day
+        )
+        .exclude(pk=change.pk)
+        .exists()
+    ):
+        # The day it freed has been given another practice day since (moved there, or an extra
+        # day, in the plan or proposed): undoing it would put two practice days on that day.
+        raise StateError(
+            _(
+                "%(day)s has since been given another practice day (moved there or an extra "
+                "day); that change must be undone or withdrawn first."
+            )
+            % {"day": change.day.strftime("%d.%m.%Y")}
+        )
     change.status = PlanChangeStatus.WITHDRAWN
     change.withdrawn_by, change.withdrawn_at = actor, timezone.now()
     change.save(update_fields=["status", "withdrawn_by", "withdrawn_at"])
@@ -543,6 +587,8 @@ def plan_change_withdraw(
         concerns=course,
         dedupe_key=f"plan-change-withdrawn:{change.pk}",
     )
+    # For the confirmation: a proposal is withdrawn, a change in the plan undone.
+    change.was_proposal = was_proposal  # type: ignore[attr-defined]
     return change
 
 
@@ -585,15 +631,34 @@ def plan_changes_follow_agreement(*, version, actor: User) -> list[PlanChange]:
         )
     }
 
-    def lapses(change: PlanChange) -> bool:
+    def lapses(change: PlanChange, freed: set[date]) -> bool:
         if change.day is not None and change.day >= begin and change.day not in ordinary:
             return True
         new_day = change.new_day
         if new_day is None or new_day < begin or new_day == change.day:
             return False
-        return new_day in ordinary or not version.starts_on <= new_day <= version.ends_on
+        if new_day in ordinary and new_day not in freed:
+            return True
+        return not version.starts_on <= new_day <= version.ends_on
 
-    lapsed = [c for c in holding if lapses(c)]
+    # A day moved to (or added on) an ordinary practice day stays while a change that stays in
+    # the plan takes that day's own practice away; when that one lapses, so does it (until
+    # nothing more lapses).
+    lapsed_ids: set[int] = set()
+    while True:
+        freed = {
+            c.day
+            for c in holding
+            if c.pk not in lapsed_ids
+            and c.status == PlanChangeStatus.ACCEPTED
+            and c.day is not None
+            and c.new_day != c.day
+        }
+        now_lapsed = {c.pk for c in holding if lapses(c, freed)}
+        if now_lapsed == lapsed_ids:
+            break
+        lapsed_ids = now_lapsed
+    lapsed = [c for c in holding if c.pk in lapsed_ids]
     for change in lapsed:
         change.status = PlanChangeStatus.LAPSED
         change._change_reason = f"lapsed: agreement version {version.number}"  # type: ignore[attr-defined]

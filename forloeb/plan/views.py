@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forloeb import access
-from forloeb.models import CalendarFeed, FeedScope
+from forloeb.models import CalendarFeed, FeedScope, PlanChangeKind
 from forloeb.plan import services
 from forloeb.plan.calendar import area_feed, feed_ics
 from forloeb.plan.forms import AbsenceForm, PlanChangeForm
 from forloeb.plan.weekplan import week_plan as build_week_plan
+from indsats import access as indsats_access
 from institutioner import paging
 from institutioner.errors import StateError
 from institutioner.forms import add_errors
@@ -137,12 +138,22 @@ def absence_create(request):
                     "have been told."
                 ),
             )
+            # The administration is told of each meeting (forloeb/plan/meetings.py); one who
+            # moves meetings herself (triage) is the one to move it.
+            own = indsats_access.can_triage(request.user)
             for meeting in getattr(absence, "meetings", []):
                 messages.warning(
                     request,
-                    _(
-                        "The absence falls on the intake meeting %(day)s %(from)s–%(to)s at "
-                        "%(place)s; it should be moved: tell the administration."
+                    (
+                        _(
+                            "The absence falls on the intake meeting %(day)s %(from)s–%(to)s at "
+                            "%(place)s; it should be moved."
+                        )
+                        if own
+                        else _(
+                            "The absence falls on the intake meeting %(day)s %(from)s–%(to)s at "
+                            "%(place)s; it should be moved, and the administration has been told."
+                        )
                     )
                     % {
                         "day": date_format(timezone.localtime(meeting.starts_at), "l j. F"),
@@ -258,14 +269,37 @@ def plan_change_decline(request, pk: int):
 def plan_change_withdraw(request, pk: int):
     change = access.get_plan_change_to_withdraw(request.user, pk)
     try:
-        services.plan_change_withdraw(
+        change = services.plan_change_withdraw(
             actor=request.user, change_id=change.pk, seen_status=change.status
         )
     except StateError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The change is withdrawn; the plan is as agreed on its days."))
+        messages.success(request, _withdrawn_message(change))
     return redirect(reverse("course_detail", args=[change.course_id]) + "#planens-aendringer")
+
+
+def _withdrawn_message(change) -> str:
+    """What taking a change back did: a leader's proposal is withdrawn and the plan never
+    changed; a change in the plan is undone, and its days are as agreed again."""
+    if change.was_proposal:
+        return _("The proposal is withdrawn; the plan is unchanged.")
+    days = {
+        "day": f"{change.day or change.new_day:%d.%m.%Y}",
+        "new_day": f"{change.new_day:%d.%m.%Y}" if change.new_day else "",
+    }
+    if change.kind == PlanChangeKind.CANCEL:
+        return _("The change is undone: %(day)s is a practice day again, as agreed.") % days
+    if change.kind == PlanChangeKind.EXTRA:
+        return _("The change is undone: the extra day %(day)s is out of the plan.") % days
+    if change.day == change.new_day:
+        return (
+            _("The change is undone: the practice day %(day)s has its agreed times again.") % days
+        )
+    return (
+        _("The change is undone: the practice day is on %(day)s again, as agreed, not %(new_day)s.")
+        % days
+    )
 
 
 # --- Calendar subscriptions ---------------------------------------------------------------------

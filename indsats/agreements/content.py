@@ -114,9 +114,34 @@ def _time(value: str | None) -> time | None:
     return time.fromisoformat(value) if value else None
 
 
-# The institution's day: practice days (the agreement's time window, and a day the plan moves or
-# adds) lie between these.
+# The general day: where an institution's opening hours are not known, practice days (the
+# agreement's time window, and a day the plan moves or adds) lie between these.
 DAY_OPENS, DAY_CLOSES = time(6), time(18)
+
+
+def practice_day_bounds(institution) -> tuple[time, time, str]:
+    """When a practice day may lie at `institution`, and the Danish rule that says so: within
+    its opening hours, as the children are there then; only where it has none recorded, the
+    general day (06:00-18:00). One rule for the agreement's time window and for the plan's
+    moved and extra days, so their messages never contradict each other."""
+    opens = getattr(institution, "opens_at", None)
+    closes = getattr(institution, "closes_at", None)
+    if opens is not None and closes is not None:
+        return (
+            opens,
+            closes,
+            _("%(name)s is open %(opens)s-%(closes)s; the practice day must lie within that.")
+            % {"name": institution.name, "opens": f"{opens:%H:%M}", "closes": f"{closes:%H:%M}"},
+        )
+    return (
+        DAY_OPENS,
+        DAY_CLOSES,
+        _(
+            "No opening hours are recorded for the institution, so the practice day must lie "
+            "within the general day, %(opens)s-%(closes)s."
+        )
+        % {"opens": f"{DAY_OPENS:%H:%M}", "closes": f"{DAY_CLOSES:%H:%M}"},
+    )
 
 
 def _hhmm(value: time | None) -> str:
@@ -549,12 +574,9 @@ class AgreementContent:
                 % {"day": final.strftime("%d.%m.%Y")},
             )
         t_from, t_to = self.time_from, self.time_to
-        if t_from and t_to and (t_from < DAY_OPENS or t_to > DAY_CLOSES):
-            error(
-                "time_from" if t_from < DAY_OPENS else "time_to",
-                _("A practice day lies in the institution's day, between %(opens)s and %(closes)s.")
-                % {"opens": f"{DAY_OPENS:%H:%M}", "closes": f"{DAY_CLOSES:%H:%M}"},
-            )
+        opens, closes, rule = practice_day_bounds(req.institution)
+        if t_from and t_to and (t_from < opens or t_to > closes):
+            error("time_from" if t_from < opens else "time_to", rule)
         hours = self.hours_per_week
         if hours <= 0:
             error("hours_per_week", _("Hours a week must be more than 0."))

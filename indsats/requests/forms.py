@@ -169,14 +169,17 @@ class RequestForm(forms.ModelForm):
 
     def clean_wished_start(self):
         start = self.cleaned_data["wished_start"]
+        today = timezone.localdate()
         changed = "wished_start" in self.changed_data or not self.instance.pk
-        if changed and start < timezone.localdate():
+        if changed and start < today:
             raise forms.ValidationError(_("The wished start cannot be in the past."))
-        if start > timezone.localdate() + timedelta(days=365):
+        if start > today + timedelta(days=365):
             raise forms.ValidationError(_("The wished start can be at most a year ahead."))
         # The agreement and the course start on a working day; a holiday or weekend is refused
-        # here, with the day named, rather than at a later step.
-        if changed and not is_working_day(start):
+        # here, with the day named, rather than at a later step. On every save while the day is
+        # ahead, also when it was kept from a request saved before this rule; a day that has
+        # passed is the request's history and is left alone.
+        if start >= today and not is_working_day(start):
             raise forms.ValidationError(not_a_working_day(start))
         return start
 

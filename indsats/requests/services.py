@@ -31,7 +31,7 @@ from indsats.models import (
 from indsats.requests import calendar, selectors
 from institutioner import access
 from institutioner.errors import StateError
-from institutioner.models import Pedagogist, User
+from institutioner.models import Notification, NotificationKind, Pedagogist, User
 from institutioner.notifications.services import (
     EmailAttachment,
     notification_queue,
@@ -541,6 +541,32 @@ def meeting_cancel(*, actor: User, meeting_id: int, reason: str = "") -> IntakeM
     )
     _notify_meeting(meeting, "meeting_cancelled", reason=reason, when=meeting.starts_at)
     return meeting
+
+
+def meeting_move_needed_notify(
+    *, meeting: IntakeMeeting, reasons: list[str], key: str, actor: User | None = None
+) -> list[Notification]:
+    """Tell the administration, which moves intake meetings, that a planned one should be
+    moved and why: `reasons` are Danish lines from whoever knows (a higher app, such as the
+    plan's `meeting_warnings` lines for a participant recorded absent at its time). One message
+    per meeting and `key` (e.g. the absence that caused it) to each of the administration but
+    `actor`, who saw it on the page; in the app, and by e-mail unless the person switched the
+    kind (Intake meetings) off. It links to the request's triage page, where the meeting is
+    moved. Runs inside the caller's transaction; returns the messages queued."""
+    if meeting.status != MeetingStatus.PLANNED or not reasons:
+        return []
+    recipients = [
+        person for person in administration_people() if actor is None or person.pk != actor.pk
+    ]
+    return notification_queue_many(
+        recipients=recipients,
+        template="meeting_move_needed",
+        kind=NotificationKind.MEETINGS,
+        context={"meeting": meeting, "req": meeting.request, "reasons": reasons},
+        concerns=meeting,
+        url=reverse("triage_detail", args=[meeting.request_id]),
+        dedupe_key=f"meeting-move-needed:{meeting.pk}:{key}",
+    )
 
 
 # --- Retention ----------------------------------------------------------------------------------

@@ -236,6 +236,29 @@ def test_the_demo_holds_meetings_and_evaluations_on_working_days():
     evaluations = list(Evaluation.objects.values_list("due_on", flat=True))
     assert meetings and evaluations
     assert [d for d in meetings + evaluations if not workdays.is_working_day(d)] == []
+    # Every request's wished start too (the form refuses a weekend or a holiday): the demo's
+    # own requests, its courses' and the generated past's.
+    from indsats.models import InterventionRequest
+
+    starts = InterventionRequest.objects.values_list("pk", "wished_start")
+    assert [(pk, d) for pk, d in starts if not workdays.is_working_day(d)] == []
+
+
+def test_the_demos_requests_wish_to_start_on_a_working_day_at_christmas(monkeypatch, world):
+    """Loaded on 4 December 2026, the demo leader's third request wished to start three weeks
+    later: on Christmas Day. It starts on the next working day instead."""
+    from datetime import date
+
+    from demo import interventions
+    from institutioner import workdays
+
+    leader, institution = world.leader, world.institution
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(2026, 12, 4))
+    data = interventions._data(institution, leader, 2, start_in_days=21)
+    assert data["wished_start"] == date(2026, 12, 28)
+    for days in range(0, 60):
+        start = interventions._data(institution, leader, 2, start_in_days=days)["wished_start"]
+        assert workdays.is_working_day(start), start
 
 
 @pytest.mark.django_db

@@ -79,3 +79,32 @@ def test_a_calendar_address_is_copied_and_opened_on_a_phone(
     webcal = page.get_by_role("link", name="Åbn i kalenderprogrammet").first
     assert webcal.get_attribute("href") == "webcal://" + url.split("://", 1)[1]
     assert serious_accessibility_violations(page) == []
+
+
+def test_a_leader_proposes_a_cancelled_day_and_withdraws_the_proposal(
+    page, live_server, world, console_errors
+):
+    """The QA's leader read "Ændringen er fortrudt" after taking back her own proposal: the
+    page says the proposal is withdrawn and the plan unchanged, and marks it so."""
+    from forloeb.models import PlanChange, PlanChangeStatus
+
+    ag, _version = agreement(world, weekdays=(1,), time_from=time(9), time_to=time(12))
+    tuesday = date(christmas_year(), 12, 8)
+    tuesday += timedelta(days=(1 - tuesday.weekday()) % 7)
+
+    log_in(page, live_server.url, "lene@example.dk", PASSWORD)
+    page.goto(f"{live_server.url}/forloeb/{ag.course.pk}/")
+    page.get_by_text("Foreslå en ændring af en praksisdag").click()
+    page.locator("select[name=plan-kind]").select_option("cancel")
+    page.get_by_label("Praksisdag").fill(tuesday.isoformat())
+    page.get_by_label("Begrundelse").fill("Udflugt med hele huset")
+    page.get_by_role("button", name="Send forslaget").click()
+    page.get_by_role("button", name="Træk forslaget tilbage").click()
+    expect(page.get_by_text("Forslaget er trukket tilbage; planen er uændret.")).to_be_visible()
+    expect(page.get_by_text("Ændringen er fortrudt")).to_have_count(0)
+    changes = page.locator("#planens-aendringer")
+    expect(changes.locator(".badge", has_text="Trukket tilbage")).to_have_count(1)
+    expect(changes).to_contain_text("forslaget trukket tilbage af Lene Leder")
+    assert PlanChange.objects.get().status == PlanChangeStatus.WITHDRAWN
+    assert serious_accessibility_violations(page) == []
+    assert console_errors == []

@@ -291,6 +291,100 @@ def test_a_course_never_gets_two_practice_days_on_one_day(world):
     assert PlanChange.objects.count() == 3
 
 
+def test_a_day_is_moved_onto_a_practice_day_whose_own_practice_was_moved_away(world):
+    """The QA moved a Tuesday to a Wednesday and then the Thursday onto the Tuesday, free now:
+    it was refused as a clash. A day whose own practice is moved away (or cancelled) takes
+    another; a day still holding its practice (a new time on the same day too), or one another
+    change already gives a day, is refused; and the day is not given back under the new one."""
+    ag, _version = agreement(world, weekdays=(1, 3))  # Tuesdays and Thursdays
+    course = ag.course
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
+    wednesday, thursday = tuesday + timedelta(days=1), tuesday + timedelta(days=2)
+    away = _change(world, course, kind=PlanChangeKind.MOVE, day=tuesday, new_day=wednesday)
+    onto = _change(world, course, kind=PlanChangeKind.MOVE, day=thursday, new_day=tuesday)
+    assert onto.status == PlanChangeStatus.ACCEPTED
+    days = selectors.planned_days(
+        pedagogist_ids=[world.pedagogist.pk], first=tuesday, last=thursday
+    )
+    assert [(p.day, p.moved_from) for p in days] == [(tuesday, thursday), (wednesday, tuesday)]
+    # The Tuesday is taken again: an extra day there is a real clash.
+    with pytest.raises(ValidationError) as caught:
+        _change(
+            world, course, actor=world.administrator, kind=PlanChangeKind.EXTRA, new_day=tuesday
+        )
+    assert list(caught.value.message_dict) == ["new_day"]
+    assert "allerede en praksisdag den " + tuesday.strftime("%d.%m.%Y") in caught.value.messages[0]
+    # Undoing the move away would put two practice days on the Tuesday: refused, with the way.
+    with pytest.raises(StateError) as refused:
+        services.plan_change_withdraw(actor=world.pedagogist.user, change_id=away.pk)
+    assert tuesday.strftime("%d.%m.%Y") in refused.value.message
+    assert PlanChange.objects.get(pk=away.pk).status == PlanChangeStatus.ACCEPTED
+    services.plan_change_withdraw(actor=world.pedagogist.user, change_id=onto.pk)
+    services.plan_change_withdraw(actor=world.pedagogist.user, change_id=away.pk)
+
+    # A practice day that still holds its practice is a clash: as agreed, or at a new time.
+    week = timedelta(weeks=1)
+    with pytest.raises(ValidationError) as caught:
+        _change(
+            world, course, kind=PlanChangeKind.MOVE, day=thursday + week, new_day=tuesday + week
+        )
+    assert list(caught.value.message_dict) == ["new_day"]
+    assert "allerede en praksisdag i dette forløb" in caught.value.messages[0]
+    _change(
+        world,
+        course,
+        kind=PlanChangeKind.MOVE,
+        day=tuesday + week,
+        new_day=tuesday + week,
+        new_time_from=time(13),
+        new_time_to=time(15),
+    )
+    with pytest.raises(ValidationError):
+        _change(
+            world, course, kind=PlanChangeKind.MOVE, day=thursday + week, new_day=tuesday + week
+        )
+
+    # A cancelled day is free too (the first week is as agreed again): a leader's proposal onto
+    # it is made and accepted.
+    _change(world, course, kind=PlanChangeKind.CANCEL, day=tuesday)
+    proposal = _change(
+        world,
+        course,
+        actor=world.leader,
+        proposal=True,
+        kind=PlanChangeKind.MOVE,
+        day=thursday,
+        new_day=tuesday,
+    )
+    services.plan_change_accept(actor=world.pedagogist.user, change_id=proposal.pk)
+    days = selectors.planned_days(
+        pedagogist_ids=[world.pedagogist.pk], first=tuesday, last=thursday
+    )
+    assert [(p.day, p.moved_from) for p in days] == [(tuesday, thursday)]
+
+
+def test_a_day_moved_onto_a_freed_day_lapses_only_with_the_change_that_freed_it(world):
+    """An adjustment that keeps Tuesdays and Thursdays keeps a Thursday moved onto a Tuesday
+    whose practice moved to a Wednesday; one that makes the Wednesday a practice day lapses the
+    move away, and with it the move onto the Tuesday that is no longer free."""
+    year = christmas_year()
+    ag, _version = agreement(world, weekdays=(1, 3), time_from=time(9), time_to=time(12))
+    tue = _weekday_on_or_after(date(year, 12, 10), 1)
+    wed, thu = tue + timedelta(days=1), tue + timedelta(days=2)
+    away = _change(world, ag.course, kind=PlanChangeKind.MOVE, day=tue, new_day=wed)
+    onto = _change(world, ag.course, kind=PlanChangeKind.MOVE, day=thu, new_day=tue)
+    _adjust(world, ag.pk, weekdays=(1, 3), time_from=time(8), time_to=time(11))
+    for change in (away, onto):
+        change.refresh_from_db()
+        assert change.status == PlanChangeStatus.ACCEPTED, change
+    _adjust(world, ag.pk, weekdays=(1, 2, 3), time_from=time(8), time_to=time(11))
+    for change in (away, onto):
+        change.refresh_from_db()
+        assert change.status == PlanChangeStatus.LAPSED, change
+    days = selectors.planned_days(pedagogist_ids=[world.pedagogist.pk], first=tue, last=thu)
+    assert [(p.day, p.change_id) for p in days] == [(tue, None), (wed, None), (thu, None)]
+
+
 def test_a_moved_day_of_a_course_with_two_pedagogists_is_listed_once(world):
     """The absence message lists the days the absent pedagogist loses: a day moved to a week
     with no ordinary day is hers once, not once for each pedagogist of the course."""
@@ -380,7 +474,12 @@ def test_a_leader_withdraws_her_own_proposal(client, world):
     client.force_login(world.leader)
     html = client.get(reverse("course_detail", args=[ag.course.pk])).content.decode()
     assert "Træk forslaget tilbage" in html
-    client.post(reverse("plan_change_withdraw", args=[proposal.pk]))
+    # The QA's leader read "Ændringen er fortrudt": it is her proposal, and it is withdrawn.
+    body = client.post(reverse("plan_change_withdraw", args=[proposal.pk]), follow=True)
+    body = body.content.decode()
+    assert "Forslaget er trukket tilbage; planen er uændret." in body
+    assert "fortrudt" not in body.lower()
+    assert "Trukket tilbage" in body and "forslaget trukket tilbage af Lene Leder" in body
     proposal.refresh_from_db()
     assert proposal.status == PlanChangeStatus.WITHDRAWN
     # The pedagogist, who was asked to answer it, is told; it can no longer be accepted.
@@ -390,6 +489,105 @@ def test_a_leader_withdraws_her_own_proposal(client, world):
     # A second click is told the proposal is already withdrawn.
     body = client.post(reverse("plan_change_withdraw", args=[proposal.pk]), follow=True)
     assert "Forslaget er allerede trukket tilbage." in body.content.decode()
+
+
+def test_undoing_a_change_in_the_plan_says_what_is_as_agreed_again(client, world):
+    """A change in the plan is undone (fortrudt), and the message says what the plan holds
+    again: the cancelled day, the moved day on its own day, its own times, no extra day."""
+    ag, _version = agreement(world, weekdays=(1,))
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
+    week = timedelta(weeks=1)
+    friday = tuesday + timedelta(days=3)
+    d = "%d.%m.%Y"
+    cases = [
+        (
+            {"kind": PlanChangeKind.CANCEL, "day": tuesday},
+            f"Ændringen er fortrudt: {tuesday:{d}} er igen en praksisdag, som aftalt.",
+        ),
+        (
+            {"kind": PlanChangeKind.MOVE, "day": tuesday + week, "new_day": friday + week},
+            f"Ændringen er fortrudt: praksisdagen ligger igen {tuesday + week:{d}}, som aftalt, "
+            f"ikke {friday + week:{d}}.",
+        ),
+        (
+            {
+                "kind": PlanChangeKind.MOVE,
+                "day": tuesday,
+                "new_day": tuesday,
+                "new_time_from": time(13),
+                "new_time_to": time(15),
+            },
+            f"Ændringen er fortrudt: praksisdagen {tuesday:{d}} har igen de aftalte tider.",
+        ),
+        (
+            {"kind": PlanChangeKind.EXTRA, "new_day": friday},
+            f"Ændringen er fortrudt: den ekstra dag {friday:{d}} er taget ud af planen.",
+        ),
+    ]
+    client.force_login(world.pedagogist.user)
+    for fields, message in cases:
+        change = _change(world, ag.course, **fields)
+        body = client.post(reverse("plan_change_withdraw", args=[change.pk]), follow=True)
+        body = body.content.decode()
+        assert message in body, fields
+        assert "trukket tilbage" not in body.lower()
+    assert "fortrudt af Paula Pædagog" in body
+
+
+def test_withdrawing_an_answered_or_lapsed_proposal_says_what_became_of_it(client, world):
+    """Every refusal on the withdraw path names a proposal a proposal and a change a change."""
+    ag, _version = agreement(world, weekdays=(1,))
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 3), 1)
+    week = timedelta(weeks=1)
+
+    def propose(day):
+        return _change(
+            world,
+            ag.course,
+            actor=world.leader,
+            proposal=True,
+            kind=PlanChangeKind.CANCEL,
+            day=day,
+            reason="Udflugt",
+        )
+
+    declined = propose(tuesday)
+    services.plan_change_decline(actor=world.pedagogist.user, change_id=declined.pk)
+    client.force_login(world.leader)
+    body = client.post(reverse("plan_change_withdraw", args=[declined.pk]), follow=True)
+    assert "Forslaget er afvist; der er intet at trække tilbage." in body.content.decode()
+
+    accepted = propose(tuesday + week)
+    services.plan_change_accept(actor=world.pedagogist.user, change_id=accepted.pk)
+    with pytest.raises(StateError) as caught:
+        services.plan_change_withdraw(
+            actor=world.leader, change_id=accepted.pk, seen_status=PlanChangeStatus.PROPOSED
+        )
+    assert caught.value.message == (
+        "Forslaget er blevet godkendt i mellemtiden og er nu i planen; se forløbets side."
+    )
+
+    passed = propose(tuesday + 2 * week)
+    PlanChange.objects.filter(pk=passed.pk).update(day=tuesday - 2 * week)
+    with pytest.raises(StateError) as caught:
+        services.plan_change_withdraw(actor=world.leader, change_id=passed.pk)
+    assert caught.value.message == "Forslagets dag er gået; det kan ikke trækkes tilbage."
+
+    lapsed_proposal = propose(tuesday + 3 * week)
+    lapsed_change = _change(world, ag.course, kind=PlanChangeKind.CANCEL, day=tuesday + 4 * week)
+    PlanChange.objects.filter(pk__in=[lapsed_proposal.pk, lapsed_change.pk]).update(
+        status=PlanChangeStatus.LAPSED
+    )
+    with pytest.raises(StateError) as caught:
+        services.plan_change_withdraw(actor=world.leader, change_id=lapsed_proposal.pk)
+    assert caught.value.message == (
+        "Forslaget gælder ikke længere (aftalen blev justeret); der er intet at trække tilbage."
+    )
+    with pytest.raises(StateError) as caught:
+        services.plan_change_withdraw(actor=world.pedagogist.user, change_id=lapsed_change.pk)
+    assert caught.value.message == (
+        "Ændringen gælder ikke længere (aftalen blev justeret); der er intet at fortryde."
+    )
 
 
 def test_withdrawing_is_refused_after_the_day_and_after_an_answer_in_between(world):
@@ -543,11 +741,14 @@ def test_changes_that_still_fit_an_adjusted_agreement_stay(world):
 
 
 def test_a_day_is_moved_only_to_daytime(world):
+    """The institution's opening hours (06:30-17:00) are the rule, also far outside them: the
+    message never names a general 06:00-18:00 that would contradict them."""
     ag, _version = agreement(world, weekdays=(1,), time_from=time(9), time_to=time(12))
     tuesday = _weekday_on_or_after(date(christmas_year(), 12, 8), 1)
     for start, end, field in (
         (time(23), time(23, 59), "new_time_to"),
         (time(5), time(8), "new_time_from"),
+        (time(6), time(8), "new_time_from"),
         (time(14), time(18, 30), "new_time_to"),
     ):
         with pytest.raises(ValidationError) as refused:
@@ -560,9 +761,12 @@ def test_a_day_is_moved_only_to_daytime(world):
                 new_time_from=start,
                 new_time_to=end,
             )
-        assert "mellem 06:00 og 18:00" in refused.value.message_dict[field][0]
+        assert refused.value.message_dict[field] == [
+            f"{world.institution.name} har åbent 06:30-17:00; praksisdagen skal ligge "
+            "inden for åbningstiden."
+        ]
     assert not PlanChange.objects.exists()
-    # Within that, the institution's own opening hours (06:30-17:00) hold the day.
+    # Inside the opening hours the day is made.
     change = _change(
         world,
         ag.course,

@@ -198,7 +198,7 @@ def test_a_proposal_and_a_change_for_today_can_still_be_withdrawn(client, world)
     page = client.get(reverse("course_detail", args=[ag.course.pk])).content.decode()
     assert reverse("plan_change_withdraw", args=[proposal.pk]) in page
     response = client.post(reverse("plan_change_withdraw", args=[proposal.pk]), follow=True)
-    assert "Ændringen er fortrudt" in response.content.decode()
+    assert "Forslaget er trukket tilbage; planen er uændret." in response.content.decode()
     assert PlanChange.objects.get(pk=proposal.pk).status == PlanChangeStatus.WITHDRAWN
 
     # One change a course and day: today is free again for the pedagogist's change.

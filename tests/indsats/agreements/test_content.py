@@ -281,13 +281,34 @@ def test_hours_beyond_what_the_days_and_times_hold_are_warned_of():
     assert _content(hours_per_week=Decimal("8.00")).most_hours_a_week() == Decimal(6)
 
 
-def test_the_time_window_lies_in_the_institutions_day(world):
+def test_the_time_window_lies_in_the_institutions_opening_hours(world):
+    """One rule, as the plan's moved and extra days keep: the institution's opening hours
+    (06:30-17:00 here), never a wider general day beside them that would say otherwise."""
     req = make_request(world, submit=True)
     accept(world, req)
-    rule = "En praksisdag ligger i institutionens dag, mellem 06:00 og 18:00."
+    rule = (
+        "Børnehuset Mariehønen har åbent 06:30-17:00; praksisdagen skal ligge inden for "
+        "åbningstiden."
+    )
     for changes, field in (
         ({"time_from": time(2), "time_to": time(12)}, "time_from"),
+        ({"time_from": time(6), "time_to": time(12)}, "time_from"),
+        ({"time_from": time(9), "time_to": time(17, 30)}, "time_to"),
         ({"time_from": time(9), "time_to": time(23, 30)}, "time_to"),
     ):
         assert _errors(_content(**changes), req) == {field: [rule]}
-    _content(time_from=time(6), time_to=time(18), hours_per_week=Decimal(6)).validate(req)
+    _content(time_from=time(6, 30), time_to=time(17), hours_per_week=Decimal(6)).validate(req)
+
+
+def test_the_general_day_holds_only_where_no_opening_hours_are_recorded(world):
+    from indsats.agreements.content import practice_day_bounds
+
+    opens, closes, rule = practice_day_bounds(world.institution)
+    assert (opens, closes) == (time(6, 30), time(17)) and "06:00" not in rule
+    world.institution.opens_at = world.institution.closes_at = None
+    opens, closes, rule = practice_day_bounds(world.institution)
+    assert (opens, closes) == (time(6), time(18))
+    assert rule == (
+        "Der er ikke registreret en åbningstid for institutionen, så praksisdagen skal ligge "
+        "inden for den almindelige dag, 06:00-18:00."
+    )

@@ -544,6 +544,44 @@ def test_a_wished_start_on_a_holiday_or_a_weekend_is_refused_naming_the_day(clie
     assert InterventionRequest.objects.count() == 1
 
 
+def test_a_kept_wished_start_on_a_holiday_or_a_weekend_is_refused_on_any_save(client, world):
+    """A request saved before the rule (or by a service) keeps its day until the leader saves
+    the form again: then a day ahead that is no working day is refused, as a new one is."""
+    client.force_login(world.leader)
+    soon = timezone.localdate() + timedelta(days=2)
+    holiday = _first_after(soon, lambda d: d.weekday() < 5 and bool(holiday_name(d)))
+    sunday = _first_after(soon, lambda d: d.weekday() == 6)
+    for day, message in (
+        (holiday, f"{holiday:%d.%m.%Y} er en helligdag ({holiday_name(holiday)}); vælg en"),
+        (sunday, f"{sunday:%d.%m.%Y} er en weekenddag; vælg en arbejdsdag."),
+    ):
+        req = make_request(world)
+        InterventionRequest.objects.filter(pk=req.pk).update(wished_start=day)
+        edit = reverse("request_edit", args=[req.pk])
+        response = client.post(
+            edit, _form(world, wished_start=day.isoformat(), need="Uro ved frokosten.")
+        )
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert message in body
+        assert "Uro ved frokosten." in body
+        req.refresh_from_db()
+        assert req.need != "Uro ved frokosten."
+    # A day that has passed is the request's history: saving the rest of the form keeps it.
+    saturday_past = timezone.localdate() - timedelta(days=1)
+    while saturday_past.weekday() != 5:
+        saturday_past -= timedelta(days=1)
+    req = make_request(world)
+    InterventionRequest.objects.filter(pk=req.pk).update(wished_start=saturday_past)
+    response = client.post(
+        reverse("request_edit", args=[req.pk]),
+        _form(world, wished_start=saturday_past.isoformat(), need="Uro ved frokosten."),
+    )
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert (req.wished_start, req.need) == (saturday_past, "Uro ved frokosten.")
+
+
 def test_the_leader_answers_the_administrations_question_in_a_field_of_its_own(client, world):
     req = make_request(world, submit=True)
     services.request_ask_info(
