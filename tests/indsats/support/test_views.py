@@ -501,6 +501,8 @@ def test_detail_shows_the_agenda_and_the_decisions(client, world):
     assert str(meeting) in page
     assert "Bevilget" in page and "Behovet er dokumenteret." in page
     assert "8 timer om ugen" in page
+    # What was applied for is named so, beside what was granted.
+    assert "Timer om ugen, ansøgt" in page and "Periode, ansøgt" in page
 
 
 def test_the_childs_name_is_kept_with_one_space_between_the_names(client, world):
