@@ -46,6 +46,9 @@ def test_only_running_interventions_and_a_way_to_the_ended(client, world):
     }
     section = _section(client.get(reverse("start")).content.decode())
     assert "Aftalen er ikke skrevet endnu" in section  # the waiting one
+    # Named as the other lists name a request: "Nr. 12 · Institution, Group".
+    assert f">Nr. {waiting.pk} · {waiting.institution.name}" in section
+    assert f"#{waiting.pk}" not in section
     assert f'href="{reverse("agreement_detail", args=[running.pk])}"' in section
     assert f'href="{reverse("course_list")}?phase=closed"' in section
 
