@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -188,6 +189,18 @@ def request_submit(*, actor: User, request_id: int) -> InterventionRequest:
         target=RequestStatus.SUBMITTED,
     )
     before = req.status
+    # A draft saved weeks ago can hold a wished start that has passed since: the form keeps a
+    # day it did not change, so the leader is asked for a new day here rather than the
+    # administration receiving a request to start in the past. A request sent back for more
+    # information keeps its day: it was sent in time and is in the administration's hands.
+    if before == RequestStatus.DRAFT and req.wished_start < timezone.localdate():
+        raise StateError(
+            _(
+                "The wished start, %(day)s, has passed. Edit the request and choose a new day "
+                "before you submit it."
+            )
+            % {"day": date_format(req.wished_start, "j. F Y")}
+        )
     req.status = RequestStatus.SUBMITTED
     fields = ["status", "updated_at"]
     if req.submitted_at is None:

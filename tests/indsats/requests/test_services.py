@@ -86,6 +86,31 @@ def test_ask_info_then_resubmit_keeps_the_first_submission_time(world):
     ]
 
 
+def test_a_draft_whose_wished_start_has_passed_is_not_submitted(world):
+    """A draft saved weeks ago: its wished start has passed since. The leader is asked for a new
+    day; the administration hears nothing until then."""
+    req = make_request(world)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    InterventionRequest.objects.filter(pk=req.pk).update(wished_start=yesterday)
+    with pytest.raises(StateError, match="har passeret. Ret anmodningen og vælg en ny dag"):
+        services.request_submit(actor=world.leader, request_id=req.pk)
+    req.refresh_from_db()
+    assert req.status == RequestStatus.DRAFT and req.submitted_at is None
+    assert not Notification.objects.filter(template="request_submitted").exists()
+    # The same day is fine: it has not passed.
+    InterventionRequest.objects.filter(pk=req.pk).update(wished_start=timezone.localdate())
+    assert services.request_submit(actor=world.leader, request_id=req.pk).status == "submitted"
+
+
+def test_a_request_sent_back_for_information_keeps_its_passed_wished_start(world):
+    req = make_request(world, submit=True)
+    services.request_ask_info(actor=world.administrator, request_id=req.pk, question="Hvornår?")
+    past = timezone.localdate() - timedelta(days=3)
+    InterventionRequest.objects.filter(pk=req.pk).update(wished_start=past)
+    req = services.request_submit(actor=world.leader, request_id=req.pk)
+    assert req.status == RequestStatus.SUBMITTED and req.wished_start == past
+
+
 def test_state_errors_are_messages(world):
     req = make_request(world, submit=True)
     services.request_withdraw(actor=world.leader, request_id=req.pk)

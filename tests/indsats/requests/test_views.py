@@ -143,6 +143,21 @@ def test_submit_then_withdraw_accepted_is_a_message(client, world):
     assert req.status == RequestStatus.ACCEPTED
 
 
+def test_submitting_a_draft_whose_wished_start_has_passed_says_so(client, world):
+    req = make_request(world)
+    past = timezone.localdate() - timedelta(days=2)
+    InterventionRequest.objects.filter(pk=req.pk).update(wished_start=past)
+    client.force_login(world.leader)
+    response = client.post(reverse("request_submit", args=[req.pk]), follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"Den ønskede opstart, {past.day}. " in page
+    assert "har passeret. Ret anmodningen og vælg en ny dag, før du sender den." in page
+    assert "Anmodningen er indsendt" not in page
+    req.refresh_from_db()
+    assert req.status == RequestStatus.DRAFT
+
+
 def test_triage_accept_asks_for_a_reason_when_warned(client, world):
     req = make_request(world, submit=True)
     client.force_login(world.administrator)
