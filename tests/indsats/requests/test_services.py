@@ -92,7 +92,7 @@ def test_a_draft_whose_wished_start_has_passed_is_not_submitted(world):
     req = make_request(world)
     yesterday = timezone.localdate() - timedelta(days=1)
     InterventionRequest.objects.filter(pk=req.pk).update(wished_start=yesterday)
-    with pytest.raises(StateError, match="har passeret. Ret anmodningen og vælg en ny dag"):
+    with pytest.raises(StateError, match=r"har passeret\. Ret anmodningen og vælg en ny dag"):
         services.request_submit(actor=world.leader, request_id=req.pk)
     req.refresh_from_db()
     assert req.status == RequestStatus.DRAFT and req.submitted_at is None
