@@ -179,6 +179,17 @@ def request_update(
     return req
 
 
+def passed_wished_start(req: InterventionRequest) -> str:
+    """Why a draft cannot be submitted as it is (its wished start has passed), or "". Shown on
+    the draft's page before the leader presses "Send", and the reason `request_submit` refuses."""
+    if req.status != RequestStatus.DRAFT or req.wished_start >= timezone.localdate():
+        return ""
+    return _(
+        "The wished start, %(day)s, has passed. Edit the request and choose a new day before you "
+        "submit it."
+    ) % {"day": date_format(req.wished_start, "j. F Y")}
+
+
 @transaction.atomic
 def request_submit(*, actor: User, request_id: int) -> InterventionRequest:
     req = _lock_request(request_id)
@@ -193,14 +204,9 @@ def request_submit(*, actor: User, request_id: int) -> InterventionRequest:
     # day it did not change, so the leader is asked for a new day here rather than the
     # administration receiving a request to start in the past. A request sent back for more
     # information keeps its day: it was sent in time and is in the administration's hands.
-    if before == RequestStatus.DRAFT and req.wished_start < timezone.localdate():
-        raise StateError(
-            _(
-                "The wished start, %(day)s, has passed. Edit the request and choose a new day "
-                "before you submit it."
-            )
-            % {"day": date_format(req.wished_start, "j. F Y")}
-        )
+    passed = passed_wished_start(req)
+    if passed:
+        raise StateError(passed)
     req.status = RequestStatus.SUBMITTED
     fields = ["status", "updated_at"]
     if req.submitted_at is None:

@@ -141,6 +141,7 @@ def _request_page(request, req, *, withdraw_form=None):
         ),
         "can_edit": access.can_change_request(user, req),
         "can_submit": access.can_change_request(user, req),
+        "wished_start_passed": services.passed_wished_start(req),
         "can_withdraw": access.can_withdraw_request(user, req),
         "can_triage": access.can_triage(user),
         "withdraw_form": withdraw_form or WithdrawForm(),

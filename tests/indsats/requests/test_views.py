@@ -148,6 +148,9 @@ def test_submitting_a_draft_whose_wished_start_has_passed_says_so(client, world)
     past = timezone.localdate() - timedelta(days=2)
     InterventionRequest.objects.filter(pk=req.pk).update(wished_start=past)
     client.force_login(world.leader)
+    # Said on the draft's page before the leader presses "Send".
+    page = client.get(reverse("request_detail", args=[req.pk])).content.decode()
+    assert "har passeret. Ret anmodningen og vælg en ny dag, før du sender den." in page
     response = client.post(reverse("request_submit", args=[req.pk]), follow=True)
     page = response.content.decode()
     assert response.status_code == 200
