@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from indsats import hooks
 from indsats.agreements import documents
 from indsats.agreements.content import AgreementContent, content_anonymised, version_hash
-from indsats.agreements.selectors import _parties, _signers, signer_slots, slot_for
+from indsats.agreements.selectors import _parties, _signers, missing_signers, signer_slots, slot_for
 from indsats.models import (
     Agreement,
     AgreementVersion,
@@ -26,7 +26,11 @@ from indsats.requests.services import _event, _lock_request, _require, request_a
 from institutioner.errors import StateError
 from institutioner.files.services import stored_files_delete
 from institutioner.models import NotificationKind, User
-from institutioner.notifications.services import notification_queue_many, notifications_done
+from institutioner.notifications.services import (
+    notification_queue_many,
+    notifications_done,
+    notifications_open_again,
+)
 from institutioner.sso.services import FreshAuthentication
 from institutioner.textlimits import MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr
@@ -356,6 +360,14 @@ def agreement_end(*, actor: User, agreement_id: int, on: date | None) -> Agreeme
             notifications_done(concerns=version, templates=SIGNATURE_ASKED)
     if agreement.ended_on == on:
         return agreement
+    if on is None:
+        # Opened again: a version sent for signature can be signed once more, so the request to
+        # sign it is back, unread, with those who have not signed it (the reminders come again
+        # on their own).
+        for version in agreement.versions.filter(status=VersionStatus.SENT):
+            notifications_open_again(
+                concerns=version, templates=("agreement_sent",), recipients=missing_signers(version)
+            )
     agreement.ended_on = on
     agreement._history_user = actor  # type: ignore[attr-defined]
     agreement.save(update_fields=["ended_on"])

@@ -266,6 +266,24 @@ def notifications_done(
     return unread.update(read_at=timezone.now())
 
 
+def notifications_open_again(
+    *, concerns: models.Model, templates: Iterable[str], recipients: Iterable[User]
+) -> int:
+    """What the messages of `templates` about `concerns` asked of `recipients` is asked again
+    (a closed course was opened, so its agreement can be signed again): they are unread once
+    more, so the request is back on the person's list. Returns how many."""
+    return (
+        Notification.objects.filter(
+            content_type=ContentType.objects.get_for_model(concerns),
+            object_id=concerns.pk,
+            template__in=list(templates),
+            recipient__in=[person.pk for person in recipients],
+        )
+        .exclude(read_at=None)
+        .update(read_at=None)
+    )
+
+
 def notification_preferences_save(*, user: User, emailed_kinds: Iterable[str]) -> None:
     """Keep e-mail for `emailed_kinds`; switch it off for every other kind of the person's role.
     Kinds outside the role are left as they are."""

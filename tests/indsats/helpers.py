@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from indsats.agreements import services as agreements_services
 from indsats.agreements.content import Goal, written_on
-from indsats.models import FocusLevel, LearningTheme
+from indsats.models import FocusLevel, InterventionRequest, LearningTheme
 from indsats.requests import services as requests_services
 from institutioner.sso.services import FreshAuthentication
 
@@ -40,11 +40,22 @@ def request_data(world, **overrides):
 def make_request(world, *, submit=False, **overrides):
     import uuid
 
+    data = request_data(world, **overrides)
+    start = data["wished_start"]
+    # A request that starts in the past was submitted back then, when its day was ahead: the
+    # app refuses to submit a draft whose wished start has passed.
+    back_then = submit and start < timezone.localdate()
+    if back_then:
+        data["wished_start"] = timezone.localdate()
     req, _ = requests_services.request_create(
-        actor=world.leader, data=request_data(world, **overrides), client_token=uuid.uuid4()
+        actor=world.leader, data=data, client_token=uuid.uuid4()
     )
     if submit:
         req = requests_services.request_submit(actor=world.leader, request_id=req.pk)
+    if back_then:
+        InterventionRequest.objects.filter(pk=req.pk).update(wished_start=start)
+        req.history.update(wished_start=start)
+        req.refresh_from_db()
     return req
 
 

@@ -15,6 +15,7 @@ from forloeb.reminders import rules as reminders
 from indsats.agreements import services as agreements_services
 from indsats.requests import selectors
 from institutioner.models import Institution, Notification
+from tests.factories import PASSWORD
 from tests.forloeb.courses.conftest import held
 from tests.indsats.helpers import accept, agreement_in_force, make_request
 
@@ -152,6 +153,32 @@ def test_closing_a_course_marks_the_requests_to_sign_read(world):
     # No reminder about it while the course is closed.
     Notification.objects.filter(template="reminder_signature").delete()
     assert reminders.signatures_waiting(now=later) == 0
+
+
+def test_reopening_a_course_asks_those_who_have_not_signed_again(world):
+    """Opened again, the adjustment can be signed once more: its "ready for your signature"
+    message is unread again for whoever has not signed it, and the signature counts."""
+    agreement, _version = agreement_in_force(world)
+    sent = _adjustment_sent(world, agreement)
+    agreements_services.agreement_sign(
+        actor=world.pedagogist.user, version_id=sent.pk, password=PASSWORD
+    )
+    course = agreement.course
+    services.course_set_phase(
+        actor=world.administrator, course_id=course.pk, phase=Phase.CLOSED, reason="Stoppet."
+    )
+    asking = Notification.objects.filter(template="agreement_sent", object_id=sent.pk)
+    assert not asking.unread().exists()
+    services.course_set_phase(
+        actor=world.administrator, course_id=course.pk, phase=Phase.PRACTICE, reason="Videre."
+    )
+    assert [n.recipient for n in asking.unread()] == [world.leader]
+    agreements_services.agreement_sign(
+        actor=world.leader, version_id=sent.pk, password=PASSWORD
+    )
+    sent.refresh_from_db()
+    assert sent.status == "in_force"
+    assert not asking.unread().exists()
 
 
 def test_closing_by_the_usual_way_marks_the_requests_to_sign_read(world):
