@@ -173,9 +173,7 @@ def test_reopening_a_course_asks_those_who_have_not_signed_again(world):
         actor=world.administrator, course_id=course.pk, phase=Phase.PRACTICE, reason="Videre."
     )
     assert [n.recipient for n in asking.unread()] == [world.leader]
-    agreements_services.agreement_sign(
-        actor=world.leader, version_id=sent.pk, password=PASSWORD
-    )
+    agreements_services.agreement_sign(actor=world.leader, version_id=sent.pk, password=PASSWORD)
     sent.refresh_from_db()
     assert sent.status == "in_force"
     assert not asking.unread().exists()
