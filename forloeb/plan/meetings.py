@@ -4,8 +4,10 @@ The meeting stays planned (moving it is the administration's), but wherever it i
 people at it are told that it should be moved (`meeting_absence_warnings`, registered with
 indsats/hooks.py's `on_meeting_warnings`), the leaders are told in the absence's message, the
 administration gets a message per meeting with the same lines (`tell_administration`, through
-indsats' `meeting_move_needed_notify`), and the week plan marks it. The kind of absence is never
-named: leaders read these too."""
+indsats' `meeting_move_needed_notify`), and the week plan marks it. When the absence is
+cancelled and nobody at the meeting is absent any more, the administration told it should be
+moved is told it can be held as planned (`tell_administration_clear`). The kind of absence is
+never named: leaders read these too."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -146,3 +148,26 @@ def tell_administration(absence: Absence, meetings: list[IntakeMeeting], *, acto
         ):
             told += 1
     return told
+
+
+def tell_administration_clear(
+    absence: Absence, meetings: list[IntakeMeeting], *, actor: User
+) -> list[IntakeMeeting]:
+    """After the absence is cancelled: for each of the planned meetings it fell on where no
+    participant is absent any more (another absence still there keeps it to be moved), the
+    administration, told it should be moved because of this absence, is told it can be held as
+    planned (all but `actor`, who cancelled it). The meetings told of. Two queries for who is
+    still absent, then the messages."""
+    still_absent = absent_participants(meetings)
+    reasons = [
+        _("%(name)s is no longer recorded absent at the meeting's time.")
+        % {"name": absence.pedagogist.user.name}
+    ]
+    return [
+        meeting
+        for meeting in meetings
+        if meeting.pk not in still_absent
+        and requests_services.meeting_move_not_needed_notify(
+            meeting=meeting, reasons=reasons, key=f"absence-{absence.pk}", actor=actor
+        )
+    ]

@@ -148,7 +148,8 @@ def absence_record(*, actor: User, pedagogist_id: int, data: AbsenceInput) -> Ab
 
 @transaction.atomic
 def absence_cancel(*, actor: User, absence_id: int) -> Absence:
-    """Take back a recorded absence (she comes after all); the same leaders hear of it."""
+    """Take back a recorded absence (she comes after all); the same leaders hear of it, and the
+    administration of the intake meetings it no longer keeps from being held."""
     absence = (
         Absence.objects.select_for_update(of=("self",))
         .select_related("pedagogist__user")
@@ -160,6 +161,14 @@ def absence_cancel(*, actor: User, absence_id: int) -> Absence:
     absence.cancelled_by = actor
     absence.save(update_fields=["cancelled_at", "cancelled_by"])
     _tell_leaders(absence, template="absence_cancelled")
+    # The intake meetings it fell on need no moving any more, unless another absence is there
+    # too: the administration, told they should be moved, is told so (the meetings told of, for
+    # the confirmation).
+    absence.meetings_cleared = plan_meetings.tell_administration_clear(  # type: ignore[attr-defined]
+        absence,
+        plan_meetings.meetings_in_absence(absence, first=timezone.localdate()),
+        actor=actor,
+    )
     return absence
 
 

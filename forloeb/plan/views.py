@@ -173,11 +173,25 @@ def absence_create(request):
 def absence_cancel(request, pk: int):
     absence = access.get_absence_for(request.user, pk)
     try:
-        services.absence_cancel(actor=request.user, absence_id=absence.pk)
+        absence = services.absence_cancel(actor=request.user, absence_id=absence.pk)
     except StateError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The absence is cancelled; the leaders are told."))
+        for meeting in getattr(absence, "meetings_cleared", []):
+            messages.info(
+                request,
+                _(
+                    "The intake meeting %(day)s %(from)s–%(to)s at %(place)s can be held as "
+                    "planned; the administration has been told."
+                )
+                % {
+                    "day": date_format(timezone.localtime(meeting.starts_at), "l j. F"),
+                    "from": f"{timezone.localtime(meeting.starts_at):%H:%M}",
+                    "to": f"{timezone.localtime(meeting.ends_at):%H:%M}",
+                    "place": meeting.request.institution.name,
+                },
+            )
     return redirect("absence_list")
 
 

@@ -37,6 +37,7 @@ from institutioner.notifications.services import (
     EmailAttachment,
     notification_queue,
     notification_queue_many,
+    notifications_done,
 )
 from institutioner.retention.services import text_anonymise
 from institutioner.selectors import administration_people
@@ -585,6 +586,39 @@ def meeting_move_needed_notify(
         concerns=meeting,
         url=reverse("triage_detail", args=[meeting.request_id]),
         dedupe_key=f"meeting-move-needed:{meeting.pk}:{key}",
+    )
+
+
+def meeting_move_not_needed_notify(
+    *, meeting: IntakeMeeting, reasons: list[str], key: str, actor: User | None = None
+) -> list[Notification]:
+    """What `meeting_move_needed_notify` said with `key` no longer holds (e.g. the absence was
+    cancelled) and the caller knows of nothing else that should move the meeting: the
+    administration, told it should be moved, is told once that it can be held as planned, with
+    `reasons` (Danish lines from the caller), and the messages that it should be moved are marked
+    read. To each of the administration but `actor`, who did it; nothing when no message with
+    `key` was sent or the meeting is no longer planned. Runs inside the caller's transaction;
+    returns the messages queued."""
+    if meeting.status != MeetingStatus.PLANNED:
+        return []
+    told = Notification.objects.filter(
+        template="meeting_move_needed",
+        dedupe_key__startswith=f"meeting-move-needed:{meeting.pk}:{key}:",
+    )
+    if not told.exists():
+        return []
+    notifications_done(concerns=meeting, templates=["meeting_move_needed"])
+    recipients = [
+        person for person in administration_people() if actor is None or person.pk != actor.pk
+    ]
+    return notification_queue_many(
+        recipients=recipients,
+        template="meeting_move_not_needed",
+        kind=NotificationKind.MEETINGS,
+        context={"meeting": meeting, "req": meeting.request, "reasons": reasons},
+        concerns=meeting,
+        url=reverse("triage_detail", args=[meeting.request_id]),
+        dedupe_key=f"meeting-move-not-needed:{meeting.pk}:{key}",
     )
 
 

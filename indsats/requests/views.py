@@ -363,7 +363,7 @@ def _meeting_form_page(request, req, meeting, initial, *, save, done):
             "other_participants": form.cleaned_data["other_participants"],
         }
         try:
-            save(fields)
+            saved = save(fields)
         except StateError as error:
             messages.error(request, error.message)
             return redirect("triage_detail", pk=req.pk)
@@ -371,6 +371,12 @@ def _meeting_form_page(request, req, meeting, initial, *, save, done):
             add_errors(form, error)
         else:
             messages.success(request, done)
+            # Planned or moved onto a participant's recorded absence (a higher app knows the
+            # plan): said now, while the one who moves meetings is at it.
+            for line in hooks.meeting_warnings(meetings=[saved], viewer=request.user).get(
+                saved.pk, []
+            ):
+                messages.warning(request, line)
             return redirect("triage_detail", pk=req.pk)
     return render(
         request,
