@@ -1,5 +1,7 @@
 import json
 from collections.abc import Mapping
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from axes.admin import AccessAttemptAdmin
@@ -21,11 +23,15 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.formats import date_format, time_format
+from django.utils.text import capfirst
+from django.utils.timezone import is_aware, localtime
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_celery_beat import models as beat_models
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from institutioner import access, services
@@ -42,6 +48,7 @@ from institutioner.models import (
     Pedagogist,
     Role,
     User,
+    format_decimal,
 )
 from institutioner.validators import CPR_PLAIN_MESSAGE, validate_no_cpr_plain, validate_phone
 
@@ -113,12 +120,43 @@ class PlainCprModelForm(PlainCprMessages, forms.ModelForm):
 
 
 class HistoryChanges(HistoricalRecordContextHelper):
-    """The changes column of a history page: a value that was empty before or after the change
-    says so with a dash, not "None"."""
+    """The changes column of a history page, each value as the rest of the app shows it: a day
+    as "4. december 2026", a time as "09:00", a number with a decimal comma, "Ja"/"Nej", a
+    choice by its Danish name, a related record by its name (by its number when it has been
+    deleted since), and a value that was empty before or after the change as a dash, not "None".
+    The related records come with the history rows (the library's select_related): no query."""
 
     def prepare_delta_change_value(self, change, value):
         value = super().prepare_delta_change_value(change, value)
-        return "\N{EN DASH}" if value is None else value
+        field = self.model._meta.get_field(change.field)
+        if isinstance(field, models.ManyToManyField):  # a list of the records
+            return ", ".join(str(self._shown(field, one)) for one in value) or "\N{EN DASH}"
+        return self._shown(field, value)
+
+    @staticmethod
+    def _shown(field, value) -> Any:
+        if value is None or value == "":
+            return "\N{EN DASH}"
+        if isinstance(value, DeletedObject):
+            return _("%(kind)s no. %(id)s (deleted)") % {
+                "kind": capfirst(value.model._meta.verbose_name),
+                "id": value.pk,
+            }
+        if isinstance(value, models.Model):
+            return str(value)
+        if isinstance(field, models.BooleanField):
+            return gettext("Yes") if value else gettext("No")
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, datetime):
+            return date_format(localtime(value) if is_aware(value) else value, "DATETIME_FORMAT")
+        if isinstance(value, date):
+            return date_format(value)
+        if isinstance(value, time):
+            return time_format(value)
+        if isinstance(value, Decimal):
+            return format_decimal(value)
+        return value
 
 
 class HistoryAdmin(UnknownIsNotFound, SimpleHistoryAdmin):

@@ -2,7 +2,8 @@
 
 import html
 import re
-from datetime import date
+from datetime import date, time
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -11,7 +12,13 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from institutioner.models import Assignment, Competence, District, Institution
+from institutioner.models import (
+    Assignment,
+    AssignmentFunction,
+    Competence,
+    District,
+    Institution,
+)
 from tests.test_access_table import world_with_requests  # noqa: F401 (a fixture)
 
 
@@ -740,7 +747,7 @@ def test_the_history_shows_no_none_where_nothing_was_given(client, world):
     assert len(rows) == 2
     assert "None" not in body.split('id="change-history"')[1]
     # The reason is the row's second last cell (a dash), then the change from nothing to a day.
-    assert rows[0].endswith("\N{EN DASH} Til: \N{EN DASH} → 2031-07-31"), rows[0]
+    assert rows[0].endswith("\N{EN DASH} Til: \N{EN DASH} → 31. juli 2031"), rows[0]
     # A reason given is shown as it is.
     world.leader._change_reason = "Fratrådt 31. marts"
     world.leader.save()
@@ -748,6 +755,80 @@ def test_the_history_shows_no_none_where_nothing_was_given(client, world):
         reverse("admin:institutioner_user_history", args=[world.leader.pk])
     ).content.decode()
     assert "Fratrådt 31. marts" in _history_rows(body)[0]
+
+
+def test_the_history_shows_values_as_the_rest_of_the_app_does(client, world):
+    """The changes column reads as Danish: a day as "4. december 2026", a time as "07:00", a
+    share with a decimal comma, "Ja"/"Nej", a choice by its name, a related record by its name
+    (a deleted one by its number), never the stored values (2026-12-04, True, stoette, 37.50)."""
+    client.force_login(world.administrator)
+    assignment = Assignment.objects.get(pedagogist=world.pedagogist, institution=world.institution)
+    assignment.valid_to = date(2026, 12, 4)
+    assignment.function = AssignmentFunction.SUPPORT
+    assignment.share = Decimal("37.5")
+    assignment.institution = world.other_institution
+    assignment.save()
+    body = client.get(
+        reverse("admin:institutioner_assignment_history", args=[assignment.pk])
+    ).content.decode()
+    changes = _history_rows(body)[0]
+    for shown in (
+        "Funktion: Ressource → Støtte",
+        "Institution: Børnehuset Mariehønen → Vuggestuen Spiren",
+        "Andel af arbejdstiden (%): 30 → 37,5",
+        "Til: \N{EN DASH} → 4. december 2026",
+    ):
+        assert shown in changes, changes
+
+    world.leader.is_active = False
+    world.leader.save()
+    body = client.get(
+        reverse("admin:institutioner_user_history", args=[world.leader.pk])
+    ).content.decode()
+    assert "Aktiv: Ja → Nej" in _history_rows(body)[0]
+    world.pedagogist.competences.set(
+        [Competence.objects.create(name="Sprog"), Competence.objects.create(name="Motorik")]
+    )
+    body = client.get(
+        reverse("admin:institutioner_pedagogist_history", args=[world.pedagogist.pk])
+    ).content.decode()
+    assert "Kompetencer: \N{EN DASH} → Motorik, Sprog" in _history_rows(body)[0]
+
+    institution = world.institution
+    gone = District.objects.create(name="Strandby")
+    institution.district = gone
+    institution.opens_at = time(7, 0)
+    institution.save()
+    institution.district = world.south
+    institution.save()
+    gone_id = gone.pk
+    gone.delete()
+    body = client.get(
+        reverse("admin:institutioner_institution_history", args=[institution.pk])
+    ).content.decode()
+    rows = _history_rows(body)
+    assert f"Distrikt: Distrikt nr. {gone_id} (slettet) → Søvang" in rows[0], rows[0]
+    assert "Åbner: 06:30 → 07:00" in rows[1], rows[1]
+    assert f"Distrikt: Ullerup Bæk → Distrikt nr. {gone_id} (slettet)" in rows[1], rows[1]
+
+
+def test_the_history_names_related_records_without_a_query_per_row(client, world):
+    """The records a change names come with the history rows: a longer history costs no more
+    queries."""
+    client.force_login(world.administrator)
+    institution = world.institution
+    url = reverse("admin:institutioner_institution_history", args=[institution.pk])
+    client.get(url)  # the session's first request also renews it
+    counts = []
+    for size in (2, 12):
+        for n in range(size):
+            institution.district = District.objects.create(name=f"Distrikt {size}-{n}")
+            institution.save()
+        with CaptureQueriesContext(connection) as queries:
+            rows = _history_rows(client.get(url).content.decode())
+        counts.append(len(queries))
+        assert f"Distrikt {size}-{size - 2} → Distrikt {size}-{size - 1}" in rows[0]
+    assert counts[0] == counts[1], counts
 
 
 def test_a_deleted_records_version_is_shown_read_only(client, world):
