@@ -1,7 +1,5 @@
 import json
 from collections.abc import Mapping
-from datetime import date, datetime, time
-from decimal import Decimal
 from typing import Any
 
 from axes.admin import AccessAttemptAdmin
@@ -23,9 +21,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.formats import date_format, time_format
 from django.utils.text import capfirst
-from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat import models as beat_models
@@ -35,6 +31,7 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from institutioner import access, services
+from institutioner.history import readable
 from institutioner.models import (
     Assignment,
     Competence,
@@ -48,7 +45,6 @@ from institutioner.models import (
     Pedagogist,
     Role,
     User,
-    format_decimal,
 )
 from institutioner.validators import CPR_PLAIN_MESSAGE, validate_no_cpr_plain, validate_phone
 
@@ -146,17 +142,7 @@ class HistoryChanges(HistoricalRecordContextHelper):
             return str(value)
         if isinstance(field, models.BooleanField):
             return gettext("Yes") if value else gettext("No")
-        if field.choices:
-            return str(dict(field.flatchoices).get(value, value))
-        if isinstance(value, datetime):
-            return date_format(localtime(value) if is_aware(value) else value, "DATETIME_FORMAT")
-        if isinstance(value, date):
-            return date_format(value)
-        if isinstance(value, time):
-            return time_format(value)
-        if isinstance(value, Decimal):
-            return format_decimal(value)
-        return value
+        return readable(field, value)
 
 
 class HistoryAdmin(UnknownIsNotFound, SimpleHistoryAdmin):

@@ -2,11 +2,16 @@
 what and when, with the fields' Danish names and readable values."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 
 from django.db import models
+from django.utils.formats import date_format, time_format
+from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from institutioner.models import format_decimal
 
 # Long values are cut on the page; the row in the database keeps them whole.
 _MAX_VALUE = 200
@@ -47,12 +52,26 @@ def _value(model_field, value, related: dict) -> str:
         return _("(changed)")
     if isinstance(model_field, models.BooleanField):
         return _("yes") if value else _("no")
+    text = str(readable(model_field, value))
+    return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
+
+
+def readable(model_field, value):
+    """A stored value as the app's pages show it: a choice by its Danish name, a moment in
+    Copenhagen's time ("4. december 2026 09:30"), a day as "4. december 2026", a time as "09:00",
+    a number with a decimal comma; anything else as it is. Both history pages (the app's and
+    Stamdata's) use it."""
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, datetime):
-        return f"{value:%d.%m.%Y %H:%M}"
-    text = str(value)
-    return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
+        return date_format(localtime(value) if is_aware(value) else value, "DATETIME_FORMAT")
+    if isinstance(value, date):
+        return date_format(value)
+    if isinstance(value, time):
+        return time_format(value)
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    return value
 
 
 def _describe(record, describe: dict) -> str:

@@ -446,6 +446,23 @@ def test_agreement_history_page_per_role(client, world, role):
         assert link not in detail.content.decode()
 
 
+def test_agreement_history_shows_days_moments_and_hours_as_the_app_does(client, world):
+    """Not "2026-12-04", "6.00" or a moment in UTC: a day as "4. december 2026", the hours with
+    a decimal comma and the moment a version came into force in Copenhagen's time."""
+    from django.utils.formats import date_format
+
+    agreement, version = agreement_in_force(world)
+    version.refresh_from_db()
+    client.force_login(world.administrator)
+    body = client.get(reverse("agreement_history", args=[agreement.pk])).content.decode()
+    assert date_format(version.starts_on) in body
+    assert version.starts_on.isoformat() not in body
+    in_force = timezone.localtime(version.in_force_at)
+    assert date_format(in_force, "DATETIME_FORMAT") in body
+    assert f"{in_force:%H:%M}" in body
+    assert "6.00" not in body  # the weekly hours, as the app writes them: "6"
+
+
 def test_allocations_keep_history(world):
     agreement, _version = agreement_in_force(world)
     allocation = Allocation.objects.get(request=agreement.request)
