@@ -71,6 +71,12 @@ class SupportForm(forms.ModelForm):
             "child_name": _("The name only: never a CPR number."),
             "tried_already": _("Besides the earlier interventions picked above."),
             "hours_per_week": _("Required for support hours."),
+            # Up to three months back is allowed (periods.py): the need may have been there a
+            # while. The leader is told what a start that has passed means.
+            "period_start": _(
+                "Support is granted from the visitation meeting at the earliest; a day that has "
+                "passed tells the committee since when the need has been there."
+            ),
         }
 
     def __init__(self, *args, user: User, **kwargs):

@@ -239,7 +239,10 @@ def test_list_query_count_is_constant(client, world, consultant, monkeypatch, ex
 
 def test_create_by_form(client, world):
     client.force_login(world.leader)
-    assert client.get(reverse("support_create"), follow=True).status_code == 200
+    page = client.get(reverse("support_create"), follow=True)
+    assert page.status_code == 200
+    # A start up to three months back is allowed; the form says what it means.
+    assert "Støtte bevilges tidligst fra visitationsmødet" in page.content.decode()
     response = client.post(reverse("support_create"), form_post(world))
     application = SupportApplication.objects.get()
     assert response.status_code == 302 and response.url == application.get_absolute_url()
