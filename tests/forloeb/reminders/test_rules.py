@@ -163,6 +163,14 @@ def test_an_evaluation_due_within_7_days_reminds_pedagogist_and_leader_once(worl
     assert reminders.evaluations_due(now=later) == 2
     assert reminders.evaluations_due(now=later + timedelta(days=3)) == 0
     assert len(rows("reminder_evaluation_overdue")) == 2
+    # Each is told what is theirs to do: the pedagogist records it or moves it; the leader,
+    # who can do neither, is told whom to contact.
+    overdue = Notification.objects.filter(template="reminder_evaluation_overdue")
+    paula = overdue.get(email="paula@example.dk").body_text
+    assert "Registrér den, eller planlæg en ny dato på forløbets side." in paula
+    leader = overdue.exclude(email="paula@example.dk").get().body_text
+    assert "kontakt indsatspædagogen" in leader
+    assert "planlæg en ny dato på forløbets side" not in leader
 
     # Moved to a new date: a new reminder for the new date.
     evaluation.due_on = timezone.localdate(later) + timedelta(days=2)
