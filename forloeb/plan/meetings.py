@@ -20,6 +20,7 @@ from forloeb.models import Absence
 from forloeb.plan.selectors import _overlap, absence_days, absences_between, last_day_of
 from indsats.models import IntakeMeeting, MeetingStatus
 from indsats.requests import services as requests_services
+from institutioner import access
 from institutioner.models import User
 
 
@@ -106,6 +107,10 @@ def meeting_absence_warnings(*, meetings: list, viewer=None) -> dict[int, list[s
                     )
                 )
             lines.append(line % times)
+        if viewer is not None and not access.is_administration(viewer):
+            # Moving it is the administration's: the others are told it is in hand, not left
+            # with something they cannot do.
+            lines.append(_("The administration has been told and moves the meeting."))
         warnings[meeting_id] = lines
     return warnings
 
