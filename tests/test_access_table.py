@@ -219,6 +219,7 @@ RULES = {
     ),
     "request_submit": (lambda w: {"pk": w.draft_request.pk}, everyone(405)),
     "request_withdraw": (lambda w: {"pk": w.draft_request.pk}, everyone(405)),
+    "request_draft_delete": (lambda w: {"pk": w.draft_request.pk}, everyone(405)),
     "triage_queue": (no_kwargs, {**signed_in(404), "administration": 200}),
     "triage_detail": (
         lambda w: {"pk": w.submitted_request.pk},
@@ -961,6 +962,8 @@ TEMPLATE_ROLE_CHECKS = re.compile(
 ALLOWED_ROLE_CHECKS = {
     "templates/emails/reminder_evaluation_due_body.txt": "chooses the wording for the "
     "recipient (the leader takes part), not what anyone may see",
+    "templates/emails/reminder_evaluation_overdue_body.txt": "chooses the wording for the "
+    "recipient (the leader is told whom to contact), not what anyone may see",
 }
 
 

@@ -260,6 +260,27 @@ def request_withdraw(*, actor: User, request_id: int, reason: str = "") -> Inter
 
 
 @transaction.atomic
+def request_draft_delete(*, actor: User, request_id: int) -> None:
+    """The leader deletes a draft she no longer wants, with its history: it was never
+    submitted, so nobody else has seen it (as a support application's draft). A draft is not
+    withdrawn from its page; the service still allows it for callers that do."""
+    req = _lock_request(request_id)
+    if req.status != RequestStatus.DRAFT or req.submitted_at is not None:
+        raise StateError(
+            _("The request is %(status)s; only a draft can be deleted.")
+            % {"status": req.get_status_display().lower()}
+        )
+    if not request_access.can_change_request(actor, req) or not (
+        access.institutions_for(actor).filter(pk=req.institution_id).exists()
+    ):
+        raise StateError(_("You can only delete drafts of your own institutions."))
+    pk = req.pk
+    req.events.all().delete()
+    req.delete()
+    InterventionRequest.history.filter(id=pk).delete()
+
+
+@transaction.atomic
 def request_ask_info(*, actor: User, request_id: int, question: str) -> InterventionRequest:
     check_lengths(question=(question, MEDIUM))
     req = _lock_request(request_id)

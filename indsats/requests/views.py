@@ -168,6 +168,19 @@ def request_submit(request, pk: int):
 
 @require_POST
 @login_required
+def request_draft_delete(request, pk: int):
+    req = access.get_request_for_leader(request.user, pk)
+    try:
+        services.request_draft_delete(actor=request.user, request_id=req.pk)
+    except StateError as error:
+        messages.error(request, error.message)
+        return redirect("request_detail", pk=req.pk)
+    messages.success(request, _("The draft is deleted."))
+    return redirect("request_list")
+
+
+@require_POST
+@login_required
 def request_withdraw(request, pk: int):
     req = access.get_request_for_leader(request.user, pk)
     form = WithdrawForm(request.POST)

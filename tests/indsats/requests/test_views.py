@@ -161,6 +161,33 @@ def test_submitting_a_draft_whose_wished_start_has_passed_says_so(client, world)
     assert req.status == RequestStatus.DRAFT
 
 
+def test_a_draft_is_deleted_not_withdrawn(client, world):
+    """A draft nobody else has seen: its page offers to delete it (not to withdraw it), and it
+    goes with its history. A submitted request is withdrawn, never deleted."""
+    req = make_request(world)
+    client.force_login(world.leader)
+    page = client.get(reverse("request_detail", args=[req.pk])).content.decode()
+    assert "Slet kladden" in page and "Træk anmodningen tilbage" not in page
+    # Not another institution's leader, nor the administration.
+    for other in (world.outsider, world.administrator):
+        client.force_login(other)
+        assert client.post(reverse("request_draft_delete", args=[req.pk])).status_code == 404
+    client.force_login(world.leader)
+    response = client.post(reverse("request_draft_delete", args=[req.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("request_list")
+    assert "Kladden er slettet." in response.content.decode()
+    assert not InterventionRequest.objects.filter(pk=req.pk).exists()
+    assert not InterventionRequest.history.filter(id=req.pk).exists()
+    assert client.get(reverse("request_detail", args=[req.pk])).status_code == 404
+
+    sent = make_request(world, submit=True)
+    page = client.get(reverse("request_detail", args=[sent.pk])).content.decode()
+    assert "Slet kladden" not in page and "Træk anmodningen tilbage" in page
+    response = client.post(reverse("request_draft_delete", args=[sent.pk]), follow=True)
+    assert "kun en kladde kan slettes" in response.content.decode()
+    assert InterventionRequest.objects.filter(pk=sent.pk).exists()
+
+
 def test_triage_accept_asks_for_a_reason_when_warned(client, world):
     req = make_request(world, submit=True)
     client.force_login(world.administrator)
