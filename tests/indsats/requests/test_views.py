@@ -354,6 +354,35 @@ def test_second_trial_findings(client, world):
     assert "Anmodningen er allerede indsendt." in again
 
 
+@pytest.mark.parametrize(
+    ("size", "weeks"), [("0", "0"), ("201", "53"), ("-1", "-1"), ("40000", "40000")]
+)
+def test_the_number_of_children_and_weeks_are_told_under_their_fields(client, world, size, weeks):
+    """Their limits were the model's check constraints, told only in the banner above the form."""
+    client.force_login(world.leader)
+    response = client.post(
+        reverse("request_create"), _form(world, group_size=size, wished_weeks=weeks)
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors == {
+        "group_size": ["Antal børn skal være mellem 1 og 200."],
+        "wished_weeks": ["Varigheden skal være mellem 1 og 52 uger."],
+    }
+    assert not InterventionRequest.objects.exists()
+    # The edit form the same.
+    req = make_request(world)
+    response = client.post(
+        reverse("request_edit", args=[req.pk]), _form(world, group_size=size, wished_weeks=weeks)
+    )
+    assert set(response.context["form"].errors) == {"group_size", "wished_weeks"}
+    # The limits themselves are allowed.
+    response = client.post(
+        reverse("request_create"), _form(world, group_size="200", wished_weeks="52")
+    )
+    assert response.status_code == 302
+
+
 def test_someone_who_left_is_offered_for_no_new_work(client, world):
     from institutioner import services as institutioner_services
 
