@@ -660,3 +660,35 @@ def test_the_leader_answers_the_administrations_question_in_a_field_of_its_own(c
     body = client.get(reverse("triage_detail", args=[req.pk])).content.decode()
     assert "Spørgsmål til lederen og svaret" in body
     assert body.index("Hvor mange voksne er der?") < body.index(answer)
+
+
+def test_a_request_sent_back_offers_submit_again_once_the_question_is_answered(client, world):
+    req = make_request(world, submit=True)
+    services.request_ask_info(
+        actor=world.administrator, request_id=req.pk, question="Hvor mange voksne er der?"
+    )
+    client.force_login(world.leader)
+    detail = reverse("request_detail", args=[req.pk])
+    submit = reverse("request_submit", args=[req.pk])
+    unanswered = (
+        "Forvaltningens spørgsmål (se historikken nedenfor) er ikke besvaret endnu. Tryk på "
+        "“Ret”, skriv dit svar i feltet “Dit svar på forvaltningens spørgsmål”, og gem; "
+        "indsend derefter anmodningen igen."
+    )
+    # The page points to "Ret" and the answer field instead of offering "Indsend igen".
+    page = client.get(detail).content.decode()
+    assert unanswered in page and "Indsend igen" not in page
+    assert reverse("request_edit", args=[req.pk]) in page and submit not in page
+    # A page from before the question (another tab) posts anyway: refused, with the same words.
+    page = client.post(submit, follow=True).content.decode()
+    assert unanswered in page and "Anmodningen er indsendt" not in page
+    req.refresh_from_db()
+    assert req.status == RequestStatus.NEEDS_INFO
+    edit = reverse("request_edit", args=[req.pk])
+    assert client.post(edit, _form(world, answer="To voksne.")).status_code == 302
+    page = client.get(detail).content.decode()
+    assert unanswered not in page and "Indsend igen" in page
+    page = client.post(submit, follow=True).content.decode()
+    assert "Anmodningen er indsendt" in page
+    req.refresh_from_db()
+    assert req.status == RequestStatus.SUBMITTED
