@@ -264,8 +264,15 @@ RULES = {
         {**signed_in(404), "pedagogist": 302, "administration": 302},
     ),
     "agreement_send": (lambda w: {"pk": w.agreement_version.pk}, everyone(405)),
-    "agreement_sign": (lambda w: {"pk": w.agreement_version.pk}, everyone(405)),
-    "agreement_decline": (lambda w: {"pk": w.agreement_version.pk}, everyone(405)),
+    # Opened as a page (reloaded after a refused signature): back to the agreement's page.
+    "agreement_sign": (
+        lambda w: {"pk": w.agreement_version.pk},
+        {**signed_in(302), "outsider": 404},
+    ),
+    "agreement_decline": (
+        lambda w: {"pk": w.agreement_version.pk},
+        {**signed_in(302), "outsider": 404},
+    ),
     "agreement_pdf": (
         lambda w: {"pk": w.agreement_version.pk},
         {**signed_in(200), "outsider": 404},

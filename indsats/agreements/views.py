@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from indsats import access, hooks
 from indsats.agreements import documents, pdf, selectors, services
@@ -198,10 +198,15 @@ def agreement_send(request, pk: int):
     return redirect("agreement_detail", pk=version.agreement_id)
 
 
-@require_POST
+# Signing and declining show the agreement's page again at their own address when refused (a
+# wrong password, a missing reason). Reloaded, or opened again after a login, that address is
+# the agreement's page, not the "use the button" page of an address that only takes a POST.
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def agreement_sign(request, pk: int):
     version = access.get_version_for(request.user, pk)
+    if request.method != "POST":
+        return redirect("agreement_detail", pk=version.agreement_id)
     if sso_selectors.logged_in_with_identity_provider(request):
         return _sign_after_fresh_login(request, version)
     form = SignForm(request.POST)
@@ -250,10 +255,12 @@ def _sign_after_fresh_login(request, version):
     return redirect(agreement_url)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def agreement_decline(request, pk: int):
     version = access.get_version_for(request.user, pk)
+    if request.method != "POST":
+        return redirect("agreement_detail", pk=version.agreement_id)
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:

@@ -7,6 +7,7 @@ from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -130,8 +131,15 @@ class RequestForm(forms.ModelForm):
             self.initial.setdefault("contact_email", user.email)
             self.initial.setdefault("contact_phone", user.phone)
         use_length_message(self)
-        self.fields["wished_weeks"].widget.attrs.update(min=1, max=52)
-        self.fields["group_size"].widget.attrs.update(min=1, max=200)
+        # The model's limits (its check constraints), told under the field: a constraint's
+        # message would stand above the form, away from the field it is about.
+        for name, most, message in (
+            ("group_size", 200, _("The number of children must be between 1 and 200.")),
+            ("wished_weeks", 52, _("The length must be between 1 and 52 weeks.")),
+        ):
+            field = self.fields[name]
+            field.validators = [MinValueValidator(1, message), MaxValueValidator(most, message)]
+            field.widget.attrs.update(min=1, max=most)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -191,6 +191,22 @@ def passed_wished_start(req: InterventionRequest) -> str:
     ) % {"day": date_format(req.wished_start, "j. F Y")}
 
 
+def unanswered_question(req: InterventionRequest) -> str:
+    """Why a request sent back for more information cannot be submitted again yet (the
+    administration's latest question has no answer in the request's history), or "". Shown on
+    the request's page in place of "Submit again", and the reason `request_submit` refuses."""
+    if req.status != RequestStatus.NEEDS_INFO:
+        return ""
+    asked = selectors.last_question(req)
+    if asked is None or asked.answer is not None:
+        return ""
+    return _(
+        "The administration's question (see the history below) is not answered yet. Press "
+        "“Change”, write your answer in the field “Your answer to the administration's "
+        "question” and save; then submit the request again."
+    )
+
+
 @transaction.atomic
 def request_submit(*, actor: User, request_id: int) -> InterventionRequest:
     req = _lock_request(request_id)
@@ -208,6 +224,11 @@ def request_submit(*, actor: User, request_id: int) -> InterventionRequest:
     passed = passed_wished_start(req)
     if passed:
         raise StateError(passed)
+    # Sent back with a question: submitted again once the leader has answered it, so the
+    # administration does not get the request back with its question open.
+    unanswered = unanswered_question(req)
+    if unanswered:
+        raise StateError(unanswered)
     req.status = RequestStatus.SUBMITTED
     fields = ["status", "updated_at"]
     if req.submitted_at is None:

@@ -132,6 +132,7 @@ def _request_page(request, req, *, withdraw_form=None):
     # Also when a refused POST shows the page again: its access-log row says whom it concerns.
     access_log.shown(request, req)
     user = request.user
+    unanswered = services.unanswered_question(req)
     context = {
         "req": req,
         "events": req.events.select_related("actor"),
@@ -140,7 +141,9 @@ def _request_page(request, req, *, withdraw_form=None):
             req.meetings.order_by("-starts_at").prefetch_related("participants"), viewer=user
         ),
         "can_edit": access.can_change_request(user, req),
-        "can_submit": access.can_change_request(user, req),
+        # Not while the administration's question waits for an answer: the page says so.
+        "can_submit": access.can_change_request(user, req) and not unanswered,
+        "unanswered_question": unanswered,
         "wished_start_passed": services.passed_wished_start(req),
         "can_withdraw": access.can_withdraw_request(user, req),
         "can_triage": access.can_triage(user),

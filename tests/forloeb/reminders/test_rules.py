@@ -253,6 +253,9 @@ def test_an_agreement_waiting_3_working_days_reminds_the_missing_signers(world):
     assert reminders.signatures_waiting(now=local(2026, 4, 9, 10, 1)) == 1
     # Paula signed; only the leader is reminded, and only once.
     assert rows() == [("reminder_signature", "lene@example.dk")]
+    # Naming the group, as the subject does: one of several agreements at the institution.
+    body = Notification.objects.get(template="reminder_signature").body_text
+    assert "samarbejdsaftalen for Børnehuset Mariehønen, Sommerfuglen" in body, body
     assert reminders.signatures_waiting(now=local(2026, 4, 10, 7, 0)) == 0
 
     # Once signed by all it is in force: nothing more to remind of.

@@ -90,6 +90,29 @@ def test_sign_flow_puts_the_version_in_force_and_mails_the_pdf(world):
     assert {m.email for m in sent} == {world.leader.email, world.pedagogist.user.email}
 
 
+def test_the_agreement_messages_name_the_group_as_their_subjects_do(world):
+    """A leader with several agreements at one institution tells them apart by the group."""
+    _agreement, version = agreement_in_force(world)
+    where = "samarbejdsaftalen for Børnehuset Mariehønen, Sommerfuglen"
+    for template in ("agreement_sent", "agreement_in_force"):
+        for note in Notification.objects.filter(template=template):
+            assert where in note.body_text, (template, note.body_text)
+            assert "Børnehuset Mariehønen, Sommerfuglen" in note.subject
+    # Declined: the same.
+    _agreement, version = _draft(world)
+    agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.parsed)
+    )
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=version.pk
+    )
+    agreements_services.agreement_decline(
+        actor=world.leader, version_id=version.pk, reason="Forkerte ugedage."
+    )
+    declined = Notification.objects.filter(template="agreement_declined")
+    assert declined and all(where in note.body_text for note in declined)
+
+
 def test_sign_errors_are_messages_and_change_nothing(world):
     _agreement, version = _draft(world)
     agreements_services.agreement_draft_update(

@@ -69,6 +69,31 @@ def test_sign_view_with_wrong_password_says_so(client, world):
     assert "allerede" in again.content.decode()
 
 
+def test_the_sign_address_reloaded_after_a_wrong_password_is_the_agreements_page(client, world):
+    """A refused signature shows the agreement's page at the sign button's address; reloading
+    it (a GET) went to the "use the button" page. Declining the same."""
+    _agreement, version = _draft(world)
+    agreements_services.agreement_draft_update(
+        actor=world.pedagogist.user, version_id=version.pk, content=_goal(version.parsed)
+    )
+    agreements_services.agreement_send_for_signature(
+        actor=world.pedagogist.user, version_id=version.pk
+    )
+    page = reverse("agreement_detail", args=[version.agreement_id])
+    client.force_login(world.leader)
+    for name in ("agreement_sign", "agreement_decline"):
+        response = client.get(reverse(name, args=[version.pk]), follow=True)
+        assert response.redirect_chain == [(page, 302)]
+        body = response.content.decode()
+        assert "Brug knappen på siden" not in body and "Underskriv" in body
+    assert not version.signatures.exists()
+    version.refresh_from_db()
+    assert version.status == "sent"
+    # Outside the person's scope the address is still not found.
+    client.force_login(world.outsider)
+    assert client.get(reverse("agreement_sign", args=[version.pk])).status_code == 404
+
+
 def test_difference_page(client, world):
     agreement, _first = agreement_in_force(world)
     draft = agreements_services.agreement_adjust(

@@ -1,5 +1,6 @@
 """The request flow's rules, through its services."""
 
+import re
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -74,16 +75,49 @@ def test_ask_info_then_resubmit_keeps_the_first_submission_time(world):
     assert req.status == RequestStatus.NEEDS_INFO
     assert Notification.objects.get(template="request_info_requested").email == world.leader.email
     services.request_update(
-        actor=world.leader, request_id=req.pk, data=request_data(world, tried_already="To voksne.")
+        actor=world.leader,
+        request_id=req.pk,
+        data=request_data(world, tried_already="To voksne."),
+        answer="To voksne om formiddagen.",
     )
     req = services.request_submit(actor=world.leader, request_id=req.pk)
     assert req.status == RequestStatus.SUBMITTED
     assert req.submitted_at == first
-    assert [e.kind for e in req.events.all()][-3:] == [
+    assert [e.kind for e in req.events.all()][-4:] == [
         EventKind.INFO_REQUESTED,
         EventKind.UPDATED,
+        EventKind.INFO_GIVEN,
         EventKind.RESUBMITTED,
     ]
+
+
+def test_a_request_sent_back_is_not_submitted_again_before_the_question_is_answered(world):
+    """Submitted again with the question open, the history would say "submitted again with more
+    information" while triage says "not answered yet"."""
+    req = make_request(world, submit=True)
+    services.request_ask_info(actor=world.administrator, request_id=req.pk, question="Hvornår?")
+    Notification.objects.all().delete()
+    unanswered = re.escape("Forvaltningens spørgsmål (se historikken nedenfor) er ikke besvaret")
+    with pytest.raises(StateError, match=unanswered):
+        services.request_submit(actor=world.leader, request_id=req.pk)
+    # Changing other fields is no answer either.
+    services.request_update(
+        actor=world.leader, request_id=req.pk, data=request_data(world, group_size=18)
+    )
+    with pytest.raises(StateError, match=unanswered):
+        services.request_submit(actor=world.leader, request_id=req.pk)
+    req.refresh_from_db()
+    assert req.status == RequestStatus.NEEDS_INFO
+    assert not req.events.filter(kind=EventKind.RESUBMITTED).exists()
+    assert not Notification.objects.filter(template="request_submitted").exists()
+    services.request_update(
+        actor=world.leader, request_id=req.pk, data=request_data(world), answer="Til marts."
+    )
+    assert services.request_submit(actor=world.leader, request_id=req.pk).status == "submitted"
+    # A new question needs a new answer: the one to the first question does not count.
+    services.request_ask_info(actor=world.administrator, request_id=req.pk, question="Hvem?")
+    with pytest.raises(StateError, match=unanswered):
+        services.request_submit(actor=world.leader, request_id=req.pk)
 
 
 def test_a_draft_whose_wished_start_has_passed_is_not_submitted(world):
@@ -105,6 +139,9 @@ def test_a_draft_whose_wished_start_has_passed_is_not_submitted(world):
 def test_a_request_sent_back_for_information_keeps_its_passed_wished_start(world):
     req = make_request(world, submit=True)
     services.request_ask_info(actor=world.administrator, request_id=req.pk, question="Hvornår?")
+    services.request_update(
+        actor=world.leader, request_id=req.pk, data=request_data(world), answer="Snarest."
+    )
     past = timezone.localdate() - timedelta(days=3)
     InterventionRequest.objects.filter(pk=req.pk).update(wished_start=past)
     req = services.request_submit(actor=world.leader, request_id=req.pk)

@@ -381,6 +381,35 @@ def test_second_trial_findings(client, world):
     assert "Anmodningen er allerede indsendt." in again
 
 
+@pytest.mark.parametrize(
+    ("size", "weeks"), [("0", "0"), ("201", "53"), ("-1", "-1"), ("40000", "40000")]
+)
+def test_the_number_of_children_and_weeks_are_told_under_their_fields(client, world, size, weeks):
+    """Their limits were the model's check constraints, told only in the banner above the form."""
+    client.force_login(world.leader)
+    response = client.post(
+        reverse("request_create"), _form(world, group_size=size, wished_weeks=weeks)
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors == {
+        "group_size": ["Antal børn skal være mellem 1 og 200."],
+        "wished_weeks": ["Varigheden skal være mellem 1 og 52 uger."],
+    }
+    assert not InterventionRequest.objects.exists()
+    # The edit form the same.
+    req = make_request(world)
+    response = client.post(
+        reverse("request_edit", args=[req.pk]), _form(world, group_size=size, wished_weeks=weeks)
+    )
+    assert set(response.context["form"].errors) == {"group_size", "wished_weeks"}
+    # The limits themselves are allowed.
+    response = client.post(
+        reverse("request_create"), _form(world, group_size="200", wished_weeks="52")
+    )
+    assert response.status_code == 302
+
+
 def test_someone_who_left_is_offered_for_no_new_work(client, world):
     from institutioner import services as institutioner_services
 
@@ -658,3 +687,35 @@ def test_the_leader_answers_the_administrations_question_in_a_field_of_its_own(c
     body = client.get(reverse("triage_detail", args=[req.pk])).content.decode()
     assert "Spørgsmål til lederen og svaret" in body
     assert body.index("Hvor mange voksne er der?") < body.index(answer)
+
+
+def test_a_request_sent_back_offers_submit_again_once_the_question_is_answered(client, world):
+    req = make_request(world, submit=True)
+    services.request_ask_info(
+        actor=world.administrator, request_id=req.pk, question="Hvor mange voksne er der?"
+    )
+    client.force_login(world.leader)
+    detail = reverse("request_detail", args=[req.pk])
+    submit = reverse("request_submit", args=[req.pk])
+    unanswered = (
+        "Forvaltningens spørgsmål (se historikken nedenfor) er ikke besvaret endnu. Tryk på "
+        "“Ret”, skriv dit svar i feltet “Dit svar på forvaltningens spørgsmål”, og gem; "
+        "indsend derefter anmodningen igen."
+    )
+    # The page points to "Ret" and the answer field instead of offering "Indsend igen".
+    page = client.get(detail).content.decode()
+    assert unanswered in page and "Indsend igen" not in page
+    assert reverse("request_edit", args=[req.pk]) in page and submit not in page
+    # A page from before the question (another tab) posts anyway: refused, with the same words.
+    page = client.post(submit, follow=True).content.decode()
+    assert unanswered in page and "Anmodningen er indsendt" not in page
+    req.refresh_from_db()
+    assert req.status == RequestStatus.NEEDS_INFO
+    edit = reverse("request_edit", args=[req.pk])
+    assert client.post(edit, _form(world, answer="To voksne.")).status_code == 302
+    page = client.get(detail).content.decode()
+    assert unanswered not in page and "Indsend igen" in page
+    page = client.post(submit, follow=True).content.decode()
+    assert "Anmodningen er indsendt" in page
+    req.refresh_from_db()
+    assert req.status == RequestStatus.SUBMITTED
