@@ -23,7 +23,7 @@ from institutioner.textlimits import (
     MaxLength,
     length_constraint,
 )
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr, validate_no_cpr_plain
 
 
 class Phase(models.TextChoices):
@@ -676,7 +676,7 @@ class PlanChange(models.Model):
     new_time_from = models.TimeField(_("from"), null=True, blank=True)
     new_time_to = models.TimeField(_("to"), null=True, blank=True)
     reason = models.CharField(
-        _("reason"), max_length=SHORT, validators=[validate_no_cpr, MaxLength(SHORT)]
+        _("reason"), max_length=SHORT, validators=[validate_no_cpr_plain, MaxLength(SHORT)]
     )
     status = models.CharField(_("status"), max_length=10, choices=PlanChangeStatus.choices)
     made_by = models.ForeignKey(
@@ -860,7 +860,7 @@ def _score_field(label):
 
 def _comment_field(label):
     return models.TextField(
-        label, blank=True, max_length=LINE, validators=[validate_no_cpr, MaxLength(LINE)]
+        label, blank=True, max_length=LINE, validators=[validate_no_cpr_plain, MaxLength(LINE)]
     )
 
 
@@ -896,7 +896,7 @@ class InstitutionRating(models.Model):
         _("anything else"),
         blank=True,
         max_length=LONG,
-        validators=[validate_no_cpr, MaxLength(LONG)],
+        validators=[validate_no_cpr_plain, MaxLength(LONG)],
     )
 
     class Meta:
@@ -985,7 +985,7 @@ class FollowUp(models.Model):
         _("anything you need"),
         blank=True,
         max_length=MEDIUM,
-        validators=[validate_no_cpr, MaxLength(MEDIUM)],
+        validators=[validate_no_cpr_plain, MaxLength(MEDIUM)],
     )
 
     class Meta:

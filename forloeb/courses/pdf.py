@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 
 from forloeb.hours import weeks as hours
@@ -28,6 +29,8 @@ def closing_report_html(course: Course, *, with_hours: bool) -> str:
     )
     logo = finders.find(settings.MUNICIPALITY_LOGO)
     context = {
+        # A course not closed yet has a report so far, not a closing one.
+        "title": _("Closing report") if course.closed_at else _("Course report (interim)"),
         "course": course,
         "req": course.agreement.request,
         "version": version,

@@ -499,5 +499,6 @@ def course_report(request, pk: int):
         course, with_hours=access.closing_report_shows_hours(request.user, course)
     )
     response = HttpResponse(report, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="afslutningsrapport-{course.pk}.pdf"'
+    name = "afslutningsrapport" if course.closed_at else "forloebsrapport-foreloebig"
+    response["Content-Disposition"] = f'inline; filename="{name}-{course.pk}.pdf"'
     return response

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forloeb.models import AskAgain, PracticeInUse
 from institutioner.textlimits import MEDIUM, TextField
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr_plain
 
 
 class FollowUpForm(forms.Form):
@@ -21,7 +21,7 @@ class FollowUpForm(forms.Form):
         max_length=MEDIUM,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_plain],
         help_text=_("For example a talk with the pedagogist, a staff meeting, or a new request."),
     )
 

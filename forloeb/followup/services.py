@@ -13,7 +13,7 @@ from institutioner.errors import StateError
 from institutioner.models import User
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import GOAL, MEDIUM, check_lengths
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr_plain
 
 
 def follow_up_open(*, course: Course, months: int, closed_on: date, due_on: date) -> FollowUp:
@@ -68,7 +68,7 @@ def follow_up_answer(
         errors["would_ask_again"] = _("Say whether you would ask for an intervention again.")
     if errors:
         raise ValidationError(errors)
-    validate_no_cpr(needs)
+    validate_no_cpr_plain(needs)
     check_lengths(
         needs=(needs, MEDIUM), **{f"goal_{i}": (g, GOAL) for i, (g, _u) in enumerate(goals)}
     )

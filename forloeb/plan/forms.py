@@ -9,7 +9,11 @@ from forloeb.plan.services import AbsenceInput, ChangeInput
 from institutioner.inputs import IdChoiceField
 from institutioner.models import Pedagogist
 from institutioner.textlimits import SHORT, TextField
-from institutioner.validators import validate_no_cpr, validate_plausible_date
+from institutioner.validators import (
+    validate_no_cpr,
+    validate_no_cpr_plain,
+    validate_plausible_date,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -101,7 +105,7 @@ class PlanChangeForm(forms.Form):
         label=_("From"), widget=TIME, required=False, help_text=_("Empty: the usual times.")
     )
     new_time_to = forms.TimeField(label=_("To"), widget=TIME, required=False)
-    reason = TextField(label=_("Reason"), max_length=SHORT, validators=[validate_no_cpr])
+    reason = TextField(label=_("Reason"), max_length=SHORT, validators=[validate_no_cpr_plain])
 
     def change_input(self) -> ChangeInput:
         data = self.cleaned_data

@@ -39,7 +39,7 @@ from institutioner.models import NotificationKind, Pedagogist, Role, User
 from institutioner.notifications.services import notification_queue, notification_queue_many
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import SHORT
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr, validate_no_cpr_plain
 from institutioner.workdays import holiday_name, is_working_day
 
 # Longest stretch one absence may cover (a repeating one until its last repetition).
@@ -252,7 +252,7 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
             % {"limit": SHORT, "count": len(reason)}
         )
     try:
-        validate_no_cpr(reason)
+        validate_no_cpr_plain(reason)
     except ValidationError as error:
         errors["reason"].extend(error.messages)
     if data.kind not in PlanChangeKind.values:

@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from forloeb.models import MEETING_HOURS_MAX, RatingArea, RatingScore
-from institutioner.inputs import IdMultipleChoiceField
+from institutioner.inputs import DecimalCommaField, IdMultipleChoiceField
 from institutioner.textlimits import LINE, LONG, TextField
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr_plain
 
 # What each of seed 004's areas asks about, under its name on the form.
 AREA_HELP = {
@@ -41,10 +41,11 @@ class RatingForm(forms.Form):
                 max_length=LINE,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
-                validators=[validate_no_cpr],
+                validators=[validate_no_cpr_plain],
             )
         if asks_meeting_hours:
-            self.fields["meeting_hours"] = forms.DecimalField(
+            # 100000 is both above 500 and too many digits: one message, the first.
+            self.fields["meeting_hours"] = DecimalCommaField(
                 label=_("The staff's hours in meetings for the course"),
                 help_text=_(
                     "All the institution's own staff together, since the course started or the "
@@ -71,7 +72,7 @@ class RatingForm(forms.Form):
             max_length=LONG,
             required=False,
             widget=forms.Textarea(attrs={"rows": 4}),
-            validators=[validate_no_cpr],
+            validators=[validate_no_cpr_plain],
         )
 
     def areas(self):

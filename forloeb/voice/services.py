@@ -22,7 +22,7 @@ from institutioner.models import NotificationKind, User
 from institutioner.notifications.services import notification_queue_many
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import LINE, LONG, check_lengths
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr_plain
 
 
 def _lock_evaluation(evaluation_id: int) -> Evaluation:
@@ -89,7 +89,7 @@ def rating_submit(
         raise ValidationError(errors)
     texts = {f"{area}_comment": comments.get(area, "") for area in RatingArea.values}
     for text in (*texts.values(), comment):
-        validate_no_cpr(text)
+        validate_no_cpr_plain(text)
     check_lengths(**{name: (text, LINE) for name, text in texts.items()}, comment=(comment, LONG))
     rating = InstitutionRating(
         evaluation=evaluation,

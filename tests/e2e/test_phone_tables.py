@@ -85,3 +85,23 @@ def test_the_leaders_lists_are_cards_on_a_phone(page, live_server, world):
             assert _right_edge(shown) <= WIDTH, (path, text)
         for badge in row.locator(".badge").all():
             assert badge.is_visible() and _right_edge(badge) <= WIDTH, path
+
+
+def test_the_learning_environments_history_fits_a_phone(page, live_server, world):
+    """The institution's view (five columns) scrolls in its own box, and the repeat badge
+    wraps: the page itself never scrolls sideways (it was 501 px wide)."""
+    from tests.forloeb.history.test_views import intervention
+
+    intervention(world, years_ago=1)
+    intervention(world, years_ago=0)
+    group = world.institution.groups.get(name="Sommerfuglen")
+    log_in(page, live_server.url, world.leader.email, PASSWORD)
+    for path in (
+        f"/laeringsmiljoe/stue/{group.pk}/",
+        f"/laeringsmiljoe/institution/{world.institution.pk}/",
+    ):
+        page.goto(live_server.url + path)
+        assert page.get_by_text("Institutionens vurdering").first.is_visible(), path
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, path
+        badge = page.locator(".badge", has_text="Gentagelse").first
+        assert badge.is_visible() and _right_edge(badge) <= WIDTH, path

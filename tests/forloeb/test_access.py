@@ -76,7 +76,7 @@ def test_closing_report_shows_hours_only_to_whoever_sees_them_on_the_course_page
     if status != 200:
         return
     text = _pdf_text(response)
-    assert "Afslutningsrapport" in text and "Børnehuset Mariehønen" in text
+    assert "Forløbsrapport (foreløbig)" in text and "Børnehuset Mariehønen" in text
     assert ("Timer leveret" in text or "Leverede timer" in text) is hours_shown
     assert ("7,75" in text) is hours_shown
     assert ("7,75" in page.content.decode()) is hours_shown

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forloeb.courses import services
-from forloeb.models import Course
+from forloeb.models import Course, Phase
 from institutioner.errors import StateError
 from tests.forloeb.courses.conftest import REASON, _complete, working_day
 from tests.indsats.helpers import agreement_in_force
@@ -89,17 +89,44 @@ def test_closing_report_text(client, world):
     course = agreement.course
     final = course.evaluations.get(kind=EvaluationKind.FINAL)
     _complete(world, final, summary="Legen i små grupper er blevet en fast del af stuens dag.")
+    services.course_set_phase(
+        actor=world.administrator, course_id=course.pk, phase=Phase.CLOSED, reason="Slut."
+    )
     client.force_login(world.leader)
     response = client.get(reverse("course_report", args=[course.pk]))
     assert response["Content-Type"] == "application/pdf"
+    assert f'filename="afslutningsrapport-{course.pk}.pdf"' in response["Content-Disposition"]
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    assert "Afslutningsrapport" in text
+    assert "Afslutningsrapport" in text and "foreløbig" not in text
     assert "Børnehuset Mariehønen" in text and "Sommerfuglen" in text
     assert "Delvist nået" in text and "Færre konflikter." in text
     assert "Legen i små grupper er blevet en fast del af stuens dag." in text
     assert "Paula Pædagog" in text
     client.force_login(world.outsider)
     assert client.get(reverse("course_report", args=[course.pk])).status_code == 404
+
+
+def test_the_report_of_a_running_course_is_a_report_so_far(client, world):
+    """A course not closed yet ("Rapport indtil nu"): its report is not titled a closing
+    report, and the evaluations heading says none is recorded yet instead of standing over
+    nothing."""
+    import io
+
+    from pypdf import PdfReader
+
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    client.force_login(world.leader)
+    assert "Rapport indtil nu (PDF)" in (
+        client.get(reverse("course_detail", args=[course.pk])).content.decode()
+    )
+    response = client.get(reverse("course_report", args=[course.pk]))
+    disposition = response["Content-Disposition"]
+    assert f'filename="forloebsrapport-foreloebig-{course.pk}.pdf"' in disposition
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Forløbsrapport (foreløbig)" in text and "Afslutningsrapport" not in text
+    assert "ikke afsluttet endnu" in text
+    assert "Evalueringer\nIngen evalueringer registreret endnu." in text
 
 
 @pytest.mark.parametrize("extra", [0, 3])

@@ -56,7 +56,9 @@ def test_bad_answers_get_danish_messages_and_keep_the_rest(client, world, follow
     assert "Svar på, om du ville bede om et forløb igen." in page
     assert "Et personalemøde om garderoben." in page
     page = client.post(url, _answer(needs="Barnet 010203-1234")).content.decode()
-    assert "CPR" in page
+    # What the institution needs is not about a children's group: the plain message.
+    assert "Teksten indeholder noget, der ligner et CPR-nummer. Skriv ikke CPR-numre her." in page
+    assert "børnegruppen" not in page
     follow_up.refresh_from_db()
     assert not follow_up.answered
 

@@ -1,5 +1,6 @@
 """The learning environment's history: scope, content, a fixed number of queries, and triage."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -77,6 +78,22 @@ def test_a_group_with_three_interventions_over_the_years(client, world):
     assert "Ikke besvaret" in page  # the oldest course's follow-up
     assert "Gentagelse" in page  # a year between the first two
     assert f'href="/forloeb/{newest.pk}/"' in page
+
+
+def test_on_a_phone_the_tables_scroll_in_their_box_and_the_badges_wrap(client, world):
+    """The institution's view has five columns: on a phone it scrolls in its own box, and the
+    repeat badge wraps (a badge does not by itself), so the page is not wider than the screen
+    (tests/e2e/test_phone_tables.py measures it)."""
+    intervention(world, years_ago=1)
+    intervention(world, years_ago=0)
+    client.force_login(world.leader)
+    group = world.institution.groups.get(name="Sommerfuglen")
+    page = client.get(reverse("history_group", args=[group.pk])).content.decode()
+    boxed = re.findall(r'<div class="table-responsive">\s*<table[^>]*>\s*<caption>([^<(]*)', page)
+    assert boxed.count("Institutionens vurdering ") == 2
+    assert boxed.count("Mål og hvor langt de nåede ") == 2
+    assert page.count("<table") == len(boxed)
+    assert re.search(r'<span class="badge [^"]*\btext-wrap\b[^"]*">Gentagelse', page)
 
 
 def test_leaders_see_their_own_institutions_only(client, world):

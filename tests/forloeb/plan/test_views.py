@@ -201,6 +201,33 @@ def test_a_leader_proposes_on_the_course_page_and_the_pedagogist_accepts(client,
     assert "Flyttet til" in page and "Praksis (ændret)" in page
 
 
+def test_a_cpr_number_in_a_changes_reason_gets_the_plain_message(client, world):
+    """The reason for changing a practice day is not about a children's group: the message says
+    only not to write CPR numbers, on the form and from the service."""
+    from django.core.exceptions import ValidationError
+
+    from forloeb.models import PlanChange
+    from forloeb.plan.services import ChangeInput
+
+    plain = "Teksten indeholder noget, der ligner et CPR-nummer. Skriv ikke CPR-numre her."
+    ag, _version = agreement(world, weekdays=(1,))
+    tuesday = _tuesday()
+    client.force_login(world.leader)
+    page = client.post(
+        reverse("plan_change_create", args=[ag.course.pk]),
+        {"plan-kind": "cancel", "plan-day": tuesday.isoformat(), "plan-reason": "Se 010203-1234"},
+    ).content.decode()
+    assert plain in page and "børnegruppen" not in page
+    with pytest.raises(ValidationError) as caught:
+        services.plan_change_make(
+            actor=world.pedagogist.user,
+            course_id=ag.course.pk,
+            data=ChangeInput(kind="cancel", day=tuesday, reason="Se 010203-1234"),
+        )
+    assert caught.value.message_dict == {"reason": [plain]}
+    assert not PlanChange.objects.exists()
+
+
 def test_the_administrations_week_plan_pages_and_filters_by_district(client, world, monkeypatch):
     """#21: the whole area's week was one page (580 KB at a large municipality's size); now
     pedagogists by name a page at a time, and a district's pedagogists when one is chosen, with

@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from forloeb.models import Evaluation, InstitutionRating
+from institutioner.models import User
 from tests.forloeb.courses.conftest import _complete
 from tests.forloeb.voice.conftest import answer, course_due_today, form_data
 
@@ -55,6 +57,33 @@ def test_cpr_numbers_and_too_long_comments_are_refused_in_danish(client, world):
     assert "CPR" in page and "Højst 500 tegn (du har skrevet 501)." in page
     page = client.post(_url(course, final), form_data(meeting_hours="600")).content.decode()
     assert "Skriv et antal timer fra 0 til 500." in page
+    assert not InstitutionRating.objects.exists()
+
+
+CPR_PLAIN = "Teksten indeholder noget, der ligner et CPR-nummer. Skriv ikke CPR-numre her."
+
+
+def test_a_cpr_number_in_the_answer_gets_the_plain_message(client, world):
+    """The comments are about the course, not a children's group: the message says only not to
+    write CPR numbers (the request form's advice about the group does not fit here)."""
+    course, final = course_due_today(world)
+    client.force_login(world.leader)
+    for field in ("effect_comment", "comment"):
+        page = client.post(_url(course, final), form_data(**{field: "Se 010203-1234"}))
+        assert CPR_PLAIN in page.content.decode(), field
+        assert "børnegruppen" not in page.content.decode(), field
+    with pytest.raises(ValidationError) as caught:
+        answer(world.leader, final, comment="Se 010203-1234")
+    assert caught.value.messages == [CPR_PLAIN]
+    assert not InstitutionRating.objects.exists()
+
+
+def test_far_too_many_meeting_hours_get_one_message(client, world):
+    course, final = course_due_today(world)
+    client.force_login(world.leader)
+    page = client.post(_url(course, final), form_data(meeting_hours="100000")).content.decode()
+    assert page.count("Skriv et antal timer fra 0 til 500.") == 1
+    assert "cifre" not in page
     assert not InstitutionRating.objects.exists()
 
 
@@ -114,6 +143,20 @@ def test_invited_staff_answer_and_see_only_their_own(client, world):
     page = client.get(reverse("course_detail", args=[course.pk])).content.decode()
     assert "Lederens eget svar." not in page
     assert client.get(_url(course, final)).status_code == 200
+
+
+def test_the_invite_page_says_whether_nobody_has_a_login_or_all_are_invited(client, world):
+    course, final = course_due_today(world)
+    client.force_login(world.leader)
+    User.objects.filter(pk=world.staff.pk).update(is_active=False)
+    page = client.get(_url(course, final, "rating_invite")).content.decode()
+    assert "Institutionen har ikke noget personale med login, der kan inviteres." in page
+    assert "Der er ikke flere" not in page
+    User.objects.filter(pk=world.staff.pk).update(is_active=True)
+    assert client.post(_url(course, final, "rating_invite"), {"people": [world.staff.pk]})
+    page = client.get(_url(course, final, "rating_invite")).content.decode()
+    assert "Der er ikke flere i personalet, der kan inviteres." in page
+    assert "Institutionen har ikke noget personale" not in page
 
 
 def test_outsiders_and_the_team_do_not_open_the_form(client, world):
