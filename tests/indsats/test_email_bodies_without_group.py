@@ -46,3 +46,38 @@ def test_a_body_names_a_place_without_a_group_without_empty_brackets(world, temp
         body = render_to_string(f"emails/{template}_body.txt", context)
     assert "()" not in body
     assert "Dagplejen Tusindfryd" in body or "Tusindfryd" not in body
+
+
+# The bodies that name the request's institution: each names its group too, as the subjects do,
+# so a leader with several interventions at one institution can tell which one is meant.
+NAMING = [
+    name
+    for name in BODIES
+    if "inst="
+    in (Path(settings.BASE_DIR) / "templates" / "emails" / f"{name}_body.txt").read_text()
+]
+
+
+@pytest.mark.parametrize("template", NAMING)
+def test_a_body_that_names_the_institution_names_the_group_too(world, template):
+    req = make_request(world)
+    course = SimpleNamespace(pk=1, agreement=SimpleNamespace(request=req))
+    context = {
+        "req": req,
+        "recipient": world.leader,
+        "leader": world.leader,
+        "version": SimpleNamespace(number=2, pk=1, agreement_id=1),
+        "evaluation": SimpleNamespace(
+            get_kind_display="Midtvejsevaluering", due_on=date(2026, 3, 2), pk=1
+        ),
+        "change": SimpleNamespace(made_by=world.leader),
+        "follow_up": SimpleNamespace(months=3, closed_on=date(2026, 8, 19), pk=1),
+        "course": course,
+        "when": req.created_at,
+        "working_days": 3,
+        "weekly_hours": 6,
+        "url": "/x/",
+    }
+    with translation.override("da"):
+        body = render_to_string(f"emails/{template}_body.txt", context)
+    assert "Børnehuset Mariehønen, Sommerfuglen" in body
