@@ -112,7 +112,7 @@ class ChecklistItem(models.Model):
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     # Moving on with the item unticked: why, by whom and when (the phase then shows it).
     waived_reason = models.CharField(
-        _("why it was not done"), max_length=500, blank=True, validators=[validate_no_cpr]
+        _("why it was not done"), max_length=500, blank=True, validators=[validate_no_cpr_plain]
     )
     waived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -154,7 +154,7 @@ class CourseEvent(models.Model):
     )
     from_phase = models.CharField(max_length=20, choices=Phase.choices, blank=True)
     to_phase = models.CharField(max_length=20, choices=Phase.choices, blank=True)
-    message = models.TextField(blank=True, validators=[validate_no_cpr])
+    message = models.TextField(blank=True, validators=[validate_no_cpr_plain])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -358,7 +358,9 @@ class WeekSheet(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=SheetStatus.choices, default=SheetStatus.OPEN
     )
-    note = models.CharField(_("note"), max_length=500, blank=True, validators=[validate_no_cpr])
+    note = models.CharField(
+        _("note"), max_length=500, blank=True, validators=[validate_no_cpr_plain]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -574,7 +576,10 @@ class Absence(models.Model):
     )
     repeat_until = models.DateField(_("repeats until"), null=True, blank=True)
     note = models.CharField(
-        _("note"), max_length=SHORT, blank=True, validators=[validate_no_cpr, MaxLength(SHORT)]
+        _("note"),
+        max_length=SHORT,
+        blank=True,
+        validators=[validate_no_cpr_plain, MaxLength(SHORT)],
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -5,7 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from forloeb.models import Decision, Phase, Scale
 from indsats.models import LearningTheme, PracticeRole
 from institutioner.textlimits import LINE, LONG, MEDIUM, TextField
-from institutioner.validators import validate_no_cpr, validate_plausible_date
+from institutioner.validators import (
+    validate_no_cpr,
+    validate_no_cpr_plain,
+    validate_plausible_date,
+)
 
 
 class NoteForm(forms.Form):
@@ -135,7 +139,7 @@ class AdvanceReasonForm(forms.Form):
         label=_("Why do you move on without them?"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_plain],
         help_text=_("The unticked items are marked as not done, with this reason."),
         error_messages={"required": _("Write why you move on without the unticked items.")},
     )
@@ -147,7 +151,7 @@ class SetPhaseForm(forms.Form):
         label=_("Why"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_plain],
         help_text=_("Kept in the course's history."),
         error_messages={"required": _("Write why the course is moved.")},
     )

@@ -29,7 +29,7 @@ from institutioner.errors import StateError
 from institutioner.models import User
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, check_lengths
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr, validate_no_cpr_plain
 from institutioner.workdays import not_a_working_day
 
 
@@ -190,7 +190,7 @@ def course_advance(*, actor: User, course_id: int, expected_phase: str, reason: 
     if open_items and not reason:
         raise ChecklistOpen(open_items)
     if open_items:
-        validate_no_cpr(reason)
+        validate_no_cpr_plain(reason)
         if len(reason) > 500:
             raise ValidationError({"reason": _("Write at most 500 characters.")})
         now = timezone.now()
@@ -228,7 +228,7 @@ def course_set_phase(*, actor: User, course_id: int, phase: str, reason: str) ->
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Write why the course is moved.")})
-    validate_no_cpr(reason)
+    validate_no_cpr_plain(reason)
     if len(reason) > 500:
         raise ValidationError({"reason": _("Write at most 500 characters.")})
     before = course.phase

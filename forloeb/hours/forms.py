@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from forloeb.hours.weeks import CATEGORIES, Grid, GridRow, sheet_stamp
 from institutioner.models import format_decimal
 from institutioner.textlimits import LINE, TextField
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr_plain
 
 HOUR_ERRORS = {
     "invalid": _("Write the hours as a number, e.g. 1,5."),
@@ -50,7 +50,7 @@ class WeekForm(forms.Form):
         label=_("Note for the week"),
         max_length=LINE,
         required=False,
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_plain],
         help_text=_("E.g. holiday, illness or a course day. No children's names."),
         widget=forms.TextInput(),
     )

@@ -42,7 +42,7 @@ from institutioner.notifications.services import notification_mark_read, notific
 from institutioner.onejob import unfinished_or_new
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import LINE, check_lengths
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr_plain
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def week_save(
         raise StateError(_("Only the pedagogist fills in their own week."))
     _check_week(monday)
     clean = _check_hours(values)
-    validate_no_cpr(note)
+    validate_no_cpr_plain(note)
     check_lengths(note=(note, LINE))
     if submit and monday > hours.this_monday():
         raise ValidationError(

@@ -9,11 +9,7 @@ from forloeb.plan.services import AbsenceInput, ChangeInput
 from institutioner.inputs import IdChoiceField
 from institutioner.models import Pedagogist
 from institutioner.textlimits import SHORT, TextField
-from institutioner.validators import (
-    validate_no_cpr,
-    validate_no_cpr_plain,
-    validate_plausible_date,
-)
+from institutioner.validators import validate_no_cpr_plain, validate_plausible_date
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -48,7 +44,7 @@ class AbsenceForm(forms.Form):
         label=_("Note"),
         max_length=SHORT,
         required=False,
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_plain],
         help_text=_("Seen by you and the administration, never by the leaders."),
     )
 

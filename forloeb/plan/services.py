@@ -39,7 +39,7 @@ from institutioner.models import NotificationKind, Pedagogist, Role, User
 from institutioner.notifications.services import notification_queue, notification_queue_many
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import SHORT
-from institutioner.validators import validate_no_cpr, validate_no_cpr_plain
+from institutioner.validators import validate_no_cpr_plain
 from institutioner.workdays import holiday_name, is_working_day
 
 # Longest stretch one absence may cover (a repeating one until its last repetition).
@@ -92,7 +92,7 @@ def _validate(data: AbsenceInput) -> None:
             % {"limit": SHORT, "count": len(data.note)}
         )
     try:
-        validate_no_cpr(data.note)
+        validate_no_cpr_plain(data.note)
     except ValidationError as error:
         errors["note"].extend(error.messages)
     if errors:

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from forloeb.courses import services
 from forloeb.models import (
+    ChecklistItem,
     Course,
     CourseEvent,
     Evaluation,
@@ -341,6 +342,39 @@ def test_advance_page_asks_why_and_the_phase_is_not_done(client, world):
     assert ">gennemført<" not in body
 
 
+CPR_PLAIN = "Teksten indeholder noget, der ligner et CPR-nummer. Skriv ikke CPR-numre her."
+
+
+def test_a_cpr_number_in_why_items_were_not_done_gets_the_plain_message(client, world):
+    """Why the course moves on without ticked items is not about a children's group: the message
+    says only not to write CPR numbers, on the page (keeping what was typed), from the service and
+    on the checklist item and the course's history."""
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    client.force_login(world.pedagogist.user)
+    url = reverse("course_advance", args=[course.pk])
+    body = client.post(
+        url, {"phase": "startup", "reason": "Lederen var syg 070589-1234"}
+    ).content.decode()
+    assert CPR_PLAIN in body and "børnegruppen" not in body
+    assert "Lederen var syg 070589-1234" in body
+    with pytest.raises(ValidationError) as caught:
+        services.course_advance(
+            actor=world.pedagogist.user,
+            course_id=course.pk,
+            expected_phase=Phase.STARTUP,
+            reason="Lederen var syg 070589-1234",
+        )
+    assert caught.value.messages == [CPR_PLAIN]
+    course.refresh_from_db()
+    assert course.phase == Phase.STARTUP
+    assert not course.checklist.filter(waived_at__isnull=False).exists()
+    for model, name in ((ChecklistItem, "waived_reason"), (CourseEvent, "message")):
+        with pytest.raises(ValidationError) as caught:
+            model._meta.get_field(name).run_validators("Lederen var syg 070589-1234")
+        assert caught.value.messages == [CPR_PLAIN], name
+
+
 # --- The administration's way out ----------------------------------------------------------------
 
 
@@ -405,6 +439,31 @@ def test_way_out_page_per_role(client, world, stuck, role):
         if user is not None and role != "outsider":
             detail = client.get(reverse("course_detail", args=[course.pk])).content.decode()
             assert url not in detail
+
+
+def test_a_cpr_number_in_why_the_administration_moves_a_course_gets_the_plain_message(
+    client, world, stuck
+):
+    course, _final = stuck
+    client.force_login(world.administrator)
+    url = reverse("course_set_phase", args=[course.pk])
+    data = {"phase": "closed", "reason": "Registreret forkert 070589-1234", "confirm": "on"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert CPR_PLAIN in body and "børnegruppen" not in body
+    assert "Registreret forkert 070589-1234" in body
+    with pytest.raises(ValidationError) as caught:
+        services.course_set_phase(
+            actor=world.administrator,
+            course_id=course.pk,
+            phase="closed",
+            reason="Registreret forkert 070589-1234",
+        )
+    assert caught.value.messages == [CPR_PLAIN]
+    course.refresh_from_db()
+    assert course.phase == Phase.FOLLOW_UP
+    assert "070589" not in " ".join(course.events.values_list("message", flat=True))
 
 
 # --- History -------------------------------------------------------------------------------------

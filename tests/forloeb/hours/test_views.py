@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -92,6 +93,35 @@ def test_bad_input_gets_a_danish_message_and_keeps_what_was_typed(
     assert f'value="{typed}"' in html
     assert 'value="1,25"' in html and 'value="3"' in html and 'value="Tirsdag kursus"' in html
     assert not WeekSheet.objects.exists()
+
+
+def test_a_cpr_number_in_the_weeks_note_gets_the_plain_message(client, world, running):
+    """The week's note is about the pedagogist's week, not a children's group: the message says
+    only not to write CPR numbers, on the page (keeping what was typed) and from the service."""
+    plain = "Teksten indeholder noget, der ligner et CPR-nummer. Skriv ikke CPR-numre her."
+    client.force_login(world.pedagogist.user)
+    monday = hours.this_monday()
+    response = client.post(
+        reverse("week_sheet", args=week_args(monday)),
+        {
+            f"h_{running.pk}_practice": "5,5",
+            "h_x_meeting": "3",
+            "note": "Tirsdag kursus 070589-1234",
+            "action": "save",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert plain in html and "børnegruppen" not in html
+    assert 'value="5,5"' in html and 'value="3"' in html
+    assert 'value="Tirsdag kursus 070589-1234"' in html
+    with pytest.raises(ValidationError) as caught:
+        save(world, monday, {(None, MEET): D("3")}, note="Tirsdag kursus 070589-1234")
+    assert caught.value.messages == [plain]
+    assert not WeekSheet.objects.exists()
+    with pytest.raises(ValidationError) as caught:
+        WeekSheet._meta.get_field("note").run_validators("Kursus 070589-1234")
+    assert caught.value.messages == [plain]
 
 
 def test_a_week_over_168_hours_keeps_every_value(client, world, running):

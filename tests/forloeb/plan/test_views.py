@@ -228,6 +228,46 @@ def test_a_cpr_number_in_a_changes_reason_gets_the_plain_message(client, world):
     assert not PlanChange.objects.exists()
 
 
+def test_a_cpr_number_in_an_absences_note_gets_the_plain_message(client, world):
+    """The note on an absence is about the pedagogist's own day, not a children's group: the
+    message says only not to write CPR numbers, on the page (keeping what was typed) and from the
+    service."""
+    from django.core.exceptions import ValidationError
+
+    plain = "Teksten indeholder noget, der ligner et CPR-nummer. Skriv ikke CPR-numre her."
+    client.force_login(world.pedagogist.user)
+    response = client.post(
+        reverse("absence_create"),
+        {
+            "pedagogist": world.pedagogist.pk,
+            "kind": AbsenceKind.COURSE,
+            "starts_on": "2030-01-10",
+            "repeat": "none",
+            "note": "Vejledningskursus 070589-1234",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert plain in page and "børnegruppen" not in page
+    assert "Vejledningskursus 070589-1234" in page and 'value="2030-01-10"' in page
+    with pytest.raises(ValidationError) as caught:
+        services.absence_record(
+            actor=world.pedagogist.user,
+            pedagogist_id=world.pedagogist.pk,
+            data=AbsenceInput(
+                kind=AbsenceKind.COURSE,
+                starts_on=date(2030, 1, 10),
+                ends_on=date(2030, 1, 10),
+                note="Vejledningskursus 070589-1234",
+            ),
+        )
+    assert caught.value.message_dict == {"note": [plain]}
+    assert not Absence.objects.exists()
+    with pytest.raises(ValidationError) as caught:
+        Absence._meta.get_field("note").run_validators("Kursus 070589-1234")
+    assert caught.value.messages == [plain]
+
+
 def test_the_administrations_week_plan_pages_and_filters_by_district(client, world, monkeypatch):
     """#21: the whole area's week was one page (580 KB at a large municipality's size); now
     pedagogists by name a page at a time, and a district's pedagogists when one is chosen, with
