@@ -218,16 +218,29 @@ RULES = {
         {**signed_in(404), "leader": 200},
     ),
     "request_submit": (lambda w: {"pk": w.draft_request.pk}, everyone(405)),
-    "request_withdraw": (lambda w: {"pk": w.draft_request.pk}, everyone(405)),
+    # Opened as a page (reloaded after a refused form): back to the page the form was on.
+    "request_withdraw": (
+        lambda w: {"pk": w.draft_request.pk},
+        {**signed_in(404), "leader": 302},
+    ),
     "request_draft_delete": (lambda w: {"pk": w.draft_request.pk}, everyone(405)),
     "triage_queue": (no_kwargs, {**signed_in(404), "administration": 200}),
     "triage_detail": (
         lambda w: {"pk": w.submitted_request.pk},
         {**signed_in(404), "administration": 200},
     ),
-    "triage_accept": (lambda w: {"pk": w.submitted_request.pk}, everyone(405)),
-    "triage_reject": (lambda w: {"pk": w.submitted_request.pk}, everyone(405)),
-    "triage_ask_info": (lambda w: {"pk": w.submitted_request.pk}, everyone(405)),
+    "triage_accept": (
+        lambda w: {"pk": w.submitted_request.pk},
+        {**signed_in(404), "administration": 302},
+    ),
+    "triage_reject": (
+        lambda w: {"pk": w.submitted_request.pk},
+        {**signed_in(404), "administration": 302},
+    ),
+    "triage_ask_info": (
+        lambda w: {"pk": w.submitted_request.pk},
+        {**signed_in(404), "administration": 302},
+    ),
     "meeting_create": (
         lambda w: {"pk": w.submitted_request.pk},
         # Not accepted yet: the administration is sent back with a message.
@@ -237,7 +250,7 @@ RULES = {
         lambda w: {"pk": w.meeting.pk},
         {**signed_in(404), "administration": 200},
     ),
-    "meeting_cancel": (lambda w: {"pk": w.meeting.pk}, everyone(405)),
+    "meeting_cancel": (lambda w: {"pk": w.meeting.pk}, {**signed_in(404), "administration": 302}),
     "meeting_ics": (
         lambda w: {"pk": w.meeting.pk},
         {**signed_in(200), "outsider": 404},

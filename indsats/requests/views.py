@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from indsats import access, hooks
 from indsats.models import (
@@ -29,6 +29,14 @@ from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
 from institutioner.forms import add_errors, client_token_address, client_token_in_address
 from institutioner.inputs import whole_numbers
+
+
+def _shown_again_on_error(view):
+    """An action that shows its page again at its own address when the form is refused (a
+    missing reason, a CPR number): reloaded, or opened after a login, it sends the person to
+    that page (the view redirects a GET), not to the "use the button" page of an address that
+    only takes a POST. As the agreement's sign and decline addresses."""
+    return require_http_methods(["GET", "HEAD", "POST"])(view)
 
 
 @login_required
@@ -182,10 +190,12 @@ def request_draft_delete(request, pk: int):
     return redirect("request_list")
 
 
-@require_POST
+@_shown_again_on_error
 @login_required
 def request_withdraw(request, pk: int):
     req = access.get_request_for_leader(request.user, pk)
+    if request.method != "POST":
+        return redirect("request_detail", pk=req.pk)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         return _request_page(request, req, withdraw_form=form)
@@ -266,10 +276,12 @@ def triage_detail(request, pk: int):
     return _triage_page(request, req)
 
 
-@require_POST
+@_shown_again_on_error
 @login_required
 def triage_accept(request, pk: int):
     req = access.get_request_for_triage(request.user, pk)
+    if request.method != "POST":
+        return redirect("triage_detail", pk=req.pk)
     form = AcceptForm(request.POST)
     if form.is_valid():
         choices = [
@@ -300,6 +312,8 @@ def triage_accept(request, pk: int):
 def _triage_text_action(request, pk, *, form_class, form_key, field, action, done):
     """Reject and ask-for-information: one text, one service call, the page again on errors."""
     req = access.get_request_for_triage(request.user, pk)
+    if request.method != "POST":
+        return redirect("triage_detail", pk=req.pk)
     form = form_class(request.POST)
     if not form.is_valid():
         return _triage_page(request, req, **{form_key: form})
@@ -315,7 +329,7 @@ def _triage_text_action(request, pk, *, form_class, form_key, field, action, don
     return redirect("triage_detail", pk=req.pk)
 
 
-@require_POST
+@_shown_again_on_error
 @login_required
 def triage_reject(request, pk: int):
     return _triage_text_action(
@@ -329,7 +343,7 @@ def triage_reject(request, pk: int):
     )
 
 
-@require_POST
+@_shown_again_on_error
 @login_required
 def triage_ask_info(request, pk: int):
     return _triage_text_action(
@@ -430,10 +444,12 @@ def meeting_edit(request, pk: int):
     )
 
 
-@require_POST
+@_shown_again_on_error
 @login_required
 def meeting_cancel(request, pk: int):
     meeting = access.get_meeting_for_triage(request.user, pk)
+    if request.method != "POST":
+        return redirect("triage_detail", pk=meeting.request_id)
     form = MeetingCancelForm(request.POST)
     if form.is_valid():
         try:

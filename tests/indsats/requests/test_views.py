@@ -188,6 +188,27 @@ def test_a_draft_is_deleted_not_withdrawn(client, world):
     assert InterventionRequest.objects.filter(pk=sent.pk).exists()
 
 
+def test_an_action_address_reloaded_after_a_refused_form_is_its_page(client, world):
+    """A refused form shows its page again at the action's address; reloading it (a phone
+    does, after switching apps) shows that page, not "use the button"."""
+    req = make_request(world, submit=True)
+    client.force_login(world.leader)
+    withdraw = reverse("request_withdraw", args=[req.pk])
+    refused = client.post(withdraw, {"reason": "Se 070589-1234"})
+    assert refused.status_code == 200 and "ligner et CPR-nummer" in refused.content.decode()
+    reloaded = client.get(withdraw)
+    assert reloaded.status_code == 302 and reloaded.url == reverse("request_detail", args=[req.pk])
+    req.refresh_from_db()
+    assert req.status == RequestStatus.SUBMITTED  # a GET does nothing
+    client.force_login(world.administrator)
+    for name in ("triage_reject", "triage_ask_info", "triage_accept"):
+        reloaded = client.get(reverse(name, args=[req.pk]))
+        assert reloaded.status_code == 302
+        assert reloaded.url == reverse("triage_detail", args=[req.pk])
+    req.refresh_from_db()
+    assert req.status == RequestStatus.SUBMITTED
+
+
 def test_triage_accept_asks_for_a_reason_when_warned(client, world):
     req = make_request(world, submit=True)
     client.force_login(world.administrator)
