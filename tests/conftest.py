@@ -5,18 +5,42 @@ A test that needs PostgreSQL, Redis, a Celery worker or the browser asks for it 
 same situation is a failure, so a missing service can never hide behind a skip.
 """
 
+import functools
+import logging
 import os
 import shutil
 import uuid
 from dataclasses import dataclass
 
 import pytest
+from _pytest.logging import catching_logs
 from django.db import connection
 
 from institutioner.models import Institution, Pedagogist, Role, User
 from tests import factories
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _hold_logging_lock_while_catching_logs() -> None:
+    """pytest's log capture, on entering each phase of a test, walks logging's registry of
+    loggers without logging's lock. A Celery worker or live-server thread that names a new logger
+    at that moment ends the test with "dictionary changed size during iteration" (CI, stop 37:
+    the e2e access-log test, its worker thread just connected). Hold the lock the registry's
+    writers hold (logging.getLogger), so the walk and a new logger take turns."""
+    original = catching_logs.__enter__
+    if hasattr(original, "__wrapped__"):
+        return
+
+    @functools.wraps(original)
+    def __enter__(self):
+        with logging._lock:
+            return original(self)
+
+    catching_logs.__enter__ = __enter__
+
+
+_hold_logging_lock_while_catching_logs()
 
 
 def require_service(available: bool, what: str) -> None:
