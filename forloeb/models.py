@@ -195,6 +195,10 @@ class CourseNote(models.Model):
         return [str(LearningTheme(theme).label) for theme in self.themes]
 
 
+# Stored as theme keys; the history pages show them by name (institutioner.history).
+CourseNote._meta.get_field("themes").item_choices = LearningTheme.choices  # type: ignore[attr-defined]
+
+
 class EvaluationKind(models.TextChoices):
     ONGOING = "ongoing", _("Ongoing evaluation")
     MIDWAY = "midway", _("Midway evaluation")

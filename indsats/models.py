@@ -178,6 +178,10 @@ class InterventionRequest(models.Model):
         return [str(Weekday(day).label) for day in sorted(self.wished_weekdays)]
 
 
+# Stored as weekday numbers; the history pages show them by name (institutioner.history).
+InterventionRequest._meta.get_field("wished_weekdays").item_choices = Weekday.choices  # type: ignore[attr-defined]
+
+
 class RequestFocusLevel(models.Model):
     request = models.ForeignKey(
         InterventionRequest,

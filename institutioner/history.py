@@ -48,7 +48,7 @@ def _value(model_field, value, related: dict) -> str:
     if isinstance(model_field, models.ForeignKey):
         obj = related.get((model_field.related_model, value))
         return str(getattr(obj, "name", None) or obj) if obj is not None else f"#{value}"
-    if isinstance(model_field, models.JSONField):
+    if isinstance(model_field, models.JSONField) and not hasattr(model_field, "item_choices"):
         return _("(changed)")
     if isinstance(model_field, models.BooleanField):
         return _("yes") if value else _("no")
@@ -59,8 +59,13 @@ def _value(model_field, value, related: dict) -> str:
 def readable(model_field, value):
     """A stored value as the app's pages show it: a choice by its Danish name, a moment in
     Copenhagen's time ("4. december 2026 09:30"), a day as "4. december 2026", a time as "09:00",
-    a number with a decimal comma; anything else as it is. Both history pages (the app's and
-    Stamdata's) use it."""
+    a number with a decimal comma, a list of choices (a field with `item_choices`, such as the
+    wished weekdays) by their names ("mandag, onsdag"); anything else as it is. Both history pages
+    (the app's and Stamdata's) use it."""
+    item_choices = getattr(model_field, "item_choices", None)
+    if item_choices is not None and isinstance(value, list):
+        names = dict(item_choices)
+        return ", ".join(str(names.get(item, item)) for item in value) or "\N{EN DASH}"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, datetime):

@@ -812,6 +812,30 @@ def test_the_history_shows_values_as_the_rest_of_the_app_does(client, world):
     assert f"Distrikt: Ullerup Bæk → Distrikt nr. {gone_id} (slettet)" in rows[1], rows[1]
 
 
+def test_the_history_names_wished_weekdays_and_themes_not_their_stored_numbers(client, world):
+    """A request's wished weekdays are stored as numbers and a logbook note's themes as keys; both
+    history pages (Stamdata's and the app's) name them ("Mandag, Onsdag"), never "[0, 2]"."""
+    from institutioner.history import history_rows
+    from tests.indsats.helpers import make_request
+
+    req = make_request(world, submit=True)
+    req.wished_weekdays = [0, 2]
+    req.save()
+    req.wished_weekdays = [1]
+    req.save()
+    client.force_login(world.administrator)
+    body = client.get(
+        reverse("admin:indsats_interventionrequest_history", args=[req.pk])
+    ).content.decode()
+    changes = _history_rows(body)[0]
+    assert "Ønskede ugedage: Mandag, Onsdag → Tirsdag" in changes, changes
+    assert "[0, 2]" not in body
+
+    rows = history_rows(req.history.all())
+    shown = [(c.label, c.old, c.new) for c in rows[0].changes if c.new == "Tirsdag"]
+    assert shown == [("Ønskede ugedage", "Mandag, Onsdag", "Tirsdag")], rows[0].changes
+
+
 def test_the_history_names_related_records_without_a_query_per_row(client, world):
     """The records a change names come with the history rows: a longer history costs no more
     queries."""
