@@ -81,3 +81,37 @@ def test_a_body_that_names_the_institution_names_the_group_too(world, template):
     with translation.override("da"):
         body = render_to_string(f"emails/{template}_body.txt", context)
     assert "Børnehuset Mariehønen, Sommerfuglen" in body
+
+
+SUPPORT = sorted(
+    path.name
+    for path in (Path(settings.BASE_DIR) / "templates" / "emails").glob("*.txt")
+    if "application." in path.read_text() or "app." in path.read_text()
+)
+
+
+@pytest.mark.parametrize("template", SUPPORT)
+def test_a_support_message_names_the_childs_group_too(world, template):
+    """A support e-mail (subject and body) names the institution with the group the child is in,
+    as the support pages do, so a leader with two children on support can tell them apart."""
+    from tests.indsats.support.helpers import make_application
+
+    application = make_application(world)
+    application.revisit_on = date(2027, 3, 1)
+    decision = SimpleNamespace(
+        get_outcome_display="Bevilget",
+        outcome="granted",
+        period_start=None,
+        stops_on=None,
+        has_letter=False,
+    )
+    context = {
+        "application": application,
+        "app": application,
+        "decision": decision,
+        "recipient": world.leader,
+        "url": "/x/",
+    }
+    with translation.override("da"):
+        text = render_to_string(f"emails/{template}", context)
+    assert f"nr. {application.pk} (Børnehuset Mariehønen, Sommerfuglen)" in text, text
