@@ -77,6 +77,8 @@ class EvaluationVoice:
     # The person's own part: may answer now, has answered.
     may_answer: bool
     answered: bool
+    # Whether the pedagogist has recorded the evaluation (the answers are shown to readers).
+    is_revealed: bool = False
 
 
 def course_voice(user: User, course, evaluations) -> None:
@@ -102,11 +104,13 @@ def course_voice(user: User, course, evaluations) -> None:
             and rating_window(evaluation).state(today) == "open"
         )
         # Readers see every answer once revealed; a respondent only her own.
-        revealed = ratings if access.ratings_revealed(evaluation) else []
+        is_revealed = access.ratings_revealed(evaluation)
+        revealed = ratings if is_revealed else []
         shown = revealed if reads else own
         evaluation.voice = EvaluationVoice(
             answers=len(ratings),
             revealed=shown,
             may_answer=respondent and open_now and not own,
             answered=bool(own),
+            is_revealed=is_revealed,
         )

@@ -117,6 +117,24 @@ def test_blind_reveal_the_pedagogist_sees_the_answer_after_recording_her_own(cli
     assert "Møderne fyldte for meget for os." not in page
 
 
+def test_a_leader_finds_her_own_answer_before_the_reveal(client, world):
+    """Before the pedagogist records the evaluation, the leader who answered reaches her own
+    answer from the course page (the others' answers stay hidden); after it, she reads them all
+    in the list."""
+    course, final = course_due_today(world)
+    answer(world.leader, final, comment="Møderne fyldte for meget for os.")
+    client.force_login(world.leader)
+    page = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+    assert f'href="{_url(course, final)}">Dit svar</a>' in page
+    assert "Møderne fyldte for meget for os." not in page
+    own = client.get(_url(course, final)).content.decode()
+    assert "Møderne fyldte for meget for os." in own
+    _complete(world, final)
+    page = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+    assert "Møderne fyldte for meget for os." in page
+    assert ">Dit svar</a>" not in page
+
+
 def test_invited_staff_answer_and_see_only_their_own(client, world):
     course, final = course_due_today(world)
     client.force_login(world.staff)
