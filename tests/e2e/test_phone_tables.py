@@ -48,8 +48,8 @@ def test_the_triage_queue_and_the_heat_map_fit_a_phone(page, live_server, world)
 
 
 def test_the_leaders_lists_are_cards_on_a_phone(page, live_server, world):
-    """The course list, the follow-ups and "who has looked at my data": on a phone every
-    column is seen (a card per row with the column's name), none hidden beyond the edge."""
+    """The request and support lists, the course list, the follow-ups and "who has looked at my
+    data": on a phone every column is seen (a card per row with the column's name), none hidden beyond the edge."""
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
 
@@ -69,8 +69,13 @@ def test_the_leaders_lists_are_cards_on_a_phone(page, live_server, world):
         concerns=[world.leader.pk],
         url_name="course_detail",
     )
+    from tests.indsats.support.helpers import make_application
+
+    make_application(world, submit=True, child_name="Ida-Marie Kristiansen-Østergaard")
     log_in(page, live_server.url, world.leader.email, PASSWORD)
     for path, seen in (
+        ("/anmodninger/", ["Nr.", "Fokusniveau", "Ønsket start"]),
+        ("/stoette/", ["Nr.", "Barn", "Indsendt"]),
         ("/forloeb/", ["Næste evaluering", "overskredet"]),
         ("/opfoelgning/", ["Status", "Dato"]),
         ("/hvem-har-set-mine-oplysninger/", ["Handling", "Side", "Objekt"]),
