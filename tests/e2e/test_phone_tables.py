@@ -49,7 +49,8 @@ def test_the_triage_queue_and_the_heat_map_fit_a_phone(page, live_server, world)
 
 def test_the_leaders_lists_are_cards_on_a_phone(page, live_server, world):
     """The request and support lists, the course list, the follow-ups and "who has looked at my
-    data": on a phone every column is seen (a card per row with the column's name), none hidden beyond the edge."""
+    data": on a phone every column is seen (a card per row with the column's name), none
+    hidden beyond the edge."""
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
 
