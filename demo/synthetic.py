@@ -555,6 +555,24 @@ class PracticeSlots:
                 self.booked[pedagogist_id].append((first, last, weekday, window))
 
 
+def _hours_within_plan(plan: _Plan) -> None:
+    """The agreed hours a week fit the days and the window the plan gives them (what the
+    agreement itself warns of, `hours_beyond_plan`): two mornings of three hours hold six hours a
+    week, not eight. Drawn before the days are found, the hours are lowered to fit; no draw is
+    added, so the rest of the generated municipality stays as it was."""
+    begin, end = plan.window
+    window = Decimal((end.hour * 60 + end.minute) - (begin.hour * 60 + begin.minute)) / 60
+    most = window * len(plan.weekdays)
+    for version in plan.versions:
+        version.hours = min(version.hours, most)
+    total = sum((hours for _p, hours in plan.allocations), Decimal(0))
+    if total > most:
+        plan.allocations = [
+            (pedagogist_id, _hours(float(hours * most / total)))
+            for pedagogist_id, hours in plan.allocations
+        ]
+
+
 def _hours(value: float) -> Decimal:
     """Half hours, never below half an hour."""
     return max(Decimal("0.5"), Decimal(round(value * 2)) / 2)
@@ -649,6 +667,7 @@ class _Planner:
                 plan.versions.append(_Version(2, start, new_end, new_hours, _at(switch, 11)))
         final_end = plan.versions[-1].ends_on
         self._practice_times(plan, start, max(v.ends_on for v in plan.versions))
+        _hours_within_plan(plan)
         if final_end + timedelta(days=7) < today:
             plan.phase = Phase.CLOSED
             plan.closed_at = _at(final_end + timedelta(days=rng.randint(1, 6)), 14)

@@ -262,6 +262,21 @@ def test_the_demos_requests_wish_to_start_on_a_working_day_at_christmas(monkeypa
 
 
 @pytest.mark.django_db
+def test_no_demo_agreement_gives_more_hours_than_its_days_and_times_hold():
+    """"2 dage og 8 timer om ugen: tirsdag, torsdag, 09:00-12:00" reads as a mistake, and the week
+    sheet's 8 hours then disagree with the plan's 6: every agreement the demo makes (the
+    generated past included) keeps its hours within its days and window, as the agreement form
+    warns (`hours_beyond_plan`)."""
+    from indsats.models import AgreementVersion
+
+    call_command("load_demo", stdout=StringIO())
+    versions = list(AgreementVersion.objects.exclude(starts_on=None))
+    assert len(versions) > 50  # the generated past is in it
+    beyond = [(v.pk, v.parsed.hours_beyond_plan()) for v in versions]
+    assert [(pk, said) for pk, said in beyond if said] == []
+
+
+@pytest.mark.django_db
 def test_no_demo_pedagogist_is_at_two_places_at_once():
     """A newcomer reads two practice times of one pedagogist at the same hour as a broken plan:
     the demo's agreements, its generated past and the plan's one-off changes never put one
