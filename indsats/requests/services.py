@@ -160,13 +160,26 @@ def request_update(
         _("The request is %(status)s and can no longer be changed."),
     )
     _check_leader_scope(actor, data)
+    # "Save" with nothing changed (e.g. only to look again) writes nothing: no "Changed" in the
+    # history the administration reads.
+    before = [getattr(req, field) for field in REQUEST_FIELDS]
+    chosen = (
+        sorted(req.focus_levels.values_list("level", flat=True)),
+        sorted(req.themes.values_list("theme", flat=True)),
+    )
     for field in REQUEST_FIELDS:
         setattr(req, field, data[field])
     req.full_clean()
-    req.save(update_fields=[*REQUEST_FIELDS, "updated_at"])
-    _set_choices(req, data["focus_levels"], data["themes"])
+    changed = [getattr(req, field) for field in REQUEST_FIELDS] != before or chosen != (
+        sorted(data["focus_levels"]),
+        sorted(data["themes"]),
+    )
+    if changed:
+        req.save(update_fields=[*REQUEST_FIELDS, "updated_at"])
+        _set_choices(req, data["focus_levels"], data["themes"])
     if req.status == RequestStatus.NEEDS_INFO:
-        _event(req, kind=EventKind.UPDATED, actor=actor, from_status=req.status)
+        if changed:
+            _event(req, kind=EventKind.UPDATED, actor=actor, from_status=req.status)
         asked = selectors.last_question(req)
         given = asked.answer.message if asked and asked.answer else ""
         if answer.strip() and answer.strip() != given:

@@ -120,6 +120,29 @@ def test_a_request_sent_back_is_not_submitted_again_before_the_question_is_answe
         services.request_submit(actor=world.leader, request_id=req.pk)
 
 
+def test_saving_a_request_with_nothing_changed_writes_no_change_in_its_history(world):
+    """The leader opens "Ret" on a request sent back for information and presses "Gem" without
+    changing anything: the administration's history shows no "Ændret" that never happened, and
+    nothing is written. A real change is still recorded, an answer alone as the answer."""
+    req = make_request(world, submit=True)
+    services.request_ask_info(actor=world.administrator, request_id=req.pk, question="Hvornår?")
+    rows = req.history.count()
+    services.request_update(actor=world.leader, request_id=req.pk, data=request_data(world))
+    assert not req.events.filter(kind=EventKind.UPDATED).exists()
+    assert req.history.count() == rows
+    services.request_update(
+        actor=world.leader, request_id=req.pk, data=request_data(world), answer="Til marts."
+    )
+    assert not req.events.filter(kind=EventKind.UPDATED).exists()
+    assert req.events.filter(kind=EventKind.INFO_GIVEN).count() == 1
+    services.request_update(
+        actor=world.leader, request_id=req.pk, data=request_data(world, group_size=18)
+    )
+    assert req.events.filter(kind=EventKind.UPDATED).count() == 1
+    req.refresh_from_db()
+    assert req.group_size == 18
+
+
 def test_a_draft_whose_wished_start_has_passed_is_not_submitted(world):
     """A draft saved weeks ago: its wished start has passed since. The leader is asked for a new
     day; the administration hears nothing until then."""
