@@ -121,14 +121,20 @@ def test_a_leader_finds_her_own_answer_before_the_reveal(client, world):
     """Before the pedagogist records the evaluation, the leader who answered reaches her own
     answer from the course page (the others' answers stay hidden); after it, she reads them all
     in the list."""
+    from decimal import Decimal
+
     course, final = course_due_today(world)
-    answer(world.leader, final, comment="Møderne fyldte for meget for os.")
+    answer(
+        world.leader, final, comment="Møderne fyldte for meget for os.", meeting_hours=Decimal(8)
+    )
     client.force_login(world.leader)
     page = client.get(reverse("course_detail", args=[course.pk])).content.decode()
     assert f'href="{_url(course, final)}">Dit svar</a>' in page
     assert "Møderne fyldte for meget for os." not in page
     own = client.get(_url(course, final)).content.decode()
     assert "Møderne fyldte for meget for os." in own
+    # Hours as everywhere else: 8, not 8,0.
+    assert "Personalets timer til møder om forløbet: 8</p>" in own
     _complete(world, final)
     page = client.get(reverse("course_detail", args=[course.pk])).content.decode()
     assert "Møderne fyldte for meget for os." in page
