@@ -263,10 +263,10 @@ def test_the_demos_requests_wish_to_start_on_a_working_day_at_christmas(monkeypa
 
 @pytest.mark.django_db
 def test_no_demo_agreement_gives_more_hours_than_its_days_and_times_hold():
-    """"2 dage og 8 timer om ugen: tirsdag, torsdag, 09:00-12:00" reads as a mistake, and the week
-    sheet's 8 hours then disagree with the plan's 6: every agreement the demo makes (the
-    generated past included) keeps its hours within its days and window, as the agreement form
-    warns (`hours_beyond_plan`)."""
+    """An agreement of "2 dage og 8 timer om ugen: tirsdag, torsdag, 09:00-12:00" reads as a
+    mistake, and the week sheet's 8 hours then disagree with the plan's 6: every agreement the
+    demo makes (the generated past included) keeps its hours within its days and window, as the
+    agreement form warns (`hours_beyond_plan`)."""
     from indsats.models import AgreementVersion
 
     call_command("load_demo", stdout=StringIO())
