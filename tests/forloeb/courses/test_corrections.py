@@ -486,6 +486,47 @@ def test_course_history_page_per_role(client, world, stuck, role):
         assert "Slutevaluering" in body
 
 
+def test_every_field_the_course_history_shows_has_a_translated_name(client, world, stuck):
+    """Not "Completed by: Hanne Kjær" or "Course: Forløb i …": a field without a verbose
+    name of its own is named in English from its attribute."""
+    from django.utils.functional import Promise
+
+    from forloeb.models import CourseNote
+    from institutioner.history import _SKIPPED
+
+    untranslated = [
+        f"{model.__name__}.{field.name}"
+        for model in (Course, Evaluation, CourseNote)
+        for field in model._meta.concrete_fields
+        if field.name not in _SKIPPED and not isinstance(field.verbose_name, Promise)
+    ]
+    assert untranslated == []
+    course, _final = stuck
+    client.force_login(world.administrator)
+    body = client.get(reverse("course_history", args=[course.pk])).content.decode()
+    assert "<strong>Course</strong>" not in body and "<strong>Forløb</strong>" in body
+
+
+def test_course_history_shows_why_the_course_was_moved(client, world, stuck):
+    """The reasons the course's own history shows ("Begrundelse: …"), beside the phase change
+    they were given with: the administration's, and why unticked items were left."""
+    course, _final = stuck
+    services.course_set_phase(
+        actor=world.administrator,
+        course_id=course.pk,
+        phase="practice",
+        reason="Praksisforløbet blev forlænget på mødet.",
+    )
+    client.force_login(world.administrator)
+    body = client.get(reverse("course_history", args=[course.pk])).content.decode()
+    assert "<strong>Begrundelse</strong>" in body
+    assert "Praksisforløbet blev forlænget på mødet." in body
+    assert REASON in body  # moving on from startup and practice with unticked items
+    at = body.index("Praksisforløbet blev")
+    row = body[body.rindex("<tr>", 0, at) : body.index("</tr>", at)]
+    assert "Opfølgning</del>" in row and "Frida Forvaltning" in row
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_agreement_history_page_per_role(client, world, role):
     agreement, _version = agreement_in_force(world)
