@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -171,6 +172,9 @@ def _course_page(request, course, *, note_form=None, add_evaluation_form=None):
             "can_propose_plan_change": access.can_propose_plan_change(request.user, course)
             and course.phase != Phase.CLOSED,
             "plan_change_form": PlanChangeForm(prefix="plan"),
+            # An evaluation is recorded from its day; one past its day and not recorded is
+            # overdue (as on the start page and in the course list).
+            "today": timezone.localdate(),
             "next_phase": None
             if course.phase == Phase.CLOSED
             else PHASE_ORDER[PHASE_ORDER.index(Phase(course.phase)) + 1],
@@ -207,7 +211,8 @@ def course_tick(request, pk: int, item_id: int):
         )
     except StateError as error:
         messages.error(request, error.message)
-    return redirect("course_detail", pk=course.pk)
+    # Back to the checklist, not the top of the page.
+    return redirect(reverse("course_detail", args=[course.pk]) + "#tjekliste")
 
 
 @require_POST
