@@ -391,7 +391,11 @@ def course_set_phase(request, pk: int):
     course = access.get_course_for(request.user, pk)
     if not access.can_set_course_phase(request.user):
         raise Http404
-    form = SetPhaseForm(request.POST or None, current=course.phase)
+    form = SetPhaseForm(
+        request.POST or None,
+        current=course.phase,
+        initial={"stamp": services.course_phase_stamp(course)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             course = services.course_set_phase(
@@ -399,7 +403,14 @@ def course_set_phase(request, pk: int):
                 course_id=course.pk,
                 phase=form.cleaned_data["phase"],
                 reason=form.cleaned_data["reason"],
+                expected_stamp=form.cleaned_data["stamp"],
             )
+        except services.CourseMovedMeanwhile as error:
+            # The form keeps the typed reason; the page now shows the phase as it is, and
+            # sending it again moves the course.
+            form.add_error(None, error.message)
+            course.refresh_from_db()
+            form.now_in(course.phase, stamp=services.course_phase_stamp(course))
         except StateError as error:
             form.add_error(None, error.message)
         except ValidationError as error:

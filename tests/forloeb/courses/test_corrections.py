@@ -3,6 +3,7 @@ evaluation with the leadership counts, the checklist asks why before moving on, 
 administration has a way out of any state, and the stored history is shown to them."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -412,6 +413,45 @@ def test_administration_moves_any_phase_with_a_reason(world, stuck):
         services.course_set_phase(
             actor=world.administrator, course_id=course.pk, phase="practice", reason="x"
         )
+
+
+def test_the_way_out_refuses_a_move_from_a_page_opened_before_the_last_phase_change(
+    client, world, stuck
+):
+    """Two tabs: the first moves the course to practice; the second, opened before, then asks
+    for startup. It is refused with the reason kept, and sent again it moves the course."""
+    course, _final = stuck
+    client.force_login(world.administrator)
+    url = reverse("course_set_phase", args=[course.pk])
+
+    def stamp_of(body):
+        return re.search(r'name="stamp" value="([^"]*)"', body).group(1)
+
+    first = stamp_of(client.get(url).content.decode())
+    second = stamp_of(client.get(url).content.decode())
+    data = {"reason": "Registreret forkert.", "confirm": "on"}
+    assert client.post(url, {**data, "phase": "practice", "stamp": first}).status_code == 302
+    reason = "Forløbet skal starte forfra med ny aftale."
+    response = client.post(url, {**data, "phase": "startup", "reason": reason, "stamp": second})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert reason in body
+    assert "after you opened this page" in body or "efter du åbnede siden" in body
+    course.refresh_from_db()
+    assert course.phase == Phase.PRACTICE
+    with pytest.raises(services.CourseMovedMeanwhile):
+        services.course_set_phase(
+            actor=world.administrator,
+            course_id=course.pk,
+            phase="startup",
+            reason=reason,
+            expected_stamp=second,
+        )
+    # The page now shows the phase as it is: sent again, the course is moved.
+    again = {**data, "phase": "startup", "reason": reason, "stamp": stamp_of(body)}
+    assert client.post(url, again).status_code == 302
+    course.refresh_from_db()
+    assert course.phase == Phase.STARTUP
 
 
 @pytest.mark.parametrize("role", ROLES)
