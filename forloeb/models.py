@@ -167,8 +167,15 @@ class CourseEvent(models.Model):
 class CourseNote(models.Model):
     """Logbook: what the pedagogist did and why, readable by the institution's leader and staff."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="notes", verbose_name=_("course")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
     day = models.DateField(_("date"))
     text = models.TextField(
         _("what was done and why"), max_length=LONG, validators=[validate_no_cpr, MaxLength(LONG)]
@@ -224,7 +231,9 @@ class Scale(models.IntegerChoices):
 
 
 class Evaluation(models.Model):
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="evaluations")
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("course")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=EvaluationKind.choices)
     due_on = models.DateField(_("due"))
     status = models.CharField(
@@ -249,7 +258,12 @@ class Evaluation(models.Model):
     # before it is written down (completed_at), and not always on the planned day (due_on).
     held_on = models.DateField(_("held on"), null=True, blank=True)
     completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("completed by"),
     )
     # When it was last saved: a correction opened before another one was saved is refused.
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -1,4 +1,5 @@
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -162,9 +163,22 @@ class SetPhaseForm(forms.Form):
         ),
         error_messages={"required": _("Confirm that you want to move the course.")},
     )
+    # The course's phase when the page was opened (services.course_phase_stamp).
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, current: str, **kwargs):
         super().__init__(*args, **kwargs)
         phase = self.fields["phase"]
         assert isinstance(phase, forms.ChoiceField)
         phase.choices = [c for c in Phase.choices if c[0] != current]
+
+    def now_in(self, current: str, *, stamp: str) -> None:
+        """The course changed phase after the page was opened: offer the phases from where it is
+        now and keep its new stamp, so the form (reason as typed) sent again moves it."""
+        phase = self.fields["phase"]
+        assert isinstance(phase, forms.ChoiceField)
+        phase.choices = [c for c in Phase.choices if c[0] != current]
+        data = QueryDict(mutable=True)
+        data.update(self.data)
+        data["stamp"] = stamp
+        self.data = data

@@ -210,11 +210,31 @@ def course_advance(*, actor: User, course_id: int, expected_phase: str, reason: 
     return course
 
 
+class CourseMovedMeanwhile(StateError):
+    """The course changed phase (another tab or person) after the phase page was opened."""
+
+
+def course_phase_stamp(course: Course) -> str:
+    """What the phase page keeps of the course as it was opened: its phase and its last phase
+    change (every change of phase leaves an event with the phase it moved to)."""
+    last = (
+        course.events.exclude(to_phase="")
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return f"{course.phase}:{last or 0}"
+
+
 @transaction.atomic
-def course_set_phase(*, actor: User, course_id: int, phase: str, reason: str) -> Course:
+def course_set_phase(
+    *, actor: User, course_id: int, phase: str, reason: str, expected_stamp: str = ""
+) -> Course:
     """The administration's way out of any state: put the course in any phase, reopen a closed
     course or close it without the usual guards (checklist, final evaluation). The reason is
-    required and kept in the course's history."""
+    required and kept in the course's history. `expected_stamp` is `course_phase_stamp()` when
+    the page was opened: if the course changed phase since (another tab, another person), it is
+    not moved."""
     if not access.can_set_course_phase(actor):
         raise StateError(_("Only the administration can move a course to any phase."))
     course = _lock(course_id)
@@ -223,6 +243,15 @@ def course_set_phase(*, actor: User, course_id: int, phase: str, reason: str) ->
     if phase == course.phase:
         raise StateError(
             _("The course is already in the phase %(phase)s.")
+            % {"phase": course.get_phase_display().lower()}
+        )
+    if expected_stamp and expected_stamp != course_phase_stamp(course):
+        raise CourseMovedMeanwhile(
+            _(
+                "The course was moved to the phase %(phase)s after you opened this page, so it "
+                "is not moved again. Look at the phase now and send the form again if the course "
+                "should still be moved; your reason is kept."
+            )
             % {"phase": course.get_phase_display().lower()}
         )
     reason = reason.strip()

@@ -1,9 +1,12 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -38,7 +41,7 @@ from institutioner import paging
 from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
 from institutioner.forms import add_errors
-from institutioner.history import history_rows
+from institutioner.history import Change, history_rows
 
 
 @login_required
@@ -169,6 +172,9 @@ def _course_page(request, course, *, note_form=None, add_evaluation_form=None):
             "can_propose_plan_change": access.can_propose_plan_change(request.user, course)
             and course.phase != Phase.CLOSED,
             "plan_change_form": PlanChangeForm(prefix="plan"),
+            # An evaluation is recorded from its day; one past its day and not recorded is
+            # overdue (as on the start page and in the course list).
+            "today": timezone.localdate(),
             "next_phase": None
             if course.phase == Phase.CLOSED
             else PHASE_ORDER[PHASE_ORDER.index(Phase(course.phase)) + 1],
@@ -205,7 +211,8 @@ def course_tick(request, pk: int, item_id: int):
         )
     except StateError as error:
         messages.error(request, error.message)
-    return redirect("course_detail", pk=course.pk)
+    # Back to the checklist, not the top of the page.
+    return redirect(reverse("course_detail", args=[course.pk]) + "#tjekliste")
 
 
 @require_POST
@@ -384,7 +391,11 @@ def course_set_phase(request, pk: int):
     course = access.get_course_for(request.user, pk)
     if not access.can_set_course_phase(request.user):
         raise Http404
-    form = SetPhaseForm(request.POST or None, current=course.phase)
+    form = SetPhaseForm(
+        request.POST or None,
+        current=course.phase,
+        initial={"stamp": services.course_phase_stamp(course)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             course = services.course_set_phase(
@@ -392,7 +403,14 @@ def course_set_phase(request, pk: int):
                 course_id=course.pk,
                 phase=form.cleaned_data["phase"],
                 reason=form.cleaned_data["reason"],
+                expected_stamp=form.cleaned_data["stamp"],
             )
+        except services.CourseMovedMeanwhile as error:
+            # The form keeps the typed reason; the page now shows the phase as it is, and
+            # sending it again moves the course.
+            form.add_error(None, error.message)
+            course.refresh_from_db()
+            form.now_in(course.phase, stamp=services.course_phase_stamp(course))
         except StateError as error:
             form.add_error(None, error.message)
         except ValidationError as error:
@@ -427,7 +445,57 @@ def course_history(request, pk: int):
             lambda record: f"{record.day:%d.%m.%Y}",
         ),
     )
+    _add_phase_reasons(rows, course)
     return render(request, "forloeb/courses/course_history.html", {"course": course, "rows": rows})
+
+
+def _reason_patterns() -> list[re.Pattern]:
+    """The course's phase messages (services) with a reason, as patterns that find the reason
+    (and the unticked items) in a stored message."""
+    templates = [
+        _("The administration reopened the course in the phase %(phase)s. Why: %(reason)s"),
+        _("The administration moved the course to the phase %(phase)s. Why: %(reason)s"),
+        _("Phase changed to %(phase)s.") + " " + _("Not ticked: %(items)s. Why: %(reason)s"),
+    ]
+    parts = {
+        re.escape("%(phase)s"): r".*?",
+        re.escape("%(items)s"): r"(?P<items>.*?)",
+        re.escape("%(reason)s"): r"(?P<reason>.*)",
+    }
+    patterns = []
+    for template in templates:
+        pattern = re.escape(template)
+        for placeholder, group in parts.items():
+            pattern = pattern.replace(placeholder, group)
+        patterns.append(re.compile(pattern, re.DOTALL))
+    return patterns
+
+
+def _add_phase_reasons(rows: list, course: Course) -> None:
+    """The stored history keeps the phase, not why it was moved: the reason (the
+    administration's, or why unticked items were left) is in the course's own history, and is
+    shown beside the phase change it was given with."""
+    course_name = str(Course._meta.verbose_name).capitalize()
+    phase_label = str(Course._meta.get_field("phase").verbose_name).capitalize()
+    patterns = _reason_patterns()
+    for event in course.events.exclude(to_phase="").exclude(from_phase=""):
+        match = next((m for p in patterns if (m := p.fullmatch(event.message))), None)
+        if match is None:
+            continue
+        changes = [Change(label=_("Reason"), old="", new=match["reason"])]
+        if match.groupdict().get("items"):
+            changes.insert(0, Change(label=_("Not ticked"), old="", new=match["items"]))
+        # The phase change saved in the same step, just before the event.
+        candidates = [
+            row
+            for row in rows
+            if row.what == course_name
+            and any(change.label == phase_label for change in row.changes)
+            and abs((event.created_at - row.when).total_seconds()) < 60
+        ]
+        if candidates:
+            row = min(candidates, key=lambda r: abs((event.created_at - r.when).total_seconds()))
+            row.changes.extend(changes)
 
 
 @require_POST

@@ -3,6 +3,7 @@ evaluation with the leadership counts, the checklist asks why before moving on, 
 administration has a way out of any state, and the stored history is shown to them."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -414,6 +415,45 @@ def test_administration_moves_any_phase_with_a_reason(world, stuck):
         )
 
 
+def test_the_way_out_refuses_a_move_from_a_page_opened_before_the_last_phase_change(
+    client, world, stuck
+):
+    """Two tabs: the first moves the course to practice; the second, opened before, then asks
+    for startup. It is refused with the reason kept, and sent again it moves the course."""
+    course, _final = stuck
+    client.force_login(world.administrator)
+    url = reverse("course_set_phase", args=[course.pk])
+
+    def stamp_of(body):
+        return re.search(r'name="stamp" value="([^"]*)"', body).group(1)
+
+    first = stamp_of(client.get(url).content.decode())
+    second = stamp_of(client.get(url).content.decode())
+    data = {"reason": "Registreret forkert.", "confirm": "on"}
+    assert client.post(url, {**data, "phase": "practice", "stamp": first}).status_code == 302
+    reason = "Forløbet skal starte forfra med ny aftale."
+    response = client.post(url, {**data, "phase": "startup", "reason": reason, "stamp": second})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert reason in body
+    assert "after you opened this page" in body or "efter du åbnede siden" in body
+    course.refresh_from_db()
+    assert course.phase == Phase.PRACTICE
+    with pytest.raises(services.CourseMovedMeanwhile):
+        services.course_set_phase(
+            actor=world.administrator,
+            course_id=course.pk,
+            phase="startup",
+            reason=reason,
+            expected_stamp=second,
+        )
+    # The page now shows the phase as it is: sent again, the course is moved.
+    again = {**data, "phase": "startup", "reason": reason, "stamp": stamp_of(body)}
+    assert client.post(url, again).status_code == 302
+    course.refresh_from_db()
+    assert course.phase == Phase.STARTUP
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_way_out_page_per_role(client, world, stuck, role):
     course, _final = stuck
@@ -484,6 +524,47 @@ def test_course_history_page_per_role(client, world, stuck, role):
         assert "Historik" in body and "Paula Pædagog" in body
         assert "Ledelsen deltog" in body and "nej" in body and "ja" in body
         assert "Slutevaluering" in body
+
+
+def test_every_field_the_course_history_shows_has_a_translated_name(client, world, stuck):
+    """Not "Completed by: Hanne Kjær" or "Course: Forløb i …": a field without a verbose
+    name of its own is named in English from its attribute."""
+    from django.utils.functional import Promise
+
+    from forloeb.models import CourseNote
+    from institutioner.history import _SKIPPED
+
+    untranslated = [
+        f"{model.__name__}.{field.name}"
+        for model in (Course, Evaluation, CourseNote)
+        for field in model._meta.concrete_fields
+        if field.name not in _SKIPPED and not isinstance(field.verbose_name, Promise)
+    ]
+    assert untranslated == []
+    course, _final = stuck
+    client.force_login(world.administrator)
+    body = client.get(reverse("course_history", args=[course.pk])).content.decode()
+    assert "<strong>Course</strong>" not in body and "<strong>Forløb</strong>" in body
+
+
+def test_course_history_shows_why_the_course_was_moved(client, world, stuck):
+    """The reasons the course's own history shows ("Begrundelse: …"), beside the phase change
+    they were given with: the administration's, and why unticked items were left."""
+    course, _final = stuck
+    services.course_set_phase(
+        actor=world.administrator,
+        course_id=course.pk,
+        phase="practice",
+        reason="Praksisforløbet blev forlænget på mødet.",
+    )
+    client.force_login(world.administrator)
+    body = client.get(reverse("course_history", args=[course.pk])).content.decode()
+    assert "<strong>Begrundelse</strong>" in body
+    assert "Praksisforløbet blev forlænget på mødet." in body
+    assert REASON in body  # moving on from startup and practice with unticked items
+    at = body.index("Praksisforløbet blev")
+    row = body[body.rindex("<tr>", 0, at) : body.index("</tr>", at)]
+    assert "Opfølgning</del>" in row and "Frida Forvaltning" in row
 
 
 @pytest.mark.parametrize("role", ROLES)

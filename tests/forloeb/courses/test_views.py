@@ -655,3 +655,60 @@ def formats_date(day) -> str:
     """As the pages write a day: 3. december 2026."""
     months = "januar februar marts april maj juni juli august september oktober november december"
     return f"{day.day}. {months.split()[day.month - 1]} {day.year}"
+
+
+def test_ticking_a_checklist_item_returns_to_the_checklist(client, world):
+    """Not to the top of the page: to the checklist, as plan changes return to theirs."""
+    agreement, _version = agreement_in_force(world)
+    course = agreement.course
+    item = course.checklist.first()
+    client.force_login(world.pedagogist.user)
+    url = reverse("course_tick", args=[course.pk, item.pk])
+    response = client.post(url, {"done": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("course_detail", args=[course.pk]) + "#tjekliste"
+    item.refresh_from_db()
+    assert item.done_at is not None
+    body = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+    assert 'id="tjekliste"' in body
+
+
+def test_an_evaluation_on_a_later_day_has_no_record_link_but_says_from_when(client, world):
+    """The link bounced with "kan ikke registreres før evalueringsdagen": before the day the
+    page says from which day it can be recorded instead."""
+    from django.utils.formats import date_format
+
+    from forloeb.models import EvaluationKind
+
+    agreement, _version = agreement_in_force(
+        world, starts_on=timezone.localdate() - timedelta(days=14)
+    )
+    course = agreement.course
+    final = course.evaluations.get(kind=EvaluationKind.FINAL)
+    assert final.due_on > timezone.localdate()
+    today = services.evaluation_add(
+        actor=world.pedagogist.user, course_id=course.pk, due_on=working_day()
+    )
+    client.force_login(world.pedagogist.user)
+    body = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+    assert reverse("evaluation_complete", args=[course.pk, final.pk]) not in body
+    assert reverse("evaluation_complete", args=[course.pk, today.pk]) in body
+    later = re.search(r"(Kan registreres fra|Can be recorded from) ([^<]*)<", body)
+    assert later is not None and later.group(2).strip() == date_format(final.due_on, "j. F Y")
+
+
+def test_an_overdue_evaluation_is_marked_on_the_course_page(client, world):
+    """As on the start page and in the course list: planned, and its day has passed."""
+    agreement, _version = agreement_in_force(
+        world, starts_on=timezone.localdate() - timedelta(days=14)
+    )
+    course = agreement.course
+    services.evaluation_add(
+        actor=world.pedagogist.user,
+        course_id=course.pk,
+        due_on=working_day(timezone.localdate() - timedelta(days=1)),
+    )
+    client.force_login(world.leader)
+    body = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+    assert body.count('<span class="badge text-bg-danger">overskredet</span>') == 1
+    assert "Kommende evalueringer" in client.get(reverse("start")).content.decode()
