@@ -96,13 +96,17 @@ def with_agreed(qs: QuerySet[Course]) -> QuerySet[Course]:
 
 def courses_in_week(pedagogist: Pedagogist, monday: date) -> list[Course]:
     """The courses the pedagogist is on that run in the week: from the course's start (or the
-    agreed start, if earlier) until it is closed."""
+    agreed start, if earlier) until its agreed period ends or it is closed, whichever is first.
+    A course left open after its period is waiting to be closed: the agreement has no practice
+    after its end, so its weeks are not offered (more time is agreed by adjusting the
+    agreement, which moves the end). A course without an agreement in force runs until closed."""
     sunday = monday + timedelta(days=6)
     qs = with_agreed(
         Course.objects.filter(agreement__request__allocations__pedagogist=pedagogist)
     ).filter(
         Q(started_at__date__lte=sunday) | Q(agreed_from__lte=sunday),
         Q(closed_at__isnull=True) | Q(closed_at__date__gte=monday),
+        Q(agreed_to__isnull=True) | Q(agreed_to__gte=monday),
     )
     return list(qs.order_by("agreement__request__institution__name", "pk"))
 
@@ -170,6 +174,12 @@ def _entries(sheet: WeekSheet | None) -> dict[Key, Decimal]:
     if sheet is None:
         return {}
     return {(e.course_id, e.category): e.hours for e in sheet.entries.all()}
+
+
+def ended_before(course: Course, monday: date) -> bool:
+    """The course's agreed period (from `with_agreed`) ended before the week began."""
+    end = getattr(course, "agreed_to", None)
+    return end is not None and end < monday
 
 
 def _overlaps(course: Course, monday: date) -> bool:
