@@ -155,6 +155,9 @@ class Grid:
     # The prefill's practice hours are less the part of the practice days planned absence takes.
     absence_deducted: bool = False
     changes_applied: bool = False  # the plan's one-off changes this week scaled the prefill
+    # The courses whose practice days this week the plan or absence take away altogether, so
+    # nothing is filled in for them.
+    emptied: list[str] = field(default_factory=list)
     copied: bool = False
     copy_empty: bool = False
     course_ids: set[int] = field(default_factory=set)
@@ -299,6 +302,7 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
         courses += list(with_agreed(Course.objects.filter(pk__in=extra_ids)))
     values: dict[Key, Decimal] = dict(saved)
     prefilled = copied = copy_empty = absence_deducted = changes_applied = False
+    emptied: list[str] = []
     editable = sheet is None or sheet.status == SheetStatus.OPEN
     # A week once saved shows what was saved, also when that was nothing (a holiday week saved
     # or submitted empty, and reopened): only a week never saved is filled in. Copying last week
@@ -337,10 +341,13 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
                     agreed = max(ZERO, agreed + plan.agreed_share(course.pk, agreed)).quantize(
                         Decimal("0.01")
                     )
-                    absence_deducted = absence_deducted or bool(plan and plan.absence)
-                    changes_applied = changes_applied or bool(plan and plan.changes)
                 if not agreed:
-                    continue  # away on all its practice days this week
+                    emptied.append(course_label(course))  # away on all its practice days
+                    continue
+                if plan is not None and course.pk in moved:
+                    # Said only of hours that are filled in: an empty row has nothing taken off.
+                    absence_deducted = absence_deducted or plan.absence
+                    changes_applied = changes_applied or plan.changes
                 values[(course.pk, HourCategory.PRACTICE)] = agreed
                 values[(course.pk, HourCategory.PREPARATION)] = (
                     settings.HOURS_PREPARATION_PER_COURSE
@@ -370,6 +377,7 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
         prefilled=prefilled,
         absence_deducted=absence_deducted,
         changes_applied=changes_applied,
+        emptied=emptied,
         copied=copied,
         copy_empty=copy_empty,
         course_ids={c.pk for c in courses},
