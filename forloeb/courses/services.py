@@ -1,8 +1,9 @@
 """Every write of a course: one function per action, with state checks, row locks and history."""
 
 import contextlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +28,7 @@ from forloeb.models import (
 from indsats.agreements.services import agreement_adjust, agreement_anonymise, agreement_end
 from institutioner.errors import StateError
 from institutioner.models import User
+from institutioner.notifications.services import notifications_done
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr, validate_no_cpr_plain
@@ -509,6 +511,12 @@ def evaluation_complete(
         # Opens an adjustment of the agreement, unless one is already being worked on.
         with contextlib.suppress(StateError):
             agreement_adjust(actor=actor, agreement_id=course.agreement_id)
+    # Its reminders are done, unless another evaluation of the course is reminded of too.
+    soon = timezone.localdate() + timedelta(days=settings.EVALUATION_REMINDER_DAYS)
+    if not course.evaluations.filter(status=EvaluationStatus.PLANNED, due_on__lte=soon).exists():
+        notifications_done(
+            concerns=course, templates=["reminder_evaluation_due", "reminder_evaluation_overdue"]
+        )
     return evaluation
 
 

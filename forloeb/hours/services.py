@@ -130,6 +130,26 @@ def _editable(sheet: WeekSheet) -> None:
         )
 
 
+def _refuse_ended(monday: date, course_ids: set[int]) -> None:
+    """No hours on a course whose agreed period ended before the week, also on a row saved
+    before (it is shown so it can be emptied)."""
+    if not course_ids:
+        return
+    for course in hours.with_agreed(Course.objects.filter(pk__in=course_ids)).order_by("pk"):
+        if hours.ended_before(course, monday):
+            raise ValidationError(
+                _(
+                    "The course at %(course)s ended on %(end)s, before %(week)s: hours "
+                    "cannot be written on it. Empty its row."
+                )
+                % {
+                    "course": hours.course_label(course),
+                    "end": f"{course.agreed_to:%d.%m.%Y}",  # type: ignore[attr-defined]
+                    "week": hours.week_label(monday),
+                }
+            )
+
+
 @transaction.atomic
 def week_save(
     *,
@@ -168,6 +188,7 @@ def week_save(
             % {"week": hours.week_label(monday)}
         )
     existing = {(e.course_id, e.category): e for e in sheet.entries.all()}
+    _refuse_ended(monday, {course_id for course_id, _category in clean if course_id})
     allowed = {c.pk for c in hours.courses_in_week(pedagogist, monday)}
     allowed |= {course_id for course_id, _category in existing if course_id}
     for course_id, _category in clean:

@@ -96,13 +96,17 @@ def with_agreed(qs: QuerySet[Course]) -> QuerySet[Course]:
 
 def courses_in_week(pedagogist: Pedagogist, monday: date) -> list[Course]:
     """The courses the pedagogist is on that run in the week: from the course's start (or the
-    agreed start, if earlier) until it is closed."""
+    agreed start, if earlier) until its agreed period ends or it is closed, whichever is first.
+    A course left open after its period is waiting to be closed: the agreement has no practice
+    after its end, so its weeks are not offered (more time is agreed by adjusting the
+    agreement, which moves the end). A course without an agreement in force runs until closed."""
     sunday = monday + timedelta(days=6)
     qs = with_agreed(
         Course.objects.filter(agreement__request__allocations__pedagogist=pedagogist)
     ).filter(
         Q(started_at__date__lte=sunday) | Q(agreed_from__lte=sunday),
         Q(closed_at__isnull=True) | Q(closed_at__date__gte=monday),
+        Q(agreed_to__isnull=True) | Q(agreed_to__gte=monday),
     )
     return list(qs.order_by("agreement__request__institution__name", "pk"))
 
@@ -151,6 +155,9 @@ class Grid:
     # The prefill's practice hours are less the part of the practice days planned absence takes.
     absence_deducted: bool = False
     changes_applied: bool = False  # the plan's one-off changes this week scaled the prefill
+    # The courses whose practice days this week the plan or absence take away altogether, so
+    # nothing is filled in for them.
+    emptied: list[str] = field(default_factory=list)
     copied: bool = False
     copy_empty: bool = False
     course_ids: set[int] = field(default_factory=set)
@@ -170,6 +177,12 @@ def _entries(sheet: WeekSheet | None) -> dict[Key, Decimal]:
     if sheet is None:
         return {}
     return {(e.course_id, e.category): e.hours for e in sheet.entries.all()}
+
+
+def ended_before(course: Course, monday: date) -> bool:
+    """The course's agreed period (from `with_agreed`) ended before the week began."""
+    end = getattr(course, "agreed_to", None)
+    return end is not None and end < monday
 
 
 def _overlaps(course: Course, monday: date) -> bool:
@@ -289,6 +302,7 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
         courses += list(with_agreed(Course.objects.filter(pk__in=extra_ids)))
     values: dict[Key, Decimal] = dict(saved)
     prefilled = copied = copy_empty = absence_deducted = changes_applied = False
+    emptied: list[str] = []
     editable = sheet is None or sheet.status == SheetStatus.OPEN
     # A week once saved shows what was saved, also when that was nothing (a holiday week saved
     # or submitted empty, and reopened): only a week never saved is filled in. Copying last week
@@ -327,10 +341,13 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
                     agreed = max(ZERO, agreed + plan.agreed_share(course.pk, agreed)).quantize(
                         Decimal("0.01")
                     )
-                    absence_deducted = absence_deducted or bool(plan and plan.absence)
-                    changes_applied = changes_applied or bool(plan and plan.changes)
                 if not agreed:
-                    continue  # away on all its practice days this week
+                    emptied.append(course_label(course))  # away on all its practice days
+                    continue
+                if plan is not None and course.pk in moved:
+                    # Said only of hours that are filled in: an empty row has nothing taken off.
+                    absence_deducted = absence_deducted or plan.absence
+                    changes_applied = changes_applied or plan.changes
                 values[(course.pk, HourCategory.PRACTICE)] = agreed
                 values[(course.pk, HourCategory.PREPARATION)] = (
                     settings.HOURS_PREPARATION_PER_COURSE
@@ -360,6 +377,7 @@ def week_grid(pedagogist: Pedagogist, monday: date, *, copy_previous: bool = Fal
         prefilled=prefilled,
         absence_deducted=absence_deducted,
         changes_applied=changes_applied,
+        emptied=emptied,
         copied=copied,
         copy_empty=copy_empty,
         course_ids={c.pk for c in courses},

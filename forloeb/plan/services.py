@@ -36,6 +36,7 @@ from forloeb.plan import selectors, triage
 from indsats.agreements.content import practice_day_bounds
 from institutioner.errors import StateError
 from institutioner.models import NotificationKind, Pedagogist, Role, User
+from institutioner.notifications import services as notifications
 from institutioner.notifications.services import notification_queue, notification_queue_many
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import SHORT
@@ -469,6 +470,8 @@ def plan_change_accept(*, actor: User, change_id: int) -> PlanChange:
     change.save(update_fields=["status", "decided_by", "decided_at"])
     _tell_leaders_of_change(change)
     change.clashes = triage.change_warnings(change)  # type: ignore[attr-defined]
+    if not change.course.plan_changes.filter(status=PlanChangeStatus.PROPOSED).exists():
+        notifications.notifications_done(concerns=change.course, templates=["plan_change_proposed"])
     return change
 
 
@@ -487,6 +490,8 @@ def plan_change_decline(*, actor: User, change_id: int) -> PlanChange:
         concerns=change.course,
         dedupe_key=f"plan-change-declined:{change.pk}",
     )
+    if not change.course.plan_changes.filter(status=PlanChangeStatus.PROPOSED).exists():
+        notifications.notifications_done(concerns=change.course, templates=["plan_change_proposed"])
     return change
 
 

@@ -200,3 +200,24 @@ def test_a_day_away_removes_its_share_of_the_agreed_hours_not_its_clock_hours(wo
         week2 += timedelta(weeks=1)
     _change(world, course, kind=PlanChangeKind.EXTRA, new_day=week2 + timedelta(days=2))
     assert _course_row(hours.week_grid(world.pedagogist, week2), course).hours[P] == D("6")
+
+
+def test_a_week_with_nothing_filled_in_does_not_say_hours_were_taken_off(
+    client, world, running, settings
+):
+    """Away on every practice day: every cell is empty, so the boxes about what was taken off
+    the hours filled in are not shown; the page says why nothing is filled in instead."""
+    from django.urls import reverse
+
+    settings.HOURS_WEEKS_AHEAD = max(settings.HOURS_WEEKS_AHEAD, 6)
+    monday = _next_week_without_holidays()
+    _absent(world, monday + timedelta(days=1))
+    _absent(world, monday + timedelta(days=3))
+    grid = hours.week_grid(world.pedagogist, monday)
+    assert not grid.prefilled and not grid.absence_deducted and not grid.changes_applied
+    assert grid.emptied == [hours.course_label(running)]
+    client.force_login(world.pedagogist.user)
+    year, week, _day = monday.isocalendar()
+    html = client.get(reverse("week_sheet", args=[year, week])).content.decode()
+    assert "er trukket fra" not in html
+    assert "so no hours are filled in there" in html or "ikke udfyldt timer der" in html

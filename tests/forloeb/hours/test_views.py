@@ -618,3 +618,12 @@ def test_the_approval_page_refuses_months_far_ahead_or_before_the_data(client, w
     assert "Forrige måned" in page.content.decode()
     page = client.get(url, {"maaned": f"{first_year}-01"})
     assert page.status_code == 200 and "Forrige måned" not in page.content.decode()
+
+
+def test_the_copy_link_stays_when_the_week_is_shown_with_errors(client, world, running):
+    client.force_login(world.pedagogist.user)
+    url = reverse("week_sheet", args=week_args(hours.this_monday()))
+    assert "Kopiér sidste uge" in client.get(url).content.decode()
+    html = client.post(url, {f"h_{running.pk}_practice": "abc", "action": "save"}).content.decode()
+    assert "Ugen er ikke gemt" in html
+    assert "Kopiér sidste uge" in html
