@@ -855,3 +855,21 @@ def test_a_special_place_is_granted_without_hours(client, world, consultant):
     assert not SupportDecision.objects.exists()
     decision = grant(world, item, hours_per_week=None)
     assert decision.hours_per_week is None
+
+
+def test_the_letter_is_dated_names_the_meeting_once_and_a_partial_grant_what_was_applied_for(
+    client, world
+):
+    app = make_application(world, hours_per_week=Decimal("10"))
+    meeting = plan(world)
+    decision = grant(world, _item(app), outcome="partly_granted", hours_per_week=Decimal("6"))
+    meeting.refresh_from_db()
+    client.force_login(world.leader)
+    letter = client.get(reverse("support_decision_letter", args=[decision.pk]))
+    text = " ".join(_pdf_text(letter).split())
+    decided = timezone.localtime(decision.decided_at).date()
+    assert f"Dato: {decided.day}. " in text
+    assert f"Afgjort på {meeting}" in text or f"Afgjort på: {meeting}" in text
+    assert f"{meeting} (" not in text  # the meeting's date once, not again in words
+    asked = f"10,0 timer om ugen, {app.period_start:%d.%m.%Y}–{app.period_end:%d.%m.%Y}"
+    assert f"Ansøgt omfang og periode {asked}" in text
