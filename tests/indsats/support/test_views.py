@@ -623,3 +623,12 @@ def test_a_draft_whose_period_has_passed_says_so_before_it_is_submitted(client, 
     assert "Perioden er allerede ovre. Vælg en periode fremad." in response.content.decode()
     application.refresh_from_db()
     assert application.status == SupportStatus.DRAFT
+
+
+def test_a_special_places_page_shows_no_hours_row(client, world):
+    place = make_application(world, kind=SupportKind.I_PLACE, hours_per_week=None)
+    hours = make_application(world)
+    client.force_login(world.leader)
+    label = "Timer om ugen, ansøgt"
+    assert label not in client.get(reverse("support_detail", args=[place.pk])).content.decode()
+    assert label in client.get(reverse("support_detail", args=[hours.pk])).content.decode()
