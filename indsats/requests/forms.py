@@ -333,4 +333,9 @@ class MeetingForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         clean_meeting_times(self)
+        # As evaluations: no meeting on a weekend or a public holiday (told beside the times'
+        # own errors, so a time the clock change skips is named too).
+        day = data.get("date")
+        if day and "date" not in self.errors and not is_working_day(day):
+            self.add_error("date", not_a_working_day(day))
         return data

@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +106,9 @@ class SupportForm(forms.ModelForm):
         ]
         consent.required = False
         self.fields["child_name"].validators.append(validate_no_cpr_child)
+        # The reason is about this child, as the other fields are: their CPR message, checked
+        # here so the model's general one (about a children's group) is not shown.
+        self.fields["single_consent_reason"].validators.append(validate_no_cpr_child)
         self.fields["single_consent_reason"].widget.attrs["maxlength"] = LINE
         hours = self.fields["hours_per_week"]
         hours.widget.attrs.update(min="0.5", max="40", step="0.5")
@@ -156,6 +160,29 @@ class SupportForm(forms.ModelForm):
 
     def clean_custody_consent(self):
         return self.cleaned_data.get("custody_consent") or ""
+
+    def clean(self):
+        """The service's checks too, on the fields the form took, so that every error is shown
+        on the first save (a group of another institution and a birth date in the future
+        together with a CPR number elsewhere); a field the form refused keeps its message."""
+        data = super().clean() or self.cleaned_data
+        checks = []
+        if data.get("institution") is not None:
+            checks += [lambda: services.check_group(data), lambda: services.check_earlier(data)]
+        fields = ("kind", "hours_per_week", "child_birth_date", "period_start", "period_end")
+        probe = SupportApplication(**{name: data.get(name) for name in fields})
+        since = timezone.localdate(self.instance.created_at) if self.instance.pk else None
+        if data.get("kind"):
+            checks.append(lambda: services.check_hours(probe))
+        checks.append(lambda: services.check_dates(probe, since=since))
+        for check in checks:
+            try:
+                check()
+            except forms.ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    if field not in self.errors:
+                        self.add_error(field, messages)
+        return data
 
 
 def _request_label(req) -> str:

@@ -21,3 +21,9 @@ def too_long(start: date, end: date) -> str | None:
     if (end - start).days > PERIOD_MAX_DAYS:
         return _("The period can be at most two years.")
     return None
+
+
+def special_place_hours() -> str:
+    """The message when hours are applied for or granted with a special place: a special place
+    is a place, not support hours (the letter names no hours for it), so neither has any."""
+    return _("A special place is granted without support hours: leave the hours empty.")

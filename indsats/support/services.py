@@ -133,12 +133,17 @@ def _check_scope(actor: User, data: dict) -> None:
         raise StateError(_("Only a leader of the institution can apply for support."))
     if not access.institutions_for(actor).filter(pk=data["institution"].pk).exists():
         raise StateError(_("You can only apply for support for your own institutions."))
+    check_group(data)
+
+
+def check_group(data: dict) -> None:
+    """The group is one of the application's institution (a ValidationError on it otherwise)."""
     group = data.get("group")
     if group is not None and group.institution_id != data["institution"].pk:
         raise ValidationError({"group": _("The group does not belong to the institution.")})
 
 
-def _check_earlier(data: dict) -> list[InterventionRequest]:
+def check_earlier(data: dict) -> list[InterventionRequest]:
     # Read again: the form's objects may be stale, and a service can be called from anywhere.
     ids = [req.pk for req in data.get("earlier_interventions") or []]
     earlier = list(InterventionRequest.objects.filter(pk__in=ids))
@@ -168,6 +173,12 @@ def _fill(application: SupportApplication, data: dict) -> None:
             validate_no_cpr_child(getattr(application, field) or "")
         except ValidationError as error:
             raise ValidationError({field: error.messages}) from None
+
+
+def check_hours(application: SupportApplication) -> None:
+    """A special place is granted without support hours: none are applied for with it."""
+    if application.kind != SupportKind.SUPPORT_HOURS and application.hours_per_week is not None:
+        raise ValidationError({"hours_per_week": periods.special_place_hours()})
 
 
 def _between(earliest: date, latest: date) -> str:
@@ -217,9 +228,10 @@ def support_create(*, actor: User, data: dict, client_token) -> tuple[SupportApp
             raise StateError(_("This form has already been used. Open a new form."))
         return existing, False
     _check_scope(actor, data)
-    earlier = _check_earlier(data)
+    earlier = check_earlier(data)
     application = SupportApplication(created_by=actor, client_token=client_token)
     _fill(application, data)
+    check_hours(application)
     check_dates(application)
     application.full_clean(exclude=["client_token"])
     try:
@@ -244,8 +256,9 @@ def support_update(*, actor: User, application_id: int, data: dict) -> SupportAp
         _("The application is %(status)s and can no longer be changed."),
     )
     _check_scope(actor, data)
-    earlier = _check_earlier(data)
+    earlier = check_earlier(data)
     _fill(application, data)
+    check_hours(application)
     check_dates(application, since=timezone.localdate(application.created_at))
     application.full_clean()
     application.save(update_fields=[*SUPPORT_FIELDS, "updated_at"])
@@ -271,7 +284,19 @@ def missing_for_submission(application: SupportApplication) -> list[str]:
             missing.append(AssessmentKind(kind).label)
     if application.kind == SupportKind.SUPPORT_HOURS and not application.hours_per_week:
         missing.append(_("the support hours a week asked for"))
+    if _period_over(application):
+        missing.append(
+            _("a period ahead (%(start)s–%(end)s is already over)")
+            % {
+                "start": formats.date_format(application.period_start, "SHORT_DATE_FORMAT"),
+                "end": formats.date_format(application.period_end, "SHORT_DATE_FORMAT"),
+            }
+        )
     return [str(item) for item in missing]
+
+
+def _period_over(application: SupportApplication) -> bool:
+    return application.period_end is not None and application.period_end < timezone.localdate()
 
 
 def _check_complete(application: SupportApplication) -> None:
@@ -301,6 +326,9 @@ def support_submit(*, actor: User, application_id: int) -> SupportApplication:
         _("The application is %(status)s and cannot be submitted."),
         target=SupportStatus.SUBMITTED,
     )
+    if _period_over(application):
+        # A draft left until its period passed: as saving it says, a period ahead is needed.
+        raise StateError(_("The period is already over. Choose a period ahead."))
     _check_complete(application)
     before = application.status
     application.status = SupportStatus.SUBMITTED

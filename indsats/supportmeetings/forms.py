@@ -33,6 +33,7 @@ from institutioner.validators import (
     validate_plausible_date,
 )
 from institutioner.wallclock import clean_meeting_times
+from institutioner.workdays import is_working_day, not_a_working_day
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -96,6 +97,11 @@ class VisitationMeetingForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         clean_meeting_times(self)
+        # As evaluations: no meeting on a weekend or a public holiday (told beside the times'
+        # own errors, so a time the clock change skips is named too).
+        day = data.get("date")
+        if day and "date" not in self.errors and not is_working_day(day):
+            self.add_error("date", not_a_working_day(day))
         day = data.get("date")
         if day and "starts_at" in data:
             deadline = data.get("application_deadline")
@@ -194,14 +200,16 @@ class DecisionForm(forms.Form):
             *[(value, SupportOutcome(value).label) for value in allowed],
         ]
         for name in GRANT_FIELDS:
-            self.fields[name].widget.attrs["data-for-outcomes"] = " ".join(GRANTING_OUTCOMES)
+            if name in self.fields:
+                self.fields[name].widget.attrs["data-for-outcomes"] = " ".join(GRANTING_OUTCOMES)
         application = item.application
         if item.purpose != AgendaPurpose.REVISIT:
             del self.fields["stops_on"]
         else:
             self.fields["stops_on"].widget.attrs["data-for-outcomes"] = SupportOutcome.ENDED
         if application.kind != SupportKind.SUPPORT_HOURS:
-            self.fields["hours_per_week"].help_text = _("Not needed for a special place.")
+            # A special place is granted without hours: the form has no field for them.
+            del self.fields["hours_per_week"]
         if not self.is_bound:
             hours = application.hours_per_week
             start: date | None = application.period_start
@@ -223,7 +231,8 @@ class DecisionForm(forms.Form):
                 start = max(start, earliest_start(item))
                 if end is not None and end < start:
                     end = None
-            self.initial.setdefault("hours_per_week", hours)
+            if "hours_per_week" in self.fields:
+                self.initial.setdefault("hours_per_week", hours)
             self.initial.setdefault("period_start", start)
             self.initial.setdefault("period_end", end)
             if "stops_on" in self.fields:

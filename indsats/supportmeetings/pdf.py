@@ -103,6 +103,8 @@ def decision_letter_pdf(decision: SupportDecision) -> bytes:
             "letter_title": LETTER_TITLES.get(app.kind, LETTER_TITLES[SupportKind.SUPPORT_HOURS]),
             "is_place": app.kind != SupportKind.SUPPORT_HOURS,
             "is_grant": decision.outcome in GRANTING_OUTCOMES,
+            # A partial grant names what was applied for too, as a rejection does.
+            "is_partial": decision.outcome == SupportOutcome.PARTLY_GRANTED,
             "is_ending": ending,
             "is_rejection": decision.outcome == SupportOutcome.REJECTED,
             "ended_grant": _ended_grant(decision) if ending else None,

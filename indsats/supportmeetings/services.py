@@ -710,7 +710,9 @@ def decision_errors(
     if outcome in GRANTING_OUTCOMES:
         if item.application.kind == SupportKind.SUPPORT_HOURS and not hours_per_week:
             errors["hours_per_week"] = _("A grant of support hours needs the hours a week.")
-        if hours_per_week is not None and not (Decimal(0) < hours_per_week <= Decimal(40)):
+        if item.application.kind != SupportKind.SUPPORT_HOURS and hours_per_week is not None:
+            errors["hours_per_week"] = periods.special_place_hours()
+        elif hours_per_week is not None and not (Decimal(0) < hours_per_week <= Decimal(40)):
             errors["hours_per_week"] = _("The hours a week must be above 0 and at most 40.")
         applied = item.application.hours_per_week
         if (

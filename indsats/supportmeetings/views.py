@@ -317,7 +317,7 @@ def agenda_item_decide(request, pk: int, item_id: int):
                 item_id=item.pk,
                 meeting_id=meeting.pk,
                 outcome=data["outcome"],
-                hours_per_week=data["hours_per_week"],
+                hours_per_week=data.get("hours_per_week"),
                 period_start=data["period_start"],
                 period_end=data["period_end"],
                 revisit_on=data["revisit_on"],

@@ -11,7 +11,12 @@ from icalendar import Calendar
 
 from indsats.models import EventKind, InterventionRequest, RequestStatus
 from indsats.requests import services
-from institutioner.workdays import holiday_name, working_day_on_or_after
+from institutioner.workdays import (
+    holiday_name,
+    is_working_day,
+    not_a_working_day,
+    working_day_on_or_after,
+)
 from tests import factories
 from tests.indsats.helpers import accept, make_request, next_clock_change, plan_meeting
 
@@ -517,8 +522,18 @@ def test_an_intake_meeting_at_a_time_the_clock_change_skips_or_repeats_is_told_s
     errors = response.context["form"].errors
     assert message.format(day=day.strftime("%d.%m.%Y")) in " ".join(errors[field]), errors
     assert not req.meetings.exists()
+    # The clocks change on a Sunday: the day is refused as a weekend day too; planned on the
+    # next working day.
     response = client.post(
         reverse("meeting_create", args=[req.pk]), {**form, "start": "09:00", "end": "10:00"}
+    )
+    assert set(response.context["form"].errors) == {"date"}
+    monday = day + timedelta(days=1)
+    while not is_working_day(monday):
+        monday += timedelta(days=1)
+    response = client.post(
+        reverse("meeting_create", args=[req.pk]),
+        {**form, "date": monday.isoformat(), "start": "09:00", "end": "10:00"},
     )
     assert response.status_code == 302
     meeting = req.meetings.get()
@@ -740,3 +755,37 @@ def test_a_request_sent_back_offers_submit_again_once_the_question_is_answered(c
     assert "Anmodningen er indsendt" in page
     req.refresh_from_db()
     assert req.status == RequestStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("kind", ["weekend", "holiday"])
+def test_an_intake_meeting_is_not_planned_or_moved_onto_a_weekend_or_a_holiday(client, world, kind):
+    req = make_request(world, submit=True)
+    accept(world, req)
+    today = timezone.localdate()
+    if kind == "weekend":
+        day = today + timedelta(days=3)
+        while day.weekday() != 6:
+            day += timedelta(days=1)
+    else:
+        day = today.replace(month=12, day=24)
+        if day <= today:
+            day = day.replace(year=today.year + 1)
+    client.force_login(world.administrator)
+    form = {
+        "date": day.isoformat(),
+        "start": "09:00",
+        "end": "10:00",
+        "place": "Stuen",
+        "participants": [world.leader.pk],
+    }
+    response = client.post(reverse("meeting_create", args=[req.pk]), form)
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == [not_a_working_day(day)]
+    assert "Stuen" in response.content.decode()
+    assert not req.meetings.exists()
+    meeting = plan_meeting(world, req)
+    response = client.post(reverse("meeting_edit", args=[meeting.pk]), form)
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == [not_a_working_day(day)]
+    moved = req.meetings.get()
+    assert (moved.starts_at, moved.sequence) == (meeting.starts_at, meeting.sequence)

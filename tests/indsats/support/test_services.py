@@ -211,7 +211,9 @@ def test_one_consent_needs_a_reason(world):
 
 
 def test_a_special_place_needs_its_own_evidence(world):
-    application = make_application(world, attach=False, kind=SupportKind.STENDALEN)
+    application = make_application(
+        world, attach=False, kind=SupportKind.STENDALEN, hours_per_week=None
+    )
     services.support_document_add(
         actor=world.leader,
         application_id=application.pk,

@@ -1,20 +1,25 @@
 import re
 import uuid
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from indsats.models import (
     AssessmentKind,
     CustodyConsent,
     SupportApplication,
     SupportDocument,
+    SupportKind,
     SupportStatus,
 )
-from indsats.support import services
+from indsats.support import periods, services
 from institutioner.errors import StateError
 from institutioner.menu import entries_for
 from institutioner.models import AccessAction, AccessLogEntry
@@ -513,3 +518,117 @@ def test_the_childs_name_is_kept_with_one_space_between_the_names(client, world)
     post = form_post(world, child_name="  Ida \t Ingrid  Hansen ")
     assert client.post(reverse("support_create"), post).status_code == 302
     assert SupportApplication.objects.get().child_name == "Ida Ingrid Hansen"
+
+
+def test_every_error_is_shown_on_the_first_save_and_what_was_typed_is_kept(client, world):
+    """A CPR number, hours in words, an end before the start, a birth date ahead and a group of
+    the leader's other institution: all told at once, each under its field (the group and the
+    birth date were told only on a later save)."""
+    factories.MembershipFactory(user=world.leader, institution=world.other_institution)
+    elsewhere = factories.GroupFactory(institution=world.other_institution, name="Myretuen")
+    today = timezone.localdate()
+    client.force_login(world.leader)
+    post = form_post(
+        world,
+        child_name="Emil 010203-1234",
+        hours_per_week="ti",
+        child_birth_date=date(today.year + 4, 1, 1),
+        period_start=today + timedelta(days=60),
+        period_end=today + timedelta(days=30),
+        custody_consent=CustodyConsent.ONE,
+        single_consent_reason="",
+    )
+    post["group"] = elsewhere.pk
+    response = client.post(reverse("support_create"), post)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "CPR" in errors["child_name"][0]
+    assert errors["hours_per_week"] == ["Skriv timerne som et tal, fx 7,5."]
+    assert errors["group"] == ["Stuen/gruppen hører ikke til institutionen."]
+    assert errors["child_birth_date"][0].startswith("Vælg en dato mellem")
+    assert errors["__all__"] == ["Perioden skal slutte samme dag som eller efter den begynder."]
+    body = response.content.decode()
+    assert "Emil 010203-1234" in body and 'value="ti"' in body
+    assert not SupportApplication.objects.exists()
+
+
+def test_the_edit_form_shows_the_services_errors_with_the_forms(client, world):
+    application = make_application(world, attach=False)
+    today = timezone.localdate()
+    client.force_login(world.leader)
+    response = client.post(
+        reverse("support_edit", args=[application.pk]),
+        form_post(world, hours_per_week="ti", period_start=today + timedelta(days=400)),
+    )
+    errors = response.context["form"].errors
+    assert set(errors) == {"hours_per_week", "period_start"}
+
+
+def test_a_cpr_number_in_the_single_consent_reason_gets_the_childs_message(client, world):
+    client.force_login(world.leader)
+    response = client.post(
+        reverse("support_create"),
+        form_post(
+            world,
+            custody_consent=CustodyConsent.ONE,
+            single_consent_reason="Far 010203-1234 er ikke at finde",
+        ),
+    )
+    assert response.context["form"].errors["single_consent_reason"] == [
+        "Teksten indeholder noget, der ligner et CPR-nummer. Skriv ikke CPR-numre: barnets "
+        "fødselsdato har sit eget felt."
+    ]
+    assert not SupportApplication.objects.exists()
+
+
+@pytest.mark.parametrize("kind", [SupportKind.STENDALEN, SupportKind.DOUBLE_PLACE])
+def test_a_special_place_is_applied_for_without_hours(client, world, kind):
+    client.force_login(world.leader)
+    response = client.post(
+        reverse("support_create"), form_post(world, kind=kind, hours_per_week="5")
+    )
+    assert response.status_code == 200
+    # A new message: as it reads in Danish once translated.
+    with translation.override("da"):
+        message = periods.special_place_hours()
+    assert response.context["form"].errors["hours_per_week"] == [message]
+    with pytest.raises(ValidationError):
+        services.support_create(
+            actor=world.leader,
+            data=support_data(world, kind=kind),
+            client_token=uuid.uuid4(),
+        )
+    response = client.post(
+        reverse("support_create"), form_post(world, kind=kind, hours_per_week=None)
+    )
+    assert response.status_code == 302
+    assert SupportApplication.objects.get().hours_per_week is None
+
+
+def test_a_draft_whose_period_has_passed_says_so_before_it_is_submitted(client, world):
+    application = make_application(world)
+    today = timezone.localdate()
+    SupportApplication.objects.filter(pk=application.pk).update(
+        period_start=today - timedelta(days=60), period_end=today - timedelta(days=1)
+    )
+    client.force_login(world.leader)
+    page = client.get(reverse("support_detail", args=[application.pk])).content.decode()
+    with translation.override("da"):
+        over = gettext("a period ahead (%(start)s–%(end)s is already over)") % {
+            "start": f"{today - timedelta(days=60):%d.%m.%Y}",
+            "end": f"{today - timedelta(days=1):%d.%m.%Y}",
+        }
+    assert "Før ansøgningen kan indsendes:" in page and over in page
+    response = client.post(reverse("support_submit", args=[application.pk]), follow=True)
+    assert "Perioden er allerede ovre. Vælg en periode fremad." in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == SupportStatus.DRAFT
+
+
+def test_a_special_places_page_shows_no_hours_row(client, world):
+    place = make_application(world, kind=SupportKind.I_PLACE, hours_per_week=None)
+    hours = make_application(world)
+    client.force_login(world.leader)
+    label = "Timer om ugen, ansøgt"
+    assert label not in client.get(reverse("support_detail", args=[place.pk])).content.decode()
+    assert label in client.get(reverse("support_detail", args=[hours.pk])).content.decode()

@@ -11,18 +11,22 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from indsats.models import (
     AgendaItem,
     AgendaItemStatus,
     SupportDecision,
+    SupportKind,
     SupportStatus,
     VisitationMeeting,
     VisitationMeetingStatus,
 )
+from indsats.support import periods
+from indsats.supportmeetings.services import meeting_stamp
 from institutioner.models import AccessAction, AccessLogEntry, Notification
+from institutioner.workdays import is_working_day, not_a_working_day
 from tests.indsats.helpers import next_clock_change
 from tests.indsats.supportmeetings.helpers import begin, grant, make_application, plan
 
@@ -40,6 +44,15 @@ def board(world, consultant):
     app = make_application(world, child="Emil Eksempel", documents=2)
     meeting = plan(world, members=[consultant, world.administrator])
     return meeting, app
+
+
+def _working_day(days: int):
+    """The first working day `days` days ahead or after: no meeting is planned on a weekend or a
+    public holiday."""
+    day = timezone.localdate() + timedelta(days=days)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
 
 
 def _outsiders(world):
@@ -317,7 +330,7 @@ def test_the_team_pedagogist_added_to_the_case_gets_the_letter_not_the_board(cli
 def test_the_administration_plans_moves_cancels_and_marks_held(client, world, consultant):
     app = make_application(world)
     client.force_login(world.administrator)
-    day = timezone.localdate() + timedelta(days=20)
+    day = _working_day(20)
     form = {
         "date": day.isoformat(),
         "start": "09:00",
@@ -342,7 +355,7 @@ def test_the_administration_plans_moves_cancels_and_marks_held(client, world, co
         reverse("visitation_meeting_create"),
         {
             **form,
-            "date": (day + timedelta(days=14)).isoformat(),
+            "date": _working_day(40).isoformat(),
             "client_token": str(uuid.uuid4()),
         },
     )
@@ -417,7 +430,7 @@ def test_planning_twice_with_the_same_form_plans_one_meeting(client, world, cons
     client.force_login(world.administrator)
     page = client.get(reverse("visitation_meeting_create"))
     token = page.context["form"].initial["client_token"]
-    day = timezone.localdate() + timedelta(days=20)
+    day = _working_day(20)
     form = {
         "date": day.isoformat(),
         "start": "09:00",
@@ -490,9 +503,18 @@ def test_a_meeting_at_a_time_the_clock_change_skips_or_repeats_is_told_so(
     assert expected in " ".join(errors[field]), errors
     assert "skal slutte, efter det er begyndt" not in response.content.decode()
     assert not VisitationMeeting.objects.exists()
-    # Outside the hour that night: planned as usual.
+    # Outside the hour that night the times are right; the clocks change on a Sunday, so the day
+    # is refused as a weekend day, and the next working day is planned as usual.
     response = client.post(
         reverse("visitation_meeting_create"), {**form, "start": "09:00", "end": "10:00"}
+    )
+    assert set(response.context["form"].errors) == {"date"}
+    monday = day + timedelta(days=1)
+    while not is_working_day(monday):
+        monday += timedelta(days=1)
+    response = client.post(
+        reverse("visitation_meeting_create"),
+        {**form, "date": monday.isoformat(), "start": "09:00", "end": "10:00"},
     )
     assert response.status_code == 302, response.context["form"].errors
     meeting = VisitationMeeting.objects.get()
@@ -507,7 +529,7 @@ def test_the_cpr_message_on_the_place_and_the_cancel_reason_fits_them(
 ):
     meeting, _app = board
     client.force_login(world.administrator)
-    day = timezone.localdate() + timedelta(days=20)
+    day = _working_day(20)
     form = {
         "date": day.isoformat(),
         "start": "09:00",
@@ -762,3 +784,92 @@ def test_the_decision_letter_speaks_of_what_was_granted(
     assert title in text and says in text
     assert never not in text
     assert ("Støttetimer om ugen" in text) == (kind == "support_hours")
+
+
+@pytest.mark.parametrize("kind", ["weekend", "holiday"])
+def test_a_visitation_meeting_is_not_planned_or_moved_onto_a_weekend_or_a_holiday(
+    client, world, consultant, kind
+):
+    today = timezone.localdate()
+    if kind == "weekend":
+        day = _working_day(10)
+        while day.weekday() != 5:
+            day += timedelta(days=1)
+    else:
+        day = today.replace(month=12, day=25)
+        if day <= today + timedelta(days=8):
+            day = day.replace(year=today.year + 1)
+    client.force_login(world.administrator)
+    form = {
+        "date": day.isoformat(),
+        "start": "09:00",
+        "end": "11:00",
+        "place": "Rådhuset",
+        "application_deadline": (day - timedelta(days=7)).isoformat(),
+        "members": [consultant.pk],
+        "client_token": str(uuid.uuid4()),
+    }
+    response = client.post(reverse("visitation_meeting_create"), form)
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == [not_a_working_day(day)]
+    assert "Rådhuset" in response.content.decode()
+    assert not VisitationMeeting.objects.exists()
+    meeting = plan(world, members=[consultant])
+    edit = _edit_form_of(meeting, date=day.isoformat())
+    response = client.post(reverse("visitation_meeting_edit", args=[meeting.pk]), edit)
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == [not_a_working_day(day)]
+    moved = VisitationMeeting.objects.get()
+    assert (moved.starts_at, moved.sequence) == (meeting.starts_at, meeting.sequence)
+
+
+def _edit_form_of(meeting, **changes) -> dict:
+    start = timezone.localtime(meeting.starts_at)
+    return {
+        "date": start.date().isoformat(),
+        "start": start.strftime("%H:%M"),
+        "end": timezone.localtime(meeting.ends_at).strftime("%H:%M"),
+        "place": meeting.place,
+        "application_deadline": meeting.application_deadline.isoformat(),
+        "members": [m.pk for m in meeting.members.all()],
+        "stamp": meeting_stamp(meeting),
+        **changes,
+    }
+
+
+def test_a_special_place_is_granted_without_hours(client, world, consultant):
+    """The board has no hours field for a special place; hours given anyway (an old form, a
+    direct call) are refused beside the field, as the application refuses them."""
+    app = make_application(world, kind=SupportKind.I_PLACE, hours_per_week=None)
+    meeting = begin(plan(world, members=[consultant]))
+    item = _item(app)
+    client.force_login(consultant)
+    board_page = client.get(reverse("visitation_meeting_detail", args=[meeting.pk]))
+    (form,) = [i.decision_form for i in board_page.context["items"] if i.decision_form]
+    assert "hours_per_week" not in form.fields
+    with translation.override("da"):
+        message = periods.special_place_hours()
+    with pytest.raises(ValidationError) as refused:
+        grant(world, item, hours_per_week=Decimal("5"))
+    assert refused.value.message_dict["hours_per_week"] == [message]
+    assert not SupportDecision.objects.exists()
+    decision = grant(world, item, hours_per_week=None)
+    assert decision.hours_per_week is None
+
+
+def test_the_letter_is_dated_names_the_meeting_once_and_a_partial_grant_what_was_applied_for(
+    client, world
+):
+    app = make_application(world, hours_per_week=Decimal("10"))
+    meeting = plan(world)
+    decision = grant(world, _item(app), outcome="partly_granted", hours_per_week=Decimal("6"))
+    meeting.refresh_from_db()
+    client.force_login(world.leader)
+    letter = client.get(reverse("support_decision_letter", args=[decision.pk]))
+    text = " ".join(_pdf_text(letter).split())
+    decided = timezone.localtime(decision.decided_at).date()
+    assert f"Dato: {decided.day}. " in text
+    assert f"Afgjort på {meeting}" in text or f"Afgjort på: {meeting}" in text
+    assert f"{meeting} (" not in text  # the meeting's date once, not again in words
+    asked = f"10,0 timer om ugen, {app.period_start:%d.%m.%Y}–{app.period_end:%d.%m.%Y}"
+    assert f"Ansøgt omfang og periode {asked}" in text
