@@ -31,7 +31,7 @@ def test_granted_cases_due_for_revisitation_are_reminded_once(world, consultant)
     assert run_all(now=now)["reminders-support-revisits"] == 0
     (row,) = Notification.objects.filter(template="reminder_support_revisit")
     assert row.recipient == world.administrator and row.kind == NotificationKind.SUPPORT_REVISIT
-    assert f"Ansøgning nr. {due.pk} (Børnehuset Mariehønen)" in row.subject
+    assert f"Ansøgning nr. {due.pk} (Børnehuset Mariehønen, Frøen)" in row.subject
     assert "Emil" not in row.subject and "Emil" not in row.body_text
     # On an agenda: no reminder; the other case when its time comes, and once.
     later = now + timedelta(days=40)

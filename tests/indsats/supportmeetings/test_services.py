@@ -178,7 +178,7 @@ def test_a_grant_sets_the_application_tells_the_leader_and_keeps_a_letter(world)
     assert decision.reasons in event.message and event.to_status == SupportStatus.GRANTED
     (told,) = Notification.objects.filter(template="support_decided")
     assert told.recipient == world.leader and told.kind == NotificationKind.SUPPORT
-    assert f"Ansøgning nr. {app.pk} (Børnehuset Mariehønen)" in told.subject
+    assert f"Ansøgning nr. {app.pk} (Børnehuset Mariehønen, Frøen)" in told.subject
     assert "Emil" not in told.subject and "Emil" not in told.body_text
     assert StoredFile.objects.filter(producer="support_decision_letter", object_id=decision.pk)
 
