@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 import pytest
 from django.urls import reverse
 
-from forloeb.models import Absence, AbsenceKind
+from forloeb.models import Absence, AbsenceKind, AbsenceRepeat
 from forloeb.plan import services
 from forloeb.plan.services import AbsenceInput
 from institutioner.models import AccessLogEntry, Notification, NotificationKind
@@ -319,10 +319,24 @@ def test_the_absence_list_says_whole_day_or_whole_days(client, world):
             pedagogist_id=world.pedagogist.pk,
             data=AbsenceInput(kind=AbsenceKind.HOLIDAY, starts_on=starts, ends_on=ends),
         )
+    # One day every other week is the whole day each time, not "whole days".
+    services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(
+            kind=AbsenceKind.COURSE,
+            starts_on=monday + timedelta(weeks=1),
+            ends_on=monday + timedelta(weeks=1),
+            repeat=AbsenceRepeat.FORTNIGHTLY,
+            repeat_until=monday + timedelta(weeks=5),
+        ),
+    )
     client.force_login(world.pedagogist.user)
     body = " ".join(client.get(reverse("absence_list")).content.decode().split())
     assert f"Mandag {monday.day}. december {monday.year} hele dagen" in body
     assert f"fredag {monday.day + 4}. december {monday.year} hele dage" in body
+    later = monday + timedelta(weeks=1)
+    assert f"Mandag {later.day}. december {later.year} hele dagen · hver anden uge" in body
 
 
 @pytest.mark.parametrize("sent", ["", "abc", "9999", "other"])
