@@ -169,6 +169,7 @@ def _course_page(request, course, *, note_form=None, add_evaluation_form=None):
             "can_propose_plan_change": access.can_propose_plan_change(request.user, course)
             and course.phase != Phase.CLOSED,
             "plan_change_form": PlanChangeForm(prefix="plan"),
+            "plan_period_ended_on": plan_selectors.period_ended_on(course),
             "next_phase": None
             if course.phase == Phase.CLOSED
             else PHASE_ORDER[PHASE_ORDER.index(Phase(course.phase)) + 1],

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from forloeb import access
 from forloeb.models import CalendarFeed, FeedScope, PlanChangeKind
+from forloeb.plan import selectors as plan_selectors
 from forloeb.plan import services
 from forloeb.plan.calendar import area_feed, feed_ics
 from forloeb.plan.forms import AbsenceForm, PlanChangeForm
@@ -206,6 +207,11 @@ def plan_change_create(request, pk: int):
     direct = access.can_change_plan(request.user, course)
     if not direct and not access.can_propose_plan_change(request.user, course):
         raise Http404
+    ended_on = plan_selectors.period_ended_on(course)
+    if ended_on is not None:
+        # Every date would be refused: the form is not offered (the course page says why).
+        messages.info(request, services.period_ended_text(ended_on))
+        return redirect(reverse("course_detail", args=[course.pk]) + "#planens-aendringer")
     form = PlanChangeForm(request.POST or None, prefix="plan")
     if request.method == "POST" and form.is_valid():
         try:

@@ -293,7 +293,7 @@ def test_a_new_day_on_a_day_she_is_absent_warns(client, world):
         ),
     )
     assert moved.clashes == [
-        f"Bemærk: Paula Pædagog er registreret fraværende kl. 13.00-15.00 onsdag {wednesday.day}. "
+        f"Bemærk: Paula Pædagog er registreret fraværende kl. 13.00–15.00 onsdag {wednesday.day}. "
         "december; ugeplanen viser den nye dag som fravær uden praksis."
     ]
     # A proposal onto the next Wednesday morning, accepted: beside the afternoon away.
