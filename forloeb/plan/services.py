@@ -157,10 +157,18 @@ def absence_cancel(*, actor: User, absence_id: int) -> Absence:
     )
     if absence.cancelled_at is not None:
         raise StateError(_("This absence has already been cancelled."))
+    last = selectors.last_day_of(absence)
+    if last < timezone.localdate():
+        # Over: there is nothing left to take back, and no one to tell.
+        raise StateError(
+            _("The absence is over (its last day was %(day)s); it cannot be cancelled.")
+            % {"day": last.strftime("%d.%m.%Y")}
+        )
     absence.cancelled_at = timezone.now()
     absence.cancelled_by = actor
     absence.save(update_fields=["cancelled_at", "cancelled_by"])
-    _tell_leaders(absence, template="absence_cancelled")
+    # How many leaders were told, for the confirmation (none when no practice day is touched).
+    absence.leaders_told = _tell_leaders(absence, template="absence_cancelled")  # type: ignore[attr-defined]
     # The intake meetings it fell on need no moving any more, unless another absence is there
     # too: the administration, told they should be moved, is told so (the meetings told of, for
     # the confirmation).

@@ -105,12 +105,16 @@ def absence_list(request):
     if not access.can_record_absence(request.user):
         raise Http404
     since = timezone.localdate() - timedelta(days=31)
-    absences = (
+    absences = list(
         access.absences_for(request.user)
         .filter(cancelled_at__isnull=True)
         .touching(since, date.max)
         .order_by("starts_on", "pedagogist__user__name")
     )
+    today = timezone.localdate()
+    for absence in absences:
+        # An absence that is over cannot be cancelled: no button for it.
+        absence.is_over = plan_selectors.last_day_of(absence) < today  # type: ignore[attr-defined]
     return render(request, "forloeb/plan/absence_list.html", {"absences": absences})
 
 
@@ -178,7 +182,15 @@ def absence_cancel(request, pk: int):
     except StateError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("The absence is cancelled; the leaders are told."))
+        messages.success(
+            request,
+            _("The absence is cancelled; the leaders are told.")
+            if getattr(absence, "leaders_told", 0)
+            else _(
+                "The absence is cancelled. It touched no practice days ahead, so no leaders "
+                "have been told."
+            ),
+        )
         for meeting in getattr(absence, "meetings_cleared", []):
             messages.info(
                 request,
