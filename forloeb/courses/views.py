@@ -175,6 +175,7 @@ def _course_page(request, course, *, note_form=None, add_evaluation_form=None):
             # An evaluation is recorded from its day; one past its day and not recorded is
             # overdue (as on the start page and in the course list).
             "today": timezone.localdate(),
+            "plan_period_ended_on": plan_selectors.period_ended_on(course),
             "next_phase": None
             if course.phase == Phase.CLOSED
             else PHASE_ORDER[PHASE_ORDER.index(Phase(course.phase)) + 1],

@@ -103,6 +103,21 @@ class PlanChangeForm(forms.Form):
     new_time_to = forms.TimeField(label=_("To"), widget=TIME, required=False)
     reason = TextField(label=_("Reason"), max_length=SHORT, validators=[validate_no_cpr_plain])
 
+    # The kinds each field is used by: with JavaScript the form shows only those of the chosen
+    # kind (static/js/plan-change-form.js); without it every field shows, and the server names
+    # the field a kind needs under that field.
+    USED_BY = {
+        "day": (PlanChangeKind.CANCEL, PlanChangeKind.MOVE),
+        "new_day": (PlanChangeKind.MOVE, PlanChangeKind.EXTRA),
+        "new_time_from": (PlanChangeKind.MOVE, PlanChangeKind.EXTRA),
+        "new_time_to": (PlanChangeKind.MOVE, PlanChangeKind.EXTRA),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, kinds in self.USED_BY.items():
+            self.fields[name].widget.attrs["data-for-kinds"] = " ".join(kinds)
+
     def change_input(self) -> ChangeInput:
         data = self.cleaned_data
         return ChangeInput(

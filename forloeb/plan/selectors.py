@@ -493,6 +493,16 @@ def plan_changes_of(course: Course, *, user_id: int, can_change: bool) -> list[P
     return changes
 
 
+def period_ended_on(course: Course) -> date | None:
+    """The last day of the period of the course's agreement in force, once it has passed: no
+    practice day is left to change then (a new day must lie within the period, and a day that
+    has passed cannot be changed). None while the period lasts."""
+    version = course.agreement.versions.in_force().first()
+    if version is None or version.ends_on is None:
+        return None
+    return version.ends_on if version.ends_on < timezone.localdate() else None
+
+
 def apply_changes(
     practice: list[PracticeDay], changes: list[PlanChange], first: date, last: date
 ) -> tuple[list[PracticeDay], dict[tuple[int, date], PlanChange]]:

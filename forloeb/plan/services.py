@@ -158,10 +158,18 @@ def absence_cancel(*, actor: User, absence_id: int) -> Absence:
     )
     if absence.cancelled_at is not None:
         raise StateError(_("This absence has already been cancelled."))
+    last = selectors.last_day_of(absence)
+    if last < timezone.localdate():
+        # Over: there is nothing left to take back, and no one to tell.
+        raise StateError(
+            _("The absence is over (its last day was %(day)s); it cannot be cancelled.")
+            % {"day": last.strftime("%d.%m.%Y")}
+        )
     absence.cancelled_at = timezone.now()
     absence.cancelled_by = actor
     absence.save(update_fields=["cancelled_at", "cancelled_by"])
-    _tell_leaders(absence, template="absence_cancelled")
+    # How many leaders were told, for the confirmation (none when no practice day is touched).
+    absence.leaders_told = _tell_leaders(absence, template="absence_cancelled")  # type: ignore[attr-defined]
     # The intake meetings it fell on need no moving any more, unless another absence is there
     # too: the administration, told they should be moved, is told so (the meetings told of, for
     # the confirmation).
@@ -261,12 +269,47 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
         raise ValidationError(dict(errors))
     needs_day = data.kind in (PlanChangeKind.CANCEL, PlanChangeKind.MOVE)
     needs_new = data.kind in (PlanChangeKind.MOVE, PlanChangeKind.EXTRA)
+    # Each message names the field to fill, under that field: without JavaScript the form shows
+    # every field, whichever kind is chosen.
+    fields = {"day": _("Practice day"), "new_day": _("New day"), "from": _("From"), "to": _("To")}
     if needs_day and data.day is None:
-        errors["day"].append(_("Choose the practice day."))
+        if data.kind == PlanChangeKind.CANCEL:
+            errors["day"].append(
+                _('Fill in "%(field)s": the practice day that is cancelled.')
+                % {"field": fields["day"]}
+            )
+        else:
+            errors["day"].append(
+                _('Fill in "%(field)s": the practice day that is moved.') % {"field": fields["day"]}
+            )
     if needs_new and data.new_day is None:
-        errors["new_day"].append(_("Choose the new day."))
-    if (data.new_time_from is None) != (data.new_time_to is None):
-        errors["new_time_to"].append(_("A time needs both a start and an end."))
+        if data.kind == PlanChangeKind.MOVE:
+            errors["new_day"].append(
+                _('Fill in "%(field)s": the day the practice day moves to.')
+                % {"field": fields["new_day"]}
+            )
+        elif data.day is not None:
+            errors["new_day"].append(
+                _(
+                    'Fill in "%(field)s" with the extra day; "%(other)s" is only for a day '
+                    "that is cancelled or moved."
+                )
+                % {"field": fields["new_day"], "other": fields["day"]}
+            )
+        else:
+            errors["new_day"].append(
+                _('Fill in "%(field)s": the extra day.') % {"field": fields["new_day"]}
+            )
+    if data.new_time_from is not None and data.new_time_to is None:
+        errors["new_time_to"].append(
+            _('Fill in "%(field)s" too, or leave "%(other)s" empty for the usual times.')
+            % {"field": fields["to"], "other": fields["from"]}
+        )
+    elif data.new_time_from is None and data.new_time_to is not None:
+        errors["new_time_from"].append(
+            _('Fill in "%(field)s" too, or leave "%(other)s" empty for the usual times.')
+            % {"field": fields["from"], "other": fields["to"]}
+        )
     elif data.new_time_from and data.new_time_to and data.new_time_to <= data.new_time_from:
         errors["new_time_to"].append(_("The end must be after the start."))
     elif needs_new and data.new_time_from and data.new_time_to:
@@ -377,7 +420,16 @@ def _lock_course_in_force(course_id: int) -> Course:
         raise StateError(_("The course is not in force; its plan cannot be changed."))
     if course.agreement.ended_on is not None:
         raise StateError(_("The course is not in force; its plan cannot be changed."))
+    ended_on = selectors.period_ended_on(course)
+    if ended_on is not None:
+        raise StateError(period_ended_text(ended_on))
     return course
+
+
+def period_ended_text(ended_on: date) -> str:
+    return _("The agreement's period ended on %(day)s, so no practice day is left to change.") % {
+        "day": ended_on.strftime("%d.%m.%Y")
+    }
 
 
 @transaction.atomic

@@ -258,7 +258,7 @@ def change_warnings(change) -> list[str]:
                 )
             else:
                 line = _(
-                    "Note: %(name)s is recorded as absent %(from)s-%(to)s on %(day)s; the week "
+                    "Note: %(name)s is recorded as absent %(from)s–%(to)s on %(day)s; the week "
                     "plan shows the new day as absence, without practice."
                 )
             lines.append(

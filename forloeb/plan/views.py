@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from forloeb import access
 from forloeb.models import CalendarFeed, FeedScope, PlanChangeKind
+from forloeb.plan import selectors as plan_selectors
 from forloeb.plan import services
 from forloeb.plan.calendar import area_feed, feed_ics
 from forloeb.plan.forms import AbsenceForm, PlanChangeForm
@@ -104,12 +105,16 @@ def absence_list(request):
     if not access.can_record_absence(request.user):
         raise Http404
     since = timezone.localdate() - timedelta(days=31)
-    absences = (
+    absences = list(
         access.absences_for(request.user)
         .filter(cancelled_at__isnull=True)
         .touching(since, date.max)
         .order_by("starts_on", "pedagogist__user__name")
     )
+    today = timezone.localdate()
+    for absence in absences:
+        # An absence that is over cannot be cancelled: no button for it.
+        absence.is_over = plan_selectors.last_day_of(absence) < today  # type: ignore[attr-defined]
     return render(request, "forloeb/plan/absence_list.html", {"absences": absences})
 
 
@@ -177,7 +182,15 @@ def absence_cancel(request, pk: int):
     except StateError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("The absence is cancelled; the leaders are told."))
+        messages.success(
+            request,
+            _("The absence is cancelled; the leaders are told.")
+            if getattr(absence, "leaders_told", 0)
+            else _(
+                "The absence is cancelled. It touched no practice days ahead, so no leaders "
+                "have been told."
+            ),
+        )
         for meeting in getattr(absence, "meetings_cleared", []):
             messages.info(
                 request,
@@ -206,6 +219,11 @@ def plan_change_create(request, pk: int):
     direct = access.can_change_plan(request.user, course)
     if not direct and not access.can_propose_plan_change(request.user, course):
         raise Http404
+    ended_on = plan_selectors.period_ended_on(course)
+    if ended_on is not None:
+        # Every date would be refused: the form is not offered (the course page says why).
+        messages.info(request, services.period_ended_text(ended_on))
+        return redirect(reverse("course_detail", args=[course.pk]) + "#planens-aendringer")
     form = PlanChangeForm(request.POST or None, prefix="plan")
     if request.method == "POST" and form.is_valid():
         try:

@@ -153,8 +153,19 @@ def plan_between(
         if row is None:
             continue
         absent = any(selectors.absence_covers(a, p) for a in absences)
+        # A day moved or added onto her absence (the change made, or accepted, in spite of the
+        # warning, or the absence recorded after it): flagged like a meeting in her absence.
+        changed_onto_absence = absent and p.change_id is not None
+        if changed_onto_absence and scope.flags_clashes:
+            row.clash = True
         title = _("Practice")
-        if absent:
+        if changed_onto_absence:
+            title = (
+                _("Extra practice day – absent that day, check the change")
+                if p.moved_from is None
+                else _("Practice (changed) – absent that day, check the change")
+            )
+        elif absent:
             title = _("Absent: no practice")
         elif p.change_id is not None and p.moved_from is None:
             title = _("Extra practice day")
@@ -170,6 +181,7 @@ def plan_between(
                 time_to=p.time_to,
                 hours=ZERO if absent else p.hours,
                 url=reverse("course_detail", args=[p.course_id]) if p.course_id else "",
+                clash=changed_onto_absence and scope.flags_clashes,
             )
         )
     for p in ordinary:

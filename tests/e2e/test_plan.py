@@ -108,3 +108,31 @@ def test_a_leader_proposes_a_cancelled_day_and_withdraws_the_proposal(
     assert PlanChange.objects.get().status == PlanChangeStatus.WITHDRAWN
     assert serious_accessibility_violations(page) == []
     assert console_errors == []
+
+
+def test_the_change_form_shows_only_the_fields_of_the_chosen_kind(
+    page, live_server, world, console_errors
+):
+    """Testers chose "En ekstra dag", filled "Praksisdag" and read "Vælg den nye dag": the form
+    shows the practice day for a cancellation, the new day and its times for an extra day, both
+    for a move."""
+    ag, _version = agreement(world, weekdays=(1,), time_from=time(9), time_to=time(12))
+    log_in(page, live_server.url, "lene@example.dk", PASSWORD)
+    page.goto(f"{live_server.url}/forloeb/{ag.course.pk}/")
+    page.get_by_text("Foreslå en ændring af en praksisdag").click()
+    kind = page.locator("select[name=plan-kind]")
+    fields = ("plan-day", "plan-new_day", "plan-new_time_from", "plan-new_time_to")
+    for choice, shown in (
+        ("extra", (False, True, True, True)),
+        ("cancel", (True, False, False, False)),
+        ("move", (True, True, True, True)),
+    ):
+        kind.select_option(choice)
+        for name, visible in zip(fields, shown, strict=True):
+            if visible:
+                expect(page.locator(f"[name={name}]")).to_be_visible()
+            else:
+                expect(page.locator(f"[name={name}]")).to_be_hidden()
+        expect(page.get_by_label("Begrundelse")).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+    assert console_errors == []

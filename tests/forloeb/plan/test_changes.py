@@ -825,6 +825,6 @@ def test_a_day_moved_to_itself_is_refused_unless_its_times_change(client, world)
     note = Notification.objects.get(kind=NotificationKind.PLAN_CHANGE, template="plan_change_made")
     assert (
         f"Praksisdagen onsdag {wednesday.day}. december {wednesday.year} får nye tider: "
-        "13:00-15:00."
+        "13:00–15:00."
     ) in note.body_text
     assert "flyttes til" not in note.body_text

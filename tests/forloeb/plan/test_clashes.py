@@ -293,7 +293,7 @@ def test_a_new_day_on_a_day_she_is_absent_warns(client, world):
         ),
     )
     assert moved.clashes == [
-        f"Bemærk: Paula Pædagog er registreret fraværende kl. 13.00-15.00 onsdag {wednesday.day}. "
+        f"Bemærk: Paula Pædagog er registreret fraværende kl. 13.00–15.00 onsdag {wednesday.day}. "
         "december; ugeplanen viser den nye dag som fravær uden praksis."
     ]
     # A proposal onto the next Wednesday morning, accepted: beside the afternoon away.
@@ -413,3 +413,63 @@ def test_an_intake_meeting_in_her_absence_is_warned_of_wherever_it_is_shown(clie
     assert note.subject == "Paula Pædagog er fraværende til et indsatsmøde i jeres institution"
     assert "indsatsmøde mandag" in note.body_text and "Personalerummet" in note.body_text
     assert f"(anmodning nr. {req.pk})" in note.body_text and "bør flyttes" in note.body_text
+
+
+def test_a_day_put_in_the_plan_on_her_absence_is_flagged_in_the_week_plan(client, world):
+    """A leader's extra day accepted on her whole-day absence, and a day moved onto her afternoon
+    away: accepting and moving warn, and the week plan flags both days as a meeting in her
+    absence is flagged (the pedagogist's 'Tjek planen'); the leader sees no flags. An ordinary
+    practice day in her absence simply falls away, unflagged."""
+    from forloeb.access import week_plan_scope_for
+    from forloeb.models import AbsenceKind
+    from forloeb.plan.services import AbsenceInput
+    from forloeb.plan.weekplan import week_plan
+
+    here, _version = agreement(world, weekdays=(0,), time_from=time(9), time_to=time(12))
+    thursday = _thursday()
+    monday, tuesday = thursday - timedelta(days=3), thursday - timedelta(days=2)
+    afternoon = {"time_from": time(12), "time_to": time(16)}
+    for day, times in ((monday, {}), (tuesday, {}), (thursday, afternoon)):
+        services.absence_record(
+            actor=world.pedagogist.user,
+            pedagogist_id=world.pedagogist.pk,
+            data=AbsenceInput(kind=AbsenceKind.COURSE, starts_on=day, ends_on=day, **times),
+        )
+    proposal = _propose_extra(world, here.course, tuesday)
+    client.force_login(world.pedagogist.user)
+    page = client.post(
+        reverse("plan_change_accept", args=[proposal.pk]), follow=True
+    ).content.decode()
+    assert "Ændringen er i planen" in page
+    assert f"Paula Pædagog er registreret fraværende hele dagen tirsdag {tuesday.day}." in page
+    moved = services.plan_change_make(
+        actor=world.pedagogist.user,
+        course_id=here.course.pk,
+        data=ChangeInput(
+            kind=PlanChangeKind.MOVE,
+            day=monday + timedelta(weeks=1),
+            new_day=thursday,
+            new_time_from=time(13),
+            new_time_to=time(15),
+            reason="Forældremøde",
+        ),
+    )
+    assert "registreret fraværende kl. 12.00–16.00" in moved.clashes[0]
+
+    (mine,) = week_plan(week_plan_scope_for(world.pedagogist.user), monday)
+    away, extra, thursday_row = mine.days[0], mine.days[1], mine.days[3]
+    (ordinary,) = [e for e in away.entries if e.kind == "cancelled"]
+    assert ordinary.title == "Fraværende: ingen praksis" and not away.clash
+    (added,) = [e for e in extra.entries if e.kind == "cancelled"]
+    assert added.title == "Ekstra praksisdag – fraværende den dag, tjek ændringen"
+    assert added.clash and extra.clash
+    (moved_here,) = [e for e in thursday_row.entries if e.kind == "cancelled"]
+    assert moved_here.title == "Praksis (ændret) – fraværende den dag, tjek ændringen"
+    assert moved_here.clash and thursday_row.clash and mine.flagged
+    assert "Tjek planen" in client.get(_week_url(monday)).content.decode()
+    # The leader sees the days fall in an absence, not flags.
+    (hers,) = week_plan(week_plan_scope_for(world.leader), monday)
+    assert not hers.flagged
+    assert [e.title for e in hers.days[1].entries] == [
+        "Ekstra praksisdag – fraværende den dag, tjek ændringen"
+    ]

@@ -4,8 +4,9 @@ from datetime import date, time, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from forloeb.models import Absence, AbsenceKind
+from forloeb.models import Absence, AbsenceKind, AbsenceRepeat
 from forloeb.plan import services
 from forloeb.plan.services import AbsenceInput
 from institutioner.models import AccessLogEntry, Notification, NotificationKind
@@ -319,10 +320,24 @@ def test_the_absence_list_says_whole_day_or_whole_days(client, world):
             pedagogist_id=world.pedagogist.pk,
             data=AbsenceInput(kind=AbsenceKind.HOLIDAY, starts_on=starts, ends_on=ends),
         )
+    # One day every other week is the whole day each time, not "whole days".
+    services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(
+            kind=AbsenceKind.COURSE,
+            starts_on=monday + timedelta(weeks=1),
+            ends_on=monday + timedelta(weeks=1),
+            repeat=AbsenceRepeat.FORTNIGHTLY,
+            repeat_until=monday + timedelta(weeks=5),
+        ),
+    )
     client.force_login(world.pedagogist.user)
     body = " ".join(client.get(reverse("absence_list")).content.decode().split())
     assert f"Mandag {monday.day}. december {monday.year} hele dagen" in body
     assert f"fredag {monday.day + 4}. december {monday.year} hele dage" in body
+    later = monday + timedelta(weeks=1)
+    assert f"Mandag {later.day}. december {later.year} hele dagen · hver anden uge" in body
 
 
 @pytest.mark.parametrize("sent", ["", "abc", "9999", "other"])
@@ -369,3 +384,75 @@ def test_the_confirmation_says_leaders_were_told_only_when_they_were(client, wor
     page = record(tuesday)
     assert "berørte institutioner" in page
     assert Notification.objects.filter(kind=NotificationKind.ABSENCE).count() == 1
+
+
+def test_cancelling_an_absence_asks_first_and_says_the_leaders_are_told(client, world):
+    """One click cancelled a whole repeating series: the button opens a confirmation (no
+    JavaScript) that says what goes and who is told; the second button cancels."""
+    monday = _monday()
+    services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(
+            kind=AbsenceKind.COURSE,
+            starts_on=monday,
+            ends_on=monday,
+            repeat=AbsenceRepeat.FORTNIGHTLY,
+            repeat_until=monday + timedelta(weeks=4),
+        ),
+    )
+    client.force_login(world.pedagogist.user)
+    body = " ".join(client.get(reverse("absence_list")).content.decode().split())
+    until = monday + timedelta(weeks=4)
+    confirm = body[body.index("<details") : body.index("</details>")]
+    assert "<summary" in confirm and "Aflys fraværet" in confirm
+    assert f"Alle gentagelser til og med {until.day}. " in confirm
+    assert "Lederne af de institutioner, hvis praksisdage det rører, får besked." in confirm
+    assert 'type="submit"' in confirm and "Ja, aflys alle gentagelser" in confirm
+
+
+def test_an_absence_that_is_over_cannot_be_cancelled(client, world):
+    """An absence wholly in the past (2020) was cancelled through its address, and the message
+    said the leaders were told: refused with a message, nothing changes, no one is told."""
+    from institutioner.errors import StateError
+
+    old = services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(
+            kind=AbsenceKind.COURSE, starts_on=date(2020, 3, 2), ends_on=date(2020, 3, 3)
+        ),
+    )
+    client.force_login(world.pedagogist.user)
+    response = client.post(reverse("absence_cancel", args=[old.pk]), follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Fraværet er overstået (sidste dag var 03.03.2020); det kan ikke aflyses." in page
+    assert "har fået besked" not in page
+    old.refresh_from_db()
+    assert old.cancelled_at is None
+    with pytest.raises(StateError):
+        services.absence_cancel(actor=world.administrator, absence_id=old.pk)
+    assert not Notification.objects.filter(template="absence_cancelled").exists()
+    # One that ended days ago is listed without a button; one ahead with none told says so.
+    today = timezone.localdate()
+    services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(
+            kind=AbsenceKind.COURSE,
+            starts_on=today - timedelta(days=4),
+            ends_on=today - timedelta(days=3),
+        ),
+    )
+    body = client.get(reverse("absence_list")).content.decode()
+    assert "Overstået; det kan ikke aflyses." in body and "<details" not in body
+    ahead = services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(
+            kind=AbsenceKind.COURSE, starts_on=date(2030, 1, 8), ends_on=date(2030, 1, 8)
+        ),
+    )
+    page = client.post(reverse("absence_cancel", args=[ahead.pk]), follow=True).content.decode()
+    assert "Fraværet er aflyst. Det rørte ingen kommende praksisdage" in page
