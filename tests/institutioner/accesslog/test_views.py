@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indsats.models import InterventionRequest
 from institutioner.models import AccessAction, AccessLogEntry, Pedagogist, Role
@@ -18,6 +19,9 @@ from tests import factories
 SEARCH = reverse("access_log_search")
 EXPORT = reverse("access_log_export")
 MINE = reverse("access_log_mine")
+NOT_RUN = (
+    "The search was not run: correct the marked filter first. No look-ups are shown until then."
+)
 
 
 def _row(user, concerns, *, days_ago=0, action=AccessAction.VIEW, model=None, object_id=None):
@@ -215,17 +219,25 @@ def test_the_search_is_logged_with_its_filters_and_concerns_the_person(client, w
         {"action": "x" * 5000},
         {"person": "x" * 100_000},
         {"date_from": "2026-03-10", "date_to": "2026-03-01"},
+        {"object_id": "abc"},
+        {"object_id": "99999999999999999999"},
+        {"date_from": "9999-12-31"},
     ],
 )
-def test_odd_input_is_a_danish_message_and_the_other_filters_still_apply(
-    client, world, log, params
-):
+def test_odd_input_is_a_danish_message_and_the_search_is_not_run(client, world, log, params):
+    """QA: ?object_id=abc showed the field's error above "581 opslag fundet." and the whole log,
+    which an auditor took for the result."""
     client.force_login(world.administrator)
     response = client.get(SEARCH, {**params, "user": world.pedagogist.user_id} | params)
     assert response.status_code == 200
     assert response.context["form"].errors
+    assert response.context["rows"] == []
     page = response.content.decode()
     assert "is-invalid" in page
+    assert gettext(NOT_RUN) in page
+    assert "opslag fundet" not in page
+    # The attempt is logged as a search that concerned nobody: no row was shown.
+    assert AccessLogEntry.objects.latest("pk").concerns == []
     # The export of the same search makes no file (it would hold more than was asked for).
     export = client.get(EXPORT, params)
     assert export.status_code == 302 and export["Location"].startswith(SEARCH + "?")
