@@ -138,5 +138,18 @@ def rule_for(view_name: str) -> LogRule | None:
     return None
 
 
+def concerns_of_model(label: str | None) -> Callable[[Any], Iterable[int | None]] | None:
+    """Whom an object of the model `label` concerns, as the first page that says so reads it
+    (the course's own page: its leader). A page that shows the same object without a rule of its
+    own for it (the course's history, recording an evaluation) records the same people, so a
+    search by that person finds every page that showed the object."""
+    if label in (None, "*"):
+        return None
+    for rule in _RULES.values():
+        if rule.model == label and rule.concerns is not None:
+            return rule.concerns
+    return None
+
+
 def registered() -> dict[str, LogRule]:
     return dict(_RULES)
