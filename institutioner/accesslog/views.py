@@ -21,12 +21,16 @@ PAGE_SIZE = 50
 FILTER_VALUE_MAX = 200
 
 
-def _rows_for_page(page) -> list[dict]:
+def _rows_for_page(page, reader=None) -> list[dict]:
+    """The page's rows as shown; with `reader` (the person's own log) each object the reader
+    may open links to its page."""
     names = selectors.people_named(page.object_list)
+    links = selectors.own_object_links(page.object_list, reader) if reader is not None else {}
     return [
         {
             "entry": row,
             "object": selectors.object_label(row),
+            "link": links.get((row.content_type_id, row.object_id)),
             "also_shown": selectors.also_shown_labels(row),
             "page": selectors.page_text(row),
             "query": selectors.query_text(row.query),
@@ -109,5 +113,9 @@ def access_log_mine(request):
     return render(
         request,
         "institutioner/accesslog/mine.html",
-        {"page": page, "rows": _rows_for_page(page)},
+        {
+            "page": page,
+            "rows": _rows_for_page(page, reader=request.user),
+            "is_leader": access.is_leader(request.user),
+        },
     )

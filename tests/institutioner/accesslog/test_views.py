@@ -463,3 +463,48 @@ def test_every_number_in_a_logged_address_reads_in_danish(db):
 
     with translation.override("da"):
         assert query_text("item_id=25") == "dagsordenspunkt nr. 25"
+
+
+LEADER_INTRO = (
+    "The people who have opened, searched for, exported or downloaded your requests, support "
+    "applications, agreements and courses, newest first. Your own look-ups are not shown."
+)
+PEDAGOGIST_INTRO = (
+    "The people who have opened, searched for, exported or downloaded your week sheets and "
+    "other pages with your data, newest first. Your own look-ups are not shown."
+)
+
+
+def test_the_own_view_links_the_readers_own_objects_and_speaks_to_her_role(client, world):
+    """QA: a leader's page spoke of week sheets, which leaders have none of, and "Forløb nr. 97"
+    was plain text though she may open it."""
+    own = factories.request_in(world)
+    mine = _row(world.administrator, [world.leader.pk], model=InterventionRequest, object_id=own.pk)
+    gone = _row(world.administrator, [world.leader.pk], model=InterventionRequest, object_id=9999)
+    # A row that names her about somebody else's object: no link.
+    others = _row(world.administrator, [world.leader.pk], model=Pedagogist, object_id=1)
+    client.force_login(world.leader)
+    response = client.get(MINE)
+    rows = {row["entry"].pk: row for row in response.context["rows"]}
+    assert rows[mine.pk]["link"] == reverse("request_detail", args=[own.pk])
+    assert rows[gone.pk]["link"] is None and rows[others.pk]["link"] is None
+    page = response.content.decode()
+    assert f'<a href="{reverse("request_detail", args=[own.pk])}">' in page
+    assert client.get(reverse("request_detail", args=[own.pk])).status_code == 200
+    assert gettext(LEADER_INTRO) in page
+    assert "ugesedler" not in page and "week sheets" not in page
+    client.force_login(world.pedagogist.user)
+    page = client.get(MINE).content.decode()
+    assert gettext(PEDAGOGIST_INTRO) in page
+
+
+def test_another_leaders_object_is_not_linked(client, world):
+    """A row about an object the reader is not the owner of stays plain text."""
+    own = factories.request_in(world)
+    row = _row(
+        world.administrator, [world.outsider.pk], model=InterventionRequest, object_id=own.pk
+    )
+    client.force_login(world.outsider)
+    response = client.get(MINE)
+    [shown_row] = [r for r in response.context["rows"] if r["entry"].pk == row.pk]
+    assert shown_row["link"] is None
