@@ -69,13 +69,23 @@ def own_object_links(rows: Iterable[AccessLogEntry], reader: User) -> dict[tuple
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is None or not hasattr(model, "get_absolute_url"):
             continue
-        concerns = rules.concerns_of_model(model._meta.label)
-        if concerns is None:
+        reads = rules.concerns_of_model(model._meta.label)
+        if not reads:
             continue
         for pk, obj in model._default_manager.in_bulk(object_ids).items():
-            if reader.pk in set(concerns(obj)):
+            if reader.pk in _concerned(reads, obj):
                 links[(content_type_id, pk)] = obj.get_absolute_url()
     return links
+
+
+def _concerned(reads, obj) -> set:
+    """Whom `obj` concerns, by the first of the model's rules that reads it."""
+    for read in reads:
+        try:
+            return set(read(obj))
+        except AttributeError:
+            continue
+    return set()
 
 
 def also_shown_labels(row: AccessLogEntry) -> list[str]:

@@ -93,15 +93,21 @@ def _concerns_as_elsewhere(rule: LogRule, obj, object_id: int) -> list[int]:
     """Whom the object concerns as the model's other pages say, for a page whose rule does not
     say it: the object the view handed to `shown()`, or else the object itself (a query, only
     on such pages). An object that is gone concerns nobody any more."""
-    read = concerns_of_model(rule.model)
-    if read is None or rule.model is None:
+    reads = concerns_of_model(rule.model)
+    if not reads or rule.model is None:
         return []
     model = apps.get_model(rule.model)
     if not isinstance(obj, model):
         obj = model._default_manager.filter(pk=object_id).first()
         if obj is None:
             return []
-    return sorted({pk for pk in read(obj) if pk is not None})
+    for read in reads:
+        try:
+            return sorted({pk for pk in read(obj) if pk is not None})
+        except AttributeError:
+            # That page's rule reads another object than the model's (see concerns_of_model).
+            continue
+    return []
 
 
 def access_log_write(

@@ -231,6 +231,26 @@ def test_every_page_of_a_course_concerns_its_leader(course_world, name):
         assert row is not None and row.concerns == [world.leader.pk]
 
 
+@pytest.mark.parametrize(
+    ("name", "obj"),
+    [
+        ("agreement_edit", lambda w: w.version),
+        ("request_edit", lambda w: w.request),
+        ("agreement_diff", lambda w: w.agreement),
+    ],
+)
+def test_a_page_without_its_own_concerns_reads_them_as_the_models_pages_do(course_world, name, obj):
+    """A version's pages hand over the version or the agreement; whichever rule reads the
+    model's object is used, and the leader is named."""
+    world = course_world
+    request = RequestFactory().get("/")
+    request.user = world.administrator
+    services.shown(request, obj(world))
+    kwargs = {rules.rule_for(name).id_kwarg: obj(world).pk}
+    row = services.access_log_write(request=request, view_name=name, kwargs=kwargs)
+    assert row is not None and row.concerns == [world.leader.pk]
+
+
 def test_a_page_cannot_have_two_rules():
     with pytest.raises(ValueError, match="Two access-log rules"):
         rules.register({"request_detail": rules.search()})
