@@ -116,6 +116,6 @@ def access_log_mine(request):
         {
             "page": page,
             "rows": _rows_for_page(page, reader=request.user),
-            "is_leader": access.is_leader(request.user),
+            "about_cases": access.own_access_log_is_about_cases(request.user),
         },
     )
