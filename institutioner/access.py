@@ -214,6 +214,12 @@ def can_see_own_access_log(user) -> bool:
     )
 
 
+def own_access_log_is_about_cases(user) -> bool:
+    """A leader's own log is about the requests, applications, agreements and courses she
+    wrote; a pedagogist's about her week sheets: the page's intro names what the person has."""
+    return is_leader(user)
+
+
 def access_log_for(user: User) -> AccessLogQuerySet:
     """The rows a person may read: all for the data protection officer, otherwise none."""
     qs = AccessLogEntry.objects.select_related("user", "content_type")

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -191,12 +192,26 @@ def _month(value: str | None, user, bounds) -> tuple[int, int] | None:
         return last.year, last.month
     year_part, _dash, month_part = value.partition("-")
     year, month = whole_number(year_part), whole_number(month_part)
-    if year is None or month is None or not 2000 <= year <= 2100 or not 1 <= month <= 12:
+    if year is None or month is None or not 1 <= month <= 12:
         return None
     earliest, latest = bounds
     if not earliest <= (year, month) <= latest:
-        return None
+        # A month written right but outside the months there can be anything in (2027-06,
+        # 1990-01): the page says which months there are, not how to write one.
+        raise _MonthOutOfRange
     return year, month
+
+
+class _MonthOutOfRange(Exception):
+    pass
+
+
+def _month_range_text(bounds) -> str:
+    (first_year, first_month), (last_year, last_month) = bounds
+    return _("Choose a month from %(earliest)s to %(latest)s.") % {
+        "earliest": date_format(date(first_year, first_month, 1), "F Y"),
+        "latest": date_format(date(last_year, last_month, 1), "F Y"),
+    }
 
 
 def _month_bounds(user) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -221,7 +236,13 @@ def hours_approval(request):
     if not access.can_approve_hours(request.user):
         raise Http404
     bounds = _month_bounds(request.user)
-    chosen = _month(request.POST.get("maaned") or request.GET.get("maaned"), request.user, bounds)
+    try:
+        chosen = _month(
+            request.POST.get("maaned") or request.GET.get("maaned"), request.user, bounds
+        )
+    except _MonthOutOfRange:
+        messages.error(request, _month_range_text(bounds))
+        return redirect("hours_approval")
     if chosen is None:
         messages.error(request, _("Choose a month as year and month, e.g. 2026-11."))
         return redirect("hours_approval")

@@ -14,7 +14,7 @@ from datetime import date, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -766,17 +766,22 @@ def _tell_leaders_of_change(change: PlanChange) -> None:
 # --- Calendar subscriptions ---------------------------------------------------------------------
 
 
+def live_feeds(*, actor: User, scope: str, institution_id: int | None) -> QuerySet[CalendarFeed]:
+    """The person's address for that calendar that still works (none, or one)."""
+    live = CalendarFeed.objects.filter(user=actor, scope=scope, revoked_at__isnull=True)
+    if institution_id is None:
+        return live.filter(institution__isnull=True)
+    return live.filter(institution_id=institution_id)
+
+
 @transaction.atomic
 def calendar_feed_make(*, actor: User, scope: str, institution_id: int | None) -> CalendarFeed:
     """A new private address for one of the person's calendars; the old one (if any) ends at
     once. The caller has decided that `actor` may subscribe to it (forloeb/access.py)."""
     User.objects.select_for_update().filter(pk=actor.pk).first()
-    live = CalendarFeed.objects.filter(user=actor, scope=scope, revoked_at__isnull=True)
-    if institution_id is None:
-        live = live.filter(institution__isnull=True)
-    else:
-        live = live.filter(institution_id=institution_id)
-    live.update(revoked_at=timezone.now())
+    live_feeds(actor=actor, scope=scope, institution_id=institution_id).update(
+        revoked_at=timezone.now()
+    )
     return CalendarFeed.objects.create(
         user=actor,
         scope=scope,

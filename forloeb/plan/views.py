@@ -357,7 +357,7 @@ def calendar_feeds(request):
         rows.append(
             {
                 "scope": scope,
-                "label": FeedScope(scope).label,
+                "label": _feed_label(scope),
                 "institution": institution,
                 "feed": feed,
                 "url": _feed_url(request, feed) if feed else "",
@@ -379,12 +379,47 @@ def calendar_feed_make(request):
     institution_id = whole_number(request.POST.get("institution"))
     if not access.can_subscribe(request.user, scope, institution_id):
         raise Http404
+    had_one = services.live_feeds(
+        actor=request.user, scope=scope, institution_id=institution_id
+    ).exists()
+    if had_one and request.POST.get("confirmed") != "yes":
+        # A new address ends the one calendars use now: asked first, on a page of its own
+        # (no script needed), as the QA found it gone at a click.
+        institution = next(
+            (
+                place
+                for choice, place in access.feed_choices_for(request.user)
+                if choice == scope and (place.pk if place else None) == institution_id
+            ),
+            None,
+        )
+        return render(
+            request,
+            "forloeb/plan/calendar_feed_confirm.html",
+            {
+                "scope": scope,
+                "label": _feed_label(scope),
+                "institution": institution,
+                "institution_id": institution_id,
+            },
+        )
     services.calendar_feed_make(actor=request.user, scope=scope, institution_id=institution_id)
-    messages.success(
-        request,
-        _("The new address is ready. An address you made before no longer works."),
-    )
+    if had_one:
+        messages.success(
+            request,
+            _("The new address is ready. An address you made before no longer works."),
+        )
+    else:
+        messages.success(request, _("The address is ready."))
     return redirect("calendar_feeds")
+
+
+def _feed_label(scope: str) -> str:
+    """The heading of a calendar: "Institutionens plan: Børnehuset Mariehønen" (the name
+    follows), not "En institutions plan: ..."."""
+    if scope == FeedScope.INSTITUTION:
+        return _("The institution's plan")
+    return str(FeedScope(scope).label)
 
 
 @require_POST

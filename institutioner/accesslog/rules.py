@@ -138,5 +138,21 @@ def rule_for(view_name: str) -> LogRule | None:
     return None
 
 
+def concerns_of_model(label: str | None) -> list[Callable[[Any], Iterable[int | None]]]:
+    """How the model's pages that say whom their object concerns read it (the course's own page:
+    its leader), in the order they were registered. A page that shows the same object without
+    saying it (the course's history, recording an evaluation) records the same people, so a
+    search by that person finds every page that showed the object. A rule reads what its view
+    hands to `shown()`, which is not always the model's object (signing an agreement version
+    hands over the agreement): the caller uses the first that reads the object."""
+    if label in (None, "*"):
+        return []
+    return [
+        rule.concerns
+        for rule in _RULES.values()
+        if rule.model == label and rule.concerns is not None
+    ]
+
+
 def registered() -> dict[str, LogRule]:
     return dict(_RULES)

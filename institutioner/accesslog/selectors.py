@@ -54,6 +54,40 @@ def object_label(row: AccessLogEntry) -> str:
     return _("%(kind)s no. %(id)s") % {"kind": name, "id": row.object_id}
 
 
+def own_object_links(rows: Iterable[AccessLogEntry], reader: User) -> dict[tuple[int, int], str]:
+    """The addresses of the rows' objects that `reader` may open, by (content type, id): an
+    object that still exists, has a page of its own, and is the reader's own as its pages log
+    it (the leader who asked for a course; the model's access-log rule says whom it concerns).
+    Others (a pedagogist's week sheet seen by the administration) stay plain text. One query
+    per kind of object on the page, and what the rule reads of each."""
+    wanted: dict[int, set[int]] = {}
+    for row in rows:
+        if row.content_type_id is not None and row.object_id is not None:
+            wanted.setdefault(row.content_type_id, set()).add(row.object_id)
+    links: dict[tuple[int, int], str] = {}
+    for content_type_id, object_ids in wanted.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None or not hasattr(model, "get_absolute_url"):
+            continue
+        reads = rules.concerns_of_model(model._meta.label)
+        if not reads:
+            continue
+        for pk, obj in model._default_manager.in_bulk(object_ids).items():
+            if reader.pk in _concerned(reads, obj):
+                links[(content_type_id, pk)] = obj.get_absolute_url()
+    return links
+
+
+def _concerned(reads, obj) -> set:
+    """Whom `obj` concerns, by the first of the model's rules that reads it."""
+    for read in reads:
+        try:
+            return set(read(obj))
+        except AttributeError:
+            continue
+    return set()
+
+
 def also_shown_labels(row: AccessLogEntry) -> list[str]:
     """ "Støtteansøgning nr. 12, 13": the other objects the page showed, one text per kind."""
     labels = []

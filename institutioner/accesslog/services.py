@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.http import HttpRequest
 
-from institutioner.accesslog.rules import LogRule, admin_model, rule_for
+from institutioner.accesslog.rules import LogRule, admin_model, concerns_of_model, rule_for
 from institutioner.models import AccessLogEntry
 from institutioner.validators import find_cpr_like
 
@@ -89,6 +89,27 @@ def _also_shown(rule: LogRule, obj) -> dict[str, list[int]] | None:
     return {apps.get_model(rule.also_shown_model)._meta.label_lower: ids}
 
 
+def _concerns_as_elsewhere(rule: LogRule, obj, object_id: int) -> list[int]:
+    """Whom the object concerns as the model's other pages say, for a page whose rule does not
+    say it: the object the view handed to `shown()`, or else the object itself (a query, only
+    on such pages). An object that is gone concerns nobody any more."""
+    reads = concerns_of_model(rule.model)
+    if not reads or rule.model is None:
+        return []
+    model = apps.get_model(rule.model)
+    if not isinstance(obj, model):
+        obj = model._default_manager.filter(pk=object_id).first()
+        if obj is None:
+            return []
+    for read in reads:
+        try:
+            return sorted({pk for pk in read(obj) if pk is not None})
+        except AttributeError:
+            # That page's rule reads another object than the model's (see concerns_of_model).
+            continue
+    return []
+
+
 def access_log_write(
     *, request: HttpRequest, view_name: str, kwargs: dict
 ) -> AccessLogEntry | None:
@@ -108,6 +129,8 @@ def access_log_write(
         concerns = sorted({pk for pk in rule.concerns(obj) if pk is not None})
     elif rule.object_is_person and object_id is not None:
         concerns = [object_id]
+    elif object_id is not None:
+        concerns = _concerns_as_elsewhere(rule, obj, object_id)
     user = request.user if request.user.is_authenticated else None
     return AccessLogEntry.objects.create(
         user=user,

@@ -21,12 +21,16 @@ PAGE_SIZE = 50
 FILTER_VALUE_MAX = 200
 
 
-def _rows_for_page(page) -> list[dict]:
+def _rows_for_page(page, reader=None) -> list[dict]:
+    """The page's rows as shown; with `reader` (the person's own log) each object the reader
+    may open links to its page."""
     names = selectors.people_named(page.object_list)
+    links = selectors.own_object_links(page.object_list, reader) if reader is not None else {}
     return [
         {
             "entry": row,
             "object": selectors.object_label(row),
+            "link": links.get((row.content_type_id, row.object_id)),
             "also_shown": selectors.also_shown_labels(row),
             "page": selectors.page_text(row),
             "query": selectors.query_text(row.query),
@@ -37,9 +41,15 @@ def _rows_for_page(page) -> list[dict]:
 
 
 def _searched(request):
+    """The form, its filters and the rows found; the rows are None when a filter cannot be
+    read: the search is not run until every filter is right, since the other
+    filters alone would find more than was asked for."""
     if not access.can_search_access_log(request.user):
         raise Http404
     form = AccessLogSearchForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        shown(request, [])
+        return form, {}, None
     filters = form.filters() if request.GET else {}
     rows = selectors.access_log_search(access.access_log_for(request.user), filters)
     person = filters.get("person")
@@ -52,15 +62,17 @@ def _searched(request):
 @login_required
 def access_log_search(request):
     form, filters, rows = _searched(request)
-    page = paging.page_of(rows, request, PAGE_SIZE)
+    not_run = rows is None
+    page = paging.page_of(rows if not not_run else [], request, PAGE_SIZE)
     return render(
         request,
         "institutioner/accesslog/search.html",
         {
             "form": form,
             "page": page,
-            "rows": _rows_for_page(page),
-            "narrowed": bool(filters),
+            "rows": [] if not_run else _rows_for_page(page),
+            "not_run": not_run,
+            "narrowed": bool(filters) or not_run,
             "query": paging.page_query(request),
             "can_make_access_requests": access.can_make_access_requests(request.user),
         },
@@ -82,8 +94,8 @@ def _same_search(request) -> str:
 @require_GET
 @login_required
 def access_log_export(request):
-    form, _filters, rows = _searched(request)
-    if form.is_bound and not form.is_valid():
+    _form, _filters, rows = _searched(request)
+    if rows is None:
         # A filter that cannot be read would be left out, and the file would hold more than was
         # asked for: no file, and the search page says what is wrong beside the field.
         messages.error(request, _("Correct the search: the export was not made."))
@@ -101,5 +113,9 @@ def access_log_mine(request):
     return render(
         request,
         "institutioner/accesslog/mine.html",
-        {"page": page, "rows": _rows_for_page(page)},
+        {
+            "page": page,
+            "rows": _rows_for_page(page, reader=request.user),
+            "about_cases": access.own_access_log_is_about_cases(request.user),
+        },
     )

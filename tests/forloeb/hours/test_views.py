@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from forloeb.hours import services
 from forloeb.hours import weeks as hours
@@ -607,12 +609,24 @@ def test_the_approval_page_refuses_months_far_ahead_or_before_the_data(client, w
     url = reverse("hours_approval")
     today = timezone.localdate()
     after_next = (today.replace(day=1) + timedelta(days=62)).replace(day=1)
-    for month in ("2099-01", f"{after_next:%Y-%m}", f"{first_year - 1}-12", "abc"):
+    following = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    with translation.override("da"):
+        allowed = gettext("Choose a month from %(earliest)s to %(latest)s.") % {
+            "earliest": date_format(date(first_year, 1, 1), "F Y"),
+            "latest": date_format(following, "F Y"),
+        }
+    # QA: a month written right but out of range (2027-06, 1990-01) was told how to write one.
+    for month in ("2099-01", f"{after_next:%Y-%m}", f"{first_year - 1}-12", "1990-01"):
         response = client.get(url, {"maaned": month}, follow=True)
-        assert "Vælg en måned som år og måned" in response.content.decode(), month
+        body = response.content.decode()
+        assert allowed in body and "Vælg en måned som år og måned" not in body, month
+        assert response.redirect_chain[-1][0] == url
+    for month in ("abc", "2026-13", "2026-"):
+        response = client.get(url, {"maaned": month}, follow=True)
+        body = response.content.decode()
+        assert "Vælg en måned som år og måned" in body and allowed not in body, month
         assert response.redirect_chain[-1][0] == url
     # Next month and January of the first year are shown; the navigation stops there.
-    following = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
     page = client.get(url, {"maaned": f"{following:%Y-%m}"})
     assert page.status_code == 200 and "Næste måned" not in page.content.decode()
     assert "Forrige måned" in page.content.decode()

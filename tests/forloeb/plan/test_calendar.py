@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar
 
 from forloeb.models import AbsenceKind, CalendarFeed, FeedScope, PlanChangeKind
@@ -160,6 +161,35 @@ def test_feeds_carry_nothing_outside_their_scope(client, world):
     assert client.get(url).status_code == 404
 
 
+def test_a_new_address_is_confirmed_first_and_the_messages_say_what_happened(client, world):
+    """QA: the first address was announced with "En adresse, du har lavet før, virker ikke
+    længere."; "Lav en ny adresse" ended the working one at a click; the heading read "En
+    institutions plan: Børnehuset Mariehønen"."""
+    make = reverse("calendar_feed_make")
+    client.force_login(world.leader)
+    institution = {"scope": FeedScope.INSTITUTION, "institution": world.institution.pk}
+    response = client.post(make, institution, follow=True)
+    page = response.content.decode()
+    assert gettext("The address is ready.") in page
+    assert "virker ikke længere" not in page
+    first = CalendarFeed.objects.get()
+    [row] = [row for row in response.context["rows"] if row["feed"] == first]
+    assert row["label"] == gettext("The institution's plan")
+    assert "En institutions plan" not in page
+    # A new address is asked about first, on a page of its own: nothing has changed yet.
+    response = client.post(make, institution)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'name="confirmed" value="yes"' in body and world.institution.name in body
+    assert CalendarFeed.objects.get(revoked_at__isnull=True) == first
+    # Confirmed, the old one ends and the message says so.
+    page = client.post(make, {**institution, "confirmed": "yes"}, follow=True).content.decode()
+    assert "virker ikke længere" in page
+    first.refresh_from_db()
+    assert first.revoked_at is not None
+    assert CalendarFeed.objects.filter(revoked_at__isnull=True).count() == 1
+
+
 def test_a_new_address_ends_the_old_at_once_and_wrong_ones_are_404(client, world):
     client.force_login(world.pedagogist.user)
     response = client.post(reverse("calendar_feed_make"), {"scope": FeedScope.PERSONAL})
@@ -168,7 +198,7 @@ def test_a_new_address_ends_the_old_at_once_and_wrong_ones_are_404(client, world
     assert len(old.secret) >= 43
     page = client.get(reverse("calendar_feeds")).content.decode()
     assert old.secret in page
-    client.post(reverse("calendar_feed_make"), {"scope": FeedScope.PERSONAL})
+    client.post(reverse("calendar_feed_make"), {"scope": FeedScope.PERSONAL, "confirmed": "yes"})
     new = CalendarFeed.objects.get(revoked_at__isnull=True)
     client.logout()
     assert client.get(reverse("calendar_feed", args=[old.pk, old.secret])).status_code == 404

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forloeb.models import Course
-from indsats.models import AgreementVersion, InterventionRequest
+from indsats.models import Agreement, AgreementVersion, InterventionRequest
 from institutioner.accesslog import rules, services
 from institutioner.models import AccessAction, AccessLogEntry, Pedagogist, User
 from tests.indsats.helpers import accept, agreement_in_force, make_request
@@ -66,6 +66,21 @@ PAGES = {
         AccessAction.VIEW,
         Course,
         lambda w: w.course.pk,
+        lambda w: [w.leader.pk],
+    ),
+    # QA: "Forløbets historik" named no one under Vedrører where "Forløbets side" had the leader.
+    "course_history": (
+        lambda w: {"pk": w.course.pk},
+        AccessAction.VIEW,
+        Course,
+        lambda w: w.course.pk,
+        lambda w: [w.leader.pk],
+    ),
+    "agreement_history": (
+        lambda w: {"pk": w.agreement.pk},
+        AccessAction.VIEW,
+        Agreement,
+        lambda w: w.agreement.pk,
         lambda w: [w.leader.pk],
     ),
     "week_sheet_of": (
@@ -192,6 +207,48 @@ def test_a_rule_that_needs_the_object_fails_loudly_without_it(monkeypatch, world
     request.user = world.administrator
     with pytest.raises(ImproperlyConfigured, match="shown"):
         services.access_log_write(request=request, view_name="needs-object", kwargs={"pk": 1})
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        name
+        for name, rule in rules.registered().items()
+        if rule.model == "forloeb.Course" and rule.concerns is None
+    ),
+)
+def test_every_page_of_a_course_concerns_its_leader(course_world, name):
+    """QA: "Registrér evaluering" and the other pages of a course logged no one, so a search by
+    the leader missed them. Whether or not the view handed over the course."""
+    world = course_world
+    kwargs = {"pk": world.course.pk, "evaluation_id": 1}
+    for obj in (services._NOTHING, world.course):
+        request = RequestFactory().get("/")
+        request.user = world.administrator
+        if obj is not services._NOTHING:
+            services.shown(request, obj)
+        row = services.access_log_write(request=request, view_name=name, kwargs=kwargs)
+        assert row is not None and row.concerns == [world.leader.pk]
+
+
+@pytest.mark.parametrize(
+    ("name", "obj"),
+    [
+        ("agreement_edit", lambda w: w.version),
+        ("request_edit", lambda w: w.request),
+        ("agreement_diff", lambda w: w.agreement),
+    ],
+)
+def test_a_page_without_its_own_concerns_reads_them_as_the_models_pages_do(course_world, name, obj):
+    """A version's pages hand over the version or the agreement; whichever rule reads the
+    model's object is used, and the leader is named."""
+    world = course_world
+    request = RequestFactory().get("/")
+    request.user = world.administrator
+    services.shown(request, obj(world))
+    kwargs = {rules.rule_for(name).id_kwarg: obj(world).pk}
+    row = services.access_log_write(request=request, view_name=name, kwargs=kwargs)
+    assert row is not None and row.concerns == [world.leader.pk]
 
 
 def test_a_page_cannot_have_two_rules():

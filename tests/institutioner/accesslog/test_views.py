@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indsats.models import InterventionRequest
 from institutioner.models import AccessAction, AccessLogEntry, Pedagogist, Role
@@ -18,6 +19,9 @@ from tests import factories
 SEARCH = reverse("access_log_search")
 EXPORT = reverse("access_log_export")
 MINE = reverse("access_log_mine")
+NOT_RUN = (
+    "The search was not run: correct the marked filter first. No look-ups are shown until then."
+)
 
 
 def _row(user, concerns, *, days_ago=0, action=AccessAction.VIEW, model=None, object_id=None):
@@ -215,17 +219,25 @@ def test_the_search_is_logged_with_its_filters_and_concerns_the_person(client, w
         {"action": "x" * 5000},
         {"person": "x" * 100_000},
         {"date_from": "2026-03-10", "date_to": "2026-03-01"},
+        {"object_id": "abc"},
+        {"object_id": "99999999999999999999"},
+        {"date_from": "9999-12-31"},
     ],
 )
-def test_odd_input_is_a_danish_message_and_the_other_filters_still_apply(
-    client, world, log, params
-):
+def test_odd_input_is_a_danish_message_and_the_search_is_not_run(client, world, log, params):
+    """QA: ?object_id=abc showed the field's error above "581 opslag fundet." and the whole log,
+    which an auditor took for the result."""
     client.force_login(world.administrator)
     response = client.get(SEARCH, {**params, "user": world.pedagogist.user_id} | params)
     assert response.status_code == 200
     assert response.context["form"].errors
+    assert response.context["rows"] == []
     page = response.content.decode()
     assert "is-invalid" in page
+    assert gettext(NOT_RUN) in page
+    assert "opslag fundet" not in page
+    # The attempt is logged as a search that concerned nobody: no row was shown.
+    assert AccessLogEntry.objects.latest("pk").concerns == []
     # The export of the same search makes no file (it would hold more than was asked for).
     export = client.get(EXPORT, params)
     assert export.status_code == 302 and export["Location"].startswith(SEARCH + "?")
@@ -451,3 +463,48 @@ def test_every_number_in_a_logged_address_reads_in_danish(db):
 
     with translation.override("da"):
         assert query_text("item_id=25") == "dagsordenspunkt nr. 25"
+
+
+LEADER_INTRO = (
+    "The people who have opened, searched for, exported or downloaded your requests, support "
+    "applications, agreements and courses, newest first. Your own look-ups are not shown."
+)
+PEDAGOGIST_INTRO = (
+    "The people who have opened, searched for, exported or downloaded your week sheets and "
+    "other pages with your data, newest first. Your own look-ups are not shown."
+)
+
+
+def test_the_own_view_links_the_readers_own_objects_and_speaks_to_her_role(client, world):
+    """QA: a leader's page spoke of week sheets, which leaders have none of, and "Forløb nr. 97"
+    was plain text though she may open it."""
+    own = factories.request_in(world)
+    mine = _row(world.administrator, [world.leader.pk], model=InterventionRequest, object_id=own.pk)
+    gone = _row(world.administrator, [world.leader.pk], model=InterventionRequest, object_id=9999)
+    # A row that names her about somebody else's object: no link.
+    others = _row(world.administrator, [world.leader.pk], model=Pedagogist, object_id=1)
+    client.force_login(world.leader)
+    response = client.get(MINE)
+    rows = {row["entry"].pk: row for row in response.context["rows"]}
+    assert rows[mine.pk]["link"] == reverse("request_detail", args=[own.pk])
+    assert rows[gone.pk]["link"] is None and rows[others.pk]["link"] is None
+    page = response.content.decode()
+    assert f'<a href="{reverse("request_detail", args=[own.pk])}">' in page
+    assert client.get(reverse("request_detail", args=[own.pk])).status_code == 200
+    assert gettext(LEADER_INTRO) in page
+    assert "ugesedler" not in page and "week sheets" not in page
+    client.force_login(world.pedagogist.user)
+    page = client.get(MINE).content.decode()
+    assert gettext(PEDAGOGIST_INTRO) in page
+
+
+def test_another_leaders_object_is_not_linked(client, world):
+    """A row about an object the reader is not the owner of stays plain text."""
+    own = factories.request_in(world)
+    row = _row(
+        world.administrator, [world.outsider.pk], model=InterventionRequest, object_id=own.pk
+    )
+    client.force_login(world.outsider)
+    response = client.get(MINE)
+    [shown_row] = [r for r in response.context["rows"] if r["entry"].pk == row.pk]
+    assert shown_row["link"] is None

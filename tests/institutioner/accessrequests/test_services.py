@@ -364,3 +364,31 @@ def test_two_requests_at_once_make_one(postgres, transactional_db, world):
     assert errors == []
     assert len(made) == 2 and made[0] == made[1]
     assert AccessRequest.objects.filter(subject=world.leader).count() == 1
+
+
+def test_a_child_asked_about_again_with_other_case_and_spaces_gives_the_same_request(world):
+    """QA: "Oscar Bech" and then "oscar  bech " (same birth date) made two requests; the adult
+    case is merged. The running request answers, under the name as first typed; whoever calls
+    the service (not only the form, which tidies the spaces) gets the same."""
+    from datetime import date
+
+    from institutioner.accessrequests.sections import Child
+
+    born = date(2022, 5, 17)
+    first = services.access_request_create(
+        actor=world.administrator, child=Child(name="Oscar Bech", birth_date=born)
+    )
+    for typed in ("oscar  bech ", " OSCAR\tBech", "Oscar   Bech"):
+        again = services.access_request_create(
+            actor=world.administrator, child=Child(name=typed, birth_date=born)
+        )
+        assert again.pk == first.pk
+    assert AccessRequest.objects.get().child_name == "Oscar Bech"
+    # Another child, or the same name born another day, is a request of its own.
+    other = services.access_request_create(
+        actor=world.administrator, child=Child(name="Oscar Beck", birth_date=born)
+    )
+    later = services.access_request_create(
+        actor=world.administrator, child=Child(name="Oscar Bech", birth_date=date(2023, 1, 2))
+    )
+    assert len({first.pk, other.pk, later.pk}) == 3
