@@ -73,6 +73,15 @@ def test_a_calendar_address_is_copied_and_opened_on_a_phone(
     box = address.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 390
     assert address.evaluate("e => e.scrollHeight <= e.clientHeight + 1")  # all of it in view
+    # A municipality's longer host name, a larger number and a secret whose hyphens break the
+    # lines early are still seen whole (the box grows with the address).
+    longer = (
+        "https://indsatsteamet.dagtilbud.eksempel-kommune.dk/kalender/123456/"
+        + "Ab-cD_ef-GH-ij_KL-mn-OP_qr-ST-uv_WX-yz-01_23-4.ics"
+    )
+    address.evaluate("(e, url) => { e.value = url; }", longer)
+    assert address.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
+    address.evaluate("(e, url) => { e.value = url; }", url)
     page.get_by_role("button", name="Kopiér adressen").first.click()
     expect(page.get_by_role("button", name="Kopieret").first).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == url
