@@ -18,7 +18,10 @@ class IndsatsConfig(AppConfig):
         # The maker of the signed agreement's kept PDF (institutioner/files/).
         # Its pages in the access log (institutioner/accesslog/).
         from indsats import access
-        from indsats.agreements import documents  # noqa: F401
+        from indsats.agreements import (
+            documents,  # noqa: F401
+            masterdata,  # noqa: F401 (its Stamdata warnings)
+        )
         from indsats.agreements import notifications as agreements_notifications  # noqa: F401
         from indsats.requests import menu as requests_menu  # noqa: F401
         from indsats.requests import notifications as requests_notifications  # noqa: F401

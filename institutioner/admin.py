@@ -30,7 +30,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from institutioner import access, services
+from institutioner import access, masterdata_checks, services
 from institutioner.history import readable
 from institutioner.models import (
     Assignment,
@@ -293,6 +293,14 @@ class MasterDataAdmin(SafeAutocompleteFields, AdministrationPermissions, History
 
     change_list_template = "admin/institutioner/change_list_with_deleted.html"
     deleted_per_page = 50
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # What the change means elsewhere (institutioner/masterdata_checks.py): said after the
+        # save, beside Django's "changed successfully", never instead of saving.
+        changed = form.changed_data if change else list(form.fields)
+        for warning in masterdata_checks.warnings_for(form.instance, form.initial, changed):
+            messages.warning(request, warning)
 
     def get_urls(self):
         opts = self.model._meta

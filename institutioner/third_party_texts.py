@@ -68,3 +68,24 @@ SIMPLE_HISTORY_TEXTS = [
     gettext_noop("You may edit it again below"),
     ngettext_lazy("entry", "entries", 1),
 ]
+
+# Django's own messages for a decimal number, said plainer than Django's Danish ("Der må
+# maksimalt være 4 cifre i alt" leaves a person wondering whether the decimals count). Ours
+# come first: a project's catalogue (LOCALE_PATHS) overrides Django's for the same text.
+DJANGO_DECIMAL_TEXTS = [
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s digit in total.",
+        "Ensure that there are no more than %(max)s digits in total.",
+        "max",
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s decimal place.",
+        "Ensure that there are no more than %(max)s decimal places.",
+        "max",
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s digit before the decimal point.",
+        "Ensure that there are no more than %(max)s digits before the decimal point.",
+        "max",
+    ),
+]

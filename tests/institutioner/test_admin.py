@@ -989,3 +989,32 @@ def test_a_change_only_to_a_pedagogists_competences_makes_other_forms_stale(clie
     assert refused.status_code == 200
     assert "Nogen har ændret posten, siden du åbnede den" in refused.content.decode()
     assert list(pedagogist.competences.all()) == [competence]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("12,345", "Skriv et tal med højst 4 cifre i alt, før og efter kommaet tilsammen."),
+        ("7,125", "Skriv højst 2 decimaler efter kommaet."),
+        ("123", "Tallet er for stort: højst 2 cifre før kommaet."),
+    ],
+)
+def test_a_decimal_number_too_long_is_said_plainly_in_stamdata(client, world, typed, message):
+    """Django's Danish says "Der må maksimalt være 4 cifre i alt"; ours says what to type."""
+    client.force_login(world.administrator)
+    url = reverse("admin:institutioner_pedagogist_change", args=[world.pedagogist.pk])
+    response = client.post(
+        url,
+        {
+            "user": world.pedagogist.user.pk,
+            "title": world.pedagogist.title,
+            "weekly_hours": typed,
+            "assignments-TOTAL_FORMS": "0",
+            "assignments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    body = html.unescape(response.content.decode())
+    assert message in body
+    assert "Der må maksimalt være" not in body
+    assert f'value="{typed}"' in body
