@@ -89,3 +89,13 @@ DJANGO_DECIMAL_TEXTS = [
         "max",
     ),
 ]
+
+# A text too long, said as the project's own fields say it ("Højst 500 tegn (du har skrevet
+# 612)."), also where a model field's own length check speaks.
+DJANGO_LENGTH_TEXTS = [
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+]

@@ -309,3 +309,21 @@ def test_the_meeting_cancel_service_refuses_rather_than_cuts(world):
             actor=world.administrator, meeting_id=meeting.pk, reason="x" * 10_000
         )
     assert refused.value.message_dict == {"reason": [f"Højst {LINE} tegn (du har skrevet 10000)."]}
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [("WeekSheet", "note"), ("ChecklistItem", "waived_reason"), ("Institution", "street")],
+)
+def test_a_model_fields_own_length_check_speaks_as_the_forms_do(model, field):
+    """Where a model field's own check speaks (a service's full_clean, Stamdata), it says what
+    the forms say, "Højst N tegn (du har skrevet M).", not Django's "Sørg for at denne værdi
+    højst indeholder …"."""
+    from django.apps import apps
+    from django.utils import translation
+
+    model_field = next(m for m in apps.get_models() if m.__name__ == model)._meta.get_field(field)
+    limit = model_field.max_length
+    with translation.override("da"), pytest.raises(ValidationError) as raised:
+        model_field.run_validators("x" * (limit + 7))
+    assert raised.value.messages == [f"Højst {limit} tegn (du har skrevet {limit + 7})."]
