@@ -1,18 +1,40 @@
 """Validators every app uses. The lowest app holds them, so every free-text field can."""
 
 import re
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-# Six digits of a date (DD MM YY, optionally with . - or space between them), up to three
-# separators (hyphen, en or em dash, slash, dot, space: as Word and Outlook write them), four
-# digits; not part of a longer number.
+# Six digits of a date (DD MM YY, optionally with a separator between them), up to three
+# separators, four digits (optionally split in two); not part of a longer number. Separators as
+# Word, Outlook and phones write them: hyphen-minus, the Unicode hyphens and dashes (U+2010-2015,
+# Word's non-breaking hyphen among them), the minus sign, slash, dot, underscore and any space.
+# Digits of any script count (full-width ones from a Japanese keyboard, too).
+_SEP = r"[\s._/\u2010-\u2015\u2212-]"
 _CPR_LIKE = re.compile(
-    r"(?<![0-9])([0-9]{2})[.\s-]?([0-9]{2})[.\s-]?([0-9]{2})[\s./\u2013\u2014-]{0,3}([0-9]{4})(?![0-9])"
+    rf"(?<!\d)(\d{{2}}){_SEP}?(\d{{2}}){_SEP}?(\d{{2}}){_SEP}{{0,3}}(\d{{2}}){_SEP}?(\d{{2}})(?!\d)"
 )
+# Characters a reader does not see, which would otherwise split a number: the soft hyphen, the
+# zero-width space and joiners, the word joiner and the byte-order mark.
+_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+
+
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """`text` with each character in its compatibility form (NFKC: a full-width digit is a
+    digit) and the invisible ones left out, and for each character of it the index in `text` it
+    came from, so a match is cut from what the person wrote."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if char in _INVISIBLE:
+            continue
+        for part in unicodedata.normalize("NFKC", char):
+            chars.append(part)
+            origin.append(index)
+    return "".join(chars), origin
 
 
 def _century(two_digit_year: int, seventh_digit: int) -> int:
@@ -34,11 +56,12 @@ def _is_valid_date(day: int, month: int, year: int) -> bool:
 
 def find_cpr_like(text: str) -> str | None:
     """The first part of `text` that looks like a Danish CPR number, or None."""
-    for match in _CPR_LIKE.finditer(text or ""):
+    normalised, origin = _normalised(text or "")
+    for match in _CPR_LIKE.finditer(normalised):
         day, month, year = (int(part) for part in match.groups()[:3])
         serial = match.group(4)
         if _is_valid_date(day, month, _century(year, int(serial[0])) + year):
-            return match.group(0)
+            return text[origin[match.start()] : origin[match.end() - 1] + 1]
     return None
 
 

@@ -1,6 +1,7 @@
 """`make run`'s configuration really serves the app: pages, static files and Danish 404s."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -60,10 +61,24 @@ def _wait_until_up(server, url, seconds: float = 60) -> tuple[int | None, bytes]
     return None, b""
 
 
-@pytest.fixture
-def demo_server(tmp_path):
-    env = _demo_env(tmp_path)
+@pytest.fixture(scope="module")
+def migrated_database(tmp_path_factory) -> Path:
+    """The demo's SQLite database, migrated once for the module (a minute on a busy machine);
+    each test works on its own copy (`_migrated_env`)."""
+    folder = tmp_path_factory.mktemp("migrated")
+    env = _demo_env(folder)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    return folder / "db.sqlite3"
+
+
+def _migrated_env(tmp_path, migrated_database) -> dict:
+    shutil.copyfile(migrated_database, tmp_path / "db.sqlite3")
+    return _demo_env(tmp_path)
+
+
+@pytest.fixture
+def demo_server(tmp_path, migrated_database):
+    env = _migrated_env(tmp_path, migrated_database)
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -98,7 +113,7 @@ def _procfile() -> dict[str, str]:
     return dict(line.split(": ", 1) for line in lines if line.strip())
 
 
-def test_make_run_honours_port_and_prints_the_real_address(tmp_path):
+def test_make_run_honours_port_and_prints_the_real_address(tmp_path, migrated_database):
     planned = subprocess.run(
         ["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
@@ -108,8 +123,7 @@ def test_make_run_honours_port_and_prints_the_real_address(tmp_path):
     assert "--port" in _procfile()["info"] and "WEB_PORT" in _procfile()["info"]
 
     # The web line of the Procfile, as honcho runs it (in a shell), serves on WEB_PORT.
-    env = _demo_env(tmp_path)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    env = _migrated_env(tmp_path, migrated_database)
     port = _free_port()
     server = subprocess.Popen(
         ["bash", "-c", _procfile()["web"] + " --noreload"],
@@ -135,3 +149,61 @@ def test_make_run_honours_port_and_prints_the_real_address(tmp_path):
         check=True,
     ).stdout
     assert "http://127.0.0.1:8123" in printed and "8000" not in printed
+
+
+_SEND_WHILE_WRITING = """
+import threading, time
+import django
+django.setup()
+from django.db import connection
+from institutioner.models import Notification, User
+from institutioner.notifications.sending import notification_send
+
+user = User.objects.create_user("probe@demo.dk", "x", name="Probe", role="leader")
+message = Notification.objects.create(
+    recipient=user, email=user.email, template="probe", subject="Prøve", body_text="Prøve"
+)
+
+def send():
+    notification_send(notification_id=message.pk)
+    connection.close()
+
+worker = threading.Thread(target=send)
+worker.start()
+time.sleep(0.5)  # the worker is waiting for the mail server's greeting
+started = time.monotonic()
+User.objects.filter(pk=user.pk).update(name="Probe Andersen")  # a page saving something
+print(f"write={time.monotonic() - started:.2f}")
+worker.join()
+message.refresh_from_db()
+print(f"attempts={message.attempts} status={message.status}")
+"""
+
+
+def test_a_hanging_mail_server_does_not_hold_up_the_demos_other_writes(tmp_path, migrated_database):
+    """On SQLite a transaction takes the whole database's write lock (BEGIN IMMEDIATE): the
+    worker must not hold one while it waits for a mail server that never answers, or every page
+    that saves anything waits with it, up to EMAIL_TIMEOUT."""
+    from tests.smtpservers import SMTPServer
+
+    with SMTPServer("silent") as smtp:
+        env = {
+            **_migrated_env(tmp_path, migrated_database),
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
+            "EMAIL_BACKEND": "",
+            "EMAIL_TIMEOUT": "4",
+        }
+        result = subprocess.run(
+            [sys.executable, "-c", _SEND_WHILE_WRITING],
+            cwd=ROOT,
+            env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = dict(part.split("=") for part in result.stdout.split())
+    # The write went through while the worker still waited (4 s) for the silent server.
+    assert float(lines["write"]) < 1.0, result.stdout
+    # And the attempt was counted: the message waits for a later try.
+    assert lines["attempts"] == "1" and lines["status"] == "pending", result.stdout

@@ -4,6 +4,7 @@ The per-message task and the beat's sweep (tasks.py) call these; queueing a mess
 services.py, which hands it to the task after the commit.
 """
 
+import contextlib
 import logging
 import smtplib
 import uuid
@@ -12,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -62,9 +64,9 @@ def notification_send(*, notification_id: int, connection=None) -> bool:
     handed over and marked sent in the same transaction, so a task and the sweep, or two workers,
     cannot both send it; a second one skips the locked row. A worker killed while sending holds
     no lock any more (the database ends its session and rolls back), so the row is pending again
-    and the sweep sends it. On SQLite, which has no row locks, the claim is not atomic: embedded
-    development only. A failure from the mail server is counted, kept and retried after a
-    backoff (a refusal for good fails at once), never raised.
+    and the sweep sends it. On SQLite, which has no row locks, the claim is not atomic and takes
+    no transaction (`_claim`): embedded development only. A failure from the mail server is
+    counted, kept and retried after a backoff (a refusal for good fails at once), never raised.
 
     The duplicate window is as narrow as SMTP allows: the row is marked sent and committed as
     soon as the mail server has accepted the message (its "250" after DATA), before QUIT, which
@@ -76,7 +78,7 @@ def notification_send(*, notification_id: int, connection=None) -> bool:
     attempt is counted; the caller closes it.
     """
     if connection is not None:
-        with transaction.atomic():
+        with _claim():
             sent, unreachable = _send_claimed(notification_id, connection)
         # Raised after the commit, which keeps the counted attempt.
         if unreachable:
@@ -92,7 +94,7 @@ def notification_send(*, notification_id: int, connection=None) -> bool:
     connection = get_connection()
     unreachable = ""
     try:
-        with transaction.atomic():
+        with _claim():
             sent, unreachable = _send_claimed(notification_id, connection)
         return sent
     finally:
@@ -100,6 +102,17 @@ def notification_send(*, notification_id: int, connection=None) -> bool:
             _remember_unreachable(unreachable)
             abandon(connection)
         _close(connection)
+
+
+def _claim():
+    """The transaction that claims a message while it is handed over. On PostgreSQL its row lock
+    is the claim. SQLite (the embedded demo) has no row locks, and its transaction (BEGIN
+    IMMEDIATE, config/settings.py) takes the whole database's write lock: held while a hanging
+    mail server is waited for, every page that saves anything would wait with it, up to
+    EMAIL_TIMEOUT. There each write is its own short transaction instead."""
+    if db_connection.features.has_select_for_update:
+        return transaction.atomic()
+    return contextlib.nullcontext()
 
 
 # A mail server that could not be reached is remembered this long, so the per-message tasks of

@@ -56,10 +56,31 @@ def test_other_text_is_allowed(text):
         "01 01 90 1234",
         "010190/1234",
         "010190—1234",
+        "010203\u20111234",  # Word's non-breaking hyphen (Ctrl+Shift+-)
+        "010203\u20101234",  # hyphen
+        "010203\u20121234",  # figure dash
+        "010203\u22121234",  # minus sign
+        "010203\u00ad1234",  # soft hyphen, invisible
+        "0102\u200b031234",  # a zero-width space inside
+        "010203_1234",
+        "01 02 03 12 34",
+        "３１０１９０１２３４",  # full-width digits
+        "010203\u00a01234",  # no-break space
+        "010203\u202f1234",  # narrow no-break space
     ],
 )
 def test_cpr_written_as_word_and_outlook_write_it_is_found(text):
     assert find_cpr_like(text) is not None
+    with pytest.raises(ValidationError):
+        validate_no_cpr_plain(text)
+
+
+def test_the_part_found_is_cut_from_what_was_written():
+    """The access log masks what was found in the text as typed (a search box), so the part
+    returned is the original's, full-width digits and invisible hyphens included."""
+    assert find_cpr_like("søg ３１０１９０１２３４ nu") == "３１０１９０１２３４"
+    assert find_cpr_like("x 010203\u00ad1234 y") == "010203\u00ad1234"
+    assert find_cpr_like("x 01 02 03 12 34.") == "01 02 03 12 34"
 
 
 # Text the system writes itself (or that is not prose), each with why it needs no CPR guard.
