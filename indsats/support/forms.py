@@ -33,6 +33,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class SupportForm(forms.ModelForm):
     client_token = ClientTokenField()
+    # Changing an application: the saved application the form was opened on
+    # (services.support_stamp); a save from another tab or person in between is refused rather
+    # than overwritten.
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     class Meta:
         model = SupportApplication
@@ -129,6 +133,9 @@ class SupportForm(forms.ModelForm):
             self.fields["institution"].initial = institutions.first()
         if not self.instance.pk:
             self.initial.setdefault("client_token", uuid.uuid4())
+            del self.fields["stamp"]
+        else:
+            self.initial.setdefault("stamp", services.support_stamp(self.instance))
         use_length_message(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -150,6 +157,7 @@ class SupportForm(forms.ModelForm):
                 "single_consent_reason",
             ),
             "client_token",
+            *(["stamp"] if "stamp" in self.fields else []),
         )
 
     def clean_client_token(self):

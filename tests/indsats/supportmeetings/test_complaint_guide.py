@@ -81,12 +81,8 @@ def _email(decision) -> str:
     return _words(told.order_by("-pk").first().body_text)
 
 
-@pytest.mark.parametrize(
-    "outcome", ["granted", "partly_granted", "rejected", "extended", "ended"]
-)
-def test_every_decision_letter_and_its_email_tell_how_to_complain(
-    client, world, settings, outcome
-):
+@pytest.mark.parametrize("outcome", ["granted", "partly_granted", "rejected", "extended", "ended"])
+def test_every_decision_letter_and_its_email_tell_how_to_complain(client, world, settings, outcome):
     settings.MUNICIPALITY_NAME = "Fjordby Kommune"
     decision = _decide(world, outcome)
     client.force_login(world.leader)
