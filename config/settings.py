@@ -15,6 +15,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from config.env import env_bool, env_decimal, env_int, env_list, env_seconds, env_str
+from institutioner.validators import find_cpr_like as _find_cpr_like
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
@@ -564,6 +565,19 @@ RETENTION_EXPORT_DAYS = env_int("RETENTION_EXPORT_DAYS", 30, minimum=1)
 MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Demo Kommune")
 # A PNG or SVG under static/ shown at the top of every PDF.
 MUNICIPALITY_LOGO = env_str("MUNICIPALITY_LOGO", "img/kommune-logo.svg")
+# The complaint guide (klagevejledning, forvaltningsloven § 25) in every support decision letter
+# and its e-mail: where, how and by when the parents complain. Empty: a generic Danish text that
+# names MUNICIPALITY_NAME (indsats/supportmeetings/selectors.py). At most 2,000 characters and
+# no CPR number, as the app's other free text.
+SUPPORT_COMPLAINT_GUIDE = env_str("SUPPORT_COMPLAINT_GUIDE", "").strip()
+if len(SUPPORT_COMPLAINT_GUIDE) > 2000:
+    raise ImproperlyConfigured(
+        f"SUPPORT_COMPLAINT_GUIDE is {len(SUPPORT_COMPLAINT_GUIDE)} characters long: at most 2000"
+    )
+if _find_cpr_like(SUPPORT_COMPLAINT_GUIDE):
+    raise ImproperlyConfigured(
+        "SUPPORT_COMPLAINT_GUIDE contains something that looks like a CPR number"
+    )
 
 # --- Celery -----------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")

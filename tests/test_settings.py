@@ -66,6 +66,14 @@ def test_deploy_check_notices_an_unsafe_setting():
         ({"REDIS_TIMEOUT": "0"}, "REDIS_TIMEOUT=0 must be a number of seconds of at least"),
         ({"DATABASE_CONNECT_TIMEOUT": "1"}, "DATABASE_CONNECT_TIMEOUT=1 must be at least 2"),
         (
+            {"SUPPORT_COMPLAINT_GUIDE": "Klag til 010203-1234."},
+            "SUPPORT_COMPLAINT_GUIDE contains something that looks like a CPR number",
+        ),
+        (
+            {"SUPPORT_COMPLAINT_GUIDE": "Klag. " * 400},
+            "SUPPORT_COMPLAINT_GUIDE is 2399 characters long: at most 2000",
+        ),
+        (
             {"CELERY_TASK_SOFT_TIME_LIMIT": "60", "CELERY_TASK_TIME_LIMIT": "60"},
             "CELERY_TASK_TIME_LIMIT must be larger than CELERY_TASK_SOFT_TIME_LIMIT",
         ),

@@ -33,6 +33,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class SupportForm(forms.ModelForm):
     client_token = ClientTokenField()
+    # Changing an application: the saved application the form was opened on
+    # (services.support_stamp); a save from another tab or person in between is refused rather
+    # than overwritten.
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     class Meta:
         model = SupportApplication
@@ -112,6 +116,9 @@ class SupportForm(forms.ModelForm):
         self.fields["single_consent_reason"].widget.attrs["maxlength"] = LINE
         hours = self.fields["hours_per_week"]
         hours.widget.attrs.update(min="0.5", max="40", step="0.5")
+        # A special place has no hours: the field shows for support hours only
+        # (static/js/support-form.js; without it the server refuses hours with a place).
+        hours.widget.attrs["data-for-kinds"] = SupportKind.SUPPORT_HOURS
         # As the decision form: above 0 and at most 40 hours a week, one message.
         # (Before the digits check, so 1000 is told it is above 40, not that it has 4 digits.)
         hours.validators[:0] = [MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal(40))]
@@ -126,6 +133,9 @@ class SupportForm(forms.ModelForm):
             self.fields["institution"].initial = institutions.first()
         if not self.instance.pk:
             self.initial.setdefault("client_token", uuid.uuid4())
+            del self.fields["stamp"]
+        else:
+            self.initial.setdefault("stamp", services.support_stamp(self.instance))
         use_length_message(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -147,6 +157,7 @@ class SupportForm(forms.ModelForm):
                 "single_consent_reason",
             ),
             "client_token",
+            *(["stamp"] if "stamp" in self.fields else []),
         )
 
     def clean_client_token(self):

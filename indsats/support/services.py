@@ -6,6 +6,7 @@ in the same transaction (the outbox sends them after commit). E-mails name the a
 as "Ansøgning #id (institution)": never the child.
 """
 
+import hashlib
 import logging
 from datetime import date, timedelta
 
@@ -68,6 +69,22 @@ LINKABLE_REQUEST_STATUSES = (RequestStatus.ACCEPTED,)
 # child in daycare is born at most 7 years ago and not in the future; the period's bounds are
 # periods.py's, which the committee's decision keeps too.
 BIRTH_YEARS_BACK = 7
+
+
+class SupportChangedMeanwhile(StateError):
+    """The application was saved elsewhere (another tab or person) after the form opened."""
+
+
+def support_stamp(application: SupportApplication) -> str:
+    """What a change form keeps of the application as it was opened: every value the form shows
+    (an attached document or a message does not make the form stale)."""
+    parts = [application.status]
+    for field in SUPPORT_FIELDS:
+        value = getattr(application, f"{field}_id" if field in ("institution", "group") else field)
+        parts.append("" if value is None else str(value))
+    earlier = sorted(application.earlier_interventions.values_list("pk", flat=True))
+    parts.append(",".join(str(pk) for pk in earlier))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
 class DocumentNotSaved(StateError):
@@ -248,13 +265,26 @@ def support_create(*, actor: User, data: dict, client_token) -> tuple[SupportApp
 
 
 @transaction.atomic
-def support_update(*, actor: User, application_id: int, data: dict) -> SupportApplication:
+def support_update(
+    *, actor: User, application_id: int, data: dict, expected_stamp: str = ""
+) -> SupportApplication:
+    """`expected_stamp` is `support_stamp()` when the form was opened: if the application was
+    saved since (another tab, another person), nothing is overwritten."""
     application = _lock(application_id)
     _require(
         application,
         (SupportStatus.DRAFT, SupportStatus.NEEDS_INFO),
         _("The application is %(status)s and can no longer be changed."),
     )
+    if expected_stamp and expected_stamp != support_stamp(application):
+        raise SupportChangedMeanwhile(
+            _(
+                "The application was saved by someone else, or in another tab, after you "
+                "opened this form, so your changes are not saved. What you typed is still in "
+                "the form below: save again to replace the application with it, or cancel to "
+                "see the application as it is now."
+            )
+        )
     _check_scope(actor, data)
     earlier = check_earlier(data)
     _fill(application, data)

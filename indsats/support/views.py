@@ -116,8 +116,20 @@ def support_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.support_update(
-                actor=request.user, application_id=application.pk, data=form.cleaned_data
+                actor=request.user,
+                application_id=application.pk,
+                data=form.cleaned_data,
+                expected_stamp=form.cleaned_data.get("stamp") or "",
             )
+        except services.SupportChangedMeanwhile as error:
+            # Keep what was typed; a second save now means "mine, knowing about the other
+            # change" (the stamp is the application's as it is now).
+            posted = request.POST.copy()
+            application.refresh_from_db()
+            posted["stamp"] = services.support_stamp(application)
+            form = SupportForm(posted, instance=application, user=request.user)
+            form.is_valid()
+            form.add_error(None, error.message)
         except StateError as error:
             form.add_error(None, error.message)
         except ValidationError as error:

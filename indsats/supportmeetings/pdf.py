@@ -91,9 +91,12 @@ def _ended_grant(decision: SupportDecision) -> SupportDecision | None:
 
 def decision_letter_pdf(decision: SupportDecision) -> bytes:
     """The letter of a grant (hours, period, re-visitation), a rejection (what was applied for)
-    or an ending (the grant that stops and its last day), each with the reasons."""
+    or an ending (the grant that stops and its last day), each with the reasons and the
+    complaint guide (klagevejledning)."""
     app = decision.application
     ending = decision.outcome == SupportOutcome.ENDED
+    with translation.override("da"):
+        guide = selectors.complaint_guide()
     return _render(
         "pdf/support_decision_letter.html",
         {
@@ -108,5 +111,6 @@ def decision_letter_pdf(decision: SupportDecision) -> bytes:
             "is_ending": ending,
             "is_rejection": decision.outcome == SupportOutcome.REJECTED,
             "ended_grant": _ended_grant(decision) if ending else None,
+            "complaint_guide": guide,
         },
     )

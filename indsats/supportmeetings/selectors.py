@@ -1,8 +1,10 @@
 """Reads of the visitation meetings: the board's items, the list, links to the application."""
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indsats.models import (
     GRANTING_OUTCOMES,
@@ -21,6 +23,20 @@ from indsats.models import (
 
 def support_url(application: SupportApplication) -> str:
     return reverse("support_detail", args=[application.pk])
+
+
+def complaint_guide() -> str:
+    """The klagevejledning every decision letter carries (forvaltningsloven § 25: an
+    administrative decision tells how to complain): the municipality's own text
+    (SUPPORT_COMPLAINT_GUIDE), or a generic one that names the municipality."""
+    if settings.SUPPORT_COMPLAINT_GUIDE:
+        return settings.SUPPORT_COMPLAINT_GUIDE
+    return _(
+        "If you disagree with the decision, you can complain. Send the complaint to "
+        "%(municipality)s within four weeks after you received the decision. The "
+        "administration reassesses the case, and if it upholds the decision, the complaint is "
+        "passed on to the complaints body."
+    ) % {"municipality": settings.MUNICIPALITY_NAME}
 
 
 def document_url(document: SupportDocument) -> str:

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
@@ -863,11 +863,17 @@ def support_decide(
         documents.decision_letter(decision)
     # The subject names the application and the institution, never the child.
     url = selectors.support_url(application) or reverse("start")
+    context = {"app": application, "decision": decision, "url": url}
+    if outcome in LETTER_OUTCOMES:
+        # A decision tells how to complain, in the e-mail as in the letter (the e-mails are
+        # Danish whoever decides).
+        with translation.override("da"):
+            context["complaint_guide"] = selectors.complaint_guide()
     notification_queue_many(
         recipients=list(User.objects.leaders_of(application.institution_id)),
         template="support_decided",
         kind=NotificationKind.SUPPORT,
-        context={"app": application, "decision": decision, "url": url},
+        context=context,
         url=url,
     )
     return decision

@@ -24,7 +24,7 @@ from institutioner.errors import StateError
 from institutioner.menu import entries_for
 from institutioner.models import AccessAction, AccessLogEntry
 from tests import factories
-from tests.indsats.support.helpers import CHILD, ask, make_application, support_data
+from tests.indsats.support.helpers import CHILD, ask, make_application, pdf_upload, support_data
 
 pytestmark = pytest.mark.django_db
 
@@ -632,3 +632,60 @@ def test_a_special_places_page_shows_no_hours_row(client, world):
     label = "Timer om ugen, ansøgt"
     assert label not in client.get(reverse("support_detail", args=[place.pk])).content.decode()
     assert label in client.get(reverse("support_detail", args=[hours.pk])).content.decode()
+
+
+def test_the_form_hides_the_hours_for_a_special_place_with_its_script(client, world):
+    """static/js/support-form.js hides and disables the hours while a special place is chosen
+    (tests/e2e/test_support_form.py); the page carries the script and marks the field."""
+    client.force_login(world.leader)
+    place = make_application(world, kind=SupportKind.I_PLACE, hours_per_week=None, attach=False)
+    for url in (reverse("support_create"), reverse("support_edit", args=[place.pk])):
+        page = client.get(url, follow=True).content.decode()
+        assert "js/support-form.js" in page and 'class="support-form"' in page
+        (hours,) = [tag for tag in page.split("<input") if 'name="hours_per_week"' in tag]
+        assert 'data-for-kinds="support_hours"' in hours.split(">")[0]
+        assert page.count("data-for-kinds") == 1
+
+
+def test_a_change_from_a_stale_tab_is_refused_and_keeps_what_was_typed(client, world):
+    """Two tabs (or two leaders) open the same draft: the first save wins; the second is refused
+    rather than silently overwriting it, keeps what was typed, and a save again replaces the
+    application knowingly. An attached document does not make the form stale."""
+    application = make_application(world, attach=False)
+    client.force_login(world.leader)
+    url = reverse("support_edit", args=[application.pk])
+    opened = client.get(url).context["form"].initial.get("stamp", "")
+    first = form_post(world, everyday_needs="Tab A: den nye beskrivelse.", hours_per_week="12")
+    assert client.post(url, {**first, "stamp": opened}).status_code == 302
+    second = form_post(world, tried_already="Tab B: kun denne ændring.")
+    response = client.post(url, {**second, "stamp": opened})
+    assert response.status_code == 200
+    with translation.override("da"):
+        message = gettext(
+            "The application was saved by someone else, or in another tab, after you opened "
+            "this form, so your changes are not saved. What you typed is still in the form "
+            "below: save again to replace the application with it, or cancel to see the "
+            "application as it is now."
+        )
+    form = response.context["form"]
+    assert form.non_field_errors() == [message]
+    assert "Tab B: kun denne ændring." in response.content.decode()
+    application.refresh_from_db()
+    assert application.everyday_needs == "Tab A: den nye beskrivelse."
+    assert application.hours_per_week == Decimal("12")
+    assert application.tried_already != "Tab B: kun denne ændring."
+    # Saving again from the refused form: the leader has seen the message.
+    again = {**second, "stamp": form["stamp"].value()}
+    assert client.post(url, again).status_code == 302
+    application.refresh_from_db()
+    assert application.tried_already == "Tab B: kun denne ændring."
+    # A document attached in another tab changes nothing the form shows.
+    opened = client.get(url).context["form"].initial.get("stamp", "")
+    services.support_document_add(
+        actor=world.leader,
+        application_id=application.pk,
+        kind="ppv",
+        upload=pdf_upload("ppv.pdf"),
+    )
+    third = form_post(world, tried_already="Efter vedhæftningen.")
+    assert client.post(url, {**third, "stamp": opened}).status_code == 302
