@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -1059,6 +1060,11 @@ class FollowUp(models.Model):
     @property
     def answered(self) -> bool:
         return self.answered_at is not None
+
+    @property
+    def overdue(self) -> bool:
+        """Its day has passed and nobody answered (a void one is not waited for)."""
+        return not self.answered and self.due_on < timezone.localdate() and not self.void
 
     @property
     def goals_in_use(self) -> str:
