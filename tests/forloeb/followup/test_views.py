@@ -213,3 +213,19 @@ def test_an_overdue_follow_up_is_marked_as_overdue_evaluations_are(client, world
     assert not FollowUp.objects.select_related("course").get(pk=today.pk).overdue
     client.force_login(world.administrator)
     assert overdue not in client.get(reverse("follow_up_list")).content.decode()
+
+
+def test_the_follow_ups_after_closing_are_not_named_as_the_courses_phase():
+    """ "Opfølgning" is the course's third phase (seed 001); the check 3 and 6 months after
+    closing is forankring. The access request's table of the follow-ups' goals named its
+    follow-up column with the phase's own text."""
+    from django.utils import translation
+
+    from forloeb.models import Phase
+    from institutioner.accessrequests.sections import registered
+
+    [goals] = [s for s in registered() if s.key == "follow_up_goals"]
+    label = dict(goals.columns)["follow_up"]
+    for language in ("da", "en"):
+        with translation.override(language):
+            assert str(label) != str(Phase.FOLLOW_UP.label), language
