@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -155,13 +156,33 @@ class CourseEvent(models.Model):
     from_phase = models.CharField(max_length=20, choices=Phase.choices, blank=True)
     to_phase = models.CharField(max_length=20, choices=Phase.choices, blank=True)
     message = models.TextField(blank=True, validators=[validate_no_cpr_plain])
+    # A phase move's reason as it was given: the administration's (any phase), or why the
+    # unticked items of the phase were left; and those items' keys (CHECKLIST of `from_phase`).
+    # The course's history shows them beside the phase change; `message` is the sentence the
+    # course page lists.
+    reason = models.TextField(
+        _("reason"),
+        blank=True,
+        max_length=LINE,
+        validators=[validate_no_cpr_plain, MaxLength(LINE)],
+    )
+    unticked_items = models.JSONField(_("not ticked"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [length_constraint("reason", LINE, prefix="course_event")]
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def unticked_labels(self) -> list[str]:
+        """The unticked items by their names, as the checklist of the phase it left names them."""
+        if not self.unticked_items or self.from_phase not in Phase.values:
+            return []
+        names = dict(CHECKLIST.get(Phase(self.from_phase), []))
+        return [str(names.get(key, key)) for key in self.unticked_items]
 
 
 class CourseNote(models.Model):
@@ -1039,6 +1060,11 @@ class FollowUp(models.Model):
     @property
     def answered(self) -> bool:
         return self.answered_at is not None
+
+    @property
+    def overdue(self) -> bool:
+        """Its day has passed and nobody answered (a void one is not waited for)."""
+        return not self.answered and self.due_on < timezone.localdate() and not self.void
 
     @property
     def goals_in_use(self) -> str:

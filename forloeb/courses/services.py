@@ -35,9 +35,26 @@ from institutioner.validators import validate_no_cpr, validate_no_cpr_plain
 from institutioner.workdays import not_a_working_day
 
 
-def _event(course, *, actor, message, from_phase="", to_phase="") -> CourseEvent:
+def _event(
+    course,
+    *,
+    actor,
+    message,
+    from_phase="",
+    to_phase="",
+    reason="",
+    unticked_items: list[str] | None = None,
+) -> CourseEvent:
+    """One row of the course's history. A phase move keeps its reason and the keys of the
+    items it left unticked in their own fields (the history page shows them from there)."""
     return CourseEvent.objects.create(
-        course=course, actor=actor, message=message, from_phase=from_phase, to_phase=to_phase
+        course=course,
+        actor=actor,
+        message=message,
+        from_phase=from_phase,
+        to_phase=to_phase,
+        reason=reason,
+        unticked_items=unticked_items or [],
     )
 
 
@@ -208,7 +225,15 @@ def course_advance(*, actor: User, course_id: int, expected_phase: str, reason: 
             "items": ", ".join(item.label for item in open_items),
             "reason": reason,
         }
-    _event(course, actor=actor, from_phase=before, to_phase=target, message=message)
+    _event(
+        course,
+        actor=actor,
+        from_phase=before,
+        to_phase=target,
+        message=message,
+        reason=reason if open_items else "",
+        unticked_items=[item.key for item in open_items],
+    )
     return course
 
 
@@ -277,6 +302,7 @@ def course_set_phase(
         from_phase=before,
         to_phase=phase,
         message=text % {"phase": course.get_phase_display().lower(), "reason": reason},
+        reason=reason,
     )
     return course
 
@@ -666,7 +692,7 @@ def course_anonymise(*, course_id: int, before: datetime) -> bool:
     )
     text_anonymise(Evaluation, where={"course_id": course.pk}, replace=("participants", "summary"))
     text_anonymise(ChecklistItem, where={"course_id": course.pk}, replace=("waived_reason",))
-    text_anonymise(CourseEvent, where={"course_id": course.pk}, replace=("message",))
+    text_anonymise(CourseEvent, where={"course_id": course.pk}, replace=("message", "reason"))
     hooks.course_anonymised(course_id=course.pk)
     agreement_anonymise(agreement_id=course.agreement_id, before=before)
     Course.objects.filter(pk=course.pk).update(anonymised_at=timezone.now())

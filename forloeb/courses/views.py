@@ -1,5 +1,3 @@
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -450,53 +448,38 @@ def course_history(request, pk: int):
     return render(request, "forloeb/courses/course_history.html", {"course": course, "rows": rows})
 
 
-def _reason_patterns() -> list[re.Pattern]:
-    """The course's phase messages (services) with a reason, as patterns that find the reason
-    (and the unticked items) in a stored message."""
-    templates = [
-        _("The administration reopened the course in the phase %(phase)s. Why: %(reason)s"),
-        _("The administration moved the course to the phase %(phase)s. Why: %(reason)s"),
-        _("Phase changed to %(phase)s.") + " " + _("Not ticked: %(items)s. Why: %(reason)s"),
-    ]
-    parts = {
-        re.escape("%(phase)s"): r".*?",
-        re.escape("%(items)s"): r"(?P<items>.*?)",
-        re.escape("%(reason)s"): r"(?P<reason>.*)",
-    }
-    patterns = []
-    for template in templates:
-        pattern = re.escape(template)
-        for placeholder, group in parts.items():
-            pattern = pattern.replace(placeholder, group)
-        patterns.append(re.compile(pattern, re.DOTALL))
-    return patterns
-
-
 def _add_phase_reasons(rows: list, course: Course) -> None:
     """The stored history keeps the phase, not why it was moved: the reason (the
-    administration's, or why unticked items were left) is in the course's own history, and is
-    shown beside the phase change it was given with."""
+    administration's, or why unticked items were left) and the items left are kept on the
+    course's event of the move (`CourseEvent.reason`, `.unticked_items`), and shown beside the
+    phase change it was given with: the last phase change saved before the event, when it moved
+    between the event's phases (a move saves the course, then its event, in one transaction)."""
     course_name = str(Course._meta.verbose_name).capitalize()
-    phase_label = str(Course._meta.get_field("phase").verbose_name).capitalize()
-    patterns = _reason_patterns()
-    for event in course.events.exclude(to_phase="").exclude(from_phase=""):
-        match = next((m for p in patterns if (m := p.fullmatch(event.message))), None)
-        if match is None:
+    phase_field = Course._meta.get_field("phase")
+    phase_label = str(phase_field.verbose_name).capitalize()
+    phase_names = dict(phase_field.flatchoices)
+    moves = []
+    for row in rows:
+        if row.what != course_name:
             continue
-        changes = [Change(label=_("Reason"), old="", new=match["reason"])]
-        if match.groupdict().get("items"):
-            changes.insert(0, Change(label=_("Not ticked"), old="", new=match["items"]))
-        # The phase change saved in the same step, just before the event.
-        candidates = [
-            row
-            for row in rows
-            if row.what == course_name
-            and any(change.label == phase_label for change in row.changes)
-            and abs((event.created_at - row.when).total_seconds()) < 60
-        ]
-        if candidates:
-            row = min(candidates, key=lambda r: abs((event.created_at - r.when).total_seconds()))
-            row.changes.extend(changes)
+        change = next((c for c in row.changes if c.label == phase_label), None)
+        if change is not None:
+            moves.append((row, change.old, change.new))
+    events = course.events.exclude(to_phase="").exclude(from_phase="").exclude(reason="")
+    for event in events:
+        # The rows are newest first: the last phase change saved before the event is its move.
+        move = next((m for m in moves if m[0].when <= event.created_at), None)
+        if move is None or move[1:] != (
+            str(phase_names[event.from_phase]),
+            str(phase_names[event.to_phase]),
+        ):
+            continue
+        row = move[0]
+        if event.unticked_labels:
+            row.changes.append(
+                Change(label=_("Not ticked"), old="", new=", ".join(event.unticked_labels))
+            )
+        row.changes.append(Change(label=_("Reason"), old="", new=event.reason))
 
 
 @require_POST

@@ -62,7 +62,8 @@ register(
         key="follow_up_goals",
         title=_("The goals in those follow-ups"),
         columns=(
-            ("follow_up", _("Follow-up")),
+            # Not the course's phase "Follow-up" (Opfølgning): the check after closing.
+            ("follow_up", _("Lasting-change follow-up")),
             ("goal", _("Goal")),
             ("in_use", _("Still in use")),
         ),

@@ -567,6 +567,49 @@ def test_course_history_shows_why_the_course_was_moved(client, world, stuck):
     assert "Opfølgning</del>" in row and "Frida Forvaltning" in row
 
 
+def test_a_phase_move_keeps_its_reason_and_unticked_items_in_fields(world, stuck):
+    """Not only inside the sentence: the reason and the keys of the items left unticked are
+    the event's own fields (retention clears the reason with the sentence: test_retention)."""
+    course, _final = stuck
+    moves = list(course.events.exclude(from_phase="").order_by("pk"))
+    assert [(e.from_phase, e.reason, e.unticked_items) for e in moves] == [
+        ("startup", REASON, ["coordination", "contracting", "leadership_startup"]),
+        ("practice", REASON, ["practice_roles", "reflections", "practice_team"]),
+    ]
+    assert moves[1].unticked_labels[0] == "Praksis foran, ved siden af og bagved personalet"
+    services.course_set_phase(
+        actor=world.administrator, course_id=course.pk, phase="closed", reason="Flyttet."
+    )
+    services.course_set_phase(
+        actor=world.administrator, course_id=course.pk, phase="practice", reason="Genåbnet."
+    )
+    *_moves, closing, reopening = course.events.exclude(from_phase="").order_by("pk")
+    assert (closing.reason, closing.unticked_items) == ("Flyttet.", [])
+    assert (reopening.from_phase, reopening.reason) == ("closed", "Genåbnet.")
+
+
+def test_course_history_shows_the_reason_whatever_language_the_move_was_made_in(
+    client, world, stuck
+):
+    """The reason comes from the event's fields, not from reading the sentence back: a move
+    made while the app spoke English (a task, a session in English) shows it too."""
+    from django.utils import translation
+
+    course, _final = stuck
+    with translation.override("en"):
+        services.course_set_phase(
+            actor=world.administrator,
+            course_id=course.pk,
+            phase="practice",
+            reason="Moved back: the practice continues.",
+        )
+    client.force_login(world.administrator)
+    body = client.get(reverse("course_history", args=[course.pk])).content.decode()
+    at = body.index("Moved back: the practice continues.")
+    row = body[body.rindex("<tr>", 0, at) : body.index("</tr>", at)]
+    assert "<strong>Begrundelse</strong>" in row and "Opfølgning</del>" in row
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_agreement_history_page_per_role(client, world, role):
     agreement, _version = agreement_in_force(world)

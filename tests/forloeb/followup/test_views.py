@@ -173,3 +173,59 @@ def test_the_list_writes_dates_with_the_months_name(client, world, follow_up):
     page = client.get(reverse("follow_up_list")).content.decode()
     assert formats.date_format(follow_up.due_on, "j. F Y") in page
     assert formats.date_format(follow_up.due_on, "j. M Y") not in page
+
+
+def test_an_overdue_follow_up_is_marked_as_overdue_evaluations_are(client, world, follow_up):
+    """A follow-up whose day has passed unanswered says "overskredet" (red, as an overdue
+    evaluation does) in the list, on the course page, on the leader's start page and on its own
+    page; one due today, an answered one and a void one do not."""
+    overdue = 'text-bg-danger">overskredet</span>'
+    assert follow_up.due_on < timezone.localdate()
+    today = FollowUp.objects.create(
+        course=follow_up.course,
+        months=6,
+        closed_on=follow_up.closed_on,
+        due_on=timezone.localdate(),
+    )
+    pages = [
+        reverse("follow_up_list"),
+        reverse("course_detail", args=[follow_up.course_id]),
+        reverse("follow_up_answer", args=[follow_up.pk]),
+    ]
+    client.force_login(world.leader)
+    for url in [*pages, "/"]:
+        assert client.get(url).content.decode().count(overdue) == 1, url
+    assert overdue not in client.get(reverse("follow_up_answer", args=[today.pk])).content.decode()
+
+    client.post(reverse("follow_up_answer", args=[follow_up.pk]), _answer())
+    for url in [*pages, "/"]:
+        assert overdue not in client.get(url).content.decode(), url
+
+    # Reopened: the follow-ups of its closing are void, not waited for.
+    FollowUp.objects.filter(pk=today.pk).update(due_on=timezone.localdate() - timedelta(days=1))
+    assert FollowUp.objects.get(pk=today.pk).overdue
+    courses.course_set_phase(
+        actor=world.administrator,
+        course_id=follow_up.course_id,
+        phase=Phase.FOLLOW_UP,
+        reason="Genåbnet.",
+    )
+    assert not FollowUp.objects.select_related("course").get(pk=today.pk).overdue
+    client.force_login(world.administrator)
+    assert overdue not in client.get(reverse("follow_up_list")).content.decode()
+
+
+def test_the_follow_ups_after_closing_are_not_named_as_the_courses_phase():
+    """ "Opfølgning" is the course's third phase (seed 001); the check 3 and 6 months after
+    closing is forankring. The access request's table of the follow-ups' goals named its
+    follow-up column with the phase's own text."""
+    from django.utils import translation
+
+    from forloeb.models import Phase
+    from institutioner.accessrequests.sections import registered
+
+    [goals] = [s for s in registered() if s.key == "follow_up_goals"]
+    label = dict(goals.columns)["follow_up"]
+    for language in ("da", "en"):
+        with translation.override(language):
+            assert str(label) != str(Phase.FOLLOW_UP.label), language
