@@ -100,9 +100,7 @@ def can_copy_request(user: User, req: InterventionRequest) -> bool:
     """Copying into a new draft: the institution's leaders (as making a request), from a
     withdrawn or rejected request whose text retention has not removed."""
     return (
-        can_create_request(user)
-        and req.status in COPYABLE_STATUSES
-        and req.anonymised_at is None
+        can_create_request(user) and req.status in COPYABLE_STATUSES and req.anonymised_at is None
     )
 
 

@@ -69,6 +69,7 @@ def copy_initial(source: InterventionRequest) -> dict[str, Any]:
         initial["wished_start"] = source.wished_start
     return initial
 
+
 ZERO = Decimal("0")
 
 

@@ -240,9 +240,7 @@ def compare_dashboards(client, settings, data: dict, *, scale: str, result_name:
         flow.waiting_for_leader,
         flow.accepted_without_agreement,
     ) == (baseline["waiting"], baseline["with_leader"], baseline["accepted"])
-    assert (flow.oldest_waiting.isoformat() if flow.oldest_waiting else None) == baseline[
-        "oldest"
-    ]
+    assert (flow.oldest_waiting.isoformat() if flow.oldest_waiting else None) == baseline["oldest"]
     assert [e.pk for e in flow.rejections] == baseline["rejections"]
     pages.append(("Anmodninger", "/fordeling/anmodninger/", {}, "/baseline/flow/", params))
 

@@ -26,9 +26,7 @@ def _withdrawn(world, **overrides):
 def _rejected(world, **overrides):
     overrides.setdefault("wished_start", _ahead())
     req = make_request(world, submit=True, **overrides)
-    return services.request_reject(
-        actor=world.administrator, request_id=req.pk, reason="Ikke nu."
-    )
+    return services.request_reject(actor=world.administrator, request_id=req.pk, reason="Ikke nu.")
 
 
 def _copy_form(client, source):
@@ -155,9 +153,10 @@ def test_other_states_are_not_copied(client, world, state):
     if state == "accepted":
         accept(world, req)
     client.force_login(world.leader)
-    assert reverse("request_copy", args=[req.pk]) not in client.get(
-        reverse("request_detail", args=[req.pk])
-    ).content.decode()
+    assert (
+        reverse("request_copy", args=[req.pk])
+        not in client.get(reverse("request_detail", args=[req.pk])).content.decode()
+    )
     response = client.get(reverse("request_copy", args=[req.pk]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("request_detail", args=[req.pk])
     assert InterventionRequest.objects.count() == 1
