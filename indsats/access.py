@@ -91,6 +91,19 @@ def can_withdraw_request(user: User, req: InterventionRequest) -> bool:
     )
 
 
+# A withdrawn or rejected request can be started again: copied into a new draft (the leader
+# withdrew it by mistake, or tries again later). Not one that retention has emptied.
+COPYABLE_STATUSES = (RequestStatus.WITHDRAWN, RequestStatus.REJECTED)
+
+
+def can_copy_request(user: User, req: InterventionRequest) -> bool:
+    """Copying into a new draft: the institution's leaders (as making a request), from a
+    withdrawn or rejected request whose text retention has not removed."""
+    return (
+        can_create_request(user) and req.status in COPYABLE_STATUSES and req.anonymised_at is None
+    )
+
+
 def assigned_requests_for(user: User) -> QuerySet[InterventionRequest]:
     """The requests a pedagogist is assigned to (their interventions); none for anyone else."""
     if not access.is_pedagogist(user):

@@ -224,6 +224,11 @@ RULES = {
         {**signed_in(404), "leader": 302},
     ),
     "request_draft_delete": (lambda w: {"pk": w.draft_request.pk}, everyone(405)),
+    # Withdrawn and rejected requests are copied; a draft's leader is sent back to its page.
+    "request_copy": (
+        lambda w: {"pk": w.draft_request.pk},
+        {**signed_in(404), "leader": 302},
+    ),
     "triage_queue": (no_kwargs, {**signed_in(404), "administration": 200}),
     "triage_detail": (
         lambda w: {"pk": w.submitted_request.pk},

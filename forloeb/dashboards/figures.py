@@ -547,8 +547,11 @@ class Rejection:
 class Flow:
     months: list[tuple[date, dict[str, int]]]  # first of the month → {status: requests}
     waits: list[int]  # days from submission to the first agreement in force, in the period
+    # As the administration's start page counts them: submitted and waiting for triage, and
+    # sent back to the leader with a question (waiting for the leader's answer, not for triage).
     waiting_for_triage: int
-    oldest_waiting: datetime | None
+    oldest_waiting: datetime | None  # the oldest of those waiting for triage
+    waiting_for_leader: int
     accepted_without_agreement: int
     rejections: list[Rejection]  # the latest REJECTIONS_SHOWN
     more_rejections: bool  # there were more in the period
@@ -621,13 +624,9 @@ def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flo
             condition=Q(agreement__versions__status=VersionStatus.IN_FORCE),
         )
     ).aggregate(
-        waiting=Count(
-            "pk", filter=Q(status__in=[RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO])
-        ),
-        oldest=Min(
-            "submitted_at",
-            filter=Q(status__in=[RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO]),
-        ),
+        waiting=Count("pk", filter=Q(status=RequestStatus.SUBMITTED)),
+        oldest=Min("submitted_at", filter=Q(status=RequestStatus.SUBMITTED)),
+        with_leader=Count("pk", filter=Q(status=RequestStatus.NEEDS_INFO)),
         accepted=Count(
             "pk", filter=Q(status=RequestStatus.ACCEPTED, version_in_force__isnull=True)
         ),
@@ -657,6 +656,7 @@ def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flo
         waits=waits,
         waiting_for_triage=now["waiting"],
         oldest_waiting=now["oldest"],
+        waiting_for_leader=now["with_leader"],
         accepted_without_agreement=now["accepted"],
         rejections=rejections[:REJECTIONS_SHOWN],
         more_rejections=len(rejections) > REJECTIONS_SHOWN,

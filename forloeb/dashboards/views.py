@@ -771,6 +771,11 @@ class EffectLine:
     follow_ups: str
     in_use: str
 
+    @property
+    def labelled_areas(self) -> list[tuple[str, str]]:
+        """Each area's name beside its mean: a phone's card names every figure."""
+        return list(zip([str(area.label) for area in RatingArea], self.areas, strict=True))
+
 
 def _effect_lines(rows: list[effect.EffectRow]) -> list[EffectLine]:
     text = _number_text()

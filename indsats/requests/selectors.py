@@ -38,6 +38,38 @@ SPARRING_HOURS: Decimal = settings.HOURS_SPARRING_PER_14_DAYS / 2
 
 REPEAT_WINDOW = timedelta(days=365)
 
+
+# What a copy of a request takes into its new draft: all the leader wrote, not its state.
+COPIED_FIELDS = (
+    "institution",
+    "group",
+    "need",
+    "age_group",
+    "group_size",
+    "tried_already",
+    "wished_weeks",
+    "wished_weekdays",
+    "wished_time_from",
+    "wished_time_to",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+
+
+def copy_initial(source: InterventionRequest) -> dict[str, Any]:
+    """A new draft's form filled in from `source` (`request_copy`). The wished start only while
+    it is still ahead: one that has passed is chosen anew (the form refuses a day in the past)."""
+    initial: dict[str, Any] = {field: getattr(source, field) for field in COPIED_FIELDS}
+    initial["institution"] = source.institution_id
+    initial["group"] = source.group_id
+    initial["focus_levels"] = [f.level for f in source.focus_levels.all()]
+    initial["themes"] = [t.theme for t in source.themes.all()]
+    if source.wished_start >= timezone.localdate():
+        initial["wished_start"] = source.wished_start
+    return initial
+
+
 ZERO = Decimal("0")
 
 

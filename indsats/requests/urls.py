@@ -9,6 +9,7 @@ urlpatterns = [
     path("anmodninger/<int:pk>/ret/", views.request_edit, name="request_edit"),
     path("anmodninger/<int:pk>/indsend/", views.request_submit, name="request_submit"),
     path("anmodninger/<int:pk>/traek-tilbage/", views.request_withdraw, name="request_withdraw"),
+    path("anmodninger/<int:pk>/kopier/", views.request_copy, name="request_copy"),
     path("anmodninger/<int:pk>/slet/", views.request_draft_delete, name="request_draft_delete"),
     path("visitation/", views.triage_queue, name="triage_queue"),
     path("visitation/<int:pk>/", views.triage_detail, name="triage_detail"),

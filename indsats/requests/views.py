@@ -61,12 +61,31 @@ def request_list(request):
 def request_create(request):
     if not access.can_create_request(request.user):
         raise Http404
+    return _new_request(request)
+
+
+@login_required
+def request_copy(request, pk: int):
+    """A new draft's form filled in from a withdrawn or rejected request; nothing is saved until
+    the leader saves it, as a new request (the copied one is left as it is)."""
+    source = access.get_request_for_leader(request.user, pk)
+    if not access.can_copy_request(request.user, source):
+        messages.error(
+            request, _("Only a withdrawn or rejected request can be copied into a new draft.")
+        )
+        return redirect("request_detail", pk=source.pk)
+    return _new_request(request, source=source)
+
+
+def _new_request(request, *, source=None):
+    """The form for a new draft (empty, or a copy of `source`) and its save."""
     if request.method != "POST":
         # The form's token is in the page's address, so Back and save finds the first draft.
         token = client_token_in_address(request)
         if token is None:
             return redirect(client_token_address(request))
-        form = RequestForm(user=request.user, initial={"client_token": token})
+        initial = selectors.copy_initial(source) if source is not None else {}
+        form = RequestForm(user=request.user, initial={**initial, "client_token": token})
     else:
         form = RequestForm(request.POST, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -92,7 +111,18 @@ def request_create(request):
                     request, _("The form was already saved; this is the draft it became.")
                 )
             return redirect("request_detail", pk=req.pk)
-    return render(request, "indsats/requests/request_form.html", {"form": form, "req": None})
+    return render(
+        request,
+        "indsats/requests/request_form.html",
+        {
+            "form": form,
+            "req": None,
+            "source": source,
+            # The copied request's wished start has passed: the form leaves it for a new day.
+            "source_start_passed": source is not None
+            and source.wished_start < timezone.localdate(),
+        },
+    )
 
 
 @login_required
@@ -154,6 +184,7 @@ def _request_page(request, req, *, withdraw_form=None):
         "unanswered_question": unanswered,
         "wished_start_passed": services.passed_wished_start(req),
         "can_withdraw": access.can_withdraw_request(user, req),
+        "can_copy": access.can_copy_request(user, req),
         "can_triage": access.can_triage(user),
         "withdraw_form": withdraw_form or WithdrawForm(),
         "withdraw_open": withdraw_form is not None,

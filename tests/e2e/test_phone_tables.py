@@ -111,3 +111,31 @@ def test_the_learning_environments_history_fits_a_phone(page, live_server, world
         assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, path
         badge = page.locator(".badge", has_text="Gentagelse").first
         assert badge.is_visible() and _right_edge(badge) <= WIDTH, path
+
+
+def test_the_effect_dashboard_is_cards_on_a_phone(page, live_server, world):
+    """Fordeling's Effekt: each row (and the total) a card naming its figures, the caption
+    whole above them; nothing beyond the screen's edge, no sideways scroll."""
+    from tests.forloeb.dashboards.test_effect import hand_computed_world
+
+    hand_computed_world(world)
+    log_in(page, live_server.url, world.administrator.email, PASSWORD)
+    page.goto(live_server.url + "/fordeling/effekt/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    for scroller in page.locator(".table-responsive").all():
+        assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth")
+    caption = page.locator(".effect-table caption").first
+    assert caption.is_visible()
+    assert caption.evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert _right_edge(caption) <= WIDTH
+    assert not page.locator(".effect-table thead").first.is_visible()
+    for row in (
+        page.locator(".effect-table tbody tr").first,
+        page.locator(".effect-table tfoot tr").first,
+    ):
+        assert _right_edge(row) <= WIDTH
+        assert row.locator("th[scope=row]").is_visible()
+        for text in ("Målopfyldelse (1-4)", "Mål der stadig bruges %", "Opfølgninger besvaret"):
+            shown = row.get_by_text(text, exact=True)
+            assert shown.is_visible(), text
+            assert _right_edge(shown) <= WIDTH, text

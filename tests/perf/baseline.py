@@ -349,8 +349,9 @@ FROM waits
 """
 
 FLOW_NOW = """
-SELECT COUNT(*) FILTER (WHERE status IN ('submitted', 'needs_info')),
-       MIN(submitted_at) FILTER (WHERE status IN ('submitted', 'needs_info')),
+SELECT COUNT(*) FILTER (WHERE status = 'submitted'),
+       MIN(submitted_at) FILTER (WHERE status = 'submitted'),
+       COUNT(*) FILTER (WHERE status = 'needs_info'),
        COUNT(*) FILTER (WHERE status = 'accepted' AND NOT EXISTS (
            SELECT 1 FROM indsats_agreement ag
            JOIN indsats_agreementversion v ON v.agreement_id = ag.id
@@ -478,7 +479,7 @@ def pedagogists(request):
 def flow(request):
     params = {"start": request.GET["start"], "end": request.GET["end"]}
     count, median, p90 = _rows(FLOW_WAITS, params)[0]
-    waiting, oldest, accepted = _rows(FLOW_NOW, {})[0]
+    waiting, oldest, with_leader, accepted = _rows(FLOW_NOW, {})[0]
     return JsonResponse(
         {
             "months": [[_json(v) for v in row] for row in _rows(FLOW_MONTHS, params)],
@@ -487,6 +488,7 @@ def flow(request):
             "p90": p90,
             "waiting": waiting,
             "oldest": oldest.isoformat() if oldest else None,
+            "with_leader": with_leader,
             "accepted": accepted,
             "rejections": [row[0] for row in _rows(FLOW_REJECTIONS, params)],
         }

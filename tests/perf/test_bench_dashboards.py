@@ -235,10 +235,12 @@ def compare_dashboards(client, settings, data: dict, *, scale: str, result_name:
     assert len(flow.waits) == baseline["waits"] > (100 if scale == "large" else 10)
     assert flow.median_wait == Decimal(str(baseline["median"]))
     assert flow.p90_wait == baseline["p90"]
-    assert (flow.waiting_for_triage, flow.accepted_without_agreement) == (
-        baseline["waiting"],
-        baseline["accepted"],
-    )
+    assert (
+        flow.waiting_for_triage,
+        flow.waiting_for_leader,
+        flow.accepted_without_agreement,
+    ) == (baseline["waiting"], baseline["with_leader"], baseline["accepted"])
+    assert (flow.oldest_waiting.isoformat() if flow.oldest_waiting else None) == baseline["oldest"]
     assert [e.pk for e in flow.rejections] == baseline["rejections"]
     pages.append(("Anmodninger", "/fordeling/anmodninger/", {}, "/baseline/flow/", params))
 

@@ -1,0 +1,56 @@
+"""The requests waiting: the administration's start page and Fordeling's "Venter på visitation
+nu" count the same requests, and say apart those waiting for the leader's answer."""
+
+import re
+
+from django.urls import reverse
+
+from indsats.requests import services
+from tests.indsats.helpers import make_request
+
+
+def _waiting_world(world):
+    """Three submitted (one at the other district's institution), two sent back to their leader
+    with a question, a draft, a withdrawn and a rejected request."""
+    for _ in range(2):
+        make_request(world, submit=True)
+    for _ in range(2):
+        asked = make_request(world, submit=True)
+        services.request_ask_info(
+            actor=world.administrator, request_id=asked.pk, question="Hvilken stue?"
+        )
+    make_request(world)
+    withdrawn = make_request(world, submit=True)
+    services.request_withdraw(actor=world.leader, request_id=withdrawn.pk, reason="Fejl.")
+    rejected = make_request(world, submit=True)
+    services.request_reject(actor=world.administrator, request_id=rejected.pk, reason="Nej.")
+    world.leader, lene = world.outsider, world.leader
+    make_request(
+        world,
+        submit=True,
+        institution=world.outsider_institution,
+        group=world.outsider_institution.groups.first(),
+    )
+    world.leader = lene
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_the_start_page_and_the_flow_dashboard_count_the_same_requests(client, world):
+    _waiting_world(world)
+    client.force_login(world.administrator)
+    start = client.get(reverse("start"))
+    section = next(
+        s for s in start.context["start_sections"] if s.template.endswith("start_triage.html")
+    )
+    assert (section.context["submitted"], section.context["needs_info"]) == (3, 2)
+    assert "3 anmodninger venter på visitation" in _text(start)
+    assert "2 venter på ledernes svar" in _text(start)
+
+    dashboard = client.get(reverse("dashboard_flow"))
+    flow = dashboard.context["flow"]
+    assert flow.waiting_for_triage == section.context["submitted"] == 3  # was 5: both kinds
+    assert flow.waiting_for_leader == section.context["needs_info"] == 2
+    assert 'data-waiting-for-leader="2"' in dashboard.content.decode()
