@@ -46,9 +46,10 @@ def test_days_planned_onto_an_absence_get_an_all_clear_once_when_it_is_cancelled
     absence = _absent(world, tuesday)
     # Lene proposes an extra day on it, the administration takes it into the plan: both warned.
     proposal = _propose_extra(world, here.course, tuesday)
-    assert "fraværende" in services.plan_change_accept(
-        actor=world.administrator, change_id=proposal.pk
-    ).clashes[0]
+    assert (
+        "fraværende"
+        in services.plan_change_accept(actor=world.administrator, change_id=proposal.pk).clashes[0]
+    )
     (mine,) = week_plan(week_plan_scope_for(world.pedagogist.user), monday)
     assert mine.days[1].clash and mine.flagged
     Notification.objects.all().delete()
