@@ -111,10 +111,14 @@ def absence_all_clear(absence: Absence, *, actor: User) -> list[Notification]:
         meetings_of[own].append(meeting)
     for cleared in days:
         change = cleared.change
-        warned = set()
+        warned: set[int] = set()
         if change.made_at >= absence.created_at:
             warned.add(change.made_by_id)  # made or proposed it, and was warned then
-        if change.decided_at is not None and change.decided_at >= absence.created_at:
+        if (
+            change.decided_by_id is not None
+            and change.decided_at is not None
+            and change.decided_at >= absence.created_at
+        ):
             warned.add(change.decided_by_id)  # accepted it, and was warned then
         if change.status == PlanChangeStatus.ACCEPTED:
             warned.add(own)  # in the plan: her week plan flagged the day
