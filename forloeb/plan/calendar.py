@@ -29,7 +29,8 @@ WEEKS_AHEAD = 52
 # fast on a large municipality (`make bench`).
 AREA_WEEKS_BACK = 1
 AREA_WEEKS_AHEAD = 13
-# Entries that are no longer in the plan: a calendar drops them.
+# Entries that are no longer in the plan: one's own calendar drops them; the calendars of the
+# others (a leader's, an institution's, the area's) show who is away instead (`_away_summary`).
 NOT_IN_CALENDAR = ("cancelled", "changed")
 # The area's calendar is the same for every subscriber and takes seconds to build on a large
 # municipality: kept in the shared cache (Redis), rebuilt by the worker every few minutes
@@ -59,6 +60,16 @@ def _summary_and_place(entry: Entry) -> tuple[str, str]:
     return str(entry.title), entry.place
 
 
+def _away_summary(entry: Entry, name: str, title: str) -> str:
+    """A practice day that falls away, as the calendars of the others show it: who and what,
+    never why (no absence kind, note or reason: whoever has the address can read it). The
+    calendar keeps the practice day's UID, so the entry changes in place, and goes back to
+    practice if the absence or the cancellation is taken back."""
+    if entry.kind == "changed":
+        return _("Practice day cancelled: %(name)s (%(title)s)") % {"name": name, "title": title}
+    return _("Absence: %(name)s (%(title)s)") % {"name": name, "title": title}
+
+
 def feed_ics(feed: CalendarFeed, scope: WeekPlanScope, *, today: date | None = None) -> bytes:
     tz = ZoneInfo(settings.TIME_ZONE)
     today = today or timezone.localdate()
@@ -70,6 +81,7 @@ def feed_ics(feed: CalendarFeed, scope: WeekPlanScope, *, today: date | None = N
         # One's own plan needs no name on each entry; every other calendar does.
         named = not (scope.pedagogist_ids is not None and len(people) == 1)
         names = {p.pk: p.user.name for p in people}
+        titles = {p.pk: str(p.get_title_display()).lower() for p in people}
         calendar = Calendar()
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
@@ -83,7 +95,7 @@ def feed_ics(feed: CalendarFeed, scope: WeekPlanScope, *, today: date | None = N
         stamp = datetime.now(UTC)
         for (pedagogist_id, day), row in sorted(rows.items(), key=lambda item: item[0][1]):
             for entry in row.entries:
-                if entry.kind in NOT_IN_CALENDAR or not entry.uid:
+                if not entry.uid or (entry.kind in NOT_IN_CALENDAR and not named):
                     continue
                 event = Event()
                 event.add("uid", entry.uid)
@@ -94,11 +106,15 @@ def feed_ics(feed: CalendarFeed, scope: WeekPlanScope, *, today: date | None = N
                 else:
                     event.add("dtstart", day)
                     event.add("dtend", day + timedelta(days=1))
-                summary, place = _summary_and_place(entry)
-                if place:
-                    summary = f"{summary}: {place}"
-                if named:
-                    summary = f"{summary} ({names[pedagogist_id]})"
+                if entry.kind in NOT_IN_CALENDAR:
+                    summary = _away_summary(entry, names[pedagogist_id], titles[pedagogist_id])
+                    place = entry.place if entry.kind == "cancelled" else ""
+                else:
+                    summary, place = _summary_and_place(entry)
+                    if place:
+                        summary = f"{summary}: {place}"
+                    if named:
+                        summary = f"{summary} ({names[pedagogist_id]})"
                 event.add("summary", summary)
                 if place:
                     # Also as LOCATION: calendars show it as the place, and phones offer a map.

@@ -6,7 +6,7 @@ from institutioner.notifications import kinds
 kinds.register(
     NotificationKind.ABSENCE,
     roles=(Role.LEADER,),
-    template_prefixes=("absence_recorded", "absence_cancelled"),
+    template_prefixes=("absence_recorded", "absence_cancelled", "absence_clash_cleared"),
 )
 kinds.register(
     NotificationKind.PLAN_CHANGE,

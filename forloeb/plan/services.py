@@ -31,6 +31,7 @@ from forloeb.models import (
     PlanChangeKind,
     PlanChangeStatus,
 )
+from forloeb.plan import allclear as plan_allclear
 from forloeb.plan import meetings as plan_meetings
 from forloeb.plan import selectors, triage
 from indsats.agreements.content import practice_day_bounds
@@ -178,6 +179,9 @@ def absence_cancel(*, actor: User, absence_id: int) -> Absence:
         plan_meetings.meetings_in_absence(absence, first=timezone.localdate()),
         actor=actor,
     )
+    # Whoever was warned on the page when a meeting or a moved or extra day was planned onto
+    # it (and the pedagogist, whose plan was flagged) hears that it can go ahead, once.
+    plan_allclear.absence_all_clear(absence, actor=actor)
     return absence
 
 

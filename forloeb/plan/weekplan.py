@@ -196,6 +196,9 @@ def plan_between(
         row.entries.append(
             Entry(
                 kind="changed",
+                # A cancelled day keeps its practice day's UID (the calendars of the others
+                # show it as cancelled); a moved one's goes with the day it moved to.
+                uid=p.uid if change.new_day is None else "",
                 title=title,
                 place=f"{p.place}: {change.reason}",
                 time_from=p.time_from,

@@ -86,6 +86,7 @@ def notification_queue(
     kind: str = "",
     concerns: models.Model | None = None,
     url: str = "",
+    app_only: bool = False,
 ) -> Notification | None:
     """Put a message to `recipient` in the outbox; it is e-mailed after the surrounding commit
     and shown under the person's notifications in the app.
@@ -96,7 +97,8 @@ def notification_queue(
     switched off e-mail of this `kind`, the row is kept for the app only and no e-mail goes.
     `concerns` is the object the message is about; `url` the page it opens (by default the
     object's own page). A document kept once (`attachment_file`, see institutioner/files/) is
-    attached when the e-mail is sent, not copied into the row.
+    attached when the e-mail is sent, not copied into the row. `app_only`: shown in the app and
+    never e-mailed (an answer to something that was only said on a page, not e-mailed).
     """
     if not recipient.is_active:
         return None
@@ -106,7 +108,7 @@ def notification_queue(
     rendered = email_render(template=template, context={**context, "recipient": recipient})
     if not url and concerns is not None and hasattr(concerns, "get_absolute_url"):
         url = concerns.get_absolute_url()
-    emailed = (
+    emailed = not app_only and (
         kind == NotificationKind.SYSTEM
         or not NotificationOptOut.objects.filter(user=recipient, kind=kind).exists()
     )

@@ -22,6 +22,7 @@ NOT_ABOUT_A_PLACE = {
     # interventions they belong to (the body lists the days and the groups).
     "absence_recorded",
     "absence_cancelled",
+    "absence_clash_cleared",
     # Visitation meetings (indsats/supportmeetings/): the committee's invitations are about a
     # meeting of many applications; the decision and its re-visitation name the application and
     # its institution, never the child (tests/indsats/supportmeetings/ checks those subjects).

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from forloeb.models import AbsenceKind, CalendarFeed, FeedScope, PlanChangeKind
 from forloeb.plan import services
 from forloeb.plan.services import AbsenceInput, ChangeInput
-from institutioner.models import AccessLogEntry, Membership
+from institutioner.models import AccessLogEntry, Membership, PedagogistTitle
 from tests import factories
 from tests.forloeb.plan.helpers import agreement, christmas_year, last_sunday_of_march
 
@@ -279,7 +279,68 @@ def test_an_absence_in_a_calendar_carries_no_note_and_no_sickness(client, world)
     assert str(absences[sick]["summary"]) == "Fravær"
     assert str(absences[course]["summary"]) == "Fravær: kursus"
     assert "location" not in absences[sick] and "location" not in absences[course]
-    # The leader's and the administration's calendars hold no absence at all.
+    # The leader's and the administration's calendars hold no absence of their own, only the
+    # practice day it takes, saying who is away and not why.
     for events in (institution, area):
         assert not [uid for uid in events if uid.startswith("absence-")]
-        assert not [e for e in events.values() if "Fravær" in str(e["summary"])]
+        assert [str(e["summary"]) for e in events.values() if "Fravær" in str(e["summary"])] == [
+            "Fravær: Paula Pædagog (læringsmiljøpædagog)"
+        ]
+
+
+def test_the_others_calendars_say_who_is_away_and_whose_day_is_cancelled(client, world):
+    """A leader's calendars (her institution's, her own plan) and the area's show a practice
+    day that an absence takes, or that is cancelled, as who and what: "Fravær: Paula Pædagog
+    (indsatspædagog)", never the kind of absence, its note or the reason, keeping the practice
+    day's UID so the entry changes in place; the pedagogist's own calendar drops the day (her
+    absence is an entry of its own there)."""
+    world.pedagogist.title = PedagogistTitle.INTERVENTION
+    world.pedagogist.save(update_fields=["title"])
+    start = timezone.localdate() + timedelta(days=1)
+    ag, _version = agreement(
+        world, weekdays=(1, 2), start=start, end=start + timedelta(days=60), time_from=time(9)
+    )
+    away = _tuesday()
+    cancelled = away + timedelta(days=1)
+    services.absence_record(
+        actor=world.pedagogist.user,
+        pedagogist_id=world.pedagogist.pk,
+        data=AbsenceInput(
+            kind=AbsenceKind.ILLNESS, starts_on=away, ends_on=away, note="Knæoperation"
+        ),
+    )
+    services.plan_change_make(
+        actor=world.pedagogist.user,
+        course_id=ag.course.pk,
+        data=ChangeInput(kind=PlanChangeKind.CANCEL, day=cancelled, reason="Forældresamtaler"),
+    )
+    feeds = {
+        "institution": services.calendar_feed_make(
+            actor=world.leader, scope=FeedScope.INSTITUTION, institution_id=world.institution.pk
+        ),
+        "leader": services.calendar_feed_make(
+            actor=world.leader, scope=FeedScope.PERSONAL, institution_id=None
+        ),
+        "area": services.calendar_feed_make(
+            actor=world.administrator, scope=FeedScope.AREA, institution_id=None
+        ),
+    }
+    own = services.calendar_feed_make(
+        actor=world.pedagogist.user, scope=FeedScope.PERSONAL, institution_id=None
+    )
+    mine = _events(client, own)
+    for name, feed in feeds.items():
+        events = _events(client, feed)
+        on = {_day(e): (uid, e) for uid, e in events.items() if uid.startswith("practice-")}
+        uid, event = on[away]
+        assert str(event["summary"]) == "Fravær: Paula Pædagog (indsatspædagog)", name
+        assert str(event["location"]) == "Børnehuset Mariehønen (Frøen)"
+        assert _start(event) == datetime.combine(away, time(9), tzinfo=CPH)
+        assert uid not in mine  # her own calendar drops it
+        uid, event = on[cancelled]
+        assert str(event["summary"]) == "Aflyst praksisdag: Paula Pædagog (indsatspædagog)", name
+        assert uid not in mine
+        text = client.get(reverse("calendar_feed", args=[feed.pk, feed.secret])).content.decode()
+        text = text.replace("\r\n ", "")
+        assert "Knæoperation" not in text and "Forældresamtaler" not in text
+        assert "sygdom" not in text.lower()
