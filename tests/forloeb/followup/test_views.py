@@ -43,7 +43,7 @@ def test_the_leader_answers_goal_by_goal_once(client, world, follow_up):
     assert follow_up.answered_by == world.leader and follow_up.would_ask_again == "yes"
     assert list(follow_up.goals.values_list("in_use", flat=True)) == ["partly"]
     response = client.post(url, _answer(goal_0="no"), follow=True)
-    assert "Der er allerede svaret på denne opfølgning." in response.content.decode()
+    assert "Der er allerede svaret på denne forankringsopfølgning." in response.content.decode()
     assert list(follow_up.goals.values_list("in_use", flat=True)) == ["partly"]
     assert url not in client.get(reverse("start")).content.decode()
 

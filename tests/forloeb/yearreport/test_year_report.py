@@ -135,7 +135,7 @@ def test_the_pdf_says_them_in_danish_without_names(world):
     assert "3 mål vurderet ved slutevalueringen: gennemsnit 3,33" in text and "67 %" in text
     assert "2 svar, gennemsnit 4,30" in text and "4,50" in text
     assert EFFECT_COMMENT in text and OTHER_COMMENT in text
-    assert "1 af 1 opfølgninger besvaret" in text and "1 af 2 mål (50 %)" in text
+    assert "1 af 1 forankringsopfølgninger besvaret" in text and "1 af 2 mål (50 %)" in text
     for person in ("Lene Leder", "Per Personale", "Paula Pædagog"):
         assert person not in text
 
