@@ -74,8 +74,9 @@ def _opening_hours_narrowed(institution, initial: dict, changed: list[str]) -> l
         if plan.time_from and plan.time_to and (plan.time_from < opens or plan.time_to > closes):
             group = version.agreement.request.group
             outside.append(
-                _("%(place)s %(start)s–%(end)s (%(status)s)")
+                _("%(place)s %(start)s–%(end)s (request no. %(number)s, %(status)s)")
                 % {
+                    "number": version.agreement.request_id,
                     "place": group.name if group else _("the whole institution"),
                     "start": f"{plan.time_from:%H:%M}",
                     "end": f"{plan.time_to:%H:%M}",

@@ -91,7 +91,7 @@ def test_weekly_hours_of_nought_say_what_they_mean(client, world):
 
 
 def test_opening_hours_narrowed_past_an_agreement_name_it(client, world):
-    agreement_in_force(world, time_from=time(8, 0), time_to=time(12, 0))
+    agreement, _version = agreement_in_force(world, time_from=time(8, 0), time_to=time(12, 0))
     client.force_login(world.administrator)
     url = reverse("admin:institutioner_institution_change", args=[world.institution.pk])
 
@@ -106,7 +106,7 @@ def test_opening_hours_narrowed_past_an_agreement_name_it(client, world):
         "1 samarbejdsaftale for Børnehuset Mariehønen har et tidsrum uden for de åbningstider, "
         "der nu er gemt (09:00–15:00):" in body
     )
-    assert "08:00–12:00 (i kraft)" in body
+    assert f"Sommerfuglen 08:00–12:00 (anmodning nr. {agreement.request_id}, i kraft)" in body
     assert "justér den" in body
 
     # Renaming the street says nothing about the hours.
