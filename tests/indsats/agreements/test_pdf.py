@@ -31,3 +31,18 @@ def test_draft_pdf_has_a_watermark(world):
         page.extract_text() for page in PdfReader(io.BytesIO(pdf.agreement_pdf(version))).pages
     )
     assert "KLADDE" in text
+
+
+def test_the_footer_prints_a_municipality_name_with_ampersand_and_quotes_as_written(
+    world, settings
+):
+    """The footer is a CSS string inside <style>, where "&amp;" is not decoded: the name is
+    escaped for CSS (`css_string`), so "Lolland & Falster" is printed as written, and a quote
+    or "</style>" in it cannot end the string or the element."""
+    settings.MUNICIPALITY_NAME = 'Lolland & "Falster" </style><p>x'
+    _agreement, version = agreement_in_force(world)
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(pdf.agreement_pdf(version))).pages
+    )
+    assert 'Lolland & "Falster" </style><p>x · Samarbejdsaftale' in text
+    assert "&amp;" not in text and "&quot;" not in text
