@@ -35,6 +35,7 @@ def test_a_body_names_a_place_without_a_group_without_empty_brackets(world, temp
         ),
         "follow_up": SimpleNamespace(months=3, closed_on=date(2026, 8, 19), pk=1),
         "ends_on": date(2026, 3, 2),
+        "first_day": date(2026, 3, 2),
         "course": course,
         "actor": world.administrator,
         "was_proposal": template == "plan_change_withdrawn",

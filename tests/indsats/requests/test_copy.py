@@ -1,5 +1,6 @@
 """Copying a withdrawn or rejected request into a new draft (`request_copy`)."""
 
+import html
 import uuid
 from datetime import date, time, timedelta
 
@@ -102,7 +103,9 @@ def test_a_copy_whose_wished_start_has_passed_asks_for_a_new_day(client, world):
     client.force_login(world.leader)
     form_page = _copy_form(client, source)
     body = form_page.content.decode()
-    assert "har passeret" in body or "has passed" in body
+    day = f"{source.wished_start:%-d}. "
+    assert "Dens ønskede start, " + day in html.unescape(body)
+    assert "er passeret: vælg en ny dag." in html.unescape(body)
     data = _posted(form_page)
     assert data["wished_start"] == ""
     url = _address(form_page)
