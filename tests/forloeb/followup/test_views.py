@@ -173,3 +173,11 @@ def test_the_list_writes_dates_with_the_months_name(client, world, follow_up):
     page = client.get(reverse("follow_up_list")).content.decode()
     assert formats.date_format(follow_up.due_on, "j. F Y") in page
     assert formats.date_format(follow_up.due_on, "j. M Y") not in page
+
+
+def test_the_consultant_has_no_follow_ups_page(client, world, consultant, follow_up):
+    """Follow-ups are about courses, which the visitation role never sees: the page answers
+    404 for her, as for staff, rather than "no follow-ups yet"."""
+    client.force_login(consultant)
+    assert client.get(reverse("follow_up_list")).status_code == 404
+    assert client.get(reverse("follow_up_answer", args=[follow_up.pk])).status_code == 404
