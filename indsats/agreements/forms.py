@@ -15,7 +15,6 @@ from indsats.requests.forms import DATE, HOURS_A_WEEK_ERRORS, TIME
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, TextField
 from institutioner.validators import validate_no_cpr, validate_no_cpr_plain
 
-
 _DAYS_A_WEEK = _("Days a week must be between 1 and 5.")
 DAYS_A_WEEK_ERRORS = {"min_value": _DAYS_A_WEEK, "max_value": _DAYS_A_WEEK}
 

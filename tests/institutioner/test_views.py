@@ -1,5 +1,7 @@
 """Start pages per role and the organisation pages: content, scope and query counts."""
 
+import itertools
+
 import pytest
 from django.urls import reverse
 
@@ -315,7 +317,7 @@ def test_every_start_page_opens_with_a_visible_greeting_and_keeps_its_heading_or
     headings = _headings(client.get(reverse("start")).content.decode())
     assert headings[0] == (1, greeting, False)
     assert [level for level, _text, _hidden in headings].count(1) == 1
-    for (before, _t, _h), (after, text, _hidden) in zip(headings, headings[1:], strict=False):
+    for (before, _t, _h), (after, text, _hidden) in itertools.pairwise(headings):
         assert after <= before + 1, f"{text!r} skips a level after h{before}"
     if person == "administrator":
         assert len(headings) > 3 and (2, "Distrikter", False) in headings

@@ -205,9 +205,7 @@ def test_a_failed_build_says_why_in_danish_and_what_to_do(client, world):
     """The build stopped while the figures were gathered: the page says so and what to do,
     never the error itself; building it again clears the reason."""
     _world_with_comments(world)
-    report = services.year_report_start(
-        actor=world.administrator, year=timezone.localdate().year
-    )
+    report = services.year_report_start(actor=world.administrator, year=timezone.localdate().year)
 
     def fail(_done):
         raise OSError("connection to server lost: secret-detail")
