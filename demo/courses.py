@@ -497,7 +497,14 @@ def demo_past_retention() -> None:
     import random
 
     from forloeb.hours import weeks as hours
-    from forloeb.models import CourseNote, HourExport, HourExportStatus, YearReport
+    from forloeb.models import (
+        CourseNote,
+        HourExport,
+        HourExportStatus,
+        YearReport,
+        YearReportFailure,
+    )
+    from forloeb.yearreport import selectors as year_report_selectors
     from institutioner.models import (
         AccessAction,
         AccessLogEntry,
@@ -579,7 +586,17 @@ def demo_past_retention() -> None:
         started_at=two_months_ago,
     )
     HourExport.objects.filter(pk=failed.pk).update(created_at=two_months_ago)
+    # Its figures and its PDF were made, but the file store did not answer when it was saved
+    # (what the page says; the worker's log would hold the traceback).
+    sections = len(year_report_selectors.SECTIONS)
     report = YearReport.objects.create(
-        year=today.year - 2, requested_by=admin, status=HourExportStatus.FAILED
+        year=today.year - 2,
+        requested_by=admin,
+        status=HourExportStatus.FAILED,
+        failure=YearReportFailure.STORAGE,
+        steps_total=sections + 1,
+        steps_done=sections,
+        started_at=two_months_ago + timedelta(seconds=2),
+        finished_at=two_months_ago + timedelta(seconds=41),
     )
     YearReport.objects.filter(pk=report.pk).update(created_at=two_months_ago)

@@ -35,6 +35,13 @@ from institutioner.accesslog import rules as log
 from institutioner.models import Group, Institution, Pedagogist, User
 
 
+def can_have_courses(user: User) -> bool:
+    """Whether any course can ever be in the person's scope: not for the visitation role
+    (småbørnskonsulent, committee members), who sees support applications but no request,
+    agreement or course. The menu offers them neither Forløb nor Forankring."""
+    return bool(user.is_authenticated and user.is_active) and not access.is_consultant(user)
+
+
 def courses_for(user: User) -> QuerySet[Course]:
     """Whoever sees the agreement sees the course, the institution's staff included."""
     return Course.objects.filter(agreement__in=indsats_access.agreements_for(user))
@@ -514,7 +521,9 @@ def follow_ups_for(user: User) -> QuerySet[FollowUp]:
 
 
 def can_see_follow_ups(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active) and not access.is_staff_member(user)
+    """The follow-ups are the leaders' check on their courses: not staff's, and not the
+    visitation role's, who has no courses."""
+    return can_have_courses(user) and not access.is_staff_member(user)
 
 
 def get_follow_up_for(user: User, pk) -> FollowUp:

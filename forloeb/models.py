@@ -1104,6 +1104,15 @@ class FollowUpGoal(models.Model):
 # --- The yearly report for the committee (forloeb/yearreport/) ----------------------------------
 
 
+class YearReportFailure(models.TextChoices):
+    """Where a yearly report's build stopped, said to the administration in plain words (the
+    traceback goes to the worker's log, never to the page)."""
+
+    FIGURES = "figures", _("The year's figures could not be gathered from the database.")
+    PDF = "pdf", _("The PDF could not be made from the year's figures.")
+    STORAGE = "storage", _("The finished PDF could not be saved.")
+
+
 class YearReport(models.Model):
     """The yearly report for Børne- og Undervisningsudvalget: a PDF of one year's figures, built
     by the worker section by section (the progress the administration sees) and kept as a
@@ -1131,6 +1140,15 @@ class YearReport(models.Model):
         blank=True,
         related_name="+",
     )
+    # Why the last build failed; empty unless it did (and for reports that failed before the
+    # reason was kept).
+    failure = models.CharField(
+        _("why it failed"),
+        max_length=20,
+        choices=YearReportFailure.choices,
+        blank=True,
+        default="",
+    )
 
     class Meta:
         verbose_name = _("yearly report")
@@ -1143,6 +1161,10 @@ class YearReport(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(file__isnull=False),
                 name="year_report_done_has_file",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="failed") | Q(failure=""),
+                name="year_report_failure_only_when_failed",
             ),
         ]
 

@@ -92,10 +92,10 @@ class InterventionRequest(models.Model):
     wished_time_from = models.TimeField(_("from (time of day)"), null=True, blank=True)
     wished_time_to = models.TimeField(_("to (time of day)"), null=True, blank=True)
     contact_name = models.CharField(
-        _("contact person"), max_length=150, validators=[validate_no_cpr]
+        _("contact person"), max_length=150, validators=[validate_no_cpr_plain]
     )
     contact_phone = models.CharField(
-        _("contact phone"), max_length=30, blank=True, validators=[validate_no_cpr]
+        _("contact phone"), max_length=30, blank=True, validators=[validate_no_cpr_plain]
     )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
 

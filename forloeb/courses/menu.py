@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from forloeb import access
 from institutioner.menu import MenuEntry, register
 
-register(MenuEntry(_("Courses"), "course_list", order=30))
+register(MenuEntry(_("Courses"), "course_list", visible=access.can_have_courses, order=30))

@@ -87,6 +87,7 @@ def course_list(request):
             "page_query": paging.page_query(request),
             "filter": filterset,
             "today": timezone.localdate(),
+            "can_have_courses": access.can_have_courses(request.user),
         },
     )
 

@@ -96,6 +96,7 @@ def week_sheet(request, year: int, week: int):
     editable = (
         context["status"] == SheetStatus.OPEN and not context["too_far"] and not context["too_old"]
     )
+    changed_meanwhile = ""
     if request.method == "POST":
         form = WeekForm(request.POST, grid=grid)
         submit = request.POST.get("action") == "submit"
@@ -112,11 +113,12 @@ def week_sheet(request, year: int, week: int):
                 )
             except services.WeekChangedMeanwhile as error:
                 # Keep what was typed; a second Save now means "mine, knowing about the other".
+                # Said above the form, not as a field error: no field is wrong.
                 data = request.POST.copy()
                 data["sheet_stamp"] = hours.saved_stamp(pedagogist, monday)
                 form = WeekForm(data, grid=grid)
                 form.is_valid()
-                form.add_error(None, error.message)
+                changed_meanwhile = error.message
             except StateError as error:
                 messages.error(request, error.message)
                 return redirect(request.path)
@@ -132,7 +134,14 @@ def week_sheet(request, year: int, week: int):
                 return redirect(request.path)
     else:
         form = WeekForm(grid=grid)
-    context.update({"form": form, "editable": editable, "own": True})
+    context.update(
+        {
+            "form": form,
+            "editable": editable,
+            "own": True,
+            "changed_meanwhile": changed_meanwhile,
+        }
+    )
     return render(request, "forloeb/hours/week_sheet.html", context)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from forloeb import access
-from forloeb.models import HourExportStatus, YearReport
+from forloeb.models import HourExportStatus, YearReport, YearReportFailure
 from forloeb.yearreport import pdf, selectors
 from institutioner.errors import StateError
 from institutioner.files.services import (
@@ -35,11 +35,18 @@ def _steps() -> int:
     return len(selectors.SECTIONS) + 1
 
 
-def _build(report: YearReport, progress: Callable[[int], None] | None = None) -> bytes:
+def _sections(report: YearReport, progress: Callable[[int], None] | None = None) -> dict:
     institutions = access.year_report_institutions_for(report.requested_by)
     with translation.override("da"):  # the labels the sections carry, whoever builds it
-        sections = selectors.report_sections(report.year, institutions, progress=progress)
+        return selectors.report_sections(report.year, institutions, progress=progress)
+
+
+def _pdf(report: YearReport, sections: dict) -> bytes:
     return pdf.year_report_pdf(report.year, sections, made_on=timezone.localdate())
+
+
+def _build(report: YearReport, progress: Callable[[int], None] | None = None) -> bytes:
+    return _pdf(report, _sections(report, progress))
 
 
 def _make_report_file(file: StoredFile) -> bytes:
@@ -122,8 +129,13 @@ def year_report_build(
         if after_progress is not None:
             after_progress(done)
 
+    # Where it stands, so that a failure can say in plain words where it stopped.
+    stage = YearReportFailure.FIGURES
     try:
-        data = _build(report, progress)
+        sections = _sections(report, progress)
+        stage = YearReportFailure.PDF
+        data = _pdf(report, sections)
+        stage = YearReportFailure.STORAGE
         with transaction.atomic():
             report.file = stored_file_keep(
                 producer=PRODUCER,
@@ -137,8 +149,9 @@ def year_report_build(
             report.finished_at = timezone.now()
             report.save(update_fields=["file", "status", "steps_done", "finished_at"])
     except Exception:
+        # The traceback goes to the worker's log (the task raises); the page says `stage`.
         YearReport.objects.filter(pk=report_id).update(
-            status=HourExportStatus.FAILED, finished_at=timezone.now()
+            status=HourExportStatus.FAILED, finished_at=timezone.now(), failure=stage
         )
         raise
     return report
@@ -157,7 +170,8 @@ def year_report_restart(*, actor: User, report: YearReport) -> YearReport:
         report.status = HourExportStatus.WAITING
         report.steps_done = 0
         report.finished_at = None
-        report.save(update_fields=["status", "steps_done", "finished_at"])
+        report.failure = ""
+        report.save(update_fields=["status", "steps_done", "finished_at", "failure"])
         transaction.on_commit(lambda: _enqueue_build(report.pk))
     return report
 

@@ -28,7 +28,7 @@ from indsats.choices import FocusLevel, Method, PracticeRole, Weekday
 from institutioner.models import Pedagogist, format_decimal
 from institutioner.retention.services import ANONYMISED
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, check_lengths
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr, validate_no_cpr_plain
 from institutioner.workdays import (
     not_a_working_day,
     working_day_on_or_after,
@@ -358,6 +358,9 @@ class AgreementContent:
     TEXT_FIELDS = ("background", "participants", "leadership_commitment")
     # The longest text each may hold (pages, e-mails and the PDF stay quick), and how many goals.
     TEXT_LIMITS = {"background": LONG, "participants": LINE, "leadership_commitment": MEDIUM}
+    # The participants are people of the institution, not the children's group: a CPR number
+    # there gets the plain message.
+    CPR_GUARDS = {"participants": validate_no_cpr_plain}
     GOAL_LIMITS = {"text": GOAL, "indicator": LINE}
     MAX_GOALS = 10
 
@@ -480,7 +483,7 @@ class AgreementContent:
 
         for field in self.TEXT_FIELDS:
             try:
-                validate_no_cpr(getattr(self, field))
+                self.CPR_GUARDS.get(field, validate_no_cpr)(getattr(self, field))
                 check_lengths(**{field: (getattr(self, field), self.TEXT_LIMITS[field])})
             except ValidationError as exc:
                 error(field, exc.messages[0])

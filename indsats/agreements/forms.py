@@ -11,9 +11,12 @@ from indsats.models import (
     PracticeRole,
     Weekday,
 )
-from indsats.requests.forms import DATE, TIME
+from indsats.requests.forms import DATE, HOURS_A_WEEK_ERRORS, TIME
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, TextField
-from institutioner.validators import validate_no_cpr
+from institutioner.validators import validate_no_cpr, validate_no_cpr_plain
+
+_DAYS_A_WEEK = _("Days a week must be between 1 and 5.")
+DAYS_A_WEEK_ERRORS = {"min_value": _DAYS_A_WEEK, "max_value": _DAYS_A_WEEK}
 
 
 class AgreementForm(forms.Form):
@@ -39,13 +42,18 @@ class AgreementForm(forms.Form):
         label=_("Participants from the institution"),
         max_length=LINE,
         widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr_plain],
         help_text=_("Leader and staff who take part; no children's names."),
     )
-    days_per_week = forms.IntegerField(label=_("Days a week"), min_value=1, max_value=5)
+    days_per_week = forms.IntegerField(
+        label=_("Days a week"),
+        error_messages=DAYS_A_WEEK_ERRORS,
+        min_value=1,
+        max_value=5,
+    )
     hours_per_week = forms.DecimalField(
         label=_("Hours a week"),
-        error_messages={"min_value": _("Hours a week must be at least 0,25.")},
+        error_messages=HOURS_A_WEEK_ERRORS,
         min_value=Decimal("0.25"),
         max_value=48,
         decimal_places=2,

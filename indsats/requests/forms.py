@@ -222,6 +222,11 @@ class RequestForm(forms.ModelForm):
         return data
 
 
+# The agreed hours a week, told with their limits (the agreement's editor uses them too).
+_HOURS_A_WEEK = _("Hours a week must be between 0,25 and 48.")
+HOURS_A_WEEK_ERRORS = {"min_value": _HOURS_A_WEEK, "max_value": _HOURS_A_WEEK}
+
+
 class AcceptForm(forms.Form):
     pedagogists = IdMultipleChoiceField(
         label=_("Pedagogists"),
@@ -234,7 +239,7 @@ class AcceptForm(forms.Form):
     )
     weekly_hours = forms.DecimalField(
         label=_("Hours a week for each pedagogist"),
-        error_messages={"min_value": _("Hours a week must be at least 0,25.")},
+        error_messages=HOURS_A_WEEK_ERRORS,
         min_value=Decimal("0.25"),
         max_value=48,
         decimal_places=2,

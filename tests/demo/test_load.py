@@ -378,6 +378,12 @@ def test_the_demo_has_a_filled_log_and_a_finished_access_request(client):
     assert f"{report.year}" in client.get(reverse("year_report_list")).content.decode()
     pdf = client.get(reverse("year_report_download", args=[report.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    # The failed one from two months ago says why, as a failed build would have stored it.
+    [failed] = YearReport.objects.filter(status=HourExportStatus.FAILED)
+    assert failed.failure and failed.started_at and failed.finished_at
+    page = client.get(reverse("year_report_status", args=[failed.pk])).content.decode()
+    assert "Den færdige PDF kunne ikke gemmes." in page
+    assert "fejler den igen, kontakt IT" in page
 
 
 @pytest.mark.django_db

@@ -28,6 +28,9 @@ def test_role_logs_in_and_sees_an_accessible_start_page(
     log_in(page, live_server.url, email, PASSWORD)
 
     expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    # Every role's page opens with the same visible greeting, its only h1.
+    first_name = world.user_for(role).name.split()[0]
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Velkommen, {first_name}")
     expect(page.get_by_text(content).first).to_be_visible()
     expect(page).to_have_title(re.compile("Forside – Indsatsteamet"))
     assert page.locator("html").get_attribute("lang") == "da"

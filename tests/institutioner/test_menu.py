@@ -93,3 +93,11 @@ def test_the_week_sheet_highlights_hours(client, world):
     client.force_login(world.pedagogist.user)
     url = reverse("week_sheet", args=[2026, 10])
     assert [label for label, _href, active in _menu(client, url) if active] == ["Timer"]
+
+
+def test_the_consultant_is_offered_no_course_pages(client, world, consultant):
+    """The visitation role sees support applications and never a course: the menu offers her
+    neither Forløb nor Forankring (whose pages could only say that there is nothing)."""
+    client.force_login(consultant)
+    labels = [label for label, _href, _active in _menu(client, reverse("start"))]
+    assert labels == ["Forside", "Kompenserende støtte", "Visitationsmøder", "Støttestatistik"]

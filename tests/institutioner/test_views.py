@@ -1,5 +1,7 @@
 """Start pages per role and the organisation pages: content, scope and query counts."""
 
+import itertools
+
 import pytest
 from django.urls import reverse
 
@@ -278,3 +280,45 @@ def test_a_buttons_address_opened_as_a_page_answers_in_danish(client, world, nam
     assert 'href="/"' in body or reverse("start") in body
     # A form sent there is still answered by the view, not by this page.
     assert client.post(reverse(name, args=args)).status_code != 405
+
+
+def _headings(html: str) -> list[tuple[int, str, bool]]:
+    """(level, text, visually hidden) of each heading in the page's main part, in order."""
+    import re
+
+    main = html[html.index("<main") : html.index("</main>")]
+    found = re.findall(r"<h([1-6])([^>]*)>(.*?)</h\1>", main, flags=re.S)
+    return [
+        (int(level), " ".join(re.sub(r"<[^>]+>", "", text).split()), "visually-hidden" in attrs)
+        for level, attrs, text in found
+    ]
+
+
+@pytest.mark.parametrize(
+    ("person", "greeting"),
+    [
+        ("administrator", "Velkommen, Frida"),
+        ("consultant", "Velkommen, Sara"),
+        ("leader", "Velkommen, Lene"),
+        ("pedagogist", "Velkommen, Paula"),
+        ("staff", "Velkommen, Per"),
+    ],
+)
+def test_every_start_page_opens_with_a_visible_greeting_and_keeps_its_heading_order(
+    client, world, consultant, person, greeting
+):
+    """One visible h1, the greeting, first; then no level skipped on the way down (the
+    administration's sections used to come before its only h1, "Distrikter")."""
+    from tests.indsats.helpers import make_request
+
+    make_request(world, submit=True)  # a section on the administration's page
+    user = {"consultant": consultant, "pedagogist": world.pedagogist.user}.get(person)
+    client.force_login(user or getattr(world, person))
+    headings = _headings(client.get(reverse("start")).content.decode())
+    assert headings[0] == (1, greeting, False)
+    assert [level for level, _text, _hidden in headings].count(1) == 1
+    for (before, _t, _h), (after, text, _hidden) in itertools.pairwise(headings):
+        assert after <= before + 1, f"{text!r} skips a level after h{before}"
+    if person == "administrator":
+        assert len(headings) > 3 and (2, "Distrikter", False) in headings
+        assert (3, "Ullerup Bæk", False) in headings

@@ -712,3 +712,19 @@ def test_an_overdue_evaluation_is_marked_on_the_course_page(client, world):
     body = client.get(reverse("course_detail", args=[course.pk])).content.decode()
     assert body.count('<span class="badge text-bg-danger">overskredet</span>') == 1
     assert "Kommende evalueringer" in client.get(reverse("start")).content.decode()
+
+
+def test_the_consultant_is_told_plainly_that_courses_are_not_hers(client, world, consultant):
+    """She has no courses, ever: the list says so instead of "no courses yet", and shows no
+    filter over courses she cannot see."""
+    agreement_in_force(world)
+    client.force_login(consultant)
+    response = client.get(reverse("course_list"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Ingen forløb endnu" not in body
+    assert "Børnehuset Mariehønen" not in body and 'name="phase"' not in body
+    assert (
+        "Forløb hører til institutionerne, deres pædagoger og forvaltningen, så du har ingen "
+        "forløb at se her." in body
+    )

@@ -492,6 +492,21 @@ def test_the_same_week_saved_in_two_tabs_gives_the_second_a_message_and_keeps_it
     assert WeekSheet.objects.get().note == "Fra fane B"
 
 
+def test_the_stale_week_message_is_not_put_as_a_field_error(client, world, running):
+    """The week saved in another tab is not a mistake in a field: its message stands alone,
+    without "Ret de markerede felter:" over a list where nothing is marked."""
+    client.force_login(world.pedagogist.user)
+    url = reverse("week_sheet", args=week_args(hours.this_monday()))
+    stamp = _stamp(client.get(url).content.decode())
+    client.post(url, {f"h_{running.pk}_practice": "4", "sheet_stamp": stamp})
+    response = client.post(url, {f"h_{running.pk}_practice": "7,5", "sheet_stamp": stamp})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["form"].errors == {}
+    assert "blev gemt i en anden fane eller et andet vindue" in html
+    assert "Ret de markerede felter" not in html and "alert-danger" not in html
+
+
 def test_hours_delivered_pages_by_institution_with_the_period_kept(
     client, world, running, elsewhere, monkeypatch
 ):

@@ -1,6 +1,7 @@
 """The yearly report: its numbers against the effect tests' hand-computed data set (read back
 from the PDF's text), a year without data, the build's progress, and who may see it."""
 
+import html
 import io
 from datetime import date, timedelta
 from decimal import Decimal
@@ -198,3 +199,64 @@ def test_asking_again_while_it_is_built_gives_the_same_report(client, world):
     assert services.year_report_build(report_id=first.pk).status == HourExportStatus.DONE
     newer = services.year_report_start(actor=world.administrator, year=year)
     assert newer.pk != first.pk and YearReport.objects.count() == 2
+
+
+def test_a_failed_build_says_why_in_danish_and_what_to_do(client, world):
+    """The build stopped while the figures were gathered: the page says so and what to do,
+    never the error itself; building it again clears the reason."""
+    _world_with_comments(world)
+    report = services.year_report_start(actor=world.administrator, year=timezone.localdate().year)
+
+    def fail(_done):
+        raise OSError("connection to server lost: secret-detail")
+
+    with pytest.raises(OSError):
+        services.year_report_build(report_id=report.pk, after_progress=fail)
+    report.refresh_from_db()
+    assert (report.status, report.failure) == (HourExportStatus.FAILED, "figures")
+    client.force_login(world.administrator)
+    page = " ".join(
+        client.get(reverse("year_report_status", args=[report.pk])).content.decode().split()
+    )
+    assert "Rapporten mislykkedes. Årets tal kunne ikke hentes fra databasen." in page
+    assert "Byg den igen; fejler den igen, kontakt IT." in page
+    assert "secret-detail" not in page and "OSError" not in page
+
+    services.year_report_restart(actor=world.administrator, report=report)
+    report.refresh_from_db()
+    assert (report.status, report.failure) == (HourExportStatus.WAITING, "")
+    assert services.year_report_build(report_id=report.pk).status == HourExportStatus.DONE
+
+
+@pytest.mark.parametrize(
+    ("failure", "said"),
+    [
+        ("pdf", "PDF'en kunne ikke laves ud fra årets tal."),
+        ("storage", "Den færdige PDF kunne ikke gemmes."),
+        ("", "Årsagen blev ikke gemt."),
+    ],
+)
+def test_each_reason_is_said(client, world, failure, said):
+    report = YearReport.objects.create(
+        year=2024,
+        requested_by=world.administrator,
+        status=HourExportStatus.FAILED,
+        failure=failure,
+    )
+    client.force_login(world.administrator)
+    page = html.unescape(
+        client.get(reverse("year_report_status", args=[report.pk])).content.decode()
+    )
+    assert said in page and "kontakt IT" in page
+
+
+def test_only_a_failed_report_has_a_reason(world):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        YearReport.objects.create(
+            year=2024,
+            requested_by=world.administrator,
+            status=HourExportStatus.WAITING,
+            failure="pdf",
+        )

@@ -5,7 +5,9 @@ from dataclasses import replace
 from datetime import time
 from decimal import Decimal
 
+import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -311,3 +313,42 @@ def test_a_signed_version_whose_period_starts_later_says_when(client, world):
     body = client.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
     assert f"Underskrevet; i kraft fra {version.starts_on:%d.%m.%Y}" in body
     assert "underskrevet af alle" in body and "periode " in body
+
+
+def test_a_cpr_number_in_the_participants_gets_the_plain_message(client, world):
+    """The participants are the institution's people: the plain message, in the editor and
+    from the content's own rules (which every writer of a version passes)."""
+    plain = "Teksten indeholder noget, der ligner et CPR-nummer. Skriv ikke CPR-numre her."
+    _agreement, version = _draft(world)
+    client.force_login(world.pedagogist.user)
+    post = _edit_post(version, version.parsed, participants="Lene og 010190-1234")
+    response = client.post(reverse("agreement_edit", args=[version.pk]), post)
+    assert response.status_code == 200
+    assert response.context["form"].errors["participants"] == [plain]
+    with pytest.raises(ValidationError) as refused:
+        agreements_services.agreement_draft_update(
+            actor=world.pedagogist.user,
+            version_id=version.pk,
+            content=replace(_goal(version.parsed), participants="Lene og 010190-1234"),
+        )
+    assert refused.value.message_dict["participants"] == [plain]
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("days_per_week", "0", "Dage om ugen skal være mellem 1 og 5."),
+        ("days_per_week", "6", "Dage om ugen skal være mellem 1 og 5."),
+        ("hours_per_week", "0", "Timer om ugen skal være mellem 0,25 og 48."),
+        ("hours_per_week", "48,5", "Timer om ugen skal være mellem 0,25 og 48."),
+    ],
+)
+def test_the_editor_says_the_limits_of_days_and_hours(client, world, field, typed, message):
+    """Not Django's "Denne værdi skal være mindre end eller lig 5.": the field's own words."""
+    _agreement, version = _draft(world)
+    client.force_login(world.pedagogist.user)
+    post = _edit_post(version, version.parsed, weekdays=[], **{field: typed})
+    response = client.post(reverse("agreement_edit", args=[version.pk]), post)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [message]
+    assert "Denne værdi skal" not in response.content.decode()

@@ -789,3 +789,35 @@ def test_an_intake_meeting_is_not_planned_or_moved_onto_a_weekend_or_a_holiday(c
     assert response.context["form"].errors["date"] == [not_a_working_day(day)]
     moved = req.meetings.get()
     assert (moved.starts_at, moved.sequence) == (meeting.starts_at, meeting.sequence)
+
+
+PLAIN_CPR = "Teksten indeholder noget, der ligner et CPR-nummer. Skriv ikke CPR-numre her."
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"), [("contact_name", "Lene 010190-1234"), ("contact_phone", "010190-1234")]
+)
+def test_a_cpr_number_in_the_contact_gets_the_plain_message(client, world, field, typed):
+    """The contact is a person of the institution, not the children's group: no advice about
+    describing the learning environment."""
+    client.force_login(world.leader)
+    response = client.post(reverse("request_create"), _form(world, **{field: typed}))
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [PLAIN_CPR]
+    assert "beskriv børnegruppen" not in response.content.decode()
+    assert InterventionRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize("hours", ["0", "0,2", "49", "100"])
+def test_triage_says_the_limits_of_the_hours_a_week(client, world, hours):
+    """Not Django's "Denne værdi skal være større end eller lig 0,25": the field's own words
+    with both limits."""
+    req = make_request(world, submit=True)
+    client.force_login(world.administrator)
+    data = {"pedagogists": [world.pedagogist.pk], "weekly_hours": hours}
+    response = client.post(reverse("triage_accept", args=[req.pk]), data)
+    assert response.status_code == 200
+    assert response.context["accept_form"].errors["weekly_hours"] == [
+        "Timer om ugen skal være mellem 0,25 og 48."
+    ]
+    assert "Denne værdi skal" not in response.content.decode()
