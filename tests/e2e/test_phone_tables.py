@@ -135,7 +135,11 @@ def test_the_effect_dashboard_is_cards_on_a_phone(page, live_server, world):
     ):
         assert _right_edge(row) <= WIDTH
         assert row.locator("th[scope=row]").is_visible()
-        for text in ("Målopfyldelse (1-4)", "Mål der stadig bruges %", "Forankringsopfølgninger besvaret"):
+        for text in (
+            "Målopfyldelse (1-4)",
+            "Mål der stadig bruges %",
+            "Forankringsopfølgninger besvaret",
+        ):
             shown = row.get_by_text(text, exact=True)
             assert shown.is_visible(), text
             assert _right_edge(shown) <= WIDTH, text

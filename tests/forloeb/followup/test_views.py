@@ -175,7 +175,6 @@ def test_the_list_writes_dates_with_the_months_name(client, world, follow_up):
     assert formats.date_format(follow_up.due_on, "j. M Y") not in page
 
 
-<<<<<<< HEAD
 def test_an_overdue_follow_up_is_marked_as_overdue_evaluations_are(client, world, follow_up):
     """A follow-up whose day has passed unanswered says "overskredet" (red, as an overdue
     evaluation does) in the list, on the course page, on the leader's start page and on its own
@@ -230,11 +229,11 @@ def test_the_follow_ups_after_closing_are_not_named_as_the_courses_phase():
     for language in ("da", "en"):
         with translation.override(language):
             assert str(label) != str(Phase.FOLLOW_UP.label), language
-=======
+
+
 def test_the_consultant_has_no_follow_ups_page(client, world, consultant, follow_up):
     """Follow-ups are about courses, which the visitation role never sees: the page answers
     404 for her, as for staff, rather than "no follow-ups yet"."""
     client.force_login(consultant)
     assert client.get(reverse("follow_up_list")).status_code == 404
     assert client.get(reverse("follow_up_answer", args=[follow_up.pk])).status_code == 404
->>>>>>> fixqa
