@@ -111,7 +111,7 @@ def meeting_absence_warnings(*, meetings: list, viewer=None) -> dict[int, list[s
             # Moving it is the administration's: the others are told it is in hand, not left
             # with something they cannot do. After the last line, in the same warning box (the
             # text outside the f-string: xgettext does not look inside one).
-            in_hand = _("The administration has been told and moves the meeting.")
+            in_hand = _("The administration sees this too and moves the meeting.")
             lines[-1] = f"{lines[-1]} {in_hand}"
         warnings[meeting_id] = lines
     return warnings

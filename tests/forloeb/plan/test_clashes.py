@@ -397,7 +397,7 @@ def test_an_intake_meeting_in_her_absence_is_warned_of_wherever_it_is_shown(clie
     )
     warning = "Paula Pædagog er fraværende den dag – mødet bør flyttes."
     # Moving it is the administration's: the leader and the pedagogist read that it is in hand.
-    in_hand = "mødet bør flyttes. Forvaltningen har fået besked og flytter mødet."
+    in_hand = "mødet bør flyttes. Forvaltningen ser det også og flytter mødet."
     client.force_login(world.leader)
     for url in (reverse("start"), reverse("request_detail", args=[req.pk])):
         page = client.get(url).content.decode()
