@@ -500,6 +500,7 @@ def demo_past_retention() -> None:
     from forloeb.models import (
         CourseNote,
         HourExport,
+        HourExportFailure,
         HourExportStatus,
         YearReport,
         YearReportFailure,
@@ -578,12 +579,16 @@ def demo_past_retention() -> None:
         )
     # Kept exports older than RETENTION_EXPORT_DAYS.
     two_months_ago = now - timedelta(days=60)
+    # A year of hours whose rows could not be read from the database (a query that ran too
+    # long): what the page says, with what to do; the worker's log would hold the traceback.
     failed = HourExport.objects.create(
         requested_by=admin,
         starts_on=today - timedelta(days=425),
         ends_on=today - timedelta(days=60),
         status=HourExportStatus.FAILED,
+        failure=HourExportFailure.DATABASE,
         started_at=two_months_ago,
+        finished_at=two_months_ago + timedelta(seconds=30),
     )
     HourExport.objects.filter(pk=failed.pk).update(created_at=two_months_ago)
     # Its figures and its PDF were made, but the file store did not answer when it was saved

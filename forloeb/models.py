@@ -494,6 +494,18 @@ class HourExportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class HourExportFailure(models.TextChoices):
+    """Where an hours export's build stopped, said to the person who asked in plain words (the
+    traceback goes to the worker's log, never to the page)."""
+
+    DATABASE = "database", _("The hours could not be read from the database.")
+    WORKBOOK = (
+        "workbook",
+        _("The Excel file could not be written: the server may not have had room for it."),
+    )
+    STORAGE = "storage", _("The finished Excel file could not be saved.")
+
+
 class HourExport(models.Model):
     """An Excel file of hours too large to build in a request: the worker builds it in the
     background, counting its rows as it goes (the progress the person sees), and keeps it as a
@@ -522,6 +534,15 @@ class HourExport(models.Model):
         blank=True,
         related_name="+",
     )
+    # Why the last build failed; empty unless it did (and for exports that failed before the
+    # reason was kept).
+    failure = models.CharField(
+        _("why it failed"),
+        max_length=20,
+        choices=HourExportFailure.choices,
+        blank=True,
+        default="",
+    )
 
     class Meta:
         verbose_name = _("hours export")
@@ -534,6 +555,10 @@ class HourExport(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(file__isnull=False),
                 name="hour_export_done_has_file",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="failed") | Q(failure=""),
+                name="hour_export_failure_only_when_failed",
             ),
         ]
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from celery import current_app
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from forloeb.models import (
     HourCategory,
     HourEntry,
     HourExport,
+    HourExportFailure,
     HourExportStatus,
     SheetStatus,
     WeekSheet,
@@ -421,6 +422,10 @@ def hour_export_build(
         if after_progress is not None:
             after_progress(written)
 
+    # Where it stands, so that a failure can say in plain words where it stopped. The rows are
+    # read from the database while the workbook is written: which of the two failed is told by
+    # the error.
+    stage = HourExportFailure.WORKBOOK
     try:
         with tempfile.TemporaryFile() as target:
             written = hour_export.write_workbook(
@@ -428,6 +433,7 @@ def hour_export_build(
             )
             target.seek(0)
             data = target.read()
+        stage = HourExportFailure.STORAGE
         with transaction.atomic():
             export.file = stored_file_keep(
                 producer=EXPORT_PRODUCER,
@@ -448,9 +454,12 @@ def hour_export_build(
                 concerns=export,
                 url=reverse("hours_export_status", args=[export.pk]),
             )
-    except Exception:
+    except Exception as error:
+        if stage == HourExportFailure.WORKBOOK and isinstance(error, DatabaseError):
+            stage = HourExportFailure.DATABASE
+        # The traceback goes to the worker's log (the task raises); the page says `stage`.
         HourExport.objects.filter(pk=export_id).update(
-            status=HourExportStatus.FAILED, finished_at=timezone.now()
+            status=HourExportStatus.FAILED, finished_at=timezone.now(), failure=stage
         )
         raise
     return export
@@ -469,7 +478,8 @@ def hour_export_restart(*, actor: User, export: HourExport) -> HourExport:
         export.status = HourExportStatus.WAITING
         export.rows_done = 0
         export.finished_at = None
-        export.save(update_fields=["status", "rows_done", "finished_at"])
+        export.failure = ""
+        export.save(update_fields=["status", "rows_done", "finished_at", "failure"])
         transaction.on_commit(lambda: _enqueue_build(export.pk))
     return export
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -339,6 +339,18 @@ def _repeat_subquery():
 def with_list_relations(qs: QuerySet[InterventionRequest]) -> QuerySet[InterventionRequest]:
     return qs.select_related("institution__district", "group", "created_by").prefetch_related(
         "focus_levels", "themes"
+    )
+
+
+def triage_counts(qs: QuerySet[InterventionRequest]) -> dict[str, int]:
+    """What the triage queue's list shows (`qs`, filtered), and of those how many wait for
+    triage (submitted) and how many for the leader's answer (sent back with a question): the
+    start page's and Fordeling's "Venter på visitation" count the submitted ones alone. One
+    query; it is also the list's count for its pages."""
+    return qs.aggregate(
+        shown=Count("pk", distinct=True),
+        submitted=Count("pk", distinct=True, filter=Q(status=RequestStatus.SUBMITTED)),
+        needs_info=Count("pk", distinct=True, filter=Q(status=RequestStatus.NEEDS_INFO)),
     )
 
 

@@ -247,9 +247,19 @@ def triage_queue(request):
         raise Http404
     filterset = TriageFilter(request.GET, queryset=access.requests_for(request.user))
     # Oldest first, 50 to a page: the page's ids first, then its rows with their capacity.
-    ordered = filterset.qs.order_by("submitted_at", "pk") if filterset.is_valid() else None
+    # What the list shows is counted with those of it that wait for triage and for the leader
+    # (the heading says each), in one query that is also the pages' count.
+    valid = filterset.is_valid()
+    counts = (
+        selectors.triage_counts(filterset.qs)
+        if valid
+        else {"shown": 0, "submitted": 0, "needs_info": 0}
+    )
+    ordered = filterset.qs.order_by("submitted_at", "pk") if valid else None
     page = paging.page_of(
-        ordered.values_list("pk", flat=True) if ordered is not None else [], request
+        ordered.values_list("pk", flat=True) if ordered is not None else [],
+        request,
+        count=counts["shown"],
     )
     rows = (
         selectors.triage_rows(access.requests_for(request.user).filter(pk__in=list(page)))
@@ -259,7 +269,13 @@ def triage_queue(request):
     return render(
         request,
         "indsats/requests/triage_queue.html",
-        {"filter": filterset, "rows": rows, "page": page, "page_query": paging.page_query(request)},
+        {
+            "filter": filterset,
+            "rows": rows,
+            "page": page,
+            "counts": counts,
+            "page_query": paging.page_query(request),
+        },
     )
 
 

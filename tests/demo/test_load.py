@@ -384,6 +384,14 @@ def test_the_demo_has_a_filled_log_and_a_finished_access_request(client):
     page = client.get(reverse("year_report_status", args=[failed.pk])).content.decode()
     assert "Den færdige PDF kunne ikke gemmes." in page
     assert "fejler den igen, kontakt IT" in page
+    # So does the failed hours export of the same day, and what to do.
+    from forloeb.models import HourExport
+
+    [export] = HourExport.objects.filter(status=HourExportStatus.FAILED)
+    assert export.failure and export.started_at and export.finished_at
+    page = client.get(reverse("hours_export_status", args=[export.pk])).content.decode()
+    assert "Timerne kunne ikke hentes fra databasen." in page
+    assert "vælg en kortere periode" in page
 
 
 @pytest.mark.django_db

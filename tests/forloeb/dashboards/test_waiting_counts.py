@@ -54,3 +54,27 @@ def test_the_start_page_and_the_flow_dashboard_count_the_same_requests(client, w
     assert flow.waiting_for_triage == section.context["submitted"] == 3  # was 5: both kinds
     assert flow.waiting_for_leader == section.context["needs_info"] == 2
     assert 'data-waiting-for-leader="2"' in dashboard.content.decode()
+
+
+def test_the_triage_queue_says_how_many_of_its_list_wait_for_triage(client, world):
+    """The queue's list holds both open kinds; its heading names the number it shows as such
+    and, of those, the ones waiting for triage as the start page and Fordeling count them,
+    the ones sent back to the leader apart."""
+    _waiting_world(world)
+    client.force_login(world.administrator)
+    flow = client.get(reverse("dashboard_flow")).context["flow"]
+    queue = _text(client.get(reverse("triage_queue")))
+    assert (
+        "Listen viser 5 anmodninger, ældste først. "
+        f"Heraf venter {flow.waiting_for_triage} på visitation "
+        f"og {flow.waiting_for_leader} på ledernes svar."
+    ) in queue
+
+    # Filtered: the number is still what the list shows, and so are the two counts.
+    asked = _text(client.get(reverse("triage_queue"), {"status": "needs_info"}))
+    assert (
+        "Listen viser 2 anmodninger, ældste først. Heraf venter 0 på visitation og 2 på "
+        "ledernes svar."
+    ) in asked
+    closed = _text(client.get(reverse("triage_queue"), {"status": ["rejected", "withdrawn"]}))
+    assert "Listen viser 2 anmodninger, ældste først." in closed and "Heraf" not in closed

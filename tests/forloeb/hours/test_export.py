@@ -1,12 +1,17 @@
 """The hour exports (hours/export.py and the background Excel build in hours/services.py)."""
 
 import csv
+import errno
+import html
 import io
+import re
+import resource
+import signal
 from datetime import timedelta
 
 import openpyxl
 import pytest
-from django.db import connection
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +20,7 @@ from django.utils.formats import date_format
 from forloeb import access
 from forloeb.hours import export, services
 from forloeb.hours import weeks as hours
-from forloeb.models import HourExport, HourExportStatus
+from forloeb.models import HourEntry, HourExport, HourExportStatus
 from institutioner.errors import StateError
 from institutioner.models import AccessAction, AccessLogEntry, Notification
 
@@ -270,3 +275,125 @@ def test_two_exports_at_once_make_one(postgres, transactional_db, world):
     assert errors == []
     assert len(made) == 2 and made[0] == made[1]
     assert HourExport.objects.count() == 1
+
+
+def _text(response) -> str:
+    """The page's words as read (tags gone, entities and spaces as one)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+ADVICE = (
+    "Byg den igen. Fejler den igen, så vælg en kortere periode; lykkes det heller ikke, så "
+    "kontakt IT-supporten."
+)
+
+
+def test_a_build_without_room_for_the_file_says_why_and_what_to_do(client, world, logged):
+    """The worker may write no more than a few hundred bytes (as a full disk): the build
+    fails for that real reason, and the page says it in Danish with what to do, never the
+    error itself; building it again clears the reason."""
+    made = services.hour_export_start(
+        actor=world.administrator, start=logged - timedelta(weeks=1), end=logged
+    )
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    # Beyond the limit a write fails with EFBIG (instead of the signal ending the process).
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (512, limits[1]))
+    try:
+        with pytest.raises(OSError) as raised:
+            services.hour_export_build(export_id=made.pk)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, handler)
+    assert raised.value.errno == errno.EFBIG
+    made.refresh_from_db()
+    assert (made.status, made.failure) == (HourExportStatus.FAILED, "workbook")
+
+    client.force_login(world.administrator)
+    response = client.get(reverse("hours_export_status", args=[made.pk]))
+    page = _text(response)
+    assert (
+        "Eksporten mislykkedes. Excel-filen kunne ikke skrives: serveren havde måske ikke plads "
+        "til den."
+    ) in page
+    assert ADVICE in page
+    assert "File too large" not in page and "OSError" not in page and "Errno" not in page
+    # The shorter period is chosen on the hours delivered page, the period filled in.
+    period = f"fra={made.starts_on:%Y-%m-%d}&amp;til={made.ends_on:%Y-%m-%d}"
+    shorter = f"{reverse('hours_delivered')}?{period}"
+    assert f'href="{shorter}"' in response.content.decode() and "Vælg en kortere periode" in page
+    # The list of one's latest exports says it too.
+    listed = _text(client.get(reverse("hours_export_new"), _period(logged)))
+    assert "(mislykket) Excel-filen kunne ikke skrives" in listed
+
+    client.post(reverse("hours_export_status", args=[made.pk]))
+    made.refresh_from_db()
+    assert (made.status, made.failure) == (HourExportStatus.WAITING, "")
+    assert services.hour_export_build(export_id=made.pk).status == HourExportStatus.DONE
+    assert "mislykkedes" not in _text(client.get(reverse("hours_export_status", args=[made.pk])))
+
+
+def test_a_build_the_database_cannot_answer_says_why(
+    client, postgres, transactional_db, world, logged
+):
+    """The hours' table is locked by another session longer than the database waits for a
+    lock: reading the rows fails, the export says the hours could not be read."""
+    made = services.hour_export_start(
+        actor=world.administrator, start=logged - timedelta(weeks=1), end=logged
+    )
+    other = connections.create_connection("default")
+    try:
+        other.set_autocommit(False)
+        with other.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {HourEntry._meta.db_table} IN ACCESS EXCLUSIVE MODE")
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '200ms'")
+        try:
+            with pytest.raises(DatabaseError):
+                services.hour_export_build(export_id=made.pk)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET lock_timeout")
+    finally:
+        other.rollback()
+        other.close()
+    made.refresh_from_db()
+    assert (made.status, made.failure) == (HourExportStatus.FAILED, "database")
+    client.force_login(world.administrator)
+    page = _text(client.get(reverse("hours_export_status", args=[made.pk])))
+    assert "Eksporten mislykkedes. Timerne kunne ikke hentes fra databasen." in page
+    assert ADVICE in page and "lock" not in page.lower()
+
+    services.hour_export_restart(actor=world.administrator, export=made)
+    assert services.hour_export_build(export_id=made.pk).status == HourExportStatus.DONE
+
+
+@pytest.mark.parametrize(
+    ("failure", "said"),
+    [
+        ("storage", "Den færdige Excel-fil kunne ikke gemmes."),
+        ("", "Årsagen blev ikke gemt."),
+    ],
+)
+def test_each_export_failure_is_said(client, world, failure, said):
+    made = HourExport.objects.create(
+        requested_by=world.administrator,
+        starts_on=hours.this_monday(),
+        ends_on=hours.this_monday(),
+        status=HourExportStatus.FAILED,
+        failure=failure,
+    )
+    client.force_login(world.administrator)
+    page = _text(client.get(reverse("hours_export_status", args=[made.pk])))
+    assert f"Eksporten mislykkedes. {said}" in page and ADVICE in page
+
+
+def test_only_a_failed_export_has_a_reason(world):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HourExport.objects.create(
+            requested_by=world.administrator,
+            starts_on=hours.this_monday(),
+            ends_on=hours.this_monday(),
+            status=HourExportStatus.WAITING,
+            failure="storage",
+        )

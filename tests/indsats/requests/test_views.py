@@ -316,7 +316,8 @@ def test_triage_queue_query_count_does_not_grow(client, world, django_assert_num
     # requests (indsats/hooks.py: the learning environment's past, one query; the clashes with
     # the fixed pedagogists' plan, two: their allocations and the signed versions); the planned
     # absence in the booked hours (indsats/hooks.py, one); the access-log row (a search);
-    # session save (3); the page: its count and its ids (2)
+    # session save (3); the page: its counts (the list's, with those waiting for triage and
+    # for the leader, one query) and its ids (2)
     from django.db import connection
 
     with django_assert_num_queries(19 if connection.vendor == "postgresql" else 20):
@@ -370,6 +371,16 @@ def test_triage_queue_filters(client, world):
         return {pk for pk in (old.pk, new.pk, asked.pk) if f"/visitation/{pk}/" in body}
 
     assert shown() == {old.pk, new.pk, asked.pk}
+    # The heading: what the list shows, and of it what waits for triage and for the leader.
+    heading = " ".join(client.get(reverse("triage_queue")).content.decode().split())
+    assert (
+        "Listen viser 3 anmodninger, ældste først. Heraf venter 2 på visitation og 1 på "
+        "lederens svar."
+    ) in heading
+    heading = " ".join(
+        client.get(reverse("triage_queue"), {"focus_level": "barn"}).content.decode().split()
+    )
+    assert "Listen viser 1 anmodning, ældste først. Heraf venter 1 på visitation." in heading
     assert shown(waiting_days=10) == {old.pk}
     assert shown(focus_level="barn") == {new.pk}
     assert shown(status="needs_info") == {asked.pk}
