@@ -335,6 +335,15 @@ def absence_days(
     return sorted(found)
 
 
+def counted_days(
+    absence: Absence, first: date | None = None, last: date | None = None
+) -> list[date]:
+    """The days of the absence (within first..last) that count as absence: its working days.
+    On a weekend day or a Danish holiday nobody is due anywhere, so such a day counts no hours
+    (`_absence_day_hours`); an absence with none of these is refused when it is recorded."""
+    return [day for day in absence_days(absence, first, last) if is_working_day(day)]
+
+
 def last_day_of(absence: Absence) -> date:
     if absence.repeat == AbsenceRepeat.NONE or absence.repeat_until is None:
         return absence.ends_on
@@ -422,9 +431,8 @@ def _absence_day_hours(
         day_hours = whole_day[absence.pedagogist_id] = contracted / 5
         if absence.time_from is not None and absence.time_to is not None:
             day_hours = min(day_hours, _hours_between(absence.time_from, absence.time_to))
-        for day in absence_days(absence, first, last):
-            if is_working_day(day):
-                away[(absence.pedagogist_id, day)] += day_hours
+        for day in counted_days(absence, first, last):
+            away[(absence.pedagogist_id, day)] += day_hours
     for (pid, day), hours in away.items():
         yield pid, day, min(hours, whole_day[pid])
 

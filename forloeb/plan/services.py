@@ -30,6 +30,7 @@ from forloeb.models import (
     PlanChange,
     PlanChangeKind,
     PlanChangeStatus,
+    WeekSheet,
 )
 from forloeb.plan import allclear as plan_allclear
 from forloeb.plan import meetings as plan_meetings
@@ -42,7 +43,7 @@ from institutioner.notifications.services import notification_queue, notificatio
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import SHORT
 from institutioner.validators import validate_no_cpr_plain
-from institutioner.workdays import holiday_name, is_working_day
+from institutioner.workdays import holiday_name, is_working_day, monday_of, not_a_working_day
 
 # Longest stretch one absence may cover (a repeating one until its last repetition).
 MAX_DAYS = 366
@@ -88,6 +89,9 @@ def _validate(data: AbsenceInput) -> None:
     last = data.repeat_until if data.repeat != AbsenceRepeat.NONE else data.ends_on
     if last and (last - data.starts_on).days > MAX_DAYS:
         errors["ends_on"].append(_("One absence can cover at most a year; record another."))
+    dates = ("starts_on", "ends_on", "repeat", "repeat_until")
+    if not any(field in errors for field in dates):
+        _validate_working_day(data, errors)
     if len(data.note) > SHORT:
         errors["note"].append(
             _("At most %(limit)d characters (you wrote %(count)d).")
@@ -99,6 +103,30 @@ def _validate(data: AbsenceInput) -> None:
         errors["note"].extend(error.messages)
     if errors:
         raise ValidationError(dict(errors))
+
+
+def _validate_working_day(data: AbsenceInput, errors: dict[str, list[str]]) -> None:
+    """An absence must take at least one working day: on weekends and Danish holidays it counts
+    no hours (`selectors.counted_days`, the rule the week sheet and the dashboards count by), so
+    one that falls on nothing else was recorded by mistake (a wrong date, most likely)."""
+    absence = Absence(
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        repeat=data.repeat,
+        repeat_until=data.repeat_until if data.repeat != AbsenceRepeat.NONE else None,
+    )
+    if selectors.counted_days(absence):
+        return
+    if data.repeat == AbsenceRepeat.NONE and data.starts_on == data.ends_on:
+        # One day: say which day it is (the holiday by name).
+        errors["starts_on"].append(not_a_working_day(data.starts_on))
+    else:
+        errors["starts_on"].append(
+            _(
+                "The absence falls only on weekend days or public holidays and counts no hours. "
+                "Choose a working day."
+            )
+        )
 
 
 @transaction.atomic
@@ -150,8 +178,17 @@ def absence_record(*, actor: User, pedagogist_id: int, data: AbsenceInput) -> Ab
 
 @transaction.atomic
 def absence_cancel(*, actor: User, absence_id: int) -> Absence:
-    """Take back a recorded absence (she comes after all); the same leaders hear of it, and the
-    administration of the intake meetings it no longer keeps from being held."""
+    """Take back a recorded absence (she comes after all, or it was recorded by mistake); the
+    same leaders hear of it, and the administration of the intake meetings it no longer keeps
+    from being held.
+
+    One that is over, or partly over, is cancelled too, days past and all: sick days recorded
+    for the wrong week must be correctable, and a day can be recorded in the past as well. The
+    week plan, the prefill of a week sheet not yet saved and the dashboards read the absences
+    not cancelled, so they stop counting it at once; a week sheet already saved keeps the hours
+    on it (`saved_weeks`, for the confirmation). Only the days from today are told of: nobody
+    hears of a day that has passed. The caller has decided that `actor` may (the pedagogist
+    herself or the administration, forloeb/access.py)."""
     absence = (
         Absence.objects.select_for_update(of=("self",))
         .select_related("pedagogist__user")
@@ -159,13 +196,7 @@ def absence_cancel(*, actor: User, absence_id: int) -> Absence:
     )
     if absence.cancelled_at is not None:
         raise StateError(_("This absence has already been cancelled."))
-    last = selectors.last_day_of(absence)
-    if last < timezone.localdate():
-        # Over: there is nothing left to take back, and no one to tell.
-        raise StateError(
-            _("The absence is over (its last day was %(day)s); it cannot be cancelled.")
-            % {"day": last.strftime("%d.%m.%Y")}
-        )
+    today = timezone.localdate()
     absence.cancelled_at = timezone.now()
     absence.cancelled_by = actor
     absence.save(update_fields=["cancelled_at", "cancelled_by"])
@@ -182,6 +213,17 @@ def absence_cancel(*, actor: User, absence_id: int) -> Absence:
     # Whoever was warned on the page when a meeting or a moved or extra day was planned onto
     # it (and the pedagogist, whose plan was flagged) hears that it can go ahead, once.
     plan_allclear.absence_all_clear(absence, actor=actor)
+    # For the confirmation: whether it was over, and the weeks with days past whose week sheet
+    # is saved (it keeps its hours; no longer prefilled, it may need correcting by hand).
+    absence.was_over = selectors.last_day_of(absence) < today  # type: ignore[attr-defined]
+    past = {
+        monday_of(day) for day in selectors.counted_days(absence, last=today - timedelta(days=1))
+    }
+    absence.saved_weeks = sorted(  # type: ignore[attr-defined]
+        WeekSheet.objects.filter(
+            pedagogist_id=absence.pedagogist_id, week_start__in=past
+        ).values_list("week_start", flat=True)
+    )
     return absence
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from forloeb import access
@@ -113,8 +114,10 @@ def absence_list(request):
     )
     today = timezone.localdate()
     for absence in absences:
-        # An absence that is over cannot be cancelled: no button for it.
+        # One over, or partly over, can be cancelled too (recorded by mistake): the button says
+        # what that does to the days past.
         absence.is_over = plan_selectors.last_day_of(absence) < today  # type: ignore[attr-defined]
+        absence.has_begun = absence.starts_on < today  # type: ignore[attr-defined]
     return render(request, "forloeb/plan/absence_list.html", {"absences": absences})
 
 
@@ -182,15 +185,38 @@ def absence_cancel(request, pk: int):
     except StateError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request,
-            _("The absence is cancelled; the leaders are told.")
-            if getattr(absence, "leaders_told", 0)
-            else _(
+        if getattr(absence, "leaders_told", 0):
+            done = _("The absence is cancelled; the leaders are told.")
+        elif getattr(absence, "was_over", False):
+            done = _(
+                "The absence is cancelled. It was over, so no one has been told; the week plan "
+                "and the dashboards no longer count it."
+            )
+        else:
+            done = _(
                 "The absence is cancelled. It touched no practice days ahead, so no leaders "
                 "have been told."
-            ),
-        )
+            )
+        messages.success(request, done)
+        saved = getattr(absence, "saved_weeks", [])
+        if saved:
+            # Those sheets keep what was saved on them (hours once prefilled less the absence).
+            weeks = "; ".join(
+                _("week %(week)s, %(year)s")
+                % {"week": monday.isocalendar()[1], "year": monday.isocalendar()[0]}
+                for monday in saved
+            )
+            messages.info(
+                request,
+                ngettext(
+                    "The week sheet for %(weeks)s is already saved and keeps its hours; check "
+                    "them if the absence was taken off them.",
+                    "The week sheets for %(weeks)s are already saved and keep their hours; "
+                    "check them if the absence was taken off them.",
+                    len(saved),
+                )
+                % {"weeks": weeks},
+            )
         for meeting in getattr(absence, "meetings_cleared", []):
             messages.info(
                 request,

@@ -9,6 +9,7 @@ from forloeb.models import Absence, AbsenceKind, AbsenceRepeat
 from forloeb.plan import services
 from forloeb.plan.services import AbsenceInput
 from institutioner.retention import services as retention
+from institutioner.workdays import working_day_on_or_after
 
 NOTE = "Lægebesøg for ryggen"
 
@@ -16,7 +17,8 @@ NOTE = "Lægebesøg for ryggen"
 def _absence(world, *, back_days: int, **fields) -> Absence:
     """An absence recorded with a note (it gets a copy in the history), then moved back in
     time by `back_days` (as if recorded then)."""
-    start = timezone.localdate() + timedelta(days=7)
+    # A working day: an absence on nothing but a weekend day or a holiday is refused.
+    start = working_day_on_or_after(timezone.localdate() + timedelta(days=7))
     absence = services.absence_record(
         actor=world.pedagogist.user,
         pedagogist_id=world.pedagogist.pk,

@@ -5,13 +5,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from forloeb.models import Absence, AbsenceKind, AbsenceRepeat
 from forloeb.plan import selectors, services
 from forloeb.plan.services import AbsenceInput
 from institutioner.errors import StateError
 from institutioner.models import Notification, NotificationKind, Role
-from institutioner.workdays import is_working_day
+from institutioner.workdays import is_working_day, working_day_on_or_after
 from tests import factories
 from tests.forloeb.plan.helpers import agreement, christmas_year
 
@@ -171,13 +172,15 @@ def test_overlapping_absences_are_refused(world):
 def test_cancelling_tells_the_leaders_and_happens_once(world):
     year = christmas_year()
     agreement(world, weekdays=(0, 1, 2, 3, 4))
-    absence = _record(world, starts_on=date(year, 12, 8))
+    # A working day (an absence on a weekend day alone is refused; 8.12 is one in some years).
+    day = working_day_on_or_after(date(year, 12, 8))
+    absence = _record(world, starts_on=day)
     services.absence_cancel(actor=world.administrator, absence_id=absence.pk)
     assert [n.template for n in _absence_notes()] == ["absence_recorded", "absence_cancelled"]
     with pytest.raises(StateError):
         services.absence_cancel(actor=world.administrator, absence_id=absence.pk)
     # Cancelled, the days are free for a new absence.
-    _record(world, starts_on=date(year, 12, 8))
+    _record(world, starts_on=day)
 
 
 def test_absence_hours_for_capacity(world):
@@ -190,7 +193,9 @@ def test_absence_hours_for_capacity(world):
     monday -= timedelta(days=monday.weekday())  # the week holding Christmas
     _record(world, kind=AbsenceKind.HOLIDAY, starts_on=monday, ends_on=monday + timedelta(days=6))
     next_monday = monday + timedelta(weeks=1)
-    _record(world, starts_on=next_monday + timedelta(days=1), time_from=time(8), time_to=time(11))
+    # A working day that week (Boxing Day is its Tuesday when Christmas Day is a Monday).
+    tuesday = working_day_on_or_after(next_monday + timedelta(days=1))
+    _record(world, starts_on=tuesday, time_from=time(8), time_to=time(11))
     weeks = selectors.absence_hours_by_week([world.pedagogist.pk], [monday, next_monday])
     working = [
         d for d in selectors.days_between(monday, monday + timedelta(days=4)) if is_working_day(d)
@@ -251,3 +256,92 @@ def test_the_week_plan_across_summer_time(world):
     assert not hers.days[day.weekday()].clash
     # A leader elsewhere sees nobody.
     assert week_plan(week_plan_scope_for(world.outsider), monday) == []
+
+
+def test_an_absence_on_weekends_and_holidays_only_is_refused(world):
+    """An absence whose every day (every repetition's too) is a weekend day or a Danish holiday
+    was accepted, though it counts no hours (`selectors.counted_days`): a wrong date, most
+    likely. Refused on the first day, with the day named when it is one day."""
+    year = christmas_year()
+    saturday = date(year + 1, 2, 7) + timedelta(days=(5 - date(year + 1, 2, 7).weekday()) % 7)
+
+    def refused(**fields) -> list[str]:
+        with pytest.raises(ValidationError) as caught:
+            _record(world, **fields)
+        return caught.value.message_dict["starts_on"]
+
+    assert refused(starts_on=saturday) == [
+        f"{saturday:%d.%m.%Y} er en weekenddag; vælg en arbejdsdag."
+    ]
+    # A part of a holiday, too.
+    assert refused(starts_on=date(year + 1, 1, 1), time_from=time(8), time_to=time(10)) == [
+        f"01.01.{year + 1} er en helligdag (Nytårsdag); vælg en arbejdsdag."
+    ]
+    whole = [
+        "Fraværet falder kun på weekend- eller helligdage og tæller ingen timer. "
+        "Vælg en arbejdsdag."
+    ]
+    assert refused(starts_on=date(year, 12, 25), ends_on=date(year, 12, 26)) == whole
+    assert (
+        refused(
+            starts_on=saturday,
+            ends_on=saturday + timedelta(days=1),
+            repeat=AbsenceRepeat.WEEKLY,
+            repeat_until=saturday + timedelta(weeks=4),
+        )
+        == whole
+    )
+    # Every repetition on a holiday: Christmas Day and New Year's Day, a week apart.
+    assert (
+        refused(
+            starts_on=date(year, 12, 25),
+            repeat=AbsenceRepeat.WEEKLY,
+            repeat_until=date(year + 1, 1, 1),
+        )
+        == whole
+    )
+    assert not Absence.objects.exists()
+    # One working day is enough, and it counts exactly that day.
+    world.pedagogist.weekly_hours = Decimal("37")
+    world.pedagogist.save()
+    absence = _record(world, starts_on=saturday - timedelta(days=1), ends_on=saturday)
+    assert selectors.counted_days(absence) == [saturday - timedelta(days=1)]
+    assert selectors.absence_hours(
+        [world.pedagogist.pk], saturday - timedelta(days=6), saturday + timedelta(days=1)
+    ) == {world.pedagogist.pk: Decimal("7.4")}
+
+
+def test_an_absence_that_is_over_is_cancelled_and_nobody_is_told(world):
+    """Sick days recorded for the wrong week could not be taken back once the week had passed
+    (StateError): the capacity and the week plan kept counting them. The pedagogist and the
+    administration cancel it, and nobody hears of days that have passed."""
+    from institutioner.workdays import monday_of
+
+    today = timezone.localdate()
+    this_monday = monday_of(today)
+    agreement(world, start=this_monday - timedelta(weeks=3), end=today + timedelta(weeks=8))
+    last_week = this_monday - timedelta(weeks=1)
+    mistake = _record(
+        world,
+        kind=AbsenceKind.ILLNESS,
+        starts_on=last_week,
+        ends_on=last_week + timedelta(days=4),
+    )
+    ids = [world.pedagogist.pk]
+    assert selectors.absence_hours_by_week(ids, [last_week])[(world.pedagogist.pk, last_week)]
+    Notification.objects.all().delete()
+
+    cancelled = services.absence_cancel(actor=world.pedagogist.user, absence_id=mistake.pk)
+    assert cancelled.cancelled_by == world.pedagogist.user and cancelled.was_over
+    assert cancelled.leaders_told == 0 and cancelled.meetings_cleared == []
+    assert not Notification.objects.exists()
+    # The capacity and the week plan read the absences not cancelled: it counts no more.
+    assert selectors.absence_hours_by_week(ids, [last_week]) == {}
+    assert selectors.absences_between(ids, last_week, last_week + timedelta(days=6)) == []
+    # The administration corrects one too (two weeks back: no week sheet saved, none listed).
+    older = _record(
+        world, starts_on=last_week - timedelta(weeks=1), ends_on=last_week - timedelta(days=3)
+    )
+    done = services.absence_cancel(actor=world.administrator, absence_id=older.pk)
+    assert done.cancelled_by == world.administrator and done.saved_weeks == []
+    assert not Notification.objects.exists()

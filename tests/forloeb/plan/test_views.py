@@ -411,48 +411,103 @@ def test_cancelling_an_absence_asks_first_and_says_the_leaders_are_told(client, 
     assert 'type="submit"' in confirm and "Ja, aflys alle gentagelser" in confirm
 
 
-def test_an_absence_that_is_over_cannot_be_cancelled(client, world):
-    """An absence wholly in the past (2020) was cancelled through its address, and the message
-    said the leaders were told: refused with a message, nothing changes, no one is told."""
-    from institutioner.errors import StateError
+def test_an_absence_that_is_over_can_be_cancelled_when_recorded_by_mistake(client, world):
+    """An absence wholly in the past (sick days recorded for the wrong week) could not be
+    cancelled ("det kan ikke aflyses"), so the week plan and the capacity counted it for good.
+    The pedagogist cancels it; the page says nobody is told (nobody is), and which saved week
+    sheets keep their hours. The list offers the button, saying what it does."""
+    from forloeb.models import WeekSheet
+    from institutioner.workdays import monday_of
 
     old = services.absence_record(
         actor=world.pedagogist.user,
         pedagogist_id=world.pedagogist.pk,
         data=AbsenceInput(
-            kind=AbsenceKind.COURSE, starts_on=date(2020, 3, 2), ends_on=date(2020, 3, 3)
+            kind=AbsenceKind.ILLNESS, starts_on=date(2020, 3, 2), ends_on=date(2020, 3, 10)
         ),
     )
+    WeekSheet.objects.create(pedagogist=world.pedagogist, week_start=date(2020, 3, 9))
     client.force_login(world.pedagogist.user)
+    page = client.get(_week_url(date(2020, 3, 2))).content.decode()
+    assert "Fravær: sygdom" in page
     response = client.post(reverse("absence_cancel", args=[old.pk]), follow=True)
     assert response.status_code == 200
-    page = response.content.decode()
-    assert "Fraværet er overstået (sidste dag var 03.03.2020); det kan ikke aflyses." in page
-    assert "har fået besked" not in page
+    page = " ".join(response.content.decode().split())
+    assert (
+        "Fraværet er aflyst. Det var overstået, så ingen har fået besked; ugeplanen og "
+        "overblikket tæller det ikke længere." in page
+    )
+    assert (
+        "Ugesedlen for uge 11, 2020 er allerede gemt og beholder sine timer; tjek dem, hvis "
+        "fraværet blev trukket fra." in page
+    )
     old.refresh_from_db()
-    assert old.cancelled_at is None
-    with pytest.raises(StateError):
-        services.absence_cancel(actor=world.administrator, absence_id=old.pk)
+    assert old.cancelled_by == world.pedagogist.user
     assert not Notification.objects.filter(template="absence_cancelled").exists()
-    # One that ended days ago is listed without a button; one ahead with none told says so.
-    today = timezone.localdate()
-    services.absence_record(
+    assert "Fravær: sygdom" not in client.get(_week_url(date(2020, 3, 2))).content.decode()
+
+    # One that ended days ago, and one partly past: each has the button, saying what it does.
+    monday = monday_of(timezone.localdate())
+    over = services.absence_record(
         actor=world.pedagogist.user,
         pedagogist_id=world.pedagogist.pk,
         data=AbsenceInput(
             kind=AbsenceKind.COURSE,
-            starts_on=today - timedelta(days=4),
-            ends_on=today - timedelta(days=3),
+            starts_on=monday - timedelta(weeks=1),
+            ends_on=monday - timedelta(days=3),
         ),
     )
-    body = client.get(reverse("absence_list")).content.decode()
-    assert "Overstået; det kan ikke aflyses." in body and "<details" not in body
-    ahead = services.absence_record(
+    begun = services.absence_record(
         actor=world.pedagogist.user,
         pedagogist_id=world.pedagogist.pk,
         data=AbsenceInput(
-            kind=AbsenceKind.COURSE, starts_on=date(2030, 1, 8), ends_on=date(2030, 1, 8)
+            kind=AbsenceKind.COURSE,
+            starts_on=monday - timedelta(days=2),
+            ends_on=monday + timedelta(days=11),
         ),
     )
-    page = client.post(reverse("absence_cancel", args=[ahead.pk]), follow=True).content.decode()
-    assert "Fraværet er aflyst. Det rørte ingen kommende praksisdage" in page
+    body = " ".join(client.get(reverse("absence_list")).content.decode().split())
+
+    def row(absence) -> str:
+        url = reverse("absence_cancel", args=[absence.pk])
+        start = body.rindex("<li", 0, body.index(url))
+        return body[start : body.index("</li>", start)]
+
+    assert "Overstået" in row(over) and "<details" in row(over)
+    assert "Det er overstået: aflys det kun, hvis det blev registreret ved en fejl." in row(over)
+    assert "Lederne af de institutioner" not in row(over)
+    assert (
+        "De dage, der allerede er gået, aflyses også; passede fraværet på nogle af dem, så "
+        "registrér de dage igen bagefter." in row(begun)
+    )
+    # The administration may cancel one that is over too.
+    client.force_login(world.administrator)
+    client.post(reverse("absence_cancel", args=[over.pk]))
+    over.refresh_from_db()
+    assert over.cancelled_by == world.administrator
+
+
+def test_an_absence_on_weekend_days_only_is_refused_on_the_first_day(client, world):
+    """A Saturday and Sunday were recorded as absence, which counts no hours: the form comes
+    back with the message under "Første dag" and what was typed."""
+    saturday = _monday() + timedelta(weeks=8, days=5)
+    client.force_login(world.pedagogist.user)
+    response = client.post(
+        reverse("absence_create"),
+        {
+            "pedagogist": world.pedagogist.pk,
+            "kind": AbsenceKind.COURSE,
+            "starts_on": saturday.isoformat(),
+            "ends_on": (saturday + timedelta(days=1)).isoformat(),
+            "repeat": "none",
+            "note": "Vejledningskursus",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["starts_on"] == [
+        "Fraværet falder kun på weekend- eller helligdage og tæller ingen timer. "
+        "Vælg en arbejdsdag."
+    ]
+    page = response.content.decode()
+    assert "Vejledningskursus" in page and saturday.isoformat() in page
+    assert not Absence.objects.exists()

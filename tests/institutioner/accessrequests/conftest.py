@@ -74,9 +74,11 @@ def people(world):
     # Paula's and Ole's planned absence, with their notes.
     from forloeb.models import AbsenceKind
     from forloeb.plan import services as plan_services
+    from institutioner.workdays import working_day_on_or_after
 
     for pedagogist, note in ((w.pedagogist, PAULA_ABSENCE), (w.outsider_pedagogist, OLE_ABSENCE)):
-        day = weeks.this_monday() + timedelta(days=15)
+        # A working day: an absence on a holiday alone is refused.
+        day = working_day_on_or_after(weeks.this_monday() + timedelta(days=15))
         plan_services.absence_record(
             actor=pedagogist.user,
             pedagogist_id=pedagogist.pk,
