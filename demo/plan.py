@@ -12,6 +12,7 @@ from forloeb.models import AbsenceKind, AbsenceRepeat
 from forloeb.plan import selectors, services
 from forloeb.plan.services import AbsenceInput, ChangeInput
 from institutioner.models import Pedagogist, User
+from institutioner.workdays import working_day_on_or_after, working_day_on_or_before
 
 
 def _demo_changes(sofie: Pedagogist, days: list[selectors.PracticeDay]) -> None:
@@ -126,7 +127,13 @@ def demo_plan() -> None:
         services.absence_record(
             actor=admin,
             pedagogist_id=ill.pk,
-            data=AbsenceInput(kind=AbsenceKind.ILLNESS, starts_on=today, ends_on=today),
+            # Ill today, or on the last working day when the demo is loaded on a weekend or a
+            # holiday (an absence on no working day is refused).
+            data=AbsenceInput(
+                kind=AbsenceKind.ILLNESS,
+                starts_on=working_day_on_or_before(today),
+                ends_on=working_day_on_or_before(today),
+            ),
         )
         holiday = next_monday + timedelta(weeks=2)
         services.absence_record(
@@ -137,7 +144,7 @@ def demo_plan() -> None:
             ),
         )
     if len(others) > 1:
-        course_day = next_monday + timedelta(days=2)
+        course_day = working_day_on_or_after(next_monday + timedelta(days=2))
         absence = services.absence_record(
             actor=others[1].user,
             pedagogist_id=others[1].pk,

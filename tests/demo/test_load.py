@@ -1,7 +1,7 @@
 """The demo municipality follows the seeds' numbers and breaks none of the rules."""
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -546,3 +546,31 @@ def test_every_demo_course_has_its_phase_changes_and_ticks_in_its_history():
             if f"Afkrydset: {item.label}" not in messages:
                 missing.append((course.pk, item.key))
     assert missing == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "loaded_on",
+    [
+        date(2026, 12, 5),  # a Saturday: the illness "today" falls on the Friday before
+        date(2030, 12, 20),  # the course afternoon "next Wednesday" would be Christmas Day
+    ],
+)
+def test_the_demos_absence_is_recorded_on_working_days_whatever_the_day_it_is_loaded(
+    monkeypatch, loaded_on
+):
+    """The plan refuses an absence that falls on no working day: the demo's plan records its
+    absence on working days on any day of the year."""
+    from demo.plan import demo_plan
+    from forloeb.models import Absence, PlanChange
+    from institutioner import workdays
+
+    call_command("load_demo", stdout=StringIO())
+    # The plan made again, on another day.
+    PlanChange.objects.all().delete()
+    Absence.objects.all().delete()
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: loaded_on)
+    demo_plan()
+    recorded = list(Absence.objects.values_list("kind", "starts_on"))
+    assert {"illness", "holiday", "course"} <= {kind for kind, _day in recorded}
+    assert [day for _kind, day in recorded if not workdays.is_working_day(day)] == []
