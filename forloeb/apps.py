@@ -55,6 +55,7 @@ class ForloebConfig(AppConfig):
         from forloeb.dashboards import menu as dashboards_menu  # noqa: F401
         from forloeb.followup import menu as followup_menu  # noqa: F401
         from forloeb.hours import menu as hours_menu  # noqa: F401
+        from forloeb.hours import schedules as hours_schedules  # noqa: F401
         from forloeb.plan import menu as plan_menu  # noqa: F401
         from forloeb.plan import notifications as plan_notifications  # noqa: F401
         from forloeb.plan import schedules as plan_schedules  # noqa: F401

@@ -504,6 +504,9 @@ class HourExportFailure(models.TextChoices):
         _("The Excel file could not be written: the server may not have had room for it."),
     )
     STORAGE = "storage", _("The finished Excel file could not be saved.")
+    # The time limit stopped it, or the worker died or lost the database, mid-build: marked
+    # once the build has run longer than its task may (services.hour_exports_interrupted).
+    INTERRUPTED = "interrupted", _("The build was interrupted before the file was finished.")
 
 
 class HourExport(models.Model):
@@ -1136,6 +1139,8 @@ class YearReportFailure(models.TextChoices):
     FIGURES = "figures", _("The year's figures could not be gathered from the database.")
     PDF = "pdf", _("The PDF could not be made from the year's figures.")
     STORAGE = "storage", _("The finished PDF could not be saved.")
+    # As HourExportFailure.INTERRUPTED (services.year_reports_interrupted).
+    INTERRUPTED = "interrupted", _("The build was interrupted before the PDF was finished.")
 
 
 class YearReport(models.Model):

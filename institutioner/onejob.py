@@ -4,10 +4,13 @@ click, a second tab, two scripted requests at once) answers with that job; the p
 row is locked first, so two requests at once cannot both find none and both make one."""
 
 from collections.abc import Callable
-from typing import TypeVar
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from institutioner.models import User
 
@@ -21,3 +24,15 @@ def unfinished_or_new(actor: User, unfinished: QuerySet, make: Callable[[], Job]
         User.objects.select_for_update().filter(pk=actor.pk).first()
         job = unfinished.order_by("-pk").first()
         return job if job is not None else make()
+
+
+# Clocks of the worker (which stamps `started_at`) and of the web may differ a little.
+STOPPED_MARGIN = timedelta(minutes=1)
+
+
+def stopped_if_started_before(task: Any) -> datetime:
+    """A job whose build by `task` began before this moment is no longer being built, whatever its
+    row says: the task's hard time limit (its own, or CELERY_TASK_TIME_LIMIT) has ended the
+    process. A worker that was killed, or lost the database, mid-build could not say so itself."""
+    limit = getattr(task, "time_limit", None) or settings.CELERY_TASK_TIME_LIMIT
+    return timezone.now() - timedelta(seconds=limit) - STOPPED_MARGIN

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from celery import current_app
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import QuerySet
@@ -40,7 +41,7 @@ from institutioner.models import (
     export_kept_since_expression,
 )
 from institutioner.notifications.services import notification_mark_read, notification_queue
-from institutioner.onejob import unfinished_or_new
+from institutioner.onejob import stopped_if_started_before, unfinished_or_new
 from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import LINE, check_lengths
 from institutioner.validators import validate_no_cpr_plain
@@ -362,6 +363,8 @@ def hour_export_start(*, actor: User, start: date, end: date) -> HourExport:
         raise StateError(_("You cannot export hours."))
     if end < start:
         raise StateError(_("The end of the period is before its start."))
+    # A build of the same period that was stopped is not answered with: it failed.
+    hour_exports_interrupted(requested_by=actor)
     return unfinished_or_new(
         actor,
         HourExport.objects.filter(
@@ -455,14 +458,70 @@ def hour_export_build(
                 url=reverse("hours_export_status", args=[export.pk]),
             )
     except Exception as error:
-        if stage == HourExportFailure.WORKBOOK and isinstance(error, DatabaseError):
+        if isinstance(error, SoftTimeLimitExceeded):
+            stage = HourExportFailure.INTERRUPTED
+        elif stage == HourExportFailure.WORKBOOK and isinstance(error, DatabaseError):
             stage = HourExportFailure.DATABASE
         # The traceback goes to the worker's log (the task raises); the page says `stage`.
-        HourExport.objects.filter(pk=export_id).update(
-            status=HourExportStatus.FAILED, finished_at=timezone.now(), failure=stage
-        )
+        try:
+            _failed(export_id, stage)
+        except DatabaseError:
+            # The database is gone too: the export is failed as interrupted once its build has
+            # run longer than the task may (hour_exports_interrupted).
+            logger.warning("Could not mark hours export %s failed.", export_id, exc_info=True)
         raise
     return export
+
+
+def _failed(export_id: int, failure: str, *, started_before: datetime | None = None) -> bool:
+    """The export, if it is being built (and began before `started_before`), failed for
+    `failure`, and the person who asked told so with a link to its page, in one transaction:
+    once per build, whichever notices first. Returns whether it was."""
+    with transaction.atomic():
+        running = HourExport.objects.select_for_update().filter(
+            pk=export_id, status=HourExportStatus.RUNNING
+        )
+        if started_before is not None:
+            running = running.filter(started_at__lt=started_before)
+        export = running.select_related("requested_by").first()
+        if export is None:
+            return False
+        export.status = HourExportStatus.FAILED
+        export.failure = failure
+        export.finished_at = timezone.now()
+        export.save(update_fields=["status", "failure", "finished_at"])
+        notification_queue(
+            recipient=export.requested_by,
+            template="hours_export_failed",
+            context={"export": export},
+            concerns=export,
+            url=reverse("hours_export_status", args=[export.pk]),
+        )
+    return True
+
+
+def hour_exports_interrupted(
+    *, export_ids: list[int] | None = None, requested_by: User | None = None
+) -> int:
+    """Exports still "being built" whose build has run longer than the task may (its process
+    was ended by the time limit, or the worker died or lost the database and could not say):
+    failed as interrupted, each person told. The beat runs it every few minutes
+    (`builds_interrupted`); an export's page and asking for a period again run it for theirs.
+    Returns how many."""
+    from forloeb.hours.tasks import hour_export_build as task
+
+    started_before = stopped_if_started_before(task)
+    running = HourExport.objects.filter(
+        status=HourExportStatus.RUNNING, started_at__lt=started_before
+    )
+    if export_ids is not None:
+        running = running.filter(pk__in=export_ids)
+    if requested_by is not None:
+        running = running.filter(requested_by=requested_by)
+    ids = list(running.order_by("pk").values_list("pk", flat=True))
+    return sum(
+        _failed(pk, HourExportFailure.INTERRUPTED, started_before=started_before) for pk in ids
+    )
 
 
 def hour_export_restart(*, actor: User, export: HourExport) -> HourExport:

@@ -529,6 +529,11 @@ def hours_export_status(request, pk: int):
         except StateError as error:
             messages.error(request, error.message)
         return redirect("hours_export_status", hour_export.pk)
+    # A build stopped mid-way (a killed worker, a lost database) is failed, not reloaded forever.
+    if hour_export.status == HourExportStatus.RUNNING and services.hour_exports_interrupted(
+        export_ids=[hour_export.pk]
+    ):
+        hour_export.refresh_from_db()
     waiting = hour_export.status in (HourExportStatus.WAITING, HourExportStatus.RUNNING)
     stale = (
         hour_export.status == HourExportStatus.WAITING

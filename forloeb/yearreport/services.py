@@ -6,7 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from celery import current_app
-from django.db import transaction
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from institutioner.files.services import (
     stored_files_delete,
 )
 from institutioner.models import StoredFile, User, export_kept_since_expression
-from institutioner.onejob import unfinished_or_new
+from institutioner.onejob import stopped_if_started_before, unfinished_or_new
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,8 @@ def year_report_start(*, actor: User, year: int) -> YearReport:
             % {"year": year}
         )
     # While the same year's report asked for by `actor` is waiting or being built, asking again
-    # answers with that one (institutioner/onejob.py).
+    # answers with that one (institutioner/onejob.py); not with one whose build was stopped.
+    year_reports_interrupted(requested_by=actor)
 
     def make() -> YearReport:
         report = YearReport.objects.create(year=year, requested_by=actor, steps_total=_steps())
@@ -148,13 +150,42 @@ def year_report_build(
             report.steps_done = report.steps_total
             report.finished_at = timezone.now()
             report.save(update_fields=["file", "status", "steps_done", "finished_at"])
-    except Exception:
+    except Exception as error:
+        if isinstance(error, SoftTimeLimitExceeded):
+            stage = YearReportFailure.INTERRUPTED
         # The traceback goes to the worker's log (the task raises); the page says `stage`.
-        YearReport.objects.filter(pk=report_id).update(
-            status=HourExportStatus.FAILED, finished_at=timezone.now(), failure=stage
-        )
+        try:
+            YearReport.objects.filter(pk=report_id, status=HourExportStatus.RUNNING).update(
+                status=HourExportStatus.FAILED, finished_at=timezone.now(), failure=stage
+            )
+        except DatabaseError:
+            # The database is gone too: year_reports_interrupted marks it later.
+            logger.warning("Could not mark yearly report %s failed.", report_id, exc_info=True)
         raise
     return report
+
+
+def year_reports_interrupted(
+    *, report_ids: list[int] | None = None, requested_by: User | None = None
+) -> int:
+    """Reports still "being built" whose build has run longer than the task may (its process
+    was ended by the time limit, or the worker died or lost the database and could not say):
+    failed as interrupted. The beat runs it every few minutes (`builds_interrupted`); a
+    report's page and asking for a year again run it for theirs. Returns how many."""
+    from forloeb.yearreport.tasks import year_report_build as task
+
+    running = YearReport.objects.filter(
+        status=HourExportStatus.RUNNING, started_at__lt=stopped_if_started_before(task)
+    )
+    if report_ids is not None:
+        running = running.filter(pk__in=report_ids)
+    if requested_by is not None:
+        running = running.filter(requested_by=requested_by)
+    return running.update(
+        status=HourExportStatus.FAILED,
+        finished_at=timezone.now(),
+        failure=YearReportFailure.INTERRUPTED,
+    )
 
 
 def year_report_restart(*, actor: User, report: YearReport) -> YearReport:

@@ -51,6 +51,11 @@ def year_report_status(request, pk: int):
         except StateError as error:
             messages.error(request, error.message)
         return redirect("year_report_status", report.pk)
+    # A build stopped mid-way (a killed worker, a lost database) is failed, not reloaded forever.
+    if report.status == HourExportStatus.RUNNING and services.year_reports_interrupted(
+        report_ids=[report.pk]
+    ):
+        report.refresh_from_db()
     waiting = report.status in (HourExportStatus.WAITING, HourExportStatus.RUNNING)
     stale = report.status == HourExportStatus.WAITING and (
         timezone.now() - report.created_at > timedelta(minutes=5)

@@ -18,6 +18,7 @@ NOT_ABOUT_A_PLACE = {
     "reminder_week_sheet",
     "access_request_ready",
     "hours_export_ready",
+    "hours_export_failed",
     # A pedagogist's absence: about her days at the leader's institution, whichever
     # interventions they belong to (the body lists the days and the groups).
     "absence_recorded",

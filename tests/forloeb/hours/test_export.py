@@ -11,16 +11,26 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings as django_settings
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django_celery_beat.models import PeriodicTask
 
 from forloeb import access
-from forloeb.hours import export, services
+from forloeb.hours import export, services, tasks
 from forloeb.hours import weeks as hours
-from forloeb.models import HourEntry, HourExport, HourExportStatus
+from forloeb.models import (
+    HourEntry,
+    HourExport,
+    HourExportFailure,
+    HourExportStatus,
+    YearReport,
+    YearReportFailure,
+)
 from institutioner.errors import StateError
 from institutioner.models import AccessAction, AccessLogEntry, Notification
 
@@ -308,6 +318,12 @@ def test_a_build_without_room_for_the_file_says_why_and_what_to_do(client, world
     assert raised.value.errno == errno.EFBIG
     made.refresh_from_db()
     assert (made.status, made.failure) == (HourExportStatus.FAILED, "workbook")
+    # The person was told, with the reason and the page's link (the page promises it).
+    told = Notification.objects.get(recipient=world.administrator, template="hours_export_failed")
+    link = reverse("hours_export_status", args=[made.pk])
+    assert told.url == link and link in told.body_text
+    assert "Excel-filen kunne ikke skrives" in told.body_text
+    assert "File too large" not in told.body_text
 
     client.force_login(world.administrator)
     response = client.get(reverse("hours_export_status", args=[made.pk]))
@@ -397,3 +413,128 @@ def test_only_a_failed_export_has_a_reason(world):
             status=HourExportStatus.WAITING,
             failure="storage",
         )
+
+
+# --- A build that was stopped mid-way (a killed worker, a lost database, the time limit) -------
+
+
+def _danish(label) -> str:
+    with translation.override("da"):
+        return str(label)
+
+
+def _running(world, *, started_ago: timedelta, rows_done: int = 2) -> HourExport:
+    """A real row "being built" since `started_ago`, as a worker left it when it died."""
+    made = HourExport.objects.create(
+        requested_by=world.administrator,
+        starts_on=hours.this_monday() - timedelta(weeks=1),
+        ends_on=hours.this_monday(),
+        status=HourExportStatus.RUNNING,
+        rows_total=4,
+        rows_done=rows_done,
+    )
+    started = timezone.now() - started_ago
+    HourExport.objects.filter(pk=made.pk).update(
+        created_at=started - timedelta(seconds=5), started_at=started
+    )
+    return made
+
+
+def _past_the_limit() -> timedelta:
+    return timedelta(seconds=django_settings.CELERY_TASK_TIME_LIMIT) + timedelta(minutes=2)
+
+
+def test_a_build_stopped_mid_way_fails_when_its_page_is_read(client, world, logged):
+    """The worker died mid-build longer ago than the task may run: the page says the export
+    failed and why, stops reloading and offers to build it again; the person is told once."""
+    stopped = _running(world, started_ago=_past_the_limit())
+    # Within the time limit a build may still be running: it is left alone.
+    young = _running(world, started_ago=timedelta(seconds=30))
+    client.force_login(world.administrator)
+
+    page = client.get(reverse("hours_export_status", args=[stopped.pk]))
+    said = _text(page)
+    reason = _danish(HourExportFailure.INTERRUPTED.label)
+    assert f"Eksporten mislykkedes. {reason}" in said and ADVICE in said
+    assert "data-export-waiting" not in page.content.decode()
+    stopped.refresh_from_db()
+    assert (stopped.status, stopped.failure) == (HourExportStatus.FAILED, "interrupted")
+    assert stopped.finished_at is not None
+
+    told = Notification.objects.get(recipient=world.administrator, template="hours_export_failed")
+    link = reverse("hours_export_status", args=[stopped.pk])
+    assert told.url == link and link in told.body_text and reason in told.body_text
+    # Read again, or noticed by the beat as well: still one message.
+    client.get(link)
+    assert tasks.builds_interrupted() == 0
+    assert Notification.objects.filter(template="hours_export_failed").count() == 1
+
+    page = client.get(reverse("hours_export_status", args=[young.pk])).content.decode()
+    assert "data-export-waiting" in page
+    young.refresh_from_db()
+    assert young.status == HourExportStatus.RUNNING
+
+    # Built again, it is made as any other.
+    client.post(link)
+    stopped.refresh_from_db()
+    assert (stopped.status, stopped.failure) == (HourExportStatus.WAITING, "")
+    assert services.hour_export_build(export_id=stopped.pk).status == HourExportStatus.DONE
+
+
+def test_the_beat_fails_stopped_builds_and_tells_the_person(world):
+    """Nobody reads the page (the person left it, trusting the notification): the beat's task
+    fails the stopped export and the stopped yearly report, and tells the export's person."""
+    stopped = _running(world, started_ago=_past_the_limit())
+    young = _running(world, started_ago=timedelta(seconds=30))
+    report = YearReport.objects.create(
+        year=2024, requested_by=world.administrator, status=HourExportStatus.RUNNING
+    )
+    YearReport.objects.filter(pk=report.pk).update(
+        created_at=timezone.now() - _past_the_limit(),
+        started_at=timezone.now() - _past_the_limit(),
+    )
+
+    assert PeriodicTask.objects.get(name=tasks.BUILDS_INTERRUPTED).task == (
+        tasks.builds_interrupted.name
+    )
+    assert tasks.builds_interrupted() == 2
+    stopped.refresh_from_db()
+    young.refresh_from_db()
+    report.refresh_from_db()
+    assert (stopped.status, stopped.failure) == (HourExportStatus.FAILED, "interrupted")
+    assert young.status == HourExportStatus.RUNNING
+    assert (report.status, report.failure) == (
+        HourExportStatus.FAILED,
+        YearReportFailure.INTERRUPTED,
+    )
+    told = Notification.objects.get(template="hours_export_failed")
+    assert told.recipient == world.administrator and told.object_id == stopped.pk
+    assert _danish(HourExportFailure.INTERRUPTED.label) in told.body_text
+    assert tasks.builds_interrupted() == 0
+    assert Notification.objects.filter(template="hours_export_failed").count() == 1
+
+
+def test_asking_again_for_a_stopped_build_makes_a_new_export(world, logged):
+    stopped = _running(world, started_ago=_past_the_limit())
+    made = services.hour_export_start(
+        actor=world.administrator, start=stopped.starts_on, end=stopped.ends_on
+    )
+    assert made.pk != stopped.pk and made.status == HourExportStatus.WAITING
+    stopped.refresh_from_db()
+    assert stopped.status == HourExportStatus.FAILED
+
+
+def test_a_build_stopped_by_its_soft_time_limit_says_interrupted(world, logged):
+    made = services.hour_export_start(
+        actor=world.administrator, start=logged - timedelta(weeks=1), end=logged
+    )
+
+    def too_long(_written):
+        raise SoftTimeLimitExceeded()
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        services.hour_export_build(export_id=made.pk, progress_every=1, after_progress=too_long)
+    made.refresh_from_db()
+    assert (made.status, made.failure) == (HourExportStatus.FAILED, "interrupted")
+    told = Notification.objects.filter(template="hours_export_failed", object_id=made.pk)
+    assert told.count() == 1

@@ -260,3 +260,47 @@ def test_only_a_failed_report_has_a_reason(world):
             status=HourExportStatus.WAITING,
             failure="pdf",
         )
+
+
+def test_a_build_stopped_mid_way_fails_when_its_page_is_read(client, world, settings):
+    """The worker died mid-build longer ago than the task may run: the page says the report
+    failed and why, stops reloading and offers to build it again."""
+    from django.utils import translation
+
+    from forloeb.models import YearReportFailure
+
+    _world_with_comments(world)
+    long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120)
+    stopped, young = (
+        YearReport.objects.create(
+            year=year,
+            requested_by=world.administrator,
+            status=HourExportStatus.RUNNING,
+            steps_total=6,
+            steps_done=2,
+        )
+        for year in (2024, 2025)
+    )
+    YearReport.objects.filter(pk=stopped.pk).update(created_at=long_ago, started_at=long_ago)
+    YearReport.objects.filter(pk=young.pk).update(started_at=timezone.now() - timedelta(seconds=30))
+    client.force_login(world.administrator)
+
+    page = html.unescape(
+        " ".join(
+            client.get(reverse("year_report_status", args=[stopped.pk])).content.decode().split()
+        )
+    )
+    with translation.override("da"):
+        reason = str(YearReportFailure.INTERRUPTED.label)
+    assert f"Rapporten mislykkedes. {reason}" in page and "Byg den igen" in page
+    assert "data-export-waiting" not in page
+    stopped.refresh_from_db()
+    assert (stopped.status, stopped.failure) == (HourExportStatus.FAILED, "interrupted")
+    page = client.get(reverse("year_report_status", args=[young.pk])).content.decode()
+    assert "data-export-waiting" in page
+    young.refresh_from_db()
+    assert young.status == HourExportStatus.RUNNING
+
+    client.post(reverse("year_report_status", args=[stopped.pk]))
+    stopped.refresh_from_db()
+    assert (stopped.status, stopped.failure) == (HourExportStatus.WAITING, "")

@@ -21,6 +21,7 @@ def test_the_apps_register_their_schedules_reminders_first():
         "send-pending-notifications",
         "worker-heartbeat",
         "clear-expired-sessions",
+        "builds-interrupted",
         "plan-area-calendar",
     ]
     assert [s.name for s in all_schedules() if s.editable][-1] == "retention"
