@@ -243,6 +243,170 @@ def demo_more_courses() -> None:
         )
 
 
+# --- The demo's courses dated in their own past ------------------------------------------------
+
+
+def demo_course_history() -> None:
+    """The demo's own courses are made through the services while the demo loads, so their
+    history said the day and hour of the loading: "Forløbet startede" today, for a course that
+    started weeks ago (`demo_hours` dates the course's start back, not its history). Each such
+    course's history is dated in its own past, in the order it was written (as the generated
+    past's courses are, demo/synthetic.py): the start at the course's start, an evaluation
+    recorded on the day it was held, an ongoing evaluation planned a week before its day, a
+    closed course closed moments after its final evaluation, and the rows between on the
+    working days between them. What the course page and its history page show with them moves
+    along: the ticks' days, the evaluation's and the closing's moments (with the agreement's
+    end), the stored history's rows, and the logbook notes, written on their days."""
+    for course in Course.objects.select_related("agreement").order_by("pk"):
+        events = list(course.events.order_by("created_at", "pk"))
+        # The generated past's courses are dated already; a course started today is right.
+        if events and events[0].created_at - course.started_at >= timedelta(hours=1):
+            _date_back(course, events)
+
+
+def _date_back(course, events) -> None:
+    from bisect import bisect_left
+    from datetime import time
+
+    from forloeb.models import (
+        ChecklistItem,
+        CourseEvent,
+        CourseNote,
+        Evaluation,
+        EvaluationKind,
+    )
+
+    now = timezone.now()
+    old = [event.created_at for event in events]
+    # The course's first stored row: every stamp of it from then on was made while loading.
+    created = course.history.filter(history_type="+").order_by("history_date").first()
+    loaded = min(old[0], created.history_date) if created is not None else old[0]
+    last = len(events) - 1
+
+    def index_of(moment) -> int:
+        """The event a stamp belongs to: the first written at or after it (a service saves its
+        rows, then writes the event)."""
+        return min(bisect_left(old, moment), last)
+
+    # The day it began (its agreement's start when that came first: the start `demo_hours` moved
+    # it to, which a change of summer time can carry over midnight).
+    start = min(workdays.at_local(courses_services.course_start(course), time(9)), now)
+    anchors = {0: start}
+    for evaluation in course.evaluations.filter(completed_at__gte=loaded, held_on__isnull=False):
+        anchors[index_of(evaluation.completed_at)] = workdays.at_local(evaluation.held_on, time(14))
+    planned = Evaluation.history.filter(
+        course_id=course.pk,
+        kind=EvaluationKind.ONGOING,
+        history_type="+",
+        history_date__gte=loaded,
+    )
+    for record in planned:
+        anchors[index_of(record.history_date)] = workdays.at_local(
+            workdays.working_day_on_or_before(record.due_on - timedelta(days=7)), time(15)
+        )
+    if last not in anchors:
+        tail = max(anchors)
+        if course.phase == Phase.CLOSED:
+            # Closed when its final evaluation was recorded, its last items ticked just before.
+            anchors[last] = anchors[tail] + timedelta(minutes=5 * (last - tail))
+        else:
+            yesterday = workdays.working_day_on_or_before(
+                timezone.localdate(now) - timedelta(days=1)
+            )
+            anchors[last] = workdays.at_local(yesterday, time(15))
+    new = [start] * len(events)
+    previous = None
+    for index in sorted(anchors):
+        moment = min(anchors[index], now)
+        if previous is not None:
+            moment = max(moment, new[previous] + timedelta(minutes=index - previous))
+            between = _moments_between(new[previous], moment, index - previous - 1)
+            new[previous + 1 : index] = between
+        new[index] = moment
+        previous = index
+
+    def moved(moment):
+        return new[index_of(moment)]
+
+    for event, moment in zip(events, new, strict=True):
+        CourseEvent.objects.filter(pk=event.pk).update(created_at=moment)
+    # The checklist's ticks (and items passed with a reason) on the days of their events.
+    for item in course.checklist.filter(done_at__gte=loaded):
+        ChecklistItem.objects.filter(pk=item.pk).update(done_at=moved(item.done_at))
+    for item in course.checklist.filter(waived_at__gte=loaded):
+        ChecklistItem.objects.filter(pk=item.pk).update(waived_at=moved(item.waived_at))
+    for evaluation in course.evaluations.filter(completed_at__gte=loaded):
+        when = moved(evaluation.completed_at)
+        Evaluation.objects.filter(pk=evaluation.pk).update(completed_at=when)
+        Evaluation.history.filter(id=evaluation.pk, completed_at=evaluation.completed_at).update(
+            completed_at=when
+        )
+    for record in Evaluation.history.filter(course_id=course.pk, history_date__gte=loaded):
+        type(record)._default_manager.filter(pk=record.pk).update(
+            history_date=moved(record.history_date)
+        )
+    closed_at = course.closed_at
+    if closed_at is not None and closed_at >= loaded:
+        closed_at = moved(course.closed_at)
+        _agreement_ended_back(course, timezone.localdate(closed_at))
+        course.history.filter(closed_at=course.closed_at).update(closed_at=closed_at)
+    Course.objects.filter(pk=course.pk).update(started_at=start, closed_at=closed_at)
+    course.history.update(started_at=start)
+    for record in course.history.filter(history_date__gte=loaded):
+        type(record)._default_manager.filter(pk=record.pk).update(
+            history_date=moved(record.history_date)
+        )
+    # The logbook's notes written on their days (after the day's practice).
+    for note in course.notes.filter(created_at__gte=loaded):
+        written = min(workdays.at_local(note.day, time(15)), now)
+        CourseNote.objects.filter(pk=note.pk).update(created_at=written)
+        CourseNote.history.filter(id=note.pk, history_date__gte=loaded).update(history_date=written)
+
+
+def _moments_between(after, before, count: int) -> list:
+    """`count` moments after `after` and before `before`, in order: at office hours on the
+    working days between them (several to a day when the days are fewer), else minutes apart."""
+    from datetime import time
+
+    first, end = timezone.localdate(after), timezone.localdate(before)
+    days = [
+        first + timedelta(days=n)
+        for n in range(1, (end - first).days)
+        if workdays.is_working_day(first + timedelta(days=n))
+    ]
+    if not days:
+        step = (before - after) / (count + 1)
+        return [after + step * (n + 1) for n in range(count)]
+    moments: list = []
+    for n in range(count):
+        day = days[n * len(days) // count]
+        same_day = sum(1 for moment in moments if timezone.localdate(moment) == day)
+        moments.append(workdays.at_local(day, time(10)) + timedelta(minutes=10 * same_day))
+    return moments
+
+
+def _agreement_ended_back(course, day) -> None:
+    """A closed course's agreement ended on the day it was closed (agreement_end): that day."""
+    from django.utils.translation import gettext as _
+
+    from indsats.models import Agreement, EventKind
+
+    agreement = Agreement.objects.get(pk=course.agreement_id)
+    if agreement.ended_on is None or agreement.ended_on == day:
+        return
+    was = agreement.ended_on
+    Agreement.objects.filter(pk=agreement.pk).update(ended_on=day)
+    agreement.history.filter(ended_on=was).update(ended_on=day)
+    agreement.request.events.filter(
+        kind=EventKind.AGREEMENT_ENDED,
+        message=_("Agreed hours count until the end of the week of %(day)s.")
+        % {"day": f"{was:%d.%m.%Y}"},
+    ).update(
+        message=_("Agreed hours count until the end of the week of %(day)s.")
+        % {"day": f"{day:%d.%m.%Y}"}
+    )
+
+
 # --- Hours --------------------------------------------------------------------------------------
 
 HOLIDAY_NOTE = "Ferie"

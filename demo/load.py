@@ -7,10 +7,11 @@ from institutioner.models import District
 
 # Each loader finds what the ones before it made (requests before agreements, agreements before
 # courses; the generated past before the week sheets, which carry its running courses too; the
-# reminders, made by the rules from everything else; then a past beyond the retention periods;
-# kompenserende støtte (built with its models, it needs only the organisation) before last
-# year's report, which counts its visitations; last the access log and an access request, which
-# read all of it).
+# reminders, made by the rules from everything else; the demo's own courses' history dated in
+# their past once the reminders have planned their last evaluations; then a past beyond the
+# retention periods; kompenserende støtte (built with its models, it needs only the
+# organisation) before last year's report, which counts its visitations; last the access log and
+# an access request, which read all of it).
 LOADERS = [
     organisation.demo_organisation,
     interventions.demo_requests,
@@ -21,6 +22,7 @@ LOADERS = [
     courses.demo_hours,
     courses.demo_hour_export,
     courses.demo_reminders,
+    courses.demo_course_history,
     courses.demo_past_retention,
     plan.demo_plan,
     voice.demo_voice,

@@ -41,7 +41,8 @@ def wall_clock_problem(day, time, tz) -> str | None:
 def clean_meeting_times(form) -> None:
     """Set `starts_at` and `ends_at` in the form's cleaned data from its date, start and end,
     or add the errors that say why not: a time the clock change skips or repeats, an end
-    before the start, a meeting in the past or more than a year ahead."""
+    before the start, a meeting in the past or more than a year ahead (the last two beside the
+    first)."""
     data = form.cleaned_data
     day, start, end = data.get("date"), data.get("start"), data.get("end")
     if not (day and start and end):
@@ -58,9 +59,11 @@ def clean_meeting_times(form) -> None:
         return
     data["starts_at"] = datetime.combine(day, start, tzinfo=tz)
     data["ends_at"] = datetime.combine(day, end, tzinfo=tz)
+    # The order of the times and the day are told together, each on its field: an end before
+    # the start on a day that has passed is two things to fix in one go.
     if end <= start:
         form.add_error("end", _("The meeting must end after it starts."))
-    elif data["starts_at"] <= timezone.now():
+    if data["starts_at"] <= timezone.now():
         form.add_error("date", _("The meeting cannot be in the past."))
     elif day > timezone.localdate() + timedelta(days=365):
         form.add_error("date", _("The meeting can be at most a year ahead."))

@@ -206,7 +206,8 @@ def _between(earliest: date, latest: date) -> str:
 
 
 def check_dates(application: SupportApplication, *, since: date | None = None) -> None:
-    """The birth date and the period are plausible (a ValidationError per field otherwise).
+    """The birth date and the period are plausible (a ValidationError naming every field that is
+    not, together).
     `since`: the day the application was made, so a case being answered months later may keep
     the period it asked for."""
     today = timezone.localdate()
@@ -227,11 +228,16 @@ def check_dates(application: SupportApplication, *, since: date | None = None) -
         latest = today + timedelta(days=periods.PERIOD_DAYS_AHEAD)
         if not earliest <= start <= latest:
             errors["period_start"] = [_between(earliest, latest)]
-    if start is not None and end is not None and "period_start" not in errors:
+    # An end that has passed is told whatever the start (missing or refused too), so both are
+    # fixed in one go; its order and length only against a start that stands.
+    if end is not None:
         if end < today:
             errors["period_end"] = [_("The period is already over. Choose a period ahead.")]
-        elif message := periods.too_long(start, end):
-            errors["period_end"] = [message]
+        elif start is not None and "period_start" not in errors:
+            if end < start:
+                errors["period_end"] = [_("The period must end on or after its start.")]
+            elif message := periods.too_long(start, end):
+                errors["period_end"] = [message]
     if errors:
         raise ValidationError(errors)
 

@@ -102,14 +102,15 @@ class VisitationMeetingForm(forms.Form):
         day = data.get("date")
         if day and "date" not in self.errors and not is_working_day(day):
             self.add_error("date", not_a_working_day(day))
+        # The deadline against a day that stands (a refused day leaves the cleaned data), told
+        # beside the times' errors too: it needs the day only, not the times.
         day = data.get("date")
-        if day and "starts_at" in data:
-            deadline = data.get("application_deadline")
-            if deadline and deadline >= day:
-                self.add_error(
-                    "application_deadline",
-                    _("The application deadline must be before the meeting."),
-                )
+        deadline = data.get("application_deadline")
+        if day and deadline and deadline >= day:
+            self.add_error(
+                "application_deadline",
+                _("The application deadline must be before the meeting."),
+            )
         return data
 
 

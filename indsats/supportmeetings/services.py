@@ -118,17 +118,19 @@ def _lock_meeting(meeting_id: int) -> VisitationMeeting:
 
 
 def _check_times(starts_at: datetime, ends_at: datetime, deadline: date) -> None:
+    """Every refusal of the times together, by field (as the form tells them)."""
+    errors: dict[str, str] = {}
     if starts_at <= timezone.now():
-        raise ValidationError({"date": _("The meeting cannot be in the past.")})
+        errors["date"] = _("The meeting cannot be in the past.")
+    elif starts_at > timezone.now() + timedelta(days=366):
+        errors["date"] = _("The meeting can be at most a year ahead.")
     if ends_at <= starts_at:
-        raise ValidationError({"end": _("The meeting must end after it starts.")})
-    if starts_at > timezone.now() + timedelta(days=366):
-        raise ValidationError({"date": _("The meeting can be at most a year ahead.")})
+        errors["end"] = _("The meeting must end after it starts.")
     # Strictly before: an application submitted on the meeting's day cannot be read for it.
     if deadline >= timezone.localtime(starts_at).date():
-        raise ValidationError(
-            {"application_deadline": _("The application deadline must be before the meeting.")}
-        )
+        errors["application_deadline"] = _("The application deadline must be before the meeting.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def _calendar_attachment(meeting: VisitationMeeting, *, cancelled: bool = False, members=None):
@@ -735,10 +737,13 @@ def decision_errors(
             errors["period_end"] = _("The period must end on or after its start.")
         elif period_end and period_end < meeting_day:
             errors["period_end"] = _("The period is over before the meeting.")
-        elif (
-            period_start and period_end and (message := periods.too_long(period_start, period_end))
+        elif period_end and (
+            message := periods.too_long(period_start or earliest_start(item), period_end)
         ):
-            # As the application: at most two years, re-visited long before.
+            # As the application: at most two years, re-visited long before. Without a start
+            # (none typed, or one the form refused), from the earliest the grant can start: an
+            # end more than two years after that is too long whatever the start, and is told
+            # together with the missing start.
             errors["period_end"] = message
         if revisit_on is None:
             errors["revisit_on"] = _("A grant needs a re-visitation date.")

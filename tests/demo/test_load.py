@@ -574,3 +574,40 @@ def test_the_demos_absence_is_recorded_on_working_days_whatever_the_day_it_is_lo
     recorded = list(Absence.objects.values_list("kind", "starts_on"))
     assert {"illness", "holiday", "course"} <= {kind for kind, _day in recorded}
     assert [day for _kind, day in recorded if not workdays.is_working_day(day)] == []
+
+
+def test_the_demos_course_histories_are_dated_in_their_own_past():
+    """The demo's own courses are made through the services while it loads: their history said
+    the loading's day and hour ("4. december 2026 20:35 · Forløbet startede" for a course that
+    began weeks ago). Every course's first event is at its start, its phase moves follow in
+    order up to now, and a closed course closed when its closing event says."""
+    from forloeb.courses.services import course_start
+    from forloeb.models import PHASE_ORDER, Course, Phase
+
+    call_command("load_demo", stdout=StringIO())
+    now = timezone.now()
+    wrong = []
+    for course in Course.objects.select_related("agreement"):
+        events = list(course.events.order_by("created_at", "pk"))
+        if events[0].created_at != course.started_at:
+            wrong.append((course.pk, "started", events[0].created_at, course.started_at))
+        if not course.started_at <= events[-1].created_at <= now:
+            wrong.append((course.pk, "outside its past", events[-1].created_at))
+        moves = [event for event in events if event.to_phase]
+        order = [PHASE_ORDER.index(Phase(event.to_phase)) for event in moves]
+        if order != sorted(order):
+            wrong.append((course.pk, "moves", order))
+        if course.closed_at is not None and course.closed_at != moves[-1].created_at:
+            wrong.append((course.pk, "closed", course.closed_at, moves[-1].created_at))
+    assert wrong == []
+    # The demo's first course began four weeks ago: its history starts then, not today, and
+    # its checklist was ticked and its phase moved on days between then and today.
+    course = Course.objects.order_by("pk").first()
+    first = course.events.order_by("created_at", "pk").first()
+    today = timezone.localdate()
+    assert timezone.localdate(first.created_at) == course_start(course) < today
+    assert "Forløbet startede" in first.message
+    moved = course.events.get(to_phase=Phase.PRACTICE)
+    assert course_start(course) < timezone.localdate(moved.created_at) < today
+    ticked = course.checklist.filter(done_at__isnull=False)
+    assert ticked and all(timezone.localdate(item.done_at) < today for item in ticked)

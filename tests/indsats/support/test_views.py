@@ -546,10 +546,47 @@ def test_every_error_is_shown_on_the_first_save_and_what_was_typed_is_kept(clien
     assert errors["hours_per_week"] == ["Skriv timerne som et tal, fx 7,5."]
     assert errors["group"] == ["Stuen/gruppen hører ikke til institutionen."]
     assert errors["child_birth_date"][0].startswith("Vælg en dato mellem")
-    assert errors["__all__"] == ["Perioden skal slutte samme dag som eller efter den begynder."]
+    # Beside the end it is about, not above the form.
+    assert errors["period_end"] == ["Perioden skal slutte samme dag som eller efter den begynder."]
+    assert "__all__" not in errors
     body = response.content.decode()
     assert "Emil 010203-1234" in body and 'value="ti"' in body
     assert not SupportApplication.objects.exists()
+
+
+@pytest.mark.parametrize("start_days", [-200, 400, None])
+def test_a_refused_start_and_a_period_already_over_are_told_in_one_save(client, world, start_days):
+    """A start too far back or ahead (or none) no longer hides that the end has passed: the
+    leader learnt of the end only after fixing the start."""
+    today = timezone.localdate()
+    start = None if start_days is None else today + timedelta(days=start_days)
+    client.force_login(world.leader)
+    post = form_post(world, period_start=start, period_end=today - timedelta(days=1))
+    response = client.post(reverse("support_create"), post)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"period_start", "period_end"}
+    body = response.content.decode()
+    assert "Perioden er allerede ovre. Vælg en periode fremad." in body
+    assert ("Vælg en dato mellem" in body) == (start is not None)
+    assert not SupportApplication.objects.exists()
+
+
+def test_the_edit_form_tells_a_start_too_far_ahead_and_an_end_already_over_together(client, world):
+    application = make_application(world, attach=False)
+    today = timezone.localdate()
+    client.force_login(world.leader)
+    response = client.post(
+        reverse("support_edit", args=[application.pk]),
+        form_post(
+            world,
+            period_start=today + timedelta(days=400),
+            period_end=today - timedelta(days=1),
+        ),
+    )
+    errors = response.context["form"].errors
+    assert errors["period_start"][0].startswith("Vælg en dato mellem")
+    assert errors["period_end"] == ["Perioden er allerede ovre. Vælg en periode fremad."]
 
 
 def test_the_edit_form_shows_the_services_errors_with_the_forms(client, world):

@@ -3,6 +3,7 @@ held meeting that says where the applications went, every refusal of a decision 
 agenda placement the history does not pin on the leader."""
 
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -16,12 +17,14 @@ from indsats.models import (
     SupportDecision,
     SupportEvent,
     SupportEventKind,
+    VisitationMeeting,
     VisitationMeetingStatus,
 )
 from indsats.support import services as support_services
 from indsats.supportmeetings import services
 from institutioner.errors import StateError
 from institutioner.models import Notification
+from institutioner.workdays import is_working_day
 from tests.indsats.support import helpers as support_helpers
 from tests.indsats.supportmeetings.helpers import begin, grant, make_application, plan
 
@@ -252,6 +255,111 @@ def test_the_decision_service_raises_every_refusal_together(world):
             revisit_on=None,
         )
     assert {"reasons", "revisit_on", "hours_per_week"} <= set(error.value.message_dict)
+
+
+def test_the_decision_form_tells_a_missing_start_and_an_end_too_far_ahead_together(
+    client, world, consultant
+):
+    """An end more than two years after the meeting is too long whatever the start: told with
+    the missing start, not only once a start is typed."""
+    app = make_application(world)
+    meeting = begin(plan(world, members=[consultant]))
+    item = _item(app)
+    client.force_login(consultant)
+    prefix = f"item{item.pk}-"
+    day = timezone.localdate(meeting.starts_at)
+    response = client.post(
+        reverse("agenda_item_decide", args=[meeting.pk, item.pk]),
+        {
+            prefix + "outcome": "granted",
+            prefix + "hours_per_week": "6,5",
+            prefix + "period_start": "",
+            prefix + "period_end": (day + timedelta(days=3 * 365)).isoformat(),
+            prefix + "revisit_on": (day + timedelta(days=150)).isoformat(),
+            prefix + "reasons": "Støttebehovet er dokumenteret.",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "En bevilling kræver en periode." in body
+    assert "Perioden kan højst være to år." in body
+    assert not SupportDecision.objects.exists()
+
+
+def _meeting_form(consultant, day, **changes) -> dict:
+    return {
+        "date": day.isoformat(),
+        "start": "09:00",
+        "end": "11:00",
+        "place": "Rådhuset",
+        "application_deadline": (day - timedelta(days=7)).isoformat(),
+        "members": [consultant.pk],
+        "client_token": str(uuid.uuid4()),
+        **changes,
+    }
+
+
+def test_the_meeting_form_tells_a_day_that_has_passed_and_an_end_before_the_start_together(
+    client, world, consultant
+):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    client.force_login(world.administrator)
+    response = client.post(
+        reverse("visitation_meeting_create"),
+        _meeting_form(consultant, yesterday, start="11:00", end="09:00"),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["date"] == ["Mødet kan ikke ligge i fortiden."]
+    assert errors["end"] == ["Mødet skal slutte, efter det er begyndt."]
+    assert not VisitationMeeting.objects.exists()
+    # A change of a planned meeting the same.
+    meeting = plan(world, members=[consultant])
+    response = client.post(
+        reverse("visitation_meeting_edit", args=[meeting.pk]),
+        _edit_form(
+            meeting,
+            date=(timezone.localdate() + timedelta(days=400)).isoformat(),
+            start="11:00",
+            end="09:00",
+        ),
+    )
+    errors = response.context["form"].errors
+    assert errors["date"] == ["Mødet kan højst ligge et år frem."]
+    assert errors["end"] == ["Mødet skal slutte, efter det er begyndt."]
+
+
+def test_the_meeting_form_tells_a_deadline_after_the_day_beside_a_missing_time(
+    client, world, consultant
+):
+    day = timezone.localdate() + timedelta(days=14)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    client.force_login(world.administrator)
+    response = client.post(
+        reverse("visitation_meeting_create"),
+        _meeting_form(
+            consultant, day, end="", application_deadline=(day + timedelta(days=1)).isoformat()
+        ),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"end", "application_deadline"}
+    assert errors["application_deadline"] == ["Ansøgningsfristen skal ligge før mødet."]
+
+
+def test_planning_raises_every_refusal_of_the_times_together(world):
+    start = timezone.localtime() - timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        services.meeting_plan(
+            actor=world.administrator,
+            starts_at=start,
+            ends_at=start - timedelta(hours=1),
+            place="Rådhuset",
+            application_deadline=start.date() + timedelta(days=3),
+            members=[world.administrator],
+        )
+    assert set(error.value.message_dict) == {"date", "end", "application_deadline"}
 
 
 # --- 6. An automatic placement is not the leader's ------------------------------------------------
