@@ -576,6 +576,7 @@ def test_the_demos_absence_is_recorded_on_working_days_whatever_the_day_it_is_lo
     assert [day for _kind, day in recorded if not workdays.is_working_day(day)] == []
 
 
+@pytest.mark.django_db
 def test_the_demos_course_histories_are_dated_in_their_own_past():
     """The demo's own courses are made through the services while it loads: their history said
     the loading's day and hour ("4. december 2026 20:35 · Forløbet startede" for a course that
