@@ -61,7 +61,14 @@ def start(request):
 @login_required
 def institution_detail(request, pk: int):
     institution = access.get_institution_for(request.user, pk)
-    assignments = selectors.institution_assignments(institution=institution)
+    assignments = list(selectors.institution_assignments(institution=institution))
+    # A name links to the pedagogist's page only for whom that page opens (the same rule as its
+    # view): a pedagogist sees her attached colleagues' names, not a link that answers 404.
+    openable = set(
+        access.pedagogists_for(request.user)
+        .filter(pk__in=[assignment.pedagogist_id for assignment in assignments])
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "institutioner/institution_detail.html",
@@ -70,6 +77,7 @@ def institution_detail(request, pk: int):
             "groups": institution.groups.order_by("name"),
             "leaders": selectors.institution_leaders(institution=institution),
             "assignments": assignments,
+            "openable_pedagogists": openable,
         },
     )
 

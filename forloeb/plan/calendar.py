@@ -108,7 +108,8 @@ def feed_ics(feed: CalendarFeed, scope: WeekPlanScope, *, today: date | None = N
                     event.add("dtend", day + timedelta(days=1))
                 if entry.kind in NOT_IN_CALENDAR:
                     summary = _away_summary(entry, names[pedagogist_id], titles[pedagogist_id])
-                    place = entry.place if entry.kind == "cancelled" else ""
+                    # Where the day would have been (never the reason of a cancellation).
+                    place = entry.place if entry.kind == "cancelled" else entry.site
                 else:
                     summary, place = _summary_and_place(entry)
                     if place:
@@ -121,8 +122,9 @@ def feed_ics(feed: CalendarFeed, scope: WeekPlanScope, *, today: date | None = N
                     event.add("location", place)
                 if entry.url:
                     event.add("url", settings.SITE_URL.rstrip("/") + entry.url)
-                if entry.kind == "evaluation":
-                    event.add("transp", "TRANSPARENT")  # a due date, not a booked time
+                if entry.kind == "evaluation" or entry.kind in NOT_IN_CALENDAR:
+                    # A due date, or a practice day that falls away: not a booked time.
+                    event.add("transp", "TRANSPARENT")
                 calendar.add_component(event)
         # Every time is Copenhagen's: its VTIMEZONE once, without walking the events for it.
         add_local_timezone(calendar)

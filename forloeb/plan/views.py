@@ -455,6 +455,14 @@ def calendar_feed_revoke(request, pk: int):
     if feed.revoked_at is not None:
         messages.info(request, _("This subscription was already stopped."))
         return redirect("calendar_feeds")
+    if request.POST.get("confirmed") != "yes":
+        # Stopping ends the address every subscribed calendar uses: asked first, as a new
+        # address is (calendar_feed_make), on a page of its own.
+        return render(
+            request,
+            "forloeb/plan/calendar_feed_stop_confirm.html",
+            {"feed": feed, "label": _feed_label(feed.scope), "institution": feed.institution},
+        )
     services.calendar_feed_revoke(actor=request.user, feed_id=feed.pk)
     messages.success(request, _("The subscription is stopped; the address no longer works."))
     return redirect("calendar_feeds")

@@ -37,6 +37,9 @@ class Entry:
     clash: bool = False
     # An absence's kind (AbsenceKind); its note is in `place`, for the week plan only.
     absence_kind: str = ""
+    # A cancelled practice day's place without its reason (the reason is in `place`, for the
+    # week plan only): the LOCATION the calendars of the others show it at.
+    site: str = ""
 
 
 @dataclass
@@ -201,6 +204,7 @@ def plan_between(
                 uid=p.uid if change.new_day is None else "",
                 title=title,
                 place=f"{p.place}: {change.reason}",
+                site=p.place,
                 time_from=p.time_from,
                 time_to=p.time_to,
                 url=reverse("course_detail", args=[p.course_id]) if p.course_id else "",

@@ -162,6 +162,30 @@ def test_institution_detail_shows_leaders_groups_and_pedagogists(client, world):
     assert "Skolevej 1, 4600 Ullerup" in body
 
 
+def test_a_colleagues_name_links_only_for_whom_her_page_opens(client, world):
+    """The pedagogist sees an attached colleague's name, not a link that answers 404; the
+    leader of the institution still opens both pages."""
+    colleague = factories.PedagogistFactory(
+        user__email="kirsten@example.dk", user__name="Kirsten Kollega"
+    )
+    factories.AssignmentFactory(pedagogist=colleague, institution=world.institution)
+    own_link = reverse("pedagogist_detail", args=[world.pedagogist.pk])
+    colleague_link = reverse("pedagogist_detail", args=[colleague.pk])
+    page = reverse("institution_detail", args=[world.institution.pk])
+
+    client.force_login(world.pedagogist.user)
+    body = client.get(page).content.decode()
+    assert "Kirsten Kollega" in body
+    assert f'href="{colleague_link}"' not in body
+    assert client.get(colleague_link).status_code == 404
+    assert f'href="{own_link}"' in body
+
+    client.force_login(world.leader)
+    body = client.get(page).content.decode()
+    assert f'href="{colleague_link}"' in body and f'href="{own_link}"' in body
+    assert client.get(colleague_link).status_code == 200
+
+
 def test_outsider_gets_404_for_institution_pedagogist_and_district(client, world):
     client.force_login(world.outsider)
     assert client.get(reverse("institution_detail", args=[world.institution.pk])).status_code == 404

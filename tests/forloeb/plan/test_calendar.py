@@ -215,10 +215,12 @@ def test_a_new_address_ends_the_old_at_once_and_wrong_ones_are_404(client, world
     client.force_login(world.administrator)
     assert client.post(reverse("calendar_feed_revoke", args=[new.pk])).status_code == 404
     client.force_login(world.pedagogist.user)
-    client.post(reverse("calendar_feed_revoke", args=[new.pk]))
+    client.post(reverse("calendar_feed_revoke", args=[new.pk]), {"confirmed": "yes"})
     assert client.get(reverse("calendar_feed", args=[new.pk, new.secret])).status_code == 404
     # A second click on "stop" is told it is stopped, not "the page does not exist".
-    again = client.post(reverse("calendar_feed_revoke", args=[new.pk]), follow=True)
+    again = client.post(
+        reverse("calendar_feed_revoke", args=[new.pk]), {"confirmed": "yes"}, follow=True
+    )
     assert again.status_code == 200 and "allerede stoppet" in again.content.decode()
     client.force_login(world.administrator)
     assert client.post(reverse("calendar_feed_revoke", args=[new.pk])).status_code == 404
@@ -230,6 +232,28 @@ def test_a_new_address_ends_the_old_at_once_and_wrong_ones_are_404(client, world
     world.pedagogist.user.is_active = False
     world.pedagogist.user.save()
     assert client.get(reverse("calendar_feed", args=[feed.pk, feed.secret])).status_code == 404
+
+
+def test_stopping_a_subscription_is_asked_first_as_a_new_address_is(client, world):
+    """ "Stop abonnementet" ends the address every subscribed calendar uses: like "Lav en ny
+    adresse" it asks first, on a page of its own, and nothing stops until it is confirmed."""
+    feed = services.calendar_feed_make(
+        actor=world.leader, scope=FeedScope.INSTITUTION, institution_id=world.institution.pk
+    )
+    client.force_login(world.leader)
+    stop = reverse("calendar_feed_revoke", args=[feed.pk])
+    response = client.post(stop)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert gettext("Stop the subscription?") in body and world.institution.name in body
+    assert f'action="{stop}"' in body and 'name="confirmed" value="yes"' in body
+    feed.refresh_from_db()
+    assert feed.revoked_at is None
+    assert client.get(reverse("calendar_feed", args=[feed.pk, feed.secret])).status_code == 200
+    page = client.post(stop, {"confirmed": "yes"}, follow=True).content.decode()
+    assert "virker ikke længere" in page
+    feed.refresh_from_db()
+    assert feed.revoked_at is not None
 
 
 def test_an_absence_in_a_calendar_carries_no_note_and_no_sickness(client, world):
@@ -337,8 +361,12 @@ def test_the_others_calendars_say_who_is_away_and_whose_day_is_cancelled(client,
         assert str(event["location"]) == "Børnehuset Mariehønen (Frøen)"
         assert _start(event) == datetime.combine(away, time(9), tzinfo=CPH)
         assert uid not in mine  # her own calendar drops it
+        assert str(event["transp"]) == "TRANSPARENT", name
         uid, event = on[cancelled]
         assert str(event["summary"]) == "Aflyst praksisdag: Paula Pædagog (indsatspædagog)", name
+        # Where the day would have been, and free time: nothing happens there any more.
+        assert str(event["location"]) == "Børnehuset Mariehønen (Frøen)", name
+        assert str(event["transp"]) == "TRANSPARENT", name
         assert uid not in mine
         text = client.get(reverse("calendar_feed", args=[feed.pk, feed.secret])).content.decode()
         text = text.replace("\r\n ", "")

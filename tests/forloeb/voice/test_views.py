@@ -224,3 +224,21 @@ def test_a_second_tab_sent_after_the_first_shows_back_what_it_held(client, world
     rating = InstitutionRating.objects.get()
     assert rating.comment == "Første fane"
     assert "Send svaret" not in page
+
+
+def test_the_answers_comments_wrap_and_keep_their_line_breaks(client, world):
+    """A leader's comment of one 500-letter word (or a long address) wraps in its table cell
+    instead of widening the course page, and its line breaks show, escaped, as in the free
+    text below the table."""
+    course, final = course_due_today(world)
+    long_word = "x" * 500
+    answer(
+        world.leader,
+        final,
+        comments={"collaboration": "Linje1\nLinje2 <b>fed</b>", "effect": long_word},
+    )
+    _complete(world, final)
+    client.force_login(world.leader)
+    page = client.get(reverse("course_detail", args=[course.pk])).content.decode()
+    assert '<td class="wrap-anywhere">Linje1<br>Linje2 &lt;b&gt;fed&lt;/b&gt;</td>' in page
+    assert f'<td class="wrap-anywhere">{long_word}</td>' in page
