@@ -15,7 +15,8 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Lower
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import redirect
@@ -46,7 +47,12 @@ from institutioner.models import (
     Role,
     User,
 )
-from institutioner.validators import CPR_PLAIN_MESSAGE, validate_no_cpr_plain, validate_phone
+from institutioner.validators import (
+    CPR_PLAIN_MESSAGE,
+    normalise_name,
+    validate_no_cpr_plain,
+    validate_phone,
+)
 
 
 class UnknownIsNotFound:
@@ -111,8 +117,63 @@ class PlainCprMessages:
         super()._update_errors(_plain_cpr(errors))  # type: ignore[misc]
 
 
-class PlainCprModelForm(PlainCprMessages, forms.ModelForm):
+def _fields_unique_whatever_the_case(model) -> set[str]:
+    """The fields a `UniqueConstraint(Lower(field))` of the model keeps unique: the constraint
+    catches the exact duplicate too, with the app's own message."""
+    names = set()
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.UniqueConstraint) or constraint.condition:
+            continue
+        if len(constraint.expressions) == 1 and isinstance(constraint.expressions[0], Lower):
+            (inner,) = constraint.expressions[0].get_source_expressions()
+            if isinstance(inner, F):
+                names.add(inner.name)
+    return names
+
+
+class OneDuplicateMessage:
+    """A duplicate name or e-mail is refused once, with the app's message ("Der findes allerede
+    en institution med dette navn."): the field's own `unique` check, which would add Django's
+    "Institution med dette Navn eksisterer allerede." beside it, is left to the constraint."""
+
+    def validate_unique(self):
+        model = self._meta.model  # type: ignore[attr-defined]
+        exclude = self._get_validation_exclusions() | _fields_unique_whatever_the_case(model)  # type: ignore[attr-defined]
+        try:
+            self.instance.validate_unique(exclude=exclude)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            self._update_errors(error)  # type: ignore[attr-defined]
+
+
+class StamdataFormMixin(OneDuplicateMessage, PlainCprMessages):
     pass
+
+
+class PlainCprModelForm(StamdataFormMixin, forms.ModelForm):
+    pass
+
+
+class NameField(forms.CharField):
+    """A name as it is stored (`normalise_name`): one made only of invisible characters is
+    missing, and two spaces or a no-break space are one space, so the duplicate check sees the
+    same name."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if isinstance(value, str):
+            value = normalise_name(value) or self.empty_value
+        return value
+
+
+class NormalisedNames:
+    """The Stamdata forms' name fields (`normalised_names`) are `NameField`s."""
+
+    normalised_names: tuple[str, ...] = ("name",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.CharField) and db_field.name in self.normalised_names:
+            kwargs.setdefault("form_class", NameField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
 
 
 class HistoryChanges(HistoricalRecordContextHelper):
@@ -179,10 +240,10 @@ class HistoryAdmin(UnknownIsNotFound, SimpleHistoryAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         sent = request.POST.get(self.STAMP) if request.method == "POST" else None
         if obj is None or sent is None:
-            return type(form.__name__, (PlainCprMessages, form), {})
+            return type(form.__name__, (StamdataFormMixin, form), {})
         stamp = self._stamp
 
-        class StampedForm(PlainCprMessages, form):  # type: ignore[valid-type,misc]
+        class StampedForm(StamdataFormMixin, form):  # type: ignore[valid-type,misc]
             def clean(self):
                 cleaned = super().clean()
                 # Locked until the admin's save ends (its view runs in one transaction).
@@ -287,7 +348,9 @@ class SafeAutocompleteFields:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
-class MasterDataAdmin(SafeAutocompleteFields, AdministrationPermissions, HistoryAdmin):
+class MasterDataAdmin(
+    NormalisedNames, SafeAutocompleteFields, AdministrationPermissions, HistoryAdmin
+):
     """Master data: besides the list, the kind's deleted records (`slettede/`), each linked to
     its history, which stays readable after the deletion (who made, changed and deleted it)."""
 
@@ -398,7 +461,7 @@ class LabelledInlineFormSet(BaseInlineFormSet):
             field.widget.attrs.setdefault("aria-label", str(label))
 
 
-class GroupInline(AdministrationPermissions, admin.TabularInline):
+class GroupInline(NormalisedNames, AdministrationPermissions, admin.TabularInline):
     model = Group
     form = PlainCprModelForm
     extra = 0
@@ -475,6 +538,8 @@ class IdentityGroupAdmin(MasterDataAdmin):
     list_display = ["name", "role"]
     list_filter = ["role"]
     search_fields = ["name"]
+    # Matched exactly against what the identity provider sends: kept as typed.
+    normalised_names = ()
     # Tick boxes, as for competences (the two-list picker is not accessible).
     formfield_overrides = {
         **HistoryAdmin.formfield_overrides,
@@ -567,7 +632,11 @@ class ActiveChangeForm(forms.Form):
 # (django-stubs types ModelAdmin's change_form_template as a ClassVar that HistoryAdmin's plain
 # string, the same at run time, does not match when two admin bases meet.)
 class UserAdmin(  # type: ignore[misc]
-    SafeAutocompleteFields, AdministrationPermissions, HistoryAdmin, DjangoUserAdmin
+    NormalisedNames,
+    SafeAutocompleteFields,
+    AdministrationPermissions,
+    HistoryAdmin,
+    DjangoUserAdmin,
 ):
     form = UserEditForm
     add_form = UserCreateForm

@@ -5,6 +5,8 @@ was once a server error. Everything that reads an id or a page number from a req
 through here and gets None for anything but a plain, sensible number.
 """
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -60,15 +62,39 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
+# A number as people type one: digits 0-9 with an optional decimal comma or point, or a half
+# typed as ",5" (and a minus, so the form can say why it is wrong). Python's Decimal also takes
+# an exponent ("1e2" is 100), underscores ("1_0" is 10) and any script's digits (a full-width
+# three): none of them is what the person meant to write, so they are refused.
+PLAIN_DECIMAL = re.compile(r"^\s*-?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)\s*$")
+LEADING_SEPARATOR = re.compile(r"^(\s*-?)([.,])")
+
+
+def plain_decimal_text(value: str) -> str | None:
+    """`value` ready for Django's decimal parsing (",5" as "0,5"), or None when it is not a
+    plain number (PLAIN_DECIMAL)."""
+    if not PLAIN_DECIMAL.match(value):
+        return None
+    return LEADING_SEPARATOR.sub(r"\g<1>0\2", value)
+
+
 class DecimalCommaField(forms.DecimalField):
     """A decimal number as it is typed in Danish, "7,5", or as a browser's number input sends
-    it, "7.5" (localized, so the form shows "7,5" too); a value breaking several limits (1000
-    is both above the maximum and too many digits) gets one message, the first."""
+    it, "7.5" (localized, so the form shows "7,5" too), and nothing else (PLAIN_DECIMAL: no
+    "1e2", "1_0" or full-width digits); a value breaking several limits (1000 is both above the
+    maximum and too many digits) gets one message, the first."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("localize", True)
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            value = plain_decimal_text(str(value))
+            if value is None:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
     def run_validators(self, value):
         try:

@@ -76,7 +76,11 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField(_("e-mail"), unique=True)
+    email = models.EmailField(
+        _("e-mail"),
+        unique=True,
+        error_messages={"unique": _("A user with this e-mail already exists.")},
+    )
     name = models.CharField(_("name"), max_length=150, validators=[validate_no_cpr])
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_no_cpr])
@@ -129,7 +133,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class District(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_no_cpr])
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        unique=True,
+        validators=[validate_no_cpr],
+        error_messages={"unique": _("A district with this name already exists.")},
+    )
 
     history = HistoricalRecords()
 
@@ -163,7 +173,13 @@ class InstitutionOwner(models.TextChoices):
 
 
 class Institution(models.Model):
-    name = models.CharField(_("name"), max_length=150, unique=True, validators=[validate_no_cpr])
+    name = models.CharField(
+        _("name"),
+        max_length=150,
+        unique=True,
+        validators=[validate_no_cpr],
+        error_messages={"unique": _("An institution with this name already exists.")},
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
     owner = models.CharField(_("owner"), max_length=20, choices=InstitutionOwner.choices)
     district = models.ForeignKey(
@@ -301,7 +317,13 @@ class PedagogistTitle(models.TextChoices):
 
 
 class Competence(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_no_cpr])
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        unique=True,
+        validators=[validate_no_cpr],
+        error_messages={"unique": _("A competence with this name already exists.")},
+    )
 
     history = HistoricalRecords()
 
@@ -323,7 +345,11 @@ class Competence(models.Model):
 
 class Pedagogist(models.Model):
     user = models.OneToOneField(
-        User, on_delete=models.PROTECT, related_name="pedagogist", verbose_name=_("user")
+        User,
+        on_delete=models.PROTECT,
+        related_name="pedagogist",
+        verbose_name=_("user"),
+        error_messages={"unique": _("This person is already a pedagogist.")},
     )
     title = models.CharField(_("title"), max_length=30, choices=PedagogistTitle.choices)
     weekly_hours = models.DecimalField(_("weekly contracted hours"), max_digits=4, decimal_places=2)
@@ -948,6 +974,9 @@ class IdentityGroup(models.Model):
         max_length=200,
         unique=True,
         validators=[validate_no_cpr],
+        error_messages={
+            "unique": _("A group at the identity provider with this name already exists.")
+        },
         help_text=_(
             "Exactly as the identity provider sends it in the groups claim, e.g. "
             "“indsats-ledere-mariehoenen” or a job-function role's URN."

@@ -17,9 +17,29 @@ _SEP = r"[\s._/\u2010-\u2015\u2212-]"
 _CPR_LIKE = re.compile(
     rf"(?<!\d)(\d{{2}}){_SEP}?(\d{{2}}){_SEP}?(\d{{2}}){_SEP}{{0,3}}(\d{{2}}){_SEP}?(\d{{2}})(?!\d)"
 )
+# The same ten digits with a separator between every one of them, "0 1 0 2 0 3 1 2 3 4" or
+# "0.1.0.2.0.3.1.2.3.4": the same separator throughout, up to three between the date and the
+# serial number ("0 1 0 2 0 3 - 1 2 3 4"). Fewer digits ("uge 1 2 3 4", a phone number) are
+# not one.
+_CPR_SPACED = re.compile(
+    rf"(?<!\d)\d(?P<sep>{_SEP})\d(?P=sep)\d(?P=sep)\d(?P=sep)\d(?P=sep)\d"
+    rf"{_SEP}{{1,3}}\d(?P=sep)\d(?P=sep)\d(?P=sep)\d(?!\d)"
+)
 # Characters a reader does not see, which would otherwise split a number: the soft hyphen, the
 # zero-width space and joiners, the word joiner and the byte-order mark.
 _INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_INVISIBLE_RE = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]")
+# Any run of spaces as Python knows them: the no-break space, the narrow and thin ones, the
+# ideographic space, tabs and line breaks.
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_name(text: str) -> str:
+    """A name as it is stored: the invisible characters above left out, every Unicode space
+    (the no-break space among them) a plain space, runs of them one, none at the ends. A name
+    made only of zero-width spaces is then empty (refused as missing), and "Børnehuset
+    Mariehønen" typed with two spaces or a no-break space is the same name as with one."""
+    return _SPACES.sub(" ", _INVISIBLE_RE.sub("", text)).strip()
 
 
 def _normalised(text: str) -> tuple[str, list[int]]:
@@ -57,10 +77,11 @@ def _is_valid_date(day: int, month: int, year: int) -> bool:
 def find_cpr_like(text: str) -> str | None:
     """The first part of `text` that looks like a Danish CPR number, or None."""
     normalised, origin = _normalised(text or "")
-    for match in _CPR_LIKE.finditer(normalised):
-        day, month, year = (int(part) for part in match.groups()[:3])
-        serial = match.group(4)
-        if _is_valid_date(day, month, _century(year, int(serial[0])) + year):
+    matches = [*_CPR_LIKE.finditer(normalised), *_CPR_SPACED.finditer(normalised)]
+    for match in sorted(matches, key=lambda one: one.start()):
+        digits = [int(char) for char in match.group() if char.isdigit()]
+        day, month, year = (digits[i] * 10 + digits[i + 1] for i in (0, 2, 4))
+        if _is_valid_date(day, month, _century(year, digits[6]) + year):
             return text[origin[match.start()] : origin[match.end() - 1] + 1]
     return None
 

@@ -1,10 +1,10 @@
-import re
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from forloeb.hours.weeks import CATEGORIES, Grid, GridRow, sheet_stamp
+from institutioner.inputs import plain_decimal_text
 from institutioner.models import format_decimal
 from institutioner.textlimits import LINE, TextField
 from institutioner.validators import validate_no_cpr_plain
@@ -19,19 +19,14 @@ HOUR_ERRORS = {
 }
 
 
-# Digits 0-9 with an optional decimal comma or point, or a half hour typed as ",5" (and a
-# minus, to say why it is wrong): no exponents such as 1e2, no thousands separators, no other
-# scripts' digits.
-HOURS_PATTERN = re.compile(r"^\s*-?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)\s*$")
-LEADING_SEPARATOR = re.compile(r"^(\s*-?)([.,])")
-
-
 class HoursField(forms.DecimalField):
     def to_python(self, value):
+        # Digits 0-9 with an optional decimal comma or point, or a half hour typed as ",5":
+        # no exponents such as 1e2, no thousands separators, no other scripts' digits.
         if value not in self.empty_values:
-            if not HOURS_PATTERN.match(str(value)):
+            value = plain_decimal_text(str(value))
+            if value is None:
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-            value = LEADING_SEPARATOR.sub(r"\g<1>0\2", str(value))
         return super().to_python(value)
 
     def run_validators(self, value):

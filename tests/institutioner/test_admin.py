@@ -1018,3 +1018,160 @@ def test_a_decimal_number_too_long_is_said_plainly_in_stamdata(client, world, ty
     assert message in body
     assert "Der må maksimalt være" not in body
     assert f'value="{typed}"' in body
+
+
+@pytest.mark.parametrize(
+    "name", ["\u200b", "\u200b\u200b\u200b", "\u00ad\u2060\ufeff", "\u200c \u200d"]
+)
+def test_a_name_of_invisible_characters_is_missing(client, world, name):
+    client.force_login(world.administrator)
+    response = client.post(reverse("admin:institutioner_district_add"), {"name": name})
+    assert response.status_code == 200
+    assert "Dette felt er påkrævet." in response.content.decode()
+    response = client.post(
+        reverse("admin:institutioner_institution_add"), _institution_form(world, name=name)
+    )
+    assert response.status_code == 200
+    assert "Dette felt er påkrævet." in response.content.decode()
+    assert not Institution.objects.filter(name__contains="\u200b").exists()
+    assert not District.objects.exclude(name__regex=r"\w").exists()
+
+
+def test_a_persons_name_of_invisible_characters_is_missing(client, world):
+    from institutioner.models import User
+
+    client.force_login(world.administrator)
+    response = client.post(
+        reverse("admin:institutioner_user_add"),
+        {
+            "email": "usynlig@example.dk",
+            "name": "\u200b\u200b",
+            "role": "leader",
+            "password1": "en-god-lang-adgangskode-1",
+            "password2": "en-god-lang-adgangskode-1",
+            "usable_password": "true",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Dette felt er påkrævet." in response.content.decode()
+    assert not User.objects.filter(email="usynlig@example.dk").exists()
+    response = client.post(
+        reverse("admin:institutioner_user_change", args=[world.leader.pk]),
+        _user_change_form(world.leader, name="\u200b"),
+    )
+    assert response.status_code == 200
+    assert "Dette felt er påkrævet." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Børnehuset  Mariehønen",
+        "Børnehuset\u00a0Mariehønen",
+        " Børnehuset\u2009Mariehønen\u200b ",
+        "Børne\u00adhuset Mariehønen",
+        "børnehuset \u3000mariehønen",
+    ],
+)
+def test_a_name_with_other_spaces_is_the_same_name(client, world, name):
+    client.force_login(world.administrator)
+    response = client.post(
+        reverse("admin:institutioner_institution_add"), _institution_form(world, name=name)
+    )
+    assert response.status_code == 200
+    assert "Der findes allerede en institution med dette navn." in response.content.decode()
+    assert Institution.objects.filter(name__icontains="mariehønen").count() == 1
+
+
+def test_a_name_is_saved_with_its_spaces_made_plain(client, world):
+    client.force_login(world.administrator)
+    response = client.post(
+        reverse("admin:institutioner_district_add"), {"name": "\u200bNordre\u00a0\u00a0 Skov "}
+    )
+    assert response.status_code == 302
+    assert District.objects.filter(name="Nordre Skov").exists()
+    response = client.post(
+        reverse("admin:institutioner_group_add"),
+        {
+            "institution": world.institution.pk,
+            "name": "Stue\u00a0\u00a0Blå\u200b",
+            "age_group": "3-6",
+        },
+    )
+    assert response.status_code == 302
+    assert world.institution.groups.filter(name="Stue Blå").exists()
+    response = client.post(
+        reverse("admin:institutioner_competence_add"), {"name": "Sprog\u00a0og\u200b leg"}
+    )
+    assert response.status_code == 302
+    assert Competence.objects.filter(name="Sprog og leg").exists()
+
+
+def _errors(body: str) -> list[str]:
+    return [html.unescape(one) for one in re.findall(r"<li>([^<]*)</li>", body)]
+
+
+def test_a_duplicate_gets_one_message_the_apps_own(client, world):
+    client.force_login(world.administrator)
+    body = client.post(
+        reverse("admin:institutioner_institution_add"),
+        _institution_form(world, name="Børnehuset Mariehønen"),
+    ).content.decode()
+    assert "Der findes allerede en institution med dette navn." in _errors(body)
+    assert "eksisterer allerede" not in body
+    body = client.post(
+        reverse("admin:institutioner_district_add"), {"name": "Ullerup Bæk"}
+    ).content.decode()
+    assert _errors(body).count("Der findes allerede et distrikt med dette navn.") == 1
+    assert "eksisterer allerede" not in body
+
+
+def test_a_duplicate_email_gets_one_plain_danish_message(client, world):
+    client.force_login(world.administrator)
+    body = client.post(
+        reverse("admin:institutioner_user_add"),
+        {
+            "email": world.leader.email,
+            "name": "Lene Igen",
+            "role": "leader",
+            "password1": "en-god-lang-adgangskode-1",
+            "password2": "en-god-lang-adgangskode-1",
+            "usable_password": "true",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    ).content.decode()
+    assert _errors(body).count("Der findes allerede en bruger med denne e-mail.") == 1
+    assert "eksisterer allerede" not in body
+    body = client.post(
+        reverse("admin:institutioner_user_change", args=[world.leader.pk]),
+        _user_change_form(world.leader, email=world.administrator.email),
+    ).content.decode()
+    assert _errors(body).count("Der findes allerede en bruger med denne e-mail.") == 1
+    assert "eksisterer allerede" not in body
+
+
+def test_a_second_pedagogist_for_the_same_person_gets_a_danish_message(client, world):
+    from institutioner.models import Pedagogist
+
+    pedagogist = Pedagogist.objects.first()
+    client.force_login(world.administrator)
+    body = client.post(
+        reverse("admin:institutioner_pedagogist_add"),
+        {
+            "user": pedagogist.user_id,
+            "title": pedagogist.title,
+            "weekly_hours": "37",
+            "assignments-TOTAL_FORMS": "0",
+            "assignments-INITIAL_FORMS": "0",
+        },
+    ).content.decode()
+    from django.utils import translation
+
+    with translation.override("da"):
+        # "Personen er allerede indsatspædagog." once the catalogue has it.
+        message = translation.gettext("This person is already a pedagogist.")
+    assert message in _errors(body)
+    assert "eksisterer allerede" not in body

@@ -37,3 +37,25 @@ def test_good_ids_still_choose(world):
     assert form.is_valid(), form.errors
     assert form.cleaned_data["one"] == world.leader
     assert list(form.cleaned_data["many"]) == [world.staff]
+
+
+@pytest.mark.parametrize("typed", ["1e2", "1_0", "\uff13", "1.000,5", "NaN", "Infinity"])
+def test_a_decimal_comma_field_takes_only_plain_numbers(typed):
+    from institutioner.inputs import DecimalCommaField
+
+    field = DecimalCommaField(required=False, max_digits=6, decimal_places=2)
+    with pytest.raises(forms.ValidationError) as caught:
+        field.clean(typed)
+    assert caught.value.code == "invalid"
+
+
+@pytest.mark.parametrize(
+    "typed, value", [("7,5", "7.5"), ("7.5", "7.5"), (",5", "0.5"), (" 3 ", "3")]
+)
+def test_a_decimal_comma_field_takes_the_comma_and_the_point(typed, value):
+    from decimal import Decimal
+
+    from institutioner.inputs import DecimalCommaField
+
+    field = DecimalCommaField(required=False, max_digits=6, decimal_places=2)
+    assert field.clean(typed) == Decimal(value)

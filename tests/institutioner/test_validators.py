@@ -75,6 +75,39 @@ def test_cpr_written_as_word_and_outlook_write_it_is_found(text):
         validate_no_cpr_plain(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0 1 0 2 0 3 1 2 3 4",
+        "cpr 0.1.0.2.0.3.1.2.3.4 i teksten",
+        "0-1-0-2-0-3-1-2-3-4",
+        "0 1 0 2 0 3 - 1 2 3 4",
+        "0\u00a01\u00a00\u00a02\u00a00\u00a03\u00a01\u00a02\u00a03\u00a04",
+        "０ １ ０ ２ ０ ３ １ ２ ３ ４",
+    ],
+)
+def test_cpr_with_a_separator_between_every_digit_is_found(text):
+    assert find_cpr_like(text) is not None
+    with pytest.raises(ValidationError):
+        validate_no_cpr_plain(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "uge 1 2 3 4",
+        "Ring på 12 34 56 78",
+        "1 2 3 4 5 6 7 8 9 0",  # no date: day 12, month 34
+        "3 2 0 1 8 9 1 2 3 4",  # day 32
+        "0 1.0 2 0 3 1 2 3 4",  # the separators differ: not one number
+        "Trin 1, 2, 3 og 4 i planen; 5 6 7 8",
+    ],
+)
+def test_single_digits_with_separators_that_are_no_cpr_are_allowed(text):
+    assert find_cpr_like(text) is None
+    validate_no_cpr(text)
+
+
 def test_the_part_found_is_cut_from_what_was_written():
     """The access log masks what was found in the text as typed (a search box), so the part
     returned is the original's, full-width digits and invisible hyphens included."""

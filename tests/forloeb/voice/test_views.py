@@ -1,6 +1,7 @@
 """The form's pages and the blind reveal on the course page (forloeb/voice/views.py)."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -242,3 +243,26 @@ def test_the_answers_comments_wrap_and_keep_their_line_breaks(client, world):
     page = client.get(reverse("course_detail", args=[course.pk])).content.decode()
     assert '<td class="wrap-anywhere">Linje1<br>Linje2 &lt;b&gt;fed&lt;/b&gt;</td>' in page
     assert f'<td class="wrap-anywhere">{long_word}</td>' in page
+
+
+@pytest.mark.parametrize("typed", ["1e2", "1_0", "\uff13", "1E1", "5,5e1"])
+def test_meeting_hours_are_a_plain_number_or_refused(client, world, typed):
+    """Python's Decimal reads "1e2" as 100, "1_0" as 10 and a full-width three as 3: none of
+    them is saved; the leader is asked for a number."""
+    course, final = course_due_today(world)
+    client.force_login(world.leader)
+    response = client.post(_url(course, final), form_data(meeting_hours=typed))
+    assert response.status_code == 200
+    assert "Skriv et antal timer fra 0 til 500." in response.content.decode()
+    assert not InstitutionRating.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "typed, saved", [("6,5", "6.5"), ("6.5", "6.5"), (",5", "0.5"), ("0", "0")]
+)
+def test_meeting_hours_take_a_decimal_comma_or_point(client, world, typed, saved):
+    course, final = course_due_today(world)
+    client.force_login(world.leader)
+    response = client.post(_url(course, final), form_data(meeting_hours=typed))
+    assert response.status_code == 302
+    assert InstitutionRating.objects.get().meeting_hours == Decimal(saved)
