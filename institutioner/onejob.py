@@ -5,7 +5,7 @@ row is locked first, so two requests at once cannot both find none and both make
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -30,9 +30,10 @@ def unfinished_or_new(actor: User, unfinished: QuerySet, make: Callable[[], Job]
 STOPPED_MARGIN = timedelta(minutes=1)
 
 
-def stopped_if_started_before(task: Any) -> datetime:
-    """A job whose build by `task` began before this moment is no longer being built, whatever its
-    row says: the task's hard time limit (its own, or CELERY_TASK_TIME_LIMIT) has ended the
-    process. A worker that was killed, or lost the database, mid-build could not say so itself."""
-    limit = getattr(task, "time_limit", None) or settings.CELERY_TASK_TIME_LIMIT
+def stopped_if_started_before(time_limit: int | None = None) -> datetime:
+    """A job whose build began before this moment is no longer being built, whatever its row
+    says: the task's hard time limit (`time_limit`, a task's own; else CELERY_TASK_TIME_LIMIT,
+    which the build tasks use) has ended the process. A worker that was killed, or lost the
+    database, mid-build could not say so itself."""
+    limit = time_limit or settings.CELERY_TASK_TIME_LIMIT
     return timezone.now() - timedelta(seconds=limit) - STOPPED_MARGIN

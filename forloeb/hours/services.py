@@ -508,9 +508,8 @@ def hour_exports_interrupted(
     failed as interrupted, each person told. The beat runs it every few minutes
     (`builds_interrupted`); an export's page and asking for a period again run it for theirs.
     Returns how many."""
-    from forloeb.hours.tasks import hour_export_build as task
-
-    started_before = stopped_if_started_before(task)
+    # The build task has no time limit of its own (forloeb/hours/tasks.py): the project's.
+    started_before = stopped_if_started_before()
     running = HourExport.objects.filter(
         status=HourExportStatus.RUNNING, started_at__lt=started_before
     )

@@ -172,10 +172,9 @@ def year_reports_interrupted(
     was ended by the time limit, or the worker died or lost the database and could not say):
     failed as interrupted. The beat runs it every few minutes (`builds_interrupted`); a
     report's page and asking for a year again run it for theirs. Returns how many."""
-    from forloeb.yearreport.tasks import year_report_build as task
-
+    # The build task has no time limit of its own (forloeb/yearreport/tasks.py): the project's.
     running = YearReport.objects.filter(
-        status=HourExportStatus.RUNNING, started_at__lt=stopped_if_started_before(task)
+        status=HourExportStatus.RUNNING, started_at__lt=stopped_if_started_before()
     )
     if report_ids is not None:
         running = running.filter(pk__in=report_ids)

@@ -538,3 +538,15 @@ def test_a_build_stopped_by_its_soft_time_limit_says_interrupted(world, logged):
     assert (made.status, made.failure) == (HourExportStatus.FAILED, "interrupted")
     told = Notification.objects.filter(template="hours_export_failed", object_id=made.pk)
     assert told.count() == 1
+
+
+def test_the_build_tasks_use_the_projects_time_limit():
+    """A build counts as stopped after CELERY_TASK_TIME_LIMIT (institutioner/onejob.py): the
+    build tasks must not carry a longer limit of their own, or a live build would be failed."""
+    from django.conf import settings
+
+    from forloeb.hours.tasks import hour_export_build
+    from forloeb.yearreport.tasks import year_report_build
+
+    for task in (hour_export_build, year_report_build):
+        assert task.time_limit in (None, settings.CELERY_TASK_TIME_LIMIT), task.name
