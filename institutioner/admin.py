@@ -127,7 +127,7 @@ def _fields_unique_whatever_the_case(model) -> set[str]:
         if len(constraint.expressions) == 1 and isinstance(constraint.expressions[0], Lower):
             (inner,) = constraint.expressions[0].get_source_expressions()
             if isinstance(inner, F):
-                names.add(inner.name)
+                names.add(str(inner.name))  # type: ignore[attr-defined]
     return names
 
 
