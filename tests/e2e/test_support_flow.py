@@ -17,6 +17,7 @@ from indsats.models import (
     SupportStatus,
 )
 from institutioner.models import AccessLogEntry
+from institutioner.workdays import working_day_on_or_after
 from tests.e2e.conftest import log_in, serious_accessibility_violations
 from tests.factories import PASSWORD
 
@@ -92,7 +93,8 @@ def test_apply_visit_grant_and_download_the_letter(
     # --- The administration plans the meeting; the application is put on its agenda.
     log_in(page, base, "frida@example.dk", PASSWORD)
     page.goto(f"{base}/stoette/moeder/ny/")
-    meeting_day = today + timedelta(days=14)
+    # A meeting is held on a working day, whatever day the test runs on.
+    meeting_day = working_day_on_or_after(today + timedelta(days=14))
     page.locator("#id_date").fill(meeting_day.isoformat())
     page.locator("#id_start").fill("09:00")
     page.locator("#id_end").fill("11:00")
