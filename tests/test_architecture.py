@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests import astparse
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Lowest first. `demo` sits above all of them once it exists.
@@ -74,7 +76,7 @@ def _url_names(app: str) -> set[str]:
     for path in _sources(app):
         if path.name != "urls.py":
             continue
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        for node in ast.walk(astparse.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Call):
                 for keyword in node.keywords:
                     if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
@@ -102,7 +104,7 @@ def _url_name_uses(app: str) -> list[str]:
     ours = _url_names(app)
     found = []
     for path in _sources(app):
-        tree = ast.parse(path.read_text(), str(path))
+        tree = astparse.parse(path.read_text(), str(path))
         keys = {id(k) for node in ast.walk(tree) if isinstance(node, ast.Dict) for k in node.keys}
         for node in ast.walk(tree):
             if (
@@ -162,7 +164,7 @@ def _imports(path: Path, modules: set[str]) -> Iterator[tuple[str, int]]:
     Imports under `if TYPE_CHECKING:` are left out: they are for the type checker and never run."""
     own = _module_name(path)
     package = own if path.name == "__init__.py" else own.rpartition(".")[0]
-    tree = ast.parse(path.read_text(), str(path))
+    tree = astparse.parse(path.read_text(), str(path))
     typing_only = {
         id(inner)
         for node in ast.walk(tree)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from indsats.agreements.content import JSON_KEYS
+from tests import astparse
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("config", "demo", "forloeb", "indsats", "institutioner")
@@ -40,7 +41,7 @@ def _key(node: ast.AST) -> str | None:
 def content_reads(source: str) -> list[str]:
     """The places in a module's source that read agreement content keys, as 'line: code'."""
     found = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(astparse.parse(source)):
         bad = False
         if isinstance(node, ast.Subscript) and _names_content(node.value):
             # version.content[...] always; content["goals"] when the key is a document key.

@@ -44,7 +44,7 @@ def test_messages_go_through_in_order(tmp_path):
     assert os.listdir(options["data_folder_in"]) == []
 
 
-def test_a_message_file_that_is_not_whole_is_dropped_not_fatal(tmp_path, caplog):
+def test_a_message_file_that_is_not_whole_is_dropped_not_fatal(tmp_path):
     """What kombu's own writer leaves for a moment: the message's file made, nothing in it
     yet. kombu's reader stops on the JSON error; the demo's drops it and goes on."""
     options = _options(tmp_path)
@@ -60,7 +60,7 @@ def test_a_message_file_that_is_not_whole_is_dropped_not_fatal(tmp_path, caplog)
         assert channel._get("celery") == {"after": True}  # the empty one dropped on the way
         with pytest.raises(Empty):
             channel._get("celery")
-    assert "could not be read and was dropped" in caplog.text
+    assert os.listdir(options["data_folder_in"]) == []  # the empty one is gone
 
 
 def test_a_worker_never_sees_a_message_being_written(tmp_path):

@@ -64,7 +64,7 @@ def _request_form(world):
 def _meeting_form(world):
     req = make_request(world, submit=True)
     accept(world, req)
-    day = timezone.localdate() + timedelta(days=7)
+    day = working_day_on_or_after(timezone.localdate() + timedelta(days=7))
     data = {
         "date": day.isoformat(),
         "start": "09:00",

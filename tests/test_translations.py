@@ -8,6 +8,7 @@ import polib
 import pytest
 from django.core.management import call_command
 
+from tests import astparse
 from tests.conftest import require_service
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,7 +95,7 @@ def test_every_translation_call_in_the_python_code_has_a_danish_text():
         top = path.relative_to(ROOT).parts[0]
         if top.startswith(".") or top in SKIPPED:
             continue
-        for line, context, msgid in _gettext_calls(ast.parse(path.read_bytes(), str(path))):
+        for line, context, msgid in _gettext_calls(astparse.parse(path.read_bytes(), str(path))):
             if (context, msgid) not in catalogue:
                 missing.append(f"{path.relative_to(ROOT)}:{line} {msgid!r}")
     assert missing == [], f"Texts not in the Danish catalogue (outside an f-string?): {missing}"
