@@ -9,8 +9,10 @@ Excel file larger than `HOURS_EXPORT_XLSX_INLINE_ROWS` is built by the worker (`
 hour_export_build`), which reports its progress as it writes.
 """
 
+import contextlib
 import csv
 import io
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
@@ -31,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.writer.excel import ExcelWriter
 
 from forloeb.hours.weeks import monday_of
 from forloeb.models import HourCategory, HourEntry, SheetStatus
@@ -253,8 +256,28 @@ def write_workbook(
         written += 1
         if progress is not None and written % every == 0:
             progress(written)
-    book.save(target)
+    _save(book, target)
     return written
+
+
+def _save(book: Workbook, target) -> None:
+    """`book.save(target)`, with the archive let go when the write fails (a full disk): left
+    to the garbage collector, its close met the target already closed and raised from a
+    finaliser, at whatever moment the collector ran."""
+    archive = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(book, archive).save()  # closes the archive when it is whole
+    except BaseException:
+        with contextlib.suppress(OSError, ValueError):  # the write's own error is the one to tell
+            archive.close()
+        for sheet in book.worksheets:
+            # The write-only sheet's row writer, stopped half way: closed here too.
+            rows = getattr(sheet, "_rows", None)
+            if rows is not None:
+                with contextlib.suppress(Exception):
+                    rows.close()
+        archive.fp = None  # nothing left for a finaliser to close
+        raise
 
 
 def as_xlsx(entries: QuerySet[HourEntry], name: str) -> HttpResponse:

@@ -34,6 +34,11 @@ from forloeb.models import (
 from institutioner.errors import StateError
 from institutioner.models import AccessAction, AccessLogEntry, Notification
 
+# A failed write lets its workbook go at once (forloeb/hours/export.py `_save`): left to the
+# garbage collector, its close raised from a finaliser during whatever ran next, and under
+# CPython 3.11.7 that could break an AST being built at the moment (python/cpython#106905).
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+
 
 def _csv_rows(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8")
