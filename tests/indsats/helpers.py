@@ -12,6 +12,7 @@ from indsats.agreements.content import Goal, written_on
 from indsats.models import FocusLevel, InterventionRequest, LearningTheme
 from indsats.requests import services as requests_services
 from institutioner.sso.services import FreshAuthentication
+from institutioner.workdays import working_day_on_or_before
 
 
 def request_data(world, **overrides):
@@ -92,6 +93,10 @@ def agreement_in_force(world, req=None, **changes):
     if req is None:
         req = make_request(world, submit=True)
         accept(world, req)
+    if "starts_on" in changes:
+        # A start some days from today (as the tests ask) may be a weekend day or a holiday,
+        # which an agreement refuses: the working day before, whatever day the tests run on.
+        changes["starts_on"] = working_day_on_or_before(changes["starts_on"])
     # An agreement that started in the past is written as it was back then (the rules count
     # from that day; the app itself never plans in the past).
     with written_on(changes.get("starts_on") or req.wished_start):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from forloeb.courses import services
 from forloeb.models import Course, Phase
 from institutioner.errors import StateError
+from institutioner.workdays import working_day_on_or_before
 from tests.forloeb.courses.conftest import REASON, _complete, working_day
 from tests.indsats.helpers import agreement_in_force
 
@@ -397,7 +398,8 @@ def test_an_ongoing_evaluation_before_the_course_started_is_refused(client, worl
 def test_an_ongoing_evaluation_last_week_is_planned_but_not_one_before_the_start(world):
     from forloeb.models import EvaluationKind
 
-    start = timezone.localdate() - timedelta(days=21)
+    # A working day (agreement_in_force moves a start on a weekend or a holiday to the one before).
+    start = working_day_on_or_before(timezone.localdate() - timedelta(days=21))
     agreement, _version = agreement_in_force(world, starts_on=start)
     course = agreement.course
     last_week = working_day(timezone.localdate() - timedelta(days=7))
@@ -603,7 +605,8 @@ def test_the_day_an_evaluation_was_held(client, world):
     the closing report say the day it was held beside the day it was written down."""
     from forloeb.models import Evaluation
 
-    start = timezone.localdate() - timedelta(days=21)
+    # A working day (agreement_in_force moves a start on a weekend or a holiday to the one before).
+    start = working_day_on_or_before(timezone.localdate() - timedelta(days=21))
     agreement, _version = agreement_in_force(world, starts_on=start)
     course = agreement.course
     planned = working_day(timezone.localdate() - timedelta(days=7))
