@@ -242,6 +242,17 @@ def write_workbook(
         header_cells.append(cell)
     sheet.append(header_cells)
     written = 0
+    try:
+        written = _append_rows(sheet, entries, progress, every)
+    except BaseException:
+        _let_go(book)  # rows that could not be read: the sheet's writer closed now
+        raise
+    _save(book, target)
+    return written
+
+
+def _append_rows(sheet, entries, progress, every) -> int:
+    written = 0
     for row in rows(entries):
         # Whole numbers and harmless text go in as they are; only hours (a number format),
         # dates and text that looks like a formula need a cell object made here.
@@ -256,8 +267,16 @@ def write_workbook(
         written += 1
         if progress is not None and written % every == 0:
             progress(written)
-    _save(book, target)
     return written
+
+
+def _let_go(book: Workbook) -> None:
+    for sheet in book.worksheets:
+        # The write-only sheet's row writer, stopped half way: closed here, not by a finaliser.
+        rows_writer = getattr(sheet, "_rows", None)
+        if rows_writer is not None:
+            with contextlib.suppress(Exception):
+                rows_writer.close()
 
 
 def _save(book: Workbook, target) -> None:
@@ -270,12 +289,7 @@ def _save(book: Workbook, target) -> None:
     except BaseException:
         with contextlib.suppress(OSError, ValueError):  # the write's own error is the one to tell
             archive.close()
-        for sheet in book.worksheets:
-            # The write-only sheet's row writer, stopped half way: closed here too.
-            rows = getattr(sheet, "_rows", None)
-            if rows is not None:
-                with contextlib.suppress(Exception):
-                    rows.close()
+        _let_go(book)
         archive.fp = None  # nothing left for a finaliser to close
         raise
 

@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from forloeb.access import week_plan_scope_for
 from forloeb.models import AbsenceKind, Phase, PlanChange, PlanChangeKind, PlanChangeStatus
@@ -43,7 +44,9 @@ def _change(world, course, actor=None, proposal=False, **fields):
 def test_a_moved_day_across_a_week_boundary_leaves_the_agreement_alone(world):
     ag, version = agreement(world, weekdays=(4,), time_from=time(9), time_to=time(12))  # Fridays
     course = ag.course
-    friday = _weekday_on_or_after(date(christmas_year(), 12, 3), 4)
+    # A Friday ahead (from 4 to 10 December the 3rd has passed) and the Monday after it.
+    first = max(date(christmas_year(), 12, 3), timezone.localdate() + timedelta(days=1))
+    friday = _weekday_on_or_after(first, 4)
     monday = friday + timedelta(days=3)
     assert is_working_day(friday) and is_working_day(monday)
     content_hash = version.content_hash

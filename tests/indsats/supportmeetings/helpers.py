@@ -15,6 +15,7 @@ from indsats.models import (
     VisitationMeeting,
 )
 from indsats.supportmeetings import services
+from institutioner.workdays import working_day_on_or_after
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -64,6 +65,10 @@ def make_application(
 
 def plan(world, *, days=14, deadline_days=7, members=(), place="Rådhuset, lokale 2"):
     start = timezone.localtime() + timedelta(days=days)
+    if days >= 7:
+        # Some weeks ahead: on a working day, as the meeting form asks, whatever day it is now.
+        ahead = working_day_on_or_after(start.date())
+        start += timedelta(days=(ahead - start.date()).days)
     start = start.replace(hour=9, minute=0, second=0, microsecond=0)
     return services.meeting_plan(
         actor=world.administrator,
