@@ -7,21 +7,22 @@ from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import NestedObjects, flatten_fieldsets, quote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import models, router
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Lower
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -348,6 +349,89 @@ class SafeAutocompleteFields:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
+# At most this many records of one kind are listed when something cannot be deleted; the rest
+# are counted ("… og 190 mere: 200 institutioner i alt").
+IN_USE_SHOWN = 10
+
+
+def deleted_objects(objs, request, admin_site):
+    """Django's `get_deleted_objects` as the administration reads it in Stamdata:
+
+    - records that Stamdata may not delete (requests, allocations: the app's own pages keep
+      them) make the object *in use*, counted by kind beside what else protects it, not a
+      right "your account" lacks (Django's words);
+    - what protects it is listed at most `IN_USE_SHOWN` of a kind, the rest counted;
+    - a link of a many-to-many field (a pedagogist's competence) is named by its two ends, not
+      as "Pedagogist_competences object (3)".
+
+    Returns Django's four: to_delete, model_count, perms_needed (always empty), in_use. With
+    anything in use the delete view refuses a POST, as for Django's protected objects."""
+    try:
+        first = objs[0]
+    except IndexError:
+        return [], {}, set(), []
+    collector = NestedObjects(using=router.db_for_write(first._meta.model), origin=objs)
+    collector.collect(objs)
+
+    def describe(obj):
+        opts = obj._meta
+        if opts.auto_created:
+            ends = [getattr(obj, f.name) for f in opts.fields if f.is_relation]
+            return f"{gettext('Link')}: {' – '.join(str(end) for end in ends)}"
+        kind = capfirst(opts.verbose_name)
+        if not admin_site.is_registered(obj.__class__):
+            return f"{kind}: {obj}"
+        try:
+            url = reverse(
+                f"{admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)]
+            )
+        except NoReverseMatch:
+            return f"{kind}: {obj}"
+        return format_html('{}: <a href="{}">{}</a>', kind, url, obj)
+
+    to_delete = collector.nested(describe)
+    model_objs: dict[Any, set] = collector.model_objs  # type: ignore[assignment]
+    model_count = {
+        (gettext("links") if model._meta.auto_created else model._meta.verbose_name_plural): len(
+            found
+        )
+        for model, found in model_objs.items()
+    }
+
+    def kept(model, found) -> bool:
+        """Records Stamdata may not delete: counted, not listed (they cannot be changed here,
+        and a leader's draft request is not Stamdata's to name)."""
+        if not admin_site.is_registered(model):
+            return False
+        model_admin = admin_site.get_model_admin(model)
+        return any(not model_admin.has_delete_permission(request, obj) for obj in found)
+
+    in_use = []
+    protected: dict = {}
+    for obj in collector.protected:
+        protected.setdefault(obj.__class__, set()).add(obj)
+    counted = [
+        (model, found) for model, found in {**model_objs, **protected}.items() if kept(model, found)
+    ]
+    for model, found in protected.items():
+        if any(model is counted_model for counted_model, _found in counted):
+            continue
+        listed = sorted(found, key=lambda obj: obj.pk)
+        in_use += [describe(obj) for obj in listed[:IN_USE_SHOWN]]
+        if len(listed) > IN_USE_SHOWN:
+            in_use.append(
+                gettext("… and %(count)s more: %(total)s %(kinds)s in all")
+                % {
+                    "count": len(listed) - IN_USE_SHOWN,
+                    "total": len(listed),
+                    "kinds": model._meta.verbose_name_plural,
+                }
+            )
+    for model, found in counted:
+        in_use.append(f"{capfirst(model._meta.verbose_name_plural)}: {len(found)}")
+    return to_delete, model_count, set(), in_use
+
+
 class MasterDataAdmin(
     NormalisedNames, SafeAutocompleteFields, AdministrationPermissions, HistoryAdmin
 ):
@@ -355,7 +439,12 @@ class MasterDataAdmin(
     its history, which stays readable after the deletion (who made, changed and deleted it)."""
 
     change_list_template = "admin/institutioner/change_list_with_deleted.html"
+    delete_confirmation_template = "admin/institutioner/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/institutioner/delete_selected_confirmation.html"
     deleted_per_page = 50
+
+    def get_deleted_objects(self, objs, request):
+        return deleted_objects(objs, request, self.admin_site)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -1175,3 +1175,72 @@ def test_a_second_pedagogist_for_the_same_person_gets_a_danish_message(client, w
         message = translation.gettext("This person is already a pedagogist.")
     assert message in _errors(body)
     assert "eksisterer allerede" not in body
+
+
+def _text(response) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def test_deleting_an_institution_in_use_says_what_uses_it_and_keeps_it(
+    client,
+    world_with_requests,  # noqa: F811
+):
+    """An institution with groups and requests: Stamdata says in plain Danish what still uses
+    it (the groups by name, the requests counted, a leader's draft among them unnamed), not
+    that the account lacks a right; the delete button is not there, and a POST deletes
+    nothing."""
+    world = world_with_requests
+    client.force_login(world.administrator)
+    url = reverse("admin:institutioner_institution_delete", args=[world.institution.pk])
+    text = _text(client.get(url))
+    assert "»Børnehuset Mariehønen« bruges stadig af følgende og kan ikke slettes:" in text
+    assert "Stue/gruppe: Frøen" in text and "Stue/gruppe: Sommerfuglen" in text
+    requests = world.institution.requests.count()
+    assert requests >= 4
+    assert f"Anmodninger om indsats: {requests}" in text
+    assert world.draft_request.need[:20] not in text
+    assert "rettigheder" not in text and "Ja, jeg er sikker" not in text
+    assert "Anmodninger om indsats og tildelinger kan ikke slettes i Stamdata" in text
+    assert client.post(url, {"post": "yes"}).status_code == 200
+    assert Institution.objects.filter(pk=world.institution.pk).exists()
+
+
+def test_what_protects_a_record_is_listed_ten_of_a_kind_and_the_rest_counted(client, world):
+    from tests import factories
+
+    client.force_login(world.administrator)
+    for n in range(13):
+        factories.InstitutionFactory(name=f"Børnehus {n:02}", district=world.south)
+    url = reverse("admin:institutioner_district_delete", args=[world.south.pk])
+    text = _text(client.get(url))
+    assert "»Søvang« bruges stadig af følgende og kan ikke slettes:" in text
+    # Kildevang and the first nine made here, in the order they were made.
+    assert "Institution: Børnegården Kildevang" in text
+    assert "Institution: Børnehus 08" in text and "Børnehus 09" not in text
+    assert "… og 4 mere: 14 institutioner i alt" in text
+    assert District.objects.filter(pk=world.south.pk).exists()
+
+
+def test_a_competence_in_use_is_deleted_with_its_links_named_in_danish(client, world):
+    client.force_login(world.administrator)
+    competence = Competence.objects.create(name="Sprogvejledning")
+    world.pedagogist.competences.add(competence)
+    url = reverse("admin:institutioner_competence_delete", args=[competence.pk])
+    text = _text(client.get(url))
+    assert "Tilknytning: Paula Pædagog – Sprogvejledning" in text
+    assert "Tilknytninger: 1" in text
+    assert "object (" not in text and "relation" not in text
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not world.pedagogist.competences.exists()
+
+
+def test_deleting_selected_institutions_in_use_says_so_in_danish(client, world):
+    client.force_login(world.administrator)
+    response = client.post(
+        reverse("admin:institutioner_institution_changelist"),
+        {"action": "delete_selected", "_selected_action": [world.institution.pk]},
+    )
+    text = _text(response)
+    assert "Valgt: 1 institution, som stadig bruges af følgende og ikke kan slettes:" in text
+    assert "Stue/gruppe: Sommerfuglen" in text and "rettigheder" not in text
+    assert Institution.objects.filter(pk=world.institution.pk).exists()
