@@ -119,7 +119,7 @@ def demo_requests() -> None:
         question="Hvor mange voksne er der på stuen om formiddagen, og hvilke dage passer bedst?",
     )
     accepted = _create(leader, first, 3, start_in_days=14, waited_days=20)
-    _accept(admin, accepted, sofie, "8")
+    _accept(admin, accepted, sofie, "7")
     # Meetings are held on working days.
     start = workdays.at_local(
         workdays.working_day_on_or_after(timezone.localdate() + timedelta(days=3)), time(9, 0)
