@@ -202,3 +202,44 @@ def test_anonymising_a_case_deletes_its_kept_decision_letters(
     assert not kept.exists()
     decision.refresh_from_db()
     assert CHILD not in _pdf_text(documents.decision_letter_bytes(decision))
+
+
+def test_a_grant_that_ran_out_long_ago_is_anonymised(
+    world, settings, django_capture_on_commit_callbacks
+):
+    """A grant nobody re-visited or ended keeps the status 'granted' after its period: its
+    support ended on the period's last day, and the case is anonymised the period after that.
+    A grant still running, or that ran out lately, is kept."""
+    settings.RETENTION_SUPPORT_YEARS = 5
+    today = timezone.localdate()
+    ran_out = make_application(world, submit=True)
+    ran_out_end = today - timedelta(days=5 * 366 + 30)
+    _decided_long_ago(
+        world,
+        ran_out,
+        SupportOutcome.GRANTED,
+        hours_per_week=10,
+        period_start=ran_out_end - timedelta(days=300),
+        period_end=ran_out_end,
+        revisit_on=ran_out_end - timedelta(days=30),
+    )
+    lately = make_application(world, submit=True)
+    _decided_long_ago(
+        world,
+        lately,
+        SupportOutcome.GRANTED,
+        hours_per_week=10,
+        period_start=today - timedelta(days=6 * 366),
+        period_end=today - timedelta(days=4 * 366),
+        revisit_on=today - timedelta(days=4 * 366 + 30),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reports = {r.step.name: r for r in retention.retention_run(now=timezone.now())}
+
+    assert reports["ended-support-applications"].done == 1
+    ran_out.refresh_from_db()
+    assert ran_out.anonymised_at is not None
+    assert CHILD not in _text(ran_out)
+    assert not ran_out.documents.exists()
+    assert CHILD in _text(lately)
