@@ -311,6 +311,12 @@ ACCESS_LOG = {
         object_is_person=True,
         title=pgettext_lazy("access log page", "Stamdata: a user's history"),
     ),
+    "admin:institutioner_user_simple_history": log.view(
+        "*",
+        id_kwarg="object_id",
+        object_is_person=True,
+        title=pgettext_lazy("access log page", "Stamdata: a user's past version"),
+    ),
     "admin:institutioner_user_delete": log.view(
         "*",
         id_kwarg="object_id",
