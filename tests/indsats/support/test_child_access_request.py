@@ -237,3 +237,26 @@ def test_a_document_the_store_cannot_give_is_logged_without_its_name(world, case
     assert len(warnings) == 1
     assert "Emil" not in warnings[0] and "Eksempel" not in warnings[0]
     assert "no. 1 of child_support_documents" in warnings[0]
+
+
+def test_who_downloaded_the_childs_documents_is_in_the_childs_access_request(client, world, cases):
+    """A download of one of the child's documents (an assessment, a PPV) is a read of the
+    child's data: its access-log row names the application it belongs to, so the child's
+    access request (and the access log's search by the application) finds it."""
+    emil, _emil_again, _ida = cases
+    document = SupportDocument.objects.get(application=emil)
+    client.force_login(world.administrator)
+    response = client.get(reverse("support_document_download", args=[document.pk]))
+    assert response.status_code == 200
+    download = AccessLogEntry.objects.get(url_name="support_document_download")
+    assert download.action == AccessAction.DOWNLOAD
+    assert download in AccessLogEntry.objects.showing("indsats.supportapplication", emil.pk)
+    made = services.access_request_create(
+        actor=world.administrator, child=Child(name="Emil Eksempel", birth_date=BORN)
+    )
+    assert services.access_request_build(request_id=made.pk)
+    made.refresh_from_db()
+    reads = section(unzip(stored_file_bytes(file_id=made.file_id)), "child_access_log")
+    assert [(row["applications"], row["by"]) for row in reads] == [
+        ([emil.pk], world.administrator.name)
+    ]
