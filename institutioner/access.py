@@ -389,6 +389,8 @@ def access_log_query_keys() -> dict[str, log.QueryKey]:
             {"1": pgettext_lazy("access log filter", "yes")},
         ),
         "model_name": log.QueryKey(pgettext_lazy("access log filter", "register")),
+        # Stamdata's page of one past version of a record names the version in its address.
+        "version_id": log.QueryKey(pgettext_lazy("access log filter", "version"), number=True),
     }
 
 
