@@ -493,9 +493,13 @@ ACCESS_LOG = {
         concerns=_support_people,
         title=pgettext_lazy("access log page", "Adding a person to a support application"),
     ),
+    # The document is the child's data: the row names its application too, so the child's
+    # access request and the search by the application find the download.
     "support_document_download": log.download(
         "indsats.SupportDocument",
         concerns=lambda document: _support_people(document.application),
+        also_shown_model="indsats.SupportApplication",
+        also_shown=lambda document: [document.application_id],
         title=pgettext_lazy("access log page", "Support application's document"),
     ),
     # --- indsats/supportmeetings/: the visitation meetings (the board and its files show the

@@ -311,6 +311,12 @@ ACCESS_LOG = {
         object_is_person=True,
         title=pgettext_lazy("access log page", "Stamdata: a user's history"),
     ),
+    "admin:institutioner_user_simple_history": log.view(
+        "*",
+        id_kwarg="object_id",
+        object_is_person=True,
+        title=pgettext_lazy("access log page", "Stamdata: a user's past version"),
+    ),
     "admin:institutioner_user_delete": log.view(
         "*",
         id_kwarg="object_id",
@@ -383,6 +389,8 @@ def access_log_query_keys() -> dict[str, log.QueryKey]:
             {"1": pgettext_lazy("access log filter", "yes")},
         ),
         "model_name": log.QueryKey(pgettext_lazy("access log filter", "register")),
+        # Stamdata's page of one past version of a record names the version in its address.
+        "version_id": log.QueryKey(pgettext_lazy("access log filter", "version"), number=True),
     }
 
 

@@ -1,17 +1,24 @@
 """Retention of support applications (child data), registered from IndsatsConfig.ready():
-a case that ended (rejected, ended, withdrawn) is anonymised and its documents deleted from the
-storage `RETENTION_SUPPORT_YEARS` after it ended (its decision, an ending's last day with
-support, or its last change); a draft nobody touched for `RETENTION_SUPPORT_DRAFT_YEARS` is
-deleted."""
+a case that ended (rejected, ended, withdrawn, or granted with its last grant run out) is
+anonymised and its documents deleted from the storage `RETENTION_SUPPORT_YEARS` after it ended
+(its decision, an ending's last day with support, the last day of a grant that ran out without
+a new decision, or its last change); a draft nobody touched for `RETENTION_SUPPORT_DRAFT_YEARS`
+is deleted."""
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from indsats.models import SupportApplication, SupportStatus
+from indsats.models import (
+    GRANTING_OUTCOMES,
+    SUPPORT_IN_FORCE,
+    SupportApplication,
+    SupportDecision,
+    SupportStatus,
+)
 from indsats.support import services
 from institutioner.retention.registry import ANONYMISE, DELETE, RetentionStep, register
 
@@ -19,12 +26,20 @@ from institutioner.retention.registry import ANONYMISE, DELETE, RetentionStep, r
 def ended_applications(*, before: datetime) -> QuerySet:
     # An ending's support runs until its last day: the case ended then, not at the decision.
     still_running = SupportApplication.objects.ending(on=timezone.localdate(before))
+    # A grant nobody re-visited or ended keeps its status after its period: its support ended
+    # on the last day of the last grant.
+    last_grant_end = Subquery(
+        SupportDecision.objects.filter(application=OuterRef("pk"), outcome__in=GRANTING_OUTCOMES)
+        .order_by("-decided_at", "-pk")
+        .values("period_end")[:1]
+    )
     return (
-        SupportApplication.objects.filter(
-            status__in=services.ENDED_STATUSES, anonymised_at__isnull=True
+        SupportApplication.objects.filter(anonymised_at__isnull=True)
+        .annotate(ended_at=Coalesce("decided_at", "updated_at"), grant_end=last_grant_end)
+        .filter(
+            Q(status__in=services.ENDED_STATUSES, ended_at__lt=before)
+            | Q(status__in=SUPPORT_IN_FORCE, grant_end__lt=timezone.localdate(before))
         )
-        .annotate(ended_at=Coalesce("decided_at", "updated_at"))
-        .filter(ended_at__lt=before)
         .exclude(pk__in=still_running.values("pk"))
         .order_by("pk")
         .values_list("pk", flat=True)

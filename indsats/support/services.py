@@ -35,6 +35,7 @@ from indsats.support import files, periods
 from indsats.supportmeetings.services import agenda_place, agenda_take_off
 from institutioner import access
 from institutioner.errors import StateError
+from institutioner.files.services import stored_files_delete
 from institutioner.models import Role, User
 from institutioner.notifications.services import notification_queue, notification_queue_many
 from institutioner.retention.services import text_anonymise
@@ -623,8 +624,9 @@ def _delete_documents(application_id: int) -> None:
 def support_anonymise(*, application_id: int) -> bool:
     """Retention: the child's name, birth day and month, what the child needs, what was tried,
     the reasons and messages of the case, in the rows and their history; the documents are
-    deleted from the storage. Kind, institution, status, hours and dates stay (the statistics
-    count them). Runs inside the caller's transaction; False if it was anonymised already."""
+    deleted from the storage, and so are the kept decision letters (they name the child). Kind,
+    institution, status, hours and dates stay (the statistics count them). Runs inside the
+    caller's transaction; False if it was anonymised already."""
     application = _lock(application_id)
     if application.anonymised_at is not None:
         return False
@@ -639,6 +641,15 @@ def support_anonymise(*, application_id: int) -> bool:
     text_anonymise(SupportEvent, where={"application_id": application.pk}, replace=("message",))
     text_anonymise(SupportDecision, where={"application_id": application.pk}, replace=("reasons",))
     _delete_documents(application.pk)
+    # The kept decision letters name the child; asked for again, they are made of what is left.
+    stored_files_delete(
+        model=SupportDecision,
+        object_ids=list(
+            SupportDecision.objects.filter(application_id=application.pk).values_list(
+                "pk", flat=True
+            )
+        ),
+    )
     SupportApplication.objects.filter(pk=application.pk).update(anonymised_at=timezone.now())
     return True
 

@@ -117,13 +117,18 @@ def _write_files(section: Section, person, archive: zipfile.ZipFile) -> None:
     give (lost, or the store not answering) gets a note in its place, so the recipient sees
     what is missing and the rest of the ZIP is still made."""
     assert section.files is not None
-    for path, opener in section.files(person):
+    for number, (path, opener) in enumerate(section.files(person), start=1):
         try:
             with opener() as stored, archive.open(path, "w") as copy:
                 shutil.copyfileobj(stored, copy, 64 * 1024)
         except Exception:  # a local store's OSError, or an S3 store's own errors
+            # Its number, not its path: the name as uploaded may name the child, and the
+            # application log is no place for that (the ZIP's note says which one it was).
             logger.warning(
-                "An access request's document %s could not be read.", path, exc_info=True
+                "An access request's document no. %s of %s could not be read.",
+                number,
+                section.key,
+                exc_info=True,
             )
             note = _(
                 "The document could not be read from the file store when this access request "

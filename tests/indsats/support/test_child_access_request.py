@@ -218,3 +218,45 @@ def test_a_child_who_has_grown_up_since_can_be_asked_about(client, world):
     assert response.status_code == 302
     future = _post(client, "Oscar Bech", born=date(2099, 1, 1))
     assert future.status_code == 400 and "Vælg en dato mellem" in future.content.decode()
+
+
+def test_a_document_the_store_cannot_give_is_logged_without_its_name(world, cases, caplog):
+    """The name as uploaded may name the child ("PPV Emil Eksempel.pdf"): the application log,
+    kept apart from the access log and read by whoever runs the servers, gets the document's
+    number in its section, never its name."""
+    emil, _emil_again, _ida = cases
+    document = SupportDocument.objects.get(application=emil)
+    SupportDocument.objects.filter(pk=document.pk).update(name="PPV Emil Eksempel.pdf")
+    document.file.storage.delete(document.file.name)
+    made = services.access_request_create(
+        actor=world.administrator, child=Child(name="Emil Eksempel", birth_date=BORN)
+    )
+    with caplog.at_level("WARNING"):
+        assert services.access_request_build(request_id=made.pk)
+    warnings = [r.getMessage() for r in caplog.records if "could not be read" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "Emil" not in warnings[0] and "Eksempel" not in warnings[0]
+    assert "no. 1 of child_support_documents" in warnings[0]
+
+
+def test_who_downloaded_the_childs_documents_is_in_the_childs_access_request(client, world, cases):
+    """A download of one of the child's documents (an assessment, a PPV) is a read of the
+    child's data: its access-log row names the application it belongs to, so the child's
+    access request (and the access log's search by the application) finds it."""
+    emil, _emil_again, _ida = cases
+    document = SupportDocument.objects.get(application=emil)
+    client.force_login(world.administrator)
+    response = client.get(reverse("support_document_download", args=[document.pk]))
+    assert response.status_code == 200
+    download = AccessLogEntry.objects.get(url_name="support_document_download")
+    assert download.action == AccessAction.DOWNLOAD
+    assert download in AccessLogEntry.objects.showing("indsats.supportapplication", emil.pk)
+    made = services.access_request_create(
+        actor=world.administrator, child=Child(name="Emil Eksempel", birth_date=BORN)
+    )
+    assert services.access_request_build(request_id=made.pk)
+    made.refresh_from_db()
+    reads = section(unzip(stored_file_bytes(file_id=made.file_id)), "child_access_log")
+    assert [(row["applications"], row["by"]) for row in reads] == [
+        ([emil.pk], world.administrator.name)
+    ]

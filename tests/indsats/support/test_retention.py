@@ -2,12 +2,15 @@
 and the case's messages are anonymised and its documents deleted from the storage; drafts
 nobody touched for a year are deleted. Also the applications' part of an access request."""
 
+import io
 import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from pypdf import PdfReader
 
 from indsats.models import (
     AgendaItem,
@@ -21,7 +24,9 @@ from indsats.models import (
     VisitationMeeting,
 )
 from indsats.support import services
+from indsats.supportmeetings import documents
 from institutioner.accessrequests import sections
+from institutioner.models import StoredFile
 from institutioner.retention import services as retention
 from tests.indsats.support.helpers import CHILD, make_application
 
@@ -137,3 +142,104 @@ def test_the_leaders_access_request_holds_the_applications_without_child_data(wo
     text = json.dumps(rows + events, default=str, ensure_ascii=False)
     assert CHILD not in text and NEEDS not in text
     assert list(by_key["support_applications"].rows(world.outsider)) == []
+
+
+def _decided_long_ago(world, application, outcome, **decision):
+    """`application` decided at a meeting six years ago (the status the outcome gives)."""
+    long_ago = timezone.now() - timedelta(days=6 * 366)
+    meeting = VisitationMeeting.objects.create(
+        starts_at=long_ago,
+        ends_at=long_ago + timedelta(hours=2),
+        place="Rådhuset",
+        application_deadline=long_ago.date(),
+        created_by=world.administrator,
+    )
+    item = AgendaItem.objects.create(
+        meeting=meeting, application=application, status=AgendaItemStatus.DECIDED
+    )
+    made = SupportDecision.objects.create(
+        application=application,
+        agenda_item=item,
+        outcome=outcome,
+        reasons=f"{CHILD} klarer sig med institutionens egne tiltag.",
+        decided_by=world.administrator,
+        decided_at=long_ago,
+        **decision,
+    )
+    status = {
+        SupportOutcome.REJECTED: SupportStatus.REJECTED,
+        SupportOutcome.GRANTED: SupportStatus.GRANTED,
+    }[outcome]
+    SupportApplication.objects.filter(pk=application.pk).update(
+        status=status, decided_at=long_ago, updated_at=long_ago
+    )
+    return made
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_anonymising_a_case_deletes_its_kept_decision_letters(
+    world, settings, django_capture_on_commit_callbacks
+):
+    """The decision letter is made once and kept (institutioner/files/): it names the child, so
+    it goes when the case is anonymised; asked for again, it is made of what is left."""
+    settings.RETENTION_SUPPORT_YEARS = 5
+    application = make_application(world, submit=True)
+    decision = _decided_long_ago(world, application, SupportOutcome.REJECTED)
+    assert CHILD in _pdf_text(documents.decision_letter_bytes(decision))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reports = {r.step.name: r for r in retention.retention_run(now=timezone.now())}
+
+    assert reports["ended-support-applications"].done == 1
+    kept = StoredFile.objects.filter(
+        content_type=ContentType.objects.get_for_model(SupportDecision),
+        object_id=decision.pk,
+        data__isnull=False,
+    )
+    assert not kept.exists()
+    decision.refresh_from_db()
+    assert CHILD not in _pdf_text(documents.decision_letter_bytes(decision))
+
+
+def test_a_grant_that_ran_out_long_ago_is_anonymised(
+    world, settings, django_capture_on_commit_callbacks
+):
+    """A grant nobody re-visited or ended keeps the status 'granted' after its period: its
+    support ended on the period's last day, and the case is anonymised the period after that.
+    A grant still running, or that ran out lately, is kept."""
+    settings.RETENTION_SUPPORT_YEARS = 5
+    today = timezone.localdate()
+    ran_out = make_application(world, submit=True)
+    ran_out_end = today - timedelta(days=5 * 366 + 30)
+    _decided_long_ago(
+        world,
+        ran_out,
+        SupportOutcome.GRANTED,
+        hours_per_week=10,
+        period_start=ran_out_end - timedelta(days=300),
+        period_end=ran_out_end,
+        revisit_on=ran_out_end - timedelta(days=30),
+    )
+    lately = make_application(world, submit=True)
+    _decided_long_ago(
+        world,
+        lately,
+        SupportOutcome.GRANTED,
+        hours_per_week=10,
+        period_start=today - timedelta(days=6 * 366),
+        period_end=today - timedelta(days=4 * 366),
+        revisit_on=today - timedelta(days=4 * 366 + 30),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reports = {r.step.name: r for r in retention.retention_run(now=timezone.now())}
+
+    assert reports["ended-support-applications"].done == 1
+    ran_out.refresh_from_db()
+    assert ran_out.anonymised_at is not None
+    assert CHILD not in _text(ran_out)
+    assert not ran_out.documents.exists()
+    assert CHILD in _text(lately)

@@ -726,3 +726,47 @@ def test_a_change_from_a_stale_tab_is_refused_and_keeps_what_was_typed(client, w
     )
     third = form_post(world, tried_already="Efter vedhæftningen.")
     assert client.post(url, {**third, "stamp": opened}).status_code == 302
+
+
+# Every address of a case, and the data its POST would need to do something: another
+# institution's leader gets 404 for each, GET or POST, and nothing is changed or logged.
+CASE_ADDRESSES = {
+    "support_detail": {},
+    "support_edit": {"child_name": "Anden Person"},
+    "support_submit": {},
+    "support_withdraw": {"reason": "Flyttet."},
+    "support_draft_delete": {},
+    "support_answer": {"answer": "Fire timer."},
+    "support_ask": {"question": "Hvor mange timer?"},
+    "support_person_add": {"person": "0"},
+    "support_document_create": {"kind": AssessmentKind.PPV},
+}
+DOCUMENT_ADDRESSES = ("support_document_download", "support_document_delete")
+
+
+@pytest.mark.parametrize("submit", [False, True], ids=["draft", "submitted"])
+def test_another_institutions_leader_gets_404_everywhere_on_a_case(client, world, submit):
+    application = make_application(world, submit=submit)
+    document = application.documents.first()
+    before = (application.status, application.updated_at, application.documents.count())
+    client.force_login(world.outsider)
+    answers = {}
+    for name, data in CASE_ADDRESSES.items():
+        url = reverse(name, args=[application.pk])
+        answers[f"GET {name}"] = client.get(url).status_code
+        answers[f"POST {name}"] = client.post(url, data).status_code
+    for name in DOCUMENT_ADDRESSES:
+        url = reverse(name, args=[document.pk])
+        answers[f"GET {name}"] = client.get(url).status_code
+        answers[f"POST {name}"] = client.post(url).status_code
+    # The decorators refuse a GET of a POST-only address with 405 before any scope check
+    # (that says nothing about the case); every other answer is 404.
+    post_only = {"support_submit", "support_withdraw", "support_draft_delete", "support_answer"}
+    post_only |= {"support_ask", "support_person_add", "support_document_delete"}
+    expected = {
+        key: 405 if key.startswith("GET ") and key[4:] in post_only else 404 for key in answers
+    }
+    assert answers == expected
+    application.refresh_from_db()
+    assert (application.status, application.updated_at, application.documents.count()) == before
+    assert not AccessLogEntry.objects.filter(user=world.outsider).exists()

@@ -304,3 +304,20 @@ def test_the_database_refuses_to_delete_a_row_except_in_the_purge(postgres, worl
     # The purge's setting lasted for its own transaction only.
     with pytest.raises(IntegrityError, match="access_log_append_only"), transaction.atomic():
         AccessLogEntry.objects.all().delete()
+
+
+def test_a_users_past_version_in_stamdata_concerns_that_user(postgres, client, world):
+    """django-simple-history's page of one past version of a user (its name, e-mail address and
+    roles as they were) writes a row with the user as its object and the person it concerns,
+    as the user's own page does."""
+    version = world.leader.history.order_by("history_id").first()
+    client.force_login(world.administrator)
+    url = reverse("admin:institutioner_user_simple_history", args=[world.leader.pk, version.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert world.leader.name in response.content.decode()
+    row = only_row()
+    assert row.url_name == "admin:institutioner_user_simple_history"
+    assert row.object_id == world.leader.pk
+    assert object_of(row) == (User, world.leader.pk)
+    assert row.concerns == [world.leader.pk]

@@ -463,6 +463,8 @@ def test_every_number_in_a_logged_address_reads_in_danish(db):
 
     with translation.override("da"):
         assert query_text("item_id=25") == "dagsordenspunkt nr. 25"
+        # Stamdata's page of one past version of a record.
+        assert query_text("version_id=48") == "version nr. 48"
 
 
 LEADER_INTRO = (
