@@ -390,7 +390,8 @@ def deleted_objects(objs, request, admin_site):
         opts = obj._meta
         if opts.auto_created:
             ends = [getattr(obj, f.name) for f in opts.fields if f.is_relation]
-            return f"{gettext('Link')}: {' – '.join(str(end) for end in ends)}"
+            link = gettext("Link")
+            return f"{link}: {' – '.join(str(end) for end in ends)}"
         kind = capfirst(opts.verbose_name)
         if not admin_site.is_registered(obj.__class__):
             return f"{kind}: {obj}"
