@@ -540,6 +540,13 @@ def _lock_proposal(change_id: int) -> PlanChange:
         .select_related("course__agreement__request__institution", "made_by")
         .get(pk=change_id)
     )
+    # An answer from a page or an e-mail opened before the leader took the proposal back, or
+    # before an adjusted agreement ended it, says so: "already answered" sent the pedagogist
+    # looking for a colleague who had answered it.
+    if change.status == PlanChangeStatus.WITHDRAWN:
+        raise StateError(_("The proposal is withdrawn; the plan is unchanged."))
+    if change.status == PlanChangeStatus.LAPSED:
+        raise StateError(_("The proposal no longer applies (the agreement was adjusted)."))
     if change.status != PlanChangeStatus.PROPOSED:
         raise StateError(_("This proposal has already been answered."))
     return change
