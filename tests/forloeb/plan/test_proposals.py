@@ -236,3 +236,28 @@ def test_answering_a_proposal_its_leader_took_back_says_so(client, world):
         assert refused.value.message == gettext(
             "The proposal no longer applies (the agreement was adjusted)."
         ), answer
+
+
+def test_a_day_a_proposal_waits_to_take_is_named_as_a_proposal(world):
+    """QA (Monday round): a leader proposes an extra day; the pedagogist, moving another day
+    onto it, was told the course already had a practice day there, which her plan did not
+    show (a proposal is not in the plan): the message says a proposal waits for it."""
+    ag, _version = agreement(world, weekdays=(1,))  # Tuesdays
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 14), 1)
+    thursday = tuesday + timedelta(days=2)
+    _propose(world, ag.course, kind=PlanChangeKind.EXTRA, new_day=thursday)
+    with pytest.raises(ValidationError) as refused:
+        services.plan_change_make(
+            actor=world.pedagogist.user,
+            course_id=ag.course.pk,
+            data=ChangeInput(
+                kind=PlanChangeKind.MOVE, day=tuesday, new_day=thursday, reason="Kursus"
+            ),
+        )
+    assert refused.value.message_dict["new_day"] == [
+        gettext(
+            "A proposal waiting for an answer already puts a practice day on %(day)s (moved or "
+            "extra); see the course's changes."
+        )
+        % {"day": thursday.strftime("%d.%m.%Y")}
+    ]
