@@ -261,3 +261,26 @@ def test_a_day_a_proposal_waits_to_take_is_named_as_a_proposal(world):
         )
         % {"day": thursday.strftime("%d.%m.%Y")}
     ]
+
+
+def test_the_pedagogists_start_page_lists_the_proposals_she_answers(client, world):
+    """QA (Monday round): a leader's proposal for a day later in the week was only behind the
+    bell and on the course's page; the pedagogist's start page now lists it, with a link to
+    the course's changes, until it is answered. Nobody else's start page lists it."""
+    ag, _version = agreement(world, weekdays=(1,))  # Tuesdays
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 14), 1)
+    proposal = _propose(world, ag.course, kind=PlanChangeKind.CANCEL, day=tuesday)
+    text = f"Forslag: Praksisdagen tirsdag {tuesday.day}. december {tuesday.year} aflyses."
+    link = reverse("course_detail", args=[ag.course.pk]) + "#planens-aendringer"
+
+    client.force_login(world.pedagogist.user)
+    page = client.get(reverse("start")).content.decode()
+    assert text in page and link in page
+    for person in (world.leader, world.outsider_pedagogist.user):
+        client.force_login(person)
+        page = client.get(reverse("start")).content.decode()
+        assert link not in page, person
+
+    services.plan_change_accept(actor=world.pedagogist.user, change_id=proposal.pk)
+    client.force_login(world.pedagogist.user)
+    assert link not in client.get(reverse("start")).content.decode()
