@@ -303,6 +303,19 @@ def plan_changes_for(user: User) -> QuerySet[PlanChange]:
     return PlanChange.objects.filter(course__in=courses_for(user))
 
 
+def proposals_to_answer_for(user: User) -> QuerySet[PlanChange]:
+    """The leaders' proposals waiting for this pedagogist's answer (her start page): on the
+    courses she is allocated to. The administration may answer any, but its start page does
+    not list the municipality's."""
+    if not access.is_pedagogist(user):
+        return PlanChange.objects.none()
+    return PlanChange.objects.filter(
+        course__in=courses_for(user),
+        course__agreement__request__allocations__pedagogist__user=user,
+        status=PlanChangeStatus.PROPOSED,
+    )
+
+
 def get_plan_change_to_decide(user: User, pk) -> PlanChange:
     """A proposal is answered by whoever may change the course's plan; 404 for anyone else."""
     try:

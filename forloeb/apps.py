@@ -14,6 +14,7 @@ class ForloebConfig(AppConfig):
         from forloeb.history import triage
         from forloeb.hours import startpage as hours_startpage  # noqa: F401
         from forloeb.plan import selectors as plan_selectors
+        from forloeb.plan import startpage as plan_startpage  # noqa: F401
         from forloeb.plan import triage as plan_triage
         from forloeb.voice import startpage as voice_startpage  # noqa: F401
         from indsats.hooks import (

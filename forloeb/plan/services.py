@@ -424,15 +424,23 @@ def _validate_change(course: Course, data: ChangeInput, *, change_id: int | None
             and not _freed(course, data.new_day)
         ):
             errors["new_day"].append(_("That day is already a practice day of this course."))
-        elif (
+        elif holder := (
             PlanChange.objects.filter(course=course, status__in=HOLDING, new_day=data.new_day)
             .exclude(pk=change_id or 0)
-            .exists()
+            .first()
         ):
             # A day moved there or an extra day, in the plan or proposed: one practice day a
-            # day, or the plan and the calendars show the course twice.
+            # day, or the plan and the calendars show the course twice. A proposal is not in
+            # the plan yet, so the message says where to look for it.
             errors["new_day"].append(
-                _("The course already has a practice day on %(day)s (moved or extra).")
+                (
+                    _(
+                        "A proposal waiting for an answer already puts a practice day on "
+                        "%(day)s (moved or extra); see the course's changes."
+                    )
+                    if holder.status == PlanChangeStatus.PROPOSED
+                    else _("The course already has a practice day on %(day)s (moved or extra).")
+                )
                 % {"day": data.new_day.strftime("%d.%m.%Y")}
             )
     if errors:
@@ -540,6 +548,13 @@ def _lock_proposal(change_id: int) -> PlanChange:
         .select_related("course__agreement__request__institution", "made_by")
         .get(pk=change_id)
     )
+    # An answer from a page or an e-mail opened before the leader took the proposal back, or
+    # before an adjusted agreement ended it, says so: "already answered" sent the pedagogist
+    # looking for a colleague who had answered it.
+    if change.status == PlanChangeStatus.WITHDRAWN:
+        raise StateError(_("The proposal is withdrawn; the plan is unchanged."))
+    if change.status == PlanChangeStatus.LAPSED:
+        raise StateError(_("The proposal no longer applies (the agreement was adjusted)."))
     if change.status != PlanChangeStatus.PROPOSED:
         raise StateError(_("This proposal has already been answered."))
     return change

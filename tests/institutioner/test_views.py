@@ -143,9 +143,9 @@ def test_pedagogist_start_query_count_does_not_grow(
         factories.GroupFactory(institution=assignment.institution)
     client.force_login(world.pedagogist.user)
     # session, user, pedagogist, assignments, groups; upcoming meetings, my interventions,
-    # agreements to sign, evaluations due; unread notifications; the access-log row; session
-    # save (3)
-    with django_assert_num_queries(15):
+    # agreements to sign, evaluations due; the leaders' proposals to answer (forloeb/plan);
+    # unread notifications; the access-log row; session save (3)
+    with django_assert_num_queries(16):
         response = client.get(reverse("start"))
     assert response.status_code == 200
     html = response.content.decode()

@@ -10,10 +10,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from forloeb.models import AbsenceKind, PlanChange, PlanChangeKind, PlanChangeStatus
 from forloeb.plan import selectors, services
 from forloeb.plan.services import AbsenceInput, ChangeInput
+from institutioner.errors import StateError
 from institutioner.models import Notification
 from tests.forloeb.plan.helpers import agreement, christmas_year
 from tests.forloeb.plan.test_clashes import _elsewhere_on_thursdays, _thursday
@@ -208,3 +210,77 @@ def test_a_proposal_and_a_change_for_today_can_still_be_withdrawn(client, world)
     assert reverse("plan_change_withdraw", args=[change.pk]) in page
     services.plan_change_withdraw(actor=world.pedagogist.user, change_id=change.pk)
     assert PlanChange.objects.get(pk=change.pk).status == PlanChangeStatus.WITHDRAWN
+
+
+def test_answering_a_proposal_its_leader_took_back_says_so(client, world):
+    """QA (Monday round): the pedagogist answers from a page or an e-mail opened before the
+    leader withdrew the proposal. She is told it was withdrawn, not that it was 'already
+    answered' (which sent her looking for a colleague who had answered it); a proposal that
+    lapsed with an adjusted agreement says that."""
+    ag, _version = agreement(world, weekdays=(1,))  # Tuesdays
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 14), 1)
+    proposal = _propose(world, ag.course, kind=PlanChangeKind.CANCEL, day=tuesday)
+    services.plan_change_withdraw(actor=world.leader, change_id=proposal.pk)
+
+    client.force_login(world.pedagogist.user)
+    for name in ("plan_change_accept", "plan_change_decline"):
+        page = client.post(reverse(name, args=[proposal.pk]), follow=True).content.decode()
+        assert "Forslaget er trukket tilbage; planen er uændret." in page, name
+        assert "allerede besvaret" not in page, name
+    assert PlanChange.objects.get(pk=proposal.pk).status == PlanChangeStatus.WITHDRAWN
+
+    PlanChange.objects.filter(pk=proposal.pk).update(status=PlanChangeStatus.LAPSED)
+    for answer in (services.plan_change_accept, services.plan_change_decline):
+        with pytest.raises(StateError) as refused:
+            answer(actor=world.pedagogist.user, change_id=proposal.pk)
+        assert refused.value.message == gettext(
+            "The proposal no longer applies (the agreement was adjusted)."
+        ), answer
+
+
+def test_a_day_a_proposal_waits_to_take_is_named_as_a_proposal(world):
+    """QA (Monday round): a leader proposes an extra day; the pedagogist, moving another day
+    onto it, was told the course already had a practice day there, which her plan did not
+    show (a proposal is not in the plan): the message says a proposal waits for it."""
+    ag, _version = agreement(world, weekdays=(1,))  # Tuesdays
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 14), 1)
+    thursday = tuesday + timedelta(days=2)
+    _propose(world, ag.course, kind=PlanChangeKind.EXTRA, new_day=thursday)
+    with pytest.raises(ValidationError) as refused:
+        services.plan_change_make(
+            actor=world.pedagogist.user,
+            course_id=ag.course.pk,
+            data=ChangeInput(
+                kind=PlanChangeKind.MOVE, day=tuesday, new_day=thursday, reason="Kursus"
+            ),
+        )
+    assert refused.value.message_dict["new_day"] == [
+        gettext(
+            "A proposal waiting for an answer already puts a practice day on %(day)s (moved or "
+            "extra); see the course's changes."
+        )
+        % {"day": thursday.strftime("%d.%m.%Y")}
+    ]
+
+
+def test_the_pedagogists_start_page_lists_the_proposals_she_answers(client, world):
+    """QA (Monday round): a leader's proposal for a day later in the week was only behind the
+    bell and on the course's page; the pedagogist's start page now lists it, with a link to
+    the course's changes, until it is answered. Nobody else's start page lists it."""
+    ag, _version = agreement(world, weekdays=(1,))  # Tuesdays
+    tuesday = _weekday_on_or_after(date(christmas_year(), 12, 14), 1)
+    proposal = _propose(world, ag.course, kind=PlanChangeKind.CANCEL, day=tuesday)
+    text = f"Forslag: Praksisdagen tirsdag {tuesday.day}. december {tuesday.year} aflyses."
+    link = reverse("course_detail", args=[ag.course.pk]) + "#planens-aendringer"
+
+    client.force_login(world.pedagogist.user)
+    page = client.get(reverse("start")).content.decode()
+    assert text in page and link in page
+    for person in (world.leader, world.outsider_pedagogist.user):
+        client.force_login(person)
+        page = client.get(reverse("start")).content.decode()
+        assert link not in page, person
+
+    services.plan_change_accept(actor=world.pedagogist.user, change_id=proposal.pk)
+    client.force_login(world.pedagogist.user)
+    assert link not in client.get(reverse("start")).content.decode()
