@@ -370,9 +370,9 @@ IN_USE_SHOWN = 10
 def deleted_objects(objs, request, admin_site):
     """Django's `get_deleted_objects` as the administration reads it in Stamdata:
 
-    - records that Stamdata may not delete (requests, allocations: the app's own pages keep
-      them) make the object *in use*, counted by kind beside what else protects it, not a
-      right "your account" lacks (Django's words);
+    - records that Stamdata may not delete (requests, allocations, week sheets: the app's own
+      pages keep them) make the object *in use*, counted by kind beside what else protects it,
+      not a right "your account" lacks (Django's words);
     - what protects it is listed at most `IN_USE_SHOWN` of a kind, the rest counted;
     - a link of a many-to-many field (a pedagogist's competence) is named by its two ends, not
       as "Pedagogist_competences object (3)".
@@ -412,20 +412,30 @@ def deleted_objects(objs, request, admin_site):
         for model, found in model_objs.items()
     }
 
-    def kept(model, found) -> bool:
-        """Records Stamdata may not delete: counted, not listed (they cannot be changed here,
-        and a leader's draft request is not Stamdata's to name)."""
+    def deletable(model, found) -> bool:
+        """Records that Stamdata can open and delete: listed by name. The rest (requests,
+        allocations, week sheets, support applications, absences: the cases the app's own pages
+        keep) are counted by kind, not named: they cannot be changed here, and a leader's draft
+        or a child's application is not Stamdata's to name."""
         if not admin_site.is_registered(model):
             return False
         model_admin = admin_site.get_model_admin(model)
-        return any(not model_admin.has_delete_permission(request, obj) for obj in found)
+        return all(model_admin.has_delete_permission(request, obj) for obj in found)
 
     in_use = []
     protected: dict = {}
     for obj in collector.protected:
         protected.setdefault(obj.__class__, set()).add(obj)
-    counted = [
-        (model, found) for model, found in {**model_objs, **protected}.items() if kept(model, found)
+    # What protects the record and cannot be deleted here, and what would go with it but
+    # Stamdata may not delete (registered kinds only: an unregistered one, such as a many-to-many
+    # link or a history row, goes with its record).
+    counted = [(model, found) for model, found in protected.items() if not deletable(model, found)]
+    counted += [
+        (model, found)
+        for model, found in model_objs.items()
+        if model not in protected
+        and admin_site.is_registered(model)
+        and not deletable(model, found)
     ]
     for model, found in protected.items():
         if any(model is counted_model for counted_model, _found in counted):

@@ -1200,7 +1200,7 @@ def test_deleting_an_institution_in_use_says_what_uses_it_and_keeps_it(
     assert f"Anmodninger om indsats: {requests}" in text
     assert world.draft_request.need[:20] not in text
     assert "rettigheder" not in text and "Ja, jeg er sikker" not in text
-    assert "Anmodninger om indsats og tildelinger kan ikke slettes i Stamdata" in text
+    assert "Det, der kun er talt op, hører til sagerne" in text
     assert client.post(url, {"post": "yes"}).status_code == 200
     assert Institution.objects.filter(pk=world.institution.pk).exists()
 
@@ -1244,3 +1244,25 @@ def test_deleting_selected_institutions_in_use_says_so_in_danish(client, world):
     assert "Valgt: 1 institution, som stadig bruges af følgende og ikke kan slettes:" in text
     assert "Stue/gruppe: Sommerfuglen" in text and "rettigheder" not in text
     assert Institution.objects.filter(pk=world.institution.pk).exists()
+
+
+def test_a_pedagogists_cases_are_counted_not_named_when_she_cannot_be_deleted(
+    client,
+    world_with_requests,  # noqa: F811
+):
+    """Her week sheets and allocations cannot be deleted in Stamdata (nor opened there): they
+    are counted by kind; her attachment, which can be, is named with its link."""
+    from forloeb.models import WeekSheet
+    from indsats.models import Allocation
+
+    world = world_with_requests
+    allocations = Allocation.objects.filter(pedagogist=world.pedagogist).count()
+    client.force_login(world.administrator)
+    sheets = WeekSheet.objects.filter(pedagogist=world.pedagogist).count()
+    assert sheets
+    url = reverse("admin:institutioner_pedagogist_delete", args=[world.pedagogist.pk])
+    text = _text(client.get(url))
+    assert "»Paula Pædagog« bruges stadig af følgende og kan ikke slettes:" in text
+    assert f"Ugesedler: {sheets}" in text and "Ugeseddel:" not in text
+    assert allocations and f"Tildelinger: {allocations}" in text
+    assert "Fast tilknytning: Paula Pædagog → Børnehuset Mariehønen" in text
