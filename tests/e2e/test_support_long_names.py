@@ -37,3 +37,16 @@ def test_long_names_wrap_on_a_phone(page, live_server, world, consultant):
     page.goto(f"{base}/stoette/moeder/{meeting.pk}/")
     assert "Emil" in page.content()
     assert _page_width(page) <= WIDTH
+
+
+def test_a_long_meeting_place_wraps_on_a_phone(page, live_server, world, consultant):
+    """A place of 200 characters without a space (a room's booking code, a pasted address)
+    widened the visitation board's heading and the meetings' list past the screen."""
+    place = "Mødelokale" * 20
+    meeting = plan(world, members=[consultant], place=place)
+    base = live_server.url
+    log_in(page, base, consultant.email, PASSWORD)
+    for address in ("/", "/stoette/moeder/", f"/stoette/moeder/{meeting.pk}/"):
+        page.goto(base + address)
+        assert "MødelokaleMødelokale" in page.content(), address
+        assert _page_width(page) <= WIDTH, address
