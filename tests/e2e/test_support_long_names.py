@@ -50,3 +50,22 @@ def test_a_long_meeting_place_wraps_on_a_phone(page, live_server, world, consult
         page.goto(base + address)
         assert "MødelokaleMødelokale" in page.content(), address
         assert _page_width(page) <= WIDTH, address
+
+
+def test_an_item_waiting_for_more_information_fits_the_board_on_a_phone(
+    page, live_server, world, consultant
+):
+    """The item's badge, "Ny ansøgning · Taget af (venter på flere oplysninger)", did not wrap
+    (a badge keeps to one line) and widened the board to 406 px."""
+    from indsats.support import services as support_services
+
+    app = make_application(world, child="Emil Eksempel")
+    meeting = plan(world, members=[consultant])
+    support_services.support_ask(
+        actor=world.administrator, application_id=app.pk, question="Hvor mange timer?"
+    )
+    base = live_server.url
+    log_in(page, base, consultant.email, PASSWORD)
+    page.goto(f"{base}/stoette/moeder/{meeting.pk}/")
+    assert "venter på flere oplysninger" in page.content()
+    assert _page_width(page) <= WIDTH
