@@ -69,3 +69,21 @@ def test_an_item_waiting_for_more_information_fits_the_board_on_a_phone(
     page.goto(f"{base}/stoette/moeder/{meeting.pk}/")
     assert "venter på flere oplysninger" in page.content()
     assert _page_width(page) <= WIDTH
+
+
+def test_a_long_meeting_place_keeps_the_meetings_list_in_view_on_a_computer(
+    page, live_server, world, consultant
+):
+    """The list scrolls sideways in its own box: on a computer the long place pushed the
+    deadline and the count out of view; on a phone the place keeps a readable column."""
+    meeting = plan(world, members=[consultant], place="Mødelokale" * 20)
+    base = live_server.url
+    log_in(page, base, consultant.email, PASSWORD)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{base}/stoette/moeder/")
+    table = page.locator("table").first
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+    page.set_viewport_size({"width": WIDTH, "height": 800})
+    page.goto(f"{base}/stoette/moeder/")
+    cell = page.get_by_role("cell", name=meeting.place)
+    assert cell.evaluate("c => c.getBoundingClientRect().width") >= 150
