@@ -309,6 +309,8 @@ def test_save_back_and_save_again_keeps_one_draft(client, world):
     [
         ("7,5", Decimal("7.5"), None),
         ("7.5", Decimal("7.5"), None),
+        # Hours as often written: the zero beyond the one decimal kept is not an error.
+        ("7,50", Decimal("7.5"), None),
         ("1000", None, "Timerne om ugen kan højst være 40."),
         ("0,2", None, "Timerne om ugen skal være mindst 0,5."),
         ("syv", None, "Skriv timerne som et tal, fx 7,5."),
