@@ -6,6 +6,7 @@ through here and gets None for anything but a plain, sensible number.
 """
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -94,7 +95,21 @@ class DecimalCommaField(forms.DecimalField):
             value = plain_decimal_text(str(value))
             if value is None:
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
+        number = super().to_python(value)
+        # "7,50" and "10,00" are how hours are often written: trailing zeros beyond the places
+        # the field keeps are dropped (7.5, 10.0), not refused as too many decimals; "7,55"
+        # still is. (A number too long to round is left to the digits' own message.)
+        if number is not None and self.decimal_places is not None and number.is_finite():
+            places = Decimal(1).scaleb(-self.decimal_places)
+            exponent = number.as_tuple().exponent
+            if isinstance(exponent, int) and exponent < -self.decimal_places:
+                try:
+                    rounded = number.quantize(places)
+                except InvalidOperation:
+                    rounded = None
+                if rounded == number:
+                    number = rounded
+        return number
 
     def run_validators(self, value):
         try:

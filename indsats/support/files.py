@@ -74,9 +74,19 @@ def _name(upload) -> str:
     name = name.strip() or "dokument"
     try:
         validate_no_cpr_child(name)
-    except ValidationError as error:
-        raise ValidationError({"file": error.messages}) from None
+    except ValidationError:
+        # Nothing was typed: the name came with the file (a scan is often named by the CPR
+        # number), so the message says what to do with it.
+        raise ValidationError({"file": cpr_in_name_message()}) from None
     return name
+
+
+def cpr_in_name_message() -> str:
+    # The name is not repeated: the page would show the CPR number again.
+    return _(
+        "The file's name contains something that looks like a CPR number. Rename the file "
+        "without it (the child's birth date has its own field) and attach it again."
+    )
 
 
 def typed_name(name: str, mimetype: str) -> str:

@@ -48,7 +48,18 @@ def support_list(request):
     filterset = None
     if access.works_with_support(user):
         filterset = SupportFilter(request.GET, queryset=applications)
-        applications = filterset.qs if filterset.is_valid() else applications.none()
+        if filterset.is_valid():
+            applications = filterset.qs
+        else:
+            # A value the filter does not know (an old bookmark, an institution since removed):
+            # the field says so, rather than the list only saying there are no applications.
+            applications = applications.none()
+            for name in filterset.form.errors:
+                if name in filterset.form.fields:
+                    attrs = filterset.form.fields[name].widget.attrs
+                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                    attrs["aria-invalid"] = "true"
+                    attrs["aria-describedby"] = f"id_{name}_error"
     page = paging.page_of(applications.order_by("-created_at", "-pk"), request)
     # The list names each child on it: the access-log row names each application shown.
     access_log.shown(request, page.object_list)

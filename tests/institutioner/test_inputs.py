@@ -59,3 +59,28 @@ def test_a_decimal_comma_field_takes_the_comma_and_the_point(typed, value):
 
     field = DecimalCommaField(required=False, max_digits=6, decimal_places=2)
     assert field.clean(typed) == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    "typed, value",
+    [("7,50", "7.5"), ("10,00", "10.0"), ("0,50", "0.5"), ("40,000", "40.0"), ("7,5", "7.5")],
+)
+def test_trailing_zeros_beyond_the_fields_places_are_not_an_error(typed, value):
+    """Hours are often written "7,50": with one decimal place kept (the support hours), that
+    was refused with "Skriv højst 1 decimal efter kommaet"."""
+    from decimal import Decimal
+
+    from institutioner.inputs import DecimalCommaField
+
+    field = DecimalCommaField(required=False, max_digits=4, decimal_places=1)
+    assert field.clean(typed) == Decimal(value)
+
+
+@pytest.mark.parametrize("typed", ["7,55", "0,05", "1" * 40 + ",00"])
+def test_a_decimal_the_field_cannot_keep_is_still_refused(typed):
+    from institutioner.inputs import DecimalCommaField
+
+    field = DecimalCommaField(required=False, max_digits=4, decimal_places=1)
+    with pytest.raises(forms.ValidationError) as caught:
+        field.clean(typed)
+    assert len(caught.value.error_list) == 1

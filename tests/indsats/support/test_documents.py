@@ -186,6 +186,25 @@ def test_a_cpr_number_in_the_file_name_is_refused(world):
     assert "file" in error.value.message_dict
 
 
+def test_a_cpr_number_in_the_file_name_is_told_as_the_files_name(client, world, tmp_path):
+    """A scan named by the child's CPR number: the message said the person had written a CPR
+    number in "the text", though they typed nothing; it names the file and says to rename it."""
+    from django.utils.translation import gettext
+
+    application = make_application(world, attach=False)
+    client.force_login(world.leader)
+    response = upload(client, application, "PPV 010203-1234.pdf", pdf_bytes())
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        gettext(
+            "The file's name contains something that looks like a CPR number. Rename the file "
+            "without it (the child's birth date has its own field) and attach it again."
+        )
+    ]
+    assert "010203-1234" not in response.content.decode()
+    assert not SupportDocument.objects.exists() and stored_files(tmp_path) == []
+
+
 def test_a_storage_failure_is_a_message_and_keeps_nothing(client, world, tmp_path, monkeypatch):
     application = make_application(world, attach=False)
 

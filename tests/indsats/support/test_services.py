@@ -17,7 +17,7 @@ from indsats.models import (
     SupportStatus,
     VisitationMeeting,
 )
-from indsats.support import services
+from indsats.support import files, services
 from institutioner.errors import StateError
 from institutioner.models import Notification
 from tests.indsats.helpers import accept, make_request
@@ -134,18 +134,19 @@ def test_the_cpr_message_on_child_fields_fits_a_form_about_one_child(client, wor
     body = response.content.decode()
     assert body.count(CHILD_CPR_MESSAGE) >= 2 and "læringsmiljøet" not in body
     application = make_application(world, submit=True)
-    for call in (
-        lambda: ask(world, application, question="Er det 070589-1234?"),
-        lambda: services.support_document_add(
+    with pytest.raises(ValidationError) as error:
+        ask(world, application, question="Er det 070589-1234?")
+    assert CHILD_CPR_MESSAGE in " ".join(error.value.messages)
+    # A file's name was not typed: its message says to rename the file (test_documents.py).
+    with pytest.raises(ValidationError) as error:
+        services.support_document_add(
             actor=world.leader,
             application_id=make_application(world, attach=False).pk,
             kind=AssessmentKind.PPV,
             upload=pdf_upload("070589-1234.pdf"),
-        ),
-    ):
-        with pytest.raises(ValidationError) as error:
-            call()
-        assert CHILD_CPR_MESSAGE in " ".join(error.value.messages)
+        )
+    assert error.value.messages == [files.cpr_in_name_message()]
+    assert "læringsmiljø" not in files.cpr_in_name_message()
 
 
 def test_cpr_in_questions_and_answers_is_refused(world):

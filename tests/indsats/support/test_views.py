@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from indsats.models import (
@@ -204,6 +205,30 @@ def test_list_filters_for_the_committee(client, world, consultant):
     )
 
 
+@pytest.mark.parametrize(
+    "query",
+    [{"institution": "999999"}, {"status": "no-such-status"}, {"kind": "no-such-kind"}],
+)
+def test_a_filter_value_the_list_does_not_know_is_told_beside_its_field(
+    client, world, consultant, query
+):
+    """An old bookmark (an institution since removed, a status renamed) showed an empty list
+    under a filter reading "all": the list only said there were no applications."""
+    make_application(world, submit=True)
+    client.force_login(consultant)
+    response = client.get(reverse("support_list"), query)
+    assert response.status_code == 200
+    assert list(response.context["applications"]) == []
+    (name,) = query
+    errors = response.context["filter"].form.errors[name]
+    html = response.content.decode()
+    field = re.search(rf'<select name="{name}"[^>]*>', html).group()
+    assert "is-invalid" in field and 'aria-invalid="true"' in field
+    assert f'id="id_{name}_error"' in html
+    for error in errors:
+        assert str(escape(error)) in html
+
+
 @pytest.mark.parametrize("extra", [0, 6])
 def test_list_query_count_is_constant(client, world, consultant, monkeypatch, extra):
     from institutioner import paging
@@ -284,6 +309,8 @@ def test_save_back_and_save_again_keeps_one_draft(client, world):
     [
         ("7,5", Decimal("7.5"), None),
         ("7.5", Decimal("7.5"), None),
+        # Hours as often written: the zero beyond the one decimal kept is not an error.
+        ("7,50", Decimal("7.5"), None),
         ("1000", None, "Timerne om ugen kan højst være 40."),
         ("0,2", None, "Timerne om ugen skal være mindst 0,5."),
         ("syv", None, "Skriv timerne som et tal, fx 7,5."),
