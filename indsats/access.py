@@ -340,6 +340,16 @@ def _request_people(req: InterventionRequest) -> list[int]:
     return [req.created_by_id]
 
 
+def _agreement_people(agreement: Agreement) -> list[int]:
+    """An agreement concerns the leader who asked for it and the pedagogists allocated to its
+    request, who write and sign it: each finds the reads under "Hvem har set mine
+    oplysninger". One query (the allocations), on the request's index."""
+    pedagogists = Allocation.objects.filter(request_id=agreement.request_id).values_list(
+        "pedagogist__user_id", flat=True
+    )
+    return [*_request_people(agreement.request), *sorted(set(pedagogists))]
+
+
 def _support_people(application: SupportApplication) -> list[int]:
     """An application concerns the leader who wrote it (the child is no user of the system)."""
     return [application.created_by_id]
@@ -398,7 +408,7 @@ ACCESS_LOG = {
     ),
     "agreement_detail": log.view(
         "indsats.Agreement",
-        concerns=lambda agreement: _request_people(agreement.request),
+        concerns=_agreement_people,
         title=pgettext_lazy("access log page", "Collaboration agreement"),
     ),
     "agreement_diff": log.view(
@@ -439,17 +449,17 @@ ACCESS_LOG = {
     ),
     "agreement_sign": log.view(
         "indsats.AgreementVersion",
-        concerns=lambda agreement: _request_people(agreement.request),
+        concerns=_agreement_people,
         title=pgettext_lazy("access log page", "Signing an agreement"),
     ),
     "agreement_decline": log.view(
         "indsats.AgreementVersion",
-        concerns=lambda agreement: _request_people(agreement.request),
+        concerns=_agreement_people,
         title=pgettext_lazy("access log page", "Declining an agreement"),
     ),
     "agreement_pdf": log.download(
         "indsats.AgreementVersion",
-        concerns=lambda version: _request_people(version.agreement.request),
+        concerns=lambda version: _agreement_people(version.agreement),
         title=pgettext_lazy("access log page", "Agreement (PDF)"),
     ),
     # --- Kompenserende støtte: the applications (indsats/support/) ---

@@ -35,7 +35,8 @@ def test_a_refused_signature_is_logged(client, world):
     assert response.status_code == 200
     (row,) = _rows("agreement_sign")
     assert row.object_id == version.pk
-    assert row.concerns == [agreement.request.created_by_id]
+    pedagogists = list(agreement.request.allocations.values_list("pedagogist__user_id", flat=True))
+    assert pedagogists and row.concerns == [agreement.request.created_by_id, *pedagogists]
 
 
 def test_a_refused_logbook_note_is_logged_and_a_saved_one_is_not(client, world):

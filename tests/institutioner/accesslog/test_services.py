@@ -59,7 +59,7 @@ PAGES = {
         AccessAction.DOWNLOAD,
         AgreementVersion,
         lambda w: w.version.pk,
-        lambda w: [w.leader.pk],
+        lambda w: [w.leader.pk, w.pedagogist.user_id],
     ),
     "course_detail": (
         lambda w: {"pk": w.course.pk},
@@ -81,7 +81,7 @@ PAGES = {
         AccessAction.VIEW,
         Agreement,
         lambda w: w.agreement.pk,
-        lambda w: [w.leader.pk],
+        lambda w: [w.leader.pk, w.pedagogist.user_id],
     ),
     "week_sheet_of": (
         lambda w: {"pk": w.pedagogist.pk, "year": 2026, "week": 10},
@@ -248,7 +248,11 @@ def test_a_page_without_its_own_concerns_reads_them_as_the_models_pages_do(cours
     services.shown(request, obj(world))
     kwargs = {rules.rule_for(name).id_kwarg: obj(world).pk}
     row = services.access_log_write(request=request, view_name=name, kwargs=kwargs)
-    assert row is not None and row.concerns == [world.leader.pk]
+    # An agreement concerns its pedagogist too (the allocation of its request).
+    people = (
+        [world.leader.pk] if name == "request_edit" else [world.leader.pk, world.pedagogist.user_id]
+    )
+    assert row is not None and row.concerns == people
 
 
 def test_a_page_cannot_have_two_rules():

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from indsats.models import InterventionRequest
 from institutioner.models import AccessAction, AccessLogEntry, Pedagogist, Role
 from tests import factories
+from tests.test_access_table import world_with_requests  # noqa: F401 (a fixture)
 
 SEARCH = reverse("access_log_search")
 EXPORT = reverse("access_log_export")
@@ -472,8 +473,8 @@ LEADER_INTRO = (
     "applications, agreements and courses, newest first. Your own look-ups are not shown."
 )
 PEDAGOGIST_INTRO = (
-    "The people who have opened, searched for, exported or downloaded your week sheets and "
-    "other pages with your data, newest first. Your own look-ups are not shown."
+    "The people who have opened, searched for, exported or downloaded your week sheets, your "
+    "agreements and other pages with your data, newest first. Your own look-ups are not shown."
 )
 
 
@@ -510,3 +511,34 @@ def test_another_leaders_object_is_not_linked(client, world):
     response = client.get(MINE)
     [shown_row] = [r for r in response.context["rows"] if r["entry"].pk == row.pk]
     assert shown_row["link"] is None
+
+
+def test_the_pedagogist_sees_who_read_her_agreements(
+    client,
+    world_with_requests,  # noqa: F811
+):
+    """An agreement concerns its pedagogists too, not only the leader who asked: the leader's
+    reading of it, its PDF and the administration's are under the pedagogist's own view."""
+    world = world_with_requests
+    agreement = world.agreement
+    client.force_login(world.leader)
+    assert client.get(reverse("agreement_detail", args=[agreement.pk])).status_code == 200
+    assert (
+        client.get(reverse("agreement_pdf", args=[world.agreement_version.pk])).status_code == 200
+    )
+    client.force_login(world.administrator)
+    assert client.get(reverse("agreement_detail", args=[agreement.pk])).status_code == 200
+    rows = AccessLogEntry.objects.filter(url_name__startswith="agreement_").order_by("pk")
+    assert [(row.url_name, row.user) for row in rows] == [
+        ("agreement_detail", world.leader),
+        ("agreement_pdf", world.leader),
+        ("agreement_detail", world.administrator),
+    ]
+    assert all(row.concerns == [world.leader.pk, world.pedagogist.user_id] for row in rows)
+    client.force_login(world.pedagogist.user)
+    shown = [row["entry"].pk for row in client.get(MINE).context["rows"]]
+    assert {row.pk for row in rows} <= set(shown)
+    # The outsider's pedagogist, on no agreement of theirs, is not told.
+    client.force_login(world.outsider_pedagogist.user)
+    shown = [row["entry"].pk for row in client.get(MINE).context["rows"]]
+    assert not {row.pk for row in rows} & set(shown)
