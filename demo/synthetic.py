@@ -1454,6 +1454,12 @@ CHANGE_REASONS = (
     "Gruppen er på udflugt.",
     "Forældremøde om eftermiddagen; praksis flyttes.",
 )
+# Why the pedagogist declined (chosen by the course, not drawn: the other draws stay as they were).
+DECLINE_REASONS = (
+    "Jeg er i et andet forløb den dag; lad os tage det på næste praksisdag.",
+    "Stuen har brug for den faste rytme lige nu.",
+    "Den dag er min eneste ledige til evaluering; foreslå gerne en anden.",
+)
 
 
 def plan_changes_create(
@@ -1499,6 +1505,9 @@ def plan_changes_create(
                         new_day=new_day if kind == PlanChangeKind.MOVE else None,
                         reason=rng.choice(CHANGE_REASONS),
                         status=PlanChangeStatus.DECLINED if declined else PlanChangeStatus.ACCEPTED,
+                        decline_reason=DECLINE_REASONS[course_id % len(DECLINE_REASONS)]
+                        if declined
+                        else "",
                         made_by=leader_of[practice.agreement_id],
                         made_at=made_at,
                         decided_by=org.pedagogists[practice.pedagogist_id].user,

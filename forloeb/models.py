@@ -759,6 +759,14 @@ class PlanChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # Why the pedagogist declined a proposal (optional; the leader reads it with the answer).
+    decline_reason = models.CharField(
+        _("why it was declined"),
+        max_length=SHORT,
+        blank=True,
+        default="",
+        validators=[validate_no_cpr_plain, MaxLength(SHORT)],
+    )
     # Taken back before its day: the plan is as agreed again on those days.
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -793,6 +801,10 @@ class PlanChange(models.Model):
                 name="plan_change_times_in_order",
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="plan_change_has_reason"),
+            models.CheckConstraint(
+                condition=Q(decline_reason="") | Q(status="declined"),
+                name="plan_change_decline_reason_only_when_declined",
+            ),
             models.UniqueConstraint(
                 fields=["course", "day"],
                 condition=Q(status__in=HOLDING, day__isnull=False),

@@ -17,6 +17,7 @@ from forloeb.courses import services as course_services
 from forloeb.courses.forms import EvaluationForm, NoteForm
 from forloeb.hours import services as hours_services
 from forloeb.models import CourseNote
+from forloeb.plan.forms import PlanChangeDeclineForm
 from indsats.agreements import services as agreements_services
 from indsats.agreements.content import AgreementContent, Goal
 from indsats.agreements.forms import AgreementForm, DeclineForm, GoalForm
@@ -134,6 +135,7 @@ FORMS = [
     ("goal-text", _simple(GoalForm, text="x", focus_level="boernegruppe"), "text", GOAL),
     ("goal-indicator", _simple(GoalForm, text="x", focus_level="boernegruppe"), "indicator", LINE),
     ("decline-reason", _simple(DeclineForm, reason="x"), "reason", MEDIUM),
+    ("plan-decline-reason", _simple(PlanChangeDeclineForm, reason="x"), "reason", SHORT),
     ("note-text", _simple(NoteForm, day=timezone.localdate().isoformat(), text="x"), "text", LONG),
     ("evaluation-participants", _evaluation_form, "participants", LINE),
     ("evaluation-summary", _evaluation_form, "summary", LONG),

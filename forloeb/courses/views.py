@@ -32,7 +32,7 @@ from forloeb.models import (
 )
 from forloeb.plan import selectors as plan_selectors
 from forloeb.plan import triage as plan_triage
-from forloeb.plan.forms import PlanChangeForm
+from forloeb.plan.forms import PlanChangeDeclineForm, PlanChangeForm
 from forloeb.voice import selectors as voice
 from indsats.models import AgreementVersion
 from institutioner import paging
@@ -105,6 +105,18 @@ def _with_warnings(changes: list) -> list:
     return changes
 
 
+def _with_decline_forms(changes: list, can_change_plan: bool) -> list:
+    """A proposal the person may answer carries the form to decline it, with why (optional);
+    each its own field ids, as several proposals may wait on the page."""
+    for change in changes:
+        change.decline_form = (
+            PlanChangeDeclineForm(auto_id=f"id_decline_{change.pk}_%s")
+            if can_change_plan and change.status == PlanChangeStatus.PROPOSED
+            else None
+        )
+    return changes
+
+
 def _course_page(request, course, *, note_form=None, add_evaluation_form=None):
     # Also when a refused logbook note shows the page again (its access-log row).
     access_log.shown(request, course)
@@ -162,10 +174,13 @@ def _course_page(request, course, *, note_form=None, add_evaluation_form=None):
             ),
             "add_evaluation_form": add_evaluation_form or EvaluationAddForm(),
             # The plan's exceptions, beside the agreement (forloeb/plan/).
-            "plan_changes": _with_warnings(
-                plan_selectors.plan_changes_of(
-                    course, user_id=request.user.pk, can_change=can_change_plan
-                )
+            "plan_changes": _with_decline_forms(
+                _with_warnings(
+                    plan_selectors.plan_changes_of(
+                        course, user_id=request.user.pk, can_change=can_change_plan
+                    )
+                ),
+                can_change_plan,
             ),
             "can_change_plan": can_change_plan,
             "can_propose_plan_change": access.can_propose_plan_change(request.user, course)

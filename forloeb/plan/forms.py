@@ -128,3 +128,17 @@ class PlanChangeForm(forms.Form):
             new_time_from=data["new_time_from"],
             new_time_to=data["new_time_to"],
         )
+
+
+class PlanChangeDeclineForm(forms.Form):
+    """The pedagogist's answer no to a leader's proposal, with why if she will say it."""
+
+    reason = TextField(
+        label=_("Why do you decline? (optional)"),
+        max_length=SHORT,
+        required=False,
+        validators=[validate_no_cpr_plain],
+        help_text=_(
+            "The leader reads it with your answer, on the course's page and in the message."
+        ),
+    )

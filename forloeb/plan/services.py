@@ -41,7 +41,7 @@ from institutioner.models import NotificationKind, Pedagogist, Role, User
 from institutioner.notifications import services as notifications
 from institutioner.notifications.services import notification_queue, notification_queue_many
 from institutioner.retention.services import text_anonymise
-from institutioner.textlimits import SHORT
+from institutioner.textlimits import SHORT, check_lengths
 from institutioner.validators import validate_no_cpr_plain
 from institutioner.workdays import holiday_name, is_working_day, monday_of, not_a_working_day
 
@@ -589,12 +589,20 @@ def plan_change_accept(*, actor: User, change_id: int) -> PlanChange:
 
 
 @transaction.atomic
-def plan_change_decline(*, actor: User, change_id: int) -> PlanChange:
-    """The pedagogist declines the leader's proposal; the leader who proposed it is told."""
+def plan_change_decline(*, actor: User, change_id: int, reason: str = "") -> PlanChange:
+    """The pedagogist declines the leader's proposal; the leader who proposed it is told, with
+    `reason` when she gave one (optional: a proposal declined without one reads as before)."""
+    reason = reason.replace("\r\n", "\n").strip()
+    check_lengths(reason=(reason, SHORT))
+    try:
+        validate_no_cpr_plain(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from None
     change = _lock_proposal(change_id)
     change.status = PlanChangeStatus.DECLINED
     change.decided_by, change.decided_at = actor, timezone.now()
-    change.save(update_fields=["status", "decided_by", "decided_at"])
+    change.decline_reason = reason
+    change.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
     notification_queue(
         recipient=change.made_by,
         template="plan_change_declined",
@@ -861,5 +869,6 @@ def calendar_feed_revoke(*, actor: User, feed_id: int) -> None:
 
 def plan_changes_anonymise(*, course_id: int) -> None:
     """Retention, within `course_anonymise`: the reasons of the course's cancelled, moved and
-    extra days lose their text, in the rows and their history; the days stay."""
-    text_anonymise(PlanChange, where={"course_id": course_id}, replace=("reason",))
+    extra days, and why proposals were declined, lose their text, in the rows and their
+    history; the days stay."""
+    text_anonymise(PlanChange, where={"course_id": course_id}, replace=("reason", "decline_reason"))

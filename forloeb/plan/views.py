@@ -20,7 +20,7 @@ from forloeb.models import CalendarFeed, FeedScope, PlanChangeKind
 from forloeb.plan import selectors as plan_selectors
 from forloeb.plan import services
 from forloeb.plan.calendar import area_feed, feed_ics
-from forloeb.plan.forms import AbsenceForm, PlanChangeForm
+from forloeb.plan.forms import AbsenceForm, PlanChangeDeclineForm, PlanChangeForm
 from forloeb.plan.weekplan import week_plan as build_week_plan
 from indsats import access as indsats_access
 from institutioner import paging
@@ -314,11 +314,32 @@ def plan_change_accept(request, pk: int):
 @require_POST
 @login_required
 def plan_change_decline(request, pk: int):
-    return _decide(
+    """Decline a leader's proposal, with why if the pedagogist writes it (the course page's
+    form). A reason that is refused (too long, a CPR number) comes back on a page of its own
+    with what was typed and the message under it."""
+    change = access.get_plan_change_to_decide(request.user, pk)
+    form = PlanChangeDeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_change_decline(
+                actor=request.user, change_id=change.pk, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        except StateError as error:
+            messages.error(request, error.message)
+            return redirect(
+                reverse("course_detail", args=[change.course_id]) + "#planens-aendringer"
+            )
+        else:
+            messages.success(request, _("The proposal is declined; the leader is told."))
+            return redirect(
+                reverse("course_detail", args=[change.course_id]) + "#planens-aendringer"
+            )
+    return render(
         request,
-        pk,
-        services.plan_change_decline,
-        _("The proposal is declined; the leader is told."),
+        "forloeb/plan/decline_form.html",
+        {"change": change, "course": change.course, "form": form},
     )
 
 

@@ -119,6 +119,49 @@ def test_a_leader_proposes_a_cancelled_day_and_withdraws_the_proposal(
     assert console_errors == []
 
 
+def test_the_pedagogist_declines_a_proposal_with_why_and_the_leader_reads_it(
+    page, live_server, world, console_errors
+):
+    """A leader told only "afvist" on a Monday morning does not know why: the pedagogist may
+    write a line when she declines, and the leader reads it in the message and on the page."""
+    from forloeb.models import PlanChange, PlanChangeStatus
+    from forloeb.plan import services
+    from forloeb.plan.services import ChangeInput
+
+    ag, _version = agreement(world, weekdays=(1,), time_from=time(9), time_to=time(12))
+    tuesday = date(christmas_year(), 12, 8)
+    tuesday += timedelta(days=(1 - tuesday.weekday()) % 7)
+    services.plan_change_make(
+        actor=world.leader,
+        course_id=ag.course.pk,
+        data=ChangeInput(kind="cancel", day=tuesday, reason="Udflugt med hele huset"),
+        proposal=True,
+    )
+    Notification.objects.update(read_at=timezone.now())
+    why = "Jeg er i et andet forløb den dag; lad os tage det på næste praksisdag."
+
+    log_in(page, live_server.url, "paula@example.dk", PASSWORD)
+    page.goto(f"{live_server.url}/forloeb/{ag.course.pk}/")
+    changes = page.locator("#planens-aendringer")
+    changes.get_by_text("Afvis", exact=True).click()
+    changes.get_by_label("Hvorfor afviser du? (valgfrit)").fill(why)
+    assert serious_accessibility_violations(page) == []
+    changes.get_by_role("button", name="Afvis forslaget").click()
+    expect(page.get_by_text("Forslaget er afvist; lederen har fået besked.")).to_be_visible()
+    assert PlanChange.objects.get().status == PlanChangeStatus.DECLINED
+    page.context.clear_cookies()
+
+    log_in(page, live_server.url, "lene@example.dk", PASSWORD)
+    page.goto(f"{live_server.url}/forloeb/{ag.course.pk}/")
+    expect(page.locator("#planens-aendringer")).to_contain_text(
+        f"Begrundelse for afvisningen: {why}"
+    )
+    note = Notification.objects.get(template="plan_change_declined")
+    assert f"Begrundelse for afvisningen: {why}" in note.body_text
+    assert serious_accessibility_violations(page) == []
+    assert console_errors == []
+
+
 def test_the_change_form_shows_only_the_fields_of_the_chosen_kind(
     page, live_server, world, console_errors
 ):

@@ -56,7 +56,7 @@ def _texts(course: Course) -> str:
     return json.dumps([list(qs.values()) for qs in parts], default=str, ensure_ascii=False)
 
 
-def _course_with_every_room(world) -> Course:
+def _course_with_every_room(world, *, declined_because: str = "") -> Course:
     course, final = course_due_today(world)
     answer(
         world.leader,
@@ -76,6 +76,21 @@ def _course_with_every_room(world) -> Course:
         course_id=course.pk,
         data=plan.ChangeInput(kind="cancel", day=day, reason="Paula er på kursus."),
     )
+    if declined_because:
+        later = plan_selectors.practice_days(
+            agreement_ids=[course.agreement_id],
+            first=day + timedelta(days=1),
+            last=day + timedelta(days=90),
+        )[0].day
+        proposal = plan.plan_change_make(
+            actor=world.leader,
+            course_id=course.pk,
+            data=plan.ChangeInput(kind="cancel", day=later, reason="Udflugt."),
+            proposal=True,
+        )
+        plan.plan_change_decline(
+            actor=world.pedagogist.user, change_id=proposal.pk, reason=declined_because
+        )
     courses.course_set_phase(
         actor=world.administrator, course_id=course.pk, phase=Phase.CLOSED, reason="Afsluttet."
     )
@@ -164,3 +179,16 @@ def test_the_migration_takes_the_rooms_texts_of_courses_anonymised_before(world)
     text = _texts(course)
     assert [secret for secret in SECRETS if secret in text] == []
     assert text.count(retention.ANONYMISED) >= len(SECRETS)
+
+
+def test_anonymising_a_course_takes_why_its_proposals_were_declined(world):
+    """The pedagogist's reason for declining a leader's proposal is text about the course too."""
+    why = "Noah har brug for den faste rytme"
+    course = _course_with_every_room(world, declined_because=why)
+    assert why in _texts(course), "the setup writes the reason"
+
+    hooks.course_anonymised(course_id=course.pk)
+
+    assert why not in _texts(course)
+    declined = PlanChange.objects.get(course=course, status="declined")
+    assert declined.decline_reason == retention.ANONYMISED
