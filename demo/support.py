@@ -681,6 +681,16 @@ def demo_support() -> None:
         to_status=SupportStatus.NEEDS_INFO,
         message="Hvor mange timer er Alma i institutionen om ugen?",
     )
+    # A meeting six years ago, cancelled with a word in its general minutes and no case on its
+    # agenda: its minutes are past their period (indsats/supportmeetings/retention.py).
+    cancelled = meeting(
+        workdays.working_day_on_or_before(long_ago.date()),
+        VisitationMeetingStatus.CANCELLED,
+        workdays.working_day_on_or_before(long_ago.date() - timedelta(days=14)),
+    )
+    VisitationMeeting.objects.filter(pk=cancelled.pk).update(
+        minutes="Aflyst: ingen ansøgninger nåede fristen."
+    )
     stale = SupportApplication.objects.create(
         kind=SupportKind.SUPPORT_HOURS,
         institution=own[0],
