@@ -720,6 +720,51 @@ def demo_past_retention() -> None:
         )
     now = timezone.now()
     leader = User.objects.get(email="leder@demo.dk")
+    # A request the administration asked about fourteen months ago and the leader never
+    # answered: left waiting with nothing happening, past the ended requests' period.
+    from indsats.models import EventKind, InterventionRequest, RequestEvent, RequestStatus
+
+    stalled_at = now - timedelta(days=430)
+    place = leader.institutions.order_by("pk")[0]
+    group = place.groups.order_by("pk")[0]
+    stalled = InterventionRequest.objects.create(
+        institution=place,
+        group=group,
+        need="Vi har svært ved at få samlingen til at fungere for de yngste.",
+        age_group=group.age_group,
+        group_size=16,
+        wished_start=workdays.working_day_on_or_after(stalled_at.date() + timedelta(days=30)),
+        wished_weeks=8,
+        contact_name=leader.name,
+        contact_email=leader.email,
+        status=RequestStatus.NEEDS_INFO,
+        created_by=leader,
+        submitted_at=stalled_at - timedelta(days=2),
+    )
+    for kind, before, after, when, message in (
+        (EventKind.SUBMITTED, RequestStatus.DRAFT, RequestStatus.SUBMITTED, 2, ""),
+        (
+            EventKind.INFO_REQUESTED,
+            RequestStatus.SUBMITTED,
+            RequestStatus.NEEDS_INFO,
+            0,
+            "Hvor mange voksne er der på stuen om formiddagen?",
+        ),
+    ):
+        event = RequestEvent.objects.create(
+            request=stalled,
+            kind=kind,
+            actor=leader if kind == EventKind.SUBMITTED else admin,
+            from_status=before,
+            to_status=after,
+            message=message,
+        )
+        RequestEvent.objects.filter(pk=event.pk).update(
+            created_at=stalled_at - timedelta(days=when)
+        )
+    InterventionRequest.objects.filter(pk=stalled.pk).update(
+        created_at=stalled_at - timedelta(days=3), updated_at=stalled_at
+    )
     for days in (760, 800, 900):
         AccessLogEntry.objects.create(
             user=admin,

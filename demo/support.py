@@ -643,6 +643,54 @@ def demo_support() -> None:
         from_status=SupportStatus.SUBMITTED,
         to_status=SupportStatus.WITHDRAWN,
     )
+    # A case the administration asked about six years ago and the leader never answered: left
+    # waiting with nothing happening, anonymised like an ended case.
+    stalled = SupportApplication.objects.create(
+        kind=SupportKind.SUPPORT_HOURS,
+        institution=own[0],
+        group=own[0].groups.order_by("pk").first(),
+        child_name="Alma Ventesag",
+        child_birth_date=date(2015, 2, 11),
+        everyday_needs="Alma havde brug for støtte ved måltiderne.",
+        hours_per_week=Decimal("5.0"),
+        period_start=long_ago.date() + timedelta(days=30),
+        period_end=long_ago.date() + timedelta(weeks=30),
+        custody_consent=CustodyConsent.BOTH,
+        status=SupportStatus.NEEDS_INFO,
+        created_by=demo_leader,
+    )
+    SupportApplication.objects.filter(pk=stalled.pk).update(
+        created_at=long_ago, updated_at=long_ago, submitted_at=long_ago
+    )
+    _documents(stalled, demo_leader, long_ago)
+    _event(stalled, SupportEventKind.CREATED, demo_leader, long_ago, to_status=SupportStatus.DRAFT)
+    _event(
+        stalled,
+        SupportEventKind.SUBMITTED,
+        demo_leader,
+        long_ago,
+        from_status=SupportStatus.DRAFT,
+        to_status=SupportStatus.SUBMITTED,
+    )
+    _event(
+        stalled,
+        SupportEventKind.QUESTION,
+        admin,
+        long_ago,
+        from_status=SupportStatus.SUBMITTED,
+        to_status=SupportStatus.NEEDS_INFO,
+        message="Hvor mange timer er Alma i institutionen om ugen?",
+    )
+    # A meeting six years ago, cancelled with a word in its general minutes and no case on its
+    # agenda: its minutes are past their period (indsats/supportmeetings/retention.py).
+    cancelled = meeting(
+        workdays.working_day_on_or_before(long_ago.date()),
+        VisitationMeetingStatus.CANCELLED,
+        workdays.working_day_on_or_before(long_ago.date() - timedelta(days=14)),
+    )
+    VisitationMeeting.objects.filter(pk=cancelled.pk).update(
+        minutes="Aflyst: ingen ansøgninger nåede fristen."
+    )
     stale = SupportApplication.objects.create(
         kind=SupportKind.SUPPORT_HOURS,
         institution=own[0],

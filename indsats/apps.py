@@ -47,3 +47,4 @@ class IndsatsConfig(AppConfig):
         # Its retention steps (institutioner/retention/).
         from indsats.requests import retention  # noqa: F401
         from indsats.support import retention as support_retention  # noqa: F401
+        from indsats.supportmeetings import retention as supportmeetings_retention  # noqa: F401

@@ -1069,6 +1069,9 @@ class VisitationMeeting(models.Model):
         max_length=LONG,
         validators=[validate_no_cpr, MaxLength(LONG)],
     )
+    # When retention replaced its minutes (they may name the children of its cases), see
+    # indsats/supportmeetings/retention.py.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     uid = models.UUIDField(
         default=uuid.uuid4, unique=True, editable=False, verbose_name=_("calendar id")
     )

@@ -25,6 +25,17 @@ _CPR_SPACED = re.compile(
     rf"(?<!\d)\d(?P<sep>{_SEP})\d(?P=sep)\d(?P=sep)\d(?P=sep)\d(?P=sep)\d"
     rf"{_SEP}{{1,3}}\d(?P=sep)\d(?P=sep)\d(?P=sep)\d(?!\d)"
 )
+# A date written by hand with a day or a month of one digit, "1.1.90-1234", "24.1.90 - 1234",
+# "1/12/90-1234": the same separator (dot, slash, hyphen or dash) between day, month and a
+# two-digit year, then a hyphen, dash, minus or slash (spaces around it allowed) and four digits.
+# Not part of a longer number or of a longer dotted series ("3.1.1.90-1234" is none), and a
+# year of one digit is no date ("1.2.3-4567", a version). A space alone before the four digits
+# is not enough: "1.2.26 1030" is a day and a time.
+_DATE_SEP = r"[./‐-―−-]"
+_CPR_SHORT_DATE = re.compile(
+    rf"(?<!\d)(?<!\d{_DATE_SEP})(?P<day>\d{{1,2}})(?P<sep>{_DATE_SEP})(?P<month>\d{{1,2}})"
+    rf"(?P=sep)(?P<year>\d{{2}})\s{{0,2}}[/‐-―−-]\s{{0,2}}(?P<serial>\d{{4}})(?!\d)"
+)
 # Characters a reader does not see, which would otherwise split a number: the soft hyphen, the
 # zero-width space and joiners, the word joiner and the byte-order mark.
 _INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
@@ -77,11 +88,20 @@ def _is_valid_date(day: int, month: int, year: int) -> bool:
 def find_cpr_like(text: str) -> str | None:
     """The first part of `text` that looks like a Danish CPR number, or None."""
     normalised, origin = _normalised(text or "")
-    matches = [*_CPR_LIKE.finditer(normalised), *_CPR_SPACED.finditer(normalised)]
+    matches = [
+        *_CPR_LIKE.finditer(normalised),
+        *_CPR_SPACED.finditer(normalised),
+        *_CPR_SHORT_DATE.finditer(normalised),
+    ]
     for match in sorted(matches, key=lambda one: one.start()):
-        digits = [int(char) for char in match.group() if char.isdigit()]
-        day, month, year = (digits[i] * 10 + digits[i + 1] for i in (0, 2, 4))
-        if _is_valid_date(day, month, _century(year, digits[6]) + year):
+        if match.re is _CPR_SHORT_DATE:
+            day, month, year = (int(match[name]) for name in ("day", "month", "year"))
+            seventh = int(match["serial"][0])
+        else:
+            digits = [int(char) for char in match.group() if char.isdigit()]
+            day, month, year = (digits[i] * 10 + digits[i + 1] for i in (0, 2, 4))
+            seventh = digits[6]
+        if _is_valid_date(day, month, _century(year, seventh) + year):
             return text[origin[match.start()] : origin[match.end() - 1] + 1]
     return None
 

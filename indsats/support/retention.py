@@ -2,21 +2,25 @@
 a case that ended (rejected, ended, withdrawn, or granted with its last grant run out) is
 anonymised and its documents deleted from the storage `RETENTION_SUPPORT_YEARS` after it ended
 (its decision, an ending's last day with support, the last day of a grant that ran out without
-a new decision, or its last change); a draft nobody touched for `RETENTION_SUPPORT_DRAFT_YEARS`
-is deleted."""
+a new decision, or its last change); a case that stalled (submitted and never decided, or
+waiting for information nobody gave) is anonymised the same period after its last activity (its
+last change, event, decision, or the meeting it was put on); a draft nobody touched for
+`RETENTION_SUPPORT_DRAFT_YEARS` is deleted."""
 
 from datetime import datetime
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indsats.models import (
     GRANTING_OUTCOMES,
     SUPPORT_IN_FORCE,
+    AgendaItem,
     SupportApplication,
     SupportDecision,
+    SupportEvent,
     SupportStatus,
 )
 from indsats.support import services
@@ -46,6 +50,45 @@ def ended_applications(*, before: datetime) -> QuerySet:
     )
 
 
+# A case neither a draft, nor ended, nor with support in force: submitted and waiting for a
+# meeting, or waiting for the leader's answer. Nothing ends it if nobody acts.
+STALLED_STATUSES = tuple(
+    status
+    for status in SupportStatus
+    if status != SupportStatus.DRAFT
+    and status not in services.ENDED_STATUSES
+    and status not in SUPPORT_IN_FORCE
+)
+
+
+def _latest(queryset: QuerySet, field: str) -> Subquery:
+    return Subquery(
+        queryset.filter(application=OuterRef("pk")).order_by(f"-{field}").values(field)[:1]
+    )
+
+
+def stalled_applications(*, before: datetime) -> QuerySet:
+    """Submitted or waiting for information, and nothing happened since before `before`: no
+    change, no event (a question, an answer, a document), no decision, and no meeting it was put
+    on (a meeting still ahead counts as activity), not yet anonymised."""
+    changed = "updated_at"
+    return (
+        SupportApplication.objects.filter(status__in=STALLED_STATUSES, anonymised_at__isnull=True)
+        .annotate(
+            last_active=Greatest(
+                changed,
+                Coalesce(_latest(SupportEvent.objects.all(), "created_at"), changed),
+                Coalesce(_latest(SupportDecision.objects.all(), "decided_at"), changed),
+                Coalesce(_latest(AgendaItem.objects.all(), "added_at"), changed),
+                Coalesce(_latest(AgendaItem.objects.all(), "meeting__starts_at"), changed),
+            )
+        )
+        .filter(updated_at__lt=before, last_active__lt=before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def old_drafts(*, before: datetime) -> QuerySet:
     return (
         SupportApplication.objects.filter(status=SupportStatus.DRAFT, updated_at__lt=before)
@@ -59,6 +102,15 @@ def _anonymise(ids, *, before: datetime) -> int:
     for application_id in ids:
         if not ended_applications(before=before).filter(pk=application_id).exists():
             continue  # reopened, or anonymised meanwhile by another run
+        done += services.support_anonymise(application_id=application_id)
+    return done
+
+
+def _anonymise_stalled(ids, *, before: datetime) -> int:
+    done = 0
+    for application_id in ids:
+        if not stalled_applications(before=before).filter(pk=application_id).exists():
+            continue  # acted on meanwhile, or anonymised by another run
         done += services.support_anonymise(application_id=application_id)
     return done
 
@@ -80,6 +132,17 @@ register(
         period_setting="RETENTION_SUPPORT_YEARS",
         find=ended_applications,
         apply=_anonymise,
+        order=22,
+    ),
+    RetentionStep(
+        name="stalled-support-applications",
+        label=_(
+            "Support applications left waiting with nothing happening (child data and documents)"
+        ),
+        action=ANONYMISE,
+        period_setting="RETENTION_SUPPORT_YEARS",
+        find=stalled_applications,
+        apply=_anonymise_stalled,
         order=22,
     ),
     RetentionStep(

@@ -39,6 +39,7 @@ from indsats.supportmeetings import calendar, documents, selectors
 from institutioner.errors import StateError
 from institutioner.models import NotificationKind, User
 from institutioner.notifications.services import EmailAttachment, notification_queue_many
+from institutioner.retention.services import text_anonymise
 from institutioner.textlimits import LINE, MEDIUM, check_lengths
 from institutioner.validators import validate_no_cpr_child, validate_no_cpr_plain
 
@@ -882,3 +883,19 @@ def support_decide(
         url=url,
     )
     return decision
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+def visitation_meeting_anonymise(*, meeting_id: int) -> bool:
+    """Retention: the meeting's general minutes (free text that may name the children of its
+    cases) become `[anonymiseret]`, in the row and in its history, whose change reasons go too.
+    Its date, place, status and members stay. Runs inside the caller's transaction; False if it
+    was anonymised already."""
+    meeting = _lock_meeting(meeting_id)
+    if meeting.anonymised_at is not None:
+        return False
+    text_anonymise(VisitationMeeting, where={"id": meeting.pk}, replace=("minutes",))
+    VisitationMeeting.objects.filter(pk=meeting.pk).update(anonymised_at=timezone.now())
+    return True

@@ -108,11 +108,60 @@ def test_single_digits_with_separators_that_are_no_cpr_are_allowed(text):
     validate_no_cpr(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Emil 1.1.90-1234 trives",  # d.m.yy-nnnn
+        "1.12.90-1234",  # d.mm.yy
+        "24.1.90-1234",  # dd.m.yy
+        "01.1.90-1234",
+        "1.1.90 - 1234",
+        "1/1/90-1234",
+        "1-1-90-1234",
+        "1.1.90/1234",
+        "1.1.05\u20134321",  # an en dash, as Word makes one; serial 4 and year 05: 2005
+        "29.2.00-4321",  # 29 February 2000
+        "１.１.９０-１２３４",  # full-width digits
+        "(1.1.90-1234)",
+    ],
+)
+def test_cpr_with_a_one_digit_day_or_month_is_found(text):
+    assert find_cpr_like(text) is not None
+    with pytest.raises(ValidationError):
+        validate_no_cpr_child(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kl. 9.30-12.00",
+        "uge 1.1",
+        "uge 1.1-1.2",
+        "Mødet 1.2.26, kl. 9-12",
+        "1.2.3-4567",  # a version number: a year of one digit is no date
+        "1.2.3.4-5678",
+        "3.1.1.90-1234",  # part of a longer dotted series
+        "31.2.90-1234",  # no 31 February
+        "29.2.01-1234",  # 1901 and 2001 are no leap years
+        "1.13.90-1234",  # month 13
+        "1.1.90-12345",  # five digits
+        "1.1.90-123",
+        "12.1.2026-1400",  # a four-digit year
+        "1.2.26 1030",  # a day and a time
+        "1.1.26-1.2.26",  # a period
+    ],
+)
+def test_short_dates_that_are_no_cpr_are_allowed(text):
+    assert find_cpr_like(text) is None
+    validate_no_cpr(text)
+
+
 def test_the_part_found_is_cut_from_what_was_written():
     """The access log masks what was found in the text as typed (a search box), so the part
     returned is the original's, full-width digits and invisible hyphens included."""
     assert find_cpr_like("søg ３１０１９０１２３４ nu") == "３１０１９０１２３４"
     assert find_cpr_like("x 010203\u00ad1234 y") == "010203\u00ad1234"
+    assert find_cpr_like("Emil 1.1.90 - 1234 trives") == "1.1.90 - 1234"
     assert find_cpr_like("x 01 02 03 12 34.") == "01 02 03 12 34"
 
 

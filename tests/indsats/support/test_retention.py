@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import F
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -25,10 +26,11 @@ from indsats.models import (
 )
 from indsats.support import services
 from indsats.supportmeetings import documents
+from indsats.supportstats.selectors import support_statistics
 from institutioner.accessrequests import sections
 from institutioner.models import StoredFile
 from institutioner.retention import services as retention
-from tests.indsats.support.helpers import CHILD, make_application
+from tests.indsats.support.helpers import CHILD, ask, make_application
 
 pytestmark = pytest.mark.usefixtures("postgres")
 
@@ -243,3 +245,112 @@ def test_a_grant_that_ran_out_long_ago_is_anonymised(
     assert CHILD not in _text(ran_out)
     assert not ran_out.documents.exists()
     assert CHILD in _text(lately)
+
+
+def _stall(application, **delta) -> None:
+    """Everything that happened to the case moved back by `delta`, as if it happened then."""
+    shift = timedelta(**delta)
+    SupportApplication.objects.filter(pk=application.pk).update(
+        created_at=F("created_at") - shift,
+        updated_at=F("updated_at") - shift,
+        submitted_at=F("submitted_at") - shift,
+    )
+    SupportEvent.objects.filter(application_id=application.pk).update(
+        created_at=F("created_at") - shift
+    )
+    AgendaItem.objects.filter(application_id=application.pk).update(added_at=F("added_at") - shift)
+
+
+def test_a_case_left_waiting_is_anonymised_the_period_after_its_last_activity(
+    world, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    """Submitted and never put on a meeting, or asked a question the leader never answered:
+    nothing ends the case, so it is anonymised the support period after anything last happened
+    to it (a change, an event, a decision, the meeting it was put on), whatever its status."""
+    settings.RETENTION_SUPPORT_YEARS = 5
+    submitted = make_application(world, submit=True)
+    _stall(submitted, days=6 * 366)
+    asked = ask(world, make_application(world, submit=True))
+    _stall(asked, days=6 * 366)
+    touched_lately = ask(world, make_application(world, submit=True))
+    _stall(touched_lately, days=6 * 366)
+    # The leader changed the case a year ago (its last event): it is not stalled.
+    SupportEvent.objects.filter(
+        pk=SupportEvent.objects.filter(application=touched_lately).latest("pk").pk
+    ).update(created_at=timezone.now() - timedelta(days=366))
+    younger = make_application(world, submit=True)
+    _stall(younger, days=4 * 366)
+    assert {submitted.status, asked.status} == {SupportStatus.SUBMITTED, SupportStatus.NEEDS_INFO}
+
+    by_name = {r.step.name: r for r in retention.retention_report(now=timezone.now())}
+    assert by_name["stalled-support-applications"].count == 2
+    assert set(by_name["stalled-support-applications"].ids) == {submitted.pk, asked.pk}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reports = {r.step.name: r for r in retention.retention_run(now=timezone.now())}
+
+    assert reports["stalled-support-applications"].done == 2
+    for application in (submitted, asked):
+        text = _text(application)
+        assert CHILD not in text and NEEDS not in text and "ppv.pdf" not in text
+        status = application.status
+        application.refresh_from_db()
+        assert application.anonymised_at is not None
+        assert application.status == status  # the figures count it as before
+        assert not application.documents.exists()
+    for application in (touched_lately, younger):
+        assert CHILD in _text(application)
+        application.refresh_from_db()
+        assert application.anonymised_at is None
+        assert application.documents.exists()
+    again = {r.step.name: r for r in retention.retention_run(now=timezone.now())}
+    assert again["stalled-support-applications"].count == 0
+
+
+def test_a_case_on_a_meeting_still_ahead_is_not_stalled(world, settings):
+    settings.RETENTION_SUPPORT_YEARS = 5
+    application = make_application(world, submit=True)
+    _stall(application, days=6 * 366)
+    ahead = timezone.now() + timedelta(days=10)
+    meeting = VisitationMeeting.objects.create(
+        starts_at=ahead,
+        ends_at=ahead + timedelta(hours=2),
+        place="Rådhuset",
+        application_deadline=ahead.date(),
+        created_by=world.administrator,
+    )
+    AgendaItem.objects.create(
+        meeting=meeting, application=application, added_at=timezone.now() - timedelta(days=6 * 366)
+    )
+    reports = {r.step.name: r for r in retention.retention_run(now=timezone.now())}
+    assert reports["stalled-support-applications"].count == 0
+    application.refresh_from_db()
+    assert application.anonymised_at is None
+
+
+def test_the_statistics_are_the_same_after_stalled_cases_are_anonymised(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.RETENTION_SUPPORT_YEARS = 5
+    submitted = make_application(world, submit=True)
+    _stall(submitted, days=6 * 366)
+    asked = ask(world, make_application(world, submit=True))
+    _stall(asked, days=6 * 366)
+    decided = make_application(world, submit=True)
+    _decided_long_ago(world, decided, SupportOutcome.REJECTED)
+    years = [timezone.localdate().year - n for n in range(8)]  # every year the cases touch
+    today = timezone.localdate()
+
+    def figures():
+        return [support_statistics(year=year, today=today) for year in years]
+
+    before = figures()
+    assert any(s.current.applications for s in before)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.retention_run(now=timezone.now())
+
+    for application in (submitted, asked, decided):
+        application.refresh_from_db()
+        assert application.anonymised_at is not None
+    assert figures() == before
