@@ -475,7 +475,15 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pedagogist} → {self.institution} ({format_decimal(self.share)} %)"
+        # With its period: a pedagogist attached to one institution year after year has one
+        # attachment a year, which would otherwise read alike (Stamdata's delete page lists them).
+        if self.valid_to is None:
+            period = _("from %(day)s") % {"day": date_format(self.valid_from, "j. F Y")}
+        else:
+            period = (
+                f"{date_format(self.valid_from, 'j. F Y')}–{date_format(self.valid_to, 'j. F Y')}"
+            )
+        return f"{self.pedagogist} → {self.institution} ({format_decimal(self.share)} %, {period})"
 
     @property
     def weekly_hours(self) -> Decimal:

@@ -1265,4 +1265,30 @@ def test_a_pedagogists_cases_are_counted_not_named_when_she_cannot_be_deleted(
     assert "»Paula Pædagog« bruges stadig af følgende og kan ikke slettes:" in text
     assert f"Ugesedler: {sheets}" in text and "Ugeseddel:" not in text
     assert allocations and f"Tildelinger: {allocations}" in text
-    assert "Fast tilknytning: Paula Pædagog → Børnehuset Mariehønen" in text
+    assert "Fast tilknytning: Paula Pædagog → Børnehuset Mariehønen (30 %, fra " in text
+
+
+def test_an_attachment_reads_with_its_period(world):
+    """Attachments to one institution year after year read apart (the delete page lists them)."""
+    from datetime import date
+
+    from django.utils import translation
+
+    with translation.override("da"):
+        earlier = Assignment(
+            pedagogist=world.pedagogist,
+            institution=world.institution,
+            share=Decimal("30"),
+            valid_from=date(2025, 8, 1),
+            valid_to=date(2026, 7, 31),
+        )
+        later = Assignment(
+            pedagogist=world.pedagogist,
+            institution=world.institution,
+            share=Decimal("30"),
+            valid_from=date(2026, 8, 1),
+        )
+        assert str(earlier) == (
+            "Paula Pædagog → Børnehuset Mariehønen (30 %, 1. august 2025–31. juli 2026)"
+        )
+        assert str(later) == "Paula Pædagog → Børnehuset Mariehønen (30 %, fra 1. august 2026)"
