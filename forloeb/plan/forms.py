@@ -104,7 +104,7 @@ class PlanChangeForm(forms.Form):
     reason = TextField(label=_("Reason"), max_length=SHORT, validators=[validate_no_cpr_plain])
 
     # The kinds each field is used by: with JavaScript the form shows only those of the chosen
-    # kind (static/js/plan-change-form.js); without it every field shows, and the server names
+    # kind (static/js/shown-by-choice.js); without it every field shows, and the server names
     # the field a kind needs under that field.
     USED_BY = {
         "day": (PlanChangeKind.CANCEL, PlanChangeKind.MOVE),

@@ -117,7 +117,7 @@ class SupportForm(forms.ModelForm):
         hours = self.fields["hours_per_week"]
         hours.widget.attrs.update(min="0.5", max="40", step="0.5")
         # A special place has no hours: the field shows for support hours only
-        # (static/js/support-form.js; without it the server refuses hours with a place).
+        # (static/js/shown-by-choice.js; without it the server refuses hours with a place).
         hours.widget.attrs["data-for-kinds"] = SupportKind.SUPPORT_HOURS
         # As the decision form: above 0 and at most 40 hours a week, one message.
         # (Before the digits check, so 1000 is told it is above 40, not that it has 4 digits.)

@@ -133,7 +133,7 @@ class MoveItemForm(forms.Form):
 
 
 # The fields only a grant uses, and the one only an ending uses: the board shows each set for its
-# outcomes only (static/js/decision-form.js), and `clean` drops what the outcome does not use.
+# outcomes only (static/js/shown-by-choice.js), and `clean` drops what the outcome does not use.
 GRANT_FIELDS = ("hours_per_week", "period_start", "period_end", "revisit_on")
 ENDING_FIELDS = ("stops_on",)
 

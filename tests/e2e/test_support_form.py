@@ -1,7 +1,7 @@
 """In Chromium: the application form hides (and disables) the support hours while a special
 place is chosen, shows them again, with what was typed, for support hours; an application for a
 place saves without hours though hours were typed before the kind changed (static/js/
-support-form.js). Without the script the server refuses hours with a place
+shown-by-choice.js). Without the script the server refuses hours with a place
 (tests/indsats/support/test_views.py)."""
 
 import re

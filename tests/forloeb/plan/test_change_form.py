@@ -33,13 +33,13 @@ def test_each_field_says_which_kinds_use_it_and_the_page_loads_the_script(client
     for person in (world.pedagogist.user, world.leader):
         client.force_login(person)
         page = client.get(reverse("course_detail", args=[ag.course.pk])).content.decode()
-        assert "js/plan-change-form.js" in page and "plan-change-form" in page
+        assert "js/shown-by-choice.js" in page and "plan-change-form" in page
         assert 'name="plan-day"' in page and 'data-for-kinds="cancel move"' in page
         assert page.count('data-for-kinds="move extra"') == 3  # the new day and its times
         # The reason and the kind are always shown.
         assert page.count("data-for-kinds") == 4
     page = client.get(reverse("plan_change_create", args=[ag.course.pk])).content.decode()
-    assert "js/plan-change-form.js" in page and 'data-for-kinds="cancel move"' in page
+    assert "js/shown-by-choice.js" in page and 'data-for-kinds="cancel move"' in page
 
 
 def test_a_field_the_kind_needs_is_named_under_it(client, world):
@@ -93,7 +93,7 @@ def test_an_agreement_whose_period_has_ended_offers_no_form(client, world, after
     for person in (world.pedagogist.user, world.leader):
         client.force_login(person)
         page = client.get(url).content.decode()
-        assert 'name="plan-kind"' not in page and "plan-change-form.js" not in page
+        assert 'name="plan-kind"' not in page and "shown-by-choice.js" not in page
         assert "30. april" in page and "ingen praksisdage tilbage" in page
         # The form's own page and a sent form say the same, and change nothing.
         response = client.get(reverse("plan_change_create", args=[ag.course.pk]), follow=True)

@@ -699,13 +699,13 @@ def test_a_special_places_page_shows_no_hours_row(client, world):
 
 
 def test_the_form_hides_the_hours_for_a_special_place_with_its_script(client, world):
-    """static/js/support-form.js hides and disables the hours while a special place is chosen
+    """static/js/shown-by-choice.js hides and disables the hours while a special place is chosen
     (tests/e2e/test_support_form.py); the page carries the script and marks the field."""
     client.force_login(world.leader)
     place = make_application(world, kind=SupportKind.I_PLACE, hours_per_week=None, attach=False)
     for url in (reverse("support_create"), reverse("support_edit", args=[place.pk])):
         page = client.get(url, follow=True).content.decode()
-        assert "js/support-form.js" in page and 'class="support-form"' in page
+        assert "js/shown-by-choice.js" in page and 'class="support-form"' in page
         (hours,) = [tag for tag in page.split("<input") if 'name="hours_per_week"' in tag]
         assert 'data-for-kinds="support_hours"' in hours.split(">")[0]
         assert page.count("data-for-kinds") == 1

@@ -208,7 +208,7 @@ def test_ending_on_the_board_ignores_the_hidden_grant_fields(client, world):
     client.force_login(world.administrator)
     body = client.get(reverse("visitation_meeting_detail", args=[meeting.pk])).content.decode()
     assert "Støtten ophører den" in body and 'data-for-outcomes="ended"' in body
-    assert "js/decision-form.js" in body
+    assert "js/shown-by-choice.js" in body
     response = client.post(
         reverse("agenda_item_decide", args=[meeting.pk, item.pk]),
         {
