@@ -608,78 +608,82 @@ def demo_support() -> None:
     # A past beyond the retention periods (README: Retention), so the dry run shows both steps:
     # a case withdrawn six years ago, and a draft nobody has touched for two years.
     long_ago = timezone.now() - timedelta(days=6 * 365)
-    old = SupportApplication.objects.create(
-        kind=SupportKind.SUPPORT_HOURS,
-        institution=own[0],
-        group=own[0].groups.order_by("pk").first(),
+
+    def case_long_ago(status: str, steps: list[tuple], **fields) -> None:
+        """A case of the demo leader's first institution made, sent and left six years ago,
+        with its documents and its steps ((kind, actor, from, to, message), the first the
+        draft's creation)."""
+        case = SupportApplication.objects.create(
+            kind=SupportKind.SUPPORT_HOURS,
+            institution=own[0],
+            group=own[0].groups.order_by("pk").first(),
+            custody_consent=CustodyConsent.BOTH,
+            status=status,
+            created_by=demo_leader,
+            **fields,
+        )
+        SupportApplication.objects.filter(pk=case.pk).update(
+            created_at=long_ago, updated_at=long_ago, submitted_at=long_ago
+        )
+        _documents(case, demo_leader, long_ago)
+        _event(case, SupportEventKind.CREATED, demo_leader, long_ago, to_status=SupportStatus.DRAFT)
+        for kind, actor, from_status, to_status, message in steps:
+            _event(
+                case,
+                kind,
+                actor,
+                long_ago,
+                from_status=from_status,
+                to_status=to_status,
+                message=message,
+            )
+
+    sent = (
+        SupportEventKind.SUBMITTED,
+        demo_leader,
+        SupportStatus.DRAFT,
+        SupportStatus.SUBMITTED,
+        "",
+    )
+    case_long_ago(
+        SupportStatus.WITHDRAWN,
+        [
+            sent,
+            (
+                SupportEventKind.WITHDRAWN,
+                demo_leader,
+                SupportStatus.SUBMITTED,
+                SupportStatus.WITHDRAWN,
+                "",
+            ),
+        ],
         child_name="Viggo Gammelsag",
         child_birth_date=date(2014, 5, 2),
         everyday_needs="Viggo havde brug for en fast voksen i overgangene.",
         hours_per_week=Decimal("6.0"),
         period_start=long_ago.date(),
         period_end=long_ago.date() + timedelta(weeks=26),
-        custody_consent=CustodyConsent.BOTH,
-        status=SupportStatus.WITHDRAWN,
-        created_by=demo_leader,
-    )
-    SupportApplication.objects.filter(pk=old.pk).update(
-        created_at=long_ago, updated_at=long_ago, submitted_at=long_ago
-    )
-    _documents(old, demo_leader, long_ago)
-    _event(old, SupportEventKind.CREATED, demo_leader, long_ago, to_status=SupportStatus.DRAFT)
-    _event(
-        old,
-        SupportEventKind.SUBMITTED,
-        demo_leader,
-        long_ago,
-        from_status=SupportStatus.DRAFT,
-        to_status=SupportStatus.SUBMITTED,
-    )
-    _event(
-        old,
-        SupportEventKind.WITHDRAWN,
-        demo_leader,
-        long_ago,
-        from_status=SupportStatus.SUBMITTED,
-        to_status=SupportStatus.WITHDRAWN,
     )
     # A case the administration asked about six years ago and the leader never answered: left
     # waiting with nothing happening, anonymised like an ended case.
-    stalled = SupportApplication.objects.create(
-        kind=SupportKind.SUPPORT_HOURS,
-        institution=own[0],
-        group=own[0].groups.order_by("pk").first(),
+    case_long_ago(
+        SupportStatus.NEEDS_INFO,
+        [
+            sent,
+            (
+                SupportEventKind.QUESTION,
+                admin,
+                SupportStatus.SUBMITTED,
+                SupportStatus.NEEDS_INFO,
+                "Hvor mange timer er Alma i institutionen om ugen?",
+            ),
+        ],
         child_name="Alma Ventesag",
         child_birth_date=date(2015, 2, 11),
         everyday_needs="Alma havde brug for støtte ved måltiderne.",
         hours_per_week=Decimal("5.0"),
         period_start=long_ago.date() + timedelta(days=30),
         period_end=long_ago.date() + timedelta(weeks=30),
-        custody_consent=CustodyConsent.BOTH,
-        status=SupportStatus.NEEDS_INFO,
-        created_by=demo_leader,
-    )
-    SupportApplication.objects.filter(pk=stalled.pk).update(
-        created_at=long_ago, updated_at=long_ago, submitted_at=long_ago
-    )
-    _documents(stalled, demo_leader, long_ago)
-    _event(stalled, SupportEventKind.CREATED, demo_leader, long_ago, to_status=SupportStatus.DRAFT)
-    _event(
-        stalled,
-        SupportEventKind.SUBMITTED,
-        demo_leader,
-        long_ago,
-        from_status=SupportStatus.DRAFT,
-        to_status=SupportStatus.SUBMITTED,
-    )
-    _event(
-        stalled,
-        SupportEventKind.QUESTION,
-        admin,
-        long_ago,
-        from_status=SupportStatus.SUBMITTED,
-        to_status=SupportStatus.NEEDS_INFO,
-        message="Hvor mange timer er Alma i institutionen om ugen?",
     )
     # A meeting six years ago, cancelled with a word in its general minutes and no case on its
     # agenda: its minutes are past their period (indsats/supportmeetings/retention.py).
