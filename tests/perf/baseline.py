@@ -1,6 +1,7 @@
 """The benchmark's baseline: minimal views that compute each dashboard page's numbers with the
-best SQL we could write by hand (PostgreSQL), and return them as JSON. The benchmark checks that
-they give the same numbers as the pages, then times both.
+best SQL we could write by hand (PostgreSQL), and answer them as JSON, or with `as=page` as the
+page itself (the same template and layout, `_baseline`). The benchmark checks that they give
+the same numbers as the pages, and the same HTML, then times them.
 
 The rules are the dashboards' (forloeb/dashboards.py), written once more in SQL:
 - a week is counted by its Monday; a period touches a week when it starts by its Sunday and
@@ -23,10 +24,12 @@ The rules are the dashboards' (forloeb/dashboards.py), written once more in SQL:
 
 from datetime import date, time, timedelta
 from decimal import Decimal
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.urls import path
 
 from config.urls import urlpatterns as project_urlpatterns
@@ -415,8 +418,42 @@ def _json(value):
     return value
 
 
-def _response(rows) -> JsonResponse:
-    return JsonResponse({"rows": [[_json(v) for v in row] for row in rows]})
+def _response(rows) -> dict:
+    return {"rows": rows}
+
+
+def _jsonable(data):
+    """The numbers as JSON takes them: decimals as text, days in ISO, rows as lists."""
+    if isinstance(data, dict):
+        return {key: _jsonable(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_jsonable(value) for value in data]
+    return _json(data)
+
+
+# The page each baseline stands for, as the benchmark saw it: {baseline path: (template name,
+# the context its view gave the template)}. Filled by the benchmark once it has checked that the
+# page and its baseline show the same numbers.
+SAME_PAGE: dict[str, tuple[str, dict]] = {}
+
+
+def _baseline(view):
+    """A baseline view: its hand-written SQL run, then its numbers answered as JSON (checked
+    against the page's), or with `as=page` the page itself rendered from them: the same
+    template, layout and form as the page, with the numbers the SQL gave (the same, checked),
+    so the two differ only in how the numbers are got. The menu, the bell and the person are
+    the layout's own, looked up again as on the page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request):
+        data = view(request)
+        if request.GET.get("as") != "page":
+            return JsonResponse(_jsonable(data))
+        template_name, context = SAME_PAGE[request.path]
+        return render(request, template_name, context)
+
+    return wrapper
 
 
 def _weeks(first: date, last_monday: date) -> dict:
@@ -446,13 +483,13 @@ def _support_day(request) -> dict:
     return {"day": day, "end_of_day": workdays.at_local(day + timedelta(days=1), time(0, 0))}
 
 
-@login_required
+@_baseline
 def districts(request):
     first, last_monday = _dates(request)
     return _response(_rows(DISTRICTS, _weeks(first, last_monday) | _support_day(request)))
 
 
-@login_required
+@_baseline
 def institutions(request):
     first, last_monday = _dates(request)
     today = date.fromisoformat(request.GET["today"])
@@ -468,31 +505,29 @@ def institutions(request):
     return _response(_rows(INSTITUTIONS, params))
 
 
-@login_required
+@_baseline
 def pedagogists(request):
     first, last_monday = _dates(request)
     params = _weeks(first, last_monday) | {"page_size": int(request.GET["page_size"])}
     return _response(_rows(PEDAGOGISTS, params))
 
 
-@login_required
+@_baseline
 def flow(request):
     params = {"start": request.GET["start"], "end": request.GET["end"]}
     count, median, p90 = _rows(FLOW_WAITS, params)[0]
     waiting, oldest, with_leader, accepted = _rows(FLOW_NOW, {})[0]
-    return JsonResponse(
-        {
-            "months": [[_json(v) for v in row] for row in _rows(FLOW_MONTHS, params)],
-            "waits": count,
-            "median": median,
-            "p90": p90,
-            "waiting": waiting,
-            "oldest": oldest.isoformat() if oldest else None,
-            "with_leader": with_leader,
-            "accepted": accepted,
-            "rejections": [row[0] for row in _rows(FLOW_REJECTIONS, params)],
-        }
-    )
+    return {
+        "months": _rows(FLOW_MONTHS, params),
+        "waits": count,
+        "median": median,
+        "p90": p90,
+        "waiting": waiting,
+        "oldest": oldest,
+        "with_leader": with_leader,
+        "accepted": accepted,
+        "rejections": [row[0] for row in _rows(FLOW_REJECTIONS, params)],
+    }
 
 
 urlpatterns = [
