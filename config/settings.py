@@ -680,10 +680,23 @@ CELERY_BEAT_SCHEDULER = "institutioner.operations.beat:Scheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Logging ----------------------------------------------------------------------------------
+# "info" as well as "INFO" (the logging module knows only the capitals, and an unknown level
+# ended the start in a traceback from deep inside logging.config).
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").strip().upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL={env_str('LOG_LEVEL')!r} is not a level (DEBUG, INFO, WARNING or ERROR)."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    # One line a record: ISO 8601 time with its UTC offset, level, logger, message (cut at 500).
+    "formatters": {
+        "plain": {
+            "()": "institutioner.logs.Formatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        }
+    },
     "filters": {"cut_long": {"()": "institutioner.logs.CutLongMessages"}},
     "handlers": {
         "console": {
@@ -692,7 +705,7 @@ LOGGING = {
             "filters": ["cut_long"],
         }
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
