@@ -178,3 +178,16 @@ def test_compose_passes_the_login_and_municipality_settings_on():
             assert environment[key] == value, (name, key)
         assert environment.get("OIDC_SCOPES") is None
         assert environment.get("ADMINISTRATION_TOTP") is None
+
+
+def test_the_worker_and_beat_log_at_the_configured_level():
+    """QA (go-live): LOG_LEVEL=WARNING quietened the web, while the worker and beat went on at
+    INFO (their command named the level)."""
+    result = compose_config(
+        {**REQUIRED, "SITE_URL": "https://x.example.dk", "LOG_LEVEL": "WARNING"}
+    )
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    for name in ("worker", "beat"):
+        command = services[name]["command"]
+        assert command[command.index("--loglevel") + 1] == "WARNING", command
