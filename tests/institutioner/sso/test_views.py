@@ -289,3 +289,26 @@ def test_logout_at_the_provider_can_be_switched_off(client, oidc_idp, world, gro
     response = client.post("/konto/log-ud/")
     assert response["Location"] == "/konto/log-ind/"
     assert SESSION_KEY not in client.session
+
+
+def test_after_a_refusal_the_provider_asks_for_a_login_again(client, oidc_idp, world, groups):
+    """QA (go-live): a person the provider knows but this system refuses (no mapped group) kept
+    their session at the provider, so the next person at a shared computer who chose "Log ind
+    med kommunens login" was sent back as them and refused again, with no way to log in."""
+    oidc_idp.set_accounts(
+        {
+            "eve": {**LENE, "email": "eve@kommune.dk", "groups": ["ukendt-gruppe"]},
+            "a1b2-lene": {**LENE, "groups": ["indsats-ledere-mariehoenen"]},
+        }
+    )
+    browser = Browser(oidc_idp)
+    response = client.get(browser.sign_in(start(client), "eve"))
+    refused_with(client, response, "giver ikke adgang til dette system")
+    authorize = start(client)
+    assert "prompt=login" in authorize
+    with pytest.raises(AssertionError, match="asked for a login"):
+        browser.sign_in(authorize, None)
+    # Until someone logs in.
+    client.get(browser.sign_in(start(client), "a1b2-lene"))
+    assert client.session[SESSION_KEY] == str(User.objects.get(email=LENE["email"]).pk)
+    assert "prompt=login" not in start(client)
