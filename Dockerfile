@@ -72,7 +72,8 @@ ENV PATH="/app/.venv/bin:${PATH}" \
 WORKDIR /app
 
 # Code, venv and static files stay owned by root (read-only to the app user); only the var
-# folder (Celery beat's schedule file) is writable.
+# folder (the file-system broker and e-mail files when there is no Redis or mail server) is
+# writable; beat keeps its schedules in the database.
 COPY --from=build /app /app
 RUN mkdir -p /app/var && chown app:app /app/var
 

@@ -255,6 +255,13 @@ OIDC_VERIFY_SSL = True
 # The provider is asked again (without a prompt) this often, which logs out a leaver.
 OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env_int("OIDC_RENEW_MINUTES", 15, minimum=1) * 60
 OIDC_EXEMPT_URLS = ["logout", "healthz"]
+# Logging out here also ends the session at the provider (RP-initiated logout, its discovery
+# document's end_session_endpoint or OIDC_END_SESSION_ENDPOINT): on a shared computer the next
+# person who chooses the municipality's login must log in, not get the previous person's session.
+# The ID token is kept in the session as the logout's id_token_hint.
+OIDC_STORE_ID_TOKEN = True
+OIDC_LOGOUT_AT_PROVIDER = env_bool("OIDC_LOGOUT_AT_PROVIDER", True)
+OIDC_END_SESSION_ENDPOINT = env_str("OIDC_END_SESSION_ENDPOINT", "")
 OIDC_REDIRECT_ALLOWED_HOSTS: list[str] = []
 LOGIN_REDIRECT_URL_FAILURE = "login"
 SSO_CREATE_USERS = env_bool("SSO_CREATE_USERS", True)
@@ -680,10 +687,23 @@ CELERY_BEAT_SCHEDULER = "institutioner.operations.beat:Scheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Logging ----------------------------------------------------------------------------------
+# "info" as well as "INFO" (the logging module knows only the capitals, and an unknown level
+# ended the start in a traceback from deep inside logging.config).
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").strip().upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL={env_str('LOG_LEVEL')!r} is not a level (DEBUG, INFO, WARNING or ERROR)."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    # One line a record: ISO 8601 time with its UTC offset, level, logger, message (cut at 500).
+    "formatters": {
+        "plain": {
+            "()": "institutioner.logs.Formatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        }
+    },
     "filters": {"cut_long": {"()": "institutioner.logs.CutLongMessages"}},
     "handlers": {
         "console": {
@@ -692,7 +712,7 @@ LOGGING = {
             "filters": ["cut_long"],
         }
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},

@@ -206,6 +206,13 @@ def can_make_access_requests(user) -> bool:
     return can_search_access_log(user)
 
 
+def can_see_retention(user) -> bool:
+    """What the nightly retention run would take now (counts only, no one's data): the
+    administration's, beside the health page, and the data protection officer's, who answers
+    for how long personal data is kept."""
+    return can_see_operations(user) or can_search_access_log(user)
+
+
 def can_see_own_access_log(user) -> bool:
     """ "Hvem har set mine oplysninger": leaders and pedagogists, whose requests, agreements,
     courses and week sheets others open."""

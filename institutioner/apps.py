@@ -55,6 +55,9 @@ class InstitutionerConfig(AppConfig):
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
         user_logged_in.connect(user_touch_last_login, dispatch_uid="update_last_login")
 
+        # `manage.py check --deploy`: the site's address and allowed hosts.
+        from institutioner import checks  # noqa: F401
+
 
 class LockoutConfig(AxesAppConfig):
     """django-axes with a Danish name in the admin."""

@@ -2,6 +2,7 @@ from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET
 from institutioner import access, selectors, services, startpage, throttle
 from institutioner.accesslog import services as access_log
 from institutioner.forms import PasswordResetByEmailForm
+from institutioner.sso import oidc
 from institutioner.sso import selectors as sso_selectors
 
 
@@ -193,6 +195,12 @@ class LogoutView(auth_views.LogoutView):
 
     def get(self, request, *args, **kwargs):
         return render(request, "registration/logout_confirm.html")
+
+    def post(self, request, *args, **kwargs):
+        # Asked before the session (which holds the ID token) ends.
+        at_provider = oidc.logout_url(request)
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(at_provider) if at_provider else response
 
 
 @require_GET

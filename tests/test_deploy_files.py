@@ -14,7 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def compose_config(env):
     require_service(bool(shutil.which("docker-compose")), "docker-compose (Debian package)")
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "POSTGRES_"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "POSTGRES_", "SITE_URL", "OIDC_", "SAML_"))
+    }
     return subprocess.run(
         ["docker-compose", "config"],
         cwd=ROOT,
@@ -29,6 +33,7 @@ def test_compose_file_is_valid_and_runs_every_part():
     result = compose_config(
         {
             "DJANGO_SECRET_KEY": "k" * 60,
+            "SITE_URL": "https://indsats.example.dk",
             "POSTGRES_PASSWORD": "hemmeligt",
             "POSTGRES_APP_PASSWORD": "appkode",
             "SUPPORT_S3_SECRET_KEY": "lagerkode",
@@ -67,6 +72,7 @@ def test_compose_file_is_valid_and_runs_every_part():
 def test_compose_refuses_to_start_without_the_secret_key():
     result = compose_config(
         {
+            "SITE_URL": "https://indsats.example.dk",
             "POSTGRES_PASSWORD": "hemmeligt",
             "POSTGRES_APP_PASSWORD": "a",
             "SUPPORT_S3_SECRET_KEY": "s",
@@ -87,6 +93,7 @@ def test_compose_refuses_to_start_without_the_object_stores_password():
     result = compose_config(
         {
             "DJANGO_SECRET_KEY": "k" * 60,
+            "SITE_URL": "https://indsats.example.dk",
             "POSTGRES_PASSWORD": "hemmeligt",
             "POSTGRES_APP_PASSWORD": "appkode",
         }
@@ -99,6 +106,7 @@ def test_compose_refuses_to_start_without_the_app_roles_password():
     result = compose_config(
         {
             "DJANGO_SECRET_KEY": "k" * 60,
+            "SITE_URL": "https://indsats.example.dk",
             "POSTGRES_PASSWORD": "hemmeligt",
             "SUPPORT_S3_SECRET_KEY": "s",
         }
@@ -119,10 +127,67 @@ def test_the_readmes_deploy_steps_give_a_valid_compose_file():
     base = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "POSTGRES_", "SUPPORT_", "EMAIL_"))
+        if not k.startswith(("DJANGO_", "POSTGRES_", "SUPPORT_", "EMAIL_", "SITE_URL"))
     }
     result = subprocess.run(
         ["bash", "-c", script], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
     assert "indsats.kommune.dk" in result.stdout
+    services = yaml.safe_load(result.stdout)["services"]
+    assert services["worker"]["environment"]["SITE_URL"] == "https://indsats.kommune.dk"
+
+
+REQUIRED = {
+    "DJANGO_SECRET_KEY": "k" * 60,
+    "POSTGRES_PASSWORD": "hemmeligt",
+    "POSTGRES_APP_PASSWORD": "appkode",
+    "SUPPORT_S3_SECRET_KEY": "lagerkode",
+}
+
+
+def test_compose_refuses_to_start_without_the_sites_address():
+    """QA (go-live): without SITE_URL the worker's e-mails and the PDFs' QR codes pointed at
+    http://127.0.0.1:8000."""
+    result = compose_config(REQUIRED)
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
+
+
+def test_compose_passes_the_login_and_municipality_settings_on():
+    """QA (go-live): the containers saw none of the login variables, so OIDC_CLIENT_ID, SAML_*,
+    LOCAL_PASSWORDS or MUNICIPALITY_NAME in .env changed nothing. Unset, they stay unset (the
+    application's defaults), not empty."""
+    given = {
+        "SITE_URL": "https://indsats.example.dk",
+        "OIDC_CLIENT_ID": "indsats",
+        "OIDC_CLIENT_SECRET": "hemmelig",
+        "OIDC_ISSUER": "https://sso.example.dk/realms/kommune",
+        "SAML_SP_ENTITY_ID": "https://indsats.example.dk/saml2/metadata/",
+        "LOCAL_PASSWORDS": "false",
+        "BREAK_GLASS_ACCOUNTS": "it@example.dk",
+        "MUNICIPALITY_NAME": "Eksempel Kommune",
+        "SESSION_IDLE_MINUTES": "20",
+    }
+    result = compose_config({**REQUIRED, **given})
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    for name in ("web", "worker", "beat", "migrate"):
+        environment = services[name]["environment"]
+        for key, value in given.items():
+            assert environment[key] == value, (name, key)
+        assert environment.get("OIDC_SCOPES") is None
+        assert environment.get("ADMINISTRATION_TOTP") is None
+
+
+def test_the_worker_and_beat_log_at_the_configured_level():
+    """QA (go-live): LOG_LEVEL=WARNING quietened the web, while the worker and beat went on at
+    INFO (their command named the level)."""
+    result = compose_config(
+        {**REQUIRED, "SITE_URL": "https://x.example.dk", "LOG_LEVEL": "WARNING"}
+    )
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    for name in ("worker", "beat"):
+        command = services[name]["command"]
+        assert command[command.index("--loglevel") + 1] == "WARNING", command

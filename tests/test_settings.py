@@ -14,12 +14,15 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "x7Jq2-production-like-secret-key-9vT4mW8zK1pR6nB3cY5hL0sD_aF",
     "DJANGO_ALLOWED_HOSTS": "indsats.example.dk",
     "DATABASE_URL": "sqlite:////tmp/indsats-deploy-check.sqlite3",
+    "SITE_URL": "https://indsats.example.dk",
 }
 
 
 def manage(*args, env, cwd=ROOT):
     clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "SITE_URL"))
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -52,6 +55,29 @@ def test_deploy_check_notices_an_unsafe_setting():
 @pytest.mark.parametrize(
     ("env", "message"),
     [
+        ({"SITE_URL": ""}, "institutioner.W001"),
+        ({"SITE_URL": "http://127.0.0.1:8000"}, "institutioner.W001"),
+        ({"SITE_URL": "http://indsats.example.dk"}, "institutioner.W001"),
+        ({"SITE_URL": "https://localhost"}, "institutioner.W001"),
+        ({"DJANGO_ALLOWED_HOSTS": ""}, "institutioner.W002"),
+    ],
+)
+def test_deploy_check_notices_the_projects_own_unsafe_defaults(env, message):
+    """QA (go-live): a production start without SITE_URL passed the deploy check, and every
+    e-mail and QR code then pointed at http://127.0.0.1:8000."""
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION, **env})
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+    if "SITE_URL" in env:
+        del env["SITE_URL"]
+        unset = {k: v for k, v in PRODUCTION.items() if k != "SITE_URL"}
+        result = manage("check", "--deploy", "--fail-level", "WARNING", env=unset)
+        assert message in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
         ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY must be at least 50"),
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG='maybe' is not a boolean"),
         ({"SESSION_IDLE_MINUTES": "thirty"}, "SESSION_IDLE_MINUTES='thirty' is not a whole number"),
@@ -65,6 +91,7 @@ def test_deploy_check_notices_an_unsafe_setting():
         ({"EMAIL_TIMEOUT": "soon"}, "EMAIL_TIMEOUT='soon' is not a number of seconds"),
         ({"REDIS_TIMEOUT": "0"}, "REDIS_TIMEOUT=0 must be a number of seconds of at least"),
         ({"DATABASE_CONNECT_TIMEOUT": "1"}, "DATABASE_CONNECT_TIMEOUT=1 must be at least 2"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL='loud' is not a level"),
         (
             {"SUPPORT_COMPLAINT_GUIDE": "Klag til 010203-1234."},
             "SUPPORT_COMPLAINT_GUIDE contains something that looks like a CPR number",
@@ -272,3 +299,44 @@ def test_gunicorn_waits_longer_than_the_database_may():
     namespace: dict = {}
     exec((ROOT / "config" / "gunicorn.conf.py").read_text(), namespace)
     assert namespace["timeout"] > 3 + 15
+
+
+def _variables_read() -> set[str]:
+    """Every environment variable the settings, gunicorn's and Celery's configuration read."""
+    import re
+
+    pattern = re.compile(
+        r"(?:env_(?:str|bool|int|decimal|list|seconds)|os\.environ\.get|os\.getenv|environ\.get)"
+        r"\(\s*\"([A-Z][A-Z0-9_]+)\""
+    )
+    names = set()
+    for path in sorted((ROOT / "config").glob("*.py")):
+        names |= set(pattern.findall(path.read_text()))
+    return names
+
+
+def _compose_variables() -> set[str]:
+    import re
+
+    text = (ROOT / "docker-compose.yml").read_text()
+    substituted = set(re.findall(r"(?<!\$)\$\{([A-Z][A-Z0-9_]+)", text))
+    passed_on = set(re.findall(r"^ {4}([A-Z][A-Z0-9_]+):\s*$", text, re.MULTILINE))
+    return substituted | passed_on
+
+
+def test_every_variable_read_is_documented():
+    """QA (go-live): DATABASE_CONN_MAX_AGE, the HSTS switches, EMAIL_BACKEND, HOURS_WEEKS_BACK,
+    the gunicorn variables and half of docker-compose.yml's own variables were read but not in
+    the README, so IT could neither find nor review them."""
+    readme = (ROOT / "README.md").read_text()
+    names = _variables_read() | _compose_variables()
+    assert {"DJANGO_SECRET_KEY", "GUNICORN_WORKERS", "DJANGO_STATICFILES_STORAGE"} <= names
+    assert {"POSTGRES_DB", "WEB_PORT", "OIDC_CLIENT_ID"} <= names
+    missing = sorted(name for name in names if f"`{name}`" not in readme)
+    assert not missing, f"not in README.md (as `NAME`): {missing}"
+
+
+def test_the_log_level_may_be_written_in_small_letters():
+    """QA (go-live): LOG_LEVEL=info ended the start with a traceback from logging.config."""
+    result = manage("check", env={**PRODUCTION, "LOG_LEVEL": "warning"})
+    assert result.returncode == 0, result.stderr

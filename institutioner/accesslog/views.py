@@ -75,6 +75,7 @@ def access_log_search(request):
             "narrowed": bool(filters) or not_run,
             "query": paging.page_query(request),
             "can_make_access_requests": access.can_make_access_requests(request.user),
+            "can_see_retention": access.can_see_retention(request.user),
         },
     )
 

@@ -58,7 +58,8 @@ def retention_preview(request):
     """What the nightly retention run would anonymise or delete if it ran now (the dry run of
     `manage.py retention`), per kind of data: counts only, nothing is changed and no one's data
     is shown."""
-    _administration_only(request)
+    if not access.can_see_retention(request.user):
+        raise Http404
     now = timezone.now()
     rows = [
         {
@@ -73,7 +74,12 @@ def retention_preview(request):
     return render(
         request,
         "institutioner/operations/retention_preview.html",
-        {"rows": rows, "now": now, "total": sum(row["count"] for row in rows)},
+        {
+            "rows": rows,
+            "now": now,
+            "total": sum(row["count"] for row in rows),
+            "can_see_operations": access.can_see_operations(request.user),
+        },
     )
 
 

@@ -64,7 +64,8 @@ class SecondFactorMiddleware:
     their authenticator app is entered (set up at the first login). Sessions made by the
     identity provider are left alone: the provider does the second factor."""
 
-    EXEMPT = ("totp", "logout", "healthz", "password_change", "password_change_done")
+    # Not the password page: a stolen password alone must not change the password.
+    EXEMPT = ("totp", "logout", "healthz")
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response

@@ -9,6 +9,7 @@ issue time are checked too. Every failure becomes `LoginRefused` with a Danish m
 import logging
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 import jwt
 import requests
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
@@ -111,6 +113,34 @@ def claims_of(claims: dict[str, Any]) -> services.Claims:
         groups=[str(g) for g in groups if isinstance(g, str | int)],
         auth_time=claims.get("auth_time"),
     )
+
+
+def logout_url(request) -> str | None:
+    """Where a person who logs out goes when they logged in through the provider: its
+    end_session_endpoint (OpenID Connect RP-Initiated Logout 1.0), which ends the provider's own
+    session and sends them back to the login page. Without it the provider's session lives on,
+    and on a shared computer the next person who chooses the municipality's login is let in as
+    the previous one. None (log out here only): a password login, logout at the provider
+    switched off, or a provider that names no endpoint or cannot be reached just now."""
+    id_token = request.session.get("oidc_id_token")
+    if not (id_token and is_configured() and settings.OIDC_LOGOUT_AT_PROVIDER):
+        return None
+    endpoint = settings.OIDC_END_SESSION_ENDPOINT
+    if not endpoint:
+        try:
+            endpoint = provider_metadata().get("end_session_endpoint") or ""
+        except LoginRefused:
+            return None
+    if not endpoint:
+        return None
+    params = urlencode(
+        {
+            "id_token_hint": id_token,
+            "client_id": settings.OIDC_RP_CLIENT_ID,
+            "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
+        }
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{params}"
 
 
 class Backend(OIDCAuthenticationBackend):

@@ -36,6 +36,10 @@ from institutioner.sso.services import LoginRefused
 logger = logging.getLogger(__name__)
 
 REAUTH_KEY = "sso_reauth_states"
+# After a refused login the next one asks the provider for a login (`prompt=login`): the person
+# the provider still knows was refused, and on a shared computer the next person would otherwise
+# be sent back as them, and refused again, with no way to log in as themselves.
+PROMPT_LOGIN_KEY = "sso_prompt_login"
 
 
 def _safe_next(request, url: str | None) -> str | None:
@@ -61,6 +65,7 @@ class AuthenticateView(oidc_views.OIDCAuthenticationRequestView):
             messages.error(request, _("Login with the municipality's identity provider is off."))
             return redirect("login")
         self.purpose = request.GET.get("reauth", "")[:60]
+        self.prompt_login = bool(request.session.get(PROMPT_LOGIN_KEY))
         if self.purpose and not request.user.is_authenticated:
             return redirect("login")
         try:
@@ -80,6 +85,8 @@ class AuthenticateView(oidc_views.OIDCAuthenticationRequestView):
         params = dict(super().get_extra_params(request))
         if self.purpose:
             params.update({"prompt": "login", "max_age": "0"})
+        elif self.prompt_login:
+            params["prompt"] = "login"
         return params
 
 
@@ -111,6 +118,7 @@ class CallbackView(oidc_views.OIDCAuthenticationCallbackView):
     def login_success(self):
         if self.reauth is not None:
             return self._reauthenticated(self.reauth)
+        self.request.session.pop(PROMPT_LOGIN_KEY, None)
         return super().login_success()
 
     def login_failure(self):
@@ -131,6 +139,7 @@ class CallbackView(oidc_views.OIDCAuthenticationCallbackView):
     def _refused(self, message: str):
         if self.request.user.is_authenticated:
             auth.logout(self.request)
+        self.request.session[PROMPT_LOGIN_KEY] = True
         messages.error(self.request, message)
         return redirect("login")
 
@@ -191,6 +200,7 @@ class SamlLoginView(saml2_views.LoginView):
             messages.error(request, _("Login with the municipal access control is off."))
             return redirect("login")
         self.purpose = request.GET.get("reauth", "")[:60]
+        self.prompt_login = bool(request.session.get(PROMPT_LOGIN_KEY))
         if self.purpose and not request.user.is_authenticated:
             return redirect("login")
         self.message_id = sid()
@@ -215,7 +225,7 @@ class SamlLoginView(saml2_views.LoginView):
 
     def load_sso_kwargs(self, sso_kwargs):
         sso_kwargs["message_id"] = self.message_id
-        if self.purpose:
+        if self.purpose or self.prompt_login:
             sso_kwargs["force_authn"] = "true"
 
 
@@ -242,6 +252,9 @@ class SamlAcsView(saml2_views.AssertionConsumerServiceView):
         if not saml.assertion_first_use(assertion.id, seconds=seconds + 300):
             self.replayed = True
             raise ValueError("assertion already used")
+
+    def post_login_hook(self, request, user, session_info) -> None:
+        request.session.pop(PROMPT_LOGIN_KEY, None)
 
     def handle_acs_failure(self, request, exception=None, status=403, **kwargs):
         logger.warning("SAML login refused: %r", exception)
@@ -298,6 +311,7 @@ class SamlAcsView(saml2_views.AssertionConsumerServiceView):
     def _refused(self, message: str):
         if self.request.user.is_authenticated:
             auth.logout(self.request)
+        self.request.session[PROMPT_LOGIN_KEY] = True
         messages.error(self.request, message)
         return redirect("login")
 

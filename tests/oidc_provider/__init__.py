@@ -46,6 +46,10 @@ class Provider:
                 "client_id": CLIENT_ID,
                 "client_secret": CLIENT_SECRET,
                 "redirect_uris": redirect_uris,
+                # Where the provider may send a person after logging out (the login page).
+                "post_logout_redirect_uris": [
+                    uri.replace("/oidc/callback/", "/konto/log-ind/") for uri in redirect_uris
+                ],
                 "token_endpoint_auth_method": "client_secret_post",
             },
             {
@@ -142,6 +146,22 @@ class Browser:
             if not url.startswith(self.provider.issuer):
                 return url
         raise AssertionError("too many redirects at the provider")
+
+    def sign_out(self, logout_url: str) -> str:
+        """Open the provider's logout address, confirm ("Yes, sign me out") and return the
+        address the provider sends the person back to."""
+        response = self.session.get(logout_url, allow_redirects=False, timeout=5)
+        form = re.search(r'<form[^>]*action="([^"]+)"', response.text)
+        assert form is not None, response.text[:500]
+        action = urljoin(logout_url, form.group(1))
+        hidden = dict(
+            re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', response.text)
+        )
+        response = self.session.post(
+            action, data={**hidden, "logout": "yes"}, allow_redirects=False, timeout=5
+        )
+        assert response.is_redirect, response.text[:500]
+        return urljoin(action, response.headers["Location"])
 
 
 def code_of(url: str) -> str:

@@ -542,3 +542,24 @@ def test_the_pedagogist_sees_who_read_her_agreements(
     client.force_login(world.outsider_pedagogist.user)
     shown = [row["entry"].pk for row in client.get(MINE).context["rows"]]
     assert not {row.pk for row in rows} & set(shown)
+
+
+def test_the_data_protection_officer_sees_what_retention_would_take(client, world):
+    """QA (go-live): the officer, who answers for how long personal data is kept, got 404 on
+    Drift → Sletning (counts only, no one's data), which only the administration could open."""
+    officer = factories.UserFactory(name="Dorte Databeskyttelse", role=Role.STAFF)
+    officer.user_permissions.add(Permission.objects.get(codename="search_access_log"))
+    client.force_login(officer)
+    page = client.get(SEARCH).content.decode()
+    assert reverse("retention_preview") in page
+    response = client.get(reverse("retention_preview"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Sletning: hvad en kørsel ville tage nu" in page
+    assert reverse("operations") not in page and reverse("access_log_search") in page
+    # The rest of Drift stays the administration's.
+    assert client.get(reverse("operations")).status_code == 404
+    # A leader with the permission ticked is no officer (as for the log itself).
+    world.leader.user_permissions.add(Permission.objects.get(codename="search_access_log"))
+    client.force_login(world.leader)
+    assert client.get(reverse("retention_preview")).status_code == 404

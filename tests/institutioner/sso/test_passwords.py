@@ -125,3 +125,23 @@ def test_others_and_identity_provider_sessions_need_no_totp(client, world, totp_
     session["oidc_id_token_expiration"] = 2**40
     session.save()
     assert client.get("/").status_code == 200
+
+
+def test_the_password_cannot_be_changed_before_the_code(client, world, totp_on):
+    """QA (go-live): the password page was open between the password and the code, so a stolen
+    password alone could change the administrator's password (and shut the owner out)."""
+    TOTPDevice.objects.create(user=world.administrator, name="app", confirmed=True)
+    log_in(client, world.administrator.email)
+    response = client.get("/konto/adgangskode/skift/")
+    assert response.status_code == 302 and response["Location"].startswith("/konto/totp/")
+    response = client.post(
+        "/konto/adgangskode/skift/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "en-helt-ny-kode-2026",
+            "new_password2": "en-helt-ny-kode-2026",
+        },
+    )
+    assert response.status_code == 302 and response["Location"].startswith("/konto/totp/")
+    world.administrator.refresh_from_db()
+    assert world.administrator.check_password(PASSWORD)

@@ -242,3 +242,19 @@ def test_saml_is_off_unless_configured(client, db):
     response = client.get("/saml2/log-ind/")
     refused_with(client, response, "er slået fra")
     assert client.get("/saml2/metadata/").status_code == 404
+
+
+def test_after_a_refusal_the_next_login_is_asked_for_again(client, saml_idp, world, kombit_groups):
+    """QA (go-live): after a refused login the provider sent the same person straight back, so
+    on a shared computer the next person was refused as them and could not log in at all."""
+    saml_idp.account = lene(privileges_value="ukendt-gruppe")
+    response, _ = log_in(client)
+    refused_with(client, response, "giver ikke adgang til dette system")
+    saml_idp.account = lene()
+    response, _ = log_in(client)
+    assert saml_idp.requests[-1].force_authn == "true"
+    assert response.status_code == 302 and SESSION_KEY in client.session
+    # Once in, the logins after it are ordinary again.
+    client.logout()
+    log_in(client)
+    assert saml_idp.requests[-1].force_authn is None

@@ -3,6 +3,7 @@ can go wrong: each gives a Danish message on the login page and no session."""
 
 import time
 
+import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
@@ -249,3 +250,65 @@ def test_a_session_not_due_a_refresh_never_waits_for_the_provider(
     began = time.monotonic()
     assert client.get("/").status_code == 200
     assert time.monotonic() - began < 0.5
+
+
+def test_logging_out_ends_the_session_at_the_provider_too(client, oidc_idp, world, groups):
+    """QA (go-live): logging out ended only this site's session. On an institution's shared
+    computer the next person who chose "Log ind med kommunens login" was let in at once as the
+    one before, since the provider still knew them."""
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-ledere-mariehoenen"]}})
+    browser = Browser(oidc_idp)
+    client.get(browser.sign_in(start(client), "a1b2-lene"))
+    assert SESSION_KEY in client.session
+    # Without logging out, the provider lets the same browser in again without asking.
+    assert browser.sign_in(start(client), None).startswith("http://testserver/oidc/callback/")
+
+    response = client.post("/konto/log-ud/")
+    assert SESSION_KEY not in client.session
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{oidc_idp.issuer}/session/end?")
+    assert "id_token_hint=" in response["Location"]
+    back = browser.sign_out(response["Location"])
+    assert back == "http://testserver/konto/log-ind/"
+    # The next person at this computer is asked to log in.
+    with pytest.raises(AssertionError, match="asked for a login"):
+        browser.sign_in(start(client), None)
+
+
+def test_a_password_session_logs_out_here_only(client, oidc_idp, world):
+    client.force_login(world.leader)
+    response = client.post("/konto/log-ud/")
+    assert response.status_code == 302 and response["Location"] == "/konto/log-ind/"
+    assert SESSION_KEY not in client.session
+
+
+def test_logout_at_the_provider_can_be_switched_off(client, oidc_idp, world, groups, settings):
+    settings.OIDC_LOGOUT_AT_PROVIDER = False
+    oidc_idp.set_accounts({"a1b2-lene": {**LENE, "groups": ["indsats-ledere-mariehoenen"]}})
+    log_in(client, oidc_idp, "a1b2-lene")
+    response = client.post("/konto/log-ud/")
+    assert response["Location"] == "/konto/log-ind/"
+    assert SESSION_KEY not in client.session
+
+
+def test_after_a_refusal_the_provider_asks_for_a_login_again(client, oidc_idp, world, groups):
+    """QA (go-live): a person the provider knows but this system refuses (no mapped group) kept
+    their session at the provider, so the next person at a shared computer who chose "Log ind
+    med kommunens login" was sent back as them and refused again, with no way to log in."""
+    oidc_idp.set_accounts(
+        {
+            "eve": {**LENE, "email": "eve@kommune.dk", "groups": ["ukendt-gruppe"]},
+            "a1b2-lene": {**LENE, "groups": ["indsats-ledere-mariehoenen"]},
+        }
+    )
+    browser = Browser(oidc_idp)
+    response = client.get(browser.sign_in(start(client), "eve"))
+    refused_with(client, response, "giver ikke adgang til dette system")
+    authorize = start(client)
+    assert "prompt=login" in authorize
+    with pytest.raises(AssertionError, match="asked for a login"):
+        browser.sign_in(authorize, None)
+    # Until someone logs in.
+    client.get(browser.sign_in(start(client), "a1b2-lene"))
+    assert client.session[SESSION_KEY] == str(User.objects.get(email=LENE["email"]).pk)
+    assert "prompt=login" not in start(client)
