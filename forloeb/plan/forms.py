@@ -174,14 +174,21 @@ class AbsenceShortenForm(forms.Form):
         }
         super().__init__(*args, **kwargs)
         self.absence = absence
+        # The date pickers (on a phone, the only way to type a date) offer the recorded period.
         if absence.repeat == AbsenceRepeat.NONE:
             del self.fields["repeat_until"]
             for name in ("starts_on", "ends_on"):
                 self.fields[name].required = True
+                self.fields[name].widget.attrs.update(
+                    min=absence.starts_on.isoformat(), max=absence.ends_on.isoformat()
+                )
         else:
             del self.fields["starts_on"]
             del self.fields["ends_on"]
             self.fields["repeat_until"].required = True
+            self.fields["repeat_until"].widget.attrs.update(
+                min=absence.ends_on.isoformat(), max=absence.repeat_until.isoformat()
+            )
 
     def shorten_input(self) -> ShortenInput:
         data = self.cleaned_data

@@ -59,7 +59,11 @@ def test_coming_back_early_frees_the_days_and_tells_the_leader(client, world):
 
     client.force_login(world.pedagogist.user)
     url = reverse("absence_shorten", args=[absence.pk])
-    assert client.get(url).status_code == 200
+    form = client.get(url).content.decode()
+    # The date pickers offer the recorded period only.
+    friday = monday + timedelta(days=4)
+    assert form.count(f'min="{monday.isoformat()}"') == 2
+    assert form.count(f'max="{friday.isoformat()}"') == 2
     response = client.post(
         url, {"starts_on": monday.isoformat(), "ends_on": (monday + timedelta(days=1)).isoformat()}
     )
