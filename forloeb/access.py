@@ -697,6 +697,12 @@ ACCESS_LOG = {
     ),
     "absence_list": log.search(title=pgettext_lazy("access log page", "Absence")),
     "absence_create": log.view(title=pgettext_lazy("access log page", "Recording absence")),
+    # Shortening one shows the absence (its kind and note): it concerns its pedagogist.
+    "absence_shorten": log.view(
+        "forloeb.Absence",
+        concerns=lambda absence: [absence.pedagogist.user_id],
+        title=pgettext_lazy("access log page", "Absence"),
+    ),
     "calendar_feed": log.download(
         "forloeb.CalendarFeed", title=pgettext_lazy("access log page", "Calendar subscription")
     ),

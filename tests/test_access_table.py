@@ -131,6 +131,23 @@ def _visitation(world):
     return made
 
 
+def _pedagogists_absence(world):
+    """A week of absence of the world's pedagogist, two weeks ahead (whole days)."""
+    from forloeb.models import Absence, AbsenceKind
+
+    made = getattr(world, "absence", None)
+    if made is None:
+        monday = timezone.localdate() + timedelta(days=14 - timezone.localdate().weekday())
+        made = world.absence = Absence.objects.create(
+            pedagogist=world.pedagogist,
+            kind=AbsenceKind.COURSE,
+            starts_on=monday,
+            ends_on=monday + timedelta(days=4),
+            created_by=world.pedagogist.user,
+        )
+    return made
+
+
 def this_week(world):
     year, week, _day = timezone.localdate().isocalendar()
     return {"year": year, "week": week}
@@ -405,6 +422,11 @@ RULES = {
     "absence_list": (no_kwargs, {**signed_in(404), "pedagogist": 200, "administration": 200}),
     "absence_create": (no_kwargs, {**signed_in(404), "pedagogist": 200, "administration": 200}),
     "absence_cancel": (lambda w: {"pk": 1}, everyone(405)),
+    # Shortening: her own absence, or anyone's by the administration; 404 to everyone else.
+    "absence_shorten": (
+        lambda w: {"pk": _pedagogists_absence(w).pk},
+        {**signed_in(404), "pedagogist": 200, "administration": 200},
+    ),
     # One-off changes: the course's pedagogist and the administration change the plan, a leader
     # of the institution proposes (the form's own page; it also sits on the course's page).
     "plan_change_create": (

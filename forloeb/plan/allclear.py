@@ -87,10 +87,11 @@ def _meeting_savers(meetings: list, since) -> dict[int, int]:
     return savers
 
 
-def absence_all_clear(absence: Absence, *, actor: User) -> list[Notification]:
+def absence_all_clear(absence: Absence, *, actor: User, key: str = "") -> list[Notification]:
     """Tell whoever was warned of something planned onto the (now cancelled) absence that it
     can go ahead (see the module's doc). Inside the cancelling transaction; returns the
-    messages queued (none the second time)."""
+    messages queued (none the second time). `key`: the days a shortening gave back (an absence
+    shortened twice, then cancelled, tells of each part once)."""
     today = timezone.localdate()
     first, last = max(today, absence.starts_on), last_day_of(absence)
     if absence.cancelled_at is None or last < first:
@@ -153,7 +154,7 @@ def absence_all_clear(absence: Absence, *, actor: User) -> list[Notification]:
             },
             concerns=absence,
             url=reverse("week_plan", args=[year, week]),
-            dedupe_key=f"{TEMPLATE}:{absence.pk}:{user_id}",
+            dedupe_key=f"{TEMPLATE}:{absence.pk}:{user_id}" + (f":{key}" if key else ""),
             app_only=True,
         )
         if note is not None:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from forloeb.models import AbsenceKind, AbsenceRepeat, PlanChangeKind
-from forloeb.plan.services import AbsenceInput, ChangeInput
+from forloeb.plan.services import AbsenceInput, ChangeInput, ShortenInput
 from institutioner.inputs import IdChoiceField
 from institutioner.models import Pedagogist
 from institutioner.textlimits import SHORT, TextField
@@ -142,3 +142,58 @@ class PlanChangeDeclineForm(forms.Form):
             "The leader reads it with your answer, on the course's page and in the message."
         ),
     )
+
+
+class AbsenceShortenForm(forms.Form):
+    """A shorter period for a recorded absence: the first and last day of one that does not
+    repeat, the last repetition of one that does (its days each time stay)."""
+
+    starts_on = forms.DateField(
+        label=_("First day"), widget=DATE, required=False, validators=[validate_plausible_date]
+    )
+    ends_on = forms.DateField(
+        label=_("Last day"),
+        widget=DATE,
+        required=False,
+        validators=[validate_plausible_date],
+        help_text=_("Back early? The last day of the absence."),
+    )
+    repeat_until = forms.DateField(
+        label=_("Repeats until"),
+        widget=DATE,
+        required=False,
+        validators=[validate_plausible_date],
+        help_text=_("The repetitions that start after this day fall away."),
+    )
+
+    def __init__(self, *args, absence, **kwargs):
+        kwargs["initial"] = {
+            "starts_on": absence.starts_on,
+            "ends_on": absence.ends_on,
+            "repeat_until": absence.repeat_until,
+        }
+        super().__init__(*args, **kwargs)
+        self.absence = absence
+        # The date pickers (on a phone, the only way to type a date) offer the recorded period.
+        if absence.repeat == AbsenceRepeat.NONE:
+            del self.fields["repeat_until"]
+            for name in ("starts_on", "ends_on"):
+                self.fields[name].required = True
+                self.fields[name].widget.attrs.update(
+                    min=absence.starts_on.isoformat(), max=absence.ends_on.isoformat()
+                )
+        else:
+            del self.fields["starts_on"]
+            del self.fields["ends_on"]
+            self.fields["repeat_until"].required = True
+            self.fields["repeat_until"].widget.attrs.update(
+                min=absence.ends_on.isoformat(), max=absence.repeat_until.isoformat()
+            )
+
+    def shorten_input(self) -> ShortenInput:
+        data = self.cleaned_data
+        return ShortenInput(
+            starts_on=data.get("starts_on") or self.absence.starts_on,
+            ends_on=data.get("ends_on") or self.absence.ends_on,
+            repeat_until=data.get("repeat_until"),
+        )

@@ -227,10 +227,179 @@ def absence_cancel(*, actor: User, absence_id: int) -> Absence:
     return absence
 
 
-def _tell_leaders(absence: Absence, *, template: str) -> int:
+@dataclass(frozen=True)
+class ShortenInput:
+    """The absence's new period: the first and last day (one that does not repeat) or the last
+    repetition (one that repeats: each repetition's days stay as they are)."""
+
+    starts_on: date
+    ends_on: date
+    repeat_until: date | None = None
+
+
+def _freed_parts(absence: Absence, data: ShortenInput) -> list[Absence]:
+    """The days the shortening gives back, as absences (never saved) of the same pedagogist,
+    kind and times: what is told of, exactly as a cancelled absence of those days would be."""
+
+    def part(**dates) -> Absence:
+        return Absence(
+            pk=absence.pk,
+            pedagogist=absence.pedagogist,
+            kind=absence.kind,
+            time_from=absence.time_from,
+            time_to=absence.time_to,
+            created_by_id=absence.created_by_id,
+            created_at=absence.created_at,
+            cancelled_at=timezone.now(),
+            **dates,
+        )
+
+    if absence.repeat == AbsenceRepeat.NONE:
+        parts = []
+        if data.starts_on > absence.starts_on:
+            parts.append(
+                part(starts_on=absence.starts_on, ends_on=data.starts_on - timedelta(days=1))
+            )
+        if data.ends_on < absence.ends_on:
+            parts.append(part(starts_on=data.ends_on + timedelta(days=1), ends_on=absence.ends_on))
+        return parts
+    assert absence.repeat_until is not None and data.repeat_until is not None
+    step = timedelta(days=7 if absence.repeat == AbsenceRepeat.WEEKLY else 14)
+    span = absence.ends_on - absence.starts_on
+    start = absence.starts_on
+    while start <= data.repeat_until:
+        start += step
+    if start > absence.repeat_until:
+        return []
+    return [
+        part(
+            starts_on=start,
+            ends_on=start + span,
+            repeat=absence.repeat,
+            repeat_until=absence.repeat_until,
+        )
+    ]
+
+
+def _validate_shorten(absence: Absence, data: ShortenInput) -> None:
+    errors: dict[str, list[str]] = defaultdict(list)
+    day = "%d.%m.%Y"
+    if absence.repeat == AbsenceRepeat.NONE:
+        if data.ends_on < data.starts_on:
+            errors["ends_on"].append(_("The absence cannot end before it starts."))
+        elif data.starts_on < absence.starts_on or data.ends_on > absence.ends_on:
+            errors["ends_on"].append(
+                _(
+                    "An absence can only be shortened here: choose days from %(first)s to "
+                    "%(last)s. For more days, record another absence."
+                )
+                % {"first": absence.starts_on.strftime(day), "last": absence.ends_on.strftime(day)}
+            )
+        elif (data.starts_on, data.ends_on) == (absence.starts_on, absence.ends_on):
+            errors["ends_on"].append(
+                _("The period is as before: choose a later first day or an earlier last day.")
+            )
+    else:
+        assert absence.repeat_until is not None
+        if data.repeat_until is None:
+            errors["repeat_until"].append(_("Fill in the day of the last repetition."))
+        elif data.repeat_until < absence.ends_on:
+            errors["repeat_until"].append(
+                _(
+                    "The last repetition cannot be before the first one ends (%(day)s); to take "
+                    "away every repetition, cancel the absence."
+                )
+                % {"day": absence.ends_on.strftime(day)}
+            )
+        elif data.repeat_until > absence.repeat_until:
+            errors["repeat_until"].append(
+                _(
+                    "An absence can only be shortened here: choose a day up to %(last)s. For "
+                    "more repetitions, record another absence."
+                )
+                % {"last": absence.repeat_until.strftime(day)}
+            )
+        elif not _freed_parts(absence, data):
+            errors["repeat_until"].append(
+                _("No repetition falls away: choose a day before the start of the last repetition.")
+            )
+    if not errors:
+        shortened = Absence(
+            starts_on=data.starts_on if absence.repeat == AbsenceRepeat.NONE else absence.starts_on,
+            ends_on=data.ends_on if absence.repeat == AbsenceRepeat.NONE else absence.ends_on,
+            repeat=absence.repeat,
+            repeat_until=data.repeat_until if absence.repeat != AbsenceRepeat.NONE else None,
+        )
+        if not selectors.counted_days(shortened):
+            errors["ends_on"].append(
+                _(
+                    "The shortened absence falls only on weekend days or public holidays and "
+                    "counts no hours; cancel the absence instead."
+                )
+            )
+    if errors:
+        raise ValidationError(dict(errors))
+
+
+@transaction.atomic
+def absence_shorten(*, actor: User, absence_id: int, data: ShortenInput) -> Absence:
+    """Shorten a recorded absence (she came back early, or it was recorded too long): a later
+    first day, an earlier last day or, for one that repeats, an earlier last repetition. The
+    days it gives back are free again in the week plan, the calendars and the dashboards, and
+    whoever cancelling would tell is told of those days exactly so: the leaders of the practice
+    days from today, the administration of the intake meetings it no longer keeps from being
+    held, whoever was warned of something planned onto them. Longer is never allowed here: new
+    days are a new absence, which tells the leaders of them.
+
+    The caller has decided that `actor` may (the pedagogist herself or the administration,
+    forloeb/access.py)."""
+    absence = (
+        Absence.objects.select_for_update(of=("self",))
+        .select_related("pedagogist__user")
+        .get(pk=absence_id)
+    )
+    if absence.cancelled_at is not None:
+        raise StateError(_("This absence has already been cancelled."))
+    _validate_shorten(absence, data)
+    freed = _freed_parts(absence, data)
+    before = (absence.starts_on, absence.ends_on, absence.repeat_until)
+    if absence.repeat == AbsenceRepeat.NONE:
+        absence.starts_on, absence.ends_on = data.starts_on, data.ends_on
+    else:
+        absence.repeat_until = data.repeat_until
+    absence._change_reason = "shortened"  # type: ignore[attr-defined]
+    absence.save(update_fields=["starts_on", "ends_on", "repeat_until"])
+    today = timezone.localdate()
+    told = 0
+    cleared: list = []
+    past: set[date] = set()
+    for part in freed:
+        # One message per leader and shortening (a later cancel, or a second shortening, tells
+        # of its own days).
+        key = f"{part.starts_on:%Y%m%d}-{before[1]:%Y%m%d}"
+        told += _tell_leaders(part, template="absence_cancelled", shortened=key)
+        cleared += plan_meetings.tell_administration_clear(
+            part, plan_meetings.meetings_in_absence(part, first=today), actor=actor
+        )
+        plan_allclear.absence_all_clear(part, actor=actor, key=key)
+        past |= {
+            monday_of(day) for day in selectors.counted_days(part, last=today - timedelta(days=1))
+        }
+    absence.leaders_told = told  # type: ignore[attr-defined]
+    absence.meetings_cleared = cleared  # type: ignore[attr-defined]
+    absence.saved_weeks = sorted(  # type: ignore[attr-defined]
+        WeekSheet.objects.filter(
+            pedagogist_id=absence.pedagogist_id, week_start__in=past
+        ).values_list("week_start", flat=True)
+    )
+    return absence
+
+
+def _tell_leaders(absence: Absence, *, template: str, shortened: str = "") -> int:
     """One message per leader, listing the affected practice days and the intake meetings she
     takes part in at her institutions (a meeting in her absence should be moved); the number of
-    leaders told."""
+    leaders told. `shortened`: the days are those a shortening gave back (the message says it
+    was shortened, and has a key of its own)."""
     today = timezone.localdate()
     affected = [p for p in selectors.affected_practice_days(absence) if p.day >= today]
     meetings = plan_meetings.meetings_in_absence(absence, first=today)
@@ -268,10 +437,12 @@ def _tell_leaders(absence: Absence, *, template: str) -> int:
                 "days": days,
                 "meetings": hers,
                 "first_day": first,
+                "shortened": bool(shortened),
             },
             concerns=absence,
             url=_week_plan_url(first),
-            dedupe_key=f"{template}:{absence.pk}:{user_id}",
+            dedupe_key=f"{template}:{absence.pk}:{user_id}"
+            + (f":shortened:{shortened}" if shortened else ""),
         )
     return len(leaders)
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("plan/fravaer/", views.absence_list, name="absence_list"),
     path("plan/fravaer/ny/", views.absence_create, name="absence_create"),
     path("plan/fravaer/<int:pk>/annuller/", views.absence_cancel, name="absence_cancel"),
+    path("plan/fravaer/<int:pk>/forkort/", views.absence_shorten, name="absence_shorten"),
 ]
 urlpatterns += [
     path("forloeb/<int:pk>/plan/aendring/", views.plan_change_create, name="plan_change_create"),

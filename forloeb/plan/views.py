@@ -16,14 +16,20 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from forloeb import access
-from forloeb.models import CalendarFeed, FeedScope, PlanChangeKind
+from forloeb.models import AbsenceRepeat, CalendarFeed, FeedScope, PlanChangeKind
 from forloeb.plan import selectors as plan_selectors
 from forloeb.plan import services
 from forloeb.plan.calendar import area_feed, feed_ics
-from forloeb.plan.forms import AbsenceForm, PlanChangeDeclineForm, PlanChangeForm
+from forloeb.plan.forms import (
+    AbsenceForm,
+    AbsenceShortenForm,
+    PlanChangeDeclineForm,
+    PlanChangeForm,
+)
 from forloeb.plan.weekplan import week_plan as build_week_plan
 from indsats import access as indsats_access
 from institutioner import paging
+from institutioner.accesslog import services as access_log
 from institutioner.errors import StateError
 from institutioner.forms import add_errors
 from institutioner.inputs import whole_number
@@ -118,6 +124,14 @@ def absence_list(request):
         # what that does to the days past.
         absence.is_over = plan_selectors.last_day_of(absence) < today  # type: ignore[attr-defined]
         absence.has_begun = absence.starts_on < today  # type: ignore[attr-defined]
+        # A single day, or a single repetition, has nothing to shorten: it is cancelled.
+        absence.can_shorten = (  # type: ignore[attr-defined]
+            absence.ends_on > absence.starts_on
+            if absence.repeat_until is None
+            else absence.starts_on
+            + timedelta(days=7 if absence.repeat == AbsenceRepeat.WEEKLY else 14)
+            <= absence.repeat_until
+        )
     return render(request, "forloeb/plan/absence_list.html", {"absences": absences})
 
 
@@ -198,40 +212,85 @@ def absence_cancel(request, pk: int):
                 "have been told."
             )
         messages.success(request, done)
-        saved = getattr(absence, "saved_weeks", [])
-        if saved:
-            # Those sheets keep what was saved on them (hours once prefilled less the absence).
-            weeks = "; ".join(
-                _("week %(week)s, %(year)s")
-                % {"week": monday.isocalendar()[1], "year": monday.isocalendar()[0]}
-                for monday in saved
-            )
-            messages.info(
-                request,
-                ngettext(
-                    "The week sheet for %(weeks)s is already saved and keeps its hours; check "
-                    "them if the absence was taken off them.",
-                    "The week sheets for %(weeks)s are already saved and keep their hours; "
-                    "check them if the absence was taken off them.",
-                    len(saved),
-                )
-                % {"weeks": weeks},
-            )
-        for meeting in getattr(absence, "meetings_cleared", []):
-            messages.info(
-                request,
-                _(
-                    "The intake meeting %(day)s %(from)s–%(to)s at %(place)s can be held as "
-                    "planned; the administration has been told."
-                )
-                % {
-                    "day": date_format(timezone.localtime(meeting.starts_at), "l j. F"),
-                    "from": f"{timezone.localtime(meeting.starts_at):%H:%M}",
-                    "to": f"{timezone.localtime(meeting.ends_at):%H:%M}",
-                    "place": meeting.request.institution.name,
-                },
-            )
+        _freed_messages(request, absence)
     return redirect("absence_list")
+
+
+def _freed_messages(request, absence) -> None:
+    """After days of an absence are given back (cancelled or shortened): the saved week sheets
+    with days past that keep their hours, the intake meetings that can be held as planned."""
+    saved = getattr(absence, "saved_weeks", [])
+    if saved:
+        # Those sheets keep what was saved on them (hours once prefilled less the absence).
+        weeks = "; ".join(
+            _("week %(week)s, %(year)s")
+            % {"week": monday.isocalendar()[1], "year": monday.isocalendar()[0]}
+            for monday in saved
+        )
+        messages.info(
+            request,
+            ngettext(
+                "The week sheet for %(weeks)s is already saved and keeps its hours; check "
+                "them if the absence was taken off them.",
+                "The week sheets for %(weeks)s are already saved and keep their hours; "
+                "check them if the absence was taken off them.",
+                len(saved),
+            )
+            % {"weeks": weeks},
+        )
+    for meeting in getattr(absence, "meetings_cleared", []):
+        messages.info(
+            request,
+            _(
+                "The intake meeting %(day)s %(from)s–%(to)s at %(place)s can be held as "
+                "planned; the administration has been told."
+            )
+            % {
+                "day": date_format(timezone.localtime(meeting.starts_at), "l j. F"),
+                "from": f"{timezone.localtime(meeting.starts_at):%H:%M}",
+                "to": f"{timezone.localtime(meeting.ends_at):%H:%M}",
+                "place": meeting.request.institution.name,
+            },
+        )
+
+
+@login_required
+def absence_shorten(request, pk: int):
+    """A shorter period for a recorded absence (she came back early): the days given back are
+    free again, and whoever a cancel would tell of them is told."""
+    absence = access.get_absence_for(request.user, pk)
+    access_log.shown(request, absence)
+    if absence.cancelled_at is not None:
+        messages.info(request, _("This absence has already been cancelled."))
+        return redirect("absence_list")
+    form = AbsenceShortenForm(request.POST or None, absence=absence)
+    if request.method == "POST" and form.is_valid():
+        try:
+            absence = services.absence_shorten(
+                actor=request.user, absence_id=absence.pk, data=form.shorten_input()
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        except StateError as error:
+            messages.info(request, error.message)
+            return redirect("absence_list")
+        else:
+            messages.success(
+                request,
+                _("The absence is shortened; the leaders are told which days she comes after all.")
+                if getattr(absence, "leaders_told", 0)
+                else _(
+                    "The absence is shortened. The days given back hold no practice days ahead, "
+                    "so no leaders have been told."
+                ),
+            )
+            _freed_messages(request, absence)
+            return redirect("absence_list")
+    return render(
+        request,
+        "forloeb/plan/absence_shorten.html",
+        {"form": form, "absence": absence, "today": timezone.localdate()},
+    )
 
 
 # --- One-off changes to a course's plan (the form sits on the course's page) --------------------
@@ -286,6 +345,14 @@ def _warn_clashes(request, change) -> None:
         messages.warning(request, line)
 
 
+def _answered_url(request, change) -> str:
+    """Where an answer to a proposal goes back to: the start page it was given on, or the
+    course's page. Only these two (never an address sent with the form)."""
+    if request.POST.get("back") == "start":
+        return reverse("start")
+    return reverse("course_detail", args=[change.course_id]) + "#planens-aendringer"
+
+
 def _decide(request, pk: int, decide, done: str):
     change = access.get_plan_change_to_decide(request.user, pk)
     try:
@@ -297,7 +364,7 @@ def _decide(request, pk: int, decide, done: str):
     else:
         messages.success(request, done)
         _warn_clashes(request, decided)
-    return redirect(reverse("course_detail", args=[change.course_id]) + "#planens-aendringer")
+    return redirect(_answered_url(request, change))
 
 
 @require_POST
@@ -328,18 +395,19 @@ def plan_change_decline(request, pk: int):
             add_errors(form, error)
         except StateError as error:
             messages.error(request, error.message)
-            return redirect(
-                reverse("course_detail", args=[change.course_id]) + "#planens-aendringer"
-            )
+            return redirect(_answered_url(request, change))
         else:
             messages.success(request, _("The proposal is declined; the leader is told."))
-            return redirect(
-                reverse("course_detail", args=[change.course_id]) + "#planens-aendringer"
-            )
+            return redirect(_answered_url(request, change))
     return render(
         request,
         "forloeb/plan/decline_form.html",
-        {"change": change, "course": change.course, "form": form},
+        {
+            "change": change,
+            "course": change.course,
+            "form": form,
+            "back": "start" if request.POST.get("back") == "start" else "",
+        },
     )
 
 

@@ -188,3 +188,41 @@ def test_the_change_form_shows_only_the_fields_of_the_chosen_kind(
         expect(page.get_by_label("Begrundelse")).to_be_visible()
     assert serious_accessibility_violations(page) == []
     assert console_errors == []
+
+
+def test_the_pedagogist_declines_a_proposal_from_her_start_page_on_a_phone(
+    page, live_server, world, console_errors
+):
+    """The start page listed the leader's proposal with only a link: she answers it there, on a
+    phone, with why, and stays on the start page."""
+    from forloeb.models import PlanChange, PlanChangeStatus
+    from forloeb.plan import services
+    from forloeb.plan.services import ChangeInput
+
+    ag, _version = agreement(world, weekdays=(1,), time_from=time(9), time_to=time(12))
+    tuesday = date(christmas_year(), 12, 8)
+    tuesday += timedelta(days=(1 - tuesday.weekday()) % 7)
+    services.plan_change_make(
+        actor=world.leader,
+        course_id=ag.course.pk,
+        data=ChangeInput(kind="cancel", day=tuesday, reason="Udflugt med hele huset"),
+        proposal=True,
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url, "paula@example.dk", PASSWORD)
+    page.goto(live_server.url + "/")
+    waiting = page.locator("section[aria-labelledby=start-proposals]")
+    waiting.get_by_text("Afvis", exact=True).click()
+    waiting.get_by_label("Hvorfor afviser du? (valgfrit)").fill("Jeg er på kursus den dag.")
+    assert serious_accessibility_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    waiting.get_by_role("button", name="Afvis forslaget").click()
+    expect(page.get_by_text("Forslaget er afvist; lederen har fået besked.")).to_be_visible()
+    assert page.url == live_server.url + "/"
+    expect(page.locator("section[aria-labelledby=start-proposals]")).to_have_count(0)
+    change = PlanChange.objects.get()
+    assert (change.status, change.decline_reason) == (
+        PlanChangeStatus.DECLINED,
+        "Jeg er på kursus den dag.",
+    )
+    assert console_errors == []
