@@ -220,20 +220,38 @@ PLAUSIBLE_YEARS_BACK = 5
 PLAUSIBLE_YEARS_AHEAD = 5
 
 
-def validate_plausible_date(value: date) -> None:
-    """Refuse a date more than a few years from today (1899-01-01, 2100-01-01)."""
+def plausible_range() -> tuple[date, date]:
+    """The first and the last day validate_plausible_date takes today."""
     today = timezone.localdate()
     earliest = today.replace(year=today.year - PLAUSIBLE_YEARS_BACK, day=1)
     latest = today.replace(year=today.year + PLAUSIBLE_YEARS_AHEAD, day=1)
+    return earliest, latest
+
+
+def plausible_range_message() -> str:
+    earliest, latest = plausible_range()
+    return _("Choose a date between %(earliest)s and %(latest)s.") % {
+        "earliest": formats.date_format(earliest, "SHORT_DATE_FORMAT"),
+        "latest": formats.date_format(latest, "SHORT_DATE_FORMAT"),
+    }
+
+
+def year_outside_message(year: str) -> str:
+    """The first sentence for a date whose year a form does not take (9999, 10000, 0000): it
+    names the year, so the leader sees it is the year and not the day or the month that is
+    wrong."""
+    return _("The year %(year)s is outside the years this form takes.") % {"year": year}
+
+
+def validate_plausible_date(value: date) -> None:
+    """Refuse a date more than a few years from today (1899-01-01, 2100-01-01). A date in a
+    year outside the range (9999) is told so first."""
+    earliest, latest = plausible_range()
     if not earliest <= value <= latest:
-        raise ValidationError(
-            _("Choose a date between %(earliest)s and %(latest)s.")
-            % {
-                "earliest": formats.date_format(earliest, "SHORT_DATE_FORMAT"),
-                "latest": formats.date_format(latest, "SHORT_DATE_FORMAT"),
-            },
-            code="implausible_date",
-        )
+        message = plausible_range_message()
+        if not earliest.year <= value.year <= latest.year:
+            message = f"{year_outside_message(str(value.year))} {message}"
+        raise ValidationError(message, code="implausible_date")
 
 
 _PHONE = re.compile(r"\+?[0-9][0-9 ()./-]*")
