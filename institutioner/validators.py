@@ -12,18 +12,19 @@ from django.utils.translation import gettext_lazy as _
 # separators, four digits (optionally split in two); not part of a longer number. Separators as
 # Word, Outlook and phones write them: hyphen-minus, the Unicode hyphens and dashes (U+2010-2015,
 # Word's non-breaking hyphen among them), the minus sign, slash, dot, underscore and any space;
-# between the date and the four digits a plus, too ("010190+1234", the sign older CPR
-# certificates used for someone born before 1900). Digits of any script count (full-width ones
-# from a Japanese keyboard, too). Not the end of a dotted series: in "1.2.26 1200-1400" the 26
-# is a year, "26 1200-1400" no CPR number; and not followed by more of a time or a decimal
-# number ("Møde 26.01 12.00-14.00": "14" is an hour, "14.00" goes on).
+# between the date and the four digits a plus, too ("010190+1234", as a Swedish personal
+# number is written for someone over 100). Digits of any script count (full-width ones from a
+# Japanese keyboard, too). Not the end of a dotted series: in "1.2.26 1200-1400" the 26
+# is a year, "26 1200-1400" no CPR number; and not followed by more of a time ("Møde 26.01
+# 12.00-14.00": "14" is an hour, "14.00" goes on). A comma is no such sign: in a list,
+# "070589-1234,070590-1234", each number is found.
 _SEP = r"[\s._/\u2010-\u2015\u2212-]"
 _SERIAL_SEP = r"[\s._/+\u2010-\u2015\u2212-]"
 _DATE_SEP = r"[./‐-―−-]"
 _CPR_LIKE = re.compile(
     rf"(?<!\d)(?<!\d{_DATE_SEP})(?P<day>\d{{2}})(?P<s1>{_SEP}?)(?P<month>\d{{2}})(?P<s2>{_SEP}?)"
     rf"(?P<year>\d{{2}})(?P<between>{_SERIAL_SEP}{{0,3}})(?P<serial>\d{{2}}(?P<s4>{_SEP}?)\d{{2}})"
-    rf"(?!\d)(?![.,:]\d)"
+    rf"(?!\d)(?![.:]\d)"
 )
 # The same ten digits with a separator between every one of them, "0 1 0 2 0 3 1 2 3 4" or
 # "0.1.0.2.0.3.1.2.3.4": the same separator throughout, up to three between the date and the
@@ -44,7 +45,7 @@ _CPR_SPACED = re.compile(
 _CPR_SHORT_DATE = re.compile(
     rf"(?<!\d)(?<!\d{_DATE_SEP})(?P<day>\d{{1,2}})(?P<sep>{_DATE_SEP})(?P<month>\d{{1,2}})"
     rf"(?P=sep)(?P<year>\d{{4}}|\d{{2}})"
-    rf"(?P<between>\s{{0,2}}[/+‐-―−-]\s{{0,2}}|\s{{1,2}})(?P<serial>\d{{4}})(?!\d)(?![.,:]\d)"
+    rf"(?P<between>\s{{0,2}}[/+‐-―−-]\s{{0,2}}|\s{{1,2}})(?P<serial>\d{{4}})(?!\d)(?![.:]\d)"
 )
 # What follows four digits that makes them a time or an amount, not a serial number: the end of
 # a time range ("1.2.26 1200-1400", "10.01.26 0800 - 1600", "1200-14.30") or a currency

@@ -159,7 +159,7 @@ def test_short_dates_that_are_no_cpr_are_allowed(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "010190+1234",  # a plus before the serial number, as older certificates wrote it
+        "010190+1234",  # a plus before the serial number
         "cpr 010190 + 1234",
         "1.1.90+1234",
         "01.01.1990-1234",  # a four-digit year
@@ -177,6 +177,8 @@ def test_short_dates_that_are_no_cpr_are_allowed(text):
         "1.1.10 5123",  # serial 5 and year 10: 2010
         "01.01.90 1234",
         "010190-1234 kl. 12",
+        "070589-1234,070590-1234",  # a list: the comma before a digit ends no time or decimal
+        "1.1.90-1234,1.2.90-1234",
     ],
 )
 def test_cpr_with_a_plus_a_four_digit_year_or_a_space_is_found(text):
