@@ -10,6 +10,13 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from institutioner.validators import (
+    plausible_range_message,
+    validate_plausible_date,
+    year_outside_message,
+)
 
 # An id or a page number never needs more digits than a PostgreSQL bigint holds.
 MAX_DIGITS = 18
@@ -116,3 +123,44 @@ class DecimalCommaField(forms.DecimalField):
             super().run_validators(value)
         except ValidationError as error:
             raise ValidationError(error.error_list[:1]) from None
+
+
+# A date as the forms read it (config/formats/da: 24.12.2026, 24-12-2026, 24/12/2026, 2026-12-24)
+# with a year of any number of digits: a browser's date picker takes years up to 275760.
+_ANY_YEAR_DATE = re.compile(
+    r"^\s*(?:[0-9]{1,2}([./-])[0-9]{1,2}\1(?P<year>[0-9]+)"
+    r"|(?P<iso_year>[0-9]+)-[0-9]{1,2}-[0-9]{1,2})\s*$"
+)
+
+
+def out_of_range_year(value: object) -> str | None:
+    """The year as written when `value` is a date but for a year Python's dates do not hold
+    (0000, 10000 and beyond), else None."""
+    match = _ANY_YEAR_DATE.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    year = match["year"] or match["iso_year"]
+    if len(year) <= 2 or 1 <= int(year) <= 9999:
+        return None
+    return year
+
+
+class DayField(forms.DateField):
+    """A date field whose message for a year it cannot take (31.12.10000, 0000-01-01) says it
+    is the year: Django's own, "Indtast en gyldig dato.", reads as if the day or the month were
+    wrong. With validate_plausible_date the message gives the dates the field takes (as that
+    validator does for 9999); without, it asks for a year of four digits."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            year = out_of_range_year(value)
+            if year is None:
+                raise
+        if validate_plausible_date in self.validators:
+            advice = plausible_range_message()
+        else:
+            advice = str(_("Write the year with four digits."))
+        message = f"{year_outside_message(year)} {advice}"
+        raise ValidationError(message, code="year_outside")

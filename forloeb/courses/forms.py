@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forloeb.models import Decision, Phase, Scale
 from indsats.models import LearningTheme, PracticeRole
+from institutioner.inputs import DayField
 from institutioner.textlimits import LINE, LONG, MEDIUM, TextField
 from institutioner.validators import (
     validate_no_cpr,
@@ -14,7 +15,7 @@ from institutioner.validators import (
 
 
 class NoteForm(forms.Form):
-    day = forms.DateField(
+    day = DayField(
         label=_("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[validate_plausible_date],
@@ -50,7 +51,7 @@ class NoteForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-    held_on = forms.DateField(
+    held_on = DayField(
         label=_("Held on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[validate_plausible_date],
@@ -127,7 +128,7 @@ class EvaluationForm(forms.Form):
 
 
 class EvaluationAddForm(forms.Form):
-    due_on = forms.DateField(
+    due_on = DayField(
         label=_("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[validate_plausible_date],

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from forloeb.hours.weeks import CATEGORIES, Grid, GridRow, sheet_stamp
-from institutioner.inputs import plain_decimal_text
+from institutioner.inputs import DayField, plain_decimal_text
 from institutioner.models import format_decimal
 from institutioner.textlimits import LINE, TextField
 from institutioner.validators import validate_no_cpr_plain
@@ -112,12 +112,12 @@ class WeekForm(forms.Form):
 class PeriodForm(forms.Form):
     """A period of whole weeks, for the delivered hours and the exports."""
 
-    fra = forms.DateField(
+    fra = DayField(
         label=_("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    til = forms.DateField(
+    til = DayField(
         label=_("To"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

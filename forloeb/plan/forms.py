@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from forloeb.models import AbsenceKind, AbsenceRepeat, PlanChangeKind
 from forloeb.plan.services import AbsenceInput, ChangeInput, ShortenInput
-from institutioner.inputs import IdChoiceField
+from institutioner.inputs import DayField, IdChoiceField
 from institutioner.models import Pedagogist
 from institutioner.textlimits import SHORT, TextField
 from institutioner.validators import validate_no_cpr_plain, validate_plausible_date
@@ -20,10 +20,8 @@ class AbsenceForm(forms.Form):
         label=_("Pedagogist"), queryset=Pedagogist.objects.none()
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=AbsenceKind.choices)
-    starts_on = forms.DateField(
-        label=_("First day"), widget=DATE, validators=[validate_plausible_date]
-    )
-    ends_on = forms.DateField(
+    starts_on = DayField(label=_("First day"), widget=DATE, validators=[validate_plausible_date])
+    ends_on = DayField(
         label=_("Last day"),
         widget=DATE,
         validators=[validate_plausible_date],
@@ -37,7 +35,7 @@ class AbsenceForm(forms.Form):
     repeat = forms.ChoiceField(
         label=_("Repeats"), choices=AbsenceRepeat.choices, initial=AbsenceRepeat.NONE
     )
-    repeat_until = forms.DateField(
+    repeat_until = DayField(
         label=_("Repeats until"), widget=DATE, required=False, validators=[validate_plausible_date]
     )
     note = TextField(
@@ -83,14 +81,14 @@ class PlanChangeForm(forms.Form):
     kind = forms.ChoiceField(
         label=pgettext_lazy("plan change", "Change"), choices=PlanChangeKind.choices
     )
-    day = forms.DateField(
+    day = DayField(
         label=_("Practice day"),
         widget=DATE,
         required=False,
         validators=[validate_plausible_date],
         help_text=_("The day that is cancelled or moved."),
     )
-    new_day = forms.DateField(
+    new_day = DayField(
         label=_("New day"),
         widget=DATE,
         required=False,
@@ -148,17 +146,17 @@ class AbsenceShortenForm(forms.Form):
     """A shorter period for a recorded absence: the first and last day of one that does not
     repeat, the last repetition of one that does (its days each time stay)."""
 
-    starts_on = forms.DateField(
+    starts_on = DayField(
         label=_("First day"), widget=DATE, required=False, validators=[validate_plausible_date]
     )
-    ends_on = forms.DateField(
+    ends_on = DayField(
         label=_("Last day"),
         widget=DATE,
         required=False,
         validators=[validate_plausible_date],
         help_text=_("Back early? The last day of the absence."),
     )
-    repeat_until = forms.DateField(
+    repeat_until = DayField(
         label=_("Repeats until"),
         widget=DATE,
         required=False,

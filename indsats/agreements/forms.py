@@ -12,6 +12,7 @@ from indsats.models import (
     Weekday,
 )
 from indsats.requests.forms import DATE, HOURS_A_WEEK_ERRORS, TIME
+from institutioner.inputs import DayField
 from institutioner.textlimits import GOAL, LINE, LONG, MEDIUM, TextField
 from institutioner.validators import validate_no_cpr, validate_no_cpr_plain
 
@@ -68,15 +69,15 @@ class AgreementForm(forms.Form):
     )
     time_from = forms.TimeField(label=_("From (time of day)"), required=False, widget=TIME)
     time_to = forms.TimeField(label=_("To (time of day)"), required=False, widget=TIME)
-    starts_on = forms.DateField(label=_("Start"), widget=DATE)
-    ends_on = forms.DateField(label=_("End"), widget=DATE)
-    midway_evaluation_on = forms.DateField(
+    starts_on = DayField(label=_("Start"), widget=DATE)
+    ends_on = DayField(label=_("End"), widget=DATE)
+    midway_evaluation_on = DayField(
         label=_("Midway evaluation"),
         required=False,
         widget=DATE,
         help_text=_("Only proposed for longer courses; leave empty for a short course."),
     )
-    final_evaluation_on = forms.DateField(label=_("Final evaluation"), widget=DATE)
+    final_evaluation_on = DayField(label=_("Final evaluation"), widget=DATE)
     leadership_commitment = TextField(
         label=_("What the leadership commits to"),
         max_length=MEDIUM,

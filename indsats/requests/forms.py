@@ -20,7 +20,7 @@ from indsats.models import (
 )
 from institutioner import access
 from institutioner.forms import ClientTokenField, client_token_clean
-from institutioner.inputs import IdChoiceField, IdMultipleChoiceField
+from institutioner.inputs import DayField, IdChoiceField, IdMultipleChoiceField
 from institutioner.models import Assignment, Group, Pedagogist, Role, User
 from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField, use_length_message
 from institutioner.validators import (
@@ -298,7 +298,7 @@ class MeetingCancelForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_plausible_date])
+    date = DayField(label=_("Date"), widget=DATE, validators=[validate_plausible_date])
     start = forms.TimeField(label=_("From"), widget=TIME)
     end = forms.TimeField(label=_("To"), widget=TIME)
     place = TextField(label=_("Place"), max_length=SHORT, validators=[validate_no_cpr_plain])

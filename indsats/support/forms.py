@@ -22,7 +22,12 @@ from indsats.models import (
 from indsats.support import files, services
 from institutioner import access
 from institutioner.forms import ClientTokenField, client_token_clean
-from institutioner.inputs import DecimalCommaField, IdChoiceField, IdMultipleChoiceField
+from institutioner.inputs import (
+    DayField,
+    DecimalCommaField,
+    IdChoiceField,
+    IdMultipleChoiceField,
+)
 from institutioner.models import Group, Institution, User
 from institutioner.textlimits import LINE, MEDIUM, TextField, use_length_message
 from institutioner.validators import validate_no_cpr_child
@@ -62,6 +67,9 @@ class SupportForm(forms.ModelForm):
             "hours_per_week": DecimalCommaField,
             "everyday_needs": TextField,
             "tried_already": TextField,
+            "child_birth_date": DayField,
+            "period_start": DayField,
+            "period_end": DayField,
         }
         widgets = {
             "everyday_needs": forms.Textarea(attrs={"rows": 6}),

@@ -24,7 +24,7 @@ from indsats.supportmeetings.services import (
     meeting_stamp,
 )
 from institutioner.forms import ClientTokenField, client_token_clean
-from institutioner.inputs import DecimalCommaField, IdMultipleChoiceField
+from institutioner.inputs import DayField, DecimalCommaField, IdMultipleChoiceField
 from institutioner.models import Role, User
 from institutioner.textlimits import LINE, MEDIUM, SHORT, TextField
 from institutioner.validators import (
@@ -40,11 +40,11 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class VisitationMeetingForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_plausible_date])
+    date = DayField(label=_("Date"), widget=DATE, validators=[validate_plausible_date])
     start = forms.TimeField(label=_("From"), widget=TIME)
     end = forms.TimeField(label=_("To"), widget=TIME)
     place = TextField(label=_("Place"), max_length=SHORT, validators=[validate_no_cpr_plain])
-    application_deadline = forms.DateField(
+    application_deadline = DayField(
         label=_("Application deadline"),
         widget=DATE,
         validators=[validate_plausible_date],
@@ -163,16 +163,16 @@ class DecisionForm(forms.Form):
             "invalid": _("Write the hours as a number, e.g. 7,5."),
         },
     )
-    period_start = forms.DateField(
+    period_start = DayField(
         label=_("From"), required=False, widget=DATE, validators=[validate_plausible_date]
     )
-    period_end = forms.DateField(
+    period_end = DayField(
         label=_("To"), required=False, widget=DATE, validators=[validate_plausible_date]
     )
-    revisit_on = forms.DateField(
+    revisit_on = DayField(
         label=_("Re-visitation"), required=False, widget=DATE, validators=[validate_plausible_date]
     )
-    stops_on = forms.DateField(
+    stops_on = DayField(
         label=_("The support stops on"),
         required=False,
         widget=DATE,

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from institutioner.accesslog import rules
-from institutioner.inputs import IdChoiceField
+from institutioner.inputs import DayField, IdChoiceField
 from institutioner.models import AccessAction, User
 from institutioner.validators import validate_plausible_date
 
@@ -68,10 +68,10 @@ class AccessLogSearchForm(forms.Form):
         required=False,
         choices=[("", _("All")), *AccessAction.choices],
     )
-    date_from = forms.DateField(
+    date_from = DayField(
         label=_("From"), required=False, widget=DATE, validators=[validate_plausible_date]
     )
-    date_to = forms.DateField(
+    date_to = DayField(
         label=_("To"), required=False, widget=DATE, validators=[validate_plausible_date]
     )
 

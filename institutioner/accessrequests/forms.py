@@ -5,7 +5,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutioner import access
-from institutioner.inputs import IdChoiceField
+from institutioner.inputs import DayField, IdChoiceField
 from institutioner.models import User
 from institutioner.textlimits import TextField
 from institutioner.validators import validate_no_cpr_child
@@ -40,7 +40,7 @@ class ChildAccessRequestForm(forms.Form):
         validators=[validate_no_cpr_child],
         error_messages={"required": _("Write the child's name.")},
     )
-    child_birth_date = forms.DateField(
+    child_birth_date = DayField(
         label=_("The child's birth date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Write the child's birth date.")},

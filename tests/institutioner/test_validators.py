@@ -156,6 +156,86 @@ def test_short_dates_that_are_no_cpr_are_allowed(text):
     validate_no_cpr(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "010190+1234",  # a plus before the serial number
+        "cpr 010190 + 1234",
+        "1.1.90+1234",
+        "01.01.1990-1234",  # a four-digit year
+        "Født 1.1.1990-1234",
+        "01/01/1990-1234",
+        "01-01-1990-1234",
+        "01.01.1990 - 1234",
+        "01.01.1990\u20131234",  # an en dash
+        "1.1.2010/4321",  # serial 4 and 2010 agree
+        "１.１.１９９０-１２３４",  # full-width digits
+        "1.1.90 1234",  # a space alone: 1990 is a birth year, not a day the team writes about
+        "cpr 1.1.90  1234",
+        "24.12.89 0123",
+        "1.2.26 4321",  # no time of day: 43 hours
+        "1.1.10 5123",  # serial 5 and year 10: 2010
+        "01.01.90 1234",
+        "010190-1234 kl. 12",
+        "070589-1234,070590-1234",  # a list: the comma before a digit ends no time or decimal
+        "1.1.90-1234,1.2.90-1234",
+    ],
+)
+def test_cpr_with_a_plus_a_four_digit_year_or_a_space_is_found(text):
+    assert find_cpr_like(text) is not None
+    with pytest.raises(ValidationError):
+        validate_no_cpr_plain(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Days and times
+        "1.2.26 1030",
+        "1.2.26 1200-1400",
+        "Mødet 3.3.26 0900-1130",
+        "10.01.26 0800 - 1600",
+        "1.2.26 12.00-14.00",
+        "Møde 26.01 12.00-14.00",
+        "26.01.2026 12.00-14.00",
+        "26.01.2026 12:00",
+        "26.01.2026 12 børn",
+        "26.01.26 08.00 - 16.00",
+        "Mødet er d. 12.01.2026 kl. 12.00-14.00",
+        "Fra 1.2.26 1200 til 1.2.26 1400",
+        "d. 1.2.2026 1030-1130",
+        "1.2.2026 1200-1400",
+        "2.2.26 0800-1600, 3.2.26 0800-1200",
+        "Tirsdag 3/2-26 0900-1130",
+        "1/2/26 1030",
+        "12/1 1200-1400",
+        # Phone numbers
+        "Ring på +45 12 34 56 78 eller +45 87 65 43 21",
+        "Tlf. +45 20 30 40 50",
+        "+4512345678",
+        "Tlf. 12 34 56 78 / 87 65 43 21",
+        # Week numbers
+        "Uge 12, 13 og 14 2026",
+        "uge 2-4 2026",
+        "Uge 51 2025 - uge 2 2026",
+        # Amounts
+        "Beløb: 12.345,00 kr.",
+        "Bevilget 120.190,00 kr.",
+        "Pris 1.2.26 4500 kr.",
+        "45.000 kr. 1.1.26-31.12.26",
+        # Journal and case numbers
+        "J.nr. 27.12.08-G01-1-26",
+        "Journalnr. 28.03.00-P20-3-24",
+        "Sagsnr. 2026-012345",
+        "Sag 24/12345",
+        "Fravær 1.2.26-3.2.26",
+    ],
+)
+def test_danish_times_phone_numbers_amounts_and_case_numbers_are_allowed(text):
+    assert find_cpr_like(text) is None
+    validate_no_cpr(text)
+
+
 def test_the_part_found_is_cut_from_what_was_written():
     """The access log masks what was found in the text as typed (a search box), so the part
     returned is the original's, full-width digits and invisible hyphens included."""

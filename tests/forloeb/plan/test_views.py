@@ -511,3 +511,24 @@ def test_an_absence_on_weekend_days_only_is_refused_on_the_first_day(client, wor
     page = response.content.decode()
     assert "Vejledningskursus" in page and saturday.isoformat() in page
     assert not Absence.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["31.12.10000", "10000-12-31", "9999-12-31"])
+def test_an_absence_in_a_year_the_form_does_not_take_is_told_as_the_year(client, world, typed):
+    """A year typed with five digits (a browser's date picker takes them) got "Indtast en gyldig
+    dato.", as if the day were wrong; the page names the year and the dates the form takes."""
+    client.force_login(world.pedagogist.user)
+    response = client.post(
+        reverse("absence_create"),
+        {
+            "pedagogist": world.pedagogist.pk,
+            "kind": AbsenceKind.COURSE,
+            "starts_on": typed,
+            "repeat": "none",
+        },
+    )
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["starts_on"]
+    assert typed.replace("-12-31", "").replace("31.12.", "") in error
+    assert "Vælg en dato mellem" in error and "Indtast en gyldig dato." not in error
+    assert not Absence.objects.exists()
