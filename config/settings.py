@@ -553,7 +553,8 @@ HEALTH_HEARTBEAT_LATE_MINUTES = env_int("HEALTH_HEARTBEAT_LATE_MINUTES", 2, mini
 # Closed courses, their agreements (every signed version), requests, evaluations, logbooks and
 # week sheets' notes, counted from the day the course closed (a week sheet from its week).
 RETENTION_CLOSED_COURSE_YEARS = env_int("RETENTION_CLOSED_COURSE_YEARS", 5, minimum=1)
-# Rejected and withdrawn requests, counted from the decision.
+# Rejected and withdrawn requests, counted from the decision (a request left waiting from anything
+# that last happened to it); a draft never sent is deleted this long after its last change.
 RETENTION_ENDED_REQUEST_YEARS = env_int("RETENTION_ENDED_REQUEST_YEARS", 1, minimum=1)
 # The access log's rows (deleted).
 RETENTION_ACCESS_LOG_YEARS = env_int("RETENTION_ACCESS_LOG_YEARS", 2, minimum=1)

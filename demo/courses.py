@@ -765,6 +765,27 @@ def demo_past_retention() -> None:
     InterventionRequest.objects.filter(pk=stalled.pk).update(
         created_at=stalled_at - timedelta(days=3), updated_at=stalled_at
     )
+    # A draft the leader began sixteen months ago and never sent: deleted by retention.
+    abandoned_at = now - timedelta(days=480)
+    abandoned = InterventionRequest.objects.create(
+        institution=place,
+        group=group,
+        need="Vi vil gerne have hjælp til overgangen fra vuggestue til børnehave.",
+        age_group=group.age_group,
+        group_size=14,
+        wished_start=workdays.working_day_on_or_after(abandoned_at.date() + timedelta(days=40)),
+        wished_weeks=6,
+        contact_name=leader.name,
+        contact_email=leader.email,
+        created_by=leader,
+    )
+    created = RequestEvent.objects.create(
+        request=abandoned, kind=EventKind.CREATED, actor=leader, to_status=RequestStatus.DRAFT
+    )
+    RequestEvent.objects.filter(pk=created.pk).update(created_at=abandoned_at)
+    InterventionRequest.objects.filter(pk=abandoned.pk).update(
+        created_at=abandoned_at, updated_at=abandoned_at
+    )
     for days in (760, 800, 900):
         AccessLogEntry.objects.create(
             user=admin,

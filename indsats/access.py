@@ -14,6 +14,7 @@ from indsats.models import (
     FocusLevel,
     IntakeMeeting,
     InterventionRequest,
+    InterventionRequestQuerySet,
     MeetingStatus,
     RequestStatus,
     SupportApplication,
@@ -28,7 +29,7 @@ from institutioner.accesslog import rules as log
 from institutioner.models import User
 
 
-def requests_for(user: User) -> QuerySet[InterventionRequest]:
+def requests_for(user: User) -> InterventionRequestQuerySet:
     """Administration: every request that has been submitted (drafts stay the leader's own).
     Leader: their institutions' requests. Staff: those, but not drafts. Pedagogist: the
     requests they are assigned to or invited to a meeting about."""

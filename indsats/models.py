@@ -53,6 +53,16 @@ class InterventionRequestQuerySet(models.QuerySet["InterventionRequest"]):
     def open_for_triage(self) -> "InterventionRequestQuerySet":
         return self.filter(status__in=[RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO])
 
+    def in_work(self) -> "InterventionRequestQuerySet":
+        """Leaves out the requests retention anonymised while they still waited (submitted, or
+        waiting for the leader's answer, with nothing happening for the period): nothing is left
+        in them to triage or answer, so the administration's work lists and their counts do not
+        show them. They keep their status, and the figures count them as before."""
+        return self.exclude(
+            status__in=[RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO],
+            anonymised_at__isnull=False,
+        )
+
 
 class InterventionRequest(models.Model):
     """Anmodning om indsats: the leader and staff describe the need in their own words."""
@@ -714,6 +724,18 @@ def ending_day_of(application_ref: str) -> models.Subquery:
 class SupportApplicationQuerySet(models.QuerySet["SupportApplication"]):
     def awaiting_decision(self) -> "SupportApplicationQuerySet":
         return self.filter(status=SupportStatus.SUBMITTED)
+
+    def in_work(self) -> "SupportApplicationQuerySet":
+        """Leaves out the cases retention anonymised while they were still open: waiting
+        (submitted, or waiting for the leader's answer, with nothing happening for the period),
+        or granted with the last grant run out long since and never re-visited. Nothing is left
+        in them to decide, so the administration's and the committee's work lists, their counts
+        and a new meeting's agenda do not show them. They keep their status, and the statistics
+        count them as before."""
+        return self.exclude(
+            status__in=[SupportStatus.SUBMITTED, SupportStatus.NEEDS_INFO, *SUPPORT_IN_FORCE],
+            anonymised_at__isnull=False,
+        )
 
     def in_force(self) -> "SupportApplicationQuerySet":
         return self.filter(status__in=SUPPORT_IN_FORCE)

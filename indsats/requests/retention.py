@@ -2,7 +2,9 @@
 anonymised `RETENTION_ENDED_REQUEST_YEARS` after they ended. Registered from
 IndsatsConfig.ready(); accepted requests go with their course (the app above registers that).
 A request left waiting (submitted and never answered, or waiting for information nobody gave)
-is anonymised the same period after anything last happened to it."""
+is anonymised the same period after anything last happened to it. A draft the leader never
+sent and nobody touched for that period is deleted, as her own "Slet kladden" would (nobody else
+has seen it)."""
 
 from datetime import datetime
 
@@ -19,7 +21,7 @@ from indsats.models import (
     RequestStatus,
 )
 from indsats.requests import services
-from institutioner.retention.registry import ANONYMISE, RetentionStep, register
+from institutioner.retention.registry import ANONYMISE, DELETE, RetentionStep, register
 
 
 def ended_requests(*, before: datetime) -> QuerySet:
@@ -96,6 +98,33 @@ def _anonymise(ids, *, before: datetime) -> int:
     return done
 
 
+def old_drafts(*, before: datetime) -> QuerySet:
+    """Drafts never submitted whose last change and last event are before `before`."""
+    changed = "updated_at"
+    return (
+        InterventionRequest.objects.filter(
+            status=RequestStatus.DRAFT, submitted_at__isnull=True, updated_at__lt=before
+        )
+        .annotate(
+            last_active=Greatest(
+                changed, Coalesce(_latest(RequestEvent.objects.all(), "created_at"), changed)
+            )
+        )
+        .filter(last_active__lt=before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _delete_drafts(ids, *, before: datetime) -> int:
+    done = 0
+    for request_id in ids:
+        if not old_drafts(before=before).filter(pk=request_id).exists():
+            continue  # changed, submitted or deleted meanwhile
+        done += services.request_draft_expire(request_id=request_id)
+    return done
+
+
 register(
     RetentionStep(
         name="ended-requests",
@@ -114,5 +143,14 @@ register(
         find=stalled_requests,
         apply=_anonymise_stalled,
         order=20,
+    ),
+    RetentionStep(
+        name="request-drafts",
+        label=_("Drafts of requests nobody has touched"),
+        action=DELETE,
+        period_setting="RETENTION_ENDED_REQUEST_YEARS",
+        find=old_drafts,
+        apply=_delete_drafts,
+        order=21,
     ),
 )

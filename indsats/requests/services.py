@@ -308,6 +308,10 @@ def request_draft_delete(*, actor: User, request_id: int) -> None:
         access.institutions_for(actor).filter(pk=req.institution_id).exists()
     ):
         raise StateError(_("You can only delete drafts of your own institutions."))
+    _draft_remove(req)
+
+
+def _draft_remove(req: InterventionRequest) -> None:
     pk = req.pk
     req.events.all().delete()
     req.delete()
@@ -705,4 +709,16 @@ def request_anonymise(*, request_id: int) -> bool:
     )
     rows = InterventionRequest.objects.filter(pk=req.pk)
     rows.update(anonymised_at=timezone.now())
+    return True
+
+
+def request_draft_expire(*, request_id: int) -> bool:
+    """Retention: a draft nobody touched for the period goes, with its events and history, as
+    the leader's own "Slet kladden" would take it (it was never submitted: nobody else has seen
+    it). Runs inside the caller's transaction (one per case); returns False if it is no longer
+    a never-submitted draft."""
+    req = _lock_request(request_id)
+    if req.status != RequestStatus.DRAFT or req.submitted_at is not None:
+        return False
+    _draft_remove(req)
     return True

@@ -49,8 +49,12 @@ def my_requests(request):
 def triage_summary(request):
     if not access.can_triage(request.user):
         return None
-    counts = access.requests_for(request.user).aggregate(
-        submitted=Count("pk", filter=Q(status=RequestStatus.SUBMITTED)),
-        needs_info=Count("pk", filter=Q(status=RequestStatus.NEEDS_INFO)),
+    counts = (
+        access.requests_for(request.user)
+        .in_work()
+        .aggregate(
+            submitted=Count("pk", filter=Q(status=RequestStatus.SUBMITTED)),
+            needs_info=Count("pk", filter=Q(status=RequestStatus.NEEDS_INFO)),
+        )
     )
     return StartSection("indsats/requests/start_triage.html", counts, order=20)

@@ -245,7 +245,8 @@ def request_withdraw(request, pk: int):
 def triage_queue(request):
     if not access.can_triage(request.user):
         raise Http404
-    filterset = TriageFilter(request.GET, queryset=access.requests_for(request.user))
+    # A waiting request retention has emptied is no work: left out of the list and its counts.
+    filterset = TriageFilter(request.GET, queryset=access.requests_for(request.user).in_work())
     # Oldest first, 50 to a page: the page's ids first, then its rows with their capacity.
     # What the list shows is counted with those of it that wait for triage and for the leader
     # (the heading says each), in one query that is also the pages' count.

@@ -4,7 +4,7 @@ from typing import cast
 
 import django_filters
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
@@ -27,6 +27,7 @@ from institutioner.inputs import (
     DecimalCommaField,
     IdChoiceField,
     IdMultipleChoiceField,
+    whole_number,
 )
 from institutioner.models import Group, Institution, User
 from institutioner.textlimits import LINE, MEDIUM, TextField, use_length_message
@@ -34,6 +35,27 @@ from institutioner.validators import validate_no_cpr_child
 from institutioner.widgets import QuickSelect
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class EarlierInterventionsWidget(forms.CheckboxSelectMultiple):
+    """The earlier interventions, each marked with its institution: those of another institution
+    than the application's are hidden and disabled (`shown_institution`; None: all, until the
+    leader of several institutions has chosen one). static/js/support-form.js shows the chosen
+    institution's as the choice changes; the service refuses another institution's."""
+
+    shown_institution: int | None = None
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        institution_id = getattr(getattr(value, "instance", None), "institution_id", None)
+        option["institution"] = institution_id
+        # A ticked one stays in view, so the message that it is another institution's is
+        # beside it (the leader changed the institution without JavaScript).
+        other = self.shown_institution is not None and institution_id != self.shown_institution
+        if other and not selected:
+            option["hidden"] = True
+            option["attrs"]["disabled"] = True
+        return option
 
 
 class SupportForm(forms.ModelForm):
@@ -77,7 +99,7 @@ class SupportForm(forms.ModelForm):
             "child_birth_date": DATE,
             "period_start": DATE,
             "period_end": DATE,
-            "earlier_interventions": forms.CheckboxSelectMultiple,
+            "earlier_interventions": EarlierInterventionsWidget,
             "custody_consent": forms.RadioSelect,
         }
         help_texts = {
@@ -139,6 +161,9 @@ class SupportForm(forms.ModelForm):
         )
         if institutions.count() == 1 and not self.instance.pk:
             self.fields["institution"].initial = institutions.first()
+        # Only the application's institution's earlier interventions are offered: the one
+        # chosen in the form sent (shown again after an error), the saved one, or the only one.
+        cast(EarlierInterventionsWidget, earlier.widget).shown_institution = self._institution_id()
         if not self.instance.pk:
             self.initial.setdefault("client_token", uuid.uuid4())
             del self.fields["stamp"]
@@ -154,7 +179,14 @@ class SupportForm(forms.ModelForm):
                 Row(Column("child_name"), Column("child_birth_date")),
                 "everyday_needs",
             ),
-            Fieldset(_("What the institution has tried"), "earlier_interventions", "tried_already"),
+            Fieldset(
+                _("What the institution has tried"),
+                Field(
+                    "earlier_interventions",
+                    template="indsats/support/_earlier_interventions_field.html",
+                ),
+                "tried_already",
+            ),
             Fieldset(
                 _("What is applied for"),
                 Row(Column("hours_per_week"), Column("period_start"), Column("period_end")),
@@ -167,6 +199,17 @@ class SupportForm(forms.ModelForm):
             "client_token",
             *(["stamp"] if "stamp" in self.fields else []),
         )
+
+    def _institution_id(self) -> int | None:
+        """The institution the application is for, as far as the form knows it: None while a
+        leader of several institutions has not chosen one. A posted value is only read as a
+        number here; whether it is one of the leader's the institution field checks."""
+        if self.is_bound:
+            return whole_number(str(self.data.get(self.add_prefix("institution")) or ""))
+        if self.instance.pk:
+            return self.instance.institution_id
+        initial = self.initial.get("institution") or self.fields["institution"].initial
+        return getattr(initial, "pk", initial)
 
     def clean_client_token(self):
         # Only a new form saves by its token; a change goes to the application it is.

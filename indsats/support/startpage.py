@@ -48,13 +48,14 @@ def support_awaiting_meeting(request):
     user = request.user
     if not access.works_with_support(user):
         return None
-    submitted = access.support_applications_for(user).filter(status=SupportStatus.SUBMITTED)
+    in_work = access.support_applications_for(user).in_work()
+    submitted = in_work.filter(status=SupportStatus.SUBMITTED)
     applications = list(
         submitted.select_related("institution", "group")
         .prefetch_related(_waiting_items())
         .order_by("submitted_at", "pk")[:8]
     )
-    counts = access.support_applications_for(user).aggregate(
+    counts = in_work.aggregate(
         submitted=Count("pk", filter=Q(status=SupportStatus.SUBMITTED)),
         needs_info=Count("pk", filter=Q(status=SupportStatus.NEEDS_INFO)),
     )

@@ -47,6 +47,9 @@ def support_list(request):
     )
     filterset = None
     if access.works_with_support(user):
+        # The administration's and the committee's work list: a case retention emptied while it
+        # was still open is no work (indsats/models.py, `in_work`).
+        applications = applications.in_work()
         filterset = SupportFilter(request.GET, queryset=applications)
         if filterset.is_valid():
             applications = filterset.qs

@@ -159,9 +159,8 @@ def _waiting_applications(deadline: date) -> list[SupportApplication]:
     """Submitted applications that wait on no agenda and came in by the deadline."""
     waiting = AgendaItem.objects.filter(application=OuterRef("pk"), status=AgendaItemStatus.WAITING)
     return list(
-        SupportApplication.objects.filter(
-            status=SupportStatus.SUBMITTED, submitted_at__date__lte=deadline
-        )
+        SupportApplication.objects.in_work()
+        .filter(status=SupportStatus.SUBMITTED, submitted_at__date__lte=deadline)
         .exclude(Exists(waiting))
         .annotate(decided_before=Exists(SupportDecision.objects.filter(application=OuterRef("pk"))))
         .order_by("submitted_at", "pk")
@@ -488,6 +487,7 @@ def revisits_due(*, weeks: int = REVISIT_WEEKS, on: date | None = None):
     waiting = AgendaItem.objects.filter(application=OuterRef("pk"), status=AgendaItemStatus.WAITING)
     return (
         SupportApplication.objects.in_force()
+        .in_work()
         .filter(revisit_on__lte=day + timedelta(weeks=weeks))
         .exclude(Exists(waiting))
         .select_related("institution")

@@ -32,6 +32,7 @@ def next_visitation_meeting(request):
         )
         unplaced = (
             access.support_applications_for(user)
+            .in_work()
             .filter(status=SupportStatus.SUBMITTED)
             .exclude(Exists(on_agenda))
             .count()

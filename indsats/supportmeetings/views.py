@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -243,6 +244,7 @@ def _board(
     bound: DecisionForm | None = None,
     bound_item_id=None,
     cancel_form: CancelForm | None = None,
+    not_saved: str = "",
 ):
     user = request.user
     items = selectors.board_items(meeting)
@@ -262,9 +264,24 @@ def _board(
             decision_form = (
                 bound if bound is not None and bound_item_id == item.pk else DecisionForm(item=item)
             )
+        if decision_form is not None and decision_form is bound and not_saved:
+            bound.add_error(None, not_saved)
+        if bound is not None and bound_item_id == item.pk and decision_form is None:
+            # The item was decided (or taken off) while this person wrote: what they typed is
+            # shown beside what happened, to copy, not lost with the form.
+            setattr(item, "kept", _kept(bound, not_saved))  # noqa: B010
         move_form = MoveItemForm(meetings=targets) if (can_plan and waiting and targets) else None
         setattr(item, "decision_form", decision_form)  # noqa: B010
         setattr(item, "move_form", move_form)  # noqa: B010
+    # An item no longer on this board (moved to another meeting, or another meeting's): what
+    # was typed is kept above the agenda.
+    kept_apart = None
+    if bound is not None and not any(
+        item.pk == bound_item_id
+        and (hasattr(item, "kept") or getattr(item, "decision_form", None) is bound)
+        for item in items
+    ):
+        kept_apart = _kept(bound, not_saved)
     revisits = []
     undecided = 0
     following = None
@@ -290,8 +307,52 @@ def _board(
             "undecided": undecided,
             "following": following,
             "held_refused": request.GET.get("held") == "undecided",
+            "kept_apart": kept_apart,
         },
     )
+
+
+def _kept(form: DecisionForm, message: str) -> dict:
+    """What a person typed into a decision form that could not be saved: the typed values as
+    they wrote them (the form may not even be valid), for the board to show."""
+    values = []
+    for name in ("outcome", "hours_per_week", "period_start", "period_end", "revisit_on"):
+        value = (form.data.get(form.add_prefix(name)) or "").strip()
+        if not value:
+            continue
+        if name == "outcome":
+            value = str(dict(form.fields["outcome"].choices).get(value, value))  # type: ignore[attr-defined]
+        values.append((form.fields[name].label, value))
+    return {
+        "message": message or _("Your decision was not saved; what you wrote is kept below."),
+        "values": values,
+        "reasons": form.data.get(form.add_prefix("reasons"), ""),
+    }
+
+
+def _not_saved_message(item: AgendaItem, reason: str) -> str:
+    """Why the decision was not saved: who decided the application meanwhile, and when; or
+    the service's reason (moved, taken off the agenda, withdrawn)."""
+    decision = (
+        SupportDecision.objects.filter(agenda_item_id=item.pk).select_related("decided_by").first()
+    )
+    if decision is None:
+        return _("%(reason)s Your decision was not saved; what you wrote is kept below.") % {
+            "reason": reason
+        }
+    when = timezone.localtime(decision.decided_at)
+    return _(
+        "Application #%(id)s was decided meanwhile: %(name)s saved the decision "
+        "“%(outcome)s” on %(day)s at %(time)s. Your decision was not saved. What you wrote is "
+        "kept below so that you can copy it; read the decision above, and if you disagree with "
+        "it, take it up with %(name)s."
+    ) % {
+        "id": item.application_id,
+        "name": decision.decided_by.name,
+        "outcome": decision.get_outcome_display(),
+        "day": date_format(when.date(), "j. F Y"),
+        "time": date_format(when, "H:i"),
+    }
 
 
 def _item_on(request, meeting_pk: int, item_pk: int) -> tuple:
@@ -325,8 +386,16 @@ def agenda_item_decide(request, pk: int, item_id: int):
                 reasons=data["reasons"],
             )
         except StateError as error:
-            messages.error(request, error.message)
-            return redirect("visitation_meeting_detail", pk=meeting.pk)
+            # Decided in another tab or by another member meanwhile (or moved, or not to be
+            # decided yet): the board as it is now, with what this person typed kept, beside
+            # the decision that was saved.
+            return _board(
+                request,
+                meeting,
+                bound=form,
+                bound_item_id=item.pk,
+                not_saved=_not_saved_message(item, error.message),
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -337,6 +406,17 @@ def agenda_item_decide(request, pk: int, item_id: int):
             )
             return redirect("visitation_meeting_detail", pk=meeting.pk)
     # Bad input: the board again, with the message beside the field and everything typed.
+    if item.status != AgendaItemStatus.WAITING:
+        # Decided (or moved) before this form was sent: say so, and keep the text.
+        return _board(
+            request,
+            meeting,
+            bound=form,
+            bound_item_id=item.pk,
+            not_saved=_not_saved_message(
+                item, _("The application no longer waits for a decision at this meeting.")
+            ),
+        )
     return _board(request, meeting, bound=form, bound_item_id=item.pk)
 
 

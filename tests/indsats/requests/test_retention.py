@@ -5,7 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from forloeb.dashboards import figures
 from indsats.models import InterventionRequest, RequestEvent, RequestStatus
@@ -137,3 +137,89 @@ def _waiting(world) -> InterventionRequest:
         contact_name="Lene Leder",
         contact_phone="12 34 56 78",
     )
+
+
+def test_a_draft_nobody_touched_for_a_year_is_deleted(world):
+    """A draft the leader never sent is deleted, with its events and history, the ended
+    requests' period after it was last changed (as her own "Slet kladden"); a draft touched
+    lately, and a request that was sent once, stay."""
+    old = make_request(world, need="Mads bider de andre børn.")
+    request_back(old.pk, YEAR)
+    touched_lately = make_request(world, need="Mads bider de andre børn.")
+    request_back(touched_lately.pk, YEAR)
+    RequestEvent.objects.filter(request=touched_lately).update(
+        created_at=timezone.now() - timedelta(days=300)
+    )
+    young = make_request(world, need="Mads bider de andre børn.")
+    request_back(young.pk, timedelta(days=300))
+    sent = make_request(world, submit=True, need="Mads bider de andre børn.")
+    request_back(sent.pk, timedelta(days=300))
+    preview = {r.step.name: r for r in retention.retention_report(now=timezone.now())}
+    assert preview["request-drafts"].count == 1
+    assert preview["request-drafts"].ids == [old.pk]
+    assert not preview["request-drafts"].anonymises
+
+    reports = {r.step.name: r for r in retention.retention_run(now=timezone.now())}
+
+    assert reports["request-drafts"].done == 1
+    assert not InterventionRequest.objects.filter(pk=old.pk).exists()
+    assert not InterventionRequest.history.filter(id=old.pk).exists()
+    assert not RequestEvent.objects.filter(request_id=old.pk).exists()
+    for req in (touched_lately, young, sent):
+        assert InterventionRequest.objects.filter(pk=req.pk, anonymised_at=None).exists()
+    again = {r.step.name: r for r in retention.retention_run(now=timezone.now())}
+    assert again["request-drafts"].count == 0
+
+
+def test_the_operations_page_lists_the_request_drafts(client, world):
+    old = make_request(world)
+    request_back(old.pk, YEAR)
+    client.force_login(world.administrator)
+    response = client.get("/drift/sletning/")
+    assert response.status_code == 200
+    with translation.override("da"):
+        label = translation.gettext("Drafts of requests nobody has touched")
+    assert label in response.content.decode()
+
+
+def test_a_waiting_request_retention_emptied_leaves_the_triage_work_lists(client, world):
+    """A request anonymised while it still waited has nothing left to triage or answer: the
+    triage queue and its counts, and the start page's, leave it out (the figures still count
+    it); its own page still opens, and a rejected one anonymised stays under its filter."""
+    from django.urls import reverse
+
+    emptied = _waiting(world)
+    request_back(emptied.pk, YEAR)
+    asked = _waiting(world)
+    services.request_ask_info(
+        actor=world.administrator, request_id=asked.pk, question="Hvor gammel er Mads?"
+    )
+    request_back(asked.pk, YEAR)
+    kept = _waiting(world)
+    rejected = _ended(world, reject=True, back=YEAR)
+    before = _flow()
+    retention.retention_run(now=timezone.now())
+    assert InterventionRequest.objects.filter(anonymised_at__isnull=False).count() == 3
+    assert _flow() == before
+
+    client.force_login(world.administrator)
+    queue = client.get(reverse("triage_queue")).content.decode()
+    assert reverse("triage_detail", args=[kept.pk]) in queue
+    for req in (emptied, asked):
+        assert reverse("triage_detail", args=[req.pk]) not in queue
+    assert 'data-shown="1"' in queue
+    assert 'data-waiting-for-triage="1"' in queue
+    assert 'data-waiting-for-leader="0"' in queue
+    waiting = client.get(reverse("triage_queue"), {"status": "needs_info"}).content.decode()
+    assert reverse("triage_detail", args=[asked.pk]) not in waiting
+    ended = client.get(reverse("triage_queue"), {"status": "rejected"}).content.decode()
+    assert reverse("triage_detail", args=[rejected.pk]) in ended
+    assert client.get(reverse("triage_detail", args=[emptied.pk])).status_code == 200
+
+    start = client.get(reverse("start"))
+    [section] = [
+        s
+        for s in start.context["start_sections"]
+        if s.template == "indsats/requests/start_triage.html"
+    ]
+    assert (section.context["submitted"], section.context["needs_info"]) == (1, 0)

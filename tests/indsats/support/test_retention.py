@@ -354,3 +354,58 @@ def test_the_statistics_are_the_same_after_stalled_cases_are_anonymised(
         application.refresh_from_db()
         assert application.anonymised_at is not None
     assert figures() == before
+
+
+def test_cases_retention_emptied_while_open_leave_the_work_lists(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    """A case anonymised while it still waited, or while its status still said granted long
+    after the grant ran out, has nothing left to decide: the support list of the administration
+    and the committee, the start page's counts of what waits, a new meeting's agenda and the
+    cases due for re-visitation leave it out. Its own page still opens."""
+    from django.urls import reverse
+
+    from indsats.supportmeetings import services as meetings
+    from tests.indsats.supportmeetings.helpers import plan
+
+    settings.RETENTION_SUPPORT_YEARS = 5
+    submitted = make_application(world, submit=True)
+    _stall(submitted, days=6 * 366)
+    asked = ask(world, make_application(world, submit=True))
+    _stall(asked, days=6 * 366)
+    ran_out = make_application(world, submit=True)
+    end = timezone.localdate() - timedelta(days=5 * 366 + 30)
+    _decided_long_ago(
+        world,
+        ran_out,
+        SupportOutcome.GRANTED,
+        hours_per_week=10,
+        period_start=end - timedelta(days=300),
+        period_end=end,
+        revisit_on=end - timedelta(days=30),
+    )
+    SupportApplication.objects.filter(pk=ran_out.pk).update(revisit_on=end - timedelta(days=30))
+    assert ran_out.pk in [a.pk for a in meetings.revisits_due()]
+    kept = make_application(world, submit=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.retention_run(now=timezone.now())
+    emptied = (submitted, asked, ran_out)
+    assert SupportApplication.objects.filter(anonymised_at__isnull=False).count() == 3
+
+    client.force_login(world.administrator)
+    listed = client.get(reverse("support_list")).content.decode()
+    assert reverse("support_detail", args=[kept.pk]) in listed
+    for application in emptied:
+        assert reverse("support_detail", args=[application.pk]) not in listed
+        assert client.get(reverse("support_detail", args=[application.pk])).status_code == 200
+    start = client.get(reverse("start"))
+    [section] = [
+        s
+        for s in start.context["start_sections"]
+        if s.template == "indsats/support/start_committee.html"
+    ]
+    assert [a.pk for a in section.context["applications"]] == [kept.pk]
+    assert (section.context["submitted"], section.context["needs_info"]) == (1, 0)
+    assert ran_out.pk not in [a.pk for a in meetings.revisits_due()]
+    meeting = plan(world)
+    assert list(meeting.items.values_list("application_id", flat=True)) == [kept.pk]

@@ -797,3 +797,54 @@ def test_another_institutions_leader_gets_404_everywhere_on_a_case(client, world
     application.refresh_from_db()
     assert (application.status, application.updated_at, application.documents.count()) == before
     assert not AccessLogEntry.objects.filter(user=world.outsider).exists()
+
+
+def _earlier_boxes(body: str) -> dict[int, bool]:
+    """The earlier interventions' boxes on the form: request id -> shown (not hidden)."""
+    boxes = re.findall(
+        r'<div class="form-check" data-institution="\d+"( hidden)?>\s*<input[^>]*'
+        r'name="earlier_interventions" value="(\d+)"',
+        body,
+    )
+    return {int(pk): not hidden for hidden, pk in boxes}
+
+
+def test_earlier_interventions_are_those_of_the_applications_institution(client, world):
+    """A leader of two institutions: the new form shows both institutions' accepted requests
+    until one is chosen; the form shown again after an error, and a saved draft's form, offer
+    only the chosen institution's (the others are hidden and disabled, for the script to show
+    when the choice changes); one of another institution ticked all the same is refused with a
+    message beside it, and stays in view."""
+    from tests.indsats.helpers import accept, make_request
+
+    factories.MembershipFactory(user=world.leader, institution=world.other_institution)
+    spiren_group = factories.GroupFactory(institution=world.other_institution, name="Myren")
+    own = make_request(world, submit=True)
+    accept(world, own)
+    other = make_request(
+        world, submit=True, institution=world.other_institution, group=spiren_group
+    )
+    accept(world, other, reason="Paula tager den.")
+    client.force_login(world.leader)
+
+    new = client.get(reverse("support_create"), follow=True).content.decode()
+    assert _earlier_boxes(new) == {own.pk: True, other.pk: True}
+
+    post = form_post(world, child_name="")  # an error: the form is shown again
+    again = client.post(reverse("support_create"), post).content.decode()
+    assert _earlier_boxes(again) == {own.pk: True, other.pk: False}
+    assert re.search(rf'value="{other.pk}"[^>]*\bdisabled\b', again)
+
+    post = form_post(world, earlier_interventions=[other])
+    refused = client.post(reverse("support_create"), post).content.decode()
+    assert _earlier_boxes(refused) == {own.pk: True, other.pk: True}
+    with translation.override("da"):
+        message = gettext(
+            "Choose only accepted requests of the institution the application is for."
+        )
+    assert escape(message) in refused
+    assert not SupportApplication.objects.exists()
+
+    application = make_application(world)
+    edit = client.get(reverse("support_edit", args=[application.pk])).content.decode()
+    assert _earlier_boxes(edit) == {own.pk: True, other.pk: False}

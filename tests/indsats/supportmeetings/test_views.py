@@ -182,8 +182,10 @@ def test_deciding_on_the_board(client, world, consultant, board):
     app.refresh_from_db()
     assert app.status == SupportStatus.GRANTED
     # The same form again (a second member, a second tab): a message, not a second decision.
+    # (What was typed is kept beside the decision: test_a_decision_typed_while_another_tab_...)
     response = client.post(url, data, follow=True)
-    assert "allerede afgjort" in response.content.decode()
+    assert response.status_code == 200
+    assert "decision-not-saved" in response.content.decode()
     assert SupportDecision.objects.count() == 1
     # The decision letter: for the institution's leader and the visitation; logged.
     decision = SupportDecision.objects.get()
@@ -673,6 +675,10 @@ def test_state_errors_on_the_board_are_messages(client, world, consultant, board
     )
     assert response.status_code == 200
     assert "Ansøgningen er flyttet til et andet møde." in response.content.decode()
+    # What was typed is kept above the agenda (the item is no longer on it).
+    assert re.search(
+        r"decision-not-saved.*readonly>Nej\.</textarea>", response.content.decode(), re.S
+    )
     # The new item, decided on the wrong meeting's board.
     new = _item(app)
     prefix = f"item{new.pk}-"
@@ -873,3 +879,41 @@ def test_the_letter_is_dated_names_the_meeting_once_and_a_partial_grant_what_was
     assert f"{meeting} (" not in text  # the meeting's date once, not again in words
     asked = f"10,0 timer om ugen, {app.period_start:%d.%m.%Y}–{app.period_end:%d.%m.%Y}"
     assert f"Ansøgt omfang og periode {asked}" in text
+
+
+def test_a_decision_typed_while_another_tab_decided_keeps_the_text(
+    client, world, board, consultant
+):
+    """The consultant saves a decision while the administrator writes hers in another tab: her
+    save is refused with who decided and when, and what she typed (valid or not) is shown
+    again beside the saved decision, to copy; never a 500, never a second decision."""
+    meeting, app = board
+    begin(meeting)
+    item = _item(app)
+    url = reverse("agenda_item_decide", args=[meeting.pk, item.pk])
+    prefix = f"item{item.pk}-"
+    client.force_login(consultant)
+    first = client.post(
+        url, {prefix + "outcome": "rejected", prefix + "reasons": "Institutionens egne tiltag."}
+    )
+    assert first.status_code == 302
+    decision = SupportDecision.objects.get()
+    when = timezone.localtime(decision.decided_at)
+
+    client.force_login(world.administrator)
+    for data in (
+        {prefix + "outcome": "rejected", prefix + "reasons": "Mine egne lange overvejelser."},
+        # Not even valid (a grant with no period): still kept, still no 500.
+        {prefix + "outcome": "granted", prefix + "reasons": "Mine egne lange overvejelser."},
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 200
+        body = response.content.decode()
+        [kept] = re.findall(r'<div class="alert[^"]*decision-not-saved".*?</div>', body, re.S)
+        assert "Mine egne lange overvejelser." in kept
+        assert consultant.name in kept
+        assert when.strftime("%H:%M") in kept
+        assert f"#{app.pk}" in kept
+        assert "Institutionens egne tiltag." in body  # the decision that was saved
+        assert SupportDecision.objects.count() == 1
+        assert SupportDecision.objects.get().reasons == "Institutionens egne tiltag."
