@@ -221,6 +221,66 @@ def test_a_failed_export_says_so_and_can_be_built_again(client, world, logged):
         services.hour_export_restart(actor=world.administrator, export=made)
 
 
+@pytest.mark.parametrize("vendor", ["sqlite", "postgresql"])
+def test_a_progress_count_sqlite_refuses_does_not_fail_the_export(
+    world, logged, monkeypatch, vendor
+):
+    """On SQLite (the demo) a write while the rows are read is refused at once when another
+    process wrote since ("database is locked": two exports at once failed one of them). The
+    count is only shown, so the build goes on; elsewhere such an error still fails it."""
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    made = services.hour_export_start(
+        actor=world.administrator, start=logged - timedelta(weeks=1), end=logged
+    )
+    update = QuerySet.update
+
+    def busy(self, **values):
+        if self.model is HourExport and set(values) == {"rows_done"}:
+            raise OperationalError("database is locked")
+        return update(self, **values)
+
+    monkeypatch.setattr(QuerySet, "update", busy)
+    monkeypatch.setattr(connection, "vendor", vendor)
+    if vendor == "sqlite":
+        built = services.hour_export_build(export_id=made.pk, progress_every=1)
+        assert built is not None and built.status == HourExportStatus.DONE
+        made.refresh_from_db()
+        assert (made.status, made.rows_done, made.file_id is not None) == (
+            HourExportStatus.DONE,
+            4,
+            True,
+        )
+    else:
+        with pytest.raises(DatabaseError):
+            services.hour_export_build(export_id=made.pk, progress_every=1)
+        made.refresh_from_db()
+        assert made.status == HourExportStatus.FAILED
+
+
+def test_an_export_that_waited_in_vain_reloads_slowly_and_says_what_to_do(client, world, logged):
+    """No worker (stopped, or the broker lost the task): after five minutes the page says so,
+    reloads itself every 30 seconds instead of every two (its button moved under the finger),
+    and says what to do when building it again does not help."""
+    made = services.hour_export_start(
+        actor=world.administrator, start=logged - timedelta(weeks=1), end=logged
+    )
+    client.force_login(world.administrator)
+    url = reverse("hours_export_status", args=[made.pk])
+    assert 'data-export-waiting="2"' in client.get(url).content.decode()
+    HourExport.objects.filter(pk=made.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+    page = client.get(url).content.decode()
+    with translation.override("da"):
+        advice = translation.gettext(
+            "Build it again. If it still waits, the background jobs may not be running: "
+            "contact IT support."
+        )
+    assert "Eksporten har ventet længe på baggrundsjobbet." in page
+    assert html.escape(advice) in page and "Byg den igen" in page
+    assert 'data-export-waiting="30"' in page and f'href="{url}"' in page
+
+
 def test_the_background_page_says_too_much_only_above_the_limit(client, world, logged, settings):
     settings.HOURS_EXPORT_XLSX_INLINE_ROWS = 20000
     client.force_login(world.administrator)
