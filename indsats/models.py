@@ -49,6 +49,11 @@ def request_label(pk: int, institution: str, group: str) -> str:
     return _("Request #%(id)s (%(where)s)") % {"id": pk, "where": place_label(institution, group)}
 
 
+# Waiting for triage or for the leader's answer: retention can empty a request while it waits
+# (`in_work`, `emptied`).
+REQUEST_WAITING = (RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO)
+
+
 class InterventionRequestQuerySet(models.QuerySet["InterventionRequest"]):
     def open_for_triage(self) -> "InterventionRequestQuerySet":
         return self.filter(status__in=[RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO])
@@ -58,10 +63,7 @@ class InterventionRequestQuerySet(models.QuerySet["InterventionRequest"]):
         waiting for the leader's answer, with nothing happening for the period): nothing is left
         in them to triage or answer, so the administration's work lists and their counts do not
         show them. They keep their status, and the figures count them as before."""
-        return self.exclude(
-            status__in=[RequestStatus.SUBMITTED, RequestStatus.NEEDS_INFO],
-            anonymised_at__isnull=False,
-        )
+        return self.exclude(status__in=REQUEST_WAITING, anonymised_at__isnull=False)
 
 
 class InterventionRequest(models.Model):
@@ -182,6 +184,12 @@ class InterventionRequest(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (RequestStatus.DRAFT, RequestStatus.NEEDS_INFO)
+
+    @property
+    def emptied(self) -> bool:
+        """Anonymised by retention while it still waited: what `in_work()` leaves out. The
+        lists that keep it (the request list's history) show it as anonymised, not as waiting."""
+        return self.anonymised_at is not None and self.status in REQUEST_WAITING
 
     @property
     def weekday_labels(self) -> list[str]:
@@ -687,6 +695,8 @@ class SupportStatus(models.TextChoices):
 
 # A case whose support runs: it is re-visited and can be extended or ended by a new decision.
 SUPPORT_IN_FORCE = (SupportStatus.GRANTED, SupportStatus.PARTLY_GRANTED)
+# Waiting or in force: retention can empty a case still open (`in_work`, `emptied`).
+SUPPORT_OPEN = (SupportStatus.SUBMITTED, SupportStatus.NEEDS_INFO, *SUPPORT_IN_FORCE)
 
 
 class CustodyConsent(models.TextChoices):
@@ -732,10 +742,7 @@ class SupportApplicationQuerySet(models.QuerySet["SupportApplication"]):
         in them to decide, so the administration's and the committee's work lists, their counts
         and a new meeting's agenda do not show them. They keep their status, and the statistics
         count them as before."""
-        return self.exclude(
-            status__in=[SupportStatus.SUBMITTED, SupportStatus.NEEDS_INFO, *SUPPORT_IN_FORCE],
-            anonymised_at__isnull=False,
-        )
+        return self.exclude(status__in=SUPPORT_OPEN, anonymised_at__isnull=False)
 
     def in_force(self) -> "SupportApplicationQuerySet":
         return self.filter(status__in=SUPPORT_IN_FORCE)
@@ -908,6 +915,12 @@ class SupportApplication(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (SupportStatus.DRAFT, SupportStatus.NEEDS_INFO)
+
+    @property
+    def emptied(self) -> bool:
+        """Anonymised by retention while it was still open: what `in_work()` leaves out. The
+        leader's list of all her applications keeps it, shown as anonymised, not as waiting."""
+        return self.anonymised_at is not None and self.status in SUPPORT_OPEN
 
     @property
     def support_stops_on(self) -> date | None:

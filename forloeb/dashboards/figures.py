@@ -548,7 +548,8 @@ class Flow:
     months: list[tuple[date, dict[str, int]]]  # first of the month → {status: requests}
     waits: list[int]  # days from submission to the first agreement in force, in the period
     # As the administration's start page counts them: submitted and waiting for triage, and
-    # sent back to the leader with a question (waiting for the leader's answer, not for triage).
+    # sent back to the leader with a question (waiting for the leader's answer, not for triage);
+    # neither those retention anonymised while they waited (nothing left in them to do).
     waiting_for_triage: int
     oldest_waiting: datetime | None  # the oldest of those waiting for triage
     waiting_for_leader: int
@@ -617,16 +618,19 @@ def flow(*, institutions: QuerySet[Institution], first: date, last: date) -> Flo
             waits.append((in_force - submitted).days)
     months = [(m, dict(counts[m])) for m in _month_starts(first, last)]
     # One pass: each request joined to its version in force, if any (an agreement has at most
-    # one, the database makes sure), rather than a subquery per request.
+    # one, the database makes sure), rather than a subquery per request. The waiting counts are
+    # work counts, as the start page's and the triage queue's (`in_work`): a waiting request
+    # retention emptied is left out of them; the months above count it by its status as before.
+    in_work = Q(anonymised_at__isnull=True)
     now = requests.annotate(
         version_in_force=FilteredRelation(
             "agreement__versions",
             condition=Q(agreement__versions__status=VersionStatus.IN_FORCE),
         )
     ).aggregate(
-        waiting=Count("pk", filter=Q(status=RequestStatus.SUBMITTED)),
-        oldest=Min("submitted_at", filter=Q(status=RequestStatus.SUBMITTED)),
-        with_leader=Count("pk", filter=Q(status=RequestStatus.NEEDS_INFO)),
+        waiting=Count("pk", filter=Q(status=RequestStatus.SUBMITTED) & in_work),
+        oldest=Min("submitted_at", filter=Q(status=RequestStatus.SUBMITTED) & in_work),
+        with_leader=Count("pk", filter=Q(status=RequestStatus.NEEDS_INFO) & in_work),
         accepted=Count(
             "pk", filter=Q(status=RequestStatus.ACCEPTED, version_in_force__isnull=True)
         ),

@@ -183,12 +183,12 @@ def courses_ending(*, now: datetime) -> int:
 
 def requests_waiting(*, now: datetime) -> int:
     """A request submitted more than REQUEST_TRIAGE_WORKING_DAYS working days ago and still not
-    triaged → the administration, once per submission."""
+    triaged → the administration, once per submission. Not one that retention anonymised while
+    it waited (`in_work`): nothing is left in it to triage, and the triage queue leaves it out."""
     days = settings.REQUEST_TRIAGE_WORKING_DAYS
     requests = (
-        InterventionRequest.objects.filter(
-            status=RequestStatus.SUBMITTED, submitted_at__lte=now - timedelta(days=days)
-        )
+        InterventionRequest.objects.in_work()
+        .filter(status=RequestStatus.SUBMITTED, submitted_at__lte=now - timedelta(days=days))
         .select_related("institution", "group")
         .order_by("submitted_at", "pk")
     )

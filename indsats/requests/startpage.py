@@ -30,10 +30,12 @@ def my_requests(request):
         RequestStatus.NEEDS_INFO,
         RequestStatus.ACCEPTED,
     ]
-    # What waits for the leader's answer comes first, then the newest.
+    # What waits for the leader's answer comes first, then the newest. Not one retention emptied
+    # while it waited: nothing is left in it to answer or wait for (`in_work`).
     waiting_first = Case(When(status=RequestStatus.NEEDS_INFO, then=0), default=1)
     requests = list(
         access.requests_for(user)
+        .in_work()
         .filter(status__in=open_statuses)
         .select_related("institution", "group")
         .order_by(waiting_first, "-created_at")[:6]

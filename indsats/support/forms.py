@@ -58,6 +58,30 @@ class EarlierInterventionsWidget(forms.CheckboxSelectMultiple):
         return option
 
 
+class GroupSelect(forms.Select):
+    """The groups, each marked with its institution (data-institution): another institution's
+    than the application's are hidden and disabled (`shown_institution`; None: all, until the
+    leader of several institutions has chosen one), as the earlier interventions are.
+    static/js/support-form.js follows the institution chosen; the service refuses another
+    institution's group (services.check_group)."""
+
+    shown_institution: int | None = None
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        institution_id = getattr(getattr(value, "instance", None), "institution_id", None)
+        if institution_id is None:
+            return option  # "No group": the choice for any institution
+        option["attrs"]["data-institution"] = institution_id
+        # A chosen one stays in view, so the message that it is another institution's is
+        # beside it (the leader changed the institution without JavaScript).
+        other = self.shown_institution is not None and institution_id != self.shown_institution
+        if other and not selected:
+            option["attrs"]["hidden"] = True
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class SupportForm(forms.ModelForm):
     client_token = ClientTokenField()
     # Changing an application: the saved application the form was opened on
@@ -100,6 +124,7 @@ class SupportForm(forms.ModelForm):
             "period_start": DATE,
             "period_end": DATE,
             "earlier_interventions": EarlierInterventionsWidget,
+            "group": GroupSelect,
             "custody_consent": forms.RadioSelect,
         }
         help_texts = {
@@ -161,9 +186,12 @@ class SupportForm(forms.ModelForm):
         )
         if institutions.count() == 1 and not self.instance.pk:
             self.fields["institution"].initial = institutions.first()
-        # Only the application's institution's earlier interventions are offered: the one
-        # chosen in the form sent (shown again after an error), the saved one, or the only one.
-        cast(EarlierInterventionsWidget, earlier.widget).shown_institution = self._institution_id()
+        # Only the application's institution's groups and earlier interventions are offered:
+        # the one chosen in the form sent (shown again after an error), the saved one, or the
+        # only one.
+        chosen = self._institution_id()
+        cast(EarlierInterventionsWidget, earlier.widget).shown_institution = chosen
+        cast(GroupSelect, group_field.widget).shown_institution = chosen
         if not self.instance.pk:
             self.initial.setdefault("client_token", uuid.uuid4())
             del self.fields["stamp"]

@@ -27,9 +27,12 @@ def my_support_applications(request):
     user = request.user
     if not access.can_apply_for_support(user):
         return None
+    # What waits for the leader's answer first. Not a case retention emptied while it waited:
+    # nothing is left in it to answer (`in_work`), so it is no "waits for your answer" either.
     waiting_first = Case(When(status=SupportStatus.NEEDS_INFO, then=0), default=1)
     applications = list(
         access.support_applications_for(user)
+        .in_work()
         .filter(status__in=OPEN)
         .select_related("institution", "group")
         .prefetch_related(_waiting_items())

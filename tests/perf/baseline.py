@@ -352,9 +352,9 @@ FROM waits
 """
 
 FLOW_NOW = """
-SELECT COUNT(*) FILTER (WHERE status = 'submitted'),
-       MIN(submitted_at) FILTER (WHERE status = 'submitted'),
-       COUNT(*) FILTER (WHERE status = 'needs_info'),
+SELECT COUNT(*) FILTER (WHERE status = 'submitted' AND anonymised_at IS NULL),
+       MIN(submitted_at) FILTER (WHERE status = 'submitted' AND anonymised_at IS NULL),
+       COUNT(*) FILTER (WHERE status = 'needs_info' AND anonymised_at IS NULL),
        COUNT(*) FILTER (WHERE status = 'accepted' AND NOT EXISTS (
            SELECT 1 FROM indsats_agreement ag
            JOIN indsats_agreementversion v ON v.agreement_id = ag.id

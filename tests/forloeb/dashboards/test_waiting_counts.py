@@ -2,8 +2,10 @@
 nu" count the same requests, and say apart those waiting for the leader's answer."""
 
 import re
+from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
 from indsats.requests import services
 from tests.indsats.helpers import make_request
@@ -78,3 +80,39 @@ def test_the_triage_queue_says_how_many_of_its_list_wait_for_triage(client, worl
     ) in asked
     closed = _text(client.get(reverse("triage_queue"), {"status": ["rejected", "withdrawn"]}))
     assert "Listen viser 2 anmodninger, ældste først." in closed and "Heraf" not in closed
+
+
+def test_a_waiting_request_retention_emptied_is_in_neither_waiting_count(client, world):
+    """Anonymised while it waited, a submitted request and one sent back to its leader are no
+    work: the start page, Fordeling's "Venter på visitation nu" (and the benchmark's
+    hand-written SQL for it) leave them out alike; the months still count them by status."""
+    from django.db import connection
+
+    from tests.perf.baseline import FLOW_NOW
+
+    _waiting_world(world)
+    emptied = make_request(world, submit=True)
+    asked = make_request(world, submit=True)
+    services.request_ask_info(actor=world.administrator, request_id=asked.pk, question="Hvem?")
+    # The emptied one waited longest: not "the oldest" any more either.
+    type(emptied).objects.filter(pk=emptied.pk).update(
+        submitted_at=timezone.now() - timedelta(days=40)
+    )
+    client.force_login(world.administrator)
+    months_before = client.get(reverse("dashboard_flow")).context["flow"].months
+    for req in (emptied, asked):
+        services.request_anonymise(request_id=req.pk)
+
+    start = client.get(reverse("start"))
+    section = next(
+        s for s in start.context["start_sections"] if s.template.endswith("start_triage.html")
+    )
+    flow = client.get(reverse("dashboard_flow")).context["flow"]
+    assert (section.context["submitted"], section.context["needs_info"]) == (3, 2)
+    assert (flow.waiting_for_triage, flow.waiting_for_leader) == (3, 2)
+    assert flow.months == months_before
+    with connection.cursor() as cursor:
+        cursor.execute(FLOW_NOW)
+        waiting, oldest, with_leader, _accepted = cursor.fetchone()
+    assert flow.oldest_waiting > emptied.submitted_at - timedelta(days=39)
+    assert (waiting, oldest, with_leader) == (3, flow.oldest_waiting, 2)

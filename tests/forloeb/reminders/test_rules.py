@@ -321,6 +321,17 @@ def test_a_request_not_triaged_in_5_working_days_reminds_the_administration(worl
     assert reminders.requests_waiting(now=local(2026, 6, 20, 7, 0)) == 0
 
 
+def test_a_waiting_request_retention_emptied_reminds_nobody(world):
+    """Anonymised while it still waited (no reminder sent before, e.g. the reminders were off):
+    nothing is left to triage and the queue leaves it out, so no reminder points at it."""
+    req = make_request(world, submit=True)
+    Notification.objects.all().delete()
+    type(req).objects.filter(pk=req.pk).update(submitted_at=local(2025, 6, 2, 13, 0))
+    requests_services.request_anonymise(request_id=req.pk)
+    assert reminders.requests_waiting(now=local(2026, 6, 10, 13, 0)) == 0
+    assert rows() == []
+
+
 # --- Week sheets ------------------------------------------------------------------------------
 
 

@@ -48,12 +48,23 @@ def _text(req: InterventionRequest) -> str:
     return json.dumps([list(qs.values()) for qs in rows], default=str, ensure_ascii=False)
 
 
-def _flow():
+def _flow_now():
     today = timezone.localdate()
-    flow = figures.flow(
+    return figures.flow(
         institutions=Institution.objects.all(), first=today - timedelta(days=800), last=today
     )
-    return flow.months, flow.waits, flow.waiting_for_triage, [e.pk for e in flow.rejections]
+
+
+def _flow():
+    """The figures: the months by status, the waits and the rejections (the waiting counts now
+    are work counts, which leave out what retention emptied while it waited)."""
+    flow = _flow_now()
+    return flow.months, flow.waits, [e.pk for e in flow.rejections]
+
+
+def _waiting_now() -> tuple[int, int]:
+    flow = _flow_now()
+    return flow.waiting_for_triage, flow.waiting_for_leader
 
 
 def test_rejected_and_withdrawn_requests_are_anonymised_after_a_year(world):
@@ -91,7 +102,7 @@ def test_a_request_left_waiting_is_anonymised_a_year_after_anything_happened(wor
     """Submitted and never answered, or asked a question the leader never answered: nothing
     ends the request, so it is anonymised the ended requests' period after anything last
     happened to it (a change, an event, an allocation, an intake meeting). Its status stays,
-    and so do the flow's figures."""
+    and so do the flow's figures by month; the waiting counts (work counts) leave it out."""
     submitted = _waiting(world)
     request_back(submitted.pk, YEAR)
     asked = _waiting(world)
@@ -109,11 +120,13 @@ def test_a_request_left_waiting_is_anonymised_a_year_after_anything_happened(wor
     asked.refresh_from_db()
     assert asked.status == RequestStatus.NEEDS_INFO
     before = _flow()
+    assert _waiting_now() == (3, 1)
 
     reports = {r.step.name: r for r in retention.retention_run(now=timezone.now())}
 
     assert reports["stalled-requests"].done == 2
     assert _flow() == before
+    assert _waiting_now() == (2, 0)  # the two emptied ones are no work
     for req, status in ((submitted, RequestStatus.SUBMITTED), (asked, RequestStatus.NEEDS_INFO)):
         text = _text(req)
         for secret in ("Mads", "Lene Leder", "12 34 56 78"):
@@ -184,8 +197,9 @@ def test_the_operations_page_lists_the_request_drafts(client, world):
 
 def test_a_waiting_request_retention_emptied_leaves_the_triage_work_lists(client, world):
     """A request anonymised while it still waited has nothing left to triage or answer: the
-    triage queue and its counts, and the start page's, leave it out (the figures still count
-    it); its own page still opens, and a rejected one anonymised stays under its filter."""
+    triage queue and its counts, the start page's and Fordeling's waiting counts leave it out
+    (the months by status still count it); its own page still opens, and a rejected one
+    anonymised stays under its filter."""
     from django.urls import reverse
 
     emptied = _waiting(world)
@@ -198,9 +212,11 @@ def test_a_waiting_request_retention_emptied_leaves_the_triage_work_lists(client
     kept = _waiting(world)
     rejected = _ended(world, reject=True, back=YEAR)
     before = _flow()
+    assert _waiting_now() == (2, 1)
     retention.retention_run(now=timezone.now())
     assert InterventionRequest.objects.filter(anonymised_at__isnull=False).count() == 3
     assert _flow() == before
+    assert _waiting_now() == (1, 0)  # as the queue's and the start page's counts below
 
     client.force_login(world.administrator)
     queue = client.get(reverse("triage_queue")).content.decode()
@@ -223,3 +239,32 @@ def test_a_waiting_request_retention_emptied_leaves_the_triage_work_lists(client
         if s.template == "indsats/requests/start_triage.html"
     ]
     assert (section.context["submitted"], section.context["needs_info"]) == (1, 0)
+
+
+def test_the_leaders_lists_do_not_ask_her_about_a_request_retention_emptied(client, world):
+    """A request anonymised while it waited for her answer is nothing she can answer: her start
+    section leaves it out (it came first there, as waiting for her); her list of all the
+    requests keeps it, shown as anonymised rather than as waiting."""
+    from django.urls import reverse
+
+    submitted = _waiting(world)
+    emptied = _waiting(world)
+    services.request_ask_info(actor=world.administrator, request_id=emptied.pk, question="Hvem?")
+    services.request_anonymise(request_id=emptied.pk)
+
+    client.force_login(world.leader)
+    start = client.get(reverse("start"))
+    [section] = [
+        s
+        for s in start.context["start_sections"]
+        if s.template == "indsats/requests/start_requests.html"
+    ]
+    assert [r.pk for r in section.context["requests"]] == [submitted.pk]
+    assert reverse("request_detail", args=[emptied.pk]) not in start.content.decode()
+
+    listed = client.get(reverse("request_list")).content.decode()
+    for req in (submitted, emptied):
+        assert reverse("request_detail", args=[req.pk]) in listed
+    assert listed.count('class="badge status-anonymised"') == 1
+    assert 'class="badge status-needs_info"' not in listed
+    assert listed.count('class="badge status-submitted"') == 1

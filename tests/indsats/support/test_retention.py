@@ -409,3 +409,36 @@ def test_cases_retention_emptied_while_open_leave_the_work_lists(
     assert ran_out.pk not in [a.pk for a in meetings.revisits_due()]
     meeting = plan(world)
     assert list(meeting.items.values_list("application_id", flat=True)) == [kept.pk]
+
+
+def test_the_leaders_lists_do_not_ask_her_about_a_case_retention_emptied(
+    client, world, django_capture_on_commit_callbacks
+):
+    """A case anonymised while it waited for her answer is nothing she can answer: her start
+    section leaves it out (neither listed first nor counted as waiting for her answer); her
+    list of all her applications keeps it, shown as anonymised rather than as waiting."""
+    from django.urls import reverse
+
+    asked = ask(world, make_application(world, submit=True))
+    emptied = ask(world, make_application(world, submit=True))
+    submitted = make_application(world, submit=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.support_anonymise(application_id=emptied.pk)
+
+    client.force_login(world.leader)
+    start = client.get(reverse("start"))
+    [section] = [
+        s
+        for s in start.context["start_sections"]
+        if s.template == "indsats/support/start_leader.html"
+    ]
+    assert [a.pk for a in section.context["applications"]] == [asked.pk, submitted.pk]
+    assert section.context["needs_info"] == 1
+    assert reverse("support_detail", args=[emptied.pk]) not in start.content.decode()
+
+    listed = client.get(reverse("support_list")).content.decode()
+    for application in (asked, emptied, submitted):
+        assert reverse("support_detail", args=[application.pk]) in listed
+    assert listed.count('class="badge status-anonymised"') == 1
+    assert listed.count('class="badge status-needs_info"') == 1
+    assert listed.count('class="badge status-submitted"') == 1

@@ -848,3 +848,44 @@ def test_earlier_interventions_are_those_of_the_applications_institution(client,
     application = make_application(world)
     edit = client.get(reverse("support_edit", args=[application.pk])).content.decode()
     assert _earlier_boxes(edit) == {own.pk: True, other.pk: False}
+
+
+def _group_options(body: str) -> dict[int, bool]:
+    """The group select's options on the form: group id -> shown (not hidden)."""
+    select = re.search(r'<select name="group".*?</select>', body, re.S)
+    assert select is not None
+    options = re.findall(r'<option value="(\d+)"([^>]*)>', select.group(0))
+    return {int(pk): " hidden" not in attrs for pk, attrs in options}
+
+
+def test_the_group_select_offers_the_applications_institutions_groups(client, world):
+    """A leader of two institutions: the new form offers both institutions' groups (each named
+    with its institution and marked with it for the script) until one is chosen; the form shown
+    again after an error, and a saved draft's form, offer only the chosen institution's (the
+    others hidden and disabled, for the script to show when the choice changes); another
+    institution's group sent all the same is refused beside the field, and stays in view."""
+    factories.MembershipFactory(user=world.leader, institution=world.other_institution)
+    myren = factories.GroupFactory(institution=world.other_institution, name="Myren")
+    own = {g.pk: True for g in world.institution.groups.all()}
+    client.force_login(world.leader)
+
+    new = client.get(reverse("support_create"), follow=True).content.decode()
+    assert _group_options(new) == {**own, myren.pk: True}
+    assert re.search(
+        rf'<option value="{myren.pk}" data-institution="{world.other_institution.pk}">', new
+    )
+
+    again = client.post(reverse("support_create"), form_post(world, child_name="")).content
+    assert _group_options(again.decode()) == {**own, myren.pk: False}
+    assert re.search(rf'<option value="{myren.pk}"[^>]*\bdisabled\b', again.decode())
+
+    refused = client.post(reverse("support_create"), form_post(world, group=myren)).content
+    assert _group_options(refused.decode()) == {**own, myren.pk: True}
+    with translation.override("da"):
+        message = gettext("The group does not belong to the institution.")
+    assert escape(message) in refused.decode()
+    assert not SupportApplication.objects.exists()
+
+    application = make_application(world)
+    edit = client.get(reverse("support_edit", args=[application.pk])).content.decode()
+    assert _group_options(edit) == {**own, myren.pk: False}
