@@ -442,8 +442,11 @@ STORAGES = {
                 "file_overwrite": False,
                 "addressing_style": env_str("SUPPORT_S3_ADDRESSING_STYLE", "path"),
                 "client_config": _BotoConfig(
+                    # A store that hangs is a Danish message in about two seconds: the
+                    # same bound to connect and for each read (an upload's answer comes
+                    # once the body is sent; a download's bytes keep coming).
                     connect_timeout=env_seconds("SUPPORT_S3_TIMEOUT", 2.0, minimum=0.1),
-                    read_timeout=env_seconds("SUPPORT_S3_TIMEOUT", 2.0, minimum=0.1) * 2,
+                    read_timeout=env_seconds("SUPPORT_S3_TIMEOUT", 2.0, minimum=0.1),
                     # One try in all ("max_attempts" counts the retries: 1 meant two tries,
                     # twice the wait before a hanging store's upload failed).
                     retries={"total_max_attempts": 1, "mode": "standard"},

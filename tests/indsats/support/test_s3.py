@@ -70,7 +70,7 @@ def s3_options(endpoint: str, bucket: str, timeout: float = 2.0) -> dict:
         "addressing_style": "path",
         "client_config": Config(
             connect_timeout=timeout,
-            read_timeout=timeout * 2,
+            read_timeout=timeout,
             retries={"total_max_attempts": 1, "mode": "standard"},
             s3={"addressing_style": "path"},
         ),
@@ -168,7 +168,7 @@ def test_a_hanging_s3_gives_a_danish_message_within_seconds(
     client, world, settings, monkeypatch, hanging_endpoint
 ):
     application = make_application(world, attach=False)
-    # The production defaults: SUPPORT_S3_TIMEOUT 2 s to connect, twice that to read.
+    # The production defaults: SUPPORT_S3_TIMEOUT, 2 s to connect and for each read.
     use_s3(settings, monkeypatch, s3_options(hanging_endpoint, "support"))
     client.force_login(world.leader)
     started = time.monotonic()
@@ -180,5 +180,6 @@ def test_a_hanging_s3_gives_a_danish_message_within_seconds(
     assert response.status_code == 200
     assert "Filen kunne ikke gemmes lige nu. Prøv igen." in response.content.decode()
     assert response.context["form"]["kind"].value() == AssessmentKind.PPV
-    assert elapsed < 5.5, f"waited {elapsed:.1f} s"
+    # Two seconds of waiting, and the upload's own work on a busy machine.
+    assert elapsed < 4.5, f"waited {elapsed:.1f} s"
     assert not SupportDocument.objects.exists()
