@@ -519,10 +519,28 @@ def hours_export_new(request):
     )
 
 
+def _export_gone(request):
+    """An export that is not there, or not the person's: still a 404, the same for both (it
+    tells nobody whether someone else's exists), but saying that a finished export is deleted
+    after its days, as the notification that it was ready still links here."""
+    return render(
+        request,
+        "forloeb/hours/export_gone.html",
+        {
+            "retention_days": settings.RETENTION_EXPORT_DAYS,
+            "can_export": access.can_see_hours(request.user),
+        },
+        status=404,
+    )
+
+
 @login_required
 def hours_export_status(request, pk: int):
     """The export's progress; the page reloads itself until the file is ready."""
-    hour_export = access.get_hour_export_for(request.user, pk)
+    try:
+        hour_export = access.get_hour_export_for(request.user, pk)
+    except Http404:
+        return _export_gone(request)
     if request.method == "POST":
         try:
             services.hour_export_restart(actor=request.user, export=hour_export)
@@ -553,7 +571,10 @@ def hours_export_status(request, pk: int):
 
 @login_required
 def hours_export_download(request, pk: int):
-    hour_export = access.get_hour_export_for(request.user, pk)
+    try:
+        hour_export = access.get_hour_export_for(request.user, pk)
+    except Http404:
+        return _export_gone(request)
     if hour_export.file_id is None:
         raise Http404
     response = HttpResponse(

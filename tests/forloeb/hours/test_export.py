@@ -178,6 +178,33 @@ def test_an_export_is_its_owners_only(client, world, logged):
         assert client.get(reverse("hours_export_download", args=[made.pk])).status_code == 404
 
 
+def test_an_export_gone_or_not_ones_own_says_so_as_a_404(client, world, logged, settings):
+    """The notification that an export is ready still links to it after the export and its
+    file are deleted (RETENTION_EXPORT_DAYS): the page says so, the same for an export that is
+    someone else's, and is still a 404."""
+    made = services.hour_export_start(
+        actor=world.administrator, start=logged - timedelta(weeks=1), end=logged
+    )
+    services.hour_export_build(export_id=made.pk)
+    settings.RETENTION_EXPORT_DAYS = 30
+    said = "En færdig eksport slettes 30 dage efter, den blev lavet"
+    client.force_login(world.leader)
+    for name in ("hours_export_status", "hours_export_download"):
+        response = client.get(reverse(name, args=[made.pk]))
+        assert response.status_code == 404
+        page = response.content.decode()
+        assert said in page and "Lav en ny eksport under Leverede timer" in page
+        assert made.file_name not in page
+    HourExport.objects.filter(pk=made.pk).delete()
+    client.force_login(world.administrator)
+    response = client.get(reverse("hours_export_status", args=[made.pk]))
+    assert response.status_code == 404 and said in response.content.decode()
+    client.force_login(world.staff)
+    response = client.get(reverse("hours_export_download", args=[made.pk]))
+    page = response.content.decode()
+    assert response.status_code == 404 and said in page and "Leverede timer" not in page
+
+
 def test_a_leaders_background_export_holds_only_their_courses(client, world, running, logged):
     made = services.hour_export_start(
         actor=world.leader, start=logged - timedelta(weeks=1), end=logged
