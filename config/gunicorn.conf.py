@@ -9,7 +9,8 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
-# Above DATABASE_CONNECT_TIMEOUT + DATABASE_STATEMENT_TIMEOUT (3 + 15 s by default).
+# Above DATABASE_CONNECT_TIMEOUT + DATABASE_STATEMENT_TIMEOUT + the hung server's 1 s grace
+# (3 + 15 + 1 s by default).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))  # settings.py checks it
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 accesslog = "-"

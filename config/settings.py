@@ -145,13 +145,19 @@ REDIS_TIMEOUT = env_seconds("REDIS_TIMEOUT", 0.5, minimum=0.05)
 REDIS_WORKER_TIMEOUT = env_seconds("REDIS_WORKER_TIMEOUT", 5, minimum=2)
 # Publishing a task tries this many times more after a failure (the outbox sweeps up the rest).
 BROKER_PUBLISH_RETRIES = env_int("BROKER_PUBLISH_RETRIES", 1, minimum=0)
+# A hung server cannot cancel a statement itself: the web stops waiting for it this long after
+# the statement timeout (institutioner/dbhang.py).
+DATABASE_HANG_GRACE = 1.0
 # gunicorn (config/gunicorn.conf.py) must wait longer than the database may, or a slow page
 # ends in gunicorn's English error instead of ours.
 GUNICORN_TIMEOUT = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
-if WEB_PROCESS and GUNICORN_TIMEOUT <= DATABASE_CONNECT_TIMEOUT + DATABASE_STATEMENT_TIMEOUT:
+if WEB_PROCESS and GUNICORN_TIMEOUT <= (
+    DATABASE_CONNECT_TIMEOUT + DATABASE_STATEMENT_TIMEOUT + DATABASE_HANG_GRACE
+):
     raise ImproperlyConfigured(
         f"GUNICORN_TIMEOUT={GUNICORN_TIMEOUT} must be larger than DATABASE_CONNECT_TIMEOUT + "
-        f"DATABASE_STATEMENT_TIMEOUT ({DATABASE_CONNECT_TIMEOUT} + {DATABASE_STATEMENT_TIMEOUT} s)."
+        f"DATABASE_STATEMENT_TIMEOUT + {DATABASE_HANG_GRACE:g} s for a hung server "
+        f"({DATABASE_CONNECT_TIMEOUT} + {DATABASE_STATEMENT_TIMEOUT} + {DATABASE_HANG_GRACE:g} s)."
     )
 # The Danish 503 page asks browsers and load balancers to come back after this many seconds.
 RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 30, minimum=1)

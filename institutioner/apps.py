@@ -20,6 +20,13 @@ class InstitutionerConfig(AppConfig):
 
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="schedules")
 
+        # A hung database server ends a web request's wait too (README: Reliability).
+        from django.db.backends.signals import connection_created
+
+        from institutioner.dbhang import on_connection_created
+
+        connection_created.connect(on_connection_created, dispatch_uid="dbhang")
+
         # `field__any=[…]`: one array parameter on PostgreSQL instead of one per value.
         from django.db.models import Field, ForeignObject
 
