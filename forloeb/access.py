@@ -6,8 +6,9 @@ import hmac
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from forloeb.models import (
@@ -313,6 +314,26 @@ def proposals_to_answer_for(user: User) -> QuerySet[PlanChange]:
         course__in=courses_for(user),
         course__agreement__request__allocations__pedagogist__user=user,
         status=PlanChangeStatus.PROPOSED,
+    )
+
+
+def open_proposals(proposals: QuerySet[PlanChange]) -> QuerySet[PlanChange]:
+    """Those of `proposals` that can still be taken into the plan: the course is not closed and
+    no day of theirs has passed."""
+    today = timezone.localdate()
+    return proposals.exclude(course__phase=Phase.CLOSED).exclude(
+        Q(day__lt=today) | Q(new_day__lt=today)
+    )
+
+
+def waiting_proposals_for(user: User) -> QuerySet[PlanChange]:
+    """The proposals the course list's filter "waiting for an answer" finds: for a pedagogist
+    those her start page lists (all of them, not its first ten), for anyone else those on the
+    courses they see."""
+    if access.is_pedagogist(user):
+        return open_proposals(proposals_to_answer_for(user))
+    return open_proposals(
+        PlanChange.objects.filter(course__in=courses_for(user), status=PlanChangeStatus.PROPOSED)
     )
 
 
@@ -717,4 +738,8 @@ def access_log_query_keys() -> dict[str, log.QueryKey]:
     return {
         "phase": log.QueryKey(pgettext_lazy("access log filter", "phase"), dict(Phase.choices)),
         "efter": log.QueryKey(pgettext_lazy("access log filter", "grouped by"), dict(DIMENSIONS)),
+        "proposals": log.QueryKey(
+            pgettext_lazy("access log filter", "proposals for the plan"),
+            {"waiting": pgettext_lazy("access log filter", "waiting for an answer")},
+        ),
     }

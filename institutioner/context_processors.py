@@ -3,6 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 from institutioner import access, menu
 from institutioner.models import Notification
+from institutioner.sso import selectors as sso_selectors
 
 
 def navigation(request):
@@ -16,6 +17,10 @@ def navigation(request):
         # The entries higher apps registered (institutioner/menu.py), those this person sees.
         "menu_entries": SimpleLazyObject(lambda: menu.entries_for(user)),
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        # With LOCAL_PASSWORDS=false only the break-glass accounts get a reset e-mail: the
+        # lockout and reset pages offer everyone else the municipality's login instead.
+        "local_passwords": settings.LOCAL_PASSWORDS,
+        "identity_login_methods": SimpleLazyObject(sso_selectors.login_methods),
     }
 
 

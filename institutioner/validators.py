@@ -36,15 +36,17 @@ _CPR_SPACED = re.compile(
 )
 # A date written by hand, "1.1.90-1234", "24.1.90 - 1234", "1/12/90-1234", "01.01.1990-1234":
 # the same separator (dot, slash, hyphen or dash) between a day and a month of one or two digits
-# and a year of two or four, then a hyphen, dash, minus, slash or plus (spaces around it
-# allowed) or spaces alone ("1.1.90 1234"), and four digits. Not part of a longer number or of
-# a longer dotted series ("3.1.1.90-1234" is none), and a year of one digit is no date
-# ("1.2.3-4567", a version). A four-digit year must be the one the CPR rule gives the serial
-# number ("12.1.2026-1400" is a day and a time: a serial from 1 gives 1926). Spaces alone
-# before four digits that are a time of day are often one ("1.2.26 1030"): see _is_day_and_time.
+# and a year of two or four, or a slash and then a hyphen or dash, the Danish hand-written
+# "1/1-90" ("1/1-90-1234", "01/01-90 - 1234", "1/1-1990-1234"); then a hyphen, dash, minus,
+# slash or plus (spaces around it allowed) or spaces alone ("1.1.90 1234"), and four digits.
+# Not part of a longer number or of a longer dotted series ("3.1.1.90-1234" is none), and a
+# year of one digit is no date ("1.2.3-4567", a version). A four-digit year must be the one the
+# CPR rule gives the serial number ("12.1.2026-1400" is a day and a time: a serial from 1
+# gives 1926). Spaces alone before four digits that are a time of day are often one
+# ("1.2.26 1030"): see _is_day_and_time.
 _CPR_SHORT_DATE = re.compile(
-    rf"(?<!\d)(?<!\d{_DATE_SEP})(?P<day>\d{{1,2}})(?P<sep>{_DATE_SEP})(?P<month>\d{{1,2}})"
-    rf"(?P=sep)(?P<year>\d{{4}}|\d{{2}})"
+    rf"(?<!\d)(?<!\d{_DATE_SEP})(?P<day>\d{{1,2}})(?:(?P<slash>/)|(?P<sep>{_DATE_SEP}))"
+    rf"(?P<month>\d{{1,2}})(?(slash)[/‐-―−-]|(?P=sep))(?P<year>\d{{4}}|\d{{2}})"
     rf"(?P<between>\s{{0,2}}[/+‐-―−-]\s{{0,2}}|\s{{1,2}})(?P<serial>\d{{4}})(?!\d)(?![.:]\d)"
 )
 # What follows four digits that makes them a time or an amount, not a serial number: the end of

@@ -123,14 +123,18 @@ class LoginView(auth_views.LoginView):
         ):
             form = self.get_form()
             form.errors.clear()
-            form.add_error(
-                None,
-                _(
+            if settings.LOCAL_PASSWORDS:
+                message = _(
                     "Too many failed logins. Wait %(minutes)s minutes and try again, or choose "
                     "“Forgot your password?”."
                 )
-                % {"minutes": settings.THROTTLE_MINUTES},
-            )
+            else:
+                # Only the break-glass accounts get a reset e-mail: no "Forgot your password?".
+                message = _(
+                    "Too many failed logins. Wait %(minutes)s minutes and try again, or log in "
+                    "with the municipality's login."
+                )
+            form.add_error(None, message % {"minutes": settings.THROTTLE_MINUTES})
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 

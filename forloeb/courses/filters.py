@@ -1,8 +1,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from forloeb import access
 from forloeb.models import Course, Phase
 from institutioner.models import District, Institution
+
+# The value of ?proposals= that finds the courses with a proposal waiting for an answer (the start
+# page's "See all" leads there).
+WAITING = "waiting"
 
 
 class CourseFilter(django_filters.FilterSet):
@@ -20,10 +25,16 @@ class CourseFilter(django_filters.FilterSet):
         field_name="agreement__request__institution__name",
         lookup_expr="icontains",
     )
+    proposals = django_filters.ChoiceFilter(
+        label=_("Proposals for the plan"),
+        choices=[(WAITING, _("Waiting for an answer"))],
+        empty_label=_("All courses"),
+        method="filter_proposals",
+    )
 
     class Meta:
         model = Course
-        fields = ["phase", "district", "institution"]
+        fields = ["phase", "district", "institution", "proposals"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,4 +53,11 @@ class CourseFilter(django_filters.FilterSet):
         """A filter is chosen, so an empty list means "no match", not "no courses"."""
         return self.is_bound and any(
             self.form.cleaned_data.get(name) not in (None, "") for name in self.filters
+        )
+
+    def filter_proposals(self, queryset, name, value):
+        if value != WAITING or self.request is None:
+            return queryset
+        return queryset.filter(
+            pk__in=access.waiting_proposals_for(self.request.user).values("course_id")
         )

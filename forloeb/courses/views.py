@@ -44,7 +44,9 @@ from institutioner.history import Change, history_rows
 
 @login_required
 def course_list(request):
-    filterset = CourseFilter(request.GET or None, queryset=access.courses_for(request.user))
+    filterset = CourseFilter(
+        request.GET or None, queryset=access.courses_for(request.user), request=request
+    )
     courses = (
         filterset.qs.select_related(
             "agreement__request__institution__district", "agreement__request__group"

@@ -2,6 +2,7 @@
 groups give them here, and fresh logins for signing. One function per action."""
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from institutioner import services as organisation
 from institutioner.models import ExternalIdentity, IdentityGroup, Membership, Role, User
+from institutioner.validators import find_cpr_like
 
 logger = logging.getLogger(__name__)
 
@@ -63,14 +65,59 @@ def _missing(what: str) -> LoginRefused:
     )
 
 
+# A run of six digits or more (a national identity number of any country, an employee number
+# that may be one): never shown back, nor anything the CPR guard finds.
+_DIGIT_RUN = re.compile(r"\d(?:[\s.\-/]?\d){5,}")
+_SHOWN_LENGTH = 120
+
+
+def _shown(value: str) -> str:
+    """A claim fit to show back on the login page: one line, not too long, and nothing that may
+    be a CPR or other national identity number (an attribute mapped to the wrong one)."""
+    value = " ".join(value.split())[:_SHOWN_LENGTH]
+    if not value or find_cpr_like(value) or _DIGIT_RUN.search(value):
+        return ""
+    return value
+
+
+def identity_sent(claims: Claims) -> str:
+    """Whom the provider logged in, as the person can recognise it: the name and e-mail address
+    it sent (the subject, often a national identity number, never)."""
+    return ", ".join(part for part in (_shown(claims.name), _shown(claims.email)) if part)
+
+
+def _with_identity(message: str, claims: Claims) -> str:
+    """A refusal says whom the provider sent, so a person at a shared computer sees she came
+    back as someone else (still logged in there), and what to do."""
+    identity = identity_sent(claims)
+    if identity:
+        told = _(
+            "The municipality's login logged you in as: %(identity)s. If that is not you, choose "
+            "the municipality's login again and log in as yourself."
+        ) % {"identity": identity}
+    else:
+        told = _(
+            "If someone else was logged in at the municipality's login, choose it again and log "
+            "in as yourself."
+        )
+    return f"{message} {told}"
+
+
 def identity_login(*, claims: Claims) -> User:
     """The person the identity provider vouches for, matched by subject (or, the first time,
     by e-mail), created when allowed, with the role and institutions their groups give now.
 
     Someone whose groups give nothing any more is deactivated (through `user_deactivate`, so
     their sessions end) and refused; a deactivated person stays out until the administration
-    lets them back in.
+    lets them back in. A refusal names whom the provider sent (`_with_identity`).
     """
+    try:
+        return _identity_login(claims)
+    except LoginRefused as refused:
+        raise LoginRefused(_with_identity(refused.message, claims)) from refused
+
+
+def _identity_login(claims: Claims) -> User:
     if not claims.subject:
         raise _missing(_("user identifier"))
     mapped = _mapping(claims.groups)

@@ -123,6 +123,15 @@ def test_single_digits_with_separators_that_are_no_cpr_are_allowed(text):
         "29.2.00-4321",  # 29 February 2000
         "１.１.９０-１２３４",  # full-width digits
         "(1.1.90-1234)",
+        # A slash between day and month, a hyphen before the year, as Danes write it by hand
+        "1/1-90-1234",
+        "1/1-1990-1234",
+        "01/01-90 - 1234",
+        "Emil 24/12-89-0123 trives",
+        "1/12-05\u20134321",  # an en dash before the serial number
+        "1/1\u201390-1234",  # an en dash before the year
+        "1/1-90+1234",
+        "1/1-90 1234",  # a space alone: 1990 is a birth year
     ],
 )
 def test_cpr_with_a_one_digit_day_or_month_is_found(text):
@@ -149,6 +158,18 @@ def test_cpr_with_a_one_digit_day_or_month_is_found(text):
         "12.1.2026-1400",  # a four-digit year
         "1.2.26 1030",  # a day and a time
         "1.1.26-1.2.26",  # a period
+        # A slash between day and month, a hyphen before the year: dates and times
+        "1/2-26 kl. 12-14",
+        "uge 1/2-26",
+        "1/1-2026",
+        "1/2-26 1030",
+        "3/4-25 12.00-14.00",
+        "1/2-26 1200-1400",
+        "1/2-2026-1400",  # a four-digit year the serial number does not give
+        "1/1-26-1/2-26",  # a period
+        "31/2-90-1234",  # no 31 February
+        "1/2.90-1234",  # a slash, then a dot: no date as people write it
+        "1-1/90-1234",
     ],
 )
 def test_short_dates_that_are_no_cpr_are_allowed(text):

@@ -118,3 +118,34 @@ def test_the_way_back_is_only_the_start_page_or_the_course(client, world):
     )
     response = client.post(reverse("plan_change_decline", args=[later.pk]), {"back": "start"})
     assert response["Location"] == reverse("start")
+
+
+def test_more_than_ten_proposals_link_to_all_of_them(client, world):
+    """The start page lists ten; "Se alle (12)" leads to the course list narrowed to the
+    courses with a proposal waiting for her, which finds the two courses they are on."""
+    first, _version = agreement(world, weekdays=(1,))  # Tuesdays
+    second, _version = agreement(world, weekdays=(1,))
+    other, _version = agreement(world, weekdays=(1,))  # nothing proposed
+    tuesday = _weekday_on_or_after(date(christmas_year() + 1, 1, 12), 1)
+    for week in range(12):
+        course = first.course if week < 6 else second.course
+        day = tuesday + timedelta(weeks=week)
+        _propose(world, course, kind=PlanChangeKind.CANCEL, day=day)
+    client.force_login(world.pedagogist.user)
+
+    page = _text(client.get(reverse("start")))
+    assert page.count('name="back" value="start"') == 20  # ten proposals, two forms each
+    all_url = f"{reverse('course_list')}?proposals=waiting"
+    # "Se alle (12)" once the translation lands; the count and the address either way.
+    assert f'<a href="{all_url}">' in page and "(12)</a>" in page
+
+    listed = client.get(all_url).context["courses"]
+    assert {course.pk for course in listed} == {first.course.pk, second.course.pk}
+    assert other.course.pk in {c.pk for c in client.get(reverse("course_list")).context["courses"]}
+
+
+def test_ten_proposals_or_fewer_need_no_link(client, world):
+    _course, _proposal_made = _proposal(world)
+    client.force_login(world.pedagogist.user)
+    page = _text(client.get(reverse("start")))
+    assert "?proposals=waiting" not in page

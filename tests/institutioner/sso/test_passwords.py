@@ -145,3 +145,61 @@ def test_the_password_cannot_be_changed_before_the_code(client, world, totp_on):
     assert response.status_code == 302 and response["Location"].startswith("/konto/totp/")
     world.administrator.refresh_from_db()
     assert world.administrator.check_password(PASSWORD)
+
+
+def _reset_url():
+    from django.urls import reverse
+
+    return reverse("password_reset")
+
+
+def test_the_lockout_page_offers_a_new_password_only_with_passwords_on(client, world, settings):
+    """With LOCAL_PASSWORDS=false only the break-glass accounts get the reset e-mail: the
+    lockout page sends everyone to the municipality's login (or the administration)."""
+    from django.urls import reverse
+
+    settings.OIDC_RP_CLIENT_ID = "indsats"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked = log_in(client, world.leader.email, "forkert")
+    assert locked.status_code == 429
+    assert f'href="{_reset_url()}"' in locked.content.decode()
+
+    settings.LOCAL_PASSWORDS = False
+    page = log_in(client, world.leader.email, "forkert").content.decode()
+    assert "For mange forsøg" in page
+    assert f'href="{_reset_url()}"' not in page
+    assert f'href="{reverse("oidc_authentication_init")}"' in page
+
+    settings.OIDC_RP_CLIENT_ID = ""
+    page = log_in(client, world.leader.email, "forkert").content.decode()
+    assert f'href="{_reset_url()}"' not in page
+    assert reverse("oidc_authentication_init") not in page
+
+
+def test_the_reset_pages_with_passwords_off_point_to_the_municipalitys_login(
+    client, world, settings, eager_celery, django_capture_on_commit_callbacks
+):
+    """The reset form stays for the break-glass accounts, but says who gets a link and where
+    everyone else logs in; so does the page after it."""
+    from django.urls import reverse
+
+    settings.OIDC_RP_CLIENT_ID = "indsats"
+    login = f'href="{reverse("oidc_authentication_init")}"'
+    assert login not in client.get(_reset_url()).content.decode()
+    settings.LOCAL_PASSWORDS = False
+    page = client.get(_reset_url()).content.decode()
+    assert login in page and 'name="email"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(_reset_url(), {"email": world.leader.email}, follow=True)
+    assert login in done.content.decode()
+
+
+def test_a_slowed_login_with_passwords_off_does_not_offer_forgot_password(client, db, settings):
+    settings.LOCAL_PASSWORDS = False
+    settings.LOGIN_FAILURES_PER_ADDRESS = 2
+    for number in range(2):
+        log_in(client, f"konto{number}@example.dk", "forkert")
+    slowed = log_in(client, "konto9@example.dk", "forkert")
+    assert slowed.status_code == 429
+    page = slowed.content.decode()
+    assert "Glemt din adgangskode" not in page and "“Forgot your password?”" not in page

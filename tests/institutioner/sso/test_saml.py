@@ -258,3 +258,21 @@ def test_after_a_refusal_the_next_login_is_asked_for_again(client, saml_idp, wor
     client.logout()
     log_in(client)
     assert saml_idp.requests[-1].force_authn is None
+
+
+def test_a_refusal_says_whom_the_access_control_logged_in(
+    client, saml_idp, world, kombit_groups, settings
+):
+    """The refusal names whom the provider sent, never a CPR attribute, even one mapped as the
+    name by mistake."""
+    saml_idp.account = lene(privileges_value="ukendt-gruppe")
+    response, _ = log_in(client)
+    refused_with(client, response, "Lene Lund, lene.saml@kommune.dk")
+    settings.SAML_NAME_ATTRIBUTE = "dk:gov:saml:attribute:CprNumberIdentifier"
+    saml_idp.account = lene(
+        privileges_value="ukendt-gruppe",
+        **{"dk:gov:saml:attribute:CprNumberIdentifier": ["0101901234"]},
+    )
+    response, _ = log_in(client)
+    page = client.get(response["Location"]).content.decode()
+    assert "lene.saml@kommune.dk" in page and "0101901234" not in page

@@ -312,3 +312,41 @@ def test_after_a_refusal_the_provider_asks_for_a_login_again(client, oidc_idp, w
     client.get(browser.sign_in(start(client), "a1b2-lene"))
     assert client.session[SESSION_KEY] == str(User.objects.get(email=LENE["email"]).pk)
     assert "prompt=login" not in start(client)
+
+
+def test_a_refusal_says_whom_the_provider_logged_in(client, oidc_idp, world, groups):
+    """At a shared computer the provider may still know the previous person: the refusal names
+    whom it sent (name and e-mail address, escaped), so she sees it was not her."""
+    oidc_idp.set_accounts(
+        {"eve": {"email": "eve@kommune.dk", "name": "Eve <b>Holm</b>", "groups": ["ukendt"]}}
+    )
+    response, _ = log_in(client, oidc_idp, "eve")
+    refused_with(client, response, "giver ikke adgang til dette system")
+    page = client.get("/konto/log-ind/").content.decode()
+    # The message is shown once; the second page has it no more.
+    assert "eve@kommune.dk" not in page
+    response, _ = log_in(client, oidc_idp, "eve")
+    page = client.get(response["Location"]).content.decode()
+    assert "Eve &lt;b&gt;Holm&lt;/b&gt;, eve@kommune.dk" in page
+    assert "<b>Holm</b>" not in page
+
+
+def test_a_refusal_never_shows_a_national_identity_number(
+    client, oidc_idp, world, groups, settings
+):
+    """A name claim mapped to the wrong attribute (a CPR number, an employee number that may be
+    one) is left out; the e-mail address is still named."""
+    settings.OIDC_NAME_CLAIM = "employee_id"
+    oidc_idp.set_accounts(
+        {"eve": {"email": "eve@kommune.dk", "employee_id": "010190-1234", "groups": ["ukendt"]}}
+    )
+    response, _ = log_in(client, oidc_idp, "eve")
+    page = client.get(response["Location"]).content.decode()
+    assert "eve@kommune.dk" in page and "010190" not in page
+    settings.SSO_CREATE_USERS = False
+    oidc_idp.set_accounts(
+        {"eve": {"email": "", "employee_id": "1234567890", "groups": ["indsats-forvaltning"]}}
+    )
+    response, _ = log_in(client, oidc_idp, "eve")
+    page = client.get(response["Location"]).content.decode()
+    assert "1234567890" not in page and "123456" not in page
