@@ -177,6 +177,18 @@ def absence_record(*, actor: User, pedagogist_id: int, data: AbsenceInput) -> Ab
 
 
 @transaction.atomic
+def _absence_to_change(absence_id: int) -> Absence:
+    """The absence, locked for the change, unless it was cancelled already."""
+    absence = (
+        Absence.objects.select_for_update(of=("self",))
+        .select_related("pedagogist__user")
+        .get(pk=absence_id)
+    )
+    if absence.cancelled_at is not None:
+        raise StateError(_("This absence has already been cancelled."))
+    return absence
+
+
 def absence_cancel(*, actor: User, absence_id: int) -> Absence:
     """Take back a recorded absence (she comes after all, or it was recorded by mistake); the
     same leaders hear of it, and the administration of the intake meetings it no longer keeps
@@ -189,13 +201,7 @@ def absence_cancel(*, actor: User, absence_id: int) -> Absence:
     on it (`saved_weeks`, for the confirmation). Only the days from today are told of: nobody
     hears of a day that has passed. The caller has decided that `actor` may (the pedagogist
     herself or the administration, forloeb/access.py)."""
-    absence = (
-        Absence.objects.select_for_update(of=("self",))
-        .select_related("pedagogist__user")
-        .get(pk=absence_id)
-    )
-    if absence.cancelled_at is not None:
-        raise StateError(_("This absence has already been cancelled."))
+    absence = _absence_to_change(absence_id)
     today = timezone.localdate()
     absence.cancelled_at = timezone.now()
     absence.cancelled_by = actor
@@ -353,13 +359,7 @@ def absence_shorten(*, actor: User, absence_id: int, data: ShortenInput) -> Abse
 
     The caller has decided that `actor` may (the pedagogist herself or the administration,
     forloeb/access.py)."""
-    absence = (
-        Absence.objects.select_for_update(of=("self",))
-        .select_related("pedagogist__user")
-        .get(pk=absence_id)
-    )
-    if absence.cancelled_at is not None:
-        raise StateError(_("This absence has already been cancelled."))
+    absence = _absence_to_change(absence_id)
     _validate_shorten(absence, data)
     freed = _freed_parts(absence, data)
     before = (absence.starts_on, absence.ends_on, absence.repeat_until)
