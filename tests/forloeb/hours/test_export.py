@@ -308,6 +308,20 @@ def test_an_export_that_waited_in_vain_reloads_slowly_and_says_what_to_do(client
     assert 'data-export-waiting="30"' in page and f'href="{url}"' in page
 
 
+def test_the_progress_counts_rows_with_danish_thousands(client, world, logged):
+    """QA: "5931 rækker" beside "op til 20.000 rækker": the counts are grouped as Danish writes
+    them."""
+    made = services.hour_export_start(
+        actor=world.administrator, start=logged - timedelta(weeks=1), end=logged
+    )
+    HourExport.objects.filter(pk=made.pk).update(
+        status=HourExportStatus.RUNNING, rows_done=5000, rows_total=25931
+    )
+    client.force_login(world.administrator)
+    page = client.get(reverse("hours_export_status", args=[made.pk])).content.decode()
+    assert "5.000 af 25.931 rækker (19 %)" in page
+
+
 def test_the_background_page_says_too_much_only_above_the_limit(client, world, logged, settings):
     settings.HOURS_EXPORT_XLSX_INLINE_ROWS = 20000
     client.force_login(world.administrator)
